@@ -1,0 +1,7 @@
+using QtsOps.Build;
+using QtsOps.Host;
+
+return new CakeHost()
+    .UseContext<BuildContext>()
+    .UseLifetime<BuildLifetime>()
+    .Run(args);

@@ -1,0 +1,8 @@
+using QtsOps.Host;
+
+namespace QtsOps.Build.Tasks;
+
+[TaskName("default")]
+[TaskDescription("The whole pipeline for the chosen environment (local when none is given)")]
+[IsDependentOn(typeof(CleanTask))]
+public sealed class DefaultTask : FrostingTask<BuildContext>;

@@ -1,0 +1,302 @@
+using System.Reflection;
+using System.Runtime.ExceptionServices;
+using Cake.Core;
+using Cake.Core.Configuration;
+using Cake.Core.Diagnostics;
+using Cake.Core.IO;
+using Cake.Core.Packaging;
+using Cake.Core.Tooling;
+
+namespace QtsOps.Host;
+
+/// <summary>
+/// A Cake Frosting compatible host on the real Cake engine:
+/// <c>new CakeHost().UseContext&lt;BuildContext&gt;().UseLifetime&lt;BuildLifetime&gt;().Run(args)</c>.
+/// </summary>
+public sealed class CakeHost
+{
+    public const string DefaultTarget = "default";
+
+    private Type _contextType = typeof(FrostingContext);
+    private Type? _lifetimeType;
+    private readonly List<Type> _taskTypes = [];
+    private readonly List<Assembly> _assemblies = [];
+    private TextWriter _output = Console.Out;
+    private TextWriter _error = Console.Error;
+    private string? _workingDirectory;
+    private readonly List<Action<HostLog>> _logConfigurations = [];
+    private readonly List<Action<ICakeContext, TaskSummary>> _finishedHandlers = [];
+
+    /// <summary>The summary of the last <see cref="Run"/>.</summary>
+    public TaskSummary Summary { get; private set; } = new();
+
+    public CakeHost UseContext<TContext>() where TContext : ICakeContext
+    {
+        _contextType = typeof(TContext);
+        return this;
+    }
+
+    public CakeHost UseLifetime<TLifetime>() where TLifetime : IFrostingLifetime, new()
+    {
+        _lifetimeType = typeof(TLifetime);
+        return this;
+    }
+
+    /// <summary>Registers every task class of the assembly (default: the entry assembly).</summary>
+    public CakeHost AddAssembly(Assembly assembly)
+    {
+        _assemblies.Add(assembly);
+        return this;
+    }
+
+    /// <summary>Registers exactly these task classes.</summary>
+    public CakeHost UseTasks(params Type[] taskTypes)
+    {
+        _taskTypes.AddRange(taskTypes);
+        return this;
+    }
+
+    public CakeHost UseConsole(TextWriter output, TextWriter error)
+    {
+        (_output, _error) = (output, error);
+        return this;
+    }
+
+    public CakeHost UseWorkingDirectory(string path)
+    {
+        _workingDirectory = path;
+        return this;
+    }
+
+    /// <summary>Adjusts the log once the command line is read, e.g. to group task logs in CI.</summary>
+    public CakeHost ConfigureLog(Action<HostLog> configure)
+    {
+        _logConfigurations.Add(configure);
+        return this;
+    }
+
+    /// <summary>Called after every run that got as far as the tasks, failed or not.</summary>
+    public CakeHost OnFinished(Action<ICakeContext, TaskSummary> handler)
+    {
+        _finishedHandlers.Add(handler);
+        return this;
+    }
+
+    public int Run(IEnumerable<string> args) => RunAsync(args).GetAwaiter().GetResult();
+
+    public async Task<int> RunAsync(IEnumerable<string> args)
+    {
+        // Cake's environment changes the process's current directory (--working); give it back.
+        var currentDirectory = Directory.GetCurrentDirectory();
+        try
+        {
+            return await RunCoreAsync(args);
+        }
+        finally
+        {
+            Directory.SetCurrentDirectory(currentDirectory);
+        }
+    }
+
+    private async Task<int> RunCoreAsync(IEnumerable<string> args)
+    {
+        var log = new HostLog(_output, _error);
+        Summary = new TaskSummary();
+        try
+        {
+            var commandLine = HostCommandLine.Parse([.. args]);
+            log.Verbosity = commandLine.Verbosity;
+            _logConfigurations.ForEach(configure => configure(log));
+            if (commandLine.Help) return WriteHelp();
+            if (commandLine.Version) return WriteVersion();
+            if (commandLine.Info) return WriteInfo();
+
+            var tasks = CreateTasks();
+            var engine = new CakeEngine(new CakeDataService(), log);
+            var graph = new TaskGraph(tasks);
+            if (commandLine.Tree) { _output.Write(graph.ToTree(commandLine.Targets)); return 0; }
+            if (commandLine.Description) { _output.Write(graph.ToDescriptions()); return 0; }
+
+            var targets = commandLine.Targets.Count == 0 ? [DefaultTarget] : commandLine.Targets;
+            graph.EnsureTargetsExist(targets);
+
+            var context = CreateCakeContext(log, commandLine);
+            var typedContext = (ICakeContext)Activator.CreateInstance(_contextType, context)!;
+            var lifetime = _lifetimeType is null ? null : (IFrostingLifetime)Activator.CreateInstance(_lifetimeType)!;
+            Register(engine, graph, typedContext, lifetime, commandLine.DryRun);
+
+            var strategy = new HostExecutionStrategy(new DefaultExecutionStrategy(log, new HostStepPrinter(log)), commandLine.DryRun);
+            var settings = new ExecutionSettings().SetTargets(targets).UseUnifiedDependencyGraphForMultipleTargets(true);
+            if (commandLine.Exclusive) settings.UseExclusiveTarget();
+
+            ExceptionDispatchInfo? failure = null;
+            try
+            {
+                await engine.RunTargetAsync(typedContext, strategy, settings);
+            }
+            catch (Exception exception)
+            {
+                failure = ExceptionDispatchInfo.Capture(exception);
+            }
+
+            WriteSummary(log);
+            foreach (var handler in _finishedHandlers) handler(typedContext, Summary);
+            if (failure is not null) return WriteFailure(log, failure.SourceException);
+            return Summary.AnyFailed ? 1 : 0;
+        }
+        catch (Exception exception)
+        {
+            // A context constructor that rejects its settings arrives wrapped by Activator.
+            return WriteFailure(log, exception is TargetInvocationException { InnerException: { } inner } ? inner : exception);
+        }
+    }
+
+    private List<RegisteredTask> CreateTasks()
+    {
+        var types = _taskTypes.Count > 0 || _assemblies.Count > 0
+            ? _taskTypes.Concat(_assemblies.SelectMany(a => a.GetTypes()))
+            : (Assembly.GetEntryAssembly()?.GetTypes() ?? []);
+        return types
+            .Where(t => t is { IsAbstract: false, IsInterface: false } && typeof(IFrostingTask).IsAssignableFrom(t))
+            .Distinct()
+            .Select(t => new RegisteredTask(t, (IFrostingTask)Activator.CreateInstance(t)!))
+            .ToList();
+    }
+
+    private void Register(CakeEngine engine, TaskGraph graph, ICakeContext context, IFrostingLifetime? lifetime, bool dryRun)
+    {
+        engine.RegisterSetupAction(setup =>
+        {
+            Summary.Plan(setup.TasksToExecute.Select(t => t.Name));
+            if (!dryRun) lifetime?.Setup(context, setup);
+        });
+        engine.RegisterTeardownAction(teardown =>
+        {
+            if (!dryRun) lifetime?.Teardown(context, teardown);
+        });
+        var skipped = new HashSet<string>();
+        engine.AfterTaskTeardown += (_, e) => Summary.Add(Describe(graph, e.TaskTeardownContext, dryRun, skipped));
+
+        foreach (var registered in graph.Tasks)
+        {
+            var task = registered.Instance;
+            var builder = engine.RegisterTask(registered.Name).Description(registered.Description ?? "");
+            foreach (var dependency in registered.Type.GetCustomAttributes<IsDependentOnAttribute>())
+                builder.IsDependentOn(graph.NameOf(dependency.Task, registered.Name));
+            foreach (var dependee in registered.Type.GetCustomAttributes<IsDependeeOfAttribute>())
+                builder.IsDependeeOf(graph.NameOf(dependee.Task, registered.Name));
+            // ShouldRun is asked here rather than through Cake's criteria: Cake fails a run whose
+            // target is skipped, and a target with nothing to do (apply without changes) is success.
+            // In a dry run the strategy runs no action, so ShouldRun is not asked either.
+            builder.Does(async () =>
+            {
+                if (!task.ShouldRun(context))
+                {
+                    context.Log.Information($"Skipping {registered.Name}: {task.SkipReason ?? "ShouldRun returned false"}");
+                    skipped.Add(registered.Name);
+                    return;
+                }
+                await task.RunAsync(context);
+            });
+            var continueOnError = registered.Type.GetCustomAttribute<ContinueOnErrorAttribute>() is not null;
+            builder.OnError(exception =>
+            {
+                task.OnError(exception, context);
+                if (!continueOnError) ExceptionDispatchInfo.Throw(exception);
+                context.Log.Error($"{registered.Name} failed and the run continues ([ContinueOnError]): {exception.Message}");
+            });
+            builder.Finally(() =>
+            {
+                if (!dryRun && !skipped.Contains(registered.Name)) task.Finally(context);
+            });
+        }
+    }
+
+    private static TaskSummaryEntry Describe(TaskGraph graph, ITaskTeardownContext teardown, bool dryRun, HashSet<string> skipped)
+    {
+        var name = teardown.Task.Name;
+        if (skipped.Contains(name)) return new(name, TaskOutcome.Skipped, teardown.Duration, graph.Find(name)?.Instance.SkipReason);
+        if (teardown.ThrownException is { } exception) return new(name, TaskOutcome.Failed, teardown.Duration, exception.Message);
+        return new(name, dryRun ? TaskOutcome.DryRun : TaskOutcome.Succeeded, teardown.Duration, null);
+    }
+
+    private ICakeContext CreateCakeContext(HostLog log, HostCommandLine commandLine)
+    {
+        var fileSystem = new FileSystem();
+        var environment = new CakeEnvironment(new CakePlatform(), new CakeRuntime());
+        var working = commandLine.WorkingDirectory ?? _workingDirectory;
+        if (working is not null)
+        {
+            if (!Directory.Exists(working)) throw new HostUsageException($"--working: directory '{working}' does not exist.");
+            environment.WorkingDirectory = new DirectoryPath(System.IO.Path.GetFullPath(working));
+        }
+        var globber = new Globber(fileSystem, environment);
+        var configuration = new CakeConfiguration(new Dictionary<string, string>());
+        var tools = new ToolLocator(environment, new ToolRepository(environment),
+            new ToolResolutionStrategy(fileSystem, environment, globber, configuration, log));
+        var arguments = new CakeArguments(commandLine.Arguments.ToLookup(a => a.Key, a => a.Value, StringComparer.OrdinalIgnoreCase));
+        return new CakeContext(fileSystem, environment, globber, log, arguments,
+            new ProcessRunner(fileSystem, environment, log, tools, configuration), new WindowsRegistry(), tools,
+            new CakeDataService(), configuration, new NoToolInstaller(), new EmptyServiceProvider());
+    }
+
+    private void WriteSummary(HostLog log)
+    {
+        if (log.Verbosity == Verbosity.Quiet) return;
+        _output.WriteLine();
+        _output.WriteLine(Summary.ToTable());
+        _output.Flush();
+    }
+
+    private int WriteFailure(HostLog log, Exception exception)
+    {
+        _error.WriteLine($"Error: {exception.Message}");
+        if (log.Verbosity >= Verbosity.Diagnostic) _error.WriteLine(exception);
+        _error.Flush();
+        return 1;
+    }
+
+    private int WriteHelp()
+    {
+        _output.WriteLine("""
+            Usage: ./build.sh [--target=NAME ...] [--NAME=VALUE ...] [options]
+
+              --target, -t NAME     Task to run (several allowed; they share one graph). Default: default
+              --verbosity, -v NAME  quiet, minimal, normal, verbose or diagnostic
+              --dryrun              Show what would run; no task code runs
+              --tree                Show the task dependency tree
+              --description         List the tasks with their descriptions
+              --exclusive, -e       Run the targets only, not their dependencies
+              --working, -w DIR     Working directory
+              --version             Show the host and Cake versions
+              --info                Show environment information
+            """);
+        return 0;
+    }
+
+    private int WriteVersion()
+    {
+        var version = Assembly.GetEntryAssembly()?.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
+        _output.WriteLine($"{version} (Cake.Core {typeof(CakeEngine).Assembly.GetName().Version})");
+        return 0;
+    }
+
+    private int WriteInfo()
+    {
+        _output.WriteLine($"Cake.Core: {typeof(CakeEngine).Assembly.GetName().Version}");
+        _output.WriteLine($"Runtime:   {System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}");
+        _output.WriteLine($"OS:        {System.Runtime.InteropServices.RuntimeInformation.OSDescription}");
+        return 0;
+    }
+
+    private sealed class NoToolInstaller : IToolInstaller
+    {
+        public IEnumerable<FilePath> Install(PackageReference tool) =>
+            throw new NotSupportedException($"Installing tools at run time is not supported ({tool.OriginalString}); reference them in the build project.");
+    }
+
+    private sealed class EmptyServiceProvider : IServiceProvider
+    {
+        public object? GetService(Type serviceType) => null;
+    }
+}

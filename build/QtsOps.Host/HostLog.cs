@@ -1,0 +1,61 @@
+using Cake.Core;
+using Cake.Core.Diagnostics;
+
+namespace QtsOps.Host;
+
+/// <summary>Cake's log on the host's writers: errors and warnings to the error writer, the rest to output.</summary>
+public sealed class HostLog(TextWriter output, TextWriter error) : ICakeLog
+{
+    public Verbosity Verbosity { get; set; } = Verbosity.Normal;
+
+    /// <summary>Called for each task header, so a CI runner can group a task's log (GitHub Actions).</summary>
+    public Action<TextWriter, string>? TaskStarted { get; set; }
+
+    /// <summary>Ends the group that <see cref="TaskStarted"/> opened.</summary>
+    public Action<TextWriter, string>? TaskEnded { get; set; }
+
+    public void Write(Verbosity verbosity, LogLevel level, string format, params object[] args)
+    {
+        if (verbosity > Verbosity) return;
+        var text = args.Length == 0 ? format : string.Format(format, args);
+        var writer = level <= LogLevel.Warning ? error : output;
+        writer.WriteLine(level switch
+        {
+            LogLevel.Fatal or LogLevel.Error => "Error: " + text,
+            LogLevel.Warning => "Warning: " + text,
+            _ => text,
+        });
+        writer.Flush();
+    }
+
+    public void WriteLine(string text, Verbosity verbosity = Verbosity.Normal) => Write(verbosity, LogLevel.Information, text);
+
+    public TextWriter Output => output;
+    public TextWriter ErrorOutput => error;
+}
+
+/// <summary>Prints task headers; the summary table is <see cref="TaskSummary"/>'s.</summary>
+internal sealed class HostStepPrinter(HostLog log) : ICakeReportPrinter
+{
+    public void Write(CakeReport report) { }
+
+    public void WriteStep(string name, Verbosity verbosity)
+    {
+        if (verbosity > log.Verbosity) return;
+        log.TaskStarted?.Invoke(log.Output, name);
+        log.Output.WriteLine();
+        log.Output.WriteLine("========================================");
+        log.Output.WriteLine(name);
+        log.Output.WriteLine("========================================");
+    }
+
+    public void WriteLifeCycleStep(string name, Verbosity verbosity)
+    {
+        if (verbosity <= log.Verbosity) log.Output.WriteLine($"--- {name} ---");
+    }
+
+    public void WriteSkippedStep(string name, Verbosity verbosity)
+    {
+        if (verbosity <= log.Verbosity) log.Output.WriteLine($"--- {name} (skipped) ---");
+    }
+}

@@ -1,0 +1,95 @@
+using System.Reflection;
+using System.Text;
+
+namespace QtsOps.Host;
+
+internal sealed record RegisteredTask(Type Type, IFrostingTask Instance)
+{
+    /// <summary>The [TaskName], else the class name without its "Task" suffix, as Frosting does.</summary>
+    public string Name { get; } = Type.GetCustomAttribute<TaskNameAttribute>()?.Name
+        ?? (Type.Name.EndsWith("Task", StringComparison.Ordinal) && Type.Name.Length > 4 ? Type.Name[..^4] : Type.Name);
+
+    public string? Description { get; } = Type.GetCustomAttribute<TaskDescriptionAttribute>()?.Description;
+
+    public IEnumerable<Type> DependsOn => Type.GetCustomAttributes<IsDependentOnAttribute>().Select(a => a.Task);
+}
+
+/// <summary>The registered tasks by name, for validation, --tree and --description.</summary>
+internal sealed class TaskGraph
+{
+    private readonly Dictionary<string, RegisteredTask> _byName = new(StringComparer.OrdinalIgnoreCase);
+
+    public TaskGraph(IEnumerable<RegisteredTask> tasks)
+    {
+        foreach (var task in tasks)
+        {
+            if (!_byName.TryAdd(task.Name, task))
+                throw new HostUsageException($"Two tasks are named '{task.Name}': {_byName[task.Name].Type.FullName} and {task.Type.FullName}.");
+        }
+        // Dependees are dependencies seen from the other side; fold them in for the tree.
+        _dependees = _byName.Keys.ToDictionary(k => k, _ => new List<string>(), StringComparer.OrdinalIgnoreCase);
+        foreach (var task in _byName.Values)
+        foreach (var dependee in task.Type.GetCustomAttributes<IsDependeeOfAttribute>())
+            _dependees[NameOf(dependee.Task, task.Name)].Add(task.Name);
+    }
+
+    private readonly Dictionary<string, List<string>> _dependees;
+
+    public IEnumerable<RegisteredTask> Tasks => _byName.Values;
+
+    public RegisteredTask? Find(string name) => _byName.GetValueOrDefault(name);
+
+    public string NameOf(Type taskType, string referencedBy) =>
+        _byName.Values.FirstOrDefault(t => t.Type == taskType)?.Name
+        ?? throw new HostUsageException($"Task '{referencedBy}' refers to {taskType.Name}, which is not a registered task.");
+
+    public void EnsureTargetsExist(IEnumerable<string> targets)
+    {
+        var unknown = targets.Where(t => !_byName.ContainsKey(t)).ToList();
+        if (unknown.Count == 0) return;
+        var known = string.Join(", ", _byName.Keys.Order(StringComparer.Ordinal));
+        throw new HostUsageException($"Unknown target{(unknown.Count > 1 ? "s" : "")} {string.Join(", ", unknown.Select(u => $"'{u}'"))}. Targets that exist: {known}.");
+    }
+
+    private IEnumerable<string> DependenciesOf(string name) =>
+        _byName[name].DependsOn.Select(t => NameOf(t, name)).Concat(_dependees[name]);
+
+    /// <summary>The dependency tree of the given targets, or of every task nothing depends on.</summary>
+    public string ToTree(IReadOnlyCollection<string> targets)
+    {
+        EnsureTargetsExist(targets);
+        var roots = targets.Count > 0
+            ? targets.Select(t => _byName[t].Name)
+            : _byName.Keys.Where(k => !_byName.Keys.Any(other => DependenciesOf(other).Contains(k, StringComparer.OrdinalIgnoreCase))).Order(StringComparer.Ordinal);
+        var text = new StringBuilder();
+        foreach (var root in roots)
+        {
+            text.AppendLine(root);
+            WriteChildren(text, root, "");
+            text.AppendLine();
+        }
+        return text.ToString();
+    }
+
+    private void WriteChildren(StringBuilder text, string name, string indent)
+    {
+        var children = DependenciesOf(name).ToList();
+        for (var i = 0; i < children.Count; i++)
+        {
+            var last = i == children.Count - 1;
+            text.AppendLine($"{indent}{(last ? "└── " : "├── ")}{children[i]}");
+            WriteChildren(text, children[i], indent + (last ? "    " : "│   "));
+        }
+    }
+
+    public string ToDescriptions()
+    {
+        var width = _byName.Keys.Max(k => k.Length);
+        var text = new StringBuilder();
+        text.AppendLine($"{"Task".PadRight(width)}  Description");
+        text.AppendLine(new string('-', width + 40));
+        foreach (var task in _byName.Values.OrderBy(t => t.Name, StringComparer.Ordinal))
+            text.AppendLine($"{task.Name.PadRight(width)}  {task.Description}".TrimEnd());
+        return text.ToString();
+    }
+}

@@ -1,0 +1,59 @@
+using QtsOps.Build;
+using QtsOps.Host;
+using QtsOps.Tests.Host;
+
+namespace QtsOps.Tests.Build;
+
+/// <summary>The real pipeline's tasks and context, run in a scratch repository.</summary>
+public class BuildHostTests
+{
+    private static HostRun RunPipeline(string workingDirectory, params string[] args) =>
+        HostRun.Of(new CakeHost().UseContext<BuildContext>().UseLifetime<BuildLifetime>()
+            .AddAssembly(typeof(BuildContext).Assembly).UseWorkingDirectory(workingDirectory), args);
+
+    [Test]
+    public void A_bad_env_is_refused_with_the_allowed_values()
+    {
+        using var repo = new TempDirectory();
+        repo.Write("QtsOps.sln", "");
+
+        var run = RunPipeline(repo.Path, "--target=clean", "--env=qa");
+
+        Assert.That(run.ExitCode, Is.EqualTo(1));
+        Assert.That(run.Error, Does.Contain("Unknown environment 'qa'").And.Contain("local, staging, prod"));
+    }
+
+    [Test]
+    public void Clean_removes_artifacts_and_source_caches_but_keeps_state_and_data()
+    {
+        using var repo = new TempDirectory();
+        repo.Write("QtsOps.sln", "");
+        repo.Write("artifacts/package/x.tar.gz", "x");
+        repo.Write(".qtsops/history.jsonl", "{}");
+        repo.Write("src/observer/src/qts_observer/__pycache__/a.cpython-311.pyc", "x");
+        repo.Write("src/observer/logs/observer.log", "x");
+        repo.Write("src/observer/data/observations.jsonl", "{}");
+        repo.Write("src/observer/src/qts_observer/service.py", "print()");
+
+        var run = RunPipeline(repo.Path, "--target=clean");
+
+        Assert.That(run.ExitCode, Is.Zero, run.Error);
+        Assert.That(Directory.Exists(repo.Combine("artifacts")), Is.False);
+        Assert.That(Directory.Exists(repo.Combine("src/observer/src/qts_observer/__pycache__")), Is.False);
+        Assert.That(File.Exists(repo.Combine("src/observer/logs/observer.log")), Is.False);
+        Assert.That(File.Exists(repo.Combine(".qtsops/history.jsonl")), Is.True);
+        Assert.That(File.Exists(repo.Combine("src/observer/data/observations.jsonl")), Is.True);
+        Assert.That(File.Exists(repo.Combine("src/observer/src/qts_observer/service.py")), Is.True);
+    }
+
+    [Test]
+    public void Outside_a_repository_the_error_says_where_to_run()
+    {
+        using var elsewhere = new TempDirectory();
+
+        var run = RunPipeline(elsewhere.Path, "--target=clean");
+
+        Assert.That(run.ExitCode, Is.EqualTo(1));
+        Assert.That(run.Error, Does.Contain("No QtsOps.sln"));
+    }
+}

@@ -1,0 +1,152 @@
+using QtsOps.Host;
+
+namespace QtsOps.Tests.Host;
+
+public class CakeHostTests
+{
+    [SetUp]
+    public void Reset() => GraphContext.Calls.Clear();
+
+    private static HostRun Run(params string[] args) =>
+        HostRun.Of(new CakeHost().UseContext<GraphContext>().UseLifetime<GraphLifetime>().AddAssembly(typeof(GraphContext).Assembly), args);
+
+    [Test]
+    public void Dependencies_run_first_in_order_between_setup_and_teardown()
+    {
+        var run = Run("--target=pack");
+
+        Assert.That(run.ExitCode, Is.Zero, run.Error);
+        Assert.That(GraphContext.Calls, Is.EqualTo(new[] { "setup", "RestoreTask", "GenerateTask", "CompileTask", "PackTask", "teardown" }));
+        Assert.That(run.Summary.Entries.Select(e => e.Outcome), Is.All.EqualTo(TaskOutcome.Succeeded));
+    }
+
+    [Test]
+    public void Exclusive_runs_only_the_target()
+    {
+        var run = Run("--target=pack", "--exclusive");
+
+        Assert.That(run.ExitCode, Is.Zero, run.Error);
+        Assert.That(GraphContext.Calls, Is.EqualTo(new[] { "setup", "PackTask", "teardown" }));
+    }
+
+    [Test]
+    public void Dry_run_executes_no_task_body_nor_lifetime()
+    {
+        var run = Run("--target=pack", "--dryrun");
+
+        Assert.That(run.ExitCode, Is.Zero, run.Error);
+        Assert.That(GraphContext.Calls, Is.Empty);
+        Assert.That(run.Summary.Entries.Select(e => e.Outcome), Is.All.EqualTo(TaskOutcome.DryRun));
+        Assert.That(run.Output, Does.Contain("(dry run) would run compile"));
+    }
+
+    [Test]
+    public void A_task_that_should_not_run_is_skipped_with_its_reason_in_the_summary()
+    {
+        var run = Run("--target=optional");
+
+        Assert.That(run.ExitCode, Is.Zero, run.Error);
+        Assert.That(GraphContext.Calls, Does.Not.Contain("OptionalTask"));
+        Assert.That(run.Entry("optional").Outcome, Is.EqualTo(TaskOutcome.Skipped));
+        Assert.That(run.Entry("optional").Note, Is.EqualTo("--with-optional was not given"));
+        Assert.That(run.Output, Does.Match(@"optional\s+-\s+Skipped\s+--with-optional was not given"));
+    }
+
+    [Test]
+    public void An_argument_makes_the_skipped_task_run()
+    {
+        var run = Run("--target=optional", "--with-optional");
+
+        Assert.That(run.ExitCode, Is.Zero, run.Error);
+        Assert.That(GraphContext.Calls, Does.Contain("OptionalTask"));
+    }
+
+    [Test]
+    public void A_failing_task_fails_the_run_after_its_error_handler_and_finally_ran()
+    {
+        var run = Run("--target=after-broken");
+
+        Assert.That(run.ExitCode, Is.EqualTo(1));
+        Assert.That(GraphContext.Calls, Is.EqualTo(new[] { "setup", "RestoreTask", "broken:onerror:the disk is on fire", "broken:finally", "teardown" }));
+        Assert.That(run.Error, Does.Contain("the disk is on fire"));
+        Assert.That(run.Entry("broken").Outcome, Is.EqualTo(TaskOutcome.Failed));
+        Assert.That(run.Entry("after-broken").Outcome, Is.EqualTo(TaskOutcome.NotRun));
+    }
+
+    [Test]
+    public void Continue_on_error_runs_the_rest_but_still_exits_non_zero()
+    {
+        var run = Run("--target=after-flaky");
+
+        Assert.That(run.ExitCode, Is.EqualTo(1));
+        Assert.That(GraphContext.Calls, Does.Contain("AfterFlakyTask"));
+        Assert.That(run.Entry("flaky").Outcome, Is.EqualTo(TaskOutcome.Failed));
+    }
+
+    [Test]
+    public void Several_targets_share_one_graph_and_run_a_common_dependency_once()
+    {
+        var run = Run("--target=pack", "--target=lint");
+
+        Assert.That(run.ExitCode, Is.Zero, run.Error);
+        Assert.That(GraphContext.Calls.Count(c => c == "RestoreTask"), Is.EqualTo(1));
+        Assert.That(GraphContext.Calls, Does.Contain("PackTask").And.Contain("LintTask"));
+    }
+
+    [Test]
+    public void An_unknown_target_fails_at_once_and_lists_the_targets()
+    {
+        var run = Run("--target=deploy-to-mars");
+
+        Assert.That(run.ExitCode, Is.EqualTo(1));
+        Assert.That(GraphContext.Calls, Is.Empty);
+        Assert.That(run.Error, Does.Contain("Unknown target 'deploy-to-mars'").And.Contain("compile, echo"));
+    }
+
+    [Test]
+    public void Free_arguments_reach_tasks()
+    {
+        var run = Run("--target=echo", "--message=hello world");
+
+        Assert.That(run.ExitCode, Is.Zero, run.Error);
+        Assert.That(GraphContext.Calls, Does.Contain("echo:hello world"));
+    }
+
+    [Test]
+    public void Async_tasks_are_awaited()
+    {
+        var run = Run("--target", "async-step");
+
+        Assert.That(run.ExitCode, Is.Zero, run.Error);
+        Assert.That(GraphContext.Calls, Does.Contain("async-step"));
+    }
+
+    [Test]
+    public void Tree_shows_dependencies_including_dependees_without_running_anything()
+    {
+        var run = Run("--tree", "--target=pack");
+
+        Assert.That(run.ExitCode, Is.Zero, run.Error);
+        Assert.That(GraphContext.Calls, Is.Empty);
+        Assert.That(run.Output.ReplaceLineEndings("\n"), Does.StartWith("pack\n└── compile\n    ├── restore\n    └── generate\n"));
+    }
+
+    [Test]
+    public void Description_lists_every_task_with_its_description()
+    {
+        var run = Run("--description");
+
+        Assert.That(run.ExitCode, Is.Zero, run.Error);
+        Assert.That(run.Output, Does.Match(@"compile\s+Compiles it"));
+        Assert.That(run.Output, Does.Contain("after-flaky"));
+    }
+
+    [Test]
+    public void A_malformed_verbosity_is_a_clear_error()
+    {
+        var run = Run("--verbosity=loud");
+
+        Assert.That(run.ExitCode, Is.EqualTo(1));
+        Assert.That(run.Error, Does.Contain("Unknown verbosity 'loud'"));
+    }
+}

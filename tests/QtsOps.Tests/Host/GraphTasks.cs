@@ -1,0 +1,80 @@
+using Cake.Common;
+using Cake.Core;
+using QtsOps.Host;
+
+namespace QtsOps.Tests.Host;
+
+/// <summary>A small task graph whose tasks record what ran, for the host tests.</summary>
+public sealed class GraphContext(ICakeContext context) : FrostingContext(context)
+{
+    public static List<string> Calls { get; } = [];
+}
+
+public abstract class RecordingTask : FrostingTask<GraphContext>
+{
+    public override void Run(GraphContext context) => GraphContext.Calls.Add(GetType().Name);
+}
+
+[TaskName("restore")] public sealed class RestoreTask : RecordingTask;
+
+[TaskName("compile"), IsDependentOn(typeof(RestoreTask)), TaskDescription("Compiles it")]
+public sealed class CompileTask : RecordingTask;
+
+[TaskName("pack"), IsDependentOn(typeof(CompileTask))]
+public sealed class PackTask : RecordingTask;
+
+[TaskName("lint"), IsDependentOn(typeof(RestoreTask))]
+public sealed class LintTask : RecordingTask;
+
+/// <summary>Runs before compile without compile naming it.</summary>
+[TaskName("generate"), IsDependeeOf(typeof(CompileTask))]
+public sealed class GenerateTask : RecordingTask;
+
+[TaskName("optional"), IsDependentOn(typeof(RestoreTask))]
+public sealed class OptionalTask : RecordingTask
+{
+    public override bool ShouldRun(GraphContext context) =>
+        context.Argument("with-optional", false) || SkipBecause("--with-optional was not given");
+}
+
+[TaskName("echo")]
+public sealed class EchoTask : FrostingTask<GraphContext>
+{
+    public override void Run(GraphContext context) => GraphContext.Calls.Add("echo:" + context.Argument<string>("message"));
+}
+
+[TaskName("broken"), IsDependentOn(typeof(RestoreTask))]
+public sealed class BrokenTask : FrostingTask<GraphContext>
+{
+    public override void Run(GraphContext context) => throw new InvalidOperationException("the disk is on fire");
+    public override void OnError(Exception exception, GraphContext context) => GraphContext.Calls.Add("broken:onerror:" + exception.Message);
+    public override void Finally(GraphContext context) => GraphContext.Calls.Add("broken:finally");
+}
+
+[TaskName("after-broken"), IsDependentOn(typeof(BrokenTask))]
+public sealed class AfterBrokenTask : RecordingTask;
+
+[TaskName("flaky"), ContinueOnError]
+public sealed class FlakyTask : FrostingTask<GraphContext>
+{
+    public override void Run(GraphContext context) => throw new InvalidOperationException("flaky failed");
+}
+
+[TaskName("after-flaky"), IsDependentOn(typeof(FlakyTask))]
+public sealed class AfterFlakyTask : RecordingTask;
+
+[TaskName("async-step")]
+public sealed class AsyncStepTask : AsyncFrostingTask<GraphContext>
+{
+    public override async Task RunAsync(GraphContext context)
+    {
+        await Task.Yield();
+        GraphContext.Calls.Add("async-step");
+    }
+}
+
+public sealed class GraphLifetime : FrostingLifetime<GraphContext>
+{
+    public override void Setup(GraphContext context, ISetupContext info) => GraphContext.Calls.Add("setup");
+    public override void Teardown(GraphContext context, ITeardownContext info) => GraphContext.Calls.Add("teardown");
+}
