@@ -1,0 +1,83 @@
+using System.Text.RegularExpressions;
+
+namespace QtsOps.Tests.Observer;
+
+/// <summary>The QTS Observer as a real process over real HTTP (src/observer/).</summary>
+public class ObserverServiceTests
+{
+    private TempDirectory _root = null!;
+
+    [SetUp]
+    public void CreateRoot() => _root = new TempDirectory();
+
+    [TearDown]
+    public void RemoveRoot() => _root.Dispose();
+
+    [Test]
+    public void Healthy_service_answers_health_and_keeps_every_record_over_a_clean_stop()
+    {
+        // The environment wins over the settings file: records come every 0.2 s, not every 60 s.
+        _root.Write("config/observer.json", """{"interval_seconds": 60}""");
+        using var observer = new ObserverProcess(_root.Path).Start();
+
+        var (status, body) = observer.WaitForRecords(3);
+
+        Assert.That(status, Is.EqualTo(200));
+        Assert.That(body.GetProperty("status").GetString(), Is.EqualTo("ok"));
+        Assert.That(body.GetProperty("version").GetString(), Is.EqualTo("1.2.3-test"));
+        Assert.That(body.GetProperty("data_dir_writable").GetBoolean(), Is.True);
+        Assert.That(body.GetProperty("uptime_seconds").GetDouble(), Is.GreaterThan(0));
+        Assert.That(body.GetProperty("last_record_at").GetString(), Does.Match(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$"));
+        Assert.That(observer.GetHealth("/nope").Status, Is.EqualTo(404));
+        Assert.That(observer.Output, Does.Contain("interval=0.2s").And.Contain("observer.json (loaded)"));
+
+        Assert.That(observer.Terminate(), Is.Zero, observer.Output);
+
+        var written = int.Parse(Regex.Match(observer.Output, @"stopped: records_written=(\d+)").Groups[1].Value);
+        var records = observer.Records();
+        Assert.That(written, Is.GreaterThanOrEqualTo(3));
+        Assert.That(records.Select(r => r.GetProperty("seq").GetInt32()), Is.EqualTo(Enumerable.Range(1, written)), "one line per record, none lost or doubled");
+        Assert.That(records[0].EnumerateObject().Select(p => p.Name),
+            Is.EquivalentTo(new[] { "ts", "seq", "host", "pid", "uptime_seconds", "load", "disk_free_bytes", "version" }));
+        var log = File.ReadAllText(Path.Combine(observer.LogDirectory, "observer.log"));
+        Assert.That(log, Does.Contain("listening on").And.Contain("stopped: records_written="));
+        Assert.That(log, Does.Not.Contain("ERROR").And.Not.Contain("Traceback"));
+    }
+
+    [Test]
+    public void An_unusable_data_directory_turns_health_to_503_with_the_reason()
+    {
+        var blocker = _root.Write("a-file", ""); // a directory cannot be created below a file
+        using var observer = new ObserverProcess(_root.Path) { DataDirectory = Path.Combine(blocker, "data") }.Start();
+
+        var (status, body) = observer.GetHealth();
+
+        Assert.That(status, Is.EqualTo(503));
+        Assert.That(body.GetProperty("status").GetString(), Is.EqualTo("unhealthy"));
+        Assert.That(body.GetProperty("data_dir_writable").GetBoolean(), Is.False);
+        Assert.That(body.GetProperty("reasons").EnumerateArray().Select(r => r.GetString()), Has.Some.Contains("is not writable"));
+        Assert.That(observer.Terminate(), Is.Zero);
+    }
+
+    [Test]
+    public void Fail_on_start_exits_3()
+    {
+        using var observer = new ObserverProcess(_root.Path) { Environment = { ["OBSERVER_FAIL_ON_START"] = "1" } };
+
+        Assert.That(observer.RunToExit(), Is.EqualTo(3));
+        Assert.That(observer.Output, Does.Contain("failing on start as requested"));
+    }
+
+    [TestCase("""{"interval": 5}""", null, "unknown keys ['interval']")]
+    [TestCase("""{"port": 8000""", null, "is not valid JSON")]
+    [TestCase(null, "http", "OBSERVER_PORT must be an integer 0-65535, got 'http'")]
+    public void Bad_settings_exit_2_and_say_what_is_wrong(string? settingsFile, string? port, string message)
+    {
+        if (settingsFile is not null) _root.Write("config/observer.json", settingsFile);
+        using var observer = new ObserverProcess(_root.Path);
+        if (port is not null) observer.Environment["OBSERVER_PORT"] = port;
+
+        Assert.That(observer.RunToExit(), Is.EqualTo(2));
+        Assert.That(observer.Output, Does.Contain("invalid configuration").And.Contain(message));
+    }
+}
