@@ -1,0 +1,58 @@
+using QtsOps.Release.Reports;
+using QtsOps.Release.Validation.Sources;
+using YamlDotNet.RepresentationModel;
+using static QtsOps.Release.Validation.Observer.ObserverFiles;
+
+namespace QtsOps.Release.Validation.Observer;
+
+/// <summary>The container stays within its resources, keeps its logs bounded and comes back after a crash.</summary>
+public static class OperationsRules
+{
+    private static readonly string[] RestartPolicies = ["always", "unless-stopped", "on-failure"];
+
+    public static void Check(ObserverFiles files, List<Finding> findings)
+    {
+        if (files.Dockerfile is { Stages.Count: < 2 } dockerfile)
+            findings.Add(Finding.Error("multi-stage", DockerfilePath, dockerfile.Stages[0].Line, "the Dockerfile has one stage: whatever the build needs ships in the runtime image",
+                "build in a first stage (FROM ${BASE_IMAGE} AS build) and copy only the result into the final stage"));
+
+        if (files.Compose?.Key("version") is { } version)
+            findings.Add(Finding.Warning("compose-version-obsolete", ComposePath, version.Line(), "the top-level 'version' key is obsolete: Compose ignores it and warns",
+                "remove the version: line"));
+
+        if (files.Service is not { } service) return;
+        CheckResources(service, findings);
+        CheckLogging(service, findings);
+
+        var restart = service.Child("restart").Scalar() ?? service.Child("deploy").Child("restart_policy").Child("condition").Scalar();
+        if (restart is null || !RestartPolicies.Contains(restart))
+            findings.Add(Finding.Error("compose-restart", ComposePath, (service.Key("restart") ?? service).Line(),
+                restart is null ? "no restart policy: a crashed service stays down" : $"restart: {restart} leaves a crashed service down",
+                "set restart: unless-stopped"));
+    }
+
+    private static void CheckResources(YamlMappingNode service, List<Finding> findings)
+    {
+        var resources = service.Child("deploy").Child("resources");
+        var line = (service.Child("deploy").Key("resources") ?? service.Key("deploy") ?? service).Line();
+        var missing = new[] { "limits", "reservations" }
+            .SelectMany(kind => new[] { "cpus", "memory" }.Where(setting => resources.Child(kind).Child(setting) is null).Select(setting => $"{kind}.{setting}"))
+            .ToList();
+        if (missing.Count > 0)
+            findings.Add(Finding.Error("compose-resources", ComposePath, line, $"deploy.resources lacks {string.Join(", ", missing)}: the service can starve the host, or be starved",
+                "set deploy.resources limits (cpus: \"1.0\", memory: 512M) and reservations (cpus: \"0.5\", memory: 256M)"));
+    }
+
+    private static void CheckLogging(YamlMappingNode service, List<Finding> findings)
+    {
+        var logging = service.Child("logging");
+        var driver = logging.Child("driver").Scalar() ?? "json-file";
+        if (driver is not ("json-file" or "local")) return; // other drivers ship logs off the host
+        var options = logging.Child("options");
+        var missing = new[] { "max-size", "max-file" }.Where(option => options.Child(option) is null).ToList();
+        if (missing.Count > 0)
+            findings.Add(Finding.Error("compose-log-rotation", ComposePath, (service.Key("logging") ?? service).Line(),
+                logging is null ? "no logging settings: container logs grow until the disk is full" : $"the {driver} log driver has no {string.Join(" or ", missing)}: logs are not rotated",
+                "set logging: { driver: json-file, options: { max-size: \"10m\", max-file: \"3\" } }"));
+    }
+}

@@ -1,0 +1,56 @@
+using System.Text;
+using QtsOps.Release.Reports;
+using QtsOps.Release.Validation.Observer;
+using QtsOps.Release.Validation.Terraform;
+
+namespace QtsOps.Release.Validation;
+
+/// <summary>The findings of one validation, in file and line order.</summary>
+public sealed record ValidationResult(IReadOnlyList<Finding> Findings)
+{
+    public int Errors => Findings.Count(f => f.Severity == Severity.Error);
+    public int Warnings => Findings.Count(f => f.Severity == Severity.Warning);
+
+    /// <summary>Errors fail; warnings fail only with --strict.</summary>
+    public bool Fails(bool strict) => Errors > 0 || strict && Warnings > 0;
+
+    /// <summary>What failed, one <c>file:line: message (fix: ...)</c> per line.</summary>
+    public string FailureMessage(bool strict)
+    {
+        var failing = Findings.Where(f => f.Severity == Severity.Error || strict).ToList();
+        var message = new StringBuilder($"validate found {Errors} error(s)");
+        if (strict && Warnings > 0) message.Append($" and {Warnings} warning(s), which fail with --strict");
+        message.Append(':');
+        foreach (var finding in failing) message.Append("\n  ").Append(finding);
+        return message.ToString();
+    }
+
+    public string WriteReport(string reportsDirectory, bool strict) => ReportFiles.Write(reportsDirectory, "validate",
+        new { Target = "validate", Strict = strict, Passed = !Fails(strict), Errors, Warnings, Findings },
+        $"# validate\n\n{Errors} error(s), {Warnings} warning(s){(strict ? " (--strict: warnings fail too)" : "")}: " +
+        $"{(Fails(strict) ? "**failed**" : "passed")}.\n\n" + (Findings.Count == 0 ? "No findings.\n" : ReportFiles.FindingsTable(Findings)));
+}
+
+/// <summary>Static checks of src/: the observer's container files and, when present, the Terraform under src/infra/.</summary>
+public static class SourceValidator
+{
+    public static bool HasInfrastructure(string repositoryRoot) =>
+        Directory.Exists(Path.Combine(repositoryRoot, TerraformRules.Directory))
+        && Directory.EnumerateFiles(Path.Combine(repositoryRoot, TerraformRules.Directory), "*.tf", SearchOption.AllDirectories).Any();
+
+    /// <param name="format">What terraform fmt -check said; only read when there is infrastructure.</param>
+    /// <param name="isIgnoredByGit">Whether git leaves a path out of commits; null outside a git repository.</param>
+    public static ValidationResult Validate(string repositoryRoot, TerraformFormatResult? format, Func<string, bool>? isIgnoredByGit)
+    {
+        var findings = new List<Finding>();
+        var files = ObserverFiles.Load(repositoryRoot, findings);
+        ConsistencyRules.Check(files, findings);
+        ContainerSecurityRules.Check(files, findings);
+        OperationsRules.Check(files, findings);
+        if (HasInfrastructure(repositoryRoot))
+            TerraformRules.Check(repositoryRoot, format ?? new TerraformFormatResult([], Skipped: "no result given"), isIgnoredByGit, findings);
+        return new ValidationResult(findings
+            .OrderBy(f => f.File, StringComparer.Ordinal).ThenBy(f => f.Line ?? 0).ThenBy(f => f.Rule, StringComparer.Ordinal)
+            .ToList());
+    }
+}
