@@ -53,10 +53,10 @@ public sealed class JsonSource
                     pendingName = reader.GetString()!;
                     lines.TryAdd(string.Join('\u0000', path.Append(pendingName)), line);
                     continue;
-                case JsonTokenType.StartObject or JsonTokenType.StartArray:
-                    path.Add(pendingName ?? "");
+                case JsonTokenType.StartObject or JsonTokenType.StartArray when reader.CurrentDepth > 0:
+                    path.Add(pendingName ?? ""); // an array item has no name
                     break;
-                case JsonTokenType.EndObject or JsonTokenType.EndArray:
+                case JsonTokenType.EndObject or JsonTokenType.EndArray when reader.CurrentDepth > 0:
                     path.RemoveAt(path.Count - 1);
                     break;
             }

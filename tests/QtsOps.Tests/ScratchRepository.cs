@@ -1,0 +1,71 @@
+using LibGit2Sharp;
+using QtsOps.Build;
+using QtsOps.Host;
+using QtsOps.Tests.Host;
+
+namespace QtsOps.Tests;
+
+/// <summary>
+/// A QtsOps repository in a temp folder (QtsOps.sln marker, the real .gitignore) holding copies of
+/// parts of the real one, optionally a git repository, where the real pipeline can run in-process.
+/// </summary>
+public sealed class ScratchRepository : IDisposable
+{
+    /// <summary>Runtime output that never belongs in a copy.</summary>
+    private static readonly string[] Skipped = ["__pycache__", "data", "logs", ".terraform", ".pytest_cache"];
+
+    private readonly TempDirectory _directory = new();
+
+    public ScratchRepository(params string[] copiedPaths)
+    {
+        _directory.Write("QtsOps.sln", "");
+        File.Copy(RepositoryPaths.Combine(".gitignore"), Combine(".gitignore"));
+        foreach (var path in copiedPaths) Copy(RepositoryPaths.Combine(path), Combine(path));
+    }
+
+    public string Path => _directory.Path;
+
+    public string Combine(string relativePath) => _directory.Combine(relativePath.Split('/'));
+
+    public string Write(string relativePath, string content) => _directory.Write(relativePath, content);
+
+    public string Read(string relativePath) => File.ReadAllText(Combine(relativePath));
+
+    /// <summary>Replaces text that must be in the file, so that a fixture cannot silently stop applying.</summary>
+    public void Replace(string relativePath, string oldText, string newText)
+    {
+        var text = Read(relativePath);
+        if (!text.Contains(oldText)) throw new AssertionException($"'{oldText}' is not in {relativePath}");
+        File.WriteAllText(Combine(relativePath), text.Replace(oldText, newText));
+    }
+
+    /// <summary>git init and a commit of everything, dated <paramref name="when"/>.</summary>
+    public void Commit(DateTimeOffset when, string message = "scratch")
+    {
+        if (!Repository.IsValid(Path)) Repository.Init(Path);
+        using var repository = new Repository(Path);
+        Commands.Stage(repository, "*");
+        var signature = new Signature("QtsOps Tests", "tests@qtsops.invalid", when);
+        repository.Commit(message, signature, signature);
+    }
+
+    public HostRun RunPipeline(params string[] args) =>
+        HostRun.Of(new CakeHost().UseContext<BuildContext>().UseLifetime<BuildLifetime>()
+            .AddAssembly(typeof(BuildContext).Assembly).UseWorkingDirectory(Path), args);
+
+    public void Dispose() => _directory.Dispose();
+
+    private static void Copy(string source, string target)
+    {
+        if (File.Exists(source))
+        {
+            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(target)!);
+            File.Copy(source, target);
+            return;
+        }
+        Directory.CreateDirectory(target);
+        foreach (var file in Directory.GetFiles(source)) File.Copy(file, System.IO.Path.Combine(target, System.IO.Path.GetFileName(file)));
+        foreach (var directory in Directory.GetDirectories(source).Where(d => !Skipped.Contains(System.IO.Path.GetFileName(d))))
+            Copy(directory, System.IO.Path.Combine(target, System.IO.Path.GetFileName(directory)));
+    }
+}

@@ -1,0 +1,291 @@
+using QtsOps.Release.Reports;
+using QtsOps.Release.Validation;
+using QtsOps.Release.Validation.Terraform;
+
+namespace QtsOps.Tests.Validation;
+
+/// <summary>Each rule on the repository's observer files with one defect put in.</summary>
+public class ObserverRulesTests
+{
+    private const string Dockerfile = "src/observer/Dockerfile";
+    private const string Compose = "src/observer/docker-compose.yml";
+    private const string DeploymentConfig = "src/observer/deployment_config.json";
+
+    private ScratchRepository _repo = null!;
+
+    [SetUp]
+    public void CopySources() => _repo = new ScratchRepository("src/observer");
+
+    [TearDown]
+    public void RemoveCopy() => _repo.Dispose();
+
+    private ValidationResult Validate() => SourceValidator.Validate(_repo.Path, new TerraformFormatResult([]), _ => true);
+
+    /// <summary>The one finding of <paramref name="rule"/>; fails when there is none or several.</summary>
+    private Finding Only(string rule)
+    {
+        var findings = Validate().Findings;
+        var matching = findings.Where(f => f.Rule == rule).ToList();
+        Assert.That(matching, Has.Count.EqualTo(1), $"findings: {string.Join("\n", findings)}");
+        return matching[0];
+    }
+
+    /// <summary>The 1-based line of the first line holding <paramref name="text"/>.</summary>
+    private int LineOf(string file, string text) => LinesOf(file, text).First();
+
+    private int LastLineOf(string file, string text) => LinesOf(file, text).Last();
+
+    private IEnumerable<int> LinesOf(string file, string text) =>
+        _repo.Read(file).ReplaceLineEndings("\n").Split('\n').Select((line, index) => (line, index)).Where(l => l.line.Contains(text)).Select(l => l.index + 1);
+
+    [Test]
+    public void The_repository_files_have_no_findings()
+    {
+        Assert.That(Validate().Findings, Is.Empty);
+    }
+
+    [Test]
+    public void A_variable_that_differs_names_both_files_and_both_values()
+    {
+        _repo.Replace(Compose, "OBSERVER_LOG_DIR: /app/logs", "OBSERVER_LOG_DIR: /var/log/qts");
+
+        var finding = Only("env-mismatch");
+
+        Assert.That((finding.File, finding.Line), Is.EqualTo((Compose, LineOf(Compose, "OBSERVER_LOG_DIR"))));
+        Assert.That(finding.Message, Is.EqualTo($"OBSERVER_LOG_DIR is '/var/log/qts' in {Compose} but '/app/logs' in {Dockerfile}:{LineOf(Dockerfile, "ENV OBSERVER_LOG_DIR")}"));
+        Assert.That(finding.Severity, Is.EqualTo(Severity.Error));
+    }
+
+    [Test]
+    public void A_variable_missing_from_deployment_config_is_named()
+    {
+        _repo.Replace(DeploymentConfig, "\"PYTHONPATH\": \"/app/src:/app\",", "");
+
+        var finding = Only("env-missing");
+
+        Assert.That((finding.File, finding.Line), Is.EqualTo((DeploymentConfig, LineOf(DeploymentConfig, "\"environment\""))));
+        Assert.That(finding.Message, Does.Contain("PYTHONPATH is not set in deployment_config.json"));
+    }
+
+    [Test]
+    public void A_fixed_variable_with_another_value_is_an_error()
+    {
+        _repo.Replace(Dockerfile, "ENV QTS_OBSERVER_STANDALONE=1", "ENV QTS_OBSERVER_STANDALONE=0");
+
+        var findings = Validate().Findings;
+
+        Assert.That(findings.Single(f => f.Rule == "env-value").Message, Does.Contain("QTS_OBSERVER_STANDALONE is '0' but the service needs '1'"));
+        Assert.That(findings.Where(f => f.Rule == "env-mismatch").Select(f => f.File), Is.EquivalentTo(new[] { Compose, DeploymentConfig }));
+    }
+
+    [Test]
+    public void Config_paths_agree_with_the_volumes_and_the_dockerfile()
+    {
+        _repo.Replace(Compose, "./config:/app/config:ro", "./config:/etc/qts:ro");
+        _repo.Replace(Dockerfile, "/app/logs /app/config", "/app/logs");
+
+        var findings = Validate().Findings.Where(f => f.Rule == "config-paths").ToList();
+
+        Assert.That(findings.Select(f => (f.File, f.Line)), Is.EquivalentTo(new[] { (Compose, (int?)LineOf(Compose, "volumes:")), (Dockerfile, LastLineOf(Dockerfile, "FROM ${BASE_IMAGE}")) }));
+        Assert.That(findings.Single(f => f.File == Compose).Message, Does.Contain("no volume is mounted at /app/config").And.Contain("/etc/qts"));
+        Assert.That(findings.Single(f => f.File == Dockerfile).Message, Does.Contain("never mentions /app/config"));
+    }
+
+    [Test]
+    public void A_data_dir_that_differs_from_its_variable_is_named()
+    {
+        _repo.Replace(DeploymentConfig, "\"data_dir\": \"/app/data/observer\"", "\"data_dir\": \"/app/data\"");
+
+        var findings = Validate().Findings.Where(f => f.Rule == "config-paths").ToList();
+
+        Assert.That(findings.Select(f => f.Message), Has.Some.EqualTo("paths.data_dir is '/app/data' but environment.OBSERVER_DATA_DIR is '/app/data/observer'"));
+        Assert.That(findings.Select(f => f.Message), Has.Some.StartsWith("no volume is mounted at /app/data "));
+    }
+
+    [Test]
+    public void A_missing_required_file_is_named()
+    {
+        File.Delete(_repo.Combine("src/observer/start.sh"));
+
+        var finding = Only("required-file");
+
+        Assert.That((finding.File, finding.Line), Is.EqualTo(("src/observer/start.sh", (int?)null)));
+    }
+
+    [Test]
+    public void Published_port_expose_and_probes_agree()
+    {
+        _repo.Replace(Dockerfile, "EXPOSE 8000", "EXPOSE 8001");
+
+        var findings = Validate().Findings.Where(f => f.Rule == "port-consistency").ToList();
+
+        Assert.That(findings.Select(f => (f.File, f.Line)), Is.EquivalentTo(new[]
+        {
+            (Compose, (int?)LineOf(Compose, ":8000\"")),
+            (Compose, LineOf(Compose, "test: [\"CMD\"")),
+            (Dockerfile, LineOf(Dockerfile, "HEALTHCHECK")),
+        }));
+        Assert.That(findings[0].Message, Does.Contain("EXPOSE 8001"));
+    }
+
+    [TestCase("USER qts", "", "the final stage has no USER")]
+    [TestCase("USER qts", "USER root", "the last USER is root")]
+    [TestCase("USER qts", "USER 0:0", "the last USER is 0:0")]
+    public void The_service_does_not_run_as_root(string oldText, string newText, string message)
+    {
+        _repo.Replace(Dockerfile, oldText, newText);
+
+        Assert.That(Only("dockerfile-user").Message, Does.StartWith(message));
+    }
+
+    [Test]
+    public void A_healthcheck_that_cannot_fail_is_an_error_in_the_dockerfile_and_in_compose()
+    {
+        _repo.Replace(Dockerfile, "CMD [\"python3\",\"-c\",\"import sys,urllib.request; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:8000/health',timeout=2).status==200 else 1)\"]",
+            "CMD curl -f http://127.0.0.1:8000/health || exit 0");
+        _repo.Replace(Compose, "test: [\"CMD\", \"python3\", \"-c\", \"import sys,urllib.request; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:8000/health',timeout=2).status==200 else 1)\"]",
+            "test: [\"CMD\", \"python3\", \"-c\", \"import sys; sys.exit(0)\"]");
+
+        var findings = Validate().Findings;
+
+        var cannotFail = findings.Where(f => f.Rule == "healthcheck-cannot-fail").ToList();
+        Assert.That(cannotFail.Select(f => (f.File, f.Line)), Is.EquivalentTo(new[] { (Compose, (int?)LineOf(Compose, "test:")), (Dockerfile, LineOf(Dockerfile, "HEALTHCHECK")) }));
+        Assert.That(cannotFail.Single(f => f.File == Dockerfile).Message, Does.Contain("'|| exit 0' turns every failure into success"));
+        Assert.That(cannotFail.Single(f => f.File == Compose).Message, Does.Contain("'sys.exit(0)' exits 0"));
+        Assert.That(findings.Single(f => f.Rule == "healthcheck-no-probe").File, Is.EqualTo(Compose));
+    }
+
+    [TestCase("HEALTHCHECK --interval", "HEALTHCHECK NONE\n#", "the HEALTHCHECK is switched off")]
+    [TestCase("HEALTHCHECK --interval", "#", "the image has no HEALTHCHECK")]
+    public void A_missing_or_disabled_healthcheck_is_an_error(string oldText, string newText, string message)
+    {
+        _repo.Replace(Dockerfile, oldText, newText);
+
+        Assert.That(Only("healthcheck").Message, Does.StartWith(message));
+    }
+
+    [TestCase("ARG BASE_IMAGE=python:3.11-slim", "ARG BASE_IMAGE=python:latest", "python:latest (FROM ${BASE_IMAGE}) is 'latest'")]
+    [TestCase("ARG BASE_IMAGE=python:3.11-slim", "ARG BASE_IMAGE=registry.local:5000/python", "registry.local:5000/python (FROM ${BASE_IMAGE}) has no tag")]
+    [TestCase("ARG BASE_IMAGE=python:3.11-slim", "ARG BASE_IMAGE", "uses an ARG without a default")]
+    public void The_base_image_is_pinned(string oldText, string newText, string message)
+    {
+        _repo.Replace(Dockerfile, oldText, newText);
+
+        var findings = Validate().Findings.Where(f => f.Rule == "base-image-pinned").ToList();
+
+        Assert.That(findings, Has.Count.EqualTo(2), "both stages use the base image");
+        Assert.That(findings.Select(f => f.Line), Is.EquivalentTo(new int?[] { LineOf(Dockerfile, "AS build"), LastLineOf(Dockerfile, "FROM ${BASE_IMAGE}") }));
+        Assert.That(findings[0].Message, Does.Contain(message));
+    }
+
+    [Test]
+    public void A_digest_pins_the_base_image_and_the_compose_build_argument_must_be_pinned_too()
+    {
+        _repo.Replace(Dockerfile, "ARG BASE_IMAGE=python:3.11-slim", "ARG BASE_IMAGE=python@sha256:" + new string('a', 64));
+        _repo.Replace(Compose, "${QTS_OBSERVER_BASE_IMAGE:-python:3.11-slim}", "${QTS_OBSERVER_BASE_IMAGE:-python}");
+
+        var finding = Only("base-image-pinned");
+
+        Assert.That((finding.File, finding.Line), Is.EqualTo((Compose, (int?)LineOf(Compose, "BASE_IMAGE:"))));
+        Assert.That(finding.Message, Does.Contain("the build argument BASE_IMAGE gives the base image python, which has no tag"));
+    }
+
+    [Test]
+    public void Privileged_docker_socket_and_missing_no_new_privileges_are_errors()
+    {
+        _repo.Replace(Compose, "    read_only: true", "    read_only: true\n    privileged: true");
+        _repo.Replace(Compose, "      - ./config:/app/config:ro", "      - ./config:/app/config:ro\n      - /var/run/docker.sock:/var/run/docker.sock");
+        _repo.Replace(Compose, "      - no-new-privileges:true", "      - apparmor:unconfined");
+
+        var findings = Validate().Findings;
+
+        Assert.That(findings.Single(f => f.Rule == "compose-privileged").Line, Is.EqualTo(LineOf(Compose, "privileged: true")));
+        Assert.That(findings.Single(f => f.Rule == "compose-docker-socket").Line, Is.EqualTo(LineOf(Compose, "docker.sock")));
+        Assert.That(findings.Single(f => f.Rule == "compose-no-new-privileges").Line, Is.EqualTo(LineOf(Compose, "security_opt:")));
+    }
+
+    [Test]
+    public void A_shell_form_cmd_is_an_error()
+    {
+        _repo.Replace(Dockerfile, "CMD [\"python3\",\"-m\",\"qts_observer\"]", "CMD python3 -m qts_observer");
+
+        var finding = Only("exec-form-cmd");
+
+        Assert.That(finding.Line, Is.EqualTo(LineOf(Dockerfile, "CMD python3")));
+        Assert.That(finding.Message, Does.Contain("SIGTERM never reaches the service"));
+    }
+
+    [Test]
+    public void A_writable_root_file_system_is_a_warning()
+    {
+        _repo.Replace(Compose, "    read_only: true\n", "");
+
+        Assert.That(Only("compose-read-only").Severity, Is.EqualTo(Severity.Warning));
+    }
+
+    [Test]
+    public void Limits_reservations_log_rotation_and_restart_policy_are_required()
+    {
+        _repo.Replace(Compose, "          cpus: \"0.5\"\n", "");
+        _repo.Replace(Compose, "        max-file: \"3\"\n", "");
+        _repo.Replace(Compose, "    restart: unless-stopped\n", "    restart: \"no\"\n");
+
+        var findings = Validate().Findings;
+
+        Assert.That(findings.Single(f => f.Rule == "compose-resources").Message, Does.StartWith("deploy.resources lacks reservations.cpus"));
+        Assert.That(findings.Single(f => f.Rule == "compose-log-rotation").Message, Does.Contain("has no max-file"));
+        Assert.That(findings.Single(f => f.Rule == "compose-restart").Message, Does.StartWith("restart: no"));
+    }
+
+    [Test]
+    public void One_stage_is_an_error_and_the_version_key_a_warning()
+    {
+        _repo.Write(Dockerfile, _repo.Read(Dockerfile)[_repo.Read(Dockerfile).IndexOf("FROM ${BASE_IMAGE}\n", StringComparison.Ordinal)..]
+            .Replace("COPY --from=build /app/src /app/src", "COPY src/ /app/src/")
+            .Insert(0, "ARG BASE_IMAGE=python:3.11-slim\n"));
+        _repo.Write(Compose, "version: \"3.8\"\n" + _repo.Read(Compose));
+
+        var findings = Validate().Findings;
+
+        Assert.That(findings.Single(f => f.Rule == "multi-stage").Line, Is.EqualTo(2));
+        var version = findings.Single(f => f.Rule == "compose-version-obsolete");
+        Assert.That((version.Severity, version.Line), Is.EqualTo((Severity.Warning, (int?)1)));
+        Assert.That(Validate().Fails(strict: false), Is.True);
+    }
+
+    [Test]
+    public void Warnings_fail_only_when_strict()
+    {
+        _repo.Write(Compose, "version: \"3.8\"\n" + _repo.Read(Compose));
+
+        var result = Validate();
+
+        Assert.That((result.Errors, result.Warnings), Is.EqualTo((0, 1)));
+        Assert.That(result.Fails(strict: false), Is.False);
+        Assert.That(result.Fails(strict: true), Is.True);
+        Assert.That(result.FailureMessage(strict: true), Does.Contain($"{Compose}:1: the top-level 'version' key is obsolete").And.Contain("(fix: remove the version: line)"));
+    }
+
+    [Test]
+    public void The_dockerignore_keeps_secrets_and_runtime_output_out()
+    {
+        _repo.Replace("src/observer/.dockerignore", ".env\n", "");
+
+        Assert.That(Only("dockerignore").Message, Is.EqualTo(".dockerignore does not exclude .env"));
+    }
+
+    [TestCase(Compose, "restart: unless-stopped", "restart: unless-stopped: x", "cannot be parsed")]
+    [TestCase(DeploymentConfig, "\"paths\": {", "\"paths\" {", "cannot be parsed")]
+    [TestCase(Dockerfile, "EXPOSE 8000", "EXPOZE 8000", "unknown instruction 'EXPOZE'")]
+    public void A_file_that_does_not_parse_is_one_finding_at_its_line(string file, string oldText, string newText, string message)
+    {
+        var line = LineOf(file, oldText);
+        _repo.Replace(file, oldText, newText);
+
+        var finding = Only("syntax");
+
+        Assert.That(finding.File, Is.EqualTo(file));
+        Assert.That(finding.Message, Does.Contain(message));
+        Assert.That(finding.Line, Is.EqualTo(line));
+    }
+}
