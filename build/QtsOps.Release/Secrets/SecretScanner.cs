@@ -78,7 +78,7 @@ public static partial class SecretScanner
     /// <summary>Whether an assigned value is a literal secret rather than a reference or a placeholder.</summary>
     private static bool IsLiteral(string rawValue, bool code)
     {
-        var value = rawValue.Trim().TrimEnd(',', ';').Trim();
+        var value = rawValue.Trim().TrimEnd(',', ';', '}', ']', ')').Trim();
         var quoted = value.Length >= 2 && value[0] is '"' or '\'' && value.IndexOf(value[0], 1) > 0;
         if (quoted) value = value[1..value.IndexOf(value[0], 1)];
         else
@@ -105,7 +105,7 @@ public static partial class SecretScanner
     [GeneratedRegex(@"\b(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b")]
     private static partial Regex AwsAccessKey();
 
-    [GeneratedRegex(@"\b(AccountKey|SharedAccessKey|SharedAccessSignature)=([^;""'\s]{8,})", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"\b(AccountKey|SharedAccessKey)=([A-Za-z0-9+/]{20,}=*)", RegexOptions.IgnoreCase)]
     private static partial Regex AzureKeyInConnectionString();
 
     /// <summary>NAME = value, NAME: value, "name": value, export NAME=value, where NAME ends a secret word.</summary>

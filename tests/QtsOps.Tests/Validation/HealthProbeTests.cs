@@ -1,0 +1,39 @@
+using QtsOps.Release.Validation.Observer;
+
+namespace QtsOps.Tests.Validation;
+
+public class HealthProbeTests
+{
+    [TestCase("exit 0")]
+    [TestCase("true")]
+    [TestCase("curl -f http://127.0.0.1:8000/health || true")]
+    [TestCase("curl -f http://127.0.0.1:8000/health || echo unhealthy")]
+    [TestCase("curl -f http://127.0.0.1:8000/health; exit 0")]
+    [TestCase("curl http://127.0.0.1:8000/health")]
+    [TestCase("python3 -c import sys; sys.exit(0)")]
+    [TestCase("python -c \"import urllib.request as u\ntry: u.urlopen('http://127.0.0.1:8000/health')\nexcept Exception: pass\nsys.exit(0)\"")]
+    public void Commands_that_always_succeed_are_recognised(string command)
+    {
+        Assert.That(HealthProbe.WhyItCannotFail(command), Is.Not.Null);
+    }
+
+    [TestCase("curl -f http://127.0.0.1:8000/health || exit 1")]
+    [TestCase("curl --fail --silent http://127.0.0.1:8000/health")]
+    [TestCase("curl -sf http://127.0.0.1:8000/health && echo ok")]
+    [TestCase("wget -qO- http://127.0.0.1:8000/health")]
+    [TestCase("python3 -c import sys,urllib.request; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:8000/health',timeout=2).status==200 else 1)")]
+    [TestCase("python3 -c import urllib.request, sys; urllib.request.urlopen('http://127.0.0.1:8000/health'); sys.exit(0)")]
+    public void Commands_that_can_fail_pass(string command)
+    {
+        Assert.That(HealthProbe.WhyItCannotFail(command), Is.Null);
+    }
+
+    [TestCase("curl -f http://127.0.0.1:8000/health", 8000)]
+    [TestCase("wget -qO- http://localhost/health", 80)]
+    [TestCase("curl -f https://[::1]:8443/health", 8443)]
+    [TestCase("pgrep python3", null)]
+    public void The_probed_port_is_read_from_the_url(string command, int? port)
+    {
+        Assert.That(HealthProbe.Port(command), Is.EqualTo(port));
+    }
+}

@@ -1,0 +1,112 @@
+using QtsOps.Release.Secrets;
+
+namespace QtsOps.Tests.Validation;
+
+public class SecretScannerTests
+{
+    // Built at run time so that this file does not itself look like it holds secrets.
+    private static readonly string AwsKeyId = "AKIA" + "IOSFODNN7EXAMPLE";
+    private static readonly string AzureKey = new string('Q', 86) + "==";
+    private static readonly string KeyBlock = "-----BEGIN " + "RSA PRIVATE KEY-----";
+
+    [TestCase(".env")]
+    [TestCase("config/.env.production")]
+    [TestCase("prod.tfvars")]
+    [TestCase("terraform.tfvars.json")]
+    [TestCase("terraform.tfstate")]
+    [TestCase("terraform.tfstate.backup")]
+    [TestCase("certs/server.pem")]
+    [TestCase("tls.key")]
+    [TestCase("client.pfx")]
+    [TestCase("client.p12")]
+    [TestCase("id_ed25519")]
+    [TestCase(".terraform/providers/x")]
+    public void Secret_files_are_recognised_by_name(string path)
+    {
+        Assert.That(SecretScanner.WhyNameIsSecret(path), Is.Not.Null);
+    }
+
+    [TestCase("terraform.tfvars.example")]
+    [TestCase(".env.example")]
+    [TestCase("start.sh")]
+    [TestCase("src/qts_observer/config.py")]
+    [TestCase("keys.md")]
+    public void Ordinary_files_pass_by_name(string path)
+    {
+        Assert.That(SecretScanner.WhyNameIsSecret(path), Is.Null);
+    }
+
+    [Test]
+    public void Secret_content_is_found_with_its_line_and_without_the_value()
+    {
+        var text = string.Join("\n",
+            "# settings",
+            $"aws_access_key_id = {AwsKeyId}",
+            $"STORAGE=DefaultEndpointsProtocol=https;AccountName=observerstorage;AccountKey={AzureKey};EndpointSuffix=core.windows.net",
+            KeyBlock,
+            "DB_PASSWORD=hunter2",
+            "api_token: \"s3cr3t-value\"",
+            "\"client_secret\": \"abc123\",");
+
+        var hits = SecretScanner.ScanContent("settings.env.example", text).ToList();
+
+        Assert.That(hits.Select(h => h.Line), Is.EqualTo(new[] { 2, 3, 4, 5, 6, 7 }));
+        Assert.That(hits[0].Reason, Does.Contain("AWS access key"));
+        Assert.That(hits[1].Reason, Does.Contain("Azure key"));
+        Assert.That(hits[2].Reason, Does.Contain("private key block"));
+        Assert.That(hits[3].Reason, Does.Contain("'DB_PASSWORD' is assigned a literal value"));
+        Assert.That(hits.Select(h => h.Reason), Has.None.Contains("hunter2").And.None.Contains(AwsKeyId).And.None.Contains("abc123"));
+    }
+
+    [TestCase("settings.env.example", "DB_PASSWORD=")]
+    [TestCase("settings.env.example", "DB_PASSWORD=${DB_PASSWORD}")]
+    [TestCase("settings.env.example", "DB_PASSWORD=$DB_PASSWORD")]
+    [TestCase("settings.env.example", "DB_PASSWORD=<set in the environment>")]
+    [TestCase("settings.env.example", "DB_PASSWORD=...")]
+    [TestCase("README.md", "The password: ask the release manager for it")]
+    [TestCase("README.md", "export ARM_CLIENT_SECRET=... TF_VAR_admin_password=...")]
+    [TestCase("terraform.tfvars.example", "admin_password = \"<set via TF_VAR_admin_password>\"")]
+    [TestCase("variables.tf", "  sensitive   = true")]
+    [TestCase("main.tf", "  admin_password = var.admin_password")]
+    [TestCase("service.py", "    token = os.environ[\"OBSERVER_TOKEN\"]")]
+    [TestCase("service.py", "    if password == expected:")]
+    [TestCase("compose.yml", "      - no-new-privileges:true")]
+    [TestCase("secret.json", "{\"secret_name\": null}")]
+    public void References_placeholders_and_prose_are_not_secrets(string file, string line)
+    {
+        Assert.That(SecretScanner.ScanContent(file, line), Is.Empty);
+    }
+
+    [Test]
+    public void Scan_names_every_file_and_line()
+    {
+        using var directory = new TempDirectory();
+        directory.Write(".env", "A=1\n");
+        directory.Write("config/settings.json", "{\n  \"password\": \"hunter2\"\n}\n");
+        directory.Write("README.md", "nothing here\n");
+
+        var hits = SecretScanner.Scan(directory.Path, [".env", "config/settings.json", "README.md"], "src/observer/");
+
+        Assert.That(hits.Select(h => h.ToString()), Is.EqualTo(new[]
+        {
+            "src/observer/.env: an environment file (.env) holds settings and secrets",
+            "src/observer/config/settings.json:2: 'password' is assigned a literal value; read it from the environment or a secret store instead",
+        }));
+    }
+
+    [Test]
+    public void The_repository_holds_no_secret()
+    {
+        var root = RepositoryPaths.Root;
+        string[] skipped = [".git", "bin", "obj", "artifacts", ".qtsops", ".dotnet", "node_modules"];
+        var files = Directory.EnumerateFiles(root, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.ReparsePoint })
+            .Select(f => Path.GetRelativePath(root, f))
+            .Where(f => !f.Split(Path.DirectorySeparatorChar).Any(skipped.Contains))
+            // Developers' own, git-ignored Terraform variables are not part of the repository.
+            .Where(f => !f.EndsWith(".tfvars") && !f.Contains(".terraform"))
+            .ToList();
+
+        Assert.That(files, Has.Count.GreaterThan(50));
+        Assert.That(SecretScanner.Scan(root, files), Is.Empty);
+    }
+}
