@@ -39,6 +39,17 @@ public sealed class ScratchRepository : IDisposable
         File.WriteAllText(Combine(relativePath), text.Replace(oldText, newText));
     }
 
+    /// <summary>Copies every file under <paramref name="directory"/> into the repository, replacing what is there.</summary>
+    public void Overlay(string directory)
+    {
+        foreach (var file in Directory.GetFiles(directory, "*", SearchOption.AllDirectories))
+        {
+            var target = Combine(System.IO.Path.GetRelativePath(directory, file).Replace('\\', '/'));
+            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(target)!);
+            File.Copy(file, target, overwrite: true);
+        }
+    }
+
     /// <summary>git init and a commit of everything, dated <paramref name="when"/>.</summary>
     public void Commit(DateTimeOffset when, string message = "scratch")
     {

@@ -42,7 +42,7 @@ public static class ConsistencyRules
         if (files.Dockerfile is { } dockerfile)
             sources.Add(new VariableSource(DockerfilePath, Dockerfile.EnvironmentOf(dockerfile.FinalStage), dockerfile.FinalStage.Line));
         if (files.Service is { } service)
-            sources.Add(new VariableSource(ComposePath, ComposeService.Environment(service), ((YamlNode?)service.Key("environment") ?? service).Line()));
+            sources.Add(new VariableSource(ComposePath, ComposeService.Environment(service), files.ServiceLine("environment")));
         if (files.DeploymentConfig is { } config)
             sources.Add(new VariableSource(DeploymentConfigPath, JsonStrings(config, "environment"), config.LineOf("environment")));
 
@@ -95,7 +95,7 @@ public static class ConsistencyRules
                 findings.Add(Finding.Error("config-paths", DeploymentConfigPath, path.Line, $"paths.{key} is '{path.Value}' but environment.{variable} is '{env.Value}'",
                     $"use one directory for both: the service writes where {variable} points"));
             if (service is not null && volumes is not null && volumes.All(v => v.Target != path.Value))
-                findings.Add(Finding.Error("config-paths", ComposePath, ((YamlNode?)service.Key("volumes") ?? service).Line(),
+                findings.Add(Finding.Error("config-paths", ComposePath, files.ServiceLine("volumes"),
                     $"no volume is mounted at {path.Value} (paths.{key} in deployment_config.json); mounted: {string.Join(", ", volumes.Select(v => v.Target).DefaultIfEmpty("none"))}",
                     $"add a volume with target {path.Value}, e.g. ./{key.Replace("_dir", "")}:{path.Value}"));
             if (finalStage is not null && !finalStage.Instructions.Any(i => MentionsPath(i.Arguments, path.Value)))
@@ -125,7 +125,7 @@ public static class ConsistencyRules
         {
             var ports = ComposeService.ContainerPorts(service);
             if (ports.Count == 0)
-                findings.Add(Finding.Error("port-consistency", ComposePath, service.Line(), "the service publishes no port",
+                findings.Add(Finding.Error("port-consistency", ComposePath, files.ServiceLine(), "the service publishes no port",
                     $"publish the container port: ports: [\"127.0.0.1:8000:{exposed}\"]"));
             foreach (var (port, line) in ports.Where(p => p.ContainerPort != exposed))
                 findings.Add(Finding.Error("port-consistency", ComposePath, line, $"the published container port {port} is not the image's {where}",

@@ -30,10 +30,10 @@ public static class ContainerSecurityRules
                     "remove the docker.sock volume"));
             var securityOptions = service.Child("security_opt").Items().Select(i => i.Scalar()?.Replace('=', ':') ?? "").ToList();
             if (!securityOptions.Any(o => o is "no-new-privileges" or "no-new-privileges:true"))
-                findings.Add(Finding.Error("compose-no-new-privileges", ComposePath, (service.Key("security_opt") ?? service).Line(), "no-new-privileges is not set: a setuid binary could raise the service user's privileges",
+                findings.Add(Finding.Error("compose-no-new-privileges", ComposePath, files.ServiceLine("security_opt"), "no-new-privileges is not set: a setuid binary could raise the service user's privileges",
                     "add security_opt: [\"no-new-privileges:true\"]"));
             if (!service.Child("read_only").IsTrue())
-                findings.Add(Finding.Warning("compose-read-only", ComposePath, service.Line(), "the root file system is writable",
+                findings.Add(Finding.Warning("compose-read-only", ComposePath, files.ServiceLine("read_only"), "the root file system is writable",
                     "set read_only: true and give the service a tmpfs where it needs scratch space (/tmp)"));
         }
     }

@@ -36,6 +36,11 @@ public sealed class ObserverFiles
     /// <summary>The observer's service in the compose file.</summary>
     public YamlMappingNode? Service { get; private set; }
 
+    private int _serviceLine = 1;
+
+    /// <summary>The line of a setting of the service, else of the service's name: where to add the setting.</summary>
+    public int ServiceLine(string? setting = null) => Service.Key(setting ?? "")?.Line() ?? _serviceLine;
+
     public JsonSource? DeploymentConfig { get; private set; }
     public string? Dockerignore { get; private set; }
 
@@ -68,8 +73,9 @@ public sealed class ObserverFiles
         if (files.Compose is not null)
         {
             var services = files.Compose.Child("services") as YamlMappingNode;
-            files.Service = services.Child(ServiceName) as YamlMappingNode
-                ?? (services?.Children.Count == 1 ? services.Children.Values.Single() as YamlMappingNode : null);
+            var name = services.Key(ServiceName) ?? (services?.Children.Count == 1 ? services.Children.Keys.Single() : null);
+            files.Service = name is null ? null : services!.Children[name] as YamlMappingNode;
+            if (name is not null) files._serviceLine = name.Line();
             if (files.Service is null)
                 findings.Add(Finding.Error("compose-service", ComposePath, services?.Line() ?? 1, $"no service '{ServiceName}' under services:",
                     $"define the observer as services: {ServiceName}: (container_name {ServiceName})"));

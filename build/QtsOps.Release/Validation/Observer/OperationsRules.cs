@@ -21,20 +21,20 @@ public static class OperationsRules
                 "remove the version: line"));
 
         if (files.Service is not { } service) return;
-        CheckResources(service, findings);
-        CheckLogging(service, findings);
+        CheckResources(files, service, findings);
+        CheckLogging(files, service, findings);
 
         var restart = service.Child("restart").Scalar() ?? service.Child("deploy").Child("restart_policy").Child("condition").Scalar();
         if (restart is null || !RestartPolicies.Contains(restart))
-            findings.Add(Finding.Error("compose-restart", ComposePath, (service.Key("restart") ?? service).Line(),
+            findings.Add(Finding.Error("compose-restart", ComposePath, files.ServiceLine("restart"),
                 restart is null ? "no restart policy: a crashed service stays down" : $"restart: {restart} leaves a crashed service down",
                 "set restart: unless-stopped"));
     }
 
-    private static void CheckResources(YamlMappingNode service, List<Finding> findings)
+    private static void CheckResources(ObserverFiles files, YamlMappingNode service, List<Finding> findings)
     {
         var resources = service.Child("deploy").Child("resources");
-        var line = (service.Child("deploy").Key("resources") ?? service.Key("deploy") ?? service).Line();
+        var line = service.Child("deploy").Key("resources")?.Line() ?? files.ServiceLine("deploy");
         var missing = new[] { "limits", "reservations" }
             .SelectMany(kind => new[] { "cpus", "memory" }.Where(setting => resources.Child(kind).Child(setting) is null).Select(setting => $"{kind}.{setting}"))
             .ToList();
@@ -43,7 +43,7 @@ public static class OperationsRules
                 "set deploy.resources limits (cpus: \"1.0\", memory: 512M) and reservations (cpus: \"0.5\", memory: 256M)"));
     }
 
-    private static void CheckLogging(YamlMappingNode service, List<Finding> findings)
+    private static void CheckLogging(ObserverFiles files, YamlMappingNode service, List<Finding> findings)
     {
         var logging = service.Child("logging");
         var driver = logging.Child("driver").Scalar() ?? "json-file";
@@ -51,7 +51,7 @@ public static class OperationsRules
         var options = logging.Child("options");
         var missing = new[] { "max-size", "max-file" }.Where(option => options.Child(option) is null).ToList();
         if (missing.Count > 0)
-            findings.Add(Finding.Error("compose-log-rotation", ComposePath, (service.Key("logging") ?? service).Line(),
+            findings.Add(Finding.Error("compose-log-rotation", ComposePath, files.ServiceLine("logging"),
                 logging is null ? "no logging settings: container logs grow until the disk is full" : $"the {driver} log driver has no {string.Join(" or ", missing)}: logs are not rotated",
                 "set logging: { driver: json-file, options: { max-size: \"10m\", max-file: \"3\" } }"));
     }

@@ -1,0 +1,3 @@
+output "id" {
+  value = azurerm_resource_group.this.id
+}

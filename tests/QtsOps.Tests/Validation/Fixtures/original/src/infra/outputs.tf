@@ -1,0 +1,3 @@
+output "resource_group_id" {
+  value = module.resource_group.id
+}

@@ -1,0 +1,99 @@
+using System.Text.Json;
+
+namespace QtsOps.Tests.Validation;
+
+/// <summary>The validate target of the real pipeline, run in-process in scratch git repositories.</summary>
+public class ValidateTaskTests
+{
+    private static readonly DateTimeOffset CommitTime = new(2025, 3, 1, 12, 0, 0, TimeSpan.Zero);
+
+    private static bool TerraformInstalled => (Environment.GetEnvironmentVariable("PATH") ?? "")
+        .Split(Path.PathSeparator).Any(directory => File.Exists(Path.Combine(directory, "terraform")));
+
+    private static JsonElement Report(ScratchRepository repo) =>
+        JsonDocument.Parse(repo.Read("artifacts/reports/validate.json")).RootElement;
+
+    private static List<(string Rule, string Severity, string File, int? Line)> Findings(ScratchRepository repo) =>
+        Report(repo).GetProperty("findings").EnumerateArray()
+            .Select(f => (f.GetProperty("rule").GetString()!, f.GetProperty("severity").GetString()!, f.GetProperty("file").GetString()!,
+                f.GetProperty("line").ValueKind == JsonValueKind.Null ? (int?)null : f.GetProperty("line").GetInt32()))
+            .ToList();
+
+    [Test]
+    public void Validate_passes_on_the_repository_sources()
+    {
+        using var repo = new ScratchRepository("src");
+        repo.Commit(CommitTime);
+
+        var run = repo.RunPipeline("--target=validate");
+
+        Assert.That(run.ExitCode, Is.Zero, run.Output + run.Error);
+        Assert.That(Report(repo).GetProperty("errors").GetInt32(), Is.Zero);
+        Assert.That(Findings(repo), Is.Empty.Or.All.Matches<(string Rule, string, string, int?)>(f => f.Rule == "terraform-fmt" && !TerraformInstalled),
+            "the only finding allowed is the warning that terraform is not installed");
+        Assert.That(repo.Read("artifacts/reports/validate.md"), Does.Contain("0 error(s)").And.Contain("passed"));
+    }
+
+    [Test]
+    public void The_ops_guide_original_files_fail_and_each_defect_is_named()
+    {
+        using var repo = new ScratchRepository("src/observer");
+        repo.Overlay(RepositoryPaths.Combine("tests", "QtsOps.Tests", "Validation", "Fixtures", "original"));
+        repo.Commit(CommitTime);
+
+        var run = repo.RunPipeline("--target=validate");
+
+        Assert.That(run.ExitCode, Is.EqualTo(1));
+        var findings = Findings(repo);
+        Assert.That(findings.Where(f => f.Severity == "error").Select(f => (f.Rule, f.File, f.Line)), Is.EquivalentTo(new[]
+        {
+            ("terraform-hardcoded-id", "src/infra/main.tf", (int?)19),      // subscription_id in the provider block
+            ("terraform-hardcoded-id", "src/infra/main.tf", 20),            // tenant_id
+            ("healthcheck-cannot-fail", "src/observer/Dockerfile", 17),      // sys.exit(0)
+            ("healthcheck-no-probe", "src/observer/Dockerfile", 17),
+            ("compose-resources", "src/observer/docker-compose.yml", 4),     // no limits or reservations
+            ("compose-log-rotation", "src/observer/docker-compose.yml", 4),  // no logging settings
+            ("multi-stage", "src/observer/Dockerfile", 1),                   // one stage
+        }));
+        Assert.That(findings.Where(f => f.Severity == "warning").Select(f => f.Rule), Is.EqualTo(new[] { "compose-version-obsolete" }));
+
+        Assert.That(run.Error, Does.Contain("validate found 7 error(s):"));
+        Assert.That(run.Error, Does.Contain("src/infra/main.tf:19: a hard-coded subscription ID: it identifies the Azure account in the repository (fix: remove it: the azurerm provider"));
+        Assert.That(run.Error, Does.Contain("src/infra/main.tf:20: a hard-coded tenant ID"));
+        Assert.That(run.Error, Does.Contain("src/observer/Dockerfile:17: the HEALTHCHECK cannot fail: 'sys.exit(0)' exits 0 whatever the probe found (fix: "));
+        Assert.That(run.Error, Does.Contain("src/observer/docker-compose.yml:4: deploy.resources lacks limits.cpus, limits.memory, reservations.cpus, reservations.memory"));
+        Assert.That(run.Error, Does.Contain("src/observer/docker-compose.yml:4: no logging settings: container logs grow until the disk is full (fix: "));
+        Assert.That(run.Error, Does.Contain("src/observer/Dockerfile:1: the Dockerfile has one stage"));
+    }
+
+    [Test]
+    public void An_unformatted_tf_file_is_found_by_terraform_fmt()
+    {
+        if (!TerraformInstalled) Assert.Ignore("terraform is not on PATH (.ci/services.sh installs it in CI)");
+        using var repo = new ScratchRepository("src");
+        repo.Replace("src/infra/environments/staging/main.tf", "  source = ", "  source    = ");
+        repo.Commit(CommitTime);
+
+        var run = repo.RunPipeline("--target=validate");
+
+        Assert.That(run.ExitCode, Is.EqualTo(1));
+        Assert.That(run.Error, Does.Contain("src/infra/environments/staging/main.tf: not in terraform fmt's canonical format (fix: run: terraform fmt -recursive src/infra)"));
+    }
+
+    [Test]
+    public void Warnings_fail_only_with_strict()
+    {
+        using var repo = new ScratchRepository("src/observer");
+        repo.Write("src/observer/docker-compose.yml", "version: \"3.8\"\n" + repo.Read("src/observer/docker-compose.yml"));
+        repo.Commit(CommitTime);
+
+        var relaxed = repo.RunPipeline("--target=validate");
+        var strict = repo.RunPipeline("--target=validate", "--strict");
+
+        Assert.That(relaxed.ExitCode, Is.Zero, relaxed.Error);
+        Assert.That(strict.ExitCode, Is.EqualTo(1));
+        Assert.That(strict.Error, Does.Contain("validate found 0 error(s) and 1 warning(s), which fail with --strict:")
+            .And.Contain("src/observer/docker-compose.yml:1: the top-level 'version' key is obsolete"));
+        Assert.That(Report(repo).GetProperty("strict").GetBoolean(), Is.True);
+    }
+}
