@@ -4,5 +4,5 @@ namespace QtsOps.Build.Tasks;
 
 [TaskName("default")]
 [TaskDescription("The whole pipeline for the chosen environment (local when none is given)")]
-[IsDependentOn(typeof(CleanTask))]
+[IsDependentOn(typeof(PackageTask))]
 public sealed class DefaultTask : FrostingTask<BuildContext>;
