@@ -31,6 +31,10 @@ public sealed class ScratchRepository : IDisposable
 
     public string Read(string relativePath) => File.ReadAllText(Combine(relativePath));
 
+    /// <summary>The 1-based numbers of the lines of <paramref name="relativePath"/> that hold <paramref name="text"/>.</summary>
+    public IReadOnlyList<int> LinesOf(string relativePath, string text) =>
+        Read(relativePath).ReplaceLineEndings("\n").Split('\n').Select((line, index) => (line, index)).Where(l => l.line.Contains(text)).Select(l => l.index + 1).ToList();
+
     /// <summary>Replaces text that must be in the file, so that a fixture cannot silently stop applying.</summary>
     public void Replace(string relativePath, string oldText, string newText)
     {
@@ -60,9 +64,12 @@ public sealed class ScratchRepository : IDisposable
         repository.Commit(message, signature, signature);
     }
 
-    public HostRun RunPipeline(params string[] args) =>
+    public HostRun RunPipeline(params string[] args) => RunPipelineIn(Path, args);
+
+    /// <summary>The real pipeline (context, lifetime, tasks) run in-process from <paramref name="workingDirectory"/>.</summary>
+    public static HostRun RunPipelineIn(string workingDirectory, params string[] args) =>
         HostRun.Of(new CakeHost().UseContext<BuildContext>().UseLifetime<BuildLifetime>()
-            .AddAssembly(typeof(BuildContext).Assembly).UseWorkingDirectory(Path), args);
+            .AddAssembly(typeof(BuildContext).Assembly).UseWorkingDirectory(workingDirectory), args);
 
     public void Dispose() => _directory.Dispose();
 

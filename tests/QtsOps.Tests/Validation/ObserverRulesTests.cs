@@ -30,13 +30,9 @@ public class ObserverRulesTests
         return matching[0];
     }
 
-    /// <summary>The 1-based line of the first line holding <paramref name="text"/>.</summary>
-    private int LineOf(string file, string text) => LinesOf(file, text).First();
+    private int LineOf(string file, string text) => _repo.LinesOf(file, text)[0];
 
-    private int LastLineOf(string file, string text) => LinesOf(file, text).Last();
-
-    private IEnumerable<int> LinesOf(string file, string text) =>
-        _repo.Read(file).ReplaceLineEndings("\n").Split('\n').Select((line, index) => (line, index)).Where(l => l.line.Contains(text)).Select(l => l.index + 1);
+    private int LastLineOf(string file, string text) => _repo.LinesOf(file, text)[^1];
 
     [Test]
     public void The_repository_files_have_no_findings()

@@ -31,8 +31,7 @@ public class TerraformRulesTests
         return findings.Single(f => f.Rule == rule);
     }
 
-    private int LineOf(string file, string text) =>
-        _repo.Read(file).Split('\n').Select((line, index) => (line, index)).First(l => l.line.Contains(text)).index + 1;
+    private int LineOf(string file, string text) => _repo.LinesOf(file, text)[0];
 
     [Test]
     public void The_repository_infrastructure_has_no_findings()
