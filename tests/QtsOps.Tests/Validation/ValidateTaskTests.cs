@@ -81,6 +81,35 @@ public class ValidateTaskTests
     }
 
     [Test]
+    public void Tfvars_files_that_git_would_commit_fail_validate()
+    {
+        using var repo = new ScratchRepository("src");
+        repo.Replace(".gitignore", "*.tfvars\n", "");
+        repo.Commit(CommitTime);
+
+        var run = repo.RunPipeline("--target=validate");
+
+        Assert.That(run.ExitCode, Is.EqualTo(1));
+        Assert.That(run.Error, Does.Contain(".gitignore: git would commit *.tfvars files, which hold real values and secrets: " +
+            "src/infra/environments/local/terraform.tfvars, src/infra/environments/prod/terraform.tfvars"));
+    }
+
+    [Test]
+    public void A_tracked_tfvars_file_fails_validate_although_gitignore_has_the_rule()
+    {
+        using var repo = new ScratchRepository("src");
+        repo.Write("src/infra/environments/staging/terraform.tfvars", "location = \"Korea South\"\n");
+        repo.Commit(CommitTime);
+        using (var git = new LibGit2Sharp.Repository(repo.Path))
+            LibGit2Sharp.Commands.Stage(git, "src/infra/environments/staging/terraform.tfvars", new LibGit2Sharp.StageOptions { IncludeIgnored = true });
+
+        var run = repo.RunPipeline("--target=validate");
+
+        Assert.That(run.ExitCode, Is.EqualTo(1));
+        Assert.That(run.Error, Does.Contain("git would commit *.tfvars files, which hold real values and secrets: src/infra/environments/staging/terraform.tfvars (fix:"));
+    }
+
+    [Test]
     public void Warnings_fail_only_with_strict()
     {
         using var repo = new ScratchRepository("src/observer");
