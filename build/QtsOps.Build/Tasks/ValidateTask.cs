@@ -18,9 +18,10 @@ public sealed class ValidateTask : FrostingTask<BuildContext>
         var result = SourceValidator.Validate(context.RepositoryRoot, TerraformFormat(context), context.GitIgnoreChecker(context.RepositoryRoot));
         var report = result.WriteReport(context.ReportsDirectory, strict);
 
-        foreach (var finding in result.Findings)
-            if (finding.Severity == Severity.Error) context.Log.Error(finding.ToString());
-            else context.Log.Warning(finding.ToString());
+        // What fails the run is listed once, in the failure message.
+        var failing = result.Fails(strict);
+        foreach (var finding in result.Findings.Where(f => !failing || f.Severity == Severity.Warning && !strict))
+            context.Log.Warning(finding.ToString());
         context.Log.Information($"validate: {result.Errors} error(s), {result.Warnings} warning(s); report {report}");
         if (result.Fails(strict)) throw new PipelineException(result.FailureMessage(strict));
     }
