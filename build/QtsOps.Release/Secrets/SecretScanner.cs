@@ -20,7 +20,7 @@ public static partial class SecretScanner
     /// <summary>Code, where an unquoted value is an expression (a variable, a call), never a literal.</summary>
     private static readonly string[] CodeExtensions = [".py", ".tf", ".hcl", ".cs", ".js", ".ts", ".go", ".java", ".rb"];
 
-    private static readonly string[] Placeholders = ["...", "***", "xxx", "changeit-in-env", "redacted"];
+    private static readonly string[] Placeholders = ["redacted", "placeholder", "changeme"];
 
     /// <summary>Why a file must not ship, judged by its name alone; null when the name is harmless.</summary>
     public static string? WhyNameIsSecret(string relativePath)

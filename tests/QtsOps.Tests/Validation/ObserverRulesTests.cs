@@ -99,6 +99,17 @@ public class ObserverRulesTests
     }
 
     [Test]
+    public void The_data_and_log_volumes_must_be_writable()
+    {
+        _repo.Replace(Compose, "- ./logs:/app/logs", "- ./logs:/app/logs:ro");
+
+        var finding = Only("config-paths");
+
+        Assert.That((finding.File, finding.Line), Is.EqualTo((Compose, (int?)LineOf(Compose, "./logs:/app/logs:ro"))));
+        Assert.That(finding.Message, Is.EqualTo("/app/logs (paths.log_dir) is mounted read-only: the service cannot write there"));
+    }
+
+    [Test]
     public void A_missing_required_file_is_named()
     {
         File.Delete(_repo.Combine("src/observer/start.sh"));

@@ -159,6 +159,19 @@ public sealed partial class Dockerfile
         return exec is null ? new DockerHealthcheck(false, options, command, null) : new DockerHealthcheck(false, options, null, exec);
     }
 
+    /// <summary>The HEALTHCHECK, or null when it is neither <c>CMD ...</c> nor <c>NONE</c>.</summary>
+    public static DockerHealthcheck? TryParseHealthcheck(string arguments)
+    {
+        try
+        {
+            return ParseHealthcheck(arguments);
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>The JSON string array of an exec form; null when the text is not one.</summary>
     public static IReadOnlyList<string>? ParseExecForm(string arguments)
     {

@@ -94,7 +94,10 @@ public static class ConsistencyRules
             if (variable is not null && environment.TryGetValue(variable, out var env) && env.Value != path.Value)
                 findings.Add(Finding.Error("config-paths", DeploymentConfigPath, path.Line, $"paths.{key} is '{path.Value}' but environment.{variable} is '{env.Value}'",
                     $"use one directory for both: the service writes where {variable} points"));
-            if (service is not null && volumes is not null && volumes.All(v => v.Target != path.Value))
+            if (variable is not null && volumes?.FirstOrDefault(v => v.Target == path.Value) is { ReadOnly: true } readOnly)
+                findings.Add(Finding.Error("config-paths", ComposePath, readOnly.Line, $"{path.Value} (paths.{key}) is mounted read-only: the service cannot write there",
+                    $"drop ':ro' from the volume at {path.Value}; only the config directory is read-only"));
+            if (volumes is not null && volumes.All(v => v.Target != path.Value))
                 findings.Add(Finding.Error("config-paths", ComposePath, files.ServiceLine("volumes"),
                     $"no volume is mounted at {path.Value} (paths.{key} in deployment_config.json); mounted: {string.Join(", ", volumes.Select(v => v.Target).DefaultIfEmpty("none"))}",
                     $"add a volume with target {path.Value}, e.g. ./{key.Replace("_dir", "")}:{path.Value}"));
@@ -135,7 +138,7 @@ public static class ConsistencyRules
                     $"probe http://127.0.0.1:{exposed}/health"));
         }
 
-        if (dockerfile.FinalStage.Last("HEALTHCHECK") is { } instruction && TryParseHealthcheck(instruction) is { IsNone: false } healthcheck
+        if (dockerfile.FinalStage.Last("HEALTHCHECK") is { } instruction && Dockerfile.TryParseHealthcheck(instruction.Arguments) is { IsNone: false } healthcheck
             && HealthProbe.Port(healthcheck.CommandText) is { } imageProbe && imageProbe.ToString() != exposed)
             findings.Add(Finding.Error("port-consistency", DockerfilePath, instruction.Line, $"the HEALTHCHECK probes port {imageProbe} but the image has {where}",
                 $"probe http://127.0.0.1:{exposed}/health"));
@@ -149,18 +152,6 @@ public static class ConsistencyRules
         foreach (var missing in IgnoredByDocker.Where(p => !patterns.Contains(p)))
             findings.Add(Finding.Error("dockerignore", DockerignorePath, null, $".dockerignore does not exclude {missing}",
                 $"add a line '{missing}': caches, logs, data, .git, .env and tests must stay out of the image"));
-    }
-
-    internal static DockerHealthcheck? TryParseHealthcheck(DockerInstruction instruction)
-    {
-        try
-        {
-            return Dockerfile.ParseHealthcheck(instruction.Arguments);
-        }
-        catch (FormatException)
-        {
-            return null; // reported by the security rules
-        }
     }
 
     private static Dictionary<string, (string Value, int Line)> JsonStrings(JsonSource json, string section)

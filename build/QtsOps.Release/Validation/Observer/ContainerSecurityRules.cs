@@ -58,7 +58,7 @@ public static class ContainerSecurityRules
                 "add HEALTHCHECK CMD [\"python3\",\"-c\",\"...urlopen('http://127.0.0.1:8000/health')...\"] that exits non-zero on failure"));
             return;
         }
-        var healthcheck = ConsistencyRules.TryParseHealthcheck(instruction);
+        var healthcheck = Dockerfile.TryParseHealthcheck(instruction.Arguments);
         if (healthcheck is null)
         {
             findings.Add(Finding.Error("healthcheck", DockerfilePath, instruction.Line, "HEALTHCHECK needs CMD <command> or NONE", "write HEALTHCHECK [--interval=...] CMD <command>"));
