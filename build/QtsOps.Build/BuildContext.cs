@@ -1,5 +1,6 @@
 using Cake.Core;
 using QtsOps.Host;
+using QtsOps.Release.Versioning;
 using QtsOps.Tools.Git;
 
 namespace QtsOps.Build;
@@ -27,8 +28,22 @@ public sealed class BuildContext : FrostingContext
     /// <summary>The commit being built (read on first use: not every target needs git).</summary>
     public GitCommitInfo Commit => _commit ??= this.GitCurrentCommit(RepositoryRoot);
 
-    /// <summary>The version every output carries.</summary>
-    public string Version => $"0.0.0-dev.{Commit.ShortSha}";
+    private CalculatedVersion? _version;
+
+    /// <summary>The version of the commit from its git tags, by MinVer's rules (README: "Versions").</summary>
+    public CalculatedVersion VersionInfo => _version ??= CalculateVersion();
+
+    /// <summary>The SemVer version every output records: reports, deployment_config.json, image labels.</summary>
+    public string Version => VersionInfo.Version.ToString();
+
+    /// <summary>The version in Docker tags and file names, which cannot hold SemVer's '+': 1.2.4-alpha.0.1_dirty.</summary>
+    public string VersionTag => VersionInfo.Version.ToDockerTag();
+
+    /// <summary>Refuses a version that the environment does not take: prod takes tagged, clean commits only.</summary>
+    public void EnsureDeployableVersion()
+    {
+        if (ReleaseVersionPolicy.Refusal(EnvironmentName, VersionInfo) is { } refusal) throw new PipelineException(refusal);
+    }
 
     public string ArtifactsDirectory => Path.Combine(RepositoryRoot, "artifacts");
     public string ReportsDirectory => Path.Combine(ArtifactsDirectory, "reports");
@@ -51,6 +66,13 @@ public sealed class BuildContext : FrostingContext
         "false" or "0" or "no" => false,
         var other => throw new PipelineException($"--{argument} is a switch: give it no value, or true/false (got '{other}')."),
     };
+
+    private CalculatedVersion CalculateVersion()
+    {
+        var parents = this.GitLog(RepositoryRoot).ToDictionary(c => c.Sha, c => c.ParentShas);
+        var tags = this.GitTags(RepositoryRoot).Select(t => new VersionTagRef(t.Name, t.CommitSha));
+        return VersionCalculator.Calculate(Commit.Sha, sha => parents.GetValueOrDefault(sha, []), tags, Commit.IsDirty);
+    }
 
     private static string FindRepositoryRoot(string start)
     {

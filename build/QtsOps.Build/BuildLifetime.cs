@@ -1,11 +1,22 @@
 using Cake.Core;
 using Cake.Core.Diagnostics;
 using QtsOps.Host;
+using QtsOps.Tools.Git;
 
 namespace QtsOps.Build;
 
 public sealed class BuildLifetime : FrostingLifetime<BuildContext>
 {
-    public override void Setup(BuildContext context, ISetupContext info) =>
-        context.Log.Information($"QtsOps: environment {context.EnvironmentName}, tasks {string.Join(" -> ", info.TasksToExecute.Select(t => t.Name))}");
+    /// <summary>Tasks that change an environment, and so take only the versions it allows.</summary>
+    private static readonly string[] DeployingTasks = ["apply", "deploy"];
+
+    public override void Setup(BuildContext context, ISetupContext info)
+    {
+        var tasks = info.TasksToExecute.Select(t => t.Name).ToList();
+        var version = context.GitIsRepository(context.RepositoryRoot)
+            ? $"{context.Version} ({context.VersionInfo.Explanation})"
+            : "(no git repository, no version)";
+        context.Log.Information($"QtsOps {version}: environment {context.EnvironmentName}, tasks {string.Join(" -> ", tasks)}");
+        if (tasks.Intersect(DeployingTasks, StringComparer.OrdinalIgnoreCase).Any()) context.EnsureDeployableVersion();
+    }
 }
