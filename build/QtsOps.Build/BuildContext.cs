@@ -6,7 +6,7 @@ using QtsOps.Tools.Git;
 namespace QtsOps.Build;
 
 /// <summary>Typed settings, read once from the command line and the environment, validated up front.</summary>
-public sealed class BuildContext : FrostingContext
+public sealed partial class BuildContext : FrostingContext
 {
     public static readonly string[] Environments = ["local", "staging", "prod"];
 
@@ -38,6 +38,14 @@ public sealed class BuildContext : FrostingContext
 
     /// <summary>The version in Docker tags and file names, which cannot hold SemVer's '+': 1.2.4-alpha.0.1_dirty.</summary>
     public string VersionTag => VersionInfo.Version.ToDockerTag();
+
+    /// <summary>The version for logs and summaries, also outside a git repository.</summary>
+    public string VersionDescription => this.GitIsRepository(RepositoryRoot)
+        ? $"{Version} ({VersionInfo.Explanation})"
+        : "(no git repository, no version)";
+
+    /// <summary>Reads the commit and version again after a task committed or tagged (release).</summary>
+    public void ForgetGitState() => (_commit, _version) = (null, null);
 
     /// <summary>Refuses a version that the environment does not take: prod takes tagged, clean commits only.</summary>
     public void EnsureDeployableVersion()

@@ -1,4 +1,5 @@
 using QtsOps.Host;
+using QtsOps.Release.GitHubActions;
 
 namespace QtsOps.Build;
 
@@ -7,5 +8,12 @@ public static class BuildHost
 {
     public static CakeHost Create() => new CakeHost()
         .UseContext<BuildContext>()
-        .UseLifetime<BuildLifetime>();
+        .UseLifetime<BuildLifetime>()
+        .ConfigureLog(log =>
+        {
+            if (!BuildContext.IsGitHubActionsEnvironment(Environment.GetEnvironmentVariable)) return;
+            log.TaskStarted = (writer, task) => writer.WriteLine(WorkflowCommands.Group(task));
+            log.TaskEnded = (writer, _) => writer.WriteLine(WorkflowCommands.EndGroup);
+        })
+        .OnFinished((context, summary) => ((BuildContext)context).WriteStepSummary(summary));
 }

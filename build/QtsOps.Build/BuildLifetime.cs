@@ -1,7 +1,6 @@
 using Cake.Core;
 using Cake.Core.Diagnostics;
 using QtsOps.Host;
-using QtsOps.Tools.Git;
 
 namespace QtsOps.Build;
 
@@ -13,10 +12,7 @@ public sealed class BuildLifetime : FrostingLifetime<BuildContext>
     public override void Setup(BuildContext context, ISetupContext info)
     {
         var tasks = info.TasksToExecute.Select(t => t.Name).ToList();
-        var version = context.GitIsRepository(context.RepositoryRoot)
-            ? $"{context.Version} ({context.VersionInfo.Explanation})"
-            : "(no git repository, no version)";
-        context.Log.Information($"QtsOps {version}: environment {context.EnvironmentName}, tasks {string.Join(" -> ", tasks)}");
+        context.Log.Information($"QtsOps {context.VersionDescription}: environment {context.EnvironmentName}, tasks {string.Join(" -> ", tasks)}");
         if (tasks.Intersect(DeployingTasks, StringComparer.OrdinalIgnoreCase).Any()) context.EnsureDeployableVersion();
     }
 }

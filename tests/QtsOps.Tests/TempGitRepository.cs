@@ -17,6 +17,7 @@ public sealed class TempGitRepository : IDisposable
         Git.Config.Set("user.name", "Release Manager");
         Git.Config.Set("user.email", "release@example.invalid");
         _directory.Write("QtsOps.sln", "");
+        _directory.Write(".gitignore", "artifacts/\n.qtsops/\n"); // as in the real repository
     }
 
     public Repository Git { get; }
