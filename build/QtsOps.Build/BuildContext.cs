@@ -77,9 +77,11 @@ public sealed partial class BuildContext : FrostingContext
 
     private CalculatedVersion CalculateVersion()
     {
-        var parents = this.GitLog(RepositoryRoot).ToDictionary(c => c.Sha, c => c.ParentShas);
-        var tags = this.GitTags(RepositoryRoot).Select(t => new VersionTagRef(t.Name, t.CommitSha));
-        return VersionCalculator.Calculate(Commit.Sha, sha => parents.GetValueOrDefault(sha, []), tags, Commit.IsDirty);
+        var tags = this.GitTags(RepositoryRoot).Select(t => new VersionTagRef(t.Name, t.CommitSha)).ToList();
+        // The walk stops at version tags, so only the history since the nearest ones is read.
+        var tagged = tags.Where(t => VersionCalculator.ParseTag(t.Name) is not null).Select(t => t.CommitSha).ToHashSet(StringComparer.Ordinal);
+        var parents = this.GitParents(RepositoryRoot, tagged);
+        return VersionCalculator.Calculate(Commit.Sha, sha => parents[sha], tags, Commit.IsDirty);
     }
 
     private static string FindRepositoryRoot(string start)

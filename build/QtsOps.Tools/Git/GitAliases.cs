@@ -41,6 +41,27 @@ public static class GitAliases
             .ToList();
     }
 
+    /// <summary>
+    /// The parents (first parent first) of each commit reachable from HEAD without going past a commit
+    /// of <paramref name="stopAt"/>, whose own parents are not read: the history back to the nearest
+    /// tags, without reading all of it.
+    /// </summary>
+    [CakeMethodAlias]
+    public static IReadOnlyDictionary<string, IReadOnlyList<string>> GitParents(this ICakeContext context, string repositoryPath, IReadOnlySet<string> stopAt)
+    {
+        using var repository = Open(repositoryPath);
+        var parents = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        var pending = new Stack<Commit>([Head(repository, repositoryPath)]);
+        while (pending.TryPop(out var commit))
+        {
+            if (stopAt.Contains(commit.Sha) || parents.ContainsKey(commit.Sha)) continue;
+            var commitParents = commit.Parents.ToList();
+            parents[commit.Sha] = [.. commitParents.Select(p => p.Sha)];
+            commitParents.ForEach(pending.Push);
+        }
+        return parents;
+    }
+
     /// <summary>Every tag with the commit it points at (annotated tags peeled); tags of other objects are left out.</summary>
     [CakeMethodAlias]
     public static IReadOnlyList<GitTagInfo> GitTags(this ICakeContext context, string repositoryPath)
