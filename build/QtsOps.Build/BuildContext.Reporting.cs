@@ -36,11 +36,17 @@ public sealed partial class BuildContext
         Log.Write(Verbosity.Quiet, LogLevel.Information, WorkflowCommands.Annotation(severity, message, relative, line, title));
     }
 
-    /// <summary>Appends the run's summary to $GITHUB_STEP_SUMMARY; the host calls it when the run ends.</summary>
-    public void WriteStepSummary(TaskSummary summary)
+    /// <summary>
+    /// When the run ends (the host calls it): under GitHub Actions, an error annotation for each failed
+    /// task, so that the run's page says what failed, and the summary appended to $GITHUB_STEP_SUMMARY.
+    /// </summary>
+    public void ReportToGitHubActions(TaskSummary summary)
     {
+        if (!IsGitHubActions) return;
+        foreach (var failed in summary.Entries.Where(e => e.Outcome == TaskOutcome.Failed))
+            Annotate("error", failed.Note ?? "failed", title: $"{failed.Task} failed");
         var path = Environment.GetEnvironmentVariable("GITHUB_STEP_SUMMARY");
-        if (!IsGitHubActions || string.IsNullOrEmpty(path)) return;
+        if (string.IsNullOrEmpty(path)) return;
         var targets = Arguments.HasArgument("target") ? string.Join(", ", Arguments.GetArguments("target")) : CakeHost.DefaultTarget;
         var heading = $"QtsOps {targets} · {EnvironmentName} · {VersionDescription}";
         try

@@ -15,5 +15,5 @@ public static class BuildHost
             log.TaskStarted = (writer, task) => writer.WriteLine(WorkflowCommands.Group(task));
             log.TaskEnded = (writer, _) => writer.WriteLine(WorkflowCommands.EndGroup);
         })
-        .OnFinished((context, summary) => ((BuildContext)context).WriteStepSummary(summary));
+        .OnFinished((context, summary) => ((BuildContext)context).ReportToGitHubActions(summary));
 }

@@ -277,7 +277,7 @@ public sealed class CakeHost
 
               --target, -t NAME     Task to run (several allowed; they share one graph). Default: default
               --verbosity, -v NAME  quiet, minimal, normal, verbose or diagnostic
-              --dryrun              Show what would run; no task code runs
+              --dryrun              Show what would run; tasks only show their plans (DryRun)
               --tree                Show the task dependency tree
               --description         List the tasks with their descriptions
               --exclusive, -e       Run the targets only, not their dependencies

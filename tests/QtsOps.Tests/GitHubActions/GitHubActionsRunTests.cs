@@ -49,6 +49,29 @@ public class GitHubActionsRunTests
     }
 
     [Test]
+    public void Under_github_actions_a_failed_task_is_an_error_annotation_and_a_failed_row()
+    {
+        using var repo = new TempGitRepository();
+        repo.Commit("feat: first");
+        repo.Write("dirty.txt", "uncommitted");
+        var summaryFile = repo.Combine("..", Path.GetFileName(repo.Path) + "-summary.md");
+        using var environment = new EnvironmentVariableScope().Set("GITHUB_ACTIONS", "true").Set("GITHUB_STEP_SUMMARY", summaryFile);
+
+        try
+        {
+            var run = Pipeline.Run(repo.Path, ["--target=release", "--bump=patch"]);
+
+            Assert.That(run.ExitCode, Is.EqualTo(1));
+            Assert.That(run.Output, Does.Contain("::error title=release failed::The working tree has uncommitted changes"));
+            Assert.That(File.ReadAllText(summaryFile), Does.Contain("| release | Failed |"));
+        }
+        finally
+        {
+            File.Delete(summaryFile);
+        }
+    }
+
+    [Test]
     public void Outside_github_actions_there_are_no_workflow_commands_and_no_summary()
     {
         using var repo = new TempGitRepository();
