@@ -97,11 +97,7 @@ public class ReleaseTaskTests
         var before = Head;
         _repo.Write("notes.txt", "not committed");
 
-        var run = Release("--bump=minor", "--push");
-
-        Assert.That(run.ExitCode, Is.EqualTo(1));
-        Assert.That(run.Error, Does.Contain("uncommitted changes").And.Contain("Commit or stash"));
-        AssertNothingReleased(before);
+        AssertRefused(Release("--bump=minor", "--push"), before, "uncommitted changes", "Commit or stash");
     }
 
     [Test]
@@ -110,11 +106,7 @@ public class ReleaseTaskTests
         var before = Head;
         _repo.CreateBranch("feature");
 
-        var run = Release("--bump=minor");
-
-        Assert.That(run.ExitCode, Is.EqualTo(1));
-        Assert.That(run.Error, Does.Contain("Releases are cut on 'main', and this is 'feature'").And.Contain("git checkout main"));
-        AssertNothingReleased(before);
+        AssertRefused(Release("--bump=minor"), before, "Releases are cut on 'main', and this is 'feature'", "git checkout main");
 
         Assert.That(Release("--bump=minor", "--release-branch=feature").ExitCode, Is.Zero);
         Assert.That(_repo.Git.Tags["v1.3.0"], Is.Not.Null);
@@ -166,11 +158,7 @@ public class ReleaseTaskTests
         var before = Head;
         _repo.Git.Network.Remotes.Update("origin", r => r.Url = "git@github.com:example/qtsops.git");
 
-        var run = Release("--bump=minor", "--push");
-
-        Assert.That(run.ExitCode, Is.EqualTo(1));
-        Assert.That(run.Error, Does.Contain("cannot use the SSH remote origin").And.Contain("Release without --push"));
-        AssertNothingReleased(before);
+        AssertRefused(Release("--bump=minor", "--push"), before, "cannot use the SSH remote origin", "Release without --push");
     }
 
     [Test]
@@ -180,6 +168,13 @@ public class ReleaseTaskTests
 
         Assert.That(run.ExitCode, Is.EqualTo(1));
         Assert.That(run.Error, Does.Contain("exactly one of --bump=major|minor|patch or --version=X.Y.Z"));
+    }
+
+    private void AssertRefused(HostRun run, string headBefore, params string[] messageParts)
+    {
+        Assert.That(run.ExitCode, Is.EqualTo(1));
+        foreach (var part in messageParts) Assert.That(run.Error, Does.Contain(part));
+        AssertNothingReleased(headBefore);
     }
 
     private void AssertNothingReleased(string headBefore)
