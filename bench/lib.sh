@@ -1,15 +1,21 @@
 # Helpers the bench scripts share. Source it; expects RUNS to be set.
 
+elapsed_ms() { # command... ; prints the wall time of one run in ms
+  local start end
+  start=$(date +%s%N)
+  "$@" >/dev/null 2>&1
+  end=$(date +%s%N)
+  echo $(((end - start) / 1000000))
+}
+
+median() { # numbers... ; prints their median
+  printf '%s\n' "$@" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'
+}
+
 median_ms() { # command... ; prints the median wall time in ms over $RUNS runs
   local times=()
-  for _ in $(seq 1 "$RUNS"); do
-    local start end
-    start=$(date +%s%N)
-    "$@" >/dev/null 2>&1
-    end=$(date +%s%N)
-    times+=($(((end - start) / 1000000)))
-  done
-  printf '%s\n' "${times[@]}" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'
+  for _ in $(seq 1 "$RUNS"); do times+=("$(elapsed_ms "$@")"); done
+  median "${times[@]}"
 }
 
 write_section() { # NAME TEXT: replaces <!-- NAME:start --> ... <!-- NAME:end --> in docs/BENCHMARKS.md, or appends it

@@ -39,15 +39,20 @@ git -C "$WORK/recent" -c user.name=Bench -c user.email=bench@example.invalid tag
 for repository in large recent; do "$PROGRAM" --working="$WORK/$repository" --target=clean | grep '^QtsOps'; done # the versions computed
 
 mkdir -p "$WORK/nogit" && touch "$WORK/nogit/QtsOps.sln"
-nogit=$(median_ms "$PROGRAM" --working="$WORK/nogit" --target=clean)
-small=$(median_ms "$PROGRAM" --working="$WORK/small" --target=clean)
-large=$(median_ms "$PROGRAM" --working="$WORK/large" --target=clean)
-recent=$(median_ms "$PROGRAM" --working="$WORK/recent" --target=clean)
+# Round-robin over the cases, so that a change in the machine's load hits them alike.
+declare -A times
+for _ in $(seq 1 "$RUNS"); do
+  for case in nogit small large recent; do
+    times[$case]+=" $(elapsed_ms "$PROGRAM" --working="$WORK/$case" --target=clean)"
+  done
+done
+# shellcheck disable=SC2086 # the samples are space-separated numbers
+nogit=$(median ${times[nogit]}) small=$(median ${times[small]}) large=$(median ${times[large]}) recent=$(median ${times[recent]})
 
 section="<!-- version:start -->
 ## Version: computing it from git on every run
 
-Command: \`bench/version.sh $RUNS $COMMITS\` (median of $RUNS runs each, $(nproc) cores, $(date -u +%Y-%m-%d)).
+Command: \`bench/version.sh $RUNS $COMMITS\` (median of $RUNS runs each, $(nproc) cores, load average $(cut -d" " -f1 /proc/loadavg) at the end, $(date -u +%Y-%m-%d)).
 The built program runs \`--target=clean\`, whose setup line computes the version, in a folder
 that is no git repository (no version computed) and in scratch repositories with a linear history.
 The walk from HEAD stops at the nearest version tags: a tag at the root commit is the worst case
