@@ -1,4 +1,5 @@
 using Cake.Core;
+using QtsOps.Build.Terraform;
 using QtsOps.Host;
 using QtsOps.Tools.Git;
 
@@ -29,6 +30,11 @@ public sealed class BuildContext : FrostingContext
 
     /// <summary>The version every output carries.</summary>
     public string Version => $"0.0.0-dev.{Commit.ShortSha}";
+
+    private InfrastructureSettings? _infrastructure;
+
+    /// <summary>terraform-plan and apply settings (read on first use: other targets do not need them).</summary>
+    public InfrastructureSettings Infrastructure => _infrastructure ??= new InfrastructureSettings(this);
 
     public string ArtifactsDirectory => Path.Combine(RepositoryRoot, "artifacts");
     public string ReportsDirectory => Path.Combine(ArtifactsDirectory, "reports");

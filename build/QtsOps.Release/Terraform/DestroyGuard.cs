@@ -14,7 +14,7 @@ public static class DestroyGuard
                 $"The plan destroys {destroyed.Count} resource(s) in the protected environment '{environment}', allowed by --allow-destroy:\n{list}");
         return new DestroyGuardResult(true, destroyed,
             $"The plan would destroy {destroyed.Count} resource(s) in the protected environment '{environment}':\n{list}\n" +
-            "Nothing was applied and the plan was not kept. If this is intended, re-run terraform-plan with --allow-destroy; " +
+            "The plan was not kept, so apply cannot use it. If this is intended, re-run terraform-plan with --allow-destroy; " +
             "otherwise change the configuration or variables so the resources are kept (a renamed resource group is replaced).");
     }
 }

@@ -80,8 +80,8 @@ public sealed record PlanFingerprint(
     private static string Short(string sha) => sha.Length > 7 ? sha[..7] : sha;
 }
 
-/// <summary>The file saved next to a plan: its fingerprint and whether it changes anything.</summary>
-public sealed record PlanMetadata(PlanFingerprint Fingerprint, bool HasChanges, DateTimeOffset CreatedAt)
+/// <summary>The file saved next to a plan: its fingerprint, the var files it read (full paths) and whether it changes anything.</summary>
+public sealed record PlanMetadata(PlanFingerprint Fingerprint, IReadOnlyList<string> VarFiles, bool HasChanges, DateTimeOffset CreatedAt)
 {
     public const string FileName = "plan.meta.json";
 

@@ -28,7 +28,7 @@ public static class TerraformFailure
     public static string Fix(string rule, string environment) => rule switch
     {
         ProvidersUnavailable =>
-            $"Terraform could not install the providers of environments/{environment} (hashicorp/azurerm): this machine cannot reach registry.terraform.io. " +
+            $"Terraform could not install the providers of environments/{environment} (hashicorp/azurerm): the provider registry (registry.terraform.io) or the configured mirror cannot be reached from here (offline?). " +
             $"Run `./build.sh --target=terraform-plan --env={environment}` where it can: a machine or CI runner with network access to registry.terraform.io, " +
             "or a provider mirror (provider_installation in a CLI config file named by TF_CLI_CONFIG_FILE) or a filled plugin cache (TF_PLUGIN_CACHE_DIR); " +
             "the azurerm backend and provider also need ARM_SUBSCRIPTION_ID, ARM_TENANT_ID, ARM_CLIENT_ID and ARM_CLIENT_SECRET in the environment. " +

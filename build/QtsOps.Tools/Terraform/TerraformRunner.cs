@@ -107,7 +107,7 @@ public sealed class TerraformRunner(IFileSystem fileSystem, ICakeEnvironment cak
             ["TF_INPUT"] = "0",
         };
         if (settings.DataDirectory is { } data) variables["TF_DATA_DIR"] = data.FullPath;
-        if (_environment.GetEnvironmentVariable("TF_CLI_CONFIG_FILE") is { Length: > 0 } cliConfig && !File.Exists(cliConfig))
+        if (!variables.ContainsKey("TF_CLI_CONFIG_FILE") && _environment.GetEnvironmentVariable("TF_CLI_CONFIG_FILE") is { Length: > 0 } cliConfig && !File.Exists(cliConfig))
             variables["TF_CLI_CONFIG_FILE"] = "";
         return variables;
     }
