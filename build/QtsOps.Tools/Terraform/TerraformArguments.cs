@@ -1,5 +1,6 @@
 using Cake.Core;
 using Cake.Core.IO;
+using Cake.Core.IO.Arguments;
 
 namespace QtsOps.Tools.Terraform;
 
@@ -17,10 +18,7 @@ public static class TerraformArguments
         if (settings.Reconfigure) arguments.Append("-reconfigure");
         if (settings.BackendConfigFile is { } file) arguments.AppendSwitchQuoted("-backend-config", "=", file.FullPath);
         foreach (var (key, value) in settings.BackendConfig)
-        {
-            if (IsCredentialKey(key)) arguments.AppendSwitchQuotedSecret("-backend-config", "=", $"{key}={value}");
-            else arguments.AppendSwitchQuoted("-backend-config", "=", $"{key}={value}");
-        }
+            arguments.Append(new SwitchArgument("-backend-config", Assignment(key, value, secret: IsCredentialKey(key)), "="));
         return arguments;
     }
 
@@ -82,9 +80,16 @@ public static class TerraformArguments
     private static ProcessArgumentBuilder AppendVariables(ProcessArgumentBuilder arguments, TerraformVariableSettings settings)
     {
         foreach (var file in settings.VarFiles) arguments.AppendSwitchQuoted("-var-file", "=", file.FullPath);
-        foreach (var (name, value) in settings.Variables) arguments.Append("-var").AppendQuoted($"{name}={value}");
-        foreach (var (name, value) in settings.SecretVariables) arguments.Append("-var").AppendQuotedSecret($"{name}={value}");
+        foreach (var (name, value) in settings.Variables) arguments.Append("-var").Append(Assignment(name, value, secret: false));
+        foreach (var (name, value) in settings.SecretVariables) arguments.Append("-var").Append(Assignment(name, value, secret: true));
         return arguments;
+    }
+
+    /// <summary><c>name="value"</c>: one argument once unquoted, logged as <c>name="[REDACTED]"</c> when secret.</summary>
+    private static SwitchArgument Assignment(string name, string value, bool secret)
+    {
+        IProcessArgument text = new TextArgument(value);
+        return new SwitchArgument(name, new QuotedArgument(secret ? new SecretArgument(text) : text), "=");
     }
 
     /// <summary>Settings that hold a credential (azurerm: access_key, sas_token, client_secret, ...); azurerm's <c>key</c> is only the state's name.</summary>
