@@ -14,7 +14,8 @@ namespace QtsOps.Build.Terraform;
 public sealed class TerraformStage(BuildContext context)
 {
     private readonly TerraformEnvironment _env = TerraformEnvironment.For(context);
-    private InfrastructureSettings Settings => context.Infrastructure;
+    // Read first: bad settings fail before anything is changed.
+    private readonly InfrastructureSettings _settings = context.Infrastructure;
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
     /// <summary>init, validate, plan into artifacts/terraform/&lt;env&gt;/, summary, guard, metadata, report.</summary>
@@ -23,6 +24,7 @@ public sealed class TerraformStage(BuildContext context)
         var findings = new List<Finding>();
         PlanSummary? summary = null;
         var hasChanges = false;
+        var succeeded = false;
         try
         {
             // A plan that fails half-way must not leave an older plan behind for apply to pick up.
@@ -33,7 +35,7 @@ public sealed class TerraformStage(BuildContext context)
             context.TerraformValidate(Configure(new TerraformValidateSettings()));
             Initialize(backend: true);
             var state = context.TerraformStateVersion(Configure(new TerraformStatePullSettings()));
-            var planSettings = Configure(new TerraformPlanSettings { OutFile = _env.PlanFile, VarFiles = [.. Settings.VarFiles.Select(f => new Cake.Core.IO.FilePath(f))], SecretVariables = Settings.Variables });
+            var planSettings = Configure(new TerraformPlanSettings { OutFile = _env.PlanFile, VarFiles = [.. _settings.VarFiles.Select(f => new Cake.Core.IO.FilePath(f))], SecretVariables = _settings.Variables });
             hasChanges = context.TerraformPlan(planSettings);
             RestrictToOwner(_env.PlanFile); // a saved plan holds every variable value in clear
 
@@ -45,10 +47,9 @@ public sealed class TerraformStage(BuildContext context)
             File.WriteAllText(_env.PlanMarkdownFile, summary.ToMarkdown(_env.Name, context.Commit.ShortSha));
             context.Log.Information($"Plan for {_env.Name}: {(hasChanges ? summary.CountsLine : "no changes")}. Summary: {_env.Show(_env.PlanMarkdownFile)}");
 
-            var guard = DestroyGuard.Evaluate(summary, _env.Name, Settings.ProtectedEnvironments, Settings.AllowDestroy);
+            var guard = DestroyGuard.Evaluate(summary, _env.Name, _settings.ProtectedEnvironments, _settings.AllowDestroy);
             if (guard.Blocked)
             {
-                File.Delete(_env.PlanFile);
                 findings.Add(Finding.Error("terraform/destroy-protected", _env.Show(_env.RootModule), guard.Message!, "Re-run terraform-plan with --allow-destroy if the destruction is intended."));
                 throw new PipelineException(guard.Message!);
             }
@@ -58,10 +59,11 @@ public sealed class TerraformStage(BuildContext context)
                 findings.Add(Finding.Warning("terraform/destroy-protected", _env.Show(_env.RootModule), guard.Message, "None: --allow-destroy was given."));
             }
 
-            var fingerprint = new PlanFingerprint(_env.Name, context.Commit.Sha, HashSources(Settings.VarFiles), state.Lineage, state.Serial, PlanFingerprint.Sha256Of(_env.PlanFile));
-            new PlanMetadata(fingerprint, Settings.VarFiles, hasChanges, DateTimeOffset.UtcNow).Save(_env.PlanMetadataFile);
+            var fingerprint = new PlanFingerprint(_env.Name, context.Commit.Sha, HashSources(_settings.VarFiles), state.Lineage, state.Serial, PlanFingerprint.Sha256Of(_env.PlanFile));
+            new PlanMetadata(fingerprint, _settings.VarFiles, hasChanges, DateTimeOffset.UtcNow).Save(_env.PlanMetadataFile);
             // Nothing to apply: the infrastructure already is what deploy needs, so its outputs are current now.
             if (!hasChanges) WriteOutputs();
+            succeeded = true;
         }
         catch (TerraformException failure)
         {
@@ -71,6 +73,8 @@ public sealed class TerraformStage(BuildContext context)
         }
         finally
         {
+            // Terraform saves even an errored plan; only a plan that passed every check may stay for apply.
+            if (!succeeded && Directory.Exists(_env.ArtifactsDirectory)) foreach (var file in new[] { _env.PlanFile, _env.PlanMetadataFile }) File.Delete(file);
             WritePlanReport(summary, hasChanges, findings);
         }
     }
@@ -99,10 +103,10 @@ public sealed class TerraformStage(BuildContext context)
             var saved = SavedPlan() ?? throw new PipelineException(
                 $"No saved plan for {_env.Name} in {_env.Show(_env.ArtifactsDirectory)}/: apply only applies a plan made by terraform-plan. " +
                 $"Run ./build.sh --target=terraform-plan --env={_env.Name}, review {_env.Show(_env.PlanMarkdownFile)}, then apply.");
-            if (Settings.IsProtected(_env.Name) && !Settings.Approved && !Settings.IsContinuousIntegration)
+            if (_settings.IsProtected(_env.Name) && !_settings.Approved && !_settings.IsContinuousIntegration)
                 throw new PipelineException(
                     $"{_env.Name} is a protected environment: applying to it needs --approve (after reviewing {_env.Show(_env.PlanMarkdownFile)}) or a CI run (CI=true or GITHUB_ACTIONS=true).");
-            if (Settings.VarFiles.Count > 0 || Settings.Variables.Count > 0)
+            if (_settings.VarFiles.Count > 0 || _settings.Variables.Count > 0)
                 context.Log.Warning("apply uses the variable values saved in the plan: --var-file and --var are for terraform-plan and are ignored here.");
 
             Initialize(backend: true);
@@ -146,7 +150,7 @@ public sealed class TerraformStage(BuildContext context)
 
     private void Initialize(bool backend)
     {
-        var settings = Configure(new TerraformInitSettings { Backend = backend, Reconfigure = backend, ToolTimeout = Settings.InitTimeout });
+        var settings = Configure(new TerraformInitSettings { Backend = backend, Reconfigure = backend, ToolTimeout = _settings.InitTimeout });
         if (backend && File.Exists(_env.BackendConfigFile)) settings.BackendConfigFile = _env.BackendConfigFile;
         else if (backend) settings.BackendConfig["path"] = _env.LocalStateFile;
         context.TerraformInit(settings);

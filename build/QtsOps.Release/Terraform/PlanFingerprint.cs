@@ -32,7 +32,9 @@ public sealed record PlanFingerprint(
             .ToList();
         if (files.Count > 0) reasons.Add($"Terraform sources or var files changed: {string.Join(", ", files)}");
         if (StateLineage != atPlanTime.StateLineage)
-            reasons.Add("the state is a different one than the plan was made against (its lineage differs)");
+            reasons.Add(atPlanTime.StateLineage.Length == 0
+                ? "the state was created since the plan (something was applied after it was made)"
+                : "the state is a different one than the plan was made against (its lineage differs)");
         else if (StateSerial != atPlanTime.StateSerial)
             reasons.Add($"the state changed since the plan (serial {atPlanTime.StateSerial} -> {StateSerial}): someone applied or changed it");
         if (PlanSha256 != atPlanTime.PlanSha256)

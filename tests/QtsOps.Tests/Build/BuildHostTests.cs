@@ -7,7 +7,7 @@ namespace QtsOps.Tests.Build;
 /// <summary>The real pipeline's tasks and context, run in a scratch repository.</summary>
 public class BuildHostTests
 {
-    private static HostRun RunPipeline(string workingDirectory, params string[] args) =>
+    internal static HostRun RunPipeline(string workingDirectory, params string[] args) =>
         HostRun.Of(new CakeHost().UseContext<BuildContext>().UseLifetime<BuildLifetime>()
             .AddAssembly(typeof(BuildContext).Assembly).UseWorkingDirectory(workingDirectory), args);
 

@@ -37,6 +37,14 @@ public class PlanFingerprintTests
     }
 
     [Test]
+    public void A_state_created_after_a_plan_on_no_state_is_named_so()
+    {
+        var beforeAnyState = AtPlan with { StateLineage = "", StateSerial = 0 };
+
+        Assert.That(AtPlan.ChangesSince(beforeAnyState), Is.EqualTo(new[] { "the state was created since the plan (something was applied after it was made)" }));
+    }
+
+    [Test]
     public void Sources_are_the_terraform_files_and_var_files_without_terraform_working_data()
     {
         using var repo = new TempDirectory();
