@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Text.RegularExpressions;
 using Cake.Core;
 using Cake.Core.Configuration;
 using Cake.Core.IO;
@@ -31,6 +32,56 @@ public class TerraformCliTests
         var unformatted = CreateRunner().FormatCheck(new TerraformFormatSettings { RootModule = SourceRepository.Combine("src", "infra"), Recursive = true });
 
         Assert.That(unformatted, Is.Empty, "run `terraform fmt -recursive src/infra`");
+    }
+
+    [Test]
+    public void No_guid_is_hard_coded_under_src_infra()
+    {
+        var guid = new Regex("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+        var hits = Directory.EnumerateFiles(SourceRepository.Combine("src", "infra"), "*", SearchOption.AllDirectories)
+            .Where(f => !f.Contains($"{System.IO.Path.DirectorySeparatorChar}.terraform"))
+            .SelectMany(f => File.ReadLines(f).Select((line, i) => (f, i, line)))
+            .Where(hit => guid.IsMatch(hit.line))
+            .Select(hit => $"{hit.f}:{hit.i + 1}")
+            .ToList();
+
+        Assert.That(hits, Is.Empty, "subscription, tenant and client IDs come only from ARM_* variables");
+    }
+
+    [Test]
+    public void Plan_show_apply_output_state_and_destroy_work_together_on_a_saved_plan()
+    {
+        using var scratch = new TempDirectory();
+        SourceRepository.CopyTo("src/infra", scratch.Path);
+        var runner = CreateRunner();
+        T At<T>(T settings) where T : TerraformSettings
+        {
+            settings.RootModule = scratch.Combine("environments", "local");
+            settings.DataDirectory = scratch.Combine("data");
+            return settings;
+        }
+        var plan = scratch.Combine("tfplan");
+        runner.Init(At(new TerraformInitSettings { Reconfigure = true, BackendConfig = { ["path"] = scratch.Combine("state", "terraform.tfstate") } }));
+        runner.Validate(At(new TerraformValidateSettings()));
+        Assert.That(runner.StatePull(At(new TerraformStatePullSettings())), Is.EqualTo(TerraformStateVersion.None));
+
+        Assert.That(runner.Plan(At(new TerraformPlanSettings { OutFile = plan, Variables = { ["compose_project"] = "qts-test" } })), Is.True);
+        using (var shown = runner.ShowJson(At(new TerraformShowSettings { PlanFile = plan })))
+            Assert.That(shown.RootElement.GetProperty("resource_changes").EnumerateArray().Select(c => c.GetProperty("address").GetString()),
+                Is.EquivalentTo(new[] { "terraform_data.deployment_target", "terraform_data.resource_group" }));
+        runner.Apply(At(new TerraformApplySettings { PlanFile = plan }));
+
+        using (var outputs = runner.OutputJson(At(new TerraformOutputSettings())))
+            Assert.That(outputs.RootElement.GetProperty("deployment_target").GetProperty("value").GetProperty("compose_project").GetString(), Is.EqualTo("qts-test"));
+        var applied = runner.StatePull(At(new TerraformStatePullSettings()));
+        Assert.That(applied.Lineage, Is.Not.Empty);
+        Assert.That(runner.Plan(At(new TerraformPlanSettings { OutFile = plan, Variables = { ["compose_project"] = "qts-test" } })), Is.False);
+
+        runner.Destroy(At(new TerraformDestroySettings { Variables = { ["compose_project"] = "qts-test" } }));
+
+        using var state = runner.ShowJson(At(new TerraformShowSettings()));
+        Assert.That(state.RootElement.TryGetProperty("values", out _), Is.False, "nothing is left in the state");
+        Assert.That(runner.StatePull(At(new TerraformStatePullSettings())).Serial, Is.GreaterThan(applied.Serial));
     }
 
     [Test]
