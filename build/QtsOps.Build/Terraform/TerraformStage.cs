@@ -34,7 +34,9 @@ public sealed class TerraformStage(BuildContext context)
             Initialize(backend: false); // providers and modules only: enough to validate, and no credentials needed
             context.TerraformValidate(Configure(new TerraformValidateSettings()));
             Initialize(backend: true);
+            // What the plan reads, taken before it runs.
             var state = context.TerraformStateVersion(Configure(new TerraformStatePullSettings()));
+            var sources = HashSources(_settings.VarFiles);
             var planSettings = Configure(new TerraformPlanSettings { OutFile = _env.PlanFile, VarFiles = [.. _settings.VarFiles.Select(f => new Cake.Core.IO.FilePath(f))], SecretVariables = _settings.Variables });
             hasChanges = context.TerraformPlan(planSettings);
             RestrictToOwner(_env.PlanFile); // a saved plan holds every variable value in clear
@@ -59,7 +61,7 @@ public sealed class TerraformStage(BuildContext context)
                 findings.Add(Finding.Warning("terraform/destroy-protected", _env.Show(_env.RootModule), guard.Message, "None: --allow-destroy was given."));
             }
 
-            var fingerprint = new PlanFingerprint(_env.Name, context.Commit.Sha, HashSources(_settings.VarFiles), state.Lineage, state.Serial, PlanFingerprint.Sha256Of(_env.PlanFile));
+            var fingerprint = new PlanFingerprint(_env.Name, context.Commit.Sha, sources, state.Lineage, state.Serial, PlanFingerprint.Sha256Of(_env.PlanFile));
             new PlanMetadata(fingerprint, _settings.VarFiles, hasChanges, DateTimeOffset.UtcNow).Save(_env.PlanMetadataFile);
             // Nothing to apply: the infrastructure already is what deploy needs, so its outputs are current now.
             if (!hasChanges) WriteOutputs();
