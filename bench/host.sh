@@ -10,6 +10,7 @@ RUNS="${1:-7}"
 WORK="$ROOT/.qtsops/bench/host"
 mkdir -p "$WORK"
 cd "$ROOT"
+. "$ROOT/bench/lib.sh"
 
 ./build.sh --tree >/dev/null # warm: builds the pipeline if its inputs changed
 
@@ -37,16 +38,12 @@ if [ ! -f "$WORK/.config/dotnet-tools.json" ] && [ ! -f "$WORK/dotnet-tools.json
 fi
 (cd "$WORK" && dotnet cake build.cake --tree >/dev/null) # warm Cake's script cache
 
-# shellcheck source=bench/lib.sh
-. "$ROOT/bench/lib.sh"
-
-build_sh=$(median_ms ./build.sh --tree)
-program=$(median_ms .qtsops/host/bin/QtsOps.Build --tree)
-cake=$(median_ms bash -c "cd '$WORK' && dotnet cake build.cake --tree")
+build_sh=$(median_ms "$RUNS" ./build.sh --tree)
+program=$(median_ms "$RUNS" .qtsops/host/bin/QtsOps.Build --tree)
+cake=$(median_ms "$RUNS" bash -c "cd '$WORK' && dotnet cake build.cake --tree")
 ratio=$(awk -v a="$build_sh" -v b="$cake" 'BEGIN { printf "%.3f", a / b }')
 
-section="<!-- host:start -->
-## Host: warm \`--tree\`
+write_section host "## Host: warm \`--tree\`
 
 Command: \`bench/host.sh $RUNS\` (median of $RUNS runs each, $(nproc) cores, $(date -u +%Y-%m-%d)).
 
@@ -56,8 +53,5 @@ Command: \`bench/host.sh $RUNS\` (median of $RUNS runs each, $(nproc) cores, $(d
 | the bare built program (\`.qtsops/host/bin/QtsOps.Build --tree\`) | ${program} ms |
 | Cake script runner (\`dotnet cake build.cake --tree\`, Cake.Tool 7.0.0, same graph, warm cache) | ${cake} ms |
 
-Ratio \`./build.sh\` / script runner: **${ratio}** (goal: at most 0.15).
-<!-- host:end -->"
-
-write_section host "$section"
+Ratio \`./build.sh\` / script runner: **${ratio}** (goal: at most 0.15)."
 echo "build.sh ${build_sh} ms, program ${program} ms, cake ${cake} ms, ratio ${ratio}"

@@ -1,27 +1,30 @@
-# Helpers the bench scripts share. Source it; expects RUNS to be set.
+# Helpers the bench scripts share: source it (expects ROOT).
 
-elapsed_ms() { # command... ; prints the wall time of one run in ms
+elapsed_ms() { # command... : the wall time of one run in ms (a failing run still counts)
   local start end
   start=$(date +%s%N)
-  "$@" >/dev/null 2>&1
+  "$@" >/dev/null 2>&1 || true
   end=$(date +%s%N)
   echo $(((end - start) / 1000000))
 }
 
-median() { # numbers... ; prints their median
+median() { # numbers... : their median
   printf '%s\n' "$@" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'
 }
 
-median_ms() { # command... ; prints the median wall time in ms over $RUNS runs
+median_ms() { # RUNS command... : the median wall time in ms of RUNS runs
+  local runs="$1"; shift
   local times=()
-  for _ in $(seq 1 "$RUNS"); do times+=("$(elapsed_ms "$@")"); done
+  for _ in $(seq 1 "$runs"); do times+=("$(elapsed_ms "$@")"); done
   median "${times[@]}"
 }
 
-write_section() { # NAME TEXT: replaces <!-- NAME:start --> ... <!-- NAME:end --> in docs/BENCHMARKS.md, or appends it
+write_section() { # NAME TEXT : puts TEXT between <!-- NAME:start --> and <!-- NAME:end --> in docs/BENCHMARKS.md
   local doc="$ROOT/docs/BENCHMARKS.md"
   [ -f "$doc" ] || printf '# Benchmarks\n\nFigures measured on this project'"'"'s CI-class machine; each section says the command that reproduces it.\n' > "$doc"
-  NAME="$1" SECTION="$2" python3 - "$doc" <<'PY'
+  NAME="$1" SECTION="<!-- $1:start -->
+$2
+<!-- $1:end -->" python3 - "$doc" <<'PY'
 import os, re, sys
 path, name, section = sys.argv[1], os.environ["NAME"], os.environ["SECTION"]
 text = open(path).read()

@@ -49,7 +49,7 @@ done
 # shellcheck disable=SC2086 # the samples are space-separated numbers
 nogit=$(median ${times[nogit]}) small=$(median ${times[small]}) large=$(median ${times[large]}) recent=$(median ${times[recent]})
 
-section="<!-- version:start -->
+section="
 ## Version: computing it from git on every run
 
 Command: \`bench/version.sh $RUNS $COMMITS\` (median of $RUNS runs each, $(nproc) cores, load average $(cut -d" " -f1 /proc/loadavg) at the end, $(date -u +%Y-%m-%d)).
@@ -64,7 +64,7 @@ The walk from HEAD stops at the nearest version tags: a tag at the root commit i
 | 10 commits, tagged at the root | ${small} ms | $((small - nogit)) ms |
 | ${COMMITS} commits, tagged at the root | ${large} ms | $((large - nogit)) ms |
 | ${COMMITS} commits, tagged 10 commits back | ${recent} ms | $((recent - nogit)) ms |
-<!-- version:end -->"
+"
 
 write_section version "$section"
 echo "no git ${nogit} ms; 10 commits +$((small - nogit)) ms; $COMMITS commits +$((large - nogit)) ms, tagged 10 back +$((recent - nogit)) ms"

@@ -1,4 +1,5 @@
 using Cake.Core;
+using QtsOps.Build.Terraform;
 using QtsOps.Host;
 using QtsOps.Release.Versioning;
 using QtsOps.Tools.Git;
@@ -52,6 +53,11 @@ public sealed partial class BuildContext : FrostingContext
     {
         if (ReleaseVersionPolicy.Refusal(EnvironmentName, VersionInfo) is { } refusal) throw new PipelineException(refusal);
     }
+
+    private InfrastructureSettings? _infrastructure;
+
+    /// <summary>terraform-plan and apply settings (read on first use: other targets do not need them).</summary>
+    public InfrastructureSettings Infrastructure => _infrastructure ??= new InfrastructureSettings(this);
 
     public string ArtifactsDirectory => Path.Combine(RepositoryRoot, "artifacts");
     public string ReportsDirectory => Path.Combine(ArtifactsDirectory, "reports");

@@ -17,7 +17,7 @@ public partial class WorkflowFilesTests
     /// Contract targets other issues are building in parallel. The test fails once one of them
     /// exists, so the list shrinks to nothing as they land.
     /// </summary>
-    private static readonly string[] NotYetBuilt = ["validate", "package", "image", "push", "terraform-plan", "apply", "deploy", "verify"];
+    private static readonly string[] NotYetBuilt = ["validate", "package", "image", "push", "deploy", "verify"];
 
     [GeneratedRegex(@"^\./build\.sh(?: --[a-z][a-z0-9-]*(?:=[A-Za-z0-9._/-]+)?)*$")]
     private static partial Regex BuildShCall();
