@@ -10,6 +10,7 @@ RUNS="${1:-7}"
 WORK="$ROOT/.qtsops/bench/host"
 mkdir -p "$WORK"
 cd "$ROOT"
+. "$ROOT/bench/lib.sh"
 
 ./build.sh --tree >/dev/null # warm: builds the pipeline if its inputs changed
 
@@ -37,11 +38,9 @@ if [ ! -f "$WORK/.config/dotnet-tools.json" ] && [ ! -f "$WORK/dotnet-tools.json
 fi
 (cd "$WORK" && dotnet cake build.cake --tree >/dev/null) # warm Cake's script cache
 
-. "$ROOT/bench/lib.sh"
-
-build_sh=$(median_ms ./build.sh --tree)
-program=$(median_ms .qtsops/host/bin/QtsOps.Build --tree)
-cake=$(median_ms bash -c "cd '$WORK' && dotnet cake build.cake --tree")
+build_sh=$(median_ms "$RUNS" ./build.sh --tree)
+program=$(median_ms "$RUNS" .qtsops/host/bin/QtsOps.Build --tree)
+cake=$(median_ms "$RUNS" bash -c "cd '$WORK' && dotnet cake build.cake --tree")
 ratio=$(awk -v a="$build_sh" -v b="$cake" 'BEGIN { printf "%.3f", a / b }')
 
 write_section host "## Host: warm \`--tree\`

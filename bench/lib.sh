@@ -1,18 +1,25 @@
-# Shared by the bench/ scripts: source it after setting ROOT and RUNS.
+# Helpers the bench scripts share: source it (expects ROOT).
 
-median_ms() { # command... ; prints the median wall time in ms over $RUNS runs
-  local times=()
-  for _ in $(seq 1 "$RUNS"); do
-    local start end
-    start=$(date +%s%N)
-    "$@" >/dev/null 2>&1
-    end=$(date +%s%N)
-    times+=($(((end - start) / 1000000)))
-  done
-  printf '%s\n' "${times[@]}" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'
+elapsed_ms() { # command... : the wall time of one run in ms (a failing run still counts)
+  local start end
+  start=$(date +%s%N)
+  "$@" >/dev/null 2>&1 || true
+  end=$(date +%s%N)
+  echo $(((end - start) / 1000000))
 }
 
-write_section() { # NAME TEXT ; replaces <!-- NAME:start --> ... <!-- NAME:end --> in docs/BENCHMARKS.md
+median() { # numbers... : their median
+  printf '%s\n' "$@" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'
+}
+
+median_ms() { # RUNS command... : the median wall time in ms of RUNS runs
+  local runs="$1"; shift
+  local times=()
+  for _ in $(seq 1 "$runs"); do times+=("$(elapsed_ms "$@")"); done
+  median "${times[@]}"
+}
+
+write_section() { # NAME TEXT : puts TEXT between <!-- NAME:start --> and <!-- NAME:end --> in docs/BENCHMARKS.md
   local doc="$ROOT/docs/BENCHMARKS.md"
   [ -f "$doc" ] || printf '# Benchmarks\n\nFigures measured on this project'"'"'s CI-class machine; each section says the command that reproduces it.\n' > "$doc"
   NAME="$1" SECTION="<!-- $1:start -->

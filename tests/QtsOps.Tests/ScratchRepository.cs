@@ -1,6 +1,5 @@
 using LibGit2Sharp;
-using QtsOps.Build;
-using QtsOps.Host;
+using QtsOps.Tests.Build;
 using QtsOps.Tests.Host;
 
 namespace QtsOps.Tests;
@@ -64,12 +63,14 @@ public sealed class ScratchRepository : IDisposable
         repository.Commit(message, signature, signature);
     }
 
-    public HostRun RunPipeline(params string[] args) => RunPipelineIn(Path, args);
+    /// <summary>A lightweight tag on the checked-out commit, e.g. v1.2.3 for a release version.</summary>
+    public void Tag(string name)
+    {
+        using var repository = new Repository(Path);
+        repository.ApplyTag(name);
+    }
 
-    /// <summary>The real pipeline (context, lifetime, tasks) run in-process from <paramref name="workingDirectory"/>.</summary>
-    public static HostRun RunPipelineIn(string workingDirectory, params string[] args) =>
-        HostRun.Of(new CakeHost().UseContext<BuildContext>().UseLifetime<BuildLifetime>()
-            .AddAssembly(typeof(BuildContext).Assembly).UseWorkingDirectory(workingDirectory), args);
+    public HostRun RunPipeline(params string[] args) => Pipeline.Run(Path, args);
 
     public void Dispose() => _directory.Dispose();
 

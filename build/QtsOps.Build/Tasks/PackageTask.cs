@@ -1,6 +1,7 @@
 using Cake.Core.Diagnostics;
 using QtsOps.Host;
 using QtsOps.Release.Packaging;
+using QtsOps.Release.Reports;
 
 namespace QtsOps.Build.Tasks;
 
@@ -14,20 +15,22 @@ public sealed class PackageTask : FrostingTask<BuildContext>
     {
         var commit = context.Commit;
         if (commit.IsDirty)
-            context.Log.Warning($"The working tree has uncommitted changes: the package holds them but is named after commit {commit.ShortSha}. Commit first for a reproducible package.");
+            context.Log.Warning($"The working tree has uncommitted changes: the package holds them. Commit first for a reproducible package of {commit.ShortSha}.");
 
         PackageResult package;
         try
         {
             package = DeployPackage.Build(new PackageRequest(Path.Combine(context.RepositoryRoot, "src", "observer"), "src/observer",
-                Path.Combine(context.ArtifactsDirectory, "package"), context.Version, commit.CommitTime));
+                Path.Combine(context.ArtifactsDirectory, "package"), context.Version, context.VersionTag, commit.CommitTime));
         }
         catch (PackagingException refused)
         {
+            ReportWriter.Write(context.ReportsDirectory, "package", "refused", new { context.Version, Commit = commit.Sha }, "# package\n\nRefused: nothing was written.", refused.Findings);
+            foreach (var finding in refused.Findings) context.Annotate(finding.Severity, $"{finding.Message} Fix: {finding.Fix}", finding.File, finding.Line, finding.Rule);
             throw new PipelineException(refused.Message);
         }
 
-        var report = package.WriteReport(context.ReportsDirectory, commit.Sha, context.RepositoryRoot);
-        context.Log.Information($"{package.Archive}: {package.Files.Count} files, {package.Size} bytes, sha256 {package.Sha256}; report {report}");
+        package.WriteReport(context.ReportsDirectory, commit.Sha, context.RepositoryRoot);
+        context.Log.Information($"{package.Archive}: {package.Files.Count} files, {package.Size} bytes, sha256 {package.Sha256}");
     }
 }

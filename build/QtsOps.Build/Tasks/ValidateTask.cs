@@ -1,6 +1,5 @@
 using Cake.Core.Diagnostics;
 using QtsOps.Host;
-using QtsOps.Release.Reports;
 using QtsOps.Release.Validation;
 using QtsOps.Release.Validation.Terraform;
 using QtsOps.Tools.Git;
@@ -16,22 +15,32 @@ public sealed class ValidateTask : FrostingTask<BuildContext>
     {
         var strict = context.Switch("strict");
         var result = SourceValidator.Validate(context.RepositoryRoot, TerraformFormat(context), context.GitIgnoreChecker(context.RepositoryRoot));
-        var report = result.WriteReport(context.ReportsDirectory, strict);
+        result.WriteReport(context.ReportsDirectory, strict);
 
         // What fails the run is listed once, in the failure message.
         var failing = result.Fails(strict);
-        foreach (var finding in result.Findings.Where(f => !failing || f.Severity == Severity.Warning && !strict))
-            context.Log.Warning(finding.ToString());
-        context.Log.Information($"validate: {result.Errors} error(s), {result.Warnings} warning(s); report {report}");
+        foreach (var finding in result.Findings)
+        {
+            context.Annotate(finding.Severity, $"{finding.Message} Fix: {finding.Fix}", finding.File, finding.Line, finding.Rule);
+            if (!failing || finding.Severity == "warning" && !strict) context.Log.Warning(ValidationResult.Located(finding));
+        }
+        context.Log.Information($"validate: {result.Errors} error(s), {result.Warnings} warning(s); report {Path.Combine(context.ReportsDirectory, "validate.json")}");
         if (result.Fails(strict)) throw new PipelineException(result.FailureMessage(strict));
     }
 
+    /// <summary>terraform fmt -check over src/infra/, through the Terraform alias; null when there is no Terraform.</summary>
     private static TerraformFormatResult? TerraformFormat(BuildContext context)
     {
         if (!SourceValidator.HasInfrastructure(context.RepositoryRoot)) return null;
-        var fmt = context.TerraformFmtCheck(context.RepositoryRoot, TerraformRules.Directory);
-        return fmt.Installed
-            ? new TerraformFormatResult(fmt.Files.Select(f => f.Replace('\\', '/')).ToList(), fmt.Error)
-            : new TerraformFormatResult([], Skipped: "terraform is not on PATH");
+        if (context.Tools.Resolve("terraform") is null) return new TerraformFormatResult([], Skipped: "terraform is not on PATH");
+        try
+        {
+            var files = context.TerraformFormatCheck(new TerraformFormatSettings { RootModule = Path.Combine(context.RepositoryRoot, TerraformRules.Directory), Recursive = true });
+            return new TerraformFormatResult(files.Select(f => $"{TerraformRules.Directory}/{f.Replace('\\', '/')}").ToList());
+        }
+        catch (TerraformException failed)
+        {
+            return new TerraformFormatResult([], Error: failed.Diagnostics);
+        }
     }
 }

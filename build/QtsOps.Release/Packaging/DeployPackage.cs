@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using QtsOps.Release.Reports;
@@ -7,34 +8,38 @@ using QtsOps.Release.Secrets;
 
 namespace QtsOps.Release.Packaging;
 
-/// <summary>A package that must not be built; the message names every reason (file and line).</summary>
-public sealed class PackagingException(string message) : Exception(message);
+/// <summary>A package that must not be built; the message names every reason (file and line), as do the findings.</summary>
+public sealed class PackagingException(string message, IReadOnlyList<Finding>? findings = null) : Exception(message)
+{
+    public IReadOnlyList<Finding> Findings { get; } = findings ?? [];
+}
 
 /// <param name="SourceDirectory">The service to package (src/observer/).</param>
 /// <param name="SourceName">How messages name the source directory, e.g. "src/observer".</param>
 /// <param name="OutputDirectory">Where the directory, the archive and its checksum go (artifacts/package/).</param>
+/// <param name="Version">What deployment_config.json records (SemVer).</param>
+/// <param name="FileVersion">The version in the archive's name (no '+').</param>
 /// <param name="CommitTime">The time of the commit: deployment_config.json's "created" and every archive mtime.</param>
-public sealed record PackageRequest(string SourceDirectory, string SourceName, string OutputDirectory, string Version, DateTimeOffset CommitTime);
+public sealed record PackageRequest(string SourceDirectory, string SourceName, string OutputDirectory, string Version, string FileVersion, DateTimeOffset CommitTime);
 
 public sealed record PackagedFile(string Path, long Size, string Sha256, bool Executable);
 
 public sealed record PackageResult(string Version, string Directory, string Archive, string ChecksumFile, long Size, string Sha256, IReadOnlyList<PackagedFile> Files)
 {
-    public string WriteReport(string reportsDirectory, string commit, string repositoryRoot)
+    public void WriteReport(string reportsDirectory, string commit, string repositoryRoot)
     {
         string Relative(string path) => System.IO.Path.GetRelativePath(repositoryRoot, path).Replace('\\', '/');
         var markdown = new StringBuilder($"# package\n\n`{Relative(Archive)}`: version {Version}, commit {commit}, {Size} bytes, sha256 `{Sha256}`.\n\n")
             .Append("| file | size | sha256 | mode |\n|---|---:|---|---|\n");
         foreach (var file in Files) markdown.Append($"| `{file.Path}` | {file.Size} | `{file.Sha256}` | {(file.Executable ? "0755" : "0644")} |\n");
-        return ReportFiles.Write(reportsDirectory, "package", new
+        ReportWriter.Write(reportsDirectory, "package", "succeeded", new
         {
-            Target = "package",
             Version,
             Commit = commit,
             Archive = new { Path = Relative(Archive), Size, Sha256, Checksum = Relative(ChecksumFile) },
             Directory = Relative(Directory),
             Files = Files.Select(f => new { f.Path, f.Size, f.Sha256, Mode = f.Executable ? "0755" : "0644" }),
-        }, markdown.ToString());
+        }, markdown.ToString(), []);
     }
 }
 
@@ -48,6 +53,8 @@ public static class DeployPackage
     public const string Name = "qts_ops_deploy";
     public const string DeploymentConfig = "deployment_config.json";
     public const string Manifest = "MANIFEST.txt";
+
+    private const string SecretFix = "Remove them (secrets come from the environment at deploy time), then package again";
 
     /// <summary>Runtime output and development files that never ship (as .dockerignore keeps them out of the image).</summary>
     private static readonly string[] ExcludedDirectories = ["__pycache__", ".pytest_cache", ".mypy_cache", ".git", ".venv"];
@@ -97,7 +104,8 @@ public static class DeployPackage
         var secrets = SecretScanner.Scan(source, selected.Append(DeploymentConfig), request.SourceName + "/");
         if (secrets.Count > 0)
             throw new PackagingException($"package refused: {secrets.Count} secret(s) in {request.SourceName}/; nothing was written.\n  "
-                + string.Join("\n  ", secrets) + "\nRemove them (secrets come from the environment at deploy time), then package again.");
+                + string.Join("\n  ", secrets) + $"\n{SecretFix}.",
+                secrets.Select(s => Finding.Error("package-secret", s.File, s.Reason, SecretFix, s.Line)).ToList());
 
         var files = selected.Select(f => Read(source, f)).ToList();
         files.Add(new ArchiveFile(DeploymentConfig, GenerateDeploymentConfig(File.ReadAllText(Path.Combine(source, DeploymentConfig)), request), false));
@@ -126,7 +134,9 @@ public static class DeployPackage
             throw new PackagingException($"{DeploymentConfig} (the template) has no \"deployment\" object to put the version in.");
         deployment["version"] = request.Version;
         deployment["created"] = request.CommitTime.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'");
-        return Encoding.UTF8.GetBytes(config.ToJsonString(new JsonSerializerOptions { WriteIndented = true, NewLine = "\n" }) + "\n");
+        // Relaxed escaping: operators read this file, and SemVer's '+' must not become \u002B.
+        var options = new JsonSerializerOptions { WriteIndented = true, NewLine = "\n", Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+        return Encoding.UTF8.GetBytes(config.ToJsonString(options) + "\n");
     }
 
     /// <summary>Every other file of the package with its size and SHA-256, sorted by path.</summary>
@@ -146,7 +156,7 @@ public static class DeployPackage
         var output = request.OutputDirectory;
         Directory.CreateDirectory(output);
         var scratch = Path.Combine(output, $".{Name}.partial-{Guid.NewGuid():N}");
-        var archiveName = $"{Name}-{request.Version}.tar.gz";
+        var archiveName = $"{Name}-{request.FileVersion}.tar.gz";
         try
         {
             foreach (var file in files)

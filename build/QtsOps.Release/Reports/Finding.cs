@@ -1,22 +1,9 @@
-using System.Text.Json.Serialization;
-
 namespace QtsOps.Release.Reports;
 
-[JsonConverter(typeof(JsonStringEnumConverter<Severity>))]
-public enum Severity
+/// <summary>One finding of a report, in the shape every report shares.</summary>
+public sealed record Finding(string Rule, string Severity, string? File, int? Line, string Message, string Fix)
 {
-    [JsonStringEnumMemberName("error")] Error,
-    [JsonStringEnumMemberName("warning")] Warning,
-}
+    public static Finding Error(string rule, string? file, string message, string fix, int? line = null) => new(rule, "error", file, line, message, fix);
 
-/// <summary>One finding in the contract's format: what is wrong where, and how to fix it.</summary>
-/// <param name="File">Relative to the repository root, with forward slashes.</param>
-/// <param name="Line">1-based; null when the finding is about the whole file.</param>
-public sealed record Finding(string Rule, Severity Severity, string File, int? Line, string Message, string Fix)
-{
-    public static Finding Error(string rule, string file, int? line, string message, string fix) => new(rule, Severity.Error, file, line, message, fix);
-    public static Finding Warning(string rule, string file, int? line, string message, string fix) => new(rule, Severity.Warning, file, line, message, fix);
-
-    /// <summary><c>file:line: message (fix: ...)</c>, the form editors and CI annotate.</summary>
-    public override string ToString() => $"{File}{(Line is { } line ? $":{line}" : "")}: {Message} (fix: {Fix})";
+    public static Finding Warning(string rule, string? file, string message, string fix, int? line = null) => new(rule, "warning", file, line, message, fix);
 }

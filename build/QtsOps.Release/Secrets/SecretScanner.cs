@@ -20,6 +20,9 @@ public static partial class SecretScanner
     /// <summary>Code, where an unquoted value is an expression (a variable, a call), never a literal.</summary>
     private static readonly string[] CodeExtensions = [".py", ".tf", ".hcl", ".cs", ".js", ".ts", ".go", ".java", ".rb"];
 
+    /// <summary>Keys that hold a collection of secrets (GitHub Actions' <c>secrets: inherit</c>, compose's <c>secrets:</c>), not one.</summary>
+    private static readonly string[] Collections = ["secrets", "tokens", "passwords"];
+
     private static readonly string[] Placeholders = ["redacted", "placeholder", "changeme"];
 
     /// <summary>Why a file must not ship, judged by its name alone; null when the name is harmless.</summary>
@@ -70,7 +73,8 @@ public static partial class SecretScanner
         if (AwsAccessKey().IsMatch(line)) return "an AWS access key ID";
         if (AzureKeyInConnectionString().Match(line) is { Success: true } azure && !IsPlaceholder(azure.Groups[2].Value))
             return $"an Azure key in a connection string ({azure.Groups[1].Value}=...)";
-        if (SecretAssignment().Match(line) is { Success: true } assignment && IsLiteral(assignment.Groups["value"].Value, code))
+        if (SecretAssignment().Match(line) is { Success: true } assignment && !Collections.Contains(assignment.Groups["name"].Value.ToLowerInvariant())
+            && IsLiteral(assignment.Groups["value"].Value, code))
             return $"'{assignment.Groups["name"].Value}' is assigned a literal value; read it from the environment or a secret store instead";
         return null;
     }
@@ -80,7 +84,11 @@ public static partial class SecretScanner
     {
         var value = rawValue.Trim().TrimEnd(',', ';', '}', ']', ')').Trim();
         var quoted = value.Length >= 2 && value[0] is '"' or '\'' && value.IndexOf(value[0], 1) > 0;
-        if (quoted) value = value[1..value.IndexOf(value[0], 1)];
+        if (quoted)
+        {
+            value = value[1..value.IndexOf(value[0], 1)];
+            if (code && value.Any(char.IsWhiteSpace)) return false; // a message about a secret, not one
+        }
         else
         {
             if (code) return false; // a variable, a call or an attribute

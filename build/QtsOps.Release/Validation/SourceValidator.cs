@@ -8,8 +8,8 @@ namespace QtsOps.Release.Validation;
 /// <summary>The findings of one validation, in file and line order.</summary>
 public sealed record ValidationResult(IReadOnlyList<Finding> Findings)
 {
-    public int Errors => Findings.Count(f => f.Severity == Severity.Error);
-    public int Warnings => Findings.Count(f => f.Severity == Severity.Warning);
+    public int Errors => Findings.Count(f => f.Severity == "error");
+    public int Warnings => Findings.Count(f => f.Severity == "warning");
 
     /// <summary>Errors fail; warnings fail only with --strict.</summary>
     public bool Fails(bool strict) => Errors > 0 || strict && Warnings > 0;
@@ -17,18 +17,22 @@ public sealed record ValidationResult(IReadOnlyList<Finding> Findings)
     /// <summary>What failed, one <c>file:line: message (fix: ...)</c> per line.</summary>
     public string FailureMessage(bool strict)
     {
-        var failing = Findings.Where(f => f.Severity == Severity.Error || strict).ToList();
+        var failing = Findings.Where(f => f.Severity == "error" || strict).ToList();
         var message = new StringBuilder($"validate found {Errors} error(s)");
         if (strict && Warnings > 0) message.Append($" and {Warnings} warning(s), which fail with --strict");
         message.Append(':');
-        foreach (var finding in failing) message.Append("\n  ").Append(finding);
+        foreach (var finding in failing) message.Append("\n  ").Append(Located(finding));
         return message.ToString();
     }
 
-    public string WriteReport(string reportsDirectory, bool strict) => ReportFiles.Write(reportsDirectory, "validate",
-        new { Target = "validate", Strict = strict, Passed = !Fails(strict), Errors, Warnings, Findings },
-        $"# validate\n\n{Errors} error(s), {Warnings} warning(s){(strict ? " (--strict: warnings fail too)" : "")}: " +
-        $"{(Fails(strict) ? "**failed**" : "passed")}.\n\n" + (Findings.Count == 0 ? "No findings.\n" : ReportFiles.FindingsTable(Findings)));
+    /// <summary><c>file:line: message (fix: ...)</c>, the form editors and CI logs link to the file.</summary>
+    public static string Located(Finding finding) =>
+        $"{finding.File}{(finding.Line is { } line ? $":{line}" : "")}: {finding.Message} (fix: {finding.Fix})";
+
+    public void WriteReport(string reportsDirectory, bool strict) => ReportWriter.Write(reportsDirectory, "validate", Fails(strict) ? "failed" : "passed",
+        new { Strict = strict, Errors, Warnings },
+        $"# validate\n\n{Errors} error(s), {Warnings} warning(s){(strict ? " (--strict: warnings fail too)" : "")}: {(Fails(strict) ? "**failed**" : "passed")}.",
+        Findings);
 }
 
 /// <summary>Static checks of src/: the observer's container files and, when present, the Terraform under src/infra/.</summary>

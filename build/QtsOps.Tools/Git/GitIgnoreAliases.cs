@@ -13,7 +13,7 @@ public static class GitIgnoreAliases
     [CakeMethodAlias]
     public static Func<string, bool>? GitIgnoreChecker(this ICakeContext context, string repositoryPath)
     {
-        if (LibGit2Sharp.Repository.Discover(repositoryPath) is null) return null;
+        if (!context.GitIsRepository(repositoryPath)) return null;
         var workdir = Path.GetFullPath(repositoryPath);
         return relativePath =>
         {

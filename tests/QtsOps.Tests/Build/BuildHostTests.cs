@@ -5,7 +5,7 @@ namespace QtsOps.Tests.Build;
 /// <summary>The real pipeline's tasks and context, run in a scratch repository.</summary>
 public class BuildHostTests
 {
-    private static HostRun RunPipeline(string workingDirectory, params string[] args) => ScratchRepository.RunPipelineIn(workingDirectory, args);
+    private static HostRun RunPipeline(string workingDirectory, params string[] args) => Pipeline.Run(workingDirectory, args);
 
     [Test]
     public void A_bad_env_is_refused_with_the_allowed_values()

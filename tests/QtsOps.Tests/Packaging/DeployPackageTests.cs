@@ -17,7 +17,7 @@ public class DeployPackageTests
     public void RemoveRoot() => _root.Dispose();
 
     private PackageRequest Request(string version = "1.2.3") =>
-        new(_root.Combine("observer"), "src/observer", _root.Combine("out"), version, CommitTime);
+        new(_root.Combine("observer"), "src/observer", _root.Combine("out"), version, version.Replace("+", "_"), CommitTime);
 
     [Test]
     public void Caches_data_logs_tests_and_the_generated_files_are_left_out()
@@ -51,9 +51,11 @@ public class DeployPackageTests
     {
         var template = File.ReadAllText(RepositoryPaths.Combine("src", "observer", "deployment_config.json"));
 
-        var generated = JsonDocument.Parse(DeployPackage.GenerateDeploymentConfig(template, Request("0.0.0-dev.abc1234"))).RootElement;
+        var bytes = DeployPackage.GenerateDeploymentConfig(template, Request("1.2.4-alpha.0.3+dirty"));
+        var generated = JsonDocument.Parse(bytes).RootElement;
 
-        Assert.That(generated.GetProperty("deployment").GetProperty("version").GetString(), Is.EqualTo("0.0.0-dev.abc1234"));
+        Assert.That(Encoding.UTF8.GetString(bytes), Does.Contain("\"version\": \"1.2.4-alpha.0.3+dirty\""), "readable: no \\u002B");
+        Assert.That(generated.GetProperty("deployment").GetProperty("version").GetString(), Is.EqualTo("1.2.4-alpha.0.3+dirty"));
         Assert.That(generated.GetProperty("deployment").GetProperty("created").GetString(), Is.EqualTo("2025-03-01T03:30:15Z"));
         Assert.That(generated.GetProperty("environment").GetProperty("PYTHONPATH").GetString(), Is.EqualTo("/app/src:/app"));
         Assert.That(Assert.Throws<PackagingException>(() => DeployPackage.GenerateDeploymentConfig("{\"paths\": {}}", Request()))!.Message,

@@ -2,7 +2,6 @@ using System.Formats.Tar;
 using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text.Json;
-using LibGit2Sharp;
 
 namespace QtsOps.Tests.Packaging;
 
@@ -10,12 +9,6 @@ namespace QtsOps.Tests.Packaging;
 public class PackageTaskTests
 {
     private static readonly DateTimeOffset CommitTime = new(2025, 3, 1, 12, 0, 0, TimeSpan.Zero);
-
-    private static string ShortSha(ScratchRepository repo)
-    {
-        using var git = new Repository(repo.Path);
-        return git.Head.Tip.Sha[..7];
-    }
 
     private static Dictionary<string, TarEntry> ArchiveEntries(string archive)
     {
@@ -30,7 +23,8 @@ public class PackageTaskTests
     {
         using var repo = new ScratchRepository("src/observer");
         repo.Commit(CommitTime);
-        var version = $"0.0.0-dev.{ShortSha(repo)}";
+        repo.Tag("v1.4.2");
+        const string version = "1.4.2";
         var archive = repo.Combine($"artifacts/package/qts_ops_deploy-{version}.tar.gz");
 
         var first = repo.RunPipeline("--target=package");

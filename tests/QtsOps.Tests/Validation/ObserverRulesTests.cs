@@ -49,7 +49,7 @@ public class ObserverRulesTests
 
         Assert.That((finding.File, finding.Line), Is.EqualTo((Compose, LineOf(Compose, "OBSERVER_LOG_DIR"))));
         Assert.That(finding.Message, Is.EqualTo($"OBSERVER_LOG_DIR is '/var/log/qts' in {Compose} but '/app/logs' in {Dockerfile}:{LineOf(Dockerfile, "ENV OBSERVER_LOG_DIR")}"));
-        Assert.That(finding.Severity, Is.EqualTo(Severity.Error));
+        Assert.That(finding.Severity, Is.EqualTo("error"));
     }
 
     [Test]
@@ -227,7 +227,7 @@ public class ObserverRulesTests
     {
         _repo.Replace(Compose, "    read_only: true\n", "");
 
-        Assert.That(Only("compose-read-only").Severity, Is.EqualTo(Severity.Warning));
+        Assert.That(Only("compose-read-only").Severity, Is.EqualTo("warning"));
     }
 
     [Test]
@@ -256,7 +256,7 @@ public class ObserverRulesTests
 
         Assert.That(findings.Single(f => f.Rule == "multi-stage").Line, Is.EqualTo(2));
         var version = findings.Single(f => f.Rule == "compose-version-obsolete");
-        Assert.That((version.Severity, version.Line), Is.EqualTo((Severity.Warning, (int?)1)));
+        Assert.That((version.Severity, version.Line), Is.EqualTo(("warning", (int?)1)));
         Assert.That(Validate().Fails(strict: false), Is.True);
     }
 

@@ -170,7 +170,7 @@ public class TerraformRulesTests
         var findings = new List<Finding>();
         TerraformRules.Check(_repo.Path, new TerraformFormatResult([]), null, findings);
 
-        Assert.That(findings.Single().Severity, Is.EqualTo(Severity.Warning));
+        Assert.That(findings.Single().Severity, Is.EqualTo("warning"));
     }
 
     [Test]
@@ -180,10 +180,10 @@ public class TerraformRulesTests
 
         Assert.That(findings.Select(f => (f.Rule, f.File, f.Severity)), Is.EquivalentTo(new[]
         {
-            ("terraform-fmt", $"{Staging}/main.tf", Severity.Error),
-            ("terraform-fmt", "src/infra", Severity.Error),
+            ("terraform-fmt", $"{Staging}/main.tf", "error"),
+            ("terraform-fmt", "src/infra", "error"),
         }));
-        Assert.That(Check(new TerraformFormatResult([], Skipped: "terraform is not on PATH")).Single().Severity, Is.EqualTo(Severity.Warning));
+        Assert.That(Check(new TerraformFormatResult([], Skipped: "terraform is not on PATH")).Single().Severity, Is.EqualTo("warning"));
     }
 
     [Test]

@@ -53,23 +53,23 @@ public static class ConsistencyRules
             {
                 if (!source.Values.TryGetValue(name, out var here))
                 {
-                    findings.Add(Finding.Error("env-missing", source.File, source.Line, $"{name} is not set in {Path.GetFileName(source.File)}",
-                        $"set {name}={defaultValue} there: the Dockerfile ENV, the compose environment and deployment_config.json must all set the four variables"));
+                    findings.Add(Finding.Error("env-missing", source.File, $"{name} is not set in {Path.GetFileName(source.File)}",
+                        $"set {name}={defaultValue} there: the Dockerfile ENV, the compose environment and deployment_config.json must all set the four variables", line: source.Line));
                     continue;
                 }
                 if (reference is null)
                 {
                     reference = source;
                     if (FixedVariables.Contains(name) && here.Value != defaultValue)
-                        findings.Add(Finding.Error("env-value", source.File, here.Line, $"{name} is '{here.Value}' but the service needs '{defaultValue}'",
-                            $"set {name}={defaultValue} (the ops guide marks it as not to be changed)"));
+                        findings.Add(Finding.Error("env-value", source.File, $"{name} is '{here.Value}' but the service needs '{defaultValue}'",
+                            $"set {name}={defaultValue} (the ops guide marks it as not to be changed)", line: here.Line));
                     continue;
                 }
                 var first = reference.Values[name];
                 if (here.Value != first.Value)
-                    findings.Add(Finding.Error("env-mismatch", source.File, here.Line,
+                    findings.Add(Finding.Error("env-mismatch", source.File,
                         $"{name} is '{here.Value}' in {source.File} but '{first.Value}' in {reference.File}:{first.Line}",
-                        $"give {name} the same value in both files (the ops guide's default is '{defaultValue}')"));
+                        $"give {name} the same value in both files (the ops guide's default is '{defaultValue}')", line: here.Line));
             }
         }
     }
@@ -87,28 +87,28 @@ public static class ConsistencyRules
         {
             if (!paths.TryGetValue(key, out var path))
             {
-                findings.Add(Finding.Error("config-paths", DeploymentConfigPath, config.LineOf("paths") ?? 1, $"paths.{key} is missing",
-                    $"add \"{key}\" under \"paths\" (see SPEC.md, deployment_config.json)"));
+                findings.Add(Finding.Error("config-paths", DeploymentConfigPath, $"paths.{key} is missing",
+                    $"add \"{key}\" under \"paths\" (see SPEC.md, deployment_config.json)", line: config.LineOf("paths") ?? 1));
                 continue;
             }
             if (variable is not null && environment.TryGetValue(variable, out var env) && env.Value != path.Value)
-                findings.Add(Finding.Error("config-paths", DeploymentConfigPath, path.Line, $"paths.{key} is '{path.Value}' but environment.{variable} is '{env.Value}'",
-                    $"use one directory for both: the service writes where {variable} points"));
+                findings.Add(Finding.Error("config-paths", DeploymentConfigPath, $"paths.{key} is '{path.Value}' but environment.{variable} is '{env.Value}'",
+                    $"use one directory for both: the service writes where {variable} points", line: path.Line));
             if (variable is not null && volumes?.FirstOrDefault(v => v.Target == path.Value) is { ReadOnly: true } readOnly)
-                findings.Add(Finding.Error("config-paths", ComposePath, readOnly.Line, $"{path.Value} (paths.{key}) is mounted read-only: the service cannot write there",
-                    $"drop ':ro' from the volume at {path.Value}; only the config directory is read-only"));
+                findings.Add(Finding.Error("config-paths", ComposePath, $"{path.Value} (paths.{key}) is mounted read-only: the service cannot write there",
+                    $"drop ':ro' from the volume at {path.Value}; only the config directory is read-only", line: readOnly.Line));
             if (volumes is not null && volumes.All(v => v.Target != path.Value))
-                findings.Add(Finding.Error("config-paths", ComposePath, files.ServiceLine("volumes"),
+                findings.Add(Finding.Error("config-paths", ComposePath,
                     $"no volume is mounted at {path.Value} (paths.{key} in deployment_config.json); mounted: {string.Join(", ", volumes.Select(v => v.Target).DefaultIfEmpty("none"))}",
-                    $"add a volume with target {path.Value}, e.g. ./{key.Replace("_dir", "")}:{path.Value}"));
+                    $"add a volume with target {path.Value}, e.g. ./{key.Replace("_dir", "")}:{path.Value}", line: files.ServiceLine("volumes")));
             if (finalStage is not null && !finalStage.Instructions.Any(i => MentionsPath(i.Arguments, path.Value)))
-                findings.Add(Finding.Error("config-paths", DockerfilePath, finalStage.Line, $"the final stage never mentions {path.Value} (paths.{key} in deployment_config.json)",
-                    $"create {path.Value} in the image and give it to the service user (RUN mkdir -p ... && chown ...), or fix paths.{key}"));
+                findings.Add(Finding.Error("config-paths", DockerfilePath, $"the final stage never mentions {path.Value} (paths.{key} in deployment_config.json)",
+                    $"create {path.Value} in the image and give it to the service user (RUN mkdir -p ... && chown ...), or fix paths.{key}", line: finalStage.Line));
         }
 
         if (config.Get("deployment", "structure")?.GetString() is { } structure && finalStage?.Last("WORKDIR") is { } workdir && workdir.Arguments != structure)
-            findings.Add(Finding.Error("config-paths", DockerfilePath, workdir.Line, $"WORKDIR is {workdir.Arguments} but deployment.structure in deployment_config.json is {structure}",
-                "make the image's working directory and deployment.structure the same"));
+            findings.Add(Finding.Error("config-paths", DockerfilePath, $"WORKDIR is {workdir.Arguments} but deployment.structure in deployment_config.json is {structure}",
+                "make the image's working directory and deployment.structure the same", line: workdir.Line));
     }
 
     private static void CheckPorts(ObserverFiles files, List<Finding> findings)
@@ -117,8 +117,8 @@ public static class ConsistencyRules
         var expose = dockerfile.FinalStage.Last("EXPOSE");
         if (expose is null)
         {
-            findings.Add(Finding.Error("port-consistency", DockerfilePath, dockerfile.FinalStage.Line, "the final stage has no EXPOSE",
-                "add EXPOSE 8000 (the port the service listens on and the health check probes)"));
+            findings.Add(Finding.Error("port-consistency", DockerfilePath, "the final stage has no EXPOSE",
+                "add EXPOSE 8000 (the port the service listens on and the health check probes)", line: dockerfile.FinalStage.Line));
             return;
         }
         var exposed = expose.Arguments.Split(' ', StringSplitOptions.RemoveEmptyEntries)[0].Split('/')[0];
@@ -128,20 +128,20 @@ public static class ConsistencyRules
         {
             var ports = ComposeService.ContainerPorts(service);
             if (ports.Count == 0)
-                findings.Add(Finding.Error("port-consistency", ComposePath, files.ServiceLine(), "the service publishes no port",
-                    $"publish the container port: ports: [\"127.0.0.1:8000:{exposed}\"]"));
+                findings.Add(Finding.Error("port-consistency", ComposePath, "the service publishes no port",
+                    $"publish the container port: ports: [\"127.0.0.1:8000:{exposed}\"]", line: files.ServiceLine()));
             foreach (var (port, line) in ports.Where(p => p.ContainerPort != exposed))
-                findings.Add(Finding.Error("port-consistency", ComposePath, line, $"the published container port {port} is not the image's {where}",
-                    $"publish container port {exposed} (change the host side to move the service)"));
+                findings.Add(Finding.Error("port-consistency", ComposePath, $"the published container port {port} is not the image's {where}",
+                    $"publish container port {exposed} (change the host side to move the service)", line: line));
             if (ComposeService.Healthcheck(service) is { Disabled: false } composeCheck && HealthProbe.Port(composeCheck.Command) is { } probed && probed.ToString() != exposed)
-                findings.Add(Finding.Error("port-consistency", ComposePath, composeCheck.Line, $"the compose healthcheck probes port {probed} but the image has {where}",
-                    $"probe http://127.0.0.1:{exposed}/health"));
+                findings.Add(Finding.Error("port-consistency", ComposePath, $"the compose healthcheck probes port {probed} but the image has {where}",
+                    $"probe http://127.0.0.1:{exposed}/health", line: composeCheck.Line));
         }
 
         if (dockerfile.FinalStage.Last("HEALTHCHECK") is { } instruction && Dockerfile.TryParseHealthcheck(instruction.Arguments) is { IsNone: false } healthcheck
             && HealthProbe.Port(healthcheck.CommandText) is { } imageProbe && imageProbe.ToString() != exposed)
-            findings.Add(Finding.Error("port-consistency", DockerfilePath, instruction.Line, $"the HEALTHCHECK probes port {imageProbe} but the image has {where}",
-                $"probe http://127.0.0.1:{exposed}/health"));
+            findings.Add(Finding.Error("port-consistency", DockerfilePath, $"the HEALTHCHECK probes port {imageProbe} but the image has {where}",
+                $"probe http://127.0.0.1:{exposed}/health", line: instruction.Line));
     }
 
     private static void CheckDockerignore(ObserverFiles files, List<Finding> findings)
@@ -150,7 +150,7 @@ public static class ConsistencyRules
         var patterns = text.ReplaceLineEndings("\n").Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('#'))
             .Select(l => l.TrimStart('/').Replace("**/", "").TrimEnd('/')).ToHashSet();
         foreach (var missing in IgnoredByDocker.Where(p => !patterns.Contains(p)))
-            findings.Add(Finding.Error("dockerignore", DockerignorePath, null, $".dockerignore does not exclude {missing}",
+            findings.Add(Finding.Error("dockerignore", DockerignorePath, $".dockerignore does not exclude {missing}",
                 $"add a line '{missing}': caches, logs, data, .git, .env and tests must stay out of the image"));
     }
 

@@ -23,18 +23,18 @@ public static class ContainerSecurityRules
             if (ComposeService.Healthcheck(service) is { } healthcheck)
                 CheckProbe(ComposePath, healthcheck.Line, healthcheck.Disabled ? null : healthcheck.Command, "the compose healthcheck", findings);
             if (service.Child("privileged").IsTrue())
-                findings.Add(Finding.Error("compose-privileged", ComposePath, service.Key("privileged")!.Line(), "the service runs privileged: it gets every capability and the host's devices",
-                    "remove privileged: true; the observer needs no extra capability"));
+                findings.Add(Finding.Error("compose-privileged", ComposePath, "the service runs privileged: it gets every capability and the host's devices",
+                    "remove privileged: true; the observer needs no extra capability", line: service.Key("privileged")!.Line()));
             foreach (var volume in ComposeService.Volumes(service).Where(v => (v.Source ?? "").Contains("docker.sock") || v.Target.Contains("docker.sock")))
-                findings.Add(Finding.Error("compose-docker-socket", ComposePath, volume.Line, "the Docker socket is mounted: whoever controls the container controls the host",
-                    "remove the docker.sock volume"));
+                findings.Add(Finding.Error("compose-docker-socket", ComposePath, "the Docker socket is mounted: whoever controls the container controls the host",
+                    "remove the docker.sock volume", line: volume.Line));
             var securityOptions = service.Child("security_opt").Items().Select(i => i.Scalar()?.Replace('=', ':') ?? "").ToList();
             if (!securityOptions.Any(o => o is "no-new-privileges" or "no-new-privileges:true"))
-                findings.Add(Finding.Error("compose-no-new-privileges", ComposePath, files.ServiceLine("security_opt"), "no-new-privileges is not set: a setuid binary could raise the service user's privileges",
-                    "add security_opt: [\"no-new-privileges:true\"]"));
+                findings.Add(Finding.Error("compose-no-new-privileges", ComposePath, "no-new-privileges is not set: a setuid binary could raise the service user's privileges",
+                    "add security_opt: [\"no-new-privileges:true\"]", line: files.ServiceLine("security_opt")));
             if (!service.Child("read_only").IsTrue())
-                findings.Add(Finding.Warning("compose-read-only", ComposePath, files.ServiceLine("read_only"), "the root file system is writable",
-                    "set read_only: true and give the service a tmpfs where it needs scratch space (/tmp)"));
+                findings.Add(Finding.Warning("compose-read-only", ComposePath, "the root file system is writable",
+                    "set read_only: true and give the service a tmpfs where it needs scratch space (/tmp)", line: files.ServiceLine("read_only")));
         }
     }
 
@@ -42,11 +42,11 @@ public static class ContainerSecurityRules
     {
         var user = dockerfile.FinalStage.Last("USER");
         if (user is null)
-            findings.Add(Finding.Error("dockerfile-user", DockerfilePath, dockerfile.FinalStage.Line, "the final stage has no USER: the service runs as root",
-                "create a non-root user (qts, uid 10001) and end with USER qts"));
+            findings.Add(Finding.Error("dockerfile-user", DockerfilePath, "the final stage has no USER: the service runs as root",
+                "create a non-root user (qts, uid 10001) and end with USER qts", line: dockerfile.FinalStage.Line));
         else if (user.Arguments.Split(':')[0] is "root" or "0")
-            findings.Add(Finding.Error("dockerfile-user", DockerfilePath, user.Line, $"the last USER is {user.Arguments}: the service runs as root",
-                "end the final stage with USER qts (a non-root user)"));
+            findings.Add(Finding.Error("dockerfile-user", DockerfilePath, $"the last USER is {user.Arguments}: the service runs as root",
+                "end the final stage with USER qts (a non-root user)", line: user.Line));
     }
 
     private static void CheckImageHealthcheck(Dockerfile dockerfile, List<Finding> findings)
@@ -54,14 +54,14 @@ public static class ContainerSecurityRules
         var instruction = dockerfile.FinalStage.Last("HEALTHCHECK");
         if (instruction is null)
         {
-            findings.Add(Finding.Error("healthcheck", DockerfilePath, dockerfile.FinalStage.Line, "the image has no HEALTHCHECK: a hung service looks healthy",
-                "add HEALTHCHECK CMD [\"python3\",\"-c\",\"...urlopen('http://127.0.0.1:8000/health')...\"] that exits non-zero on failure"));
+            findings.Add(Finding.Error("healthcheck", DockerfilePath, "the image has no HEALTHCHECK: a hung service looks healthy",
+                "add HEALTHCHECK CMD [\"python3\",\"-c\",\"...urlopen('http://127.0.0.1:8000/health')...\"] that exits non-zero on failure", line: dockerfile.FinalStage.Line));
             return;
         }
         var healthcheck = Dockerfile.TryParseHealthcheck(instruction.Arguments);
         if (healthcheck is null)
         {
-            findings.Add(Finding.Error("healthcheck", DockerfilePath, instruction.Line, "HEALTHCHECK needs CMD <command> or NONE", "write HEALTHCHECK [--interval=...] CMD <command>"));
+            findings.Add(Finding.Error("healthcheck", DockerfilePath, "HEALTHCHECK needs CMD <command> or NONE", "write HEALTHCHECK [--interval=...] CMD <command>", line: instruction.Line));
             return;
         }
         CheckProbe(DockerfilePath, instruction.Line, healthcheck.IsNone ? null : healthcheck.CommandText, "the HEALTHCHECK", findings);
@@ -72,15 +72,15 @@ public static class ContainerSecurityRules
     {
         if (command is null)
         {
-            findings.Add(Finding.Error("healthcheck", file, line, $"{what} is switched off", "probe /health instead of disabling the check"));
+            findings.Add(Finding.Error("healthcheck", file, $"{what} is switched off", "probe /health instead of disabling the check", line: line));
             return;
         }
         if (HealthProbe.WhyItCannotFail(command) is { } reason)
-            findings.Add(Finding.Error("healthcheck-cannot-fail", file, line, $"{what} cannot fail: {reason}",
-                "make it exit non-zero when /health does not answer 200, e.g. python3 -c \"import sys,urllib.request; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:8000/health',timeout=2).status==200 else 1)\""));
+            findings.Add(Finding.Error("healthcheck-cannot-fail", file, $"{what} cannot fail: {reason}",
+                "make it exit non-zero when /health does not answer 200, e.g. python3 -c \"import sys,urllib.request; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:8000/health',timeout=2).status==200 else 1)\"", line: line));
         if (!HealthProbe.ProbesHealth(command))
-            findings.Add(Finding.Error("healthcheck-no-probe", file, line, $"{what} does not call /health, so it says nothing about the service",
-                "probe http://127.0.0.1:8000/health"));
+            findings.Add(Finding.Error("healthcheck-no-probe", file, $"{what} does not call /health, so it says nothing about the service",
+                "probe http://127.0.0.1:8000/health", line: line));
     }
 
     private static void CheckBaseImages(Dockerfile dockerfile, ObserverFiles files, List<Finding> findings)
@@ -93,11 +93,11 @@ public static class ContainerSecurityRules
                 var resolved = dockerfile.ResolvedImage(stage);
                 var via = resolved == stage.Image ? "" : $" (FROM {stage.Image})";
                 if (resolved is null)
-                    findings.Add(Finding.Error("base-image-pinned", DockerfilePath, stage.Line, $"FROM {stage.Image} uses an ARG without a default, so the base image is whatever the build passes",
-                        "give the ARG a pinned default before the first FROM, e.g. ARG BASE_IMAGE=python:3.11-slim"));
+                    findings.Add(Finding.Error("base-image-pinned", DockerfilePath, $"FROM {stage.Image} uses an ARG without a default, so the base image is whatever the build passes",
+                        "give the ARG a pinned default before the first FROM, e.g. ARG BASE_IMAGE=python:3.11-slim", line: stage.Line));
                 else if (WhyNotPinned(resolved) is { } reason)
-                    findings.Add(Finding.Error("base-image-pinned", DockerfilePath, stage.Line, $"the base image {resolved}{via} {reason}",
-                        "pin a version tag (python:3.11-slim) or a digest (@sha256:...)"));
+                    findings.Add(Finding.Error("base-image-pinned", DockerfilePath, $"the base image {resolved}{via} {reason}",
+                        "pin a version tag (python:3.11-slim) or a digest (@sha256:...)", line: stage.Line));
             }
             if (stage.Name is not null) stageNames.Add(stage.Name);
         }
@@ -110,8 +110,8 @@ public static class ContainerSecurityRules
             if (!dockerfile.Stages.Any(s => s.Image.Contains($"${{{name}}}") || s.Image.Contains($"${name}"))) continue;
             var image = Dockerfile.Expand(value.Scalar() ?? "", new Dictionary<string, string?>());
             if (image is not null && WhyNotPinned(image) is { } reason)
-                findings.Add(Finding.Error("base-image-pinned", ComposePath, value.Line(), $"the build argument {name} gives the base image {image}, which {reason}",
-                    $"pin it: {name}: ${{QTS_OBSERVER_BASE_IMAGE:-python:3.11-slim}}"));
+                findings.Add(Finding.Error("base-image-pinned", ComposePath, $"the build argument {name} gives the base image {image}, which {reason}",
+                    $"pin it: {name}: ${{QTS_OBSERVER_BASE_IMAGE:-python:3.11-slim}}", line: value.Line()));
         }
     }
 
@@ -130,9 +130,9 @@ public static class ContainerSecurityRules
         var stage = dockerfile.FinalStage;
         var commands = new[] { stage.Last("ENTRYPOINT"), stage.Last("CMD") }.OfType<DockerInstruction>().ToList();
         if (commands.Count == 0)
-            findings.Add(Finding.Error("exec-form-cmd", DockerfilePath, stage.Line, "the final stage has no CMD", "end with CMD [\"python3\",\"-m\",\"qts_observer\"]"));
+            findings.Add(Finding.Error("exec-form-cmd", DockerfilePath, "the final stage has no CMD", "end with CMD [\"python3\",\"-m\",\"qts_observer\"]", line: stage.Line));
         foreach (var command in commands.Where(c => c.ExecForm is null))
-            findings.Add(Finding.Error("exec-form-cmd", DockerfilePath, command.Line, $"{command.Keyword} uses the shell form: /bin/sh becomes PID 1 and SIGTERM never reaches the service",
-                $"use the exec form: {command.Keyword} [\"python3\",\"-m\",\"qts_observer\"]"));
+            findings.Add(Finding.Error("exec-form-cmd", DockerfilePath, $"{command.Keyword} uses the shell form: /bin/sh becomes PID 1 and SIGTERM never reaches the service",
+                $"use the exec form: {command.Keyword} [\"python3\",\"-m\",\"qts_observer\"]", line: command.Line));
     }
 }

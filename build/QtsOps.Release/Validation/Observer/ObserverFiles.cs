@@ -49,7 +49,7 @@ public sealed class ObserverFiles
         var files = new ObserverFiles(repositoryRoot);
         foreach (var required in RequiredFiles)
             if (!File.Exists(files.FullPath($"{Directory}/{required}")))
-                findings.Add(Finding.Error("required-file", $"{Directory}/{required}", null, $"{required} is missing from {Directory}/",
+                findings.Add(Finding.Error("required-file", $"{Directory}/{required}", $"{required} is missing from {Directory}/",
                     "restore it: the image and the deploy package need it (see SPEC.md, 'What ships')"));
 
         files.Dockerfile = files.Read(DockerfilePath, findings, text => Dockerfile.Parse(text), error => error switch
@@ -77,8 +77,8 @@ public sealed class ObserverFiles
             files.Service = name is null ? null : services!.Children[name] as YamlMappingNode;
             if (name is not null) files._serviceLine = name.Line();
             if (files.Service is null)
-                findings.Add(Finding.Error("compose-service", ComposePath, services?.Line() ?? 1, $"no service '{ServiceName}' under services:",
-                    $"define the observer as services: {ServiceName}: (container_name {ServiceName})"));
+                findings.Add(Finding.Error("compose-service", ComposePath, $"no service '{ServiceName}' under services:",
+                    $"define the observer as services: {ServiceName}: (container_name {ServiceName})", line: services?.Line() ?? 1));
         }
         return files;
     }
@@ -95,7 +95,7 @@ public sealed class ObserverFiles
         }
         catch (Exception exception) when (describe(exception) is { } where)
         {
-            findings.Add(Finding.Error("syntax", relativePath, where.Line, $"cannot be parsed: {where.Message}", "fix the syntax; the other checks of this file are skipped until it parses"));
+            findings.Add(Finding.Error("syntax", relativePath, $"cannot be parsed: {where.Message}", "fix the syntax; the other checks of this file are skipped until it parses", line: where.Line));
             return null;
         }
     }

@@ -13,12 +13,12 @@ public static class OperationsRules
     public static void Check(ObserverFiles files, List<Finding> findings)
     {
         if (files.Dockerfile is { Stages.Count: < 2 } dockerfile)
-            findings.Add(Finding.Error("multi-stage", DockerfilePath, dockerfile.Stages[0].Line, "the Dockerfile has one stage: whatever the build needs ships in the runtime image",
-                "build in a first stage (FROM ${BASE_IMAGE} AS build) and copy only the result into the final stage"));
+            findings.Add(Finding.Error("multi-stage", DockerfilePath, "the Dockerfile has one stage: whatever the build needs ships in the runtime image",
+                "build in a first stage (FROM ${BASE_IMAGE} AS build) and copy only the result into the final stage", line: dockerfile.Stages[0].Line));
 
         if (files.Compose?.Key("version") is { } version)
-            findings.Add(Finding.Warning("compose-version-obsolete", ComposePath, version.Line(), "the top-level 'version' key is obsolete: Compose ignores it and warns",
-                "remove the version: line"));
+            findings.Add(Finding.Warning("compose-version-obsolete", ComposePath, "the top-level 'version' key is obsolete: Compose ignores it and warns",
+                "remove the version: line", line: version.Line()));
 
         if (files.Service is not { } service) return;
         CheckResources(files, service, findings);
@@ -26,9 +26,9 @@ public static class OperationsRules
 
         var restart = service.Child("restart").Scalar() ?? service.Child("deploy").Child("restart_policy").Child("condition").Scalar();
         if (restart is null || !RestartPolicies.Contains(restart))
-            findings.Add(Finding.Error("compose-restart", ComposePath, files.ServiceLine("restart"),
+            findings.Add(Finding.Error("compose-restart", ComposePath,
                 restart is null ? "no restart policy: a crashed service stays down" : $"restart: {restart} leaves a crashed service down",
-                "set restart: unless-stopped"));
+                "set restart: unless-stopped", line: files.ServiceLine("restart")));
     }
 
     private static void CheckResources(ObserverFiles files, YamlMappingNode service, List<Finding> findings)
@@ -39,8 +39,8 @@ public static class OperationsRules
             .SelectMany(kind => new[] { "cpus", "memory" }.Where(setting => resources.Child(kind).Child(setting) is null).Select(setting => $"{kind}.{setting}"))
             .ToList();
         if (missing.Count > 0)
-            findings.Add(Finding.Error("compose-resources", ComposePath, line, $"deploy.resources lacks {string.Join(", ", missing)}: the service can starve the host, or be starved",
-                "set deploy.resources limits (cpus: \"1.0\", memory: 512M) and reservations (cpus: \"0.5\", memory: 256M)"));
+            findings.Add(Finding.Error("compose-resources", ComposePath, $"deploy.resources lacks {string.Join(", ", missing)}: the service can starve the host, or be starved",
+                "set deploy.resources limits (cpus: \"1.0\", memory: 512M) and reservations (cpus: \"0.5\", memory: 256M)", line: line));
     }
 
     private static void CheckLogging(ObserverFiles files, YamlMappingNode service, List<Finding> findings)
@@ -51,8 +51,8 @@ public static class OperationsRules
         var options = logging.Child("options");
         var missing = new[] { "max-size", "max-file" }.Where(option => options.Child(option) is null).ToList();
         if (missing.Count > 0)
-            findings.Add(Finding.Error("compose-log-rotation", ComposePath, files.ServiceLine("logging"),
+            findings.Add(Finding.Error("compose-log-rotation", ComposePath,
                 logging is null ? "no logging settings: container logs grow until the disk is full" : $"the {driver} log driver has no {string.Join(" or ", missing)}: logs are not rotated",
-                "set logging: { driver: json-file, options: { max-size: \"10m\", max-file: \"3\" } }"));
+                "set logging: { driver: json-file, options: { max-size: \"10m\", max-file: \"3\" } }", line: files.ServiceLine("logging")));
     }
 }

@@ -53,7 +53,7 @@ public sealed class TerraformModule
                 }
                 catch (HclSyntaxException error)
                 {
-                    findings.Add(Finding.Error("syntax", relative, error.Line, $"cannot be parsed: {error.Message}", "fix the syntax (terraform validate shows the same error)"));
+                    findings.Add(Finding.Error("syntax", relative, $"cannot be parsed: {error.Message}", "fix the syntax (terraform validate shows the same error)", line: error.Line));
                 }
             }
             modules.Add(new TerraformModule(Relative(repositoryRoot, directory.Key!), files));

@@ -36,19 +36,19 @@ public static partial class TerraformRules
     private static void CheckFormat(TerraformFormatResult format, List<Finding> findings)
     {
         if (format.Skipped is { } why)
-            findings.Add(Finding.Warning("terraform-fmt", Directory, null, $"terraform fmt -check did not run: {why}", "install Terraform 1.5+ and put it on PATH"));
+            findings.Add(Finding.Warning("terraform-fmt", Directory, $"terraform fmt -check did not run: {why}", "install Terraform 1.5+ and put it on PATH"));
         if (format.Error is { } error)
-            findings.Add(Finding.Error("terraform-fmt", Directory, null, $"terraform fmt -check failed: {error}", "fix the file it names (terraform fmt prints the line)"));
+            findings.Add(Finding.Error("terraform-fmt", Directory, $"terraform fmt -check failed: {error}", "fix the file it names (terraform fmt prints the line)"));
         foreach (var file in format.UnformattedFiles)
-            findings.Add(Finding.Error("terraform-fmt", file, null, "not in terraform fmt's canonical format", $"run: terraform fmt -recursive {Directory}"));
+            findings.Add(Finding.Error("terraform-fmt", file, "not in terraform fmt's canonical format", $"run: terraform fmt -recursive {Directory}"));
     }
 
     private static void CheckVariablesDeclared(TerraformModule module, List<Finding> findings)
     {
         var declared = module.Variables;
         foreach (var (file, reference) in module.References.Where(r => r.Reference.Root == "var" && !declared.ContainsKey(r.Reference.Parts[1])))
-            findings.Add(Finding.Error("terraform-undeclared-variable", file.File, reference.Line, $"{reference} is used but no variable \"{reference.Parts[1]}\" is declared in {module.Directory}",
-                $"declare variable \"{reference.Parts[1]}\" in {module.Directory}/variables.tf, or fix the name"));
+            findings.Add(Finding.Error("terraform-undeclared-variable", file.File, $"{reference} is used but no variable \"{reference.Parts[1]}\" is declared in {module.Directory}",
+                $"declare variable \"{reference.Parts[1]}\" in {module.Directory}/variables.tf, or fix the name", line: reference.Line));
     }
 
     private static void CheckModuleCalls(TerraformModule module, IReadOnlyList<TerraformModule> modules, List<Finding> findings)
@@ -59,15 +59,15 @@ public static partial class TerraformRules
             var name = reference.Parts[1];
             if (!calls.TryGetValue(name, out var call))
             {
-                findings.Add(Finding.Error("terraform-module-output", file.File, reference.Line, $"{reference} refers to module \"{name}\", which {module.Directory} does not call",
-                    $"add module \"{name}\" {{ source = ... }} or fix the name"));
+                findings.Add(Finding.Error("terraform-module-output", file.File, $"{reference} refers to module \"{name}\", which {module.Directory} does not call",
+                    $"add module \"{name}\" {{ source = ... }} or fix the name", line: reference.Line));
                 continue;
             }
             if (reference.Parts.Count < 3 || Called(call.Block) is not { } target) continue; // a registry module: its outputs are not here
             if (!target.Outputs.Contains(reference.Parts[2]))
-                findings.Add(Finding.Error("terraform-module-output", file.File, reference.Line,
+                findings.Add(Finding.Error("terraform-module-output", file.File,
                     $"{reference}: module \"{name}\" ({target.Directory}) has no output \"{reference.Parts[2]}\"; its outputs: {string.Join(", ", target.Outputs.Order().DefaultIfEmpty("none"))}",
-                    $"use one of its outputs, or add output \"{reference.Parts[2]}\" to {target.Directory}/outputs.tf"));
+                    $"use one of its outputs, or add output \"{reference.Parts[2]}\" to {target.Directory}/outputs.tf", line: reference.Line));
         }
 
         foreach (var (file, call) in calls.Values)
@@ -75,11 +75,11 @@ public static partial class TerraformRules
             if (Called(call) is not { } target) continue;
             var variables = target.Variables;
             foreach (var argument in call.Body.Attributes.Where(a => !ModuleMetaArguments.Contains(a.Name) && !variables.ContainsKey(a.Name)))
-                findings.Add(Finding.Error("terraform-module-input", file.File, argument.Line, $"module \"{call.Label(0)}\" passes {argument.Name}, which {target.Directory} does not declare",
-                    $"remove it or declare variable \"{argument.Name}\" in {target.Directory}"));
+                findings.Add(Finding.Error("terraform-module-input", file.File, $"module \"{call.Label(0)}\" passes {argument.Name}, which {target.Directory} does not declare",
+                    $"remove it or declare variable \"{argument.Name}\" in {target.Directory}", line: argument.Line));
             foreach (var (name, _) in variables.Where(v => v.Value.Block.Body.Attribute("default") is null && call.Body.Attribute(v.Key) is null))
-                findings.Add(Finding.Error("terraform-module-input", file.File, call.Line, $"module \"{call.Label(0)}\" does not pass {name}, which {target.Directory} requires (no default)",
-                    $"pass {name} = ... in the module block"));
+                findings.Add(Finding.Error("terraform-module-input", file.File, $"module \"{call.Label(0)}\" does not pass {name}, which {target.Directory} requires (no default)",
+                    $"pass {name} = ... in the module block", line: call.Line));
         }
 
         TerraformModule? Called(HclBlock call) => LocalSource(module, call) is { } directory ? modules.FirstOrDefault(m => m.Directory == directory) : null;
@@ -90,11 +90,11 @@ public static partial class TerraformRules
         foreach (var (name, (file, block)) in module.Variables.Where(v => LooksSecret(v.Key)))
         {
             if (block.Body.Attribute("sensitive")?.Value.IsTrue != true)
-                findings.Add(Finding.Error("terraform-sensitive", file.File, block.Line, $"variable \"{name}\" looks secret but is not sensitive: plans and logs would show its value",
-                    "add sensitive = true"));
+                findings.Add(Finding.Error("terraform-sensitive", file.File, $"variable \"{name}\" looks secret but is not sensitive: plans and logs would show its value",
+                    "add sensitive = true", line: block.Line));
             if (block.Body.Attribute("default") is { } defaultValue && defaultValue.Value.StringLiteral is { Length: > 0 })
-                findings.Add(Finding.Error("terraform-secret", file.File, defaultValue.Line, $"variable \"{name}\" has a literal default: the secret is in the repository",
-                    $"use default = null and set TF_VAR_{name} in the environment"));
+                findings.Add(Finding.Error("terraform-secret", file.File, $"variable \"{name}\" has a literal default: the secret is in the repository",
+                    $"use default = null and set TF_VAR_{name} in the environment", line: defaultValue.Line));
         }
     }
 
@@ -104,7 +104,7 @@ public static partial class TerraformRules
         var fullPath = Path.Combine(repositoryRoot, examplePath);
         if (!File.Exists(fullPath))
         {
-            findings.Add(Finding.Error("terraform-tfvars-example", examplePath, null, $"the root module {module.Directory} has no {ExampleFile}",
+            findings.Add(Finding.Error("terraform-tfvars-example", examplePath, $"the root module {module.Directory} has no {ExampleFile}",
                 $"add {ExampleFile} listing every variable with an example value (sensitive ones as \"<set via TF_VAR_name>\")"));
             return;
         }
@@ -115,26 +115,26 @@ public static partial class TerraformRules
         }
         catch (HclSyntaxException error)
         {
-            findings.Add(Finding.Error("syntax", examplePath, error.Line, $"cannot be parsed: {error.Message}", "write it as name = value lines"));
+            findings.Add(Finding.Error("syntax", examplePath, $"cannot be parsed: {error.Message}", "write it as name = value lines", line: error.Line));
             return;
         }
 
         var variables = module.Variables;
         foreach (var (name, (file, block)) in variables.Where(v => example.Attribute(v.Key) is null))
-            findings.Add(Finding.Error("terraform-tfvars-example", file.File, block.Line, $"variable \"{name}\" is not in {examplePath}",
-                $"add a line {name} = <example value> to {ExampleFile}"));
+            findings.Add(Finding.Error("terraform-tfvars-example", file.File, $"variable \"{name}\" is not in {examplePath}",
+                $"add a line {name} = <example value> to {ExampleFile}", line: block.Line));
         foreach (var value in example.Attributes)
         {
             if (!variables.TryGetValue(value.Name, out var declared))
             {
-                findings.Add(Finding.Error("terraform-tfvars-example", examplePath, value.Line, $"{value.Name} is not a variable of {module.Directory}",
-                    "remove the line or fix the name"));
+                findings.Add(Finding.Error("terraform-tfvars-example", examplePath, $"{value.Name} is not a variable of {module.Directory}",
+                    "remove the line or fix the name", line: value.Line));
                 continue;
             }
             var sensitive = declared.Block.Body.Attribute("sensitive")?.Value.IsTrue == true || LooksSecret(value.Name);
             if (sensitive && !(value.Value.IsNull || value.Value.StringLiteral is { } text && IsPlaceholder(text)))
-                findings.Add(Finding.Error("terraform-tfvars-example", examplePath, value.Line, $"{value.Name} is sensitive but the example gives it a value",
-                    $"write {value.Name} = \"<set via TF_VAR_{value.Name}>\""));
+                findings.Add(Finding.Error("terraform-tfvars-example", examplePath, $"{value.Name} is sensitive but the example gives it a value",
+                    $"write {value.Name} = \"<set via TF_VAR_{value.Name}>\"", line: value.Line));
         }
     }
 
@@ -154,12 +154,12 @@ public static partial class TerraformRules
             {
                 if (!Guid().IsMatch(lines[i])) continue;
                 var kind = IdKind().Match(lines[i]) is { Success: true } m ? $"{m.Groups[1].Value.ToLowerInvariant()} ID" : "ID (GUID)";
-                findings.Add(Finding.Error("terraform-hardcoded-id", relative, i + 1, $"a hard-coded {kind}: it identifies the Azure account in the repository",
-                    "remove it: the azurerm provider and backend read ARM_SUBSCRIPTION_ID, ARM_TENANT_ID and ARM_CLIENT_ID from the environment"));
+                findings.Add(Finding.Error("terraform-hardcoded-id", relative, $"a hard-coded {kind}: it identifies the Azure account in the repository",
+                    "remove it: the azurerm provider and backend read ARM_SUBSCRIPTION_ID, ARM_TENANT_ID and ARM_CLIENT_ID from the environment", line: i + 1));
             }
             foreach (var (line, reason) in SecretScanner.ScanContent(relative, text))
-                findings.Add(Finding.Error("terraform-secret", relative, line, $"a secret in a Terraform file: {reason}",
-                    "remove it and pass it through the environment (ARM_CLIENT_SECRET, TF_VAR_<name>)"));
+                findings.Add(Finding.Error("terraform-secret", relative, $"a secret in a Terraform file: {reason}",
+                    "remove it and pass it through the environment (ARM_CLIENT_SECRET, TF_VAR_<name>)", line: line));
         }
     }
 
@@ -167,7 +167,7 @@ public static partial class TerraformRules
     {
         if (isIgnoredByGit is null)
         {
-            findings.Add(Finding.Warning("terraform-tfvars-ignored", ".gitignore", null, "not a git repository: cannot check that *.tfvars files stay out of commits",
+            findings.Add(Finding.Warning("terraform-tfvars-ignored", ".gitignore", "not a git repository: cannot check that *.tfvars files stay out of commits",
                 "run validate inside the QtsOps git repository"));
             return;
         }
@@ -176,7 +176,7 @@ public static partial class TerraformRules
         var probes = modules.Select(m => $"{m.Directory}/terraform.tfvars");
         var exposed = real.Concat(probes).Distinct().Where(p => !isIgnoredByGit(p)).Order(StringComparer.Ordinal).ToList();
         if (exposed.Count > 0)
-            findings.Add(Finding.Error("terraform-tfvars-ignored", ".gitignore", null, $"git would commit *.tfvars files, which hold real values and secrets: {string.Join(", ", exposed)}",
+            findings.Add(Finding.Error("terraform-tfvars-ignored", ".gitignore", $"git would commit *.tfvars files, which hold real values and secrets: {string.Join(", ", exposed)}",
                 "add the line '*.tfvars' to .gitignore (and 'git rm --cached' any that are tracked)"));
     }
 

@@ -1,0 +1,14 @@
+using QtsOps.Build.Terraform;
+using QtsOps.Host;
+
+namespace QtsOps.Build.Tasks;
+
+[TaskName("apply")]
+[TaskDescription("Applies the saved terraform-plan of this environment and commit (never a stale one); writes artifacts/terraform/<env>/outputs.json")]
+public sealed class ApplyTask : FrostingTask<BuildContext>
+{
+    public override bool ShouldRun(BuildContext context) =>
+        !new TerraformStage(context).SavedPlanHasNoChanges() || SkipBecause("plan had no changes");
+
+    public override void Run(BuildContext context) => new TerraformStage(context).Apply();
+}

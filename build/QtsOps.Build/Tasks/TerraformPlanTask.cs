@@ -1,0 +1,11 @@
+using QtsOps.Build.Terraform;
+using QtsOps.Host;
+
+namespace QtsOps.Build.Tasks;
+
+[TaskName("terraform-plan")]
+[TaskDescription("init, validate and plan the environment's infrastructure; saves the plan and its summary under artifacts/terraform/<env>/")]
+public sealed class TerraformPlanTask : FrostingTask<BuildContext>
+{
+    public override void Run(BuildContext context) => new TerraformStage(context).Plan();
+}

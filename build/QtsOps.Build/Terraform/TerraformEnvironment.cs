@@ -1,0 +1,40 @@
+namespace QtsOps.Build.Terraform;
+
+/// <summary>Where everything of one environment's Terraform lives.</summary>
+public sealed record TerraformEnvironment(string Name, string RepositoryRoot, string RootModule, string ModulesDirectory, string StateDirectory, string ArtifactsDirectory)
+{
+    public static TerraformEnvironment For(BuildContext context)
+    {
+        var infra = Path.Combine(context.RepositoryRoot, "src", "infra");
+        return new TerraformEnvironment(
+            context.EnvironmentName,
+            context.RepositoryRoot,
+            Path.Combine(infra, "environments", context.EnvironmentName),
+            Path.Combine(infra, "modules"),
+            Path.Combine(context.StateDirectory, "terraform", context.EnvironmentName),
+            Path.Combine(context.ArtifactsDirectory, "terraform", context.EnvironmentName));
+    }
+
+    /// <summary>TF_DATA_DIR: keeps .terraform/ out of the source tree, and outlives clean.</summary>
+    public string DataDirectory => Path.Combine(StateDirectory, ".terraform");
+
+    /// <summary>Staging and prod complete their azurerm backend from this file; local has none.</summary>
+    public string BackendConfigFile => Path.Combine(RootModule, "backend.hcl");
+
+    /// <summary>The local backend's state (environments without backend.hcl), under .qtsops/ so it survives clean.</summary>
+    public string LocalStateFile => Path.Combine(StateDirectory, "terraform.tfstate");
+
+    /// <summary>The user's own values for this environment (git-ignored); Terraform loads it by itself.</summary>
+    public string UserVarFile => Path.Combine(RootModule, "terraform.tfvars");
+
+    public string PlanFile => Path.Combine(ArtifactsDirectory, "tfplan");
+    public string PlanJsonFile => Path.Combine(ArtifactsDirectory, "plan.json");
+    public string PlanMarkdownFile => Path.Combine(ArtifactsDirectory, "plan.md");
+    public string PlanMetadataFile => Path.Combine(ArtifactsDirectory, Release.Terraform.PlanMetadata.FileName);
+
+    /// <summary>The outputs after apply (or of an unchanged infrastructure), which deploy reads.</summary>
+    public string OutputsFile => Path.Combine(ArtifactsDirectory, "outputs.json");
+
+    /// <summary>Path as shown to the user: relative to the repository.</summary>
+    public string Show(string path) => Path.GetRelativePath(RepositoryRoot, path);
+}

@@ -1,0 +1,225 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Cake.Core.Diagnostics;
+using QtsOps.Release.Reports;
+using QtsOps.Release.Terraform;
+using QtsOps.Tools.Terraform;
+
+namespace QtsOps.Build.Terraform;
+
+/// <summary>
+/// terraform-plan and apply for the context's environment: the Terraform aliases in the order
+/// HashiCorp's automation guide gives, with the release logic's summary, guard and staleness check.
+/// </summary>
+public sealed class TerraformStage(BuildContext context)
+{
+    private readonly TerraformEnvironment _env = TerraformEnvironment.For(context);
+    // Read first: bad settings fail before anything is changed.
+    private readonly InfrastructureSettings _settings = context.Infrastructure;
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    /// <summary>init, validate, plan into artifacts/terraform/&lt;env&gt;/, summary, guard, metadata, report.</summary>
+    public void Plan()
+    {
+        var findings = new List<Finding>();
+        PlanSummary? summary = null;
+        var hasChanges = false;
+        var succeeded = false;
+        try
+        {
+            // A plan that fails half-way must not leave an older plan behind for apply to pick up.
+            if (Directory.Exists(_env.ArtifactsDirectory)) Directory.Delete(_env.ArtifactsDirectory, recursive: true);
+            Directory.CreateDirectory(_env.ArtifactsDirectory);
+
+            Initialize(backend: false); // providers and modules only: enough to validate, and no credentials needed
+            context.TerraformValidate(Configure(new TerraformValidateSettings()));
+            Initialize(backend: true);
+            // What the plan reads, taken before it runs.
+            var state = context.TerraformStateVersion(Configure(new TerraformStatePullSettings()));
+            var sources = HashSources(_settings.VarFiles);
+            var planSettings = Configure(new TerraformPlanSettings { OutFile = _env.PlanFile, VarFiles = [.. _settings.VarFiles.Select(f => new Cake.Core.IO.FilePath(f))], SecretVariables = _settings.Variables });
+            hasChanges = context.TerraformPlan(planSettings);
+            RestrictToOwner(_env.PlanFile); // a saved plan holds every variable value in clear
+
+            using (var plan = context.TerraformShowJson(Configure(new TerraformShowSettings { PlanFile = _env.PlanFile })))
+            {
+                summary = PlanSummary.FromJson(plan.RootElement);
+                WriteRedactedJson(plan, _env.PlanJsonFile);
+            }
+            File.WriteAllText(_env.PlanMarkdownFile, summary.ToMarkdown(_env.Name, context.Commit.ShortSha));
+            context.Log.Information($"Plan for {_env.Name}: {(hasChanges ? summary.CountsLine : "no changes")}. Summary: {_env.Show(_env.PlanMarkdownFile)}");
+
+            var guard = DestroyGuard.Evaluate(summary, _env.Name, _settings.ProtectedEnvironments, _settings.AllowDestroy);
+            if (guard.Blocked)
+            {
+                findings.Add(Finding.Error("terraform/destroy-protected", _env.Show(_env.RootModule), guard.Message!, "Re-run terraform-plan with --allow-destroy if the destruction is intended."));
+                throw new PipelineException(guard.Message!);
+            }
+            if (guard.Message is not null)
+            {
+                context.Log.Warning(guard.Message);
+                findings.Add(Finding.Warning("terraform/destroy-protected", _env.Show(_env.RootModule), guard.Message, "None: --allow-destroy was given."));
+            }
+
+            var fingerprint = new PlanFingerprint(_env.Name, context.Commit.Sha, sources, state.Lineage, state.Serial, PlanFingerprint.Sha256Of(_env.PlanFile));
+            new PlanMetadata(fingerprint, _settings.VarFiles, hasChanges, DateTimeOffset.UtcNow).Save(_env.PlanMetadataFile);
+            // Nothing to apply: the infrastructure already is what deploy needs, so its outputs are current now.
+            if (!hasChanges) WriteOutputs();
+            succeeded = true;
+        }
+        catch (TerraformException failure)
+        {
+            var error = Explain(failure);
+            findings.Add(Finding.Error(error.Rule, _env.Show(_env.RootModule), failure.Message, TerraformFailure.Fix(error.Rule, _env.Name)));
+            throw error.Exception;
+        }
+        finally
+        {
+            // Terraform saves even an errored plan; only a plan that passed every check may stay for apply.
+            if (!succeeded && Directory.Exists(_env.ArtifactsDirectory)) foreach (var file in new[] { _env.PlanFile, _env.PlanMetadataFile }) File.Delete(file);
+            WritePlanReport(summary, hasChanges, findings);
+        }
+    }
+
+    /// <summary>The saved plan's metadata, or null when there is none.</summary>
+    public PlanMetadata? SavedPlan() =>
+        File.Exists(_env.PlanMetadataFile) && File.Exists(_env.PlanFile) ? LoadMetadata() : null;
+
+    /// <summary>
+    /// True when the saved plan changes nothing and was made from this commit and these sources, so
+    /// apply has nothing to do (checked without running Terraform; apply itself checks the state too).
+    /// </summary>
+    public bool SavedPlanHasNoChanges() =>
+        SavedPlan() is { HasChanges: false } saved &&
+        saved.Fingerprint.Environment == _env.Name &&
+        saved.Fingerprint.Commit == context.Commit.Sha &&
+        HashSources(saved.VarFiles).SequenceEqual(saved.Fingerprint.Sources);
+
+    /// <summary>Applies the saved plan of this environment and commit, refusing one that is stale, then writes outputs.json.</summary>
+    public void Apply()
+    {
+        var findings = new List<Finding>();
+        var status = "failed";
+        try
+        {
+            var saved = SavedPlan() ?? throw new PipelineException(
+                $"No saved plan for {_env.Name} in {_env.Show(_env.ArtifactsDirectory)}/: apply only applies a plan made by terraform-plan. " +
+                $"Run ./build.sh --target=terraform-plan --env={_env.Name}, review {_env.Show(_env.PlanMarkdownFile)}, then apply.");
+            if (_settings.IsProtected(_env.Name) && !_settings.Approved && !_settings.IsContinuousIntegration)
+                throw new PipelineException(
+                    $"{_env.Name} is a protected environment: applying to it needs --approve (after reviewing {_env.Show(_env.PlanMarkdownFile)}) or a CI run (CI=true or GITHUB_ACTIONS=true).");
+            if (_settings.VarFiles.Count > 0 || _settings.Variables.Count > 0)
+                context.Log.Warning("apply uses the variable values saved in the plan: --var-file and --var are for terraform-plan and are ignored here.");
+
+            Initialize(backend: true);
+            var state = context.TerraformStateVersion(Configure(new TerraformStatePullSettings()));
+            var current = new PlanFingerprint(_env.Name, context.Commit.Sha, HashSources(saved.VarFiles), state.Lineage, state.Serial, PlanFingerprint.Sha256Of(_env.PlanFile));
+            var changes = current.ChangesSince(saved.Fingerprint);
+            if (changes.Count > 0)
+            {
+                var message = $"The saved plan for {_env.Name} is stale and was not applied:\n{string.Join("\n", changes.Select(c => "  - " + c))}\n" +
+                    $"Run ./build.sh --target=terraform-plan --env={_env.Name} again, review {_env.Show(_env.PlanMarkdownFile)}, then apply.";
+                findings.Add(Finding.Error(TerraformFailure.StalePlan, _env.Show(_env.PlanFile), message, "Re-run terraform-plan, then apply."));
+                throw new PipelineException(message);
+            }
+
+            context.TerraformApply(Configure(new TerraformApplySettings { PlanFile = _env.PlanFile }));
+            // A plan applies once: Terraform would refuse it now anyway, and it holds secrets.
+            File.Delete(_env.PlanFile);
+            File.Delete(_env.PlanMetadataFile);
+            WriteOutputs();
+            status = "applied";
+            context.Log.Information($"Applied the plan for {_env.Name}; outputs: {_env.Show(_env.OutputsFile)}");
+        }
+        catch (TerraformException failure)
+        {
+            var error = Explain(failure);
+            findings.Add(Finding.Error(error.Rule, _env.Show(_env.RootModule), failure.Message, TerraformFailure.Fix(error.Rule, _env.Name)));
+            throw error.Exception;
+        }
+        catch (PipelineException exception) when (findings.Count == 0)
+        {
+            findings.Add(Finding.Error("terraform/apply-refused", _env.Show(_env.ArtifactsDirectory), exception.Message, "See the message."));
+            throw;
+        }
+        finally
+        {
+            var markdown = $"# Terraform apply: {_env.Name}\n\nCommit `{context.Commit.ShortSha}`: **{status}**." +
+                (status == "applied" ? $"\n\nOutputs: `{_env.Show(_env.OutputsFile)}`." : "");
+            ReportWriter.Write(context.ReportsDirectory, "apply", status, new { environment = _env.Name, commit = context.Commit.Sha, outputs = status == "applied" ? _env.Show(_env.OutputsFile) : null }, markdown, findings);
+        }
+    }
+
+    private void Initialize(bool backend)
+    {
+        var settings = Configure(new TerraformInitSettings { Backend = backend, Reconfigure = backend, ToolTimeout = _settings.InitTimeout });
+        if (backend && File.Exists(_env.BackendConfigFile)) settings.BackendConfigFile = _env.BackendConfigFile;
+        else if (backend) settings.BackendConfig["path"] = _env.LocalStateFile;
+        context.TerraformInit(settings);
+    }
+
+    private T Configure<T>(T settings) where T : TerraformSettings
+    {
+        settings.RootModule = _env.RootModule;
+        settings.DataDirectory = _env.DataDirectory;
+        return settings;
+    }
+
+    private PlanMetadata LoadMetadata()
+    {
+        try
+        {
+            return PlanMetadata.Load(_env.PlanMetadataFile);
+        }
+        catch (InvalidDataException exception)
+        {
+            throw new PipelineException($"{exception.Message} Run ./build.sh --target=terraform-plan --env={_env.Name} to make a new plan.");
+        }
+    }
+
+    private SortedDictionary<string, string> HashSources(IEnumerable<string> varFiles) =>
+        PlanFingerprint.HashSources(_env.RepositoryRoot, [_env.RootModule, _env.ModulesDirectory], varFiles);
+
+    private void WriteOutputs()
+    {
+        using var outputs = context.TerraformOutputJson(Configure(new TerraformOutputSettings()));
+        WriteRedactedJson(outputs, _env.OutputsFile);
+    }
+
+    private static void WriteRedactedJson(JsonDocument document, string path)
+    {
+        var json = SensitiveValues.Redact(JsonNode.Parse(document.RootElement.GetRawText())!);
+        File.WriteAllText(path, json.ToJsonString(Indented) + "\n");
+    }
+
+    private (string Rule, PipelineException Exception) Explain(TerraformException failure)
+    {
+        var rule = failure.TimedOut ? TerraformFailure.ProvidersUnavailable : TerraformFailure.Classify(failure.Diagnostics);
+        var message = rule == TerraformFailure.Other
+            ? $"{failure.Message}\n(Terraform names files relative to {_env.Show(_env.RootModule)}/.) {TerraformFailure.Fix(rule, _env.Name)}"
+            : $"{TerraformFailure.Fix(rule, _env.Name)}\n\n{failure.Message}";
+        return (rule, new PipelineException(message));
+    }
+
+    private void WritePlanReport(PlanSummary? summary, bool hasChanges, List<Finding> findings)
+    {
+        var status = findings.Any(f => f.Severity == "error") ? "failed" : "passed";
+        var markdown = summary?.ToMarkdown(_env.Name, context.Commit.ShortSha) ?? $"# Terraform plan: {_env.Name}\n\nNo plan was made.";
+        ReportWriter.Write(context.ReportsDirectory, "terraform-plan", status, new
+        {
+            environment = _env.Name,
+            commit = context.Commit.Sha,
+            hasChanges,
+            counts = summary is null ? null : new { create = summary.Create.Count, update = summary.Update.Count, replace = summary.Replace.Count, delete = summary.Delete.Count },
+            changes = summary is null ? null : new { create = summary.Create, update = summary.Update, replace = summary.Replace, delete = summary.Delete, forget = summary.Forget, outputs = summary.OutputChanges },
+            plan = File.Exists(_env.PlanFile) ? _env.Show(_env.PlanFile) : null,
+            planJson = File.Exists(_env.PlanJsonFile) ? _env.Show(_env.PlanJsonFile) : null,
+            summaryMarkdown = File.Exists(_env.PlanMarkdownFile) ? _env.Show(_env.PlanMarkdownFile) : null,
+        }, markdown, findings);
+    }
+
+    private static void RestrictToOwner(string path)
+    {
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+    }
+}

@@ -1,0 +1,183 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using LibGit2Sharp;
+using QtsOps.Host;
+using QtsOps.Tests.Host;
+
+namespace QtsOps.Tests.Build;
+
+/// <summary>
+/// terraform-plan and apply through the real pipeline and the real terraform CLI, on the local
+/// environment (builtin provider, local backend: works offline) of a scratch copy of src/infra.
+/// </summary>
+public class TerraformPipelineTests
+{
+    private TempDirectory _repo = null!;
+    private EnvironmentVariableScope _environment = null!;
+
+    private string Artifacts(string file) => _repo.Combine("artifacts", "terraform", "local", file);
+
+    [SetUp]
+    public void CreateScratchRepository()
+    {
+        _repo = new TempDirectory();
+        _repo.Write("QtsOps.sln", "");
+        File.Copy(SourceRepository.Combine(".gitignore"), _repo.Combine(".gitignore"));
+        SourceRepository.CopyTo("src/infra", _repo.Combine("src", "infra"));
+        Repository.Init(_repo.Path);
+        using var git = new Repository(_repo.Path);
+        Commands.Stage(git, "*");
+        var author = new Signature("test", "test@example.com", DateTimeOffset.Now);
+        git.Commit("infrastructure", author, author);
+        // Approval rules differ in CI: these tests decide it themselves.
+        _environment = new EnvironmentVariableScope().Set("CI", null).Set("GITHUB_ACTIONS", null);
+    }
+
+    [TearDown]
+    public void RemoveScratchRepository()
+    {
+        _environment.Dispose();
+        _repo.Dispose();
+    }
+
+    private HostRun Run(params string[] args) => Pipeline.Run(_repo.Path, args);
+
+    private HostRun Succeeds(params string[] args)
+    {
+        var run = Run(args);
+        Assert.That(run.ExitCode, Is.Zero, run.Error + run.Output);
+        return run;
+    }
+
+    private HostRun Fails(params string[] args)
+    {
+        var run = Run(args);
+        Assert.That(run.ExitCode, Is.EqualTo(1), run.Output);
+        return run;
+    }
+
+    private static JsonElement ReadJson(string path) => JsonDocument.Parse(File.ReadAllText(path)).RootElement;
+
+    [Test]
+    public void First_plan_has_changes_apply_writes_the_outputs_then_a_new_plan_has_none_and_apply_skips()
+    {
+        Succeeds("--target=terraform-plan", "--env=local");
+
+        Assert.That(File.Exists(Artifacts("tfplan")), Is.True);
+        Assert.That(File.ReadAllText(Artifacts("plan.md")), Does.Contain("| 2 | 0 | 0 | 0 |").And.Contain("`terraform_data.resource_group`"));
+        Assert.That(ReadJson(Artifacts("plan.json")).GetProperty("resource_changes").GetArrayLength(), Is.EqualTo(2));
+        var report = ReadJson(_repo.Combine("artifacts", "reports", "terraform-plan.json"));
+        Assert.That(report.GetProperty("status").GetString(), Is.EqualTo("passed"));
+        Assert.That(report.GetProperty("hasChanges").GetBoolean(), Is.True);
+
+        Succeeds("--target=apply", "--env=local");
+
+        var target = ReadJson(Artifacts("outputs.json")).GetProperty("deployment_target").GetProperty("value");
+        Assert.That(target.GetProperty("health_url").GetString(), Is.EqualTo("http://127.0.0.1:8000/health"));
+        Assert.That(File.Exists(_repo.Combine(".qtsops", "terraform", "local", "terraform.tfstate")), Is.True);
+        Assert.That(File.Exists(Artifacts("tfplan")), Is.False, "a plan applies once");
+        Assert.That(Directory.GetDirectories(_repo.Combine("src", "infra"), ".terraform", SearchOption.AllDirectories), Is.Empty);
+
+        Succeeds("--target=terraform-plan", "--env=local");
+        Assert.That(File.ReadAllText(Artifacts("plan.md")), Does.Contain("**No changes.**"));
+        Assert.That(File.Exists(Artifacts("outputs.json")), Is.True, "an unchanged infrastructure's outputs are current");
+
+        var skipped = Succeeds("--target=apply", "--env=local").Entry("apply");
+        Assert.That(skipped.Outcome, Is.EqualTo(TaskOutcome.Skipped));
+        Assert.That(skipped.Note, Is.EqualTo("plan had no changes"));
+    }
+
+    [Test]
+    public void A_replacement_in_a_protected_environment_needs_allow_destroy_and_apply_needs_approval()
+    {
+        Succeeds("--target=terraform-plan", "--env=local");
+        Succeeds("--target=apply", "--env=local");
+
+        string[] rename = ["--target=terraform-plan", "--env=local", "--var=resource_group_name=rg-renamed", "--protected-environments=local"];
+        var blocked = Fails(rename);
+
+        Assert.That(blocked.Error, Does.Contain("protected environment 'local'").And.Contain("replace terraform_data.resource_group").And.Contain("--allow-destroy"));
+        Assert.That(File.Exists(Artifacts("tfplan")), Is.False, "a blocked plan is not kept for apply");
+        var finding = ReadJson(_repo.Combine("artifacts", "reports", "terraform-plan.json")).GetProperty("findings")[0];
+        Assert.That(finding.GetProperty("rule").GetString(), Is.EqualTo("terraform/destroy-protected"));
+
+        Succeeds([.. rename, "--allow-destroy"]);
+        Assert.That(File.ReadAllText(Artifacts("plan.md")), Does.Contain("## To replace (destroy, then create)\n\n- `terraform_data.resource_group`"));
+
+        var unapproved = Fails("--target=apply", "--env=local", "--protected-environments=local");
+        Assert.That(unapproved.Error, Does.Contain("protected environment: applying to it needs --approve"));
+
+        Succeeds("--target=apply", "--env=local", "--protected-environments=local", "--approve");
+    }
+
+    [Test]
+    public void A_plan_is_refused_once_the_sources_or_var_files_changed()
+    {
+        Succeeds("--target=terraform-plan", "--env=local");
+        _repo.Write("src/infra/environments/local/terraform.tfvars", "health_url = \"http://127.0.0.1:9000/health\"\n");
+
+        var refused = Fails("--target=apply", "--env=local");
+
+        Assert.That(refused.Error, Does.Contain("The saved plan for local is stale and was not applied")
+            .And.Contain("src/infra/environments/local/terraform.tfvars (added)")
+            .And.Contain("--target=terraform-plan --env=local"));
+        Assert.That(File.Exists(_repo.Combine(".qtsops", "terraform", "local", "terraform.tfstate")), Is.False, "nothing was applied");
+    }
+
+    [Test]
+    public void A_plan_is_refused_once_the_state_moved_on()
+    {
+        Succeeds("--target=terraform-plan", "--env=local");
+        var saved = _repo.Combine("saved-plan");
+        Directory.CreateDirectory(saved);
+        foreach (var file in new[] { "tfplan", "plan.meta.json" }) File.Copy(Artifacts(file), Path.Combine(saved, file));
+        Succeeds("--target=apply", "--env=local");
+        foreach (var file in new[] { "tfplan", "plan.meta.json" }) File.Copy(Path.Combine(saved, file), Artifacts(file));
+
+        var refused = Fails("--target=apply", "--env=local");
+
+        Assert.That(refused.Error, Does.Contain("is stale").And.Contain("the state was created since the plan"));
+    }
+
+    [Test]
+    public void A_bad_tfvars_value_is_a_clear_error_naming_the_variable_and_the_file()
+    {
+        _repo.Write("src/infra/environments/local/terraform.tfvars", "health_url = \"ftp://example\"\n");
+
+        var failed = Fails("--target=terraform-plan", "--env=local");
+
+        Assert.That(failed.Error, Does.Contain("on terraform.tfvars line 1").And.Contain("health_url must start with http:// or https://")
+            .And.Contain("relative to src/infra/environments/local"));
+        Assert.That(File.Exists(Artifacts("tfplan")), Is.False);
+        Assert.That(ReadJson(_repo.Combine("artifacts", "reports", "terraform-plan.json")).GetProperty("status").GetString(), Is.EqualTo("failed"));
+    }
+
+    [Test]
+    public void Staging_fails_at_once_saying_the_providers_cannot_be_installed_and_how_to_run_it()
+    {
+        // Hermetic stand-in for "offline": every provider request goes to a closed local port.
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        var cliConfig = _repo.Write("offline.tfrc", $"provider_installation {{\n  network_mirror {{\n    url = \"https://127.0.0.1:{port}/\"\n  }}\n}}\n");
+        _environment.Set("TF_CLI_CONFIG_FILE", cliConfig);
+
+        var failed = Fails("--target=terraform-plan", "--env=staging");
+
+        Assert.That(failed.Error, Does.Contain("Terraform could not install the providers of environments/staging")
+            .And.Contain("TF_PLUGIN_CACHE_DIR").And.Contain("ARM_SUBSCRIPTION_ID").And.Contain("Failed to query available provider packages"));
+        var finding = ReadJson(_repo.Combine("artifacts", "reports", "terraform-plan.json")).GetProperty("findings")[0];
+        Assert.That(finding.GetProperty("rule").GetString(), Is.EqualTo("terraform/providers-unavailable"));
+    }
+
+    [Test]
+    public void A_malformed_var_is_refused_before_terraform_runs()
+    {
+        var failed = Fails("--target=terraform-plan", "--env=local", "--var=health_url");
+
+        Assert.That(failed.Error, Does.Contain("--var='health_url' is not NAME=VALUE"));
+        Assert.That(Directory.Exists(_repo.Combine(".qtsops", "terraform")), Is.False);
+    }
+}

@@ -1,0 +1,93 @@
+using QtsOps.Release.Terraform;
+
+namespace QtsOps.Tests.Release;
+
+public class PlanFingerprintTests
+{
+    private static readonly Dictionary<string, string> Sources = new() { ["src/infra/environments/local/main.tf"] = "aa", ["src/infra/modules/rg/main.tf"] = "bb" };
+    private static readonly PlanFingerprint AtPlan = new("local", "1111111aaaa", Sources, "lineage-1", 3, "plan-sha");
+
+    [Test]
+    public void An_unchanged_fingerprint_has_no_changes()
+    {
+        Assert.That((AtPlan with { Sources = new Dictionary<string, string>(Sources) }).ChangesSince(AtPlan), Is.Empty);
+    }
+
+    [Test]
+    public void Each_change_is_named()
+    {
+        var now = new PlanFingerprint("local", "2222222bbbb",
+            new Dictionary<string, string> { ["src/infra/environments/local/main.tf"] = "changed", ["extra.tfvars"] = "cc" }, "lineage-1", 5, "other-sha");
+
+        var changes = now.ChangesSince(AtPlan);
+
+        Assert.That(changes, Has.Count.EqualTo(4));
+        Assert.That(changes[0], Does.Contain("commit 1111111").And.Contain("now at 2222222"));
+        Assert.That(changes[1], Is.EqualTo("Terraform sources or var files changed: extra.tfvars (added), src/infra/environments/local/main.tf (modified), src/infra/modules/rg/main.tf (removed)"));
+        Assert.That(changes[2], Does.Contain("serial 3 -> 5"));
+        Assert.That(changes[3], Does.Contain("plan file was changed"));
+    }
+
+    [Test]
+    public void A_different_state_lineage_is_named_rather_than_its_serial()
+    {
+        var changes = (AtPlan with { StateLineage = "lineage-2", StateSerial = 1 }).ChangesSince(AtPlan);
+
+        Assert.That(changes, Is.EqualTo(new[] { "the state is a different one than the plan was made against (its lineage differs)" }));
+    }
+
+    [Test]
+    public void A_state_created_after_a_plan_on_no_state_is_named_so()
+    {
+        var beforeAnyState = AtPlan with { StateLineage = "", StateSerial = 0 };
+
+        Assert.That(AtPlan.ChangesSince(beforeAnyState), Is.EqualTo(new[] { "the state was created since the plan (something was applied after it was made)" }));
+    }
+
+    [Test]
+    public void Sources_are_the_terraform_files_and_var_files_without_terraform_working_data()
+    {
+        using var repo = new TempDirectory();
+        repo.Write("src/infra/environments/local/main.tf", "a");
+        repo.Write("src/infra/environments/local/terraform.tfvars", "b");
+        repo.Write("src/infra/environments/local/backend.hcl", "c");
+        repo.Write("src/infra/environments/local/README.md", "not terraform");
+        repo.Write("src/infra/environments/local/.terraform.lock.hcl", "lock");
+        repo.Write("src/infra/environments/local/.terraform/modules/modules.json", "{}");
+        repo.Write("src/infra/modules/rg/main.tf", "d");
+        using var outside = new TempDirectory();
+        var varFile = outside.Write("ci.tfvars", "e");
+
+        var hashes = PlanFingerprint.HashSources(repo.Path, [repo.Combine("src/infra/environments/local"), repo.Combine("src/infra/modules")], [varFile]);
+
+        Assert.That(hashes.Keys, Is.EquivalentTo(new[]
+        {
+            "src/infra/environments/local/main.tf", "src/infra/environments/local/terraform.tfvars", "src/infra/environments/local/backend.hcl",
+            "src/infra/modules/rg/main.tf", varFile,
+        }));
+        Assert.That(hashes["src/infra/environments/local/main.tf"], Is.EqualTo("ca978112ca1bbdcafac231b39a23dc4da786eff8147c4e72b9807785afee48bb"));
+
+        File.WriteAllText(repo.Combine("src/infra/modules/rg/main.tf"), "changed");
+        var after = PlanFingerprint.HashSources(repo.Path, [repo.Combine("src/infra/environments/local"), repo.Combine("src/infra/modules")], [varFile]);
+        Assert.That(after["src/infra/modules/rg/main.tf"], Is.Not.EqualTo(hashes["src/infra/modules/rg/main.tf"]));
+    }
+
+    [Test]
+    public void Metadata_round_trips_and_a_damaged_file_is_named()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.Combine(PlanMetadata.FileName);
+        var metadata = new PlanMetadata(AtPlan, ["/ci/x.tfvars"], HasChanges: true, new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero));
+
+        metadata.Save(path);
+        var loaded = PlanMetadata.Load(path);
+
+        Assert.That(loaded.Fingerprint.ChangesSince(AtPlan), Is.Empty);
+        Assert.That(loaded.VarFiles, Is.EqualTo(new[] { "/ci/x.tfvars" }));
+        Assert.That(loaded.HasChanges, Is.True);
+
+        File.WriteAllText(path, "{ not json");
+        var error = Assert.Throws<InvalidDataException>(() => PlanMetadata.Load(path));
+        Assert.That(error!.Message, Does.Contain(path).And.Contain("not plan metadata"));
+    }
+}
