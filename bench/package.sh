@@ -12,8 +12,8 @@ cd "$ROOT"
 
 ./build.sh --target=package >/dev/null # warm: builds the pipeline if its inputs changed
 
-validate=$(median_ms ./build.sh --target=validate)
-package=$(median_ms ./build.sh --target=package)
+validate=$(median_ms "$RUNS" ./build.sh --target=validate)
+package=$(median_ms "$RUNS" ./build.sh --target=package)
 
 hashes=()
 for _ in $(seq 1 "$RUNS"); do
