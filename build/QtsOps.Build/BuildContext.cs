@@ -1,5 +1,8 @@
+using System.Globalization;
 using Cake.Core;
 using QtsOps.Host;
+using QtsOps.Release.Environments;
+using QtsOps.Release.Images;
 using QtsOps.Tools.Git;
 
 namespace QtsOps.Build;
@@ -35,6 +38,50 @@ public sealed class BuildContext : FrostingContext
 
     /// <summary>State that outlives clean: Terraform state, release history, backups, locks.</summary>
     public string StateDirectory => Path.Combine(RepositoryRoot, ".qtsops");
+
+    /// <summary>The deploy package the package target assembles; the image is built from exactly these files.</summary>
+    public string PackageDirectory => Path.Combine(ArtifactsDirectory, "package", "qts_ops_deploy");
+
+    private DeploymentEnvironment? _target;
+
+    /// <summary>
+    /// The chosen environment's settings from environments.json (read on first use), with the
+    /// command-line overrides --port, --settle-seconds and --health-timeout-seconds.
+    /// </summary>
+    public DeploymentEnvironment Target => _target ??= LoadTarget();
+
+    /// <summary>DOCKER_HOST for every docker call: --docker-host or QTSOPS_DOCKER_HOST, else the environment's (null: this machine's engine).</summary>
+    public string? DockerHost => Setting("docker-host", "QTSOPS_DOCKER_HOST") ?? Target.DockerHost;
+
+    /// <summary>This version as a Docker tag and release directory name (see <see cref="ImageTags.Sanitize"/>).</summary>
+    public string ReleaseName => ImageTags.Sanitize(Version);
+
+    /// <summary>The image this run builds and deploys.</summary>
+    public string ImageReference => $"{Target.ImageRepository}:{ReleaseName}";
+
+    /// <summary>An environment path as an absolute path (relative ones are relative to the repository root).</summary>
+    public string ResolvePath(string path) => EnvironmentCatalog.Resolve(RepositoryRoot, path);
+
+    /// <summary>A whole-number setting (--NAME or an environment variable) within bounds, or null when absent.</summary>
+    public int? IntegerSetting(string argument, int minimum, int maximum, string? environmentVariable = null)
+    {
+        if (Setting(argument, environmentVariable) is not { } text) return null;
+        if (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= minimum && value <= maximum) return value;
+        throw new PipelineException($"--{argument} must be a whole number from {minimum} to {maximum} (got '{text}').");
+    }
+
+    private DeploymentEnvironment LoadTarget()
+    {
+        var environment = EnvironmentCatalog.Load(Path.Combine(RepositoryRoot, EnvironmentCatalog.FileName), Environments)[EnvironmentName];
+        var port = IntegerSetting("port", 1, 65535);
+        return environment with
+        {
+            Port = port ?? environment.Port,
+            HealthUrl = port is { } published ? new UriBuilder(environment.HealthUrl) { Port = published }.Uri.ToString() : environment.HealthUrl,
+            SettleSeconds = IntegerSetting("settle-seconds", 1, 3600) ?? environment.SettleSeconds,
+            HealthTimeoutSeconds = IntegerSetting("health-timeout-seconds", 5, 3600) ?? environment.HealthTimeoutSeconds,
+        };
+    }
 
     /// <summary>A command-line argument, else an environment variable, else null.</summary>
     public string? Setting(string argument, string? environmentVariable = null)

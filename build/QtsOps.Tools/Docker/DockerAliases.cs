@@ -77,6 +77,9 @@ public static class DockerAliases
     }
 
     [CakeMethodAlias]
+    public static DockerOutput DockerRun(this ICakeContext context, DockerRunSettings settings) => context.Docker(settings).EnsureSuccess();
+
+    [CakeMethodAlias]
     public static DockerOutput DockerExec(this ICakeContext context, DockerExecSettings settings) => context.Docker(settings);
 
     [CakeMethodAlias]

@@ -78,6 +78,14 @@ public static class DockerArguments
                 foreach (var change in import.Changes) arguments.Append("--change").AppendQuoted(change);
                 arguments.AppendQuoted(import.TarballPath).AppendQuoted(import.Reference);
                 break;
+            case DockerRunSettings run:
+                arguments.Append("run").Append("--rm");
+                if (run.User is not null) arguments.Append("--user").AppendQuoted(run.User);
+                if (run.Entrypoint is not null) arguments.Append("--entrypoint").AppendQuoted(run.Entrypoint);
+                foreach (var volume in run.Volumes) arguments.Append("--volume").AppendQuoted(volume);
+                arguments.AppendQuoted(run.Image);
+                foreach (var part in run.Command) arguments.AppendQuoted(part);
+                break;
             case DockerStatsSettings stats:
                 arguments.Append("stats").Append("--no-stream").Append("--no-trunc").Append("--format").AppendQuoted("{{json .}}").AppendQuoted(stats.Container);
                 break;

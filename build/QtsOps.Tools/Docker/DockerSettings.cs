@@ -120,3 +120,14 @@ public sealed class DockerStatsSettings : DockerSettings
 {
     public required string Container { get; set; }
 }
+
+/// <summary><c>docker run --rm</c> of a one-off command, e.g. giving bind-mounted folders to the service user.</summary>
+public sealed class DockerRunSettings : DockerSettings
+{
+    public required string Image { get; set; }
+    public IList<string> Command { get; set; } = [];
+    public string? User { get; set; }
+    public string? Entrypoint { get; set; }
+    /// <summary>host:container[:ro] bind mounts.</summary>
+    public IList<string> Volumes { get; set; } = [];
+}

@@ -19,6 +19,14 @@ public static class GitAliases
         return new GitCommitInfo(head.Sha, head.Committer.When, repository.Info.IsHeadDetached ? null : repository.Head.FriendlyName, dirty);
     }
 
+    /// <summary>The URL of a remote (origin by default), or null when the repository has none.</summary>
+    [CakeMethodAlias]
+    public static string? GitRemoteUrl(this ICakeContext context, string repositoryPath, string remote = "origin")
+    {
+        using var repository = Open(repositoryPath);
+        return repository.Network.Remotes[remote]?.Url;
+    }
+
     internal static Repository Open(string repositoryPath)
     {
         var root = Repository.Discover(repositoryPath)
