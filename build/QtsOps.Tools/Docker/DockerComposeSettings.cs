@@ -3,7 +3,7 @@ namespace QtsOps.Tools.Docker;
 /// <summary>Settings every compose command shares: the project, its directory, files and variables.</summary>
 public abstract class DockerComposeSettings : DockerSettings
 {
-    public required string ProjectName { get; set; }
+    public string ProjectName { get; set; } = "";
     /// <summary>Relative paths in the compose files (./data, ./logs) resolve against this folder.</summary>
     public string? ProjectDirectory { get; set; }
     public IList<string> Files { get; set; } = [];
