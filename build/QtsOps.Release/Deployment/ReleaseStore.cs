@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace QtsOps.Release.Deployment;
 
 /// <summary>
@@ -40,8 +42,18 @@ public sealed class ReleaseStore(string deployDirectory)
         var next = CurrentLink + ".next";
         if (File.Exists(next) || new FileInfo(next).LinkTarget is not null) File.Delete(next);
         File.CreateSymbolicLink(next, Path.Combine("releases", release));
-        File.Move(next, CurrentLink, overwrite: true);
+        if (OperatingSystem.IsWindows())
+        {
+            if (new FileInfo(CurrentLink).LinkTarget is not null) File.Delete(CurrentLink);
+            File.Move(next, CurrentLink);
+        }
+        else if (rename(next, CurrentLink) != 0)
+            throw new IOException($"Could not point {CurrentLink} at {release} (errno {Marshal.GetLastWin32Error()}).");
     }
+
+    // File.Move follows a link to a directory and refuses it; rename(2) replaces the link itself, atomically.
+    [DllImport("libc", SetLastError = true)]
+    private static extern int rename(string oldPath, string newPath);
 
     /// <summary>Removes the oldest releases beyond <paramref name="keep"/>, never the current one or those listed.</summary>
     public IReadOnlyList<string> Prune(int keep, IEnumerable<string> alsoKeep)
