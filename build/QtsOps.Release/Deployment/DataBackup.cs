@@ -28,6 +28,8 @@ public static class DataBackup
             using (var gzip = new GZipStream(file, CompressionLevel.Fastest))
             using (var tar = new TarWriter(gzip, TarEntryFormat.Pax))
             {
+                // The root entry keeps an archive of an empty directory a valid tar (TarWriter writes nothing otherwise).
+                tar.WriteEntry(new PaxTarEntry(TarEntryType.Directory, "./"));
                 if (Directory.Exists(dataDirectory))
                     foreach (var path in Directory.EnumerateFiles(dataDirectory, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
                     {
@@ -80,7 +82,7 @@ public static class DataBackup
                 int read;
                 while ((read = data.Read(buffer)) > 0) length += read;
             }
-            entries[entry.Name] = length;
+            if (entry.EntryType != TarEntryType.Directory) entries[entry.Name] = length;
         }
         return (actual, entries);
     }
