@@ -1,0 +1,108 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using LibGit2Sharp;
+using QtsOps.Build;
+using QtsOps.Host;
+using QtsOps.Tests.Host;
+
+namespace QtsOps.Tests.Docker;
+
+/// <summary>
+/// A scratch QtsOps repository for the deployment tests: a git commit (the version), the real
+/// environments.json with a 'local' of its own (test container, project, network, image and port, so a
+/// developer's own deployment on port 8000 is left alone), and a deploy package assembled from the
+/// real src/observer in the shape the package target produces.
+/// </summary>
+public sealed class ObserverRepository : IDisposable
+{
+    public const string ImageRepository = "qtsops-test/observer";
+    public const string Container = "qtsops-test-observer";
+    public const string Network = "qtsops-test-network";
+
+    private readonly TempDirectory _directory = new();
+
+    public ObserverRepository(string registry)
+    {
+        Port = RegistryServer.FreePort();
+        _directory.Write("QtsOps.sln", "");
+        _directory.Write(".gitignore", "artifacts/\n.qtsops/\n");
+        WriteEnvironments(registry);
+        AssemblePackage();
+        using var repository = new Repository(Repository.Init(Root));
+        Commit("first release");
+    }
+
+    public string Root => _directory.Path;
+    public int Port { get; }
+    public string HealthUrl => $"http://127.0.0.1:{Port}/health";
+    public string PackageDirectory => _directory.Combine("artifacts", "package", "qts_ops_deploy");
+    public string DataDirectory => _directory.Combine(".qtsops", "deploy", "local", "data");
+    public string StateDirectory => _directory.Combine(".qtsops");
+
+    /// <summary>Commits a change, which gives the next run a new version.</summary>
+    public void Commit(string message)
+    {
+        _directory.Write("CHANGES.txt", message + "\n");
+        using var repository = new Repository(Root);
+        Commands.Stage(repository, "*");
+        var signature = new Signature("QtsOps tests", "tests@example.invalid", DateTimeOffset.UtcNow);
+        repository.Commit(message, signature, signature);
+    }
+
+    public string ShortSha()
+    {
+        using var repository = new Repository(Root);
+        return repository.Head.Tip.Sha[..7];
+    }
+
+    public HostRun Run(params string[] args) =>
+        HostRun.Of(new CakeHost().UseContext<BuildContext>().UseLifetime<BuildLifetime>()
+            .AddAssembly(typeof(BuildContext).Assembly).UseWorkingDirectory(Root), args);
+
+    private void WriteEnvironments(string registry)
+    {
+        var real = File.ReadAllText(Path.Combine(RealRoot, "environments.json"));
+        var environments = JsonNode.Parse(real, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip })!;
+        var local = environments["local"]!;
+        local["composeProject"] = "qtsops-test";
+        local["containerName"] = Container;
+        local["network"] = Network;
+        local["imageRepository"] = ImageRepository;
+        local["registry"] = registry;
+        local["port"] = Port;
+        local["healthUrl"] = HealthUrl;
+        local["settleSeconds"] = 4;
+        local["healthTimeoutSeconds"] = 45;
+        local["minFreeDiskMb"] = 100;
+        _directory.Write("environments.json", environments.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+    }
+
+    /// <summary>The package as the package target lays it out: the service's files, without tests and run-time output.</summary>
+    private void AssemblePackage()
+    {
+        var source = Path.Combine(RealRoot, "src", "observer");
+        foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
+        {
+            var relative = Path.GetRelativePath(source, file);
+            if (relative.Split(Path.DirectorySeparatorChar) is ["tests" or "data" or "logs", ..] || relative.Contains("__pycache__")) continue;
+            var target = Path.Combine(PackageDirectory, relative);
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+        // One record a second, so that a short settle window sees new records.
+        File.WriteAllText(Path.Combine(PackageDirectory, "config", "observer.json"), "{ \"interval_seconds\": 1 }\n");
+    }
+
+    /// <summary>The QtsOps repository these tests were built from.</summary>
+    public static string RealRoot
+    {
+        get
+        {
+            for (var directory = new DirectoryInfo(TestContext.CurrentContext.TestDirectory); directory is not null; directory = directory.Parent)
+                if (File.Exists(Path.Combine(directory.FullName, "QtsOps.sln"))) return directory.FullName;
+            throw new InvalidOperationException("No QtsOps.sln above the test directory.");
+        }
+    }
+
+    public void Dispose() => _directory.Dispose();
+}
