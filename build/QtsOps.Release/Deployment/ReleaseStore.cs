@@ -32,6 +32,8 @@ public sealed class ReleaseStore(string deployDirectory)
         CopyDirectory(packageDirectory, staging);
         if (Directory.Exists(target)) Directory.Delete(target, recursive: true);
         Directory.Move(staging, target);
+        // The folder's time is its install time: pruning removes the oldest installs first.
+        Directory.SetLastWriteTimeUtc(target, DateTime.UtcNow);
         return target;
     }
 
@@ -63,7 +65,7 @@ public sealed class ReleaseStore(string deployDirectory)
         if (Current is { } current) protectedReleases.Add(current);
         var releases = new DirectoryInfo(ReleasesDirectory).EnumerateDirectories()
             .Where(d => !d.Name.StartsWith('.'))
-            .OrderByDescending(d => d.CreationTimeUtc).ThenByDescending(d => d.Name, StringComparer.Ordinal)
+            .OrderByDescending(d => d.LastWriteTimeUtc).ThenByDescending(d => d.Name, StringComparer.Ordinal)
             .ToList();
         var removed = releases.Skip(keep).Where(d => !protectedReleases.Contains(d.Name)).Select(d => d.Name).ToList();
         foreach (var release in removed) Directory.Delete(PathOf(release), recursive: true);
