@@ -84,7 +84,8 @@ def t(s):
 history = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
 failed = [e for e in history if e["action"] == "deploy" and e["result"] == "failed"][-1]
 healthy = min(t(c["End"]) for c in json.load(sys.stdin) if c["ExitCode"] == 0)
-print(f"{(healthy - t(failed[\"finishedAt\"].replace(\"+00:00\", \"Z\"))).total_seconds():.1f}")
+failed_at = t(failed["finishedAt"].replace("+00:00", "Z"))
+print("%.1f" % (healthy - failed_at).total_seconds())
 ' "$CLONE/.qtsops/history/local.jsonl")
 
 docker rm --force "$CONTAINER" >/dev/null
