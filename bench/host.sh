@@ -68,15 +68,5 @@ Command: \`bench/host.sh $RUNS\` (median of $RUNS runs each, $(nproc) cores, $(d
 Ratio \`./build.sh\` / script runner: **${ratio}** (goal: at most 0.15).
 <!-- host:end -->"
 
-DOC="$ROOT/docs/BENCHMARKS.md"
-[ -f "$DOC" ] || printf '# Benchmarks\n\nFigures measured on this project'"'"'s CI-class machine; each section says the command that reproduces it.\n' > "$DOC"
-SECTION="$section" python3 - "$DOC" <<'PY'
-import os, re, sys
-path = sys.argv[1]
-text = open(path).read()
-section = os.environ["SECTION"]
-pattern = re.compile(r"<!-- host:start -->.*?<!-- host:end -->", re.S)
-text = pattern.sub(lambda _: section, text) if pattern.search(text) else text.rstrip() + "\n\n" + section + "\n"
-open(path, "w").write(text)
-PY
+"$ROOT/bench/write-section.sh" host "$section"
 echo "build.sh ${build_sh} ms, program ${program} ms, cake ${cake} ms, ratio ${ratio}"

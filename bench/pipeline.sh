@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Times the local pipeline end to end on the real Docker engine, in a scratch clone of HEAD
 # (.qtsops/bench/pipeline/repo), and writes docs/BENCHMARKS.md section "Pipeline":
-#   1. cold `./build.sh`: after `clean` and with no qts-observer image, container, release or history
-#      (the bootstrapped base image is kept: building it is a one-time cost per engine, timed apart
-#      when it is missing);
+#   1. cold `./build.sh`: after `clean`, with no qts-observer image (nor dangling build-stage images,
+#      which would serve as layer cache), container, release or history; the bootstrapped base
+#      image is kept (a one-time cost per engine, timed apart when it is missing);
 #   2. `./build.sh` again with nothing changed;
 #   3. a release whose container crashes at start: the time from the failed health check to the
 #      previous release being healthy again (from the release history and Docker's health log).
@@ -56,6 +56,7 @@ fi
 (cd "$CLONE" && ./build.sh --target=clean >/dev/null)
 images=$(docker image ls --format '{{.Repository}}:{{.Tag}}' | grep '^qts-observer:' || true)
 [ -z "$images" ] || docker image rm --force $images >/dev/null
+docker image prune --force >/dev/null # untagged build-stage images would serve as layer cache
 rm -rf "$CLONE/.qtsops/deploy" "$CLONE/.qtsops/history"
 assemble_package_if_needed
 read -r cold status < <(timed cold ./build.sh)
@@ -100,7 +101,7 @@ Base image: $base_note.
 
 | what | time |
 |---|---|
-| cold \`./build.sh\` (after clean; no observer image, container, release or history) | ${cold_s} s |
+| cold \`./build.sh\` (after clean; no observer image or layer cache, container, release or history) | ${cold_s} s |
 | \`./build.sh\` again, nothing changed (build and deploy skipped, verify runs) | ${again_s} s |
 | failed check (crashing release) to the previous release healthy again | ${rollback} s |
 | the whole failing run (build, deploy, crash, rollback, verify of the old release) | ${failed_s} s |
@@ -109,15 +110,5 @@ Ratio re-run / cold: **${ratio}** (goal: at most 0.25). Rollback: **${rollback} 
 first health check, which Docker runs 10 s after the container starts (the compose file's healthcheck interval).
 <!-- pipeline:end -->"
 
-DOC="$ROOT/docs/BENCHMARKS.md"
-[ -f "$DOC" ] || printf '# Benchmarks\n\nFigures measured on this project'"'"'s CI-class machine; each section says the command that reproduces it.\n' > "$DOC"
-SECTION="$section" python3 - "$DOC" <<'PY'
-import os, re, sys
-path = sys.argv[1]
-text = open(path).read()
-section = os.environ["SECTION"]
-pattern = re.compile(r"<!-- pipeline:start -->.*?<!-- pipeline:end -->", re.S)
-text = pattern.sub(lambda _: section, text) if pattern.search(text) else text.rstrip() + "\n\n" + section + "\n"
-open(path, "w").write(text)
-PY
+"$ROOT/bench/write-section.sh" pipeline "$section"
 echo "bench: cold ${cold_s} s, again ${again_s} s (ratio ${ratio}), rollback ${rollback} s, failing run ${failed_s} s"
