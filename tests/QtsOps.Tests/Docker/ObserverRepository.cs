@@ -1,3 +1,4 @@
+using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using LibGit2Sharp;
@@ -8,10 +9,9 @@ using QtsOps.Tests.Host;
 namespace QtsOps.Tests.Docker;
 
 /// <summary>
-/// A scratch QtsOps repository for the deployment tests: a git commit (the version), the real
-/// environments.json with a 'local' of its own (test container, project, network, image and port, so a
-/// developer's own deployment on port 8000 is left alone), and a deploy package assembled from the
-/// real src/observer in the shape the package target produces.
+/// A scratch clone of this QtsOps repository for the deployment tests, with a 'local' environment of
+/// its own (test container, project, network, image and port, so a developer's own deployment on
+/// port 8000 is left alone) and the observer recording once a second, committed.
 /// </summary>
 public sealed class ObserverRepository : IDisposable
 {
@@ -24,12 +24,11 @@ public sealed class ObserverRepository : IDisposable
     public ObserverRepository(string registry)
     {
         Port = RegistryServer.FreePort();
-        _directory.Write("QtsOps.sln", "");
-        _directory.Write(".gitignore", "artifacts/\n.qtsops/\n");
+        Repository.Clone(RealRoot, Root);
         WriteEnvironments(registry);
-        AssemblePackage();
-        using var repository = new Repository(Repository.Init(Root));
-        Commit("first release");
+        // One record a second, so that a short settle window sees new records.
+        _directory.Write("src/observer/config/observer.json", "{ \"interval_seconds\": 1 }\n");
+        Commit("test settings");
     }
 
     public string Root => _directory.Path;
@@ -39,14 +38,16 @@ public sealed class ObserverRepository : IDisposable
     public string DataDirectory => _directory.Combine(".qtsops", "deploy", "local", "data");
     public string StateDirectory => _directory.Combine(".qtsops");
 
-    /// <summary>Commits a change, which gives the next run a new version.</summary>
+    /// <summary>Commits the working tree, which gives the next run a new version, and lays out its package.</summary>
     public void Commit(string message)
     {
-        _directory.Write("CHANGES.txt", message + "\n");
-        using var repository = new Repository(Root);
-        Commands.Stage(repository, "*");
-        var signature = new Signature("QtsOps tests", "tests@example.invalid", DateTimeOffset.UtcNow);
-        repository.Commit(message, signature, signature);
+        using (var repository = new Repository(Root))
+        {
+            Commands.Stage(repository, "*");
+            var signature = new Signature("QtsOps tests", "tests@example.invalid", DateTimeOffset.UtcNow);
+            repository.Commit(message, signature, signature, new CommitOptions { AllowEmptyCommit = true });
+        }
+        AssemblePackageWithoutPackageTarget();
     }
 
     public string ShortSha()
@@ -77,10 +78,15 @@ public sealed class ObserverRepository : IDisposable
         _directory.Write("environments.json", environments.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
     }
 
-    /// <summary>The package as the package target lays it out: the service's files, without tests and run-time output.</summary>
-    private void AssemblePackage()
+    /// <summary>
+    /// Until the pipeline has a package target (image depends on it once it does), lay the package
+    /// out as it will: the service's files without tests and run-time output.
+    /// </summary>
+    private void AssemblePackageWithoutPackageTarget()
     {
-        var source = Path.Combine(RealRoot, "src", "observer");
+        if (typeof(BuildContext).Assembly.GetTypes().Any(t => t.GetCustomAttribute<TaskNameAttribute>()?.Name == "package")) return;
+        if (Directory.Exists(PackageDirectory)) Directory.Delete(PackageDirectory, recursive: true);
+        var source = _directory.Combine("src", "observer");
         foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
         {
             var relative = Path.GetRelativePath(source, file);
@@ -89,8 +95,6 @@ public sealed class ObserverRepository : IDisposable
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
             File.Copy(file, target);
         }
-        // One record a second, so that a short settle window sees new records.
-        File.WriteAllText(Path.Combine(PackageDirectory, "config", "observer.json"), "{ \"interval_seconds\": 1 }\n");
     }
 
     /// <summary>The QtsOps repository these tests were built from.</summary>
