@@ -62,6 +62,13 @@ public sealed class BuildContext : FrostingContext
     /// <summary>An environment path as an absolute path (relative ones are relative to the repository root).</summary>
     public string ResolvePath(string path) => EnvironmentCatalog.Resolve(RepositoryRoot, path);
 
+    /// <summary>A protected environment changes only with --confirm=&lt;its name&gt;.</summary>
+    public void RequireConfirmation(string action)
+    {
+        if (Target.Protected && Setting("confirm") != Target.Name)
+            throw new PipelineException($"'{Target.Name}' is protected: {action} needs --confirm={Target.Name}.");
+    }
+
     /// <summary>A whole-number setting (--NAME or an environment variable) within bounds, or null when absent.</summary>
     public int? IntegerSetting(string argument, int minimum, int maximum, string? environmentVariable = null)
     {

@@ -19,6 +19,7 @@ public sealed class Deployer(DockerEngine engine)
     /// <summary>Why a deploy has nothing to do, or null: this release already runs, healthy, from this image.</summary>
     public string? AlreadyRunning()
     {
+        Context.RequireConfirmation("deploying to it");
         engine.EnsureReachable();
         var runner = new ReleaseRunner(engine);
         var release = Context.ReleaseName;
@@ -33,12 +34,11 @@ public sealed class Deployer(DockerEngine engine)
 
     public void Run()
     {
+        Context.RequireConfirmation("deploying to it");
         var info = engine.EnsureReachable();
         var target = Context.Target;
         var release = Context.ReleaseName;
         RefuseRemoteFileSteps();
-        if (target.Protected && Context.Setting("confirm") != target.Name)
-            throw new PipelineException($"'{target.Name}' is protected: deploying to it needs --confirm={target.Name}.");
 
         using var held = DeploymentLocks.Acquire(Context, $"deploy {release}");
         var image = engine.Image(Context.ImageReference)

@@ -72,7 +72,7 @@ public sealed class ReleaseRunner(DockerEngine engine)
                 var state = crashed ? $"crashed (status {container.State.Status}, exit code {container.State.ExitCode}, {container.RestartCount} restart(s))"
                     : health == "unhealthy" ? "unhealthy" : $"not healthy within {timeout.TotalSeconds:0} s (health: {health ?? "none"})";
                 var logs = engine.Logs(name, tail: 15).Where(l => l.Trim().Length > 0).TakeLast(8);
-                throw new ReleaseUnhealthyException(release, $"{name} from {ImageFor(release)} {state}. Last log lines: {string.Join(" | ", logs)}");
+                throw new ReleaseUnhealthyException($"{name} from {ImageFor(release)} {state}. Last log lines: {string.Join(" | ", logs)}");
             }
             Thread.Sleep(500);
         }
@@ -80,7 +80,4 @@ public sealed class ReleaseRunner(DockerEngine engine)
 }
 
 /// <summary>A started release that did not become healthy.</summary>
-public sealed class ReleaseUnhealthyException(string release, string message) : Exception(message)
-{
-    public string Release { get; } = release;
-}
+public sealed class ReleaseUnhealthyException(string message) : Exception(message);

@@ -40,10 +40,9 @@ public sealed class ReleaseVerification(DockerEngine engine)
 
     public void RollBackOnDemand()
     {
+        Context.RequireConfirmation("rolling it back");
         engine.EnsureReachable();
         var target = Context.Target;
-        if (target.Protected && Context.Setting("confirm") != target.Name)
-            throw new PipelineException($"'{target.Name}' is protected: rolling it back needs --confirm={target.Name}.");
         var to = Context.Setting("to") is { } version ? ImageTags.Sanitize(version) : null;
         using var held = DeploymentLocks.Acquire(Context, $"rollback to {to ?? "the last verified release"}");
         var runner = new ReleaseRunner(engine);

@@ -66,8 +66,4 @@ public sealed class ReleaseHistory(string path)
     /// <summary>The newest release that passed verification, other than <paramref name="except"/>.</summary>
     public HistoryEntry? LastVerified(string? except = null) =>
         Read().LastOrDefault(e => e.Action is HistoryAction.Verify && e.Result is HistoryResult.Succeeded && e.Release != except);
-
-    /// <summary>Releases that verified at some point (kept when old releases are pruned).</summary>
-    public IReadOnlyList<string> VerifiedReleases() =>
-        Read().Where(e => e is { Action: HistoryAction.Verify, Result: HistoryResult.Succeeded }).Select(e => e.Release).Distinct().ToList();
 }
