@@ -37,17 +37,8 @@ if [ ! -f "$WORK/.config/dotnet-tools.json" ] && [ ! -f "$WORK/dotnet-tools.json
 fi
 (cd "$WORK" && dotnet cake build.cake --tree >/dev/null) # warm Cake's script cache
 
-median_ms() { # command... ; prints the median wall time in ms over $RUNS runs
-  local times=()
-  for _ in $(seq 1 "$RUNS"); do
-    local start end
-    start=$(date +%s%N)
-    "$@" >/dev/null 2>&1
-    end=$(date +%s%N)
-    times+=($(((end - start) / 1000000)))
-  done
-  printf '%s\n' "${times[@]}" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'
-}
+# shellcheck source=bench/lib.sh
+. "$ROOT/bench/lib.sh"
 
 build_sh=$(median_ms ./build.sh --tree)
 program=$(median_ms .qtsops/host/bin/QtsOps.Build --tree)
@@ -68,5 +59,5 @@ Command: \`bench/host.sh $RUNS\` (median of $RUNS runs each, $(nproc) cores, $(d
 Ratio \`./build.sh\` / script runner: **${ratio}** (goal: at most 0.15).
 <!-- host:end -->"
 
-"$ROOT/bench/write-section.sh" host "$section"
+write_section host "$section"
 echo "build.sh ${build_sh} ms, program ${program} ms, cake ${cake} ms, ratio ${ratio}"

@@ -15,6 +15,8 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 WORK="$ROOT/.qtsops/bench/pipeline"
 CLONE="$WORK/repo"
 CONTAINER=qts-observer
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
 
 seconds() { awk -v ns="$1" 'BEGIN { printf "%.1f", ns / 1e9 }'; }
 timed() { # label command... ; runs it in the clone, keeps its log, prints the wall time in ns
@@ -110,5 +112,5 @@ Ratio re-run / cold: **${ratio}** (goal: at most 0.25). Rollback: **${rollback} 
 first health check, which Docker runs 10 s after the container starts (the compose file's healthcheck interval).
 <!-- pipeline:end -->"
 
-"$ROOT/bench/write-section.sh" pipeline "$section"
+write_section pipeline "$section"
 echo "bench: cold ${cold_s} s, again ${again_s} s (ratio ${ratio}), rollback ${rollback} s, failing run ${failed_s} s"

@@ -2,13 +2,13 @@ using System.Globalization;
 using Cake.Core;
 using QtsOps.Host;
 using QtsOps.Release.Environments;
-using QtsOps.Release.Images;
+using QtsOps.Release.Versioning;
 using QtsOps.Tools.Git;
 
 namespace QtsOps.Build;
 
 /// <summary>Typed settings, read once from the command line and the environment, validated up front.</summary>
-public sealed class BuildContext : FrostingContext
+public sealed partial class BuildContext : FrostingContext
 {
     public static readonly string[] Environments = ["local", "staging", "prod"];
 
@@ -30,8 +30,30 @@ public sealed class BuildContext : FrostingContext
     /// <summary>The commit being built (read on first use: not every target needs git).</summary>
     public GitCommitInfo Commit => _commit ??= this.GitCurrentCommit(RepositoryRoot);
 
-    /// <summary>The version every output carries.</summary>
-    public string Version => $"0.0.0-dev.{Commit.ShortSha}";
+    private CalculatedVersion? _version;
+
+    /// <summary>The version of the commit from its git tags, by MinVer's rules (README: "Versions").</summary>
+    public CalculatedVersion VersionInfo => _version ??= CalculateVersion();
+
+    /// <summary>The SemVer version every output records: reports, deployment_config.json, image labels.</summary>
+    public string Version => VersionInfo.Version.ToString();
+
+    /// <summary>The version in Docker tags and file names, which cannot hold SemVer's '+': 1.2.4-alpha.0.1_dirty.</summary>
+    public string VersionTag => VersionInfo.Version.ToDockerTag();
+
+    /// <summary>The version for logs and summaries, also outside a git repository.</summary>
+    public string VersionDescription => this.GitIsRepository(RepositoryRoot)
+        ? $"{Version} ({VersionInfo.Explanation})"
+        : "(no git repository, no version)";
+
+    /// <summary>Reads the commit and version again after a task committed or tagged (release).</summary>
+    public void ForgetGitState() => (_commit, _version) = (null, null);
+
+    /// <summary>Refuses a version that the environment does not take: prod takes tagged, clean commits only.</summary>
+    public void EnsureDeployableVersion()
+    {
+        if (ReleaseVersionPolicy.Refusal(EnvironmentName, VersionInfo) is { } refusal) throw new PipelineException(refusal);
+    }
 
     public string ArtifactsDirectory => Path.Combine(RepositoryRoot, "artifacts");
     public string ReportsDirectory => Path.Combine(ArtifactsDirectory, "reports");
@@ -53,8 +75,8 @@ public sealed class BuildContext : FrostingContext
     /// <summary>DOCKER_HOST for every docker call: --docker-host or QTSOPS_DOCKER_HOST, else the environment's (null: this machine's engine).</summary>
     public string? DockerHost => Setting("docker-host", "QTSOPS_DOCKER_HOST") ?? Target.DockerHost;
 
-    /// <summary>This version as a Docker tag and release directory name (see <see cref="ImageTags.Sanitize"/>).</summary>
-    public string ReleaseName => ImageTags.Sanitize(Version);
+    /// <summary>This version as a release directory name: the Docker tag form.</summary>
+    public string ReleaseName => VersionTag;
 
     /// <summary>The image this run builds and deploys.</summary>
     public string ImageReference => $"{Target.ImageRepository}:{ReleaseName}";
@@ -105,6 +127,15 @@ public sealed class BuildContext : FrostingContext
         "false" or "0" or "no" => false,
         var other => throw new PipelineException($"--{argument} is a switch: give it no value, or true/false (got '{other}')."),
     };
+
+    private CalculatedVersion CalculateVersion()
+    {
+        var tags = this.GitTags(RepositoryRoot).Select(t => new VersionTagRef(t.Name, t.CommitSha)).ToList();
+        // The walk stops at version tags, so only the history since the nearest ones is read.
+        var tagged = tags.Where(t => VersionCalculator.ParseTag(t.Name) is not null).Select(t => t.CommitSha).ToHashSet(StringComparer.Ordinal);
+        var parents = this.GitParents(RepositoryRoot, tagged);
+        return VersionCalculator.Calculate(Commit.Sha, sha => parents[sha], tags, Commit.IsDirty);
+    }
 
     private static string FindRepositoryRoot(string start)
     {

@@ -1,7 +1,3 @@
 using QtsOps.Build;
-using QtsOps.Host;
 
-return new CakeHost()
-    .UseContext<BuildContext>()
-    .UseLifetime<BuildLifetime>()
-    .Run(args);
+return BuildHost.Create().Run(args);

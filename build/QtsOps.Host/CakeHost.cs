@@ -123,9 +123,10 @@ public sealed class CakeHost
             var context = CreateCakeContext(log, commandLine);
             var typedContext = (ICakeContext)Activator.CreateInstance(_contextType, context)!;
             var lifetime = _lifetimeType is null ? null : (IFrostingLifetime)Activator.CreateInstance(_lifetimeType)!;
-            Register(engine, graph, typedContext, lifetime, commandLine.DryRun);
+            Register(engine, graph, typedContext, lifetime, log, commandLine.DryRun);
 
-            var strategy = new HostExecutionStrategy(new DefaultExecutionStrategy(log, new HostStepPrinter(log)), commandLine.DryRun);
+            Action<string>? dryRun = commandLine.DryRun ? name => graph.Find(name)!.Instance.DryRun(typedContext) : null;
+            var strategy = new HostExecutionStrategy(new DefaultExecutionStrategy(log, new HostStepPrinter(log)), dryRun);
             var settings = new ExecutionSettings().SetTargets(targets).UseUnifiedDependencyGraphForMultipleTargets(true);
             if (commandLine.Exclusive) settings.UseExclusiveTarget();
 
@@ -157,13 +158,22 @@ public sealed class CakeHost
             ? _taskTypes.Concat(_assemblies.SelectMany(a => a.GetTypes()))
             : (Assembly.GetEntryAssembly()?.GetTypes() ?? []);
         return types
-            .Where(t => t is { IsAbstract: false, IsInterface: false } && typeof(IFrostingTask).IsAssignableFrom(t))
+            .Where(t => t is { IsAbstract: false, IsInterface: false } && typeof(IFrostingTask).IsAssignableFrom(t) && RunsOn(t, _contextType))
             .Distinct()
             .Select(t => new RegisteredTask(t, (IFrostingTask)Activator.CreateInstance(t)!))
             .ToList();
     }
 
-    private void Register(CakeEngine engine, TaskGraph graph, ICakeContext context, IFrostingLifetime? lifetime, bool dryRun)
+    /// <summary>Whether the task's context type is the host's or a base of it (an assembly may hold tasks of other contexts).</summary>
+    private static bool RunsOn(Type taskType, Type contextType)
+    {
+        for (var type = taskType.BaseType; type is not null; type = type.BaseType)
+            if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(FrostingTaskBase<>))
+                return type.GetGenericArguments()[0].IsAssignableFrom(contextType);
+        return true;
+    }
+
+    private void Register(CakeEngine engine, TaskGraph graph, ICakeContext context, IFrostingLifetime? lifetime, HostLog log, bool dryRun)
     {
         engine.RegisterSetupAction(setup =>
         {
@@ -175,7 +185,11 @@ public sealed class CakeHost
             if (!dryRun) lifetime?.Teardown(context, teardown);
         });
         var skipped = new HashSet<string>();
-        engine.AfterTaskTeardown += (_, e) => Summary.Add(Describe(graph, e.TaskTeardownContext, dryRun, skipped));
+        engine.AfterTaskTeardown += (_, e) =>
+        {
+            log.EndTask();
+            Summary.Add(Describe(graph, e.TaskTeardownContext, dryRun, skipped));
+        };
 
         foreach (var registered in graph.Tasks)
         {
@@ -201,7 +215,7 @@ public sealed class CakeHost
             var continueOnError = registered.Type.GetCustomAttribute<ContinueOnErrorAttribute>() is not null;
             builder.OnError(exception =>
             {
-                task.OnError(exception, context);
+                if (!dryRun) task.OnError(exception, context); // a failed DryRun must not trigger recovery code
                 if (!continueOnError) ExceptionDispatchInfo.Throw(exception);
                 context.Log.Error($"{registered.Name} failed and the run continues ([ContinueOnError]): {exception.Message}");
             });
@@ -263,12 +277,12 @@ public sealed class CakeHost
 
               --target, -t NAME     Task to run (several allowed; they share one graph). Default: default
               --verbosity, -v NAME  quiet, minimal, normal, verbose or diagnostic
-              --dryrun              Show what would run; no task code runs
+              --dryrun              Show what would run; tasks only show their plans (DryRun)
               --tree                Show the task dependency tree
               --description         List the tasks with their descriptions
               --exclusive, -e       Run the targets only, not their dependencies
               --working, -w DIR     Working directory
-              --version             Show the host and Cake versions
+              --version             Show the host and Cake versions (--version=X.Y.Z is an argument for release)
               --info                Show environment information
             """);
         return 0;

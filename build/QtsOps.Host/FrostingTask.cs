@@ -12,6 +12,9 @@ public interface IFrostingTask
     Task RunAsync(ICakeContext context);
     void OnError(Exception exception, ICakeContext context);
     void Finally(ICakeContext context);
+
+    /// <summary>Runs instead of the task under --dryrun: shows what the task would do, changing nothing.</summary>
+    void DryRun(ICakeContext context);
 }
 
 /// <summary>
@@ -26,6 +29,13 @@ public abstract class FrostingTaskBase<TContext> : IFrostingTask where TContext 
     public virtual bool ShouldRun(TContext context) => true;
     public virtual void OnError(Exception exception, TContext context) { }
     public virtual void Finally(TContext context) { }
+
+    /// <summary>
+    /// Under --dryrun the host calls this instead of the task: print what the task would do, write
+    /// nothing, and throw when it would refuse. The default says nothing more than the host's
+    /// "(dry run) would run NAME".
+    /// </summary>
+    public virtual void DryRun(TContext context) { }
 
     /// <summary>Use as <c>ShouldRun(...) => condition || SkipBecause("reason")</c>.</summary>
     protected bool SkipBecause(string reason)
@@ -45,6 +55,7 @@ public abstract class FrostingTaskBase<TContext> : IFrostingTask where TContext 
     Task IFrostingTask.RunAsync(ICakeContext context) => RunTaskAsync((TContext)context);
     void IFrostingTask.OnError(Exception exception, ICakeContext context) => OnError(exception, (TContext)context);
     void IFrostingTask.Finally(ICakeContext context) => Finally((TContext)context);
+    void IFrostingTask.DryRun(ICakeContext context) => DryRun((TContext)context);
 }
 
 public abstract class FrostingTask<TContext> : FrostingTaskBase<TContext> where TContext : ICakeContext

@@ -83,12 +83,15 @@ public sealed class HostCommandLine
             case "tree": Tree = IsTrue(name, value); break;
             case "description" or "descriptions": Description = IsTrue(name, value); break;
             case "exclusive": Exclusive = IsTrue(name, value); break;
-            case "version": Version = IsTrue(name, value); break;
+            // A bare --version asks for the host's version; --version=1.2.3 is an argument for a task (release).
+            case "version": Version = IsSwitchValue(value) && IsTrue(name, value); break;
             case "info": Info = IsTrue(name, value); break;
             case "help": Help = IsTrue(name, value); break;
             case "working": WorkingDirectory = value; break;
         }
     }
+
+    private static bool IsSwitchValue(string value) => value.ToLowerInvariant() is "true" or "1" or "yes" or "false" or "0" or "no";
 
     private static bool IsTrue(string name, string value) => value.ToLowerInvariant() switch
     {

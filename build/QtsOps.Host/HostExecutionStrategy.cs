@@ -3,16 +3,20 @@ using Cake.Core.Diagnostics;
 
 namespace QtsOps.Host;
 
-/// <summary>Cake's default strategy, except that a dry run executes no task body and no finally.</summary>
-internal sealed class HostExecutionStrategy(IExecutionStrategy inner, bool dryRun) : IExecutionStrategy
+/// <summary>
+/// Cake's default strategy, except that a dry run executes no task body and no finally: it calls
+/// <paramref name="dryRun"/> (the task's own DryRun, which shows what the task would do) instead.
+/// </summary>
+internal sealed class HostExecutionStrategy(IExecutionStrategy inner, Action<string>? dryRun) : IExecutionStrategy
 {
     public void PerformSetup(Action<ISetupContext> action, ISetupContext context) => inner.PerformSetup(action, context);
     public void PerformTeardown(Action<ITeardownContext> action, ITeardownContext teardownContext) => inner.PerformTeardown(action, teardownContext);
 
     public Task ExecuteAsync(CakeTask task, ICakeContext context)
     {
-        if (!dryRun) return inner.ExecuteAsync(task, context);
+        if (dryRun is null) return inner.ExecuteAsync(task, context);
         context.Log.Information($"(dry run) would run {task.Name}");
+        dryRun(task.Name);
         return Task.CompletedTask;
     }
 

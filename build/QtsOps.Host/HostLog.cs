@@ -14,6 +14,23 @@ public sealed class HostLog(TextWriter output, TextWriter error) : ICakeLog
     /// <summary>Ends the group that <see cref="TaskStarted"/> opened.</summary>
     public Action<TextWriter, string>? TaskEnded { get; set; }
 
+    private string? _openTask;
+
+    internal void StartTask(string name)
+    {
+        TaskStarted?.Invoke(output, name);
+        _openTask = name;
+    }
+
+    /// <summary>Calls <see cref="TaskEnded"/> once for the task whose header was written, if any.</summary>
+    internal void EndTask()
+    {
+        if (_openTask is null) return;
+        TaskEnded?.Invoke(output, _openTask);
+        output.Flush();
+        _openTask = null;
+    }
+
     public void Write(Verbosity verbosity, LogLevel level, string format, params object[] args)
     {
         if (verbosity > Verbosity) return;
@@ -42,7 +59,7 @@ internal sealed class HostStepPrinter(HostLog log) : ICakeReportPrinter
     public void WriteStep(string name, Verbosity verbosity)
     {
         if (verbosity > log.Verbosity) return;
-        log.TaskStarted?.Invoke(log.Output, name);
+        log.StartTask(name);
         log.Output.WriteLine();
         log.Output.WriteLine("========================================");
         log.Output.WriteLine(name);

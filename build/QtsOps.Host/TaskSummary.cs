@@ -30,15 +30,28 @@ public sealed class TaskSummary
         text.AppendLine($"{"Task".PadRight(nameWidth)}  {"Duration",-12}  {"Status",-9}  Note");
         text.AppendLine(new string('-', nameWidth + 40));
         foreach (var row in rows)
-        {
-            var duration = row.Outcome is TaskOutcome.Succeeded or TaskOutcome.Failed ? row.Duration.ToString(@"hh\:mm\:ss\.fff") : "-";
-            text.AppendLine($"{row.Task.PadRight(nameWidth)}  {duration,-12}  {Label(row.Outcome),-9}  {row.Note}".TrimEnd());
-        }
+            text.AppendLine($"{row.Task.PadRight(nameWidth)}  {DurationText(row),-12}  {Label(row.Outcome),-9}  {row.Note}".TrimEnd());
         var total = TimeSpan.FromTicks(rows.Sum(r => r.Duration.Ticks));
         text.AppendLine(new string('-', nameWidth + 40));
         text.Append($"{"Total:".PadRight(nameWidth)}  {total.ToString(@"hh\:mm\:ss\.fff")}");
         return text.ToString();
     }
+
+    /// <summary>The same table in GitHub-flavoured Markdown, e.g. for a CI step summary.</summary>
+    public string ToMarkdown()
+    {
+        var text = new StringBuilder();
+        text.AppendLine("| Task | Status | Duration | Note |");
+        text.AppendLine("|---|---|---|---|");
+        foreach (var row in Entries)
+            text.AppendLine($"| {Cell(row.Task)} | {Label(row.Outcome)} | {DurationText(row)} | {Cell(row.Note ?? "")} |");
+        return text.ToString();
+    }
+
+    private static string Cell(string text) => text.Replace("|", "\\|").ReplaceLineEndings(" ");
+
+    private static string DurationText(TaskSummaryEntry row) =>
+        row.Outcome is TaskOutcome.Succeeded or TaskOutcome.Failed ? row.Duration.ToString(@"hh\:mm\:ss\.fff") : "-";
 
     private static string Label(TaskOutcome outcome) => outcome switch
     {

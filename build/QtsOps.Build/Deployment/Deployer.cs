@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using Cake.Core.Diagnostics;
 using QtsOps.Release.Deployment;
+using QtsOps.Release.Notifications;
 using QtsOps.Tools.Docker;
 
 namespace QtsOps.Build.Deployment;
@@ -63,6 +64,7 @@ public sealed class Deployer(DockerEngine engine)
         {
             var container = runner.Start(release);
             runner.History.Append(entry with { ContainerId = container.Id, FinishedAt = DateTimeOffset.UtcNow });
+            Context.Notify(NotificationEvent.DeploySucceeded, $"{Context.Version} runs healthy on {target.Name} ({Context.ImageReference}, {image.Id[7..19]})");
         }
         catch (ReleaseUnhealthyException exception)
         {

@@ -1,6 +1,7 @@
 using Cake.Core.Diagnostics;
 using QtsOps.Release.Deployment;
-using QtsOps.Release.Images;
+using QtsOps.Release.Notifications;
+using QtsOps.Release.Versioning;
 
 namespace QtsOps.Build.Deployment;
 
@@ -32,6 +33,7 @@ public sealed class ReleaseVerification(DockerEngine engine)
             return;
         }
 
+        Context.Notify(NotificationEvent.VerifyFailed, $"{release} on {Context.EnvironmentName}: {report.FailureSummary}");
         string now;
         using (DeploymentLocks.Acquire(Context, $"rollback after failed verify of {release}"))
             now = new Deployer(engine).RollBackOrLeave(release);
@@ -43,7 +45,8 @@ public sealed class ReleaseVerification(DockerEngine engine)
         Context.RequireConfirmation("rolling it back");
         engine.EnsureReachable();
         var target = Context.Target;
-        var to = Context.Setting("to") is { } version ? ImageTags.Sanitize(version) : null;
+        // --to takes a version as written (1.2.4+dirty) or as its tag (1.2.4_dirty).
+        var to = Context.Setting("to") is { } version ? SemanticVersion.TryParse(version, out var parsed) ? parsed.ToDockerTag() : version : null;
         using var held = DeploymentLocks.Acquire(Context, $"rollback to {to ?? "the last verified release"}");
         var runner = new ReleaseRunner(engine);
         var current = runner.Store.Current;

@@ -1,5 +1,6 @@
 using Cake.Core.Diagnostics;
 using QtsOps.Release.Deployment;
+using QtsOps.Release.Notifications;
 
 namespace QtsOps.Build.Deployment;
 
@@ -50,6 +51,8 @@ public sealed class RollbackRunner(DockerEngine engine)
             };
             history.Append(entry);
             if (report.Passed) history.Append(entry with { Action = HistoryAction.Verify, StartedAt = report.CheckedAt });
+            Context.Notify(NotificationEvent.RolledBack, $"{Context.EnvironmentName} rolled back to {target}" + (failedRelease is null ? "" : $" from {failedRelease}") +
+                (report.Passed ? ", verified" : $", which fails verification: {report.FailureSummary}"));
             return new RollbackOutcome(target, report.Passed, report.Passed
                 ? $"rolled back to {target}, which is healthy and verified (artifacts/reports/rollback.md)"
                 : $"rolled back to {target}, but it failed verification too: {report.FailureSummary}");

@@ -39,7 +39,7 @@ public sealed class ImagePublisher(DockerEngine engine)
 
             var pushed = new List<string>();
             string? digest = null;
-            foreach (var tag in ImageTags.For(Context.Version, Context.Commit.ShortSha))
+            foreach (var tag in ImageTags.For(Context.VersionInfo.Version, Context.Commit.ShortSha))
             {
                 var remote = $"{registry}/{repository}:{tag}";
                 Context.DockerTag(engine.With(new DockerTagSettings { SourceImage = image.Id, TargetImage = remote }));
@@ -48,11 +48,11 @@ public sealed class ImagePublisher(DockerEngine engine)
             }
             if (digest is null) throw new PipelineException($"docker push to {registry} reported no digest: cannot confirm what the registry holds.");
 
-            var served = new RegistryManifests(registry, Context.Target.RegistryTls, username, password).Digest(repository, ImageTags.Sanitize(Context.Version));
+            var served = new RegistryManifests(registry, Context.Target.RegistryTls, username, password).Digest(repository, Context.VersionTag);
             var local = engine.Image(image.Id)?.RepoDigests ?? [];
             var confirmed = served == digest && local.Contains($"{registry}/{repository}@{digest}");
             if (!confirmed)
-                throw new PipelineException($"The registry {registry} serves {served ?? "nothing"} for {repository}:{ImageTags.Sanitize(Context.Version)}, but the push reported {digest} (local repo digests: {string.Join(", ", local)}). Push again; if it persists, check the registry.");
+                throw new PipelineException($"The registry {registry} serves {served ?? "nothing"} for {repository}:{Context.VersionTag}, but the push reported {digest} (local repo digests: {string.Join(", ", local)}). Push again; if it persists, check the registry.");
             Context.Log.Information($"Pushed {string.Join(", ", pushed)}; the registry confirms digest {digest}");
             var report = new PushReport(registry, Context.ImageReference, pushed, digest, confirmed);
             ReportFiles.Write(Context.ReportsDirectory, "push", report,

@@ -8,23 +8,122 @@ namespace QtsOps.Tools.Git;
 [CakeAliasCategory("Git")]
 public static class GitAliases
 {
+    /// <summary>Whether <paramref name="path"/> is inside a git work tree.</summary>
+    [CakeMethodAlias]
+    public static bool GitIsRepository(this ICakeContext context, string path) => Repository.Discover(path) is not null;
+
     /// <summary>The checked-out commit of the repository at <paramref name="repositoryPath"/>.</summary>
     [CakeMethodAlias]
     public static GitCommitInfo GitCurrentCommit(this ICakeContext context, string repositoryPath)
     {
         using var repository = Open(repositoryPath);
-        var head = repository.Head.Tip
-            ?? throw new InvalidOperationException($"The git repository at '{repositoryPath}' has no commit yet: commit first.");
+        var head = Head(repository, repositoryPath);
         var dirty = repository.RetrieveStatus(new StatusOptions { IncludeUntracked = true, IncludeIgnored = false }).IsDirty;
         return new GitCommitInfo(head.Sha, head.Committer.When, repository.Info.IsHeadDetached ? null : repository.Head.FriendlyName, dirty);
     }
 
-    /// <summary>The URL of a remote (origin by default), or null when the repository has none.</summary>
+    /// <summary>
+    /// The commits reachable from HEAD, newest first (a commit before its parents), like <c>git log</c>;
+    /// with <paramref name="excludeReachableFrom"/>, only those not reachable from that commit (<c>git log X..HEAD</c>).
+    /// </summary>
     [CakeMethodAlias]
-    public static string? GitRemoteUrl(this ICakeContext context, string repositoryPath, string remote = "origin")
+    public static IReadOnlyList<GitLogEntry> GitLog(this ICakeContext context, string repositoryPath, string? excludeReachableFrom = null)
     {
         using var repository = Open(repositoryPath);
-        return repository.Network.Remotes[remote]?.Url;
+        var filter = new CommitFilter
+        {
+            IncludeReachableFrom = Head(repository, repositoryPath),
+            ExcludeReachableFrom = excludeReachableFrom,
+            SortBy = CommitSortStrategies.Topological | CommitSortStrategies.Time,
+        };
+        return repository.Commits.QueryBy(filter)
+            .Select(c => new GitLogEntry(c.Sha, [.. c.Parents.Select(p => p.Sha)], c.MessageShort, c.Message))
+            .ToList();
+    }
+
+    /// <summary>
+    /// The parents (first parent first) of each commit reachable from HEAD without going past a commit
+    /// of <paramref name="stopAt"/>, whose own parents are not read: the history back to the nearest
+    /// tags, without reading all of it.
+    /// </summary>
+    [CakeMethodAlias]
+    public static IReadOnlyDictionary<string, IReadOnlyList<string>> GitParents(this ICakeContext context, string repositoryPath, IReadOnlySet<string> stopAt)
+    {
+        using var repository = Open(repositoryPath);
+        var parents = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        var pending = new Stack<Commit>([Head(repository, repositoryPath)]);
+        while (pending.TryPop(out var commit))
+        {
+            if (stopAt.Contains(commit.Sha) || parents.ContainsKey(commit.Sha)) continue;
+            var commitParents = commit.Parents.ToList();
+            parents[commit.Sha] = [.. commitParents.Select(p => p.Sha)];
+            commitParents.ForEach(pending.Push);
+        }
+        return parents;
+    }
+
+    /// <summary>Every tag with the commit it points at (annotated tags peeled); tags of other objects are left out.</summary>
+    [CakeMethodAlias]
+    public static IReadOnlyList<GitTagInfo> GitTags(this ICakeContext context, string repositoryPath)
+    {
+        using var repository = Open(repositoryPath);
+        return repository.Tags
+            .Where(t => t.PeeledTarget is Commit)
+            .Select(t => new GitTagInfo(t.FriendlyName, t.PeeledTarget.Sha, t.IsAnnotated))
+            .ToList();
+    }
+
+    /// <summary>Stages the files (paths relative to the work tree), as <c>git add</c>.</summary>
+    [CakeMethodAlias]
+    public static void GitAdd(this ICakeContext context, string repositoryPath, params string[] paths)
+    {
+        using var repository = Open(repositoryPath);
+        Commands.Stage(repository, paths);
+    }
+
+    /// <summary>Commits what is staged as the configured user (git config user.name/user.email); returns the new commit's SHA.</summary>
+    [CakeMethodAlias]
+    public static string GitCommit(this ICakeContext context, string repositoryPath, string message)
+    {
+        using var repository = Open(repositoryPath);
+        var signature = Signature(repository);
+        return repository.Commit(message, signature, signature).Sha;
+    }
+
+    /// <summary>Creates the annotated tag <paramref name="name"/> on HEAD, as <c>git tag -a NAME -m MESSAGE</c>.</summary>
+    [CakeMethodAlias]
+    public static void GitTag(this ICakeContext context, string repositoryPath, string name, string message)
+    {
+        using var repository = Open(repositoryPath);
+        repository.Tags.Add(name, Head(repository, repositoryPath), Signature(repository), message);
+    }
+
+    /// <summary>The URL of the named remote, or null when there is no such remote.</summary>
+    [CakeMethodAlias]
+    public static string? GitRemoteUrl(this ICakeContext context, string repositoryPath, string remoteName)
+    {
+        using var repository = Open(repositoryPath);
+        return repository.Network.Remotes[remoteName]?.PushUrl;
+    }
+
+    /// <summary>
+    /// Pushes the refspecs (e.g. <c>refs/heads/main</c>, <c>refs/tags/v1.2.3</c>) to the remote.
+    /// LibGit2Sharp speaks the local and HTTP(S) transports, not SSH.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The remote is unknown or rejected a reference.</exception>
+    [CakeMethodAlias]
+    public static void GitPush(this ICakeContext context, string repositoryPath, string remoteName, IEnumerable<string> refSpecs, GitPushSettings? settings = null)
+    {
+        using var repository = Open(repositoryPath);
+        var remote = repository.Network.Remotes[remoteName]
+            ?? throw new InvalidOperationException($"The repository has no remote '{remoteName}': add it with git remote add {remoteName} URL.");
+        var rejected = new List<string>();
+        var options = new PushOptions { OnPushStatusError = error => rejected.Add($"{error.Reference}: {error.Message}") };
+        if (settings?.Password is { Length: > 0 } password)
+            options.CredentialsProvider = (_, _, _) => new UsernamePasswordCredentials { Username = settings.Username, Password = password };
+        repository.Network.Push(remote, refSpecs, options);
+        if (rejected.Count > 0)
+            throw new InvalidOperationException($"{remoteName} rejected {string.Join("; ", rejected)}. Fetch and look at what changed on the remote.");
     }
 
     internal static Repository Open(string repositoryPath)
@@ -33,4 +132,17 @@ public static class GitAliases
             ?? throw new InvalidOperationException($"'{repositoryPath}' is not inside a git repository: QtsOps versions and packages come from git commits.");
         return new Repository(root);
     }
+
+    private static Commit Head(Repository repository, string repositoryPath) => repository.Head.Tip
+        ?? throw new InvalidOperationException($"The git repository at '{repositoryPath}' has no commit yet: commit first.");
+
+    private static Signature Signature(Repository repository) => repository.Config.BuildSignature(DateTimeOffset.Now)
+        ?? throw new InvalidOperationException("git has no user to sign with: set it with git config user.name \"NAME\" and git config user.email \"EMAIL\".");
+}
+
+/// <summary>Credentials for an HTTPS remote: a token as password (GitHub takes any user name with it).</summary>
+public sealed class GitPushSettings
+{
+    public string Username { get; init; } = "x-access-token";
+    public string? Password { get; init; }
 }

@@ -1,5 +1,3 @@
-using QtsOps.Build;
-using QtsOps.Host;
 using QtsOps.Tests.Host;
 
 namespace QtsOps.Tests.Build;
@@ -7,9 +5,7 @@ namespace QtsOps.Tests.Build;
 /// <summary>The real pipeline's tasks and context, run in a scratch repository.</summary>
 public class BuildHostTests
 {
-    private static HostRun RunPipeline(string workingDirectory, params string[] args) =>
-        HostRun.Of(new CakeHost().UseContext<BuildContext>().UseLifetime<BuildLifetime>()
-            .AddAssembly(typeof(BuildContext).Assembly).UseWorkingDirectory(workingDirectory), args);
+    private static HostRun RunPipeline(string workingDirectory, params string[] args) => Pipeline.Run(workingDirectory, args);
 
     [Test]
     public void A_bad_env_is_refused_with_the_allowed_values()

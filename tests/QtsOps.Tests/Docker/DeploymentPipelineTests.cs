@@ -19,13 +19,13 @@ public class DeploymentPipelineTests
     private RegistryServer _registry = null!;
     private ObserverRepository _repo = null!;
     private string _firstVersion = "";
+    private string _firstRelease = "";
 
     [OneTimeSetUp]
     public void StartRegistryAndScratchRepository()
     {
         _registry = new RegistryServer(RegistryUser, RegistryPassword);
         _repo = new ObserverRepository(_registry.Address);
-        _firstVersion = $"0.0.0-dev.{_repo.ShortSha()}";
     }
 
     [OneTimeTearDown]
@@ -47,6 +47,8 @@ public class DeploymentPipelineTests
 
         Assert.That(run.ExitCode, Is.Zero, run.Output + run.Error);
         Assert.That(run.Entry("deploy").Outcome, Is.EqualTo(QtsOps.Host.TaskOutcome.Succeeded));
+        var history = History();
+        (_firstVersion, _firstRelease) = (history[0].Version, history[0].Release);
         var (status, body) = Get(_repo.HealthUrl);
         Assert.That(status, Is.EqualTo(200));
         Assert.That(body, Does.Contain(_firstVersion));
@@ -54,7 +56,6 @@ public class DeploymentPipelineTests
         Assert.That(report.RootElement.GetProperty("passed").GetBoolean(), Is.True);
         Assert.That(report.RootElement.GetProperty("checks").EnumerateArray().Select(c => c.GetProperty("name").GetString()),
             Is.EquivalentTo(QtsOps.Release.Verification.VerifyChecklist.CheckNames));
-        var history = History();
         Assert.That(history.Select(e => (e.Action, e.Result, e.Version)), Is.EqualTo(new[]
         {
             (HistoryAction.Deploy, HistoryResult.Succeeded, _firstVersion), (HistoryAction.Verify, HistoryResult.Succeeded, _firstVersion),
@@ -103,7 +104,7 @@ public class DeploymentPipelineTests
             var run = _repo.Run("--target=verify");
 
             Assert.That(run.ExitCode, Is.EqualTo(1));
-            Assert.That(run.Error, Does.Contain("crashed").And.Contain($"rolled back to {_firstVersion}, which is healthy and verified"));
+            Assert.That(run.Error, Does.Contain("crashed").And.Contain($"rolled back to {_firstRelease}, which is healthy and verified"));
             var (status, body) = Get(_repo.HealthUrl);
             Assert.That(status, Is.EqualTo(200));
             Assert.That(body, Does.Contain(_firstVersion));
@@ -154,7 +155,7 @@ public class DeploymentPipelineTests
         Assert.That(run.Output, Does.Not.Contain(RegistryPassword));
         using var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(_repo.Root, "artifacts", "reports", "push.json")));
         var digest = report.RootElement.GetProperty("digest").GetString()!;
-        var version = $"0.0.0-dev.{_repo.ShortSha()}";
+        var version = report.RootElement.GetProperty("image").GetString()!.Split(':')[1];
         // Asked independently of the pipeline: the registry serves that digest for the version tag.
         var served = new RegistryManifests(_registry.Address, tls: false, RegistryUser, RegistryPassword).Digest(ObserverRepository.ImageRepository, version);
         Assert.That(served, Is.EqualTo(digest));

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using LibGit2Sharp;
 using QtsOps.Build;
 using QtsOps.Host;
+using QtsOps.Tests.Build;
 using QtsOps.Tests.Host;
 
 namespace QtsOps.Tests.Docker;
@@ -56,9 +57,7 @@ public sealed class ObserverRepository : IDisposable
         return repository.Head.Tip.Sha[..7];
     }
 
-    public HostRun Run(params string[] args) =>
-        HostRun.Of(new CakeHost().UseContext<BuildContext>().UseLifetime<BuildLifetime>()
-            .AddAssembly(typeof(BuildContext).Assembly).UseWorkingDirectory(Root), args);
+    public HostRun Run(params string[] args) => Pipeline.Run(Root, args);
 
     private void WriteEnvironments(string registry)
     {

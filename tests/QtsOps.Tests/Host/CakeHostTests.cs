@@ -41,6 +41,54 @@ public class CakeHostTests
     }
 
     [Test]
+    public void Dry_run_calls_each_task_DryRun_instead_of_its_body()
+    {
+        var run = Run("--target=preview", "--dryrun", "--plan=tag v1.3.0");
+
+        Assert.That(run.ExitCode, Is.Zero, run.Error);
+        Assert.That(GraphContext.Calls, Is.EqualTo(new[] { "preview:would tag v1.3.0" }));
+        Assert.That(run.Entry("preview").Outcome, Is.EqualTo(TaskOutcome.DryRun));
+    }
+
+    [Test]
+    public void A_dry_run_that_finds_a_refusal_fails_without_calling_the_error_handler()
+    {
+        var run = Run("--target=refused-preview", "--dryrun");
+
+        Assert.That(run.ExitCode, Is.EqualTo(1));
+        Assert.That(GraphContext.Calls, Is.Empty);
+        Assert.That(run.Error, Does.Contain("the tree is dirty"));
+        Assert.That(run.Entry("refused-preview").Outcome, Is.EqualTo(TaskOutcome.Failed));
+    }
+
+    [Test]
+    public void Log_hooks_wrap_each_task_log_in_a_group_that_is_closed_even_when_the_task_fails()
+    {
+        var run = HostRun.Of(new CakeHost().UseContext<GraphContext>().AddAssembly(typeof(GraphContext).Assembly)
+            .ConfigureLog(log =>
+            {
+                log.TaskStarted = (writer, name) => writer.WriteLine($"::group::{name}");
+                log.TaskEnded = (writer, name) => writer.WriteLine($"::endgroup::{name}");
+            }), "--target=broken");
+
+        Assert.That(run.ExitCode, Is.EqualTo(1));
+        var markers = run.Output.Split('\n').Select(l => l.Trim()).Where(l => l.StartsWith("::", StringComparison.Ordinal));
+        Assert.That(markers, Is.EqualTo(new[] { "::group::restore", "::endgroup::restore", "::group::broken", "::endgroup::broken" }));
+    }
+
+    [Test]
+    public void The_summary_renders_as_a_markdown_table()
+    {
+        var run = Run("--target=optional");
+
+        var markdown = run.Summary.ToMarkdown();
+
+        Assert.That(markdown, Does.StartWith("| Task | Status | Duration | Note |\n|---|---|---|---|\n"));
+        Assert.That(markdown, Does.Match(@"\| restore \| Succeeded \| \d\d:\d\d:\d\d\.\d{3} \|  \|"));
+        Assert.That(markdown, Does.Contain("| optional | Skipped | - | --with-optional was not given |"));
+    }
+
+    [Test]
     public void A_task_that_should_not_run_is_skipped_with_its_reason_in_the_summary()
     {
         var run = Run("--target=optional");
@@ -129,6 +177,15 @@ public class CakeHostTests
         Assert.That(run.ExitCode, Is.Zero, run.Error);
         Assert.That(GraphContext.Calls, Is.Empty);
         Assert.That(run.Output.ReplaceLineEndings("\n"), Does.StartWith("pack\n└── compile\n    ├── restore\n    └── generate\n"));
+    }
+
+    [Test]
+    public void Tasks_for_another_context_in_the_same_assembly_are_left_out()
+    {
+        var run = Run("--target=version-probe"); // a BuildContext task of this test assembly
+
+        Assert.That(run.ExitCode, Is.EqualTo(1));
+        Assert.That(run.Error, Does.Contain("Unknown target 'version-probe'"));
     }
 
     [Test]

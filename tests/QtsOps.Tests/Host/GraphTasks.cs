@@ -73,6 +73,21 @@ public sealed class AsyncStepTask : AsyncFrostingTask<GraphContext>
     }
 }
 
+/// <summary>Shows its plan under --dryrun instead of running.</summary>
+[TaskName("preview"), IsDependentOn(typeof(RestoreTask))]
+public sealed class PreviewTask : RecordingTask
+{
+    public override void DryRun(GraphContext context) => GraphContext.Calls.Add("preview:would " + context.Argument("plan", "nothing"));
+}
+
+/// <summary>Its dry run finds that the real run would be refused.</summary>
+[TaskName("refused-preview")]
+public sealed class RefusedPreviewTask : RecordingTask
+{
+    public override void DryRun(GraphContext context) => throw new InvalidOperationException("the tree is dirty");
+    public override void OnError(Exception exception, GraphContext context) => GraphContext.Calls.Add("refused-preview:onerror");
+}
+
 public sealed class GraphLifetime : FrostingLifetime<GraphContext>
 {
     public override void Setup(GraphContext context, ISetupContext info) => GraphContext.Calls.Add("setup");

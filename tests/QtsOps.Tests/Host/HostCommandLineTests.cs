@@ -27,6 +27,17 @@ public class HostCommandLineTests
         Assert.That(line.Tree, Is.True);
     }
 
+    [Test]
+    public void A_bare_version_asks_for_the_host_version_but_a_version_value_is_a_task_argument()
+    {
+        Assert.That(HostCommandLine.Parse(["--version"]).Version, Is.True);
+
+        var line = HostCommandLine.Parse(["--target=release", "--version=1.3.0"]);
+
+        Assert.That(line.Version, Is.False);
+        Assert.That(line.Arguments, Does.Contain(new KeyValuePair<string, string>("version", "1.3.0")));
+    }
+
     [TestCase("target")]
     [TestCase("working")]
     public void An_option_that_needs_a_value_says_so(string option)

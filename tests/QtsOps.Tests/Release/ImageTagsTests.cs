@@ -1,4 +1,5 @@
 using QtsOps.Release.Images;
+using QtsOps.Release.Versioning;
 
 namespace QtsOps.Tests.Release;
 
@@ -6,18 +7,13 @@ public class ImageTagsTests
 {
     [Test]
     public void A_release_version_also_moves_major_minor_and_latest() =>
-        Assert.That(ImageTags.For("1.2.4", "abc1234"), Is.EqualTo(new[] { "1.2.4", "sha-abc1234", "1.2", "latest" }));
+        Assert.That(ImageTags.For(SemanticVersion.Parse("1.2.4"), "abc1234"), Is.EqualTo(new[] { "1.2.4", "sha-abc1234", "1.2", "latest" }));
 
-    [TestCase("1.2.4-alpha.0.1")]
-    [TestCase("0.0.0-dev.abc1234")]
-    [TestCase("1.2.4+dirty")]
-    public void A_prerelease_or_dirty_version_gets_only_its_own_tags(string version) =>
-        Assert.That(ImageTags.For(version, "abc1234"), Is.EqualTo(new[] { ImageTags.Sanitize(version), "sha-abc1234" }));
-
-    [TestCase("1.2.4+dirty", "1.2.4-dirty")]
-    [TestCase("1.2.4-alpha.0.1+build.5", "1.2.4-alpha.0.1-build.5")]
-    [TestCase("1.2.4", "1.2.4")]
-    public void Build_metadata_becomes_a_valid_tag(string version, string tag) => Assert.That(ImageTags.Sanitize(version), Is.EqualTo(tag));
+    [TestCase("1.2.4-alpha.0.1", "1.2.4-alpha.0.1")]
+    [TestCase("1.2.4+dirty", "1.2.4_dirty")]
+    [TestCase("1.2.4-alpha.0.1+dirty", "1.2.4-alpha.0.1_dirty")]
+    public void A_prerelease_or_dirty_version_gets_only_its_own_tags(string version, string tag) =>
+        Assert.That(ImageTags.For(SemanticVersion.Parse(version), "abc1234"), Is.EqualTo(new[] { tag, "sha-abc1234" }));
 
     [Test]
     public void Base_image_names_follow_the_recipe_not_the_mirror()

@@ -1,0 +1,90 @@
+using Cake.Core.Diagnostics;
+using QtsOps.Host;
+using QtsOps.Release.GitHubActions;
+using QtsOps.Release.Notifications;
+using QtsOps.Tools.Http;
+
+namespace QtsOps.Build;
+
+/// <summary>What a run tells people beyond its log: the CI step summary, annotations, notifications.</summary>
+public sealed partial class BuildContext
+{
+    /// <summary>Running as a GitHub Actions step (GITHUB_ACTIONS=true).</summary>
+    public bool IsGitHubActions => IsGitHubActionsEnvironment(Environment.GetEnvironmentVariable);
+
+    public static bool IsGitHubActionsEnvironment(Func<string, string?> variable) => variable("GITHUB_ACTIONS") == "true";
+
+    private readonly List<(string Title, string Markdown)> _summarySections = [];
+
+    /// <summary>
+    /// Adds a Markdown section (a plan summary, a verify table) to what the run appends to the GitHub
+    /// step summary after the task table. Outside GitHub Actions the sections are not written anywhere.
+    /// </summary>
+    public void AddSummarySection(string title, string markdown) => _summarySections.Add((title, markdown));
+
+    /// <summary>
+    /// Shows a report finding as a GitHub annotation on its file and line (report writers call it for
+    /// each finding, e.g. <c>context.Annotate(f.Severity, $"{f.Rule}: {f.Message} Fix: {f.Fix}", f.File, f.Line)</c>).
+    /// Outside GitHub Actions it does nothing: the report and the log carry the finding.
+    /// </summary>
+    /// <param name="file">Absolute or relative to the repository root.</param>
+    public void Annotate(string severity, string message, string? file = null, int? line = null, string? title = null)
+    {
+        if (!IsGitHubActions) return;
+        var relative = file is null ? null
+            : (Path.IsPathRooted(file) ? Path.GetRelativePath(RepositoryRoot, file) : file).Replace('\\', '/');
+        Log.Write(Verbosity.Quiet, LogLevel.Information, WorkflowCommands.Annotation(severity, message, relative, line, title));
+    }
+
+    /// <summary>
+    /// When the run ends (the host calls it): under GitHub Actions, an error annotation for each failed
+    /// task, so that the run's page says what failed, and the summary appended to $GITHUB_STEP_SUMMARY.
+    /// </summary>
+    public void ReportToGitHubActions(TaskSummary summary)
+    {
+        if (!IsGitHubActions) return;
+        foreach (var failed in summary.Entries.Where(e => e.Outcome == TaskOutcome.Failed))
+            Annotate("error", failed.Note ?? "failed", title: $"{failed.Task} failed");
+        var path = Environment.GetEnvironmentVariable("GITHUB_STEP_SUMMARY");
+        if (string.IsNullOrEmpty(path)) return;
+        var targets = Arguments.HasArgument("target") ? string.Join(", ", Arguments.GetArguments("target")) : CakeHost.DefaultTarget;
+        var heading = $"QtsOps {targets} · {EnvironmentName} · {VersionDescription}";
+        try
+        {
+            File.AppendAllText(path, StepSummary.Compose(heading, summary.ToMarkdown(), _summarySections));
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            Log.Warning($"Could not write the step summary to {path}: {exception.Message}");
+        }
+    }
+
+    /// <summary>How long a notification may take before it is given up.</summary>
+    public static readonly TimeSpan NotificationTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Posts <c>{"text": ...}</c> about the event to the webhook of --notify-webhook or
+    /// QTSOPS_NOTIFY_WEBHOOK, when one is set. A failure is a warning: a notification never fails the
+    /// pipeline. The URL is a secret and is logged as scheme and host only.
+    /// </summary>
+    public void Notify(NotificationEvent kind, string detail)
+    {
+        var url = Setting("notify-webhook", "QTSOPS_NOTIFY_WEBHOOK");
+        var redacted = url is null ? "" : WebhookUrl.Redact(url);
+        try
+        {
+            var text = NotificationMessage.Text(kind, EnvironmentName, Version, detail);
+            if (url is null)
+            {
+                Log.Verbose($"No webhook set (--notify-webhook or QTSOPS_NOTIFY_WEBHOOK); not sent: {text}");
+                return;
+            }
+            this.WebhookPost(url, NotificationMessage.Json(text), new WebhookSettings { Timeout = NotificationTimeout });
+            Log.Information($"Notified {redacted}: {text}");
+        }
+        catch (Exception exception)
+        {
+            Log.Warning($"The {kind} notification to {redacted} failed, and the run goes on: {(url is null ? exception.Message : exception.Message.Replace(url, redacted))}");
+        }
+    }
+}

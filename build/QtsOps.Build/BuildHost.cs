@@ -1,0 +1,19 @@
+using QtsOps.Host;
+using QtsOps.Release.GitHubActions;
+
+namespace QtsOps.Build;
+
+/// <summary>The pipeline's host as Program.cs runs it; tests run the same one.</summary>
+public static class BuildHost
+{
+    public static CakeHost Create() => new CakeHost()
+        .UseContext<BuildContext>()
+        .UseLifetime<BuildLifetime>()
+        .ConfigureLog(log =>
+        {
+            if (!BuildContext.IsGitHubActionsEnvironment(Environment.GetEnvironmentVariable)) return;
+            log.TaskStarted = (writer, task) => writer.WriteLine(WorkflowCommands.Group(task));
+            log.TaskEnded = (writer, _) => writer.WriteLine(WorkflowCommands.EndGroup);
+        })
+        .OnFinished((context, summary) => ((BuildContext)context).ReportToGitHubActions(summary));
+}

@@ -1,0 +1,75 @@
+namespace QtsOps.Release.Versioning;
+
+/// <summary>A git tag and the commit it points at.</summary>
+public sealed record VersionTagRef(string Name, string CommitSha);
+
+/// <summary>The version of a commit and where it came from.</summary>
+/// <param name="TagName">The version tag it derives from; null when no ancestor has one.</param>
+/// <param name="TagVersion">That tag's version; null when there is no tag.</param>
+/// <param name="Height">Commits between the tag (or the root commit) and the commit.</param>
+public sealed record CalculatedVersion(SemanticVersion Version, string? TagName, SemanticVersion? TagVersion, string? TagCommitSha, int Height, bool IsDirty)
+{
+    /// <summary>A release build: the commit carries the version tag and the tree is clean.</summary>
+    public bool IsRelease => TagName is not null && Height == 0 && !IsDirty;
+
+    public string Explanation =>
+        (TagName is null ? $"no version tag; {Height} commit(s) after the root commit"
+            : Height == 0 ? $"tagged {TagName}"
+            : $"{Height} commit(s) after {TagName}")
+        + (IsDirty ? "; uncommitted changes" : "");
+}
+
+/// <summary>
+/// MinVer's version rules (tag prefix "v"): a commit with a version tag has that version; otherwise the
+/// history is walked from the commit, stopping on each path at the first commit with a version tag (or
+/// the root commit), and the highest version found wins, taking the height of the first path that
+/// reached it. A release tag then gives the next patch as "alpha.0.height", a pre-release tag gets
+/// ".height"; no tag gives 0.0.0-alpha.0.height. Tags that are not "v" + SemVer 2.0.0 are ignored.
+/// Uncommitted changes add the build metadata "dirty".
+/// </summary>
+public static class VersionCalculator
+{
+    public const string TagPrefix = "v";
+    public const string DirtyMetadata = "dirty";
+    private static readonly SemanticVersion Default = new(0, 0, 0, ["alpha", "0"]);
+
+    /// <param name="parentsOf">The parent commits of a commit, first parent first.</param>
+    public static CalculatedVersion Calculate(string headSha, Func<string, IReadOnlyList<string>> parentsOf, IEnumerable<VersionTagRef> tags, bool isDirty)
+    {
+        var versionsByCommit = tags
+            .Select(tag => (Tag: tag, Version: ParseTag(tag.Name)))
+            .Where(t => t.Version is not null)
+            .ToLookup(t => t.Tag.CommitSha, t => (t.Tag.Name, Version: t.Version!));
+
+        var candidates = new List<Candidate>();
+        var visited = new HashSet<string>(StringComparer.Ordinal);
+        var pending = new Stack<(string Sha, int Height)>();
+        pending.Push((headSha, 0));
+        while (pending.TryPop(out var commit))
+        {
+            if (!visited.Add(commit.Sha)) continue; // reached again on a later path: the first path's height counts
+            var tagged = versionsByCommit[commit.Sha].ToList();
+            if (tagged.Count > 0)
+            {
+                candidates.AddRange(tagged.Select(t => new Candidate(t.Version, t.Name, commit.Sha, commit.Height, candidates.Count)));
+                continue;
+            }
+            var parents = parentsOf(commit.Sha);
+            if (parents.Count == 0) candidates.Add(new Candidate(Default, null, null, commit.Height, candidates.Count));
+            for (var i = parents.Count - 1; i >= 0; i--) pending.Push((parents[i], commit.Height + 1));
+        }
+
+        var chosen = candidates.OrderByDescending(c => c.Version).ThenBy(c => c.Order).First();
+        var version = chosen.Version.WithHeight(chosen.Height);
+        if (isDirty) version = version.WithBuildMetadata(DirtyMetadata);
+        return new CalculatedVersion(version, chosen.TagName, chosen.TagName is null ? null : chosen.Version, chosen.CommitSha, chosen.Height, isDirty);
+    }
+
+    /// <summary>The version a tag names ("v1.2.3" → 1.2.3), or null for any other tag.</summary>
+    public static SemanticVersion? ParseTag(string tagName) =>
+        tagName.StartsWith(TagPrefix, StringComparison.Ordinal) && SemanticVersion.TryParse(tagName[TagPrefix.Length..], out var version) ? version : null;
+
+    public static string TagNameOf(SemanticVersion version) => TagPrefix + version;
+
+    private sealed record Candidate(SemanticVersion Version, string? TagName, string? CommitSha, int Height, int Order);
+}
