@@ -5,7 +5,7 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 STATE="$ROOT/.qtsops/ci"
-PACKAGES=(docker.io docker-compose debootstrap)
+PACKAGES=(docker.io docker-compose debootstrap docker-registry)
 
 install_packages() {
   local missing=()

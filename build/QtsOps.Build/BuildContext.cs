@@ -1,6 +1,9 @@
+using System.Globalization;
 using Cake.Core;
 using QtsOps.Build.Terraform;
 using QtsOps.Host;
+using QtsOps.Release.Environments;
+using QtsOps.Release.Terraform;
 using QtsOps.Release.Versioning;
 using QtsOps.Tools.Git;
 
@@ -64,6 +67,76 @@ public sealed partial class BuildContext : FrostingContext
 
     /// <summary>State that outlives clean: Terraform state, release history, backups, locks.</summary>
     public string StateDirectory => Path.Combine(RepositoryRoot, ".qtsops");
+
+    /// <summary>The deploy package the package target assembles; the image is built from exactly these files.</summary>
+    public string PackageDirectory => Path.Combine(ArtifactsDirectory, "package", "qts_ops_deploy");
+
+    private DeploymentEnvironment? _target;
+    private IReadOnlyDictionary<string, DeploymentEnvironment>? _catalog;
+
+    /// <summary>environments.json, read and checked on first use.</summary>
+    private IReadOnlyDictionary<string, DeploymentEnvironment> Catalog =>
+        _catalog ??= EnvironmentCatalog.Load(Path.Combine(RepositoryRoot, EnvironmentCatalog.FileName), Environments);
+
+    /// <summary>
+    /// The chosen environment's settings from environments.json (read on first use), with the
+    /// command-line overrides --port, --settle-seconds and --health-timeout-seconds.
+    /// </summary>
+    public DeploymentEnvironment Target => _target ??= LoadTarget();
+
+    /// <summary>DOCKER_HOST for every docker call: --docker-host or QTSOPS_DOCKER_HOST, else the environment's (null: this machine's engine).</summary>
+    public string? DockerHost => Setting("docker-host", "QTSOPS_DOCKER_HOST") ?? Target.DockerHost;
+
+    /// <summary>This version as a release directory name: the Docker tag form.</summary>
+    public string ReleaseName => VersionTag;
+
+    /// <summary>The image this run builds and deploys.</summary>
+    public string ImageReference => $"{Target.ImageRepository}:{ReleaseName}";
+
+    /// <summary>An environment path as an absolute path (relative ones are relative to the repository root).</summary>
+    public string ResolvePath(string path) => EnvironmentCatalog.Resolve(RepositoryRoot, path);
+
+    /// <summary>CI=true or GITHUB_ACTIONS=true: a CI job, approved by its workflow (GitHub's environment reviewers for prod).</summary>
+    public bool IsContinuousIntegration => IsTrue(System.Environment.GetEnvironmentVariable("CI")) || IsTrue(System.Environment.GetEnvironmentVariable("GITHUB_ACTIONS"));
+
+    /// <summary>The environments marked protected in environments.json (prod): apply, deploy and rollback need approval there.</summary>
+    public IEnumerable<string> ProtectedEnvironments => Catalog.Values.Where(e => e.Protected).Select(e => e.Name);
+
+    /// <summary>A protected environment changes only with --approve, or in a CI run.</summary>
+    public void RequireApproval(string action)
+    {
+        if (Target.Protected && !Switch("approve") && !IsContinuousIntegration)
+            throw new PipelineException($"'{Target.Name}' is protected: {action} needs --approve (or a CI run, approved by its workflow).");
+    }
+
+    /// <summary>Whether NAME was given as a --target (not merely reached as a dependency).</summary>
+    public bool IsRequestedTarget(string name) => Arguments.GetArguments("target").Contains(name, StringComparer.OrdinalIgnoreCase);
+
+    private static bool IsTrue(string? value) => value is not null && (value.Equals("true", StringComparison.OrdinalIgnoreCase) || value == "1");
+
+    /// <summary>A whole-number setting (--NAME or an environment variable) within bounds, or null when absent.</summary>
+    public int? IntegerSetting(string argument, int minimum, int maximum, string? environmentVariable = null)
+    {
+        if (Setting(argument, environmentVariable) is not { } text) return null;
+        if (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= minimum && value <= maximum) return value;
+        throw new PipelineException($"--{argument} must be a whole number from {minimum} to {maximum} (got '{text}').");
+    }
+
+    private DeploymentEnvironment LoadTarget()
+    {
+        var environment = Catalog[EnvironmentName];
+        // Where Terraform says the release goes (apply's outputs.json) wins over the checked-in settings.
+        var outputs = TerraformEnvironment.For(this).OutputsFile;
+        if (File.Exists(outputs) && ProvisionedTarget.Read(outputs) is { } provisioned) environment = provisioned.ApplyTo(environment);
+        var port = IntegerSetting("port", 1, 65535);
+        return environment with
+        {
+            Port = port ?? environment.Port,
+            HealthUrl = port is { } published ? new UriBuilder(environment.HealthUrl) { Port = published }.Uri.ToString() : environment.HealthUrl,
+            SettleSeconds = IntegerSetting("settle-seconds", 1, 3600) ?? environment.SettleSeconds,
+            HealthTimeoutSeconds = IntegerSetting("health-timeout-seconds", 5, 3600) ?? environment.HealthTimeoutSeconds,
+        };
+    }
 
     /// <summary>A command-line argument, else an environment variable, else null.</summary>
     public string? Setting(string argument, string? environmentVariable = null)

@@ -7,14 +7,14 @@ public sealed partial class InfrastructureSettings
 {
     public InfrastructureSettings(BuildContext context)
     {
-        ProtectedEnvironments = [.. (context.Setting("protected-environments", "QTSOPS_PROTECTED_ENVIRONMENTS") ?? "prod")
+        ProtectedEnvironments = [.. (context.Setting("protected-environments", "QTSOPS_PROTECTED_ENVIRONMENTS") ?? string.Join(',', context.ProtectedEnvironments))
             .Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)];
         foreach (var name in ProtectedEnvironments.Where(n => !BuildContext.Environments.Contains(n)))
             throw new PipelineException($"Unknown environment '{name}' in --protected-environments (or QTSOPS_PROTECTED_ENVIRONMENTS). Use a comma-separated list of: {string.Join(", ", BuildContext.Environments)}.");
 
         AllowDestroy = context.Switch("allow-destroy");
         Approved = context.Switch("approve");
-        IsContinuousIntegration = IsTrue(Environment.GetEnvironmentVariable("CI")) || IsTrue(Environment.GetEnvironmentVariable("GITHUB_ACTIONS"));
+        IsContinuousIntegration = context.IsContinuousIntegration;
 
         var workingDirectory = context.Environment.WorkingDirectory.FullPath;
         VarFiles = [.. context.Arguments.GetArguments("var-file").Select(file => Path.GetFullPath(file, workingDirectory))];
@@ -36,7 +36,7 @@ public sealed partial class InfrastructureSettings
         InitTimeout = TimeSpan.FromSeconds(seconds);
     }
 
-    /// <summary>Environments where a plan may not destroy or replace anything without --allow-destroy, and apply needs --approve or CI (default: prod).</summary>
+    /// <summary>Environments where a plan may not destroy or replace anything without --allow-destroy, and apply needs --approve or CI (default: those marked protected in environments.json).</summary>
     public IReadOnlyList<string> ProtectedEnvironments { get; }
 
     public bool IsProtected(string environment) => ProtectedEnvironments.Contains(environment);
@@ -59,7 +59,6 @@ public sealed partial class InfrastructureSettings
     /// <summary>--terraform-init-timeout (seconds, default 300): init downloads providers and may retry a registry it cannot reach.</summary>
     public TimeSpan InitTimeout { get; }
 
-    private static bool IsTrue(string? value) => value is not null && (value.Equals("true", StringComparison.OrdinalIgnoreCase) || value == "1");
 
     [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_-]*$")]
     private static partial Regex VariableName();

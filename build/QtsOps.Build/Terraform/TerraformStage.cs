@@ -46,7 +46,9 @@ public sealed class TerraformStage(BuildContext context)
                 summary = PlanSummary.FromJson(plan.RootElement);
                 WriteRedactedJson(plan, _env.PlanJsonFile);
             }
-            File.WriteAllText(_env.PlanMarkdownFile, summary.ToMarkdown(_env.Name, context.Commit.ShortSha));
+            var planMarkdown = summary.ToMarkdown(_env.Name, context.Commit.ShortSha);
+            File.WriteAllText(_env.PlanMarkdownFile, planMarkdown);
+            context.AddSummarySection($"Terraform plan ({_env.Name})", planMarkdown);
             context.Log.Information($"Plan for {_env.Name}: {(hasChanges ? summary.CountsLine : "no changes")}. Summary: {_env.Show(_env.PlanMarkdownFile)}");
 
             var guard = DestroyGuard.Evaluate(summary, _env.Name, _settings.ProtectedEnvironments, _settings.AllowDestroy);

@@ -32,5 +32,6 @@ public static class ReportWriter
         File.WriteAllText(Path.Combine(reportsDirectory, target + ".md"), text.ToString());
     }
 
-    private static string Cell(string text) => text.Replace("|", "\\|").ReplaceLineEndings("<br>");
+    /// <summary>Text safe inside a Markdown table cell.</summary>
+    public static string Cell(string text) => text.Replace("|", "\\|").ReplaceLineEndings("<br>");
 }

@@ -24,6 +24,7 @@ public class TerraformPipelineTests
         _repo = new TempDirectory();
         _repo.Write("QtsOps.sln", "");
         File.Copy(SourceRepository.Combine(".gitignore"), _repo.Combine(".gitignore"));
+        File.Copy(SourceRepository.Combine("environments.json"), _repo.Combine("environments.json"));
         SourceRepository.CopyTo("src/infra", _repo.Combine("src", "infra"));
         Repository.Init(_repo.Path);
         using var git = new Repository(_repo.Path);

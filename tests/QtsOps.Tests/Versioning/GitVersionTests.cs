@@ -236,7 +236,8 @@ public class ProtectedEnvironmentTests
     private static HostRun Deploy(TempGitRepository repo, string environment)
     {
         DeployProbeTask.Ran = false;
-        return Pipeline.Run(repo.Path, ["--target=deploy", $"--env={environment}"], typeof(DeployProbeTask));
+        // The probe alone, in place of the real deploy task.
+        return HostRun.Of(BuildHost.Create().UseTasks(typeof(DeployProbeTask)).UseWorkingDirectory(repo.Path), "--target=deploy", $"--env={environment}");
     }
 
     [Test]

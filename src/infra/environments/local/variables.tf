@@ -21,13 +21,13 @@ variable "environment" {
 }
 
 variable "docker_host" {
-  description = "Docker engine to deploy to (DOCKER_HOST form). Defaults to this machine's engine socket."
+  description = "Docker engine to deploy to (DOCKER_HOST form). Empty: the engine of the machine running the pipeline."
   type        = string
-  default     = "unix:///var/run/docker.sock"
+  default     = ""
 
   validation {
-    condition     = can(regex("^(unix|tcp|ssh|npipe)://.+", var.docker_host))
-    error_message = "docker_host must start with unix://, tcp://, ssh:// or npipe:// (e.g. \"unix:///var/run/docker.sock\")."
+    condition     = var.docker_host == "" || can(regex("^(unix|tcp|ssh|npipe)://.+", var.docker_host))
+    error_message = "docker_host must be empty (this machine's engine) or start with unix://, tcp://, ssh:// or npipe:// (e.g. \"unix:///var/run/docker.sock\")."
   }
 }
 

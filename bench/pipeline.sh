@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# Times the local pipeline end to end on the real Docker engine, in a scratch clone of HEAD
+# (.qtsops/bench/pipeline/repo), and writes docs/BENCHMARKS.md section "Pipeline":
+#   1. cold `./build.sh`: after `clean`, with no qts-observer image (nor dangling build-stage images,
+#      which would serve as layer cache), container, release or history; the bootstrapped base
+#      image is kept (a one-time cost per engine, timed apart when it is missing);
+#   2. `./build.sh` again with nothing changed;
+#   3. a release whose container crashes at start: the time from the failed health check to the
+#      previous release being healthy again (from the release history and Docker's health log).
+# It replaces the local deployment (container qts-observer on port 8000) and removes it at the end;
+# run ./build.sh afterwards to deploy your own tree again. Usage: bench/pipeline.sh
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+WORK="$ROOT/.qtsops/bench/pipeline"
+CLONE="$WORK/repo"
+CONTAINER=qts-observer
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
+
+seconds() { awk -v ns="$1" 'BEGIN { printf "%.1f", ns / 1e9 }'; }
+timed() { # label command... ; runs it in the clone, keeps its log, prints the wall time in ns
+  local label="$1"; shift
+  local start end status=0
+  start=$(date +%s%N)
+  (cd "$CLONE" && "$@") >"$WORK/$label.log" 2>&1 || status=$?
+  end=$(date +%s%N)
+  echo "$((end - start)) $status"
+}
+
+echo "bench: cloning HEAD into $CLONE"
+docker rm --force "$CONTAINER" >/dev/null 2>&1 || true
+rm -rf "$CLONE"
+mkdir -p "$WORK"
+git clone --quiet --no-hardlinks "$ROOT" "$CLONE"
+git -C "$CLONE" config user.email bench@example.invalid
+git -C "$CLONE" config user.name "QtsOps bench"
+(cd "$CLONE" && ./build.sh --tree >/dev/null) # compiles the pipeline program: not part of a pipeline run
+
+base_note="kept (built earlier)"
+if ! docker image ls --format '{{.Repository}}' | grep -qx 'qtsops/python-base'; then
+  read -r ns status < <(timed base ./build.sh --target=image)
+  [ "$status" -eq 0 ] || { tail -20 "$WORK/base.log"; exit 1; }
+  base_note="built first, once: $(seconds "$ns") s for the image target including debootstrap"
+fi
+
+# Cold: clean, and no observer image, container, release or history.
+(cd "$CLONE" && ./build.sh --target=clean >/dev/null)
+images=$(docker image ls --format '{{.Repository}}:{{.Tag}}' | grep '^qts-observer:' || true)
+[ -z "$images" ] || docker image rm --force $images >/dev/null
+docker image prune --force >/dev/null # untagged build-stage images would serve as layer cache
+rm -rf "$CLONE/.qtsops/deploy" "$CLONE/.qtsops/history"
+read -r cold status < <(timed cold ./build.sh)
+[ "$status" -eq 0 ] || { tail -20 "$WORK/cold.log"; exit 1; }
+
+read -r again status < <(timed again ./build.sh)
+[ "$status" -eq 0 ] || { tail -20 "$WORK/again.log"; exit 1; }
+
+# A release that crashes at start (the observer's test hook), committed so it is a new version.
+sed -i 's|      OBSERVER_LOG_DIR: /app/logs|      OBSERVER_LOG_DIR: /app/logs\n      OBSERVER_FAIL_ON_START: "1"|' "$CLONE/src/observer/docker-compose.yml"
+git -C "$CLONE" commit --quiet -am "bench: a release that crashes at start"
+read -r failed status < <(timed crash ./build.sh)
+[ "$status" -ne 0 ] || { echo "bench: the crashing release did not fail the run" >&2; exit 1; }
+grep -q "which is healthy and verified" "$WORK/crash.log" || { tail -20 "$WORK/crash.log"; exit 1; }
+
+# From the failed deploy's end (the check that failed) to the first passing health check of the old release.
+rollback=$(docker inspect "$CONTAINER" --format '{{json .State.Health.Log}}' | python3 -c '
+import json, sys, datetime
+def t(s):
+    s = s.rstrip("Z")
+    main, _, frac = s.partition(".")
+    frac = "".join(c for c in frac if c.isdigit())[:6]
+    return datetime.datetime.fromisoformat(main + ("." + frac if frac else "")).replace(tzinfo=datetime.timezone.utc)
+history = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+failed = [e for e in history if e["action"] == "deploy" and e["result"] == "failed"][-1]
+healthy = min(t(c["End"]) for c in json.load(sys.stdin) if c["ExitCode"] == 0)
+failed_at = t(failed["finishedAt"].replace("+00:00", "Z"))
+print("%.1f" % (healthy - failed_at).total_seconds())
+' "$CLONE/.qtsops/history/local.jsonl")
+
+docker rm --force "$CONTAINER" >/dev/null
+
+cold_s=$(seconds "$cold"); again_s=$(seconds "$again"); failed_s=$(seconds "$failed")
+ratio=$(awk -v a="$again" -v b="$cold" 'BEGIN { printf "%.2f", a / b }')
+section="<!-- pipeline:start -->
+## Pipeline: local deploy, re-run, rollback
+
+Command: \`bench/pipeline.sh\` (one run each, in a scratch clone of HEAD, real Docker engine $(docker version --format '{{.Server.Version}}'), $(nproc) cores, $(date -u +%Y-%m-%d)).
+Base image: $base_note.
+
+| what | time |
+|---|---|
+| cold \`./build.sh\` (after clean; no observer image or layer cache, container, release or history) | ${cold_s} s |
+| \`./build.sh\` again, nothing changed (build and deploy skipped, verify runs) | ${again_s} s |
+| failed check (crashing release) to the previous release healthy again | ${rollback} s |
+| the whole failing run (build, deploy, crash, rollback, verify of the old release) | ${failed_s} s |
+
+Ratio re-run / cold: **${ratio}** (goal: at most 0.25). Rollback: **${rollback} s** (goal: at most 15 s); most of it is the
+first health check, which Docker runs 10 s after the container starts (the compose file's healthcheck interval).
+<!-- pipeline:end -->"
+
+write_section pipeline "$section"
+echo "bench: cold ${cold_s} s, again ${again_s} s (ratio ${ratio}), rollback ${rollback} s, failing run ${failed_s} s"

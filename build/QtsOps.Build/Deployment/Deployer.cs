@@ -1,0 +1,170 @@
+using System.Net.Sockets;
+using Cake.Core.Diagnostics;
+using QtsOps.Release.Deployment;
+using QtsOps.Release.Notifications;
+using QtsOps.Tools.Docker;
+
+namespace QtsOps.Build.Deployment;
+
+/// <summary>
+/// The deploy steps: engine reachable, lock, pre-deploy checks, data backup, install the package as
+/// releases/&lt;version&gt;, compose up, wait for healthy, record the outcome; a release that does not
+/// become healthy is replaced by the last verified one.
+/// </summary>
+public sealed class Deployer(DockerEngine engine)
+{
+    private const string ServiceOwner = "10001:10001";
+
+    private BuildContext Context => engine.Context;
+
+    /// <summary>Why a deploy has nothing to do, or null: this release already runs, healthy, from this image.</summary>
+    public string? AlreadyRunning()
+    {
+        Context.RequireApproval("deploying to it");
+        engine.EnsureReachable();
+        var runner = new ReleaseRunner(engine);
+        var release = Context.ReleaseName;
+        if (runner.Store.Current != release) return null;
+        var container = engine.Container(Context.Target.ContainerName);
+        if (container is not { State.Running: true, State.Health.Status: "healthy", RestartCount: 0 }) return null;
+        var image = engine.Image(Context.ImageReference);
+        return image?.Id == container.Image
+            ? $"{release} already runs healthy in {Context.Target.ContainerName} from image {image.Id[7..19]} (--force-deploy to deploy it again)"
+            : null;
+    }
+
+    public void Run()
+    {
+        Context.RequireApproval("deploying to it");
+        var info = engine.EnsureReachable();
+        var target = Context.Target;
+        var release = Context.ReleaseName;
+        RefuseRemoteFileSteps();
+
+        using var held = DeploymentLocks.Acquire(Context, $"deploy {release}");
+        var image = engine.Image(Context.ImageReference)
+            ?? throw new PipelineException($"The image {Context.ImageReference} is not on the engine. Fix: ./build.sh --target=image (deploy depends on it).");
+        var runner = new ReleaseRunner(engine);
+        CheckBeforeDeploy(info);
+
+        var started = DateTimeOffset.UtcNow;
+        BackUpData(release);
+        runner.Store.Install(Context.PackageDirectory, release);
+        PrepareSharedDirectories(release);
+        var previous = runner.Store.Current;
+        runner.Store.Activate(release);
+        Context.Log.Information($"Installed {release} in {runner.Store.PathOf(release)}" + (previous is null ? "" : $" (previous: {previous})"));
+
+        var entry = new HistoryEntry
+        {
+            Action = HistoryAction.Deploy, Result = HistoryResult.Succeeded, Version = Context.Version, Release = release,
+            Image = Context.ImageReference, ImageId = image.Id, Digest = image.RepoDigests.FirstOrDefault(), StartedAt = started, FinishedAt = started,
+        };
+        try
+        {
+            var container = runner.Start(release);
+            runner.History.Append(entry with { ContainerId = container.Id, FinishedAt = DateTimeOffset.UtcNow });
+            Context.Notify(NotificationEvent.DeploySucceeded, $"{Context.Version} runs healthy on {target.Name} ({Context.ImageReference}, {image.Id[7..19]})");
+        }
+        catch (ReleaseUnhealthyException exception)
+        {
+            runner.History.Append(entry with { Result = HistoryResult.Failed, FinishedAt = DateTimeOffset.UtcNow, Detail = exception.Message });
+            Context.Log.Error($"Deploy of {release} failed: {exception.Message}");
+            throw new PipelineException($"Deploy of {release} to {target.Name} failed: {exception.Message} Now: {RollBackOrLeave(release)}.");
+        }
+        var removed = runner.Store.Prune(target.ReleasesToKeep, runner.History.LastVerified(except: release) is { } verified ? [verified.Release] : []);
+        if (removed.Count > 0) Context.Log.Information($"Removed old releases: {string.Join(", ", removed)}");
+    }
+
+    /// <summary>After a failed deploy or verify: roll back unless told not to; says what runs now.</summary>
+    public string RollBackOrLeave(string failedRelease)
+    {
+        if (Context.Switch("no-rollback") || !Context.Target.AutomaticRollback)
+            return $"{failedRelease} was left as it is (rollback disabled: {(Context.Switch("no-rollback") ? "--no-rollback" : "automaticRollback is false")}); ./build.sh --target=rollback puts back the last verified release";
+        try
+        {
+            return new RollbackRunner(engine).Run(failedRelease, toRelease: null).Summary;
+        }
+        catch (PipelineException exception)
+        {
+            return $"the rollback failed too: {exception.Message}";
+        }
+    }
+
+    /// <summary>The backup and install steps work on this machine's file system; a remote engine would not see those files.</summary>
+    private void RefuseRemoteFileSteps()
+    {
+        if (Context.DockerHost is { } host && !host.StartsWith("unix://") && !host.StartsWith("tcp://127.") && !host.StartsWith("tcp://localhost"))
+            throw new PipelineException($"'{Context.Target.Name}' runs on {host}, but deploy backs up and installs on this machine's file system. " +
+                "Fix: run the pipeline on that host (dockerHost null there), or deploy with a local engine; remote file transfer is not supported yet.");
+    }
+
+    private void CheckBeforeDeploy(DockerEngineInfo info)
+    {
+        var target = Context.Target;
+        var deployDirectory = Context.ResolvePath(target.DeployDirectory);
+        var existing = deployDirectory;
+        while (!Directory.Exists(existing)) existing = Path.GetDirectoryName(existing)!;
+        var holders = Context.DockerPs(engine.With(new DockerPsSettings { Filters = [$"publish={target.Port}"] })).Select(c => c.Names).ToList();
+        var problems = PreDeployChecks.Problems(new PreDeployEvidence(
+            deployDirectory, new DriveInfo(existing).AvailableFreeSpace, target.MinFreeDiskMb,
+            info.MemTotal, target.MinMemoryMb,
+            target.Bind, target.Port, holders, Answers(target.Bind, target.Port), target.ContainerName));
+        if (problems.Count > 0)
+            throw new PipelineException($"Pre-deploy checks failed for '{target.Name}'; nothing was changed:{Environment.NewLine}  - {string.Join($"{Environment.NewLine}  - ", problems)}");
+        Context.Log.Information($"Pre-deploy checks passed: engine {info.ServerVersion}, {info.MemTotal / 1024 / 1024} MB memory, disk and port {target.Bind}:{target.Port} available");
+    }
+
+    private static bool Answers(string bind, int port)
+    {
+        try
+        {
+            using var client = new TcpClient();
+            return client.ConnectAsync(bind == "0.0.0.0" ? "127.0.0.1" : bind, port).Wait(TimeSpan.FromMilliseconds(500)) && client.Connected;
+        }
+        catch (AggregateException)
+        {
+            return false;
+        }
+    }
+
+    private void BackUpData(string release)
+    {
+        var target = Context.Target;
+        var data = Context.ResolvePath(target.DataDirectory);
+        if (!Directory.Exists(data))
+        {
+            Context.Log.Information($"No data to back up yet ({data} does not exist)");
+            return;
+        }
+        var backups = Context.ResolvePath(target.BackupDirectory);
+        var backup = DataBackup.Create(data, backups, $"before-{release}", DateTimeOffset.UtcNow);
+        Context.Log.Information($"Backed up {backup.Files} data file(s) to {backup.ArchivePath} ({backup.Bytes} bytes, SHA-256 {backup.Sha256[..12]}, read back and checked)");
+        foreach (var removed in DataBackup.Prune(backups, target.BackupsToKeep)) Context.Log.Verbose($"Removed old backup {removed}");
+    }
+
+    /// <summary>Creates the shared data, log and config folders on first deploy; the service (uid 10001) must own data and logs.</summary>
+    private void PrepareSharedDirectories(string release)
+    {
+        var target = Context.Target;
+        var data = Context.ResolvePath(target.DataDirectory);
+        var logs = Context.ResolvePath(target.LogDirectory);
+        var config = Context.ResolvePath(target.ConfigDirectory);
+        var created = new[] { data, logs }.Where(d => !Directory.Exists(d)).ToList();
+        foreach (var directory in created) Directory.CreateDirectory(directory);
+        if (!Directory.Exists(config))
+        {
+            var shipped = Path.Combine(new ReleaseRunner(engine).Store.PathOf(release), "config");
+            Directory.CreateDirectory(config);
+            if (Directory.Exists(shipped))
+                foreach (var file in Directory.EnumerateFiles(shipped)) File.Copy(file, Path.Combine(config, Path.GetFileName(file)));
+        }
+        if (created.Count == 0) return;
+        // The engine is root: a throwaway container gives the new folders to the service user, with or without our own root.
+        Context.DockerRun(engine.With(new DockerRunSettings
+        {
+            Image = Context.ImageReference, User = "0:0", Entrypoint = "chown",
+            Volumes = [$"{data}:/qtsops/data", $"{logs}:/qtsops/logs"], Command = ["-R", ServiceOwner, "/qtsops/data", "/qtsops/logs"],
+        }));
+    }
+}

@@ -1,0 +1,47 @@
+using Cake.Core.Diagnostics;
+using QtsOps.Tools.Docker;
+
+namespace QtsOps.Build.Deployment;
+
+/// <summary>The environment's Docker engine: every call goes to its DOCKER_HOST, failures become actionable errors.</summary>
+public sealed class DockerEngine(BuildContext context)
+{
+    public BuildContext Context { get; } = context;
+
+    /// <summary>Points settings at this environment's engine.</summary>
+    public T With<T>(T settings) where T : DockerSettings
+    {
+        settings.Host = Context.DockerHost;
+        return settings;
+    }
+
+    public string Describe() => Context.DockerHost ?? Environment.GetEnvironmentVariable("DOCKER_HOST") ?? "the local default (unix:///var/run/docker.sock)";
+
+    /// <summary>The engine's facts; a clear error before anything changes when it cannot be reached.</summary>
+    public DockerEngineInfo EnsureReachable()
+    {
+        try
+        {
+            var info = Context.DockerInfo(With(new DockerInfoSettings()));
+            if (info.ServerVersion.Length == 0) throw new DockerCommandException(new DockerOutput("docker info", 1, [], ["the engine gave no server version"]));
+            Context.Log.Verbose($"Docker engine {info.ServerVersion} at {Describe()}");
+            return info;
+        }
+        catch (DockerCommandException exception)
+        {
+            throw new PipelineException(
+                $"The Docker engine at {Describe()} is not reachable ({string.Join(" ", exception.Result.Error.Where(l => l.Trim().Length > 0).Take(2))}). Nothing was changed. " +
+                "Fix: start the engine (systemctl start docker, or dockerd), or point --docker-host, QTSOPS_DOCKER_HOST or environments.json 'dockerHost' at a running one.");
+        }
+    }
+
+    public DockerContainer? Container(string name) => Context.DockerInspectContainer(With(new DockerInspectSettings { Target = name }));
+
+    public DockerImage? Image(string reference) => Context.DockerInspectImage(With(new DockerInspectSettings { Target = reference }));
+
+    public IReadOnlyList<string> Logs(string container, string? since = null, int? tail = null) =>
+        Context.DockerLogs(With(new DockerLogsSettings { Container = container, Since = since, Tail = tail }));
+
+    public DockerOutput Exec(string container, params string[] command) =>
+        Context.DockerExec(With(new DockerExecSettings { Container = container, Command = command }));
+}

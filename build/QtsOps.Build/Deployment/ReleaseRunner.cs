@@ -1,0 +1,83 @@
+using System.Diagnostics;
+using Cake.Core.Diagnostics;
+using QtsOps.Release.Deployment;
+using QtsOps.Tools.Docker;
+
+namespace QtsOps.Build.Deployment;
+
+/// <summary>
+/// Runs one installed release with compose in the environment's deploy directory and waits until
+/// Docker calls it healthy. Shared by deploy and rollback.
+/// </summary>
+public sealed class ReleaseRunner(DockerEngine engine)
+{
+    private BuildContext Context => engine.Context;
+
+    public ReleaseStore Store => new(Context.ResolvePath(Context.Target.DeployDirectory));
+
+    public ReleaseHistory History => new(Path.Combine(Context.StateDirectory, "history", $"{Context.EnvironmentName}.jsonl"));
+
+    public string ImageFor(string release) => $"{Context.Target.ImageRepository}:{release}";
+
+    /// <summary>Compose settings for a release: its compose file, and the environment's names, port and shared folders.</summary>
+    public T Compose<T>(T settings, string release) where T : DockerComposeSettings
+    {
+        var target = Context.Target;
+        var directory = Store.PathOf(release);
+        settings.ProjectName = target.ComposeProject;
+        settings.ProjectDirectory = directory;
+        settings.Files = [Path.Combine(directory, "docker-compose.yml")];
+        settings.Variables = new SortedDictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["QTS_OBSERVER_IMAGE"] = ImageFor(release),
+            ["QTS_OBSERVER_CONTAINER"] = target.ContainerName,
+            ["QTS_OBSERVER_NETWORK"] = target.Network,
+            ["QTS_OBSERVER_BIND"] = target.Bind,
+            ["QTS_OBSERVER_PORT"] = target.Port.ToString(),
+            ["QTS_OBSERVER_HOST_DATA"] = Context.ResolvePath(target.DataDirectory),
+            ["QTS_OBSERVER_HOST_LOGS"] = Context.ResolvePath(target.LogDirectory),
+            ["QTS_OBSERVER_HOST_CONFIG"] = Context.ResolvePath(target.ConfigDirectory),
+        };
+        return engine.With(settings);
+    }
+
+    /// <summary>compose up the release, then wait for healthy; throws with the container's last words when it is not.</summary>
+    public DockerContainer Start(string release)
+    {
+        Context.Log.Information($"Starting {Context.Target.ContainerName} from {ImageFor(release)} (compose project {Context.Target.ComposeProject})");
+        Context.DockerComposeUp(Compose(new DockerComposeUpSettings(), release));
+        return WaitHealthy(release);
+    }
+
+    /// <summary>Stops and removes the release's container (data, logs and config stay).</summary>
+    public void Stop(string release) => Context.DockerComposeDown(Compose(new DockerComposeDownSettings(), release));
+
+    private DockerContainer WaitHealthy(string release)
+    {
+        var name = Context.Target.ContainerName;
+        var timeout = TimeSpan.FromSeconds(Context.Target.HealthTimeoutSeconds);
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            var container = engine.Container(name) ?? throw new PipelineException($"compose up reported success but there is no container {name}.");
+            var health = container.State.Health?.Status;
+            if (health == "healthy" && container.RestartCount == 0)
+            {
+                Context.Log.Information($"{name} is healthy after {clock.Elapsed.TotalSeconds:0.0} s");
+                return container;
+            }
+            var crashed = container.RestartCount > 0 || container.State.Restarting || container.State.Status is "exited" or "dead";
+            if (crashed || health == "unhealthy" || clock.Elapsed > timeout)
+            {
+                var state = crashed ? $"crashed (status {container.State.Status}, exit code {container.State.ExitCode}, {container.RestartCount} restart(s))"
+                    : health == "unhealthy" ? "unhealthy" : $"not healthy within {timeout.TotalSeconds:0} s (health: {health ?? "none"})";
+                var logs = engine.Logs(name, tail: 15).Where(l => l.Trim().Length > 0).TakeLast(8);
+                throw new ReleaseUnhealthyException($"{name} from {ImageFor(release)} {state}. Last log lines: {string.Join(" | ", logs)}");
+            }
+            Thread.Sleep(500);
+        }
+    }
+}
+
+/// <summary>A started release that did not become healthy.</summary>
+public sealed class ReleaseUnhealthyException(string message) : Exception(message);

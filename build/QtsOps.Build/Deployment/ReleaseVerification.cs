@@ -1,0 +1,59 @@
+using Cake.Core.Diagnostics;
+using QtsOps.Release.Deployment;
+using QtsOps.Release.Notifications;
+using QtsOps.Release.Versioning;
+
+namespace QtsOps.Build.Deployment;
+
+/// <summary>The verify and rollback targets: verify what runs, record it, roll back when it fails.</summary>
+public sealed class ReleaseVerification(DockerEngine engine)
+{
+    private BuildContext Context => engine.Context;
+
+    public void Run()
+    {
+        engine.EnsureReachable();
+        var runner = new ReleaseRunner(engine);
+        var release = runner.Store.Current
+            ?? throw new PipelineException($"Nothing is deployed to '{Context.EnvironmentName}' yet ({runner.Store.DeployDirectory} has no current release). Fix: ./build.sh --target=deploy.");
+        var started = DateTimeOffset.UtcNow;
+        var report = new Verifier(engine).Run(release, "verify");
+        var container = engine.Container(Context.Target.ContainerName);
+        var image = container is null ? null : engine.Image(container.Image);
+        runner.History.Append(new HistoryEntry
+        {
+            Action = HistoryAction.Verify, Result = report.Passed ? HistoryResult.Succeeded : HistoryResult.Failed,
+            Version = release == Context.ReleaseName ? Context.Version : release, Release = release,
+            Image = runner.ImageFor(release), ImageId = container?.Image, Digest = image?.RepoDigests.FirstOrDefault(), ContainerId = container?.Id,
+            StartedAt = started, FinishedAt = DateTimeOffset.UtcNow, Detail = report.Passed ? null : report.FailureSummary,
+        });
+        if (report.Passed)
+        {
+            Context.Log.Information($"{release} verified: {report.Checks.Count} checks passed (artifacts/reports/verify.md)");
+            return;
+        }
+
+        Context.Notify(NotificationEvent.VerifyFailed, $"{release} on {Context.EnvironmentName}: {report.FailureSummary}");
+        string now;
+        using (DeploymentLocks.Acquire(Context, $"rollback after failed verify of {release}"))
+            now = new Deployer(engine).RollBackOrLeave(release);
+        throw new PipelineException($"Verify of {release} on '{Context.EnvironmentName}' failed: {report.FailureSummary} (artifacts/reports/verify.md). Now: {now}.");
+    }
+
+    public void RollBackOnDemand()
+    {
+        Context.RequireApproval("rolling it back");
+        engine.EnsureReachable();
+        var target = Context.Target;
+        // --to takes a version as written (1.2.4+dirty) or as its tag (1.2.4_dirty).
+        var to = Context.Setting("to") is { } version ? SemanticVersion.TryParse(version, out var parsed) ? parsed.ToDockerTag() : version : null;
+        using var held = DeploymentLocks.Acquire(Context, $"rollback to {to ?? "the last verified release"}");
+        var runner = new ReleaseRunner(engine);
+        var current = runner.Store.Current;
+        to ??= runner.History.LastVerified(except: current)?.Release
+            ?? throw new PipelineException($"No release other than {current ?? "(none)"} ever verified on '{target.Name}': nothing to roll back to. Fix: name one with --to=VERSION.");
+        var outcome = new RollbackRunner(engine).Run(failedRelease: current, toRelease: to);
+        if (!outcome.Verified) throw new PipelineException($"Rollback of '{target.Name}': {outcome.Summary}.");
+        Context.Log.Information(outcome.Summary);
+    }
+}

@@ -1,0 +1,129 @@
+using System.Globalization;
+using System.Text.Json;
+using Cake.Core.Diagnostics;
+using QtsOps.Release.Reports;
+using QtsOps.Release.Verification;
+using QtsOps.Tools.Docker;
+
+namespace QtsOps.Build.Deployment;
+
+/// <summary>Gathers the evidence of the post-deploy checklist from the running container; <see cref="VerifyChecklist"/> judges it.</summary>
+public sealed class Verifier(DockerEngine engine)
+{
+    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };
+    private const string DataMount = "/app/data/observer";
+    private const string LogMount = "/app/logs";
+    private const string ConfigMount = "/app/config";
+
+    private BuildContext Context => engine.Context;
+
+    /// <summary>Verifies the running release and writes artifacts/reports/&lt;report&gt;.json and .md.</summary>
+    public VerifyReport Run(string release, string reportName)
+    {
+        var target = Context.Target;
+        var runner = new ReleaseRunner(engine);
+        var name = target.ContainerName;
+        var container = engine.Container(name);
+        if (container is { State.Running: true })
+        {
+            // Restarts and records are judged after the settle window from the container's start.
+            var settled = container.State.StartedAt.AddSeconds(target.SettleSeconds) - DateTimeOffset.UtcNow;
+            if (settled > TimeSpan.Zero)
+            {
+                Context.Log.Information($"Letting {name} settle for {settled.TotalSeconds:0.#} s");
+                Thread.Sleep(settled);
+            }
+            container = engine.Container(name);
+        }
+
+        var running = container is { State.Running: true };
+        var now = DateTimeOffset.UtcNow;
+        var evidence = new VerifyEvidence
+        {
+            ContainerName = name,
+            Container = container is null ? null : new ContainerEvidence(container.Id, container.State.Status, container.State.Running,
+                container.State.Health?.Status, container.RestartCount, container.State.StartedAt, container.Image),
+            HealthEndpoint = Get(target.HealthUrl),
+            SettleSeconds = target.SettleSeconds,
+            ExpectedEnvironment = ExpectedEnvironment(runner.Store.PathOf(release)),
+            ActualEnvironment = running ? ExecLines(name, "env") is { } env ? VerifyChecklist.ParseEnvironment(env) : null : null,
+            EnvironmentError = running ? null : "the container is not running",
+            Mounts = container is null ? [] : Mounts(container, running),
+            LogLines = container is null ? [] : engine.Logs(name, since: container.State.StartedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture)),
+            Resources = running ? Resources(container!) : null,
+            Records = Records(name, running, container?.State.StartedAt ?? now, now),
+            Disk = running && ExecLines(name, "df", "-P", DataMount) is { } df ? new DiskEvidence(DataMount, VerifyChecklist.ParseDfUsedPercent(df), df.Last()) : null,
+            MaxDiskUsedPercent = target.MaxDiskUsedPercent,
+        };
+        var checks = VerifyChecklist.Evaluate(evidence);
+        var composeFile = Path.GetRelativePath(Context.RepositoryRoot, Path.Combine(runner.Store.PathOf(release), "docker-compose.yml")).Replace('\\', '/');
+        var report = VerifyReport.Of(Context.EnvironmentName, release, name, now, checks, composeFile);
+        ReportWriter.Write(Context.ReportsDirectory, reportName, report.Passed ? "passed" : "failed", report, report.ToMarkdown(), report.Findings);
+        Context.AddSummarySection($"Verify ({Context.EnvironmentName}, {release})", report.ToMarkdown());
+        foreach (var check in checks)
+        {
+            if (check.Passed) Context.Log.Information($"  pass  {check.Name}: {check.Evidence}");
+            else Context.Log.Error($"  FAIL  {check.Name}: {check.Evidence}");
+        }
+        return report;
+    }
+
+    private static HttpEvidence Get(string url)
+    {
+        try
+        {
+            using var response = Http.GetAsync(url).GetAwaiter().GetResult();
+            return new HttpEvidence(url, (int)response.StatusCode, response.Content.ReadAsStringAsync().GetAwaiter().GetResult().Trim(), null);
+        }
+        catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
+        {
+            return new HttpEvidence(url, null, "", exception.Message);
+        }
+    }
+
+    /// <summary>The four variables as the release's deployment_config.json sets them: the configuration the container must match.</summary>
+    private static IReadOnlyDictionary<string, string> ExpectedEnvironment(string releaseDirectory)
+    {
+        var file = Path.Combine(releaseDirectory, "deployment_config.json");
+        if (!File.Exists(file)) throw new PipelineException($"{file} is missing: the release is not a complete deploy package. Fix: run ./build.sh --target=deploy again.");
+        using var document = JsonDocument.Parse(File.ReadAllText(file));
+        return document.RootElement.GetProperty("environment").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString() ?? "");
+    }
+
+    private IReadOnlyList<string>? ExecLines(string container, params string[] command)
+    {
+        var output = engine.Exec(container, command);
+        return output.Succeeded ? output.Output : null;
+    }
+
+    private IReadOnlyList<MountEvidence> Mounts(DockerContainer container, bool running) =>
+        new[] { (DataMount, true), (LogMount, true), (ConfigMount, false) }.Select(wanted =>
+        {
+            var (destination, writable) = wanted;
+            var mount = container.Mounts.FirstOrDefault(m => m.Destination == destination);
+            if (mount is null) return new MountEvidence(destination, writable, null, null, null, null);
+            if (!writable || !mount.RW || !running) return new MountEvidence(destination, writable, mount.Source, mount.RW, null, running ? null : "not running");
+            // As the container's own user: create, read back and delete a probe file.
+            var probe = engine.Exec(container.Name.TrimStart('/'), "sh", "-c",
+                "p=\"$1/.qtsops-verify-probe-$$\" && echo probe > \"$p\" && test \"$(cat \"$p\")\" = probe && rm \"$p\" && test ! -e \"$p\" && echo ok", "sh", destination);
+            var said = string.Join(" ", probe.Output.Concat(probe.Error)).Trim();
+            return new MountEvidence(destination, writable, mount.Source, mount.RW, probe.Succeeded && said == "ok", said);
+        }).ToList();
+
+    private ResourceEvidence Resources(DockerContainer container)
+    {
+        var stats = Context.DockerStats(engine.With(new DockerStatsSettings { Container = container.Id }));
+        return new ResourceEvidence(stats.CpuPercent, container.HostConfig.NanoCpus / 1e9, Context.Target.CpuLimit,
+            stats.MemoryUsageBytes, container.HostConfig.Memory, Context.Target.MemoryLimitMb * 1024L * 1024L);
+    }
+
+    private DataRecordEvidence Records(string container, bool running, DateTimeOffset startedAt, DateTimeOffset now)
+    {
+        var windowStart = new[] { startedAt, now.AddSeconds(-Context.Target.SettleSeconds) }.Max();
+        if (!running) return new DataRecordEvidence(windowStart, [], "the container is not running");
+        var output = engine.Exec(container, "sh", "-c", $"tail -q -n 50 {DataMount}/observations-*.jsonl");
+        return output.Succeeded
+            ? new DataRecordEvidence(windowStart, VerifyChecklist.ParseRecordTimes(output.Output), null)
+            : new DataRecordEvidence(windowStart, [], string.Join(" ", output.Error).Trim());
+    }
+}

@@ -1,0 +1,84 @@
+using System.Formats.Tar;
+using Cake.Core.Diagnostics;
+using QtsOps.Build.Deployment;
+using QtsOps.Release.Images;
+using QtsOps.Tools.Debootstrap;
+using QtsOps.Tools.Docker;
+
+namespace QtsOps.Build.Images;
+
+/// <summary>
+/// Finds the base image the Dockerfile builds FROM: BASE_IMAGE (--base-image) when the engine has it
+/// or can pull it, else (with --bootstrap-base, on by default for local) a Python 3.11 base built
+/// offline with debootstrap and cached under a name derived from its recipe.
+/// </summary>
+public sealed class BaseImageResolver(DockerEngine engine)
+{
+    public const string DockerfileDefault = "python:3.11-slim";
+    public const string DefaultMirror = "http://deb.debian.org/debian";
+
+    private BuildContext Context => engine.Context;
+
+    /// <returns>The base image's name and id.</returns>
+    public (string Name, string Id) Resolve()
+    {
+        var requested = Context.Setting("base-image", "BASE_IMAGE");
+        var bootstrap = Context.Switch("bootstrap-base", Context.Target.BootstrapBaseImage);
+        var recipe = BaseImageRecipe.PythonBookworm(Context.Setting("debian-mirror", "QTSOPS_DEBIAN_MIRROR") ?? DefaultMirror);
+        var name = requested ?? DockerfileDefault;
+
+        if (engine.Image(name) is { } present) return (name, present.Id);
+        // Without an explicit request, a base bootstrapped earlier beats a pull that would change it.
+        if (requested is null && bootstrap && engine.Image(recipe.ImageName) is { } cached)
+        {
+            Context.Log.Information($"Base image: {recipe.ImageName} (bootstrapped earlier; {DockerfileDefault} is not on the engine)");
+            return (recipe.ImageName, cached.Id);
+        }
+        var pull = Context.DockerPull(engine.With(new DockerPullSettings { Image = name }));
+        if (pull.Succeeded && engine.Image(name) is { } pulled) return (name, pulled.Id);
+
+        var why = string.Join(" ", pull.Error.Where(l => l.Trim().Length > 0).Take(1));
+        if (!bootstrap)
+            throw new PipelineException(
+                $"Base image {name} is not on the Docker engine and cannot be pulled ({why}). " +
+                "Fix: load it (docker load -i FILE), pass --base-image=NAME (or BASE_IMAGE) of an image the engine has, " +
+                "or add --bootstrap-base to build a Python 3.11 base offline with debootstrap.");
+        Context.Log.Warning($"Base image {name} is not on the engine and cannot be pulled ({why}); using the offline Python 3.11 base {recipe.ImageName}.");
+        return (recipe.ImageName, engine.Image(recipe.ImageName)?.Id ?? Bootstrap(recipe));
+    }
+
+    /// <summary>debootstrap a minimal bookworm with python3, then docker import it. About a minute; once per engine.</summary>
+    private string Bootstrap(BaseImageRecipe recipe)
+    {
+        if (!OperatingSystem.IsLinux() || Environment.UserName != "root")
+            throw new PipelineException($"Building the base image {recipe.ImageName} with debootstrap needs Linux and root (running as {Environment.UserName}). " +
+                "Fix: run once as root (sudo ./build.sh --target=image), or provide a Python 3.11 image with --base-image=NAME.");
+        if (!Context.DebootstrapAvailable())
+            throw new PipelineException("debootstrap is not installed, and it is needed to build the Python 3.11 base image offline. Fix: apt-get install debootstrap, or pass --base-image=NAME.");
+
+        var work = Path.Combine(Context.StateDirectory, "tmp", $"base-{recipe.ImageName.Split(':')[1]}");
+        var root = Path.Combine(work, "rootfs");
+        var tarball = Path.Combine(work, "rootfs.tar");
+        if (Directory.Exists(work)) Directory.Delete(work, recursive: true);
+        Directory.CreateDirectory(root);
+        try
+        {
+            Context.Log.Information($"Bootstrapping the base image {recipe.ImageName}: debootstrap {recipe.Variant} {recipe.Suite} with {string.Join(",", recipe.Packages)} from {recipe.Mirror} (about a minute, once)");
+            Context.Debootstrap(new DebootstrapSettings
+            {
+                Suite = recipe.Suite, Variant = recipe.Variant, Include = [.. recipe.Packages], TargetDirectory = root, Mirror = recipe.Mirror,
+                OutputLine = line => Context.Log.Verbose(line),
+            });
+            foreach (var removed in recipe.RemovedPaths)
+                foreach (var entry in new DirectoryInfo(Path.Combine(root, removed)).EnumerateFileSystemInfos())
+                    if (entry is DirectoryInfo directory) directory.Delete(recursive: true); else entry.Delete();
+            TarFile.CreateFromDirectory(root, tarball, includeBaseDirectory: false);
+            Context.DockerImport(engine.With(new DockerImportSettings { TarballPath = tarball, Reference = recipe.ImageName, Changes = [.. recipe.ImportChanges] }));
+            return engine.Image(recipe.ImageName)?.Id ?? throw new PipelineException($"docker import reported success but {recipe.ImageName} is not on the engine.");
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
+    }
+}

@@ -1,0 +1,89 @@
+using Cake.Core.Diagnostics;
+using QtsOps.Build.Deployment;
+using QtsOps.Release.Images;
+using QtsOps.Release.Reports;
+using QtsOps.Tools.Docker;
+
+namespace QtsOps.Build.Registry;
+
+/// <summary>What push sent, and the digest the registry confirmed.</summary>
+public sealed record PushReport(string Registry, string Image, IReadOnlyList<string> Pushed, string Digest, bool Confirmed);
+
+/// <summary>
+/// Pushes every tag of this version's image to the environment's registry, logged in with
+/// QTSOPS_REGISTRY_USERNAME / QTSOPS_REGISTRY_PASSWORD through a throwaway client configuration, then
+/// confirms that the registry serves the digest the push reported.
+/// </summary>
+public sealed class ImagePublisher(DockerEngine engine)
+{
+    public const string UsernameVariable = "QTSOPS_REGISTRY_USERNAME";
+    public const string PasswordVariable = "QTSOPS_REGISTRY_PASSWORD";
+
+    private BuildContext Context => engine.Context;
+
+    public PushReport Run()
+    {
+        engine.EnsureReachable();
+        var registry = Context.Setting("registry") ?? Context.Target.Registry;
+        var repository = Context.Target.ImageRepository;
+        var image = engine.Image(Context.ImageReference)
+            ?? throw new PipelineException($"The image {Context.ImageReference} is not on the engine. Fix: ./build.sh --target=image (push depends on it).");
+        var username = Environment.GetEnvironmentVariable(UsernameVariable) is { Length: > 0 } u ? u : null;
+        var password = Environment.GetEnvironmentVariable(PasswordVariable);
+        // The login lives only as long as this push: nothing stays in the user's ~/.docker/config.json.
+        var clientConfig = Directory.CreateTempSubdirectory("qtsops-docker-config-").FullName;
+        try
+        {
+            if (username is not null) Login(registry, username, password ?? "", clientConfig);
+            else Context.Log.Warning($"{UsernameVariable} is not set: pushing to {registry} without logging in.");
+
+            var pushed = new List<string>();
+            string? digest = null;
+            foreach (var tag in ImageTags.For(Context.VersionInfo.Version, Context.Commit.ShortSha))
+            {
+                var remote = $"{registry}/{repository}:{tag}";
+                Context.DockerTag(engine.With(new DockerTagSettings { SourceImage = image.Id, TargetImage = remote }));
+                digest = Push(remote, clientConfig) ?? digest;
+                pushed.Add(remote);
+            }
+            if (digest is null) throw new PipelineException($"docker push to {registry} reported no digest: cannot confirm what the registry holds.");
+
+            var served = new RegistryManifests(registry, Context.Target.RegistryTls, username, password).Digest(repository, Context.VersionTag);
+            var local = engine.Image(image.Id)?.RepoDigests ?? [];
+            var confirmed = served == digest && local.Contains($"{registry}/{repository}@{digest}");
+            if (!confirmed)
+                throw new PipelineException($"The registry {registry} serves {served ?? "nothing"} for {repository}:{Context.VersionTag}, but the push reported {digest} (local repo digests: {string.Join(", ", local)}). Push again; if it persists, check the registry.");
+            Context.Log.Information($"Pushed {string.Join(", ", pushed)}; the registry confirms digest {digest}");
+            var report = new PushReport(registry, Context.ImageReference, pushed, digest, confirmed);
+            ReportWriter.Write(Context.ReportsDirectory, "push", "pushed", report,
+                $"# push\n\n`{Context.ImageReference}` to `{registry}`: digest `{digest}`, confirmed by the registry.\n\n{string.Join("\n", pushed.Select(p => $"- `{p}`"))}\n", []);
+            return report;
+        }
+        finally
+        {
+            Directory.Delete(clientConfig, recursive: true);
+        }
+    }
+
+    private void Login(string registry, string username, string password, string clientConfig)
+    {
+        var login = Context.DockerLogin(engine.With(new DockerLoginSettings { Registry = registry, Username = username, Password = password, ConfigDirectory = clientConfig }));
+        if (login.Succeeded) return;
+        var said = string.Join(" ", login.Error.Where(l => l.Trim().Length > 0));
+        if (password.Length > 0) said = said.Replace(password, "***");
+        throw new PipelineException($"Login to the registry {registry} as '{username}' was refused: {said}. Fix: check {UsernameVariable} and {PasswordVariable}.");
+    }
+
+    private string? Push(string remote, string clientConfig)
+    {
+        try
+        {
+            return Context.DockerPush(engine.With(new DockerPushSettings { Image = remote, ConfigDirectory = clientConfig }));
+        }
+        catch (DockerCommandException exception) when (string.Join(" ", exception.Result.Error).Contains("authentication required", StringComparison.OrdinalIgnoreCase)
+                                                     || string.Join(" ", exception.Result.Error).Contains("unauthorized", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new PipelineException($"The registry refused the push of {remote}: authentication required. Fix: set {UsernameVariable} and {PasswordVariable}.");
+        }
+    }
+}

@@ -1,0 +1,15 @@
+using QtsOps.Build.Deployment;
+using QtsOps.Host;
+
+namespace QtsOps.Build.Tasks;
+
+[TaskName("deploy")]
+[TaskDescription("Deploys the image to the environment: checks, lock, data backup, install, compose up, healthy (rolls back on failure)")]
+[IsDependentOn(typeof(ImageTask))]
+public sealed class DeployTask : FrostingTask<BuildContext>
+{
+    public override bool ShouldRun(BuildContext context) =>
+        context.Switch("force-deploy") || new Deployer(new DockerEngine(context)).AlreadyRunning() is not { } reason || SkipBecause(reason);
+
+    public override void Run(BuildContext context) => new Deployer(new DockerEngine(context)).Run();
+}

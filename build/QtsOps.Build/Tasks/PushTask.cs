@@ -1,0 +1,18 @@
+using QtsOps.Build.Deployment;
+using QtsOps.Build.Registry;
+using QtsOps.Host;
+
+namespace QtsOps.Build.Tasks;
+
+[TaskName("push")]
+[TaskDescription("Pushes the image's tags to the environment's registry (QTSOPS_REGISTRY_USERNAME/PASSWORD) and confirms the digest")]
+[IsDependentOn(typeof(ImageTask))]
+public sealed class PushTask : FrostingTask<BuildContext>
+{
+    // A deploy to this machine's engine runs the image it just built: pushing is then asked for, not implied.
+    public override bool ShouldRun(BuildContext context) =>
+        context.Target.DockerHost is not null || context.IsRequestedTarget("push")
+        || SkipBecause($"'{context.EnvironmentName}' deploys on this machine's engine; run --target=push to publish");
+
+    public override void Run(BuildContext context) => new ImagePublisher(new DockerEngine(context)).Run();
+}

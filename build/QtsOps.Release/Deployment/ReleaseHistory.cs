@@ -1,0 +1,69 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace QtsOps.Release.Deployment;
+
+public enum HistoryAction { Deploy, Verify, Rollback }
+
+public enum HistoryResult { Succeeded, Failed }
+
+/// <summary>One line of an environment's release history.</summary>
+public sealed record HistoryEntry
+{
+    public required HistoryAction Action { get; init; }
+    public required HistoryResult Result { get; init; }
+    public required string Version { get; init; }
+    /// <summary>The release directory name (the version as a Docker tag).</summary>
+    public required string Release { get; init; }
+    public string? Image { get; init; }
+    public string? ImageId { get; init; }
+    public string? Digest { get; init; }
+    public string? ContainerId { get; init; }
+    public required DateTimeOffset StartedAt { get; init; }
+    public required DateTimeOffset FinishedAt { get; init; }
+    public string? Detail { get; init; }
+}
+
+/// <summary>.qtsops/history/&lt;env&gt;.jsonl: an append-only record of deploys, verifications and rollbacks.</summary>
+public sealed class ReleaseHistory(string path)
+{
+    private static readonly JsonSerializerOptions Options = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
+    };
+
+    public string Path { get; } = path;
+
+    public void Append(HistoryEntry entry)
+    {
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
+        File.AppendAllText(Path, JsonSerializer.Serialize(entry, Options) + "\n");
+    }
+
+    public IReadOnlyList<HistoryEntry> Read()
+    {
+        if (!File.Exists(Path)) return [];
+        var entries = new List<HistoryEntry>();
+        var lineNumber = 0;
+        foreach (var line in File.ReadLines(Path))
+        {
+            lineNumber++;
+            if (line.Trim().Length == 0) continue;
+            try
+            {
+                entries.Add(JsonSerializer.Deserialize<HistoryEntry>(line, Options)!);
+            }
+            catch (JsonException exception)
+            {
+                throw new InvalidDataException($"{Path}:{lineNumber}: not a history entry ({exception.Message}). Fix: correct or remove that line.");
+            }
+        }
+        return entries;
+    }
+
+    /// <summary>The newest release that passed verification, other than <paramref name="except"/>.</summary>
+    public HistoryEntry? LastVerified(string? except = null) =>
+        Read().LastOrDefault(e => e.Action is HistoryAction.Verify && e.Result is HistoryResult.Succeeded && e.Release != except);
+}

@@ -1,0 +1,193 @@
+using System.Text.Json;
+
+namespace QtsOps.Release.Environments;
+
+/// <summary>A settings file that cannot be used; the message names the file, line, JSON path and fix.</summary>
+public sealed class SettingsFileException(string message) : Exception(message);
+
+/// <summary>Loads and validates environments.json: every environment, every key, all errors at once.</summary>
+public static class EnvironmentCatalog
+{
+    public const string FileName = "environments.json";
+
+    private static readonly JsonDocumentOptions DocumentOptions = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
+
+    public static IReadOnlyDictionary<string, DeploymentEnvironment> Load(string path, IReadOnlyCollection<string> requiredEnvironments)
+    {
+        if (!File.Exists(path))
+            throw new SettingsFileException($"{path}: not found. Fix: restore {FileName} from git (it holds the settings of {string.Join(", ", requiredEnvironments)}).");
+        return Parse(File.ReadAllText(path), path, requiredEnvironments);
+    }
+
+    public static IReadOnlyDictionary<string, DeploymentEnvironment> Parse(string json, string file, IReadOnlyCollection<string> requiredEnvironments)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(json, DocumentOptions);
+        }
+        catch (JsonException exception)
+        {
+            throw new SettingsFileException($"{file}:{exception.LineNumber + 1}: not valid JSON: {exception.Message} Fix: correct the syntax at that line.");
+        }
+
+        using (document)
+        {
+            var reader = new Reader(file, new JsonLineMap(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true }));
+            var environments = new Dictionary<string, DeploymentEnvironment>(StringComparer.Ordinal);
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+                reader.Fail("$", "must be an object with one entry per environment", $"write {{ \"{string.Join("\": {...}, \"", requiredEnvironments)}\": {{...}} }}");
+            else
+            {
+                foreach (var name in requiredEnvironments)
+                    if (!document.RootElement.TryGetProperty(name, out _))
+                        reader.Fail("$", $"environment '{name}' is missing", $"add a \"{name}\" entry (copy 'local' and adapt it)");
+                foreach (var entry in document.RootElement.EnumerateObject())
+                {
+                    if (entry.Name.StartsWith('$')) continue; // "$comment" and the like
+                    if (!requiredEnvironments.Contains(entry.Name))
+                    {
+                        reader.Fail($"$.{entry.Name}", $"unknown environment '{entry.Name}'", $"use one of {string.Join(", ", requiredEnvironments)}");
+                        continue;
+                    }
+                    if (reader.ReadEnvironment(entry.Name, entry.Value) is { } environment) environments[entry.Name] = environment;
+                }
+            }
+            reader.ThrowIfFailed();
+            return environments;
+        }
+    }
+
+    /// <summary>An environment's path as an absolute path: relative paths are relative to the repository root.</summary>
+    public static string Resolve(string repositoryRoot, string path) => Path.GetFullPath(Path.Combine(repositoryRoot, path));
+
+    private sealed class Reader(string file, JsonLineMap lines)
+    {
+        private readonly List<string> _errors = [];
+        private readonly HashSet<string> _read = new(StringComparer.Ordinal);
+
+        public void Fail(string path, string message, string fix) =>
+            _errors.Add($"{file}:{lines.LineOf(path) ?? 1}: {path}: {message}. Fix: {fix}.");
+
+        public void ThrowIfFailed()
+        {
+            if (_errors.Count > 0) throw new SettingsFileException(string.Join(Environment.NewLine, _errors));
+        }
+
+        public DeploymentEnvironment? ReadEnvironment(string name, JsonElement element)
+        {
+            var at = $"$.{name}";
+            if (element.ValueKind != JsonValueKind.Object)
+            {
+                Fail(at, "must be an object of settings", "see the 'local' entry for the keys");
+                return null;
+            }
+            _read.Clear();
+            var errorsBefore = _errors.Count;
+            var environment = new DeploymentEnvironment
+            {
+                Name = name,
+                Description = Text(element, at, "description"),
+                DockerHost = DockerHost(element, at),
+                ComposeProject = Text(element, at, "composeProject", NamePattern),
+                ContainerName = Text(element, at, "containerName", NamePattern),
+                Network = Text(element, at, "network", NamePattern),
+                ImageRepository = Text(element, at, "imageRepository", RepositoryPattern),
+                Registry = Text(element, at, "registry", RegistryPattern),
+                RegistryTls = Flag(element, at, "registryTls"),
+                Bind = Text(element, at, "bind"),
+                Port = Number(element, at, "port", 1, 65535),
+                HealthUrl = Url(element, at, "healthUrl"),
+                DeployDirectory = Text(element, at, "deployDirectory"),
+                DataDirectory = Text(element, at, "dataDirectory"),
+                LogDirectory = Text(element, at, "logDirectory"),
+                ConfigDirectory = Text(element, at, "configDirectory"),
+                BackupDirectory = Text(element, at, "backupDirectory"),
+                Protected = Flag(element, at, "protected"),
+                AutomaticRollback = Flag(element, at, "automaticRollback"),
+                BootstrapBaseImage = Flag(element, at, "bootstrapBaseImage"),
+                SettleSeconds = Number(element, at, "settleSeconds", 1, 3600),
+                HealthTimeoutSeconds = Number(element, at, "healthTimeoutSeconds", 5, 3600),
+                BackupsToKeep = Number(element, at, "backupsToKeep", 1, 1000),
+                ReleasesToKeep = Number(element, at, "releasesToKeep", 2, 100),
+                MinFreeDiskMb = Number(element, at, "minFreeDiskMb", 0, 10_000_000),
+                MinMemoryMb = Number(element, at, "minMemoryMb", 0, 10_000_000),
+                MaxDiskUsedPercent = Number(element, at, "maxDiskUsedPercent", 1, 100),
+                CpuLimit = Decimal(element, at, "cpuLimit", 0.01, 1024),
+                MemoryLimitMb = Number(element, at, "memoryLimitMb", 6, 10_000_000),
+            };
+            foreach (var property in element.EnumerateObject())
+                if (!_read.Contains(property.Name) && !property.Name.StartsWith('$'))
+                    Fail($"{at}.{property.Name}", $"unknown setting '{property.Name}'", "remove it or correct its spelling (see the 'local' entry)");
+            return _errors.Count == errorsBefore ? environment : null;
+        }
+
+        private const string NamePattern = "^[a-z0-9][a-z0-9_.-]*$";
+        private const string RepositoryPattern = "^[a-z0-9]+([._/-][a-z0-9]+)*$";
+        private const string RegistryPattern = "^[A-Za-z0-9.-]+(:[0-9]{1,5})?$";
+
+        private JsonElement? Value(JsonElement element, string at, string key, string expected)
+        {
+            _read.Add(key);
+            if (element.TryGetProperty(key, out var value)) return value;
+            Fail(at, $"'{key}' is missing", $"add \"{key}\": {expected}");
+            return null;
+        }
+
+        private string Text(JsonElement element, string at, string key, string? pattern = null)
+        {
+            if (Value(element, at, key, "\"...\"") is not { } value) return "";
+            var path = $"{at}.{key}";
+            if (value.ValueKind != JsonValueKind.String || value.GetString()!.Trim().Length == 0)
+            {
+                Fail(path, $"must be a non-empty string (got {value.GetRawText()})", $"write \"{key}\": \"...\"");
+                return "";
+            }
+            var text = value.GetString()!;
+            if (pattern is not null && !System.Text.RegularExpressions.Regex.IsMatch(text, pattern))
+                Fail(path, $"'{text}' is not a valid name here (allowed: {pattern})", "use lower-case letters, digits, '.', '_' and '-'");
+            return text;
+        }
+
+        private string? DockerHost(JsonElement element, string at)
+        {
+            if (Value(element, at, "dockerHost", "null") is not { } value || value.ValueKind == JsonValueKind.Null) return null;
+            var host = value.ValueKind == JsonValueKind.String ? value.GetString()! : "";
+            if (!host.StartsWith("unix://") && !host.StartsWith("tcp://") && !host.StartsWith("ssh://"))
+                Fail($"{at}.dockerHost", $"must be null or a unix://, tcp:// or ssh://user@host address (got {value.GetRawText()})", "write null for this machine's engine, or e.g. \"ssh://deploy@host\"");
+            return host;
+        }
+
+        private string Url(JsonElement element, string at, string key)
+        {
+            var text = Text(element, at, key);
+            if (text.Length > 0 && !(Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"))
+                Fail($"{at}.{key}", $"'{text}' is not an http(s) URL", "write e.g. \"http://127.0.0.1:8000/health\"");
+            return text;
+        }
+
+        private bool Flag(JsonElement element, string at, string key)
+        {
+            if (Value(element, at, key, "true or false") is not { } value) return false;
+            if (value.ValueKind is JsonValueKind.True or JsonValueKind.False) return value.GetBoolean();
+            Fail($"{at}.{key}", $"must be true or false (got {value.GetRawText()})", $"write \"{key}\": true or false, without quotes");
+            return false;
+        }
+
+        private int Number(JsonElement element, string at, string key, int minimum, int maximum)
+        {
+            if (Value(element, at, key, $"a whole number from {minimum} to {maximum}") is not { } value) return 0;
+            if (value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var number) && number >= minimum && number <= maximum) return number;
+            Fail($"{at}.{key}", $"must be a whole number from {minimum} to {maximum} (got {value.GetRawText()})", $"write \"{key}\": {minimum}, without quotes");
+            return 0;
+        }
+
+        private double Decimal(JsonElement element, string at, string key, double minimum, double maximum)
+        {
+            if (Value(element, at, key, $"a number from {minimum} to {maximum}") is not { } value) return 0;
+            if (value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var number) && number >= minimum && number <= maximum) return number;
+            Fail($"{at}.{key}", $"must be a number from {minimum} to {maximum} (got {value.GetRawText()})", $"write \"{key}\": 1.0, without quotes");
+            return 0;
+        }
+    }
+}

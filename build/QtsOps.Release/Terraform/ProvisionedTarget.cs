@@ -1,0 +1,37 @@
+using System.Text.Json;
+using QtsOps.Release.Environments;
+
+namespace QtsOps.Release.Terraform;
+
+/// <summary>
+/// The output <c>deployment_target</c> that apply writes to outputs.json (<c>terraform output -json</c>):
+/// where Terraform says the release goes. Its non-empty values take the place of environments.json's.
+/// </summary>
+public sealed record ProvisionedTarget(string? DockerHost, string? ComposeProject, string? HealthUrl)
+{
+    public const string OutputName = "deployment_target";
+
+    /// <returns>null when the file has no deployment_target output.</returns>
+    /// <exception cref="InvalidDataException">The file is not terraform output -json.</exception>
+    public static ProvisionedTarget? Read(string outputsFile)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(File.ReadAllText(outputsFile));
+            if (!document.RootElement.TryGetProperty(OutputName, out var output) || !output.TryGetProperty("value", out var value)) return null;
+            string? Text(string name) => value.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String && v.GetString() is { Length: > 0 } s ? s : null;
+            return new ProvisionedTarget(Text("docker_host"), Text("compose_project"), Text("health_url"));
+        }
+        catch (JsonException exception)
+        {
+            throw new InvalidDataException($"{outputsFile}: not the JSON of 'terraform output -json' ({exception.Message}). Run ./build.sh --target=apply again to rewrite it.", exception);
+        }
+    }
+
+    public DeploymentEnvironment ApplyTo(DeploymentEnvironment environment) => environment with
+    {
+        DockerHost = DockerHost ?? environment.DockerHost,
+        ComposeProject = ComposeProject ?? environment.ComposeProject,
+        HealthUrl = HealthUrl ?? environment.HealthUrl,
+    };
+}

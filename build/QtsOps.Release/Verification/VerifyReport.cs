@@ -1,0 +1,27 @@
+using System.Text;
+using QtsOps.Release.Reports;
+
+namespace QtsOps.Release.Verification;
+
+/// <summary>artifacts/reports/verify.json and .md: every check with its evidence, failures as findings.</summary>
+public sealed record VerifyReport(string Environment, string Release, string Container, DateTimeOffset CheckedAt, bool Passed, IReadOnlyList<CheckResult> Checks, IReadOnlyList<Finding> Findings)
+{
+    /// <param name="definitionFile">The compose file of the release checked, relative to the repository root: where fixes go.</param>
+    public static VerifyReport Of(string environment, string release, string container, DateTimeOffset checkedAt, IReadOnlyList<CheckResult> checks, string definitionFile) =>
+        new(environment, release, container, checkedAt, checks.All(c => c.Passed), checks,
+            checks.Where(c => !c.Passed).Select(c => Finding.Error($"verify/{c.Name}", definitionFile, c.Evidence, c.Fix ?? "")).ToList());
+
+    public string ToMarkdown()
+    {
+        var markdown = new StringBuilder();
+        markdown.Append($"# verify: {Environment}\n\n");
+        markdown.Append($"Release `{Release}` in container `{Container}`, checked {CheckedAt:u}: **{(Passed ? "passed" : "FAILED")}** ");
+        markdown.Append($"({Checks.Count(c => c.Passed)} of {Checks.Count} checks passed).\n\n");
+        markdown.Append("| check | result | evidence |\n|---|---|---|\n");
+        foreach (var check in Checks)
+            markdown.Append($"| `{check.Name}` | {(check.Passed ? "pass" : "**fail**")} | {ReportWriter.Cell(check.Evidence)} |\n");
+        return markdown.ToString();
+    }
+
+    public string FailureSummary => string.Join("; ", Checks.Where(c => !c.Passed).Select(c => $"{c.Name}: {c.Evidence}"));
+}

@@ -1,0 +1,213 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json;
+using QtsOps.Build.Registry;
+using QtsOps.Release.Deployment;
+
+namespace QtsOps.Tests.Docker;
+
+/// <summary>
+/// The image, deploy, verify, rollback and push targets against the real Docker engine and a real
+/// registry. One scratch repository, one base image (cached by its recipe) and one built image are
+/// shared; the tests run in order, each starting from the state the one before left.
+/// </summary>
+[TestFixture, Category("Docker"), NonParallelizable]
+public class DeploymentPipelineTests
+{
+    private const string RegistryUser = "qtsops";
+    private const string RegistryPassword = "s3cret-for-tests";
+    private RegistryServer _registry = null!;
+    private ObserverRepository _repo = null!;
+    private string _firstVersion = "";
+    private string _firstRelease = "";
+
+    [OneTimeSetUp]
+    public void StartRegistryAndScratchRepository()
+    {
+        _registry = new RegistryServer(RegistryUser, RegistryPassword);
+        _repo = new ObserverRepository(_registry.Address);
+    }
+
+    [OneTimeTearDown]
+    public void RemoveContainersImagesAndFolders()
+    {
+        Docker("rm", "--force", ObserverRepository.Container);
+        Docker("network", "rm", ObserverRepository.Network);
+        var images = Docker("image", "ls", "--format", "{{.Repository}}:{{.Tag}}").Output
+            .Where(i => i.Contains(ObserverRepository.ImageRepository)).ToArray();
+        if (images.Length > 0) Docker(["image", "rm", "--force", .. images]);
+        _repo?.Dispose();
+        _registry?.Dispose();
+    }
+
+    [Test, Order(1)]
+    public void The_pipeline_deploys_and_verifies_a_serving_observer()
+    {
+        var run = _repo.Run("--target=verify");
+
+        Assert.That(run.ExitCode, Is.Zero, run.Output + run.Error);
+        Assert.That(run.Entry("deploy").Outcome, Is.EqualTo(QtsOps.Host.TaskOutcome.Succeeded));
+        var history = History();
+        (_firstVersion, _firstRelease) = (history[0].Version, history[0].Release);
+        var (status, body) = Get(_repo.HealthUrl);
+        Assert.That(status, Is.EqualTo(200));
+        Assert.That(body, Does.Contain(_firstVersion));
+        using var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(_repo.Root, "artifacts", "reports", "verify.json")));
+        Assert.That(report.RootElement.GetProperty("passed").GetBoolean(), Is.True);
+        Assert.That(report.RootElement.GetProperty("checks").EnumerateArray().Select(c => c.GetProperty("name").GetString()),
+            Is.EquivalentTo(QtsOps.Release.Verification.VerifyChecklist.CheckNames));
+        Assert.That(history.Select(e => (e.Action, e.Result, e.Version)), Is.EqualTo(new[]
+        {
+            (HistoryAction.Deploy, HistoryResult.Succeeded, _firstVersion), (HistoryAction.Verify, HistoryResult.Succeeded, _firstVersion),
+        }));
+        Assert.That(history[0].ImageId, Does.StartWith("sha256:"));
+    }
+
+    [Test, Order(2)]
+    public void A_second_run_with_nothing_changed_skips_the_build_and_the_deploy()
+    {
+        var run = _repo.Run("--target=verify");
+
+        Assert.That(run.ExitCode, Is.Zero, run.Output + run.Error);
+        Assert.That(run.Output, Does.Contain("Skipping the build: image"));
+        Assert.That(run.Entry("deploy").Outcome, Is.EqualTo(QtsOps.Host.TaskOutcome.Skipped));
+        Assert.That(run.Entry("deploy").Note, Does.Contain("already runs healthy"));
+    }
+
+    [Test, Order(3)]
+    public void A_second_concurrent_deploy_is_refused_naming_the_holder()
+    {
+        var lockFile = Path.Combine(_repo.StateDirectory, "locks", "local.lock");
+        var first = Task.Run(() => _repo.Run("--target=deploy", "--exclusive", "--force-deploy"));
+        var clock = Stopwatch.StartNew();
+        while (!File.Exists(lockFile) && !first.IsCompleted && clock.Elapsed < TimeSpan.FromSeconds(30)) Thread.Sleep(20);
+        Assert.That(File.Exists(lockFile), Is.True, "the first deploy never took the lock");
+
+        var second = _repo.Run("--target=deploy", "--exclusive", "--force-deploy");
+
+        Assert.That(second.ExitCode, Is.EqualTo(1));
+        Assert.That(second.Error, Does.Contain("Another deploy to 'local' is running").And.Contain($"pid {Environment.ProcessId}"));
+        Assert.That(first.Result.ExitCode, Is.Zero, first.Result.Output + first.Result.Error);
+        Assert.That(File.Exists(lockFile), Is.False, "the lock outlived its deploy");
+    }
+
+    [Test, Order(4)]
+    public void A_release_that_crashes_at_start_is_rolled_back_and_no_record_is_lost()
+    {
+        var compose = Path.Combine(_repo.Root, "src", "observer", "docker-compose.yml");
+        var good = File.ReadAllText(compose);
+        File.WriteAllText(compose, good.Replace("      OBSERVER_LOG_DIR: /app/logs\n", "      OBSERVER_LOG_DIR: /app/logs\n      OBSERVER_FAIL_ON_START: \"1\"\n"));
+        _repo.Commit("a release that crashes at start");
+        var recordsBefore = Records();
+        try
+        {
+            var run = _repo.Run("--target=verify");
+
+            Assert.That(run.ExitCode, Is.EqualTo(1));
+            Assert.That(run.Error, Does.Contain("crashed").And.Contain($"rolled back to {_firstRelease}, which is healthy and verified"));
+            var (status, body) = Get(_repo.HealthUrl);
+            Assert.That(status, Is.EqualTo(200));
+            Assert.That(body, Does.Contain(_firstVersion));
+            var recordsAfter = Records();
+            foreach (var (file, content) in recordsBefore)
+                Assert.That(recordsAfter[file], Does.StartWith(content), $"{file} lost records");
+            Assert.That(History().TakeLast(3).Select(e => (e.Action, e.Result)), Is.EqualTo(new[]
+            {
+                (HistoryAction.Deploy, HistoryResult.Failed), (HistoryAction.Rollback, HistoryResult.Succeeded), (HistoryAction.Verify, HistoryResult.Succeeded),
+            }));
+            Assert.That(Directory.EnumerateFiles(Path.Combine(_repo.StateDirectory, "backups", "local"), "*.tar.gz"), Is.Not.Empty);
+        }
+        finally
+        {
+            File.WriteAllText(compose, good);
+            _repo.Commit("the good release again");
+        }
+    }
+
+    [Test, Order(5)]
+    public void An_unreachable_engine_is_a_clear_error_and_changes_nothing()
+    {
+        var before = State();
+
+        var run = _repo.Run("--target=deploy", "--docker-host=unix:///nonexistent/docker.sock");
+
+        Assert.That(run.ExitCode, Is.EqualTo(1));
+        Assert.That(run.Error, Does.Contain("The Docker engine at unix:///nonexistent/docker.sock is not reachable").And.Contain("Nothing was changed"));
+        Assert.That(State(), Is.EqualTo(before));
+    }
+
+    [Test, Order(6)]
+    public void A_push_with_a_wrong_password_is_refused_clearly()
+    {
+        var run = WithCredentials(RegistryUser, "wrong-password", () => _repo.Run("--target=push"));
+
+        Assert.That(run.ExitCode, Is.EqualTo(1));
+        Assert.That(run.Error, Does.Contain($"Login to the registry {_registry.Address} as '{RegistryUser}' was refused")
+            .And.Contain(ImagePublisher.PasswordVariable).And.Not.Contain("wrong-password"));
+    }
+
+    [Test, Order(7)]
+    public void A_push_sends_every_tag_and_the_registry_confirms_the_digest()
+    {
+        var run = WithCredentials(RegistryUser, RegistryPassword, () => _repo.Run("--target=push"));
+
+        Assert.That(run.ExitCode, Is.Zero, run.Output + run.Error);
+        Assert.That(run.Output, Does.Not.Contain(RegistryPassword));
+        using var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(_repo.Root, "artifacts", "reports", "push.json")));
+        var digest = report.RootElement.GetProperty("digest").GetString()!;
+        var version = report.RootElement.GetProperty("image").GetString()!.Split(':')[1];
+        // Asked independently of the pipeline: the registry serves that digest for the version tag.
+        var served = new RegistryManifests(_registry.Address, tls: false, RegistryUser, RegistryPassword).Digest(ObserverRepository.ImageRepository, version);
+        Assert.That(served, Is.EqualTo(digest));
+        Assert.That(report.RootElement.GetProperty("pushed").EnumerateArray().Select(p => p.GetString()),
+            Is.EquivalentTo(new[] { $"{_registry.Address}/{ObserverRepository.ImageRepository}:{version}", $"{_registry.Address}/{ObserverRepository.ImageRepository}:sha-{_repo.ShortSha()}" }));
+    }
+
+    private List<HistoryEntry> History() => [.. new ReleaseHistory(Path.Combine(_repo.StateDirectory, "history", "local.jsonl")).Read()];
+
+    private Dictionary<string, string> Records() =>
+        Directory.EnumerateFiles(_repo.DataDirectory, "observations-*.jsonl").ToDictionary(f => Path.GetFileName(f), File.ReadAllText);
+
+    /// <summary>What a deploy changes: releases, the current pointer, backups, history and locks (not the growing data).</summary>
+    private string State()
+    {
+        var deploy = Path.Combine(_repo.StateDirectory, "deploy", "local");
+        var parts = new List<string> { $"current={new FileInfo(Path.Combine(deploy, "current")).LinkTarget}" };
+        parts.AddRange(Directory.EnumerateDirectories(Path.Combine(deploy, "releases")).Order());
+        foreach (var folder in new[] { "backups", "history", "locks" }.Select(f => Path.Combine(_repo.StateDirectory, f)).Where(Directory.Exists))
+            parts.AddRange(Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Order().Select(f => $"{f}:{new FileInfo(f).Length}"));
+        return string.Join("\n", parts);
+    }
+
+    private static T WithCredentials<T>(string user, string password, Func<T> action)
+    {
+        var saved = (Environment.GetEnvironmentVariable(ImagePublisher.UsernameVariable), Environment.GetEnvironmentVariable(ImagePublisher.PasswordVariable));
+        Environment.SetEnvironmentVariable(ImagePublisher.UsernameVariable, user);
+        Environment.SetEnvironmentVariable(ImagePublisher.PasswordVariable, password);
+        try
+        {
+            return action();
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(ImagePublisher.UsernameVariable, saved.Item1);
+            Environment.SetEnvironmentVariable(ImagePublisher.PasswordVariable, saved.Item2);
+        }
+    }
+
+    private static (int Status, string Body) Get(string url)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        using var response = http.GetAsync(url).Result;
+        return ((int)response.StatusCode, response.Content.ReadAsStringAsync().Result);
+    }
+
+    private static (int ExitCode, List<string> Output) Docker(params string[] args)
+    {
+        using var process = Process.Start(new ProcessStartInfo("docker", args) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        var output = process.StandardOutput.ReadToEnd();
+        process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        return (process.ExitCode, [.. output.Split('\n', StringSplitOptions.RemoveEmptyEntries)]);
+    }
+}

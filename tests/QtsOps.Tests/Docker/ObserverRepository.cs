@@ -1,0 +1,90 @@
+using System.Reflection;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using LibGit2Sharp;
+using QtsOps.Build;
+using QtsOps.Host;
+using QtsOps.Tests.Build;
+using QtsOps.Tests.Host;
+
+namespace QtsOps.Tests.Docker;
+
+/// <summary>
+/// A scratch clone of this QtsOps repository for the deployment tests, with a 'local' environment of
+/// its own (test container, project, network, image and port, so a developer's own deployment on
+/// port 8000 is left alone) and the observer recording once a second, committed.
+/// </summary>
+public sealed class ObserverRepository : IDisposable
+{
+    public const string ImageRepository = "qtsops-test/observer";
+    public const string Container = "qtsops-test-observer";
+    public const string Network = "qtsops-test-network";
+
+    private readonly TempDirectory _directory = new();
+
+    public ObserverRepository(string registry)
+    {
+        Port = RegistryServer.FreePort();
+        Repository.Clone(RealRoot, Root);
+        WriteEnvironments(registry);
+        // One record a second, so that a short settle window sees new records.
+        _directory.Write("src/observer/config/observer.json", "{ \"interval_seconds\": 1 }\n");
+        Commit("test settings");
+    }
+
+    public string Root => _directory.Path;
+    public int Port { get; }
+    public string HealthUrl => $"http://127.0.0.1:{Port}/health";
+    public string DataDirectory => _directory.Combine(".qtsops", "deploy", "local", "data");
+    public string StateDirectory => _directory.Combine(".qtsops");
+
+    /// <summary>Commits the working tree, which gives the next run a new version.</summary>
+    public void Commit(string message)
+    {
+        using (var repository = new Repository(Root))
+        {
+            Commands.Stage(repository, "*");
+            var signature = new Signature("QtsOps tests", "tests@example.invalid", DateTimeOffset.UtcNow);
+            repository.Commit(message, signature, signature, new CommitOptions { AllowEmptyCommit = true });
+        }
+    }
+
+    public string ShortSha()
+    {
+        using var repository = new Repository(Root);
+        return repository.Head.Tip.Sha[..7];
+    }
+
+    public HostRun Run(params string[] args) => Pipeline.Run(Root, args);
+
+    private void WriteEnvironments(string registry)
+    {
+        var real = File.ReadAllText(Path.Combine(RealRoot, "environments.json"));
+        var environments = JsonNode.Parse(real, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip })!;
+        var local = environments["local"]!;
+        local["composeProject"] = "qtsops-test";
+        local["containerName"] = Container;
+        local["network"] = Network;
+        local["imageRepository"] = ImageRepository;
+        local["registry"] = registry;
+        local["port"] = Port;
+        local["healthUrl"] = HealthUrl;
+        local["settleSeconds"] = 4;
+        local["healthTimeoutSeconds"] = 45;
+        local["minFreeDiskMb"] = 100;
+        _directory.Write("environments.json", environments.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+    }
+
+    /// <summary>The QtsOps repository these tests were built from.</summary>
+    public static string RealRoot
+    {
+        get
+        {
+            for (var directory = new DirectoryInfo(TestContext.CurrentContext.TestDirectory); directory is not null; directory = directory.Parent)
+                if (File.Exists(Path.Combine(directory.FullName, "QtsOps.sln"))) return directory.FullName;
+            throw new InvalidOperationException("No QtsOps.sln above the test directory.");
+        }
+    }
+
+    public void Dispose() => _directory.Dispose();
+}

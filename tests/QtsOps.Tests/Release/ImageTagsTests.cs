@@ -1,0 +1,61 @@
+using QtsOps.Release.Images;
+using QtsOps.Release.Versioning;
+
+namespace QtsOps.Tests.Release;
+
+public class ImageTagsTests
+{
+    [Test]
+    public void A_release_version_also_moves_major_minor_and_latest() =>
+        Assert.That(ImageTags.For(SemanticVersion.Parse("1.2.4"), "abc1234"), Is.EqualTo(new[] { "1.2.4", "sha-abc1234", "1.2", "latest" }));
+
+    [TestCase("1.2.4-alpha.0.1", "1.2.4-alpha.0.1")]
+    [TestCase("1.2.4+dirty", "1.2.4_dirty")]
+    [TestCase("1.2.4-alpha.0.1+dirty", "1.2.4-alpha.0.1_dirty")]
+    public void A_prerelease_or_dirty_version_gets_only_its_own_tags(string version, string tag) =>
+        Assert.That(ImageTags.For(SemanticVersion.Parse(version), "abc1234"), Is.EqualTo(new[] { tag, "sha-abc1234" }));
+
+    [Test]
+    public void Base_image_names_follow_the_recipe_not_the_mirror()
+    {
+        var recipe = BaseImageRecipe.PythonBookworm("http://deb.debian.org/debian");
+
+        Assert.That(recipe.ImageName, Does.Match("^qtsops/python-base:bookworm-[0-9a-f]{12}$"));
+        Assert.That(BaseImageRecipe.PythonBookworm("http://mirror.example/debian").ImageName, Is.EqualTo(recipe.ImageName));
+        Assert.That((recipe with { Packages = ["python3", "curl"] }).ImageName, Is.Not.EqualTo(recipe.ImageName));
+    }
+}
+
+public class ImageInputsTests
+{
+    private static readonly Dictionary<string, string> Arguments = new() { ["VERSION"] = "1.0.0" };
+
+    [Test]
+    public void The_same_files_base_and_arguments_give_the_same_hash_and_any_change_a_new_one()
+    {
+        using var package = new TempDirectory();
+        package.Write("Dockerfile", "FROM x");
+        package.Write("src/app.py", "print(1)");
+        var hash = ImageInputs.Hash(package.Path, "sha256:base", Arguments);
+
+        Assert.That(ImageInputs.Hash(package.Path, "sha256:base", new Dictionary<string, string>(Arguments)), Is.EqualTo(hash));
+        Assert.That(ImageInputs.Hash(package.Path, "sha256:other", Arguments), Is.Not.EqualTo(hash));
+        Assert.That(ImageInputs.Hash(package.Path, "sha256:base", new Dictionary<string, string> { ["VERSION"] = "1.0.1" }), Is.Not.EqualTo(hash));
+        package.Write("src/app.py", "print(2)");
+        Assert.That(ImageInputs.Hash(package.Path, "sha256:base", Arguments), Is.Not.EqualTo(hash));
+    }
+
+    [Test]
+    public void Packaging_metadata_and_python_caches_do_not_count()
+    {
+        using var package = new TempDirectory();
+        package.Write("Dockerfile", "FROM x");
+        var hash = ImageInputs.Hash(package.Path, "sha256:base", Arguments);
+
+        package.Write("deployment_config.json", "{\"created\": \"now\"}");
+        package.Write("MANIFEST.txt", "Dockerfile 6 abc");
+        package.Write("src/__pycache__/app.cpython-311.pyc", "x");
+
+        Assert.That(ImageInputs.Hash(package.Path, "sha256:base", Arguments), Is.EqualTo(hash));
+    }
+}

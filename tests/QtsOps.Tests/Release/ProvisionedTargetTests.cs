@@ -1,0 +1,45 @@
+using System.Text.Json;
+using QtsOps.Build;
+using QtsOps.Release.Environments;
+using QtsOps.Tests.Docker;
+using QtsOps.Release.Terraform;
+
+namespace QtsOps.Tests.Release;
+
+public class ProvisionedTargetTests
+{
+    private static string Outputs(TempDirectory temp, string value) => temp.Write("outputs.json",
+        $$"""{ "resource_group_id": { "sensitive": false, "type": "string", "value": "x" }, "deployment_target": { "sensitive": false, "value": {{value}} } }""");
+
+    [Test]
+    public void Non_empty_outputs_replace_the_environment_settings()
+    {
+        using var temp = new TempDirectory();
+        var target = ProvisionedTarget.Read(Outputs(temp, """{ "environment": "staging", "docker_host": "ssh://ops@vm", "compose_project": "", "health_url": "http://vm:8000/health" }"""));
+
+        var environments = EnvironmentCatalog.Load(Path.Combine(ObserverRepository.RealRoot, EnvironmentCatalog.FileName), BuildContext.Environments);
+        var applied = target!.ApplyTo(environments["staging"]);
+
+        Assert.That(applied.DockerHost, Is.EqualTo("ssh://ops@vm"));
+        Assert.That(applied.HealthUrl, Is.EqualTo("http://vm:8000/health"));
+        Assert.That(applied.ComposeProject, Is.EqualTo(environments["staging"].ComposeProject), "an empty output keeps the setting");
+    }
+
+    [Test]
+    public void Outputs_without_a_deployment_target_give_nothing()
+    {
+        using var temp = new TempDirectory();
+        Assert.That(ProvisionedTarget.Read(temp.Write("outputs.json", "{}")), Is.Null);
+    }
+
+    [Test]
+    public void A_broken_file_names_itself_and_the_fix()
+    {
+        using var temp = new TempDirectory();
+        var path = temp.Write("outputs.json", "{ not json");
+
+        var error = Assert.Throws<InvalidDataException>(() => ProvisionedTarget.Read(path));
+        Assert.That(error!.Message, Does.Contain(path).And.Contain("--target=apply"));
+        Assert.That(error.InnerException, Is.InstanceOf<JsonException>());
+    }
+}

@@ -1,0 +1,190 @@
+using QtsOps.Release.Verification;
+
+namespace QtsOps.Tests.Release;
+
+public class VerifyChecklistTests
+{
+    private static readonly DateTimeOffset Start = DateTimeOffset.Parse("2026-01-01T10:00:00Z");
+    private static readonly Dictionary<string, string> Four = new()
+    {
+        ["QTS_OBSERVER_STANDALONE"] = "1", ["PYTHONPATH"] = "/app/src:/app", ["OBSERVER_DATA_DIR"] = "/app/data/observer", ["OBSERVER_LOG_DIR"] = "/app/logs",
+    };
+
+    private static VerifyEvidence Healthy() => new()
+    {
+        ContainerName = "qts-observer",
+        Container = new ContainerEvidence("abcdef0123456789", "running", true, "healthy", 0, Start, "sha256:img"),
+        HealthEndpoint = new HttpEvidence("http://127.0.0.1:8000/health", 200, "{\"status\": \"ok\"}", null),
+        SettleSeconds = 12,
+        ExpectedEnvironment = Four,
+        ActualEnvironment = new Dictionary<string, string>(Four) { ["HOME"] = "/nonexistent" },
+        Mounts =
+        [
+            new MountEvidence("/app/data/observer", true, "/srv/data", true, true, "ok"),
+            new MountEvidence("/app/logs", true, "/srv/logs", true, true, "ok"),
+            new MountEvidence("/app/config", false, "/srv/config", false, null, null),
+        ],
+        LogLines = ["2026-01-01T10:00:00Z INFO qts_observer: listening on 0.0.0.0:8000"],
+        Resources = new ResourceEvidence(0.5, 1.0, 1.0, 20L << 20, 512L << 20, 512L << 20),
+        Records = new DataRecordEvidence(Start, [Start.AddSeconds(5), Start.AddSeconds(10)], null),
+        Disk = new DiskEvidence("/app/data/observer", 23, "/dev/vda 100 23 77 23% /"),
+        MaxDiskUsedPercent = 80,
+    };
+
+    private static CheckResult Check(VerifyEvidence evidence, string name) => VerifyChecklist.Evaluate(evidence).Single(c => c.Name == name);
+
+    [Test]
+    public void A_healthy_deployment_passes_every_named_check_with_evidence()
+    {
+        var checks = VerifyChecklist.Evaluate(Healthy());
+
+        Assert.That(checks.Select(c => c.Name), Is.EqualTo(VerifyChecklist.CheckNames));
+        Assert.That(checks.Where(c => !c.Passed).Select(c => $"{c.Name}: {c.Evidence}"), Is.Empty);
+        Assert.That(checks.All(c => c.Evidence.Length > 0), Is.True);
+    }
+
+    [Test]
+    public void A_missing_container_fails_running_health_and_restarts()
+    {
+        var checks = VerifyChecklist.Evaluate(Healthy() with { Container = null, ActualEnvironment = null, EnvironmentError = "not running", Resources = null, Disk = null });
+
+        Assert.That(checks.Where(c => !c.Passed).Select(c => c.Name), Is.SupersetOf(new[] { "running", "health-status", "restart-count", "environment", "resources", "disk" }));
+    }
+
+    [Test]
+    public void Restarts_unhealthy_status_and_a_failing_endpoint_fail_their_checks()
+    {
+        var evidence = Healthy() with
+        {
+            Container = new ContainerEvidence("abcdef0123456789", "running", true, "unhealthy", 2, Start, "sha256:img"),
+            HealthEndpoint = new HttpEvidence("http://127.0.0.1:8000/health", 503, "{\"status\": \"unhealthy\"}", null),
+        };
+
+        Assert.That(Check(evidence, "restart-count").Evidence, Does.Contain("2 restart(s)"));
+        Assert.That(Check(evidence, "health-status").Passed, Is.False);
+        Assert.That(Check(evidence, "health-endpoint").Evidence, Does.Contain("-> 503"));
+    }
+
+    [Test]
+    public void A_variable_that_differs_from_the_configuration_is_named()
+    {
+        var evidence = Healthy() with { ActualEnvironment = new Dictionary<string, string>(Four) { ["OBSERVER_DATA_DIR"] = "/data" } };
+
+        Assert.That(Check(evidence, "environment"), Has.Property("Passed").False.And.Property("Evidence").Contains("OBSERVER_DATA_DIR=/data (expected /app/data/observer)"));
+    }
+
+    [Test]
+    public void A_read_only_or_unwritable_data_mount_fails()
+    {
+        var readOnly = Healthy() with { Mounts = [new MountEvidence("/app/data/observer", true, "/srv/data", false, null, null)] };
+        var unwritable = Healthy() with { Mounts = [new MountEvidence("/app/logs", true, "/srv/logs", true, false, "Permission denied")] };
+        var missing = Healthy() with { Mounts = [new MountEvidence("/app/logs", true, null, null, null, null)] };
+
+        Assert.That(Check(readOnly, "mounts").Evidence, Does.Contain("read-only"));
+        Assert.That(Check(unwritable, "mounts").Evidence, Does.Contain("Permission denied"));
+        Assert.That(Check(missing, "mounts").Evidence, Does.Contain("not mounted"));
+    }
+
+    [TestCase("2026-01-01T10:00:00Z ERROR qts_observer: cannot listen", true)]
+    [TestCase("Traceback (most recent call last):", true)]
+    [TestCase("2026-01-01T10:00:00Z CRITICAL qts_observer: boom", true)]
+    [TestCase("2026-01-01T10:00:00Z INFO qts_observer: stopped: records_written=3 errors_seen=0", false)]
+    public void Error_lines_are_levels_and_tracebacks(string line, bool isError) => Assert.That(VerifyChecklist.IsErrorLine(line), Is.EqualTo(isError));
+
+    [Test]
+    public void Limits_not_applied_or_usage_at_the_limit_fail_resources()
+    {
+        var noLimits = Healthy() with { Resources = new ResourceEvidence(0.5, 0, 1.0, 20L << 20, 0, 512L << 20) };
+        var busy = Healthy() with { Resources = new ResourceEvidence(100.2, 1.0, 1.0, 500L << 20, 512L << 20, 512L << 20) };
+
+        Assert.That(Check(noLimits, "resources").Evidence, Does.Contain("CPU limit 0 (expected 1)").And.Contain("memory limit 0 MiB"));
+        Assert.That(Check(busy, "resources").Evidence, Does.Contain("at its limit").And.Contain("above 90%"));
+    }
+
+    [Test]
+    public void No_record_in_the_window_or_a_full_disk_fail()
+    {
+        var stale = Healthy() with { Records = new DataRecordEvidence(Start, [Start.AddSeconds(-30)], null) };
+        var full = Healthy() with { Disk = new DiskEvidence("/app/data/observer", 80, "") };
+
+        Assert.That(Check(stale, "data-records").Evidence, Does.Contain("no record written since"));
+        Assert.That(Check(full, "disk").Passed, Is.False);
+    }
+
+    [Test]
+    public void Container_output_parses()
+    {
+        Assert.That(VerifyChecklist.ParseEnvironment(["A=1", "B=x=y", "noise"]), Is.EqualTo(new Dictionary<string, string> { ["A"] = "1", ["B"] = "x=y" }));
+        Assert.That(VerifyChecklist.ParseDfUsedPercent(["Filesystem 1024-blocks Used Available Capacity Mounted on", "/dev/vda 263174148 14000000 249174148 6% /app/data/observer"]), Is.EqualTo(6));
+        Assert.That(VerifyChecklist.ParseRecordTimes(["{\"ts\": \"2026-01-01T10:00:05.123Z\", \"seq\": 1}", "garbage"]),
+            Is.EqualTo(new[] { DateTimeOffset.Parse("2026-01-01T10:00:05.123Z") }));
+    }
+
+    [Test]
+    public void The_report_lists_checks_and_turns_failures_into_findings()
+    {
+        var checks = VerifyChecklist.Evaluate(Healthy() with { Disk = new DiskEvidence("/app/data/observer", 91, "") });
+
+        var report = VerifyReport.Of("local", "1.0.0", "qts-observer", Start, checks, ".qtsops/deploy/local/releases/1.0.0/docker-compose.yml");
+
+        Assert.That(report.Passed, Is.False);
+        Assert.That(report.Findings.Single(), Has.Property("Rule").EqualTo("verify/disk").And.Property("Severity").EqualTo("error"));
+        Assert.That(report.ToMarkdown(), Does.Contain("| `disk` | **fail** |").And.Contain("9 of 10 checks passed"));
+    }
+}
+
+public class PreDeployChecksTests
+{
+    private static QtsOps.Release.Deployment.PreDeployEvidence Fine() =>
+        new("/srv/deploy", 10L << 30, 1024, 8L << 30, 512, "127.0.0.1", 8000, [], false, "qts-observer");
+
+    [Test]
+    public void Enough_disk_and_memory_and_a_free_port_pass() =>
+        Assert.That(QtsOps.Release.Deployment.PreDeployChecks.Problems(Fine()), Is.Empty);
+
+    [Test]
+    public void The_port_held_by_this_same_deployment_is_fine() =>
+        Assert.That(QtsOps.Release.Deployment.PreDeployChecks.Problems(Fine() with { PortHolders = ["qts-observer"], PortAnswers = true }), Is.Empty);
+
+    [Test]
+    public void Every_problem_is_listed_with_its_fix()
+    {
+        var problems = QtsOps.Release.Deployment.PreDeployChecks.Problems(Fine() with { FreeDiskBytes = 100L << 20, EngineMemoryBytes = 256L << 20, PortHolders = ["someone-else"] });
+
+        Assert.That(problems, Has.Count.EqualTo(3));
+        Assert.That(problems, Has.Some.Contains("only 100 MB free").And.Some.Contains("256 MB of memory").And.Some.Contains("published by container someone-else"));
+        Assert.That(problems.All(p => p.Contains("Fix:")), Is.True);
+    }
+
+    [Test]
+    public void Another_program_on_the_port_is_named() =>
+        Assert.That(QtsOps.Release.Deployment.PreDeployChecks.Problems(Fine() with { PortAnswers = true }).Single(), Does.Contain("in use by another program"));
+}
+
+public class ReleaseHistoryTests
+{
+    [Test]
+    public void The_last_verified_release_other_than_the_failed_one_is_found()
+    {
+        using var dir = new TempDirectory();
+        var history = new QtsOps.Release.Deployment.ReleaseHistory(dir.Combine("history", "local.jsonl"));
+        void Add(QtsOps.Release.Deployment.HistoryAction action, QtsOps.Release.Deployment.HistoryResult result, string release) =>
+            history.Append(new QtsOps.Release.Deployment.HistoryEntry { Action = action, Result = result, Version = release, Release = release, StartedAt = DateTimeOffset.UtcNow, FinishedAt = DateTimeOffset.UtcNow });
+        Add(QtsOps.Release.Deployment.HistoryAction.Verify, QtsOps.Release.Deployment.HistoryResult.Succeeded, "1.0.0");
+        Add(QtsOps.Release.Deployment.HistoryAction.Verify, QtsOps.Release.Deployment.HistoryResult.Succeeded, "1.0.1");
+        Add(QtsOps.Release.Deployment.HistoryAction.Verify, QtsOps.Release.Deployment.HistoryResult.Failed, "1.0.2");
+
+        Assert.That(history.LastVerified(except: "1.0.2")?.Release, Is.EqualTo("1.0.1"));
+        Assert.That(history.LastVerified(except: "1.0.1")?.Release, Is.EqualTo("1.0.0"));
+        Assert.That(File.ReadAllLines(history.Path)[0], Does.Contain("\"action\":\"verify\",\"result\":\"succeeded\""));
+    }
+
+    [Test]
+    public void A_damaged_line_is_reported_with_its_number()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.Write("local.jsonl", "not json\n");
+
+        Assert.That(Assert.Throws<InvalidDataException>(() => new QtsOps.Release.Deployment.ReleaseHistory(path).Read())!.Message, Does.StartWith($"{path}:1:"));
+    }
+}

@@ -1,0 +1,73 @@
+using QtsOps.Tools.Docker;
+
+namespace QtsOps.Tests.Tools;
+
+public class DockerArgumentsTests
+{
+    [Test]
+    public void Build_passes_tags_build_arguments_labels_and_the_context_last()
+    {
+        var arguments = DockerArguments.For(new DockerBuildSettings
+        {
+            ContextDirectory = "/pkg dir",
+            Tags = ["qts-observer:1.2.3", "qts-observer:sha-abc1234"],
+            BuildArguments = { ["VERSION"] = "1.2.3" },
+            Labels = { ["io.qtsops.inputs"] = "ff" },
+            ImageIdFile = "/tmp/id",
+        }).Render();
+
+        Assert.That(arguments, Is.EqualTo("build --tag \"qts-observer:1.2.3\" --tag \"qts-observer:sha-abc1234\" --build-arg \"VERSION=1.2.3\" --label \"io.qtsops.inputs=ff\" --iidfile \"/tmp/id\" \"/pkg dir\""));
+    }
+
+    [Test]
+    public void Login_reads_the_password_from_standard_input_never_the_command_line()
+    {
+        var settings = new DockerLoginSettings { Registry = "127.0.0.1:5000", Username = "ci", Password = "hunter2" };
+
+        var arguments = DockerArguments.For(settings).Render();
+
+        Assert.That(arguments, Is.EqualTo("login --username \"ci\" --password-stdin \"127.0.0.1:5000\""));
+        Assert.That(arguments, Does.Not.Contain("hunter2"));
+    }
+
+    [Test]
+    public void Compose_v1_runs_in_compatibility_mode_so_resource_limits_apply()
+    {
+        var settings = new DockerComposeUpSettings { ProjectName = "qts-observer", ProjectDirectory = "/d", Files = ["/d/docker-compose.yml"] };
+
+        Assert.That(DockerArguments.For(settings, ComposeVariant.Standalone).Render(),
+            Is.EqualTo("--compatibility --project-name \"qts-observer\" --project-directory \"/d\" --file \"/d/docker-compose.yml\" up --detach --no-build"));
+        Assert.That(DockerArguments.For(settings, ComposeVariant.Plugin).Render(), Does.StartWith("compose --project-name"));
+    }
+
+    [Test]
+    public void Exec_and_logs_quote_every_part()
+    {
+        Assert.That(DockerArguments.For(new DockerExecSettings { Container = "c", Command = ["sh", "-c", "echo a b"] }).Render(),
+            Is.EqualTo("exec \"c\" \"sh\" \"-c\" \"echo a b\""));
+        Assert.That(DockerArguments.For(new DockerLogsSettings { Container = "c", Since = "2026-01-01T00:00:00Z", Tail = 5 }).Render(),
+            Is.EqualTo("logs --since \"2026-01-01T00:00:00Z\" --tail 5 \"c\""));
+    }
+
+    [Test]
+    public void Inspect_names_the_object_type()
+    {
+        Assert.That(DockerArguments.For(new DockerInspectSettings { Type = DockerObjectType.Image, Target = "x:1" }).Render(), Is.EqualTo("image inspect \"x:1\""));
+        Assert.That(DockerArguments.For(new DockerInspectSettings { Target = "c" }).Render(), Is.EqualTo("container inspect \"c\""));
+    }
+
+    [TestCase("12.5MiB", 13107200L)]
+    [TestCase("512MiB", 536870912L)]
+    [TestCase("1.5GiB", 1610612736L)]
+    [TestCase("300kB", 300000L)]
+    [TestCase("10B", 10L)]
+    public void Docker_sizes_parse(string text, long bytes) => Assert.That(DockerStats.ParseSize(text), Is.EqualTo(bytes));
+
+    [Test]
+    public void A_stats_sample_gives_cpu_and_memory()
+    {
+        var stats = DockerStats.Parse("""{"CPUPerc":"0.52%","MemUsage":"12.5MiB / 512MiB","Name":"qts-observer"}""");
+
+        Assert.That(stats, Is.EqualTo(new DockerStats(0.52, 13107200, 536870912)));
+    }
+}
