@@ -100,7 +100,11 @@ public static partial class SecretScanner
 
     private static bool IsReference(string value) =>
         value.StartsWith('$') || value.Contains("${") || value.Contains("{{") || value.StartsWith('%') && value.EndsWith('%')
-        || value.StartsWith("var.") || value.StartsWith("env:") || value.StartsWith("secretref:");
+        || value.StartsWith("var.") || value.StartsWith("env:") || value.StartsWith("secretref:")
+        || EnvironmentVariableName().IsMatch(value); // the name of the variable that holds the secret
+
+    [GeneratedRegex(@"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$")]
+    private static partial Regex EnvironmentVariableName();
 
     private static bool IsPlaceholder(string value) =>
         value.StartsWith('<') && value.EndsWith('>') || Placeholders.Contains(value.ToLowerInvariant())

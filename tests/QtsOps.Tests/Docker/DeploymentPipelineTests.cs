@@ -15,7 +15,7 @@ namespace QtsOps.Tests.Docker;
 public class DeploymentPipelineTests
 {
     private const string RegistryUser = "qtsops";
-    private const string RegistryPassword = "s3cret-for-tests";
+    private static readonly string RegistryPassword = Guid.NewGuid().ToString("N"); // made per run: no secret in the repository
     private RegistryServer _registry = null!;
     private ObserverRepository _repo = null!;
     private string _firstVersion = "";

@@ -22,12 +22,13 @@ public class DockerArgumentsTests
     [Test]
     public void Login_reads_the_password_from_standard_input_never_the_command_line()
     {
-        var settings = new DockerLoginSettings { Registry = "127.0.0.1:5000", Username = "ci", Password = "hunter2" };
+        var password = Guid.NewGuid().ToString("N");
+        var settings = new DockerLoginSettings { Registry = "127.0.0.1:5000", Username = "ci", Password = password };
 
         var arguments = DockerArguments.For(settings).Render();
 
         Assert.That(arguments, Is.EqualTo("login --username \"ci\" --password-stdin \"127.0.0.1:5000\""));
-        Assert.That(arguments, Does.Not.Contain("hunter2"));
+        Assert.That(arguments, Does.Not.Contain(password));
     }
 
     [Test]

@@ -77,7 +77,7 @@ public class ObserverRulesTests
     [Test]
     public void Config_paths_agree_with_the_volumes_and_the_dockerfile()
     {
-        _repo.Replace(Compose, "./config:/app/config:ro", "./config:/etc/qts:ro");
+        _repo.Replace(Compose, "./config}:/app/config:ro", "./config}:/etc/qts:ro");
         _repo.Replace(Dockerfile, "/app/logs /app/config", "/app/logs");
 
         var findings = Validate().Findings.Where(f => f.Rule == "config-paths").ToList();
@@ -101,11 +101,11 @@ public class ObserverRulesTests
     [Test]
     public void The_data_and_log_volumes_must_be_writable()
     {
-        _repo.Replace(Compose, "- ./logs:/app/logs", "- ./logs:/app/logs:ro");
+        _repo.Replace(Compose, "./logs}:/app/logs", "./logs}:/app/logs:ro");
 
         var finding = Only("config-paths");
 
-        Assert.That((finding.File, finding.Line), Is.EqualTo((Compose, (int?)LineOf(Compose, "./logs:/app/logs:ro"))));
+        Assert.That((finding.File, finding.Line), Is.EqualTo((Compose, (int?)LineOf(Compose, "./logs}:/app/logs:ro"))));
         Assert.That(finding.Message, Is.EqualTo("/app/logs (paths.log_dir) is mounted read-only: the service cannot write there"));
     }
 
@@ -201,7 +201,7 @@ public class ObserverRulesTests
     public void Privileged_docker_socket_and_missing_no_new_privileges_are_errors()
     {
         _repo.Replace(Compose, "    read_only: true", "    read_only: true\n    privileged: true");
-        _repo.Replace(Compose, "      - ./config:/app/config:ro", "      - ./config:/app/config:ro\n      - /var/run/docker.sock:/var/run/docker.sock");
+        _repo.Replace(Compose, "./config}:/app/config:ro", "./config}:/app/config:ro\n      - /var/run/docker.sock:/var/run/docker.sock");
         _repo.Replace(Compose, "      - no-new-privileges:true", "      - apparmor:unconfined");
 
         var findings = Validate().Findings;
