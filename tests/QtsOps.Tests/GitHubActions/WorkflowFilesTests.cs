@@ -91,7 +91,7 @@ public partial class WorkflowFilesTests
         var commands = RunSteps().Where(s => s.File == "ci.yml").Select(s => s.Command).ToList();
 
         Assert.That(Child(Child(ci, "on")!, "pull_request"), Is.Not.Null);
-        Assert.That(commands.SelectMany(Targets), Is.EqualTo(new[] { "test", "validate", "package", "terraform-plan" }));
+        Assert.That(commands.SelectMany(Targets), Is.EqualTo(new[] { "validate", "package", "test", "terraform-plan" }));
         Assert.That(commands, Has.One.EqualTo("./build.sh --target=terraform-plan --env=staging"));
     }
 
