@@ -15,15 +15,30 @@ public class EnvironmentSettingsPipelineTests
     }
 
     [Test]
-    public void Deploying_to_a_protected_environment_needs_its_confirmation_first()
+    public void Deploying_to_a_protected_environment_needs_approval_before_anything_else()
     {
         using var repo = RepositoryWith(File.ReadAllText(Path.Combine(ObserverRepository.RealRoot, EnvironmentCatalog.FileName)));
         repo.Tag("v1.0.0"); // prod takes release versions only
+        using var outsideCi = new EnvironmentVariableScope().Set("CI", null).Set("GITHUB_ACTIONS", null); // a CI run counts as approved
 
         var run = Pipeline.Run(repo.Path, ["--target=deploy", "--exclusive", "--env=prod"]);
 
         Assert.That(run.ExitCode, Is.EqualTo(1));
         Assert.That(run.Error, Does.Contain("'prod' is protected: deploying to it needs --approve"));
+    }
+
+    [Test]
+    public void With_approval_a_protected_deploy_goes_on_to_its_engine()
+    {
+        using var repo = RepositoryWith(File.ReadAllText(Path.Combine(ObserverRepository.RealRoot, EnvironmentCatalog.FileName)));
+        repo.Tag("v1.0.0");
+        using var outsideCi = new EnvironmentVariableScope().Set("CI", null).Set("GITHUB_ACTIONS", null);
+
+        var run = Pipeline.Run(repo.Path, ["--target=deploy", "--exclusive", "--env=prod", "--approve", "--docker-host=tcp://127.0.0.1:1"]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(1));
+        Assert.That(run.Error, Does.Not.Contain("is protected"));
+        Assert.That(run.Error, Does.Contain("tcp://127.0.0.1:1 is not reachable").And.Contain("Nothing was changed"));
     }
 
     [Test]
