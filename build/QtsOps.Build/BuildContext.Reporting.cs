@@ -67,13 +67,14 @@ public sealed partial class BuildContext
     /// QTSOPS_NOTIFY_WEBHOOK, when one is set. A failure is a warning: a notification never fails the
     /// pipeline. The URL is a secret and is logged as scheme and host only.
     /// </summary>
-    public void Notify(NotificationEvent kind, string detail)
+    /// <param name="version">The version the event is about, when not this checkout's (verify and rollback act on what runs).</param>
+    public void Notify(NotificationEvent kind, string detail, string? version = null)
     {
         var url = Setting("notify-webhook", "QTSOPS_NOTIFY_WEBHOOK");
         var redacted = url is null ? "" : WebhookUrl.Redact(url);
         try
         {
-            var text = NotificationMessage.Text(kind, EnvironmentName, Version, detail);
+            var text = NotificationMessage.Text(kind, EnvironmentName, version ?? Version, detail);
             if (url is null)
             {
                 Log.Verbose($"No webhook set (--notify-webhook or QTSOPS_NOTIFY_WEBHOOK); not sent: {text}");

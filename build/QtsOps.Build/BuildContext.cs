@@ -3,7 +3,9 @@ using Cake.Core;
 using QtsOps.Build.Terraform;
 using QtsOps.Host;
 using QtsOps.Release.Environments;
+using QtsOps.Release.Packaging;
 using QtsOps.Release.Terraform;
+using QtsOps.Release.Validation.Observer;
 using QtsOps.Release.Versioning;
 using QtsOps.Tools.Git;
 
@@ -40,7 +42,7 @@ public sealed partial class BuildContext : FrostingContext
     /// <summary>The SemVer version every output records: reports, deployment_config.json, image labels.</summary>
     public string Version => VersionInfo.Version.ToString();
 
-    /// <summary>The version in Docker tags and file names, which cannot hold SemVer's '+': 1.2.4-alpha.0.1_dirty.</summary>
+    /// <summary>The version in Docker tags and file names, which cannot hold SemVer's '+': 1.2.4-alpha.0.1_dirty.1a2b3c4d.</summary>
     public string VersionTag => VersionInfo.Version.ToDockerTag();
 
     /// <summary>The version for logs and summaries, also outside a git repository.</summary>
@@ -160,7 +162,8 @@ public sealed partial class BuildContext : FrostingContext
         // The walk stops at version tags, so only the history since the nearest ones is read.
         var tagged = tags.Where(t => VersionCalculator.ParseTag(t.Name) is not null).Select(t => t.CommitSha).ToHashSet(StringComparer.Ordinal);
         var parents = this.GitParents(RepositoryRoot, tagged);
-        return VersionCalculator.Calculate(Commit.Sha, sha => parents[sha], tags, Commit.IsDirty);
+        var uncommittedInputs = Commit.IsDirty ? DeployPackage.InputsHash(Path.Combine(RepositoryRoot, ObserverFiles.Directory)) : null;
+        return VersionCalculator.Calculate(Commit.Sha, sha => parents[sha], tags, uncommittedInputs);
     }
 
     private static string FindRepositoryRoot(string start)

@@ -17,7 +17,10 @@ public sealed class Deployer(DockerEngine engine)
 
     private BuildContext Context => engine.Context;
 
-    /// <summary>Why a deploy has nothing to do, or null: this release already runs, healthy, from this image.</summary>
+    /// <summary>
+    /// Why a deploy has nothing to do, or null: this release already runs, healthy, from this image, in
+    /// the container the history records as its successful deploy (not one an interrupted or failed deploy left).
+    /// </summary>
     public string? AlreadyRunning()
     {
         Context.RequireApproval("deploying to it");
@@ -27,6 +30,7 @@ public sealed class Deployer(DockerEngine engine)
         if (runner.Store.Current != release) return null;
         var container = engine.Container(Context.Target.ContainerName);
         if (container is not { State.Running: true, State.Health.Status: "healthy", RestartCount: 0 }) return null;
+        if (!runner.History.DeployedSuccessfully(release, container.Id)) return null;
         var image = engine.Image(Context.ImageReference);
         return image?.Id == container.Image
             ? $"{release} already runs healthy in {Context.Target.ContainerName} from image {image.Id[7..19]} (--force-deploy to deploy it again)"
@@ -42,50 +46,81 @@ public sealed class Deployer(DockerEngine engine)
         RefuseRemoteFileSteps();
 
         using var held = DeploymentLocks.Acquire(Context, $"deploy {release}");
+        using var interruption = Interruption.Watch(Context.Log, $"the deploy of {release}");
         var image = engine.Image(Context.ImageReference)
             ?? throw new PipelineException($"The image {Context.ImageReference} is not on the engine. Fix: ./build.sh --target=image (deploy depends on it).");
         var runner = new ReleaseRunner(engine);
         CheckBeforeDeploy(info);
 
         var started = DateTimeOffset.UtcNow;
-        BackUpData(release);
-        runner.Store.Install(Context.PackageDirectory, release);
-        PrepareSharedDirectories(release);
-        var previous = runner.Store.Current;
-        runner.Store.Activate(release);
-        Context.Log.Information($"Installed {release} in {runner.Store.PathOf(release)}" + (previous is null ? "" : $" (previous: {previous})"));
-
         var entry = new HistoryEntry
         {
             Action = HistoryAction.Deploy, Result = HistoryResult.Succeeded, Version = Context.Version, Release = release,
             Image = Context.ImageReference, ImageId = image.Id, Digest = image.RepoDigests.FirstOrDefault(), StartedAt = started, FinishedAt = started,
         };
+        var previous = runner.Store.Current;
         try
         {
-            var container = runner.Start(release);
+            BackUpData(release);
+            interruption.Token.ThrowIfCancellationRequested();
+            runner.Store.Install(Context.PackageDirectory, release);
+            PrepareSharedDirectories(release);
+            interruption.Token.ThrowIfCancellationRequested();
+        }
+        catch (OperationCanceledException) when (interruption.IsRequested)
+        {
+            throw new PipelineException($"{RecordInterruption(runner, entry, interruption, "before the switch to it")}. What runs was not changed ({previous ?? "nothing"}).");
+        }
+
+        runner.Store.Activate(release);
+        Context.Log.Information($"Installed {release} in {runner.Store.PathOf(release)}" + (previous is null ? "" : $" (previous: {previous})"));
+        try
+        {
+            var container = runner.Start(release, interruption.Token);
             runner.History.Append(entry with { ContainerId = container.Id, FinishedAt = DateTimeOffset.UtcNow });
             Context.Notify(NotificationEvent.DeploySucceeded, $"{Context.Version} runs healthy on {target.Name} ({Context.ImageReference}, {image.Id[7..19]})");
         }
-        catch (ReleaseUnhealthyException exception)
+        catch (Exception) when (interruption.IsRequested)
         {
+            // Ctrl-C in a terminal also reaches compose, so its failure is the interruption too.
+            var interrupted = RecordInterruption(runner, entry, interruption, "while it started");
+            // The undo runs to its end; a second signal ends the process at once.
+            throw new PipelineException($"{interrupted}. Now: {RollBackOrLeave(release, CancellationToken.None)}.");
+        }
+        catch (Exception exception)
+        {
+            // Whatever failed (compose could not create or start the container, or it never became healthy), the release is not serving.
             runner.History.Append(entry with { Result = HistoryResult.Failed, FinishedAt = DateTimeOffset.UtcNow, Detail = exception.Message });
             Context.Log.Error($"Deploy of {release} failed: {exception.Message}");
-            throw new PipelineException($"Deploy of {release} to {target.Name} failed: {exception.Message} Now: {RollBackOrLeave(release)}.");
+            Context.Notify(NotificationEvent.DeployFailed, exception.Message);
+            throw new PipelineException($"Deploy of {release} to {target.Name} failed: {exception.Message} Now: {RollBackOrLeave(release, interruption.Token)}.");
         }
         var removed = runner.Store.Prune(target.ReleasesToKeep, runner.History.LastVerified(except: release) is { } verified ? [verified.Release] : []);
         if (removed.Count > 0) Context.Log.Information($"Removed old releases: {string.Join(", ", removed)}");
+        if (interruption.IsRequested)
+            throw new PipelineException($"{interruption.Signal} came as the deploy of {release} finished: it is recorded, and the run stops here.");
     }
 
-    /// <summary>After a failed deploy or verify: roll back unless told not to; says what runs now.</summary>
-    public string RollBackOrLeave(string failedRelease)
+    /// <summary>Records the deploy as interrupted and notifies; returns the first part of the error.</summary>
+    private string RecordInterruption(ReleaseRunner runner, HistoryEntry entry, Interruption interruption, string when)
+    {
+        var detail = $"interrupted by {interruption.Signal} {when}";
+        runner.History.Append(entry with { Result = HistoryResult.Interrupted, FinishedAt = DateTimeOffset.UtcNow, Detail = detail });
+        Context.Notify(NotificationEvent.DeployFailed, detail);
+        return $"Deploy of {entry.Release} to {Context.Target.Name} {detail}";
+    }
+
+    /// <summary>After a failed deploy or verify: roll back unless told not to; says what runs now. Never throws: the caller's error comes first.</summary>
+    /// <param name="cancellation">Stops the rollback's waits (a signal during it); it is then recorded as interrupted.</param>
+    public string RollBackOrLeave(string failedRelease, CancellationToken cancellation)
     {
         if (Context.Switch("no-rollback") || !Context.Target.AutomaticRollback)
             return $"{failedRelease} was left as it is (rollback disabled: {(Context.Switch("no-rollback") ? "--no-rollback" : "automaticRollback is false")}); ./build.sh --target=rollback puts back the last verified release";
         try
         {
-            return new RollbackRunner(engine).Run(failedRelease, toRelease: null).Summary;
+            return new RollbackRunner(engine).Run(failedRelease, toRelease: null, cancellation).Summary;
         }
-        catch (PipelineException exception)
+        catch (Exception exception)
         {
             return $"the rollback failed too: {exception.Message}";
         }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Cake.Core.Diagnostics;
 using QtsOps.Release.Deployment;
 
@@ -14,24 +13,11 @@ public static class DeploymentLocks
         var owner = new LockOwner(Environment.ProcessId, Environment.MachineName, Environment.UserName, DateTimeOffset.UtcNow, purpose);
         try
         {
-            return DeploymentLock.Acquire(PathFor(context), context.EnvironmentName, owner, IsAlive, warning => context.Log.Warning(warning));
+            return DeploymentLock.Acquire(PathFor(context), context.EnvironmentName, owner, warning => context.Log.Warning(warning));
         }
         catch (DeploymentLockedException exception)
         {
             throw new PipelineException(exception.Message);
-        }
-    }
-
-    private static bool IsAlive(int pid)
-    {
-        try
-        {
-            using var process = Process.GetProcessById(pid);
-            return !process.HasExited;
-        }
-        catch (ArgumentException)
-        {
-            return false;
         }
     }
 }

@@ -41,25 +41,42 @@ public sealed class ReleaseRunner(DockerEngine engine)
         return engine.With(settings);
     }
 
-    /// <summary>compose up the release, then wait for healthy; throws with the container's last words when it is not.</summary>
-    public DockerContainer Start(string release)
+    /// <summary>
+    /// Replaces whatever the compose project runs with the release, then waits for healthy. Any failure,
+    /// a container that cannot even be created or started included, is a <see cref="ReleaseStartException"/>
+    /// with the engine's or the container's last words; a cancelled <paramref name="cancellation"/> stops the wait.
+    /// </summary>
+    public DockerContainer Start(string release, CancellationToken cancellation)
     {
-        Context.Log.Information($"Starting {Context.Target.ContainerName} from {ImageFor(release)} (compose project {Context.Target.ComposeProject})");
-        Context.DockerComposeUp(Compose(new DockerComposeUpSettings(), release));
-        return WaitHealthy(release);
+        var name = Context.Target.ContainerName;
+        Context.Log.Information($"Starting {name} from {ImageFor(release)} (compose project {Context.Target.ComposeProject})");
+        try
+        {
+            // The project's containers go first, also any a failed compose v1 recreate left renamed <id>_<name>:
+            // they would hold the name and wedge every later up.
+            Context.DockerComposeDown(Compose(new DockerComposeDownSettings { RemoveOrphans = true }, release));
+            Context.DockerComposeUp(Compose(new DockerComposeUpSettings(), release));
+        }
+        catch (DockerCommandException exception)
+        {
+            var said = exception.Result.Error.Where(line => line.Trim().Length > 0).TakeLast(3).ToList();
+            throw new ReleaseStartException($"{name} from {ImageFor(release)} could not be started: {(said.Count > 0 ? string.Join(" | ", said) : exception.Message)}");
+        }
+        return WaitHealthy(release, cancellation);
     }
 
     /// <summary>Stops and removes the release's container (data, logs and config stay).</summary>
-    public void Stop(string release) => Context.DockerComposeDown(Compose(new DockerComposeDownSettings(), release));
+    public void Stop(string release) => Context.DockerComposeDown(Compose(new DockerComposeDownSettings { RemoveOrphans = true }, release));
 
-    private DockerContainer WaitHealthy(string release)
+    private DockerContainer WaitHealthy(string release, CancellationToken cancellation)
     {
         var name = Context.Target.ContainerName;
         var timeout = TimeSpan.FromSeconds(Context.Target.HealthTimeoutSeconds);
         var clock = Stopwatch.StartNew();
         while (true)
         {
-            var container = engine.Container(name) ?? throw new PipelineException($"compose up reported success but there is no container {name}.");
+            cancellation.ThrowIfCancellationRequested();
+            var container = engine.Container(name) ?? throw new ReleaseStartException($"compose up reported success but there is no container {name}.");
             var health = container.State.Health?.Status;
             if (health == "healthy" && container.RestartCount == 0)
             {
@@ -72,12 +89,12 @@ public sealed class ReleaseRunner(DockerEngine engine)
                 var state = crashed ? $"crashed (status {container.State.Status}, exit code {container.State.ExitCode}, {container.RestartCount} restart(s))"
                     : health == "unhealthy" ? "unhealthy" : $"not healthy within {timeout.TotalSeconds:0} s (health: {health ?? "none"})";
                 var logs = engine.Logs(name, tail: 15).Where(l => l.Trim().Length > 0).TakeLast(8);
-                throw new ReleaseUnhealthyException($"{name} from {ImageFor(release)} {state}. Last log lines: {string.Join(" | ", logs)}");
+                throw new ReleaseStartException($"{name} from {ImageFor(release)} {state}. Last log lines: {string.Join(" | ", logs)}");
             }
-            Thread.Sleep(500);
+            cancellation.WaitHandle.WaitOne(500);
         }
     }
 }
 
-/// <summary>A started release that did not become healthy.</summary>
-public sealed class ReleaseUnhealthyException(string message) : Exception(message);
+/// <summary>A release that could not be started, or did not become healthy.</summary>
+public sealed class ReleaseStartException(string message) : Exception(message);

@@ -5,7 +5,7 @@ using QtsOps.Release.Versioning;
 
 namespace QtsOps.Build.Deployment;
 
-/// <summary>The verify and rollback targets: verify what runs, record it, roll back when it fails.</summary>
+/// <summary>The verify and rollback targets: verify what runs (the current release), record it, roll back when it fails.</summary>
 public sealed class ReleaseVerification(DockerEngine engine)
 {
     private BuildContext Context => engine.Context;
@@ -16,14 +16,16 @@ public sealed class ReleaseVerification(DockerEngine engine)
         var runner = new ReleaseRunner(engine);
         var release = runner.Store.Current
             ?? throw new PipelineException($"Nothing is deployed to '{Context.EnvironmentName}' yet ({runner.Store.DeployDirectory} has no current release). Fix: ./build.sh --target=deploy.");
+        // The version as deployed, which need not be this checkout's.
+        var version = runner.History.Read().LastOrDefault(e => e.Release == release)?.Version ?? release;
         var started = DateTimeOffset.UtcNow;
-        var report = new Verifier(engine).Run(release, "verify");
+        var report = new Verifier(engine).Run(release, "verify", CancellationToken.None);
         var container = engine.Container(Context.Target.ContainerName);
         var image = container is null ? null : engine.Image(container.Image);
         runner.History.Append(new HistoryEntry
         {
             Action = HistoryAction.Verify, Result = report.Passed ? HistoryResult.Succeeded : HistoryResult.Failed,
-            Version = release == Context.ReleaseName ? Context.Version : release, Release = release,
+            Version = version, Release = release,
             Image = runner.ImageFor(release), ImageId = container?.Image, Digest = image?.RepoDigests.FirstOrDefault(), ContainerId = container?.Id,
             StartedAt = started, FinishedAt = DateTimeOffset.UtcNow, Detail = report.Passed ? null : report.FailureSummary,
         });
@@ -33,10 +35,11 @@ public sealed class ReleaseVerification(DockerEngine engine)
             return;
         }
 
-        Context.Notify(NotificationEvent.VerifyFailed, $"{release} on {Context.EnvironmentName}: {report.FailureSummary}");
+        Context.Notify(NotificationEvent.VerifyFailed, $"{release} on {Context.EnvironmentName}: {report.FailureSummary}", version);
         string now;
         using (DeploymentLocks.Acquire(Context, $"rollback after failed verify of {release}"))
-            now = new Deployer(engine).RollBackOrLeave(release);
+        using (var interruption = Interruption.Watch(Context.Log, $"the rollback from {release}"))
+            now = new Deployer(engine).RollBackOrLeave(release, interruption.Token);
         throw new PipelineException($"Verify of {release} on '{Context.EnvironmentName}' failed: {report.FailureSummary} (artifacts/reports/verify.md). Now: {now}.");
     }
 
@@ -45,14 +48,15 @@ public sealed class ReleaseVerification(DockerEngine engine)
         Context.RequireApproval("rolling it back");
         engine.EnsureReachable();
         var target = Context.Target;
-        // --to takes a version as written (1.2.4+dirty) or as its tag (1.2.4_dirty).
+        // --to takes a version as written (1.2.4+dirty.1a2b3c4d) or as its tag (1.2.4_dirty.1a2b3c4d).
         var to = Context.Setting("to") is { } version ? SemanticVersion.TryParse(version, out var parsed) ? parsed.ToDockerTag() : version : null;
         using var held = DeploymentLocks.Acquire(Context, $"rollback to {to ?? "the last verified release"}");
+        using var interruption = Interruption.Watch(Context.Log, "the rollback");
         var runner = new ReleaseRunner(engine);
         var current = runner.Store.Current;
         to ??= runner.History.LastVerified(except: current)?.Release
             ?? throw new PipelineException($"No release other than {current ?? "(none)"} ever verified on '{target.Name}': nothing to roll back to. Fix: name one with --to=VERSION.");
-        var outcome = new RollbackRunner(engine).Run(failedRelease: current, toRelease: to);
+        var outcome = new RollbackRunner(engine).Run(failedRelease: current, toRelease: to, interruption.Token);
         if (!outcome.Verified) throw new PipelineException($"Rollback of '{target.Name}': {outcome.Summary}.");
         Context.Log.Information(outcome.Summary);
     }

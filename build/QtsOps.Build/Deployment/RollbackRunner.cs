@@ -9,6 +9,8 @@ public sealed record RollbackOutcome(string? RunningRelease, bool Verified, stri
 
 /// <summary>
 /// Puts back the last release that verified (or a chosen one), starts it, verifies it and records it.
+/// <c>current</c> moves to it only once it is healthy, so a rollback that fails leaves <c>current</c>
+/// naming the release that was to be replaced, and the next rollback still knows what to go back to.
 /// The caller holds the deploy lock. Data is shared by all releases and never touched.
 /// </summary>
 public sealed class RollbackRunner(DockerEngine engine)
@@ -17,7 +19,8 @@ public sealed class RollbackRunner(DockerEngine engine)
 
     /// <param name="failedRelease">The release that failed (stopped when there is nothing to go back to).</param>
     /// <param name="toRelease">A release to go back to; null for the last one that verified.</param>
-    public RollbackOutcome Run(string? failedRelease, string? toRelease)
+    /// <param name="cancellation">A signal: stops the waits, and the rollback is recorded as interrupted.</param>
+    public RollbackOutcome Run(string? failedRelease, string? toRelease, CancellationToken cancellation)
     {
         var runner = new ReleaseRunner(engine);
         var history = runner.History;
@@ -38,33 +41,43 @@ public sealed class RollbackRunner(DockerEngine engine)
             ?? throw new PipelineException($"The image {runner.ImageFor(target)} of release {target} is no longer on the engine. Fix: rebuild it (check out that version, ./build.sh --target=image) or pick another with --to=VERSION.");
 
         Context.Log.Warning($"Rolling back {Context.EnvironmentName} to {target}" + (failedRelease is null ? "" : $" (from {failedRelease})"));
-        runner.Store.Activate(target);
+        var entry = new HistoryEntry
+        {
+            Action = HistoryAction.Rollback, Result = HistoryResult.Succeeded, Version = target, Release = target, Image = runner.ImageFor(target),
+            ImageId = image.Id, Digest = image.RepoDigests.FirstOrDefault(), StartedAt = started, FinishedAt = started,
+            Detail = failedRelease is null ? "on demand" : $"replaced {failedRelease}",
+        };
+        var current = runner.Store.Current;
+        var activated = false;
         try
         {
-            var container = runner.Start(target);
-            var report = new Verifier(engine).Run(target, "rollback");
-            var entry = new HistoryEntry
-            {
-                Action = HistoryAction.Rollback, Result = report.Passed ? HistoryResult.Succeeded : HistoryResult.Failed, Version = target, Release = target,
-                Image = runner.ImageFor(target), ImageId = image.Id, Digest = image.RepoDigests.FirstOrDefault(), ContainerId = container.Id,
-                StartedAt = started, FinishedAt = DateTimeOffset.UtcNow, Detail = failedRelease is null ? "on demand" : $"replaced {failedRelease}",
-            };
+            var container = runner.Start(target, cancellation);
+            runner.Store.Activate(target);
+            activated = true;
+            entry = entry with { ContainerId = container.Id };
+            var report = new Verifier(engine).Run(target, "rollback", cancellation);
+            entry = entry with { Result = report.Passed ? HistoryResult.Succeeded : HistoryResult.Failed, FinishedAt = DateTimeOffset.UtcNow };
             history.Append(entry);
             if (report.Passed) history.Append(entry with { Action = HistoryAction.Verify, StartedAt = report.CheckedAt });
             Context.Notify(NotificationEvent.RolledBack, $"{Context.EnvironmentName} rolled back to {target}" + (failedRelease is null ? "" : $" from {failedRelease}") +
-                (report.Passed ? ", verified" : $", which fails verification: {report.FailureSummary}"));
+                (report.Passed ? ", verified" : $", which fails verification: {report.FailureSummary}"), failedRelease ?? target);
             return new RollbackOutcome(target, report.Passed, report.Passed
                 ? $"rolled back to {target}, which is healthy and verified (artifacts/reports/rollback.md)"
                 : $"rolled back to {target}, but it failed verification too: {report.FailureSummary}");
         }
-        catch (ReleaseUnhealthyException exception)
+        catch (Exception) when (cancellation.IsCancellationRequested)
         {
-            history.Append(new HistoryEntry
-            {
-                Action = HistoryAction.Rollback, Result = HistoryResult.Failed, Version = target, Release = target, Image = runner.ImageFor(target),
-                ImageId = image.Id, StartedAt = started, FinishedAt = DateTimeOffset.UtcNow, Detail = exception.Message,
-            });
-            return new RollbackOutcome(target, false, $"rolled back to {target}, but it did not become healthy either: {exception.Message}");
+            history.Append(entry with { Result = HistoryResult.Interrupted, FinishedAt = DateTimeOffset.UtcNow, Detail = $"{entry.Detail}; interrupted" });
+            return new RollbackOutcome(target, false, activated
+                ? $"the rollback to {target} was interrupted after it became healthy, before it was verified: ./build.sh --target=verify checks it"
+                : $"the rollback to {target} was interrupted before it became healthy, and current still names {current ?? "nothing"}: ./build.sh --target=rollback tries again");
+        }
+        catch (Exception exception)
+        {
+            history.Append(entry with { Result = HistoryResult.Failed, FinishedAt = DateTimeOffset.UtcNow, Detail = exception.Message });
+            return new RollbackOutcome(target, false, activated
+                ? $"rolled back to {target}, but its verification failed: {exception.Message}"
+                : $"{target} did not start or become healthy either, and current still names {current ?? "nothing"}: {exception.Message}");
         }
     }
 }

@@ -18,7 +18,8 @@ public sealed class Verifier(DockerEngine engine)
     private BuildContext Context => engine.Context;
 
     /// <summary>Verifies the running release and writes artifacts/reports/&lt;report&gt;.json and .md.</summary>
-    public VerifyReport Run(string release, string reportName)
+    /// <param name="cancellation">Ends the settle wait early with an <see cref="OperationCanceledException"/>.</param>
+    public VerifyReport Run(string release, string reportName, CancellationToken cancellation)
     {
         var target = Context.Target;
         var runner = new ReleaseRunner(engine);
@@ -31,7 +32,8 @@ public sealed class Verifier(DockerEngine engine)
             if (settled > TimeSpan.Zero)
             {
                 Context.Log.Information($"Letting {name} settle for {settled.TotalSeconds:0.#} s");
-                Thread.Sleep(settled);
+                cancellation.WaitHandle.WaitOne(settled);
+                cancellation.ThrowIfCancellationRequested();
             }
             container = engine.Container(name);
         }

@@ -18,8 +18,7 @@ public static class DataBackup
     public static BackupResult Create(string dataDirectory, string backupDirectory, string label, DateTimeOffset now)
     {
         Directory.CreateDirectory(backupDirectory);
-        var name = $"data-{now.UtcDateTime:yyyyMMdd'T'HHmmss'Z'}-{label}";
-        var archive = Path.Combine(backupDirectory, name + Extension);
+        var archive = NewArchivePath(backupDirectory, label, now);
         var partial = archive + ".partial";
         var expected = new List<(string Name, long Length)>();
         try
@@ -34,7 +33,7 @@ public static class DataBackup
                     foreach (var path in Directory.EnumerateFiles(dataDirectory, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
                     {
                         var entryName = Path.GetRelativePath(dataDirectory, path).Replace('\\', '/');
-                        var snapshot = Snapshot(path);
+                        using var snapshot = Snapshot(path);
                         tar.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, entryName)
                         {
                             DataStream = snapshot,
@@ -44,14 +43,15 @@ public static class DataBackup
                         expected.Add((entryName, snapshot.Length));
                     }
             }
-            File.Move(partial, archive);
+            File.Move(partial, archive); // never over an existing backup
         }
         finally
         {
             File.Delete(partial);
         }
         var digest = Sha256Of(archive);
-        File.WriteAllText(archive + ".sha256", $"{digest}  {Path.GetFileName(archive)}\n");
+        using (var sum = new StreamWriter(new FileStream(archive + ".sha256", FileMode.CreateNew)))
+            sum.Write($"{digest}  {Path.GetFileName(archive)}\n");
         var result = Verify(archive);
         foreach (var (entryName, length) in expected)
             if (!result.Entries.TryGetValue(entryName, out var archived) || archived != length)
@@ -104,17 +104,98 @@ public static class DataBackup
     }
 
     /// <summary>
-    /// The file as it is now, up to its last complete line: the service appends records while the
-    /// backup runs, and a header written before a record was appended would not match the data.
+    /// data-&lt;UTC time to the millisecond&gt;-&lt;label&gt;.tar.gz, a name no backup has yet: two deploys in the
+    /// same millisecond take the next free one. Names sort by time, which pruning relies on.
     /// </summary>
-    private static MemoryStream Snapshot(string path)
+    private static string NewArchivePath(string backupDirectory, string label, DateTimeOffset now)
     {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        var length = stream.Length;
-        var bytes = new byte[length];
-        stream.ReadExactly(bytes);
-        var end = Array.LastIndexOf(bytes, (byte)'\n') + 1;
-        return new MemoryStream(bytes, 0, end > 0 ? end : bytes.Length, writable: false);
+        for (var time = now.UtcDateTime; ; time = time.AddMilliseconds(1))
+        {
+            var archive = Path.Combine(backupDirectory, $"data-{time:yyyyMMdd'T'HHmmss'.'fff'Z'}-{label}{Extension}");
+            if (!File.Exists(archive) && !File.Exists(archive + ".sha256")) return archive;
+        }
+    }
+
+    /// <summary>
+    /// The file as it is now, up to its last complete line, read as the archive is written (files
+    /// may be larger than memory): the service appends records while the backup runs, and a header
+    /// written before a record was appended would not match the data.
+    /// </summary>
+    private static Stream Snapshot(string path)
+    {
+        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        try
+        {
+            var length = stream.Length;
+            var end = LastLineEnd(stream, length);
+            stream.Position = 0;
+            return new PrefixStream(stream, end > 0 ? end : length);
+        }
+        catch
+        {
+            stream.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The offset just after the last '\n' before <paramref name="length"/>, or 0 when there is none; reads backwards from the end.</summary>
+    private static long LastLineEnd(Stream stream, long length)
+    {
+        var buffer = new byte[64 * 1024];
+        for (var end = length; end > 0;)
+        {
+            var start = Math.Max(0, end - buffer.Length);
+            stream.Position = start;
+            var chunk = buffer.AsSpan(0, (int)(end - start));
+            stream.ReadExactly(chunk);
+            var newline = chunk.LastIndexOf((byte)'\n');
+            if (newline >= 0) return start + newline + 1;
+            end = start;
+        }
+        return 0;
+    }
+
+    /// <summary>The first <see cref="Length"/> bytes of a file, seekable so that TarWriter can read the size up front.</summary>
+    private sealed class PrefixStream(FileStream file, long length) : Stream
+    {
+        public override bool CanRead => true;
+        public override bool CanSeek => true;
+        public override bool CanWrite => false;
+        public override long Length => length;
+
+        public override long Position
+        {
+            get => file.Position;
+            set => file.Position = Math.Clamp(value, 0, length);
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            var wanted = (int)Math.Min(buffer.Length, length - file.Position);
+            if (wanted <= 0) return 0;
+            var read = file.Read(buffer[..wanted]);
+            if (read == 0) throw new IOException($"{file.Name} shrank while it was backed up (expected {length} bytes); run the deploy again.");
+            return read;
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => Position = origin switch
+        {
+            SeekOrigin.Begin => offset,
+            SeekOrigin.Current => Position + offset,
+            _ => length + offset,
+        };
+
+        public override void Flush() { }
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing) file.Dispose();
+            base.Dispose(disposing);
+        }
     }
 
     private static string Sha256Of(string path)

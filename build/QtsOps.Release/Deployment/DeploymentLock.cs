@@ -8,70 +8,68 @@ public sealed record LockOwner(int Pid, string Host, string User, DateTimeOffset
     public override string ToString() => $"pid {Pid} on {Host} (user {User}, {Target}, since {Since:yyyy-MM-dd HH:mm:ss}Z)";
 }
 
-/// <summary>The lock is held by a live process; the message names it.</summary>
-public sealed class DeploymentLockedException(string environment, string lockFile, LockOwner owner) : Exception(
-    $"Another deploy to '{environment}' is running: {owner}. Wait for it to finish; if that process is gone, delete {lockFile}.")
+/// <summary>The lock is held by a live process; the message names it when its owner file says who.</summary>
+public sealed class DeploymentLockedException(string environment, string lockFile, LockOwner? owner) : Exception(
+    $"Another deploy to '{environment}' is running: {owner?.ToString() ?? "a process that has not written its name yet"}. " +
+    $"Wait for it to finish; the lock on {lockFile} ends with that process.")
 {
-    public LockOwner Owner { get; } = owner;
+    public LockOwner? Owner { get; } = owner;
 }
 
 /// <summary>
-/// One deploy per environment at a time: a lock file created exclusively, holding its owner. A lock
-/// whose owner process is dead (same host) is stale and taken over with a warning.
+/// One deploy per environment at a time. The lock is the operating system's: the lock file is opened
+/// exclusively (FileShare.None, which .NET takes as flock(LOCK_EX) on Linux and macOS and as a
+/// sharing lock on Windows) and kept open while held, so it ends with its process however that
+/// process ends: no process ids to check (they are reused), no stale lock to clear by hand. The
+/// locked file cannot be read by others, so the holder writes its name to the owner file beside it;
+/// an owner file found by the next holder means the last one ended without releasing.
 /// </summary>
 public sealed class DeploymentLock : IDisposable
 {
-    private readonly string _path;
+    private readonly FileStream _handle;
+    private readonly string _ownerFile;
     private bool _released;
 
-    private DeploymentLock(string path, LockOwner owner)
+    private DeploymentLock(FileStream handle, string ownerFile, LockOwner owner)
     {
-        _path = path;
+        _handle = handle;
+        _ownerFile = ownerFile;
         Owner = owner;
     }
 
     public LockOwner Owner { get; }
 
-    /// <param name="isAlive">Whether a process id on this host is alive (a process check, supplied by the caller).</param>
-    /// <param name="warn">Told when a stale lock is taken over.</param>
-    public static DeploymentLock Acquire(string lockFile, string environment, LockOwner owner, Func<int, bool> isAlive, Action<string> warn)
+    public static string OwnerFileOf(string lockFile) => lockFile + ".owner";
+
+    /// <param name="warn">Told when the last holder ended without releasing the lock.</param>
+    public static DeploymentLock Acquire(string lockFile, string environment, LockOwner owner, Action<string> warn)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(lockFile)!);
-        for (var attempt = 0; attempt < 3; attempt++)
+        FileStream handle;
+        try
         {
-            try
-            {
-                using var stream = new FileStream(lockFile, FileMode.CreateNew, FileAccess.Write, FileShare.None);
-                JsonSerializer.Serialize(stream, owner);
-                return new DeploymentLock(lockFile, owner);
-            }
-            catch (IOException) when (File.Exists(lockFile))
-            {
-                var holder = ReadOwner(lockFile);
-                if (holder is null)
-                {
-                    // Being written this instant, or left empty by a crash: give a writer a moment first.
-                    Thread.Sleep(200);
-                    if (ReadOwner(lockFile) is null && TryDelete(lockFile)) warn($"Removed an unreadable deploy lock {lockFile}.");
-                    continue;
-                }
-                if (holder.Host == owner.Host && !isAlive(holder.Pid))
-                {
-                    warn($"Taking over a stale deploy lock for '{environment}': its holder {holder} is no longer running.");
-                    TryDelete(lockFile);
-                    continue;
-                }
-                throw new DeploymentLockedException(environment, lockFile, holder);
-            }
+            handle = new FileStream(lockFile, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
         }
-        throw new IOException($"Could not take the deploy lock {lockFile}: it changed hands repeatedly; try again.");
+        catch (IOException) when (File.Exists(lockFile))
+        {
+            throw new DeploymentLockedException(environment, lockFile, ReadOwner(lockFile));
+        }
+        var ownerFile = OwnerFileOf(lockFile);
+        if (ReadOwner(lockFile) is { } previous)
+            warn($"The last deploy lock holder of '{environment}', {previous}, ended without releasing it (killed?); its deploy may be half-done: see the history. Taking the lock over.");
+        // Written whole, then renamed into place: a reader never sees half an owner.
+        var next = ownerFile + ".next";
+        File.WriteAllText(next, JsonSerializer.Serialize(owner));
+        File.Move(next, ownerFile, overwrite: true);
+        return new DeploymentLock(handle, ownerFile, owner);
     }
 
+    /// <summary>The holder named by the owner file beside <paramref name="lockFile"/>, or null when there is none (or it is unreadable).</summary>
     public static LockOwner? ReadOwner(string lockFile)
     {
         try
         {
-            return JsonSerializer.Deserialize<LockOwner>(File.ReadAllText(lockFile));
+            return JsonSerializer.Deserialize<LockOwner>(File.ReadAllText(OwnerFileOf(lockFile)));
         }
         catch (Exception exception) when (exception is IOException or JsonException)
         {
@@ -79,24 +77,12 @@ public sealed class DeploymentLock : IDisposable
         }
     }
 
+    /// <summary>Removes the owner file, then lets go of the lock (the lock file stays: deleting it would race with a new holder opening it).</summary>
     public void Dispose()
     {
         if (_released) return;
         _released = true;
-        // Only remove the file if it is still ours (a stale-lock takeover may have replaced it).
-        if (ReadOwner(_path) == Owner) TryDelete(_path);
-    }
-
-    private static bool TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-            return true;
-        }
-        catch (IOException)
-        {
-            return false;
-        }
+        File.Delete(_ownerFile);
+        _handle.Dispose();
     }
 }

@@ -5,7 +5,8 @@ namespace QtsOps.Release.Deployment;
 
 public enum HistoryAction { Deploy, Verify, Rollback }
 
-public enum HistoryResult { Succeeded, Failed }
+/// <summary>Interrupted: stopped by SIGINT or SIGTERM before it finished.</summary>
+public enum HistoryResult { Succeeded, Failed, Interrupted }
 
 /// <summary>One line of an environment's release history.</summary>
 public sealed record HistoryEntry
@@ -66,4 +67,13 @@ public sealed class ReleaseHistory(string path)
     /// <summary>The newest release that passed verification, other than <paramref name="except"/>.</summary>
     public HistoryEntry? LastVerified(string? except = null) =>
         Read().LastOrDefault(e => e.Action is HistoryAction.Verify && e.Result is HistoryResult.Succeeded && e.Release != except);
+
+    /// <summary>
+    /// Whether the newest deploy or rollback (what changes what runs; verifications do not) put
+    /// <paramref name="release"/> in place successfully in exactly this container: only then does the
+    /// running container stand for a finished deploy, not an interrupted or failed one.
+    /// </summary>
+    public bool DeployedSuccessfully(string release, string containerId) =>
+        Read().LastOrDefault(e => e.Action is HistoryAction.Deploy or HistoryAction.Rollback) is { Result: HistoryResult.Succeeded } last
+        && last.Release == release && last.ContainerId == containerId;
 }

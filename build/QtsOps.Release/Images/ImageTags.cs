@@ -2,7 +2,11 @@ using QtsOps.Release.Versioning;
 
 namespace QtsOps.Release.Images;
 
-/// <summary>The tagging strategy: every image gets its version and its commit; release versions also move major.minor and latest.</summary>
+/// <summary>
+/// The tagging strategy: every image gets its version; a build of a commit as committed also gets the
+/// commit (a build with uncommitted changes is not that commit); release versions also move
+/// major.minor and latest.
+/// </summary>
 public static class ImageTags
 {
     /// <summary>A release version has no prerelease part and no build metadata (such as dirty).</summary>
@@ -10,7 +14,8 @@ public static class ImageTags
 
     public static IReadOnlyList<string> For(SemanticVersion version, string shortSha)
     {
-        var tags = new List<string> { version.ToDockerTag(), $"sha-{shortSha}" };
+        var tags = new List<string> { version.ToDockerTag() };
+        if (!version.BuildMetadata.Contains(VersionCalculator.DirtyMetadata)) tags.Add($"sha-{shortSha}");
         if (IsRelease(version)) tags.AddRange([$"{version.Major}.{version.Minor}", "latest"]);
         return tags;
     }

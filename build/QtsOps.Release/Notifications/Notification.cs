@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace QtsOps.Release.Notifications;
 
-public enum NotificationEvent { DeploySucceeded, VerifyFailed, RolledBack }
+public enum NotificationEvent { DeploySucceeded, DeployFailed, VerifyFailed, RolledBack }
 
 /// <summary>The message a webhook gets: <c>{"text": "..."}</c>, which Slack and Teams incoming webhooks both take.</summary>
 public static class NotificationMessage
@@ -12,6 +12,7 @@ public static class NotificationMessage
         var headline = kind switch
         {
             NotificationEvent.DeploySucceeded => $"✅ QTS Observer {version} deployed to {environment}.",
+            NotificationEvent.DeployFailed => $"❌ QTS Observer {version} failed to deploy to {environment}.",
             NotificationEvent.VerifyFailed => $"❌ QTS Observer {version} failed verification on {environment}.",
             NotificationEvent.RolledBack => $"↩️ QTS Observer on {environment} rolled back from {version}.",
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),

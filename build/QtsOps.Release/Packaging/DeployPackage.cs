@@ -68,13 +68,45 @@ public static class DeployPackage
     /// </summary>
     public static IReadOnlyList<string> SelectFiles(string sourceDirectory)
     {
+        var (files, links) = Walk(sourceDirectory);
+        if (links.Count > 0)
+            throw new PackagingException($"Symbolic links are not packaged (they could pull in files from anywhere): {string.Join(", ", links)}. Replace them with the files.");
+        return files;
+    }
+
+    /// <summary>
+    /// A short hash (8 hex digits) of what a package of <paramref name="sourceDirectory"/> is made of:
+    /// the shipped files and the deployment_config.json template, by path and content. It names a build
+    /// with uncommitted changes; changes outside the package do not alter it. Never fails on what
+    /// packaging would refuse (links are hashed by target): package says what is wrong.
+    /// </summary>
+    public static string InputsHash(string sourceDirectory)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        void Add(string text) => hash.AppendData(Encoding.UTF8.GetBytes(text + "\0"));
+        if (Directory.Exists(sourceDirectory))
+        {
+            var (files, links) = Walk(sourceDirectory);
+            var template = File.Exists(Path.Combine(sourceDirectory, DeploymentConfig)) ? [DeploymentConfig] : Array.Empty<string>();
+            foreach (var file in files.Concat(template).Order(StringComparer.Ordinal))
+            {
+                Add($"file {file}");
+                hash.AppendData(File.ReadAllBytes(Path.Combine(sourceDirectory, file)));
+            }
+            foreach (var link in links) Add($"link {link} -> {new FileInfo(Path.Combine(sourceDirectory, link)).LinkTarget}");
+        }
+        return Convert.ToHexStringLower(hash.GetHashAndReset())[..8];
+    }
+
+    /// <summary>The shipped files and the symbolic links among them, each sorted.</summary>
+    private static (List<string> Files, List<string> Links) Walk(string sourceDirectory)
+    {
         var files = new List<string>();
         var links = new List<string>();
         Collect(new DirectoryInfo(sourceDirectory), "");
-        if (links.Count > 0)
-            throw new PackagingException($"Symbolic links are not packaged (they could pull in files from anywhere): {string.Join(", ", links)}. Replace them with the files.");
         files.Sort(StringComparer.Ordinal);
-        return files;
+        links.Sort(StringComparer.Ordinal);
+        return (files, links);
 
         void Collect(DirectoryInfo directory, string prefix)
         {

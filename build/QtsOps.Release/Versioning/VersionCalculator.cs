@@ -25,7 +25,9 @@ public sealed record CalculatedVersion(SemanticVersion Version, string? TagName,
 /// the root commit), and the highest version found wins, taking the height of the first path that
 /// reached it. A release tag then gives the next patch as "alpha.0.height", a pre-release tag gets
 /// ".height"; no tag gives 0.0.0-alpha.0.height. Tags that are not "v" + SemVer 2.0.0 are ignored.
-/// Uncommitted changes add the build metadata "dirty".
+/// Uncommitted changes add the build metadata "dirty" and a short hash of what the build is made of
+/// (1.2.4-alpha.0.1+dirty.1a2b3c4d): two different uncommitted builds of one commit must not share a
+/// version, or the second one's image and release would replace the first one's.
 /// </summary>
 public static class VersionCalculator
 {
@@ -34,7 +36,8 @@ public static class VersionCalculator
     private static readonly SemanticVersion Default = new(0, 0, 0, ["alpha", "0"]);
 
     /// <param name="parentsOf">The parent commits of a commit, first parent first.</param>
-    public static CalculatedVersion Calculate(string headSha, Func<string, IReadOnlyList<string>> parentsOf, IEnumerable<VersionTagRef> tags, bool isDirty)
+    /// <param name="uncommittedInputs">Null for a clean tree; else a short hash of the build's inputs with the uncommitted changes.</param>
+    public static CalculatedVersion Calculate(string headSha, Func<string, IReadOnlyList<string>> parentsOf, IEnumerable<VersionTagRef> tags, string? uncommittedInputs)
     {
         var versionsByCommit = tags
             .Select(tag => (Tag: tag, Version: ParseTag(tag.Name)))
@@ -61,8 +64,8 @@ public static class VersionCalculator
 
         var chosen = candidates.OrderByDescending(c => c.Version).ThenBy(c => c.Order).First();
         var version = chosen.Version.WithHeight(chosen.Height);
-        if (isDirty) version = version.WithBuildMetadata(DirtyMetadata);
-        return new CalculatedVersion(version, chosen.TagName, chosen.TagName is null ? null : chosen.Version, chosen.CommitSha, chosen.Height, isDirty);
+        if (uncommittedInputs is not null) version = version.WithBuildMetadata(DirtyMetadata, uncommittedInputs);
+        return new CalculatedVersion(version, chosen.TagName, chosen.TagName is null ? null : chosen.Version, chosen.CommitSha, chosen.Height, uncommittedInputs is not null);
     }
 
     /// <summary>The version a tag names ("v1.2.3" → 1.2.3), or null for any other tag.</summary>

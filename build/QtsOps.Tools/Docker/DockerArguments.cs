@@ -114,8 +114,9 @@ public static class DockerArguments
                 arguments.Append("up").Append("--detach").Append("--no-build");
                 if (up.ForceRecreate) arguments.Append("--force-recreate");
                 break;
-            case DockerComposeDownSettings:
+            case DockerComposeDownSettings down:
                 arguments.Append("down");
+                if (down.RemoveOrphans) arguments.Append("--remove-orphans");
                 break;
             case DockerComposePsSettings:
                 arguments.Append("ps");

@@ -16,7 +16,11 @@ public sealed class DockerComposeUpSettings : DockerComposeSettings
     public bool ForceRecreate { get; set; }
 }
 
-public sealed class DockerComposeDownSettings : DockerComposeSettings;
+public sealed class DockerComposeDownSettings : DockerComposeSettings
+{
+    /// <summary>Also removes the project's containers of services the compose files do not name.</summary>
+    public bool RemoveOrphans { get; set; }
+}
 
 public sealed class DockerComposePsSettings : DockerComposeSettings;
 

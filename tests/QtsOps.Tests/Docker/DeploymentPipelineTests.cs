@@ -31,10 +31,12 @@ public class DeploymentPipelineTests
     [OneTimeTearDown]
     public void RemoveContainersImagesAndFolders()
     {
-        Docker("rm", "--force", ObserverRepository.Container);
-        Docker("network", "rm", ObserverRepository.Network);
+        // The project's containers, also any a failed compose v1 recreate left renamed <id>_<name>.
+        var containers = Docker("ps", "--all", "--quiet", "--filter", $"label=com.docker.compose.project={_repo.ComposeProject}").Output;
+        Docker(["rm", "--force", _repo.Container, .. containers]);
+        Docker("network", "rm", _repo.Network);
         var images = Docker("image", "ls", "--format", "{{.Repository}}:{{.Tag}}").Output
-            .Where(i => i.Contains(ObserverRepository.ImageRepository)).ToArray();
+            .Where(i => i.Contains(_repo.ImageRepository)).ToArray();
         if (images.Length > 0) Docker(["image", "rm", "--force", .. images]);
         _repo?.Dispose();
         _registry?.Dispose();
@@ -125,6 +127,42 @@ public class DeploymentPipelineTests
     }
 
     [Test, Order(5)]
+    public void A_release_whose_container_cannot_start_is_rolled_back_and_recorded()
+    {
+        var dockerfile = Path.Combine(_repo.Root, "src", "observer", "Dockerfile");
+        var good = File.ReadAllText(dockerfile);
+        File.WriteAllText(dockerfile, good.Replace("CMD [\"python3\",\"-m\",\"qts_observer\"]", "CMD [\"python3-missing\",\"-m\",\"qts_observer\"]"));
+        _repo.Commit("a release whose command does not exist");
+        var recordsBefore = Records();
+        var entriesBefore = History().Count;
+        try
+        {
+            var run = _repo.Run("--target=deploy");
+
+            Assert.That(run.ExitCode, Is.EqualTo(1));
+            Assert.That(run.Error, Does.Contain("python3-missing").And.Contain($"rolled back to {_firstRelease}, which is healthy and verified"));
+            var (status, body) = Get(_repo.HealthUrl);
+            Assert.That(status, Is.EqualTo(200));
+            Assert.That(body, Does.Contain(_firstVersion));
+            Assert.That(Path.GetFileName(new FileInfo(Path.Combine(_repo.StateDirectory, "deploy", "local", "current")).LinkTarget), Is.EqualTo(_firstRelease));
+            var recordsAfter = Records();
+            foreach (var (file, content) in recordsBefore)
+                Assert.That(recordsAfter[file], Does.StartWith(content), $"{file} lost records");
+            var entries = History().Skip(entriesBefore).ToList();
+            Assert.That(entries.Select(e => (e.Action, e.Result)), Is.EqualTo(new[]
+            {
+                (HistoryAction.Deploy, HistoryResult.Failed), (HistoryAction.Rollback, HistoryResult.Succeeded), (HistoryAction.Verify, HistoryResult.Succeeded),
+            }));
+            Assert.That(entries[0].Detail, Does.Contain("python3-missing"));
+        }
+        finally
+        {
+            File.WriteAllText(dockerfile, good);
+            _repo.Commit("the good release again");
+        }
+    }
+
+    [Test, Order(6)]
     public void An_unreachable_engine_is_a_clear_error_and_changes_nothing()
     {
         var before = State();
@@ -136,7 +174,7 @@ public class DeploymentPipelineTests
         Assert.That(State(), Is.EqualTo(before));
     }
 
-    [Test, Order(6)]
+    [Test, Order(7)]
     public void A_push_with_a_wrong_password_is_refused_clearly()
     {
         var run = WithCredentials(RegistryUser, "wrong-password", () => _repo.Run("--target=push"));
@@ -146,7 +184,7 @@ public class DeploymentPipelineTests
             .And.Contain(ImagePublisher.PasswordVariable).And.Not.Contain("wrong-password"));
     }
 
-    [Test, Order(7)]
+    [Test, Order(8)]
     public void A_push_sends_every_tag_and_the_registry_confirms_the_digest()
     {
         var run = WithCredentials(RegistryUser, RegistryPassword, () => _repo.Run("--target=push"));
@@ -157,10 +195,10 @@ public class DeploymentPipelineTests
         var digest = report.RootElement.GetProperty("digest").GetString()!;
         var version = report.RootElement.GetProperty("image").GetString()!.Split(':')[1];
         // Asked independently of the pipeline: the registry serves that digest for the version tag.
-        var served = new RegistryManifests(_registry.Address, tls: false, RegistryUser, RegistryPassword).Digest(ObserverRepository.ImageRepository, version);
+        var served = new RegistryManifests(_registry.Address, tls: false, RegistryUser, RegistryPassword).Digest(_repo.ImageRepository, version);
         Assert.That(served, Is.EqualTo(digest));
         Assert.That(report.RootElement.GetProperty("pushed").EnumerateArray().Select(p => p.GetString()),
-            Is.EquivalentTo(new[] { $"{_registry.Address}/{ObserverRepository.ImageRepository}:{version}", $"{_registry.Address}/{ObserverRepository.ImageRepository}:sha-{_repo.ShortSha()}" }));
+            Is.EquivalentTo(new[] { $"{_registry.Address}/{_repo.ImageRepository}:{version}", $"{_registry.Address}/{_repo.ImageRepository}:sha-{_repo.ShortSha()}" }));
     }
 
     private List<HistoryEntry> History() => [.. new ReleaseHistory(Path.Combine(_repo.StateDirectory, "history", "local.jsonl")).Read()];

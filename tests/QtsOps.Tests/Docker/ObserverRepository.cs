@@ -11,16 +11,19 @@ namespace QtsOps.Tests.Docker;
 
 /// <summary>
 /// A scratch clone of this QtsOps repository for the deployment tests, with a 'local' environment of
-/// its own (test container, project, network, image and port, so a developer's own deployment on
-/// port 8000 is left alone) and the observer recording once a second, committed.
+/// its own (test container, project, network, image and port, named per instance, so a developer's
+/// own deployment on port 8000 and test runs of other checkouts on the same engine are left alone)
+/// and the observer recording once a second, committed.
 /// </summary>
 public sealed class ObserverRepository : IDisposable
 {
-    public const string ImageRepository = "qtsops-test/observer";
-    public const string Container = "qtsops-test-observer";
-    public const string Network = "qtsops-test-network";
-
+    private readonly string _id = Guid.NewGuid().ToString("N")[..8];
     private readonly TempDirectory _directory = new();
+
+    public string ImageRepository => $"qtsops-test/observer-{_id}";
+    public string Container => $"qtsops-test-observer-{_id}";
+    public string Network => $"qtsops-test-network-{_id}";
+    public string ComposeProject => $"qtsops-test-{_id}";
 
     public ObserverRepository(string registry)
     {
@@ -62,7 +65,7 @@ public sealed class ObserverRepository : IDisposable
         var real = File.ReadAllText(Path.Combine(RealRoot, "environments.json"));
         var environments = JsonNode.Parse(real, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip })!;
         var local = environments["local"]!;
-        local["composeProject"] = "qtsops-test";
+        local["composeProject"] = ComposeProject;
         local["containerName"] = Container;
         local["network"] = Network;
         local["imageRepository"] = ImageRepository;

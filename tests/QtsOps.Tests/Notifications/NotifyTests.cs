@@ -140,6 +140,7 @@ public sealed class SlowWebhookProbeTask : FrostingTask<BuildContext>
 public class NotificationMessageTests
 {
     [TestCase(NotificationEvent.DeploySucceeded, "✅ QTS Observer 1.3.0 deployed to prod. In 40 s.")]
+    [TestCase(NotificationEvent.DeployFailed, "❌ QTS Observer 1.3.0 failed to deploy to prod. In 40 s.")]
     [TestCase(NotificationEvent.VerifyFailed, "❌ QTS Observer 1.3.0 failed verification on prod. In 40 s.")]
     [TestCase(NotificationEvent.RolledBack, "↩️ QTS Observer on prod rolled back from 1.3.0. In 40 s.")]
     public void Each_event_has_its_headline(NotificationEvent kind, string expected) =>

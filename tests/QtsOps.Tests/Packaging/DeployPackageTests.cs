@@ -47,6 +47,26 @@ public class DeployPackageTests
     }
 
     [Test]
+    public void The_inputs_hash_follows_what_ships_and_nothing_else()
+    {
+        _root.Write("observer/Dockerfile", "FROM x");
+        _root.Write("observer/deployment_config.json", "{}");
+        var hash = DeployPackage.InputsHash(_root.Combine("observer"));
+
+        _root.Write("observer/data/observations.jsonl", "{}\n");
+        _root.Write("observer/src/__pycache__/a.pyc", "x");
+        Assert.That(DeployPackage.InputsHash(_root.Combine("observer")), Is.EqualTo(hash).And.Match("^[0-9a-f]{8}$"), "runtime output does not ship");
+
+        _root.Write("observer/deployment_config.json", "{\"deployment\": {}}");
+        var templateChanged = DeployPackage.InputsHash(_root.Combine("observer"));
+        Assert.That(templateChanged, Is.Not.EqualTo(hash), "the template is an input");
+        _root.Write("observer/Dockerfile", "FROM y");
+        Assert.That(DeployPackage.InputsHash(_root.Combine("observer")), Is.Not.EqualTo(templateChanged));
+        File.CreateSymbolicLink(_root.Combine("observer", "passwd"), "/etc/passwd");
+        Assert.That(DeployPackage.InputsHash(_root.Combine("observer")), Does.Match("^[0-9a-f]{8}$"), "package, not the version, refuses links");
+    }
+
+    [Test]
     public void Deployment_config_gets_the_version_and_the_commit_time_in_utc()
     {
         var template = File.ReadAllText(RepositoryPaths.Combine("src", "observer", "deployment_config.json"));

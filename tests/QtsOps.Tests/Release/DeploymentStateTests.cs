@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Formats.Tar;
 using QtsOps.Release.Deployment;
 
@@ -12,36 +13,61 @@ public class DeploymentLockTests
     {
         using var state = new TempDirectory();
         var file = state.Combine("locks", "local.lock");
-        using var first = DeploymentLock.Acquire(file, "local", Owner(111), _ => true, _ => { });
+        using var first = DeploymentLock.Acquire(file, "local", Owner(111), _ => { });
 
-        var error = Assert.Throws<DeploymentLockedException>(() => DeploymentLock.Acquire(file, "local", Owner(222), _ => true, _ => { }))!;
+        var error = Assert.Throws<DeploymentLockedException>(() => DeploymentLock.Acquire(file, "local", Owner(222), _ => { }))!;
 
         Assert.That(error.Message, Does.Contain("Another deploy to 'local' is running: pid 111 on host-a (user dev, deploy 1.0.0").And.Contain(file));
     }
 
     [Test]
-    public void A_lock_of_a_dead_process_is_taken_over_with_a_warning()
+    public void Releasing_frees_the_lock_and_removes_the_owner()
     {
         using var state = new TempDirectory();
         var file = state.Combine("local.lock");
-        DeploymentLock.Acquire(file, "local", Owner(111), _ => true, _ => { }); // never released: its process "died"
         var warnings = new List<string>();
 
-        using var second = DeploymentLock.Acquire(file, "local", Owner(222), pid => pid != 111, warnings.Add);
+        DeploymentLock.Acquire(file, "local", Owner(111), warnings.Add).Dispose();
+        using var next = DeploymentLock.Acquire(file, "local", Owner(222), warnings.Add);
 
+        Assert.That(warnings, Is.Empty);
         Assert.That(DeploymentLock.ReadOwner(file)!.Pid, Is.EqualTo(222));
-        Assert.That(warnings.Single(), Does.Contain("stale").And.Contain("pid 111"));
     }
 
     [Test]
-    public void Releasing_removes_the_file()
+    public void The_lock_of_a_killed_process_is_free_at_once_and_taken_over_with_a_warning()
     {
         using var state = new TempDirectory();
         var file = state.Combine("local.lock");
+        // Another process holds the lock as the pipeline takes it (flock), as a deploy would, with its owner file.
+        using var holder = Process.Start(new ProcessStartInfo("python3",
+            ["-c", "import fcntl, sys, time; f = open(sys.argv[1], 'a'); fcntl.flock(f, fcntl.LOCK_EX); print('locked', flush=True); time.sleep(600)", file])
+            { RedirectStandardOutput = true })!;
+        Assert.That(holder.StandardOutput.ReadLine(), Is.EqualTo("locked"));
+        File.WriteAllText(DeploymentLock.OwnerFileOf(file), System.Text.Json.JsonSerializer.Serialize(Owner(holder.Id)));
+        Assert.That(Assert.Throws<DeploymentLockedException>(() => DeploymentLock.Acquire(file, "local", Owner(222), _ => { }))!.Message, Does.Contain($"pid {holder.Id}"));
 
-        DeploymentLock.Acquire(file, "local", Owner(111), _ => true, _ => { }).Dispose();
+        holder.Kill();
+        holder.WaitForExit();
+        var warnings = new List<string>();
+        using var next = DeploymentLock.Acquire(file, "local", Owner(222), warnings.Add);
 
-        Assert.That(File.Exists(file), Is.False);
+        Assert.That(warnings.Single(), Does.Contain($"pid {holder.Id}").And.Contain("ended without releasing"));
+        Assert.That(DeploymentLock.ReadOwner(file)!.Pid, Is.EqualTo(222));
+    }
+
+    [Test]
+    public void An_owner_file_naming_a_live_process_does_not_hold_the_lock()
+    {
+        using var state = new TempDirectory();
+        var file = state.Combine("local.lock");
+        // A reused process id looks alive: only the operating system lock counts.
+        File.WriteAllText(DeploymentLock.OwnerFileOf(file), System.Text.Json.JsonSerializer.Serialize(Owner(Environment.ProcessId)));
+        var warnings = new List<string>();
+
+        using var taken = DeploymentLock.Acquire(file, "local", Owner(222), warnings.Add);
+
+        Assert.That(warnings.Single(), Does.Contain($"pid {Environment.ProcessId}"));
     }
 }
 
@@ -56,13 +82,50 @@ public class DataBackupTests
 
         var backup = DataBackup.Create(dir.Combine("data"), dir.Combine("backups"), "before-1.0.0", DateTimeOffset.Parse("2026-01-02T03:04:05Z"));
 
-        Assert.That(Path.GetFileName(backup.ArchivePath), Is.EqualTo("data-20260102T030405Z-before-1.0.0.tar.gz"));
+        Assert.That(Path.GetFileName(backup.ArchivePath), Is.EqualTo("data-20260102T030405.000Z-before-1.0.0.tar.gz"));
         Assert.That(File.ReadAllText(backup.ArchivePath + ".sha256"), Does.StartWith(backup.Sha256));
         Assert.That(backup.Files, Is.EqualTo(2));
         var extracted = dir.Combine("restore");
         Directory.CreateDirectory(extracted);
         TarFile.ExtractToDirectory(new System.IO.Compression.GZipStream(File.OpenRead(backup.ArchivePath), System.IO.Compression.CompressionMode.Decompress), extracted, false);
         Assert.That(File.ReadAllText(Path.Combine(extracted, "observations-20260101.jsonl")), Is.EqualTo("{\"seq\":1}\n{\"seq\":2}\n"));
+    }
+
+    [Test]
+    public void Backups_made_in_the_same_instant_get_names_of_their_own()
+    {
+        using var dir = new TempDirectory();
+        dir.Write("data/a.jsonl", "{\"seq\":1}\n");
+        var now = DateTimeOffset.Parse("2026-01-02T03:04:05.120Z");
+
+        var first = DataBackup.Create(dir.Combine("data"), dir.Combine("backups"), "before-1.0.0", now);
+        dir.Write("data/a.jsonl", "{\"seq\":1}\n{\"seq\":2}\n");
+        var second = DataBackup.Create(dir.Combine("data"), dir.Combine("backups"), "before-1.0.0", now);
+
+        Assert.That(Path.GetFileName(first.ArchivePath), Is.EqualTo("data-20260102T030405.120Z-before-1.0.0.tar.gz"));
+        Assert.That(Path.GetFileName(second.ArchivePath), Is.EqualTo("data-20260102T030405.121Z-before-1.0.0.tar.gz"));
+        Assert.That(DataBackup.Verify(first.ArchivePath).Entries["a.jsonl"], Is.EqualTo(10), "the first backup is intact");
+        Assert.That(DataBackup.Verify(second.ArchivePath).Entries["a.jsonl"], Is.EqualTo(20));
+        Assert.That(DataBackup.Prune(dir.Combine("backups"), keep: 1).Single(), Is.EqualTo(first.ArchivePath), "pruning removes the older one");
+    }
+
+    [Test]
+    public void A_data_file_larger_than_2_GB_is_streamed_into_the_backup()
+    {
+        using var dir = new TempDirectory();
+        var data = dir.Combine("data");
+        Directory.CreateDirectory(data);
+        const long size = (2L << 30) + 4096; // over int.MaxValue: no byte array holds it
+        using (var file = File.Create(Path.Combine(data, "big.jsonl")))
+        {
+            file.SetLength(size - 20); // sparse: no disk used for the zeros
+            file.Seek(0, SeekOrigin.End);
+            file.Write("{\"last\":1}\n{\"half\""u8);
+        }
+
+        var backup = DataBackup.Create(data, dir.Combine("backups"), "x", DateTimeOffset.UtcNow);
+
+        Assert.That(DataBackup.Verify(backup.ArchivePath).Entries["big.jsonl"], Is.EqualTo(size - 20 + 11), "up to the last complete line");
     }
 
     [Test]
@@ -85,7 +148,7 @@ public class DataBackupTests
 
         var removed = DataBackup.Prune(dir.Combine("backups"), keep: 2);
 
-        Assert.That(removed.Select(Path.GetFileName), Is.EquivalentTo(new[] { "data-20260101T000000Z-x.tar.gz", "data-20260102T000000Z-x.tar.gz" }));
+        Assert.That(removed.Select(Path.GetFileName), Is.EquivalentTo(new[] { "data-20260101T000000.000Z-x.tar.gz", "data-20260102T000000.000Z-x.tar.gz" }));
         Assert.That(Directory.GetFiles(dir.Combine("backups")), Has.Length.EqualTo(4)); // two archives with their .sha256
     }
 }

@@ -9,11 +9,14 @@ public class ImageTagsTests
     public void A_release_version_also_moves_major_minor_and_latest() =>
         Assert.That(ImageTags.For(SemanticVersion.Parse("1.2.4"), "abc1234"), Is.EqualTo(new[] { "1.2.4", "sha-abc1234", "1.2", "latest" }));
 
-    [TestCase("1.2.4-alpha.0.1", "1.2.4-alpha.0.1")]
-    [TestCase("1.2.4+dirty", "1.2.4_dirty")]
-    [TestCase("1.2.4-alpha.0.1+dirty", "1.2.4-alpha.0.1_dirty")]
-    public void A_prerelease_or_dirty_version_gets_only_its_own_tags(string version, string tag) =>
-        Assert.That(ImageTags.For(SemanticVersion.Parse(version), "abc1234"), Is.EqualTo(new[] { tag, "sha-abc1234" }));
+    [Test]
+    public void A_prerelease_gets_its_version_and_commit() =>
+        Assert.That(ImageTags.For(SemanticVersion.Parse("1.2.4-alpha.0.1"), "abc1234"), Is.EqualTo(new[] { "1.2.4-alpha.0.1", "sha-abc1234" }));
+
+    [TestCase("1.2.4+dirty.1a2b3c4d", "1.2.4_dirty.1a2b3c4d")]
+    [TestCase("1.2.4-alpha.0.1+dirty.1a2b3c4d", "1.2.4-alpha.0.1_dirty.1a2b3c4d")]
+    public void A_build_with_uncommitted_changes_gets_only_its_version_not_the_commit(string version, string tag) =>
+        Assert.That(ImageTags.For(SemanticVersion.Parse(version), "abc1234"), Is.EqualTo(new[] { tag }));
 
     [Test]
     public void Base_image_names_follow_the_recipe_not_the_mirror()

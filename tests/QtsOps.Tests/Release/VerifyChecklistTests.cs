@@ -180,6 +180,28 @@ public class ReleaseHistoryTests
     }
 
     [Test]
+    public void Only_a_successful_last_deploy_or_rollback_of_that_release_in_that_container_counts_as_deployed()
+    {
+        using var dir = new TempDirectory();
+        var history = new QtsOps.Release.Deployment.ReleaseHistory(dir.Combine("local.jsonl"));
+        void Add(QtsOps.Release.Deployment.HistoryAction action, QtsOps.Release.Deployment.HistoryResult result, string release, string? container) =>
+            history.Append(new QtsOps.Release.Deployment.HistoryEntry { Action = action, Result = result, Version = release, Release = release, ContainerId = container, StartedAt = DateTimeOffset.UtcNow, FinishedAt = DateTimeOffset.UtcNow });
+
+        Add(QtsOps.Release.Deployment.HistoryAction.Deploy, QtsOps.Release.Deployment.HistoryResult.Succeeded, "1.0.0", "c1");
+        Add(QtsOps.Release.Deployment.HistoryAction.Verify, QtsOps.Release.Deployment.HistoryResult.Succeeded, "1.0.0", "c1");
+        Assert.That(history.DeployedSuccessfully("1.0.0", "c1"), Is.True, "a verification changes nothing that runs");
+        Assert.That(history.DeployedSuccessfully("1.0.0", "c2"), Is.False, "another container");
+
+        Add(QtsOps.Release.Deployment.HistoryAction.Deploy, QtsOps.Release.Deployment.HistoryResult.Interrupted, "1.0.1", null);
+        Assert.That(history.DeployedSuccessfully("1.0.1", "c3"), Is.False, "an interrupted deploy left it");
+        Assert.That(history.DeployedSuccessfully("1.0.0", "c1"), Is.False, "the interrupted deploy came after it");
+
+        Add(QtsOps.Release.Deployment.HistoryAction.Rollback, QtsOps.Release.Deployment.HistoryResult.Succeeded, "1.0.0", "c4");
+        Assert.That(history.DeployedSuccessfully("1.0.0", "c4"), Is.True);
+        Assert.That(File.ReadAllLines(history.Path)[2], Does.Contain("\"result\":\"interrupted\""));
+    }
+
+    [Test]
     public void A_damaged_line_is_reported_with_its_number()
     {
         using var dir = new TempDirectory();

@@ -42,6 +42,15 @@ public class DockerArgumentsTests
     }
 
     [Test]
+    public void Compose_down_can_remove_orphans()
+    {
+        var settings = new DockerComposeDownSettings { ProjectName = "p", Files = ["/d/c.yml"], RemoveOrphans = true };
+
+        Assert.That(DockerArguments.For(settings, ComposeVariant.Plugin).Render(), Is.EqualTo("compose --project-name \"p\" --file \"/d/c.yml\" down --remove-orphans"));
+        Assert.That(DockerArguments.For(new DockerComposeDownSettings { ProjectName = "p" }, ComposeVariant.Plugin).Render(), Does.EndWith(" down"));
+    }
+
+    [Test]
     public void Exec_and_logs_quote_every_part()
     {
         Assert.That(DockerArguments.For(new DockerExecSettings { Container = "c", Command = ["sh", "-c", "echo a b"] }).Render(),

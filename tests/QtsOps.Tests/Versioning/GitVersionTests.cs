@@ -107,9 +107,26 @@ public class GitVersionTests
 
         var version = VersionOf(repo);
 
-        Assert.That(version.Version.ToString(), Is.EqualTo("1.2.4-alpha.0.1+dirty"));
-        Assert.That(VersionProbeTask.SeenTag, Is.EqualTo("1.2.4-alpha.0.1_dirty"));
+        Assert.That(version.Version.ToString(), Does.Match(@"^1\.2\.4-alpha\.0\.1\+dirty\.[0-9a-f]{8}$"));
+        Assert.That(VersionProbeTask.SeenTag, Is.EqualTo(version.Version.ToString().Replace('+', '_')));
         Assert.That(version.IsRelease, Is.False);
+    }
+
+    [Test]
+    public void Different_uncommitted_service_changes_get_different_versions_and_the_same_changes_the_same_one()
+    {
+        using var repo = new TempGitRepository();
+        repo.Write("src/observer/Dockerfile", "FROM base");
+        repo.Commit("feat: first");
+        repo.Write("src/observer/Dockerfile", "FROM base\nCMD [\"one\"]");
+        var first = VersionOf(repo).Version.ToString();
+        repo.Write("src/observer/Dockerfile", "FROM base\nCMD [\"two\"]");
+        var second = VersionOf(repo).Version.ToString();
+        repo.Write("README.md", "a change that does not ship");
+
+        Assert.That(second, Is.Not.EqualTo(first), "the second build must not replace the first one's image and release");
+        Assert.That(VersionOf(repo).Version.ToString(), Is.EqualTo(second));
+        Assert.That(second, Does.StartWith("0.0.0-alpha.0+dirty."));
     }
 
     [Test]
@@ -122,7 +139,7 @@ public class GitVersionTests
 
         var version = VersionOf(repo);
 
-        Assert.That(version.Version.ToString(), Is.EqualTo("1.2.3+dirty"));
+        Assert.That(version.Version.ToString(), Does.StartWith("1.2.3+dirty."));
         Assert.That(version.IsRelease, Is.False);
     }
 
