@@ -49,12 +49,20 @@ public sealed class ReleaseRunner(DockerEngine engine)
     public DockerContainer Start(string release, CancellationToken cancellation)
     {
         var name = Context.Target.ContainerName;
-        Context.Log.Information($"Starting {name} from {ImageFor(release)} (compose project {Context.Target.ComposeProject})");
+        var project = Context.Target.ComposeProject;
+        Context.Log.Information($"Starting {name} from {ImageFor(release)} (compose project {project})");
         try
         {
-            // The project's containers go first, also any a failed compose v1 recreate left renamed <id>_<name>:
-            // they would hold the name and wedge every later up.
-            Context.DockerComposeDown(Compose(new DockerComposeDownSettings { RemoveOrphans = true }, release));
+            // A failed compose v1 recreate leaves the old container renamed <id>_<name> and the new one not running:
+            // they hold the name and would wedge every later up, so the project is taken down first. A running
+            // container of that name is left to up, which replaces it only when the release differs.
+            var leftovers = Context.DockerPs(engine.With(new DockerPsSettings { All = true, Filters = [$"label=com.docker.compose.project={project}"] }))
+                .Where(container => container.State != "running" || container.Names != name).Select(container => container.Names).ToList();
+            if (leftovers.Count > 0)
+            {
+                Context.Log.Information($"Removing what earlier runs left in the project: {string.Join(", ", leftovers)}");
+                Context.DockerComposeDown(Compose(new DockerComposeDownSettings { RemoveOrphans = true }, release));
+            }
             Context.DockerComposeUp(Compose(new DockerComposeUpSettings(), release));
         }
         catch (DockerCommandException exception)

@@ -19,6 +19,21 @@ public class BuildHostTests
         Assert.That(run.Error, Does.Contain("Unknown environment 'qa'").And.Contain("local, staging, prod"));
     }
 
+    [TestCase("--target=default")]
+    [TestCase("--target=deploy", "--target=verify")]
+    public void Verify_comes_after_deploy_and_alone_runs_nothing_else(params string[] targets)
+    {
+        using var repo = new TempDirectory();
+        repo.Write("QtsOps.sln", "");
+
+        var chain = RunPipeline(repo.Path, [.. targets, "--dryrun"]).Summary.Entries.Select(e => e.Task).ToList();
+        var alone = RunPipeline(repo.Path, "--target=verify", "--dryrun").Summary.Entries.Select(e => e.Task);
+
+        Assert.That(chain.IndexOf("deploy"), Is.GreaterThan(chain.IndexOf("image")));
+        Assert.That(chain.IndexOf("verify"), Is.GreaterThan(chain.IndexOf("deploy")));
+        Assert.That(alone, Is.EqualTo(new[] { "verify" }), "verify checks what runs: it neither cleans, packages nor deploys");
+    }
+
     [Test]
     public void Clean_removes_artifacts_and_source_caches_but_keeps_state_and_data()
     {

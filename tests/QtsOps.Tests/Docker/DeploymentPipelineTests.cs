@@ -45,7 +45,7 @@ public class DeploymentPipelineTests
     [Test, Order(1)]
     public void The_pipeline_deploys_and_verifies_a_serving_observer()
     {
-        var run = _repo.Run("--target=verify");
+        var run = _repo.Run("--target=deploy", "--target=verify");
 
         Assert.That(run.ExitCode, Is.Zero, run.Output + run.Error);
         Assert.That(run.Entry("deploy").Outcome, Is.EqualTo(QtsOps.Host.TaskOutcome.Succeeded));
@@ -68,7 +68,7 @@ public class DeploymentPipelineTests
     [Test, Order(2)]
     public void A_second_run_with_nothing_changed_skips_the_build_and_the_deploy()
     {
-        var run = _repo.Run("--target=verify");
+        var run = _repo.Run("--target=deploy", "--target=verify");
 
         Assert.That(run.ExitCode, Is.Zero, run.Output + run.Error);
         Assert.That(run.Output, Does.Contain("Skipping the build: image"));
@@ -79,18 +79,18 @@ public class DeploymentPipelineTests
     [Test, Order(3)]
     public void A_second_concurrent_deploy_is_refused_naming_the_holder()
     {
-        var lockFile = Path.Combine(_repo.StateDirectory, "locks", "local.lock");
+        var owner = DeploymentLock.OwnerFileOf(LockFile);
         var first = Task.Run(() => _repo.Run("--target=deploy", "--exclusive", "--force-deploy"));
         var clock = Stopwatch.StartNew();
-        while (!File.Exists(lockFile) && !first.IsCompleted && clock.Elapsed < TimeSpan.FromSeconds(30)) Thread.Sleep(20);
-        Assert.That(File.Exists(lockFile), Is.True, "the first deploy never took the lock");
+        while (!File.Exists(owner) && !first.IsCompleted && clock.Elapsed < TimeSpan.FromSeconds(30)) Thread.Sleep(20);
+        Assert.That(File.Exists(owner), Is.True, "the first deploy never took the lock");
 
         var second = _repo.Run("--target=deploy", "--exclusive", "--force-deploy");
 
         Assert.That(second.ExitCode, Is.EqualTo(1));
         Assert.That(second.Error, Does.Contain("Another deploy to 'local' is running").And.Contain($"pid {Environment.ProcessId}"));
         Assert.That(first.Result.ExitCode, Is.Zero, first.Result.Output + first.Result.Error);
-        Assert.That(File.Exists(lockFile), Is.False, "the lock outlived its deploy");
+        AssertLockFree();
     }
 
     [Test, Order(4)]
@@ -103,7 +103,7 @@ public class DeploymentPipelineTests
         var recordsBefore = Records();
         try
         {
-            var run = _repo.Run("--target=verify");
+            var run = _repo.Run("--target=deploy", "--target=verify");
 
             Assert.That(run.ExitCode, Is.EqualTo(1));
             Assert.That(run.Error, Does.Contain("crashed").And.Contain($"rolled back to {_firstRelease}, which is healthy and verified"));
@@ -140,7 +140,8 @@ public class DeploymentPipelineTests
             var run = _repo.Run("--target=deploy");
 
             Assert.That(run.ExitCode, Is.EqualTo(1));
-            Assert.That(run.Error, Does.Contain("python3-missing").And.Contain($"rolled back to {_firstRelease}, which is healthy and verified"));
+            Assert.That(run.Error, Does.Contain("could not be started").And.Contain("python3-missing").And.Contain($"rolled back to {_firstRelease}, which is healthy and verified"));
+            Assert.That(run.Output, Does.Contain("Removing what earlier runs left in the project"), "the failed start's containers would wedge the rollback's compose up");
             var (status, body) = Get(_repo.HealthUrl);
             Assert.That(status, Is.EqualTo(200));
             Assert.That(body, Does.Contain(_firstVersion));
@@ -163,6 +164,46 @@ public class DeploymentPipelineTests
     }
 
     [Test, Order(6)]
+    public void A_signal_during_the_health_wait_stops_the_deploy_cleanly_and_the_next_deploy_does_it_again()
+    {
+        _repo.Commit("a version to interrupt");
+        // The pipeline as its own process (the one the tests are built with), so that the signal reaches it alone.
+        var program = Path.Combine(TestContext.CurrentContext.TestDirectory, OperatingSystem.IsWindows() ? "QtsOps.Build.exe" : "QtsOps.Build");
+        using var deploy = new Process { StartInfo = new ProcessStartInfo(program, ["--target=deploy", "--no-rollback"])
+            { WorkingDirectory = _repo.Root, RedirectStandardOutput = true, RedirectStandardError = true } };
+        var output = new System.Text.StringBuilder();
+        using var starting = new ManualResetEventSlim();
+        void Collect(string? line)
+        {
+            if (line is null) return;
+            lock (output) output.AppendLine(line);
+            if (line.Contains($"Starting {_repo.Container}")) starting.Set();
+        }
+        deploy.OutputDataReceived += (_, e) => Collect(e.Data);
+        deploy.ErrorDataReceived += (_, e) => Collect(e.Data);
+        deploy.Start();
+        deploy.BeginOutputReadLine();
+        deploy.BeginErrorReadLine();
+        Assert.That(starting.Wait(TimeSpan.FromMinutes(3)), Is.True, $"the deploy never started the container: {output}");
+
+        using (var kill = Process.Start("kill", ["-INT", deploy.Id.ToString()])) kill.WaitForExit();
+
+        Assert.That(deploy.WaitForExit(TimeSpan.FromMinutes(2)), Is.True, "the deploy did not stop");
+        deploy.WaitForExit(); // the output, to its end
+        Assert.That(deploy.ExitCode, Is.EqualTo(1), output.ToString());
+        Assert.That(output.ToString(), Does.Contain("interrupted by SIGINT (Ctrl-C) while it started").And.Contain("left as it is"));
+        Assert.That(History().Last().Result, Is.EqualTo(HistoryResult.Interrupted));
+        AssertLockFree();
+
+        var next = _repo.Run("--target=deploy");
+
+        Assert.That(next.ExitCode, Is.Zero, next.Output + next.Error);
+        Assert.That(next.Entry("deploy").Outcome, Is.EqualTo(QtsOps.Host.TaskOutcome.Succeeded), "an interrupted deploy is no deploy to skip");
+        Assert.That(History().Last().Action, Is.EqualTo(HistoryAction.Deploy));
+        Assert.That(History().Last().Result, Is.EqualTo(HistoryResult.Succeeded));
+    }
+
+    [Test, Order(7)]
     public void An_unreachable_engine_is_a_clear_error_and_changes_nothing()
     {
         var before = State();
@@ -174,7 +215,7 @@ public class DeploymentPipelineTests
         Assert.That(State(), Is.EqualTo(before));
     }
 
-    [Test, Order(7)]
+    [Test, Order(8)]
     public void A_push_with_a_wrong_password_is_refused_clearly()
     {
         var run = WithCredentials(RegistryUser, "wrong-password", () => _repo.Run("--target=push"));
@@ -184,7 +225,7 @@ public class DeploymentPipelineTests
             .And.Contain(ImagePublisher.PasswordVariable).And.Not.Contain("wrong-password"));
     }
 
-    [Test, Order(8)]
+    [Test, Order(9)]
     public void A_push_sends_every_tag_and_the_registry_confirms_the_digest()
     {
         var run = WithCredentials(RegistryUser, RegistryPassword, () => _repo.Run("--target=push"));
@@ -199,6 +240,15 @@ public class DeploymentPipelineTests
         Assert.That(served, Is.EqualTo(digest));
         Assert.That(report.RootElement.GetProperty("pushed").EnumerateArray().Select(p => p.GetString()),
             Is.EquivalentTo(new[] { $"{_registry.Address}/{_repo.ImageRepository}:{version}", $"{_registry.Address}/{_repo.ImageRepository}:sha-{_repo.ShortSha()}" }));
+    }
+
+    private string LockFile => Path.Combine(_repo.StateDirectory, "locks", "local.lock");
+
+    /// <summary>The deploy let go of the lock: no owner named, and the lock can be taken.</summary>
+    private void AssertLockFree()
+    {
+        Assert.That(DeploymentLock.ReadOwner(LockFile), Is.Null, "the lock's owner outlived its deploy");
+        using var taken = DeploymentLock.Acquire(LockFile, "local", new LockOwner(Environment.ProcessId, "test", "test", DateTimeOffset.UtcNow, "check"), warning => Assert.Fail(warning));
     }
 
     private List<HistoryEntry> History() => [.. new ReleaseHistory(Path.Combine(_repo.StateDirectory, "history", "local.jsonl")).Read()];
