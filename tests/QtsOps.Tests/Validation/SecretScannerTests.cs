@@ -107,7 +107,7 @@ public class SecretScannerTests
     [Test]
     public void The_repository_holds_no_secret()
     {
-        var root = RepositoryPaths.Root;
+        var root = SourceRepository.Root;
         string[] skipped = [".git", "bin", "obj", "artifacts", ".qtsops", ".dotnet", "node_modules"];
         var files = Directory.EnumerateFiles(root, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.ReparsePoint })
             .Select(f => Path.GetRelativePath(root, f))

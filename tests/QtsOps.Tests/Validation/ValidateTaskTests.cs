@@ -34,7 +34,7 @@ public class ValidateTaskTests
     public void The_ops_guide_original_files_fail_and_each_defect_is_named()
     {
         using var repo = new ScratchRepository("src/observer");
-        repo.Overlay(RepositoryPaths.Combine("tests", "QtsOps.Tests", "Validation", "Fixtures", "original"));
+        repo.Overlay(SourceRepository.Combine("tests", "QtsOps.Tests", "Validation", "Fixtures", "original"));
         repo.Commit(CommitTime);
 
         var run = repo.RunPipeline("--target=validate");
