@@ -59,9 +59,6 @@ public sealed partial class BuildContext
         }
     }
 
-    /// <summary>How long a notification may take before it is given up.</summary>
-    public static readonly TimeSpan NotificationTimeout = TimeSpan.FromSeconds(5);
-
     /// <summary>
     /// Posts <c>{"text": ...}</c> about the event to the webhook of --notify-webhook or
     /// QTSOPS_NOTIFY_WEBHOOK, when one is set. A failure is a warning: a notification never fails the
@@ -80,7 +77,7 @@ public sealed partial class BuildContext
                 Log.Verbose($"No webhook set (--notify-webhook or QTSOPS_NOTIFY_WEBHOOK); not sent: {text}");
                 return;
             }
-            this.WebhookPost(url, NotificationMessage.Json(text), new WebhookSettings { Timeout = NotificationTimeout });
+            this.WebhookPost(url, NotificationMessage.Json(text), new WebhookSettings());
             Log.Information($"Notified {redacted}: {text}");
         }
         catch (Exception exception)

@@ -74,6 +74,12 @@ public sealed partial class BuildContext : FrostingContext
     public string PackageDirectory => Path.Combine(ArtifactsDirectory, "package", "qts_ops_deploy");
 
     private DeploymentEnvironment? _target;
+
+    /// <summary>The chosen environment's entry in environments.json, as checked in.</summary>
+    public DeploymentEnvironment ConfiguredTarget => Catalog[EnvironmentName];
+
+    /// <summary>Reads the target again on next use: apply has just written the outputs it depends on.</summary>
+    public void ReloadTarget() => _target = null;
     private IReadOnlyDictionary<string, DeploymentEnvironment>? _catalog;
 
     /// <summary>environments.json, read and checked on first use.</summary>
@@ -126,10 +132,11 @@ public sealed partial class BuildContext : FrostingContext
 
     private DeploymentEnvironment LoadTarget()
     {
-        var environment = Catalog[EnvironmentName];
+        var environment = ConfiguredTarget;
         // Where Terraform says the release goes (apply's outputs.json) wins over the checked-in settings.
         var outputs = TerraformEnvironment.For(this).OutputsFile;
-        if (File.Exists(outputs) && ProvisionedTarget.Read(outputs) is { } provisioned) environment = provisioned.ApplyTo(environment);
+        if (File.Exists(outputs) && ProvisionedTarget.Read(outputs) is { } provisioned)
+            environment = provisioned.ApplyTo(environment, Path.GetRelativePath(RepositoryRoot, outputs));
         var port = IntegerSetting("port", 1, 65535);
         return environment with
         {

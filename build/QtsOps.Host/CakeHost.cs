@@ -123,7 +123,7 @@ public sealed class CakeHost
             var context = CreateCakeContext(log, commandLine);
             var typedContext = (ICakeContext)Activator.CreateInstance(_contextType, context)!;
             var lifetime = _lifetimeType is null ? null : (IFrostingLifetime)Activator.CreateInstance(_lifetimeType)!;
-            Register(engine, graph, typedContext, lifetime, log, commandLine.DryRun);
+            Register(engine, graph, typedContext, lifetime, log, commandLine.DryRun, commandLine.Exclusive ? targets : null);
 
             Action<string>? dryRun = commandLine.DryRun ? name => graph.Find(name)!.Instance.DryRun(typedContext) : null;
             var strategy = new HostExecutionStrategy(new DefaultExecutionStrategy(log, new HostStepPrinter(log)), dryRun);
@@ -173,10 +173,14 @@ public sealed class CakeHost
         return true;
     }
 
-    private void Register(CakeEngine engine, TaskGraph graph, ICakeContext context, IFrostingLifetime? lifetime, HostLog log, bool dryRun)
+    /// <param name="exclusiveTargets">With --exclusive, the targets: the only tasks that run.</param>
+    private void Register(CakeEngine engine, TaskGraph graph, ICakeContext context, IFrostingLifetime? lifetime, HostLog log, bool dryRun,
+        IReadOnlyCollection<string>? exclusiveTargets)
     {
         engine.RegisterSetupAction(setup =>
         {
+            // Cake lists the dependencies even when --exclusive leaves them out.
+            if (exclusiveTargets is not null) setup = new ExclusiveSetupContext(setup, exclusiveTargets);
             Summary.Plan(setup.TasksToExecute.Select(t => t.Name));
             if (!dryRun) lifetime?.Setup(context, setup);
         });

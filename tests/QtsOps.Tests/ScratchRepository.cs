@@ -18,8 +18,8 @@ public sealed class ScratchRepository : IDisposable
     public ScratchRepository(params string[] copiedPaths)
     {
         _directory.Write("QtsOps.sln", "");
-        File.Copy(RepositoryPaths.Combine(".gitignore"), Combine(".gitignore"));
-        foreach (var path in copiedPaths) Copy(RepositoryPaths.Combine(path), Combine(path));
+        File.Copy(SourceRepository.Combine(".gitignore"), Combine(".gitignore"));
+        foreach (var path in copiedPaths) Copy(SourceRepository.Combine(path), Combine(path));
     }
 
     public string Path => _directory.Path;

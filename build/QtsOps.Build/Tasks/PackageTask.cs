@@ -2,6 +2,7 @@ using Cake.Core.Diagnostics;
 using QtsOps.Host;
 using QtsOps.Release.Packaging;
 using QtsOps.Release.Reports;
+using QtsOps.Tools.Git;
 
 namespace QtsOps.Build.Tasks;
 
@@ -21,7 +22,8 @@ public sealed class PackageTask : FrostingTask<BuildContext>
         try
         {
             package = DeployPackage.Build(new PackageRequest(Path.Combine(context.RepositoryRoot, "src", "observer"), "src/observer",
-                Path.Combine(context.ArtifactsDirectory, "package"), context.Version, context.VersionTag, commit.CommitTime));
+                Path.Combine(context.ArtifactsDirectory, "package"), context.Version, context.VersionTag, commit.CommitTime,
+                context.GitIgnoreChecker(context.RepositoryRoot) is { } ignored ? path => ignored("src/observer/" + path) : null));
         }
         catch (PackagingException refused)
         {

@@ -7,8 +7,9 @@ public sealed partial class InfrastructureSettings
 {
     public InfrastructureSettings(BuildContext context)
     {
-        ProtectedEnvironments = [.. (context.Setting("protected-environments", "QTSOPS_PROTECTED_ENVIRONMENTS") ?? string.Join(',', context.ProtectedEnvironments))
-            .Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)];
+        // The setting adds to environments.json's protected ones; it can never unprotect prod.
+        ProtectedEnvironments = [.. context.ProtectedEnvironments.Union((context.Setting("protected-environments", "QTSOPS_PROTECTED_ENVIRONMENTS") ?? "")
+            .Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))];
         foreach (var name in ProtectedEnvironments.Where(n => !BuildContext.Environments.Contains(n)))
             throw new PipelineException($"Unknown environment '{name}' in --protected-environments (or QTSOPS_PROTECTED_ENVIRONMENTS). Use a comma-separated list of: {string.Join(", ", BuildContext.Environments)}.");
 
@@ -36,7 +37,7 @@ public sealed partial class InfrastructureSettings
         InitTimeout = TimeSpan.FromSeconds(seconds);
     }
 
-    /// <summary>Environments where a plan may not destroy or replace anything without --allow-destroy, and apply needs --approve or CI (default: those marked protected in environments.json).</summary>
+    /// <summary>Environments where a plan may not destroy or replace anything without --allow-destroy, and apply needs --approve or CI (those marked protected in environments.json, plus any the setting adds).</summary>
     public IReadOnlyList<string> ProtectedEnvironments { get; }
 
     public bool IsProtected(string environment) => ProtectedEnvironments.Contains(environment);

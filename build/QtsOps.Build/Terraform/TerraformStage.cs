@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Cake.Core.Diagnostics;
+using QtsOps.Release.Environments;
 using QtsOps.Release.Reports;
 using QtsOps.Release.Terraform;
 using QtsOps.Tools.Terraform;
@@ -37,7 +38,7 @@ public sealed class TerraformStage(BuildContext context)
             // What the plan reads, taken before it runs.
             var state = context.TerraformStateVersion(Configure(new TerraformStatePullSettings()));
             var sources = HashSources(_settings.VarFiles);
-            var planSettings = Configure(new TerraformPlanSettings { OutFile = _env.PlanFile, VarFiles = [.. _settings.VarFiles.Select(f => new Cake.Core.IO.FilePath(f))], SecretVariables = _settings.Variables });
+            var planSettings = Configure(new TerraformPlanSettings { OutFile = _env.PlanFile, VarFiles = [.. _settings.VarFiles.Select(f => new Cake.Core.IO.FilePath(f))], SecretVariables = _settings.Variables, EnvironmentVariables = DeploymentTargetDefaults() });
             hasChanges = context.TerraformPlan(planSettings);
             RestrictToOwner(_env.PlanFile); // a saved plan holds every variable value in clear
 
@@ -179,13 +180,32 @@ public sealed class TerraformStage(BuildContext context)
         }
     }
 
+    // environments.json feeds the plan (PlanVariables): a change to it makes a saved plan stale too.
     private SortedDictionary<string, string> HashSources(IEnumerable<string> varFiles) =>
-        PlanFingerprint.HashSources(_env.RepositoryRoot, [_env.RootModule, _env.ModulesDirectory], varFiles);
+        PlanFingerprint.HashSources(_env.RepositoryRoot, [_env.RootModule, _env.ModulesDirectory],
+            [.. varFiles, Path.Combine(_env.RepositoryRoot, EnvironmentCatalog.FileName)]);
+
+    /// <summary>
+    /// The deployment target environments.json describes, as TF_VAR_ values: the root modules model it,
+    /// so their deployment_target output (which deploy reads) agrees with the checked-in settings.
+    /// As TF_VAR_ they rank lowest: terraform.tfvars, --var-file, --var and the user's own TF_VAR_ win.
+    /// </summary>
+    private Dictionary<string, string> DeploymentTargetDefaults()
+    {
+        var configured = context.ConfiguredTarget;
+        return new Dictionary<string, string>
+        {
+            ["TF_VAR_docker_host"] = configured.DockerHost ?? "",
+            ["TF_VAR_compose_project"] = configured.ComposeProject,
+            ["TF_VAR_health_url"] = configured.HealthUrl,
+        }.Where(v => Environment.GetEnvironmentVariable(v.Key) is null).ToDictionary();
+    }
 
     private void WriteOutputs()
     {
         using var outputs = context.TerraformOutputJson(Configure(new TerraformOutputSettings()));
         WriteRedactedJson(outputs, _env.OutputsFile);
+        context.ReloadTarget();
     }
 
     private static void WriteRedactedJson(JsonDocument document, string path)

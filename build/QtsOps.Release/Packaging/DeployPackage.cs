@@ -20,7 +20,9 @@ public sealed class PackagingException(string message, IReadOnlyList<Finding>? f
 /// <param name="Version">What deployment_config.json records (SemVer).</param>
 /// <param name="FileVersion">The version in the archive's name (no '+').</param>
 /// <param name="CommitTime">The time of the commit: deployment_config.json's "created" and every archive mtime.</param>
-public sealed record PackageRequest(string SourceDirectory, string SourceName, string OutputDirectory, string Version, string FileVersion, DateTimeOffset CommitTime);
+/// <param name="IsIgnored">Whether git ignores a path relative to the source directory: such files are not part of the commit, so they do not ship.</param>
+public sealed record PackageRequest(string SourceDirectory, string SourceName, string OutputDirectory, string Version, string FileVersion, DateTimeOffset CommitTime,
+    Func<string, bool>? IsIgnored = null);
 
 public sealed record PackagedFile(string Path, long Size, string Sha256, bool Executable);
 
@@ -64,9 +66,9 @@ public static class DeployPackage
 
     /// <summary>
     /// The files of <paramref name="sourceDirectory"/> that ship, relative with forward slashes and
-    /// sorted; hidden files included. Symbolic links are refused: they could pull in anything.
+    /// sorted; hidden files included, git-ignored ones not. Symbolic links are refused: they could pull in anything.
     /// </summary>
-    public static IReadOnlyList<string> SelectFiles(string sourceDirectory)
+    public static IReadOnlyList<string> SelectFiles(string sourceDirectory, Func<string, bool>? isIgnored = null)
     {
         var (files, links) = Walk(sourceDirectory);
         if (links.Count > 0)
@@ -119,7 +121,8 @@ public static class DeployPackage
                     if (!ExcludedDirectories.Contains(entry.Name) && !(prefix == "" && ExcludedTopDirectories.Contains(entry.Name)))
                         Collect(subdirectory, relative + "/");
                 }
-                else if (!ExcludedExtensions.Contains(entry.Extension) && entry.Name != ".DS_Store" && !(prefix == "" && GeneratedFiles.Contains(entry.Name)))
+                else if (!ExcludedExtensions.Contains(entry.Extension) && entry.Name != ".DS_Store" && !(prefix == "" && GeneratedFiles.Contains(entry.Name))
+                         && isIgnored?.Invoke(relative) != true)
                     files.Add(relative);
             }
         }
@@ -130,7 +133,7 @@ public static class DeployPackage
         var source = request.SourceDirectory;
         if (!File.Exists(Path.Combine(source, DeploymentConfig)))
             throw new PackagingException($"{Path.Combine(source, DeploymentConfig)} is missing: it is the template of the package's deployment_config.json. Restore it from git.");
-        var selected = SelectFiles(source);
+        var selected = SelectFiles(source, request.IsIgnored);
 
         // Before anything is written: a secret must not reach the directory or the archive.
         var secrets = SecretScanner.Scan(source, selected.Append(DeploymentConfig), request.SourceName + "/");

@@ -121,6 +121,6 @@ public static partial class SecretScanner
     private static partial Regex AzureKeyInConnectionString();
 
     /// <summary>NAME = value, NAME: value, "name": value, export NAME=value, where NAME ends a secret word.</summary>
-    [GeneratedRegex(@"(?<![A-Za-z0-9])[""']?(?<name>[A-Za-z0-9_.-]*(?:password|passwd|secret|token|api[_-]?key|access[_-]?key|account[_-]?key|private[_-]?key|client[_-]?secret|connection[_-]?string)[A-Za-z0-9_.-]*)[""']?\s*(?::=|=|:)(?!=)\s*(?<value>\S.*)$", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"(?<![A-Za-z0-9])[""']?(?<name>[A-Za-z0-9_.-]*(?:password|passwd|secret|token|api[_-]?key|access[_-]?key|account[_-]?key|private[_-]?key|client[_-]?secret|connection[_-]?string)[A-Za-z0-9_.-]*)[""']?(?:\s*:\s*[A-Za-z_][\w.\[\], |]*?(?=\s*=[^=]))?\s*(?::=|=|:)(?!=)\s*(?<value>\S.*)$", RegexOptions.IgnoreCase)]
     private static partial Regex SecretAssignment();
 }

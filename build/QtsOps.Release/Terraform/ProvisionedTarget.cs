@@ -28,10 +28,35 @@ public sealed record ProvisionedTarget(string? DockerHost, string? ComposeProjec
         }
     }
 
-    public DeploymentEnvironment ApplyTo(DeploymentEnvironment environment) => environment with
+    /// <summary>
+    /// The environment with Terraform's values. An environment on this machine's engine (no
+    /// dockerHost) is fully described by environments.json, so there a difference can only be a stale
+    /// outputs file, and acting on it could stop another deployment: that is an error.
+    /// </summary>
+    /// <exception cref="InvalidDataException">outputs.json disagrees with an environment on this machine.</exception>
+    public DeploymentEnvironment ApplyTo(DeploymentEnvironment environment, string outputsFile)
     {
-        DockerHost = DockerHost ?? environment.DockerHost,
-        ComposeProject = ComposeProject ?? environment.ComposeProject,
-        HealthUrl = HealthUrl ?? environment.HealthUrl,
-    };
+        if (environment.DockerHost is null)
+        {
+            (string Output, string? Terraform, string? Configured)[] pairs =
+            [
+                ("docker_host", DockerHost, null),
+                ("compose_project", ComposeProject, environment.ComposeProject),
+                ("health_url", HealthUrl, environment.HealthUrl),
+            ];
+            var differences = pairs.Where(d => d.Terraform is not null && d.Terraform != d.Configured).ToList();
+            if (differences.Count > 0)
+                throw new InvalidDataException(
+                    $"{outputsFile}: Terraform's {OutputName} disagrees with environments.json for '{environment.Name}' " +
+                    $"({string.Join("; ", differences.Select(d => $"{d.Output} is '{d.Terraform}', environments.json says '{d.Configured ?? "this machine's engine"}'"))}). " +
+                    $"Fix: ./build.sh --target=terraform-plan --target=apply --env={environment.Name} to provision what environments.json says.");
+            return environment;
+        }
+        return environment with
+        {
+            DockerHost = DockerHost ?? environment.DockerHost,
+            ComposeProject = ComposeProject ?? environment.ComposeProject,
+            HealthUrl = HealthUrl ?? environment.HealthUrl,
+        };
+    }
 }

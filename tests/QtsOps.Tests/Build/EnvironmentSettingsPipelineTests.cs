@@ -1,5 +1,4 @@
 using QtsOps.Release.Environments;
-using QtsOps.Tests.Docker;
 
 namespace QtsOps.Tests.Build;
 
@@ -17,7 +16,7 @@ public class EnvironmentSettingsPipelineTests
     [Test]
     public void Deploying_to_a_protected_environment_needs_approval_before_anything_else()
     {
-        using var repo = RepositoryWith(File.ReadAllText(Path.Combine(ObserverRepository.RealRoot, EnvironmentCatalog.FileName)));
+        using var repo = RepositoryWith(File.ReadAllText(Path.Combine(SourceRepository.Root, EnvironmentCatalog.FileName)));
         repo.Tag("v1.0.0"); // prod takes release versions only
         using var outsideCi = new EnvironmentVariableScope().Set("CI", null).Set("GITHUB_ACTIONS", null); // a CI run counts as approved
 
@@ -30,7 +29,7 @@ public class EnvironmentSettingsPipelineTests
     [Test]
     public void With_approval_a_protected_deploy_goes_on_to_its_engine()
     {
-        using var repo = RepositoryWith(File.ReadAllText(Path.Combine(ObserverRepository.RealRoot, EnvironmentCatalog.FileName)));
+        using var repo = RepositoryWith(File.ReadAllText(Path.Combine(SourceRepository.Root, EnvironmentCatalog.FileName)));
         repo.Tag("v1.0.0");
         using var outsideCi = new EnvironmentVariableScope().Set("CI", null).Set("GITHUB_ACTIONS", null);
 

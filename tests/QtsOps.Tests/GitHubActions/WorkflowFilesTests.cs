@@ -16,7 +16,7 @@ public partial class WorkflowFilesTests
     [GeneratedRegex(@"^\./build\.sh(?: --[a-z][a-z0-9-]*(?:=[A-Za-z0-9._/-]+)?)*$")]
     private static partial Regex BuildShCall();
 
-    private static string RepositoryRoot => Docker.ObserverRepository.RealRoot;
+    private static string RepositoryRoot => SourceRepository.Root;
 
     private static readonly HashSet<string> PipelineTargets = typeof(BuildContext).Assembly.GetTypes()
         .Select(t => t.GetCustomAttribute<TaskNameAttribute>()?.Name)

@@ -27,6 +27,7 @@ public class CakeHostTests
 
         Assert.That(run.ExitCode, Is.Zero, run.Error);
         Assert.That(GraphContext.Calls, Is.EqualTo(new[] { "setup", "PackTask", "teardown" }));
+        Assert.That(run.Summary.Entries.Select(e => (e.Task, e.Outcome)), Is.EqualTo(new[] { ("pack", TaskOutcome.Succeeded) }));
     }
 
     [Test]

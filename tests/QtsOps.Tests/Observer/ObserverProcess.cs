@@ -111,7 +111,7 @@ public sealed partial class ObserverProcess(string root) : IDisposable
             start.Environment.Remove(name);
         var defaults = new Dictionary<string, string?>
         {
-            ["PYTHONPATH"] = RepositoryPaths.Combine("src", "observer", "src"),
+            ["PYTHONPATH"] = SourceRepository.Combine("src", "observer", "src"),
             ["PYTHONDONTWRITEBYTECODE"] = "1",
             ["QTS_OBSERVER_STANDALONE"] = "1",
             ["QTS_OBSERVER_VERSION"] = "1.2.3-test",

@@ -69,7 +69,7 @@ public class DeployPackageTests
     [Test]
     public void Deployment_config_gets_the_version_and_the_commit_time_in_utc()
     {
-        var template = File.ReadAllText(RepositoryPaths.Combine("src", "observer", "deployment_config.json"));
+        var template = File.ReadAllText(SourceRepository.Combine("src", "observer", "deployment_config.json"));
 
         var bytes = DeployPackage.GenerateDeploymentConfig(template, Request("1.2.4-alpha.0.3+dirty"));
         var generated = JsonDocument.Parse(bytes).RootElement;
@@ -94,7 +94,7 @@ public class DeployPackageTests
     [Test]
     public void Secrets_stop_the_package_before_anything_is_written_and_every_one_is_named()
     {
-        _root.Write("observer/deployment_config.json", File.ReadAllText(RepositoryPaths.Combine("src", "observer", "deployment_config.json")));
+        _root.Write("observer/deployment_config.json", File.ReadAllText(SourceRepository.Combine("src", "observer", "deployment_config.json")));
         _root.Write("observer/Dockerfile", "FROM python:3.11-slim\n");
         _root.Write("observer/.env", "A=1\n");
         _root.Write("observer/certs/tls.pem", "x\n");
@@ -113,7 +113,7 @@ public class DeployPackageTests
     [Test]
     public void A_package_is_a_directory_an_archive_and_a_checksum_with_nothing_left_over()
     {
-        _root.Write("observer/deployment_config.json", File.ReadAllText(RepositoryPaths.Combine("src", "observer", "deployment_config.json")));
+        _root.Write("observer/deployment_config.json", File.ReadAllText(SourceRepository.Combine("src", "observer", "deployment_config.json")));
         _root.Write("observer/start.sh", "#!/usr/bin/env bash\necho start\n");
         _root.Write("observer/README.md", "# readme\n");
 

@@ -1,17 +1,16 @@
 using QtsOps.Build;
 using QtsOps.Release.Environments;
-using QtsOps.Tests.Docker;
 
 namespace QtsOps.Tests.Release;
 
 public class EnvironmentCatalogTests
 {
-    private static string Valid => File.ReadAllText(Path.Combine(ObserverRepository.RealRoot, EnvironmentCatalog.FileName));
+    private static string Valid => File.ReadAllText(Path.Combine(SourceRepository.Root, EnvironmentCatalog.FileName));
 
     [Test]
     public void The_checked_in_file_holds_a_complete_local_default_and_staging_and_prod()
     {
-        var environments = EnvironmentCatalog.Load(Path.Combine(ObserverRepository.RealRoot, EnvironmentCatalog.FileName), BuildContext.Environments);
+        var environments = EnvironmentCatalog.Load(Path.Combine(SourceRepository.Root, EnvironmentCatalog.FileName), BuildContext.Environments);
 
         Assert.That(environments.Keys, Is.EquivalentTo(new[] { "local", "staging", "prod" }));
         var local = environments["local"];

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using QtsOps.Build;
 using QtsOps.Release.Environments;
-using QtsOps.Tests.Docker;
 using QtsOps.Release.Terraform;
 
 namespace QtsOps.Tests.Release;
@@ -17,12 +16,26 @@ public class ProvisionedTargetTests
         using var temp = new TempDirectory();
         var target = ProvisionedTarget.Read(Outputs(temp, """{ "environment": "staging", "docker_host": "ssh://ops@vm", "compose_project": "", "health_url": "http://vm:8000/health" }"""));
 
-        var environments = EnvironmentCatalog.Load(Path.Combine(ObserverRepository.RealRoot, EnvironmentCatalog.FileName), BuildContext.Environments);
-        var applied = target!.ApplyTo(environments["staging"]);
+        var environments = EnvironmentCatalog.Load(Path.Combine(SourceRepository.Root, EnvironmentCatalog.FileName), BuildContext.Environments);
+        var applied = target!.ApplyTo(environments["staging"], "outputs.json");
 
         Assert.That(applied.DockerHost, Is.EqualTo("ssh://ops@vm"));
         Assert.That(applied.HealthUrl, Is.EqualTo("http://vm:8000/health"));
         Assert.That(applied.ComposeProject, Is.EqualTo(environments["staging"].ComposeProject), "an empty output keeps the setting");
+    }
+
+    [Test]
+    public void On_this_machine_outputs_that_disagree_with_the_settings_are_refused_as_stale()
+    {
+        using var temp = new TempDirectory();
+        var local = EnvironmentCatalog.Load(Path.Combine(SourceRepository.Root, EnvironmentCatalog.FileName), BuildContext.Environments)["local"];
+        var stale = ProvisionedTarget.Read(Outputs(temp, """{ "environment": "local", "docker_host": "", "compose_project": "old-project", "health_url": "http://127.0.0.1:9999/health" }"""));
+        var current = ProvisionedTarget.Read(Outputs(temp, $$"""{ "environment": "local", "docker_host": "", "compose_project": "{{local.ComposeProject}}", "health_url": "{{local.HealthUrl}}" }"""));
+
+        var error = Assert.Throws<InvalidDataException>(() => stale!.ApplyTo(local, "artifacts/terraform/local/outputs.json"));
+        Assert.That(error!.Message, Does.Contain("compose_project is 'old-project'").And.Contain("health_url is 'http://127.0.0.1:9999/health'")
+            .And.Contain("--target=terraform-plan --target=apply --env=local"));
+        Assert.That(current!.ApplyTo(local, "outputs.json"), Is.EqualTo(local));
     }
 
     [Test]

@@ -74,11 +74,11 @@ public class HclTests
     [Test]
     public void The_repository_infrastructure_parses()
     {
-        var files = Directory.GetFiles(RepositoryPaths.Combine("src", "infra"), "*.tf", SearchOption.AllDirectories);
+        var files = Directory.GetFiles(SourceRepository.Combine("src", "infra"), "*.tf", SearchOption.AllDirectories);
 
         Assert.That(files, Is.Not.Empty);
         foreach (var file in files) Assert.DoesNotThrow(() => Hcl.Parse(File.ReadAllText(file)), file);
-        var variables = Hcl.Parse(File.ReadAllText(RepositoryPaths.Combine("src", "infra", "environments", "staging", "variables.tf")));
+        var variables = Hcl.Parse(File.ReadAllText(SourceRepository.Combine("src", "infra", "environments", "staging", "variables.tf")));
         Assert.That(variables.BlocksOf("variable").Single(v => v.Label(0) == "admin_password").Body.Attribute("sensitive")!.Value.IsTrue, Is.True);
     }
 

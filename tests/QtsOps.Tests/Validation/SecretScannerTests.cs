@@ -79,6 +79,14 @@ public class SecretScannerTests
         Assert.That(SecretScanner.ScanContent(file, line), Is.Empty);
     }
 
+    // Split so that this file itself holds no such line.
+    [TestCase("settings.py", "ADMIN_PASSWORD: str = " + "\"hunter22\"")]
+    [TestCase("settings.py", "token: Optional[str] = " + "'abc.def.ghi'")]
+    public void A_type_annotation_does_not_hide_a_literal(string file, string line)
+    {
+        Assert.That(SecretScanner.ScanContent(file, line).Single().Reason, Does.Contain("is assigned a literal value"));
+    }
+
     [Test]
     public void Scan_names_every_file_and_line()
     {
@@ -99,7 +107,7 @@ public class SecretScannerTests
     [Test]
     public void The_repository_holds_no_secret()
     {
-        var root = RepositoryPaths.Root;
+        var root = SourceRepository.Root;
         string[] skipped = [".git", "bin", "obj", "artifacts", ".qtsops", ".dotnet", "node_modules"];
         var files = Directory.EnumerateFiles(root, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.ReparsePoint })
             .Select(f => Path.GetRelativePath(root, f))
