@@ -70,6 +70,13 @@ public sealed partial class BuildContext : FrostingContext
     /// <summary>State that outlives clean: Terraform state, release history, backups, locks.</summary>
     public string StateDirectory => Path.Combine(RepositoryRoot, ".qtsops");
 
+    /// <summary>The service the deploy package is built from: src/observer/.</summary>
+    public string ServiceDirectory => Path.Combine(RepositoryRoot, ObserverFiles.Directory);
+
+    /// <summary>Whether git ignores a path relative to <see cref="ServiceDirectory"/> (such files do not ship); null outside a git repository.</summary>
+    public Func<string, bool>? IsIgnoredInService =>
+        this.GitIgnoreChecker(RepositoryRoot) is { } ignored ? path => ignored($"{ObserverFiles.Directory}/{path}") : null;
+
     /// <summary>The deploy package the package target assembles; the image is built from exactly these files.</summary>
     public string PackageDirectory => Path.Combine(ArtifactsDirectory, "package", "qts_ops_deploy");
 
@@ -169,7 +176,7 @@ public sealed partial class BuildContext : FrostingContext
         // The walk stops at version tags, so only the history since the nearest ones is read.
         var tagged = tags.Where(t => VersionCalculator.ParseTag(t.Name) is not null).Select(t => t.CommitSha).ToHashSet(StringComparer.Ordinal);
         var parents = this.GitParents(RepositoryRoot, tagged);
-        var uncommittedInputs = Commit.IsDirty ? DeployPackage.InputsHash(Path.Combine(RepositoryRoot, ObserverFiles.Directory)) : null;
+        var uncommittedInputs = Commit.IsDirty ? DeployPackage.InputsHash(ServiceDirectory, IsIgnoredInService) : null;
         return VersionCalculator.Calculate(Commit.Sha, sha => parents[sha], tags, uncommittedInputs);
     }
 

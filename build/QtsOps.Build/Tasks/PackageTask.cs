@@ -2,7 +2,7 @@ using Cake.Core.Diagnostics;
 using QtsOps.Host;
 using QtsOps.Release.Packaging;
 using QtsOps.Release.Reports;
-using QtsOps.Tools.Git;
+using QtsOps.Release.Validation.Observer;
 
 namespace QtsOps.Build.Tasks;
 
@@ -21,9 +21,8 @@ public sealed class PackageTask : FrostingTask<BuildContext>
         PackageResult package;
         try
         {
-            package = DeployPackage.Build(new PackageRequest(Path.Combine(context.RepositoryRoot, "src", "observer"), "src/observer",
-                Path.Combine(context.ArtifactsDirectory, "package"), context.Version, context.VersionTag, commit.CommitTime,
-                context.GitIgnoreChecker(context.RepositoryRoot) is { } ignored ? path => ignored("src/observer/" + path) : null));
+            package = DeployPackage.Build(new PackageRequest(context.ServiceDirectory, ObserverFiles.Directory,
+                Path.Combine(context.ArtifactsDirectory, "package"), context.Version, context.VersionTag, commit.CommitTime, context.IsIgnoredInService));
         }
         catch (PackagingException refused)
         {

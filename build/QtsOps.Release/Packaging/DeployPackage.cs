@@ -70,7 +70,7 @@ public static class DeployPackage
     /// </summary>
     public static IReadOnlyList<string> SelectFiles(string sourceDirectory, Func<string, bool>? isIgnored = null)
     {
-        var (files, links) = Walk(sourceDirectory);
+        var (files, links) = Walk(sourceDirectory, isIgnored);
         if (links.Count > 0)
             throw new PackagingException($"Symbolic links are not packaged (they could pull in files from anywhere): {string.Join(", ", links)}. Replace them with the files.");
         return files;
@@ -82,13 +82,14 @@ public static class DeployPackage
     /// with uncommitted changes; changes outside the package do not alter it. Never fails on what
     /// packaging would refuse (links are hashed by target): package says what is wrong.
     /// </summary>
-    public static string InputsHash(string sourceDirectory)
+    /// <param name="isIgnored">As for <see cref="SelectFiles"/>: git-ignored files do not ship, so they do not count.</param>
+    public static string InputsHash(string sourceDirectory, Func<string, bool>? isIgnored = null)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         void Add(string text) => hash.AppendData(Encoding.UTF8.GetBytes(text + "\0"));
         if (Directory.Exists(sourceDirectory))
         {
-            var (files, links) = Walk(sourceDirectory);
+            var (files, links) = Walk(sourceDirectory, isIgnored);
             var template = File.Exists(Path.Combine(sourceDirectory, DeploymentConfig)) ? [DeploymentConfig] : Array.Empty<string>();
             foreach (var file in files.Concat(template).Order(StringComparer.Ordinal))
             {
@@ -101,7 +102,7 @@ public static class DeployPackage
     }
 
     /// <summary>The shipped files and the symbolic links among them, each sorted.</summary>
-    private static (List<string> Files, List<string> Links) Walk(string sourceDirectory)
+    private static (List<string> Files, List<string> Links) Walk(string sourceDirectory, Func<string, bool>? isIgnored)
     {
         var files = new List<string>();
         var links = new List<string>();
