@@ -54,6 +54,7 @@ public sealed class DeploymentLock : IDisposable
         {
             throw new DeploymentLockedException(environment, lockFile, ReadOwner(lockFile));
         }
+        handle.SetLength(0); // the lock is the open file, not its content
         var ownerFile = OwnerFileOf(lockFile);
         if (ReadOwner(lockFile) is { } previous)
             warn($"The last deploy lock holder of '{environment}', {previous}, ended without releasing it (killed?); its deploy may be half-done: see the history. Taking the lock over.");
