@@ -67,7 +67,7 @@ public sealed class Deployer(DockerEngine engine)
             PrepareSharedDirectories(release);
             interruption.Token.ThrowIfCancellationRequested();
         }
-        catch (OperationCanceledException) when (interruption.IsRequested)
+        catch (Exception) when (interruption.IsRequested)
         {
             throw new PipelineException($"{RecordInterruption(runner, entry, interruption, "before the switch to it")}. What runs was not changed ({previous ?? "nothing"}).");
         }
@@ -82,7 +82,7 @@ public sealed class Deployer(DockerEngine engine)
         }
         catch (Exception) when (interruption.IsRequested)
         {
-            // Ctrl-C in a terminal also reaches compose, so its failure is the interruption too.
+            // Ctrl-C in a terminal also reaches docker and compose, so their failures are the interruption too.
             var interrupted = RecordInterruption(runner, entry, interruption, "while it started");
             // The undo runs to its end; a second signal ends the process at once.
             throw new PipelineException($"{interrupted}. Now: {RollBackOrLeave(release, CancellationToken.None)}.");

@@ -17,7 +17,7 @@ public sealed class ReleaseVerification(DockerEngine engine)
         var release = runner.Store.Current
             ?? throw new PipelineException($"Nothing is deployed to '{Context.EnvironmentName}' yet ({runner.Store.DeployDirectory} has no current release). Fix: ./build.sh --target=deploy.");
         // The version as deployed, which need not be this checkout's.
-        var version = runner.History.Read().LastOrDefault(e => e.Release == release)?.Version ?? release;
+        var version = runner.History.VersionOf(release) ?? release;
         var started = DateTimeOffset.UtcNow;
         var report = new Verifier(engine).Run(release, "verify", CancellationToken.None);
         var container = engine.Container(Context.Target.ContainerName);

@@ -43,7 +43,7 @@ public sealed class RollbackRunner(DockerEngine engine)
         Context.Log.Warning($"Rolling back {Context.EnvironmentName} to {target}" + (failedRelease is null ? "" : $" (from {failedRelease})"));
         var entry = new HistoryEntry
         {
-            Action = HistoryAction.Rollback, Result = HistoryResult.Succeeded, Version = target, Release = target, Image = runner.ImageFor(target),
+            Action = HistoryAction.Rollback, Result = HistoryResult.Succeeded, Version = history.VersionOf(target) ?? target, Release = target, Image = runner.ImageFor(target),
             ImageId = image.Id, Digest = image.RepoDigests.FirstOrDefault(), StartedAt = started, FinishedAt = started,
             Detail = failedRelease is null ? "on demand" : $"replaced {failedRelease}",
         };

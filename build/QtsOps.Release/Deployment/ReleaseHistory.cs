@@ -68,6 +68,9 @@ public sealed class ReleaseHistory(string path)
     public HistoryEntry? LastVerified(string? except = null) =>
         Read().LastOrDefault(e => e.Action is HistoryAction.Verify && e.Result is HistoryResult.Succeeded && e.Release != except);
 
+    /// <summary>The version a release was deployed as (SemVer, 1.2.4+dirty.1a2b3c4d), or null when no deploy of it is recorded.</summary>
+    public string? VersionOf(string release) => Read().LastOrDefault(e => e.Action is HistoryAction.Deploy && e.Release == release)?.Version;
+
     /// <summary>
     /// Whether the newest deploy or rollback (what changes what runs; verifications do not) put
     /// <paramref name="release"/> in place successfully in exactly this container: only then does the

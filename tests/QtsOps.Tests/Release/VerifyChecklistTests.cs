@@ -176,6 +176,7 @@ public class ReleaseHistoryTests
 
         Assert.That(history.LastVerified(except: "1.0.2")?.Release, Is.EqualTo("1.0.1"));
         Assert.That(history.LastVerified(except: "1.0.1")?.Release, Is.EqualTo("1.0.0"));
+        Assert.That(history.VersionOf("1.0.0"), Is.Null, "verified, but no deploy of it is recorded");
         Assert.That(File.ReadAllLines(history.Path)[0], Does.Contain("\"action\":\"verify\",\"result\":\"succeeded\""));
     }
 
@@ -198,6 +199,7 @@ public class ReleaseHistoryTests
 
         Add(QtsOps.Release.Deployment.HistoryAction.Rollback, QtsOps.Release.Deployment.HistoryResult.Succeeded, "1.0.0", "c4");
         Assert.That(history.DeployedSuccessfully("1.0.0", "c4"), Is.True);
+        Assert.That(history.VersionOf("1.0.1"), Is.EqualTo("1.0.1"));
         Assert.That(File.ReadAllLines(history.Path)[2], Does.Contain("\"result\":\"interrupted\""));
     }
 
