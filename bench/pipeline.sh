@@ -56,8 +56,8 @@ read -r cold status < <(timed cold ./build.sh)
 read -r again status < <(timed again ./build.sh)
 [ "$status" -eq 0 ] || { tail -20 "$WORK/again.log"; exit 1; }
 
-# A release that crashes at start (the observer's test hook), committed so it is a new version.
-sed -i 's|      OBSERVER_LOG_DIR: /app/logs|      OBSERVER_LOG_DIR: /app/logs\n      OBSERVER_FAIL_ON_START: "1"|' "$CLONE/src/observer/docker-compose.yml"
+# A release that crashes at start (an interval the service refuses: it exits 2), committed so it is a new version.
+sed -i 's|      OBSERVER_LOG_DIR: /app/logs|      OBSERVER_LOG_DIR: /app/logs\n      OBSERVER_INTERVAL_SECONDS: "0"|' "$CLONE/src/observer/docker-compose.yml"
 git -C "$CLONE" commit --quiet -am "bench: a release that crashes at start"
 read -r failed status < <(timed crash ./build.sh)
 [ "$status" -ne 0 ] || { echo "bench: the crashing release did not fail the run" >&2; exit 1; }

@@ -98,7 +98,7 @@ public class DeploymentPipelineTests
     {
         var compose = Path.Combine(_repo.Root, "src", "observer", "docker-compose.yml");
         var good = File.ReadAllText(compose);
-        File.WriteAllText(compose, good.Replace("      OBSERVER_LOG_DIR: /app/logs\n", "      OBSERVER_LOG_DIR: /app/logs\n      OBSERVER_FAIL_ON_START: \"1\"\n"));
+        File.WriteAllText(compose, good.Replace("      OBSERVER_LOG_DIR: /app/logs\n", "      OBSERVER_LOG_DIR: /app/logs\n      OBSERVER_INTERVAL_SECONDS: \"0\"\n")); // a setting the service refuses: it exits 2 at start
         _repo.Commit("a release that crashes at start");
         var recordsBefore = Records();
         try

@@ -59,15 +59,6 @@ public class ObserverServiceTests
         Assert.That(observer.Terminate(), Is.Zero);
     }
 
-    [Test]
-    public void Fail_on_start_exits_3()
-    {
-        using var observer = new ObserverProcess(_root.Path) { Environment = { ["OBSERVER_FAIL_ON_START"] = "1" } };
-
-        Assert.That(observer.RunToExit(), Is.EqualTo(3));
-        Assert.That(observer.Output, Does.Contain("failing on start as requested"));
-    }
-
     [TestCase("""{"interval": 5}""", null, "unknown keys ['interval']")]
     [TestCase("""{"port": 8000""", null, "is not valid JSON")]
     [TestCase(null, "http", "OBSERVER_PORT must be an integer 0-65535, got 'http'")]

@@ -27,7 +27,6 @@ LOG_BACKUP_COUNT = 3
 EXIT_OK = 0
 EXIT_RUNTIME = 1
 EXIT_CONFIG = 2
-EXIT_FAIL_ON_START = 3
 
 
 def _formatter() -> logging.Formatter:
@@ -112,9 +111,6 @@ def main(env: Mapping[str, str] = os.environ) -> int:
         log.error("cannot open the log file under %s: %s", config.log_dir_from(env), exc)
         return EXIT_CONFIG
 
-    if env.get("OBSERVER_FAIL_ON_START") == "1":
-        log.error("ERROR: failing on start as requested")
-        return EXIT_FAIL_ON_START
     if env.get("QTS_OBSERVER_STANDALONE") != "1":
         log.error("integrated mode is not supported here; set QTS_OBSERVER_STANDALONE=1 "
                   "(got %r)", env.get("QTS_OBSERVER_STANDALONE"))
