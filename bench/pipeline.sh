@@ -82,7 +82,7 @@ docker rm --force "$CONTAINER" >/dev/null
 
 cold_s=$(seconds "$cold"); again_s=$(seconds "$again"); failed_s=$(seconds "$failed")
 ratio=$(awk -v a="$again" -v b="$cold" 'BEGIN { printf "%.2f", a / b }')
-section="<!-- pipeline:start -->
+section="
 ## Pipeline: local deploy, re-run, rollback
 
 Command: \`bench/pipeline.sh\` (one run each, in a scratch clone of HEAD, real Docker engine $(docker version --format '{{.Server.Version}}'), $(nproc) cores, $(date -u +%Y-%m-%d)).
@@ -97,7 +97,7 @@ Base image: $base_note.
 
 Ratio re-run / cold: **${ratio}** (goal: at most 0.25). Rollback: **${rollback} s** (goal: at most 15 s); most of it is the
 first health check, which Docker runs 10 s after the container starts (the compose file's healthcheck interval).
-<!-- pipeline:end -->"
+"
 
 write_section pipeline "$section"
 echo "bench: cold ${cold_s} s, again ${again_s} s (ratio ${ratio}), rollback ${rollback} s, failing run ${failed_s} s"
