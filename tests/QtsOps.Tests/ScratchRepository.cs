@@ -10,16 +10,13 @@ namespace QtsOps.Tests;
 /// </summary>
 public sealed class ScratchRepository : IDisposable
 {
-    /// <summary>Runtime output that never belongs in a copy.</summary>
-    private static readonly string[] Skipped = ["__pycache__", "data", "logs", ".terraform", ".pytest_cache"];
-
     private readonly TempDirectory _directory = new();
 
     public ScratchRepository(params string[] copiedPaths)
     {
         _directory.Write("QtsOps.sln", "");
         File.Copy(SourceRepository.Combine(".gitignore"), Combine(".gitignore"));
-        foreach (var path in copiedPaths) Copy(SourceRepository.Combine(path), Combine(path));
+        foreach (var path in copiedPaths) SourceRepository.CopyTo(path, Combine(path));
     }
 
     public string Path => _directory.Path;
@@ -73,18 +70,4 @@ public sealed class ScratchRepository : IDisposable
     public HostRun RunPipeline(params string[] args) => Pipeline.Run(Path, args);
 
     public void Dispose() => _directory.Dispose();
-
-    private static void Copy(string source, string target)
-    {
-        if (File.Exists(source))
-        {
-            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(target)!);
-            File.Copy(source, target);
-            return;
-        }
-        Directory.CreateDirectory(target);
-        foreach (var file in Directory.GetFiles(source)) File.Copy(file, System.IO.Path.Combine(target, System.IO.Path.GetFileName(file)));
-        foreach (var directory in Directory.GetDirectories(source).Where(d => !Skipped.Contains(System.IO.Path.GetFileName(d))))
-            Copy(directory, System.IO.Path.Combine(target, System.IO.Path.GetFileName(directory)));
-    }
 }

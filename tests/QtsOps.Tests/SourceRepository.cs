@@ -14,15 +14,26 @@ public static class SourceRepository
         throw new InvalidOperationException($"No QtsOps.sln above {start}.");
     }
 
-    /// <summary>Copies a folder of the repository (recursively) to <paramref name="destination"/>.</summary>
-    public static void CopyTo(string relativeFolder, string destination)
+    /// <summary>Run-time output and a developer's own state, which never belong in a copy.</summary>
+    private static readonly string[] SkippedDirectories = ["__pycache__", "data", "logs", ".terraform", ".pytest_cache"];
+
+    /// <summary>
+    /// Copies a file or a folder (recursively) of the repository to <paramref name="destination"/>,
+    /// leaving out run-time output and a developer's own values (*.tfvars).
+    /// </summary>
+    public static void CopyTo(string relativePath, string destination)
     {
-        var source = Combine(relativeFolder);
+        var source = Combine(relativePath);
+        if (File.Exists(source))
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
+            File.Copy(source, destination);
+            return;
+        }
         foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
         {
             var relative = Path.GetRelativePath(source, file);
-            // A developer's own state and values stay out of the copy.
-            if (relative.Split(Path.DirectorySeparatorChar).Contains(".terraform") || relative.EndsWith(".tfvars", StringComparison.Ordinal)) continue;
+            if (relative.Split(Path.DirectorySeparatorChar)[..^1].Any(SkippedDirectories.Contains) || relative.EndsWith(".tfvars", StringComparison.Ordinal)) continue;
             var target = Path.Combine(destination, relative);
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
             File.Copy(file, target);

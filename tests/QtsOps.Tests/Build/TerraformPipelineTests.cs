@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
-using LibGit2Sharp;
 using QtsOps.Host;
 using QtsOps.Tests.Host;
 
@@ -13,24 +12,16 @@ namespace QtsOps.Tests.Build;
 /// </summary>
 public class TerraformPipelineTests
 {
-    private TempDirectory _repo = null!;
+    private ScratchRepository _repo = null!;
     private EnvironmentVariableScope _environment = null!;
 
-    private string Artifacts(string file) => _repo.Combine("artifacts", "terraform", "local", file);
+    private string Artifacts(string file) => _repo.Combine("artifacts/terraform/local/" + file);
 
     [SetUp]
     public void CreateScratchRepository()
     {
-        _repo = new TempDirectory();
-        _repo.Write("QtsOps.sln", "");
-        File.Copy(SourceRepository.Combine(".gitignore"), _repo.Combine(".gitignore"));
-        File.Copy(SourceRepository.Combine("environments.json"), _repo.Combine("environments.json"));
-        SourceRepository.CopyTo("src/infra", _repo.Combine("src", "infra"));
-        Repository.Init(_repo.Path);
-        using var git = new Repository(_repo.Path);
-        Commands.Stage(git, "*");
-        var author = new Signature("test", "test@example.com", DateTimeOffset.Now);
-        git.Commit("infrastructure", author, author);
+        _repo = new ScratchRepository("environments.json", "src/infra");
+        _repo.Commit(DateTimeOffset.Now, "infrastructure");
         // Approval rules differ in CI: these tests decide it themselves.
         _environment = new EnvironmentVariableScope().Set("CI", null).Set("GITHUB_ACTIONS", null);
     }
@@ -42,7 +33,7 @@ public class TerraformPipelineTests
         _repo.Dispose();
     }
 
-    private HostRun Run(params string[] args) => Pipeline.Run(_repo.Path, args);
+    private HostRun Run(params string[] args) => _repo.RunPipeline(args);
 
     private HostRun Succeeds(params string[] args)
     {
@@ -68,7 +59,7 @@ public class TerraformPipelineTests
         Assert.That(File.Exists(Artifacts("tfplan")), Is.True);
         Assert.That(File.ReadAllText(Artifacts("plan.md")), Does.Contain("| 2 | 0 | 0 | 0 |").And.Contain("`terraform_data.resource_group`"));
         Assert.That(ReadJson(Artifacts("plan.json")).GetProperty("resource_changes").GetArrayLength(), Is.EqualTo(2));
-        var report = ReadJson(_repo.Combine("artifacts", "reports", "terraform-plan.json"));
+        var report = ReadJson(_repo.Combine("artifacts/reports/terraform-plan.json"));
         Assert.That(report.GetProperty("status").GetString(), Is.EqualTo("passed"));
         Assert.That(report.GetProperty("hasChanges").GetBoolean(), Is.True);
 
@@ -76,9 +67,9 @@ public class TerraformPipelineTests
 
         var target = ReadJson(Artifacts("outputs.json")).GetProperty("deployment_target").GetProperty("value");
         Assert.That(target.GetProperty("health_url").GetString(), Is.EqualTo("http://127.0.0.1:8000/health"));
-        Assert.That(File.Exists(_repo.Combine(".qtsops", "terraform", "local", "terraform.tfstate")), Is.True);
+        Assert.That(File.Exists(_repo.Combine(".qtsops/terraform/local/terraform.tfstate")), Is.True);
         Assert.That(File.Exists(Artifacts("tfplan")), Is.False, "a plan applies once");
-        Assert.That(Directory.GetDirectories(_repo.Combine("src", "infra"), ".terraform", SearchOption.AllDirectories), Is.Empty);
+        Assert.That(Directory.GetDirectories(_repo.Combine("src/infra"), ".terraform", SearchOption.AllDirectories), Is.Empty);
 
         Succeeds("--target=terraform-plan", "--env=local");
         Assert.That(File.ReadAllText(Artifacts("plan.md")), Does.Contain("**No changes.**"));
@@ -100,7 +91,7 @@ public class TerraformPipelineTests
 
         Assert.That(blocked.Error, Does.Contain("protected environment 'local'").And.Contain("replace terraform_data.resource_group").And.Contain("--allow-destroy"));
         Assert.That(File.Exists(Artifacts("tfplan")), Is.False, "a blocked plan is not kept for apply");
-        var finding = ReadJson(_repo.Combine("artifacts", "reports", "terraform-plan.json")).GetProperty("findings")[0];
+        var finding = ReadJson(_repo.Combine("artifacts/reports/terraform-plan.json")).GetProperty("findings")[0];
         Assert.That(finding.GetProperty("rule").GetString(), Is.EqualTo("terraform/destroy-protected"));
 
         Succeeds([.. rename, "--allow-destroy"]);
@@ -123,7 +114,7 @@ public class TerraformPipelineTests
         Assert.That(refused.Error, Does.Contain("The saved plan for local is stale and was not applied")
             .And.Contain("src/infra/environments/local/terraform.tfvars (added)")
             .And.Contain("--target=terraform-plan --env=local"));
-        Assert.That(File.Exists(_repo.Combine(".qtsops", "terraform", "local", "terraform.tfstate")), Is.False, "nothing was applied");
+        Assert.That(File.Exists(_repo.Combine(".qtsops/terraform/local/terraform.tfstate")), Is.False, "nothing was applied");
     }
 
     [Test]
@@ -151,7 +142,7 @@ public class TerraformPipelineTests
         Assert.That(failed.Error, Does.Contain("on terraform.tfvars line 1").And.Contain("health_url must start with http:// or https://")
             .And.Contain("relative to src/infra/environments/local"));
         Assert.That(File.Exists(Artifacts("tfplan")), Is.False);
-        Assert.That(ReadJson(_repo.Combine("artifacts", "reports", "terraform-plan.json")).GetProperty("status").GetString(), Is.EqualTo("failed"));
+        Assert.That(ReadJson(_repo.Combine("artifacts/reports/terraform-plan.json")).GetProperty("status").GetString(), Is.EqualTo("failed"));
     }
 
     [Test]
@@ -169,7 +160,7 @@ public class TerraformPipelineTests
 
         Assert.That(failed.Error, Does.Contain("Terraform could not install the providers of environments/staging")
             .And.Contain("TF_PLUGIN_CACHE_DIR").And.Contain("ARM_SUBSCRIPTION_ID").And.Contain("Failed to query available provider packages"));
-        var finding = ReadJson(_repo.Combine("artifacts", "reports", "terraform-plan.json")).GetProperty("findings")[0];
+        var finding = ReadJson(_repo.Combine("artifacts/reports/terraform-plan.json")).GetProperty("findings")[0];
         Assert.That(finding.GetProperty("rule").GetString(), Is.EqualTo("terraform/providers-unavailable"));
     }
 
@@ -179,6 +170,6 @@ public class TerraformPipelineTests
         var failed = Fails("--target=terraform-plan", "--env=local", "--var=health_url");
 
         Assert.That(failed.Error, Does.Contain("--var='health_url' is not NAME=VALUE"));
-        Assert.That(Directory.Exists(_repo.Combine(".qtsops", "terraform")), Is.False);
+        Assert.That(Directory.Exists(_repo.Combine(".qtsops/terraform")), Is.False);
     }
 }

@@ -28,7 +28,7 @@ public sealed class ObserverRepository : IDisposable
     public ObserverRepository(string registry)
     {
         Port = RegistryServer.FreePort();
-        Repository.Clone(RealRoot, Root);
+        Repository.Clone(SourceRepository.Root, Root);
         WriteEnvironments(registry);
         // One record a second, so that a short settle window sees new records.
         _directory.Write("src/observer/config/observer.json", "{ \"interval_seconds\": 1 }\n");
@@ -62,7 +62,7 @@ public sealed class ObserverRepository : IDisposable
 
     private void WriteEnvironments(string registry)
     {
-        var real = File.ReadAllText(Path.Combine(RealRoot, "environments.json"));
+        var real = File.ReadAllText(SourceRepository.Combine("environments.json"));
         var environments = JsonNode.Parse(real, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip })!;
         var local = environments["local"]!;
         local["composeProject"] = ComposeProject;
@@ -76,17 +76,6 @@ public sealed class ObserverRepository : IDisposable
         local["healthTimeoutSeconds"] = 45;
         local["minFreeDiskMb"] = 100;
         _directory.Write("environments.json", environments.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-    }
-
-    /// <summary>The QtsOps repository these tests were built from.</summary>
-    public static string RealRoot
-    {
-        get
-        {
-            for (var directory = new DirectoryInfo(TestContext.CurrentContext.TestDirectory); directory is not null; directory = directory.Parent)
-                if (File.Exists(Path.Combine(directory.FullName, "QtsOps.sln"))) return directory.FullName;
-            throw new InvalidOperationException("No QtsOps.sln above the test directory.");
-        }
     }
 
     public void Dispose() => _directory.Dispose();
