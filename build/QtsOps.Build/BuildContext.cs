@@ -111,8 +111,11 @@ public sealed partial class BuildContext : FrostingContext
     /// <summary>An environment path as an absolute path (relative ones are relative to the repository root).</summary>
     public string ResolvePath(string path) => EnvironmentCatalog.Resolve(RepositoryRoot, path);
 
-    /// <summary>CI=true or GITHUB_ACTIONS=true: a CI job, approved by its workflow (GitHub's environment reviewers for prod).</summary>
-    public bool IsContinuousIntegration => IsTrue(System.Environment.GetEnvironmentVariable("CI")) || IsTrue(System.Environment.GetEnvironmentVariable("GITHUB_ACTIONS"));
+    /// <summary>
+    /// --approve (a person confirmed the change), or CI=true / GITHUB_ACTIONS=true: a CI job, approved
+    /// by its workflow (GitHub's environment reviewers for prod).
+    /// </summary>
+    public bool IsApproved => Switch("approve") || IsTrue(System.Environment.GetEnvironmentVariable("CI")) || IsTrue(System.Environment.GetEnvironmentVariable("GITHUB_ACTIONS"));
 
     /// <summary>The environments marked protected in environments.json (prod): apply, deploy and rollback need approval there.</summary>
     public IEnumerable<string> ProtectedEnvironments => Catalog.Values.Where(e => e.Protected).Select(e => e.Name);
@@ -120,7 +123,7 @@ public sealed partial class BuildContext : FrostingContext
     /// <summary>A protected environment changes only with --approve, or in a CI run.</summary>
     public void RequireApproval(string action)
     {
-        if (Target.Protected && !Switch("approve") && !IsContinuousIntegration)
+        if (Target.Protected && !IsApproved)
             throw new PipelineException($"'{Target.Name}' is protected: {action} needs --approve (or a CI run, approved by its workflow).");
     }
 

@@ -14,8 +14,7 @@ public sealed partial class InfrastructureSettings
             throw new PipelineException($"Unknown environment '{name}' in --protected-environments (or QTSOPS_PROTECTED_ENVIRONMENTS). Use a comma-separated list of: {string.Join(", ", BuildContext.Environments)}.");
 
         AllowDestroy = context.Switch("allow-destroy");
-        Approved = context.Switch("approve");
-        IsContinuousIntegration = context.IsContinuousIntegration;
+        Approved = context.IsApproved;
 
         var workingDirectory = context.Environment.WorkingDirectory.FullPath;
         VarFiles = [.. context.Arguments.GetArguments("var-file").Select(file => Path.GetFullPath(file, workingDirectory))];
@@ -45,11 +44,8 @@ public sealed partial class InfrastructureSettings
     /// <summary>--allow-destroy: a plan may destroy or replace resources of a protected environment.</summary>
     public bool AllowDestroy { get; }
 
-    /// <summary>--approve: a person confirmed applying to a protected environment.</summary>
+    /// <summary>--approve or a CI run: applying to a protected environment is confirmed.</summary>
     public bool Approved { get; }
-
-    /// <summary>CI=true or GITHUB_ACTIONS=true: the run is a CI job, whose approval is the workflow's.</summary>
-    public bool IsContinuousIntegration { get; }
 
     /// <summary>--var-file=PATH (several allowed), full paths, after the root module's own terraform.tfvars.</summary>
     public IReadOnlyList<string> VarFiles { get; }

@@ -108,7 +108,7 @@ public sealed class TerraformStage(BuildContext context)
             var saved = SavedPlan() ?? throw new PipelineException(
                 $"No saved plan for {_env.Name} in {_env.Show(_env.ArtifactsDirectory)}/: apply only applies a plan made by terraform-plan. " +
                 $"Run ./build.sh --target=terraform-plan --env={_env.Name}, review {_env.Show(_env.PlanMarkdownFile)}, then apply.");
-            if (_settings.IsProtected(_env.Name) && !_settings.Approved && !_settings.IsContinuousIntegration)
+            if (_settings.IsProtected(_env.Name) && !_settings.Approved)
                 throw new PipelineException(
                     $"{_env.Name} is a protected environment: applying to it needs --approve (after reviewing {_env.Show(_env.PlanMarkdownFile)}) or a CI run (CI=true or GITHUB_ACTIONS=true).");
             if (_settings.VarFiles.Count > 0 || _settings.Variables.Count > 0)
