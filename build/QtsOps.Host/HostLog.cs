@@ -45,10 +45,8 @@ public sealed class HostLog(TextWriter output, TextWriter error) : ICakeLog
         writer.Flush();
     }
 
-    public void WriteLine(string text, Verbosity verbosity = Verbosity.Normal) => Write(verbosity, LogLevel.Information, text);
-
+    /// <summary>Where task headers and summaries go.</summary>
     public TextWriter Output => output;
-    public TextWriter ErrorOutput => error;
 }
 
 /// <summary>Prints task headers; the summary table is <see cref="TaskSummary"/>'s.</summary>
