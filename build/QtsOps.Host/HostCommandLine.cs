@@ -84,21 +84,23 @@ public sealed class HostCommandLine
             case "description" or "descriptions": Description = IsTrue(name, value); break;
             case "exclusive": Exclusive = IsTrue(name, value); break;
             // A bare --version asks for the host's version; --version=1.2.3 is an argument for a task (release).
-            case "version": Version = IsSwitchValue(value) && IsTrue(name, value); break;
+            case "version": Version = SwitchValue(value) ?? false; break;
             case "info": Info = IsTrue(name, value); break;
             case "help": Help = IsTrue(name, value); break;
             case "working": WorkingDirectory = value; break;
         }
     }
 
-    private static bool IsSwitchValue(string value) => value.ToLowerInvariant() is "true" or "1" or "yes" or "false" or "0" or "no";
-
-    private static bool IsTrue(string name, string value) => value.ToLowerInvariant() switch
+    /// <summary>true, 1, yes or false, 0, no; null for anything else.</summary>
+    private static bool? SwitchValue(string value) => value.ToLowerInvariant() switch
     {
         "true" or "1" or "yes" => true,
         "false" or "0" or "no" => false,
-        _ => throw new HostUsageException($"--{name} is a switch: give it no value, or true/false (got '{value}')."),
+        _ => null,
     };
+
+    private static bool IsTrue(string name, string value) =>
+        SwitchValue(value) ?? throw new HostUsageException($"--{name} is a switch: give it no value, or true/false (got '{value}').");
 
     private static Verbosity ParseVerbosity(string value) => value.ToLowerInvariant() switch
     {
