@@ -123,7 +123,7 @@ public sealed class CakeHost
             var context = CreateCakeContext(log, commandLine);
             var typedContext = (ICakeContext)Activator.CreateInstance(_contextType, context)!;
             var lifetime = _lifetimeType is null ? null : (IFrostingLifetime)Activator.CreateInstance(_lifetimeType)!;
-            Register(engine, graph, typedContext, lifetime, log, commandLine.DryRun, commandLine.Exclusive ? targets : null);
+            Register(engine, graph, graph.ExecutionOrder(targets), typedContext, lifetime, log, commandLine.DryRun, commandLine.Exclusive ? targets : null);
 
             Action<string>? dryRun = commandLine.DryRun ? name => graph.Find(name)!.Instance.DryRun(typedContext) : null;
             var strategy = new HostExecutionStrategy(new DefaultExecutionStrategy(log, new HostStepPrinter(log)), dryRun);
@@ -173,8 +173,9 @@ public sealed class CakeHost
         return true;
     }
 
+    /// <param name="order">The tasks in the order they run (<see cref="TaskGraph.ExecutionOrder"/>).</param>
     /// <param name="exclusiveTargets">With --exclusive, the targets: the only tasks that run.</param>
-    private void Register(CakeEngine engine, TaskGraph graph, ICakeContext context, IFrostingLifetime? lifetime, HostLog log, bool dryRun,
+    private void Register(CakeEngine engine, TaskGraph graph, List<string> order, ICakeContext context, IFrostingLifetime? lifetime, HostLog log, bool dryRun,
         IReadOnlyCollection<string>? exclusiveTargets)
     {
         engine.RegisterSetupAction(setup =>
@@ -203,6 +204,10 @@ public sealed class CakeHost
                 builder.IsDependentOn(graph.NameOf(dependency.Task, registered.Name));
             foreach (var dependee in registered.Type.GetCustomAttributes<IsDependeeOfAttribute>())
                 builder.IsDependeeOf(graph.NameOf(dependee.Task, registered.Name));
+            // Each task of this run after the one before it: Cake's graph then has one order, ours.
+            var position = order.IndexOf(registered.Name);
+            if (position > 0 && !builder.Task.Dependencies.Any(d => d.Name.Equals(order[position - 1], StringComparison.OrdinalIgnoreCase)))
+                builder.IsDependentOn(order[position - 1]);
             // ShouldRun is asked here rather than through Cake's criteria: Cake fails a run whose
             // target is skipped, and a target with nothing to do (apply without changes) is success.
             // In a dry run the strategy runs no action, so ShouldRun is not asked either.

@@ -51,6 +51,26 @@ internal sealed class TaskGraph
         throw new HostUsageException($"Unknown target{(unknown.Count > 1 ? "s" : "")} {string.Join(", ", unknown.Select(u => $"'{u}'"))}. Targets that exist: {known}.");
     }
 
+    /// <summary>
+    /// The order a run executes: the targets in the order given, each after its own dependencies
+    /// (declared order, dependees included), every task once. Cake's unified graph would instead
+    /// sort tasks that do not depend on each other by name (apply before terraform-plan).
+    /// </summary>
+    public List<string> ExecutionOrder(IEnumerable<string> targets)
+    {
+        var order = new List<string>();
+        var visiting = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        void Visit(string name)
+        {
+            if (order.Contains(name, StringComparer.OrdinalIgnoreCase)) return;
+            if (!visiting.Add(name)) throw new HostUsageException($"The tasks depend on each other in a circle through '{name}'.");
+            foreach (var dependency in DependenciesOf(name)) Visit(dependency);
+            order.Add(name);
+        }
+        foreach (var target in targets) Visit(_byName[target].Name);
+        return order;
+    }
+
     private IEnumerable<string> DependenciesOf(string name) =>
         _byName[name].DependsOn.Select(t => NameOf(t, name)).Concat(_dependees[name]);
 

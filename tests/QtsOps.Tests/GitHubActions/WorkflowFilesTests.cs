@@ -23,7 +23,7 @@ public partial class WorkflowFilesTests
         .OfType<string>()
         .ToHashSet(StringComparer.Ordinal);
 
-    private sealed record RunStep(string File, string Job, string Name, string Command, int Line);
+    internal sealed record RunStep(string File, string Job, string Name, string Command, int Line);
 
     private static YamlMappingNode Load(string file)
     {
@@ -42,7 +42,7 @@ public partial class WorkflowFilesTests
     private static IEnumerable<(string Name, YamlMappingNode Job)> Jobs(YamlMappingNode workflow) =>
         ((YamlMappingNode)Child(workflow, "jobs")!).Children.Select(j => (((YamlScalarNode)j.Key).Value!, (YamlMappingNode)j.Value));
 
-    private static List<RunStep> RunSteps() =>
+    internal static List<RunStep> RunSteps() =>
     [
         .. from file in WorkflowFiles()
            from job in Jobs(Load(file))
@@ -53,7 +53,7 @@ public partial class WorkflowFilesTests
            select new RunStep(Path.GetFileName(file), job.Name, (Child(step, "name") as YamlScalarNode)?.Value ?? "(unnamed)", run.Value!, (int)run.Start.Line),
     ];
 
-    private static IEnumerable<string> Targets(string command) =>
+    internal static IEnumerable<string> Targets(string command) =>
         command.Split(' ').Where(a => a.StartsWith("--target=", StringComparison.Ordinal)).Select(a => a["--target=".Length..]);
 
     [Test]

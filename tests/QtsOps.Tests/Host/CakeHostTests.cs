@@ -143,6 +143,34 @@ public class CakeHostTests
     }
 
     [Test]
+    public void Several_targets_run_in_the_order_given_each_after_its_own_dependencies()
+    {
+        var run = Run("--target=pack", "--target=lint", "--target=echo", "--message=last");
+
+        Assert.That(run.ExitCode, Is.Zero, run.Error);
+        Assert.That(GraphContext.Calls, Is.EqualTo(new[] { "setup", "RestoreTask", "GenerateTask", "CompileTask", "PackTask", "LintTask", "echo:last", "teardown" }));
+        Assert.That(run.Summary.Entries.Select(e => e.Task), Is.EqualTo(new[] { "restore", "generate", "compile", "pack", "lint", "echo" }));
+    }
+
+    [Test]
+    public void Independent_targets_run_in_the_order_given_not_by_name()
+    {
+        var run = Run("--target=lint", "--target=echo", "--message=after lint", "--dryrun");
+
+        Assert.That(run.ExitCode, Is.Zero, run.Error);
+        Assert.That(run.Summary.Entries.Select(e => e.Task), Is.EqualTo(new[] { "restore", "lint", "echo" }));
+    }
+
+    [Test]
+    public void Exclusive_runs_several_targets_in_the_order_given()
+    {
+        var run = Run("--target=pack", "--target=echo", "--target=lint", "--message=m", "--exclusive");
+
+        Assert.That(run.ExitCode, Is.Zero, run.Error);
+        Assert.That(GraphContext.Calls, Is.EqualTo(new[] { "setup", "PackTask", "echo:m", "LintTask", "teardown" }));
+    }
+
+    [Test]
     public void An_unknown_target_fails_at_once_and_lists_the_targets()
     {
         var run = Run("--target=deploy-to-mars");
