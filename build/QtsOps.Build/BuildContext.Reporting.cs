@@ -67,7 +67,7 @@ public sealed partial class BuildContext
     /// <param name="version">The version the event is about, when not this checkout's (verify and rollback act on what runs).</param>
     public void Notify(NotificationEvent kind, string detail, string? version = null)
     {
-        var url = Setting("notify-webhook", "QTSOPS_NOTIFY_WEBHOOK");
+        var url = Options.Get(PipelineOptions.NotifyWebhook);
         var redacted = url is null ? "" : WebhookUrl.Redact(url);
         try
         {

@@ -1,7 +1,7 @@
-using System.Globalization;
 using Cake.Core;
 using QtsOps.Build.Terraform;
 using QtsOps.Host;
+using QtsOps.Host.Options;
 using QtsOps.Release.Environments;
 using QtsOps.Release.Packaging;
 using QtsOps.Release.Terraform;
@@ -18,11 +18,13 @@ public sealed partial class BuildContext : FrostingContext
 
     public BuildContext(ICakeContext context) : base(context)
     {
-        EnvironmentName = Setting("env", "QTSOPS_ENV") ?? "local";
-        if (!Environments.Contains(EnvironmentName))
-            throw new PipelineException($"Unknown environment '{EnvironmentName}' (from --env or QTSOPS_ENV). Use one of: {string.Join(", ", Environments)}.");
+        Options = context.Data.Get<OptionValues>();
+        EnvironmentName = Options.Get(PipelineOptions.Environment)!;
         RepositoryRoot = FindRepositoryRoot(context.Environment.WorkingDirectory.FullPath);
     }
+
+    /// <summary>Every option of <see cref="PipelineOptions"/>, read and checked by the host before any task runs.</summary>
+    public OptionValues Options { get; }
 
     /// <summary>local, staging or prod.</summary>
     public string EnvironmentName { get; }
@@ -53,10 +55,10 @@ public sealed partial class BuildContext : FrostingContext
     /// <summary>Reads the commit and version again after a task committed or tagged (release).</summary>
     public void ForgetGitState() => (_commit, _version) = (null, null);
 
-    /// <summary>Refuses a version that the environment does not take: prod takes tagged, clean commits only.</summary>
+    /// <summary>Refuses a version that the environment does not take: protected ones take tagged, clean commits only.</summary>
     public void EnsureDeployableVersion()
     {
-        if (ReleaseVersionPolicy.Refusal(EnvironmentName, VersionInfo) is { } refusal) throw new PipelineException(refusal);
+        if (Protection.VersionRefusal(EnvironmentName, VersionInfo) is { } refusal) throw new PipelineException(refusal);
     }
 
     private InfrastructureSettings? _infrastructure;
@@ -100,7 +102,7 @@ public sealed partial class BuildContext : FrostingContext
     public DeploymentEnvironment Target => _target ??= LoadTarget();
 
     /// <summary>DOCKER_HOST for every docker call: --docker-host or QTSOPS_DOCKER_HOST, else the environment's (null: this machine's engine).</summary>
-    public string? DockerHost => Setting("docker-host", "QTSOPS_DOCKER_HOST") ?? Target.DockerHost;
+    public string? DockerHost => Options.Get(PipelineOptions.DockerHost) ?? Target.DockerHost;
 
     /// <summary>This version as a release directory name: the Docker tag form.</summary>
     public string ReleaseName => VersionTag;
@@ -111,34 +113,25 @@ public sealed partial class BuildContext : FrostingContext
     /// <summary>An environment path as an absolute path (relative ones are relative to the repository root).</summary>
     public string ResolvePath(string path) => EnvironmentCatalog.Resolve(RepositoryRoot, path);
 
+    private ProtectionPolicy? _protection;
+
     /// <summary>
-    /// --approve (a person confirmed the change), or CI=true / GITHUB_ACTIONS=true: a CI job, approved
-    /// by its workflow (GitHub's environment reviewers for prod).
+    /// Which environments are protected (environments.json, plus --protected-environments) and whether
+    /// this run is approved: the one policy apply, deploy, rollback and the version check read.
     /// </summary>
-    public bool IsApproved => Switch("approve") || IsTrue(System.Environment.GetEnvironmentVariable("CI")) || IsTrue(System.Environment.GetEnvironmentVariable("GITHUB_ACTIONS"));
+    public ProtectionPolicy Protection => _protection ??= new ProtectionPolicy(
+        Catalog.Values.Where(e => e.Protected).Select(e => e.Name),
+        Options.Get(PipelineOptions.ProtectedEnvironments),
+        ProtectionPolicy.ApprovalOf(Options.Get(PipelineOptions.Approve), System.Environment.GetEnvironmentVariable));
 
-    /// <summary>The environments marked protected in environments.json (prod): apply, deploy and rollback need approval there.</summary>
-    public IEnumerable<string> ProtectedEnvironments => Catalog.Values.Where(e => e.Protected).Select(e => e.Name);
-
-    /// <summary>A protected environment changes only with --approve, or in a CI run.</summary>
-    public void RequireApproval(string action)
+    /// <summary>Stops the change unless the environment is unprotected or the run approved.</summary>
+    public void RequireApproval(ProtectedChange change)
     {
-        if (Target.Protected && !IsApproved)
-            throw new PipelineException($"'{Target.Name}' is protected: {action} needs --approve (or a CI run, approved by its workflow).");
+        if (Protection.ChangeRefusal(EnvironmentName, change) is { } refusal) throw new PipelineException(refusal);
     }
 
     /// <summary>Whether NAME was given as a --target (not merely reached as a dependency).</summary>
     public bool IsRequestedTarget(string name) => Arguments.GetArguments("target").Contains(name, StringComparer.OrdinalIgnoreCase);
-
-    private static bool IsTrue(string? value) => value is not null && (value.Equals("true", StringComparison.OrdinalIgnoreCase) || value == "1");
-
-    /// <summary>A whole-number setting (--NAME or an environment variable) within bounds, or null when absent.</summary>
-    public int? IntegerSetting(string argument, int minimum, int maximum, string? environmentVariable = null)
-    {
-        if (Setting(argument, environmentVariable) is not { } text) return null;
-        if (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= minimum && value <= maximum) return value;
-        throw new PipelineException($"--{argument} must be a whole number from {minimum} to {maximum} (got '{text}').");
-    }
 
     private DeploymentEnvironment LoadTarget()
     {
@@ -147,31 +140,15 @@ public sealed partial class BuildContext : FrostingContext
         var outputs = TerraformEnvironment.For(this).OutputsFile;
         if (File.Exists(outputs) && ProvisionedTarget.Read(outputs) is { } provisioned)
             environment = provisioned.ApplyTo(environment, Path.GetRelativePath(RepositoryRoot, outputs));
-        var port = IntegerSetting("port", 1, 65535);
+        var port = Options.Get(PipelineOptions.Port);
         return environment with
         {
             Port = port ?? environment.Port,
             HealthUrl = port is { } published ? new UriBuilder(environment.HealthUrl) { Port = published }.Uri.ToString() : environment.HealthUrl,
-            SettleSeconds = IntegerSetting("settle-seconds", 1, 3600) ?? environment.SettleSeconds,
-            HealthTimeoutSeconds = IntegerSetting("health-timeout-seconds", 5, 3600) ?? environment.HealthTimeoutSeconds,
+            SettleSeconds = Options.Get(PipelineOptions.SettleSeconds) ?? environment.SettleSeconds,
+            HealthTimeoutSeconds = Options.Get(PipelineOptions.HealthTimeoutSeconds) ?? environment.HealthTimeoutSeconds,
         };
     }
-
-    /// <summary>A command-line argument, else an environment variable, else null.</summary>
-    public string? Setting(string argument, string? environmentVariable = null)
-    {
-        if (Arguments.HasArgument(argument)) return Arguments.GetArguments(argument).Last();
-        return environmentVariable is null ? null : Environment.GetEnvironmentVariable(environmentVariable) is { Length: > 0 } value ? value : null;
-    }
-
-    /// <summary>A switch such as --strict: absent is false, bare or "true" is true.</summary>
-    public bool Switch(string argument, bool defaultValue = false) => Setting(argument) switch
-    {
-        null => defaultValue,
-        "true" or "1" or "yes" => true,
-        "false" or "0" or "no" => false,
-        var other => throw new PipelineException($"--{argument} is a switch: give it no value, or true/false (got '{other}')."),
-    };
 
     private CalculatedVersion CalculateVersion()
     {

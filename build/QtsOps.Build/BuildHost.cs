@@ -9,6 +9,7 @@ public static class BuildHost
     public static CakeHost Create() => new CakeHost()
         .UseContext<BuildContext>()
         .UseLifetime<BuildLifetime>()
+        .UseOptions(PipelineOptions.All)
         .ConfigureLog(log =>
         {
             if (!BuildContext.IsGitHubActionsEnvironment(Environment.GetEnvironmentVariable)) return;

@@ -6,6 +6,7 @@ using Cake.Core.Diagnostics;
 using Cake.Core.IO;
 using Cake.Core.Packaging;
 using Cake.Core.Tooling;
+using QtsOps.Host.Options;
 
 namespace QtsOps.Host;
 
@@ -26,6 +27,7 @@ public sealed class CakeHost
     private string? _workingDirectory;
     private readonly List<Action<HostLog>> _logConfigurations = [];
     private readonly List<Action<ICakeContext, TaskSummary>> _finishedHandlers = [];
+    private OptionCatalog? _options;
 
     /// <summary>The summary of the last <see cref="Run"/>.</summary>
     public TaskSummary Summary { get; private set; } = new();
@@ -59,6 +61,17 @@ public sealed class CakeHost
     public CakeHost UseConsole(TextWriter output, TextWriter error)
     {
         (_output, _error) = (output, error);
+        return this;
+    }
+
+    /// <summary>
+    /// Declares the pipeline's options: they are read before any task runs (an unknown option or a bad
+    /// value stops the run), listed by --help, and reach the context as <see cref="OptionValues"/>
+    /// (<c>context.Data.Get&lt;OptionValues&gt;()</c>). Without it, any --name=value reaches the tasks.
+    /// </summary>
+    public CakeHost UseOptions(IEnumerable<Option> options)
+    {
+        _options = new OptionCatalog(options);
         return this;
     }
 
@@ -111,6 +124,7 @@ public sealed class CakeHost
             if (commandLine.Version) return WriteVersion();
             if (commandLine.Info) return WriteInfo();
 
+            var options = _options?.Read(commandLine.Arguments, System.Environment.GetEnvironmentVariable);
             var tasks = CreateTasks();
             var engine = new CakeEngine(new CakeDataService(), log);
             var graph = new TaskGraph(tasks);
@@ -120,7 +134,7 @@ public sealed class CakeHost
             var targets = commandLine.Targets.Count == 0 ? [DefaultTarget] : commandLine.Targets;
             graph.EnsureTargetsExist(targets);
 
-            var context = CreateCakeContext(log, commandLine);
+            var context = CreateCakeContext(log, commandLine, options);
             var typedContext = (ICakeContext)Activator.CreateInstance(_contextType, context)!;
             var lifetime = _lifetimeType is null ? null : (IFrostingLifetime)Activator.CreateInstance(_lifetimeType)!;
             Register(engine, graph, graph.ExecutionOrder(targets), typedContext, lifetime, log, commandLine.DryRun, commandLine.Exclusive ? targets : null);
@@ -243,8 +257,10 @@ public sealed class CakeHost
         return new(name, dryRun ? TaskOutcome.DryRun : TaskOutcome.Succeeded, teardown.Duration, null);
     }
 
-    private ICakeContext CreateCakeContext(HostLog log, HostCommandLine commandLine)
+    private ICakeContext CreateCakeContext(HostLog log, HostCommandLine commandLine, OptionValues? options)
     {
+        var data = new CakeDataService();
+        if (options is not null) data.Add(options);
         var fileSystem = new FileSystem();
         var environment = new CakeEnvironment(new CakePlatform(), new CakeRuntime());
         var working = commandLine.WorkingDirectory ?? _workingDirectory;
@@ -260,7 +276,7 @@ public sealed class CakeHost
         var arguments = new CakeArguments(commandLine.Arguments.ToLookup(a => a.Key, a => a.Value, StringComparer.OrdinalIgnoreCase));
         return new CakeContext(fileSystem, environment, globber, log, arguments,
             new ProcessRunner(fileSystem, environment, log, tools, configuration), new WindowsRegistry(), tools,
-            new CakeDataService(), configuration, new NoToolInstaller(), new EmptyServiceProvider());
+            data, configuration, new NoToolInstaller(), new EmptyServiceProvider());
     }
 
     private void WriteSummary(HostLog log)
@@ -284,7 +300,7 @@ public sealed class CakeHost
         _output.WriteLine("""
             Usage: ./build.sh [--target=NAME ...] [--NAME=VALUE ...] [options]
 
-              --target, -t NAME     Task to run (several allowed; they share one graph). Default: default
+              --target, -t NAME     Task to run (several run in the order given). Default: default
               --verbosity, -v NAME  quiet, minimal, normal, verbose or diagnostic
               --dryrun              Show what would run; tasks only show their plans (DryRun)
               --tree                Show the task dependency tree
@@ -294,6 +310,7 @@ public sealed class CakeHost
               --version             Show the host and Cake versions (--version=X.Y.Z is an argument for release)
               --info                Show environment information
             """);
+        if (_options is not null) _output.Write(_options.ToHelp());
         return 0;
     }
 

@@ -1,4 +1,5 @@
 using Cake.Core.Diagnostics;
+using QtsOps.Host.Options;
 
 namespace QtsOps.Host;
 
@@ -33,6 +34,9 @@ public sealed class HostCommandLine
     {
         "target", "verbosity", "working",
     };
+
+    /// <summary>The host's own options (Cake's), which every run accepts beside the declared ones.</summary>
+    public static IReadOnlySet<string> OptionNames { get; } = new HashSet<string>(Flags.Concat(TakesValue), StringComparer.OrdinalIgnoreCase);
 
     /// <exception cref="HostUsageException">An argument is malformed.</exception>
     public static HostCommandLine Parse(IReadOnlyList<string> args)
@@ -84,23 +88,15 @@ public sealed class HostCommandLine
             case "description" or "descriptions": Description = IsTrue(name, value); break;
             case "exclusive": Exclusive = IsTrue(name, value); break;
             // A bare --version asks for the host's version; --version=1.2.3 is an argument for a task (release).
-            case "version": Version = SwitchValue(value) ?? false; break;
+            case "version": Version = SwitchOption.ParseSwitch(value) ?? false; break;
             case "info": Info = IsTrue(name, value); break;
             case "help": Help = IsTrue(name, value); break;
             case "working": WorkingDirectory = value; break;
         }
     }
 
-    /// <summary>true, 1, yes or false, 0, no; null for anything else.</summary>
-    private static bool? SwitchValue(string value) => value.ToLowerInvariant() switch
-    {
-        "true" or "1" or "yes" => true,
-        "false" or "0" or "no" => false,
-        _ => null,
-    };
-
     private static bool IsTrue(string name, string value) =>
-        SwitchValue(value) ?? throw new HostUsageException($"--{name} is a switch: give it no value, or true/false (got '{value}').");
+        SwitchOption.ParseSwitch(value) ?? throw new HostUsageException($"--{name} is a switch: give it no value, or true/false (got '{value}').");
 
     private static Verbosity ParseVerbosity(string value) => value.ToLowerInvariant() switch
     {

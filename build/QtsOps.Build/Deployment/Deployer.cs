@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using Cake.Core.Diagnostics;
 using QtsOps.Release.Deployment;
+using QtsOps.Release.Environments;
 using QtsOps.Release.Notifications;
 using QtsOps.Tools.Docker;
 
@@ -23,7 +24,7 @@ public sealed class Deployer(DockerEngine engine)
     /// </summary>
     public string? AlreadyRunning()
     {
-        Context.RequireApproval("deploying to it");
+        Context.RequireApproval(ProtectedChange.Deploy);
         engine.EnsureReachable();
         var runner = new ReleaseRunner(engine);
         var release = Context.ReleaseName;
@@ -39,7 +40,7 @@ public sealed class Deployer(DockerEngine engine)
 
     public void Run()
     {
-        Context.RequireApproval("deploying to it");
+        Context.RequireApproval(ProtectedChange.Deploy);
         var info = engine.EnsureReachable();
         var target = Context.Target;
         var release = Context.ReleaseName;
@@ -114,8 +115,12 @@ public sealed class Deployer(DockerEngine engine)
     /// <param name="cancellation">Stops the rollback's waits (a signal during it); it is then recorded as interrupted.</param>
     public string RollBackOrLeave(string failedRelease, CancellationToken cancellation)
     {
-        if (Context.Switch("no-rollback") || !Context.Target.AutomaticRollback)
-            return $"{failedRelease} was left as it is (rollback disabled: {(Context.Switch("no-rollback") ? "--no-rollback" : "automaticRollback is false")}); ./build.sh --target=rollback puts back the last verified release";
+        var noRollback = Context.Options.Get(PipelineOptions.NoRollback);
+        if (noRollback || !Context.Target.AutomaticRollback)
+            return $"{failedRelease} was left as it is (rollback disabled: {(noRollback ? Context.Options.OriginOf(PipelineOptions.NoRollback) : "automaticRollback is false")}); ./build.sh --target=rollback puts back the last verified release";
+        // A verify on its own needs the same approval for its rollback as the rollback target (a deploy has it already).
+        if (Context.Protection.ChangeRefusal(Context.EnvironmentName, ProtectedChange.Rollback) is { } refusal)
+            return $"{failedRelease} was left as it is ({refusal}); ./build.sh --target=rollback --approve puts back the last verified release";
         try
         {
             return new RollbackRunner(engine).Run(failedRelease, toRelease: null, cancellation).Summary;

@@ -1,5 +1,6 @@
 using Cake.Core.Diagnostics;
 using QtsOps.Release.Deployment;
+using QtsOps.Release.Environments;
 using QtsOps.Release.Notifications;
 using QtsOps.Release.Versioning;
 
@@ -45,11 +46,11 @@ public sealed class ReleaseVerification(DockerEngine engine)
 
     public void RollBackOnDemand()
     {
-        Context.RequireApproval("rolling it back");
+        Context.RequireApproval(ProtectedChange.Rollback);
         engine.EnsureReachable();
         var target = Context.Target;
         // --to takes a version as written (1.2.4+dirty.1a2b3c4d) or as its tag (1.2.4_dirty.1a2b3c4d).
-        var to = Context.Setting("to") is { } version ? SemanticVersion.TryParse(version, out var parsed) ? parsed.ToDockerTag() : version : null;
+        var to = Context.Options.Get(PipelineOptions.RollbackTo) is { } version ? SemanticVersion.TryParse(version, out var parsed) ? parsed.ToDockerTag() : version : null;
         using var held = DeploymentLocks.Acquire(Context, $"rollback to {to ?? "the last verified release"}");
         using var interruption = Interruption.Watch(Context.Log, "the rollback");
         var runner = new ReleaseRunner(engine);

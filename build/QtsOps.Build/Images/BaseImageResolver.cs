@@ -15,16 +15,15 @@ namespace QtsOps.Build.Images;
 public sealed class BaseImageResolver(DockerEngine engine)
 {
     public const string DockerfileDefault = "python:3.11-slim";
-    public const string DefaultMirror = "http://deb.debian.org/debian";
 
     private BuildContext Context => engine.Context;
 
     /// <returns>The base image's name and id.</returns>
     public (string Name, string Id) Resolve()
     {
-        var requested = Context.Setting("base-image", "BASE_IMAGE");
-        var bootstrap = Context.Switch("bootstrap-base", Context.Target.BootstrapBaseImage);
-        var recipe = BaseImageRecipe.PythonBookworm(Context.Setting("debian-mirror", "QTSOPS_DEBIAN_MIRROR") ?? DefaultMirror);
+        var requested = Context.Options.Get(PipelineOptions.BaseImage);
+        var bootstrap = Context.Options.IsGiven(PipelineOptions.BootstrapBase) ? Context.Options.Get(PipelineOptions.BootstrapBase) : Context.Target.BootstrapBaseImage;
+        var recipe = BaseImageRecipe.PythonBookworm(Context.Options.Get(PipelineOptions.DebianMirror)!);
         var name = requested ?? DockerfileDefault;
 
         if (engine.Image(name) is { } present) return (name, present.Id);

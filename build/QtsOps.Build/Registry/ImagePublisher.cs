@@ -16,20 +16,20 @@ public sealed record PushReport(string Registry, string Image, IReadOnlyList<str
 /// </summary>
 public sealed class ImagePublisher(DockerEngine engine)
 {
-    public const string UsernameVariable = "QTSOPS_REGISTRY_USERNAME";
-    public const string PasswordVariable = "QTSOPS_REGISTRY_PASSWORD";
+    private static string UsernameVariable => PipelineOptions.RegistryUsername.Variable!;
+    private static string PasswordVariable => PipelineOptions.RegistryPassword.Variable!;
 
     private BuildContext Context => engine.Context;
 
     public PushReport Run()
     {
         engine.EnsureReachable();
-        var registry = Context.Setting("registry") ?? Context.Target.Registry;
+        var registry = Context.Options.Get(PipelineOptions.Registry) ?? Context.Target.Registry;
         var repository = Context.Target.ImageRepository;
         var image = engine.Image(Context.ImageReference)
             ?? throw new PipelineException($"The image {Context.ImageReference} is not on the engine. Fix: ./build.sh --target=image (push depends on it).");
-        var username = Environment.GetEnvironmentVariable(UsernameVariable) is { Length: > 0 } u ? u : null;
-        var password = Environment.GetEnvironmentVariable(PasswordVariable);
+        var username = Context.Options.Get(PipelineOptions.RegistryUsername);
+        var password = Context.Options.Get(PipelineOptions.RegistryPassword);
         // The login lives only as long as this push: nothing stays in the user's ~/.docker/config.json.
         var clientConfig = Directory.CreateTempSubdirectory("qtsops-docker-config-").FullName;
         try

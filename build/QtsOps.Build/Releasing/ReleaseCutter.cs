@@ -14,8 +14,8 @@ public static partial class ReleaseCutter
     /// <summary>Plans the release the settings ask for; throws when it would be refused.</summary>
     public static ReleasePlan Plan(BuildContext context)
     {
-        var request = ReleaseRequest.Parse(context.Setting("bump"), context.Setting("version"),
-            context.Setting("release-branch", "QTSOPS_RELEASE_BRANCH") ?? "main");
+        var request = ReleaseRequest.Parse(context.Options.Get(PipelineOptions.Bump), context.Options.Get(PipelineOptions.ReleaseVersion),
+            context.Options.Get(PipelineOptions.ReleaseBranch)!);
         var root = context.RepositoryRoot;
         var current = context.VersionInfo;
         var changes = context.GitLog(root, current.TagCommitSha)
@@ -24,7 +24,7 @@ public static partial class ReleaseCutter
         var tags = context.GitTags(root).Select(t => t.Name).ToList();
         var state = new RepositoryState(context.Commit.Branch, context.Commit.IsDirty, current, tags, changes);
         var plan = ReleasePlanner.Plan(request, state, DateOnly.FromDateTime(DateTime.UtcNow));
-        if (context.Switch("push")) EnsurePushable(context);
+        if (context.Options.Get(PipelineOptions.Push)) EnsurePushable(context);
         return plan;
     }
 
@@ -38,7 +38,7 @@ public static partial class ReleaseCutter
         context.Log.Information($"  git add {Changelog.FileName}");
         context.Log.Information($"  git commit -m \"{plan.CommitMessage}\"");
         context.Log.Information($"  git tag -a {plan.TagName} -m \"Release {plan.TagName}\"");
-        if (context.Switch("push")) context.Log.Information($"  git push {Remote} refs/heads/{branch} refs/tags/{plan.TagName}");
+        if (context.Options.Get(PipelineOptions.Push)) context.Log.Information($"  git push {Remote} refs/heads/{branch} refs/tags/{plan.TagName}");
         context.Log.Information($"Would write {Path.GetRelativePath(context.RepositoryRoot, NotesPath(context))}");
     }
 
@@ -51,7 +51,7 @@ public static partial class ReleaseCutter
         context.ForgetGitState();
         context.Log.Information($"Tagged {plan.TagName} on {branch} ({context.Commit.ShortSha}) with {plan.ChangeCount} change(s) in {Changelog.FileName}.");
 
-        var pushed = context.Switch("push");
+        var pushed = context.Options.Get(PipelineOptions.Push);
         WriteOutputs(context, plan, pushed);
         context.AddSummarySection($"Release {plan.TagName}", plan.Notes);
         if (!pushed) return;
@@ -126,5 +126,5 @@ public static partial class ReleaseCutter
     }
 
     private static GitPushSettings PushSettings(BuildContext context) =>
-        new() { Password = context.Environment.GetEnvironmentVariable("QTSOPS_GIT_TOKEN") };
+        new() { Password = context.Options.Get(PipelineOptions.GitToken) };
 }

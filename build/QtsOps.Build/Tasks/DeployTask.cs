@@ -9,7 +9,7 @@ namespace QtsOps.Build.Tasks;
 public sealed class DeployTask : FrostingTask<BuildContext>
 {
     public override bool ShouldRun(BuildContext context) =>
-        context.Switch("force-deploy") || new Deployer(new DockerEngine(context)).AlreadyRunning() is not { } reason || SkipBecause(reason);
+        context.Options.Get(PipelineOptions.ForceDeploy) || new Deployer(new DockerEngine(context)).AlreadyRunning() is not { } reason || SkipBecause(reason);
 
     public override void Run(BuildContext context) => new Deployer(new DockerEngine(context)).Run();
 }

@@ -24,7 +24,7 @@ public sealed class TestTask : FrostingTask<BuildContext>
                 Configuration = "Debug",
                 Loggers = ["trx;LogFileName=tests.trx", "console;verbosity=normal"],
                 ResultsDirectory = resultsDirectory,
-                Filter = context.Setting("test-filter"),
+                Filter = context.Options.Get(PipelineOptions.TestFilter),
             });
         }
         catch (Exception exception)

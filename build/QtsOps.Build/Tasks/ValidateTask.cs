@@ -13,7 +13,7 @@ public sealed class ValidateTask : FrostingTask<BuildContext>
 {
     public override void Run(BuildContext context)
     {
-        var strict = context.Switch("strict");
+        var strict = context.Options.Get(PipelineOptions.Strict);
         var result = SourceValidator.Validate(context.RepositoryRoot, TerraformFormat(context), context.GitIgnoreChecker(context.RepositoryRoot));
         result.WriteReport(context.ReportsDirectory, strict);
 

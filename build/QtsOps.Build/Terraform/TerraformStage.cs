@@ -52,7 +52,7 @@ public sealed class TerraformStage(BuildContext context)
             context.AddSummarySection($"Terraform plan ({_env.Name})", planMarkdown);
             context.Log.Information($"Plan for {_env.Name}: {(hasChanges ? summary.CountsLine : "no changes")}. Summary: {_env.Show(_env.PlanMarkdownFile)}");
 
-            var guard = DestroyGuard.Evaluate(summary, _env.Name, _settings.ProtectedEnvironments, _settings.AllowDestroy);
+            var guard = DestroyGuard.Evaluate(summary, _env.Name, context.Protection.ProtectedEnvironments, _settings.AllowDestroy);
             if (guard.Blocked)
             {
                 findings.Add(Finding.Error("terraform/destroy-protected", _env.Show(_env.RootModule), guard.Message!, "Re-run terraform-plan with --allow-destroy if the destruction is intended."));
@@ -108,9 +108,8 @@ public sealed class TerraformStage(BuildContext context)
             var saved = SavedPlan() ?? throw new PipelineException(
                 $"No saved plan for {_env.Name} in {_env.Show(_env.ArtifactsDirectory)}/: apply only applies a plan made by terraform-plan. " +
                 $"Run ./build.sh --target=terraform-plan --env={_env.Name}, review {_env.Show(_env.PlanMarkdownFile)}, then apply.");
-            if (_settings.IsProtected(_env.Name) && !_settings.Approved)
-                throw new PipelineException(
-                    $"{_env.Name} is a protected environment: applying to it needs --approve (after reviewing {_env.Show(_env.PlanMarkdownFile)}) or a CI run (CI=true or GITHUB_ACTIONS=true).");
+            if (context.Protection.ChangeRefusal(_env.Name, ProtectedChange.Apply) is { } refusal)
+                throw new PipelineException($"{refusal} Review {_env.Show(_env.PlanMarkdownFile)} first.");
             if (_settings.VarFiles.Count > 0 || _settings.Variables.Count > 0)
                 context.Log.Warning("apply uses the variable values saved in the plan: --var-file and --var are for terraform-plan and are ignored here.");
 

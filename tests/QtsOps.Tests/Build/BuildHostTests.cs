@@ -16,7 +16,7 @@ public class BuildHostTests
         var run = RunPipeline(repo.Path, "--target=clean", "--env=qa");
 
         Assert.That(run.ExitCode, Is.EqualTo(1));
-        Assert.That(run.Error, Does.Contain("Unknown environment 'qa'").And.Contain("local, staging, prod"));
+        Assert.That(run.Error, Does.Contain("--env='qa' (command line): use one of local, staging, prod."));
     }
 
     [TestCase("--target=default")]

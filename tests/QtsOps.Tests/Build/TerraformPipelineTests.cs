@@ -97,8 +97,13 @@ public class TerraformPipelineTests
         Succeeds([.. rename, "--allow-destroy"]);
         Assert.That(File.ReadAllText(Artifacts("plan.md")), Does.Contain("## To replace (destroy, then create)\n\n- `terraform_data.resource_group`"));
 
+        // One policy: an environment protected on the command line also takes release versions only.
+        var untagged = Fails("--target=apply", "--env=local", "--protected-environments=local", "--approve");
+        Assert.That(untagged.Error, Does.Contain("local deploys release versions only"));
+        _repo.Tag("v1.0.0");
+
         var unapproved = Fails("--target=apply", "--env=local", "--protected-environments=local");
-        Assert.That(unapproved.Error, Does.Contain("protected environment: applying to it needs --approve"));
+        Assert.That(unapproved.Error, Does.Contain("'local' is protected: applying a plan to it needs --approve"));
 
         Succeeds("--target=apply", "--env=local", "--protected-environments=local", "--approve");
     }

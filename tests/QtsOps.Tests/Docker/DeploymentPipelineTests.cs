@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
+using QtsOps.Build;
 using QtsOps.Build.Registry;
 using QtsOps.Release.Deployment;
 
@@ -222,7 +223,7 @@ public class DeploymentPipelineTests
 
         Assert.That(run.ExitCode, Is.EqualTo(1));
         Assert.That(run.Error, Does.Contain($"Login to the registry {_registry.Address} as '{RegistryUser}' was refused")
-            .And.Contain(ImagePublisher.PasswordVariable).And.Not.Contain("wrong-password"));
+            .And.Contain(PipelineOptions.RegistryPassword.Variable!).And.Not.Contain("wrong-password"));
     }
 
     [Test, Order(9)]
@@ -269,17 +270,17 @@ public class DeploymentPipelineTests
 
     private static T WithCredentials<T>(string user, string password, Func<T> action)
     {
-        var saved = (Environment.GetEnvironmentVariable(ImagePublisher.UsernameVariable), Environment.GetEnvironmentVariable(ImagePublisher.PasswordVariable));
-        Environment.SetEnvironmentVariable(ImagePublisher.UsernameVariable, user);
-        Environment.SetEnvironmentVariable(ImagePublisher.PasswordVariable, password);
+        var saved = (Environment.GetEnvironmentVariable(PipelineOptions.RegistryUsername.Variable!), Environment.GetEnvironmentVariable(PipelineOptions.RegistryPassword.Variable!));
+        Environment.SetEnvironmentVariable(PipelineOptions.RegistryUsername.Variable!, user);
+        Environment.SetEnvironmentVariable(PipelineOptions.RegistryPassword.Variable!, password);
         try
         {
             return action();
         }
         finally
         {
-            Environment.SetEnvironmentVariable(ImagePublisher.UsernameVariable, saved.Item1);
-            Environment.SetEnvironmentVariable(ImagePublisher.PasswordVariable, saved.Item2);
+            Environment.SetEnvironmentVariable(PipelineOptions.RegistryUsername.Variable!, saved.Item1);
+            Environment.SetEnvironmentVariable(PipelineOptions.RegistryPassword.Variable!, saved.Item2);
         }
     }
 

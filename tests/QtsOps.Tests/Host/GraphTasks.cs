@@ -1,6 +1,7 @@
 using Cake.Common;
 using Cake.Core;
 using QtsOps.Host;
+using QtsOps.Host.Options;
 
 namespace QtsOps.Tests.Host;
 
@@ -92,4 +93,30 @@ public sealed class GraphLifetime : FrostingLifetime<GraphContext>
 {
     public override void Setup(GraphContext context, ISetupContext info) => GraphContext.Calls.Add("setup");
     public override void Teardown(GraphContext context, ITeardownContext info) => GraphContext.Calls.Add("teardown");
+}
+
+/// <summary>Declared options of the test graph, for the host's option tests.</summary>
+public static class GraphOptions
+{
+    public static readonly IntegerOption Count = new("count", "How many", 1, 10) { Variable = "QTSOPS_TEST_COUNT", Targets = ["show-options"], Default = 3 };
+    public static readonly SwitchOption Loud = new("loud", "Shouts") { Targets = ["show-options"] };
+    public static readonly ChoiceOption Colour = new("colour", "Which colour", "red", "green") { Targets = ["show-options"] };
+    public static readonly ListOption Tags = new("tag", "Tags to add") { Targets = ["show-options"], Syntax = "TAG", CommaSeparated = true, Allowed = ["a", "b", "c"] };
+    public static readonly TextOption Token = new("token", "A secret token") { Variable = "QTSOPS_TEST_TOKEN", Secret = true };
+    public static readonly TextOption Message = new("message", "What echo says") { Targets = ["echo"] };
+    public static readonly TextOption Plan = new("plan", "What preview shows") { Targets = ["preview"] };
+
+    public static IReadOnlyList<Option> All { get; } = [Count, Loud, Colour, Tags, Token, Message, Plan];
+}
+
+/// <summary>Records the typed values the host read for it.</summary>
+[TaskName("show-options")]
+public sealed class ShowOptionsTask : FrostingTask<GraphContext>
+{
+    public override void Run(GraphContext context)
+    {
+        var options = context.Data.Get<OptionValues>();
+        GraphContext.Calls.Add($"count={options.Get(GraphOptions.Count)} from {options.OriginOf(GraphOptions.Count) ?? "default"}");
+        GraphContext.Calls.Add($"loud={options.Get(GraphOptions.Loud)} colour={options.Get(GraphOptions.Colour) ?? "none"} tags={string.Join("+", options.Get(GraphOptions.Tags))}");
+    }
 }

@@ -257,10 +257,18 @@ public class ProtectedEnvironmentTests
         return HostRun.Of(BuildHost.Create().UseTasks(typeof(DeployProbeTask)).UseWorkingDirectory(repo.Path), "--target=deploy", $"--env={environment}");
     }
 
+    /// <summary>Protection comes from environments.json: the checked-in one, committed.</summary>
+    private static TempGitRepository RepositoryWithEnvironments()
+    {
+        var repo = new TempGitRepository();
+        SourceRepository.CopyTo("environments.json", repo.Combine("environments.json"));
+        return repo;
+    }
+
     [Test]
     public void Prod_deploy_of_an_untagged_commit_fails_before_any_task_runs()
     {
-        using var repo = new TempGitRepository();
+        using var repo = RepositoryWithEnvironments();
         repo.Commit("feat: first");
         repo.Tag("v1.2.3");
         repo.Commit("feat: second");
@@ -275,7 +283,7 @@ public class ProtectedEnvironmentTests
     [Test]
     public void Prod_deploy_of_a_tagged_clean_commit_runs_and_staging_takes_anything()
     {
-        using var repo = new TempGitRepository();
+        using var repo = RepositoryWithEnvironments();
         repo.Commit("feat: first");
         repo.Tag("v1.2.3");
 

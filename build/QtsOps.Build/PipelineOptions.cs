@@ -1,0 +1,112 @@
+using QtsOps.Host.Options;
+
+namespace QtsOps.Build;
+
+/// <summary>
+/// Every option of the pipeline, declared once. The host reads them all before any task runs
+/// (unknown names and bad values stop the run), --help lists them by the targets that read them,
+/// and README's option table is generated from this list. Tasks read them through
+/// <see cref="BuildContext.Options"/>: <c>context.Options.Get(PipelineOptions.Port)</c>.
+/// </summary>
+public static class PipelineOptions
+{
+    private static readonly string[] Engine = ["image", "push", "deploy", "verify", "rollback"];
+    private static readonly string[] Running = ["deploy", "verify", "rollback"];
+    private static readonly string[] Infrastructure = ["terraform-plan", "apply"];
+
+    public static readonly ChoiceOption Environment = new("env", "The environment to build for and deploy to", BuildContext.Environments)
+        { Variable = "QTSOPS_ENV", Default = "local" };
+
+    public static readonly SwitchOption NoSetup = new("no-setup", "build.sh and build.ps1 neither install nor start the Docker engine")
+        { Variable = "QTSOPS_NO_SETUP" };
+
+    public static readonly SwitchOption Strict = new("strict", "Warnings fail too") { Targets = ["validate"] };
+
+    public static readonly TextOption TestFilter = new("test-filter", "Runs only the tests this dotnet test filter selects") { Targets = ["test"], Syntax = "EXPR" };
+
+    public static readonly TextOption DockerHost = new("docker-host", "The Docker engine instead of the environment's dockerHost (unix://, tcp://, ssh://user@host)")
+        { Variable = "QTSOPS_DOCKER_HOST", Targets = Engine, Syntax = "URL" };
+
+    public static readonly TextOption BaseImage = new("base-image", "The Python 3.11 base image instead of the one the Dockerfile names")
+        { Variable = "BASE_IMAGE", Targets = ["image"], Syntax = "NAME" };
+
+    public static readonly SwitchOption BootstrapBase = new("bootstrap-base", "Builds the base image offline with debootstrap when the engine has none (default: environments.json's bootstrapBaseImage)")
+        { Targets = ["image"] };
+
+    public static readonly TextOption DebianMirror = new("debian-mirror", "The Debian mirror debootstrap uses for the base image")
+        { Variable = "QTSOPS_DEBIAN_MIRROR", Targets = ["image"], Syntax = "URL", Default = "http://deb.debian.org/debian" };
+
+    public static readonly TextOption SourceUrl = new("source-url", "The source URL in the image's labels (default: the origin remote)")
+        { Variable = "QTSOPS_SOURCE_URL", Targets = ["image"], Syntax = "URL" };
+
+    public static readonly TextOption Registry = new("registry", "The registry to push to instead of the environment's")
+        { Targets = ["push"], Syntax = "HOST:PORT" };
+
+    public static readonly TextOption RegistryUsername = new("registry-username", "The registry login's user name (no login when unset)")
+        { Variable = "QTSOPS_REGISTRY_USERNAME", Targets = ["push"], Syntax = "NAME" };
+
+    public static readonly TextOption RegistryPassword = new("registry-password", "The registry login's password or token")
+        { Variable = "QTSOPS_REGISTRY_PASSWORD", Targets = ["push"], Secret = true };
+
+    public static readonly ListOption ProtectedEnvironments = new("protected-environments", "Environments to protect beside those environments.json marks (never fewer)")
+        { Variable = "QTSOPS_PROTECTED_ENVIRONMENTS", Targets = ["terraform-plan", "apply", "deploy", "rollback", "verify"], Syntax = "ENV", CommaSeparated = true, Allowed = BuildContext.Environments };
+
+    public static readonly SwitchOption AllowDestroy = new("allow-destroy", "A plan may delete or replace resources of a protected environment")
+        { Targets = Infrastructure };
+
+    public static readonly ListOption VarFile = new("var-file", "A .tfvars file for the plan, after the root module's terraform.tfvars")
+        { Targets = ["terraform-plan"], Syntax = "PATH" };
+
+    public static readonly ListOption Var = new("var", "A Terraform variable for the plan (masked in logs)")
+        { Targets = ["terraform-plan"], Syntax = "NAME=VALUE" };
+
+    public static readonly IntegerOption TerraformInitTimeout = new("terraform-init-timeout", "Seconds terraform init may take (it downloads providers)", 1, 3600)
+        { Targets = ["terraform-plan"], Default = 300 };
+
+    public static readonly SwitchOption Approve = new("approve", "Confirms a change to a protected environment")
+        { Targets = ["apply", "deploy", "rollback", "verify"] };
+
+    public static readonly SwitchOption ForceDeploy = new("force-deploy", "Deploys even when this version already runs healthy")
+        { Targets = ["deploy"] };
+
+    public static readonly SwitchOption NoRollback = new("no-rollback", "A failed release is left as it is instead of rolled back")
+        { Targets = ["deploy", "verify"] };
+
+    public static readonly IntegerOption Port = new("port", "Publishes the service on this port instead of the environment's", 1, 65535)
+        { Targets = Running };
+
+    public static readonly IntegerOption SettleSeconds = new("settle-seconds", "Seconds verify waits before the checks that need the service to settle", 1, 3600)
+        { Targets = Running };
+
+    public static readonly IntegerOption HealthTimeoutSeconds = new("health-timeout-seconds", "Seconds a release has to become healthy", 5, 3600)
+        { Targets = Running };
+
+    public static readonly TextOption NotifyWebhook = new("notify-webhook", "Posts deploy, verify and rollback outcomes to this webhook (a secret: logged as scheme and host)")
+        { Variable = "QTSOPS_NOTIFY_WEBHOOK", Targets = Running, Syntax = "URL" };
+
+    public static readonly TextOption RollbackTo = new("to", "The release to put back instead of the last verified one")
+        { Targets = ["rollback"], Syntax = "VERSION" };
+
+    public static readonly ChoiceOption Bump = new("bump", "The part of the last version to raise", "major", "minor", "patch")
+        { Targets = ["release"] };
+
+    public static readonly TextOption ReleaseVersion = new("version", "The version to release instead of a bump (a bare --version shows the host's)")
+        { Targets = ["release"], Syntax = "X.Y.Z" };
+
+    public static readonly TextOption ReleaseBranch = new("release-branch", "The only branch releases are cut from")
+        { Variable = "QTSOPS_RELEASE_BRANCH", Targets = ["release"], Syntax = "NAME", Default = "main" };
+
+    public static readonly SwitchOption Push = new("push", "Pushes the release commit and its tag to origin")
+        { Targets = ["release"] };
+
+    public static readonly TextOption GitToken = new("git-token", "The token --push sends to an https:// origin")
+        { Variable = "QTSOPS_GIT_TOKEN", Targets = ["release"], Secret = true };
+
+    public static IReadOnlyList<Option> All { get; } =
+    [
+        Environment, NoSetup, Strict, TestFilter, DockerHost, BaseImage, BootstrapBase, DebianMirror, SourceUrl,
+        Registry, RegistryUsername, RegistryPassword, ProtectedEnvironments, AllowDestroy, VarFile, Var, TerraformInitTimeout,
+        Approve, ForceDeploy, NoRollback, Port, SettleSeconds, HealthTimeoutSeconds, NotifyWebhook, RollbackTo,
+        Bump, ReleaseVersion, ReleaseBranch, Push, GitToken,
+    ];
+}

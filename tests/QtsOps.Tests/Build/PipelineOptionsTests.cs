@@ -1,0 +1,91 @@
+using System.Text.RegularExpressions;
+using QtsOps.Build;
+using QtsOps.Host.Options;
+
+namespace QtsOps.Tests.Build;
+
+/// <summary>The pipeline's command line checks itself before any task runs, and documents itself.</summary>
+public partial class PipelineOptionsTests
+{
+    private static Host.HostRun Run(params string[] args) => Pipeline.Run(SourceRepository.Root, args);
+
+    [Test]
+    public void A_misspelt_option_fails_before_any_task_and_suggests_the_right_one()
+    {
+        var run = Run("--target=validate", "--aprove");
+
+        Assert.That(run.ExitCode, Is.EqualTo(1));
+        Assert.That(run.Summary.Entries, Is.Empty, "no task ran");
+        Assert.That(run.Error, Does.Contain("Unknown option --aprove. Did you mean --approve?"));
+    }
+
+    [Test]
+    public void A_misspelt_environment_option_no_longer_runs_against_local()
+    {
+        var run = Run("--target=validate", "--enviroment=prod");
+
+        Assert.That(run.ExitCode, Is.EqualTo(1));
+        Assert.That(run.Summary.Entries, Is.Empty);
+        Assert.That(run.Error, Does.Contain("Unknown option --enviroment."));
+    }
+
+    [Test]
+    public void A_bad_value_from_a_variable_names_the_variable()
+    {
+        using var variables = new EnvironmentVariableScope().Set("QTSOPS_ENV", "qa");
+
+        var run = Run("--target=validate");
+
+        Assert.That(run.ExitCode, Is.EqualTo(1));
+        Assert.That(run.Summary.Entries, Is.Empty);
+        Assert.That(run.Error, Does.Contain("QTSOPS_ENV='qa' (environment variable): use one of local, staging, prod."));
+    }
+
+    [Test]
+    public void A_port_out_of_range_fails_before_any_task()
+    {
+        var run = Run("--target=verify", "--port=70000");
+
+        Assert.That(run.ExitCode, Is.EqualTo(1));
+        Assert.That(run.Summary.Entries, Is.Empty);
+        Assert.That(run.Error, Does.Contain("--port='70000' (command line): give a whole number from 1 to 65535."));
+    }
+
+    [Test]
+    public void A_registry_password_on_the_command_line_is_refused_and_never_shown()
+    {
+        var run = Run("--target=push", "--registry-password=hunter2-secret");
+
+        Assert.That(run.ExitCode, Is.EqualTo(1));
+        Assert.That(run.Summary.Entries, Is.Empty);
+        Assert.That(run.Error, Does.Contain("read from QTSOPS_REGISTRY_PASSWORD only").And.Not.Contain("hunter2-secret"));
+    }
+
+    [Test]
+    public void Help_shows_the_guards_and_the_variables()
+    {
+        var run = Run("--help");
+
+        Assert.That(run.ExitCode, Is.Zero, run.Error);
+        foreach (var option in PipelineOptions.All)
+            Assert.That(run.Output, Does.Contain(option.Secret ? $"{option.Variable}=" : $"--{option.Name}"));
+        Assert.That(run.Output, Does.Contain("Options of apply, deploy, rollback, verify:").And.Contain("--approve"));
+        Assert.That(run.Output, Does.Match(@"--no-rollback +A failed release is left as it is"));
+        Assert.That(run.Output, Does.Match(@"--docker-host=URL +.*\(env QTSOPS_DOCKER_HOST\)"));
+        Assert.That(run.Output, Does.Match(@"QTSOPS_REGISTRY_PASSWORD=TEXT +The registry login's password or token \(a secret: from this variable only\)"));
+    }
+
+    [GeneratedRegex(@"<!-- options:begin -->\n(.*?)<!-- options:end -->", RegexOptions.Singleline)]
+    private static partial Regex OptionsSection();
+
+    [Test]
+    public void The_readme_option_table_is_the_one_the_declarations_generate()
+    {
+        var readme = File.ReadAllText(SourceRepository.Combine("README.md")).ReplaceLineEndings("\n");
+        var expected = new OptionCatalog(PipelineOptions.All).ToMarkdown().ReplaceLineEndings("\n");
+
+        var section = OptionsSection().Match(readme);
+        Assert.That(section.Success, Is.True, "README.md needs the option table between <!-- options:begin --> and <!-- options:end -->");
+        Assert.That(section.Groups[1].Value, Is.EqualTo(expected), $"README.md's option table is out of date; replace it with:\n{expected}");
+    }
+}

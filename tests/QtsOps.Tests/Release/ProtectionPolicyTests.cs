@@ -1,0 +1,67 @@
+using QtsOps.Release.Environments;
+using QtsOps.Release.Versioning;
+
+namespace QtsOps.Tests.Release;
+
+public class ProtectionPolicyTests
+{
+    private static CalculatedVersion Tagged(bool dirty = false) =>
+        new(SemanticVersion.Parse(dirty ? "1.2.3+dirty" : "1.2.3"), "v1.2.3", SemanticVersion.Parse("1.2.3"), "abc", 0, dirty);
+
+    private static readonly CalculatedVersion Untagged =
+        new(SemanticVersion.Parse("1.2.4-alpha.0.1"), "v1.2.3", SemanticVersion.Parse("1.2.3"), "abc", 1, false);
+
+    private static ProtectionPolicy Policy(string? approval = null, params string[] added) => new(["prod"], added, approval);
+
+    [Test]
+    public void Prod_takes_a_tagged_clean_commit() => Assert.That(Policy().VersionRefusal("prod", Tagged()), Is.Null);
+
+    [Test]
+    public void Prod_refuses_a_commit_after_the_tag_and_says_how_to_get_a_release()
+    {
+        var refusal = Policy().VersionRefusal("prod", Untagged);
+
+        Assert.That(refusal, Does.Contain("prod deploys release versions only").And.Contain("1.2.4-alpha.0.1").And.Contain("1 commit(s) after v1.2.3")
+            .And.Contain("--target=release"));
+    }
+
+    [Test]
+    public void Prod_refuses_a_tagged_commit_with_uncommitted_changes() =>
+        Assert.That(Policy().VersionRefusal("prod", Tagged(dirty: true)), Does.Contain("uncommitted changes").And.Contain("commit or stash"));
+
+    [TestCase("local")]
+    [TestCase("staging")]
+    public void Other_environments_take_any_version(string environment) =>
+        Assert.That(Policy().VersionRefusal(environment, Untagged), Is.Null);
+
+    [Test]
+    public void An_added_environment_is_protected_for_versions_and_changes_alike()
+    {
+        var policy = Policy(null, "staging");
+
+        Assert.That(policy.ProtectedEnvironments, Is.EquivalentTo(new[] { "prod", "staging" }));
+        Assert.That(policy.VersionRefusal("staging", Untagged), Does.Contain("staging deploys release versions only"));
+        Assert.That(policy.ChangeRefusal("staging", ProtectedChange.Deploy), Does.Contain("'staging' is protected: deploying to it needs --approve"));
+        Assert.That(policy.ChangeRefusal("local", ProtectedChange.Deploy), Is.Null);
+    }
+
+    [TestCase(ProtectedChange.Apply, "applying a plan to it")]
+    [TestCase(ProtectedChange.Deploy, "deploying to it")]
+    [TestCase(ProtectedChange.Rollback, "rolling it back")]
+    public void Every_change_to_a_protected_environment_needs_approval(ProtectedChange change, string what)
+    {
+        Assert.That(Policy().ChangeRefusal("prod", change), Is.EqualTo($"'prod' is protected: {what} needs --approve (or a CI run, approved by its workflow)."));
+        Assert.That(Policy("--approve").ChangeRefusal("prod", change), Is.Null);
+    }
+
+    [Test]
+    public void Approval_is_the_approve_switch_or_a_CI_run_and_nothing_else()
+    {
+        Assert.That(ProtectionPolicy.ApprovalOf(true, _ => null), Is.EqualTo("--approve"));
+        Assert.That(ProtectionPolicy.ApprovalOf(false, name => name == "CI" ? "true" : null), Is.EqualTo("CI=true"));
+        Assert.That(ProtectionPolicy.ApprovalOf(false, name => name == "GITHUB_ACTIONS" ? "true" : null), Is.EqualTo("GITHUB_ACTIONS=true"));
+        Assert.That(ProtectionPolicy.ApprovalOf(false, name => name == "CI" ? "false" : null), Is.Null);
+        Assert.That(ProtectionPolicy.ApprovalOf(false, name => name == "CI" ? "" : null), Is.Null);
+        Assert.That(ProtectionPolicy.ApprovalOf(false, _ => null), Is.Null);
+    }
+}
