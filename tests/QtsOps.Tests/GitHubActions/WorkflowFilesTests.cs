@@ -33,7 +33,7 @@ public partial class WorkflowFilesTests
         return (YamlMappingNode)stream.Documents.Single().RootNode;
     }
 
-    private static IEnumerable<string> WorkflowFiles() =>
+    internal static IEnumerable<string> WorkflowFiles() =>
         Directory.GetFiles(Path.Combine(RepositoryRoot, ".github", "workflows")).Where(f => f.EndsWith(".yml", StringComparison.Ordinal) || f.EndsWith(".yaml", StringComparison.Ordinal)).Order();
 
     private static YamlNode? Child(YamlNode node, string key) =>
