@@ -4,7 +4,7 @@ using QtsOps.Host;
 namespace QtsOps.Build.Tasks;
 
 [TaskName("apply")]
-[TaskDescription("Applies the saved terraform-plan of this environment and commit (never a stale one); writes artifacts/terraform/<env>/outputs.json")]
+[TaskDescription("Applies the saved terraform-plan of this environment and commit (never a stale one); writes .qtsops/terraform/<env>/outputs.json")]
 public sealed class ApplyTask : FrostingTask<BuildContext>
 {
     public override bool ShouldRun(BuildContext context) =>

@@ -27,13 +27,17 @@ public sealed record TerraformEnvironment(string Name, string RepositoryRoot, st
     /// <summary>The user's own values for this environment (git-ignored); Terraform loads it by itself.</summary>
     public string UserVarFile => Path.Combine(RootModule, "terraform.tfvars");
 
-    public string PlanFile => Path.Combine(ArtifactsDirectory, "tfplan");
-    public string PlanJsonFile => Path.Combine(ArtifactsDirectory, "plan.json");
-    public string PlanMarkdownFile => Path.Combine(ArtifactsDirectory, "plan.md");
-    public string PlanMetadataFile => Path.Combine(ArtifactsDirectory, Release.Terraform.PlanMetadata.FileName);
+    // What a later run needs lives under .qtsops/, so that clean (which deploy runs) keeps it:
+    // the saved plan and its metadata for apply, the outputs for deploy and verify.
+    public string PlanFile => Path.Combine(StateDirectory, "tfplan");
+    public string PlanMetadataFile => Path.Combine(StateDirectory, Release.Terraform.PlanMetadata.FileName);
 
     /// <summary>The outputs after apply (or of an unchanged infrastructure), which deploy reads.</summary>
-    public string OutputsFile => Path.Combine(ArtifactsDirectory, "outputs.json");
+    public string OutputsFile => Path.Combine(StateDirectory, "outputs.json");
+
+    // The plan's reports, for people and CI (sensitive values redacted): artifacts, removed by clean.
+    public string PlanJsonFile => Path.Combine(ArtifactsDirectory, "plan.json");
+    public string PlanMarkdownFile => Path.Combine(ArtifactsDirectory, "plan.md");
 
     /// <summary>Path as shown to the user: relative to the repository.</summary>
     public string Show(string path) => Path.GetRelativePath(RepositoryRoot, path);

@@ -31,6 +31,8 @@ public sealed class TerraformStage(BuildContext context)
             // A plan that fails half-way must not leave an older plan behind for apply to pick up.
             if (Directory.Exists(_env.ArtifactsDirectory)) Directory.Delete(_env.ArtifactsDirectory, recursive: true);
             Directory.CreateDirectory(_env.ArtifactsDirectory);
+            Directory.CreateDirectory(_env.StateDirectory);
+            DeleteSavedPlan();
 
             Initialize(backend: false); // providers and modules only: enough to validate, and no credentials needed
             context.TerraformValidate(Configure(new TerraformValidateSettings()));
@@ -79,7 +81,7 @@ public sealed class TerraformStage(BuildContext context)
         finally
         {
             // Terraform saves even an errored plan; only a plan that passed every check may stay for apply.
-            if (!succeeded && Directory.Exists(_env.ArtifactsDirectory)) foreach (var file in new[] { _env.PlanFile, _env.PlanMetadataFile }) File.Delete(file);
+            if (!succeeded) DeleteSavedPlan();
             WritePlanReport(summary, hasChanges, findings);
         }
     }
@@ -106,7 +108,7 @@ public sealed class TerraformStage(BuildContext context)
         try
         {
             var saved = SavedPlan() ?? throw new PipelineException(
-                $"No saved plan for {_env.Name} in {_env.Show(_env.ArtifactsDirectory)}/: apply only applies a plan made by terraform-plan. " +
+                $"No saved plan for {_env.Name} in {_env.Show(_env.StateDirectory)}/: apply only applies a plan made by terraform-plan. " +
                 $"Run ./build.sh --target=terraform-plan --env={_env.Name}, review {_env.Show(_env.PlanMarkdownFile)}, then apply.");
             if (context.Protection.ChangeRefusal(_env.Name, ProtectedChange.Apply) is { } refusal)
                 throw new PipelineException($"{refusal} Review {_env.Show(_env.PlanMarkdownFile)} first.");
@@ -127,8 +129,7 @@ public sealed class TerraformStage(BuildContext context)
 
             context.TerraformApply(Configure(new TerraformApplySettings { PlanFile = _env.PlanFile }));
             // A plan applies once: Terraform would refuse it now anyway, and it holds secrets.
-            File.Delete(_env.PlanFile);
-            File.Delete(_env.PlanMetadataFile);
+            DeleteSavedPlan();
             WriteOutputs();
             status = "applied";
             context.Log.Information($"Applied the plan for {_env.Name}; outputs: {_env.Show(_env.OutputsFile)}");
@@ -198,6 +199,13 @@ public sealed class TerraformStage(BuildContext context)
             ["TF_VAR_compose_project"] = configured.ComposeProject,
             ["TF_VAR_health_url"] = configured.HealthUrl,
         }.Where(v => Environment.GetEnvironmentVariable(v.Key) is null).ToDictionary();
+    }
+
+    private void DeleteSavedPlan()
+    {
+        if (!Directory.Exists(_env.StateDirectory)) return;
+        File.Delete(_env.PlanFile);
+        File.Delete(_env.PlanMetadataFile);
     }
 
     private void WriteOutputs()

@@ -17,6 +17,9 @@ public class TerraformPipelineTests
 
     private string Artifacts(string file) => _repo.Combine("artifacts/terraform/local/" + file);
 
+    /// <summary>What a later run needs (the saved plan, its metadata, the outputs): under .qtsops/, kept by clean.</summary>
+    private string Saved(string file) => _repo.Combine(".qtsops/terraform/local/" + file);
+
     [SetUp]
     public void CreateScratchRepository()
     {
@@ -56,7 +59,7 @@ public class TerraformPipelineTests
     {
         Succeeds("--target=terraform-plan", "--env=local");
 
-        Assert.That(File.Exists(Artifacts("tfplan")), Is.True);
+        Assert.That(File.Exists(Saved("tfplan")), Is.True);
         Assert.That(File.ReadAllText(Artifacts("plan.md")), Does.Contain("| 2 | 0 | 0 | 0 |").And.Contain("`terraform_data.resource_group`"));
         Assert.That(ReadJson(Artifacts("plan.json")).GetProperty("resource_changes").GetArrayLength(), Is.EqualTo(2));
         var report = ReadJson(_repo.Combine("artifacts/reports/terraform-plan.json"));
@@ -65,15 +68,15 @@ public class TerraformPipelineTests
 
         Succeeds("--target=apply", "--env=local");
 
-        var target = ReadJson(Artifacts("outputs.json")).GetProperty("deployment_target").GetProperty("value");
+        var target = ReadJson(Saved("outputs.json")).GetProperty("deployment_target").GetProperty("value");
         Assert.That(target.GetProperty("health_url").GetString(), Is.EqualTo("http://127.0.0.1:8000/health"));
         Assert.That(File.Exists(_repo.Combine(".qtsops/terraform/local/terraform.tfstate")), Is.True);
-        Assert.That(File.Exists(Artifacts("tfplan")), Is.False, "a plan applies once");
+        Assert.That(File.Exists(Saved("tfplan")), Is.False, "a plan applies once");
         Assert.That(Directory.GetDirectories(_repo.Combine("src/infra"), ".terraform", SearchOption.AllDirectories), Is.Empty);
 
         Succeeds("--target=terraform-plan", "--env=local");
         Assert.That(File.ReadAllText(Artifacts("plan.md")), Does.Contain("**No changes.**"));
-        Assert.That(File.Exists(Artifacts("outputs.json")), Is.True, "an unchanged infrastructure's outputs are current");
+        Assert.That(File.Exists(Saved("outputs.json")), Is.True, "an unchanged infrastructure's outputs are current");
 
         var skipped = Succeeds("--target=apply", "--env=local").Entry("apply");
         Assert.That(skipped.Outcome, Is.EqualTo(TaskOutcome.Skipped));
@@ -90,7 +93,7 @@ public class TerraformPipelineTests
         var blocked = Fails(rename);
 
         Assert.That(blocked.Error, Does.Contain("protected environment 'local'").And.Contain("replace terraform_data.resource_group").And.Contain("--allow-destroy"));
-        Assert.That(File.Exists(Artifacts("tfplan")), Is.False, "a blocked plan is not kept for apply");
+        Assert.That(File.Exists(Saved("tfplan")), Is.False, "a blocked plan is not kept for apply");
         var finding = ReadJson(_repo.Combine("artifacts/reports/terraform-plan.json")).GetProperty("findings")[0];
         Assert.That(finding.GetProperty("rule").GetString(), Is.EqualTo("terraform/destroy-protected"));
 
@@ -128,13 +131,28 @@ public class TerraformPipelineTests
         Succeeds("--target=terraform-plan", "--env=local");
         var saved = _repo.Combine("saved-plan");
         Directory.CreateDirectory(saved);
-        foreach (var file in new[] { "tfplan", "plan.meta.json" }) File.Copy(Artifacts(file), Path.Combine(saved, file));
+        foreach (var file in new[] { "tfplan", "plan.meta.json" }) File.Copy(Saved(file), Path.Combine(saved, file));
         Succeeds("--target=apply", "--env=local");
-        foreach (var file in new[] { "tfplan", "plan.meta.json" }) File.Copy(Path.Combine(saved, file), Artifacts(file));
+        foreach (var file in new[] { "tfplan", "plan.meta.json" }) File.Copy(Path.Combine(saved, file), Saved(file));
 
         var refused = Fails("--target=apply", "--env=local");
 
         Assert.That(refused.Error, Does.Contain("is stale").And.Contain("the state was created since the plan"));
+    }
+
+    [Test]
+    public void Clean_keeps_the_saved_plan_and_the_outputs_that_later_runs_need()
+    {
+        Succeeds("--target=terraform-plan", "--env=local");
+        Succeeds("--target=clean");
+        Assert.That(File.Exists(Saved("tfplan")), Is.True, "a plan reviewed before a clean is still the one apply takes");
+
+        Succeeds("--target=apply", "--env=local");
+        Succeeds("--target=clean");
+
+        Assert.That(Directory.Exists(_repo.Combine("artifacts")), Is.False);
+        var target = ReadJson(Saved("outputs.json")).GetProperty("deployment_target").GetProperty("value");
+        Assert.That(target.GetProperty("compose_project").GetString(), Is.Not.Empty, "deploy, in a later call, reads where apply said the release goes");
     }
 
     [Test]
@@ -146,7 +164,7 @@ public class TerraformPipelineTests
 
         Assert.That(failed.Error, Does.Contain("on terraform.tfvars line 1").And.Contain("health_url must start with http:// or https://")
             .And.Contain("relative to src/infra/environments/local"));
-        Assert.That(File.Exists(Artifacts("tfplan")), Is.False);
+        Assert.That(File.Exists(Saved("tfplan")), Is.False);
         Assert.That(ReadJson(_repo.Combine("artifacts/reports/terraform-plan.json")).GetProperty("status").GetString(), Is.EqualTo("failed"));
     }
 
