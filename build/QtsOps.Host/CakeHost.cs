@@ -137,9 +137,10 @@ public sealed class CakeHost
             var context = CreateCakeContext(log, commandLine, options);
             var typedContext = (ICakeContext)Activator.CreateInstance(_contextType, context)!;
             var lifetime = _lifetimeType is null ? null : (IFrostingLifetime)Activator.CreateInstance(_lifetimeType)!;
-            Register(engine, graph, graph.ExecutionOrder(targets), typedContext, lifetime, log, commandLine.DryRun, commandLine.Exclusive ? targets : null);
+            var skipped = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            Register(engine, graph, graph.ExecutionOrder(targets), typedContext, lifetime, log, commandLine.DryRun, commandLine.Exclusive ? targets : null, skipped);
 
-            Action<string>? dryRun = commandLine.DryRun ? name => graph.Find(name)!.Instance.DryRun(typedContext) : null;
+            Action<string>? dryRun = commandLine.DryRun ? name => DryRun(graph.Find(name)!, typedContext, skipped) : null;
             var strategy = new HostExecutionStrategy(new DefaultExecutionStrategy(log, new HostStepPrinter(log)), dryRun);
             var settings = new ExecutionSettings().SetTargets(targets).UseUnifiedDependencyGraphForMultipleTargets(true);
             if (commandLine.Exclusive) settings.UseExclusiveTarget();
@@ -187,23 +188,38 @@ public sealed class CakeHost
         return true;
     }
 
+    /// <summary>Under --dryrun, in place of the task: whether it would run, and its own DryRun when it would.</summary>
+    private static void DryRun(RegisteredTask registered, ICakeContext context, HashSet<string> skipped)
+    {
+        var task = registered.Instance;
+        if (!task.ShouldRunInDryRun(context))
+        {
+            context.Log.Information($"(dry run) would skip {registered.Name}: {task.SkipReason ?? "ShouldRunInDryRun returned false"}");
+            skipped.Add(registered.Name);
+            return;
+        }
+        context.Log.Information($"(dry run) would run {registered.Name}");
+        task.DryRun(context);
+    }
+
     /// <param name="order">The tasks in the order they run (<see cref="TaskGraph.ExecutionOrder"/>).</param>
     /// <param name="exclusiveTargets">With --exclusive, the targets: the only tasks that run.</param>
+    /// <param name="skipped">The tasks whose ShouldRun said no (their summary entries say why).</param>
     private void Register(CakeEngine engine, TaskGraph graph, List<string> order, ICakeContext context, IFrostingLifetime? lifetime, HostLog log, bool dryRun,
-        IReadOnlyCollection<string>? exclusiveTargets)
+        IReadOnlyCollection<string>? exclusiveTargets, HashSet<string> skipped)
     {
         engine.RegisterSetupAction(setup =>
         {
             // Cake lists the dependencies even when --exclusive leaves them out.
             if (exclusiveTargets is not null) setup = new ExclusiveSetupContext(setup, exclusiveTargets);
             Summary.Plan(setup.TasksToExecute.Select(t => t.Name));
-            if (!dryRun) lifetime?.Setup(context, setup);
+            if (dryRun) lifetime?.DryRunSetup(context, setup);
+            else lifetime?.Setup(context, setup);
         });
         engine.RegisterTeardownAction(teardown =>
         {
             if (!dryRun) lifetime?.Teardown(context, teardown);
         });
-        var skipped = new HashSet<string>();
         engine.AfterTaskTeardown += (_, e) =>
         {
             log.EndTask();

@@ -15,6 +15,9 @@ public interface IFrostingTask
 
     /// <summary>Runs instead of the task under --dryrun: shows what the task would do, changing nothing.</summary>
     void DryRun(ICakeContext context);
+
+    /// <summary>Asked instead of <see cref="ShouldRun"/> under --dryrun.</summary>
+    bool ShouldRunInDryRun(ICakeContext context);
 }
 
 /// <summary>
@@ -37,6 +40,13 @@ public abstract class FrostingTaskBase<TContext> : IFrostingTask where TContext 
     /// </summary>
     public virtual void DryRun(TContext context) { }
 
+    /// <summary>
+    /// Under --dryrun the host asks this instead of <see cref="ShouldRun"/>, which may need what earlier
+    /// tasks make (an image) or an engine. Override it when the decision is known from the settings
+    /// alone, so that a dry run shows the skip a real run would make; the default: it would run.
+    /// </summary>
+    public virtual bool ShouldRunInDryRun(TContext context) => true;
+
     /// <summary>Use as <c>ShouldRun(...) => condition || SkipBecause("reason")</c>.</summary>
     protected bool SkipBecause(string reason)
     {
@@ -56,6 +66,12 @@ public abstract class FrostingTaskBase<TContext> : IFrostingTask where TContext 
     void IFrostingTask.OnError(Exception exception, ICakeContext context) => OnError(exception, (TContext)context);
     void IFrostingTask.Finally(ICakeContext context) => Finally((TContext)context);
     void IFrostingTask.DryRun(ICakeContext context) => DryRun((TContext)context);
+
+    bool IFrostingTask.ShouldRunInDryRun(ICakeContext context)
+    {
+        SkipReason = null;
+        return ShouldRunInDryRun((TContext)context);
+    }
 }
 
 public abstract class FrostingTask<TContext> : FrostingTaskBase<TContext> where TContext : ICakeContext
@@ -80,6 +96,7 @@ public interface IFrostingLifetime
 {
     void Setup(ICakeContext context, ISetupContext info);
     void Teardown(ICakeContext context, ITeardownContext info);
+    void DryRunSetup(ICakeContext context, ISetupContext info);
 }
 
 /// <summary>Setup before the first task and teardown after the last, as in Cake Frosting.</summary>
@@ -88,6 +105,10 @@ public abstract class FrostingLifetime<TContext> : IFrostingLifetime where TCont
     public virtual void Setup(TContext context, ISetupContext info) { }
     public virtual void Teardown(TContext context, ITeardownContext info) { }
 
+    /// <summary>Called instead of <see cref="Setup"/> under --dryrun: show what the run is about, change nothing.</summary>
+    public virtual void DryRunSetup(TContext context, ISetupContext info) { }
+
     void IFrostingLifetime.Setup(ICakeContext context, ISetupContext info) => Setup((TContext)context, info);
     void IFrostingLifetime.Teardown(ICakeContext context, ITeardownContext info) => Teardown((TContext)context, info);
+    void IFrostingLifetime.DryRunSetup(ICakeContext context, ISetupContext info) => DryRunSetup((TContext)context, info);
 }

@@ -15,7 +15,6 @@ internal sealed class HostExecutionStrategy(IExecutionStrategy inner, Action<str
     public Task ExecuteAsync(CakeTask task, ICakeContext context)
     {
         if (dryRun is null) return inner.ExecuteAsync(task, context);
-        context.Log.Information($"(dry run) would run {task.Name}");
         dryRun(task.Name);
         return Task.CompletedTask;
     }

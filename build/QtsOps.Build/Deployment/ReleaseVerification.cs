@@ -49,8 +49,7 @@ public sealed class ReleaseVerification(DockerEngine engine)
         Context.RequireApproval(ProtectedChange.Rollback);
         engine.EnsureReachable();
         var target = Context.Target;
-        // --to takes a version as written (1.2.4+dirty.1a2b3c4d) or as its tag (1.2.4_dirty.1a2b3c4d).
-        var to = Context.Options.Get(PipelineOptions.RollbackTo) is { } version ? SemanticVersion.TryParse(version, out var parsed) ? parsed.ToDockerTag() : version : null;
+        var to = RequestedRelease();
         using var held = DeploymentLocks.Acquire(Context, $"rollback to {to ?? "the last verified release"}");
         using var interruption = Interruption.Watch(Context.Log, "the rollback");
         var runner = new ReleaseRunner(engine);
@@ -61,4 +60,19 @@ public sealed class ReleaseVerification(DockerEngine engine)
         if (!outcome.Verified) throw new PipelineException($"Rollback of '{target.Name}': {outcome.Summary}.");
         Context.Log.Information(outcome.Summary);
     }
+
+    /// <summary>What <see cref="RollBackOnDemand"/> would put back, from the release store and the history; changes nothing.</summary>
+    public void PreviewRollback()
+    {
+        var runner = new ReleaseRunner(engine);
+        var current = runner.Store.Current ?? "(none)";
+        var to = RequestedRelease() ?? runner.History.LastVerified(except: runner.Store.Current)?.Release;
+        Context.Log.Information(to is null
+            ? $"(dry run) nothing to roll back to on '{Context.EnvironmentName}': no release other than {current} ever verified (name one with --to=VERSION)"
+            : $"(dry run) would put back {to} on '{Context.EnvironmentName}' in place of {current}, then verify it");
+    }
+
+    /// <summary>--to as a release name: a version as written (1.2.4+dirty.1a2b3c4d) or as its tag (1.2.4_dirty.1a2b3c4d).</summary>
+    private string? RequestedRelease() =>
+        Context.Options.Get(PipelineOptions.RollbackTo) is { } version ? SemanticVersion.TryParse(version, out var parsed) ? parsed.ToDockerTag() : version : null;
 }

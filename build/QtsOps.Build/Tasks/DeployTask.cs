@@ -1,3 +1,4 @@
+using Cake.Core.Diagnostics;
 using QtsOps.Build.Deployment;
 using QtsOps.Host;
 
@@ -12,4 +13,7 @@ public sealed class DeployTask : FrostingTask<BuildContext>
         context.Options.Get(PipelineOptions.ForceDeploy) || new Deployer(new DockerEngine(context)).AlreadyRunning() is not { } reason || SkipBecause(reason);
 
     public override void Run(BuildContext context) => new Deployer(new DockerEngine(context)).Run();
+
+    public override void DryRun(BuildContext context) =>
+        context.Log.Information($"(dry run) would deploy {context.Version} (release {context.ReleaseName}) to '{context.EnvironmentName}' on {new DockerEngine(context).Describe()}, container {context.Target.ContainerName}, port {context.Target.Port}");
 }

@@ -14,5 +14,8 @@ public sealed class PushTask : FrostingTask<BuildContext>
         context.Target.DockerHost is not null || context.IsRequestedTarget("push")
         || SkipBecause($"'{context.EnvironmentName}' deploys on this machine's engine; run --target=push to publish");
 
+    // Decided from the settings alone, so a dry run shows the same skip.
+    public override bool ShouldRunInDryRun(BuildContext context) => ShouldRun(context);
+
     public override void Run(BuildContext context) => new ImagePublisher(new DockerEngine(context)).Run();
 }

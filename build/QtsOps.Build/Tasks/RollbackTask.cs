@@ -8,4 +8,6 @@ namespace QtsOps.Build.Tasks;
 public sealed class RollbackTask : FrostingTask<BuildContext>
 {
     public override void Run(BuildContext context) => new ReleaseVerification(new DockerEngine(context)).RollBackOnDemand();
+
+    public override void DryRun(BuildContext context) => new ReleaseVerification(new DockerEngine(context)).PreviewRollback();
 }

@@ -1,3 +1,4 @@
+using QtsOps.Host;
 using QtsOps.Tests.Host;
 
 namespace QtsOps.Tests.Build;
@@ -23,15 +24,51 @@ public class BuildHostTests
     [TestCase("--target=deploy", "--target=verify")]
     public void Verify_comes_after_deploy_and_alone_runs_nothing_else(params string[] targets)
     {
-        using var repo = new TempDirectory();
-        repo.Write("QtsOps.sln", "");
+        using var repo = new TempGitRepository();
+        SourceRepository.CopyTo("environments.json", repo.Combine("environments.json"));
+        repo.Commit("feat: environments");
 
-        var chain = RunPipeline(repo.Path, [.. targets, "--dryrun"]).Summary.Entries.Select(e => e.Task).ToList();
+        var run = RunPipeline(repo.Path, [.. targets, "--dryrun"]);
+        Assert.That(run.ExitCode, Is.Zero, run.Error);
+        var chain = run.Summary.Entries.Select(e => e.Task).ToList();
         var alone = RunPipeline(repo.Path, "--target=verify", "--dryrun").Summary.Entries.Select(e => e.Task);
 
         Assert.That(chain.IndexOf("deploy"), Is.GreaterThan(chain.IndexOf("image")));
         Assert.That(chain.IndexOf("verify"), Is.GreaterThan(chain.IndexOf("deploy")));
         Assert.That(alone, Is.EqualTo(new[] { "verify" }), "verify checks what runs: it neither cleans, packages nor deploys");
+    }
+
+    [Test]
+    public void A_dry_run_shows_the_version_and_environment_the_skips_a_real_run_makes_and_what_deploy_installs()
+    {
+        using var repo = new TempGitRepository();
+        SourceRepository.CopyTo("environments.json", repo.Combine("environments.json"));
+        repo.Commit("feat: environments");
+        repo.Tag("v1.4.0");
+
+        var run = RunPipeline(repo.Path, "--dryrun");
+
+        Assert.That(run.ExitCode, Is.Zero, run.Error);
+        Assert.That(run.Output, Does.Contain("QtsOps 1.4.0 (tagged v1.4.0): environment local, tasks clean -> validate").And.Contain("-> verify -> default (dry run)"));
+        var push = run.Entry("push");
+        Assert.That(push.Outcome, Is.EqualTo(TaskOutcome.Skipped), "local deploys on this machine's engine: a real run skips push");
+        Assert.That(push.Note, Does.Contain("'local' deploys on this machine's engine"));
+        Assert.That(run.Output, Does.Contain("(dry run) would skip push"));
+        Assert.That(run.Output, Does.Contain("(dry run) would deploy 1.4.0 (release 1.4.0) to 'local'").And.Contain("container qts-observer"));
+        Assert.That(run.Entry("deploy").Outcome, Is.EqualTo(TaskOutcome.DryRun));
+    }
+
+    [Test]
+    public void A_dry_run_of_prod_finds_the_refusal_of_an_unreleased_version()
+    {
+        using var repo = new TempGitRepository();
+        SourceRepository.CopyTo("environments.json", repo.Combine("environments.json"));
+        repo.Commit("feat: environments");
+
+        var run = RunPipeline(repo.Path, "--target=deploy", "--env=prod", "--dryrun");
+
+        Assert.That(run.ExitCode, Is.EqualTo(1));
+        Assert.That(run.Error, Does.Contain("prod deploys release versions only"));
     }
 
     [Test]

@@ -31,14 +31,27 @@ public class CakeHostTests
     }
 
     [Test]
-    public void Dry_run_executes_no_task_body_nor_lifetime()
+    public void Dry_run_executes_no_task_body_nor_lifetime_only_its_dry_run_setup()
     {
         var run = Run("--target=pack", "--dryrun");
 
         Assert.That(run.ExitCode, Is.Zero, run.Error);
-        Assert.That(GraphContext.Calls, Is.Empty);
+        Assert.That(GraphContext.Calls, Is.EqualTo(new[] { "dry-run setup" }));
         Assert.That(run.Summary.Entries.Select(e => e.Outcome), Is.All.EqualTo(TaskOutcome.DryRun));
         Assert.That(run.Output, Does.Contain("(dry run) would run compile"));
+    }
+
+    [Test]
+    public void Dry_run_shows_the_skip_of_a_task_that_decides_from_its_settings()
+    {
+        var skipped = Run("--target=optional", "--dryrun");
+        Assert.That(skipped.ExitCode, Is.Zero, skipped.Error);
+        Assert.That(skipped.Entry("optional").Outcome, Is.EqualTo(TaskOutcome.Skipped));
+        Assert.That(skipped.Entry("optional").Note, Is.EqualTo("--with-optional was not given"));
+        Assert.That(skipped.Output, Does.Contain("(dry run) would skip optional: --with-optional was not given"));
+
+        var runs = Run("--target=optional", "--with-optional", "--dryrun");
+        Assert.That(runs.Entry("optional").Outcome, Is.EqualTo(TaskOutcome.DryRun));
     }
 
     [Test]
@@ -47,7 +60,7 @@ public class CakeHostTests
         var run = Run("--target=preview", "--dryrun", "--plan=tag v1.3.0");
 
         Assert.That(run.ExitCode, Is.Zero, run.Error);
-        Assert.That(GraphContext.Calls, Is.EqualTo(new[] { "preview:would tag v1.3.0" }));
+        Assert.That(GraphContext.Calls, Is.EqualTo(new[] { "dry-run setup", "preview:would tag v1.3.0" }));
         Assert.That(run.Entry("preview").Outcome, Is.EqualTo(TaskOutcome.DryRun));
     }
 
@@ -57,7 +70,7 @@ public class CakeHostTests
         var run = Run("--target=refused-preview", "--dryrun");
 
         Assert.That(run.ExitCode, Is.EqualTo(1));
-        Assert.That(GraphContext.Calls, Is.Empty);
+        Assert.That(GraphContext.Calls, Is.EqualTo(new[] { "dry-run setup" }));
         Assert.That(run.Error, Does.Contain("the tree is dirty"));
         Assert.That(run.Entry("refused-preview").Outcome, Is.EqualTo(TaskOutcome.Failed));
     }

@@ -36,6 +36,8 @@ public sealed class OptionalTask : RecordingTask
 {
     public override bool ShouldRun(GraphContext context) =>
         context.Argument("with-optional", false) || SkipBecause("--with-optional was not given");
+
+    public override bool ShouldRunInDryRun(GraphContext context) => ShouldRun(context);
 }
 
 [TaskName("echo")]
@@ -93,6 +95,7 @@ public sealed class GraphLifetime : FrostingLifetime<GraphContext>
 {
     public override void Setup(GraphContext context, ISetupContext info) => GraphContext.Calls.Add("setup");
     public override void Teardown(GraphContext context, ITeardownContext info) => GraphContext.Calls.Add("teardown");
+    public override void DryRunSetup(GraphContext context, ISetupContext info) => GraphContext.Calls.Add("dry-run setup");
 }
 
 /// <summary>Declared options of the test graph, for the host's option tests.</summary>
