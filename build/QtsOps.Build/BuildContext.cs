@@ -14,7 +14,7 @@ namespace QtsOps.Build;
 /// <summary>Typed settings, read once from the command line and the environment, validated up front.</summary>
 public sealed partial class BuildContext : FrostingContext
 {
-    public static readonly string[] Environments = ["local", "staging", "prod"];
+    public static readonly string[] Environments = EnvironmentCatalog.EnvironmentNames;
 
     public BuildContext(ICakeContext context) : base(context)
     {

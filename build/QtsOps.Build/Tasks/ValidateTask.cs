@@ -8,7 +8,7 @@ using QtsOps.Tools.Terraform;
 namespace QtsOps.Build.Tasks;
 
 [TaskName("validate")]
-[TaskDescription("Static checks of src/ (container files, Terraform); report in artifacts/reports/validate.*; --strict fails on warnings too")]
+[TaskDescription("Static checks of src/ (container files, Terraform) and environments.json; report in artifacts/reports/validate.*; --strict fails on warnings too")]
 public sealed class ValidateTask : FrostingTask<BuildContext>
 {
     public override void Run(BuildContext context)

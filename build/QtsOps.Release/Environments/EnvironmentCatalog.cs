@@ -1,21 +1,33 @@
 using System.Text.Json;
+using QtsOps.Release.Reports;
 
 namespace QtsOps.Release.Environments;
 
-/// <summary>A settings file that cannot be used; the message names the file, line, JSON path and fix.</summary>
-public sealed class SettingsFileException(string message) : Exception(message);
+/// <summary>A settings file that cannot be used; each problem names the file, line, JSON path and fix.</summary>
+public sealed class SettingsFileException(IReadOnlyList<Finding> problems)
+    : Exception(string.Join(Environment.NewLine, problems.Select(p => $"{p.File}{(p.Line is { } line ? $":{line}" : "")}: {p.Message}. Fix: {p.Fix}.")))
+{
+    public const string Rule = "environments/invalid";
+
+    public IReadOnlyList<Finding> Problems { get; } = problems;
+
+    public SettingsFileException(string file, int? line, string message, string fix) : this([Finding.Error(Rule, file, message, fix, line)]) { }
+}
 
 /// <summary>Loads and validates environments.json: every environment, every key, all errors at once.</summary>
 public static class EnvironmentCatalog
 {
     public const string FileName = "environments.json";
 
+    /// <summary>The environments every run chooses from (--env), each of which environments.json must describe.</summary>
+    public static readonly string[] EnvironmentNames = ["local", "staging", "prod"];
+
     private static readonly JsonDocumentOptions DocumentOptions = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
 
     public static IReadOnlyDictionary<string, DeploymentEnvironment> Load(string path, IReadOnlyCollection<string> requiredEnvironments)
     {
         if (!File.Exists(path))
-            throw new SettingsFileException($"{path}: not found. Fix: restore {FileName} from git (it holds the settings of {string.Join(", ", requiredEnvironments)}).");
+            throw new SettingsFileException(path, null, "not found", $"restore {FileName} from git (it holds the settings of {string.Join(", ", requiredEnvironments)})");
         return Parse(File.ReadAllText(path), path, requiredEnvironments);
     }
 
@@ -28,7 +40,7 @@ public static class EnvironmentCatalog
         }
         catch (JsonException exception)
         {
-            throw new SettingsFileException($"{file}:{exception.LineNumber + 1}: not valid JSON: {exception.Message} Fix: correct the syntax at that line.");
+            throw new SettingsFileException(file, (int)(exception.LineNumber ?? 0) + 1, $"not valid JSON: {exception.Message.TrimEnd('.')}", "correct the syntax at that line");
         }
 
         using (document)
@@ -63,15 +75,15 @@ public static class EnvironmentCatalog
 
     private sealed class Reader(string file, JsonLineMap lines)
     {
-        private readonly List<string> _errors = [];
+        private readonly List<Finding> _errors = [];
         private readonly HashSet<string> _read = new(StringComparer.Ordinal);
 
         public void Fail(string path, string message, string fix) =>
-            _errors.Add($"{file}:{lines.LineOf(path) ?? 1}: {path}: {message}. Fix: {fix}.");
+            _errors.Add(Finding.Error(SettingsFileException.Rule, file, $"{path}: {message}", fix, lines.LineOf(path) ?? 1));
 
         public void ThrowIfFailed()
         {
-            if (_errors.Count > 0) throw new SettingsFileException(string.Join(Environment.NewLine, _errors));
+            if (_errors.Count > 0) throw new SettingsFileException(_errors);
         }
 
         public DeploymentEnvironment? ReadEnvironment(string name, JsonElement element)

@@ -1,4 +1,5 @@
 using System.Text;
+using QtsOps.Release.Environments;
 using QtsOps.Release.Reports;
 using QtsOps.Release.Validation.Observer;
 using QtsOps.Release.Validation.Terraform;
@@ -42,6 +43,21 @@ public static class SourceValidator
         Directory.Exists(Path.Combine(repositoryRoot, TerraformRules.Directory))
         && Directory.EnumerateFiles(Path.Combine(repositoryRoot, TerraformRules.Directory), "*.tf", SearchOption.AllDirectories).Any();
 
+    /// <summary>environments.json, when the repository has one, with the errors deploy would give, as findings.</summary>
+    private static void CheckEnvironments(string repositoryRoot, List<Finding> findings)
+    {
+        var path = Path.Combine(repositoryRoot, EnvironmentCatalog.FileName);
+        if (!File.Exists(path)) return;
+        try
+        {
+            EnvironmentCatalog.Parse(File.ReadAllText(path), EnvironmentCatalog.FileName, EnvironmentCatalog.EnvironmentNames);
+        }
+        catch (SettingsFileException invalid)
+        {
+            findings.AddRange(invalid.Problems);
+        }
+    }
+
     /// <param name="format">What terraform fmt -check said; only read when there is infrastructure.</param>
     /// <param name="isIgnoredByGit">Whether git leaves a path out of commits; null outside a git repository.</param>
     public static ValidationResult Validate(string repositoryRoot, TerraformFormatResult? format, Func<string, bool>? isIgnoredByGit)
@@ -53,6 +69,7 @@ public static class SourceValidator
         OperationsRules.Check(files, findings);
         if (HasInfrastructure(repositoryRoot))
             TerraformRules.Check(repositoryRoot, format ?? new TerraformFormatResult([], Skipped: "no result given"), isIgnoredByGit, findings);
+        CheckEnvironments(repositoryRoot, findings);
         return new ValidationResult(findings
             .OrderBy(f => f.File, StringComparer.Ordinal).ThenBy(f => f.Line ?? 0).ThenBy(f => f.Rule, StringComparer.Ordinal)
             .ToList());

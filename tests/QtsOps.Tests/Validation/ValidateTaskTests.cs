@@ -19,7 +19,7 @@ public class ValidateTaskTests
     [Test]
     public void Validate_passes_on_the_repository_sources()
     {
-        using var repo = new ScratchRepository("src");
+        using var repo = new ScratchRepository("src", "environments.json");
         repo.Commit(CommitTime);
 
         var run = repo.RunPipeline("--target=validate");
@@ -28,6 +28,23 @@ public class ValidateTaskTests
         Assert.That(Report(repo).GetProperty("errors").GetInt32(), Is.Zero);
         Assert.That(Findings(repo), Is.Empty);
         Assert.That(repo.Read("artifacts/reports/validate.md"), Does.Contain("0 error(s)").And.Contain("passed"));
+    }
+
+    [Test]
+    public void A_broken_environments_file_fails_validate_with_the_errors_deploy_would_give()
+    {
+        using var repo = new ScratchRepository("src/observer", "environments.json");
+        var lines = File.ReadAllLines(repo.Combine("environments.json"));
+        var portLine = Array.FindIndex(lines, l => l.Contains("\"port\"")) + 1;
+        lines[portLine - 1] = lines[portLine - 1].Replace("8000", "\"8000\"");
+        File.WriteAllLines(repo.Combine("environments.json"), lines);
+        repo.Commit(CommitTime);
+
+        var run = repo.RunPipeline("--target=validate");
+
+        Assert.That(run.ExitCode, Is.EqualTo(1));
+        Assert.That(Findings(repo), Does.Contain(("environments/invalid", "error", "environments.json", (int?)portLine)));
+        Assert.That(run.Error, Does.Contain($"environments.json:{portLine}: $.local.port: must be a whole number from 1 to 65535 (got \"8000\") (fix: "));
     }
 
     [Test]
