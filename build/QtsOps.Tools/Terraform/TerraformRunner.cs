@@ -44,7 +44,7 @@ public sealed class TerraformRunner(IFileSystem fileSystem, ICakeEnvironment cak
     public TerraformStateVersion StatePull(TerraformStatePullSettings settings)
     {
         var run = Execute(settings, TerraformArguments.For(settings), "state pull", captureOutput: true);
-        if (run.Output.All(string.IsNullOrWhiteSpace)) return TerraformStateVersion.None;
+        if (!run.Output.NonBlank().Any()) return TerraformStateVersion.None;
         using var state = ParseJson(run, "state pull");
         return new TerraformStateVersion(state.RootElement.GetProperty("lineage").GetString() ?? "", state.RootElement.GetProperty("serial").GetInt64());
     }
