@@ -1,5 +1,6 @@
 using Cake.Core.Diagnostics;
 using QtsOps.Host;
+using QtsOps.Host.Options;
 using QtsOps.Release.GitHubActions;
 using QtsOps.Release.Notifications;
 using QtsOps.Tools.Http;
@@ -12,7 +13,8 @@ public sealed partial class BuildContext
     /// <summary>Running as a GitHub Actions step (GITHUB_ACTIONS=true).</summary>
     public bool IsGitHubActions => IsGitHubActionsEnvironment(Environment.GetEnvironmentVariable);
 
-    public static bool IsGitHubActionsEnvironment(Func<string, string?> variable) => variable("GITHUB_ACTIONS") == "true";
+    public static bool IsGitHubActionsEnvironment(Func<string, string?> variable) =>
+        variable("GITHUB_ACTIONS") is { } value && SwitchOption.ParseSwitch(value) == true;
 
     private readonly List<(string Title, string Markdown)> _summarySections = [];
 

@@ -1,4 +1,5 @@
 using Cake.Core.Diagnostics;
+using QtsOps.Tools;
 using QtsOps.Tools.Docker;
 
 namespace QtsOps.Build.Deployment;
@@ -30,7 +31,7 @@ public sealed class DockerEngine(BuildContext context)
         catch (DockerCommandException exception)
         {
             throw new PipelineException(
-                $"The Docker engine at {Describe()} is not reachable ({string.Join(" ", exception.Result.Error.Where(l => l.Trim().Length > 0).Take(2))}). Nothing was changed. " +
+                $"The Docker engine at {Describe()} is not reachable ({string.Join(" ", exception.Result.Error.NonBlank().Take(2))}). Nothing was changed. " +
                 "Fix: start the engine (systemctl start docker, or dockerd), or point --docker-host, QTSOPS_DOCKER_HOST or environments.json 'dockerHost' at a running one.");
         }
     }

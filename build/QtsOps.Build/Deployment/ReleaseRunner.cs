@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Cake.Core.Diagnostics;
 using QtsOps.Release.Deployment;
+using QtsOps.Tools;
 using QtsOps.Tools.Docker;
 
 namespace QtsOps.Build.Deployment;
@@ -67,7 +68,7 @@ public sealed class ReleaseRunner(DockerEngine engine)
         }
         catch (DockerCommandException exception)
         {
-            var said = exception.Result.Error.Where(line => line.Trim().Length > 0).TakeLast(3).ToList();
+            var said = exception.Result.Error.NonBlank().TakeLast(3).ToList();
             throw new ReleaseStartException($"{name} from {ImageFor(release)} could not be started: {(said.Count > 0 ? string.Join(" | ", said) : exception.Message)}");
         }
         return WaitHealthy(release, cancellation);
@@ -96,7 +97,7 @@ public sealed class ReleaseRunner(DockerEngine engine)
             {
                 var state = crashed ? $"crashed (status {container.State.Status}, exit code {container.State.ExitCode}, {container.RestartCount} restart(s))"
                     : health == "unhealthy" ? "unhealthy" : $"not healthy within {timeout.TotalSeconds:0} s (health: {health ?? "none"})";
-                var logs = engine.Logs(name, tail: 15).Where(l => l.Trim().Length > 0).TakeLast(8);
+                var logs = engine.Logs(name, tail: 15).NonBlank().TakeLast(8);
                 throw new ReleaseStartException($"{name} from {ImageFor(release)} {state}. Last log lines: {string.Join(" | ", logs)}");
             }
             cancellation.WaitHandle.WaitOne(500);

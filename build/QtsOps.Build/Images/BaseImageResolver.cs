@@ -2,6 +2,7 @@ using System.Formats.Tar;
 using Cake.Core.Diagnostics;
 using QtsOps.Build.Deployment;
 using QtsOps.Release.Images;
+using QtsOps.Tools;
 using QtsOps.Tools.Debootstrap;
 using QtsOps.Tools.Docker;
 
@@ -36,7 +37,7 @@ public sealed class BaseImageResolver(DockerEngine engine)
         var pull = Context.DockerPull(engine.With(new DockerPullSettings { Image = name }));
         if (pull.Succeeded && engine.Image(name) is { } pulled) return (name, pulled.Id);
 
-        var why = string.Join(" ", pull.Error.Where(l => l.Trim().Length > 0).Take(1));
+        var why = string.Join(" ", pull.Error.NonBlank().Take(1));
         if (!bootstrap)
             throw new PipelineException(
                 $"Base image {name} is not on the Docker engine and cannot be pulled ({why}). " +

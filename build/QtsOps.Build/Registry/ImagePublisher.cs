@@ -2,6 +2,7 @@ using Cake.Core.Diagnostics;
 using QtsOps.Build.Deployment;
 using QtsOps.Release.Images;
 using QtsOps.Release.Reports;
+using QtsOps.Tools;
 using QtsOps.Tools.Docker;
 
 namespace QtsOps.Build.Registry;
@@ -69,7 +70,7 @@ public sealed class ImagePublisher(DockerEngine engine)
     {
         var login = Context.DockerLogin(engine.With(new DockerLoginSettings { Registry = registry, Username = username, Password = password, ConfigDirectory = clientConfig }));
         if (login.Succeeded) return;
-        var said = string.Join(" ", login.Error.Where(l => l.Trim().Length > 0));
+        var said = string.Join(" ", login.Error.NonBlank());
         if (password.Length > 0) said = said.Replace(password, "***");
         throw new PipelineException($"Login to the registry {registry} as '{username}' was refused: {said}. Fix: check {UsernameVariable} and {PasswordVariable}.");
     }

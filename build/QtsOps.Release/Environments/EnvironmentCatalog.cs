@@ -1,4 +1,5 @@
 using System.Text.Json;
+using QtsOps.Release.Json;
 using QtsOps.Release.Reports;
 
 namespace QtsOps.Release.Environments;
@@ -33,53 +34,51 @@ public static class EnvironmentCatalog
 
     public static IReadOnlyDictionary<string, DeploymentEnvironment> Parse(string json, string file, IReadOnlyCollection<string> requiredEnvironments)
     {
-        JsonDocument document;
+        JsonSource source;
         try
         {
-            document = JsonDocument.Parse(json, DocumentOptions);
+            source = JsonSource.Parse(json, DocumentOptions);
         }
         catch (JsonException exception)
         {
             throw new SettingsFileException(file, (int)(exception.LineNumber ?? 0) + 1, $"not valid JSON: {exception.Message.TrimEnd('.')}", "correct the syntax at that line");
         }
 
-        using (document)
+        var reader = new Reader(file, source);
+        var environments = new Dictionary<string, DeploymentEnvironment>(StringComparer.Ordinal);
+        if (source.Root.ValueKind != JsonValueKind.Object)
+            reader.Fail("$", "must be an object with one entry per environment", $"write {{ \"{string.Join("\": {...}, \"", requiredEnvironments)}\": {{...}} }}");
+        else
         {
-            var reader = new Reader(file, new JsonLineMap(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true }));
-            var environments = new Dictionary<string, DeploymentEnvironment>(StringComparer.Ordinal);
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
-                reader.Fail("$", "must be an object with one entry per environment", $"write {{ \"{string.Join("\": {...}, \"", requiredEnvironments)}\": {{...}} }}");
-            else
+            foreach (var name in requiredEnvironments)
+                if (!source.Root.TryGetProperty(name, out _))
+                    reader.Fail("$", $"environment '{name}' is missing", $"add a \"{name}\" entry (copy 'local' and adapt it)");
+            foreach (var entry in source.Root.EnumerateObject())
             {
-                foreach (var name in requiredEnvironments)
-                    if (!document.RootElement.TryGetProperty(name, out _))
-                        reader.Fail("$", $"environment '{name}' is missing", $"add a \"{name}\" entry (copy 'local' and adapt it)");
-                foreach (var entry in document.RootElement.EnumerateObject())
+                if (entry.Name.StartsWith('$')) continue; // "$comment" and the like
+                if (!requiredEnvironments.Contains(entry.Name))
                 {
-                    if (entry.Name.StartsWith('$')) continue; // "$comment" and the like
-                    if (!requiredEnvironments.Contains(entry.Name))
-                    {
-                        reader.Fail($"$.{entry.Name}", $"unknown environment '{entry.Name}'", $"use one of {string.Join(", ", requiredEnvironments)}");
-                        continue;
-                    }
-                    if (reader.ReadEnvironment(entry.Name, entry.Value) is { } environment) environments[entry.Name] = environment;
+                    reader.Fail($"$.{entry.Name}", $"unknown environment '{entry.Name}'", $"use one of {string.Join(", ", requiredEnvironments)}");
+                    continue;
                 }
+                if (reader.ReadEnvironment(entry.Name, entry.Value) is { } environment) environments[entry.Name] = environment;
             }
-            reader.ThrowIfFailed();
-            return environments;
         }
+        reader.ThrowIfFailed();
+        return environments;
     }
 
     /// <summary>An environment's path as an absolute path: relative paths are relative to the repository root.</summary>
     public static string Resolve(string repositoryRoot, string path) => Path.GetFullPath(Path.Combine(repositoryRoot, path));
 
-    private sealed class Reader(string file, JsonLineMap lines)
+    private sealed class Reader(string file, JsonSource source)
     {
         private readonly List<Finding> _errors = [];
         private readonly HashSet<string> _read = new(StringComparer.Ordinal);
 
+        // A missing key has no line of its own: the error points at the object that lacks it.
         public void Fail(string path, string message, string fix) =>
-            _errors.Add(Finding.Error(SettingsFileException.Rule, file, $"{path}: {message}", fix, lines.LineOf(path) ?? 1));
+            _errors.Add(Finding.Error(SettingsFileException.Rule, file, $"{path}: {message}", fix, source.NearestLineOf(path) ?? 1));
 
         public void ThrowIfFailed()
         {

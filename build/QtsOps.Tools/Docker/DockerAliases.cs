@@ -49,9 +49,6 @@ public static class DockerAliases
         return context.Docker(settings);
     }
 
-    [CakeMethodAlias]
-    public static DockerOutput DockerLogout(this ICakeContext context, DockerLogoutSettings settings) => context.Docker(settings);
-
     /// <summary>The container, or null when there is none of that name or id.</summary>
     [CakeMethodAlias]
     public static DockerContainer? DockerInspectContainer(this ICakeContext context, DockerInspectSettings settings)
@@ -91,9 +88,6 @@ public static class DockerAliases
         DockerJson.ParseLines<DockerImageListEntry>(context.Docker(settings).EnsureSuccess().Output);
 
     [CakeMethodAlias]
-    public static DockerOutput DockerImageRemove(this ICakeContext context, DockerImageRemoveSettings settings) => context.Docker(settings);
-
-    [CakeMethodAlias]
     public static void DockerImport(this ICakeContext context, DockerImportSettings settings) => context.Docker(settings).EnsureSuccess();
 
     [CakeMethodAlias]
@@ -110,13 +104,6 @@ public static class DockerAliases
 
     [CakeMethodAlias]
     public static DockerOutput DockerComposeDown(this ICakeContext context, DockerComposeDownSettings settings) => Compose(context, settings).EnsureSuccess();
-
-    [CakeMethodAlias]
-    public static DockerOutput DockerComposePs(this ICakeContext context, DockerComposePsSettings settings) => Compose(context, settings).EnsureSuccess();
-
-    [CakeMethodAlias]
-    public static IReadOnlyList<string> DockerComposeLogs(this ICakeContext context, DockerComposeLogsSettings settings) =>
-        Compose(context, settings).EnsureSuccess().Output;
 
     /// <summary><c>docker compose</c> when the plugin answers, else <c>docker-compose</c>; asked once per process.</summary>
     [CakeMethodAlias]

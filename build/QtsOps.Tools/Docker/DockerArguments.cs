@@ -38,9 +38,6 @@ public static class DockerArguments
                 // The password travels on standard input (see DockerRunner), never as an argument.
                 arguments.Append("login").Append("--username").AppendQuoted(login.Username).Append("--password-stdin").AppendQuoted(login.Registry);
                 break;
-            case DockerLogoutSettings logout:
-                arguments.Append("logout").AppendQuoted(logout.Registry);
-                break;
             case DockerInspectSettings inspect:
                 arguments.Append(inspect.Type == DockerObjectType.Container ? "container" : "image").Append("inspect").AppendQuoted(inspect.Target);
                 break;
@@ -48,7 +45,6 @@ public static class DockerArguments
                 arguments.Append("logs");
                 if (logs.Since is not null) arguments.Append("--since").AppendQuoted(logs.Since);
                 if (logs.Tail is { } tail) arguments.Append("--tail").Append(tail.ToString());
-                if (logs.Timestamps) arguments.Append("--timestamps");
                 arguments.AppendQuoted(logs.Container);
                 break;
             case DockerExecSettings exec:
@@ -67,11 +63,6 @@ public static class DockerArguments
                 arguments.Append("image").Append("ls");
                 foreach (var filter in images.Filters) arguments.Append("--filter").AppendQuoted(filter);
                 arguments.Append("--no-trunc").Append("--format").AppendQuoted("{{json .}}");
-                break;
-            case DockerImageRemoveSettings remove:
-                arguments.Append("image").Append("rm");
-                if (remove.Force) arguments.Append("--force");
-                foreach (var image in remove.Images) arguments.AppendQuoted(image);
                 break;
             case DockerImportSettings import:
                 arguments.Append("import");
@@ -109,21 +100,13 @@ public static class DockerArguments
         foreach (var file in settings.Files) arguments.Append("--file").AppendQuoted(file);
         switch (settings)
         {
-            case DockerComposeUpSettings up:
+            case DockerComposeUpSettings:
                 // The image is built by the image target; compose only runs it.
                 arguments.Append("up").Append("--detach").Append("--no-build");
-                if (up.ForceRecreate) arguments.Append("--force-recreate");
                 break;
             case DockerComposeDownSettings down:
                 arguments.Append("down");
                 if (down.RemoveOrphans) arguments.Append("--remove-orphans");
-                break;
-            case DockerComposePsSettings:
-                arguments.Append("ps");
-                break;
-            case DockerComposeLogsSettings logs:
-                arguments.Append("logs").Append("--no-color");
-                if (logs.Tail is { } tail) arguments.Append("--tail").Append(tail.ToString());
                 break;
             default:
                 throw new ArgumentException($"No compose arguments for {settings.GetType().Name}.", nameof(settings));

@@ -11,22 +11,12 @@ public abstract class DockerComposeSettings : DockerSettings
     public IDictionary<string, string> Variables { get; set; } = new SortedDictionary<string, string>(StringComparer.Ordinal);
 }
 
-public sealed class DockerComposeUpSettings : DockerComposeSettings
-{
-    public bool ForceRecreate { get; set; }
-}
+public sealed class DockerComposeUpSettings : DockerComposeSettings;
 
 public sealed class DockerComposeDownSettings : DockerComposeSettings
 {
     /// <summary>Also removes the project's containers of services the compose files do not name.</summary>
     public bool RemoveOrphans { get; set; }
-}
-
-public sealed class DockerComposePsSettings : DockerComposeSettings;
-
-public sealed class DockerComposeLogsSettings : DockerComposeSettings
-{
-    public int? Tail { get; set; }
 }
 
 /// <summary>Compose v2 is the <c>docker compose</c> plugin; v1 is the <c>docker-compose</c> program.</summary>

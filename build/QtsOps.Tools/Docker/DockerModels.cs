@@ -14,7 +14,6 @@ public sealed class DockerContainer
     public string Image { get; init; } = "";
     public int RestartCount { get; init; }
     public DockerContainerState State { get; init; } = new();
-    public DockerContainerConfig Config { get; init; } = new();
     public DockerHostConfig HostConfig { get; init; } = new();
     public IReadOnlyList<DockerMount> Mounts { get; init; } = [];
 }
@@ -32,15 +31,6 @@ public sealed class DockerContainerState
 public sealed class DockerHealth
 {
     public string Status { get; init; } = "";
-    public int FailingStreak { get; init; }
-}
-
-public sealed class DockerContainerConfig
-{
-    public IReadOnlyList<string> Env { get; init; } = [];
-    public string Image { get; init; } = "";
-    public string User { get; init; } = "";
-    public IReadOnlyDictionary<string, string>? Labels { get; init; }
 }
 
 public sealed class DockerHostConfig
@@ -51,7 +41,6 @@ public sealed class DockerHostConfig
 
 public sealed class DockerMount
 {
-    public string Type { get; init; } = "";
     public string Source { get; init; } = "";
     public string Destination { get; init; } = "";
     public bool RW { get; init; }
@@ -60,31 +49,19 @@ public sealed class DockerMount
 public sealed class DockerImage
 {
     public string Id { get; init; } = "";
-    public IReadOnlyList<string> RepoTags { get; init; } = [];
     public IReadOnlyList<string> RepoDigests { get; init; } = [];
-    public DockerImageConfig Config { get; init; } = new();
-}
-
-public sealed class DockerImageConfig
-{
-    public IReadOnlyDictionary<string, string>? Labels { get; init; }
 }
 
 /// <summary>One line of <c>docker image ls --format '{{json .}}'</c>.</summary>
 public sealed class DockerImageListEntry
 {
     public string ID { get; init; } = "";
-    public string Repository { get; init; } = "";
-    public string Tag { get; init; } = "";
 }
 
 /// <summary>One line of <c>docker ps --format '{{json .}}'</c>.</summary>
 public sealed class DockerPsEntry
 {
-    public string ID { get; init; } = "";
     public string Names { get; init; } = "";
-    public string Image { get; init; } = "";
-    public string Ports { get; init; } = "";
     public string State { get; init; } = "";
 }
 
@@ -92,9 +69,7 @@ public sealed class DockerPsEntry
 public sealed class DockerEngineInfo
 {
     public string ServerVersion { get; init; } = "";
-    public int NCPU { get; init; }
     public long MemTotal { get; init; }
-    public string OperatingSystem { get; init; } = "";
 }
 
 /// <summary>A <c>docker stats --no-stream</c> sample: CPU in percent of one core, memory in bytes.</summary>

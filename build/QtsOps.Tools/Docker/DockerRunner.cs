@@ -24,8 +24,8 @@ public sealed class DockerCommandException(DockerOutput output) : Exception(Desc
 
     private static string Describe(DockerOutput output)
     {
-        var said = output.Error.Where(line => line.Trim().Length > 0).TakeLast(5).ToList();
-        if (said.Count == 0) said = output.Output.Where(line => line.Trim().Length > 0).TakeLast(5).ToList();
+        var said = output.Error.NonBlank().TakeLast(5).ToList();
+        if (said.Count == 0) said = output.Output.NonBlank().TakeLast(5).ToList();
         return $"'{output.Command}' failed (exit {output.ExitCode}): {string.Join(" | ", said)}";
     }
 }

@@ -58,11 +58,6 @@ public sealed class DockerLoginSettings : DockerSettings
     public required string Password { get; set; }
 }
 
-public sealed class DockerLogoutSettings : DockerSettings
-{
-    public required string Registry { get; set; }
-}
-
 public enum DockerObjectType { Container, Image }
 
 public sealed class DockerInspectSettings : DockerSettings
@@ -78,7 +73,6 @@ public sealed class DockerLogsSettings : DockerSettings
     /// <summary>RFC 3339 time or duration such as 10m.</summary>
     public string? Since { get; set; }
     public int? Tail { get; set; }
-    public bool Timestamps { get; set; }
 }
 
 public sealed class DockerExecSettings : DockerSettings
@@ -99,12 +93,6 @@ public sealed class DockerImageListSettings : DockerSettings
 {
     /// <summary>Filters such as label=key=value or reference=repo:*.</summary>
     public IList<string> Filters { get; set; } = [];
-}
-
-public sealed class DockerImageRemoveSettings : DockerSettings
-{
-    public required IList<string> Images { get; set; }
-    public bool Force { get; set; }
 }
 
 /// <summary><c>docker import FILE REFERENCE</c>: a root file system tarball becomes an image.</summary>

@@ -35,10 +35,6 @@ public static class TerraformAliases
     [CakeMethodAlias]
     public static JsonDocument TerraformOutputJson(this ICakeContext context, TerraformOutputSettings settings) => Runner(context).OutputJson(settings);
 
-    /// <summary><c>terraform destroy -auto-approve</c>.</summary>
-    [CakeMethodAlias]
-    public static void TerraformDestroy(this ICakeContext context, TerraformDestroySettings settings) => Runner(context).Destroy(settings);
-
     /// <summary><c>terraform state pull</c>, reduced to the state's lineage and serial.</summary>
     [CakeMethodAlias]
     public static TerraformStateVersion TerraformStateVersion(this ICakeContext context, TerraformStatePullSettings settings) => Runner(context).StatePull(settings);

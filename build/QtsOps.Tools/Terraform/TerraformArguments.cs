@@ -39,7 +39,6 @@ public static class TerraformArguments
         // -detailed-exitcode: 0 = no changes, 2 = changes, 1 = error.
         var arguments = Command(settings, "plan").Append("-input=false").Append("-no-color").Append("-detailed-exitcode")
             .AppendSwitchQuoted("-out", "=", outFile.FullPath);
-        if (settings.Destroy) arguments.Append("-destroy");
         return AppendVariables(arguments, settings);
     }
 

@@ -37,13 +37,14 @@ public sealed class TerraformRunner(IFileSystem fileSystem, ICakeEnvironment cak
     /// <summary>The root module's outputs: <c>{ name: { sensitive, type, value } }</c>.</summary>
     public JsonDocument OutputJson(TerraformOutputSettings settings) => ParseJson(Execute(settings, TerraformArguments.For(settings), "output", captureOutput: true), "output -json");
 
+    /// <summary>No pipeline target destroys (there is no alias for it): the CLI tests use it to tear down what they applied.</summary>
     public void Destroy(TerraformDestroySettings settings) => Execute(settings, TerraformArguments.For(settings), "destroy");
 
     /// <summary>Lineage and serial of the current state; <see cref="TerraformStateVersion.None"/> when there is none yet.</summary>
     public TerraformStateVersion StatePull(TerraformStatePullSettings settings)
     {
         var run = Execute(settings, TerraformArguments.For(settings), "state pull", captureOutput: true);
-        if (run.Output.All(string.IsNullOrWhiteSpace)) return TerraformStateVersion.None;
+        if (!run.Output.NonBlank().Any()) return TerraformStateVersion.None;
         using var state = ParseJson(run, "state pull");
         return new TerraformStateVersion(state.RootElement.GetProperty("lineage").GetString() ?? "", state.RootElement.GetProperty("serial").GetInt64());
     }

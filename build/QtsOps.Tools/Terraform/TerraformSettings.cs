@@ -53,9 +53,6 @@ public sealed class TerraformPlanSettings : TerraformVariableSettings
 {
     /// <summary><c>-out</c>: the saved plan, the only thing <c>apply</c> accepts.</summary>
     public FilePath? OutFile { get; set; }
-
-    /// <summary><c>-destroy</c>: plan to destroy everything.</summary>
-    public bool Destroy { get; set; }
 }
 
 public sealed class TerraformShowSettings : TerraformSettings

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using NUnit.Framework.Constraints;
 using QtsOps.Build;
 using QtsOps.Host.Options;
 
@@ -9,14 +10,19 @@ public partial class PipelineOptionsTests
 {
     private static Host.HostRun Run(params string[] args) => Pipeline.Run(SourceRepository.Root, args);
 
+    private static void AssertRefusedBeforeAnyTask(Host.HostRun run, IResolveConstraint error)
+    {
+        Assert.That(run.ExitCode, Is.EqualTo(1));
+        Assert.That(run.Summary.Entries, Is.Empty, "no task ran");
+        Assert.That(run.Error, error);
+    }
+
     [Test]
     public void A_misspelt_option_fails_before_any_task_and_suggests_the_right_one()
     {
         var run = Run("--target=validate", "--aprove");
 
-        Assert.That(run.ExitCode, Is.EqualTo(1));
-        Assert.That(run.Summary.Entries, Is.Empty, "no task ran");
-        Assert.That(run.Error, Does.Contain("Unknown option --aprove. Did you mean --approve?"));
+        AssertRefusedBeforeAnyTask(run, Does.Contain("Unknown option --aprove. Did you mean --approve?"));
     }
 
     [Test]
@@ -24,9 +30,7 @@ public partial class PipelineOptionsTests
     {
         var run = Run("--target=validate", "--enviroment=prod");
 
-        Assert.That(run.ExitCode, Is.EqualTo(1));
-        Assert.That(run.Summary.Entries, Is.Empty);
-        Assert.That(run.Error, Does.Contain("Unknown option --enviroment."));
+        AssertRefusedBeforeAnyTask(run, Does.Contain("Unknown option --enviroment."));
     }
 
     [Test]
@@ -36,9 +40,7 @@ public partial class PipelineOptionsTests
 
         var run = Run("--target=validate");
 
-        Assert.That(run.ExitCode, Is.EqualTo(1));
-        Assert.That(run.Summary.Entries, Is.Empty);
-        Assert.That(run.Error, Does.Contain("QTSOPS_ENV='qa' (environment variable): use one of local, staging, prod."));
+        AssertRefusedBeforeAnyTask(run, Does.Contain("QTSOPS_ENV='qa' (environment variable): use one of local, staging, prod."));
     }
 
     [Test]
@@ -46,9 +48,7 @@ public partial class PipelineOptionsTests
     {
         var run = Run("--target=verify", "--port=70000");
 
-        Assert.That(run.ExitCode, Is.EqualTo(1));
-        Assert.That(run.Summary.Entries, Is.Empty);
-        Assert.That(run.Error, Does.Contain("--port='70000' (command line): give a whole number from 1 to 65535."));
+        AssertRefusedBeforeAnyTask(run, Does.Contain("--port='70000' (command line): give a whole number from 1 to 65535."));
     }
 
     [Test]
@@ -56,9 +56,7 @@ public partial class PipelineOptionsTests
     {
         var run = Run("--target=push", "--registry-password=hunter2-secret");
 
-        Assert.That(run.ExitCode, Is.EqualTo(1));
-        Assert.That(run.Summary.Entries, Is.Empty);
-        Assert.That(run.Error, Does.Contain("read from QTSOPS_REGISTRY_PASSWORD only").And.Not.Contain("hunter2-secret"));
+        AssertRefusedBeforeAnyTask(run, Does.Contain("read from QTSOPS_REGISTRY_PASSWORD only").And.Not.Contain("hunter2-secret"));
     }
 
     [Test]

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using QtsOps.Release.Json;
 using QtsOps.Release.Reports;
 using QtsOps.Release.Validation.Docker;
 using QtsOps.Release.Validation.Sources;
@@ -44,7 +45,7 @@ public static class ConsistencyRules
         if (files.Service is { } service)
             sources.Add(new VariableSource(ComposePath, ComposeService.Environment(service), files.ServiceLine("environment")));
         if (files.DeploymentConfig is { } config)
-            sources.Add(new VariableSource(DeploymentConfigPath, JsonStrings(config, "environment"), config.LineOf("environment")));
+            sources.Add(new VariableSource(DeploymentConfigPath, JsonStrings(config, "environment"), config.LineOf("$.environment")));
 
         foreach (var (name, defaultValue) in Variables)
         {
@@ -88,7 +89,7 @@ public static class ConsistencyRules
             if (!paths.TryGetValue(key, out var path))
             {
                 findings.Add(Finding.Error("config-paths", DeploymentConfigPath, $"paths.{key} is missing",
-                    $"add \"{key}\" under \"paths\" (see SPEC.md, deployment_config.json)", line: config.LineOf("paths") ?? 1));
+                    $"add \"{key}\" under \"paths\" (see SPEC.md, deployment_config.json)", line: config.LineOf("$.paths") ?? 1));
                 continue;
             }
             if (variable is not null && environment.TryGetValue(variable, out var env) && env.Value != path.Value)
@@ -159,7 +160,7 @@ public static class ConsistencyRules
         var values = new Dictionary<string, (string, int)>();
         if (json.Get(section) is { ValueKind: JsonValueKind.Object } element)
             foreach (var property in element.EnumerateObject())
-                values[property.Name] = (property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString()! : property.Value.GetRawText(), json.LineOf(section, property.Name) ?? 1);
+                values[property.Name] = (property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString()! : property.Value.GetRawText(), json.LineOf($"$.{section}.{property.Name}") ?? 1);
         return values;
     }
 

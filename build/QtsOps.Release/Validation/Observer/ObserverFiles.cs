@@ -1,4 +1,5 @@
 using System.Text.Json;
+using QtsOps.Release.Json;
 using QtsOps.Release.Reports;
 using QtsOps.Release.Validation.Docker;
 using QtsOps.Release.Validation.Sources;

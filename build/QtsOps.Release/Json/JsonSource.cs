@@ -1,0 +1,122 @@
+using System.Text;
+using System.Text.Json;
+
+namespace QtsOps.Release.Json;
+
+/// <summary>
+/// A JSON document with the line of every value by JSON path ($.local.port, $.items[0].name),
+/// which JsonDocument does not keep: the one reader for errors and findings that name a line.
+/// </summary>
+public sealed class JsonSource
+{
+    private readonly Dictionary<string, int> _lines;
+
+    private JsonSource(JsonElement root, Dictionary<string, int> lines)
+    {
+        Root = root;
+        _lines = lines;
+    }
+
+    public JsonElement Root { get; }
+
+    /// <summary>Strict JSON: no comments, no trailing commas.</summary>
+    /// <exception cref="JsonException">Invalid JSON; <see cref="JsonException.LineNumber"/> is 0-based.</exception>
+    public static JsonSource Parse(string text) => Parse(text, default);
+
+    /// <exception cref="JsonException">Invalid JSON; <see cref="JsonException.LineNumber"/> is 0-based.</exception>
+    public static JsonSource Parse(string text, JsonDocumentOptions options)
+    {
+        var bytes = Encoding.UTF8.GetBytes(text);
+        using var document = JsonDocument.Parse(bytes, options);
+        // The document has accepted the text, so the reader below, with the same options, reads it without error.
+        var readerOptions = new JsonReaderOptions { CommentHandling = options.CommentHandling, AllowTrailingCommas = options.AllowTrailingCommas, MaxDepth = options.MaxDepth };
+        return new JsonSource(document.RootElement.Clone(), ValueLines(bytes, readerOptions));
+    }
+
+    /// <summary>The 1-based line of the value at <paramref name="path"/> (a property's is where its name is); null when absent.</summary>
+    public int? LineOf(string path) => _lines.TryGetValue(path, out var line) ? line : null;
+
+    /// <summary>The 1-based line of the value at <paramref name="path"/>, or of its nearest parent that exists.</summary>
+    public int? NearestLineOf(string path)
+    {
+        for (var candidate = path; candidate.Length > 0; candidate = Parent(candidate))
+            if (_lines.TryGetValue(candidate, out var line)) return line;
+        return null;
+    }
+
+    /// <summary>The element at <paramref name="path"/> (property names from the root); null when a part is missing or not an object.</summary>
+    public JsonElement? Get(params string[] path)
+    {
+        var element = Root;
+        foreach (var name in path)
+            if (element.ValueKind != JsonValueKind.Object || !element.TryGetProperty(name, out element)) return null;
+        return element;
+    }
+
+    private static Dictionary<string, int> ValueLines(byte[] bytes, JsonReaderOptions options)
+    {
+        var lines = new Dictionary<string, int>(StringComparer.Ordinal);
+        var lineStarts = new List<int> { 0 };
+        for (var i = 0; i < bytes.Length; i++) if (bytes[i] == (byte)'\n') lineStarts.Add(i + 1);
+
+        var reader = new Utf8JsonReader(bytes, options);
+        var path = new Stack<string>();
+        var arrayIndexes = new Stack<int>();
+        string? pendingProperty = null;
+        while (reader.Read())
+        {
+            var line = LineOf(lineStarts, (int)reader.TokenStartIndex);
+            switch (reader.TokenType)
+            {
+                case JsonTokenType.PropertyName:
+                    pendingProperty = reader.GetString();
+                    lines[Current(path) + "." + pendingProperty] = line;
+                    continue;
+                case JsonTokenType.StartObject or JsonTokenType.StartArray:
+                    var here = Enter(path, arrayIndexes, ref pendingProperty);
+                    lines.TryAdd(here, line);
+                    path.Push(here);
+                    arrayIndexes.Push(reader.TokenType == JsonTokenType.StartArray ? 0 : -1);
+                    continue;
+                case JsonTokenType.EndObject or JsonTokenType.EndArray:
+                    path.Pop();
+                    arrayIndexes.Pop();
+                    continue;
+                default:
+                    lines.TryAdd(Enter(path, arrayIndexes, ref pendingProperty), line);
+                    continue;
+            }
+        }
+        return lines;
+    }
+
+    private static string Parent(string path)
+    {
+        var cut = Math.Max(path.LastIndexOf('.'), path.LastIndexOf('['));
+        return cut <= 0 ? (path == "$" ? "" : "$") : path[..cut];
+    }
+
+    private static string Current(Stack<string> path) => path.Count == 0 ? "$" : path.Peek();
+
+    /// <summary>The path of the value starting here: the next index in an array, else the property just named.</summary>
+    private static string Enter(Stack<string> path, Stack<int> arrayIndexes, ref string? pendingProperty)
+    {
+        if (path.Count == 0) return "$";
+        string here;
+        if (arrayIndexes.Peek() >= 0)
+        {
+            var index = arrayIndexes.Pop();
+            arrayIndexes.Push(index + 1);
+            here = $"{path.Peek()}[{index}]";
+        }
+        else here = $"{path.Peek()}.{pendingProperty}";
+        pendingProperty = null;
+        return here;
+    }
+
+    private static int LineOf(List<int> lineStarts, int offset)
+    {
+        var index = lineStarts.BinarySearch(offset);
+        return (index >= 0 ? index : ~index - 1) + 1;
+    }
+}
