@@ -66,7 +66,10 @@ public static class PipelineOptions
     public static readonly SwitchOption Approve = new("approve", "Confirms a change to a protected environment")
         { Targets = ["apply", "deploy", "rollback", "verify"] };
 
-    public static readonly SwitchOption ForceDeploy = new("force-deploy", "Deploys even when this version already runs healthy")
+    public static readonly SwitchOption ForceDeploy = new("force-deploy", "Deploys even when this version already runs healthy: the container is recreated")
+        { Targets = ["deploy"] };
+
+    public static readonly SwitchOption TakeOver = new("take-over", "Deploys over a container another deployment started (its data is backed up first)")
         { Targets = ["deploy"] };
 
     public static readonly SwitchOption NoRollback = new("no-rollback", "A failed release is left as it is instead of rolled back")
@@ -106,7 +109,7 @@ public static class PipelineOptions
     [
         Environment, NoSetup, Strict, TestFilter, DockerHost, BaseImage, BootstrapBase, DebianMirror, SourceUrl,
         Registry, RegistryUsername, RegistryPassword, ProtectedEnvironments, AllowDestroy, VarFile, Var, TerraformInitTimeout,
-        Approve, ForceDeploy, NoRollback, Port, SettleSeconds, HealthTimeoutSeconds, NotifyWebhook, RollbackTo,
+        Approve, ForceDeploy, TakeOver, NoRollback, Port, SettleSeconds, HealthTimeoutSeconds, NotifyWebhook, RollbackTo,
         Bump, ReleaseVersion, ReleaseBranch, Push, GitToken,
     ];
 }

@@ -30,7 +30,7 @@ public sealed class Deployer(DockerEngine engine)
         var release = Context.ReleaseName;
         if (runner.Store.Current != release) return null;
         var container = engine.Container(Context.Target.ContainerName);
-        if (container is not { State.Running: true, State.Health.Status: "healthy", RestartCount: 0 }) return null;
+        if (container is not { State.Running: true, State.Health.Status: "healthy", RestartCount: 0 } || !runner.IsOurs(container)) return null;
         if (!runner.History.DeployedSuccessfully(release, container.Id)) return null;
         var image = engine.Image(Context.ImageReference);
         return image?.Id == container.Image
@@ -51,6 +51,7 @@ public sealed class Deployer(DockerEngine engine)
         var image = engine.Image(Context.ImageReference)
             ?? throw new PipelineException($"The image {Context.ImageReference} is not on the engine. Fix: ./build.sh --target=image (deploy depends on it).");
         var runner = new ReleaseRunner(engine);
+        var foreign = ForeignContainer(runner);
         CheckBeforeDeploy(info);
 
         var started = DateTimeOffset.UtcNow;
@@ -62,6 +63,7 @@ public sealed class Deployer(DockerEngine engine)
         var previous = runner.Store.Current;
         try
         {
+            if (foreign is not null) TakeOver(foreign, release);
             BackUpData(release);
             interruption.Token.ThrowIfCancellationRequested();
             runner.Store.Install(Context.PackageDirectory, release);
@@ -77,7 +79,7 @@ public sealed class Deployer(DockerEngine engine)
         Context.Log.Information($"Installed {release} in {runner.Store.PathOf(release)}" + (previous is null ? "" : $" (previous: {previous})"));
         try
         {
-            var container = runner.Start(release, interruption.Token);
+            var container = runner.Start(release, interruption.Token, recreate: Context.Options.Get(PipelineOptions.ForceDeploy));
             runner.History.Append(entry with { ContainerId = container.Id, FinishedAt = DateTimeOffset.UtcNow });
             Context.Notify(NotificationEvent.DeploySucceeded, $"{Context.Version} runs healthy on {target.Name} ({Context.ImageReference}, {image.Id[7..19]})");
         }
@@ -137,6 +139,35 @@ public sealed class Deployer(DockerEngine engine)
         if (Context.DockerHost is { } host && !host.StartsWith("unix://") && !host.StartsWith("tcp://127.") && !host.StartsWith("tcp://localhost"))
             throw new PipelineException($"'{Context.Target.Name}' runs on {host}, but deploy backs up and installs on this machine's file system. " +
                 "Fix: run the pipeline on that host (dockerHost null there), or deploy with a local engine; remote file transfer is not supported yet.");
+    }
+
+    /// <summary>
+    /// The container of the environment's name when another deployment (another checkout, or none)
+    /// started it. Deploying over it needs --take-over; without, nothing is changed.
+    /// </summary>
+    private DockerContainer? ForeignContainer(ReleaseRunner runner)
+    {
+        var name = Context.Target.ContainerName;
+        if (engine.Container(name) is not { } container || runner.IsOurs(container)) return null;
+        var owner = ReleaseRunner.OwnerOf(container).Describe();
+        if (!Context.Options.Get(PipelineOptions.TakeOver))
+            throw new PipelineException($"The container {name} belongs to {owner}, not to this one ({runner.Store.DeployDirectory}); nothing was changed. " +
+                "Fix: deploy from that checkout, give this environment another containerName and port in environments.json, " +
+                "or take it over with --take-over (the data it mounts is backed up first).");
+        Context.Log.Warning($"Taking over {name} from {owner} (--take-over)");
+        return container;
+    }
+
+    /// <summary>Backs up the data the other deployment's container really mounts, then removes the container (its folders stay).</summary>
+    private void TakeOver(DockerContainer container, string release)
+    {
+        var name = Context.Target.ContainerName;
+        if (container.Mounts.FirstOrDefault(m => m.Destination == Verifier.DataMount) is { } data && Directory.Exists(data.Source))
+        {
+            var backup = DataBackup.Create(data.Source, Context.ResolvePath(Context.Target.BackupDirectory), $"takeover-before-{release}", DateTimeOffset.UtcNow);
+            Context.Log.Information($"Backed up the data {name} mounted ({data.Source}): {backup.Files} file(s) to {backup.ArchivePath}, SHA-256 {backup.Sha256[..12]}");
+        }
+        Context.DockerRemoveContainer(engine.With(new DockerRemoveContainerSettings { Container = name }));
     }
 
     private void CheckBeforeDeploy(DockerEngineInfo info)

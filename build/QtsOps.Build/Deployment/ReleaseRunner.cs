@@ -20,6 +20,15 @@ public sealed class ReleaseRunner(DockerEngine engine)
 
     public string ImageFor(string release) => $"{Context.Target.ImageRepository}:{release}";
 
+    /// <summary>Who started <paramref name="container"/>; see <see cref="DeploymentOwner"/>.</summary>
+    public static DeploymentOwner OwnerOf(DockerContainer container) => DeploymentOwner.FromLabels(container.Config.Labels);
+
+    /// <summary>Whether this deployment (its deploy directory) started <paramref name="container"/>.</summary>
+    public bool IsOurs(DockerContainer container) => OwnerOf(container).IsOf(Store.DeployDirectory);
+
+    /// <summary>The version a release runs as: this run's for the release it builds, else the one its deploy recorded.</summary>
+    private string VersionOf(string release) => release == Context.ReleaseName ? Context.Version : History.VersionOf(release) ?? release;
+
     /// <summary>Compose settings for a release: its compose file, and the environment's names, port and shared folders.</summary>
     public T Compose<T>(T settings, string release) where T : DockerComposeSettings
     {
@@ -38,6 +47,11 @@ public sealed class ReleaseRunner(DockerEngine engine)
             ["QTS_OBSERVER_HOST_DATA"] = Context.ResolvePath(target.DataDirectory),
             ["QTS_OBSERVER_HOST_LOGS"] = Context.ResolvePath(target.LogDirectory),
             ["QTS_OBSERVER_HOST_CONFIG"] = Context.ResolvePath(target.ConfigDirectory),
+            // Whose the container is: verify and the next deploy read these labels.
+            ["QTS_OBSERVER_LABEL_ENVIRONMENT"] = Context.EnvironmentName,
+            ["QTS_OBSERVER_LABEL_DEPLOYMENT"] = Store.DeployDirectory,
+            ["QTS_OBSERVER_LABEL_RELEASE"] = release,
+            ["QTS_OBSERVER_LABEL_VERSION"] = VersionOf(release),
         };
         return engine.With(settings);
     }
@@ -47,7 +61,8 @@ public sealed class ReleaseRunner(DockerEngine engine)
     /// a container that cannot even be created or started included, is a <see cref="ReleaseStartException"/>
     /// with the engine's or the container's last words; a cancelled <paramref name="cancellation"/> stops the wait.
     /// </summary>
-    public DockerContainer Start(string release, CancellationToken cancellation)
+    /// <param name="recreate">Recreates the container even when compose sees nothing changed (--force-deploy).</param>
+    public DockerContainer Start(string release, CancellationToken cancellation, bool recreate = false)
     {
         var name = Context.Target.ContainerName;
         var project = Context.Target.ComposeProject;
@@ -64,7 +79,7 @@ public sealed class ReleaseRunner(DockerEngine engine)
                 Context.Log.Information($"Removing what earlier runs left in the project: {string.Join(", ", leftovers)}");
                 Context.DockerComposeDown(Compose(new DockerComposeDownSettings { RemoveOrphans = true }, release));
             }
-            Context.DockerComposeUp(Compose(new DockerComposeUpSettings(), release));
+            Context.DockerComposeUp(Compose(new DockerComposeUpSettings { ForceRecreate = recreate }, release));
         }
         catch (DockerCommandException exception)
         {

@@ -19,6 +19,9 @@ public sealed class ReleaseVerification(DockerEngine engine)
             ?? throw new PipelineException($"Nothing is deployed to '{Context.EnvironmentName}' yet ({runner.Store.DeployDirectory} has no current release). Fix: ./build.sh --target=deploy.");
         // The version as deployed, which need not be this checkout's.
         var version = runner.History.VersionOf(release) ?? release;
+        var verifiedBefore = runner.History.VerifiedSinceInstalled(release);
+        EnsureOurs(runner, release);
+        if (verifiedBefore) RestartIfDown(runner, release);
         var started = DateTimeOffset.UtcNow;
         var report = new Verifier(engine).Run(release, "verify", CancellationToken.None);
         var container = engine.Container(Context.Target.ContainerName);
@@ -37,11 +40,50 @@ public sealed class ReleaseVerification(DockerEngine engine)
         }
 
         Context.Notify(NotificationEvent.VerifyFailed, $"{release} on {Context.EnvironmentName}: {report.FailureSummary}", version);
+        // Automatic rollback is for a release that never proved itself; an older one is no better than one that did.
+        if (verifiedBefore)
+            throw new PipelineException($"Verify of {release} on '{Context.EnvironmentName}' failed: {report.FailureSummary} (artifacts/reports/verify.md). " +
+                $"{release} verified before, so it was not replaced by an older release; ./build.sh --target=rollback does that if it is wanted.");
         string now;
         using (DeploymentLocks.Acquire(Context, $"rollback after failed verify of {release}"))
         using (var interruption = Interruption.Watch(Context.Log, $"the rollback from {release}"))
             now = new Deployer(engine).RollBackOrLeave(release, interruption.Token);
         throw new PipelineException($"Verify of {release} on '{Context.EnvironmentName}' failed: {report.FailureSummary} (artifacts/reports/verify.md). Now: {now}.");
+    }
+
+    /// <summary>
+    /// Stops a verify of what this deployment does not run: a container another deployment started
+    /// (another checkout deploying to the same name), or one running another release than current.
+    /// Nothing is verified, recorded or rolled back then.
+    /// </summary>
+    private void EnsureOurs(ReleaseRunner runner, string release)
+    {
+        var name = Context.Target.ContainerName;
+        if (engine.Container(name) is not { } container) return;
+        var owner = ReleaseRunner.OwnerOf(container);
+        if (!runner.IsOurs(container))
+            throw new PipelineException($"{name} on '{Context.EnvironmentName}' belongs to {owner.Describe()}, not to this deployment ({runner.Store.DeployDirectory}): " +
+                "nothing was verified or rolled back. Fix: verify from that checkout, or deploy here with --take-over.");
+        if (owner.Release is { } running && running != release)
+            throw new PipelineException($"{name} runs release {running}, but this deployment's current release is {release}: nothing was verified or rolled back. " +
+                $"Fix: ./build.sh --target=deploy (or --target=rollback --to={running}) so that the two agree.");
+    }
+
+    /// <summary>A release that verified before and is down (stopped, or its container removed) is started again, not replaced.</summary>
+    private void RestartIfDown(ReleaseRunner runner, string release)
+    {
+        if (engine.Container(Context.Target.ContainerName) is { State.Running: true }) return;
+        Context.Log.Warning($"{Context.Target.ContainerName} is not running; {release} verified before, so it is started again");
+        using var held = DeploymentLocks.Acquire(Context, $"restart of {release} before verify");
+        using var interruption = Interruption.Watch(Context.Log, $"the restart of {release}");
+        try
+        {
+            runner.Start(release, interruption.Token);
+        }
+        catch (ReleaseStartException failed)
+        {
+            throw new PipelineException($"{release} on '{Context.EnvironmentName}' was down and did not come back: {failed.Message} It verified before, so it was not replaced by an older release; ./build.sh --target=rollback does that if it is wanted.");
+        }
     }
 
     public void RollBackOnDemand()
@@ -56,6 +98,12 @@ public sealed class ReleaseVerification(DockerEngine engine)
         var current = runner.Store.Current;
         to ??= runner.History.LastVerified(except: current)?.Release
             ?? throw new PipelineException($"No release other than {current ?? "(none)"} ever verified on '{target.Name}': nothing to roll back to. Fix: name one with --to=VERSION.");
+        if (to == current && engine.Container(target.ContainerName) is { State.Running: true, State.Health.Status: "healthy" } running
+            && runner.IsOurs(running) && ReleaseRunner.OwnerOf(running).Release == to)
+        {
+            Context.Log.Information($"Nothing to roll back: {to} already runs healthy in {target.ContainerName}. Nothing was changed or recorded.");
+            return;
+        }
         var outcome = new RollbackRunner(engine).Run(failedRelease: current, toRelease: to, interruption.Token);
         if (!outcome.Verified) throw new PipelineException($"Rollback of '{target.Name}': {outcome.Summary}.");
         Context.Log.Information(outcome.Summary);

@@ -11,7 +11,8 @@ namespace QtsOps.Build.Deployment;
 public sealed class Verifier(DockerEngine engine)
 {
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };
-    private const string DataMount = "/app/data/observer";
+    /// <summary>Where the service keeps its records, inside the container.</summary>
+    public const string DataMount = "/app/data/observer";
     private const string LogMount = "/app/logs";
     private const string ConfigMount = "/app/config";
 
@@ -59,7 +60,7 @@ public sealed class Verifier(DockerEngine engine)
         };
         var checks = VerifyChecklist.Evaluate(evidence);
         var composeFile = Path.GetRelativePath(Context.RepositoryRoot, Path.Combine(runner.Store.PathOf(release), "docker-compose.yml")).Replace('\\', '/');
-        var report = VerifyReport.Of(Context.EnvironmentName, release, name, now, checks, composeFile);
+        var report = VerifyReport.Of(reportName, Context.EnvironmentName, release, name, now, checks, composeFile);
         ReportWriter.Write(Context.ReportsDirectory, reportName, report.Passed ? "passed" : "failed", report, report.ToMarkdown(), report.Findings);
         Context.AddSummarySection($"Verify ({Context.EnvironmentName}, {release})", report.ToMarkdown());
         foreach (var check in checks)

@@ -33,6 +33,8 @@ public sealed class ReleaseHistory(string path)
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
+        // Versions as they are written (1.2.4+dirty.1a2b3c4d), not with '+' escaped; one JSON object a line all the same.
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
     public string Path { get; } = path;
@@ -67,6 +69,17 @@ public sealed class ReleaseHistory(string path)
     /// <summary>The newest release that passed verification, other than <paramref name="except"/>.</summary>
     public HistoryEntry? LastVerified(string? except = null) =>
         Read().LastOrDefault(e => e.Action is HistoryAction.Verify && e.Result is HistoryResult.Succeeded && e.Release != except);
+
+    /// <summary>
+    /// Whether <paramref name="release"/> passed verification since it was last put in place (deployed
+    /// or rolled back to): such a release that is down is restarted, never replaced by an older one.
+    /// </summary>
+    public bool VerifiedSinceInstalled(string release)
+    {
+        var entries = Read();
+        var installed = entries.ToList().FindLastIndex(e => e.Action is HistoryAction.Deploy or HistoryAction.Rollback && e.Result is HistoryResult.Succeeded && e.Release == release);
+        return installed >= 0 && entries.Skip(installed + 1).Any(e => e.Action is HistoryAction.Verify && e.Result is HistoryResult.Succeeded && e.Release == release);
+    }
 
     /// <summary>The version a release was deployed as (SemVer, 1.2.4+dirty.1a2b3c4d), or null when no deploy of it is recorded.</summary>
     public string? VersionOf(string release) => Read().LastOrDefault(e => e.Action is HistoryAction.Deploy && e.Release == release)?.Version;

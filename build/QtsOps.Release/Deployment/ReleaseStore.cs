@@ -10,7 +10,9 @@ namespace QtsOps.Release.Deployment;
 public sealed class ReleaseStore(string deployDirectory)
 {
     public string DeployDirectory { get; } = deployDirectory;
-    public string ReleasesDirectory => Path.Combine(DeployDirectory, "releases");
+    public const string ReleasesFolder = "releases";
+
+    public string ReleasesDirectory => Path.Combine(DeployDirectory, ReleasesFolder);
     private string CurrentLink => Path.Combine(DeployDirectory, "current");
 
     public string PathOf(string release) => Path.Combine(ReleasesDirectory, release);
@@ -43,7 +45,7 @@ public sealed class ReleaseStore(string deployDirectory)
         if (!IsInstalled(release)) throw new DirectoryNotFoundException($"Release {release} is not installed under {ReleasesDirectory}.");
         var next = CurrentLink + ".next";
         if (File.Exists(next) || new FileInfo(next).LinkTarget is not null) File.Delete(next);
-        File.CreateSymbolicLink(next, Path.Combine("releases", release));
+        File.CreateSymbolicLink(next, Path.Combine(ReleasesFolder, release));
         if (OperatingSystem.IsWindows())
         {
             if (new FileInfo(CurrentLink).LinkTarget is not null) File.Delete(CurrentLink);

@@ -100,6 +100,9 @@ public static class DockerAliases
     }
 
     [CakeMethodAlias]
+    public static void DockerRemoveContainer(this ICakeContext context, DockerRemoveContainerSettings settings) => context.Docker(settings).EnsureSuccess();
+
+    [CakeMethodAlias]
     public static DockerOutput DockerComposeUp(this ICakeContext context, DockerComposeUpSettings settings) => Compose(context, settings).EnsureSuccess();
 
     [CakeMethodAlias]

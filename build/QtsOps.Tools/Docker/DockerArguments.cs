@@ -77,6 +77,9 @@ public static class DockerArguments
                 arguments.AppendQuoted(run.Image);
                 foreach (var part in run.Command) arguments.AppendQuoted(part);
                 break;
+            case DockerRemoveContainerSettings remove:
+                arguments.Append("rm").Append("--force").AppendQuoted(remove.Container);
+                break;
             case DockerStatsSettings stats:
                 arguments.Append("stats").Append("--no-stream").Append("--no-trunc").Append("--format").AppendQuoted("{{json .}}").AppendQuoted(stats.Container);
                 break;
@@ -100,9 +103,10 @@ public static class DockerArguments
         foreach (var file in settings.Files) arguments.Append("--file").AppendQuoted(file);
         switch (settings)
         {
-            case DockerComposeUpSettings:
+            case DockerComposeUpSettings up:
                 // The image is built by the image target; compose only runs it.
                 arguments.Append("up").Append("--detach").Append("--no-build");
+                if (up.ForceRecreate) arguments.Append("--force-recreate");
                 break;
             case DockerComposeDownSettings down:
                 arguments.Append("down");

@@ -11,7 +11,11 @@ public abstract class DockerComposeSettings : DockerSettings
     public IDictionary<string, string> Variables { get; set; } = new SortedDictionary<string, string>(StringComparer.Ordinal);
 }
 
-public sealed class DockerComposeUpSettings : DockerComposeSettings;
+public sealed class DockerComposeUpSettings : DockerComposeSettings
+{
+    /// <summary>Recreates the containers even when their configuration and image did not change.</summary>
+    public bool ForceRecreate { get; set; }
+}
 
 public sealed class DockerComposeDownSettings : DockerComposeSettings
 {

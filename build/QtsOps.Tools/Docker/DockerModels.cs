@@ -16,6 +16,13 @@ public sealed class DockerContainer
     public DockerContainerState State { get; init; } = new();
     public DockerHostConfig HostConfig { get; init; } = new();
     public IReadOnlyList<DockerMount> Mounts { get; init; } = [];
+    public DockerContainerConfig Config { get; init; } = new();
+}
+
+public sealed class DockerContainerConfig
+{
+    /// <summary>Who started the container: compose's com.docker.compose.* and the pipeline's own labels.</summary>
+    public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
 }
 
 public sealed class DockerContainerState

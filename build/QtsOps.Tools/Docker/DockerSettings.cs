@@ -104,6 +104,12 @@ public sealed class DockerImportSettings : DockerSettings
     public IList<string> Changes { get; set; } = [];
 }
 
+/// <summary><c>docker rm --force</c>: stops and removes a container (its volumes and bind-mounted folders stay).</summary>
+public sealed class DockerRemoveContainerSettings : DockerSettings
+{
+    public required string Container { get; set; }
+}
+
 public sealed class DockerStatsSettings : DockerSettings
 {
     public required string Container { get; set; }

@@ -243,6 +243,88 @@ public class DeploymentPipelineTests
             Is.EquivalentTo(new[] { $"{_registry.Address}/{_repo.ImageRepository}:{version}", $"{_registry.Address}/{_repo.ImageRepository}:sha-{_repo.ShortSha()}" }));
     }
 
+    [Test, Order(10)]
+    public void A_stopped_release_that_verified_is_started_again_by_verify_never_replaced_by_an_older_one()
+    {
+        var verified = _repo.Run("--target=verify");
+        Assert.That(verified.ExitCode, Is.Zero, verified.Output + verified.Error);
+        var release = History().Last().Release;
+        var version = History().Last().Version;
+        Docker("stop", _repo.Container);
+
+        var run = _repo.Run("--target=verify");
+
+        Assert.That(run.ExitCode, Is.Zero, run.Output + run.Error);
+        Assert.That(run.Output + run.Error, Does.Contain($"{_repo.Container} is not running; {release} verified before, so it is started again"));
+        Assert.That(Get(_repo.HealthUrl).Body, Does.Contain(version));
+        Assert.That(History().TakeLast(2).Select(e => (e.Action, e.Result, e.Release)), Is.EqualTo(new[]
+        {
+            (HistoryAction.Verify, HistoryResult.Succeeded, release), (HistoryAction.Verify, HistoryResult.Succeeded, release),
+        }), "restarted and verified again, never rolled back");
+    }
+
+    [Test, Order(11)]
+    public void Force_deploy_recreates_the_container_and_a_rollback_to_what_runs_changes_nothing()
+    {
+        var before = ContainerId();
+
+        var forced = _repo.Run("--target=deploy", "--force-deploy");
+
+        Assert.That(forced.ExitCode, Is.Zero, forced.Output + forced.Error);
+        Assert.That(ContainerId(), Is.Not.EqualTo(before), "force means a new container");
+        Assert.That(History().Last().ContainerId, Is.EqualTo(ContainerId()));
+        var release = History().Last().Release;
+        var entries = History().Count;
+        var stateBefore = State();
+
+        var rollback = _repo.Run("--target=rollback", $"--to={release}");
+
+        Assert.That(rollback.ExitCode, Is.Zero, rollback.Output + rollback.Error);
+        Assert.That(rollback.Output, Does.Contain($"Nothing to roll back: {release} already runs healthy"));
+        Assert.That(History(), Has.Count.EqualTo(entries), "a no-op records nothing");
+        Assert.That(State(), Is.EqualTo(stateBefore));
+    }
+
+    [Test, Order(12)]
+    public void A_second_checkout_is_refused_the_container_unless_it_takes_it_over_and_verify_never_checks_another_deployment()
+    {
+        using var second = new ObserverRepository(_registry.Address);
+        try
+        {
+            second.ShareTargetWith(_repo);
+            var container = ContainerId();
+
+            var refused = second.Run("--target=deploy");
+
+            Assert.That(refused.ExitCode, Is.EqualTo(1));
+            Assert.That(refused.Error, Does.Contain($"The container {_repo.Container} belongs to the deployment in {_repo.DeployDirectory} (environment local, release ")
+                .And.Contain("--take-over"));
+            Assert.That(ContainerId(), Is.EqualTo(container), "nothing was changed");
+            var firstVerify = _repo.Run("--target=verify");
+            Assert.That(firstVerify.ExitCode, Is.Zero, firstVerify.Output + firstVerify.Error);
+
+            var takeOver = second.Run("--target=deploy", "--take-over");
+
+            Assert.That(takeOver.ExitCode, Is.Zero, takeOver.Output + takeOver.Error);
+            Assert.That(takeOver.Output, Does.Contain($"Backed up the data {_repo.Container} mounted ({_repo.DataDirectory})"));
+            Assert.That(Directory.EnumerateFiles(Path.Combine(second.StateDirectory, "backups", "local"), "*takeover*.tar.gz"), Is.Not.Empty);
+            var entries = History().Count;
+            var notOurs = _repo.Run("--target=verify");
+            Assert.That(notOurs.ExitCode, Is.EqualTo(1));
+            Assert.That(notOurs.Error, Does.Contain($"{_repo.Container} on 'local' belongs to the deployment in {second.DeployDirectory}")
+                .And.Contain("nothing was verified or rolled back"));
+            Assert.That(History(), Has.Count.EqualTo(entries), "another deployment's container is neither recorded nor rolled back");
+            Assert.That(Get(_repo.HealthUrl).Status, Is.EqualTo(200));
+        }
+        finally
+        {
+            var images = Docker("image", "ls", "--format", "{{.Repository}}:{{.Tag}}").Output.Where(i => i.Contains(second.ImageRepository)).ToArray();
+            if (images.Length > 0) Docker(["image", "rm", "--force", .. images]);
+        }
+    }
+
+    private string ContainerId() => Docker("inspect", "--format", "{{.Id}}", _repo.Container).Output.Single();
+
     private string LockFile => Path.Combine(_repo.StateDirectory, "locks", "local.lock");
 
     /// <summary>The deploy let go of the lock: no owner named, and the lock can be taken.</summary>

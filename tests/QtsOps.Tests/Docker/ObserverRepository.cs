@@ -60,6 +60,28 @@ public sealed class ObserverRepository : IDisposable
 
     public HostRun Run(params string[] args) => Pipeline.Run(Root, args);
 
+    /// <summary>The deploy directory: what the containers this checkout starts name as their deployment.</summary>
+    public string DeployDirectory => _directory.Combine(".qtsops", "deploy", "local");
+
+    /// <summary>
+    /// Points this checkout's 'local' at the same container, compose project, network and port as
+    /// <paramref name="other"/>'s, as two checkouts of one repository on one machine are; the image
+    /// repository stays its own, so neither replaces the other's images.
+    /// </summary>
+    public void ShareTargetWith(ObserverRepository other)
+    {
+        var path = _directory.Combine("environments.json");
+        var environments = JsonNode.Parse(File.ReadAllText(path))!;
+        var local = environments["local"]!;
+        local["composeProject"] = other.ComposeProject;
+        local["containerName"] = other.Container;
+        local["network"] = other.Network;
+        local["port"] = other.Port;
+        local["healthUrl"] = other.HealthUrl;
+        File.WriteAllText(path, environments.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        Commit("the same target as another checkout");
+    }
+
     private void WriteEnvironments(string registry)
     {
         var real = File.ReadAllText(SourceRepository.Combine("environments.json"));

@@ -125,11 +125,25 @@ public class VerifyChecklistTests
     {
         var checks = VerifyChecklist.Evaluate(Healthy() with { Disk = new DiskEvidence("/app/data/observer", 91, "") });
 
-        var report = VerifyReport.Of("local", "1.0.0", "qts-observer", Start, checks, ".qtsops/deploy/local/releases/1.0.0/docker-compose.yml");
+        var report = VerifyReport.Of("verify", "local", "1.0.0", "qts-observer", Start, checks, ".qtsops/deploy/local/releases/1.0.0/docker-compose.yml");
 
         Assert.That(report.Passed, Is.False);
         Assert.That(report.Findings.Single(), Has.Property("Rule").EqualTo("verify/disk").And.Property("Severity").EqualTo("error"));
-        Assert.That(report.ToMarkdown(), Does.Contain("| `disk` | **fail** |").And.Contain("9 of 10 checks passed"));
+        Assert.That(report.ToMarkdown(), Does.StartWith("# verify: local\n").And.Contain("| `disk` | **fail** |").And.Contain("9 of 10 checks passed"));
+        Assert.That(report.FailureSummary, Does.StartWith("disk: "));
+    }
+
+    [Test]
+    public void A_rollback_report_is_titled_rollback_and_a_stopped_container_is_the_one_cause_given()
+    {
+        var checks = VerifyChecklist.Evaluate(Healthy() with { Container = null });
+
+        var report = VerifyReport.Of("rollback", "local", "1.0.0", "qts-observer", Start, checks, "docker-compose.yml");
+
+        Assert.That(report.ToMarkdown(), Does.StartWith("# rollback: local\n"));
+        Assert.That(checks.Count(c => !c.Passed), Is.GreaterThan(1), "the checks that look inside the container fail too");
+        Assert.That(report.FailureSummary, Does.StartWith("running: no container named qts-observer (so ").And.Contain("other check(s) could not pass; deploy first"));
+        Assert.That(report.FailureSummary, Does.Not.Contain("health-endpoint:"));
     }
 }
 

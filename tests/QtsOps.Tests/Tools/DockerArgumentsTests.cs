@@ -42,6 +42,15 @@ public class DockerArgumentsTests
     }
 
     [Test]
+    public void Compose_up_recreates_only_when_forced_and_rm_forces_the_removal()
+    {
+        var forced = new DockerComposeUpSettings { ProjectName = "p", Files = ["/d/c.yml"], ForceRecreate = true };
+
+        Assert.That(DockerArguments.For(forced, ComposeVariant.Plugin).Render(), Is.EqualTo("compose --project-name \"p\" --file \"/d/c.yml\" up --detach --no-build --force-recreate"));
+        Assert.That(DockerArguments.For(new DockerRemoveContainerSettings { Container = "qts-observer" }).Render(), Is.EqualTo("rm --force \"qts-observer\""));
+    }
+
+    [Test]
     public void Compose_down_can_remove_orphans()
     {
         var settings = new DockerComposeDownSettings { ProjectName = "p", Files = ["/d/c.yml"], RemoveOrphans = true };
