@@ -14,8 +14,8 @@ public static class SourceRepository
         throw new InvalidOperationException($"No QtsOps.sln above {start}.");
     }
 
-    /// <summary>Run-time output and a developer's own state, which never belong in a copy.</summary>
-    private static readonly string[] SkippedDirectories = ["__pycache__", "data", "logs", ".terraform", ".pytest_cache"];
+    /// <summary>Build and run-time output and a developer's own state, which never belong in a copy.</summary>
+    private static readonly string[] SkippedDirectories = ["bin", "obj", "__pycache__", "data", "logs", ".terraform", ".pytest_cache"];
 
     /// <summary>
     /// Copies a file or a folder (recursively) of the repository to <paramref name="destination"/>,

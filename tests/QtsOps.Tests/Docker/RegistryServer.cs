@@ -13,7 +13,7 @@ public sealed class RegistryServer : IDisposable
 
     public RegistryServer(string username, string password)
     {
-        if (!File.Exists(Program)) Assert.Fail($"{Program} is missing: install the docker-registry package (.ci/services.sh does).");
+        if (!File.Exists(Program)) Assert.Fail($"{Program} is missing: install the docker-registry package (./build.sh --target=test does, through build/setup.sh).");
         Port = FreePort();
         _directory.Write("htpasswd", $"{username}:{BCrypt.Net.BCrypt.HashPassword(password, workFactor: 6)}\n");
         var config = _directory.Write("config.yml", $"""

