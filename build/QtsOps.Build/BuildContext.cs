@@ -93,7 +93,12 @@ public sealed partial class BuildContext : FrostingContext
 
     /// <summary>environments.json, read and checked on first use.</summary>
     private IReadOnlyDictionary<string, DeploymentEnvironment> Catalog =>
-        _catalog ??= EnvironmentCatalog.Load(Path.Combine(RepositoryRoot, EnvironmentCatalog.FileName), Environments);
+        _catalog ??= EnvironmentCatalog.Load(EnvironmentsFile, Environments);
+
+    /// <summary>--environments=FILE (relative to the working directory), else the checked-in environments.json.</summary>
+    public string EnvironmentsFile => Options.Get(PipelineOptions.EnvironmentsFile) is { } file
+        ? Path.GetFullPath(file, Environment.WorkingDirectory.FullPath)
+        : Path.Combine(RepositoryRoot, EnvironmentCatalog.FileName);
 
     /// <summary>
     /// The chosen environment's settings from environments.json (read on first use), with the

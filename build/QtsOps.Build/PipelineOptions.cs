@@ -17,6 +17,9 @@ public static class PipelineOptions
     public static readonly ChoiceOption Environment = new("env", "The environment to build for and deploy to", BuildContext.Environments)
         { Variable = "QTSOPS_ENV", Default = "local" };
 
+    public static readonly TextOption EnvironmentsFile = new("environments", "Another environments file of the same format instead of the checked-in environments.json")
+        { Variable = "QTSOPS_ENVIRONMENTS", Syntax = "FILE" };
+
     public static readonly SwitchOption NoSetup = new("no-setup", "build.sh and build.ps1 neither install nor start the Docker engine")
         { Variable = "QTSOPS_NO_SETUP" };
 
@@ -90,6 +93,9 @@ public static class PipelineOptions
     public static readonly TextOption RollbackTo = new("to", "The release to put back instead of the last verified one")
         { Targets = ["rollback"], Syntax = "VERSION" };
 
+    public static readonly IntegerOption Limit = new("limit", "How many history entries status shows", 1, 1000)
+        { Targets = ["status"], Default = 10 };
+
     public static readonly ChoiceOption Bump = new("bump", "The part of the last version to raise", "major", "minor", "patch")
         { Targets = ["release"] };
 
@@ -107,9 +113,9 @@ public static class PipelineOptions
 
     public static IReadOnlyList<Option> All { get; } =
     [
-        Environment, NoSetup, Strict, TestFilter, DockerHost, BaseImage, BootstrapBase, DebianMirror, SourceUrl,
+        Environment, EnvironmentsFile, NoSetup, Strict, TestFilter, DockerHost, BaseImage, BootstrapBase, DebianMirror, SourceUrl,
         Registry, RegistryUsername, RegistryPassword, ProtectedEnvironments, AllowDestroy, VarFile, Var, TerraformInitTimeout,
-        Approve, ForceDeploy, TakeOver, NoRollback, Port, SettleSeconds, HealthTimeoutSeconds, NotifyWebhook, RollbackTo,
+        Approve, ForceDeploy, TakeOver, NoRollback, Port, SettleSeconds, HealthTimeoutSeconds, NotifyWebhook, RollbackTo, Limit,
         Bump, ReleaseVersion, ReleaseBranch, Push, GitToken,
     ];
 }

@@ -14,7 +14,7 @@ public sealed class ValidateTask : FrostingTask<BuildContext>
     public override void Run(BuildContext context)
     {
         var strict = context.Options.Get(PipelineOptions.Strict);
-        var result = SourceValidator.Validate(context.RepositoryRoot, TerraformFormat(context), context.GitIgnoreChecker(context.RepositoryRoot));
+        var result = SourceValidator.Validate(context.RepositoryRoot, TerraformFormat(context), context.GitIgnoreChecker(context.RepositoryRoot), context.EnvironmentsFile);
         result.WriteReport(context.ReportsDirectory, strict);
 
         // What fails the run is listed once, in the failure message.

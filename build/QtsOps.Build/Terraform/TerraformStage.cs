@@ -183,7 +183,7 @@ public sealed class TerraformStage(BuildContext context)
     // environments.json feeds the plan (PlanVariables): a change to it makes a saved plan stale too.
     private SortedDictionary<string, string> HashSources(IEnumerable<string> varFiles) =>
         PlanFingerprint.HashSources(_env.RepositoryRoot, [_env.RootModule, _env.ModulesDirectory],
-            [.. varFiles, Path.Combine(_env.RepositoryRoot, EnvironmentCatalog.FileName)]);
+            [.. varFiles, context.EnvironmentsFile]);
 
     /// <summary>
     /// The deployment target environments.json describes, as TF_VAR_ values: the root modules model it,

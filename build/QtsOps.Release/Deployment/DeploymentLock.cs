@@ -65,6 +65,24 @@ public sealed class DeploymentLock : IDisposable
         return new DeploymentLock(handle, ownerFile, owner);
     }
 
+    /// <summary>
+    /// Whether a live process holds the lock (tried without waiting, and let go at once: nothing is
+    /// written), with the owner file's name; an owner file of a free lock is a holder that ended without releasing.
+    /// </summary>
+    public static LockState Inspect(string lockFile)
+    {
+        if (!File.Exists(lockFile)) return new LockState(false, null);
+        try
+        {
+            using (new FileStream(lockFile, FileMode.Open, FileAccess.Read, FileShare.None)) { }
+            return new LockState(false, ReadOwner(lockFile));
+        }
+        catch (IOException)
+        {
+            return new LockState(true, ReadOwner(lockFile));
+        }
+    }
+
     /// <summary>The holder named by the owner file beside <paramref name="lockFile"/>, or null when there is none (or it is unreadable).</summary>
     public static LockOwner? ReadOwner(string lockFile)
     {

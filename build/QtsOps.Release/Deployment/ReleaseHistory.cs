@@ -66,6 +66,9 @@ public sealed class ReleaseHistory(string path)
         return entries;
     }
 
+    /// <summary>The newest <paramref name="count"/> entries, oldest first.</summary>
+    public IReadOnlyList<HistoryEntry> Newest(int count) => [.. Read().TakeLast(count)];
+
     /// <summary>The newest release that passed verification, other than <paramref name="except"/>.</summary>
     public HistoryEntry? LastVerified(string? except = null) =>
         Read().LastOrDefault(e => e.Action is HistoryAction.Verify && e.Result is HistoryResult.Succeeded && e.Release != except);

@@ -7,7 +7,11 @@ namespace QtsOps.Release.Reports;
 /// <summary>Writes a target's report as artifacts/reports/&lt;target&gt;.json and .md.</summary>
 public static class ReportWriter
 {
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
+    };
 
     /// <summary>
     /// JSON: <c>{ target, status, ...details' properties, findings }</c>; Markdown: <paramref name="markdown"/>

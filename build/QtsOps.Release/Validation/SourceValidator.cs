@@ -43,14 +43,13 @@ public static class SourceValidator
         Directory.Exists(Path.Combine(repositoryRoot, TerraformRules.Directory))
         && Directory.EnumerateFiles(Path.Combine(repositoryRoot, TerraformRules.Directory), "*.tf", SearchOption.AllDirectories).Any();
 
-    /// <summary>environments.json, when the repository has one, with the errors deploy would give, as findings.</summary>
-    private static void CheckEnvironments(string repositoryRoot, List<Finding> findings)
+    /// <summary>The environments file, when there is one, with the errors deploy would give, as findings.</summary>
+    private static void CheckEnvironments(string repositoryRoot, string path, List<Finding> findings)
     {
-        var path = Path.Combine(repositoryRoot, EnvironmentCatalog.FileName);
         if (!File.Exists(path)) return;
         try
         {
-            EnvironmentCatalog.Parse(File.ReadAllText(path), EnvironmentCatalog.FileName, EnvironmentCatalog.EnvironmentNames);
+            EnvironmentCatalog.Parse(File.ReadAllText(path), Path.GetRelativePath(repositoryRoot, path).Replace('\\', '/'), EnvironmentCatalog.EnvironmentNames);
         }
         catch (SettingsFileException invalid)
         {
@@ -60,7 +59,8 @@ public static class SourceValidator
 
     /// <param name="format">What terraform fmt -check said; only read when there is infrastructure.</param>
     /// <param name="isIgnoredByGit">Whether git leaves a path out of commits; null outside a git repository.</param>
-    public static ValidationResult Validate(string repositoryRoot, TerraformFormatResult? format, Func<string, bool>? isIgnoredByGit)
+    /// <param name="environmentsFile">The environments file in use (--environments); default: the repository's environments.json.</param>
+    public static ValidationResult Validate(string repositoryRoot, TerraformFormatResult? format, Func<string, bool>? isIgnoredByGit, string? environmentsFile = null)
     {
         var findings = new List<Finding>();
         var files = ObserverFiles.Load(repositoryRoot, findings);
@@ -69,7 +69,7 @@ public static class SourceValidator
         OperationsRules.Check(files, findings);
         if (HasInfrastructure(repositoryRoot))
             TerraformRules.Check(repositoryRoot, format ?? new TerraformFormatResult([], Skipped: "no result given"), isIgnoredByGit, findings);
-        CheckEnvironments(repositoryRoot, findings);
+        CheckEnvironments(repositoryRoot, environmentsFile ?? Path.Combine(repositoryRoot, EnvironmentCatalog.FileName), findings);
         return new ValidationResult(findings
             .OrderBy(f => f.File, StringComparer.Ordinal).ThenBy(f => f.Line ?? 0).ThenBy(f => f.Rule, StringComparer.Ordinal)
             .ToList());

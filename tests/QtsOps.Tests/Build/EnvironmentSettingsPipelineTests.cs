@@ -50,4 +50,26 @@ public class EnvironmentSettingsPipelineTests
         Assert.That(run.ExitCode, Is.EqualTo(1));
         Assert.That(run.Error, Does.Contain("environments.json:2: $.local: 'composeProject' is missing").And.Contain("environment 'prod' is missing"));
     }
+
+    [Test]
+    public void Another_environments_file_replaces_the_checked_in_one_with_the_same_checks()
+    {
+        var checkedIn = File.ReadAllText(Path.Combine(SourceRepository.Root, EnvironmentCatalog.FileName));
+        using var repo = RepositoryWith(checkedIn);
+        using var elsewhere = new TempDirectory();
+        var team = elsewhere.Write("team-environments.json", checkedIn.Replace("\"ssh://qtsops@staging.qts-observer.internal\"", "\"ssh://qtsops@127.0.0.1:2222\""));
+        Assume.That(File.ReadAllText(team), Does.Contain("ssh://qtsops@127.0.0.1:2222"), "the checked-in staging host changed: adjust the test");
+
+        var planned = Pipeline.Run(repo.Path, ["--target=deploy", "--exclusive", "--env=staging", $"--environments={team}", "--dryrun"]);
+
+        Assert.That(planned.ExitCode, Is.Zero, planned.Error);
+        Assert.That(planned.Output, Does.Contain("to 'staging' on ssh://qtsops@127.0.0.1:2222"));
+
+        var broken = elsewhere.Write("broken.json", "{\n  \"local\": { \"port\": 8000 }\n}\n");
+        using var variable = new EnvironmentVariableScope().Set("QTSOPS_ENVIRONMENTS", broken);
+        var run = Pipeline.Run(repo.Path, ["--target=verify", "--exclusive"]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(1));
+        Assert.That(run.Error, Does.Contain($"{broken}:2: $.local: 'composeProject' is missing"));
+    }
 }

@@ -286,6 +286,35 @@ public class DeploymentPipelineTests
     }
 
     [Test, Order(12)]
+    public void Status_shows_what_runs_the_last_verified_release_the_lock_and_the_newest_history()
+    {
+        var last = History().Last();
+        var stateBefore = State();
+
+        var run = _repo.Run("--target=status", "--limit=3");
+
+        Assert.That(run.ExitCode, Is.Zero, run.Output + run.Error);
+        Assert.That(run.Output, Does.Contain($"'local': {last.Release} ({last.Version}) is running, healthy in {_repo.Container} since "));
+        using (var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(_repo.Root, "artifacts", "reports", "status.json"))))
+        {
+            var status = report.RootElement;
+            Assert.That(status.GetProperty("container").GetProperty("isOurs").GetBoolean(), Is.True);
+            Assert.That(status.GetProperty("container").GetProperty("owner").GetProperty("release").GetString(), Is.EqualTo(last.Release));
+            Assert.That(status.GetProperty("lastVerified").GetProperty("release").GetString(), Is.EqualTo(History().Last(e => e.Action == HistoryAction.Verify).Release));
+            Assert.That(status.GetProperty("history").GetArrayLength(), Is.EqualTo(3));
+            Assert.That(status.GetProperty("history")[2].GetProperty("action").GetString(), Is.EqualTo(last.Action.ToString().ToLowerInvariant()));
+            Assert.That(status.GetProperty("lock").GetProperty("held").GetBoolean(), Is.False);
+        }
+        Assert.That(State(), Is.EqualTo(stateBefore), "status changes nothing");
+
+        using (DeploymentLock.Acquire(LockFile, "local", new LockOwner(Environment.ProcessId, "test-host", "release-manager", DateTimeOffset.UtcNow, "deploy 9.9.9"), _ => { }))
+        {
+            var locked = _repo.Run("--target=status");
+            Assert.That(locked.Output, Does.Contain($"| deploy lock | held by pid {Environment.ProcessId} on test-host (user release-manager, deploy 9.9.9"));
+        }
+    }
+
+    [Test, Order(13)]
     public void A_second_checkout_is_refused_the_container_unless_it_takes_it_over_and_verify_never_checks_another_deployment()
     {
         using var second = new ObserverRepository(_registry.Address);

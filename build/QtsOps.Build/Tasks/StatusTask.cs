@@ -1,0 +1,20 @@
+using Cake.Core.Diagnostics;
+using QtsOps.Build.Deployment;
+using QtsOps.Host;
+using QtsOps.Release.Reports;
+
+namespace QtsOps.Build.Tasks;
+
+[TaskName("status")]
+[TaskDescription("Shows what runs in the environment, the last verified release, the deploy lock and the newest history (--limit); changes nothing")]
+public sealed class StatusTask : FrostingTask<BuildContext>
+{
+    public override void Run(BuildContext context)
+    {
+        var status = new StatusReader(new DockerEngine(context)).Read(context.Options.Get(PipelineOptions.Limit)!.Value);
+        var markdown = status.ToMarkdown();
+        ReportWriter.Write(context.ReportsDirectory, "status", "read", status, markdown, []);
+        context.AddSummarySection($"Status ({context.EnvironmentName})", markdown);
+        context.Log.Information(markdown);
+    }
+}

@@ -1,0 +1,51 @@
+using System.Text;
+using QtsOps.Release.Reports;
+
+namespace QtsOps.Release.Deployment;
+
+/// <summary>What runs in the environment's container, as the engine says.</summary>
+/// <param name="Owner">Whose the container is (its labels).</param>
+/// <param name="IsOurs">Whether this deployment started it.</param>
+public sealed record RunningContainer(string Name, string State, string? Health, DateTimeOffset StartedAt, int RestartCount, string ImageId, string? Digest, DeploymentOwner Owner, bool IsOurs);
+
+/// <summary>Whether a process holds the deploy lock now, and who last wrote its name there.</summary>
+public sealed record LockState(bool Held, LockOwner? Owner);
+
+/// <summary>
+/// The status target's answer for one environment: what runs (release, version, image, state,
+/// health, since when), the release store's current one, the last verified release, the lock and
+/// the newest history entries. Gathered by reading only.
+/// </summary>
+public sealed record DeploymentStatus(
+    string Environment, string Engine, string? CurrentRelease, RunningContainer? Container, HistoryEntry? LastVerified, LockState Lock, IReadOnlyList<HistoryEntry> History)
+{
+    /// <summary>One line for the log and the report's heading.</summary>
+    public string Summary => Container switch
+    {
+        null => $"'{Environment}': no container runs (current release: {CurrentRelease ?? "none"})",
+        { IsOurs: false } c => $"'{Environment}': {c.Name} belongs to {c.Owner.Describe()}, not to this deployment",
+        var c => $"'{Environment}': {c.Owner.Release ?? CurrentRelease ?? "?"} ({c.Owner.Version ?? "version not recorded"}) is {c.State}" +
+                 $"{(c.Health is null ? "" : $", {c.Health}")} in {c.Name} since {c.StartedAt:u}",
+    };
+
+    public string ToMarkdown()
+    {
+        var text = new StringBuilder($"# status: {Environment}\n\n{Summary}.\n\n");
+        text.Append("| | |\n|---|---|\n");
+        text.Append($"| engine | {ReportWriter.Cell(Engine)} |\n");
+        text.Append($"| current release | {CurrentRelease ?? "none"} |\n");
+        if (Container is { } c)
+        {
+            text.Append($"| container | `{c.Name}`: {c.State}{(c.Health is null ? "" : $", {c.Health}")}, since {c.StartedAt:u}, {c.RestartCount} restart(s) |\n");
+            text.Append($"| image | `{c.ImageId}`{(c.Digest is null ? "" : $" ({c.Digest})")} |\n");
+            text.Append($"| started by | {ReportWriter.Cell(c.IsOurs ? "this deployment" : c.Owner.Describe())} |\n");
+        }
+        text.Append($"| last verified | {(LastVerified is { } v ? $"{v.Release} ({v.Version}) at {v.FinishedAt:u}" : "none")} |\n");
+        text.Append($"| deploy lock | {(Lock.Held ? $"held by {Lock.Owner?.ToString() ?? "a process that has not named itself yet"}" : "free")} |\n");
+        if (History.Count == 0) return text.Append("\nNo history yet.\n").ToString();
+        text.Append($"\n## History (newest {History.Count})\n\n| finished | action | result | release | version | detail |\n|---|---|---|---|---|---|\n");
+        foreach (var entry in History.Reverse())
+            text.Append($"| {entry.FinishedAt:u} | {entry.Action.ToString().ToLowerInvariant()} | {entry.Result.ToString().ToLowerInvariant()} | {entry.Release} | {entry.Version} | {ReportWriter.Cell(entry.Detail ?? "")} |\n");
+        return text.ToString();
+    }
+}

@@ -1,0 +1,40 @@
+using QtsOps.Release.Deployment;
+
+namespace QtsOps.Tests.Release;
+
+public class DeploymentOwnerTests
+{
+    [Test]
+    public void The_labels_say_whose_a_container_is()
+    {
+        var owner = DeploymentOwner.FromLabels(DeploymentOwner.Labels("local", "/srv/a/.qtsops/deploy/local/", "1.2.0", "1.2.0+dirty.1"));
+
+        Assert.That(owner, Is.EqualTo(new DeploymentOwner("local", "/srv/a/.qtsops/deploy/local", "1.2.0", "1.2.0+dirty.1")));
+        Assert.That(owner.IsOf("/srv/a/.qtsops/deploy/local"), Is.True);
+        Assert.That(owner.IsOf("/srv/b/.qtsops/deploy/local"), Is.False);
+    }
+
+    [Test]
+    public void A_container_from_before_the_labels_is_known_by_its_release_directory()
+    {
+        var owner = DeploymentOwner.FromLabels(new Dictionary<string, string>
+        {
+            ["com.docker.compose.project.working_dir"] = "/srv/a/.qtsops/deploy/local/releases/1.1.0",
+            [DeploymentOwner.DeploymentLabel] = "", // compose writes an unset variable as empty
+        });
+
+        Assert.That(owner.Deployment, Is.EqualTo("/srv/a/.qtsops/deploy/local"));
+        Assert.That(owner.Release, Is.EqualTo("1.1.0"));
+        Assert.That(owner.Describe(), Is.EqualTo("the deployment in /srv/a/.qtsops/deploy/local (release 1.1.0)"));
+    }
+
+    [Test]
+    public void A_container_nobody_labelled_belongs_to_no_deployment()
+    {
+        var owner = DeploymentOwner.FromLabels(new Dictionary<string, string> { ["com.docker.compose.project.working_dir"] = "/home/me/observer" });
+
+        Assert.That(owner.Deployment, Is.Null);
+        Assert.That(owner.IsOf("/home/me"), Is.False);
+        Assert.That(owner.Describe(), Does.StartWith("no QtsOps deployment"));
+    }
+}

@@ -1,0 +1,50 @@
+using QtsOps.Release.Deployment;
+
+namespace QtsOps.Tests.Release;
+
+public class DeploymentStatusTests
+{
+    private static readonly DateTimeOffset Started = new(2026, 12, 1, 8, 0, 0, TimeSpan.Zero);
+
+    private static HistoryEntry Entry(HistoryAction action, string release, HistoryResult result = HistoryResult.Succeeded) => new()
+    {
+        Action = action, Result = result, Version = release.Replace('_', '+'), Release = release, StartedAt = Started, FinishedAt = Started.AddMinutes(1),
+    };
+
+    private static RunningContainer Container(bool ours, string release = "1.2.0") =>
+        new("qts-observer", "running", "healthy", Started, 0, "sha256:abc", "reg/qts@sha256:def",
+            new DeploymentOwner("local", ours ? "/srv/a/.qtsops/deploy/local" : "/srv/b/.qtsops/deploy/local", release, "1.2.0"), ours);
+
+    [Test]
+    public void The_summary_names_the_running_release_its_state_and_since_when()
+    {
+        var status = new DeploymentStatus("local", "unix:///var/run/docker.sock", "1.2.0", Container(ours: true), Entry(HistoryAction.Verify, "1.2.0"),
+            new LockState(false, null), [Entry(HistoryAction.Deploy, "1.1.0"), Entry(HistoryAction.Deploy, "1.2.0"), Entry(HistoryAction.Verify, "1.2.0")]);
+
+        Assert.That(status.Summary, Is.EqualTo("'local': 1.2.0 (1.2.0) is running, healthy in qts-observer since 2026-12-01 08:00:00Z"));
+        var markdown = status.ToMarkdown();
+        Assert.That(markdown, Does.StartWith("# status: local\n"));
+        Assert.That(markdown, Does.Contain("| deploy lock | free |").And.Contain("| started by | this deployment |"));
+        var rows = markdown.Split('\n').Where(l => l.StartsWith("| 2026-")).ToList();
+        Assert.That(rows, Has.Count.EqualTo(3));
+        Assert.That(rows[0], Does.Contain("| verify | succeeded | 1.2.0 |"), "newest first");
+    }
+
+    [Test]
+    public void Another_deployments_container_and_a_held_lock_are_said_as_such()
+    {
+        var holder = new LockOwner(42, "ci-runner", "runner", Started, "deploy 1.3.0");
+        var status = new DeploymentStatus("local", "engine", "1.2.0", Container(ours: false), null, new LockState(true, holder), []);
+
+        Assert.That(status.Summary, Is.EqualTo("'local': qts-observer belongs to the deployment in /srv/b/.qtsops/deploy/local (environment local, release 1.2.0), not to this deployment"));
+        Assert.That(status.ToMarkdown(), Does.Contain($"| deploy lock | held by {holder} |").And.Contain("| last verified | none |").And.Contain("No history yet."));
+    }
+
+    [Test]
+    public void Nothing_running_is_said_with_the_current_release()
+    {
+        var status = new DeploymentStatus("staging", "ssh://qtsops@host", null, null, null, new LockState(false, null), []);
+
+        Assert.That(status.Summary, Is.EqualTo("'staging': no container runs (current release: none)"));
+    }
+}
