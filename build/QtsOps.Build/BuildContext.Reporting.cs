@@ -3,6 +3,7 @@ using QtsOps.Host;
 using QtsOps.Host.Options;
 using QtsOps.Release.GitHubActions;
 using QtsOps.Release.Notifications;
+using QtsOps.Release.Reports;
 using QtsOps.Tools.Http;
 
 namespace QtsOps.Build;
@@ -23,6 +24,24 @@ public sealed partial class BuildContext
     /// step summary after the task table. Outside GitHub Actions the sections are not written anywhere.
     /// </summary>
     public void AddSummarySection(string title, string markdown) => _summarySections.Add((title, markdown));
+
+    /// <summary>
+    /// The report of a target that failed, whichever step failed: status failed and the error as its
+    /// finding, secrets masked. Tasks call it from OnError; it never throws over the task's own error.
+    /// </summary>
+    public void ReportFailure(string target, Exception error)
+    {
+        var message = Options.SecretValues.Aggregate(error.Message, (text, secret) => text.Replace(secret, "***"));
+        try
+        {
+            ReportWriter.Write(ReportsDirectory, target, "failed", new { environment = EnvironmentName, version = Version },
+                $"# {target}: {EnvironmentName}\n\n**failed**.", [Finding.FromError($"{target}/failed", message)]);
+        }
+        catch (Exception writing)
+        {
+            Log.Warning($"Could not write the {target} report: {writing.Message}");
+        }
+    }
 
     /// <summary>
     /// Shows a report finding as a GitHub annotation on its file and line (report writers call it for

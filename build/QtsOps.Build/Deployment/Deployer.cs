@@ -3,6 +3,7 @@ using Cake.Core.Diagnostics;
 using QtsOps.Release.Deployment;
 using QtsOps.Release.Environments;
 using QtsOps.Release.Notifications;
+using QtsOps.Release.Reports;
 using QtsOps.Tools.Docker;
 
 namespace QtsOps.Build.Deployment;
@@ -98,6 +99,9 @@ public sealed class Deployer(DockerEngine engine)
             Context.Notify(NotificationEvent.DeployFailed, exception.Message);
             throw new PipelineException($"Deploy of {release} to {target.Name} failed: {exception.Message} Now: {RollBackOrLeave(release, interruption.Token)}.");
         }
+        ReportWriter.Write(Context.ReportsDirectory, "deploy", "deployed",
+            new { environment = target.Name, Context.Version, release, image = Context.ImageReference, imageId = image.Id, previous, engine = engine.Describe() },
+            $"# deploy: {target.Name}\n\n`{release}` runs healthy in `{target.ContainerName}` from `{Context.ImageReference}` ({image.Id[7..19]}) on {engine.Describe()}; previous release: {(previous is null ? "none" : $"`{previous}`")}.\n", []);
         var removed = runner.Store.Prune(target.ReleasesToKeep, runner.History.LastVerified(except: release) is { } verified ? [verified.Release] : []);
         if (removed.Count > 0) Context.Log.Information($"Removed old releases: {string.Join(", ", removed)}");
         if (interruption.IsRequested)

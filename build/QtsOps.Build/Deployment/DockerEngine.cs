@@ -1,4 +1,5 @@
 using Cake.Core.Diagnostics;
+using QtsOps.Release.Deployment;
 using QtsOps.Tools;
 using QtsOps.Tools.Docker;
 
@@ -30,9 +31,8 @@ public sealed class DockerEngine(BuildContext context)
         }
         catch (DockerCommandException exception)
         {
-            throw new PipelineException(
-                $"The Docker engine at {Describe()} is not reachable ({string.Join(" ", exception.Result.Error.NonBlank().Take(2))}). Nothing was changed. " +
-                "Fix: start the engine (systemctl start docker, or dockerd), or point --docker-host, QTSOPS_DOCKER_HOST or environments.json 'dockerHost' at a running one.");
+            var failure = EngineConnectionFailure.Explain(Context.DockerHost ?? Environment.GetEnvironmentVariable("DOCKER_HOST"), exception.Result.Error);
+            throw new PipelineException($"The Docker engine at {Describe()} is not reachable: {failure.Cause}. Nothing was changed. Fix: {failure.Fix}");
         }
     }
 

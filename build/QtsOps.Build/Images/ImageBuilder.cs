@@ -2,6 +2,7 @@ using System.Globalization;
 using Cake.Core.Diagnostics;
 using QtsOps.Build.Deployment;
 using QtsOps.Release.Images;
+using QtsOps.Release.Reports;
 using QtsOps.Tools.Docker;
 using QtsOps.Tools.Git;
 
@@ -40,7 +41,7 @@ public sealed class ImageBuilder(DockerEngine engine)
         {
             foreach (var tag in tags) Context.DockerTag(engine.With(new DockerTagSettings { SourceImage = existing.ID, TargetImage = tag }));
             Context.Log.Information($"Skipping the build: image {Short(existing.ID)} was built from these inputs ({Short(inputs)}: package files, base {baseName}, version {Context.Version}); tags {string.Join(", ", tags)}");
-            return new ImageResult(Context.ImageReference, existing.ID, tags, baseName, inputs, Built: false);
+            return Reported(new ImageResult(Context.ImageReference, existing.ID, tags, baseName, inputs, Built: false));
         }
 
         var idFile = Path.Combine(Context.ArtifactsDirectory, "image", "image-id.txt");
@@ -57,7 +58,14 @@ public sealed class ImageBuilder(DockerEngine engine)
         }));
         var id = File.ReadAllText(idFile).Trim();
         Context.Log.Information($"Built {Context.ImageReference} ({Short(id)})");
-        return new ImageResult(Context.ImageReference, id, tags, baseName, inputs, Built: true);
+        return Reported(new ImageResult(Context.ImageReference, id, tags, baseName, inputs, Built: true));
+    }
+
+    private ImageResult Reported(ImageResult result)
+    {
+        ReportWriter.Write(Context.ReportsDirectory, "image", result.Built ? "built" : "reused", result,
+            $"# image\n\n`{result.Reference}` ({Short(result.Id)}) {(result.Built ? "built" : "reused: an image of the same inputs exists")}, base `{result.BaseImage}`, inputs `{Short(result.InputsHash)}`.\n\n{string.Join("\n", result.Tags.Select(t => $"- `{t}`"))}\n", []);
+        return result;
     }
 
     private static string Short(string id) => id.Replace("sha256:", "")[..12];

@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using Cake.Core.Diagnostics;
 using QtsOps.Build.Deployment;
 using QtsOps.Release.Images;
@@ -24,18 +25,26 @@ public sealed class ImagePublisher(DockerEngine engine)
 
     public PushReport Run()
     {
-        engine.EnsureReachable();
         var registry = Context.Options.Get(PipelineOptions.Registry) ?? Context.Target.Registry;
+        var username = Context.Options.Get(PipelineOptions.RegistryUsername);
+        var password = Context.Options.Get(PipelineOptions.RegistryPassword);
+        // Checked before any docker call: docker login would ask for the password on a terminal there is none of.
+        if (username is not null && password is null)
+        {
+            var asked = Context.Options.OriginOf(PipelineOptions.RegistryUsername);
+            throw new PipelineException($"{PasswordVariable} is not set, but {asked} asks for a login to {registry} as '{username}'. " +
+                $"Fix: export {PasswordVariable} (the password or token of '{username}'), or drop {asked} to push without logging in.");
+        }
+        EnsureRegistryAnswers(registry);
+        engine.EnsureReachable();
         var repository = Context.Target.ImageRepository;
         var image = engine.Image(Context.ImageReference)
             ?? throw new PipelineException($"The image {Context.ImageReference} is not on the engine. Fix: ./build.sh --target=image (push depends on it).");
-        var username = Context.Options.Get(PipelineOptions.RegistryUsername);
-        var password = Context.Options.Get(PipelineOptions.RegistryPassword);
         // The login lives only as long as this push: nothing stays in the user's ~/.docker/config.json.
         var clientConfig = Directory.CreateTempSubdirectory("qtsops-docker-config-").FullName;
         try
         {
-            if (username is not null) Login(registry, username, password ?? "", clientConfig);
+            if (username is not null) Login(registry, username, password!, clientConfig);
             else Context.Log.Warning($"{UsernameVariable} is not set: pushing to {registry} without logging in.");
 
             var pushed = new List<string>();
@@ -64,6 +73,22 @@ public sealed class ImagePublisher(DockerEngine engine)
         {
             Directory.Delete(clientConfig, recursive: true);
         }
+    }
+
+    /// <summary>Says so when nothing listens at HOST:PORT, rather than leaving it to docker push's "connection refused".</summary>
+    private void EnsureRegistryAnswers(string registry)
+    {
+        // HOST alone means the scheme's port, as docker reads it.
+        var address = new Uri($"{(Context.Target.RegistryTls ? "https" : "http")}://{registry}/");
+        var (host, port) = (address.DnsSafeHost, address.Port);
+        using var client = new TcpClient();
+        try
+        {
+            if (client.ConnectAsync(host, port).Wait(TimeSpan.FromSeconds(5))) return;
+        }
+        catch (AggregateException) { }
+        throw new PipelineException($"The registry at {host}:{port} does not answer, so nothing can be pushed to it. " +
+            $"Fix: start a registry there (README.md, Troubleshooting: 'No registry for push' shows a local one), or push to another with --registry=HOST:PORT.");
     }
 
     private void Login(string registry, string username, string password, string clientConfig)

@@ -14,6 +14,9 @@ public sealed class DeployTask : FrostingTask<BuildContext>
 
     public override void Run(BuildContext context) => new Deployer(new DockerEngine(context)).Run();
 
+    // Also a failure in ShouldRun (the engine cannot be reached) leaves its report.
+    public override void OnError(Exception exception, BuildContext context) => context.ReportFailure("deploy", exception);
+
     public override void DryRun(BuildContext context) =>
         context.Log.Information($"(dry run) would deploy {context.Version} (release {context.ReleaseName}) to '{context.EnvironmentName}' on {new DockerEngine(context).Describe()}, container {context.Target.ContainerName}, port {context.Target.Port}");
 }

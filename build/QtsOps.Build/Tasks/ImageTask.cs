@@ -10,4 +10,6 @@ namespace QtsOps.Build.Tasks;
 public sealed class ImageTask : FrostingTask<BuildContext>
 {
     public override void Run(BuildContext context) => new ImageBuilder(new DockerEngine(context)).Run();
+
+    public override void OnError(Exception exception, BuildContext context) => context.ReportFailure("image", exception);
 }

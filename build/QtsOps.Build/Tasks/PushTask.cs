@@ -18,4 +18,6 @@ public sealed class PushTask : FrostingTask<BuildContext>
     public override bool ShouldRunInDryRun(BuildContext context) => ShouldRun(context);
 
     public override void Run(BuildContext context) => new ImagePublisher(new DockerEngine(context)).Run();
+
+    public override void OnError(Exception exception, BuildContext context) => context.ReportFailure("push", exception);
 }

@@ -34,7 +34,33 @@ public static class StepSummary
     {
         var text = new StringBuilder($"## {heading}\n\n{taskTable.TrimEnd('\n')}\n\n");
         foreach (var (title, markdown) in sections)
-            text.Append($"### {title}\n\n{markdown.ReplaceLineEndings("\n").TrimEnd('\n')}\n\n");
+            text.Append($"### {title}\n\n{NestHeadings(markdown.ReplaceLineEndings("\n").TrimEnd('\n'))}\n\n");
         return text.ToString();
+    }
+
+    /// <summary>
+    /// Demotes a section's ATX headings (outside code fences) so that its highest becomes H4: a report's
+    /// "# title" must not outrank the H3 it sits under. Levels stop at H6, Markdown's last.
+    /// </summary>
+    public static string NestHeadings(string markdown)
+    {
+        var lines = markdown.Split('\n');
+        var headings = new List<(int Index, int Level)>();
+        var inFence = false;
+        for (var i = 0; i < lines.Length; i++)
+        {
+            if (lines[i].TrimStart().StartsWith("```", StringComparison.Ordinal)) inFence = !inFence;
+            else if (!inFence && HeadingLevel(lines[i]) is { } level) headings.Add((i, level));
+        }
+        var shift = headings.Count == 0 ? 0 : Math.Max(0, 4 - headings.Min(h => h.Level));
+        foreach (var (index, level) in headings)
+            lines[index] = new string('#', Math.Min(6, level + shift)) + lines[index][level..];
+        return string.Join('\n', lines);
+    }
+
+    private static int? HeadingLevel(string line)
+    {
+        var level = line.TakeWhile(c => c == '#').Count();
+        return level is >= 1 and <= 6 && (line.Length == level || line[level] == ' ') ? level : null;
     }
 }

@@ -17,7 +17,8 @@ public static class ReportWriter
     /// JSON: <c>{ target, status, ...details' properties, findings }</c>; Markdown: <paramref name="markdown"/>
     /// followed by a table of the findings.
     /// </summary>
-    public static void Write(string reportsDirectory, string target, string status, object details, string markdown, IReadOnlyList<Finding> findings)
+    /// <returns>The Markdown written, for the step summary.</returns>
+    public static string Write(string reportsDirectory, string target, string status, object details, string markdown, IReadOnlyList<Finding> findings)
     {
         var json = new JsonObject { ["target"] = target, ["status"] = status };
         foreach (var (name, value) in JsonSerializer.SerializeToNode(details, Json)!.AsObject().ToList())
@@ -34,6 +35,7 @@ public static class ReportWriter
                 text.AppendLine($"| {f.Severity} | `{f.Rule}` | {Cell(f.Line is null ? f.File ?? "" : $"{f.File}:{f.Line}")} | {Cell(f.Message)} | {Cell(f.Fix)} |");
         }
         File.WriteAllText(Path.Combine(reportsDirectory, target + ".md"), text.ToString());
+        return text.ToString();
     }
 
     /// <summary>Text safe inside a Markdown table cell.</summary>

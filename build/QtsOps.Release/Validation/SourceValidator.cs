@@ -30,7 +30,8 @@ public sealed record ValidationResult(IReadOnlyList<Finding> Findings)
     public static string Located(Finding finding) =>
         $"{finding.File}{(finding.Line is { } line ? $":{line}" : "")}: {finding.Message} (fix: {finding.Fix})";
 
-    public void WriteReport(string reportsDirectory, bool strict) => ReportWriter.Write(reportsDirectory, "validate", Fails(strict) ? "failed" : "passed",
+    /// <returns>The report's Markdown: the counts and the findings table.</returns>
+    public string WriteReport(string reportsDirectory, bool strict) => ReportWriter.Write(reportsDirectory, "validate", Fails(strict) ? "failed" : "passed",
         new { Strict = strict, Errors, Warnings },
         $"# validate\n\n{Errors} error(s), {Warnings} warning(s){(strict ? " (--strict: warnings fail too)" : "")}: {(Fails(strict) ? "**failed**" : "passed")}.",
         Findings);

@@ -17,25 +17,26 @@ public sealed class TerraformRunner(IFileSystem fileSystem, ICakeEnvironment cak
 {
     private readonly ICakeEnvironment _environment = cakeEnvironment;
 
-    public void Init(TerraformInitSettings settings) => Execute(settings, TerraformArguments.For(settings), "init");
+    /// <summary>Init's progress lines are logged at Verbose only (they are most of a run's log), and given in full when it fails.</summary>
+    public void Init(TerraformInitSettings settings) => Execute(settings, TerraformArguments.For(settings), "init", OutputLog.Verbose);
 
     public void Validate(TerraformValidateSettings settings) => Execute(settings, TerraformArguments.For(settings), "validate");
 
     /// <summary>The files <c>terraform fmt</c> would rewrite, relative to the root module; empty when all are formatted.</summary>
     public IReadOnlyList<string> FormatCheck(TerraformFormatSettings settings) =>
-        Execute(settings, TerraformArguments.For(settings), "fmt", captureOutput: true, 0, 3).Output.Where(line => line.Length > 0).ToList();
+        Execute(settings, TerraformArguments.For(settings), "fmt", OutputLog.None, 0, 3).Output.Where(line => line.Length > 0).ToList();
 
     /// <summary>Saves the plan to <see cref="TerraformPlanSettings.OutFile"/>; true when it changes anything (exit code 2).</summary>
     public bool Plan(TerraformPlanSettings settings) =>
-        Execute(settings, TerraformArguments.For(settings), "plan", captureOutput: false, 0, 2).ExitCode == 2;
+        Execute(settings, TerraformArguments.For(settings), "plan", OutputLog.Information, 0, 2).ExitCode == 2;
 
     /// <summary>Terraform's JSON representation of a saved plan (or of the state).</summary>
-    public JsonDocument ShowJson(TerraformShowSettings settings) => ParseJson(Execute(settings, TerraformArguments.For(settings), "show", captureOutput: true), "show -json");
+    public JsonDocument ShowJson(TerraformShowSettings settings) => ParseJson(Execute(settings, TerraformArguments.For(settings), "show", OutputLog.None), "show -json");
 
     public void Apply(TerraformApplySettings settings) => Execute(settings, TerraformArguments.For(settings), "apply");
 
     /// <summary>The root module's outputs: <c>{ name: { sensitive, type, value } }</c>.</summary>
-    public JsonDocument OutputJson(TerraformOutputSettings settings) => ParseJson(Execute(settings, TerraformArguments.For(settings), "output", captureOutput: true), "output -json");
+    public JsonDocument OutputJson(TerraformOutputSettings settings) => ParseJson(Execute(settings, TerraformArguments.For(settings), "output", OutputLog.None), "output -json");
 
     /// <summary>No pipeline target destroys (there is no alias for it): the CLI tests use it to tear down what they applied.</summary>
     public void Destroy(TerraformDestroySettings settings) => Execute(settings, TerraformArguments.For(settings), "destroy");
@@ -43,7 +44,7 @@ public sealed class TerraformRunner(IFileSystem fileSystem, ICakeEnvironment cak
     /// <summary>Lineage and serial of the current state; <see cref="TerraformStateVersion.None"/> when there is none yet.</summary>
     public TerraformStateVersion StatePull(TerraformStatePullSettings settings)
     {
-        var run = Execute(settings, TerraformArguments.For(settings), "state pull", captureOutput: true);
+        var run = Execute(settings, TerraformArguments.For(settings), "state pull", OutputLog.None);
         if (!run.Output.NonBlank().Any()) return TerraformStateVersion.None;
         using var state = ParseJson(run, "state pull");
         return new TerraformStateVersion(state.RootElement.GetProperty("lineage").GetString() ?? "", state.RootElement.GetProperty("serial").GetInt64());
@@ -56,7 +57,10 @@ public sealed class TerraformRunner(IFileSystem fileSystem, ICakeEnvironment cak
     // Success depends on the command (plan: 0 or 2, fmt -check: 0 or 3): Execute decides.
     protected override void ProcessExitCode(int exitCode) { }
 
-    private TerraformRun Execute(TerraformSettings settings, ProcessArgumentBuilder arguments, string command, bool captureOutput = false, params int[] successCodes)
+    /// <summary>Where a command's stdout goes as it comes; JSON output (None) may hold secrets and is never logged.</summary>
+    private enum OutputLog { Information, Verbose, None }
+
+    private TerraformRun Execute(TerraformSettings settings, ProcessArgumentBuilder arguments, string command, OutputLog outputLog = OutputLog.Information, params int[] successCodes)
     {
         if (successCodes.Length == 0) successCodes = [0];
         var masker = new SecretMasker(TerraformSecrets.Of(settings, _environment));
@@ -70,7 +74,8 @@ public sealed class TerraformRunner(IFileSystem fileSystem, ICakeEnvironment cak
             {
                 if (line is null) return line;
                 output.Enqueue(line);
-                if (!captureOutput) log.Information(masker.Mask(line)); // JSON output may hold secrets: never logged
+                if (outputLog == OutputLog.Information) log.Information(masker.Mask(line));
+                else if (outputLog == OutputLog.Verbose) log.Verbose(masker.Mask(line));
                 return line;
             },
             RedirectedStandardErrorHandler = line =>
@@ -81,6 +86,8 @@ public sealed class TerraformRunner(IFileSystem fileSystem, ICakeEnvironment cak
             EnvironmentVariables = AutomationEnvironment(settings),
         };
 
+        // What was only logged at Verbose is part of the error: a failure shows it at any verbosity.
+        string Unlogged() => outputLog == OutputLog.Verbose ? masker.Mask(string.Join('\n', output).Trim()) : "";
         var exitCode = -1;
         try
         {
@@ -89,12 +96,12 @@ public sealed class TerraformRunner(IFileSystem fileSystem, ICakeEnvironment cak
         catch (TimeoutException)
         {
             throw new TerraformException(command, null, masker.Mask(string.Join('\n', errors)),
-                $"terraform {command} did not finish within {settings.ToolTimeout!.Value.TotalSeconds:0} s and was stopped");
+                $"terraform {command} did not finish within {settings.ToolTimeout!.Value.TotalSeconds:0} s and was stopped", Unlogged());
         }
 
         var diagnostics = masker.Mask(string.Join('\n', errors).Trim());
         if (!successCodes.Contains(exitCode))
-            throw new TerraformException(command, exitCode, diagnostics, $"terraform {command} failed (exit code {exitCode})");
+            throw new TerraformException(command, exitCode, diagnostics, $"terraform {command} failed (exit code {exitCode})", Unlogged());
         if (diagnostics.Length > 0) log.Warning(diagnostics);
         return new TerraformRun(exitCode, [.. output]);
     }

@@ -156,6 +156,17 @@ public class TerraformPipelineTests
     }
 
     [Test]
+    public void Init_s_progress_shows_only_at_verbose()
+    {
+        var normal = Succeeds("--target=terraform-plan", "--env=local");
+        var verbose = Succeeds("--target=terraform-plan", "--env=local", "--verbosity=verbose");
+
+        Assert.That(normal.Output, Does.Not.Contain("Initializing").And.Not.Contain("successfully initialized"));
+        Assert.That(normal.Output, Does.Contain("Plan for local:"));
+        Assert.That(verbose.Output, Does.Contain("Initializing provider plugins...").And.Contain("Terraform has been successfully initialized!"));
+    }
+
+    [Test]
     public void A_bad_tfvars_value_is_a_clear_error_naming_the_variable_and_the_file()
     {
         _repo.Write("src/infra/environments/local/terraform.tfvars", "health_url = \"ftp://example\"\n");
@@ -183,6 +194,7 @@ public class TerraformPipelineTests
 
         Assert.That(failed.Error, Does.Contain("Terraform could not install the providers of environments/staging")
             .And.Contain("TF_PLUGIN_CACHE_DIR").And.Contain("ARM_SUBSCRIPTION_ID").And.Contain("Failed to query available provider packages"));
+        Assert.That(failed.Error, Does.Contain("terraform init printed:\nInitializing"), "init's progress, not logged at normal verbosity, comes with its failure");
         var finding = ReadJson(_repo.Combine("artifacts/reports/terraform-plan.json")).GetProperty("findings")[0];
         Assert.That(finding.GetProperty("rule").GetString(), Is.EqualTo("terraform/providers-unavailable"));
     }

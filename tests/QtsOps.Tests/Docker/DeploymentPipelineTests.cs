@@ -55,6 +55,8 @@ public class DeploymentPipelineTests
         var (status, body) = Get(_repo.HealthUrl);
         Assert.That(status, Is.EqualTo(200));
         Assert.That(body, Does.Contain(_firstVersion));
+        Assert.That(ReportStatus("image"), Is.EqualTo("built"));
+        Assert.That(ReportStatus("deploy"), Is.EqualTo("deployed"));
         using var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(_repo.Root, "artifacts", "reports", "verify.json")));
         Assert.That(report.RootElement.GetProperty("passed").GetBoolean(), Is.True);
         Assert.That(report.RootElement.GetProperty("checks").EnumerateArray().Select(c => c.GetProperty("name").GetString()),
@@ -156,6 +158,8 @@ public class DeploymentPipelineTests
                 (HistoryAction.Deploy, HistoryResult.Failed), (HistoryAction.Rollback, HistoryResult.Succeeded), (HistoryAction.Verify, HistoryResult.Succeeded),
             }));
             Assert.That(entries[0].Detail, Does.Contain("python3-missing"));
+            Assert.That(ReportStatus("deploy"), Is.EqualTo("failed"));
+            Assert.That(File.ReadAllText(Path.Combine(_repo.Root, "artifacts", "reports", "deploy.json")), Does.Contain("python3-missing"));
         }
         finally
         {
@@ -361,6 +365,12 @@ public class DeploymentPipelineTests
     {
         Assert.That(DeploymentLock.ReadOwner(LockFile), Is.Null, "the lock's owner outlived its deploy");
         using var taken = DeploymentLock.Acquire(LockFile, "local", new LockOwner(Environment.ProcessId, "test", "test", DateTimeOffset.UtcNow, "check"), warning => Assert.Fail(warning));
+    }
+
+    private string? ReportStatus(string target)
+    {
+        using var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(_repo.Root, "artifacts", "reports", target + ".json")));
+        return report.RootElement.GetProperty("status").GetString();
     }
 
     private List<HistoryEntry> History() => [.. new ReleaseHistory(Path.Combine(_repo.StateDirectory, "history", "local.jsonl")).Read()];

@@ -39,4 +39,16 @@ public class WorkflowCommandsTests
 
         Assert.That(markdown, Is.EqualTo("## QtsOps plan · staging\n\n| Task |\n|---|\n| plan |\n\n### Terraform plan\n\n+ 1 to add\n\n### Verify\n\n| check | ok |\n\n"));
     }
+
+    [Test]
+    public void A_section_s_headings_nest_under_its_h3()
+    {
+        var markdown = StepSummary.Compose("QtsOps verify · local", "| Task |\n", [("Verify", "# verify: local\n\ntext #1\n\n## Findings\n\n```\n# a shell comment\n```\n###### deep")]);
+
+        Assert.That(markdown, Does.EndWith("### Verify\n\n#### verify: local\n\ntext #1\n\n##### Findings\n\n```\n# a shell comment\n```\n###### deep\n\n"));
+    }
+
+    [Test]
+    public void Headings_already_below_h3_stay_as_they_are() =>
+        Assert.That(StepSummary.NestHeadings("#### plan\n##### adds\n#hashtag"), Is.EqualTo("#### plan\n##### adds\n#hashtag"));
 }

@@ -48,6 +48,31 @@ public class ValidateTaskTests
     }
 
     [Test]
+    public void Under_github_actions_validate_s_findings_are_in_the_step_summary_under_its_heading()
+    {
+        using var repo = new ScratchRepository("src/observer", "environments.json");
+        var path = repo.Combine("environments.json");
+        File.WriteAllText(path, File.ReadAllText(path).Replace("\"port\": 8000", "\"port\": \"8000\""));
+        repo.Commit(CommitTime);
+        var summaryFile = repo.Combine("../" + Path.GetFileName(repo.Path) + "-summary.md");
+        using var environment = new EnvironmentVariableScope().Set("GITHUB_ACTIONS", "true").Set("GITHUB_STEP_SUMMARY", summaryFile);
+
+        try
+        {
+            var run = repo.RunPipeline("--target=validate");
+
+            Assert.That(run.ExitCode, Is.EqualTo(1));
+            var summary = File.ReadAllText(summaryFile);
+            Assert.That(summary, Does.Contain("### validate\n\n#### validate\n\n").And.Contain(" error(s), 0 warning(s): **failed**.\n\n##### Findings"));
+            Assert.That(summary, Does.Contain("| error | `environments/invalid` | environments.json:"));
+        }
+        finally
+        {
+            File.Delete(summaryFile);
+        }
+    }
+
+    [Test]
     public void The_ops_guide_original_files_fail_and_each_defect_is_named()
     {
         using var repo = new ScratchRepository("src/observer");
