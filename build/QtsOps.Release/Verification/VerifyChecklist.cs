@@ -84,14 +84,18 @@ public static partial class VerifyChecklist
             : CheckResult.Fail("mounts", string.Join("; ", problems), "the host data and log directories must exist and belong to uid 10001");
     }
 
-    /// <summary>A log line that says something went wrong: an ERROR or CRITICAL level, or a Python traceback.</summary>
+    /// <summary>
+    /// A line in which the service reports its own failure: the level field of its log format
+    /// ("&lt;time&gt; ERROR &lt;logger&gt;: ...") is ERROR or CRITICAL, or a Python traceback starts.
+    /// What a message says is not judged: a client can put any word into a logged request.
+    /// </summary>
     public static bool IsErrorLine(string line) => ErrorLine().IsMatch(line);
 
     private static CheckResult LogsClean(VerifyEvidence e)
     {
         var errors = e.LogLines.Where(IsErrorLine).ToList();
         return errors.Count == 0
-            ? CheckResult.Pass("logs-clean", $"{e.LogLines.Count} log line(s) since start, none with an error or traceback")
+            ? CheckResult.Pass("logs-clean", $"{e.LogLines.Count} log line(s) since start, none at level ERROR or CRITICAL and no traceback")
             : CheckResult.Fail("logs-clean", $"{errors.Count} error line(s), first: {errors[0].Trim()}", $"read `docker logs {e.ContainerName}`");
     }
 
@@ -147,7 +151,7 @@ public static partial class VerifyChecklist
 
     private static string Mb(long bytes) => $"{bytes / 1024.0 / 1024.0:0.#} MiB";
 
-    [GeneratedRegex(@"\b(ERROR|CRITICAL|FATAL)\b|Traceback \(most recent call last\)")]
+    [GeneratedRegex(@"^\S+ (ERROR|CRITICAL) \S+: |^Traceback \(most recent call last\)")]
     private static partial Regex ErrorLine();
 
     [GeneratedRegex("\"ts\"\\s*:\\s*\"([^\"]+)\"")]

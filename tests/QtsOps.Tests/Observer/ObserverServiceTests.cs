@@ -44,6 +44,28 @@ public class ObserverServiceTests
         Assert.That(log, Does.Not.Contain("ERROR").And.Not.Contain("Traceback"));
     }
 
+    [TestCase("GET http://[::1 HTTP/1.0")]
+    [TestCase("GET http://[ERROR HTTP/1.0")]
+    public void A_malformed_request_target_gets_400_and_no_error_line_in_the_log(string requestLine)
+    {
+        using var observer = new ObserverProcess(_root.Path).Start();
+
+        using (var client = new System.Net.Sockets.TcpClient("127.0.0.1", observer.Port))
+        using (var stream = client.GetStream())
+        {
+            stream.Write(System.Text.Encoding.ASCII.GetBytes(requestLine + "\r\n\r\n"));
+            using var reader = new StreamReader(stream);
+            Assert.That(reader.ReadLine(), Does.StartWith("HTTP/1.0 400"));
+        }
+        Assert.That(observer.GetHealth().Status, Is.EqualTo(200), "the service goes on serving");
+        Assert.That(observer.Terminate(), Is.Zero, observer.Output);
+
+        var log = File.ReadAllLines(Path.Combine(observer.LogDirectory, "observer.log"));
+        Assert.That(log.Where(QtsOps.Release.Verification.VerifyChecklist.IsErrorLine), Is.Empty, string.Join("\n", log));
+        Assert.That(log, Has.Some.Match(@" WARNING qts_observer\.http: bad request target from 127\.0\.0\.1: "));
+        Assert.That(string.Join("\n", log), Does.Not.Contain("Traceback"));
+    }
+
     [Test]
     public void An_unusable_data_directory_turns_health_to_503_with_the_reason()
     {

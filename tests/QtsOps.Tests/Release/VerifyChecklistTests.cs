@@ -89,6 +89,8 @@ public class VerifyChecklistTests
     [TestCase("Traceback (most recent call last):", true)]
     [TestCase("2026-01-01T10:00:00Z CRITICAL qts_observer: boom", true)]
     [TestCase("2026-01-01T10:00:00Z INFO qts_observer: stopped: records_written=3 errors_seen=0", false)]
+    [TestCase("2026-01-01T10:00:00Z WARNING qts_observer.http: bad request target from 10.0.0.9: 'http://[::1 ERROR Traceback (most recent call last)'", false)]
+    [TestCase("2026-01-01T10:00:00Z INFO qts_observer: a record mentioning CRITICAL and FATAL", false)]
     public void Error_lines_are_levels_and_tracebacks(string line, bool isError) => Assert.That(VerifyChecklist.IsErrorLine(line), Is.EqualTo(isError));
 
     [Test]

