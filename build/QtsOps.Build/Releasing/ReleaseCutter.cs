@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Cake.Core.Diagnostics;
 using QtsOps.Release.Releasing;
 using QtsOps.Tools.Git;
@@ -7,7 +6,7 @@ using QtsOps.Tools.Git;
 namespace QtsOps.Build.Releasing;
 
 /// <summary>Cuts a release in the repository: the CHANGELOG.md commit, the annotated tag, the push and the notes.</summary>
-public static partial class ReleaseCutter
+public static class ReleaseCutter
 {
     public const string Remote = "origin";
 
@@ -22,10 +21,11 @@ public static partial class ReleaseCutter
             .Select(c => new ReleaseChange(c.Sha, c.Message, c.ParentShas.Count > 1))
             .ToList();
         var tags = context.GitTags(root).Select(t => t.Name).ToList();
-        var state = new RepositoryState(context.Commit.Branch, context.Commit.IsDirty, current, tags, changes);
-        var plan = ReleasePlanner.Plan(request, state, DateOnly.FromDateTime(DateTime.UtcNow));
-        if (context.Options.Get(PipelineOptions.Push)) EnsurePushable(context);
-        return plan;
+        var state = new RepositoryState(context.Commit.Branch, context.Commit.IsDirty, current, tags, changes)
+        {
+            Remote = context.Options.Get(PipelineOptions.Push) ? ReadRemoteTags(context) : null,
+        };
+        return ReleasePlanner.Plan(request, state, DateOnly.FromDateTime(DateTime.UtcNow));
     }
 
     /// <summary>What <see cref="Cut"/> would do, written to the log; nothing changes.</summary>
@@ -38,7 +38,7 @@ public static partial class ReleaseCutter
         context.Log.Information($"  git add {Changelog.FileName}");
         context.Log.Information($"  git commit -m \"{plan.CommitMessage}\"");
         context.Log.Information($"  git tag -a {plan.TagName} -m \"Release {plan.TagName}\"");
-        if (context.Options.Get(PipelineOptions.Push)) context.Log.Information($"  git push {Remote} refs/heads/{branch} refs/tags/{plan.TagName}");
+        if (context.Options.Get(PipelineOptions.Push)) context.Log.Information($"  {PushCommand(branch!, plan)}");
         context.Log.Information($"Would write {Path.GetRelativePath(context.RepositoryRoot, NotesPath(context))}");
     }
 
@@ -51,20 +51,81 @@ public static partial class ReleaseCutter
         context.ForgetGitState();
         context.Log.Information($"Tagged {plan.TagName} on {branch} ({context.Commit.ShortSha}) with {plan.ChangeCount} change(s) in {Changelog.FileName}.");
 
-        var pushed = context.Options.Get(PipelineOptions.Push);
-        WriteOutputs(context, plan, pushed);
-        context.AddSummarySection($"Release {plan.TagName}", plan.Notes);
-        if (!pushed) return;
+        var pushed = false;
         try
         {
-            context.GitPush(root, Remote, [$"refs/heads/{branch}", $"refs/tags/{plan.TagName}"], PushSettings(context));
+            if (context.Options.Get(PipelineOptions.Push))
+            {
+                Push(context, plan, branch);
+                pushed = true;
+            }
         }
-        catch (Exception exception)
+        finally
         {
-            throw new PipelineException($"{plan.TagName} is cut locally, but the push to {Remote} failed: {exception.Message} " +
-                $"Push it yourself once that is fixed: git push {Remote} {branch} {plan.TagName}");
+            WriteOutputs(context, plan, pushed); // the report says whether the push happened, also when it failed
         }
-        context.Log.Information($"Pushed {branch} and {plan.TagName} to {Remote}.");
+        context.AddSummarySection($"Release {plan.TagName}", plan.Notes);
+    }
+
+    private static string PushCommand(string branch, ReleasePlan plan) => $"git push --atomic {Remote} refs/heads/{branch} refs/tags/{plan.TagName}";
+
+    /// <summary>
+    /// One atomic push of the branch and the tag: the tag starts the prod deployment, so it must
+    /// never land without its commit on the branch (a protected branch refuses the commit).
+    /// </summary>
+    private static void Push(BuildContext context, ReleasePlan plan, string branch)
+    {
+        var settings = new GitPushSettings
+        {
+            Remote = Remote,
+            RefSpecs = [$"refs/heads/{branch}", $"refs/tags/{plan.TagName}"],
+            WorkingDirectory = context.RepositoryRoot,
+            HttpsCredential = RemoteCredential(context),
+        };
+        try
+        {
+            context.GitPush(settings);
+        }
+        catch (GitCommandException exception)
+        {
+            throw new PipelineException($"{plan.TagName} is cut here, but the push to {Remote} failed, so {Remote} has neither the {branch} update nor {plan.TagName} " +
+                $"(the push is atomic). {exception.Message}\nFix the cause (a protected {branch} takes the release through a pull request instead), then push both: {PushCommand(branch, plan)}; " +
+                $"or undo the release here: git tag -d {plan.TagName} && git reset --keep HEAD~1");
+        }
+        context.Log.Information($"Pushed {branch} and {plan.TagName} to {Remote} in one atomic push.");
+    }
+
+    /// <summary>The tags of origin, read before anything is created, so that a version released from another clone is refused in time.</summary>
+    private static RemoteTags ReadRemoteTags(BuildContext context)
+    {
+        var settings = new GitRemoteTagsSettings { Remote = Remote, WorkingDirectory = context.RepositoryRoot, HttpsCredential = RemoteCredential(context) };
+        try
+        {
+            return new RemoteTags(Remote, context.GitRemoteTags(settings));
+        }
+        catch (GitCommandException exception)
+        {
+            throw new PipelineException($"--push first reads the tags of {Remote}, and that failed: {exception.Message}\n" +
+                $"Check that {Remote} is reachable with your credentials (git ls-remote --tags {Remote}), or release without --push.");
+        }
+    }
+
+    /// <summary>
+    /// The token, for an https:// origin only. With plain http:// it is refused, since it would travel
+    /// in clear text; SSH and local paths authenticate as git does for the user, without it.
+    /// </summary>
+    private static GitHttpsCredential? RemoteCredential(BuildContext context)
+    {
+        var url = context.GitPushUrl(new GitPushUrlSettings { Remote = Remote, WorkingDirectory = context.RepositoryRoot })
+            ?? throw new PipelineException($"--push needs a remote '{Remote}': add it with git remote add {Remote} URL, or release without --push.");
+        if (context.Options.Get(PipelineOptions.GitToken) is not { Length: > 0 } token) return null;
+        var scheme = Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri.Scheme : null;
+        if (scheme == Uri.UriSchemeHttps) return new GitHttpsCredential(url, token);
+        if (scheme == Uri.UriSchemeHttp)
+            throw new PipelineException($"{PipelineOptions.GitToken.Variable} is set and {Remote} is {RemoteUrls.WithoutUserInfo(url)}: the token goes to an https:// origin only, " +
+                $"never over plain http://. Point {Remote} at its https:// URL (git remote set-url {Remote} https://...), or unset {PipelineOptions.GitToken.Variable} to push without it.");
+        context.Log.Verbose($"{PipelineOptions.GitToken.Variable} is not used: {Remote} is not an https:// URL.");
+        return null;
     }
 
     /// <summary>Commits the new CHANGELOG.md; when that fails, the file and the index are as before.</summary>
@@ -111,20 +172,4 @@ public static partial class ReleaseCutter
         File.WriteAllText(Path.Combine(context.ReportsDirectory, "release.md"), $"# release {plan.Version}\n\nTag {plan.TagName} on {context.Commit.ShortSha}; pushed: {(pushed ? "yes" : "no")}.\n\n{plan.Notes}");
         context.Log.Information($"Release notes: {notes}");
     }
-
-    // scp-like (git@host:path) or ssh:// URLs: LibGit2Sharp cannot push over SSH.
-    [GeneratedRegex(@"^(ssh://|[\w.-]+@[\w.-]+:)")]
-    private static partial Regex SshUrl();
-
-    private static void EnsurePushable(BuildContext context)
-    {
-        var url = context.GitRemoteUrl(context.RepositoryRoot, Remote)
-            ?? throw new PipelineException($"--push needs a remote '{Remote}': add it with git remote add {Remote} URL, or release without --push.");
-        if (SshUrl().IsMatch(url))
-            throw new PipelineException($"--push cannot use the SSH remote {Remote} ({url}): the pipeline pushes over HTTPS (token in QTSOPS_GIT_TOKEN) or to a local path. " +
-                $"Release without --push, then push yourself: git push {Remote} BRANCH vX.Y.Z.");
-    }
-
-    private static GitPushSettings PushSettings(BuildContext context) =>
-        new() { Password = context.Options.Get(PipelineOptions.GitToken) };
 }

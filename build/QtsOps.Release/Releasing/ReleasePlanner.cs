@@ -39,7 +39,18 @@ public sealed record ReleaseRequest(VersionPart? Bump, SemanticVersion? Version,
 /// <param name="Branch">The checked-out branch; null when HEAD is detached.</param>
 /// <param name="Current">The version of HEAD, with the tag it derives from.</param>
 /// <param name="Changes">The commits since that tag, newest first.</param>
-public sealed record RepositoryState(string? Branch, bool IsDirty, CalculatedVersion Current, IReadOnlyCollection<string> TagNames, IReadOnlyList<ReleaseChange> Changes);
+public sealed record RepositoryState(string? Branch, bool IsDirty, CalculatedVersion Current, IReadOnlyCollection<string> TagNames, IReadOnlyList<ReleaseChange> Changes)
+{
+    /// <summary>The tags of the remote the release is pushed to; null when it is not pushed.</summary>
+    public RemoteTags? Remote { get; init; }
+}
+
+/// <summary>The tag names a remote has, which may be more than this clone knows: another clone may have released.</summary>
+public sealed record RemoteTags(string RemoteName, IReadOnlyCollection<string> TagNames)
+{
+    /// <summary>The highest version a tag names; null when none does.</summary>
+    public SemanticVersion? HighestVersion => TagNames.Select(VersionCalculator.ParseTag).OfType<SemanticVersion>().Max();
+}
 
 /// <summary>What a release will do: the version, its tag, the CHANGELOG section and the commit message.</summary>
 public sealed record ReleasePlan(SemanticVersion Version, string TagName, string? PreviousTag, string Notes, string CommitMessage, int ChangeCount)
@@ -50,7 +61,7 @@ public sealed record ReleasePlan(SemanticVersion Version, string TagName, string
 /// <summary>Decides the next release, refusing what must not be released.</summary>
 public static class ReleasePlanner
 {
-    /// <exception cref="ReleaseRefusedException">A dirty tree, another branch, an existing tag, or a version not above the last one.</exception>
+    /// <exception cref="ReleaseRefusedException">A dirty tree, another branch, an existing tag, or a version not above the last one here or on the remote.</exception>
     public static ReleasePlan Plan(ReleaseRequest request, RepositoryState state, DateOnly today)
     {
         if (state.IsDirty)
@@ -66,6 +77,9 @@ public static class ReleasePlanner
             throw new ReleaseRefusedException($"The tag {tag} exists already: {version} was released. Pick a higher version (--bump or --version).");
         if (last is not null && version.CompareTo(last) <= 0)
             throw new ReleaseRefusedException($"{version} is not above the last version {last} ({state.Current.TagName}): pick a higher --version, or use --bump.");
+        if (state.Remote is { HighestVersion: { } remoteLast } remote && version.CompareTo(remoteLast) <= 0)
+            throw new ReleaseRefusedException($"{version} is not above {remoteLast}, which {remote.RemoteName} has (tag {VersionCalculator.TagNameOf(remoteLast)}): a release goes above every version on {remote.RemoteName}. " +
+                $"Bring that release here (git pull --tags {remote.RemoteName} {request.ReleaseBranch}) and run release again, or pick a version above it with --version.");
 
         var notes = ReleaseNotes.Section(version, today, state.Current.TagName, state.Changes);
         return new ReleasePlan(version, tag, state.Current.TagName, notes, $"chore(release): {tag}", state.Changes.Count(c => !c.IsMerge));

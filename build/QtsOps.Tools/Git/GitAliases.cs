@@ -4,7 +4,7 @@ using LibGit2Sharp;
 
 namespace QtsOps.Tools.Git;
 
-/// <summary>Git aliases in the Cake.Git style, over LibGit2Sharp (no git process).</summary>
+/// <summary>Git aliases in the Cake.Git style for the local repository, over LibGit2Sharp (no git process); remotes go through <see cref="GitCliAliases"/>.</summary>
 [CakeAliasCategory("Git")]
 public static class GitAliases
 {
@@ -106,26 +106,6 @@ public static class GitAliases
         return repository.Network.Remotes[remoteName]?.PushUrl;
     }
 
-    /// <summary>
-    /// Pushes the refspecs (e.g. <c>refs/heads/main</c>, <c>refs/tags/v1.2.3</c>) to the remote.
-    /// LibGit2Sharp speaks the local and HTTP(S) transports, not SSH.
-    /// </summary>
-    /// <exception cref="InvalidOperationException">The remote is unknown or rejected a reference.</exception>
-    [CakeMethodAlias]
-    public static void GitPush(this ICakeContext context, string repositoryPath, string remoteName, IEnumerable<string> refSpecs, GitPushSettings? settings = null)
-    {
-        using var repository = Open(repositoryPath);
-        var remote = repository.Network.Remotes[remoteName]
-            ?? throw new InvalidOperationException($"The repository has no remote '{remoteName}': add it with git remote add {remoteName} URL.");
-        var rejected = new List<string>();
-        var options = new PushOptions { OnPushStatusError = error => rejected.Add($"{error.Reference}: {error.Message}") };
-        if (settings?.Password is { Length: > 0 } password)
-            options.CredentialsProvider = (_, _, _) => new UsernamePasswordCredentials { Username = settings.Username, Password = password };
-        repository.Network.Push(remote, refSpecs, options);
-        if (rejected.Count > 0)
-            throw new InvalidOperationException($"{remoteName} rejected {string.Join("; ", rejected)}. Fetch and look at what changed on the remote.");
-    }
-
     internal static Repository Open(string repositoryPath)
     {
         var root = Repository.Discover(repositoryPath)
@@ -138,11 +118,4 @@ public static class GitAliases
 
     private static Signature Signature(Repository repository) => repository.Config.BuildSignature(DateTimeOffset.Now)
         ?? throw new InvalidOperationException("git has no user to sign with: set it with git config user.name \"NAME\" and git config user.email \"EMAIL\".");
-}
-
-/// <summary>Credentials for an HTTPS remote: a token as password (GitHub takes any user name with it).</summary>
-public sealed class GitPushSettings
-{
-    public string Username { get; init; } = "x-access-token";
-    public string? Password { get; init; }
 }

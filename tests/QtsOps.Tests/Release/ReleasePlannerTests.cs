@@ -73,4 +73,26 @@ public class ReleasePlannerTests
     [Test]
     public void Refuses_a_version_not_above_the_last_one() =>
         Assert.That(() => Plan(State(), version: "1.2.0"), Throws.TypeOf<ReleaseRefusedException>().With.Message.Contain("1.2.0 is not above the last version 1.2.3"));
+
+    [TestCase("1.3.0")]
+    [TestCase("1.2.9")]
+    public void Refuses_a_version_at_or_below_one_the_remote_has(string version)
+    {
+        var state = State() with { Remote = new RemoteTags("origin", ["v1.2.3", "v1.3.0", "not-a-version"]) };
+
+        Assert.That(() => Plan(state, version: version), Throws.TypeOf<ReleaseRefusedException>().With.Message
+            .Contain($"{version} is not above 1.3.0, which origin has (tag v1.3.0)").And.Message.Contain("git pull --tags origin main"));
+    }
+
+    [Test]
+    public void A_bump_from_an_older_tag_is_refused_when_the_remote_went_further() =>
+        Assert.That(() => Plan(State() with { Remote = new RemoteTags("origin", ["v1.3.0"]) }, bump: "patch"),
+            Throws.TypeOf<ReleaseRefusedException>().With.Message.Contain("1.2.4 is not above 1.3.0"));
+
+    [Test]
+    public void A_version_above_every_remote_version_is_planned()
+    {
+        Assert.That(Plan(State() with { Remote = new RemoteTags("origin", ["v1.3.0-rc.1", "deploy-2026"]) }, bump: "minor").Version.ToString(), Is.EqualTo("1.3.0"));
+        Assert.That(Plan(State() with { Remote = new RemoteTags("origin", []) }, bump: "patch").Version.ToString(), Is.EqualTo("1.2.4"));
+    }
 }

@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using LibGit2Sharp;
 using QtsOps.Tests.Build;
 using QtsOps.Tests.Host;
@@ -5,7 +7,7 @@ using QtsOps.Tests.Versioning;
 
 namespace QtsOps.Tests.Release;
 
-/// <summary>The release target end to end: a real repository, a bare remote, the real pipeline.</summary>
+/// <summary>The release target end to end: a real repository, a bare remote, the real pipeline and the real git.</summary>
 public class ReleaseTaskTests
 {
     private TempGitRepository _repo = null!;
@@ -136,7 +138,7 @@ public class ReleaseTaskTests
         Assert.That(run.ExitCode, Is.Zero, run.Error);
         Assert.That(run.Output, Does.Contain("Would release 1.3.0: 3 change(s) since v1.2.3."));
         Assert.That(run.Output, Does.Contain("### Features").And.Contain("record snapshots every minute"));
-        Assert.That(run.Output, Does.Contain("git tag -a v1.3.0").And.Contain("git push origin refs/heads/main refs/tags/v1.3.0"));
+        Assert.That(run.Output, Does.Contain("git tag -a v1.3.0").And.Contain("git push --atomic origin refs/heads/main refs/tags/v1.3.0"));
         AssertNothingReleased(before);
         Assert.That(File.Exists(_repo.Combine("artifacts/release/notes.md")), Is.False);
     }
@@ -152,13 +154,87 @@ public class ReleaseTaskTests
         Assert.That(run.Error, Does.Contain("uncommitted changes"));
     }
 
+    /// <summary>The update hook judges each reference on its own: only --atomic keeps the tag out when the branch is refused.</summary>
+    [TestCase("pre-receive")]
+    [TestCase("update")]
+    public void A_refused_branch_keeps_the_tag_off_the_remote_too(string hook)
+    {
+        ProtectMainOnTheRemote(hook);
+
+        var run = Release("--bump=minor", "--push");
+
+        Assert.That(run.ExitCode, Is.EqualTo(1));
+        Assert.That(run.Error, Does.Contain("v1.3.0 is cut here, but the push to origin failed, so origin has neither the main update nor v1.3.0 (the push is atomic)"));
+        Assert.That(run.Error, Does.Contain("main is protected").And.Contain("git push --atomic origin refs/heads/main refs/tags/v1.3.0").And.Contain("git tag -d v1.3.0"));
+        using var remote = new Repository(_remoteDirectory.Path);
+        Assert.That(remote.Refs, Is.Empty, "neither the branch nor the tag landed");
+        Assert.That(_repo.Git.Tags["v1.3.0"], Is.Not.Null, "the release stays cut here, to push once the cause is fixed");
+        Assert.That(File.ReadAllText(_repo.Combine("artifacts/reports/release.json")), Does.Contain("\"pushed\": false"));
+    }
+
     [Test]
-    public void Push_to_an_ssh_remote_is_refused_before_anything_is_committed()
+    public void A_version_another_clone_released_is_refused_before_anything_is_created()
     {
         var before = Head;
-        _repo.Git.Network.Remotes.Update("origin", r => r.Url = "git@github.com:example/qtsops.git");
+        _repo.Git.Network.Push(_repo.Git.Network.Remotes["origin"], "refs/heads/main");
+        using var other = new TempDirectory();
+        using (var clone = new Repository(Repository.Clone(_remoteDirectory.Path, other.Combine("clone"))))
+        {
+            clone.Tags.Add("v1.3.0", clone.Branches["origin/main"].Tip, new Signature("Someone Else", "else@example.invalid", DateTimeOffset.Now), "Release v1.3.0");
+            clone.Network.Push(clone.Network.Remotes["origin"], "refs/tags/v1.3.0");
+        }
 
-        AssertRefused(Release("--bump=minor", "--push"), before, "cannot use the SSH remote origin", "Release without --push");
+        var run = Release("--bump=patch", "--push");
+
+        Assert.That(run.ExitCode, Is.EqualTo(1));
+        Assert.That(run.Error, Does.Contain("1.2.4 is not above 1.3.0, which origin has (tag v1.3.0)").And.Contain("git pull --tags origin main"));
+        Assert.That(Head, Is.EqualTo(before), "no commit");
+        Assert.That(_repo.Git.Tags.Select(t => t.FriendlyName), Is.EquivalentTo(new[] { "v1.2.3" }), "no tag, and none fetched");
+        Assert.That(File.Exists(_repo.Combine("CHANGELOG.md")), Is.False);
+    }
+
+    [Test]
+    public void A_token_is_never_sent_to_an_http_origin()
+    {
+        var token = $"ghp_{Guid.NewGuid():N}";
+        var before = Head;
+        using var server = new TcpListener(IPAddress.Loopback, 0);
+        server.Start();
+        var port = ((IPEndPoint)server.LocalEndpoint).Port;
+        _repo.Git.Network.Remotes.Update("origin", r => r.Url = $"http://release:url-password@127.0.0.1:{port}/qtsops.git");
+        using var environment = new EnvironmentVariableScope().Set("QTSOPS_GIT_TOKEN", token);
+
+        var run = Release("--bump=minor", "--push");
+
+        AssertRefused(run, before, $"QTSOPS_GIT_TOKEN is set and origin is http://127.0.0.1:{port}/qtsops.git: the token goes to an https:// origin only", "git remote set-url origin https://");
+        Assert.That(server.Pending(), Is.False, "nothing connected to the origin");
+        Assert.That(run.Output + run.Error, Does.Not.Contain(token).And.Not.Contain("url-password"));
+    }
+
+    [Test]
+    public void Push_without_an_origin_is_refused_before_anything_is_committed()
+    {
+        var before = Head;
+        _repo.Git.Network.Remotes.Remove("origin");
+
+        AssertRefused(Release("--bump=minor", "--push"), before, "--push needs a remote 'origin'", "git remote add origin URL");
+    }
+
+    /// <summary>SSH through git's own transport; the ssh program is a stand-in that runs git's remote command here (the network stays untouched).</summary>
+    [Test]
+    public void An_ssh_origin_is_pushed_like_any_other()
+    {
+        using var tools = new TempDirectory();
+        var ssh = WriteScript(tools.Combine("fake-ssh"), "#!/bin/sh\n# git calls: fake-ssh HOST COMMAND\nfor command; do :; done\nexec sh -c \"$command\"\n");
+        using var environment = new EnvironmentVariableScope().Set("GIT_SSH_COMMAND", ssh).Set("GIT_SSH_VARIANT", "simple");
+        _repo.Git.Network.Remotes.Update("origin", r => r.Url = $"ssh://git@localhost{_remoteDirectory.Path}");
+
+        var run = Release("--bump=minor", "--push");
+
+        Assert.That(run.ExitCode, Is.Zero, run.Output + run.Error);
+        using var remote = new Repository(_remoteDirectory.Path);
+        Assert.That(remote.Refs["refs/tags/v1.3.0"], Is.Not.Null);
+        Assert.That(remote.Branches["main"].Tip.Sha, Is.EqualTo(Head));
     }
 
     [Test]
@@ -168,6 +244,23 @@ public class ReleaseTaskTests
 
         Assert.That(run.ExitCode, Is.EqualTo(1));
         Assert.That(run.Error, Does.Contain("exactly one of --bump=major|minor|patch or --version=X.Y.Z"));
+    }
+
+    /// <summary>A hook on the remote that refuses any update of main, as a protected branch does; written for pre-receive (references on stdin) and update (the reference as $1).</summary>
+    private void ProtectMainOnTheRemote(string hook)
+    {
+        WriteScript(Path.Combine(_remoteDirectory.Path, "hooks", hook), """
+            #!/bin/sh
+            if [ -n "$1" ]; then references="$1"; else references=$(cut -d' ' -f3); fi
+            case "$references" in *refs/heads/main*) echo "main is protected: merge through a pull request" >&2; exit 1;; esac
+            """ + "\n");
+    }
+
+    private static string WriteScript(string path, string text)
+    {
+        File.WriteAllText(path, text);
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        return path;
     }
 
     private void AssertRefused(HostRun run, string headBefore, params string[] messageParts)

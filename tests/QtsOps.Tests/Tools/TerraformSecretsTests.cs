@@ -1,3 +1,4 @@
+using QtsOps.Tools;
 using QtsOps.Tools.Terraform;
 
 namespace QtsOps.Tests.Tools;

@@ -1,4 +1,4 @@
-namespace QtsOps.Tools.Terraform;
+namespace QtsOps.Tools;
 
 /// <summary>Replaces known secret values in text that reaches a log or an error message.</summary>
 public sealed class SecretMasker(IEnumerable<string> secrets)
