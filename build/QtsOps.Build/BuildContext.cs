@@ -1,4 +1,5 @@
 using Cake.Core;
+using QtsOps.Build.Deployment;
 using QtsOps.Build.Terraform;
 using QtsOps.Host;
 using QtsOps.Host.Options;
@@ -108,6 +109,18 @@ public sealed partial class BuildContext : FrostingContext
 
     /// <summary>DOCKER_HOST for every docker call: --docker-host or QTSOPS_DOCKER_HOST, else the environment's (null: this machine's engine).</summary>
     public string? DockerHost => Options.Get(PipelineOptions.DockerHost) ?? Target.DockerHost;
+
+    private SshTransport? _ssh;
+
+    /// <summary>The ssh client settings of an ssh:// engine (files written on first use, deleted by <see cref="EndSsh"/>).</summary>
+    public SshTransport Ssh => _ssh ??= new SshTransport(
+        Options.Get(PipelineOptions.SshKey),
+        Options.Get(PipelineOptions.SshKeyFile) is { } file ? Path.GetFullPath(file, Environment.WorkingDirectory.FullPath) : null,
+        Options.Get(PipelineOptions.SshKnownHosts),
+        System.Environment.GetEnvironmentVariable("PATH"));
+
+    /// <summary>Deletes the key and known_hosts this run wrote for ssh, however the run ended.</summary>
+    public void EndSsh() => _ssh?.Dispose();
 
     /// <summary>This version as a release directory name: the Docker tag form.</summary>
     public string ReleaseName => VersionTag;

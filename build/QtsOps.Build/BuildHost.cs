@@ -16,5 +16,6 @@ public static class BuildHost
             log.TaskStarted = (writer, task) => writer.WriteLine(WorkflowCommands.Group(task));
             log.TaskEnded = (writer, _) => writer.WriteLine(WorkflowCommands.EndGroup);
         })
-        .OnFinished((context, summary) => ((BuildContext)context).ReportToGitHubActions(summary));
+        .OnFinished((context, summary) => ((BuildContext)context).ReportToGitHubActions(summary))
+        .OnFinished((context, _) => ((BuildContext)context).EndSsh());
 }

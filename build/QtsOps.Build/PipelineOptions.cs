@@ -10,7 +10,7 @@ namespace QtsOps.Build;
 /// </summary>
 public static class PipelineOptions
 {
-    private static readonly string[] Engine = ["image", "push", "deploy", "verify", "rollback"];
+    private static readonly string[] Engine = ["image", "push", "deploy", "verify", "rollback", "status"];
     private static readonly string[] Running = ["deploy", "verify", "rollback"];
     private static readonly string[] Infrastructure = ["terraform-plan", "apply"];
 
@@ -29,6 +29,15 @@ public static class PipelineOptions
 
     public static readonly TextOption DockerHost = new("docker-host", "The Docker engine instead of the environment's dockerHost (unix://, tcp://, ssh://user@host)")
         { Variable = "QTSOPS_DOCKER_HOST", Targets = Engine, Syntax = "URL" };
+
+    public static readonly TextOption SshKey = new("ssh-key", "The private key (its text) for an ssh:// Docker host, written 0600 for the run only")
+        { Variable = "QTSOPS_SSH_KEY", Targets = Engine, Secret = true };
+
+    public static readonly TextOption SshKeyFile = new("ssh-key-file", "The private key file for an ssh:// Docker host (default: the ssh agent and ~/.ssh/config)")
+        { Variable = "QTSOPS_SSH_KEY_FILE", Targets = Engine, Syntax = "FILE" };
+
+    public static readonly TextOption SshKnownHosts = new("ssh-known-hosts", "known_hosts lines that pin the ssh:// Docker host's key (default: ~/.ssh/known_hosts)")
+        { Variable = "QTSOPS_SSH_KNOWN_HOSTS", Targets = Engine, Secret = true };
 
     public static readonly TextOption BaseImage = new("base-image", "The Python 3.11 base image instead of the one the Dockerfile names")
         { Variable = "BASE_IMAGE", Targets = ["image"], Syntax = "NAME" };
@@ -113,7 +122,7 @@ public static class PipelineOptions
 
     public static IReadOnlyList<Option> All { get; } =
     [
-        Environment, EnvironmentsFile, NoSetup, Strict, TestFilter, DockerHost, BaseImage, BootstrapBase, DebianMirror, SourceUrl,
+        Environment, EnvironmentsFile, NoSetup, Strict, TestFilter, DockerHost, SshKey, SshKeyFile, SshKnownHosts, BaseImage, BootstrapBase, DebianMirror, SourceUrl,
         Registry, RegistryUsername, RegistryPassword, ProtectedEnvironments, AllowDestroy, VarFile, Var, TerraformInitTimeout,
         Approve, ForceDeploy, TakeOver, NoRollback, Port, SettleSeconds, HealthTimeoutSeconds, NotifyWebhook, RollbackTo, Limit,
         Bump, ReleaseVersion, ReleaseBranch, Push, GitToken,

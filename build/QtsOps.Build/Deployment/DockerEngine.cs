@@ -10,10 +10,12 @@ public sealed class DockerEngine(BuildContext context)
 {
     public BuildContext Context { get; } = context;
 
-    /// <summary>Points settings at this environment's engine.</summary>
+    /// <summary>Points settings at this environment's engine (over this run's ssh settings when it is ssh://).</summary>
     public T With<T>(T settings) where T : DockerSettings
     {
         settings.Host = Context.DockerHost;
+        if (SshTransport.IsSshHost(settings.Host))
+            foreach (var (name, value) in Context.Ssh.ProcessVariables()) settings.EnvironmentVariables[name] = value;
         return settings;
     }
 
@@ -28,6 +30,10 @@ public sealed class DockerEngine(BuildContext context)
             if (info.ServerVersion.Length == 0) throw new DockerCommandException(new DockerOutput("docker info", 1, [], ["the engine gave no server version"]));
             Context.Log.Verbose($"Docker engine {info.ServerVersion} at {Describe()}");
             return info;
+        }
+        catch (DockerCommandException exception) when (SshTransport.HostKeyRefusal(Context.DockerHost, exception.Result) is { } refusal)
+        {
+            throw new PipelineException(refusal);
         }
         catch (DockerCommandException exception)
         {

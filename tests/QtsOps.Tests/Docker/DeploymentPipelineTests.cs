@@ -412,12 +412,5 @@ public class DeploymentPipelineTests
         return ((int)response.StatusCode, response.Content.ReadAsStringAsync().Result);
     }
 
-    private static (int ExitCode, List<string> Output) Docker(params string[] args)
-    {
-        using var process = Process.Start(new ProcessStartInfo("docker", args) { RedirectStandardOutput = true, RedirectStandardError = true })!;
-        var output = process.StandardOutput.ReadToEnd();
-        process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, [.. output.Split('\n', StringSplitOptions.RemoveEmptyEntries)]);
-    }
+    private static Command.Result Docker(params string[] args) => Command.Run("docker", args);
 }

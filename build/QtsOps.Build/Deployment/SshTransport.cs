@@ -1,0 +1,102 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.Versioning;
+using QtsOps.Tools.Docker;
+
+namespace QtsOps.Build.Deployment;
+
+/// <summary>
+/// How the docker CLI (and compose) reach an ssh:// engine: they run <c>ssh</c> from PATH, so their
+/// processes get a wrapper named ssh first on PATH that adds this run's key and known hosts, and
+/// keeps host-key checking strict and prompts off whatever ~/.ssh/config says. A key or known_hosts
+/// given as text is written 0600 into a 0700 temporary directory that the end of the run deletes.
+/// </summary>
+public sealed class SshTransport(string? keyText, string? keyFile, string? knownHostsText, string? searchPath) : IDisposable
+{
+    public const string DirectoryPrefix = "qtsops-ssh-";
+
+    private string? _directory;
+
+    public static bool IsSshHost([NotNullWhen(true)] string? dockerHost) => dockerHost?.StartsWith("ssh://", StringComparison.OrdinalIgnoreCase) == true;
+
+    /// <summary>Where this run's wrapper, key and known_hosts are; null until an ssh:// engine was first called.</summary>
+    public string? Directory => _directory;
+
+    /// <summary>The variables a docker process for an ssh:// engine runs with: PATH with the wrapper first.</summary>
+    public IReadOnlyDictionary<string, string> ProcessVariables()
+    {
+        if (_directory is null) Prepare();
+        return new Dictionary<string, string> { ["PATH"] = $"{_directory}{Path.PathSeparator}{searchPath}" };
+    }
+
+    private void Prepare()
+    {
+        if (OperatingSystem.IsWindows())
+            throw new PipelineException("An ssh:// Docker host needs Linux or macOS for now (the ssh wrapper is a shell script). Fix: run the pipeline from Linux or macOS, or in WSL.");
+        if (keyText is not null && keyFile is not null)
+            throw new PipelineException("Both QTSOPS_SSH_KEY and QTSOPS_SSH_KEY_FILE (--ssh-key-file) are set: give the ssh key one way only.");
+        if (keyFile is not null && !File.Exists(keyFile))
+            throw new PipelineException($"The ssh key file '{keyFile}' (QTSOPS_SSH_KEY_FILE, --ssh-key-file) does not exist. Fix: give the path of the private key, or leave it unset to use the ssh agent and ~/.ssh/config.");
+        var ssh = FindRealSsh() ?? throw new PipelineException(
+            "The docker CLI reaches ssh:// engines with the OpenSSH client, and no ssh is on PATH. Fix: install it (apt-get install openssh-client).");
+
+        var directory = _directory = System.IO.Directory.CreateTempSubdirectory(DirectoryPrefix).FullName;
+        // The host's end-of-run handler does not run when a signal ends the process; the process's exit does.
+        AppDomain.CurrentDomain.ProcessExit += DeleteOnExit;
+        File.SetUnixFileMode(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var options = new List<string> { "-o", "StrictHostKeyChecking=yes", "-o", "BatchMode=yes" };
+        if ((keyText is null ? keyFile : WritePrivate(directory, "id", keyText)) is { } key)
+            options.AddRange(["-i", key, "-o", "IdentitiesOnly=yes"]);
+        if (knownHostsText is not null)
+            options.AddRange(["-o", $"UserKnownHostsFile={WritePrivate(directory, "known_hosts", knownHostsText)}"]);
+        // Options given first win over ~/.ssh/config and over the ones the docker CLI passes after them.
+        WritePrivate(directory, "ssh", $"#!/bin/sh\nexec {Quote(ssh)} {string.Join(" ", options.Select(Quote))} \"$@\"\n",
+            UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+    }
+
+    /// <summary>Created with its mode, so the text is never readable by others, not even for a moment.</summary>
+    [UnsupportedOSPlatform("windows")]
+    private static string WritePrivate(string directory, string name, string text, UnixFileMode mode = UnixFileMode.UserRead | UnixFileMode.UserWrite)
+    {
+        var path = Path.Combine(directory, name);
+        using var stream = new FileStream(path, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = mode });
+        using var writer = new StreamWriter(stream);
+        // CI secrets lose their final newline or gain CRs; OpenSSH reads neither key format then.
+        writer.Write(text.ReplaceLineEndings("\n").TrimEnd('\n') + "\n");
+        return path;
+    }
+
+    private string? FindRealSsh() => (searchPath ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+        .Select(directory => Path.Combine(directory, "ssh"))
+        .FirstOrDefault(File.Exists);
+
+    private static string Quote(string word) => $"'{word.Replace("'", "'\\''")}'";
+
+    /// <summary>
+    /// The error for a docker call that ssh refused because the host's key is not pinned or differs
+    /// from the pinned one (ssh then stops before logging in, so nothing ran there); null for other failures.
+    /// </summary>
+    public static string? HostKeyRefusal(string? dockerHost, DockerOutput result)
+    {
+        var said = string.Join("\n", result.Error);
+        if (!IsSshHost(dockerHost) || !said.Contains("Host key verification failed", StringComparison.Ordinal)) return null;
+        var target = new Uri(dockerHost);
+        var port = target.Port > 0 ? target.Port : 22;
+        var changed = said.Contains("REMOTE HOST IDENTIFICATION HAS CHANGED", StringComparison.Ordinal);
+        var problem = changed ? "differs from the key pinned for it (ssh: REMOTE HOST IDENTIFICATION HAS CHANGED)" : "is not pinned (ssh: no host key is known for it)";
+        var entry = port == 22 ? target.Host : $"[{target.Host}]:{port}";
+        return $"The ssh host key of {target.Host}:{port} {problem}, so ssh refused to connect: nothing was run on that host. " +
+            "Fix: make sure of the key with the host's administrator, then pin it: " +
+            (changed ? $"remove the old one (ssh-keygen -R '{entry}'), then " : "") +
+            $"ssh-keyscan -p {port} {target.Host} >> ~/.ssh/known_hosts, or set QTSOPS_SSH_KNOWN_HOSTS to those lines (a CI secret).";
+    }
+
+    private void DeleteOnExit(object? sender, EventArgs e) => Dispose();
+
+    public void Dispose()
+    {
+        AppDomain.CurrentDomain.ProcessExit -= DeleteOnExit;
+        if (_directory is null) return;
+        System.IO.Directory.Delete(_directory, recursive: true);
+        _directory = null;
+    }
+}
