@@ -122,6 +122,53 @@ public class TerraformCliTests
     }
 
     [Test]
+    public void A_secret_that_terraform_prints_escaped_is_masked_too()
+    {
+        using var scratch = new TempDirectory();
+        SourceRepository.CopyTo("src/infra", scratch.Path);
+        var runner = CreateRunner();
+        var root = scratch.Combine("environments", "local");
+        var data = scratch.Combine("data");
+        runner.Init(new TerraformInitSettings { RootModule = root, DataDirectory = data, BackendConfig = { ["path"] = scratch.Combine("state", "terraform.tfstate") } });
+
+        var failure = Assert.Throws<TerraformException>(() => runner.Plan(new TerraformPlanSettings
+        {
+            RootModule = root,
+            DataDirectory = data,
+            OutFile = scratch.Combine("tfplan"),
+            SecretVariables = { ["health_url"] = "ftp://hunter2\"quoted\\path" },
+        }));
+
+        Assert.That(failure!.Diagnostics, Does.Contain("var.health_url is \"[REDACTED]\""));
+        Assert.That(failure.Message + _log, Does.Not.Contain("hunter2"));
+    }
+
+    [Test]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public void Variables_reach_terraform_through_a_private_file_that_is_deleted_and_state_and_plans_are_owner_only()
+    {
+        using var scratch = new TempDirectory();
+        SourceRepository.CopyTo("src/infra", scratch.Path);
+        var runner = CreateRunner();
+        var root = scratch.Combine("environments", "local");
+        var data = scratch.Combine("data");
+        var state = scratch.Combine("state", "terraform.tfstate");
+        // A -var ranks above terraform.tfvars: so does the file that replaces it.
+        File.WriteAllText(System.IO.Path.Combine(root, "terraform.tfvars"), "compose_project = \"from-tfvars\"\n");
+        runner.Init(new TerraformInitSettings { RootModule = root, DataDirectory = data, BackendConfig = { ["path"] = state } });
+        var plan = scratch.Combine("tfplan");
+
+        runner.Plan(new TerraformPlanSettings { RootModule = root, DataDirectory = data, OutFile = plan, SecretVariables = { ["compose_project"] = "from-var" } });
+        runner.Apply(new TerraformApplySettings { RootModule = root, DataDirectory = data, PlanFile = plan });
+        using var outputs = runner.OutputJson(new TerraformOutputSettings { RootModule = root, DataDirectory = data });
+
+        Assert.That(outputs.RootElement.GetProperty("deployment_target").GetProperty("value").GetProperty("compose_project").GetString(), Is.EqualTo("from-var"));
+        Assert.That(Directory.EnumerateFiles(data, "*.tfvars.json"), Is.Empty, "the variables' file is deleted after the command");
+        foreach (var file in new[] { plan, state })
+            Assert.That(File.GetUnixFileMode(file), Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite), file);
+    }
+
+    [Test]
     public void An_init_that_hangs_on_an_unresponsive_provider_mirror_is_stopped_at_the_timeout()
     {
         using var scratch = new TempDirectory();
