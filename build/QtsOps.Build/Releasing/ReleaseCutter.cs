@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Cake.Core.Diagnostics;
 using QtsOps.Release.Releasing;
+using QtsOps.Release.Secrets;
 using QtsOps.Tools.Git;
 
 namespace QtsOps.Build.Releasing;
@@ -121,7 +122,7 @@ public static partial class ReleaseCutter
         var url = context.GitRemoteUrl(context.RepositoryRoot, Remote)
             ?? throw new PipelineException($"--push needs a remote '{Remote}': add it with git remote add {Remote} URL, or release without --push.");
         if (SshUrl().IsMatch(url))
-            throw new PipelineException($"--push cannot use the SSH remote {Remote} ({url}): the pipeline pushes over HTTPS (token in QTSOPS_GIT_TOKEN) or to a local path. " +
+            throw new PipelineException($"--push cannot use the SSH remote {Remote} ({UrlUserInfo.Remove(url)}): the pipeline pushes over HTTPS (token in QTSOPS_GIT_TOKEN) or to a local path. " +
                 $"Release without --push, then push yourself: git push {Remote} BRANCH vX.Y.Z.");
     }
 
