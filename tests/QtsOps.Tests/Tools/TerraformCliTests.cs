@@ -96,8 +96,10 @@ public class TerraformCliTests
         Assert.That(unformatted, Is.EqualTo(new[] { "nested/bad.tf" }));
     }
 
-    [Test]
-    public void A_secret_variable_is_masked_in_the_diagnostics_and_the_log()
+    // Terraform quotes a value HCL-escaped: a quote or a backslash must not let it escape the mask.
+    [TestCase("ftp://hunter2-not-a-url")]
+    [TestCase("ftp://hunter2\"quoted\\path")]
+    public void A_secret_variable_is_masked_in_the_diagnostics_and_the_log(string secret)
     {
         using var scratch = new TempDirectory();
         SourceRepository.CopyTo("src/infra", scratch.Path);
@@ -112,35 +114,13 @@ public class TerraformCliTests
             RootModule = root,
             DataDirectory = data,
             OutFile = scratch.Combine("tfplan"),
-            SecretVariables = { ["health_url"] = "ftp://hunter2-not-a-url" },
+            SecretVariables = { ["health_url"] = secret },
         }));
 
         Assert.That(failure!.ExitCode, Is.EqualTo(1));
         Assert.That(failure.Diagnostics, Does.Contain("var.health_url is \"[REDACTED]\""));
         Assert.That(failure.Message + _log, Does.Not.Contain("hunter2"));
         Assert.That(Directory.Exists(System.IO.Path.Combine(root, ".terraform")), Is.False, "TF_DATA_DIR keeps .terraform/ out of the root module");
-    }
-
-    [Test]
-    public void A_secret_that_terraform_prints_escaped_is_masked_too()
-    {
-        using var scratch = new TempDirectory();
-        SourceRepository.CopyTo("src/infra", scratch.Path);
-        var runner = CreateRunner();
-        var root = scratch.Combine("environments", "local");
-        var data = scratch.Combine("data");
-        runner.Init(new TerraformInitSettings { RootModule = root, DataDirectory = data, BackendConfig = { ["path"] = scratch.Combine("state", "terraform.tfstate") } });
-
-        var failure = Assert.Throws<TerraformException>(() => runner.Plan(new TerraformPlanSettings
-        {
-            RootModule = root,
-            DataDirectory = data,
-            OutFile = scratch.Combine("tfplan"),
-            SecretVariables = { ["health_url"] = "ftp://hunter2\"quoted\\path" },
-        }));
-
-        Assert.That(failure!.Diagnostics, Does.Contain("var.health_url is \"[REDACTED]\""));
-        Assert.That(failure.Message + _log, Does.Not.Contain("hunter2"));
     }
 
     [Test]
