@@ -5,6 +5,7 @@ using QtsOps.Host;
 using QtsOps.Host.Options;
 using QtsOps.Release.Environments;
 using QtsOps.Release.Packaging;
+using QtsOps.Release.Secrets;
 using QtsOps.Release.Terraform;
 using QtsOps.Release.Validation.Observer;
 using QtsOps.Release.Versioning;
@@ -129,6 +130,9 @@ public sealed partial class BuildContext : FrostingContext
     public string ImageReference => $"{Target.ImageRepository}:{ReleaseName}";
 
     /// <summary>An environment path as an absolute path (relative ones are relative to the repository root).</summary>
+    /// <summary>The source URL of the image's labels (--source-url, else the origin remote), without user info: it is pushed with the image.</summary>
+    public string SourceUrl => UrlUserInfo.Remove(Options.Get(PipelineOptions.SourceUrl) ?? this.GitRemoteUrl(RepositoryRoot, "origin") ?? "unknown");
+
     public string ResolvePath(string path) => EnvironmentCatalog.Resolve(RepositoryRoot, path);
 
     private ProtectionPolicy? _protection;

@@ -31,7 +31,7 @@ public sealed class ImageBuilder(DockerEngine engine)
             ["REVISION"] = Context.Commit.Sha,
             // The commit's time, not the clock's: the same commit gives the same labels, so a rebuild can be skipped.
             ["CREATED"] = Context.Commit.CommitTime.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
-            ["SOURCE"] = Context.Options.Get(PipelineOptions.SourceUrl) ?? Context.GitRemoteUrl(Context.RepositoryRoot, "origin") ?? "unknown",
+            ["SOURCE"] = Context.SourceUrl,
         };
         var inputs = ImageInputs.Hash(package, baseId, buildArguments);
         var tags = ImageTags.For(Context.VersionInfo.Version, Context.Commit.ShortSha).Select(tag => $"{Context.Target.ImageRepository}:{tag}").ToList();

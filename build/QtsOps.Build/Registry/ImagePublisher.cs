@@ -44,6 +44,9 @@ public sealed class ImagePublisher(DockerEngine engine)
         var clientConfig = Directory.CreateTempSubdirectory("qtsops-docker-config-").FullName;
         try
         {
+            if (username is not null && !CredentialScope.IsPrivateChannel(new Uri($"{(Context.Target.RegistryTls ? "https" : "http")}://{registry}")))
+                throw new PipelineException($"The registry {registry} is reached over plain HTTP: its login ({UsernameVariable}) would cross the network in clear. " +
+                    "Fix: serve the registry over HTTPS (registryTls in environments.json), or unset the login variables to push anonymously.");
             if (username is not null) Login(registry, username, password!, clientConfig);
             else Context.Log.Warning($"{UsernameVariable} is not set: pushing to {registry} without logging in.");
 

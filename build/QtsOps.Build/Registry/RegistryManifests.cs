@@ -6,7 +6,10 @@ using System.Text.RegularExpressions;
 
 namespace QtsOps.Build.Registry;
 
-/// <summary>Asks a registry (Docker Registry HTTP API v2) for a tag's manifest digest, with basic or token auth.</summary>
+/// <summary>
+/// Asks a registry (Docker Registry HTTP API v2) for a tag's manifest digest, with basic or token auth.
+/// Credentials go only where <see cref="CredentialScope"/> allows: elsewhere the request is anonymous.
+/// </summary>
 public sealed partial class RegistryManifests(string registry, bool tls, string? username, string? password)
 {
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(15) };
@@ -19,8 +22,8 @@ public sealed partial class RegistryManifests(string registry, bool tls, string?
     /// <summary>The Docker-Content-Digest of repository:tag, or null when the registry has no such manifest.</summary>
     public string? Digest(string repository, string tag)
     {
-        var url = $"{(tls ? "https" : "http")}://{registry}/v2/{repository}/manifests/{tag}";
-        using var first = Head(url, Basic());
+        var url = new Uri($"{(tls ? "https" : "http")}://{registry}/v2/{repository}/manifests/{tag}");
+        using var first = Head(url, BasicFor(url));
         var response = first;
         HttpResponseMessage? retried = null;
         if (first.StatusCode == HttpStatusCode.Unauthorized && first.Headers.WwwAuthenticate.FirstOrDefault(h => h.Scheme == "Bearer") is { } challenge)
@@ -29,12 +32,13 @@ public sealed partial class RegistryManifests(string registry, bool tls, string?
         {
             if (response.StatusCode == HttpStatusCode.NotFound) return null;
             if (!response.IsSuccessStatusCode)
-                throw new PipelineException($"The registry {registry} answered {(int)response.StatusCode} {response.ReasonPhrase} for {repository}:{tag}. Fix: check QTSOPS_REGISTRY_USERNAME / QTSOPS_REGISTRY_PASSWORD and the registry address.");
+                throw new PipelineException($"The registry {registry} answered {(int)response.StatusCode} {response.ReasonPhrase} for {repository}:{tag}. Fix: check QTSOPS_REGISTRY_USERNAME / QTSOPS_REGISTRY_PASSWORD and the registry address." +
+                    (username is not null && !CredentialScope.IsPrivateChannel(url) ? " The credentials were not sent: they go over HTTPS only (or to a registry on this machine)." : ""));
             return response.Headers.TryGetValues("Docker-Content-Digest", out var values) ? values.First() : null;
         }
     }
 
-    private static HttpResponseMessage Head(string url, AuthenticationHeaderValue? authorization)
+    private static HttpResponseMessage Head(Uri url, AuthenticationHeaderValue? authorization)
     {
         using var request = new HttpRequestMessage(HttpMethod.Head, url);
         foreach (var type in ManifestTypes) request.Headers.Accept.ParseAdd(type);
@@ -42,19 +46,25 @@ public sealed partial class RegistryManifests(string registry, bool tls, string?
         return Http.Send(request);
     }
 
-    private AuthenticationHeaderValue? Basic() => username is null ? null
+    /// <summary>Our credentials as basic auth, for a destination they may go to; null (anonymous) otherwise.</summary>
+    private AuthenticationHeaderValue? BasicFor(Uri destination) => username is null || !CredentialScope.Allows(destination, RegistryHost) ? null
         : new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{username}:{password}")));
 
-    /// <summary>The token flow: realm, service and scope from the challenge, our credentials as basic auth.</summary>
+    private string RegistryHost => new Uri($"http://{registry}").Host;
+
+    /// <summary>The token flow: realm, service and scope from the challenge, our credentials as basic auth when the realm may have them.</summary>
     private string Token(string challenge)
     {
         var parameters = ChallengeParameter().Matches(challenge).ToDictionary(m => m.Groups[1].Value, m => m.Groups[2].Value);
-        if (!parameters.TryGetValue("realm", out var realm)) throw new PipelineException($"The registry {registry} asked for a token without a realm.");
+        if (!parameters.TryGetValue("realm", out var realm) || !Uri.TryCreate(realm, UriKind.Absolute, out var realmUrl))
+            throw new PipelineException($"The registry {registry} asked for a token without a valid realm.");
         var query = string.Join("&", parameters.Where(p => p.Key != "realm").Select(p => $"{p.Key}={Uri.EscapeDataString(p.Value)}"));
-        using var request = new HttpRequestMessage(HttpMethod.Get, query.Length > 0 ? $"{realm}?{query}" : realm) { Headers = { Authorization = Basic() } };
+        var credentials = BasicFor(realmUrl);
+        using var request = new HttpRequestMessage(HttpMethod.Get, query.Length > 0 ? $"{realm}?{query}" : realm) { Headers = { Authorization = credentials } };
         using var response = Http.Send(request);
         if (!response.IsSuccessStatusCode)
-            throw new PipelineException($"The registry {registry} refused a token ({(int)response.StatusCode}). Fix: check QTSOPS_REGISTRY_USERNAME / QTSOPS_REGISTRY_PASSWORD.");
+            throw new PipelineException($"The registry {registry} refused a token ({(int)response.StatusCode}). Fix: check QTSOPS_REGISTRY_USERNAME / QTSOPS_REGISTRY_PASSWORD." +
+                (username is not null && credentials is null ? $" The credentials were not sent to its token realm {realmUrl.Scheme}://{realmUrl.Authority}: they go over HTTPS to {RegistryHost} only." : ""));
         using var document = JsonDocument.Parse(response.Content.ReadAsStringAsync().GetAwaiter().GetResult());
         var root = document.RootElement;
         return (root.TryGetProperty("token", out var token) ? token : root.GetProperty("access_token")).GetString()!;

@@ -4,6 +4,7 @@ using Cake.Core.Diagnostics;
 using QtsOps.Release.Environments;
 using QtsOps.Release.Reports;
 using QtsOps.Release.Terraform;
+using QtsOps.Tools;
 using QtsOps.Tools.Terraform;
 
 namespace QtsOps.Build.Terraform;
@@ -17,6 +18,8 @@ public sealed class TerraformStage(BuildContext context)
     private readonly TerraformEnvironment _env = TerraformEnvironment.For(context);
     // Read first: bad settings fail before anything is changed.
     private readonly InfrastructureSettings _settings = context.Infrastructure;
+    // --var values may be secrets, declared sensitive or not: masked wherever the plan's reports show them.
+    private SecretMasker GivenValues => new(_settings.Variables.Values);
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
     /// <summary>init, validate, plan into artifacts/terraform/&lt;env&gt;/, summary, guard, metadata, report.</summary>
@@ -41,15 +44,14 @@ public sealed class TerraformStage(BuildContext context)
             var state = context.TerraformStateVersion(Configure(new TerraformStatePullSettings()));
             var sources = HashSources(_settings.VarFiles);
             var planSettings = Configure(new TerraformPlanSettings { OutFile = _env.PlanFile, VarFiles = [.. _settings.VarFiles.Select(f => new Cake.Core.IO.FilePath(f))], SecretVariables = _settings.Variables, EnvironmentVariables = DeploymentTargetDefaults() });
-            hasChanges = context.TerraformPlan(planSettings);
-            RestrictToOwner(_env.PlanFile); // a saved plan holds every variable value in clear
+            hasChanges = context.TerraformPlan(planSettings); // terraform writes the plan (every value in clear) 0600
 
             using (var plan = context.TerraformShowJson(Configure(new TerraformShowSettings { PlanFile = _env.PlanFile })))
             {
                 summary = PlanSummary.FromJson(plan.RootElement);
-                WriteRedactedJson(plan, _env.PlanJsonFile);
+                File.WriteAllText(_env.PlanJsonFile, GivenValues.Mask(RedactedJson(plan, _settings.Variables.Keys)));
             }
-            var planMarkdown = summary.ToMarkdown(_env.Name, context.Commit.ShortSha);
+            var planMarkdown = GivenValues.Mask(summary.ToMarkdown(_env.Name, context.Commit.ShortSha));
             File.WriteAllText(_env.PlanMarkdownFile, planMarkdown);
             context.AddSummarySection($"Terraform plan ({_env.Name})", planMarkdown);
             context.Log.Information($"Plan for {_env.Name}: {(hasChanges ? summary.CountsLine : "no changes")}. Summary: {_env.Show(_env.PlanMarkdownFile)}");
@@ -211,15 +213,12 @@ public sealed class TerraformStage(BuildContext context)
     private void WriteOutputs()
     {
         using var outputs = context.TerraformOutputJson(Configure(new TerraformOutputSettings()));
-        WriteRedactedJson(outputs, _env.OutputsFile);
+        File.WriteAllText(_env.OutputsFile, RedactedJson(outputs));
         context.ReloadTarget();
     }
 
-    private static void WriteRedactedJson(JsonDocument document, string path)
-    {
-        var json = SensitiveValues.Redact(JsonNode.Parse(document.RootElement.GetRawText())!);
-        File.WriteAllText(path, json.ToJsonString(Indented) + "\n");
-    }
+    private static string RedactedJson(JsonDocument document, IEnumerable<string>? givenVariables = null) =>
+        SensitiveValues.Redact(JsonNode.Parse(document.RootElement.GetRawText())!, givenVariables).ToJsonString(Indented) + "\n";
 
     private (string Rule, PipelineException Exception) Explain(TerraformException failure)
     {
@@ -233,7 +232,7 @@ public sealed class TerraformStage(BuildContext context)
     private void WritePlanReport(PlanSummary? summary, bool hasChanges, List<Finding> findings)
     {
         var status = findings.Any(f => f.Severity == "error") ? "failed" : "passed";
-        var markdown = summary?.ToMarkdown(_env.Name, context.Commit.ShortSha) ?? $"# Terraform plan: {_env.Name}\n\nNo plan was made.";
+        var markdown = GivenValues.Mask(summary?.ToMarkdown(_env.Name, context.Commit.ShortSha) ?? $"# Terraform plan: {_env.Name}\n\nNo plan was made.");
         ReportWriter.Write(context.ReportsDirectory, "terraform-plan", status, new
         {
             environment = _env.Name,
@@ -245,10 +244,5 @@ public sealed class TerraformStage(BuildContext context)
             planJson = File.Exists(_env.PlanJsonFile) ? _env.Show(_env.PlanJsonFile) : null,
             summaryMarkdown = File.Exists(_env.PlanMarkdownFile) ? _env.Show(_env.PlanMarkdownFile) : null,
         }, markdown, findings);
-    }
-
-    private static void RestrictToOwner(string path)
-    {
-        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
     }
 }

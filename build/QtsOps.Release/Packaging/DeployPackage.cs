@@ -141,7 +141,7 @@ public static class DeployPackage
         if (secrets.Count > 0)
             throw new PackagingException($"package refused: {secrets.Count} secret(s) in {request.SourceName}/; nothing was written.\n  "
                 + string.Join("\n  ", secrets) + $"\n{SecretFix}.",
-                secrets.Select(s => Finding.Error("package-secret", s.File, s.Reason, SecretFix, s.Line)).ToList());
+                secrets.Select(s => Finding.Error($"package-secret/{s.Rule}", s.File, s.Reason, SecretFix, s.Line)).ToList());
 
         var files = selected.Select(f => Read(source, f)).ToList();
         files.Add(new ArchiveFile(DeploymentConfig, GenerateDeploymentConfig(File.ReadAllText(Path.Combine(source, DeploymentConfig)), request), false));

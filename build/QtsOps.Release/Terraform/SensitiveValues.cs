@@ -7,7 +7,9 @@ namespace QtsOps.Release.Terraform;
 /// <c>output -json</c>), which prints them in clear, before the JSON is saved as an artifact.
 /// Terraform marks them in three ways: a sibling mask (<c>before_sensitive</c>,
 /// <c>after_sensitive</c>, <c>sensitive_values</c>), <c>"sensitive": true</c> next to an output's
-/// <c>value</c>, and variables declared <c>sensitive = true</c> in the configuration.
+/// <c>value</c>, and variables declared <c>sensitive = true</c> in the configuration. Variables the
+/// caller names (those given on the command line, which may be secrets whatever their declaration)
+/// are redacted too.
 /// </summary>
 public static class SensitiveValues
 {
@@ -17,17 +19,20 @@ public static class SensitiveValues
         [("before", "before_sensitive"), ("after", "after_sensitive"), ("values", "sensitive_values")];
 
     /// <summary>Redacts <paramref name="json"/> in place and returns it.</summary>
-    public static JsonNode Redact(JsonNode json)
+    /// <param name="givenVariables">Variables whose value is redacted whether or not they are declared sensitive.</param>
+    public static JsonNode Redact(JsonNode json, IEnumerable<string>? givenVariables = null)
     {
-        RedactDeclaredVariables(json);
+        RedactVariables(json, givenVariables?.ToHashSet() ?? []);
         Walk(json);
         return json;
     }
 
-    private static void RedactDeclaredVariables(JsonNode json)
+    private static void RedactVariables(JsonNode json, HashSet<string> given)
     {
-        if (json["configuration"]?["root_module"]?["variables"] is not JsonObject declared) return;
-        foreach (var (name, declaration) in declared)
+        var declared = json["configuration"]?["root_module"]?["variables"] as JsonObject;
+        foreach (var name in given)
+            if (json["variables"]?[name] is JsonObject variable && variable.ContainsKey("value")) variable["value"] = Redacted;
+        foreach (var (name, declaration) in declared ?? [])
         {
             if (!IsTrue(declaration?["sensitive"])) continue;
             if (json["variables"]?[name] is JsonObject variable && variable.ContainsKey("value")) variable["value"] = Redacted;

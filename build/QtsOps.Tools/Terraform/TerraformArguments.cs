@@ -33,13 +33,14 @@ public static class TerraformArguments
         return arguments;
     }
 
-    public static ProcessArgumentBuilder For(TerraformPlanSettings settings)
+    /// <param name="variablesFile">The settings' variables (<see cref="TerraformVariablesFile"/>): never on the command line.</param>
+    public static ProcessArgumentBuilder For(TerraformPlanSettings settings, FilePath? variablesFile = null)
     {
         var outFile = settings.OutFile ?? throw new ArgumentException("A plan needs OutFile: apply takes only a saved plan.", nameof(settings));
         // -detailed-exitcode: 0 = no changes, 2 = changes, 1 = error.
         var arguments = Command(settings, "plan").Append("-input=false").Append("-no-color").Append("-detailed-exitcode")
             .AppendSwitchQuoted("-out", "=", outFile.FullPath);
-        return AppendVariables(arguments, settings);
+        return AppendVariables(arguments, settings, variablesFile);
     }
 
     public static ProcessArgumentBuilder For(TerraformShowSettings settings)
@@ -59,11 +60,11 @@ public static class TerraformArguments
     public static ProcessArgumentBuilder For(TerraformOutputSettings settings) =>
         Command(settings, "output").Append("-no-color").Append("-json");
 
-    public static ProcessArgumentBuilder For(TerraformDestroySettings settings)
+    public static ProcessArgumentBuilder For(TerraformDestroySettings settings, FilePath? variablesFile = null)
     {
         // -auto-approve, never the removed -force.
         var arguments = Command(settings, "destroy").Append("-input=false").Append("-no-color").Append("-auto-approve");
-        return AppendVariables(arguments, settings);
+        return AppendVariables(arguments, settings, variablesFile);
     }
 
     public static ProcessArgumentBuilder For(TerraformStatePullSettings settings) =>
@@ -76,11 +77,12 @@ public static class TerraformArguments
         return arguments.Append(command);
     }
 
-    private static ProcessArgumentBuilder AppendVariables(ProcessArgumentBuilder arguments, TerraformVariableSettings settings)
+    private static ProcessArgumentBuilder AppendVariables(ProcessArgumentBuilder arguments, TerraformVariableSettings settings, FilePath? variablesFile)
     {
-        foreach (var file in settings.VarFiles) arguments.AppendSwitchQuoted("-var-file", "=", file.FullPath);
-        foreach (var (name, value) in settings.Variables) arguments.Append("-var").Append(Assignment(name, value, secret: false));
-        foreach (var (name, value) in settings.SecretVariables) arguments.Append("-var").Append(Assignment(name, value, secret: true));
+        if (variablesFile is null && settings.Variables.Count + settings.SecretVariables.Count > 0)
+            throw new ArgumentException("Variables go to terraform in a TerraformVariablesFile, never on its command line (ps shows it).", nameof(variablesFile));
+        // The variables' file comes last, so that it ranks as -var did: above every other var file.
+        foreach (var file in settings.VarFiles.Append(variablesFile).OfType<FilePath>()) arguments.AppendSwitchQuoted("-var-file", "=", file.FullPath);
         return arguments;
     }
 

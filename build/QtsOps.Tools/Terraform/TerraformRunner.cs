@@ -27,8 +27,11 @@ public sealed class TerraformRunner(IFileSystem fileSystem, ICakeEnvironment cak
         Execute(settings, TerraformArguments.For(settings), "fmt", OutputLog.None, 0, 3).Output.Where(line => line.Length > 0).ToList();
 
     /// <summary>Saves the plan to <see cref="TerraformPlanSettings.OutFile"/>; true when it changes anything (exit code 2).</summary>
-    public bool Plan(TerraformPlanSettings settings) =>
-        Execute(settings, TerraformArguments.For(settings), "plan", OutputLog.Information, 0, 2).ExitCode == 2;
+    public bool Plan(TerraformPlanSettings settings)
+    {
+        using var variables = VariablesFile(settings);
+        return Execute(settings, TerraformArguments.For(settings, variables?.Path), "plan", OutputLog.Information, 0, 2).ExitCode == 2;
+    }
 
     /// <summary>Terraform's JSON representation of a saved plan (or of the state).</summary>
     public JsonDocument ShowJson(TerraformShowSettings settings) => ParseJson(Execute(settings, TerraformArguments.For(settings), "show", OutputLog.None), "show -json");
@@ -39,7 +42,15 @@ public sealed class TerraformRunner(IFileSystem fileSystem, ICakeEnvironment cak
     public JsonDocument OutputJson(TerraformOutputSettings settings) => ParseJson(Execute(settings, TerraformArguments.For(settings), "output", OutputLog.None), "output -json");
 
     /// <summary>No pipeline target destroys (there is no alias for it): the CLI tests use it to tear down what they applied.</summary>
-    public void Destroy(TerraformDestroySettings settings) => Execute(settings, TerraformArguments.For(settings), "destroy");
+    public void Destroy(TerraformDestroySettings settings)
+    {
+        using var variables = VariablesFile(settings);
+        Execute(settings, TerraformArguments.For(settings, variables?.Path), "destroy");
+    }
+
+    /// <summary>Next to Terraform's working data (TF_DATA_DIR), which is private to this root module.</summary>
+    private TerraformVariablesFile? VariablesFile(TerraformVariableSettings settings) =>
+        TerraformVariablesFile.Create(settings, settings.DataDirectory?.MakeAbsolute(_environment).FullPath ?? System.IO.Path.GetTempPath());
 
     /// <summary>Lineage and serial of the current state; <see cref="TerraformStateVersion.None"/> when there is none yet.</summary>
     public TerraformStateVersion StatePull(TerraformStatePullSettings settings)
@@ -91,7 +102,8 @@ public sealed class TerraformRunner(IFileSystem fileSystem, ICakeEnvironment cak
         var exitCode = -1;
         try
         {
-            Run(settings, arguments, processSettings, process => exitCode = process.GetExitCode());
+            // State, its backup and plans hold secrets: terraform creates them 0600.
+            using (OwnerOnly.Umask()) Run(settings, arguments, processSettings, process => exitCode = process.GetExitCode());
         }
         catch (TimeoutException)
         {

@@ -19,10 +19,10 @@ public abstract class TerraformVariableSettings : TerraformSettings
     /// <summary><c>-var-file</c>, in order: later files win.</summary>
     public IList<FilePath> VarFiles { get; set; } = [];
 
-    /// <summary><c>-var NAME=VALUE</c>, shown in logs.</summary>
+    /// <summary>Variables as <c>-var NAME=VALUE</c> ranks them, passed in a <see cref="TerraformVariablesFile"/>.</summary>
     public IDictionary<string, string> Variables { get; set; } = new Dictionary<string, string>();
 
-    /// <summary><c>-var NAME=VALUE</c> whose value is masked in the logged command line and in Terraform's output.</summary>
+    /// <summary>Like <see cref="Variables"/>, and their values are masked in Terraform's output.</summary>
     public IDictionary<string, string> SecretVariables { get; set; } = new Dictionary<string, string>();
 }
 

@@ -200,6 +200,37 @@ public class TerraformPipelineTests
     }
 
     [Test]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public void Var_values_stay_out_of_the_plan_reports_and_state_and_plans_are_owner_only()
+    {
+        Succeeds("--target=terraform-plan", "--env=local", "--var=resource_group_name=rg-s3cret-name");
+
+        foreach (var report in new[] { Artifacts("plan.json"), Artifacts("plan.md"), _repo.Combine("artifacts/reports/terraform-plan.json"), _repo.Combine("artifacts/reports/terraform-plan.md") })
+            Assert.That(File.ReadAllText(report), Does.Not.Contain("s3cret"), report);
+        Assert.That(ReadJson(Artifacts("plan.json")).GetProperty("variables").GetProperty("resource_group_name").GetProperty("value").GetString(), Is.EqualTo("(sensitive value)"));
+
+        Succeeds("--target=apply", "--env=local");
+        Assert.That(File.GetUnixFileMode(Saved("terraform.tfstate")), Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite));
+        Succeeds("--target=terraform-plan", "--env=local", "--var=resource_group_name=rg-other");
+        Assert.That(File.GetUnixFileMode(Saved("tfplan")), Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite));
+        Assert.That(File.GetUnixFileMode(Saved("terraform.tfstate")), Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite));
+    }
+
+    [Test]
+    public void A_var_value_that_terraform_escapes_is_masked_in_the_log_the_annotation_the_summary_and_the_report()
+    {
+        var summary = _repo.Write("step-summary.md", "");
+        _environment.Set("GITHUB_ACTIONS", "true").Set("GITHUB_STEP_SUMMARY", summary);
+
+        var failed = Fails("--target=terraform-plan", "--env=local", "--var=health_url=ftp://s3cret\"quoted\\path");
+
+        Assert.That(failed.Error + failed.Output, Does.Contain("::error").And.Contain("[REDACTED]").And.Not.Contain("s3cret"));
+        Assert.That(File.ReadAllText(summary), Does.Not.Contain("s3cret"));
+        foreach (var report in new[] { "artifacts/reports/terraform-plan.json", "artifacts/reports/terraform-plan.md" })
+            Assert.That(_repo.Read(report), Does.Not.Contain("s3cret"), report);
+    }
+
+    [Test]
     public void A_malformed_var_is_refused_before_terraform_runs()
     {
         var failed = Fails("--target=terraform-plan", "--env=local", "--var=health_url");

@@ -49,4 +49,13 @@ public class SensitiveValuesTests
         Assert.That(outputs["token"]!["value"]!.GetValue<string>(), Is.EqualTo(SensitiveValues.Redacted));
         Assert.That(outputs["url"]!["value"]!.GetValue<string>(), Is.EqualTo("http://x"));
     }
+
+    [Test]
+    public void Variables_given_on_the_command_line_are_redacted_though_not_declared_sensitive()
+    {
+        var redacted = SensitiveValues.Redact(JsonNode.Parse(Plan)!, ["name"]);
+
+        Assert.That(redacted["variables"]!["name"]!["value"]!.GetValue<string>(), Is.EqualTo(SensitiveValues.Redacted));
+        Assert.That(redacted["variables"]!["pw"]!["value"]!.GetValue<string>(), Is.EqualTo(SensitiveValues.Redacted));
+    }
 }

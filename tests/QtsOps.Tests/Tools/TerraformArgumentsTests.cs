@@ -28,20 +28,21 @@ public class TerraformArgumentsTests
     }
 
     [Test]
-    public void Plan_saves_the_plan_with_detailed_exit_code_var_files_in_order_and_masked_secret_variables()
+    public void Plan_saves_the_plan_with_detailed_exit_code_and_var_files_in_order_then_the_variables_file_and_no_value()
     {
-        var arguments = TerraformArguments.For(new TerraformPlanSettings
+        var settings = new TerraformPlanSettings
         {
             OutFile = "/a/tfplan",
             VarFiles = ["/v/one.tfvars", "/v/two.tfvars"],
             Variables = { ["location"] = "Korea South" },
             SecretVariables = { ["admin_password"] = "hunter2!" },
-        });
+        };
 
-        Assert.That(arguments.RenderSafe(), Is.EqualTo(
-            "plan -input=false -no-color -detailed-exitcode -out=\"/a/tfplan\" -var-file=\"/v/one.tfvars\" -var-file=\"/v/two.tfvars\" " +
-            "-var location=\"Korea South\" -var admin_password=\"[REDACTED]\""));
-        Assert.That(arguments.Render(), Does.EndWith("-var admin_password=\"hunter2!\""));
+        var rendered = TerraformArguments.For(settings, "/d/vars.tfvars.json").Render();
+
+        Assert.That(rendered, Is.EqualTo(
+            "plan -input=false -no-color -detailed-exitcode -out=\"/a/tfplan\" -var-file=\"/v/one.tfvars\" -var-file=\"/v/two.tfvars\" -var-file=\"/d/vars.tfvars.json\""));
+        Assert.Throws<ArgumentException>(() => TerraformArguments.For(settings), "values never go on the command line, which ps shows");
     }
 
     [Test]

@@ -96,8 +96,10 @@ public class TerraformCliTests
         Assert.That(unformatted, Is.EqualTo(new[] { "nested/bad.tf" }));
     }
 
-    [Test]
-    public void A_secret_variable_is_masked_in_the_diagnostics_and_the_log()
+    // Terraform quotes a value HCL-escaped: a quote or a backslash must not let it escape the mask.
+    [TestCase("ftp://hunter2-not-a-url")]
+    [TestCase("ftp://hunter2\"quoted\\path")]
+    public void A_secret_variable_is_masked_in_the_diagnostics_and_the_log(string secret)
     {
         using var scratch = new TempDirectory();
         SourceRepository.CopyTo("src/infra", scratch.Path);
@@ -112,13 +114,38 @@ public class TerraformCliTests
             RootModule = root,
             DataDirectory = data,
             OutFile = scratch.Combine("tfplan"),
-            SecretVariables = { ["health_url"] = "ftp://hunter2-not-a-url" },
+            SecretVariables = { ["health_url"] = secret },
         }));
 
         Assert.That(failure!.ExitCode, Is.EqualTo(1));
         Assert.That(failure.Diagnostics, Does.Contain("var.health_url is \"[REDACTED]\""));
         Assert.That(failure.Message + _log, Does.Not.Contain("hunter2"));
         Assert.That(Directory.Exists(System.IO.Path.Combine(root, ".terraform")), Is.False, "TF_DATA_DIR keeps .terraform/ out of the root module");
+    }
+
+    [Test]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public void Variables_reach_terraform_through_a_private_file_that_is_deleted_and_state_and_plans_are_owner_only()
+    {
+        using var scratch = new TempDirectory();
+        SourceRepository.CopyTo("src/infra", scratch.Path);
+        var runner = CreateRunner();
+        var root = scratch.Combine("environments", "local");
+        var data = scratch.Combine("data");
+        var state = scratch.Combine("state", "terraform.tfstate");
+        // A -var ranks above terraform.tfvars: so does the file that replaces it.
+        File.WriteAllText(System.IO.Path.Combine(root, "terraform.tfvars"), "compose_project = \"from-tfvars\"\n");
+        runner.Init(new TerraformInitSettings { RootModule = root, DataDirectory = data, BackendConfig = { ["path"] = state } });
+        var plan = scratch.Combine("tfplan");
+
+        runner.Plan(new TerraformPlanSettings { RootModule = root, DataDirectory = data, OutFile = plan, SecretVariables = { ["compose_project"] = "from-var" } });
+        runner.Apply(new TerraformApplySettings { RootModule = root, DataDirectory = data, PlanFile = plan });
+        using var outputs = runner.OutputJson(new TerraformOutputSettings { RootModule = root, DataDirectory = data });
+
+        Assert.That(outputs.RootElement.GetProperty("deployment_target").GetProperty("value").GetProperty("compose_project").GetString(), Is.EqualTo("from-var"));
+        Assert.That(Directory.EnumerateFiles(data, "*.tfvars.json"), Is.Empty, "the variables' file is deleted after the command");
+        foreach (var file in new[] { plan, state })
+            Assert.That(File.GetUnixFileMode(file), Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite), file);
     }
 
     [Test]

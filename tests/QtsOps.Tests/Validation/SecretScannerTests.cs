@@ -87,6 +87,71 @@ public class SecretScannerTests
         Assert.That(SecretScanner.ScanContent(file, line).Single().Reason, Does.Contain("is assigned a literal value"));
     }
 
+    // One sample per family, each assembled from pieces so that no literal secret sits in this file.
+    private static readonly string Alnum36 = string.Concat(Enumerable.Repeat("a1B2c3", 6));
+    private static readonly string Payload = "eyJ" + "zdWIiOiIxMjM0NTY3ODkwIn0";
+
+    private static IEnumerable<TestCaseData> VendorTokens()
+    {
+        yield return new TestCaseData("github-token", "GITHUB = " + "ghp" + "_" + Alnum36);
+        yield return new TestCaseData("github-token", "pat: " + "github" + "_pat_" + Alnum36 + "_" + Alnum36);
+        yield return new TestCaseData("gitlab-token", "CI_TOKEN_VALUE " + "gl" + "pat-" + "xYz12" + Alnum36[..20]);
+        yield return new TestCaseData("slack-token", "bot " + "xo" + "xb-" + "123456789012-" + Alnum36[..24]);
+        yield return new TestCaseData("stripe-key", "stripe " + "sk" + "_live_" + Alnum36[..24]);
+        yield return new TestCaseData("npm-token", "//registry.npmjs.org/:_authValue " + "npm" + "_" + Alnum36);
+        yield return new TestCaseData("pypi-token", "upload with " + "pypi" + "-AgEIcHlwaS5vcmc" + Alnum36 + Alnum36);
+        yield return new TestCaseData("google-api-key", "maps " + "AI" + "za" + "Sy" + Alnum36[..33]);
+        yield return new TestCaseData("azure-sas", "https://acct.blob.core.windows.net/c?sv=2022-11-02&se=2030-01-01&" + "si" + "g=" + Alnum36 + "%3D");
+        yield return new TestCaseData("azure-connection-string", "DefaultEndpointsProtocol=https;AccountName=a;Account" + "Key=" + Alnum36 + Alnum36 + "==");
+        yield return new TestCaseData("webhook-url", "notify https://" + "hooks.slack" + ".com/services/T0000/B0000/" + Alnum36[..24]);
+        yield return new TestCaseData("webhook-url", "notify https://" + "discord" + ".com/api/webhooks/1234567890/" + Alnum36);
+        yield return new TestCaseData("webhook-url", "notify https://" + "contoso.webhook.office" + ".com/webhookb2/" + Alnum36);
+        yield return new TestCaseData("url-credentials", "DATABASE = postgres://" + "app:" + "Tr0ub4dor" + "@db.internal:5432/app");
+        yield return new TestCaseData("url-credentials", "origin https://" + "ci-bot:" + Alnum36[..20] + "@github.com/o/r.git");
+        yield return new TestCaseData("jwt", "session " + Payload + "." + Payload + "." + Alnum36);
+        yield return new TestCaseData("bearer-token", "curl -H 'Authorization: " + "Bea" + "rer " + Alnum36 + "'");
+        yield return new TestCaseData("docker-auth", "{ \"" + "au" + "th\": \"" + Convert.ToBase64String("user:pw-1234"u8.ToArray()) + "\" }");
+    }
+
+    [TestCaseSource(nameof(VendorTokens))]
+    public void Each_secret_family_is_found_by_its_rule_without_printing_it(string rule, string line)
+    {
+        var hit = SecretScanner.ScanContent("notes.txt", "first line\n" + line).Single();
+
+        Assert.That((hit.Line, hit.Rule), Is.EqualTo((2, rule)));
+        Assert.That(hit.Reason, Does.Not.Contain(Alnum36[..12]).And.Not.Contain("Tr0ub4dor"));
+    }
+
+    [Test]
+    public void A_docker_client_configuration_with_logins_is_refused_and_one_without_passes()
+    {
+        var logins = SecretScanner.ScanContent("docker/config.json", "{\n  \"auths\": {\n    \"registry.example\": {}\n  }\n}").Single();
+        Assert.That((logins.Line, logins.Rule), Is.EqualTo((2, "docker-config-auths")));
+        Assert.That(SecretScanner.ScanContent("docker/config.json", "{ \"auths\": {} }"), Is.Empty);
+        Assert.That(SecretScanner.WhyNameIsSecret(".dockercfg"), Is.Not.Null);
+    }
+
+    [TestCase("README.md", "git clone https://user:password@host/repo.git")]
+    [TestCase("README.md", "DATABASE_URL=postgres://app:${DB_PASSWORD}@db:5432/app")]
+    [TestCase("service.py", "    headers = {\"Authorization\": f\"Bearer {token}\"}")]
+    [TestCase("service.py", "    url = f\"{scheme}://{host}:{port}/health\"")]
+    [TestCase("notes.md", "see https://example.com/docs?signature=none")]
+    public void Secret_shapes_do_not_match_references_and_documentation(string file, string line)
+    {
+        Assert.That(SecretScanner.ScanContent(file, line), Is.Empty);
+    }
+
+    [Test]
+    public void The_observer_packages_as_it_is_with_every_rule()
+    {
+        using var output = new TempDirectory();
+        var observer = SourceRepository.Combine("src", "observer");
+        var result = QtsOps.Release.Packaging.DeployPackage.Build(new QtsOps.Release.Packaging.PackageRequest(
+            observer, "src/observer", output.Path, "1.0.0", "1.0.0", DateTimeOffset.UnixEpoch));
+
+        Assert.That(result, Is.Not.Null);
+    }
+
     [Test]
     public void Scan_names_every_file_and_line()
     {
@@ -99,8 +164,8 @@ public class SecretScannerTests
 
         Assert.That(hits.Select(h => h.ToString()), Is.EqualTo(new[]
         {
-            "src/observer/.env: an environment file (.env) holds settings and secrets",
-            "src/observer/config/settings.json:2: 'password' is assigned a literal value; read it from the environment or a secret store instead",
+            "src/observer/.env: an environment file (.env) holds settings and secrets [secret-file]",
+            "src/observer/config/settings.json:2: 'password' is assigned a literal value; read it from the environment or a secret store instead [literal-secret]",
         }));
     }
 

@@ -157,7 +157,7 @@ public static partial class TerraformRules
                 findings.Add(Finding.Error("terraform-hardcoded-id", relative, $"a hard-coded {kind}: it identifies the Azure account in the repository",
                     "remove it: the azurerm provider and backend read ARM_SUBSCRIPTION_ID, ARM_TENANT_ID and ARM_CLIENT_ID from the environment", line: i + 1));
             }
-            foreach (var (line, reason) in SecretScanner.ScanContent(relative, text))
+            foreach (var (line, _, reason) in SecretScanner.ScanContent(relative, text))
                 findings.Add(Finding.Error("terraform-secret", relative, $"a secret in a Terraform file: {reason}",
                     "remove it and pass it through the environment (ARM_CLIENT_SECRET, TF_VAR_<name>)", line: line));
         }
