@@ -24,6 +24,14 @@ public sealed partial class BuildContext
     /// </summary>
     public void AddSummarySection(string title, string markdown) => _summarySections.Add((title, markdown));
 
+    private readonly HashSet<string> _warned = new(StringComparer.Ordinal);
+
+    /// <summary>Logs a warning the first time only: for what every read of a file finds again (a skipped history line).</summary>
+    public void WarnOnce(string warning)
+    {
+        if (_warned.Add(warning)) Log.Warning(warning);
+    }
+
     /// <summary>
     /// Shows a report finding as a GitHub annotation on its file and line (report writers call it for
     /// each finding, e.g. <c>context.Annotate(f.Severity, $"{f.Rule}: {f.Message} Fix: {f.Fix}", f.File, f.Line)</c>).
