@@ -25,6 +25,14 @@ public sealed partial class BuildContext
     /// </summary>
     public void AddSummarySection(string title, string markdown) => _summarySections.Add((title, markdown));
 
+    private readonly HashSet<string> _warned = new(StringComparer.Ordinal);
+
+    /// <summary>Logs a warning the first time only: for what every read of a file finds again (a skipped history line).</summary>
+    public void WarnOnce(string warning)
+    {
+        if (_warned.Add(warning)) Log.Warning(warning);
+    }
+
     /// <summary>
     /// The report of a target that failed, whichever step failed: status failed and the error as its
     /// finding, secrets masked. Tasks call it from OnError; it never throws over the task's own error.

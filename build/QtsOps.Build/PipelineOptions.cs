@@ -10,8 +10,8 @@ namespace QtsOps.Build;
 /// </summary>
 public static class PipelineOptions
 {
-    private static readonly string[] Engine = ["image", "push", "deploy", "verify", "rollback", "status"];
-    private static readonly string[] Running = ["deploy", "verify", "rollback"];
+    private static readonly string[] Engine = ["image", "push", "deploy", "verify", "rollback", "restore", "status"];
+    private static readonly string[] Running = ["deploy", "verify", "rollback", "restore"];
     private static readonly string[] Infrastructure = ["terraform-plan", "apply"];
 
     public static readonly ChoiceOption Environment = new("env", "The environment to build for and deploy to", BuildContext.Environments)
@@ -61,7 +61,7 @@ public static class PipelineOptions
         { Variable = "QTSOPS_REGISTRY_PASSWORD", Targets = ["push"], Secret = true };
 
     public static readonly ListOption ProtectedEnvironments = new("protected-environments", "Environments to protect beside those environments.json marks (never fewer)")
-        { Variable = "QTSOPS_PROTECTED_ENVIRONMENTS", Targets = ["terraform-plan", "apply", "deploy", "rollback", "verify"], Syntax = "ENV", CommaSeparated = true, Allowed = BuildContext.Environments };
+        { Variable = "QTSOPS_PROTECTED_ENVIRONMENTS", Targets = ["terraform-plan", "apply", "deploy", "rollback", "verify", "restore"], Syntax = "ENV", CommaSeparated = true, Allowed = BuildContext.Environments };
 
     public static readonly SwitchOption AllowDestroy = new("allow-destroy", "A plan may delete or replace resources of a protected environment")
         { Targets = Infrastructure };
@@ -76,7 +76,7 @@ public static class PipelineOptions
         { Targets = ["terraform-plan"], Default = 300 };
 
     public static readonly SwitchOption Approve = new("approve", "Confirms a change to a protected environment")
-        { Targets = ["apply", "deploy", "rollback", "verify"] };
+        { Targets = ["apply", "deploy", "rollback", "verify", "restore"] };
 
     public static readonly SwitchOption ForceDeploy = new("force-deploy", "Deploys even when this version already runs healthy: the container is recreated")
         { Targets = ["deploy"] };
@@ -97,10 +97,13 @@ public static class PipelineOptions
         { Targets = Running };
 
     public static readonly TextOption NotifyWebhook = new("notify-webhook", "Posts deploy, verify and rollback outcomes to this webhook (a secret: logged as scheme and host)")
-        { Variable = "QTSOPS_NOTIFY_WEBHOOK", Targets = Running, Syntax = "URL" };
+        { Variable = "QTSOPS_NOTIFY_WEBHOOK", Targets = ["deploy", "verify", "rollback"], Syntax = "URL" };
 
     public static readonly TextOption RollbackTo = new("to", "The release to put back instead of the last verified one")
         { Targets = ["rollback"], Syntax = "VERSION" };
+
+    public static readonly TextOption Backup = new("backup", "The backup to restore (a file name in the environment's backup directory) instead of the newest")
+        { Targets = ["restore"], Syntax = "NAME" };
 
     public static readonly IntegerOption Limit = new("limit", "How many history entries status shows", 1, 1000)
         { Targets = ["status"], Default = 10 };
@@ -124,7 +127,7 @@ public static class PipelineOptions
     [
         Environment, EnvironmentsFile, NoSetup, Strict, TestFilter, DockerHost, SshKey, SshKeyFile, SshKnownHosts, BaseImage, BootstrapBase, DebianMirror, SourceUrl,
         Registry, RegistryUsername, RegistryPassword, ProtectedEnvironments, AllowDestroy, VarFile, Var, TerraformInitTimeout,
-        Approve, ForceDeploy, TakeOver, NoRollback, Port, SettleSeconds, HealthTimeoutSeconds, NotifyWebhook, RollbackTo, Limit,
+        Approve, ForceDeploy, TakeOver, NoRollback, Port, SettleSeconds, HealthTimeoutSeconds, NotifyWebhook, RollbackTo, Backup, Limit,
         Bump, ReleaseVersion, ReleaseBranch, Push, GitToken,
     ];
 }

@@ -15,8 +15,6 @@ namespace QtsOps.Build.Deployment;
 /// </summary>
 public sealed class Deployer(DockerEngine engine)
 {
-    private const string ServiceOwner = "10001:10001";
-
     private BuildContext Context => engine.Context;
 
     /// <summary>
@@ -45,7 +43,7 @@ public sealed class Deployer(DockerEngine engine)
         var info = engine.EnsureReachable();
         var target = Context.Target;
         var release = Context.ReleaseName;
-        RefuseRemoteFileSteps();
+        engine.RefuseRemoteFileSteps("deploy backs up and installs");
 
         using var held = DeploymentLocks.Acquire(Context, $"deploy {release}");
         using var interruption = Interruption.Watch(Context.Log, $"the deploy of {release}");
@@ -81,7 +79,7 @@ public sealed class Deployer(DockerEngine engine)
         try
         {
             var container = runner.Start(release, interruption.Token, recreate: Context.Options.Get(PipelineOptions.ForceDeploy));
-            runner.History.Append(entry with { ContainerId = container.Id, FinishedAt = DateTimeOffset.UtcNow });
+            runner.Record(entry with { ContainerId = container.Id, FinishedAt = DateTimeOffset.UtcNow });
             Context.Notify(NotificationEvent.DeploySucceeded, $"{Context.Version} runs healthy on {target.Name} ({Context.ImageReference}, {image.Id[7..19]})");
         }
         catch (Exception) when (interruption.IsRequested)
@@ -94,10 +92,12 @@ public sealed class Deployer(DockerEngine engine)
         catch (Exception exception)
         {
             // Whatever failed (compose could not create or start the container, or it never became healthy), the release is not serving.
-            runner.History.Append(entry with { Result = HistoryResult.Failed, FinishedAt = DateTimeOffset.UtcNow, Detail = exception.Message });
             Context.Log.Error($"Deploy of {release} failed: {exception.Message}");
+            // Recorded first, as it happened first; a write that fails (a full disk) is reported and never keeps the failed release running.
+            var unrecorded = runner.Record(entry with { Result = HistoryResult.Failed, FinishedAt = DateTimeOffset.UtcNow, Detail = exception.Message });
             Context.Notify(NotificationEvent.DeployFailed, exception.Message);
-            throw new PipelineException($"Deploy of {release} to {target.Name} failed: {exception.Message} Now: {RollBackOrLeave(release, interruption.Token)}.");
+            var now = RollBackOrLeave(release, interruption.Token);
+            throw new PipelineException($"Deploy of {release} to {target.Name} failed: {exception.Message} Now: {now}." + (unrecorded is null ? "" : $" Also, {unrecorded}"));
         }
         ReportWriter.Write(Context.ReportsDirectory, "deploy", "deployed",
             new { environment = target.Name, Context.Version, release, image = Context.ImageReference, imageId = image.Id, previous, engine = engine.Describe() },
@@ -112,7 +112,7 @@ public sealed class Deployer(DockerEngine engine)
     private string RecordInterruption(ReleaseRunner runner, HistoryEntry entry, Interruption interruption, string when)
     {
         var detail = $"interrupted by {interruption.Signal} {when}";
-        runner.History.Append(entry with { Result = HistoryResult.Interrupted, FinishedAt = DateTimeOffset.UtcNow, Detail = detail });
+        runner.Record(entry with { Result = HistoryResult.Interrupted, FinishedAt = DateTimeOffset.UtcNow, Detail = detail });
         Context.Notify(NotificationEvent.DeployFailed, detail);
         return $"Deploy of {entry.Release} to {Context.Target.Name} {detail}";
     }
@@ -135,14 +135,6 @@ public sealed class Deployer(DockerEngine engine)
         {
             return $"the rollback failed too: {exception.Message}";
         }
-    }
-
-    /// <summary>The backup and install steps work on this machine's file system; a remote engine would not see those files.</summary>
-    private void RefuseRemoteFileSteps()
-    {
-        if (Context.DockerHost is { } host && !host.StartsWith("unix://") && !host.StartsWith("tcp://127.") && !host.StartsWith("tcp://localhost"))
-            throw new PipelineException($"'{Context.Target.Name}' runs on {host}, but deploy backs up and installs on this machine's file system. " +
-                "Fix: run the pipeline on that host (dockerHost null there), or deploy with a local engine; remote file transfer is not supported yet.");
     }
 
     /// <summary>
@@ -170,6 +162,7 @@ public sealed class Deployer(DockerEngine engine)
         {
             var backup = DataBackup.Create(data.Source, Context.ResolvePath(Context.Target.BackupDirectory), $"takeover-before-{release}", DateTimeOffset.UtcNow);
             Context.Log.Information($"Backed up the data {name} mounted ({data.Source}): {backup.Files} file(s) to {backup.ArchivePath}, SHA-256 {backup.Sha256[..12]}");
+            ReportLeftOut(backup);
         }
         Context.DockerRemoveContainer(engine.With(new DockerRemoveContainerSettings { Container = name }));
     }
@@ -215,7 +208,15 @@ public sealed class Deployer(DockerEngine engine)
         var backups = Context.ResolvePath(target.BackupDirectory);
         var backup = DataBackup.Create(data, backups, $"before-{release}", DateTimeOffset.UtcNow);
         Context.Log.Information($"Backed up {backup.Files} data file(s) to {backup.ArchivePath} ({backup.Bytes} bytes, SHA-256 {backup.Sha256[..12]}, read back and checked)");
+        ReportLeftOut(backup);
         foreach (var removed in DataBackup.Prune(backups, target.BackupsToKeep)) Context.Log.Verbose($"Removed old backup {removed}");
+    }
+
+    private void ReportLeftOut(BackupResult backup)
+    {
+        foreach (var partial in backup.RemovedPartials) Context.Log.Warning($"Removed {partial}: an unfinished backup of an earlier run that was stopped");
+        if (backup.Skipped.Count > 0)
+            Context.Log.Warning($"Not backed up, as they are no data (check what put them in the data directory): {string.Join(", ", backup.Skipped)}");
     }
 
     /// <summary>Creates the shared data, log and config folders on first deploy; the service (uid 10001) must own data and logs.</summary>
@@ -234,12 +235,6 @@ public sealed class Deployer(DockerEngine engine)
             if (Directory.Exists(shipped))
                 foreach (var file in Directory.EnumerateFiles(shipped)) File.Copy(file, Path.Combine(config, Path.GetFileName(file)));
         }
-        if (created.Count == 0) return;
-        // The engine is root: a throwaway container gives the new folders to the service user, with or without our own root.
-        Context.DockerRun(engine.With(new DockerRunSettings
-        {
-            Image = Context.ImageReference, User = "0:0", Entrypoint = "chown",
-            Volumes = [$"{data}:/qtsops/data", $"{logs}:/qtsops/logs"], Command = ["-R", ServiceOwner, "/qtsops/data", "/qtsops/logs"],
-        }));
+        if (created.Count > 0) new ReleaseRunner(engine).GiveToService(release, data, logs);
     }
 }

@@ -42,6 +42,15 @@ public sealed class DockerEngine(BuildContext context)
         }
     }
 
+    /// <summary>Backups, installs and restores work on this machine's file system; a remote engine would not see those files.</summary>
+    /// <param name="what">What the target does on the file system ("deploy backs up and installs").</param>
+    public void RefuseRemoteFileSteps(string what)
+    {
+        if (Context.DockerHost is { } host && !host.StartsWith("unix://") && !host.StartsWith("tcp://127.") && !host.StartsWith("tcp://localhost"))
+            throw new PipelineException($"'{Context.Target.Name}' runs on {host}, but {what} on this machine's file system. " +
+                "Fix: run the pipeline on that host (dockerHost null there), or use a local engine; remote file transfer is not supported yet.");
+    }
+
     public DockerContainer? Container(string name) => Context.DockerInspectContainer(With(new DockerInspectSettings { Target = name }));
 
     public DockerImage? Image(string reference) => Context.DockerInspectImage(With(new DockerInspectSettings { Target = reference }));

@@ -16,7 +16,16 @@ public sealed class ReleaseRunner(DockerEngine engine)
 
     public ReleaseStore Store => new(Context.ResolvePath(Context.Target.DeployDirectory));
 
-    public ReleaseHistory History => new(Path.Combine(Context.StateDirectory, "history", $"{Context.EnvironmentName}.jsonl"));
+    public ReleaseHistory History => new(Path.Combine(Context.StateDirectory, "history", $"{Context.EnvironmentName}.jsonl"), Context.WarnOnce);
+
+    /// <summary>Appends to the history; a write that fails (a full disk) is logged as an error and returned, never thrown: what follows (a rollback) must still run.</summary>
+    /// <returns>Null when the entry was written, else what went wrong and what to do.</returns>
+    public string? Record(HistoryEntry entry)
+    {
+        var problem = History.TryAppend(entry);
+        if (problem is not null) Context.Log.Error($"History: {problem}");
+        return problem;
+    }
 
     public string ImageFor(string release) => $"{Context.Target.ImageRepository}:{release}";
 
@@ -88,6 +97,18 @@ public sealed class ReleaseRunner(DockerEngine engine)
         }
         return WaitHealthy(release, cancellation);
     }
+
+    /// <summary>
+    /// Gives host folders (data, logs) to the service's user (uid 10001), recursively. The engine is
+    /// root: a throwaway container of the release's image does it, with or without our own root.
+    /// </summary>
+    public void GiveToService(string release, params string[] directories) =>
+        Context.DockerRun(engine.With(new DockerRunSettings
+        {
+            Image = ImageFor(release), User = "0:0", Entrypoint = "chown",
+            Volumes = [.. directories.Select((directory, index) => $"{directory}:/qtsops/{index}")],
+            Command = ["-R", "10001:10001", .. directories.Select((_, index) => $"/qtsops/{index}")],
+        }));
 
     /// <summary>Stops and removes the release's container (data, logs and config stay).</summary>
     public void Stop(string release) => Context.DockerComposeDown(Compose(new DockerComposeDownSettings { RemoveOrphans = true }, release));

@@ -26,7 +26,7 @@ public sealed class ReleaseVerification(DockerEngine engine)
         var report = new Verifier(engine).Run(release, "verify", CancellationToken.None);
         var container = engine.Container(Context.Target.ContainerName);
         var image = container is null ? null : engine.Image(container.Image);
-        runner.History.Append(new HistoryEntry
+        runner.Record(new HistoryEntry
         {
             Action = HistoryAction.Verify, Result = report.Passed ? HistoryResult.Succeeded : HistoryResult.Failed,
             Version = version, Release = release,

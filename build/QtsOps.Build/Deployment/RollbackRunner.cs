@@ -57,8 +57,8 @@ public sealed class RollbackRunner(DockerEngine engine)
             entry = entry with { ContainerId = container.Id };
             var report = new Verifier(engine).Run(target, "rollback", cancellation);
             entry = entry with { Result = report.Passed ? HistoryResult.Succeeded : HistoryResult.Failed, FinishedAt = DateTimeOffset.UtcNow };
-            history.Append(entry);
-            if (report.Passed) history.Append(entry with { Action = HistoryAction.Verify, StartedAt = report.CheckedAt });
+            runner.Record(entry);
+            if (report.Passed) runner.Record(entry with { Action = HistoryAction.Verify, StartedAt = report.CheckedAt });
             Context.Notify(NotificationEvent.RolledBack, $"{Context.EnvironmentName} rolled back to {target}" + (failedRelease is null ? "" : $" from {failedRelease}") +
                 (report.Passed ? ", verified" : $", which fails verification: {report.FailureSummary}"), failedRelease ?? target);
             return new RollbackOutcome(target, report.Passed, report.Passed
@@ -67,14 +67,14 @@ public sealed class RollbackRunner(DockerEngine engine)
         }
         catch (Exception) when (cancellation.IsCancellationRequested)
         {
-            history.Append(entry with { Result = HistoryResult.Interrupted, FinishedAt = DateTimeOffset.UtcNow, Detail = $"{entry.Detail}; interrupted" });
+            runner.Record(entry with { Result = HistoryResult.Interrupted, FinishedAt = DateTimeOffset.UtcNow, Detail = $"{entry.Detail}; interrupted" });
             return new RollbackOutcome(target, false, activated
                 ? $"the rollback to {target} was interrupted after it became healthy, before it was verified: ./build.sh --target=verify checks it"
                 : $"the rollback to {target} was interrupted before it became healthy, and current still names {current ?? "nothing"}: ./build.sh --target=rollback tries again");
         }
         catch (Exception exception)
         {
-            history.Append(entry with { Result = HistoryResult.Failed, FinishedAt = DateTimeOffset.UtcNow, Detail = exception.Message });
+            runner.Record(entry with { Result = HistoryResult.Failed, FinishedAt = DateTimeOffset.UtcNow, Detail = exception.Message });
             return new RollbackOutcome(target, false, activated
                 ? $"rolled back to {target}, but its verification failed: {exception.Message}"
                 : $"{target} did not start or become healthy either, and current still names {current ?? "nothing"}: {exception.Message}");

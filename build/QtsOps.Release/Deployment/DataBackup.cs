@@ -5,43 +5,41 @@ using System.Security.Cryptography;
 namespace QtsOps.Release.Deployment;
 
 /// <summary>A backup archive, checked after it was written.</summary>
-public sealed record BackupResult(string ArchivePath, string Sha256, int Files, long Bytes);
+/// <param name="Skipped">Entries left out, each with why: FIFOs, sockets and devices are no data (and reading a FIFO blocks).</param>
+/// <param name="RemovedPartials">Unfinished archives an earlier, killed run left, removed before this one.</param>
+public sealed record BackupResult(string ArchivePath, string Sha256, int Files, long Bytes, IReadOnlyList<string> Skipped, IReadOnlyList<string> RemovedPartials);
 
 /// <summary>
 /// Backs up the data directory before a deploy: a tar.gz beside a .sha256 file, read back and
-/// checked (digest and the files inside), keeping the newest N.
+/// checked (digest and the files inside), keeping the newest N. The data directory is writable by
+/// the container, so nothing in it is trusted: links are stored as links (never followed, so a link
+/// to a host file cannot copy that file out), special files are skipped, and the archive is the
+/// owner's only (0600) from the moment it is created.
 /// </summary>
 public static class DataBackup
 {
     public const string Extension = ".tar.gz";
+    private const string PartialSuffix = ".partial";
+    private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
     public static BackupResult Create(string dataDirectory, string backupDirectory, string label, DateTimeOffset now)
     {
-        Directory.CreateDirectory(backupDirectory);
+        CreateOwnerOnlyDirectory(backupDirectory);
+        var removedPartials = RemovePartials(backupDirectory);
         var archive = NewArchivePath(backupDirectory, label, now);
-        var partial = archive + ".partial";
+        var partial = archive + PartialSuffix;
         var expected = new List<(string Name, long Length)>();
+        var skipped = new List<string>();
         try
         {
-            using (var file = File.Create(partial))
+            using (var file = CreateOwnerOnly(partial))
             using (var gzip = new GZipStream(file, CompressionLevel.Fastest))
             using (var tar = new TarWriter(gzip, TarEntryFormat.Pax))
             {
                 // The root entry keeps an archive of an empty directory a valid tar (TarWriter writes nothing otherwise).
                 tar.WriteEntry(new PaxTarEntry(TarEntryType.Directory, "./"));
                 if (Directory.Exists(dataDirectory))
-                    foreach (var path in Directory.EnumerateFiles(dataDirectory, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
-                    {
-                        var entryName = Path.GetRelativePath(dataDirectory, path).Replace('\\', '/');
-                        using var snapshot = Snapshot(path);
-                        tar.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, entryName)
-                        {
-                            DataStream = snapshot,
-                            Mode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead,
-                            ModificationTime = File.GetLastWriteTimeUtc(path),
-                        });
-                        expected.Add((entryName, snapshot.Length));
-                    }
+                    WriteTree(tar, dataDirectory, dataDirectory, expected, skipped);
             }
             File.Move(partial, archive); // never over an existing backup
         }
@@ -50,13 +48,76 @@ public static class DataBackup
             File.Delete(partial);
         }
         var digest = Sha256Of(archive);
-        using (var sum = new StreamWriter(new FileStream(archive + ".sha256", FileMode.CreateNew)))
+        using (var sum = new StreamWriter(CreateOwnerOnly(archive + ".sha256")))
             sum.Write($"{digest}  {Path.GetFileName(archive)}\n");
         var result = Verify(archive);
         foreach (var (entryName, length) in expected)
             if (!result.Entries.TryGetValue(entryName, out var archived) || archived != length)
                 throw new InvalidDataException($"Backup {archive} is incomplete: {entryName} holds {archived} bytes, expected {length}.");
-        return new BackupResult(archive, digest, result.Entries.Count, new FileInfo(archive).Length);
+        return new BackupResult(archive, digest, expected.Count, new FileInfo(archive).Length, skipped, removedPartials);
+    }
+
+    /// <summary>
+    /// Writes a directory's entries in name order, recursing into real directories only. Each path's
+    /// type is read without following it; a regular file is then opened and must still be the file
+    /// that was looked at (the container may swap it for a link in between).
+    /// </summary>
+    private static void WriteTree(TarWriter tar, string root, string directory, List<(string Name, long Length)> expected, List<string> skipped)
+    {
+        foreach (var path in Directory.EnumerateFileSystemEntries(directory).Order(StringComparer.Ordinal))
+        {
+            var entryName = Path.GetRelativePath(root, path).Replace('\\', '/');
+            var identity = FileKinds.Of(path);
+            switch (identity.Kind)
+            {
+                case FileKind.SymbolicLink:
+                    tar.WriteEntry(new PaxTarEntry(TarEntryType.SymbolicLink, entryName) { LinkName = new FileInfo(path).LinkTarget!, ModificationTime = File.GetLastWriteTimeUtc(path) });
+                    break;
+                case FileKind.Directory:
+                    tar.WriteEntry(new PaxTarEntry(TarEntryType.Directory, entryName + "/") { Mode = ModeOf(path), ModificationTime = Directory.GetLastWriteTimeUtc(path) });
+                    WriteTree(tar, root, path, expected, skipped);
+                    break;
+                case FileKind.Regular:
+                    using (var snapshot = Snapshot(path, identity))
+                    {
+                        tar.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, entryName)
+                        {
+                            DataStream = snapshot, Mode = ModeOf(path), ModificationTime = File.GetLastWriteTimeUtc(path),
+                        });
+                        expected.Add((entryName, snapshot.Length));
+                    }
+                    break;
+                default:
+                    skipped.Add($"{entryName} ({identity.Kind}: not data)");
+                    break;
+            }
+        }
+    }
+
+    private static UnixFileMode ModeOf(string path) =>
+        OperatingSystem.IsWindows() ? OwnerOnly | UnixFileMode.GroupRead | UnixFileMode.OtherRead : File.GetUnixFileMode(path);
+
+    /// <summary>Removes the .partial archives of runs that were killed while writing one (a run under the deploy lock writes one at a time).</summary>
+    private static List<string> RemovePartials(string backupDirectory)
+    {
+        var partials = Directory.EnumerateFiles(backupDirectory, "data-*" + Extension + PartialSuffix).Order(StringComparer.Ordinal).ToList();
+        foreach (var partial in partials) File.Delete(partial);
+        return partials;
+    }
+
+    private static void CreateOwnerOnlyDirectory(string directory)
+    {
+        if (Directory.Exists(directory)) return;
+        if (OperatingSystem.IsWindows()) Directory.CreateDirectory(directory);
+        else Directory.CreateDirectory(directory, OwnerOnly | UnixFileMode.UserExecute);
+    }
+
+    /// <summary>A new file readable by its owner only from its creation, not chmod-ed afterwards.</summary>
+    private static FileStream CreateOwnerOnly(string path)
+    {
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = OwnerOnly;
+        return new FileStream(path, options);
     }
 
     /// <summary>Reads a backup back: the digest must match its .sha256 file and every entry must decompress.</summary>
@@ -87,14 +148,74 @@ public static class DataBackup
         return (actual, entries);
     }
 
+    /// <summary>
+    /// Checks a backup (<see cref="Verify"/>), then unpacks it into <paramref name="destination"/>, a
+    /// directory that must not exist yet. Entries are made as what they are (links as links), and
+    /// never through a link: a name that leaves the directory or passes through a link is refused.
+    /// </summary>
+    /// <returns>The archive's checked SHA-256 and how many files were restored.</returns>
+    public static (string Sha256, int Files) Extract(string archive, string destination)
+    {
+        var (sha256, _) = Verify(archive);
+        if (Path.Exists(destination) || new FileInfo(destination).LinkTarget is not null)
+            throw new IOException($"{destination} exists already: a backup is only unpacked into a new directory.");
+        var root = Path.GetFullPath(destination);
+        Directory.CreateDirectory(root);
+        var files = 0;
+        using var file = File.OpenRead(archive);
+        using var gzip = new GZipStream(file, CompressionMode.Decompress);
+        using var tar = new TarReader(gzip);
+        while (tar.GetNextEntry() is { } entry)
+        {
+            var target = InsideOf(root, entry.Name, archive);
+            if (target == root) continue;
+            var mode = entry.Mode & (UnixFileMode)0x1FF; // permissions only, never setuid or setgid
+            switch (entry.EntryType)
+            {
+                case TarEntryType.Directory:
+                    if (OperatingSystem.IsWindows()) Directory.CreateDirectory(target);
+                    else Directory.CreateDirectory(target, mode);
+                    break;
+                case TarEntryType.RegularFile or TarEntryType.V7RegularFile:
+                    var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write }; // CreateNew: never through a link
+                    if (!OperatingSystem.IsWindows()) options.UnixCreateMode = mode;
+                    using (var restored = new FileStream(target, options)) entry.DataStream?.CopyTo(restored);
+                    File.SetLastWriteTimeUtc(target, entry.ModificationTime.UtcDateTime);
+                    files++;
+                    break;
+                case TarEntryType.SymbolicLink:
+                    File.CreateSymbolicLink(target, entry.LinkName);
+                    break;
+                default:
+                    throw new InvalidDataException($"Backup {archive} holds {entry.Name}, a {entry.EntryType} entry, which no backup writes: not restored. Fix: pick another backup (--backup=NAME).");
+            }
+        }
+        return (sha256, files);
+    }
+
+    /// <summary>Where an entry goes: inside <paramref name="root"/>, below real directories only (parents are created).</summary>
+    private static string InsideOf(string root, string name, string archive)
+    {
+        var target = Path.GetFullPath(Path.Combine(root, name)).TrimEnd(Path.DirectorySeparatorChar);
+        if (target != root && !target.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            throw new InvalidDataException($"Backup {archive} holds {name}, which points outside the data directory: not restored. Fix: pick another backup (--backup=NAME).");
+        for (var parent = Path.GetDirectoryName(target)!; parent.Length > root.Length; parent = Path.GetDirectoryName(parent)!)
+            if (new FileInfo(parent).LinkTarget is not null || File.Exists(parent))
+                throw new InvalidDataException($"Backup {archive} holds {name}, below {Path.GetRelativePath(root, parent)}, which is a link or a file: not restored. Fix: pick another backup (--backup=NAME).");
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        return target;
+    }
+
+    /// <summary>The backups in <paramref name="backupDirectory"/>, newest first (their names sort by time).</summary>
+    public static IReadOnlyList<string> Newest(string backupDirectory) =>
+        Directory.Exists(backupDirectory)
+            ? [.. Directory.EnumerateFiles(backupDirectory, "data-*" + Extension).OrderByDescending(Path.GetFileName, StringComparer.Ordinal)]
+            : [];
+
     /// <summary>Removes all but the newest <paramref name="keep"/> backups; returns the removed archives.</summary>
     public static IReadOnlyList<string> Prune(string backupDirectory, int keep)
     {
-        if (!Directory.Exists(backupDirectory)) return [];
-        var removed = Directory.EnumerateFiles(backupDirectory, "data-*" + Extension)
-            .OrderByDescending(Path.GetFileName, StringComparer.Ordinal)
-            .Skip(keep)
-            .ToList();
+        var removed = Newest(backupDirectory).Skip(keep).ToList();
         foreach (var archive in removed)
         {
             File.Delete(archive);
@@ -121,11 +242,13 @@ public static class DataBackup
     /// may be larger than memory): the service appends records while the backup runs, and a header
     /// written before a record was appended would not match the data.
     /// </summary>
-    private static Stream Snapshot(string path)
+    private static Stream Snapshot(string path, FileIdentity looked)
     {
         var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
         try
         {
+            if (FileKinds.Of(stream.SafeFileHandle, path) != looked)
+                throw new IOException($"{path} was replaced while it was backed up (by a link or another file); nothing was backed up. Run the deploy again, and check what writes to the data directory.");
             var length = stream.Length;
             var end = LastLineEnd(stream, length);
             stream.Position = 0;

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 
 namespace QtsOps.Release.Deployment;
 
-public enum HistoryAction { Deploy, Verify, Rollback }
+public enum HistoryAction { Deploy, Verify, Rollback, Restore }
 
 /// <summary>Interrupted: stopped by SIGINT or SIGTERM before it finished.</summary>
 public enum HistoryResult { Succeeded, Failed, Interrupted }
@@ -25,8 +25,13 @@ public sealed record HistoryEntry
     public string? Detail { get; init; }
 }
 
-/// <summary>.qtsops/history/&lt;env&gt;.jsonl: an append-only record of deploys, verifications and rollbacks.</summary>
-public sealed class ReleaseHistory(string path)
+/// <summary>
+/// .qtsops/history/&lt;env&gt;.jsonl: an append-only record of deploys, verifications, rollbacks and
+/// restores. A line that is not an entry (torn by a full disk or a crash, or edited) is skipped with
+/// a warning naming the file and line: one bad line must not stop every later deploy and rollback.
+/// </summary>
+/// <param name="warn">Told about each line skipped.</param>
+public sealed class ReleaseHistory(string path, Action<string> warn)
 {
     private static readonly JsonSerializerOptions Options = new()
     {
@@ -39,10 +44,33 @@ public sealed class ReleaseHistory(string path)
 
     public string Path { get; } = path;
 
+    /// <summary>Appends an entry on a line of its own, also after a torn last line (which would otherwise swallow it).</summary>
     public void Append(HistoryEntry entry)
     {
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
-        File.AppendAllText(Path, JsonSerializer.Serialize(entry, Options) + "\n");
+        using var file = new FileStream(Path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
+        var tornLastLine = file.Length > 0 && ReadLastByte(file) != '\n';
+        file.Seek(0, SeekOrigin.End);
+        file.Write(System.Text.Encoding.UTF8.GetBytes((tornLastLine ? "\n" : "") + JsonSerializer.Serialize(entry, Options) + "\n"));
+    }
+
+    /// <summary>
+    /// <see cref="Append"/> for the paths that must go on whatever happens (a rollback after a failed
+    /// deploy): a write that fails (a full disk) is returned as what went wrong and what to do, never thrown.
+    /// </summary>
+    /// <returns>Null when the entry was written.</returns>
+    public string? TryAppend(HistoryEntry entry)
+    {
+        try
+        {
+            Append(entry);
+            return null;
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return $"the {entry.Action.ToString().ToLowerInvariant()} of {entry.Release} ({entry.Result.ToString().ToLowerInvariant()}) could not be recorded in {Path}: {exception.Message} " +
+                "Fix: free disk space (df -h) and check the file's permissions; the history misses this entry.";
+        }
     }
 
     public IReadOnlyList<HistoryEntry> Read()
@@ -56,14 +84,20 @@ public sealed class ReleaseHistory(string path)
             if (line.Trim().Length == 0) continue;
             try
             {
-                entries.Add(JsonSerializer.Deserialize<HistoryEntry>(line, Options)!);
+                entries.Add(JsonSerializer.Deserialize<HistoryEntry>(line, Options) ?? throw new JsonException("null is no entry"));
             }
             catch (JsonException exception)
             {
-                throw new InvalidDataException($"{Path}:{lineNumber}: not a history entry ({exception.Message}). Fix: correct or remove that line.");
+                warn($"{Path}:{lineNumber}: skipped, not a history entry ({exception.Message}). The history is read without it. Fix: correct or remove that line.");
             }
         }
         return entries;
+    }
+
+    private static int ReadLastByte(FileStream file)
+    {
+        file.Seek(-1, SeekOrigin.End);
+        return file.ReadByte();
     }
 
     /// <summary>The newest <paramref name="count"/> entries, oldest first.</summary>
@@ -88,11 +122,11 @@ public sealed class ReleaseHistory(string path)
     public string? VersionOf(string release) => Read().LastOrDefault(e => e.Action is HistoryAction.Deploy && e.Release == release)?.Version;
 
     /// <summary>
-    /// Whether the newest deploy or rollback (what changes what runs; verifications do not) put
+    /// Whether the newest deploy, rollback or restore (what changes what runs; verifications do not) put
     /// <paramref name="release"/> in place successfully in exactly this container: only then does the
     /// running container stand for a finished deploy, not an interrupted or failed one.
     /// </summary>
     public bool DeployedSuccessfully(string release, string containerId) =>
-        Read().LastOrDefault(e => e.Action is HistoryAction.Deploy or HistoryAction.Rollback) is { Result: HistoryResult.Succeeded } last
+        Read().LastOrDefault(e => e.Action is HistoryAction.Deploy or HistoryAction.Rollback or HistoryAction.Restore) is { Result: HistoryResult.Succeeded } last
         && last.Release == release && last.ContainerId == containerId;
 }

@@ -9,11 +9,13 @@ public enum ProtectedChange
     Deploy,
     /// <summary>On demand, or after a failed deploy or verify.</summary>
     Rollback,
+    /// <summary>A data backup put in place of the data.</summary>
+    Restore,
 }
 
 /// <summary>
 /// The one answer to "is this environment protected, and may this run change it", read by apply,
-/// deploy, rollback (on demand and automatic) and the version check alike. An environment is
+/// deploy, rollback (on demand and automatic), restore and the version check alike. An environment is
 /// protected when environments.json marks it or --protected-environments adds it: a setting can
 /// add protection, never remove it. Protected environments take release versions only, plans there
 /// may not destroy without --allow-destroy, and every <see cref="ProtectedChange"/> needs approval.
@@ -54,6 +56,7 @@ public sealed class ProtectionPolicy
         {
             ProtectedChange.Apply => "applying a plan to it",
             ProtectedChange.Deploy => "deploying to it",
+            ProtectedChange.Restore => "restoring a backup of its data",
             _ => "rolling it back",
         };
         return $"'{environment}' is protected: {what} needs --approve (or a CI run, approved by its workflow).";

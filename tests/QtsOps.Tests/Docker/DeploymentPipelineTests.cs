@@ -32,13 +32,7 @@ public class DeploymentPipelineTests
     [OneTimeTearDown]
     public void RemoveContainersImagesAndFolders()
     {
-        // The project's containers, also any a failed compose v1 recreate left renamed <id>_<name>.
-        var containers = Docker("ps", "--all", "--quiet", "--filter", $"label=com.docker.compose.project={_repo.ComposeProject}").Output;
-        Docker(["rm", "--force", _repo.Container, .. containers]);
-        Docker("network", "rm", _repo.Network);
-        var images = Docker("image", "ls", "--format", "{{.Repository}}:{{.Tag}}").Output
-            .Where(i => i.Contains(_repo.ImageRepository)).ToArray();
-        if (images.Length > 0) Docker(["image", "rm", "--force", .. images]);
+        _repo?.RemoveFromEngine();
         _repo?.Dispose();
         _registry?.Dispose();
     }
@@ -373,7 +367,7 @@ public class DeploymentPipelineTests
         return report.RootElement.GetProperty("status").GetString();
     }
 
-    private List<HistoryEntry> History() => [.. new ReleaseHistory(Path.Combine(_repo.StateDirectory, "history", "local.jsonl")).Read()];
+    private List<HistoryEntry> History() => [.. new ReleaseHistory(Path.Combine(_repo.StateDirectory, "history", "local.jsonl"), warning => Assert.Fail(warning)).Read()];
 
     private Dictionary<string, string> Records() =>
         Directory.EnumerateFiles(_repo.DataDirectory, "observations-*.jsonl").ToDictionary(f => Path.GetFileName(f), File.ReadAllText);

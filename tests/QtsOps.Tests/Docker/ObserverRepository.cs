@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -99,6 +100,18 @@ public sealed class ObserverRepository : IDisposable
         local["minFreeDiskMb"] = 100;
         _directory.Write("environments.json", environments.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
     }
+
+    /// <summary>What this checkout's runs made on the engine: its containers (also any a failed compose v1 recreate left renamed &lt;id&gt;_&lt;name&gt;), network and images.</summary>
+    public void RemoveFromEngine()
+    {
+        var containers = Docker("ps", "--all", "--quiet", "--filter", $"label=com.docker.compose.project={ComposeProject}").Output;
+        Docker(["rm", "--force", Container, .. containers]);
+        Docker("network", "rm", Network);
+        var images = Docker("image", "ls", "--format", "{{.Repository}}:{{.Tag}}").Output.Where(i => i.Contains(ImageRepository)).ToArray();
+        if (images.Length > 0) Docker(["image", "rm", "--force", .. images]);
+    }
+
+    public static Command.Result Docker(params string[] args) => Command.Run("docker", args);
 
     public void Dispose() => _directory.Dispose();
 }

@@ -153,6 +153,177 @@ public class DataBackupTests
     }
 }
 
+[System.Runtime.Versioning.SupportedOSPlatform("linux"), Platform("Linux")] // links, FIFOs and file modes as a Linux host has them
+public class DataBackupOfUntrustedDataTests
+{
+    private static readonly UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+
+    /// <summary>What a container may leave in its data directory: links to host files and folders, a broken link, a FIFO.</summary>
+    private static string UntrustedData(TempDirectory dir)
+    {
+        var secret = dir.Write("host/secret.key", "HOST-SECRET\n");
+        File.SetUnixFileMode(secret, OwnerOnly);
+        dir.Write("host/folder/inside.txt", "HOST-FOLDER\n");
+        var data = dir.Combine("data");
+        dir.Write("data/observations-20260101.jsonl", "{\"seq\":1}\n");
+        dir.Write("data/nested/other.jsonl", "{}\n");
+        File.CreateSymbolicLink(Path.Combine(data, "link-to-secret"), secret);
+        File.CreateSymbolicLink(Path.Combine(data, "nested", "link-to-folder"), dir.Combine("host", "folder"));
+        File.CreateSymbolicLink(Path.Combine(data, "broken"), "/nonexistent/target");
+        using var mkfifo = System.Diagnostics.Process.Start("mkfifo", Path.Combine(data, "pipe"))!;
+        mkfifo.WaitForExit();
+        Assert.That(mkfifo.ExitCode, Is.Zero);
+        return data;
+    }
+
+    private static BackupResult CreateWithin10Seconds(string data, string backups)
+    {
+        var backup = Task.Run(() => DataBackup.Create(data, backups, "x", DateTimeOffset.UtcNow));
+        Assert.That(backup.Wait(TimeSpan.FromSeconds(10)), Is.True, "the backup hangs");
+        return backup.Result;
+    }
+
+    private static List<(TarEntryType Type, string Name, string Link, string Content)> Entries(string archive)
+    {
+        using var tar = new TarReader(new System.IO.Compression.GZipStream(File.OpenRead(archive), System.IO.Compression.CompressionMode.Decompress));
+        var entries = new List<(TarEntryType, string, string, string)>();
+        while (tar.GetNextEntry() is { } entry)
+            entries.Add((entry.EntryType, entry.Name, entry.LinkName, entry.DataStream is null ? "" : new StreamReader(entry.DataStream).ReadToEnd()));
+        return entries;
+    }
+
+    [Test]
+    public void Links_are_stored_as_links_special_files_are_skipped_and_the_archive_is_the_owners_only()
+    {
+        using var dir = new TempDirectory();
+        var data = UntrustedData(dir);
+
+        var backup = CreateWithin10Seconds(data, dir.Combine("backups"));
+
+        var entries = Entries(backup.ArchivePath);
+        Assert.That(entries.Where(e => e.Type == TarEntryType.SymbolicLink).Select(e => (e.Name, e.Link)), Is.EquivalentTo(new[]
+        {
+            ("link-to-secret", dir.Combine("host", "secret.key")), ("nested/link-to-folder", dir.Combine("host", "folder")), ("broken", "/nonexistent/target"),
+        }));
+        Assert.That(entries.Where(e => e.Type == TarEntryType.RegularFile).Select(e => e.Name), Is.EquivalentTo(new[] { "observations-20260101.jsonl", "nested/other.jsonl" }));
+        Assert.That(entries.Select(e => e.Content), Has.None.Contain("HOST-"), "a linked file's or folder's contents were copied");
+        Assert.That(backup.Files, Is.EqualTo(2));
+        Assert.That(backup.Skipped, Is.EqualTo(new[] { "pipe (Fifo: not data)" }));
+        Assert.That(File.GetUnixFileMode(backup.ArchivePath), Is.EqualTo(OwnerOnly));
+        Assert.That(File.GetUnixFileMode(backup.ArchivePath + ".sha256"), Is.EqualTo(OwnerOnly));
+    }
+
+    [Test]
+    public void A_partial_archive_a_killed_run_left_is_removed_by_the_next_backup()
+    {
+        using var dir = new TempDirectory();
+        dir.Write("data/a.jsonl", "{}\n");
+        var partial = dir.Write("backups/data-20260101T000000.000Z-before-1.0.0.tar.gz.partial", "half an archive");
+
+        var backup = DataBackup.Create(dir.Combine("data"), dir.Combine("backups"), "before-1.0.1", DateTimeOffset.UtcNow);
+
+        Assert.That(File.Exists(partial), Is.False);
+        Assert.That(backup.RemovedPartials, Is.EqualTo(new[] { partial }));
+    }
+
+    [Test]
+    public void A_backup_unpacks_into_a_new_directory_with_its_links_as_links()
+    {
+        using var dir = new TempDirectory();
+        var backup = CreateWithin10Seconds(UntrustedData(dir), dir.Combine("backups"));
+        var restored = dir.Combine("restored");
+
+        var (sha256, files) = DataBackup.Extract(backup.ArchivePath, restored);
+
+        Assert.That((sha256, files), Is.EqualTo((backup.Sha256, 2)));
+        Assert.That(File.ReadAllText(Path.Combine(restored, "observations-20260101.jsonl")), Is.EqualTo("{\"seq\":1}\n"));
+        Assert.That(new FileInfo(Path.Combine(restored, "link-to-secret")).LinkTarget, Is.EqualTo(dir.Combine("host", "secret.key")));
+        Assert.That(new FileInfo(Path.Combine(restored, "nested", "link-to-folder")).LinkTarget, Is.EqualTo(dir.Combine("host", "folder")));
+        Assert.That(Path.Exists(Path.Combine(restored, "pipe")), Is.False);
+        Assert.Throws<IOException>(() => DataBackup.Extract(backup.ArchivePath, restored), "only into a new directory");
+    }
+
+    [TestCase("../escaped.txt")]
+    [TestCase("link/escaped.txt")]
+    public void An_archive_entry_that_would_be_written_outside_or_through_a_link_is_refused(string name)
+    {
+        using var dir = new TempDirectory();
+        var outside = dir.Combine("outside");
+        Directory.CreateDirectory(outside);
+        var archive = dir.Combine("backups", "data-20260101T000000.000Z-x.tar.gz");
+        Directory.CreateDirectory(dir.Combine("backups"));
+        using (var file = File.Create(archive))
+        using (var gzip = new System.IO.Compression.GZipStream(file, System.IO.Compression.CompressionLevel.Fastest))
+        using (var tar = new TarWriter(gzip, TarEntryFormat.Pax))
+        {
+            tar.WriteEntry(new PaxTarEntry(TarEntryType.SymbolicLink, "link") { LinkName = outside });
+            tar.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, name) { DataStream = new MemoryStream("x"u8.ToArray()) });
+        }
+        using (var stream = File.OpenRead(archive))
+            File.WriteAllText(archive + ".sha256", Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(stream)) + "  x\n");
+
+        var error = Assert.Throws<InvalidDataException>(() => DataBackup.Extract(archive, dir.Combine("restored", "data")))!;
+
+        Assert.That(error.Message, Does.Contain(archive).And.Contain(name).And.Contain("Fix: pick another backup"));
+        Assert.That(Directory.GetFiles(outside), Is.Empty);
+        Assert.That(File.Exists(dir.Combine("restored", "escaped.txt")), Is.False);
+    }
+}
+
+public class DataRestoreTests
+{
+    private static string Backup(TempDirectory dir, string content, int day)
+    {
+        dir.Write("source/a.jsonl", content);
+        return DataBackup.Create(dir.Combine("source"), dir.Combine("backups"), "x", new DateTimeOffset(2026, 1, day, 0, 0, 0, TimeSpan.Zero)).ArchivePath;
+    }
+
+    [Test]
+    public void The_newest_backup_is_chosen_unless_one_is_named_and_an_unknown_name_lists_those_there_are()
+    {
+        using var dir = new TempDirectory();
+        var older = Backup(dir, "{\"old\":1}\n", 1);
+        var newer = Backup(dir, "{\"new\":1}\n", 2);
+
+        Assert.That(DataRestore.Choose(dir.Combine("backups"), null), Is.EqualTo(newer));
+        Assert.That(DataRestore.Choose(dir.Combine("backups"), Path.GetFileName(older)), Is.EqualTo(older));
+        Assert.That(Assert.Throws<FileNotFoundException>(() => DataRestore.Choose(dir.Combine("backups"), "../../etc/passwd"))!.Message,
+            Does.Contain("There is no backup ../../etc/passwd").And.Contain(Path.GetFileName(older)).And.Contain(Path.GetFileName(newer)));
+        Assert.That(Assert.Throws<FileNotFoundException>(() => DataRestore.Choose(dir.Combine("empty"), null))!.Message, Does.Contain("There is no backup in"));
+    }
+
+    [Test]
+    public void A_restore_moves_the_data_aside_never_deleting_it_and_puts_the_backup_in_its_place()
+    {
+        using var dir = new TempDirectory();
+        var archive = Backup(dir, "{\"backed-up\":1}\n", 1);
+        dir.Write("data/a.jsonl", "{\"current\":1}\n");
+        dir.Write("data/newer.jsonl", "{\"current\":2}\n");
+        var now = DateTimeOffset.Parse("2026-02-03T04:05:06Z");
+
+        var (unpacked, _, files) = DataRestore.Unpack(archive, dir.Combine("data"), now);
+        var aside = DataRestore.Switch(dir.Combine("data"), unpacked, now);
+
+        Assert.That(files, Is.EqualTo(1));
+        Assert.That(aside, Is.EqualTo(dir.Combine("data.before-restore-20260203T040506.000Z")));
+        Assert.That(File.ReadAllText(dir.Combine("data", "a.jsonl")), Is.EqualTo("{\"backed-up\":1}\n"));
+        Assert.That(File.Exists(dir.Combine("data", "newer.jsonl")), Is.False);
+        Assert.That(File.ReadAllText(Path.Combine(aside!, "newer.jsonl")), Is.EqualTo("{\"current\":2}\n"));
+        Assert.That(Directory.Exists(unpacked), Is.False);
+    }
+
+    [Test]
+    public void A_damaged_backup_is_refused_before_anything_is_unpacked()
+    {
+        using var dir = new TempDirectory();
+        var archive = Backup(dir, "{}\n", 1);
+        using (var stream = File.OpenWrite(archive)) stream.WriteByte(0);
+
+        Assert.That(Assert.Throws<InvalidDataException>(() => DataRestore.Unpack(archive, dir.Combine("data"), DateTimeOffset.UtcNow))!.Message, Does.Contain("is damaged"));
+        Assert.That(Directory.GetDirectories(dir.Path), Is.EquivalentTo(new[] { dir.Combine("source"), dir.Combine("backups") }));
+    }
+}
+
 public class ReleaseStoreTests
 {
     [Test]

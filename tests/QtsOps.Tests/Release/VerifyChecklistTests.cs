@@ -183,7 +183,7 @@ public class ReleaseHistoryTests
     public void The_last_verified_release_other_than_the_failed_one_is_found()
     {
         using var dir = new TempDirectory();
-        var history = new QtsOps.Release.Deployment.ReleaseHistory(dir.Combine("history", "local.jsonl"));
+        var history = new QtsOps.Release.Deployment.ReleaseHistory(dir.Combine("history", "local.jsonl"), warning => Assert.Fail(warning));
         void Add(QtsOps.Release.Deployment.HistoryAction action, QtsOps.Release.Deployment.HistoryResult result, string release) =>
             history.Append(new QtsOps.Release.Deployment.HistoryEntry { Action = action, Result = result, Version = release, Release = release, StartedAt = DateTimeOffset.UtcNow, FinishedAt = DateTimeOffset.UtcNow });
         Add(QtsOps.Release.Deployment.HistoryAction.Verify, QtsOps.Release.Deployment.HistoryResult.Succeeded, "1.0.0");
@@ -200,7 +200,7 @@ public class ReleaseHistoryTests
     public void Only_a_successful_last_deploy_or_rollback_of_that_release_in_that_container_counts_as_deployed()
     {
         using var dir = new TempDirectory();
-        var history = new QtsOps.Release.Deployment.ReleaseHistory(dir.Combine("local.jsonl"));
+        var history = new QtsOps.Release.Deployment.ReleaseHistory(dir.Combine("local.jsonl"), warning => Assert.Fail(warning));
         void Add(QtsOps.Release.Deployment.HistoryAction action, QtsOps.Release.Deployment.HistoryResult result, string release, string? container) =>
             history.Append(new QtsOps.Release.Deployment.HistoryEntry { Action = action, Result = result, Version = release, Release = release, ContainerId = container, StartedAt = DateTimeOffset.UtcNow, FinishedAt = DateTimeOffset.UtcNow });
 
@@ -219,12 +219,57 @@ public class ReleaseHistoryTests
         Assert.That(File.ReadAllLines(history.Path)[2], Does.Contain("\"result\":\"interrupted\""));
     }
 
+    private static QtsOps.Release.Deployment.HistoryEntry Entry(string release) => new()
+    {
+        Action = QtsOps.Release.Deployment.HistoryAction.Verify, Result = QtsOps.Release.Deployment.HistoryResult.Succeeded,
+        Version = release, Release = release, StartedAt = DateTimeOffset.UtcNow, FinishedAt = DateTimeOffset.UtcNow,
+    };
+
+    /// <summary>A history of 1.0.0, then <paramref name="damage"/> written as is, then 1.0.1; warnings go to the list.</summary>
+    private static QtsOps.Release.Deployment.ReleaseHistory DamagedHistory(TempDirectory dir, string damage, List<string> warnings)
+    {
+        var history = new QtsOps.Release.Deployment.ReleaseHistory(dir.Combine("local.jsonl"), warnings.Add);
+        history.Append(Entry("1.0.0"));
+        File.AppendAllText(history.Path, damage);
+        history.Append(Entry("1.0.1"));
+        return history;
+    }
+
     [Test]
-    public void A_damaged_line_is_reported_with_its_number()
+    public void A_damaged_line_is_read_past_with_a_warning_naming_the_file_and_line()
     {
         using var dir = new TempDirectory();
-        var path = dir.Write("local.jsonl", "not json\n");
+        var warnings = new List<string>();
+        var history = DamagedHistory(dir, "not json\nnull\n{\"action\":\"verify\"}\n", warnings);
 
-        Assert.That(Assert.Throws<InvalidDataException>(() => new QtsOps.Release.Deployment.ReleaseHistory(path).Read())!.Message, Does.StartWith($"{path}:1:"));
+        Assert.That(history.Read().Select(e => e.Release), Is.EqualTo(new[] { "1.0.0", "1.0.1" }));
+        Assert.That(history.LastVerified()?.Release, Is.EqualTo("1.0.1"));
+        Assert.That(warnings, Has.Count.EqualTo(6)); // three bad lines, read twice
+        Assert.That(warnings.Take(3).Select(w => w[..w.IndexOf(": skipped", StringComparison.Ordinal)]),
+            Is.EqualTo(new[] { $"{history.Path}:2", $"{history.Path}:3", $"{history.Path}:4" }));
+        Assert.That(warnings, Has.All.Contain("Fix: correct or remove that line"));
+    }
+
+    [Test]
+    public void An_entry_after_a_torn_last_line_starts_a_line_of_its_own()
+    {
+        using var dir = new TempDirectory();
+        var warnings = new List<string>();
+
+        var history = DamagedHistory(dir, "{\"action\":\"dep", warnings); // the disk filled up in the middle of a write
+
+        Assert.That(history.Read().Select(e => e.Release), Is.EqualTo(new[] { "1.0.0", "1.0.1" }));
+        Assert.That(warnings.Single(), Does.StartWith($"{history.Path}:2: skipped"));
+    }
+
+    [Test]
+    public void A_write_to_a_full_disk_is_returned_as_the_problem_never_thrown()
+    {
+        // /dev/full fails every write with ENOSPC, as a full disk does.
+        var history = new QtsOps.Release.Deployment.ReleaseHistory("/dev/full", warning => Assert.Fail(warning));
+
+        var problem = history.TryAppend(Entry("1.0.0"));
+
+        Assert.That(problem, Does.Contain("the verify of 1.0.0 (succeeded) could not be recorded in /dev/full").And.Contain("Fix: free disk space"));
     }
 }

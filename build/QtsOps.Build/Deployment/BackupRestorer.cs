@@ -1,0 +1,111 @@
+using Cake.Core.Diagnostics;
+using QtsOps.Release.Deployment;
+using QtsOps.Release.Environments;
+using QtsOps.Release.Reports;
+
+namespace QtsOps.Build.Deployment;
+
+/// <summary>
+/// The restore target: puts a data backup (--backup=NAME, else the newest) in place under the
+/// current release. The backup is checked and unpacked before the service stops, so a bad backup
+/// changes nothing; the data that was in place is moved aside, never deleted. Holds the deploy lock.
+/// </summary>
+public sealed class BackupRestorer(DockerEngine engine)
+{
+    private BuildContext Context => engine.Context;
+
+    public void Run()
+    {
+        Context.RequireApproval(ProtectedChange.Restore);
+        engine.EnsureReachable();
+        engine.RefuseRemoteFileSteps("restore unpacks the backup");
+        var target = Context.Target;
+        var archive = ChosenBackup();
+        var name = Path.GetFileName(archive);
+        using var held = DeploymentLocks.Acquire(Context, $"restore {name}");
+        using var interruption = Interruption.Watch(Context.Log, $"the restore of {name}");
+        var runner = new ReleaseRunner(engine);
+        var release = runner.Store.Current
+            ?? throw new PipelineException($"Nothing is deployed to '{target.Name}' ({runner.Store.DeployDirectory} has no current release): there is no service to restore data for. Fix: ./build.sh --target=deploy first.");
+        if (engine.Container(target.ContainerName) is { } container && !runner.IsOurs(container))
+            throw new PipelineException($"{target.ContainerName} belongs to {ReleaseRunner.OwnerOf(container).Describe()}, not to this deployment: nothing was restored. Fix: restore from that checkout.");
+
+        var started = DateTimeOffset.UtcNow;
+        var data = Context.ResolvePath(target.DataDirectory);
+        var (unpacked, sha256, files) = Unpack(archive, data, started);
+        Context.Log.Information($"Checked {name} (SHA-256 {sha256[..12]}) and unpacked {files} file(s); stopping {target.ContainerName}");
+        runner.Stop(release);
+        var aside = DataRestore.Switch(data, unpacked, started);
+        Context.Log.Information($"Restored {name} into {data}" + (aside is null ? "" : $"; the data that was there is kept in {aside}"));
+        runner.GiveToService(release, data);
+
+        var entry = new HistoryEntry
+        {
+            Action = HistoryAction.Restore, Result = HistoryResult.Succeeded, Version = runner.History.VersionOf(release) ?? release, Release = release,
+            Image = runner.ImageFor(release), StartedAt = started, FinishedAt = started,
+            Detail = $"{name} (SHA-256 {sha256[..12]})" + (aside is null ? "" : $"; the data before is in {aside}"),
+        };
+        var report = new RestoreReport(Context.EnvironmentName, release, name, sha256, files, aside, null, null);
+        try
+        {
+            var running = runner.Start(release, interruption.Token);
+            entry = entry with { ContainerId = running.Id, ImageId = running.Image };
+            report = report with { Verification = new Verifier(engine).Run(release, "restore", interruption.Token) };
+        }
+        catch (Exception exception)
+        {
+            var why = interruption.IsRequested ? $"interrupted by {interruption.Signal}" : exception.Message;
+            runner.Record(entry with { Result = interruption.IsRequested ? HistoryResult.Interrupted : HistoryResult.Failed, FinishedAt = DateTimeOffset.UtcNow, Detail = $"{entry.Detail}; {why}" });
+            Write(report with { Failure = why });
+            throw new PipelineException($"Restore of {name} on '{target.Name}': the data is restored, but {release} did not come up on it: {why}. " +
+                (aside is null ? "" : $"The data that was in place is kept in {aside}: to go back, put it in place of {data} and run ./build.sh --target=verify."));
+        }
+        entry = entry with { Result = report.Passed ? HistoryResult.Succeeded : HistoryResult.Failed, FinishedAt = DateTimeOffset.UtcNow };
+        runner.Record(entry);
+        if (report.Passed) runner.Record(entry with { Action = HistoryAction.Verify, StartedAt = report.Verification!.CheckedAt });
+        Write(report);
+        if (!report.Passed)
+            throw new PipelineException($"Restore of {name} on '{target.Name}': {release} runs on the restored data but fails verification: {report.Verification!.FailureSummary} (artifacts/reports/restore.md). " +
+                (aside is null ? "" : $"The data that was in place is kept in {aside}."));
+        Context.Log.Information($"{name} restored on '{target.Name}': {release} is healthy and verified (artifacts/reports/restore.md)");
+    }
+
+    /// <summary>Which backup a restore would put in place, and what it would do; changes nothing.</summary>
+    public void Preview()
+    {
+        var archive = ChosenBackup();
+        Context.Log.Information($"(dry run) would check {Path.GetFileName(archive)}, stop {Context.Target.ContainerName}, move {Context.ResolvePath(Context.Target.DataDirectory)} aside, " +
+            $"restore the backup in its place, then start and verify {new ReleaseRunner(engine).Store.Current ?? "(nothing is deployed)"}");
+    }
+
+    private string ChosenBackup()
+    {
+        try
+        {
+            return DataRestore.Choose(Context.ResolvePath(Context.Target.BackupDirectory), Context.Options.Get(PipelineOptions.Backup));
+        }
+        catch (FileNotFoundException exception)
+        {
+            throw new PipelineException(exception.Message);
+        }
+    }
+
+    private static (string Directory, string Sha256, int Files) Unpack(string archive, string data, DateTimeOffset now)
+    {
+        try
+        {
+            return DataRestore.Unpack(archive, data, now);
+        }
+        catch (InvalidDataException exception)
+        {
+            throw new PipelineException($"{exception.Message} Nothing was changed: the service still runs on its data.");
+        }
+    }
+
+    private void Write(RestoreReport report)
+    {
+        var markdown = report.ToMarkdown();
+        ReportWriter.Write(Context.ReportsDirectory, "restore", report.Passed ? "passed" : "failed", report, markdown, report.Findings);
+        Context.AddSummarySection($"Restore ({Context.EnvironmentName})", markdown);
+    }
+}
