@@ -4,6 +4,7 @@ using QtsOps.Host.Options;
 using QtsOps.Release.GitHubActions;
 using QtsOps.Release.Notifications;
 using QtsOps.Release.Reports;
+using QtsOps.Tools;
 using QtsOps.Tools.Http;
 
 namespace QtsOps.Build;
@@ -39,7 +40,7 @@ public sealed partial class BuildContext
     /// </summary>
     public void ReportFailure(string target, Exception error)
     {
-        var message = Options.SecretValues.Aggregate(error.Message, (text, secret) => text.Replace(secret, "***"));
+        var message = new SecretMasker(Options.SecretValues).Mask(error.Message);
         try
         {
             ReportWriter.Write(ReportsDirectory, target, "failed", new { environment = EnvironmentName, version = Version },

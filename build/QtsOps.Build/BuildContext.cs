@@ -99,7 +99,7 @@ public sealed partial class BuildContext : FrostingContext
 
     /// <summary>--environments=FILE (relative to the working directory), else the checked-in environments.json.</summary>
     public string EnvironmentsFile => Options.Get(PipelineOptions.EnvironmentsFile) is { } file
-        ? Path.GetFullPath(file, Environment.WorkingDirectory.FullPath)
+        ? ResolveGivenPath(file)
         : Path.Combine(RepositoryRoot, EnvironmentCatalog.FileName);
 
     /// <summary>
@@ -116,7 +116,7 @@ public sealed partial class BuildContext : FrostingContext
     /// <summary>The ssh client settings of an ssh:// engine (files written on first use, deleted by <see cref="EndSsh"/>).</summary>
     public SshTransport Ssh => _ssh ??= new SshTransport(
         Options.Get(PipelineOptions.SshKey),
-        Options.Get(PipelineOptions.SshKeyFile) is { } file ? Path.GetFullPath(file, Environment.WorkingDirectory.FullPath) : null,
+        Options.Get(PipelineOptions.SshKeyFile) is { } file ? ResolveGivenPath(file) : null,
         Options.Get(PipelineOptions.SshKnownHosts),
         System.Environment.GetEnvironmentVariable("PATH"));
 
@@ -129,11 +129,14 @@ public sealed partial class BuildContext : FrostingContext
     /// <summary>The image this run builds and deploys.</summary>
     public string ImageReference => $"{Target.ImageRepository}:{ReleaseName}";
 
-    /// <summary>An environment path as an absolute path (relative ones are relative to the repository root).</summary>
     /// <summary>The source URL of the image's labels (--source-url, else the origin remote), without user info: it is pushed with the image.</summary>
     public string SourceUrl => UrlUserInfo.Remove(Options.Get(PipelineOptions.SourceUrl) ?? this.GitRemoteUrl(RepositoryRoot, "origin") ?? "unknown");
 
+    /// <summary>An environment path as an absolute path (relative ones are relative to the repository root).</summary>
     public string ResolvePath(string path) => EnvironmentCatalog.Resolve(RepositoryRoot, path);
+
+    /// <summary>A path given on the command line (or in a variable) as an absolute path: relative ones are relative to the working directory.</summary>
+    public string ResolveGivenPath(string path) => Path.GetFullPath(path, Environment.WorkingDirectory.FullPath);
 
     private ProtectionPolicy? _protection;
 

@@ -3,6 +3,7 @@ using QtsOps.Release.Deployment;
 using QtsOps.Release.Environments;
 using QtsOps.Release.Notifications;
 using QtsOps.Release.Versioning;
+using QtsOps.Tools.Docker;
 
 namespace QtsOps.Build.Deployment;
 
@@ -20,8 +21,9 @@ public sealed class ReleaseVerification(DockerEngine engine)
         // The version as deployed, which need not be this checkout's.
         var version = runner.History.VersionOf(release) ?? release;
         var verifiedBefore = runner.History.VerifiedSinceInstalled(release);
-        EnsureOurs(runner, release);
-        if (verifiedBefore) RestartIfDown(runner, release);
+        var running = engine.Container(Context.Target.ContainerName);
+        EnsureOurs(runner, running, release);
+        if (verifiedBefore && running is not { State.Running: true }) Restart(runner, release);
         var started = DateTimeOffset.UtcNow;
         var report = new Verifier(engine).Run(release, "verify", CancellationToken.None);
         var container = engine.Container(Context.Target.ContainerName);
@@ -56,10 +58,10 @@ public sealed class ReleaseVerification(DockerEngine engine)
     /// (another checkout deploying to the same name), or one running another release than current.
     /// Nothing is verified, recorded or rolled back then.
     /// </summary>
-    private void EnsureOurs(ReleaseRunner runner, string release)
+    private void EnsureOurs(ReleaseRunner runner, DockerContainer? container, string release)
     {
         var name = Context.Target.ContainerName;
-        if (engine.Container(name) is not { } container) return;
+        if (container is null) return;
         var owner = ReleaseRunner.OwnerOf(container);
         if (!runner.IsOurs(container))
             throw new PipelineException($"{name} on '{Context.EnvironmentName}' belongs to {owner.Describe()}, not to this deployment ({runner.Store.DeployDirectory}): " +
@@ -70,9 +72,8 @@ public sealed class ReleaseVerification(DockerEngine engine)
     }
 
     /// <summary>A release that verified before and is down (stopped, or its container removed) is started again, not replaced.</summary>
-    private void RestartIfDown(ReleaseRunner runner, string release)
+    private void Restart(ReleaseRunner runner, string release)
     {
-        if (engine.Container(Context.Target.ContainerName) is { State.Running: true }) return;
         Context.Log.Warning($"{Context.Target.ContainerName} is not running; {release} verified before, so it is started again");
         using var held = DeploymentLocks.Acquire(Context, $"restart of {release} before verify");
         using var interruption = Interruption.Watch(Context.Log, $"the restart of {release}");

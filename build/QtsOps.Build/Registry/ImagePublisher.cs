@@ -35,7 +35,8 @@ public sealed class ImagePublisher(DockerEngine engine)
             throw new PipelineException($"{PasswordVariable} is not set, but {asked} asks for a login to {registry} as '{username}'. " +
                 $"Fix: export {PasswordVariable} (the password or token of '{username}'), or drop {asked} to push without logging in.");
         }
-        EnsureRegistryAnswers(registry);
+        var address = new Uri($"{(Context.Target.RegistryTls ? "https" : "http")}://{registry}/");
+        EnsureRegistryAnswers(address);
         engine.EnsureReachable();
         var repository = Context.Target.ImageRepository;
         var image = engine.Image(Context.ImageReference)
@@ -44,7 +45,7 @@ public sealed class ImagePublisher(DockerEngine engine)
         var clientConfig = Directory.CreateTempSubdirectory("qtsops-docker-config-").FullName;
         try
         {
-            if (username is not null && !CredentialScope.IsPrivateChannel(new Uri($"{(Context.Target.RegistryTls ? "https" : "http")}://{registry}")))
+            if (username is not null && !CredentialScope.IsPrivateChannel(address))
                 throw new PipelineException($"The registry {registry} is reached over plain HTTP: its login ({UsernameVariable}) would cross the network in clear. " +
                     "Fix: serve the registry over HTTPS (registryTls in environments.json), or unset the login variables to push anonymously.");
             if (username is not null) Login(registry, username, password!, clientConfig);
@@ -79,10 +80,9 @@ public sealed class ImagePublisher(DockerEngine engine)
     }
 
     /// <summary>Says so when nothing listens at HOST:PORT, rather than leaving it to docker push's "connection refused".</summary>
-    private void EnsureRegistryAnswers(string registry)
+    /// <param name="address">The registry's URL: HOST alone means the scheme's port, as docker reads it.</param>
+    private static void EnsureRegistryAnswers(Uri address)
     {
-        // HOST alone means the scheme's port, as docker reads it.
-        var address = new Uri($"{(Context.Target.RegistryTls ? "https" : "http")}://{registry}/");
         var (host, port) = (address.DnsSafeHost, address.Port);
         using var client = new TcpClient();
         try

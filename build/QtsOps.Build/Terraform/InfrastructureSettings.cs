@@ -9,10 +9,9 @@ public sealed partial class InfrastructureSettings
     {
         AllowDestroy = context.Options.Get(PipelineOptions.AllowDestroy);
 
-        var workingDirectory = context.Environment.WorkingDirectory.FullPath;
-        VarFiles = [.. context.Options.Get(PipelineOptions.VarFile).Select(file => Path.GetFullPath(file, workingDirectory))];
+        VarFiles = [.. context.Options.Get(PipelineOptions.VarFile).Select(context.ResolveGivenPath)];
         foreach (var file in VarFiles.Where(f => !File.Exists(f)))
-            throw new PipelineException($"--var-file: '{file}' does not exist. Give the path of a .tfvars file (relative to {workingDirectory} or absolute).");
+            throw new PipelineException($"--var-file: '{file}' does not exist. Give the path of a .tfvars file (relative to {context.Environment.WorkingDirectory.FullPath} or absolute).");
 
         foreach (var assignment in context.Options.Get(PipelineOptions.Var))
         {
