@@ -89,7 +89,7 @@ manual_steps() {
     MINGW* | MSYS* | CYGWIN*) echo "winget install Docker.DockerDesktop    # then start Docker Desktop" ;;
     *)
       if command -v apt-get >/dev/null 2>&1; then
-        echo "sudo apt-get install -y docker.io docker-compose debootstrap docker-registry"
+        echo "sudo apt-get install -y docker.io docker-compose python3-paramiko debootstrap docker-registry"
         echo "sudo usermod -aG docker \"\$USER\"    # then log in again"
         echo "sudo systemctl start docker    # or: sudo dockerd &"
       else
@@ -102,6 +102,8 @@ manual_steps() {
 missing_packages() {
   command -v docker >/dev/null 2>&1 || echo docker.io
   { docker compose version || docker-compose version; } >/dev/null 2>&1 || echo docker-compose
+  # Compose v1 reaches ssh:// Docker hosts (staging, prod) only with paramiko importable, even through the ssh client.
+  docker compose version >/dev/null 2>&1 || python3 -c 'import paramiko' >/dev/null 2>&1 || echo python3-paramiko
   command -v debootstrap >/dev/null 2>&1 || [ -x /usr/sbin/debootstrap ] || echo debootstrap
   if $RUN_TESTS && [ ! -x "$REGISTRY_PROGRAM" ]; then echo docker-registry; fi
   if $RUN_TESTS && ! command -v shellcheck >/dev/null 2>&1; then echo shellcheck; fi

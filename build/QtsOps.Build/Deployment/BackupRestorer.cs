@@ -22,7 +22,7 @@ public sealed class BackupRestorer(DockerEngine engine)
         var target = Context.Target;
         var archive = ChosenBackup();
         var name = Path.GetFileName(archive);
-        using var held = DeploymentLocks.Acquire(Context, $"restore {name}");
+        using var held = DeploymentLocks.Acquire(engine, $"restore {name}");
         using var interruption = Interruption.Watch(Context.Log, $"the restore of {name}");
         var runner = new ReleaseRunner(engine);
         var release = runner.Store.Current

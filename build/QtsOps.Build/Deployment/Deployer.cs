@@ -43,15 +43,14 @@ public sealed class Deployer(DockerEngine engine)
         var info = engine.EnsureReachable();
         var target = Context.Target;
         var release = Context.ReleaseName;
-        engine.RefuseRemoteFileSteps("deploy backs up and installs");
 
-        using var held = DeploymentLocks.Acquire(Context, $"deploy {release}");
+        using var held = DeploymentLocks.Acquire(engine, $"deploy {release}");
         using var interruption = Interruption.Watch(Context.Log, $"the deploy of {release}");
-        var image = engine.Image(Context.ImageReference)
-            ?? throw new PipelineException($"The image {Context.ImageReference} is not on the engine. Fix: ./build.sh --target=image (deploy depends on it).");
         var runner = new ReleaseRunner(engine);
         var foreign = ForeignContainer(runner);
         CheckBeforeDeploy(info);
+        var image = engine.IsRemote ? new HostImage(engine).Deliver() : engine.Image(Context.ImageReference)
+            ?? throw new PipelineException($"The image {Context.ImageReference} is not on the engine. Fix: ./build.sh --target=image (deploy depends on it).");
 
         var started = DateTimeOffset.UtcNow;
         var entry = new HistoryEntry
@@ -158,9 +157,9 @@ public sealed class Deployer(DockerEngine engine)
     private void TakeOver(DockerContainer container, string release)
     {
         var name = Context.Target.ContainerName;
-        if (container.Mounts.FirstOrDefault(m => m.Destination == Verifier.DataMount) is { } data && Directory.Exists(data.Source))
+        if (container.Mounts.FirstOrDefault(m => m.Destination == Verifier.DataMount) is { } data && engine.Host.Files.DirectoryExists(data.Source))
         {
-            var backup = DataBackup.Create(data.Source, Context.ResolvePath(Context.Target.BackupDirectory), $"takeover-before-{release}", DateTimeOffset.UtcNow);
+            var backup = engine.Host.BackUp(data.Source, engine.Host.Resolve(Context.Target.BackupDirectory), $"takeover-before-{release}", DateTimeOffset.UtcNow);
             Context.Log.Information($"Backed up the data {name} mounted ({data.Source}): {backup.Files} file(s) to {backup.ArchivePath}, SHA-256 {backup.Sha256[..12]}");
             ReportLeftOut(backup);
         }
@@ -170,14 +169,13 @@ public sealed class Deployer(DockerEngine engine)
     private void CheckBeforeDeploy(DockerEngineInfo info)
     {
         var target = Context.Target;
-        var deployDirectory = Context.ResolvePath(target.DeployDirectory);
-        var existing = deployDirectory;
-        while (!Directory.Exists(existing)) existing = Path.GetDirectoryName(existing)!;
+        var deployDirectory = engine.Host.Resolve(target.DeployDirectory);
         var holders = Context.DockerPs(engine.With(new DockerPsSettings { Filters = [$"publish={target.Port}"] })).Select(c => c.Names).ToList();
+        // A port is tried from here only on this machine; on a remote host the engine's list of published ports is the evidence.
         var problems = PreDeployChecks.Problems(new PreDeployEvidence(
-            deployDirectory, new DriveInfo(existing).AvailableFreeSpace, target.MinFreeDiskMb,
+            deployDirectory, engine.Host.AvailableBytes(deployDirectory), target.MinFreeDiskMb,
             info.MemTotal, target.MinMemoryMb,
-            target.Bind, target.Port, holders, Answers(target.Bind, target.Port), target.ContainerName));
+            target.Bind, target.Port, holders, !engine.IsRemote && Answers(target.Bind, target.Port), target.ContainerName));
         if (problems.Count > 0)
             throw new PipelineException($"Pre-deploy checks failed for '{target.Name}'; nothing was changed:{Environment.NewLine}  - {string.Join($"{Environment.NewLine}  - ", problems)}");
         Context.Log.Information($"Pre-deploy checks passed: engine {info.ServerVersion}, {info.MemTotal / 1024 / 1024} MB memory, disk and port {target.Bind}:{target.Port} available");
@@ -199,17 +197,18 @@ public sealed class Deployer(DockerEngine engine)
     private void BackUpData(string release)
     {
         var target = Context.Target;
-        var data = Context.ResolvePath(target.DataDirectory);
-        if (!Directory.Exists(data))
+        var host = engine.Host;
+        var data = host.Resolve(target.DataDirectory);
+        if (!host.Files.DirectoryExists(data))
         {
             Context.Log.Information($"No data to back up yet ({data} does not exist)");
             return;
         }
-        var backups = Context.ResolvePath(target.BackupDirectory);
-        var backup = DataBackup.Create(data, backups, $"before-{release}", DateTimeOffset.UtcNow);
+        var backups = host.Resolve(target.BackupDirectory);
+        var backup = host.BackUp(data, backups, $"before-{release}", DateTimeOffset.UtcNow);
         Context.Log.Information($"Backed up {backup.Files} data file(s) to {backup.ArchivePath} ({backup.Bytes} bytes, SHA-256 {backup.Sha256[..12]}, read back and checked)");
         ReportLeftOut(backup);
-        foreach (var removed in DataBackup.Prune(backups, target.BackupsToKeep)) Context.Log.Verbose($"Removed old backup {removed}");
+        foreach (var removed in host.PruneBackups(backups, target.BackupsToKeep)) Context.Log.Verbose($"Removed old backup {removed}");
     }
 
     private void ReportLeftOut(BackupResult backup)
@@ -223,17 +222,17 @@ public sealed class Deployer(DockerEngine engine)
     private void PrepareSharedDirectories(string release)
     {
         var target = Context.Target;
-        var data = Context.ResolvePath(target.DataDirectory);
-        var logs = Context.ResolvePath(target.LogDirectory);
-        var config = Context.ResolvePath(target.ConfigDirectory);
-        var created = new[] { data, logs }.Where(d => !Directory.Exists(d)).ToList();
-        foreach (var directory in created) Directory.CreateDirectory(directory);
-        if (!Directory.Exists(config))
+        var files = engine.Host.Files;
+        var data = engine.Host.Resolve(target.DataDirectory);
+        var logs = engine.Host.Resolve(target.LogDirectory);
+        var config = engine.Host.Resolve(target.ConfigDirectory);
+        var created = new[] { data, logs }.Where(d => !files.DirectoryExists(d)).ToList();
+        foreach (var directory in created) files.CreateDirectory(directory);
+        if (!files.DirectoryExists(config))
         {
-            var shipped = Path.Combine(new ReleaseRunner(engine).Store.PathOf(release), "config");
-            Directory.CreateDirectory(config);
-            if (Directory.Exists(shipped))
-                foreach (var file in Directory.EnumerateFiles(shipped)) File.Copy(file, Path.Combine(config, Path.GetFileName(file)));
+            var shipped = files.Combine(new ReleaseRunner(engine).Store.PathOf(release), "config");
+            if (files.DirectoryExists(shipped)) files.CopyDirectory(shipped, config);
+            else files.CreateDirectory(config);
         }
         if (created.Count > 0) new ReleaseRunner(engine).GiveToService(release, data, logs);
     }

@@ -3,21 +3,28 @@ using QtsOps.Release.Deployment;
 
 namespace QtsOps.Build.Deployment;
 
-/// <summary>Takes the environment's deploy lock (.qtsops/locks/&lt;env&gt;.lock) for this process.</summary>
+/// <summary>Takes the environment's deploy lock (locks/&lt;env&gt;.lock in the deployment host's state directory) for this process.</summary>
 public static class DeploymentLocks
 {
-    public static string PathFor(BuildContext context) => Path.Combine(context.StateDirectory, "locks", $"{context.EnvironmentName}.lock");
+    public static string PathFor(DockerEngine engine) =>
+        engine.Host.Files.Combine(engine.Host.Files.Combine(engine.Host.StateDirectory, "locks"), $"{engine.Context.EnvironmentName}.lock");
 
-    public static DeploymentLock Acquire(BuildContext context, string purpose)
+    public static IDisposable Acquire(DockerEngine engine, string purpose)
     {
-        var owner = new LockOwner(Environment.ProcessId, Environment.MachineName, Environment.UserName, DateTimeOffset.UtcNow, purpose);
+        var context = engine.Context;
+        var owner = new LockOwner(Environment.ProcessId, Environment.MachineName, Environment.UserName, DateTimeOffset.UtcNow, purpose, RunUrl());
         try
         {
-            return DeploymentLock.Acquire(PathFor(context), context.EnvironmentName, owner, warning => context.Log.Warning(warning));
+            return engine.Host.AcquireLock(PathFor(engine), context.EnvironmentName, owner, warning => context.Log.Warning(warning));
         }
         catch (DeploymentLockedException exception)
         {
             throw new PipelineException(exception.Message);
         }
     }
+
+    /// <summary>The GitHub Actions run this process belongs to, when it does: the lock's holder names it.</summary>
+    private static string? RunUrl() =>
+        (Environment.GetEnvironmentVariable("GITHUB_SERVER_URL"), Environment.GetEnvironmentVariable("GITHUB_REPOSITORY"), Environment.GetEnvironmentVariable("GITHUB_RUN_ID"))
+            is ({ Length: > 0 } server, { Length: > 0 } repository, { Length: > 0 } run) ? $"{server}/{repository}/actions/runs/{run}" : null;
 }

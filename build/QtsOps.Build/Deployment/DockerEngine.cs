@@ -10,16 +10,35 @@ public sealed class DockerEngine(BuildContext context)
 {
     public BuildContext Context { get; } = context;
 
-    /// <summary>Points settings at this environment's engine (over this run's ssh settings when it is ssh://).</summary>
+    /// <summary>DOCKER_HOST of this engine: the environment's, or for <see cref="ForImages"/> of an ssh:// environment, this machine's (null).</summary>
+    private string? DockerHost { get; init; } = context.DockerHost;
+
+    /// <summary>
+    /// The engine that builds and pushes the image: the environment's, except for an ssh:// host, which
+    /// gets the image from the registry (or over its ssh connection) and never builds: this machine's.
+    /// </summary>
+    public static DockerEngine ForImages(BuildContext context) =>
+        new(context) { DockerHost = SshTransport.IsSshHost(context.DockerHost) ? null : context.DockerHost };
+
+    /// <summary>Points settings at this engine (over this run's ssh settings when it is ssh://).</summary>
     public T With<T>(T settings) where T : DockerSettings
     {
-        settings.Host = Context.DockerHost;
+        settings.Host = DockerHost;
         if (SshTransport.IsSshHost(settings.Host))
             foreach (var (name, value) in Context.Ssh.ProcessVariables()) settings.EnvironmentVariables[name] = value;
         return settings;
     }
 
-    public string Describe() => Context.DockerHost ?? Environment.GetEnvironmentVariable("DOCKER_HOST") ?? "the local default (unix:///var/run/docker.sock)";
+    private IDeploymentHost? _host;
+
+    /// <summary>Where the environment's files, history, lock and backups are: this machine, or the ssh:// engine's host.</summary>
+    public IDeploymentHost Host => _host ??= SshTransport.IsSshHost(DockerHost)
+        ? new SshDeploymentHost(() => Context.Ssh.Client, DockerHost, Context.Target.DeployDirectory, Context.EnvironmentsFile)
+        : new LocalDeploymentHost(Context);
+
+    public bool IsRemote => Host is SshDeploymentHost;
+
+    public string Describe() => DockerHost ?? Environment.GetEnvironmentVariable("DOCKER_HOST") ?? "the local default (unix:///var/run/docker.sock)";
 
     /// <summary>The engine's facts; a clear error before anything changes when it cannot be reached.</summary>
     public DockerEngineInfo EnsureReachable()
@@ -31,24 +50,24 @@ public sealed class DockerEngine(BuildContext context)
             Context.Log.Verbose($"Docker engine {info.ServerVersion} at {Describe()}");
             return info;
         }
-        catch (DockerCommandException exception) when (SshTransport.HostKeyRefusal(Context.DockerHost, exception.Result) is { } refusal)
+        catch (DockerCommandException exception) when (SshTransport.HostKeyRefusal(DockerHost, exception.Result) is { } refusal)
         {
             throw new PipelineException(refusal);
         }
         catch (DockerCommandException exception)
         {
-            var failure = EngineConnectionFailure.Explain(Context.DockerHost ?? Environment.GetEnvironmentVariable("DOCKER_HOST"), exception.Result.Error);
+            var failure = EngineConnectionFailure.Explain(DockerHost ?? Environment.GetEnvironmentVariable("DOCKER_HOST"), exception.Result.Error);
             throw new PipelineException($"The Docker engine at {Describe()} is not reachable: {failure.Cause}. Nothing was changed. Fix: {failure.Fix}");
         }
     }
 
-    /// <summary>Backups, installs and restores work on this machine's file system; a remote engine would not see those files.</summary>
-    /// <param name="what">What the target does on the file system ("deploy backs up and installs").</param>
+    /// <summary>Restores work on this machine's file system; a remote engine's host would not see those files.</summary>
+    /// <param name="what">What the target does on the file system ("restore unpacks the backup").</param>
     public void RefuseRemoteFileSteps(string what)
     {
-        if (Context.DockerHost is { } host && !host.StartsWith("unix://") && !host.StartsWith("tcp://127.") && !host.StartsWith("tcp://localhost"))
-            throw new PipelineException($"'{Context.Target.Name}' runs on {host}, but {what} on this machine's file system. " +
-                "Fix: run the pipeline on that host (dockerHost null there), or use a local engine; remote file transfer is not supported yet.");
+        if (IsRemote)
+            throw new PipelineException($"'{Context.Target.Name}' runs on {Host.Name}, but {what} on this machine's file system; restoring on an ssh:// host is not supported yet. " +
+                "Fix: run the pipeline on that host (dockerHost null there).");
     }
 
     public DockerContainer? Container(string name) => Context.DockerInspectContainer(With(new DockerInspectSettings { Target = name }));

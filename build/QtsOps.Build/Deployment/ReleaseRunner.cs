@@ -14,9 +14,11 @@ public sealed class ReleaseRunner(DockerEngine engine)
 {
     private BuildContext Context => engine.Context;
 
-    public ReleaseStore Store => new(Context.ResolvePath(Context.Target.DeployDirectory));
+    private IDeploymentHost Host => engine.Host;
 
-    public ReleaseHistory History => new(Path.Combine(Context.StateDirectory, "history", $"{Context.EnvironmentName}.jsonl"), Context.WarnOnce);
+    public ReleaseStore Store => new(Host.Resolve(Context.Target.DeployDirectory), Host.Files);
+
+    public ReleaseHistory History => new(Host.Files.Combine(Host.Files.Combine(Host.StateDirectory, "history"), $"{Context.EnvironmentName}.jsonl"), Context.WarnOnce, Host.Files);
 
     /// <summary>Appends to the history; a write that fails (a full disk) is logged as an error and returned, never thrown: what follows (a rollback) must still run.</summary>
     /// <returns>Null when the entry was written, else what went wrong and what to do.</returns>
@@ -42,7 +44,7 @@ public sealed class ReleaseRunner(DockerEngine engine)
     public T Compose<T>(T settings, string release) where T : DockerComposeSettings
     {
         var target = Context.Target;
-        var directory = Store.PathOf(release);
+        var directory = ComposeDirectory(release);
         settings.ProjectName = target.ComposeProject;
         settings.ProjectDirectory = directory;
         settings.Files = [Path.Combine(directory, "docker-compose.yml")];
@@ -53,9 +55,9 @@ public sealed class ReleaseRunner(DockerEngine engine)
             ["QTS_OBSERVER_NETWORK"] = target.Network,
             ["QTS_OBSERVER_BIND"] = target.Bind,
             ["QTS_OBSERVER_PORT"] = target.Port.ToString(),
-            ["QTS_OBSERVER_HOST_DATA"] = Context.ResolvePath(target.DataDirectory),
-            ["QTS_OBSERVER_HOST_LOGS"] = Context.ResolvePath(target.LogDirectory),
-            ["QTS_OBSERVER_HOST_CONFIG"] = Context.ResolvePath(target.ConfigDirectory),
+            ["QTS_OBSERVER_HOST_DATA"] = Host.Resolve(target.DataDirectory),
+            ["QTS_OBSERVER_HOST_LOGS"] = Host.Resolve(target.LogDirectory),
+            ["QTS_OBSERVER_HOST_CONFIG"] = Host.Resolve(target.ConfigDirectory),
             // Whose the container is: verify and the next deploy read these labels.
             ["QTS_OBSERVER_LABEL_ENVIRONMENT"] = Context.EnvironmentName,
             ["QTS_OBSERVER_LABEL_DEPLOYMENT"] = Store.DeployDirectory,
@@ -63,6 +65,24 @@ public sealed class ReleaseRunner(DockerEngine engine)
             ["QTS_OBSERVER_LABEL_VERSION"] = VersionOf(release),
         };
         return engine.With(settings);
+    }
+
+    /// <summary>
+    /// Where compose reads the release's compose file: compose runs here and reads it here, so for a
+    /// remote host it is copied from the host's release into this run's private folder. Only the file
+    /// is needed: its mounts are the host's absolute folders, and the image is on the host already.
+    /// </summary>
+    private string ComposeDirectory(string release)
+    {
+        if (!engine.IsRemote) return Store.PathOf(release);
+        var directory = Path.Combine(Path.GetDirectoryName(Context.Ssh.Client)!, "releases", release);
+        var file = Path.Combine(directory, "docker-compose.yml");
+        if (File.Exists(file)) return directory;
+        var text = Host.Files.ReadAllText(Host.Files.Combine(Store.PathOf(release), "docker-compose.yml"))
+            ?? throw new PipelineException($"Release {release} on {Host.Name} has no docker-compose.yml ({Store.PathOf(release)}): it is not a complete deploy package. Fix: deploy it again.");
+        Directory.CreateDirectory(directory);
+        File.WriteAllText(file, text + "\n");
+        return directory;
     }
 
     /// <summary>
@@ -89,6 +109,11 @@ public sealed class ReleaseRunner(DockerEngine engine)
                 Context.DockerComposeDown(Compose(new DockerComposeDownSettings { RemoveOrphans = true }, release));
             }
             Context.DockerComposeUp(Compose(new DockerComposeUpSettings { ForceRecreate = recreate }, release));
+        }
+        catch (DockerCommandException exception) when (exception.Result.Error.Any(line => line.Contains("Install paramiko package", StringComparison.Ordinal)))
+        {
+            throw new PipelineException($"docker-compose (v1) cannot reach the ssh:// engine {engine.Describe()}: it needs Python's paramiko module, even to use the ssh client. " +
+                "Fix: apt-get install python3-paramiko (build/setup.sh does), or install the Compose v2 plugin.");
         }
         catch (DockerCommandException exception)
         {

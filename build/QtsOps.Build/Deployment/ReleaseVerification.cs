@@ -47,7 +47,7 @@ public sealed class ReleaseVerification(DockerEngine engine)
             throw new PipelineException($"Verify of {release} on '{Context.EnvironmentName}' failed: {report.FailureSummary} (artifacts/reports/verify.md). " +
                 $"{release} verified before, so it was not replaced by an older release; ./build.sh --target=rollback does that if it is wanted.");
         string now;
-        using (DeploymentLocks.Acquire(Context, $"rollback after failed verify of {release}"))
+        using (DeploymentLocks.Acquire(engine, $"rollback after failed verify of {release}"))
         using (var interruption = Interruption.Watch(Context.Log, $"the rollback from {release}"))
             now = new Deployer(engine).RollBackOrLeave(release, interruption.Token);
         throw new PipelineException($"Verify of {release} on '{Context.EnvironmentName}' failed: {report.FailureSummary} (artifacts/reports/verify.md). Now: {now}.");
@@ -75,7 +75,7 @@ public sealed class ReleaseVerification(DockerEngine engine)
     private void Restart(ReleaseRunner runner, string release)
     {
         Context.Log.Warning($"{Context.Target.ContainerName} is not running; {release} verified before, so it is started again");
-        using var held = DeploymentLocks.Acquire(Context, $"restart of {release} before verify");
+        using var held = DeploymentLocks.Acquire(engine, $"restart of {release} before verify");
         using var interruption = Interruption.Watch(Context.Log, $"the restart of {release}");
         try
         {
@@ -93,7 +93,7 @@ public sealed class ReleaseVerification(DockerEngine engine)
         engine.EnsureReachable();
         var target = Context.Target;
         var to = RequestedRelease();
-        using var held = DeploymentLocks.Acquire(Context, $"rollback to {to ?? "the last verified release"}");
+        using var held = DeploymentLocks.Acquire(engine, $"rollback to {to ?? "the last verified release"}");
         using var interruption = Interruption.Watch(Context.Log, "the rollback");
         var runner = new ReleaseRunner(engine);
         var current = runner.Store.Current;

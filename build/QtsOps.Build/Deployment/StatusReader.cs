@@ -16,6 +16,6 @@ public sealed class StatusReader(DockerEngine engine)
                 container.Image, engine.Image(container.Image)?.RepoDigests.FirstOrDefault(), ReleaseRunner.OwnerOf(container), runner.IsOurs(container))
             : null;
         return new DeploymentStatus(Context.EnvironmentName, engine.Describe(), runner.Store.Current, running,
-            runner.History.LastVerified(), DeploymentLock.Inspect(DeploymentLocks.PathFor(Context)), runner.History.Newest(historyEntries));
+            runner.History.LastVerified(), engine.Host.InspectLock(DeploymentLocks.PathFor(engine)), runner.History.Newest(historyEntries));
     }
 }

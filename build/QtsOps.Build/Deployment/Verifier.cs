@@ -46,7 +46,7 @@ public sealed class Verifier(DockerEngine engine)
             ContainerName = name,
             Container = container is null ? null : new ContainerEvidence(container.Id, container.State.Status, container.State.Running,
                 container.State.Health?.Status, container.RestartCount, container.State.StartedAt, container.Image),
-            HealthEndpoint = Get(target.HealthUrl),
+            HealthEndpoint = Health(name, running),
             SettleSeconds = target.SettleSeconds,
             ExpectedEnvironment = ExpectedEnvironment(runner.Store.PathOf(release)),
             ActualEnvironment = running ? ExecLines(name, "env") is { } env ? VerifyChecklist.ParseEnvironment(env) : null : null,
@@ -59,7 +59,9 @@ public sealed class Verifier(DockerEngine engine)
             MaxDiskUsedPercent = target.MaxDiskUsedPercent,
         };
         var checks = VerifyChecklist.Evaluate(evidence);
-        var composeFile = Path.GetRelativePath(Context.RepositoryRoot, Path.Combine(runner.Store.PathOf(release), "docker-compose.yml")).Replace('\\', '/');
+        var composeFile = engine.IsRemote
+            ? $"{engine.Host.Name}:{engine.Host.Files.Combine(runner.Store.PathOf(release), "docker-compose.yml")}"
+            : Path.GetRelativePath(Context.RepositoryRoot, Path.Combine(runner.Store.PathOf(release), "docker-compose.yml")).Replace('\\', '/');
         var report = VerifyReport.Of(reportName, Context.EnvironmentName, release, name, now, checks, composeFile);
         ReportWriter.Write(Context.ReportsDirectory, reportName, report.Passed ? "passed" : "failed", report, report.ToMarkdown(), report.Findings);
         Context.AddSummarySection($"Verify ({Context.EnvironmentName}, {release})", report.ToMarkdown());
@@ -84,12 +86,48 @@ public sealed class Verifier(DockerEngine engine)
         }
     }
 
-    /// <summary>The four variables as the release's deployment_config.json sets them: the configuration the container must match.</summary>
-    private static IReadOnlyDictionary<string, string> ExpectedEnvironment(string releaseDirectory)
+    /// <summary>
+    /// GET /health where it is true: on this machine through healthUrl; on a remote host from inside the
+    /// container (its own loopback), and through healthUrl too when that is reachable from here. The
+    /// evidence says which.
+    /// </summary>
+    private HttpEvidence Health(string container, bool running)
     {
-        var file = Path.Combine(releaseDirectory, "deployment_config.json");
-        if (!File.Exists(file)) throw new PipelineException($"{file} is missing: the release is not a complete deploy package. Fix: run ./build.sh --target=deploy again.");
-        using var document = JsonDocument.Parse(File.ReadAllText(file));
+        var url = Context.Target.HealthUrl;
+        if (!engine.IsRemote) return Get(url);
+        var inside = $"http://127.0.0.1:{ServicePort}/health inside {container} on {engine.Host.Name}";
+        if (!running) return new HttpEvidence(inside, null, "", "the container is not running");
+        var asked = engine.Exec(container, "python3", "-c", InsideHealthProbe);
+        var evidence = asked.Succeeded && asked.Output.Count > 0 && int.TryParse(asked.Output[0], out var status)
+            ? new HttpEvidence(inside, status, string.Join("\n", asked.Output.Skip(1)).Trim(), null)
+            : new HttpEvidence(inside, null, "", string.Join(" ", asked.Error.Concat(asked.Output)).Trim());
+        if (evidence.StatusCode != 200) return evidence;
+        var outside = Get(url);
+        return outside.StatusCode is null
+            ? evidence with { Url = $"{inside} ({url} is not reachable from this machine: {outside.Error})" }
+            : outside with { Url = $"{url} from this machine (and {inside}: 200)" };
+    }
+
+    /// <summary>The port the service listens on inside its container (compose publishes the environment's port to it).</summary>
+    private const int ServicePort = 8000;
+
+    /// <summary>Prints the status code, then the body, of GET /health on the container's loopback; the image has Python, the service's runtime.</summary>
+    private static readonly string InsideHealthProbe = string.Join("\n",
+        "import urllib.request, urllib.error",
+        "try:",
+        $"    r = urllib.request.urlopen('http://127.0.0.1:{ServicePort}/health', timeout=5)",
+        "except urllib.error.HTTPError as e:",
+        "    r = e",
+        "print(r.status)",
+        "print(r.read().decode('utf-8', 'replace'))");
+
+    /// <summary>The four variables as the release's deployment_config.json sets them: the configuration the container must match.</summary>
+    private IReadOnlyDictionary<string, string> ExpectedEnvironment(string releaseDirectory)
+    {
+        var file = engine.Host.Files.Combine(releaseDirectory, "deployment_config.json");
+        var text = engine.Host.Files.ReadAllText(file)
+            ?? throw new PipelineException($"{file} is missing on {engine.Host.Name}: the release is not a complete deploy package. Fix: run ./build.sh --target=deploy again.");
+        using var document = JsonDocument.Parse(text);
         return document.RootElement.GetProperty("environment").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString() ?? "");
     }
 

@@ -35,22 +35,15 @@ public sealed class ImagePublisher(DockerEngine engine)
             throw new PipelineException($"{PasswordVariable} is not set, but {asked} asks for a login to {registry} as '{username}'. " +
                 $"Fix: export {PasswordVariable} (the password or token of '{username}'), or drop {asked} to push without logging in.");
         }
-        var address = new Uri($"{(Context.Target.RegistryTls ? "https" : "http")}://{registry}/");
+        var address = RegistryClient.AddressOf(registry, Context.Target.RegistryTls);
         EnsureRegistryAnswers(address);
         engine.EnsureReachable();
         var repository = Context.Target.ImageRepository;
         var image = engine.Image(Context.ImageReference)
             ?? throw new PipelineException($"The image {Context.ImageReference} is not on the engine. Fix: ./build.sh --target=image (push depends on it).");
-        // The login lives only as long as this push: nothing stays in the user's ~/.docker/config.json.
-        var clientConfig = Directory.CreateTempSubdirectory("qtsops-docker-config-").FullName;
-        try
+        using (var client = RegistryClient.Open(engine, registry, address, username, password, "pushing to"))
         {
-            if (username is not null && !CredentialScope.IsPrivateChannel(address))
-                throw new PipelineException($"The registry {registry} is reached over plain HTTP: its login ({UsernameVariable}) would cross the network in clear. " +
-                    "Fix: serve the registry over HTTPS (registryTls in environments.json), or unset the login variables to push anonymously.");
-            if (username is not null) Login(registry, username, password!, clientConfig);
-            else Context.Log.Warning($"{UsernameVariable} is not set: pushing to {registry} without logging in.");
-
+            var clientConfig = client.ConfigDirectory;
             var pushed = new List<string>();
             string? digest = null;
             foreach (var tag in ImageTags.For(Context.VersionInfo.Version, Context.Commit.ShortSha))
@@ -73,10 +66,6 @@ public sealed class ImagePublisher(DockerEngine engine)
                 $"# push\n\n`{Context.ImageReference}` to `{registry}`: digest `{digest}`, confirmed by the registry.\n\n{string.Join("\n", pushed.Select(p => $"- `{p}`"))}\n", []);
             return report;
         }
-        finally
-        {
-            Directory.Delete(clientConfig, recursive: true);
-        }
     }
 
     /// <summary>Says so when nothing listens at HOST:PORT, rather than leaving it to docker push's "connection refused".</summary>
@@ -92,15 +81,6 @@ public sealed class ImagePublisher(DockerEngine engine)
         catch (AggregateException) { }
         throw new PipelineException($"The registry at {host}:{port} does not answer, so nothing can be pushed to it. " +
             $"Fix: start a registry there (README.md, Troubleshooting: 'No registry for push' shows a local one), or push to another with --registry=HOST:PORT.");
-    }
-
-    private void Login(string registry, string username, string password, string clientConfig)
-    {
-        var login = Context.DockerLogin(engine.With(new DockerLoginSettings { Registry = registry, Username = username, Password = password, ConfigDirectory = clientConfig }));
-        if (login.Succeeded) return;
-        var said = string.Join(" ", login.Error.NonBlank());
-        if (password.Length > 0) said = said.Replace(password, "***");
-        throw new PipelineException($"Login to the registry {registry} as '{username}' was refused: {said}. Fix: check {UsernameVariable} and {PasswordVariable}.");
     }
 
     private string? Push(string remote, string clientConfig)

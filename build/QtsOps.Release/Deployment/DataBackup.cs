@@ -208,9 +208,14 @@ public static class DataBackup
 
     /// <summary>The backups in <paramref name="backupDirectory"/>, newest first (their names sort by time).</summary>
     public static IReadOnlyList<string> Newest(string backupDirectory) =>
-        Directory.Exists(backupDirectory)
-            ? [.. Directory.EnumerateFiles(backupDirectory, "data-*" + Extension).OrderByDescending(Path.GetFileName, StringComparer.Ordinal)]
-            : [];
+        Directory.Exists(backupDirectory) ? NewestFirst(Directory.EnumerateFiles(backupDirectory)) : [];
+
+    /// <summary>The backup archives among <paramref name="paths"/> (a folder's listing, here or on a Docker host), newest first.</summary>
+    public static IReadOnlyList<string> NewestFirst(IEnumerable<string> paths) =>
+        [.. paths.Where(IsArchiveName).OrderByDescending(Path.GetFileName, StringComparer.Ordinal)];
+
+    private static bool IsArchiveName(string path) =>
+        Path.GetFileName(path) is var name && name.StartsWith("data-", StringComparison.Ordinal) && name.EndsWith(Extension, StringComparison.Ordinal);
 
     /// <summary>Removes all but the newest <paramref name="keep"/> backups; returns the removed archives.</summary>
     public static IReadOnlyList<string> Prune(string backupDirectory, int keep)
@@ -224,6 +229,9 @@ public static class DataBackup
         return removed;
     }
 
+    /// <summary>data-&lt;UTC time to the millisecond&gt;-&lt;label&gt;.tar.gz: names sort by time.</summary>
+    public static string ArchiveName(string label, DateTime utcTime) => $"data-{utcTime:yyyyMMdd'T'HHmmss'.'fff'Z'}-{label}{Extension}";
+
     /// <summary>
     /// data-&lt;UTC time to the millisecond&gt;-&lt;label&gt;.tar.gz, a name no backup has yet: two deploys in the
     /// same millisecond take the next free one. Names sort by time, which pruning relies on.
@@ -232,7 +240,7 @@ public static class DataBackup
     {
         for (var time = now.UtcDateTime; ; time = time.AddMilliseconds(1))
         {
-            var archive = Path.Combine(backupDirectory, $"data-{time:yyyyMMdd'T'HHmmss'.'fff'Z'}-{label}{Extension}");
+            var archive = Path.Combine(backupDirectory, ArchiveName(label, time));
             if (!File.Exists(archive) && !File.Exists(archive + ".sha256")) return archive;
         }
     }

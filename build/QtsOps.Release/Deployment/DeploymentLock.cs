@@ -3,9 +3,10 @@ using System.Text.Json;
 namespace QtsOps.Release.Deployment;
 
 /// <summary>Who holds an environment's deploy lock.</summary>
-public sealed record LockOwner(int Pid, string Host, string User, DateTimeOffset Since, string Target)
+/// <param name="RunUrl">The CI run that holds it, when a CI run does.</param>
+public sealed record LockOwner(int Pid, string Host, string User, DateTimeOffset Since, string Target, string? RunUrl = null)
 {
-    public override string ToString() => $"pid {Pid} on {Host} (user {User}, {Target}, since {Since:yyyy-MM-dd HH:mm:ss}Z)";
+    public override string ToString() => $"pid {Pid} on {Host} (user {User}, {Target}, since {Since:yyyy-MM-dd HH:mm:ss}Z{(RunUrl is null ? "" : $", {RunUrl}")})";
 }
 
 /// <summary>The lock is held by a live process; the message names it when its owner file says who.</summary>
@@ -14,6 +15,10 @@ public sealed class DeploymentLockedException(string environment, string lockFil
     $"Wait for it to finish; the lock on {lockFile} ends with that process.")
 {
     public LockOwner? Owner { get; } = owner;
+
+    /// <summary>What the next holder is told when the owner file of a free lock says who held it last.</summary>
+    public static string EndedWithoutReleasing(string environment, LockOwner previous) =>
+        $"The last deploy lock holder of '{environment}', {previous}, ended without releasing it (killed?); its deploy may be half-done: see the history. Taking the lock over.";
 }
 
 /// <summary>
@@ -57,7 +62,7 @@ public sealed class DeploymentLock : IDisposable
         handle.SetLength(0); // the lock is the open file, not its content
         var ownerFile = OwnerFileOf(lockFile);
         if (ReadOwner(lockFile) is { } previous)
-            warn($"The last deploy lock holder of '{environment}', {previous}, ended without releasing it (killed?); its deploy may be half-done: see the history. Taking the lock over.");
+            warn(DeploymentLockedException.EndedWithoutReleasing(environment, previous));
         // Written whole, then renamed into place: a reader never sees half an owner.
         var next = ownerFile + ".next";
         File.WriteAllText(next, JsonSerializer.Serialize(owner));

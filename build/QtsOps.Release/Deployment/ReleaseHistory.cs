@@ -31,8 +31,11 @@ public sealed record HistoryEntry
 /// a warning naming the file and line: one bad line must not stop every later deploy and rollback.
 /// </summary>
 /// <param name="warn">Told about each line skipped.</param>
-public sealed class ReleaseHistory(string path, Action<string> warn)
+/// <param name="files">Where the history is: this machine's file system, or the Docker host's.</param>
+public sealed class ReleaseHistory(string path, Action<string> warn, IHostFileSystem? files = null)
 {
+    private readonly IHostFileSystem _files = files ?? LocalFileSystem.Instance;
+
     private static readonly JsonSerializerOptions Options = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
@@ -45,14 +48,7 @@ public sealed class ReleaseHistory(string path, Action<string> warn)
     public string Path { get; } = path;
 
     /// <summary>Appends an entry on a line of its own, also after a torn last line (which would otherwise swallow it).</summary>
-    public void Append(HistoryEntry entry)
-    {
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
-        using var file = new FileStream(Path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
-        var tornLastLine = file.Length > 0 && ReadLastByte(file) != '\n';
-        file.Seek(0, SeekOrigin.End);
-        file.Write(System.Text.Encoding.UTF8.GetBytes((tornLastLine ? "\n" : "") + JsonSerializer.Serialize(entry, Options) + "\n"));
-    }
+    public void Append(HistoryEntry entry) => _files.AppendLine(Path, JsonSerializer.Serialize(entry, Options));
 
     /// <summary>
     /// <see cref="Append"/> for the paths that must go on whatever happens (a rollback after a failed
@@ -75,10 +71,10 @@ public sealed class ReleaseHistory(string path, Action<string> warn)
 
     public IReadOnlyList<HistoryEntry> Read()
     {
-        if (!File.Exists(Path)) return [];
+        if (_files.ReadAllText(Path) is not { } text) return [];
         var entries = new List<HistoryEntry>();
         var lineNumber = 0;
-        foreach (var line in File.ReadLines(Path))
+        foreach (var line in text.Split('\n'))
         {
             lineNumber++;
             if (line.Trim().Length == 0) continue;
@@ -92,12 +88,6 @@ public sealed class ReleaseHistory(string path, Action<string> warn)
             }
         }
         return entries;
-    }
-
-    private static int ReadLastByte(FileStream file)
-    {
-        file.Seek(-1, SeekOrigin.End);
-        return file.ReadByte();
     }
 
     /// <summary>The newest <paramref name="count"/> entries, oldest first.</summary>

@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-
 namespace QtsOps.Release.Deployment;
 
 /// <summary>
@@ -7,35 +5,37 @@ namespace QtsOps.Release.Deployment;
 /// symlink <c>current</c> points at the one that runs. Data, logs and config live outside releases/,
 /// so every release shares them and removing a release never touches them.
 /// </summary>
-public sealed class ReleaseStore(string deployDirectory)
+/// <param name="files">Where the deploy directory is: this machine's file system, or the Docker host's.</param>
+public sealed class ReleaseStore(string deployDirectory, IHostFileSystem? files = null)
 {
+    private readonly IHostFileSystem _files = files ?? LocalFileSystem.Instance;
+
     public string DeployDirectory { get; } = deployDirectory;
     public const string ReleasesFolder = "releases";
 
-    public string ReleasesDirectory => Path.Combine(DeployDirectory, ReleasesFolder);
-    private string CurrentLink => Path.Combine(DeployDirectory, "current");
+    public string ReleasesDirectory => Join(DeployDirectory, ReleasesFolder);
+    private string CurrentLink => Join(DeployDirectory, "current");
 
-    public string PathOf(string release) => Path.Combine(ReleasesDirectory, release);
+    public string PathOf(string release) => Join(ReleasesDirectory, release);
 
-    public bool IsInstalled(string release) => Directory.Exists(PathOf(release));
+    public bool IsInstalled(string release) => _files.DirectoryExists(PathOf(release));
 
     /// <summary>The release <c>current</c> points at, or null before the first deploy.</summary>
     public string? Current =>
-        new FileInfo(CurrentLink).LinkTarget is { } target ? Path.GetFileName(target.TrimEnd('/', '\\')) : null;
+        _files.LinkTarget(CurrentLink) is { } target ? Path.GetFileName(target.TrimEnd('/', '\\')) : null;
 
     /// <summary>Copies a package into releases/&lt;release&gt;/ (replacing an earlier copy of the same release) without switching to it.</summary>
     public string Install(string packageDirectory, string release)
     {
         if (!Directory.Exists(packageDirectory)) throw new DirectoryNotFoundException($"Package directory {packageDirectory} does not exist.");
-        Directory.CreateDirectory(ReleasesDirectory);
         var target = PathOf(release);
-        var staging = Path.Combine(ReleasesDirectory, $".{release}.partial");
-        if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
-        CopyDirectory(packageDirectory, staging);
-        if (Directory.Exists(target)) Directory.Delete(target, recursive: true);
-        Directory.Move(staging, target);
+        var staging = Join(ReleasesDirectory, $".{release}.partial");
+        _files.DeleteDirectory(staging);
+        _files.CopyIn(packageDirectory, staging);
+        _files.DeleteDirectory(target);
+        _files.MoveDirectory(staging, target);
         // The folder's time is its install time: pruning removes the oldest installs first.
-        Directory.SetLastWriteTimeUtc(target, DateTime.UtcNow);
+        _files.Touch(target);
         return target;
     }
 
@@ -43,47 +43,22 @@ public sealed class ReleaseStore(string deployDirectory)
     public void Activate(string release)
     {
         if (!IsInstalled(release)) throw new DirectoryNotFoundException($"Release {release} is not installed under {ReleasesDirectory}.");
-        var next = CurrentLink + ".next";
-        if (File.Exists(next) || new FileInfo(next).LinkTarget is not null) File.Delete(next);
-        File.CreateSymbolicLink(next, Path.Combine(ReleasesFolder, release));
-        if (OperatingSystem.IsWindows())
-        {
-            if (new FileInfo(CurrentLink).LinkTarget is not null) File.Delete(CurrentLink);
-            File.Move(next, CurrentLink);
-        }
-        else if (rename(next, CurrentLink) != 0)
-            throw new IOException($"Could not point {CurrentLink} at {release} (errno {Marshal.GetLastWin32Error()}).");
+        _files.ReplaceLink(CurrentLink, Join(ReleasesFolder, release));
     }
-
-    // File.Move follows a link to a directory and refuses it; rename(2) replaces the link itself, atomically.
-    [DllImport("libc", SetLastError = true)]
-    private static extern int rename(string oldPath, string newPath);
 
     /// <summary>Removes the oldest releases beyond <paramref name="keep"/>, never the current one or those listed.</summary>
     public IReadOnlyList<string> Prune(int keep, IEnumerable<string> alsoKeep)
     {
-        if (!Directory.Exists(ReleasesDirectory)) return [];
         var protectedReleases = new HashSet<string>(alsoKeep, StringComparer.Ordinal);
         if (Current is { } current) protectedReleases.Add(current);
-        var releases = new DirectoryInfo(ReleasesDirectory).EnumerateDirectories()
+        var releases = _files.Directories(ReleasesDirectory)
             .Where(d => !d.Name.StartsWith('.'))
-            .OrderByDescending(d => d.LastWriteTimeUtc).ThenByDescending(d => d.Name, StringComparer.Ordinal)
+            .OrderByDescending(d => d.LastWriteUtc).ThenByDescending(d => d.Name, StringComparer.Ordinal)
             .ToList();
         var removed = releases.Skip(keep).Where(d => !protectedReleases.Contains(d.Name)).Select(d => d.Name).ToList();
-        foreach (var release in removed) Directory.Delete(PathOf(release), recursive: true);
+        foreach (var release in removed) _files.DeleteDirectory(PathOf(release));
         return removed;
     }
 
-    private static void CopyDirectory(string source, string target)
-    {
-        Directory.CreateDirectory(target);
-        foreach (var directory in Directory.EnumerateDirectories(source, "*", SearchOption.AllDirectories))
-            Directory.CreateDirectory(Path.Combine(target, Path.GetRelativePath(source, directory)));
-        foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
-        {
-            var destination = Path.Combine(target, Path.GetRelativePath(source, file));
-            File.Copy(file, destination);
-            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(destination, File.GetUnixFileMode(file));
-        }
-    }
+    private string Join(string directory, string name) => _files.Combine(directory, name);
 }

@@ -399,7 +399,7 @@ public class DeploymentPipelineTests
         }
     }
 
-    private static (int Status, string Body) Get(string url)
+    internal static (int Status, string Body) Get(string url)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         using var response = http.GetAsync(url).Result;

@@ -83,6 +83,29 @@ public sealed class ObserverRepository : IDisposable
         Commit("the same target as another checkout");
     }
 
+    /// <summary>
+    /// Points this checkout's 'staging' at <paramref name="host"/>: its engine over ssh, the same test
+    /// names and port as 'local', the registry's address, and every folder under the host's deploy root.
+    /// </summary>
+    public void PointStagingAt(SshTestHost host, string registry)
+    {
+        var path = _directory.Combine("environments.json");
+        var environments = JsonNode.Parse(File.ReadAllText(path))!;
+        var staging = environments["local"]!.DeepClone();
+        staging["description"] = "staging on the ssh test host";
+        staging["dockerHost"] = host.DockerHost;
+        staging["registry"] = registry;
+        staging["registryTls"] = false;
+        staging["deployDirectory"] = host.DeployRoot + "/deploy";
+        staging["dataDirectory"] = host.DeployRoot + "/deploy/data";
+        staging["logDirectory"] = host.DeployRoot + "/deploy/logs";
+        staging["configDirectory"] = host.DeployRoot + "/deploy/config";
+        staging["backupDirectory"] = host.DeployRoot + "/backups";
+        environments["staging"] = staging;
+        File.WriteAllText(path, environments.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        Commit("staging on the ssh test host");
+    }
+
     private void WriteEnvironments(string registry)
     {
         var real = File.ReadAllText(SourceRepository.Combine("environments.json"));

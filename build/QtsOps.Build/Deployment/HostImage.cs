@@ -1,0 +1,39 @@
+using Cake.Core.Diagnostics;
+using QtsOps.Build.Registry;
+using QtsOps.Tools;
+using QtsOps.Tools.Docker;
+
+namespace QtsOps.Build.Deployment;
+
+/// <summary>
+/// Puts this run's image on an ssh:// host's engine, which never builds: pulled by the digest the
+/// registry serves for this version (what push published; a tag can move, a digest cannot), then
+/// named there as compose runs it (imageRepository:release). The pull carries this run's registry
+/// login, so the host needs none of its own.
+/// </summary>
+public sealed class HostImage(DockerEngine engine)
+{
+    private BuildContext Context => engine.Context;
+
+    public DockerImage Deliver()
+    {
+        var registry = Context.Options.Get(PipelineOptions.Registry) ?? Context.Target.Registry;
+        var username = Context.Options.Get(PipelineOptions.RegistryUsername);
+        var password = Context.Options.Get(PipelineOptions.RegistryPassword);
+        var repository = Context.Target.ImageRepository;
+        var digest = new RegistryManifests(registry, Context.Target.RegistryTls, username, password).Digest(repository, Context.VersionTag)
+            ?? throw new PipelineException($"The registry {registry} has no {repository}:{Context.VersionTag}, which '{Context.EnvironmentName}' pulls on {engine.Host.Name}: nothing was changed. " +
+                $"Fix: push it first (./build.sh --target=push --env={Context.EnvironmentName}; the workflows push before they deploy).");
+        var pinned = $"{registry}/{repository}@{digest}";
+        using (var client = RegistryClient.Open(engine, registry, RegistryClient.AddressOf(registry, Context.Target.RegistryTls), username, password, "pulling from"))
+        {
+            var pull = Context.DockerPull(engine.With(new DockerPullSettings { Image = pinned, ConfigDirectory = client.ConfigDirectory }));
+            if (!pull.Succeeded)
+                throw new PipelineException($"{engine.Host.Name} could not pull {pinned}: {string.Join(" | ", pull.Error.NonBlank().TakeLast(3))}. Nothing was changed. " +
+                    $"Fix: check that the host reaches {registry} and that {PipelineOptions.RegistryUsername.Variable} may read {repository}.");
+        }
+        Context.DockerTag(engine.With(new DockerTagSettings { SourceImage = pinned, TargetImage = Context.ImageReference }));
+        Context.Log.Information($"{engine.Host.Name} pulled {pinned} and runs it as {Context.ImageReference}");
+        return engine.Image(Context.ImageReference) ?? throw new PipelineException($"{Context.ImageReference} is not on {engine.Host.Name} after the pull of {pinned}.");
+    }
+}

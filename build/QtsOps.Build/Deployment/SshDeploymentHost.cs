@@ -1,0 +1,249 @@
+using System.Diagnostics;
+using System.Formats.Tar;
+using System.Globalization;
+using System.Text.Json;
+using QtsOps.Release.Deployment;
+using QtsOps.Release.Environments;
+using QtsOps.Tools.Docker;
+using QtsOps.Tools.Ssh;
+
+namespace QtsOps.Build.Deployment;
+
+/// <summary>A step on the Docker host that failed there (a full disk, a permission): an IOException, as the same step here would be.</summary>
+public sealed class HostCommandException(string message) : IOException(message);
+
+/// <summary>
+/// An ssh:// engine's host: every file step is a short POSIX shell script run there over ssh, with the
+/// same client, key and pinned host key as the docker CLI's connection (<see cref="SshTransport"/>).
+/// The host needs only sh, coreutils, tar, gzip, find and flock (util-linux), which every Linux with
+/// Docker has. Paths are the host's, absolute as environments.json gives them; nothing is written on
+/// this machine. The deploy lock is an flock that a script holds on the host for as long as this
+/// run's ssh session lives, so it ends with the run however the run ends.
+/// </summary>
+public sealed class SshDeploymentHost : IDeploymentHost, IHostFileSystem
+{
+    private readonly Func<string> _client;
+    private readonly string _environmentsFile;
+    private readonly int? _port;
+
+    /// <param name="client">The ssh client to run (this run's wrapper), asked for on first use.</param>
+    /// <param name="dockerHost">ssh://user@host[:port].</param>
+    /// <param name="deployDirectory">The environment's deploy directory on the host: the state lives in its .qtsops.</param>
+    public SshDeploymentHost(Func<string> client, string dockerHost, string deployDirectory, string environmentsFile)
+    {
+        _client = client;
+        _environmentsFile = environmentsFile;
+        var url = new Uri(dockerHost);
+        Destination = url.UserInfo.Length > 0 ? $"{Uri.UnescapeDataString(url.UserInfo)}@{url.Host}" : url.Host;
+        _port = url.IsDefaultPort || url.Port <= 0 ? null : url.Port;
+        Name = _port is null ? Destination : $"{Destination}:{_port}";
+        StateDirectory = Combine(Resolve(deployDirectory), ".qtsops");
+    }
+
+    public string Destination { get; }
+    public string Name { get; }
+    public IHostFileSystem Files => this;
+    public string StateDirectory { get; }
+
+    public string Resolve(string configuredPath) =>
+        configuredPath.StartsWith('/') ? configuredPath.TrimEnd('/') is { Length: > 0 } trimmed ? trimmed : "/"
+            : throw new PipelineException($"{_environmentsFile}: the path '{configuredPath}' is relative, but the environment runs on {Name}, where it would mean nothing. " +
+                "Fix: give the host's absolute path (e.g. /opt/qts-observer/data).");
+
+    public string Combine(string directory, string name) => $"{directory.TrimEnd('/')}/{name}";
+
+    public bool DirectoryExists(string path) => Run("test -d \"$1\" || exit 3", path).ExitCode == 0;
+
+    public string? LinkTarget(string path) =>
+        Run("if [ -L \"$1\" ]; then readlink \"$1\"; else exit 3; fi", path) is { ExitCode: 0 } found ? found.Output.Single() : null;
+
+    public void ReplaceLink(string link, string target) =>
+        Check(Run("ln -sfn \"$2\" \"$1.next\" && mv -Tf \"$1.next\" \"$1\"", link, target), $"point {link} at {target}");
+
+    public void CopyIn(string localDirectory, string path)
+    {
+        using var archive = new MemoryStream();
+        TarFile.CreateFromDirectory(localDirectory, archive, includeBaseDirectory: false);
+        Check(Run("mkdir -p \"$1\" && base64 -d | tar -x -p -C \"$1\"", [path], Convert.ToBase64String(archive.ToArray()) + "\n"),
+            $"copy {localDirectory} to {path}");
+    }
+
+    public void CopyDirectory(string from, string to) => Check(Run("mkdir -p \"$2\" && cp -a -- \"$1/.\" \"$2/\"", from, to), $"copy {from} to {to}");
+
+    public void CreateDirectory(string path) => Check(Run("mkdir -p -- \"$1\"", path), $"create {path}");
+
+    public void DeleteDirectory(string path) => Check(Run("rm -rf -- \"$1\"", path), $"delete {path}");
+
+    public void MoveDirectory(string from, string to) => Check(Run("mv -T -- \"$1\" \"$2\"", from, to), $"move {from} to {to}");
+
+    public void Touch(string path) => Check(Run("touch -- \"$1\"", path), $"touch {path}");
+
+    public IReadOnlyList<(string Name, DateTime LastWriteUtc)> Directories(string path) =>
+        [.. Check(Run("[ -d \"$1\" ] || exit 0; find \"$1\" -mindepth 1 -maxdepth 1 -type d -printf '%T@ %f\\n'", path), $"list {path}").Output
+            .Select(line => line.Split(' ', 2))
+            .Select(parts => (parts[1], DateTime.UnixEpoch.AddSeconds(double.Parse(parts[0], CultureInfo.InvariantCulture))))];
+
+    public string? ReadAllText(string path) =>
+        Run("[ -f \"$1\" ] || exit 3; cat -- \"$1\"", path) is var read && read.ExitCode == 3 ? null : string.Join("\n", Check(read, $"read {path}").Output);
+
+    public void AppendLine(string path, string line) =>
+        Check(Run("mkdir -p \"$(dirname \"$1\")\" && { [ ! -s \"$1\" ] || [ -z \"$(tail -c 1 \"$1\")\" ] || printf '\\n'; printf '%s\\n' \"$2\"; } >> \"$1\"", path, line),
+            $"append to {path}");
+
+    public long AvailableBytes(string path) =>
+        long.Parse(Check(Run("p=$1; while [ ! -d \"$p\" ]; do p=$(dirname \"$p\"); done; df -Pk \"$p\" | awk 'NR==2 {print $4}'", path), $"read the free space of {path}")
+            .Output.Single(), CultureInfo.InvariantCulture) * 1024;
+
+    /// <summary>
+    /// The same archive as <see cref="DataBackup.Create"/> makes here, made by tar on the host: links stored as
+    /// links, special files left out and named, 0600 from creation (umask 077), written as .partial and
+    /// renamed when whole (partials of killed runs removed first), then read back: gzip's check, every
+    /// entry listed, the SHA-256 recorded beside it.
+    /// </summary>
+    public BackupResult BackUp(string dataDirectory, string backupDirectory, string label, DateTimeOffset now)
+    {
+        const string script = """
+            set -e
+            umask 077
+            data=$1; backups=$2; name=$3
+            mkdir -p "$backups"
+            for partial in "$backups"/data-*.tar.gz.partial; do
+              if [ -e "$partial" ]; then rm -f -- "$partial"; echo "partial $partial"; fi
+            done
+            archive=$backups/$name
+            if [ -e "$archive" ]; then echo "$archive exists already" >&2; exit 4; fi
+            cd "$data"
+            find . ! -type f ! -type d ! -type l | sed 's/^/skipped /'
+            find . \( -type f -o -type d -o -type l \) -print0 | LC_ALL=C sort -z | tar --null --no-recursion -T - -czf "$archive.partial"
+            gzip -t "$archive.partial"
+            listed=$(tar -tzf "$archive.partial" | wc -l)
+            expected=$(find . \( -type f -o -type d -o -type l \) | wc -l)
+            if [ "$listed" -ne "$expected" ]; then echo "the archive lists $listed entries, the data directory has $expected" >&2; exit 5; fi
+            mv -n -- "$archive.partial" "$archive"
+            cd "$backups"
+            sha256sum -- "$name" > "$name.sha256"
+            echo "files $(find "$data" -type f | wc -l)"
+            echo "bytes $(wc -c < "$name")"
+            echo "sha256 $(cut -d ' ' -f 1 "$name.sha256")"
+            """;
+        var name = DataBackup.ArchiveName(label, now.UtcDateTime);
+        var archive = Combine(backupDirectory, name);
+        var said = Check(Run(script, [dataDirectory, backupDirectory, name]), $"back up {dataDirectory} to {archive}").Output
+            .Select(line => line.Split(' ', 2)).ToLookup(parts => parts[0], parts => parts[1]);
+        return new BackupResult(archive, said["sha256"].Single(), int.Parse(said["files"].Single(), CultureInfo.InvariantCulture),
+            long.Parse(said["bytes"].Single(), CultureInfo.InvariantCulture), [.. said["skipped"]], [.. said["partial"]]);
+    }
+
+    public IReadOnlyList<string> PruneBackups(string backupDirectory, int keep)
+    {
+        var listed = Check(Run("[ -d \"$1\" ] || exit 0; ls -1 -- \"$1\"", backupDirectory), $"list {backupDirectory}").Output;
+        var removed = DataBackup.NewestFirst(listed.Select(name => Combine(backupDirectory, name))).Skip(keep).ToList();
+        foreach (var archive in removed) Check(Run("rm -f -- \"$1\" \"$1.sha256\"", archive), $"remove {archive}");
+        return removed;
+    }
+
+    /// <summary>
+    /// The lock script holds an flock on the lock file for as long as its ssh session lives and says
+    /// "held", or says "busy" and who holds it. Released, it is told "release" and removes its owner
+    /// file; a session that ends any other way (the run killed, the connection lost) ends the script
+    /// and so the flock, and leaves the owner file that tells the next holder.
+    /// </summary>
+    private const string LockScript = """
+        lock=$1; owner=$2; named=$1.owner
+        mkdir -p "$(dirname "$lock")" || exit 1
+        exec 9>>"$lock" || exit 1
+        if ! flock -n 9; then echo busy; cat -- "$named" 2>/dev/null; exit 0; fi
+        if [ -s "$named" ]; then echo "stale $(cat -- "$named")"; fi
+        printf '%s\n' "$owner" > "$named.next" && mv -f -- "$named.next" "$named" || exit 1
+        echo held
+        read -r word || true
+        if [ "$word" = release ]; then rm -f -- "$named"; fi
+        """;
+
+    public IDisposable AcquireLock(string lockFile, string environment, LockOwner owner, Action<string> warn)
+    {
+        var process = SshRunner.Start(Command(LockScript, lockFile, JsonSerializer.Serialize(owner)));
+        while (process.StandardOutput.ReadLine() is { } line)
+        {
+            if (line == "held") return new HeldLock(process);
+            if (line.StartsWith("stale ", StringComparison.Ordinal) && ParseOwner(line["stale ".Length..]) is { } previous)
+                warn(DeploymentLockedException.EndedWithoutReleasing(environment, previous));
+            if (line == "busy")
+            {
+                var holder = ParseOwner(process.StandardOutput.ReadToEnd().Trim());
+                process.WaitForExit();
+                process.Dispose();
+                throw new DeploymentLockedException(environment, $"{Name}:{lockFile}", holder);
+            }
+        }
+        var error = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        var result = new DockerOutput("ssh lock", process.ExitCode, [], error.Split('\n'));
+        process.Dispose();
+        Check(result, $"take the deploy lock {lockFile}");
+        throw new HostCommandException($"Taking the deploy lock {lockFile} on {Name} ended without an answer.");
+    }
+
+    public LockState InspectLock(string lockFile)
+    {
+        const string script = """
+            [ -e "$1" ] || { echo free; exit 0; }
+            exec 9<"$1" || exit 1
+            if flock -n 9; then echo free; else echo held; fi
+            cat -- "$1.owner" 2>/dev/null || true
+            """;
+        var said = Check(Run(script, lockFile), $"read the deploy lock {lockFile}").Output;
+        return new LockState(said.FirstOrDefault() == "held", said.Count > 1 ? ParseOwner(said[1]) : null);
+    }
+
+    private static LockOwner? ParseOwner(string json)
+    {
+        try
+        {
+            return json.Length == 0 ? null : JsonSerializer.Deserialize<LockOwner>(json);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private SshCommand Command(string script, params string[] arguments) => new(_client(), Destination, _port, script, arguments);
+
+    private DockerOutput Run(string script, params string[] arguments) => Run(script, arguments, null);
+
+    private DockerOutput Run(string script, string[] arguments, string? input)
+    {
+        var result = SshRunner.Run(Command(script, arguments), input);
+        if (result.ExitCode == SshRunner.ConnectionFailed) throw new PipelineException(SshTransport.Unreachable($"ssh://{Name}", result));
+        return result;
+    }
+
+    private DockerOutput Check(DockerOutput result, string what)
+    {
+        if (result.ExitCode != 0)
+            throw new HostCommandException($"Could not {what} on {Name}: {string.Join(" | ", result.Error.Where(line => line.Trim().Length > 0).TakeLast(3))} (exit {result.ExitCode}). " +
+                "Fix: check that the ssh user may write the environment's folders there and that the disk is not full.");
+        return result;
+    }
+
+    /// <summary>A lock held by a running script; released by telling it so and waiting for it to end.</summary>
+    private sealed class HeldLock(Process process) : IDisposable
+    {
+        public void Dispose()
+        {
+            if (process.HasExited) return;
+            try
+            {
+                process.StandardInput.WriteLine("release");
+                process.StandardInput.Close();
+            }
+            catch (IOException)
+            {
+                // The session ended already (the connection was lost): the host let go of the lock with it.
+            }
+            process.WaitForExit(TimeSpan.FromSeconds(30));
+            process.Dispose();
+        }
+    }
+}

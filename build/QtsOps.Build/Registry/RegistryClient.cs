@@ -1,0 +1,56 @@
+using Cake.Core.Diagnostics;
+using QtsOps.Build.Deployment;
+using QtsOps.Tools;
+using QtsOps.Tools.Docker;
+
+namespace QtsOps.Build.Registry;
+
+/// <summary>
+/// A docker client configuration that lives for one push or pull: logged in to the registry when a
+/// username is set, deleted when disposed, so no login stays in the user's ~/.docker/config.json. The
+/// docker CLI sends the login to the engine with each call, so an ssh:// host pulls with it too.
+/// </summary>
+public sealed class RegistryClient : IDisposable
+{
+    private static string UsernameVariable => PipelineOptions.RegistryUsername.Variable!;
+    private static string PasswordVariable => PipelineOptions.RegistryPassword.Variable!;
+
+    private RegistryClient(string configDirectory) => ConfigDirectory = configDirectory;
+
+    public string ConfigDirectory { get; }
+
+    /// <summary>The registry's URL: https:// unless the environment says registryTls false; HOST alone means the scheme's port, as docker reads it.</summary>
+    public static Uri AddressOf(string registry, bool tls) => new($"{(tls ? "https" : "http")}://{registry}/");
+
+    /// <param name="address">The registry's URL (https:// unless the environment says registryTls false).</param>
+    /// <param name="what">What the login is for, in the warning when there is none ("pushing", "pulling").</param>
+    public static RegistryClient Open(DockerEngine engine, string registry, Uri address, string? username, string? password, string what)
+    {
+        var configDirectory = Directory.CreateTempSubdirectory("qtsops-docker-config-").FullName;
+        try
+        {
+            if (username is not null && !CredentialScope.IsPrivateChannel(address))
+                throw new PipelineException($"The registry {registry} is reached over plain HTTP: its login ({UsernameVariable}) would cross the network in clear. " +
+                    "Fix: serve the registry over HTTPS (registryTls in environments.json), or unset the login variables to use it anonymously.");
+            if (username is not null) Login(engine, registry, username, password!, configDirectory);
+            else engine.Context.Log.Warning($"{UsernameVariable} is not set: {what} {registry} without logging in.");
+            return new RegistryClient(configDirectory);
+        }
+        catch
+        {
+            Directory.Delete(configDirectory, recursive: true);
+            throw;
+        }
+    }
+
+    private static void Login(DockerEngine engine, string registry, string username, string password, string clientConfig)
+    {
+        var login = engine.Context.DockerLogin(engine.With(new DockerLoginSettings { Registry = registry, Username = username, Password = password, ConfigDirectory = clientConfig }));
+        if (login.Succeeded) return;
+        var said = string.Join(" ", login.Error.NonBlank());
+        if (password.Length > 0) said = said.Replace(password, "***");
+        throw new PipelineException($"Login to the registry {registry} as '{username}' was refused: {said}. Fix: check {UsernameVariable} and {PasswordVariable}.");
+    }
+
+    public void Dispose() => Directory.Delete(ConfigDirectory, recursive: true);
+}
