@@ -13,8 +13,18 @@ namespace QtsOps.Tests.GitHubActions;
 /// </summary>
 public partial class WorkflowFilesTests
 {
-    [GeneratedRegex(@"^\./build\.sh(?: --[a-z][a-z0-9-]*(?:=[A-Za-z0-9._/-]+)?)*$")]
+    /// <summary>
+    /// ./build.sh and --name[=value] arguments; a value typed into a workflow_dispatch input reaches it
+    /// only as a quoted variable of the step's env (--to="$ROLLBACK_TO"), never as ${{ }} shell text.
+    /// </summary>
+    [GeneratedRegex(@"^\./build\.sh(?: --[a-z][a-z0-9-]*(?:=(?:[A-Za-z0-9._/-]+|""\$[A-Z_][A-Z0-9_]*""))?)*$")]
     private static partial Regex BuildShCall();
+
+    [GeneratedRegex(@"""\$([A-Z_][A-Z0-9_]*)""")]
+    private static partial Regex QuotedVariable();
+
+    /// <summary>The host's own arguments a workflow may give besides the declared options.</summary>
+    private static readonly HashSet<string> HostArguments = ["target", "verbosity", "exclusive"];
 
     private static string RepositoryRoot => SourceRepository.Root;
 
@@ -63,7 +73,7 @@ public partial class WorkflowFilesTests
 
         Assert.That(steps, Is.Not.Empty);
         var offending = steps.Where(s => !BuildShCall().IsMatch(s.Command.Trim())).Select(s => $"{s.File}:{s.Line} ({s.Job} / {s.Name}): {s.Command.Trim()}");
-        Assert.That(offending, Is.Empty, "run steps may only call ./build.sh with --name[=value] arguments; put logic in a target");
+        Assert.That(offending, Is.Empty, "run steps may only call ./build.sh with --name[=value] arguments (a value from an input as \"$VARIABLE\" of the step's env); put logic in a target");
     }
 
     [Test]
@@ -79,7 +89,7 @@ public partial class WorkflowFilesTests
     [Test]
     public void Environments_named_on_the_command_line_exist()
     {
-        var environments = RunSteps().SelectMany(s => s.Command.Split(' ')).Where(a => a.StartsWith("--env=", StringComparison.Ordinal)).Select(a => a["--env=".Length..]);
+        var environments = RunSteps().SelectMany(s => s.Command.Split(' ')).Where(a => a.StartsWith("--env=", StringComparison.Ordinal)).Select(a => a["--env=".Length..]).Distinct();
 
         Assert.That(environments, Is.SubsetOf(BuildContext.Environments));
     }
@@ -119,10 +129,12 @@ public partial class WorkflowFilesTests
     }
 
     [Test]
-    public void Jobs_that_reach_azure_or_the_registry_map_the_secrets_to_environment_variables()
+    public void Jobs_that_reach_azure_the_registry_or_a_host_map_the_secrets_to_environment_variables()
     {
         string[] arm = ["ARM_SUBSCRIPTION_ID", "ARM_TENANT_ID", "ARM_CLIENT_ID", "ARM_CLIENT_SECRET"];
         string[] registry = ["QTSOPS_REGISTRY_USERNAME", "QTSOPS_REGISTRY_PASSWORD"];
+        string[] ssh = [PipelineOptions.SshKey.Variable!, PipelineOptions.SshKnownHosts.Variable!];
+        string[] notify = [PipelineOptions.NotifyWebhook.Variable!];
         foreach (var file in WorkflowFiles())
         foreach (var (name, job) in Jobs(Load(file)))
         {
@@ -132,7 +144,10 @@ public partial class WorkflowFilesTests
                 var targets = Targets(Child(step, "run")!.ToString()).ToList();
                 var env = new[] { Child(job, "env"), Child(step, "env") }.OfType<YamlMappingNode>()
                     .SelectMany(m => m.Children).ToDictionary(kv => kv.Key.ToString(), kv => kv.Value.ToString());
-                var needed = (targets.Any(t => t is "terraform-plan" or "apply") ? arm : []).Concat(targets.Contains("push") ? registry : []);
+                var needed = (targets.Any(t => t is "terraform-plan" or "apply") ? arm : [])
+                    .Concat(targets.Contains("push") ? registry : [])
+                    .Concat(targets.Any(PipelineOptions.SshKey.Targets.Contains) ? ssh : [])
+                    .Concat(targets.Any(PipelineOptions.NotifyWebhook.Targets.Contains) ? notify : []);
                 foreach (var variable in needed)
                     Assert.That(env.GetValueOrDefault(variable), Is.EqualTo($"${{{{ secrets.{variable} }}}}"), $"{Path.GetFileName(file)} / {name}: {variable}");
             }
@@ -152,5 +167,138 @@ public partial class WorkflowFilesTests
             Assert.That(Child(Child(cache, "with")!, "path")!.ToString(), Is.EqualTo("~/.nuget/packages"));
             Assert.That(Child(Child(cache, "with")!, "key")!.ToString(), Does.Contain("hashFiles('**/*.csproj', '**/*.props'"));
         }
+    }
+
+    [Test]
+    public void Every_option_on_a_build_sh_line_is_declared_and_read_by_one_of_its_targets()
+    {
+        var declared = PipelineOptions.All.ToDictionary(o => o.Name, StringComparer.Ordinal);
+        var problems = new List<string>();
+        foreach (var step in RunSteps())
+        {
+            var targets = Targets(step.Command).DefaultIfEmpty("default").ToList();
+            foreach (var name in Arguments(step.Command).Select(a => a.Name).Where(n => !HostArguments.Contains(n)))
+            {
+                if (!declared.TryGetValue(name, out var option)) problems.Add($"{step.File}:{step.Line}: --{name} is not a declared option");
+                else if (option.Secret) problems.Add($"{step.File}:{step.Line}: --{name} is a secret: map {option.Variable} from secrets instead");
+                else if (option.Targets.Count > 0 && targets.All(t => t != "default" && !option.Targets.Contains(t)))
+                    problems.Add($"{step.File}:{step.Line}: --{name} is read by {string.Join(", ", option.Targets)}, none of which this line runs");
+            }
+        }
+
+        Assert.That(problems, Is.Empty, "./build.sh --help lists the options and the targets that read them");
+    }
+
+    [Test]
+    public void A_quoted_variable_on_a_build_sh_line_is_set_by_its_step_from_an_input()
+    {
+        foreach (var file in WorkflowFiles())
+        foreach (var (name, job) in Jobs(Load(file)))
+        foreach (var step in Steps(job).Where(s => Child(s, "run") is not null))
+        foreach (var variable in QuotedVariable().Matches(Child(step, "run")!.ToString()).Select(m => m.Groups[1].Value))
+            Assert.That(Env(step).GetValueOrDefault(variable), Does.Match(@"^\$\{\{ inputs\.[a-z-]+ \}\}$"), $"{Path.GetFileName(file)} / {name}: {variable}");
+    }
+
+    [Test]
+    public void Staging_and_prod_are_checked_daily_and_on_demand_without_rollback_and_a_failure_notifies()
+    {
+        var health = Load(Workflow("health.yml"));
+        var on = Child(health, "on")!;
+        var crons = ((YamlSequenceNode)Child(on, "schedule")!).Select(entry => Child(entry, "cron")!.ToString()).ToList();
+        Assert.That(crons, Has.One.Items);
+        Assert.That(crons[0].Split(' '), Has.Length.EqualTo(5));
+        Assert.That(crons[0].Split(' ')[2..], Is.EqualTo(new[] { "*", "*", "*" }), "daily: every day of every month, any weekday");
+        Assert.That(crons[0].Split(' ')[..2], Has.All.Match(@"^\d+$"), "once a day: a fixed minute and hour");
+        Assert.That(Child(on, "workflow_dispatch"), Is.Not.Null);
+
+        var (jobName, job) = Jobs(health).Single();
+        var strategy = Child(job, "strategy")!;
+        Assert.That(Child(strategy, "fail-fast")!.ToString(), Is.EqualTo("false"), "a failing staging never cancels prod's check");
+        var matrix = ((YamlSequenceNode)Child(Child(strategy, "matrix")!, "include")!)
+            .ToDictionary(entry => Child(entry, "environment")!.ToString(), entry => Child(entry, "github-environment")!.ToString());
+        Assert.That(matrix, Is.EqualTo(new Dictionary<string, string> { ["staging"] = "staging", ["prod"] = "production" }));
+        Assert.That(Child(job, "environment")!.ToString(), Is.EqualTo("${{ matrix.github-environment }}"));
+        Assert.That(Env(job).GetValueOrDefault("QTSOPS_ENV"), Is.EqualTo("${{ matrix.environment }}"));
+        AssertHostSecretsMapped(Env(job), $"health.yml / {jobName}");
+
+        var runs = Steps(job).Where(s => Child(s, "run") is not null).ToList();
+        Assert.That(runs.Select(s => Child(s, "run")!.ToString().Trim()),
+            Is.EqualTo(new[] { "./build.sh --target=verify --no-rollback", "./build.sh --target=status" }));
+        Assert.That(Child(runs[1], "if")?.ToString(), Does.Contain("failure()"), "status runs after a failed verify too");
+        AssertReportsUploaded(job, "health.yml");
+    }
+
+    [Test]
+    public void Release_managers_roll_back_or_see_status_behind_the_same_environments_and_only_prod_passes_approve()
+    {
+        var operate = Load(Workflow("operate.yml"));
+        var inputs = Child(Child(Child(operate, "on")!, "workflow_dispatch")!, "inputs")!;
+        Assert.That(Child(Child(inputs, "environment")!, "type")!.ToString(), Is.EqualTo("choice"));
+        Assert.That(Options(Child(inputs, "environment")!), Is.EquivalentTo(new[] { "staging", "prod" }));
+        Assert.That(Child(Child(inputs, "action")!, "type")!.ToString(), Is.EqualTo("choice"));
+        Assert.That(Options(Child(inputs, "action")!), Is.EquivalentTo(new[] { "rollback", "status" }));
+        Assert.That(Child(Child(inputs, "to")!, "type")!.ToString(), Is.EqualTo("string"));
+        Assert.That(Child(Child(inputs, "to")!, "required")!.ToString(), Is.EqualTo("false"));
+
+        var jobs = Jobs(operate).ToDictionary(j => j.Name, j => j.Job);
+        Assert.That(jobs.Keys, Is.EquivalentTo(new[] { "staging", "prod" }));
+        foreach (var (environment, githubEnvironment) in new[] { ("staging", "staging"), ("prod", "production") })
+        {
+            var job = jobs[environment];
+            var where = $"operate.yml / {environment}";
+            Assert.That(Child(job, "if")!.ToString(), Is.EqualTo($"inputs.environment == '{environment}'"), where);
+            Assert.That(Child(job, "environment")!.ToString(), Is.EqualTo(githubEnvironment), where);
+            AssertHostSecretsMapped(Env(job), where);
+
+            var runs = Steps(job).Where(s => Child(s, "run") is not null).Select(s => (If: Child(s, "if")?.ToString() ?? "", Command: Child(s, "run")!.ToString().Trim(), Env: Env(s))).ToList();
+            Assert.That(runs.Select(r => r.Command), Has.All.Contains($" --env={environment}"), where);
+            var rollbacks = runs.Where(r => Targets(r.Command).Contains("rollback")).ToList();
+            Assert.That(rollbacks.Select(r => r.If), Is.EquivalentTo(new[] { "inputs.action == 'rollback' && inputs.to == ''", "inputs.action == 'rollback' && inputs.to != ''" }), where);
+            Assert.That(rollbacks.Select(r => r.Command.Split(' ').Contains("--approve")), Has.All.EqualTo(environment == "prod"),
+                $"{where}: prod is protected and its job is approved by the production environment's reviewers; staging needs no --approve");
+            var to = rollbacks.Single(r => r.If.EndsWith("!= ''", StringComparison.Ordinal));
+            Assert.That(to.Command, Does.EndWith(" --to=\"$ROLLBACK_TO\""), where);
+            Assert.That(to.Env.GetValueOrDefault("ROLLBACK_TO"), Is.EqualTo("${{ inputs.to }}"), where);
+            Assert.That(runs.Single(r => Targets(r.Command).Contains("status")).If, Does.Contain("failure()"), $"{where}: status also after a failed rollback");
+            Assert.That(runs.SelectMany(r => Targets(r.Command)).Distinct(), Is.EquivalentTo(new[] { "rollback", "status" }), where);
+            AssertReportsUploaded(job, where);
+        }
+    }
+
+    [Test]
+    public void The_deploy_workflow_maps_the_ssh_key_and_the_pinned_host_keys()
+    {
+        var env = Env(Jobs(Load(Workflow("deploy.yml"))).Single().Job);
+
+        AssertHostSecretsMapped(env, "deploy.yml");
+        Assert.That(env.GetValueOrDefault("QTSOPS_REGISTRY_PASSWORD"), Is.EqualTo("${{ secrets.QTSOPS_REGISTRY_PASSWORD }}"));
+    }
+
+    private static string Workflow(string name) => Path.Combine(RepositoryRoot, ".github", "workflows", name);
+
+    private static IEnumerable<YamlMappingNode> Steps(YamlMappingNode job) =>
+        Child(job, "steps") is YamlSequenceNode steps ? steps.Cast<YamlMappingNode>() : [];
+
+    private static Dictionary<string, string> Env(YamlNode node) =>
+        Child(node, "env") is YamlMappingNode env ? env.Children.ToDictionary(kv => kv.Key.ToString(), kv => kv.Value.ToString()) : [];
+
+    private static List<string> Options(YamlNode input) => [.. ((YamlSequenceNode)Child(input, "options")!).Select(n => n.ToString())];
+
+    /// <summary>The --name[=value] arguments of a ./build.sh line.</summary>
+    private static IEnumerable<(string Name, string? Value)> Arguments(string command) =>
+        command.Trim().Split(' ').Skip(1).Where(a => a.StartsWith("--", StringComparison.Ordinal))
+            .Select(a => a[2..].Split('=', 2)).Select(p => (p[0], p.Length > 1 ? p[1] : null));
+
+    private static void AssertHostSecretsMapped(Dictionary<string, string> env, string where)
+    {
+        foreach (var variable in new[] { "QTSOPS_SSH_KEY", "QTSOPS_SSH_KNOWN_HOSTS", "QTSOPS_NOTIFY_WEBHOOK" })
+            Assert.That(env.GetValueOrDefault(variable), Is.EqualTo($"${{{{ secrets.{variable} }}}}"), $"{where}: {variable}");
+    }
+
+    private static void AssertReportsUploaded(YamlMappingNode job, string where)
+    {
+        var upload = Steps(job).Single(s => Child(s, "uses")?.ToString().StartsWith("actions/upload-artifact@", StringComparison.Ordinal) == true);
+        Assert.That(Child(upload, "if")?.ToString(), Is.EqualTo("always()"), $"{where}: the reports of a failed run are the ones wanted");
+        Assert.That(Child(Child(upload, "with")!, "path")!.ToString().Trim(), Is.EqualTo("artifacts/reports/"), where);
     }
 }
