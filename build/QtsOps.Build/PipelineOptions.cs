@@ -78,6 +78,9 @@ public static class PipelineOptions
     public static readonly SwitchOption Approve = new("approve", "Confirms a change to a protected environment")
         { Targets = ["apply", "deploy", "rollback", "verify", "restore"] };
 
+    public static readonly SwitchOption AllowPreRelease = new("allow-prerelease", "A pre-release version (1.4.0-rc.1) may go to a protected environment")
+        { Targets = ["apply", "deploy"] };
+
     public static readonly SwitchOption ForceDeploy = new("force-deploy", "Deploys even when this version already runs healthy: the container is recreated")
         { Targets = ["deploy"] };
 
@@ -127,7 +130,7 @@ public static class PipelineOptions
     [
         Environment, EnvironmentsFile, NoSetup, Strict, TestFilter, DockerHost, SshKey, SshKeyFile, SshKnownHosts, BaseImage, BootstrapBase, DebianMirror, SourceUrl,
         Registry, RegistryUsername, RegistryPassword, ProtectedEnvironments, AllowDestroy, VarFile, Var, TerraformInitTimeout,
-        Approve, ForceDeploy, TakeOver, NoRollback, Port, SettleSeconds, HealthTimeoutSeconds, NotifyWebhook, RollbackTo, Backup, Limit,
+        Approve, AllowPreRelease, ForceDeploy, TakeOver, NoRollback, Port, SettleSeconds, HealthTimeoutSeconds, NotifyWebhook, RollbackTo, Backup, Limit,
         Bump, ReleaseVersion, ReleaseBranch, Push, GitToken,
     ];
 }

@@ -109,11 +109,11 @@ public sealed class TerraformStage(BuildContext context)
         var status = "failed";
         try
         {
+            if (context.Protection.ChangeRefusal(_env.Name, ProtectedChange.Apply) is { } refusal)
+                throw new PipelineException($"{refusal} Review {_env.Show(_env.PlanMarkdownFile)} first.");
             var saved = SavedPlan() ?? throw new PipelineException(
                 $"No saved plan for {_env.Name} in {_env.Show(_env.StateDirectory)}/: apply only applies a plan made by terraform-plan. " +
                 $"Run ./build.sh --target=terraform-plan --env={_env.Name}, review {_env.Show(_env.PlanMarkdownFile)}, then apply.");
-            if (context.Protection.ChangeRefusal(_env.Name, ProtectedChange.Apply) is { } refusal)
-                throw new PipelineException($"{refusal} Review {_env.Show(_env.PlanMarkdownFile)} first.");
             if (_settings.VarFiles.Count > 0 || _settings.Variables.Count > 0)
                 context.Log.Warning("apply uses the variable values saved in the plan: --var-file and --var are for terraform-plan and are ignored here.");
 
