@@ -17,7 +17,23 @@ public sealed class ReleaseStore(string deployDirectory)
 
     public string PathOf(string release) => Path.Combine(ReleasesDirectory, release);
 
-    public bool IsInstalled(string release) => Directory.Exists(PathOf(release));
+    /// <summary>
+    /// Whether <paramref name="release"/> is the name of an installed release: one of <see cref="Installed"/>,
+    /// so a path (absolute, or with ../) never names a directory outside releases/.
+    /// </summary>
+    public bool IsInstalled(string release) => Installed.Contains(release, StringComparer.Ordinal);
+
+    /// <summary>The installed releases, newest install first (a half-copied .partial one is not a release).</summary>
+    public IReadOnlyList<string> Installed => Directory.Exists(ReleasesDirectory)
+        ? [.. new DirectoryInfo(ReleasesDirectory).EnumerateDirectories()
+            .Where(d => !d.Name.StartsWith('.'))
+            .OrderByDescending(d => d.LastWriteTimeUtc).ThenByDescending(d => d.Name, StringComparer.Ordinal)
+            .Select(d => d.Name)]
+        : [];
+
+    /// <summary>Why <paramref name="release"/> cannot be put back, naming the releases that can.</summary>
+    public string NotInstalled(string release) =>
+        $"'{release}' is not a release installed under {ReleasesDirectory} (installed, newest first: {(Installed.Count == 0 ? "none" : string.Join(", ", Installed))})";
 
     /// <summary>The release <c>current</c> points at, or null before the first deploy.</summary>
     public string? Current =>
@@ -42,7 +58,7 @@ public sealed class ReleaseStore(string deployDirectory)
     /// <summary>Points <c>current</c> at a release, atomically (a new link renamed over the old one).</summary>
     public void Activate(string release)
     {
-        if (!IsInstalled(release)) throw new DirectoryNotFoundException($"Release {release} is not installed under {ReleasesDirectory}.");
+        if (!IsInstalled(release)) throw new DirectoryNotFoundException(NotInstalled(release) + ".");
         var next = CurrentLink + ".next";
         if (File.Exists(next) || new FileInfo(next).LinkTarget is not null) File.Delete(next);
         File.CreateSymbolicLink(next, Path.Combine(ReleasesFolder, release));
@@ -62,14 +78,9 @@ public sealed class ReleaseStore(string deployDirectory)
     /// <summary>Removes the oldest releases beyond <paramref name="keep"/>, never the current one or those listed.</summary>
     public IReadOnlyList<string> Prune(int keep, IEnumerable<string> alsoKeep)
     {
-        if (!Directory.Exists(ReleasesDirectory)) return [];
         var protectedReleases = new HashSet<string>(alsoKeep, StringComparer.Ordinal);
         if (Current is { } current) protectedReleases.Add(current);
-        var releases = new DirectoryInfo(ReleasesDirectory).EnumerateDirectories()
-            .Where(d => !d.Name.StartsWith('.'))
-            .OrderByDescending(d => d.LastWriteTimeUtc).ThenByDescending(d => d.Name, StringComparer.Ordinal)
-            .ToList();
-        var removed = releases.Skip(keep).Where(d => !protectedReleases.Contains(d.Name)).Select(d => d.Name).ToList();
+        var removed = Installed.Skip(keep).Where(release => !protectedReleases.Contains(release)).ToList();
         foreach (var release in removed) Directory.Delete(PathOf(release), recursive: true);
         return removed;
     }

@@ -364,4 +364,25 @@ public class ReleaseStoreTests
         Assert.That(removed, Is.EqualTo(new[] { "3" }));
         Assert.That(Directory.GetDirectories(store.ReleasesDirectory).Select(Path.GetFileName), Is.EquivalentTo(new[] { "1", "2", "4" }));
     }
+
+    [Test]
+    public void Only_a_name_in_releases_is_an_installed_release_never_a_path()
+    {
+        using var dir = new TempDirectory();
+        dir.Write("package/f", "x");
+        var store = new ReleaseStore(dir.Combine("deploy"));
+        store.Install(dir.Combine("package"), "1.0.0");
+        Directory.SetLastWriteTimeUtc(store.PathOf("1.0.0"), new DateTime(2026, 1, 1));
+        store.Install(dir.Combine("package"), "1.1.0");
+        dir.Write("deploy/data/records.jsonl", "{}\n");
+        dir.Write("deploy/releases/.1.2.0.partial/f", "half a copy");
+
+        Assert.That(store.Installed, Is.EqualTo(new[] { "1.1.0", "1.0.0" }), "newest install first, a partial copy is no release");
+        Assert.That(store.IsInstalled("1.0.0"), Is.True);
+        foreach (var path in new[] { "../data", dir.Combine("deploy/data"), dir.Combine("package"), "1.0.0/..", ".", "..", ".1.2.0.partial", "" })
+            Assert.That(store.IsInstalled(path), Is.False, path);
+        Assert.That(store.NotInstalled("../data"), Is.EqualTo($"'../data' is not a release installed under {store.ReleasesDirectory} (installed, newest first: 1.1.0, 1.0.0)"));
+        Assert.That(() => store.Activate("../data"), Throws.TypeOf<DirectoryNotFoundException>());
+        Assert.That(store.Current, Is.Null, "nothing was activated");
+    }
 }
