@@ -11,9 +11,10 @@ public sealed class ReleaseStore(string deployDirectory)
 {
     public string DeployDirectory { get; } = deployDirectory;
     public const string ReleasesFolder = "releases";
+    public const string CurrentLinkName = "current";
 
     public string ReleasesDirectory => Path.Combine(DeployDirectory, ReleasesFolder);
-    private string CurrentLink => Path.Combine(DeployDirectory, "current");
+    private string CurrentLink => Path.Combine(DeployDirectory, CurrentLinkName);
 
     public string PathOf(string release) => Path.Combine(ReleasesDirectory, release);
 
