@@ -108,7 +108,30 @@ public class TerraformPipelineTests
         var unapproved = Fails("--target=apply", "--env=local", "--protected-environments=local");
         Assert.That(unapproved.Error, Does.Contain("'local' is protected: applying a plan to it needs --approve"));
 
-        Succeeds("--target=apply", "--env=local", "--protected-environments=local", "--approve");
+        // apply asks the destroy guard again: the replacement needs --allow-destroy there too.
+        Succeeds("--target=apply", "--env=local", "--protected-environments=local", "--approve", "--allow-destroy");
+    }
+
+    [Test]
+    public void A_replacement_planned_while_unprotected_is_refused_at_apply_once_the_environment_is_protected()
+    {
+        Succeeds("--target=terraform-plan", "--env=local");
+        Succeeds("--target=apply", "--env=local");
+        Succeeds("--target=terraform-plan", "--env=local", "--var=resource_group_name=rg-renamed"); // not protected yet: the replacement is kept
+        _repo.Tag("v1.0.0"); // a protected environment takes release versions only
+        var state = File.ReadAllText(Saved("terraform.tfstate"));
+
+        var refused = Fails("--target=apply", "--env=local", "--protected-environments=local", "--approve");
+
+        Assert.That(refused.Error, Does.Contain("The plan would destroy 1 resource(s) in the protected environment 'local'").And.Contain("replace terraform_data.resource_group")
+            .And.Contain("It was not applied: apply checks the saved plan against the protection in force now").And.Contain("re-run apply with --allow-destroy"));
+        Assert.That(File.ReadAllText(Saved("terraform.tfstate")), Is.EqualTo(state), "nothing was applied");
+        Assert.That(File.Exists(Saved("tfplan")), Is.True, "the reviewed plan stays for an apply with --allow-destroy");
+        var finding = ReadJson(_repo.Combine("artifacts/reports/apply.json")).GetProperty("findings")[0];
+        Assert.That(finding.GetProperty("rule").GetString(), Is.EqualTo("terraform/destroy-protected"));
+
+        var applied = Succeeds("--target=apply", "--env=local", "--protected-environments=local", "--approve", "--allow-destroy");
+        Assert.That(applied.Output + applied.Error, Does.Contain("allowed by --allow-destroy"));
     }
 
     [Test]
