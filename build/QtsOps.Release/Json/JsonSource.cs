@@ -44,6 +44,43 @@ public sealed class JsonSource
         return new JsonSource(document.RootElement.Clone(), ValueLines(bytes, readerOptions, duplicates), duplicates);
     }
 
+    /// <summary>
+    /// Reads a JSON file the pipeline wrote back into <typeparamref name="T"/>, strictly: every member that is not
+    /// nullable must be there and not null, and every value must be of its type, so a damaged file (<c>{}</c>, a
+    /// number where a text belongs) fails here, naming itself, and not later as a null reference.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The file is not a <typeparamref name="T"/>: "FILE:LINE: what is wrong (at $.path)".</exception>
+    public static T ReadFile<T>(string file, JsonSerializerOptions options)
+    {
+        var text = File.ReadAllText(file);
+        var strict = new JsonSerializerOptions(options) { RespectNullableAnnotations = true, RespectRequiredConstructorParameters = true };
+        try
+        {
+            return JsonSerializer.Deserialize<T>(text, strict) ?? throw new JsonException("it holds null", "$", 0, null);
+        }
+        catch (JsonException exception)
+        {
+            // System.Text.Json appends " Path: $.x | LineNumber: 0 | BytePositionInLine: 5." to its own messages.
+            var reason = exception.Message.Split(" Path: ")[0].TrimEnd('.');
+            var line = exception.LineNumber is { } zeroBased ? (int)zeroBased + 1 : LineOfPath(text, exception.Path);
+            var at = exception.Path is { Length: > 1 } path ? $" (at {path})" : "";
+            throw new InvalidDataException($"{file}:{line}: {reason}{at}", exception);
+        }
+    }
+
+    // Where the serializer gives no line: the line of the path in the document, when it parses.
+    private static int LineOfPath(string text, string? path)
+    {
+        try
+        {
+            return Parse(text).NearestLineOf(path ?? "$") ?? 1;
+        }
+        catch (JsonException)
+        {
+            return 1;
+        }
+    }
+
     /// <summary>The 1-based line of the value at <paramref name="path"/> (a property's is where its name is); null when absent.</summary>
     public int? LineOf(string path) => _lines.TryGetValue(path, out var line) ? line : null;
 

@@ -134,6 +134,20 @@ public class TerraformPipelineTests
         Assert.That(applied.Output + applied.Error, Does.Contain("allowed by --allow-destroy"));
     }
 
+    [TestCase("{}")]
+    [TestCase("{ \"fingerprint\": 42 }")]
+    public void A_damaged_plan_metadata_file_is_named_and_says_to_plan_again(string metadata)
+    {
+        _repo.Write(".qtsops/terraform/local/tfplan", "");
+        _repo.Write(".qtsops/terraform/local/plan.meta.json", metadata);
+
+        var failed = Fails("--target=apply", "--env=local");
+
+        Assert.That(failed.Error, Does.Contain(Saved("plan.meta.json") + ":1: ").And.Contain("not plan metadata as terraform-plan writes it")
+            .And.Contain("Run ./build.sh --target=terraform-plan --env=local to make a new plan."));
+        Assert.That(failed.Error, Does.Not.Contain("Object reference"));
+    }
+
     [Test]
     public void A_plan_is_refused_once_the_sources_or_var_files_changed()
     {

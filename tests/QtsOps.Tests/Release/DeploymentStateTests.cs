@@ -56,6 +56,18 @@ public class DeploymentLockTests
         Assert.That(DeploymentLock.ReadOwner(file)!.Pid, Is.EqualTo(222));
     }
 
+    [TestCase("{}")]
+    [TestCase("{\"Pid\": \"222\"}")]
+    [TestCase("{\"Pid\": 222, \"Host\": null, \"User\": \"u\", \"Since\": \"2026-01-01T00:00:00Z\", \"Target\": \"deploy\"}")]
+    public void A_damaged_owner_file_names_nobody(string text)
+    {
+        using var state = new TempDirectory();
+        var file = state.Combine("local.lock");
+        File.WriteAllText(DeploymentLock.OwnerFileOf(file), text);
+
+        Assert.That(DeploymentLock.ReadOwner(file), Is.Null);
+    }
+
     [Test]
     public void An_owner_file_naming_a_live_process_does_not_hold_the_lock()
     {
