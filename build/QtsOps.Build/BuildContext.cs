@@ -147,7 +147,8 @@ public sealed partial class BuildContext : FrostingContext
     public ProtectionPolicy Protection => _protection ??= new ProtectionPolicy(
         Catalog.Values.Where(e => e.Protected).Select(e => e.Name),
         Options.Get(PipelineOptions.ProtectedEnvironments),
-        ProtectionPolicy.ApprovalOf(Options.Get(PipelineOptions.Approve), System.Environment.GetEnvironmentVariable));
+        Options.Get(PipelineOptions.Approve),
+        Options.Get(PipelineOptions.AllowPreRelease));
 
     /// <summary>Stops the change unless the environment is unprotected or the run approved.</summary>
     public void RequireApproval(ProtectedChange change)

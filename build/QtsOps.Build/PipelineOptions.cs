@@ -51,14 +51,14 @@ public static class PipelineOptions
     public static readonly TextOption SourceUrl = new("source-url", "The source URL in the image's labels (default: the origin remote)")
         { Variable = "QTSOPS_SOURCE_URL", Targets = ["image"], Syntax = "URL" };
 
-    public static readonly TextOption Registry = new("registry", "The registry to push to instead of the environment's")
-        { Targets = ["push"], Syntax = "HOST:PORT" };
+    public static readonly TextOption Registry = new("registry", "The registry to push to (and an ssh:// host to pull from) instead of the environment's")
+        { Targets = ["push", "deploy"], Syntax = "HOST:PORT" };
 
     public static readonly TextOption RegistryUsername = new("registry-username", "The registry login's user name (no login when unset)")
-        { Variable = "QTSOPS_REGISTRY_USERNAME", Targets = ["push"], Syntax = "NAME" };
+        { Variable = "QTSOPS_REGISTRY_USERNAME", Targets = ["push", "deploy"], Syntax = "NAME" };
 
     public static readonly TextOption RegistryPassword = new("registry-password", "The registry login's password or token")
-        { Variable = "QTSOPS_REGISTRY_PASSWORD", Targets = ["push"], Secret = true };
+        { Variable = "QTSOPS_REGISTRY_PASSWORD", Targets = ["push", "deploy"], Secret = true };
 
     public static readonly ListOption ProtectedEnvironments = new("protected-environments", "Environments to protect beside those environments.json marks (never fewer)")
         { Variable = "QTSOPS_PROTECTED_ENVIRONMENTS", Targets = ["terraform-plan", "apply", "deploy", "rollback", "verify", "restore"], Syntax = "ENV", CommaSeparated = true, Allowed = BuildContext.Environments };
@@ -77,6 +77,9 @@ public static class PipelineOptions
 
     public static readonly SwitchOption Approve = new("approve", "Confirms a change to a protected environment")
         { Targets = ["apply", "deploy", "rollback", "verify", "restore"] };
+
+    public static readonly SwitchOption AllowPreRelease = new("allow-prerelease", "A pre-release version (1.4.0-rc.1) may go to a protected environment")
+        { Targets = ["apply", "deploy"] };
 
     public static readonly SwitchOption ForceDeploy = new("force-deploy", "Deploys even when this version already runs healthy: the container is recreated")
         { Targets = ["deploy"] };
@@ -127,7 +130,7 @@ public static class PipelineOptions
     [
         Environment, EnvironmentsFile, NoSetup, Strict, TestFilter, DockerHost, SshKey, SshKeyFile, SshKnownHosts, BaseImage, BootstrapBase, DebianMirror, SourceUrl,
         Registry, RegistryUsername, RegistryPassword, ProtectedEnvironments, AllowDestroy, VarFile, Var, TerraformInitTimeout,
-        Approve, ForceDeploy, TakeOver, NoRollback, Port, SettleSeconds, HealthTimeoutSeconds, NotifyWebhook, RollbackTo, Backup, Limit,
+        Approve, AllowPreRelease, ForceDeploy, TakeOver, NoRollback, Port, SettleSeconds, HealthTimeoutSeconds, NotifyWebhook, RollbackTo, Backup, Limit,
         Bump, ReleaseVersion, ReleaseBranch, Push, GitToken,
     ];
 }

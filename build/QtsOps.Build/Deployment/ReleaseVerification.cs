@@ -90,12 +90,12 @@ public sealed class ReleaseVerification(DockerEngine engine)
     public void RollBackOnDemand()
     {
         Context.RequireApproval(ProtectedChange.Rollback);
+        var runner = new ReleaseRunner(engine);
+        var to = RequestedRelease(runner.Store);
         engine.EnsureReachable();
         var target = Context.Target;
-        var to = RequestedRelease();
         using var held = DeploymentLocks.Acquire(engine, $"rollback to {to ?? "the last verified release"}");
         using var interruption = Interruption.Watch(Context.Log, "the rollback");
-        var runner = new ReleaseRunner(engine);
         var current = runner.Store.Current;
         to ??= runner.History.LastVerified(except: current)?.Release
             ?? throw new PipelineException($"No release other than {current ?? "(none)"} ever verified on '{target.Name}': nothing to roll back to. Fix: name one with --to=VERSION.");
@@ -115,13 +115,21 @@ public sealed class ReleaseVerification(DockerEngine engine)
     {
         var runner = new ReleaseRunner(engine);
         var current = runner.Store.Current ?? "(none)";
-        var to = RequestedRelease() ?? runner.History.LastVerified(except: runner.Store.Current)?.Release;
+        var to = RequestedRelease(runner.Store) ?? runner.History.LastVerified(except: runner.Store.Current)?.Release;
         Context.Log.Information(to is null
             ? $"(dry run) nothing to roll back to on '{Context.EnvironmentName}': no release other than {current} ever verified (name one with --to=VERSION)"
             : $"(dry run) would put back {to} on '{Context.EnvironmentName}' in place of {current}, then verify it");
     }
 
-    /// <summary>--to as a release name: a version as written (1.2.4+dirty.1a2b3c4d) or as its tag (1.2.4_dirty.1a2b3c4d).</summary>
-    private string? RequestedRelease() =>
-        Context.Options.Get(PipelineOptions.RollbackTo) is { } version ? SemanticVersion.TryParse(version, out var parsed) ? parsed.ToDockerTag() : version : null;
+    /// <summary>
+    /// --to as a release name: a version as written (1.2.4+dirty.1a2b3c4d) or as its tag (1.2.4_dirty.1a2b3c4d),
+    /// of a release in the store; anything else (another version, a path) is refused before anything changes.
+    /// </summary>
+    private string? RequestedRelease(ReleaseStore store)
+    {
+        if (Context.Options.Get(PipelineOptions.RollbackTo) is not { } given) return null;
+        var release = SemanticVersion.TryParse(given, out var parsed) ? parsed.ToDockerTag() : given;
+        return store.IsInstalled(release) ? release
+            : throw new PipelineException($"--to={given}: {store.NotInstalled(release)}. Fix: name one of those with --to=VERSION, or leave --to out to put back the last verified release.");
+    }
 }

@@ -36,7 +36,7 @@ public sealed class RollbackRunner(DockerEngine engine)
             throw new PipelineException("There is no verified release to roll back to (see .qtsops/history). Fix: deploy a good version, or name one with --to=VERSION.");
         }
         if (!runner.Store.IsInstalled(target))
-            throw new PipelineException($"Release {target} is not installed under {runner.Store.ReleasesDirectory} any more. Fix: pick another with --to=VERSION (see .qtsops/history/{Context.EnvironmentName}.jsonl).");
+            throw new PipelineException($"{runner.Store.NotInstalled(target)}. Fix: pick one of those with --to=VERSION (see .qtsops/history/{Context.EnvironmentName}.jsonl).");
         var image = engine.Image(runner.ImageFor(target))
             ?? throw new PipelineException($"The image {runner.ImageFor(target)} of release {target} is no longer on the engine. Fix: rebuild it (check out that version, ./build.sh --target=image) or pick another with --to=VERSION.");
 

@@ -56,7 +56,7 @@ public sealed class TerraformStage(BuildContext context)
             context.AddSummarySection($"Terraform plan ({_env.Name})", planMarkdown);
             context.Log.Information($"Plan for {_env.Name}: {(hasChanges ? summary.CountsLine : "no changes")}. Summary: {_env.Show(_env.PlanMarkdownFile)}");
 
-            var guard = DestroyGuard.Evaluate(summary, _env.Name, context.Protection.ProtectedEnvironments, _settings.AllowDestroy);
+            var guard = DestroyGuard.Evaluate(summary, _env.Name, context.Protection.ProtectedEnvironments, _settings.AllowDestroy, GuardedStep.Plan);
             if (guard.Blocked)
             {
                 findings.Add(Finding.Error("terraform/destroy-protected", _env.Show(_env.RootModule), guard.Message!, "Re-run terraform-plan with --allow-destroy if the destruction is intended."));
@@ -109,11 +109,11 @@ public sealed class TerraformStage(BuildContext context)
         var status = "failed";
         try
         {
+            if (context.Protection.ChangeRefusal(_env.Name, ProtectedChange.Apply) is { } refusal)
+                throw new PipelineException($"{refusal} Review {_env.Show(_env.PlanMarkdownFile)} first.");
             var saved = SavedPlan() ?? throw new PipelineException(
                 $"No saved plan for {_env.Name} in {_env.Show(_env.StateDirectory)}/: apply only applies a plan made by terraform-plan. " +
                 $"Run ./build.sh --target=terraform-plan --env={_env.Name}, review {_env.Show(_env.PlanMarkdownFile)}, then apply.");
-            if (context.Protection.ChangeRefusal(_env.Name, ProtectedChange.Apply) is { } refusal)
-                throw new PipelineException($"{refusal} Review {_env.Show(_env.PlanMarkdownFile)} first.");
             if (_settings.VarFiles.Count > 0 || _settings.Variables.Count > 0)
                 context.Log.Warning("apply uses the variable values saved in the plan: --var-file and --var are for terraform-plan and are ignored here.");
 
@@ -127,6 +127,17 @@ public sealed class TerraformStage(BuildContext context)
                     $"Run ./build.sh --target=terraform-plan --env={_env.Name} again, review {_env.Show(_env.PlanMarkdownFile)}, then apply.";
                 findings.Add(Finding.Error(TerraformFailure.StalePlan, _env.Show(_env.PlanFile), message, "Re-run terraform-plan, then apply."));
                 throw new PipelineException(message);
+            }
+            // The protection may have changed since the plan was made: the guard is asked again, as it stands now.
+            using (var plan = context.TerraformShowJson(Configure(new TerraformShowSettings { PlanFile = _env.PlanFile })))
+            {
+                var guard = DestroyGuard.Evaluate(PlanSummary.FromJson(plan.RootElement), _env.Name, context.Protection.ProtectedEnvironments, _settings.AllowDestroy, GuardedStep.Apply);
+                if (guard.Blocked)
+                {
+                    findings.Add(Finding.Error("terraform/destroy-protected", _env.Show(_env.PlanFile), guard.Message!, "Re-run apply with --allow-destroy if the destruction is intended, or make a new plan."));
+                    throw new PipelineException(guard.Message!);
+                }
+                if (guard.Message is not null) context.Log.Warning(guard.Message);
             }
 
             context.TerraformApply(Configure(new TerraformApplySettings { PlanFile = _env.PlanFile }));

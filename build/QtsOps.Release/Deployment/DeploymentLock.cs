@@ -1,4 +1,5 @@
 using System.Text.Json;
+using QtsOps.Release.Json;
 
 namespace QtsOps.Release.Deployment;
 
@@ -93,9 +94,9 @@ public sealed class DeploymentLock : IDisposable
     {
         try
         {
-            return JsonSerializer.Deserialize<LockOwner>(File.ReadAllText(OwnerFileOf(lockFile)));
+            return JsonSource.ReadFile<LockOwner>(OwnerFileOf(lockFile), JsonSerializerOptions.Default);
         }
-        catch (Exception exception) when (exception is IOException or JsonException)
+        catch (Exception exception) when (exception is IOException or InvalidDataException) // an owner file missing, half-written or damaged names nobody
         {
             return null;
         }

@@ -40,6 +40,8 @@ public sealed class ReleaseHistory(string path, Action<string> warn, IHostFileSy
     {
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        // A line with "release": null is as damaged as a torn one: skipped with its warning, never a null later.
+        RespectNullableAnnotations = true,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
         // Versions as they are written (1.2.4+dirty.1a2b3c4d), not with '+' escaped; one JSON object a line all the same.
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,

@@ -12,13 +12,29 @@ public sealed class ReleaseStore(string deployDirectory, IHostFileSystem? files 
 
     public string DeployDirectory { get; } = deployDirectory;
     public const string ReleasesFolder = "releases";
+    public const string CurrentLinkName = "current";
 
     public string ReleasesDirectory => Join(DeployDirectory, ReleasesFolder);
-    private string CurrentLink => Join(DeployDirectory, "current");
+    private string CurrentLink => Join(DeployDirectory, CurrentLinkName);
 
     public string PathOf(string release) => Join(ReleasesDirectory, release);
 
-    public bool IsInstalled(string release) => _files.DirectoryExists(PathOf(release));
+    /// <summary>
+    /// Whether <paramref name="release"/> is the name of an installed release: one of <see cref="Installed"/>,
+    /// so a path (absolute, or with ../) never names a directory outside releases/.
+    /// </summary>
+    public bool IsInstalled(string release) => Installed.Contains(release, StringComparer.Ordinal);
+
+    /// <summary>The installed releases, newest install first (a half-copied .partial one is not a release).</summary>
+    public IReadOnlyList<string> Installed =>
+        [.. _files.Directories(ReleasesDirectory)
+            .Where(d => !d.Name.StartsWith('.'))
+            .OrderByDescending(d => d.LastWriteUtc).ThenByDescending(d => d.Name, StringComparer.Ordinal)
+            .Select(d => d.Name)];
+
+    /// <summary>Why <paramref name="release"/> cannot be put back, naming the releases that can.</summary>
+    public string NotInstalled(string release) =>
+        $"'{release}' is not a release installed under {ReleasesDirectory} (installed, newest first: {(Installed.Count == 0 ? "none" : string.Join(", ", Installed))})";
 
     /// <summary>The release <c>current</c> points at, or null before the first deploy.</summary>
     public string? Current =>
@@ -42,7 +58,7 @@ public sealed class ReleaseStore(string deployDirectory, IHostFileSystem? files 
     /// <summary>Points <c>current</c> at a release, atomically (a new link renamed over the old one).</summary>
     public void Activate(string release)
     {
-        if (!IsInstalled(release)) throw new DirectoryNotFoundException($"Release {release} is not installed under {ReleasesDirectory}.");
+        if (!IsInstalled(release)) throw new DirectoryNotFoundException(NotInstalled(release) + ".");
         _files.ReplaceLink(CurrentLink, Join(ReleasesFolder, release));
     }
 
@@ -51,11 +67,7 @@ public sealed class ReleaseStore(string deployDirectory, IHostFileSystem? files 
     {
         var protectedReleases = new HashSet<string>(alsoKeep, StringComparer.Ordinal);
         if (Current is { } current) protectedReleases.Add(current);
-        var releases = _files.Directories(ReleasesDirectory)
-            .Where(d => !d.Name.StartsWith('.'))
-            .OrderByDescending(d => d.LastWriteUtc).ThenByDescending(d => d.Name, StringComparer.Ordinal)
-            .ToList();
-        var removed = releases.Skip(keep).Where(d => !protectedReleases.Contains(d.Name)).Select(d => d.Name).ToList();
+        var removed = Installed.Skip(keep).Where(release => !protectedReleases.Contains(release)).ToList();
         foreach (var release in removed) _files.DeleteDirectory(PathOf(release));
         return removed;
     }

@@ -27,7 +27,7 @@ public sealed record DeploymentEnvironment
     public required string LogDirectory { get; init; }
     public required string ConfigDirectory { get; init; }
     public required string BackupDirectory { get; init; }
-    /// <summary>Apply, deploy and rollback need --approve or a CI run; Terraform plans may not destroy or replace.</summary>
+    /// <summary>Apply, deploy, rollback and restore need --approve; Terraform plans may not destroy or replace.</summary>
     public required bool Protected { get; init; }
     /// <summary>Put back the last verified release when a deploy or verify fails.</summary>
     public required bool AutomaticRollback { get; init; }

@@ -45,6 +45,9 @@ public static class EnvironmentCatalog
         }
 
         var reader = new Reader(file, source);
+        foreach (var duplicate in source.DuplicateProperties)
+            reader.Fail(duplicate.Path, duplicate.Line, $"duplicate key '{duplicate.Name}' (first at line {duplicate.FirstLine})",
+                "keep one of them: JSON readers disagree on which one counts");
         var environments = new Dictionary<string, DeploymentEnvironment>(StringComparer.Ordinal);
         if (source.Root.ValueKind != JsonValueKind.Object)
             reader.Fail("$", "must be an object with one entry per environment", $"write {{ \"{string.Join("\": {...}, \"", requiredEnvironments)}\": {{...}} }}");
@@ -77,8 +80,10 @@ public static class EnvironmentCatalog
         private readonly HashSet<string> _read = new(StringComparer.Ordinal);
 
         // A missing key has no line of its own: the error points at the object that lacks it.
-        public void Fail(string path, string message, string fix) =>
-            _errors.Add(Finding.Error(SettingsFileException.Rule, file, $"{path}: {message}", fix, source.NearestLineOf(path) ?? 1));
+        public void Fail(string path, string message, string fix) => Fail(path, source.NearestLineOf(path) ?? 1, message, fix);
+
+        public void Fail(string path, int line, string message, string fix) =>
+            _errors.Add(Finding.Error(SettingsFileException.Rule, file, $"{path}: {message}", fix, line));
 
         public void ThrowIfFailed()
         {
@@ -130,6 +135,9 @@ public static class EnvironmentCatalog
             foreach (var property in element.EnumerateObject())
                 if (!_read.Contains(property.Name) && !property.Name.StartsWith('$'))
                     Fail($"{at}.{property.Name}", $"unknown setting '{property.Name}'", "remove it or correct its spelling (see the 'local' entry)");
+            if (_errors.Count == errorsBefore)
+                foreach (var overlap in DirectoryLayout.Overlaps(environment))
+                    Fail($"{at}.{overlap.Key}", overlap.Message, overlap.Fix);
             return _errors.Count == errorsBefore ? environment : null;
         }
 

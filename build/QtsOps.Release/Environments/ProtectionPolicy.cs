@@ -19,39 +19,36 @@ public enum ProtectedChange
 /// protected when environments.json marks it or --protected-environments adds it: a setting can
 /// add protection, never remove it. Protected environments take release versions only, plans there
 /// may not destroy without --allow-destroy, and every <see cref="ProtectedChange"/> needs approval.
+/// Approval is --approve and nothing else: a variable such as CI=true is set by many shells and
+/// runners, so it says nothing about whether a person confirmed this change.
 /// </summary>
 public sealed class ProtectionPolicy
 {
     /// <param name="marked">The environments environments.json marks protected.</param>
     /// <param name="added">Those --protected-environments adds.</param>
-    /// <param name="approval">How this run was approved ("--approve", "CI=true"), null when it was not.</param>
-    public ProtectionPolicy(IEnumerable<string> marked, IEnumerable<string> added, string? approval)
+    /// <param name="approved">--approve was given.</param>
+    /// <param name="allowPreRelease">--allow-prerelease was given: a pre-release version may go to a protected environment.</param>
+    public ProtectionPolicy(IEnumerable<string> marked, IEnumerable<string> added, bool approved, bool allowPreRelease)
     {
         ProtectedEnvironments = [.. marked.Union(added, StringComparer.Ordinal)];
-        Approval = approval;
+        Approved = approved;
+        AllowPreRelease = allowPreRelease;
     }
 
     public IReadOnlyList<string> ProtectedEnvironments { get; }
 
-    /// <summary>How the run was approved; null when it was not.</summary>
-    public string? Approval { get; }
+    /// <summary>--approve was given.</summary>
+    public bool Approved { get; }
+
+    /// <summary>--allow-prerelease was given.</summary>
+    public bool AllowPreRelease { get; }
 
     public bool IsProtected(string environment) => ProtectedEnvironments.Contains(environment, StringComparer.Ordinal);
-
-    /// <summary>
-    /// Approval is --approve (a person confirmed the change), or CI=true / GITHUB_ACTIONS=true: a CI
-    /// job, approved by its workflow (GitHub's environment reviewers for prod).
-    /// </summary>
-    /// <returns>How the run is approved, or null.</returns>
-    public static string? ApprovalOf(bool approveOption, Func<string, string?> variable) =>
-        approveOption ? "--approve"
-        : new[] { "CI", "GITHUB_ACTIONS" }.FirstOrDefault(name => variable(name) is { } value && (value.Equals("true", StringComparison.OrdinalIgnoreCase) || value == "1")) is { } ci ? $"{ci}=true"
-        : null;
 
     /// <returns>Null when <paramref name="change"/> may happen to <paramref name="environment"/>; else why not and what to do.</returns>
     public string? ChangeRefusal(string environment, ProtectedChange change)
     {
-        if (!IsProtected(environment) || Approval is not null) return null;
+        if (!IsProtected(environment) || Approved) return null;
         var what = change switch
         {
             ProtectedChange.Apply => "applying a plan to it",
@@ -59,13 +56,17 @@ public sealed class ProtectionPolicy
             ProtectedChange.Restore => "restoring a backup of its data",
             _ => "rolling it back",
         };
-        return $"'{environment}' is protected: {what} needs --approve (or a CI run, approved by its workflow).";
+        return $"'{environment}' is protected: {what} needs --approve.";
     }
 
     /// <returns>Null when <paramref name="version"/> may go to <paramref name="environment"/>; else why not and what to do.</returns>
     public string? VersionRefusal(string environment, CalculatedVersion version)
     {
-        if (!IsProtected(environment) || version.IsRelease) return null;
+        if (!IsProtected(environment)) return null;
+        if (version.IsRelease)
+            return !version.Version.IsPreRelease || AllowPreRelease ? null
+                : $"{environment} takes final releases only: {version.Version} ({version.TagName}) is a pre-release. " +
+                  "To fix: release it (./build.sh --target=release --bump=patch|minor|major releases a pre-release as is), or pass --allow-prerelease to deploy the pre-release there.";
         var fix = version.TagName is not null && version.Height == 0
             ? "commit or stash the changes"
             : "check out a release tag (git checkout vX.Y.Z) or cut one with ./build.sh --target=release --bump=patch|minor|major";

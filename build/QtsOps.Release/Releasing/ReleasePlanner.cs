@@ -49,7 +49,7 @@ public sealed record RepositoryState(string? Branch, bool IsDirty, CalculatedVer
 public sealed record RemoteTags(string RemoteName, IReadOnlyCollection<string> TagNames)
 {
     /// <summary>The highest version a tag names; null when none does.</summary>
-    public SemanticVersion? HighestVersion => TagNames.Select(VersionCalculator.ParseTag).OfType<SemanticVersion>().Max();
+    public SemanticVersion? HighestVersion => VersionCalculator.HighestTag(TagNames)?.Version;
 }
 
 /// <summary>What a release will do: the version, its tag, the CHANGELOG section and the commit message.</summary>
@@ -61,7 +61,7 @@ public sealed record ReleasePlan(SemanticVersion Version, string TagName, string
 /// <summary>Decides the next release, refusing what must not be released.</summary>
 public static class ReleasePlanner
 {
-    /// <exception cref="ReleaseRefusedException">A dirty tree, another branch, an existing tag, or a version not above the last one here or on the remote.</exception>
+    /// <exception cref="ReleaseRefusedException">A dirty tree, another branch, an existing tag, or a version not above every version tagged here or on the remote.</exception>
     public static ReleasePlan Plan(ReleaseRequest request, RepositoryState state, DateOnly today)
     {
         if (state.IsDirty)
@@ -75,8 +75,12 @@ public static class ReleasePlanner
         var tag = VersionCalculator.TagNameOf(version);
         if (state.TagNames.Contains(tag, StringComparer.Ordinal))
             throw new ReleaseRefusedException($"The tag {tag} exists already: {version} was released. Pick a higher version (--bump or --version).");
-        if (last is not null && version.CompareTo(last) <= 0)
-            throw new ReleaseRefusedException($"{version} is not above the last version {last} ({state.Current.TagName}): pick a higher --version, or use --bump.");
+        // Every local tag counts, not only those HEAD descends from: a version released from another branch is taken too.
+        if (VersionCalculator.HighestTag(state.TagNames) is { } highest && version.CompareTo(highest.Version) <= 0)
+            throw new ReleaseRefusedException(highest.TagName == state.Current.TagName
+                ? $"{version} is not above the last version {highest.Version} ({highest.TagName}): pick a higher --version, or use --bump."
+                : $"{version} is not above the last version {highest.Version} ({highest.TagName}, a tag that is not in the history of HEAD: it was released from another branch). " +
+                  $"A release goes above every version tagged in this repository: pick a version above it with --version (git tag --list 'v*' --sort=-v:refname shows them), or merge that release first.");
         if (state.Remote is { HighestVersion: { } remoteLast } remote && version.CompareTo(remoteLast) <= 0)
             throw new ReleaseRefusedException($"{version} is not above {remoteLast}, which {remote.RemoteName} has (tag {VersionCalculator.TagNameOf(remoteLast)}): a release goes above every version on {remote.RemoteName}. " +
                 $"Bring that release here (git pull --tags {remote.RemoteName} {request.ReleaseBranch}) and run release again, or pick a version above it with --version.");

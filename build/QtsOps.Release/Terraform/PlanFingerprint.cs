@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using QtsOps.Release.Json;
 
 namespace QtsOps.Release.Terraform;
 
@@ -96,17 +97,16 @@ public sealed record PlanMetadata(PlanFingerprint Fingerprint, IReadOnlyList<str
 
     public void Save(string path) => File.WriteAllText(path, JsonSerializer.Serialize(this, Json) + "\n");
 
-    /// <exception cref="InvalidDataException">The file is not plan metadata; the message names it.</exception>
+    /// <exception cref="InvalidDataException">The file is not plan metadata; the message names it, the line and what is wrong.</exception>
     public static PlanMetadata Load(string path)
     {
         try
         {
-            return JsonSerializer.Deserialize<PlanMetadata>(File.ReadAllText(path), Json)
-                ?? throw new InvalidDataException($"{path} is empty.");
+            return JsonSource.ReadFile<PlanMetadata>(path, Json);
         }
-        catch (JsonException exception)
+        catch (InvalidDataException exception)
         {
-            throw new InvalidDataException($"{path} is not plan metadata written by terraform-plan ({exception.Message}).", exception);
+            throw new InvalidDataException($"{exception.Message}: not plan metadata as terraform-plan writes it.", exception);
         }
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using QtsOps.Release.Json;
 using QtsOps.Release.Environments;
 
 namespace QtsOps.Release.Terraform;
@@ -17,16 +18,22 @@ public sealed record ProvisionedTarget(string? DockerHost, string? ComposeProjec
     {
         try
         {
-            using var document = JsonDocument.Parse(File.ReadAllText(outputsFile));
-            if (!document.RootElement.TryGetProperty(OutputName, out var output) || !output.TryGetProperty("value", out var value)) return null;
+            var source = JsonSource.Parse(File.ReadAllText(outputsFile));
+            // Every level is an object in what terraform output -json writes: anything else is a damaged file, named with its line.
+            foreach (var path in new[] { "$", $"$.{OutputName}", $"$.{OutputName}.value" })
+                if (source.Get([.. path.Split('.').Skip(1)]) is { ValueKind: not JsonValueKind.Object } wrong)
+                    throw new InvalidDataException($"{outputsFile}:{source.LineOf(path) ?? 1}: {path} is {wrong.ValueKind.ToString().ToLowerInvariant()}, not an object as 'terraform output -json' writes it. {Rewrite}");
+            if (source.Get(OutputName, "value") is not { } value) return null;
             string? Text(string name) => value.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String && v.GetString() is { Length: > 0 } s ? s : null;
             return new ProvisionedTarget(Text("docker_host"), Text("compose_project"), Text("health_url"));
         }
         catch (JsonException exception)
         {
-            throw new InvalidDataException($"{outputsFile}: not the JSON of 'terraform output -json' ({exception.Message}). Run ./build.sh --target=apply again to rewrite it.", exception);
+            throw new InvalidDataException($"{outputsFile}:{(exception.LineNumber ?? 0) + 1}: not the JSON of 'terraform output -json' ({exception.Message}). {Rewrite}", exception);
         }
     }
+
+    private const string Rewrite = "Run ./build.sh --target=apply again to rewrite it.";
 
     /// <summary>
     /// The environment with Terraform's values. An environment on this machine's engine (no

@@ -74,5 +74,12 @@ public static class VersionCalculator
 
     public static string TagNameOf(SemanticVersion version) => TagPrefix + version;
 
+    /// <summary>The version tag with the highest version among <paramref name="tagNames"/>; null when none is a version tag.</summary>
+    public static (string TagName, SemanticVersion Version)? HighestTag(IEnumerable<string> tagNames) =>
+        tagNames.Select(name => (Name: name, Version: ParseTag(name)))
+            .Where(tag => tag.Version is not null)
+            .Select(tag => ((string TagName, SemanticVersion Version)?)(tag.Name, tag.Version!))
+            .MaxBy(tag => tag!.Value.Version);
+
     private sealed record Candidate(SemanticVersion Version, string? TagName, string? CommitSha, int Height, int Order);
 }

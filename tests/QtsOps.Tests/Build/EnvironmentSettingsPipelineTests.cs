@@ -13,17 +13,42 @@ public class EnvironmentSettingsPipelineTests
         return repo;
     }
 
-    [Test]
-    public void Deploying_to_a_protected_environment_needs_approval_before_anything_else()
+    // Approval is --approve only: many shells and runners export CI, so no variable approves.
+    [TestCase("deploy", "deploying to it", null, null)]
+    [TestCase("deploy", "deploying to it", "CI", "true")]
+    [TestCase("apply", "applying a plan to it", "CI", "true")]
+    [TestCase("deploy", "deploying to it", "CI", "1")]
+    [TestCase("deploy", "deploying to it", "GITHUB_ACTIONS", "true")]
+    public void Changing_a_protected_environment_needs_the_approve_switch_whatever_the_variables_say(string target, string what, string? variable, string? value)
     {
         using var repo = RepositoryWith(File.ReadAllText(Path.Combine(SourceRepository.Root, EnvironmentCatalog.FileName)));
         repo.Tag("v1.0.0"); // prod takes release versions only
-        using var outsideCi = new EnvironmentVariableScope().Set("CI", null).Set("GITHUB_ACTIONS", null); // a CI run counts as approved
+        using var environment = new EnvironmentVariableScope().Set("CI", null).Set("GITHUB_ACTIONS", null);
+        if (variable is not null) environment.Set(variable, value);
 
-        var run = Pipeline.Run(repo.Path, ["--target=deploy", "--exclusive", "--env=prod"]);
+        var run = Pipeline.Run(repo.Path, [$"--target={target}", "--exclusive", "--env=prod"]);
 
         Assert.That(run.ExitCode, Is.EqualTo(1));
-        Assert.That(run.Error, Does.Contain("'prod' is protected: deploying to it needs --approve"));
+        Assert.That(run.Error, Does.Contain($"'prod' is protected: {what} needs --approve."));
+    }
+
+    [Test]
+    public void A_pre_release_reaches_a_protected_environment_only_with_allow_prerelease()
+    {
+        using var repo = RepositoryWith(File.ReadAllText(Path.Combine(SourceRepository.Root, EnvironmentCatalog.FileName)));
+        repo.Tag("v1.4.0-rc.1");
+        string[] deploy = ["--target=deploy", "--exclusive", "--env=prod", "--approve", "--docker-host=tcp://127.0.0.1:1"];
+
+        var refused = Pipeline.Run(repo.Path, deploy);
+
+        Assert.That(refused.ExitCode, Is.EqualTo(1));
+        Assert.That(refused.Summary.Entries.Select(e => e.Outcome), Is.All.EqualTo(QtsOps.Host.TaskOutcome.NotRun), "refused before any task ran");
+        Assert.That(refused.Error, Does.Contain("prod takes final releases only: 1.4.0-rc.1 (v1.4.0-rc.1) is a pre-release").And.Contain("--allow-prerelease"));
+
+        var allowed = Pipeline.Run(repo.Path, [.. deploy, "--allow-prerelease"]);
+
+        Assert.That(allowed.Error, Does.Not.Contain("pre-release"));
+        Assert.That(allowed.Error, Does.Contain("tcp://127.0.0.1:1 is not reachable"), "it went on to the engine");
     }
 
     [Test]
@@ -31,7 +56,6 @@ public class EnvironmentSettingsPipelineTests
     {
         using var repo = RepositoryWith(File.ReadAllText(Path.Combine(SourceRepository.Root, EnvironmentCatalog.FileName)));
         repo.Tag("v1.0.0");
-        using var outsideCi = new EnvironmentVariableScope().Set("CI", null).Set("GITHUB_ACTIONS", null);
 
         var run = Pipeline.Run(repo.Path, ["--target=deploy", "--exclusive", "--env=prod", "--approve", "--docker-host=tcp://127.0.0.1:1"]);
 

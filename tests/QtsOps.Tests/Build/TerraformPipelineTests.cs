@@ -25,8 +25,8 @@ public class TerraformPipelineTests
     {
         _repo = new ScratchRepository("environments.json", "src/infra");
         _repo.Commit(DateTimeOffset.Now, "infrastructure");
-        // Approval rules differ in CI: these tests decide it themselves.
-        _environment = new EnvironmentVariableScope().Set("CI", null).Set("GITHUB_ACTIONS", null);
+        // Under GitHub Actions the log is grouped and annotated: these tests decide it themselves.
+        _environment = new EnvironmentVariableScope().Set("GITHUB_ACTIONS", null);
     }
 
     [TearDown]
@@ -108,7 +108,44 @@ public class TerraformPipelineTests
         var unapproved = Fails("--target=apply", "--env=local", "--protected-environments=local");
         Assert.That(unapproved.Error, Does.Contain("'local' is protected: applying a plan to it needs --approve"));
 
-        Succeeds("--target=apply", "--env=local", "--protected-environments=local", "--approve");
+        // apply asks the destroy guard again: the replacement needs --allow-destroy there too.
+        Succeeds("--target=apply", "--env=local", "--protected-environments=local", "--approve", "--allow-destroy");
+    }
+
+    [Test]
+    public void A_replacement_planned_while_unprotected_is_refused_at_apply_once_the_environment_is_protected()
+    {
+        Succeeds("--target=terraform-plan", "--env=local");
+        Succeeds("--target=apply", "--env=local");
+        Succeeds("--target=terraform-plan", "--env=local", "--var=resource_group_name=rg-renamed"); // not protected yet: the replacement is kept
+        _repo.Tag("v1.0.0"); // a protected environment takes release versions only
+        var state = File.ReadAllText(Saved("terraform.tfstate"));
+
+        var refused = Fails("--target=apply", "--env=local", "--protected-environments=local", "--approve");
+
+        Assert.That(refused.Error, Does.Contain("The plan would destroy 1 resource(s) in the protected environment 'local'").And.Contain("replace terraform_data.resource_group")
+            .And.Contain("It was not applied: apply checks the saved plan against the protection in force now").And.Contain("re-run apply with --allow-destroy"));
+        Assert.That(File.ReadAllText(Saved("terraform.tfstate")), Is.EqualTo(state), "nothing was applied");
+        Assert.That(File.Exists(Saved("tfplan")), Is.True, "the reviewed plan stays for an apply with --allow-destroy");
+        var finding = ReadJson(_repo.Combine("artifacts/reports/apply.json")).GetProperty("findings")[0];
+        Assert.That(finding.GetProperty("rule").GetString(), Is.EqualTo("terraform/destroy-protected"));
+
+        var applied = Succeeds("--target=apply", "--env=local", "--protected-environments=local", "--approve", "--allow-destroy");
+        Assert.That(applied.Output + applied.Error, Does.Contain("allowed by --allow-destroy"));
+    }
+
+    [TestCase("{}")]
+    [TestCase("{ \"fingerprint\": 42 }")]
+    public void A_damaged_plan_metadata_file_is_named_and_says_to_plan_again(string metadata)
+    {
+        _repo.Write(".qtsops/terraform/local/tfplan", "");
+        _repo.Write(".qtsops/terraform/local/plan.meta.json", metadata);
+
+        var failed = Fails("--target=apply", "--env=local");
+
+        Assert.That(failed.Error, Does.Contain(Saved("plan.meta.json") + ":1: ").And.Contain("not plan metadata as terraform-plan writes it")
+            .And.Contain("Run ./build.sh --target=terraform-plan --env=local to make a new plan."));
+        Assert.That(failed.Error, Does.Not.Contain("Object reference"));
     }
 
     [Test]

@@ -33,7 +33,7 @@ public partial class WorkflowFilesTests
         .OfType<string>()
         .ToHashSet(StringComparer.Ordinal);
 
-    internal sealed record RunStep(string File, string Job, string Name, string Command, int Line);
+    internal sealed record RunStep(string File, string Job, string Name, string Command, int Line, string? If);
 
     private static YamlMappingNode Load(string file)
     {
@@ -60,7 +60,7 @@ public partial class WorkflowFilesTests
            from step in ((YamlSequenceNode)Child(job.Job, "steps")!).Cast<YamlMappingNode>()
            where Child(step, "run") is not null
            let run = (YamlScalarNode)Child(step, "run")!
-           select new RunStep(Path.GetFileName(file), job.Name, (Child(step, "name") as YamlScalarNode)?.Value ?? "(unnamed)", run.Value!, (int)run.Start.Line),
+           select new RunStep(Path.GetFileName(file), job.Name, (Child(step, "name") as YamlScalarNode)?.Value ?? "(unnamed)", run.Value!, (int)run.Start.Line, Child(step, "if")?.ToString()),
     ];
 
     internal static IEnumerable<string> Targets(string command) =>
@@ -124,8 +124,29 @@ public partial class WorkflowFilesTests
         var job = Jobs(deploy).Single().Job;
         Assert.That(Child(job, "environment")!.ToString(), Is.EqualTo("${{ inputs.github-environment }}"));
         Assert.That(Child(Child(job, "env")!, "QTSOPS_ENV")!.ToString(), Is.EqualTo("${{ inputs.environment }}"));
-        Assert.That(RunSteps().Where(s => s.File == Path.GetFileName(calls["prod"].Uses)).SelectMany(s => Targets(s.Command)),
-            Is.EqualTo(new[] { "image", "push", "terraform-plan", "apply", "deploy", "verify" }));
+        var steps = RunSteps().Where(s => s.File == Path.GetFileName(calls["prod"].Uses)).ToList();
+        foreach (var step in steps)
+            Assert.That(Targets(step.Command), Is.EqualTo(new[] { "image", "push", "terraform-plan", "apply", "deploy", "verify" }), $"{step.File}:{step.Line}");
+    }
+
+    [Test]
+    public void Only_the_prod_job_behind_the_production_environment_passes_approve()
+    {
+        var release = Load(Path.Combine(RepositoryRoot, ".github", "workflows", "release.yml"));
+        var with = Jobs(release).ToDictionary(j => j.Name, j => (YamlMappingNode)Child(j.Job, "with")!);
+        Assert.That(Child(with["prod"], "approve")?.ToString(), Is.EqualTo("true"));
+        Assert.That(Child(with["prod"], "github-environment")!.ToString(), Is.EqualTo("production"));
+        Assert.That(with.Where(w => w.Key != "prod").Select(w => Child(w.Value, "approve")), Is.All.Null, "only prod is approved");
+
+        // deploy.yml runs one line or the other: the same targets, --approve only when the caller approves.
+        var steps = RunSteps().Where(s => s.File == "deploy.yml").ToList();
+        var approved = steps.Single(s => s.Command.Split(' ').Contains("--approve"));
+        var plain = steps.Single(s => !s.Command.Split(' ').Contains("--approve"));
+        Assert.That(approved.If, Is.EqualTo("${{ inputs.approve }}"));
+        Assert.That(plain.If, Is.EqualTo("${{ !inputs.approve }}"));
+        Assert.That(approved.Command.Trim(), Is.EqualTo(plain.Command.Trim() + " --approve"));
+        // Nowhere else: every other workflow line changes nothing protected without a person's approval.
+        Assert.That(RunSteps().Where(s => s != approved && s.Command.Split(' ').Contains("--approve")), Is.Empty);
     }
 
     [Test]

@@ -56,6 +56,18 @@ public class DeploymentLockTests
         Assert.That(DeploymentLock.ReadOwner(file)!.Pid, Is.EqualTo(222));
     }
 
+    [TestCase("{}")]
+    [TestCase("{\"Pid\": \"222\"}")]
+    [TestCase("{\"Pid\": 222, \"Host\": null, \"User\": \"u\", \"Since\": \"2026-01-01T00:00:00Z\", \"Target\": \"deploy\"}")]
+    public void A_damaged_owner_file_names_nobody(string text)
+    {
+        using var state = new TempDirectory();
+        var file = state.Combine("local.lock");
+        File.WriteAllText(DeploymentLock.OwnerFileOf(file), text);
+
+        Assert.That(DeploymentLock.ReadOwner(file), Is.Null);
+    }
+
     [Test]
     public void An_owner_file_naming_a_live_process_does_not_hold_the_lock()
     {
@@ -363,5 +375,26 @@ public class ReleaseStoreTests
 
         Assert.That(removed, Is.EqualTo(new[] { "3" }));
         Assert.That(Directory.GetDirectories(store.ReleasesDirectory).Select(Path.GetFileName), Is.EquivalentTo(new[] { "1", "2", "4" }));
+    }
+
+    [Test]
+    public void Only_a_name_in_releases_is_an_installed_release_never_a_path()
+    {
+        using var dir = new TempDirectory();
+        dir.Write("package/f", "x");
+        var store = new ReleaseStore(dir.Combine("deploy"));
+        store.Install(dir.Combine("package"), "1.0.0");
+        Directory.SetLastWriteTimeUtc(store.PathOf("1.0.0"), new DateTime(2026, 1, 1));
+        store.Install(dir.Combine("package"), "1.1.0");
+        dir.Write("deploy/data/records.jsonl", "{}\n");
+        dir.Write("deploy/releases/.1.2.0.partial/f", "half a copy");
+
+        Assert.That(store.Installed, Is.EqualTo(new[] { "1.1.0", "1.0.0" }), "newest install first, a partial copy is no release");
+        Assert.That(store.IsInstalled("1.0.0"), Is.True);
+        foreach (var path in new[] { "../data", dir.Combine("deploy/data"), dir.Combine("package"), "1.0.0/..", ".", "..", ".1.2.0.partial", "" })
+            Assert.That(store.IsInstalled(path), Is.False, path);
+        Assert.That(store.NotInstalled("../data"), Is.EqualTo($"'../data' is not a release installed under {store.ReleasesDirectory} (installed, newest first: 1.1.0, 1.0.0)"));
+        Assert.That(() => store.Activate("../data"), Throws.TypeOf<DirectoryNotFoundException>());
+        Assert.That(store.Current, Is.Null, "nothing was activated");
     }
 }

@@ -66,4 +66,61 @@ public class EnvironmentCatalogTests
     public void A_missing_file_says_how_to_get_it_back() =>
         Assert.That(Assert.Throws<SettingsFileException>(() => EnvironmentCatalog.Load("/nonexistent/environments.json", BuildContext.Environments))!.Message,
             Does.Contain("not found").And.Contain("restore environments.json from git"));
+
+    private static int LineOf(string json, string text) => json.Split('\n').ToList().FindIndex(l => l.Contains(text)) + 1;
+
+    private static string Refusal(string json) =>
+        Assert.Throws<SettingsFileException>(() => EnvironmentCatalog.Parse(json, "environments.json", BuildContext.Environments))!.Message;
+
+    [Test]
+    public void A_key_given_twice_is_refused_with_both_lines_at_any_depth()
+    {
+        var json = Valid.Replace("\"port\": 8000,", "\"port\": 8000,\n    \"port\": 9000,")
+            .Replace("  \"staging\": {", "  \"prod\": {},\n  \"staging\": {");
+
+        var error = Refusal(json);
+
+        var first = LineOf(json, "\"port\": 8000");
+        Assert.That(error, Does.Contain($"environments.json:{first + 1}: $.local.port: duplicate key 'port' (first at line {first}). Fix: keep one of them"));
+        Assert.That(error, Does.Contain($"environments.json:{json.Split('\n').ToList().FindLastIndex(l => l.Contains("\"prod\": {")) + 1}: $.prod: duplicate key 'prod' (first at line {LineOf(json, "\"prod\": {}")})"));
+    }
+
+    // Each case: the environment's keys changed, the key the error is on, and a part of its message.
+    [TestCase("dataDirectory", ".qtsops/deploy/local/releases/data", "dataDirectory", "is under the deploy directory's releases/")]
+    [TestCase("logDirectory", ".qtsops/deploy/local/./releases/../releases/1.0.0/logs", "logDirectory", "is under the deploy directory's releases/")]
+    [TestCase("configDirectory", ".qtsops/deploy/local/current/config", "configDirectory", "is under the deploy directory's current/")]
+    [TestCase("backupDirectory", ".qtsops/deploy/local/data/backups", "backupDirectory", "is inside dataDirectory '.qtsops/deploy/local/data': each backup would archive the earlier backups")]
+    [TestCase("logDirectory", ".qtsops/deploy/local/data/", "logDirectory", "is the same directory as dataDirectory")]
+    [TestCase("dataDirectory", ".qtsops/backups/local/data", "dataDirectory", "is inside backupDirectory '.qtsops/backups/local'")]
+    [TestCase("deployDirectory", ".qtsops/deploy/local/data/app", "deployDirectory", "is inside dataDirectory '.qtsops/deploy/local/data'")]
+    [TestCase("deployDirectory", ".qtsops/backups/local", "deployDirectory", "is the same directory as backupDirectory")]
+    public void Overlapping_directories_are_refused_on_the_key_that_has_to_move(string key, string value, string blamed, string message)
+    {
+        var json = Valid.Replace($"\"{key}\": \"{LocalValue(key)}\",", $"\"{key}\": \"{value}\",");
+        Assume.That(json, Does.Contain(value));
+
+        var error = Refusal(json);
+
+        Assert.That(error, Does.Contain($"environments.json:{LineOf(json, $"\"{blamed}\": ")}: $.local.{blamed}: ").And.Contain(message).And.Contain("Fix:"));
+    }
+
+    [Test]
+    public void Data_logs_config_and_backups_may_sit_directly_in_the_deploy_directory_and_remote_paths_are_compared_too()
+    {
+        var json = Valid.Replace("\"backupDirectory\": \".qtsops/backups/local\",", "\"backupDirectory\": \".qtsops/deploy/local/backups\",");
+
+        Assert.That(EnvironmentCatalog.Parse(json, "environments.json", BuildContext.Environments)["local"].BackupDirectory, Is.EqualTo(".qtsops/deploy/local/backups"));
+        var remote = Valid.Replace("\"backupDirectory\": \"/var/backups/qts-observer\",", "\"backupDirectory\": \"/opt/qts-observer/data/backups\",");
+        Assert.That(Refusal(remote), Does.Contain("$.staging.backupDirectory: '/opt/qts-observer/data/backups' is inside dataDirectory '/opt/qts-observer/data'")
+            .And.Contain("$.prod.backupDirectory"));
+    }
+
+    private static string LocalValue(string key) => EnvironmentCatalog.Parse(Valid, "environments.json", BuildContext.Environments)["local"] switch
+    {
+        var local when key == "deployDirectory" => local.DeployDirectory,
+        var local when key == "dataDirectory" => local.DataDirectory,
+        var local when key == "logDirectory" => local.LogDirectory,
+        var local when key == "configDirectory" => local.ConfigDirectory,
+        var local => local.BackupDirectory,
+    };
 }

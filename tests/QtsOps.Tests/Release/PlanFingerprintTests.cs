@@ -90,4 +90,20 @@ public class PlanFingerprintTests
         var error = Assert.Throws<InvalidDataException>(() => PlanMetadata.Load(path));
         Assert.That(error!.Message, Does.Contain(path).And.Contain("not plan metadata"));
     }
+
+    // Each damage a file can have: nothing in it, a member missing or null, a value of the wrong type, broken JSON.
+    [TestCase("{}", 1, "missing required properties", "")]
+    [TestCase("{\n  \"fingerprint\": null,\n  \"varFiles\": [],\n  \"hasChanges\": true,\n  \"createdAt\": \"2026-01-02T03:04:05Z\"\n}", 2, "", "(at $.fingerprint)")]
+    [TestCase("{\n  \"varFiles\": [],\n  \"hasChanges\": \"yes\"\n}", 3, "The JSON value could not be converted", "(at $.hasChanges)")]
+    [TestCase("null", 1, "it holds null", "")]
+    [TestCase("{ \"varFiles\": [", 1, "", "")]
+    public void A_damaged_metadata_file_is_named_with_its_line_and_what_is_wrong(string text, int line, string what, string at)
+    {
+        using var dir = new TempDirectory();
+        var path = dir.Write(PlanMetadata.FileName, text);
+
+        var error = Assert.Throws<InvalidDataException>(() => PlanMetadata.Load(path))!;
+
+        Assert.That(error.Message, Does.StartWith($"{path}:{line}: ").And.Contain(what).And.Contain(at).And.EndWith(": not plan metadata as terraform-plan writes it."));
+    }
 }

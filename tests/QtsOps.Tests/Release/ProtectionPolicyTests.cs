@@ -8,10 +8,13 @@ public class ProtectionPolicyTests
     private static CalculatedVersion Tagged(bool dirty = false) =>
         new(SemanticVersion.Parse(dirty ? "1.2.3+dirty" : "1.2.3"), "v1.2.3", SemanticVersion.Parse("1.2.3"), "abc", 0, dirty);
 
+    private static readonly CalculatedVersion TaggedPreRelease =
+        new(SemanticVersion.Parse("1.4.0-rc.1"), "v1.4.0-rc.1", SemanticVersion.Parse("1.4.0-rc.1"), "abc", 0, false);
+
     private static readonly CalculatedVersion Untagged =
         new(SemanticVersion.Parse("1.2.4-alpha.0.1"), "v1.2.3", SemanticVersion.Parse("1.2.3"), "abc", 1, false);
 
-    private static ProtectionPolicy Policy(string? approval = null, params string[] added) => new(["prod"], added, approval);
+    private static ProtectionPolicy Policy(bool approved = false, bool allowPreRelease = false, params string[] added) => new(["prod"], added, approved, allowPreRelease);
 
     [Test]
     public void Prod_takes_a_tagged_clean_commit() => Assert.That(Policy().VersionRefusal("prod", Tagged()), Is.Null);
@@ -37,7 +40,7 @@ public class ProtectionPolicyTests
     [Test]
     public void An_added_environment_is_protected_for_versions_and_changes_alike()
     {
-        var policy = Policy(null, "staging");
+        var policy = Policy(added: "staging");
 
         Assert.That(policy.ProtectedEnvironments, Is.EquivalentTo(new[] { "prod", "staging" }));
         Assert.That(policy.VersionRefusal("staging", Untagged), Does.Contain("staging deploys release versions only"));
@@ -51,18 +54,18 @@ public class ProtectionPolicyTests
     [TestCase(ProtectedChange.Restore, "restoring a backup of its data")]
     public void Every_change_to_a_protected_environment_needs_approval(ProtectedChange change, string what)
     {
-        Assert.That(Policy().ChangeRefusal("prod", change), Is.EqualTo($"'prod' is protected: {what} needs --approve (or a CI run, approved by its workflow)."));
-        Assert.That(Policy("--approve").ChangeRefusal("prod", change), Is.Null);
+        Assert.That(Policy().ChangeRefusal("prod", change), Is.EqualTo($"'prod' is protected: {what} needs --approve."));
+        Assert.That(Policy(approved: true).ChangeRefusal("prod", change), Is.Null);
     }
 
     [Test]
-    public void Approval_is_the_approve_switch_or_a_CI_run_and_nothing_else()
+    public void A_tagged_pre_release_reaches_a_protected_environment_only_with_allow_prerelease()
     {
-        Assert.That(ProtectionPolicy.ApprovalOf(true, _ => null), Is.EqualTo("--approve"));
-        Assert.That(ProtectionPolicy.ApprovalOf(false, name => name == "CI" ? "true" : null), Is.EqualTo("CI=true"));
-        Assert.That(ProtectionPolicy.ApprovalOf(false, name => name == "GITHUB_ACTIONS" ? "true" : null), Is.EqualTo("GITHUB_ACTIONS=true"));
-        Assert.That(ProtectionPolicy.ApprovalOf(false, name => name == "CI" ? "false" : null), Is.Null);
-        Assert.That(ProtectionPolicy.ApprovalOf(false, name => name == "CI" ? "" : null), Is.Null);
-        Assert.That(ProtectionPolicy.ApprovalOf(false, _ => null), Is.Null);
+        Assert.That(Policy().VersionRefusal("prod", TaggedPreRelease), Is.EqualTo(
+            "prod takes final releases only: 1.4.0-rc.1 (v1.4.0-rc.1) is a pre-release. To fix: release it (./build.sh --target=release --bump=patch|minor|major " +
+            "releases a pre-release as is), or pass --allow-prerelease to deploy the pre-release there."));
+        Assert.That(Policy(allowPreRelease: true).VersionRefusal("prod", TaggedPreRelease), Is.Null);
+        Assert.That(Policy().VersionRefusal("staging", TaggedPreRelease), Is.Null, "unprotected environments take pre-releases");
+        Assert.That(Policy(allowPreRelease: true).VersionRefusal("prod", Untagged), Does.Contain("release versions only"), "--allow-prerelease admits tagged pre-releases, not untagged builds");
     }
 }

@@ -55,4 +55,17 @@ public class ProvisionedTargetTests
         Assert.That(error!.Message, Does.Contain(path).And.Contain("--target=apply"));
         Assert.That(error.InnerException, Is.InstanceOf<JsonException>());
     }
+
+    [TestCase("[]", 1, "$ is array")]
+    [TestCase("{\n  \"deployment_target\": 5\n}", 2, "$.deployment_target is number")]
+    [TestCase("{\n  \"deployment_target\": {\n    \"value\": \"x\"\n  }\n}", 3, "$.deployment_target.value is string")]
+    public void A_file_of_the_wrong_shape_names_itself_its_line_and_the_fix(string text, int line, string what)
+    {
+        using var temp = new TempDirectory();
+        var path = temp.Write("outputs.json", text);
+
+        var error = Assert.Throws<InvalidDataException>(() => ProvisionedTarget.Read(path))!;
+
+        Assert.That(error.Message, Does.StartWith($"{path}:{line}: {what}, not an object as 'terraform output -json' writes it.").And.Contain("--target=apply"));
+    }
 }

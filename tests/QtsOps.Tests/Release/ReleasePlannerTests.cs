@@ -74,6 +74,19 @@ public class ReleasePlannerTests
     public void Refuses_a_version_not_above_the_last_one() =>
         Assert.That(() => Plan(State(), version: "1.2.0"), Throws.TypeOf<ReleaseRefusedException>().With.Message.Contain("1.2.0 is not above the last version 1.2.3"));
 
+    [TestCase("patch", null, "1.2.4")]
+    [TestCase(null, "1.4.0", "1.4.0")]
+    [TestCase(null, "1.4.1-rc.1", "1.4.1-rc.1")]
+    public void Refuses_a_version_not_above_a_local_tag_on_another_branch(string? bump, string? version, string planned)
+    {
+        // HEAD derives from v1.2.3; v1.4.1 was released from another branch, so HEAD does not reach it.
+        var state = State(otherTags: ["v1.4.1", "v1.0.0", "deploy-2026"]);
+
+        Assert.That(() => Plan(state, bump: bump, version: version), Throws.TypeOf<ReleaseRefusedException>().With.Message
+            .Contain($"{planned} is not above the last version 1.4.1 (v1.4.1, a tag that is not in the history of HEAD").And.Message.Contain("--version"));
+        Assert.That(Plan(state, version: "1.5.0").Version.ToString(), Is.EqualTo("1.5.0"));
+    }
+
     [TestCase("1.3.0")]
     [TestCase("1.2.9")]
     public void Refuses_a_version_at_or_below_one_the_remote_has(string version)

@@ -115,6 +115,27 @@ public class ReleaseTaskTests
     }
 
     [Test]
+    public void A_version_tagged_on_another_branch_is_above_the_next_release_too()
+    {
+        // v1.4.0 was released from a maintenance branch: main's history does not reach it.
+        _repo.CreateBranch("maintenance");
+        _repo.Commit("fix: backport");
+        _repo.Tag("v1.4.0");
+        _repo.Checkout("main");
+        var before = Head;
+
+        var refused = Release("--bump=minor");
+
+        Assert.That(refused.ExitCode, Is.EqualTo(1));
+        Assert.That(refused.Error, Does.Contain("1.3.0 is not above the last version 1.4.0 (v1.4.0, a tag that is not in the history of HEAD").And.Contain("--version"));
+        Assert.That(Head, Is.EqualTo(before), "no commit");
+        Assert.That(_repo.Git.Tags.Select(t => t.FriendlyName), Is.EquivalentTo(new[] { "v1.2.3", "v1.4.0" }), "no tag");
+
+        Assert.That(Release("--version=1.5.0").ExitCode, Is.Zero);
+        Assert.That(_repo.Git.Tags["v1.5.0"], Is.Not.Null);
+    }
+
+    [Test]
     public void An_existing_tag_is_refused()
     {
         var before = Head;

@@ -251,6 +251,21 @@ public class ReleaseHistoryTests
     }
 
     [Test]
+    public void A_line_with_a_null_where_a_value_belongs_is_read_past_like_a_torn_one()
+    {
+        using var dir = new TempDirectory();
+        var warnings = new List<string>();
+        var damage = System.Text.Json.JsonSerializer.Serialize(Entry("1.0.5"), new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web))
+            .Replace("\"release\":\"1.0.5\"", "\"release\":null") + "\n";
+        Assume.That(damage, Does.Contain("\"release\":null"));
+
+        var history = DamagedHistory(dir, damage, warnings);
+
+        Assert.That(history.Read().Select(e => e.Release), Is.EqualTo(new[] { "1.0.0", "1.0.1" }), "no entry with a null release");
+        Assert.That(warnings.Single(), Does.StartWith($"{history.Path}:2: skipped"));
+    }
+
+    [Test]
     public void An_entry_after_a_torn_last_line_starts_a_line_of_its_own()
     {
         using var dir = new TempDirectory();
