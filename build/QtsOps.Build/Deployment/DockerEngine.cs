@@ -38,7 +38,20 @@ public sealed class DockerEngine(BuildContext context)
 
     public bool IsRemote => Host is SshDeploymentHost;
 
-    public string Describe() => DockerHost ?? Environment.GetEnvironmentVariable("DOCKER_HOST") ?? "the local default (unix:///var/run/docker.sock)";
+    public string Describe() => Describe(DockerHost);
+
+    private static string Describe(string? dockerHost) => dockerHost ?? Environment.GetEnvironmentVariable("DOCKER_HOST") ?? "the local default (unix:///var/run/docker.sock)";
+
+    /// <summary>
+    /// Why the engine at <paramref name="dockerHost"/> (or its ssh host, for the file steps there) could not be
+    /// reached, and the fix: an ssh host key that is not the pinned one, or the connection's own cause.
+    /// </summary>
+    public static string Unreachable(string? dockerHost, DockerOutput result)
+    {
+        if (SshTransport.HostKeyRefusal(dockerHost, result) is { } refusal) return refusal;
+        var failure = EngineConnectionFailure.Explain(dockerHost ?? Environment.GetEnvironmentVariable("DOCKER_HOST"), result.Error);
+        return $"The Docker engine at {Describe(dockerHost)} is not reachable: {failure.Cause}. Nothing was changed. Fix: {failure.Fix}";
+    }
 
     /// <summary>The engine's facts; a clear error before anything changes when it cannot be reached.</summary>
     public DockerEngineInfo EnsureReachable()
@@ -50,14 +63,9 @@ public sealed class DockerEngine(BuildContext context)
             Context.Log.Verbose($"Docker engine {info.ServerVersion} at {Describe()}");
             return info;
         }
-        catch (DockerCommandException exception) when (SshTransport.HostKeyRefusal(DockerHost, exception.Result) is { } refusal)
-        {
-            throw new PipelineException(refusal);
-        }
         catch (DockerCommandException exception)
         {
-            var failure = EngineConnectionFailure.Explain(DockerHost ?? Environment.GetEnvironmentVariable("DOCKER_HOST"), exception.Result.Error);
-            throw new PipelineException($"The Docker engine at {Describe()} is not reachable: {failure.Cause}. Nothing was changed. Fix: {failure.Fix}");
+            throw new PipelineException(Unreachable(DockerHost, exception.Result));
         }
     }
 

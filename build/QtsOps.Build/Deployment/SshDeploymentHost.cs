@@ -166,11 +166,11 @@ public sealed class SshDeploymentHost : IDeploymentHost, IHostFileSystem
         while (process.StandardOutput.ReadLine() is { } line)
         {
             if (line == "held") return new HeldLock(process);
-            if (line.StartsWith("stale ", StringComparison.Ordinal) && ParseOwner(line["stale ".Length..]) is { } previous)
+            if (line.StartsWith("stale ", StringComparison.Ordinal) && ParseOwner(lockFile, line["stale ".Length..]) is { } previous)
                 warn(DeploymentLockedException.EndedWithoutReleasing(environment, previous));
             if (line == "busy")
             {
-                var holder = ParseOwner(process.StandardOutput.ReadToEnd().Trim());
+                var holder = ParseOwner(lockFile, process.StandardOutput.ReadToEnd().Trim());
                 process.WaitForExit();
                 process.Dispose();
                 throw new DeploymentLockedException(environment, $"{Name}:{lockFile}", holder);
@@ -193,20 +193,10 @@ public sealed class SshDeploymentHost : IDeploymentHost, IHostFileSystem
             cat -- "$1.owner" 2>/dev/null || true
             """;
         var said = Check(Run(script, lockFile), $"read the deploy lock {lockFile}").Output;
-        return new LockState(said.FirstOrDefault() == "held", said.Count > 1 ? ParseOwner(said[1]) : null);
+        return new LockState(said.FirstOrDefault() == "held", said.Count > 1 ? ParseOwner(lockFile, said[1]) : null);
     }
 
-    private static LockOwner? ParseOwner(string json)
-    {
-        try
-        {
-            return json.Length == 0 ? null : JsonSerializer.Deserialize<LockOwner>(json);
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
+    private LockOwner? ParseOwner(string lockFile, string text) => DeploymentLock.ParseOwner(text, $"{Name}:{DeploymentLock.OwnerFileOf(lockFile)}");
 
     private SshCommand Command(string script, params string[] arguments) => new(_client(), Destination, _port, script, arguments);
 
@@ -215,7 +205,7 @@ public sealed class SshDeploymentHost : IDeploymentHost, IHostFileSystem
     private DockerOutput Run(string script, string[] arguments, string? input)
     {
         var result = SshRunner.Run(Command(script, arguments), input);
-        if (result.ExitCode == SshRunner.ConnectionFailed) throw new PipelineException(SshTransport.Unreachable($"ssh://{Name}", result));
+        if (result.ExitCode == SshRunner.ConnectionFailed) throw new PipelineException(DockerEngine.Unreachable($"ssh://{Name}", result));
         return result;
     }
 

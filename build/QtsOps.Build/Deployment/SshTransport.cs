@@ -1,6 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.Versioning;
-using QtsOps.Release.Deployment;
 using QtsOps.Tools.Docker;
 
 namespace QtsOps.Build.Deployment;
@@ -99,14 +98,6 @@ public sealed class SshTransport(string? keyText, string? keyFile, string? known
             "Fix: make sure of the key with the host's administrator, then pin it: " +
             (changed ? $"remove the old one (ssh-keygen -R '{entry}'), then " : "") +
             $"ssh-keyscan -p {port} {target.Host} >> ~/.ssh/known_hosts, or set QTSOPS_SSH_KNOWN_HOSTS to those lines (a CI secret).";
-    }
-
-    /// <summary>Why an ssh:// engine or host could not be reached, and the fix: a host key that is not the pinned one, or the connection's own cause.</summary>
-    public static string Unreachable(string dockerHost, DockerOutput result)
-    {
-        if (HostKeyRefusal(dockerHost, result) is { } refusal) return refusal;
-        var failure = EngineConnectionFailure.Explain(dockerHost, result.Error);
-        return $"The Docker host {dockerHost} is not reachable: {failure.Cause}. Nothing was changed. Fix: {failure.Fix}";
     }
 
     private void DeleteOnExit(object? sender, EventArgs e) => Dispose();

@@ -92,11 +92,25 @@ public sealed class DeploymentLock : IDisposable
     /// <summary>The holder named by the owner file beside <paramref name="lockFile"/>, or null when there is none (or it is unreadable).</summary>
     public static LockOwner? ReadOwner(string lockFile)
     {
+        var ownerFile = OwnerFileOf(lockFile);
         try
         {
-            return JsonSource.ReadFile<LockOwner>(OwnerFileOf(lockFile), JsonSerializerOptions.Default);
+            return ParseOwner(File.ReadAllText(ownerFile), ownerFile);
         }
-        catch (Exception exception) when (exception is IOException or InvalidDataException) // an owner file missing, half-written or damaged names nobody
+        catch (IOException) // no owner file names nobody
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The holder an owner file's text names, or null when it is half-written or damaged; <paramref name="ownerFile"/> is where it was read.</summary>
+    public static LockOwner? ParseOwner(string text, string ownerFile)
+    {
+        try
+        {
+            return JsonSource.Read<LockOwner>(text, ownerFile, JsonSerializerOptions.Default);
+        }
+        catch (InvalidDataException)
         {
             return null;
         }

@@ -34,7 +34,7 @@ public sealed class ReleaseStore(string deployDirectory, IHostFileSystem? files 
 
     /// <summary>Why <paramref name="release"/> cannot be put back, naming the releases that can.</summary>
     public string NotInstalled(string release) =>
-        $"'{release}' is not a release installed under {ReleasesDirectory} (installed, newest first: {(Installed.Count == 0 ? "none" : string.Join(", ", Installed))})";
+        $"'{release}' is not a release installed under {ReleasesDirectory} (installed, newest first: {(Installed is { Count: > 0 } installed ? string.Join(", ", installed) : "none")})";
 
     /// <summary>The release <c>current</c> points at, or null before the first deploy.</summary>
     public string? Current =>

@@ -50,9 +50,12 @@ public sealed class JsonSource
     /// number where a text belongs) fails here, naming itself, and not later as a null reference.
     /// </summary>
     /// <exception cref="InvalidDataException">The file is not a <typeparamref name="T"/>: "FILE:LINE: what is wrong (at $.path)".</exception>
-    public static T ReadFile<T>(string file, JsonSerializerOptions options)
+    public static T ReadFile<T>(string file, JsonSerializerOptions options) => Read<T>(File.ReadAllText(file), file, options);
+
+    /// <summary><see cref="ReadFile{T}"/> for a file's text read elsewhere (a file on a Docker host); <paramref name="file"/> names it in errors.</summary>
+    /// <exception cref="InvalidDataException">The text is not a <typeparamref name="T"/>: "FILE:LINE: what is wrong (at $.path)".</exception>
+    public static T Read<T>(string text, string file, JsonSerializerOptions options)
     {
-        var text = File.ReadAllText(file);
         var strict = new JsonSerializerOptions(options) { RespectNullableAnnotations = true, RespectRequiredConstructorParameters = true };
         try
         {

@@ -93,34 +93,24 @@ public class DeploymentPipelineTests
     [Test, Order(4)]
     public void A_release_that_crashes_at_start_is_rolled_back_and_no_record_is_lost()
     {
-        var compose = Path.Combine(_repo.Root, "src", "observer", "docker-compose.yml");
-        var good = File.ReadAllText(compose);
-        File.WriteAllText(compose, good.Replace("      OBSERVER_LOG_DIR: /app/logs\n", "      OBSERVER_LOG_DIR: /app/logs\n      OBSERVER_INTERVAL_SECONDS: \"0\"\n")); // a setting the service refuses: it exits 2 at start
-        _repo.Commit("a release that crashes at start");
+        using var crashing = _repo.CommitReleaseThatCrashesAtStart();
         var recordsBefore = Records();
-        try
-        {
-            var run = _repo.Run("--target=deploy", "--target=verify");
 
-            Assert.That(run.ExitCode, Is.EqualTo(1));
-            Assert.That(run.Error, Does.Contain("crashed").And.Contain($"rolled back to {_firstRelease}, which is healthy and verified"));
-            var (status, body) = Get(_repo.HealthUrl);
-            Assert.That(status, Is.EqualTo(200));
-            Assert.That(body, Does.Contain(_firstVersion));
-            var recordsAfter = Records();
-            foreach (var (file, content) in recordsBefore)
-                Assert.That(recordsAfter[file], Does.StartWith(content), $"{file} lost records");
-            Assert.That(History().TakeLast(3).Select(e => (e.Action, e.Result)), Is.EqualTo(new[]
-            {
-                (HistoryAction.Deploy, HistoryResult.Failed), (HistoryAction.Rollback, HistoryResult.Succeeded), (HistoryAction.Verify, HistoryResult.Succeeded),
-            }));
-            Assert.That(Directory.EnumerateFiles(Path.Combine(_repo.StateDirectory, "backups", "local"), "*.tar.gz"), Is.Not.Empty);
-        }
-        finally
+        var run = _repo.Run("--target=deploy", "--target=verify");
+
+        Assert.That(run.ExitCode, Is.EqualTo(1));
+        Assert.That(run.Error, Does.Contain("crashed").And.Contain($"rolled back to {_firstRelease}, which is healthy and verified"));
+        var (status, body) = Get(_repo.HealthUrl);
+        Assert.That(status, Is.EqualTo(200));
+        Assert.That(body, Does.Contain(_firstVersion));
+        var recordsAfter = Records();
+        foreach (var (file, content) in recordsBefore)
+            Assert.That(recordsAfter[file], Does.StartWith(content), $"{file} lost records");
+        Assert.That(History().TakeLast(3).Select(e => (e.Action, e.Result)), Is.EqualTo(new[]
         {
-            File.WriteAllText(compose, good);
-            _repo.Commit("the good release again");
-        }
+            (HistoryAction.Deploy, HistoryResult.Failed), (HistoryAction.Rollback, HistoryResult.Succeeded), (HistoryAction.Verify, HistoryResult.Succeeded),
+        }));
+        Assert.That(Directory.EnumerateFiles(Path.Combine(_repo.StateDirectory, "backups", "local"), "*.tar.gz"), Is.Not.Empty);
     }
 
     [Test, Order(5)]

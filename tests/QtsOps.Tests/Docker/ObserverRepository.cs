@@ -53,6 +53,28 @@ public sealed class ObserverRepository : IDisposable
         }
     }
 
+    /// <summary>
+    /// Commits a compose file with a setting the service refuses (OBSERVER_INTERVAL_SECONDS 0), so the next
+    /// release exits 2 at start; disposing puts the good file back, committed.
+    /// </summary>
+    public IDisposable CommitReleaseThatCrashesAtStart()
+    {
+        var compose = Path.Combine(Root, "src", "observer", "docker-compose.yml");
+        var good = File.ReadAllText(compose);
+        File.WriteAllText(compose, good.Replace("      OBSERVER_LOG_DIR: /app/logs\n", "      OBSERVER_LOG_DIR: /app/logs\n      OBSERVER_INTERVAL_SECONDS: \"0\"\n"));
+        Commit("a release that crashes at start");
+        return new GoodComposeFile(this, compose, good);
+    }
+
+    private sealed class GoodComposeFile(ObserverRepository repository, string compose, string good) : IDisposable
+    {
+        public void Dispose()
+        {
+            File.WriteAllText(compose, good);
+            repository.Commit("the good release again");
+        }
+    }
+
     public string ShortSha()
     {
         using var repository = new Repository(Root);

@@ -111,36 +111,26 @@ public class RemoteDeploymentTests
     [Test, Order(4)]
     public void A_release_that_crashes_on_the_host_is_rolled_back_there_and_no_record_is_lost()
     {
-        var compose = Path.Combine(_repo.Root, "src", "observer", "docker-compose.yml");
-        var good = File.ReadAllText(compose);
-        File.WriteAllText(compose, good.Replace("      OBSERVER_LOG_DIR: /app/logs\n", "      OBSERVER_LOG_DIR: /app/logs\n      OBSERVER_INTERVAL_SECONDS: \"0\"\n"));
-        _repo.Commit("a release that crashes at start");
+        using var crashing = _repo.CommitReleaseThatCrashesAtStart();
         var recordsBefore = Records();
-        try
-        {
-            var run = Run("push", "deploy", "verify");
 
-            Assert.That(run.ExitCode, Is.EqualTo(1));
-            Assert.That(run.Error, Does.Contain("crashed").And.Contain($"rolled back to {_firstRelease}, which is healthy and verified"));
-            Assert.That(DeploymentPipelineTests.Get(_repo.HealthUrl).Status, Is.EqualTo(200));
-            Assert.That(new FileInfo($"{DeployDirectory}/current").LinkTarget, Is.EqualTo($"releases/{_firstRelease}"));
-            var recordsAfter = Records();
-            Assert.That(recordsBefore, Is.Not.Empty);
-            foreach (var (file, content) in recordsBefore)
-                Assert.That(recordsAfter[file], Does.StartWith(content), $"{file} lost records");
-            Assert.That(History().TakeLast(3).Select(e => (e.Action, e.Result)), Is.EqualTo(new[]
-            {
-                (HistoryAction.Deploy, HistoryResult.Failed), (HistoryAction.Rollback, HistoryResult.Succeeded), (HistoryAction.Verify, HistoryResult.Succeeded),
-            }));
-            var backups = Directory.EnumerateFiles(_host.DeployRoot + "/backups", "*.tar.gz").ToList();
-            Assert.That(backups, Is.Not.Empty);
-            Assert.That(backups.Select(b => File.GetUnixFileMode(b)), Has.All.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite));
-        }
-        finally
+        var run = Run("push", "deploy", "verify");
+
+        Assert.That(run.ExitCode, Is.EqualTo(1));
+        Assert.That(run.Error, Does.Contain("crashed").And.Contain($"rolled back to {_firstRelease}, which is healthy and verified"));
+        Assert.That(DeploymentPipelineTests.Get(_repo.HealthUrl).Status, Is.EqualTo(200));
+        Assert.That(new FileInfo($"{DeployDirectory}/current").LinkTarget, Is.EqualTo($"releases/{_firstRelease}"));
+        var recordsAfter = Records();
+        Assert.That(recordsBefore, Is.Not.Empty);
+        foreach (var (file, content) in recordsBefore)
+            Assert.That(recordsAfter[file], Does.StartWith(content), $"{file} lost records");
+        Assert.That(History().TakeLast(3).Select(e => (e.Action, e.Result)), Is.EqualTo(new[]
         {
-            File.WriteAllText(compose, good);
-            _repo.Commit("the good release again");
-        }
+            (HistoryAction.Deploy, HistoryResult.Failed), (HistoryAction.Rollback, HistoryResult.Succeeded), (HistoryAction.Verify, HistoryResult.Succeeded),
+        }));
+        var backups = Directory.EnumerateFiles(_host.DeployRoot + "/backups", "*.tar.gz").ToList();
+        Assert.That(backups, Is.Not.Empty);
+        Assert.That(backups.Select(b => File.GetUnixFileMode(b)), Has.All.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite));
     }
 
     private List<HistoryEntry> History() => [.. new ReleaseHistory(HistoryFile, warning => Assert.Fail(warning)).Read()];

@@ -109,9 +109,7 @@ public class RestorePipelineTests
     [Test, Order(4)]
     public void A_deploy_that_fails_on_a_full_disk_is_still_rolled_back_and_says_what_was_not_recorded()
     {
-        var compose = Path.Combine(_repo.Root, "src", "observer", "docker-compose.yml");
-        File.WriteAllText(compose, File.ReadAllText(compose).Replace("      OBSERVER_LOG_DIR: /app/logs\n", "      OBSERVER_LOG_DIR: /app/logs\n      OBSERVER_INTERVAL_SECONDS: \"0\"\n")); // it exits 2 at start
-        _repo.Commit("a release that crashes at start");
+        using var crashing = _repo.CommitReleaseThatCrashesAtStart();
         Assert.That(_repo.Run("--target=image").ExitCode, Is.Zero, "the image is built before the disk fills");
         var historyDirectory = Path.Combine(_repo.StateDirectory, "history");
         var history = File.ReadAllBytes(Path.Combine(historyDirectory, "local.jsonl"));
