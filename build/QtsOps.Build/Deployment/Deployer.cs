@@ -142,15 +142,20 @@ public sealed class Deployer(DockerEngine engine)
     /// </summary>
     private DockerContainer? ForeignContainer(ReleaseRunner runner)
     {
+        if (Foreign(runner) is not var (container, refusal)) return null;
+        if (!Context.Options.Get(PipelineOptions.TakeOver)) throw new PipelineException(refusal);
+        Context.Log.Warning($"Taking over {Context.Target.ContainerName} from {ReleaseRunner.OwnerOf(container).Describe()} (--take-over)");
+        return container;
+    }
+
+    /// <summary>The container of the environment's name when another deployment started it, with the refusal a deploy without --take-over gives.</summary>
+    public (DockerContainer Container, string Refusal)? Foreign(ReleaseRunner runner)
+    {
         var name = Context.Target.ContainerName;
         if (engine.Container(name) is not { } container || runner.IsOurs(container)) return null;
-        var owner = ReleaseRunner.OwnerOf(container).Describe();
-        if (!Context.Options.Get(PipelineOptions.TakeOver))
-            throw new PipelineException($"The container {name} belongs to {owner}, not to this one ({runner.Store.DeployDirectory}); nothing was changed. " +
-                "Fix: deploy from that checkout, give this environment another containerName and port in environments.json, " +
-                "or take it over with --take-over (the data it mounts is backed up first).");
-        Context.Log.Warning($"Taking over {name} from {owner} (--take-over)");
-        return container;
+        return (container, $"The container {name} belongs to {ReleaseRunner.OwnerOf(container).Describe()}, not to this one ({runner.Store.DeployDirectory}); nothing was changed. " +
+            "Fix: deploy from that checkout, give this environment another containerName and port in environments.json, " +
+            "or take it over with --take-over (the data it mounts is backed up first).");
     }
 
     /// <summary>Backs up the data the other deployment's container really mounts, then removes the container (its folders stay).</summary>
@@ -169,16 +174,23 @@ public sealed class Deployer(DockerEngine engine)
     private void CheckBeforeDeploy(DockerEngineInfo info)
     {
         var target = Context.Target;
-        var deployDirectory = engine.Host.Resolve(target.DeployDirectory);
-        var holders = Context.DockerPs(engine.With(new DockerPsSettings { Filters = [$"publish={target.Port}"] })).Select(c => c.Names).ToList();
-        // A port is tried from here only on this machine; on a remote host the engine's list of published ports is the evidence.
-        var problems = PreDeployChecks.Problems(new PreDeployEvidence(
-            deployDirectory, engine.Host.AvailableBytes(deployDirectory), target.MinFreeDiskMb,
-            info.MemTotal, target.MinMemoryMb,
-            target.Bind, target.Port, holders, !engine.IsRemote && Answers(target.Bind, target.Port), target.ContainerName));
+        var problems = PreDeployProblems(info);
         if (problems.Count > 0)
             throw new PipelineException($"Pre-deploy checks failed for '{target.Name}'; nothing was changed:{Environment.NewLine}  - {string.Join($"{Environment.NewLine}  - ", problems)}");
         Context.Log.Information($"Pre-deploy checks passed: engine {info.ServerVersion}, {info.MemTotal / 1024 / 1024} MB memory, disk and port {target.Bind}:{target.Port} available");
+    }
+
+    /// <summary>What the pre-deploy checks find now: disk, the engine's memory, who holds the port.</summary>
+    public IReadOnlyList<string> PreDeployProblems(DockerEngineInfo info)
+    {
+        var target = Context.Target;
+        var deployDirectory = engine.Host.Resolve(target.DeployDirectory);
+        var holders = Context.DockerPs(engine.With(new DockerPsSettings { Filters = [$"publish={target.Port}"] })).Select(c => c.Names).ToList();
+        // A port is tried from here only on this machine; on a remote host the engine's list of published ports is the evidence.
+        return PreDeployChecks.Problems(new PreDeployEvidence(
+            deployDirectory, engine.Host.AvailableBytes(deployDirectory), target.MinFreeDiskMb,
+            info.MemTotal, target.MinMemoryMb,
+            target.Bind, target.Port, holders, !engine.IsRemote && Answers(target.Bind, target.Port), target.ContainerName));
     }
 
     private static bool Answers(string bind, int port)

@@ -15,11 +15,17 @@ public interface IDeploymentHost
     /// <summary>"this machine", or the ssh destination.</summary>
     string Name { get; }
 
+    /// <summary>A path on the host as a person finds it: the path on this machine, host:path on another.</summary>
+    string Where(string path);
+
     /// <summary>An environment path as the host's absolute path.</summary>
     string Resolve(string configuredPath);
 
-    /// <summary>Where the history (history/&lt;env&gt;.jsonl) and the lock (locks/&lt;env&gt;.lock) are.</summary>
+    /// <summary>Where the history (history/&lt;env&gt;.jsonl) is.</summary>
     string StateDirectory { get; }
+
+    /// <summary>The deploy lock of the environment, whose container has <paramref name="containerName"/>: one for every run that deploys there.</summary>
+    string LockFile(string environment, string containerName);
 
     /// <summary>Takes the lock, or throws <see cref="DeploymentLockedException"/> naming its holder; held until disposed or the process ends.</summary>
     IDisposable AcquireLock(string lockFile, string environment, LockOwner owner, Action<string> warn);
@@ -35,15 +41,27 @@ public interface IDeploymentHost
 
     /// <summary>The bytes free for <paramref name="path"/> (on its nearest existing folder).</summary>
     long AvailableBytes(string path);
+
+    /// <summary>Of <paramref name="paths"/>, those this run's user could not create or write in (judged on each one's nearest existing folder); changes nothing.</summary>
+    IReadOnlyList<string> Unwritable(IReadOnlyList<string> paths);
 }
 
-/// <summary>This machine: the environment's paths are relative to the repository, the state is the checkout's .qtsops.</summary>
+/// <summary>
+/// This machine: the environment's paths are relative to the repository, the state is the checkout's
+/// .qtsops. The lock is this machine user's, named by the container, so two checkouts that deploy the
+/// same container exclude each other.
+/// </summary>
 public sealed class LocalDeploymentHost(BuildContext context) : IDeploymentHost
 {
     public IHostFileSystem Files => LocalFileSystem.Instance;
     public string Name => "this machine";
+    public string Where(string path) => path;
     public string Resolve(string configuredPath) => context.ResolvePath(configuredPath);
     public string StateDirectory => context.StateDirectory;
+
+    /// <summary>~/.qtsops/locks/&lt;container&gt;.lock (the temporary folder when there is no home).</summary>
+    public string LockFile(string environment, string containerName) =>
+        Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile) is { Length: > 0 } home ? home : Path.GetTempPath(), ".qtsops", "locks", $"{containerName}.lock");
 
     public IDisposable AcquireLock(string lockFile, string environment, LockOwner owner, Action<string> warn) =>
         DeploymentLock.Acquire(lockFile, environment, owner, warn);
@@ -55,10 +73,28 @@ public sealed class LocalDeploymentHost(BuildContext context) : IDeploymentHost
 
     public IReadOnlyList<string> PruneBackups(string backupDirectory, int keep) => DataBackup.Prune(backupDirectory, keep);
 
-    public long AvailableBytes(string path)
+    public long AvailableBytes(string path) => new DriveInfo(NearestExisting(path)).AvailableFreeSpace;
+
+    public IReadOnlyList<string> Unwritable(IReadOnlyList<string> paths) => [.. paths.Where(path => !CanWriteIn(NearestExisting(path)))];
+
+    private static string NearestExisting(string path)
     {
         var existing = path;
         while (!Directory.Exists(existing)) existing = Path.GetDirectoryName(existing)!;
-        return new DriveInfo(existing).AvailableFreeSpace;
+        return existing;
+    }
+
+    /// <summary>Tried, as .NET has no access(2): a file that is gone when closed.</summary>
+    private static bool CanWriteIn(string directory)
+    {
+        try
+        {
+            using var probe = new FileStream(Path.Combine(directory, $".qtsops-write-check-{Environment.ProcessId}"), FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose);
+            return true;
+        }
+        catch (Exception exception) when (exception is UnauthorizedAccessException or IOException)
+        {
+            return false;
+        }
     }
 }

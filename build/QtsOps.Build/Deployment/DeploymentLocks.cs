@@ -3,16 +3,16 @@ using QtsOps.Release.Deployment;
 
 namespace QtsOps.Build.Deployment;
 
-/// <summary>Takes the environment's deploy lock (locks/&lt;env&gt;.lock in the deployment host's state directory) for this process.</summary>
+/// <summary>Takes the environment's deploy lock (<see cref="IDeploymentHost.LockFile"/>) for this process.</summary>
 public static class DeploymentLocks
 {
-    public static string PathFor(DockerEngine engine) =>
-        engine.Host.Files.Combine(engine.Host.Files.Combine(engine.Host.StateDirectory, "locks"), $"{engine.Context.EnvironmentName}.lock");
+    public static string PathFor(DockerEngine engine) => engine.Host.LockFile(engine.Context.EnvironmentName, engine.Context.Target.ContainerName);
 
     public static IDisposable Acquire(DockerEngine engine, string purpose)
     {
         var context = engine.Context;
-        var owner = new LockOwner(Environment.ProcessId, Environment.MachineName, Environment.UserName, DateTimeOffset.UtcNow, purpose, RunUrl());
+        // The checkout is named too: another one on this machine may hold the lock.
+        var owner = new LockOwner(Environment.ProcessId, Environment.MachineName, Environment.UserName, DateTimeOffset.UtcNow, $"{purpose} from {context.RepositoryRoot}", RunUrl());
         try
         {
             return engine.Host.AcquireLock(PathFor(engine), context.EnvironmentName, owner, warning => context.Log.Warning(warning));

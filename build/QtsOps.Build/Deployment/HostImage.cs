@@ -17,15 +17,14 @@ public sealed class HostImage(DockerEngine engine)
 
     public DockerImage Deliver()
     {
-        var registry = Context.Options.Get(PipelineOptions.Registry) ?? Context.Target.Registry;
-        var username = Context.Options.Get(PipelineOptions.RegistryUsername);
-        var password = Context.Options.Get(PipelineOptions.RegistryPassword);
+        var access = RegistryAccess.Of(Context);
+        var registry = access.Registry;
         var repository = Context.Target.ImageRepository;
-        var digest = new RegistryManifests(registry, Context.Target.RegistryTls, username, password).Digest(repository, Context.VersionTag)
+        var digest = access.Manifests.Digest(repository, Context.VersionTag)
             ?? throw new PipelineException($"The registry {registry} has no {repository}:{Context.VersionTag}, which '{Context.EnvironmentName}' pulls on {engine.Host.Name}: nothing was changed. " +
                 $"Fix: push it first (./build.sh --target=push --env={Context.EnvironmentName}; the workflows push before they deploy).");
         var pinned = $"{registry}/{repository}@{digest}";
-        using (var client = RegistryClient.Open(engine, registry, RegistryClient.AddressOf(registry, Context.Target.RegistryTls), username, password, "pulling from"))
+        using (var client = access.Open(engine, "pulling from"))
         {
             var pull = Context.DockerPull(engine.With(new DockerPullSettings { Image = pinned, ConfigDirectory = client.ConfigDirectory }));
             if (!pull.Succeeded)

@@ -43,7 +43,11 @@ public sealed class SshDeploymentHost : IDeploymentHost, IHostFileSystem
     public string Destination { get; }
     public string Name { get; }
     public IHostFileSystem Files => this;
+    public string Where(string path) => $"{Name}:{path}";
     public string StateDirectory { get; }
+
+    /// <summary>&lt;deployDirectory&gt;/.qtsops/locks/&lt;env&gt;.lock on the host.</summary>
+    public string LockFile(string environment, string containerName) => Combine(Combine(StateDirectory, "locks"), $"{environment}.lock");
 
     public string Resolve(string configuredPath) =>
         configuredPath.StartsWith('/') ? configuredPath.TrimEnd('/') is { Length: > 0 } trimmed ? trimmed : "/"
@@ -93,6 +97,10 @@ public sealed class SshDeploymentHost : IDeploymentHost, IHostFileSystem
     public long AvailableBytes(string path) =>
         long.Parse(Check(Run("p=$1; while [ ! -d \"$p\" ]; do p=$(dirname \"$p\"); done; df -Pk \"$p\" | awk 'NR==2 {print $4}'", path), $"read the free space of {path}")
             .Output.Single(), CultureInfo.InvariantCulture) * 1024;
+
+    public IReadOnlyList<string> Unwritable(IReadOnlyList<string> paths) =>
+        Check(Run("for p in \"$@\"; do e=$p; while [ ! -d \"$e\" ]; do e=$(dirname \"$e\"); done; [ -w \"$e\" ] || printf '%s\\n' \"$p\"; done", [.. paths]),
+            "check which folders can be written").Output;
 
     /// <summary>
     /// The same archive as <see cref="DataBackup.Create"/> makes here, made by tar on the host: links stored as
@@ -173,7 +181,7 @@ public sealed class SshDeploymentHost : IDeploymentHost, IHostFileSystem
                 var holder = ParseOwner(lockFile, process.StandardOutput.ReadToEnd().Trim());
                 process.WaitForExit();
                 process.Dispose();
-                throw new DeploymentLockedException(environment, $"{Name}:{lockFile}", holder);
+                throw new DeploymentLockedException(environment, Where(lockFile), holder);
             }
         }
         var error = process.StandardError.ReadToEnd();
@@ -196,7 +204,7 @@ public sealed class SshDeploymentHost : IDeploymentHost, IHostFileSystem
         return new LockState(said.FirstOrDefault() == "held", said.Count > 1 ? ParseOwner(lockFile, said[1]) : null);
     }
 
-    private LockOwner? ParseOwner(string lockFile, string text) => DeploymentLock.ParseOwner(text, $"{Name}:{DeploymentLock.OwnerFileOf(lockFile)}");
+    private LockOwner? ParseOwner(string lockFile, string text) => DeploymentLock.ParseOwner(text, Where(DeploymentLock.OwnerFileOf(lockFile)));
 
     private SshCommand Command(string script, params string[] arguments) => new(_client(), Destination, _port, script, arguments);
 

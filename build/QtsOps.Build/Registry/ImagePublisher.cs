@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using Cake.Core.Diagnostics;
 using QtsOps.Build.Deployment;
 using QtsOps.Release.Images;
@@ -25,23 +24,14 @@ public sealed class ImagePublisher(DockerEngine engine)
 
     public PushReport Run()
     {
-        var registry = Context.Options.Get(PipelineOptions.Registry) ?? Context.Target.Registry;
-        var username = Context.Options.Get(PipelineOptions.RegistryUsername);
-        var password = Context.Options.Get(PipelineOptions.RegistryPassword);
-        // Checked before any docker call: docker login would ask for the password on a terminal there is none of.
-        if (username is not null && password is null)
-        {
-            var asked = Context.Options.OriginOf(PipelineOptions.RegistryUsername);
-            throw new PipelineException($"{PasswordVariable} is not set, but {asked} asks for a login to {registry} as '{username}'. " +
-                $"Fix: export {PasswordVariable} (the password or token of '{username}'), or drop {asked} to push without logging in.");
-        }
-        var address = RegistryClient.AddressOf(registry, Context.Target.RegistryTls);
-        EnsureRegistryAnswers(address);
+        var access = RegistryAccess.Of(Context);
+        var registry = access.Registry;
+        access.EnsureAnswers();
         engine.EnsureReachable();
         var repository = Context.Target.ImageRepository;
         var image = engine.Image(Context.ImageReference)
             ?? throw new PipelineException($"The image {Context.ImageReference} is not on the engine. Fix: ./build.sh --target=image (push depends on it).");
-        using (var client = RegistryClient.Open(engine, registry, address, username, password, "pushing to"))
+        using (var client = access.Open(engine, "pushing to"))
         {
             var clientConfig = client.ConfigDirectory;
             var pushed = new List<string>();
@@ -55,7 +45,7 @@ public sealed class ImagePublisher(DockerEngine engine)
             }
             if (digest is null) throw new PipelineException($"docker push to {registry} reported no digest: cannot confirm what the registry holds.");
 
-            var served = new RegistryManifests(registry, Context.Target.RegistryTls, username, password).Digest(repository, Context.VersionTag);
+            var served = access.Manifests.Digest(repository, Context.VersionTag);
             var local = engine.Image(image.Id)?.RepoDigests ?? [];
             var confirmed = served == digest && local.Contains($"{registry}/{repository}@{digest}");
             if (!confirmed)
@@ -66,21 +56,6 @@ public sealed class ImagePublisher(DockerEngine engine)
                 $"# push\n\n`{Context.ImageReference}` to `{registry}`: digest `{digest}`, confirmed by the registry.\n\n{string.Join("\n", pushed.Select(p => $"- `{p}`"))}\n", []);
             return report;
         }
-    }
-
-    /// <summary>Says so when nothing listens at HOST:PORT, rather than leaving it to docker push's "connection refused".</summary>
-    /// <param name="address">The registry's URL: HOST alone means the scheme's port, as docker reads it.</param>
-    private static void EnsureRegistryAnswers(Uri address)
-    {
-        var (host, port) = (address.DnsSafeHost, address.Port);
-        using var client = new TcpClient();
-        try
-        {
-            if (client.ConnectAsync(host, port).Wait(TimeSpan.FromSeconds(5))) return;
-        }
-        catch (AggregateException) { }
-        throw new PipelineException($"The registry at {host}:{port} does not answer, so nothing can be pushed to it. " +
-            $"Fix: start a registry there (README.md, Troubleshooting: 'No registry for push' shows a local one), or push to another with --registry=HOST:PORT.");
     }
 
     private string? Push(string remote, string clientConfig)

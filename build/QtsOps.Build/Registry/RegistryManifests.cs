@@ -38,6 +38,14 @@ public sealed partial class RegistryManifests(string registry, bool tls, string?
         }
     }
 
+    /// <summary>Whether the registry answers its API root (/v2/) with 401 to a request without a login: it takes no anonymous push.</summary>
+    public bool RequiresLogin()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri($"{(tls ? "https" : "http")}://{registry}/v2/"));
+        using var response = Http.Send(request);
+        return response.StatusCode == HttpStatusCode.Unauthorized;
+    }
+
     private static HttpResponseMessage Head(Uri url, AuthenticationHeaderValue? authorization)
     {
         using var request = new HttpRequestMessage(HttpMethod.Head, url);

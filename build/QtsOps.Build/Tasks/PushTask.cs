@@ -9,10 +9,11 @@ namespace QtsOps.Build.Tasks;
 [IsDependentOn(typeof(ImageTask))]
 public sealed class PushTask : FrostingTask<BuildContext>
 {
-    // A deploy to this machine's engine runs the image it just built: pushing is then asked for, not implied.
     public override bool ShouldRun(BuildContext context) =>
-        context.Target.DockerHost is not null || context.IsRequestedTarget("push")
-        || SkipBecause($"'{context.EnvironmentName}' deploys on this machine's engine; run --target=push to publish");
+        Publishes(context) || SkipBecause($"'{context.EnvironmentName}' deploys on this machine's engine; run --target=push to publish");
+
+    /// <summary>Whether push publishes when it is reached: a deploy to this machine's engine runs the image it just built, so pushing is then asked for, not implied.</summary>
+    public static bool Publishes(BuildContext context) => context.Target.DockerHost is not null || context.IsRequestedTarget("push");
 
     // Decided from the settings alone, so a dry run shows the same skip.
     public override bool ShouldRunInDryRun(BuildContext context) => ShouldRun(context);

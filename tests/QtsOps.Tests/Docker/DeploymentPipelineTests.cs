@@ -311,6 +311,15 @@ public class DeploymentPipelineTests
             second.ShareTargetWith(_repo);
             var container = ContainerId();
 
+            // While the first checkout deploys, the second is refused, even to take over, and told which checkout holds the lock.
+            using (DeploymentLock.Acquire(LockFile, "local", new LockOwner(4242, Environment.MachineName, "first", DateTimeOffset.UtcNow, $"deploy 9.9.9 from {_repo.Root}"), _ => { }))
+            {
+                var locked = second.Run("--target=deploy", "--take-over");
+                Assert.That(locked.ExitCode, Is.EqualTo(1));
+                Assert.That(locked.Error, Does.Contain("Another deploy to 'local' is running: pid 4242").And.Contain($"deploy 9.9.9 from {_repo.Root}"));
+                Assert.That(ContainerId(), Is.EqualTo(container), "nothing was changed");
+            }
+
             var refused = second.Run("--target=deploy");
 
             Assert.That(refused.ExitCode, Is.EqualTo(1));
@@ -342,7 +351,8 @@ public class DeploymentPipelineTests
 
     private string ContainerId() => Docker("inspect", "--format", "{{.Id}}", _repo.Container).Output.Single();
 
-    private string LockFile => Path.Combine(_repo.StateDirectory, "locks", "local.lock");
+    /// <summary>The machine's lock of the container (README: "State of the local deployment"), shared by every checkout that deploys it.</summary>
+    private string LockFile => Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".qtsops", "locks", $"{_repo.Container}.lock");
 
     /// <summary>The deploy let go of the lock: no owner named, and the lock can be taken.</summary>
     private void AssertLockFree()

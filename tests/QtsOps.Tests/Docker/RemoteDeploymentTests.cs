@@ -1,4 +1,6 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using QtsOps.Build.Registry;
 using QtsOps.Build.Deployment;
 using QtsOps.Host;
 using QtsOps.Tests.Host;
@@ -43,13 +45,27 @@ public class RemoteDeploymentTests
         _registry?.Dispose();
     }
 
-    private HostRun Run(params string[] targets)
+    private HostRun Run(params string[] targets) => Run(Variables(), targets);
+
+    private HostRun Run(Dictionary<string, string?> variables, params string[] targets)
     {
-        using var variables = new EnvironmentVariableScope()
-            .Set("QTSOPS_SSH_KEY_FILE", _host.KeyFile).Set("QTSOPS_SSH_KNOWN_HOSTS", _host.KnownHosts)
-            .Set("QTSOPS_REGISTRY_USERNAME", RegistryUser).Set("QTSOPS_REGISTRY_PASSWORD", RegistryPassword);
-        return _repo.Run([.. targets.Select(target => target.StartsWith("--") ? target : $"--target={target}"), "--env=staging"]);
+        using var scope = new EnvironmentVariableScope();
+        foreach (var (name, value) in variables) scope.Set(name, value);
+        return _repo.Run(Arguments(targets));
     }
+
+    private static string[] Arguments(string[] targets) => [.. targets.Select(target => target.StartsWith("--") ? target : $"--target={target}"), "--env=staging"];
+
+    /// <summary>The host's key and pinned host key, and the registry login (none when <paramref name="login"/> is false).</summary>
+    private Dictionary<string, string?> Variables(bool login = true, string? knownHosts = null) => new()
+    {
+        ["QTSOPS_SSH_KEY_FILE"] = _host.KeyFile, ["QTSOPS_SSH_KNOWN_HOSTS"] = knownHosts ?? _host.KnownHosts,
+        ["QTSOPS_REGISTRY_USERNAME"] = login ? RegistryUser : null, ["QTSOPS_REGISTRY_PASSWORD"] = login ? RegistryPassword : null,
+    };
+
+    private string LockFile => DeployDirectory + "/.qtsops/locks/staging.lock";
+
+    private SshDeploymentHost Host(SshTransport transport) => new(() => transport.Client, _host.DockerHost, DeployDirectory, "environments.json");
 
     [Test, Order(1)]
     public void Deploy_and_verify_run_the_release_on_the_host_from_the_pushed_digest_with_every_file_there()
@@ -91,11 +107,11 @@ public class RemoteDeploymentTests
     [Test, Order(3)]
     public void A_deploy_while_another_holds_the_hosts_lock_is_refused_naming_the_holder()
     {
-        using var transport = new SshTransport(null, _host.KeyFile, _host.KnownHosts, Environment.GetEnvironmentVariable("PATH"));
-        var host = new SshDeploymentHost(() => transport.Client, _host.DockerHost, DeployDirectory, "environments.json");
+        using var transport = Transport();
+        var host = Host(transport);
         var other = new LockOwner(4242, "another-checkout", "someone", DateTimeOffset.UtcNow, "deploy 9.9.9");
         var before = File.ReadAllText(HistoryFile);
-        using (host.AcquireLock(DeployDirectory + "/.qtsops/locks/staging.lock", "staging", other, warning => Assert.Fail(warning)))
+        using (host.AcquireLock(LockFile, "staging", other, warning => Assert.Fail(warning)))
         {
             // Forced: the release runs already, and a deploy with nothing to do takes no lock.
             var run = Run("deploy", "--force-deploy");
@@ -103,9 +119,9 @@ public class RemoteDeploymentTests
             Assert.That(run.ExitCode, Is.EqualTo(1));
             Assert.That(run.Error, Does.Contain("Another deploy to 'staging' is running").And.Contain("another-checkout").And.Contain("deploy 9.9.9"));
             Assert.That(File.ReadAllText(HistoryFile), Is.EqualTo(before));
-            Assert.That(host.InspectLock(DeployDirectory + "/.qtsops/locks/staging.lock"), Is.EqualTo(new LockState(true, other)));
+            Assert.That(host.InspectLock(LockFile), Is.EqualTo(new LockState(true, other)));
         }
-        Assert.That(host.InspectLock(DeployDirectory + "/.qtsops/locks/staging.lock"), Is.EqualTo(new LockState(false, null)));
+        Assert.That(host.InspectLock(LockFile), Is.EqualTo(new LockState(false, null)));
     }
 
     [Test, Order(4)]
@@ -131,6 +147,103 @@ public class RemoteDeploymentTests
         var backups = Directory.EnumerateFiles(_host.DeployRoot + "/backups", "*.tar.gz").ToList();
         Assert.That(backups, Is.Not.Empty);
         Assert.That(backups.Select(b => File.GetUnixFileMode(b)), Has.All.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite));
+    }
+
+    [Test, Order(5)]
+    public void A_host_key_that_is_not_the_pinned_one_stops_the_run_in_its_preflight_before_anything_is_built_pushed_or_applied()
+    {
+        _repo.Commit("a change that never ships");
+        var otherKey = File.ReadAllText(_host.GenerateKey($"other-{Guid.NewGuid():N}") + ".pub").Split(' ');
+        var historyBefore = File.ReadAllText(HistoryFile);
+        var timer = System.Diagnostics.Stopwatch.StartNew();
+
+        var run = Run(Variables(knownHosts: $"[127.0.0.1]:{_host.Port} {otherKey[0]} {otherKey[1]}"), "image", "push", "terraform-plan", "apply", "deploy", "verify");
+
+        TestContext.Out.WriteLine($"refused after {timer.Elapsed.TotalSeconds:0.0} s");
+        Assert.That(run.ExitCode, Is.EqualTo(1));
+        Assert.That(run.Error, Does.Contain($"The ssh host key of 127.0.0.1:{_host.Port}").And.Contain("REMOTE HOST IDENTIFICATION HAS CHANGED"));
+        Assert.That(run.Summary.Entries.Where(e => e.Outcome is TaskOutcome.Succeeded or TaskOutcome.Failed or TaskOutcome.Skipped), Is.Empty, "no task ran");
+        var tag = VersionTagOf(run);
+        Assert.That(Command.Run("docker", "image", "inspect", $"{_repo.ImageRepository}:{tag}").ExitCode, Is.Not.Zero, "no image was built");
+        Assert.That(Manifests().Digest(_repo.ImageRepository, tag), Is.Null, "nothing was pushed");
+        Assert.That(Path.Combine(_repo.Root, "artifacts", "terraform", "staging"), Does.Not.Exist, "nothing was planned or applied");
+        Assert.That(File.ReadAllText(HistoryFile), Is.EqualTo(historyBefore));
+        Assert.That(File.ReadAllText(Path.Combine(_repo.Root, "artifacts", "reports", "deploy.md")), Does.Contain("failed").And.Contain("host key"));
+    }
+
+    [Test, Order(6)]
+    public void A_run_that_cannot_deploy_is_told_every_problem_its_preflight_finds_and_nothing_is_pushed()
+    {
+        // A backup folder the host's user cannot create, no registry login, and the lock held by another run.
+        var environments = JsonNode.Parse(File.ReadAllText(Path.Combine(_repo.Root, "environments.json")))!;
+        environments["staging"]!["backupDirectory"] = "/var/lib/qtsops-backups";
+        var file = Path.Combine(_repo.Root, "artifacts", "unwritable-backups.json");
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        File.WriteAllText(file, environments.ToJsonString());
+        using var transport = Transport();
+        var other = new LockOwner(4343, "ci-runner", "runner", DateTimeOffset.UtcNow, "deploy 9.9.10", "https://github.com/example/qtsops/actions/runs/1");
+
+        HostRun run;
+        using (Host(transport).AcquireLock(LockFile, "staging", other, warning => Assert.Fail(warning)))
+            run = Run(Variables(login: false), "push", "deploy", $"--environments={file}");
+
+        Assert.That(run.ExitCode, Is.EqualTo(1));
+        Assert.That(run.Error, Does.Contain("Preflight of 'staging'").And.Contain("nothing was built, pushed or applied"));
+        Assert.That(run.Error, Does.Contain("Another deploy to 'staging' is running").And.Contain("https://github.com/example/qtsops/actions/runs/1"));
+        Assert.That(run.Error, Does.Contain($"{SshTestHost.User}@127.0.0.1:{_host.Port}:/var/lib/qtsops-backups cannot be created or written"));
+        Assert.That(run.Error, Does.Contain($"the registry {_registry.Address} asks for a login and QTSOPS_REGISTRY_USERNAME is not set"));
+        Assert.That(Manifests().Digest(_repo.ImageRepository, VersionTagOf(run)), Is.Null, "nothing was pushed");
+    }
+
+    [Test, Order(7)]
+    public void A_deploy_killed_with_SIGKILL_leaves_the_hosts_lock_free_and_the_next_deploy_says_who_held_it()
+    {
+        using var transport = Transport();
+        var host = Host(transport);
+        // The pipeline as ./build.sh runs it, in its own process, so that it can be killed.
+        var start = new System.Diagnostics.ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "QtsOps.Build"))
+        {
+            WorkingDirectory = _repo.Root, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+        };
+        foreach (var argument in Arguments(["push", "deploy"])) start.ArgumentList.Add(argument);
+        foreach (var (name, value) in Variables()) start.Environment[name] = value;
+        using var pipeline = System.Diagnostics.Process.Start(start)!;
+        pipeline.BeginOutputReadLine();
+        pipeline.BeginErrorReadLine();
+        var deadline = DateTime.UtcNow.AddMinutes(3);
+        while (host.InspectLock(LockFile) is not { Held: true, Owner.Pid: var holder } || holder != pipeline.Id)
+        {
+            Assert.That(pipeline.HasExited, Is.False, "the deploy ended before it took the lock");
+            Assert.That(DateTime.UtcNow, Is.LessThan(deadline), "the deploy never took the host's lock");
+            Thread.Sleep(50);
+        }
+
+        pipeline.Kill(); // SIGKILL: no handler runs, the ssh session's standard input just ends.
+        pipeline.WaitForExit();
+
+        var freed = DateTime.UtcNow.AddSeconds(30);
+        while (host.InspectLock(LockFile).Held && DateTime.UtcNow < freed) Thread.Sleep(100);
+        var state = host.InspectLock(LockFile);
+        Assert.That(state.Held, Is.False, "the host let go of the lock when the killed run's session ended");
+        Assert.That(state.Owner?.Pid, Is.EqualTo(pipeline.Id), "the owner file still names the killed run");
+
+        var next = Run("deploy");
+
+        Assert.That(next.ExitCode, Is.Zero, next.Output + next.Error);
+        Assert.That(next.Output + next.Error, Does.Contain($"pid {pipeline.Id}").And.Contain("ended without releasing"));
+        Assert.That(host.InspectLock(LockFile), Is.EqualTo(new LockState(false, null)));
+    }
+
+    private SshTransport Transport() => new(null, _host.KeyFile, _host.KnownHosts, Environment.GetEnvironmentVariable("PATH"));
+
+    private RegistryManifests Manifests() => new(_registry.Address, tls: false, RegistryUser, RegistryPassword);
+
+    /// <summary>The run's version in Docker tag form, from its first line ("QtsOps 1.2.4-alpha.0.1 (...)").</summary>
+    private static string VersionTagOf(HostRun run)
+    {
+        var version = System.Text.RegularExpressions.Regex.Match(run.Output, @"QtsOps (\S+) \(");
+        Assert.That(version.Success, Is.True, run.Output);
+        return version.Groups[1].Value.Replace('+', '_');
     }
 
     private List<HistoryEntry> History() => [.. new ReleaseHistory(HistoryFile, warning => Assert.Fail(warning)).Read()];

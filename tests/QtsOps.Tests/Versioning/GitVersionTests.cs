@@ -240,12 +240,15 @@ public class GitVersionTests
     }
 }
 
-/// <summary>A stand-in for the deploy task: the setup refuses what prod does not take before any task runs.</summary>
+/// <summary>
+/// A stand-in for the deploy task, run dry: the setup refuses what prod does not take before any task
+/// runs, in a dry run as in a real one (which would go on to the preflight of a host these tests lack).
+/// </summary>
 [TaskName("deploy")]
 public sealed class DeployProbeTask : FrostingTask<BuildContext>
 {
     public static bool Ran { get; set; }
-    public override void Run(BuildContext context) => Ran = true;
+    public override void DryRun(BuildContext context) => Ran = true;
 }
 
 public class ProtectedEnvironmentTests
@@ -254,7 +257,7 @@ public class ProtectedEnvironmentTests
     {
         DeployProbeTask.Ran = false;
         // The probe alone, in place of the real deploy task.
-        return HostRun.Of(BuildHost.Create().UseTasks(typeof(DeployProbeTask)).UseWorkingDirectory(repo.Path), "--target=deploy", $"--env={environment}");
+        return HostRun.Of(BuildHost.Create().UseTasks(typeof(DeployProbeTask)).UseWorkingDirectory(repo.Path), "--target=deploy", $"--env={environment}", "--dryrun");
     }
 
     /// <summary>Protection comes from environments.json: the checked-in one, committed.</summary>

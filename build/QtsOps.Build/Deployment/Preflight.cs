@@ -1,0 +1,61 @@
+using System.Diagnostics;
+using Cake.Core.Diagnostics;
+using QtsOps.Build.Registry;
+using QtsOps.Release.Deployment;
+using QtsOps.Release.Environments;
+
+namespace QtsOps.Build.Deployment;
+
+/// <summary>
+/// What a run that deploys checks before it changes anything (before image, push, terraform-plan and
+/// apply): approval, the engine (over ssh: the key and the pinned host key), the deploy lock free, the
+/// deploy folders writable, the container not another deployment's, the pre-deploy checks, and the
+/// registry login where the run pushes or the host pulls. Every problem is listed at once. The deploy
+/// checks again under its lock: an image build and an apply can take minutes in between.
+/// </summary>
+public sealed class Preflight(DockerEngine engine)
+{
+    private BuildContext Context => engine.Context;
+
+    /// <param name="pushes">Whether the run pushes the image: the registry must then take its login, or no login.</param>
+    public void Run(bool pushes)
+    {
+        var timer = Stopwatch.StartNew();
+        Context.RequireApproval(ProtectedChange.Deploy);
+        var info = engine.EnsureReachable();
+        var target = Context.Target;
+        var host = engine.Host;
+        var problems = new List<string>();
+        var lockFile = DeploymentLocks.PathFor(engine);
+        if (host.InspectLock(lockFile) is { Held: true } held)
+            problems.Add(new DeploymentLockedException(Context.EnvironmentName, host.Where(lockFile), held.Owner).Message);
+        foreach (var folder in host.Unwritable([host.Resolve(target.DeployDirectory), host.StateDirectory, host.Resolve(target.BackupDirectory)]))
+            problems.Add($"{host.Where(folder)} cannot be created or written by this run's user. " +
+                $"Fix: create it and give it to that user, or choose another folder in {Context.EnvironmentsFile}.");
+        var deployer = new Deployer(engine);
+        if (!Context.Options.Get(PipelineOptions.TakeOver) && deployer.Foreign(new ReleaseRunner(engine)) is var (_, refusal)) problems.Add(refusal);
+        problems.AddRange(deployer.PreDeployProblems(info));
+        var registry = pushes || engine.IsRemote ? RegistryProblem(pushes) : null;
+        if (registry is not null) problems.Add(registry);
+        if (problems.Count > 0)
+            throw new PipelineException($"Preflight of '{target.Name}' on {engine.Describe()} failed; nothing was built, pushed or applied:" +
+                $"{Environment.NewLine}  - {string.Join($"{Environment.NewLine}  - ", problems)}");
+        Context.Log.Information($"Preflight of '{target.Name}' passed in {timer.Elapsed.TotalSeconds:0.0} s: engine {info.ServerVersion} on {engine.Describe()}, " +
+            $"deploy lock free, folders writable, pre-deploy checks passed{(pushes || engine.IsRemote ? ", registry login accepted" : "")}");
+    }
+
+    /// <summary>The registry answers and takes the run's login: through this machine's engine, which pushes, else the host's, which pulls.</summary>
+    private string? RegistryProblem(bool pushes)
+    {
+        try
+        {
+            var access = RegistryAccess.Of(Context);
+            access.EnsureAnswers();
+            return access.LoginProblem(pushes ? DockerEngine.ForImages(Context) : engine, pushes);
+        }
+        catch (PipelineException exception)
+        {
+            return exception.Message;
+        }
+    }
+}

@@ -1,0 +1,66 @@
+using System.Net.Sockets;
+using QtsOps.Build.Deployment;
+
+namespace QtsOps.Build.Registry;
+
+/// <summary>
+/// The registry a run pushes to and pulls from (--registry, else the environment's) and the run's login
+/// to it (QTSOPS_REGISTRY_USERNAME / QTSOPS_REGISTRY_PASSWORD), read once for push, the host's pull and the preflight.
+/// </summary>
+public sealed record RegistryAccess(string Registry, bool Tls, string? Username, string? Password)
+{
+    private static string UsernameVariable => PipelineOptions.RegistryUsername.Variable!;
+    private static string PasswordVariable => PipelineOptions.RegistryPassword.Variable!;
+
+    /// <summary>The run's registry and login; a user name without its password is refused before any docker call (docker login would ask on a terminal there is none of).</summary>
+    public static RegistryAccess Of(BuildContext context)
+    {
+        var access = new RegistryAccess(context.Options.Get(PipelineOptions.Registry) ?? context.Target.Registry, context.Target.RegistryTls,
+            context.Options.Get(PipelineOptions.RegistryUsername), context.Options.Get(PipelineOptions.RegistryPassword));
+        if (access is { Username: not null, Password: null })
+        {
+            var asked = context.Options.OriginOf(PipelineOptions.RegistryUsername);
+            throw new PipelineException($"{PasswordVariable} is not set, but {asked} asks for a login to {access.Registry} as '{access.Username}'. " +
+                $"Fix: export {PasswordVariable} (the password or token of '{access.Username}'), or drop {asked} to use the registry without logging in.");
+        }
+        return access;
+    }
+
+    /// <summary>The registry's URL: https:// unless the environment says registryTls false.</summary>
+    public Uri Address => RegistryClient.AddressOf(Registry, Tls);
+
+    public RegistryManifests Manifests => new(Registry, Tls, Username, Password);
+
+    /// <param name="what">What the client is for, in the warning when there is no login ("pushing to", "pulling from").</param>
+    public RegistryClient Open(DockerEngine engine, string what) => RegistryClient.Open(engine, Registry, Address, Username, Password, what);
+
+    /// <summary>Says so when nothing listens at HOST:PORT, rather than leaving it to docker's "connection refused".</summary>
+    public void EnsureAnswers()
+    {
+        var (host, port) = (Address.DnsSafeHost, Address.Port);
+        using var client = new TcpClient();
+        try
+        {
+            if (client.ConnectAsync(host, port).Wait(TimeSpan.FromSeconds(5))) return;
+        }
+        catch (AggregateException) { }
+        throw new PipelineException($"The registry at {host}:{port} does not answer, so nothing can be pushed to or pulled from it. " +
+            $"Fix: start a registry there (README.md, Troubleshooting: 'No registry for push' shows a local one), or use another with --registry=HOST:PORT.");
+    }
+
+    /// <summary>
+    /// Why this login will not do, found without pushing or pulling: the registry refuses it (docker login
+    /// through <paramref name="engine"/>, the one that will use it), or there is none and the registry
+    /// asks for one to push; null when it will do.
+    /// </summary>
+    public string? LoginProblem(DockerEngine engine, bool pushes)
+    {
+        if (Username is not null)
+        {
+            using (Open(engine, "checking")) return null;
+        }
+        return pushes && Manifests.RequiresLogin()
+            ? $"the registry {Registry} asks for a login and {UsernameVariable} is not set. Fix: export {UsernameVariable} and {PasswordVariable} (a user that may push to it)."
+            : null;
+    }
+}
