@@ -120,12 +120,9 @@ public sealed class Deployer(DockerEngine engine)
     /// <param name="cancellation">Stops the rollback's waits (a signal during it); it is then recorded as interrupted.</param>
     public string RollBackOrLeave(string failedRelease, CancellationToken cancellation)
     {
-        var noRollback = Context.Options.Get(PipelineOptions.NoRollback);
-        if (noRollback || !Context.Target.AutomaticRollback)
-            return $"{failedRelease} was left as it is (rollback disabled: {(noRollback ? Context.Options.OriginOf(PipelineOptions.NoRollback) : "automaticRollback is false")}); ./build.sh --target=rollback puts back the last verified release";
-        // A verify on its own needs the same approval for its rollback as the rollback target (a deploy has it already).
-        if (Context.Protection.ChangeRefusal(Context.EnvironmentName, ProtectedChange.Rollback) is { } refusal)
-            return $"{failedRelease} was left as it is ({refusal}); ./build.sh --target=rollback --approve puts back the last verified release";
+        var noRollback = Context.Options.Get(PipelineOptions.NoRollback) ? Context.Options.OriginOf(PipelineOptions.NoRollback) ?? "--no-rollback" : null;
+        if (FailedRelease.WhyLeftAsItIs(failedRelease, Context.EnvironmentName, noRollback, Context.Target.AutomaticRollback, Context.Protection) is { } left)
+            return left;
         try
         {
             return new RollbackRunner(engine).Run(failedRelease, toRelease: null, cancellation).Summary;

@@ -68,6 +68,9 @@ public sealed class TerraformRunner(IFileSystem fileSystem, ICakeEnvironment cak
     // Success depends on the command (plan: 0 or 2, fmt -check: 0 or 3): Execute decides.
     protected override void ProcessExitCode(int exitCode) { }
 
+    /// <summary>How long a stopped command's output may take to arrive.</summary>
+    private static readonly TimeSpan OutputAfterStop = TimeSpan.FromSeconds(5);
+
     /// <summary>Where a command's stdout goes as it comes; JSON output (None) may hold secrets and is never logged.</summary>
     private enum OutputLog { Information, Verbose, None }
 
@@ -99,16 +102,22 @@ public sealed class TerraformRunner(IFileSystem fileSystem, ICakeEnvironment cak
 
         // What was only logged at Verbose is part of the error: a failure shows it at any verbosity.
         string Unlogged() => outputLog == OutputLog.Verbose ? masker.Mask(string.Join('\n', output).Trim()) : "";
-        var exitCode = -1;
-        try
+        int exitCode;
+        // State, its backup and plans hold secrets: terraform creates them 0600.
+        using (OwnerOnly.Umask())
         {
-            // State, its backup and plans hold secrets: terraform creates them 0600.
-            using (OwnerOnly.Umask()) Run(settings, arguments, processSettings, process => exitCode = process.GetExitCode());
-        }
-        catch (TimeoutException)
-        {
-            throw new TerraformException(command, null, masker.Mask(string.Join('\n', errors)),
-                $"terraform {command} did not finish within {settings.ToolTimeout!.Value.TotalSeconds:0} s and was stopped", Unlogged());
+            var process = RunProcess(settings, arguments, processSettings);
+            if (settings.ToolTimeout is { } timeout && !process.WaitForExit((int)timeout.TotalMilliseconds))
+            {
+                // Cake has killed it: what it wrote before comes at once, unless a child it started holds the pipes open.
+                Task.Run(process.WaitForExit).Wait(OutputAfterStop);
+                throw new TerraformException(command, null, masker.Mask(string.Join('\n', errors)),
+                    $"terraform {command} did not finish within {timeout.TotalSeconds:0} s and was stopped", Unlogged());
+            }
+            // Only the wait without a time limit waits for the output readers too: after the timed one,
+            // Terraform's last lines (its error) may still be on their way, and the failure would say nothing.
+            process.WaitForExit();
+            exitCode = process.GetExitCode();
         }
 
         var diagnostics = masker.Mask(string.Join('\n', errors).Trim());

@@ -18,6 +18,7 @@ public class EnvironmentSettingsPipelineTests
     [TestCase("deploy", "deploying to it", "CI", "true")]
     [TestCase("apply", "applying a plan to it", "CI", "true")]
     [TestCase("deploy", "deploying to it", "CI", "1")]
+    [TestCase("deploy", "deploying to it", "CI", "false")]
     [TestCase("deploy", "deploying to it", "GITHUB_ACTIONS", "true")]
     public void Changing_a_protected_environment_needs_the_approve_switch_whatever_the_variables_say(string target, string what, string? variable, string? value)
     {
@@ -30,6 +31,20 @@ public class EnvironmentSettingsPipelineTests
 
         Assert.That(run.ExitCode, Is.EqualTo(1));
         Assert.That(run.Error, Does.Contain($"'prod' is protected: {what} needs --approve."));
+    }
+
+    // The switch given but set off is no approval: what counts is its value, not that it was written.
+    [TestCase("--approve=false")]
+    [TestCase("--approve=0")]
+    public void An_approve_switch_set_off_approves_nothing(string approve)
+    {
+        using var repo = RepositoryWith(File.ReadAllText(Path.Combine(SourceRepository.Root, EnvironmentCatalog.FileName)));
+        repo.Tag("v1.0.0");
+
+        var run = Pipeline.Run(repo.Path, ["--target=deploy", "--exclusive", "--env=prod", approve]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(1));
+        Assert.That(run.Error, Does.Contain("'prod' is protected: deploying to it needs --approve."));
     }
 
     [Test]

@@ -163,6 +163,20 @@ public class TerraformPipelineTests
     }
 
     [Test]
+    public void A_plan_is_refused_after_a_commit_that_touches_no_terraform_file()
+    {
+        Succeeds("--target=terraform-plan", "--env=local");
+        _repo.Write(".gitignore", ".qtsops/\nartifacts/\n");
+        _repo.Commit(DateTimeOffset.Now, "chore: ignore run data");
+
+        var refused = Fails("--target=apply", "--env=local");
+
+        Assert.That(refused.Error, Does.Contain("The saved plan for local is stale and was not applied").And.Contain("it was made at commit ")
+            .And.Not.Contain("Terraform sources or var files changed"));
+        Assert.That(File.Exists(_repo.Combine(".qtsops/terraform/local/terraform.tfstate")), Is.False, "nothing was applied");
+    }
+
+    [Test]
     public void A_plan_is_refused_once_the_state_moved_on()
     {
         Succeeds("--target=terraform-plan", "--env=local");

@@ -62,8 +62,13 @@ public class DeployPackageTests
         Assert.That(templateChanged, Is.Not.EqualTo(hash), "the template is an input");
         _root.Write("observer/Dockerfile", "FROM y");
         Assert.That(DeployPackage.InputsHash(_root.Combine("observer")), Is.Not.EqualTo(templateChanged));
+        var dockerfileChanged = DeployPackage.InputsHash(_root.Combine("observer"));
         File.CreateSymbolicLink(_root.Combine("observer", "passwd"), "/etc/passwd");
-        Assert.That(DeployPackage.InputsHash(_root.Combine("observer")), Does.Match("^[0-9a-f]{8}$"), "package, not the version, refuses links");
+        var linked = DeployPackage.InputsHash(_root.Combine("observer"));
+        Assert.That(linked, Is.Not.EqualTo(dockerfileChanged).And.Match("^[0-9a-f]{8}$"), "a link is an input (package, not the version, refuses it)");
+        File.Delete(_root.Combine("observer", "passwd"));
+        File.CreateSymbolicLink(_root.Combine("observer", "passwd"), "/etc/group");
+        Assert.That(DeployPackage.InputsHash(_root.Combine("observer")), Is.Not.EqualTo(linked), "so is where it points");
     }
 
     [Test]

@@ -31,6 +31,30 @@ public class EnvironmentCatalogTests
         Assert.That(error.Message, Does.Contain($"environments.json:{line}: $.local.port: must be a whole number from 1 to 65535 (got \"8000\")").And.Contain("Fix:"));
     }
 
+    // Each numeric key at its bounds is taken and one step beyond them refused (local's value replaced).
+    [TestCase("port", "8000", "1", "65535", "0", "65536")]
+    [TestCase("settleSeconds", "12", "1", "3600", "0", "3601")]
+    [TestCase("healthTimeoutSeconds", "60", "5", "3600", "4", "3601")]
+    [TestCase("backupsToKeep", "5", "1", "1000", "0", "1001")]
+    [TestCase("releasesToKeep", "3", "2", "100", "1", "101")]
+    [TestCase("minFreeDiskMb", "1024", "0", "10000000", "-1", "10000001")]
+    [TestCase("minMemoryMb", "512", "0", "10000000", "-1", "10000001")]
+    [TestCase("maxDiskUsedPercent", "80", "1", "100", "0", "101")]
+    [TestCase("cpuLimit", "1.0", "0.01", "1024", "0", "1024.5")]
+    [TestCase("memoryLimitMb", "512", "6", "10000000", "5", "10000001")]
+    public void A_number_is_taken_at_its_bounds_and_refused_beyond_them(string key, string local, string lowest, string highest, string below, string above)
+    {
+        var setting = $"\"{key}\": {local}";
+        var at = Valid.IndexOf(setting, StringComparison.Ordinal); // local's, the first
+        Assert.That(at, Is.GreaterThan(0), $"local has {setting}");
+        string With(string value) => Valid[..at] + $"\"{key}\": {value}" + Valid[(at + setting.Length)..];
+
+        foreach (var value in new[] { lowest, highest })
+            Assert.That(() => EnvironmentCatalog.Parse(With(value), "environments.json", BuildContext.Environments), Throws.Nothing, $"{key}: {value}");
+        foreach (var value in new[] { below, above })
+            Assert.That(Refusal(With(value)), Does.Contain($"$.local.{key}: must be a ").And.Contain($"from {lowest} to {highest} (got {value})"));
+    }
+
     [Test]
     public void Missing_and_unknown_keys_and_environments_are_all_reported()
     {

@@ -29,6 +29,14 @@ public class PlanFingerprintTests
     }
 
     [Test]
+    public void A_new_commit_that_leaves_the_terraform_files_alone_still_makes_the_plan_stale()
+    {
+        var changes = (AtPlan with { Commit = "2222222bbbb", Sources = new Dictionary<string, string>(Sources) }).ChangesSince(AtPlan);
+
+        Assert.That(changes, Is.EqualTo(new[] { "it was made at commit 1111111; the checkout is now at 2222222" }));
+    }
+
+    [Test]
     public void A_different_state_lineage_is_named_rather_than_its_serial()
     {
         var changes = (AtPlan with { StateLineage = "lineage-2", StateSerial = 1 }).ChangesSince(AtPlan);

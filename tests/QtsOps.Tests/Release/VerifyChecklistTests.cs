@@ -60,9 +60,17 @@ public class VerifyChecklistTests
             HealthEndpoint = new HttpEvidence("http://127.0.0.1:8000/health", 503, "{\"status\": \"unhealthy\"}", null),
         };
 
-        Assert.That(Check(evidence, "restart-count").Evidence, Does.Contain("2 restart(s)"));
+        Assert.That(Check(evidence, "restart-count"), Has.Property("Passed").False.And.Property("Evidence").Contains("2 restart(s)"));
         Assert.That(Check(evidence, "health-status").Passed, Is.False);
-        Assert.That(Check(evidence, "health-endpoint").Evidence, Does.Contain("-> 503"));
+        Assert.That(Check(evidence, "health-endpoint"), Has.Property("Passed").False.And.Property("Evidence").Contains("-> 503"));
+    }
+
+    [Test]
+    public void One_restart_fails()
+    {
+        var evidence = Healthy() with { Container = Healthy().Container! with { RestartCount = 1 } };
+
+        Assert.That(Check(evidence, "restart-count"), Has.Property("Passed").False.And.Property("Evidence").Contains("1 restart(s)"));
     }
 
     [Test]
@@ -80,9 +88,9 @@ public class VerifyChecklistTests
         var unwritable = Healthy() with { Mounts = [new MountEvidence("/app/logs", true, "/srv/logs", true, false, "Permission denied")] };
         var missing = Healthy() with { Mounts = [new MountEvidence("/app/logs", true, null, null, null, null)] };
 
-        Assert.That(Check(readOnly, "mounts").Evidence, Does.Contain("read-only"));
-        Assert.That(Check(unwritable, "mounts").Evidence, Does.Contain("Permission denied"));
-        Assert.That(Check(missing, "mounts").Evidence, Does.Contain("not mounted"));
+        Assert.That(Check(readOnly, "mounts"), Has.Property("Passed").False.And.Property("Evidence").Contains("read-only"));
+        Assert.That(Check(unwritable, "mounts"), Has.Property("Passed").False.And.Property("Evidence").Contains("Permission denied"));
+        Assert.That(Check(missing, "mounts"), Has.Property("Passed").False.And.Property("Evidence").Contains("not mounted"));
     }
 
     [TestCase("2026-01-01T10:00:00Z ERROR qts_observer: cannot listen", true)]
@@ -99,8 +107,19 @@ public class VerifyChecklistTests
         var noLimits = Healthy() with { Resources = new ResourceEvidence(0.5, 0, 1.0, 20L << 20, 0, 512L << 20) };
         var busy = Healthy() with { Resources = new ResourceEvidence(100.2, 1.0, 1.0, 500L << 20, 512L << 20, 512L << 20) };
 
-        Assert.That(Check(noLimits, "resources").Evidence, Does.Contain("CPU limit 0 (expected 1)").And.Contain("memory limit 0 MiB"));
-        Assert.That(Check(busy, "resources").Evidence, Does.Contain("at its limit").And.Contain("above 90%"));
+        Assert.That(Check(noLimits, "resources"), Has.Property("Passed").False.And.Property("Evidence").Contains("CPU limit 0 (expected 1)").And.Property("Evidence").Contains("memory limit 0 MiB"));
+        Assert.That(Check(busy, "resources"), Has.Property("Passed").False.And.Property("Evidence").Contains("at its limit").And.Property("Evidence").Contains("above 90%"));
+    }
+
+    [Test]
+    public void Memory_just_below_the_alarm_line_passes_and_just_above_it_fails()
+    {
+        const long limit = 512L << 20;
+        var alarm = (long)(limit * 0.9);
+        ResourceEvidence Using(long bytes) => new(0.5, 1.0, 1.0, bytes, limit, limit);
+
+        Assert.That(Check(Healthy() with { Resources = Using(alarm - 1) }, "resources").Passed, Is.True);
+        Assert.That(Check(Healthy() with { Resources = Using(alarm + 1) }, "resources"), Has.Property("Passed").False.And.Property("Evidence").Contains("above 90% of the limit"));
     }
 
     [Test]
@@ -109,7 +128,7 @@ public class VerifyChecklistTests
         var stale = Healthy() with { Records = new DataRecordEvidence(Start, [Start.AddSeconds(-30)], null) };
         var full = Healthy() with { Disk = new DiskEvidence("/app/data/observer", 80, "") };
 
-        Assert.That(Check(stale, "data-records").Evidence, Does.Contain("no record written since"));
+        Assert.That(Check(stale, "data-records"), Has.Property("Passed").False.And.Property("Evidence").Contains("no record written since"));
         Assert.That(Check(full, "disk").Passed, Is.False);
     }
 
@@ -171,6 +190,11 @@ public class PreDeployChecksTests
         Assert.That(problems, Has.Some.Contains("only 100 MB free").And.Some.Contains("256 MB of memory").And.Some.Contains("published by container someone-else"));
         Assert.That(problems.All(p => p.Contains("Fix:")), Is.True);
     }
+
+    [Test]
+    public void A_container_whose_name_only_resembles_this_one_is_named_as_the_holder_of_the_port() =>
+        Assert.That(QtsOps.Release.Deployment.PreDeployChecks.Problems(Fine() with { PortHolders = ["qts-observer-old"], PortAnswers = true }).Single(),
+            Does.Contain("port 127.0.0.1:8000 is published by container qts-observer-old"));
 
     [Test]
     public void Another_program_on_the_port_is_named() =>

@@ -52,6 +52,18 @@ public class ObserverRulesTests
         Assert.That(finding.Severity, Is.EqualTo("error"));
     }
 
+    // The compose file is compared with the Dockerfile, which comes first, for each of the four variables.
+    [TestCase("QTS_OBSERVER_STANDALONE", "\"1\"", "1")]
+    [TestCase("PYTHONPATH", "/app/src:/app", "/app/src:/app")]
+    [TestCase("OBSERVER_DATA_DIR", "/app/data/observer", "/app/data/observer")]
+    [TestCase("OBSERVER_LOG_DIR", "/app/logs", "/app/logs")]
+    public void Each_of_the_four_variables_must_agree_between_the_files(string variable, string composeValue, string value)
+    {
+        _repo.Replace(Compose, $"{variable}: {composeValue}\n", $"{variable}: /elsewhere\n");
+
+        Assert.That(Only("env-mismatch").Message, Is.EqualTo($"{variable} is '/elsewhere' in {Compose} but '{value}' in {Dockerfile}:{LineOf(Dockerfile, $"ENV {variable}")}"));
+    }
+
     [Test]
     public void A_variable_missing_from_deployment_config_is_named()
     {
@@ -212,6 +224,14 @@ public class ObserverRulesTests
     }
 
     [Test]
+    public void No_new_privileges_set_to_false_is_an_error()
+    {
+        _repo.Replace(Compose, "      - no-new-privileges:true", "      - no-new-privileges:false");
+
+        Assert.That(Only("compose-no-new-privileges").Line, Is.EqualTo(LineOf(Compose, "security_opt:")));
+    }
+
+    [Test]
     public void A_shell_form_cmd_is_an_error()
     {
         _repo.Replace(Dockerfile, "CMD [\"python3\",\"-m\",\"qts_observer\"]", "CMD python3 -m qts_observer");
@@ -242,6 +262,15 @@ public class ObserverRulesTests
         Assert.That(findings.Single(f => f.Rule == "compose-resources").Message, Does.StartWith("deploy.resources lacks reservations.cpus"));
         Assert.That(findings.Single(f => f.Rule == "compose-log-rotation").Message, Does.Contain("has no max-file"));
         Assert.That(findings.Single(f => f.Rule == "compose-restart").Message, Does.StartWith("restart: no"));
+    }
+
+    [TestCase("        max-size: \"10m\"\n", "the json-file log driver has no max-size: logs are not rotated")]
+    [TestCase("        max-file: \"3\"\n", "the json-file log driver has no max-file: logs are not rotated")]
+    public void Logs_rotate_only_with_both_a_size_and_a_file_count(string option, string message)
+    {
+        _repo.Replace(Compose, option, "");
+
+        Assert.That(Only("compose-log-rotation").Message, Is.EqualTo(message));
     }
 
     [Test]

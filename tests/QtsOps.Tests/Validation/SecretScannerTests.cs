@@ -93,6 +93,11 @@ public class SecretScannerTests
 
     private static IEnumerable<TestCaseData> VendorTokens()
     {
+        yield return new TestCaseData("aws-access-key", "temporary " + "AS" + "IA" + Alnum36[..16].ToUpperInvariant());
+        yield return new TestCaseData("private-key", "-----BEGIN " + "OPENSSH PRIVATE KEY-----");
+        yield return new TestCaseData("private-key", "-----BEGIN " + "EC PRIVATE KEY-----");
+        yield return new TestCaseData("private-key", "-----BEGIN " + "PRIVATE KEY-----"); // PKCS#8
+        yield return new TestCaseData("private-key", "-----BEGIN " + "ENCRYPTED PRIVATE KEY-----");
         yield return new TestCaseData("github-token", "GITHUB = " + "ghp" + "_" + Alnum36);
         yield return new TestCaseData("github-token", "pat: " + "github" + "_pat_" + Alnum36 + "_" + Alnum36);
         yield return new TestCaseData("gitlab-token", "CI_TOKEN_VALUE " + "gl" + "pat-" + "xYz12" + Alnum36[..20]);
@@ -169,19 +174,43 @@ public class SecretScannerTests
         }));
     }
 
-    [Test]
-    public void The_repository_holds_no_secret()
-    {
-        var root = SourceRepository.Root;
-        string[] skipped = [".git", "bin", "obj", "artifacts", ".qtsops", ".dotnet", "node_modules"];
-        var files = Directory.EnumerateFiles(root, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.ReparsePoint })
+    private static readonly string[] NotInTheRepository = [".git", "bin", "obj", "artifacts", ".qtsops", ".dotnet", "node_modules"];
+
+    /// <summary>The files of a working tree that belong to the repository: no build output, run data or developers' own Terraform variables.</summary>
+    private static List<string> RepositoryFiles(string root) =>
+        Directory.EnumerateFiles(root, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.ReparsePoint })
             .Select(f => Path.GetRelativePath(root, f))
-            .Where(f => !f.Split(Path.DirectorySeparatorChar).Any(skipped.Contains))
+            .Where(f => !f.Split(Path.DirectorySeparatorChar).Any(NotInTheRepository.Contains))
             // Developers' own, git-ignored Terraform variables are not part of the repository.
             .Where(f => !f.EndsWith(".tfvars") && !f.Contains(".terraform"))
             .ToList();
 
+    [Test]
+    public void The_repository_holds_no_secret()
+    {
+        var files = RepositoryFiles(SourceRepository.Root);
+
         Assert.That(files, Has.Count.GreaterThan(50));
-        Assert.That(SecretScanner.Scan(root, files), Is.Empty);
+        Assert.That(SecretScanner.Scan(SourceRepository.Root, files), Is.Empty);
+    }
+
+    // The test above also passes when the scan finds nothing at all: a tree with and without a planted secret shows it can fail.
+    [Test]
+    public void The_repository_scan_finds_a_secret_planted_in_a_checked_in_file_and_nothing_in_what_is_not_checked_in()
+    {
+        using var tree = new TempDirectory();
+        tree.Write("src/observer/config/observer.json", "{\n  \"interval_seconds\": 5\n}\n");
+        tree.Write("artifacts/deploy/.env", "A=1\n");
+        tree.Write("src/infra/environments/local/terraform.tfvars", "location = \"Korea South\"\n");
+        tree.Write("src/infra/environments/local/.terraform/terraform.tfstate", "{}\n");
+
+        Assert.That(SecretScanner.Scan(tree.Path, RepositoryFiles(tree.Path)), Is.Empty);
+
+        tree.Write("src/observer/config/observer.json", "{\n  \"interval_seconds\": 5,\n  \"api_token\": \"abc123\"\n}\n");
+
+        Assert.That(SecretScanner.Scan(tree.Path, RepositoryFiles(tree.Path)).Select(h => h.ToString()), Is.EqualTo(new[]
+        {
+            "src/observer/config/observer.json:3: 'api_token' is assigned a literal value; read it from the environment or a secret store instead [literal-secret]",
+        }));
     }
 }
