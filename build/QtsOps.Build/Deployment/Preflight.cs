@@ -35,13 +35,13 @@ public sealed class Preflight(DockerEngine engine)
         var deployer = new Deployer(engine);
         if (!Context.Options.Get(PipelineOptions.TakeOver) && deployer.Foreign(new ReleaseRunner(engine)) is var (_, refusal)) problems.Add(refusal);
         problems.AddRange(deployer.PreDeployProblems(info));
-        var registry = pushes || engine.IsRemote ? RegistryProblem(pushes) : null;
-        if (registry is not null) problems.Add(registry);
+        var usesRegistry = pushes || (engine.IsRemote && RegistryAccess.RegistryOf(Context) is not null);
+        if (usesRegistry && RegistryProblem(pushes) is { } registry) problems.Add(registry);
         if (problems.Count > 0)
             throw new PipelineException($"Preflight of '{target.Name}' on {engine.Describe()} failed; nothing was built, pushed or applied:" +
                 $"{Environment.NewLine}  - {string.Join($"{Environment.NewLine}  - ", problems)}");
         Context.Log.Information($"Preflight of '{target.Name}' passed in {timer.Elapsed.TotalSeconds:0.0} s: engine {info.ServerVersion} on {engine.Describe()}, " +
-            $"deploy lock free, folders writable, pre-deploy checks passed{(pushes || engine.IsRemote ? ", registry login accepted" : "")}");
+            $"deploy lock free, folders writable, pre-deploy checks passed{(usesRegistry ? ", registry login accepted" : "")}");
     }
 
     /// <summary>The registry answers and takes the run's login: through this machine's engine, which pushes, else the host's, which pulls.</summary>

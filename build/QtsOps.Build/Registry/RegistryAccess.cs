@@ -12,10 +12,16 @@ public sealed record RegistryAccess(string Registry, bool Tls, string? Username,
     private static string UsernameVariable => PipelineOptions.RegistryUsername.Variable!;
     private static string PasswordVariable => PipelineOptions.RegistryPassword.Variable!;
 
+    /// <summary>--registry, else the environment's; null when it has none (registry null in environments.json).</summary>
+    public static string? RegistryOf(BuildContext context) => context.Options.Get(PipelineOptions.Registry) ?? context.Target.Registry;
+
     /// <summary>The run's registry and login; a user name without its password is refused before any docker call (docker login would ask on a terminal there is none of).</summary>
     public static RegistryAccess Of(BuildContext context)
     {
-        var access = new RegistryAccess(context.Options.Get(PipelineOptions.Registry) ?? context.Target.Registry, context.Target.RegistryTls,
+        var registry = RegistryOf(context) ?? throw new PipelineException(
+            $"'{context.EnvironmentName}' has no registry (registry is null in {context.EnvironmentsFile}): there is nothing to push to. " +
+            "Fix: give one with --registry=HOST:PORT or in environments.json; without one, a deploy to an ssh:// host copies the image over its ssh connection.");
+        var access = new RegistryAccess(registry, context.Target.RegistryTls,
             context.Options.Get(PipelineOptions.RegistryUsername), context.Options.Get(PipelineOptions.RegistryPassword));
         if (access is { Username: not null, Password: null })
         {

@@ -10,10 +10,17 @@ namespace QtsOps.Build.Tasks;
 public sealed class PushTask : FrostingTask<BuildContext>
 {
     public override bool ShouldRun(BuildContext context) =>
-        Publishes(context) || SkipBecause($"'{context.EnvironmentName}' deploys on this machine's engine; run --target=push to publish");
+        Publishes(context) || SkipBecause(context.Target.DockerHost is null
+            ? $"'{context.EnvironmentName}' deploys on this machine's engine; run --target=push to publish"
+            : $"'{context.EnvironmentName}' has no registry: deploy copies the image to its host over ssh");
 
-    /// <summary>Whether push publishes when it is reached: a deploy to this machine's engine runs the image it just built, so pushing is then asked for, not implied.</summary>
-    public static bool Publishes(BuildContext context) => context.Target.DockerHost is not null || context.IsRequestedTarget("push");
+    /// <summary>
+    /// Whether push publishes when it is reached: asked for, or implied by a remote host that pulls from
+    /// the registry. A deploy to this machine's engine runs the image it just built, and a remote host
+    /// without a registry gets it over ssh.
+    /// </summary>
+    public static bool Publishes(BuildContext context) =>
+        context.IsRequestedTarget("push") || (context.Target.DockerHost is not null && RegistryAccess.RegistryOf(context) is not null);
 
     // Decided from the settings alone, so a dry run shows the same skip.
     public override bool ShouldRunInDryRun(BuildContext context) => ShouldRun(context);

@@ -15,8 +15,8 @@ public sealed record DeploymentEnvironment
     public required string Network { get; init; }
     /// <summary>The image repository name, without registry or tag (qts-observer).</summary>
     public required string ImageRepository { get; init; }
-    /// <summary>Registry host[:port] that push sends images to.</summary>
-    public required string Registry { get; init; }
+    /// <summary>Registry host[:port] that push sends images to; null: none, an ssh:// host gets the image over its ssh connection.</summary>
+    public required string? Registry { get; init; }
     /// <summary>False only for a plain-HTTP registry on loopback (Docker allows those without TLS).</summary>
     public required bool RegistryTls { get; init; }
     public required string Bind { get; init; }

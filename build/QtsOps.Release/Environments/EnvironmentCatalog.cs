@@ -109,7 +109,7 @@ public static class EnvironmentCatalog
                 ContainerName = Text(element, at, "containerName", NamePattern),
                 Network = Text(element, at, "network", NamePattern),
                 ImageRepository = Text(element, at, "imageRepository", RepositoryPattern),
-                Registry = Text(element, at, "registry", RegistryPattern),
+                Registry = TextOrNull(element, at, "registry", RegistryPattern),
                 RegistryTls = Flag(element, at, "registryTls"),
                 Bind = Text(element, at, "bind"),
                 Port = Number(element, at, "port", 1, 65535),
@@ -166,6 +166,17 @@ public static class EnvironmentCatalog
             if (pattern is not null && !System.Text.RegularExpressions.Regex.IsMatch(text, pattern))
                 Fail(path, $"'{text}' is not a valid name here (allowed: {pattern})", "use lower-case letters, digits, '.', '_' and '-'");
             return text;
+        }
+
+        /// <summary>A text setting that may be null (when given, checked as <see cref="Text"/> does).</summary>
+        private string? TextOrNull(JsonElement element, string at, string key, string pattern)
+        {
+            if (element.TryGetProperty(key, out var value) && value.ValueKind == JsonValueKind.Null)
+            {
+                _read.Add(key);
+                return null;
+            }
+            return Text(element, at, key, pattern);
         }
 
         private string? DockerHost(JsonElement element, string at)

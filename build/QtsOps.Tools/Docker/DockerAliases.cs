@@ -41,6 +41,12 @@ public static class DockerAliases
     [CakeMethodAlias]
     public static DockerOutput DockerPull(this ICakeContext context, DockerPullSettings settings) => context.Docker(settings);
 
+    [CakeMethodAlias]
+    public static DockerOutput DockerSave(this ICakeContext context, DockerSaveSettings settings) => context.Docker(settings);
+
+    [CakeMethodAlias]
+    public static DockerOutput DockerLoad(this ICakeContext context, DockerLoadSettings settings) => context.Docker(settings);
+
     /// <summary>Logs in with the password on standard input; returns the outcome for the caller to explain.</summary>
     [CakeMethodAlias]
     public static DockerOutput DockerLogin(this ICakeContext context, DockerLoginSettings settings)

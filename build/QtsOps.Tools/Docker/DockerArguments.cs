@@ -34,6 +34,12 @@ public static class DockerArguments
             case DockerPullSettings pull:
                 arguments.Append("pull").AppendQuoted(pull.Image);
                 break;
+            case DockerSaveSettings save:
+                arguments.Append("save").Append("--output").AppendQuoted(save.OutputFile).AppendQuoted(save.Image);
+                break;
+            case DockerLoadSettings load:
+                arguments.Append("load").Append("--input").AppendQuoted(load.InputFile);
+                break;
             case DockerLoginSettings login:
                 // The password travels on standard input (see DockerRunner), never as an argument.
                 arguments.Append("login").Append("--username").AppendQuoted(login.Username).Append("--password-stdin").AppendQuoted(login.Registry);

@@ -50,6 +50,19 @@ public sealed class DockerPullSettings : DockerSettings
     public required string Image { get; set; }
 }
 
+/// <summary><c>docker save --output FILE IMAGE</c>: the image with its tag, as a tar archive on this machine.</summary>
+public sealed class DockerSaveSettings : DockerSettings
+{
+    public required string Image { get; set; }
+    public required string OutputFile { get; set; }
+}
+
+/// <summary><c>docker load --input FILE</c>: the CLI reads the archive here and sends it to the engine, wherever that is.</summary>
+public sealed class DockerLoadSettings : DockerSettings
+{
+    public required string InputFile { get; set; }
+}
+
 /// <summary><c>docker login --password-stdin</c>: the password goes through standard input only.</summary>
 public sealed class DockerLoginSettings : DockerSettings
 {

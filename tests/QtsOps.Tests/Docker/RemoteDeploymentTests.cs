@@ -175,11 +175,7 @@ public class RemoteDeploymentTests
     public void A_run_that_cannot_deploy_is_told_every_problem_its_preflight_finds_and_nothing_is_pushed()
     {
         // A backup folder the host's user cannot create, no registry login, and the lock held by another run.
-        var environments = JsonNode.Parse(File.ReadAllText(Path.Combine(_repo.Root, "environments.json")))!;
-        environments["staging"]!["backupDirectory"] = "/var/lib/qtsops-backups";
-        var file = Path.Combine(_repo.Root, "artifacts", "unwritable-backups.json");
-        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
-        File.WriteAllText(file, environments.ToJsonString());
+        var file = EnvironmentsFileWith("unwritable-backups.json", staging => staging["backupDirectory"] = "/var/lib/qtsops-backups");
         using var transport = Transport();
         var other = new LockOwner(4343, "ci-runner", "runner", DateTimeOffset.UtcNow, "deploy 9.9.10", "https://github.com/example/qtsops/actions/runs/1");
 
@@ -232,6 +228,33 @@ public class RemoteDeploymentTests
         Assert.That(next.ExitCode, Is.Zero, next.Output + next.Error);
         Assert.That(next.Output + next.Error, Does.Contain($"pid {pipeline.Id}").And.Contain("ended without releasing"));
         Assert.That(host.InspectLock(LockFile), Is.EqualTo(new LockState(false, null)));
+    }
+
+    [Test, Order(8)]
+    public void Without_a_registry_the_image_goes_to_the_host_over_ssh_and_runs_there()
+    {
+        _repo.Commit("a release for a host without a registry");
+        var file = EnvironmentsFileWith("no-registry.json", staging => staging["registry"] = null);
+
+        var run = Run("deploy", "verify", $"--environments={file}");
+
+        Assert.That(run.ExitCode, Is.Zero, run.Output + run.Error);
+        Assert.That(run.Output, Does.Contain($"to {SshTestHost.User}@127.0.0.1:{_host.Port} over ssh (docker save | docker load)"));
+        var deployed = History().Last(e => e.Action == HistoryAction.Deploy);
+        Assert.That(deployed.Result, Is.EqualTo(HistoryResult.Succeeded));
+        Assert.That(Manifests().Digest(_repo.ImageRepository, deployed.Release), Is.Null, "nothing went through the registry");
+        Assert.That(DeploymentPipelineTests.Get(_repo.HealthUrl).Body, Does.Contain(deployed.Version));
+    }
+
+    /// <summary>A copy of the checkout's environments file with 'staging' changed, for --environments.</summary>
+    private string EnvironmentsFileWith(string name, Action<JsonNode> change)
+    {
+        var environments = JsonNode.Parse(File.ReadAllText(Path.Combine(_repo.Root, "environments.json")))!;
+        change(environments["staging"]!);
+        var file = Path.Combine(_repo.Root, "artifacts", name);
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        File.WriteAllText(file, environments.ToJsonString());
+        return file;
     }
 
     private SshTransport Transport() => new(null, _host.KeyFile, _host.KnownHosts, Environment.GetEnvironmentVariable("PATH"));

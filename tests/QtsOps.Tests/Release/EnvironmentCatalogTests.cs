@@ -87,6 +87,16 @@ public class EnvironmentCatalogTests
     }
 
     [Test]
+    public void A_registry_may_be_null_for_none_but_not_missing_or_blank()
+    {
+        var none = EnvironmentCatalog.Parse(Valid.Replace("\"registry\": \"127.0.0.1:5000\",", "\"registry\": null,"), "environments.json", BuildContext.Environments);
+        Assert.That(none["local"].Registry, Is.Null);
+
+        Assert.That(Refusal(Valid.Replace("\"registry\": \"127.0.0.1:5000\",", "")), Does.Contain("$.local: 'registry' is missing"));
+        Assert.That(Refusal(Valid.Replace("\"registry\": \"127.0.0.1:5000\",", "\"registry\": \" \",")), Does.Contain("$.local.registry: must be a non-empty string"));
+    }
+
+    [Test]
     public void A_missing_file_says_how_to_get_it_back() =>
         Assert.That(Assert.Throws<SettingsFileException>(() => EnvironmentCatalog.Load("/nonexistent/environments.json", BuildContext.Environments))!.Message,
             Does.Contain("not found").And.Contain("restore environments.json from git"));
