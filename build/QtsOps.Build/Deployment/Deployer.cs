@@ -17,24 +17,20 @@ public sealed class Deployer(DockerEngine engine)
 {
     private BuildContext Context => engine.Context;
 
-    /// <summary>
-    /// Why a deploy has nothing to do, or null: this release already runs, healthy, from this image, in
-    /// the container the history records as its successful deploy (not one an interrupted or failed deploy left).
-    /// </summary>
+    /// <summary>Why a deploy has nothing to do, or null; <see cref="DeploySkip"/> judges what the engine, the store and the history say.</summary>
     public string? AlreadyRunning()
     {
         Context.RequireApproval(ProtectedChange.Deploy);
         engine.EnsureReachable();
         var runner = new ReleaseRunner(engine);
         var release = Context.ReleaseName;
-        if (runner.Store.Current != release) return null;
-        var container = engine.Container(Context.Target.ContainerName);
-        if (container is not { State.Running: true, State.Health.Status: "healthy", RestartCount: 0 } || !runner.IsOurs(container)) return null;
-        if (!runner.History.DeployedSuccessfully(release, container.Id)) return null;
-        var image = engine.Image(Context.ImageReference);
-        return image?.Id == container.Image
-            ? $"{release} already runs healthy in {Context.Target.ContainerName} from image {image.Id[7..19]} (--force-deploy to deploy it again)"
-            : null;
+        var name = Context.Target.ContainerName;
+        return DeploySkip.Reason(new DeploySkipEvidence(release, runner.Store.Current, name,
+            () => engine.Container(name) is { } container
+                ? new ContainerFound(container.Id, container.State.Running, container.State.Health?.Status, container.RestartCount, runner.IsOurs(container), container.Image)
+                : null,
+            containerId => runner.History.DeployedSuccessfully(release, containerId),
+            () => engine.Image(Context.ImageReference)?.Id));
     }
 
     public void Run()

@@ -3,7 +3,6 @@ using QtsOps.Release.Deployment;
 using QtsOps.Release.Environments;
 using QtsOps.Release.Notifications;
 using QtsOps.Release.Versioning;
-using QtsOps.Tools.Docker;
 
 namespace QtsOps.Build.Deployment;
 
@@ -22,7 +21,8 @@ public sealed class ReleaseVerification(DockerEngine engine)
         var version = runner.History.VersionOf(release) ?? release;
         var verifiedBefore = runner.History.VerifiedSinceInstalled(release);
         var running = engine.Container(Context.Target.ContainerName);
-        EnsureOurs(runner, running, release);
+        if (running is not null && VerifyScope.Refusal(Context.Target.ContainerName, Context.EnvironmentName, ReleaseRunner.OwnerOf(running), runner.Store.DeployDirectory, release) is { } refusal)
+            throw new PipelineException(refusal);
         if (verifiedBefore && running is not { State.Running: true }) Restart(runner, release);
         var started = DateTimeOffset.UtcNow;
         var report = new Verifier(engine).Run(release, "verify", CancellationToken.None);
@@ -51,24 +51,6 @@ public sealed class ReleaseVerification(DockerEngine engine)
         using (var interruption = Interruption.Watch(Context.Log, $"the rollback from {release}"))
             now = new Deployer(engine).RollBackOrLeave(release, interruption.Token);
         throw new PipelineException($"Verify of {release} on '{Context.EnvironmentName}' failed: {report.FailureSummary} (artifacts/reports/verify.md). Now: {now}.");
-    }
-
-    /// <summary>
-    /// Stops a verify of what this deployment does not run: a container another deployment started
-    /// (another checkout deploying to the same name), or one running another release than current.
-    /// Nothing is verified, recorded or rolled back then.
-    /// </summary>
-    private void EnsureOurs(ReleaseRunner runner, DockerContainer? container, string release)
-    {
-        var name = Context.Target.ContainerName;
-        if (container is null) return;
-        var owner = ReleaseRunner.OwnerOf(container);
-        if (!runner.IsOurs(container))
-            throw new PipelineException($"{name} on '{Context.EnvironmentName}' belongs to {owner.Describe()}, not to this deployment ({runner.Store.DeployDirectory}): " +
-                "nothing was verified or rolled back. Fix: verify from that checkout, or deploy here with --take-over.");
-        if (owner.Release is { } running && running != release)
-            throw new PipelineException($"{name} runs release {running}, but this deployment's current release is {release}: nothing was verified or rolled back. " +
-                $"Fix: ./build.sh --target=deploy (or --target=rollback --to={running}) so that the two agree.");
     }
 
     /// <summary>A release that verified before and is down (stopped, or its container removed) is started again, not replaced.</summary>

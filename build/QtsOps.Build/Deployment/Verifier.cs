@@ -28,8 +28,7 @@ public sealed class Verifier(DockerEngine engine)
         var container = engine.Container(name);
         if (container is { State.Running: true })
         {
-            // Restarts and records are judged after the settle window from the container's start.
-            var settled = container.State.StartedAt.AddSeconds(target.SettleSeconds) - DateTimeOffset.UtcNow;
+            var settled = new SettleWindow(container.State.StartedAt, target.SettleSeconds).LeftAt(DateTimeOffset.UtcNow);
             if (settled > TimeSpan.Zero)
             {
                 Context.Log.Information($"Letting {name} settle for {settled.TotalSeconds:0.#} s");
@@ -54,7 +53,7 @@ public sealed class Verifier(DockerEngine engine)
             Mounts = container is null ? [] : Mounts(container, running),
             LogLines = container is null ? [] : engine.Logs(name, since: container.State.StartedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture)),
             Resources = running ? Resources(container!) : null,
-            Records = Records(name, running, container?.State.StartedAt ?? now, now),
+            Records = Records(name, running, new SettleWindow(container?.State.StartedAt ?? now, target.SettleSeconds).RecordsSince(now)),
             Disk = running && ExecLines(name, "df", "-P", DataMount) is { } df ? new DiskEvidence(DataMount, VerifyChecklist.ParseDfUsedPercent(df), df.Last()) : null,
             MaxDiskUsedPercent = target.MaxDiskUsedPercent,
         };
@@ -158,9 +157,8 @@ public sealed class Verifier(DockerEngine engine)
             stats.MemoryUsageBytes, container.HostConfig.Memory, Context.Target.MemoryLimitMb * 1024L * 1024L);
     }
 
-    private DataRecordEvidence Records(string container, bool running, DateTimeOffset startedAt, DateTimeOffset now)
+    private DataRecordEvidence Records(string container, bool running, DateTimeOffset windowStart)
     {
-        var windowStart = new[] { startedAt, now.AddSeconds(-Context.Target.SettleSeconds) }.Max();
         if (!running) return new DataRecordEvidence(windowStart, [], "the container is not running");
         var output = engine.Exec(container, "sh", "-c", $"tail -q -n 50 {DataMount}/observations-*.jsonl");
         return output.Succeeded
