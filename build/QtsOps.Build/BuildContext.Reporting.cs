@@ -40,7 +40,7 @@ public sealed partial class BuildContext
     /// </summary>
     public void ReportFailure(string target, Exception error)
     {
-        var message = new SecretMasker(Options.SecretValues).Mask(error.Message);
+        var message = new SecretMasker(SecretValues).Mask(error.Message);
         try
         {
             ReportWriter.Write(ReportsDirectory, target, "failed", new { environment = EnvironmentName, version = Version },

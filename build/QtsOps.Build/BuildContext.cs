@@ -1,9 +1,11 @@
 using Cake.Core;
+using Cake.Core.Diagnostics;
 using QtsOps.Build.Deployment;
 using QtsOps.Build.Terraform;
 using QtsOps.Host;
 using QtsOps.Host.Options;
 using QtsOps.Release.Environments;
+using QtsOps.Release.GitHubActions;
 using QtsOps.Release.Packaging;
 using QtsOps.Release.Secrets;
 using QtsOps.Release.Terraform;
@@ -23,10 +25,17 @@ public sealed partial class BuildContext : FrostingContext
         Options = context.Data.Get<OptionValues>();
         EnvironmentName = Options.Get(PipelineOptions.Environment)!;
         RepositoryRoot = FindRepositoryRoot(context.Environment.WorkingDirectory.FullPath);
+        // Before anything else is printed, so that no later line of this job shows them.
+        if (IsGitHubActions)
+            foreach (var command in WorkflowCommands.AddMask(SecretValues)) Log.Write(Verbosity.Quiet, LogLevel.Information, command);
     }
 
     /// <summary>Every option of <see cref="PipelineOptions"/>, read and checked by the host before any task runs.</summary>
     public OptionValues Options { get; }
+
+    /// <summary>The secret values this run was given (the secret options, and the webhook URL, which may come from the command line).</summary>
+    public IEnumerable<string> SecretValues =>
+        Options.SecretValues.Concat(Options.Get(PipelineOptions.NotifyWebhook) is { Length: > 0 } webhook ? [webhook] : []);
 
     /// <summary>local, staging or prod.</summary>
     public string EnvironmentName { get; }

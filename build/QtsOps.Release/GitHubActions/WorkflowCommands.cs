@@ -9,6 +9,15 @@ public static class WorkflowCommands
 
     public static string Group(string title) => $"::group::{EscapeData(title)}";
 
+    /// <summary>
+    /// Tells the runner to hide each secret wherever it appears later in the job's log, in any tool's
+    /// output too: one command per line, as the runner matches a multi-line value (a private key) line by line.
+    /// </summary>
+    public static IEnumerable<string> AddMask(IEnumerable<string> secrets) =>
+        secrets.SelectMany(secret => secret.ReplaceLineEndings("\n").Split('\n'))
+            .Select(line => line.Trim()).Where(line => line.Length > 0).Distinct(StringComparer.Ordinal)
+            .Select(line => $"::add-mask::{EscapeData(line)}");
+
     /// <summary>An annotation on a file and line, shown on the run and the pull request's diff.</summary>
     /// <param name="severity">error or warning (a report finding's severity); anything else is a notice.</param>
     /// <param name="file">A path relative to the repository root, with forward slashes.</param>

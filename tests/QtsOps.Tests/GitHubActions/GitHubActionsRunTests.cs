@@ -48,6 +48,29 @@ public class GitHubActionsRunTests
         }
     }
 
+    [TestCase(true)]
+    [TestCase(false)]
+    public void Under_github_actions_every_secret_is_masked_before_anything_else_is_printed(bool underGitHubActions)
+    {
+        using var repo = new TempGitRepository();
+        repo.Commit("feat: first");
+        const string password = "r3g1stry-pa55";
+        const string webhook = "https://hooks.example.com/services/T000/B000/XXXX";
+        using var environment = new EnvironmentVariableScope().Set("GITHUB_ACTIONS", underGitHubActions ? "true" : null).Set("GITHUB_STEP_SUMMARY", null)
+            .Set("QTSOPS_REGISTRY_PASSWORD", password).Set("QTSOPS_SSH_KEY", "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXk\n-----END OPENSSH PRIVATE KEY-----\n")
+            .Set("QTSOPS_NOTIFY_WEBHOOK", webhook);
+
+        var run = Pipeline.Run(repo.Path, ["--target=clean"]);
+
+        Assert.That(run.ExitCode, Is.Zero, run.Error);
+        var lines = run.Output.Split('\n');
+        var masks = lines.TakeWhile(line => line.StartsWith("::add-mask::")).ToList();
+        Assert.That(masks, underGitHubActions
+            ? Is.EquivalentTo(new[] { $"::add-mask::{password}", $"::add-mask::{webhook}", "::add-mask::-----BEGIN OPENSSH PRIVATE KEY-----", "::add-mask::b3BlbnNzaC1rZXk", "::add-mask::-----END OPENSSH PRIVATE KEY-----" })
+            : Is.Empty);
+        Assert.That(lines.Skip(masks.Count).Where(line => line.Contains("add-mask")), Is.Empty, "no mask comes after other output");
+    }
+
     [Test]
     public void Under_github_actions_a_failed_task_is_an_error_annotation_and_a_failed_row()
     {

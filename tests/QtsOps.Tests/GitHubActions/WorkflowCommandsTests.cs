@@ -19,6 +19,20 @@ public class WorkflowCommandsTests
         Assert.That(line, Is.EqualTo("::warning file=a%2Cb%3Ac.tf,title=disk%3A high::50%25 used%0Asee df"));
     }
 
+    [Test]
+    public void Each_line_of_each_secret_is_masked_once_and_escaped()
+    {
+        var key = "-----BEGIN OPENSSH PRIVATE KEY-----\r\nb3BlbnNzaC1rZXk\n\nAAAAC3NzaC1lZDI1NTE5\n-----END OPENSSH PRIVATE KEY-----\n";
+
+        var commands = WorkflowCommands.AddMask([key, "p%ss", "b3BlbnNzaC1rZXk"]).ToList();
+
+        Assert.That(commands, Is.EqualTo(new[]
+        {
+            "::add-mask::-----BEGIN OPENSSH PRIVATE KEY-----", "::add-mask::b3BlbnNzaC1rZXk", "::add-mask::AAAAC3NzaC1lZDI1NTE5",
+            "::add-mask::-----END OPENSSH PRIVATE KEY-----", "::add-mask::p%25ss",
+        }));
+    }
+
     [TestCase("info", "::notice::hello")]
     [TestCase("ERROR", "::error::hello")]
     public void Other_severities_become_notices_and_case_does_not_matter(string severity, string expected) =>
