@@ -82,7 +82,7 @@ public sealed class Deployer(DockerEngine engine)
             // Ctrl-C in a terminal also reaches docker and compose, so their failures are the interruption too.
             var interrupted = RecordInterruption(runner, entry, interruption, "while it started");
             // The undo runs to its end; a second signal ends the process at once.
-            throw new PipelineException($"{interrupted}. Now: {RollBackOrLeave(release, CancellationToken.None)}.");
+            throw new PipelineException($"{interrupted}. Now: {new RollbackRunner(engine).RollBackOrLeave(release, CancellationToken.None)}.");
         }
         catch (Exception exception)
         {
@@ -91,7 +91,7 @@ public sealed class Deployer(DockerEngine engine)
             // Recorded first, as it happened first; a write that fails (a full disk) is reported and never keeps the failed release running.
             var unrecorded = runner.Record(entry with { Result = HistoryResult.Failed, FinishedAt = DateTimeOffset.UtcNow, Detail = exception.Message });
             Context.Notify(NotificationEvent.DeployFailed, exception.Message);
-            var now = RollBackOrLeave(release, interruption.Token);
+            var now = new RollbackRunner(engine).RollBackOrLeave(release, interruption.Token);
             throw new PipelineException($"Deploy of {release} to {target.Name} failed: {exception.Message} Now: {now}." + (unrecorded is null ? "" : $" Also, {unrecorded}"));
         }
         ReportWriter.Write(Context.ReportsDirectory, "deploy", "deployed",
@@ -110,23 +110,6 @@ public sealed class Deployer(DockerEngine engine)
         runner.Record(entry with { Result = HistoryResult.Interrupted, FinishedAt = DateTimeOffset.UtcNow, Detail = detail });
         Context.Notify(NotificationEvent.DeployFailed, detail);
         return $"Deploy of {entry.Release} to {Context.Target.Name} {detail}";
-    }
-
-    /// <summary>After a failed deploy or verify: roll back unless told not to; says what runs now. Never throws: the caller's error comes first.</summary>
-    /// <param name="cancellation">Stops the rollback's waits (a signal during it); it is then recorded as interrupted.</param>
-    public string RollBackOrLeave(string failedRelease, CancellationToken cancellation)
-    {
-        var noRollback = Context.Options.Get(PipelineOptions.NoRollback) ? Context.Options.OriginOf(PipelineOptions.NoRollback) ?? "--no-rollback" : null;
-        if (FailedRelease.WhyLeftAsItIs(failedRelease, Context.EnvironmentName, noRollback, Context.Target.AutomaticRollback, Context.Protection) is { } left)
-            return left;
-        try
-        {
-            return new RollbackRunner(engine).Run(failedRelease, toRelease: null, cancellation).Summary;
-        }
-        catch (Exception exception)
-        {
-            return $"the rollback failed too: {exception.Message}";
-        }
     }
 
     /// <summary>

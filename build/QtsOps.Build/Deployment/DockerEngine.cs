@@ -53,15 +53,18 @@ public sealed class DockerEngine(BuildContext context)
         return $"The Docker engine at {Describe(dockerHost)} is not reachable: {failure.Cause}. Nothing was changed. Fix: {failure.Fix}";
     }
 
-    /// <summary>The engine's facts; a clear error before anything changes when it cannot be reached.</summary>
+    private DockerEngineInfo? _info;
+
+    /// <summary>The engine's facts, asked once for this engine object; a clear error before anything changes when it cannot be reached.</summary>
     public DockerEngineInfo EnsureReachable()
     {
+        if (_info is not null) return _info;
         try
         {
             var info = Context.DockerInfo(With(new DockerInfoSettings()));
             if (info.ServerVersion.Length == 0) throw new DockerCommandException(new DockerOutput("docker info", 1, [], ["the engine gave no server version"]));
             Context.Log.Verbose($"Docker engine {info.ServerVersion} at {Describe()}");
-            return info;
+            return _info = info;
         }
         catch (DockerCommandException exception)
         {

@@ -49,7 +49,7 @@ public sealed class ReleaseVerification(DockerEngine engine)
         string now;
         using (DeploymentLocks.Acquire(engine, $"rollback after failed verify of {release}"))
         using (var interruption = Interruption.Watch(Context.Log, $"the rollback from {release}"))
-            now = new Deployer(engine).RollBackOrLeave(release, interruption.Token);
+            now = new RollbackRunner(engine).RollBackOrLeave(release, interruption.Token);
         throw new PipelineException($"Verify of {release} on '{Context.EnvironmentName}' failed: {report.FailureSummary} (artifacts/reports/verify.md). Now: {now}.");
     }
 

@@ -8,7 +8,8 @@ namespace QtsOps.Build.Deployment;
 public sealed record RollbackOutcome(string? RunningRelease, bool Verified, string Summary);
 
 /// <summary>
-/// Puts back the last release that verified (or a chosen one), starts it, verifies it and records it.
+/// Decides whether a release that failed its deploy or verify is rolled back or left as it is, and
+/// puts back the last release that verified (or a chosen one), starts it, verifies it and records it.
 /// <c>current</c> moves to it only once it is healthy, so a rollback that fails leaves <c>current</c>
 /// naming the release that was to be replaced, and the next rollback still knows what to go back to.
 /// The caller holds the deploy lock. Data is shared by all releases and never touched.
@@ -16,6 +17,23 @@ public sealed record RollbackOutcome(string? RunningRelease, bool Verified, stri
 public sealed class RollbackRunner(DockerEngine engine)
 {
     private BuildContext Context => engine.Context;
+
+    /// <summary>After a failed deploy or verify: roll back unless told not to; says what runs now. Never throws: the caller's error comes first.</summary>
+    /// <param name="cancellation">Stops the rollback's waits (a signal during it); it is then recorded as interrupted.</param>
+    public string RollBackOrLeave(string failedRelease, CancellationToken cancellation)
+    {
+        var noRollback = Context.Options.Get(PipelineOptions.NoRollback) ? Context.Options.OriginOf(PipelineOptions.NoRollback) ?? "--no-rollback" : null;
+        if (FailedRelease.WhyLeftAsItIs(failedRelease, Context.EnvironmentName, noRollback, Context.Target.AutomaticRollback, Context.Protection) is { } left)
+            return left;
+        try
+        {
+            return Run(failedRelease, toRelease: null, cancellation).Summary;
+        }
+        catch (Exception exception)
+        {
+            return $"the rollback failed too: {exception.Message}";
+        }
+    }
 
     /// <param name="failedRelease">The release that failed (stopped when there is nothing to go back to).</param>
     /// <param name="toRelease">A release to go back to; null for the last one that verified.</param>

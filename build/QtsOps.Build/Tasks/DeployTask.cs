@@ -9,10 +9,15 @@ namespace QtsOps.Build.Tasks;
 [IsDependentOn(typeof(ImageTask))]
 public sealed class DeployTask : FrostingTask<BuildContext>
 {
-    public override bool ShouldRun(BuildContext context) =>
-        context.Options.Get(PipelineOptions.ForceDeploy) || new Deployer(new DockerEngine(context)).AlreadyRunning() is not { } reason || SkipBecause(reason);
+    private Deployer? _deployer;
 
-    public override void Run(BuildContext context) => new Deployer(new DockerEngine(context)).Run();
+    // One deployer for the decision and the deploy: what the skip check learned of the engine is not asked again.
+    private Deployer DeployerFor(BuildContext context) => _deployer ??= new Deployer(new DockerEngine(context));
+
+    public override bool ShouldRun(BuildContext context) =>
+        context.Options.Get(PipelineOptions.ForceDeploy) || DeployerFor(context).AlreadyRunning() is not { } reason || SkipBecause(reason);
+
+    public override void Run(BuildContext context) => DeployerFor(context).Run();
 
     // Also a failure in ShouldRun (the engine cannot be reached) leaves its report.
     public override void OnError(Exception exception, BuildContext context) => context.ReportFailure("deploy", exception);
