@@ -1,3 +1,6 @@
+using Cake.Common.Build;
+using Cake.Common.Build.GitHubActions.Commands;
+using Cake.Common.Build.GitHubActions.Data;
 using Cake.Core.Diagnostics;
 using QtsOps.Host;
 using QtsOps.Host.Options;
@@ -63,7 +66,30 @@ public sealed partial class BuildContext
         if (!IsGitHubActions) return;
         var relative = file is null ? null
             : (Path.IsPathRooted(file) ? Path.GetRelativePath(RepositoryRoot, file) : file).Replace('\\', '/');
-        Log.Write(Verbosity.Quiet, LogLevel.Information, WorkflowCommands.Annotation(severity, message, relative, line, title));
+        var annotation = new GitHubActionsAnnotation { File = relative, StartLine = relative is null ? null : line, Title = title };
+        switch (severity.ToLowerInvariant())
+        {
+            case "error": GitHub.Error(message, annotation); break;
+            case "warning": GitHub.Warning(message, annotation); break;
+            default: GitHub.Notice(message, annotation); break;
+        }
+    }
+
+    private GitHubActionsCommands? _gitHub;
+
+    /// <summary>Cake.Common's GitHub Actions commands, writing through this run's log so that they keep their place among its lines.</summary>
+    private GitHubActionsCommands GitHub => _gitHub ??= new GitHubActionsCommands(Environment, FileSystem, new LogMessageWriter(Log),
+        new GitHubActionsEnvironmentInfo(Environment), _ => new HttpClient());
+
+    /// <summary>Registers each line of every secret this run was given with the runner, which then hides it in all later output.</summary>
+    private void MaskSecrets()
+    {
+        foreach (var line in SecretLines.Of(SecretValues)) GitHub.SetSecret(line);
+    }
+
+    private sealed class LogMessageWriter(ICakeLog log) : IBuildSystemServiceMessageWriter
+    {
+        public void Write(string format, params object[] args) => log.Write(Verbosity.Quiet, LogLevel.Information, format, args);
     }
 
     /// <summary>
@@ -81,7 +107,7 @@ public sealed partial class BuildContext
         var heading = $"QtsOps {targets} · {EnvironmentName} · {VersionDescription}";
         try
         {
-            File.AppendAllText(path, StepSummary.Compose(heading, summary.ToMarkdown(), _summarySections));
+            GitHub.SetStepSummary(StepSummary.Compose(heading, summary.ToMarkdown(), _summarySections));
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {

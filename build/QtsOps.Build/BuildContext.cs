@@ -1,11 +1,9 @@
 using Cake.Core;
-using Cake.Core.Diagnostics;
 using QtsOps.Build.Deployment;
 using QtsOps.Build.Terraform;
 using QtsOps.Host;
 using QtsOps.Host.Options;
 using QtsOps.Release.Environments;
-using QtsOps.Release.GitHubActions;
 using QtsOps.Release.Packaging;
 using QtsOps.Release.Secrets;
 using QtsOps.Release.Terraform;
@@ -26,8 +24,7 @@ public sealed partial class BuildContext : FrostingContext
         EnvironmentName = Options.Get(PipelineOptions.Environment)!;
         RepositoryRoot = FindRepositoryRoot(context.Environment.WorkingDirectory.FullPath);
         // Before anything else is printed, so that no later line of this job shows them.
-        if (IsGitHubActions)
-            foreach (var command in WorkflowCommands.AddMask(SecretValues)) Log.Write(Verbosity.Quiet, LogLevel.Information, command);
+        if (IsGitHubActions) MaskSecrets();
     }
 
     /// <summary>Every option of <see cref="PipelineOptions"/>, read and checked by the host before any task runs.</summary>

@@ -2,38 +2,27 @@ using System.Text;
 
 namespace QtsOps.Release.GitHubActions;
 
-/// <summary>GitHub Actions workflow commands: lines a step prints that the runner turns into log groups and annotations.</summary>
+/// <summary>
+/// The log groups the host writes around each task's log under GitHub Actions. Its log hooks have a writer
+/// and no context, so they do not go through Cake.Common's commands, which the context uses for
+/// annotations, masks and the step summary.
+/// </summary>
 public static class WorkflowCommands
 {
     public const string EndGroup = "::endgroup::";
 
     public static string Group(string title) => $"::group::{EscapeData(title)}";
 
-    /// <summary>
-    /// Tells the runner to hide each secret wherever it appears later in the job's log, in any tool's
-    /// output too: one command per line, as the runner matches a multi-line value (a private key) line by line.
-    /// </summary>
-    public static IEnumerable<string> AddMask(IEnumerable<string> secrets) =>
-        secrets.SelectMany(secret => secret.ReplaceLineEndings("\n").Split('\n'))
-            .Select(line => line.Trim()).Where(line => line.Length > 0).Distinct(StringComparer.Ordinal)
-            .Select(line => $"::add-mask::{EscapeData(line)}");
-
-    /// <summary>An annotation on a file and line, shown on the run and the pull request's diff.</summary>
-    /// <param name="severity">error or warning (a report finding's severity); anything else is a notice.</param>
-    /// <param name="file">A path relative to the repository root, with forward slashes.</param>
-    public static string Annotation(string severity, string message, string? file = null, int? line = null, string? title = null)
-    {
-        var command = severity.ToLowerInvariant() is "error" or "warning" ? severity.ToLowerInvariant() : "notice";
-        var properties = new List<string>();
-        if (file is { Length: > 0 }) properties.Add($"file={EscapeProperty(file)}");
-        if (file is { Length: > 0 } && line is > 0) properties.Add($"line={line}");
-        if (title is { Length: > 0 }) properties.Add($"title={EscapeProperty(title)}");
-        return $"::{command}{(properties.Count > 0 ? " " + string.Join(',', properties) : "")}::{EscapeData(message)}";
-    }
-
-    // The runner's escaping: data ends at the line end; properties also end at ',' and ':'.
+    // The runner's escaping: data ends at the line end.
     private static string EscapeData(string text) => text.Replace("%", "%25").Replace("\r", "%0D").Replace("\n", "%0A");
-    private static string EscapeProperty(string text) => EscapeData(text).Replace(":", "%3A").Replace(",", "%2C");
+}
+
+/// <summary>What the runner is told to mask: it matches a multi-line value (a private key) line by line, so each line is registered.</summary>
+public static class SecretLines
+{
+    public static IEnumerable<string> Of(IEnumerable<string> secrets) =>
+        secrets.SelectMany(secret => secret.ReplaceLineEndings("\n").Split('\n'))
+            .Select(line => line.Trim()).Where(line => line.Length > 0).Distinct(StringComparer.Ordinal);
 }
 
 /// <summary>The Markdown a run appends to $GITHUB_STEP_SUMMARY: a heading, the task table, then the tasks' own sections.</summary>

