@@ -46,7 +46,7 @@ public sealed partial class BuildContext
         var message = new SecretMasker(SecretValues).Mask(error.Message);
         try
         {
-            ReportWriter.Write(ReportsDirectory, target, "failed", new { environment = EnvironmentName, version = Version },
+            ReportWriter.Write(ReportsDirectory, target, "failed", new { environment = EnvironmentName, version = Checkout.Version },
                 $"# {target}: {EnvironmentName}\n\n**failed**.", [Finding.FromError($"{target}/failed", message)]);
         }
         catch (Exception writing)
@@ -104,7 +104,7 @@ public sealed partial class BuildContext
         var path = Environment.GetEnvironmentVariable("GITHUB_STEP_SUMMARY");
         if (string.IsNullOrEmpty(path)) return;
         var targets = Arguments.HasArgument("target") ? string.Join(", ", Arguments.GetArguments("target")) : CakeHost.DefaultTarget;
-        var heading = $"QtsOps {targets} · {EnvironmentName} · {VersionDescription}";
+        var heading = $"QtsOps {targets} · {EnvironmentName} · {Checkout.VersionDescription}";
         try
         {
             GitHub.SetStepSummary(StepSummary.Compose(heading, summary.ToMarkdown(), _summarySections));
@@ -127,7 +127,7 @@ public sealed partial class BuildContext
         var redacted = url is null ? "" : WebhookUrl.Redact(url);
         try
         {
-            var text = NotificationMessage.Text(kind, EnvironmentName, version ?? Version, detail);
+            var text = NotificationMessage.Text(kind, EnvironmentName, version ?? Checkout.Version, detail);
             if (url is null)
             {
                 Log.Verbose($"No webhook set (--notify-webhook or QTSOPS_NOTIFY_WEBHOOK); not sent: {text}");

@@ -4,11 +4,8 @@ using QtsOps.Build.Terraform;
 using QtsOps.Host;
 using QtsOps.Host.Options;
 using QtsOps.Release.Environments;
-using QtsOps.Release.Packaging;
 using QtsOps.Release.Secrets;
 using QtsOps.Release.Terraform;
-using QtsOps.Release.Validation.Observer;
-using QtsOps.Release.Versioning;
 using QtsOps.Tools.Git;
 
 namespace QtsOps.Build;
@@ -23,6 +20,7 @@ public sealed partial class BuildContext : FrostingContext
         Options = context.Data.Get<OptionValues>();
         EnvironmentName = Options.Get(PipelineOptions.Environment)!;
         RepositoryRoot = FindRepositoryRoot(context.Environment.WorkingDirectory.FullPath);
+        Checkout = new Checkout(context, RepositoryRoot);
         // Before anything else is printed, so that no later line of this job shows them.
         if (IsGitHubActions) MaskSecrets();
     }
@@ -39,34 +37,13 @@ public sealed partial class BuildContext : FrostingContext
 
     public string RepositoryRoot { get; }
 
-    private GitCommitInfo? _commit;
-
-    /// <summary>The commit being built (read on first use: not every target needs git).</summary>
-    public GitCommitInfo Commit => _commit ??= this.GitCurrentCommit(RepositoryRoot);
-
-    private CalculatedVersion? _version;
-
-    /// <summary>The version of the commit from its git tags, by MinVer's rules (README: "Versions").</summary>
-    public CalculatedVersion VersionInfo => _version ??= CalculateVersion();
-
-    /// <summary>The SemVer version every output records: reports, deployment_config.json, image labels.</summary>
-    public string Version => VersionInfo.Version.ToString();
-
-    /// <summary>The version in Docker tags and file names, which cannot hold SemVer's '+': 1.2.4-alpha.0.1_dirty.1a2b3c4d.</summary>
-    public string VersionTag => VersionInfo.Version.ToDockerTag();
-
-    /// <summary>The version for logs and summaries, also outside a git repository.</summary>
-    public string VersionDescription => this.GitIsRepository(RepositoryRoot)
-        ? $"{Version} ({VersionInfo.Explanation})"
-        : "(no git repository, no version)";
-
-    /// <summary>Reads the commit and version again after a task committed or tagged (release).</summary>
-    public void ForgetGitState() => (_commit, _version) = (null, null);
+    /// <summary>The commit and version this run builds (read on first use; Refresh after release commits).</summary>
+    public Checkout Checkout { get; }
 
     /// <summary>Refuses a version that the environment does not take: protected ones take tagged, clean commits only.</summary>
     public void EnsureDeployableVersion()
     {
-        if (Protection.VersionRefusal(EnvironmentName, VersionInfo) is { } refusal) throw new PipelineException(refusal);
+        if (Protection.VersionRefusal(EnvironmentName, Checkout.VersionInfo) is { } refusal) throw new PipelineException(refusal);
     }
 
     private InfrastructureSettings? _infrastructure;
@@ -79,13 +56,6 @@ public sealed partial class BuildContext : FrostingContext
 
     /// <summary>State that outlives clean: Terraform state, release history, backups, locks.</summary>
     public string StateDirectory => Path.Combine(RepositoryRoot, ".qtsops");
-
-    /// <summary>The service the deploy package is built from: src/observer/.</summary>
-    public string ServiceDirectory => Path.Combine(RepositoryRoot, ObserverFiles.Directory);
-
-    /// <summary>Whether git ignores a path relative to <see cref="ServiceDirectory"/> (such files do not ship); null outside a git repository.</summary>
-    public Func<string, bool>? IsIgnoredInService =>
-        this.GitIgnoreChecker(RepositoryRoot) is { } ignored ? path => ignored($"{ObserverFiles.Directory}/{path}") : null;
 
     /// <summary>The deploy package the package target assembles; the image is built from exactly these files.</summary>
     public string PackageDirectory => Path.Combine(ArtifactsDirectory, "package", "qts_ops_deploy");
@@ -130,7 +100,7 @@ public sealed partial class BuildContext : FrostingContext
     public void EndSsh() => _ssh?.Dispose();
 
     /// <summary>This version as a release directory name: the Docker tag form.</summary>
-    public string ReleaseName => VersionTag;
+    public string ReleaseName => Checkout.VersionTag;
 
     /// <summary>The image this run builds and deploys.</summary>
     public string ImageReference => $"{Target.ImageRepository}:{ReleaseName}";
@@ -180,16 +150,6 @@ public sealed partial class BuildContext : FrostingContext
             SettleSeconds = Options.Get(PipelineOptions.SettleSeconds) ?? environment.SettleSeconds,
             HealthTimeoutSeconds = Options.Get(PipelineOptions.HealthTimeoutSeconds) ?? environment.HealthTimeoutSeconds,
         };
-    }
-
-    private CalculatedVersion CalculateVersion()
-    {
-        var tags = this.GitTags(RepositoryRoot).Select(t => new VersionTagRef(t.Name, t.CommitSha)).ToList();
-        // The walk stops at version tags, so only the history since the nearest ones is read.
-        var tagged = tags.Where(t => VersionCalculator.ParseTag(t.Name) is not null).Select(t => t.CommitSha).ToHashSet(StringComparer.Ordinal);
-        var parents = this.GitParents(RepositoryRoot, tagged);
-        var uncommittedInputs = Commit.IsDirty ? DeployPackage.InputsHash(ServiceDirectory, IsIgnoredInService) : null;
-        return VersionCalculator.Calculate(Commit.Sha, sha => parents[sha], tags, uncommittedInputs);
     }
 
     private static string FindRepositoryRoot(string start)

@@ -35,7 +35,7 @@ public sealed class BuildLifetime : FrostingLifetime<BuildContext>
     private static List<string> Begin(BuildContext context, ISetupContext info, string mode)
     {
         var tasks = info.TasksToExecute.Select(t => t.Name).ToList();
-        context.Log.Information($"QtsOps {context.VersionDescription}: environment {context.EnvironmentName}, tasks {string.Join(" -> ", tasks)}{mode}");
+        context.Log.Information($"QtsOps {context.Checkout.VersionDescription}: environment {context.EnvironmentName}, tasks {string.Join(" -> ", tasks)}{mode}");
         if (tasks.Intersect(DeployingTasks, StringComparer.OrdinalIgnoreCase).Any()) context.EnsureDeployableVersion();
         return tasks;
     }

@@ -51,7 +51,7 @@ public sealed class Deployer(DockerEngine engine)
         var started = DateTimeOffset.UtcNow;
         var entry = new HistoryEntry
         {
-            Action = HistoryAction.Deploy, Result = HistoryResult.Succeeded, Version = Context.Version, Release = release,
+            Action = HistoryAction.Deploy, Result = HistoryResult.Succeeded, Version = Context.Checkout.Version, Release = release,
             Image = Context.ImageReference, ImageId = image.Id, Digest = image.RepoDigests.FirstOrDefault(), StartedAt = started, FinishedAt = started,
         };
         var previous = runner.Store.Current;
@@ -75,7 +75,7 @@ public sealed class Deployer(DockerEngine engine)
         {
             var container = runner.Start(release, interruption.Token, recreate: Context.Options.Get(PipelineOptions.ForceDeploy));
             runner.Record(entry with { ContainerId = container.Id, FinishedAt = DateTimeOffset.UtcNow });
-            Context.Notify(NotificationEvent.DeploySucceeded, $"{Context.Version} runs healthy on {target.Name} ({Context.ImageReference}, {image.Id[7..19]})");
+            Context.Notify(NotificationEvent.DeploySucceeded, $"{Context.Checkout.Version} runs healthy on {target.Name} ({Context.ImageReference}, {image.Id[7..19]})");
         }
         catch (Exception) when (interruption.IsRequested)
         {
@@ -95,7 +95,7 @@ public sealed class Deployer(DockerEngine engine)
             throw new PipelineException($"Deploy of {release} to {target.Name} failed: {exception.Message} Now: {now}." + (unrecorded is null ? "" : $" Also, {unrecorded}"));
         }
         ReportWriter.Write(Context.ReportsDirectory, "deploy", "deployed",
-            new { environment = target.Name, Context.Version, release, image = Context.ImageReference, imageId = image.Id, previous, engine = engine.Describe() },
+            new { environment = target.Name, Context.Checkout.Version, release, image = Context.ImageReference, imageId = image.Id, previous, engine = engine.Describe() },
             $"# deploy: {target.Name}\n\n`{release}` runs healthy in `{target.ContainerName}` from `{Context.ImageReference}` ({image.Id[7..19]}) on {engine.Describe()}; previous release: {(previous is null ? "none" : $"`{previous}`")}.\n", []);
         var removed = runner.Store.Prune(target.ReleasesToKeep, runner.History.LastVerified(except: release) is { } verified ? [verified.Release] : []);
         if (removed.Count > 0) Context.Log.Information($"Removed old releases: {string.Join(", ", removed)}");

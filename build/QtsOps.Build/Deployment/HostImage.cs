@@ -49,8 +49,8 @@ public sealed class HostImage(DockerEngine engine)
         var access = RegistryAccess.Of(Context);
         var registry = access.Registry;
         var repository = Context.Target.ImageRepository;
-        var digest = access.Manifests.Digest(repository, Context.VersionTag)
-            ?? throw new PipelineException($"The registry {registry} has no {repository}:{Context.VersionTag}, which '{Context.EnvironmentName}' pulls on {engine.Host.Name}: nothing was changed. " +
+        var digest = access.Manifests.Digest(repository, Context.Checkout.VersionTag)
+            ?? throw new PipelineException($"The registry {registry} has no {repository}:{Context.Checkout.VersionTag}, which '{Context.EnvironmentName}' pulls on {engine.Host.Name}: nothing was changed. " +
                 $"Fix: push it first (./build.sh --target=push --env={Context.EnvironmentName}; the workflows push before they deploy).");
         var pinned = $"{registry}/{repository}@{digest}";
         using (var client = access.Open(engine, "pulling from"))

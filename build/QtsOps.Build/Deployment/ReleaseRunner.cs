@@ -38,7 +38,7 @@ public sealed class ReleaseRunner(DockerEngine engine)
     public bool IsOurs(DockerContainer container) => OwnerOf(container).IsOf(Store.DeployDirectory);
 
     /// <summary>The version a release runs as: this run's for the release it builds, else the one its deploy recorded.</summary>
-    private string VersionOf(string release) => release == Context.ReleaseName ? Context.Version : History.VersionOf(release) ?? release;
+    private string VersionOf(string release) => release == Context.ReleaseName ? Context.Checkout.Version : History.VersionOf(release) ?? release;
 
     /// <summary>Compose settings for a release: its compose file, and the environment's names, port and shared folders.</summary>
     public T Compose<T>(T settings, string release) where T : DockerComposeSettings

@@ -27,20 +27,20 @@ public sealed class ImageBuilder(DockerEngine engine)
         var buildArguments = new Dictionary<string, string>
         {
             ["BASE_IMAGE"] = baseName,
-            ["VERSION"] = Context.Version,
-            ["REVISION"] = Context.Commit.Sha,
+            ["VERSION"] = Context.Checkout.Version,
+            ["REVISION"] = Context.Checkout.Commit.Sha,
             // The commit's time, not the clock's: the same commit gives the same labels, so a rebuild can be skipped.
-            ["CREATED"] = Context.Commit.CommitTime.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+            ["CREATED"] = Context.Checkout.Commit.CommitTime.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
             ["SOURCE"] = Context.SourceUrl,
         };
         var inputs = ImageInputs.Hash(package, baseId, buildArguments);
-        var tags = ImageTags.For(Context.VersionInfo.Version, Context.Commit.ShortSha).Select(tag => $"{Context.Target.ImageRepository}:{tag}").ToList();
+        var tags = ImageTags.For(Context.Checkout.VersionInfo.Version, Context.Checkout.Commit.ShortSha).Select(tag => $"{Context.Target.ImageRepository}:{tag}").ToList();
 
         var existing = Context.DockerImageList(engine.With(new DockerImageListSettings { Filters = [$"label={ImageInputs.Label}={inputs}"] })).FirstOrDefault();
         if (existing is not null)
         {
             foreach (var tag in tags) Context.DockerTag(engine.With(new DockerTagSettings { SourceImage = existing.ID, TargetImage = tag }));
-            Context.Log.Information($"Skipping the build: image {Short(existing.ID)} was built from these inputs ({Short(inputs)}: package files, base {baseName}, version {Context.Version}); tags {string.Join(", ", tags)}");
+            Context.Log.Information($"Skipping the build: image {Short(existing.ID)} was built from these inputs ({Short(inputs)}: package files, base {baseName}, version {Context.Checkout.Version}); tags {string.Join(", ", tags)}");
             return Reported(new ImageResult(Context.ImageReference, existing.ID, tags, baseName, inputs, Built: false));
         }
 

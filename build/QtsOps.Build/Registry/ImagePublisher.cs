@@ -36,7 +36,7 @@ public sealed class ImagePublisher(DockerEngine engine)
             var clientConfig = client.ConfigDirectory;
             var pushed = new List<string>();
             string? digest = null;
-            foreach (var tag in ImageTags.For(Context.VersionInfo.Version, Context.Commit.ShortSha))
+            foreach (var tag in ImageTags.For(Context.Checkout.VersionInfo.Version, Context.Checkout.Commit.ShortSha))
             {
                 var remote = $"{registry}/{repository}:{tag}";
                 Context.DockerTag(engine.With(new DockerTagSettings { SourceImage = image.Id, TargetImage = remote }));
@@ -45,11 +45,11 @@ public sealed class ImagePublisher(DockerEngine engine)
             }
             if (digest is null) throw new PipelineException($"docker push to {registry} reported no digest: cannot confirm what the registry holds.");
 
-            var served = access.Manifests.Digest(repository, Context.VersionTag);
+            var served = access.Manifests.Digest(repository, Context.Checkout.VersionTag);
             var local = engine.Image(image.Id)?.RepoDigests ?? [];
             var confirmed = served == digest && local.Contains($"{registry}/{repository}@{digest}");
             if (!confirmed)
-                throw new PipelineException($"The registry {registry} serves {served ?? "nothing"} for {repository}:{Context.VersionTag}, but the push reported {digest} (local repo digests: {string.Join(", ", local)}). Push again; if it persists, check the registry.");
+                throw new PipelineException($"The registry {registry} serves {served ?? "nothing"} for {repository}:{Context.Checkout.VersionTag}, but the push reported {digest} (local repo digests: {string.Join(", ", local)}). Push again; if it persists, check the registry.");
             Context.Log.Information($"Pushed {string.Join(", ", pushed)}; the registry confirms digest {digest}");
             var report = new PushReport(registry, Context.ImageReference, pushed, digest, confirmed);
             ReportWriter.Write(Context.ReportsDirectory, "push", "pushed", report,

@@ -16,12 +16,12 @@ public static class ReleaseCutter
         var request = ReleaseRequest.Parse(context.Options.Get(PipelineOptions.Bump), context.Options.Get(PipelineOptions.ReleaseVersion),
             context.Options.Get(PipelineOptions.ReleaseBranch)!);
         var root = context.RepositoryRoot;
-        var current = context.VersionInfo;
+        var current = context.Checkout.VersionInfo;
         var changes = context.GitLog(root, current.TagCommitSha)
             .Select(c => new ReleaseChange(c.Sha, c.Message, c.ParentShas.Count > 1))
             .ToList();
         var tags = context.GitTags(root).Select(t => t.Name).ToList();
-        var state = new RepositoryState(context.Commit.Branch, context.Commit.IsDirty, current, tags, changes)
+        var state = new RepositoryState(context.Checkout.Commit.Branch, context.Checkout.Commit.IsDirty, current, tags, changes)
         {
             Remote = context.Options.Get(PipelineOptions.Push) ? ReadRemoteTags(context) : null,
         };
@@ -31,7 +31,7 @@ public static class ReleaseCutter
     /// <summary>What <see cref="Cut"/> would do, written to the log; nothing changes.</summary>
     public static void Preview(BuildContext context, ReleasePlan plan)
     {
-        var branch = context.Commit.Branch;
+        var branch = context.Checkout.Commit.Branch;
         context.Log.Information($"Would release {plan.Version}: {plan.ChangeCount} change(s) since {plan.PreviousTag ?? "the first commit"}.");
         context.Log.Information($"Would prepend to {Changelog.FileName}:\n\n{plan.Notes}");
         context.Log.Information("Would run:");
@@ -45,11 +45,11 @@ public static class ReleaseCutter
     public static void Cut(BuildContext context, ReleasePlan plan)
     {
         var root = context.RepositoryRoot;
-        var branch = context.Commit.Branch!;
+        var branch = context.Checkout.Commit.Branch!;
         CommitChangelog(context, plan);
         context.GitTag(root, plan.TagName, plan.TagMessage);
-        context.ForgetGitState();
-        context.Log.Information($"Tagged {plan.TagName} on {branch} ({context.Commit.ShortSha}) with {plan.ChangeCount} change(s) in {Changelog.FileName}.");
+        context.Checkout.Refresh();
+        context.Log.Information($"Tagged {plan.TagName} on {branch} ({context.Checkout.Commit.ShortSha}) with {plan.ChangeCount} change(s) in {Changelog.FileName}.");
 
         var pushed = false;
         try
@@ -163,13 +163,13 @@ public static class ReleaseCutter
             version = plan.Version.ToString(),
             tag = plan.TagName,
             previous_tag = plan.PreviousTag,
-            commit = context.Commit.Sha,
+            commit = context.Checkout.Commit.Sha,
             changes = plan.ChangeCount,
             pushed,
             notes = Path.GetRelativePath(context.RepositoryRoot, notes).Replace('\\', '/'),
         };
         File.WriteAllText(Path.Combine(context.ReportsDirectory, "release.json"), JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }) + "\n");
-        File.WriteAllText(Path.Combine(context.ReportsDirectory, "release.md"), $"# release {plan.Version}\n\nTag {plan.TagName} on {context.Commit.ShortSha}; pushed: {(pushed ? "yes" : "no")}.\n\n{plan.Notes}");
+        File.WriteAllText(Path.Combine(context.ReportsDirectory, "release.md"), $"# release {plan.Version}\n\nTag {plan.TagName} on {context.Checkout.Commit.ShortSha}; pushed: {(pushed ? "yes" : "no")}.\n\n{plan.Notes}");
         context.Log.Information($"Release notes: {notes}");
     }
 }

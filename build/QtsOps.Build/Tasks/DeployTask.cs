@@ -23,5 +23,5 @@ public sealed class DeployTask : FrostingTask<BuildContext>
     public override void OnError(Exception exception, BuildContext context) => context.ReportFailure("deploy", exception);
 
     public override void DryRun(BuildContext context) =>
-        context.Log.Information($"(dry run) would deploy {context.Version} (release {context.ReleaseName}) to '{context.EnvironmentName}' on {new DockerEngine(context).Describe()}, container {context.Target.ContainerName}, port {context.Target.Port}");
+        context.Log.Information($"(dry run) would deploy {context.Checkout.Version} (release {context.ReleaseName}) to '{context.EnvironmentName}' on {new DockerEngine(context).Describe()}, container {context.Target.ContainerName}, port {context.Target.Port}");
 }

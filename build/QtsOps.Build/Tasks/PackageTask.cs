@@ -14,19 +14,19 @@ public sealed class PackageTask : FrostingTask<BuildContext>
 {
     public override void Run(BuildContext context)
     {
-        var commit = context.Commit;
+        var commit = context.Checkout.Commit;
         if (commit.IsDirty)
             context.Log.Warning($"The working tree has uncommitted changes: the package holds them. Commit first for a reproducible package of {commit.ShortSha}.");
 
         PackageResult package;
         try
         {
-            package = DeployPackage.Build(new PackageRequest(context.ServiceDirectory, ObserverFiles.Directory,
-                Path.Combine(context.ArtifactsDirectory, "package"), context.Version, context.VersionTag, commit.CommitTime, context.IsIgnoredInService));
+            package = DeployPackage.Build(new PackageRequest(context.Checkout.ServiceDirectory, ObserverFiles.Directory,
+                Path.Combine(context.ArtifactsDirectory, "package"), context.Checkout.Version, context.Checkout.VersionTag, commit.CommitTime, context.Checkout.IsIgnoredInService));
         }
         catch (PackagingException refused)
         {
-            ReportWriter.Write(context.ReportsDirectory, "package", "refused", new { context.Version, Commit = commit.Sha }, "# package\n\nRefused: nothing was written.", refused.Findings);
+            ReportWriter.Write(context.ReportsDirectory, "package", "refused", new { context.Checkout.Version, Commit = commit.Sha }, "# package\n\nRefused: nothing was written.", refused.Findings);
             foreach (var finding in refused.Findings) context.Annotate(finding.Severity, $"{finding.Message} Fix: {finding.Fix}", finding.File, finding.Line, finding.Rule);
             throw new PipelineException(refused.Message);
         }

@@ -51,7 +51,7 @@ public sealed class TerraformStage(BuildContext context)
                 summary = PlanSummary.FromJson(plan.RootElement);
                 File.WriteAllText(_env.PlanJsonFile, GivenValues.Mask(RedactedJson(plan, _settings.Variables.Keys)));
             }
-            var planMarkdown = GivenValues.Mask(summary.ToMarkdown(_env.Name, context.Commit.ShortSha));
+            var planMarkdown = GivenValues.Mask(summary.ToMarkdown(_env.Name, context.Checkout.Commit.ShortSha));
             File.WriteAllText(_env.PlanMarkdownFile, planMarkdown);
             context.AddSummarySection($"Terraform plan ({_env.Name})", planMarkdown);
             context.Log.Information($"Plan for {_env.Name}: {(hasChanges ? summary.CountsLine : "no changes")}. Summary: {_env.Show(_env.PlanMarkdownFile)}");
@@ -68,7 +68,7 @@ public sealed class TerraformStage(BuildContext context)
                 findings.Add(Finding.Warning("terraform/destroy-protected", _env.Show(_env.RootModule), guard.Message, "None: --allow-destroy was given."));
             }
 
-            var fingerprint = new PlanFingerprint(_env.Name, context.Commit.Sha, sources, state.Lineage, state.Serial, PlanFingerprint.Sha256Of(_env.PlanFile));
+            var fingerprint = new PlanFingerprint(_env.Name, context.Checkout.Commit.Sha, sources, state.Lineage, state.Serial, PlanFingerprint.Sha256Of(_env.PlanFile));
             new PlanMetadata(fingerprint, _settings.VarFiles, hasChanges, DateTimeOffset.UtcNow).Save(_env.PlanMetadataFile);
             // Nothing to apply: the infrastructure already is what deploy needs, so its outputs are current now.
             if (!hasChanges) WriteOutputs();
@@ -99,7 +99,7 @@ public sealed class TerraformStage(BuildContext context)
     public bool SavedPlanHasNoChanges() =>
         SavedPlan() is { HasChanges: false } saved &&
         saved.Fingerprint.Environment == _env.Name &&
-        saved.Fingerprint.Commit == context.Commit.Sha &&
+        saved.Fingerprint.Commit == context.Checkout.Commit.Sha &&
         HashSources(saved.VarFiles).SequenceEqual(saved.Fingerprint.Sources);
 
     /// <summary>Applies the saved plan of this environment and commit, refusing one that is stale, then writes outputs.json.</summary>
@@ -119,7 +119,7 @@ public sealed class TerraformStage(BuildContext context)
 
             Initialize(backend: true);
             var state = context.TerraformStateVersion(Configure(new TerraformStatePullSettings()));
-            var current = new PlanFingerprint(_env.Name, context.Commit.Sha, HashSources(saved.VarFiles), state.Lineage, state.Serial, PlanFingerprint.Sha256Of(_env.PlanFile));
+            var current = new PlanFingerprint(_env.Name, context.Checkout.Commit.Sha, HashSources(saved.VarFiles), state.Lineage, state.Serial, PlanFingerprint.Sha256Of(_env.PlanFile));
             var changes = current.ChangesSince(saved.Fingerprint);
             if (changes.Count > 0)
             {
@@ -160,9 +160,9 @@ public sealed class TerraformStage(BuildContext context)
         }
         finally
         {
-            var markdown = $"# Terraform apply: {_env.Name}\n\nCommit `{context.Commit.ShortSha}`: **{status}**." +
+            var markdown = $"# Terraform apply: {_env.Name}\n\nCommit `{context.Checkout.Commit.ShortSha}`: **{status}**." +
                 (status == "applied" ? $"\n\nOutputs: `{_env.Show(_env.OutputsFile)}`." : "");
-            ReportWriter.Write(context.ReportsDirectory, "apply", status, new { environment = _env.Name, commit = context.Commit.Sha, outputs = status == "applied" ? _env.Show(_env.OutputsFile) : null }, markdown, findings);
+            ReportWriter.Write(context.ReportsDirectory, "apply", status, new { environment = _env.Name, commit = context.Checkout.Commit.Sha, outputs = status == "applied" ? _env.Show(_env.OutputsFile) : null }, markdown, findings);
         }
     }
 
@@ -243,11 +243,11 @@ public sealed class TerraformStage(BuildContext context)
     private void WritePlanReport(PlanSummary? summary, bool hasChanges, List<Finding> findings)
     {
         var status = findings.Any(f => f.Severity == "error") ? "failed" : "passed";
-        var markdown = GivenValues.Mask(summary?.ToMarkdown(_env.Name, context.Commit.ShortSha) ?? $"# Terraform plan: {_env.Name}\n\nNo plan was made.");
+        var markdown = GivenValues.Mask(summary?.ToMarkdown(_env.Name, context.Checkout.Commit.ShortSha) ?? $"# Terraform plan: {_env.Name}\n\nNo plan was made.");
         ReportWriter.Write(context.ReportsDirectory, "terraform-plan", status, new
         {
             environment = _env.Name,
-            commit = context.Commit.Sha,
+            commit = context.Checkout.Commit.Sha,
             hasChanges,
             counts = summary is null ? null : new { create = summary.Create.Count, update = summary.Update.Count, replace = summary.Replace.Count, delete = summary.Delete.Count },
             changes = summary is null ? null : new { create = summary.Create, update = summary.Update, replace = summary.Replace, delete = summary.Delete, forget = summary.Forget, outputs = summary.OutputChanges },

@@ -15,8 +15,8 @@ public sealed class VersionProbeTask : FrostingTask<BuildContext>
 
     public override void Run(BuildContext context)
     {
-        Seen = context.VersionInfo;
-        SeenTag = context.VersionTag;
+        Seen = context.Checkout.VersionInfo;
+        SeenTag = context.Checkout.VersionTag;
     }
 }
 
