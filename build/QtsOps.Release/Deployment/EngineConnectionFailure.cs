@@ -37,7 +37,8 @@ public sealed record EngineConnectionFailure(string Cause, string Fix)
                 $"start the SSH server on {host} (systemctl start ssh), or give the port it listens on in the URL (ssh://{login}:PORT).");
         if (Says(said, "Permission denied"))
             return new($"{host} refused the SSH login as {(url.UserInfo.Length > 0 ? url.UserInfo : "this user")} ({Quote(lines, "Permission denied")})",
-                $"give the SSH agent a key {login} accepts (ssh-add KEYFILE), or install yours there (ssh-copy-id {login}); check with {ssh} docker version.");
+                $"give this run a key {login} accepts (QTSOPS_SSH_KEY_FILE=KEYFILE, QTSOPS_SSH_KEY with the key's text, or your ssh agent: ssh-add KEYFILE), " +
+                $"or install that key's public half there (ssh-copy-id -i KEYFILE {login}); check with {ssh} docker version.");
         if (Says(said, "Cannot connect to the Docker daemon", "Is the docker daemon running"))
             return new($"SSH to {host} works, but the Docker engine there is not running",
                 $"start it on {host}: {ssh} sudo systemctl start docker.");

@@ -34,7 +34,7 @@ public class EngineConnectionFailureTests
         var failure = EngineConnectionFailure.Explain("ssh://deploy@build.invalid", [ThroughSsh("deploy@build.invalid: Permission denied (publickey).")]);
 
         Assert.That(failure.Cause, Is.EqualTo("build.invalid refused the SSH login as deploy (deploy@build.invalid: Permission denied (publickey).)"));
-        Assert.That(failure.Fix, Does.Contain("ssh-add").And.Contain("ssh-copy-id deploy@build.invalid").And.Contain("ssh deploy@build.invalid docker version"));
+        Assert.That(failure.Fix, Does.Contain("QTSOPS_SSH_KEY_FILE=KEYFILE").And.Contain("QTSOPS_SSH_KEY ").And.Contain("ssh-add").And.Contain("ssh-copy-id -i KEYFILE deploy@build.invalid").And.Contain("ssh deploy@build.invalid docker version"));
     }
 
     [Test]
