@@ -1,6 +1,6 @@
 using System.Globalization;
-using System.Text.Json;
 using Cake.Core.Diagnostics;
+using QtsOps.Release.Packaging;
 using QtsOps.Release.Reports;
 using QtsOps.Release.Verification;
 using QtsOps.Tools.Docker;
@@ -126,8 +126,14 @@ public sealed class Verifier(DockerEngine engine)
         var file = engine.Host.Files.Combine(releaseDirectory, "deployment_config.json");
         var text = engine.Host.Files.ReadAllText(file)
             ?? throw new PipelineException($"{file} is missing on {engine.Host.Name}: the release is not a complete deploy package. Fix: run ./build.sh --target=deploy again.");
-        using var document = JsonDocument.Parse(text);
-        return document.RootElement.GetProperty("environment").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString() ?? "");
+        try
+        {
+            return DeploymentConfigFile.Read(text, engine.Host.Where(file)).Environment;
+        }
+        catch (InvalidDataException exception)
+        {
+            throw new PipelineException($"{exception.Message}. The release's {DeployPackage.DeploymentConfig} is damaged. Fix: run ./build.sh --target=deploy --force-deploy to install the release again.");
+        }
     }
 
     private IReadOnlyList<string>? ExecLines(string container, params string[] command)
