@@ -2,6 +2,7 @@ using QtsOps.Release.Deployment;
 
 namespace QtsOps.Tests.Release;
 
+[Category("Core")]
 public class DeploymentStatusTests
 {
     private static readonly DateTimeOffset Started = new(2026, 12, 1, 8, 0, 0, TimeSpan.Zero);

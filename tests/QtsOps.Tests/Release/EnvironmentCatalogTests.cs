@@ -3,6 +3,7 @@ using QtsOps.Release.Environments;
 
 namespace QtsOps.Tests.Release;
 
+[Category("Core")]
 public class EnvironmentCatalogTests
 {
     private static string Valid => File.ReadAllText(Path.Combine(SourceRepository.Root, EnvironmentCatalog.FileName));

@@ -2,6 +2,7 @@ using QtsOps.Release.Verification;
 
 namespace QtsOps.Tests.Release;
 
+[Category("Core")]
 public class VerifyChecklistTests
 {
     private static readonly DateTimeOffset Start = DateTimeOffset.Parse("2026-01-01T10:00:00Z");
@@ -168,6 +169,7 @@ public class VerifyChecklistTests
     }
 }
 
+[Category("Core")]
 public class PreDeployChecksTests
 {
     private static QtsOps.Release.Deployment.PreDeployEvidence Fine() =>
@@ -201,6 +203,7 @@ public class PreDeployChecksTests
         Assert.That(QtsOps.Release.Deployment.PreDeployChecks.Problems(Fine() with { PortAnswers = true }).Single(), Does.Contain("in use by another program"));
 }
 
+[Category("Core")]
 public class ReleaseHistoryTests
 {
     [Test]

@@ -5,6 +5,7 @@ using QtsOps.Release.Validation.Terraform;
 namespace QtsOps.Tests.Validation;
 
 /// <summary>Each rule on the repository's observer files with one defect put in.</summary>
+[Category("Core")]
 public class ObserverRulesTests
 {
     private const string Dockerfile = "src/observer/Dockerfile";
