@@ -3,7 +3,7 @@
 # change to the code (a flipped comparison, a dropped statement, an emptied string...) run against
 # the fast, engine-free tests (NUnit category "Core"). Writes the score per file, the total and the
 # surviving mutants to docs/BENCHMARKS.md (section "mutation"); docs/MUTATION.md says why each
-# survivor is harmless. Slow (about a second per mutant on 2 cores), so not part of CI's test run.
+# survivor is left. Slow (about a second per mutant on 2 cores), so not part of CI's test run.
 # Usage: bench/mutation.sh [GLOB...]   (Stryker --mutate globs, e.g. '**/Verification/*.cs'; default all files)
 set -euo pipefail
 
@@ -77,7 +77,7 @@ print("|---|---|---|---|---|---|---|")
 for _, row in sorted(rows, key=lambda r: (r[0], r[1])): print(row)
 print(f"| **total** | {valid} | {total['killed']} | {total['timeout']} | {total['survived']} | {total['nocoverage']} | **{score:.1f}%** |")
 print()
-print(f"Surviving mutants ({len(survivors)}; why each is harmless: [MUTATION.md](MUTATION.md)):")
+print(f"Surviving mutants ({len(survivors)}; why each is left, equivalent or open: [MUTATION.md](MUTATION.md)):")
 print()
 print("| where | mutator | original | mutant | status |")
 print("|---|---|---|---|---|")
