@@ -2,6 +2,7 @@ using QtsOps.Release.GitHubActions;
 
 namespace QtsOps.Tests.GitHubActions;
 
+[Category("Core")]
 public class WorkflowCommandsTests
 {
     [Test]

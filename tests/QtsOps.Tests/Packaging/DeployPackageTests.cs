@@ -4,6 +4,7 @@ using QtsOps.Release.Packaging;
 
 namespace QtsOps.Tests.Packaging;
 
+[Category("Core")]
 public class DeployPackageTests
 {
     private static readonly DateTimeOffset CommitTime = new(2025, 3, 1, 12, 30, 15, TimeSpan.FromHours(9));

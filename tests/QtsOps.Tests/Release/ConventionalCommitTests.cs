@@ -2,6 +2,7 @@ using QtsOps.Release.Releasing;
 
 namespace QtsOps.Tests.Release;
 
+[Category("Core")]
 public class ConventionalCommitTests
 {
     [Test]

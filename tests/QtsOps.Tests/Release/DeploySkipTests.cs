@@ -3,6 +3,7 @@ using QtsOps.Release.Deployment;
 namespace QtsOps.Tests.Release;
 
 /// <summary>A deploy is skipped only when its release already runs as a finished deploy left it; any one sign against that deploys.</summary>
+[Category("Core")]
 public class DeploySkipTests
 {
     private const string ImageId = "sha256:0123456789abcdef0123456789abcdef";

@@ -2,6 +2,7 @@ using QtsOps.Release.Deployment;
 
 namespace QtsOps.Tests.Release;
 
+[Category("Core")]
 public class DeploymentOwnerTests
 {
     [Test]

@@ -4,6 +4,7 @@ using QtsOps.Release.Deployment;
 
 namespace QtsOps.Tests.Release;
 
+[Category("Core")]
 public class DeploymentLockTests
 {
     private static LockOwner Owner(int pid) => new(pid, "host-a", "dev", DateTimeOffset.UtcNow, "deploy 1.0.0");
@@ -83,6 +84,7 @@ public class DeploymentLockTests
     }
 }
 
+[Category("Core")]
 public class DataBackupTests
 {
     [Test]
@@ -165,6 +167,7 @@ public class DataBackupTests
     }
 }
 
+[Category("Core")]
 [System.Runtime.Versioning.SupportedOSPlatform("linux"), Platform("Linux")] // links, FIFOs and file modes as a Linux host has them
 public class DataBackupOfUntrustedDataTests
 {
@@ -282,6 +285,7 @@ public class DataBackupOfUntrustedDataTests
     }
 }
 
+[Category("Core")]
 public class DataRestoreTests
 {
     private static string Backup(TempDirectory dir, string content, int day)
@@ -336,6 +340,7 @@ public class DataRestoreTests
     }
 }
 
+[Category("Core")]
 public class ReleaseStoreTests
 {
     [Test]

@@ -2,6 +2,7 @@ using QtsOps.Release.Deployment;
 
 namespace QtsOps.Tests.Release;
 
+[Category("Core")]
 public class DeploymentStatusTests
 {
     private static readonly DateTimeOffset Started = new(2026, 12, 1, 8, 0, 0, TimeSpan.Zero);
@@ -41,10 +42,57 @@ public class DeploymentStatusTests
     }
 
     [Test]
+    public void The_status_report_holds_every_reading_in_its_row()
+    {
+        // The whole report, so a row that goes missing or loses a reading fails: it is what an operator reads.
+        var failed = Entry(HistoryAction.Deploy, "1.3.0", HistoryResult.Failed) with { Detail = "verify: restarts | health" };
+        var status = new DeploymentStatus("local", "unix:///var/run/docker.sock", "1.2.0", Container(ours: true), Entry(HistoryAction.Verify, "1.2.0"),
+            new LockState(true, null), [Entry(HistoryAction.Deploy, "1.2.0"), failed]);
+
+        Assert.That(status.ToMarkdown(), Is.EqualTo(
+            "# status: local\n\n'local': 1.2.0 (1.2.0) is running, healthy in qts-observer since 2026-12-01 08:00:00Z.\n\n" +
+            "| | |\n|---|---|\n" +
+            "| engine | unix:///var/run/docker.sock |\n" +
+            "| current release | 1.2.0 |\n" +
+            "| container | `qts-observer`: running, healthy, since 2026-12-01 08:00:00Z, 0 restart(s) |\n" +
+            "| image | `sha256:abc` (reg/qts@sha256:def) |\n" +
+            "| started by | this deployment |\n" +
+            "| last verified | 1.2.0 (1.2.0) at 2026-12-01 08:01:00Z |\n" +
+            "| deploy lock | held by a process that has not named itself yet |\n" +
+            "\n## History (newest 2)\n\n| finished | action | result | release | version | detail |\n|---|---|---|---|---|---|\n" +
+            "| 2026-12-01 08:01:00Z | deploy | failed | 1.3.0 | 1.3.0 | verify: restarts \\| health |\n" +
+            "| 2026-12-01 08:01:00Z | deploy | succeeded | 1.2.0 | 1.2.0 |  |\n"));
+    }
+
+    [Test]
+    public void A_container_without_health_check_digest_or_recorded_release_is_said_without_them()
+    {
+        var bare = new RunningContainer("qts-observer", "exited", null, Started, 3, "sha256:abc", null,
+            new DeploymentOwner("local", "/srv/a/.qtsops/deploy/local", null, null), true);
+        var status = new DeploymentStatus("local", "engine", "1.1.0", bare, null, new LockState(false, null), []);
+
+        Assert.That(status.Summary, Is.EqualTo("'local': 1.1.0 (version not recorded) is exited in qts-observer since 2026-12-01 08:00:00Z"),
+            "the release store's current release stands in for a container that does not say its own");
+        Assert.That(status.ToMarkdown(), Does.Contain("| container | `qts-observer`: exited, since 2026-12-01 08:00:00Z, 3 restart(s) |\n")
+            .And.Contain("| image | `sha256:abc` |\n"));
+        Assert.That(status with { CurrentRelease = null }, Has.Property("Summary").StartsWith("'local': ? (version not recorded)"));
+    }
+
+    [Test]
+    public void Another_deployments_container_is_said_to_be_started_by_it()
+    {
+        var status = new DeploymentStatus("local", "engine", "1.2.0", Container(ours: false), null, new LockState(false, null), []);
+
+        Assert.That(status.ToMarkdown(), Does.Contain("| started by | the deployment in /srv/b/.qtsops/deploy/local (environment local, release 1.2.0) |"));
+    }
+
+    [Test]
     public void Nothing_running_is_said_with_the_current_release()
     {
         var status = new DeploymentStatus("staging", "ssh://qtsops@host", null, null, null, new LockState(false, null), []);
 
         Assert.That(status.Summary, Is.EqualTo("'staging': no container runs (current release: none)"));
+        Assert.That((status with { CurrentRelease = "1.0.0" }).Summary, Is.EqualTo("'staging': no container runs (current release: 1.0.0)"));
+        Assert.That(status.ToMarkdown(), Does.Contain("| current release | none |"));
     }
 }

@@ -2,6 +2,7 @@ using QtsOps.Release.Terraform;
 
 namespace QtsOps.Tests.Release;
 
+[Category("Core")]
 public class DestroyGuardTests
 {
     private static readonly PlanSummary Destructive = new(["a.new"], [], ["a.renamed"], ["a.gone"], [], []);

@@ -3,6 +3,7 @@ using QtsOps.Release.Deployment;
 namespace QtsOps.Tests.Release;
 
 /// <summary>The docker CLI's stderr for an engine it cannot reach, as it prints it, and the fix each cause gets.</summary>
+[Category("Core")]
 public class EngineConnectionFailureTests
 {
     // The docker CLI's own wrapping of SSH's message (docker 28, taken from a real run).

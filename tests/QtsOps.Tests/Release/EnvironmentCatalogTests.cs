@@ -3,6 +3,7 @@ using QtsOps.Release.Environments;
 
 namespace QtsOps.Tests.Release;
 
+[Category("Core")]
 public class EnvironmentCatalogTests
 {
     private static string Valid => File.ReadAllText(Path.Combine(SourceRepository.Root, EnvironmentCatalog.FileName));
@@ -95,6 +96,49 @@ public class EnvironmentCatalogTests
         Assert.That(Refusal(Valid.Replace("\"registry\": \"127.0.0.1:5000\",", "")), Does.Contain("$.local: 'registry' is missing"));
         Assert.That(Refusal(Valid.Replace("\"registry\": \"127.0.0.1:5000\",", "\"registry\": \" \",")), Does.Contain("$.local.registry: must be a non-empty string"));
     }
+
+    // Each case: local's value replaced, and the error on it.
+    [TestCase("\"dockerHost\": null", "\"dockerHost\": \"http://host:2375\"", "$.local.dockerHost: must be null or a unix://, tcp:// or ssh://user@host address (got \"http://host:2375\")")]
+    [TestCase("\"dockerHost\": null", "\"dockerHost\": 2375", "$.local.dockerHost: must be null or a unix://, tcp:// or ssh://user@host address (got 2375)")]
+    [TestCase("\"healthUrl\": \"http://127.0.0.1:8000/health\"", "\"healthUrl\": \"ftp://127.0.0.1/health\"", "$.local.healthUrl: 'ftp://127.0.0.1/health' is not an http(s) URL")]
+    [TestCase("\"healthUrl\": \"http://127.0.0.1:8000/health\"", "\"healthUrl\": \"127.0.0.1:8000\"", "$.local.healthUrl: '127.0.0.1:8000' is not an http(s) URL")]
+    [TestCase("\"registryTls\": false", "\"registryTls\": \"false\"", "$.local.registryTls: must be true or false (got \"false\")")]
+    [TestCase("\"containerName\": \"qts-observer\"", "\"containerName\": \"QTS observer\"", "$.local.containerName: 'QTS observer' is not a valid name here")]
+    public void A_value_of_the_wrong_shape_is_the_one_error_reported(string setting, string value, string message)
+    {
+        var at = Valid.IndexOf(setting, StringComparison.Ordinal); // local's, the first
+        var json = Valid[..at] + value + Valid[(at + setting.Length)..];
+
+        var error = Assert.Throws<SettingsFileException>(() => EnvironmentCatalog.Parse(json, "environments.json", BuildContext.Environments))!;
+
+        Assert.That(error.Problems.Single().Message, Does.StartWith(message));
+    }
+
+    [TestCase("tcp://10.0.0.5:2376")]
+    [TestCase("unix:///run/user/1000/docker.sock")]
+    [TestCase("ssh://deploy@host")]
+    public void Every_kind_of_docker_host_address_is_taken(string host) =>
+        Assert.That(EnvironmentCatalog.Parse(Valid.Replace("\"dockerHost\": null,", $"\"dockerHost\": \"{host}\","), "environments.json", BuildContext.Environments)["local"].DockerHost,
+            Is.EqualTo(host));
+
+    [Test]
+    public void A_file_that_is_no_object_of_objects_is_refused_as_such()
+    {
+        Assert.That(Refusal("[]"), Does.Contain("$: must be an object with one entry per environment"));
+        // One error for the entry, not one per key it lacks.
+        var notAnObject = Assert.Throws<SettingsFileException>(() => EnvironmentCatalog.Parse("{ \"local\": 5, \"staging\": {}, \"prod\": {} }", "environments.json", ["local"]))!;
+        Assert.That(notAnObject.Problems.Select(p => p.Message), Is.EqualTo(new[]
+        {
+            "$.local: must be an object of settings",
+            "$.staging: unknown environment 'staging'",
+            "$.prod: unknown environment 'prod'",
+        }), "an unknown environment's settings are not read");
+    }
+
+    [Test]
+    public void Comments_and_a_trailing_comma_are_allowed() =>
+        Assert.That(EnvironmentCatalog.Parse(Valid.Replace("\"port\": 8000,", "\"port\": 8000, // the observer's\n").Replace("\"memoryLimitMb\": 512", "\"memoryLimitMb\": 512,"),
+            "environments.json", BuildContext.Environments)["local"].Port, Is.EqualTo(8000));
 
     [Test]
     public void A_missing_file_says_how_to_get_it_back() =>

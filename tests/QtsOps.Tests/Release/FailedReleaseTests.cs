@@ -4,6 +4,7 @@ using QtsOps.Release.Environments;
 namespace QtsOps.Tests.Release;
 
 /// <summary>After a failed deploy or verify: roll back, or leave the release and say why.</summary>
+[Category("Core")]
 public class FailedReleaseTests
 {
     private static ProtectionPolicy Policy(bool approved) => new(["prod"], [], approved, allowPreRelease: false);

@@ -3,6 +3,7 @@ using QtsOps.Release.Versioning;
 
 namespace QtsOps.Tests.Release;
 
+[Category("Core")]
 public class ImageTagsTests
 {
     [Test]
@@ -29,6 +30,7 @@ public class ImageTagsTests
     }
 }
 
+[Category("Core")]
 public class ImageInputsTests
 {
     private static readonly Dictionary<string, string> Arguments = new() { ["VERSION"] = "1.0.0" };

@@ -3,6 +3,7 @@ using QtsOps.Release.Json;
 
 namespace QtsOps.Tests.Release;
 
+[Category("Core")]
 public class JsonSourceTests
 {
     [Test]

@@ -2,6 +2,7 @@ using QtsOps.Release.Terraform;
 
 namespace QtsOps.Tests.Release;
 
+[Category("Core")]
 public class PlanFingerprintTests
 {
     private static readonly Dictionary<string, string> Sources = new() { ["src/infra/environments/local/main.tf"] = "aa", ["src/infra/modules/rg/main.tf"] = "bb" };

@@ -2,6 +2,7 @@ using QtsOps.Release.Terraform;
 
 namespace QtsOps.Tests.Release;
 
+[Category("Core")]
 public class PlanSummaryTests
 {
     private static string Change(string address, params string[] actions) =>

@@ -3,6 +3,7 @@ using QtsOps.Release.Versioning;
 
 namespace QtsOps.Tests.Release;
 
+[Category("Core")]
 public class ProtectionPolicyTests
 {
     private static CalculatedVersion Tagged(bool dirty = false) =>

@@ -5,6 +5,7 @@ using QtsOps.Release.Terraform;
 
 namespace QtsOps.Tests.Release;
 
+[Category("Core")]
 public class ProvisionedTargetTests
 {
     private static string Outputs(TempDirectory temp, string value) => temp.Write("outputs.json",

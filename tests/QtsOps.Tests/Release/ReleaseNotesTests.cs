@@ -3,6 +3,7 @@ using QtsOps.Release.Versioning;
 
 namespace QtsOps.Tests.Release;
 
+[Category("Core")]
 public class ReleaseNotesTests
 {
     private static readonly DateOnly Day = new(2026, 3, 4);
@@ -44,6 +45,7 @@ public class ReleaseNotesTests
     }
 }
 
+[Category("Core")]
 public class ChangelogTests
 {
     private const string Section = "## 1.3.0 (2026-03-04)\n\n### Fixes\n\n- one (abc1234)\n";

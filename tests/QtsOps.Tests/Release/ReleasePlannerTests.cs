@@ -3,6 +3,7 @@ using QtsOps.Release.Versioning;
 
 namespace QtsOps.Tests.Release;
 
+[Category("Core")]
 public class ReleasePlannerTests
 {
     private static readonly DateOnly Day = new(2026, 3, 4);

@@ -3,6 +3,7 @@ using QtsOps.Release.Reports;
 
 namespace QtsOps.Tests.Release;
 
+[Category("Core")]
 public class ReportWriterTests
 {
     [Test]

@@ -3,6 +3,7 @@ using QtsOps.Release.Terraform;
 
 namespace QtsOps.Tests.Release;
 
+[Category("Core")]
 public class SensitiveValuesTests
 {
     // Shapes from `terraform show -json` of a plan with a sensitive variable feeding a resource and an output.

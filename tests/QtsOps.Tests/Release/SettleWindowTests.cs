@@ -3,6 +3,7 @@ using QtsOps.Release.Verification;
 namespace QtsOps.Tests.Release;
 
 /// <summary>How long verify lets a container settle, and since when its records count as fresh.</summary>
+[Category("Core")]
 public class SettleWindowTests
 {
     private static readonly DateTimeOffset Start = DateTimeOffset.Parse("2026-01-01T10:00:00Z");

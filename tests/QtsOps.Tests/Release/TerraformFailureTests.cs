@@ -2,6 +2,7 @@ using QtsOps.Release.Terraform;
 
 namespace QtsOps.Tests.Release;
 
+[Category("Core")]
 public class TerraformFailureTests
 {
     [TestCase("Error: Failed to query available provider packages\n\nCould not retrieve the list of available versions for provider hashicorp/azurerm: could not connect to registry.terraform.io", TerraformFailure.ProvidersUnavailable)]

@@ -2,6 +2,7 @@ using QtsOps.Release.Testing;
 
 namespace QtsOps.Tests.Release;
 
+[Category("Core")]
 public class TestRunSummaryTests
 {
     private const string Trx = """

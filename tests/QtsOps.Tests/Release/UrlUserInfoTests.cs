@@ -18,6 +18,7 @@ public class UrlUserInfoTests
     // Assembled so that this file holds no URL with a credential.
     private static readonly string Credential = "ghs" + "-not-a-real-" + "token";
 
+    [Category("Core")] // the pipeline test below is not: it runs the host in a git repository
     [TestCase("https://{0}@github.com/o/r.git", "https://github.com/o/r.git")]
     [TestCase("https://ci-bot:{0}@github.com/o/r.git", "https://github.com/o/r.git")]
     [TestCase("ssh://git:{0}@host:22/r", "ssh://host:22/r")]

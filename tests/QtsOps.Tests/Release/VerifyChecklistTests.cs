@@ -2,6 +2,7 @@ using QtsOps.Release.Verification;
 
 namespace QtsOps.Tests.Release;
 
+[Category("Core")]
 public class VerifyChecklistTests
 {
     private static readonly DateTimeOffset Start = DateTimeOffset.Parse("2026-01-01T10:00:00Z");
@@ -132,9 +133,116 @@ public class VerifyChecklistTests
         Assert.That(Check(full, "disk").Passed, Is.False);
     }
 
+    // Each check's evidence and fix in full: they are what the report and the error message tell the operator.
+    private static string[] Said(VerifyEvidence evidence) =>
+        [.. VerifyChecklist.Evaluate(evidence).Select(c => $"{c.Name} {(c.Passed ? "pass" : "FAIL")}: {c.Evidence}{(c.Fix is null ? "" : $" | fix: {c.Fix}")}")];
+
+    [Test]
+    public void A_healthy_deployment_is_described_check_by_check()
+    {
+        Assert.That(Said(Healthy()), Is.EqualTo(new[]
+        {
+            "running pass: qts-observer (abcdef012345) is running since 2026-01-01 10:00:00Z",
+            "health-status pass: Docker reports healthy",
+            "health-endpoint pass: GET http://127.0.0.1:8000/health -> 200 {\"status\": \"ok\"}",
+            "restart-count pass: 0 restarts after a settle window of 12 s",
+            "environment pass: QTS_OBSERVER_STANDALONE=1, PYTHONPATH=/app/src:/app, OBSERVER_DATA_DIR=/app/data/observer, OBSERVER_LOG_DIR=/app/logs",
+            "mounts pass: /app/data/observer <- /srv/data (rw, probe written and deleted); /app/logs <- /srv/logs (rw, probe written and deleted); /app/config <- /srv/config (ro)",
+            "logs-clean pass: 1 log line(s) since start, none at level ERROR or CRITICAL and no traceback",
+            "resources pass: CPU 0.5% (limit 1 core), memory 20 MiB of 512 MiB",
+            "data-records pass: 2 record(s) written since 2026-01-01 10:00:00Z, newest 2026-01-01 10:00:10Z",
+            "disk pass: /app/data/observer: 23% used (limit 80%)",
+        }));
+    }
+
+    [Test]
+    public void A_deployment_failing_every_check_is_described_check_by_check()
+    {
+        var environment = new Dictionary<string, string>(Four) { ["PYTHONPATH"] = "/app" };
+        environment.Remove("OBSERVER_LOG_DIR");
+        var evidence = Healthy() with
+        {
+            Container = new ContainerEvidence("abcdef0123456789", "exited", false, null, 3, Start, "sha256:img"),
+            HealthEndpoint = new HttpEvidence("http://127.0.0.1:8000/health", null, "", "connection refused"),
+            ActualEnvironment = environment,
+            Mounts =
+            [
+                new MountEvidence("/app/data/observer", true, "/srv/data", false, null, null),
+                new MountEvidence("/app/logs", true, null, null, null, null),
+                new MountEvidence("/app/cache", true, "/srv/cache", true, false, "Permission denied"),
+                new MountEvidence("/app/config", false, "/srv/config", false, null, null),
+            ],
+            LogLines = ["2026-01-01T10:00:01Z INFO qts_observer: fine", "2026-01-01T10:00:02Z ERROR qts_observer: disk gone  ", "Traceback (most recent call last):"],
+            Resources = new ResourceEvidence(50, 2, 0.5, 480L << 20, 256L << 20, 512L << 20),
+            Records = new DataRecordEvidence(Start, [Start.AddSeconds(-30), Start.AddSeconds(-5), Start.AddSeconds(-20)], null),
+            Disk = new DiskEvidence("/app/data/observer", 80, ""),
+        };
+
+        Assert.That(Said(evidence), Is.EqualTo(new[]
+        {
+            "running FAIL: qts-observer is exited | fix: see `docker logs qts-observer`",
+            "health-status FAIL: the container has no HEALTHCHECK | fix: run the image built from the package's Dockerfile, which has one",
+            "health-endpoint FAIL: GET http://127.0.0.1:8000/health failed: connection refused | fix: check the published port (environments.json bind/port) and the service's reasons in the /health body",
+            "restart-count FAIL: 3 restart(s) within 12 s of settling | fix: the service crashes: see `docker logs qts-observer`",
+            "environment FAIL: PYTHONPATH=/app (expected /app/src:/app); OBSERVER_LOG_DIR=(unset) (expected /app/logs) | fix: make the Dockerfile, docker-compose.yml and deployment_config.json agree",
+            "mounts FAIL: /app/data/observer is mounted read-only; /app/logs is not mounted; /app/cache: the container user could not write and delete a probe file (Permission denied) | fix: the host data and log directories must exist and belong to uid 10001",
+            "logs-clean FAIL: 2 error line(s), first: 2026-01-01T10:00:02Z ERROR qts_observer: disk gone | fix: read `docker logs qts-observer`",
+            "resources FAIL: CPU 50% (limit 2 core), memory 480 MiB of 256 MiB: CPU limit 2 (expected 0.5); memory limit 256 MiB (expected 512 MiB); CPU at 50% of a core, at its limit; memory 480 MiB, above 90% of the limit | fix: limits come from docker-compose.yml deploy.resources (Compose v1 needs --compatibility)",
+            "data-records FAIL: no record written since 2026-01-01 10:00:00Z (newest 2026-01-01 09:59:55Z) | fix: the record loop is stalled: see the /health body and the logs",
+            "disk FAIL: /app/data/observer: 80% used (limit 80%) | fix: free disk space on the host (old backups, images: docker image prune)",
+        }));
+    }
+
+    [Test]
+    public void A_missing_container_is_described_check_by_check()
+    {
+        var evidence = Healthy() with
+        {
+            Container = null, ActualEnvironment = null, EnvironmentError = "Error: No such container: qts-observer", Resources = null, Disk = null,
+            HealthEndpoint = new HttpEvidence("http://127.0.0.1:8000/health", 503, new string('x', 201), null),
+            Records = new DataRecordEvidence(Start, [], "no observations-*.jsonl"),
+        };
+
+        Assert.That(Said(evidence).Where(c => !c.StartsWith("mounts") && !c.StartsWith("logs-clean")), Is.EqualTo(new[]
+        {
+            "running FAIL: no container named qts-observer | fix: deploy first: ./build.sh --target=deploy",
+            "health-status FAIL: no container | fix: deploy first",
+            $"health-endpoint FAIL: GET http://127.0.0.1:8000/health -> 503 {new string('x', 200)}... | fix: check the published port (environments.json bind/port) and the service's reasons in the /health body",
+            "restart-count FAIL: no container | fix: deploy first",
+            "environment FAIL: could not read the environment inside the container: Error: No such container: qts-observer | fix: the container must be running",
+            "resources FAIL: no CPU and memory sample | fix: the container must be running",
+            "data-records FAIL: could not read the records: no observations-*.jsonl | fix: the data mount must hold observations-*.jsonl",
+            "disk FAIL: no disk figure | fix: the container must be running",
+        }));
+        Assert.That(Check(Healthy() with { Records = new DataRecordEvidence(Start, [], null) }, "data-records").Evidence, Is.EqualTo("no record written since 2026-01-01 10:00:00Z"));
+    }
+
+    [Test]
+    public void A_health_status_other_than_healthy_says_how_to_read_the_health_log() =>
+        Assert.That(Said(Healthy() with { Container = new ContainerEvidence("abc", "running", true, "starting", 0, Start, "sha256:img") })[1],
+            Is.EqualTo("health-status FAIL: Docker reports starting | fix: see `docker inspect -f '{{json .State.Health}}' qts-observer`"));
+
+    [Test]
+    public void The_judgements_hold_at_their_edges()
+    {
+        // A body of exactly 200 characters is shown whole; a record written at the window's start counts;
+        // a CPU limit within 0.001 of the expected one is that limit.
+        Assert.That(Check(Healthy() with { HealthEndpoint = new HttpEvidence("http://h/health", 200, new string('x', 200), null) }, "health-endpoint").Evidence,
+            Is.EqualTo($"GET http://h/health -> 200 {new string('x', 200)}"));
+        Assert.That(Check(Healthy() with { Records = new DataRecordEvidence(Start, [Start], null) }, "data-records").Passed, Is.True);
+        Assert.That(Check(Healthy() with { Resources = new ResourceEvidence(0.5, 1.0005, 1.0, 20L << 20, 512L << 20, 512L << 20) }, "resources").Passed, Is.True);
+        Assert.That(Check(Healthy() with { Resources = new ResourceEvidence(0.5, 1.001 + 1e-9, 1.0, 20L << 20, 512L << 20, 512L << 20) }, "resources").Passed, Is.False);
+        // Memory use of exactly 90% of the limit (9 of 10 bytes) is at the alarm line, which fails.
+        Assert.That(Check(Healthy() with { Resources = new ResourceEvidence(0.5, 1.0, 1.0, 9, 10, 10) }, "resources").Evidence, Does.EndWith("above 90% of the limit"));
+    }
+
     [Test]
     public void Container_output_parses()
     {
+        Assert.That(VerifyChecklist.ParseEnvironment(["A=1", "A=2"])["A"], Is.EqualTo("2"), "env prints a name once; the last one would win in a shell");
+        Assert.That(VerifyChecklist.ParseDfUsedPercent(["Filesystem 1024-blocks Used Available Capacity Mounted on", "", "/dev/vda 1 2 3 45% /"]), Is.EqualTo(45), "a blank line is skipped");
+        Assert.That(() => VerifyChecklist.ParseDfUsedPercent(["Filesystem 1024-blocks Used Available Capacity Mounted on"]), Throws.TypeOf<FormatException>().With.Message.EqualTo("df printed no data line."));
+        Assert.That(() => VerifyChecklist.ParseDfUsedPercent(["Filesystem", "/dev/vda 1 2 3"]), Throws.TypeOf<FormatException>().With.Message.EqualTo("No use% in df line '/dev/vda 1 2 3'."));
         Assert.That(VerifyChecklist.ParseEnvironment(["A=1", "B=x=y", "noise"]), Is.EqualTo(new Dictionary<string, string> { ["A"] = "1", ["B"] = "x=y" }));
         Assert.That(VerifyChecklist.ParseDfUsedPercent(["Filesystem 1024-blocks Used Available Capacity Mounted on", "/dev/vda 263174148 14000000 249174148 6% /app/data/observer"]), Is.EqualTo(6));
         Assert.That(VerifyChecklist.ParseRecordTimes(["{\"ts\": \"2026-01-01T10:00:05.123Z\", \"seq\": 1}", "garbage"]),
@@ -155,6 +263,31 @@ public class VerifyChecklistTests
     }
 
     [Test]
+    public void The_report_says_each_check_its_result_and_evidence_and_each_failure_its_fix()
+    {
+        CheckResult[] checks = [CheckResult.Pass("running", "running since 10:00"), CheckResult.Fail("disk", "91% | used", "free space"), CheckResult.Fail("restarts", "2 restarts", "read the logs")];
+
+        var report = VerifyReport.Of("verify", "local", "1.0.0", "qts-observer", Start, checks, "docker-compose.yml");
+
+        Assert.That(report.ToMarkdown(), Is.EqualTo(
+            "# verify: local\n\nRelease `1.0.0` in container `qts-observer`, checked 2026-01-01 10:00:00Z: **FAILED** (1 of 3 checks passed).\n\n" +
+            "| check | result | evidence |\n|---|---|---|\n| `running` | pass | running since 10:00 |\n| `disk` | **fail** | 91% \\| used |\n| `restarts` | **fail** | 2 restarts |\n"));
+        Assert.That(report.Findings.Select(f => f.Fix), Is.EqualTo(new[] { "free space", "read the logs" }));
+        Assert.That(report.FailureSummary, Is.EqualTo("disk: 91% | used; restarts: 2 restarts"));
+        var passed = VerifyReport.Of("verify", "local", "1.0.0", "qts-observer", Start, [checks[0]], "docker-compose.yml");
+        Assert.That(passed.ToMarkdown(), Does.Contain("**passed** (1 of 1 checks passed)"));
+    }
+
+    [Test]
+    public void A_stopped_container_that_is_the_only_failure_is_given_as_it_is()
+    {
+        // "so 0 other check(s) could not pass" would be noise: the summary names the one failure.
+        CheckResult[] checks = [CheckResult.Fail("running", "exited (1)", "read the logs"), CheckResult.Pass("disk", "6% used")];
+
+        Assert.That(VerifyReport.Of("verify", "local", "1.0.0", "qts-observer", Start, checks, "docker-compose.yml").FailureSummary, Is.EqualTo("running: exited (1)"));
+    }
+
+    [Test]
     public void A_rollback_report_is_titled_rollback_and_a_stopped_container_is_the_one_cause_given()
     {
         var checks = VerifyChecklist.Evaluate(Healthy() with { Container = null });
@@ -168,6 +301,7 @@ public class VerifyChecklistTests
     }
 }
 
+[Category("Core")]
 public class PreDeployChecksTests
 {
     private static QtsOps.Release.Deployment.PreDeployEvidence Fine() =>
@@ -180,6 +314,16 @@ public class PreDeployChecksTests
     [Test]
     public void The_port_held_by_this_same_deployment_is_fine() =>
         Assert.That(QtsOps.Release.Deployment.PreDeployChecks.Problems(Fine() with { PortHolders = ["qts-observer"], PortAnswers = true }), Is.Empty);
+
+    [Test]
+    public void Exactly_the_minimum_disk_and_memory_pass_and_a_megabyte_less_fails()
+    {
+        var atMinimum = Fine() with { FreeDiskBytes = 1024L << 20, EngineMemoryBytes = 512L << 20 };
+
+        Assert.That(QtsOps.Release.Deployment.PreDeployChecks.Problems(atMinimum), Is.Empty);
+        Assert.That(QtsOps.Release.Deployment.PreDeployChecks.Problems(atMinimum with { FreeDiskBytes = 1023L << 20 }).Single(), Does.StartWith("only 1023 MB free"));
+        Assert.That(QtsOps.Release.Deployment.PreDeployChecks.Problems(atMinimum with { EngineMemoryBytes = 511L << 20 }).Single(), Does.StartWith("the Docker host has 511 MB"));
+    }
 
     [Test]
     public void Every_problem_is_listed_with_its_fix()
@@ -201,6 +345,7 @@ public class PreDeployChecksTests
         Assert.That(QtsOps.Release.Deployment.PreDeployChecks.Problems(Fine() with { PortAnswers = true }).Single(), Does.Contain("in use by another program"));
 }
 
+[Category("Core")]
 public class ReleaseHistoryTests
 {
     [Test]

@@ -3,6 +3,7 @@ using QtsOps.Release.Deployment;
 namespace QtsOps.Tests.Release;
 
 /// <summary>Verify judges only a container this deployment started, running its current release; any other is refused with the fix.</summary>
+[Category("Core")]
 public class VerifyScopeTests
 {
     private const string Here = "/srv/a/.qtsops/deploy/local";

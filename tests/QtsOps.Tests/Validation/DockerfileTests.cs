@@ -2,6 +2,7 @@ using QtsOps.Release.Validation.Docker;
 
 namespace QtsOps.Tests.Validation;
 
+[Category("Core")]
 public class DockerfileTests
 {
     [Test]

@@ -2,6 +2,7 @@ using QtsOps.Release.Validation.Terraform;
 
 namespace QtsOps.Tests.Validation;
 
+[Category("Core")]
 public class HclTests
 {
     [Test]

@@ -2,6 +2,7 @@ using QtsOps.Release.Validation.Observer;
 
 namespace QtsOps.Tests.Validation;
 
+[Category("Core")]
 public class HealthProbeTests
 {
     [TestCase("exit 0")]

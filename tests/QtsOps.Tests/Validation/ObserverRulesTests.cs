@@ -5,6 +5,7 @@ using QtsOps.Release.Validation.Terraform;
 namespace QtsOps.Tests.Validation;
 
 /// <summary>Each rule on the repository's observer files with one defect put in.</summary>
+[Category("Core")]
 public class ObserverRulesTests
 {
     private const string Dockerfile = "src/observer/Dockerfile";
@@ -271,6 +272,71 @@ public class ObserverRulesTests
         _repo.Replace(Compose, option, "");
 
         Assert.That(Only("compose-log-rotation").Message, Is.EqualTo(message));
+    }
+
+    [Test]
+    public void A_restart_policy_under_deploy_counts_and_none_at_all_is_said_as_such()
+    {
+        _repo.Replace(Compose, "    restart: unless-stopped\n", "");
+        _repo.Replace(Compose, "    logging:\n", "      restart_policy:\n        condition: on-failure\n    logging:\n");
+        Assert.That(Validate().Findings.Where(f => f.Rule == "compose-restart"), Is.Empty, "deploy.restart_policy.condition: on-failure");
+
+        _repo.Replace(Compose, "      restart_policy:\n        condition: on-failure\n", "");
+        Assert.That(Only("compose-restart").Message, Is.EqualTo("no restart policy: a crashed service stays down"));
+    }
+
+    [Test]
+    public void Logs_shipped_off_the_host_need_no_rotation_and_no_logging_block_is_said_as_such()
+    {
+        _repo.Replace(Compose, "      driver: json-file\n", "      driver: syslog\n");
+        _repo.Replace(Compose, "        max-size: \"10m\"\n", "");
+        Assert.That(Validate().Findings, Is.Empty, "the syslog driver keeps no log file on the host");
+
+        _repo.Replace(Compose, "      driver: syslog\n", "      driver: local\n");
+        Assert.That(Only("compose-log-rotation").Message, Is.EqualTo("the local log driver has no max-size: logs are not rotated"));
+
+        _repo.Replace(Compose, "      driver: local\n", "");
+        Assert.That(Only("compose-log-rotation").Message, Is.EqualTo("the json-file log driver has no max-size: logs are not rotated"), "json-file is Docker's default");
+
+        _repo.Replace(Compose, "    logging:\n      options:\n        max-file: \"3\"\n", "");
+        Assert.That(Only("compose-log-rotation").Message, Is.EqualTo("no logging settings: container logs grow until the disk is full"));
+    }
+
+    // One defect each, and the one finding it gives in full: the message and the fix are what the
+    // author reads in validate's output and report.
+    [TestCase(Compose, "    restart: unless-stopped\n", "    restart: unless-stopped\n    privileged: true\n",
+        "compose-privileged: the service runs privileged: it gets every capability and the host's devices | remove privileged: true; the observer needs no extra capability")]
+    [TestCase(Compose, "      - ${QTS_OBSERVER_HOST_LOGS-./logs}:/app/logs\n", "      - ${QTS_OBSERVER_HOST_LOGS-./logs}:/app/logs\n      - /var/run/docker.sock:/run/engine\n",
+        "compose-docker-socket: the Docker socket is mounted: whoever controls the container controls the host | remove the docker.sock volume")]
+    [TestCase(Compose, "      - no-new-privileges:true\n", "      - seccomp:unconfined\n",
+        "compose-no-new-privileges: no-new-privileges is not set: a setuid binary could raise the service user's privileges | add security_opt: [\"no-new-privileges:true\"]")]
+    [TestCase(Compose, "      - \"${QTS_OBSERVER_BIND:-127.0.0.1}:${QTS_OBSERVER_PORT:-8000}:8000\"\n", "      - \"127.0.0.1:8000:8080\"\n",
+        "port-consistency: the published container port 8080 is not the image's EXPOSE 8000 (src/observer/Dockerfile:45) | publish container port 8000 (change the host side to move the service)")]
+    [TestCase(Compose, "urlopen('http://127.0.0.1:8000/health'", "urlopen('http://127.0.0.1:8080/health'",
+        "port-consistency: the compose healthcheck probes port 8080 but the image has EXPOSE 8000 (src/observer/Dockerfile:45) | probe http://127.0.0.1:8000/health")]
+    [TestCase(Dockerfile, "urlopen('http://127.0.0.1:8000/health'", "urlopen('http://127.0.0.1:8080/health'",
+        "port-consistency: the HEALTHCHECK probes port 8080 but the image has EXPOSE 8000 (src/observer/Dockerfile:45) | probe http://127.0.0.1:8000/health")]
+    [TestCase(Dockerfile, "\nEXPOSE 8000\n", "\n",
+        "port-consistency: the final stage has no EXPOSE | add EXPOSE 8000 (the port the service listens on and the health check probes)")]
+    [TestCase(Dockerfile, "\nCMD [\"python3\",\"-m\",\"qts_observer\"]", "\n",
+        "exec-form-cmd: the final stage has no CMD | end with CMD [\"python3\",\"-m\",\"qts_observer\"]")]
+    [TestCase(Dockerfile, "\nCMD [\"python3\",\"-m\",\"qts_observer\"]", "\nCMD python3 -m qts_observer",
+        "exec-form-cmd: CMD uses the shell form: /bin/sh becomes PID 1 and SIGTERM never reaches the service | use the exec form: CMD [\"python3\",\"-m\",\"qts_observer\"]")]
+    [TestCase(Dockerfile, "WORKDIR /app\n# The code", "WORKDIR /srv\n# The code",
+        "config-paths: WORKDIR is /srv but deployment.structure in deployment_config.json is /app | make the image's working directory and deployment.structure the same")]
+    [TestCase(DeploymentConfig, "    \"log_dir\": \"/app/logs\",\n", "",
+        "config-paths: paths.log_dir is missing | add \"log_dir\" under \"paths\" (see SPEC.md, deployment_config.json)")]
+    [TestCase(Compose, "./logs}:/app/logs\n", "./logs}:/app/logs:ro\n",
+        "config-paths: /app/logs (paths.log_dir) is mounted read-only: the service cannot write there | drop ':ro' from the volume at /app/logs; only the config directory is read-only")]
+    [TestCase(Compose, "./logs}:/app/logs\n", "./logs}:/app/log\n",
+        "config-paths: no volume is mounted at /app/logs (paths.log_dir in deployment_config.json); mounted: /app/data/observer, /app/log, /app/config | add a volume with target /app/logs, e.g. ./log:/app/logs")]
+    public void A_defect_gives_its_one_finding_with_message_and_fix(string file, string text, string replacement, string expected)
+    {
+        _repo.Replace(file, text, replacement);
+
+        var findings = Validate().Findings.Where(f => f.Severity == "error").Select(f => $"{f.Rule}: {f.Message} | {f.Fix}");
+
+        Assert.That(findings, Is.EqualTo(new[] { expected }));
     }
 
     [Test]

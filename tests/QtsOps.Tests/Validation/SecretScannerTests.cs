@@ -2,6 +2,7 @@ using QtsOps.Release.Secrets;
 
 namespace QtsOps.Tests.Validation;
 
+[Category("Core")]
 public class SecretScannerTests
 {
     // Built at run time so that this file does not itself look like it holds secrets.

@@ -4,6 +4,7 @@ using QtsOps.Release.Validation.Terraform;
 namespace QtsOps.Tests.Validation;
 
 /// <summary>Each Terraform rule on the repository's src/infra/ with one defect put in.</summary>
+[Category("Core")]
 public class TerraformRulesTests
 {
     private const string Staging = "src/infra/environments/staging";

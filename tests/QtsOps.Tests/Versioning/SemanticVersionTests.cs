@@ -2,6 +2,7 @@ using QtsOps.Release.Versioning;
 
 namespace QtsOps.Tests.Versioning;
 
+[Category("Core")]
 public class SemanticVersionTests
 {
     [TestCase("1.2.3")]
