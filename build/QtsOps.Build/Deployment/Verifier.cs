@@ -123,7 +123,7 @@ public sealed class Verifier(DockerEngine engine)
     /// <summary>The four variables as the release's deployment_config.json sets them: the configuration the container must match.</summary>
     private IReadOnlyDictionary<string, string> ExpectedEnvironment(string releaseDirectory)
     {
-        var file = engine.Host.Files.Combine(releaseDirectory, "deployment_config.json");
+        var file = engine.Host.Files.Combine(releaseDirectory, DeployPackage.DeploymentConfig);
         var text = engine.Host.Files.ReadAllText(file)
             ?? throw new PipelineException($"{file} is missing on {engine.Host.Name}: the release is not a complete deploy package. Fix: run ./build.sh --target=deploy again.");
         try

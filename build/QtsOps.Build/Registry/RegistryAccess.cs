@@ -33,12 +33,15 @@ public sealed record RegistryAccess(string Registry, bool Tls, string? Username,
     }
 
     /// <summary>The registry's URL: https:// unless the environment says registryTls false.</summary>
-    public Uri Address => RegistryClient.AddressOf(Registry, Tls);
+    public Uri Address => AddressOf(Registry, Tls);
+
+    /// <summary>The URL of <paramref name="registry"/> (HOST[:PORT]); HOST alone means the scheme's port, as docker reads it.</summary>
+    public static Uri AddressOf(string registry, bool tls) => new($"{(tls ? "https" : "http")}://{registry}/");
 
     public RegistryManifests Manifests => new(Registry, Tls, Username, Password);
 
     /// <param name="what">What the client is for, in the warning when there is no login ("pushing to", "pulling from").</param>
-    public RegistryClient Open(DockerEngine engine, string what) => RegistryClient.Open(engine, Registry, Address, Username, Password, what);
+    public RegistryClient Open(DockerEngine engine, string what) => RegistryClient.Open(engine, this, what);
 
     /// <summary>Says so when nothing listens at HOST:PORT, rather than leaving it to docker's "connection refused".</summary>
     public void EnsureAnswers()

@@ -19,21 +19,17 @@ public sealed class RegistryClient : IDisposable
 
     public string ConfigDirectory { get; }
 
-    /// <summary>The registry's URL: https:// unless the environment says registryTls false; HOST alone means the scheme's port, as docker reads it.</summary>
-    public static Uri AddressOf(string registry, bool tls) => new($"{(tls ? "https" : "http")}://{registry}/");
-
-    /// <param name="address">The registry's URL (https:// unless the environment says registryTls false).</param>
-    /// <param name="what">What the login is for, in the warning when there is none ("pushing", "pulling").</param>
-    public static RegistryClient Open(DockerEngine engine, string registry, Uri address, string? username, string? password, string what)
+    /// <param name="what">What the login is for, in the warning when there is none ("pushing to", "pulling from").</param>
+    public static RegistryClient Open(DockerEngine engine, RegistryAccess access, string what)
     {
         var configDirectory = Directory.CreateTempSubdirectory("qtsops-docker-config-").FullName;
         try
         {
-            if (username is not null && !CredentialScope.IsPrivateChannel(address))
-                throw new PipelineException($"The registry {registry} is reached over plain HTTP: its login ({UsernameVariable}) would cross the network in clear. " +
+            if (access.Username is not null && !CredentialScope.IsPrivateChannel(access.Address))
+                throw new PipelineException($"The registry {access.Registry} is reached over plain HTTP: its login ({UsernameVariable}) would cross the network in clear. " +
                     "Fix: serve the registry over HTTPS (registryTls in environments.json), or unset the login variables to use it anonymously.");
-            if (username is not null) Login(engine, registry, username, password!, configDirectory);
-            else engine.Context.Log.Warning($"{UsernameVariable} is not set: {what} {registry} without logging in.");
+            if (access.Username is not null) Login(engine, access.Registry, access.Username, access.Password!, configDirectory);
+            else engine.Context.Log.Warning($"{UsernameVariable} is not set: {what} {access.Registry} without logging in.");
             return new RegistryClient(configDirectory);
         }
         catch

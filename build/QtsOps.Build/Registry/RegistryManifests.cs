@@ -22,7 +22,7 @@ public sealed partial class RegistryManifests(string registry, bool tls, string?
     /// <summary>The Docker-Content-Digest of repository:tag, or null when the registry has no such manifest.</summary>
     public string? Digest(string repository, string tag)
     {
-        var url = new Uri($"{(tls ? "https" : "http")}://{registry}/v2/{repository}/manifests/{tag}");
+        var url = Api($"{repository}/manifests/{tag}");
         using var first = Head(url, BasicFor(url));
         var response = first;
         HttpResponseMessage? retried = null;
@@ -41,10 +41,13 @@ public sealed partial class RegistryManifests(string registry, bool tls, string?
     /// <summary>Whether the registry answers its API root (/v2/) with 401 to a request without a login: it takes no anonymous push.</summary>
     public bool RequiresLogin()
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri($"{(tls ? "https" : "http")}://{registry}/v2/"));
+        using var request = new HttpRequestMessage(HttpMethod.Get, Api(""));
         using var response = Http.Send(request);
         return response.StatusCode == HttpStatusCode.Unauthorized;
     }
+
+    /// <summary>A URL of the registry's HTTP API, below /v2/.</summary>
+    private Uri Api(string path) => new(RegistryAccess.AddressOf(registry, tls), $"v2/{path}");
 
     private static HttpResponseMessage Head(Uri url, AuthenticationHeaderValue? authorization)
     {
