@@ -48,9 +48,11 @@ chmod -R a+rX config
 if [[ "$(id -u)" -eq 0 ]]; then
   chown -R "$SERVICE_UID:$SERVICE_GID" data logs
 else
-  # Without root, the engine (which is root) changes the owner through a throwaway container.
-  docker run --rm --user 0:0 --entrypoint chown -v "$PWD/data:/d" -v "$PWD/logs:/l" "$IMAGE" \
-    -R "$SERVICE_UID:$SERVICE_GID" /d /l
+  # Without root, the engine (which is root) changes the owner through a throwaway container of the
+  # image, which has Python and no chown.
+  docker run --rm --user 0:0 --entrypoint python3 -v "$PWD/data:/d" -v "$PWD/logs:/l" "$IMAGE" -c \
+    'import os, sys; uid, gid = int(sys.argv[1]), int(sys.argv[2]); [os.chown(os.path.join(r, n), uid, gid, follow_symlinks=False) for t in sys.argv[3:] for r, ds, fs in os.walk(t) for n in ["."] + ds + fs]' \
+    "$SERVICE_UID" "$SERVICE_GID" /d /l
 fi
 
 info "starting $CONTAINER from $IMAGE"

@@ -55,6 +55,7 @@ public sealed class ReleaseRunner(DockerEngine engine)
             ["QTS_OBSERVER_NETWORK"] = target.Network,
             ["QTS_OBSERVER_BIND"] = target.Bind,
             ["QTS_OBSERVER_PORT"] = target.Port.ToString(),
+            ["QTS_OBSERVER_HEALTH_INTERVAL"] = $"{target.HealthIntervalSeconds}s",
             ["QTS_OBSERVER_HOST_DATA"] = Host.Resolve(target.DataDirectory),
             ["QTS_OBSERVER_HOST_LOGS"] = Host.Resolve(target.LogDirectory),
             ["QTS_OBSERVER_HOST_CONFIG"] = Host.Resolve(target.ConfigDirectory),
@@ -125,45 +126,69 @@ public sealed class ReleaseRunner(DockerEngine engine)
 
     /// <summary>
     /// Gives host folders (data, logs) to the service's user (uid 10001), recursively. The engine is
-    /// root: a throwaway container of the release's image does it, with or without our own root.
+    /// root: a throwaway container of the release's image does it, with or without our own root; the image
+    /// has Python, not chown.
     /// </summary>
     public void GiveToService(string release, params string[] directories) =>
         Context.DockerRun(engine.With(new DockerRunSettings
         {
-            Image = ImageFor(release), User = "0:0", Entrypoint = "chown",
+            Image = ImageFor(release), User = "0:0", Entrypoint = "python3",
             Volumes = [.. directories.Select((directory, index) => $"{directory}:/qtsops/{index}")],
-            Command = ["-R", "10001:10001", .. directories.Select((_, index) => $"/qtsops/{index}")],
+            Command = ["-c", ContainerScripts.GiveToService, .. directories.Select((_, index) => $"/qtsops/{index}")],
         }));
 
     /// <summary>Stops and removes the release's container (data, logs and config stay).</summary>
     public void Stop(string release) => Context.DockerComposeDown(Compose(new DockerComposeDownSettings { RemoveOrphans = true }, release));
 
+    /// <summary>
+    /// Waits until the release answers /health (asked every <see cref="Poll"/>: it is up as soon as it
+    /// answers) and the engine's health check agrees (it runs every healthIntervalSeconds, so it follows
+    /// within that). Fails at once when the container crashes or the engine calls it unhealthy, and at
+    /// healthTimeoutSeconds.
+    /// </summary>
     private DockerContainer WaitHealthy(string release, CancellationToken cancellation)
     {
         var name = Context.Target.ContainerName;
         var timeout = TimeSpan.FromSeconds(Context.Target.HealthTimeoutSeconds);
+        var endpoint = new HealthEndpoint(engine);
         var clock = Stopwatch.StartNew();
+        TimeSpan? answered = null;
+        var inspected = -InspectEvery;
         while (true)
         {
             cancellation.ThrowIfCancellationRequested();
-            var container = engine.Container(name) ?? throw new ReleaseStartException($"compose up reported success but there is no container {name}.");
-            var health = container.State.Health?.Status;
-            if (health == "healthy" && container.RestartCount == 0)
+            // docker inspect is a process: until /health answers, the engine's view is read every half second.
+            if (answered is not null || clock.Elapsed - inspected >= InspectEvery)
             {
-                Context.Log.Information($"{name} is healthy after {clock.Elapsed.TotalSeconds:0.0} s");
-                return container;
+                inspected = clock.Elapsed;
+                var container = engine.Container(name) ?? throw new ReleaseStartException($"compose up reported success but there is no container {name}.");
+                var health = container.State.Health?.Status;
+                if (health == "healthy" && container.RestartCount == 0)
+                {
+                    Context.Log.Information($"{name} is healthy after {clock.Elapsed.TotalSeconds:0.0} s" +
+                        (answered is { } at ? $" (it answered /health after {at.TotalSeconds:0.0} s)" : ""));
+                    return container;
+                }
+                var crashed = container.RestartCount > 0 || container.State.Restarting || container.State.Status is "exited" or "dead";
+                if (crashed || health == "unhealthy" || clock.Elapsed > timeout)
+                {
+                    var state = crashed ? $"crashed (status {container.State.Status}, exit code {container.State.ExitCode}, {container.RestartCount} restart(s))"
+                        : health == "unhealthy" ? "unhealthy" : $"not healthy within {timeout.TotalSeconds:0} s (health: {health ?? "none"})";
+                    var logs = engine.Logs(name, tail: 15).NonBlank().TakeLast(8);
+                    throw new ReleaseStartException($"{name} from {ImageFor(release)} {state}. Last log lines: {string.Join(" | ", logs)}");
+                }
             }
-            var crashed = container.RestartCount > 0 || container.State.Restarting || container.State.Status is "exited" or "dead";
-            if (crashed || health == "unhealthy" || clock.Elapsed > timeout)
+            if (answered is null && endpoint.Answers(name))
             {
-                var state = crashed ? $"crashed (status {container.State.Status}, exit code {container.State.ExitCode}, {container.RestartCount} restart(s))"
-                    : health == "unhealthy" ? "unhealthy" : $"not healthy within {timeout.TotalSeconds:0} s (health: {health ?? "none"})";
-                var logs = engine.Logs(name, tail: 15).NonBlank().TakeLast(8);
-                throw new ReleaseStartException($"{name} from {ImageFor(release)} {state}. Last log lines: {string.Join(" | ", logs)}");
+                answered = clock.Elapsed;
+                Context.Log.Information($"{name} answers /health after {answered.Value.TotalSeconds:0.0} s; waiting for the engine's health check (every {Context.Target.HealthIntervalSeconds} s)");
             }
-            cancellation.WaitHandle.WaitOne(500);
+            cancellation.WaitHandle.WaitOne(Poll);
         }
     }
+
+    private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan InspectEvery = TimeSpan.FromMilliseconds(500);
 }
 
 /// <summary>A release that could not be started, or did not become healthy.</summary>

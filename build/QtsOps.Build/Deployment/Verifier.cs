@@ -10,7 +10,6 @@ namespace QtsOps.Build.Deployment;
 /// <summary>Gathers the evidence of the post-deploy checklist from the running container; <see cref="VerifyChecklist"/> judges it.</summary>
 public sealed class Verifier(DockerEngine engine)
 {
-    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };
     /// <summary>Where the service keeps its records, inside the container.</summary>
     public const string DataMount = "/app/data/observer";
     private const string LogMount = "/app/logs";
@@ -40,21 +39,23 @@ public sealed class Verifier(DockerEngine engine)
 
         var running = container is { State.Running: true };
         var now = DateTimeOffset.UtcNow;
+        // docker stats samples for a second or two: it runs while the other evidence is gathered.
+        var resources = running ? Task.Run(() => Resources(container!)) : null;
         var evidence = new VerifyEvidence
         {
             ContainerName = name,
             Container = container is null ? null : new ContainerEvidence(container.Id, container.State.Status, container.State.Running,
                 container.State.Health?.Status, container.RestartCount, container.State.StartedAt, container.Image),
-            HealthEndpoint = Health(name, running),
+            HealthEndpoint = new HealthEndpoint(engine).Ask(name, running),
             SettleSeconds = target.SettleSeconds,
             ExpectedEnvironment = ExpectedEnvironment(runner.Store.PathOf(release)),
-            ActualEnvironment = running ? ExecLines(name, "env") is { } env ? VerifyChecklist.ParseEnvironment(env) : null : null,
+            ActualEnvironment = running ? ExecLines(name, "python3", "-c", ContainerScripts.Environment) is { } env ? VerifyChecklist.ParseEnvironment(env) : null : null,
             EnvironmentError = running ? null : "the container is not running",
             Mounts = container is null ? [] : Mounts(container, running),
             LogLines = container is null ? [] : engine.Logs(name, since: container.State.StartedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture)),
-            Resources = running ? Resources(container!) : null,
+            Resources = resources?.GetAwaiter().GetResult(),
             Records = Records(name, running, new SettleWindow(container?.State.StartedAt ?? now, target.SettleSeconds).RecordsSince(now)),
-            Disk = running && ExecLines(name, "df", "-P", DataMount) is { } df ? new DiskEvidence(DataMount, VerifyChecklist.ParseDfUsedPercent(df), df.Last()) : null,
+            Disk = running && ExecLines(name, "python3", "-c", ContainerScripts.DiskUsage, DataMount) is { } df ? new DiskEvidence(DataMount, VerifyChecklist.ParseDfUsedPercent(df), df.Last()) : null,
             MaxDiskUsedPercent = target.MaxDiskUsedPercent,
         };
         var checks = VerifyChecklist.Evaluate(evidence);
@@ -71,54 +72,6 @@ public sealed class Verifier(DockerEngine engine)
         }
         return report;
     }
-
-    private static HttpEvidence Get(string url)
-    {
-        try
-        {
-            using var response = Http.GetAsync(url).GetAwaiter().GetResult();
-            return new HttpEvidence(url, (int)response.StatusCode, response.Content.ReadAsStringAsync().GetAwaiter().GetResult().Trim(), null);
-        }
-        catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
-        {
-            return new HttpEvidence(url, null, "", exception.Message);
-        }
-    }
-
-    /// <summary>
-    /// GET /health where it is true: on this machine through healthUrl; on a remote host from inside the
-    /// container (its own loopback), and through healthUrl too when that is reachable from here. The
-    /// evidence says which.
-    /// </summary>
-    private HttpEvidence Health(string container, bool running)
-    {
-        var url = Context.Target.HealthUrl;
-        if (!engine.IsRemote) return Get(url);
-        var inside = $"http://127.0.0.1:{ServicePort}/health inside {container} on {engine.Host.Name}";
-        if (!running) return new HttpEvidence(inside, null, "", "the container is not running");
-        var asked = engine.Exec(container, "python3", "-c", InsideHealthProbe);
-        var evidence = asked.Succeeded && asked.Output.Count > 0 && int.TryParse(asked.Output[0], out var status)
-            ? new HttpEvidence(inside, status, string.Join("\n", asked.Output.Skip(1)).Trim(), null)
-            : new HttpEvidence(inside, null, "", string.Join(" ", asked.Error.Concat(asked.Output)).Trim());
-        if (evidence.StatusCode != 200) return evidence;
-        var outside = Get(url);
-        return outside.StatusCode is null
-            ? evidence with { Url = $"{inside} ({url} is not reachable from this machine: {outside.Error})" }
-            : outside with { Url = $"{url} from this machine (and {inside}: 200)" };
-    }
-
-    /// <summary>The port the service listens on inside its container (compose publishes the environment's port to it).</summary>
-    private const int ServicePort = 8000;
-
-    /// <summary>Prints the status code, then the body, of GET /health on the container's loopback; the image has Python, the service's runtime.</summary>
-    private static readonly string InsideHealthProbe = string.Join("\n",
-        "import urllib.request, urllib.error",
-        "try:",
-        $"    r = urllib.request.urlopen('http://127.0.0.1:{ServicePort}/health', timeout=5)",
-        "except urllib.error.HTTPError as e:",
-        "    r = e",
-        "print(r.status)",
-        "print(r.read().decode('utf-8', 'replace'))");
 
     /// <summary>The four variables as the release's deployment_config.json sets them: the configuration the container must match.</summary>
     private IReadOnlyDictionary<string, string> ExpectedEnvironment(string releaseDirectory)
@@ -150,8 +103,7 @@ public sealed class Verifier(DockerEngine engine)
             if (mount is null) return new MountEvidence(destination, writable, null, null, null, null);
             if (!writable || !mount.RW || !running) return new MountEvidence(destination, writable, mount.Source, mount.RW, null, running ? null : "not running");
             // As the container's own user: create, read back and delete a probe file.
-            var probe = engine.Exec(container.Name.TrimStart('/'), "sh", "-c",
-                "p=\"$1/.qtsops-verify-probe-$$\" && echo probe > \"$p\" && test \"$(cat \"$p\")\" = probe && rm \"$p\" && test ! -e \"$p\" && echo ok", "sh", destination);
+            var probe = engine.Exec(container.Name.TrimStart('/'), "python3", "-c", ContainerScripts.WriteProbe, destination);
             var said = string.Join(" ", probe.Output.Concat(probe.Error)).Trim();
             return new MountEvidence(destination, writable, mount.Source, mount.RW, probe.Succeeded && said == "ok", said);
         }).ToList();
@@ -166,7 +118,7 @@ public sealed class Verifier(DockerEngine engine)
     private DataRecordEvidence Records(string container, bool running, DateTimeOffset windowStart)
     {
         if (!running) return new DataRecordEvidence(windowStart, [], "the container is not running");
-        var output = engine.Exec(container, "sh", "-c", $"tail -q -n 50 {DataMount}/observations-*.jsonl");
+        var output = engine.Exec(container, "python3", "-c", ContainerScripts.LastRecords, DataMount);
         return output.Succeeded
             ? new DataRecordEvidence(windowStart, VerifyChecklist.ParseRecordTimes(output.Output), null)
             : new DataRecordEvidence(windowStart, [], string.Join(" ", output.Error).Trim());

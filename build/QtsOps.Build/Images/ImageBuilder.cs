@@ -8,8 +8,8 @@ using QtsOps.Tools.Git;
 
 namespace QtsOps.Build.Images;
 
-/// <summary>What the image target produced: the image, its id and tags, and whether it was built now.</summary>
-public sealed record ImageResult(string Reference, string Id, IReadOnlyList<string> Tags, string BaseImage, string InputsHash, bool Built);
+/// <summary>What the image target produced: the image, its id, tags and size (the base's beside it), and whether it was built now.</summary>
+public sealed record ImageResult(string Reference, string Id, IReadOnlyList<string> Tags, string BaseImage, string InputsHash, bool Built, long Size = 0, long BaseSize = 0);
 
 /// <summary>Builds the image from the package's files (what ships is what is built), unless an image of the same inputs exists.</summary>
 public sealed class ImageBuilder(DockerEngine engine)
@@ -61,12 +61,17 @@ public sealed class ImageBuilder(DockerEngine engine)
         return Reported(new ImageResult(Context.ImageReference, id, tags, baseName, inputs, Built: true));
     }
 
-    private ImageResult Reported(ImageResult result)
+    private ImageResult Reported(ImageResult built)
     {
+        var result = built with { Size = engine.Image(built.Id)?.Size ?? 0, BaseSize = engine.Image(built.BaseImage)?.Size ?? 0 };
+        Context.Log.Information($"Image size: {Megabytes(result.Size)} (base image {result.BaseImage}: {Megabytes(result.BaseSize)})");
         ReportWriter.Write(Context.ReportsDirectory, "image", result.Built ? "built" : "reused", result,
             $"# image\n\n`{result.Reference}` ({Short(result.Id)}) {(result.Built ? "built" : "reused: an image of the same inputs exists")}, base `{result.BaseImage}`, inputs `{Short(result.InputsHash)}`.\n\n{string.Join("\n", result.Tags.Select(t => $"- `{t}`"))}\n", []);
         return result;
     }
+
+    /// <summary>Docker's own unit: SIZE in `docker image ls` is in 10^6 bytes.</summary>
+    private static string Megabytes(long bytes) => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1e6:0.0} MB");
 
     private static string Short(string id) => id.Replace("sha256:", "")[..12];
 }

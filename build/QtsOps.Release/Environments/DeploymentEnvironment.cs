@@ -34,6 +34,11 @@ public sealed record DeploymentEnvironment
     /// <summary>Build the Python base image offline (debootstrap) when BASE_IMAGE is not on the engine.</summary>
     public required bool BootstrapBaseImage { get; init; }
     public required int SettleSeconds { get; init; }
+    /// <summary>
+    /// How often the engine runs the health check, so how soon its health status follows /health: a
+    /// second where someone waits at the keyboard; longer where a process in the container every second costs too much.
+    /// </summary>
+    public required int HealthIntervalSeconds { get; init; }
     public required int HealthTimeoutSeconds { get; init; }
     public required int BackupsToKeep { get; init; }
     public required int ReleasesToKeep { get; init; }

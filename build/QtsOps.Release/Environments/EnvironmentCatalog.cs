@@ -123,6 +123,7 @@ public static class EnvironmentCatalog
                 AutomaticRollback = Flag(element, at, "automaticRollback"),
                 BootstrapBaseImage = Flag(element, at, "bootstrapBaseImage"),
                 SettleSeconds = Number(element, at, "settleSeconds", 1, 3600),
+                HealthIntervalSeconds = Number(element, at, "healthIntervalSeconds", 1, 300),
                 HealthTimeoutSeconds = Number(element, at, "healthTimeoutSeconds", 5, 3600),
                 BackupsToKeep = Number(element, at, "backupsToKeep", 1, 1000),
                 ReleasesToKeep = Number(element, at, "releasesToKeep", 2, 100),

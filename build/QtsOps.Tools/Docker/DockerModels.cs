@@ -57,6 +57,8 @@ public sealed class DockerImage
 {
     public string Id { get; init; } = "";
     public IReadOnlyList<string> RepoDigests { get; init; } = [];
+    /// <summary>Bytes of all its layers (what `docker image ls` shows as SIZE).</summary>
+    public long Size { get; init; }
 }
 
 /// <summary>One line of <c>docker image ls --format '{{json .}}'</c>.</summary>

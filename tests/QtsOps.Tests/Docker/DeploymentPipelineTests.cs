@@ -63,6 +63,28 @@ public class DeploymentPipelineTests
     }
 
     [Test, Order(2)]
+    public void The_image_holds_python_and_the_service_and_no_shell_package_manager_or_docs_but_lists_its_packages()
+    {
+        var image = Docker("inspect", "--format", "{{.Image}}", _repo.Container).EnsureSuccess("inspect").Output.Single();
+        // The image has no shell or find: its own Python lists its files (not /proc, /sys, /dev: the engine's).
+        var files = Docker("run", "--rm", "--entrypoint", "python3", image, "-c",
+            "import os\nfor top in sorted(set(os.listdir('/')) - {'proc', 'sys', 'dev'}):\n" +
+            "    for root, dirs, names in os.walk('/' + top):\n        for name in dirs + names: print(os.path.join(root, name))")
+            .EnsureSuccess("listing the image's files").Output;
+
+        Assert.That(files, Does.Contain("/usr/bin/python3"));
+        Assert.That(files, Does.Contain("/app/src/qts_observer/service.py"));
+        foreach (var absent in new[] { "/bin/sh", "/usr/bin/sh", "/bin/bash", "/usr/bin/dpkg", "/usr/bin/apt-get", "/usr/bin/perl", "/usr/bin/env" })
+            Assert.That(files, Does.Not.Contain(absent));
+        foreach (var absent in new[] { "/usr/share/doc/", "/usr/share/locale/", "/usr/share/man/", "/usr/lib/python3.11/ensurepip/", "/usr/lib/python3.11/idlelib/",
+                     "/usr/lib/python3.11/tkinter/", "/usr/lib/python3.11/test/", "/usr/lib/python3.11/unittest/", "/usr/lib/python3.11/pydoc_data/" })
+            Assert.That(files.Where(f => f.StartsWith(absent, StringComparison.Ordinal)), Is.Empty, absent);
+        var status = Docker("run", "--rm", "--entrypoint", "python3", image, "-c", "print(open('/var/lib/dpkg/status').read())").EnsureSuccess("reading the package list").Output;
+        Assert.That(status, Does.Contain("Package: python3.11-minimal").And.Contain("Package: libpython3.11-stdlib").And.Contain("Package: libc6").And.Not.Contain("Package: perl-base").And.Not.Contain("Package: apt"));
+        Assert.That(Docker("inspect", "--format", "{{.Config.User}}", image).Output.Single(), Is.EqualTo("qts"));
+    }
+
+    [Test, Order(3)]
     public void A_second_run_with_nothing_changed_skips_the_build_and_the_deploy()
     {
         var run = _repo.Run("--target=deploy", "--target=verify");
@@ -73,7 +95,7 @@ public class DeploymentPipelineTests
         Assert.That(run.Entry("deploy").Note, Does.Contain("already runs healthy"));
     }
 
-    [Test, Order(3)]
+    [Test, Order(4)]
     public void A_second_concurrent_deploy_is_refused_naming_the_holder()
     {
         var owner = DeploymentLock.OwnerFileOf(LockFile);
@@ -90,7 +112,7 @@ public class DeploymentPipelineTests
         AssertLockFree();
     }
 
-    [Test, Order(4)]
+    [Test, Order(5)]
     public void A_release_that_crashes_at_start_is_rolled_back_and_no_record_is_lost()
     {
         using var crashing = _repo.CommitReleaseThatCrashesAtStart();
@@ -113,7 +135,7 @@ public class DeploymentPipelineTests
         Assert.That(Directory.EnumerateFiles(Path.Combine(_repo.StateDirectory, "backups", "local"), "*.tar.gz"), Is.Not.Empty);
     }
 
-    [Test, Order(5)]
+    [Test, Order(6)]
     public void A_release_whose_container_cannot_start_is_rolled_back_and_recorded()
     {
         var dockerfile = Path.Combine(_repo.Root, "src", "observer", "Dockerfile");
@@ -152,7 +174,7 @@ public class DeploymentPipelineTests
         }
     }
 
-    [Test, Order(6)]
+    [Test, Order(7)]
     public void A_signal_during_the_health_wait_stops_the_deploy_cleanly_and_the_next_deploy_does_it_again()
     {
         _repo.Commit("a version to interrupt");
@@ -192,7 +214,7 @@ public class DeploymentPipelineTests
         Assert.That(History().Last().Result, Is.EqualTo(HistoryResult.Succeeded));
     }
 
-    [Test, Order(7)]
+    [Test, Order(8)]
     public void An_unreachable_engine_is_a_clear_error_and_changes_nothing()
     {
         var before = State();
@@ -204,7 +226,7 @@ public class DeploymentPipelineTests
         Assert.That(State(), Is.EqualTo(before));
     }
 
-    [Test, Order(8)]
+    [Test, Order(9)]
     public void A_push_with_a_wrong_password_is_refused_clearly()
     {
         var run = WithCredentials(RegistryUser, "wrong-password", () => _repo.Run("--target=push"));
@@ -214,7 +236,7 @@ public class DeploymentPipelineTests
             .And.Contain(PipelineOptions.RegistryPassword.Variable!).And.Not.Contain("wrong-password"));
     }
 
-    [Test, Order(9)]
+    [Test, Order(10)]
     public void A_push_sends_every_tag_and_the_registry_confirms_the_digest()
     {
         var run = WithCredentials(RegistryUser, RegistryPassword, () => _repo.Run("--target=push"));
@@ -231,7 +253,7 @@ public class DeploymentPipelineTests
             Is.EquivalentTo(new[] { $"{_registry.Address}/{_repo.ImageRepository}:{version}", $"{_registry.Address}/{_repo.ImageRepository}:sha-{_repo.ShortSha()}" }));
     }
 
-    [Test, Order(10)]
+    [Test, Order(11)]
     public void A_stopped_release_that_verified_is_started_again_by_verify_never_replaced_by_an_older_one()
     {
         var verified = _repo.Run("--target=verify");
@@ -251,7 +273,7 @@ public class DeploymentPipelineTests
         }), "restarted and verified again, never rolled back");
     }
 
-    [Test, Order(11)]
+    [Test, Order(12)]
     public void Force_deploy_recreates_the_container_and_a_rollback_to_what_runs_changes_nothing()
     {
         var before = ContainerId();
@@ -273,7 +295,7 @@ public class DeploymentPipelineTests
         Assert.That(State(), Is.EqualTo(stateBefore));
     }
 
-    [Test, Order(12)]
+    [Test, Order(13)]
     public void Status_shows_what_runs_the_last_verified_release_the_lock_and_the_newest_history()
     {
         var last = History().Last();
@@ -302,7 +324,7 @@ public class DeploymentPipelineTests
         }
     }
 
-    [Test, Order(13)]
+    [Test, Order(14)]
     public void A_second_checkout_is_refused_the_container_unless_it_takes_it_over_and_verify_never_checks_another_deployment()
     {
         using var second = new ObserverRepository(_registry.Address);

@@ -34,7 +34,8 @@ public class EnvironmentCatalogTests
 
     // Each numeric key at its bounds is taken and one step beyond them refused (local's value replaced).
     [TestCase("port", "8000", "1", "65535", "0", "65536")]
-    [TestCase("settleSeconds", "12", "1", "3600", "0", "3601")]
+    [TestCase("settleSeconds", "3", "1", "3600", "0", "3601")]
+    [TestCase("healthIntervalSeconds", "1", "1", "300", "0", "301")]
     [TestCase("healthTimeoutSeconds", "60", "5", "3600", "4", "3601")]
     [TestCase("backupsToKeep", "5", "1", "1000", "0", "1001")]
     [TestCase("releasesToKeep", "3", "2", "100", "1", "101")]
@@ -59,7 +60,7 @@ public class EnvironmentCatalogTests
     [Test]
     public void Missing_and_unknown_keys_and_environments_are_all_reported()
     {
-        var json = Valid.Replace("\"settleSeconds\": 12,", "\"settleSecs\": 12,").Replace("\"prod\": {", "\"production\": {");
+        var json = Valid.Replace("\"settleSeconds\": 3,", "\"settleSecs\": 3,").Replace("\"prod\": {", "\"production\": {");
 
         var error = Assert.Throws<SettingsFileException>(() => EnvironmentCatalog.Parse(json, "environments.json", BuildContext.Environments))!;
 

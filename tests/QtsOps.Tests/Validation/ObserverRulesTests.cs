@@ -91,11 +91,11 @@ public class ObserverRulesTests
     public void Config_paths_agree_with_the_volumes_and_the_dockerfile()
     {
         _repo.Replace(Compose, "./config}:/app/config:ro", "./config}:/etc/qts:ro");
-        _repo.Replace(Dockerfile, "/app/logs /app/config", "/app/logs");
+        _repo.Replace(Dockerfile, "ENV OBSERVER_CONFIG_DIR=/app/config\n", "");
 
         var findings = Validate().Findings.Where(f => f.Rule == "config-paths").ToList();
 
-        Assert.That(findings.Select(f => (f.File, f.Line)), Is.EquivalentTo(new[] { (Compose, (int?)LineOf(Compose, "volumes:")), (Dockerfile, LastLineOf(Dockerfile, "FROM ${BASE_IMAGE}")) }));
+        Assert.That(findings.Select(f => (f.File, f.Line)), Is.EquivalentTo(new[] { (Compose, (int?)LineOf(Compose, "volumes:")), (Dockerfile, LastLineOf(Dockerfile, "FROM scratch")) }));
         Assert.That(findings.Single(f => f.File == Compose).Message, Does.Contain("no volume is mounted at /app/config").And.Contain("/etc/qts"));
         Assert.That(findings.Single(f => f.File == Dockerfile).Message, Does.Contain("never mentions /app/config"));
     }
@@ -311,18 +311,18 @@ public class ObserverRulesTests
     [TestCase(Compose, "      - no-new-privileges:true\n", "      - seccomp:unconfined\n",
         "compose-no-new-privileges: no-new-privileges is not set: a setuid binary could raise the service user's privileges | add security_opt: [\"no-new-privileges:true\"]")]
     [TestCase(Compose, "      - \"${QTS_OBSERVER_BIND:-127.0.0.1}:${QTS_OBSERVER_PORT:-8000}:8000\"\n", "      - \"127.0.0.1:8000:8080\"\n",
-        "port-consistency: the published container port 8080 is not the image's EXPOSE 8000 (src/observer/Dockerfile:45) | publish container port 8000 (change the host side to move the service)")]
+        "port-consistency: the published container port 8080 is not the image's EXPOSE 8000 (src/observer/Dockerfile:33) | publish container port 8000 (change the host side to move the service)")]
     [TestCase(Compose, "urlopen('http://127.0.0.1:8000/health'", "urlopen('http://127.0.0.1:8080/health'",
-        "port-consistency: the compose healthcheck probes port 8080 but the image has EXPOSE 8000 (src/observer/Dockerfile:45) | probe http://127.0.0.1:8000/health")]
+        "port-consistency: the compose healthcheck probes port 8080 but the image has EXPOSE 8000 (src/observer/Dockerfile:33) | probe http://127.0.0.1:8000/health")]
     [TestCase(Dockerfile, "urlopen('http://127.0.0.1:8000/health'", "urlopen('http://127.0.0.1:8080/health'",
-        "port-consistency: the HEALTHCHECK probes port 8080 but the image has EXPOSE 8000 (src/observer/Dockerfile:45) | probe http://127.0.0.1:8000/health")]
+        "port-consistency: the HEALTHCHECK probes port 8080 but the image has EXPOSE 8000 (src/observer/Dockerfile:33) | probe http://127.0.0.1:8000/health")]
     [TestCase(Dockerfile, "\nEXPOSE 8000\n", "\n",
         "port-consistency: the final stage has no EXPOSE | add EXPOSE 8000 (the port the service listens on and the health check probes)")]
     [TestCase(Dockerfile, "\nCMD [\"python3\",\"-m\",\"qts_observer\"]", "\n",
         "exec-form-cmd: the final stage has no CMD | end with CMD [\"python3\",\"-m\",\"qts_observer\"]")]
     [TestCase(Dockerfile, "\nCMD [\"python3\",\"-m\",\"qts_observer\"]", "\nCMD python3 -m qts_observer",
         "exec-form-cmd: CMD uses the shell form: /bin/sh becomes PID 1 and SIGTERM never reaches the service | use the exec form: CMD [\"python3\",\"-m\",\"qts_observer\"]")]
-    [TestCase(Dockerfile, "WORKDIR /app\n# The code", "WORKDIR /srv\n# The code",
+    [TestCase(Dockerfile, "WORKDIR /app\nEXPOSE", "WORKDIR /srv\nEXPOSE",
         "config-paths: WORKDIR is /srv but deployment.structure in deployment_config.json is /app | make the image's working directory and deployment.structure the same")]
     [TestCase(DeploymentConfig, "    \"log_dir\": \"/app/logs\",\n", "",
         "config-paths: paths.log_dir is missing | add \"log_dir\" under \"paths\" (see SPEC.md, deployment_config.json)")]
@@ -342,7 +342,8 @@ public class ObserverRulesTests
     [Test]
     public void One_stage_is_an_error_and_the_version_key_a_warning()
     {
-        _repo.Write(Dockerfile, _repo.Read(Dockerfile)[_repo.Read(Dockerfile).IndexOf("FROM ${BASE_IMAGE}\n", StringComparison.Ordinal)..]
+        _repo.Write(Dockerfile, _repo.Read(Dockerfile)[_repo.Read(Dockerfile).IndexOf("FROM scratch\n", StringComparison.Ordinal)..]
+            .Replace("FROM scratch", "FROM ${BASE_IMAGE}").Replace("COPY --from=runtime /runtime /\n", "")
             .Replace("COPY --from=build /app/src /app/src", "COPY src/ /app/src/")
             .Insert(0, "ARG BASE_IMAGE=python:3.11-slim\n"));
         _repo.Write(Compose, "version: \"3.8\"\n" + _repo.Read(Compose));

@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# The developer's inner loop on the local environment, in a scratch clone of HEAD
+# (.qtsops/bench/inner-loop/repo): one observer source file changed, then
+#   pipeline: `./build.sh` until it exits 0 (deployed and verified);
+#   bare:     what a person would do by hand with no checks: build the image from the package,
+#             `compose up -d` (a container of its own beside the pipeline's, port 8001), poll /health until 200.
+# Each is run RUNS times (default 5), alternating, each after its own change; prints and writes the
+# medians and their ratio, and the observer image's size beside its base image's, to docs/BENCHMARKS.md
+# (sections "inner-loop" and "image-size"). It replaces the local deployment (container qts-observer
+# on port 8000) and removes it at the end. Needs root (it gives the bare flow's folders to uid 10001).
+# Usage: bench/inner-loop.sh [RUNS]
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+WORK="$ROOT/.qtsops/bench/inner-loop"
+CLONE="$WORK/repo"
+RUNS="${1:-5}"
+CONTAINER=qts-observer
+BARE_HEALTH=http://127.0.0.1:8001/health
+CHANGED=src/observer/src/qts_observer/health.py
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
+
+if docker compose version >/dev/null 2>&1; then compose=(docker compose); else compose=(docker-compose --compatibility); fi
+
+change() { echo "# inner-loop change $1 $(date +%s%N)" >>"$CLONE/$CHANGED"; }
+
+pipeline() { (cd "$CLONE" && ./build.sh >"$WORK/pipeline.log" 2>&1) || { tail -20 "$WORK/pipeline.log"; exit 1; }; }
+
+bare() { # the package the last pipeline run made, built and started by hand beside the pipeline's container
+  local package="$CLONE/artifacts/package/qts_ops_deploy"
+  cp "$CLONE/$CHANGED" "$package/$CHANGED"
+  docker build --quiet --build-arg "BASE_IMAGE=$BASE" -t qts-observer:bare "$package" >/dev/null
+  (cd "$package" && QTS_OBSERVER_IMAGE=qts-observer:bare QTS_OBSERVER_CONTAINER=qts-observer-bare \
+    QTS_OBSERVER_NETWORK=qts-network-bare QTS_OBSERVER_PORT=8001 QTS_OBSERVER_HEALTH_INTERVAL=1s \
+    QTS_OBSERVER_HOST_DATA="$WORK/bare/data" QTS_OBSERVER_HOST_LOGS="$WORK/bare/logs" QTS_OBSERVER_HOST_CONFIG="$WORK/bare/config" \
+    "${compose[@]}" --project-name qts-observer-bare up -d >/dev/null 2>&1)
+  until curl --silent --fail --max-time 1 "$BARE_HEALTH" >/dev/null; do sleep 0.05; done
+}
+
+echo "bench: cloning HEAD into $CLONE"
+docker rm --force "$CONTAINER" qts-observer-bare >/dev/null 2>&1 || true
+rm -rf "$CLONE" "$WORK/bare"
+mkdir -p "$WORK/bare/data" "$WORK/bare/logs" "$WORK/bare/config"
+chown 10001:10001 "$WORK/bare/data" "$WORK/bare/logs" # the service's user; the pipeline does this for its own folders
+git clone --quiet --no-hardlinks "$ROOT" "$CLONE"
+(cd "$CLONE" && ./build.sh --tree >/dev/null) # compiles the pipeline program: not part of the loop
+echo "bench: first deploy"
+pipeline
+BASE=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["baseImage"])' "$CLONE/artifacts/reports/image.json")
+
+pipeline_ms=() bare_ms=()
+for run in $(seq 1 "$RUNS"); do
+  change "pipeline-$run"
+  pipeline_ms+=("$(elapsed_ms pipeline)")
+  change "bare-$run"
+  bare_ms+=("$(elapsed_ms bare)")
+  echo "bench: run $run: pipeline ${pipeline_ms[-1]} ms, bare ${bare_ms[-1]} ms"
+done
+docker rm --force "$CONTAINER" qts-observer-bare >/dev/null
+docker network rm qts-network-bare >/dev/null 2>&1 || true
+docker image rm qts-observer:bare >/dev/null 2>&1 || true
+
+pipeline_median=$(median "${pipeline_ms[@]}")
+bare_median=$(median "${bare_ms[@]}")
+ratio=$(awk -v p="$pipeline_median" -v b="$bare_median" 'BEGIN { printf "%.1f", p / b }')
+image_mb=$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print("%.1f %.1f" % (r["size"] / 1e6, r["baseSize"] / 1e6))' "$CLONE/artifacts/reports/image.json")
+read -r image base_mb <<<"$image_mb"
+when="$(date -u +%Y-%m-%d), commit $(git -C "$ROOT" rev-parse --short HEAD), $(nproc) cores, load average $(cut -d' ' -f1 /proc/loadavg)"
+echo "bench: pipeline ${pipeline_median} ms, bare ${bare_median} ms, ratio ${ratio}; image ${image} MB, base ${base_mb} MB"
+
+write_section inner-loop "## Inner loop: one source file changed, until verified
+
+Command: \`bench/inner-loop.sh\` ($RUNS runs each, alternating, medians; $when).
+Pipeline: \`./build.sh\` (validate, package, image, plan, deploy, verify) until it exits 0. Bare: by
+hand with no checks: \`docker build\` of the package, \`compose up -d\`, poll /health until 200.
+Goal: the pipeline at most 2.5 times the bare flow.
+
+| pipeline | bare | ratio |
+|---|---|---|
+| $(awk -v v="$pipeline_median" 'BEGIN { printf "%.1f s", v / 1000 }') | $(awk -v v="$bare_median" 'BEGIN { printf "%.1f s", v / 1000 }') | $ratio |
+
+Each run (ms): pipeline ${pipeline_ms[*]}; bare ${bare_ms[*]}."
+
+write_section image-size "## Image size
+
+Measured by \`bench/inner-loop.sh\` ($when), as \`docker image ls\` shows it (10^6 bytes); the image
+task logs the same figures. Goal: at most 60 MB.
+
+| image | size |
+|---|---|
+| qts-observer (FROM scratch: Python and the modules the service imports) | $image MB |
+| base image \`$BASE\` (the build stages' base) | $base_mb MB |"

@@ -1,0 +1,55 @@
+using QtsOps.Release.Verification;
+
+namespace QtsOps.Build.Deployment;
+
+/// <summary>The service's /health, asked where the answer is true (deploy's wait and verify share it).</summary>
+public sealed class HealthEndpoint(DockerEngine engine)
+{
+    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };
+
+    private BuildContext Context => engine.Context;
+
+    private static HttpEvidence Get(string url)
+    {
+        try
+        {
+            using var response = Http.GetAsync(url).GetAwaiter().GetResult();
+            return new HttpEvidence(url, (int)response.StatusCode, response.Content.ReadAsStringAsync().GetAwaiter().GetResult().Trim(), null);
+        }
+        catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
+        {
+            return new HttpEvidence(url, null, "", exception.Message);
+        }
+    }
+
+    /// <summary>
+    /// GET /health where it is true: on this machine through healthUrl; on a remote host from inside the
+    /// container (its own loopback), and through healthUrl too when that is reachable from here. The
+    /// evidence says which.
+    /// </summary>
+    public HttpEvidence Ask(string container, bool running)
+    {
+        var url = Context.Target.HealthUrl;
+        if (!engine.IsRemote) return Get(url);
+        if (!running) return new HttpEvidence(InsideUrl(container), null, "", "the container is not running");
+        var evidence = Inside(container);
+        if (evidence.StatusCode != 200) return evidence;
+        var outside = Get(url);
+        return outside.StatusCode is null
+            ? evidence with { Url = $"{evidence.Url} ({url} is not reachable from this machine: {outside.Error})" }
+            : outside with { Url = $"{url} from this machine (and {evidence.Url}: 200)" };
+    }
+
+    /// <summary>Whether /health answers 200 now: through healthUrl on this machine, inside the container on a remote host.</summary>
+    public bool Answers(string container) => (engine.IsRemote ? Inside(container) : Get(Context.Target.HealthUrl)).StatusCode == 200;
+
+    private HttpEvidence Inside(string container)
+    {
+        var asked = engine.Exec(container, "python3", "-c", ContainerScripts.HealthStatusAndBody);
+        return asked.Succeeded && asked.Output.Count > 0 && int.TryParse(asked.Output[0], out var status)
+            ? new HttpEvidence(InsideUrl(container), status, string.Join("\n", asked.Output.Skip(1)).Trim(), null)
+            : new HttpEvidence(InsideUrl(container), null, "", string.Join(" ", asked.Error.Concat(asked.Output)).Trim());
+    }
+
+    private string InsideUrl(string container) => $"http://127.0.0.1:{ContainerScripts.ServicePort}/health inside {container} on {engine.Host.Name}";
+}
