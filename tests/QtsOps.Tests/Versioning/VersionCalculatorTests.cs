@@ -81,6 +81,10 @@ public class VersionCalculatorTests
         Assert.That((version.TagName, version.Height), Is.EqualTo(("v1.0.0", 2)));
     }
 
+    [Test]
+    public void A_tag_hides_the_tags_behind_it_even_higher_ones() =>
+        Assert.That(Calculate(["c1:c0", "c0:"], [("v1.0.0", "c1"), ("v2.0.0", "c0")]).Version.ToString(), Is.EqualTo("1.0.0"));
+
     [TestCase("v1.2.3", "1.2.3")]
     [TestCase("v1.3.0-beta.2+build.7", "1.3.0-beta.2+build.7")]
     [TestCase("1.2.3", null)]
