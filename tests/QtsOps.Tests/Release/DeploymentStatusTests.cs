@@ -32,6 +32,14 @@ public class DeploymentStatusTests
     }
 
     [Test]
+    public void The_summary_names_the_release_on_the_containers_label_not_the_stores_current_one()
+    {
+        var status = new DeploymentStatus("local", "engine", "1.2.0", Container(ours: true, release: "1.1.0"), null, new LockState(false, null), []);
+
+        Assert.That(status.Summary, Does.StartWith("'local': 1.1.0 (1.2.0) is running"));
+    }
+
+    [Test]
     public void Another_deployments_container_and_a_held_lock_are_said_as_such()
     {
         var holder = new LockOwner(42, "ci-runner", "runner", Started, "deploy 1.3.0");

@@ -76,6 +76,7 @@ public class EnvironmentCatalogTests
         var error = Assert.Throws<SettingsFileException>(() => EnvironmentCatalog.Parse("{\n  \"local\": {\n    \"port\": 80,,\n  }\n}", "environments.json", BuildContext.Environments))!;
 
         Assert.That(error.Message, Does.StartWith("environments.json:3: not valid JSON"));
+        Assert.That(error.Problems.Single().Fix, Is.EqualTo("correct the syntax at that line"));
     }
 
     [Test]
@@ -98,22 +99,64 @@ public class EnvironmentCatalogTests
         Assert.That(Refusal(Valid.Replace("\"registry\": \"127.0.0.1:5000\",", "\"registry\": \" \",")), Does.Contain("$.local.registry: must be a non-empty string"));
     }
 
-    // Each case: local's value replaced, and the error on it.
-    [TestCase("\"dockerHost\": null", "\"dockerHost\": \"http://host:2375\"", "$.local.dockerHost: must be null or a unix://, tcp:// or ssh://user@host address (got \"http://host:2375\")")]
-    [TestCase("\"dockerHost\": null", "\"dockerHost\": 2375", "$.local.dockerHost: must be null or a unix://, tcp:// or ssh://user@host address (got 2375)")]
-    [TestCase("\"healthUrl\": \"http://127.0.0.1:8000/health\"", "\"healthUrl\": \"ftp://127.0.0.1/health\"", "$.local.healthUrl: 'ftp://127.0.0.1/health' is not an http(s) URL")]
-    [TestCase("\"healthUrl\": \"http://127.0.0.1:8000/health\"", "\"healthUrl\": \"127.0.0.1:8000\"", "$.local.healthUrl: '127.0.0.1:8000' is not an http(s) URL")]
-    [TestCase("\"registryTls\": false", "\"registryTls\": \"false\"", "$.local.registryTls: must be true or false (got \"false\")")]
-    [TestCase("\"containerName\": \"qts-observer\"", "\"containerName\": \"QTS observer\"", "$.local.containerName: 'QTS observer' is not a valid name here")]
-    public void A_value_of_the_wrong_shape_is_the_one_error_reported(string setting, string value, string message)
+    // Each case: local's setting replaced (or removed), and the one error: its message and fix.
+    [TestCase("\"dockerHost\": null", "\"dockerHost\": \"http://host:2375\"", "$.local.dockerHost: must be null or a unix://, tcp:// or ssh://user@host address (got \"http://host:2375\")", DockerHostFix)]
+    [TestCase("\"dockerHost\": null", "\"dockerHost\": 2375", "$.local.dockerHost: must be null or a unix://, tcp:// or ssh://user@host address (got 2375)", DockerHostFix)]
+    [TestCase("\"healthUrl\": \"http://127.0.0.1:8000/health\"", "\"healthUrl\": \"ftp://127.0.0.1/health\"", "$.local.healthUrl: 'ftp://127.0.0.1/health' is not an http(s) URL", HealthUrlFix)]
+    [TestCase("\"healthUrl\": \"http://127.0.0.1:8000/health\"", "\"healthUrl\": \"127.0.0.1:8000\"", "$.local.healthUrl: '127.0.0.1:8000' is not an http(s) URL", HealthUrlFix)]
+    [TestCase("\"registryTls\": false", "\"registryTls\": \"false\"", "$.local.registryTls: must be true or false (got \"false\")", "write \"registryTls\": true or false, without quotes")]
+    [TestCase("\"containerName\": \"qts-observer\"", "\"containerName\": \"QTS observer\"", "$.local.containerName: 'QTS observer' is not a valid name here (allowed: ^[a-z0-9][a-z0-9_.-]*$)",
+        "use lower-case letters, digits, '.', '_' and '-'")]
+    [TestCase("\"bind\": \"127.0.0.1\"", "\"bind\": 5", "$.local.bind: must be a non-empty string (got 5)", "write \"bind\": \"...\"")]
+    [TestCase("\"port\": 8000", "\"port\": \"8000\"", "$.local.port: must be a whole number from 1 to 65535 (got \"8000\")", "write \"port\": 1, without quotes")]
+    [TestCase("\"cpuLimit\": 1.0", "\"cpuLimit\": \"1\"", "$.local.cpuLimit: must be a number from 0.01 to 1024 (got \"1\")", "write \"cpuLimit\": 1.0, without quotes")]
+    [TestCase("\"bind\": \"127.0.0.1\",", "\"bind\": \"127.0.0.1\", \"bindd\": 1,", "$.local.bindd: unknown setting 'bindd'", "remove it or correct its spelling (see the 'local' entry)")]
+    [TestCase("\"bind\": \"127.0.0.1\",", "", "$.local: 'bind' is missing", "add \"bind\": \"...\"")]
+    [TestCase("\"dockerHost\": null,", "", "$.local: 'dockerHost' is missing", "add \"dockerHost\": null")]
+    [TestCase("\"protected\": false,", "", "$.local: 'protected' is missing", "add \"protected\": true or false")]
+    [TestCase("\"settleSeconds\": 3,", "", "$.local: 'settleSeconds' is missing", "add \"settleSeconds\": a whole number from 1 to 3600")]
+    [TestCase("\"cpuLimit\": 1.0,", "", "$.local: 'cpuLimit' is missing", "add \"cpuLimit\": a number from 0.01 to 1024")]
+    public void A_value_of_the_wrong_shape_is_the_one_error_reported_with_its_fix(string setting, string value, string message, string fix)
     {
         var at = Valid.IndexOf(setting, StringComparison.Ordinal); // local's, the first
         var json = Valid[..at] + value + Valid[(at + setting.Length)..];
 
         var error = Assert.Throws<SettingsFileException>(() => EnvironmentCatalog.Parse(json, "environments.json", BuildContext.Environments))!;
 
-        Assert.That(error.Problems.Single().Message, Does.StartWith(message));
+        var problem = error.Problems.Single();
+        Assert.That((problem.Message, problem.Fix), Is.EqualTo((message, fix)));
     }
+
+    private const string DockerHostFix = "write null for this machine's engine, or e.g. \"ssh://deploy@host\"";
+    private const string HealthUrlFix = "write e.g. \"http://127.0.0.1:8000/health\"";
+
+    [Test]
+    public void An_https_health_url_is_taken() =>
+        Assert.That(EnvironmentCatalog.Parse(Valid.Replace("\"healthUrl\": \"http://127.0.0.1:8000/health\"", "\"healthUrl\": \"https://127.0.0.1:8443/health\""),
+            "environments.json", BuildContext.Environments)["local"].HealthUrl, Is.EqualTo("https://127.0.0.1:8443/health"));
+
+    [Test]
+    public void A_comment_key_beside_the_environments_is_no_environment() =>
+        Assert.That(EnvironmentCatalog.Parse(Valid.Replace("  \"local\": {", "  \"$comment\": \"local first\",\n  \"local\": {"), "environments.json", BuildContext.Environments).Keys,
+            Is.EquivalentTo(BuildContext.Environments));
+
+    [Test]
+    public void A_missing_or_unknown_environment_and_one_that_is_no_object_say_how_to_fix_them()
+    {
+        var error = Assert.Throws<SettingsFileException>(() => EnvironmentCatalog.Parse("{ \"local\": 5, \"production\": {} }", "environments.json", ["local", "prod"]))!;
+
+        Assert.That(error.Problems.Select(p => (p.Message, p.Fix)), Is.EqualTo(new[]
+        {
+            ("$: environment 'prod' is missing", "add a \"prod\" entry (copy 'local' and adapt it)"),
+            ("$.local: must be an object of settings", "see the 'local' entry for the keys"),
+            ("$.production: unknown environment 'production'", "use one of local, prod"),
+        }));
+    }
+
+    [Test]
+    public void A_file_that_is_no_object_says_what_to_write() =>
+        Assert.That(Assert.Throws<SettingsFileException>(() => EnvironmentCatalog.Parse("[]", "environments.json", BuildContext.Environments))!.Problems.Single().Fix,
+            Is.EqualTo("write { \"local\": {...}, \"staging\": {...}, \"prod\": {...} }"));
 
     [TestCase("tcp://10.0.0.5:2376")]
     [TestCase("unix:///run/user/1000/docker.sock")]
@@ -144,7 +187,7 @@ public class EnvironmentCatalogTests
     [Test]
     public void A_missing_file_says_how_to_get_it_back() =>
         Assert.That(Assert.Throws<SettingsFileException>(() => EnvironmentCatalog.Load("/nonexistent/environments.json", BuildContext.Environments))!.Message,
-            Does.Contain("not found").And.Contain("restore environments.json from git"));
+            Is.EqualTo("/nonexistent/environments.json: not found. Fix: restore environments.json from git (it holds the settings of local, staging, prod)."));
 
     private static int LineOf(string json, string text) => json.Split('\n').ToList().FindIndex(l => l.Contains(text)) + 1;
 

@@ -138,6 +138,11 @@ public class VerifyChecklistTests
         [.. VerifyChecklist.Evaluate(evidence).Select(c => $"{c.Name} {(c.Passed ? "pass" : "FAIL")}: {c.Evidence}{(c.Fix is null ? "" : $" | fix: {c.Fix}")}")];
 
     [Test]
+    public void A_mount_that_need_not_be_writable_shows_when_it_is_mounted_read_write() =>
+        Assert.That(Check(Healthy() with { Mounts = [new MountEvidence("/app/config", false, "/srv/config", true, null, null)] }, "mounts").Evidence,
+            Is.EqualTo("/app/config <- /srv/config (rw)"));
+
+    [Test]
     public void A_healthy_deployment_is_described_check_by_check()
     {
         Assert.That(Said(Healthy()), Is.EqualTo(new[]
@@ -339,6 +344,11 @@ public class PreDeployChecksTests
     public void A_container_whose_name_only_resembles_this_one_is_named_as_the_holder_of_the_port() =>
         Assert.That(QtsOps.Release.Deployment.PreDeployChecks.Problems(Fine() with { PortHolders = ["qts-observer-old"], PortAnswers = true }).Single(),
             Does.Contain("port 127.0.0.1:8000 is published by container qts-observer-old"));
+
+    [Test]
+    public void Several_containers_on_the_port_are_all_named() =>
+        Assert.That(QtsOps.Release.Deployment.PreDeployChecks.Problems(Fine() with { PortHolders = ["old-a", "old-b"] }).Single(),
+            Does.Contain("port 127.0.0.1:8000 is published by container old-a, old-b."));
 
     [Test]
     public void Another_program_on_the_port_is_named() =>

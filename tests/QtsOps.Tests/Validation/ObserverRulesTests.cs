@@ -11,6 +11,9 @@ public class ObserverRulesTests
     private const string Dockerfile = "src/observer/Dockerfile";
     private const string Compose = "src/observer/docker-compose.yml";
     private const string DeploymentConfig = "src/observer/deployment_config.json";
+    private const string Resources = "      resources:\n        limits:\n          cpus: \"1.0\"\n          memory: 512M\n        reservations:\n          cpus: \"0.5\"\n          memory: 256M\n";
+    private const string Dockerignore = "src/observer/.dockerignore";
+    private const string HealthcheckCommand = "[\"python3\",\"-c\",\"import sys,urllib.request; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:8000/health',timeout=2).status==200 else 1)\"]";
 
     private ScratchRepository _repo = null!;
 
@@ -30,6 +33,13 @@ public class ObserverRulesTests
         Assert.That(matching, Has.Count.EqualTo(1), $"findings: {string.Join("\n", findings)}");
         return matching[0];
     }
+
+    /// <summary>The Dockerfile's final stage alone, copying the sources itself.</summary>
+    private void MakeOneStage() =>
+        _repo.Write(Dockerfile, _repo.Read(Dockerfile)[_repo.Read(Dockerfile).IndexOf("FROM scratch\n", StringComparison.Ordinal)..]
+            .Replace("FROM scratch", "FROM ${BASE_IMAGE}").Replace("COPY --from=runtime /runtime /\n", "")
+            .Replace("COPY --from=build /app/src /app/src", "COPY src/ /app/src/")
+            .Insert(0, "ARG BASE_IMAGE=python:3.11-slim\n"));
 
     private int LineOf(string file, string text) => _repo.LinesOf(file, text)[0];
 
@@ -330,6 +340,47 @@ public class ObserverRulesTests
         "config-paths: /app/logs (paths.log_dir) is mounted read-only: the service cannot write there | drop ':ro' from the volume at /app/logs; only the config directory is read-only")]
     [TestCase(Compose, "./logs}:/app/logs\n", "./logs}:/app/log\n",
         "config-paths: no volume is mounted at /app/logs (paths.log_dir in deployment_config.json); mounted: /app/data/observer, /app/log, /app/config | add a volume with target /app/logs, e.g. ./log:/app/logs")]
+    [TestCase(Dockerfile, "--retries=3 \\\n    CMD [", "--retries=3 \\\n    [",
+        "healthcheck: HEALTHCHECK needs CMD <command> or NONE | write HEALTHCHECK [--interval=...] CMD <command>")]
+    [TestCase(Dockerfile, "HEALTHCHECK --interval", "#",
+        "healthcheck: the image has no HEALTHCHECK: a hung service looks healthy | add HEALTHCHECK CMD [\"python3\",\"-c\",\"...urlopen('http://127.0.0.1:8000/health')...\"] that exits non-zero on failure")]
+    [TestCase(Compose, "    healthcheck:\n", "    healthcheck:\n      disable: true\n",
+        "healthcheck: the compose healthcheck is switched off | probe /health instead of disabling the check")]
+    [TestCase(Compose, "test: [\"CMD\", \"python3\", \"-c\", \"import sys,urllib.request; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:8000/health',timeout=2).status==200 else 1)\"]",
+        "test: [\"CMD\", \"pgrep\", \"-f\", \"qts_observer\"]",
+        "healthcheck-no-probe: the compose healthcheck does not call /health, so it says nothing about the service | probe http://127.0.0.1:8000/health")]
+    [TestCase(Dockerfile, "CMD " + HealthcheckCommand, "CMD curl -f http://127.0.0.1:8000/health || exit 0",
+        "healthcheck-cannot-fail: the HEALTHCHECK cannot fail: '|| exit 0' turns every failure into success | make it exit non-zero when /health does not answer 200, e.g. python3 -c \"import sys,urllib.request; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:8000/health',timeout=2).status==200 else 1)\"")]
+    [TestCase(Dockerfile, "\nCMD [\"python3\",\"-m\",\"qts_observer\"]", "\nENTRYPOINT python3 -m qts_observer",
+        "exec-form-cmd: ENTRYPOINT uses the shell form: /bin/sh becomes PID 1 and SIGTERM never reaches the service | use the exec form: ENTRYPOINT [\"python3\",\"-m\",\"qts_observer\"]")]
+    [TestCase(Dockerfile, "USER qts", "",
+        "dockerfile-user: the final stage has no USER: the service runs as root | create a non-root user (qts, uid 10001) and end with USER qts")]
+    [TestCase(Dockerfile, "USER qts", "USER root",
+        "dockerfile-user: the last USER is root: the service runs as root | end the final stage with USER qts (a non-root user)")]
+    [TestCase(Dockerfile, "FROM ${BASE_IMAGE} AS runtime", "FROM python:latest AS runtime",
+        "base-image-pinned: the base image python:latest is 'latest', which changes under the build | pin a version tag (python:3.11-slim) or a digest (@sha256:...)")]
+    [TestCase(Dockerfile, "FROM ${BASE_IMAGE} AS runtime", "FROM ${RUNTIME_IMAGE} AS runtime",
+        "base-image-pinned: FROM ${RUNTIME_IMAGE} uses an ARG without a default, so the base image is whatever the build passes | give the ARG a pinned default before the first FROM, e.g. ARG BASE_IMAGE=python:3.11-slim")]
+    [TestCase(Compose, "${QTS_OBSERVER_BASE_IMAGE:-python:3.11-slim}", "${QTS_OBSERVER_BASE_IMAGE:-python}",
+        "base-image-pinned: the build argument BASE_IMAGE gives the base image python, which has no tag, so it is whatever 'latest' is on the day of the build | pin it: BASE_IMAGE: ${QTS_OBSERVER_BASE_IMAGE:-python:3.11-slim}")]
+    [TestCase(Compose, "    ports:\n      - \"${QTS_OBSERVER_BIND:-127.0.0.1}:${QTS_OBSERVER_PORT:-8000}:8000\"\n", "",
+        "port-consistency: the service publishes no port | publish the container port: ports: [\"127.0.0.1:8000:8000\"]")]
+    [TestCase(Dockerfile, "ENV OBSERVER_LOG_DIR=/app/logs\n", "ENV LOG_DIR=/app/logs\n",
+        "env-missing: OBSERVER_LOG_DIR is not set in Dockerfile | set OBSERVER_LOG_DIR=/app/logs there: the Dockerfile ENV, the compose environment and deployment_config.json must all set the four variables")]
+    [TestCase(Compose, "      OBSERVER_DATA_DIR: /app/data/observer\n", "",
+        "env-missing: OBSERVER_DATA_DIR is not set in docker-compose.yml | set OBSERVER_DATA_DIR=/app/data/observer there: the Dockerfile ENV, the compose environment and deployment_config.json must all set the four variables")]
+    [TestCase(Compose, "OBSERVER_LOG_DIR: /app/logs", "OBSERVER_LOG_DIR: /var/log/qts",
+        "env-mismatch: OBSERVER_LOG_DIR is '/var/log/qts' in src/observer/docker-compose.yml but '/app/logs' in src/observer/Dockerfile:30 | give OBSERVER_LOG_DIR the same value in both files (the ops guide's default is '/app/logs')")]
+    [TestCase(Dockerfile, "ENV OBSERVER_CONFIG_DIR=/app/config\n", "",
+        "config-paths: the final stage never mentions /app/config (paths.config_dir in deployment_config.json) | create /app/config in the image and give it to the service user (RUN mkdir -p ... && chown ...), or fix paths.config_dir")]
+    [TestCase(Dockerignore, ".env\n", "",
+        "dockerignore: .dockerignore does not exclude .env | add a line '.env': caches, logs, data, .git, .env and tests must stay out of the image")]
+    [TestCase(Compose, "    restart: unless-stopped\n", "    restart: \"no\"\n",
+        "compose-restart: restart: no leaves a crashed service down | set restart: unless-stopped")]
+    [TestCase(Compose, Resources, "      replicas: 1\n",
+        "compose-resources: deploy.resources lacks limits.cpus, limits.memory, reservations.cpus, reservations.memory: the service can starve the host, or be starved | set deploy.resources limits (cpus: \"1.0\", memory: 512M) and reservations (cpus: \"0.5\", memory: 256M)")]
+    [TestCase(Compose, "      options:\n        max-size: \"10m\"\n        max-file: \"3\"\n", "",
+        "compose-log-rotation: the json-file log driver has no max-size or max-file: logs are not rotated | set logging: { driver: json-file, options: { max-size: \"10m\", max-file: \"3\" } }")]
     public void A_defect_gives_its_one_finding_with_message_and_fix(string file, string text, string replacement, string expected)
     {
         _repo.Replace(file, text, replacement);
@@ -342,10 +393,7 @@ public class ObserverRulesTests
     [Test]
     public void One_stage_is_an_error_and_the_version_key_a_warning()
     {
-        _repo.Write(Dockerfile, _repo.Read(Dockerfile)[_repo.Read(Dockerfile).IndexOf("FROM scratch\n", StringComparison.Ordinal)..]
-            .Replace("FROM scratch", "FROM ${BASE_IMAGE}").Replace("COPY --from=runtime /runtime /\n", "")
-            .Replace("COPY --from=build /app/src /app/src", "COPY src/ /app/src/")
-            .Insert(0, "ARG BASE_IMAGE=python:3.11-slim\n"));
+        MakeOneStage();
         _repo.Write(Compose, "version: \"3.8\"\n" + _repo.Read(Compose));
 
         var findings = Validate().Findings;
@@ -391,4 +439,221 @@ public class ObserverRulesTests
         Assert.That(finding.Message, Does.Contain(message));
         Assert.That(finding.Line, Is.EqualTo(line));
     }
+
+    // The line each finding points at: where the setting is, else where to add it.
+    [Test]
+    public void A_variable_missing_from_the_compose_file_points_at_its_environment()
+    {
+        _repo.Replace(Compose, "      OBSERVER_DATA_DIR: /app/data/observer\n", "");
+
+        var finding = Only("env-missing");
+
+        Assert.That((finding.File, finding.Line), Is.EqualTo((Compose, (int?)LineOf(Compose, "    environment:"))));
+    }
+
+    [Test]
+    public void A_variable_that_differs_in_deployment_config_points_at_its_line_there()
+    {
+        _repo.Replace(DeploymentConfig, "\"OBSERVER_LOG_DIR\": \"/app/logs\"", "\"OBSERVER_LOG_DIR\": \"/var/log/qts\"");
+
+        var finding = Only("env-mismatch");
+
+        Assert.That((finding.File, finding.Line), Is.EqualTo((DeploymentConfig, (int?)LineOf(DeploymentConfig, "\"OBSERVER_LOG_DIR\""))));
+    }
+
+    [Test]
+    public void A_log_dir_that_differs_from_its_variable_is_named_at_its_line()
+    {
+        _repo.Replace(DeploymentConfig, "\"OBSERVER_LOG_DIR\": \"/app/logs\"", "\"OBSERVER_LOG_DIR\": \"/var/log/qts\"");
+
+        var finding = Only("config-paths");
+
+        Assert.That((finding.File, finding.Line), Is.EqualTo((DeploymentConfig, (int?)LineOf(DeploymentConfig, "\"log_dir\""))));
+        Assert.That((finding.Message, finding.Fix), Is.EqualTo(("paths.log_dir is '/app/logs' but environment.OBSERVER_LOG_DIR is '/var/log/qts'",
+            "use one directory for both: the service writes where OBSERVER_LOG_DIR points")));
+    }
+
+    [Test]
+    public void A_missing_path_points_at_the_paths_object()
+    {
+        _repo.Replace(DeploymentConfig, "    \"log_dir\": \"/app/logs\",\n", "");
+
+        Assert.That(Only("config-paths").Line, Is.EqualTo(LineOf(DeploymentConfig, "\"paths\"")));
+    }
+
+    [Test]
+    public void A_service_that_publishes_no_port_is_named_at_the_service()
+    {
+        _repo.Replace(Compose, "    ports:\n      - \"${QTS_OBSERVER_BIND:-127.0.0.1}:${QTS_OBSERVER_PORT:-8000}:8000\"\n", "");
+
+        Assert.That(Only("port-consistency").Line, Is.EqualTo(LineOf(Compose, "  qts-observer:")));
+    }
+
+    [Test]
+    public void A_restart_policy_that_does_not_restart_points_at_its_line()
+    {
+        _repo.Replace(Compose, "    restart: unless-stopped\n", "    restart: \"no\"\n");
+
+        Assert.That(Only("compose-restart").Line, Is.EqualTo(LineOf(Compose, "restart: \"no\"")));
+    }
+
+    [Test]
+    public void Incomplete_resources_point_at_the_resources_and_missing_ones_at_deploy()
+    {
+        _repo.Replace(Compose, "          cpus: \"0.5\"\n", "");
+        Assert.That(Only("compose-resources").Line, Is.EqualTo(LineOf(Compose, "      resources:")));
+
+        _repo.Replace(Compose, Resources.Replace("          cpus: \"0.5\"\n", ""), "      replicas: 1\n");
+        Assert.That(Only("compose-resources").Line, Is.EqualTo(LineOf(Compose, "    deploy:")));
+    }
+
+    [Test]
+    public void Logging_without_rotation_points_at_the_logging_block()
+    {
+        _repo.Replace(Compose, "      options:\n        max-size: \"10m\"\n        max-file: \"3\"\n", "");
+
+        Assert.That(Only("compose-log-rotation").Line, Is.EqualTo(LineOf(Compose, "    logging:")));
+    }
+
+    [Test]
+    public void A_root_file_system_set_writable_is_a_warning_at_its_line_with_the_fix()
+    {
+        _repo.Replace(Compose, "    read_only: true\n", "    read_only: false\n");
+
+        var finding = Only("compose-read-only");
+
+        Assert.That((finding.Line, finding.Message, finding.Fix), Is.EqualTo(((int?)LineOf(Compose, "read_only: false"), "the root file system is writable",
+            "set read_only: true and give the service a tmpfs where it needs scratch space (/tmp)")));
+    }
+
+    [Test]
+    public void One_stage_is_named_with_message_and_fix()
+    {
+        MakeOneStage();
+
+        var finding = Only("multi-stage");
+
+        Assert.That((finding.Message, finding.Fix), Is.EqualTo(("the Dockerfile has one stage: whatever the build needs ships in the runtime image",
+            "build in a first stage (FROM ${BASE_IMAGE} AS build) and copy only the result into the final stage")));
+    }
+
+    // Gaps the mutation run found: behaviour no test covered.
+    [Test]
+    public void PYTHONPATH_changed_alike_in_every_file_is_still_refused()
+    {
+        _repo.Replace(Dockerfile, "ENV PYTHONPATH=/app/src:/app", "ENV PYTHONPATH=/srv");
+        _repo.Replace(Compose, "PYTHONPATH: /app/src:/app", "PYTHONPATH: /srv");
+        _repo.Replace(DeploymentConfig, "\"PYTHONPATH\": \"/app/src:/app\"", "\"PYTHONPATH\": \"/srv\"");
+
+        var finding = Only("env-value");
+
+        Assert.That((finding.File, finding.Line), Is.EqualTo((Dockerfile, (int?)LineOf(Dockerfile, "ENV PYTHONPATH"))));
+        Assert.That((finding.Message, finding.Fix), Is.EqualTo(("PYTHONPATH is '/srv' but the service needs '/app/src:/app'",
+            "set PYTHONPATH=/app/src:/app (the ops guide marks it as not to be changed)")));
+    }
+
+    [Test]
+    public void A_variable_missing_from_the_first_file_is_compared_between_the_others()
+    {
+        _repo.Replace(Dockerfile, "ENV OBSERVER_LOG_DIR=/app/logs\n", "");
+        _repo.Replace(DeploymentConfig, "\"OBSERVER_LOG_DIR\": \"/app/logs\"", "\"OBSERVER_LOG_DIR\": \"/var/log/qts\"");
+
+        var findings = Validate().Findings.Where(f => f.Rule.StartsWith("env-")).Select(f => (f.Rule, f.File)).ToList();
+
+        Assert.That(findings, Is.EqualTo(new[] { ("env-missing", Dockerfile), ("env-mismatch", DeploymentConfig) }));
+    }
+
+    [Test]
+    public void Without_a_compose_file_only_the_missing_file_is_named()
+    {
+        File.Delete(_repo.Combine(Compose));
+
+        Assert.That(Validate().Findings.Select(f => (f.Rule, f.File)), Is.EqualTo(new[] { ("required-file", Compose) }));
+    }
+
+    [Test]
+    public void Without_any_volume_every_path_says_none_is_mounted()
+    {
+        _repo.Replace(Compose, "    volumes:\n      - ${QTS_OBSERVER_HOST_DATA-./data}:/app/data/observer\n      - ${QTS_OBSERVER_HOST_LOGS-./logs}:/app/logs\n      - ${QTS_OBSERVER_HOST_CONFIG-./config}:/app/config:ro\n", "");
+
+        var messages = Validate().Findings.Where(f => f.Rule == "config-paths").Select(f => f.Message);
+
+        Assert.That(messages, Is.EqualTo(new[]
+        {
+            "no volume is mounted at /app/data/observer (paths.data_dir in deployment_config.json); mounted: none",
+            "no volume is mounted at /app/logs (paths.log_dir in deployment_config.json); mounted: none",
+            "no volume is mounted at /app/config (paths.config_dir in deployment_config.json); mounted: none",
+        }));
+    }
+
+    [Test]
+    public void A_number_in_deployment_configs_environment_is_compared_as_written()
+    {
+        _repo.Replace(DeploymentConfig, "\"QTS_OBSERVER_STANDALONE\": \"1\"", "\"QTS_OBSERVER_STANDALONE\": 1");
+
+        Assert.That(Validate().Findings, Is.Empty);
+    }
+
+    [Test]
+    public void A_restart_policy_under_deploy_overrides_restart_as_compose_does()
+    {
+        _repo.Replace(Compose, "    logging:\n", "      restart_policy:\n        condition: none\n    logging:\n");
+
+        Assert.That(Only("compose-restart").Message, Is.EqualTo("restart: none leaves a crashed service down"), "restart: unless-stopped is overridden");
+    }
+
+    [TestCase("    restart: always\n")]
+    [TestCase("    deploy:\n      restart_policy:\n        condition: any\n")]
+    public void Always_and_deploys_any_restart_the_service(string policy)
+    {
+        _repo.Replace(Compose, "    restart: unless-stopped\n", "");
+        _repo.Replace(Compose, "    deploy:\n", policy.Contains("deploy") ? policy : policy + "    deploy:\n");
+
+        Assert.That(Validate().Findings, Is.Empty);
+    }
+
+    [TestCase("no-new-privileges")]
+    [TestCase("no-new-privileges:true\n      - apparmor:docker-default")]
+    public void No_new_privileges_counts_bare_and_among_other_options(string options)
+    {
+        _repo.Replace(Compose, "      - no-new-privileges:true\n", $"      - {options}\n");
+
+        Assert.That(Validate().Findings, Is.Empty);
+    }
+
+    // An earlier stage and scratch are no images to pin.
+    [TestCase("FROM build AS checked\nRUN python3 -m compileall -q src\n\n")]
+    [TestCase("FROM scratch AS sources\nCOPY src/ /src/\n\n")]
+    public void A_stage_from_an_earlier_stage_or_scratch_needs_no_pin(string stage)
+    {
+        _repo.Replace(Dockerfile, "FROM ${BASE_IMAGE} AS runtime", stage + "FROM ${BASE_IMAGE} AS runtime");
+
+        Assert.That(Validate().Findings, Is.Empty);
+    }
+
+    [Test]
+    public void A_compose_build_argument_no_FROM_uses_is_no_base_image()
+    {
+        _repo.Replace(Compose, "        BASE_IMAGE: ", "        VERSION: latest\n        BASE_IMAGE: ");
+
+        Assert.That(Validate().Findings, Is.Empty);
+    }
+
+    [Test]
+    public void A_compose_build_argument_one_FROM_of_several_uses_must_be_pinned()
+    {
+        _repo.Replace(Dockerfile, "FROM ${BASE_IMAGE} AS build", "FROM scratch AS sources\nCOPY src/ /src/\n\nFROM $BASE_IMAGE AS build");
+        _repo.Replace(Dockerfile, "FROM ${BASE_IMAGE} AS runtime", "FROM $BASE_IMAGE AS runtime");
+        _repo.Replace(Compose, "${QTS_OBSERVER_BASE_IMAGE:-python:3.11-slim}", "${QTS_OBSERVER_BASE_IMAGE:-python}");
+
+        var finding = Only("base-image-pinned");
+
+        Assert.That((finding.File, finding.Line), Is.EqualTo((Compose, (int?)LineOf(Compose, "BASE_IMAGE:"))));
+    }
+
+    [TestCase("python:")]
+    [TestCase("python:latest")]
+    [TestCase("python")]
+    public void An_image_with_an_empty_or_latest_tag_or_none_is_not_pinned(string image) =>
+        Assert.That(QtsOps.Release.Validation.Observer.ContainerSecurityRules.WhyNotPinned(image), Is.Not.Null);
 }

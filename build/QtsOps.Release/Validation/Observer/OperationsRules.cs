@@ -8,7 +8,8 @@ namespace QtsOps.Release.Validation.Observer;
 /// <summary>The container stays within its resources, keeps its logs bounded and comes back after a crash.</summary>
 public static class OperationsRules
 {
-    private static readonly string[] RestartPolicies = ["always", "unless-stopped", "on-failure"];
+    // "any" is deploy.restart_policy's name for always.
+    private static readonly string[] RestartPolicies = ["always", "unless-stopped", "on-failure", "any"];
 
     public static void Check(ObserverFiles files, List<Finding> findings)
     {
@@ -24,7 +25,8 @@ public static class OperationsRules
         CheckResources(files, service, findings);
         CheckLogging(files, service, findings);
 
-        var restart = service.Child("restart").Scalar() ?? service.Child("deploy").Child("restart_policy").Child("condition").Scalar();
+        // Compose v2 (and v1 with --compatibility, which start.sh uses) lets deploy.restart_policy override restart.
+        var restart = service.Child("deploy").Child("restart_policy").Child("condition").Scalar() ?? service.Child("restart").Scalar();
         if (restart is null || !RestartPolicies.Contains(restart))
             findings.Add(Finding.Error("compose-restart", ComposePath,
                 restart is null ? "no restart policy: a crashed service stays down" : $"restart: {restart} leaves a crashed service down",
