@@ -38,13 +38,11 @@ bare() { # the package the last pipeline run made, built and started by hand bes
   until curl --silent --fail --max-time 1 "$BARE_HEALTH" >/dev/null; do sleep 0.05; done
 }
 
-echo "bench: cloning HEAD into $CLONE"
-docker rm --force "$CONTAINER" qts-observer-bare >/dev/null 2>&1 || true
-rm -rf "$CLONE" "$WORK/bare"
+clone_head "$CLONE"
+docker rm --force qts-observer-bare >/dev/null 2>&1 || true
+rm -rf "$WORK/bare"
 mkdir -p "$WORK/bare/data" "$WORK/bare/logs" "$WORK/bare/config"
 chown 10001:10001 "$WORK/bare/data" "$WORK/bare/logs" # the service's user; the pipeline does this for its own folders
-git clone --quiet --no-hardlinks "$ROOT" "$CLONE"
-(cd "$CLONE" && ./build.sh --tree >/dev/null) # compiles the pipeline program: not part of the loop
 echo "bench: first deploy"
 pipeline
 BASE=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["baseImage"])' "$CLONE/artifacts/reports/image.json")

@@ -20,6 +20,18 @@ median_ms() { # RUNS command... : the median wall time in ms of RUNS runs
   median "${times[@]}"
 }
 
+clone_head() { # CLONE : a fresh clone of ROOT's HEAD at CLONE that can commit, its pipeline program compiled
+  # (not part of what is timed); the local deployment (container qts-observer) is removed first.
+  echo "bench: cloning HEAD into $1"
+  docker rm --force qts-observer >/dev/null 2>&1 || true
+  rm -rf "$1"
+  mkdir -p "$(dirname "$1")"
+  git clone --quiet --no-hardlinks "$ROOT" "$1"
+  git -C "$1" config user.email bench@example.invalid
+  git -C "$1" config user.name "QtsOps bench"
+  (cd "$1" && ./build.sh --tree >/dev/null)
+}
+
 write_section() { # NAME TEXT : puts TEXT between <!-- NAME:start --> and <!-- NAME:end --> in docs/BENCHMARKS.md
   local doc="$ROOT/docs/BENCHMARKS.md"
   [ -f "$doc" ] || printf '# Benchmarks\n\nFigures measured on this project'"'"'s CI-class machine; each section says the command that reproduces it.\n' > "$doc"

@@ -28,14 +28,7 @@ timed() { # label command... ; runs it in the clone, keeps its log, prints the w
   echo "$((end - start)) $status"
 }
 
-echo "bench: cloning HEAD into $CLONE"
-docker rm --force "$CONTAINER" >/dev/null 2>&1 || true
-rm -rf "$CLONE"
-mkdir -p "$WORK"
-git clone --quiet --no-hardlinks "$ROOT" "$CLONE"
-git -C "$CLONE" config user.email bench@example.invalid
-git -C "$CLONE" config user.name "QtsOps bench"
-(cd "$CLONE" && ./build.sh --tree >/dev/null) # compiles the pipeline program: not part of a pipeline run
+clone_head "$CLONE"
 
 base_note="kept (built earlier)"
 if ! docker image ls --format '{{.Repository}}' | grep -qx 'qtsops/python-base'; then

@@ -38,14 +38,8 @@ run() { # label expected-exit command... : runs the pipeline in the clone while 
   cat "$WORK/$label.poll"
 }
 
-echo "bench: cloning HEAD into $CLONE"
-docker rm --force "$CONTAINER" >/dev/null 2>&1 || true
-rm -rf "$CLONE"
-mkdir -p "$WORK"
-git clone --quiet --no-hardlinks "$ROOT" "$CLONE"
-git -C "$CLONE" config user.email bench@example.invalid
-git -C "$CLONE" config user.name "QtsOps bench"
-(cd "$CLONE" && ./build.sh --tree >/dev/null && ./build.sh >"$WORK/first.log" 2>&1) || { tail -20 "$WORK/first.log"; exit 1; }
+clone_head "$CLONE"
+(cd "$CLONE" && ./build.sh >"$WORK/first.log" 2>&1) || { tail -20 "$WORK/first.log"; exit 1; }
 
 echo "# bench: upgrade $(date +%s)" >>"$CLONE/$CHANGED"
 git -C "$CLONE" commit --quiet -am "bench: an upgrade"
