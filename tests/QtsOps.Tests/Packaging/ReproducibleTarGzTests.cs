@@ -58,6 +58,13 @@ public class ReproducibleTarGzTests
 
         Assert.That(second, Is.EqualTo(first));
         Assert.That(ReproducibleTarGz.Create([File("a", "1"), File("b", "2")], CommitTime.AddSeconds(1)), Is.Not.EqualTo(first));
-        Assert.Throws<ArgumentException>(() => ReproducibleTarGz.Create([File("a", "1"), File("a", "2")], CommitTime));
+    }
+
+    [Test]
+    public void A_path_given_twice_is_refused_by_name()
+    {
+        var error = Assert.Throws<ArgumentException>(() => ReproducibleTarGz.Create([File("pkg/a", "1"), File("pkg/a", "2")], CommitTime))!;
+
+        Assert.That(error.Message, Is.EqualTo("'pkg/a' is in the archive twice."));
     }
 }
