@@ -54,6 +54,15 @@ public class DeployPackageTests
     }
 
     [Test]
+    public void A_git_ignored_file_is_left_out_and_asked_about_by_its_relative_path()
+    {
+        _root.Write("observer/app.py", "x");
+        _root.Write("observer/src/local.json", "x");
+
+        Assert.That(DeployPackage.SelectFiles(_root.Combine("observer"), path => path == "src/local.json"), Is.EqualTo(new[] { "app.py" }));
+    }
+
+    [Test]
     public void Links_are_named_sorted_whatever_the_order_they_are_found_in()
     {
         _root.Write("observer/Dockerfile", "x");
