@@ -42,7 +42,7 @@ public class DeployPackageTests
     {
         foreach (var path in new[]
         {
-            "app.py", ".pytest_cache/v/x.py", "src/.mypy_cache/x.py", ".git/HEAD", "src/.venv/lib.py", "logs/keep.txt", ".DS_Store", "src/.DS_Store",
+            "app.py", "__pycache__/notes.txt", ".pytest_cache/v/x.py", "src/.mypy_cache/x.py", ".git/HEAD", "src/.venv/lib.py", "logs/keep.txt", ".DS_Store", "src/.DS_Store",
             "src/logs/kept.txt", "src/deployment_config.json", "src/MANIFEST.txt",
         })
             _root.Write($"observer/{path}", "x");
@@ -81,6 +81,15 @@ public class DeployPackageTests
         _root.Write("observer/a.txt", "a");
 
         Assert.That(DeployPackage.InputsHash(_root.Combine("observer")), Is.EqualTo("0b2c7cab"), "the template is hashed in its sorted place, between a.txt and z.txt");
+    }
+
+    [Test]
+    public void The_inputs_hash_needs_no_template()
+    {
+        // Package, not the version, says the template is missing.
+        _root.Write("observer/app.py", "x");
+
+        Assert.That(DeployPackage.InputsHash(_root.Combine("observer")), Does.Match("^[0-9a-f]{8}$"));
     }
 
     [Test]
@@ -134,6 +143,7 @@ public class DeployPackageTests
         Assert.That(Assert.Throws<PackagingException>(() => DeployPackage.GenerateDeploymentConfig("{\"paths\": {}}", Request()))!.Message,
             Does.Contain("no \"deployment\" object"));
         Assert.That(Assert.Throws<PackagingException>(() => DeployPackage.GenerateDeploymentConfig("{", Request()))!.Message, Does.Contain("not valid JSON"));
+        Assert.That(Assert.Throws<PackagingException>(() => DeployPackage.GenerateDeploymentConfig("[]", Request()))!.Message, Does.EndWith("not valid JSON: not a JSON object"));
     }
 
     [Test]
@@ -174,6 +184,7 @@ public class DeployPackageTests
         var error = Assert.Throws<PackagingException>(() => DeployPackage.Build(Request()))!;
 
         Assert.That(error.Message, Is.EqualTo($"{_root.Combine("observer", "deployment_config.json")} is missing: it is the template of the package's deployment_config.json. Restore it from git."));
+        Assert.That(error.Findings, Is.Empty);
         Assert.That(Directory.Exists(_root.Combine("out")), Is.False);
     }
 
@@ -186,7 +197,7 @@ public class DeployPackageTests
         var error = Assert.Throws<PackagingException>(() => DeployPackage.Build(Request()))!;
 
         const string fix = "Remove them (secrets come from the environment at deploy time), then package again";
-        Assert.That(error.Message, Does.EndWith($"\n{fix}."));
+        Assert.That(error.Message, Does.Contain("nothing was written.\n  src/observer/.env: ").And.Contain("\n  src/observer/deployment_config.json:3: ").And.EndWith($"\n{fix}."));
         Assert.That(error.Findings.Select(f => (f.Rule, f.Severity, f.File, f.Line, f.Message, f.Fix)), Is.EqualTo(new[]
         {
             ("package-secret/secret-file", "error", "src/observer/.env", (int?)null, "an environment file (.env) holds settings and secrets", fix),
@@ -204,6 +215,7 @@ public class DeployPackageTests
         package.WriteReport(_root.Combine("reports"), "abc1234", _root.Path);
 
         var report = JsonDocument.Parse(File.ReadAllText(_root.Combine("reports", "package.json"))).RootElement;
+        Assert.That(report.GetProperty("status").GetString(), Is.EqualTo("succeeded"));
         Assert.That(report.GetProperty("version").GetString(), Is.EqualTo("1.2.3"));
         Assert.That(report.GetProperty("commit").GetString(), Is.EqualTo("abc1234"));
         var archive = report.GetProperty("archive");
