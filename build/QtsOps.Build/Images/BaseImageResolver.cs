@@ -19,23 +19,23 @@ public sealed class BaseImageResolver(DockerEngine engine)
 
     private BuildContext Context => engine.Context;
 
-    /// <returns>The base image's name and id.</returns>
-    public (string Name, string Id) Resolve()
+    /// <returns>The base image's name and what the engine says of it.</returns>
+    public (string Name, DockerImage Image) Resolve()
     {
         var requested = Context.Options.Get(PipelineOptions.BaseImage);
         var bootstrap = Context.Options.IsGiven(PipelineOptions.BootstrapBase) ? Context.Options.Get(PipelineOptions.BootstrapBase) : Context.Target.BootstrapBaseImage;
         var recipe = BaseImageRecipe.PythonBookworm(Context.Options.Get(PipelineOptions.DebianMirror)!);
         var name = requested ?? DockerfileDefault;
 
-        if (engine.Image(name) is { } present) return (name, present.Id);
+        if (engine.Image(name) is { } present) return (name, present);
         // Without an explicit request, a base bootstrapped earlier beats a pull that would change it.
         if (requested is null && bootstrap && engine.Image(recipe.ImageName) is { } cached)
         {
             Context.Log.Information($"Base image: {recipe.ImageName} (bootstrapped earlier; {DockerfileDefault} is not on the engine)");
-            return (recipe.ImageName, cached.Id);
+            return (recipe.ImageName, cached);
         }
         var pull = Context.DockerPull(engine.With(new DockerPullSettings { Image = name }));
-        if (pull.Succeeded && engine.Image(name) is { } pulled) return (name, pulled.Id);
+        if (pull.Succeeded && engine.Image(name) is { } pulled) return (name, pulled);
 
         var why = string.Join(" ", pull.Error.NonBlank().Take(1));
         if (!bootstrap)
@@ -44,11 +44,11 @@ public sealed class BaseImageResolver(DockerEngine engine)
                 "Fix: load it (docker load -i FILE), pass --base-image=NAME (or BASE_IMAGE) of an image the engine has, " +
                 "or add --bootstrap-base to build a Python 3.11 base offline with debootstrap.");
         Context.Log.Warning($"Base image {name} is not on the engine and cannot be pulled ({why}); using the offline Python 3.11 base {recipe.ImageName}.");
-        return (recipe.ImageName, engine.Image(recipe.ImageName)?.Id ?? Bootstrap(recipe));
+        return (recipe.ImageName, engine.Image(recipe.ImageName) ?? Bootstrap(recipe));
     }
 
     /// <summary>debootstrap a minimal bookworm with python3, then docker import it. About a minute; once per engine.</summary>
-    private string Bootstrap(BaseImageRecipe recipe)
+    private DockerImage Bootstrap(BaseImageRecipe recipe)
     {
         if (!OperatingSystem.IsLinux() || Environment.UserName != "root")
             throw new PipelineException($"Building the base image {recipe.ImageName} with debootstrap needs Linux and root (running as {Environment.UserName}). " +
@@ -74,7 +74,7 @@ public sealed class BaseImageResolver(DockerEngine engine)
                     if (entry is DirectoryInfo directory) directory.Delete(recursive: true); else entry.Delete();
             TarFile.CreateFromDirectory(root, tarball, includeBaseDirectory: false);
             Context.DockerImport(engine.With(new DockerImportSettings { TarballPath = tarball, Reference = recipe.ImageName, Changes = [.. recipe.ImportChanges] }));
-            return engine.Image(recipe.ImageName)?.Id ?? throw new PipelineException($"docker import reported success but {recipe.ImageName} is not on the engine.");
+            return engine.Image(recipe.ImageName) ?? throw new PipelineException($"docker import reported success but {recipe.ImageName} is not on the engine.");
         }
         finally
         {

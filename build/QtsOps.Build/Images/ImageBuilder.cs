@@ -9,7 +9,7 @@ using QtsOps.Tools.Git;
 namespace QtsOps.Build.Images;
 
 /// <summary>What the image target produced: the image, its id, tags and size (the base's beside it), and whether it was built now.</summary>
-public sealed record ImageResult(string Reference, string Id, IReadOnlyList<string> Tags, string BaseImage, string InputsHash, bool Built, long Size = 0, long BaseSize = 0);
+public sealed record ImageResult(string Reference, string Id, IReadOnlyList<string> Tags, string BaseImage, string InputsHash, bool Built, long Size, long BaseSize);
 
 /// <summary>Builds the image from the package's files (what ships is what is built), unless an image of the same inputs exists.</summary>
 public sealed class ImageBuilder(DockerEngine engine)
@@ -23,7 +23,7 @@ public sealed class ImageBuilder(DockerEngine engine)
         if (!File.Exists(Path.Combine(package, "Dockerfile")))
             throw new PipelineException($"No deploy package with a Dockerfile at {package}. Fix: run ./build.sh --target=package first (the image is built from the package's files).");
 
-        var (baseName, baseId) = new BaseImageResolver(engine).Resolve();
+        var (baseName, baseImage) = new BaseImageResolver(engine).Resolve();
         var buildArguments = new Dictionary<string, string>
         {
             ["BASE_IMAGE"] = baseName,
@@ -33,7 +33,7 @@ public sealed class ImageBuilder(DockerEngine engine)
             ["CREATED"] = Context.Checkout.Commit.CommitTime.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
             ["SOURCE"] = Context.SourceUrl,
         };
-        var inputs = ImageInputs.Hash(package, baseId, buildArguments);
+        var inputs = ImageInputs.Hash(package, baseImage.Id, buildArguments);
         var tags = ImageTags.For(Context.Checkout.VersionInfo.Version, Context.Checkout.Commit.ShortSha).Select(tag => $"{Context.Target.ImageRepository}:{tag}").ToList();
 
         var existing = Context.DockerImageList(engine.With(new DockerImageListSettings { Filters = [$"label={ImageInputs.Label}={inputs}"] })).FirstOrDefault();
@@ -41,7 +41,7 @@ public sealed class ImageBuilder(DockerEngine engine)
         {
             foreach (var tag in tags) Context.DockerTag(engine.With(new DockerTagSettings { SourceImage = existing.ID, TargetImage = tag }));
             Context.Log.Information($"Skipping the build: image {Short(existing.ID)} was built from these inputs ({Short(inputs)}: package files, base {baseName}, version {Context.Checkout.Version}); tags {string.Join(", ", tags)}");
-            return Reported(new ImageResult(Context.ImageReference, existing.ID, tags, baseName, inputs, Built: false));
+            return Reported(new ImageResult(Context.ImageReference, existing.ID, tags, baseName, inputs, Built: false, SizeOf(existing.ID), baseImage.Size));
         }
 
         var idFile = Path.Combine(Context.ArtifactsDirectory, "image", "image-id.txt");
@@ -58,12 +58,13 @@ public sealed class ImageBuilder(DockerEngine engine)
         }));
         var id = File.ReadAllText(idFile).Trim();
         Context.Log.Information($"Built {Context.ImageReference} ({Short(id)})");
-        return Reported(new ImageResult(Context.ImageReference, id, tags, baseName, inputs, Built: true));
+        return Reported(new ImageResult(Context.ImageReference, id, tags, baseName, inputs, Built: true, SizeOf(id), baseImage.Size));
     }
 
-    private ImageResult Reported(ImageResult built)
+    private long SizeOf(string id) => engine.Image(id)?.Size ?? 0;
+
+    private ImageResult Reported(ImageResult result)
     {
-        var result = built with { Size = engine.Image(built.Id)?.Size ?? 0, BaseSize = engine.Image(built.BaseImage)?.Size ?? 0 };
         Context.Log.Information($"Image size: {Megabytes(result.Size)} (base image {result.BaseImage}: {Megabytes(result.BaseSize)})");
         ReportWriter.Write(Context.ReportsDirectory, "image", result.Built ? "built" : "reused", result,
             $"# image\n\n`{result.Reference}` ({Short(result.Id)}) {(result.Built ? "built" : "reused: an image of the same inputs exists")}, base `{result.BaseImage}`, inputs `{Short(result.InputsHash)}`.\n\n{string.Join("\n", result.Tags.Select(t => $"- `{t}`"))}\n", []);

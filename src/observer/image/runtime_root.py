@@ -47,15 +47,18 @@ for name, module in list(sys.modules.items()):
 """
 
 
+# Where this Python's standard library is: the pure-Python modules, and the extension modules.
+STDLIB = [os.path.realpath(sysconfig.get_paths()[key]) for key in ("stdlib", "platstdlib")]
+
+
 def imports(sources, listing):
     """Writes the standard-library modules the service imports, one per line, sorted: those loaded
     when it starts, and those its code imports later, inside functions."""
-    stdlib = [os.path.realpath(sysconfig.get_paths()[key]) for key in ("stdlib", "platstdlib")]
     _, loaded = probe(sys.executable, sources)
-    modules = {name for name, path in loaded.items() if in_any(path, stdlib) and name != "__main__"}
+    modules = {name for name, path in loaded.items() if in_any(path, STDLIB) and name != "__main__"}
     for name in imported_in_code(sources) - modules:
         spec = importlib.util.find_spec(name)
-        if spec is not None and spec.origin and in_any(os.path.realpath(spec.origin), stdlib):
+        if spec is not None and spec.origin and in_any(os.path.realpath(spec.origin), STDLIB):
             modules.add(name)
     with open(listing, "w", encoding="utf-8") as out:
         out.writelines(f"{name}\n" for name in sorted(modules))
@@ -66,26 +69,22 @@ def assemble(listing, out):
         sys.exit(f"runtime_root.py: {out} exists; give a new directory")
     with open(listing, encoding="utf-8") as lines:
         modules = [line.strip() for line in lines if line.strip()]
-    stdlib = [os.path.realpath(sysconfig.get_paths()[key]) for key in ("stdlib", "platstdlib")]
     copied = []
-    for path in sorted(p for p in imported_later(modules) if in_any(p, stdlib)):
+    for path in sorted(p for p in imported_later(modules) if in_any(p, STDLIB)):
         copied += copy_path(path, out)
         if path.endswith(".py") and os.path.exists(importlib.util.cache_from_source(path)):
             copied += copy_path(importlib.util.cache_from_source(path), out)
     python = os.path.realpath(sys.executable)
     command = shutil.which("python3") or python  # the name the image's commands use
     copied += copy_path(command, out)
-    for binary in [python] + [p for p in copied if p.endswith(".so")]:
-        for library in shared_libraries(binary):
-            copied += copy_path(library, out)
+    libraries = {library for binary in [python] + [p for p in copied if p.endswith(".so")] for library in shared_libraries(binary)}
     # glibc loads libgcc_s itself (ldd cannot see it) when a thread is cancelled or exits early.
-    for library in shared_libraries(python):
-        gcc = os.path.join(os.path.dirname(library), "libgcc_s.so.1")
-        if os.path.exists(gcc):
-            copied += copy_path(gcc, out)
+    libraries |= {gcc for gcc in (os.path.join(os.path.dirname(library), "libgcc_s.so.1") for library in libraries) if os.path.exists(gcc)}
+    for library in sorted(libraries):
+        copied += copy_path(library, out)
     # Debian's pyc files exist only for what was compiled at install; the rest is compiled here, once,
     # so that the read-only service never compiles at start.
-    compileall.compile_dir(os.path.join(out, stdlib[0].lstrip("/")), quiet=1, ddir=stdlib[0])
+    compileall.compile_dir(os.path.join(out, STDLIB[0].lstrip("/")), quiet=1, ddir=STDLIB[0])
     for directory in ("app/data/observer", "app/logs", "app/config"):
         os.makedirs(os.path.join(out, directory))
         os.chown(os.path.join(out, directory), SERVICE_UID, SERVICE_GID)
@@ -121,7 +120,6 @@ def imported_later(modules):
             finder.import_hook(name)
         except ImportError:
             pass  # an alias with no file of its own (_frozen_importlib is importlib._bootstrap): check() imports it
-
     return {os.path.realpath(module.__file__) for module in finder.modules.values() if module.__file__}
 
 
@@ -223,7 +221,7 @@ def write_package_list(out, copied):
     with open("/var/lib/dpkg/status", encoding="utf-8") as status:
         entries = status.read().split("\n\n")
     kept = [entry.strip("\n") for entry in entries
-            if any(line == f"Package: {package}" for line in entry.splitlines() for package in packages)]
+            if any(line.startswith("Package: ") and line[len("Package: "):] in packages for line in entry.splitlines())]
     os.makedirs(os.path.join(out, "var/lib/dpkg"), exist_ok=True)
     with open(os.path.join(out, "var/lib/dpkg/status"), "w", encoding="utf-8") as status:
         status.write("\n\n".join(kept) + "\n")
