@@ -11,7 +11,7 @@ using QtsOps.Tools.Git;
 namespace QtsOps.Build;
 
 /// <summary>Typed settings, read once from the command line and the environment, validated up front.</summary>
-public sealed partial class BuildContext : FrostingContext
+public sealed class BuildContext : FrostingContext
 {
     public static readonly string[] Environments = EnvironmentCatalog.EnvironmentNames;
 
@@ -21,16 +21,16 @@ public sealed partial class BuildContext : FrostingContext
         EnvironmentName = Options.Get(PipelineOptions.Environment)!;
         RepositoryRoot = FindRepositoryRoot(context.Environment.WorkingDirectory.FullPath);
         Checkout = new Checkout(context, RepositoryRoot);
-        // Before anything else is printed, so that no later line of this job shows them.
-        if (IsGitHubActions) MaskSecrets();
+        var webhook = Options.Get(PipelineOptions.NotifyWebhook);
+        Reporting = new RunReporting(context, RepositoryRoot, Path.Combine(ArtifactsDirectory, "reports"), EnvironmentName, Checkout,
+            [.. Options.SecretValues, .. webhook is { Length: > 0 } ? [webhook] : Array.Empty<string>()], webhook);
     }
 
     /// <summary>Every option of <see cref="PipelineOptions"/>, read and checked by the host before any task runs.</summary>
     public OptionValues Options { get; }
 
-    /// <summary>The secret values this run was given (the secret options, and the webhook URL, which may come from the command line).</summary>
-    public IEnumerable<string> SecretValues =>
-        Options.SecretValues.Concat(Options.Get(PipelineOptions.NotifyWebhook) is { Length: > 0 } webhook ? [webhook] : []);
+    /// <summary>The run's log, reports, GitHub Actions output and notifications; it knows every secret value the run was given (the webhook URL too).</summary>
+    public RunReporting Reporting { get; }
 
     /// <summary>local, staging or prod.</summary>
     public string EnvironmentName { get; }
@@ -40,22 +40,14 @@ public sealed partial class BuildContext : FrostingContext
     /// <summary>The commit and version this run builds (read on first use; Refresh after release commits).</summary>
     public Checkout Checkout { get; }
 
-    /// <summary>Refuses a version that the environment does not take: protected ones take tagged, clean commits only.</summary>
-    public void EnsureDeployableVersion()
-    {
-        if (Protection.VersionRefusal(EnvironmentName, Checkout.VersionInfo) is { } refusal) throw new PipelineException(refusal);
-    }
-
-    private InfrastructureSettings? _infrastructure;
-
-    /// <summary>terraform-plan and apply settings (read on first use: other targets do not need them).</summary>
-    public InfrastructureSettings Infrastructure => _infrastructure ??= new InfrastructureSettings(this);
-
     public string ArtifactsDirectory => Path.Combine(RepositoryRoot, "artifacts");
-    public string ReportsDirectory => Path.Combine(ArtifactsDirectory, "reports");
+    public string ReportsDirectory => Reporting.ReportsDirectory;
 
     /// <summary>State that outlives clean: Terraform state, release history, backups, locks.</summary>
     public string StateDirectory => Path.Combine(RepositoryRoot, ".qtsops");
+
+    /// <summary>Where the environment's Terraform root module, state, plan and outputs are.</summary>
+    public TerraformEnvironment Terraform => TerraformEnvironment.For(EnvironmentName, RepositoryRoot, StateDirectory, ArtifactsDirectory);
 
     /// <summary>The deploy package the package target assembles; the image is built from exactly these files.</summary>
     public string PackageDirectory => Path.Combine(ArtifactsDirectory, "package", "qts_ops_deploy");
@@ -99,17 +91,8 @@ public sealed partial class BuildContext : FrostingContext
     /// <summary>Deletes the key and known_hosts this run wrote for ssh, however the run ended.</summary>
     public void EndSsh() => _ssh?.Dispose();
 
-    /// <summary>This version as a release directory name: the Docker tag form.</summary>
-    public string ReleaseName => Checkout.VersionTag;
-
-    /// <summary>The image this run builds and deploys.</summary>
-    public string ImageReference => $"{Target.ImageRepository}:{ReleaseName}";
-
     /// <summary>The source URL of the image's labels (--source-url, else the origin remote), without user info: it is pushed with the image.</summary>
     public string SourceUrl => UrlUserInfo.Remove(Options.Get(PipelineOptions.SourceUrl) ?? this.GitRemoteUrl(RepositoryRoot, "origin") ?? "unknown");
-
-    /// <summary>An environment path as an absolute path (relative ones are relative to the repository root).</summary>
-    public string ResolvePath(string path) => EnvironmentCatalog.Resolve(RepositoryRoot, path);
 
     /// <summary>A path given on the command line (or in a variable) as an absolute path: relative ones are relative to the working directory.</summary>
     public string ResolveGivenPath(string path) => Path.GetFullPath(path, Environment.WorkingDirectory.FullPath);
@@ -126,12 +109,6 @@ public sealed partial class BuildContext : FrostingContext
         Options.Get(PipelineOptions.Approve),
         Options.Get(PipelineOptions.AllowPreRelease));
 
-    /// <summary>Stops the change unless the environment is unprotected or the run approved.</summary>
-    public void RequireApproval(ProtectedChange change)
-    {
-        if (Protection.ChangeRefusal(EnvironmentName, change) is { } refusal) throw new PipelineException(refusal);
-    }
-
     /// <summary>Whether NAME was given as a --target (not merely reached as a dependency).</summary>
     public bool IsRequestedTarget(string name) => Arguments.GetArguments("target").Contains(name, StringComparer.OrdinalIgnoreCase);
 
@@ -139,7 +116,7 @@ public sealed partial class BuildContext : FrostingContext
     {
         var environment = ConfiguredTarget;
         // Where Terraform says the release goes (apply's outputs.json) wins over the checked-in settings.
-        var outputs = TerraformEnvironment.For(this).OutputsFile;
+        var outputs = Terraform.OutputsFile;
         if (File.Exists(outputs) && ProvisionedTarget.Read(outputs) is { } provisioned)
             environment = provisioned.ApplyTo(environment, Path.GetRelativePath(RepositoryRoot, outputs));
         var port = Options.Get(PipelineOptions.Port);

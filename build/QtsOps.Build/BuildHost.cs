@@ -12,10 +12,10 @@ public static class BuildHost
         .UseOptions(PipelineOptions.All)
         .ConfigureLog(log =>
         {
-            if (!BuildContext.IsGitHubActionsEnvironment(Environment.GetEnvironmentVariable)) return;
+            if (!RunReporting.IsGitHubActionsEnvironment(Environment.GetEnvironmentVariable)) return;
             log.TaskStarted = (writer, task) => writer.WriteLine(WorkflowCommands.Group(task));
             log.TaskEnded = (writer, _) => writer.WriteLine(WorkflowCommands.EndGroup);
         })
-        .OnFinished((context, summary) => ((BuildContext)context).ReportToGitHubActions(summary))
+        .OnFinished((context, summary) => ((BuildContext)context).Reporting.ReportToGitHubActions(summary))
         .OnFinished((context, _) => ((BuildContext)context).EndSsh());
 }

@@ -18,12 +18,12 @@ public sealed class BuildLifetime : FrostingLifetime<BuildContext>
         if (!tasks.Contains("deploy", StringComparer.OrdinalIgnoreCase)) return;
         try
         {
-            new Preflight(new DockerEngine(context)).Run(pushes: tasks.Contains("push", StringComparer.OrdinalIgnoreCase) && PushTask.Publishes(context));
+            new Wiring(context).Preflight().Run(pushes: tasks.Contains("push", StringComparer.OrdinalIgnoreCase) && PushTask.Publishes(context));
         }
         catch (Exception exception)
         {
             // The deploy's report says why it never started.
-            context.ReportFailure("deploy", exception);
+            context.Reporting.ReportFailure("deploy", exception);
             throw;
         }
     }
@@ -36,7 +36,7 @@ public sealed class BuildLifetime : FrostingLifetime<BuildContext>
     {
         var tasks = info.TasksToExecute.Select(t => t.Name).ToList();
         context.Log.Information($"QtsOps {context.Checkout.VersionDescription}: environment {context.EnvironmentName}, tasks {string.Join(" -> ", tasks)}{mode}");
-        if (tasks.Intersect(DeployingTasks, StringComparer.OrdinalIgnoreCase).Any()) context.EnsureDeployableVersion();
+        if (tasks.Intersect(DeployingTasks, StringComparer.OrdinalIgnoreCase).Any()) context.Protection.RequireDeployable(context.EnvironmentName, context.Checkout.VersionInfo);
         return tasks;
     }
 }

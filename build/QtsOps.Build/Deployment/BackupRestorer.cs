@@ -10,47 +10,50 @@ namespace QtsOps.Build.Deployment;
 /// current release. The backup is checked and unpacked before the service stops, so a bad backup
 /// changes nothing; the data that was in place is moved aside, never deleted. Holds the deploy lock.
 /// </summary>
-public sealed class BackupRestorer(DockerEngine engine)
+/// <param name="backup">--backup: the backup's name; null for the newest.</param>
+public sealed class BackupRestorer(DockerEngine engine, DeploymentEnvironment target, ProtectionPolicy protection, string? backup,
+    ReleaseRunner runner, Verifier verifier, DeploymentLocks locks, RunReporting reporting)
 {
-    private BuildContext Context => engine.Context;
+    private ICakeLog Log => reporting.Log;
 
     public void Run()
     {
-        Context.RequireApproval(ProtectedChange.Restore);
+        protection.Require(target.Name, ProtectedChange.Restore);
         engine.EnsureReachable();
-        engine.RefuseRemoteFileSteps("restore unpacks the backup");
-        var target = Context.Target;
+        // It works on this machine's file system; a remote engine's host would not see those files.
+        if (engine.IsRemote)
+            throw new PipelineException($"'{target.Name}' runs on {engine.Host.Name}, but restore unpacks the backup on this machine's file system; restoring on an ssh:// host is not supported yet. " +
+                "Fix: run the pipeline on that host (dockerHost null there).");
         var archive = ChosenBackup();
         var name = Path.GetFileName(archive);
-        using var held = DeploymentLocks.Acquire(engine, $"restore {name}");
-        using var interruption = Interruption.Watch(Context.Log, $"the restore of {name}");
-        var runner = new ReleaseRunner(engine);
+        using var held = locks.Acquire($"restore {name}");
+        using var interruption = Interruption.Watch(Log, $"the restore of {name}");
         var release = runner.Store.Current
             ?? throw new PipelineException($"Nothing is deployed to '{target.Name}' ({runner.Store.DeployDirectory} has no current release): there is no service to restore data for. Fix: ./build.sh --target=deploy first.");
         if (engine.Container(target.ContainerName) is { } container && !runner.IsOurs(container))
             throw new PipelineException($"{target.ContainerName} belongs to {ReleaseRunner.OwnerOf(container).Describe()}, not to this deployment: nothing was restored. Fix: restore from that checkout.");
 
         var started = DateTimeOffset.UtcNow;
-        var data = Context.ResolvePath(target.DataDirectory);
+        var data = engine.Host.Resolve(target.DataDirectory);
         var (unpacked, sha256, files) = Unpack(archive, data, started);
-        Context.Log.Information($"Checked {name} (SHA-256 {sha256[..12]}) and unpacked {files} file(s); stopping {target.ContainerName}");
+        Log.Information($"Checked {name} (SHA-256 {sha256[..12]}) and unpacked {files} file(s); stopping {target.ContainerName}");
         runner.Stop(release);
         var aside = DataRestore.Switch(data, unpacked, started);
-        Context.Log.Information($"Restored {name} into {data}" + (aside is null ? "" : $"; the data that was there is kept in {aside}"));
+        Log.Information($"Restored {name} into {data}" + (aside is null ? "" : $"; the data that was there is kept in {aside}"));
         runner.GiveToService(release, data);
 
         var entry = new HistoryEntry
         {
             Action = HistoryAction.Restore, Result = HistoryResult.Succeeded, Version = runner.History.VersionOf(release) ?? release, Release = release,
-            Image = runner.ImageFor(release), StartedAt = started, FinishedAt = started,
+            Image = target.ImageOf(release), StartedAt = started, FinishedAt = started,
             Detail = $"{name} (SHA-256 {sha256[..12]})" + (aside is null ? "" : $"; the data before is in {aside}"),
         };
-        var report = new RestoreReport(Context.EnvironmentName, release, name, sha256, files, aside, null, null);
+        var report = new RestoreReport(target.Name, release, name, sha256, files, aside, null, null);
         try
         {
             var running = runner.Start(release, interruption.Token);
             entry = entry with { ContainerId = running.Id, ImageId = running.Image };
-            report = report with { Verification = new Verifier(engine).Run(release, "restore", interruption.Token) };
+            report = report with { Verification = verifier.Run(release, "restore", interruption.Token) };
         }
         catch (Exception exception)
         {
@@ -67,22 +70,22 @@ public sealed class BackupRestorer(DockerEngine engine)
         if (!report.Passed)
             throw new PipelineException($"Restore of {name} on '{target.Name}': {release} runs on the restored data but fails verification: {report.Verification!.FailureSummary} (artifacts/reports/restore.md). " +
                 (aside is null ? "" : $"The data that was in place is kept in {aside}."));
-        Context.Log.Information($"{name} restored on '{target.Name}': {release} is healthy and verified (artifacts/reports/restore.md)");
+        Log.Information($"{name} restored on '{target.Name}': {release} is healthy and verified (artifacts/reports/restore.md)");
     }
 
     /// <summary>Which backup a restore would put in place, and what it would do; changes nothing.</summary>
     public void Preview()
     {
         var archive = ChosenBackup();
-        Context.Log.Information($"(dry run) would check {Path.GetFileName(archive)}, stop {Context.Target.ContainerName}, move {Context.ResolvePath(Context.Target.DataDirectory)} aside, " +
-            $"restore the backup in its place, then start and verify {new ReleaseRunner(engine).Store.Current ?? "(nothing is deployed)"}");
+        Log.Information($"(dry run) would check {Path.GetFileName(archive)}, stop {target.ContainerName}, move {engine.Host.Resolve(target.DataDirectory)} aside, " +
+            $"restore the backup in its place, then start and verify {runner.Store.Current ?? "(nothing is deployed)"}");
     }
 
     private string ChosenBackup()
     {
         try
         {
-            return DataRestore.Choose(Context.ResolvePath(Context.Target.BackupDirectory), Context.Options.Get(PipelineOptions.Backup));
+            return DataRestore.Choose(engine.Host.Resolve(target.BackupDirectory), backup);
         }
         catch (FileNotFoundException exception)
         {
@@ -105,7 +108,7 @@ public sealed class BackupRestorer(DockerEngine engine)
     private void Write(RestoreReport report)
     {
         var markdown = report.ToMarkdown();
-        ReportWriter.Write(Context.ReportsDirectory, "restore", report.Passed ? "passed" : "failed", report, markdown, report.Findings);
-        Context.AddSummarySection($"Restore ({Context.EnvironmentName})", markdown);
+        reporting.Write("restore", report.Passed ? "passed" : "failed", report, markdown, report.Findings);
+        reporting.AddSummarySection($"Restore ({target.Name})", markdown);
     }
 }

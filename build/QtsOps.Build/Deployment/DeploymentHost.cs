@@ -1,4 +1,5 @@
 using QtsOps.Release.Deployment;
+using QtsOps.Release.Environments;
 
 namespace QtsOps.Build.Deployment;
 
@@ -51,13 +52,15 @@ public interface IDeploymentHost
 /// .qtsops. The lock is this machine user's, named by the container, so two checkouts that deploy the
 /// same container exclude each other.
 /// </summary>
-public sealed class LocalDeploymentHost(BuildContext context) : IDeploymentHost
+/// <param name="repositoryRoot">What the environment's relative paths are relative to.</param>
+/// <param name="stateDirectory">The checkout's .qtsops.</param>
+public sealed class LocalDeploymentHost(string repositoryRoot, string stateDirectory) : IDeploymentHost
 {
     public IHostFileSystem Files => LocalFileSystem.Instance;
     public string Name => "this machine";
     public string Where(string path) => path;
-    public string Resolve(string configuredPath) => context.ResolvePath(configuredPath);
-    public string StateDirectory => context.StateDirectory;
+    public string Resolve(string configuredPath) => EnvironmentCatalog.Resolve(repositoryRoot, configuredPath);
+    public string StateDirectory => stateDirectory;
 
     /// <summary>~/.qtsops/locks/&lt;container&gt;.lock (the temporary folder when there is no home).</summary>
     public string LockFile(string environment, string containerName) =>

@@ -1,21 +1,23 @@
 using Cake.Core.Diagnostics;
 using QtsOps.Release.Deployment;
+using QtsOps.Release.Environments;
 
 namespace QtsOps.Build.Deployment;
 
-/// <summary>Takes the environment's deploy lock (<see cref="IDeploymentHost.LockFile"/>) for this process.</summary>
-public static class DeploymentLocks
+/// <summary>The environment's deploy lock (<see cref="IDeploymentHost.LockFile"/>) on its engine's host, taken for this process.</summary>
+/// <param name="checkout">The repository this run deploys from: the lock's holder names it, as another checkout may hold the lock.</param>
+public sealed class DeploymentLocks(DockerEngine engine, DeploymentEnvironment target, string checkout, ICakeLog log)
 {
-    public static string PathFor(DockerEngine engine) => engine.Host.LockFile(engine.Context.EnvironmentName, engine.Context.Target.ContainerName);
+    private IDeploymentHost Host => engine.Host;
 
-    public static IDisposable Acquire(DockerEngine engine, string purpose)
+    public string LockFile => Host.LockFile(target.Name, target.ContainerName);
+
+    public IDisposable Acquire(string purpose)
     {
-        var context = engine.Context;
-        // The checkout is named too: another one on this machine may hold the lock.
-        var owner = new LockOwner(Environment.ProcessId, Environment.MachineName, Environment.UserName, DateTimeOffset.UtcNow, $"{purpose} from {context.RepositoryRoot}", RunUrl());
+        var owner = new LockOwner(Environment.ProcessId, Environment.MachineName, Environment.UserName, DateTimeOffset.UtcNow, $"{purpose} from {checkout}", RunUrl());
         try
         {
-            return engine.Host.AcquireLock(PathFor(engine), context.EnvironmentName, owner, warning => context.Log.Warning(warning));
+            return Host.AcquireLock(LockFile, target.Name, owner, warning => log.Warning(warning));
         }
         catch (DeploymentLockedException exception)
         {

@@ -1,3 +1,4 @@
+using Cake.Core;
 using Cake.Core.Diagnostics;
 using QtsOps.Release.Deployment;
 using QtsOps.Tools;
@@ -5,38 +6,43 @@ using QtsOps.Tools.Docker;
 
 namespace QtsOps.Build.Deployment;
 
-/// <summary>The environment's Docker engine: every call goes to its DOCKER_HOST, failures become actionable errors.</summary>
-public sealed class DockerEngine(BuildContext context)
+/// <summary>
+/// A Docker engine: every call goes to its DOCKER_HOST (over this run's ssh settings when that is
+/// ssh://), and failures become actionable errors. <see cref="Host"/> is the machine its deploy files are on.
+/// </summary>
+/// <param name="tools">Runs the docker aliases.</param>
+/// <param name="dockerHost">DOCKER_HOST; null for this machine's default engine.</param>
+/// <param name="host">Makes <see cref="Host"/> on first use: its settings are checked then, after the engine answered.</param>
+public sealed class DockerEngine(ICakeContext tools, string? dockerHost, SshTransport ssh, Func<IDeploymentHost> host)
 {
-    public BuildContext Context { get; } = context;
+    private string? DockerHost { get; } = dockerHost;
 
-    /// <summary>DOCKER_HOST of this engine: the environment's, or for <see cref="ForImages"/> of an ssh:// environment, this machine's (null).</summary>
-    private string? DockerHost { get; init; } = context.DockerHost;
+    private readonly Lazy<IDeploymentHost> _host = new(host);
 
-    /// <summary>
-    /// The engine that builds and pushes the image: the environment's, except for an ssh:// host, which
-    /// gets the image from the registry (or over its ssh connection) and never builds: this machine's.
-    /// </summary>
-    public static DockerEngine ForImages(BuildContext context) =>
-        new(context) { DockerHost = SshTransport.IsSshHost(context.DockerHost) ? null : context.DockerHost };
+    /// <summary>Where the environment's files, history, lock and backups are: this machine, or the ssh:// engine's host.</summary>
+    public IDeploymentHost Host => _host.Value;
+
+    /// <summary>The ssh client settings the engine is reached with, when it is ssh://.</summary>
+    public SshTransport Ssh { get; } = ssh;
+
+    public bool IsRemote => SshTransport.IsSshHost(DockerHost);
 
     /// <summary>Points settings at this engine (over this run's ssh settings when it is ssh://).</summary>
     public T With<T>(T settings) where T : DockerSettings
     {
         settings.Host = DockerHost;
         if (SshTransport.IsSshHost(settings.Host))
-            foreach (var (name, value) in Context.Ssh.ProcessVariables()) settings.EnvironmentVariables[name] = value;
+            foreach (var (name, value) in Ssh.ProcessVariables()) settings.EnvironmentVariables[name] = value;
         return settings;
     }
 
-    private IDeploymentHost? _host;
+    /// <summary>Runs a docker alias against this engine: <c>engine.Call(DockerAliases.DockerPs, new DockerPsSettings { ... })</c>.</summary>
+    public TResult Call<TSettings, TResult>(Func<ICakeContext, TSettings, TResult> alias, TSettings settings) where TSettings : DockerSettings =>
+        alias(tools, With(settings));
 
-    /// <summary>Where the environment's files, history, lock and backups are: this machine, or the ssh:// engine's host.</summary>
-    public IDeploymentHost Host => _host ??= SshTransport.IsSshHost(DockerHost)
-        ? new SshDeploymentHost(() => Context.Ssh.Client, DockerHost, Context.Target.DeployDirectory, Context.EnvironmentsFile)
-        : new LocalDeploymentHost(Context);
-
-    public bool IsRemote => Host is SshDeploymentHost;
+    /// <inheritdoc cref="Call{TSettings, TResult}"/>
+    public void Call<TSettings>(Action<ICakeContext, TSettings> alias, TSettings settings) where TSettings : DockerSettings =>
+        alias(tools, With(settings));
 
     public string Describe() => Describe(DockerHost);
 
@@ -61,9 +67,9 @@ public sealed class DockerEngine(BuildContext context)
         if (_info is not null) return _info;
         try
         {
-            var info = Context.DockerInfo(With(new DockerInfoSettings()));
+            var info = Call(DockerAliases.DockerInfo, new DockerInfoSettings());
             if (info.ServerVersion.Length == 0) throw new DockerCommandException(new DockerOutput("docker info", 1, [], ["the engine gave no server version"]));
-            Context.Log.Verbose($"Docker engine {info.ServerVersion} at {Describe()}");
+            tools.Log.Verbose($"Docker engine {info.ServerVersion} at {Describe()}");
             return _info = info;
         }
         catch (DockerCommandException exception)
@@ -72,22 +78,13 @@ public sealed class DockerEngine(BuildContext context)
         }
     }
 
-    /// <summary>Restores work on this machine's file system; a remote engine's host would not see those files.</summary>
-    /// <param name="what">What the target does on the file system ("restore unpacks the backup").</param>
-    public void RefuseRemoteFileSteps(string what)
-    {
-        if (IsRemote)
-            throw new PipelineException($"'{Context.Target.Name}' runs on {Host.Name}, but {what} on this machine's file system; restoring on an ssh:// host is not supported yet. " +
-                "Fix: run the pipeline on that host (dockerHost null there).");
-    }
+    public DockerContainer? Container(string name) => Call(DockerAliases.DockerInspectContainer, new DockerInspectSettings { Target = name });
 
-    public DockerContainer? Container(string name) => Context.DockerInspectContainer(With(new DockerInspectSettings { Target = name }));
-
-    public DockerImage? Image(string reference) => Context.DockerInspectImage(With(new DockerInspectSettings { Target = reference }));
+    public DockerImage? Image(string reference) => Call(DockerAliases.DockerInspectImage, new DockerInspectSettings { Target = reference });
 
     public IReadOnlyList<string> Logs(string container, string? since = null, int? tail = null) =>
-        Context.DockerLogs(With(new DockerLogsSettings { Container = container, Since = since, Tail = tail }));
+        Call(DockerAliases.DockerLogs, new DockerLogsSettings { Container = container, Since = since, Tail = tail });
 
     public DockerOutput Exec(string container, params string[] command) =>
-        Context.DockerExec(With(new DockerExecSettings { Container = container, Command = command }));
+        Call(DockerAliases.DockerExec, new DockerExecSettings { Container = container, Command = command });
 }

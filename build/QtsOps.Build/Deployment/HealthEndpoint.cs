@@ -3,11 +3,10 @@ using QtsOps.Release.Verification;
 namespace QtsOps.Build.Deployment;
 
 /// <summary>The service's /health, asked where the answer is true (deploy's wait and verify share it).</summary>
-public sealed class HealthEndpoint(DockerEngine engine)
+/// <param name="healthUrl">The environment's healthUrl: /health as this machine reaches it.</param>
+public sealed class HealthEndpoint(DockerEngine engine, string healthUrl)
 {
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };
-
-    private BuildContext Context => engine.Context;
 
     private static HttpEvidence Get(string url)
     {
@@ -29,7 +28,7 @@ public sealed class HealthEndpoint(DockerEngine engine)
     /// </summary>
     public HttpEvidence Ask(string container, bool running)
     {
-        var url = Context.Target.HealthUrl;
+        var url = healthUrl;
         if (!engine.IsRemote) return Get(url);
         if (!running) return new HttpEvidence(InsideUrl(container), null, "", "the container is not running");
         var evidence = Inside(container);
@@ -41,7 +40,7 @@ public sealed class HealthEndpoint(DockerEngine engine)
     }
 
     /// <summary>Whether /health answers 200 now: through healthUrl on this machine, inside the container on a remote host.</summary>
-    public bool Answers(string container) => (engine.IsRemote ? Inside(container) : Get(Context.Target.HealthUrl)).StatusCode == 200;
+    public bool Answers(string container) => (engine.IsRemote ? Inside(container) : Get(healthUrl)).StatusCode == 200;
 
     private HttpEvidence Inside(string container)
     {

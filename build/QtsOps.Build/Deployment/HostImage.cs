@@ -1,5 +1,6 @@
 using Cake.Core.Diagnostics;
 using QtsOps.Build.Registry;
+using QtsOps.Release.Environments;
 using QtsOps.Tools;
 using QtsOps.Tools.Docker;
 
@@ -12,29 +13,31 @@ namespace QtsOps.Build.Deployment;
 /// login, so the host needs none of its own. Without a registry, the image this machine built goes
 /// over the same ssh connection (docker save here, docker load there).
 /// </summary>
-public sealed class HostImage(DockerEngine engine)
+/// <param name="images">This machine's engine, which built the image.</param>
+/// <param name="registry">The run's registry login, read when it is used; null when the environment has no registry.</param>
+public sealed class HostImage(DockerEngine engine, DockerEngine images, DeploymentEnvironment target, Checkout checkout, Func<RegistryAccess>? registry, ICakeLog log)
 {
-    private BuildContext Context => engine.Context;
+    /// <summary>The image this run built, as compose runs it.</summary>
+    private string ImageReference => target.ImageOf(checkout.VersionTag);
 
-    public DockerImage Deliver() => RegistryAccess.RegistryOf(Context) is null ? Copy() : Pull();
+    public DockerImage Deliver() => registry is null ? Copy() : Pull(registry());
 
     /// <summary>The image this machine's engine built, sent to the host and checked there by its id.</summary>
     private DockerImage Copy()
     {
-        var reference = Context.ImageReference;
-        var images = DockerEngine.ForImages(Context);
+        var reference = ImageReference;
         var built = images.Image(reference)
-            ?? throw new PipelineException($"The image {reference} is not on this machine's engine, and '{Context.EnvironmentName}' (no registry) gets it from there. Fix: ./build.sh --target=image (deploy depends on it).");
+            ?? throw new PipelineException($"The image {reference} is not on this machine's engine, and '{target.Name}' (no registry) gets it from there. Fix: ./build.sh --target=image (deploy depends on it).");
         var folder = Directory.CreateTempSubdirectory("qtsops-image-");
         try
         {
             var archive = Path.Combine(folder.FullName, "image.tar");
-            Context.DockerSave(images.With(new DockerSaveSettings { Image = reference, OutputFile = archive })).EnsureSuccess();
-            var load = Context.DockerLoad(engine.With(new DockerLoadSettings { InputFile = archive }));
+            images.Call(DockerAliases.DockerSave, new DockerSaveSettings { Image = reference, OutputFile = archive }).EnsureSuccess();
+            var load = engine.Call(DockerAliases.DockerLoad, new DockerLoadSettings { InputFile = archive });
             if (!load.Succeeded)
                 throw new PipelineException($"{engine.Host.Name} could not load {reference}: {string.Join(" | ", load.Error.NonBlank().TakeLast(3))}. Nothing was changed. " +
                     "Fix: check the host's free disk space (docker system df there), or give the environment a registry.");
-            Context.Log.Information($"Copied {reference} ({built.Id[7..19]}, {new FileInfo(archive).Length / 1024 / 1024} MB) to {engine.Host.Name} over ssh (docker save | docker load)");
+            log.Information($"Copied {reference} ({built.Id[7..19]}, {new FileInfo(archive).Length / 1024 / 1024} MB) to {engine.Host.Name} over ssh (docker save | docker load)");
         }
         finally
         {
@@ -44,24 +47,23 @@ public sealed class HostImage(DockerEngine engine)
             : throw new PipelineException($"{reference} on {engine.Host.Name} is not the image built here ({built.Id[7..19]}) after the copy.");
     }
 
-    private DockerImage Pull()
+    private DockerImage Pull(RegistryAccess access)
     {
-        var access = RegistryAccess.Of(Context);
         var registry = access.Registry;
-        var repository = Context.Target.ImageRepository;
-        var digest = access.Manifests.Digest(repository, Context.Checkout.VersionTag)
-            ?? throw new PipelineException($"The registry {registry} has no {repository}:{Context.Checkout.VersionTag}, which '{Context.EnvironmentName}' pulls on {engine.Host.Name}: nothing was changed. " +
-                $"Fix: push it first (./build.sh --target=push --env={Context.EnvironmentName}; the workflows push before they deploy).");
+        var repository = target.ImageRepository;
+        var digest = access.Manifests.Digest(repository, checkout.VersionTag)
+            ?? throw new PipelineException($"The registry {registry} has no {repository}:{checkout.VersionTag}, which '{target.Name}' pulls on {engine.Host.Name}: nothing was changed. " +
+                $"Fix: push it first (./build.sh --target=push --env={target.Name}; the workflows push before they deploy).");
         var pinned = $"{registry}/{repository}@{digest}";
-        using (var client = access.Open(engine, "pulling from"))
+        using (var client = access.Open(engine, "pulling from", log))
         {
-            var pull = Context.DockerPull(engine.With(new DockerPullSettings { Image = pinned, ConfigDirectory = client.ConfigDirectory }));
+            var pull = engine.Call(DockerAliases.DockerPull, new DockerPullSettings { Image = pinned, ConfigDirectory = client.ConfigDirectory });
             if (!pull.Succeeded)
                 throw new PipelineException($"{engine.Host.Name} could not pull {pinned}: {string.Join(" | ", pull.Error.NonBlank().TakeLast(3))}. Nothing was changed. " +
                     $"Fix: check that the host reaches {registry} and that {PipelineOptions.RegistryUsername.Variable} may read {repository}.");
         }
-        Context.DockerTag(engine.With(new DockerTagSettings { SourceImage = pinned, TargetImage = Context.ImageReference }));
-        Context.Log.Information($"{engine.Host.Name} pulled {pinned} and runs it as {Context.ImageReference}");
-        return engine.Image(Context.ImageReference) ?? throw new PipelineException($"{Context.ImageReference} is not on {engine.Host.Name} after the pull of {pinned}.");
+        engine.Call(DockerAliases.DockerTag, new DockerTagSettings { SourceImage = pinned, TargetImage = ImageReference });
+        log.Information($"{engine.Host.Name} pulled {pinned} and runs it as {ImageReference}");
+        return engine.Image(ImageReference) ?? throw new PipelineException($"{ImageReference} is not on {engine.Host.Name} after the pull of {pinned}.");
     }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Cake.Core.Diagnostics;
 using QtsOps.Release.Deployment;
+using QtsOps.Release.Environments;
 using QtsOps.Tools;
 using QtsOps.Tools.Docker;
 
@@ -10,26 +11,25 @@ namespace QtsOps.Build.Deployment;
 /// Runs one installed release with compose in the environment's deploy directory and waits until
 /// Docker calls it healthy. Shared by deploy and rollback.
 /// </summary>
-public sealed class ReleaseRunner(DockerEngine engine)
+/// <param name="checkout">This run's version: the release it builds runs as it.</param>
+public sealed class ReleaseRunner(DockerEngine engine, DeploymentEnvironment target, Checkout checkout, HealthEndpoint health, RunReporting reporting)
 {
-    private BuildContext Context => engine.Context;
-
     private IDeploymentHost Host => engine.Host;
 
-    public ReleaseStore Store => new(Host.Resolve(Context.Target.DeployDirectory), Host.Files);
+    private ICakeLog Log => reporting.Log;
 
-    public ReleaseHistory History => new(Host.Files.Combine(Host.Files.Combine(Host.StateDirectory, "history"), $"{Context.EnvironmentName}.jsonl"), Context.WarnOnce, Host.Files);
+    public ReleaseStore Store => new(Host.Resolve(target.DeployDirectory), Host.Files);
+
+    public ReleaseHistory History => new(Host.Files.Combine(Host.Files.Combine(Host.StateDirectory, "history"), $"{target.Name}.jsonl"), reporting.WarnOnce, Host.Files);
 
     /// <summary>Appends to the history; a write that fails (a full disk) is logged as an error and returned, never thrown: what follows (a rollback) must still run.</summary>
     /// <returns>Null when the entry was written, else what went wrong and what to do.</returns>
     public string? Record(HistoryEntry entry)
     {
         var problem = History.TryAppend(entry);
-        if (problem is not null) Context.Log.Error($"History: {problem}");
+        if (problem is not null) Log.Error($"History: {problem}");
         return problem;
     }
-
-    public string ImageFor(string release) => $"{Context.Target.ImageRepository}:{release}";
 
     /// <summary>Who started <paramref name="container"/>; see <see cref="DeploymentOwner"/>.</summary>
     public static DeploymentOwner OwnerOf(DockerContainer container) => DeploymentOwner.FromLabels(container.Config.Labels);
@@ -38,19 +38,18 @@ public sealed class ReleaseRunner(DockerEngine engine)
     public bool IsOurs(DockerContainer container) => OwnerOf(container).IsOf(Store.DeployDirectory);
 
     /// <summary>The version a release runs as: this run's for the release it builds, else the one its deploy recorded.</summary>
-    private string VersionOf(string release) => release == Context.ReleaseName ? Context.Checkout.Version : History.VersionOf(release) ?? release;
+    private string VersionOf(string release) => release == checkout.VersionTag ? checkout.Version : History.VersionOf(release) ?? release;
 
     /// <summary>Compose settings for a release: its compose file, and the environment's names, port and shared folders.</summary>
-    public T Compose<T>(T settings, string release) where T : DockerComposeSettings
+    private T Compose<T>(T settings, string release) where T : DockerComposeSettings
     {
-        var target = Context.Target;
         var directory = ComposeDirectory(release);
         settings.ProjectName = target.ComposeProject;
         settings.ProjectDirectory = directory;
         settings.Files = [Path.Combine(directory, "docker-compose.yml")];
         settings.Variables = new SortedDictionary<string, string>(StringComparer.Ordinal)
         {
-            ["QTS_OBSERVER_IMAGE"] = ImageFor(release),
+            ["QTS_OBSERVER_IMAGE"] = target.ImageOf(release),
             ["QTS_OBSERVER_CONTAINER"] = target.ContainerName,
             ["QTS_OBSERVER_NETWORK"] = target.Network,
             ["QTS_OBSERVER_BIND"] = target.Bind,
@@ -60,12 +59,12 @@ public sealed class ReleaseRunner(DockerEngine engine)
             ["QTS_OBSERVER_HOST_LOGS"] = Host.Resolve(target.LogDirectory),
             ["QTS_OBSERVER_HOST_CONFIG"] = Host.Resolve(target.ConfigDirectory),
             // Whose the container is: verify and the next deploy read these labels.
-            ["QTS_OBSERVER_LABEL_ENVIRONMENT"] = Context.EnvironmentName,
+            ["QTS_OBSERVER_LABEL_ENVIRONMENT"] = target.Name,
             ["QTS_OBSERVER_LABEL_DEPLOYMENT"] = Store.DeployDirectory,
             ["QTS_OBSERVER_LABEL_RELEASE"] = release,
             ["QTS_OBSERVER_LABEL_VERSION"] = VersionOf(release),
         };
-        return engine.With(settings);
+        return settings;
     }
 
     /// <summary>
@@ -76,7 +75,7 @@ public sealed class ReleaseRunner(DockerEngine engine)
     private string ComposeDirectory(string release)
     {
         if (!engine.IsRemote) return Store.PathOf(release);
-        var directory = Path.Combine(Path.GetDirectoryName(Context.Ssh.Client)!, "releases", release);
+        var directory = Path.Combine(Path.GetDirectoryName(engine.Ssh.Client)!, "releases", release);
         var file = Path.Combine(directory, "docker-compose.yml");
         if (File.Exists(file)) return directory;
         var text = Host.Files.ReadAllText(Host.Files.Combine(Store.PathOf(release), "docker-compose.yml"))
@@ -94,22 +93,22 @@ public sealed class ReleaseRunner(DockerEngine engine)
     /// <param name="recreate">Recreates the container even when compose sees nothing changed (--force-deploy).</param>
     public DockerContainer Start(string release, CancellationToken cancellation, bool recreate = false)
     {
-        var name = Context.Target.ContainerName;
-        var project = Context.Target.ComposeProject;
-        Context.Log.Information($"Starting {name} from {ImageFor(release)} (compose project {project})");
+        var name = target.ContainerName;
+        var project = target.ComposeProject;
+        Log.Information($"Starting {name} from {target.ImageOf(release)} (compose project {project})");
         try
         {
             // A failed compose v1 recreate leaves the old container renamed <id>_<name> and the new one not running:
             // they hold the name and would wedge every later up, so the project is taken down first. A running
             // container of that name is left to up, which replaces it only when the release differs.
-            var leftovers = Context.DockerPs(engine.With(new DockerPsSettings { All = true, Filters = [$"label=com.docker.compose.project={project}"] }))
+            var leftovers = engine.Call(DockerAliases.DockerPs, new DockerPsSettings { All = true, Filters = [$"label=com.docker.compose.project={project}"] })
                 .Where(container => container.State != "running" || container.Names != name).Select(container => container.Names).ToList();
             if (leftovers.Count > 0)
             {
-                Context.Log.Information($"Removing what earlier runs left in the project: {string.Join(", ", leftovers)}");
-                Context.DockerComposeDown(Compose(new DockerComposeDownSettings { RemoveOrphans = true }, release));
+                Log.Information($"Removing what earlier runs left in the project: {string.Join(", ", leftovers)}");
+                engine.Call(DockerAliases.DockerComposeDown, Compose(new DockerComposeDownSettings { RemoveOrphans = true }, release));
             }
-            Context.DockerComposeUp(Compose(new DockerComposeUpSettings { ForceRecreate = recreate }, release));
+            engine.Call(DockerAliases.DockerComposeUp, Compose(new DockerComposeUpSettings { ForceRecreate = recreate }, release));
         }
         catch (DockerCommandException exception) when (exception.Result.Error.Any(line => line.Contains("Install paramiko package", StringComparison.Ordinal)))
         {
@@ -119,7 +118,7 @@ public sealed class ReleaseRunner(DockerEngine engine)
         catch (DockerCommandException exception)
         {
             var said = exception.Result.Error.NonBlank().TakeLast(3).ToList();
-            throw new ReleaseStartException($"{name} from {ImageFor(release)} could not be started: {(said.Count > 0 ? string.Join(" | ", said) : exception.Message)}");
+            throw new ReleaseStartException($"{name} from {target.ImageOf(release)} could not be started: {(said.Count > 0 ? string.Join(" | ", said) : exception.Message)}");
         }
         return WaitHealthy(release, cancellation);
     }
@@ -130,15 +129,15 @@ public sealed class ReleaseRunner(DockerEngine engine)
     /// has Python, not chown.
     /// </summary>
     public void GiveToService(string release, params string[] directories) =>
-        Context.DockerRun(engine.With(new DockerRunSettings
+        engine.Call(DockerAliases.DockerRun, new DockerRunSettings
         {
-            Image = ImageFor(release), User = "0:0", Entrypoint = "python3",
+            Image = target.ImageOf(release), User = "0:0", Entrypoint = "python3",
             Volumes = [.. directories.Select((directory, index) => $"{directory}:/qtsops/{index}")],
             Command = ["-c", ContainerScripts.GiveToService, .. directories.Select((_, index) => $"/qtsops/{index}")],
-        }));
+        });
 
     /// <summary>Stops and removes the release's container (data, logs and config stay).</summary>
-    public void Stop(string release) => Context.DockerComposeDown(Compose(new DockerComposeDownSettings { RemoveOrphans = true }, release));
+    public void Stop(string release) => engine.Call(DockerAliases.DockerComposeDown, Compose(new DockerComposeDownSettings { RemoveOrphans = true }, release));
 
     /// <summary>
     /// Waits until the release answers /health (asked every <see cref="Poll"/>: it is up as soon as it
@@ -148,9 +147,8 @@ public sealed class ReleaseRunner(DockerEngine engine)
     /// </summary>
     private DockerContainer WaitHealthy(string release, CancellationToken cancellation)
     {
-        var name = Context.Target.ContainerName;
-        var timeout = TimeSpan.FromSeconds(Context.Target.HealthTimeoutSeconds);
-        var endpoint = new HealthEndpoint(engine);
+        var name = target.ContainerName;
+        var timeout = TimeSpan.FromSeconds(target.HealthTimeoutSeconds);
         var clock = Stopwatch.StartNew();
         TimeSpan? answered = null;
         var inspected = -InspectEvery;
@@ -165,7 +163,7 @@ public sealed class ReleaseRunner(DockerEngine engine)
                 var health = container.State.Health?.Status;
                 if (health == "healthy" && container.RestartCount == 0)
                 {
-                    Context.Log.Information($"{name} is healthy after {clock.Elapsed.TotalSeconds:0.0} s" +
+                    Log.Information($"{name} is healthy after {clock.Elapsed.TotalSeconds:0.0} s" +
                         (answered is { } at ? $" (it answered /health after {at.TotalSeconds:0.0} s)" : ""));
                     return container;
                 }
@@ -175,13 +173,13 @@ public sealed class ReleaseRunner(DockerEngine engine)
                     var state = crashed ? $"crashed (status {container.State.Status}, exit code {container.State.ExitCode}, {container.RestartCount} restart(s))"
                         : health == "unhealthy" ? "unhealthy" : $"not healthy within {timeout.TotalSeconds:0} s (health: {health ?? "none"})";
                     var logs = engine.Logs(name, tail: 15).NonBlank().TakeLast(8);
-                    throw new ReleaseStartException($"{name} from {ImageFor(release)} {state}. Last log lines: {string.Join(" | ", logs)}");
+                    throw new ReleaseStartException($"{name} from {target.ImageOf(release)} {state}. Last log lines: {string.Join(" | ", logs)}");
                 }
             }
-            if (answered is null && endpoint.Answers(name))
+            if (answered is null && health.Answers(name))
             {
                 answered = clock.Elapsed;
-                Context.Log.Information($"{name} answers /health after {answered.Value.TotalSeconds:0.0} s; waiting for the engine's health check (every {Context.Target.HealthIntervalSeconds} s)");
+                Log.Information($"{name} answers /health after {answered.Value.TotalSeconds:0.0} s; waiting for the engine's health check (every {target.HealthIntervalSeconds} s)");
             }
             cancellation.WaitHandle.WaitOne(Poll);
         }

@@ -1,5 +1,6 @@
 using Cake.Core.Diagnostics;
 using QtsOps.Release.Deployment;
+using QtsOps.Release.Environments;
 using QtsOps.Release.Notifications;
 
 namespace QtsOps.Build.Deployment;
@@ -14,16 +15,17 @@ public sealed record RollbackOutcome(string? RunningRelease, bool Verified, stri
 /// naming the release that was to be replaced, and the next rollback still knows what to go back to.
 /// The caller holds the deploy lock. Data is shared by all releases and never touched.
 /// </summary>
-public sealed class RollbackRunner(DockerEngine engine)
+/// <param name="noRollback">Where automatic rollback was turned off (--no-rollback or its variable), or null.</param>
+public sealed class RollbackRunner(DockerEngine engine, DeploymentEnvironment target, ProtectionPolicy protection, string? noRollback,
+    ReleaseRunner runner, Verifier verifier, RunReporting reporting)
 {
-    private BuildContext Context => engine.Context;
+    private ICakeLog Log => reporting.Log;
 
     /// <summary>After a failed deploy or verify: roll back unless told not to; says what runs now. Never throws: the caller's error comes first.</summary>
     /// <param name="cancellation">Stops the rollback's waits (a signal during it); it is then recorded as interrupted.</param>
     public string RollBackOrLeave(string failedRelease, CancellationToken cancellation)
     {
-        var noRollback = Context.Options.Get(PipelineOptions.NoRollback) ? Context.Options.OriginOf(PipelineOptions.NoRollback) ?? "--no-rollback" : null;
-        if (FailedRelease.WhyLeftAsItIs(failedRelease, Context.EnvironmentName, noRollback, Context.Target.AutomaticRollback, Context.Protection) is { } left)
+        if (FailedRelease.WhyLeftAsItIs(failedRelease, target.Name, noRollback, target.AutomaticRollback, protection) is { } left)
             return left;
         try
         {
@@ -40,11 +42,10 @@ public sealed class RollbackRunner(DockerEngine engine)
     /// <param name="cancellation">A signal: stops the waits, and the rollback is recorded as interrupted.</param>
     public RollbackOutcome Run(string? failedRelease, string? toRelease, CancellationToken cancellation)
     {
-        var runner = new ReleaseRunner(engine);
         var history = runner.History;
-        var target = toRelease ?? history.LastVerified(except: failedRelease)?.Release;
+        var release = toRelease ?? history.LastVerified(except: failedRelease)?.Release;
         var started = DateTimeOffset.UtcNow;
-        if (target is null)
+        if (release is null)
         {
             if (failedRelease is not null && runner.Store.IsInstalled(failedRelease))
             {
@@ -53,15 +54,15 @@ public sealed class RollbackRunner(DockerEngine engine)
             }
             throw new PipelineException("There is no verified release to roll back to (see .qtsops/history). Fix: deploy a good version, or name one with --to=VERSION.");
         }
-        if (!runner.Store.IsInstalled(target))
-            throw new PipelineException($"{runner.Store.NotInstalled(target)}. Fix: pick one of those with --to=VERSION (see .qtsops/history/{Context.EnvironmentName}.jsonl).");
-        var image = engine.Image(runner.ImageFor(target))
-            ?? throw new PipelineException($"The image {runner.ImageFor(target)} of release {target} is no longer on the engine. Fix: rebuild it (check out that version, ./build.sh --target=image) or pick another with --to=VERSION.");
+        if (!runner.Store.IsInstalled(release))
+            throw new PipelineException($"{runner.Store.NotInstalled(release)}. Fix: pick one of those with --to=VERSION (see .qtsops/history/{target.Name}.jsonl).");
+        var image = engine.Image(target.ImageOf(release))
+            ?? throw new PipelineException($"The image {target.ImageOf(release)} of release {release} is no longer on the engine. Fix: rebuild it (check out that version, ./build.sh --release=image) or pick another with --to=VERSION.");
 
-        Context.Log.Warning($"Rolling back {Context.EnvironmentName} to {target}" + (failedRelease is null ? "" : $" (from {failedRelease})"));
+        Log.Warning($"Rolling back {target.Name} to {release}" + (failedRelease is null ? "" : $" (from {failedRelease})"));
         var entry = new HistoryEntry
         {
-            Action = HistoryAction.Rollback, Result = HistoryResult.Succeeded, Version = history.VersionOf(target) ?? target, Release = target, Image = runner.ImageFor(target),
+            Action = HistoryAction.Rollback, Result = HistoryResult.Succeeded, Version = history.VersionOf(release) ?? release, Release = release, Image = target.ImageOf(release),
             ImageId = image.Id, Digest = image.RepoDigests.FirstOrDefault(), StartedAt = started, FinishedAt = started,
             Detail = failedRelease is null ? "on demand" : $"replaced {failedRelease}",
         };
@@ -69,33 +70,33 @@ public sealed class RollbackRunner(DockerEngine engine)
         var activated = false;
         try
         {
-            var container = runner.Start(target, cancellation);
-            runner.Store.Activate(target);
+            var container = runner.Start(release, cancellation);
+            runner.Store.Activate(release);
             activated = true;
             entry = entry with { ContainerId = container.Id };
-            var report = new Verifier(engine).Run(target, "rollback", cancellation);
+            var report = verifier.Run(release, "rollback", cancellation);
             entry = entry with { Result = report.Passed ? HistoryResult.Succeeded : HistoryResult.Failed, FinishedAt = DateTimeOffset.UtcNow };
             runner.Record(entry);
             if (report.Passed) runner.Record(entry with { Action = HistoryAction.Verify, StartedAt = report.CheckedAt });
-            Context.Notify(NotificationEvent.RolledBack, $"{Context.EnvironmentName} rolled back to {target}" + (failedRelease is null ? "" : $" from {failedRelease}") +
-                (report.Passed ? ", verified" : $", which fails verification: {report.FailureSummary}"), failedRelease ?? target);
-            return new RollbackOutcome(target, report.Passed, report.Passed
-                ? $"rolled back to {target}, which is healthy and verified (artifacts/reports/rollback.md)"
-                : $"rolled back to {target}, but it failed verification too: {report.FailureSummary}");
+            reporting.Notify(NotificationEvent.RolledBack, $"{target.Name} rolled back to {release}" + (failedRelease is null ? "" : $" from {failedRelease}") +
+                (report.Passed ? ", verified" : $", which fails verification: {report.FailureSummary}"), failedRelease ?? release);
+            return new RollbackOutcome(release, report.Passed, report.Passed
+                ? $"rolled back to {release}, which is healthy and verified (artifacts/reports/rollback.md)"
+                : $"rolled back to {release}, but it failed verification too: {report.FailureSummary}");
         }
         catch (Exception) when (cancellation.IsCancellationRequested)
         {
             runner.Record(entry with { Result = HistoryResult.Interrupted, FinishedAt = DateTimeOffset.UtcNow, Detail = $"{entry.Detail}; interrupted" });
-            return new RollbackOutcome(target, false, activated
-                ? $"the rollback to {target} was interrupted after it became healthy, before it was verified: ./build.sh --target=verify checks it"
-                : $"the rollback to {target} was interrupted before it became healthy, and current still names {current ?? "nothing"}: ./build.sh --target=rollback tries again");
+            return new RollbackOutcome(release, false, activated
+                ? $"the rollback to {release} was interrupted after it became healthy, before it was verified: ./build.sh --release=verify checks it"
+                : $"the rollback to {release} was interrupted before it became healthy, and current still names {current ?? "nothing"}: ./build.sh --release=rollback tries again");
         }
         catch (Exception exception)
         {
             runner.Record(entry with { Result = HistoryResult.Failed, FinishedAt = DateTimeOffset.UtcNow, Detail = exception.Message });
-            return new RollbackOutcome(target, false, activated
-                ? $"rolled back to {target}, but its verification failed: {exception.Message}"
-                : $"{target} did not start or become healthy either, and current still names {current ?? "nothing"}: {exception.Message}");
+            return new RollbackOutcome(release, false, activated
+                ? $"rolled back to {release}, but its verification failed: {exception.Message}"
+                : $"{release} did not start or become healthy either, and current still names {current ?? "nothing"}: {exception.Message}");
         }
     }
 }

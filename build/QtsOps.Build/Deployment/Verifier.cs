@@ -1,5 +1,7 @@
 using System.Globalization;
 using Cake.Core.Diagnostics;
+using QtsOps.Release.Deployment;
+using QtsOps.Release.Environments;
 using QtsOps.Release.Packaging;
 using QtsOps.Release.Reports;
 using QtsOps.Release.Verification;
@@ -8,21 +10,20 @@ using QtsOps.Tools.Docker;
 namespace QtsOps.Build.Deployment;
 
 /// <summary>Gathers the evidence of the post-deploy checklist from the running container; <see cref="VerifyChecklist"/> judges it.</summary>
-public sealed class Verifier(DockerEngine engine)
+/// <param name="repositoryRoot">The report names a compose file on this machine relative to it.</param>
+public sealed class Verifier(DockerEngine engine, DeploymentEnvironment target, ReleaseRunner runner, HealthEndpoint health, string repositoryRoot, RunReporting reporting)
 {
     /// <summary>Where the service keeps its records, inside the container.</summary>
     public const string DataMount = "/app/data/observer";
     private const string LogMount = "/app/logs";
     private const string ConfigMount = "/app/config";
 
-    private BuildContext Context => engine.Context;
+    private ICakeLog Log => reporting.Log;
 
     /// <summary>Verifies the running release and writes artifacts/reports/&lt;report&gt;.json and .md.</summary>
     /// <param name="cancellation">Ends the settle wait early with an <see cref="OperationCanceledException"/>.</param>
     public VerifyReport Run(string release, string reportName, CancellationToken cancellation)
     {
-        var target = Context.Target;
-        var runner = new ReleaseRunner(engine);
         var name = target.ContainerName;
         var container = engine.Container(name);
         if (container is { State.Running: true })
@@ -30,7 +31,7 @@ public sealed class Verifier(DockerEngine engine)
             var settled = new SettleWindow(container.State.StartedAt, target.SettleSeconds).LeftAt(DateTimeOffset.UtcNow);
             if (settled > TimeSpan.Zero)
             {
-                Context.Log.Information($"Letting {name} settle for {settled.TotalSeconds:0.#} s");
+                Log.Information($"Letting {name} settle for {settled.TotalSeconds:0.#} s");
                 cancellation.WaitHandle.WaitOne(settled);
                 cancellation.ThrowIfCancellationRequested();
             }
@@ -46,7 +47,7 @@ public sealed class Verifier(DockerEngine engine)
             ContainerName = name,
             Container = container is null ? null : new ContainerEvidence(container.Id, container.State.Status, container.State.Running,
                 container.State.Health?.Status, container.RestartCount, container.State.StartedAt, container.Image),
-            HealthEndpoint = new HealthEndpoint(engine).Ask(name, running),
+            HealthEndpoint = health.Ask(name, running),
             SettleSeconds = target.SettleSeconds,
             ExpectedEnvironment = ExpectedEnvironment(runner.Store.PathOf(release)),
             ActualEnvironment = running ? ExecLines(name, "python3", "-c", ContainerScripts.Environment) is { } env ? VerifyChecklist.ParseEnvironment(env) : null : null,
@@ -61,14 +62,14 @@ public sealed class Verifier(DockerEngine engine)
         var checks = VerifyChecklist.Evaluate(evidence);
         var composeFile = engine.IsRemote
             ? $"{engine.Host.Name}:{engine.Host.Files.Combine(runner.Store.PathOf(release), "docker-compose.yml")}"
-            : Path.GetRelativePath(Context.RepositoryRoot, Path.Combine(runner.Store.PathOf(release), "docker-compose.yml")).Replace('\\', '/');
-        var report = VerifyReport.Of(reportName, Context.EnvironmentName, release, name, now, checks, composeFile);
-        ReportWriter.Write(Context.ReportsDirectory, reportName, report.Passed ? "passed" : "failed", report, report.ToMarkdown(), report.Findings);
-        Context.AddSummarySection($"Verify ({Context.EnvironmentName}, {release})", report.ToMarkdown());
+            : Path.GetRelativePath(repositoryRoot, Path.Combine(runner.Store.PathOf(release), "docker-compose.yml")).Replace('\\', '/');
+        var report = VerifyReport.Of(reportName, target.Name, release, name, now, checks, composeFile);
+        reporting.Write(reportName, report.Passed ? "passed" : "failed", report, report.ToMarkdown(), report.Findings);
+        reporting.AddSummarySection($"Verify ({target.Name}, {release})", report.ToMarkdown());
         foreach (var check in checks)
         {
-            if (check.Passed) Context.Log.Information($"  pass  {check.Name}: {check.Evidence}");
-            else Context.Log.Error($"  FAIL  {check.Name}: {check.Evidence}");
+            if (check.Passed) Log.Information($"  pass  {check.Name}: {check.Evidence}");
+            else Log.Error($"  FAIL  {check.Name}: {check.Evidence}");
         }
         return report;
     }
@@ -110,9 +111,9 @@ public sealed class Verifier(DockerEngine engine)
 
     private ResourceEvidence Resources(DockerContainer container)
     {
-        var stats = Context.DockerStats(engine.With(new DockerStatsSettings { Container = container.Id }));
-        return new ResourceEvidence(stats.CpuPercent, container.HostConfig.NanoCpus / 1e9, Context.Target.CpuLimit,
-            stats.MemoryUsageBytes, container.HostConfig.Memory, Context.Target.MemoryLimitMb * 1024L * 1024L);
+        var stats = engine.Call(DockerAliases.DockerStats, new DockerStatsSettings { Container = container.Id });
+        return new ResourceEvidence(stats.CpuPercent, container.HostConfig.NanoCpus / 1e9, target.CpuLimit,
+            stats.MemoryUsageBytes, container.HostConfig.Memory, target.MemoryLimitMb * 1024L * 1024L);
     }
 
     private DataRecordEvidence Records(string container, bool running, DateTimeOffset windowStart)

@@ -1,4 +1,5 @@
 using System.Formats.Tar;
+using Cake.Core;
 using Cake.Core.Diagnostics;
 using QtsOps.Build.Deployment;
 using QtsOps.Release.Images;
@@ -8,33 +9,40 @@ using QtsOps.Tools.Docker;
 
 namespace QtsOps.Build.Images;
 
+/// <summary>Which base image the run asked for.</summary>
+/// <param name="Requested">--base-image (BASE_IMAGE), or null for the Dockerfile's default.</param>
+/// <param name="Bootstrap">Whether a base may be built offline with debootstrap: --bootstrap-base, else the environment's bootstrapBaseImage.</param>
+/// <param name="DebianMirror">Where debootstrap gets its packages.</param>
+public sealed record BaseImageChoice(string? Requested, bool Bootstrap, string DebianMirror);
+
 /// <summary>
 /// Finds the base image the Dockerfile builds FROM: BASE_IMAGE (--base-image) when the engine has it
 /// or can pull it, else (with --bootstrap-base, on by default for local) a Python 3.11 base built
 /// offline with debootstrap and cached under a name derived from its recipe.
 /// </summary>
-public sealed class BaseImageResolver(DockerEngine engine)
+/// <param name="tools">Runs debootstrap.</param>
+/// <param name="stateDirectory">The checkout's .qtsops: the bootstrap's work folder is under it.</param>
+public sealed class BaseImageResolver(DockerEngine engine, ICakeContext tools, BaseImageChoice choice, string stateDirectory)
 {
     public const string DockerfileDefault = "python:3.11-slim";
 
-    private BuildContext Context => engine.Context;
+    private ICakeLog Log => tools.Log;
 
     /// <returns>The base image's name and what the engine says of it.</returns>
     public (string Name, DockerImage Image) Resolve()
     {
-        var requested = Context.Options.Get(PipelineOptions.BaseImage);
-        var bootstrap = Context.Options.IsGiven(PipelineOptions.BootstrapBase) ? Context.Options.Get(PipelineOptions.BootstrapBase) : Context.Target.BootstrapBaseImage;
-        var recipe = BaseImageRecipe.PythonBookworm(Context.Options.Get(PipelineOptions.DebianMirror)!);
+        var (requested, bootstrap) = (choice.Requested, choice.Bootstrap);
+        var recipe = BaseImageRecipe.PythonBookworm(choice.DebianMirror);
         var name = requested ?? DockerfileDefault;
 
         if (engine.Image(name) is { } present) return (name, present);
         // Without an explicit request, a base bootstrapped earlier beats a pull that would change it.
         if (requested is null && bootstrap && engine.Image(recipe.ImageName) is { } cached)
         {
-            Context.Log.Information($"Base image: {recipe.ImageName} (bootstrapped earlier; {DockerfileDefault} is not on the engine)");
+            Log.Information($"Base image: {recipe.ImageName} (bootstrapped earlier; {DockerfileDefault} is not on the engine)");
             return (recipe.ImageName, cached);
         }
-        var pull = Context.DockerPull(engine.With(new DockerPullSettings { Image = name }));
+        var pull = engine.Call(DockerAliases.DockerPull, new DockerPullSettings { Image = name });
         if (pull.Succeeded && engine.Image(name) is { } pulled) return (name, pulled);
 
         var why = string.Join(" ", pull.Error.NonBlank().Take(1));
@@ -43,7 +51,7 @@ public sealed class BaseImageResolver(DockerEngine engine)
                 $"Base image {name} is not on the Docker engine and cannot be pulled ({why}). " +
                 "Fix: load it (docker load -i FILE), pass --base-image=NAME (or BASE_IMAGE) of an image the engine has, " +
                 "or add --bootstrap-base to build a Python 3.11 base offline with debootstrap.");
-        Context.Log.Warning($"Base image {name} is not on the engine and cannot be pulled ({why}); using the offline Python 3.11 base {recipe.ImageName}.");
+        Log.Warning($"Base image {name} is not on the engine and cannot be pulled ({why}); using the offline Python 3.11 base {recipe.ImageName}.");
         return (recipe.ImageName, engine.Image(recipe.ImageName) ?? Bootstrap(recipe));
     }
 
@@ -53,27 +61,27 @@ public sealed class BaseImageResolver(DockerEngine engine)
         if (!OperatingSystem.IsLinux() || Environment.UserName != "root")
             throw new PipelineException($"Building the base image {recipe.ImageName} with debootstrap needs Linux and root (running as {Environment.UserName}). " +
                 "Fix: run once as root (sudo ./build.sh --target=image), or provide a Python 3.11 image with --base-image=NAME.");
-        if (!Context.DebootstrapAvailable())
+        if (!tools.DebootstrapAvailable())
             throw new PipelineException("debootstrap is not installed, and it is needed to build the Python 3.11 base image offline. Fix: apt-get install debootstrap, or pass --base-image=NAME.");
 
-        var work = Path.Combine(Context.StateDirectory, "tmp", $"base-{recipe.ImageName.Split(':')[1]}");
+        var work = Path.Combine(stateDirectory, "tmp", $"base-{recipe.ImageName.Split(':')[1]}");
         var root = Path.Combine(work, "rootfs");
         var tarball = Path.Combine(work, "rootfs.tar");
         if (Directory.Exists(work)) Directory.Delete(work, recursive: true);
         Directory.CreateDirectory(root);
         try
         {
-            Context.Log.Information($"Bootstrapping the base image {recipe.ImageName}: debootstrap {recipe.Variant} {recipe.Suite} with {string.Join(",", recipe.Packages)} from {recipe.Mirror} (about a minute, once)");
-            Context.Debootstrap(new DebootstrapSettings
+            Log.Information($"Bootstrapping the base image {recipe.ImageName}: debootstrap {recipe.Variant} {recipe.Suite} with {string.Join(",", recipe.Packages)} from {recipe.Mirror} (about a minute, once)");
+            tools.Debootstrap(new DebootstrapSettings
             {
                 Suite = recipe.Suite, Variant = recipe.Variant, Include = [.. recipe.Packages], TargetDirectory = root, Mirror = recipe.Mirror,
-                OutputLine = line => Context.Log.Verbose(line),
+                OutputLine = line => Log.Verbose(line),
             });
             foreach (var removed in recipe.RemovedPaths)
                 foreach (var entry in new DirectoryInfo(Path.Combine(root, removed)).EnumerateFileSystemInfos())
                     if (entry is DirectoryInfo directory) directory.Delete(recursive: true); else entry.Delete();
             TarFile.CreateFromDirectory(root, tarball, includeBaseDirectory: false);
-            Context.DockerImport(engine.With(new DockerImportSettings { TarballPath = tarball, Reference = recipe.ImageName, Changes = [.. recipe.ImportChanges] }));
+            engine.Call(DockerAliases.DockerImport, new DockerImportSettings { TarballPath = tarball, Reference = recipe.ImageName, Changes = [.. recipe.ImportChanges] });
             return engine.Image(recipe.ImageName) ?? throw new PipelineException($"docker import reported success but {recipe.ImageName} is not on the engine.");
         }
         finally

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Cake.Core.Diagnostics;
 using QtsOps.Build.Deployment;
+using QtsOps.Release.Environments;
 using QtsOps.Release.Images;
 using QtsOps.Release.Reports;
 using QtsOps.Tools.Docker;
@@ -12,61 +13,67 @@ namespace QtsOps.Build.Images;
 public sealed record ImageResult(string Reference, string Id, IReadOnlyList<string> Tags, string BaseImage, string InputsHash, bool Built, long Size, long BaseSize);
 
 /// <summary>Builds the image from the package's files (what ships is what is built), unless an image of the same inputs exists.</summary>
-public sealed class ImageBuilder(DockerEngine engine)
+/// <param name="packageDirectory">The deploy package: the image is built from exactly its files.</param>
+/// <param name="artifactsDirectory">Where the build writes the new image's id.</param>
+/// <param name="sourceUrl">The image's source label.</param>
+public sealed class ImageBuilder(DockerEngine engine, BaseImageResolver baseImages, DeploymentEnvironment target, Checkout checkout,
+    string packageDirectory, string artifactsDirectory, string sourceUrl, RunReporting reporting)
 {
-    private BuildContext Context => engine.Context;
+    private ICakeLog Log => reporting.Log;
+
+    private string ImageReference => target.ImageOf(checkout.VersionTag);
 
     public ImageResult Run()
     {
         engine.EnsureReachable();
-        var package = Context.PackageDirectory;
+        var package = packageDirectory;
         if (!File.Exists(Path.Combine(package, "Dockerfile")))
             throw new PipelineException($"No deploy package with a Dockerfile at {package}. Fix: run ./build.sh --target=package first (the image is built from the package's files).");
 
-        var (baseName, baseImage) = new BaseImageResolver(engine).Resolve();
+        var (baseName, baseImage) = baseImages.Resolve();
         var buildArguments = new Dictionary<string, string>
         {
             ["BASE_IMAGE"] = baseName,
-            ["VERSION"] = Context.Checkout.Version,
-            ["REVISION"] = Context.Checkout.Commit.Sha,
+            ["VERSION"] = checkout.Version,
+            ["REVISION"] = checkout.Commit.Sha,
             // The commit's time, not the clock's: the same commit gives the same labels, so a rebuild can be skipped.
-            ["CREATED"] = Context.Checkout.Commit.CommitTime.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
-            ["SOURCE"] = Context.SourceUrl,
+            ["CREATED"] = checkout.Commit.CommitTime.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+            ["SOURCE"] = sourceUrl,
         };
         var inputs = ImageInputs.Hash(package, baseImage.Id, buildArguments);
-        var tags = ImageTags.For(Context.Checkout.VersionInfo.Version, Context.Checkout.Commit.ShortSha).Select(tag => $"{Context.Target.ImageRepository}:{tag}").ToList();
+        var tags = ImageTags.For(checkout.VersionInfo.Version, checkout.Commit.ShortSha).Select(tag => $"{target.ImageRepository}:{tag}").ToList();
 
-        var existing = Context.DockerImageList(engine.With(new DockerImageListSettings { Filters = [$"label={ImageInputs.Label}={inputs}"] })).FirstOrDefault();
+        var existing = engine.Call(DockerAliases.DockerImageList, new DockerImageListSettings { Filters = [$"label={ImageInputs.Label}={inputs}"] }).FirstOrDefault();
         if (existing is not null)
         {
-            foreach (var tag in tags) Context.DockerTag(engine.With(new DockerTagSettings { SourceImage = existing.ID, TargetImage = tag }));
-            Context.Log.Information($"Skipping the build: image {Short(existing.ID)} was built from these inputs ({Short(inputs)}: package files, base {baseName}, version {Context.Checkout.Version}); tags {string.Join(", ", tags)}");
-            return Reported(new ImageResult(Context.ImageReference, existing.ID, tags, baseName, inputs, Built: false, SizeOf(existing.ID), baseImage.Size));
+            foreach (var tag in tags) engine.Call(DockerAliases.DockerTag, new DockerTagSettings { SourceImage = existing.ID, TargetImage = tag });
+            Log.Information($"Skipping the build: image {Short(existing.ID)} was built from these inputs ({Short(inputs)}: package files, base {baseName}, version {checkout.Version}); tags {string.Join(", ", tags)}");
+            return Reported(new ImageResult(ImageReference, existing.ID, tags, baseName, inputs, Built: false, SizeOf(existing.ID), baseImage.Size));
         }
 
-        var idFile = Path.Combine(Context.ArtifactsDirectory, "image", "image-id.txt");
+        var idFile = Path.Combine(artifactsDirectory, "image", "image-id.txt");
         Directory.CreateDirectory(Path.GetDirectoryName(idFile)!);
-        Context.Log.Information($"Building {string.Join(", ", tags)} from {package} on {baseName}");
-        Context.DockerBuild(engine.With(new DockerBuildSettings
+        Log.Information($"Building {string.Join(", ", tags)} from {package} on {baseName}");
+        engine.Call(DockerAliases.DockerBuild, new DockerBuildSettings
         {
             ContextDirectory = package,
             Tags = tags,
             BuildArguments = buildArguments,
             Labels = { [ImageInputs.Label] = inputs },
             ImageIdFile = idFile,
-            OutputLine = line => Context.Log.Verbose(line),
-        }));
+            OutputLine = line => Log.Verbose(line),
+        });
         var id = File.ReadAllText(idFile).Trim();
-        Context.Log.Information($"Built {Context.ImageReference} ({Short(id)})");
-        return Reported(new ImageResult(Context.ImageReference, id, tags, baseName, inputs, Built: true, SizeOf(id), baseImage.Size));
+        Log.Information($"Built {ImageReference} ({Short(id)})");
+        return Reported(new ImageResult(ImageReference, id, tags, baseName, inputs, Built: true, SizeOf(id), baseImage.Size));
     }
 
     private long SizeOf(string id) => engine.Image(id)?.Size ?? 0;
 
     private ImageResult Reported(ImageResult result)
     {
-        Context.Log.Information($"Image size: {Megabytes(result.Size)} (base image {result.BaseImage}: {Megabytes(result.BaseSize)})");
-        ReportWriter.Write(Context.ReportsDirectory, "image", result.Built ? "built" : "reused", result,
+        Log.Information($"Image size: {Megabytes(result.Size)} (base image {result.BaseImage}: {Megabytes(result.BaseSize)})");
+        reporting.Write("image", result.Built ? "built" : "reused", result,
             $"# image\n\n`{result.Reference}` ({Short(result.Id)}) {(result.Built ? "built" : "reused: an image of the same inputs exists")}, base `{result.BaseImage}`, inputs `{Short(result.InputsHash)}`.\n\n{string.Join("\n", result.Tags.Select(t => $"- `{t}`"))}\n", []);
         return result;
     }

@@ -1,5 +1,6 @@
 using Cake.Core.Diagnostics;
 using QtsOps.Build.Deployment;
+using QtsOps.Release.Environments;
 using QtsOps.Release.Images;
 using QtsOps.Release.Reports;
 using QtsOps.Tools;
@@ -15,45 +16,43 @@ public sealed record PushReport(string Registry, string Image, IReadOnlyList<str
 /// QTSOPS_REGISTRY_USERNAME / QTSOPS_REGISTRY_PASSWORD through a throwaway client configuration, then
 /// confirms that the registry serves the digest the push reported.
 /// </summary>
-public sealed class ImagePublisher(DockerEngine engine)
+public sealed class ImagePublisher(DockerEngine engine, DeploymentEnvironment target, Checkout checkout, RegistryAccess access, RunReporting reporting)
 {
-    private static string UsernameVariable => PipelineOptions.RegistryUsername.Variable!;
-    private static string PasswordVariable => PipelineOptions.RegistryPassword.Variable!;
+    private ICakeLog Log => reporting.Log;
 
-    private BuildContext Context => engine.Context;
+    private string ImageReference => target.ImageOf(checkout.VersionTag);
 
     public PushReport Run()
     {
-        var access = RegistryAccess.Of(Context);
         var registry = access.Registry;
         access.EnsureAnswers();
         engine.EnsureReachable();
-        var repository = Context.Target.ImageRepository;
-        var image = engine.Image(Context.ImageReference)
-            ?? throw new PipelineException($"The image {Context.ImageReference} is not on the engine. Fix: ./build.sh --target=image (push depends on it).");
-        using (var client = access.Open(engine, "pushing to"))
+        var repository = target.ImageRepository;
+        var image = engine.Image(ImageReference)
+            ?? throw new PipelineException($"The image {ImageReference} is not on the engine. Fix: ./build.sh --target=image (push depends on it).");
+        using (var client = access.Open(engine, "pushing to", Log))
         {
             var clientConfig = client.ConfigDirectory;
             var pushed = new List<string>();
             string? digest = null;
-            foreach (var tag in ImageTags.For(Context.Checkout.VersionInfo.Version, Context.Checkout.Commit.ShortSha))
+            foreach (var tag in ImageTags.For(checkout.VersionInfo.Version, checkout.Commit.ShortSha))
             {
                 var remote = $"{registry}/{repository}:{tag}";
-                Context.DockerTag(engine.With(new DockerTagSettings { SourceImage = image.Id, TargetImage = remote }));
+                engine.Call(DockerAliases.DockerTag, new DockerTagSettings { SourceImage = image.Id, TargetImage = remote });
                 digest = Push(remote, clientConfig) ?? digest;
                 pushed.Add(remote);
             }
             if (digest is null) throw new PipelineException($"docker push to {registry} reported no digest: cannot confirm what the registry holds.");
 
-            var served = access.Manifests.Digest(repository, Context.Checkout.VersionTag);
+            var served = access.Manifests.Digest(repository, checkout.VersionTag);
             var local = engine.Image(image.Id)?.RepoDigests ?? [];
             var confirmed = served == digest && local.Contains($"{registry}/{repository}@{digest}");
             if (!confirmed)
-                throw new PipelineException($"The registry {registry} serves {served ?? "nothing"} for {repository}:{Context.Checkout.VersionTag}, but the push reported {digest} (local repo digests: {string.Join(", ", local)}). Push again; if it persists, check the registry.");
-            Context.Log.Information($"Pushed {string.Join(", ", pushed)}; the registry confirms digest {digest}");
-            var report = new PushReport(registry, Context.ImageReference, pushed, digest, confirmed);
-            ReportWriter.Write(Context.ReportsDirectory, "push", "pushed", report,
-                $"# push\n\n`{Context.ImageReference}` to `{registry}`: digest `{digest}`, confirmed by the registry.\n\n{string.Join("\n", pushed.Select(p => $"- `{p}`"))}\n", []);
+                throw new PipelineException($"The registry {registry} serves {served ?? "nothing"} for {repository}:{checkout.VersionTag}, but the push reported {digest} (local repo digests: {string.Join(", ", local)}). Push again; if it persists, check the registry.");
+            Log.Information($"Pushed {string.Join(", ", pushed)}; the registry confirms digest {digest}");
+            var report = new PushReport(registry, ImageReference, pushed, digest, confirmed);
+            reporting.Write("push", "pushed", report,
+                $"# push\n\n`{ImageReference}` to `{registry}`: digest `{digest}`, confirmed by the registry.\n\n{string.Join("\n", pushed.Select(p => $"- `{p}`"))}\n", []);
             return report;
         }
     }
@@ -62,12 +61,12 @@ public sealed class ImagePublisher(DockerEngine engine)
     {
         try
         {
-            return Context.DockerPush(engine.With(new DockerPushSettings { Image = remote, ConfigDirectory = clientConfig }));
+            return engine.Call(DockerAliases.DockerPush, new DockerPushSettings { Image = remote, ConfigDirectory = clientConfig });
         }
         catch (DockerCommandException exception) when (string.Join(" ", exception.Result.Error).Contains("authentication required", StringComparison.OrdinalIgnoreCase)
                                                      || string.Join(" ", exception.Result.Error).Contains("unauthorized", StringComparison.OrdinalIgnoreCase))
         {
-            throw new PipelineException($"The registry refused the push of {remote}: authentication required. Fix: set {UsernameVariable} and {PasswordVariable}.");
+            throw new PipelineException($"The registry refused the push of {remote}: authentication required. Fix: set {RegistryAccess.UsernameVariable} and {RegistryAccess.PasswordVariable}.");
         }
     }
 }

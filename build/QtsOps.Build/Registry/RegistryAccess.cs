@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using Cake.Core.Diagnostics;
 using QtsOps.Build.Deployment;
 
 namespace QtsOps.Build.Registry;
@@ -9,18 +10,22 @@ namespace QtsOps.Build.Registry;
 /// </summary>
 public sealed record RegistryAccess(string Registry, bool Tls, string? Username, string? Password)
 {
-    private static string UsernameVariable => PipelineOptions.RegistryUsername.Variable!;
-    private static string PasswordVariable => PipelineOptions.RegistryPassword.Variable!;
+    /// <summary>The variables of the run's login, named in every error about it.</summary>
+    public static string UsernameVariable => PipelineOptions.RegistryUsername.Variable!;
+    public static string PasswordVariable => PipelineOptions.RegistryPassword.Variable!;
 
     /// <summary>--registry, else the environment's; null when it has none (registry null in environments.json).</summary>
     public static string? RegistryOf(BuildContext context) => context.Options.Get(PipelineOptions.Registry) ?? context.Target.Registry;
 
+    /// <summary>Why a run that needs a registry cannot have one.</summary>
+    public static string NoRegistry(string environment, string environmentsFile) =>
+        $"'{environment}' has no registry (registry is null in {environmentsFile}): there is nothing to push to. " +
+        "Fix: give one with --registry=HOST:PORT or in environments.json; without one, a deploy to an ssh:// host copies the image over its ssh connection.";
+
     /// <summary>The run's registry and login; a user name without its password is refused before any docker call (docker login would ask on a terminal there is none of).</summary>
     public static RegistryAccess Of(BuildContext context)
     {
-        var registry = RegistryOf(context) ?? throw new PipelineException(
-            $"'{context.EnvironmentName}' has no registry (registry is null in {context.EnvironmentsFile}): there is nothing to push to. " +
-            "Fix: give one with --registry=HOST:PORT or in environments.json; without one, a deploy to an ssh:// host copies the image over its ssh connection.");
+        var registry = RegistryOf(context) ?? throw new PipelineException(NoRegistry(context.EnvironmentName, context.EnvironmentsFile));
         var access = new RegistryAccess(registry, context.Target.RegistryTls,
             context.Options.Get(PipelineOptions.RegistryUsername), context.Options.Get(PipelineOptions.RegistryPassword));
         if (access is { Username: not null, Password: null })
@@ -41,7 +46,7 @@ public sealed record RegistryAccess(string Registry, bool Tls, string? Username,
     public RegistryManifests Manifests => new(Registry, Tls, Username, Password);
 
     /// <param name="what">What the client is for, in the warning when there is no login ("pushing to", "pulling from").</param>
-    public RegistryClient Open(DockerEngine engine, string what) => RegistryClient.Open(engine, this, what);
+    public RegistryClient Open(DockerEngine engine, string what, ICakeLog log) => RegistryClient.Open(engine, this, what, log);
 
     /// <summary>Says so when nothing listens at HOST:PORT, rather than leaving it to docker's "connection refused".</summary>
     public void EnsureAnswers()
@@ -62,11 +67,11 @@ public sealed record RegistryAccess(string Registry, bool Tls, string? Username,
     /// through <paramref name="engine"/>, the one that will use it), or there is none and the registry
     /// asks for one to push; null when it will do.
     /// </summary>
-    public string? LoginProblem(DockerEngine engine, bool pushes)
+    public string? LoginProblem(DockerEngine engine, bool pushes, ICakeLog log)
     {
         if (Username is not null)
         {
-            using (Open(engine, "checking")) return null;
+            using (Open(engine, "checking", log)) return null;
         }
         return pushes && Manifests.RequiresLogin()
             ? $"the registry {Registry} asks for a login and {UsernameVariable} is not set. Fix: export {UsernameVariable} and {PasswordVariable} (a user that may push to it)."

@@ -64,7 +64,7 @@ public static class ReleaseCutter
         {
             WriteOutputs(context, plan, pushed); // the report says whether the push happened, also when it failed
         }
-        context.AddSummarySection($"Release {plan.TagName}", plan.Notes);
+        context.Reporting.AddSummarySection($"Release {plan.TagName}", plan.Notes);
     }
 
     private static string PushCommand(string branch, ReleasePlan plan) => $"git push --atomic {Remote} refs/heads/{branch} refs/tags/{plan.TagName}";

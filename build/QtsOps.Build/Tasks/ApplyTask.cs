@@ -8,7 +8,7 @@ namespace QtsOps.Build.Tasks;
 public sealed class ApplyTask : FrostingTask<BuildContext>
 {
     public override bool ShouldRun(BuildContext context) =>
-        !new TerraformStage(context).SavedPlanHasNoChanges() || SkipBecause("plan had no changes");
+        !new Wiring(context).Terraform().SavedPlanHasNoChanges() || SkipBecause("plan had no changes");
 
-    public override void Run(BuildContext context) => new TerraformStage(context).Apply();
+    public override void Run(BuildContext context) => new Wiring(context).Terraform().Apply();
 }

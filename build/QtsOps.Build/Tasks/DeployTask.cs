@@ -12,7 +12,7 @@ public sealed class DeployTask : FrostingTask<BuildContext>
     private Deployer? _deployer;
 
     // One deployer for the decision and the deploy: what the skip check learned of the engine is not asked again.
-    private Deployer DeployerFor(BuildContext context) => _deployer ??= new Deployer(new DockerEngine(context));
+    private Deployer DeployerFor(BuildContext context) => _deployer ??= new Wiring(context).Deployer();
 
     public override bool ShouldRun(BuildContext context) =>
         context.Options.Get(PipelineOptions.ForceDeploy) || DeployerFor(context).AlreadyRunning() is not { } reason || SkipBecause(reason);
@@ -20,8 +20,8 @@ public sealed class DeployTask : FrostingTask<BuildContext>
     public override void Run(BuildContext context) => DeployerFor(context).Run();
 
     // Also a failure in ShouldRun (the engine cannot be reached) leaves its report.
-    public override void OnError(Exception exception, BuildContext context) => context.ReportFailure("deploy", exception);
+    public override void OnError(Exception exception, BuildContext context) => context.Reporting.ReportFailure("deploy", exception);
 
     public override void DryRun(BuildContext context) =>
-        context.Log.Information($"(dry run) would deploy {context.Checkout.Version} (release {context.ReleaseName}) to '{context.EnvironmentName}' on {new DockerEngine(context).Describe()}, container {context.Target.ContainerName}, port {context.Target.Port}");
+        context.Log.Information($"(dry run) would deploy {context.Checkout.Version} (release {context.Checkout.VersionTag}) to '{context.EnvironmentName}' on {new Wiring(context).Engine.Describe()}, container {context.Target.ContainerName}, port {context.Target.Port}");
 }

@@ -9,7 +9,7 @@ namespace QtsOps.Build.Tasks;
 [IsDependentOn(typeof(PackageTask))]
 public sealed class ImageTask : FrostingTask<BuildContext>
 {
-    public override void Run(BuildContext context) => new ImageBuilder(DockerEngine.ForImages(context)).Run();
+    public override void Run(BuildContext context) => new Wiring(context).ImageBuilder().Run();
 
-    public override void OnError(Exception exception, BuildContext context) => context.ReportFailure("image", exception);
+    public override void OnError(Exception exception, BuildContext context) => context.Reporting.ReportFailure("image", exception);
 }

@@ -26,8 +26,8 @@ public sealed class PackageTask : FrostingTask<BuildContext>
         }
         catch (PackagingException refused)
         {
-            ReportWriter.Write(context.ReportsDirectory, "package", "refused", new { context.Checkout.Version, Commit = commit.Sha }, "# package\n\nRefused: nothing was written.", refused.Findings);
-            foreach (var finding in refused.Findings) context.Annotate(finding.Severity, $"{finding.Message} Fix: {finding.Fix}", finding.File, finding.Line, finding.Rule);
+            context.Reporting.Write("package", "refused", new { context.Checkout.Version, Commit = commit.Sha }, "# package\n\nRefused: nothing was written.", refused.Findings);
+            foreach (var finding in refused.Findings) context.Reporting.Annotate(finding.Severity, $"{finding.Message} Fix: {finding.Fix}", finding.File, finding.Line, finding.Rule);
             throw new PipelineException(refused.Message);
         }
 

@@ -11,10 +11,10 @@ public sealed class StatusTask : FrostingTask<BuildContext>
 {
     public override void Run(BuildContext context)
     {
-        var status = new StatusReader(new DockerEngine(context)).Read(context.Options.Get(PipelineOptions.Limit)!.Value);
+        var status = new Wiring(context).Status().Read(context.Options.Get(PipelineOptions.Limit)!.Value);
         var markdown = status.ToMarkdown();
-        ReportWriter.Write(context.ReportsDirectory, "status", "read", status, markdown, []);
-        context.AddSummarySection($"Status ({context.EnvironmentName})", markdown);
+        context.Reporting.Write("status", "read", status, markdown, []);
+        context.Reporting.AddSummarySection($"Status ({context.EnvironmentName})", markdown);
         context.Log.Information(markdown);
     }
 }

@@ -7,5 +7,5 @@ namespace QtsOps.Build.Tasks;
 [TaskDescription("init, validate and plan the environment's infrastructure; saves the plan and its summary under artifacts/terraform/<env>/")]
 public sealed class TerraformPlanTask : FrostingTask<BuildContext>
 {
-    public override void Run(BuildContext context) => new TerraformStage(context).Plan();
+    public override void Run(BuildContext context) => new Wiring(context).Terraform().Plan();
 }

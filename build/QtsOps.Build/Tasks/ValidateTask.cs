@@ -15,13 +15,13 @@ public sealed class ValidateTask : FrostingTask<BuildContext>
     {
         var strict = context.Options.Get(PipelineOptions.Strict);
         var result = SourceValidator.Validate(context.RepositoryRoot, TerraformFormat(context), context.GitIgnoreChecker(context.RepositoryRoot), context.EnvironmentsFile);
-        context.AddSummarySection("validate", result.WriteReport(context.ReportsDirectory, strict));
+        context.Reporting.AddSummarySection("validate", result.WriteReport(context.ReportsDirectory, strict));
 
         // What fails the run is listed once, in the failure message.
         var failing = result.Fails(strict);
         foreach (var finding in result.Findings)
         {
-            context.Annotate(finding.Severity, $"{finding.Message} Fix: {finding.Fix}", finding.File, finding.Line, finding.Rule);
+            context.Reporting.Annotate(finding.Severity, $"{finding.Message} Fix: {finding.Fix}", finding.File, finding.Line, finding.Rule);
             if (!failing || finding.Severity == "warning" && !strict) context.Log.Warning(ValidationResult.Located(finding));
         }
         context.Log.Information($"validate: {result.Errors} error(s), {result.Warnings} warning(s); report {Path.Combine(context.ReportsDirectory, "validate.json")}");

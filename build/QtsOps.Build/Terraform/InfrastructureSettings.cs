@@ -1,19 +1,21 @@
 using System.Text.RegularExpressions;
+using QtsOps.Host.Options;
 
 namespace QtsOps.Build.Terraform;
 
 /// <summary>The command-line settings of terraform-plan and apply, read and checked when a Terraform task first needs them.</summary>
 public sealed partial class InfrastructureSettings
 {
-    public InfrastructureSettings(BuildContext context)
+    /// <param name="workingDirectory">What relative --var-file paths are relative to.</param>
+    public InfrastructureSettings(OptionValues options, string workingDirectory)
     {
-        AllowDestroy = context.Options.Get(PipelineOptions.AllowDestroy);
+        AllowDestroy = options.Get(PipelineOptions.AllowDestroy);
 
-        VarFiles = [.. context.Options.Get(PipelineOptions.VarFile).Select(context.ResolveGivenPath)];
+        VarFiles = [.. options.Get(PipelineOptions.VarFile).Select(file => Path.GetFullPath(file, workingDirectory))];
         foreach (var file in VarFiles.Where(f => !File.Exists(f)))
-            throw new PipelineException($"--var-file: '{file}' does not exist. Give the path of a .tfvars file (relative to {context.Environment.WorkingDirectory.FullPath} or absolute).");
+            throw new PipelineException($"--var-file: '{file}' does not exist. Give the path of a .tfvars file (relative to {workingDirectory} or absolute).");
 
-        foreach (var assignment in context.Options.Get(PipelineOptions.Var))
+        foreach (var assignment in options.Get(PipelineOptions.Var))
         {
             var equals = assignment.IndexOf('=');
             var name = equals > 0 ? assignment[..equals] : "";
@@ -22,7 +24,7 @@ public sealed partial class InfrastructureSettings
             Variables[name] = assignment[(equals + 1)..];
         }
 
-        InitTimeout = TimeSpan.FromSeconds(context.Options.Get(PipelineOptions.TerraformInitTimeout)!.Value);
+        InitTimeout = TimeSpan.FromSeconds(options.Get(PipelineOptions.TerraformInitTimeout)!.Value);
     }
 
     /// <summary>--allow-destroy: a plan may destroy or replace resources of a protected environment.</summary>

@@ -3,16 +3,18 @@ namespace QtsOps.Build.Terraform;
 /// <summary>Where everything of one environment's Terraform lives.</summary>
 public sealed record TerraformEnvironment(string Name, string RepositoryRoot, string RootModule, string ModulesDirectory, string StateDirectory, string ArtifactsDirectory)
 {
-    public static TerraformEnvironment For(BuildContext context)
+    /// <param name="stateDirectory">The checkout's .qtsops.</param>
+    /// <param name="artifactsDirectory">The checkout's artifacts.</param>
+    public static TerraformEnvironment For(string environment, string repositoryRoot, string stateDirectory, string artifactsDirectory)
     {
-        var infra = Path.Combine(context.RepositoryRoot, "src", "infra");
+        var infra = Path.Combine(repositoryRoot, "src", "infra");
         return new TerraformEnvironment(
-            context.EnvironmentName,
-            context.RepositoryRoot,
-            Path.Combine(infra, "environments", context.EnvironmentName),
+            environment,
+            repositoryRoot,
+            Path.Combine(infra, "environments", environment),
             Path.Combine(infra, "modules"),
-            Path.Combine(context.StateDirectory, "terraform", context.EnvironmentName),
-            Path.Combine(context.ArtifactsDirectory, "terraform", context.EnvironmentName));
+            Path.Combine(stateDirectory, "terraform", environment),
+            Path.Combine(artifactsDirectory, "terraform", environment));
     }
 
     /// <summary>TF_DATA_DIR: keeps .terraform/ out of the source tree, and outlives clean.</summary>

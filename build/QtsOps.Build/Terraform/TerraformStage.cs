@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Cake.Core;
 using Cake.Core.Diagnostics;
 using QtsOps.Release.Environments;
 using QtsOps.Release.Reports;
@@ -10,14 +11,20 @@ using QtsOps.Tools.Terraform;
 namespace QtsOps.Build.Terraform;
 
 /// <summary>
-/// terraform-plan and apply for the context's environment: the Terraform aliases in the order
-/// HashiCorp's automation guide gives, with the release logic's summary, guard and staleness check.
+/// terraform-plan and apply for one environment: the Terraform aliases in the order HashiCorp's
+/// automation guide gives, with the release logic's summary, guard and staleness check.
 /// </summary>
-public sealed class TerraformStage(BuildContext context)
+/// <param name="tools">Runs the terraform aliases.</param>
+/// <param name="settings">Read before the stage is made: bad settings fail before anything is changed.</param>
+/// <param name="configured">The environment as environments.json describes it: the plan's defaults.</param>
+/// <param name="environmentsFile">environments.json, which feeds the plan: a change to it makes a saved plan stale.</param>
+/// <param name="outputsWritten">Called once apply has written outputs.json, which says where the release goes.</param>
+public sealed class TerraformStage(ICakeContext tools, TerraformEnvironment env, InfrastructureSettings settings, DeploymentEnvironment configured,
+    string environmentsFile, Checkout checkout, ProtectionPolicy protection, Action outputsWritten, RunReporting reporting)
 {
-    private readonly TerraformEnvironment _env = TerraformEnvironment.For(context);
-    // Read first: bad settings fail before anything is changed.
-    private readonly InfrastructureSettings _settings = context.Infrastructure;
+    private readonly TerraformEnvironment _env = env;
+    private readonly InfrastructureSettings _settings = settings;
+    private ICakeLog Log => reporting.Log;
     // --var values may be secrets, declared sensitive or not: masked wherever the plan's reports show them.
     private SecretMasker GivenValues => new(_settings.Variables.Values);
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
@@ -38,25 +45,25 @@ public sealed class TerraformStage(BuildContext context)
             DeleteSavedPlan();
 
             Initialize(backend: false); // providers and modules only: enough to validate, and no credentials needed
-            context.TerraformValidate(Configure(new TerraformValidateSettings()));
+            tools.TerraformValidate(Configure(new TerraformValidateSettings()));
             Initialize(backend: true);
             // What the plan reads, taken before it runs.
-            var state = context.TerraformStateVersion(Configure(new TerraformStatePullSettings()));
+            var state = tools.TerraformStateVersion(Configure(new TerraformStatePullSettings()));
             var sources = HashSources(_settings.VarFiles);
             var planSettings = Configure(new TerraformPlanSettings { OutFile = _env.PlanFile, VarFiles = [.. _settings.VarFiles.Select(f => new Cake.Core.IO.FilePath(f))], SecretVariables = _settings.Variables, EnvironmentVariables = DeploymentTargetDefaults() });
-            hasChanges = context.TerraformPlan(planSettings); // terraform writes the plan (every value in clear) 0600
+            hasChanges = tools.TerraformPlan(planSettings); // terraform writes the plan (every value in clear) 0600
 
-            using (var plan = context.TerraformShowJson(Configure(new TerraformShowSettings { PlanFile = _env.PlanFile })))
+            using (var plan = tools.TerraformShowJson(Configure(new TerraformShowSettings { PlanFile = _env.PlanFile })))
             {
                 summary = PlanSummary.FromJson(plan.RootElement);
                 File.WriteAllText(_env.PlanJsonFile, GivenValues.Mask(RedactedJson(plan, _settings.Variables.Keys)));
             }
-            var planMarkdown = GivenValues.Mask(summary.ToMarkdown(_env.Name, context.Checkout.Commit.ShortSha));
+            var planMarkdown = GivenValues.Mask(summary.ToMarkdown(_env.Name, checkout.Commit.ShortSha));
             File.WriteAllText(_env.PlanMarkdownFile, planMarkdown);
-            context.AddSummarySection($"Terraform plan ({_env.Name})", planMarkdown);
-            context.Log.Information($"Plan for {_env.Name}: {(hasChanges ? summary.CountsLine : "no changes")}. Summary: {_env.Show(_env.PlanMarkdownFile)}");
+            reporting.AddSummarySection($"Terraform plan ({_env.Name})", planMarkdown);
+            Log.Information($"Plan for {_env.Name}: {(hasChanges ? summary.CountsLine : "no changes")}. Summary: {_env.Show(_env.PlanMarkdownFile)}");
 
-            var guard = DestroyGuard.Evaluate(summary, _env.Name, context.Protection.ProtectedEnvironments, _settings.AllowDestroy, GuardedStep.Plan);
+            var guard = DestroyGuard.Evaluate(summary, _env.Name, protection.ProtectedEnvironments, _settings.AllowDestroy, GuardedStep.Plan);
             if (guard.Blocked)
             {
                 findings.Add(Finding.Error("terraform/destroy-protected", _env.Show(_env.RootModule), guard.Message!, "Re-run terraform-plan with --allow-destroy if the destruction is intended."));
@@ -64,11 +71,11 @@ public sealed class TerraformStage(BuildContext context)
             }
             if (guard.Message is not null)
             {
-                context.Log.Warning(guard.Message);
+                Log.Warning(guard.Message);
                 findings.Add(Finding.Warning("terraform/destroy-protected", _env.Show(_env.RootModule), guard.Message, "None: --allow-destroy was given."));
             }
 
-            var fingerprint = new PlanFingerprint(_env.Name, context.Checkout.Commit.Sha, sources, state.Lineage, state.Serial, PlanFingerprint.Sha256Of(_env.PlanFile));
+            var fingerprint = new PlanFingerprint(_env.Name, checkout.Commit.Sha, sources, state.Lineage, state.Serial, PlanFingerprint.Sha256Of(_env.PlanFile));
             new PlanMetadata(fingerprint, _settings.VarFiles, hasChanges, DateTimeOffset.UtcNow).Save(_env.PlanMetadataFile);
             // Nothing to apply: the infrastructure already is what deploy needs, so its outputs are current now.
             if (!hasChanges) WriteOutputs();
@@ -99,7 +106,7 @@ public sealed class TerraformStage(BuildContext context)
     public bool SavedPlanHasNoChanges() =>
         SavedPlan() is { HasChanges: false } saved &&
         saved.Fingerprint.Environment == _env.Name &&
-        saved.Fingerprint.Commit == context.Checkout.Commit.Sha &&
+        saved.Fingerprint.Commit == checkout.Commit.Sha &&
         HashSources(saved.VarFiles).SequenceEqual(saved.Fingerprint.Sources);
 
     /// <summary>Applies the saved plan of this environment and commit, refusing one that is stale, then writes outputs.json.</summary>
@@ -109,17 +116,17 @@ public sealed class TerraformStage(BuildContext context)
         var status = "failed";
         try
         {
-            if (context.Protection.ChangeRefusal(_env.Name, ProtectedChange.Apply) is { } refusal)
+            if (protection.ChangeRefusal(_env.Name, ProtectedChange.Apply) is { } refusal)
                 throw new PipelineException($"{refusal} Review {_env.Show(_env.PlanMarkdownFile)} first.");
             var saved = SavedPlan() ?? throw new PipelineException(
                 $"No saved plan for {_env.Name} in {_env.Show(_env.StateDirectory)}/: apply only applies a plan made by terraform-plan. " +
                 $"Run ./build.sh --target=terraform-plan --env={_env.Name}, review {_env.Show(_env.PlanMarkdownFile)}, then apply.");
             if (_settings.VarFiles.Count > 0 || _settings.Variables.Count > 0)
-                context.Log.Warning("apply uses the variable values saved in the plan: --var-file and --var are for terraform-plan and are ignored here.");
+                Log.Warning("apply uses the variable values saved in the plan: --var-file and --var are for terraform-plan and are ignored here.");
 
             Initialize(backend: true);
-            var state = context.TerraformStateVersion(Configure(new TerraformStatePullSettings()));
-            var current = new PlanFingerprint(_env.Name, context.Checkout.Commit.Sha, HashSources(saved.VarFiles), state.Lineage, state.Serial, PlanFingerprint.Sha256Of(_env.PlanFile));
+            var state = tools.TerraformStateVersion(Configure(new TerraformStatePullSettings()));
+            var current = new PlanFingerprint(_env.Name, checkout.Commit.Sha, HashSources(saved.VarFiles), state.Lineage, state.Serial, PlanFingerprint.Sha256Of(_env.PlanFile));
             var changes = current.ChangesSince(saved.Fingerprint);
             if (changes.Count > 0)
             {
@@ -129,23 +136,23 @@ public sealed class TerraformStage(BuildContext context)
                 throw new PipelineException(message);
             }
             // The protection may have changed since the plan was made: the guard is asked again, as it stands now.
-            using (var plan = context.TerraformShowJson(Configure(new TerraformShowSettings { PlanFile = _env.PlanFile })))
+            using (var plan = tools.TerraformShowJson(Configure(new TerraformShowSettings { PlanFile = _env.PlanFile })))
             {
-                var guard = DestroyGuard.Evaluate(PlanSummary.FromJson(plan.RootElement), _env.Name, context.Protection.ProtectedEnvironments, _settings.AllowDestroy, GuardedStep.Apply);
+                var guard = DestroyGuard.Evaluate(PlanSummary.FromJson(plan.RootElement), _env.Name, protection.ProtectedEnvironments, _settings.AllowDestroy, GuardedStep.Apply);
                 if (guard.Blocked)
                 {
                     findings.Add(Finding.Error("terraform/destroy-protected", _env.Show(_env.PlanFile), guard.Message!, "Re-run apply with --allow-destroy if the destruction is intended, or make a new plan."));
                     throw new PipelineException(guard.Message!);
                 }
-                if (guard.Message is not null) context.Log.Warning(guard.Message);
+                if (guard.Message is not null) Log.Warning(guard.Message);
             }
 
-            context.TerraformApply(Configure(new TerraformApplySettings { PlanFile = _env.PlanFile }));
+            tools.TerraformApply(Configure(new TerraformApplySettings { PlanFile = _env.PlanFile }));
             // A plan applies once: Terraform would refuse it now anyway, and it holds secrets.
             DeleteSavedPlan();
             WriteOutputs();
             status = "applied";
-            context.Log.Information($"Applied the plan for {_env.Name}; outputs: {_env.Show(_env.OutputsFile)}");
+            Log.Information($"Applied the plan for {_env.Name}; outputs: {_env.Show(_env.OutputsFile)}");
         }
         catch (TerraformException failure)
         {
@@ -160,9 +167,9 @@ public sealed class TerraformStage(BuildContext context)
         }
         finally
         {
-            var markdown = $"# Terraform apply: {_env.Name}\n\nCommit `{context.Checkout.Commit.ShortSha}`: **{status}**." +
+            var markdown = $"# Terraform apply: {_env.Name}\n\nCommit `{checkout.Commit.ShortSha}`: **{status}**." +
                 (status == "applied" ? $"\n\nOutputs: `{_env.Show(_env.OutputsFile)}`." : "");
-            ReportWriter.Write(context.ReportsDirectory, "apply", status, new { environment = _env.Name, commit = context.Checkout.Commit.Sha, outputs = status == "applied" ? _env.Show(_env.OutputsFile) : null }, markdown, findings);
+            reporting.Write("apply", status, new { environment = _env.Name, commit = checkout.Commit.Sha, outputs = status == "applied" ? _env.Show(_env.OutputsFile) : null }, markdown, findings);
         }
     }
 
@@ -171,7 +178,7 @@ public sealed class TerraformStage(BuildContext context)
         var settings = Configure(new TerraformInitSettings { Backend = backend, Reconfigure = backend, ToolTimeout = _settings.InitTimeout });
         if (backend && File.Exists(_env.BackendConfigFile)) settings.BackendConfigFile = _env.BackendConfigFile;
         else if (backend) settings.BackendConfig["path"] = _env.LocalStateFile;
-        context.TerraformInit(settings);
+        tools.TerraformInit(settings);
     }
 
     private T Configure<T>(T settings) where T : TerraformSettings
@@ -196,7 +203,7 @@ public sealed class TerraformStage(BuildContext context)
     // environments.json feeds the plan (PlanVariables): a change to it makes a saved plan stale too.
     private SortedDictionary<string, string> HashSources(IEnumerable<string> varFiles) =>
         PlanFingerprint.HashSources(_env.RepositoryRoot, [_env.RootModule, _env.ModulesDirectory],
-            [.. varFiles, context.EnvironmentsFile]);
+            [.. varFiles, environmentsFile]);
 
     /// <summary>
     /// The deployment target environments.json describes, as TF_VAR_ values: the root modules model it,
@@ -205,7 +212,6 @@ public sealed class TerraformStage(BuildContext context)
     /// </summary>
     private Dictionary<string, string> DeploymentTargetDefaults()
     {
-        var configured = context.ConfiguredTarget;
         return new Dictionary<string, string>
         {
             ["TF_VAR_docker_host"] = configured.DockerHost ?? "",
@@ -223,9 +229,9 @@ public sealed class TerraformStage(BuildContext context)
 
     private void WriteOutputs()
     {
-        using var outputs = context.TerraformOutputJson(Configure(new TerraformOutputSettings()));
+        using var outputs = tools.TerraformOutputJson(Configure(new TerraformOutputSettings()));
         File.WriteAllText(_env.OutputsFile, RedactedJson(outputs));
-        context.ReloadTarget();
+        outputsWritten();
     }
 
     private static string RedactedJson(JsonDocument document, IEnumerable<string>? givenVariables = null) =>
@@ -243,11 +249,11 @@ public sealed class TerraformStage(BuildContext context)
     private void WritePlanReport(PlanSummary? summary, bool hasChanges, List<Finding> findings)
     {
         var status = findings.Any(f => f.Severity == "error") ? "failed" : "passed";
-        var markdown = GivenValues.Mask(summary?.ToMarkdown(_env.Name, context.Checkout.Commit.ShortSha) ?? $"# Terraform plan: {_env.Name}\n\nNo plan was made.");
-        ReportWriter.Write(context.ReportsDirectory, "terraform-plan", status, new
+        var markdown = GivenValues.Mask(summary?.ToMarkdown(_env.Name, checkout.Commit.ShortSha) ?? $"# Terraform plan: {_env.Name}\n\nNo plan was made.");
+        reporting.Write("terraform-plan", status, new
         {
             environment = _env.Name,
-            commit = context.Checkout.Commit.Sha,
+            commit = checkout.Commit.Sha,
             hasChanges,
             counts = summary is null ? null : new { create = summary.Create.Count, update = summary.Update.Count, replace = summary.Replace.Count, delete = summary.Delete.Count },
             changes = summary is null ? null : new { create = summary.Create, update = summary.Update, replace = summary.Replace, delete = summary.Delete, forget = summary.Forget, outputs = summary.OutputChanges },

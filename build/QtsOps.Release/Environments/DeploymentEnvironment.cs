@@ -15,6 +15,10 @@ public sealed record DeploymentEnvironment
     public required string Network { get; init; }
     /// <summary>The image repository name, without registry or tag (qts-observer).</summary>
     public required string ImageRepository { get; init; }
+
+    /// <summary>A release's image as compose runs it: imageRepository:release.</summary>
+    public string ImageOf(string release) => $"{ImageRepository}:{release}";
+
     /// <summary>Registry host[:port] that push sends images to; null: none, an ssh:// host gets the image over its ssh connection.</summary>
     public required string? Registry { get; init; }
     /// <summary>False only for a plain-HTTP registry on loopback (Docker allows those without TLS).</summary>

@@ -137,7 +137,7 @@ public sealed class SshTestHost : IDisposable
     [TaskName("bootstrap-base-image")]
     private sealed class BootstrapBaseImageTask : FrostingTask<BuildContext>
     {
-        public override void Run(BuildContext context) => new BaseImageResolver(new DockerEngine(context)).Resolve();
+        public override void Run(BuildContext context) => new Wiring(context).BaseImages().Resolve();
     }
 
     public void Dispose()

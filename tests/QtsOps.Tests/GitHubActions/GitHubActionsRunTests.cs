@@ -10,9 +10,9 @@ public sealed class ReportProbeTask : FrostingTask<BuildContext>
 {
     public override void Run(BuildContext context)
     {
-        context.AddSummarySection("Verify", "| check | result |\n|---|---|\n| /health | 200 |");
-        context.Annotate("error", "OBSERVER_DATA_DIR differs from the compose file", Path.Combine(context.RepositoryRoot, "src", "observer", "Dockerfile"), 12, "env-agree");
-        context.Annotate("info", "disk at 50%\nof 10 GB");
+        context.Reporting.AddSummarySection("Verify", "| check | result |\n|---|---|\n| /health | 200 |");
+        context.Reporting.Annotate("error", "OBSERVER_DATA_DIR differs from the compose file", Path.Combine(context.RepositoryRoot, "src", "observer", "Dockerfile"), 12, "env-agree");
+        context.Reporting.Annotate("info", "disk at 50%\nof 10 GB");
     }
 }
 

@@ -17,7 +17,7 @@ public sealed class NotifyProbeTask : FrostingTask<BuildContext>
 
     public override void Run(BuildContext context)
     {
-        context.Notify(NotificationEvent.DeploySucceeded, "Health 200 after 3 s.");
+        context.Reporting.Notify(NotificationEvent.DeploySucceeded, "Health 200 after 3 s.");
         Finished = true;
     }
 }

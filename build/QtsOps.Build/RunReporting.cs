@@ -1,6 +1,7 @@
 using Cake.Common.Build;
 using Cake.Common.Build.GitHubActions.Commands;
 using Cake.Common.Build.GitHubActions.Data;
+using Cake.Core;
 using Cake.Core.Diagnostics;
 using QtsOps.Host;
 using QtsOps.Host.Options;
@@ -12,11 +13,42 @@ using QtsOps.Tools.Http;
 
 namespace QtsOps.Build;
 
-/// <summary>What a run tells people beyond its log: the CI step summary, annotations, notifications.</summary>
-public sealed partial class BuildContext
+/// <summary>
+/// Where a run tells people what happened: its log, the reports under artifacts/reports, the GitHub
+/// Actions step summary and annotations, and the webhook. Every secret the run was given is masked on
+/// the runner before anything is printed.
+/// </summary>
+public sealed class RunReporting
 {
+    private readonly ICakeContext _cake;
+    private readonly string _repositoryRoot;
+    private readonly string _environmentName;
+    private readonly Checkout _checkout;
+    private readonly IReadOnlyList<string> _secretValues;
+    private readonly string? _webhook;
+
+    /// <param name="secretValues">The secret values this run was given: masked in failure reports, and on the runner.</param>
+    /// <param name="webhook">The --notify-webhook URL (a secret too), or null.</param>
+    /// <param name="repositoryRoot">Annotations name their files relative to it.</param>
+    public RunReporting(ICakeContext cake, string repositoryRoot, string reportsDirectory, string environmentName, Checkout checkout, IReadOnlyList<string> secretValues, string? webhook)
+    {
+        (_cake, _repositoryRoot, ReportsDirectory, _environmentName, _checkout, _secretValues, _webhook) = (cake, repositoryRoot, reportsDirectory, environmentName, checkout, secretValues, webhook);
+        // Before anything else is printed, so that no later line of this job shows them.
+        if (IsGitHubActions) MaskSecrets();
+    }
+
+    /// <summary>The run's console log.</summary>
+    public ICakeLog Log => _cake.Log;
+
+    /// <summary>artifacts/reports.</summary>
+    public string ReportsDirectory { get; }
+
+    /// <summary>Writes artifacts/reports/&lt;target&gt;.json and .md (<see cref="ReportWriter"/>); returns what <see cref="ReportWriter.Write"/> does.</summary>
+    public string Write(string target, string status, object details, string markdown, IReadOnlyList<Finding> findings) =>
+        ReportWriter.Write(ReportsDirectory, target, status, details, markdown, findings);
+
     /// <summary>Running as a GitHub Actions step (GITHUB_ACTIONS=true).</summary>
-    public bool IsGitHubActions => IsGitHubActionsEnvironment(Environment.GetEnvironmentVariable);
+    public bool IsGitHubActions => IsGitHubActionsEnvironment(_cake.Environment.GetEnvironmentVariable);
 
     public static bool IsGitHubActionsEnvironment(Func<string, string?> variable) =>
         variable("GITHUB_ACTIONS") is { } value && SwitchOption.ParseSwitch(value) == true;
@@ -43,11 +75,11 @@ public sealed partial class BuildContext
     /// </summary>
     public void ReportFailure(string target, Exception error)
     {
-        var message = new SecretMasker(SecretValues).Mask(error.Message);
+        var message = new SecretMasker(_secretValues).Mask(error.Message);
         try
         {
-            ReportWriter.Write(ReportsDirectory, target, "failed", new { environment = EnvironmentName, version = Checkout.Version },
-                $"# {target}: {EnvironmentName}\n\n**failed**.", [Finding.FromError($"{target}/failed", message)]);
+            Write(target, "failed", new { environment = _environmentName, version = _checkout.Version },
+                $"# {target}: {_environmentName}\n\n**failed**.", [Finding.FromError($"{target}/failed", message)]);
         }
         catch (Exception writing)
         {
@@ -57,7 +89,7 @@ public sealed partial class BuildContext
 
     /// <summary>
     /// Shows a report finding as a GitHub annotation on its file and line (report writers call it for
-    /// each finding, e.g. <c>context.Annotate(f.Severity, $"{f.Rule}: {f.Message} Fix: {f.Fix}", f.File, f.Line)</c>).
+    /// each finding, e.g. <c>context.Reporting.Annotate(f.Severity, $"{f.Rule}: {f.Message} Fix: {f.Fix}", f.File, f.Line)</c>).
     /// Outside GitHub Actions it does nothing: the report and the log carry the finding.
     /// </summary>
     /// <param name="file">Absolute or relative to the repository root.</param>
@@ -65,7 +97,7 @@ public sealed partial class BuildContext
     {
         if (!IsGitHubActions) return;
         var relative = file is null ? null
-            : (Path.IsPathRooted(file) ? Path.GetRelativePath(RepositoryRoot, file) : file).Replace('\\', '/');
+            : (Path.IsPathRooted(file) ? Path.GetRelativePath(_repositoryRoot, file) : file).Replace('\\', '/');
         var annotation = new GitHubActionsAnnotation { File = relative, StartLine = relative is null ? null : line, Title = title };
         switch (severity.ToLowerInvariant())
         {
@@ -78,13 +110,13 @@ public sealed partial class BuildContext
     private GitHubActionsCommands? _gitHub;
 
     /// <summary>Cake.Common's GitHub Actions commands, writing through this run's log so that they keep their place among its lines.</summary>
-    private GitHubActionsCommands GitHub => _gitHub ??= new GitHubActionsCommands(Environment, FileSystem, new LogMessageWriter(Log),
-        new GitHubActionsEnvironmentInfo(Environment), _ => new HttpClient());
+    private GitHubActionsCommands GitHub => _gitHub ??= new GitHubActionsCommands(_cake.Environment, _cake.FileSystem, new LogMessageWriter(Log),
+        new GitHubActionsEnvironmentInfo(_cake.Environment), _ => new HttpClient());
 
     /// <summary>Registers each line of every secret this run was given with the runner, which then hides it in all later output.</summary>
     private void MaskSecrets()
     {
-        foreach (var line in SecretLines.Of(SecretValues)) GitHub.SetSecret(line);
+        foreach (var line in SecretLines.Of(_secretValues)) GitHub.SetSecret(line);
     }
 
     private sealed class LogMessageWriter(ICakeLog log) : IBuildSystemServiceMessageWriter
@@ -101,10 +133,11 @@ public sealed partial class BuildContext
         if (!IsGitHubActions) return;
         foreach (var failed in summary.Entries.Where(e => e.Outcome == TaskOutcome.Failed))
             Annotate("error", failed.Note ?? "failed", title: $"{failed.Task} failed");
-        var path = Environment.GetEnvironmentVariable("GITHUB_STEP_SUMMARY");
+        var path = _cake.Environment.GetEnvironmentVariable("GITHUB_STEP_SUMMARY");
         if (string.IsNullOrEmpty(path)) return;
-        var targets = Arguments.HasArgument("target") ? string.Join(", ", Arguments.GetArguments("target")) : CakeHost.DefaultTarget;
-        var heading = $"QtsOps {targets} · {EnvironmentName} · {Checkout.VersionDescription}";
+        var arguments = _cake.Arguments;
+        var targets = arguments.HasArgument("target") ? string.Join(", ", arguments.GetArguments("target")) : CakeHost.DefaultTarget;
+        var heading = $"QtsOps {targets} · {_environmentName} · {_checkout.VersionDescription}";
         try
         {
             GitHub.SetStepSummary(StepSummary.Compose(heading, summary.ToMarkdown(), _summarySections));
@@ -123,17 +156,17 @@ public sealed partial class BuildContext
     /// <param name="version">The version the event is about, when not this checkout's (verify and rollback act on what runs).</param>
     public void Notify(NotificationEvent kind, string detail, string? version = null)
     {
-        var url = Options.Get(PipelineOptions.NotifyWebhook);
+        var url = _webhook;
         var redacted = url is null ? "" : WebhookUrl.Redact(url);
         try
         {
-            var text = NotificationMessage.Text(kind, EnvironmentName, version ?? Checkout.Version, detail);
+            var text = NotificationMessage.Text(kind, _environmentName, version ?? _checkout.Version, detail);
             if (url is null)
             {
                 Log.Verbose($"No webhook set (--notify-webhook or QTSOPS_NOTIFY_WEBHOOK); not sent: {text}");
                 return;
             }
-            this.WebhookPost(url, NotificationMessage.Json(text), new WebhookSettings());
+            _cake.WebhookPost(url, NotificationMessage.Json(text), new WebhookSettings());
             Log.Information($"Notified {redacted}: {text}");
         }
         catch (Exception exception)

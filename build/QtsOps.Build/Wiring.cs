@@ -1,0 +1,79 @@
+using QtsOps.Build.Deployment;
+using QtsOps.Build.Images;
+using QtsOps.Build.Registry;
+using QtsOps.Build.Terraform;
+using QtsOps.Release.Environments;
+
+namespace QtsOps.Build;
+
+/// <summary>
+/// Makes the classes that build, publish, provision and deploy from this run's settings, giving each only what
+/// it uses: the one place that knows who needs what. A task makes its own, after the tasks before it
+/// ran (apply may have changed where the release goes); the parts of one share one engine, which asks
+/// <c>docker info</c> once.
+/// </summary>
+public sealed class Wiring(BuildContext context)
+{
+    private DeploymentEnvironment Target => context.Target;
+
+    private DockerEngine? _engine;
+
+    /// <summary>The environment's engine; its host is where the environment's files, history, lock and backups are.</summary>
+    public DockerEngine Engine => _engine ??= EngineAt(context.DockerHost);
+
+    private DockerEngine? _images;
+
+    /// <summary>
+    /// The engine that builds and pushes the image: the environment's, except for an ssh:// host, which
+    /// gets the image from the registry (or over its ssh connection) and never builds: this machine's.
+    /// </summary>
+    public DockerEngine Images => _images ??= SshTransport.IsSshHost(context.DockerHost) ? EngineAt(null) : Engine;
+
+    private DockerEngine EngineAt(string? dockerHost) => new(context, dockerHost, context.Ssh, () => SshTransport.IsSshHost(dockerHost)
+        ? new SshDeploymentHost(() => context.Ssh.Client, dockerHost!, Target.DeployDirectory, context.EnvironmentsFile)
+        : new LocalDeploymentHost(context.RepositoryRoot, context.StateDirectory));
+
+    public BaseImageResolver BaseImages() => new(Images, context, new BaseImageChoice(
+        context.Options.Get(PipelineOptions.BaseImage),
+        context.Options.IsGiven(PipelineOptions.BootstrapBase) ? context.Options.Get(PipelineOptions.BootstrapBase) : Target.BootstrapBaseImage,
+        context.Options.Get(PipelineOptions.DebianMirror)!), context.StateDirectory);
+
+    public ImageBuilder ImageBuilder() =>
+        new(Images, BaseImages(), Target, context.Checkout, context.PackageDirectory, context.ArtifactsDirectory, context.SourceUrl, context.Reporting);
+
+    public ImagePublisher ImagePublisher() => new(Images, Target, context.Checkout, RegistryAccess.Of(context), context.Reporting);
+
+    /// <summary>The run's registry login, read when it is used (it refuses a user name without a password); null when the environment has none.</summary>
+    private Func<RegistryAccess>? Registry => RegistryAccess.RegistryOf(context) is null ? null : () => RegistryAccess.Of(context);
+
+    private ReleaseRunner? _runner;
+
+    public ReleaseRunner Runner => _runner ??= new(Engine, Target, context.Checkout, new HealthEndpoint(Engine, Target.HealthUrl), context.Reporting);
+
+    private Verifier Verifier => new(Engine, Target, Runner, new HealthEndpoint(Engine, Target.HealthUrl), context.RepositoryRoot, context.Reporting);
+
+    private DeploymentLocks Locks => new(Engine, Target, context.RepositoryRoot, context.Log);
+
+    private RollbackRunner Rollback => new(Engine, Target, context.Protection,
+        context.Options.Get(PipelineOptions.NoRollback) ? context.Options.OriginOf(PipelineOptions.NoRollback) ?? "--no-rollback" : null,
+        Runner, Verifier, context.Reporting);
+
+    public Deployer Deployer() => new(Engine, Target, context.Checkout, context.Protection, context.PackageDirectory,
+        context.Options.Get(PipelineOptions.ForceDeploy), context.Options.Get(PipelineOptions.TakeOver),
+        Runner, Rollback, new HostImage(Engine, Images, Target, context.Checkout, Registry, context.Log), Locks, context.Reporting);
+
+    public Preflight Preflight() => new(Engine, Images, Target, context.Protection, context.Options.Get(PipelineOptions.TakeOver),
+        Locks, Deployer(), Registry, context.EnvironmentsFile, context.Log);
+
+    public ReleaseVerification Verification() => new(Engine, Target, context.Protection, context.Options.Get(PipelineOptions.RollbackTo),
+        Runner, Verifier, Rollback, Locks, context.Reporting);
+
+    /// <summary>terraform-plan and apply; their settings are read here, so bad ones fail before anything changes.</summary>
+    public TerraformStage Terraform() => new(context, context.Terraform, new InfrastructureSettings(context.Options, context.Environment.WorkingDirectory.FullPath),
+        context.ConfiguredTarget, context.EnvironmentsFile, context.Checkout, context.Protection, context.ReloadTarget, context.Reporting);
+
+    public StatusReader Status() => new(Engine, Target, Runner, Locks);
+
+    public BackupRestorer Restorer() => new(Engine, Target, context.Protection, context.Options.Get(PipelineOptions.Backup),
+        Runner, Verifier, Locks, context.Reporting);
+}
