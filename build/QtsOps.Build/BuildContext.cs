@@ -10,7 +10,11 @@ using QtsOps.Tools.Git;
 
 namespace QtsOps.Build;
 
-/// <summary>Typed settings, read once from the command line and the environment, validated up front.</summary>
+/// <summary>
+/// The run: its typed settings (read once from the command line and the environment, checked up
+/// front), the checkout it builds (<see cref="Checkout"/>) and where it reports (<see cref="Reporting"/>).
+/// Tasks give the classes they call only what those use, through <see cref="Wiring"/>.
+/// </summary>
 public sealed class BuildContext : FrostingContext
 {
     public static readonly string[] Environments = EnvironmentCatalog.EnvironmentNames;
@@ -59,6 +63,7 @@ public sealed class BuildContext : FrostingContext
 
     /// <summary>Reads the target again on next use: apply has just written the outputs it depends on.</summary>
     public void ReloadTarget() => _target = null;
+
     private IReadOnlyDictionary<string, DeploymentEnvironment>? _catalog;
 
     /// <summary>environments.json, read and checked on first use.</summary>
