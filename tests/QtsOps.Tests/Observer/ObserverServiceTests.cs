@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.RegularExpressions;
 
 namespace QtsOps.Tests.Observer;
@@ -38,10 +39,50 @@ public class ObserverServiceTests
         Assert.That(written, Is.GreaterThanOrEqualTo(3));
         Assert.That(records.Select(r => r.GetProperty("seq").GetInt32()), Is.EqualTo(Enumerable.Range(1, written)), "one line per record, none lost or doubled");
         Assert.That(records[0].EnumerateObject().Select(p => p.Name),
-            Is.EquivalentTo(new[] { "ts", "seq", "host", "pid", "uptime_seconds", "load", "disk_free_bytes", "version" }));
+            Is.EquivalentTo(new[] { "ts", "seq", "host", "pid", "uptime_seconds", "load", "disk_free_bytes", "version", "release", "instance" }));
+        Assert.That(records.Select(r => r.GetProperty("release").GetString()).Distinct(), Is.EqualTo(new[] { "1.2.3-test" }));
+        Assert.That(records.Select(r => r.GetProperty("instance").GetString()).Distinct().Single(), Does.Match("^[0-9a-f]{12}$"));
         var log = File.ReadAllText(Path.Combine(observer.LogDirectory, "observer.log"));
         Assert.That(log, Does.Contain("listening on").And.Contain("stopped: records_written="));
         Assert.That(log, Does.Not.Contain("ERROR").And.Not.Contain("Traceback"));
+    }
+
+    [Test]
+    public void Two_releases_writing_one_data_directory_keep_every_record_whole_and_say_which_wrote_it()
+    {
+        // As during a start-first upgrade: the old and the new release append to the same files at once.
+        var data = _root.Combine("shared-data");
+        var releases = new[] { ("1.2.3", "old"), ("1.2.4+build.7", "new") }.Select(release =>
+        {
+            var observer = new ObserverProcess(_root.Combine(release.Item2)) { DataDirectory = data };
+            observer.Environment["QTS_OBSERVER_VERSION"] = release.Item1;
+            observer.Environment["OBSERVER_INTERVAL_SECONDS"] = "0.1";
+            return observer.Start();
+        }).ToList();
+        try
+        {
+            foreach (var observer in releases) observer.WaitForRecords(25);
+            foreach (var observer in releases) Assert.That(observer.Terminate(), Is.Zero, observer.Output);
+
+            var lines = Directory.GetFiles(data, "observations-*.jsonl").SelectMany(File.ReadAllLines).ToList();
+            var records = lines.Select(line => JsonDocument.Parse(line).RootElement).ToList(); // each line one whole record
+            var byRelease = records.GroupBy(r => r.GetProperty("release").GetString()!).ToDictionary(g => g.Key, g => g.ToList());
+            Assert.That(byRelease.Keys, Is.EquivalentTo(new[] { "1.2.3", "1.2.4_build.7" }));
+            foreach (var observer in releases)
+            {
+                var written = int.Parse(Regex.Match(observer.Output, @"stopped: records_written=(\d+)").Groups[1].Value);
+                var version = observer.Environment["QTS_OBSERVER_VERSION"]!;
+                var own = byRelease[version.Replace('+', '_')];
+                Assert.That(own.Select(r => r.GetProperty("seq").GetInt32()), Is.EqualTo(Enumerable.Range(1, written)), $"{version}: none lost, doubled or torn");
+                Assert.That(own.Select(r => r.GetProperty("version").GetString()).Distinct(), Is.EqualTo(new[] { version }));
+                Assert.That(own.Select(r => r.GetProperty("instance").GetString()).Distinct().Count(), Is.EqualTo(1));
+            }
+            Assert.That(byRelease.Values.Select(r => r[0].GetProperty("instance").GetString()).Distinct().Count(), Is.EqualTo(2), "each process is its own instance");
+        }
+        finally
+        {
+            foreach (var observer in releases) observer.Dispose();
+        }
     }
 
     [TestCase("GET http://[::1 HTTP/1.0")]

@@ -1,4 +1,9 @@
-"""The record loop: one JSON line per interval, appended and fsynced before it is counted."""
+"""
+The record loop: one JSON line per interval, appended and fsynced before it is counted.
+
+Two releases share the data directory while one takes over from the other: each line is one
+O_APPEND write, so their records never interleave, and each says which release and instance wrote it.
+"""
 
 import json
 import logging
@@ -34,6 +39,9 @@ class Recorder:
         self._version = version
         self._started = started_monotonic
         self._host = socket.gethostname()
+        # The release as the pipeline installs it (the version as a Docker tag), and this process.
+        self._release = version.replace("+", "_")
+        self._instance = os.urandom(6).hex()
         self._stop = threading.Event()
         self._lock = threading.Lock()
         self._thread = threading.Thread(target=self._run, name="recorder", daemon=True)
@@ -85,6 +93,8 @@ class Recorder:
             "load": list(os.getloadavg()),
             "disk_free_bytes": None,
             "version": self._version,
+            "release": self._release,
+            "instance": self._instance,
         }
         path = os.path.join(self._data_dir, f"observations-{now:%Y%m%d}.jsonl")
         try:
@@ -109,13 +119,18 @@ class Recorder:
 
     def _append(self, path: str, line: str) -> None:
         # Reopened per record: a vanished data directory then fails loudly instead of the
-        # records going to an unlinked file. Append mode never rewrites what is there.
-        with open(path, "a", encoding="utf-8") as handle:
-            if self._check_tail and handle.tell() > 0 and not _ends_with_newline(path):
+        # records going to an unlinked file. O_APPEND never rewrites what is there, and the
+        # line goes in one write, which another writer's line cannot split.
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
+        try:
+            if self._check_tail and os.fstat(fd).st_size > 0 and not _ends_with_newline(path):
                 line = "\n" + line
-            handle.write(line)
-            handle.flush()
-            os.fsync(handle.fileno())
+            data = line.encode("utf-8")
+            if os.write(fd, data) != len(data):
+                raise OSError(f"short write to {path}: the disk may be full")
+            os.fsync(fd)
+        finally:
+            os.close(fd)
         self._check_tail = False
 
 
