@@ -39,7 +39,7 @@ public sealed class Wiring(BuildContext context)
         context.Options.Get(PipelineOptions.DebianMirror)!), context.StateDirectory);
 
     public ImageBuilder ImageBuilder() =>
-        new(Images, BaseImages(), Target, context.Checkout, context.PackageDirectory, context.ArtifactsDirectory, context.SourceUrl, context.Reporting);
+        new(Images, BaseImages(), Target, context.Checkout, context.PackageDirectory, context.ArtifactsDirectory, () => context.SourceUrl, context.Reporting);
 
     public ImagePublisher ImagePublisher() => new(Images, Target, context.Checkout, RegistryAccess.Of(context), context.Reporting);
 
@@ -69,8 +69,9 @@ public sealed class Wiring(BuildContext context)
         Runner, Verifier, Rollback, Locks, context.Reporting);
 
     /// <summary>terraform-plan and apply; their settings are read here, so bad ones fail before anything changes.</summary>
-    public TerraformStage Terraform() => new(context, context.Terraform, new InfrastructureSettings(context.Options, context.Environment.WorkingDirectory.FullPath),
-        context.ConfiguredTarget, context.EnvironmentsFile, context.Checkout, context.Protection, context.ReloadTarget, context.Reporting);
+    public TerraformStage Terraform() => new(context, context.Terraform,
+        new InfrastructureSettings(context.Options, context.ResolveGivenPath, context.Environment.WorkingDirectory.FullPath),
+        () => context.ConfiguredTarget, context.EnvironmentsFile, context.Checkout, () => context.Protection, context.ReloadTarget, context.Reporting);
 
     public StatusReader Status() => new(Engine, Target, Runner, Locks);
 

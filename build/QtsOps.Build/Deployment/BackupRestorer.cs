@@ -20,10 +20,7 @@ public sealed class BackupRestorer(DockerEngine engine, DeploymentEnvironment ta
     {
         protection.Require(target.Name, ProtectedChange.Restore);
         engine.EnsureReachable();
-        // It works on this machine's file system; a remote engine's host would not see those files.
-        if (engine.IsRemote)
-            throw new PipelineException($"'{target.Name}' runs on {engine.Host.Name}, but restore unpacks the backup on this machine's file system; restoring on an ssh:// host is not supported yet. " +
-                "Fix: run the pipeline on that host (dockerHost null there).");
+        RefuseRemoteHost();
         var archive = ChosenBackup();
         var name = Path.GetFileName(archive);
         using var held = locks.Acquire($"restore {name}");
@@ -76,9 +73,18 @@ public sealed class BackupRestorer(DockerEngine engine, DeploymentEnvironment ta
     /// <summary>Which backup a restore would put in place, and what it would do; changes nothing.</summary>
     public void Preview()
     {
+        RefuseRemoteHost();
         var archive = ChosenBackup();
         Log.Information($"(dry run) would check {Path.GetFileName(archive)}, stop {target.ContainerName}, move {engine.Host.Resolve(target.DataDirectory)} aside, " +
             $"restore the backup in its place, then start and verify {runner.Store.Current ?? "(nothing is deployed)"}");
+    }
+
+    /// <summary>Restore works on this machine's file system; a remote engine's host would not see those files.</summary>
+    private void RefuseRemoteHost()
+    {
+        if (engine.IsRemote)
+            throw new PipelineException($"'{target.Name}' runs on {engine.Host.Name}, but restore unpacks the backup on this machine's file system; restoring on an ssh:// host is not supported yet. " +
+                "Fix: run the pipeline on that host (dockerHost null there).");
     }
 
     private string ChosenBackup()

@@ -12,7 +12,7 @@ namespace QtsOps.Build.Deployment;
 /// </summary>
 /// <param name="tools">Runs the docker aliases.</param>
 /// <param name="dockerHost">DOCKER_HOST; null for this machine's default engine.</param>
-/// <param name="host">Makes <see cref="Host"/> on first use: its settings are checked then, after the engine answered.</param>
+/// <param name="host">Makes <see cref="Host"/> on first use: its settings (an ssh host's absolute paths) are checked then, not when a task only asks the engine.</param>
 public sealed class DockerEngine(ICakeContext tools, string? dockerHost, SshTransport ssh, Func<IDeploymentHost> host)
 {
     private string? DockerHost { get; } = dockerHost;
@@ -28,7 +28,7 @@ public sealed class DockerEngine(ICakeContext tools, string? dockerHost, SshTran
     public bool IsRemote => SshTransport.IsSshHost(DockerHost);
 
     /// <summary>Points settings at this engine (over this run's ssh settings when it is ssh://).</summary>
-    public T With<T>(T settings) where T : DockerSettings
+    private T With<T>(T settings) where T : DockerSettings
     {
         settings.Host = DockerHost;
         if (SshTransport.IsSshHost(settings.Host))

@@ -57,7 +57,7 @@ public sealed class RollbackRunner(DockerEngine engine, DeploymentEnvironment ta
         if (!runner.Store.IsInstalled(release))
             throw new PipelineException($"{runner.Store.NotInstalled(release)}. Fix: pick one of those with --to=VERSION (see .qtsops/history/{target.Name}.jsonl).");
         var image = engine.Image(target.ImageOf(release))
-            ?? throw new PipelineException($"The image {target.ImageOf(release)} of release {release} is no longer on the engine. Fix: rebuild it (check out that version, ./build.sh --release=image) or pick another with --to=VERSION.");
+            ?? throw new PipelineException($"The image {target.ImageOf(release)} of release {release} is no longer on the engine. Fix: rebuild it (check out that version, ./build.sh --target=image) or pick another with --to=VERSION.");
 
         Log.Warning($"Rolling back {target.Name} to {release}" + (failedRelease is null ? "" : $" (from {failedRelease})"));
         var entry = new HistoryEntry
@@ -88,8 +88,8 @@ public sealed class RollbackRunner(DockerEngine engine, DeploymentEnvironment ta
         {
             runner.Record(entry with { Result = HistoryResult.Interrupted, FinishedAt = DateTimeOffset.UtcNow, Detail = $"{entry.Detail}; interrupted" });
             return new RollbackOutcome(release, false, activated
-                ? $"the rollback to {release} was interrupted after it became healthy, before it was verified: ./build.sh --release=verify checks it"
-                : $"the rollback to {release} was interrupted before it became healthy, and current still names {current ?? "nothing"}: ./build.sh --release=rollback tries again");
+                ? $"the rollback to {release} was interrupted after it became healthy, before it was verified: ./build.sh --target=verify checks it"
+                : $"the rollback to {release} was interrupted before it became healthy, and current still names {current ?? "nothing"}: ./build.sh --target=rollback tries again");
         }
         catch (Exception exception)
         {

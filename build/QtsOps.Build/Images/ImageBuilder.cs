@@ -15,9 +15,9 @@ public sealed record ImageResult(string Reference, string Id, IReadOnlyList<stri
 /// <summary>Builds the image from the package's files (what ships is what is built), unless an image of the same inputs exists.</summary>
 /// <param name="packageDirectory">The deploy package: the image is built from exactly its files.</param>
 /// <param name="artifactsDirectory">Where the build writes the new image's id.</param>
-/// <param name="sourceUrl">The image's source label.</param>
+/// <param name="sourceUrl">The image's source label, read (from git) when the image is built.</param>
 public sealed class ImageBuilder(DockerEngine engine, BaseImageResolver baseImages, DeploymentEnvironment target, Checkout checkout,
-    string packageDirectory, string artifactsDirectory, string sourceUrl, RunReporting reporting)
+    string packageDirectory, string artifactsDirectory, Func<string> sourceUrl, RunReporting reporting)
 {
     private ICakeLog Log => reporting.Log;
 
@@ -38,7 +38,7 @@ public sealed class ImageBuilder(DockerEngine engine, BaseImageResolver baseImag
             ["REVISION"] = checkout.Commit.Sha,
             // The commit's time, not the clock's: the same commit gives the same labels, so a rebuild can be skipped.
             ["CREATED"] = checkout.Commit.CommitTime.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
-            ["SOURCE"] = sourceUrl,
+            ["SOURCE"] = sourceUrl(),
         };
         var inputs = ImageInputs.Hash(package, baseImage.Id, buildArguments);
         var tags = ImageTags.For(checkout.VersionInfo.Version, checkout.Commit.ShortSha).Select(tag => $"{target.ImageRepository}:{tag}").ToList();

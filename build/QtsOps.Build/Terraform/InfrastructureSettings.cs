@@ -3,15 +3,16 @@ using QtsOps.Host.Options;
 
 namespace QtsOps.Build.Terraform;
 
-/// <summary>The command-line settings of terraform-plan and apply, read and checked when a Terraform task first needs them.</summary>
+/// <summary>The command-line settings of terraform-plan and apply, read and checked when a Terraform task is made (before it changes anything).</summary>
 public sealed partial class InfrastructureSettings
 {
-    /// <param name="workingDirectory">What relative --var-file paths are relative to.</param>
-    public InfrastructureSettings(OptionValues options, string workingDirectory)
+    /// <param name="resolveGivenPath">Makes a path given on the command line absolute.</param>
+    /// <param name="workingDirectory">What relative --var-file paths are relative to, named in the error.</param>
+    public InfrastructureSettings(OptionValues options, Func<string, string> resolveGivenPath, string workingDirectory)
     {
         AllowDestroy = options.Get(PipelineOptions.AllowDestroy);
 
-        VarFiles = [.. options.Get(PipelineOptions.VarFile).Select(file => Path.GetFullPath(file, workingDirectory))];
+        VarFiles = [.. options.Get(PipelineOptions.VarFile).Select(resolveGivenPath)];
         foreach (var file in VarFiles.Where(f => !File.Exists(f)))
             throw new PipelineException($"--var-file: '{file}' does not exist. Give the path of a .tfvars file (relative to {workingDirectory} or absolute).");
 

@@ -16,11 +16,12 @@ namespace QtsOps.Build.Terraform;
 /// </summary>
 /// <param name="tools">Runs the terraform aliases.</param>
 /// <param name="settings">Read before the stage is made: bad settings fail before anything is changed.</param>
-/// <param name="configured">The environment as environments.json describes it: the plan's defaults.</param>
+/// <param name="configured">The environment as environments.json describes it: the plan's defaults. Read inside the plan, so that a damaged environments.json fails it with its report.</param>
 /// <param name="environmentsFile">environments.json, which feeds the plan: a change to it makes a saved plan stale.</param>
+/// <param name="protection">The protection policy (environments.json too), read where the plan and apply need it.</param>
 /// <param name="outputsWritten">Called once apply has written outputs.json, which says where the release goes.</param>
-public sealed class TerraformStage(ICakeContext tools, TerraformEnvironment env, InfrastructureSettings settings, DeploymentEnvironment configured,
-    string environmentsFile, Checkout checkout, ProtectionPolicy protection, Action outputsWritten, RunReporting reporting)
+public sealed class TerraformStage(ICakeContext tools, TerraformEnvironment env, InfrastructureSettings settings, Func<DeploymentEnvironment> configured,
+    string environmentsFile, Checkout checkout, Func<ProtectionPolicy> protection, Action outputsWritten, RunReporting reporting)
 {
     private readonly TerraformEnvironment _env = env;
     private readonly InfrastructureSettings _settings = settings;
@@ -63,7 +64,7 @@ public sealed class TerraformStage(ICakeContext tools, TerraformEnvironment env,
             reporting.AddSummarySection($"Terraform plan ({_env.Name})", planMarkdown);
             Log.Information($"Plan for {_env.Name}: {(hasChanges ? summary.CountsLine : "no changes")}. Summary: {_env.Show(_env.PlanMarkdownFile)}");
 
-            var guard = DestroyGuard.Evaluate(summary, _env.Name, protection.ProtectedEnvironments, _settings.AllowDestroy, GuardedStep.Plan);
+            var guard = DestroyGuard.Evaluate(summary, _env.Name, protection().ProtectedEnvironments, _settings.AllowDestroy, GuardedStep.Plan);
             if (guard.Blocked)
             {
                 findings.Add(Finding.Error("terraform/destroy-protected", _env.Show(_env.RootModule), guard.Message!, "Re-run terraform-plan with --allow-destroy if the destruction is intended."));
@@ -116,7 +117,7 @@ public sealed class TerraformStage(ICakeContext tools, TerraformEnvironment env,
         var status = "failed";
         try
         {
-            if (protection.ChangeRefusal(_env.Name, ProtectedChange.Apply) is { } refusal)
+            if (protection().ChangeRefusal(_env.Name, ProtectedChange.Apply) is { } refusal)
                 throw new PipelineException($"{refusal} Review {_env.Show(_env.PlanMarkdownFile)} first.");
             var saved = SavedPlan() ?? throw new PipelineException(
                 $"No saved plan for {_env.Name} in {_env.Show(_env.StateDirectory)}/: apply only applies a plan made by terraform-plan. " +
@@ -138,7 +139,7 @@ public sealed class TerraformStage(ICakeContext tools, TerraformEnvironment env,
             // The protection may have changed since the plan was made: the guard is asked again, as it stands now.
             using (var plan = tools.TerraformShowJson(Configure(new TerraformShowSettings { PlanFile = _env.PlanFile })))
             {
-                var guard = DestroyGuard.Evaluate(PlanSummary.FromJson(plan.RootElement), _env.Name, protection.ProtectedEnvironments, _settings.AllowDestroy, GuardedStep.Apply);
+                var guard = DestroyGuard.Evaluate(PlanSummary.FromJson(plan.RootElement), _env.Name, protection().ProtectedEnvironments, _settings.AllowDestroy, GuardedStep.Apply);
                 if (guard.Blocked)
                 {
                     findings.Add(Finding.Error("terraform/destroy-protected", _env.Show(_env.PlanFile), guard.Message!, "Re-run apply with --allow-destroy if the destruction is intended, or make a new plan."));
@@ -212,11 +213,12 @@ public sealed class TerraformStage(ICakeContext tools, TerraformEnvironment env,
     /// </summary>
     private Dictionary<string, string> DeploymentTargetDefaults()
     {
+        var environment = configured();
         return new Dictionary<string, string>
         {
-            ["TF_VAR_docker_host"] = configured.DockerHost ?? "",
-            ["TF_VAR_compose_project"] = configured.ComposeProject,
-            ["TF_VAR_health_url"] = configured.HealthUrl,
+            ["TF_VAR_docker_host"] = environment.DockerHost ?? "",
+            ["TF_VAR_compose_project"] = environment.ComposeProject,
+            ["TF_VAR_health_url"] = environment.HealthUrl,
         }.Where(v => Environment.GetEnvironmentVariable(v.Key) is null).ToDictionary();
     }
 
