@@ -48,9 +48,12 @@ public sealed class Wiring(BuildContext context)
 
     private ReleaseRunner? _runner;
 
-    public ReleaseRunner Runner => _runner ??= new(Engine, Target, context.Checkout, new HealthEndpoint(Engine, Target.HealthUrl), context.Reporting);
+    public ReleaseRunner Runner => _runner ??= new(Engine, Target, context.Checkout, Health, context.Reporting);
 
-    private Verifier Verifier => new(Engine, Target, Runner, new HealthEndpoint(Engine, Target.HealthUrl), context.RepositoryRoot, context.Reporting);
+    /// <summary>The release's /health: deploy's wait and verify ask it the same way.</summary>
+    private HealthEndpoint Health => new(Engine, Target.HealthUrl);
+
+    private Verifier Verifier => new(Engine, Target, Runner, Health, context.RepositoryRoot, context.Reporting);
 
     private DeploymentLocks Locks => new(Engine, Target, context.RepositoryRoot, context.Log);
 

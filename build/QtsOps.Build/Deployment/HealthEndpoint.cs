@@ -28,15 +28,14 @@ public sealed class HealthEndpoint(DockerEngine engine, string healthUrl)
     /// </summary>
     public HttpEvidence Ask(string container, bool running)
     {
-        var url = healthUrl;
-        if (!engine.IsRemote) return Get(url);
+        if (!engine.IsRemote) return Get(healthUrl);
         if (!running) return new HttpEvidence(InsideUrl(container), null, "", "the container is not running");
         var evidence = Inside(container);
         if (evidence.StatusCode != 200) return evidence;
-        var outside = Get(url);
+        var outside = Get(healthUrl);
         return outside.StatusCode is null
-            ? evidence with { Url = $"{evidence.Url} ({url} is not reachable from this machine: {outside.Error})" }
-            : outside with { Url = $"{url} from this machine (and {evidence.Url}: 200)" };
+            ? evidence with { Url = $"{evidence.Url} ({healthUrl} is not reachable from this machine: {outside.Error})" }
+            : outside with { Url = $"{healthUrl} from this machine (and {evidence.Url}: 200)" };
     }
 
     /// <summary>Whether /health answers 200 now: through healthUrl on this machine, inside the container on a remote host.</summary>

@@ -14,13 +14,13 @@ namespace QtsOps.Build.Deployment;
 /// over the same ssh connection (docker save here, docker load there).
 /// </summary>
 /// <param name="images">This machine's engine, which built the image.</param>
-/// <param name="registry">The run's registry login, read when it is used; null when the environment has no registry.</param>
-public sealed class HostImage(DockerEngine engine, DockerEngine images, DeploymentEnvironment target, Checkout checkout, Func<RegistryAccess>? registry, ICakeLog log)
+/// <param name="registryAccess">The run's registry login, read when it is used; null when the environment has no registry.</param>
+public sealed class HostImage(DockerEngine engine, DockerEngine images, DeploymentEnvironment target, Checkout checkout, Func<RegistryAccess>? registryAccess, ICakeLog log)
 {
     /// <summary>The image this run built, as compose runs it.</summary>
     private string ImageReference => target.ImageOf(checkout.VersionTag);
 
-    public DockerImage Deliver() => registry is null ? Copy() : Pull(registry());
+    public DockerImage Deliver() => registryAccess is null ? Copy() : Pull(registryAccess());
 
     /// <summary>The image this machine's engine built, sent to the host and checked there by its id.</summary>
     private DockerImage Copy()

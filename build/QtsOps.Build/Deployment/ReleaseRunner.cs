@@ -12,7 +12,7 @@ namespace QtsOps.Build.Deployment;
 /// Docker calls it healthy. Shared by deploy and rollback.
 /// </summary>
 /// <param name="checkout">This run's version: the release it builds runs as it.</param>
-public sealed class ReleaseRunner(DockerEngine engine, DeploymentEnvironment target, Checkout checkout, HealthEndpoint health, RunReporting reporting)
+public sealed class ReleaseRunner(DockerEngine engine, DeploymentEnvironment target, Checkout checkout, HealthEndpoint healthEndpoint, RunReporting reporting)
 {
     private IDeploymentHost Host => engine.Host;
 
@@ -176,7 +176,7 @@ public sealed class ReleaseRunner(DockerEngine engine, DeploymentEnvironment tar
                     throw new ReleaseStartException($"{name} from {target.ImageOf(release)} {state}. Last log lines: {string.Join(" | ", logs)}");
                 }
             }
-            if (answered is null && health.Answers(name))
+            if (answered is null && healthEndpoint.Answers(name))
             {
                 answered = clock.Elapsed;
                 Log.Information($"{name} answers /health after {answered.Value.TotalSeconds:0.0} s; waiting for the engine's health check (every {target.HealthIntervalSeconds} s)");

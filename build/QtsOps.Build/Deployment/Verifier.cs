@@ -1,6 +1,5 @@
 using System.Globalization;
 using Cake.Core.Diagnostics;
-using QtsOps.Release.Deployment;
 using QtsOps.Release.Environments;
 using QtsOps.Release.Packaging;
 using QtsOps.Release.Reports;

@@ -15,19 +15,18 @@ namespace QtsOps.Build.Terraform;
 /// automation guide gives, with the release logic's summary, guard and staleness check.
 /// </summary>
 /// <param name="tools">Runs the terraform aliases.</param>
-/// <param name="settings">Read before the stage is made: bad settings fail before anything is changed.</param>
+/// <param name="infrastructure">Read before the stage is made: bad settings fail before anything is changed.</param>
 /// <param name="configured">The environment as environments.json describes it: the plan's defaults. Read inside the plan, so that a damaged environments.json fails it with its report.</param>
 /// <param name="environmentsFile">environments.json, which feeds the plan: a change to it makes a saved plan stale.</param>
 /// <param name="protection">The protection policy (environments.json too), read where the plan and apply need it.</param>
 /// <param name="outputsWritten">Called once apply has written outputs.json, which says where the release goes.</param>
-public sealed class TerraformStage(ICakeContext tools, TerraformEnvironment env, InfrastructureSettings settings, Func<DeploymentEnvironment> configured,
+public sealed class TerraformStage(ICakeContext tools, TerraformEnvironment env, InfrastructureSettings infrastructure, Func<DeploymentEnvironment> configured,
     string environmentsFile, Checkout checkout, Func<ProtectionPolicy> protection, Action outputsWritten, RunReporting reporting)
 {
-    private readonly TerraformEnvironment _env = env;
-    private readonly InfrastructureSettings _settings = settings;
     private ICakeLog Log => reporting.Log;
+
     // --var values may be secrets, declared sensitive or not: masked wherever the plan's reports show them.
-    private SecretMasker GivenValues => new(_settings.Variables.Values);
+    private SecretMasker GivenValues => new(infrastructure.Variables.Values);
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
     /// <summary>init, validate, plan into artifacts/terraform/&lt;env&gt;/, summary, guard, metadata, report.</summary>
@@ -40,9 +39,9 @@ public sealed class TerraformStage(ICakeContext tools, TerraformEnvironment env,
         try
         {
             // A plan that fails half-way must not leave an older plan behind for apply to pick up.
-            if (Directory.Exists(_env.ArtifactsDirectory)) Directory.Delete(_env.ArtifactsDirectory, recursive: true);
-            Directory.CreateDirectory(_env.ArtifactsDirectory);
-            Directory.CreateDirectory(_env.StateDirectory);
+            if (Directory.Exists(env.ArtifactsDirectory)) Directory.Delete(env.ArtifactsDirectory, recursive: true);
+            Directory.CreateDirectory(env.ArtifactsDirectory);
+            Directory.CreateDirectory(env.StateDirectory);
             DeleteSavedPlan();
 
             Initialize(backend: false); // providers and modules only: enough to validate, and no credentials needed
@@ -50,34 +49,34 @@ public sealed class TerraformStage(ICakeContext tools, TerraformEnvironment env,
             Initialize(backend: true);
             // What the plan reads, taken before it runs.
             var state = tools.TerraformStateVersion(Configure(new TerraformStatePullSettings()));
-            var sources = HashSources(_settings.VarFiles);
-            var planSettings = Configure(new TerraformPlanSettings { OutFile = _env.PlanFile, VarFiles = [.. _settings.VarFiles.Select(f => new Cake.Core.IO.FilePath(f))], SecretVariables = _settings.Variables, EnvironmentVariables = DeploymentTargetDefaults() });
+            var sources = HashSources(infrastructure.VarFiles);
+            var planSettings = Configure(new TerraformPlanSettings { OutFile = env.PlanFile, VarFiles = [.. infrastructure.VarFiles.Select(f => new Cake.Core.IO.FilePath(f))], SecretVariables = infrastructure.Variables, EnvironmentVariables = DeploymentTargetDefaults() });
             hasChanges = tools.TerraformPlan(planSettings); // terraform writes the plan (every value in clear) 0600
 
-            using (var plan = tools.TerraformShowJson(Configure(new TerraformShowSettings { PlanFile = _env.PlanFile })))
+            using (var plan = tools.TerraformShowJson(Configure(new TerraformShowSettings { PlanFile = env.PlanFile })))
             {
                 summary = PlanSummary.FromJson(plan.RootElement);
-                File.WriteAllText(_env.PlanJsonFile, GivenValues.Mask(RedactedJson(plan, _settings.Variables.Keys)));
+                File.WriteAllText(env.PlanJsonFile, GivenValues.Mask(RedactedJson(plan, infrastructure.Variables.Keys)));
             }
-            var planMarkdown = GivenValues.Mask(summary.ToMarkdown(_env.Name, checkout.Commit.ShortSha));
-            File.WriteAllText(_env.PlanMarkdownFile, planMarkdown);
-            reporting.AddSummarySection($"Terraform plan ({_env.Name})", planMarkdown);
-            Log.Information($"Plan for {_env.Name}: {(hasChanges ? summary.CountsLine : "no changes")}. Summary: {_env.Show(_env.PlanMarkdownFile)}");
+            var planMarkdown = GivenValues.Mask(summary.ToMarkdown(env.Name, checkout.Commit.ShortSha));
+            File.WriteAllText(env.PlanMarkdownFile, planMarkdown);
+            reporting.AddSummarySection($"Terraform plan ({env.Name})", planMarkdown);
+            Log.Information($"Plan for {env.Name}: {(hasChanges ? summary.CountsLine : "no changes")}. Summary: {env.Show(env.PlanMarkdownFile)}");
 
-            var guard = DestroyGuard.Evaluate(summary, _env.Name, protection().ProtectedEnvironments, _settings.AllowDestroy, GuardedStep.Plan);
+            var guard = DestroyGuard.Evaluate(summary, env.Name, protection().ProtectedEnvironments, infrastructure.AllowDestroy, GuardedStep.Plan);
             if (guard.Blocked)
             {
-                findings.Add(Finding.Error("terraform/destroy-protected", _env.Show(_env.RootModule), guard.Message!, "Re-run terraform-plan with --allow-destroy if the destruction is intended."));
+                findings.Add(Finding.Error("terraform/destroy-protected", env.Show(env.RootModule), guard.Message!, "Re-run terraform-plan with --allow-destroy if the destruction is intended."));
                 throw new PipelineException(guard.Message!);
             }
             if (guard.Message is not null)
             {
                 Log.Warning(guard.Message);
-                findings.Add(Finding.Warning("terraform/destroy-protected", _env.Show(_env.RootModule), guard.Message, "None: --allow-destroy was given."));
+                findings.Add(Finding.Warning("terraform/destroy-protected", env.Show(env.RootModule), guard.Message, "None: --allow-destroy was given."));
             }
 
-            var fingerprint = new PlanFingerprint(_env.Name, checkout.Commit.Sha, sources, state.Lineage, state.Serial, PlanFingerprint.Sha256Of(_env.PlanFile));
-            new PlanMetadata(fingerprint, _settings.VarFiles, hasChanges, DateTimeOffset.UtcNow).Save(_env.PlanMetadataFile);
+            var fingerprint = new PlanFingerprint(env.Name, checkout.Commit.Sha, sources, state.Lineage, state.Serial, PlanFingerprint.Sha256Of(env.PlanFile));
+            new PlanMetadata(fingerprint, infrastructure.VarFiles, hasChanges, DateTimeOffset.UtcNow).Save(env.PlanMetadataFile);
             // Nothing to apply: the infrastructure already is what deploy needs, so its outputs are current now.
             if (!hasChanges) WriteOutputs();
             succeeded = true;
@@ -85,7 +84,7 @@ public sealed class TerraformStage(ICakeContext tools, TerraformEnvironment env,
         catch (TerraformException failure)
         {
             var error = Explain(failure);
-            findings.Add(Finding.Error(error.Rule, _env.Show(_env.RootModule), failure.Message, TerraformFailure.Fix(error.Rule, _env.Name)));
+            findings.Add(Finding.Error(error.Rule, env.Show(env.RootModule), failure.Message, TerraformFailure.Fix(error.Rule, env.Name)));
             throw error.Exception;
         }
         finally
@@ -98,7 +97,7 @@ public sealed class TerraformStage(ICakeContext tools, TerraformEnvironment env,
 
     /// <summary>The saved plan's metadata, or null when there is none.</summary>
     public PlanMetadata? SavedPlan() =>
-        File.Exists(_env.PlanMetadataFile) && File.Exists(_env.PlanFile) ? LoadMetadata() : null;
+        File.Exists(env.PlanMetadataFile) && File.Exists(env.PlanFile) ? LoadMetadata() : null;
 
     /// <summary>
     /// True when the saved plan changes nothing and was made from this commit and these sources, so
@@ -106,7 +105,7 @@ public sealed class TerraformStage(ICakeContext tools, TerraformEnvironment env,
     /// </summary>
     public bool SavedPlanHasNoChanges() =>
         SavedPlan() is { HasChanges: false } saved &&
-        saved.Fingerprint.Environment == _env.Name &&
+        saved.Fingerprint.Environment == env.Name &&
         saved.Fingerprint.Commit == checkout.Commit.Sha &&
         HashSources(saved.VarFiles).SequenceEqual(saved.Fingerprint.Sources);
 
@@ -117,75 +116,75 @@ public sealed class TerraformStage(ICakeContext tools, TerraformEnvironment env,
         var status = "failed";
         try
         {
-            if (protection().ChangeRefusal(_env.Name, ProtectedChange.Apply) is { } refusal)
-                throw new PipelineException($"{refusal} Review {_env.Show(_env.PlanMarkdownFile)} first.");
+            if (protection().ChangeRefusal(env.Name, ProtectedChange.Apply) is { } refusal)
+                throw new PipelineException($"{refusal} Review {env.Show(env.PlanMarkdownFile)} first.");
             var saved = SavedPlan() ?? throw new PipelineException(
-                $"No saved plan for {_env.Name} in {_env.Show(_env.StateDirectory)}/: apply only applies a plan made by terraform-plan. " +
-                $"Run ./build.sh --target=terraform-plan --env={_env.Name}, review {_env.Show(_env.PlanMarkdownFile)}, then apply.");
-            if (_settings.VarFiles.Count > 0 || _settings.Variables.Count > 0)
+                $"No saved plan for {env.Name} in {env.Show(env.StateDirectory)}/: apply only applies a plan made by terraform-plan. " +
+                $"Run ./build.sh --target=terraform-plan --env={env.Name}, review {env.Show(env.PlanMarkdownFile)}, then apply.");
+            if (infrastructure.VarFiles.Count > 0 || infrastructure.Variables.Count > 0)
                 Log.Warning("apply uses the variable values saved in the plan: --var-file and --var are for terraform-plan and are ignored here.");
 
             Initialize(backend: true);
             var state = tools.TerraformStateVersion(Configure(new TerraformStatePullSettings()));
-            var current = new PlanFingerprint(_env.Name, checkout.Commit.Sha, HashSources(saved.VarFiles), state.Lineage, state.Serial, PlanFingerprint.Sha256Of(_env.PlanFile));
+            var current = new PlanFingerprint(env.Name, checkout.Commit.Sha, HashSources(saved.VarFiles), state.Lineage, state.Serial, PlanFingerprint.Sha256Of(env.PlanFile));
             var changes = current.ChangesSince(saved.Fingerprint);
             if (changes.Count > 0)
             {
-                var message = $"The saved plan for {_env.Name} is stale and was not applied:\n{string.Join("\n", changes.Select(c => "  - " + c))}\n" +
-                    $"Run ./build.sh --target=terraform-plan --env={_env.Name} again, review {_env.Show(_env.PlanMarkdownFile)}, then apply.";
-                findings.Add(Finding.Error(TerraformFailure.StalePlan, _env.Show(_env.PlanFile), message, "Re-run terraform-plan, then apply."));
+                var message = $"The saved plan for {env.Name} is stale and was not applied:\n{string.Join("\n", changes.Select(c => "  - " + c))}\n" +
+                    $"Run ./build.sh --target=terraform-plan --env={env.Name} again, review {env.Show(env.PlanMarkdownFile)}, then apply.";
+                findings.Add(Finding.Error(TerraformFailure.StalePlan, env.Show(env.PlanFile), message, "Re-run terraform-plan, then apply."));
                 throw new PipelineException(message);
             }
             // The protection may have changed since the plan was made: the guard is asked again, as it stands now.
-            using (var plan = tools.TerraformShowJson(Configure(new TerraformShowSettings { PlanFile = _env.PlanFile })))
+            using (var plan = tools.TerraformShowJson(Configure(new TerraformShowSettings { PlanFile = env.PlanFile })))
             {
-                var guard = DestroyGuard.Evaluate(PlanSummary.FromJson(plan.RootElement), _env.Name, protection().ProtectedEnvironments, _settings.AllowDestroy, GuardedStep.Apply);
+                var guard = DestroyGuard.Evaluate(PlanSummary.FromJson(plan.RootElement), env.Name, protection().ProtectedEnvironments, infrastructure.AllowDestroy, GuardedStep.Apply);
                 if (guard.Blocked)
                 {
-                    findings.Add(Finding.Error("terraform/destroy-protected", _env.Show(_env.PlanFile), guard.Message!, "Re-run apply with --allow-destroy if the destruction is intended, or make a new plan."));
+                    findings.Add(Finding.Error("terraform/destroy-protected", env.Show(env.PlanFile), guard.Message!, "Re-run apply with --allow-destroy if the destruction is intended, or make a new plan."));
                     throw new PipelineException(guard.Message!);
                 }
                 if (guard.Message is not null) Log.Warning(guard.Message);
             }
 
-            tools.TerraformApply(Configure(new TerraformApplySettings { PlanFile = _env.PlanFile }));
+            tools.TerraformApply(Configure(new TerraformApplySettings { PlanFile = env.PlanFile }));
             // A plan applies once: Terraform would refuse it now anyway, and it holds secrets.
             DeleteSavedPlan();
             WriteOutputs();
             status = "applied";
-            Log.Information($"Applied the plan for {_env.Name}; outputs: {_env.Show(_env.OutputsFile)}");
+            Log.Information($"Applied the plan for {env.Name}; outputs: {env.Show(env.OutputsFile)}");
         }
         catch (TerraformException failure)
         {
             var error = Explain(failure);
-            findings.Add(Finding.Error(error.Rule, _env.Show(_env.RootModule), failure.Message, TerraformFailure.Fix(error.Rule, _env.Name)));
+            findings.Add(Finding.Error(error.Rule, env.Show(env.RootModule), failure.Message, TerraformFailure.Fix(error.Rule, env.Name)));
             throw error.Exception;
         }
         catch (PipelineException exception) when (findings.Count == 0)
         {
-            findings.Add(Finding.Error("terraform/apply-refused", _env.Show(_env.ArtifactsDirectory), exception.Message, "See the message."));
+            findings.Add(Finding.Error("terraform/apply-refused", env.Show(env.ArtifactsDirectory), exception.Message, "See the message."));
             throw;
         }
         finally
         {
-            var markdown = $"# Terraform apply: {_env.Name}\n\nCommit `{checkout.Commit.ShortSha}`: **{status}**." +
-                (status == "applied" ? $"\n\nOutputs: `{_env.Show(_env.OutputsFile)}`." : "");
-            reporting.Write("apply", status, new { environment = _env.Name, commit = checkout.Commit.Sha, outputs = status == "applied" ? _env.Show(_env.OutputsFile) : null }, markdown, findings);
+            var markdown = $"# Terraform apply: {env.Name}\n\nCommit `{checkout.Commit.ShortSha}`: **{status}**." +
+                (status == "applied" ? $"\n\nOutputs: `{env.Show(env.OutputsFile)}`." : "");
+            reporting.Write("apply", status, new { environment = env.Name, commit = checkout.Commit.Sha, outputs = status == "applied" ? env.Show(env.OutputsFile) : null }, markdown, findings);
         }
     }
 
     private void Initialize(bool backend)
     {
-        var settings = Configure(new TerraformInitSettings { Backend = backend, Reconfigure = backend, ToolTimeout = _settings.InitTimeout });
-        if (backend && File.Exists(_env.BackendConfigFile)) settings.BackendConfigFile = _env.BackendConfigFile;
-        else if (backend) settings.BackendConfig["path"] = _env.LocalStateFile;
+        var settings = Configure(new TerraformInitSettings { Backend = backend, Reconfigure = backend, ToolTimeout = infrastructure.InitTimeout });
+        if (backend && File.Exists(env.BackendConfigFile)) settings.BackendConfigFile = env.BackendConfigFile;
+        else if (backend) settings.BackendConfig["path"] = env.LocalStateFile;
         tools.TerraformInit(settings);
     }
 
     private T Configure<T>(T settings) where T : TerraformSettings
     {
-        settings.RootModule = _env.RootModule;
-        settings.DataDirectory = _env.DataDirectory;
+        settings.RootModule = env.RootModule;
+        settings.DataDirectory = env.DataDirectory;
         return settings;
     }
 
@@ -193,17 +192,17 @@ public sealed class TerraformStage(ICakeContext tools, TerraformEnvironment env,
     {
         try
         {
-            return PlanMetadata.Load(_env.PlanMetadataFile);
+            return PlanMetadata.Load(env.PlanMetadataFile);
         }
         catch (InvalidDataException exception)
         {
-            throw new PipelineException($"{exception.Message} Run ./build.sh --target=terraform-plan --env={_env.Name} to make a new plan.");
+            throw new PipelineException($"{exception.Message} Run ./build.sh --target=terraform-plan --env={env.Name} to make a new plan.");
         }
     }
 
     // environments.json feeds the plan (PlanVariables): a change to it makes a saved plan stale too.
     private SortedDictionary<string, string> HashSources(IEnumerable<string> varFiles) =>
-        PlanFingerprint.HashSources(_env.RepositoryRoot, [_env.RootModule, _env.ModulesDirectory],
+        PlanFingerprint.HashSources(env.RepositoryRoot, [env.RootModule, env.ModulesDirectory],
             [.. varFiles, environmentsFile]);
 
     /// <summary>
@@ -224,15 +223,15 @@ public sealed class TerraformStage(ICakeContext tools, TerraformEnvironment env,
 
     private void DeleteSavedPlan()
     {
-        if (!Directory.Exists(_env.StateDirectory)) return;
-        File.Delete(_env.PlanFile);
-        File.Delete(_env.PlanMetadataFile);
+        if (!Directory.Exists(env.StateDirectory)) return;
+        File.Delete(env.PlanFile);
+        File.Delete(env.PlanMetadataFile);
     }
 
     private void WriteOutputs()
     {
         using var outputs = tools.TerraformOutputJson(Configure(new TerraformOutputSettings()));
-        File.WriteAllText(_env.OutputsFile, RedactedJson(outputs));
+        File.WriteAllText(env.OutputsFile, RedactedJson(outputs));
         outputsWritten();
     }
 
@@ -243,25 +242,25 @@ public sealed class TerraformStage(ICakeContext tools, TerraformEnvironment env,
     {
         var rule = failure.TimedOut ? TerraformFailure.ProvidersUnavailable : TerraformFailure.Classify(failure.Diagnostics);
         var message = rule == TerraformFailure.Other
-            ? $"{failure.Message}\n(Terraform names files relative to {_env.Show(_env.RootModule)}/.) {TerraformFailure.Fix(rule, _env.Name)}"
-            : $"{TerraformFailure.Fix(rule, _env.Name)}\n\n{failure.Message}";
+            ? $"{failure.Message}\n(Terraform names files relative to {env.Show(env.RootModule)}/.) {TerraformFailure.Fix(rule, env.Name)}"
+            : $"{TerraformFailure.Fix(rule, env.Name)}\n\n{failure.Message}";
         return (rule, new PipelineException(message));
     }
 
     private void WritePlanReport(PlanSummary? summary, bool hasChanges, List<Finding> findings)
     {
         var status = findings.Any(f => f.Severity == "error") ? "failed" : "passed";
-        var markdown = GivenValues.Mask(summary?.ToMarkdown(_env.Name, checkout.Commit.ShortSha) ?? $"# Terraform plan: {_env.Name}\n\nNo plan was made.");
+        var markdown = GivenValues.Mask(summary?.ToMarkdown(env.Name, checkout.Commit.ShortSha) ?? $"# Terraform plan: {env.Name}\n\nNo plan was made.");
         reporting.Write("terraform-plan", status, new
         {
-            environment = _env.Name,
+            environment = env.Name,
             commit = checkout.Commit.Sha,
             hasChanges,
             counts = summary is null ? null : new { create = summary.Create.Count, update = summary.Update.Count, replace = summary.Replace.Count, delete = summary.Delete.Count },
             changes = summary is null ? null : new { create = summary.Create, update = summary.Update, replace = summary.Replace, delete = summary.Delete, forget = summary.Forget, outputs = summary.OutputChanges },
-            plan = File.Exists(_env.PlanFile) ? _env.Show(_env.PlanFile) : null,
-            planJson = File.Exists(_env.PlanJsonFile) ? _env.Show(_env.PlanJsonFile) : null,
-            summaryMarkdown = File.Exists(_env.PlanMarkdownFile) ? _env.Show(_env.PlanMarkdownFile) : null,
+            plan = File.Exists(env.PlanFile) ? env.Show(env.PlanFile) : null,
+            planJson = File.Exists(env.PlanJsonFile) ? env.Show(env.PlanJsonFile) : null,
+            summaryMarkdown = File.Exists(env.PlanMarkdownFile) ? env.Show(env.PlanMarkdownFile) : null,
         }, markdown, findings);
     }
 }
