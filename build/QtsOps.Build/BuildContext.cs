@@ -3,6 +3,7 @@ using QtsOps.Build.Deployment;
 using QtsOps.Build.Terraform;
 using QtsOps.Host;
 using QtsOps.Host.Options;
+using QtsOps.Release.Deployment;
 using QtsOps.Release.Environments;
 using QtsOps.Release.Secrets;
 using QtsOps.Release.Terraform;
@@ -128,6 +129,7 @@ public sealed class BuildContext : FrostingContext
         return environment with
         {
             Port = port ?? environment.Port,
+            Strategy = DeployStrategies.Parse(Options.Get(PipelineOptions.Strategy)) ?? environment.Strategy,
             HealthUrl = port is { } published ? new UriBuilder(environment.HealthUrl) { Port = published }.Uri.ToString() : environment.HealthUrl,
             SettleSeconds = Options.Get(PipelineOptions.SettleSeconds) ?? environment.SettleSeconds,
             HealthTimeoutSeconds = Options.Get(PipelineOptions.HealthTimeoutSeconds) ?? environment.HealthTimeoutSeconds,

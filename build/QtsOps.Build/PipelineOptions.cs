@@ -1,3 +1,4 @@
+using QtsOps.Release.Deployment;
 using QtsOps.Host.Options;
 
 namespace QtsOps.Build;
@@ -90,6 +91,10 @@ public static class PipelineOptions
     public static readonly SwitchOption NoRollback = new("no-rollback", "A failed release is left as it is instead of rolled back")
         { Targets = ["deploy", "verify"] };
 
+    public static readonly ChoiceOption Strategy = new("strategy", "How the release replaces the one that serves, instead of the environment's strategy: " +
+        "start-first (beside it, behind the edge; switched once healthy) or recreate (one container, replaced in place)", [.. DeployStrategies.Names])
+        { Targets = Running };
+
     public static readonly IntegerOption Port = new("port", "Publishes the service on this port instead of the environment's", 1, 65535)
         { Targets = Running };
 
@@ -130,7 +135,7 @@ public static class PipelineOptions
     [
         Environment, EnvironmentsFile, NoSetup, Strict, TestFilter, DockerHost, SshKey, SshKeyFile, SshKnownHosts, BaseImage, BootstrapBase, DebianMirror, SourceUrl,
         Registry, RegistryUsername, RegistryPassword, ProtectedEnvironments, AllowDestroy, VarFile, Var, TerraformInitTimeout,
-        Approve, AllowPreRelease, ForceDeploy, TakeOver, NoRollback, Port, SettleSeconds, HealthTimeoutSeconds, NotifyWebhook, RollbackTo, Backup, Limit,
+        Approve, AllowPreRelease, ForceDeploy, TakeOver, NoRollback, Strategy, Port, SettleSeconds, HealthTimeoutSeconds, NotifyWebhook, RollbackTo, Backup, Limit,
         Bump, ReleaseVersion, ReleaseBranch, Push, GitToken,
     ];
 }

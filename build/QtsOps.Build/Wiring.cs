@@ -48,7 +48,19 @@ public sealed class Wiring(BuildContext context)
 
     private ReleaseRunner? _runner;
 
-    public ReleaseRunner Runner => _runner ??= new(Engine, Target, context.Checkout, Health, context.Reporting);
+    public ReleaseRunner Runner => _runner ??= new(Engine, Target, context.Checkout, Health, Edge, context.Reporting);
+
+    /// <summary>The edge of a start-first environment; its image is made on this machine (debootstrap, once) and copied to an ssh:// host.</summary>
+    private Edge Edge => new(Engine, Target, EdgeImage, Path.Combine(context.RepositoryRoot, "src", "edge", "docker-compose.yml"), context.Log);
+
+    private string EdgeImage()
+    {
+        var (name, _) = BaseImages().Edge();
+        if (Engine.IsRemote && Engine.Image(name) is null) HostImage().Copy(name);
+        return name;
+    }
+
+    private HostImage HostImage() => new(Engine, Images, Target, context.Checkout, Registry, context.Log);
 
     /// <summary>The release's /health: deploy's wait and verify ask it the same way.</summary>
     private HealthEndpoint Health => new(Engine, Target.HealthUrl);
@@ -63,7 +75,7 @@ public sealed class Wiring(BuildContext context)
 
     public Deployer Deployer() => new(Engine, Target, context.Checkout, context.Protection, context.PackageDirectory,
         context.Options.Get(PipelineOptions.ForceDeploy), context.Options.Get(PipelineOptions.TakeOver),
-        Runner, Rollback, new HostImage(Engine, Images, Target, context.Checkout, Registry, context.Log), Locks, context.Reporting);
+        Runner, Rollback, HostImage(), Locks, context.Reporting);
 
     public Preflight Preflight() => new(Engine, Images, Target, context.Protection, context.Options.Get(PipelineOptions.TakeOver),
         Locks, Deployer(), Registry, context.EnvironmentsFile, context.Log);

@@ -18,10 +18,10 @@ command -v docker >/dev/null 2>&1 || die "docker is not installed"
 docker info >/dev/null 2>&1 || die "the Docker engine is not reachable (is dockerd running, may this user use it?)"
 
 if docker compose version >/dev/null 2>&1; then
-  compose=(docker compose)
+  compose=(docker compose -f docker-compose.yml -f docker-compose.publish.yml)
 elif command -v docker-compose >/dev/null 2>&1; then
   # Compose v1 applies deploy.resources (CPU and memory limits) only in compatibility mode.
-  compose=(docker-compose --compatibility)
+  compose=(docker-compose --compatibility -f docker-compose.yml -f docker-compose.publish.yml)
 else
   die "neither 'docker compose' nor 'docker-compose' is installed"
 fi

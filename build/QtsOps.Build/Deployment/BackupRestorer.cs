@@ -27,13 +27,14 @@ public sealed class BackupRestorer(DockerEngine engine, DeploymentEnvironment ta
         using var interruption = Interruption.Watch(Log, $"the restore of {name}");
         var release = runner.Store.Current
             ?? throw new PipelineException($"Nothing is deployed to '{target.Name}' ({runner.Store.DeployDirectory} has no current release): there is no service to restore data for. Fix: ./build.sh --target=deploy first.");
-        if (engine.Container(target.ContainerName) is { } container && !runner.IsOurs(container))
-            throw new PipelineException($"{target.ContainerName} belongs to {ReleaseRunner.OwnerOf(container).Describe()}, not to this deployment: nothing was restored. Fix: restore from that checkout.");
+        var serving = runner.ServingContainer();
+        if (engine.Container(serving) is { } container && !runner.IsOurs(container))
+            throw new PipelineException($"{serving} belongs to {ReleaseRunner.OwnerOf(container).Describe()}, not to this deployment: nothing was restored. Fix: restore from that checkout.");
 
         var started = DateTimeOffset.UtcNow;
         var data = engine.Host.Resolve(target.DataDirectory);
         var (unpacked, sha256, files) = Unpack(archive, data, started);
-        Log.Information($"Checked {name} (SHA-256 {sha256[..12]}) and unpacked {files} file(s); stopping {target.ContainerName}");
+        Log.Information($"Checked {name} (SHA-256 {sha256[..12]}) and unpacked {files} file(s); stopping {serving}");
         runner.Stop(release);
         var aside = DataRestore.Switch(data, unpacked, started);
         Log.Information($"Restored {name} into {data}" + (aside is null ? "" : $"; the data that was there is kept in {aside}"));
@@ -75,7 +76,7 @@ public sealed class BackupRestorer(DockerEngine engine, DeploymentEnvironment ta
     {
         RefuseRemoteHost();
         var archive = ChosenBackup();
-        Log.Information($"(dry run) would check {Path.GetFileName(archive)}, stop {target.ContainerName}, move {engine.Host.Resolve(target.DataDirectory)} aside, " +
+        Log.Information($"(dry run) would check {Path.GetFileName(archive)}, stop {runner.ServingContainer()}, move {engine.Host.Resolve(target.DataDirectory)} aside, " +
             $"restore the backup in its place, then start and verify {runner.Store.Current ?? "(nothing is deployed)"}");
     }
 

@@ -29,7 +29,7 @@ public sealed class Deployer(DockerEngine engine, DeploymentEnvironment target, 
         protection.Require(target.Name, ProtectedChange.Deploy);
         engine.EnsureReachable();
         var release = checkout.VersionTag;
-        var name = target.ContainerName;
+        var name = runner.ServingContainer();
         return DeploySkip.Reason(new DeploySkipEvidence(release, runner.Store.Current, name,
             () => engine.Container(name) is { } container
                 ? new ContainerFound(container.Id, container.State.Running, container.State.Health?.Status, container.RestartCount, runner.IsOurs(container), container.Image)
@@ -99,7 +99,7 @@ public sealed class Deployer(DockerEngine engine, DeploymentEnvironment target, 
         }
         reporting.Write("deploy", "deployed",
             new { environment = target.Name, checkout.Version, release, image = ImageReference, imageId = image.Id, previous, engine = engine.Describe() },
-            $"# deploy: {target.Name}\n\n`{release}` runs healthy in `{target.ContainerName}` from `{ImageReference}` ({image.Id[7..19]}) on {engine.Describe()}; previous release: {(previous is null ? "none" : $"`{previous}`")}.\n", []);
+            $"# deploy: {target.Name}\n\n`{release}` runs healthy in `{runner.ServingContainer()}` ({DeployStrategies.Name(target.Strategy)}) from `{ImageReference}` ({image.Id[7..19]}) on {engine.Describe()}; previous release: {(previous is null ? "none" : $"`{previous}`")}.\n", []);
         var removed = runner.Store.Prune(target.ReleasesToKeep, runner.History.LastVerified(except: release) is { } verified ? [verified.Release] : []);
         if (removed.Count > 0) Log.Information($"Removed old releases: {string.Join(", ", removed)}");
         if (interruption.IsRequested)
@@ -123,14 +123,14 @@ public sealed class Deployer(DockerEngine engine, DeploymentEnvironment target, 
     {
         if (Foreign() is not var (container, refusal)) return null;
         if (!takeOver) throw new PipelineException(refusal);
-        Log.Warning($"Taking over {target.ContainerName} from {ReleaseRunner.OwnerOf(container).Describe()} (--take-over)");
+        Log.Warning($"Taking over {container.Name.TrimStart('/')} from {ReleaseRunner.OwnerOf(container).Describe()} (--take-over)");
         return container;
     }
 
     /// <summary>The container of the environment's name when another deployment started it, with the refusal a deploy without --take-over gives.</summary>
     public (DockerContainer Container, string Refusal)? Foreign()
     {
-        var name = target.ContainerName;
+        var name = runner.ServingContainer();
         if (engine.Container(name) is not { } container || runner.IsOurs(container)) return null;
         return (container, $"The container {name} belongs to {ReleaseRunner.OwnerOf(container).Describe()}, not to this one ({runner.Store.DeployDirectory}); nothing was changed. " +
             "Fix: deploy from that checkout, give this environment another containerName and port in environments.json, " +
@@ -140,7 +140,7 @@ public sealed class Deployer(DockerEngine engine, DeploymentEnvironment target, 
     /// <summary>Backs up the data the other deployment's container really mounts, then removes the container (its folders stay).</summary>
     private void TakeOver(DockerContainer container, string release)
     {
-        var name = target.ContainerName;
+        var name = container.Name.TrimStart('/');
         if (container.Mounts.FirstOrDefault(m => m.Destination == Verifier.DataMount) is { } data && engine.Host.Files.DirectoryExists(data.Source))
         {
             var backup = engine.Host.BackUp(data.Source, engine.Host.Resolve(target.BackupDirectory), $"takeover-before-{release}", DateTimeOffset.UtcNow);
@@ -167,7 +167,7 @@ public sealed class Deployer(DockerEngine engine, DeploymentEnvironment target, 
         return PreDeployChecks.Problems(new PreDeployEvidence(
             deployDirectory, engine.Host.AvailableBytes(deployDirectory), target.MinFreeDiskMb,
             info.MemTotal, target.MinMemoryMb,
-            target.Bind, target.Port, holders, !engine.IsRemote && Answers(target.Bind, target.Port), target.ContainerName));
+            target.Bind, target.Port, holders, !engine.IsRemote && Answers(target.Bind, target.Port), [target.ContainerName, runner.Layout.EdgeContainer]));
     }
 
     private static bool Answers(string bind, int port)

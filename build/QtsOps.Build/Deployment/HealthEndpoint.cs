@@ -38,8 +38,8 @@ public sealed class HealthEndpoint(DockerEngine engine, string healthUrl)
             : outside with { Url = $"{healthUrl} from this machine (and {evidence.Url}: 200)" };
     }
 
-    /// <summary>Whether /health answers 200 now: through healthUrl on this machine, inside the container on a remote host.</summary>
-    public bool Answers(string container) => (engine.IsRemote ? Inside(container) : Get(healthUrl)).StatusCode == 200;
+    /// <summary>Whether /health answers 200 now: through healthUrl on this machine, inside the container on a remote host or when asked to (a slot, which publishes no port).</summary>
+    public bool Answers(string container, bool inside) => (engine.IsRemote || inside ? Inside(container) : Get(healthUrl)).StatusCode == 200;
 
     private HttpEvidence Inside(string container)
     {

@@ -20,12 +20,11 @@ public sealed class HostImage(DockerEngine engine, DockerEngine images, Deployme
     /// <summary>The image this run built, as compose runs it.</summary>
     private string ImageReference => target.ImageOf(checkout.VersionTag);
 
-    public DockerImage Deliver() => registryAccess is null ? Copy() : Pull(registryAccess());
+    public DockerImage Deliver() => registryAccess is null ? Copy(ImageReference) : Pull(registryAccess());
 
-    /// <summary>The image this machine's engine built, sent to the host and checked there by its id.</summary>
-    private DockerImage Copy()
+    /// <summary>An image this machine's engine has (this run's, or the edge's), sent to the host and checked there by its id.</summary>
+    public DockerImage Copy(string reference)
     {
-        var reference = ImageReference;
         var built = images.Image(reference)
             ?? throw new PipelineException($"The image {reference} is not on this machine's engine, and '{target.Name}' (no registry) gets it from there. Fix: ./build.sh --target=image (deploy depends on it).");
         var folder = Directory.CreateTempSubdirectory("qtsops-image-");

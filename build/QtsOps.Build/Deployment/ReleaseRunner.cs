@@ -8,11 +8,13 @@ using QtsOps.Tools.Docker;
 namespace QtsOps.Build.Deployment;
 
 /// <summary>
-/// Runs one installed release with compose in the environment's deploy directory and waits until
-/// Docker calls it healthy. Shared by deploy and rollback.
+/// Runs one installed release with compose and waits until Docker calls it healthy. Shared by deploy,
+/// rollback, verify's restart and restore. With start-first the release starts in the slot beside the
+/// one that serves and takes the traffic from the edge once healthy (<see cref="Edge"/>); with
+/// recreate it replaces the environment's single container, which publishes the port itself.
 /// </summary>
 /// <param name="checkout">This run's version: the release it builds runs as it.</param>
-public sealed class ReleaseRunner(DockerEngine engine, DeploymentEnvironment target, Checkout checkout, HealthEndpoint healthEndpoint, RunReporting reporting)
+public sealed class ReleaseRunner(DockerEngine engine, DeploymentEnvironment target, Checkout checkout, HealthEndpoint healthEndpoint, Edge edge, RunReporting reporting)
 {
     private IDeploymentHost Host => engine.Host;
 
@@ -31,6 +33,11 @@ public sealed class ReleaseRunner(DockerEngine engine, DeploymentEnvironment tar
         return problem;
     }
 
+    /// <summary>The container that serves the environment: the active slot's behind the edge, else the single container.</summary>
+    public string ServingContainer() => edge.ServingContainer();
+
+    public SlotLayout Layout => edge.Layout;
+
     /// <summary>Who started <paramref name="container"/>; see <see cref="DeploymentOwner"/>.</summary>
     public static DeploymentOwner OwnerOf(DockerContainer container) => DeploymentOwner.FromLabels(container.Config.Labels);
 
@@ -40,17 +47,23 @@ public sealed class ReleaseRunner(DockerEngine engine, DeploymentEnvironment tar
     /// <summary>The version a release runs as: this run's for the release it builds, else the one its deploy recorded.</summary>
     private string VersionOf(string release) => release == checkout.VersionTag ? checkout.Version : History.VersionOf(release) ?? release;
 
-    /// <summary>Compose settings for a release: its compose file, and the environment's names, port and shared folders.</summary>
-    private T Compose<T>(T settings, string release) where T : DockerComposeSettings
+    private const string ComposeFile = "docker-compose.yml";
+    private const string PublishFile = "docker-compose.publish.yml";
+
+    /// <summary>
+    /// Compose settings for a release: its compose file, and the environment's names, port and shared
+    /// folders. In a slot it publishes nothing; alone, its publish file adds the port.
+    /// </summary>
+    private T Compose<T>(T settings, string release, Slot? slot = null) where T : DockerComposeSettings
     {
         var directory = ComposeDirectory(release);
-        settings.ProjectName = target.ComposeProject;
+        settings.ProjectName = slot is { } project ? edge.Layout.SlotProject(project) : target.ComposeProject;
         settings.ProjectDirectory = directory;
-        settings.Files = [Path.Combine(directory, "docker-compose.yml")];
+        settings.Files = [Path.Combine(directory, ComposeFile), .. slot is null && File.Exists(Path.Combine(directory, PublishFile)) ? [Path.Combine(directory, PublishFile)] : Array.Empty<string>()];
         settings.Variables = new SortedDictionary<string, string>(StringComparer.Ordinal)
         {
             ["QTS_OBSERVER_IMAGE"] = target.ImageOf(release),
-            ["QTS_OBSERVER_CONTAINER"] = target.ContainerName,
+            ["QTS_OBSERVER_CONTAINER"] = slot is { } running ? edge.Layout.SlotContainer(running) : target.ContainerName,
             ["QTS_OBSERVER_NETWORK"] = target.Network,
             ["QTS_OBSERVER_BIND"] = target.Bind,
             ["QTS_OBSERVER_PORT"] = target.Port.ToString(),
@@ -68,35 +81,96 @@ public sealed class ReleaseRunner(DockerEngine engine, DeploymentEnvironment tar
     }
 
     /// <summary>
-    /// Where compose reads the release's compose file: compose runs here and reads it here, so for a
-    /// remote host it is copied from the host's release into this run's private folder. Only the file
-    /// is needed: its mounts are the host's absolute folders, and the image is on the host already.
+    /// Where compose reads the release's compose files: compose runs here and reads them here, so for a
+    /// remote host they are copied from the host's release into this run's private folder. Only the files
+    /// are needed: their mounts are the host's absolute folders, and the image is on the host already.
     /// </summary>
     private string ComposeDirectory(string release)
     {
         if (!engine.IsRemote) return Store.PathOf(release);
         var directory = Path.Combine(Path.GetDirectoryName(engine.Ssh.Client)!, "releases", release);
-        var file = Path.Combine(directory, "docker-compose.yml");
-        if (File.Exists(file)) return directory;
-        var text = Host.Files.ReadAllText(Host.Files.Combine(Store.PathOf(release), "docker-compose.yml"))
-            ?? throw new PipelineException($"Release {release} on {Host.Name} has no docker-compose.yml ({Store.PathOf(release)}): it is not a complete deploy package. Fix: deploy it again.");
+        if (File.Exists(Path.Combine(directory, ComposeFile))) return directory;
+        var text = Host.Files.ReadAllText(Host.Files.Combine(Store.PathOf(release), ComposeFile))
+            ?? throw new PipelineException($"Release {release} on {Host.Name} has no {ComposeFile} ({Store.PathOf(release)}): it is not a complete deploy package. Fix: deploy it again.");
         Directory.CreateDirectory(directory);
-        File.WriteAllText(file, text + "\n");
+        // A release packaged before start-first has no publish file: its compose file publishes the port.
+        if (Host.Files.ReadAllText(Host.Files.Combine(Store.PathOf(release), PublishFile)) is { } publish) File.WriteAllText(Path.Combine(directory, PublishFile), publish + "\n");
+        File.WriteAllText(Path.Combine(directory, ComposeFile), text + "\n");
         return directory;
     }
 
+    /// <summary>Whether the release can run beside another: its port is in its publish file, not in its compose file (packages made before start-first).</summary>
+    private bool RunsInSlots(string release) => File.Exists(Path.Combine(ComposeDirectory(release), PublishFile));
+
     /// <summary>
-    /// Replaces whatever the compose project runs with the release, then waits for healthy. Any failure,
-    /// a container that cannot even be created or started included, is a <see cref="ReleaseStartException"/>
+    /// Runs the release by the environment's strategy and waits until it is healthy. Any failure, a
+    /// container that cannot even be created or started included, is a <see cref="ReleaseStartException"/>
     /// with the engine's or the container's last words; a cancelled <paramref name="cancellation"/> stops the wait.
     /// </summary>
-    /// <param name="recreate">Recreates the container even when compose sees nothing changed (--force-deploy).</param>
+    /// <param name="recreate">Starts the release again even when it already runs (--force-deploy).</param>
+    /// <returns>The container that serves the release now.</returns>
     public DockerContainer Start(string release, CancellationToken cancellation, bool recreate = false)
+    {
+        if (target.Strategy == DeployStrategy.StartFirst && RunsInSlots(release)) return StartBeside(release, cancellation, recreate);
+        if (target.Strategy == DeployStrategy.StartFirst)
+            Log.Warning($"{release} was packaged before start-first (its {ComposeFile} publishes the port): it runs alone, replaced in place as with --strategy=recreate");
+        return Replace(release, cancellation, recreate);
+    }
+
+    /// <summary>
+    /// start-first: the release starts in the slot beside the one that serves (<see cref="SlotPlan"/>),
+    /// and only once it is healthy does the edge switch to it; then the slot that served is stopped (and
+    /// kept, for a rollback). A release that fails never takes traffic: its slot is stopped. The first
+    /// such deploy of an environment that runs one container removes it just before the edge takes the port.
+    /// </summary>
+    private DockerContainer StartBeside(string release, CancellationToken cancellation, bool force)
+    {
+        var layout = edge.Layout;
+        var active = edge.Active();
+        var serving = active is { } activeSlot ? engine.Container(layout.SlotContainer(activeSlot)) : null;
+        var plan = SlotPlan.For(active, serving is null ? null : new SlotState(serving.State.Running, OwnerOf(serving).Release), release, force);
+        var name = layout.SlotContainer(plan.Start);
+        if (!plan.AlreadyServes)
+        {
+            Log.Information($"Starting {release} in {name} from {target.ImageOf(release)} (compose project {layout.SlotProject(plan.Start)})" +
+                (plan.Drain is { } drained ? $", beside {layout.SlotContainer(drained)}, which serves until {release} is healthy" : ""));
+            StartWith(name, release, () => engine.Call(DockerAliases.DockerComposeUp, Compose(new DockerComposeUpSettings { ForceRecreate = force }, release, plan.Start)));
+        }
+        DockerContainer container;
+        try
+        {
+            container = WaitHealthy(release, name, publishes: false, cancellation);
+        }
+        catch (Exception) when (!plan.AlreadyServes)
+        {
+            // It never took traffic; stopped, it cannot crash-loop beside the release that serves.
+            engine.Call(DockerAliases.DockerStop, new DockerStopSettings { Container = name, TimeoutSeconds = 5 });
+            throw;
+        }
+        if (engine.Container(target.ContainerName) is not null)
+        {
+            Log.Warning($"Moving {target.Name} to start-first: removing {target.ContainerName}, which publishes the port itself, so that the edge can publish it " +
+                "(requests fail for the moment it takes, this once; its data is shared and was backed up)");
+            engine.Call(DockerAliases.DockerRemoveContainer, new DockerRemoveContainerSettings { Container = target.ContainerName });
+        }
+        edge.SwitchTo(plan.Start);
+        if (plan.Drain is { } old)
+        {
+            engine.Call(DockerAliases.DockerStop, new DockerStopSettings { Container = layout.SlotContainer(old), TimeoutSeconds = 10 });
+            Log.Information($"Stopped {layout.SlotContainer(old)} ({OwnerOf(serving!).Release}): it stays, stopped, so that a rollback is a switch back");
+        }
+        return container;
+    }
+
+    /// <summary>recreate: replaces whatever the compose project runs with the release (the old one stops first), then waits for healthy.</summary>
+    private DockerContainer Replace(string release, CancellationToken cancellation, bool recreate)
     {
         var name = target.ContainerName;
         var project = target.ComposeProject;
+        if (edge.Remove() is { Count: > 0 } removed)
+            Log.Warning($"Moving {target.Name} to one container (recreate): removed the edge and the slots ({string.Join(", ", removed)}); {name} publishes the port itself");
         Log.Information($"Starting {name} from {target.ImageOf(release)} (compose project {project})");
-        try
+        StartWith(name, release, () =>
         {
             // A failed compose v1 recreate leaves the old container renamed <id>_<name> and the new one not running:
             // they hold the name and would wedge every later up, so the project is taken down first. A running
@@ -109,6 +183,16 @@ public sealed class ReleaseRunner(DockerEngine engine, DeploymentEnvironment tar
                 engine.Call(DockerAliases.DockerComposeDown, Compose(new DockerComposeDownSettings { RemoveOrphans = true }, release));
             }
             engine.Call(DockerAliases.DockerComposeUp, Compose(new DockerComposeUpSettings { ForceRecreate = recreate }, release));
+        });
+        return WaitHealthy(release, name, publishes: true, cancellation);
+    }
+
+    /// <summary>Runs compose commands that start the container <paramref name="name"/>, turning their failures into the user's words.</summary>
+    private void StartWith(string name, string release, Action compose)
+    {
+        try
+        {
+            compose();
         }
         catch (DockerCommandException exception) when (exception.Result.Error.Any(line => line.Contains("Install paramiko package", StringComparison.Ordinal)))
         {
@@ -120,7 +204,6 @@ public sealed class ReleaseRunner(DockerEngine engine, DeploymentEnvironment tar
             var said = exception.Result.Error.NonBlank().TakeLast(3).ToList();
             throw new ReleaseStartException($"{name} from {target.ImageOf(release)} could not be started: {(said.Count > 0 ? string.Join(" | ", said) : exception.Message)}");
         }
-        return WaitHealthy(release, cancellation);
     }
 
     /// <summary>
@@ -136,8 +219,21 @@ public sealed class ReleaseRunner(DockerEngine engine, DeploymentEnvironment tar
             Command = ["-c", ContainerScripts.GiveToService, .. directories.Select((_, index) => $"/qtsops/{index}")],
         });
 
-    /// <summary>Stops and removes the release's container (data, logs and config stay).</summary>
-    public void Stop(string release) => engine.Call(DockerAliases.DockerComposeDown, Compose(new DockerComposeDownSettings { RemoveOrphans = true }, release));
+    /// <summary>
+    /// Stops the release: behind an edge, the slots that run it (kept, stopped; the edge answers 502 until
+    /// a release runs again); alone, its container is removed. Data, logs and config stay.
+    /// </summary>
+    public void Stop(string release)
+    {
+        if (edge.Active() is null)
+        {
+            engine.Call(DockerAliases.DockerComposeDown, Compose(new DockerComposeDownSettings { RemoveOrphans = true }, release));
+            return;
+        }
+        foreach (var slot in new[] { Slot.A, Slot.B })
+            if (engine.Container(edge.Layout.SlotContainer(slot)) is { State.Running: true } running && OwnerOf(running).Release == release)
+                engine.Call(DockerAliases.DockerStop, new DockerStopSettings { Container = edge.Layout.SlotContainer(slot) });
+    }
 
     /// <summary>
     /// Waits until the release answers /health (asked every <see cref="Poll"/>: it is up as soon as it
@@ -145,9 +241,9 @@ public sealed class ReleaseRunner(DockerEngine engine, DeploymentEnvironment tar
     /// within that). Fails at once when the container crashes or the engine calls it unhealthy, and at
     /// healthTimeoutSeconds.
     /// </summary>
-    private DockerContainer WaitHealthy(string release, CancellationToken cancellation)
+    /// <param name="publishes">Whether the container publishes the port (alone); a slot's /health is asked inside it.</param>
+    private DockerContainer WaitHealthy(string release, string name, bool publishes, CancellationToken cancellation)
     {
-        var name = target.ContainerName;
         var timeout = TimeSpan.FromSeconds(target.HealthTimeoutSeconds);
         var clock = Stopwatch.StartNew();
         TimeSpan? answered = null;
@@ -176,7 +272,7 @@ public sealed class ReleaseRunner(DockerEngine engine, DeploymentEnvironment tar
                     throw new ReleaseStartException($"{name} from {target.ImageOf(release)} {state}. Last log lines: {string.Join(" | ", logs)}");
                 }
             }
-            if (answered is null && healthEndpoint.Answers(name))
+            if (answered is null && healthEndpoint.Answers(name, inside: !publishes))
             {
                 answered = clock.Elapsed;
                 Log.Information($"{name} answers /health after {answered.Value.TotalSeconds:0.0} s; waiting for the engine's health check (every {target.HealthIntervalSeconds} s)");

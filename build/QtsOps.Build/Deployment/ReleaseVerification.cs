@@ -21,13 +21,14 @@ public sealed class ReleaseVerification(DockerEngine engine, DeploymentEnvironme
         // The version as deployed, which need not be this checkout's.
         var version = runner.History.VersionOf(release) ?? release;
         var verifiedBefore = runner.History.VerifiedSinceInstalled(release);
-        var running = engine.Container(target.ContainerName);
-        if (running is not null && VerifyScope.Refusal(target.ContainerName, target.Name, ReleaseRunner.OwnerOf(running), runner.Store.DeployDirectory, release) is { } refusal)
+        var serving = runner.ServingContainer();
+        var running = engine.Container(serving);
+        if (running is not null && VerifyScope.Refusal(serving, target.Name, ReleaseRunner.OwnerOf(running), runner.Store.DeployDirectory, release) is { } refusal)
             throw new PipelineException(refusal);
         if (verifiedBefore && running is not { State.Running: true }) Restart(release);
         var started = DateTimeOffset.UtcNow;
         var report = verifier.Run(release, "verify", CancellationToken.None);
-        var container = engine.Container(target.ContainerName);
+        var container = engine.Container(runner.ServingContainer());
         var image = container is null ? null : engine.Image(container.Image);
         runner.Record(new HistoryEntry
         {
@@ -57,7 +58,7 @@ public sealed class ReleaseVerification(DockerEngine engine, DeploymentEnvironme
     /// <summary>A release that verified before and is down (stopped, or its container removed) is started again, not replaced.</summary>
     private void Restart(string release)
     {
-        Log.Warning($"{target.ContainerName} is not running; {release} verified before, so it is started again");
+        Log.Warning($"{runner.ServingContainer()} is not running; {release} verified before, so it is started again");
         using var held = locks.Acquire($"restart of {release} before verify");
         using var interruption = Interruption.Watch(Log, $"the restart of {release}");
         try
@@ -80,10 +81,11 @@ public sealed class ReleaseVerification(DockerEngine engine, DeploymentEnvironme
         var current = runner.Store.Current;
         to ??= runner.History.LastVerified(except: current)?.Release
             ?? throw new PipelineException($"No release other than {current ?? "(none)"} ever verified on '{target.Name}': nothing to roll back to. Fix: name one with --to=VERSION.");
-        if (to == current && engine.Container(target.ContainerName) is { State.Running: true, State.Health.Status: "healthy" } running
+        var serving = runner.ServingContainer();
+        if (to == current && engine.Container(serving) is { State.Running: true, State.Health.Status: "healthy" } running
             && runner.IsOurs(running) && ReleaseRunner.OwnerOf(running).Release == to)
         {
-            Log.Information($"Nothing to roll back: {to} already runs healthy in {target.ContainerName}. Nothing was changed or recorded.");
+            Log.Information($"Nothing to roll back: {to} already runs healthy in {serving}. Nothing was changed or recorded.");
             return;
         }
         var outcome = rollback.Run(failedRelease: current, toRelease: to, interruption.Token);

@@ -9,8 +9,9 @@ public sealed class StatusReader(DockerEngine engine, DeploymentEnvironment targ
     public DeploymentStatus Read(int historyEntries)
     {
         engine.EnsureReachable();
-        var running = engine.Container(target.ContainerName) is { } container
-            ? new RunningContainer(target.ContainerName, container.State.Status, container.State.Health?.Status, container.State.StartedAt, container.RestartCount,
+        var serving = runner.ServingContainer();
+        var running = engine.Container(serving) is { } container
+            ? new RunningContainer(serving, container.State.Status, container.State.Health?.Status, container.State.StartedAt, container.RestartCount,
                 container.Image, engine.Image(container.Image)?.RepoDigests.FirstOrDefault(), ReleaseRunner.OwnerOf(container), runner.IsOurs(container))
             : null;
         return new DeploymentStatus(target.Name, engine.Describe(), runner.Store.Current, running,

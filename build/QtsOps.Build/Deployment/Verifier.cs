@@ -23,7 +23,7 @@ public sealed class Verifier(DockerEngine engine, DeploymentEnvironment target, 
     /// <param name="cancellation">Ends the settle wait early with an <see cref="OperationCanceledException"/>.</param>
     public VerifyReport Run(string release, string reportName, CancellationToken cancellation)
     {
-        var name = target.ContainerName;
+        var name = runner.ServingContainer();
         var container = engine.Container(name);
         if (container is { State.Running: true })
         {

@@ -52,17 +52,25 @@ public sealed class BaseImageResolver(DockerEngine engine, ICakeContext tools, B
                 "Fix: load it (docker load -i FILE), pass --base-image=NAME (or BASE_IMAGE) of an image the engine has, " +
                 "or add --bootstrap-base to build a Python 3.11 base offline with debootstrap.");
         Log.Warning($"Base image {name} is not on the engine and cannot be pulled ({why}); using the offline Python 3.11 base {recipe.ImageName}.");
-        return (recipe.ImageName, engine.Image(recipe.ImageName) ?? Bootstrap(recipe));
+        return (recipe.ImageName, engine.Image(recipe.ImageName) ?? Bootstrap(recipe, "provide a Python 3.11 image with --base-image=NAME"));
     }
 
-    /// <summary>debootstrap a minimal bookworm with python3, then docker import it. About a minute; once per engine.</summary>
-    private DockerImage Bootstrap(BaseImageRecipe recipe)
+    /// <summary>The edge's nginx image (start-first environments), bootstrapped offline the first time: about two minutes, once per engine.</summary>
+    public (string Name, DockerImage Image) Edge()
+    {
+        var recipe = BaseImageRecipe.EdgeBookworm(choice.DebianMirror);
+        return (recipe.ImageName, engine.Image(recipe.ImageName) ?? Bootstrap(recipe, "deploy with --strategy=recreate, which needs no edge"));
+    }
+
+    /// <summary>debootstrap a minimal bookworm with the recipe's packages, then docker import it. A minute or two; once per engine.</summary>
+    /// <param name="otherwise">What the user can do instead, for the error when this machine cannot bootstrap.</param>
+    private DockerImage Bootstrap(BaseImageRecipe recipe, string otherwise)
     {
         if (!OperatingSystem.IsLinux() || Environment.UserName != "root")
-            throw new PipelineException($"Building the base image {recipe.ImageName} with debootstrap needs Linux and root (running as {Environment.UserName}). " +
-                "Fix: run once as root (sudo ./build.sh --target=image), or provide a Python 3.11 image with --base-image=NAME.");
+            throw new PipelineException($"Building the image {recipe.ImageName} with debootstrap needs Linux and root (running as {Environment.UserName}). " +
+                $"Fix: run once as root (sudo ./build.sh), or {otherwise}.");
         if (!tools.DebootstrapAvailable())
-            throw new PipelineException("debootstrap is not installed, and it is needed to build the Python 3.11 base image offline. Fix: apt-get install debootstrap, or pass --base-image=NAME.");
+            throw new PipelineException($"debootstrap is not installed, and it is needed to build the image {recipe.ImageName} offline. Fix: apt-get install debootstrap, or {otherwise}.");
 
         var work = Path.Combine(stateDirectory, "tmp", $"base-{recipe.ImageName.Split(':')[1]}");
         var root = Path.Combine(work, "rootfs");
@@ -71,7 +79,7 @@ public sealed class BaseImageResolver(DockerEngine engine, ICakeContext tools, B
         Directory.CreateDirectory(root);
         try
         {
-            Log.Information($"Bootstrapping the base image {recipe.ImageName}: debootstrap {recipe.Variant} {recipe.Suite} with {string.Join(",", recipe.Packages)} from {recipe.Mirror} (about a minute, once)");
+            Log.Information($"Bootstrapping the image {recipe.ImageName}: debootstrap {recipe.Variant} {recipe.Suite} with {string.Join(",", recipe.Packages)} from {recipe.Mirror} (about a minute, once)");
             tools.Debootstrap(new DebootstrapSettings
             {
                 Suite = recipe.Suite, Variant = recipe.Variant, Include = [.. recipe.Packages], TargetDirectory = root, Mirror = recipe.Mirror,

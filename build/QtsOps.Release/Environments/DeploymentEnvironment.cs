@@ -1,3 +1,5 @@
+using QtsOps.Release.Deployment;
+
 namespace QtsOps.Release.Environments;
 
 /// <summary>
@@ -37,6 +39,8 @@ public sealed record DeploymentEnvironment
     public required bool AutomaticRollback { get; init; }
     /// <summary>Build the Python base image offline (debootstrap) when BASE_IMAGE is not on the engine.</summary>
     public required bool BootstrapBaseImage { get; init; }
+    /// <summary>How a deploy replaces what serves: start-first (two slots behind the edge) or recreate (one container).</summary>
+    public required DeployStrategy Strategy { get; init; }
     public required int SettleSeconds { get; init; }
     /// <summary>
     /// How often the engine runs the health check, so how soon its health status follows /health: a

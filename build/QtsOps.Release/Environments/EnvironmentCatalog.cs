@@ -1,4 +1,5 @@
 using System.Text.Json;
+using QtsOps.Release.Deployment;
 using QtsOps.Release.Json;
 using QtsOps.Release.Reports;
 
@@ -122,6 +123,7 @@ public static class EnvironmentCatalog
                 Protected = Flag(element, at, "protected"),
                 AutomaticRollback = Flag(element, at, "automaticRollback"),
                 BootstrapBaseImage = Flag(element, at, "bootstrapBaseImage"),
+                Strategy = Strategy(element, at),
                 SettleSeconds = Number(element, at, "settleSeconds", 1, 3600),
                 HealthIntervalSeconds = Number(element, at, "healthIntervalSeconds", 1, 300),
                 HealthTimeoutSeconds = Number(element, at, "healthTimeoutSeconds", 5, 3600),
@@ -195,6 +197,16 @@ public static class EnvironmentCatalog
             if (text.Length > 0 && !(Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"))
                 Fail($"{at}.{key}", $"'{text}' is not an http(s) URL", "write e.g. \"http://127.0.0.1:8000/health\"");
             return text;
+        }
+
+        private DeployStrategy Strategy(JsonElement element, string at)
+        {
+            var expected = string.Join(" or ", DeployStrategies.Names.Select(name => $"\"{name}\""));
+            if (Value(element, at, "strategy", expected) is not { } value) return default;
+            if (DeployStrategies.Parse(value.ValueKind == JsonValueKind.String ? value.GetString() : null) is { } strategy) return strategy;
+            Fail($"{at}.strategy", $"must be {expected} (got {value.GetRawText()})",
+                "write \"strategy\": \"start-first\" (the new release serves only once healthy) or \"recreate\" (one container, replaced in place)");
+            return default;
         }
 
         private bool Flag(JsonElement element, string at, string key)

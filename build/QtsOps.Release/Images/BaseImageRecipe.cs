@@ -1,26 +1,30 @@
 using System.Security.Cryptography;
 using System.Text;
+using QtsOps.Release.Deployment;
 
 namespace QtsOps.Release.Images;
 
 /// <summary>
-/// How the Python 3.11 base image is built offline: debootstrap a minimal Debian bookworm with
-/// python3 (3.11 there), import it as an image. Its name carries a hash of this recipe, so a changed
-/// recipe gives a new image and an unchanged one is built once per engine.
+/// How an image is built offline from Debian's packages: debootstrap a minimal bookworm with the
+/// packages, import it as an image with a few Dockerfile settings. Its name carries a hash of this
+/// recipe, so a changed recipe gives a new image and an unchanged one is built once per engine.
 /// </summary>
-public sealed record BaseImageRecipe(string Suite, string Variant, IReadOnlyList<string> Packages, string Mirror)
+/// <param name="ImportChanges">Image settings a Dockerfile would give: a PATH, a UTF-8 locale, the command.</param>
+public sealed record BaseImageRecipe(string Repository, string Suite, string Variant, IReadOnlyList<string> Packages, IReadOnlyList<string> ImportChanges, string Mirror)
 {
-    public const string Repository = "qtsops/python-base";
+    private static readonly string[] Environment = ["ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "ENV LANG=C.UTF-8"];
 
-    public static BaseImageRecipe PythonBookworm(string mirror) => new("bookworm", "minbase", ["python3"], mirror);
+    /// <summary>The base the observer's Dockerfile builds FROM when python:3.11-slim cannot be had: Python 3.11 (bookworm's).</summary>
+    public static BaseImageRecipe PythonBookworm(string mirror) =>
+        new("qtsops/python-base", "bookworm", "minbase", ["python3"], [.. Environment, "CMD [\"python3\"]"], mirror);
 
-    /// <summary>Image settings a Dockerfile would give: a PATH, a UTF-8 locale, python3 as the command.</summary>
-    public IReadOnlyList<string> ImportChanges { get; } =
-    [
-        "ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
-        "ENV LANG=C.UTF-8",
-        "CMD [\"python3\"]",
-    ];
+    /// <summary>
+    /// The edge of a start-first environment: nginx (bookworm's nginx-light), reading the configuration
+    /// the deploy writes (<see cref="SlotLayout"/>), logging to stderr (its root file system is read-only).
+    /// </summary>
+    public static BaseImageRecipe EdgeBookworm(string mirror) =>
+        new("qtsops/edge", "bookworm", "minbase", ["nginx-light"],
+            [.. Environment, $"CMD [\"nginx\", \"-e\", \"stderr\", \"-c\", \"{SlotLayout.ConfigMount}/{SlotLayout.MainConfig}\", \"-g\", \"daemon off;\"]"], mirror);
 
     /// <summary>Files removed from the root file system before import: package caches, not needed at run time.</summary>
     public IReadOnlyList<string> RemovedPaths { get; } = ["var/cache/apt/archives", "var/lib/apt/lists"];

@@ -86,6 +86,17 @@ public static class DockerArguments
             case DockerRemoveContainerSettings remove:
                 arguments.Append("rm").Append("--force").AppendQuoted(remove.Container);
                 break;
+            case DockerStopSettings stop:
+                arguments.Append("stop");
+                if (stop.TimeoutSeconds is { } seconds) arguments.Append("--time").Append(seconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                arguments.AppendQuoted(stop.Container);
+                break;
+            case DockerKillSettings kill:
+                arguments.Append("kill").Append("--signal").AppendQuoted(kill.Signal).AppendQuoted(kill.Container);
+                break;
+            case DockerTopSettings top:
+                arguments.Append("top").AppendQuoted(top.Container).Append("-o").Append("pid,args");
+                break;
             case DockerStatsSettings stats:
                 arguments.Append("stats").Append("--no-stream").Append("--no-trunc").Append("--format").AppendQuoted("{{json .}}").AppendQuoted(stats.Container);
                 break;

@@ -123,6 +123,27 @@ public sealed class DockerRemoveContainerSettings : DockerSettings
     public required string Container { get; set; }
 }
 
+/// <summary><c>docker stop</c>: SIGTERM, then SIGKILL after the grace period; the container stays, stopped.</summary>
+public sealed class DockerStopSettings : DockerSettings
+{
+    public required string Container { get; set; }
+    /// <summary>Seconds to wait after SIGTERM before SIGKILL; null for the engine's default (10).</summary>
+    public int? TimeoutSeconds { get; set; }
+}
+
+/// <summary><c>docker kill --signal</c>: sends a signal to the container's main process (nginx reloads on HUP).</summary>
+public sealed class DockerKillSettings : DockerSettings
+{
+    public required string Container { get; set; }
+    public required string Signal { get; set; }
+}
+
+/// <summary><c>docker top CONTAINER -o pid,args</c>: the container's processes as the engine sees them (no exec, no shell needed).</summary>
+public sealed class DockerTopSettings : DockerSettings
+{
+    public required string Container { get; set; }
+}
+
 public sealed class DockerStatsSettings : DockerSettings
 {
     public required string Container { get; set; }

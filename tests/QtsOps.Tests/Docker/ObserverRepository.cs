@@ -143,14 +143,27 @@ public sealed class ObserverRepository : IDisposable
         local["settleSeconds"] = 4;
         local["healthTimeoutSeconds"] = 45;
         local["minFreeDiskMb"] = 100;
+        // The tests of one container; StartFirstDeploymentTests switch to the edge and slots with UseStrategy.
+        local["strategy"] = "recreate";
         _directory.Write("environments.json", environments.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
     }
 
-    /// <summary>What this checkout's runs made on the engine: its containers (also any a failed compose v1 recreate left renamed &lt;id&gt;_&lt;name&gt;), network and images.</summary>
+    /// <summary>'local''s strategy in environments.json, committed.</summary>
+    public void UseStrategy(string strategy)
+    {
+        var path = _directory.Combine("environments.json");
+        var environments = JsonNode.Parse(File.ReadAllText(path))!;
+        environments["local"]!["strategy"] = strategy;
+        File.WriteAllText(path, environments.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        Commit($"strategy {strategy}");
+    }
+
+    /// <summary>What this checkout's runs made on the engine: its containers (also any a failed compose v1 recreate left renamed &lt;id&gt;_&lt;name&gt;, the slots and the edge), network and images.</summary>
     public void RemoveFromEngine()
     {
-        var containers = Docker("ps", "--all", "--quiet", "--filter", $"label=com.docker.compose.project={ComposeProject}").Output;
-        Docker(["rm", "--force", Container, .. containers]);
+        var containers = new[] { "", "-a", "-b", "-edge" }
+            .SelectMany(suffix => Docker("ps", "--all", "--quiet", "--filter", $"label=com.docker.compose.project={ComposeProject}{suffix}").Output).ToArray();
+        Docker(["rm", "--force", Container, $"{Container}-a", $"{Container}-b", $"{Container}-edge", .. containers]);
         Docker("network", "rm", Network);
         var images = Docker("image", "ls", "--format", "{{.Repository}}:{{.Tag}}").Output.Where(i => i.Contains(ImageRepository)).ToArray();
         if (images.Length > 0) Docker(["image", "rm", "--force", .. images]);

@@ -18,6 +18,7 @@ public class EnvironmentCatalogTests
         Assert.That((local.DockerHost, local.ContainerName, local.Port, local.HealthUrl), Is.EqualTo(((string?)null, "qts-observer", 8000, "http://127.0.0.1:8000/health")));
         Assert.That(local.BootstrapBaseImage && local.AutomaticRollback && !local.Protected, Is.True);
         Assert.That(environments["prod"].Protected, Is.True);
+        Assert.That(environments.Values.Select(e => e.Strategy), Is.All.EqualTo(QtsOps.Release.Deployment.DeployStrategy.StartFirst));
         Assert.That(environments["staging"].DockerHost, Does.StartWith("ssh://"));
     }
 
@@ -116,6 +117,9 @@ public class EnvironmentCatalogTests
     [TestCase("\"protected\": false,", "", "$.local: 'protected' is missing", "add \"protected\": true or false")]
     [TestCase("\"settleSeconds\": 3,", "", "$.local: 'settleSeconds' is missing", "add \"settleSeconds\": a whole number from 1 to 3600")]
     [TestCase("\"cpuLimit\": 1.0,", "", "$.local: 'cpuLimit' is missing", "add \"cpuLimit\": a number from 0.01 to 1024")]
+    [TestCase("\"strategy\": \"start-first\",", "", "$.local: 'strategy' is missing", "add \"strategy\": \"start-first\" or \"recreate\"")]
+    [TestCase("\"strategy\": \"start-first\"", "\"strategy\": \"blue-green\"", "$.local.strategy: must be \"start-first\" or \"recreate\" (got \"blue-green\")", StrategyFix)]
+    [TestCase("\"strategy\": \"start-first\"", "\"strategy\": null", "$.local.strategy: must be \"start-first\" or \"recreate\" (got null)", StrategyFix)]
     public void A_value_of_the_wrong_shape_is_the_one_error_reported_with_its_fix(string setting, string value, string message, string fix)
     {
         var at = Valid.IndexOf(setting, StringComparison.Ordinal); // local's, the first
@@ -127,6 +131,7 @@ public class EnvironmentCatalogTests
         Assert.That((problem.Message, problem.Fix), Is.EqualTo((message, fix)));
     }
 
+    private const string StrategyFix = "write \"strategy\": \"start-first\" (the new release serves only once healthy) or \"recreate\" (one container, replaced in place)";
     private const string DockerHostFix = "write null for this machine's engine, or e.g. \"ssh://deploy@host\"";
     private const string HealthUrlFix = "write e.g. \"http://127.0.0.1:8000/health\"";
 

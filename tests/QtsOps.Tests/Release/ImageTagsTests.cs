@@ -27,6 +27,19 @@ public class ImageTagsTests
         Assert.That(recipe.ImageName, Does.Match("^qtsops/python-base:bookworm-[0-9a-f]{12}$"));
         Assert.That(BaseImageRecipe.PythonBookworm("http://mirror.example/debian").ImageName, Is.EqualTo(recipe.ImageName));
         Assert.That((recipe with { Packages = ["python3", "curl"] }).ImageName, Is.Not.EqualTo(recipe.ImageName));
+        // The name the images bootstrapped before the edge existed have: the Python base is not built again.
+        Assert.That(recipe.ImageName, Is.EqualTo("qtsops/python-base:bookworm-6a76abd6d4cc"));
+    }
+
+    [Test]
+    public void The_edge_is_nginx_reading_the_configuration_the_deploy_writes()
+    {
+        var edge = BaseImageRecipe.EdgeBookworm("http://deb.debian.org/debian");
+
+        Assert.That(edge.ImageName, Does.Match("^qtsops/edge:bookworm-[0-9a-f]{12}$"));
+        Assert.That(edge.Packages, Is.EqualTo(new[] { "nginx-light" }));
+        Assert.That(edge.ImportChanges.Last(), Is.EqualTo("CMD [\"nginx\", \"-e\", \"stderr\", \"-c\", \"/etc/qtsops-edge/conf/nginx.conf\", \"-g\", \"daemon off;\"]"));
+        Assert.That((edge with { ImportChanges = [.. edge.ImportChanges.SkipLast(1)] }).ImageName, Is.Not.EqualTo(edge.ImageName));
     }
 }
 

@@ -310,15 +310,18 @@ public class VerifyChecklistTests
 public class PreDeployChecksTests
 {
     private static QtsOps.Release.Deployment.PreDeployEvidence Fine() =>
-        new("/srv/deploy", 10L << 30, 1024, 8L << 30, 512, "127.0.0.1", 8000, [], false, "qts-observer");
+        new("/srv/deploy", 10L << 30, 1024, 8L << 30, 512, "127.0.0.1", 8000, [], false, ["qts-observer", "qts-observer-edge"]);
 
     [Test]
     public void Enough_disk_and_memory_and_a_free_port_pass() =>
         Assert.That(QtsOps.Release.Deployment.PreDeployChecks.Problems(Fine()), Is.Empty);
 
     [Test]
-    public void The_port_held_by_this_same_deployment_is_fine() =>
+    public void The_port_held_by_this_same_deployment_is_fine()
+    {
         Assert.That(QtsOps.Release.Deployment.PreDeployChecks.Problems(Fine() with { PortHolders = ["qts-observer"], PortAnswers = true }), Is.Empty);
+        Assert.That(QtsOps.Release.Deployment.PreDeployChecks.Problems(Fine() with { PortHolders = ["qts-observer-edge"], PortAnswers = true }), Is.Empty);
+    }
 
     [Test]
     public void Exactly_the_minimum_disk_and_memory_pass_and_a_megabyte_less_fails()

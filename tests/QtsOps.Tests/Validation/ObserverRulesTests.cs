@@ -10,6 +10,7 @@ public class ObserverRulesTests
 {
     private const string Dockerfile = "src/observer/Dockerfile";
     private const string Compose = "src/observer/docker-compose.yml";
+    private const string Publish = "src/observer/docker-compose.publish.yml";
     private const string DeploymentConfig = "src/observer/deployment_config.json";
     private const string Resources = "      resources:\n        limits:\n          cpus: \"1.0\"\n          memory: 512M\n        reservations:\n          cpus: \"0.5\"\n          memory: 256M\n";
     private const string Dockerignore = "src/observer/.dockerignore";
@@ -151,7 +152,7 @@ public class ObserverRulesTests
 
         Assert.That(findings.Select(f => (f.File, f.Line)), Is.EquivalentTo(new[]
         {
-            (Compose, (int?)LineOf(Compose, ":8000\"")),
+            (Publish, (int?)LineOf(Publish, ":8000\"")),
             (Compose, LineOf(Compose, "test: [\"CMD\"")),
             (Dockerfile, LineOf(Dockerfile, "HEALTHCHECK")),
         }));
@@ -320,7 +321,7 @@ public class ObserverRulesTests
         "compose-docker-socket: the Docker socket is mounted: whoever controls the container controls the host | remove the docker.sock volume")]
     [TestCase(Compose, "      - no-new-privileges:true\n", "      - seccomp:unconfined\n",
         "compose-no-new-privileges: no-new-privileges is not set: a setuid binary could raise the service user's privileges | add security_opt: [\"no-new-privileges:true\"]")]
-    [TestCase(Compose, "      - \"${QTS_OBSERVER_BIND:-127.0.0.1}:${QTS_OBSERVER_PORT:-8000}:8000\"\n", "      - \"127.0.0.1:8000:8080\"\n",
+    [TestCase(Publish, "      - \"${QTS_OBSERVER_BIND:-127.0.0.1}:${QTS_OBSERVER_PORT:-8000}:8000\"\n", "      - \"127.0.0.1:8000:8080\"\n",
         "port-consistency: the published container port 8080 is not the image's EXPOSE 8000 (src/observer/Dockerfile:33) | publish container port 8000 (change the host side to move the service)")]
     [TestCase(Compose, "urlopen('http://127.0.0.1:8000/health'", "urlopen('http://127.0.0.1:8080/health'",
         "port-consistency: the compose healthcheck probes port 8080 but the image has EXPOSE 8000 (src/observer/Dockerfile:33) | probe http://127.0.0.1:8000/health")]
@@ -363,8 +364,13 @@ public class ObserverRulesTests
         "base-image-pinned: FROM ${RUNTIME_IMAGE} uses an ARG without a default, so the base image is whatever the build passes | give the ARG a pinned default before the first FROM, e.g. ARG BASE_IMAGE=python:3.11-slim")]
     [TestCase(Compose, "${QTS_OBSERVER_BASE_IMAGE:-python:3.11-slim}", "${QTS_OBSERVER_BASE_IMAGE:-python}",
         "base-image-pinned: the build argument BASE_IMAGE gives the base image python, which has no tag, so it is whatever 'latest' is on the day of the build | pin it: BASE_IMAGE: ${QTS_OBSERVER_BASE_IMAGE:-python:3.11-slim}")]
-    [TestCase(Compose, "    ports:\n      - \"${QTS_OBSERVER_BIND:-127.0.0.1}:${QTS_OBSERVER_PORT:-8000}:8000\"\n", "",
+    [TestCase(Publish, "    ports:\n      - \"${QTS_OBSERVER_BIND:-127.0.0.1}:${QTS_OBSERVER_PORT:-8000}:8000\"\n", "",
         "port-consistency: the service publishes no port | publish the container port: ports: [\"127.0.0.1:8000:8000\"]")]
+    [TestCase(Compose, "    restart: unless-stopped\n", "    restart: unless-stopped\n    ports:\n      - \"8000:8000\"\n",
+        "port-consistency: the service publishes container port 8000 in docker-compose.yml, so a start-first deploy cannot start a release beside the one that serves | " +
+        "move ports: to src/observer/docker-compose.publish.yml (start.sh and --strategy=recreate add it; with start-first the edge publishes the port)")]
+    [TestCase(Publish, "  qts-observer:\n", "  observer:\n",
+        "compose-service: no service 'qts-observer' under services: | publish the observer's port: services: qts-observer: ports: [\"127.0.0.1:8000:8000\"]")]
     [TestCase(Dockerfile, "ENV OBSERVER_LOG_DIR=/app/logs\n", "ENV LOG_DIR=/app/logs\n",
         "env-missing: OBSERVER_LOG_DIR is not set in Dockerfile | set OBSERVER_LOG_DIR=/app/logs there: the Dockerfile ENV, the compose environment and deployment_config.json must all set the four variables")]
     [TestCase(Compose, "      OBSERVER_DATA_DIR: /app/data/observer\n", "",
@@ -484,9 +490,9 @@ public class ObserverRulesTests
     [Test]
     public void A_service_that_publishes_no_port_is_named_at_the_service()
     {
-        _repo.Replace(Compose, "    ports:\n      - \"${QTS_OBSERVER_BIND:-127.0.0.1}:${QTS_OBSERVER_PORT:-8000}:8000\"\n", "");
+        _repo.Replace(Publish, "    ports:\n      - \"${QTS_OBSERVER_BIND:-127.0.0.1}:${QTS_OBSERVER_PORT:-8000}:8000\"\n", "");
 
-        Assert.That(Only("port-consistency").Line, Is.EqualTo(LineOf(Compose, "  qts-observer:")));
+        Assert.That((Only("port-consistency").File, Only("port-consistency").Line), Is.EqualTo((Publish, (int?)LineOf(Publish, "  qts-observer:"))));
     }
 
     [Test]

@@ -125,15 +125,23 @@ public static class ConsistencyRules
         var exposed = expose.Arguments.Split(' ', StringSplitOptions.RemoveEmptyEntries)[0].Split('/')[0];
         var where = $"EXPOSE {exposed} ({DockerfilePath}:{expose.Line})";
 
+        if (files.PublishedService is { } published)
+        {
+            var ports = ComposeService.ContainerPorts(published);
+            if (ports.Count == 0)
+                findings.Add(Finding.Error("port-consistency", PublishPath, "the service publishes no port",
+                    $"publish the container port: ports: [\"127.0.0.1:8000:{exposed}\"]", line: files.PublishedServiceLine));
+            foreach (var (port, line) in ports.Where(p => p.ContainerPort != exposed))
+                findings.Add(Finding.Error("port-consistency", PublishPath, $"the published container port {port} is not the image's {where}",
+                    $"publish container port {exposed} (change the host side to move the service)", line: line));
+        }
+
         if (files.Service is { } service)
         {
-            var ports = ComposeService.ContainerPorts(service);
-            if (ports.Count == 0)
-                findings.Add(Finding.Error("port-consistency", ComposePath, "the service publishes no port",
-                    $"publish the container port: ports: [\"127.0.0.1:8000:{exposed}\"]", line: files.ServiceLine()));
-            foreach (var (port, line) in ports.Where(p => p.ContainerPort != exposed))
-                findings.Add(Finding.Error("port-consistency", ComposePath, $"the published container port {port} is not the image's {where}",
-                    $"publish container port {exposed} (change the host side to move the service)", line: line));
+            // Two releases of one environment run side by side during a start-first deploy: one published port would stop the second.
+            foreach (var (port, line) in ComposeService.ContainerPorts(service))
+                findings.Add(Finding.Error("port-consistency", ComposePath, $"the service publishes container port {port} in docker-compose.yml, so a start-first deploy cannot start a release beside the one that serves",
+                    $"move ports: to {PublishPath} (start.sh and --strategy=recreate add it; with start-first the edge publishes the port)", line: line));
             if (ComposeService.Healthcheck(service) is { Disabled: false } composeCheck && HealthProbe.Port(composeCheck.Command) is { } probed && probed.ToString() != exposed)
                 findings.Add(Finding.Error("port-consistency", ComposePath, $"the compose healthcheck probes port {probed} but the image has {where}",
                     $"probe http://127.0.0.1:{exposed}/health", line: composeCheck.Line));

@@ -17,6 +17,8 @@ public sealed class ObserverFiles
     public const string Directory = "src/observer";
     public const string DockerfilePath = Directory + "/Dockerfile";
     public const string ComposePath = Directory + "/docker-compose.yml";
+    /// <summary>The port the service publishes when it runs alone, added to <see cref="ComposePath"/> by start.sh and --strategy=recreate.</summary>
+    public const string PublishPath = Directory + "/docker-compose.publish.yml";
     public const string DeploymentConfigPath = Directory + "/deployment_config.json";
     public const string DockerignorePath = Directory + "/.dockerignore";
     public const string ServiceName = "qts-observer";
@@ -24,7 +26,7 @@ public sealed class ObserverFiles
     /// <summary>What the deploy package and the image need (SPEC: "The deploy package").</summary>
     public static readonly string[] RequiredFiles =
     [
-        "Dockerfile", "docker-compose.yml", ".dockerignore", "requirements.txt", "deployment_config.json",
+        "Dockerfile", "docker-compose.yml", "docker-compose.publish.yml", ".dockerignore", "requirements.txt", "deployment_config.json",
         "start.sh", "README.md", "src/qts_observer/__init__.py", "src/qts_observer/__main__.py",
     ];
 
@@ -42,6 +44,12 @@ public sealed class ObserverFiles
     /// <summary>The line of a setting of the service, else of the service's name: where to add the setting.</summary>
     public int ServiceLine(string? setting = null) => Service.Key(setting ?? "")?.Line() ?? _serviceLine;
 
+    /// <summary>The observer's service in the publish file: its ports.</summary>
+    public YamlMappingNode? PublishedService { get; private set; }
+
+    /// <summary>The line of the service's name in the publish file.</summary>
+    public int PublishedServiceLine { get; private set; } = 1;
+
     public JsonSource? DeploymentConfig { get; private set; }
     public string? Dockerignore { get; private set; }
 
@@ -58,12 +66,8 @@ public sealed class ObserverFiles
             DockerfileSyntaxException syntax => (syntax.Line, syntax.Message),
             _ => null,
         });
-        files.Compose = files.Read(ComposePath, findings, LoadYaml, error => error switch
-        {
-            YamlException yaml => ((int)yaml.Start.Line, yaml.Message),
-            InvalidDataException invalid => (1, invalid.Message),
-            _ => null,
-        });
+        files.Compose = files.Read(ComposePath, findings, LoadYaml, DescribeYamlError);
+        var publish = files.Read(PublishPath, findings, LoadYaml, DescribeYamlError);
         files.DeploymentConfig = files.Read(DeploymentConfigPath, findings, JsonSource.Parse, error => error switch
         {
             JsonException json => ((int)(json.LineNumber ?? 0) + 1, json.Message),
@@ -81,8 +85,25 @@ public sealed class ObserverFiles
                 findings.Add(Finding.Error("compose-service", ComposePath, $"no service '{ServiceName}' under services:",
                     $"define the observer as services: {ServiceName}: (container_name {ServiceName})", line: services?.Line() ?? 1));
         }
+        if (publish is not null)
+        {
+            var name = (publish.Child("services") as YamlMappingNode).Key(ServiceName);
+            // A service left with no settings (its ports removed) is there, publishing nothing.
+            files.PublishedService = name is null ? null : publish.Child("services").Child(ServiceName) as YamlMappingNode ?? [];
+            if (name is not null) files.PublishedServiceLine = name.Line();
+            if (files.PublishedService is null)
+                findings.Add(Finding.Error("compose-service", PublishPath, $"no service '{ServiceName}' under services:",
+                    $"publish the observer's port: services: {ServiceName}: ports: [\"127.0.0.1:8000:8000\"]", line: name?.Line() ?? publish.Child("services")?.Line() ?? 1));
+        }
         return files;
     }
+
+    private static (int Line, string Message)? DescribeYamlError(Exception error) => error switch
+    {
+        YamlException yaml => ((int)yaml.Start.Line, yaml.Message),
+        InvalidDataException invalid => (1, invalid.Message),
+        _ => null,
+    };
 
     public string FullPath(string relativePath) => Path.Combine(RepositoryRoot, relativePath);
 

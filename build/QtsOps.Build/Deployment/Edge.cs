@@ -1,0 +1,123 @@
+using System.Diagnostics;
+using Cake.Core.Diagnostics;
+using QtsOps.Release.Deployment;
+using QtsOps.Release.Environments;
+using QtsOps.Tools.Docker;
+
+namespace QtsOps.Build.Deployment;
+
+/// <summary>
+/// The edge of a start-first environment (<see cref="SlotLayout"/>, src/edge/README.md): nginx
+/// publishing the environment's port, its configuration folder on the host (&lt;deployDirectory&gt;/edge),
+/// and the switch from one slot to the other.
+/// </summary>
+/// <param name="image">The edge's image on the environment's engine, made or delivered when the edge is first started.</param>
+/// <param name="composeFile">src/edge/docker-compose.yml of this checkout: compose reads it here, for a remote host too.</param>
+public sealed class Edge(DockerEngine engine, DeploymentEnvironment target, Func<string> image, string composeFile, ICakeLog log)
+{
+    public SlotLayout Layout { get; } = new(target.ContainerName, target.ComposeProject);
+
+    private IDeploymentHost Host => engine.Host;
+
+    private string Folder => Host.Files.Combine(Host.Resolve(target.DeployDirectory), "edge");
+
+    private string Link => Host.Files.Combine(Folder, SlotLayout.ActiveLink);
+
+    /// <summary>The slot the edge forwards to, or null when the environment has no edge configuration.</summary>
+    public Slot? Active() => SlotLayout.ActiveOf(Host.Files.LinkTarget(Link));
+
+    /// <summary>The container that serves: the active slot's behind an edge, else the environment's single container.</summary>
+    public string ServingContainer() =>
+        Active() is { } slot && engine.Container(Layout.EdgeContainer) is not null ? Layout.SlotContainer(slot) : target.ContainerName;
+
+    /// <summary>
+    /// Points the edge at <paramref name="slot"/>: writes the configuration, replaces the link and reloads
+    /// nginx, or starts the edge when it does not run. Returns once nginx's previous workers have
+    /// finished the requests they held, so the slot that served before can be stopped.
+    /// </summary>
+    public void SwitchTo(Slot slot)
+    {
+        WriteConfiguration();
+        Host.Files.ReplaceLink(Link, SlotLayout.SlotConfig(slot));
+        var to = Layout.SlotContainer(slot);
+        if (engine.Container(Layout.EdgeContainer) is { State.Running: true })
+        {
+            var before = Workers();
+            engine.Call(DockerAliases.DockerKill, new DockerKillSettings { Container = Layout.EdgeContainer, Signal = "HUP" });
+            WaitDrained(before, to);
+            log.Information($"The edge ({Layout.EdgeContainer}) forwards to {to}; its previous workers finished their requests");
+            return;
+        }
+        engine.Call(DockerAliases.DockerComposeUp, Compose(new DockerComposeUpSettings()));
+        log.Information($"Started the edge {Layout.EdgeContainer}: {target.Bind}:{target.Port} forwards to {to}");
+    }
+
+    /// <summary>Removes the edge and both slots, and the edge's configuration: recreate's single container takes the port. Says what it removed.</summary>
+    public IReadOnlyList<string> Remove()
+    {
+        var removed = new[] { Layout.EdgeContainer, Layout.SlotContainer(Slot.A), Layout.SlotContainer(Slot.B) }.Where(name => engine.Container(name) is not null).ToList();
+        foreach (var name in removed) engine.Call(DockerAliases.DockerRemoveContainer, new DockerRemoveContainerSettings { Container = name });
+        Host.Files.DeleteDirectory(Folder);
+        return removed;
+    }
+
+    /// <summary>nginx's files under edge/conf, rewritten only when this pipeline's differ (a reload reads them, the link stays).</summary>
+    private void WriteConfiguration()
+    {
+        var folder = Host.Files.Combine(Folder, SlotLayout.ConfigFolder);
+        var wanted = Layout.ConfigFiles;
+        if (wanted.All(file => Host.Files.ReadAllText(Host.Files.Combine(folder, file.Key))?.TrimEnd() == file.Value.TrimEnd())) return;
+        var local = Directory.CreateTempSubdirectory("qtsops-edge-");
+        try
+        {
+            foreach (var (name, text) in wanted) File.WriteAllText(Path.Combine(local.FullName, name), text);
+            var staging = Host.Files.Combine(Folder, $".{SlotLayout.ConfigFolder}.partial");
+            Host.Files.DeleteDirectory(staging);
+            Host.Files.CopyIn(local.FullName, staging);
+            Host.Files.DeleteDirectory(folder);
+            Host.Files.MoveDirectory(staging, folder);
+        }
+        finally
+        {
+            local.Delete(recursive: true);
+        }
+    }
+
+    private IReadOnlyList<int> Workers() =>
+        [.. engine.Call(DockerAliases.DockerTop, new DockerTopSettings { Container = Layout.EdgeContainer })
+            .Where(process => process.Command.Contains("worker process", StringComparison.Ordinal)).Select(process => process.Pid)];
+
+    /// <summary>Waits until none of nginx's workers from before the reload is left; nginx keeps them when it refuses the new configuration.</summary>
+    private void WaitDrained(IReadOnlyList<int> before, string to)
+    {
+        var clock = Stopwatch.StartNew();
+        while (Workers().Intersect(before).Any())
+        {
+            if (clock.Elapsed > DrainTimeout)
+                throw new PipelineException($"The edge {Layout.EdgeContainer} did not switch to {to} within {DrainTimeout.TotalSeconds:0} s: nginx kept its previous workers " +
+                    $"(a refused configuration, or requests that do not end). Its last words: {string.Join(" | ", engine.Logs(Layout.EdgeContainer, tail: 5))}");
+            Thread.Sleep(100);
+        }
+    }
+
+    private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(30);
+
+    private DockerComposeUpSettings Compose(DockerComposeUpSettings settings)
+    {
+        settings.ProjectName = Layout.EdgeProject;
+        settings.ProjectDirectory = Path.GetDirectoryName(composeFile);
+        settings.Files = [composeFile];
+        settings.Variables = new SortedDictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["QTS_EDGE_IMAGE"] = image(),
+            ["QTS_EDGE_CONTAINER"] = Layout.EdgeContainer,
+            ["QTS_EDGE_CONFIG"] = Folder,
+            ["QTS_OBSERVER_NETWORK"] = target.Network,
+            ["QTS_OBSERVER_BIND"] = target.Bind,
+            ["QTS_OBSERVER_PORT"] = target.Port.ToString(),
+            ["QTS_OBSERVER_LABEL_ENVIRONMENT"] = target.Name,
+            ["QTS_OBSERVER_LABEL_DEPLOYMENT"] = Host.Resolve(target.DeployDirectory),
+        };
+        return settings;
+    }
+}

@@ -1,0 +1,161 @@
+using QtsOps.Release.Deployment;
+
+namespace QtsOps.Tests.Docker;
+
+/// <summary>
+/// start-first against the real engine: the edge (nginx) publishes the port, releases start in the
+/// slot beside the one that serves, and a client asking /health all the while never sees a failure:
+/// not during an upgrade, not while a crashing release is caught, not during a rollback. Also the move
+/// from one container to the edge and back. The tests run in order, each from the state the last left.
+/// </summary>
+[TestFixture, Category("Docker"), NonParallelizable]
+public class StartFirstDeploymentTests
+{
+    private RegistryServer _registry = null!;
+    private ObserverRepository _repo = null!;
+    private string _firstRelease = "";
+    private string _secondRelease = "";
+
+    private string Slot(string letter) => $"{_repo.Container}-{letter}";
+    private string EdgeName => $"{_repo.Container}-edge";
+
+    [OneTimeSetUp]
+    public void StartRegistryAndScratchRepository()
+    {
+        _registry = new RegistryServer("qtsops", Guid.NewGuid().ToString("N"));
+        _repo = new ObserverRepository(_registry.Address);
+    }
+
+    [OneTimeTearDown]
+    public void RemoveContainersImagesAndFolders()
+    {
+        _repo?.RemoveFromEngine();
+        _repo?.Dispose();
+        _registry?.Dispose();
+    }
+
+    [Test, Order(1)]
+    public void Moving_from_one_container_to_the_edge_is_one_deploy_and_the_slot_publishes_nothing()
+    {
+        Assert.That(_repo.Run("--target=deploy").ExitCode, Is.Zero, "recreate: one container");
+        Assert.That(State(_repo.Container), Is.EqualTo("running"));
+        _repo.UseStrategy("start-first");
+
+        var run = _repo.Run("--target=deploy", "--target=verify");
+
+        Assert.That(run.ExitCode, Is.Zero, run.Output + run.Error);
+        Assert.That(run.Output, Does.Contain($"Moving local to start-first: removing {_repo.Container}"));
+        Assert.That(State(_repo.Container), Is.Null, "the single container is gone");
+        Assert.That((State(Slot("a")), State(EdgeName)), Is.EqualTo(("running", "running")));
+        Assert.That(Inspect(Slot("a"), "{{json .NetworkSettings.Ports}}"), Does.Not.Contain("HostPort"), "a slot publishes no port");
+        Assert.That(Inspect(EdgeName, "{{json .NetworkSettings.Ports}}"), Does.Contain($"\"HostPort\":\"{_repo.Port}\""));
+        Assert.That(DeploymentPipelineTests.Get(_repo.HealthUrl).Status, Is.EqualTo(200));
+        _firstRelease = Inspect(Slot("a"), "{{index .Config.Labels \"io.qtsops.release\"}}");
+    }
+
+    [Test, Order(2)]
+    public void An_upgrade_starts_beside_the_release_that_serves_and_no_request_fails()
+    {
+        _repo.Commit("a new version");
+
+        using var client = new HealthPoller(_repo.HealthUrl);
+        var run = _repo.Run("--target=deploy", "--target=verify");
+        var seen = client.Stop();
+
+        Assert.That(run.ExitCode, Is.Zero, run.Output + run.Error);
+        Assert.That(seen.Failed, Is.Zero, $"failed requests of {seen.Requests}: {string.Join(" | ", seen.Failures.Take(5))}");
+        Assert.That(seen.Requests, Is.GreaterThan(20));
+        _secondRelease = Inspect(Slot("b"), "{{index .Config.Labels \"io.qtsops.release\"}}");
+        Assert.That(_secondRelease, Is.Not.EqualTo(_firstRelease));
+        Assert.That((State(Slot("b")), State(Slot("a"))), Is.EqualTo(("running", "exited")), "the previous release stays, stopped");
+        Assert.That(DeploymentPipelineTests.Get(_repo.HealthUrl).Body, Does.Contain(_secondRelease.Split('_')[0]));
+    }
+
+    [Test, Order(3)]
+    public void A_release_that_crashes_at_start_never_takes_traffic_and_the_run_fails()
+    {
+        using var crashing = _repo.CommitReleaseThatCrashesAtStart();
+
+        using var client = new HealthPoller(_repo.HealthUrl);
+        var run = _repo.Run("--target=deploy");
+        var seen = client.Stop();
+
+        Assert.That(run.ExitCode, Is.Not.Zero);
+        Assert.That(run.Error, Does.Contain("crashed"));
+        Assert.That(seen.Failed, Is.Zero, $"failed requests of {seen.Requests}: {string.Join(" | ", seen.Failures.Take(5))}");
+        Assert.That(State(Slot("b")), Is.EqualTo("running"), "the release that served still serves");
+        Assert.That(Inspect(Slot("b"), "{{index .Config.Labels \"io.qtsops.release\"}}"), Is.EqualTo(_secondRelease));
+        Assert.That(State(Slot("a")), Is.Not.EqualTo("running"), "the crashing release is stopped");
+    }
+
+    [Test, Order(4)]
+    public void A_rollback_on_demand_switches_back_to_the_previous_slot_and_no_request_fails()
+    {
+        using var client = new HealthPoller(_repo.HealthUrl);
+        var run = _repo.Run("--target=rollback", $"--to={_firstRelease}");
+        var seen = client.Stop();
+
+        Assert.That(run.ExitCode, Is.Zero, run.Output + run.Error);
+        Assert.That(seen.Failed, Is.Zero, $"failed requests of {seen.Requests}: {string.Join(" | ", seen.Failures.Take(5))}");
+        Assert.That((State(Slot("a")), State(Slot("b"))), Is.EqualTo(("running", "exited")));
+        Assert.That(Inspect(Slot("a"), "{{index .Config.Labels \"io.qtsops.release\"}}"), Is.EqualTo(_firstRelease));
+    }
+
+    [Test, Order(5)]
+    public void Recreate_moves_the_environment_back_to_one_container()
+    {
+        var run = _repo.Run("--target=deploy", "--strategy=recreate", "--force-deploy");
+
+        Assert.That(run.ExitCode, Is.Zero, run.Output + run.Error);
+        Assert.That(run.Output, Does.Contain("Moving local to one container (recreate)"));
+        Assert.That((State(_repo.Container), State(Slot("a")), State(Slot("b")), State(EdgeName)), Is.EqualTo(("running", (string?)null, (string?)null, (string?)null)));
+        Assert.That(DeploymentPipelineTests.Get(_repo.HealthUrl).Status, Is.EqualTo(200));
+    }
+
+    private static string? State(string container) =>
+        ObserverRepository.Docker("inspect", "-f", "{{.State.Status}}", container) is { ExitCode: 0 } found ? found.Output.Single().Trim() : null;
+
+    private static string Inspect(string container, string format) => string.Join("\n", ObserverRepository.Docker("inspect", "-f", format, container).Output).Trim();
+
+    /// <summary>A client asking /health 20 times a second until stopped; a request fails when it gets no 200 within 2 s.</summary>
+    private sealed class HealthPoller : IDisposable
+    {
+        private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(2) };
+        private readonly CancellationTokenSource _stop = new();
+        private readonly List<string> _failures = [];
+        private readonly Task _loop;
+        private int _requests;
+
+        public HealthPoller(string url) => _loop = Task.Run(async () =>
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                _requests++;
+                try
+                {
+                    using var response = await _http.GetAsync(url);
+                    if ((int)response.StatusCode != 200) _failures.Add($"{DateTime.UtcNow:HH:mm:ss.fff} {(int)response.StatusCode}");
+                }
+                catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
+                {
+                    _failures.Add($"{DateTime.UtcNow:HH:mm:ss.fff} {exception.Message}");
+                }
+                await Task.Delay(50);
+            }
+        });
+
+        public (int Requests, int Failed, IReadOnlyList<string> Failures) Stop()
+        {
+            _stop.Cancel();
+            _loop.Wait();
+            return (_requests, _failures.Count, _failures);
+        }
+
+        public void Dispose()
+        {
+            if (!_stop.IsCancellationRequested) Stop();
+            _http.Dispose();
+            _stop.Dispose();
+        }
+    }
+}
