@@ -15,13 +15,14 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 WORK="$ROOT/.qtsops/bench/inner-loop"
 CLONE="$WORK/repo"
 RUNS="${1:-5}"
-CONTAINER=qts-observer
 BARE_HEALTH=http://127.0.0.1:8001/health
 CHANGED=src/observer/src/qts_observer/health.py
 # shellcheck source=bench/lib.sh
 source "$ROOT/bench/lib.sh"
 
+# The bare flow runs the service alone: its port is in the publish file.
 if docker compose version >/dev/null 2>&1; then compose=(docker compose); else compose=(docker-compose --compatibility); fi
+compose+=(-f docker-compose.yml -f docker-compose.publish.yml)
 
 change() { echo "# inner-loop change $1 $(date +%s%N)" >>"$CLONE/$CHANGED"; }
 
@@ -55,7 +56,8 @@ for run in $(seq 1 "$RUNS"); do
   bare_ms+=("$(elapsed_ms bare)")
   echo "bench: run $run: pipeline ${pipeline_ms[-1]} ms, bare ${bare_ms[-1]} ms"
 done
-docker rm --force "$CONTAINER" qts-observer-bare >/dev/null
+remove_local_deployment
+docker rm --force qts-observer-bare >/dev/null
 docker network rm qts-network-bare >/dev/null 2>&1 || true
 docker image rm qts-observer:bare >/dev/null 2>&1 || true
 

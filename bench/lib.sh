@@ -20,10 +20,14 @@ median_ms() { # RUNS command... : the median wall time in ms of RUNS runs
   median "${times[@]}"
 }
 
+remove_local_deployment() { # the local environment's containers: one (recreate), or the slots and the edge (start-first)
+  docker rm --force qts-observer qts-observer-a qts-observer-b qts-observer-edge >/dev/null 2>&1 || true
+}
+
 clone_head() { # CLONE : a fresh clone of ROOT's HEAD at CLONE that can commit, its pipeline program compiled
-  # (not part of what is timed); the local deployment (container qts-observer) is removed first.
+  # (not part of what is timed); the local deployment is removed first.
   echo "bench: cloning HEAD into $1"
-  docker rm --force qts-observer >/dev/null 2>&1 || true
+  remove_local_deployment
   rm -rf "$1"
   mkdir -p "$(dirname "$1")"
   git clone --quiet --no-hardlinks "$ROOT" "$1"

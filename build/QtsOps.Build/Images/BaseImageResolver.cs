@@ -79,7 +79,7 @@ public sealed class BaseImageResolver(DockerEngine engine, ICakeContext tools, B
         Directory.CreateDirectory(root);
         try
         {
-            Log.Information($"Bootstrapping the image {recipe.ImageName}: debootstrap {recipe.Variant} {recipe.Suite} with {string.Join(",", recipe.Packages)} from {recipe.Mirror} (about a minute, once)");
+            Log.Information($"Bootstrapping the image {recipe.ImageName}: debootstrap {recipe.Variant} {recipe.Suite} with {string.Join(",", recipe.Packages)} from {recipe.Mirror} (a minute or two, once)");
             tools.Debootstrap(new DebootstrapSettings
             {
                 Suite = recipe.Suite, Variant = recipe.Variant, Include = [.. recipe.Packages], TargetDirectory = root, Mirror = recipe.Mirror,

@@ -44,7 +44,7 @@ public class StartFirstDeploymentTests
         var run = _repo.Run("--target=deploy", "--target=verify");
 
         Assert.That(run.ExitCode, Is.Zero, run.Output + run.Error);
-        Assert.That(run.Output, Does.Contain($"Moving local to start-first: removing {_repo.Container}"));
+        Assert.That(run.Output + run.Error, Does.Contain($"Moving local to start-first: removing {_repo.Container}"));
         Assert.That(State(_repo.Container), Is.Null, "the single container is gone");
         Assert.That((State(Slot("a")), State(EdgeName)), Is.EqualTo(("running", "running")));
         Assert.That(Inspect(Slot("a"), "{{json .NetworkSettings.Ports}}"), Does.Not.Contain("HostPort"), "a slot publishes no port");
@@ -107,7 +107,7 @@ public class StartFirstDeploymentTests
         var run = _repo.Run("--target=deploy", "--strategy=recreate", "--force-deploy");
 
         Assert.That(run.ExitCode, Is.Zero, run.Output + run.Error);
-        Assert.That(run.Output, Does.Contain("Moving local to one container (recreate)"));
+        Assert.That(run.Output + run.Error, Does.Contain("Moving local to one container (recreate)"));
         Assert.That((State(_repo.Container), State(Slot("a")), State(Slot("b")), State(EdgeName)), Is.EqualTo(("running", (string?)null, (string?)null, (string?)null)));
         Assert.That(DeploymentPipelineTests.Get(_repo.HealthUrl).Status, Is.EqualTo(200));
     }
