@@ -42,7 +42,7 @@ public class PackageTaskTests
         var entries = ArchiveEntries(archive);
         Assert.That(entries.Keys.Where(name => !name.EndsWith('/')), Is.EquivalentTo(new[]
         {
-            ".dockerignore", "Dockerfile", "MANIFEST.txt", "README.md", "config/observer.json", "deployment_config.json", "docker-compose.yml",
+            ".dockerignore", "Dockerfile", "MANIFEST.txt", "README.md", "config/observer.json", "deployment_config.json", "docker-compose.publish.yml", "docker-compose.yml",
             "image/runtime_root.py", "requirements.txt", "start.sh", "src/qts_observer/__init__.py", "src/qts_observer/__main__.py", "src/qts_observer/config.py",
             "src/qts_observer/health.py", "src/qts_observer/recorder.py", "src/qts_observer/service.py",
         }.Select(f => $"qts_ops_deploy/{f}")));
@@ -55,7 +55,7 @@ public class PackageTaskTests
         var report = JsonDocument.Parse(repo.Read("artifacts/reports/package.json")).RootElement;
         Assert.That(report.GetProperty("version").GetString(), Is.EqualTo(version));
         Assert.That(report.GetProperty("archive").GetProperty("sha256").GetString(), Is.EqualTo(firstSha));
-        Assert.That(report.GetProperty("files").GetArrayLength(), Is.EqualTo(16));
+        Assert.That(report.GetProperty("files").GetArrayLength(), Is.EqualTo(17));
         Assert.That(repo.Read("artifacts/reports/package.md"), Does.Contain(firstSha));
     }
 

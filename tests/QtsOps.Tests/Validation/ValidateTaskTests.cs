@@ -92,10 +92,12 @@ public class ValidateTaskTests
             ("compose-resources", "src/observer/docker-compose.yml", 4),     // no limits or reservations
             ("compose-log-rotation", "src/observer/docker-compose.yml", 4),  // no logging settings
             ("multi-stage", "src/observer/Dockerfile", 1),                   // one stage
+            ("port-consistency", "src/observer/docker-compose.yml", 10),     // ports in the service's file: start-first runs two releases side by side
         }));
         Assert.That(findings.Where(f => f.Severity == "warning").Select(f => f.Rule), Is.EqualTo(new[] { "compose-version-obsolete" }));
 
-        Assert.That(run.Error, Does.Contain("validate found 7 error(s):"));
+        Assert.That(run.Error, Does.Contain("validate found 8 error(s):"));
+        Assert.That(run.Error, Does.Contain("src/observer/docker-compose.yml:10: the service publishes container port 8000 in docker-compose.yml, so a start-first deploy cannot start a release beside the one that serves"));
         Assert.That(run.Error, Does.Contain("src/infra/main.tf:19: a hard-coded subscription ID: it identifies the Azure account in the repository (fix: remove it: the azurerm provider"));
         Assert.That(run.Error, Does.Contain("src/infra/main.tf:20: a hard-coded tenant ID"));
         Assert.That(run.Error, Does.Contain("src/observer/Dockerfile:17: the HEALTHCHECK cannot fail: 'sys.exit(0)' exits 0 whatever the probe found (fix: "));
