@@ -75,7 +75,7 @@ public sealed class Wiring(BuildContext context)
 
     public Deployer Deployer() => new(Engine, Target, context.Checkout, context.Protection, context.PackageDirectory,
         context.Options.Get(PipelineOptions.ForceDeploy), context.Options.Get(PipelineOptions.TakeOver),
-        Runner, Rollback, HostImage(), Locks, context.Reporting);
+        Runner, Verifier, Rollback, HostImage(), Locks, context.Reporting);
 
     public Preflight Preflight() => new(Engine, Images, Target, context.Protection, context.Options.Get(PipelineOptions.TakeOver),
         Locks, Deployer(), Registry, context.EnvironmentsFile, context.Log);

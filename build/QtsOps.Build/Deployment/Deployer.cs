@@ -16,7 +16,7 @@ namespace QtsOps.Build.Deployment;
 /// <param name="forceDeploy">--force-deploy: deploy, and recreate the container, even when the release already runs.</param>
 /// <param name="takeOver">--take-over: deploy over another deployment's container (its data backed up first).</param>
 public sealed class Deployer(DockerEngine engine, DeploymentEnvironment target, Checkout checkout, ProtectionPolicy protection, string packageDirectory,
-    bool forceDeploy, bool takeOver, ReleaseRunner runner, RollbackRunner rollback, HostImage hostImage, DeploymentLocks locks, RunReporting reporting)
+    bool forceDeploy, bool takeOver, ReleaseRunner runner, Verifier verifier, RollbackRunner rollback, HostImage hostImage, DeploymentLocks locks, RunReporting reporting)
 {
     private ICakeLog Log => reporting.Log;
 
@@ -76,7 +76,9 @@ public sealed class Deployer(DockerEngine engine, DeploymentEnvironment target, 
         Log.Information($"Installed {release} in {runner.Store.PathOf(release)}" + (previous is null ? "" : $" (previous: {previous})"));
         try
         {
-            var container = runner.Start(release, interruption.Token, recreate: forceDeploy);
+            // start-first: the release is verified on its own before it takes traffic (the verify target checks it again as it serves).
+            var container = runner.Start(release, interruption.Token, recreate: forceDeploy,
+                verifyBeforeTraffic: slot => verifier.Run(release, "verify-before-traffic", interruption.Token, beforeTraffic: slot));
             runner.Record(entry with { ContainerId = container.Id, FinishedAt = DateTimeOffset.UtcNow });
             reporting.Notify(NotificationEvent.DeploySucceeded, $"{checkout.Version} runs healthy on {target.Name} ({ImageReference}, {image.Id[7..19]})");
         }

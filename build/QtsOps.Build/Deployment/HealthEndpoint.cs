@@ -26,12 +26,13 @@ public sealed class HealthEndpoint(DockerEngine engine, string healthUrl)
     /// container (its own loopback), and through healthUrl too when that is reachable from here. The
     /// evidence says which.
     /// </summary>
-    public HttpEvidence Ask(string container, bool running)
+    /// <param name="inside">Asks inside the container only: a slot that does not serve yet, which healthUrl does not reach.</param>
+    public HttpEvidence Ask(string container, bool running, bool inside = false)
     {
-        if (!engine.IsRemote) return Get(healthUrl);
+        if (!engine.IsRemote && !inside) return Get(healthUrl);
         if (!running) return new HttpEvidence(InsideUrl(container), null, "", "the container is not running");
         var evidence = Inside(container);
-        if (evidence.StatusCode != 200) return evidence;
+        if (evidence.StatusCode != 200 || inside) return evidence;
         var outside = Get(healthUrl);
         return outside.StatusCode is null
             ? evidence with { Url = $"{evidence.Url} ({healthUrl} is not reachable from this machine: {outside.Error})" }

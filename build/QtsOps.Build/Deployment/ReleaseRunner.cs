@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Cake.Core.Diagnostics;
 using QtsOps.Release.Deployment;
 using QtsOps.Release.Environments;
+using QtsOps.Release.Verification;
 using QtsOps.Tools;
 using QtsOps.Tools.Docker;
 
@@ -108,10 +109,11 @@ public sealed class ReleaseRunner(DockerEngine engine, DeploymentEnvironment tar
     /// with the engine's or the container's last words; a cancelled <paramref name="cancellation"/> stops the wait.
     /// </summary>
     /// <param name="recreate">Starts the release again even when it already runs (--force-deploy).</param>
+    /// <param name="verifyBeforeTraffic">start-first: verifies the healthy slot (named) before the edge switches to it; a failed report stops it there.</param>
     /// <returns>The container that serves the release now.</returns>
-    public DockerContainer Start(string release, CancellationToken cancellation, bool recreate = false)
+    public DockerContainer Start(string release, CancellationToken cancellation, bool recreate = false, Func<string, VerifyReport>? verifyBeforeTraffic = null)
     {
-        if (target.Strategy == DeployStrategy.StartFirst && RunsInSlots(release)) return StartBeside(release, cancellation, recreate);
+        if (target.Strategy == DeployStrategy.StartFirst && RunsInSlots(release)) return StartBeside(release, cancellation, recreate, verifyBeforeTraffic);
         if (target.Strategy == DeployStrategy.StartFirst)
             Log.Warning($"{release} was packaged before start-first (its {ComposeFile} publishes the port): it runs alone, replaced in place as with --strategy=recreate");
         return Replace(release, cancellation, recreate);
@@ -123,7 +125,7 @@ public sealed class ReleaseRunner(DockerEngine engine, DeploymentEnvironment tar
     /// kept, for a rollback). A release that fails never takes traffic: its slot is stopped. The first
     /// such deploy of an environment that runs one container removes it just before the edge takes the port.
     /// </summary>
-    private DockerContainer StartBeside(string release, CancellationToken cancellation, bool force)
+    private DockerContainer StartBeside(string release, CancellationToken cancellation, bool force, Func<string, VerifyReport>? verifyBeforeTraffic)
     {
         var layout = edge.Layout;
         var active = edge.Active();
@@ -140,6 +142,8 @@ public sealed class ReleaseRunner(DockerEngine engine, DeploymentEnvironment tar
         try
         {
             container = WaitHealthy(release, name, publishes: false, cancellation);
+            if (!plan.AlreadyServes && verifyBeforeTraffic?.Invoke(name) is { Passed: false } report)
+                throw new ReleaseStartException($"{name} from {target.ImageOf(release)} is healthy but failed verification before taking traffic: {report.FailureSummary}");
         }
         catch (Exception) when (!plan.AlreadyServes)
         {

@@ -21,9 +21,10 @@ public sealed class Verifier(DockerEngine engine, DeploymentEnvironment target, 
 
     /// <summary>Verifies the running release and writes artifacts/reports/&lt;report&gt;.json and .md.</summary>
     /// <param name="cancellation">Ends the settle wait early with an <see cref="OperationCanceledException"/>.</param>
-    public VerifyReport Run(string release, string reportName, CancellationToken cancellation)
+    /// <param name="beforeTraffic">A start-first slot that does not serve yet, verified on its own: its /health is asked inside it. Null: the container that serves.</param>
+    public VerifyReport Run(string release, string reportName, CancellationToken cancellation, string? beforeTraffic = null)
     {
-        var name = runner.ServingContainer();
+        var name = beforeTraffic ?? runner.ServingContainer();
         var container = engine.Container(name);
         if (container is { State.Running: true })
         {
@@ -46,7 +47,7 @@ public sealed class Verifier(DockerEngine engine, DeploymentEnvironment target, 
             ContainerName = name,
             Container = container is null ? null : new ContainerEvidence(container.Id, container.State.Status, container.State.Running,
                 container.State.Health?.Status, container.RestartCount, container.State.StartedAt, container.Image),
-            HealthEndpoint = health.Ask(name, running),
+            HealthEndpoint = health.Ask(name, running, inside: beforeTraffic is not null),
             SettleSeconds = target.SettleSeconds,
             ExpectedEnvironment = ExpectedEnvironment(runner.Store.PathOf(release)),
             ActualEnvironment = running ? ExecLines(name, "python3", "-c", ContainerScripts.Environment) is { } env ? VerifyChecklist.ParseEnvironment(env) : null : null,

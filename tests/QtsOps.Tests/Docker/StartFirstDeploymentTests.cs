@@ -89,6 +89,34 @@ public class StartFirstDeploymentTests
     }
 
     [Test, Order(4)]
+    public void A_release_that_is_healthy_but_fails_verification_never_takes_traffic()
+    {
+        var service = Path.Combine(_repo.Root, "src", "observer", "src", "qts_observer", "service.py");
+        var good = File.ReadAllText(service);
+        File.WriteAllText(service, good.Replace("    try:\n        os.makedirs(settings.data_dir, exist_ok=True)",
+            "    log.error(\"a release that reports an error at start\")\n    try:\n        os.makedirs(settings.data_dir, exist_ok=True)"));
+        _repo.Commit("a release that is healthy but logs an error");
+        try
+        {
+            using var client = new HealthPoller(_repo.HealthUrl);
+            var run = _repo.Run("--target=deploy");
+            var seen = client.Stop();
+
+            Assert.That(run.ExitCode, Is.Not.Zero);
+            Assert.That(run.Error, Does.Contain("is healthy but failed verification before taking traffic").And.Contain("logs-clean"));
+            Assert.That(seen.Failed, Is.Zero, $"failed requests of {seen.Requests}: {string.Join(" | ", seen.Failures.Take(5))}");
+            Assert.That(Inspect(Slot("b"), "{{index .Config.Labels \"io.qtsops.release\"}}"), Is.EqualTo(_secondRelease), "the release that served still serves");
+            Assert.That(State(Slot("a")), Is.Not.EqualTo("running"));
+            Assert.That(DeploymentPipelineTests.Get(_repo.HealthUrl).Body, Does.Contain(_secondRelease.Split('_')[0]));
+        }
+        finally
+        {
+            File.WriteAllText(service, good);
+            _repo.Commit("the good service again");
+        }
+    }
+
+    [Test, Order(5)]
     public void A_rollback_on_demand_switches_back_to_the_previous_slot_and_no_request_fails()
     {
         using var client = new HealthPoller(_repo.HealthUrl);
@@ -101,7 +129,7 @@ public class StartFirstDeploymentTests
         Assert.That(Inspect(Slot("a"), "{{index .Config.Labels \"io.qtsops.release\"}}"), Is.EqualTo(_firstRelease));
     }
 
-    [Test, Order(5)]
+    [Test, Order(6)]
     public void Recreate_moves_the_environment_back_to_one_container()
     {
         var run = _repo.Run("--target=deploy", "--strategy=recreate", "--force-deploy");
