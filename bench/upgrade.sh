@@ -53,7 +53,7 @@ scenarios() { # STRATEGY : (a), (b) and (c) with it, from a fresh deployment; pr
   git -C "$CLONE" commit --quiet -am "bench: a release that crashes at start"
   result=$(run "$strategy-crash" 1 ./build.sh --strategy="$strategy")
   figures+=("$result")
-  git -C "$CLONE" revert --quiet --no-edit HEAD
+  git -C "$CLONE" revert --quiet --no-edit HEAD >/dev/null
 
   # Back to the release before the upgrade: the upgrade is the last verified one, the one before it the target.
   result=$(run "$strategy-rollback" 0 ./build.sh --target=rollback --strategy="$strategy")
