@@ -246,6 +246,32 @@ public class RemoteDeploymentTests
         Assert.That(DeploymentPipelineTests.Get(_repo.HealthUrl).Body, Does.Contain(deployed.Version));
     }
 
+    [Test, Order(9)]
+    public void Start_first_on_the_host_runs_the_edge_there_and_an_upgrade_loses_no_request()
+    {
+        _repo.Commit("start-first on the host");
+        var first = Run("deploy", "verify", "--strategy=start-first");
+
+        Assert.That(first.ExitCode, Is.Zero, first.Output + first.Error);
+        Assert.That(Command.Run("docker", "inspect", "-f", "{{.State.Status}}", $"{_repo.Container}-edge").Output.Single(), Is.EqualTo("running"));
+        var active = new FileInfo($"{DeployDirectory}/edge/active.conf").LinkTarget;
+        Assert.That(active, Does.Match("^conf/slot-[ab].conf$"));
+        _repo.Commit("an upgrade on the host");
+
+        using var client = new StartFirstDeploymentTests.HealthPoller(_repo.HealthUrl);
+        var upgrade = Run("deploy", "verify", "--strategy=start-first");
+        var seen = client.Stop();
+
+        Assert.That(upgrade.ExitCode, Is.Zero, upgrade.Output + upgrade.Error);
+        Assert.That(seen.Failed, Is.Zero, $"failed requests of {seen.Requests}: {string.Join(" | ", seen.Failures.Take(5))}");
+        Assert.That(new FileInfo($"{DeployDirectory}/edge/active.conf").LinkTarget, Is.Not.EqualTo(active).And.Match("^conf/slot-[ab].conf$"), "the edge switched slots");
+        var deployed = History().Last(e => e.Action == HistoryAction.Deploy);
+        Assert.That(DeploymentPipelineTests.Get(_repo.HealthUrl).Body, Does.Contain(deployed.Version));
+        using var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(_repo.Root, "artifacts", "reports", "verify-before-traffic.json")));
+        var health = report.RootElement.GetProperty("checks").EnumerateArray().Single(c => c.GetProperty("name").GetString() == "health-endpoint");
+        Assert.That(health.GetProperty("evidence").GetString(), Does.Contain($"inside {_repo.Container}-"), "the slot was asked inside, before it served");
+    }
+
     /// <summary>A copy of the checkout's environments file with 'staging' changed, for --environments.</summary>
     private string EnvironmentsFileWith(string name, Action<JsonNode> change)
     {

@@ -146,7 +146,7 @@ public class StartFirstDeploymentTests
     private static string Inspect(string container, string format) => string.Join("\n", ObserverRepository.Docker("inspect", "-f", format, container).Output).Trim();
 
     /// <summary>A client asking /health 20 times a second until stopped; a request fails when it gets no 200 within 2 s.</summary>
-    private sealed class HealthPoller : IDisposable
+    internal sealed class HealthPoller : IDisposable
     {
         private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(2) };
         private readonly CancellationTokenSource _stop = new();
