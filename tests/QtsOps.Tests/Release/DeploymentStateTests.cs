@@ -778,8 +778,13 @@ public class RestoreReportTests
     }
 
     [Test]
-    public void A_restore_with_no_verification_and_no_failure_has_not_passed() =>
-        Assert.That(new RestoreReport("local", "1.0.0", Archive, "ab12", 3, null, null, null).Passed, Is.False);
+    public void A_restore_with_no_verification_and_no_failure_has_not_passed_and_has_no_findings()
+    {
+        var report = new RestoreReport("local", "1.0.0", Archive, "ab12", 3, null, null, null);
+
+        Assert.That(report.Passed, Is.False);
+        Assert.That(report.Findings, Is.Not.Null.And.Empty);
+    }
 }
 
 [Category("Core")]
@@ -980,7 +985,8 @@ public class LocalFileSystemTests
         Directory.CreateDirectory(dir.Combine("releases", "1.0.1"));
         var current = dir.Combine("current");
         Directory.CreateSymbolicLink(current, "releases/1.0.0");
-        if (leftover == "link") File.CreateSymbolicLink(current + ".next", "releases/gone");
+        // The link a killed switch made (to the release it was switching to), or a file in its place.
+        if (leftover == "link") Directory.CreateSymbolicLink(current + ".next", "releases/1.0.1");
         else File.WriteAllText(current + ".next", "half");
 
         LocalFileSystem.Instance.ReplaceLink(current, "releases/1.0.1");
