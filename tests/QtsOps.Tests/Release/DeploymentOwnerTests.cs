@@ -38,4 +38,10 @@ public class DeploymentOwnerTests
         Assert.That(owner.IsOf("/home/me"), Is.False);
         Assert.That(owner.Describe(), Does.StartWith("no QtsOps deployment"));
     }
+
+    [TestCase("local", "1.2.0", "the deployment in /srv/a/.qtsops/deploy/local (environment local, release 1.2.0)")]
+    [TestCase("local", null, "the deployment in /srv/a/.qtsops/deploy/local (environment local)")]
+    [TestCase(null, null, "the deployment in /srv/a/.qtsops/deploy/local")]
+    public void A_deployment_is_described_with_what_its_labels_say_and_nothing_empty(string? environment, string? release, string expected) =>
+        Assert.That(new DeploymentOwner(environment, "/srv/a/.qtsops/deploy/local", release, null).Describe(), Is.EqualTo(expected));
 }

@@ -85,4 +85,63 @@ public class EngineConnectionFailureTests
         Assert.That(failure.Cause, Does.Contain("Cannot connect to the Docker daemon"));
         Assert.That(failure.Fix, Does.StartWith("start the engine (systemctl start docker, or dockerd)"));
     }
+
+    // What ssh prints before its error when the docker CLI runs it without a terminal.
+    private const string SshNotice = "Pseudo-terminal will not be allocated because stdin is not a terminal.";
+
+    private const string WhereHostIsSet = "--docker-host, QTSOPS_DOCKER_HOST or environments.json 'dockerHost'";
+
+    [Test]
+    public void This_machine_s_engine_quotes_the_first_two_lines_docker_printed()
+    {
+        var failure = EngineConnectionFailure.Explain(null, ["  error during connect: Get http://docker/v1.50/info  ", "", "dial unix /var/run/docker.sock: connect: no such file or directory", "a third line"]);
+
+        Assert.That(failure, Is.EqualTo(new EngineConnectionFailure(
+            "docker said: error during connect: Get http://docker/v1.50/info dial unix /var/run/docker.sock: connect: no such file or directory",
+            $"start the engine (systemctl start docker, or dockerd), or point {WhereHostIsSet} at a running one.")));
+    }
+
+    [Test]
+    public void An_ssh_failure_of_no_known_kind_quotes_docker_and_says_how_to_try_the_connection_by_hand()
+    {
+        var failure = EngineConnectionFailure.Explain("ssh://deploy@build.invalid:2222", [ThroughSsh("kex_exchange_identification: read: Connection reset by peer"), "second line", "third line"]);
+
+        Assert.That(failure.Cause, Is.EqualTo($"docker said: {ThroughSsh("kex_exchange_identification: read: Connection reset by peer")} second line"));
+        Assert.That(failure.Fix, Is.EqualTo($"check that ssh -p 2222 deploy@build.invalid docker version works from this machine, or point {WhereHostIsSet} at a running engine."));
+    }
+
+    [Test]
+    public void A_refused_connection_to_a_url_without_a_user_quotes_ssh_s_own_line_and_logs_in_as_this_user()
+    {
+        var failure = EngineConnectionFailure.Explain("ssh://build.invalid", [SshNotice, "ssh: connect to host build.invalid port 22: Connection refused"]);
+
+        Assert.That(failure.Cause, Is.EqualTo("nothing accepts SSH connections on build.invalid port 22 (ssh: connect to host build.invalid port 22: Connection refused)"));
+        Assert.That(failure.Fix, Is.EqualTo("start the SSH server on build.invalid (systemctl start ssh), or give the port it listens on in the URL (ssh://build.invalid:PORT)."));
+    }
+
+    [Test]
+    public void A_refused_login_without_a_user_in_the_url_is_that_of_this_user()
+    {
+        var failure = EngineConnectionFailure.Explain("ssh://build.invalid", [SshNotice, "root@build.invalid: Permission denied (publickey)."]);
+
+        Assert.That(failure.Cause, Is.EqualTo("build.invalid refused the SSH login as this user (root@build.invalid: Permission denied (publickey).)"));
+        Assert.That(failure.Fix, Is.EqualTo("give this run a key build.invalid accepts (QTSOPS_SSH_KEY_FILE=KEYFILE, QTSOPS_SSH_KEY with the key's text, or your ssh agent: ssh-add KEYFILE), " +
+            "or install that key's public half there (ssh-copy-id -i KEYFILE build.invalid); check with ssh build.invalid docker version."));
+    }
+
+    [Test]
+    public void An_unknown_host_name_quotes_the_line_that_says_so()
+    {
+        var failure = EngineConnectionFailure.Explain("ssh://deploy@no-such-host.invalid", [SshNotice, "ssh: Could not resolve hostname no-such-host.invalid: Name or service not known"]);
+
+        Assert.That(failure.Cause, Is.EqualTo("the host name no-such-host.invalid cannot be resolved (ssh: Could not resolve hostname no-such-host.invalid: Name or service not known)"));
+    }
+
+    [Test]
+    public void A_changed_host_key_on_another_port_is_removed_by_its_bracketed_known_hosts_name()
+    {
+        var failure = EngineConnectionFailure.Explain("ssh://deploy@build.invalid:2222", [ThroughSsh("@    WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED!     @")]);
+
+        Assert.That(failure.Fix, Is.EqualTo("ask build.invalid's administrator whether its key changed; only then remove the old key (ssh-keygen -R '[build.invalid]:2222') and accept the new one with ssh -p 2222 deploy@build.invalid."));
+    }
 }

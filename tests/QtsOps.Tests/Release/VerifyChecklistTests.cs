@@ -469,4 +469,86 @@ public class ReleaseHistoryTests
 
         Assert.That(problem, Does.Contain("the verify of 1.0.0 (succeeded) could not be recorded in /dev/full").And.Contain("Fix: free disk space"));
     }
+
+    private static QtsOps.Release.Deployment.HistoryEntry Entry(QtsOps.Release.Deployment.HistoryAction action, QtsOps.Release.Deployment.HistoryResult result, string release) =>
+        Entry(release) with { Action = action, Result = result };
+
+    private const QtsOps.Release.Deployment.HistoryAction Deploy = QtsOps.Release.Deployment.HistoryAction.Deploy;
+    private const QtsOps.Release.Deployment.HistoryAction Verify = QtsOps.Release.Deployment.HistoryAction.Verify;
+    private const QtsOps.Release.Deployment.HistoryAction Rollback = QtsOps.Release.Deployment.HistoryAction.Rollback;
+    private const QtsOps.Release.Deployment.HistoryAction Restore = QtsOps.Release.Deployment.HistoryAction.Restore;
+    private const QtsOps.Release.Deployment.HistoryResult Succeeded = QtsOps.Release.Deployment.HistoryResult.Succeeded;
+    private const QtsOps.Release.Deployment.HistoryResult Failed = QtsOps.Release.Deployment.HistoryResult.Failed;
+
+    /// <summary>Whether 1.0.0 passed verification since it was last put in place, after <paramref name="entries"/> (action, result, release).</summary>
+    private static bool VerifiedSinceInstalled(params (QtsOps.Release.Deployment.HistoryAction Action, QtsOps.Release.Deployment.HistoryResult Result, string Release)[] entries)
+    {
+        using var dir = new TempDirectory();
+        var history = new QtsOps.Release.Deployment.ReleaseHistory(dir.Combine("local.jsonl"), warning => Assert.Fail(warning));
+        foreach (var (action, result, release) in entries) history.Append(Entry(action, result, release));
+        return history.VerifiedSinceInstalled("1.0.0");
+    }
+
+    [Test]
+    public void A_release_deployed_then_verified_counts_as_verified_since_installed() =>
+        Assert.That(VerifiedSinceInstalled((Deploy, Succeeded, "1.0.0"), (Verify, Succeeded, "1.0.0")), Is.True);
+
+    [Test]
+    public void A_release_rolled_back_to_then_verified_counts_as_verified_even_after_a_later_release_was_deployed_and_verified() =>
+        Assert.That(VerifiedSinceInstalled((Deploy, Succeeded, "0.9.0"), (Rollback, Succeeded, "1.0.0"), (Verify, Failed, "1.0.0"), (Verify, Succeeded, "1.0.0"), (Deploy, Succeeded, "1.1.0"), (Verify, Succeeded, "1.1.0")), Is.True);
+
+    [Test]
+    public void A_release_deployed_and_not_yet_verified_is_not_verified() =>
+        Assert.That(VerifiedSinceInstalled((Deploy, Succeeded, "1.0.0")), Is.False);
+
+    [Test]
+    public void A_verification_from_before_the_release_was_put_in_place_again_does_not_count()
+    {
+        Assert.That(VerifiedSinceInstalled((Deploy, Succeeded, "1.0.0"), (Verify, Succeeded, "1.0.0"), (Deploy, Succeeded, "1.0.0")), Is.False, "deployed again");
+        Assert.That(VerifiedSinceInstalled((Deploy, Succeeded, "1.0.0"), (Verify, Succeeded, "1.0.0"), (Deploy, Succeeded, "1.1.0"), (Rollback, Succeeded, "1.0.0")), Is.False, "rolled back to");
+    }
+
+    [Test]
+    public void A_failed_verification_or_one_of_another_release_does_not_count() =>
+        Assert.That(VerifiedSinceInstalled((Deploy, Succeeded, "1.0.0"), (Verify, Failed, "1.0.0"), (Verify, Succeeded, "1.1.0"), (Restore, Succeeded, "1.0.0")), Is.False);
+
+    [Test]
+    public void A_verification_without_a_recorded_install_does_not_count() =>
+        Assert.That(VerifiedSinceInstalled((Verify, Succeeded, "1.0.0"), (Deploy, Failed, "1.0.0"), (Verify, Succeeded, "1.0.0")), Is.False);
+
+    [Test]
+    public void The_newest_entries_are_the_last_ones_written_oldest_first()
+    {
+        using var dir = new TempDirectory();
+        var history = new QtsOps.Release.Deployment.ReleaseHistory(dir.Combine("local.jsonl"), warning => Assert.Fail(warning));
+        foreach (var release in new[] { "1.0.0", "1.0.1", "1.0.2" }) history.Append(Entry(release));
+
+        Assert.That(history.Newest(2).Select(e => e.Release), Is.EqualTo(new[] { "1.0.1", "1.0.2" }));
+        Assert.That(history.Newest(5).Select(e => e.Release), Is.EqualTo(new[] { "1.0.0", "1.0.1", "1.0.2" }));
+        Assert.That(new QtsOps.Release.Deployment.ReleaseHistory(dir.Combine("none.jsonl"), warning => Assert.Fail(warning)).Newest(2), Is.Empty, "no history yet");
+    }
+
+    [Test]
+    public void A_null_line_is_skipped_with_a_warning_that_says_it_is_no_entry()
+    {
+        using var dir = new TempDirectory();
+        var warnings = new List<string>();
+
+        var history = DamagedHistory(dir, "null\n", warnings);
+
+        Assert.That(history.Read().Select(e => e.Release), Is.EqualTo(new[] { "1.0.0", "1.0.1" }));
+        Assert.That(warnings.Single(), Is.EqualTo($"{history.Path}:2: skipped, not a history entry (null is no entry). The history is read without it. Fix: correct or remove that line."));
+    }
+
+    [Test]
+    public void A_history_on_a_docker_host_is_written_and_read_there_never_on_this_machine()
+    {
+        using var dir = new TempDirectory();
+        var history = new QtsOps.Release.Deployment.ReleaseHistory(HostFolder.Root + "/history/local.jsonl", warning => Assert.Fail(warning), new HostFolder(dir.Combine("host")));
+
+        history.Append(Entry("1.0.0"));
+
+        Assert.That(history.Read().Select(e => e.Release), Is.EqualTo(new[] { "1.0.0" }));
+        Assert.That(File.ReadAllLines(dir.Combine("host", "history", "local.jsonl")), Has.Length.EqualTo(1));
+    }
 }
