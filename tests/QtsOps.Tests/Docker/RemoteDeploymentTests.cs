@@ -250,7 +250,7 @@ public class RemoteDeploymentTests
     public void Start_first_on_the_host_runs_the_edge_there_and_an_upgrade_loses_no_request()
     {
         _repo.Commit("start-first on the host");
-        var first = Run("deploy", "verify", "--strategy=start-first");
+        var first = Run("push", "deploy", "verify", "--strategy=start-first");
 
         Assert.That(first.ExitCode, Is.Zero, first.Output + first.Error);
         Assert.That(Command.Run("docker", "inspect", "-f", "{{.State.Status}}", $"{_repo.Container}-edge").Output.Single(), Is.EqualTo("running"));
@@ -259,7 +259,7 @@ public class RemoteDeploymentTests
         _repo.Commit("an upgrade on the host");
 
         using var client = new StartFirstDeploymentTests.HealthPoller(_repo.HealthUrl);
-        var upgrade = Run("deploy", "verify", "--strategy=start-first");
+        var upgrade = Run("push", "deploy", "verify", "--strategy=start-first");
         var seen = client.Stop();
 
         Assert.That(upgrade.ExitCode, Is.Zero, upgrade.Output + upgrade.Error);
