@@ -137,11 +137,11 @@ public class ComposeServiceTests
     }
 
     [Test]
-    public void Environment_as_a_mapping_gives_each_value_and_its_line_and_empty_for_none()
+    public void Environment_as_a_mapping_gives_each_value_and_its_line_and_empty_for_none_or_a_list()
     {
-        var environment = ComposeService.Environment(Service("image: x\nenvironment:\n  A: one\n  B:\n  C: \"a=b\"\n"));
+        var environment = ComposeService.Environment(Service("image: x\nenvironment:\n  A: one\n  B:\n  C: \"a=b\"\n  D: [not, a, value]\n"));
 
-        Assert.That(environment, Is.EquivalentTo(new Dictionary<string, (string, int)> { ["A"] = ("one", 3), ["B"] = ("", 4), ["C"] = ("a=b", 5) }));
+        Assert.That(environment, Is.EquivalentTo(new Dictionary<string, (string, int)> { ["A"] = ("one", 3), ["B"] = ("", 4), ["C"] = ("a=b", 5), ["D"] = ("", 6) }));
     }
 
     [Test]
@@ -218,5 +218,13 @@ public class ComposeServiceTests
     public void A_healthcheck_switched_off_has_no_command(string yaml, int line)
     {
         Assert.That(ComposeService.Healthcheck(Service(yaml)), Is.EqualTo(("", line, true)));
+    }
+    [Test]
+    public void A_volume_or_port_entry_that_is_a_list_has_no_target()
+    {
+        var service = Service("volumes:\n  - [./data, /app/data]\nports:\n  - [8000, 8000]\n");
+
+        Assert.That(ComposeService.Volumes(service), Is.EqualTo(new[] { new ComposeVolume(null, "", false, 2) }));
+        Assert.That(ComposeService.ContainerPorts(service), Is.EqualTo(new[] { ("", 4) }));
     }
 }
