@@ -97,9 +97,9 @@ public class DockerfileTests
     [Test]
     public void Every_dockerfile_instruction_is_known()
     {
-        var dockerfile = Dockerfile.Parse("FROM x:1\nMAINTAINER ops\nONBUILD RUN true\nSHELL [\"/bin/bash\", \"-c\"]\nSTOPSIGNAL SIGTERM\nVOLUME /data\n");
+        var dockerfile = Dockerfile.Parse("FROM x:1\nADD https://example.org/a.tgz /opt/\nMAINTAINER ops\nONBUILD RUN true\nSHELL [\"/bin/bash\", \"-c\"]\nSTOPSIGNAL SIGTERM\nVOLUME /data\n");
 
-        Assert.That(dockerfile.Instructions.Select(i => i.Keyword), Is.EqualTo(new[] { "FROM", "MAINTAINER", "ONBUILD", "SHELL", "STOPSIGNAL", "VOLUME" }));
+        Assert.That(dockerfile.Instructions.Select(i => i.Keyword), Is.EqualTo(new[] { "FROM", "ADD", "MAINTAINER", "ONBUILD", "SHELL", "STOPSIGNAL", "VOLUME" }));
     }
 
     [Test]

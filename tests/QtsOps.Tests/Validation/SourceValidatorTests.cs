@@ -77,6 +77,12 @@ public class SourceValidatorTests
         {
             ("warning", (string?)"src/infra", "terraform fmt -check did not run: no result given", "install Terraform 1.5+ and put it on PATH"),
         }));
+
+        var given = SourceValidator.Validate(_repo.Path, new TerraformFormatResult(["src/infra/modules/host/main.tf"]), null).Findings.Where(f => f.Rule == "terraform-fmt");
+        Assert.That(given.Select(f => (f.Severity, f.File, f.Message)), Is.EqualTo(new[]
+        {
+            ("error", (string?)"src/infra/modules/host/main.tf", "not in terraform fmt's canonical format"),
+        }), "the result given is used");
     }
 
     [Test]
