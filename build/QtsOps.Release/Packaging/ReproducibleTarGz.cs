@@ -66,7 +66,7 @@ public static class ReproducibleTarGz
     /// GZipStream writes no name and a zero MTIME (checked here, so that a runtime that changes
     /// this fails loudly), but the OS byte depends on the platform: it is set to Unix.
     /// </summary>
-    private static void NormaliseGzipHeader(byte[] gzip)
+    internal static void NormaliseGzipHeader(byte[] gzip)
     {
         const int flags = 3, mtime = 4, os = 9;
         if (gzip.Length < 10 || gzip[0] != 0x1f || gzip[1] != 0x8b || gzip[flags] != 0 || gzip.AsSpan(mtime, 4).ContainsAnyExcept((byte)0))

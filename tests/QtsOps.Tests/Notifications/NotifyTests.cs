@@ -137,6 +137,7 @@ public sealed class SlowWebhookProbeTask : FrostingTask<BuildContext>
         context.WebhookPost(Url, "{}", new WebhookSettings { Timeout = TimeSpan.FromMilliseconds(200) });
 }
 
+[Category("Core")]
 public class NotificationMessageTests
 {
     [TestCase(NotificationEvent.DeploySucceeded, "✅ QTS Observer 1.3.0 deployed to prod. In 40 s.")]
@@ -153,4 +154,15 @@ public class NotificationMessageTests
     [Test]
     public void Redaction_keeps_scheme_and_host_only() =>
         Assert.That(WebhookUrl.Redact("https://hooks.slack.com/services/T0/B0/XyZ?x=1"), Is.EqualTo("https://hooks.slack.com/***"));
+    [TestCase("")]
+    [TestCase("  \n ")]
+    public void Without_a_detail_the_headline_stands_alone(string detail) =>
+        Assert.That(NotificationMessage.Text(NotificationEvent.DeploySucceeded, "staging", "1.3.0", detail), Is.EqualTo("✅ QTS Observer 1.3.0 deployed to staging."));
+
+    [Test]
+    public void Redaction_keeps_a_port_and_says_when_the_url_is_malformed()
+    {
+        Assert.That(WebhookUrl.Redact("http://chat.internal:8065/hooks/abc"), Is.EqualTo("http://chat.internal:8065/***"));
+        Assert.That(WebhookUrl.Redact("hooks.slack.com/services/T0"), Is.EqualTo("(a malformed webhook URL)"));
+    }
 }

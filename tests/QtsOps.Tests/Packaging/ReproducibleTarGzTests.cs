@@ -67,4 +67,29 @@ public class ReproducibleTarGzTests
 
         Assert.That(error.Message, Is.EqualTo("'pkg/a' is in the archive twice."));
     }
+    // The header check guards against a runtime that starts writing a name or a time into the
+    // gzip header; GZipStream never does today, so it is called with such headers directly.
+    private const string NotReproducible = ": the archive would not be reproducible.";
+
+    [Test]
+    public void A_plain_gzip_header_from_any_platform_gets_the_unix_os_byte()
+    {
+        var header = new byte[] { 0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 2, 0x0b };
+
+        ReproducibleTarGz.NormaliseGzipHeader(header);
+
+        Assert.That(header, Is.EqualTo(new byte[] { 0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 2, 3 }));
+    }
+
+    [TestCase(new byte[] { 0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 2 }, "1F8B08000000000002", TestName = "too short for a header")]
+    [TestCase(new byte[] { 0x1e, 0x8b, 8, 0, 0, 0, 0, 0, 2, 3 }, "1E8B0800000000000203", TestName = "not the first magic byte")]
+    [TestCase(new byte[] { 0x1f, 0x8c, 8, 0, 0, 0, 0, 0, 2, 3 }, "1F8C0800000000000203", TestName = "not the second magic byte")]
+    [TestCase(new byte[] { 0x1f, 0x8b, 8, 8, 0, 0, 0, 0, 2, 3, 0x61, 0 }, "1F8B0808000000000203", TestName = "a file name")]
+    [TestCase(new byte[] { 0x1f, 0x8b, 8, 0, 0, 0, 0, 0x68, 2, 3 }, "1F8B0800000000680203", TestName = "a modification time")]
+    public void A_gzip_header_with_a_name_a_time_or_no_magic_is_refused(byte[] header, string hex)
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => ReproducibleTarGz.NormaliseGzipHeader(header))!;
+
+        Assert.That(error.Message, Is.EqualTo($"Unexpected gzip header {hex}{NotReproducible}"));
+    }
 }

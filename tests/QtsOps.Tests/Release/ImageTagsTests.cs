@@ -41,6 +41,27 @@ public class ImageTagsTests
         Assert.That(edge.ImportChanges.Last(), Is.EqualTo("CMD [\"nginx\", \"-e\", \"stderr\", \"-c\", \"/etc/qtsops-edge/conf/nginx.conf\", \"-g\", \"daemon off;\"]"));
         Assert.That((edge with { ImportChanges = [.. edge.ImportChanges.SkipLast(1)] }).ImageName, Is.Not.EqualTo(edge.ImageName));
     }
+
+    [Test]
+    public void The_base_image_is_a_minimal_bookworm_with_python3_a_path_a_utf8_locale_and_no_package_caches()
+    {
+        var recipe = BaseImageRecipe.PythonBookworm("http://deb.debian.org/debian");
+
+        Assert.That((recipe.Suite, recipe.Variant, recipe.Packages, recipe.Mirror), Is.EqualTo(("bookworm", "minbase", new[] { "python3" }, "http://deb.debian.org/debian")));
+        Assert.That(recipe.ImportChanges, Is.EqualTo(new[] { "ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "ENV LANG=C.UTF-8", "CMD [\"python3\"]" }));
+        Assert.That(recipe.RemovedPaths, Is.EqualTo(new[] { "var/cache/apt/archives", "var/lib/apt/lists" }));
+    }
+
+    // A new name rebuilds the base image on every engine: it changes only with the recipe (the
+    // value is SHA-256 of suite, variant, packages, import changes and removed paths, one a line).
+    [Test]
+    public void The_base_image_name_is_stable_and_keeps_the_packages_apart()
+    {
+        var recipe = BaseImageRecipe.PythonBookworm("http://deb.debian.org/debian");
+
+        Assert.That(recipe.ImageName, Is.EqualTo("qtsops/python-base:bookworm-6a76abd6d4cc"));
+        Assert.That((recipe with { Packages = ["python3", "curl"] }).ImageName, Is.Not.EqualTo((recipe with { Packages = ["python3c", "url"] }).ImageName));
+    }
 }
 
 [Category("Core")]
@@ -75,5 +96,32 @@ public class ImageInputsTests
         package.Write("src/__pycache__/app.cpython-311.pyc", "x");
 
         Assert.That(ImageInputs.Hash(package.Path, "sha256:base", Arguments), Is.EqualTo(hash));
+    }
+    // The label of every image built so far holds this hash: a new encoding would rebuild them all once.
+    // The value is SHA-256 of "base=ID\0", "arg NAME=VALUE\0" by name, then "file PATH\0" and the bytes, by path.
+    [Test]
+    public void The_hash_is_stable_across_argument_and_file_order()
+    {
+        using var package = new TempDirectory();
+        package.Write("src/app.py", "print(1)");
+        package.Write("Dockerfile", "FROM x");
+
+        Assert.That(ImageInputs.Hash(package.Path, "sha256:base", new Dictionary<string, string> { ["B"] = "two", ["A"] = "1" }),
+            Is.EqualTo("5936a8b94de5739d97f75e3d27683538a49b15c2481b8b3a5893e3786aeeb9ae"));
+    }
+
+    [Test]
+    public void A_renamed_file_or_an_argument_that_imitates_two_changes_the_hash()
+    {
+        using var package = new TempDirectory();
+        package.Write("Dockerfile", "FROM x");
+        package.Write("src/app.py", "print(1)");
+        var hash = ImageInputs.Hash(package.Path, "sha256:base", Arguments);
+
+        File.Move(package.Combine("src", "app.py"), package.Combine("src", "main.py"));
+        Assert.That(ImageInputs.Hash(package.Path, "sha256:base", Arguments), Is.Not.EqualTo(hash));
+
+        Assert.That(ImageInputs.Hash(package.Path, "sha256:base", new Dictionary<string, string> { ["A"] = "1arg B=2" }),
+            Is.Not.EqualTo(ImageInputs.Hash(package.Path, "sha256:base", new Dictionary<string, string> { ["A"] = "1", ["B"] = "2" })));
     }
 }

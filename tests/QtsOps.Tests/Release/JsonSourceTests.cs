@@ -57,4 +57,45 @@ public class JsonSourceTests
         var error = Assert.Catch<JsonException>(() => JsonSource.Parse("{\n  \"a\": 1,\n  \"b\" 2\n}"))!;
         Assert.That(error.LineNumber, Is.EqualTo(2), "0-based");
     }
+    private sealed record Port(int Number, string Name);
+
+    [Test]
+    public void Each_value_of_an_array_has_its_line_also_when_it_ends_the_line()
+    {
+        var json = JsonSource.Parse("{\n  \"items\": [\n    1,\n    2\n  ],\n  \"last\": true\n}");
+
+        Assert.That(new[] { json.LineOf("$.items"), json.LineOf("$.items[0]"), json.LineOf("$.items[1]"), json.LineOf("$.last") }, Is.EqualTo(new int?[] { 2, 3, 4, 6 }));
+    }
+
+    [Test]
+    public void A_path_with_no_parent_in_the_document_falls_back_to_the_root_and_an_empty_one_to_nothing()
+    {
+        var json = JsonSource.Parse("\n{\n  \"a\": 1\n}");
+
+        Assert.That(new[] { json.NearestLineOf("port"), json.NearestLineOf("[0]"), json.NearestLineOf("") }, Is.EqualTo(new int?[] { 2, 2, null }));
+    }
+
+    [Test]
+    public void A_value_of_the_wrong_type_names_the_file_its_line_what_is_wrong_and_its_path()
+    {
+        var error = Assert.Throws<InvalidDataException>(() => JsonSource.Read<Port>("{\n  \"Number\": \"8000\",\n  \"Name\": \"web\"\n}", "ports.json", JsonSerializerOptions.Default))!;
+
+        Assert.That(error.Message, Is.EqualTo("ports.json:2: The JSON value could not be converted to QtsOps.Tests.Release.JsonSourceTests+Port (at $.Number)"));
+    }
+
+    [Test]
+    public void A_null_document_is_refused_without_a_path()
+    {
+        var error = Assert.Throws<InvalidDataException>(() => JsonSource.Read<Port>("null", "ports.json", JsonSerializerOptions.Default))!;
+
+        Assert.That(error.Message, Is.EqualTo("ports.json:1: it holds null"));
+    }
+
+    [Test]
+    public void A_missing_member_is_named_at_the_line_where_its_object_ends()
+    {
+        var error = Assert.Throws<InvalidDataException>(() => JsonSource.Read<Port>("{\n  \"Number\": 8000\n}", "ports.json", JsonSerializerOptions.Default))!;
+
+        Assert.That(error.Message, Is.EqualTo("ports.json:3: JSON deserialization for type 'QtsOps.Tests.Release.JsonSourceTests+Port' was missing required properties including: 'Name'"));
+    }
 }

@@ -43,6 +43,38 @@ public class ReleaseNotesTests
         Assert.That(onlyFix, Does.Not.Contain("### Features").And.Not.Contain("### Other"));
         Assert.That(nothing, Is.EqualTo("## 1.3.0 (2026-03-04)\n\nNo changes since v1.3.0-rc.1.\n"));
     }
+    private static ReleaseChange Sha(string sha, string message) => new(sha, message, false);
+
+    [Test]
+    public void The_whole_section_separates_groups_by_one_blank_line_and_ends_with_one_newline()
+    {
+        var notes = ReleaseNotes.Section(SemanticVersion.Parse("2.0.0"), Day, "v1.2.3",
+        [
+            Sha("aaaaaaa111", "feat!: new record format"),
+            Sha("bbbbbbb222", "fix: one"),
+            Sha("ccccccc333", "docs: guide"),
+        ]);
+
+        Assert.That(notes, Is.EqualTo(
+            "## 2.0.0 (2026-03-04)\n\n### ⚠ Breaking changes\n\n- new record format (aaaaaaa)\n\n### Features\n\n- new record format (aaaaaaa)\n\n" +
+            "### Fixes\n\n- one (bbbbbbb)\n\n### Other\n\n- docs: guide (ccccccc)\n"));
+    }
+
+    [Test]
+    public void Without_breaking_changes_there_is_no_breaking_heading()
+    {
+        var notes = ReleaseNotes.Section(SemanticVersion.Parse("1.3.0"), Day, "v1.2.3", [Sha("ddddddd444", "feat(api): paging")]);
+
+        Assert.That(notes, Is.EqualTo("## 1.3.0 (2026-03-04)\n\n### Features\n\n- **api:** paging (ddddddd)\n"));
+    }
+
+    [Test]
+    public void Only_merges_since_the_first_commit_is_no_changes_since_the_first_commit()
+    {
+        var notes = ReleaseNotes.Section(SemanticVersion.Parse("0.1.0"), Day, null, [new ReleaseChange("eeeeeee555", "Merge branch 'x'", true)]);
+
+        Assert.That(notes, Is.EqualTo("## 0.1.0 (2026-03-04)\n\nNo changes since the first commit.\n"));
+    }
 }
 
 [Category("Core")]

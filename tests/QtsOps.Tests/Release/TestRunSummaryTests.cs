@@ -38,4 +38,41 @@ public class TestRunSummaryTests
         var error = Assert.Throws<InvalidDataException>(() => TestRunSummary.FromTrx(path));
         Assert.That(error!.Message, Does.Contain("no <Counters>"));
     }
+    [Test]
+    public void Errors_timeouts_and_aborted_tests_count_as_failed_and_a_nameless_failure_is_a_question_mark()
+    {
+        using var temp = new TempDirectory();
+        var path = temp.Write("r.trx", Trx
+            .Replace("failed=\"1\" error=\"0\" timeout=\"0\" aborted=\"0\" notExecuted=\"1\"", "failed=\"1\" error=\"2\" timeout=\"4\" aborted=\"8\" notExecuted=\"0\"")
+            .Replace("<UnitTestResult testName=\"Later\" outcome=\"NotExecuted\" />", "<UnitTestResult outcome=\"Failed\" />"));
+
+        var summary = TestRunSummary.FromTrx(path);
+
+        Assert.That((summary.Total, summary.Passed, summary.Failed, summary.Skipped), Is.EqualTo((3, 1, 15, 0)));
+        Assert.That(summary.ClosingLine, Is.EqualTo("1 passed, 15 failed"));
+        Assert.That(summary.FailedTests, Is.EqualTo(new[] { "Bad", "?" }));
+    }
+
+    [Test]
+    public void A_file_that_is_not_xml_is_a_clear_error()
+    {
+        using var temp = new TempDirectory();
+        var path = temp.Write("r.trx", "Build FAILED.");
+
+        var error = Assert.Throws<InvalidDataException>(() => TestRunSummary.FromTrx(path))!;
+
+        Assert.That(error.Message, Does.StartWith($"{path}: not a readable TRX file (").And.EndWith(")."));
+        Assert.That(error.InnerException, Is.InstanceOf<System.Xml.XmlException>());
+    }
+
+    [Test]
+    public void A_missing_file_is_a_clear_error()
+    {
+        using var temp = new TempDirectory();
+        var path = temp.Combine("absent.trx");
+
+        var error = Assert.Throws<InvalidDataException>(() => TestRunSummary.FromTrx(path))!;
+
+        Assert.That(error.Message, Does.StartWith($"{path}: not a readable TRX file (Could not find file").And.EndWith(")."));
+    }
 }

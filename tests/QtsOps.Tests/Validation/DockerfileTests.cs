@@ -92,4 +92,95 @@ public class DockerfileTests
         Assert.That(error.Line, Is.EqualTo(line));
         Assert.That(error.Message, Does.Contain(message));
     }
+    private static (string Keyword, int Line)[] Instructions(string text) => Dockerfile.Parse(text).Instructions.Select(i => (i.Keyword, i.Line)).ToArray();
+
+    [Test]
+    public void Every_dockerfile_instruction_is_known()
+    {
+        var dockerfile = Dockerfile.Parse("FROM x:1\nADD https://example.org/a.tgz /opt/\nMAINTAINER ops\nONBUILD RUN true\nSHELL [\"/bin/bash\", \"-c\"]\nSTOPSIGNAL SIGTERM\nVOLUME /data\n");
+
+        Assert.That(dockerfile.Instructions.Select(i => i.Keyword), Is.EqualTo(new[] { "FROM", "ADD", "MAINTAINER", "ONBUILD", "SHELL", "STOPSIGNAL", "VOLUME" }));
+    }
+
+    [Test]
+    public void A_continuation_on_the_last_line_or_before_only_blank_lines_ends_the_file()
+    {
+        Assert.That(Dockerfile.Parse("FROM x:1\nRUN echo a \\").Instructions[^1].Arguments, Is.EqualTo("echo a"));
+        Assert.That(Dockerfile.Parse("FROM x:1\nRUN echo a \\\n\n# done\n").Instructions[^1].Arguments, Is.EqualTo("echo a"));
+    }
+
+    [Test]
+    public void An_escape_directive_below_an_instruction_is_a_comment()
+    {
+        Assert.That(Instructions("FROM x:1\n# escape=`\nRUN echo `\nUSER qts\n"), Is.EqualTo(new[] { ("FROM", 1), ("RUN", 3), ("USER", 4) }));
+    }
+
+    [Test]
+    public void An_escape_directive_other_than_backslash_or_backtick_is_ignored()
+    {
+        Assert.That(Instructions("# escape=x\nFROM x:1\nRUN echo x\nUSER qts\n"), Is.EqualTo(new[] { ("FROM", 2), ("RUN", 3), ("USER", 4) }));
+    }
+
+    [Test]
+    public void A_dash_heredoc_ends_at_its_tab_indented_delimiter_and_a_plain_one_only_at_the_bare_delimiter()
+    {
+        Assert.That(Instructions("FROM x:1\nRUN <<-EOF\n\techo hi\n\tEOF\nUSER qts\n"), Is.EqualTo(new[] { ("FROM", 1), ("RUN", 2), ("USER", 5) }));
+        Assert.That(Instructions("FROM x:1\nRUN <<EOF\n\tEOF\nFROM is text here\nEOF\nUSER qts\n"), Is.EqualTo(new[] { ("FROM", 1), ("RUN", 2), ("USER", 6) }));
+    }
+
+    [Test]
+    public void An_unterminated_heredoc_runs_to_the_end_of_the_file()
+    {
+        Assert.That(Instructions("FROM x:1\nRUN <<EOF\necho hi\nUSER qts"), Is.EqualTo(new[] { ("FROM", 1), ("RUN", 2) }));
+    }
+
+    [Test]
+    public void A_bare_env_name_has_an_empty_value()
+    {
+        var env = Dockerfile.EnvironmentOf(Dockerfile.Parse("FROM x:1\nENV DEBUG\n").FinalStage);
+
+        Assert.That(env["DEBUG"], Is.EqualTo(("", 2)));
+    }
+
+    [Test]
+    public void Key_values_split_on_any_run_of_whitespace_and_the_space_form_is_env_only()
+    {
+        Assert.That(Dockerfile.ParseKeyValues("A=1  B=2"), Is.EqualTo(new[] { ("A", (string?)"1"), ("B", "2") }));
+        Assert.That(Dockerfile.ParseKeyValues(" A=1 "), Is.EqualTo(new[] { ("A", (string?)"1") }));
+        Assert.That(Dockerfile.ParseKeyValues(""), Is.Empty);
+        Assert.That(Dockerfile.ParseKeyValues("", legacySpaceForm: true), Is.Empty);
+        Assert.That(Dockerfile.ParseKeyValues("A 1"), Is.EqualTo(new[] { ("A", (string?)null), ("1", null) }));
+        Assert.That(Dockerfile.ParseKeyValues("A", legacySpaceForm: true), Is.EqualTo(new[] { ("A", (string?)null) }));
+        Assert.That(Dockerfile.ParseKeyValues("A=x\\"), Is.EqualTo(new[] { ("A", (string?)"x\\") }), "a backslash at the end is kept");
+    }
+
+    [Test]
+    public void The_alternative_value_modifier_gives_the_word_only_when_the_variable_is_set()
+    {
+        var variables = new Dictionary<string, string?> { ["TAG"] = "3.11", ["EMPTY"] = "" };
+
+        Assert.That(Dockerfile.Expand("python${TAG:+-slim}", variables), Is.EqualTo("python-slim"));
+        Assert.That(Dockerfile.Expand("python${EMPTY:+-slim}", variables), Is.EqualTo("python"));
+        Assert.That(Dockerfile.Expand("python${MISSING:+-slim}", variables), Is.EqualTo("python"));
+    }
+
+    [Test]
+    public void Healthcheck_cmd_alone_or_before_a_bracket_and_a_none_healthcheck_has_no_command()
+    {
+        var bare = Dockerfile.ParseHealthcheck("CMD");
+        Assert.That((bare.IsNone, bare.ShellCommand, bare.ExecCommand), Is.EqualTo((false, "", (IReadOnlyList<string>?)null)));
+        Assert.That(Dockerfile.ParseHealthcheck("CMD[\"curl\",\"-f\",\"http://x/health\"]").ExecCommand, Is.EqualTo(new[] { "curl", "-f", "http://x/health" }));
+        Assert.That(Dockerfile.ParseHealthcheck("NONE").CommandText, Is.EqualTo(""));
+
+        var shell = Dockerfile.ParseHealthcheck("CMD [\"CMD-SHELL\", \"curl -f http://x/health\"]");
+        Assert.That((shell.IsNone, shell.CommandText), Is.EqualTo((false, "curl -f http://x/health")));
+    }
+
+    [TestCase("CMDX curl -f http://x/health")]
+    [TestCase("curl -f http://x/health")]
+    public void A_healthcheck_without_cmd_or_none_is_refused_with_its_message(string arguments)
+    {
+        Assert.That(Assert.Throws<FormatException>(() => Dockerfile.ParseHealthcheck(arguments))!.Message, Is.EqualTo("HEALTHCHECK needs CMD <command> or NONE"));
+        Assert.That(Dockerfile.TryParseHealthcheck(arguments), Is.Null);
+    }
 }

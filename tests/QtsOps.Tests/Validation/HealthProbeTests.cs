@@ -37,4 +37,20 @@ public class HealthProbeTests
     {
         Assert.That(HealthProbe.Port(command), Is.EqualTo(port));
     }
+    [TestCase(" exit 0 ", "'exit 0' always exits 0")]
+    [TestCase("curl -f http://127.0.0.1:8000/health || true", "'|| true' turns every failure into success")]
+    [TestCase("curl -f http://127.0.0.1:8000/health; echo done", "it ends with 'echo done', which exits 0 whatever the probe found")]
+    [TestCase("python3 -c import sys; sys.exit(0)", "'sys.exit(0)' exits 0 whatever the probe found")]
+    [TestCase("curl http://127.0.0.1:8000/health", "curl without --fail exits 0 on an HTTP 503")]
+    public void Why_a_command_cannot_fail_is_said_in_words(string command, string reason)
+    {
+        Assert.That(HealthProbe.WhyItCannotFail(command), Is.EqualTo(reason));
+    }
+
+    [TestCase("curl -f https://observer.internal/health", 443)]
+    [TestCase("curl -f http://observer.internal/health", 80)]
+    public void A_url_without_a_port_has_its_schemes_default_port(string command, int port)
+    {
+        Assert.That(HealthProbe.Port(command), Is.EqualTo(port));
+    }
 }
