@@ -418,4 +418,13 @@ public class TerraformRulesTests
             Finding.Error("syntax", $"{Staging}/b.tf", "cannot be parsed: '}' without a block to close", fix, line: 1),
         }));
     }
+
+    [Test]
+    public void An_output_block_without_a_name_is_not_among_the_outputs_a_missing_output_lists()
+    {
+        _repo.Write($"{Module}/outputs.tf", _repo.Read($"{Module}/outputs.tf") + "\noutput {\n  value = 1\n}\n");
+        _repo.Replace($"{Staging}/outputs.tf", "module.resource_group.id", "module.resource_group.resource_group_id");
+
+        Assert.That(Only("terraform-module-output").Message, Does.EndWith("has no output \"resource_group_id\"; its outputs: id, location, name"));
+    }
 }
