@@ -50,4 +50,16 @@ public class DestroyGuardTests
             .And.Contain("re-run apply with --allow-destroy").And.Contain("--target=terraform-plan --env=prod"));
         Assert.That(DestroyGuard.Evaluate(Destructive, "prod", ProdOnly, allowDestroy: true, GuardedStep.Apply).Blocked, Is.False);
     }
+
+    [Test]
+    public void At_plan_time_the_refusal_lists_each_destroyed_resource_on_its_line_and_says_the_plan_was_not_kept()
+    {
+        var result = DestroyGuard.Evaluate(Destructive, "prod", ProdOnly, allowDestroy: false, GuardedStep.Plan);
+
+        Assert.That(result.Destroyed, Is.EqualTo(new[] { "replace a.renamed", "delete a.gone" }));
+        Assert.That(result.Message, Is.EqualTo(
+            "The plan would destroy 2 resource(s) in the protected environment 'prod':\n  - replace a.renamed\n  - delete a.gone\n" +
+            "The plan was not kept, so apply cannot use it. If this is intended, re-run terraform-plan with --allow-destroy; " +
+            "otherwise change the configuration or variables so the resources are kept (a renamed resource group is replaced)."));
+    }
 }

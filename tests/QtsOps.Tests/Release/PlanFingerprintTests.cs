@@ -115,4 +115,43 @@ public class PlanFingerprintTests
 
         Assert.That(error.Message, Does.StartWith($"{path}:{line}: ").And.Contain(what).And.Contain(at).And.EndWith(": not plan metadata as terraform-plan writes it."));
     }
+
+    [Test]
+    public void A_plan_for_another_environment_is_named_first()
+    {
+        var changes = (AtPlan with { Environment = "prod", Sources = new Dictionary<string, string>(Sources) }).ChangesSince(AtPlan);
+
+        Assert.That(changes, Is.EqualTo(new[] { "the plan is for environment 'local', not 'prod'" }));
+    }
+
+    [Test]
+    public void Commits_shorter_than_seven_characters_are_named_whole()
+    {
+        var changes = (AtPlan with { Commit = "abc12", Sources = new Dictionary<string, string>(Sources) }).ChangesSince(AtPlan with { Commit = "def" });
+
+        Assert.That(changes, Is.EqualTo(new[] { "it was made at commit def; the checkout is now at abc12" }));
+    }
+
+    [Test]
+    public void A_var_file_that_does_not_exist_is_hashed_as_missing()
+    {
+        using var repo = new TempDirectory();
+        var absent = repo.Combine("ci.tfvars");
+
+        var hashes = PlanFingerprint.HashSources(repo.Path, [], [absent]);
+
+        Assert.That(hashes, Is.EqualTo(new Dictionary<string, string> { ["ci.tfvars"] = "missing" }));
+    }
+
+    [Test]
+    public void Metadata_is_saved_as_indented_json_ending_with_a_newline()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.Combine(PlanMetadata.FileName);
+
+        new PlanMetadata(AtPlan, [], HasChanges: false, DateTimeOffset.UnixEpoch).Save(path);
+
+        var text = File.ReadAllText(path);
+        Assert.That(text, Does.StartWith("{\n  \"fingerprint\": {\n    \"environment\": \"local\",\n").And.EndWith("}\n"));
+    }
 }

@@ -72,4 +72,91 @@ public class PlanSummaryTests
         var notAPlan = Assert.Throws<InvalidDataException>(() => PlanSummary.FromJson("""{ "values": {} }"""));
         Assert.That(notAPlan!.Message, Does.Contain("terraform show -json"));
     }
+
+    [Test]
+    public void Forgotten_resources_are_counted_and_listed_apart_from_deletes()
+    {
+        var summary = PlanSummary.FromJson(Plan([Change("a.dropped", "forget"), Change("a.gone", "delete")]));
+
+        Assert.That(summary.Forget, Is.EqualTo(new[] { "a.dropped" }));
+        Assert.That(summary.Delete, Is.EqualTo(new[] { "a.gone" }));
+        Assert.That(summary.HasResourceChanges, Is.True);
+        Assert.That(summary.CountsLine, Is.EqualTo("0 to create, 0 to update, 0 to replace, 1 to delete, 1 to forget"));
+    }
+
+    [Test]
+    public void The_markdown_of_a_plan_with_every_kind_of_change_is_complete()
+    {
+        var markdown = PlanSummary.FromJson(Plan([
+            Change("a.new", "create"),
+            Change("a.changed", "update"),
+            Change("a.other", "update"),
+            Change("a.renamed", "delete", "create"),
+            Change("a.gone", "delete"),
+            Change("a.dropped", "forget"),
+        ], """{ "url": { "actions": ["update"] } }""")).ToMarkdown("staging", "abc1234");
+
+        Assert.That(markdown.ReplaceLineEndings("\n"), Is.EqualTo("""
+            # Terraform plan: staging
+
+            Commit `abc1234`.
+
+            | create | update | replace | delete |
+            |---:|---:|---:|---:|
+            | 1 | 2 | 1 | 1 |
+
+            ## To create
+
+            - `a.new`
+
+            ## To update in place
+
+            - `a.changed`
+            - `a.other`
+
+            ## To replace (destroy, then create)
+
+            - `a.renamed`
+
+            ## To delete
+
+            - `a.gone`
+
+            ## To forget (removed from state, not destroyed)
+
+            - `a.dropped`
+
+            ## Outputs that change
+
+            - `url`
+
+
+            """.ReplaceLineEndings("\n")));
+    }
+
+    [Test]
+    public void The_markdown_of_a_plan_without_changes_names_the_commit()
+    {
+        var markdown = PlanSummary.FromJson(Plan([])).ToMarkdown("local", "abc1234");
+
+        Assert.That(markdown.ReplaceLineEndings("\n"), Is.EqualTo(
+            "# Terraform plan: local\n\nCommit `abc1234`.\n\n**No changes.** The infrastructure matches the configuration; `apply` will skip.\n"));
+    }
+
+    [Test]
+    public void A_plan_without_resource_or_output_changes_lists_is_a_plan_without_changes()
+    {
+        var summary = PlanSummary.FromJson("""{ "format_version": "1.2", "resource_changes": null, "output_changes": null }""");
+
+        Assert.That(summary.HasChanges, Is.False);
+        Assert.That(summary.CountsLine, Is.EqualTo("0 to create, 0 to update, 0 to replace, 0 to delete"));
+    }
+
+    [Test]
+    public void Unknown_action_combinations_are_named_whole()
+    {
+        var error = Assert.Throws<InvalidDataException>(() => PlanSummary.FromJson(Plan([Change("a.x", "create", "update")])))!;
+
+        Assert.That(error.Message, Is.EqualTo("Unknown actions [create, update] for a.x in the Terraform plan: this pipeline knows Terraform's JSON plan format 1.x."));
+    }
 }

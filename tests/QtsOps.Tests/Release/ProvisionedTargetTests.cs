@@ -69,4 +69,54 @@ public class ProvisionedTargetTests
 
         Assert.That(error.Message, Does.StartWith($"{path}:{line}: {what}, not an object as 'terraform output -json' writes it.").And.Contain("--target=apply"));
     }
+
+    private static DeploymentEnvironment Configured(string name) =>
+        EnvironmentCatalog.Load(Path.Combine(SourceRepository.Root, EnvironmentCatalog.FileName), BuildContext.Environments)[name];
+
+    [Test]
+    public void A_docker_host_output_for_an_environment_on_this_machine_is_refused_with_the_whole_reason()
+    {
+        using var temp = new TempDirectory();
+        var local = Configured("local");
+        var stale = ProvisionedTarget.Read(Outputs(temp, $$"""{ "docker_host": "ssh://ops@vm", "compose_project": "old-project", "health_url": "{{local.HealthUrl}}" }"""));
+
+        var error = Assert.Throws<InvalidDataException>(() => stale!.ApplyTo(local, "outputs.json"))!;
+
+        Assert.That(error.Message, Is.EqualTo(
+            "outputs.json: Terraform's deployment_target disagrees with environments.json for 'local' " +
+            $"(docker_host is 'ssh://ops@vm', environments.json says 'this machine's engine'; compose_project is 'old-project', environments.json says '{local.ComposeProject}'). " +
+            "Fix: ./build.sh --target=terraform-plan --target=apply --env=local to provision what environments.json says."));
+    }
+
+    [Test]
+    public void A_remote_environment_takes_every_non_empty_output()
+    {
+        using var temp = new TempDirectory();
+        var target = ProvisionedTarget.Read(Outputs(temp, """{ "docker_host": "ssh://ops@vm", "compose_project": "observer-vm", "health_url": "http://vm:8000/health" }"""));
+
+        var applied = target!.ApplyTo(Configured("staging"), "outputs.json");
+
+        Assert.That((applied.DockerHost, applied.ComposeProject, applied.HealthUrl), Is.EqualTo(("ssh://ops@vm", "observer-vm", "http://vm:8000/health")));
+    }
+
+    [Test]
+    public void Values_that_are_not_strings_count_as_not_set()
+    {
+        using var temp = new TempDirectory();
+
+        var target = ProvisionedTarget.Read(Outputs(temp, """{ "docker_host": 5, "compose_project": null, "health_url": "http://vm:8000/health" }"""));
+
+        Assert.That(target, Is.EqualTo(new ProvisionedTarget(null, null, "http://vm:8000/health")));
+    }
+
+    [Test]
+    public void Broken_json_is_named_at_the_line_it_breaks_on()
+    {
+        using var temp = new TempDirectory();
+        var path = temp.Write("outputs.json", "{\n  \"deployment_target\": {\n    \"value\": { oops }\n  }\n}\n");
+
+        var error = Assert.Throws<InvalidDataException>(() => ProvisionedTarget.Read(path))!;
+
+        Assert.That(error.Message, Does.StartWith($"{path}:3: not the JSON of 'terraform output -json' (").And.EndWith("). Run ./build.sh --target=apply again to rewrite it."));
+    }
 }

@@ -23,4 +23,32 @@ public class TerraformFailureTests
         Assert.That(fix, Does.Contain("could not install the providers").And.Contain("registry.terraform.io")
             .And.Contain("TF_PLUGIN_CACHE_DIR").And.Contain("ARM_CLIENT_SECRET").And.Contain("--env=staging"));
     }
+
+    [Test]
+    public void Unavailable_providers_end_by_pointing_at_the_local_environment()
+    {
+        Assert.That(TerraformFailure.Fix(TerraformFailure.ProvidersUnavailable, "prod"), Does.EndWith(
+            "ARM_SUBSCRIPTION_ID, ARM_TENANT_ID, ARM_CLIENT_ID and ARM_CLIENT_SECRET in the environment. The local environment needs none of this: --env=local."));
+    }
+
+    [Test]
+    public void Missing_credentials_say_which_variables_to_set_and_where()
+    {
+        Assert.That(TerraformFailure.Fix(TerraformFailure.CredentialsMissing, "staging"), Is.EqualTo(
+            "Terraform could not sign in to Azure for environments/staging: set ARM_SUBSCRIPTION_ID, ARM_TENANT_ID, ARM_CLIENT_ID and ARM_CLIENT_SECRET " +
+            "(a service principal with access to the state storage account and the subscription) in the environment, never in a file, and run again."));
+    }
+
+    [Test]
+    public void A_stale_plan_says_to_plan_again_for_the_environment()
+    {
+        Assert.That(TerraformFailure.Fix(TerraformFailure.StalePlan, "prod"), Is.EqualTo(
+            "The state changed after the plan was saved. Run `./build.sh --target=terraform-plan --env=prod` again, review the new plan, then apply."));
+    }
+
+    [Test]
+    public void Any_other_failure_points_at_terraforms_own_message()
+    {
+        Assert.That(TerraformFailure.Fix(TerraformFailure.Other, "local"), Is.EqualTo("See Terraform's message above: it names the file and line where there is one."));
+    }
 }

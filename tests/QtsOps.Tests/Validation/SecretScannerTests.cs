@@ -94,37 +94,37 @@ public class SecretScannerTests
 
     private static IEnumerable<TestCaseData> VendorTokens()
     {
-        yield return new TestCaseData("aws-access-key", "temporary " + "AS" + "IA" + Alnum36[..16].ToUpperInvariant());
-        yield return new TestCaseData("private-key", "-----BEGIN " + "OPENSSH PRIVATE KEY-----");
-        yield return new TestCaseData("private-key", "-----BEGIN " + "EC PRIVATE KEY-----");
-        yield return new TestCaseData("private-key", "-----BEGIN " + "PRIVATE KEY-----"); // PKCS#8
-        yield return new TestCaseData("private-key", "-----BEGIN " + "ENCRYPTED PRIVATE KEY-----");
-        yield return new TestCaseData("github-token", "GITHUB = " + "ghp" + "_" + Alnum36);
-        yield return new TestCaseData("github-token", "pat: " + "github" + "_pat_" + Alnum36 + "_" + Alnum36);
-        yield return new TestCaseData("gitlab-token", "CI_TOKEN_VALUE " + "gl" + "pat-" + "xYz12" + Alnum36[..20]);
-        yield return new TestCaseData("slack-token", "bot " + "xo" + "xb-" + "123456789012-" + Alnum36[..24]);
-        yield return new TestCaseData("stripe-key", "stripe " + "sk" + "_live_" + Alnum36[..24]);
-        yield return new TestCaseData("npm-token", "//registry.npmjs.org/:_authValue " + "npm" + "_" + Alnum36);
-        yield return new TestCaseData("pypi-token", "upload with " + "pypi" + "-AgEIcHlwaS5vcmc" + Alnum36 + Alnum36);
-        yield return new TestCaseData("google-api-key", "maps " + "AI" + "za" + "Sy" + Alnum36[..33]);
-        yield return new TestCaseData("azure-sas", "https://acct.blob.core.windows.net/c?sv=2022-11-02&se=2030-01-01&" + "si" + "g=" + Alnum36 + "%3D");
-        yield return new TestCaseData("azure-connection-string", "DefaultEndpointsProtocol=https;AccountName=a;Account" + "Key=" + Alnum36 + Alnum36 + "==");
-        yield return new TestCaseData("webhook-url", "notify https://" + "hooks.slack" + ".com/services/T0000/B0000/" + Alnum36[..24]);
-        yield return new TestCaseData("webhook-url", "notify https://" + "discord" + ".com/api/webhooks/1234567890/" + Alnum36);
-        yield return new TestCaseData("webhook-url", "notify https://" + "contoso.webhook.office" + ".com/webhookb2/" + Alnum36);
-        yield return new TestCaseData("url-credentials", "DATABASE = postgres://" + "app:" + "Tr0ub4dor" + "@db.internal:5432/app");
-        yield return new TestCaseData("url-credentials", "origin https://" + "ci-bot:" + Alnum36[..20] + "@github.com/o/r.git");
-        yield return new TestCaseData("jwt", "session " + Payload + "." + Payload + "." + Alnum36);
-        yield return new TestCaseData("bearer-token", "curl -H 'Authorization: " + "Bea" + "rer " + Alnum36 + "'");
-        yield return new TestCaseData("docker-auth", "{ \"" + "au" + "th\": \"" + Convert.ToBase64String("user:pw-1234"u8.ToArray()) + "\" }");
+        yield return new TestCaseData("aws-access-key", "temporary " + "AS" + "IA" + Alnum36[..16].ToUpperInvariant(), "an AWS access key ID");
+        yield return new TestCaseData("private-key", "-----BEGIN " + "OPENSSH PRIVATE KEY-----", "a private key block (-----BEGIN" + " ... PRIVATE KEY-----)");
+        yield return new TestCaseData("private-key", "-----BEGIN " + "EC PRIVATE KEY-----", "a private key block (-----BEGIN" + " ... PRIVATE KEY-----)");
+        yield return new TestCaseData("private-key", "-----BEGIN " + "PRIVATE KEY-----", "a private key block (-----BEGIN" + " ... PRIVATE KEY-----)"); // PKCS#8
+        yield return new TestCaseData("private-key", "-----BEGIN " + "ENCRYPTED PRIVATE KEY-----", "a private key block (-----BEGIN" + " ... PRIVATE KEY-----)");
+        yield return new TestCaseData("github-token", "GITHUB = " + "ghp" + "_" + Alnum36, "a GitHub token");
+        yield return new TestCaseData("github-token", "pat: " + "github" + "_pat_" + Alnum36 + "_" + Alnum36, "a GitHub token");
+        yield return new TestCaseData("gitlab-token", "CI_TOKEN_VALUE " + "gl" + "pat-" + "xYz12" + Alnum36[..20], "a GitLab token");
+        yield return new TestCaseData("slack-token", "bot " + "xo" + "xb-" + "123456789012-" + Alnum36[..24], "a Slack token");
+        yield return new TestCaseData("stripe-key", "stripe " + "sk" + "_live_" + Alnum36[..24], "a Stripe key");
+        yield return new TestCaseData("npm-token", "//registry.npmjs.org/:_authValue " + "npm" + "_" + Alnum36, "an npm access token");
+        yield return new TestCaseData("pypi-token", "upload with " + "pypi" + "-AgEIcHlwaS5vcmc" + Alnum36 + Alnum36, "a PyPI API token");
+        yield return new TestCaseData("google-api-key", "maps " + "AI" + "za" + "Sy" + Alnum36[..33], "a Google API key");
+        yield return new TestCaseData("azure-sas", "https://acct.blob.core.windows.net/c?sv=2022-11-02&se=2030-01-01&" + "si" + "g=" + Alnum36 + "%3D", "an Azure shared access signature (sig=...)");
+        yield return new TestCaseData("azure-connection-string", "DefaultEndpointsProtocol=https;AccountName=a;Account" + "Key=" + Alnum36 + Alnum36 + "==", "an Azure key in a connection string (AccountKey=...)");
+        yield return new TestCaseData("webhook-url", "notify https://" + "hooks.slack" + ".com/services/T0000/B0000/" + Alnum36[..24], "a webhook URL, whose path or query is its secret");
+        yield return new TestCaseData("webhook-url", "notify https://" + "discord" + ".com/api/webhooks/1234567890/" + Alnum36, "a webhook URL, whose path or query is its secret");
+        yield return new TestCaseData("webhook-url", "notify https://" + "contoso.webhook.office" + ".com/webhookb2/" + Alnum36, "a webhook URL, whose path or query is its secret");
+        yield return new TestCaseData("url-credentials", "DATABASE = postgres://" + "app:" + "Tr0ub4dor" + "@db.internal:5432/app", "a URL with a password in it (scheme://user:password@host)");
+        yield return new TestCaseData("url-credentials", "origin https://" + "ci-bot:" + Alnum36[..20] + "@github.com/o/r.git", "a URL with a password in it (scheme://user:password@host)");
+        yield return new TestCaseData("jwt", "session " + Payload + "." + Payload + "." + Alnum36, "a JSON Web Token");
+        yield return new TestCaseData("bearer-token", "curl -H 'Authorization: " + "Bea" + "rer " + Alnum36 + "'", "a bearer token");
+        yield return new TestCaseData("docker-auth", "{ \"" + "au" + "th\": \"" + Convert.ToBase64String("user:pw-1234"u8.ToArray()) + "\" }", "a Docker registry login (auth or identity token)");
     }
 
     [TestCaseSource(nameof(VendorTokens))]
-    public void Each_secret_family_is_found_by_its_rule_without_printing_it(string rule, string line)
+    public void Each_secret_family_is_found_by_its_rule_and_reason_without_printing_it(string rule, string line, string reason)
     {
         var hit = SecretScanner.ScanContent("notes.txt", "first line\n" + line).Single();
 
-        Assert.That((hit.Line, hit.Rule), Is.EqualTo((2, rule)));
+        Assert.That(hit, Is.EqualTo((2, rule, reason)));
         Assert.That(hit.Reason, Does.Not.Contain(Alnum36[..12]).And.Not.Contain("Tr0ub4dor"));
     }
 
@@ -212,6 +212,119 @@ public class SecretScannerTests
         Assert.That(SecretScanner.Scan(tree.Path, RepositoryFiles(tree.Path)).Select(h => h.ToString()), Is.EqualTo(new[]
         {
             "src/observer/config/observer.json:3: 'api_token' is assigned a literal value; read it from the environment or a secret store instead [literal-secret]",
+        }));
+    }
+
+    [TestCase(".terraform/providers/x", "a Terraform working directory (.terraform/) holds provider caches and may hold state")]
+    [TestCase("terraform.tfstate.d/prod/terraform.tfstate", "Terraform workspace state")]
+    [TestCase(".env", "an environment file (.env) holds settings and secrets")]
+    [TestCase("deploy/app.env", "an environment file (.env) holds settings and secrets")]
+    [TestCase("prod.tfvars", "a Terraform variables file (*.tfvars) holds real values, secrets included")]
+    [TestCase("terraform.tfstate.backup", "Terraform state holds every resource attribute, secrets included")]
+    [TestCase("id_rsa", "an SSH private key")]
+    [TestCase(".ssh/id_dsa", "an SSH private key")]
+    [TestCase("id_ecdsa", "an SSH private key")]
+    [TestCase("certs/server.pem", "a key or certificate store (.pem)")]
+    [TestCase(".netrc", "a credentials file (.netrc)")]
+    [TestCase(".pgpass", "a credentials file (.pgpass)")]
+    [TestCase(".aws/credentials", "a credentials file (credentials)")]
+    [TestCase(".git-credentials", "a credentials file (.git-credentials)")]
+    public void A_secret_file_is_named_with_what_it_holds(string path, string reason)
+    {
+        Assert.That(SecretScanner.WhyNameIsSecret(path), Is.EqualTo(reason));
+    }
+
+    [TestCase("id_rsa.pub")]
+    [TestCase("credentials.md")]
+    public void Public_keys_and_documents_named_after_credentials_pass(string path)
+    {
+        Assert.That(SecretScanner.WhyNameIsSecret(path), Is.Null);
+    }
+
+    [Test]
+    public void A_binary_file_is_not_scanned_line_by_line()
+    {
+        Assert.That(SecretScanner.ScanContent("blob.bin", "DB_PASSWORD=hunter2\n\0\u0001"), Is.Empty);
+    }
+
+    [Test]
+    public void A_docker_client_configuration_with_logins_is_named_at_the_auths_line()
+    {
+        Assert.That(SecretScanner.ScanContent("config.json", "{\n  \"auths\": { \"ghcr.io\": {} }\n}").ToList(),
+            Is.EqualTo(new[] { (2, "docker-config-auths", "a Docker client configuration with registry logins (auths)") }));
+    }
+
+    // A call or attribute assigned in code is an expression; the same text in a settings file is a literal value.
+    [TestCase("main.tf")]
+    [TestCase("main.go")]
+    [TestCase("Main.java")]
+    [TestCase("main.rb")]
+    [TestCase("main.py")]
+    public void An_unquoted_value_in_code_is_an_expression_not_a_literal(string file)
+    {
+        const string line = "client_secret = lookup_secret(vault)";
+
+        Assert.That(SecretScanner.ScanContent(file, line), Is.Empty);
+        Assert.That(SecretScanner.ScanContent("settings.txt", line).Single().Rule, Is.EqualTo("literal-secret"));
+    }
+
+    [TestCase("compose.yml", "    passwords: vault")]
+    [TestCase("compose.yml", "    tokens: vault")]
+    [TestCase("settings.env", "DB_PASSWORD=changeme")]
+    [TestCase("settings.env", "DB_PASSWORD=REDACTED")]
+    [TestCase("settings.env", "DB_PASSWORD=placeholder")]
+    [TestCase("settings.env", "DB_PASSWORD=none")]
+    [TestCase("settings.env", "DB_PASSWORD=nil")]
+    [TestCase("settings.env", "DB_PASSWORD=~")]
+    [TestCase("settings.env", "DB_PASSWORD=true")]
+    [TestCase("settings.env", "DB_PASSWORD=false")]
+    [TestCase("settings.env", "DB_PASSWORD=xxxxxx")]
+    [TestCase("settings.env", "DB_PASSWORD=XXXXXX")]
+    [TestCase("settings.env", "DB_PASSWORD=******")]
+    [TestCase("settings.env", "DB_PASSWORD=%DB_PASSWORD%")]
+    [TestCase("settings.env", "DB_PASSWORD=\"\"")]
+    [TestCase("settings.env", "DB_PASSWORD=''")]
+    public void Collections_placeholders_empty_values_and_variables_are_not_secrets(string file, string line)
+    {
+        Assert.That(SecretScanner.ScanContent(file, line), Is.Empty);
+    }
+
+    // Values that only start or only end like a reference or placeholder are real values.
+    [TestCase("DB_PASSWORD=%hunter22")]
+    [TestCase("DB_PASSWORD=hunter22%")]
+    [TestCase("DB_PASSWORD=<hunter22")]
+    [TestCase("DB_PASSWORD=hunter22>")]
+    [TestCase("DB_PASSWORD=xxxxx1")]
+    [TestCase("DB_PASSWORD=hunter22 # the production one")]
+    public void A_literal_value_is_found_even_when_it_looks_half_like_a_placeholder_or_has_a_comment(string line)
+    {
+        Assert.That(SecretScanner.ScanContent("settings.env", line).ToList(), Is.EqualTo(new[]
+        {
+            (1, "literal-secret", "'DB_PASSWORD' is assigned a literal value; read it from the environment or a secret store instead"),
+        }));
+    }
+
+    [TestCase("password")]
+    [TestCase("pass")]
+    [TestCase("passwd")]
+    [TestCase("pwd")]
+    [TestCase("secret")]
+    [TestCase("token")]
+    [TestCase("pat")]
+    [TestCase("{token}")]
+    public void A_url_whose_password_is_a_documentation_word_or_a_template_is_not_a_secret(string password)
+    {
+        Assert.That(SecretScanner.ScanContent("README.md", "git clone https://user:" + password + "@host/repo.git"), Is.Empty);
+    }
+
+    [TestCase("{hunter22")]
+    [TestCase("hunter22}")]
+    [TestCase("passes")]
+    public void A_url_with_a_real_password_is_found_with_its_reason(string password)
+    {
+        Assert.That(SecretScanner.ScanContent("README.md", "git clone https://user:" + password + "@host/repo.git").ToList(), Is.EqualTo(new[]
+        {
+            (1, "url-credentials", "a URL with a password in it (scheme://user:password@host)"),
         }));
     }
 }

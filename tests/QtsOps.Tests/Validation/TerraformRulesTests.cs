@@ -61,6 +61,7 @@ public class TerraformRulesTests
 
         Assert.That(finding.Line, Is.EqualTo(LineOf($"{Staging}/providers.tf", "client_secret")));
         Assert.That(finding.Message, Does.Contain("'client_secret' is assigned a literal value").And.Not.Contain("s3cr3t"));
+        Assert.That(finding.Fix, Is.EqualTo("remove it and pass it through the environment (ARM_CLIENT_SECRET, TF_VAR_<name>)"));
     }
 
     [Test]
@@ -172,7 +173,11 @@ public class TerraformRulesTests
         var findings = new List<Finding>();
         TerraformRules.Check(_repo.Path, new TerraformFormatResult([]), null, findings);
 
-        Assert.That(findings.Single().Severity, Is.EqualTo("warning"));
+        Assert.That(findings, Is.EqualTo(new[]
+        {
+            Finding.Warning("terraform-tfvars-ignored", ".gitignore", "not a git repository: cannot check that *.tfvars files stay out of commits",
+                "run validate inside the QtsOps git repository"),
+        }));
     }
 
     [Test]
@@ -196,5 +201,230 @@ public class TerraformRulesTests
         var finding = Only("syntax");
 
         Assert.That((finding.File, finding.Line), Is.EqualTo(($"{Staging}/broken.tf", (int?)2)));
+    }
+
+    private const string GuidText = "12345678-9abc-def0-1234-56789abcdef0";
+
+    [TestCase("admin_password", true)]
+    [TestCase("db_passwd", true)]
+    [TestCase("client_secret", true)]
+    [TestCase("storage_account_key", true)]
+    [TestCase("sas-token", true)]
+    [TestCase("sql_credential", true)]
+    [TestCase("azure_credentials", true)]
+    [TestCase("ssh_public_key", false)]
+    [TestCase("monkey", false)]
+    [TestCase("keyboard_layout", false)]
+    [TestCase("location", false)]
+    public void A_variable_looks_secret_by_a_whole_word_of_its_name(string name, bool secret)
+    {
+        Assert.That(TerraformRules.LooksSecret(name), Is.EqualTo(secret));
+    }
+
+    [Test]
+    public void Module_meta_arguments_are_not_inputs_the_module_must_declare()
+    {
+        _repo.Replace($"{Staging}/main.tf", "  tags        = var.tags\n",
+            "  tags        = var.tags\n  version     = \"1.0.0\"\n  count       = 1\n  for_each    = {}\n  providers   = {}\n  depends_on  = []\n");
+
+        Assert.That(Check(), Is.Empty);
+    }
+
+    [Test]
+    public void Format_results_become_findings_with_their_messages_and_fixes()
+    {
+        var findings = Check(new TerraformFormatResult([$"{Staging}/main.tf"], Error: "Error: Unclosed configuration block", Skipped: "terraform is not on PATH"));
+
+        Assert.That(findings, Is.EqualTo(new[]
+        {
+            Finding.Warning("terraform-fmt", "src/infra", "terraform fmt -check did not run: terraform is not on PATH", "install Terraform 1.5+ and put it on PATH"),
+            Finding.Error("terraform-fmt", "src/infra", "terraform fmt -check failed: Error: Unclosed configuration block", "fix the file it names (terraform fmt prints the line)"),
+            Finding.Error("terraform-fmt", $"{Staging}/main.tf", "not in terraform fmt's canonical format", "run: terraform fmt -recursive src/infra"),
+        }));
+    }
+
+    [Test]
+    public void An_undeclared_variable_says_where_to_declare_it()
+    {
+        _repo.Replace($"{Staging}/main.tf", "tags        = var.tags", "tags        = var.extra_tags");
+
+        Assert.That(Only("terraform-undeclared-variable"), Is.EqualTo(Finding.Error("terraform-undeclared-variable", $"{Staging}/main.tf",
+            $"var.extra_tags is used but no variable \"extra_tags\" is declared in {Staging}",
+            $"declare variable \"extra_tags\" in {Staging}/variables.tf, or fix the name", line: LineOf($"{Staging}/main.tf", "var.extra_tags"))));
+    }
+
+    [Test]
+    public void A_secret_variable_needs_sensitive_and_a_non_empty_literal_default_is_a_secret_in_the_repository()
+    {
+        var variables = $"{Module}/variables.tf";
+        _repo.Write(variables, _repo.Read(variables) + """
+
+            variable "api_key" {
+              type    = string
+              default = ""
+            }
+
+            variable "sas_token" {
+              type      = string
+              sensitive = true
+              default   = "sv-2024"
+            }
+            """);
+
+        Assert.That(Check(), Is.EqualTo(new[]
+        {
+            Finding.Error("terraform-sensitive", variables, "variable \"api_key\" looks secret but is not sensitive: plans and logs would show its value",
+                "add sensitive = true", line: LineOf(variables, "variable \"api_key\"")),
+            Finding.Error("terraform-secret", variables, "variable \"sas_token\" has a literal default: the secret is in the repository",
+                "use default = null and set TF_VAR_sas_token in the environment", line: LineOf(variables, "\"sv-2024\"")),
+        }));
+    }
+
+    [Test]
+    public void A_root_module_without_an_example_is_told_what_to_write_in_it()
+    {
+        File.Delete(_repo.Combine($"{Staging}/terraform.tfvars.example"));
+
+        Assert.That(Only("terraform-tfvars-example"), Is.EqualTo(Finding.Error("terraform-tfvars-example", $"{Staging}/terraform.tfvars.example",
+            $"the root module {Staging} has no terraform.tfvars.example",
+            "add terraform.tfvars.example listing every variable with an example value (sensitive ones as \"<set via TF_VAR_name>\")")));
+    }
+
+    [Test]
+    public void An_example_that_does_not_parse_is_named_at_its_line()
+    {
+        var example = $"{Staging}/terraform.tfvars.example";
+        _repo.Write(example, "location = \"Korea South\"\nenvironment = \"staging\n");
+
+        Assert.That(Check(), Is.EqualTo(new[]
+        {
+            Finding.Error("syntax", example, "cannot be parsed: a string is not closed: '\"' missing", "write it as name = value lines", line: 2),
+        }));
+    }
+
+    [Test]
+    public void Example_findings_say_how_to_fix_each_line()
+    {
+        var example = $"{Staging}/terraform.tfvars.example";
+        _repo.Replace(example, "location            = \"Korea South\"\n", "");
+        _repo.Replace(example, "\"<set via TF_VAR_admin_password>\"", "\"Adm1n-passw0rd\"");
+        _repo.Write(example, _repo.Read(example) + "colour = \"blue\"\n");
+
+        Assert.That(Check().Where(f => f.Rule == "terraform-tfvars-example"), Is.EqualTo(new[]
+        {
+            Finding.Error("terraform-tfvars-example", $"{Staging}/variables.tf", $"variable \"location\" is not in {example}",
+                "add a line location = <example value> to terraform.tfvars.example", line: LineOf($"{Staging}/variables.tf", "variable \"location\"")),
+            Finding.Error("terraform-tfvars-example", example, "admin_password is sensitive but the example gives it a value",
+                "write admin_password = \"<set via TF_VAR_admin_password>\"", line: LineOf(example, "Adm1n")),
+            Finding.Error("terraform-tfvars-example", example, $"colour is not a variable of {Staging}", "remove the line or fix the name", line: LineOf(example, "colour")),
+        }));
+    }
+
+    [Test]
+    public void A_variable_declared_sensitive_needs_a_placeholder_in_the_example_whatever_its_name()
+    {
+        var example = $"{Staging}/terraform.tfvars.example";
+        _repo.Replace($"{Staging}/variables.tf", "variable \"docker_host\" {\n", "variable \"docker_host\" {\n  sensitive = true\n");
+
+        Assert.That(Only("terraform-tfvars-example"), Is.EqualTo(Finding.Error("terraform-tfvars-example", example,
+            "docker_host is sensitive but the example gives it a value", "write docker_host = \"<set via TF_VAR_docker_host>\"", line: LineOf(example, "docker_host"))));
+    }
+
+    [TestCase("\"<set via TF_VAR_admin_password\"", true)]
+    [TestCase("\"set via TF_VAR_admin_password>\"", true)]
+    [TestCase("\"\"", false)]
+    [TestCase("null", false)]
+    public void A_sensitive_example_value_is_a_placeholder_only_in_angle_brackets_or_empty(string value, bool finding)
+    {
+        var example = $"{Staging}/terraform.tfvars.example";
+        _repo.Replace(example, "\"<set via TF_VAR_admin_password>\"", value);
+
+        Assert.That(Check().Where(f => f.Rule == "terraform-tfvars-example").Select(f => f.Message),
+            finding ? Is.EqualTo(new[] { "admin_password is sensitive but the example gives it a value" }) : Is.Empty);
+    }
+
+    [Test]
+    public void Hard_coded_ids_are_found_in_tf_hcl_and_example_files_in_path_order_but_not_in_documentation()
+    {
+        var backend = $"{Staging}/backend.hcl";
+        var example = $"{Staging}/terraform.tfvars.example";
+        var moduleMain = $"{Module}/main.tf";
+        _repo.Write(backend, _repo.Read(backend) + $"tenant_id            = \"{GuidText}\"\n");
+        _repo.Write(example, _repo.Read(example) + $"# the subscription: {GuidText}\n");
+        _repo.Write(moduleMain, _repo.Read(moduleMain) + $"# object_id {GuidText}\n");
+        _repo.Write($"{Staging}/README.md", _repo.Read($"{Staging}/README.md") + $"\nclient_id = {GuidText}\n");
+        const string fix = "remove it: the azurerm provider and backend read ARM_SUBSCRIPTION_ID, ARM_TENANT_ID and ARM_CLIENT_ID from the environment";
+
+        Assert.That(Check(), Is.EqualTo(new[]
+        {
+            Finding.Error("terraform-hardcoded-id", backend, "a hard-coded tenant ID: it identifies the Azure account in the repository", fix, line: LineOf(backend, GuidText)),
+            Finding.Error("terraform-hardcoded-id", example, "a hard-coded ID (GUID): it identifies the Azure account in the repository", fix, line: LineOf(example, GuidText)),
+            Finding.Error("terraform-hardcoded-id", moduleMain, "a hard-coded object ID: it identifies the Azure account in the repository", fix, line: LineOf(moduleMain, GuidText)),
+        }));
+    }
+
+    [Test]
+    public void Every_tfvars_file_git_would_commit_is_named_in_path_order()
+    {
+        _repo.Write($"{Staging}/terraform.tfvars", "location = \"Korea South\"\n");
+        _repo.Write($"{Staging}/extra.tfvars", "location = \"Korea South\"\n");
+
+        var finding = Check(isIgnoredByGit: _ => false).Single(f => f.Rule == "terraform-tfvars-ignored");
+
+        Assert.That(finding, Is.EqualTo(Finding.Error("terraform-tfvars-ignored", ".gitignore",
+            "git would commit *.tfvars files, which hold real values and secrets: src/infra/environments/local/terraform.tfvars, " +
+            $"src/infra/environments/prod/terraform.tfvars, {Staging}/extra.tfvars, {Staging}/terraform.tfvars, {Module}/terraform.tfvars",
+            "add the line '*.tfvars' to .gitignore (and 'git rm --cached' any that are tracked)")));
+    }
+
+    [Test]
+    public void A_module_called_by_a_dot_slash_path_needs_no_example_of_its_own()
+    {
+        _repo.Write($"{Staging}/main.tf", _repo.Read($"{Staging}/main.tf") + "\nmodule \"sub\" {\n  source = \"./sub\"\n}\n");
+        _repo.Write($"{Staging}/sub/main.tf", "output \"y\" {\n  value = 1\n}\n");
+
+        Assert.That(Check(), Is.Empty);
+    }
+
+    [Test]
+    public void A_source_that_is_not_a_relative_path_is_a_registry_address_even_when_a_folder_has_its_name()
+    {
+        _repo.Write($"{Staging}/main.tf", _repo.Read($"{Staging}/main.tf") + "\nmodule \"sub\" {\n  source = \"sub\"\n}\n");
+        _repo.Write($"{Staging}/sub/main.tf", "output \"y\" {\n  value = 1\n}\n");
+
+        Assert.That(Only("terraform-tfvars-example").Message, Is.EqualTo($"the root module {Staging}/sub has no terraform.tfvars.example"));
+    }
+
+    [Test]
+    public void A_source_that_climbs_out_of_the_repository_calls_no_module_here()
+    {
+        _repo.Write($"{Staging}/main.tf", _repo.Read($"{Staging}/main.tf") + "\nmodule \"outside\" {\n  source = \"../../../../../../outside\"\n}\n");
+
+        Assert.That(Check(), Is.Empty);
+    }
+
+    [Test]
+    public void Files_that_do_not_parse_are_named_in_path_order_with_the_error_and_the_fix()
+    {
+        _repo.Write($"{Staging}/b.tf", "}\n");
+        _repo.Write($"{Staging}/a.tf", "\na = \"open\n");
+        _repo.Write("src/infra/environments/prod/z.tf", "x\n");
+        const string fix = "fix the syntax (terraform validate shows the same error)";
+
+        Assert.That(Check().Where(f => f.Rule == "syntax"), Is.EqualTo(new[]
+        {
+            Finding.Error("syntax", "src/infra/environments/prod/z.tf", "cannot be parsed: 'x' is neither an attribute ('x = ...') nor a block ('x \"label\" { ... }')", fix, line: 1),
+            Finding.Error("syntax", $"{Staging}/a.tf", "cannot be parsed: a string is not closed: '\"' missing", fix, line: 2),
+            Finding.Error("syntax", $"{Staging}/b.tf", "cannot be parsed: '}' without a block to close", fix, line: 1),
+        }));
+    }
+
+    [Test]
+    public void An_output_block_without_a_name_is_not_among_the_outputs_a_missing_output_lists()
+    {
+        _repo.Write($"{Module}/outputs.tf", _repo.Read($"{Module}/outputs.tf") + "\noutput {\n  value = 1\n}\n");
+        _repo.Replace($"{Staging}/outputs.tf", "module.resource_group.id", "module.resource_group.resource_group_id");
+
+        Assert.That(Only("terraform-module-output").Message, Does.EndWith("has no output \"resource_group_id\"; its outputs: id, location, name"));
     }
 }

@@ -26,7 +26,8 @@ public sealed class TerraformModule
     public IReadOnlyDictionary<string, (TerraformFile File, HclBlock Block)> Variables =>
         Blocks("variable").Where(v => v.Block.Label(0) is not null).GroupBy(v => v.Block.Label(0)!).ToDictionary(g => g.Key, g => g.First());
 
-    public IReadOnlySet<string> Outputs => Blocks("output").Select(o => o.Block.Label(0) ?? "").ToHashSet();
+    /// <summary>The names of the output blocks; a block without a name is no output, as for <see cref="Variables"/>.</summary>
+    public IReadOnlySet<string> Outputs => Blocks("output").Select(o => o.Block.Label(0)).OfType<string>().ToHashSet();
 
     /// <summary>Every reference in every attribute, with the file it is in.</summary>
     public IEnumerable<(TerraformFile File, HclReference Reference)> References =>
