@@ -9,6 +9,7 @@ namespace QtsOps.Tests.Validation;
 public class SourceValidatorTests
 {
     private const string Compose = "src/observer/docker-compose.yml";
+    private const string Publish = "src/observer/docker-compose.publish.yml";
     private const string NotObjects = "{\n  \"local\": 5,\n  \"staging\": 6,\n  \"prod\": 7\n}\n";
 
     private ScratchRepository _repo = null!;
@@ -95,11 +96,12 @@ public class SourceValidatorTests
     public void Findings_are_ordered_by_file_then_line_then_rule()
     {
         _repo.Replace(Compose, "    restart: unless-stopped\n", "");
-        _repo.Replace(Compose, "    ports:\n      - \"${QTS_OBSERVER_BIND:-127.0.0.1}:${QTS_OBSERVER_PORT:-8000}:8000\"\n", "");
+        _repo.Replace(Publish, "    ports:\n      - \"${QTS_OBSERVER_BIND:-127.0.0.1}:${QTS_OBSERVER_PORT:-8000}:8000\"\n", "");
         _repo.Replace(Compose, "    read_only: true\n", "    read_only: false\n");
         File.Delete(_repo.Combine("src/observer/README.md"));
         _repo.Write("environments.json", NotObjects);
         var service = _repo.LinesOf(Compose, "  qts-observer:")[0];
+        var published = _repo.LinesOf(Publish, "  qts-observer:")[0];
         var readOnly = _repo.LinesOf(Compose, "read_only: false")[0];
 
         var result = SourceValidator.Validate(_repo.Path, null, null);
@@ -110,8 +112,8 @@ public class SourceValidatorTests
             ("environments.json", 3, "environments/invalid"),
             ("environments.json", 4, "environments/invalid"),
             ("src/observer/README.md", null, "required-file"),
+            (Publish, published, "port-consistency"),
             (Compose, service, "compose-restart"),
-            (Compose, service, "port-consistency"),
             (Compose, readOnly, "compose-read-only"),
         }));
     }
