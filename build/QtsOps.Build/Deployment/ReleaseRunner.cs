@@ -234,9 +234,9 @@ public sealed class ReleaseRunner(DockerEngine engine, DeploymentEnvironment tar
             engine.Call(DockerAliases.DockerComposeDown, Compose(new DockerComposeDownSettings { RemoveOrphans = true }, release));
             return;
         }
-        foreach (var slot in new[] { Slot.A, Slot.B })
-            if (engine.Container(edge.Layout.SlotContainer(slot)) is { State.Running: true } running && OwnerOf(running).Release == release)
-                engine.Call(DockerAliases.DockerStop, new DockerStopSettings { Container = edge.Layout.SlotContainer(slot) });
+        foreach (var name in new[] { Slot.A, Slot.B }.Select(edge.Layout.SlotContainer))
+            if (engine.Container(name) is { State.Running: true } running && OwnerOf(running).Release == release)
+                engine.Call(DockerAliases.DockerStop, new DockerStopSettings { Container = name });
     }
 
     /// <summary>

@@ -87,13 +87,17 @@ public sealed class ObserverFiles
         }
         if (publish is not null)
         {
-            var name = (publish.Child("services") as YamlMappingNode).Key(ServiceName);
-            // A service left with no settings (its ports removed) is there, publishing nothing.
-            files.PublishedService = name is null ? null : publish.Child("services").Child(ServiceName) as YamlMappingNode ?? [];
-            if (name is not null) files.PublishedServiceLine = name.Line();
-            if (files.PublishedService is null)
+            var services = publish.Child("services");
+            var name = services.Key(ServiceName);
+            if (name is null)
                 findings.Add(Finding.Error("compose-service", PublishPath, $"no service '{ServiceName}' under services:",
-                    $"publish the observer's port: services: {ServiceName}: ports: [\"127.0.0.1:8000:8000\"]", line: name?.Line() ?? publish.Child("services")?.Line() ?? 1));
+                    $"publish the observer's port: services: {ServiceName}: ports: [\"127.0.0.1:8000:8000\"]", line: services?.Line() ?? 1));
+            else
+            {
+                // A service left with no settings (its ports removed) is there, publishing nothing.
+                files.PublishedService = services.Child(ServiceName) as YamlMappingNode ?? [];
+                files.PublishedServiceLine = name.Line();
+            }
         }
         return files;
     }
