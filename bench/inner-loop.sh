@@ -17,6 +17,7 @@ CLONE="$WORK/repo"
 RUNS="${1:-5}"
 BARE_HEALTH=http://127.0.0.1:8001/health
 CHANGED=src/observer/src/qts_observer/health.py
+PACKAGED=src/qts_observer/health.py # the same file in the package (the package holds src/observer/ at its root)
 # shellcheck source=bench/lib.sh
 source "$ROOT/bench/lib.sh"
 
@@ -30,7 +31,7 @@ pipeline() { (cd "$CLONE" && ./build.sh >"$WORK/pipeline.log" 2>&1) || { tail -2
 
 bare() { # the package the last pipeline run made, built and started by hand beside the pipeline's container
   local package="$CLONE/artifacts/package/qts_ops_deploy"
-  cp "$CLONE/$CHANGED" "$package/$CHANGED"
+  cp "$CLONE/$CHANGED" "$package/$PACKAGED"
   docker build --quiet --build-arg "BASE_IMAGE=$BASE" -t qts-observer:bare "$package" >/dev/null
   (cd "$package" && QTS_OBSERVER_IMAGE=qts-observer:bare QTS_OBSERVER_CONTAINER=qts-observer-bare \
     QTS_OBSERVER_NETWORK=qts-network-bare QTS_OBSERVER_PORT=8001 QTS_OBSERVER_HEALTH_INTERVAL=1s \
@@ -46,6 +47,8 @@ mkdir -p "$WORK/bare/data" "$WORK/bare/logs" "$WORK/bare/config"
 chown 10001:10001 "$WORK/bare/data" "$WORK/bare/logs" # the service's user; the pipeline does this for its own folders
 echo "bench: first deploy"
 pipeline
+# Checked here, not in bare: a failure inside a timed run is not reported (elapsed_ms times failures too).
+[ -f "$CLONE/artifacts/package/qts_ops_deploy/$PACKAGED" ] || { echo "bench: the package has no $PACKAGED: fix PACKAGED" >&2; exit 1; }
 BASE=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["baseImage"])' "$CLONE/artifacts/reports/image.json")
 
 pipeline_ms=() bare_ms=()

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Cake.Core;
 using QtsOps.Build.Deployment;
 using QtsOps.Build.Terraform;
@@ -7,6 +8,7 @@ using QtsOps.Release.Deployment;
 using QtsOps.Release.Environments;
 using QtsOps.Release.Secrets;
 using QtsOps.Release.Terraform;
+using QtsOps.Release.Verification;
 using QtsOps.Tools.Git;
 
 namespace QtsOps.Build;
@@ -44,6 +46,12 @@ public sealed class BuildContext : FrostingContext
 
     /// <summary>The commit and version this run builds (read on first use; Refresh after release commits).</summary>
     public Checkout Checkout { get; }
+
+    /// <summary>
+    /// deploy's check of its slot before the slot took traffic (start-first), kept for the verify of the same
+    /// run, which reuses what it read inside that container (<see cref="Release.Verification.CheckedBeforeTraffic"/>).
+    /// </summary>
+    public StrongBox<CheckedBeforeTraffic?> CheckedBeforeTraffic { get; } = new();
 
     public string ArtifactsDirectory => Path.Combine(RepositoryRoot, "artifacts");
     public string ReportsDirectory => Reporting.ReportsDirectory;

@@ -65,7 +65,7 @@ public sealed class Wiring(BuildContext context)
     /// <summary>The release's /health: deploy's wait and verify ask it the same way.</summary>
     private HealthEndpoint Health => new(Engine, Target.HealthUrl);
 
-    private Verifier Verifier => new(Engine, Target, Runner, Health, context.RepositoryRoot, context.Reporting);
+    private Verifier Verifier => new(Engine, Target, Runner, Health, context.RepositoryRoot, context.CheckedBeforeTraffic, context.Reporting);
 
     private DeploymentLocks Locks => new(Engine, Target, context.RepositoryRoot, context.Log);
 

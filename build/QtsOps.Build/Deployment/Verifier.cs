@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Cake.Core.Diagnostics;
 using QtsOps.Release.Environments;
 using QtsOps.Release.Packaging;
@@ -10,12 +11,17 @@ namespace QtsOps.Build.Deployment;
 
 /// <summary>Gathers the evidence of the post-deploy checklist from the running container; <see cref="VerifyChecklist"/> judges it.</summary>
 /// <param name="repositoryRoot">The report names a compose file on this machine relative to it.</param>
-public sealed class Verifier(DockerEngine engine, DeploymentEnvironment target, ReleaseRunner runner, HealthEndpoint health, string repositoryRoot, RunReporting reporting)
+/// <param name="checkedBeforeTraffic">This run's last check of a slot before traffic: written by it, reused in part by the verify after it.</param>
+public sealed class Verifier(DockerEngine engine, DeploymentEnvironment target, ReleaseRunner runner, HealthEndpoint health, string repositoryRoot,
+    StrongBox<CheckedBeforeTraffic?> checkedBeforeTraffic, RunReporting reporting)
 {
     /// <summary>Where the service keeps its records, inside the container.</summary>
     public const string DataMount = "/app/data/observer";
     private const string LogMount = "/app/logs";
     private const string ConfigMount = "/app/config";
+
+    /// <summary>How long `docker stats --no-stream` samples (two readings about a second apart), so that its sample ends with the settle window.</summary>
+    private static readonly TimeSpan StatsSampling = TimeSpan.FromSeconds(1.5);
 
     private ICakeLog Log => reporting.Log;
 
@@ -26,40 +32,25 @@ public sealed class Verifier(DockerEngine engine, DeploymentEnvironment target, 
     {
         var name = beforeTraffic ?? runner.ServingContainer();
         var container = engine.Container(name);
-        if (container is { State.Running: true })
+        var expected = ExpectedEnvironment(runner.Store.PathOf(release));
+        IReadOnlyList<CheckResult> checks;
+        DateTimeOffset now;
+        if (beforeTraffic is null && checkedBeforeTraffic.Value is { } earlier && container is not null
+            && earlier.WhyNotReused(name, Evidence(container), DateTimeOffset.UtcNow) is null)
         {
-            var settled = new SettleWindow(container.State.StartedAt, target.SettleSeconds).LeftAt(DateTimeOffset.UtcNow);
-            if (settled > TimeSpan.Zero)
-            {
-                Log.Information($"Letting {name} settle for {settled.TotalSeconds:0.#} s");
-                cancellation.WaitHandle.WaitOne(settled);
-                cancellation.ThrowIfCancellationRequested();
-            }
-            container = engine.Container(name);
+            now = DateTimeOffset.UtcNow;
+            Log.Information($"{name} is the container checked before it took traffic, {(now - earlier.At).TotalSeconds:0.0} s ago: what was read inside it " +
+                $"({string.Join(", ", CheckedBeforeTraffic.ReusedChecks)}) stands; its state, /health and logs are asked again");
+            var served = Task.Run(() => health.Ask(name, running: true));
+            var evidence = earlier.With(Evidence(container), served.GetAwaiter().GetResult(), LogsSinceStart(name, container));
+            checks = earlier.Marked(VerifyChecklist.Evaluate(evidence), now);
         }
-
-        var running = container is { State.Running: true };
-        var now = DateTimeOffset.UtcNow;
-        // docker stats samples for a second or two: it runs while the other evidence is gathered.
-        var resources = running ? Task.Run(() => Resources(container!)) : null;
-        var evidence = new VerifyEvidence
+        else
         {
-            ContainerName = name,
-            Container = container is null ? null : new ContainerEvidence(container.Id, container.State.Status, container.State.Running,
-                container.State.Health?.Status, container.RestartCount, container.State.StartedAt, container.Image),
-            HealthEndpoint = health.Ask(name, running, inside: beforeTraffic is not null),
-            SettleSeconds = target.SettleSeconds,
-            ExpectedEnvironment = ExpectedEnvironment(runner.Store.PathOf(release)),
-            ActualEnvironment = running ? ExecLines(name, "python3", "-c", ContainerScripts.Environment) is { } env ? VerifyChecklist.ParseEnvironment(env) : null : null,
-            EnvironmentError = running ? null : "the container is not running",
-            Mounts = container is null ? [] : Mounts(container, running),
-            LogLines = container is null ? [] : engine.Logs(name, since: container.State.StartedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture)),
-            Resources = resources?.GetAwaiter().GetResult(),
-            Records = Records(name, running, new SettleWindow(container?.State.StartedAt ?? now, target.SettleSeconds).RecordsSince(now)),
-            Disk = running && ExecLines(name, "python3", "-c", ContainerScripts.DiskUsage, DataMount) is { } df ? new DiskEvidence(DataMount, VerifyChecklist.ParseDfUsedPercent(df), df.Last()) : null,
-            MaxDiskUsedPercent = target.MaxDiskUsedPercent,
-        };
-        var checks = VerifyChecklist.Evaluate(evidence);
+            (var evidence, now) = Gather(name, container, expected, inside: beforeTraffic is not null, cancellation);
+            checks = VerifyChecklist.Evaluate(evidence);
+            if (beforeTraffic is not null) checkedBeforeTraffic.Value = new CheckedBeforeTraffic(evidence, checks.All(check => check.Passed), now);
+        }
         var composeFile = engine.IsRemote
             ? $"{engine.Host.Name}:{engine.Host.Files.Combine(runner.Store.PathOf(release), "docker-compose.yml")}"
             : Path.GetRelativePath(repositoryRoot, Path.Combine(runner.Store.PathOf(release), "docker-compose.yml")).Replace('\\', '/');
@@ -73,6 +64,71 @@ public sealed class Verifier(DockerEngine engine, DeploymentEnvironment target, 
         }
         return report;
     }
+
+    /// <summary>
+    /// The whole checklist's evidence, judged once the container has run for settleSeconds. What does not
+    /// change while it settles (environment, mounts, disk) is read during the wait, and CPU and memory are
+    /// sampled over its last moments; restarts, logs, records and /health are read after it.
+    /// </summary>
+    /// <returns>The evidence, and when the window had passed.</returns>
+    private (VerifyEvidence Evidence, DateTimeOffset At) Gather(string name, DockerContainer? container, IReadOnlyDictionary<string, string> expected, bool inside,
+        CancellationToken cancellation)
+    {
+        Task<InsideReads>? reads = null;
+        Task<ResourceEvidence>? resources = null;
+        if (container is { State.Running: true } started)
+        {
+            var settled = new SettleWindow(started.State.StartedAt, target.SettleSeconds).LeftAt(DateTimeOffset.UtcNow);
+            reads = Task.Run(() => ReadInside(name, started));
+            resources = Task.Run(() =>
+            {
+                cancellation.WaitHandle.WaitOne(settled > StatsSampling ? settled - StatsSampling : TimeSpan.Zero);
+                return Resources(started);
+            });
+            if (settled > TimeSpan.Zero)
+            {
+                Log.Information($"Letting {name} settle for {settled.TotalSeconds:0.#} s");
+                cancellation.WaitHandle.WaitOne(settled);
+                cancellation.ThrowIfCancellationRequested();
+            }
+            container = engine.Container(name);
+        }
+
+        var running = container is { State.Running: true };
+        var now = DateTimeOffset.UtcNow;
+        var answer = Task.Run(() => health.Ask(name, running, inside));
+        var records = Task.Run(() => Records(name, running, new SettleWindow(container?.State.StartedAt ?? now, target.SettleSeconds).RecordsSince(now)));
+        // What was read while it settled stands only for a container that still runs: else every check inside it fails as not running.
+        var read = running ? reads?.GetAwaiter().GetResult() : null;
+        return (new VerifyEvidence
+        {
+            ContainerName = name,
+            Container = container is null ? null : Evidence(container),
+            HealthEndpoint = answer.GetAwaiter().GetResult(),
+            SettleSeconds = target.SettleSeconds,
+            ExpectedEnvironment = expected,
+            ActualEnvironment = read?.Environment is { } env ? VerifyChecklist.ParseEnvironment(env) : null,
+            EnvironmentError = running ? null : "the container is not running",
+            Mounts = container is null ? [] : read?.Mounts ?? Mounts(name, container, running: false),
+            LogLines = container is null ? [] : LogsSinceStart(name, container),
+            Resources = running ? resources?.GetAwaiter().GetResult() : null,
+            Records = records.GetAwaiter().GetResult(),
+            Disk = read?.Disk is { } df ? new DiskEvidence(DataMount, VerifyChecklist.ParseDfUsedPercent(df), df.Last()) : null,
+            MaxDiskUsedPercent = target.MaxDiskUsedPercent,
+        }, now);
+    }
+
+    /// <summary>What is read by commands inside the container: its environment, the mounts with their write probes, df of the data mount (each null when its command failed).</summary>
+    private sealed record InsideReads(IReadOnlyList<string>? Environment, IReadOnlyList<MountEvidence> Mounts, IReadOnlyList<string>? Disk);
+
+    private InsideReads ReadInside(string name, DockerContainer container) =>
+        new(ExecLines(name, "python3", "-c", ContainerScripts.Environment), Mounts(name, container, running: true), ExecLines(name, "python3", "-c", ContainerScripts.DiskUsage, DataMount));
+
+    private static ContainerEvidence Evidence(DockerContainer container) => new(container.Id, container.State.Status, container.State.Running,
+        container.State.Health?.Status, container.RestartCount, container.State.StartedAt, container.Image);
+
+    private IReadOnlyList<string> LogsSinceStart(string name, DockerContainer container) =>
+        engine.Logs(name, since: container.State.StartedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture));
 
     /// <summary>The four variables as the release's deployment_config.json sets them: the configuration the container must match.</summary>
     private IReadOnlyDictionary<string, string> ExpectedEnvironment(string releaseDirectory)
@@ -96,7 +152,7 @@ public sealed class Verifier(DockerEngine engine, DeploymentEnvironment target, 
         return output.Succeeded ? output.Output : null;
     }
 
-    private IReadOnlyList<MountEvidence> Mounts(DockerContainer container, bool running) =>
+    private IReadOnlyList<MountEvidence> Mounts(string name, DockerContainer container, bool running) =>
         new[] { (DataMount, true), (LogMount, true), (ConfigMount, false) }.Select(wanted =>
         {
             var (destination, writable) = wanted;
@@ -104,7 +160,7 @@ public sealed class Verifier(DockerEngine engine, DeploymentEnvironment target, 
             if (mount is null) return new MountEvidence(destination, writable, null, null, null, null);
             if (!writable || !mount.RW || !running) return new MountEvidence(destination, writable, mount.Source, mount.RW, null, running ? null : "not running");
             // As the container's own user: create, read back and delete a probe file.
-            var probe = engine.Exec(container.Name.TrimStart('/'), "python3", "-c", ContainerScripts.WriteProbe, destination);
+            var probe = engine.Exec(name, "python3", "-c", ContainerScripts.WriteProbe, destination);
             var said = string.Join(" ", probe.Output.Concat(probe.Error)).Trim();
             return new MountEvidence(destination, writable, mount.Source, mount.RW, probe.Succeeded && said == "ok", said);
         }).ToList();
