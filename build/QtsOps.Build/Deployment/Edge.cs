@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Cake.Core.Diagnostics;
 using QtsOps.Release.Deployment;
 using QtsOps.Release.Environments;
+using QtsOps.Tools;
 using QtsOps.Tools.Docker;
 
 namespace QtsOps.Build.Deployment;
@@ -43,7 +44,10 @@ public sealed class Edge(DockerEngine engine, DeploymentEnvironment target, Func
         if (engine.Container(Layout.EdgeContainer) is { State.Running: true })
         {
             var before = Workers();
-            engine.Call(DockerAliases.DockerKill, new DockerKillSettings { Container = Layout.EdgeContainer, Signal = "HUP" });
+            var reload = engine.Exec(Layout.EdgeContainer, [.. SlotLayout.ReloadCommand]);
+            if (!reload.Succeeded)
+                throw new PipelineException($"The edge {Layout.EdgeContainer} refused to reload its configuration to switch to {to}: {string.Join(" | ", reload.Error.Concat(reload.Output).NonBlank())}. " +
+                    $"It still forwards to the slot that served. Fix: see `docker logs {Layout.EdgeContainer}`, then deploy again.");
             WaitDrained(before, to);
             log.Information($"The edge ({Layout.EdgeContainer}) forwards to {to}; its previous workers finished their requests");
             return;

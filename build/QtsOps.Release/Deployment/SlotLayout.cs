@@ -49,6 +49,12 @@ public sealed record SlotLayout(string ContainerName, string ComposeProject)
     public const string MainConfig = ConfigFolder + "/nginx.conf";
     public const string ActiveLink = "active.conf";
 
+    /// <summary>
+    /// nginx's graceful reload, run inside the edge. Not `docker kill --signal HUP`: after that the engine
+    /// (20.10) counts the edge as stopped by hand and no longer restarts it, not when nginx exits, not at boot.
+    /// </summary>
+    public static IReadOnlyList<string> ReloadCommand => ["nginx", "-e", "stderr", "-c", $"{ConfigMount}/{MainConfig}", "-s", "reload"];
+
     public string SlotContainer(Slot slot) => $"{ContainerName}-{Letter(slot)}";
     public string SlotProject(Slot slot) => $"{ComposeProject}-{Letter(slot)}";
     public string EdgeContainer => $"{ContainerName}-edge";
@@ -72,7 +78,7 @@ public sealed record SlotLayout(string ContainerName, string ComposeProject)
     {
         ["nginx.conf"] = $$"""
             # Written by QtsOps on every deploy: the environment's port, forwarded to the slot that serves.
-            # active.conf links to the slot's upstream; a deploy replaces the link and reloads (SIGHUP):
+            # active.conf links to the slot's upstream; a deploy replaces the link and reloads nginx:
             # old workers finish the requests they hold, new ones use the new slot.
             worker_processes 1;
             pid /tmp/nginx.pid;

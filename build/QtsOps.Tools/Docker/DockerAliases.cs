@@ -111,9 +111,6 @@ public static class DockerAliases
     [CakeMethodAlias]
     public static void DockerStop(this ICakeContext context, DockerStopSettings settings) => context.Docker(settings).EnsureSuccess();
 
-    [CakeMethodAlias]
-    public static void DockerKill(this ICakeContext context, DockerKillSettings settings) => context.Docker(settings).EnsureSuccess();
-
     /// <summary>The container's processes: (pid, command line), the header left out.</summary>
     [CakeMethodAlias]
     public static IReadOnlyList<(int Pid, string Command)> DockerTop(this ICakeContext context, DockerTopSettings settings) =>

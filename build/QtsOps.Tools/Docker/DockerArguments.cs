@@ -91,9 +91,6 @@ public static class DockerArguments
                 if (stop.TimeoutSeconds is { } seconds) arguments.Append("--time").Append(seconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
                 arguments.AppendQuoted(stop.Container);
                 break;
-            case DockerKillSettings kill:
-                arguments.Append("kill").Append("--signal").AppendQuoted(kill.Signal).AppendQuoted(kill.Container);
-                break;
             case DockerTopSettings top:
                 arguments.Append("top").AppendQuoted(top.Container).Append("-o").Append("pid,args");
                 break;

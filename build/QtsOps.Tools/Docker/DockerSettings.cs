@@ -131,13 +131,6 @@ public sealed class DockerStopSettings : DockerSettings
     public int? TimeoutSeconds { get; set; }
 }
 
-/// <summary><c>docker kill --signal</c>: sends a signal to the container's main process (nginx reloads on HUP).</summary>
-public sealed class DockerKillSettings : DockerSettings
-{
-    public required string Container { get; set; }
-    public required string Signal { get; set; }
-}
-
 /// <summary><c>docker top CONTAINER -o pid,args</c>: the container's processes as the engine sees them (no exec, no shell needed).</summary>
 public sealed class DockerTopSettings : DockerSettings
 {

@@ -69,9 +69,27 @@ public class StartFirstDeploymentTests
         Assert.That(_secondRelease, Is.Not.EqualTo(_firstRelease));
         Assert.That((State(Slot("b")), State(Slot("a"))), Is.EqualTo(("running", "exited")), "the previous release stays, stopped");
         Assert.That(DeploymentPipelineTests.Get(_repo.HealthUrl).Body, Does.Contain(_secondRelease.Split('_')[0]));
+        var verified = File.ReadAllText(Path.Combine(_repo.Root, "artifacts", "reports", "verify.md"));
+        Assert.That(verified, Does.Contain("| `environment` | pass |").And.Contain("(checked before traffic, ").And.Contain($"GET {_repo.HealthUrl} -> 200"),
+            "verify reuses what deploy read inside the slot, and asks /health as it is served");
     }
 
     [Test, Order(3)]
+    public void After_a_switch_the_edge_is_still_restarted_by_the_engine_when_nginx_exits()
+    {
+        // nginx quits as it would on a crash or a reboot; the engine must start it again (restart: unless-stopped).
+        Assert.That(ObserverRepository.Docker("exec", EdgeName, "nginx", "-e", "stderr", "-c", "/etc/qtsops-edge/conf/nginx.conf", "-s", "quit").ExitCode, Is.Zero);
+
+        var back = DateTime.UtcNow.AddSeconds(20);
+        while (DateTime.UtcNow < back && !(State(EdgeName) == "running" && Inspect(EdgeName, "{{.RestartCount}}") == "1")) Thread.Sleep(200);
+        Assert.That((State(EdgeName), Inspect(EdgeName, "{{.RestartCount}}")), Is.EqualTo(("running", "1")), "the edge came back by itself");
+        using var client = new HealthPoller(_repo.HealthUrl);
+        var answered = DateTime.UtcNow.AddSeconds(10);
+        while (DateTime.UtcNow < answered && client.LastStatus != 200) Thread.Sleep(100);
+        Assert.That(DeploymentPipelineTests.Get(_repo.HealthUrl).Body, Does.Contain(_secondRelease.Split('_')[0]), "and forwards to the slot that served");
+    }
+
+    [Test, Order(4)]
     public void A_release_that_crashes_at_start_never_takes_traffic_and_the_run_fails()
     {
         using var crashing = _repo.CommitReleaseThatCrashesAtStart();
@@ -88,7 +106,7 @@ public class StartFirstDeploymentTests
         Assert.That(State(Slot("a")), Is.Not.EqualTo("running"), "the crashing release is stopped");
     }
 
-    [Test, Order(4)]
+    [Test, Order(5)]
     public void A_release_that_is_healthy_but_fails_verification_never_takes_traffic()
     {
         var service = Path.Combine(_repo.Root, "src", "observer", "src", "qts_observer", "service.py");
@@ -116,7 +134,7 @@ public class StartFirstDeploymentTests
         }
     }
 
-    [Test, Order(5)]
+    [Test, Order(6)]
     public void A_rollback_on_demand_switches_back_to_the_previous_slot_and_no_request_fails()
     {
         using var client = new HealthPoller(_repo.HealthUrl);
@@ -129,7 +147,7 @@ public class StartFirstDeploymentTests
         Assert.That(Inspect(Slot("a"), "{{index .Config.Labels \"io.qtsops.release\"}}"), Is.EqualTo(_firstRelease));
     }
 
-    [Test, Order(6)]
+    [Test, Order(7)]
     public void Recreate_moves_the_environment_back_to_one_container()
     {
         var run = _repo.Run("--target=deploy", "--strategy=recreate", "--force-deploy");
@@ -154,6 +172,9 @@ public class StartFirstDeploymentTests
         private readonly Task _loop;
         private int _requests;
 
+        /// <summary>The status of the last request that was answered, else null.</summary>
+        public int? LastStatus { get; private set; }
+
         public HealthPoller(string url) => _loop = Task.Run(async () =>
         {
             while (!_stop.IsCancellationRequested)
@@ -162,6 +183,7 @@ public class StartFirstDeploymentTests
                 try
                 {
                     using var response = await _http.GetAsync(url);
+                    LastStatus = (int)response.StatusCode;
                     if ((int)response.StatusCode != 200) _failures.Add($"{DateTime.UtcNow:HH:mm:ss.fff} {(int)response.StatusCode}");
                 }
                 catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)

@@ -1,4 +1,5 @@
 using QtsOps.Release.Deployment;
+using QtsOps.Release.Images;
 
 namespace QtsOps.Tests.Release;
 
@@ -14,6 +15,13 @@ public class SlotLayoutTests
         Assert.That((Layout.SlotProject(Slot.A), Layout.SlotProject(Slot.B), Layout.EdgeProject), Is.EqualTo(("qts-project-a", "qts-project-b", "qts-project-edge")));
         Assert.That((SlotLayout.Other(Slot.A), SlotLayout.Other(Slot.B)), Is.EqualTo((Slot.B, Slot.A)));
         Assert.That((SlotLayout.SlotConfig(Slot.A), SlotLayout.SlotConfig(Slot.B)), Is.EqualTo(("conf/slot-a.conf", "conf/slot-b.conf")));
+    }
+
+    [Test]
+    public void The_reload_is_run_inside_the_edge_on_the_configuration_its_image_starts_with()
+    {
+        Assert.That(SlotLayout.ReloadCommand, Is.EqualTo(new[] { "nginx", "-e", "stderr", "-c", "/etc/qtsops-edge/conf/nginx.conf", "-s", "reload" }));
+        Assert.That(BaseImageRecipe.EdgeBookworm("http://deb.debian.org/debian").ImportChanges.Last(), Does.Contain("\"-c\", \"/etc/qtsops-edge/conf/nginx.conf\""));
     }
 
     [Test]
