@@ -32,7 +32,6 @@ public sealed class Verifier(DockerEngine engine, DeploymentEnvironment target, 
     {
         var name = beforeTraffic ?? runner.ServingContainer();
         var container = engine.Container(name);
-        var expected = ExpectedEnvironment(runner.Store.PathOf(release));
         IReadOnlyList<CheckResult> checks;
         DateTimeOffset now;
         if (beforeTraffic is null && checkedBeforeTraffic.Value is { } earlier && container is not null
@@ -42,12 +41,13 @@ public sealed class Verifier(DockerEngine engine, DeploymentEnvironment target, 
             Log.Information($"{name} is the container checked before it took traffic, {(now - earlier.At).TotalSeconds:0.0} s ago: what was read inside it " +
                 $"({string.Join(", ", CheckedBeforeTraffic.ReusedChecks)}) stands; its state, /health and logs are asked again");
             var served = Task.Run(() => health.Ask(name, running: true));
-            var evidence = earlier.With(Evidence(container), served.GetAwaiter().GetResult(), LogsSinceStart(name, container));
+            var logs = LogsSinceStart(name, container);
+            var evidence = earlier.With(Evidence(container), served.GetAwaiter().GetResult(), logs);
             checks = earlier.Marked(VerifyChecklist.Evaluate(evidence), now);
         }
         else
         {
-            (var evidence, now) = Gather(name, container, expected, inside: beforeTraffic is not null, cancellation);
+            (var evidence, now) = Gather(name, container, ExpectedEnvironment(runner.Store.PathOf(release)), inside: beforeTraffic is not null, cancellation);
             checks = VerifyChecklist.Evaluate(evidence);
             if (beforeTraffic is not null) checkedBeforeTraffic.Value = new CheckedBeforeTraffic(evidence, checks.All(check => check.Passed), now);
         }

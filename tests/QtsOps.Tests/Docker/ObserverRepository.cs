@@ -149,13 +149,16 @@ public sealed class ObserverRepository : IDisposable
     }
 
     /// <summary>'local''s strategy in environments.json, committed.</summary>
-    public void UseStrategy(string strategy)
+    public void UseStrategy(string strategy) => SetLocal("strategy", strategy);
+
+    /// <summary>One key of 'local' in environments.json, committed.</summary>
+    public void SetLocal(string key, JsonNode value)
     {
         var path = _directory.Combine("environments.json");
         var environments = JsonNode.Parse(File.ReadAllText(path))!;
-        environments["local"]!["strategy"] = strategy;
+        environments["local"]![key] = value;
         File.WriteAllText(path, environments.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-        Commit($"strategy {strategy}");
+        Commit($"{key} {value.ToJsonString()}");
     }
 
     /// <summary>What this checkout's runs made on the engine: its containers (also any a failed compose v1 recreate left renamed &lt;id&gt;_&lt;name&gt;, the slots and the edge), network and images.</summary>
