@@ -177,50 +177,41 @@ public class DeploymentPipelineTests
     [Test, Order(7)]
     public void A_signal_during_the_health_wait_stops_the_deploy_cleanly_and_the_next_deploy_does_it_again()
     {
-        // The engine's health check every 10 s: the signal comes while the deploy waits for it, however loaded the machine
-        // (with 1 s, a deploy can be healthy before a busy machine delivers the signal). It is a new version too.
-        _repo.SetLocal("healthIntervalSeconds", 10);
-        try
+        _repo.Commit("a version to interrupt");
+        // The pipeline as its own process (the one the tests are built with), so that the signal reaches it alone.
+        var program = Path.Combine(TestContext.CurrentContext.TestDirectory, OperatingSystem.IsWindows() ? "QtsOps.Build.exe" : "QtsOps.Build");
+        using var deploy = new Process { StartInfo = new ProcessStartInfo(program, ["--target=deploy", "--no-rollback"])
+            { WorkingDirectory = _repo.Root, RedirectStandardOutput = true, RedirectStandardError = true } };
+        var output = new System.Text.StringBuilder();
+        using var starting = new ManualResetEventSlim();
+        void Collect(string? line)
         {
-            // The pipeline as its own process (the one the tests are built with), so that the signal reaches it alone.
-            var program = Path.Combine(TestContext.CurrentContext.TestDirectory, OperatingSystem.IsWindows() ? "QtsOps.Build.exe" : "QtsOps.Build");
-            using var deploy = new Process { StartInfo = new ProcessStartInfo(program, ["--target=deploy", "--no-rollback"])
-                { WorkingDirectory = _repo.Root, RedirectStandardOutput = true, RedirectStandardError = true } };
-            var output = new System.Text.StringBuilder();
-            using var starting = new ManualResetEventSlim();
-            void Collect(string? line)
-            {
-                if (line is null) return;
-                lock (output) output.AppendLine(line);
-                if (line.Contains($"Starting {_repo.Container}")) starting.Set();
-            }
-            deploy.OutputDataReceived += (_, e) => Collect(e.Data);
-            deploy.ErrorDataReceived += (_, e) => Collect(e.Data);
-            deploy.Start();
-            deploy.BeginOutputReadLine();
-            deploy.BeginErrorReadLine();
-            Assert.That(starting.Wait(TimeSpan.FromMinutes(3)), Is.True, $"the deploy never started the container: {output}");
-
-            using (var kill = Process.Start("kill", ["-INT", deploy.Id.ToString()])) kill.WaitForExit();
-
-            Assert.That(deploy.WaitForExit(TimeSpan.FromMinutes(2)), Is.True, "the deploy did not stop");
-            deploy.WaitForExit(); // the output, to its end
-            Assert.That(deploy.ExitCode, Is.EqualTo(1), output.ToString());
-            Assert.That(output.ToString(), Does.Contain("interrupted by SIGINT (Ctrl-C) while it started").And.Contain("left as it is"));
-            Assert.That(History().Last().Result, Is.EqualTo(HistoryResult.Interrupted));
-            AssertLockFree();
-
-            var next = _repo.Run("--target=deploy");
-
-            Assert.That(next.ExitCode, Is.Zero, next.Output + next.Error);
-            Assert.That(next.Entry("deploy").Outcome, Is.EqualTo(QtsOps.Host.TaskOutcome.Succeeded), "an interrupted deploy is no deploy to skip");
-            Assert.That(History().Last().Action, Is.EqualTo(HistoryAction.Deploy));
-            Assert.That(History().Last().Result, Is.EqualTo(HistoryResult.Succeeded));
+            if (line is null) return;
+            lock (output) output.AppendLine(line);
+            if (line.Contains($"Starting {_repo.Container}")) starting.Set();
         }
-        finally
-        {
-            _repo.SetLocal("healthIntervalSeconds", 1);
-        }
+        deploy.OutputDataReceived += (_, e) => Collect(e.Data);
+        deploy.ErrorDataReceived += (_, e) => Collect(e.Data);
+        deploy.Start();
+        deploy.BeginOutputReadLine();
+        deploy.BeginErrorReadLine();
+        Assert.That(starting.Wait(TimeSpan.FromMinutes(3)), Is.True, $"the deploy never started the container: {output}");
+
+        using (var kill = Process.Start("kill", ["-INT", deploy.Id.ToString()])) kill.WaitForExit();
+
+        Assert.That(deploy.WaitForExit(TimeSpan.FromMinutes(2)), Is.True, "the deploy did not stop");
+        deploy.WaitForExit(); // the output, to its end
+        Assert.That(deploy.ExitCode, Is.EqualTo(1), output.ToString());
+        Assert.That(output.ToString(), Does.Contain("interrupted by SIGINT (Ctrl-C) while it started").And.Contain("left as it is"));
+        Assert.That(History().Last().Result, Is.EqualTo(HistoryResult.Interrupted));
+        AssertLockFree();
+
+        var next = _repo.Run("--target=deploy");
+
+        Assert.That(next.ExitCode, Is.Zero, next.Output + next.Error);
+        Assert.That(next.Entry("deploy").Outcome, Is.EqualTo(QtsOps.Host.TaskOutcome.Succeeded), "an interrupted deploy is no deploy to skip");
+        Assert.That(History().Last().Action, Is.EqualTo(HistoryAction.Deploy));
+        Assert.That(History().Last().Result, Is.EqualTo(HistoryResult.Succeeded));
     }
 
     [Test, Order(8)]

@@ -149,16 +149,13 @@ public sealed class ObserverRepository : IDisposable
     }
 
     /// <summary>'local''s strategy in environments.json, committed.</summary>
-    public void UseStrategy(string strategy) => SetLocal("strategy", strategy);
-
-    /// <summary>One key of 'local' in environments.json, committed.</summary>
-    public void SetLocal(string key, JsonNode value)
+    public void UseStrategy(string strategy)
     {
         var path = _directory.Combine("environments.json");
         var environments = JsonNode.Parse(File.ReadAllText(path))!;
-        environments["local"]![key] = value;
+        environments["local"]!["strategy"] = strategy;
         File.WriteAllText(path, environments.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-        Commit($"{key} {value.ToJsonString()}");
+        Commit($"strategy {strategy}");
     }
 
     /// <summary>What this checkout's runs made on the engine: its containers (also any a failed compose v1 recreate left renamed &lt;id&gt;_&lt;name&gt;, the slots and the edge), network and images.</summary>
