@@ -53,6 +53,9 @@ public sealed class BuildContext : FrostingContext
     /// </summary>
     public StrongBox<CheckedBeforeTraffic?> CheckedBeforeTraffic { get; } = new();
 
+    /// <summary>Stops of slots that served before a switch, begun by deploy or rollback; the run's end waits for them.</summary>
+    public SlotStops SlotStops { get; } = new();
+
     public string ArtifactsDirectory => Path.Combine(RepositoryRoot, "artifacts");
     public string ReportsDirectory => Reporting.ReportsDirectory;
 

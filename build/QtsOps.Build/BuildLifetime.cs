@@ -28,6 +28,9 @@ public sealed class BuildLifetime : FrostingLifetime<BuildContext>
         }
     }
 
+    /// <summary>A slot that served before a switch is stopped beside what followed: the run ends once it is.</summary>
+    public override void Teardown(BuildContext context, ITeardownContext info) => context.SlotStops.WaitAll(context.Log);
+
     // A dry run shows the same version and environment, and finds the same refusal.
     public override void DryRunSetup(BuildContext context, ISetupContext info) => Begin(context, info, " (dry run)");
 

@@ -48,7 +48,7 @@ public sealed class Wiring(BuildContext context)
 
     private ReleaseRunner? _runner;
 
-    public ReleaseRunner Runner => _runner ??= new(Engine, Target, context.Checkout, Health, Edge, context.Reporting);
+    public ReleaseRunner Runner => _runner ??= new(Engine, Target, context.Checkout, Health, Edge, context.SlotStops, context.Reporting);
 
     /// <summary>The edge of a start-first environment; its image is made on this machine (debootstrap, once) and copied to an ssh:// host.</summary>
     private Edge Edge => new(Engine, Target, EdgeImage, Path.Combine(context.RepositoryRoot, "src", "edge", "docker-compose.yml"), context.Log);
