@@ -97,7 +97,7 @@ public sealed class Verifier(DockerEngine engine, DeploymentEnvironment target, 
         var running = container is { State.Running: true };
         var now = DateTimeOffset.UtcNow;
         var answer = Task.Run(() => health.Ask(name, running, inside));
-        var records = Task.Run(() => Records(name, running, new SettleWindow(container?.State.StartedAt ?? now, target.SettleSeconds).RecordsSince(now)));
+        var records = Task.Run(() => Records(name, running, container?.State.StartedAt ?? now));
         // What was read while it settled stands only for a container that still runs: else every check inside it fails as not running.
         var read = running ? reads?.GetAwaiter().GetResult() : null;
         return (new VerifyEvidence
@@ -172,12 +172,12 @@ public sealed class Verifier(DockerEngine engine, DeploymentEnvironment target, 
             stats.MemoryUsageBytes, container.HostConfig.Memory, target.MemoryLimitMb * 1024L * 1024L);
     }
 
-    private DataRecordEvidence Records(string container, bool running, DateTimeOffset windowStart)
+    private DataRecordEvidence Records(string container, bool running, DateTimeOffset since)
     {
-        if (!running) return new DataRecordEvidence(windowStart, [], "the container is not running");
+        if (!running) return new DataRecordEvidence(since, [], "the container is not running");
         var output = engine.Exec(container, "python3", "-c", ContainerScripts.LastRecords, DataMount);
         return output.Succeeded
-            ? new DataRecordEvidence(windowStart, VerifyChecklist.ParseRecordTimes(output.Output), null)
-            : new DataRecordEvidence(windowStart, [], string.Join(" ", output.Error).Trim());
+            ? new DataRecordEvidence(since, VerifyChecklist.ParseRecordTimes(output.Output), null)
+            : new DataRecordEvidence(since, [], string.Join(" ", output.Error).Trim());
     }
 }

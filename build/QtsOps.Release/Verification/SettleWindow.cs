@@ -3,6 +3,8 @@ namespace QtsOps.Release.Verification;
 /// <summary>
 /// The settle window from a container's start: restarts and records are judged only after it, so a
 /// service that crashes or stalls soon after starting is caught, not passed while it still looks fine.
+/// Records count from the container's start, not from one window back: the window can be shorter than
+/// the service's record interval (local's is), and /health judges the records' freshness against that.
 /// </summary>
 public sealed record SettleWindow(DateTimeOffset StartedAt, int Seconds)
 {
@@ -12,7 +14,4 @@ public sealed record SettleWindow(DateTimeOffset StartedAt, int Seconds)
         var left = StartedAt.AddSeconds(Seconds) - now;
         return left > TimeSpan.Zero ? left : TimeSpan.Zero;
     }
-
-    /// <summary>Since when a record counts as fresh: one window back from now, never before the container started (an older record is the previous run's).</summary>
-    public DateTimeOffset RecordsSince(DateTimeOffset now) => new[] { StartedAt, now.AddSeconds(-Seconds) }.Max();
 }

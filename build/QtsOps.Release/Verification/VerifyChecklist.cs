@@ -117,10 +117,10 @@ public static partial class VerifyChecklist
     {
         var r = e.Records;
         if (r.Error is not null) return CheckResult.Fail("data-records", $"could not read the records: {r.Error}", "the data mount must hold observations-*.jsonl");
-        var fresh = r.RecordTimes.Count(t => t >= r.WindowStart);
+        var fresh = r.RecordTimes.Count(t => t >= r.Since);
         return fresh > 0
-            ? CheckResult.Pass("data-records", $"{fresh} record(s) written since {r.WindowStart:u}, newest {r.RecordTimes.Max():u}")
-            : CheckResult.Fail("data-records", $"no record written since {r.WindowStart:u}" + (r.RecordTimes.Count > 0 ? $" (newest {r.RecordTimes.Max():u})" : ""), "the record loop is stalled: see the /health body and the logs");
+            ? CheckResult.Pass("data-records", $"{fresh} record(s) written since {r.Since:u}, newest {r.RecordTimes.Max():u}")
+            : CheckResult.Fail("data-records", $"no record written since {r.Since:u}" + (r.RecordTimes.Count > 0 ? $" (newest {r.RecordTimes.Max():u})" : ""), "the record loop is stalled: see the /health body and the logs");
     }
 
     private static CheckResult Disk(VerifyEvidence e) => e.Disk switch

@@ -31,7 +31,7 @@ public sealed record MountEvidence(string Destination, bool MustBeWritable, stri
 /// <summary>CPU in percent of one core; limits as the engine applied them (0 = none).</summary>
 public sealed record ResourceEvidence(double CpuPercent, double CpuLimitCores, double ExpectedCpuLimitCores, long MemoryUsageBytes, long MemoryLimitBytes, long ExpectedMemoryLimitBytes);
 
-/// <summary>Timestamps of the newest records, and the start of the window they must fall in.</summary>
-public sealed record DataRecordEvidence(DateTimeOffset WindowStart, IReadOnlyList<DateTimeOffset> RecordTimes, string? Error);
+/// <summary>Timestamps of the newest records, and since when one must have been written: the container's start (an older record is the previous run's).</summary>
+public sealed record DataRecordEvidence(DateTimeOffset Since, IReadOnlyList<DateTimeOffset> RecordTimes, string? Error);
 
 public sealed record DiskEvidence(string Path, int UsedPercent, string Raw);

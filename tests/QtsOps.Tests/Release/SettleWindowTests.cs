@@ -2,7 +2,7 @@ using QtsOps.Release.Verification;
 
 namespace QtsOps.Tests.Release;
 
-/// <summary>How long verify lets a container settle, and since when its records count as fresh.</summary>
+/// <summary>How long verify lets a container settle.</summary>
 [Category("Core")]
 public class SettleWindowTests
 {
@@ -26,23 +26,5 @@ public class SettleWindowTests
     public void At_the_end_of_the_window_and_after_it_verify_does_not_wait(int secondsSinceStart)
     {
         Assert.That(Window.LeftAt(Start.AddSeconds(secondsSinceStart)), Is.EqualTo(TimeSpan.Zero));
-    }
-
-    [Test]
-    public void Within_the_window_records_count_from_the_start_not_from_before_it()
-    {
-        Assert.That(Window.RecordsSince(Start.AddSeconds(11)), Is.EqualTo(Start));
-    }
-
-    [Test]
-    public void At_the_end_of_the_window_records_count_from_the_start()
-    {
-        Assert.That(Window.RecordsSince(Start.AddSeconds(12)), Is.EqualTo(Start));
-    }
-
-    [Test]
-    public void After_the_window_only_records_of_the_last_window_count()
-    {
-        Assert.That(Window.RecordsSince(Start.AddSeconds(13)), Is.EqualTo(Start.AddSeconds(1)));
     }
 }

@@ -228,6 +228,16 @@ public class VerifyChecklistTests
             Is.EqualTo("health-status FAIL: Docker reports starting | fix: see `docker inspect -f '{{json .State.Health}}' qts-observer`"));
 
     [Test]
+    public void A_record_counts_however_long_ago_it_was_written_since_the_container_started()
+    {
+        // verify long after the deploy, with a record interval (5 s) longer than local's settle window (2 s):
+        // the newest record is 4 s old, and still proves the loop writes to the data mount (/health judges its freshness).
+        var records = new DataRecordEvidence(Start, [Start.AddMinutes(30).AddSeconds(-4)], null);
+
+        Assert.That(Check(Healthy() with { SettleSeconds = 2, Records = records }, "data-records").Passed, Is.True);
+    }
+
+    [Test]
     public void The_judgements_hold_at_their_edges()
     {
         // A body of exactly 200 characters is shown whole; a record written at the window's start counts;
