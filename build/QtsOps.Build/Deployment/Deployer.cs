@@ -78,7 +78,7 @@ public sealed class Deployer(DockerEngine engine, DeploymentEnvironment target, 
         {
             // start-first: the release is verified on its own before it takes traffic (the verify target checks it again as it serves).
             var container = runner.Start(release, interruption.Token, recreate: forceDeploy,
-                verifyBeforeTraffic: slot => verifier.Run(release, "verify-before-traffic", interruption.Token, beforeTraffic: slot));
+                verifyBeforeTraffic: (slot, healthy) => verifier.Run(release, "verify-before-traffic", interruption.Token, beforeTraffic: slot, healthy));
             runner.Record(entry with { ContainerId = container.Id, FinishedAt = DateTimeOffset.UtcNow });
             reporting.Notify(NotificationEvent.DeploySucceeded, $"{checkout.Version} runs healthy on {target.Name} ({ImageReference}, {image.Id[7..19]})");
         }

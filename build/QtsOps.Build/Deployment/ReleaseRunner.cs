@@ -111,9 +111,12 @@ public sealed class ReleaseRunner(DockerEngine engine, DeploymentEnvironment tar
     /// with the engine's or the container's last words; a cancelled <paramref name="cancellation"/> stops the wait.
     /// </summary>
     /// <param name="recreate">Starts the release again even when it already runs (--force-deploy).</param>
-    /// <param name="verifyBeforeTraffic">start-first: verifies the healthy slot (named) before the edge switches to it; a failed report stops it there.</param>
+    /// <param name="verifyBeforeTraffic">
+    /// start-first: verifies the slot (named) before the edge switches to it; a failed report stops it there. It begins as soon as the
+    /// slot answers /health, beside the wait for the engine's health check, and judges once that task is done (it faults when the slot fails).
+    /// </param>
     /// <returns>The container that serves the release now.</returns>
-    public DockerContainer Start(string release, CancellationToken cancellation, bool recreate = false, Func<string, VerifyReport>? verifyBeforeTraffic = null)
+    public DockerContainer Start(string release, CancellationToken cancellation, bool recreate = false, Func<string, Task, VerifyReport>? verifyBeforeTraffic = null)
     {
         slotStops.WaitAll(Log);
         if (target.Strategy == DeployStrategy.StartFirst && RunsInSlots(release)) return StartBeside(release, cancellation, recreate, verifyBeforeTraffic);
@@ -128,7 +131,7 @@ public sealed class ReleaseRunner(DockerEngine engine, DeploymentEnvironment tar
     /// kept, for a rollback; the stop runs beside what follows). A release that fails never takes traffic: its slot is stopped. The first
     /// such deploy of an environment that runs one container removes it just before the edge takes the port.
     /// </summary>
-    private DockerContainer StartBeside(string release, CancellationToken cancellation, bool force, Func<string, VerifyReport>? verifyBeforeTraffic)
+    private DockerContainer StartBeside(string release, CancellationToken cancellation, bool force, Func<string, Task, VerifyReport>? verifyBeforeTraffic)
     {
         var layout = edge.Layout;
         var active = edge.Active();
@@ -142,11 +145,29 @@ public sealed class ReleaseRunner(DockerEngine engine, DeploymentEnvironment tar
             StartWith(name, release, () => engine.Call(DockerAliases.DockerComposeUp, Compose(new DockerComposeUpSettings { ForceRecreate = force }, release, plan.Start)));
         }
         DockerContainer container;
+        var verifies = !plan.AlreadyServes && verifyBeforeTraffic is not null;
+        var healthy = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Task<VerifyReport>? verification = null;
+        // Verifying begins once the slot answers: what it reads inside and its settle wait overlap the engine's health check.
+        void BeginVerification() => verification ??= Task.Run(() => verifyBeforeTraffic!(name, healthy.Task));
         try
         {
-            container = WaitHealthy(release, name, publishes: false, cancellation);
-            if (!plan.AlreadyServes && verifyBeforeTraffic?.Invoke(name) is { Passed: false } report)
-                throw new ReleaseStartException($"{name} from {target.ImageOf(release)} is healthy but failed verification before taking traffic: {report.FailureSummary}");
+            try
+            {
+                container = WaitHealthy(release, name, publishes: false, cancellation, answering: verifies ? BeginVerification : null);
+            }
+            catch (Exception failed)
+            {
+                healthy.SetException(failed);
+                throw;
+            }
+            healthy.SetResult();
+            if (verifies)
+            {
+                BeginVerification();
+                if (verification!.GetAwaiter().GetResult() is { Passed: false } report)
+                    throw new ReleaseStartException($"{name} from {target.ImageOf(release)} is healthy but failed verification before taking traffic: {report.FailureSummary}");
+            }
         }
         catch (Exception) when (!plan.AlreadyServes)
         {
@@ -256,7 +277,8 @@ public sealed class ReleaseRunner(DockerEngine engine, DeploymentEnvironment tar
     /// healthTimeoutSeconds.
     /// </summary>
     /// <param name="publishes">Whether the container publishes the port (alone); a slot's /health is asked inside it.</param>
-    private DockerContainer WaitHealthy(string release, string name, bool publishes, CancellationToken cancellation)
+    /// <param name="answering">Called once, when /health first answers.</param>
+    private DockerContainer WaitHealthy(string release, string name, bool publishes, CancellationToken cancellation, Action? answering = null)
     {
         var timeout = TimeSpan.FromSeconds(target.HealthTimeoutSeconds);
         var clock = Stopwatch.StartNew();
@@ -290,6 +312,7 @@ public sealed class ReleaseRunner(DockerEngine engine, DeploymentEnvironment tar
             {
                 answered = clock.Elapsed;
                 Log.Information($"{name} answers /health after {answered.Value.TotalSeconds:0.0} s; waiting for the engine's health check (every {target.HealthIntervalSeconds} s)");
+                answering?.Invoke();
             }
             cancellation.WaitHandle.WaitOne(Poll);
         }

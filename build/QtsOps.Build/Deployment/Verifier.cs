@@ -28,7 +28,8 @@ public sealed class Verifier(DockerEngine engine, DeploymentEnvironment target, 
     /// <summary>Verifies the running release and writes artifacts/reports/&lt;report&gt;.json and .md.</summary>
     /// <param name="cancellation">Ends the settle wait early with an <see cref="OperationCanceledException"/>.</param>
     /// <param name="beforeTraffic">A start-first slot that does not serve yet, verified on its own: its /health is asked inside it. Null: the container that serves.</param>
-    public VerifyReport Run(string release, string reportName, CancellationToken cancellation, string? beforeTraffic = null)
+    /// <param name="healthy">Done once the engine calls the slot healthy (faulted when it fails): the checks are judged after it, and after the settle window.</param>
+    public VerifyReport Run(string release, string reportName, CancellationToken cancellation, string? beforeTraffic = null, Task? healthy = null)
     {
         var name = beforeTraffic ?? runner.ServingContainer();
         var container = engine.Container(name);
@@ -47,7 +48,7 @@ public sealed class Verifier(DockerEngine engine, DeploymentEnvironment target, 
         }
         else
         {
-            (var evidence, now) = Gather(name, container, ExpectedEnvironment(runner.Store.PathOf(release)), inside: beforeTraffic is not null, cancellation);
+            (var evidence, now) = Gather(name, container, ExpectedEnvironment(runner.Store.PathOf(release)), inside: beforeTraffic is not null, healthy, cancellation);
             checks = VerifyChecklist.Evaluate(evidence);
             if (beforeTraffic is not null) checkedBeforeTraffic.Value = new CheckedBeforeTraffic(evidence, checks.All(check => check.Passed), now);
         }
@@ -72,7 +73,7 @@ public sealed class Verifier(DockerEngine engine, DeploymentEnvironment target, 
     /// </summary>
     /// <returns>The evidence, and when the window had passed.</returns>
     private (VerifyEvidence Evidence, DateTimeOffset At) Gather(string name, DockerContainer? container, IReadOnlyDictionary<string, string> expected, bool inside,
-        CancellationToken cancellation)
+        Task? healthy, CancellationToken cancellation)
     {
         Task<InsideReads>? reads = null;
         Task<ResourceEvidence>? resources = null;
@@ -91,6 +92,7 @@ public sealed class Verifier(DockerEngine engine, DeploymentEnvironment target, 
                 cancellation.WaitHandle.WaitOne(settled);
                 cancellation.ThrowIfCancellationRequested();
             }
+            healthy?.WaitAsync(cancellation).GetAwaiter().GetResult();
             container = engine.Container(name);
         }
 
