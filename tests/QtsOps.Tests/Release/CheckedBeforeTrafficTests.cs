@@ -9,30 +9,12 @@ public class CheckedBeforeTrafficTests
     private static readonly DateTimeOffset Start = DateTimeOffset.Parse("2026-01-01T10:00:00Z");
     private static readonly DateTimeOffset CheckedAt = Start.AddSeconds(3);
     private static readonly ContainerEvidence Slot = new("abcdef0123456789", "running", true, "healthy", 0, Start, "sha256:img");
-    private static readonly Dictionary<string, string> Four = new()
-    {
-        ["QTS_OBSERVER_STANDALONE"] = "1", ["PYTHONPATH"] = "/app/src:/app", ["OBSERVER_DATA_DIR"] = "/app/data/observer", ["OBSERVER_LOG_DIR"] = "/app/logs",
-    };
-
-    private static VerifyEvidence Inside() => new()
+    private static VerifyEvidence Inside() => VerifyChecklistTests.Healthy() with
     {
         ContainerName = "qts-observer-b",
         Container = Slot,
         HealthEndpoint = new HttpEvidence("http://127.0.0.1:8000/health inside qts-observer-b on this machine", 200, "{\"status\": \"ok\"}", null),
         SettleSeconds = 3,
-        ExpectedEnvironment = Four,
-        ActualEnvironment = Four,
-        Mounts =
-        [
-            new MountEvidence("/app/data/observer", true, "/srv/data", true, true, "ok"),
-            new MountEvidence("/app/logs", true, "/srv/logs", true, true, "ok"),
-            new MountEvidence("/app/config", false, "/srv/config", false, null, null),
-        ],
-        LogLines = ["2026-01-01T10:00:00Z INFO qts_observer: listening on 0.0.0.0:8000"],
-        Resources = new ResourceEvidence(40, 1.0, 1.0, 12L << 20, 512L << 20, 512L << 20),
-        Records = new DataRecordEvidence(Start, [Start.AddSeconds(1)], null),
-        Disk = new DiskEvidence("/app/data/observer", 23, "/dev/vda 100 23 77 23% /"),
-        MaxDiskUsedPercent = 80,
     };
 
     private static readonly CheckedBeforeTraffic Passed = new(Inside(), Passed: true, CheckedAt);

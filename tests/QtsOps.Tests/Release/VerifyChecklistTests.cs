@@ -11,7 +11,8 @@ public class VerifyChecklistTests
         ["QTS_OBSERVER_STANDALONE"] = "1", ["PYTHONPATH"] = "/app/src:/app", ["OBSERVER_DATA_DIR"] = "/app/data/observer", ["OBSERVER_LOG_DIR"] = "/app/logs",
     };
 
-    private static VerifyEvidence Healthy() => new()
+    /// <summary>Evidence every check passes on (CheckedBeforeTrafficTests starts from it too).</summary>
+    internal static VerifyEvidence Healthy() => new()
     {
         ContainerName = "qts-observer",
         Container = new ContainerEvidence("abcdef0123456789", "running", true, "healthy", 0, Start, "sha256:img"),
