@@ -22,6 +22,10 @@ public class WorkflowCommandsTests
         Assert.That((WorkflowCommands.Group("package\nx"), WorkflowCommands.EndGroup), Is.EqualTo(("::group::package%0Ax", "::endgroup::")));
 
     [Test]
+    public void A_group_title_s_percent_signs_and_line_ends_are_escaped_as_the_runner_expects() =>
+        Assert.That(WorkflowCommands.Group("100% done\r\nnext"), Is.EqualTo("::group::100%25 done%0D%0Anext"));
+
+    [Test]
     public void The_step_summary_has_a_heading_the_task_table_and_each_section()
     {
         var markdown = StepSummary.Compose("QtsOps plan · staging", "| Task |\n|---|\n| plan |\n", [("Terraform plan", "+ 1 to add\r\n"), ("Verify", "| check | ok |")]);

@@ -33,6 +33,30 @@ public class ConventionalCommitTests
         Assert.That(commit.BreakingNote, Is.EqualTo("records live under /app/data/observer now."));
     }
 
+    [Test]
+    public void A_breaking_change_without_a_footer_has_no_note_even_with_a_body()
+    {
+        var commit = ConventionalCommit.Parse("feat!: new data layout\n\nMoves files.");
+
+        Assert.That((commit.IsBreaking, commit.BreakingNote), Is.EqualTo((true, (string?)null)));
+    }
+
+    [Test]
+    public void The_note_ends_with_the_footer_s_own_line_when_a_paragraph_follows()
+    {
+        var commit = ConventionalCommit.Parse("feat: new data layout\n\nBREAKING CHANGE: records live under /app/data/observer now.\n\nRefs: #12");
+
+        Assert.That(commit.BreakingNote, Is.EqualTo("records live under /app/data/observer now."));
+    }
+
+    [Test]
+    public void An_empty_footer_is_a_breaking_change_without_a_note()
+    {
+        var commit = ConventionalCommit.Parse("feat: new data layout\n\nBREAKING CHANGE:");
+
+        Assert.That((commit.IsBreaking, commit.BreakingNote), Is.EqualTo((true, (string?)null)));
+    }
+
     [TestCase("Update README")]
     [TestCase("Merge branch 'x' into main")]
     [TestCase("feat:no space")]

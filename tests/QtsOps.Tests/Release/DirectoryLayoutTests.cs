@@ -124,6 +124,18 @@ public class DirectoryLayoutTests
     }
 
     [Test]
+    public void Each_dot_dot_of_a_relative_path_climbs_one_more_directory()
+    {
+        // Two directories above the repository: not its own .qtsops/deploy/local/data.
+        Assert.That(Overlaps(Local with { BackupDirectory = "../../.qtsops/deploy/local/data/backups" }), Is.Empty);
+        Assert.That(Overlaps(Local with { BackupDirectory = "../../shared", LogDirectory = "../../shared/logs" }), Is.EqualTo(new[]
+        {
+            ("logDirectory", "'../../shared/logs' is inside backupDirectory '../../shared': each directory must hold one kind of file",
+                "give logDirectory a directory of its own, outside backupDirectory"),
+        }));
+    }
+
+    [Test]
     public void A_relative_path_is_never_the_same_as_an_absolute_one()
     {
         Assert.That(Overlaps(Absolute with { LogDirectory = "srv/qts/data", ConfigDirectory = "/srv/qts/releases/../config" }), Is.Empty);

@@ -23,6 +23,10 @@ public class EnvironmentCatalogTests
     }
 
     [Test]
+    public void A_release_s_image_is_the_image_repository_tagged_with_the_release() =>
+        Assert.That(EnvironmentCatalog.Parse(Valid, "environments.json", BuildContext.Environments)["local"].ImageOf("1.2.3"), Is.EqualTo("qts-observer:1.2.3"));
+
+    [Test]
     public void A_wrong_value_is_reported_with_file_line_path_and_fix()
     {
         var json = Valid.Replace("\"port\": 8000,", "\"port\": \"8000\",");
@@ -105,6 +109,9 @@ public class EnvironmentCatalogTests
     [TestCase("\"dockerHost\": null", "\"dockerHost\": 2375", "$.local.dockerHost: must be null or a unix://, tcp:// or ssh://user@host address (got 2375)", DockerHostFix)]
     [TestCase("\"healthUrl\": \"http://127.0.0.1:8000/health\"", "\"healthUrl\": \"ftp://127.0.0.1/health\"", "$.local.healthUrl: 'ftp://127.0.0.1/health' is not an http(s) URL", HealthUrlFix)]
     [TestCase("\"healthUrl\": \"http://127.0.0.1:8000/health\"", "\"healthUrl\": \"127.0.0.1:8000\"", "$.local.healthUrl: '127.0.0.1:8000' is not an http(s) URL", HealthUrlFix)]
+    [TestCase("\"healthUrl\": \"http://127.0.0.1:8000/health\",", "", "$.local: 'healthUrl' is missing", "add \"healthUrl\": \"...\"")]
+    [TestCase("\"healthUrl\": \"http://127.0.0.1:8000/health\"", "\"healthUrl\": 8000", "$.local.healthUrl: must be a non-empty string (got 8000)", "write \"healthUrl\": \"...\"")]
+    [TestCase("\"healthUrl\": \"http://127.0.0.1:8000/health\"", "\"healthUrl\": \"\"", "$.local.healthUrl: must be a non-empty string (got \"\")", "write \"healthUrl\": \"...\"")]
     [TestCase("\"registryTls\": false", "\"registryTls\": \"false\"", "$.local.registryTls: must be true or false (got \"false\")", "write \"registryTls\": true or false, without quotes")]
     [TestCase("\"containerName\": \"qts-observer\"", "\"containerName\": \"QTS observer\"", "$.local.containerName: 'QTS observer' is not a valid name here (allowed: ^[a-z0-9][a-z0-9_.-]*$)",
         "use lower-case letters, digits, '.', '_' and '-'")]
@@ -120,6 +127,7 @@ public class EnvironmentCatalogTests
     [TestCase("\"strategy\": \"start-first\",", "", "$.local: 'strategy' is missing", "add \"strategy\": \"start-first\" or \"recreate\"")]
     [TestCase("\"strategy\": \"start-first\"", "\"strategy\": \"blue-green\"", "$.local.strategy: must be \"start-first\" or \"recreate\" (got \"blue-green\")", StrategyFix)]
     [TestCase("\"strategy\": \"start-first\"", "\"strategy\": null", "$.local.strategy: must be \"start-first\" or \"recreate\" (got null)", StrategyFix)]
+    [TestCase("\"strategy\": \"start-first\"", "\"strategy\": 1", "$.local.strategy: must be \"start-first\" or \"recreate\" (got 1)", StrategyFix)]
     public void A_value_of_the_wrong_shape_is_the_one_error_reported_with_its_fix(string setting, string value, string message, string fix)
     {
         var at = Valid.IndexOf(setting, StringComparison.Ordinal); // local's, the first

@@ -37,7 +37,7 @@ public class ImageTagsTests
         var edge = BaseImageRecipe.EdgeBookworm("http://deb.debian.org/debian");
 
         Assert.That(edge.ImageName, Does.Match("^qtsops/edge:bookworm-[0-9a-f]{12}$"));
-        Assert.That(edge.Packages, Is.EqualTo(new[] { "nginx-light" }));
+        Assert.That((edge.Suite, edge.Variant, edge.Packages), Is.EqualTo(("bookworm", "minbase", new[] { "nginx-light" })));
         Assert.That(edge.ImportChanges.Last(), Is.EqualTo("CMD [\"nginx\", \"-e\", \"stderr\", \"-c\", \"/etc/qtsops-edge/conf/nginx.conf\", \"-g\", \"daemon off;\"]"));
         Assert.That((edge with { ImportChanges = [.. edge.ImportChanges.SkipLast(1)] }).ImageName, Is.Not.EqualTo(edge.ImageName));
     }

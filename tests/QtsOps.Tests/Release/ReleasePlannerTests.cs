@@ -68,6 +68,22 @@ public class ReleasePlannerTests
     }
 
     [Test]
+    public void The_wrong_branch_refusal_says_how_to_get_on_the_release_branch() =>
+        Assert.That(() => Plan(State(branch: "feature"), bump: "patch"), Throws.TypeOf<ReleaseRefusedException>().With.Message.EqualTo(
+            "Releases are cut on 'main', and this is 'feature'. Check out main (git checkout main), or name the release branch with --release-branch=NAME."));
+
+    [Test]
+    public void The_plan_counts_the_changes_but_not_the_merge_commits()
+    {
+        var state = State() with
+        {
+            Changes = [new ReleaseChange("1111111111", "feat: x", false), new ReleaseChange("2222222222", "Merge branch 'x'", true), new ReleaseChange("3333333333", "fix: y", false)],
+        };
+
+        Assert.That(Plan(state, bump: "patch").ChangeCount, Is.EqualTo(2));
+    }
+
+    [Test]
     public void Refuses_an_existing_tag_even_elsewhere_in_the_repository() =>
         Assert.That(() => Plan(State(otherTags: "v1.3.0"), bump: "minor"), Throws.TypeOf<ReleaseRefusedException>().With.Message.Contain("The tag v1.3.0 exists already"));
 

@@ -59,4 +59,20 @@ public class SensitiveValuesTests
         Assert.That(redacted["variables"]!["name"]!["value"]!.GetValue<string>(), Is.EqualTo(SensitiveValues.Redacted));
         Assert.That(redacted["variables"]!["pw"]!["value"]!.GetValue<string>(), Is.EqualTo(SensitiveValues.Redacted));
     }
+
+    [Test]
+    public void A_sensitive_value_that_is_null_stays_null()
+    {
+        var change = SensitiveValues.Redact(JsonNode.Parse("""{ "after": { "input": null, "name": "rg-a" }, "after_sensitive": { "input": true } }""")!);
+
+        Assert.That(change["after"]!.ToJsonString(), Is.EqualTo("{\"input\":null,\"name\":\"rg-a\"}"));
+    }
+
+    [Test]
+    public void A_mask_shorter_than_its_list_covers_only_the_items_it_has()
+    {
+        var change = SensitiveValues.Redact(JsonNode.Parse("""{ "values": { "list": ["secret-a", "b", "c"] }, "sensitive_values": { "list": [true] } }""")!);
+
+        Assert.That(change["values"]!["list"]!.ToJsonString(), Is.EqualTo("[\"(sensitive value)\",\"b\",\"c\"]"));
+    }
 }

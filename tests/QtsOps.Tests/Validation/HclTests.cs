@@ -133,6 +133,10 @@ public class HclTests
     }
 
     [Test]
+    public void A_splat_ends_the_reference_before_it() =>
+        Assert.That(Hcl.Parse("a = aws_instance.web.*.id\n").Attribute("a")!.Value.References.Select(r => r.ToString()), Is.EqualTo(new[] { "aws_instance.web" }));
+
+    [Test]
     public void Operators_of_two_and_three_characters_are_single_tokens()
     {
         Assert.That(TokensOf("x >= 1 && y != 2 || z == 3 ? w <= 4 : [for k, v in m : k => v...]"), Is.EqualTo(new[]
@@ -163,6 +167,15 @@ public class HclTests
 
         Assert.That(value.References.Select(r => r.ToString()), Is.EqualTo(new[] { "var.y" }));
         Assert.That(value.Tokens.Single().Inner.Select(t => t.Text), Is.EqualTo(new[] { "merge", "(", "{", "x", "=", "1", "}", ",", "var", ".", "y", ")" }));
+    }
+
+    [Test]
+    public void A_string_ending_in_an_interpolation_that_ends_in_a_string_is_one_token()
+    {
+        var body = Hcl.Parse("a = \"${var.on ? \"yes\" : \"no\"}\"\nb = 1\n");
+
+        Assert.That(body.Attribute("a")!.Value.Tokens.Single().Inner.Select(t => t.Text), Is.EqualTo(new[] { "var", ".", "on", "?", "\"yes\"", ":", "\"no\"" }));
+        Assert.That(body.Attribute("b")!.Line, Is.EqualTo(2));
     }
 
     [Test]

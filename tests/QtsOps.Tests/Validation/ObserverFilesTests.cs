@@ -9,6 +9,7 @@ namespace QtsOps.Tests.Validation;
 public class ObserverFilesTests
 {
     private const string Compose = "src/observer/docker-compose.yml";
+    private const string Publish = "src/observer/docker-compose.publish.yml";
 
     private ScratchRepository _repo = null!;
 
@@ -109,6 +110,21 @@ public class ObserverFilesTests
         {
             ("compose-service", (string?)Compose, (int?)_repo.LinesOf(Compose, "  proxy:")[0], "no service 'qts-observer' under services:",
                 "define the observer as services: qts-observer: (container_name qts-observer)"),
+        }));
+    }
+
+    [Test]
+    public void A_publish_file_without_the_observer_is_an_error_at_its_services()
+    {
+        _repo.Replace(Publish, "  qts-observer:\n", "  proxy:\n");
+
+        var (files, findings) = Load();
+
+        Assert.That(files.PublishedService, Is.Null);
+        Assert.That(findings.Select(Described), Is.EqualTo(new[]
+        {
+            ("compose-service", (string?)Publish, (int?)_repo.LinesOf(Publish, "  proxy:")[0], "no service 'qts-observer' under services:",
+                "publish the observer's port: services: qts-observer: ports: [\"127.0.0.1:8000:8000\"]"),
         }));
     }
 

@@ -80,6 +80,18 @@ public class SecretScannerTests
         Assert.That(SecretScanner.ScanContent(file, line), Is.Empty);
     }
 
+    // The same line outside code is a literal: the unquoted value could be the secret itself.
+    [TestCase("terragrunt.hcl")]
+    [TestCase("app.js")]
+    [TestCase("app.ts")]
+    public void In_code_a_call_assigned_to_a_secret_name_is_an_expression_not_a_secret(string file)
+    {
+        const string line = "api_token = read_token()";
+
+        Assert.That(SecretScanner.ScanContent(file, line), Is.Empty);
+        Assert.That(SecretScanner.ScanContent("settings.conf", line).Select(hit => hit.Rule), Is.EqualTo(new[] { "literal-secret" }));
+    }
+
     // Split so that this file itself holds no such line.
     [TestCase("settings.py", "ADMIN_PASSWORD: str = " + "\"hunter22\"")]
     [TestCase("settings.py", "token: Optional[str] = " + "'abc.def.ghi'")]

@@ -117,6 +117,22 @@ public class SourceValidatorTests
             (Compose, readOnly, "compose-read-only"),
         }));
     }
+
+    [Test]
+    public void Findings_on_the_same_file_and_line_come_in_rule_order()
+    {
+        _repo.Replace(Compose, "    restart: unless-stopped\n", "");
+        _repo.Replace(Compose, "    read_only: true\n", "");
+        var service = _repo.LinesOf(Compose, "  qts-observer:")[0];
+
+        var result = SourceValidator.Validate(_repo.Path, null, null);
+
+        Assert.That(result.Findings.Select(f => (f.File, f.Line, f.Rule)), Is.EqualTo(new[]
+        {
+            ((string?)Compose, (int?)service, "compose-read-only"),
+            (Compose, service, "compose-restart"),
+        }));
+    }
 }
 
 /// <summary>validate's verdict, failure message and report from its findings.</summary>
