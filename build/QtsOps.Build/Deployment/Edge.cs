@@ -111,17 +111,25 @@ public sealed class Edge(DockerEngine engine, DeploymentEnvironment target, Func
         settings.ProjectName = Layout.EdgeProject;
         settings.ProjectDirectory = Path.GetDirectoryName(composeFile);
         settings.Files = [composeFile];
-        settings.Variables = new SortedDictionary<string, string>(StringComparer.Ordinal)
+        settings.Variables = new SortedDictionary<string, string>(SharedVariables(), StringComparer.Ordinal)
         {
             ["QTS_EDGE_IMAGE"] = image(),
             ["QTS_EDGE_CONTAINER"] = Layout.EdgeContainer,
             ["QTS_EDGE_CONFIG"] = Folder,
-            ["QTS_OBSERVER_NETWORK"] = target.Network,
-            ["QTS_OBSERVER_BIND"] = target.Bind,
-            ["QTS_OBSERVER_PORT"] = target.Port.ToString(),
-            ["QTS_OBSERVER_LABEL_ENVIRONMENT"] = target.Name,
-            ["QTS_OBSERVER_LABEL_DEPLOYMENT"] = Host.Resolve(target.DeployDirectory),
         };
         return settings;
     }
+
+    /// <summary>
+    /// The compose variables the edge and every release share: the network the edge reaches the slots on,
+    /// the address it publishes (a release alone publishes it itself) and whose the containers are.
+    /// </summary>
+    public Dictionary<string, string> SharedVariables() => new()
+    {
+        ["QTS_OBSERVER_NETWORK"] = target.Network,
+        ["QTS_OBSERVER_BIND"] = target.Bind,
+        ["QTS_OBSERVER_PORT"] = target.Port.ToString(),
+        ["QTS_OBSERVER_LABEL_ENVIRONMENT"] = target.Name,
+        ["QTS_OBSERVER_LABEL_DEPLOYMENT"] = Host.Resolve(target.DeployDirectory),
+    };
 }

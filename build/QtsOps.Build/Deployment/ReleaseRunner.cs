@@ -63,20 +63,15 @@ public sealed class ReleaseRunner(DockerEngine engine, DeploymentEnvironment tar
         settings.ProjectName = slot is { } project ? edge.Layout.SlotProject(project) : target.ComposeProject;
         settings.ProjectDirectory = directory;
         settings.Files = [Path.Combine(directory, ComposeFile), .. slot is null && File.Exists(Path.Combine(directory, PublishFile)) ? [Path.Combine(directory, PublishFile)] : Array.Empty<string>()];
-        settings.Variables = new SortedDictionary<string, string>(StringComparer.Ordinal)
+        settings.Variables = new SortedDictionary<string, string>(edge.SharedVariables(), StringComparer.Ordinal)
         {
             ["QTS_OBSERVER_IMAGE"] = target.ImageOf(release),
             ["QTS_OBSERVER_CONTAINER"] = slot is { } running ? edge.Layout.SlotContainer(running) : target.ContainerName,
-            ["QTS_OBSERVER_NETWORK"] = target.Network,
-            ["QTS_OBSERVER_BIND"] = target.Bind,
-            ["QTS_OBSERVER_PORT"] = target.Port.ToString(),
             ["QTS_OBSERVER_HEALTH_INTERVAL"] = $"{target.HealthIntervalSeconds}s",
             ["QTS_OBSERVER_HOST_DATA"] = Host.Resolve(target.DataDirectory),
             ["QTS_OBSERVER_HOST_LOGS"] = Host.Resolve(target.LogDirectory),
             ["QTS_OBSERVER_HOST_CONFIG"] = Host.Resolve(target.ConfigDirectory),
-            // Whose the container is: verify and the next deploy read these labels.
-            ["QTS_OBSERVER_LABEL_ENVIRONMENT"] = target.Name,
-            ["QTS_OBSERVER_LABEL_DEPLOYMENT"] = Store.DeployDirectory,
+            // Whose the container is (with the environment and deployment labels): verify and the next deploy read these.
             ["QTS_OBSERVER_LABEL_RELEASE"] = release,
             ["QTS_OBSERVER_LABEL_VERSION"] = VersionOf(release),
         };

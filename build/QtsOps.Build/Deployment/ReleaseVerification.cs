@@ -25,7 +25,7 @@ public sealed class ReleaseVerification(DockerEngine engine, DeploymentEnvironme
         var running = engine.Container(serving);
         if (running is not null && VerifyScope.Refusal(serving, target.Name, ReleaseRunner.OwnerOf(running), runner.Store.DeployDirectory, release) is { } refusal)
             throw new PipelineException(refusal);
-        if (verifiedBefore && running is not { State.Running: true }) Restart(release);
+        if (verifiedBefore && running is not { State.Running: true }) Restart(release, serving);
         var started = DateTimeOffset.UtcNow;
         var report = verifier.Run(release, "verify", CancellationToken.None);
         var container = engine.Container(runner.ServingContainer());
@@ -56,9 +56,9 @@ public sealed class ReleaseVerification(DockerEngine engine, DeploymentEnvironme
     }
 
     /// <summary>A release that verified before and is down (stopped, or its container removed) is started again, not replaced.</summary>
-    private void Restart(string release)
+    private void Restart(string release, string serving)
     {
-        Log.Warning($"{runner.ServingContainer()} is not running; {release} verified before, so it is started again");
+        Log.Warning($"{serving} is not running; {release} verified before, so it is started again");
         using var held = locks.Acquire($"restart of {release} before verify");
         using var interruption = Interruption.Watch(Log, $"the restart of {release}");
         try
