@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using QtsOps.Release.Deployment;
 
 namespace QtsOps.Tests.Docker;
@@ -148,6 +150,22 @@ public class StartFirstDeploymentTests
     }
 
     [Test, Order(7)]
+    public void A_client_holding_a_half_sent_request_on_the_edge_does_not_fail_a_switch()
+    {
+        _repo.Commit("a version to switch to beside a slow client");
+        using var slow = new TcpClient();
+        slow.Connect(IPAddress.Loopback, _repo.Port);
+        // The request line and one header, never the end of the headers: nginx's old worker holds it open.
+        slow.GetStream().Write("GET /health HTTP/1.1\r\nHost: edge\r\n"u8);
+
+        var run = _repo.Run("--target=deploy");
+
+        Assert.That(run.ExitCode, Is.Zero, run.Output + run.Error);
+        Assert.That(run.Output, Does.Contain($"The edge ({EdgeName}) forwards to {Slot("b")}; its previous workers finished their requests"));
+        Assert.That(ClosedByPeer(slow), Is.True, "the edge ended the slow client's request");
+    }
+
+    [Test, Order(8)]
     public void Recreate_moves_the_environment_back_to_one_container()
     {
         var run = _repo.Run("--target=deploy", "--strategy=recreate", "--force-deploy");
@@ -156,6 +174,26 @@ public class StartFirstDeploymentTests
         Assert.That(run.Output + run.Error, Does.Contain("Moving local to one container (recreate)"));
         Assert.That((State(_repo.Container), State(Slot("a")), State(Slot("b")), State(EdgeName)), Is.EqualTo(("running", (string?)null, (string?)null, (string?)null)));
         Assert.That(DeploymentPipelineTests.Get(_repo.HealthUrl).Status, Is.EqualTo(200));
+    }
+
+    /// <summary>Whether the other end closed the connection (end of stream or reset) rather than leaving it open for a minute.</summary>
+    private static bool ClosedByPeer(TcpClient client)
+    {
+        client.ReceiveTimeout = 60_000;
+        var buffer = new byte[4096];
+        try
+        {
+            while (client.GetStream().Read(buffer) > 0) { }
+            return true;
+        }
+        catch (IOException e) when (e.InnerException is SocketException { SocketErrorCode: not SocketError.TimedOut })
+        {
+            return true;
+        }
+        catch (IOException)
+        {
+            return false;
+        }
     }
 
     private static string? State(string container) =>
