@@ -156,13 +156,15 @@ public class StartFirstDeploymentTests
         using var slow = new TcpClient();
         slow.Connect(IPAddress.Loopback, _repo.Port);
         // The request line and one header, never the end of the headers: nginx's old worker holds it open.
-        slow.GetStream().Write("GET /health HTTP/1.1\r\nHost: edge\r\n"u8);
+        var connection = slow.GetStream();
+        connection.Write("GET /health HTTP/1.1\r\nHost: edge\r\n"u8);
 
         var run = _repo.Run("--target=deploy");
 
         Assert.That(run.ExitCode, Is.Zero, run.Output + run.Error);
         Assert.That(run.Output, Does.Contain($"The edge ({EdgeName}) forwards to {Slot("b")}; its previous workers finished their requests"));
-        Assert.That(ClosedByPeer(slow), Is.True, "the edge ended the slow client's request");
+        using var wait = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        Assert.That(TcpConnections.ClosedByPeer(connection, wait.Token).GetAwaiter().GetResult(), Is.True, "the edge ended the slow client's request");
     }
 
     [Test, Order(8)]
@@ -174,26 +176,6 @@ public class StartFirstDeploymentTests
         Assert.That(run.Output + run.Error, Does.Contain("Moving local to one container (recreate)"));
         Assert.That((State(_repo.Container), State(Slot("a")), State(Slot("b")), State(EdgeName)), Is.EqualTo(("running", (string?)null, (string?)null, (string?)null)));
         Assert.That(DeploymentPipelineTests.Get(_repo.HealthUrl).Status, Is.EqualTo(200));
-    }
-
-    /// <summary>Whether the other end closed the connection (end of stream or reset) rather than leaving it open for a minute.</summary>
-    private static bool ClosedByPeer(TcpClient client)
-    {
-        client.ReceiveTimeout = 60_000;
-        var buffer = new byte[4096];
-        try
-        {
-            while (client.GetStream().Read(buffer) > 0) { }
-            return true;
-        }
-        catch (IOException e) when (e.InnerException is SocketException { SocketErrorCode: not SocketError.TimedOut })
-        {
-            return true;
-        }
-        catch (IOException)
-        {
-            return false;
-        }
     }
 
     private static string? State(string container) =>

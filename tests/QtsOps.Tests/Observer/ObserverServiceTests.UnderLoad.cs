@@ -9,16 +9,8 @@ namespace QtsOps.Tests.Observer;
 /// The observer under clients that misbehave or never stop asking: backups of its live data directory
 /// while /health is flooded, and clients that send a request a byte at a time.
 /// </summary>
-public class ObserverUnderLoadTests
+public partial class ObserverServiceTests
 {
-    private TempDirectory _root = null!;
-
-    [SetUp]
-    public void CreateRoot() => _root = new TempDirectory();
-
-    [TearDown]
-    public void RemoveRoot() => _root.Dispose();
-
     [Test]
     public void Backups_of_the_live_data_directory_succeed_while_health_is_flooded()
     {
@@ -42,15 +34,16 @@ public class ObserverUnderLoadTests
     {
         using var observer = new ObserverProcess(_root.Path).Start();
         var slow = Enumerable.Range(0, 80).Select(_ => SlowClient(observer.Port)).ToList();
+        var connections = slow.Select(client => client.GetStream()).ToList();
         using var stopTrickling = new CancellationTokenSource();
         // One more header byte a second from each: every read gets a byte in time, so only a deadline for the whole request ends them.
         var trickle = Task.Run(async () =>
         {
             while (!stopTrickling.IsCancellationRequested)
             {
-                foreach (var client in slow)
-                    try { await client.GetStream().WriteAsync("X"u8.ToArray()); }
-                    catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException) { }
+                foreach (var connection in connections)
+                    try { await connection.WriteAsync("X"u8.ToArray()); }
+                    catch (Exception e) when (e is IOException or ObjectDisposedException) { }
                 await Task.Delay(1000);
             }
         });
@@ -64,7 +57,7 @@ public class ObserverUnderLoadTests
             Assert.That(Threads(observer.ProcessId), Is.LessThanOrEqualTo(32 + 4), "at most 32 connections served at once (a thread each), beside the main, HTTP and record threads");
 
             using var wait = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-            var cut = Task.WhenAll(slow.Select(client => ClosedByServer(client, wait.Token))).GetAwaiter().GetResult();
+            var cut = Task.WhenAll(connections.Select(connection => TcpConnections.ClosedByPeer(connection, wait.Token))).GetAwaiter().GetResult();
             Assert.That(cut.Count(closed => closed), Is.EqualTo(slow.Count), "the observer ended every request that did not arrive whole by its deadline");
         }
         finally
@@ -83,25 +76,6 @@ public class ObserverUnderLoadTests
         client.Connect(IPAddress.Loopback, port);
         client.GetStream().Write("GET /health HTTP/1.1\r\nHost: observer\r\n"u8);
         return client;
-    }
-
-    /// <summary>Whether the server closed the connection (end of stream or reset) before <paramref name="giveUp"/>.</summary>
-    private static async Task<bool> ClosedByServer(TcpClient client, CancellationToken giveUp)
-    {
-        var buffer = new byte[4096];
-        try
-        {
-            while (await client.GetStream().ReadAsync(buffer, giveUp) > 0) { }
-            return true;
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
-        catch (IOException)
-        {
-            return true;
-        }
     }
 
     private static int Threads(int pid) =>
