@@ -32,7 +32,8 @@ public enum Slot { A, B }
 /// The start-first layout of an environment: two slots, each its own compose project and container
 /// (<c>containerName-a</c>, <c>-b</c>), neither publishing a port, and the edge: nginx publishing the
 /// environment's port and forwarding to the active slot. The edge's configuration is a folder on the
-/// host: <see cref="ConfigFolder"/> holds nginx's file and one upstream file per slot, and the link
+/// host: <see cref="ConfigFolder"/> (a link to the folder of the current files, <see cref="EdgeConfiguration"/>)
+/// holds nginx's file and one upstream file per slot, and the link
 /// <see cref="ActiveLink"/> names the active slot's: switching is replacing the link (atomic) and
 /// reloading nginx.
 /// </summary>
