@@ -65,27 +65,8 @@ public sealed class Edge(DockerEngine engine, DeploymentEnvironment target, Func
         return removed;
     }
 
-    /// <summary>nginx's files under edge/conf, rewritten only when this pipeline's differ (a reload reads them, the link stays).</summary>
-    private void WriteConfiguration()
-    {
-        var folder = Host.Files.Combine(Folder, SlotLayout.ConfigFolder);
-        var wanted = Layout.ConfigFiles;
-        if (wanted.All(file => Host.Files.ReadAllText(Host.Files.Combine(folder, file.Key))?.TrimEnd() == file.Value.TrimEnd())) return;
-        var local = Directory.CreateTempSubdirectory("qtsops-edge-");
-        try
-        {
-            foreach (var (name, text) in wanted) File.WriteAllText(Path.Combine(local.FullName, name), text);
-            var staging = Host.Files.Combine(Folder, $".{SlotLayout.ConfigFolder}.partial");
-            Host.Files.DeleteDirectory(staging);
-            Host.Files.CopyIn(local.FullName, staging);
-            Host.Files.DeleteDirectory(folder);
-            Host.Files.MoveDirectory(staging, folder);
-        }
-        finally
-        {
-            local.Delete(recursive: true);
-        }
-    }
+    /// <summary>nginx's files under edge/conf, replaced whole (<see cref="EdgeConfiguration"/>) only when this pipeline's differ.</summary>
+    private void WriteConfiguration() => EdgeConfiguration.Write(Host.Files, Folder, Layout.ConfigFiles);
 
     private IReadOnlyList<int> Workers() =>
         [.. engine.Call(DockerAliases.DockerTop, new DockerTopSettings { Container = Layout.EdgeContainer })
@@ -97,14 +78,12 @@ public sealed class Edge(DockerEngine engine, DeploymentEnvironment target, Func
         var clock = Stopwatch.StartNew();
         while (Workers().Intersect(before).Any())
         {
-            if (clock.Elapsed > DrainTimeout)
-                throw new PipelineException($"The edge {Layout.EdgeContainer} did not switch to {to} within {DrainTimeout.TotalSeconds:0} s: nginx kept its previous workers " +
+            if (clock.Elapsed > SlotLayout.DrainWait)
+                throw new PipelineException($"The edge {Layout.EdgeContainer} did not switch to {to} within {SlotLayout.DrainWait.TotalSeconds:0} s: nginx kept its previous workers " +
                     $"(a refused configuration, or requests that do not end). Its last words: {string.Join(" | ", engine.Logs(Layout.EdgeContainer, tail: 5))}");
             Thread.Sleep(100);
         }
     }
-
-    private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(30);
 
     private DockerComposeUpSettings Compose(DockerComposeUpSettings settings)
     {

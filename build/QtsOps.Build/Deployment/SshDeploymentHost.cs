@@ -68,7 +68,8 @@ public sealed class SshDeploymentHost : IDeploymentHost, IHostFileSystem
     {
         using var archive = new MemoryStream();
         TarFile.CreateFromDirectory(localDirectory, archive, includeBaseDirectory: false);
-        Check(Run("mkdir -p \"$1\" && base64 -d | tar -x -p -C \"$1\"", [path], Convert.ToBase64String(archive.ToArray()) + "\n"),
+        // --no-same-owner: tar run as root would otherwise give the files this machine's uid and gid.
+        Check(Run("mkdir -p \"$1\" && base64 -d | tar -x -p --no-same-owner -C \"$1\"", [path], Convert.ToBase64String(archive.ToArray()) + "\n"),
             $"copy {localDirectory} to {path}");
     }
 
@@ -104,33 +105,40 @@ public sealed class SshDeploymentHost : IDeploymentHost, IHostFileSystem
 
     /// <summary>
     /// The same archive as <see cref="DataBackup.Create"/> makes here, made by tar on the host: links stored as
-    /// links, special files left out and named, 0600 from creation (umask 077), written as .partial and
-    /// renamed when whole (partials of killed runs removed first), then read back: gzip's check, every
-    /// entry listed, the SHA-256 recorded beside it.
+    /// links, special files left out and named, the health probe left out, 0600 from creation (umask 077),
+    /// written as .partial and renamed when whole (partials of killed runs removed first), then read back:
+    /// gzip's check, every entry of the list tar was given in the archive, the SHA-256 recorded beside it.
+    /// The data is live: a file that grows while tar reads it (records appended) is archived as long as it
+    /// was when tar began it, which tar reports as exit 1 ("file changed as we read it"); only 2 and up fail.
     /// </summary>
     public BackupResult BackUp(string dataDirectory, string backupDirectory, string label, DateTimeOffset now)
     {
-        const string script = """
+        const string script = $$"""
             set -e
             umask 077
             data=$1; backups=$2; name=$3
             mkdir -p "$backups"
-            for partial in "$backups"/data-*.tar.gz.partial; do
+            for partial in "$backups"/data-*.tar.gz.partial "$backups"/data-*.tar.gz.list; do
               if [ -e "$partial" ]; then rm -f -- "$partial"; echo "partial $partial"; fi
             done
             archive=$backups/$name
+            list=$archive.list
             if [ -e "$archive" ]; then echo "$archive exists already" >&2; exit 4; fi
             cd "$data"
-            find . ! -type f ! -type d ! -type l | sed 's/^/skipped /'
-            find . \( -type f -o -type d -o -type l \) -print0 | LC_ALL=C sort -z | tar --null --no-recursion -T - -czf "$archive.partial"
+            find . ! -name '{{DataBackup.ProbeFiles}}' ! -type f ! -type d ! -type l | sed 's/^/skipped /'
+            find . ! -name '{{DataBackup.ProbeFiles}}' \( -type f -o -type d -o -type l \) -print0 | LC_ALL=C sort -z > "$list"
+            status=0
+            tar --null --no-recursion --warning=no-file-changed -T "$list" -czf "$archive.partial" || status=$?
+            if [ "$status" -gt 1 ]; then rm -f -- "$list"; exit "$status"; fi
             gzip -t "$archive.partial"
             listed=$(tar -tzf "$archive.partial" | wc -l)
-            expected=$(find . \( -type f -o -type d -o -type l \) | wc -l)
-            if [ "$listed" -ne "$expected" ]; then echo "the archive lists $listed entries, the data directory has $expected" >&2; exit 5; fi
+            expected=$(tr -cd '\000' < "$list" | wc -c)
+            rm -f -- "$list"
+            if [ "$listed" -ne "$expected" ]; then echo "the archive lists $listed entries, tar was given $expected" >&2; exit 5; fi
             mv -n -- "$archive.partial" "$archive"
             cd "$backups"
             sha256sum -- "$name" > "$name.sha256"
-            echo "files $(find "$data" -type f | wc -l)"
+            echo "files $(tar -tvzf "$name" | grep -c '^-' || true)"
             echo "bytes $(wc -c < "$name")"
             echo "sha256 $(cut -d ' ' -f 1 "$name.sha256")"
             """;

@@ -19,6 +19,12 @@ public sealed record BackupResult(string ArchivePath, string Sha256, int Files, 
 public static class DataBackup
 {
     public const string Extension = ".tar.gz";
+
+    /// <summary>
+    /// The observer's health probe (.health-probe; earlier releases made and removed a .health-XXXX file on
+    /// every request): no data, left out of every backup, here and on a Docker host (a shell pattern).
+    /// </summary>
+    public const string ProbeFiles = ".health-*";
     private const string PartialSuffix = ".partial";
     private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
@@ -66,6 +72,7 @@ public static class DataBackup
     {
         foreach (var path in Directory.EnumerateFileSystemEntries(directory).Order(StringComparer.Ordinal))
         {
+            if (IsProbeFile(path)) continue;
             var entryName = Path.GetRelativePath(root, path).Replace('\\', '/');
             var identity = FileKinds.Of(path);
             switch (identity.Kind)
@@ -93,6 +100,8 @@ public static class DataBackup
             }
         }
     }
+
+    private static bool IsProbeFile(string path) => Path.GetFileName(path).StartsWith(ProbeFiles.TrimEnd('*'), StringComparison.Ordinal);
 
     private static UnixFileMode ModeOf(string path) =>
         OperatingSystem.IsWindows() ? OwnerOnly | UnixFileMode.GroupRead | UnixFileMode.OtherRead : File.GetUnixFileMode(path);

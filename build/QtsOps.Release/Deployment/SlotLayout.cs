@@ -32,7 +32,8 @@ public enum Slot { A, B }
 /// The start-first layout of an environment: two slots, each its own compose project and container
 /// (<c>containerName-a</c>, <c>-b</c>), neither publishing a port, and the edge: nginx publishing the
 /// environment's port and forwarding to the active slot. The edge's configuration is a folder on the
-/// host: <see cref="ConfigFolder"/> holds nginx's file and one upstream file per slot, and the link
+/// host: <see cref="ConfigFolder"/> (a link to the folder of the current files, <see cref="EdgeConfiguration"/>)
+/// holds nginx's file and one upstream file per slot, and the link
 /// <see cref="ActiveLink"/> names the active slot's: switching is replacing the link (atomic) and
 /// reloading nginx.
 /// </summary>
@@ -40,6 +41,21 @@ public sealed record SlotLayout(string ContainerName, string ComposeProject)
 {
     /// <summary>The port the service and the edge listen on inside their containers.</summary>
     public const int ServicePort = 8000;
+
+    /// <summary>How long a switch waits for nginx's workers from before the reload to finish their requests.</summary>
+    public static readonly TimeSpan DrainWait = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How long an old worker may keep connections after a reload before nginx closes them: below
+    /// <see cref="DrainWait"/>, so that a client holding a request open cannot fail a switch.
+    /// </summary>
+    public static readonly TimeSpan WorkerShutdownTimeout = TimeSpan.FromSeconds(20);
+
+    /// <summary>nginx's time for a client's headers, body and each send (its default is 60 s): a half-sent request is dropped, not held.</summary>
+    public static readonly TimeSpan ClientTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>Connections one client address may hold at once.</summary>
+    public const int ConnectionsPerAddress = 128;
 
     /// <summary>Where the configuration folder is mounted inside the edge container.</summary>
     public const string ConfigMount = "/etc/qtsops-edge";
@@ -81,11 +97,17 @@ public sealed record SlotLayout(string ContainerName, string ComposeProject)
             # active.conf links to the slot's upstream; a deploy replaces the link and reloads nginx:
             # old workers finish the requests they hold, new ones use the new slot.
             worker_processes 1;
+            worker_shutdown_timeout {{Seconds(WorkerShutdownTimeout)}};
             pid /tmp/nginx.pid;
             error_log stderr warn;
             events { worker_connections 1024; }
             http {
                 access_log off;
+                client_header_timeout {{Seconds(ClientTimeout)}};
+                client_body_timeout {{Seconds(ClientTimeout)}};
+                send_timeout {{Seconds(ClientTimeout)}};
+                keepalive_timeout {{Seconds(ClientTimeout)}};
+                limit_conn_zone $binary_remote_addr zone=per_address:1m;
                 client_body_temp_path /tmp/client_body;
                 proxy_temp_path /tmp/proxy;
                 fastcgi_temp_path /tmp/fastcgi;
@@ -94,6 +116,7 @@ public sealed record SlotLayout(string ContainerName, string ComposeProject)
                 include {{ConfigMount}}/{{ActiveLink}};
                 server {
                     listen {{ServicePort}};
+                    limit_conn per_address {{ConnectionsPerAddress}};
                     location / {
                         proxy_pass http://observer;
                         proxy_http_version 1.1;
@@ -110,6 +133,8 @@ public sealed record SlotLayout(string ContainerName, string ComposeProject)
         ["slot-a.conf"] = Upstream(Slot.A),
         ["slot-b.conf"] = Upstream(Slot.B),
     };
+
+    private static string Seconds(TimeSpan time) => $"{time.TotalSeconds:0}s";
 
     private string Upstream(Slot slot) => $"upstream observer {{ server {SlotContainer(slot)}:{ServicePort}; keepalive 8; }}\n";
 

@@ -180,8 +180,14 @@ public class DeploymentPipelineTests
         _repo.Commit("a version to interrupt");
         // The pipeline as its own process (the one the tests are built with), so that the signal reaches it alone.
         var program = Path.Combine(TestContext.CurrentContext.TestDirectory, OperatingSystem.IsWindows() ? "QtsOps.Build.exe" : "QtsOps.Build");
-        using var deploy = new Process { StartInfo = new ProcessStartInfo(program, ["--target=deploy", "--no-rollback"])
-            { WorkingDirectory = _repo.Root, RedirectStandardOutput = true, RedirectStandardError = true } };
+        // A suite started in the background (`setsid nohup ... &`) hands SIGINT on as ignored, and .NET keeps an
+        // ignored SIGINT ignored: coreutils' env restores its default so that the signal below reaches the pipeline.
+        var start = OperatingSystem.IsWindows() ? new ProcessStartInfo(program, ["--target=deploy", "--no-rollback"])
+            : new ProcessStartInfo("env", ["--default-signal=INT", program, "--target=deploy", "--no-rollback"]);
+        start.WorkingDirectory = _repo.Root;
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        using var deploy = new Process { StartInfo = start };
         var output = new System.Text.StringBuilder();
         using var starting = new ManualResetEventSlim();
         void Collect(string? line)

@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using QtsOps.Release.Deployment;
 
 namespace QtsOps.Tests.Docker;
@@ -148,6 +150,24 @@ public class StartFirstDeploymentTests
     }
 
     [Test, Order(7)]
+    public void A_client_holding_a_half_sent_request_on_the_edge_does_not_fail_a_switch()
+    {
+        _repo.Commit("a version to switch to beside a slow client");
+        using var slow = new TcpClient();
+        slow.Connect(IPAddress.Loopback, _repo.Port);
+        // The request line and one header, never the end of the headers: nginx's old worker holds it open.
+        var connection = slow.GetStream();
+        connection.Write("GET /health HTTP/1.1\r\nHost: edge\r\n"u8);
+
+        var run = _repo.Run("--target=deploy");
+
+        Assert.That(run.ExitCode, Is.Zero, run.Output + run.Error);
+        Assert.That(run.Output, Does.Contain($"The edge ({EdgeName}) forwards to {Slot("b")}; its previous workers finished their requests"));
+        using var wait = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        Assert.That(TcpConnections.ClosedByPeer(connection, wait.Token).GetAwaiter().GetResult(), Is.True, "the edge ended the slow client's request");
+    }
+
+    [Test, Order(8)]
     public void Recreate_moves_the_environment_back_to_one_container()
     {
         var run = _repo.Run("--target=deploy", "--strategy=recreate", "--force-deploy");

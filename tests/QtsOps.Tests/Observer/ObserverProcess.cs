@@ -29,6 +29,8 @@ public sealed partial class ObserverProcess(string root) : IDisposable
 
     public int Port { get; private set; }
 
+    public int ProcessId => _process!.Id;
+
     /// <summary>Everything the process printed so far (stdout and stderr).</summary>
     public string Output
     {

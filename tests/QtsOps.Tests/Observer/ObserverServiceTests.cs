@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 namespace QtsOps.Tests.Observer;
 
 /// <summary>The QTS Observer as a real process over real HTTP (src/observer/).</summary>
-public class ObserverServiceTests
+public partial class ObserverServiceTests
 {
     private TempDirectory _root = null!;
 

@@ -46,6 +46,18 @@ public class SlotLayoutTests
         Assert.That(written.Select(line => line.Split(' ')[1]), Is.All.StartWith("/tmp/"));
     }
 
+    [Test]
+    public void Old_workers_and_slow_clients_are_cut_before_a_switch_stops_waiting_for_them()
+    {
+        var main = Layout.ConfigFiles["nginx.conf"];
+        int Seconds(string directive) => int.Parse(System.Text.RegularExpressions.Regex.Match(main, $@"\b{directive} (\d+)s;").Groups[1].Value);
+
+        Assert.That(Seconds("worker_shutdown_timeout"), Is.LessThan(SlotLayout.DrainWait.TotalSeconds), "nginx closes what old workers hold before the switch gives up on them");
+        foreach (var timeout in new[] { "client_header_timeout", "client_body_timeout", "send_timeout", "keepalive_timeout" })
+            Assert.That(Seconds(timeout), Is.LessThan(Seconds("worker_shutdown_timeout")), timeout);
+        Assert.That(main, Does.Contain("limit_conn_zone $binary_remote_addr zone=per_address:1m;").And.Contain("limit_conn per_address 128;"));
+    }
+
     [TestCase("conf/slot-a.conf", Slot.A)]
     [TestCase("slot-b.conf", Slot.B)]
     [TestCase("/etc/qtsops-edge/slot-b.conf", Slot.B)]

@@ -1,7 +1,6 @@
 """Health: the service is healthy only when it can really write records and its loop is ticking."""
 
 import os
-import tempfile
 import time
 from typing import Tuple
 
@@ -11,15 +10,21 @@ from .recorder import Recorder
 TICK_SLACK_SECONDS = 2.0
 
 
+# One fixed, empty file, created once and then only opened for writing: a probe that created and
+# deleted a file on every request changed the data directory under every backup (tar: "file changed
+# as we read it"), and anyone polling /health could keep it changing. Backups leave out ".health-*".
+PROBE_FILE_NAME = ".health-probe"
+
+
 def data_dir_writable(data_dir: str) -> bool:
-    # os.access lies for root and for read-only mounts; creating and deleting a file does not.
+    # os.access alone lies for root on a read-only mount; opening a file for writing does not
+    # (EROFS), and the access check covers a directory that no longer lets new files in.
     try:
-        fd, path = tempfile.mkstemp(prefix=".health-", dir=data_dir)
+        fd = os.open(os.path.join(data_dir, PROBE_FILE_NAME), os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW, 0o600)
         os.close(fd)
-        os.unlink(path)
-        return True
     except OSError:
         return False
+    return os.access(data_dir, os.W_OK | os.X_OK)
 
 
 def evaluate(recorder: Recorder, data_dir: str, interval_seconds: float, version: str,

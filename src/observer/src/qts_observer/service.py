@@ -1,5 +1,6 @@
 """Process entry: logging, start-up checks, the HTTP server and the record loop, clean stop."""
 
+import io
 import json
 import logging
 import os
@@ -28,6 +29,14 @@ EXIT_OK = 0
 EXIT_RUNTIME = 1
 EXIT_CONFIG = 2
 
+# A request is read, answered and its connection closed within this time, however slowly the client
+# sends: a per-read timeout let a client sending one byte every few seconds hold a thread for ever.
+REQUEST_DEADLINE_SECONDS = 5.0
+# At most this many connections are served at once (a thread each); further ones wait in the
+# listen queue until one ends, which the deadline bounds. Keeps the threads, and the memory, bounded.
+MAX_CONNECTIONS = 32
+LISTEN_QUEUE = 128
+
 
 def _formatter() -> logging.Formatter:
     formatter = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s",
@@ -50,11 +59,35 @@ def _setup_logging(log_dir: str) -> None:
     log.addHandler(file_handler)
 
 
+class _DeadlineSocketReader(io.RawIOBase):
+    """Reads a socket with each read's timeout cut to what is left of the request's deadline."""
+
+    def __init__(self, connection: socket.socket, deadline: float):
+        super().__init__()
+        self._connection = connection
+        self._deadline = deadline
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        left = self._deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError("the request deadline passed")
+        self._connection.settimeout(left)
+        return self._connection.recv_into(buffer)
+
+
 class HealthHandler(BaseHTTPRequestHandler):
     server_version = "qts-observer"
     sys_version = ""
-    # A client that connects and stalls must not hold a thread for ever.
-    timeout = 10
+
+    def setup(self) -> None:
+        super().setup()
+        self.rfile.close()
+        deadline = time.monotonic() + REQUEST_DEADLINE_SECONDS
+        self.connection.settimeout(REQUEST_DEADLINE_SECONDS)
+        self.rfile = io.BufferedReader(_DeadlineSocketReader(self.connection, deadline))
 
     def do_GET(self) -> None:
         try:
@@ -87,12 +120,30 @@ class HealthHandler(BaseHTTPRequestHandler):
 
 class ObserverHTTPServer(ThreadingHTTPServer):
     daemon_threads = True
+    request_queue_size = LISTEN_QUEUE
 
     def __init__(self, address: Tuple[str, int], health_check: Callable[[], Tuple[bool, dict]]):
         if ":" in address[0]:
             self.address_family = socket.AF_INET6
         super().__init__(address, HealthHandler)
         self.health = health_check
+        self._slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
+
+    def process_request(self, request, client_address) -> None:
+        # Taken in the accept loop: with every slot busy, the next connection is not accepted
+        # until one ends, rather than given a thread of its own.
+        self._slots.acquire()
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self._slots.release()
+            raise
+
+    def process_request_thread(self, request, client_address) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._slots.release()
 
     def server_bind(self) -> None:
         # HTTPServer.server_bind resolves the host's FQDN, which stalls start-up without DNS.
