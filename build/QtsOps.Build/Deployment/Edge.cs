@@ -20,12 +20,17 @@ public sealed class Edge(DockerEngine engine, DeploymentEnvironment target, Func
 
     private IDeploymentHost Host => engine.Host;
 
-    private string Folder => Host.Files.Combine(Host.Resolve(target.DeployDirectory), "edge");
+    private string Folder => FolderOf(Host.Resolve(target.DeployDirectory));
+
+    private string FolderOf(string deployDirectory) => Host.Files.Combine(deployDirectory, "edge");
 
     private string Link => Host.Files.Combine(Folder, SlotLayout.ActiveLink);
 
     /// <summary>The slot the edge forwards to, or null when the environment has no edge configuration.</summary>
-    public Slot? Active() => SlotLayout.ActiveOf(Host.Files.LinkTarget(Link));
+    public Slot? Active() => ActiveIn(Host.Resolve(target.DeployDirectory));
+
+    /// <summary>The slot the edge of the deployment in <paramref name="deployDirectory"/> (this one's, or another checkout's on the same host) forwards to.</summary>
+    public Slot? ActiveIn(string deployDirectory) => SlotLayout.ActiveOf(Host.Files.LinkTarget(Host.Files.Combine(FolderOf(deployDirectory), SlotLayout.ActiveLink)));
 
     /// <summary>The container that serves: the active slot's behind an edge, else the environment's single container.</summary>
     public string ServingContainer() =>

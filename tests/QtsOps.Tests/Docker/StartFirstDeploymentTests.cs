@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Text;
 using QtsOps.Release.Deployment;
 
 namespace QtsOps.Tests.Docker;
@@ -75,6 +77,43 @@ public class StartFirstDeploymentTests
     }
 
     [Test, Order(3)]
+    public void An_interrupted_force_deploy_of_the_release_that_serves_leaves_it_serving_and_switches_to_no_older_release()
+    {
+        // The first release verified and is older: a rollback to the last verified release would switch to it.
+        var program = Path.Combine(TestContext.CurrentContext.TestDirectory, "QtsOps.Build");
+        using var client = new HealthPoller(_repo.HealthUrl);
+        using var deploy = new Process { StartInfo = new ProcessStartInfo(program, ["--target=deploy", "--force-deploy"])
+            { WorkingDirectory = _repo.Root, RedirectStandardOutput = true, RedirectStandardError = true } };
+        var output = new StringBuilder();
+        using var starting = new ManualResetEventSlim();
+        void Collect(string? line)
+        {
+            if (line is null) return;
+            lock (output) output.AppendLine(line);
+            if (line.Contains($"Starting {_secondRelease} in {Slot("a")}")) starting.Set();
+        }
+        deploy.OutputDataReceived += (_, e) => Collect(e.Data);
+        deploy.ErrorDataReceived += (_, e) => Collect(e.Data);
+        deploy.Start();
+        deploy.BeginOutputReadLine();
+        deploy.BeginErrorReadLine();
+        Assert.That(starting.Wait(TimeSpan.FromMinutes(3)), Is.True, $"the deploy never started the other slot: {output}");
+
+        using (var kill = Process.Start("kill", ["-TERM", deploy.Id.ToString()])) kill.WaitForExit();
+
+        Assert.That(deploy.WaitForExit(TimeSpan.FromMinutes(2)), Is.True, "the deploy did not stop");
+        deploy.WaitForExit();
+        var seen = client.Stop();
+        Assert.That(deploy.ExitCode, Is.EqualTo(1), output.ToString());
+        Assert.That(output.ToString(), Does.Contain($"{_secondRelease} still serves in {Slot("b")}").And.Not.Contain("Rolling back"));
+        Assert.That(Inspect(Slot("b"), "{{index .Config.Labels \"io.qtsops.release\"}}"), Is.EqualTo(_secondRelease));
+        Assert.That(State(Slot("b")), Is.EqualTo("running"), "the release that served still serves");
+        Assert.That(new FileInfo(Path.Combine(_repo.DeployDirectory, "current")).LinkTarget, Does.EndWith(_secondRelease), "and is current");
+        Assert.That(seen.Failed, Is.Zero, $"failed requests of {seen.Requests}: {string.Join(" | ", seen.Failures.Take(5))}");
+        Assert.That(DeploymentPipelineTests.Get(_repo.HealthUrl).Body, Does.Contain(_secondRelease.Split('_')[0]));
+    }
+
+    [Test, Order(4)]
     public void After_a_switch_the_edge_is_still_restarted_by_the_engine_when_nginx_exits()
     {
         // nginx quits as it would on a crash or a reboot; the engine must start it again (restart: unless-stopped).
@@ -89,7 +128,7 @@ public class StartFirstDeploymentTests
         Assert.That(DeploymentPipelineTests.Get(_repo.HealthUrl).Body, Does.Contain(_secondRelease.Split('_')[0]), "and forwards to the slot that served");
     }
 
-    [Test, Order(4)]
+    [Test, Order(5)]
     public void A_release_that_crashes_at_start_never_takes_traffic_and_the_run_fails()
     {
         using var crashing = _repo.CommitReleaseThatCrashesAtStart();
@@ -106,7 +145,7 @@ public class StartFirstDeploymentTests
         Assert.That(State(Slot("a")), Is.Not.EqualTo("running"), "the crashing release is stopped");
     }
 
-    [Test, Order(5)]
+    [Test, Order(6)]
     public void A_release_that_is_healthy_but_fails_verification_never_takes_traffic()
     {
         var service = Path.Combine(_repo.Root, "src", "observer", "src", "qts_observer", "service.py");
@@ -134,7 +173,7 @@ public class StartFirstDeploymentTests
         }
     }
 
-    [Test, Order(6)]
+    [Test, Order(7)]
     public void A_rollback_on_demand_switches_back_to_the_previous_slot_and_no_request_fails()
     {
         using var client = new HealthPoller(_repo.HealthUrl);
@@ -147,7 +186,7 @@ public class StartFirstDeploymentTests
         Assert.That(Inspect(Slot("a"), "{{index .Config.Labels \"io.qtsops.release\"}}"), Is.EqualTo(_firstRelease));
     }
 
-    [Test, Order(7)]
+    [Test, Order(8)]
     public void Recreate_moves_the_environment_back_to_one_container()
     {
         var run = _repo.Run("--target=deploy", "--strategy=recreate", "--force-deploy");
