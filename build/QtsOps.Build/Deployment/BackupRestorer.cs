@@ -44,7 +44,7 @@ public sealed class BackupRestorer(DockerEngine engine, DeploymentEnvironment ta
         {
             Action = HistoryAction.Restore, Result = HistoryResult.Succeeded, Version = runner.History.VersionOf(release) ?? release, Release = release,
             Image = target.ImageOf(release), StartedAt = started, FinishedAt = started,
-            Detail = $"{name} (SHA-256 {sha256[..12]})" + (aside is null ? "" : $"; the data before is in {aside}"),
+            Detail = $"{name} (SHA-256 {sha256[..12]})" + (aside is null ? "" : $"; the data before is in {aside}"), Settings = DeploymentSettings.Of(target),
         };
         var report = new RestoreReport(target.Name, release, name, sha256, files, aside, null, null);
         try

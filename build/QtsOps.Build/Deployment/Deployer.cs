@@ -34,8 +34,8 @@ public sealed class Deployer(DockerEngine engine, DeploymentEnvironment target, 
             () => engine.Container(name) is { } container
                 ? new ContainerFound(container.Id, container.State.Running, container.State.Health?.Status, container.RestartCount, runner.IsOurs(container), container.Image)
                 : null,
-            containerId => runner.History.DeployedSuccessfully(release, containerId),
-            () => engine.Image(ImageReference)?.Id));
+            containerId => runner.History.SuccessfulStartIn(release, containerId),
+            () => engine.Image(ImageReference)?.Id, DeploymentSettings.Of(target)));
     }
 
     public void Run()
@@ -56,6 +56,7 @@ public sealed class Deployer(DockerEngine engine, DeploymentEnvironment target, 
         {
             Action = HistoryAction.Deploy, Result = HistoryResult.Succeeded, Version = checkout.Version, Release = release,
             Image = ImageReference, ImageId = image.Id, Digest = image.RepoDigests.FirstOrDefault(), StartedAt = started, FinishedAt = started,
+            Settings = DeploymentSettings.Of(target),
         };
         var previous = runner.Store.Current;
         // What a failed deploy leaves serving, or puts back: exactly this, never an older release.

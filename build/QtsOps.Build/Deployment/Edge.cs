@@ -46,7 +46,8 @@ public sealed class Edge(DockerEngine engine, DeploymentEnvironment target, Func
         WriteConfiguration();
         Host.Files.ReplaceLink(Link, SlotLayout.SlotConfig(slot));
         var to = Layout.SlotContainer(slot);
-        if (engine.Container(Layout.EdgeContainer) is { State.Running: true })
+        var running = engine.Container(Layout.EdgeContainer);
+        if (running is { State.Running: true } && Publishes(running))
         {
             var before = Workers();
             var reload = engine.Exec(Layout.EdgeContainer, [.. SlotLayout.ReloadCommand]);
@@ -57,9 +58,17 @@ public sealed class Edge(DockerEngine engine, DeploymentEnvironment target, Func
             log.Information($"The edge ({Layout.EdgeContainer}) forwards to {to}; its previous workers finished their requests");
             return;
         }
+        // compose recreates an edge that publishes another address (the port or bind changed): it follows the environment.
         engine.Call(DockerAliases.DockerComposeUp, Compose(new DockerComposeUpSettings()));
-        log.Information($"Started the edge {Layout.EdgeContainer}: {target.Bind}:{target.Port} forwards to {to}");
+        log.Information($"Started the edge {Layout.EdgeContainer}: {target.Bind}:{target.Port} forwards to {to}" +
+            (running is null || Publishes(running) ? "" : $" (it published {string.Join(", ", Published(running))} before)"));
     }
+
+    /// <summary>Whether the edge publishes the environment's address, and only it.</summary>
+    private bool Publishes(DockerContainer edge) => Published(edge).SequenceEqual([$"{target.Bind}:{target.Port}"]);
+
+    private static IEnumerable<string> Published(DockerContainer edge) =>
+        (edge.HostConfig.PortBindings?.GetValueOrDefault($"{SlotLayout.ServicePort}/tcp") ?? []).Select(binding => $"{(binding.HostIp.Length == 0 ? "0.0.0.0" : binding.HostIp)}:{binding.HostPort}");
 
     /// <summary>Removes the edge and both slots, and the edge's configuration: recreate's single container takes the port. Says what it removed.</summary>
     public IReadOnlyList<string> Remove()

@@ -92,7 +92,7 @@ public sealed class RollbackRunner(DockerEngine engine, DeploymentEnvironment ta
         {
             Action = HistoryAction.Rollback, Result = HistoryResult.Succeeded, Version = history.VersionOf(release) ?? release, Release = release, Image = target.ImageOf(release),
             ImageId = image.Id, Digest = image.RepoDigests.FirstOrDefault(), StartedAt = started, FinishedAt = started,
-            Detail = failedRelease is null ? "on demand" : $"replaced {failedRelease}",
+            Detail = failedRelease is null ? "on demand" : $"replaced {failedRelease}", Settings = DeploymentSettings.Of(target),
         };
         var current = runner.Store.Current;
         var activated = false;

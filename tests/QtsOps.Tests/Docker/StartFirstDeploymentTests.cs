@@ -187,6 +187,24 @@ public class StartFirstDeploymentTests
     }
 
     [Test, Order(8)]
+    public void A_new_port_moves_the_edge_there_and_the_next_deploy_on_it_has_nothing_to_do()
+    {
+        var port = RegistryServer.FreePort();
+
+        var run = _repo.Run("--target=deploy", "--target=verify", $"--port={port}");
+
+        Assert.That(run.ExitCode, Is.Zero, run.Output + run.Error);
+        Assert.That(run.Entry("deploy").Outcome, Is.EqualTo(QtsOps.Host.TaskOutcome.Succeeded), "a changed port is a deploy to do, though the release runs");
+        Assert.That(Inspect(EdgeName, "{{json .NetworkSettings.Ports}}"), Does.Contain($"\"HostPort\":\"{port}\"").And.Not.Contain($"\"HostPort\":\"{_repo.Port}\""));
+        Assert.That(DeploymentPipelineTests.Get($"http://127.0.0.1:{port}/health").Status, Is.EqualTo(200));
+        Assert.That(() => DeploymentPipelineTests.Get(_repo.HealthUrl), Throws.InstanceOf<AggregateException>(), "nothing answers on the old port");
+
+        var again = _repo.Run("--target=deploy", $"--port={port}");
+
+        Assert.That(again.Entry("deploy").Outcome, Is.EqualTo(QtsOps.Host.TaskOutcome.Skipped), again.Output + again.Error);
+    }
+
+    [Test, Order(9)]
     public void Recreate_moves_the_environment_back_to_one_container()
     {
         var run = _repo.Run("--target=deploy", "--strategy=recreate", "--force-deploy");
