@@ -15,7 +15,7 @@ public class DeploymentClaimTests
     public void Nothing_found_or_all_ours_is_no_refusal()
     {
         Assert.That(Refusal(), Is.Null);
-        Assert.That(Refusal(new ClaimedContainer("qts-observer-edge", new DeploymentOwner("local", Here + "/", null, null)), new ClaimedContainer("qts-observer-b", new DeploymentOwner("local", Here, "1.0.0", "1.0.0"))), Is.Null);
+        Assert.That(Refusal(new ClaimedContainer("qts-observer-edge", new DeploymentOwner("local", Here, null, null)), new ClaimedContainer("qts-observer-b", new DeploymentOwner("local", Here, "1.0.0", "1.0.0"))), Is.Null);
     }
 
     [Test]
