@@ -24,8 +24,9 @@ public static class DeploymentClaim
     {
         var foreign = Foreign(found, deployDirectory, environment);
         if (foreign.Count == 0) return null;
-        var owners = foreign.GroupBy(c => c.Owner.Describe(), StringComparer.Ordinal)
-            .Select(group => $"{string.Join(", ", group.Select(c => c.Name))} belong{(group.Count() == 1 ? "s" : "")} to {group.Key}");
+        var owners = foreign.GroupBy(c => (c.Owner with { Release = null, Version = null }).Describe(), StringComparer.Ordinal)
+            .Select(group => $"{string.Join(", ", group.Select(c => c.Owner.Release is { } release ? $"{c.Name} (release {release})" : c.Name))} " +
+                $"belong{(group.Count() == 1 ? "s" : "")} to {group.Key}");
         return $"'{environment}' is another deployment's: {string.Join("; ", owners)}, not to this one ({deployDirectory} for '{environment}'); {nothingDone}. Fix: {fix}";
     }
 }

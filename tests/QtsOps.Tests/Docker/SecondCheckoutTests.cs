@@ -46,7 +46,7 @@ public class SecondCheckoutTests
         var refused = _second.Run("--target=deploy");
 
         Assert.That(refused.ExitCode, Is.EqualTo(1));
-        Assert.That(refused.Error, Does.Contain($"'local' is another deployment's: {_first.Container} belongs to the deployment in {_first.DeployDirectory}")
+        Assert.That(refused.Error, Does.Contain($"'local' is another deployment's: {_first.Container} (release ").And.Contain($"belongs to the deployment in {_first.DeployDirectory} (environment local)")
             .And.Contain("--take-over"));
         Assert.That(Ids(), Is.EqualTo(before), "nothing was started or removed");
     }
@@ -64,7 +64,7 @@ public class SecondCheckoutTests
         var refused = _second.Run("--target=deploy");
 
         Assert.That(refused.ExitCode, Is.EqualTo(1));
-        Assert.That(refused.Error, Does.Contain("'local' is another deployment's: ").And.Contain($"belong to the deployment in {_first.DeployDirectory}")
+        Assert.That(refused.Error, Does.Contain($"'local' is another deployment's: {EdgeName}, {Slot("a")} (release ").And.Contain($"belong to the deployment in {_first.DeployDirectory} (environment local)")
             .And.Contain(EdgeName).And.Contain(Slot("a")).And.Contain(Slot("b")).And.Contain("--take-over"));
         Assert.That(Ids(), Is.EqualTo(before), "nothing was started or removed");
         var verify = _first.Run("--target=verify");

@@ -23,11 +23,10 @@ public class DeploymentClaimTests
     {
         var theirs = new DeploymentOwner("local", There, "1.0.0", "1.0.0");
         Assert.That(Refusal(new ClaimedContainer("qts-observer", theirs)), Is.EqualTo(
-            "'local' is another deployment's: qts-observer belongs to the deployment in /srv/b/.qtsops/deploy/local (environment local, release 1.0.0), " +
+            "'local' is another deployment's: qts-observer (release 1.0.0) belongs to the deployment in /srv/b/.qtsops/deploy/local (environment local), " +
             "not to this one (/srv/a/.qtsops/deploy/local for 'local'); nothing was changed. Fix: take it over."));
         Assert.That(Refusal(new ClaimedContainer("qts-observer-edge", theirs with { Release = null }), new ClaimedContainer("qts-observer-a", theirs), new ClaimedContainer("qts-observer-b", new DeploymentOwner("local", Here, "1.1.0", "1.1.0"))), Is.EqualTo(
-            "'local' is another deployment's: qts-observer-edge belongs to the deployment in /srv/b/.qtsops/deploy/local (environment local); " +
-            "qts-observer-a belongs to the deployment in /srv/b/.qtsops/deploy/local (environment local, release 1.0.0), " +
+            "'local' is another deployment's: qts-observer-edge, qts-observer-a (release 1.0.0) belong to the deployment in /srv/b/.qtsops/deploy/local (environment local), " +
             "not to this one (/srv/a/.qtsops/deploy/local for 'local'); nothing was changed. Fix: take it over."));
     }
 
@@ -35,7 +34,11 @@ public class DeploymentClaimTests
     public void Several_containers_of_one_owner_are_named_together()
     {
         var theirs = new DeploymentOwner("local", There, "1.0.0", "1.0.0");
-        Assert.That(Refusal(new ClaimedContainer("qts-observer-a", theirs), new ClaimedContainer("qts-observer-b", theirs)), Does.StartWith("'local' is another deployment's: qts-observer-a, qts-observer-b belong to the deployment in /srv/b"));
+        Assert.That(Refusal(new ClaimedContainer("qts-observer-a", theirs), new ClaimedContainer("qts-observer-b", theirs)), Does.StartWith("'local' is another deployment's: qts-observer-a (release 1.0.0), qts-observer-b (release 1.0.0) belong to the deployment in /srv/b"));
+        var nobody = new DeploymentOwner(null, null, null, null);
+        Assert.That(Refusal(new ClaimedContainer("qts-observer", nobody), new ClaimedContainer("qts-observer-a", new DeploymentOwner("local", There, "1.0.0", "1.0.0"))),
+            Does.StartWith("'local' is another deployment's: qts-observer belongs to no QtsOps deployment (the container has no io.qtsops labels and was not started from a release directory); " +
+                "qts-observer-a (release 1.0.0) belongs to the deployment in /srv/b"));
     }
 
     [Test]

@@ -29,7 +29,7 @@ public class VerifyScopeTests
     public void Another_deployments_container_is_refused_with_whose_it_is()
     {
         Assert.That(Refusal(Slot(new DeploymentOwner("local", There, "1.2.0", "1.2.0"))), Is.EqualTo(
-            "'local' is another deployment's: qts-observer-a belongs to the deployment in /srv/b/.qtsops/deploy/local (environment local, release 1.2.0), " +
+            "'local' is another deployment's: qts-observer-a (release 1.2.0) belongs to the deployment in /srv/b/.qtsops/deploy/local (environment local), " +
             "not to this one (/srv/a/.qtsops/deploy/local for 'local'); nothing was verified or rolled back. Fix: verify from that checkout, or deploy here with --take-over."));
     }
 
