@@ -18,6 +18,9 @@ public sealed class ReleaseVerification(DockerEngine engine, DeploymentEnvironme
         engine.EnsureReachable();
         var release = runner.Store.Current
             ?? throw new PipelineException($"Nothing is deployed to '{target.Name}' yet ({runner.Store.DeployDirectory} has no current release). Fix: ./build.sh --target=deploy.");
+        if (runner.History.TakenDown() is { } down)
+            throw new PipelineException($"Nothing runs on '{target.Name}': it was taken down at {down.FinishedAt:u} (--target=down); nothing was verified. " +
+                "Fix: ./build.sh --target=deploy, or --target=rollback to put back the last verified release.");
         // The version as deployed, which need not be this checkout's.
         var version = runner.History.VersionOf(release) ?? release;
         var verifiedBefore = runner.History.VerifiedSinceInstalled(release);

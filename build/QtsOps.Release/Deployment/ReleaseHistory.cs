@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 
 namespace QtsOps.Release.Deployment;
 
-public enum HistoryAction { Deploy, Verify, Rollback, Restore }
+public enum HistoryAction { Deploy, Verify, Rollback, Restore, Down }
 
 /// <summary>Interrupted: stopped by SIGINT or SIGTERM before it finished.</summary>
 public enum HistoryResult { Succeeded, Failed, Interrupted }
@@ -121,6 +121,12 @@ public sealed class ReleaseHistory(string path, Action<string> warn, IHostFileSy
     /// running container stand for a finished deploy, not an interrupted or failed one.
     /// </summary>
     public HistoryEntry? SuccessfulStartIn(string release, string containerId) =>
-        Read().LastOrDefault(e => e.Action is HistoryAction.Deploy or HistoryAction.Rollback or HistoryAction.Restore) is { Result: HistoryResult.Succeeded } last
-        && last.Release == release && last.ContainerId == containerId ? last : null;
+        LastChange() is { Result: HistoryResult.Succeeded, Action: not HistoryAction.Down } last && last.Release == release && last.ContainerId == containerId ? last : null;
+
+    /// <summary>The entry of the --target=down that took the environment down, when nothing started it again since; else null.</summary>
+    public HistoryEntry? TakenDown() => LastChange() is { Action: HistoryAction.Down, Result: HistoryResult.Succeeded } down ? down : null;
+
+    /// <summary>The newest entry that changed what runs: a deploy, rollback, restore or down (verifications change nothing).</summary>
+    private HistoryEntry? LastChange() =>
+        Read().LastOrDefault(e => e.Action is HistoryAction.Deploy or HistoryAction.Rollback or HistoryAction.Restore or HistoryAction.Down);
 }

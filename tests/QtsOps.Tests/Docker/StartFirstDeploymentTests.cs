@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using QtsOps.Release.Deployment;
+using QtsOps.Tools;
 
 namespace QtsOps.Tests.Docker;
 
@@ -212,6 +213,37 @@ public class StartFirstDeploymentTests
         Assert.That(run.ExitCode, Is.Zero, run.Output + run.Error);
         Assert.That(run.Output + run.Error, Does.Contain("Moving local to one container (recreate)"));
         Assert.That((State(_repo.Container), State(Slot("a")), State(Slot("b")), State(EdgeName)), Is.EqualTo(("running", (string?)null, (string?)null, (string?)null)));
+        Assert.That(DeploymentPipelineTests.Get(_repo.HealthUrl).Status, Is.EqualTo(200));
+    }
+
+    [Test, Order(10)]
+    public void Down_removes_the_containers_of_either_layout_keeps_data_releases_and_history_and_a_deploy_brings_it_back()
+    {
+        var releases = Directory.GetDirectories(Path.Combine(_repo.DeployDirectory, "releases")).Order().ToList();
+        var down = _repo.Run("--target=down");
+
+        Assert.That(down.ExitCode, Is.Zero, down.Output + down.Error);
+        Assert.That(State(_repo.Container), Is.Null, "one container (recreate) removed");
+        Assert.That(_repo.Run("--target=deploy").ExitCode, Is.Zero, "start-first again: the edge and a slot");
+        Assert.That(State(EdgeName), Is.EqualTo("running"));
+
+        down = _repo.Run("--target=down");
+
+        Assert.That(down.ExitCode, Is.Zero, down.Output + down.Error);
+        Assert.That(down.Output, Does.Contain($"'local' is down: removed {_repo.Container}-edge"));
+        Assert.That(new[] { _repo.Container, EdgeName, Slot("a"), Slot("b") }.Select(State), Is.All.Null, "every container of either layout is gone");
+        Assert.That(Directory.EnumerateFiles(_repo.DataDirectory, "observations-*.jsonl"), Is.Not.Empty, "the data stays");
+        Assert.That(Directory.GetDirectories(Path.Combine(_repo.DeployDirectory, "releases")), Is.SupersetOf(releases), "the releases stay");
+        var history = new ReleaseHistory(Path.Combine(_repo.StateDirectory, "history", "local.jsonl"), warning => Assert.Fail(warning)).Read();
+        Assert.That((history[^1].Action, history[^1].Result), Is.EqualTo((HistoryAction.Down, HistoryResult.Succeeded)));
+        var verify = _repo.Run("--target=verify");
+        Assert.That(verify.ExitCode, Is.EqualTo(1));
+        Assert.That(verify.Error, Does.Contain("Nothing runs on 'local': it was taken down at").And.Contain("--target=deploy"));
+        Assert.That(ObserverRepository.Docker("ps", "--all", "--quiet", "--filter", $"name={_repo.Container}").Output.NonBlank(), Is.Empty, "verify started nothing");
+
+        var back = _repo.Run("--target=deploy", "--target=verify");
+
+        Assert.That(back.ExitCode, Is.Zero, back.Output + back.Error);
         Assert.That(DeploymentPipelineTests.Get(_repo.HealthUrl).Status, Is.EqualTo(200));
     }
 
