@@ -12,7 +12,7 @@ namespace QtsOps.Build;
 public static class PipelineOptions
 {
     private static readonly string[] Engine = ["image", "push", "deploy", "verify", "rollback", "restore", "down", "status"];
-    private static readonly string[] Running = ["deploy", "verify", "rollback", "restore", "down"];
+    private static readonly string[] Running = ["deploy", "verify", "rollback", "restore"];
     private static readonly string[] Infrastructure = ["terraform-plan", "apply"];
 
     public static readonly ChoiceOption Environment = new("env", "The environment to build for and deploy to", BuildContext.Environments)
