@@ -14,7 +14,7 @@ DOCKERD_PID="$STATE/dockerd.pid"
 DEFAULT_DOCKER_HOST="unix:///var/run/docker.sock"
 # Targets that use a Docker engine; for the local environment (and for the tests, always) it is
 # this machine's.
-ENGINE_TARGETS=" default image push deploy verify rollback restore test "
+ENGINE_TARGETS=" default image push deploy verify rollback restore down test "
 # The registry the tests start (tests/QtsOps.Tests/Docker/RegistryServer.cs).
 REGISTRY_PROGRAM="/usr/bin/docker-registry"
 # The linters the repository checks run (tests/QtsOps.Tests/RepositoryChecks): actionlint is its

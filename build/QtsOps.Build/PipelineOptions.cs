@@ -11,7 +11,7 @@ namespace QtsOps.Build;
 /// </summary>
 public static class PipelineOptions
 {
-    private static readonly string[] Engine = ["image", "push", "deploy", "verify", "rollback", "restore", "status"];
+    private static readonly string[] Engine = ["image", "push", "deploy", "verify", "rollback", "restore", "down", "status"];
     private static readonly string[] Running = ["deploy", "verify", "rollback", "restore"];
     private static readonly string[] Infrastructure = ["terraform-plan", "apply"];
 
@@ -62,7 +62,7 @@ public static class PipelineOptions
         { Variable = "QTSOPS_REGISTRY_PASSWORD", Targets = ["push", "deploy"], Secret = true };
 
     public static readonly ListOption ProtectedEnvironments = new("protected-environments", "Environments to protect beside those environments.json marks (never fewer)")
-        { Variable = "QTSOPS_PROTECTED_ENVIRONMENTS", Targets = ["terraform-plan", "apply", "deploy", "rollback", "verify", "restore"], Syntax = "ENV", CommaSeparated = true, Allowed = BuildContext.Environments };
+        { Variable = "QTSOPS_PROTECTED_ENVIRONMENTS", Targets = ["terraform-plan", "apply", "deploy", "rollback", "verify", "restore", "down"], Syntax = "ENV", CommaSeparated = true, Allowed = BuildContext.Environments };
 
     public static readonly SwitchOption AllowDestroy = new("allow-destroy", "A plan may delete or replace resources of a protected environment")
         { Targets = Infrastructure };
@@ -77,7 +77,7 @@ public static class PipelineOptions
         { Targets = ["terraform-plan"], Default = 300 };
 
     public static readonly SwitchOption Approve = new("approve", "Confirms a change to a protected environment")
-        { Targets = ["apply", "deploy", "rollback", "verify", "restore"] };
+        { Targets = ["apply", "deploy", "rollback", "verify", "restore", "down"] };
 
     public static readonly SwitchOption AllowPreRelease = new("allow-prerelease", "A pre-release version (1.4.0-rc.1) may go to a protected environment")
         { Targets = ["apply", "deploy"] };

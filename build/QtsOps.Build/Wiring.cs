@@ -88,7 +88,9 @@ public sealed class Wiring(BuildContext context)
         new InfrastructureSettings(context.Options, context.ResolveGivenPath, context.Environment.WorkingDirectory.FullPath),
         () => context.ConfiguredTarget, context.EnvironmentsFile, context.Checkout, () => context.Protection, context.ReloadTarget, context.Reporting);
 
-    public StatusReader Status() => new(Engine, Target, Runner, Locks);
+    public StatusReader Status() => new(Engine, Target, Runner, Edge, Locks);
+
+    public EnvironmentTeardown Teardown() => new(Engine, Target, context.Protection, Runner, Locks, context.Reporting);
 
     public BackupRestorer Restorer() => new(Engine, Target, context.Protection, context.Options.Get(PipelineOptions.Backup),
         Runner, Verifier, Locks, context.Reporting);

@@ -250,6 +250,7 @@ public sealed class CakeHost
                     return;
                 }
                 await task.RunAsync(context);
+                if (task.SkipReason is not null) skipped.Add(registered.Name);
             });
             var continueOnError = registered.Type.GetCustomAttribute<ContinueOnErrorAttribute>() is not null;
             builder.OnError(exception =>

@@ -54,6 +54,12 @@ public abstract class FrostingTaskBase<TContext> : IFrostingTask where TContext 
         return false;
     }
 
+    /// <summary>
+    /// Says from Run that the task found its work already done (an image of the same inputs exists): the
+    /// summary shows it Skipped with <paramref name="reason"/>, as a skip decided before it ran.
+    /// </summary>
+    protected void SkippedWhileRunning(string reason) => SkipReason = reason;
+
     protected abstract Task RunTaskAsync(TContext context);
 
     bool IFrostingTask.ShouldRun(ICakeContext context)

@@ -27,9 +27,9 @@ public sealed class BackupRestorer(DockerEngine engine, DeploymentEnvironment ta
         using var interruption = Interruption.Watch(Log, $"the restore of {name}");
         var release = runner.Store.Current
             ?? throw new PipelineException($"Nothing is deployed to '{target.Name}' ({runner.Store.DeployDirectory} has no current release): there is no service to restore data for. Fix: ./build.sh --target=deploy first.");
+        if (runner.ClaimRefusal(runner.Containers(), "nothing was restored", "restore from that checkout.") is { } foreign)
+            throw new PipelineException(foreign);
         var serving = runner.ServingContainer();
-        if (engine.Container(serving) is { } container && !runner.IsOurs(container))
-            throw new PipelineException($"{serving} belongs to {ReleaseRunner.OwnerOf(container).Describe()}, not to this deployment: nothing was restored. Fix: restore from that checkout.");
 
         var started = DateTimeOffset.UtcNow;
         var data = engine.Host.Resolve(target.DataDirectory);
@@ -44,7 +44,7 @@ public sealed class BackupRestorer(DockerEngine engine, DeploymentEnvironment ta
         {
             Action = HistoryAction.Restore, Result = HistoryResult.Succeeded, Version = runner.History.VersionOf(release) ?? release, Release = release,
             Image = target.ImageOf(release), StartedAt = started, FinishedAt = started,
-            Detail = $"{name} (SHA-256 {sha256[..12]})" + (aside is null ? "" : $"; the data before is in {aside}"),
+            Detail = $"{name} (SHA-256 {sha256[..12]})" + (aside is null ? "" : $"; the data before is in {aside}"), Settings = DeploymentSettings.Of(target),
         };
         var report = new RestoreReport(target.Name, release, name, sha256, files, aside, null, null);
         try

@@ -34,8 +34,8 @@ public sealed class Deployer(DockerEngine engine, DeploymentEnvironment target, 
             () => engine.Container(name) is { } container
                 ? new ContainerFound(container.Id, container.State.Running, container.State.Health?.Status, container.RestartCount, runner.IsOurs(container), container.Image)
                 : null,
-            containerId => runner.History.DeployedSuccessfully(release, containerId),
-            () => engine.Image(ImageReference)?.Id));
+            containerId => runner.History.SuccessfulStartIn(release, containerId),
+            () => engine.Image(ImageReference)?.Id, DeploymentSettings.Of(target)));
     }
 
     public void Run()
@@ -46,7 +46,7 @@ public sealed class Deployer(DockerEngine engine, DeploymentEnvironment target, 
 
         using var held = locks.Acquire($"deploy {release}");
         using var interruption = Interruption.Watch(Log, $"the deploy of {release}");
-        var foreign = ForeignContainer();
+        var foreign = ForeignContainers();
         CheckBeforeDeploy(info);
         var image = engine.IsRemote ? hostImage.Deliver() : engine.Image(ImageReference)
             ?? throw new PipelineException($"The image {ImageReference} is not on the engine. Fix: ./build.sh --target=image (deploy depends on it).");
@@ -56,11 +56,14 @@ public sealed class Deployer(DockerEngine engine, DeploymentEnvironment target, 
         {
             Action = HistoryAction.Deploy, Result = HistoryResult.Succeeded, Version = checkout.Version, Release = release,
             Image = ImageReference, ImageId = image.Id, Digest = image.RepoDigests.FirstOrDefault(), StartedAt = started, FinishedAt = started,
+            Settings = DeploymentSettings.Of(target),
         };
         var previous = runner.Store.Current;
+        // What a failed deploy leaves serving, or puts back: exactly this, never an older release.
+        var servedBefore = runner.ServedRelease();
         try
         {
-            if (foreign is not null) TakeOver(foreign, release);
+            if (foreign.Count > 0) TakeOver(foreign, release);
             BackUpData(release);
             interruption.Token.ThrowIfCancellationRequested();
             runner.Store.Install(packageDirectory, release);
@@ -87,7 +90,7 @@ public sealed class Deployer(DockerEngine engine, DeploymentEnvironment target, 
             // Ctrl-C in a terminal also reaches docker and compose, so their failures are the interruption too.
             var interrupted = RecordInterruption(entry, interruption, "while it started");
             // The undo runs to its end; a second signal ends the process at once.
-            throw new PipelineException($"{interrupted}. Now: {rollback.RollBackOrLeave(release, CancellationToken.None)}.");
+            throw new PipelineException($"{interrupted}. Now: {rollback.AfterFailedDeploy(release, servedBefore, CancellationToken.None)}.");
         }
         catch (Exception exception)
         {
@@ -96,7 +99,7 @@ public sealed class Deployer(DockerEngine engine, DeploymentEnvironment target, 
             // Recorded first, as it happened first; a write that fails (a full disk) is reported and never keeps the failed release running.
             var unrecorded = runner.Record(entry with { Result = HistoryResult.Failed, FinishedAt = DateTimeOffset.UtcNow, Detail = exception.Message });
             reporting.Notify(NotificationEvent.DeployFailed, exception.Message);
-            var now = rollback.RollBackOrLeave(release, interruption.Token);
+            var now = rollback.AfterFailedDeploy(release, servedBefore, interruption.Token);
             throw new PipelineException($"Deploy of {release} to {target.Name} failed: {exception.Message} Now: {now}." + (unrecorded is null ? "" : $" Also, {unrecorded}"));
         }
         reporting.Write("deploy", "deployed",
@@ -118,38 +121,43 @@ public sealed class Deployer(DockerEngine engine, DeploymentEnvironment target, 
     }
 
     /// <summary>
-    /// The container of the environment's name when another deployment (another checkout, or none)
-    /// started it. Deploying over it needs --take-over; without, nothing is changed.
+    /// The containers under the environment's names (single, edge, slots) that another deployment (another
+    /// checkout, or none) started. Deploying over them needs --take-over; without, nothing is changed.
     /// </summary>
-    private DockerContainer? ForeignContainer()
+    private IReadOnlyList<DockerContainer> ForeignContainers()
     {
-        if (Foreign() is not var (container, refusal)) return null;
+        if (Foreign() is not var (containers, refusal)) return [];
         if (!takeOver) throw new PipelineException(refusal);
-        Log.Warning($"Taking over {container.Name.TrimStart('/')} from {ReleaseRunner.OwnerOf(container).Describe()} (--take-over)");
-        return container;
+        foreach (var container in containers)
+            Log.Warning($"Taking over {container.Name.TrimStart('/')} from {ReleaseRunner.OwnerOf(container).Describe()} (--take-over)");
+        return containers;
     }
 
-    /// <summary>The container of the environment's name when another deployment started it, with the refusal a deploy without --take-over gives.</summary>
-    public (DockerContainer Container, string Refusal)? Foreign()
+    /// <summary>The containers under the environment's names another deployment started, with the refusal a deploy without --take-over gives; null when all are ours.</summary>
+    public (IReadOnlyList<DockerContainer> Containers, string Refusal)? Foreign()
     {
-        var name = runner.ServingContainer();
-        if (engine.Container(name) is not { } container || runner.IsOurs(container)) return null;
-        return (container, $"The container {name} belongs to {ReleaseRunner.OwnerOf(container).Describe()}, not to this one ({runner.Store.DeployDirectory}); nothing was changed. " +
-            "Fix: deploy from that checkout, give this environment another containerName and port in environments.json, " +
-            "or take it over with --take-over (the data it mounts is backed up first).");
+        var containers = runner.Containers();
+        var refusal = runner.ClaimRefusal(containers, "nothing was changed",
+            "deploy from that checkout, give this environment another containerName and port in environments.json, " +
+            "or take it over with --take-over (the data its containers mount is backed up first).");
+        return refusal is null ? null : (runner.Foreign(containers), refusal);
     }
 
-    /// <summary>Backs up the data the other deployment's container really mounts, then removes the container (its folders stay).</summary>
-    private void TakeOver(DockerContainer container, string release)
+    /// <summary>Backs up the data the other deployment's containers really mount, then removes them (their folders stay).</summary>
+    private void TakeOver(IReadOnlyList<DockerContainer> containers, string release)
     {
-        var name = container.Name.TrimStart('/');
-        if (container.Mounts.FirstOrDefault(m => m.Destination == Verifier.DataMount) is { } data && engine.Host.Files.DirectoryExists(data.Source))
+        var backedUp = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var container in containers)
         {
-            var backup = engine.Host.BackUp(data.Source, engine.Host.Resolve(target.BackupDirectory), $"takeover-before-{release}", DateTimeOffset.UtcNow);
-            Log.Information($"Backed up the data {name} mounted ({data.Source}): {backup.Files} file(s) to {backup.ArchivePath}, SHA-256 {backup.Sha256[..12]}");
-            ReportLeftOut(backup);
+            var name = container.Name.TrimStart('/');
+            if (container.Mounts.FirstOrDefault(m => m.Destination == Verifier.DataMount) is { } data && backedUp.Add(data.Source) && engine.Host.Files.DirectoryExists(data.Source))
+            {
+                var backup = engine.Host.BackUp(data.Source, engine.Host.Resolve(target.BackupDirectory), $"takeover-before-{release}", DateTimeOffset.UtcNow);
+                Log.Information($"Backed up the data {name} mounted ({data.Source}): {backup.Files} file(s) to {backup.ArchivePath}, SHA-256 {backup.Sha256[..12]}");
+                ReportLeftOut(backup);
+            }
+            engine.Call(DockerAliases.DockerRemoveContainer, new DockerRemoveContainerSettings { Container = name });
         }
-        engine.Call(DockerAliases.DockerRemoveContainer, new DockerRemoveContainerSettings { Container = name });
     }
 
     private void CheckBeforeDeploy(DockerEngineInfo info)

@@ -20,12 +20,17 @@ public sealed class Edge(DockerEngine engine, DeploymentEnvironment target, Func
 
     private IDeploymentHost Host => engine.Host;
 
-    private string Folder => Host.Files.Combine(Host.Resolve(target.DeployDirectory), "edge");
+    private string Folder => FolderOf(Host.Resolve(target.DeployDirectory));
+
+    private string FolderOf(string deployDirectory) => Host.Files.Combine(deployDirectory, "edge");
 
     private string Link => Host.Files.Combine(Folder, SlotLayout.ActiveLink);
 
     /// <summary>The slot the edge forwards to, or null when the environment has no edge configuration.</summary>
-    public Slot? Active() => SlotLayout.ActiveOf(Host.Files.LinkTarget(Link));
+    public Slot? Active() => ActiveIn(Host.Resolve(target.DeployDirectory));
+
+    /// <summary>The slot the edge of the deployment in <paramref name="deployDirectory"/> (this one's, or another checkout's on the same host) forwards to.</summary>
+    public Slot? ActiveIn(string deployDirectory) => SlotLayout.ActiveOf(Host.Files.LinkTarget(Host.Files.Combine(FolderOf(deployDirectory), SlotLayout.ActiveLink)));
 
     /// <summary>The container that serves: the active slot's behind an edge, else the environment's single container.</summary>
     public string ServingContainer() =>
@@ -41,7 +46,8 @@ public sealed class Edge(DockerEngine engine, DeploymentEnvironment target, Func
         WriteConfiguration();
         Host.Files.ReplaceLink(Link, SlotLayout.SlotConfig(slot));
         var to = Layout.SlotContainer(slot);
-        if (engine.Container(Layout.EdgeContainer) is { State.Running: true })
+        var running = engine.Container(Layout.EdgeContainer);
+        if (running is { State.Running: true } && Publishes(running))
         {
             var before = Workers();
             var reload = engine.Exec(Layout.EdgeContainer, [.. SlotLayout.ReloadCommand]);
@@ -52,9 +58,17 @@ public sealed class Edge(DockerEngine engine, DeploymentEnvironment target, Func
             log.Information($"The edge ({Layout.EdgeContainer}) forwards to {to}; its previous workers finished their requests");
             return;
         }
+        // compose recreates an edge that publishes another address (the port or bind changed): it follows the environment.
         engine.Call(DockerAliases.DockerComposeUp, Compose(new DockerComposeUpSettings()));
-        log.Information($"Started the edge {Layout.EdgeContainer}: {target.Bind}:{target.Port} forwards to {to}");
+        log.Information($"Started the edge {Layout.EdgeContainer}: {target.Bind}:{target.Port} forwards to {to}" +
+            (running is null || Publishes(running) ? "" : $" (it published {string.Join(", ", Published(running))} before)"));
     }
+
+    /// <summary>Whether the edge publishes the environment's address, and only it.</summary>
+    private bool Publishes(DockerContainer edge) => Published(edge).SequenceEqual([$"{target.Bind}:{target.Port}"]);
+
+    private static IEnumerable<string> Published(DockerContainer edge) =>
+        (edge.HostConfig.PortBindings?.GetValueOrDefault($"{SlotLayout.ServicePort}/tcp") ?? []).Select(binding => $"{(binding.HostIp.Length == 0 ? "0.0.0.0" : binding.HostIp)}:{binding.HostPort}");
 
     /// <summary>Removes the edge and both slots, and the edge's configuration: recreate's single container takes the port. Says what it removed.</summary>
     public IReadOnlyList<string> Remove()

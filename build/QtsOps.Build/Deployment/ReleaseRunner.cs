@@ -41,11 +41,33 @@ public sealed class ReleaseRunner(DockerEngine engine, DeploymentEnvironment tar
 
     public SlotLayout Layout => edge.Layout;
 
+    /// <summary>The release the serving container runs, when it is running and this deployment's; else null.</summary>
+    public string? ServedRelease() => engine.Container(ServingContainer()) is { State.Running: true } container && IsOurs(container) ? OwnerOf(container).Release : null;
+
     /// <summary>Who started <paramref name="container"/>; see <see cref="DeploymentOwner"/>.</summary>
     public static DeploymentOwner OwnerOf(DockerContainer container) => DeploymentOwner.FromLabels(container.Config.Labels);
 
     /// <summary>Whether this deployment (its deploy directory) started <paramref name="container"/>.</summary>
     public bool IsOurs(DockerContainer container) => OwnerOf(container).IsOf(Store.DeployDirectory);
+
+    /// <summary>Every container under the environment's names (<see cref="SlotLayout.Containers"/>), in one engine call.</summary>
+    public IReadOnlyList<DockerContainer> Containers() =>
+        engine.Call(DockerAliases.DockerInspectContainers, new DockerInspectContainersSettings { Containers = Layout.Containers });
+
+    /// <summary>The containers of <paramref name="containers"/> another deployment (or another environment) started (<see cref="DeploymentClaim"/>).</summary>
+    public IReadOnlyList<DockerContainer> Foreign(IReadOnlyList<DockerContainer> containers)
+    {
+        var foreign = DeploymentClaim.Foreign(containers.Select(Claimed), Store.DeployDirectory, target.Name).Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
+        return [.. containers.Where(c => foreign.Contains(Claimed(c).Name))];
+    }
+
+    /// <summary>Why this run may not act on the environment: a container under its names is another deployment's; null when all are ours.</summary>
+    /// <param name="nothingDone">What was not done, for the message.</param>
+    /// <param name="fix">How to go on, for the message.</param>
+    public string? ClaimRefusal(IReadOnlyList<DockerContainer> containers, string nothingDone, string fix) =>
+        DeploymentClaim.Refusal(containers.Select(Claimed), Store.DeployDirectory, target.Name, nothingDone, fix);
+
+    private static ClaimedContainer Claimed(DockerContainer container) => new(container.Name.TrimStart('/'), OwnerOf(container));
 
     /// <summary>The version a release runs as: this run's for the release it builds, else the one its deploy recorded.</summary>
     private string VersionOf(string release) => release == checkout.VersionTag ? checkout.Version : History.VersionOf(release) ?? release;

@@ -18,13 +18,18 @@ public sealed class ReleaseVerification(DockerEngine engine, DeploymentEnvironme
         engine.EnsureReachable();
         var release = runner.Store.Current
             ?? throw new PipelineException($"Nothing is deployed to '{target.Name}' yet ({runner.Store.DeployDirectory} has no current release). Fix: ./build.sh --target=deploy.");
+        if (runner.History.TakenDown() is { } down)
+            throw new PipelineException($"Nothing runs on '{target.Name}': it was taken down at {down.FinishedAt:u} (--target=down); nothing was verified. " +
+                "Fix: ./build.sh --target=deploy, or --target=rollback to put back the last verified release.");
         // The version as deployed, which need not be this checkout's.
         var version = runner.History.VersionOf(release) ?? release;
         var verifiedBefore = runner.History.VerifiedSinceInstalled(release);
         var serving = runner.ServingContainer();
-        var running = engine.Container(serving);
-        if (running is not null && VerifyScope.Refusal(serving, target.Name, ReleaseRunner.OwnerOf(running), runner.Store.DeployDirectory, release) is { } refusal)
+        var containers = runner.Containers();
+        var claimed = containers.Select(c => new ClaimedContainer(c.Name.TrimStart('/'), ReleaseRunner.OwnerOf(c))).ToList();
+        if (VerifyScope.Refusal(claimed, serving, target.Name, runner.Store.DeployDirectory, release) is { } refusal)
             throw new PipelineException(refusal);
+        var running = containers.FirstOrDefault(c => c.Name.TrimStart('/') == serving);
         if (verifiedBefore && running is not { State.Running: true }) Restart(release, serving);
         var started = DateTimeOffset.UtcNow;
         var report = verifier.Run(release, "verify", CancellationToken.None);
@@ -78,12 +83,15 @@ public sealed class ReleaseVerification(DockerEngine engine, DeploymentEnvironme
         engine.EnsureReachable();
         using var held = locks.Acquire($"rollback to {to ?? "the last verified release"}");
         using var interruption = Interruption.Watch(Log, "the rollback");
+        var containers = runner.Containers();
+        if (runner.ClaimRefusal(containers, "nothing was rolled back", "roll back from that checkout, or deploy here with --take-over.") is { } foreign)
+            throw new PipelineException(foreign);
         var current = runner.Store.Current;
         to ??= runner.History.LastVerified(except: current)?.Release
             ?? throw new PipelineException($"No release other than {current ?? "(none)"} ever verified on '{target.Name}': nothing to roll back to. Fix: name one with --to=VERSION.");
         var serving = runner.ServingContainer();
-        if (to == current && engine.Container(serving) is { State.Running: true, State.Health.Status: "healthy" } running
-            && runner.IsOurs(running) && ReleaseRunner.OwnerOf(running).Release == to)
+        if (to == current && containers.FirstOrDefault(c => c.Name.TrimStart('/') == serving) is { State.Running: true, State.Health.Status: "healthy" } running
+            && ReleaseRunner.OwnerOf(running).Release == to)
         {
             Log.Information($"Nothing to roll back: {to} already runs healthy in {serving}. Nothing was changed or recorded.");
             return;

@@ -21,15 +21,42 @@ public sealed class RollbackRunner(DockerEngine engine, DeploymentEnvironment ta
 {
     private ICakeLog Log => reporting.Log;
 
+    /// <summary>
+    /// After a failed or interrupted deploy: the release that served keeps serving, or exactly it is put back;
+    /// only when nothing served is the last verified one rolled back to (<see cref="FailedDeploy"/>). Says what runs now; never throws.
+    /// </summary>
+    /// <param name="servedBefore">The release that served when the deploy began (<see cref="ReleaseRunner.ServedRelease"/>).</param>
+    public string AfterFailedDeploy(string failedRelease, string? servedBefore, CancellationToken cancellation)
+    {
+        try
+        {
+            switch (FailedDeploy.Plan(servedBefore, servedBefore is not null && runner.ServedRelease() == servedBefore))
+            {
+                case FailedDeployPlan.KeepServing:
+                    runner.Store.Activate(servedBefore!);
+                    return $"{servedBefore} still serves in {runner.ServingContainer()}, as before the deploy, and is current again";
+                case FailedDeployPlan.PutBack:
+                    return RollBackOrLeave(failedRelease, cancellation, toRelease: servedBefore);
+                default:
+                    return RollBackOrLeave(failedRelease, cancellation);
+            }
+        }
+        catch (Exception exception)
+        {
+            return $"what runs could not be checked or put back: {exception.Message}";
+        }
+    }
+
     /// <summary>After a failed deploy or verify: roll back unless told not to; says what runs now. Never throws: the caller's error comes first.</summary>
     /// <param name="cancellation">Stops the rollback's waits (a signal during it); it is then recorded as interrupted.</param>
-    public string RollBackOrLeave(string failedRelease, CancellationToken cancellation)
+    /// <param name="toRelease">The release to put back; null for the last verified one.</param>
+    public string RollBackOrLeave(string failedRelease, CancellationToken cancellation, string? toRelease = null)
     {
         if (FailedRelease.WhyLeftAsItIs(failedRelease, target.Name, noRollback, target.AutomaticRollback, protection) is { } left)
             return left;
         try
         {
-            return Run(failedRelease, toRelease: null, cancellation).Summary;
+            return Run(failedRelease, toRelease, cancellation).Summary;
         }
         catch (Exception exception)
         {
@@ -59,12 +86,13 @@ public sealed class RollbackRunner(DockerEngine engine, DeploymentEnvironment ta
         var image = engine.Image(target.ImageOf(release))
             ?? throw new PipelineException($"The image {target.ImageOf(release)} of release {release} is no longer on the engine. Fix: rebuild it (check out that version, ./build.sh --target=image) or pick another with --to=VERSION.");
 
-        Log.Warning($"Rolling back {target.Name} to {release}" + (failedRelease is null ? "" : $" (from {failedRelease})"));
+        Log.Warning(release == failedRelease ? $"Starting {release} on {target.Name} again: it served before its deploy failed"
+            : $"Rolling back {target.Name} to {release}" + (failedRelease is null ? "" : $" (from {failedRelease})"));
         var entry = new HistoryEntry
         {
             Action = HistoryAction.Rollback, Result = HistoryResult.Succeeded, Version = history.VersionOf(release) ?? release, Release = release, Image = target.ImageOf(release),
             ImageId = image.Id, Digest = image.RepoDigests.FirstOrDefault(), StartedAt = started, FinishedAt = started,
-            Detail = failedRelease is null ? "on demand" : $"replaced {failedRelease}",
+            Detail = failedRelease is null ? "on demand" : $"replaced {failedRelease}", Settings = DeploymentSettings.Of(target),
         };
         var current = runner.Store.Current;
         var activated = false;

@@ -1,6 +1,7 @@
 using Cake.Core.Diagnostics;
 using QtsOps.Build.Deployment;
 using QtsOps.Host;
+using QtsOps.Release.Deployment;
 
 namespace QtsOps.Build.Tasks;
 
@@ -22,6 +23,13 @@ public sealed class DeployTask : FrostingTask<BuildContext>
     // Also a failure in ShouldRun (the engine cannot be reached) leaves its report.
     public override void OnError(Exception exception, BuildContext context) => context.Reporting.ReportFailure("deploy", exception);
 
-    public override void DryRun(BuildContext context) =>
-        context.Log.Information($"(dry run) would deploy {context.Checkout.Version} (release {context.Checkout.VersionTag}) to '{context.EnvironmentName}' on {new Wiring(context).Engine.Describe()}, container {context.Target.ContainerName}, port {context.Target.Port}");
+    public override void DryRun(BuildContext context)
+    {
+        var target = context.Target;
+        var layout = new SlotLayout(target.ContainerName, target.ComposeProject);
+        var where = target.Strategy == DeployStrategy.StartFirst
+            ? $"in the slot beside the one that serves ({layout.SlotContainer(Slot.A)} or {layout.SlotContainer(Slot.B)}), behind the edge {layout.EdgeContainer} on {target.Bind}:{target.Port}"
+            : $"in container {target.ContainerName} on {target.Bind}:{target.Port}";
+        context.Log.Information($"(dry run) would deploy {context.Checkout.Version} (release {context.Checkout.VersionTag}) to '{context.EnvironmentName}' on {new Wiring(context).Engine.Describe()}, {where}");
+    }
 }

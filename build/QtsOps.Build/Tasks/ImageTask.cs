@@ -9,7 +9,11 @@ namespace QtsOps.Build.Tasks;
 [IsDependentOn(typeof(PackageTask))]
 public sealed class ImageTask : FrostingTask<BuildContext>
 {
-    public override void Run(BuildContext context) => new Wiring(context).ImageBuilder().Run();
+    public override void Run(BuildContext context)
+    {
+        if (new Wiring(context).ImageBuilder().Run() is { Built: false } existing)
+            SkippedWhileRunning($"image {existing.Id[7..19]} of the same inputs exists; tagged {context.Checkout.VersionTag}");
+    }
 
     public override void OnError(Exception exception, BuildContext context) => context.Reporting.ReportFailure("image", exception);
 }

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 
 namespace QtsOps.Release.Deployment;
 
-public enum HistoryAction { Deploy, Verify, Rollback, Restore }
+public enum HistoryAction { Deploy, Verify, Rollback, Restore, Down }
 
 /// <summary>Interrupted: stopped by SIGINT or SIGTERM before it finished.</summary>
 public enum HistoryResult { Succeeded, Failed, Interrupted }
@@ -23,6 +23,8 @@ public sealed record HistoryEntry
     public required DateTimeOffset StartedAt { get; init; }
     public required DateTimeOffset FinishedAt { get; init; }
     public string? Detail { get; init; }
+    /// <summary>What the containers were made from (<see cref="DeploymentSettings"/>); on entries that started them (deploy, rollback, restore).</summary>
+    public IReadOnlyDictionary<string, string>? Settings { get; init; }
 }
 
 /// <summary>
@@ -114,11 +116,17 @@ public sealed class ReleaseHistory(string path, Action<string> warn, IHostFileSy
     public string? VersionOf(string release) => Read().LastOrDefault(e => e.Action is HistoryAction.Deploy && e.Release == release)?.Version;
 
     /// <summary>
-    /// Whether the newest deploy, rollback or restore (what changes what runs; verifications do not) put
-    /// <paramref name="release"/> in place successfully in exactly this container: only then does the
+    /// The newest deploy, rollback or restore (what changes what runs; verifications do not) when it put
+    /// <paramref name="release"/> in place successfully in exactly this container, else null: only then does the
     /// running container stand for a finished deploy, not an interrupted or failed one.
     /// </summary>
-    public bool DeployedSuccessfully(string release, string containerId) =>
-        Read().LastOrDefault(e => e.Action is HistoryAction.Deploy or HistoryAction.Rollback or HistoryAction.Restore) is { Result: HistoryResult.Succeeded } last
-        && last.Release == release && last.ContainerId == containerId;
+    public HistoryEntry? SuccessfulStartIn(string release, string containerId) =>
+        LastChange() is { Result: HistoryResult.Succeeded, Action: not HistoryAction.Down } last && last.Release == release && last.ContainerId == containerId ? last : null;
+
+    /// <summary>The entry of the --target=down that took the environment down, when nothing started it again since; else null.</summary>
+    public HistoryEntry? TakenDown() => LastChange() is { Action: HistoryAction.Down, Result: HistoryResult.Succeeded } down ? down : null;
+
+    /// <summary>The newest entry that changed what runs: a deploy, rollback, restore or down (verifications change nothing).</summary>
+    private HistoryEntry? LastChange() =>
+        Read().LastOrDefault(e => e.Action is HistoryAction.Deploy or HistoryAction.Rollback or HistoryAction.Restore or HistoryAction.Down);
 }

@@ -76,6 +76,9 @@ public sealed record SlotLayout(string ContainerName, string ComposeProject)
     public string EdgeContainer => $"{ContainerName}-edge";
     public string EdgeProject => $"{ComposeProject}-edge";
 
+    /// <summary>Every container a deployment of the environment may have, in either layout: the single one, the edge and both slots.</summary>
+    public IReadOnlyList<string> Containers => [ContainerName, EdgeContainer, SlotContainer(Slot.A), SlotContainer(Slot.B)];
+
     public static Slot Other(Slot slot) => slot == Slot.A ? Slot.B : Slot.A;
 
     /// <summary>The active link's target for <paramref name="slot"/>, relative to the link.</summary>

@@ -11,6 +11,8 @@ public enum ProtectedChange
     Rollback,
     /// <summary>A data backup put in place of the data.</summary>
     Restore,
+    /// <summary>Its containers stopped and removed (--target=down).</summary>
+    Down,
 }
 
 /// <summary>
@@ -54,6 +56,7 @@ public sealed class ProtectionPolicy
             ProtectedChange.Apply => "applying a plan to it",
             ProtectedChange.Deploy => "deploying to it",
             ProtectedChange.Restore => "restoring a backup of its data",
+            ProtectedChange.Down => "taking it down",
             _ => "rolling it back",
         };
         return $"'{environment}' is protected: {what} needs --approve.";

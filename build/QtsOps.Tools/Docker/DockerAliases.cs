@@ -63,6 +63,15 @@ public static class DockerAliases
         return InspectSingle<DockerContainer>(context, settings);
     }
 
+    /// <summary>Those of the named containers that exist, in one call (docker names the missing ones on stderr and exits 1).</summary>
+    [CakeMethodAlias]
+    public static IReadOnlyList<DockerContainer> DockerInspectContainers(this ICakeContext context, DockerInspectContainersSettings settings)
+    {
+        var output = context.Docker(settings);
+        if (!output.Succeeded && !output.Error.NonBlank().All(line => line.Contains("No such", StringComparison.OrdinalIgnoreCase))) output.EnsureSuccess();
+        return DockerJson.Parse<List<DockerContainer>>(string.Join("\n", output.Output));
+    }
+
     /// <summary>The image, or null when there is none of that reference or id.</summary>
     [CakeMethodAlias]
     public static DockerImage? DockerInspectImage(this ICakeContext context, DockerInspectSettings settings)

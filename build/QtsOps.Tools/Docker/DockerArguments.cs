@@ -47,6 +47,10 @@ public static class DockerArguments
             case DockerInspectSettings inspect:
                 arguments.Append(inspect.Type == DockerObjectType.Container ? "container" : "image").Append("inspect").AppendQuoted(inspect.Target);
                 break;
+            case DockerInspectContainersSettings inspect:
+                arguments.Append("container").Append("inspect");
+                foreach (var container in inspect.Containers) arguments.AppendQuoted(container);
+                break;
             case DockerLogsSettings logs:
                 arguments.Append("logs");
                 if (logs.Since is not null) arguments.Append("--since").AppendQuoted(logs.Since);

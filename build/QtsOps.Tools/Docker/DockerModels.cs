@@ -44,6 +44,14 @@ public sealed class DockerHostConfig
 {
     public long NanoCpus { get; init; }
     public long Memory { get; init; }
+    /// <summary>What the container publishes: "8000/tcp" to the host addresses and ports.</summary>
+    public Dictionary<string, List<DockerPortBinding>?>? PortBindings { get; init; }
+}
+
+public sealed class DockerPortBinding
+{
+    public string HostIp { get; init; } = "";
+    public string HostPort { get; init; } = "";
 }
 
 public sealed class DockerMount

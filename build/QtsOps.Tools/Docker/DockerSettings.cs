@@ -80,6 +80,12 @@ public sealed class DockerInspectSettings : DockerSettings
     public required string Target { get; set; }
 }
 
+/// <summary>Several containers at once: one call, whichever of them exist.</summary>
+public sealed class DockerInspectContainersSettings : DockerSettings
+{
+    public required IReadOnlyList<string> Containers { get; set; }
+}
+
 public sealed class DockerLogsSettings : DockerSettings
 {
     public required string Container { get; set; }

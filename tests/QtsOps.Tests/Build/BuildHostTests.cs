@@ -54,7 +54,8 @@ public class BuildHostTests
         Assert.That(push.Outcome, Is.EqualTo(TaskOutcome.Skipped), "local deploys on this machine's engine: a real run skips push");
         Assert.That(push.Note, Does.Contain("'local' deploys on this machine's engine"));
         Assert.That(run.Output, Does.Contain("(dry run) would skip push"));
-        Assert.That(run.Output, Does.Contain("(dry run) would deploy 1.4.0 (release 1.4.0) to 'local'").And.Contain("container qts-observer"));
+        Assert.That(run.Output, Does.Contain("(dry run) would deploy 1.4.0 (release 1.4.0) to 'local'")
+            .And.Contain("in the slot beside the one that serves (qts-observer-a or qts-observer-b), behind the edge qts-observer-edge on 127.0.0.1:8000"), "the checked-in local is start-first");
         Assert.That(run.Entry("deploy").Outcome, Is.EqualTo(TaskOutcome.DryRun));
     }
 

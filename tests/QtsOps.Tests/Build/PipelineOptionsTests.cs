@@ -67,7 +67,7 @@ public partial class PipelineOptionsTests
         Assert.That(run.ExitCode, Is.Zero, run.Error);
         foreach (var option in PipelineOptions.All)
             Assert.That(run.Output, Does.Contain(option.Secret ? $"{option.Variable}=" : $"--{option.Name}"));
-        Assert.That(run.Output, Does.Contain("Options of apply, deploy, rollback, verify, restore:").And.Contain("--approve"));
+        Assert.That(run.Output, Does.Contain("Options of apply, deploy, rollback, verify, restore, down:").And.Contain("--approve"));
         Assert.That(run.Output, Does.Match(@"--no-rollback +A failed release is left as it is"));
         Assert.That(run.Output, Does.Match(@"--docker-host=URL +.*\(env QTSOPS_DOCKER_HOST\)"));
         Assert.That(run.Output, Does.Match(@"QTSOPS_REGISTRY_PASSWORD=TEXT +The registry login's password or token \(a secret: from this variable only\)"));

@@ -351,7 +351,7 @@ public class DeploymentPipelineTests
             var refused = second.Run("--target=deploy");
 
             Assert.That(refused.ExitCode, Is.EqualTo(1));
-            Assert.That(refused.Error, Does.Contain($"The container {_repo.Container} belongs to the deployment in {_repo.DeployDirectory} (environment local, release ")
+            Assert.That(refused.Error, Does.Contain($"'local' is another deployment's: {_repo.Container} (release ").And.Contain($"belongs to the deployment in {_repo.DeployDirectory} (environment local)")
                 .And.Contain("--take-over"));
             Assert.That(ContainerId(), Is.EqualTo(container), "nothing was changed");
             var firstVerify = _repo.Run("--target=verify");
@@ -365,7 +365,7 @@ public class DeploymentPipelineTests
             var entries = History().Count;
             var notOurs = _repo.Run("--target=verify");
             Assert.That(notOurs.ExitCode, Is.EqualTo(1));
-            Assert.That(notOurs.Error, Does.Contain($"{_repo.Container} on 'local' belongs to the deployment in {second.DeployDirectory}")
+            Assert.That(notOurs.Error, Does.Contain($"'local' is another deployment's: {_repo.Container} (release ").And.Contain($"belongs to the deployment in {second.DeployDirectory}")
                 .And.Contain("nothing was verified or rolled back"));
             Assert.That(History(), Has.Count.EqualTo(entries), "another deployment's container is neither recorded nor rolled back");
             Assert.That(Get(_repo.HealthUrl).Status, Is.EqualTo(200));

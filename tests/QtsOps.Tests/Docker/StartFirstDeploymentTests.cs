@@ -1,6 +1,9 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Text;
 using QtsOps.Release.Deployment;
+using QtsOps.Tools;
 
 namespace QtsOps.Tests.Docker;
 
@@ -77,6 +80,43 @@ public class StartFirstDeploymentTests
     }
 
     [Test, Order(3)]
+    public void An_interrupted_force_deploy_of_the_release_that_serves_leaves_it_serving_and_switches_to_no_older_release()
+    {
+        // The first release verified and is older: a rollback to the last verified release would switch to it.
+        var program = Path.Combine(TestContext.CurrentContext.TestDirectory, "QtsOps.Build");
+        using var client = new HealthPoller(_repo.HealthUrl);
+        using var deploy = new Process { StartInfo = new ProcessStartInfo(program, ["--target=deploy", "--force-deploy"])
+            { WorkingDirectory = _repo.Root, RedirectStandardOutput = true, RedirectStandardError = true } };
+        var output = new StringBuilder();
+        using var starting = new ManualResetEventSlim();
+        void Collect(string? line)
+        {
+            if (line is null) return;
+            lock (output) output.AppendLine(line);
+            if (line.Contains($"Starting {_secondRelease} in {Slot("a")}")) starting.Set();
+        }
+        deploy.OutputDataReceived += (_, e) => Collect(e.Data);
+        deploy.ErrorDataReceived += (_, e) => Collect(e.Data);
+        deploy.Start();
+        deploy.BeginOutputReadLine();
+        deploy.BeginErrorReadLine();
+        Assert.That(starting.Wait(TimeSpan.FromMinutes(3)), Is.True, $"the deploy never started the other slot: {output}");
+
+        using (var kill = Process.Start("kill", ["-TERM", deploy.Id.ToString()])) kill.WaitForExit();
+
+        Assert.That(deploy.WaitForExit(TimeSpan.FromMinutes(2)), Is.True, "the deploy did not stop");
+        deploy.WaitForExit();
+        var seen = client.Stop();
+        Assert.That(deploy.ExitCode, Is.EqualTo(1), output.ToString());
+        Assert.That(output.ToString(), Does.Contain($"{_secondRelease} still serves in {Slot("b")}").And.Not.Contain("Rolling back"));
+        Assert.That(Inspect(Slot("b"), "{{index .Config.Labels \"io.qtsops.release\"}}"), Is.EqualTo(_secondRelease));
+        Assert.That(State(Slot("b")), Is.EqualTo("running"), "the release that served still serves");
+        Assert.That(new FileInfo(Path.Combine(_repo.DeployDirectory, "current")).LinkTarget, Does.EndWith(_secondRelease), "and is current");
+        Assert.That(seen.Failed, Is.Zero, $"failed requests of {seen.Requests}: {string.Join(" | ", seen.Failures.Take(5))}");
+        Assert.That(DeploymentPipelineTests.Get(_repo.HealthUrl).Body, Does.Contain(_secondRelease.Split('_')[0]));
+    }
+
+    [Test, Order(4)]
     public void After_a_switch_the_edge_is_still_restarted_by_the_engine_when_nginx_exits()
     {
         // nginx quits as it would on a crash or a reboot; the engine must start it again (restart: unless-stopped).
@@ -91,7 +131,7 @@ public class StartFirstDeploymentTests
         Assert.That(DeploymentPipelineTests.Get(_repo.HealthUrl).Body, Does.Contain(_secondRelease.Split('_')[0]), "and forwards to the slot that served");
     }
 
-    [Test, Order(4)]
+    [Test, Order(5)]
     public void A_release_that_crashes_at_start_never_takes_traffic_and_the_run_fails()
     {
         using var crashing = _repo.CommitReleaseThatCrashesAtStart();
@@ -108,7 +148,7 @@ public class StartFirstDeploymentTests
         Assert.That(State(Slot("a")), Is.Not.EqualTo("running"), "the crashing release is stopped");
     }
 
-    [Test, Order(5)]
+    [Test, Order(6)]
     public void A_release_that_is_healthy_but_fails_verification_never_takes_traffic()
     {
         var service = Path.Combine(_repo.Root, "src", "observer", "src", "qts_observer", "service.py");
@@ -136,7 +176,7 @@ public class StartFirstDeploymentTests
         }
     }
 
-    [Test, Order(6)]
+    [Test, Order(7)]
     public void A_rollback_on_demand_switches_back_to_the_previous_slot_and_no_request_fails()
     {
         using var client = new HealthPoller(_repo.HealthUrl);
@@ -149,7 +189,7 @@ public class StartFirstDeploymentTests
         Assert.That(Inspect(Slot("a"), "{{index .Config.Labels \"io.qtsops.release\"}}"), Is.EqualTo(_firstRelease));
     }
 
-    [Test, Order(7)]
+    [Test, Order(8)]
     public void A_client_holding_a_half_sent_request_on_the_edge_does_not_fail_a_switch()
     {
         _repo.Commit("a version to switch to beside a slow client");
@@ -167,7 +207,25 @@ public class StartFirstDeploymentTests
         Assert.That(TcpConnections.ClosedByPeer(connection, wait.Token).GetAwaiter().GetResult(), Is.True, "the edge ended the slow client's request");
     }
 
-    [Test, Order(8)]
+    [Test, Order(9)]
+    public void A_new_port_moves_the_edge_there_and_the_next_deploy_on_it_has_nothing_to_do()
+    {
+        var port = RegistryServer.FreePort();
+
+        var run = _repo.Run("--target=deploy", "--target=verify", $"--port={port}");
+
+        Assert.That(run.ExitCode, Is.Zero, run.Output + run.Error);
+        Assert.That(run.Entry("deploy").Outcome, Is.EqualTo(QtsOps.Host.TaskOutcome.Succeeded), "a changed port is a deploy to do, though the release runs");
+        Assert.That(Inspect(EdgeName, "{{json .NetworkSettings.Ports}}"), Does.Contain($"\"HostPort\":\"{port}\"").And.Not.Contain($"\"HostPort\":\"{_repo.Port}\""));
+        Assert.That(DeploymentPipelineTests.Get($"http://127.0.0.1:{port}/health").Status, Is.EqualTo(200));
+        Assert.That(() => DeploymentPipelineTests.Get(_repo.HealthUrl), Throws.InstanceOf<AggregateException>(), "nothing answers on the old port");
+
+        var again = _repo.Run("--target=deploy", $"--port={port}");
+
+        Assert.That(again.Entry("deploy").Outcome, Is.EqualTo(QtsOps.Host.TaskOutcome.Skipped), again.Output + again.Error);
+    }
+
+    [Test, Order(10)]
     public void Recreate_moves_the_environment_back_to_one_container()
     {
         var run = _repo.Run("--target=deploy", "--strategy=recreate", "--force-deploy");
@@ -175,6 +233,37 @@ public class StartFirstDeploymentTests
         Assert.That(run.ExitCode, Is.Zero, run.Output + run.Error);
         Assert.That(run.Output + run.Error, Does.Contain("Moving local to one container (recreate)"));
         Assert.That((State(_repo.Container), State(Slot("a")), State(Slot("b")), State(EdgeName)), Is.EqualTo(("running", (string?)null, (string?)null, (string?)null)));
+        Assert.That(DeploymentPipelineTests.Get(_repo.HealthUrl).Status, Is.EqualTo(200));
+    }
+
+    [Test, Order(11)]
+    public void Down_removes_the_containers_of_either_layout_keeps_data_releases_and_history_and_a_deploy_brings_it_back()
+    {
+        var releases = Directory.GetDirectories(Path.Combine(_repo.DeployDirectory, "releases")).Order().ToList();
+        var down = _repo.Run("--target=down");
+
+        Assert.That(down.ExitCode, Is.Zero, down.Output + down.Error);
+        Assert.That(State(_repo.Container), Is.Null, "one container (recreate) removed");
+        Assert.That(_repo.Run("--target=deploy").ExitCode, Is.Zero, "start-first again: the edge and a slot");
+        Assert.That(State(EdgeName), Is.EqualTo("running"));
+
+        down = _repo.Run("--target=down");
+
+        Assert.That(down.ExitCode, Is.Zero, down.Output + down.Error);
+        Assert.That(down.Output, Does.Contain($"'local' is down: removed {_repo.Container}-edge"));
+        Assert.That(new[] { _repo.Container, EdgeName, Slot("a"), Slot("b") }.Select(State), Is.All.Null, "every container of either layout is gone");
+        Assert.That(Directory.EnumerateFiles(_repo.DataDirectory, "observations-*.jsonl"), Is.Not.Empty, "the data stays");
+        Assert.That(Directory.GetDirectories(Path.Combine(_repo.DeployDirectory, "releases")), Is.SupersetOf(releases), "the releases stay");
+        var history = new ReleaseHistory(Path.Combine(_repo.StateDirectory, "history", "local.jsonl"), warning => Assert.Fail(warning)).Read();
+        Assert.That((history[^1].Action, history[^1].Result), Is.EqualTo((HistoryAction.Down, HistoryResult.Succeeded)));
+        var verify = _repo.Run("--target=verify");
+        Assert.That(verify.ExitCode, Is.EqualTo(1));
+        Assert.That(verify.Error, Does.Contain("Nothing runs on 'local': it was taken down at").And.Contain("--target=deploy"));
+        Assert.That(ObserverRepository.Docker("ps", "--all", "--quiet", "--filter", $"name={_repo.Container}").Output.NonBlank(), Is.Empty, "verify started nothing");
+
+        var back = _repo.Run("--target=deploy", "--target=verify");
+
+        Assert.That(back.ExitCode, Is.Zero, back.Output + back.Error);
         Assert.That(DeploymentPipelineTests.Get(_repo.HealthUrl).Status, Is.EqualTo(200));
     }
 

@@ -55,6 +55,17 @@ public class CakeHostTests
     }
 
     [Test]
+    public void A_task_that_finds_its_work_done_while_it_runs_is_Skipped_with_its_reason_not_Succeeded()
+    {
+        var run = Run("--target=already-done");
+
+        Assert.That(run.ExitCode, Is.Zero, run.Error);
+        Assert.That(GraphContext.Calls, Does.Contain("already-done"), "its body ran");
+        Assert.That((run.Entry("already-done").Outcome, run.Entry("already-done").Note), Is.EqualTo((TaskOutcome.Skipped, "the output of these inputs exists")));
+        Assert.That(run.Entry("restore").Outcome, Is.EqualTo(TaskOutcome.Succeeded));
+    }
+
+    [Test]
     public void Dry_run_calls_each_task_DryRun_instead_of_its_body()
     {
         var run = Run("--target=preview", "--dryrun", "--plan=tag v1.3.0");

@@ -40,6 +40,17 @@ public sealed class OptionalTask : RecordingTask
     public override bool ShouldRunInDryRun(GraphContext context) => ShouldRun(context);
 }
 
+/// <summary>Finds its work done while it runs, as the image task does when an image of the same inputs exists.</summary>
+[TaskName("already-done"), IsDependentOn(typeof(RestoreTask))]
+public sealed class AlreadyDoneTask : FrostingTask<GraphContext>
+{
+    public override void Run(GraphContext context)
+    {
+        GraphContext.Calls.Add("already-done");
+        SkippedWhileRunning("the output of these inputs exists");
+    }
+}
+
 [TaskName("echo")]
 public sealed class EchoTask : FrostingTask<GraphContext>
 {

@@ -9,8 +9,16 @@ public class DeploySkipTests
     private const string ImageId = "sha256:0123456789abcdef0123456789abcdef";
     private static readonly ContainerFound Running = new("c0ffee", Running: true, Health: "healthy", RestartCount: 0, IsOurs: true, ImageId);
 
+    private static readonly IReadOnlyDictionary<string, string> Settings = new Dictionary<string, string> { ["port"] = "8000", ["strategy"] = "start-first" };
+
+    private static HistoryEntry Started(IReadOnlyDictionary<string, string>? settings) => new()
+    {
+        Action = HistoryAction.Deploy, Result = HistoryResult.Succeeded, Version = "1.0.1", Release = "1.0.1", ContainerId = Running.Id,
+        StartedAt = DateTimeOffset.UnixEpoch, FinishedAt = DateTimeOffset.UnixEpoch, Settings = settings,
+    };
+
     private static DeploySkipEvidence AlreadyRunning() => new("1.0.1", "1.0.1", "qts-observer",
-        () => Running, containerId => containerId == Running.Id, () => ImageId);
+        () => Running, containerId => containerId == Running.Id ? Started(Settings) : null, () => ImageId, Settings);
 
     private static AssertionException Read(string what) => new($"{what} was read, though what was read before already says deploy");
 
@@ -37,7 +45,7 @@ public class DeploySkipTests
     [Test]
     public void A_stopped_container_deploys_without_reading_the_history()
     {
-        Assert.That(DeploySkip.Reason(AlreadyRunning() with { Container = () => Running with { Running = false }, DeployedSuccessfullyIn = _ => throw Read("the history") }), Is.Null);
+        Assert.That(DeploySkip.Reason(AlreadyRunning() with { Container = () => Running with { Running = false }, SuccessfulStartIn = _ => throw Read("the history") }), Is.Null);
     }
 
     [TestCase("unhealthy")]
@@ -63,7 +71,7 @@ public class DeploySkipTests
     [Test]
     public void A_container_the_history_does_not_record_as_the_release_finished_deploy_deploys_without_reading_the_image()
     {
-        Assert.That(DeploySkip.Reason(AlreadyRunning() with { DeployedSuccessfullyIn = _ => false, ImageId = () => throw Read("the image") }), Is.Null);
+        Assert.That(DeploySkip.Reason(AlreadyRunning() with { SuccessfulStartIn = _ => null, ImageId = () => throw Read("the image") }), Is.Null);
     }
 
     [Test]
@@ -76,5 +84,17 @@ public class DeploySkipTests
     public void An_image_the_engine_no_longer_has_deploys()
     {
         Assert.That(DeploySkip.Reason(AlreadyRunning() with { ImageId = () => null }), Is.Null);
+    }
+
+    [Test]
+    public void A_release_deployed_with_other_settings_deploys_again()
+    {
+        Assert.That(DeploySkip.Reason(AlreadyRunning() with { Settings = new Dictionary<string, string> { ["port"] = "8081", ["strategy"] = "start-first" } }), Is.Null);
+    }
+
+    [Test]
+    public void A_release_whose_deploy_recorded_no_settings_deploys_again()
+    {
+        Assert.That(DeploySkip.Reason(AlreadyRunning() with { SuccessfulStartIn = _ => Started(settings: null) }), Is.Null);
     }
 }

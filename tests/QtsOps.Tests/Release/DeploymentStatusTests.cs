@@ -45,7 +45,7 @@ public class DeploymentStatusTests
         var holder = new LockOwner(42, "ci-runner", "runner", Started, "deploy 1.3.0");
         var status = new DeploymentStatus("local", "engine", "1.2.0", Container(ours: false), null, new LockState(true, holder), []);
 
-        Assert.That(status.Summary, Is.EqualTo("'local': qts-observer belongs to the deployment in /srv/b/.qtsops/deploy/local (environment local, release 1.2.0), not to this deployment"));
+        Assert.That(status.Summary, Is.EqualTo("'local': qts-observer belongs to the deployment in /srv/b/.qtsops/deploy/local (environment local, release 1.2.0), not to this deployment, and serves 1.2.0"));
         Assert.That(status.ToMarkdown(), Does.Contain($"| deploy lock | held by {holder} |").And.Contain("| last verified | none |").And.Contain("No history yet."));
     }
 
@@ -102,5 +102,29 @@ public class DeploymentStatusTests
         Assert.That(status.Summary, Is.EqualTo("'staging': no container runs (current release: none)"));
         Assert.That((status with { CurrentRelease = "1.0.0" }).Summary, Is.EqualTo("'staging': no container runs (current release: 1.0.0)"));
         Assert.That(status.ToMarkdown(), Does.Contain("| current release | none |"));
+    }
+
+    [Test]
+    public void Another_checkouts_edge_and_slots_are_shown_with_whose_they_are_when_none_of_this_deployment_runs()
+    {
+        var theirs = new DeploymentOwner("local", "/srv/b/.qtsops/deploy/local", null, null);
+        var edge = new RunningContainer("qts-observer-edge", "running", null, Started, 0, "sha256:edge", null, theirs, false);
+        var stopped = Container(ours: false) with { Name = "qts-observer-a", State = "exited", Health = null };
+        var status = new DeploymentStatus("local", "engine", null, null, null, new LockState(false, null), [], [edge, stopped], ["someone-else"]);
+
+        Assert.That(status.Summary, Is.EqualTo("'local': qts-observer-edge belongs to the deployment in /srv/b/.qtsops/deploy/local (environment local), not to this deployment"));
+        Assert.That(status.ToMarkdown(), Does.Contain("| also | `qts-observer-edge`: running, the deployment in /srv/b/.qtsops/deploy/local (environment local) |\n")
+            .And.Contain("| also | `qts-observer-a`: exited, the deployment in /srv/b/.qtsops/deploy/local (environment local, release 1.2.0) |\n")
+            .And.Contain("| port held by | someone-else (not this environment's containers) |"));
+    }
+
+    [Test]
+    public void This_deployments_stopped_slot_is_shown_beside_the_one_that_serves()
+    {
+        var stopped = Container(ours: true, release: "1.1.0") with { Name = "qts-observer-b", State = "exited", Health = null };
+        var status = new DeploymentStatus("local", "engine", "1.2.0", Container(ours: true), null, new LockState(false, null), [], [stopped], []);
+
+        Assert.That(status.Summary, Does.StartWith("'local': 1.2.0 (1.2.0) is running"));
+        Assert.That(status.ToMarkdown(), Does.Contain("| also | `qts-observer-b`: exited, this deployment, release 1.1.0 |\n").And.Not.Contain("port held by"));
     }
 }

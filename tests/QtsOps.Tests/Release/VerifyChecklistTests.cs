@@ -399,15 +399,15 @@ public class ReleaseHistoryTests
 
         Add(QtsOps.Release.Deployment.HistoryAction.Deploy, QtsOps.Release.Deployment.HistoryResult.Succeeded, "1.0.0", "c1");
         Add(QtsOps.Release.Deployment.HistoryAction.Verify, QtsOps.Release.Deployment.HistoryResult.Succeeded, "1.0.0", "c1");
-        Assert.That(history.DeployedSuccessfully("1.0.0", "c1"), Is.True, "a verification changes nothing that runs");
-        Assert.That(history.DeployedSuccessfully("1.0.0", "c2"), Is.False, "another container");
+        Assert.That(history.SuccessfulStartIn("1.0.0", "c1"), Is.Not.Null, "a verification changes nothing that runs");
+        Assert.That(history.SuccessfulStartIn("1.0.0", "c2"), Is.Null, "another container");
 
         Add(QtsOps.Release.Deployment.HistoryAction.Deploy, QtsOps.Release.Deployment.HistoryResult.Interrupted, "1.0.1", null);
-        Assert.That(history.DeployedSuccessfully("1.0.1", "c3"), Is.False, "an interrupted deploy left it");
-        Assert.That(history.DeployedSuccessfully("1.0.0", "c1"), Is.False, "the interrupted deploy came after it");
+        Assert.That(history.SuccessfulStartIn("1.0.1", "c3"), Is.Null, "an interrupted deploy left it");
+        Assert.That(history.SuccessfulStartIn("1.0.0", "c1"), Is.Null, "the interrupted deploy came after it");
 
         Add(QtsOps.Release.Deployment.HistoryAction.Rollback, QtsOps.Release.Deployment.HistoryResult.Succeeded, "1.0.0", "c4");
-        Assert.That(history.DeployedSuccessfully("1.0.0", "c4"), Is.True);
+        Assert.That(history.SuccessfulStartIn("1.0.0", "c4"), Is.Not.Null);
         Assert.That(history.VersionOf("1.0.1"), Is.EqualTo("1.0.1"));
         Assert.That(File.ReadAllLines(history.Path)[2], Does.Contain("\"result\":\"interrupted\""));
     }
