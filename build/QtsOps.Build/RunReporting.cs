@@ -7,8 +7,10 @@ using QtsOps.Host;
 using QtsOps.Host.Options;
 using QtsOps.Release.GitHubActions;
 using QtsOps.Release.Notifications;
+using QtsOps.Release.Pages;
 using QtsOps.Release.Reports;
 using QtsOps.Tools;
+using QtsOps.Tools.Git;
 using QtsOps.Tools.Http;
 
 namespace QtsOps.Build;
@@ -26,6 +28,9 @@ public sealed class RunReporting
     private readonly Checkout _checkout;
     private readonly IReadOnlyList<string> _secretValues;
     private readonly string? _webhook;
+    private readonly SecretMasker _masker;
+    /// <summary>Reports written from then on are this run's (the run report shows them).</summary>
+    private readonly DateTime _startedUtc = DateTime.UtcNow;
 
     /// <param name="secretValues">The secret values this run was given: masked in failure reports, and on the runner.</param>
     /// <param name="webhook">The --notify-webhook URL (a secret too), or null.</param>
@@ -33,6 +38,7 @@ public sealed class RunReporting
     public RunReporting(ICakeContext cake, string repositoryRoot, string reportsDirectory, string environmentName, Checkout checkout, IReadOnlyList<string> secretValues, string? webhook)
     {
         (_cake, _repositoryRoot, ReportsDirectory, _environmentName, _checkout, _secretValues, _webhook) = (cake, repositoryRoot, reportsDirectory, environmentName, checkout, secretValues, webhook);
+        _masker = new SecretMasker(secretValues);
         // Before anything else is printed, so that no later line of this job shows them.
         if (IsGitHubActions) MaskSecrets();
     }
@@ -75,7 +81,7 @@ public sealed class RunReporting
     /// </summary>
     public void ReportFailure(string target, Exception error)
     {
-        var message = new SecretMasker(_secretValues).Mask(error.Message);
+        var message = _masker.Mask(error.Message);
         try
         {
             Write(target, "failed", new { environment = _environmentName, version = _checkout.Version },
@@ -146,6 +152,39 @@ public sealed class RunReporting
         {
             Log.Warning($"Could not write the step summary to {path}: {exception.Message}");
         }
+    }
+
+    /// <summary>
+    /// When the run ends (the host calls it): artifacts/reports/index.html (<see cref="RunReportPage"/>)
+    /// from the task table and the JSON reports this run wrote, secrets masked. A failure to write it
+    /// is a warning: the page never changes the run's result.
+    /// </summary>
+    public void WriteRunReport(TaskSummary summary)
+    {
+        try
+        {
+            var arguments = _cake.Arguments;
+            var targets = arguments.HasArgument("target") ? string.Join(", ", arguments.GetArguments("target")) : CakeHost.DefaultTarget;
+            var (version, commit) = _cake.GitIsRepository(_repositoryRoot) ? (_checkout.Version, _checkout.Commit.Sha) : ("(no git repository, no version)", "(none)");
+            var run = new RunFacts(targets, _environmentName, version, commit, RanBy(), DateTimeOffset.UtcNow);
+            var tasks = summary.Entries.Select(e => new RunTask(e.Task, TaskSummary.Label(e.Outcome), e.Duration, e.Note)).ToList();
+            var html = RunReportPage.Render(run, tasks, RunReportPage.ReadReports(ReportsDirectory, _startedUtc), _masker.Mask);
+            Directory.CreateDirectory(ReportsDirectory);
+            File.WriteAllText(Path.Combine(ReportsDirectory, RunReportPage.FileName), html);
+        }
+        catch (Exception exception)
+        {
+            Log.Warning($"Could not write the run report {Path.Combine(ReportsDirectory, RunReportPage.FileName)}: {_masker.Mask(exception.Message)}");
+        }
+    }
+
+    /// <summary>The GitHub actor and run under GitHub Actions, else this machine's user.</summary>
+    private string RanBy()
+    {
+        var variable = _cake.Environment.GetEnvironmentVariable;
+        if (IsGitHubActions && variable("GITHUB_ACTOR") is { Length: > 0 } actor)
+            return $"{actor} (GitHub Actions{(variable("GITHUB_RUN_ID") is { Length: > 0 } run ? $" run {run}" : "")})";
+        return $"{Environment.UserName}@{Environment.MachineName}";
     }
 
     /// <summary>
