@@ -112,6 +112,8 @@ missing_packages() {
   command -v debootstrap >/dev/null 2>&1 || [ -x /usr/sbin/debootstrap ] || echo debootstrap
   if $RUN_TESTS && [ ! -x "$REGISTRY_PROGRAM" ]; then echo docker-registry; fi
   if $RUN_TESTS && ! command -v shellcheck >/dev/null 2>&1; then echo shellcheck; fi
+  # The browser the page tests drive (tests/QtsOps.Tests/Pages/PageBrowser.cs).
+  if $RUN_TESTS && ! command -v chromium >/dev/null 2>&1; then echo chromium; fi
 }
 
 install_test_tools() {

@@ -48,7 +48,8 @@ public sealed class HtmlPage(string title, Func<string, string> mask)
         _body.Append($"<div class=\"scroll\"><table{(cssClass is null ? "" : $" class=\"{cssClass}\"")}><thead><tr>");
         foreach (var header in headers) _body.Append($"<th scope=\"col\">{Text(header)}</th>");
         _body.Append("</tr></thead><tbody>\n");
-        foreach (var row in rows) _body.Append("<tr>").AppendJoin("", row.Select(cell => $"<td>{cell}</td>")).Append("</tr>\n");
+        // data-label: on a phone each row stacks into a card whose cells name their column.
+        foreach (var row in rows) _body.Append("<tr>").AppendJoin("", row.Select((cell, i) => $"<td data-label=\"{Text(headers[i])}\">{cell}</td>")).Append("</tr>\n");
         _body.Append("</tbody></table></div>\n");
         return this;
     }
@@ -88,7 +89,8 @@ public sealed class HtmlPage(string title, Func<string, string> mask)
         "h1{font-size:1.4em;margin:.3em 0}h2{font-size:1.2em;margin:1.2em 0 .4em;border-bottom:1px solid #d0d7de}h3{font-size:1.05em;margin:1em 0 .3em}" +
         "code,.mono{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.92em;overflow-wrap:anywhere}" +
         ".scroll{overflow-x:auto}table{border-collapse:collapse;width:100%;margin:.3em 0}" +
-        "th,td{border:1px solid #d0d7de;padding:4px 6px;text-align:left;vertical-align:top;overflow-wrap:anywhere}th{background:#f3f5f7}" +
+        "th,td{border:1px solid #d0d7de;padding:4px 6px;text-align:left;vertical-align:top;overflow-wrap:anywhere}th{background:#f3f5f7;white-space:nowrap}" +
+        ".tasks td:nth-child(1),.tasks td:nth-child(3){white-space:nowrap}" +
         ".badge{display:inline-block;padding:0 6px;border-radius:4px;font-weight:600;white-space:nowrap;border:1px solid}" +
         ".good{background:#dafbe1;color:#0f5323;border-color:#2da44e}.bad{background:#ffebe9;color:#86181d;border-color:#cf222e}" +
         ".warn{background:#fff8c5;color:#6a4a00;border-color:#bf8700}.neutral{background:#f3f5f7;color:#32383f;border-color:#8c959f}" +
@@ -96,5 +98,7 @@ public sealed class HtmlPage(string title, Func<string, string> mask)
         ".bar{height:12px;min-width:2px;border-radius:2px}.track{position:relative;height:12px;background:#f3f5f7;min-width:80px}" +
         ".track .bar{position:absolute;top:0}.bar.good{background:#2da44e}.bar.bad{background:#cf222e}.bar.warn{background:#bf8700}.bar.neutral{background:#8c959f}" +
         "nav a{margin-right:10px}svg{max-width:100%;height:auto}" +
-        "@media (max-width:600px){main{padding:6px}body{font-size:14px}.facts{grid-template-columns:1fr}.facts dd{margin-bottom:4px}}";
+        "@media (max-width:600px){main{padding:6px}body{font-size:14px}.facts{grid-template-columns:1fr}.facts dd{margin-bottom:4px}" +
+        "thead{display:none}table,tbody,tr,td{display:block}tr{border:1px solid #d0d7de;margin-bottom:6px}td{border:0;padding:2px 6px}" +
+        "td:empty{display:none}td[data-label]::before{content:attr(data-label) \": \";font-weight:600}.tasks td:nth-child(4){display:none}}";
 }

@@ -64,7 +64,7 @@ public class RunReportPageTests
         var opened = await _browser.OpenAsync(file, "run-report-hostile");
         var text = await opened.VisibleTextAsync();
         var rows = await opened.TextsAsync("table.tasks tbody tr");
-        Assert.Multiple(async () =>
+        await Assert.MultipleAsync(async () =>
         {
             Assert.That(rows.Select(r => r.Split('\t')[0]), Is.EqualTo(new[] { "hostile-report", "skipped-probe", "page-probe" }), "the tasks in run order");
             Assert.That(rows[1], Does.Contain("Skipped").And.Contain("'local' deploys on this machine's engine; nothing to publish"), "a skipped task shows why");
@@ -100,7 +100,7 @@ public class RunReportPageTests
         {
             var opened = await _browser.OpenAsync(file, name, width);
             var checks = await opened.TextsAsync("#report-verify table.checks tbody tr");
-            Assert.Multiple(async () =>
+            await Assert.MultipleAsync(async () =>
             {
                 Assert.That(await opened.TextsAsync("h1"), Has.Some.Contain("Failed"));
                 Assert.That(checks, Has.Some.Contain("health-endpoint").And.Contain("fail").And.Contain("GET /health -> 500 database is locked"), "the failed check, its word and its evidence");
