@@ -46,6 +46,9 @@ public sealed class RunReporting
     /// <summary>The run's console log.</summary>
     public ICakeLog Log => _cake.Log;
 
+    /// <summary>The text with every secret this run was given masked, for what a page or report shows.</summary>
+    public string Mask(string text) => _masker.Mask(text);
+
     /// <summary>artifacts/reports.</summary>
     public string ReportsDirectory { get; }
 
@@ -168,7 +171,7 @@ public sealed class RunReporting
             var (version, commit) = _cake.GitIsRepository(_repositoryRoot) ? (_checkout.Version, _checkout.Commit.Sha) : ("(no git repository, no version)", "(none)");
             var run = new RunFacts(targets, _environmentName, version, commit, RanBy(), DateTimeOffset.UtcNow);
             var tasks = summary.Entries.Select(e => new RunTask(e.Task, TaskSummary.Label(e.Outcome), e.Duration, e.Note)).ToList();
-            var html = RunReportPage.Render(run, tasks, RunReportPage.ReadReports(ReportsDirectory, _startedUtc), _masker.Mask);
+            var html = RunReportPage.Render(run, tasks, RunReportPage.ReadReports(ReportsDirectory, _startedUtc), Mask);
             Directory.CreateDirectory(ReportsDirectory);
             File.WriteAllText(Path.Combine(ReportsDirectory, RunReportPage.FileName), html);
         }

@@ -31,21 +31,24 @@ public static class RunReportPage
         return [.. new DirectoryInfo(directory).EnumerateFiles("*.json")
             .Where(f => f.LastWriteTimeUtc >= sinceUtc)
             .OrderBy(f => f.LastWriteTimeUtc).ThenBy(f => f.Name, StringComparer.Ordinal)
-            .Select(Read)];
+            .Select(file => Read(file.FullName))];
     }
 
-    private static ReportFile Read(FileInfo file)
+    /// <summary>One JSON report, or null when there is none.</summary>
+    public static ReportFile? ReadReport(string path) => File.Exists(path) ? Read(path) : null;
+
+    private static ReportFile Read(string path)
     {
-        var name = Path.GetFileNameWithoutExtension(file.Name);
+        var name = Path.GetFileNameWithoutExtension(path);
         try
         {
-            return JsonNode.Parse(File.ReadAllText(file.FullName)) is JsonObject json
+            return JsonNode.Parse(File.ReadAllText(path)) is JsonObject json
                 ? new ReportFile(name, json, null)
-                : new ReportFile(name, null, $"{file.FullName}: not a JSON object.");
+                : new ReportFile(name, null, $"{path}: not a JSON object.");
         }
         catch (JsonException exception)
         {
-            return new ReportFile(name, null, $"{file.FullName}: not valid JSON ({exception.Message}).");
+            return new ReportFile(name, null, $"{path}: not valid JSON ({exception.Message}).");
         }
     }
 
@@ -113,7 +116,8 @@ public static class RunReportPage
         page.Raw("</section>\n");
     }
 
-    private static void WriteChecks(HtmlPage page, JsonArray checks)
+    /// <summary>A verify report's checks (verify, rollback): each with its word, evidence and fix; the dashboard shows the last one.</summary>
+    internal static void WriteChecks(HtmlPage page, JsonArray checks)
     {
         page.Heading(3, "Checks");
         page.Table(["check", "result", "evidence", "fix"], checks.OfType<JsonObject>().Select(check => (IReadOnlyList<string>)
@@ -159,7 +163,7 @@ public static class RunReportPage
         }), "findings");
     }
 
-    private static string Str(JsonObject json, string name) => json[name] is JsonValue value ? value.ToString() : "";
+    internal static string Str(JsonObject json, string name) => json[name] is JsonValue value ? value.ToString() : "";
 
     private const int ListedItems = 10;
 
