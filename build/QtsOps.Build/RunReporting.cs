@@ -181,6 +181,16 @@ public sealed class RunReporting
         }
     }
 
+    /// <summary>--tree --html: artifacts/graph/index.html (<see cref="TaskGraphPage"/>); returns its path.</summary>
+    public string WriteTaskGraph(IReadOnlyList<string> targets, IReadOnlyList<PlannedTask> plan)
+    {
+        var file = Path.Combine(Path.GetDirectoryName(ReportsDirectory)!, TaskGraphPage.Directory, TaskGraphPage.FileName);
+        var tasks = plan.Select(t => new GraphTask(t.Name, t.Description, t.DependsOn, t.SkipReason)).ToList();
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        File.WriteAllText(file, TaskGraphPage.Render(targets, _environmentName, tasks, Mask));
+        return file;
+    }
+
     /// <summary>The GitHub actor and run under GitHub Actions, else this machine's user.</summary>
     private string RanBy()
     {
