@@ -90,7 +90,7 @@ public sealed class HtmlPage(string title, Func<string, string> mask)
         "code,.mono{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.92em;overflow-wrap:anywhere}" +
         ".scroll{overflow-x:auto}table{border-collapse:collapse;width:100%;margin:.3em 0}" +
         "th,td{border:1px solid #d0d7de;padding:4px 6px;text-align:left;vertical-align:top;overflow-wrap:anywhere}th{background:#f3f5f7;white-space:nowrap}" +
-        ".tasks td:nth-child(1),.tasks td:nth-child(3){white-space:nowrap}" +
+        ".tasks td:nth-child(1),.tasks td:nth-child(3),.graph-tasks td:nth-child(-n+2){white-space:nowrap}" +
         ".badge{display:inline-block;padding:0 6px;border-radius:4px;font-weight:600;white-space:nowrap;border:1px solid}" +
         ".good{background:#dafbe1;color:#0f5323;border-color:#2da44e}.bad{background:#ffebe9;color:#86181d;border-color:#cf222e}" +
         ".warn{background:#fff8c5;color:#6a4a00;border-color:#bf8700}.neutral{background:#f3f5f7;color:#32383f;border-color:#8c959f}" +

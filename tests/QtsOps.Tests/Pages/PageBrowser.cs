@@ -75,9 +75,9 @@ public sealed record OpenedPage(IPage Page, IReadOnlyList<string> Requests, IRea
     /// <summary>The text a person sees (rendered, not the markup).</summary>
     public Task<string> VisibleTextAsync() => Page.EvaluateExpressionAsync<string>("document.body.innerText");
 
-    /// <summary>The visible text of each element <paramref name="selector"/> finds, in document order.</summary>
+    /// <summary>The visible text of each element <paramref name="selector"/> finds, in document order (an SVG element's text content: it has no innerText).</summary>
     public Task<string[]> TextsAsync(string selector) =>
-        Page.EvaluateFunctionAsync<string[]>("s => Array.from(document.querySelectorAll(s), e => e.innerText.trim())", selector);
+        Page.EvaluateFunctionAsync<string[]>("s => Array.from(document.querySelectorAll(s), e => (e.innerText ?? e.textContent).trim())", selector);
 
     public Task<int> CountAsync(string selector) => Page.EvaluateFunctionAsync<int>("s => document.querySelectorAll(s).length", selector);
 
