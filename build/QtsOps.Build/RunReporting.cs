@@ -5,6 +5,7 @@ using Cake.Core;
 using Cake.Core.Diagnostics;
 using QtsOps.Host;
 using QtsOps.Host.Options;
+using QtsOps.Release.Deployment;
 using QtsOps.Release.GitHubActions;
 using QtsOps.Release.Notifications;
 using QtsOps.Release.Pages;
@@ -171,23 +172,38 @@ public sealed class RunReporting
             var (version, commit) = _cake.GitIsRepository(_repositoryRoot) ? (_checkout.Version, _checkout.Commit.Sha) : ("(no git repository, no version)", "(none)");
             var run = new RunFacts(targets, _environmentName, version, commit, RanBy(), DateTimeOffset.UtcNow);
             var tasks = summary.Entries.Select(e => new RunTask(e.Task, TaskSummary.Label(e.Outcome), e.Duration, e.Note)).ToList();
-            var html = RunReportPage.Render(run, tasks, RunReportPage.ReadReports(ReportsDirectory, _startedUtc), Mask);
-            Directory.CreateDirectory(ReportsDirectory);
-            File.WriteAllText(Path.Combine(ReportsDirectory, RunReportPage.FileName), html);
+            WritePage(Path.GetFileName(ReportsDirectory), RunReportPage.Render(run, tasks, RunReportPage.ReadReports(ReportsDirectory, _startedUtc), Mask));
         }
         catch (Exception exception)
         {
-            Log.Warning($"Could not write the run report {Path.Combine(ReportsDirectory, RunReportPage.FileName)}: {_masker.Mask(exception.Message)}");
+            Log.Warning($"Could not write the run report {Path.Combine(ReportsDirectory, HtmlPage.FileName)}: {_masker.Mask(exception.Message)}");
         }
+    }
+
+    /// <summary>
+    /// artifacts/dashboard/index.html (<see cref="DashboardPage"/>) from what status read and the last
+    /// verify report when it is this environment's; returns its path.
+    /// </summary>
+    public string WriteDashboard(DeploymentStatus status)
+    {
+        var verify = RunReportPage.ReadReport(Path.Combine(ReportsDirectory, "verify.json"))?.Json;
+        if (verify?["environment"]?.ToString() != _environmentName) verify = null;
+        return WritePage(DashboardPage.Directory, DashboardPage.Render(status, verify, DateTimeOffset.UtcNow, Mask));
     }
 
     /// <summary>--tree --html: artifacts/graph/index.html (<see cref="TaskGraphPage"/>); returns its path.</summary>
     public string WriteTaskGraph(IReadOnlyList<string> targets, IReadOnlyList<PlannedTask> plan)
     {
-        var file = Path.Combine(Path.GetDirectoryName(ReportsDirectory)!, TaskGraphPage.Directory, TaskGraphPage.FileName);
         var tasks = plan.Select(t => new GraphTask(t.Name, t.Description, t.DependsOn, t.SkipReason)).ToList();
+        return WritePage(TaskGraphPage.Directory, TaskGraphPage.Render(targets, _environmentName, tasks, Mask));
+    }
+
+    /// <summary>Writes artifacts/&lt;directory&gt;/index.html; returns its path.</summary>
+    private string WritePage(string directory, string html)
+    {
+        var file = Path.Combine(Path.GetDirectoryName(ReportsDirectory)!, directory, HtmlPage.FileName);
         Directory.CreateDirectory(Path.GetDirectoryName(file)!);
-        File.WriteAllText(file, TaskGraphPage.Render(targets, _environmentName, tasks, Mask));
+        File.WriteAllText(file, html);
         return file;
     }
 

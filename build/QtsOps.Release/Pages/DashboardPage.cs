@@ -12,7 +12,6 @@ namespace QtsOps.Release.Pages;
 public static class DashboardPage
 {
     public const string Directory = "dashboard";
-    public const string FileName = "index.html";
 
     /// <summary>The history entries the page shows: --limit's most; the page stays under 500 KB with them (DashboardPageTests).</summary>
     public const int HistoryEntries = 1000;

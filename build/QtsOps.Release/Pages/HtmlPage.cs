@@ -14,6 +14,9 @@ public enum Tone { Good, Bad, Warn, Neutral }
 /// <param name="mask">The run's secret masking (identity when there are none).</param>
 public sealed class HtmlPage(string title, Func<string, string> mask)
 {
+    /// <summary>Each page's file name in its folder of artifacts/.</summary>
+    public const string FileName = "index.html";
+
     private readonly StringBuilder _body = new();
 
     /// <summary>Plain words of status the pipeline writes, by how they read.</summary>

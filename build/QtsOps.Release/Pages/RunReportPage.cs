@@ -22,7 +22,6 @@ public sealed record ReportFile(string Name, JsonObject? Json, string? Problem);
 /// </summary>
 public static class RunReportPage
 {
-    public const string FileName = "index.html";
 
     /// <summary>The reports in <paramref name="directory"/> written at or after <paramref name="since"/> (this run's), in the order they were written.</summary>
     public static IReadOnlyList<ReportFile> ReadReports(string directory, DateTime sinceUtc)

@@ -15,7 +15,6 @@ public sealed record GraphTask(string Name, string? Description, IReadOnlyList<s
 public static class TaskGraphPage
 {
     public const string Directory = "graph";
-    public const string FileName = "index.html";
 
     private const int BoxWidth = 230, BoxHeight = 40, Gap = 18, Left = 160, ArcStep = 14;
 

@@ -50,10 +50,7 @@ public class RunReportPageTests
     [Test]
     public async Task A_run_writes_a_page_that_shows_its_tasks_the_skip_reason_and_a_hostile_finding_as_text_without_the_secret()
     {
-        using var repo = new TempGitRepository();
-        repo.Write("QtsOps.sln", "");
-        SourceRepository.CopyTo("environments.json", repo.Combine("environments.json"));
-        repo.Commit("feat: first");
+        using var repo = PipelineCheckout.WithEnvironments();
         using var variables = new EnvironmentVariableScope().Set("QTSOPS_REGISTRY_PASSWORD", Secret);
 
         var run = Pipeline.Run(repo.Path, ["--target=page-probe"], typeof(HostileReportTask), typeof(SkippedProbeTask), typeof(PageProbeTask));

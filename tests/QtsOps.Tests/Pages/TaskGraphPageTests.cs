@@ -9,10 +9,7 @@ public class TaskGraphPageTests
     [Test]
     public async Task Tree_html_draws_the_default_graph_in_run_order_with_push_skipped_on_local()
     {
-        using var repo = new TempGitRepository();
-        repo.Write("QtsOps.sln", "");
-        SourceRepository.CopyTo("environments.json", repo.Combine("environments.json"));
-        repo.Commit("feat: environments");
+        using var repo = PipelineCheckout.WithEnvironments();
 
         var run = Pipeline.Run(repo.Path, ["--tree", "--html"]);
 
