@@ -28,7 +28,7 @@ lower() { printf '%s' "$1" | tr '[:upper:]' '[:lower:]'; }
 is_true() { case "$(lower "$1")" in true | 1 | yes) return 0 ;; *) return 1 ;; esac }
 
 # The host's switches: they never take the next argument as their value.
-HOST_SWITCHES=" dryrun dry-run whatif tree description descriptions exclusive version info help "
+HOST_SWITCHES=" dryrun dry-run whatif tree html description descriptions exclusive version info help "
 # Switches with which a run only shows something (the graph, the plan, the help) or sets up nothing.
 SETUP_OFF_SWITCHES=" no-setup dryrun dry-run whatif tree description descriptions version info help "
 
@@ -112,6 +112,8 @@ missing_packages() {
   command -v debootstrap >/dev/null 2>&1 || [ -x /usr/sbin/debootstrap ] || echo debootstrap
   if $RUN_TESTS && [ ! -x "$REGISTRY_PROGRAM" ]; then echo docker-registry; fi
   if $RUN_TESTS && ! command -v shellcheck >/dev/null 2>&1; then echo shellcheck; fi
+  # The browser the page tests drive (tests/QtsOps.Tests/Pages/PageBrowser.cs).
+  if $RUN_TESTS && ! command -v chromium >/dev/null 2>&1; then echo chromium; fi
 }
 
 install_test_tools() {

@@ -16,6 +16,8 @@ public static class BuildHost
             log.TaskStarted = (writer, task) => writer.WriteLine(WorkflowCommands.Group(task));
             log.TaskEnded = (writer, _) => writer.WriteLine(WorkflowCommands.EndGroup);
         })
+        .UseTreePage((context, targets, plan) => ((BuildContext)context).Reporting.WriteTaskGraph(targets, plan))
+        .OnFinished((context, summary) => ((BuildContext)context).Reporting.WriteRunReport(summary))
         .OnFinished((context, summary) => ((BuildContext)context).Reporting.ReportToGitHubActions(summary))
         .OnFinished((context, _) => ((BuildContext)context).EndSsh());
 }

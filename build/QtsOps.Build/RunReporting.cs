@@ -5,10 +5,13 @@ using Cake.Core;
 using Cake.Core.Diagnostics;
 using QtsOps.Host;
 using QtsOps.Host.Options;
+using QtsOps.Release.Deployment;
 using QtsOps.Release.GitHubActions;
 using QtsOps.Release.Notifications;
+using QtsOps.Release.Pages;
 using QtsOps.Release.Reports;
 using QtsOps.Tools;
+using QtsOps.Tools.Git;
 using QtsOps.Tools.Http;
 
 namespace QtsOps.Build;
@@ -26,6 +29,9 @@ public sealed class RunReporting
     private readonly Checkout _checkout;
     private readonly IReadOnlyList<string> _secretValues;
     private readonly string? _webhook;
+    private readonly SecretMasker _masker;
+    /// <summary>Reports written from then on are this run's (the run report shows them).</summary>
+    private readonly DateTime _startedUtc = DateTime.UtcNow;
 
     /// <param name="secretValues">The secret values this run was given: masked in failure reports, and on the runner.</param>
     /// <param name="webhook">The --notify-webhook URL (a secret too), or null.</param>
@@ -33,12 +39,16 @@ public sealed class RunReporting
     public RunReporting(ICakeContext cake, string repositoryRoot, string reportsDirectory, string environmentName, Checkout checkout, IReadOnlyList<string> secretValues, string? webhook)
     {
         (_cake, _repositoryRoot, ReportsDirectory, _environmentName, _checkout, _secretValues, _webhook) = (cake, repositoryRoot, reportsDirectory, environmentName, checkout, secretValues, webhook);
+        _masker = new SecretMasker(secretValues);
         // Before anything else is printed, so that no later line of this job shows them.
         if (IsGitHubActions) MaskSecrets();
     }
 
     /// <summary>The run's console log.</summary>
     public ICakeLog Log => _cake.Log;
+
+    /// <summary>The text with every secret this run was given masked, for what a page or report shows.</summary>
+    public string Mask(string text) => _masker.Mask(text);
 
     /// <summary>artifacts/reports.</summary>
     public string ReportsDirectory { get; }
@@ -75,7 +85,7 @@ public sealed class RunReporting
     /// </summary>
     public void ReportFailure(string target, Exception error)
     {
-        var message = new SecretMasker(_secretValues).Mask(error.Message);
+        var message = _masker.Mask(error.Message);
         try
         {
             Write(target, "failed", new { environment = _environmentName, version = _checkout.Version },
@@ -146,6 +156,64 @@ public sealed class RunReporting
         {
             Log.Warning($"Could not write the step summary to {path}: {exception.Message}");
         }
+    }
+
+    /// <summary>
+    /// When the run ends (the host calls it): artifacts/reports/index.html (<see cref="RunReportPage"/>)
+    /// from the task table and the JSON reports this run wrote, secrets masked. A failure to write it
+    /// is a warning: the page never changes the run's result.
+    /// </summary>
+    public void WriteRunReport(TaskSummary summary)
+    {
+        try
+        {
+            var arguments = _cake.Arguments;
+            var targets = arguments.HasArgument("target") ? string.Join(", ", arguments.GetArguments("target")) : CakeHost.DefaultTarget;
+            var (version, commit) = _cake.GitIsRepository(_repositoryRoot) ? (_checkout.Version, _checkout.Commit.Sha) : ("(no git repository, no version)", "(none)");
+            var run = new RunFacts(targets, _environmentName, version, commit, RanBy(), DateTimeOffset.UtcNow);
+            var tasks = summary.Entries.Select(e => new RunTask(e.Task, TaskSummary.Label(e.Outcome), e.Duration, e.Note)).ToList();
+            WritePage(Path.GetFileName(ReportsDirectory), RunReportPage.Render(run, tasks, RunReportPage.ReadReports(ReportsDirectory, _startedUtc), Mask));
+        }
+        catch (Exception exception)
+        {
+            Log.Warning($"Could not write the run report {Path.Combine(ReportsDirectory, HtmlPage.FileName)}: {_masker.Mask(exception.Message)}");
+        }
+    }
+
+    /// <summary>
+    /// artifacts/dashboard/index.html (<see cref="DashboardPage"/>) from what status read and the last
+    /// verify report when it is this environment's; returns its path.
+    /// </summary>
+    public string WriteDashboard(DeploymentStatus status)
+    {
+        var verify = RunReportPage.ReadReport(Path.Combine(ReportsDirectory, "verify.json"))?.Json;
+        if (verify?["environment"]?.ToString() != _environmentName) verify = null;
+        return WritePage(DashboardPage.Directory, DashboardPage.Render(status, verify, DateTimeOffset.UtcNow, Mask));
+    }
+
+    /// <summary>--tree --html: artifacts/graph/index.html (<see cref="TaskGraphPage"/>); returns its path.</summary>
+    public string WriteTaskGraph(IReadOnlyList<string> targets, IReadOnlyList<PlannedTask> plan)
+    {
+        var tasks = plan.Select(t => new GraphTask(t.Name, t.Description, t.DependsOn, t.SkipReason)).ToList();
+        return WritePage(TaskGraphPage.Directory, TaskGraphPage.Render(targets, _environmentName, tasks, Mask));
+    }
+
+    /// <summary>Writes artifacts/&lt;directory&gt;/index.html; returns its path.</summary>
+    private string WritePage(string directory, string html)
+    {
+        var file = Path.Combine(Path.GetDirectoryName(ReportsDirectory)!, directory, HtmlPage.FileName);
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        File.WriteAllText(file, html);
+        return file;
+    }
+
+    /// <summary>The GitHub actor and run under GitHub Actions, else this machine's user.</summary>
+    private string RanBy()
+    {
+        var variable = _cake.Environment.GetEnvironmentVariable;
+        if (IsGitHubActions && variable("GITHUB_ACTOR") is { Length: > 0 } actor)
+            return $"{actor} (GitHub Actions{(variable("GITHUB_RUN_ID") is { Length: > 0 } run ? $" run {run}" : "")})";
+        return $"{Environment.UserName}@{Environment.MachineName}";
     }
 
     /// <summary>

@@ -88,6 +88,19 @@ public sealed class CakeHost
         return this;
     }
 
+    private Func<ICakeContext, IReadOnlyList<string>, IReadOnlyList<PlannedTask>, string>? _treePage;
+
+    /// <summary>
+    /// What <c>--tree --html</c> does: <paramref name="write"/> gets the context, the targets and their
+    /// tasks in run order (with the skips the settings decide, as a dry run shows them), writes the page
+    /// and returns its path, which the host prints.
+    /// </summary>
+    public CakeHost UseTreePage(Func<ICakeContext, IReadOnlyList<string>, IReadOnlyList<PlannedTask>, string> write)
+    {
+        _treePage = write;
+        return this;
+    }
+
     /// <summary>Called after every run that got as far as the tasks, failed or not.</summary>
     public CakeHost OnFinished(Action<ICakeContext, TaskSummary> handler)
     {
@@ -128,7 +141,7 @@ public sealed class CakeHost
             var tasks = CreateTasks();
             var engine = new CakeEngine(new CakeDataService(), log);
             var graph = new TaskGraph(tasks);
-            if (commandLine.Tree) { _output.Write(graph.ToTree(commandLine.Targets)); return 0; }
+            if (commandLine.Tree && !(commandLine.Html && _treePage is not null)) { _output.Write(graph.ToTree(commandLine.Targets)); return 0; }
             if (commandLine.Description) { _output.Write(graph.ToDescriptions()); return 0; }
 
             var targets = commandLine.Targets.Count == 0 ? [DefaultTarget] : commandLine.Targets;
@@ -136,6 +149,11 @@ public sealed class CakeHost
 
             var context = CreateCakeContext(log, commandLine, options);
             var typedContext = (ICakeContext)Activator.CreateInstance(_contextType, context)!;
+            if (commandLine.Tree)
+            {
+                _output.WriteLine($"Task graph: {_treePage!(typedContext, targets, Plan(graph, targets, typedContext))}");
+                return 0;
+            }
             var lifetime = _lifetimeType is null ? null : (IFrostingLifetime)Activator.CreateInstance(_lifetimeType)!;
             var skipped = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
             Register(engine, graph, graph.ExecutionOrder(targets), typedContext, lifetime, log, commandLine.DryRun, commandLine.Exclusive ? targets : null, skipped);
@@ -187,6 +205,15 @@ public sealed class CakeHost
                 return type.GetGenericArguments()[0].IsAssignableFrom(contextType);
         return true;
     }
+
+    /// <summary>The tasks of the targets in run order, each with its dependencies and the skip its settings decide (ShouldRunInDryRun).</summary>
+    private static List<PlannedTask> Plan(TaskGraph graph, IReadOnlyList<string> targets, ICakeContext context) =>
+        [.. graph.ExecutionOrder(targets).Select(name =>
+        {
+            var task = graph.Find(name)!.Instance;
+            var skip = task.ShouldRunInDryRun(context) ? null : task.SkipReason ?? "ShouldRunInDryRun returned false";
+            return new PlannedTask(name, graph.Find(name)!.Description, graph.DependenciesOf(name).ToList(), skip);
+        })];
 
     /// <summary>Under --dryrun, in place of the task: whether it would run, and its own DryRun when it would.</summary>
     private static void DryRun(RegisteredTask registered, ICakeContext context, HashSet<string> skipped)
@@ -321,6 +348,7 @@ public sealed class CakeHost
               --verbosity, -v NAME  quiet, minimal, normal, verbose or diagnostic
               --dryrun              Show what would run; tasks only show their plans (DryRun)
               --tree                Show the task dependency tree
+              --tree --html         Write it as a page in run order, with the skips the settings decide
               --description         List the tasks with their descriptions
               --exclusive, -e       Run the targets only, not their dependencies
               --working, -w DIR     Working directory

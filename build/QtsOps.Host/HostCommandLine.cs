@@ -10,6 +10,8 @@ public sealed class HostCommandLine
     public Verbosity Verbosity { get; private set; } = Verbosity.Normal;
     public bool DryRun { get; private set; }
     public bool Tree { get; private set; }
+    /// <summary>With --tree: the graph as a page (<see cref="CakeHost.UseTreePage"/>) instead of text.</summary>
+    public bool Html { get; private set; }
     public bool Description { get; private set; }
     public bool Exclusive { get; private set; }
     public bool Version { get; private set; }
@@ -27,7 +29,7 @@ public sealed class HostCommandLine
 
     private static readonly HashSet<string> Flags = new(StringComparer.OrdinalIgnoreCase)
     {
-        "dryrun", "dry-run", "whatif", "tree", "description", "descriptions", "exclusive", "version", "info", "help",
+        "dryrun", "dry-run", "whatif", "tree", "html", "description", "descriptions", "exclusive", "version", "info", "help",
     };
 
     private static readonly HashSet<string> TakesValue = new(StringComparer.OrdinalIgnoreCase)
@@ -85,6 +87,7 @@ public sealed class HostCommandLine
             case "verbosity": Verbosity = ParseVerbosity(value); break;
             case "dryrun" or "dry-run" or "whatif": DryRun = IsTrue(name, value); break;
             case "tree": Tree = IsTrue(name, value); break;
+            case "html": Html = IsTrue(name, value); break;
             case "description" or "descriptions": Description = IsTrue(name, value); break;
             case "exclusive": Exclusive = IsTrue(name, value); break;
             // A bare --version asks for the host's version; --version=1.2.3 is an argument for a task (release).

@@ -14,6 +14,9 @@ internal sealed record RegisteredTask(Type Type, IFrostingTask Instance)
     public IEnumerable<Type> DependsOn => Type.GetCustomAttributes<IsDependentOnAttribute>().Select(a => a.Task);
 }
 
+/// <summary>A task as a run of its targets would meet it: what it waits for, and why it would be skipped (null: it would run).</summary>
+public sealed record PlannedTask(string Name, string? Description, IReadOnlyList<string> DependsOn, string? SkipReason);
+
 /// <summary>The registered tasks by name, for validation, --tree and --description.</summary>
 internal sealed class TaskGraph
 {
@@ -71,7 +74,7 @@ internal sealed class TaskGraph
         return order;
     }
 
-    private IEnumerable<string> DependenciesOf(string name) =>
+    public IEnumerable<string> DependenciesOf(string name) =>
         _byName[name].DependsOn.Select(t => NameOf(t, name)).Concat(_dependees[name]);
 
     /// <summary>The dependency tree of the given targets, or of every task nothing depends on.</summary>

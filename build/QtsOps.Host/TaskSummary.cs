@@ -53,7 +53,8 @@ public sealed class TaskSummary
     private static string DurationText(TaskSummaryEntry row) =>
         row.Outcome is TaskOutcome.Succeeded or TaskOutcome.Failed ? row.Duration.ToString(@"hh\:mm\:ss\.fff") : "-";
 
-    private static string Label(TaskOutcome outcome) => outcome switch
+    /// <summary>The status word of the table: Succeeded, Skipped, Failed, Dry run, Not run.</summary>
+    public static string Label(TaskOutcome outcome) => outcome switch
     {
         TaskOutcome.DryRun => "Dry run",
         TaskOutcome.NotRun => "Not run",

@@ -87,7 +87,8 @@ public class BuildHostTests
         var run = RunPipeline(repo.Path, "--target=clean");
 
         Assert.That(run.ExitCode, Is.Zero, run.Error);
-        Assert.That(Directory.Exists(repo.Combine("artifacts")), Is.False);
+        Assert.That(Directory.EnumerateFiles(repo.Combine("artifacts"), "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(repo.Path, f).Replace('\\', '/')),
+            Is.EqualTo(new[] { "artifacts/reports/index.html" }), "only the run report of this run, written after clean");
         Assert.That(Directory.Exists(repo.Combine("src/observer/src/qts_observer/__pycache__")), Is.False);
         Assert.That(File.Exists(repo.Combine("src/observer/logs/observer.log")), Is.False);
         Assert.That(File.Exists(repo.Combine(".qtsops/history.jsonl")), Is.True);

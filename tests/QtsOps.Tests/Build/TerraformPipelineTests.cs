@@ -201,7 +201,8 @@ public class TerraformPipelineTests
         Succeeds("--target=apply", "--env=local");
         Succeeds("--target=clean");
 
-        Assert.That(Directory.Exists(_repo.Combine("artifacts")), Is.False);
+        Assert.That(Directory.GetFiles(_repo.Combine("artifacts"), "*", SearchOption.AllDirectories), Is.EqualTo(new[] { _repo.Combine("artifacts/reports/index.html") }),
+            "nothing but the clean run's own report");
         var target = ReadJson(Saved("outputs.json")).GetProperty("deployment_target").GetProperty("value");
         Assert.That(target.GetProperty("compose_project").GetString(), Is.Not.Empty, "deploy, in a later call, reads where apply said the release goes");
     }

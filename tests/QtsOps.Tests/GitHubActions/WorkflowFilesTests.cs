@@ -250,9 +250,11 @@ public partial class WorkflowFilesTests
 
         var runs = Steps(job).Where(s => Child(s, "run") is not null).ToList();
         Assert.That(runs.Select(s => Child(s, "run")!.ToString().Trim()),
-            Is.EqualTo(new[] { "./build.sh --target=verify --no-rollback", "./build.sh --target=status" }));
+            Is.EqualTo(new[] { "./build.sh --target=verify --no-rollback", "./build.sh --target=status", "./build.sh --target=dashboard" }));
         Assert.That(Child(runs[1], "if")?.ToString(), Does.Contain("failure()"), "status runs after a failed verify too");
+        Assert.That(Child(runs[2], "if")?.ToString(), Does.Contain("failure()"), "the dashboard too");
         AssertReportsUploaded(job, "health.yml");
+        AssertUploaded(job, "artifacts/dashboard/", "health.yml");
     }
 
     [Test]
@@ -322,10 +324,14 @@ public partial class WorkflowFilesTests
             Assert.That(env.GetValueOrDefault(variable), Is.EqualTo($"${{{{ secrets.{variable} }}}}"), $"{where}: {variable}");
     }
 
-    private static void AssertReportsUploaded(YamlMappingNode job, string where)
+    private static void AssertReportsUploaded(YamlMappingNode job, string where) => AssertUploaded(job, "artifacts/reports/", where);
+
+    /// <summary>One upload step of <paramref name="path"/>, also after a failure.</summary>
+    private static void AssertUploaded(YamlMappingNode job, string path, string where)
     {
-        var upload = Steps(job).Single(s => Child(s, "uses")?.ToString().StartsWith("actions/upload-artifact@", StringComparison.Ordinal) == true);
+        var uploads = Steps(job).Where(s => Child(s, "uses")?.ToString().StartsWith("actions/upload-artifact@", StringComparison.Ordinal) == true).ToList();
+        Assert.That(uploads.Select(u => Child(Child(u, "with")!, "path")!.ToString().Trim()), Has.One.EqualTo(path), where);
+        var upload = uploads.Single(u => Child(Child(u, "with")!, "path")!.ToString().Trim() == path);
         Assert.That(Child(upload, "if")?.ToString(), Is.EqualTo("always()"), $"{where}: the reports of a failed run are the ones wanted");
-        Assert.That(Child(Child(upload, "with")!, "path")!.ToString().Trim(), Is.EqualTo("artifacts/reports/"), where);
     }
 }
