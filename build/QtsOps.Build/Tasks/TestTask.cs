@@ -36,10 +36,17 @@ public sealed class TestTask : FrostingTask<BuildContext>
             throw new PipelineException($"The test run wrote no results ({runFailure?.Message ?? "no TRX file"}); see the build output above.");
         var summary = TestRunSummary.FromTrx(trx);
         foreach (var name in summary.FailedTests) context.Log.Error($"failed: {name}");
+        var allowedSkips = Path.Combine(context.RepositoryRoot, AllowedSkips.RelativePath);
+        var allowed = AllowedSkips.Parse(AllowedSkips.RelativePath, File.Exists(allowedSkips) ? File.ReadAllText(allowedSkips) : "");
+        foreach (var name in summary.SkippedTests)
+            context.Log.Warning($"skipped: {name} ({(allowed.ReasonFor(name) is { } reason ? $"allowed: {reason}" : $"not allowed by {AllowedSkips.RelativePath}")})");
         context.Log.Information($"Results: {trx}");
         Console.WriteLine(summary.ClosingLine);
         File.WriteAllText(Path.Combine(resultsDirectory, "summary.txt"), summary.ClosingLine + "\n");
         if (summary.Failed > 0) throw new PipelineException($"{summary.Failed} test(s) failed.");
+        if (allowed.Unexpected(summary.SkippedTests) is { Count: > 0 } unexpected)
+            throw new PipelineException($"{unexpected.Count} test(s) skipped that {AllowedSkips.RelativePath} does not allow: {string.Join(", ", unexpected)}. " +
+                "Make them run here, or list each there with why it may skip.");
         if (summary.Total == 0) throw new PipelineException("No test ran: check --test-filter.");
         if (runFailure is not null) throw new PipelineException($"dotnet test failed although every test passed: {runFailure.Message}");
     }

@@ -33,8 +33,8 @@ public class BuildHostTests
         var chain = run.Summary.Entries.Select(e => e.Task).ToList();
         var alone = RunPipeline(repo.Path, "--target=verify", "--dryrun").Summary.Entries.Select(e => e.Task);
 
-        Assert.That(chain.IndexOf("deploy"), Is.GreaterThan(chain.IndexOf("image")));
-        Assert.That(chain.IndexOf("verify"), Is.GreaterThan(chain.IndexOf("deploy")));
+        // Each present (IndexOf would say -1 for a missing one, which is "before" anything) and in this order.
+        Assert.That(chain.Where(task => task is "image" or "deploy" or "verify"), Is.EqualTo(new[] { "image", "deploy", "verify" }), string.Join(" -> ", chain));
         Assert.That(alone, Is.EqualTo(new[] { "verify" }), "verify checks what runs: it neither cleans, packages nor deploys");
     }
 

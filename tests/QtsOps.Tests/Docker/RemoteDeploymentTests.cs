@@ -98,10 +98,31 @@ public class RemoteDeploymentTests
         var run = Run("status");
 
         Assert.That(run.ExitCode, Is.Zero, run.Output + run.Error);
-        using var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(_repo.Root, "artifacts", "reports", "status.json")));
-        var text = report.RootElement.GetRawText();
-        Assert.That(text, Does.Contain(_firstRelease).And.Contain("\"deploy\"").And.Contain("\"verify\""));
-        Assert.That(File.ReadAllText(Path.Combine(_repo.Root, "artifacts", "reports", "status.md")), Does.Contain(_firstRelease).And.Contain("free"));
+        var deployed = History()[0];
+        Assert.That(run.Output, Does.Contain($"'staging': {_firstRelease} ({deployed.Version}) is running, healthy in {_repo.Container} since "));
+        using (var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(_repo.Root, "artifacts", "reports", "status.json"))))
+        {
+            // What the host's engine and lock say, not only what the history (which names the release too) supplies.
+            var status = report.RootElement;
+            var container = status.GetProperty("container");
+            Assert.That((container.GetProperty("name").GetString(), container.GetProperty("state").GetString(), container.GetProperty("isOurs").GetBoolean()),
+                Is.EqualTo((_repo.Container, "running", true)));
+            var owner = container.GetProperty("owner");
+            Assert.That((owner.GetProperty("environment").GetString(), owner.GetProperty("deployment").GetString(), owner.GetProperty("release").GetString(), owner.GetProperty("version").GetString()),
+                Is.EqualTo(("staging", DeployDirectory, _firstRelease, deployed.Version)), "whose the container is and what it runs, from its labels on the host");
+            Assert.That(status.GetProperty("currentRelease").GetString(), Is.EqualTo(_firstRelease));
+            Assert.That(status.GetProperty("lock").GetProperty("held").GetBoolean(), Is.False);
+            Assert.That(status.GetProperty("history").EnumerateArray().Select(e => e.GetProperty("action").GetString()), Is.EqualTo(new[] { "deploy", "verify" }));
+        }
+
+        using var transport = Transport();
+        var holder = new LockOwner(4242, "another-checkout", "someone", DateTimeOffset.UtcNow, "deploy 9.9.9");
+        using (Host(transport).AcquireLock(LockFile, "staging", holder, warning => Assert.Fail(warning)))
+        {
+            var locked = Run("status");
+            Assert.That(locked.ExitCode, Is.Zero, locked.Output + locked.Error);
+            Assert.That(locked.Output, Does.Contain("| deploy lock | held by pid 4242 on another-checkout (user someone, deploy 9.9.9"), "the host's lock, as it is now");
+        }
     }
 
     [Test, Order(3)]

@@ -167,6 +167,11 @@ public class StartFirstDeploymentTests
             Assert.That(seen.Failed, Is.Zero, $"failed requests of {seen.Requests}: {string.Join(" | ", seen.Failures.Take(5))}");
             Assert.That(Inspect(Slot("b"), "{{index .Config.Labels \"io.qtsops.release\"}}"), Is.EqualTo(_secondRelease), "the release that served still serves");
             Assert.That(State(Slot("a")), Is.Not.EqualTo("running"));
+            // It answers 200 as well: only who answered tells whether it took traffic.
+            var rejected = Inspect(Slot("a"), "{{index .Config.Labels \"io.qtsops.release\"}}");
+            Assert.That(rejected, Is.Not.EqualTo(_secondRelease).And.Not.Empty, "the rejected release is the one left stopped in the other slot");
+            Assert.That(seen.AnsweredBy.Keys, Is.EqualTo(new[] { _secondRelease }),
+                $"every answer came from the release that served, none from {rejected}: {string.Join(", ", seen.AnsweredBy.Select(a => $"{a.Key} x{a.Value}"))}");
             Assert.That(DeploymentPipelineTests.Get(_repo.HealthUrl).Body, Does.Contain(_secondRelease.Split('_')[0]));
         }
         finally
@@ -272,12 +277,16 @@ public class StartFirstDeploymentTests
 
     private static string Inspect(string container, string format) => string.Join("\n", ObserverRepository.Docker("inspect", "-f", format, container).Output).Trim();
 
-    /// <summary>A client asking /health 20 times a second until stopped; a request fails when it gets no 200 within 2 s.</summary>
+    /// <summary>
+    /// A client asking /health 20 times a second until stopped; a request fails when it gets no 200 within 2 s.
+    /// Each 200 is counted by the release that answered (the observer's body names its version; the release is that version as a Docker tag).
+    /// </summary>
     internal sealed class HealthPoller : IDisposable
     {
         private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(2) };
         private readonly CancellationTokenSource _stop = new();
         private readonly List<string> _failures = [];
+        private readonly Dictionary<string, int> _answeredBy = [];
         private readonly Task _loop;
         private int _requests;
 
@@ -294,6 +303,12 @@ public class StartFirstDeploymentTests
                     using var response = await _http.GetAsync(url);
                     LastStatus = (int)response.StatusCode;
                     if ((int)response.StatusCode != 200) _failures.Add($"{DateTime.UtcNow:HH:mm:ss.fff} {(int)response.StatusCode}");
+                    else
+                    {
+                        using var body = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+                        var release = body.RootElement.GetProperty("version").GetString()!.Replace('+', '_');
+                        _answeredBy[release] = _answeredBy.GetValueOrDefault(release) + 1;
+                    }
                 }
                 catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
                 {
@@ -303,11 +318,12 @@ public class StartFirstDeploymentTests
             }
         });
 
-        public (int Requests, int Failed, IReadOnlyList<string> Failures) Stop()
+        /// <returns>The requests, the failed ones, and how many 200s each release answered.</returns>
+        public (int Requests, int Failed, IReadOnlyList<string> Failures, IReadOnlyDictionary<string, int> AnsweredBy) Stop()
         {
             _stop.Cancel();
             _loop.Wait();
-            return (_requests, _failures.Count, _failures);
+            return (_requests, _failures.Count, _failures, _answeredBy);
         }
 
         public void Dispose()

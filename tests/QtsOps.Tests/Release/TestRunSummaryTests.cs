@@ -30,6 +30,34 @@ public class TestRunSummaryTests
     }
 
     [Test]
+    public void A_test_whose_assumption_fails_counts_as_skipped_by_its_class_qualified_name_though_no_counter_counts_it()
+    {
+        // As the NUnit adapter writes an Assume that does not hold: the result says NotExecuted, the counters say nothing.
+        using var temp = new TempDirectory();
+        var path = temp.Write("r.trx", """
+            <?xml version="1.0" encoding="utf-8"?>
+            <TestRun xmlns="http://microsoft.com/schemas/VisualStudio/TeamTest/2010">
+              <Results>
+                <UnitTestResult testId="1" testName="Runs" outcome="Passed" />
+                <UnitTestResult testId="2" testName="Needs_root" outcome="NotExecuted" />
+              </Results>
+              <TestDefinitions>
+                <UnitTest name="Runs" id="1"><TestMethod className="QtsOps.Tests.Docker.RestoreTests" name="Runs" /></UnitTest>
+                <UnitTest name="Needs_root" id="2"><TestMethod className="QtsOps.Tests.Docker.RestoreTests" name="Needs_root" /></UnitTest>
+              </TestDefinitions>
+              <ResultSummary outcome="Completed">
+                <Counters total="2" executed="1" passed="1" failed="0" error="0" timeout="0" aborted="0" inconclusive="0" notExecuted="0" />
+              </ResultSummary>
+            </TestRun>
+            """);
+
+        var summary = TestRunSummary.FromTrx(path);
+
+        Assert.That(summary.ClosingLine, Is.EqualTo("1 passed, 0 failed, 1 skipped"));
+        Assert.That(summary.SkippedTests, Is.EqualTo(new[] { "QtsOps.Tests.Docker.RestoreTests.Needs_root" }));
+    }
+
+    [Test]
     public void An_unfinished_trx_is_a_clear_error()
     {
         using var temp = new TempDirectory();
