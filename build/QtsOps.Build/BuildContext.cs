@@ -131,6 +131,9 @@ public sealed class BuildContext : FrostingContext
         ? ResolveGivenPath(given)
         : Releasing.BundleWriter.DirectoryOf(ArtifactsDirectory, Checkout.VersionTag);
 
+    /// <summary>The release a rollback to an environment with requireVerifiedRelease puts back: its bundle's version, verified before the run began.</summary>
+    public string? VerifiedRollbackVersion { get; set; }
+
     /// <summary>The allowed_signers file release signatures are checked against: QTSOPS_ALLOWED_SIGNERS, else the repository's.</summary>
     public string AllowedSigners => Options.Get(PipelineOptions.AllowedSigners) is { } given
         ? ResolveGivenPath(given)

@@ -72,6 +72,8 @@ public sealed class Wiring(BuildContext context)
             context.Options.Get(PipelineOptions.RegistryUsername), context.Options.Get(PipelineOptions.RegistryPassword)),
         context.Reporting);
 
+    public ReleaseGate ReleaseGate() => new(ReleaseVerifier(), context.EnvironmentName);
+
     /// <summary>The run's registry login, read when it is used (it refuses a user name without a password); null when the environment has none.</summary>
     private Func<RegistryAccess>? Registry => RegistryAccess.RegistryOf(context) is null ? null : () => RegistryAccess.Of(context);
 
@@ -109,7 +111,7 @@ public sealed class Wiring(BuildContext context)
     public Preflight Preflight() => new(Engine, Images, Target, context.Protection, context.Options.Get(PipelineOptions.TakeOver),
         Locks, Deployer(), Registry, context.EnvironmentsFile, context.Log);
 
-    public ReleaseVerification Verification() => new(Engine, Target, context.Protection, context.Options.Get(PipelineOptions.RollbackTo),
+    public ReleaseVerification Verification() => new(Engine, Target, context.Protection, context.Options.Get(PipelineOptions.RollbackTo) ?? context.VerifiedRollbackVersion,
         Runner, Verifier, Rollback, Locks, context.Reporting);
 
     /// <summary>terraform-plan and apply; their settings are read here, so bad ones fail before anything changes.</summary>
