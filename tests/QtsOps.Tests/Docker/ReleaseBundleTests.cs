@@ -2,8 +2,10 @@ using System.Text;
 using System.Text.Json.Nodes;
 using LibGit2Sharp;
 using QtsOps.Build;
+using QtsOps.Build.Registry;
 using QtsOps.Release.Bundling;
 using QtsOps.Tests.Host;
+using QtsOps.Tools.Ssh;
 
 namespace QtsOps.Tests.Docker;
 
@@ -34,7 +36,7 @@ public class ReleaseBundleTests
         _repo = new ObserverRepository(_registry.Address);
         _releaseKey = NewKey("release");
         _otherKey = NewKey("other");
-        File.WriteAllText(Path.Combine(_repo.Root, "allowed_signers"), $"{Signer} namespaces=\"{Tools.Ssh.SshKeygenCommand.Namespace}\" {File.ReadAllText(_releaseKey + ".pub").Trim()}\n");
+        File.WriteAllText(Path.Combine(_repo.Root, "allowed_signers"), $"{Signer} namespaces=\"{SshKeygenCommand.Namespace}\" {File.ReadAllText(_releaseKey + ".pub").Trim()}\n");
         var environments = Path.Combine(_repo.Root, "environments.json");
         var settings = JsonNode.Parse(File.ReadAllText(environments))!;
         settings["local"]!["requireVerifiedRelease"] = true;
@@ -71,7 +73,7 @@ public class ReleaseBundleTests
         Shell($"cd '{Bundle}' && sha256sum -c SHA256SUMS").EnsureSuccess("sha256sum -c");
         Shell($"cd '{Bundle}' && ssh-keygen -Y verify -f '{_repo.Root}/allowed_signers' -I {Signer} -n qtsops-release -s SHA256SUMS.sig < SHA256SUMS").EnsureSuccess("ssh-keygen -Y verify");
         var image = BundleImage.Read(Path.Combine(Bundle, "image.json"));
-        Assert.That(image.Digest, Is.EqualTo(new Build.Registry.RegistryManifests(_registry.Address, false, RegistryUser, RegistryPassword).Digest(_repo.ImageRepository, Version)));
+        Assert.That(image.Digest, Is.EqualTo(new RegistryManifests(_registry.Address, false, RegistryUser, RegistryPassword).Digest(_repo.ImageRepository, Version)));
 
         var verify = Run(null, "--target=verify-release");
 
