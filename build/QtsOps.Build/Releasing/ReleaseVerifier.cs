@@ -31,9 +31,8 @@ public sealed class ReleaseVerifier(string allowedSigners, string repository, Fu
     public ReleaseVerdict Run(string bundle)
     {
         var verdict = Verify(bundle);
-        foreach (var check in verdict.Checks)
-            if (check.Passed) Log.Information($"  PASS {check.Name}: {check.Detail}");
-            else Log.Error($"  FAIL {check.Name}: {check.Detail}");
+        // One stream, in order: the failures are read among the checks that passed; the error names them again.
+        foreach (var check in verdict.Checks) Log.Information($"  {(check.Passed ? "PASS" : "FAIL")} {check.Name}: {check.Detail}");
         var failed = verdict.Checks.Where(c => !c.Passed).ToList();
         reporting.Write("verify-release", verdict.Passed ? "verified" : verdict.Unsigned ? "unsigned" : "refused", verdict,
             $"# verify-release\n\n`{bundle}`\n\n| check | result | detail |\n|---|---|---|\n" +
