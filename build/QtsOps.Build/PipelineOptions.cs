@@ -72,7 +72,7 @@ public static class PipelineOptions
     public static readonly TextOption AllowedSigners = new("allowed-signers", "The allowed_signers file release signatures are checked against instead of the repository's")
         { Variable = "QTSOPS_ALLOWED_SIGNERS", Targets = ReleaseVerifiers, Syntax = "FILE" };
 
-    public static readonly TextOption BundleDirectory = new("bundle", "The release bundle to check instead of artifacts/bundle/<version>/ of this checkout")
+    public static readonly TextOption BundleDirectory = new("bundle", "The release bundle to check instead of this checkout version's artifacts/bundle/VERSION/")
         { Targets = ReleaseVerifiers, Syntax = "DIR" };
 
     public static readonly ListOption ProtectedEnvironments = new("protected-environments", "Environments to protect beside those environments.json marks (never fewer)")
