@@ -14,8 +14,8 @@ public static class PipelineOptions
     private static readonly string[] Engine = ["image", "push", "deploy", "verify", "rollback", "restore", "status"];
     private static readonly string[] Running = ["deploy", "verify", "rollback", "restore"];
     private static readonly string[] Infrastructure = ["terraform-plan", "apply"];
-    private static readonly string[] RegistryUsers = ["push", "deploy", "bundle", "verify-release"];
-    private static readonly string[] ReleaseVerifiers = ["verify-release", "deploy", "rollback"];
+    private static readonly string[] RegistryUsers = ["push", "deploy", "bundle", "verify-release", "publish-release"];
+    private static readonly string[] ReleaseVerifiers = ["verify-release", "publish-release", "deploy", "rollback"];
 
     public static readonly ChoiceOption Environment = new("env", "The environment to build for and deploy to", BuildContext.Environments)
         { Variable = "QTSOPS_ENV", Default = "local" };

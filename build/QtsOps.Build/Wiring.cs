@@ -72,6 +72,8 @@ public sealed class Wiring(BuildContext context)
             context.Options.Get(PipelineOptions.RegistryUsername), context.Options.Get(PipelineOptions.RegistryPassword)),
         context.Reporting);
 
+    public ReleasePublisher ReleasePublisher() => new(ReleaseVerifier(), context.Reporting);
+
     public ReleaseGate ReleaseGate() => new(ReleaseVerifier(), context.EnvironmentName);
 
     /// <summary>The run's registry login, read when it is used (it refuses a user name without a password); null when the environment has none.</summary>

@@ -130,6 +130,28 @@ public partial class WorkflowFilesTests
     }
 
     [Test]
+    public void A_tag_is_pushed_bundled_and_published_before_prod_deploys_the_bundle_it_verifies()
+    {
+        var release = Load(Path.Combine(RepositoryRoot, ".github", "workflows", "release.yml"));
+        var jobs = Jobs(release).ToDictionary(j => j.Name, j => j.Job);
+        var bundle = jobs["release-bundle"];
+        Assert.That(Child(bundle, "if")!.ToString(), Is.EqualTo("startsWith(github.ref, 'refs/tags/v')"));
+        Assert.That(Child(Child(bundle, "permissions")!, "contents")!.ToString(), Is.EqualTo("write"));
+        Assert.That(Child(Child(bundle, "env")!, "QTSOPS_SIGNING_KEY")!.ToString(), Is.EqualTo("${{ secrets.QTSOPS_SIGNING_KEY }}"));
+        var steps = RunSteps().Where(s => s is { File: "release.yml", Job: "release-bundle" }).ToList();
+        Assert.That(steps.SelectMany(s => Targets(s.Command)), Is.EqualTo(new[] { "image", "push", "bundle", "publish-release" }), "push, then bundle, then publish");
+        Assert.That(Child(jobs["prod"], "needs")!.ToString(), Is.EqualTo("release-bundle"), "prod deploys only once the release is published");
+
+        var deploy = Load(Path.Combine(RepositoryRoot, ".github", "workflows", "deploy.yml"));
+        var deploySteps = ((YamlSequenceNode)Child(Jobs(deploy).Single().Job, "steps")!).Cast<YamlMappingNode>().ToList();
+        var download = deploySteps.FindIndex(step => Child(step, "uses")?.ToString() == "actions/download-artifact@v4");
+        var approved = deploySteps.FindIndex(step => Child(step, "run")?.ToString().Contains("--approve") == true);
+        Assert.That(download, Is.GreaterThanOrEqualTo(0).And.LessThan(approved), "the protected deploy gets the bundle before it runs");
+        Assert.That(Child(Child(deploySteps[download], "with")!, "path")!.ToString(), Is.EqualTo("artifacts/bundle/"));
+        Assert.That(Child(deploySteps[download], "if")!.ToString(), Is.EqualTo("${{ inputs.approve }}"));
+    }
+
+    [Test]
     public void Only_the_prod_job_behind_the_production_environment_passes_approve()
     {
         var release = Load(Path.Combine(RepositoryRoot, ".github", "workflows", "release.yml"));
