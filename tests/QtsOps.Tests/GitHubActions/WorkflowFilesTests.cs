@@ -113,7 +113,7 @@ public partial class WorkflowFilesTests
         Assert.That(((YamlSequenceNode)Child(push, "branches")!).Select(n => n.ToString()), Is.EqualTo(new[] { "main" }));
         Assert.That(((YamlSequenceNode)Child(push, "tags")!).Select(n => n.ToString()), Is.EqualTo(new[] { "v*" }));
 
-        var calls = Jobs(release).ToDictionary(j => j.Name, j => (If: Child(j.Job, "if")!.ToString(), Uses: Child(j.Job, "uses")!.ToString(), With: (YamlMappingNode)Child(j.Job, "with")!));
+        var calls = Jobs(release).Where(j => Child(j.Job, "uses") is not null).ToDictionary(j => j.Name, j => (If: Child(j.Job, "if")!.ToString(), Uses: Child(j.Job, "uses")!.ToString(), With: (YamlMappingNode)Child(j.Job, "with")!));
         Assert.That(calls["staging"].If, Is.EqualTo("github.ref == 'refs/heads/main'"));
         Assert.That(calls["prod"].If, Is.EqualTo("startsWith(github.ref, 'refs/tags/v')"));
         Assert.That(Child(calls["staging"].With, "environment")!.ToString(), Is.EqualTo("staging"));
@@ -195,7 +195,8 @@ public partial class WorkflowFilesTests
                     .SelectMany(m => m.Children).ToDictionary(kv => kv.Key.ToString(), kv => kv.Value.ToString());
                 var needed = (targets.Any(t => t is "terraform-plan" or "apply") ? arm : [])
                     .Concat(targets.Contains("push") ? registry : [])
-                    .Concat(targets.Any(PipelineOptions.SshKey.Targets.Contains) ? ssh : [])
+                    // image and push of an ssh:// environment run on the runner's engine: only the targets that reach the host need its key.
+                    .Concat(targets.Any(t => PipelineOptions.SshKey.Targets.Contains(t) && t is not ("image" or "push")) ? ssh : [])
                     .Concat(targets.Any(PipelineOptions.NotifyWebhook.Targets.Contains) ? notify : []);
                 foreach (var variable in needed)
                     Assert.That(env.GetValueOrDefault(variable), Is.EqualTo($"${{{{ secrets.{variable} }}}}"), $"{Path.GetFileName(file)} / {name}: {variable}");
