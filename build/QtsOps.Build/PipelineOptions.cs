@@ -63,11 +63,11 @@ public static class PipelineOptions
     public static readonly TextOption RegistryPassword = new("registry-password", "The registry login's password or token")
         { Variable = "QTSOPS_REGISTRY_PASSWORD", Targets = RegistryUsers, Secret = true };
 
-    public static readonly TextOption SigningKey = new("signing-key", "The private SSH key (its text) that signs the bundle, written 0600 for the run only")
-        { Variable = "QTSOPS_SIGNING_KEY", Targets = ["bundle"], Secret = true };
+    public static readonly TextOption SigningKey = new("signing-key", "The private SSH key (its text) that signs the bundle and the release tag, written 0600 for the run only")
+        { Variable = "QTSOPS_SIGNING_KEY", Targets = ["release", "bundle"], Secret = true };
 
-    public static readonly TextOption SigningKeyFile = new("signing-key-file", "The private SSH key file that signs the bundle (no key: the bundle is unsigned)")
-        { Variable = "QTSOPS_SIGNING_KEY_FILE", Targets = ["bundle"], Syntax = "FILE" };
+    public static readonly TextOption SigningKeyFile = new("signing-key-file", "The private SSH key file that signs the bundle and the release tag (no key: neither is signed)")
+        { Variable = "QTSOPS_SIGNING_KEY_FILE", Targets = ["release", "bundle"], Syntax = "FILE" };
 
     public static readonly TextOption AllowedSigners = new("allowed-signers", "The allowed_signers file release signatures are checked against instead of the repository's")
         { Variable = "QTSOPS_ALLOWED_SIGNERS", Targets = ReleaseVerifiers, Syntax = "FILE" };

@@ -47,9 +47,12 @@ public sealed class Wiring(BuildContext context)
     public ImagePublisher ImagePublisher() => new(Images, Target, context.Checkout, RegistryAccess.Of(context), context.Reporting);
 
     public BundleWriter BundleWriter() => new(Images, Target, context.Checkout, RegistryAccess.Of(context), context.RepositoryRoot, context.ArtifactsDirectory,
-        () => OperatingSystem.IsWindows() ? throw new PipelineException("Signing a bundle needs Linux or macOS for now.")
-            : SigningKey.From(context.Options.Get(PipelineOptions.SigningKey), context.Options.Get(PipelineOptions.SigningKeyFile) is { } file ? context.ResolveGivenPath(file) : null),
-        BuildFacts(), context.Reporting);
+        SigningKey, BuildFacts(), context.Reporting);
+
+    /// <summary>The release key (QTSOPS_SIGNING_KEY or QTSOPS_SIGNING_KEY_FILE) for one signing step; null when none is given.</summary>
+    public SigningKey? SigningKey() => OperatingSystem.IsWindows()
+        ? throw new PipelineException("Signing a release needs Linux or macOS for now (ssh-keygen and a 0600 key file).")
+        : Releasing.SigningKey.From(context.Options.Get(PipelineOptions.SigningKey), context.Options.Get(PipelineOptions.SigningKeyFile) is { } file ? context.ResolveGivenPath(file) : null);
 
     /// <summary>The source, builder and parameters the bundle's provenance states: the workflow run in GitHub Actions, else this machine.</summary>
     private BuildFacts BuildFacts()

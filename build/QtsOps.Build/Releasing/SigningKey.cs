@@ -35,6 +35,9 @@ public sealed class SigningKey : IDisposable
         return new SigningKey(file, work);
     }
 
+    /// <summary>The private key's file, for the one program that signs with it (ssh-keygen, or git through it).</summary>
+    public string KeyFile => _file;
+
     /// <summary>The key's SHA256 fingerprint (the DSSE key id).</summary>
     public string Fingerprint => Run(SshKeygenCommand.Fingerprint(_file), "reading the signing key").Output.Split(' ') is [_, var fingerprint, ..] ? fingerprint : "";
 
