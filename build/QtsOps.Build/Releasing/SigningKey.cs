@@ -1,4 +1,5 @@
 using System.Runtime.Versioning;
+using QtsOps.Tools;
 using QtsOps.Tools.Ssh;
 
 namespace QtsOps.Build.Releasing;
@@ -27,11 +28,7 @@ public sealed class SigningKey : IDisposable
         var work = Directory.CreateTempSubdirectory("qtsops-signing-").FullName;
         File.SetUnixFileMode(work, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         if (keyText is null) return new SigningKey(keyFile!, work);
-        var file = Path.Combine(work, "key");
-        using (var stream = new FileStream(file, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite }))
-        using (var writer = new StreamWriter(stream))
-            // CI secrets lose their final newline or gain CRs; ssh-keygen reads neither then.
-            writer.Write(keyText.ReplaceLineEndings("\n").TrimEnd('\n') + "\n");
+        var file = Deployment.SshTransport.WritePrivate(work, "key", keyText);
         return new SigningKey(file, work);
     }
 
@@ -66,7 +63,7 @@ public sealed class SigningKey : IDisposable
         }
     }
 
-    private static SshKeygenResult Run(SshKeygenCommand command, string what)
+    private static ProgramResult Run(SshKeygenCommand command, string what)
     {
         var result = SshKeygenRunner.Run(command);
         if (!result.Succeeded)

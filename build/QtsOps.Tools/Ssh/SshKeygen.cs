@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace QtsOps.Tools.Ssh;
 
 /// <summary>One ssh-keygen call: its argv and the file (if any) it reads on standard input.</summary>
@@ -22,42 +20,11 @@ public sealed record SshKeygenCommand(IReadOnlyList<string> Arguments, string? I
     public static SshKeygenCommand Fingerprint(string keyFile) => new(["-l", "-f", keyFile]);
 }
 
-/// <summary>What ssh-keygen said and how it ended.</summary>
-public sealed record SshKeygenResult(int ExitCode, string Output, string Error)
-{
-    public bool Succeeded => ExitCode == 0;
-}
-
-/// <summary>Runs ssh-keygen (from PATH) with its argv as given; the one place that does.</summary>
+/// <summary>Runs ssh-keygen (from PATH); the one place that does.</summary>
 public static class SshKeygenRunner
 {
     public const string Program = "ssh-keygen";
 
-    public static SshKeygenResult Run(SshKeygenCommand command)
-    {
-        var start = new ProcessStartInfo(Program) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in command.Arguments) start.ArgumentList.Add(argument);
-        Process process;
-        try
-        {
-            process = Process.Start(start)!;
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            throw new InvalidOperationException($"{Program} is not on PATH: release signatures need OpenSSH 8.1 or later (apt-get install openssh-client).");
-        }
-        using (process)
-        {
-            var output = process.StandardOutput.ReadToEndAsync();
-            var error = process.StandardError.ReadToEndAsync();
-            if (command.Input is { } input)
-            {
-                using var file = File.OpenRead(input);
-                file.CopyTo(process.StandardInput.BaseStream);
-            }
-            process.StandardInput.Close();
-            process.WaitForExit();
-            return new SshKeygenResult(process.ExitCode, output.Result.Trim(), error.Result.Trim());
-        }
-    }
+    public static ProgramResult Run(SshKeygenCommand command) => ProgramRunner.Run(Program, command.Arguments,
+        $"{Program} is not on PATH: release signatures need OpenSSH 8.1 or later (apt-get install openssh-client).", command.Input);
 }
