@@ -149,6 +149,16 @@ public class ReleaseBundleTests
     }
 
     [Test, Order(7)]
+    public void A_rollback_to_an_environment_that_requires_verified_releases_needs_the_bundle_of_the_release_it_puts_back()
+    {
+        var run = Run(null, "--target=rollback");
+
+        Assert.That(run.ExitCode, Is.EqualTo(1));
+        Assert.That(run.Error, Does.Contain("'local' takes verified releases only: a rollback there needs the bundle of the release it puts back").And.Contain("--bundle=DIR"));
+        Assert.That(ObserverRepository.Docker("container", "inspect", _repo.Container).ExitCode, Is.Not.Zero, "nothing was started");
+    }
+
+    [Test, Order(8)]
     public void A_bundle_built_without_a_key_is_reported_as_unsigned()
     {
         var run = Run(null, "--target=bundle");
@@ -173,6 +183,10 @@ public class ReleaseBundleTests
         Assert.That(deploy.Output, Does.Contain(failure));
         Assert.That(ObserverRepository.Docker("container", "inspect", _repo.Container).ExitCode, Is.Not.Zero, "nothing was started");
         Assert.That(Directory.Exists(Path.Combine(_repo.DeployDirectory, "releases")), Is.False, "nothing was installed");
+
+        var rollback = Run(null, "--target=rollback", $"--bundle={bundle}");
+        Assert.That(rollback.ExitCode, Is.EqualTo(1), rollback.Output);
+        Assert.That(rollback.Output, Does.Contain(failure));
         return verify;
     }
 
