@@ -126,6 +126,19 @@ public sealed class BuildContext : FrostingContext
         Options.Get(PipelineOptions.Approve),
         Options.Get(PipelineOptions.AllowPreRelease));
 
+    /// <summary>The release bundle verify-release and a protected deploy check: --bundle=DIR, else this version's artifacts/bundle/&lt;version&gt;/.</summary>
+    public string ReleaseBundle => Options.Get(PipelineOptions.BundleDirectory) is { } given
+        ? ResolveGivenPath(given)
+        : Releasing.BundleWriter.DirectoryOf(ArtifactsDirectory, Checkout.VersionTag);
+
+    /// <summary>The release a rollback to an environment with requireVerifiedRelease puts back: its bundle's version, verified before the run began.</summary>
+    public string? VerifiedRollbackVersion { get; set; }
+
+    /// <summary>The allowed_signers file release signatures are checked against: QTSOPS_ALLOWED_SIGNERS, else the repository's.</summary>
+    public string AllowedSigners => Options.Get(PipelineOptions.AllowedSigners) is { } given
+        ? ResolveGivenPath(given)
+        : Path.Combine(RepositoryRoot, "allowed_signers");
+
     /// <summary>Whether NAME was given as a --target (not merely reached as a dependency).</summary>
     public bool IsRequestedTarget(string name) => Arguments.GetArguments("target").Contains(name, StringComparer.OrdinalIgnoreCase);
 

@@ -14,6 +14,7 @@ public sealed class BuildLifetime : FrostingLifetime<BuildContext>
     public override void Setup(BuildContext context, ISetupContext info)
     {
         var tasks = Begin(context, info, "");
+        RequireVerifiedRelease(context, tasks);
         // A run that cannot deploy stops here, in seconds, before it builds, pushes or applies anything.
         if (!tasks.Contains("deploy", StringComparer.OrdinalIgnoreCase)) return;
         try
@@ -24,6 +25,29 @@ public sealed class BuildLifetime : FrostingLifetime<BuildContext>
         {
             // The deploy's report says why it never started.
             context.Reporting.ReportFailure("deploy", exception);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// An environment with requireVerifiedRelease takes a deploy or rollback only of a release whose bundle
+    /// verify-release passes, checked here, before any task (clean included) runs or the host is touched.
+    /// </summary>
+    private static void RequireVerifiedRelease(BuildContext context, List<string> tasks)
+    {
+        var task = new[] { "deploy", "rollback" }.FirstOrDefault(t => tasks.Contains(t, StringComparer.OrdinalIgnoreCase));
+        if (task is null || !context.Target.RequireVerifiedRelease) return;
+        try
+        {
+            context.Log.Information($"'{context.EnvironmentName}' requires a verified release (requireVerifiedRelease): checking the bundle before the {task}");
+            var gate = new Wiring(context).ReleaseGate();
+            if (task == "deploy") gate.RequireForDeploy(context.ReleaseBundle, context.Checkout.Version);
+            else context.VerifiedRollbackVersion = gate.RequireForRollback(
+                context.Options.Get(PipelineOptions.BundleDirectory) is null ? null : context.ReleaseBundle, context.Options.Get(PipelineOptions.RollbackTo));
+        }
+        catch (Exception exception)
+        {
+            context.Reporting.ReportFailure(task, exception);
             throw;
         }
     }

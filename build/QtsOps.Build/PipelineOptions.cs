@@ -14,6 +14,8 @@ public static class PipelineOptions
     private static readonly string[] Engine = ["image", "push", "deploy", "verify", "rollback", "restore", "down", "status", "dashboard"];
     private static readonly string[] Running = ["deploy", "verify", "rollback", "restore"];
     private static readonly string[] Infrastructure = ["terraform-plan", "apply"];
+    private static readonly string[] RegistryUsers = ["push", "deploy", "bundle", "verify-release", "publish-release"];
+    private static readonly string[] ReleaseVerifiers = ["verify-release", "publish-release", "deploy", "rollback"];
 
     public static readonly ChoiceOption Environment = new("env", "The environment to build for and deploy to", BuildContext.Environments)
         { Variable = "QTSOPS_ENV", Default = "local" };
@@ -56,10 +58,22 @@ public static class PipelineOptions
         { Targets = ["push", "deploy"], Syntax = "HOST:PORT" };
 
     public static readonly TextOption RegistryUsername = new("registry-username", "The registry login's user name (no login when unset)")
-        { Variable = "QTSOPS_REGISTRY_USERNAME", Targets = ["push", "deploy"], Syntax = "NAME" };
+        { Variable = "QTSOPS_REGISTRY_USERNAME", Targets = RegistryUsers, Syntax = "NAME" };
 
     public static readonly TextOption RegistryPassword = new("registry-password", "The registry login's password or token")
-        { Variable = "QTSOPS_REGISTRY_PASSWORD", Targets = ["push", "deploy"], Secret = true };
+        { Variable = "QTSOPS_REGISTRY_PASSWORD", Targets = RegistryUsers, Secret = true };
+
+    public static readonly TextOption SigningKey = new("signing-key", "The private SSH key (its text) that signs the bundle and the release tag, written 0600 for the run only")
+        { Variable = "QTSOPS_SIGNING_KEY", Targets = ["release", "bundle"], Secret = true };
+
+    public static readonly TextOption SigningKeyFile = new("signing-key-file", "The private SSH key file that signs the bundle and the release tag (no key: neither is signed)")
+        { Variable = "QTSOPS_SIGNING_KEY_FILE", Targets = ["release", "bundle"], Syntax = "FILE" };
+
+    public static readonly TextOption AllowedSigners = new("allowed-signers", "The allowed_signers file release signatures are checked against instead of the repository's")
+        { Variable = "QTSOPS_ALLOWED_SIGNERS", Targets = ReleaseVerifiers, Syntax = "FILE" };
+
+    public static readonly TextOption BundleDirectory = new("bundle", "The release bundle to check instead of this checkout version's artifacts/bundle/VERSION/")
+        { Targets = ReleaseVerifiers, Syntax = "DIR" };
 
     public static readonly ListOption ProtectedEnvironments = new("protected-environments", "Environments to protect beside those environments.json marks (never fewer)")
         { Variable = "QTSOPS_PROTECTED_ENVIRONMENTS", Targets = ["terraform-plan", "apply", "deploy", "rollback", "verify", "restore", "down"], Syntax = "ENV", CommaSeparated = true, Allowed = BuildContext.Environments };
@@ -134,7 +148,7 @@ public static class PipelineOptions
     public static IReadOnlyList<Option> All { get; } =
     [
         Environment, EnvironmentsFile, NoSetup, Strict, TestFilter, DockerHost, SshKey, SshKeyFile, SshKnownHosts, BaseImage, BootstrapBase, DebianMirror, SourceUrl,
-        Registry, RegistryUsername, RegistryPassword, ProtectedEnvironments, AllowDestroy, VarFile, Var, TerraformInitTimeout,
+        Registry, RegistryUsername, RegistryPassword, SigningKey, SigningKeyFile, AllowedSigners, BundleDirectory, ProtectedEnvironments, AllowDestroy, VarFile, Var, TerraformInitTimeout,
         Approve, AllowPreRelease, ForceDeploy, TakeOver, NoRollback, Strategy, Port, SettleSeconds, HealthTimeoutSeconds, NotifyWebhook, RollbackTo, Backup, Limit,
         Bump, ReleaseVersion, ReleaseBranch, Push, GitToken,
     ];

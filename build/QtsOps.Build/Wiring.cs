@@ -1,6 +1,9 @@
 using QtsOps.Build.Deployment;
 using QtsOps.Build.Images;
 using QtsOps.Build.Registry;
+using QtsOps.Build.Releasing;
+using QtsOps.Release.Bundling;
+using QtsOps.Tools.Git;
 using QtsOps.Build.Terraform;
 using QtsOps.Release.Environments;
 
@@ -43,6 +46,39 @@ public sealed class Wiring(BuildContext context)
 
     public ImagePublisher ImagePublisher() => new(Images, Target, context.Checkout, RegistryAccess.Of(context), context.Reporting);
 
+    public BundleWriter BundleWriter() => new(Images, Target, context.Checkout, RegistryAccess.Of(context), context.RepositoryRoot, context.ArtifactsDirectory,
+        SigningKey, BuildFacts(), context.Reporting);
+
+    /// <summary>The release key (QTSOPS_SIGNING_KEY or QTSOPS_SIGNING_KEY_FILE) for one signing step; null when none is given.</summary>
+    public SigningKey? SigningKey() => OperatingSystem.IsWindows()
+        ? throw new PipelineException("Signing a release needs Linux or macOS for now (ssh-keygen and a 0600 key file).")
+        : Releasing.SigningKey.From(context.Options.Get(PipelineOptions.SigningKey), context.Options.Get(PipelineOptions.SigningKeyFile) is { } file ? context.ResolveGivenPath(file) : null);
+
+    /// <summary>The source, builder and parameters the bundle's provenance states: the workflow run in GitHub Actions, else this machine.</summary>
+    private BuildFacts BuildFacts()
+    {
+        var variable = context.Environment.GetEnvironmentVariable;
+        var run = variable("GITHUB_RUN_ID") is { Length: > 0 } id && context.Reporting.IsGitHubActions
+            ? $"{variable("GITHUB_SERVER_URL")}/{variable("GITHUB_REPOSITORY")}/actions/runs/{id}/attempts/{variable("GITHUB_RUN_ATTEMPT") ?? "1"}"
+            : null;
+        var checkout = context.Checkout;
+        var tag = $"v{checkout.Version}";
+        return new BuildFacts(context.SourceUrl, checkout.Commit.Sha, CommitOfTag(tag) == checkout.Commit.Sha ? tag : null,
+            run ?? $"machine:{System.Environment.MachineName}", run ?? Guid.NewGuid().ToString(), DateTimeOffset.UtcNow,
+            new Dictionary<string, string> { ["version"] = checkout.Version, ["environment"] = context.EnvironmentName, ["imageRepository"] = Target.ImageRepository });
+    }
+
+    private string? CommitOfTag(string tag) => context.GitTags(context.RepositoryRoot).FirstOrDefault(t => t.Name == tag)?.CommitSha;
+
+    public ReleaseVerifier ReleaseVerifier() => new(context.AllowedSigners, context.SourceUrl, version => CommitOfTag($"v{version}"), context.Checkout.Commit.Sha,
+        registry => new RegistryManifests(registry, registry == RegistryAccess.RegistryOf(context) ? Target.RegistryTls : true,
+            context.Options.Get(PipelineOptions.RegistryUsername), context.Options.Get(PipelineOptions.RegistryPassword)),
+        context.Reporting);
+
+    public ReleasePublisher ReleasePublisher() => new(ReleaseVerifier(), context.Reporting);
+
+    public ReleaseGate ReleaseGate() => new(ReleaseVerifier(), context.EnvironmentName);
+
     /// <summary>The run's registry login, read when it is used (it refuses a user name without a password); null when the environment has none.</summary>
     private Func<RegistryAccess>? Registry => RegistryAccess.RegistryOf(context) is null ? null : () => RegistryAccess.Of(context);
 
@@ -80,7 +116,7 @@ public sealed class Wiring(BuildContext context)
     public Preflight Preflight() => new(Engine, Images, Target, context.Protection, context.Options.Get(PipelineOptions.TakeOver),
         Locks, Deployer(), Registry, context.EnvironmentsFile, context.Log);
 
-    public ReleaseVerification Verification() => new(Engine, Target, context.Protection, context.Options.Get(PipelineOptions.RollbackTo),
+    public ReleaseVerification Verification() => new(Engine, Target, context.Protection, context.Options.Get(PipelineOptions.RollbackTo) ?? context.VerifiedRollbackVersion,
         Runner, Verifier, Rollback, Locks, context.Reporting);
 
     /// <summary>terraform-plan and apply; their settings are read here, so bad ones fail before anything changes.</summary>

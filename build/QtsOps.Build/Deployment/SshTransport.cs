@@ -63,9 +63,9 @@ public sealed class SshTransport(string? keyText, string? keyFile, string? known
             UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
     }
 
-    /// <summary>Created with its mode, so the text is never readable by others, not even for a moment.</summary>
+    /// <summary>Created with its mode, so the text is never readable by others, not even for a moment (also the release signing key's).</summary>
     [UnsupportedOSPlatform("windows")]
-    private static string WritePrivate(string directory, string name, string text, UnixFileMode mode = UnixFileMode.UserRead | UnixFileMode.UserWrite)
+    internal static string WritePrivate(string directory, string name, string text, UnixFileMode mode = UnixFileMode.UserRead | UnixFileMode.UserWrite)
     {
         var path = Path.Combine(directory, name);
         using var stream = new FileStream(path, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = mode });

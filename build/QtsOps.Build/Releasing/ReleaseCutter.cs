@@ -47,7 +47,11 @@ public static class ReleaseCutter
         var root = context.RepositoryRoot;
         var branch = context.Checkout.Commit.Branch!;
         CommitChangelog(context, plan);
-        context.GitTag(root, plan.TagName, plan.TagMessage);
+        using (var key = new Wiring(context).SigningKey())
+        {
+            if (key is null) context.GitTag(root, plan.TagName, plan.TagMessage);
+            else context.GitSignedTag(new GitSignedTagSettings { Name = plan.TagName, Message = plan.TagMessage, SigningKeyFile = key.KeyFile, WorkingDirectory = root });
+        }
         context.Checkout.Refresh();
         context.Log.Information($"Tagged {plan.TagName} on {branch} ({context.Checkout.Commit.ShortSha}) with {plan.ChangeCount} change(s) in {Changelog.FileName}.");
 

@@ -16,11 +16,11 @@ public sealed class PushTask : FrostingTask<BuildContext>
 
     /// <summary>
     /// Whether push publishes when it is reached: asked for, or implied by a remote host that pulls from
-    /// the registry. A deploy to this machine's engine runs the image it just built, and a remote host
+    /// the registry, or by a bundle, which names the image by the registry's digest. A deploy to this machine's engine runs the image it just built, and a remote host
     /// without a registry gets it over ssh.
     /// </summary>
     public static bool Publishes(BuildContext context) =>
-        context.IsRequestedTarget("push") || (context.Target.DockerHost is not null && RegistryAccess.RegistryOf(context) is not null);
+        context.IsRequestedTarget("push") || context.IsRequestedTarget("bundle") || (context.Target.DockerHost is not null && RegistryAccess.RegistryOf(context) is not null);
 
     // Decided from the settings alone, so a dry run shows the same skip.
     public override bool ShouldRunInDryRun(BuildContext context) => ShouldRun(context);

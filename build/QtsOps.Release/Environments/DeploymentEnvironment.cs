@@ -35,6 +35,8 @@ public sealed record DeploymentEnvironment
     public required string BackupDirectory { get; init; }
     /// <summary>Apply, deploy, rollback and restore need --approve; Terraform plans may not destroy or replace.</summary>
     public required bool Protected { get; init; }
+    /// <summary>Deploy and rollback run verify-release first and refuse an unsigned or altered release bundle.</summary>
+    public required bool RequireVerifiedRelease { get; init; }
     /// <summary>Put back the last verified release when a deploy or verify fails.</summary>
     public required bool AutomaticRollback { get; init; }
     /// <summary>Build the Python base image offline (debootstrap) when BASE_IMAGE is not on the engine.</summary>

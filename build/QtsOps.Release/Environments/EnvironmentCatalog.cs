@@ -121,6 +121,7 @@ public static class EnvironmentCatalog
                 ConfigDirectory = Text(element, at, "configDirectory"),
                 BackupDirectory = Text(element, at, "backupDirectory"),
                 Protected = Flag(element, at, "protected"),
+                RequireVerifiedRelease = Flag(element, at, "requireVerifiedRelease"),
                 AutomaticRollback = Flag(element, at, "automaticRollback"),
                 BootstrapBaseImage = Flag(element, at, "bootstrapBaseImage"),
                 Strategy = Strategy(element, at),

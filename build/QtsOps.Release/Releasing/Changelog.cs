@@ -18,4 +18,15 @@ public static class Changelog
             ? text.TrimEnd('\n') + "\n\n" + section
             : text[..firstRelease] + section + "\n" + text[firstRelease..];
     }
+
+    /// <summary>The "## VERSION (date)" section of a changelog, up to the next release's; null when it has none.</summary>
+    public static string? SectionOf(string? changelog, string version)
+    {
+        var text = (changelog ?? "").ReplaceLineEndings("\n");
+        var heading = $"## {version} (";
+        var start = text.StartsWith(heading, StringComparison.Ordinal) ? 0 : text.IndexOf("\n" + heading, StringComparison.Ordinal) is var at and >= 0 ? at + 1 : -1;
+        if (start < 0) return null;
+        var end = text.IndexOf("\n## ", start, StringComparison.Ordinal);
+        return (end < 0 ? text[start..] : text[start..end]).TrimEnd('\n') + "\n";
+    }
 }

@@ -18,6 +18,10 @@ public static class GitArguments
     public static ProcessArgumentBuilder For(GitRemoteTagsSettings settings) =>
         new ProcessArgumentBuilder().Append("ls-remote").Append("--tags").Append("--refs").AppendQuoted(settings.Remote);
 
+    public static ProcessArgumentBuilder For(GitSignedTagSettings settings) =>
+        new ProcessArgumentBuilder().Append("-c").Append("gpg.format=ssh").Append("-c").AppendQuoted($"user.signingkey={settings.SigningKeyFile}")
+            .Append("tag").Append("-s").AppendQuoted(settings.Name).Append("-m").AppendQuoted(settings.Message);
+
     public static ProcessArgumentBuilder For(GitPushSettings settings)
     {
         if (settings.RefSpecs.Count == 0) throw new ArgumentException("A push needs at least one reference.", nameof(settings));

@@ -11,6 +11,10 @@ public static class GitCliAliases
     [CakeMethodAlias]
     public static string? GitPushUrl(this ICakeContext context, GitPushUrlSettings settings) => new GitRunner(context).PushUrl(settings);
 
+    /// <summary><c>git tag -s</c> with an SSH key: the annotated tag on HEAD, signed.</summary>
+    [CakeMethodAlias]
+    public static void GitSignedTag(this ICakeContext context, GitSignedTagSettings settings) => new GitRunner(context).SignedTag(settings);
+
     /// <summary><c>git ls-remote --tags --refs</c>: the remote's tag names, without fetching anything.</summary>
     [CakeMethodAlias]
     public static IReadOnlyList<string> GitRemoteTags(this ICakeContext context, GitRemoteTagsSettings settings) => new GitRunner(context).RemoteTags(settings);

@@ -9,21 +9,37 @@ namespace QtsOps.Tools.Git;
 /// </summary>
 public abstract class GitCliSettings : ToolSettings
 {
-    /// <summary>The remote's name, e.g. <c>origin</c>.</summary>
-    public required string Remote { get; set; }
-
     /// <summary>The token for the remote when it is https://; null for SSH, a local path, or no token.</summary>
     public GitHttpsCredential? HttpsCredential { get; set; }
 }
 
+/// <summary>A call that talks to a remote.</summary>
+public abstract class GitRemoteSettings : GitCliSettings
+{
+    /// <summary>The remote's name, e.g. <c>origin</c>.</summary>
+    public required string Remote { get; set; }
+}
+
 /// <summary><c>git remote get-url --push REMOTE</c>: where a push goes, after git's insteadOf rewriting.</summary>
-public sealed class GitPushUrlSettings : GitCliSettings;
+public sealed class GitPushUrlSettings : GitRemoteSettings;
 
 /// <summary><c>git ls-remote --tags --refs REMOTE</c>: the remote's tags, read without changing the local repository.</summary>
-public sealed class GitRemoteTagsSettings : GitCliSettings;
+public sealed class GitRemoteTagsSettings : GitRemoteSettings;
+
+/// <summary>
+/// <c>git -c gpg.format=ssh -c user.signingkey=KEY tag -s NAME -m MESSAGE</c>: an annotated tag on HEAD
+/// with an SSH signature, which <c>git tag -v</c> and GitHub verify.
+/// </summary>
+public sealed class GitSignedTagSettings : GitCliSettings
+{
+    public required string Name { get; set; }
+    public required string Message { get; set; }
+    /// <summary>The private key file (a path, never the key itself).</summary>
+    public required string SigningKeyFile { get; set; }
+}
 
 /// <summary><c>git push --atomic REMOTE REFSPEC...</c>: every reference lands, or none does.</summary>
-public sealed class GitPushSettings : GitCliSettings
+public sealed class GitPushSettings : GitRemoteSettings
 {
     /// <summary>Full reference names, e.g. <c>refs/heads/main</c> and <c>refs/tags/v1.2.3</c>, so a branch and a tag of the same name cannot be confused.</summary>
     public IList<string> RefSpecs { get; set; } = [];

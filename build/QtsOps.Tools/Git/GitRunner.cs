@@ -36,6 +36,8 @@ public sealed class GitRunner(ICakeContext context)
         foreach (var line in run.Error.NonBlank()) context.Log.Information(line); // git reports a push on stderr
     }
 
+    public void SignedTag(GitSignedTagSettings settings) => Execute(settings, GitArguments.For(settings));
+
     protected override string GetToolName() => "git";
 
     protected override IEnumerable<string> GetToolExecutableNames() => ["git", "git.exe"];

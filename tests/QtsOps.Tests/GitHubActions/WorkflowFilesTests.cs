@@ -113,7 +113,7 @@ public partial class WorkflowFilesTests
         Assert.That(((YamlSequenceNode)Child(push, "branches")!).Select(n => n.ToString()), Is.EqualTo(new[] { "main" }));
         Assert.That(((YamlSequenceNode)Child(push, "tags")!).Select(n => n.ToString()), Is.EqualTo(new[] { "v*" }));
 
-        var calls = Jobs(release).ToDictionary(j => j.Name, j => (If: Child(j.Job, "if")!.ToString(), Uses: Child(j.Job, "uses")!.ToString(), With: (YamlMappingNode)Child(j.Job, "with")!));
+        var calls = Jobs(release).Where(j => Child(j.Job, "uses") is not null).ToDictionary(j => j.Name, j => (If: Child(j.Job, "if")!.ToString(), Uses: Child(j.Job, "uses")!.ToString(), With: (YamlMappingNode)Child(j.Job, "with")!));
         Assert.That(calls["staging"].If, Is.EqualTo("github.ref == 'refs/heads/main'"));
         Assert.That(calls["prod"].If, Is.EqualTo("startsWith(github.ref, 'refs/tags/v')"));
         Assert.That(Child(calls["staging"].With, "environment")!.ToString(), Is.EqualTo("staging"));
@@ -127,6 +127,28 @@ public partial class WorkflowFilesTests
         var steps = RunSteps().Where(s => s.File == Path.GetFileName(calls["prod"].Uses)).ToList();
         foreach (var step in steps)
             Assert.That(Targets(step.Command), Is.EqualTo(new[] { "image", "push", "terraform-plan", "apply", "deploy", "verify" }), $"{step.File}:{step.Line}");
+    }
+
+    [Test]
+    public void A_tag_is_pushed_bundled_and_published_before_prod_deploys_the_bundle_it_verifies()
+    {
+        var release = Load(Path.Combine(RepositoryRoot, ".github", "workflows", "release.yml"));
+        var jobs = Jobs(release).ToDictionary(j => j.Name, j => j.Job);
+        var bundle = jobs["release-bundle"];
+        Assert.That(Child(bundle, "if")!.ToString(), Is.EqualTo("startsWith(github.ref, 'refs/tags/v')"));
+        Assert.That(Child(Child(bundle, "permissions")!, "contents")!.ToString(), Is.EqualTo("write"));
+        Assert.That(Child(Child(bundle, "env")!, "QTSOPS_SIGNING_KEY")!.ToString(), Is.EqualTo("${{ secrets.QTSOPS_SIGNING_KEY }}"));
+        var steps = RunSteps().Where(s => s is { File: "release.yml", Job: "release-bundle" }).ToList();
+        Assert.That(steps.SelectMany(s => Targets(s.Command)), Is.EqualTo(new[] { "image", "push", "bundle", "publish-release" }), "push, then bundle, then publish");
+        Assert.That(Child(jobs["prod"], "needs")!.ToString(), Is.EqualTo("release-bundle"), "prod deploys only once the release is published");
+
+        var deploy = Load(Path.Combine(RepositoryRoot, ".github", "workflows", "deploy.yml"));
+        var deploySteps = ((YamlSequenceNode)Child(Jobs(deploy).Single().Job, "steps")!).Cast<YamlMappingNode>().ToList();
+        var download = deploySteps.FindIndex(step => Child(step, "uses")?.ToString() == "actions/download-artifact@v4");
+        var approved = deploySteps.FindIndex(step => Child(step, "run")?.ToString().Contains("--approve") == true);
+        Assert.That(download, Is.GreaterThanOrEqualTo(0).And.LessThan(approved), "the protected deploy gets the bundle before it runs");
+        Assert.That(Child(Child(deploySteps[download], "with")!, "path")!.ToString(), Is.EqualTo("artifacts/bundle/"));
+        Assert.That(Child(deploySteps[download], "if")!.ToString(), Is.EqualTo("${{ inputs.approve }}"));
     }
 
     [Test]
@@ -173,7 +195,8 @@ public partial class WorkflowFilesTests
                     .SelectMany(m => m.Children).ToDictionary(kv => kv.Key.ToString(), kv => kv.Value.ToString());
                 var needed = (targets.Any(t => t is "terraform-plan" or "apply") ? arm : [])
                     .Concat(targets.Contains("push") ? registry : [])
-                    .Concat(targets.Any(PipelineOptions.SshKey.Targets.Contains) ? ssh : [])
+                    // image and push of an ssh:// environment run on the runner's engine: only the targets that reach the host need its key.
+                    .Concat(targets.Any(t => PipelineOptions.SshKey.Targets.Contains(t) && t is not ("image" or "push")) ? ssh : [])
                     .Concat(targets.Any(PipelineOptions.NotifyWebhook.Targets.Contains) ? notify : []);
                 foreach (var variable in needed)
                     Assert.That(env.GetValueOrDefault(variable), Is.EqualTo($"${{{{ secrets.{variable} }}}}"), $"{Path.GetFileName(file)} / {name}: {variable}");

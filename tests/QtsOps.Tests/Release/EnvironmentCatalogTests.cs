@@ -18,6 +18,7 @@ public class EnvironmentCatalogTests
         Assert.That((local.DockerHost, local.ContainerName, local.Port, local.HealthUrl), Is.EqualTo(((string?)null, "qts-observer", 8000, "http://127.0.0.1:8000/health")));
         Assert.That(local.BootstrapBaseImage && local.AutomaticRollback && !local.Protected, Is.True);
         Assert.That(environments["prod"].Protected, Is.True);
+        Assert.That(environments.Values.Where(e => e.RequireVerifiedRelease).Select(e => e.Name), Is.EqualTo(new[] { "prod" }));
         Assert.That(environments.Values.Select(e => e.Strategy), Is.All.EqualTo(QtsOps.Release.Deployment.DeployStrategy.StartFirst));
         Assert.That(environments["staging"].DockerHost, Does.StartWith("ssh://"));
     }

@@ -39,6 +39,25 @@ public class ReleaseTaskTests
     private string Head => _repo.Git.Head.Tip.Sha;
 
     [Test]
+    public void With_a_signing_key_the_tag_is_ssh_signed_and_git_verifies_it_against_allowed_signers()
+    {
+        using var keys = new TempDirectory();
+        var key = keys.Combine("release");
+        QtsOps.Tests.Docker.Command.Run("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "rm", "-f", key).EnsureSuccess("ssh-keygen");
+        var allowed = keys.Write("allowed_signers", $"rm@qtsops.test {File.ReadAllText(key + ".pub").Trim()}\n");
+
+        HostRun run;
+        using (new EnvironmentVariableScope().Set("QTSOPS_SIGNING_KEY", null).Set("QTSOPS_SIGNING_KEY_FILE", key))
+            run = Release("--bump=patch");
+
+        Assert.That(run.ExitCode, Is.Zero, run.Output + run.Error);
+        var verify = QtsOps.Tests.Docker.Command.Run("git", "-C", _repo.Path, "-c", $"gpg.ssh.allowedSignersFile={allowed}", "tag", "-v", "v1.2.4");
+        Assert.That(verify.ExitCode, Is.Zero, verify.Error);
+        Assert.That(verify.Error, Does.Contain("Good \"git\" signature for rm@qtsops.test"));
+        Assert.That(_repo.Git.Tags["v1.2.4"].PeeledTarget.Sha, Is.EqualTo(Head));
+    }
+
+    [Test]
     public void Bump_minor_commits_the_changelog_tags_pushes_and_writes_the_notes()
     {
         var run = Release("--bump=minor", "--push");
