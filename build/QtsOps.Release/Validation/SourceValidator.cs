@@ -67,6 +67,7 @@ public static class SourceValidator
         var files = ObserverFiles.Load(repositoryRoot, findings);
         ConsistencyRules.Check(files, findings);
         ContainerSecurityRules.Check(files, findings);
+        HostAccessRules.Check(files, findings);
         OperationsRules.Check(files, findings);
         if (HasInfrastructure(repositoryRoot))
             TerraformRules.Check(repositoryRoot, format ?? new TerraformFormatResult([], Skipped: "no result given"), isIgnoredByGit, findings);

@@ -22,12 +22,6 @@ public static class ContainerSecurityRules
         {
             if (ComposeService.Healthcheck(service) is { } healthcheck)
                 CheckProbe(ComposePath, healthcheck.Line, healthcheck.Disabled ? null : healthcheck.Command, "the compose healthcheck", findings);
-            if (service.Child("privileged").IsTrue())
-                findings.Add(Finding.Error("compose-privileged", ComposePath, "the service runs privileged: it gets every capability and the host's devices",
-                    "remove privileged: true; the observer needs no extra capability", line: service.Key("privileged")!.Line()));
-            foreach (var volume in ComposeService.Volumes(service).Where(v => (v.Source ?? "").Contains("docker.sock") || v.Target.Contains("docker.sock")))
-                findings.Add(Finding.Error("compose-docker-socket", ComposePath, "the Docker socket is mounted: whoever controls the container controls the host",
-                    "remove the docker.sock volume", line: volume.Line));
             var securityOptions = service.Child("security_opt").Items().Select(i => i.Scalar()?.Replace('=', ':') ?? "").ToList();
             if (!securityOptions.Any(o => o is "no-new-privileges" or "no-new-privileges:true"))
                 findings.Add(Finding.Error("compose-no-new-privileges", ComposePath, "no-new-privileges is not set: a setuid binary could raise the service user's privileges",
