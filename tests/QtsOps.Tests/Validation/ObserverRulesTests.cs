@@ -276,6 +276,28 @@ public class ObserverRulesTests
         }
     }
 
+    [Test]
+    public void A_compose_healthcheck_of_true_with_the_url_as_its_argument_cannot_fail()
+    {
+        _repo.Replace(Compose, "test: [\"CMD\", \"python3\", \"-c\", \"import sys,urllib.request; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:8000/health',timeout=2).status==200 else 1)\"]",
+            "test: [\"CMD\", \"true\", \"http://127.0.0.1:8000/health\"]");
+
+        var finding = Validate().Findings.Single(f => f.Rule == "healthcheck-cannot-fail");
+
+        Assert.That((finding.File, finding.Line, finding.Message), Is.EqualTo((Compose, (int?)LineOf(Compose, "test: ["), "the compose healthcheck cannot fail: 'true' exits 0 whatever its arguments")));
+    }
+
+    [Test]
+    public void A_healthcheck_that_asks_another_host_never_asks_the_service()
+    {
+        _repo.Replace(Dockerfile, "CMD " + HealthcheckCommand, "CMD [\"curl\",\"-f\",\"http://example.com:8000/health\"]");
+
+        var finding = Only("healthcheck-no-probe");
+
+        Assert.That((finding.File, finding.Line), Is.EqualTo((Dockerfile, (int?)LineOf(Dockerfile, "HEALTHCHECK"))));
+        Assert.That(finding.Message, Is.EqualTo("the HEALTHCHECK calls http://example.com:8000/health, which is not the service in its own container (the check runs inside it)"));
+    }
+
     [TestCase("user: qts")]
     [TestCase("user: \"10001:10001\"")]
     [TestCase("cap_drop: [ALL]")]

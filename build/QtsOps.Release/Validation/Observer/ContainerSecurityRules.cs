@@ -72,8 +72,8 @@ public static class ContainerSecurityRules
         if (HealthProbe.WhyItCannotFail(command) is { } reason)
             findings.Add(Finding.Error("healthcheck-cannot-fail", file, $"{what} cannot fail: {reason}",
                 "make it exit non-zero when /health does not answer 200, e.g. python3 -c \"import sys,urllib.request; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:8000/health',timeout=2).status==200 else 1)\"", line: line));
-        if (!HealthProbe.ProbesHealth(command))
-            findings.Add(Finding.Error("healthcheck-no-probe", file, $"{what} does not call /health, so it says nothing about the service",
+        if (HealthProbe.WhyItDoesNotAskTheService(command) is { } missing)
+            findings.Add(Finding.Error("healthcheck-no-probe", file, $"{what} {missing}",
                 "probe http://127.0.0.1:8000/health", line: line));
     }
 
