@@ -4,6 +4,11 @@
 # `dotnet run` would pay MSBuild's up-to-date check (about 2 s) on every call.
 # First sets up what the run needs on this machine (build/setup.sh; --no-setup turns that off).
 # build.ps1 does the same: same inputs hash, same build lock, same arguments and exit codes.
+# `sh build.sh` runs this under a POSIX sh (dash), which stops at the first bash-only line with a cryptic error.
+if [ -z "${BASH_VERSION:-}" ]; then
+  echo "build.sh: error: run it with bash, not sh: ./build.sh or bash build.sh" >&2
+  exit 1
+fi
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"

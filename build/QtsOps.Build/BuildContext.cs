@@ -80,7 +80,8 @@ public sealed class BuildContext : FrostingContext
 
     /// <summary>environments.json, read and checked on first use.</summary>
     private IReadOnlyDictionary<string, DeploymentEnvironment> Catalog =>
-        _catalog ??= EnvironmentCatalog.Load(EnvironmentsFile, Environments);
+        _catalog ??= EnvironmentCatalog.Load(EnvironmentsFile, Environments,
+            Options.Get(PipelineOptions.EnvironmentsFile) is null ? null : $"--{PipelineOptions.EnvironmentsFile.Name} (or {PipelineOptions.EnvironmentsFile.Variable})");
 
     /// <summary>--environments=FILE (relative to the working directory), else the checked-in environments.json.</summary>
     public string EnvironmentsFile => Options.Get(PipelineOptions.EnvironmentsFile) is { } file

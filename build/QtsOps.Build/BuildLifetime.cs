@@ -52,8 +52,15 @@ public sealed class BuildLifetime : FrostingLifetime<BuildContext>
         }
     }
 
-    /// <summary>A slot that served before a switch is stopped beside what followed: the run ends once it is.</summary>
-    public override void Teardown(BuildContext context, ITeardownContext info) => context.SlotStops.WaitAll(context.Log);
+    /// <summary>
+    /// A slot that served before a switch is stopped beside what followed: the run ends once it is.
+    /// A run that succeeded but lost its reports fails (one that failed already says why).
+    /// </summary>
+    public override void Teardown(BuildContext context, ITeardownContext info)
+    {
+        context.SlotStops.WaitAll(context.Log);
+        if (info.Successful) context.Reporting.EnsureReportsKept();
+    }
 
     // A dry run shows the same version and environment, and finds the same refusal.
     public override void DryRunSetup(BuildContext context, ISetupContext info) => Begin(context, info, " (dry run)");

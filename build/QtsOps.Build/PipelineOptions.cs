@@ -1,4 +1,5 @@
 using QtsOps.Release.Deployment;
+using QtsOps.Release.Environments;
 using QtsOps.Host.Options;
 
 namespace QtsOps.Build;
@@ -31,7 +32,7 @@ public static class PipelineOptions
     public static readonly TextOption TestFilter = new("test-filter", "Runs only the tests this dotnet test filter selects") { Targets = ["test"], Syntax = "EXPR" };
 
     public static readonly TextOption DockerHost = new("docker-host", "The Docker engine instead of the environment's dockerHost (unix://, tcp://, ssh://user@host)")
-        { Variable = "QTSOPS_DOCKER_HOST", Targets = Engine, Syntax = "URL" };
+        { Variable = "QTSOPS_DOCKER_HOST", Targets = Engine, Syntax = "URL", Prefixes = EnvironmentCatalog.DockerHostSchemes };
 
     public static readonly TextOption SshKey = new("ssh-key", "The private key (its text) for an ssh:// Docker host, written 0600 for the run only")
         { Variable = "QTSOPS_SSH_KEY", Targets = Engine, Secret = true };

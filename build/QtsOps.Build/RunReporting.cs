@@ -54,8 +54,32 @@ public sealed class RunReporting
     public string ReportsDirectory { get; }
 
     /// <summary>Writes artifacts/reports/&lt;target&gt;.json and .md (<see cref="ReportWriter"/>); returns what <see cref="ReportWriter.Write"/> does.</summary>
-    public string Write(string target, string status, object details, string markdown, IReadOnlyList<Finding> findings) =>
-        ReportWriter.Write(ReportsDirectory, target, status, details, markdown, findings);
+    public string Write(string target, string status, object details, string markdown, IReadOnlyList<Finding> findings)
+    {
+        var written = ReportWriter.Write(ReportsDirectory, target, status, details, markdown, findings);
+        Wrote(target);
+        return written;
+    }
+
+    private readonly HashSet<string> _reports = new(StringComparer.Ordinal);
+
+    /// <summary>Records a report this run wrote (those the pure core writes itself: validate's, package's), so that its loss is noticed.</summary>
+    public void Wrote(string target) => _reports.Add(target);
+
+    /// <summary>clean removes artifacts/ on purpose: the reports written before it are not expected to stay.</summary>
+    public void ForgetReports() => _reports.Clear();
+
+    /// <summary>
+    /// Fails a run whose reports are gone: artifacts/ was removed while it ran (by hand, another
+    /// checkout's clean), so what it says it did can no longer be read.
+    /// </summary>
+    public void EnsureReportsKept()
+    {
+        var gone = _reports.Where(target => !File.Exists(Path.Combine(ReportsDirectory, target + ".json"))).Order(StringComparer.Ordinal).ToList();
+        if (gone.Count > 0)
+            throw new PipelineException($"The reports of {string.Join(", ", gone)} are gone from {ReportsDirectory}: artifacts/ was removed while the run went on. " +
+                "Fix: run again, and leave artifacts/ alone until the run ends (--target=clean removes it at the start of a run).");
+    }
 
     /// <summary>Running as a GitHub Actions step (GITHUB_ACTIONS=true).</summary>
     public bool IsGitHubActions => IsGitHubActionsEnvironment(_cake.Environment.GetEnvironmentVariable);

@@ -351,11 +351,14 @@ public sealed class CakeHost
               --tree --html         Write it as a page in run order, with the skips the settings decide
               --description         List the tasks with their descriptions
               --exclusive, -e       Run the targets only, not their dependencies
-              --working, -w DIR     Working directory
+              --working, -w DIR     Run as if started in DIR: the repository (or a folder in it) to build
               --version             Show the host and Cake versions (--version=X.Y.Z is an argument for release)
               --info                Show environment information
             """);
         if (_options is not null) _output.Write(_options.ToHelp());
+        _output.WriteLine();
+        _output.WriteLine("Targets (--target=NAME):");
+        _output.Write(new TaskGraph(CreateTasks()).ToDescriptions());
         return 0;
     }
 

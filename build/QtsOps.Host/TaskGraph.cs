@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Text;
+using QtsOps.Host.Options;
 
 namespace QtsOps.Host;
 
@@ -51,7 +52,9 @@ internal sealed class TaskGraph
         var unknown = targets.Where(t => !_byName.ContainsKey(t)).ToList();
         if (unknown.Count == 0) return;
         var known = string.Join(", ", _byName.Keys.Order(StringComparer.Ordinal));
-        throw new HostUsageException($"Unknown target{(unknown.Count > 1 ? "s" : "")} {string.Join(", ", unknown.Select(u => $"'{u}'"))}. Targets that exist: {known}.");
+        var meant = unknown.SelectMany(u => OptionCatalog.Closest(u, _byName.Keys)).Distinct().Select(m => $"'{m}'").ToList();
+        var suggestion = meant.Count > 0 ? $" Did you mean {string.Join(" or ", meant)}?" : "";
+        throw new HostUsageException($"Unknown target{(unknown.Count > 1 ? "s" : "")} {string.Join(", ", unknown.Select(u => $"'{u}'"))}.{suggestion} Targets that exist: {known}.");
     }
 
     /// <summary>

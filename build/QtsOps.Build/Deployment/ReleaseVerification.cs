@@ -80,6 +80,8 @@ public sealed class ReleaseVerification(DockerEngine engine, DeploymentEnvironme
     {
         protection.Require(target.Name, ProtectedChange.Rollback);
         var to = RequestedRelease(runner.Store);
+        // Said before the engine is asked: the answer is in the history alone.
+        if (to is null && runner.History.LastVerified(except: runner.Store.Current) is null) throw new PipelineException(NothingToRollBackTo(runner.Store.Current));
         engine.EnsureReachable();
         using var held = locks.Acquire($"rollback to {to ?? "the last verified release"}");
         using var interruption = Interruption.Watch(Log, "the rollback");
@@ -87,8 +89,7 @@ public sealed class ReleaseVerification(DockerEngine engine, DeploymentEnvironme
         if (runner.ClaimRefusal(containers, "nothing was rolled back", "roll back from that checkout, or deploy here with --take-over.") is { } foreign)
             throw new PipelineException(foreign);
         var current = runner.Store.Current;
-        to ??= runner.History.LastVerified(except: current)?.Release
-            ?? throw new PipelineException($"No release other than {current ?? "(none)"} ever verified on '{target.Name}': nothing to roll back to. Fix: name one with --to=VERSION.");
+        to ??= runner.History.LastVerified(except: current)?.Release ?? throw new PipelineException(NothingToRollBackTo(current));
         var serving = runner.ServingContainer();
         if (to == current && containers.FirstOrDefault(c => c.Name.TrimStart('/') == serving) is { State.Running: true, State.Health.Status: "healthy" } running
             && ReleaseRunner.OwnerOf(running).Release == to)
@@ -104,11 +105,24 @@ public sealed class ReleaseVerification(DockerEngine engine, DeploymentEnvironme
     /// <summary>What <see cref="RollBackOnDemand"/> would put back, from the release store and the history; changes nothing.</summary>
     public void PreviewRollback()
     {
-        var current = runner.Store.Current ?? "(none)";
-        var to = RequestedRelease(runner.Store) ?? runner.History.LastVerified(except: runner.Store.Current)?.Release;
+        var current = runner.Store.Current;
+        var to = RequestedRelease(runner.Store) ?? runner.History.LastVerified(except: current)?.Release;
         Log.Information(to is null
-            ? $"(dry run) nothing to roll back to on '{target.Name}': no release other than {current} ever verified (name one with --to=VERSION)"
-            : $"(dry run) would put back {to} on '{target.Name}' in place of {current}, then verify it");
+            ? $"(dry run) {NothingToRollBackTo(current)}"
+            : $"(dry run) would put back {to} on '{target.Name}' in place of {current ?? "nothing (no release is in place)"}, then verify it");
+    }
+
+    /// <summary>Why there is no release to put back, and what can be done instead: the installed releases --to can name, or a first deploy.</summary>
+    private string NothingToRollBackTo(string? current)
+    {
+        var others = runner.Store.Installed.Where(release => release != current).ToList();
+        var why = current is null
+            ? $"Nothing to roll back to on '{target.Name}': no release is in place there, and none ever passed verify"
+            : $"Nothing to roll back to on '{target.Name}': no release but {current}, the one in place, ever passed verify there";
+        var fix = others.Count > 0
+            ? $"name an installed release with --to=VERSION (installed, newest first: {string.Join(", ", others)})"
+            : "deploy the release you want: ./build.sh --target=deploy";
+        return $"{why}. Fix: {fix}.";
     }
 
     /// <summary>

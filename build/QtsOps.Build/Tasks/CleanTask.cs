@@ -11,6 +11,7 @@ public sealed class CleanTask : FrostingTask<BuildContext>
     public override void Run(BuildContext context)
     {
         var removed = WorkspaceCleaner.Clean(context.RepositoryRoot);
+        context.Reporting.ForgetReports();
         context.Log.Information(removed.Count == 0 ? "Nothing to clean." : $"Removed {removed.Count} path(s): {string.Join(", ", removed)}");
     }
 }

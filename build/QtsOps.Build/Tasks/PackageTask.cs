@@ -32,6 +32,7 @@ public sealed class PackageTask : FrostingTask<BuildContext>
         }
 
         package.WriteReport(context.ReportsDirectory, commit.Sha, context.RepositoryRoot);
+        context.Reporting.Wrote("package");
         context.Log.Information($"{package.Archive}: {package.Files.Count} files, {package.Size} bytes, sha256 {package.Sha256}");
     }
 }

@@ -16,6 +16,7 @@ public sealed class ValidateTask : FrostingTask<BuildContext>
         var strict = context.Options.Get(PipelineOptions.Strict);
         var result = SourceValidator.Validate(context.RepositoryRoot, TerraformFormat(context), context.GitIgnoreChecker(context.RepositoryRoot), context.EnvironmentsFile);
         context.Reporting.AddSummarySection("validate", result.WriteReport(context.ReportsDirectory, strict));
+        context.Reporting.Wrote("validate");
 
         // What fails the run is listed once, in the failure message.
         var failing = result.Fails(strict);

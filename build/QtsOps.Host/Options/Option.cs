@@ -88,8 +88,16 @@ public sealed class TextOption(string name, string help) : ScalarOption<string?>
     public override string ValueSyntax => Syntax;
     public override string? DefaultText => Default;
 
-    private protected override string? ParseValue(string value, string origin) =>
-        value.Length > 0 ? value : throw Invalid(origin, value, $"give a value, as in --{Name}={Syntax}");
+    /// <summary>How a value must begin (an address's schemes); empty: anything.</summary>
+    public IReadOnlyList<string> Prefixes { get; init; } = [];
+
+    private protected override string? ParseValue(string value, string origin)
+    {
+        if (value.Length == 0) throw Invalid(origin, value, $"give a value, as in --{Name}={Syntax}");
+        if (Prefixes.Count > 0 && !Prefixes.Any(p => value.StartsWith(p, StringComparison.Ordinal)))
+            throw Invalid(origin, value, $"{(value.Contains("://") ? $"the scheme {value[..(value.IndexOf("://", StringComparison.Ordinal) + 3)]} is not one" : "it does not start with one")} of {string.Join(", ", Prefixes)}");
+        return value;
+    }
 }
 
 /// <summary>A whole number within bounds; null (or the default) when absent.</summary>

@@ -37,15 +37,17 @@ public sealed class OptionCatalog
 
     private string Unknown(string name)
     {
-        var known = Options.Select(o => o.Name).Concat(HostCommandLine.OptionNames).Distinct().ToList();
-        var closest = known
-            .Select(k => (Name: k, Distance: EditDistance(name, k)))
-            .Where(k => k.Distance <= Math.Max(2, name.Length / 3) || k.Name.StartsWith(name, StringComparison.Ordinal))
-            .OrderBy(k => k.Distance).ThenBy(k => k.Name, StringComparer.Ordinal)
-            .Take(3).Select(k => $"--{k.Name}").ToList();
+        var closest = Closest(name, Options.Select(o => o.Name).Concat(HostCommandLine.OptionNames).Distinct()).Select(k => $"--{k}").ToList();
         var suggestion = closest.Count > 0 ? $" Did you mean {string.Join(" or ", closest)}?" : "";
         return $"Unknown option --{name}.{suggestion} ./build.sh --help lists every option.";
     }
+
+    /// <summary>Up to three of <paramref name="known"/> a typo of <paramref name="name"/> could have meant, closest first.</summary>
+    public static IReadOnlyList<string> Closest(string name, IEnumerable<string> known) => known
+        .Select(k => (Name: k, Distance: EditDistance(name.ToLowerInvariant(), k.ToLowerInvariant())))
+        .Where(k => k.Distance <= Math.Max(2, name.Length / 3) || k.Name.StartsWith(name, StringComparison.OrdinalIgnoreCase))
+        .OrderBy(k => k.Distance).ThenBy(k => k.Name, StringComparer.Ordinal)
+        .Take(3).Select(k => k.Name).ToList();
 
     /// <summary>Levenshtein distance, with a swap of two neighbours counting as one edit (--aprove, --apporve).</summary>
     public static int EditDistance(string a, string b)

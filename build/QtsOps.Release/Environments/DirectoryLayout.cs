@@ -15,7 +15,8 @@ public sealed record DirectoryOverlap(string Key, string Message, string Fix);
 /// </summary>
 public static class DirectoryLayout
 {
-    private static readonly (string Key, Func<DeploymentEnvironment, string> Path)[] Shared =
+    /// <summary>The directories besides the deploy directory, each by its key.</summary>
+    internal static readonly (string Key, Func<DeploymentEnvironment, string> Path)[] Shared =
     [
         ("dataDirectory", e => e.DataDirectory),
         ("logDirectory", e => e.LogDirectory),

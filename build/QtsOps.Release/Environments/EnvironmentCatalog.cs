@@ -24,12 +24,18 @@ public static class EnvironmentCatalog
     /// <summary>The environments every run chooses from (--env), each of which environments.json must describe.</summary>
     public static readonly string[] EnvironmentNames = ["local", "staging", "prod"];
 
+    /// <summary>How a Docker engine's address begins: this machine's socket, a TCP engine, or one reached over ssh.</summary>
+    public static readonly string[] DockerHostSchemes = ["unix://", "tcp://", "ssh://"];
+
     private static readonly JsonDocumentOptions DocumentOptions = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
 
-    public static IReadOnlyDictionary<string, DeploymentEnvironment> Load(string path, IReadOnlyCollection<string> requiredEnvironments)
+    /// <param name="givenBy">The option that named <paramref name="path"/>; null for the checked-in file.</param>
+    public static IReadOnlyDictionary<string, DeploymentEnvironment> Load(string path, IReadOnlyCollection<string> requiredEnvironments, string? givenBy = null)
     {
         if (!File.Exists(path))
-            throw new SettingsFileException(path, null, "not found", $"restore {FileName} from git (it holds the settings of {string.Join(", ", requiredEnvironments)})");
+            throw new SettingsFileException(path, null, "not found", givenBy is null
+                ? $"restore the checked-in file with git checkout -- {FileName} (it holds the settings of {string.Join(", ", requiredEnvironments)})"
+                : $"correct the path given by {givenBy} (a relative path is relative to the working directory), or leave it out to use the checked-in {FileName}");
         return Parse(File.ReadAllText(path), path, requiredEnvironments);
     }
 
@@ -140,8 +146,12 @@ public static class EnvironmentCatalog
                 if (!_read.Contains(property.Name) && !property.Name.StartsWith('$'))
                     Fail($"{at}.{property.Name}", $"unknown setting '{property.Name}'", "remove it or correct its spelling (see the 'local' entry)");
             if (_errors.Count == errorsBefore)
+            {
                 foreach (var overlap in DirectoryLayout.Overlaps(environment))
                     Fail($"{at}.{overlap.Key}", overlap.Message, overlap.Fix);
+                foreach (var (key, message, fix) in HostAgreement.Problems(environment))
+                    Fail($"{at}.{key}", message, fix);
+            }
             return _errors.Count == errorsBefore ? environment : null;
         }
 
@@ -187,7 +197,7 @@ public static class EnvironmentCatalog
         {
             if (Value(element, at, "dockerHost", "null") is not { } value || value.ValueKind == JsonValueKind.Null) return null;
             var host = value.ValueKind == JsonValueKind.String ? value.GetString()! : "";
-            if (!host.StartsWith("unix://") && !host.StartsWith("tcp://") && !host.StartsWith("ssh://"))
+            if (!DockerHostSchemes.Any(scheme => host.StartsWith(scheme, StringComparison.Ordinal)))
                 Fail($"{at}.dockerHost", $"must be null or a unix://, tcp:// or ssh://user@host address (got {value.GetRawText()})", "write null for this machine's engine, or e.g. \"ssh://deploy@host\"");
             return host;
         }
@@ -222,7 +232,9 @@ public static class EnvironmentCatalog
         {
             if (Value(element, at, key, $"a whole number from {minimum} to {maximum}") is not { } value) return 0;
             if (value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var number) && number >= minimum && number <= maximum) return number;
-            Fail($"{at}.{key}", $"must be a whole number from {minimum} to {maximum} (got {value.GetRawText()})", $"write \"{key}\": {minimum}, without quotes");
+            // A number in quotes ("8000") is the number meant; otherwise the lowest allowed shows the form.
+            var meant = value.ValueKind == JsonValueKind.String && int.TryParse(value.GetString(), out var quoted) && quoted >= minimum && quoted <= maximum ? quoted : minimum;
+            Fail($"{at}.{key}", $"must be a whole number from {minimum} to {maximum} (got {value.GetRawText()})", $"write \"{key}\": {meant}, without quotes");
             return 0;
         }
 

@@ -129,6 +129,13 @@ public static class DeployPackage
         }
     }
 
+    /// <summary>The secrets among the files that ship (<see cref="SelectFiles"/>) and the template: what package refuses on, and validate reports first.</summary>
+    /// <param name="sourceName">How the directory is shown in the hits, e.g. "src/observer".</param>
+    public static IReadOnlyList<SecretHit> Secrets(string sourceDirectory, IEnumerable<string> shipped, string sourceName) =>
+        SecretScanner.Scan(sourceDirectory, shipped.Append(DeploymentConfig), sourceName + "/");
+
+    public static Finding SecretFinding(SecretHit secret) => Finding.Error($"package-secret/{secret.Rule}", secret.File, secret.Reason, SecretFix, secret.Line);
+
     public static PackageResult Build(PackageRequest request)
     {
         var source = request.SourceDirectory;
@@ -137,11 +144,11 @@ public static class DeployPackage
         var selected = SelectFiles(source, request.IsIgnored);
 
         // Before anything is written: a secret must not reach the directory or the archive.
-        var secrets = SecretScanner.Scan(source, selected.Append(DeploymentConfig), request.SourceName + "/");
+        var secrets = Secrets(source, selected, request.SourceName);
         if (secrets.Count > 0)
             throw new PackagingException($"package refused: {secrets.Count} secret(s) in {request.SourceName}/; nothing was written.\n  "
                 + string.Join("\n  ", secrets) + $"\n{SecretFix}.",
-                secrets.Select(s => Finding.Error($"package-secret/{s.Rule}", s.File, s.Reason, SecretFix, s.Line)).ToList());
+                secrets.Select(SecretFinding).ToList());
 
         var files = selected.Select(f => Read(source, f)).ToList();
         files.Add(new ArchiveFile(DeploymentConfig, GenerateDeploymentConfig(File.ReadAllText(Path.Combine(source, DeploymentConfig)), request), false));

@@ -1,5 +1,6 @@
 using System.Text;
 using QtsOps.Release.Environments;
+using QtsOps.Release.Packaging;
 using QtsOps.Release.Reports;
 using QtsOps.Release.Validation.Observer;
 using QtsOps.Release.Validation.Terraform;
@@ -58,6 +59,22 @@ public static class SourceValidator
         }
     }
 
+    /// <summary>The secret scan package runs, over the same files: a secret is found before anything is built.</summary>
+    private static void CheckSecrets(string repositoryRoot, Func<string, bool>? isIgnoredByGit, List<Finding> findings)
+    {
+        var service = Path.Combine(repositoryRoot, ObserverFiles.Directory);
+        if (!File.Exists(Path.Combine(service, DeployPackage.DeploymentConfig))) return; // reported as a required file
+        try
+        {
+            var shipped = DeployPackage.SelectFiles(service, isIgnoredByGit is null ? null : path => isIgnoredByGit($"{ObserverFiles.Directory}/{path}"));
+            findings.AddRange(DeployPackage.Secrets(service, shipped, ObserverFiles.Directory).Select(DeployPackage.SecretFinding));
+        }
+        catch (PackagingException refused)
+        {
+            findings.Add(Finding.Error("package-files", ObserverFiles.Directory, refused.Message, "make package's files plain files"));
+        }
+    }
+
     /// <param name="format">What terraform fmt -check said; only read when there is infrastructure.</param>
     /// <param name="isIgnoredByGit">Whether git leaves a path out of commits; null outside a git repository.</param>
     /// <param name="environmentsFile">The environments file in use (--environments); default: the repository's environments.json.</param>
@@ -67,9 +84,11 @@ public static class SourceValidator
         var files = ObserverFiles.Load(repositoryRoot, findings);
         ConsistencyRules.Check(files, findings);
         ContainerSecurityRules.Check(files, findings);
+        HostAccessRules.Check(files, findings);
         OperationsRules.Check(files, findings);
         if (HasInfrastructure(repositoryRoot))
             TerraformRules.Check(repositoryRoot, format ?? new TerraformFormatResult([], Skipped: "no result given"), isIgnoredByGit, findings);
+        CheckSecrets(repositoryRoot, isIgnoredByGit, findings);
         CheckEnvironments(repositoryRoot, environmentsFile ?? Path.Combine(repositoryRoot, EnvironmentCatalog.FileName), findings);
         return new ValidationResult(findings
             .OrderBy(f => f.File, StringComparer.Ordinal).ThenBy(f => f.Line ?? 0).ThenBy(f => f.Rule, StringComparer.Ordinal)

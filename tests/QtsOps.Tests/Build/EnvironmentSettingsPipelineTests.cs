@@ -111,4 +111,15 @@ public class EnvironmentSettingsPipelineTests
         Assert.That(run.ExitCode, Is.EqualTo(1));
         Assert.That(run.Error, Does.Contain($"{broken}:2: $.local: 'composeProject' is missing"));
     }
+
+    [Test]
+    public void A_missing_environments_file_given_on_the_command_line_says_to_correct_the_path()
+    {
+        using var repo = RepositoryWith(File.ReadAllText(Path.Combine(SourceRepository.Root, EnvironmentCatalog.FileName)));
+
+        var run = Pipeline.Run(repo.Path, ["--target=verify", "--exclusive", "--environments=team-environmnets.json"]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(1));
+        Assert.That(run.Error, Does.Contain($"{Path.Combine(repo.Path, "team-environmnets.json")}: not found. Fix: correct the path given by --environments (or QTSOPS_ENVIRONMENTS)"));
+    }
 }

@@ -1,3 +1,4 @@
+using System.Reflection;
 using System.Text.RegularExpressions;
 using NUnit.Framework.Constraints;
 using QtsOps.Build;
@@ -72,6 +73,38 @@ public partial class PipelineOptionsTests
         Assert.That(run.Output, Does.Match(@"--docker-host=URL +.*\(env QTSOPS_DOCKER_HOST\)"));
         Assert.That(run.Output, Does.Match(@"QTSOPS_REGISTRY_PASSWORD=TEXT +The registry login's password or token \(a secret: from this variable only\)"));
     }
+
+    // Issue 29, point 13: an engine address of the wrong scheme is refused as such, before anything asks the engine.
+    [TestCase("http://127.0.0.1:2375", "the scheme http:// is not one of unix://, tcp://, ssh://")]
+    [TestCase("127.0.0.1:2375", "it does not start with one of unix://, tcp://, ssh://")]
+    public void A_docker_host_of_the_wrong_scheme_names_the_schemes_that_work(string address, string message)
+    {
+        var run = Run("--target=deploy", $"--docker-host={address}");
+
+        AssertRefusedBeforeAnyTask(run, Does.Contain($"--docker-host='{address}' (command line): {message}").And.Not.Contain("does not answer"));
+    }
+
+    // Issue 29, point 12: --help lists every target with its description, read from the task's declaration.
+    [Test]
+    public void Help_lists_every_target_with_the_description_its_task_declares()
+    {
+        var run = Run("--help");
+
+        Assert.That(run.ExitCode, Is.Zero, run.Error);
+        var tasks = typeof(BuildContext).Assembly.GetTypes()
+            .Select(t => (Name: t.GetCustomAttribute<QtsOps.Host.TaskNameAttribute>()?.Name, Description: t.GetCustomAttribute<QtsOps.Host.TaskDescriptionAttribute>()?.Description))
+            .Where(t => t.Name is not null).ToList();
+        Assert.That(tasks.Select(t => t.Name), Does.Contain("validate").And.Contain("deploy").And.Contain("rollback"));
+        foreach (var (name, description) in tasks)
+        {
+            Assert.That(description, Is.Not.Null.And.Not.Empty, $"{name} declares a description");
+            Assert.That(run.Output.ReplaceLineEndings("\n"), Does.Match($@"\n{Regex.Escape(name!)} +{Regex.Escape(description!)}\n"), name);
+        }
+    }
+
+    [Test]
+    public void The_working_option_help_shows_is_described_in_the_readme() =>
+        Assert.That(File.ReadAllText(SourceRepository.Combine("README.md")), Does.Contain("`--working=DIR`"));
 
     [GeneratedRegex(@"<!-- options:begin -->\n(.*?)<!-- options:end -->", RegexOptions.Singleline)]
     private static partial Regex OptionsSection();

@@ -204,6 +204,32 @@ public class CakeHostTests
         Assert.That(run.Error, Does.Contain("Unknown target 'deploy-to-mars'").And.Contain("compile, echo"));
     }
 
+    // Issue 29, point 12: a misspelled target gets the suggestion a misspelled option gets.
+    [TestCase("--target=ehco", "Unknown target 'ehco'. Did you mean 'echo'? Targets that exist: ")]
+    [TestCase("--target=Compil", "Unknown target 'Compil'. Did you mean 'compile'? Targets that exist: ")]
+    [TestCase("--target=deploy-to-mars", "Unknown target 'deploy-to-mars'. Targets that exist: ")]
+    public void A_misspelled_target_is_told_the_closest_one(string argument, string error)
+    {
+        var run = Run(argument);
+
+        Assert.That(run.ExitCode, Is.EqualTo(1));
+        Assert.That(GraphContext.Calls, Is.Empty);
+        Assert.That(run.Error, Does.Contain(error));
+    }
+
+    [Test]
+    public void Help_lists_the_targets_with_their_descriptions()
+    {
+        var run = Run("--help");
+
+        Assert.That(run.ExitCode, Is.Zero, run.Error);
+        Assert.That(GraphContext.Calls, Is.Empty, "help runs nothing");
+        var help = run.Output.ReplaceLineEndings("\n");
+        Assert.That(help, Does.Contain("Targets (--target=NAME):\n"));
+        Assert.That(help, Does.Match(@"\ncompile +Compiles it\n"));
+        Assert.That(help, Does.Match(@"\necho\n"));
+    }
+
     [Test]
     public void Free_arguments_reach_tasks()
     {

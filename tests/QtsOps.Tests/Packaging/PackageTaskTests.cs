@@ -66,10 +66,21 @@ public class PackageTaskTests
         repo.Commit(CommitTime);
         repo.Write("src/observer/config/prod.env", "OBSERVER_DB_PASSWORD=hunter2\n");
 
+        // validate runs package's scan first (issue 29, point 9) and stops the run there.
         var run = repo.RunPipeline("--target=package");
 
         Assert.That(run.ExitCode, Is.EqualTo(1));
-        Assert.That(run.Entry("validate").Outcome, Is.EqualTo(QtsOps.Host.TaskOutcome.Succeeded));
+        Assert.That(run.Entry("validate").Outcome, Is.EqualTo(QtsOps.Host.TaskOutcome.Failed));
+        Assert.That(run.Error, Does.Contain("validate found 2 error(s)")
+            .And.Contain("src/observer/config/prod.env: an environment file (.env)")
+            .And.Contain("src/observer/config/prod.env:1: 'OBSERVER_DB_PASSWORD' is assigned a literal value")
+            .And.Not.Contain("hunter2"));
+        Assert.That(Directory.Exists(repo.Combine("artifacts/package")), Is.False);
+
+        // package alone refuses them as well.
+        run = repo.RunPipeline("--target=package", "--exclusive");
+
+        Assert.That(run.ExitCode, Is.EqualTo(1));
         Assert.That(run.Error, Does.Contain("package refused: 2 secret(s) in src/observer/; nothing was written.")
             .And.Contain("src/observer/config/prod.env: an environment file (.env)")
             .And.Contain("src/observer/config/prod.env:1: 'OBSERVER_DB_PASSWORD' is assigned a literal value")

@@ -35,7 +35,7 @@ public class EnvironmentCatalogTests
 
         var error = Assert.Throws<SettingsFileException>(() => EnvironmentCatalog.Parse(json, "environments.json", BuildContext.Environments))!;
 
-        Assert.That(error.Message, Does.Contain($"environments.json:{line}: $.local.port: must be a whole number from 1 to 65535 (got \"8000\")").And.Contain("Fix:"));
+        Assert.That(error.Message, Does.Contain($"environments.json:{line}: $.local.port: must be a whole number from 1 to 65535 (got \"8000\"). Fix: write \"port\": 8000, without quotes."));
     }
 
     // Each numeric key at its bounds is taken and one step beyond them refused (local's value replaced).
@@ -55,7 +55,9 @@ public class EnvironmentCatalogTests
         var setting = $"\"{key}\": {local}";
         var at = Valid.IndexOf(setting, StringComparison.Ordinal); // local's, the first
         Assert.That(at, Is.GreaterThan(0), $"local has {setting}");
-        string With(string value) => Valid[..at] + $"\"{key}\": {value}" + Valid[(at + setting.Length)..];
+        // The health URL asks the port the service is published on, so it moves with it.
+        string With(string value) => (Valid[..at] + $"\"{key}\": {value}" + Valid[(at + setting.Length)..])
+            .Replace("http://127.0.0.1:8000/health", key == "port" ? $"http://127.0.0.1:{value}/health" : "http://127.0.0.1:8000/health");
 
         foreach (var value in new[] { lowest, highest })
             Assert.That(() => EnvironmentCatalog.Parse(With(value), "environments.json", BuildContext.Environments), Throws.Nothing, $"{key}: {value}");
@@ -117,7 +119,7 @@ public class EnvironmentCatalogTests
     [TestCase("\"containerName\": \"qts-observer\"", "\"containerName\": \"QTS observer\"", "$.local.containerName: 'QTS observer' is not a valid name here (allowed: ^[a-z0-9][a-z0-9_.-]*$)",
         "use lower-case letters, digits, '.', '_' and '-'")]
     [TestCase("\"bind\": \"127.0.0.1\"", "\"bind\": 5", "$.local.bind: must be a non-empty string (got 5)", "write \"bind\": \"...\"")]
-    [TestCase("\"port\": 8000", "\"port\": \"8000\"", "$.local.port: must be a whole number from 1 to 65535 (got \"8000\")", "write \"port\": 1, without quotes")]
+    [TestCase("\"port\": 8000", "\"port\": \"8000\"", "$.local.port: must be a whole number from 1 to 65535 (got \"8000\")", "write \"port\": 8000, without quotes")]
     [TestCase("\"cpuLimit\": 1.0", "\"cpuLimit\": \"1\"", "$.local.cpuLimit: must be a number from 0.01 to 1024 (got \"1\")", "write \"cpuLimit\": 1.0, without quotes")]
     [TestCase("\"bind\": \"127.0.0.1\",", "\"bind\": \"127.0.0.1\", \"bindd\": 1,", "$.local.bindd: unknown setting 'bindd'", "remove it or correct its spelling (see the 'local' entry)")]
     [TestCase("\"bind\": \"127.0.0.1\",", "", "$.local: 'bind' is missing", "add \"bind\": \"...\"")]
@@ -146,7 +148,7 @@ public class EnvironmentCatalogTests
 
     [Test]
     public void An_https_health_url_is_taken() =>
-        Assert.That(EnvironmentCatalog.Parse(Valid.Replace("\"healthUrl\": \"http://127.0.0.1:8000/health\"", "\"healthUrl\": \"https://127.0.0.1:8443/health\""),
+        Assert.That(EnvironmentCatalog.Parse(Valid.Replace("\"healthUrl\": \"http://127.0.0.1:8000/health\"", "\"healthUrl\": \"https://127.0.0.1:8443/health\"").Replace("\"port\": 8000,\n    \"healthUrl\": \"https", "\"port\": 8443,\n    \"healthUrl\": \"https"),
             "environments.json", BuildContext.Environments)["local"].HealthUrl, Is.EqualTo("https://127.0.0.1:8443/health"));
 
     [Test]
@@ -176,7 +178,8 @@ public class EnvironmentCatalogTests
     [TestCase("unix:///run/user/1000/docker.sock")]
     [TestCase("ssh://deploy@host")]
     public void Every_kind_of_docker_host_address_is_taken(string host) =>
-        Assert.That(EnvironmentCatalog.Parse(Valid.Replace("\"dockerHost\": null,", $"\"dockerHost\": \"{host}\","), "environments.json", BuildContext.Environments)["local"].DockerHost,
+        // staging's, whose paths are the host's (absolute), as a remote engine needs.
+        Assert.That(EnvironmentCatalog.Parse(Valid.Replace("\"dockerHost\": \"ssh://qtsops@staging.qts-observer.internal\",", $"\"dockerHost\": \"{host}\","), "environments.json", BuildContext.Environments)["staging"].DockerHost,
             Is.EqualTo(host));
 
     [Test]
@@ -201,7 +204,13 @@ public class EnvironmentCatalogTests
     [Test]
     public void A_missing_file_says_how_to_get_it_back() =>
         Assert.That(Assert.Throws<SettingsFileException>(() => EnvironmentCatalog.Load("/nonexistent/environments.json", BuildContext.Environments))!.Message,
-            Is.EqualTo("/nonexistent/environments.json: not found. Fix: restore environments.json from git (it holds the settings of local, staging, prod)."));
+            Is.EqualTo("/nonexistent/environments.json: not found. Fix: restore the checked-in file with git checkout -- environments.json (it holds the settings of local, staging, prod)."));
+
+    // Issue 29, point 13: a file named on the command line is not restored from git: its path is wrong.
+    [Test]
+    public void A_missing_file_given_by_an_option_says_to_correct_the_path() =>
+        Assert.That(Assert.Throws<SettingsFileException>(() => EnvironmentCatalog.Load("/nonexistent/team.json", BuildContext.Environments, "--environments"))!.Message,
+            Is.EqualTo("/nonexistent/team.json: not found. Fix: correct the path given by --environments (a relative path is relative to the working directory), or leave it out to use the checked-in environments.json."));
 
     private static int LineOf(string json, string text) => json.Split('\n').ToList().FindIndex(l => l.Contains(text)) + 1;
 
@@ -250,6 +259,51 @@ public class EnvironmentCatalogTests
         Assert.That(Refusal(remote), Does.Contain("$.staging.backupDirectory: '/opt/qts-observer/data/backups' is inside dataDirectory '/opt/qts-observer/data'")
             .And.Contain("$.prod.backupDirectory"));
     }
+
+    // Issue 29, point 6: the paths of an ssh:// host are that host's; a relative one means this repository's.
+    [TestCase("deployDirectory", "/opt/qts-observer", "opt/qts-observer", "/opt/qts-observer")]
+    [TestCase("dataDirectory", "/opt/qts-observer/data", "./data", "/opt/qts-observer/data")]
+    [TestCase("backupDirectory", "/var/backups/qts-observer", "backups", "/opt/qts-observer/backups")]
+    public void A_relative_path_on_an_ssh_host_is_refused_at_its_line(string key, string written, string relative, string example)
+    {
+        var json = Valid.Replace($"\"{key}\": \"{written}\",", $"\"{key}\": \"{relative}\",");
+
+        var error = Refusal(json);
+
+        Assert.That(error, Does.Contain($"environments.json:{LineOf(json, $"\"{key}\": \"{relative}\"")}: $.staging.{key}: '{relative}' is relative, but the environment runs on ssh://qtsops@staging.qts-observer.internal: " +
+            $"relative paths are relative to this repository, which that host does not have. Fix: write the absolute path on the host, e.g. \"{example}\"."));
+        Assert.That(error, Does.Contain($"$.prod.{key}: '{relative}' is relative"));
+    }
+
+    [Test]
+    public void Relative_paths_on_this_machines_engine_are_taken() =>
+        Assert.That(EnvironmentCatalog.Parse(Valid.Replace("\"dockerHost\": null", "\"dockerHost\": \"unix:///var/run/docker.sock\""), "environments.json", BuildContext.Environments)["local"].DeployDirectory,
+            Is.EqualTo(".qtsops/deploy/local"));
+
+    // Issue 29, point 7: the health URL asks where the service is published, or deploy and verify judge something else.
+    [TestCase("\"port\": 8000,", "\"port\": 8081,", "'http://127.0.0.1:8000/health' asks port 8000, but the service is published on \"port\": 8081",
+        "give both the same port, e.g. \"healthUrl\": \"http://127.0.0.1:8081/health\"")]
+    [TestCase("\"healthUrl\": \"http://127.0.0.1:8000/health\"", "\"healthUrl\": \"http://127.0.0.1/health\"", "'http://127.0.0.1/health' asks port 80, but the service is published on \"port\": 8000",
+        "give both the same port, e.g. \"healthUrl\": \"http://127.0.0.1:8000/health\"")]
+    [TestCase("\"healthUrl\": \"http://127.0.0.1:8000/health\"", "\"healthUrl\": \"http://observer.example:8000/health\"",
+        "'http://observer.example:8000/health' asks observer.example, but the service is published on \"bind\": \"127.0.0.1\" only: observer.example is not this host's loopback, where the port is published",
+        "ask the address the service is published on (\"healthUrl\": \"http://127.0.0.1:8000/health\"), or publish it on every address (\"bind\": \"0.0.0.0\")")]
+    [TestCase("\"bind\": \"127.0.0.1\"", "\"bind\": \"10.1.2.3\"",
+        "'http://127.0.0.1:8000/health' asks 127.0.0.1, but the service is published on \"bind\": \"10.1.2.3\" only: the port is not published on the loopback address",
+        "ask the address the service is published on (\"healthUrl\": \"http://10.1.2.3:8000/health\"), or publish it on every address (\"bind\": \"0.0.0.0\")")]
+    public void A_health_url_that_disagrees_with_port_or_bind_is_refused_at_its_line(string setting, string changed, string message, string fix)
+    {
+        var at = Valid.IndexOf(setting, StringComparison.Ordinal); // local's, the first
+        var json = Valid[..at] + changed + Valid[(at + setting.Length)..];
+
+        Assert.That(Refusal(json), Does.Contain($"environments.json:{LineOf(json, "\"healthUrl\"")}: $.local.healthUrl: {message}").And.Contain($"Fix: {fix}."));
+    }
+
+    [TestCase("\"healthUrl\": \"http://localhost:8000/health\"")]
+    [TestCase("\"healthUrl\": \"http://[::1]:8000/health\"")]
+    public void A_loopback_name_for_a_loopback_bind_is_taken(string healthUrl) =>
+        Assert.That(EnvironmentCatalog.Parse(Valid.Replace("\"healthUrl\": \"http://127.0.0.1:8000/health\"", healthUrl), "environments.json", BuildContext.Environments)["local"].Bind,
+            Is.EqualTo("127.0.0.1"));
 
     private static string LocalValue(string key) => EnvironmentCatalog.Parse(Valid, "environments.json", BuildContext.Environments)["local"] switch
     {

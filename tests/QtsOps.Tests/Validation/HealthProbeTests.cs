@@ -53,4 +53,32 @@ public class HealthProbeTests
     {
         Assert.That(HealthProbe.Port(command), Is.EqualTo(port));
     }
+
+    // Issue 29, point 8: a program that ignores its arguments asks nothing, whatever URL follows it.
+    [TestCase("true http://127.0.0.1:8000/health", "'true' exits 0 whatever its arguments")]
+    [TestCase("/bin/true --url=http://127.0.0.1:8000/health", "'/bin/true' exits 0 whatever its arguments")]
+    [TestCase("echo http://127.0.0.1:8000/health", "'echo' exits 0 whatever its arguments")]
+    [TestCase(": http://127.0.0.1:8000/health", "':' exits 0 whatever its arguments")]
+    public void A_program_that_ignores_its_arguments_cannot_fail(string command, string reason)
+    {
+        Assert.That(HealthProbe.WhyItCannotFail(command), Is.EqualTo(reason));
+    }
+
+    [TestCase("curl -f http://example.com/health", "calls http://example.com/health, which is not the service in its own container (the check runs inside it)")]
+    [TestCase("wget -qO- http://10.0.0.4:8000/health", "calls http://10.0.0.4:8000/health, which is not the service in its own container (the check runs inside it)")]
+    [TestCase("test -n http://127.0.0.1:8000/health", "names http://127.0.0.1:8000/health but nothing in it requests that URL, so it says nothing about the service")]
+    [TestCase("pgrep -f qts_observer", "does not call /health, so it says nothing about the service")]
+    [TestCase("curl -f http://127.0.0.1:8000/metrics", "does not call /health, so it says nothing about the service")]
+    public void A_check_that_never_asks_the_service_says_why(string command, string reason)
+    {
+        Assert.That(HealthProbe.WhyItDoesNotAskTheService(command), Is.EqualTo(reason));
+    }
+
+    [TestCase("python3 -c import sys,urllib.request; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:8000/health',timeout=2).status==200 else 1)")]
+    [TestCase("curl -f http://localhost:8000/health")]
+    [TestCase("wget -qO- http://[::1]:8000/health?full=1")]
+    public void A_request_to_the_service_in_its_container_asks_it(string command)
+    {
+        Assert.That(HealthProbe.WhyItDoesNotAskTheService(command), Is.Null);
+    }
 }

@@ -235,6 +235,82 @@ public class ObserverRulesTests
         Assert.That(findings.Single(f => f.Rule == "compose-no-new-privileges").Line, Is.EqualTo(LineOf(Compose, "security_opt:")));
     }
 
+    // Issue 25, point 1: each way out of the container, in the service's file and in the publish file start.sh adds to it.
+    [TestCase("user: root", "compose-user", "user: root runs the service as root", "user: root")]
+    [TestCase("user: \"0\"", "compose-user", "user: 0 runs the service as root", "user:")]
+    [TestCase("user: \"0:0\"", "compose-user", "user: 0:0 runs the service as root", "user:")]
+    [TestCase("cap_add:\n      - SYS_ADMIN", "compose-cap-add", "cap_add gives the service SYS_ADMIN", "SYS_ADMIN")]
+    [TestCase("cap_add: [NET_ADMIN]", "compose-cap-add", "cap_add gives the service NET_ADMIN", "cap_add")]
+    [TestCase("cap_add: [ALL]", "compose-cap-add", "cap_add gives the service ALL", "cap_add")]
+    [TestCase("network_mode: host", "compose-host-namespace", "network_mode: host shares the host's network", "network_mode")]
+    [TestCase("pid: host", "compose-host-namespace", "pid: host shares the host's processes", "pid: host")]
+    [TestCase("ipc: host", "compose-host-namespace", "ipc: host shares the host's shared memory", "ipc: host")]
+    [TestCase("security_opt:\n      - seccomp:unconfined", "compose-unconfined", "security_opt seccomp:unconfined lifts the engine's confinement", "seccomp")]
+    [TestCase("security_opt:\n      - apparmor=unconfined", "compose-unconfined", "security_opt apparmor=unconfined lifts", "apparmor")]
+    [TestCase("devices:\n      - /dev/sda:/dev/xvda", "compose-devices", "the host device /dev/sda:/dev/xvda is given to the service", "/dev/sda")]
+    [TestCase("volumes:\n      - /:/host", "compose-host-mount", "the host's / is mounted at /host", "/:/host")]
+    [TestCase("volumes:\n      - /etc:/host/etc:ro", "compose-host-mount", "the host's /etc is mounted at /host/etc: whoever controls the container can read the host's system files", "/etc:")]
+    [TestCase("volumes:\n      - /proc/sys:/p", "compose-host-mount", "the host's /proc/sys is mounted at /p", "/proc/sys")]
+    [TestCase("volumes:\n      - /sys/:/s", "compose-host-mount", "the host's /sys is mounted at /s", "/sys/")]
+    [TestCase("volumes:\n      - ${HOME_DIR:-/root}:/home", "compose-host-mount", "the host's /root is mounted at /home: whoever controls the container can read and change", "/root")]
+    [TestCase("volumes:\n      - /var/run/docker.sock:/var/run/docker.sock", "compose-docker-socket", "the Docker socket is mounted", "docker.sock")]
+    [TestCase("volumes:\n      - type: bind\n        source: /var/lib/docker/volumes\n        target: /v", "compose-host-mount", "the host's /var/lib/docker/volumes is mounted at /v", "type: bind")]
+    [TestCase("volumes:\n      - type: bind\n        source: /run/docker.sock\n        target: /s", "compose-docker-socket", "the Docker socket is mounted", "type: bind")]
+    public void Host_access_is_an_error_at_its_line_in_both_compose_files(string setting, string rule, string message, string lineMarker)
+    {
+        foreach (var (file, anchor) in new[] { (Compose, "    restart: unless-stopped\n"), (Publish, "  qts-observer:\n") })
+        {
+            using var repo = new ScratchRepository("src/observer");
+            // The compose file has its own security_opt and volumes: the new entries go into them.
+            var text = file == Compose && setting.StartsWith("security_opt:\n") ? ("      - no-new-privileges:true\n", setting["security_opt:\n".Length..] + "\n      - no-new-privileges:true\n")
+                : file == Compose && setting.StartsWith("volumes:\n") ? ("      - ${QTS_OBSERVER_HOST_CONFIG-./config}:/app/config:ro\n", "      - ${QTS_OBSERVER_HOST_CONFIG-./config}:/app/config:ro\n" + setting["volumes:\n".Length..] + "\n")
+                : (anchor, anchor + "    " + setting + "\n");
+            repo.Replace(file, text.Item1, text.Item2);
+
+            var findings = SourceValidator.Validate(repo.Path, new TerraformFormatResult([]), _ => true).Findings;
+
+            Assert.That(findings.Select(f => (f.File, f.Rule, f.Severity)), Is.EqualTo(new[] { (file, rule, "error") }), $"{file}: {string.Join("\n", findings)}");
+            Assert.That(findings[0].Message, Does.StartWith(message));
+            Assert.That(findings[0].Line, Is.EqualTo(repo.LinesOf(file, lineMarker)[^1]), file);
+            Assert.That(findings[0].Fix, Is.Not.Empty);
+        }
+    }
+
+    [Test]
+    public void A_compose_healthcheck_of_true_with_the_url_as_its_argument_cannot_fail()
+    {
+        _repo.Replace(Compose, "test: [\"CMD\", \"python3\", \"-c\", \"import sys,urllib.request; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:8000/health',timeout=2).status==200 else 1)\"]",
+            "test: [\"CMD\", \"true\", \"http://127.0.0.1:8000/health\"]");
+
+        var finding = Validate().Findings.Single(f => f.Rule == "healthcheck-cannot-fail");
+
+        Assert.That((finding.File, finding.Line, finding.Message), Is.EqualTo((Compose, (int?)LineOf(Compose, "test: ["), "the compose healthcheck cannot fail: 'true' exits 0 whatever its arguments")));
+    }
+
+    [Test]
+    public void A_healthcheck_that_asks_another_host_never_asks_the_service()
+    {
+        _repo.Replace(Dockerfile, "CMD " + HealthcheckCommand, "CMD [\"curl\",\"-f\",\"http://example.com:8000/health\"]");
+
+        var finding = Only("healthcheck-no-probe");
+
+        Assert.That((finding.File, finding.Line), Is.EqualTo((Dockerfile, (int?)LineOf(Dockerfile, "HEALTHCHECK"))));
+        Assert.That(finding.Message, Is.EqualTo("the HEALTHCHECK calls http://example.com:8000/health, which is not the service in its own container (the check runs inside it)"));
+    }
+
+    [TestCase("user: qts")]
+    [TestCase("user: \"10001:10001\"")]
+    [TestCase("cap_drop: [ALL]")]
+    [TestCase("network_mode: bridge")]
+    [TestCase("security_opt:\n      - apparmor:docker-default")]
+    [TestCase("volumes:\n      - /etc-copy:/x\n      - /srv/qts/etc:/y\n      - ${DATA-./data}:/z\n      - cache:/cache")]
+    public void Settings_that_keep_the_container_in_pass(string setting)
+    {
+        _repo.Replace(Publish, "  qts-observer:\n", "  qts-observer:\n    " + setting + "\n");
+
+        Assert.That(Validate().Findings, Is.Empty);
+    }
+
     [Test]
     public void No_new_privileges_set_to_false_is_an_error()
     {
@@ -319,7 +395,7 @@ public class ObserverRulesTests
         "compose-privileged: the service runs privileged: it gets every capability and the host's devices | remove privileged: true; the observer needs no extra capability")]
     [TestCase(Compose, "      - ${QTS_OBSERVER_HOST_LOGS-./logs}:/app/logs\n", "      - ${QTS_OBSERVER_HOST_LOGS-./logs}:/app/logs\n      - /var/run/docker.sock:/run/engine\n",
         "compose-docker-socket: the Docker socket is mounted: whoever controls the container controls the host | remove the docker.sock volume")]
-    [TestCase(Compose, "      - no-new-privileges:true\n", "      - seccomp:unconfined\n",
+    [TestCase(Compose, "      - no-new-privileges:true\n", "      - apparmor:docker-default\n",
         "compose-no-new-privileges: no-new-privileges is not set: a setuid binary could raise the service user's privileges | add security_opt: [\"no-new-privileges:true\"]")]
     [TestCase(Publish, "      - \"${QTS_OBSERVER_BIND:-127.0.0.1}:${QTS_OBSERVER_PORT:-8000}:8000\"\n", "      - \"127.0.0.1:8000:8080\"\n",
         "port-consistency: the published container port 8080 is not the image's EXPOSE 8000 (src/observer/Dockerfile:33) | publish container port 8000 (change the host side to move the service)")]

@@ -133,6 +133,27 @@ public class SourceValidatorTests
             (Compose, service, "compose-restart"),
         }));
     }
+
+    // Issue 29, point 9: validate runs package's secret scan over the files package would ship.
+    [Test]
+    public void Secrets_package_would_refuse_are_validate_errors_at_their_line_and_ignored_files_are_not()
+    {
+        _repo.Write("src/observer/config/app.ini", "[aws]\nregion = eu-west-1\naccess_key_id = " + "AKIA" + "IOSFODNN7EXAMPLE" + "\n");
+        _repo.Write("src/observer/.env", "TOKEN=x\n");
+        _repo.Write("src/observer/config/.env.local", "TOKEN=x\n");
+        bool Ignored(string path) => path == "src/observer/config/.env.local";
+
+        var findings = SourceValidator.Validate(_repo.Path, null, Ignored).Findings.Where(f => f.Rule.StartsWith("package-secret/")).ToList();
+
+        var package = Assert.Throws<QtsOps.Release.Packaging.PackagingException>(() => QtsOps.Release.Packaging.DeployPackage.Build(new QtsOps.Release.Packaging.PackageRequest(
+            _repo.Combine("src/observer"), "src/observer", _repo.Combine("out"), "1.0.0", "1.0.0", DateTimeOffset.UnixEpoch, path => Ignored("src/observer/" + path))))!;
+        Assert.That(findings, Is.EqualTo(package.Findings));
+        Assert.That(findings.Select(f => (f.File, f.Line, f.Severity)), Is.EquivalentTo(new[]
+        {
+            ("src/observer/.env", (int?)null, "error"),
+            ("src/observer/config/app.ini", 3, "error"),
+        }));
+    }
 }
 
 /// <summary>validate's verdict, failure message and report from its findings.</summary>

@@ -32,7 +32,7 @@ public static class ComposeService
     {
         if (item is YamlMappingNode mapping)
             return new ComposeVolume(mapping.Child("source").Scalar(), mapping.Child("target").Scalar() ?? "", mapping.Child("read_only").IsTrue(), item.Line());
-        var parts = (item.Scalar() ?? "").Split(':');
+        var parts = SplitOutsideVariables(item.Scalar() ?? "");
         return parts.Length switch
         {
             1 => new ComposeVolume(null, parts[0], false, item.Line()),
@@ -40,6 +40,25 @@ public static class ComposeService
             _ => new ComposeVolume(parts[0], parts[1], parts[2].Split(',').Contains("ro"), item.Line()),
         };
     }).ToList();
+
+    /// <summary>A short volume entry's parts: its colons, not those of a <c>${VAR:-default}</c> in it.</summary>
+    private static string[] SplitOutsideVariables(string entry)
+    {
+        var parts = new List<string>();
+        var (start, depth) = (0, 0);
+        for (var i = 0; i < entry.Length; i++)
+        {
+            if (entry[i] == '{' && i > 0 && entry[i - 1] == '$') depth++;
+            else if (entry[i] == '}' && depth > 0) depth--;
+            else if (entry[i] == ':' && depth == 0)
+            {
+                parts.Add(entry[start..i]);
+                start = i + 1;
+            }
+        }
+        parts.Add(entry[start..]);
+        return [.. parts];
+    }
 
     /// <summary>The container side of each <c>ports:</c> entry (<c>[ip:]host:container[/proto]</c> or <c>target:</c>).</summary>
     public static IReadOnlyList<(string ContainerPort, int Line)> ContainerPorts(YamlMappingNode service) =>

@@ -22,12 +22,6 @@ public static class ContainerSecurityRules
         {
             if (ComposeService.Healthcheck(service) is { } healthcheck)
                 CheckProbe(ComposePath, healthcheck.Line, healthcheck.Disabled ? null : healthcheck.Command, "the compose healthcheck", findings);
-            if (service.Child("privileged").IsTrue())
-                findings.Add(Finding.Error("compose-privileged", ComposePath, "the service runs privileged: it gets every capability and the host's devices",
-                    "remove privileged: true; the observer needs no extra capability", line: service.Key("privileged")!.Line()));
-            foreach (var volume in ComposeService.Volumes(service).Where(v => (v.Source ?? "").Contains("docker.sock") || v.Target.Contains("docker.sock")))
-                findings.Add(Finding.Error("compose-docker-socket", ComposePath, "the Docker socket is mounted: whoever controls the container controls the host",
-                    "remove the docker.sock volume", line: volume.Line));
             var securityOptions = service.Child("security_opt").Items().Select(i => i.Scalar()?.Replace('=', ':') ?? "").ToList();
             if (!securityOptions.Any(o => o is "no-new-privileges" or "no-new-privileges:true"))
                 findings.Add(Finding.Error("compose-no-new-privileges", ComposePath, "no-new-privileges is not set: a setuid binary could raise the service user's privileges",
@@ -78,8 +72,8 @@ public static class ContainerSecurityRules
         if (HealthProbe.WhyItCannotFail(command) is { } reason)
             findings.Add(Finding.Error("healthcheck-cannot-fail", file, $"{what} cannot fail: {reason}",
                 "make it exit non-zero when /health does not answer 200, e.g. python3 -c \"import sys,urllib.request; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:8000/health',timeout=2).status==200 else 1)\"", line: line));
-        if (!HealthProbe.ProbesHealth(command))
-            findings.Add(Finding.Error("healthcheck-no-probe", file, $"{what} does not call /health, so it says nothing about the service",
+        if (HealthProbe.WhyItDoesNotAskTheService(command) is { } missing)
+            findings.Add(Finding.Error("healthcheck-no-probe", file, $"{what} {missing}",
                 "probe http://127.0.0.1:8000/health", line: line));
     }
 
