@@ -75,7 +75,7 @@ public sealed class RunReporting
     /// </summary>
     public void ReportFailure(string target, Exception error)
     {
-        var message = new SecretMasker(_secretValues).Mask(error.Message);
+        var message = Masked(error.Message);
         try
         {
             Write(target, "failed", new { environment = _environmentName, version = _checkout.Version },
@@ -86,6 +86,9 @@ public sealed class RunReporting
             Log.Warning($"Could not write the {target} report: {writing.Message}");
         }
     }
+
+    /// <summary>The text with every secret value this run was given masked, as in the reports.</summary>
+    private string Masked(string text) => new SecretMasker(_secretValues).Mask(text);
 
     /// <summary>
     /// Shows a report finding as a GitHub annotation on its file and line (report writers call it for
@@ -160,7 +163,8 @@ public sealed class RunReporting
         var redacted = url is null ? "" : WebhookUrl.Redact(url);
         try
         {
-            var text = NotificationMessage.Text(kind, _environmentName, version ?? _checkout.Version, detail);
+            // The detail is often an exception's text: host stderr and service log lines may carry a secret.
+            var text = NotificationMessage.Text(kind, _environmentName, version ?? _checkout.Version, Masked(detail));
             if (url is null)
             {
                 Log.Verbose($"No webhook set (--notify-webhook or QTSOPS_NOTIFY_WEBHOOK); not sent: {text}");
