@@ -11,11 +11,13 @@ public enum ProtectedChange
     Rollback,
     /// <summary>A data backup put in place of the data.</summary>
     Restore,
+    /// <summary>verify starting a stopped release that verified before (the daily health job must not, with a read-only key).</summary>
+    Restart,
 }
 
 /// <summary>
 /// The one answer to "is this environment protected, and may this run change it", read by apply,
-/// deploy, rollback (on demand and automatic), restore and the version check alike. An environment is
+/// deploy, rollback (on demand and automatic), restore, verify's restart and the version check alike. An environment is
 /// protected when environments.json marks it or --protected-environments adds it: a setting can
 /// add protection, never remove it. Protected environments take release versions only, plans there
 /// may not destroy without --allow-destroy, and every <see cref="ProtectedChange"/> needs approval.
@@ -54,6 +56,7 @@ public sealed class ProtectionPolicy
             ProtectedChange.Apply => "applying a plan to it",
             ProtectedChange.Deploy => "deploying to it",
             ProtectedChange.Restore => "restoring a backup of its data",
+            ProtectedChange.Restart => "starting its stopped release again",
             _ => "rolling it back",
         };
         return $"'{environment}' is protected: {what} needs --approve.";

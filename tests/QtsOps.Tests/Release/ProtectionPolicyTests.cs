@@ -53,6 +53,7 @@ public class ProtectionPolicyTests
     [TestCase(ProtectedChange.Deploy, "deploying to it")]
     [TestCase(ProtectedChange.Rollback, "rolling it back")]
     [TestCase(ProtectedChange.Restore, "restoring a backup of its data")]
+    [TestCase(ProtectedChange.Restart, "starting its stopped release again")]
     public void Every_change_to_a_protected_environment_needs_approval(ProtectedChange change, string what)
     {
         Assert.That(Policy().ChangeRefusal("prod", change), Is.EqualTo($"'prod' is protected: {what} needs --approve."));
