@@ -61,7 +61,7 @@ public sealed class GitRunner(ICakeContext context)
             RedirectStandardError = true,
             RedirectedStandardOutputHandler = line => Capture(output, line),
             RedirectedStandardErrorHandler = line => Capture(error, line),
-            EnvironmentVariables = ProcessEnvironment(settings),
+            EnvironmentVariables = ChildEnvironment.For(ChildProgram.Git, ProcessEnvironment(settings)),
         };
         var exitCode = -1;
         Run(settings, GitArguments.WithCredential(settings, command), processSettings, process => exitCode = process.GetExitCode());
