@@ -62,6 +62,18 @@ public sealed class ProtectionPolicy
         return $"'{environment}' is protected: {what} needs --approve.";
     }
 
+    /// <summary>
+    /// Protected environments take commits of the release branch only: a vX.Y.Z tag can be pushed on any
+    /// commit, a branch under review or nobody's, and the tag alone deploys it.
+    /// </summary>
+    /// <param name="onReleaseBranch">Whether <paramref name="commit"/> is the tip of <paramref name="releaseBranch"/> on the remote, or one of its ancestors.</param>
+    /// <returns>Null when the commit may go to <paramref name="environment"/>; else why not and what to do.</returns>
+    public string? BranchRefusal(string environment, string commit, string remote, string releaseBranch, bool onReleaseBranch) =>
+        !IsProtected(environment) || onReleaseBranch ? null
+            : $"{environment} takes commits of the release branch only, and {commit} is not on {remote}/{releaseBranch} (not one of its ancestors): " +
+              $"a tag on it does not make it a release. To fix: merge it into {releaseBranch}, push, and release from there (./build.sh --target=release on {releaseBranch}); " +
+              "or, when the project releases from another branch, name it with --release-branch=NAME (QTSOPS_RELEASE_BRANCH).";
+
     /// <returns>Null when <paramref name="version"/> may go to <paramref name="environment"/>; else why not and what to do.</returns>
     public string? VersionRefusal(string environment, CalculatedVersion version)
     {

@@ -18,6 +18,10 @@ public static class GitArguments
     public static ProcessArgumentBuilder For(GitRemoteTagsSettings settings) =>
         new ProcessArgumentBuilder().Append("ls-remote").Append("--tags").Append("--refs").AppendQuoted(settings.Remote);
 
+    public static ProcessArgumentBuilder For(GitFetchBranchSettings settings) =>
+        new ProcessArgumentBuilder().Append("fetch").Append("--no-tags").Append("--quiet").AppendQuoted(settings.Remote)
+            .AppendQuoted($"+refs/heads/{settings.Branch}:{settings.TrackingReference}");
+
     public static ProcessArgumentBuilder For(GitPushSettings settings)
     {
         if (settings.RefSpecs.Count == 0) throw new ArgumentException("A push needs at least one reference.", nameof(settings));

@@ -30,6 +30,8 @@ public sealed class GitRunner(ICakeContext context)
             .Select(reference => reference["refs/tags/".Length..])
             .ToList();
 
+    public void FetchBranch(GitFetchBranchSettings settings) => Execute(settings, GitArguments.For(settings));
+
     public void Push(GitPushSettings settings)
     {
         var run = Execute(settings, GitArguments.For(settings));

@@ -52,6 +52,7 @@ public class EnvironmentSettingsPipelineTests
     {
         using var repo = RepositoryWith(File.ReadAllText(Path.Combine(SourceRepository.Root, EnvironmentCatalog.FileName)));
         repo.Tag("v1.4.0-rc.1");
+        repo.Publish("main");
         string[] deploy = ["--target=deploy", "--exclusive", "--env=prod", "--approve", "--docker-host=tcp://127.0.0.1:1"];
 
         var refused = Pipeline.Run(repo.Path, deploy);
@@ -71,12 +72,71 @@ public class EnvironmentSettingsPipelineTests
     {
         using var repo = RepositoryWith(File.ReadAllText(Path.Combine(SourceRepository.Root, EnvironmentCatalog.FileName)));
         repo.Tag("v1.0.0");
+        repo.Publish("main");
 
         var run = Pipeline.Run(repo.Path, ["--target=deploy", "--exclusive", "--env=prod", "--approve", "--docker-host=tcp://127.0.0.1:1"]);
 
         Assert.That(run.ExitCode, Is.EqualTo(1));
         Assert.That(run.Error, Does.Not.Contain("is protected"));
         Assert.That(run.Error, Does.Contain("tcp://127.0.0.1:1 is not reachable").And.Contain("Nothing was changed"));
+    }
+
+    private static readonly string[] ApprovedProdDeploy = ["--target=deploy", "--exclusive", "--env=prod", "--approve", "--docker-host=tcp://127.0.0.1:1"];
+
+    [Test]
+    public void A_protected_deploy_of_a_tagged_commit_that_is_not_on_origins_release_branch_is_refused_before_any_task()
+    {
+        using var repo = RepositoryWith(File.ReadAllText(Path.Combine(SourceRepository.Root, EnvironmentCatalog.FileName)));
+        repo.Publish("main");
+        repo.CreateBranch("spike");
+        var spike = repo.Commit("feat: not reviewed");
+        repo.Tag("v1.1.0"); // anyone who may push a tag
+        repo.Publish("spike");
+
+        var run = Pipeline.Run(repo.Path, ApprovedProdDeploy);
+
+        Assert.That(run.ExitCode, Is.EqualTo(1));
+        Assert.That(run.Summary.Entries.Select(e => e.Outcome), Is.All.EqualTo(QtsOps.Host.TaskOutcome.NotRun), "refused before any task ran");
+        Assert.That(run.Error, Does.Contain($"prod takes commits of the release branch only, and commit {spike[..12]} (1.1.0) is not on origin/main (not one of its ancestors)")
+            .And.Contain("merge it into main").And.Contain("--release-branch=NAME"));
+        Assert.That(run.Error, Does.Not.Contain("127.0.0.1:1"), "the engine was not asked");
+
+        // The project may release from another branch: then that branch decides.
+        var declared = Pipeline.Run(repo.Path, [.. ApprovedProdDeploy, "--release-branch=spike"]);
+        Assert.That(declared.Error, Does.Not.Contain("release branch only"));
+        Assert.That(declared.Error, Does.Contain("tcp://127.0.0.1:1 is not reachable"), "it went on to the engine");
+    }
+
+    [Test]
+    public void A_tagged_commit_merged_into_main_on_origin_since_the_last_fetch_is_taken()
+    {
+        using var repo = RepositoryWith(File.ReadAllText(Path.Combine(SourceRepository.Root, EnvironmentCatalog.FileName)));
+        repo.Publish("main");
+        repo.CreateBranch("feature");
+        repo.Commit("feat: reviewed");
+        repo.Checkout("main");
+        repo.Merge("feature");
+        repo.Tag("v1.1.0");
+        repo.Publish("main"); // origin/main here is still the old tip: the pipeline fetches it
+        repo.Git.Refs.UpdateTarget("refs/remotes/origin/main", repo.Git.Branches["feature"].Tip.Parents.Single().Sha);
+
+        var run = Pipeline.Run(repo.Path, ApprovedProdDeploy);
+
+        Assert.That(run.Error, Does.Not.Contain("release branch only"));
+        Assert.That(run.Error, Does.Contain("tcp://127.0.0.1:1 is not reachable"));
+    }
+
+    [Test]
+    public void Without_the_release_branch_on_origin_a_protected_deploy_says_so_and_how_to_fix_it()
+    {
+        using var repo = RepositoryWith(File.ReadAllText(Path.Combine(SourceRepository.Root, EnvironmentCatalog.FileName)));
+        repo.Tag("v1.0.0");
+
+        var run = Pipeline.Run(repo.Path, ApprovedProdDeploy);
+
+        Assert.That(run.ExitCode, Is.EqualTo(1));
+        Assert.That(run.Error, Does.Contain("prod takes commits of the release branch only, and 'main' could not be read from origin:")
+            .And.Contain("git ls-remote origin main").And.Contain("--release-branch=NAME"));
     }
 
     [Test]
