@@ -281,7 +281,8 @@ public class RemoteDeploymentTests
         using (var scope = new EnvironmentVariableScope())
         {
             foreach (var (name, value) in Variables()) scope.Set(name, value);
-            run = QtsOps.Tests.Build.Pipeline.Run(_repo.Root, Arguments(["push", "move-version-tag-probe", "deploy"]), typeof(MoveVersionTagProbeTask));
+            // start-first, as the test before left the host.
+            run = QtsOps.Tests.Build.Pipeline.Run(_repo.Root, Arguments(["push", "move-version-tag-probe", "deploy", "--strategy=start-first"]), typeof(MoveVersionTagProbeTask));
         }
 
         Assert.That(run.ExitCode, Is.Zero, run.Output + run.Error);

@@ -61,6 +61,17 @@ public class ProtectionPolicyTests
     }
 
     [Test]
+    public void A_protected_environment_takes_commits_of_the_release_branch_only_and_says_which_and_how_to_fix()
+    {
+        Assert.That(Policy().BranchRefusal("prod", "commit 0123456789ab (1.2.3)", "origin", "main", onReleaseBranch: true), Is.Null);
+        Assert.That(Policy().BranchRefusal("staging", "commit 0123456789ab (1.2.3)", "origin", "main", onReleaseBranch: false), Is.Null, "unprotected");
+        Assert.That(Policy().BranchRefusal("prod", "commit 0123456789ab (1.2.3)", "origin", "release", onReleaseBranch: false), Is.EqualTo(
+            "prod takes commits of the release branch only, and commit 0123456789ab (1.2.3) is not on origin/release (not one of its ancestors): a tag on it does not make it a release. " +
+            "To fix: merge it into release, push, and release from there (./build.sh --target=release on release); " +
+            "or, when the project releases from another branch, name it with --release-branch=NAME (QTSOPS_RELEASE_BRANCH)."));
+    }
+
+    [Test]
     public void A_tagged_pre_release_reaches_a_protected_environment_only_with_allow_prerelease()
     {
         Assert.That(Policy().VersionRefusal("prod", TaggedPreRelease), Is.EqualTo(
