@@ -3,7 +3,7 @@ using QtsOps.Release.Versioning;
 
 namespace QtsOps.Build;
 
-/// <summary><see cref="ProtectionPolicy"/>'s refusals as the pipeline's errors: the one approval gate of apply, deploy, rollback and restore.</summary>
+/// <summary><see cref="ProtectionPolicy"/>'s refusals as the pipeline's errors: the one approval gate of apply, deploy, rollback, restore and verify's restart.</summary>
 public static class Approval
 {
     /// <summary>Stops the change unless the environment is unprotected or the run approved.</summary>

@@ -53,6 +53,12 @@ public sealed class BuildContext : FrostingContext
     /// </summary>
     public StrongBox<CheckedBeforeTraffic?> CheckedBeforeTraffic { get; } = new();
 
+    /// <summary>
+    /// The digest push had the registry confirm for this version, when push ran in this run: deploy pulls exactly
+    /// that on an ssh:// host, whatever the tag names by then (a tag can be moved; a digest cannot).
+    /// </summary>
+    public StrongBox<string?> PushedDigest { get; } = new();
+
     /// <summary>Stops of slots that served before a switch, begun by deploy or rollback; the run's end waits for them.</summary>
     public SlotStops SlotStops { get; } = new();
 

@@ -137,8 +137,8 @@ public static class PipelineOptions
     public static readonly TextOption ReleaseVersion = new("version", "The version to release instead of a bump (a bare --version shows the host's)")
         { Targets = ["release"], Syntax = "X.Y.Z" };
 
-    public static readonly TextOption ReleaseBranch = new("release-branch", "The only branch releases are cut from")
-        { Variable = "QTSOPS_RELEASE_BRANCH", Targets = ["release"], Syntax = "NAME", Default = "main" };
+    public static readonly TextOption ReleaseBranch = new("release-branch", "The only branch releases are cut from, and whose commits (on origin) a protected environment takes")
+        { Variable = "QTSOPS_RELEASE_BRANCH", Targets = ["release", "deploy"], Syntax = "NAME", Default = "main" };
 
     public static readonly SwitchOption Push = new("push", "Pushes the release commit and its tag to origin")
         { Targets = ["release"] };

@@ -252,7 +252,8 @@ public sealed class RunReporting
         var redacted = url is null ? "" : WebhookUrl.Redact(url);
         try
         {
-            var text = NotificationMessage.Text(kind, _environmentName, version ?? _checkout.Version, detail);
+            // The detail is often an exception's text: host stderr and service log lines may carry a secret.
+            var text = NotificationMessage.Text(kind, _environmentName, version ?? _checkout.Version, Mask(detail));
             if (url is null)
             {
                 Log.Verbose($"No webhook set (--notify-webhook or QTSOPS_NOTIFY_WEBHOOK); not sent: {text}");

@@ -96,7 +96,7 @@ public sealed class Wiring(BuildContext context)
         return name;
     }
 
-    private HostImage HostImage() => new(Engine, Images, Target, context.Checkout, Registry, context.Log);
+    private HostImage HostImage() => new(Engine, Images, Target, context.Checkout, Registry, context.PushedDigest, context.Log);
 
     /// <summary>The release's /health: deploy's wait and verify ask it the same way.</summary>
     private HealthEndpoint Health => new(Engine, Target.HealthUrl);
@@ -113,8 +113,11 @@ public sealed class Wiring(BuildContext context)
         context.Options.Get(PipelineOptions.ForceDeploy), context.Options.Get(PipelineOptions.TakeOver),
         Runner, Verifier, Rollback, HostImage(), Locks, context.Reporting);
 
-    public Preflight Preflight() => new(Engine, Images, Target, context.Protection, context.Options.Get(PipelineOptions.TakeOver),
+    public Preflight Preflight() => new(Engine, Images, Target, context.Protection, ReleaseBranch(), context.Options.Get(PipelineOptions.TakeOver),
         Locks, Deployer(), Registry, context.EnvironmentsFile, context.Log);
+
+    private ReleaseBranch ReleaseBranch() =>
+        new(context, context.Checkout, context.RepositoryRoot, context.Protection, context.Options.Get(PipelineOptions.ReleaseBranch)!);
 
     public ReleaseVerification Verification() => new(Engine, Target, context.Protection, context.Options.Get(PipelineOptions.RollbackTo) ?? context.VerifiedRollbackVersion,
         Runner, Verifier, Rollback, Locks, context.Reporting);

@@ -58,9 +58,24 @@ public sealed class TempGitRepository : IDisposable
 
     public string CurrentBranch => Git.Head.FriendlyName;
 
+    private TempDirectory? _origin;
+
+    /// <summary>Pushes the local <paramref name="branches"/> to origin, a bare repository made on first use and removed with this one.</summary>
+    public void Publish(params string[] branches)
+    {
+        if (_origin is null)
+        {
+            _origin = new TempDirectory();
+            Repository.Init(_origin.Path, isBare: true);
+            Git.Network.Remotes.Add("origin", _origin.Path);
+        }
+        Git.Network.Push(Git.Network.Remotes["origin"], branches.Select(branch => $"+refs/heads/{branch}:refs/heads/{branch}"));
+    }
+
     public void Dispose()
     {
         Git.Dispose();
         _directory.Dispose();
+        _origin?.Dispose();
     }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Cake.Core.Diagnostics;
 using QtsOps.Build.Registry;
 using QtsOps.Release.Environments;
@@ -7,15 +8,18 @@ using QtsOps.Tools.Docker;
 namespace QtsOps.Build.Deployment;
 
 /// <summary>
-/// Puts this run's image on an ssh:// host's engine, which never builds: pulled by the digest the
-/// registry serves for this version (what push published; a tag can move, a digest cannot), then
+/// Puts this run's image on an ssh:// host's engine, which never builds: pulled by the digest push had
+/// the registry confirm when push ran in this run, else by the one the registry serves for this version
+/// now (what an earlier push published; a tag can move, a digest cannot), then
 /// named there as compose runs it (imageRepository:release). The pull carries this run's registry
 /// login, so the host needs none of its own. Without a registry, the image this machine built goes
 /// over the same ssh connection (docker save here, docker load there).
 /// </summary>
 /// <param name="images">This machine's engine, which built the image.</param>
 /// <param name="registryAccess">The run's registry login, read when it is used; null when the environment has no registry.</param>
-public sealed class HostImage(DockerEngine engine, DockerEngine images, DeploymentEnvironment target, Checkout checkout, Func<RegistryAccess>? registryAccess, ICakeLog log)
+/// <param name="pushedDigest">The digest this run's push confirmed; empty when push did not run.</param>
+public sealed class HostImage(DockerEngine engine, DockerEngine images, DeploymentEnvironment target, Checkout checkout, Func<RegistryAccess>? registryAccess,
+    StrongBox<string?> pushedDigest, ICakeLog log)
 {
     /// <summary>The image this run built, as compose runs it.</summary>
     private string ImageReference => target.ImageOf(checkout.VersionTag);
@@ -50,7 +54,10 @@ public sealed class HostImage(DockerEngine engine, DockerEngine images, Deployme
     {
         var registry = access.Registry;
         var repository = target.ImageRepository;
-        var digest = access.Manifests.Digest(repository, checkout.VersionTag)
+        var served = access.Manifests.Digest(repository, checkout.VersionTag);
+        if (pushedDigest.Value is { } pushed && served != pushed)
+            log.Warning($"{repository}:{checkout.VersionTag} names {served ?? "nothing"} on {registry} now, not the {pushed} this run pushed: {engine.Host.Name} pulls what was pushed.");
+        var digest = pushedDigest.Value ?? served
             ?? throw new PipelineException($"The registry {registry} has no {repository}:{checkout.VersionTag}, which '{target.Name}' pulls on {engine.Host.Name}: nothing was changed. " +
                 $"Fix: push it first (./build.sh --target=push --env={target.Name}; the workflows push before they deploy).");
         var pinned = $"{registry}/{repository}@{digest}";

@@ -8,7 +8,7 @@ namespace QtsOps.Build.Deployment;
 
 /// <summary>
 /// What a run that deploys checks before it changes anything (before image, push, terraform-plan and
-/// apply): approval, the engine (over ssh: the key and the pinned host key), the deploy lock free, the
+/// apply): approval, a protected environment's commit on the release branch, the engine (over ssh: the key and the pinned host key), the deploy lock free, the
 /// deploy folders writable, the container not another deployment's, the pre-deploy checks, and the
 /// registry login where the run pushes or the host pulls. Every problem is listed at once. The deploy
 /// checks again under its lock: an image build and an apply can take minutes in between.
@@ -17,7 +17,7 @@ namespace QtsOps.Build.Deployment;
 /// <param name="takeOver">--take-over: another deployment's container is no problem.</param>
 /// <param name="registry">The run's registry login, read when it is used; null when the environment has no registry.</param>
 /// <param name="environmentsFile">Where the environment's folders are set, named in the fix.</param>
-public sealed class Preflight(DockerEngine engine, DockerEngine images, DeploymentEnvironment target, ProtectionPolicy protection, bool takeOver,
+public sealed class Preflight(DockerEngine engine, DockerEngine images, DeploymentEnvironment target, ProtectionPolicy protection, ReleaseBranch releaseBranch, bool takeOver,
     DeploymentLocks locks, Deployer deployer, Func<RegistryAccess>? registry, string environmentsFile, ICakeLog log)
 {
     /// <param name="pushes">Whether the run pushes the image: the registry must then take its login, or no login.</param>
@@ -25,6 +25,7 @@ public sealed class Preflight(DockerEngine engine, DockerEngine images, Deployme
     {
         var timer = Stopwatch.StartNew();
         protection.Require(target.Name, ProtectedChange.Deploy);
+        releaseBranch.Require(target.Name);
         var info = engine.EnsureReachable();
         var host = engine.Host;
         var problems = new List<string>();

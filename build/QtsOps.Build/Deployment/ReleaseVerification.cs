@@ -63,6 +63,8 @@ public sealed class ReleaseVerification(DockerEngine engine, DeploymentEnvironme
     /// <summary>A release that verified before and is down (stopped, or its container removed) is started again, not replaced.</summary>
     private void Restart(string release, string serving)
     {
+        if (protection.ChangeRefusal(target.Name, ProtectedChange.Restart) is { } refusal)
+            throw new PipelineException($"{serving} is not running, and {refusal} Fix: ./build.sh --target=verify --approve, or --target=rollback --approve to put back another release.");
         Log.Warning($"{serving} is not running; {release} verified before, so it is started again");
         using var held = locks.Acquire($"restart of {release} before verify");
         using var interruption = Interruption.Watch(Log, $"the restart of {release}");

@@ -8,7 +8,7 @@ namespace QtsOps.Build.Releasing;
 /// <summary>Cuts a release in the repository: the CHANGELOG.md commit, the annotated tag, the push and the notes.</summary>
 public static class ReleaseCutter
 {
-    public const string Remote = "origin";
+    public const string Remote = ReleaseBranch.Remote;
 
     /// <summary>Plans the release the settings ask for; throws when it would be refused.</summary>
     public static ReleasePlan Plan(BuildContext context)

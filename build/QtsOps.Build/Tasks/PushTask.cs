@@ -25,7 +25,7 @@ public sealed class PushTask : FrostingTask<BuildContext>
     // Decided from the settings alone, so a dry run shows the same skip.
     public override bool ShouldRunInDryRun(BuildContext context) => ShouldRun(context);
 
-    public override void Run(BuildContext context) => new Wiring(context).ImagePublisher().Run();
+    public override void Run(BuildContext context) => context.PushedDigest.Value = new Wiring(context).ImagePublisher().Run().Digest;
 
     public override void OnError(Exception exception, BuildContext context) => context.Reporting.ReportFailure("push", exception);
 }

@@ -13,11 +13,13 @@ public enum ProtectedChange
     Restore,
     /// <summary>Its containers stopped and removed (--target=down).</summary>
     Down,
+    /// <summary>verify starting a stopped release that verified before (the daily health job must not, with a read-only key).</summary>
+    Restart,
 }
 
 /// <summary>
 /// The one answer to "is this environment protected, and may this run change it", read by apply,
-/// deploy, rollback (on demand and automatic), restore and the version check alike. An environment is
+/// deploy, rollback (on demand and automatic), restore, verify's restart and the version check alike. An environment is
 /// protected when environments.json marks it or --protected-environments adds it: a setting can
 /// add protection, never remove it. Protected environments take release versions only, plans there
 /// may not destroy without --allow-destroy, and every <see cref="ProtectedChange"/> needs approval.
@@ -57,10 +59,23 @@ public sealed class ProtectionPolicy
             ProtectedChange.Deploy => "deploying to it",
             ProtectedChange.Restore => "restoring a backup of its data",
             ProtectedChange.Down => "taking it down",
+            ProtectedChange.Restart => "starting its stopped release again",
             _ => "rolling it back",
         };
         return $"'{environment}' is protected: {what} needs --approve.";
     }
+
+    /// <summary>
+    /// Protected environments take commits of the release branch only: a vX.Y.Z tag can be pushed on any
+    /// commit, a branch under review or nobody's, and the tag alone deploys it.
+    /// </summary>
+    /// <param name="onReleaseBranch">Whether <paramref name="commit"/> is the tip of <paramref name="releaseBranch"/> on the remote, or one of its ancestors.</param>
+    /// <returns>Null when the commit may go to <paramref name="environment"/>; else why not and what to do.</returns>
+    public string? BranchRefusal(string environment, string commit, string remote, string releaseBranch, bool onReleaseBranch) =>
+        !IsProtected(environment) || onReleaseBranch ? null
+            : $"{environment} takes commits of the release branch only, and {commit} is not on {remote}/{releaseBranch} (not one of its ancestors): " +
+              $"a tag on it does not make it a release. To fix: merge it into {releaseBranch}, push, and release from there (./build.sh --target=release on {releaseBranch}); " +
+              "or, when the project releases from another branch, name it with --release-branch=NAME (QTSOPS_RELEASE_BRANCH).";
 
     /// <returns>Null when <paramref name="version"/> may go to <paramref name="environment"/>; else why not and what to do.</returns>
     public string? VersionRefusal(string environment, CalculatedVersion version)

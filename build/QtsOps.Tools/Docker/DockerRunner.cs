@@ -58,7 +58,7 @@ public abstract class DockerProcessRunner<TSettings>(ICakeContext context)
             },
         };
         if (settings.StandardInput is not null) processSettings.StandardInput = settings.StandardInput + "\n";
-        foreach (var (name, value) in EnvironmentFor(settings, variables)) settings.EnvironmentVariables[name] = value;
+        processSettings.EnvironmentVariables = ChildEnvironment.For(Child, settings.EnvironmentVariables.Concat(EnvironmentFor(settings, variables)));
         Run(settings, arguments, processSettings, process => exitCode = process.GetExitCode());
         return new DockerOutput($"{program} {arguments.RenderSafe()}", exitCode, output, error);
     }
@@ -70,6 +70,9 @@ public abstract class DockerProcessRunner<TSettings>(ICakeContext context)
         foreach (var variable in variables ?? new Dictionary<string, string>()) yield return variable;
     }
 
+    /// <summary>Whose variables the process keeps (<see cref="ChildEnvironment"/>).</summary>
+    protected abstract ChildProgram Child { get; }
+
     // Callers read DockerOutput.ExitCode; failures carry the engine's own message.
     protected override void ProcessExitCode(int exitCode) { }
 }
@@ -78,6 +81,8 @@ public abstract class DockerProcessRunner<TSettings>(ICakeContext context)
 public sealed class DockerRunner(ICakeContext context) : DockerProcessRunner<DockerSettings>(context)
 {
     public DockerOutput Run(DockerSettings settings) => Execute(settings, DockerArguments.For(settings), "docker");
+
+    protected override ChildProgram Child => ChildProgram.Docker;
 
     protected override string GetToolName() => "docker";
     protected override IEnumerable<string> GetToolExecutableNames() => ["docker", "docker.exe"];
@@ -90,6 +95,8 @@ public sealed class DockerComposeRunner(ICakeContext context, ComposeVariant var
 
     public DockerOutput Run(DockerComposeSettings settings) =>
         Execute(settings, DockerArguments.For(settings, Variant), Variant == ComposeVariant.Plugin ? "docker" : "docker-compose", settings.Variables);
+
+    protected override ChildProgram Child => ChildProgram.Compose;
 
     protected override string GetToolName() => "docker compose";
     protected override IEnumerable<string> GetToolExecutableNames() =>

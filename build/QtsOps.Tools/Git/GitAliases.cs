@@ -106,6 +106,16 @@ public static class GitAliases
         return repository.Network.Remotes[remoteName]?.PushUrl;
     }
 
+    /// <summary>Whether the commit <paramref name="sha"/> is <paramref name="reference"/>'s commit or one of its ancestors.</summary>
+    [CakeMethodAlias]
+    public static bool GitIsAncestor(this ICakeContext context, string repositoryPath, string sha, string reference)
+    {
+        using var repository = Open(repositoryPath);
+        var commit = repository.Lookup<Commit>(sha) ?? throw new InvalidOperationException($"No commit {sha} in '{repositoryPath}'.");
+        var tip = repository.Lookup<Commit>(reference) ?? throw new InvalidOperationException($"No commit at {reference} in '{repositoryPath}'.");
+        return repository.ObjectDatabase.FindMergeBase(commit, tip)?.Sha == commit.Sha;
+    }
+
     internal static Repository Open(string repositoryPath)
     {
         var root = Repository.Discover(repositoryPath)

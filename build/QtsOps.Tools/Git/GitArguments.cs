@@ -22,6 +22,10 @@ public static class GitArguments
         new ProcessArgumentBuilder().Append("-c").Append("gpg.format=ssh").Append("-c").AppendQuoted($"user.signingkey={settings.SigningKeyFile}")
             .Append("tag").Append("-s").AppendQuoted(settings.Name).Append("-m").AppendQuoted(settings.Message);
 
+    public static ProcessArgumentBuilder For(GitFetchBranchSettings settings) =>
+        new ProcessArgumentBuilder().Append("fetch").Append("--no-tags").Append("--quiet").AppendQuoted(settings.Remote)
+            .AppendQuoted($"+refs/heads/{settings.Branch}:{settings.TrackingReference}");
+
     public static ProcessArgumentBuilder For(GitPushSettings settings)
     {
         if (settings.RefSpecs.Count == 0) throw new ArgumentException("A push needs at least one reference.", nameof(settings));

@@ -19,6 +19,11 @@ public static class GitCliAliases
     [CakeMethodAlias]
     public static IReadOnlyList<string> GitRemoteTags(this ICakeContext context, GitRemoteTagsSettings settings) => new GitRunner(context).RemoteTags(settings);
 
+    /// <summary>Updates the remote-tracking reference of one branch (<see cref="GitFetchBranchSettings.TrackingReference"/>) from the remote.</summary>
+    /// <exception cref="GitCommandException">The remote has no such branch, or could not be reached.</exception>
+    [CakeMethodAlias]
+    public static void GitFetchBranch(this ICakeContext context, GitFetchBranchSettings settings) => new GitRunner(context).FetchBranch(settings);
+
     /// <summary><c>git push --atomic</c>: all the references land, or none does.</summary>
     /// <exception cref="GitCommandException">The remote refused a reference, or could not be reached.</exception>
     [CakeMethodAlias]

@@ -38,6 +38,15 @@ public sealed class GitSignedTagSettings : GitCliSettings
     public required string SigningKeyFile { get; set; }
 }
 
+/// <summary><c>git fetch --no-tags REMOTE +refs/heads/BRANCH:refs/remotes/REMOTE/BRANCH</c>: the branch as the remote has it now.</summary>
+public sealed class GitFetchBranchSettings : GitCliSettings
+{
+    public required string Branch { get; set; }
+
+    /// <summary>Where the fetched branch is kept: the remote-tracking reference.</summary>
+    public string TrackingReference => $"refs/remotes/{Remote}/{Branch}";
+}
+
 /// <summary><c>git push --atomic REMOTE REFSPEC...</c>: every reference lands, or none does.</summary>
 public sealed class GitPushSettings : GitRemoteSettings
 {

@@ -30,6 +30,8 @@ public sealed class GitRunner(ICakeContext context)
             .Select(reference => reference["refs/tags/".Length..])
             .ToList();
 
+    public void FetchBranch(GitFetchBranchSettings settings) => Execute(settings, GitArguments.For(settings));
+
     public void Push(GitPushSettings settings)
     {
         var run = Execute(settings, GitArguments.For(settings));
@@ -63,7 +65,7 @@ public sealed class GitRunner(ICakeContext context)
             RedirectStandardError = true,
             RedirectedStandardOutputHandler = line => Capture(output, line),
             RedirectedStandardErrorHandler = line => Capture(error, line),
-            EnvironmentVariables = ProcessEnvironment(settings),
+            EnvironmentVariables = ChildEnvironment.For(ChildProgram.Git, ProcessEnvironment(settings)),
         };
         var exitCode = -1;
         Run(settings, GitArguments.WithCredential(settings, command), processSettings, process => exitCode = process.GetExitCode());

@@ -52,6 +52,7 @@ public static class SshRunner
             RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
         };
         foreach (var argument in command.ClientArguments()) start.ArgumentList.Add(argument);
+        foreach (var (name, value) in ChildEnvironment.For(ChildProgram.Ssh)) start.Environment[name] = value;
         return Process.Start(start) ?? throw new InvalidOperationException($"{command.Client} did not start.");
     }
 

@@ -97,7 +97,7 @@ public sealed class TerraformRunner(IFileSystem fileSystem, ICakeEnvironment cak
                 if (line is not null) errors.Enqueue(line);
                 return line;
             },
-            EnvironmentVariables = AutomationEnvironment(settings),
+            EnvironmentVariables = ChildEnvironment.For(ChildProgram.Terraform, AutomationEnvironment(settings)),
         };
 
         // What was only logged at Verbose is part of the error: a failure shows it at any verbosity.

@@ -13,6 +13,12 @@ public class EnvironmentSettingsPipelineTests
         return repo;
     }
 
+    /// <summary>A repository with the checked-in environments.json, committed on main.</summary>
+    private static TempGitRepository WithCheckedInSettings() => RepositoryWith(File.ReadAllText(Path.Combine(SourceRepository.Root, EnvironmentCatalog.FileName)));
+
+    /// <summary>An approved prod deploy to an engine that does not answer: a run that passes every check before the engine stops there.</summary>
+    private static readonly string[] ApprovedProdDeploy = ["--target=deploy", "--exclusive", "--env=prod", "--approve", "--docker-host=tcp://127.0.0.1:1"];
+
     // Approval is --approve only: many shells and runners export CI, so no variable approves.
     [TestCase("deploy", "deploying to it", null, null)]
     [TestCase("deploy", "deploying to it", "CI", "true")]
@@ -22,7 +28,7 @@ public class EnvironmentSettingsPipelineTests
     [TestCase("deploy", "deploying to it", "GITHUB_ACTIONS", "true")]
     public void Changing_a_protected_environment_needs_the_approve_switch_whatever_the_variables_say(string target, string what, string? variable, string? value)
     {
-        using var repo = RepositoryWith(File.ReadAllText(Path.Combine(SourceRepository.Root, EnvironmentCatalog.FileName)));
+        using var repo = WithCheckedInSettings();
         repo.Tag("v1.0.0"); // prod takes release versions only
         using var environment = new EnvironmentVariableScope().Set("CI", null).Set("GITHUB_ACTIONS", null);
         if (variable is not null) environment.Set(variable, value);
@@ -38,7 +44,7 @@ public class EnvironmentSettingsPipelineTests
     [TestCase("--approve=0")]
     public void An_approve_switch_set_off_approves_nothing(string approve)
     {
-        using var repo = RepositoryWith(File.ReadAllText(Path.Combine(SourceRepository.Root, EnvironmentCatalog.FileName)));
+        using var repo = WithCheckedInSettings();
         repo.Tag("v1.0.0");
 
         var run = Pipeline.Run(repo.Path, ["--target=deploy", "--exclusive", "--env=prod", approve]);
@@ -50,33 +56,69 @@ public class EnvironmentSettingsPipelineTests
     [Test]
     public void A_pre_release_reaches_a_protected_environment_only_with_allow_prerelease()
     {
-        using var repo = RepositoryWith(File.ReadAllText(Path.Combine(SourceRepository.Root, EnvironmentCatalog.FileName)));
+        using var repo = WithCheckedInSettings();
         repo.Tag("v1.4.0-rc.1");
-        string[] deploy = ["--target=deploy", "--exclusive", "--env=prod", "--approve", "--docker-host=tcp://127.0.0.1:1"];
+        repo.Publish("main");
 
-        var refused = Pipeline.Run(repo.Path, deploy);
+        var refused = Pipeline.Run(repo.Path, ApprovedProdDeploy);
 
         Assert.That(refused.ExitCode, Is.EqualTo(1));
         Assert.That(refused.Summary.Entries.Select(e => e.Outcome), Is.All.EqualTo(QtsOps.Host.TaskOutcome.NotRun), "refused before any task ran");
         Assert.That(refused.Error, Does.Contain("prod takes final releases only: 1.4.0-rc.1 (v1.4.0-rc.1) is a pre-release").And.Contain("--allow-prerelease"));
 
-        var allowed = Pipeline.Run(repo.Path, [.. deploy, "--allow-prerelease"]);
+        var allowed = Pipeline.Run(repo.Path, [.. ApprovedProdDeploy, "--allow-prerelease"]);
 
         Assert.That(allowed.Error, Does.Not.Contain("pre-release"));
         Assert.That(allowed.Error, Does.Contain("tcp://127.0.0.1:1 is not reachable"), "it went on to the engine");
     }
 
     [Test]
-    public void With_approval_a_protected_deploy_goes_on_to_its_engine()
+    public void With_approval_a_protected_deploy_of_a_commit_merged_into_main_on_origin_goes_on_to_its_engine()
     {
-        using var repo = RepositoryWith(File.ReadAllText(Path.Combine(SourceRepository.Root, EnvironmentCatalog.FileName)));
+        using var repo = WithCheckedInSettings();
+        repo.Publish("main");
+        repo.CreateBranch("feature");
+        repo.Commit("feat: reviewed");
+        repo.Checkout("main");
+        repo.Merge("feature");
         repo.Tag("v1.0.0");
+        repo.Publish("main");
+        // origin/main as an earlier fetch left it: the pipeline fetches the branch before it judges.
+        repo.Git.Refs.UpdateTarget("refs/remotes/origin/main", repo.Git.Branches["feature"].Tip.Parents.Single().Sha);
 
-        var run = Pipeline.Run(repo.Path, ["--target=deploy", "--exclusive", "--env=prod", "--approve", "--docker-host=tcp://127.0.0.1:1"]);
+        var run = Pipeline.Run(repo.Path, ApprovedProdDeploy);
 
         Assert.That(run.ExitCode, Is.EqualTo(1));
         Assert.That(run.Error, Does.Not.Contain("is protected"));
         Assert.That(run.Error, Does.Contain("tcp://127.0.0.1:1 is not reachable").And.Contain("Nothing was changed"));
+    }
+
+    [Test]
+    public void A_protected_deploy_of_a_tagged_commit_that_is_not_on_origins_release_branch_is_refused_before_any_task()
+    {
+        using var repo = WithCheckedInSettings();
+        repo.CreateBranch("spike");
+        var spike = repo.Commit("feat: not reviewed");
+        repo.Tag("v1.1.0"); // anyone who may push a tag
+
+        var unpublished = Pipeline.Run(repo.Path, ApprovedProdDeploy);
+        Assert.That(unpublished.ExitCode, Is.EqualTo(1));
+        Assert.That(unpublished.Error, Does.Contain("prod takes commits of the release branch only, and 'main' could not be read from origin:")
+            .And.Contain("git ls-remote origin main").And.Contain("--release-branch=NAME"), "no origin yet");
+
+        repo.Publish("main", "spike");
+        var run = Pipeline.Run(repo.Path, ApprovedProdDeploy);
+
+        Assert.That(run.ExitCode, Is.EqualTo(1));
+        Assert.That(run.Summary.Entries.Select(e => e.Outcome), Is.All.EqualTo(QtsOps.Host.TaskOutcome.NotRun), "refused before any task ran");
+        Assert.That(run.Error, Does.Contain($"prod takes commits of the release branch only, and commit {spike[..12]} (1.1.0) is not on origin/main (not one of its ancestors)")
+            .And.Contain("merge it into main").And.Contain("--release-branch=NAME"));
+        Assert.That(run.Error, Does.Not.Contain("127.0.0.1:1"), "the engine was not asked");
+
+        // The project may release from another branch: then that branch decides.
+        var declared = Pipeline.Run(repo.Path, [.. ApprovedProdDeploy, "--release-branch=spike"]);
+        Assert.That(declared.Error, Does.Not.Contain("release branch only"));
+        Assert.That(declared.Error, Does.Contain("tcp://127.0.0.1:1 is not reachable"), "it went on to the engine");
     }
 
     [Test]

@@ -268,7 +268,13 @@ public class DeploymentPipelineTests
         var version = History().Last().Version;
         Docker("stop", _repo.Container);
 
-        var run = _repo.Run("--target=verify");
+        // A protected environment is not started again without --approve (the daily health job has none).
+        var refused = _repo.Run("--target=verify", "--protected-environments=local");
+        Assert.That(refused.ExitCode, Is.EqualTo(1), refused.Output + refused.Error);
+        Assert.That(refused.Error, Does.Contain($"{_repo.Container} is not running, and 'local' is protected: starting its stopped release again needs --approve."));
+        Assert.That(Docker("inspect", "--format", "{{.State.Running}}", _repo.Container).Output.Single(), Is.EqualTo("false"));
+
+        var run = _repo.Run("--target=verify", "--protected-environments=local", "--approve");
 
         Assert.That(run.ExitCode, Is.Zero, run.Output + run.Error);
         Assert.That(run.Output + run.Error, Does.Contain($"{_repo.Container} is not running; {release} verified before, so it is started again"));

@@ -293,6 +293,29 @@ public class RemoteDeploymentTests
         Assert.That(health.GetProperty("evidence").GetString(), Does.Contain($"inside {_repo.Container}-"), "the slot was asked inside, before it served");
     }
 
+    [Test, Order(10)]
+    public void A_tag_moved_after_push_is_not_deployed_the_host_pulls_the_digest_push_confirmed()
+    {
+        _repo.Commit("a release whose tag is moved between push and deploy");
+        MoveVersionTagProbeTask.Registry = (_registry.Address, _repo.ImageRepository, RegistryUser, RegistryPassword);
+        HostRun run;
+        using (var scope = new EnvironmentVariableScope())
+        {
+            foreach (var (name, value) in Variables()) scope.Set(name, value);
+            // start-first, as the test before left the host.
+            run = QtsOps.Tests.Build.Pipeline.Run(_repo.Root, Arguments(["push", "move-version-tag-probe", "deploy", "--strategy=start-first"]), typeof(MoveVersionTagProbeTask));
+        }
+
+        Assert.That(run.ExitCode, Is.Zero, run.Output + run.Error);
+        using var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(_repo.Root, "artifacts", "reports", "push.json")));
+        var pushed = report.RootElement.GetProperty("digest").GetString()!;
+        var moved = Manifests().Digest(_repo.ImageRepository, VersionTagOf(run));
+        Assert.That(moved, Is.Not.Null.And.Not.EqualTo(pushed), "the probe moved the version tag after push");
+        Assert.That(run.Output, Does.Contain($"pulled {_registry.Address}/{_repo.ImageRepository}@{pushed} "));
+        Assert.That(run.Output + run.Error, Does.Contain($"names {moved} on {_registry.Address} now, not the {pushed} this run pushed"));
+        Assert.That(run.Output, Does.Not.Contain($"@{moved}"));
+    }
+
     /// <summary>A copy of the checkout's environments file with 'staging' changed, for --environments.</summary>
     private string EnvironmentsFileWith(string name, Action<JsonNode> change)
     {
@@ -323,4 +346,32 @@ public class RemoteDeploymentTests
 
     private static int OwnerOf(string path) =>
         int.Parse(Command.Run("stat", "-c", "%u", path).EnsureSuccess("stat").Output[0]);
+}
+
+/// <summary>
+/// Between push and deploy, points the version tag at another manifest (the pushed one with a newline
+/// added: another digest), as anyone with write access to the registry could.
+/// </summary>
+[TaskName("move-version-tag-probe")]
+public sealed class MoveVersionTagProbeTask : FrostingTask<QtsOps.Build.BuildContext>
+{
+    public static (string Address, string Repository, string User, string Password) Registry { get; set; }
+
+    public override void Run(QtsOps.Build.BuildContext context)
+    {
+        var (address, repository, user, password) = Registry;
+        using var http = new HttpClient();
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic",
+            Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{user}:{password}")));
+        var url = $"http://{address}/v2/{repository}/manifests/{context.Checkout.VersionTag}";
+        using var get = new HttpRequestMessage(HttpMethod.Get, url);
+        foreach (var type in new[] { "application/vnd.docker.distribution.manifest.v2+json", "application/vnd.docker.distribution.manifest.list.v2+json",
+                     "application/vnd.oci.image.manifest.v1+json", "application/vnd.oci.image.index.v1+json" })
+            get.Headers.Accept.ParseAdd(type);
+        using var manifest = http.Send(get).EnsureSuccessStatusCode();
+        var body = manifest.Content.ReadAsByteArrayAsync().GetAwaiter().GetResult();
+        using var content = new ByteArrayContent([.. body, (byte)'\n']);
+        content.Headers.ContentType = manifest.Content.Headers.ContentType;
+        http.PutAsync(url, content).GetAwaiter().GetResult().EnsureSuccessStatusCode();
+    }
 }

@@ -177,31 +177,106 @@ public partial class WorkflowFilesTests
         }
     }
 
-    [Test]
-    public void Jobs_that_reach_azure_the_registry_or_a_host_map_the_secrets_to_environment_variables()
+    /// <summary>The secrets a ./build.sh line's targets read, as the names of the variables a step maps them to.</summary>
+    private static HashSet<string> SecretsNeeded(IReadOnlyCollection<string> targets)
     {
         string[] arm = ["ARM_SUBSCRIPTION_ID", "ARM_TENANT_ID", "ARM_CLIENT_ID", "ARM_CLIENT_SECRET"];
-        string[] registry = ["QTSOPS_REGISTRY_USERNAME", "QTSOPS_REGISTRY_PASSWORD"];
+        string[] registry = [PipelineOptions.RegistryUsername.Variable!, PipelineOptions.RegistryPassword.Variable!];
         string[] ssh = [PipelineOptions.SshKey.Variable!, PipelineOptions.SshKnownHosts.Variable!];
-        string[] notify = [PipelineOptions.NotifyWebhook.Variable!];
+        return
+        [
+            .. targets.Any(t => t is "terraform-plan" or "apply") ? arm : [],
+            .. targets.Any(PipelineOptions.RegistryPassword.Targets.Contains) ? registry : [],
+            // image and push of an ssh:// environment run on the runner's engine: only the targets that reach the host need its key.
+            .. targets.Any(t => PipelineOptions.SshKey.Targets.Contains(t) && t is not ("image" or "push")) ? ssh : [],
+            .. targets.Any(PipelineOptions.NotifyWebhook.Targets.Contains) ? new[] { PipelineOptions.NotifyWebhook.Variable! } : [],
+        ];
+    }
+
+    [Test]
+    public void Steps_that_reach_azure_the_registry_or_a_host_map_the_secrets_to_environment_variables()
+    {
         foreach (var file in WorkflowFiles())
         foreach (var (name, job) in Jobs(Load(file)))
+        foreach (var step in Steps(job).Where(s => Child(s, "run") is not null))
         {
-            if (Child(job, "steps") is not YamlSequenceNode steps) continue;
-            foreach (var step in steps.Cast<YamlMappingNode>().Where(s => Child(s, "run") is not null))
+            var env = Env(step);
+            foreach (var variable in SecretsNeeded([.. Targets(Child(step, "run")!.ToString())]))
+                Assert.That(env.GetValueOrDefault(variable), Is.EqualTo($"${{{{ secrets.{variable} }}}}"), $"{Path.GetFileName(file)} / {name}: {variable}");
+        }
+    }
+
+    /// <summary>
+    /// A secret in a workflow's or a job's env reaches every step, third-party actions and the NuGet restore
+    /// included: secrets go on the ./build.sh step whose targets read them, and nowhere else.
+    /// </summary>
+    [Test]
+    public void Secrets_reach_only_the_build_sh_steps_that_need_them()
+    {
+        var problems = new List<string>();
+        foreach (var file in WorkflowFiles())
+        {
+            var workflow = Load(file);
+            var where = Path.GetFileName(file);
+            if (Child(workflow, "env") is { } workflowEnv && workflowEnv.ToString().Contains("secrets.", StringComparison.Ordinal))
+                problems.Add($"{where}: the workflow's env names a secret");
+            foreach (var (name, job) in Jobs(workflow))
             {
-                var targets = Targets(Child(step, "run")!.ToString()).ToList();
-                var env = new[] { Child(job, "env"), Child(step, "env") }.OfType<YamlMappingNode>()
-                    .SelectMany(m => m.Children).ToDictionary(kv => kv.Key.ToString(), kv => kv.Value.ToString());
-                var needed = (targets.Any(t => t is "terraform-plan" or "apply") ? arm : [])
-                    .Concat(targets.Contains("push") ? registry : [])
-                    // image and push of an ssh:// environment run on the runner's engine: only the targets that reach the host need its key.
-                    .Concat(targets.Any(t => PipelineOptions.SshKey.Targets.Contains(t) && t is not ("image" or "push")) ? ssh : [])
-                    .Concat(targets.Any(PipelineOptions.NotifyWebhook.Targets.Contains) ? notify : []);
-                foreach (var variable in needed)
-                    Assert.That(env.GetValueOrDefault(variable), Is.EqualTo($"${{{{ secrets.{variable} }}}}"), $"{Path.GetFileName(file)} / {name}: {variable}");
+                if (Env(job).Where(v => v.Value.Contains("secrets.", StringComparison.Ordinal)).Select(v => v.Key).ToList() is { Count: > 0 } jobSecrets)
+                    problems.Add($"{where} / {name}: the job's env maps {string.Join(", ", jobSecrets)} for every step");
+                foreach (var step in Steps(job))
+                {
+                    var given = new[] { Child(step, "env"), Child(step, "with") }.OfType<YamlMappingNode>().SelectMany(m => m.Children)
+                        .Where(v => v.Value.ToString().Contains("secrets.", StringComparison.Ordinal)).Select(v => v.Key.ToString()).ToList();
+                    if (given.Count == 0) continue;
+                    if (Child(step, "run") is not { } run)
+                    {
+                        problems.Add($"{where} / {name}: the step using {Child(step, "uses")} is given {string.Join(", ", given)}");
+                        continue;
+                    }
+                    var needed = SecretsNeeded([.. Targets(run.ToString())]);
+                    if (given.Where(v => !needed.Contains(v)).ToList() is { Count: > 0 } extra)
+                        problems.Add($"{where} / {name} / {Child(step, "name")}: {string.Join(", ", extra)} not read by its targets");
+                }
             }
         }
+
+        Assert.That(problems, Is.Empty);
+    }
+
+    /// <summary>A tag can be moved to other code at any time; a commit cannot. The tag stays in a comment for people and update tools.</summary>
+    [GeneratedRegex(@"^\s*(?:- )?uses: (?<action>[^\s@]+)@(?<ref>\S+)(?: # (?<tag>\S+))?\s*$")]
+    private static partial Regex UsesLine();
+
+    [Test]
+    public void Third_party_actions_are_pinned_by_commit_with_their_tag_in_a_comment()
+    {
+        var uses = WorkflowFiles().SelectMany(file => File.ReadAllLines(file).Select((line, index) => (File: Path.GetFileName(file), Line: index + 1, Text: line)))
+            .Where(l => l.Text.TrimStart().TrimStart('-').TrimStart().StartsWith("uses:", StringComparison.Ordinal) && !l.Text.Contains("uses: ./", StringComparison.Ordinal))
+            .ToList();
+
+        Assert.That(uses, Is.Not.Empty);
+        var unpinned = uses.Where(u => UsesLine().Match(u.Text) is not { Success: true } m
+                || !Regex.IsMatch(m.Groups["ref"].Value, "^[0-9a-f]{40}$") || !Regex.IsMatch(m.Groups["tag"].Value, @"^v\d+(\.\d+)*$"))
+            .Select(u => $"{u.File}:{u.Line}: {u.Text.Trim()}");
+        Assert.That(unpinned, Is.Empty, "pin each action by the full commit SHA of a release tag: uses: owner/name@<40 hex digits> # vX.Y.Z");
+    }
+
+    /// <summary>
+    /// A pull request runs its own branch's workflow file: whatever its jobs can read, a branch's author can.
+    /// The staging plan reads the plan-only principal of the pr-plan environment; no ci.yml job runs behind a deploy environment.
+    /// </summary>
+    [Test]
+    public void Pull_request_plans_use_the_plan_only_environment_and_no_deploy_credentials()
+    {
+        var jobs = Jobs(Load(Workflow("ci.yml"))).ToList();
+
+        foreach (var (name, job) in jobs)
+        {
+            var azure = Steps(job).Any(s => Env(s).Keys.Any(k => k.StartsWith("ARM_", StringComparison.Ordinal)));
+            Assert.That(Child(job, "environment")?.ToString(), azure ? Is.EqualTo("pr-plan") : Is.Null, $"ci.yml / {name}");
+        }
+        Assert.That(jobs.Count(j => Child(j.Job, "environment") is not null), Is.EqualTo(1));
     }
 
     [Test]
@@ -266,12 +341,13 @@ public partial class WorkflowFilesTests
         Assert.That(Child(strategy, "fail-fast")!.ToString(), Is.EqualTo("false"), "a failing staging never cancels prod's check");
         var matrix = ((YamlSequenceNode)Child(Child(strategy, "matrix")!, "include")!)
             .ToDictionary(entry => Child(entry, "environment")!.ToString(), entry => Child(entry, "github-environment")!.ToString());
-        Assert.That(matrix, Is.EqualTo(new Dictionary<string, string> { ["staging"] = "staging", ["prod"] = "production" }));
+        // prod's check reads its read-only key from its own environment, not the deploy key behind production (README).
+        Assert.That(matrix, Is.EqualTo(new Dictionary<string, string> { ["staging"] = "staging", ["prod"] = "production-health" }));
         Assert.That(Child(job, "environment")!.ToString(), Is.EqualTo("${{ matrix.github-environment }}"));
         Assert.That(Env(job).GetValueOrDefault("QTSOPS_ENV"), Is.EqualTo("${{ matrix.environment }}"));
-        AssertHostSecretsMapped(Env(job), $"health.yml / {jobName}");
 
         var runs = Steps(job).Where(s => Child(s, "run") is not null).ToList();
+        foreach (var run in runs) AssertHostSecretsMapped(Env(run), $"health.yml / {jobName} / {Child(run, "name")}");
         Assert.That(runs.Select(s => Child(s, "run")!.ToString().Trim()),
             Is.EqualTo(new[] { "./build.sh --target=verify --no-rollback", "./build.sh --target=status", "./build.sh --target=dashboard" }));
         Assert.That(Child(runs[1], "if")?.ToString(), Does.Contain("failure()"), "status runs after a failed verify too");
@@ -300,9 +376,9 @@ public partial class WorkflowFilesTests
             var where = $"operate.yml / {environment}";
             Assert.That(Child(job, "if")!.ToString(), Is.EqualTo($"inputs.environment == '{environment}'"), where);
             Assert.That(Child(job, "environment")!.ToString(), Is.EqualTo(githubEnvironment), where);
-            AssertHostSecretsMapped(Env(job), where);
 
             var runs = Steps(job).Where(s => Child(s, "run") is not null).Select(s => (If: Child(s, "if")?.ToString() ?? "", Command: Child(s, "run")!.ToString().Trim(), Env: Env(s))).ToList();
+            foreach (var run in runs) AssertHostSecretsMapped(run.Env, $"{where}: {run.Command}");
             Assert.That(runs.Select(r => r.Command), Has.All.Contains($" --env={environment}"), where);
             var rollbacks = runs.Where(r => Targets(r.Command).Contains("rollback")).ToList();
             Assert.That(rollbacks.Select(r => r.If), Is.EquivalentTo(new[] { "inputs.action == 'rollback' && inputs.to == ''", "inputs.action == 'rollback' && inputs.to != ''" }), where);
@@ -320,10 +396,14 @@ public partial class WorkflowFilesTests
     [Test]
     public void The_deploy_workflow_maps_the_ssh_key_and_the_pinned_host_keys()
     {
-        var env = Env(Jobs(Load(Workflow("deploy.yml"))).Single().Job);
+        var runs = Steps(Jobs(Load(Workflow("deploy.yml"))).Single().Job).Where(s => Child(s, "run") is not null).ToList();
 
-        AssertHostSecretsMapped(env, "deploy.yml");
-        Assert.That(env.GetValueOrDefault("QTSOPS_REGISTRY_PASSWORD"), Is.EqualTo("${{ secrets.QTSOPS_REGISTRY_PASSWORD }}"));
+        Assert.That(runs, Has.Count.EqualTo(2));
+        foreach (var env in runs.Select(Env))
+        {
+            AssertHostSecretsMapped(env, "deploy.yml");
+            Assert.That(env.GetValueOrDefault("QTSOPS_REGISTRY_PASSWORD"), Is.EqualTo("${{ secrets.QTSOPS_REGISTRY_PASSWORD }}"));
+        }
     }
 
     private static string Workflow(string name) => Path.Combine(RepositoryRoot, ".github", "workflows", name);
@@ -343,7 +423,7 @@ public partial class WorkflowFilesTests
 
     private static void AssertHostSecretsMapped(Dictionary<string, string> env, string where)
     {
-        foreach (var variable in new[] { "QTSOPS_SSH_KEY", "QTSOPS_SSH_KNOWN_HOSTS", "QTSOPS_NOTIFY_WEBHOOK" })
+        foreach (var variable in new[] { "QTSOPS_SSH_KEY", "QTSOPS_SSH_KNOWN_HOSTS" })
             Assert.That(env.GetValueOrDefault(variable), Is.EqualTo($"${{{{ secrets.{variable} }}}}"), $"{where}: {variable}");
     }
 

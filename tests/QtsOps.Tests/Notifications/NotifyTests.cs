@@ -58,6 +58,22 @@ public class NotifyTests
     }
 
     [Test]
+    public void A_failure_notification_masks_the_secrets_the_run_was_given_as_the_reports_do()
+    {
+        using var webhook = new WebhookListener();
+        const string password = "registry-pass-4f9c";
+        using var environment = new EnvironmentVariableScope().Set("QTSOPS_REGISTRY_PASSWORD", password);
+
+        var run = Pipeline.Run(_repo.Path, ["--target=failing-notify-probe", "--env=staging", $"--notify-webhook={webhook.Url}"], typeof(FailingNotifyProbeTask));
+
+        Assert.That(run.ExitCode, Is.Zero, run.Error);
+        var text = JsonDocument.Parse(webhook.Requests.Single().Body).RootElement.GetProperty("text").GetString();
+        Assert.That(text, Does.StartWith("❌ QTS Observer 1.2.3 failed to deploy to staging. host said: login with [REDACTED] refused; url "));
+        Assert.That(text, Does.Not.Contain(password).And.Not.Contain("secret-key"));
+        Assert.That(run.Output + run.Error, Does.Not.Contain(password));
+    }
+
+    [Test]
     public void The_webhook_can_come_from_the_environment()
     {
         using var webhook = new WebhookListener();
@@ -124,6 +140,18 @@ public class NotifyTests
 
         Assert.That(run.ExitCode, Is.EqualTo(1));
         Assert.That(run.Error, Does.Contain("Timeout of 0.2 seconds"));
+    }
+}
+
+/// <summary>Stands in for a deploy whose error carries what a host printed: a secret and the webhook's own URL.</summary>
+[TaskName("failing-notify-probe")]
+public sealed class FailingNotifyProbeTask : FrostingTask<BuildContext>
+{
+    public override void Run(BuildContext context)
+    {
+        var webhook = context.Options.Get(PipelineOptions.NotifyWebhook);
+        var error = new InvalidOperationException($"host said: login with {System.Environment.GetEnvironmentVariable("QTSOPS_REGISTRY_PASSWORD")} refused; url {webhook}");
+        context.Reporting.Notify(NotificationEvent.DeployFailed, error.Message);
     }
 }
 

@@ -54,10 +54,22 @@ public class ProtectionPolicyTests
     [TestCase(ProtectedChange.Rollback, "rolling it back")]
     [TestCase(ProtectedChange.Restore, "restoring a backup of its data")]
     [TestCase(ProtectedChange.Down, "taking it down")]
+    [TestCase(ProtectedChange.Restart, "starting its stopped release again")]
     public void Every_change_to_a_protected_environment_needs_approval(ProtectedChange change, string what)
     {
         Assert.That(Policy().ChangeRefusal("prod", change), Is.EqualTo($"'prod' is protected: {what} needs --approve."));
         Assert.That(Policy(approved: true).ChangeRefusal("prod", change), Is.Null);
+    }
+
+    [Test]
+    public void A_protected_environment_takes_commits_of_the_release_branch_only_and_says_which_and_how_to_fix()
+    {
+        Assert.That(Policy().BranchRefusal("prod", "commit 0123456789ab (1.2.3)", "origin", "main", onReleaseBranch: true), Is.Null);
+        Assert.That(Policy().BranchRefusal("staging", "commit 0123456789ab (1.2.3)", "origin", "main", onReleaseBranch: false), Is.Null, "unprotected");
+        Assert.That(Policy().BranchRefusal("prod", "commit 0123456789ab (1.2.3)", "origin", "release", onReleaseBranch: false), Is.EqualTo(
+            "prod takes commits of the release branch only, and commit 0123456789ab (1.2.3) is not on origin/release (not one of its ancestors): a tag on it does not make it a release. " +
+            "To fix: merge it into release, push, and release from there (./build.sh --target=release on release); " +
+            "or, when the project releases from another branch, name it with --release-branch=NAME (QTSOPS_RELEASE_BRANCH)."));
     }
 
     [Test]
