@@ -12,7 +12,7 @@ namespace QtsOps.Build;
 /// </summary>
 public static class PipelineOptions
 {
-    private static readonly string[] Engine = ["image", "push", "deploy", "verify", "rollback", "restore", "down", "status", "dashboard"];
+    private static readonly string[] Engine = ["image", "push", "deploy", "verify", "rollback", "restore", "down", "status", "releases", "dashboard"];
     private static readonly string[] Running = ["deploy", "verify", "rollback", "restore"];
     private static readonly string[] Infrastructure = ["terraform-plan", "apply"];
     private static readonly string[] RegistryUsers = ["push", "deploy", "bundle", "verify-release", "publish-release"];

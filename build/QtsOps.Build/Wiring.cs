@@ -129,6 +129,8 @@ public sealed class Wiring(BuildContext context)
 
     public StatusReader Status() => new(Engine, Target, Runner, Edge, Locks);
 
+    public ReleaseListReader Releases() => new(Engine, Target, Runner);
+
     public EnvironmentTeardown Teardown() => new(Engine, Target, context.Protection, Runner, Locks, context.Reporting);
 
     public BackupRestorer Restorer() => new(Engine, Target, context.Protection, context.Options.Get(PipelineOptions.Backup),

@@ -272,6 +272,20 @@ public class StartFirstDeploymentTests
         Assert.That(DeploymentPipelineTests.Get(_repo.HealthUrl).Status, Is.EqualTo(200));
     }
 
+    [Test, Order(12)]
+    public void Releases_lists_what_to_and_backup_can_name()
+    {
+        var run = _repo.Run("--target=releases");
+
+        Assert.That(run.ExitCode, Is.Zero, run.Output + run.Error);
+        var current = Path.GetFileName(new FileInfo(Path.Combine(_repo.DeployDirectory, "current")).LinkTarget)!;
+        Assert.That(run.Output, Does.Match($@"\| {System.Text.RegularExpressions.Regex.Escape(current)} \| [^|]+ \| [^|]+ \| yes, [^|]+ \| current \|"));
+        Assert.That(run.Output, Does.Contain($"| {_firstRelease} |"));
+        var backup = Directory.GetFiles(Path.Combine(_repo.StateDirectory, "backups", "local"), "data-*.tar.gz").Order().Last();
+        var sha256 = File.ReadAllText(backup + ".sha256").Split(' ')[0];
+        Assert.That(run.Output, Does.Contain($"| {Path.GetFileName(backup)} | ").And.Contain($" | {sha256} |"));
+    }
+
     private static string? State(string container) =>
         ObserverRepository.Docker("inspect", "-f", "{{.State.Status}}", container) is { ExitCode: 0 } found ? found.Output.Single().Trim() : null;
 

@@ -1,0 +1,20 @@
+using QtsOps.Release.Deployment;
+using QtsOps.Release.Environments;
+
+namespace QtsOps.Build.Deployment;
+
+/// <summary>Gathers <see cref="ReleaseListing"/> from the release store, the history and the backup folder; asks the engine nothing.</summary>
+public sealed class ReleaseListReader(DockerEngine engine, DeploymentEnvironment target, ReleaseRunner runner)
+{
+    public ReleaseListing Read()
+    {
+        var host = engine.Host;
+        var store = runner.Store;
+        var releases = ReleaseListing.ReleasesOf(host.Files.Directories(store.ReleasesDirectory), store.Current, runner.History.Read());
+        var backups = host.Resolve(target.BackupDirectory);
+        // restore works on this machine's files only (BackupRestorer), so backups elsewhere are named, not listed.
+        return engine.IsRemote
+            ? new ReleaseListing(target.Name, releases, [], $"The backups are on {host.Name} in {backups}; restore runs on this machine only, so they are not listed here.")
+            : new ReleaseListing(target.Name, releases, ReleaseListing.BackupsIn(backups), null);
+    }
+}
