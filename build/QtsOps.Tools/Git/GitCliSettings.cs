@@ -39,7 +39,7 @@ public sealed class GitSignedTagSettings : GitCliSettings
 }
 
 /// <summary><c>git fetch --no-tags REMOTE +refs/heads/BRANCH:refs/remotes/REMOTE/BRANCH</c>: the branch as the remote has it now.</summary>
-public sealed class GitFetchBranchSettings : GitCliSettings
+public sealed class GitFetchBranchSettings : GitRemoteSettings
 {
     public required string Branch { get; set; }
 
