@@ -3,6 +3,7 @@ using Cake.Core.Diagnostics;
 using QtsOps.Build.Deployment;
 using QtsOps.Build.Tasks;
 using QtsOps.Host;
+using QtsOps.Release.Environments;
 
 namespace QtsOps.Build;
 
@@ -39,6 +40,8 @@ public sealed class BuildLifetime : FrostingLifetime<BuildContext>
         if (task is null || !context.Target.RequireVerifiedRelease) return;
         try
         {
+            // Approval is the first thing a protected environment asks for: without it, the bundle is not even looked at.
+            context.Protection.Require(context.EnvironmentName, task == "deploy" ? ProtectedChange.Deploy : ProtectedChange.Rollback);
             context.Log.Information($"'{context.EnvironmentName}' requires a verified release (requireVerifiedRelease): checking the bundle before the {task}");
             var gate = new Wiring(context).ReleaseGate();
             if (task == "deploy") gate.RequireForDeploy(context.ReleaseBundle, context.Checkout.Version);

@@ -30,8 +30,6 @@ public sealed class RunReporting
     private readonly IReadOnlyList<string> _secretValues;
     private readonly string? _webhook;
     private readonly SecretMasker _masker;
-    /// <summary>Reports written from then on are this run's (the run report shows them).</summary>
-    private readonly DateTime _startedUtc = DateTime.UtcNow;
 
     /// <param name="secretValues">The secret values this run was given: masked in failure reports, and on the runner.</param>
     /// <param name="webhook">The --notify-webhook URL (a secret too), or null.</param>
@@ -196,7 +194,7 @@ public sealed class RunReporting
             var (version, commit) = _cake.GitIsRepository(_repositoryRoot) ? (_checkout.Version, _checkout.Commit.Sha) : ("(no git repository, no version)", "(none)");
             var run = new RunFacts(targets, _environmentName, version, commit, RanBy(), DateTimeOffset.UtcNow);
             var tasks = summary.Entries.Select(e => new RunTask(e.Task, TaskSummary.Label(e.Outcome), e.Duration, e.Note)).ToList();
-            WritePage(Path.GetFileName(ReportsDirectory), RunReportPage.Render(run, tasks, RunReportPage.ReadReports(ReportsDirectory, _startedUtc), Mask));
+            WritePage(Path.GetFileName(ReportsDirectory), RunReportPage.Render(run, tasks, RunReportPage.ReadReports(ReportsDirectory, _reports), Mask));
         }
         catch (Exception exception)
         {

@@ -23,15 +23,15 @@ public sealed record ReportFile(string Name, JsonObject? Json, string? Problem);
 public static class RunReportPage
 {
 
-    /// <summary>The reports in <paramref name="directory"/> written at or after <paramref name="since"/> (this run's), in the order they were written.</summary>
-    public static IReadOnlyList<ReportFile> ReadReports(string directory, DateTime sinceUtc)
-    {
-        if (!Directory.Exists(directory)) return [];
-        return [.. new DirectoryInfo(directory).EnumerateFiles("*.json")
-            .Where(f => f.LastWriteTimeUtc >= sinceUtc)
+    /// <summary>
+    /// The reports of <paramref name="targets"/> (those this run wrote) that are in <paramref name="directory"/>, in the
+    /// order they were written. By name, not by time: a file's time is the kernel's coarse clock, which can read
+    /// earlier than the run's own start.
+    /// </summary>
+    public static IReadOnlyList<ReportFile> ReadReports(string directory, IEnumerable<string> targets) =>
+        [.. targets.Select(target => new FileInfo(Path.Combine(directory, target + ".json"))).Where(file => file.Exists)
             .OrderBy(f => f.LastWriteTimeUtc).ThenBy(f => f.Name, StringComparer.Ordinal)
             .Select(file => Read(file.FullName))];
-    }
 
     /// <summary>One JSON report, or null when there is none.</summary>
     public static ReportFile? ReadReport(string path) => File.Exists(path) ? Read(path) : null;

@@ -16,6 +16,18 @@ public class EnvironmentSettingsPipelineTests
     /// <summary>A repository with the checked-in environments.json, committed on main.</summary>
     private static TempGitRepository WithCheckedInSettings() => RepositoryWith(File.ReadAllText(Path.Combine(SourceRepository.Root, EnvironmentCatalog.FileName)));
 
+    /// <summary>
+    /// The checked-in environments.json, but prod takes a release without its verified bundle: these tests are of the checks
+    /// before it (approval, version, release branch); ReleaseBundleTests test the bundle's.
+    /// </summary>
+    private static TempGitRepository WithoutTheBundleGate()
+    {
+        var environments = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(SourceRepository.Root, EnvironmentCatalog.FileName)),
+            documentOptions: new System.Text.Json.JsonDocumentOptions { CommentHandling = System.Text.Json.JsonCommentHandling.Skip })!;
+        environments["prod"]!["requireVerifiedRelease"] = false;
+        return RepositoryWith(environments.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+    }
+
     /// <summary>An approved prod deploy to an engine that does not answer: a run that passes every check before the engine stops there.</summary>
     private static readonly string[] ApprovedProdDeploy = ["--target=deploy", "--exclusive", "--env=prod", "--approve", "--docker-host=tcp://127.0.0.1:1"];
 
@@ -56,7 +68,7 @@ public class EnvironmentSettingsPipelineTests
     [Test]
     public void A_pre_release_reaches_a_protected_environment_only_with_allow_prerelease()
     {
-        using var repo = WithCheckedInSettings();
+        using var repo = WithoutTheBundleGate();
         repo.Tag("v1.4.0-rc.1");
         repo.Publish("main");
 
@@ -75,7 +87,7 @@ public class EnvironmentSettingsPipelineTests
     [Test]
     public void With_approval_a_protected_deploy_of_a_commit_merged_into_main_on_origin_goes_on_to_its_engine()
     {
-        using var repo = WithCheckedInSettings();
+        using var repo = WithoutTheBundleGate();
         repo.Publish("main");
         repo.CreateBranch("feature");
         repo.Commit("feat: reviewed");
@@ -96,7 +108,7 @@ public class EnvironmentSettingsPipelineTests
     [Test]
     public void A_protected_deploy_of_a_tagged_commit_that_is_not_on_origins_release_branch_is_refused_before_any_task()
     {
-        using var repo = WithCheckedInSettings();
+        using var repo = WithoutTheBundleGate();
         repo.CreateBranch("spike");
         var spike = repo.Commit("feat: not reviewed");
         repo.Tag("v1.1.0"); // anyone who may push a tag

@@ -61,7 +61,7 @@ public class NotifyTests
     public void A_failure_notification_masks_the_secrets_the_run_was_given_as_the_reports_do()
     {
         using var webhook = new WebhookListener();
-        const string password = "registry-pass-4f9c";
+        var password = $"registry-pass-{Guid.NewGuid():N}";
         using var environment = new EnvironmentVariableScope().Set("QTSOPS_REGISTRY_PASSWORD", password);
 
         var run = Pipeline.Run(_repo.Path, ["--target=failing-notify-probe", "--env=staging", $"--notify-webhook={webhook.Url}"], typeof(FailingNotifyProbeTask));
