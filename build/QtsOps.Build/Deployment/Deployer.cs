@@ -134,7 +134,7 @@ public sealed class Deployer(DockerEngine engine, DeploymentEnvironment target, 
     {
         var name = runner.ServingContainer();
         if (engine.Container(name) is not { } container || runner.IsOurs(container)) return null;
-        return (container, $"The container {name} belongs to {ReleaseRunner.OwnerOf(container).Describe()}, not to this one ({runner.Store.DeployDirectory}); nothing was changed. " +
+        return (container, $"The container {name} belongs to {ReleaseRunner.OwnerOf(container).Describe()}, not to this one ('{target.Name}' in {runner.Store.DeployDirectory}); nothing was changed. " +
             "Fix: deploy from that checkout, give this environment another containerName and port in environments.json, " +
             "or take it over with --take-over (the data it mounts is backed up first).");
     }

@@ -44,8 +44,8 @@ public sealed class ReleaseRunner(DockerEngine engine, DeploymentEnvironment tar
     /// <summary>Who started <paramref name="container"/>; see <see cref="DeploymentOwner"/>.</summary>
     public static DeploymentOwner OwnerOf(DockerContainer container) => DeploymentOwner.FromLabels(container.Config.Labels);
 
-    /// <summary>Whether this deployment (its deploy directory) started <paramref name="container"/>.</summary>
-    public bool IsOurs(DockerContainer container) => OwnerOf(container).IsOf(Store.DeployDirectory);
+    /// <summary>Whether this deployment (its deploy directory, for this environment) started <paramref name="container"/>.</summary>
+    public bool IsOurs(DockerContainer container) => OwnerOf(container).IsOf(Store.DeployDirectory, target.Name);
 
     /// <summary>The version a release runs as: this run's for the release it builds, else the one its deploy recorded.</summary>
     private string VersionOf(string release) => release == checkout.VersionTag ? checkout.Version : History.VersionOf(release) ?? release;

@@ -18,20 +18,33 @@ public sealed class HostCommandException(string message) : IOException(message);
 /// The host needs only sh, coreutils, tar, gzip, find and flock (util-linux), which every Linux with
 /// Docker has. Paths are the host's, absolute as environments.json gives them; nothing is written on
 /// this machine. The deploy lock is an flock that a script holds on the host for as long as this
-/// run's ssh session lives, so it ends with the run however the run ends.
+/// run's ssh session lives, so it ends with the run however the run ends; a session that ends while the
+/// run still holds it (the connection dropped) stops every later step of the run here and on the engine.
+/// Each script has a time limit, so a host that stops answering stops the run with an error naming the step.
 /// </summary>
 public sealed class SshDeploymentHost : IDeploymentHost, IHostFileSystem
 {
     private readonly Func<string> _client;
     private readonly string _environmentsFile;
     private readonly int? _port;
+    private readonly TimeSpan _scriptTimeLimit;
+    private readonly TimeSpan _transferTimeLimit;
+    private HeldLock? _held;
+
+    /// <summary>How long a file step may take; copies and backups, which move the data, get <see cref="TransferTimeLimit"/>.</summary>
+    public static readonly TimeSpan ScriptTimeLimit = TimeSpan.FromMinutes(5);
+
+    public static readonly TimeSpan TransferTimeLimit = TimeSpan.FromMinutes(60);
 
     /// <param name="client">The ssh client to run (this run's wrapper), asked for on first use.</param>
     /// <param name="dockerHost">ssh://user@host[:port].</param>
     /// <param name="deployDirectory">The environment's deploy directory on the host: the state lives in its .qtsops.</param>
-    public SshDeploymentHost(Func<string> client, string dockerHost, string deployDirectory, string environmentsFile)
+    /// <param name="scriptTimeLimit">Instead of <see cref="ScriptTimeLimit"/> and <see cref="TransferTimeLimit"/> (tests).</param>
+    public SshDeploymentHost(Func<string> client, string dockerHost, string deployDirectory, string environmentsFile, TimeSpan? scriptTimeLimit = null)
     {
         _client = client;
+        _scriptTimeLimit = scriptTimeLimit ?? ScriptTimeLimit;
+        _transferTimeLimit = scriptTimeLimit ?? TransferTimeLimit;
         _environmentsFile = environmentsFile;
         var url = new Uri(dockerHost);
         Destination = url.UserInfo.Length > 0 ? $"{Uri.UnescapeDataString(url.UserInfo)}@{url.Host}" : url.Host;
@@ -46,8 +59,8 @@ public sealed class SshDeploymentHost : IDeploymentHost, IHostFileSystem
     public string Where(string path) => $"{Name}:{path}";
     public string StateDirectory { get; }
 
-    /// <summary>&lt;deployDirectory&gt;/.qtsops/locks/&lt;env&gt;.lock on the host.</summary>
-    public string LockFile(string environment, string containerName) => Combine(Combine(StateDirectory, "locks"), $"{environment}.lock");
+    /// <summary>&lt;deployDirectory&gt;/.qtsops/locks/&lt;container&gt;.lock on the host.</summary>
+    public string LockFile(string containerName) => Combine(Combine(StateDirectory, "locks"), $"{containerName}.lock");
 
     public string Resolve(string configuredPath) =>
         configuredPath.StartsWith('/') ? configuredPath.TrimEnd('/') is { Length: > 0 } trimmed ? trimmed : "/"
@@ -68,11 +81,11 @@ public sealed class SshDeploymentHost : IDeploymentHost, IHostFileSystem
     {
         using var archive = new MemoryStream();
         TarFile.CreateFromDirectory(localDirectory, archive, includeBaseDirectory: false);
-        Check(Run("mkdir -p \"$1\" && base64 -d | tar -x -p -C \"$1\"", [path], Convert.ToBase64String(archive.ToArray()) + "\n"),
+        Check(Run("mkdir -p \"$1\" && base64 -d | tar -x -p -C \"$1\"", [path], Convert.ToBase64String(archive.ToArray()) + "\n", _transferTimeLimit),
             $"copy {localDirectory} to {path}");
     }
 
-    public void CopyDirectory(string from, string to) => Check(Run("mkdir -p \"$2\" && cp -a -- \"$1/.\" \"$2/\"", from, to), $"copy {from} to {to}");
+    public void CopyDirectory(string from, string to) => Check(Run("mkdir -p \"$2\" && cp -a -- \"$1/.\" \"$2/\"", [from, to], null, _transferTimeLimit), $"copy {from} to {to}");
 
     public void CreateDirectory(string path) => Check(Run("mkdir -p -- \"$1\"", path), $"create {path}");
 
@@ -136,7 +149,7 @@ public sealed class SshDeploymentHost : IDeploymentHost, IHostFileSystem
             """;
         var name = DataBackup.ArchiveName(label, now.UtcDateTime);
         var archive = Combine(backupDirectory, name);
-        var said = Check(Run(script, [dataDirectory, backupDirectory, name]), $"back up {dataDirectory} to {archive}").Output
+        var said = Check(Run(script, [dataDirectory, backupDirectory, name], null, _transferTimeLimit), $"back up {dataDirectory} to {archive}").Output
             .Select(line => line.Split(' ', 2)).ToLookup(parts => parts[0], parts => parts[1]);
         return new BackupResult(archive, said["sha256"].Single(), int.Parse(said["files"].Single(), CultureInfo.InvariantCulture),
             long.Parse(said["bytes"].Single(), CultureInfo.InvariantCulture), [.. said["skipped"]], [.. said["partial"]]);
@@ -170,10 +183,12 @@ public sealed class SshDeploymentHost : IDeploymentHost, IHostFileSystem
 
     public IDisposable AcquireLock(string lockFile, string environment, LockOwner owner, Action<string> warn)
     {
-        var process = SshRunner.Start(Command(LockScript, lockFile, JsonSerializer.Serialize(owner)));
+        EnsureLockHeld();
+        // In a session of its own: a Ctrl-C stops the run cleanly (rolling back, recording), and the host must stay locked meanwhile.
+        var process = SshRunner.Start(Command(LockScript, lockFile, JsonSerializer.Serialize(owner)), ownSession: true);
         while (process.StandardOutput.ReadLine() is { } line)
         {
-            if (line == "held") return new HeldLock(process);
+            if (line == "held") return _held = new HeldLock(process, Where(lockFile));
             if (line.StartsWith("stale ", StringComparison.Ordinal) && ParseOwner(lockFile, line["stale ".Length..]) is { } previous)
                 warn(DeploymentLockedException.EndedWithoutReleasing(environment, previous));
             if (line == "busy")
@@ -208,11 +223,35 @@ public sealed class SshDeploymentHost : IDeploymentHost, IHostFileSystem
 
     private SshCommand Command(string script, params string[] arguments) => new(_client(), Destination, _port, script, arguments);
 
-    private DockerOutput Run(string script, params string[] arguments) => Run(script, arguments, null);
-
-    private DockerOutput Run(string script, string[] arguments, string? input)
+    /// <summary>
+    /// Throws when this run took the deploy lock and its session ended without being released (the
+    /// connection dropped, or its ssh was killed): another run may hold the lock now, so nothing more
+    /// may be changed on the host. Every step here and on the host's engine asks first.
+    /// </summary>
+    public void EnsureLockHeld()
     {
-        var result = SshRunner.Run(Command(script, arguments), input);
+        if (_held is { Lost: true } lost)
+            throw new HostCommandException($"The deploy lock {lost.LockFile} was lost: its ssh connection to {Name} ended while this run held it " +
+                $"({lost.Ending()}), so another run may be deploying there now. This run stopped before its next step on {Name}. " +
+                "Fix: check what runs there (--target=status) and the history, then run again.");
+    }
+
+    private DockerOutput Run(string script, params string[] arguments) => Run(script, arguments, null, _scriptTimeLimit);
+
+    private DockerOutput Run(string script, string[] arguments, string? input, TimeSpan limit)
+    {
+        EnsureLockHeld();
+        var command = Command(script, arguments);
+        DockerOutput result;
+        try
+        {
+            result = SshRunner.Run(command, limit, input);
+        }
+        catch (TimeoutException)
+        {
+            throw new HostCommandException($"{Name} did not finish the step '{command.Step}' within {limit.TotalSeconds:0} s: it was stopped there, and the run with it. " +
+                $"Fix: check that {Name} answers (ssh {Destination} true) and is not overloaded, and what holds that path there, then run again.");
+        }
         if (result.ExitCode == SshRunner.ConnectionFailed) throw new PipelineException(DockerEngine.Unreachable($"ssh://{Name}", result));
         return result;
     }
@@ -226,10 +265,26 @@ public sealed class SshDeploymentHost : IDeploymentHost, IHostFileSystem
     }
 
     /// <summary>A lock held by a running script; released by telling it so and waiting for it to end.</summary>
-    private sealed class HeldLock(Process process) : IDisposable
+    private sealed class HeldLock(Process process, string lockFile) : IDisposable
     {
+        private bool _released;
+
+        public string LockFile => lockFile;
+
+        /// <summary>Whether the script ended while the lock was still this run's.</summary>
+        public bool Lost => !_released && process.HasExited;
+
+        /// <summary>How the session ended: ssh's exit code and its last words.</summary>
+        public string Ending() => _ending ??= Said(process.StandardError.ReadToEnd().Split('\n').Where(line => line.Trim().Length > 0).TakeLast(2).ToList());
+
+        private string? _ending;
+
+        private string Said(IReadOnlyList<string> lines) => $"ssh exit {process.ExitCode}{(lines.Count > 0 ? $": {string.Join(" | ", lines)}" : "")}";
+
         public void Dispose()
         {
+            if (_released) return;
+            _released = true;
             if (process.HasExited) return;
             try
             {

@@ -12,8 +12,8 @@ public static class VerifyScope
     /// <returns>Null when verify may go on; else that nothing was verified or rolled back, why, and the fix.</returns>
     public static string? Refusal(string containerName, string environment, DeploymentOwner owner, string deployDirectory, string currentRelease)
     {
-        if (!owner.IsOf(deployDirectory))
-            return $"{containerName} on '{environment}' belongs to {owner.Describe()}, not to this deployment ({deployDirectory}): " +
+        if (!owner.IsOf(deployDirectory, environment))
+            return $"{containerName} on '{environment}' belongs to {owner.Describe()}, not to this deployment ('{environment}' in {deployDirectory}): " +
                 "nothing was verified or rolled back. Fix: verify from that checkout, or deploy here with --take-over.";
         if (owner.Release is { } running && running != currentRelease)
             return $"{containerName} runs release {running}, but this deployment's current release is {currentRelease}: nothing was verified or rolled back. " +

@@ -63,7 +63,7 @@ public class RemoteDeploymentTests
         ["QTSOPS_REGISTRY_USERNAME"] = login ? RegistryUser : null, ["QTSOPS_REGISTRY_PASSWORD"] = login ? RegistryPassword : null,
     };
 
-    private string LockFile => DeployDirectory + "/.qtsops/locks/staging.lock";
+    private string LockFile => DeployDirectory + $"/.qtsops/locks/{_repo.Container}.lock";
 
     private SshDeploymentHost Host(SshTransport transport) => new(() => transport.Client, _host.DockerHost, DeployDirectory, "environments.json");
 
@@ -270,6 +270,104 @@ public class RemoteDeploymentTests
         using var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(_repo.Root, "artifacts", "reports", "verify-before-traffic.json")));
         var health = report.RootElement.GetProperty("checks").EnumerateArray().Single(c => c.GetProperty("name").GetString() == "health-endpoint");
         Assert.That(health.GetProperty("evidence").GetString(), Does.Contain($"inside {_repo.Container}-"), "the slot was asked inside, before it served");
+    }
+
+    [Test, Order(10)]
+    public void Another_environment_pointed_at_the_same_host_and_deploy_directory_shares_its_lock_and_is_refused_its_containers()
+    {
+        // 'qa' is staging under another name: the same host, deploy directory and container (staging pointed at prod's host).
+        var file = Path.Combine(_repo.Root, "artifacts", "qa-on-stagings-host.json");
+        var environments = JsonNode.Parse(File.ReadAllText(Path.Combine(_repo.Root, "environments.json")))!;
+        environments["qa"] = environments["staging"]!.DeepClone();
+        File.WriteAllText(file, environments.ToJsonString());
+        var historyBefore = File.ReadAllText(HistoryFile);
+        HostRun DeployQa()
+        {
+            using var scope = new EnvironmentVariableScope();
+            foreach (var (name, value) in Variables()) scope.Set(name, value);
+            return _repo.Run(["--target=deploy", "--force-deploy", "--strategy=start-first", "--env=qa", $"--environments={file}"]);
+        }
+        using var transport = Transport();
+        var holder = new LockOwner(4444, "staging-checkout", "someone", DateTimeOffset.UtcNow, "deploy 9.9.11");
+
+        HostRun whileLocked;
+        using (Host(transport).AcquireLock(LockFile, "staging", holder, warning => Assert.Fail(warning)))
+            whileLocked = DeployQa();
+        var unlocked = DeployQa();
+
+        Assert.That(whileLocked.ExitCode, Is.EqualTo(1));
+        Assert.That(whileLocked.Error, Does.Contain("Another deploy to 'qa' is running").And.Contain("staging-checkout"), "one lock for one container, whatever the environment's name");
+        Assert.That(unlocked.ExitCode, Is.EqualTo(1));
+        Assert.That(unlocked.Error, Does.Contain("(environment staging").And.Contain("not to this one ('qa' in").And.Contain("nothing was changed"));
+        Assert.That(File.ReadAllText(HistoryFile), Is.EqualTo(historyBefore));
+        Assert.That(DeployDirectory + "/.qtsops/history/qa.jsonl", Does.Not.Exist);
+        Assert.That(DeploymentPipelineTests.Get(_repo.HealthUrl).Body, Does.Contain(History().Last(e => e.Action == HistoryAction.Deploy).Version));
+    }
+
+    [Test, Order(11)]
+    public void A_deploy_whose_lock_connection_is_killed_mid_run_stops_and_says_the_lock_was_lost()
+    {
+        using var transport = Transport();
+        var host = Host(transport);
+        _repo.Commit("a release whose deploy loses the host's lock");
+        var start = new System.Diagnostics.ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "QtsOps.Build"))
+        {
+            WorkingDirectory = _repo.Root, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+        };
+        foreach (var argument in Arguments(["push", "deploy", "--strategy=start-first"])) start.ArgumentList.Add(argument);
+        foreach (var (name, value) in Variables()) start.Environment[name] = value;
+        var error = new System.Text.StringBuilder();
+        using var pipeline = System.Diagnostics.Process.Start(start)!;
+        pipeline.OutputDataReceived += (_, line) => { lock (error) error.AppendLine(line.Data); };
+        pipeline.ErrorDataReceived += (_, line) => { lock (error) error.AppendLine(line.Data); };
+        pipeline.BeginOutputReadLine();
+        pipeline.BeginErrorReadLine();
+        var deadline = DateTime.UtcNow.AddMinutes(3);
+        while (host.InspectLock(LockFile) is not { Held: true, Owner.Pid: var holder } || holder != pipeline.Id)
+        {
+            Assert.That(pipeline.HasExited, Is.False, "the deploy ended before it took the lock");
+            Assert.That(DateTime.UtcNow, Is.LessThan(deadline), "the deploy never took the host's lock");
+            Thread.Sleep(50);
+        }
+        var connection = LockConnectionOf(pipeline.Id);
+        // A session of its own: the terminal's Ctrl-C, sent to the pipeline's process group, does not end the lock.
+        Assert.That(SessionOf(connection), Is.EqualTo(connection).And.Not.EqualTo(SessionOf(pipeline.Id)));
+
+        System.Diagnostics.Process.GetProcessById(connection).Kill(); // the connection dropped
+        Assert.That(pipeline.WaitForExit(TimeSpan.FromMinutes(5)), Is.True, "the deploy did not end");
+        pipeline.WaitForExit();
+
+        Assert.That(pipeline.ExitCode, Is.EqualTo(1), error.ToString());
+        Assert.That(error.ToString(), Does.Contain($"The deploy lock {SshTestHost.User}@127.0.0.1:{_host.Port}:{LockFile} was lost").And.Contain("stopped before its next step"));
+        Assert.That(host.InspectLock(LockFile).Held, Is.False);
+    }
+
+    /// <summary>The ssh client of <paramref name="pipeline"/>'s held deploy lock: its child that runs the lock script.</summary>
+    private int LockConnectionOf(int pipeline) => Directory.EnumerateDirectories("/proc").Select(Path.GetFileName).OfType<string>()
+        .Select(name => int.TryParse(name, out var pid) ? pid : 0).Where(pid => pid > 0)
+        .Single(pid => ParentOf(pid) == pipeline && ReadOrEmpty($"/proc/{pid}/cmdline").Contains("read -r word") && ReadOrEmpty($"/proc/{pid}/cmdline").Contains(LockFile));
+
+    private static int ParentOf(int pid) => StatField(pid, 1);
+
+    private static int SessionOf(int pid) => StatField(pid, 3);
+
+    /// <summary>A field of /proc/PID/stat after the command name: 0 state, 1 ppid, 2 pgrp, 3 session.</summary>
+    private static int StatField(int pid, int field)
+    {
+        var stat = ReadOrEmpty($"/proc/{pid}/stat");
+        return stat.Length == 0 ? -1 : int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[field]);
+    }
+
+    private static string ReadOrEmpty(string path)
+    {
+        try
+        {
+            return File.ReadAllText(path);
+        }
+        catch (IOException)
+        {
+            return "";
+        }
     }
 
     /// <summary>A copy of the checkout's environments file with 'staging' changed, for --environments.</summary>

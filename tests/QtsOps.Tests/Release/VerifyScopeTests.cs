@@ -26,7 +26,7 @@ public class VerifyScopeTests
     public void Another_deployments_container_is_refused_with_whose_it_is()
     {
         Assert.That(Refusal(new DeploymentOwner("local", "/srv/b/.qtsops/deploy/local", "1.2.0", "1.2.0")), Is.EqualTo(
-            "qts-observer on 'local' belongs to the deployment in /srv/b/.qtsops/deploy/local (environment local, release 1.2.0), not to this deployment (/srv/a/.qtsops/deploy/local): " +
+            "qts-observer on 'local' belongs to the deployment in /srv/b/.qtsops/deploy/local (environment local, release 1.2.0), not to this deployment ('local' in /srv/a/.qtsops/deploy/local): " +
             "nothing was verified or rolled back. Fix: verify from that checkout, or deploy here with --take-over."));
     }
 
