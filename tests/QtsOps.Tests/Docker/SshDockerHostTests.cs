@@ -107,7 +107,7 @@ public class SshDockerHostTests
         var host = new SshDeploymentHost(() => transport.Client, _host.DockerHost, Path.Combine(_host.DeployRoot, "limit"), EnvironmentsFile, scriptTimeLimit: TimeSpan.FromSeconds(3));
         // Appending to a FIFO nobody reads blocks on the host for ever, as a step on a hung mount would.
         var fifo = Path.Combine(_host.DeployRoot, $"stuck-{Guid.NewGuid():N}");
-        Command.Run("mkfifo", fifo).EnsureSuccess("mkfifo");
+        Command.Run("mkfifo", "-m", "666", fifo).EnsureSuccess("mkfifo"); // the host's user is not this one
 
         var append = Task.Run(() => host.Files.AppendLine(fifo, "a line"));
 
