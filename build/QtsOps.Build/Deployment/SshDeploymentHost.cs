@@ -69,51 +69,48 @@ public sealed class SshDeploymentHost : IDeploymentHost, IHostFileSystem
 
     public string Combine(string directory, string name) => $"{directory.TrimEnd('/')}/{name}";
 
-    public bool DirectoryExists(string path) => Run("test -d \"$1\" || exit 3", path).ExitCode == 0;
+    public bool DirectoryExists(string path) => Run($"look for {path}", "test -d \"$1\" || exit 3", path).ExitCode == 0;
 
     public string? LinkTarget(string path) =>
-        Run("if [ -L \"$1\" ]; then readlink \"$1\"; else exit 3; fi", path) is { ExitCode: 0 } found ? found.Output.Single() : null;
+        Run($"read the link {path}", "if [ -L \"$1\" ]; then readlink \"$1\"; else exit 3; fi", path) is { ExitCode: 0 } found ? found.Output.Single() : null;
 
     public void ReplaceLink(string link, string target) =>
-        Check(Run("ln -sfn \"$2\" \"$1.next\" && mv -Tf \"$1.next\" \"$1\"", link, target), $"point {link} at {target}");
+        Checked($"point {link} at {target}", "ln -sfn \"$2\" \"$1.next\" && mv -Tf \"$1.next\" \"$1\"", link, target);
 
     public void CopyIn(string localDirectory, string path)
     {
         using var archive = new MemoryStream();
         TarFile.CreateFromDirectory(localDirectory, archive, includeBaseDirectory: false);
-        Check(Run("mkdir -p \"$1\" && base64 -d | tar -x -p -C \"$1\"", [path], Convert.ToBase64String(archive.ToArray()) + "\n", _transferTimeLimit),
-            $"copy {localDirectory} to {path}");
+        Check(Run($"copy {localDirectory} to {path}", "mkdir -p \"$1\" && base64 -d | tar -x -p -C \"$1\"", [path], Convert.ToBase64String(archive.ToArray()) + "\n", _transferTimeLimit));
     }
 
-    public void CopyDirectory(string from, string to) => Check(Run("mkdir -p \"$2\" && cp -a -- \"$1/.\" \"$2/\"", [from, to], null, _transferTimeLimit), $"copy {from} to {to}");
+    public void CopyDirectory(string from, string to) => Check(Run($"copy {from} to {to}", "mkdir -p \"$2\" && cp -a -- \"$1/.\" \"$2/\"", [from, to], null, _transferTimeLimit));
 
-    public void CreateDirectory(string path) => Check(Run("mkdir -p -- \"$1\"", path), $"create {path}");
+    public void CreateDirectory(string path) => Checked($"create {path}", "mkdir -p -- \"$1\"", path);
 
-    public void DeleteDirectory(string path) => Check(Run("rm -rf -- \"$1\"", path), $"delete {path}");
+    public void DeleteDirectory(string path) => Checked($"delete {path}", "rm -rf -- \"$1\"", path);
 
-    public void MoveDirectory(string from, string to) => Check(Run("mv -T -- \"$1\" \"$2\"", from, to), $"move {from} to {to}");
+    public void MoveDirectory(string from, string to) => Checked($"move {from} to {to}", "mv -T -- \"$1\" \"$2\"", from, to);
 
-    public void Touch(string path) => Check(Run("touch -- \"$1\"", path), $"touch {path}");
+    public void Touch(string path) => Checked($"touch {path}", "touch -- \"$1\"", path);
 
     public IReadOnlyList<(string Name, DateTime LastWriteUtc)> Directories(string path) =>
-        [.. Check(Run("[ -d \"$1\" ] || exit 0; find \"$1\" -mindepth 1 -maxdepth 1 -type d -printf '%T@ %f\\n'", path), $"list {path}").Output
+        [.. Checked($"list {path}", "[ -d \"$1\" ] || exit 0; find \"$1\" -mindepth 1 -maxdepth 1 -type d -printf '%T@ %f\\n'", path).Output
             .Select(line => line.Split(' ', 2))
             .Select(parts => (parts[1], DateTime.UnixEpoch.AddSeconds(double.Parse(parts[0], CultureInfo.InvariantCulture))))];
 
     public string? ReadAllText(string path) =>
-        Run("[ -f \"$1\" ] || exit 3; cat -- \"$1\"", path) is var read && read.ExitCode == 3 ? null : string.Join("\n", Check(read, $"read {path}").Output);
+        Run($"read {path}", "[ -f \"$1\" ] || exit 3; cat -- \"$1\"", path) is var read && read.ExitCode == 3 ? null : string.Join("\n", Check(read).Output);
 
     public void AppendLine(string path, string line) =>
-        Check(Run("mkdir -p \"$(dirname \"$1\")\" && { [ ! -s \"$1\" ] || [ -z \"$(tail -c 1 \"$1\")\" ] || printf '\\n'; printf '%s\\n' \"$2\"; } >> \"$1\"", path, line),
-            $"append to {path}");
+        Checked($"append to {path}", "mkdir -p \"$(dirname \"$1\")\" && { [ ! -s \"$1\" ] || [ -z \"$(tail -c 1 \"$1\")\" ] || printf '\\n'; printf '%s\\n' \"$2\"; } >> \"$1\"", path, line);
 
     public long AvailableBytes(string path) =>
-        long.Parse(Check(Run("p=$1; while [ ! -d \"$p\" ]; do p=$(dirname \"$p\"); done; df -Pk \"$p\" | awk 'NR==2 {print $4}'", path), $"read the free space of {path}")
+        long.Parse(Checked($"read the free space of {path}", "p=$1; while [ ! -d \"$p\" ]; do p=$(dirname \"$p\"); done; df -Pk \"$p\" | awk 'NR==2 {print $4}'", path)
             .Output.Single(), CultureInfo.InvariantCulture) * 1024;
 
     public IReadOnlyList<string> Unwritable(IReadOnlyList<string> paths) =>
-        Check(Run("for p in \"$@\"; do e=$p; while [ ! -d \"$e\" ]; do e=$(dirname \"$e\"); done; [ -w \"$e\" ] || printf '%s\\n' \"$p\"; done", [.. paths]),
-            "check which folders can be written").Output;
+        Checked("check which folders can be written", "for p in \"$@\"; do e=$p; while [ ! -d \"$e\" ]; do e=$(dirname \"$e\"); done; [ -w \"$e\" ] || printf '%s\\n' \"$p\"; done", [.. paths]).Output;
 
     /// <summary>
     /// The same archive as <see cref="DataBackup.Create"/> makes here, made by tar on the host: links stored as
@@ -149,7 +146,7 @@ public sealed class SshDeploymentHost : IDeploymentHost, IHostFileSystem
             """;
         var name = DataBackup.ArchiveName(label, now.UtcDateTime);
         var archive = Combine(backupDirectory, name);
-        var said = Check(Run(script, [dataDirectory, backupDirectory, name], null, _transferTimeLimit), $"back up {dataDirectory} to {archive}").Output
+        var said = Check(Run($"back up {dataDirectory} to {archive}", script, [dataDirectory, backupDirectory, name], null, _transferTimeLimit)).Output
             .Select(line => line.Split(' ', 2)).ToLookup(parts => parts[0], parts => parts[1]);
         return new BackupResult(archive, said["sha256"].Single(), int.Parse(said["files"].Single(), CultureInfo.InvariantCulture),
             long.Parse(said["bytes"].Single(), CultureInfo.InvariantCulture), [.. said["skipped"]], [.. said["partial"]]);
@@ -157,9 +154,9 @@ public sealed class SshDeploymentHost : IDeploymentHost, IHostFileSystem
 
     public IReadOnlyList<string> PruneBackups(string backupDirectory, int keep)
     {
-        var listed = Check(Run("[ -d \"$1\" ] || exit 0; ls -1 -- \"$1\"", backupDirectory), $"list {backupDirectory}").Output;
+        var listed = Checked($"list {backupDirectory}", "[ -d \"$1\" ] || exit 0; ls -1 -- \"$1\"", backupDirectory).Output;
         var removed = DataBackup.NewestFirst(listed.Select(name => Combine(backupDirectory, name))).Skip(keep).ToList();
-        foreach (var archive in removed) Check(Run("rm -f -- \"$1\" \"$1.sha256\"", archive), $"remove {archive}");
+        foreach (var archive in removed) Checked($"remove {archive}", "rm -f -- \"$1\" \"$1.sha256\"", archive);
         return removed;
     }
 
@@ -201,9 +198,9 @@ public sealed class SshDeploymentHost : IDeploymentHost, IHostFileSystem
         }
         var error = process.StandardError.ReadToEnd();
         process.WaitForExit();
-        var result = new DockerOutput("ssh lock", process.ExitCode, [], error.Split('\n'));
+        var result = new DockerOutput($"take the deploy lock {lockFile}", process.ExitCode, [], error.Split('\n'));
         process.Dispose();
-        Check(result, $"take the deploy lock {lockFile}");
+        Check(result);
         throw new HostCommandException($"Taking the deploy lock {lockFile} on {Name} ended without an answer.");
     }
 
@@ -215,7 +212,7 @@ public sealed class SshDeploymentHost : IDeploymentHost, IHostFileSystem
             if flock -n 9; then echo free; else echo held; fi
             cat -- "$1.owner" 2>/dev/null || true
             """;
-        var said = Check(Run(script, lockFile), $"read the deploy lock {lockFile}").Output;
+        var said = Checked($"read the deploy lock {lockFile}", script, lockFile).Output;
         return new LockState(said.FirstOrDefault() == "held", said.Count > 1 ? ParseOwner(lockFile, said[1]) : null);
     }
 
@@ -236,30 +233,33 @@ public sealed class SshDeploymentHost : IDeploymentHost, IHostFileSystem
                 "Fix: check what runs there (--target=status) and the history, then run again.");
     }
 
-    private DockerOutput Run(string script, params string[] arguments) => Run(script, arguments, null, _scriptTimeLimit);
+    /// <summary>Runs the step and throws when it failed.</summary>
+    private DockerOutput Checked(string what, string script, params string[] arguments) => Check(Run(what, script, arguments));
 
-    private DockerOutput Run(string script, string[] arguments, string? input, TimeSpan limit)
+    /// <summary>Runs the step; <paramref name="what"/> names it in its result and errors ("append to PATH").</summary>
+    private DockerOutput Run(string what, string script, params string[] arguments) => Run(what, script, arguments, null, _scriptTimeLimit);
+
+    private DockerOutput Run(string what, string script, string[] arguments, string? input, TimeSpan limit)
     {
         EnsureLockHeld();
-        var command = Command(script, arguments);
         DockerOutput result;
         try
         {
-            result = SshRunner.Run(command, limit, input);
+            result = SshRunner.Run(Command(script, arguments), limit, input) with { Command = what };
         }
         catch (TimeoutException)
         {
-            throw new HostCommandException($"{Name} did not finish the step '{command.Step}' within {limit.TotalSeconds:0} s: it was stopped there, and the run with it. " +
-                $"Fix: check that {Name} answers (ssh {Destination} true) and is not overloaded, and what holds that path there, then run again.");
+            throw new HostCommandException($"{Name} did not finish the step '{what}' within {limit.TotalSeconds:0} s: it was stopped there, and the run with it. " +
+                $"Fix: check that {Name} answers (ssh {(_port is null ? "" : $"-p {_port} ")}{Destination} true) and is not overloaded, and what holds that path there, then run again.");
         }
-        if (result.ExitCode == SshRunner.ConnectionFailed) throw new PipelineException(DockerEngine.Unreachable($"ssh://{Name}", result));
+        if (result.ExitCode == SshRunner.ConnectionFailed) throw new PipelineException($"Could not {what}: {DockerEngine.Unreachable($"ssh://{Name}", result)}");
         return result;
     }
 
-    private DockerOutput Check(DockerOutput result, string what)
+    private DockerOutput Check(DockerOutput result)
     {
         if (result.ExitCode != 0)
-            throw new HostCommandException($"Could not {what} on {Name}: {string.Join(" | ", result.Error.Where(line => line.Trim().Length > 0).TakeLast(3))} (exit {result.ExitCode}). " +
+            throw new HostCommandException($"Could not {result.Command} on {Name}: {string.Join(" | ", result.Error.Where(line => line.Trim().Length > 0).TakeLast(3))} (exit {result.ExitCode}). " +
                 "Fix: check that the ssh user may write the environment's folders there and that the disk is not full.");
         return result;
     }

@@ -19,9 +19,6 @@ public sealed record SshCommand(string Client, string Destination, int? Port, st
     /// <summary>A word for a POSIX shell: single-quoted, with each ' written as '\''.</summary>
     public static string Quote(string word) => $"'{word.Replace("'", "'\\''")}'";
 
-    /// <summary>The step as a person reads it: the script's first line and its arguments.</summary>
-    public string Step => string.Join(" ", new[] { Script.Trim().Split('\n')[0] }.Concat(Arguments));
-
     public override string ToString() => $"ssh {Destination} ({Script.Trim().Split('\n')[0]}...)";
 }
 
