@@ -196,23 +196,7 @@ public class RemoteDeploymentTests
     {
         using var transport = Transport();
         var host = Host(transport);
-        // The pipeline as ./build.sh runs it, in its own process, so that it can be killed.
-        var start = new System.Diagnostics.ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "QtsOps.Build"))
-        {
-            WorkingDirectory = _repo.Root, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
-        };
-        foreach (var argument in Arguments(["push", "deploy"])) start.ArgumentList.Add(argument);
-        foreach (var (name, value) in Variables()) start.Environment[name] = value;
-        using var pipeline = System.Diagnostics.Process.Start(start)!;
-        pipeline.BeginOutputReadLine();
-        pipeline.BeginErrorReadLine();
-        var deadline = DateTime.UtcNow.AddMinutes(3);
-        while (host.InspectLock(LockFile) is not { Held: true, Owner.Pid: var holder } || holder != pipeline.Id)
-        {
-            Assert.That(pipeline.HasExited, Is.False, "the deploy ended before it took the lock");
-            Assert.That(DateTime.UtcNow, Is.LessThan(deadline), "the deploy never took the host's lock");
-            Thread.Sleep(50);
-        }
+        using var pipeline = StartHoldingTheLock(host, ["push", "deploy"], new System.Text.StringBuilder());
 
         pipeline.Kill(); // SIGKILL: no handler runs, the ssh session's standard input just ends.
         pipeline.WaitForExit();
@@ -273,34 +257,35 @@ public class RemoteDeploymentTests
     }
 
     [Test, Order(10)]
-    public void Another_environment_pointed_at_the_same_host_and_deploy_directory_shares_its_lock_and_is_refused_its_containers()
+    public void Prod_pointed_at_stagings_host_and_deploy_directory_shares_its_lock_and_is_refused_stagings_containers()
     {
-        // 'qa' is staging under another name: the same host, deploy directory and container (staging pointed at prod's host).
-        var file = Path.Combine(_repo.Root, "artifacts", "qa-on-stagings-host.json");
-        var environments = JsonNode.Parse(File.ReadAllText(Path.Combine(_repo.Root, "environments.json")))!;
-        environments["qa"] = environments["staging"]!.DeepClone();
+        // 'prod' pointed at the host, deploy directory and container staging deployed to (unprotected here: the lock and the labels must refuse it on their own).
+        var file = EnvironmentsFileWith("prod-on-stagings-host.json", _ => { });
+        var environments = JsonNode.Parse(File.ReadAllText(file))!;
+        environments["prod"] = environments["staging"]!.DeepClone();
+        environments["prod"]!["protected"] = false;
         File.WriteAllText(file, environments.ToJsonString());
         var historyBefore = File.ReadAllText(HistoryFile);
-        HostRun DeployQa()
+        HostRun DeployProd()
         {
             using var scope = new EnvironmentVariableScope();
             foreach (var (name, value) in Variables()) scope.Set(name, value);
-            return _repo.Run(["--target=deploy", "--force-deploy", "--strategy=start-first", "--env=qa", $"--environments={file}"]);
+            return _repo.Run(["--target=deploy", "--force-deploy", "--strategy=start-first", "--env=prod", $"--environments={file}"]);
         }
         using var transport = Transport();
         var holder = new LockOwner(4444, "staging-checkout", "someone", DateTimeOffset.UtcNow, "deploy 9.9.11");
 
         HostRun whileLocked;
         using (Host(transport).AcquireLock(LockFile, "staging", holder, warning => Assert.Fail(warning)))
-            whileLocked = DeployQa();
-        var unlocked = DeployQa();
+            whileLocked = DeployProd();
+        var unlocked = DeployProd();
 
         Assert.That(whileLocked.ExitCode, Is.EqualTo(1));
-        Assert.That(whileLocked.Error, Does.Contain("Another deploy to 'qa' is running").And.Contain("staging-checkout"), "one lock for one container, whatever the environment's name");
+        Assert.That(whileLocked.Error, Does.Contain("Another deploy to 'prod' is running").And.Contain("staging-checkout"), "one lock for one container, whatever the environment's name");
         Assert.That(unlocked.ExitCode, Is.EqualTo(1));
-        Assert.That(unlocked.Error, Does.Contain("(environment staging").And.Contain("not to this one ('qa' in").And.Contain("nothing was changed"));
+        Assert.That(unlocked.Error, Does.Contain("(environment staging").And.Contain("not to this one ('prod' in").And.Contain("nothing was changed"));
         Assert.That(File.ReadAllText(HistoryFile), Is.EqualTo(historyBefore));
-        Assert.That(DeployDirectory + "/.qtsops/history/qa.jsonl", Does.Not.Exist);
+        Assert.That(DeployDirectory + "/.qtsops/history/prod.jsonl", Does.Not.Exist);
         Assert.That(DeploymentPipelineTests.Get(_repo.HealthUrl).Body, Does.Contain(History().Last(e => e.Action == HistoryAction.Deploy).Version));
     }
 
@@ -310,16 +295,36 @@ public class RemoteDeploymentTests
         using var transport = Transport();
         var host = Host(transport);
         _repo.Commit("a release whose deploy loses the host's lock");
+        var said = new System.Text.StringBuilder();
+        using var pipeline = StartHoldingTheLock(host, ["push", "deploy", "--strategy=start-first"], said);
+        var connection = LockConnectionOf(pipeline.Id);
+        // A session of its own: the terminal's Ctrl-C, sent to the pipeline's process group, does not end the lock.
+        Assert.That(SessionOf(connection), Is.EqualTo(connection).And.Not.EqualTo(SessionOf(pipeline.Id)));
+
+        System.Diagnostics.Process.GetProcessById(connection).Kill(); // the connection dropped
+        Assert.That(pipeline.WaitForExit(TimeSpan.FromMinutes(5)), Is.True, "the deploy did not end");
+        pipeline.WaitForExit();
+
+        Assert.That(pipeline.ExitCode, Is.EqualTo(1), said.ToString());
+        Assert.That(said.ToString(), Does.Contain($"The deploy lock {SshTestHost.User}@127.0.0.1:{_host.Port}:{LockFile} was lost").And.Contain("stopped before its next step"));
+        Assert.That(host.InspectLock(LockFile).Held, Is.False);
+    }
+
+    /// <summary>
+    /// The pipeline as ./build.sh runs it, in its own process (so that it can be killed), returned once it
+    /// holds the host's deploy lock; what it prints is gathered in <paramref name="said"/>.
+    /// </summary>
+    private System.Diagnostics.Process StartHoldingTheLock(SshDeploymentHost host, string[] targets, System.Text.StringBuilder said)
+    {
         var start = new System.Diagnostics.ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "QtsOps.Build"))
         {
             WorkingDirectory = _repo.Root, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
         };
-        foreach (var argument in Arguments(["push", "deploy", "--strategy=start-first"])) start.ArgumentList.Add(argument);
+        foreach (var argument in Arguments(targets)) start.ArgumentList.Add(argument);
         foreach (var (name, value) in Variables()) start.Environment[name] = value;
-        var error = new System.Text.StringBuilder();
-        using var pipeline = System.Diagnostics.Process.Start(start)!;
-        pipeline.OutputDataReceived += (_, line) => { lock (error) error.AppendLine(line.Data); };
-        pipeline.ErrorDataReceived += (_, line) => { lock (error) error.AppendLine(line.Data); };
+        var pipeline = System.Diagnostics.Process.Start(start)!;
+        pipeline.OutputDataReceived += (_, line) => { lock (said) said.AppendLine(line.Data); };
+        pipeline.ErrorDataReceived += (_, line) => { lock (said) said.AppendLine(line.Data); };
         pipeline.BeginOutputReadLine();
         pipeline.BeginErrorReadLine();
         var deadline = DateTime.UtcNow.AddMinutes(3);
@@ -329,17 +334,7 @@ public class RemoteDeploymentTests
             Assert.That(DateTime.UtcNow, Is.LessThan(deadline), "the deploy never took the host's lock");
             Thread.Sleep(50);
         }
-        var connection = LockConnectionOf(pipeline.Id);
-        // A session of its own: the terminal's Ctrl-C, sent to the pipeline's process group, does not end the lock.
-        Assert.That(SessionOf(connection), Is.EqualTo(connection).And.Not.EqualTo(SessionOf(pipeline.Id)));
-
-        System.Diagnostics.Process.GetProcessById(connection).Kill(); // the connection dropped
-        Assert.That(pipeline.WaitForExit(TimeSpan.FromMinutes(5)), Is.True, "the deploy did not end");
-        pipeline.WaitForExit();
-
-        Assert.That(pipeline.ExitCode, Is.EqualTo(1), error.ToString());
-        Assert.That(error.ToString(), Does.Contain($"The deploy lock {SshTestHost.User}@127.0.0.1:{_host.Port}:{LockFile} was lost").And.Contain("stopped before its next step"));
-        Assert.That(host.InspectLock(LockFile).Held, Is.False);
+        return pipeline;
     }
 
     /// <summary>The ssh client of <paramref name="pipeline"/>'s held deploy lock: its child that runs the lock script.</summary>
