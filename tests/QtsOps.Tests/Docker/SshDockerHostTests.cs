@@ -98,6 +98,14 @@ public class SshDockerHostTests
         Assert.That(run.Result.Error, Does.Contain($"ssh://{SshTestHost.User}@127.0.0.1:{silent.Port} is not reachable").And.Contain("timed out"));
         Assert.That(silent.Accepted, Is.GreaterThan(0), "ssh reached the listener and waited for its banner");
         AssertNoSecretShownOrLeft(run.Result);
+
+        // The docker CLI bounds its own connection; the host's file steps are this run's ssh alone.
+        using var transport = new SshTransport(null, _host.KeyFile, _host.KnownHosts, Environment.GetEnvironmentVariable("PATH"));
+        var host = new SshDeploymentHost(() => transport.Client, $"ssh://{SshTestHost.User}@127.0.0.1:{silent.Port}", "/srv/qts", EnvironmentsFile);
+        var step = Task.Run(() => host.Files.DirectoryExists("/srv/qts"));
+        Assert.That(((Task)step).ContinueWith(_ => { }).Wait(TimeSpan.FromMinutes(2)), Is.True, "a host step hung on a host that does not answer");
+        Assert.That(step.Exception?.InnerException, Is.InstanceOf<PipelineException>()
+            .With.Message.StartWith($"Could not look for /srv/qts: The Docker engine at ssh://{SshTestHost.User}@127.0.0.1:{silent.Port} is not reachable"));
     }
 
     [Test]
@@ -123,7 +131,8 @@ public class SshDockerHostTests
     public void A_master_the_users_ssh_config_would_start_is_not_started_and_compose_v1_keeps_to_the_wrapper()
     {
         // The user's ~/.ssh/config as -F gives it (ssh reads the real one from the passwd home, not $HOME).
-        var sockets = Directory.CreateDirectory(Path.Combine(_temp.Path, $"masters-{Guid.NewGuid():N}")).FullName;
+        // Short: a Unix socket's path has at most 107 bytes, and ssh adds 17 to %C's 40 while it makes the master.
+        var sockets = Directory.CreateDirectory(Path.Combine(_temp.Path, $"m{Guid.NewGuid().ToString("N")[..6]}")).FullName;
         var config = Path.Combine(_temp.Path, $"user-config-{Guid.NewGuid():N}");
         File.WriteAllText(config, $"Host *\n  ControlMaster auto\n  ControlPath {sockets}/%C\n  ControlPersist 10m\n");
         using var transport = new SshTransport(null, _host.KeyFile, _host.KnownHosts, Environment.GetEnvironmentVariable("PATH"));
