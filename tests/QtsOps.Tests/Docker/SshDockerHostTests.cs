@@ -104,7 +104,7 @@ public class SshDockerHostTests
         var host = new SshDeploymentHost(() => transport.Client, $"ssh://{SshTestHost.User}@127.0.0.1:{silent.Port}", "/srv/qts", EnvironmentsFile);
         var step = Task.Run(() => host.Files.DirectoryExists("/srv/qts"));
         Assert.That(((Task)step).ContinueWith(_ => { }).Wait(TimeSpan.FromMinutes(2)), Is.True, "a host step hung on a host that does not answer");
-        Assert.That(step.Exception?.InnerException, Is.InstanceOf<PipelineException>()
+        Assert.That(step.Exception?.InnerException, Is.InstanceOf<QtsOps.Build.PipelineException>()
             .With.Message.StartWith($"Could not look for /srv/qts: The Docker engine at ssh://{SshTestHost.User}@127.0.0.1:{silent.Port} is not reachable"));
     }
 
