@@ -330,7 +330,7 @@ public class RemoteDeploymentTests
         var deadline = DateTime.UtcNow.AddMinutes(3);
         while (host.InspectLock(LockFile) is not { Held: true, Owner.Pid: var holder } || holder != pipeline.Id)
         {
-            Assert.That(pipeline.HasExited, Is.False, "the deploy ended before it took the lock");
+            Assert.That(pipeline.HasExited, Is.False, $"the deploy ended before it took the lock: {said}");
             Assert.That(DateTime.UtcNow, Is.LessThan(deadline), "the deploy never took the host's lock");
             Thread.Sleep(50);
         }
