@@ -25,11 +25,17 @@ public interface IDeploymentHost
     /// <summary>Where the history (history/&lt;env&gt;.jsonl) is.</summary>
     string StateDirectory { get; }
 
-    /// <summary>The deploy lock of the environment, whose container has <paramref name="containerName"/>: one for every run that deploys there.</summary>
-    string LockFile(string environment, string containerName);
+    /// <summary>
+    /// The deploy lock of the container named <paramref name="containerName"/>: keyed on what it protects, not on
+    /// the environment's name, so that two environments pointed at one host and container exclude each other.
+    /// </summary>
+    string LockFile(string containerName);
 
     /// <summary>Takes the lock, or throws <see cref="DeploymentLockedException"/> naming its holder; held until disposed or the process ends.</summary>
     IDisposable AcquireLock(string lockFile, string environment, LockOwner owner, Action<string> warn);
+
+    /// <summary>Throws when this run took the lock and lost it before releasing it: nothing more may be changed on the host.</summary>
+    void EnsureLockHeld();
 
     /// <summary>Whether a live process holds the lock, and who; changes nothing.</summary>
     LockState InspectLock(string lockFile);
@@ -63,11 +69,14 @@ public sealed class LocalDeploymentHost(string repositoryRoot, string stateDirec
     public string StateDirectory => stateDirectory;
 
     /// <summary>~/.qtsops/locks/&lt;container&gt;.lock (the temporary folder when there is no home).</summary>
-    public string LockFile(string environment, string containerName) =>
+    public string LockFile(string containerName) =>
         Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile) is { Length: > 0 } home ? home : Path.GetTempPath(), ".qtsops", "locks", $"{containerName}.lock");
 
     public IDisposable AcquireLock(string lockFile, string environment, LockOwner owner, Action<string> warn) =>
         DeploymentLock.Acquire(lockFile, environment, owner, warn);
+
+    /// <summary>This machine's lock is a file this process keeps open: it cannot be lost while the run lives.</summary>
+    public void EnsureLockHeld() { }
 
     public LockState InspectLock(string lockFile) => DeploymentLock.Inspect(lockFile);
 

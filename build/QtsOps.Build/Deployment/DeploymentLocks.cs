@@ -10,7 +10,7 @@ public sealed class DeploymentLocks(DockerEngine engine, DeploymentEnvironment t
 {
     private IDeploymentHost Host => engine.Host;
 
-    public string LockFile => Host.LockFile(target.Name, target.ContainerName);
+    public string LockFile => Host.LockFile(target.ContainerName);
 
     public IDisposable Acquire(string purpose)
     {

@@ -27,9 +27,10 @@ public sealed class DockerEngine(ICakeContext tools, string? dockerHost, SshTran
 
     public bool IsRemote => SshTransport.IsSshHost(DockerHost);
 
-    /// <summary>Points settings at this engine (over this run's ssh settings when it is ssh://).</summary>
+    /// <summary>Points settings at this engine (over this run's ssh settings when it is ssh://); refused once the host's deploy lock is lost.</summary>
     private T With<T>(T settings) where T : DockerSettings
     {
+        if (_host.IsValueCreated) _host.Value.EnsureLockHeld();
         settings.Host = DockerHost;
         if (SshTransport.IsSshHost(settings.Host))
             foreach (var (name, value) in Ssh.ProcessVariables()) settings.EnvironmentVariables[name] = value;

@@ -47,8 +47,8 @@ public sealed class ReleaseRunner(DockerEngine engine, DeploymentEnvironment tar
     /// <summary>Who started <paramref name="container"/>; see <see cref="DeploymentOwner"/>.</summary>
     public static DeploymentOwner OwnerOf(DockerContainer container) => DeploymentOwner.FromLabels(container.Config.Labels);
 
-    /// <summary>Whether this deployment (its deploy directory) started <paramref name="container"/>.</summary>
-    public bool IsOurs(DockerContainer container) => OwnerOf(container).IsOf(Store.DeployDirectory);
+    /// <summary>Whether this deployment (its deploy directory, for this environment) started <paramref name="container"/>.</summary>
+    public bool IsOurs(DockerContainer container) => OwnerOf(container).IsOf(Store.DeployDirectory, target.Name);
 
     /// <summary>Every container under the environment's names (<see cref="SlotLayout.Containers"/>), in one engine call.</summary>
     public IReadOnlyList<DockerContainer> Containers() =>

@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
 using System.Runtime.Versioning;
 using QtsOps.Tools.Docker;
 
@@ -8,11 +9,27 @@ namespace QtsOps.Build.Deployment;
 /// How the docker CLI (and compose) reach an ssh:// engine: they run <c>ssh</c> from PATH, so their
 /// processes get a wrapper named ssh first on PATH that adds this run's key and known hosts, and
 /// keeps host-key checking strict and prompts off whatever ~/.ssh/config says. A key or known_hosts
-/// given as text is written 0600 into a 0700 temporary directory that the end of the run deletes.
+/// given as text is written 0600 into a 0700 temporary directory that the end of the run deletes;
+/// the directory names its run's process, so that the next run deletes one a killed run left.
+/// The connection options are the run's too: no multiplexing through a master the user's config
+/// would start (it would outlive the run and its key, and later runs would reuse it without their
+/// own key or host-key check), a bounded connect and keep-alives, so that a host that stops
+/// answering (or a NAT that drops an idle connection) ends the call instead of hanging the run.
 /// </summary>
 public sealed class SshTransport(string? keyText, string? keyFile, string? knownHostsText, string? searchPath) : IDisposable
 {
     public const string DirectoryPrefix = "qtsops-ssh-";
+
+    /// <summary>The file in the directory that names the process of the run it belongs to.</summary>
+    public const string ProcessFile = "pid";
+
+    /// <summary>How long a connection may take to be set up (TCP connect and ssh's banner exchange).</summary>
+    public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(15);
+
+    /// <summary>A keep-alive every this often, and the connection given up after <see cref="KeepAlivesUnanswered"/> unanswered: a dead host is noticed within a minute.</summary>
+    public static readonly TimeSpan KeepAliveInterval = TimeSpan.FromSeconds(15);
+
+    public const int KeepAlivesUnanswered = 4;
 
     private string? _directory;
 
@@ -21,11 +38,14 @@ public sealed class SshTransport(string? keyText, string? keyFile, string? known
     /// <summary>Where this run's wrapper, key and known_hosts are; null until an ssh:// engine was first called.</summary>
     public string? Directory => _directory;
 
-    /// <summary>The variables a docker process for an ssh:// engine runs with: PATH with the wrapper first.</summary>
+    /// <summary>
+    /// The variables a docker process for an ssh:// engine runs with: PATH with the wrapper first, and
+    /// compose v1 kept on the ssh client (its paramiko transport would bypass the wrapper and its settings).
+    /// </summary>
     public IReadOnlyDictionary<string, string> ProcessVariables()
     {
         if (_directory is null) Prepare();
-        return new Dictionary<string, string> { ["PATH"] = $"{_directory}{Path.PathSeparator}{searchPath}" };
+        return new Dictionary<string, string> { ["PATH"] = $"{_directory}{Path.PathSeparator}{searchPath}", ["COMPOSE_PARAMIKO_SSH"] = "0" };
     }
 
     /// <summary>This run's ssh client (the wrapper), for the scripts run on the host: the same connection settings as docker's.</summary>
@@ -49,11 +69,18 @@ public sealed class SshTransport(string? keyText, string? keyFile, string? known
         var ssh = FindRealSsh() ?? throw new PipelineException(
             "The docker CLI reaches ssh:// engines with the OpenSSH client, and no ssh is on PATH. Fix: install it (apt-get install openssh-client).");
 
+        DeleteLeftOvers();
         var directory = _directory = System.IO.Directory.CreateTempSubdirectory(DirectoryPrefix).FullName;
-        // The host's end-of-run handler does not run when a signal ends the process; the process's exit does.
+        // The host's end-of-run handler does not run when a signal ends the process; the process's exit does, except for SIGKILL: see DeleteLeftOvers.
         AppDomain.CurrentDomain.ProcessExit += DeleteOnExit;
         File.SetUnixFileMode(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        var options = new List<string> { "-o", "StrictHostKeyChecking=yes", "-o", "BatchMode=yes" };
+        WritePrivate(directory, ProcessFile, Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
+        var options = new List<string>
+        {
+            "-o", "StrictHostKeyChecking=yes", "-o", "BatchMode=yes", "-o", "ControlMaster=no", "-o", "ControlPath=none",
+            "-o", $"ConnectTimeout={(int)ConnectTimeout.TotalSeconds}", "-o", $"ServerAliveInterval={(int)KeepAliveInterval.TotalSeconds}",
+            "-o", $"ServerAliveCountMax={KeepAlivesUnanswered}",
+        };
         if ((keyText is null ? keyFile : WritePrivate(directory, "id", keyText)) is { } key)
             options.AddRange(["-i", key, "-o", "IdentitiesOnly=yes"]);
         if (knownHostsText is not null)
@@ -73,6 +100,39 @@ public sealed class SshTransport(string? keyText, string? keyFile, string? known
         // CI secrets lose their final newline or gain CRs; OpenSSH reads neither key format then.
         writer.Write(text.ReplaceLineEndings("\n").TrimEnd('\n') + "\n");
         return path;
+    }
+
+    /// <summary>
+    /// Deletes the directories (and so the keys) of this user's runs that ended without deleting theirs
+    /// (SIGKILL runs no handler): those whose process is gone. One without its process file is being made, or not ours to judge.
+    /// </summary>
+    private static void DeleteLeftOvers()
+    {
+        foreach (var directory in System.IO.Directory.EnumerateDirectories(Path.GetTempPath(), DirectoryPrefix + "*"))
+        {
+            try
+            {
+                if (!int.TryParse(File.ReadAllText(Path.Combine(directory, ProcessFile)), CultureInfo.InvariantCulture, out var pid) || IsRunning(pid)) continue;
+                System.IO.Directory.Delete(directory, recursive: true);
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            {
+                // Another user's, or deleted by another run at the same moment.
+            }
+        }
+    }
+
+    private static bool IsRunning(int pid)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
     }
 
     private string? FindRealSsh() => (searchPath ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)

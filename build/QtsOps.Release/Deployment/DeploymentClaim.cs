@@ -14,7 +14,7 @@ public static class DeploymentClaim
 {
     /// <summary>The containers of <paramref name="found"/> that another deployment (or none, or another environment) started.</summary>
     public static IReadOnlyList<ClaimedContainer> Foreign(IEnumerable<ClaimedContainer> found, string deployDirectory, string environment) =>
-        [.. found.Where(c => !c.Owner.IsOf(deployDirectory) || (c.Owner.Environment is { } labelled && labelled != environment))];
+        [.. found.Where(c => !c.Owner.IsOf(deployDirectory, environment))];
 
     /// <param name="found">What the engine has under the environment's names.</param>
     /// <param name="nothingDone">What was not done, for the message: "nothing was changed", "nothing was verified or rolled back".</param>

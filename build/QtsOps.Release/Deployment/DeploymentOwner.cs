@@ -32,8 +32,13 @@ public sealed record DeploymentOwner(string? Environment, string? Deployment, st
         [EnvironmentLabel] = environment, [DeploymentLabel] = Normalize(deployment), [ReleaseLabel] = release, [VersionLabel] = version,
     };
 
-    /// <summary>Whether the container was started by the deployment whose deploy directory this is.</summary>
-    public bool IsOf(string deployment) => Deployment is not null && Deployment == Normalize(deployment);
+    /// <summary>
+    /// Whether the container was started by the deployment whose deploy directory this is, for this
+    /// environment: two environments given one deploy directory (staging pointed at prod's host) are
+    /// two deployments, or one would deploy over the other's without its protection.
+    /// </summary>
+    public bool IsOf(string deployment, string environment) =>
+        Deployment is not null && Deployment == Normalize(deployment) && (Environment is null || Environment == environment);
 
     /// <summary>For messages: "the deployment in /srv/a/.qtsops/deploy/local (environment local, release 1.2.3)".</summary>
     public string Describe()

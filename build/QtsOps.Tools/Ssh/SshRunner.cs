@@ -32,29 +32,61 @@ public static class SshRunner
     /// <summary>ssh's own exit code for a connection or authentication failure (scripts exit below it).</summary>
     public const int ConnectionFailed = 255;
 
-    /// <summary>Runs the script to its end; <paramref name="input"/> is written to its standard input.</summary>
-    public static DockerOutput Run(SshCommand command, string? input = null)
+    /// <summary>
+    /// Runs the script to its end; <paramref name="input"/> is written to its standard input. A script
+    /// still running after <paramref name="limit"/> is stopped (its ssh client killed, which ends its
+    /// session on the host) and <see cref="TimeoutException"/> thrown.
+    /// </summary>
+    public static DockerOutput Run(SshCommand command, TimeSpan limit, string? input = null)
     {
         using var process = Start(command);
         var error = process.StandardError.ReadToEndAsync();
         var output = process.StandardOutput.ReadToEndAsync();
-        if (input is not null) process.StandardInput.Write(input);
-        process.StandardInput.Close();
-        process.WaitForExit();
+        var written = Task.Run(() =>
+        {
+            try
+            {
+                if (input is not null) process.StandardInput.Write(input);
+                process.StandardInput.Close();
+            }
+            catch (IOException)
+            {
+                // The session ended before it read everything: its exit code says why.
+            }
+        });
+        if (!process.WaitForExit(limit))
+        {
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit();
+            throw new TimeoutException($"{command} was stopped after {limit.TotalSeconds:0} s without finishing.");
+        }
+        written.Wait();
         return new DockerOutput(command.ToString(), process.ExitCode, Lines(output.Result), Lines(error.Result));
     }
 
-    /// <summary>Starts the script and leaves it running, its standard input and output open to the caller (a held lock).</summary>
-    public static Process Start(SshCommand command)
+    /// <summary>
+    /// Starts the script and leaves it running, its standard input and output open to the caller (a held
+    /// lock). With <paramref name="ownSession"/>, the client runs in a session of its own (setsid, where
+    /// there is one): a Ctrl-C in the terminal reaches the pipeline's process group, not it, so it lives
+    /// until the caller ends it or the caller's process ends (its standard input closes then).
+    /// </summary>
+    public static Process Start(SshCommand command, bool ownSession = false)
     {
-        var start = new ProcessStartInfo(command.Client)
+        var setsid = ownSession ? FindOnPath("setsid") : null;
+        var start = new ProcessStartInfo(setsid ?? command.Client)
         {
             RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
         };
+        // Started by this process, the client leads no process group, so setsid makes the session in place: the process is the client's.
+        if (setsid is not null) start.ArgumentList.Add(command.Client);
         foreach (var argument in command.ClientArguments()) start.ArgumentList.Add(argument);
         foreach (var (name, value) in ChildEnvironment.For(ChildProgram.Ssh)) start.Environment[name] = value;
         return Process.Start(start) ?? throw new InvalidOperationException($"{command.Client} did not start.");
     }
+
+    private static string? FindOnPath(string name) => (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+        .Select(directory => Path.Combine(directory, name))
+        .FirstOrDefault(File.Exists);
 
     private static IReadOnlyList<string> Lines(string text) => text.Length == 0 ? [] : text.TrimEnd('\n').Split('\n');
 }

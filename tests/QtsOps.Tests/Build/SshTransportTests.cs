@@ -10,6 +10,9 @@ namespace QtsOps.Tests.Build;
 public class SshTransportTests
 {
     private const UnixFileMode UserReadWrite = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+
+    /// <summary>The connection options the run decides whatever ~/.ssh/config says: no master, a bounded connect, keep-alives.</summary>
+    private const string RunsOwnConnection = "'-o' 'ControlMaster=no' '-o' 'ControlPath=none' '-o' 'ConnectTimeout=15' '-o' 'ServerAliveInterval=15' '-o' 'ServerAliveCountMax=4' ";
     private TempDirectory _temp = null!;
     private EnvironmentVariableScope _variables = null!;
     private string _searchPath = "";
@@ -46,7 +49,7 @@ public class SshTransportTests
         Assert.That(File.GetUnixFileMode(Path.Combine(directory, "known_hosts")), Is.EqualTo(UserReadWrite));
         Assert.That(File.ReadAllText(Path.Combine(directory, "id")), Is.EqualTo("-----BEGIN KEY-----\nc2VjcmV0\n-----END KEY-----\n"), "OpenSSH reads only LF lines ending in a newline");
         Assert.That(File.ReadAllText(Path.Combine(directory, "ssh")), Is.EqualTo(
-            $"#!/bin/sh\nexec '{_searchPath}/ssh' '-o' 'StrictHostKeyChecking=yes' '-o' 'BatchMode=yes' '-i' '{directory}/id' '-o' 'IdentitiesOnly=yes' " +
+            $"#!/bin/sh\nexec '{_searchPath}/ssh' '-o' 'StrictHostKeyChecking=yes' '-o' 'BatchMode=yes' {RunsOwnConnection}'-i' '{directory}/id' '-o' 'IdentitiesOnly=yes' " +
             $"'-o' 'UserKnownHostsFile={directory}/known_hosts' \"$@\"\n"));
 
         transport.Dispose();
@@ -61,8 +64,36 @@ public class SshTransportTests
         transport.ProcessVariables();
 
         Assert.That(File.ReadAllText(Path.Combine(transport.Directory!, "ssh")),
-            Is.EqualTo($"#!/bin/sh\nexec '{_searchPath}/ssh' '-o' 'StrictHostKeyChecking=yes' '-o' 'BatchMode=yes' \"$@\"\n"));
-        Assert.That(Directory.GetFiles(transport.Directory!).Select(Path.GetFileName), Is.EqualTo(new[] { "ssh" }));
+            Is.EqualTo($"#!/bin/sh\nexec '{_searchPath}/ssh' '-o' 'StrictHostKeyChecking=yes' '-o' 'BatchMode=yes' {RunsOwnConnection}\"$@\"\n"));
+        Assert.That(Directory.GetFiles(transport.Directory!).Select(Path.GetFileName).Order(), Is.EqualTo(new[] { SshTransport.ProcessFile, "ssh" }));
+        Assert.That(File.ReadAllText(Path.Combine(transport.Directory!, SshTransport.ProcessFile)), Is.EqualTo($"{Environment.ProcessId}\n"));
+    }
+
+    [Test]
+    public void The_directories_of_runs_whose_process_is_gone_are_deleted_when_the_next_run_writes_its_own()
+    {
+        using var ended = System.Diagnostics.Process.Start("true")!;
+        ended.WaitForExit();
+        var killed = LeftDirectory("killed", ended.Id.ToString());
+        var running = LeftDirectory("running", Environment.ProcessId.ToString());
+        var beingMade = LeftDirectory("being-made", null);
+
+        using var transport = new SshTransport("key", null, null, _searchPath);
+        transport.ProcessVariables();
+
+        Assert.That(killed, Does.Not.Exist, "its process is gone: its key is deleted");
+        Assert.That(running, Does.Exist, "a live run's");
+        Assert.That(beingMade, Does.Exist, "one that does not name its run yet");
+        Assert.That(transport.Directory, Does.Exist);
+    }
+
+    /// <summary>A run's directory with a key in it, naming <paramref name="pid"/> (or nothing).</summary>
+    private string LeftDirectory(string name, string? pid)
+    {
+        var directory = _temp.Combine(SshTransport.DirectoryPrefix + name);
+        _temp.Write($"{SshTransport.DirectoryPrefix}{name}/id", "key");
+        if (pid is not null) _temp.Write($"{SshTransport.DirectoryPrefix}{name}/{SshTransport.ProcessFile}", pid + "\n");
+        return directory;
     }
 
     [Test]

@@ -63,7 +63,7 @@ public class RemoteDeploymentTests
         ["QTSOPS_REGISTRY_USERNAME"] = login ? RegistryUser : null, ["QTSOPS_REGISTRY_PASSWORD"] = login ? RegistryPassword : null,
     };
 
-    private string LockFile => DeployDirectory + "/.qtsops/locks/staging.lock";
+    private string LockFile => DeployDirectory + $"/.qtsops/locks/{_repo.Container}.lock";
 
     private SshDeploymentHost Host(SshTransport transport) => new(() => transport.Client, _host.DockerHost, DeployDirectory, "environments.json");
 
@@ -217,23 +217,7 @@ public class RemoteDeploymentTests
     {
         using var transport = Transport();
         var host = Host(transport);
-        // The pipeline as ./build.sh runs it, in its own process, so that it can be killed.
-        var start = new System.Diagnostics.ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "QtsOps.Build"))
-        {
-            WorkingDirectory = _repo.Root, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
-        };
-        foreach (var argument in Arguments(["push", "deploy"])) start.ArgumentList.Add(argument);
-        foreach (var (name, value) in Variables()) start.Environment[name] = value;
-        using var pipeline = System.Diagnostics.Process.Start(start)!;
-        pipeline.BeginOutputReadLine();
-        pipeline.BeginErrorReadLine();
-        var deadline = DateTime.UtcNow.AddMinutes(3);
-        while (host.InspectLock(LockFile) is not { Held: true, Owner.Pid: var holder } || holder != pipeline.Id)
-        {
-            Assert.That(pipeline.HasExited, Is.False, "the deploy ended before it took the lock");
-            Assert.That(DateTime.UtcNow, Is.LessThan(deadline), "the deploy never took the host's lock");
-            Thread.Sleep(50);
-        }
+        using var pipeline = StartHoldingTheLock(host, ["push", "deploy"], new System.Text.StringBuilder());
 
         pipeline.Kill(); // SIGKILL: no handler runs, the ssh session's standard input just ends.
         pipeline.WaitForExit();
@@ -314,6 +298,115 @@ public class RemoteDeploymentTests
         Assert.That(run.Output, Does.Contain($"pulled {_registry.Address}/{_repo.ImageRepository}@{pushed} "));
         Assert.That(run.Output + run.Error, Does.Contain($"names {moved} on {_registry.Address} now, not the {pushed} this run pushed"));
         Assert.That(run.Output, Does.Not.Contain($"@{moved}"));
+    }
+
+    [Test, Order(11)]
+    public void Prod_pointed_at_stagings_host_and_deploy_directory_shares_its_lock_and_is_refused_stagings_containers()
+    {
+        // 'prod' pointed at the host, deploy directory and container staging deployed to (unprotected here: the lock and the labels must refuse it on their own).
+        var file = EnvironmentsFileWith("prod-on-stagings-host.json", _ => { });
+        var environments = JsonNode.Parse(File.ReadAllText(file))!;
+        environments["prod"] = environments["staging"]!.DeepClone();
+        environments["prod"]!["protected"] = false;
+        File.WriteAllText(file, environments.ToJsonString());
+        var historyBefore = File.ReadAllText(HistoryFile);
+        HostRun DeployProd()
+        {
+            using var scope = new EnvironmentVariableScope();
+            foreach (var (name, value) in Variables()) scope.Set(name, value);
+            return _repo.Run(["--target=deploy", "--force-deploy", "--strategy=start-first", "--env=prod", $"--environments={file}"]);
+        }
+        using var transport = Transport();
+        var holder = new LockOwner(4444, "staging-checkout", "someone", DateTimeOffset.UtcNow, "deploy 9.9.11");
+
+        HostRun whileLocked;
+        using (Host(transport).AcquireLock(LockFile, "staging", holder, warning => Assert.Fail(warning)))
+            whileLocked = DeployProd();
+        var unlocked = DeployProd();
+
+        Assert.That(whileLocked.ExitCode, Is.EqualTo(1));
+        Assert.That(whileLocked.Error, Does.Contain("Another deploy to 'prod' is running").And.Contain("staging-checkout"), "one lock for one container, whatever the environment's name");
+        Assert.That(unlocked.ExitCode, Is.EqualTo(1));
+        Assert.That(unlocked.Error, Does.Contain("(environment staging").And.Contain(" for 'prod')").And.Contain("nothing was changed"));
+        Assert.That(File.ReadAllText(HistoryFile), Is.EqualTo(historyBefore));
+        Assert.That(DeployDirectory + "/.qtsops/history/prod.jsonl", Does.Not.Exist);
+        Assert.That(DeploymentPipelineTests.Get(_repo.HealthUrl).Body, Does.Contain(History().Last(e => e.Action == HistoryAction.Deploy).Version));
+    }
+
+    [Test, Order(12)]
+    public void A_deploy_whose_lock_connection_is_killed_mid_run_stops_and_says_the_lock_was_lost()
+    {
+        using var transport = Transport();
+        var host = Host(transport);
+        _repo.Commit("a release whose deploy loses the host's lock");
+        var said = new System.Text.StringBuilder();
+        using var pipeline = StartHoldingTheLock(host, ["push", "deploy", "--strategy=start-first"], said);
+        var connection = LockConnectionOf(pipeline.Id);
+        // A session of its own: the terminal's Ctrl-C, sent to the pipeline's process group, does not end the lock.
+        Assert.That(SessionOf(connection), Is.EqualTo(connection).And.Not.EqualTo(SessionOf(pipeline.Id)));
+
+        System.Diagnostics.Process.GetProcessById(connection).Kill(); // the connection dropped
+        Assert.That(pipeline.WaitForExit(TimeSpan.FromMinutes(5)), Is.True, "the deploy did not end");
+        pipeline.WaitForExit();
+
+        Assert.That(pipeline.ExitCode, Is.EqualTo(1), said.ToString());
+        Assert.That(said.ToString(), Does.Contain($"The deploy lock {SshTestHost.User}@127.0.0.1:{_host.Port}:{LockFile} was lost").And.Contain("stopped before its next step"));
+        Assert.That(host.InspectLock(LockFile).Held, Is.False);
+    }
+
+    /// <summary>
+    /// The pipeline as ./build.sh runs it, in its own process (so that it can be killed), returned once it
+    /// holds the host's deploy lock; what it prints is gathered in <paramref name="said"/>.
+    /// </summary>
+    private System.Diagnostics.Process StartHoldingTheLock(SshDeploymentHost host, string[] targets, System.Text.StringBuilder said)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "QtsOps.Build"))
+        {
+            WorkingDirectory = _repo.Root, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+        };
+        foreach (var argument in Arguments(targets)) start.ArgumentList.Add(argument);
+        foreach (var (name, value) in Variables()) start.Environment[name] = value;
+        var pipeline = System.Diagnostics.Process.Start(start)!;
+        pipeline.OutputDataReceived += (_, line) => { lock (said) said.AppendLine(line.Data); };
+        pipeline.ErrorDataReceived += (_, line) => { lock (said) said.AppendLine(line.Data); };
+        pipeline.BeginOutputReadLine();
+        pipeline.BeginErrorReadLine();
+        var deadline = DateTime.UtcNow.AddMinutes(3);
+        while (host.InspectLock(LockFile) is not { Held: true, Owner.Pid: var holder } || holder != pipeline.Id)
+        {
+            Assert.That(pipeline.HasExited, Is.False, $"the deploy ended before it took the lock: {said}");
+            Assert.That(DateTime.UtcNow, Is.LessThan(deadline), "the deploy never took the host's lock");
+            Thread.Sleep(50);
+        }
+        return pipeline;
+    }
+
+    /// <summary>The ssh client of <paramref name="pipeline"/>'s held deploy lock: its child that runs the lock script.</summary>
+    private int LockConnectionOf(int pipeline) => Directory.EnumerateDirectories("/proc").Select(Path.GetFileName).OfType<string>()
+        .Select(name => int.TryParse(name, out var pid) ? pid : 0).Where(pid => pid > 0)
+        .Single(pid => ParentOf(pid) == pipeline && ReadOrEmpty($"/proc/{pid}/cmdline").Contains("read -r word") && ReadOrEmpty($"/proc/{pid}/cmdline").Contains(LockFile));
+
+    private static int ParentOf(int pid) => StatField(pid, 1);
+
+    private static int SessionOf(int pid) => StatField(pid, 3);
+
+    /// <summary>A field of /proc/PID/stat after the command name: 0 state, 1 ppid, 2 pgrp, 3 session.</summary>
+    private static int StatField(int pid, int field)
+    {
+        var stat = ReadOrEmpty($"/proc/{pid}/stat");
+        return stat.Length == 0 ? -1 : int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[field]);
+    }
+
+    private static string ReadOrEmpty(string path)
+    {
+        try
+        {
+            return File.ReadAllText(path);
+        }
+        catch (IOException)
+        {
+            return "";
+        }
     }
 
     /// <summary>A copy of the checkout's environments file with 'staging' changed, for --environments.</summary>

@@ -11,8 +11,18 @@ public class DeploymentOwnerTests
         var owner = DeploymentOwner.FromLabels(DeploymentOwner.Labels("local", "/srv/a/.qtsops/deploy/local/", "1.2.0", "1.2.0+dirty.1"));
 
         Assert.That(owner, Is.EqualTo(new DeploymentOwner("local", "/srv/a/.qtsops/deploy/local", "1.2.0", "1.2.0+dirty.1")));
-        Assert.That(owner.IsOf("/srv/a/.qtsops/deploy/local"), Is.True);
-        Assert.That(owner.IsOf("/srv/b/.qtsops/deploy/local"), Is.False);
+        Assert.That(owner.IsOf("/srv/a/.qtsops/deploy/local", "local"), Is.True);
+        Assert.That(owner.IsOf("/srv/b/.qtsops/deploy/local", "local"), Is.False);
+    }
+
+    [Test]
+    public void A_container_labelled_with_another_environment_is_not_this_ones_even_in_the_same_deploy_directory()
+    {
+        var owner = DeploymentOwner.FromLabels(DeploymentOwner.Labels("prod", "/opt/qts-observer", "1.2.0", "1.2.0"));
+
+        Assert.That(owner.IsOf("/opt/qts-observer", "prod"), Is.True);
+        Assert.That(owner.IsOf("/opt/qts-observer", "staging"), Is.False);
+        Assert.That(owner.Describe(), Does.Contain("environment prod"));
     }
 
     [Test]
@@ -35,7 +45,7 @@ public class DeploymentOwnerTests
         var owner = DeploymentOwner.FromLabels(new Dictionary<string, string> { ["com.docker.compose.project.working_dir"] = "/home/me/observer" });
 
         Assert.That(owner.Deployment, Is.Null);
-        Assert.That(owner.IsOf("/home/me"), Is.False);
+        Assert.That(owner.IsOf("/home/me", "local"), Is.False);
         Assert.That(owner.Describe(), Does.StartWith("no QtsOps deployment"));
     }
 
