@@ -321,8 +321,11 @@ public sealed class ReleaseRunner(DockerEngine engine, DeploymentEnvironment tar
                 {
                     var state = crashed ? $"crashed (status {container.State.Status}, exit code {container.State.ExitCode}, {container.RestartCount} restart(s))"
                         : health == "unhealthy" ? "unhealthy" : $"not healthy within {timeout.TotalSeconds:0} s (health: {health ?? "none"})";
+                    // A service that runs but calls itself unhealthy says why in /health (a data directory it cannot write): that is the cause to show.
+                    var reasons = crashed ? [] : HealthReasons.Of(healthEndpoint.Ask(name, running: true, inside: !publishes).Body);
                     var logs = engine.Logs(name, tail: 15).NonBlank().TakeLast(8);
-                    throw new ReleaseStartException($"{name} from {target.ImageOf(release)} {state}. Last log lines: {string.Join(" | ", logs)}");
+                    throw new ReleaseStartException($"{name} from {target.ImageOf(release)} {state}" +
+                        (reasons.Count > 0 ? $": its /health says {string.Join("; ", reasons)}" : "") + $". Last log lines: {string.Join(" | ", logs)}");
                 }
             }
             if (answered is null && healthEndpoint.Answers(name, inside: !publishes))

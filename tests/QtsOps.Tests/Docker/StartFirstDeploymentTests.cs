@@ -286,6 +286,24 @@ public class StartFirstDeploymentTests
         Assert.That(run.Output, Does.Contain($"| {Path.GetFileName(backup)} | ").And.Contain($" | {sha256} |"));
     }
 
+    [Test, Order(13)]
+    public void A_data_directory_the_service_cannot_write_is_named_as_the_cause_and_the_release_that_served_stays()
+    {
+        var mode = File.GetUnixFileMode(_repo.DataDirectory);
+        File.SetUnixFileMode(_repo.DataDirectory, UnixFileMode.UserRead | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        try
+        {
+            var run = _repo.Run("--target=deploy", "--force-deploy");
+
+            Assert.That(run.ExitCode, Is.EqualTo(1));
+            Assert.That(run.Error, Does.Contain("its /health says data directory").And.Contain("is not writable"), "the cause, not only 'unhealthy'");
+        }
+        finally
+        {
+            File.SetUnixFileMode(_repo.DataDirectory, mode);
+        }
+    }
+
     private static string? State(string container) =>
         ObserverRepository.Docker("inspect", "-f", "{{.State.Status}}", container) is { ExitCode: 0 } found ? found.Output.Single().Trim() : null;
 
