@@ -178,37 +178,14 @@ public class DeploymentPipelineTests
     public void A_signal_during_the_health_wait_stops_the_deploy_cleanly_and_the_next_deploy_does_it_again()
     {
         _repo.Commit("a version to interrupt");
-        // The pipeline as its own process (the one the tests are built with), so that the signal reaches it alone.
-        var program = Path.Combine(TestContext.CurrentContext.TestDirectory, OperatingSystem.IsWindows() ? "QtsOps.Build.exe" : "QtsOps.Build");
-        // A suite started in the background (`setsid nohup ... &`) hands SIGINT on as ignored, and .NET keeps an
-        // ignored SIGINT ignored: coreutils' env restores its default so that the signal below reaches the pipeline.
-        var start = OperatingSystem.IsWindows() ? new ProcessStartInfo(program, ["--target=deploy", "--no-rollback"])
-            : new ProcessStartInfo("env", ["--default-signal=INT", program, "--target=deploy", "--no-rollback"]);
-        start.WorkingDirectory = _repo.Root;
-        start.RedirectStandardOutput = true;
-        start.RedirectStandardError = true;
-        using var deploy = new Process { StartInfo = start };
-        var output = new System.Text.StringBuilder();
-        using var starting = new ManualResetEventSlim();
-        void Collect(string? line)
-        {
-            if (line is null) return;
-            lock (output) output.AppendLine(line);
-            if (line.Contains($"Starting {_repo.Container}")) starting.Set();
-        }
-        deploy.OutputDataReceived += (_, e) => Collect(e.Data);
-        deploy.ErrorDataReceived += (_, e) => Collect(e.Data);
-        deploy.Start();
-        deploy.BeginOutputReadLine();
-        deploy.BeginErrorReadLine();
-        Assert.That(starting.Wait(TimeSpan.FromMinutes(3)), Is.True, $"the deploy never started the container: {output}");
+        using var deploy = new PipelineProcess(_repo.Root, $"Starting {_repo.Container}", "--target=deploy", "--no-rollback");
+        Assert.That(deploy.WaitForLine(TimeSpan.FromMinutes(3)), Is.True, $"the deploy never started the container: {deploy.Output}");
 
-        using (var kill = Process.Start("kill", ["-INT", deploy.Id.ToString()])) kill.WaitForExit();
+        deploy.Signal("INT");
 
         Assert.That(deploy.WaitForExit(TimeSpan.FromMinutes(2)), Is.True, "the deploy did not stop");
-        deploy.WaitForExit(); // the output, to its end
-        Assert.That(deploy.ExitCode, Is.EqualTo(1), output.ToString());
-        Assert.That(output.ToString(), Does.Contain("interrupted by SIGINT (Ctrl-C) while it started").And.Contain("left as it is"));
+        Assert.That(deploy.ExitCode, Is.EqualTo(1), deploy.Output);
+        Assert.That(deploy.Output, Does.Contain("interrupted by SIGINT (Ctrl-C) while it started").And.Contain("left as it is"));
         Assert.That(History().Last().Result, Is.EqualTo(HistoryResult.Interrupted));
         AssertLockFree();
 

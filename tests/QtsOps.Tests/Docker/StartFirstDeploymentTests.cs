@@ -83,32 +83,16 @@ public class StartFirstDeploymentTests
     public void An_interrupted_force_deploy_of_the_release_that_serves_leaves_it_serving_and_switches_to_no_older_release()
     {
         // The first release verified and is older: a rollback to the last verified release would switch to it.
-        var program = Path.Combine(TestContext.CurrentContext.TestDirectory, "QtsOps.Build");
         using var client = new HealthPoller(_repo.HealthUrl);
-        using var deploy = new Process { StartInfo = new ProcessStartInfo(program, ["--target=deploy", "--force-deploy"])
-            { WorkingDirectory = _repo.Root, RedirectStandardOutput = true, RedirectStandardError = true } };
-        var output = new StringBuilder();
-        using var starting = new ManualResetEventSlim();
-        void Collect(string? line)
-        {
-            if (line is null) return;
-            lock (output) output.AppendLine(line);
-            if (line.Contains($"Starting {_secondRelease} in {Slot("a")}")) starting.Set();
-        }
-        deploy.OutputDataReceived += (_, e) => Collect(e.Data);
-        deploy.ErrorDataReceived += (_, e) => Collect(e.Data);
-        deploy.Start();
-        deploy.BeginOutputReadLine();
-        deploy.BeginErrorReadLine();
-        Assert.That(starting.Wait(TimeSpan.FromMinutes(3)), Is.True, $"the deploy never started the other slot: {output}");
+        using var deploy = new PipelineProcess(_repo.Root, $"Starting {_secondRelease} in {Slot("a")}", "--target=deploy", "--force-deploy");
+        Assert.That(deploy.WaitForLine(TimeSpan.FromMinutes(3)), Is.True, $"the deploy never started the other slot: {deploy.Output}");
 
-        using (var kill = Process.Start("kill", ["-TERM", deploy.Id.ToString()])) kill.WaitForExit();
+        deploy.Signal("TERM");
 
         Assert.That(deploy.WaitForExit(TimeSpan.FromMinutes(2)), Is.True, "the deploy did not stop");
-        deploy.WaitForExit();
         var seen = client.Stop();
-        Assert.That(deploy.ExitCode, Is.EqualTo(1), output.ToString());
-        Assert.That(output.ToString(), Does.Contain($"{_secondRelease} still serves in {Slot("b")}").And.Not.Contain("Rolling back"));
+        Assert.That(deploy.ExitCode, Is.EqualTo(1), deploy.Output);
+        Assert.That(deploy.Output, Does.Contain($"{_secondRelease} still serves in {Slot("b")}").And.Not.Contain("Rolling back"));
         Assert.That(Inspect(Slot("b"), "{{index .Config.Labels \"io.qtsops.release\"}}"), Is.EqualTo(_secondRelease));
         Assert.That(State(Slot("b")), Is.EqualTo("running"), "the release that served still serves");
         Assert.That(new FileInfo(Path.Combine(_repo.DeployDirectory, "current")).LinkTarget, Does.EndWith(_secondRelease), "and is current");
@@ -286,7 +270,7 @@ public class StartFirstDeploymentTests
         Assert.That(run.Output, Does.Contain($"| {Path.GetFileName(backup)} | ").And.Contain($" | {sha256} |"));
     }
 
-    [Test, Order(13)]
+    [Test, Order(13), System.Runtime.Versioning.SupportedOSPlatform("linux")] // the fixture is Linux's: the engine runs there
     public void A_data_directory_the_service_cannot_write_is_named_as_the_cause_and_the_release_that_served_stays()
     {
         var mode = File.GetUnixFileMode(_repo.DataDirectory);
