@@ -212,6 +212,8 @@ public class StartFirstDeploymentTests
         var again = _repo.Run("--target=deploy", $"--port={port}");
 
         Assert.That(again.Entry("deploy").Outcome, Is.EqualTo(QtsOps.Host.TaskOutcome.Skipped), again.Output + again.Error);
+        Assert.That(again.Entry("image").Outcome, Is.EqualTo(QtsOps.Host.TaskOutcome.Skipped), "an image that was not built is Skipped, not Succeeded");
+        Assert.That(again.Entry("image").Note, Does.Contain("of the same inputs exists"));
     }
 
     [Test, Order(10)]
@@ -281,6 +283,7 @@ public class StartFirstDeploymentTests
 
             Assert.That(run.ExitCode, Is.EqualTo(1));
             Assert.That(run.Error, Does.Contain("its /health says data directory").And.Contain("is not writable"), "the cause, not only 'unhealthy'");
+            Assert.That(run.Output + run.Error, Does.Contain("still serves in").And.Not.Contain("Rolling back"), "a failed force-deploy switches to no older release");
         }
         finally
         {
