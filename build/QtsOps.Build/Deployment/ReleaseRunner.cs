@@ -55,11 +55,7 @@ public sealed class ReleaseRunner(DockerEngine engine, DeploymentEnvironment tar
         engine.Call(DockerAliases.DockerInspectContainers, new DockerInspectContainersSettings { Containers = Layout.Containers });
 
     /// <summary>The containers of <paramref name="containers"/> another deployment (or another environment) started (<see cref="DeploymentClaim"/>).</summary>
-    public IReadOnlyList<DockerContainer> Foreign(IReadOnlyList<DockerContainer> containers)
-    {
-        var foreign = DeploymentClaim.Foreign(containers.Select(Claimed), Store.DeployDirectory, target.Name).Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
-        return [.. containers.Where(c => foreign.Contains(Claimed(c).Name))];
-    }
+    public IReadOnlyList<DockerContainer> Foreign(IReadOnlyList<DockerContainer> containers) => [.. containers.Where(c => !IsOurs(c))];
 
     /// <summary>Why this run may not act on the environment: a container under its names is another deployment's; null when all are ours.</summary>
     /// <param name="nothingDone">What was not done, for the message.</param>
@@ -67,7 +63,8 @@ public sealed class ReleaseRunner(DockerEngine engine, DeploymentEnvironment tar
     public string? ClaimRefusal(IReadOnlyList<DockerContainer> containers, string nothingDone, string fix) =>
         DeploymentClaim.Refusal(containers.Select(Claimed), Store.DeployDirectory, target.Name, nothingDone, fix);
 
-    private static ClaimedContainer Claimed(DockerContainer container) => new(container.Name.TrimStart('/'), OwnerOf(container));
+    /// <summary>The container by the name it has under the environment's names, and whose it is.</summary>
+    public static ClaimedContainer Claimed(DockerContainer container) => new(container.Name.TrimStart('/'), OwnerOf(container));
 
     /// <summary>The version a release runs as: this run's for the release it builds, else the one its deploy recorded.</summary>
     private string VersionOf(string release) => release == checkout.VersionTag ? checkout.Version : History.VersionOf(release) ?? release;

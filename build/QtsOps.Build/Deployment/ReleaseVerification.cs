@@ -26,7 +26,7 @@ public sealed class ReleaseVerification(DockerEngine engine, DeploymentEnvironme
         var verifiedBefore = runner.History.VerifiedSinceInstalled(release);
         var serving = runner.ServingContainer();
         var containers = runner.Containers();
-        var claimed = containers.Select(c => new ClaimedContainer(c.Name.TrimStart('/'), ReleaseRunner.OwnerOf(c))).ToList();
+        var claimed = containers.Select(ReleaseRunner.Claimed).ToList();
         if (VerifyScope.Refusal(claimed, serving, target.Name, runner.Store.DeployDirectory, release) is { } refusal)
             throw new PipelineException(refusal);
         var running = containers.FirstOrDefault(c => c.Name.TrimStart('/') == serving);
