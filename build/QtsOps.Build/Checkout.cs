@@ -18,7 +18,7 @@ public sealed class Checkout(ICakeContext context, string root)
     /// <summary>The commit being built.</summary>
     public GitCommitInfo Commit => _commit ??= context.GitCurrentCommit(root);
 
-    /// <summary>The version of the commit from its git tags, by MinVer's rules (README: "Versions").</summary>
+    /// <summary>The version of the commit from its git tags, by MinVer's rules (docs/OPERATIONS.md: "Versions").</summary>
     public CalculatedVersion VersionInfo => _version ??= CalculateVersion();
 
     /// <summary>The SemVer version every output records: reports, deployment_config.json, image labels.</summary>

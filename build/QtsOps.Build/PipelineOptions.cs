@@ -7,7 +7,7 @@ namespace QtsOps.Build;
 /// <summary>
 /// Every option of the pipeline, declared once. The host reads them all before any task runs
 /// (unknown names and bad values stop the run), --help lists them by the targets that read them,
-/// and README's option table is generated from this list. Tasks read them through
+/// and the option table of docs/OPERATIONS.md is generated from this list. Tasks read them through
 /// <see cref="BuildContext.Options"/>: <c>context.Options.Get(PipelineOptions.Port)</c>.
 /// </summary>
 public static class PipelineOptions

@@ -142,7 +142,7 @@ public sealed class CakeHost
             var engine = new CakeEngine(new CakeDataService(), log);
             var graph = new TaskGraph(tasks);
             if (commandLine.Tree && !(commandLine.Html && _treePage is not null)) { _output.Write(graph.ToTree(commandLine.Targets)); return 0; }
-            if (commandLine.Description) { _output.Write(graph.ToDescriptions()); return 0; }
+            if (commandLine.Description) { _output.Write(commandLine.Markdown ? graph.ToMarkdown(DefaultTarget) : graph.ToDescriptions()); return 0; }
 
             var targets = commandLine.Targets.Count == 0 ? [DefaultTarget] : commandLine.Targets;
             graph.EnsureTargetsExist(targets);
@@ -350,6 +350,7 @@ public sealed class CakeHost
               --tree                Show the task dependency tree
               --tree --html         Write it as a page in run order, with the skips the settings decide
               --description         List the tasks with their descriptions
+              --markdown            With --description: README's Markdown table of the targets
               --exclusive, -e       Run the targets only, not their dependencies
               --working, -w DIR     Run as if started in DIR: the repository (or a folder in it) to build
               --version             Show the host and Cake versions (--version=X.Y.Z is an argument for release)

@@ -13,6 +13,8 @@ public sealed class HostCommandLine
     /// <summary>With --tree: the graph as a page (<see cref="CakeHost.UseTreePage"/>) instead of text.</summary>
     public bool Html { get; private set; }
     public bool Description { get; private set; }
+    /// <summary>With --description: the targets as the Markdown table README holds (<see cref="TaskGraph.ToMarkdown"/>).</summary>
+    public bool Markdown { get; private set; }
     public bool Exclusive { get; private set; }
     public bool Version { get; private set; }
     public bool Info { get; private set; }
@@ -29,7 +31,7 @@ public sealed class HostCommandLine
 
     private static readonly HashSet<string> Flags = new(StringComparer.OrdinalIgnoreCase)
     {
-        "dryrun", "dry-run", "whatif", "tree", "html", "description", "descriptions", "exclusive", "version", "info", "help",
+        "dryrun", "dry-run", "whatif", "tree", "html", "description", "descriptions", "markdown", "exclusive", "version", "info", "help",
     };
 
     private static readonly HashSet<string> TakesValue = new(StringComparer.OrdinalIgnoreCase)
@@ -89,6 +91,7 @@ public sealed class HostCommandLine
             case "tree": Tree = IsTrue(name, value); break;
             case "html": Html = IsTrue(name, value); break;
             case "description" or "descriptions": Description = IsTrue(name, value); break;
+            case "markdown": Markdown = IsTrue(name, value); break;
             case "exclusive": Exclusive = IsTrue(name, value); break;
             // A bare --version asks for the host's version; --version=1.2.3 is an argument for a task (release).
             case "version": Version = SwitchOption.ParseSwitch(value) ?? false; break;

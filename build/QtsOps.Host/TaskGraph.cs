@@ -118,4 +118,24 @@ internal sealed class TaskGraph
             text.AppendLine($"{task.Name.PadRight(width)}  {task.Description}".TrimEnd());
         return text.ToString();
     }
+
+    /// <summary>
+    /// README's table of targets: the tasks of <paramref name="defaultTarget"/> in the order it runs them,
+    /// then the others by name, each with what it runs after and its description. The description is the
+    /// only one a target has: docs are generated from it (a test compares), never written a second time.
+    /// </summary>
+    public string ToMarkdown(string defaultTarget)
+    {
+        var pipeline = _byName.ContainsKey(defaultTarget) ? ExecutionOrder([defaultTarget]) : [];
+        var others = _byName.Keys.Except(pipeline, StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal);
+        var text = new StringBuilder();
+        text.AppendLine("| target | runs after | what it does |");
+        text.AppendLine("|---|---|---|");
+        foreach (var name in pipeline.Concat(others))
+        {
+            var after = string.Join(", ", DependenciesOf(name).Select(d => $"`{d}`"));
+            text.AppendLine($"| `{name}` | {after} | {MarkdownText.Cell(_byName[name].Description ?? "")} |");
+        }
+        return text.ToString();
+    }
 }

@@ -59,7 +59,7 @@ public sealed record RegistryAccess(string Registry, bool Tls, string? Username,
         }
         catch (AggregateException) { }
         throw new PipelineException($"The registry at {host}:{port} does not answer, so nothing can be pushed to or pulled from it. " +
-            $"Fix: start a registry there (README.md, Troubleshooting: 'No registry for push' shows a local one), or use another with --registry=HOST:PORT.");
+            $"Fix: start a registry there (docs/OPERATIONS.md, Troubleshooting: 'No registry for push' shows a local one), or use another with --registry=HOST:PORT.");
     }
 
     /// <summary>

@@ -5,7 +5,7 @@ namespace QtsOps.Host.Options;
 /// <summary>
 /// A --name=value option, declared once: its name, environment variable, type, default, allowed
 /// values, a one-line help and the targets that read it. <see cref="OptionCatalog"/> reads every
-/// declared option before any task runs, and writes --help and README's table from the same list.
+/// declared option before any task runs, and writes --help and the option table of docs/OPERATIONS.md from the same list.
 /// </summary>
 public abstract class Option(string name, string help)
 {

@@ -89,7 +89,7 @@ public sealed class OptionCatalog
         return text.ToString();
     }
 
-    /// <summary>README's option table: generated here, compared by a test, so the two never drift apart.</summary>
+    /// <summary>The option table of docs/OPERATIONS.md: generated here, compared by a test, so the two never drift apart.</summary>
     public string ToMarkdown()
     {
         var text = new StringBuilder();
@@ -99,7 +99,7 @@ public sealed class OptionCatalog
         foreach (var option in options)
         {
             var usage = option.Secret ? "(variable only)" : $"`{Usage(option)}`";
-            text.AppendLine($"| {usage.Replace("|", "\\|")} | {(option.Variable is null ? "" : $"`{option.Variable}`")} | {option.DefaultText?.Replace("|", "\\|")} | {heading} | {option.Help.Replace("|", "\\|")} |");
+            text.AppendLine($"| {usage.Replace("|", "\\|")} | {(option.Variable is null ? "" : $"`{option.Variable}`")} | {option.DefaultText?.Replace("|", "\\|")} | {heading} | {MarkdownText.Cell(option.Help)} |");
         }
         return text.ToString();
     }

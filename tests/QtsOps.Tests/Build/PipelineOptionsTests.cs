@@ -103,20 +103,20 @@ public partial class PipelineOptionsTests
     }
 
     [Test]
-    public void The_working_option_help_shows_is_described_in_the_readme() =>
-        Assert.That(File.ReadAllText(SourceRepository.Combine("README.md")), Does.Contain("`--working=DIR`"));
+    public void The_working_option_help_shows_is_described_in_the_operations_guide() =>
+        Assert.That(File.ReadAllText(SourceRepository.Combine("docs/OPERATIONS.md")), Does.Contain("`--working=DIR`"));
 
     [GeneratedRegex(@"<!-- options:begin -->\n(.*?)<!-- options:end -->", RegexOptions.Singleline)]
     private static partial Regex OptionsSection();
 
     [Test]
-    public void The_readme_option_table_is_the_one_the_declarations_generate()
+    public void The_operations_guide_option_table_is_the_one_the_declarations_generate()
     {
-        var readme = File.ReadAllText(SourceRepository.Combine("README.md")).ReplaceLineEndings("\n");
+        var guide = File.ReadAllText(SourceRepository.Combine("docs/OPERATIONS.md")).ReplaceLineEndings("\n");
         var expected = new OptionCatalog(PipelineOptions.All).ToMarkdown().ReplaceLineEndings("\n");
 
-        var section = OptionsSection().Match(readme);
-        Assert.That(section.Success, Is.True, "README.md needs the option table between <!-- options:begin --> and <!-- options:end -->");
-        Assert.That(section.Groups[1].Value, Is.EqualTo(expected), $"README.md's option table is out of date; replace it with:\n{expected}");
+        var section = OptionsSection().Match(guide);
+        Assert.That(section.Success, Is.True, "docs/OPERATIONS.md needs the option table between <!-- options:begin --> and <!-- options:end -->");
+        Assert.That(section.Groups[1].Value, Is.EqualTo(expected), $"docs/OPERATIONS.md's option table is out of date; replace it with:\n{expected}");
     }
 }

@@ -8,7 +8,7 @@ namespace QtsOps.Tests.Build;
 
 /// <summary>
 /// Several --targets run in the order given, each after its own dependencies: every multi-target
-/// ./build.sh line of the workflows and of README.md, run under --dryrun by the real pipeline.
+/// ./build.sh line of the workflows and of the docs (README.md, docs/OPERATIONS.md), run under --dryrun by the real pipeline.
 /// </summary>
 public partial class TargetOrderTests
 {
@@ -18,16 +18,16 @@ public partial class TargetOrderTests
             .Select(step => new TestCaseData(step.Command.Trim()).SetName($"Workflow {step.File}:{step.Line}"));
 
     [GeneratedRegex(@"^\./build\.sh(?: --[a-z][a-z0-9-]*(?:=[A-Za-z0-9._/-]+)?)+")]
-    private static partial Regex ReadmeCommand();
+    private static partial Regex DocsCommand();
 
-    public static IEnumerable<TestCaseData> ReadmeCommands() =>
-        File.ReadAllLines(SourceRepository.Combine("README.md"))
-            .Select((line, index) => (Command: ReadmeCommand().Match(line.Trim()).Value, Line: index + 1))
+    public static IEnumerable<TestCaseData> DocsCommands() =>
+        new[] { "README.md", "docs/OPERATIONS.md" }.SelectMany(document => File.ReadAllLines(SourceRepository.Combine(document))
+            .Select((line, index) => (Command: DocsCommand().Match(line.Trim()).Value, Line: index + 1))
             .Where(c => WorkflowFilesTests.Targets(c.Command).Count() > 1)
-            .Select(c => new TestCaseData(c.Command).SetName($"README.md:{c.Line}"));
+            .Select(c => new TestCaseData(c.Command).SetName($"{document}:{c.Line}")));
 
     [TestCaseSource(nameof(WorkflowCommands))]
-    [TestCaseSource(nameof(ReadmeCommands))]
+    [TestCaseSource(nameof(DocsCommands))]
     public void Targets_run_in_the_order_given_each_after_its_dependencies(string command)
     {
         var arguments = command.Split(' ')[1..];

@@ -362,7 +362,7 @@ public class DeploymentPipelineTests
 
     private string ContainerId() => Docker("inspect", "--format", "{{.Id}}", _repo.Container).Output.Single();
 
-    /// <summary>The machine's lock of the container (README: "State of the local deployment"), shared by every checkout that deploys it.</summary>
+    /// <summary>The machine's lock of the container (docs/OPERATIONS.md, "Environments"), shared by every checkout that deploys it.</summary>
     private string LockFile => Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".qtsops", "locks", $"{_repo.Container}.lock");
 
     /// <summary>The deploy let go of the lock: no owner named, and the lock can be taken.</summary>

@@ -343,7 +343,7 @@ public partial class WorkflowFilesTests
         Assert.That(Child(strategy, "fail-fast")!.ToString(), Is.EqualTo("false"), "a failing staging never cancels prod's check");
         var matrix = ((YamlSequenceNode)Child(Child(strategy, "matrix")!, "include")!)
             .ToDictionary(entry => Child(entry, "environment")!.ToString(), entry => Child(entry, "github-environment")!.ToString());
-        // prod's check reads its read-only key from its own environment, not the deploy key behind production (README).
+        // prod's check reads its read-only key from its own environment, not the deploy key behind production (docs/OPERATIONS.md).
         Assert.That(matrix, Is.EqualTo(new Dictionary<string, string> { ["staging"] = "staging", ["prod"] = "production-health" }));
         Assert.That(Child(job, "environment")!.ToString(), Is.EqualTo("${{ matrix.github-environment }}"));
         Assert.That(Env(job).GetValueOrDefault("QTSOPS_ENV"), Is.EqualTo("${{ matrix.environment }}"));

@@ -277,6 +277,20 @@ public class CakeHostTests
         Assert.That(run.Output, Does.Contain("after-flaky"));
     }
 
+    // Issue 26, point 7: the docs' table of targets is generated from the tasks' declarations.
+    [Test]
+    public void Description_as_markdown_is_a_table_of_each_task_what_it_runs_after_and_its_description()
+    {
+        var run = Run("--description", "--markdown");
+
+        Assert.That(run.ExitCode, Is.Zero, run.Error);
+        Assert.That(GraphContext.Calls, Is.Empty);
+        var lines = run.Output.ReplaceLineEndings("\n").Split('\n');
+        Assert.That(lines[..2], Is.EqualTo(new[] { "| target | runs after | what it does |", "|---|---|---|" }));
+        Assert.That(lines, Does.Contain("| `compile` | `restore`, `generate` | Compiles it |"));
+        Assert.That(lines, Does.Contain("| `restore` |  |  |"));
+    }
+
     [Test]
     public void A_malformed_verbosity_is_a_clear_error()
     {
