@@ -161,7 +161,7 @@ public static class DashboardPage
             $"<code>{page.Text(b.Name)}</code>",
             page.Text(Age(now - b.WrittenAt)),
             page.Text(At(b.WrittenAt)),
-            page.Text(Mb(b.Bytes)),
+            page.Text(ReleaseListing.Size(b.Bytes)),
             b.Sha256 is null ? page.Badge("missing", Tone.Bad) : page.Badge("recorded", Tone.Good),
         ]), "backups");
     }

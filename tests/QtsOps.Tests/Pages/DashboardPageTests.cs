@@ -80,6 +80,38 @@ public class DashboardPageTests
         Assert.That(await local.TextsAsync("section.environment h2"), Is.EqualTo(new[] { "local not running" }), "--env names the one environment to show");
     }
 
+    [Test, Category("Docker")]
+    public async Task After_a_deploy_the_dashboard_shows_the_container_s_memory_against_its_limit_and_the_backup_the_deploy_made()
+    {
+        using var repo = new ObserverRepository("127.0.0.1:1");
+        try
+        {
+            var deploy = repo.Run("--target=deploy");
+            Assert.That(deploy.ExitCode, Is.Zero, deploy.Output + deploy.Error);
+
+            var run = repo.Run("--target=dashboard", "--env=local");
+
+            Assert.That(run.ExitCode, Is.Zero, run.Output + run.Error);
+            await using var browser = await PageBrowser.LaunchAsync();
+            var opened = await browser.OpenAsync(Path.Combine(repo.Root, "artifacts", "dashboard", "index.html"), "dashboard-deployed");
+            var resources = await opened.TextsAsync("#env-local table.resources tbody tr");
+            var overview = await opened.TextsAsync("table.overview tbody tr");
+            await Assert.MultipleAsync(async () =>
+            {
+                Assert.That(overview, Has.Length.EqualTo(1), "--env: the one environment");
+                Assert.That(overview[0], Does.Contain("local").And.Contain("healthy").And.Contain("% of 512 MB"));
+                Assert.That(resources[1], Does.Match(@"container memory\s+ok\s+[0-9.]+ MB used \([0-9]+ %\)\s+512 MB \(memoryLimitMb\)"), "docker stats of the serving container against memoryLimitMb");
+                Assert.That(await opened.TextsAsync("#env-local table.backups tbody tr"), Has.Length.EqualTo(1).And.Some.Contain("recorded"), "the backup the deploy made before it switched");
+                Assert.That(await opened.TextsAsync("#env-local table.history tbody tr"), Has.Some.Contain("deploy").And.Contain("succeeded"));
+                Assert.That(opened.Requests, Is.Empty);
+            });
+        }
+        finally
+        {
+            repo.RemoveFromEngine();
+        }
+    }
+
     [Test, Category("Core")]
     public void A_dashboard_of_the_whole_1000_entry_history_and_two_unreachable_hosts_stays_under_500_KB()
     {
