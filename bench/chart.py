@@ -109,7 +109,7 @@ def bars(title, categories, series, unit, goal=None, top=None):
 
 def lines(title, series, x_label, y_label):
     """A line a series over x, each point marked and titled with its series and figures."""
-    left, plot_width, plot_height, y0 = 48, 480, 200, 56
+    left, plot_width, plot_height, y0 = 48, 480, 200, 72
     xs = [x for _, points in series for x, _ in points] or [0]
     ys = [y for _, points in series for _, y in points] or [0]
     x_top, y_top = max(max(xs), 1), max(max(ys), 1)
@@ -129,8 +129,11 @@ def lines(title, series, x_label, y_label):
         for x, y in points:
             body.append(f'<circle class="point" data-x="{fmt(x)}" data-y="{fmt(y)}" cx="{px(x):.1f}" cy="{py(y):.1f}" r="3" fill="{colour}">'
                         f"<title>{escape(f'{name}: {fmt(y)} {y_label} at {fmt(x)} {x_label}')}</title></circle>")
+        if points:  # its name at its end, so that lines are told apart also without colour
+            x, y = points[-1]
+            body.append(f'<text class="end" x="{px(x) + 6:.1f}" y="{py(y) + 4:.1f}" {FONT} font-size="11" fill="#1b1f24">{escape(name)}</text>')
         body.append("</g>\n")
-    return svg(left + plot_width + 40, y0 + plot_height + 30, title, "".join(body))
+    return svg(left + plot_width + 100, y0 + plot_height + 30, title, "".join(body))
 
 
 def upgrade(doc, body):
