@@ -83,7 +83,10 @@ Goal: the pipeline at most 2.5 times the bare flow.
 |---|---|---|
 | $(awk -v v="$pipeline_median" 'BEGIN { printf "%.1f s", v / 1000 }') | $(awk -v v="$bare_median" 'BEGIN { printf "%.1f s", v / 1000 }') | $ratio |
 
-Each run (ms): pipeline ${pipeline_ms[*]}; bare ${bare_ms[*]}."
+Each run (ms): pipeline ${pipeline_ms[*]}; bare ${bare_ms[*]}.
+
+![Each run of the pipeline against the bare flow](charts/inner-loop.svg)"
+python3 "$ROOT/bench/chart.py" inner-loop
 
 write_section image-size "## Image size
 

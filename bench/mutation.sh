@@ -101,5 +101,8 @@ Command: \`$command\` (Stryker.NET $STRYKER_VERSION, default mutation level, $sc
 $(cut -d' ' -f1 /proc/loadavg) at the end, $((seconds / 60)) min $((seconds % 60)) s, $(date -u +%Y-%m-%d), commit $(git rev-parse --short HEAD)).
 Score: (killed + timeout) / (killed + timeout + survived + no coverage), Stryker's definition. Goal: at least 90%.
 
+![Mutation score of each folder](charts/mutation.svg)
+
 $(tail -n +2 <<<"$tables")"
+python3 "$ROOT/bench/chart.py" mutation
 echo "mutation score ${score}% in ${seconds} s (report: $REPORT)"

@@ -7,7 +7,7 @@
 # for each strategy, start-first (the new release beside the old one, behind the edge) and recreate
 # (one container, replaced in place), in the same run; prints, for each, the requests, the failed ones
 # and the longest time without an answer. In a scratch clone of HEAD (.qtsops/bench/upgrade/repo);
-# writes docs/BENCHMARKS.md section "upgrade". It replaces the local deployment (port 8000) and
+# writes docs/BENCHMARKS.md section "upgrade" and its charts (bench/chart.py). It replaces the local deployment (port 8000) and
 # removes it at the end. Usage: bench/upgrade.sh
 set -euo pipefail
 
@@ -22,7 +22,7 @@ source "$ROOT/bench/lib.sh"
 run() { # label expected-exit command... : runs the pipeline in the clone while polling; prints "requests failed gap"
   local label="$1" expected="$2" status=0 poller
   shift 2
-  python3 "$ROOT/bench/poll.py" "$HEALTH" 20 >"$WORK/$label.poll" &
+  python3 "$ROOT/bench/poll.py" "$HEALTH" 20 "$WORK/$label.timeline" >"$WORK/$label.poll" &
   poller=$!
   sleep 1 # the poller's first answers come from the release that runs before
   (cd "$CLONE" && "$@") >"$WORK/$label.log" 2>&1 || status=$?
@@ -85,4 +85,10 @@ deployment. Goal: 0 failed requests in each with start-first.
 | (b) a release that crashes at start, and its rollback | start-first | $sb_requests | $sb_failed | $sb_gap ms |
 | | recreate | $rb_requests | $rb_failed | $rb_gap ms |
 | (c) \`./build.sh --target=rollback\` | start-first | $sc_requests | $sc_failed | $sc_gap ms |
-| | recreate | $rc_requests | $rc_failed | $rc_gap ms |"
+| | recreate | $rc_requests | $rc_failed | $rc_gap ms |
+
+Failed requests each second of (a): start-first: $(cat "$WORK/start-first-upgrade.timeline"); recreate: $(cat "$WORK/recreate-upgrade.timeline").
+
+![Failed requests during releases, by strategy](charts/upgrade.svg)
+![Failed requests each second of an upgrade, by strategy](charts/upgrade-timeline.svg)"
+python3 "$ROOT/bench/chart.py" upgrade

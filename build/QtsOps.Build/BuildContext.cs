@@ -149,13 +149,24 @@ public sealed class BuildContext : FrostingContext
     /// <summary>Whether NAME was given as a --target (not merely reached as a dependency).</summary>
     public bool IsRequestedTarget(string name) => Arguments.GetArguments("target").Contains(name, StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>The environments environments.json declares, in its order.</summary>
+    public IReadOnlyList<string> DeclaredEnvironments => [.. Catalog.Keys];
+
+    /// <summary>
+    /// An environment's settings as its deploy uses them: environments.json, with where Terraform says the
+    /// release goes (apply's outputs.json), which wins over the checked-in settings. No command-line overrides.
+    /// </summary>
+    public DeploymentEnvironment Provisioned(string name)
+    {
+        var outputs = TerraformEnvironment.For(name, RepositoryRoot, StateDirectory, ArtifactsDirectory).OutputsFile;
+        return File.Exists(outputs) && ProvisionedTarget.Read(outputs) is { } provisioned
+            ? provisioned.ApplyTo(Catalog[name], Path.GetRelativePath(RepositoryRoot, outputs))
+            : Catalog[name];
+    }
+
     private DeploymentEnvironment LoadTarget()
     {
-        var environment = ConfiguredTarget;
-        // Where Terraform says the release goes (apply's outputs.json) wins over the checked-in settings.
-        var outputs = Terraform.OutputsFile;
-        if (File.Exists(outputs) && ProvisionedTarget.Read(outputs) is { } provisioned)
-            environment = provisioned.ApplyTo(environment, Path.GetRelativePath(RepositoryRoot, outputs));
+        var environment = Provisioned(EnvironmentName);
         var port = Options.Get(PipelineOptions.Port);
         return environment with
         {

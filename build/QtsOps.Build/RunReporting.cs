@@ -203,14 +203,13 @@ public sealed class RunReporting
     }
 
     /// <summary>
-    /// artifacts/dashboard/index.html (<see cref="DashboardPage"/>) from what status read and the last
-    /// verify report when it is this environment's; returns its path.
+    /// artifacts/dashboard/index.html (<see cref="DashboardPage"/>) from what was read of each environment and
+    /// the last verify report (shown under the environment it names); returns its path.
     /// </summary>
-    public string WriteDashboard(DeploymentStatus status)
+    public string WriteDashboard(IReadOnlyList<EnvironmentDashboard> environments)
     {
         var verify = RunReportPage.ReadReport(Path.Combine(ReportsDirectory, "verify.json"))?.Json;
-        if (verify?["environment"]?.ToString() != _environmentName) verify = null;
-        return WritePage(DashboardPage.Directory, DashboardPage.Render(status, verify, DateTimeOffset.UtcNow, Mask));
+        return WritePage(DashboardPage.Directory, DashboardPage.Render(environments, verify, DateTimeOffset.UtcNow, Mask));
     }
 
     /// <summary>--tree --html: artifacts/graph/index.html (<see cref="TaskGraphPage"/>); returns its path.</summary>

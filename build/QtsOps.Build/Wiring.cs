@@ -15,14 +15,17 @@ namespace QtsOps.Build;
 /// ran (apply may have changed where the release goes); the parts of one share one engine, which asks
 /// <c>docker info</c> once.
 /// </summary>
-public sealed class Wiring(BuildContext context)
+/// <param name="environment">Another environment than the run's (the dashboard of all); its own settings and engine, no command-line overrides.</param>
+public sealed class Wiring(BuildContext context, DeploymentEnvironment? environment = null)
 {
-    private DeploymentEnvironment Target => context.Target;
+    private DeploymentEnvironment Target => environment ?? context.Target;
+
+    private string? DockerHost => environment is null ? context.DockerHost : environment.DockerHost;
 
     private DockerEngine? _engine;
 
     /// <summary>The environment's engine; its host is where the environment's files, history, lock and backups are.</summary>
-    public DockerEngine Engine => _engine ??= EngineAt(context.DockerHost);
+    public DockerEngine Engine => _engine ??= EngineAt(DockerHost);
 
     private DockerEngine? _images;
 
@@ -30,7 +33,7 @@ public sealed class Wiring(BuildContext context)
     /// The engine that builds and pushes the image: the environment's, except for an ssh:// host, which
     /// gets the image from the registry (or over its ssh connection) and never builds: this machine's.
     /// </summary>
-    public DockerEngine Images => _images ??= SshTransport.IsSshHost(context.DockerHost) ? EngineAt(null) : Engine;
+    public DockerEngine Images => _images ??= SshTransport.IsSshHost(DockerHost) ? EngineAt(null) : Engine;
 
     private DockerEngine EngineAt(string? dockerHost) => new(context, dockerHost, context.Ssh, () => SshTransport.IsSshHost(dockerHost)
         ? new SshDeploymentHost(() => context.Ssh.Client, dockerHost!, Target.DeployDirectory, context.EnvironmentsFile)
@@ -130,6 +133,8 @@ public sealed class Wiring(BuildContext context)
     public StatusReader Status() => new(Engine, Target, Runner, Edge, Locks);
 
     public ReleaseListReader Releases() => new(Engine, Target, Runner);
+
+    public DashboardReader Dashboard() => new(Engine, Target, Status(), Releases());
 
     public EnvironmentTeardown Teardown() => new(Engine, Target, context.Protection, Runner, Locks, context.Reporting);
 

@@ -50,7 +50,8 @@ public sealed record ReleaseListing(string Environment, IReadOnlyList<InstalledR
         return text.ToString();
     }
 
-    private static string Size(long bytes) => bytes < 1024 * 1024
+    /// <summary>A size as a person reads it: KB below a megabyte, else MB.</summary>
+    public static string Size(long bytes) => bytes < 1024 * 1024
         ? $"{(bytes / 1024.0).ToString("0.#", CultureInfo.InvariantCulture)} KB"
         : $"{(bytes / 1024.0 / 1024.0).ToString("0.#", CultureInfo.InvariantCulture)} MB";
 

@@ -22,7 +22,7 @@ public sealed class HtmlPage(string title, Func<string, string> mask)
     /// <summary>Plain words of status the pipeline writes, by how they read.</summary>
     public static Tone ToneOf(string status) => status.Trim().ToLowerInvariant() switch
     {
-        "failed" or "fail" or "refused" or "error" or "interrupted" or "not running" or "unhealthy" or "exited" or "dead" or "delete" or "replace" => Tone.Bad,
+        "failed" or "fail" or "refused" or "error" or "interrupted" or "unreachable" or "not running" or "unhealthy" or "exited" or "dead" or "delete" or "replace" => Tone.Bad,
         "skipped" or "warning" or "dry run" or "not run" or "held" or "starting" or "update" => Tone.Warn,
         "succeeded" or "passed" or "pass" or "applied" or "built" or "reused" or "deployed" or "pushed" or "healthy" or "running" or "restored" or "create" or "free" => Tone.Good,
         _ => Tone.Neutral,

@@ -29,5 +29,17 @@ public class TaskGraphPageTests
             Assert.That(await opened.CountAsync("svg path[marker-end]"), Is.GreaterThanOrEqualTo(9), "an arc for each dependency");
             Assert.That(opened.Requests, Is.Empty);
         });
+        var boxes = await opened.TextsAsync("svg g.task");
+        Assert.That(boxes.Where((_, i) => i != 4), Has.All.Contain("runs").And.All.Not.Contain("skipped"), "each box says its decision in a word, not only in its colour");
+        Assert.That(boxes[4], Does.Contain("push").And.Contain("skipped").And.Contain("'local' deploys on this"), "the skipped box says why under it");
+
+        var phone = await browser.OpenAsync(file, "task-graph-phone", 375);
+        Assert.That(await phone.ScrollWidthAsync(), Is.LessThanOrEqualTo(375), "nothing makes a person scroll sideways on a phone");
+        Assert.That(await RenderedFontSizeAsync(phone, "svg g.task text"), Is.GreaterThanOrEqualTo(12), "the task names stay readable at phone width");
     }
+
+    /// <summary>The font size of the first <paramref name="selector"/> element in CSS pixels as drawn: its SVG size times the SVG's scale.</summary>
+    private static Task<double> RenderedFontSizeAsync(OpenedPage page, string selector) => page.Page.EvaluateFunctionAsync<double>(
+        "s => { const t = document.querySelector(s), svg = t.ownerSVGElement; " +
+        "return parseFloat(t.getAttribute('font-size')) * svg.getBoundingClientRect().width / svg.viewBox.baseVal.width; }", selector);
 }
