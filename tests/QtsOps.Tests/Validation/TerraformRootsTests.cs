@@ -12,7 +12,7 @@ public class TerraformRootsTests
     private static string RootDirectory(string environment) => SourceRepository.Combine("src", "infra", "environments", environment);
 
     private static IReadOnlyDictionary<string, string> TfFiles(string environment) =>
-        Directory.GetFiles(RootDirectory(environment), "*.tf").ToDictionary(Path.GetFileName, File.ReadAllText)!;
+        Directory.GetFiles(RootDirectory(environment), "*.tf").ToDictionary(file => Path.GetFileName(file), File.ReadAllText);
 
     private static List<HclBlock> Blocks(string environment) => [.. TfFiles(environment).Values.SelectMany(text => Hcl.Parse(text).Blocks)];
 
