@@ -17,7 +17,7 @@ public static class MachineSetup
     {
         // On Windows, Docker Desktop is a prerequisite: the setup is a bash script for Linux and macOS.
         if (context.Options.Get(PipelineOptions.NoSetup) || OperatingSystem.IsWindows()) return;
-        var need = EngineSetup.For(tasks, context.DockerHost);
+        var need = EngineSetup.For(tasks, () => context.DockerHost);
         if (need == SetupNeed.Nothing) return;
         var script = Path.Combine(context.RepositoryRoot, Script);
         if (!File.Exists(script))

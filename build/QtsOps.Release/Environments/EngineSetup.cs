@@ -29,12 +29,16 @@ public static class EngineSetup
     public const string TestTarget = "test";
 
     /// <param name="tasks">The tasks the run executes (a target's dependencies included).</param>
-    /// <param name="dockerHost">The environment's engine (--docker-host, else its dockerHost); null: this machine's.</param>
-    public static SetupNeed For(IReadOnlyCollection<string> tasks, string? dockerHost)
+    /// <param name="dockerHost">
+    /// The environment's engine (--docker-host, else its dockerHost; null: this machine's), asked only when a
+    /// task uses an engine: a run such as validate never reads environments.json for it.
+    /// </param>
+    public static SetupNeed For(IReadOnlyCollection<string> tasks, Func<string?> dockerHost)
     {
         bool Runs(IEnumerable<string> targets) => tasks.Intersect(targets, StringComparer.OrdinalIgnoreCase).Any();
         if (Runs([TestTarget])) return SetupNeed.EngineAndTestTools;
-        return Runs(IsThisMachine(dockerHost) ? EngineTargets : ImageTargets) ? SetupNeed.Engine : SetupNeed.Nothing;
+        if (!Runs(EngineTargets.Union(ImageTargets))) return SetupNeed.Nothing;
+        return Runs(IsThisMachine(dockerHost()) ? EngineTargets : ImageTargets) ? SetupNeed.Engine : SetupNeed.Nothing;
     }
 
     /// <summary>Whether the engine is on this machine: its default (null) or a unix:// socket; tcp:// and ssh:// are elsewhere.</summary>

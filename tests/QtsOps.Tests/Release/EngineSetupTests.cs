@@ -23,12 +23,16 @@ public class EngineSetupTests
     [TestCase("status", "ssh://qtsops@staging.qts-observer.internal", SetupNeed.Nothing)]
     [TestCase("verify", "tcp://10.0.0.5:2376", SetupNeed.Nothing)]
     public void A_run_needs_this_machine_s_engine_when_one_of_its_tasks_uses_it(string task, string? dockerHost, SetupNeed need) =>
-        Assert.That(EngineSetup.For(["clean", task], dockerHost), Is.EqualTo(need));
+        Assert.That(EngineSetup.For(["clean", task], () => dockerHost), Is.EqualTo(need));
 
     [Test]
     public void The_whole_pipeline_needs_it_through_the_tasks_it_runs() =>
-        Assert.That(EngineSetup.For(["clean", "validate", "package", "image", "push", "terraform-plan", "apply", "deploy", "verify", "default"], "ssh://qtsops@prod.qts-observer.internal"),
+        Assert.That(EngineSetup.For(["clean", "validate", "package", "image", "push", "terraform-plan", "apply", "deploy", "verify", "default"], () => "ssh://qtsops@prod.qts-observer.internal"),
             Is.EqualTo(SetupNeed.Engine));
+
+    [Test]
+    public void A_run_whose_tasks_use_no_engine_never_asks_which_engine_the_environment_has() =>
+        Assert.That(EngineSetup.For(["clean", "validate", "package"], () => throw new AssertionException("environments.json was read")), Is.EqualTo(SetupNeed.Nothing));
 
     [Test]
     public void The_options_that_reach_an_engine_apply_to_the_targets_that_need_one() =>
@@ -36,7 +40,7 @@ public class EngineSetupTests
 
     [Test]
     public void Every_target_the_setup_rule_names_is_a_target_of_the_pipeline() =>
-        Assert.That(EngineSetup.EngineTargets.Concat(EngineSetup.ImageTargets).Append(EngineSetup.TestTarget), Is.SubsetOf(TargetNames()));
+        Assert.That(EngineSetup.EngineTargets.Union(EngineSetup.ImageTargets).Append(EngineSetup.TestTarget), Is.SubsetOf(TargetNames()));
 
     [Test]
     public void The_setup_script_names_no_target_and_reads_no_pipeline_argument()

@@ -325,7 +325,7 @@ public class TerraformRulesTests
     public void A_variable_declared_sensitive_needs_a_placeholder_in_the_example_whatever_its_name()
     {
         var example = $"{Staging}/terraform.tfvars.example";
-        _repo.Replace($"{Staging}/variables.tf", "variable \"docker_host\" {\n", "variable \"docker_host\" {\n  sensitive = true\n");
+        _repo.Replace($"{Staging}/variables.tf", "variable \"docker_host\" { default = null }\n", "variable \"docker_host\" {\n  default   = null\n  sensitive = true\n}\n");
 
         Assert.That(Only("terraform-tfvars-example"), Is.EqualTo(Finding.Error("terraform-tfvars-example", example,
             "docker_host is sensitive but the example gives it a value", "write docker_host = \"<set via TF_VAR_docker_host>\"", line: LineOf(example, "docker_host"))));
@@ -374,7 +374,7 @@ public class TerraformRulesTests
 
         Assert.That(finding, Is.EqualTo(Finding.Error("terraform-tfvars-ignored", ".gitignore",
             "git would commit *.tfvars files, which hold real values and secrets: src/infra/environments/local/terraform.tfvars, " +
-            $"src/infra/environments/prod/terraform.tfvars, {Staging}/extra.tfvars, {Staging}/terraform.tfvars, {Module}/terraform.tfvars",
+            $"src/infra/environments/prod/terraform.tfvars, {Staging}/extra.tfvars, {Staging}/terraform.tfvars, {Shared}/terraform.tfvars, {Module}/terraform.tfvars",
             "add the line '*.tfvars' to .gitignore (and 'git rm --cached' any that are tracked)")));
     }
 
