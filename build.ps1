@@ -1,6 +1,6 @@
 #!/usr/bin/env pwsh
 # Runs the QtsOps pipeline: ./build.ps1 [--target=NAME ...] [--env=local|staging|prod] [...]
-# The twin of build.sh: same setup, same inputs hash and stamp (switching between the two never
+# The twin of build.sh: same inputs hash and stamp (switching between the two never
 # rebuilds), same build lock, same arguments and exit codes.
 $ErrorActionPreference = 'Stop'
 $Root = $PSScriptRoot
@@ -55,12 +55,6 @@ function Wait-BuildLock {
         try { return [IO.File]::Open((Join-Path $HostDir 'build.lock'), 'OpenOrCreate', 'ReadWrite', 'None') }
         catch [IO.IOException] { Start-Sleep -Milliseconds 200 }
     }
-}
-
-# The setup is a bash script (Linux, macOS); on Windows, Docker Desktop is a prerequisite.
-if (-not $IsWindows) {
-    & bash (Join-Path $Root 'build/setup.sh') @args
-    if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
 }
 
 $hash = Get-InputsHash

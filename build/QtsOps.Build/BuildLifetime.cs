@@ -16,6 +16,7 @@ public sealed class BuildLifetime : FrostingLifetime<BuildContext>
     {
         var tasks = Begin(context, info, "");
         RequireVerifiedRelease(context, tasks);
+        MachineSetup.Run(context, tasks);
         // A run that cannot deploy stops here, in seconds, before it builds, pushes or applies anything.
         if (!tasks.Contains("deploy", StringComparer.OrdinalIgnoreCase)) return;
         try

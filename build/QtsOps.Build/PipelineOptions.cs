@@ -12,7 +12,7 @@ namespace QtsOps.Build;
 /// </summary>
 public static class PipelineOptions
 {
-    private static readonly string[] Engine = ["image", "push", "deploy", "verify", "rollback", "restore", "down", "status", "releases", "dashboard"];
+    private static readonly string[] Engine = EngineSetup.EngineTargets;
     private static readonly string[] Running = ["deploy", "verify", "rollback", "restore"];
     private static readonly string[] Infrastructure = ["terraform-plan", "apply"];
     private static readonly string[] RegistryUsers = ["push", "deploy", "bundle", "verify-release", "publish-release"];
@@ -24,7 +24,7 @@ public static class PipelineOptions
     public static readonly TextOption EnvironmentsFile = new("environments", "Another environments file of the same format instead of the checked-in environments.json")
         { Variable = "QTSOPS_ENVIRONMENTS", Syntax = "FILE" };
 
-    public static readonly SwitchOption NoSetup = new("no-setup", "build.sh and build.ps1 neither install nor start the Docker engine")
+    public static readonly SwitchOption NoSetup = new("no-setup", "The pipeline neither installs nor starts this machine's Docker engine (build/setup.sh) before a run that needs it")
         { Variable = "QTSOPS_NO_SETUP" };
 
     public static readonly SwitchOption Strict = new("strict", "Warnings fail too") { Targets = ["validate"] };

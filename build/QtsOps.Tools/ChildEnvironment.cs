@@ -3,7 +3,7 @@ using System.Collections;
 namespace QtsOps.Tools;
 
 /// <summary>The programs the pipeline starts, each with the variables of its own it may read.</summary>
-public enum ChildProgram { Docker, Compose, Terraform, Git, Ssh }
+public enum ChildProgram { Docker, Compose, Terraform, Git, Ssh, Setup }
 
 /// <summary>
 /// The environment a child process gets: what every program needs (PATH, HOME, the locale, proxies,
@@ -30,6 +30,8 @@ public static class ChildEnvironment
         [ChildProgram.Terraform] = ["TF_*", "ARM_*", "CHECKPOINT_DISABLE"],
         [ChildProgram.Git] = ["GIT_*", "SSH_AUTH_SOCK"],
         [ChildProgram.Ssh] = ["SSH_AUTH_SOCK"],
+        // build/setup.sh: the engine it checks and starts.
+        [ChildProgram.Setup] = ["DOCKER_HOST"],
     };
 
     /// <summary>

@@ -16,10 +16,16 @@ public static class ProgramRunner
 {
     /// <param name="inputFile">A file copied to the program's standard input, or null for none.</param>
     /// <param name="missing">What to say when the program is not on PATH (exit code 127).</param>
-    public static ProgramResult Run(string program, IReadOnlyList<string> arguments, string missing, string? inputFile = null)
+    /// <param name="environment">Variables to set (a null value removes an inherited one); null: the pipeline's own.</param>
+    /// <param name="terminalInput">The program reads the pipeline's own standard input (sudo asks its password there); no <paramref name="inputFile"/> then.</param>
+    public static ProgramResult Run(string program, IReadOnlyList<string> arguments, string missing, string? inputFile = null,
+        IReadOnlyDictionary<string, string>? environment = null, bool terminalInput = false)
     {
-        var start = new ProcessStartInfo(program) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var start = new ProcessStartInfo(program) { RedirectStandardInput = !terminalInput, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+            if (value is null) start.Environment.Remove(name);
+            else start.Environment[name] = value;
         Process process;
         try
         {
@@ -38,7 +44,7 @@ public static class ProgramRunner
                 using var file = File.OpenRead(inputFile);
                 file.CopyTo(process.StandardInput.BaseStream);
             }
-            process.StandardInput.Close();
+            if (!terminalInput) process.StandardInput.Close();
             process.WaitForExit();
             return new ProgramResult(process.ExitCode, output.Result.Trim(), error.Result.Trim());
         }

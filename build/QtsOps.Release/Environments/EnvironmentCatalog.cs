@@ -27,6 +27,9 @@ public static class EnvironmentCatalog
     /// <summary>How a Docker engine's address begins: this machine's socket, a TCP engine, or one reached over ssh.</summary>
     public static readonly string[] DockerHostSchemes = ["unix://", "tcp://", "ssh://"];
 
+    /// <summary>The block whose keys every environment inherits unless it sets its own (as Kamal's destinations layer over its base config).</summary>
+    public const string DefaultsName = "defaults";
+
     private static readonly JsonDocumentOptions DocumentOptions = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
 
     /// <param name="givenBy">The option that named <paramref name="path"/>; null for the checked-in file.</param>
@@ -63,16 +66,18 @@ public static class EnvironmentCatalog
             foreach (var name in requiredEnvironments)
                 if (!source.Root.TryGetProperty(name, out _))
                     reader.Fail("$", $"environment '{name}' is missing", $"add a \"{name}\" entry (copy 'local' and adapt it)");
+            var defaults = reader.ReadDefaults(source.Root);
             foreach (var entry in source.Root.EnumerateObject())
             {
-                if (entry.Name.StartsWith('$')) continue; // "$comment" and the like
+                if (entry.Name.StartsWith('$') || entry.Name == DefaultsName) continue; // "$comment" and the like
                 if (!requiredEnvironments.Contains(entry.Name))
                 {
                     reader.Fail($"$.{entry.Name}", $"unknown environment '{entry.Name}'", $"use one of {string.Join(", ", requiredEnvironments)}");
                     continue;
                 }
-                if (reader.ReadEnvironment(entry.Name, entry.Value) is { } environment) environments[entry.Name] = environment;
+                if (reader.ReadEnvironment(entry.Name, entry.Value, defaults) is { } environment) environments[entry.Name] = environment;
             }
+            reader.CheckDefaultsKeys(defaults);
         }
         reader.ThrowIfFailed();
         return environments;
@@ -83,166 +88,224 @@ public static class EnvironmentCatalog
 
     private sealed class Reader(string file, JsonSource source)
     {
-        private readonly List<Finding> _errors = [];
+        /// <summary>One problem; one in <see cref="DefaultsName"/> is reported once, with the environments that inherit it.</summary>
+        private sealed record Problem(string Path, int Line, string Message, string Fix)
+        {
+            public List<string> Inheritors { get; } = [];
+
+            public Finding ToFinding(string file) => Finding.Error(SettingsFileException.Rule, file, Inheritors.Count == 0
+                ? $"{Path}: {Message}"
+                : $"{Path}: {Message} (inherited by {string.Join(", ", Inheritors)})", Fix, Line);
+        }
+
+        private const string DefaultsPath = $"$.{DefaultsName}";
+        private const string UnknownSettingFix = "remove it or correct its spelling (see the 'local' entry)";
+
+        private readonly List<Problem> _problems = [];
         private readonly HashSet<string> _read = new(StringComparer.Ordinal);
+        private readonly HashSet<string> _known = new(StringComparer.Ordinal);
+        private readonly HashSet<string> _inherited = new(StringComparer.Ordinal);
+        private string _name = "";
+        private JsonElement _element;
+        private JsonElement? _defaults;
+        private int _failures;
+
+        private string At => $"$.{_name}";
 
         // A missing key has no line of its own: the error points at the object that lacks it.
         public void Fail(string path, string message, string fix) => Fail(path, source.NearestLineOf(path) ?? 1, message, fix);
 
-        public void Fail(string path, int line, string message, string fix) =>
-            _errors.Add(Finding.Error(SettingsFileException.Rule, file, $"{path}: {message}", fix, line));
+        public void Fail(string path, int line, string message, string fix)
+        {
+            _failures++;
+            var inherited = _name.Length > 0 && path.StartsWith(DefaultsPath + ".", StringComparison.Ordinal);
+            var problem = inherited ? _problems.FirstOrDefault(p => p.Path == path && p.Message == message) : null;
+            if (problem is null) _problems.Add(problem = new Problem(path, line, message, fix));
+            if (inherited) problem.Inheritors.Add(_name);
+        }
 
         public void ThrowIfFailed()
         {
-            if (_errors.Count > 0) throw new SettingsFileException(_errors);
+            if (_problems.Count > 0) throw new SettingsFileException([.. _problems.Select(p => p.ToFinding(file))]);
         }
 
-        public DeploymentEnvironment? ReadEnvironment(string name, JsonElement element)
+        /// <summary>The defaults block, or null when the file has none (each environment then states every key).</summary>
+        public JsonElement? ReadDefaults(JsonElement root)
         {
-            var at = $"$.{name}";
+            if (!root.TryGetProperty(DefaultsName, out var defaults)) return null;
+            if (defaults.ValueKind == JsonValueKind.Object) return defaults;
+            Fail(DefaultsPath, $"must be an object of settings (got {defaults.ValueKind.ToString().ToLowerInvariant()})",
+                $"write \"{DefaultsName}\": {{ \"port\": 8000, ... }} with the settings the environments share");
+            return null;
+        }
+
+        /// <summary>A key in defaults that no environment knows is a misspelling, as it would be in an environment.</summary>
+        public void CheckDefaultsKeys(JsonElement? defaults)
+        {
+            if (defaults is not { } block || _known.Count == 0) return;
+            _name = "";
+            foreach (var property in block.EnumerateObject())
+                if (!_known.Contains(property.Name) && !property.Name.StartsWith('$'))
+                    Fail($"{DefaultsPath}.{property.Name}", $"unknown setting '{property.Name}'", UnknownSettingFix);
+        }
+
+        public DeploymentEnvironment? ReadEnvironment(string name, JsonElement element, JsonElement? defaults)
+        {
+            (_name, _element, _defaults) = (name, element, defaults);
             if (element.ValueKind != JsonValueKind.Object)
             {
-                Fail(at, "must be an object of settings", "see the 'local' entry for the keys");
+                Fail(At, "must be an object of settings", "see the 'local' entry for the keys");
                 return null;
             }
             _read.Clear();
-            var errorsBefore = _errors.Count;
+            _inherited.Clear();
+            var failuresBefore = _failures;
             var environment = new DeploymentEnvironment
             {
                 Name = name,
-                Description = Text(element, at, "description"),
-                DockerHost = DockerHost(element, at),
-                ComposeProject = Text(element, at, "composeProject", NamePattern),
-                ContainerName = Text(element, at, "containerName", NamePattern),
-                Network = Text(element, at, "network", NamePattern),
-                ImageRepository = Text(element, at, "imageRepository", RepositoryPattern),
-                Registry = TextOrNull(element, at, "registry", RegistryPattern),
-                RegistryTls = Flag(element, at, "registryTls"),
-                Bind = Text(element, at, "bind"),
-                Port = Number(element, at, "port", 1, 65535),
-                HealthUrl = Url(element, at, "healthUrl"),
-                DeployDirectory = Text(element, at, "deployDirectory"),
-                DataDirectory = Text(element, at, "dataDirectory"),
-                LogDirectory = Text(element, at, "logDirectory"),
-                ConfigDirectory = Text(element, at, "configDirectory"),
-                BackupDirectory = Text(element, at, "backupDirectory"),
-                Protected = Flag(element, at, "protected"),
-                RequireVerifiedRelease = Flag(element, at, "requireVerifiedRelease"),
-                AutomaticRollback = Flag(element, at, "automaticRollback"),
-                BootstrapBaseImage = Flag(element, at, "bootstrapBaseImage"),
-                Strategy = Strategy(element, at),
-                SettleSeconds = Number(element, at, "settleSeconds", 1, 3600),
-                HealthIntervalSeconds = Number(element, at, "healthIntervalSeconds", 1, 300),
-                HealthTimeoutSeconds = Number(element, at, "healthTimeoutSeconds", 5, 3600),
-                BackupsToKeep = Number(element, at, "backupsToKeep", 1, 1000),
-                ReleasesToKeep = Number(element, at, "releasesToKeep", 2, 100),
-                MinFreeDiskMb = Number(element, at, "minFreeDiskMb", 0, 10_000_000),
-                MinMemoryMb = Number(element, at, "minMemoryMb", 0, 10_000_000),
-                MaxDiskUsedPercent = Number(element, at, "maxDiskUsedPercent", 1, 100),
-                CpuLimit = Decimal(element, at, "cpuLimit", 0.01, 1024),
-                MemoryLimitMb = Number(element, at, "memoryLimitMb", 6, 10_000_000),
+                Description = Text("description"),
+                DockerHost = DockerHost(),
+                ComposeProject = Text("composeProject", NamePattern),
+                ContainerName = Text("containerName", NamePattern),
+                Network = Text("network", NamePattern),
+                ImageRepository = Text("imageRepository", RepositoryPattern),
+                Registry = TextOrNull("registry", RegistryPattern),
+                RegistryTls = Flag("registryTls"),
+                Bind = Text("bind"),
+                Port = Number("port", 1, 65535),
+                HealthUrl = Url("healthUrl"),
+                DeployDirectory = Text("deployDirectory"),
+                DataDirectory = Text("dataDirectory"),
+                LogDirectory = Text("logDirectory"),
+                ConfigDirectory = Text("configDirectory"),
+                BackupDirectory = Text("backupDirectory"),
+                Protected = Flag("protected"),
+                RequireVerifiedRelease = Flag("requireVerifiedRelease"),
+                AutomaticRollback = Flag("automaticRollback"),
+                BootstrapBaseImage = Flag("bootstrapBaseImage"),
+                Strategy = Strategy(),
+                SettleSeconds = Number("settleSeconds", 1, 3600),
+                HealthIntervalSeconds = Number("healthIntervalSeconds", 1, 300),
+                HealthTimeoutSeconds = Number("healthTimeoutSeconds", 5, 3600),
+                BackupsToKeep = Number("backupsToKeep", 1, 1000),
+                ReleasesToKeep = Number("releasesToKeep", 2, 100),
+                MinFreeDiskMb = Number("minFreeDiskMb", 0, 10_000_000),
+                MinMemoryMb = Number("minMemoryMb", 0, 10_000_000),
+                MaxDiskUsedPercent = Number("maxDiskUsedPercent", 1, 100),
+                CpuLimit = Decimal("cpuLimit", 0.01, 1024),
+                MemoryLimitMb = Number("memoryLimitMb", 6, 10_000_000),
             };
+            _known.UnionWith(_read);
             foreach (var property in element.EnumerateObject())
                 if (!_read.Contains(property.Name) && !property.Name.StartsWith('$'))
-                    Fail($"{at}.{property.Name}", $"unknown setting '{property.Name}'", "remove it or correct its spelling (see the 'local' entry)");
-            if (_errors.Count == errorsBefore)
+                    Fail($"{At}.{property.Name}", $"unknown setting '{property.Name}'", UnknownSettingFix);
+            if (_failures == failuresBefore)
             {
                 foreach (var overlap in DirectoryLayout.Overlaps(environment))
-                    Fail($"{at}.{overlap.Key}", overlap.Message, overlap.Fix);
+                    Fail(PathOf(overlap.Key), overlap.Message, overlap.Fix);
                 foreach (var (key, message, fix) in HostAgreement.Problems(environment))
-                    Fail($"{at}.{key}", message, fix);
+                    Fail(PathOf(key), message, fix);
             }
-            return _errors.Count == errorsBefore ? environment : null;
+            return _failures == failuresBefore ? environment : null;
         }
 
         private const string NamePattern = "^[a-z0-9][a-z0-9_.-]*$";
         private const string RepositoryPattern = "^[a-z0-9]+([._/-][a-z0-9]+)*$";
         private const string RegistryPattern = "^[A-Za-z0-9.-]+(:[0-9]{1,5})?$";
 
-        private JsonElement? Value(JsonElement element, string at, string key, string expected)
+        /// <summary>Where the environment's value of a key is written: its own entry, else the defaults block.</summary>
+        private string PathOf(string key) => _inherited.Contains(key) ? $"{DefaultsPath}.{key}" : $"{At}.{key}";
+
+        /// <summary>The environment's own value of a key, else the defaults'; null when neither has it.</summary>
+        private JsonElement? Lookup(string key)
         {
             _read.Add(key);
-            if (element.TryGetProperty(key, out var value)) return value;
-            Fail(at, $"'{key}' is missing", $"add \"{key}\": {expected}");
+            if (_element.TryGetProperty(key, out var own)) return own;
+            if (_defaults is { } defaults && defaults.TryGetProperty(key, out var inherited))
+            {
+                _inherited.Add(key);
+                return inherited;
+            }
             return null;
         }
 
-        private string Text(JsonElement element, string at, string key, string? pattern = null)
+        private JsonElement? Value(string key, string expected)
         {
-            if (Value(element, at, key, "\"...\"") is not { } value) return "";
-            var path = $"{at}.{key}";
+            if (Lookup(key) is { } value) return value;
+            if (_defaults is null) Fail(At, $"'{key}' is missing", $"add \"{key}\": {expected}");
+            else Fail(At, $"'{key}' is missing: set neither in '{_name}' nor in \"{DefaultsName}\"",
+                $"add \"{key}\": {expected} to \"{DefaultsName}\" (for every environment) or to '{_name}'");
+            return null;
+        }
+
+        private string Text(string key, string? pattern = null)
+        {
+            if (Value(key, "\"...\"") is not { } value) return "";
             if (value.ValueKind != JsonValueKind.String || value.GetString()!.Trim().Length == 0)
             {
-                Fail(path, $"must be a non-empty string (got {value.GetRawText()})", $"write \"{key}\": \"...\"");
+                Fail(PathOf(key), $"must be a non-empty string (got {value.GetRawText()})", $"write \"{key}\": \"...\"");
                 return "";
             }
             var text = value.GetString()!;
             if (pattern is not null && !System.Text.RegularExpressions.Regex.IsMatch(text, pattern))
-                Fail(path, $"'{text}' is not a valid name here (allowed: {pattern})", "use lower-case letters, digits, '.', '_' and '-'");
+                Fail(PathOf(key), $"'{text}' is not a valid name here (allowed: {pattern})", "use lower-case letters, digits, '.', '_' and '-'");
             return text;
         }
 
         /// <summary>A text setting that may be null (when given, checked as <see cref="Text"/> does).</summary>
-        private string? TextOrNull(JsonElement element, string at, string key, string pattern)
-        {
-            if (element.TryGetProperty(key, out var value) && value.ValueKind == JsonValueKind.Null)
-            {
-                _read.Add(key);
-                return null;
-            }
-            return Text(element, at, key, pattern);
-        }
+        private string? TextOrNull(string key, string pattern) =>
+            Lookup(key) is { ValueKind: JsonValueKind.Null } ? null : Text(key, pattern);
 
-        private string? DockerHost(JsonElement element, string at)
+        private string? DockerHost()
         {
-            if (Value(element, at, "dockerHost", "null") is not { } value || value.ValueKind == JsonValueKind.Null) return null;
+            if (Value("dockerHost", "null") is not { } value || value.ValueKind == JsonValueKind.Null) return null;
             var host = value.ValueKind == JsonValueKind.String ? value.GetString()! : "";
             if (!DockerHostSchemes.Any(scheme => host.StartsWith(scheme, StringComparison.Ordinal)))
-                Fail($"{at}.dockerHost", $"must be null or a unix://, tcp:// or ssh://user@host address (got {value.GetRawText()})", "write null for this machine's engine, or e.g. \"ssh://deploy@host\"");
+                Fail(PathOf("dockerHost"), $"must be null or a unix://, tcp:// or ssh://user@host address (got {value.GetRawText()})", "write null for this machine's engine, or e.g. \"ssh://deploy@host\"");
             return host;
         }
 
-        private string Url(JsonElement element, string at, string key)
+        private string Url(string key)
         {
-            var text = Text(element, at, key);
+            var text = Text(key);
             if (text.Length > 0 && !(Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"))
-                Fail($"{at}.{key}", $"'{text}' is not an http(s) URL", "write e.g. \"http://127.0.0.1:8000/health\"");
+                Fail(PathOf(key), $"'{text}' is not an http(s) URL", "write e.g. \"http://127.0.0.1:8000/health\"");
             return text;
         }
 
-        private DeployStrategy Strategy(JsonElement element, string at)
+        private DeployStrategy Strategy()
         {
             var expected = string.Join(" or ", DeployStrategies.Names.Select(name => $"\"{name}\""));
-            if (Value(element, at, "strategy", expected) is not { } value) return default;
+            if (Value("strategy", expected) is not { } value) return default;
             if (DeployStrategies.Parse(value.ValueKind == JsonValueKind.String ? value.GetString() : null) is { } strategy) return strategy;
-            Fail($"{at}.strategy", $"must be {expected} (got {value.GetRawText()})",
+            Fail(PathOf("strategy"), $"must be {expected} (got {value.GetRawText()})",
                 "write \"strategy\": \"start-first\" (the new release serves only once healthy) or \"recreate\" (one container, replaced in place)");
             return default;
         }
 
-        private bool Flag(JsonElement element, string at, string key)
+        private bool Flag(string key)
         {
-            if (Value(element, at, key, "true or false") is not { } value) return false;
+            if (Value(key, "true or false") is not { } value) return false;
             if (value.ValueKind is JsonValueKind.True or JsonValueKind.False) return value.GetBoolean();
-            Fail($"{at}.{key}", $"must be true or false (got {value.GetRawText()})", $"write \"{key}\": true or false, without quotes");
+            Fail(PathOf(key), $"must be true or false (got {value.GetRawText()})", $"write \"{key}\": true or false, without quotes");
             return false;
         }
 
-        private int Number(JsonElement element, string at, string key, int minimum, int maximum)
+        private int Number(string key, int minimum, int maximum)
         {
-            if (Value(element, at, key, $"a whole number from {minimum} to {maximum}") is not { } value) return 0;
+            if (Value(key, $"a whole number from {minimum} to {maximum}") is not { } value) return 0;
             if (value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var number) && number >= minimum && number <= maximum) return number;
             // A number in quotes ("8000") is the number meant; otherwise the lowest allowed shows the form.
             var meant = value.ValueKind == JsonValueKind.String && int.TryParse(value.GetString(), out var quoted) && quoted >= minimum && quoted <= maximum ? quoted : minimum;
-            Fail($"{at}.{key}", $"must be a whole number from {minimum} to {maximum} (got {value.GetRawText()})", $"write \"{key}\": {meant}, without quotes");
+            Fail(PathOf(key), $"must be a whole number from {minimum} to {maximum} (got {value.GetRawText()})", $"write \"{key}\": {meant}, without quotes");
             return 0;
         }
 
-        private double Decimal(JsonElement element, string at, string key, double minimum, double maximum)
+        private double Decimal(string key, double minimum, double maximum)
         {
-            if (Value(element, at, key, $"a number from {minimum} to {maximum}") is not { } value) return 0;
+            if (Value(key, $"a number from {minimum} to {maximum}") is not { } value) return 0;
             if (value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var number) && number >= minimum && number <= maximum) return number;
-            Fail($"{at}.{key}", $"must be a number from {minimum} to {maximum} (got {value.GetRawText()})", $"write \"{key}\": 1.0, without quotes");
+            Fail(PathOf(key), $"must be a number from {minimum} to {maximum} (got {value.GetRawText()})", $"write \"{key}\": 1.0, without quotes");
             return 0;
         }
     }

@@ -86,6 +86,7 @@ public class EntryScriptTests
         Assert.That(run.Output, Does.Not.Contain(Building), "after the lock, the build it waited for is there");
     }
 
+    // The pipeline runs build/setup.sh before the first task that needs this machine's engine.
     [TestCase("build.sh")]
     [TestCase("build.ps1")]
     public void Setup_stops_a_run_whose_docker_host_does_not_answer(string script)
@@ -94,7 +95,18 @@ public class EntryScriptTests
 
         Assert.That(run.ExitCode, Is.EqualTo(1), run.Output);
         Assert.That(run.Output, Does.Contain($"setup: error: no Docker engine answers at {NoEngine}").And.Contain("--no-setup"));
-        Assert.That(run.Output, Does.Not.Contain("QtsOps "), "the pipeline did not start");
+        Assert.That(run.Output, Does.Not.Contain($"The Docker engine at {NoEngine} is not reachable"), "verify did not start");
+    }
+
+    [Test]
+    public void An_ssh_environment_s_run_sets_up_this_machine_s_engine_where_it_builds_the_image()
+    {
+        var image = Run("build.sh", "--env=staging", "--target=image", "--exclusive");
+        var status = Run("build.sh", "--env=staging", "--target=status", "--exclusive", "--docker-host=ssh://nobody@127.0.0.1:1");
+
+        Assert.That(image.ExitCode, Is.EqualTo(1), image.Output);
+        Assert.That(image.Output, Does.Contain($"setup: error: no Docker engine answers at {NoEngine}"), "the image is built on this machine's engine (DOCKER_HOST)");
+        Assert.That(status.Output, Does.Not.Contain("setup:"), "status asks the ssh:// engine only");
     }
 
     [TestCase("--no-setup", null)]

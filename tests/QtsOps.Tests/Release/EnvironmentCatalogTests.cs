@@ -6,7 +6,10 @@ namespace QtsOps.Tests.Release;
 [Category("Core")]
 public class EnvironmentCatalogTests
 {
-    private static string Valid => File.ReadAllText(Path.Combine(SourceRepository.Root, EnvironmentCatalog.FileName));
+    // A file without "defaults", every key in every environment: the tests of each check change one of local's keys in it.
+    private static string Valid => File.ReadAllText(SourceRepository.Combine(FlatFile));
+
+    private const string FlatFile = "tests/QtsOps.Tests/Release/Fixtures/flat-environments.json";
 
     [Test]
     public void The_checked_in_file_holds_a_complete_local_default_and_staging_and_prod()

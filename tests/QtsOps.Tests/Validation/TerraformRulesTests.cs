@@ -9,6 +9,7 @@ public class TerraformRulesTests
 {
     private const string Staging = "src/infra/environments/staging";
     private const string Module = "src/infra/modules/resource_group";
+    private const string Shared = "src/infra/modules/azure_environment";
 
     private ScratchRepository _repo = null!;
 
@@ -67,7 +68,7 @@ public class TerraformRulesTests
     [Test]
     public void An_undeclared_variable_is_named_where_it_is_used()
     {
-        _repo.Replace($"{Staging}/main.tf", "tags        = var.tags", "tags        = var.extra_tags");
+        _repo.Replace($"{Staging}/main.tf", "tags                = var.tags", "tags                = var.extra_tags");
 
         var findings = Check();
 
@@ -109,18 +110,18 @@ public class TerraformRulesTests
     [Test]
     public void A_missing_module_output_lists_the_outputs_there_are()
     {
-        _repo.Replace($"{Staging}/outputs.tf", "module.resource_group.id", "module.resource_group.resource_group_id");
+        _repo.Replace($"{Shared}/outputs.tf", "module.resource_group.id", "module.resource_group.resource_group_id");
 
         var finding = Only("terraform-module-output");
 
-        Assert.That((finding.File, finding.Line), Is.EqualTo(($"{Staging}/outputs.tf", (int?)LineOf($"{Staging}/outputs.tf", "module.resource_group"))));
+        Assert.That((finding.File, finding.Line), Is.EqualTo(($"{Shared}/outputs.tf", (int?)LineOf($"{Shared}/outputs.tf", "module.resource_group"))));
         Assert.That(finding.Message, Does.Contain($"module \"resource_group\" ({Module}) has no output \"resource_group_id\"; its outputs: id, location, name"));
     }
 
     [Test]
     public void Module_arguments_match_the_module_variables()
     {
-        _repo.Replace($"{Staging}/main.tf", "  location    = var.location\n", "  region      = var.location\n");
+        _repo.Replace($"{Shared}/main.tf", "  location    = var.location\n", "  region      = var.location\n");
 
         var findings = Check().Where(f => f.Rule == "terraform-module-input").Select(f => f.Message).ToList();
 
@@ -145,7 +146,7 @@ public class TerraformRulesTests
               type = string
             }
             """);
-        _repo.Replace($"{Staging}/main.tf", "  tags        = var.tags\n", "  tags        = var.tags\n  ssh_public_key = \"ssh-ed25519 AAAA\"\n");
+        _repo.Replace($"{Shared}/main.tf", "  tags        = var.tags\n", "  tags        = var.tags\n  ssh_public_key = \"ssh-ed25519 AAAA\"\n");
 
         var findings = Check();
 
@@ -224,7 +225,7 @@ public class TerraformRulesTests
     [Test]
     public void Module_meta_arguments_are_not_inputs_the_module_must_declare()
     {
-        _repo.Replace($"{Staging}/main.tf", "  tags        = var.tags\n",
+        _repo.Replace($"{Shared}/main.tf", "  tags        = var.tags\n",
             "  tags        = var.tags\n  version     = \"1.0.0\"\n  count       = 1\n  for_each    = {}\n  providers   = {}\n  depends_on  = []\n");
 
         Assert.That(Check(), Is.Empty);
@@ -246,7 +247,7 @@ public class TerraformRulesTests
     [Test]
     public void An_undeclared_variable_says_where_to_declare_it()
     {
-        _repo.Replace($"{Staging}/main.tf", "tags        = var.tags", "tags        = var.extra_tags");
+        _repo.Replace($"{Staging}/main.tf", "tags                = var.tags", "tags                = var.extra_tags");
 
         Assert.That(Only("terraform-undeclared-variable"), Is.EqualTo(Finding.Error("terraform-undeclared-variable", $"{Staging}/main.tf",
             $"var.extra_tags is used but no variable \"extra_tags\" is declared in {Staging}",
@@ -324,7 +325,7 @@ public class TerraformRulesTests
     public void A_variable_declared_sensitive_needs_a_placeholder_in_the_example_whatever_its_name()
     {
         var example = $"{Staging}/terraform.tfvars.example";
-        _repo.Replace($"{Staging}/variables.tf", "variable \"docker_host\" {\n", "variable \"docker_host\" {\n  sensitive = true\n");
+        _repo.Replace($"{Staging}/variables.tf", "variable \"docker_host\" { default = null }\n", "variable \"docker_host\" {\n  default   = null\n  sensitive = true\n}\n");
 
         Assert.That(Only("terraform-tfvars-example"), Is.EqualTo(Finding.Error("terraform-tfvars-example", example,
             "docker_host is sensitive but the example gives it a value", "write docker_host = \"<set via TF_VAR_docker_host>\"", line: LineOf(example, "docker_host"))));
@@ -373,7 +374,7 @@ public class TerraformRulesTests
 
         Assert.That(finding, Is.EqualTo(Finding.Error("terraform-tfvars-ignored", ".gitignore",
             "git would commit *.tfvars files, which hold real values and secrets: src/infra/environments/local/terraform.tfvars, " +
-            $"src/infra/environments/prod/terraform.tfvars, {Staging}/extra.tfvars, {Staging}/terraform.tfvars, {Module}/terraform.tfvars",
+            $"src/infra/environments/prod/terraform.tfvars, {Staging}/extra.tfvars, {Staging}/terraform.tfvars, {Shared}/terraform.tfvars, {Module}/terraform.tfvars",
             "add the line '*.tfvars' to .gitignore (and 'git rm --cached' any that are tracked)")));
     }
 
@@ -423,7 +424,7 @@ public class TerraformRulesTests
     public void An_output_block_without_a_name_is_not_among_the_outputs_a_missing_output_lists()
     {
         _repo.Write($"{Module}/outputs.tf", _repo.Read($"{Module}/outputs.tf") + "\noutput {\n  value = 1\n}\n");
-        _repo.Replace($"{Staging}/outputs.tf", "module.resource_group.id", "module.resource_group.resource_group_id");
+        _repo.Replace($"{Shared}/outputs.tf", "module.resource_group.id", "module.resource_group.resource_group_id");
 
         Assert.That(Only("terraform-module-output").Message, Does.EndWith("has no output \"resource_group_id\"; its outputs: id, location, name"));
     }

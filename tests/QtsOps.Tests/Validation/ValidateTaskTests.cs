@@ -44,7 +44,8 @@ public class ValidateTaskTests
 
         Assert.That(run.ExitCode, Is.EqualTo(1));
         Assert.That(Findings(repo), Does.Contain(("environments/invalid", "error", "environments.json", (int?)portLine)));
-        Assert.That(run.Error, Does.Contain($"environments.json:{portLine}: $.local.port: must be a whole number from 1 to 65535 (got \"8000\") (fix: "));
+        // The port is in "defaults": the error is at its line there, and names the environments that inherit it.
+        Assert.That(run.Error, Does.Contain($"environments.json:{portLine}: $.defaults.port: must be a whole number from 1 to 65535 (got \"8000\") (inherited by local, staging, prod) (fix: "));
     }
 
     [Test]

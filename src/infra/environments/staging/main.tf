@@ -1,8 +1,16 @@
-module "resource_group" {
-  source = "../../modules/resource_group"
+# staging is the shared Azure environment (modules/azure_environment) with staging's values; the
+# variables and outputs of this root only pass on what terraform.tfvars, TF_VAR_ and the
+# pipeline give (descriptions, defaults and checks are the module's).
+module "environment" {
+  source = "../../modules/azure_environment"
 
-  name        = var.resource_group_name
-  location    = var.location
-  environment = var.environment
-  tags        = var.tags
+  environment = "staging"
+
+  resource_group_name = var.resource_group_name
+  location            = var.location
+  tags                = var.tags
+  admin_password      = var.admin_password
+  docker_host         = var.docker_host
+  compose_project     = var.compose_project
+  health_url          = var.health_url
 }
