@@ -27,7 +27,7 @@ public static class DpkgStatus
 {
     public const string Path = "var/lib/dpkg/status";
 
-    /// <summary>The installed packages, by name; a stanza without Package, Version or Architecture is an error naming its line.</summary>
+    /// <summary>The installed packages, by name; a stanza without Package, or an installed one without Version or Architecture, is an error naming its line.</summary>
     public static IReadOnlyList<DebianPackage> Parse(string text, string file)
     {
         var packages = new List<DebianPackage>();
@@ -55,12 +55,14 @@ public static class DpkgStatus
 
     private static DebianPackage? Package(Dictionary<string, string> fields, string file, int line)
     {
-        var missing = new[] { "Package", "Version", "Architecture", "Status" }.Where(f => !fields.ContainsKey(f)).ToList();
-        if (missing.Count > 0 && !(missing is ["Version"] && !Installed(fields)))
-            throw new BundleException($"{file}:{line}: the stanza{(fields.TryGetValue("Package", out var name) ? $" of {name}" : "")} has no {string.Join(", ", missing)}. Fix: the image's dpkg status is damaged; rebuild the image.");
+        if (!fields.TryGetValue("Package", out var name))
+            throw new BundleException($"{file}:{line}: the stanza has no Package field. Fix: the image's dpkg status is damaged; rebuild the image.");
         if (!Installed(fields)) return null;
-        var source = fields.TryGetValue("Source", out var value) ? value.Split(' ')[0] : fields["Package"];
-        return new DebianPackage(fields["Package"], fields["Version"], fields["Architecture"], source);
+        var missing = new[] { "Version", "Architecture" }.Where(f => !fields.ContainsKey(f)).ToList();
+        if (missing.Count > 0)
+            throw new BundleException($"{file}:{line}: the stanza of {name} has no {string.Join(" or ", missing)}. Fix: the image's dpkg status is damaged; rebuild the image.");
+        var source = fields.TryGetValue("Source", out var value) ? value.Split(' ')[0] : name;
+        return new DebianPackage(name, fields["Version"], fields["Architecture"], source);
     }
 
     private static bool Installed(Dictionary<string, string> fields) =>

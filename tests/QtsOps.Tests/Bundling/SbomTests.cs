@@ -57,6 +57,7 @@ public class SbomTests
 
     [TestCase("Package: a\nStatus: install ok installed\nArchitecture: amd64\n", "status:1: the stanza of a has no Version")]
     [TestCase("Package: a\nStatus: install ok installed\nVersion: 1\nArchitecture: amd64\n\nno colon here\n", "status:6: 'no colon here' is neither a 'Field: value' line")]
+    [TestCase("Package: a\nStatus: install ok installed\nVersion: 1\nArchitecture: amd64\n\n\nStatus: install ok installed\nVersion: 2\n", "status:7: the stanza has no Package field")]
     public void A_damaged_status_is_refused_naming_its_line(string text, string message) =>
         Assert.That(Assert.Throws<BundleException>(() => DpkgStatus.Parse(text, "status"))!.Message, Does.StartWith(message).And.Contain("Fix:"));
 
@@ -91,6 +92,17 @@ public class SbomTests
         }));
         Assert.That(Encoding.UTF8.GetString(image.ContentOf("/var/lib/dpkg/status")!), Is.EqualTo("new status"));
         Assert.That(image.ContentOf("etc/kept"), Is.Null, "only what is asked for is kept");
+    }
+
+    [Test]
+    public void A_hard_link_to_no_file_of_the_layers_is_refused_naming_the_layer()
+    {
+        using var directory = new TempDirectory();
+        var layer = Layer(directory, "layer.tar", tar => tar.WriteEntry(new PaxTarEntry(TarEntryType.HardLink, "etc/linked") { LinkName = "etc/nowhere" }));
+
+        var error = Assert.Throws<BundleException>(() => ImageFileSystem.Read([layer], _ => false))!;
+
+        Assert.That(error.Message, Does.StartWith($"{layer}: etc/linked is a hard link to etc/nowhere").And.Contain("Fix:"));
     }
 
     [Test]
