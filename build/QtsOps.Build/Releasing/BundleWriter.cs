@@ -24,7 +24,7 @@ public sealed record BundleReport(string Directory, IReadOnlyList<string> Files,
 public sealed class BundleWriter(DockerEngine images, DeploymentEnvironment target, Checkout checkout, RegistryAccess access,
     string repositoryRoot, string artifactsDirectory, Func<SigningKey?> signingKey, BuildFacts facts, string pipelineAssets, RunReporting reporting)
 {
-    // The Dockerfile's WORKDIR: the service's own files are those under it.
+    // The service the image runs, and its folder (the Dockerfile's WORKDIR): its own files are those under it.
     private const string ServiceName = "qts-observer";
     private const string ServiceRoot = "app";
 

@@ -23,27 +23,27 @@ public static partial class ImageSbom
         var status = files.ContentOf(DpkgStatus.Path)
             ?? throw new BundleException($"The image {image.Reference} has no /{DpkgStatus.Path}: nothing says which Debian packages it carries. Fix: build the image with src/observer/image/runtime_root.py, which writes it.");
         var packages = DpkgStatus.Parse(Encoding.UTF8.GetString(status), $"{image.Reference}:/{DpkgStatus.Path}");
-        var components = packages.Select(Component).ToList();
+        var components = packages.Select(DebianComponent).ToList();
         components.AddRange(StandardLibrary(files.Files, packages));
         var service = files.Files.Where(f => f.Path.StartsWith(subject.ServiceRoot.Trim('/') + "/", StringComparison.Ordinal)).Select(Sbom.File).ToList();
         components.Add(new Component
         {
-            Type = CycloneDX.Models.Component.Classification.Application, BomRef = $"service:{subject.ServiceName}", Name = subject.ServiceName, Version = subject.Tag,
+            Type = Component.Classification.Application, BomRef = $"service:{subject.ServiceName}", Name = subject.ServiceName, Version = subject.Tag,
             Description = $"the service's own files, under /{subject.ServiceRoot.Trim('/')}", Components = service,
         });
         var digest = image.Digest["sha256:".Length..];
         var container = new Component
         {
-            Type = CycloneDX.Models.Component.Classification.Container, BomRef = image.Reference, Name = image.Name, Version = subject.Tag,
+            Type = Component.Classification.Container, BomRef = image.Reference, Name = image.Name, Version = subject.Tag,
             Purl = $"pkg:oci/{Uri.EscapeDataString(image.Repository[(image.Repository.LastIndexOf('/') + 1)..])}@{Uri.EscapeDataString(image.Digest)}?repository_url={Uri.EscapeDataString(image.Name)}&tag={Uri.EscapeDataString(subject.Tag)}",
             Hashes = [Sbom.Sha256(digest)],
         };
         return Sbom.Document($"image {image.Reference}", subject.Timestamp, container, components);
     }
 
-    private static Component Component(DebianPackage package) => new()
+    private static Component DebianComponent(DebianPackage package) => new()
     {
-        Type = CycloneDX.Models.Component.Classification.Library, BomRef = package.Purl, Name = package.Name, Version = package.Version, Purl = package.Purl,
+        Type = Component.Classification.Library, BomRef = package.Purl, Name = package.Name, Version = package.Version, Purl = package.Purl,
         Properties = [new Property { Name = "qtsops:deb:source", Value = package.Source }],
     };
 
@@ -55,7 +55,7 @@ public static partial class ImageSbom
             .OrderBy(g => g.Key.python, StringComparer.Ordinal).ThenBy(g => g.Key.module, StringComparer.Ordinal)
             .Select(module => new Component
             {
-                Type = CycloneDX.Models.Component.Classification.Library, BomRef = $"python{module.Key.python}-stdlib:{module.Key.module}",
+                Type = Component.Classification.Library, BomRef = $"python{module.Key.python}-stdlib:{module.Key.module}",
                 Group = $"python{module.Key.python}-stdlib", Name = module.Key.module, Version = PythonVersion(module.Key.python, packages),
                 Components = [.. module.Select(f => Sbom.File(f.file))],
             });
