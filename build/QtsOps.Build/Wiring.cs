@@ -50,7 +50,7 @@ public sealed class Wiring(BuildContext context, DeploymentEnvironment? environm
     public ImagePublisher ImagePublisher() => new(Images, Target, context.Checkout, RegistryAccess.Of(context), context.Reporting);
 
     public BundleWriter BundleWriter() => new(Images, Target, context.Checkout, RegistryAccess.Of(context), context.RepositoryRoot, context.ArtifactsDirectory,
-        SigningKey, BuildFacts(), context.Reporting);
+        SigningKey, BuildFacts(), Path.Combine(AppContext.BaseDirectory, "pipeline-assets"), context.Reporting);
 
     /// <summary>The release key (QTSOPS_SIGNING_KEY or QTSOPS_SIGNING_KEY_FILE) for one signing step; null when none is given.</summary>
     public SigningKey? SigningKey() => OperatingSystem.IsWindows()

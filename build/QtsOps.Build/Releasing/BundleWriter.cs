@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text;
 using Cake.Core.Diagnostics;
 using QtsOps.Build.Deployment;
@@ -15,12 +16,18 @@ public sealed record BundleReport(string Directory, IReadOnlyList<string> Files,
 /// <summary>
 /// Writes artifacts/bundle/&lt;version&gt;/: the deploy package, the image as the registry holds it
 /// (image.json) and as an OCI archive, the release notes, the provenance (in-toto, SLSA, in a DSSE
-/// envelope) and SHA256SUMS, the last two signed with the release key when one is given.
+/// envelope), the SBOMs of the image and of the pipeline (CycloneDX JSON) and SHA256SUMS, the provenance
+/// and SHA256SUMS signed with the release key when one is given.
 /// </summary>
 /// <param name="facts">The source, builder and parameters the provenance states.</param>
+/// <param name="pipelineAssets">The folder of the pipeline projects' project.assets.json (copied beside the program when it is built).</param>
 public sealed class BundleWriter(DockerEngine images, DeploymentEnvironment target, Checkout checkout, RegistryAccess access,
-    string repositoryRoot, string artifactsDirectory, Func<SigningKey?> signingKey, BuildFacts facts, RunReporting reporting)
+    string repositoryRoot, string artifactsDirectory, Func<SigningKey?> signingKey, BuildFacts facts, string pipelineAssets, RunReporting reporting)
 {
+    // The service the image runs, and its folder (the Dockerfile's WORKDIR): its own files are those under it.
+    private const string ServiceName = "qts-observer";
+    private const string ServiceRoot = "app";
+
     private ICakeLog Log => reporting.Log;
 
     public static string DirectoryOf(string artifactsDirectory, string versionTag) => Path.Combine(artifactsDirectory, "bundle", versionTag);
@@ -42,7 +49,7 @@ public sealed class BundleWriter(DockerEngine images, DeploymentEnvironment targ
         var packageFile = Path.GetFileName(package);
         File.Copy(package, Path.Combine(directory, packageFile));
         var image = new BundleImage(access.Registry, target.ImageRepository, digest, $"{target.ImageRepository.Replace('/', '-')}-{tag}.oci.tar");
-        SaveImage(target.ImageOf(tag), Path.Combine(directory, image.Archive), tag);
+        SaveImage(target.ImageOf(tag), Path.Combine(directory, image.Archive), image, directory);
         File.WriteAllText(Path.Combine(directory, BundleImage.FileName), image.ToJson());
         File.WriteAllText(Path.Combine(directory, "notes.md"), Notes());
 
@@ -65,19 +72,40 @@ public sealed class BundleWriter(DockerEngine images, DeploymentEnvironment targ
         return report;
     }
 
-    /// <summary>docker save of the image, laid out as an OCI image archive (see <see cref="OciArchive"/>).</summary>
-    private void SaveImage(string reference, string archive, string tag)
+    /// <summary>
+    /// docker save of the image, laid out as an OCI image archive (see <see cref="OciArchive"/>), and the
+    /// SBOMs: the image's read from the same saved layers, the pipeline's from its projects' assets.
+    /// </summary>
+    private void SaveImage(string reference, string archive, BundleImage image, string directory)
     {
         var saved = Path.Combine(Path.GetDirectoryName(archive)!, ".docker-save.tar");
         try
         {
             images.Call(DockerAliases.DockerSave, new DockerSaveSettings { Image = reference, OutputFile = saved }).EnsureSuccess();
-            OciArchive.FromDockerSave(saved, archive, tag, checkout.Commit.CommitTime);
+            using var layers = SavedImage.Unpack(saved);
+            OciArchive.FromSavedImage(layers, archive, checkout.VersionTag, checkout.Commit.CommitTime);
+            var timer = Stopwatch.StartNew();
+            WriteSboms(layers, image, directory);
+            Log.Information($"SBOMs ({Sbom.ImageFileName}, {Sbom.PipelineFileName}) written in {timer.Elapsed.TotalSeconds:0.00} s");
         }
         finally
         {
             File.Delete(saved);
         }
+    }
+
+    private void WriteSboms(SavedImage layers, BundleImage image, string directory)
+    {
+        var files = ImageFileSystem.Read(layers.Layers, ImageSbom.Needs);
+        var subject = new ImageSubject(image, checkout.VersionTag, ServiceName, ServiceRoot, checkout.Commit.CommitTime);
+        File.WriteAllText(Path.Combine(directory, Sbom.ImageFileName), Sbom.ToJson(ImageSbom.Build(subject, files)));
+
+        var assets = Directory.Exists(pipelineAssets) ? Directory.GetFiles(pipelineAssets, "project.assets.json", SearchOption.AllDirectories) : [];
+        if (assets.Length == 0)
+            throw new PipelineException($"No project.assets.json under {pipelineAssets}: the pipeline SBOM lists what NuGet restored for the pipeline. Fix: rebuild the pipeline (delete .qtsops/host and run ./build.sh again).");
+        var packages = assets.Order(StringComparer.Ordinal).SelectMany(file => PipelineSbom.Packages(File.ReadAllText(file), file));
+        File.WriteAllText(Path.Combine(directory, Sbom.PipelineFileName),
+            Sbom.ToJson(PipelineSbom.Build("qtsops-pipeline", checkout.Version, checkout.Commit.Sha, checkout.Commit.CommitTime, packages)));
     }
 
     /// <summary>The version's CHANGELOG.md section (as the release target wrote it), else a line saying it is no release.</summary>

@@ -14,7 +14,7 @@ public sealed record ReleaseVerdict(string Bundle, string? Version, IReadOnlyLis
 }
 
 /// <summary>
-/// verify-release: gathers what a bundle holds (checksums, SSH signatures checked with ssh-keygen
+/// verify-release: gathers what a bundle holds (checksums, the SBOMs checked against the CycloneDX schema, SSH signatures checked with ssh-keygen
 /// against allowed_signers, the provenance, what the registry serves for its image digest) and has
 /// <see cref="ReleaseJudgement"/> judge it. Deploy and rollback to an environment with
 /// requireVerifiedRelease call it before anything changes on the host.
@@ -68,9 +68,15 @@ public sealed class ReleaseVerifier(string allowedSigners, string repository, Fu
             ?? throw new PipelineException($"{sumsFile} lists no deploy package (qts_ops_deploy-<version>.tar.gz). Fix: ./build.sh --target=bundle.");
 
         var evidence = new BundleEvidence(Sha256Sums.Check(bundle, entries), unlisted,
-            FileSignature(sumsFile), EnvelopeSignature(envelope), stated, image, package, Served(image));
+            FileSignature(sumsFile), EnvelopeSignature(envelope), stated, image, package, Served(image), [.. Sbom.FileNames.Select(file => SbomOf(bundle, file))]);
         var expected = new ReleaseExpectation(repository, (stated.Version is { } version ? commitOfVersion(version) : null) ?? headCommit);
         return new ReleaseVerdict(bundle, stated.Version, ReleaseJudgement.Judge(evidence, expected), ReleaseJudgement.IsUnsigned(evidence));
+    }
+
+    private static SbomEvidence SbomOf(string bundle, string file)
+    {
+        var path = Path.Combine(bundle, file);
+        return File.Exists(path) ? new SbomEvidence(file, true, Sbom.SchemaErrors(File.ReadAllText(path))) : new SbomEvidence(file, false, []);
     }
 
     private string? Served(BundleImage image)

@@ -3,7 +3,7 @@ using QtsOps.Host;
 namespace QtsOps.Build.Tasks;
 
 [TaskName("bundle")]
-[TaskDescription("Writes artifacts/bundle/<version>/: package, image (registry digest, OCI archive), notes, provenance, SHA256SUMS, signed with QTSOPS_SIGNING_KEY")]
+[TaskDescription("Writes artifacts/bundle/<version>/: package, image (registry digest, OCI archive), SBOMs (CycloneDX), notes, provenance, SHA256SUMS, signed with QTSOPS_SIGNING_KEY")]
 [IsDependentOn(typeof(PushTask))]
 public sealed class BundleTask : FrostingTask<BuildContext>
 {

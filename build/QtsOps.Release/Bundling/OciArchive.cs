@@ -19,33 +19,22 @@ public static class OciArchive
 
     /// <returns>The digest of the OCI manifest written.</returns>
     /// <param name="referenceName">The index's org.opencontainers.image.ref.name (the version tag).</param>
-    public static string FromDockerSave(string dockerArchive, string ociArchive, string referenceName, DateTimeOffset modified)
+    public static string FromSavedImage(SavedImage saved, string ociArchive, string referenceName, DateTimeOffset modified)
     {
-        var unpacked = Directory.CreateTempSubdirectory("qtsops-oci-").FullName;
-        try
+        using var output = File.Create(ociArchive);
+        using var tar = new TarWriter(output, TarEntryFormat.Ustar);
+        var written = new HashSet<string>(StringComparer.Ordinal);
+        var config = Blob(tar, written, saved.Config, "application/vnd.oci.image.config.v1+json", modified);
+        var layers = saved.Layers.Select(layer => (JsonNode)Blob(tar, written, layer, "application/vnd.oci.image.layer.v1.tar", modified)).ToArray();
+        var manifest = Bytes(new JsonObject { ["schemaVersion"] = 2, ["mediaType"] = ManifestType, ["config"] = config, ["layers"] = new JsonArray(layers) });
+        var manifestDescriptor = Blob(tar, written, manifest, ManifestType, modified);
+        manifestDescriptor["annotations"] = new JsonObject { ["org.opencontainers.image.ref.name"] = referenceName };
+        Add(tar, "oci-layout", Bytes(new JsonObject { ["imageLayoutVersion"] = "1.0.0" }), modified);
+        Add(tar, "index.json", Bytes(new JsonObject
         {
-            TarFile.ExtractToDirectory(dockerArchive, unpacked, overwriteFiles: false);
-            var saved = JsonNode.Parse(File.ReadAllText(Path.Combine(unpacked, "manifest.json")))?.AsArray().SingleOrDefault()
-                ?? throw new BundleException($"{dockerArchive}: manifest.json does not describe one image. Fix: save one image (docker save IMAGE).");
-            using var output = File.Create(ociArchive);
-            using var tar = new TarWriter(output, TarEntryFormat.Ustar);
-            var written = new HashSet<string>(StringComparer.Ordinal);
-            var config = Blob(tar, written, Path.Combine(unpacked, saved["Config"]!.GetValue<string>()), "application/vnd.oci.image.config.v1+json", modified);
-            var layers = saved["Layers"]!.AsArray().Select(layer => (JsonNode)Blob(tar, written, Path.Combine(unpacked, layer!.GetValue<string>()), "application/vnd.oci.image.layer.v1.tar", modified)).ToArray();
-            var manifest = Bytes(new JsonObject { ["schemaVersion"] = 2, ["mediaType"] = ManifestType, ["config"] = config, ["layers"] = new JsonArray(layers) });
-            var manifestDescriptor = Blob(tar, written, manifest, ManifestType, modified);
-            manifestDescriptor["annotations"] = new JsonObject { ["org.opencontainers.image.ref.name"] = referenceName };
-            Add(tar, "oci-layout", Bytes(new JsonObject { ["imageLayoutVersion"] = "1.0.0" }), modified);
-            Add(tar, "index.json", Bytes(new JsonObject
-            {
-                ["schemaVersion"] = 2, ["mediaType"] = "application/vnd.oci.image.index.v1+json", ["manifests"] = new JsonArray(manifestDescriptor),
-            }), modified);
-            return manifestDescriptor["digest"]!.GetValue<string>();
-        }
-        finally
-        {
-            Directory.Delete(unpacked, recursive: true);
-        }
+            ["schemaVersion"] = 2, ["mediaType"] = "application/vnd.oci.image.index.v1+json", ["manifests"] = new JsonArray(manifestDescriptor),
+        }), modified);
+        return manifestDescriptor["digest"]!.GetValue<string>();
     }
 
     private static JsonObject Blob(TarWriter tar, HashSet<string> written, string file, string mediaType, DateTimeOffset modified) =>

@@ -11,11 +11,15 @@ public abstract record SignatureOutcome
 /// <summary>One check of verify-release: its name, whether it passed, and what it found.</summary>
 public sealed record ReleaseCheck(string Name, bool Passed, string Detail);
 
+/// <summary>An SBOM the bundle must carry: whether it is there, and what the CycloneDX schema finds wrong with it.</summary>
+public sealed record SbomEvidence(string File, bool Present, IReadOnlyList<string> SchemaErrors);
+
 /// <summary>What verify-release found out about a bundle, before judging it.</summary>
 /// <param name="Checksums">Each SHA256SUMS line checked against its file.</param>
 /// <param name="Unlisted">Files of the bundle that SHA256SUMS does not name (the signatures aside).</param>
 /// <param name="Package">The deploy package's line of SHA256SUMS.</param>
 /// <param name="ServedDigest">What the registry serves for the image digest the bundle names (null: nothing).</param>
+/// <param name="Sboms">Each SBOM a bundle carries (<see cref="Sbom.FileNames"/>).</param>
 public sealed record BundleEvidence(
     IReadOnlyList<ChecksumResult> Checksums,
     IReadOnlyList<string> Unlisted,
@@ -24,13 +28,15 @@ public sealed record BundleEvidence(
     StatedProvenance Provenance,
     BundleImage Image,
     ChecksumEntry Package,
-    string? ServedDigest);
+    string? ServedDigest,
+    IReadOnlyList<SbomEvidence> Sboms);
 
 /// <summary>What the bundle must match: this repository and the commit its version's tag points at.</summary>
 public sealed record ReleaseExpectation(string Repository, string Commit);
 
 /// <summary>
-/// The rules of verify-release: every checksum matches and every file is listed, SHA256SUMS and the
+/// The rules of verify-release: every checksum matches and every file is listed, the SBOMs are there,
+/// listed in SHA256SUMS (so signed with it), match it and are valid CycloneDX, SHA256SUMS and the
 /// provenance are signed by a key of allowed_signers, the provenance names this repository, the tag's
 /// commit, the package and the image, and the registry serves that image digest. An unsigned bundle
 /// fails as unsigned (not as altered): nothing vouches for it.
@@ -38,6 +44,7 @@ public sealed record ReleaseExpectation(string Repository, string Commit);
 public static class ReleaseJudgement
 {
     public const string Checksums = "checksums";
+    public const string Sboms = "SBOMs";
     public const string ChecksumsSignature = "SHA256SUMS signature";
     public const string ProvenanceSignature = "provenance signature";
     public const string Source = "provenance source";
@@ -52,6 +59,7 @@ public static class ReleaseJudgement
         SourceCheck(evidence.Provenance, expected),
         SubjectsCheck(evidence),
         ImageCheck(evidence.Image, evidence.ServedDigest),
+        SbomCheck(evidence),
     ];
 
     /// <summary>Whether the bundle carries no signature at all: it is reported as unsigned rather than as tampered with.</summary>
@@ -66,6 +74,22 @@ public static class ReleaseJudgement
             ? new ReleaseCheck(Checksums, true, $"{evidence.Checksums.Count} file(s) match {Sha256Sums.FileName}")
             : new ReleaseCheck(Checksums, false, string.Join("; ", bad));
     }
+
+    private static ReleaseCheck SbomCheck(BundleEvidence evidence)
+    {
+        var problems = evidence.Sboms.Select(sbom => (sbom.File, Problem: SbomProblem(sbom, evidence.Checksums.FirstOrDefault(c => c.File == sbom.File))))
+            .Where(p => p.Problem is not null).Select(p => $"{p.File}: {p.Problem}").ToList();
+        return problems.Count == 0
+            ? new ReleaseCheck(Sboms, true, $"{string.Join(" and ", evidence.Sboms.Select(s => s.File))}: listed in {Sha256Sums.FileName}, matching it, valid CycloneDX")
+            : new ReleaseCheck(Sboms, false, string.Join("; ", problems));
+    }
+
+    private static string? SbomProblem(SbomEvidence sbom, ChecksumResult? listed) =>
+        !sbom.Present ? "missing from the bundle"
+        : listed is null ? $"not listed in {Sha256Sums.FileName}, so nothing signs it"
+        : !listed.Matches ? $"does not match {Sha256Sums.FileName} ({listed.Detail})"
+        : sbom.SchemaErrors.Count > 0 ? $"not valid CycloneDX: {string.Join(" ", sbom.SchemaErrors.Take(4))}"
+        : null;
 
     private static ReleaseCheck SignatureCheck(string name, SignatureOutcome outcome, string what) => outcome switch
     {

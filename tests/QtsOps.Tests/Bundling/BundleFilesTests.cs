@@ -116,7 +116,9 @@ public class BundleFilesTests
             Add("manifest.json", Encoding.UTF8.GetBytes("[{\"Config\":\"cfg.json\",\"RepoTags\":[\"x:1\"],\"Layers\":[\"l1/layer.tar\",\"l2/layer.tar\"]}]"));
         }
 
-        var digest = OciArchive.FromDockerSave(saved, directory.Combine("oci.tar"), "1.2.3", DateTimeOffset.UnixEpoch);
+        string digest;
+        using (var image = SavedImage.Unpack(saved))
+            digest = OciArchive.FromSavedImage(image, directory.Combine("oci.tar"), "1.2.3", DateTimeOffset.UnixEpoch);
 
         using var unpacked = new TempDirectory();
         TarFile.ExtractToDirectory(directory.Combine("oci.tar"), unpacked.Path, false);

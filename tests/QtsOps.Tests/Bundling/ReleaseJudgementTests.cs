@@ -13,10 +13,10 @@ public class ReleaseJudgementTests
     private static readonly ReleaseExpectation Expected = new(Repository, Commit);
 
     private static BundleEvidence Good() => new(
-        [new ChecksumResult(Package.File, true, "matches")], [],
+        [new ChecksumResult(Package.File, true, "matches"), .. Sbom.FileNames.Select(file => new ChecksumResult(file, true, "matches"))], [],
         new SignatureOutcome.Verified("rm@example"), new SignatureOutcome.Verified("rm@example"),
         new StatedProvenance(Repository, Commit, "1.2.3", [new ProvenanceSubject(Package.File, Package.Sha256), new ProvenanceSubject(Image.Name, ImageHex)]),
-        Image, Package, Image.Digest);
+        Image, Package, Image.Digest, [.. Sbom.FileNames.Select(file => new SbomEvidence(file, true, []))]);
 
     private static IEnumerable<string> Failed(BundleEvidence evidence) =>
         ReleaseJudgement.Judge(evidence, Expected).Where(c => !c.Passed).Select(c => c.Name);
@@ -29,7 +29,7 @@ public class ReleaseJudgementTests
         Assert.That(checks.Select(c => c.Name), Is.EqualTo(new[]
         {
             ReleaseJudgement.Checksums, ReleaseJudgement.ChecksumsSignature, ReleaseJudgement.ProvenanceSignature,
-            ReleaseJudgement.Source, ReleaseJudgement.Subjects, ReleaseJudgement.Image,
+            ReleaseJudgement.Source, ReleaseJudgement.Subjects, ReleaseJudgement.Image, ReleaseJudgement.Sboms,
         }));
         Assert.That(checks, Is.All.Matches<ReleaseCheck>(c => c.Passed));
     }
@@ -103,5 +103,24 @@ public class ReleaseJudgementTests
 
         Assert.That(check.Passed, Is.False);
         Assert.That(check.Detail, Does.Contain(detail));
+    }
+
+    [Test]
+    public void An_sbom_missing_unlisted_altered_or_not_cyclonedx_fails_the_sbom_check_naming_each()
+    {
+        var evidence = Good() with
+        {
+            Checksums = [new ChecksumResult(Package.File, true, "matches"), new ChecksumResult(Sbom.PipelineFileName, false, "sha256 x, SHA256SUMS says y")],
+            Sboms = [new SbomEvidence(Sbom.ImageFileName, true, []), new SbomEvidence(Sbom.PipelineFileName, true, ["Value should match one of the values specified by the enum"])],
+        };
+        var listedButInvalid = Good() with { Sboms = [new SbomEvidence(Sbom.ImageFileName, false, []), new SbomEvidence(Sbom.PipelineFileName, true, ["bad type"])] };
+
+        var check = ReleaseJudgement.Judge(evidence, Expected).Single(c => c.Name == ReleaseJudgement.Sboms);
+        var other = ReleaseJudgement.Judge(listedButInvalid, Expected).Single(c => c.Name == ReleaseJudgement.Sboms);
+
+        Assert.That((check.Passed, check.Detail), Is.EqualTo((false,
+            $"{Sbom.ImageFileName}: not listed in SHA256SUMS, so nothing signs it; {Sbom.PipelineFileName}: does not match SHA256SUMS (sha256 x, SHA256SUMS says y)")));
+        Assert.That((other.Passed, other.Detail), Is.EqualTo((false,
+            $"{Sbom.ImageFileName}: missing from the bundle; {Sbom.PipelineFileName}: not valid CycloneDX: bad type")));
     }
 }

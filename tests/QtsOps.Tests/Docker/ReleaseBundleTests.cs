@@ -67,7 +67,7 @@ public class ReleaseBundleTests
         Assert.That(Directory.GetFiles(Bundle).Select(Path.GetFileName), Is.EquivalentTo(new[]
         {
             $"qts_ops_deploy-{Version}.tar.gz", $"{_repo.ImageRepository.Replace('/', '-')}-{Version}.oci.tar", "image.json", "notes.md",
-            "provenance.intoto.json", "SHA256SUMS", "SHA256SUMS.sig",
+            "provenance.intoto.json", "image.cdx.json", "pipeline.cdx.json", "SHA256SUMS", "SHA256SUMS.sig",
         }));
         Assert.That(SigningDirectories(), Is.EquivalentTo(keyDirectoriesBefore), "the key written for the run is removed after it");
         Shell($"cd '{Bundle}' && sha256sum -c SHA256SUMS").EnsureSuccess("sha256sum -c");
@@ -78,7 +78,7 @@ public class ReleaseBundleTests
         var verify = Run(null, "--target=verify-release");
 
         Assert.That(verify.ExitCode, Is.Zero, verify.Output + verify.Error);
-        foreach (var check in new[] { "checksums", "SHA256SUMS signature", "provenance signature", "provenance source", "provenance subjects", "image in registry" })
+        foreach (var check in new[] { "checksums", "SHA256SUMS signature", "provenance signature", "provenance source", "provenance subjects", "image in registry", "SBOMs" })
             Assert.That(verify.Output, Does.Contain($"PASS {check}:"));
         Assert.That(verify.Output, Does.Contain($"good signature by {Signer}"));
     }
@@ -97,6 +97,38 @@ public class ReleaseBundleTests
         var imageId = ObserverRepository.Docker("image", "inspect", "--format", "{{.Id}}", $"{_repo.ImageRepository}:{Version}").EnsureSuccess("inspect").Output.Single();
         Assert.That(manifest["config"]!["digest"]!.GetValue<string>(), Is.EqualTo(imageId));
         Assert.That(index["manifests"]![0]!["annotations"]!["org.opencontainers.image.ref.name"]!.GetValue<string>(), Is.EqualTo(Version));
+    }
+
+    [Test, Order(2)]
+    public void The_sboms_are_valid_cyclonedx_listing_the_image_s_real_debian_packages_python_modules_and_service_files_and_the_pipeline_s_packages()
+    {
+        foreach (var file in Sbom.FileNames)
+        {
+            Assert.That(Sbom.SchemaErrors(File.ReadAllText(Path.Combine(Bundle, file))), Is.Empty, $"{file} against the CycloneDX schema");
+            Assert.That(File.ReadAllText(Path.Combine(Bundle, "SHA256SUMS")), Does.Contain($"{Sha256Sums.Of(Path.Combine(Bundle, file))}  {file}\n"));
+        }
+        var image = JsonNode.Parse(File.ReadAllText(Path.Combine(Bundle, Sbom.ImageFileName)))!;
+        var components = image["components"]!.AsArray().Select(c => c!).ToList();
+        var debian = components.Where(c => c["purl"]?.GetValue<string>().StartsWith("pkg:deb/debian/", StringComparison.Ordinal) == true).ToList();
+        Assert.That(debian.Select(c => c["name"]!.GetValue<string>()), Is.EquivalentTo(InstalledPackagesOfTheImage()));
+        Assert.That(debian.Where(c => c["properties"]![0]!["value"]!.GetValue<string>() == "python3.11").Select(c => c["name"]!.GetValue<string>()),
+            Is.SupersetOf(new[] { "python3.11-minimal", "libpython3.11-minimal", "libpython3.11-stdlib" }), "Debian's python3.11, the interpreter and its standard library");
+        Assert.That(image["metadata"]!["component"]!["hashes"]![0]!["content"]!.GetValue<string>(), Is.EqualTo(BundleImage.Read(Path.Combine(Bundle, "image.json")).Digest[7..]));
+
+        // The health check imports urllib.request; every module carries its files' hashes.
+        var modules = components.Where(c => c["group"]?.GetValue<string>() == "python3.11-stdlib").ToList();
+        Assert.That(modules.Select(c => c["name"]!.GetValue<string>()), Is.SupersetOf(new[] { "encodings", "json", "urllib" }));
+        Assert.That(modules.SelectMany(m => m["components"]!.AsArray()).Select(f => f!["hashes"]![0]!["content"]!.GetValue<string>()), Is.All.Match("^[0-9a-f]{64}$"));
+
+        var service = components.Single(c => c["name"]!.GetValue<string>() == "qts-observer")["components"]!.AsArray()
+            .ToDictionary(f => f!["name"]!.GetValue<string>(), f => f!["hashes"]![0]!["content"]!.GetValue<string>());
+        var sources = Path.Combine(_repo.Root, "src", "observer", "src", "qts_observer");
+        foreach (var source in Directory.GetFiles(sources, "*.py"))
+            Assert.That(service[$"/app/src/qts_observer/{Path.GetFileName(source)}"], Is.EqualTo(Sha256Sums.Of(source)), source);
+
+        var pipeline = File.ReadAllText(Path.Combine(Bundle, Sbom.PipelineFileName));
+        foreach (var package in new[] { "YamlDotNet", "LibGit2Sharp", "Cake.Tool", "CycloneDX" })
+            Assert.That(pipeline, Does.Contain($"\"purl\": \"pkg:nuget/{package}@"));
     }
 
     [Test, Order(3)]
@@ -146,6 +178,17 @@ public class ReleaseBundleTests
 
         var run = AssertRefused(copy.Path, $"FAIL image in registry: {_registry.Address} does not serve {_registry.Address}/{_repo.ImageRepository}@sha256:{unknown}");
         Assert.That(run.Output, Does.Contain("PASS provenance subjects"));
+    }
+
+    [Test, Order(6)]
+    public void A_bundle_without_its_sboms_is_refused_though_its_sums_are_signed_by_the_release_key()
+    {
+        using var copy = Copy();
+        File.Delete(copy.Combine(Sbom.ImageFileName));
+        Resum(copy);
+
+        var run = AssertRefused(copy.Path, $"FAIL SBOMs: {Sbom.ImageFileName}: missing from the bundle");
+        Assert.That(run.Output, Does.Contain("PASS checksums").And.Contain("PASS SHA256SUMS signature"));
     }
 
     [Test, Order(7)]
@@ -222,6 +265,12 @@ public class ReleaseBundleTests
         File.WriteAllText(envelopeFile, envelope.WithSignature("test", File.ReadAllText(pae + ".sig")).ToJson());
         File.Delete(pae);
         File.Delete(pae + ".sig");
+        Resum(copy);
+    }
+
+    /// <summary>Writes SHA256SUMS of the copy's files again and signs it with the release key.</summary>
+    private void Resum(TempDirectory copy)
+    {
         var files = Directory.GetFiles(copy.Path).Select(Path.GetFileName).OfType<string>().Where(f => !f.StartsWith("SHA256SUMS", StringComparison.Ordinal));
         File.WriteAllText(copy.Combine("SHA256SUMS"), Sha256Sums.Format(files.Select(f => new ChecksumEntry(Sha256Sums.Of(copy.Combine(f)), f))));
         File.Delete(copy.Combine("SHA256SUMS.sig"));
@@ -244,6 +293,22 @@ public class ReleaseBundleTests
     {
         using var repository = new Repository(_repo.Root);
         return repository.Head.Tip.Sha;
+    }
+
+    /// <summary>The packages the image's own dpkg status lists, read with docker cp and tar (the image has no shell).</summary>
+    private IEnumerable<string> InstalledPackagesOfTheImage()
+    {
+        var container = $"qtsops-sbom-{Guid.NewGuid():N}";
+        ObserverRepository.Docker("create", "--name", container, $"{_repo.ImageRepository}:{Version}").EnsureSuccess("docker create");
+        try
+        {
+            var status = Shell($"docker cp {container}:/var/lib/dpkg/status - | tar -xO").EnsureSuccess("docker cp");
+            return status.Output.Where(l => l.StartsWith("Package: ", StringComparison.Ordinal)).Select(l => l["Package: ".Length..].Trim()).ToList();
+        }
+        finally
+        {
+            ObserverRepository.Docker("rm", container);
+        }
     }
 
     private static Command.Result Shell(string script) => Command.Run("sh", "-c", script);
