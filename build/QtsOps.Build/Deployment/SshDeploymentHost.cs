@@ -29,6 +29,7 @@ public sealed class SshDeploymentHost : IDeploymentHost, IHostFileSystem
     private readonly int? _port;
     private readonly TimeSpan _scriptTimeLimit;
     private readonly TimeSpan _transferTimeLimit;
+    private readonly CommandCounts _counts;
     private HeldLock? _held;
 
     /// <summary>How long a file step may take; copies and backups, which move the data, get <see cref="TransferTimeLimit"/>.</summary>
@@ -40,9 +41,11 @@ public sealed class SshDeploymentHost : IDeploymentHost, IHostFileSystem
     /// <param name="dockerHost">ssh://user@host[:port].</param>
     /// <param name="deployDirectory">The environment's deploy directory on the host: the state lives in its .qtsops.</param>
     /// <param name="scriptTimeLimit">Instead of <see cref="ScriptTimeLimit"/> and <see cref="TransferTimeLimit"/> (tests).</param>
-    public SshDeploymentHost(Func<string> client, string dockerHost, string deployDirectory, string environmentsFile, TimeSpan? scriptTimeLimit = null)
+    /// <param name="counts">Where its scripts and ssh sessions are counted (its engine's <see cref="DockerEngine.Counts"/>).</param>
+    public SshDeploymentHost(Func<string> client, string dockerHost, string deployDirectory, string environmentsFile, TimeSpan? scriptTimeLimit = null, CommandCounts? counts = null)
     {
         _client = client;
+        _counts = counts ?? new CommandCounts();
         _scriptTimeLimit = scriptTimeLimit ?? ScriptTimeLimit;
         _transferTimeLimit = scriptTimeLimit ?? TransferTimeLimit;
         _environmentsFile = environmentsFile;
@@ -191,6 +194,7 @@ public sealed class SshDeploymentHost : IDeploymentHost, IHostFileSystem
         EnsureLockHeld();
         // In a session of its own: a Ctrl-C stops the run cleanly (rolling back, recording), and the host must stay locked meanwhile.
         var process = SshRunner.Start(Command(LockScript, lockFile, JsonSerializer.Serialize(owner)), ownSession: true);
+        _counts.SshSession();
         while (process.StandardOutput.ReadLine() is { } line)
         {
             if (line == "held") return _held = new HeldLock(process, Where(lockFile));
@@ -224,6 +228,10 @@ public sealed class SshDeploymentHost : IDeploymentHost, IHostFileSystem
         return new LockState(said.FirstOrDefault() == "held", said.Count > 1 ? ParseOwner(lockFile, said[1]) : null);
     }
 
+    public HostState ReadState(HostStatePaths paths) =>
+        HostState.Parse(Checked("read the deployment's state", HostStateScript.Text,
+            paths.ReleasesDirectory, paths.CurrentLink, paths.ActiveLink, paths.HistoryFile, paths.LockFile, paths.DeployDirectory).Output, text => ParseOwner(paths.LockFile, text));
+
     private LockOwner? ParseOwner(string lockFile, string text) => DeploymentLock.ParseOwner(text, Where(DeploymentLock.OwnerFileOf(lockFile)));
 
     private SshCommand Command(string script, params string[] arguments) => new(_client(), Destination, _port, script, arguments);
@@ -250,6 +258,7 @@ public sealed class SshDeploymentHost : IDeploymentHost, IHostFileSystem
     private DockerOutput Run(string what, string script, string[] arguments, string? input, TimeSpan limit)
     {
         EnsureLockHeld();
+        _counts.HostScript();
         DockerOutput result;
         try
         {
