@@ -71,9 +71,21 @@ public sealed class Deployer(DeploySession session, DeployRequest request, Relea
             Image = ImageReference, ImageId = image.Id, Digest = image.RepoDigests.FirstOrDefault(), StartedAt = started, FinishedAt = started,
             Settings = DeploymentSettings.Of(Target),
         };
-        var previous = state.Current;
+        Install(entry, foreign, state.Current, interruption);
         // What a failed deploy leaves serving, or puts back: exactly this, never an older release.
-        var servedBefore = state.ServedRelease;
+        var container = Start(entry, state.ServedRelease, interruption);
+        // The container that serves now is the one the release started in: what the run changed is not read again for the report.
+        Report(release, image, state.Current, container.Name.TrimStart('/'));
+        var removed = Store.Prune(Target.ReleasesToKeep, state.History.LastVerified(except: release) is { } verified ? [verified.Release] : []);
+        if (removed.Count > 0) Log.Information($"Removed old releases: {string.Join(", ", removed)}");
+        if (interruption.IsRequested)
+            throw new PipelineException($"{interruption.Signal} came as the deploy of {release} finished: it is recorded, and the run stops here.");
+    }
+
+    /// <summary>Takes over <paramref name="foreign"/> containers, backs up the data, installs the release and makes it current; an interruption stops it before the switch.</summary>
+    private void Install(HistoryEntry entry, IReadOnlyList<DockerContainer> foreign, string? previous, Interruption interruption)
+    {
+        var release = entry.Release;
         try
         {
             if (foreign.Count > 0) _backups.TakeOver(foreign, release);
@@ -87,17 +99,22 @@ public sealed class Deployer(DeploySession session, DeployRequest request, Relea
         {
             throw new PipelineException($"{RecordInterruption(entry, interruption, "before the switch to it")}. What runs was not changed ({previous ?? "nothing"}).");
         }
-
         // releases/ and current changed, which the start does not read: the state stands until the start changes what runs.
         Store.Activate(release);
         Log.Information($"Installed {release} in {Store.PathOf(release)}" + (previous is null ? "" : $" (previous: {previous})"));
-        DockerContainer container;
+    }
+
+    /// <summary>Starts the release and records it; when it fails, records that and leaves <paramref name="servedBefore"/> serving, or puts it back.</summary>
+    private DockerContainer Start(HistoryEntry entry, string? servedBefore, Interruption interruption)
+    {
+        var release = entry.Release;
         try
         {
             // start-first: the release is verified on its own before it takes traffic (the verify target checks it again as it serves).
-            container = runner.Start(release, interruption.Token, recreate: request.ForceDeploy, verifyBeforeTraffic: true);
+            var container = runner.Start(release, interruption.Token, recreate: request.ForceDeploy, verifyBeforeTraffic: true);
             session.Record(entry with { ContainerId = container.Id, FinishedAt = DateTimeOffset.UtcNow });
-            session.Reporting.Notify(NotificationEvent.DeploySucceeded, $"{Checkout.Version} runs healthy on {Target.Name} ({ImageReference}, {image.Id[7..19]})");
+            session.Reporting.Notify(NotificationEvent.DeploySucceeded, $"{Checkout.Version} runs healthy on {Target.Name} ({ImageReference}, {entry.ImageId![7..19]})");
+            return container;
         }
         catch (Exception) when (interruption.IsRequested)
         {
@@ -116,16 +133,15 @@ public sealed class Deployer(DeploySession session, DeployRequest request, Relea
             var now = rollback.AfterFailedDeploy(release, servedBefore, interruption.Token);
             throw new PipelineException($"Deploy of {release} to {Target.Name} failed: {exception.Message} Now: {now}." + (unrecorded is null ? "" : $" Also, {unrecorded}"));
         }
-        // The container that serves now is the one the release started in: what the run changed is not read again for the report.
-        var serving = container.Name.TrimStart('/');
+    }
+
+    /// <summary>The deploy's report (artifacts/reports/deploy.json and .md) and log line, with what it cost the engine and the host.</summary>
+    private void Report(string release, DockerImage image, string? previous, string serving)
+    {
         Log.Information($"The deploy {session.Cost}");
         session.Reporting.Write("deploy", "deployed",
             new { environment = Target.Name, Checkout.Version, release, image = ImageReference, imageId = image.Id, previous, engine = Engine.Describe(), cost = session.CostReport() },
             $"# deploy: {Target.Name}\n\n`{release}` runs healthy in `{serving}` ({DeployStrategies.Name(Target.Strategy)}) from `{ImageReference}` ({image.Id[7..19]}) on {Engine.Describe()}; previous release: {(previous is null ? "none" : $"`{previous}`")}.\n\n{session.Cost}.\n", []);
-        var removed = Store.Prune(Target.ReleasesToKeep, state.History.LastVerified(except: release) is { } verified ? [verified.Release] : []);
-        if (removed.Count > 0) Log.Information($"Removed old releases: {string.Join(", ", removed)}");
-        if (interruption.IsRequested)
-            throw new PipelineException($"{interruption.Signal} came as the deploy of {release} finished: it is recorded, and the run stops here.");
     }
 
     /// <summary>Records the deploy as interrupted and notifies; returns the first part of the error.</summary>
