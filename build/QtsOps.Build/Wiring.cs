@@ -37,7 +37,7 @@ public sealed class Wiring(BuildContext context)
     {
         var counts = new CommandCounts();
         return new(context, dockerHost, context.Ssh, () => SshTransport.IsSshHost(dockerHost)
-            ? new SshDeploymentHost(() => context.Ssh.Client, dockerHost!, Target.DeployDirectory, context.EnvironmentsFile, counts: counts)
+            ? new SshDeploymentHost(() => context.Ssh.Client, dockerHost!, Target.DeployDirectory, context.EnvironmentsFile) { Counts = counts }
             : new LocalDeploymentHost(context.RepositoryRoot, context.StateDirectory), counts);
     }
 

@@ -29,7 +29,6 @@ public sealed class SshDeploymentHost : IDeploymentHost, IHostFileSystem
     private readonly int? _port;
     private readonly TimeSpan _scriptTimeLimit;
     private readonly TimeSpan _transferTimeLimit;
-    private readonly CommandCounts _counts;
     private HeldLock? _held;
 
     /// <summary>How long a file step may take; copies and backups, which move the data, get <see cref="TransferTimeLimit"/>.</summary>
@@ -41,11 +40,9 @@ public sealed class SshDeploymentHost : IDeploymentHost, IHostFileSystem
     /// <param name="dockerHost">ssh://user@host[:port].</param>
     /// <param name="deployDirectory">The environment's deploy directory on the host: the state lives in its .qtsops.</param>
     /// <param name="scriptTimeLimit">Instead of <see cref="ScriptTimeLimit"/> and <see cref="TransferTimeLimit"/> (tests).</param>
-    /// <param name="counts">Where its scripts and ssh sessions are counted (its engine's <see cref="DockerEngine.Counts"/>).</param>
-    public SshDeploymentHost(Func<string> client, string dockerHost, string deployDirectory, string environmentsFile, TimeSpan? scriptTimeLimit = null, CommandCounts? counts = null)
+    public SshDeploymentHost(Func<string> client, string dockerHost, string deployDirectory, string environmentsFile, TimeSpan? scriptTimeLimit = null)
     {
         _client = client;
-        _counts = counts ?? new CommandCounts();
         _scriptTimeLimit = scriptTimeLimit ?? ScriptTimeLimit;
         _transferTimeLimit = scriptTimeLimit ?? TransferTimeLimit;
         _environmentsFile = environmentsFile;
@@ -55,6 +52,9 @@ public sealed class SshDeploymentHost : IDeploymentHost, IHostFileSystem
         Name = _port is null ? Destination : $"{Destination}:{_port}";
         StateDirectory = Combine(Resolve(deployDirectory), ".qtsops");
     }
+
+    /// <summary>Where its scripts and ssh sessions are counted: its engine's <see cref="DockerEngine.Counts"/>.</summary>
+    public CommandCounts Counts { get; init; } = new();
 
     public string Destination { get; }
     public string Name { get; }
@@ -194,7 +194,7 @@ public sealed class SshDeploymentHost : IDeploymentHost, IHostFileSystem
         EnsureLockHeld();
         // In a session of its own: a Ctrl-C stops the run cleanly (rolling back, recording), and the host must stay locked meanwhile.
         var process = SshRunner.Start(Command(LockScript, lockFile, JsonSerializer.Serialize(owner)), ownSession: true);
-        _counts.SshSession();
+        Counts.SshSession();
         while (process.StandardOutput.ReadLine() is { } line)
         {
             if (line == "held") return _held = new HeldLock(process, Where(lockFile));
@@ -258,7 +258,7 @@ public sealed class SshDeploymentHost : IDeploymentHost, IHostFileSystem
     private DockerOutput Run(string what, string script, string[] arguments, string? input, TimeSpan limit)
     {
         EnsureLockHeld();
-        _counts.HostScript();
+        Counts.HostScript();
         DockerOutput result;
         try
         {
