@@ -35,9 +35,14 @@ public sealed class Wiring(BuildContext context, DeploymentEnvironment? environm
     /// </summary>
     public DockerEngine Images => _images ??= SshTransport.IsSshHost(DockerHost) ? EngineAt(null) : Engine;
 
-    private DockerEngine EngineAt(string? dockerHost) => new(context, dockerHost, context.Ssh, () => SshTransport.IsSshHost(dockerHost)
-        ? new SshDeploymentHost(() => context.Ssh.Client, dockerHost!, Target.DeployDirectory, context.EnvironmentsFile)
-        : new LocalDeploymentHost(context.RepositoryRoot, context.StateDirectory));
+    /// <summary>An engine and its host, counted together (<see cref="CommandCounts"/>).</summary>
+    private DockerEngine EngineAt(string? dockerHost)
+    {
+        var counts = new CommandCounts();
+        return new(context, dockerHost, context.Ssh, () => SshTransport.IsSshHost(dockerHost)
+            ? new SshDeploymentHost(() => context.Ssh.Client, dockerHost!, Target.DeployDirectory, context.EnvironmentsFile) { Counts = counts }
+            : new LocalDeploymentHost(context.RepositoryRoot, context.StateDirectory), counts);
+    }
 
     public BaseImageResolver BaseImages() => new(Images, context, new BaseImageChoice(
         context.Options.Get(PipelineOptions.BaseImage),
@@ -85,12 +90,17 @@ public sealed class Wiring(BuildContext context, DeploymentEnvironment? environm
     /// <summary>The run's registry login, read when it is used (it refuses a user name without a password); null when the environment has none.</summary>
     private Func<RegistryAccess>? Registry => RegistryAccess.RegistryOf(context) is null ? null : () => RegistryAccess.Of(context);
 
+    private DeploySession? _session;
+
+    /// <summary>What this task's deploy steps share: the engine, the environment, its protection and lock, the reporting, the state they read.</summary>
+    private DeploySession Session => _session ??= new(Engine, Target, context.Protection, new DeploymentLocks(Engine, Target, context.RepositoryRoot, context.Log), context.Reporting);
+
     private ReleaseRunner? _runner;
 
-    public ReleaseRunner Runner => _runner ??= new(Engine, Target, context.Checkout, Health, Edge, context.SlotStops, context.Reporting);
+    private ReleaseRunner Runner => _runner ??= new(Session, context.Checkout, Edge, context.SlotStops, Verifier);
 
     /// <summary>The edge of a start-first environment; its image is made on this machine (debootstrap, once) and copied to an ssh:// host.</summary>
-    private Edge Edge => new(Engine, Target, EdgeImage, Path.Combine(context.RepositoryRoot, "src", "edge", "docker-compose.yml"), context.Log);
+    private Edge Edge => new(Session, EdgeImage, Path.Combine(context.RepositoryRoot, "src", "edge", "docker-compose.yml"));
 
     private string EdgeImage()
     {
@@ -101,43 +111,36 @@ public sealed class Wiring(BuildContext context, DeploymentEnvironment? environm
 
     private HostImage HostImage() => new(Engine, Images, Target, context.Checkout, Registry, context.PushedDigest, context.Log);
 
-    /// <summary>The release's /health: deploy's wait and verify ask it the same way.</summary>
-    private HealthEndpoint Health => new(Engine, Target.HealthUrl);
+    private Verifier Verifier => new(Session, context.RepositoryRoot, context.CheckedBeforeTraffic);
 
-    private Verifier Verifier => new(Engine, Target, Runner, Health, context.RepositoryRoot, context.CheckedBeforeTraffic, context.Reporting);
-
-    private DeploymentLocks Locks => new(Engine, Target, context.RepositoryRoot, context.Log);
-
-    private RollbackRunner Rollback => new(Engine, Target, context.Protection,
+    private RollbackRunner Rollback => new(Session,
         context.Options.Get(PipelineOptions.NoRollback) ? context.Options.OriginOf(PipelineOptions.NoRollback) ?? "--no-rollback" : null,
-        Runner, Verifier, context.Reporting);
+        Runner, Verifier);
 
-    public Deployer Deployer() => new(Engine, Target, context.Checkout, context.Protection, context.PackageDirectory,
-        context.Options.Get(PipelineOptions.ForceDeploy), context.Options.Get(PipelineOptions.TakeOver),
-        Runner, Verifier, Rollback, HostImage(), Locks, context.Reporting);
+    public Deployer Deployer() => new(Session,
+        new DeployRequest(context.Checkout, context.PackageDirectory, context.Options.Get(PipelineOptions.ForceDeploy), context.Options.Get(PipelineOptions.TakeOver)),
+        Runner, Rollback, HostImage());
 
-    public Preflight Preflight() => new(Engine, Images, Target, context.Protection, ReleaseBranch(), context.Options.Get(PipelineOptions.TakeOver),
-        Locks, Deployer(), Registry, context.EnvironmentsFile, context.Log);
+    public Preflight Preflight() => new(Session, ReleaseBranch(), new RegistryLoginCheck(Engine, Images, Registry, context.EnvironmentsFile, context.Log),
+        context.Options.Get(PipelineOptions.TakeOver), context.EnvironmentsFile);
 
     private ReleaseBranch ReleaseBranch() =>
         new(context, context.Checkout, context.RepositoryRoot, context.Protection, context.Options.Get(PipelineOptions.ReleaseBranch)!);
 
-    public ReleaseVerification Verification() => new(Engine, Target, context.Protection, context.Options.Get(PipelineOptions.RollbackTo) ?? context.VerifiedRollbackVersion,
-        Runner, Verifier, Rollback, Locks, context.Reporting);
+    public ReleaseVerification Verification() => new(Session, context.Options.Get(PipelineOptions.RollbackTo) ?? context.VerifiedRollbackVersion, Runner, Verifier, Rollback);
 
     /// <summary>terraform-plan and apply; their settings are read here, so bad ones fail before anything changes.</summary>
     public TerraformStage Terraform() => new(context, context.Terraform,
         new InfrastructureSettings(context.Options, context.ResolveGivenPath, context.Environment.WorkingDirectory.FullPath),
         () => context.ConfiguredTarget, context.EnvironmentsFile, context.Checkout, () => context.Protection, context.ReloadTarget, context.Reporting);
 
-    public StatusReader Status() => new(Engine, Target, Runner, Edge, Locks);
+    public StatusReader Status() => new(Session, Edge);
 
-    public ReleaseListReader Releases() => new(Engine, Target, Runner);
+    public ReleaseListReader Releases() => new(Session);
 
     public DashboardReader Dashboard() => new(Engine, Target, Status(), Releases());
 
-    public EnvironmentTeardown Teardown() => new(Engine, Target, context.Protection, Runner, Locks, context.Reporting);
+    public EnvironmentTeardown Teardown() => new(Session);
 
-    public BackupRestorer Restorer() => new(Engine, Target, context.Protection, context.Options.Get(PipelineOptions.Backup),
-        Runner, Verifier, Locks, context.Reporting);
+    public BackupRestorer Restorer() => new(Session, context.Options.Get(PipelineOptions.Backup), Runner, Verifier);
 }

@@ -11,28 +11,30 @@ namespace QtsOps.Build.Deployment;
 /// changes nothing; the data that was in place is moved aside, never deleted. Holds the deploy lock.
 /// </summary>
 /// <param name="backup">--backup: the backup's name; null for the newest.</param>
-public sealed class BackupRestorer(DockerEngine engine, DeploymentEnvironment target, ProtectionPolicy protection, string? backup,
-    ReleaseRunner runner, Verifier verifier, DeploymentLocks locks, RunReporting reporting)
+public sealed class BackupRestorer(DeploySession session, string? backup, ReleaseRunner runner, Verifier verifier)
 {
-    private ICakeLog Log => reporting.Log;
+    private DockerEngine Engine => session.Engine;
+    private DeploymentEnvironment Target => session.Target;
+    private ICakeLog Log => session.Log;
 
     public void Run()
     {
-        protection.Require(target.Name, ProtectedChange.Restore);
-        engine.EnsureReachable();
+        session.Protection.Require(Target.Name, ProtectedChange.Restore);
+        Engine.EnsureReachable();
         RefuseRemoteHost();
         var archive = ChosenBackup();
         var name = Path.GetFileName(archive);
-        using var held = locks.Acquire($"restore {name}");
+        using var held = session.Locks.Acquire($"restore {name}");
         using var interruption = Interruption.Watch(Log, $"the restore of {name}");
-        var release = runner.Store.Current
-            ?? throw new PipelineException($"Nothing is deployed to '{target.Name}' ({runner.Store.DeployDirectory} has no current release): there is no service to restore data for. Fix: ./build.sh --target=deploy first.");
-        if (runner.ClaimRefusal(runner.Containers(), "nothing was restored", "restore from that checkout.") is { } foreign)
+        var state = session.State;
+        var release = state.Current
+            ?? throw new PipelineException($"Nothing is deployed to '{Target.Name}' ({session.Store.DeployDirectory} has no current release): there is no service to restore data for. Fix: ./build.sh --target=deploy first.");
+        if (state.ClaimRefusal("nothing was restored", "restore from that checkout.") is { } foreign)
             throw new PipelineException(foreign);
-        var serving = runner.ServingContainer();
+        var serving = state.ServingName;
 
         var started = DateTimeOffset.UtcNow;
-        var data = engine.Host.Resolve(target.DataDirectory);
+        var data = Engine.Host.Resolve(Target.DataDirectory);
         var (unpacked, sha256, files) = Unpack(archive, data, started);
         Log.Information($"Checked {name} (SHA-256 {sha256[..12]}) and unpacked {files} file(s); stopping {serving}");
         runner.Stop(release);
@@ -42,11 +44,11 @@ public sealed class BackupRestorer(DockerEngine engine, DeploymentEnvironment ta
 
         var entry = new HistoryEntry
         {
-            Action = HistoryAction.Restore, Result = HistoryResult.Succeeded, Version = runner.History.VersionOf(release) ?? release, Release = release,
-            Image = target.ImageOf(release), StartedAt = started, FinishedAt = started,
-            Detail = $"{name} (SHA-256 {sha256[..12]})" + (aside is null ? "" : $"; the data before is in {aside}"), Settings = DeploymentSettings.Of(target),
+            Action = HistoryAction.Restore, Result = HistoryResult.Succeeded, Version = state.History.VersionOf(release) ?? release, Release = release,
+            Image = Target.ImageOf(release), StartedAt = started, FinishedAt = started,
+            Detail = $"{name} (SHA-256 {sha256[..12]})" + (aside is null ? "" : $"; the data before is in {aside}"), Settings = DeploymentSettings.Of(Target),
         };
-        var report = new RestoreReport(target.Name, release, name, sha256, files, aside, null, null);
+        var report = new RestoreReport(Target.Name, release, name, sha256, files, aside, null, null);
         try
         {
             var running = runner.Start(release, interruption.Token);
@@ -56,19 +58,19 @@ public sealed class BackupRestorer(DockerEngine engine, DeploymentEnvironment ta
         catch (Exception exception)
         {
             var why = interruption.IsRequested ? $"interrupted by {interruption.Signal}" : exception.Message;
-            runner.Record(entry with { Result = interruption.IsRequested ? HistoryResult.Interrupted : HistoryResult.Failed, FinishedAt = DateTimeOffset.UtcNow, Detail = $"{entry.Detail}; {why}" });
+            session.Record(entry with { Result = interruption.IsRequested ? HistoryResult.Interrupted : HistoryResult.Failed, FinishedAt = DateTimeOffset.UtcNow, Detail = $"{entry.Detail}; {why}" });
             Write(report with { Failure = why });
-            throw new PipelineException($"Restore of {name} on '{target.Name}': the data is restored, but {release} did not come up on it: {why}. " +
+            throw new PipelineException($"Restore of {name} on '{Target.Name}': the data is restored, but {release} did not come up on it: {why}. " +
                 (aside is null ? "" : $"The data that was in place is kept in {aside}: to go back, put it in place of {data} and run ./build.sh --target=verify."));
         }
         entry = entry with { Result = report.Passed ? HistoryResult.Succeeded : HistoryResult.Failed, FinishedAt = DateTimeOffset.UtcNow };
-        runner.Record(entry);
-        if (report.Passed) runner.Record(entry with { Action = HistoryAction.Verify, StartedAt = report.Verification!.CheckedAt });
+        session.Record(entry);
+        if (report.Passed) session.Record(entry with { Action = HistoryAction.Verify, StartedAt = report.Verification!.CheckedAt });
         Write(report);
         if (!report.Passed)
-            throw new PipelineException($"Restore of {name} on '{target.Name}': {release} runs on the restored data but fails verification: {report.Verification!.FailureSummary} (artifacts/reports/restore.md). " +
+            throw new PipelineException($"Restore of {name} on '{Target.Name}': {release} runs on the restored data but fails verification: {report.Verification!.FailureSummary} (artifacts/reports/restore.md). " +
                 (aside is null ? "" : $"The data that was in place is kept in {aside}."));
-        Log.Information($"{name} restored on '{target.Name}': {release} is healthy and verified (artifacts/reports/restore.md)");
+        Log.Information($"{name} restored on '{Target.Name}': {release} is healthy and verified (artifacts/reports/restore.md)");
     }
 
     /// <summary>Which backup a restore would put in place, and what it would do; changes nothing.</summary>
@@ -76,15 +78,16 @@ public sealed class BackupRestorer(DockerEngine engine, DeploymentEnvironment ta
     {
         RefuseRemoteHost();
         var archive = ChosenBackup();
-        Log.Information($"(dry run) would check {Path.GetFileName(archive)}, stop {runner.ServingContainer()}, move {engine.Host.Resolve(target.DataDirectory)} aside, " +
-            $"restore the backup in its place, then start and verify {runner.Store.Current ?? "(nothing is deployed)"}");
+        var state = session.State;
+        Log.Information($"(dry run) would check {Path.GetFileName(archive)}, stop {state.ServingName}, move {Engine.Host.Resolve(Target.DataDirectory)} aside, " +
+            $"restore the backup in its place, then start and verify {state.Current ?? "(nothing is deployed)"}");
     }
 
     /// <summary>Restore works on this machine's file system; a remote engine's host would not see those files.</summary>
     private void RefuseRemoteHost()
     {
-        if (engine.IsRemote)
-            throw new PipelineException($"'{target.Name}' runs on {engine.Host.Name}, but restore unpacks the backup on this machine's file system; restoring on an ssh:// host is not supported yet. " +
+        if (Engine.IsRemote)
+            throw new PipelineException($"'{Target.Name}' runs on {Engine.Host.Name}, but restore unpacks the backup on this machine's file system; restoring on an ssh:// host is not supported yet. " +
                 "Fix: run the pipeline on that host (dockerHost null there).");
     }
 
@@ -92,7 +95,7 @@ public sealed class BackupRestorer(DockerEngine engine, DeploymentEnvironment ta
     {
         try
         {
-            return DataRestore.Choose(engine.Host.Resolve(target.BackupDirectory), backup);
+            return DataRestore.Choose(Engine.Host.Resolve(Target.BackupDirectory), backup);
         }
         catch (FileNotFoundException exception)
         {
@@ -115,7 +118,7 @@ public sealed class BackupRestorer(DockerEngine engine, DeploymentEnvironment ta
     private void Write(RestoreReport report)
     {
         var markdown = report.ToMarkdown();
-        reporting.Write("restore", report.Passed ? "passed" : "failed", report, markdown, report.Findings);
-        reporting.AddSummarySection($"Restore ({target.Name})", markdown);
+        session.Reporting.Write("restore", report.Passed ? "passed" : "failed", report, markdown, report.Findings);
+        session.Reporting.AddSummarySection($"Restore ({Target.Name})", markdown);
     }
 }

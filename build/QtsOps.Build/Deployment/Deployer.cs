@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using Cake.Core.Diagnostics;
 using QtsOps.Release.Deployment;
 using QtsOps.Release.Environments;
@@ -8,65 +7,91 @@ using QtsOps.Tools.Docker;
 
 namespace QtsOps.Build.Deployment;
 
+/// <summary>What this run deploys, and how: its checkout's release from its package.</summary>
+/// <param name="ForceDeploy">--force-deploy: deploy, and recreate the container, even when the release already runs.</param>
+/// <param name="TakeOver">--take-over: deploy over another deployment's container (its data backed up first).</param>
+public sealed record DeployRequest(Checkout Checkout, string PackageDirectory, bool ForceDeploy, bool TakeOver);
+
 /// <summary>
-/// The deploy steps: engine reachable, lock, pre-deploy checks, data backup, install the package as
-/// releases/&lt;version&gt;, compose up, wait for healthy, record the outcome; a release that does not
-/// become healthy is replaced by the last verified one.
+/// The deploy steps: engine reachable, lock, read the environment (<see cref="DeploySession.State"/>),
+/// pre-deploy checks, data backup, install the package as releases/&lt;version&gt;, compose up, wait for
+/// healthy, record the outcome; a release that does not become healthy is replaced by the last verified one.
 /// </summary>
-/// <param name="forceDeploy">--force-deploy: deploy, and recreate the container, even when the release already runs.</param>
-/// <param name="takeOver">--take-over: deploy over another deployment's container (its data backed up first).</param>
-public sealed class Deployer(DockerEngine engine, DeploymentEnvironment target, Checkout checkout, ProtectionPolicy protection, string packageDirectory,
-    bool forceDeploy, bool takeOver, ReleaseRunner runner, Verifier verifier, RollbackRunner rollback, HostImage hostImage, DeploymentLocks locks, RunReporting reporting)
+public sealed class Deployer(DeploySession session, DeployRequest request, ReleaseRunner runner, RollbackRunner rollback, HostImage hostImage)
 {
-    private ICakeLog Log => reporting.Log;
+    private readonly PreDeployCheck _check = new(session);
+    private readonly DataBackups _backups = new(session);
+
+    private DockerEngine Engine => session.Engine;
+    private DeploymentEnvironment Target => session.Target;
+    private ReleaseStore Store => session.Store;
+    private ICakeLog Log => session.Log;
+    private Checkout Checkout => request.Checkout;
 
     /// <summary>The image this run built, as compose runs it.</summary>
-    private string ImageReference => target.ImageOf(checkout.VersionTag);
+    private string ImageReference => Target.ImageOf(Checkout.VersionTag);
 
-    /// <summary>Why a deploy has nothing to do, or null; <see cref="DeploySkip"/> judges what the engine, the store and the history say.</summary>
+    /// <summary>Why a deploy has nothing to do, or null; <see cref="DeploySkip"/> judges the state and, last, the image on the engine.</summary>
     public string? AlreadyRunning()
     {
-        protection.Require(target.Name, ProtectedChange.Deploy);
-        engine.EnsureReachable();
-        var release = checkout.VersionTag;
-        var name = runner.ServingContainer();
-        return DeploySkip.Reason(new DeploySkipEvidence(release, runner.Store.Current, name,
-            () => engine.Container(name) is { } container
-                ? new ContainerFound(container.Id, container.State.Running, container.State.Health?.Status, container.RestartCount, runner.IsOurs(container), container.Image)
+        session.Protection.Require(Target.Name, ProtectedChange.Deploy);
+        Engine.EnsureReachable();
+        var release = Checkout.VersionTag;
+        var state = session.State;
+        var reason = DeploySkip.Reason(new DeploySkipEvidence(release, state.Current, state.ServingName,
+            () => state.Serving is { } container
+                ? new ContainerFound(container.Id, container.State.Running, container.State.Health?.Status, container.RestartCount, state.IsOurs(container), container.Image)
                 : null,
-            containerId => runner.History.SuccessfulStartIn(release, containerId),
-            () => engine.Image(ImageReference)?.Id, DeploymentSettings.Of(target)));
+            containerId => state.History.SuccessfulStartIn(release, containerId),
+            () => Engine.Image(ImageReference)?.Id, DeploymentSettings.Of(Target)));
+        if (reason is not null) Log.Information($"The deploy's check {session.Cost}");
+        return reason;
     }
 
     public void Run()
     {
-        protection.Require(target.Name, ProtectedChange.Deploy);
-        var info = engine.EnsureReachable();
-        var release = checkout.VersionTag;
+        session.Protection.Require(Target.Name, ProtectedChange.Deploy);
+        var info = Engine.EnsureReachable();
+        var release = Checkout.VersionTag;
 
-        using var held = locks.Acquire($"deploy {release}");
+        using var held = session.Locks.Acquire($"deploy {release}");
         using var interruption = Interruption.Watch(Log, $"the deploy of {release}");
-        var foreign = ForeignContainers();
-        CheckBeforeDeploy(info);
-        var image = engine.IsRemote ? hostImage.Deliver() : engine.Image(ImageReference)
+        // Read under the lock: another run may have changed the environment since the skip check read it.
+        session.Changed();
+        var state = session.State;
+        var foreign = ForeignContainers(state);
+        _check.Require(info, state);
+        var image = Engine.IsRemote ? hostImage.Deliver() : Engine.Image(ImageReference)
             ?? throw new PipelineException($"The image {ImageReference} is not on the engine. Fix: ./build.sh --target=image (deploy depends on it).");
 
         var started = DateTimeOffset.UtcNow;
         var entry = new HistoryEntry
         {
-            Action = HistoryAction.Deploy, Result = HistoryResult.Succeeded, Version = checkout.Version, Release = release,
+            Action = HistoryAction.Deploy, Result = HistoryResult.Succeeded, Version = Checkout.Version, Release = release,
             Image = ImageReference, ImageId = image.Id, Digest = image.RepoDigests.FirstOrDefault(), StartedAt = started, FinishedAt = started,
-            Settings = DeploymentSettings.Of(target),
+            Settings = DeploymentSettings.Of(Target),
         };
-        var previous = runner.Store.Current;
+        Install(entry, foreign, state.Current, interruption);
         // What a failed deploy leaves serving, or puts back: exactly this, never an older release.
-        var servedBefore = runner.ServedRelease();
+        var container = Start(entry, state.ServedRelease, interruption);
+        // The container that serves now is the one the release started in: what the run changed is not read again for the report.
+        Report(release, image, state.Current, container.Name.TrimStart('/'));
+        var removed = Store.Prune(Target.ReleasesToKeep, state.History.LastVerified(except: release) is { } verified ? [verified.Release] : []);
+        if (removed.Count > 0) Log.Information($"Removed old releases: {string.Join(", ", removed)}");
+        if (interruption.IsRequested)
+            throw new PipelineException($"{interruption.Signal} came as the deploy of {release} finished: it is recorded, and the run stops here.");
+    }
+
+    /// <summary>Takes over <paramref name="foreign"/> containers, backs up the data, installs the release and makes it current; an interruption stops it before the switch.</summary>
+    private void Install(HistoryEntry entry, IReadOnlyList<DockerContainer> foreign, string? previous, Interruption interruption)
+    {
+        var release = entry.Release;
         try
         {
-            if (foreign.Count > 0) TakeOver(foreign, release);
-            BackUpData(release);
+            if (foreign.Count > 0) _backups.TakeOver(foreign, release);
+            _backups.BeforeDeploy(release);
             interruption.Token.ThrowIfCancellationRequested();
-            runner.Store.Install(packageDirectory, release);
+            Store.Install(request.PackageDirectory, release);
             PrepareSharedDirectories(release);
             interruption.Token.ThrowIfCancellationRequested();
         }
@@ -74,16 +99,22 @@ public sealed class Deployer(DockerEngine engine, DeploymentEnvironment target, 
         {
             throw new PipelineException($"{RecordInterruption(entry, interruption, "before the switch to it")}. What runs was not changed ({previous ?? "nothing"}).");
         }
+        // releases/ and current changed, which the start does not read: the state stands until the start changes what runs.
+        Store.Activate(release);
+        Log.Information($"Installed {release} in {Store.PathOf(release)}" + (previous is null ? "" : $" (previous: {previous})"));
+    }
 
-        runner.Store.Activate(release);
-        Log.Information($"Installed {release} in {runner.Store.PathOf(release)}" + (previous is null ? "" : $" (previous: {previous})"));
+    /// <summary>Starts the release and records it; when it fails, records that and leaves <paramref name="servedBefore"/> serving, or puts it back.</summary>
+    private DockerContainer Start(HistoryEntry entry, string? servedBefore, Interruption interruption)
+    {
+        var release = entry.Release;
         try
         {
             // start-first: the release is verified on its own before it takes traffic (the verify target checks it again as it serves).
-            var container = runner.Start(release, interruption.Token, recreate: forceDeploy,
-                verifyBeforeTraffic: (slot, healthy) => verifier.Run(release, "verify-before-traffic", interruption.Token, beforeTraffic: slot, healthy));
-            runner.Record(entry with { ContainerId = container.Id, FinishedAt = DateTimeOffset.UtcNow });
-            reporting.Notify(NotificationEvent.DeploySucceeded, $"{checkout.Version} runs healthy on {target.Name} ({ImageReference}, {image.Id[7..19]})");
+            var container = runner.Start(release, interruption.Token, recreate: request.ForceDeploy, verifyBeforeTraffic: true);
+            session.Record(entry with { ContainerId = container.Id, FinishedAt = DateTimeOffset.UtcNow });
+            session.Reporting.Notify(NotificationEvent.DeploySucceeded, $"{Checkout.Version} runs healthy on {Target.Name} ({ImageReference}, {entry.ImageId![7..19]})");
+            return container;
         }
         catch (Exception) when (interruption.IsRequested)
         {
@@ -97,137 +128,57 @@ public sealed class Deployer(DockerEngine engine, DeploymentEnvironment target, 
             // Whatever failed (compose could not create or start the container, or it never became healthy), the release is not serving.
             Log.Error($"Deploy of {release} failed: {exception.Message}");
             // Recorded first, as it happened first; a write that fails (a full disk) is reported and never keeps the failed release running.
-            var unrecorded = runner.Record(entry with { Result = HistoryResult.Failed, FinishedAt = DateTimeOffset.UtcNow, Detail = exception.Message });
-            reporting.Notify(NotificationEvent.DeployFailed, exception.Message);
+            var unrecorded = session.Record(entry with { Result = HistoryResult.Failed, FinishedAt = DateTimeOffset.UtcNow, Detail = exception.Message });
+            session.Reporting.Notify(NotificationEvent.DeployFailed, exception.Message);
             var now = rollback.AfterFailedDeploy(release, servedBefore, interruption.Token);
-            throw new PipelineException($"Deploy of {release} to {target.Name} failed: {exception.Message} Now: {now}." + (unrecorded is null ? "" : $" Also, {unrecorded}"));
+            throw new PipelineException($"Deploy of {release} to {Target.Name} failed: {exception.Message} Now: {now}." + (unrecorded is null ? "" : $" Also, {unrecorded}"));
         }
-        reporting.Write("deploy", "deployed",
-            new { environment = target.Name, checkout.Version, release, image = ImageReference, imageId = image.Id, previous, engine = engine.Describe() },
-            $"# deploy: {target.Name}\n\n`{release}` runs healthy in `{runner.ServingContainer()}` ({DeployStrategies.Name(target.Strategy)}) from `{ImageReference}` ({image.Id[7..19]}) on {engine.Describe()}; previous release: {(previous is null ? "none" : $"`{previous}`")}.\n", []);
-        var removed = runner.Store.Prune(target.ReleasesToKeep, runner.History.LastVerified(except: release) is { } verified ? [verified.Release] : []);
-        if (removed.Count > 0) Log.Information($"Removed old releases: {string.Join(", ", removed)}");
-        if (interruption.IsRequested)
-            throw new PipelineException($"{interruption.Signal} came as the deploy of {release} finished: it is recorded, and the run stops here.");
+    }
+
+    /// <summary>The deploy's report (artifacts/reports/deploy.json and .md) and log line, with what it cost the engine and the host.</summary>
+    private void Report(string release, DockerImage image, string? previous, string serving)
+    {
+        Log.Information($"The deploy {session.Cost}");
+        session.Reporting.Write("deploy", "deployed",
+            new { environment = Target.Name, Checkout.Version, release, image = ImageReference, imageId = image.Id, previous, engine = Engine.Describe(), cost = session.CostReport() },
+            $"# deploy: {Target.Name}\n\n`{release}` runs healthy in `{serving}` ({DeployStrategies.Name(Target.Strategy)}) from `{ImageReference}` ({image.Id[7..19]}) on {Engine.Describe()}; previous release: {(previous is null ? "none" : $"`{previous}`")}.\n\n{session.Cost}.\n", []);
     }
 
     /// <summary>Records the deploy as interrupted and notifies; returns the first part of the error.</summary>
     private string RecordInterruption(HistoryEntry entry, Interruption interruption, string when)
     {
         var detail = $"interrupted by {interruption.Signal} {when}";
-        runner.Record(entry with { Result = HistoryResult.Interrupted, FinishedAt = DateTimeOffset.UtcNow, Detail = detail });
-        reporting.Notify(NotificationEvent.DeployFailed, detail);
-        return $"Deploy of {entry.Release} to {target.Name} {detail}";
+        session.Record(entry with { Result = HistoryResult.Interrupted, FinishedAt = DateTimeOffset.UtcNow, Detail = detail });
+        session.Reporting.Notify(NotificationEvent.DeployFailed, detail);
+        return $"Deploy of {entry.Release} to {Target.Name} {detail}";
     }
 
     /// <summary>
     /// The containers under the environment's names (single, edge, slots) that another deployment (another
     /// checkout, or none) started. Deploying over them needs --take-over; without, nothing is changed.
     /// </summary>
-    private IReadOnlyList<DockerContainer> ForeignContainers()
+    private IReadOnlyList<DockerContainer> ForeignContainers(DeploymentState state)
     {
-        if (Foreign() is not var (containers, refusal)) return [];
-        if (!takeOver) throw new PipelineException(refusal);
-        foreach (var container in containers)
-            Log.Warning($"Taking over {container.Name.TrimStart('/')} from {ReleaseRunner.OwnerOf(container).Describe()} (--take-over)");
-        return containers;
-    }
-
-    /// <summary>The containers under the environment's names another deployment started, with the refusal a deploy without --take-over gives; null when all are ours.</summary>
-    public (IReadOnlyList<DockerContainer> Containers, string Refusal)? Foreign()
-    {
-        var containers = runner.Containers();
-        var refusal = runner.ClaimRefusal(containers, "nothing was changed",
-            "deploy from that checkout, give this environment another containerName and port in environments.json, " +
-            "or take it over with --take-over (the data its containers mount is backed up first).");
-        return refusal is null ? null : (runner.Foreign(containers), refusal);
-    }
-
-    /// <summary>Backs up the data the other deployment's containers really mount, then removes them (their folders stay).</summary>
-    private void TakeOver(IReadOnlyList<DockerContainer> containers, string release)
-    {
-        var backedUp = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var container in containers)
-        {
-            var name = container.Name.TrimStart('/');
-            if (container.Mounts.FirstOrDefault(m => m.Destination == Verifier.DataMount) is { } data && backedUp.Add(data.Source) && engine.Host.Files.DirectoryExists(data.Source))
-            {
-                var backup = engine.Host.BackUp(data.Source, engine.Host.Resolve(target.BackupDirectory), $"takeover-before-{release}", DateTimeOffset.UtcNow);
-                Log.Information($"Backed up the data {name} mounted ({data.Source}): {backup.Files} file(s) to {backup.ArchivePath}, SHA-256 {backup.Sha256[..12]}");
-                ReportLeftOut(backup);
-            }
-            engine.Call(DockerAliases.DockerRemoveContainer, new DockerRemoveContainerSettings { Container = name });
-        }
-    }
-
-    private void CheckBeforeDeploy(DockerEngineInfo info)
-    {
-        var problems = PreDeployProblems(info);
-        if (problems.Count > 0)
-            throw new PipelineException($"Pre-deploy checks failed for '{target.Name}'; nothing was changed:{Environment.NewLine}  - {string.Join($"{Environment.NewLine}  - ", problems)}");
-        Log.Information($"Pre-deploy checks passed: engine {info.ServerVersion}, {info.MemTotal / 1024 / 1024} MB memory, disk and port {target.Bind}:{target.Port} available");
-    }
-
-    /// <summary>What the pre-deploy checks find now: disk, the engine's memory, who holds the port.</summary>
-    public IReadOnlyList<string> PreDeployProblems(DockerEngineInfo info)
-    {
-        var deployDirectory = engine.Host.Resolve(target.DeployDirectory);
-        var holders = engine.Call(DockerAliases.DockerPs, new DockerPsSettings { Filters = [$"publish={target.Port}"] }).Select(c => c.Names).ToList();
-        // A port is tried from here only on this machine; on a remote host the engine's list of published ports is the evidence.
-        return PreDeployChecks.Problems(new PreDeployEvidence(
-            deployDirectory, engine.Host.AvailableBytes(deployDirectory), target.MinFreeDiskMb,
-            info.MemTotal, target.MinMemoryMb,
-            target.Bind, target.Port, holders, !engine.IsRemote && Answers(target.Bind, target.Port), [target.ContainerName, runner.Layout.EdgeContainer]));
-    }
-
-    private static bool Answers(string bind, int port)
-    {
-        try
-        {
-            using var client = new TcpClient();
-            return client.ConnectAsync(bind == "0.0.0.0" ? "127.0.0.1" : bind, port).Wait(TimeSpan.FromMilliseconds(500)) && client.Connected;
-        }
-        catch (AggregateException)
-        {
-            return false;
-        }
-    }
-
-    private void BackUpData(string release)
-    {
-        var host = engine.Host;
-        var data = host.Resolve(target.DataDirectory);
-        if (!host.Files.DirectoryExists(data))
-        {
-            Log.Information($"No data to back up yet ({data} does not exist)");
-            return;
-        }
-        var backups = host.Resolve(target.BackupDirectory);
-        var backup = host.BackUp(data, backups, $"before-{release}", DateTimeOffset.UtcNow);
-        Log.Information($"Backed up {backup.Files} data file(s) to {backup.ArchivePath} ({backup.Bytes} bytes, SHA-256 {backup.Sha256[..12]}, read back and checked)");
-        ReportLeftOut(backup);
-        foreach (var removed in host.PruneBackups(backups, target.BackupsToKeep)) Log.Verbose($"Removed old backup {removed}");
-    }
-
-    private void ReportLeftOut(BackupResult backup)
-    {
-        foreach (var partial in backup.RemovedPartials) Log.Warning($"Removed {partial}: an unfinished backup of an earlier run that was stopped");
-        if (backup.Skipped.Count > 0)
-            Log.Warning($"Not backed up, as they are no data (check what put them in the data directory): {string.Join(", ", backup.Skipped)}");
+        if (_check.ForeignRefusal(state) is not { } refusal) return [];
+        if (!request.TakeOver) throw new PipelineException(refusal);
+        foreach (var container in state.Foreign)
+            Log.Warning($"Taking over {container.Name.TrimStart('/')} from {DeploymentState.OwnerOf(container).Describe()} (--take-over)");
+        return state.Foreign;
     }
 
     /// <summary>Creates the shared data, log and config folders on first deploy; the service (uid 10001) must own data and logs.</summary>
     private void PrepareSharedDirectories(string release)
     {
-        var files = engine.Host.Files;
-        var data = engine.Host.Resolve(target.DataDirectory);
-        var logs = engine.Host.Resolve(target.LogDirectory);
-        var config = engine.Host.Resolve(target.ConfigDirectory);
+        var host = session.Host;
+        var files = host.Files;
+        var data = host.Resolve(Target.DataDirectory);
+        var logs = host.Resolve(Target.LogDirectory);
+        var config = host.Resolve(Target.ConfigDirectory);
         var created = new[] { data, logs }.Where(d => !files.DirectoryExists(d)).ToList();
         foreach (var directory in created) files.CreateDirectory(directory);
         if (!files.DirectoryExists(config))
         {
-            var shipped = files.Combine(runner.Store.PathOf(release), "config");
+            var shipped = files.Combine(Store.PathOf(release), "config");
             if (files.DirectoryExists(shipped)) files.CopyDirectory(shipped, config);
             else files.CreateDirectory(config);
         }

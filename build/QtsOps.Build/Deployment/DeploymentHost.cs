@@ -40,6 +40,9 @@ public interface IDeploymentHost
     /// <summary>Whether a live process holds the lock, and who; changes nothing.</summary>
     LockState InspectLock(string lockFile);
 
+    /// <summary>What a deploy step reads of the host, in one go (<see cref="HostState"/>); changes nothing.</summary>
+    HostState ReadState(HostStatePaths paths);
+
     /// <summary>Backs up the data directory into the backup directory (see <see cref="DataBackup"/>), checked after it was written.</summary>
     BackupResult BackUp(string dataDirectory, string backupDirectory, string label, DateTimeOffset now);
 
@@ -79,6 +82,8 @@ public sealed class LocalDeploymentHost(string repositoryRoot, string stateDirec
     public void EnsureLockHeld() { }
 
     public LockState InspectLock(string lockFile) => DeploymentLock.Inspect(lockFile);
+
+    public HostState ReadState(HostStatePaths paths) => HostState.Read(Files, paths, InspectLock, AvailableBytes);
 
     public BackupResult BackUp(string dataDirectory, string backupDirectory, string label, DateTimeOffset now) =>
         DataBackup.Create(dataDirectory, backupDirectory, label, now);

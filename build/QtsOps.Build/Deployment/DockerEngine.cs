@@ -13,8 +13,12 @@ namespace QtsOps.Build.Deployment;
 /// <param name="tools">Runs the docker aliases.</param>
 /// <param name="dockerHost">DOCKER_HOST; null for this machine's default engine.</param>
 /// <param name="host">Makes <see cref="Host"/> on first use: its settings (an ssh host's absolute paths) are checked then, not when a task only asks the engine.</param>
-public sealed class DockerEngine(ICakeContext tools, string? dockerHost, SshTransport ssh, Func<IDeploymentHost> host)
+/// <param name="counts">Where its calls are counted (shared with its host's scripts); a new count when none is given.</param>
+public sealed class DockerEngine(ICakeContext tools, string? dockerHost, SshTransport ssh, Func<IDeploymentHost> host, CommandCounts? counts = null)
 {
+    /// <summary>The docker calls made through this engine, and its host's scripts when they share it.</summary>
+    public CommandCounts Counts { get; } = counts ?? new CommandCounts();
+
     private string? DockerHost { get; } = dockerHost;
 
     private readonly Lazy<IDeploymentHost> _host = new(host);
@@ -31,6 +35,7 @@ public sealed class DockerEngine(ICakeContext tools, string? dockerHost, SshTran
     private T With<T>(T settings) where T : DockerSettings
     {
         if (_host.IsValueCreated) _host.Value.EnsureLockHeld();
+        Counts.EngineCall(IsRemote);
         settings.Host = DockerHost;
         if (SshTransport.IsSshHost(settings.Host))
             foreach (var (name, value) in Ssh.ProcessVariables()) settings.EnvironmentVariables[name] = value;

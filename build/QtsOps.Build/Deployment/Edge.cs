@@ -14,67 +14,65 @@ namespace QtsOps.Build.Deployment;
 /// </summary>
 /// <param name="image">The edge's image on the environment's engine, made or delivered when the edge is first started.</param>
 /// <param name="composeFile">src/edge/docker-compose.yml of this checkout: compose reads it here, for a remote host too.</param>
-public sealed class Edge(DockerEngine engine, DeploymentEnvironment target, Func<string> image, string composeFile, ICakeLog log)
+public sealed class Edge(DeploySession session, Func<string> image, string composeFile)
 {
-    public SlotLayout Layout { get; } = new(target.ContainerName, target.ComposeProject);
+    private DockerEngine Engine => session.Engine;
 
-    private IDeploymentHost Host => engine.Host;
+    private DeploymentEnvironment Target => session.Target;
 
-    private string Folder => FolderOf(Host.Resolve(target.DeployDirectory));
+    private ICakeLog Log => session.Log;
 
-    private string FolderOf(string deployDirectory) => Host.Files.Combine(deployDirectory, "edge");
+    private SlotLayout Layout => session.Layout;
+
+    private IDeploymentHost Host => session.Host;
+
+    private string Folder => session.EdgeFolder;
 
     private string Link => Host.Files.Combine(Folder, SlotLayout.ActiveLink);
 
-    /// <summary>The slot the edge forwards to, or null when the environment has no edge configuration.</summary>
-    public Slot? Active() => ActiveIn(Host.Resolve(target.DeployDirectory));
-
-    /// <summary>The slot the edge of the deployment in <paramref name="deployDirectory"/> (this one's, or another checkout's on the same host) forwards to.</summary>
-    public Slot? ActiveIn(string deployDirectory) => SlotLayout.ActiveOf(Host.Files.LinkTarget(Host.Files.Combine(FolderOf(deployDirectory), SlotLayout.ActiveLink)));
-
-    /// <summary>The container that serves: the active slot's behind an edge, else the environment's single container.</summary>
-    public string ServingContainer() =>
-        Active() is { } slot && engine.Container(Layout.EdgeContainer) is not null ? Layout.SlotContainer(slot) : target.ContainerName;
+    /// <summary>The slot the edge of the deployment in <paramref name="deployDirectory"/> (another checkout's on the same host) forwards to.</summary>
+    public Slot? ActiveIn(string deployDirectory) =>
+        SlotLayout.ActiveOf(Host.Files.LinkTarget(Host.Files.Combine(Host.Files.Combine(deployDirectory, "edge"), SlotLayout.ActiveLink)));
 
     /// <summary>
     /// Points the edge at <paramref name="slot"/>: writes the configuration, replaces the link and reloads
-    /// nginx, or starts the edge when it does not run. Returns once nginx's previous workers have
+    /// nginx, or starts the edge when it does not run (as <paramref name="state"/> has it). Returns once nginx's previous workers have
     /// finished the requests they held, so the slot that served before can be stopped.
     /// </summary>
-    public void SwitchTo(Slot slot)
+    public void SwitchTo(Slot slot, DeploymentState state)
     {
         WriteConfiguration();
         Host.Files.ReplaceLink(Link, SlotLayout.SlotConfig(slot));
         var to = Layout.SlotContainer(slot);
-        var running = engine.Container(Layout.EdgeContainer);
+        var running = state.Container(Layout.EdgeContainer);
         if (running is { State.Running: true } && Publishes(running))
         {
             var before = Workers();
-            var reload = engine.Exec(Layout.EdgeContainer, [.. SlotLayout.ReloadCommand]);
+            var reload = Engine.Exec(Layout.EdgeContainer, [.. SlotLayout.ReloadCommand]);
             if (!reload.Succeeded)
                 throw new PipelineException($"The edge {Layout.EdgeContainer} refused to reload its configuration to switch to {to}: {string.Join(" | ", reload.Error.Concat(reload.Output).NonBlank())}. " +
                     $"It still forwards to the slot that served. Fix: see `docker logs {Layout.EdgeContainer}`, then deploy again.");
             WaitDrained(before, to);
-            log.Information($"The edge ({Layout.EdgeContainer}) forwards to {to}; its previous workers finished their requests");
+            Log.Information($"The edge ({Layout.EdgeContainer}) forwards to {to}; its previous workers finished their requests");
             return;
         }
         // compose recreates an edge that publishes another address (the port or bind changed): it follows the environment.
-        engine.Call(DockerAliases.DockerComposeUp, Compose(new DockerComposeUpSettings()));
-        log.Information($"Started the edge {Layout.EdgeContainer}: {target.Bind}:{target.Port} forwards to {to}" +
+        Engine.Call(DockerAliases.DockerComposeUp, Compose(new DockerComposeUpSettings()));
+        Log.Information($"Started the edge {Layout.EdgeContainer}: {Target.Bind}:{Target.Port} forwards to {to}" +
             (running is null || Publishes(running) ? "" : $" (it published {string.Join(", ", Published(running))} before)"));
     }
 
     /// <summary>Whether the edge publishes the environment's address, and only it.</summary>
-    private bool Publishes(DockerContainer edge) => Published(edge).SequenceEqual([$"{target.Bind}:{target.Port}"]);
+    private bool Publishes(DockerContainer edge) => Published(edge).SequenceEqual([$"{Target.Bind}:{Target.Port}"]);
 
     private static IEnumerable<string> Published(DockerContainer edge) =>
         (edge.HostConfig.PortBindings?.GetValueOrDefault($"{SlotLayout.ServicePort}/tcp") ?? []).Select(binding => $"{(binding.HostIp.Length == 0 ? "0.0.0.0" : binding.HostIp)}:{binding.HostPort}");
 
-    /// <summary>Removes the edge and both slots, and the edge's configuration: recreate's single container takes the port. Says what it removed.</summary>
-    public IReadOnlyList<string> Remove()
+    /// <summary>Removes the edge and both slots (those <paramref name="state"/> has), and the edge's configuration: recreate's single container takes the port. Says what it removed.</summary>
+    public IReadOnlyList<string> Remove(DeploymentState state)
     {
-        var removed = new[] { Layout.EdgeContainer, Layout.SlotContainer(Slot.A), Layout.SlotContainer(Slot.B) }.Where(name => engine.Container(name) is not null).ToList();
-        foreach (var name in removed) engine.Call(DockerAliases.DockerRemoveContainer, new DockerRemoveContainerSettings { Container = name });
+        var removed = new[] { Layout.EdgeContainer, Layout.SlotContainer(Slot.A), Layout.SlotContainer(Slot.B) }.Where(name => state.Container(name) is not null).ToList();
+        foreach (var name in removed) Engine.Call(DockerAliases.DockerRemoveContainer, new DockerRemoveContainerSettings { Container = name });
         Host.Files.DeleteDirectory(Folder);
         return removed;
     }
@@ -83,7 +81,7 @@ public sealed class Edge(DockerEngine engine, DeploymentEnvironment target, Func
     private void WriteConfiguration() => EdgeConfiguration.Write(Host.Files, Folder, Layout.ConfigFiles);
 
     private IReadOnlyList<int> Workers() =>
-        [.. engine.Call(DockerAliases.DockerTop, new DockerTopSettings { Container = Layout.EdgeContainer })
+        [.. Engine.Call(DockerAliases.DockerTop, new DockerTopSettings { Container = Layout.EdgeContainer })
             .Where(process => process.Command.Contains("worker process", StringComparison.Ordinal)).Select(process => process.Pid)];
 
     /// <summary>Waits until none of nginx's workers from before the reload is left; nginx keeps them when it refuses the new configuration.</summary>
@@ -94,7 +92,7 @@ public sealed class Edge(DockerEngine engine, DeploymentEnvironment target, Func
         {
             if (clock.Elapsed > SlotLayout.DrainWait)
                 throw new PipelineException($"The edge {Layout.EdgeContainer} did not switch to {to} within {SlotLayout.DrainWait.TotalSeconds:0} s: nginx kept its previous workers " +
-                    $"(a refused configuration, or requests that do not end). Its last words: {string.Join(" | ", engine.Logs(Layout.EdgeContainer, tail: 5))}");
+                    $"(a refused configuration, or requests that do not end). Its last words: {string.Join(" | ", Engine.Logs(Layout.EdgeContainer, tail: 5))}");
             Thread.Sleep(100);
         }
     }
@@ -119,10 +117,10 @@ public sealed class Edge(DockerEngine engine, DeploymentEnvironment target, Func
     /// </summary>
     public Dictionary<string, string> SharedVariables() => new()
     {
-        ["QTS_OBSERVER_NETWORK"] = target.Network,
-        ["QTS_OBSERVER_BIND"] = target.Bind,
-        ["QTS_OBSERVER_PORT"] = target.Port.ToString(),
-        ["QTS_OBSERVER_LABEL_ENVIRONMENT"] = target.Name,
-        ["QTS_OBSERVER_LABEL_DEPLOYMENT"] = Host.Resolve(target.DeployDirectory),
+        ["QTS_OBSERVER_NETWORK"] = Target.Network,
+        ["QTS_OBSERVER_BIND"] = Target.Bind,
+        ["QTS_OBSERVER_PORT"] = Target.Port.ToString(),
+        ["QTS_OBSERVER_LABEL_ENVIRONMENT"] = Target.Name,
+        ["QTS_OBSERVER_LABEL_DEPLOYMENT"] = Host.Resolve(Target.DeployDirectory),
     };
 }

@@ -4,13 +4,13 @@ using QtsOps.Release.Environments;
 namespace QtsOps.Build.Deployment;
 
 /// <summary>Gathers <see cref="ReleaseListing"/> from the release store, the history and the backup folder; asks the engine nothing.</summary>
-public sealed class ReleaseListReader(DockerEngine engine, DeploymentEnvironment target, ReleaseRunner runner)
+public sealed class ReleaseListReader(DeploySession session)
 {
     public ReleaseListing Read()
     {
-        var host = engine.Host;
-        var store = runner.Store;
-        var releases = ReleaseListing.ReleasesOf(host.Files.Directories(store.ReleasesDirectory), store.Current, runner.History.Read());
+        var (engine, target, host) = (session.Engine, session.Target, session.Host);
+        var state = session.ReadHost();
+        var releases = ReleaseListing.ReleasesOf(state.ReleaseDirectories, state.Current, session.HistoryOf(state));
         var backups = host.Resolve(target.BackupDirectory);
         // restore works on this machine's files only (BackupRestorer), so backups elsewhere are named, not listed.
         return engine.IsRemote

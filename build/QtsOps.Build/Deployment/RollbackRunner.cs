@@ -16,25 +16,31 @@ public sealed record RollbackOutcome(string? RunningRelease, bool Verified, stri
 /// The caller holds the deploy lock. Data is shared by all releases and never touched.
 /// </summary>
 /// <param name="noRollback">Where automatic rollback was turned off (--no-rollback or its variable), or null.</param>
-public sealed class RollbackRunner(DockerEngine engine, DeploymentEnvironment target, ProtectionPolicy protection, string? noRollback,
-    ReleaseRunner runner, Verifier verifier, RunReporting reporting)
+public sealed class RollbackRunner(DeploySession session, string? noRollback, ReleaseRunner runner, Verifier verifier)
 {
-    private ICakeLog Log => reporting.Log;
+    private DeploymentEnvironment Target => session.Target;
+
+    private ReleaseStore Store => session.Store;
+
+    private ICakeLog Log => session.Log;
 
     /// <summary>
     /// After a failed or interrupted deploy: the release that served keeps serving, or exactly it is put back;
     /// only when nothing served is the last verified one rolled back to (<see cref="FailedDeploy"/>). Says what runs now; never throws.
     /// </summary>
-    /// <param name="servedBefore">The release that served when the deploy began (<see cref="ReleaseRunner.ServedRelease"/>).</param>
+    /// <param name="servedBefore">The release that served when the deploy began (<see cref="DeploymentState.ServedRelease"/>).</param>
     public string AfterFailedDeploy(string failedRelease, string? servedBefore, CancellationToken cancellation)
     {
         try
         {
-            switch (FailedDeploy.Plan(servedBefore, servedBefore is not null && runner.ServedRelease() == servedBefore))
+            // What runs is read again: the failed start changed it.
+            var state = session.State;
+            switch (FailedDeploy.Plan(servedBefore, servedBefore is not null && state.ServedRelease == servedBefore))
             {
                 case FailedDeployPlan.KeepServing:
-                    runner.Store.Activate(servedBefore!);
-                    return $"{servedBefore} still serves in {runner.ServingContainer()}, as before the deploy, and is current again";
+                    Store.Activate(servedBefore!);
+                    session.Changed();
+                    return $"{servedBefore} still serves in {state.ServingName}, as before the deploy, and is current again";
                 case FailedDeployPlan.PutBack:
                     return RollBackOrLeave(failedRelease, cancellation, toRelease: servedBefore);
                 default:
@@ -52,7 +58,7 @@ public sealed class RollbackRunner(DockerEngine engine, DeploymentEnvironment ta
     /// <param name="toRelease">The release to put back; null for the last verified one.</param>
     public string RollBackOrLeave(string failedRelease, CancellationToken cancellation, string? toRelease = null)
     {
-        if (FailedRelease.WhyLeftAsItIs(failedRelease, target.Name, noRollback, target.AutomaticRollback, protection) is { } left)
+        if (FailedRelease.WhyLeftAsItIs(failedRelease, Target.Name, noRollback, Target.AutomaticRollback, session.Protection) is { } left)
             return left;
         try
         {
@@ -69,44 +75,46 @@ public sealed class RollbackRunner(DockerEngine engine, DeploymentEnvironment ta
     /// <param name="cancellation">A signal: stops the waits, and the rollback is recorded as interrupted.</param>
     public RollbackOutcome Run(string? failedRelease, string? toRelease, CancellationToken cancellation)
     {
-        var history = runner.History;
+        var state = session.State;
+        var history = state.History;
         var release = toRelease ?? history.LastVerified(except: failedRelease)?.Release;
         var started = DateTimeOffset.UtcNow;
         if (release is null)
         {
-            if (failedRelease is not null && runner.Store.IsInstalled(failedRelease))
+            if (failedRelease is not null && state.Host.Installed.Contains(failedRelease))
             {
                 runner.Stop(failedRelease);
                 return new RollbackOutcome(null, false, $"there is no earlier verified release to go back to, so {failedRelease} was stopped: nothing runs now (data kept)");
             }
             throw new PipelineException("There is no verified release to roll back to (see .qtsops/history). Fix: deploy a good version, or name one with --to=VERSION.");
         }
-        if (!runner.Store.IsInstalled(release))
-            throw new PipelineException($"{runner.Store.NotInstalled(release)}. Fix: pick one of those with --to=VERSION (see .qtsops/history/{target.Name}.jsonl).");
-        var image = engine.Image(target.ImageOf(release))
-            ?? throw new PipelineException($"The image {target.ImageOf(release)} of release {release} is no longer on the engine. Fix: rebuild it (check out that version, ./build.sh --target=image) or pick another with --to=VERSION.");
+        if (!state.Host.Installed.Contains(release))
+            throw new PipelineException($"{Store.NotInstalled(release)}. Fix: pick one of those with --to=VERSION (see .qtsops/history/{Target.Name}.jsonl).");
+        var image = session.Engine.Image(Target.ImageOf(release))
+            ?? throw new PipelineException($"The image {Target.ImageOf(release)} of release {release} is no longer on the engine. Fix: rebuild it (check out that version, ./build.sh --target=image) or pick another with --to=VERSION.");
 
-        Log.Warning(release == failedRelease ? $"Starting {release} on {target.Name} again: it served before its deploy failed"
-            : $"Rolling back {target.Name} to {release}" + (failedRelease is null ? "" : $" (from {failedRelease})"));
+        Log.Warning(release == failedRelease ? $"Starting {release} on {Target.Name} again: it served before its deploy failed"
+            : $"Rolling back {Target.Name} to {release}" + (failedRelease is null ? "" : $" (from {failedRelease})"));
         var entry = new HistoryEntry
         {
-            Action = HistoryAction.Rollback, Result = HistoryResult.Succeeded, Version = history.VersionOf(release) ?? release, Release = release, Image = target.ImageOf(release),
+            Action = HistoryAction.Rollback, Result = HistoryResult.Succeeded, Version = history.VersionOf(release) ?? release, Release = release, Image = Target.ImageOf(release),
             ImageId = image.Id, Digest = image.RepoDigests.FirstOrDefault(), StartedAt = started, FinishedAt = started,
-            Detail = failedRelease is null ? "on demand" : $"replaced {failedRelease}", Settings = DeploymentSettings.Of(target),
+            Detail = failedRelease is null ? "on demand" : $"replaced {failedRelease}", Settings = DeploymentSettings.Of(Target),
         };
-        var current = runner.Store.Current;
+        var current = state.Current;
         var activated = false;
         try
         {
             var container = runner.Start(release, cancellation);
-            runner.Store.Activate(release);
+            Store.Activate(release);
+            session.Changed();
             activated = true;
             entry = entry with { ContainerId = container.Id };
             var report = verifier.Run(release, "rollback", cancellation);
             entry = entry with { Result = report.Passed ? HistoryResult.Succeeded : HistoryResult.Failed, FinishedAt = DateTimeOffset.UtcNow };
-            runner.Record(entry);
-            if (report.Passed) runner.Record(entry with { Action = HistoryAction.Verify, StartedAt = report.CheckedAt });
-            reporting.Notify(NotificationEvent.RolledBack, $"{target.Name} rolled back to {release}" + (failedRelease is null ? "" : $" from {failedRelease}") +
+            session.Record(entry);
+            if (report.Passed) session.Record(entry with { Action = HistoryAction.Verify, StartedAt = report.CheckedAt });
+            session.Reporting.Notify(NotificationEvent.RolledBack, $"{Target.Name} rolled back to {release}" + (failedRelease is null ? "" : $" from {failedRelease}") +
                 (report.Passed ? ", verified" : $", which fails verification: {report.FailureSummary}"), failedRelease ?? release);
             return new RollbackOutcome(release, report.Passed, report.Passed
                 ? $"rolled back to {release}, which is healthy and verified (artifacts/reports/rollback.md)"
@@ -114,14 +122,14 @@ public sealed class RollbackRunner(DockerEngine engine, DeploymentEnvironment ta
         }
         catch (Exception) when (cancellation.IsCancellationRequested)
         {
-            runner.Record(entry with { Result = HistoryResult.Interrupted, FinishedAt = DateTimeOffset.UtcNow, Detail = $"{entry.Detail}; interrupted" });
+            session.Record(entry with { Result = HistoryResult.Interrupted, FinishedAt = DateTimeOffset.UtcNow, Detail = $"{entry.Detail}; interrupted" });
             return new RollbackOutcome(release, false, activated
                 ? $"the rollback to {release} was interrupted after it became healthy, before it was verified: ./build.sh --target=verify checks it"
                 : $"the rollback to {release} was interrupted before it became healthy, and current still names {current ?? "nothing"}: ./build.sh --target=rollback tries again");
         }
         catch (Exception exception)
         {
-            runner.Record(entry with { Result = HistoryResult.Failed, FinishedAt = DateTimeOffset.UtcNow, Detail = exception.Message });
+            session.Record(entry with { Result = HistoryResult.Failed, FinishedAt = DateTimeOffset.UtcNow, Detail = exception.Message });
             return new RollbackOutcome(release, false, activated
                 ? $"rolled back to {release}, but its verification failed: {exception.Message}"
                 : $"{release} did not start or become healthy either, and current still names {current ?? "nothing"}: {exception.Message}");

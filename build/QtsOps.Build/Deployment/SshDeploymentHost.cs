@@ -53,6 +53,9 @@ public sealed class SshDeploymentHost : IDeploymentHost, IHostFileSystem
         StateDirectory = Combine(Resolve(deployDirectory), ".qtsops");
     }
 
+    /// <summary>Where its scripts and ssh sessions are counted: its engine's <see cref="DockerEngine.Counts"/>.</summary>
+    public CommandCounts Counts { get; init; } = new();
+
     public string Destination { get; }
     public string Name { get; }
     public IHostFileSystem Files => this;
@@ -191,6 +194,7 @@ public sealed class SshDeploymentHost : IDeploymentHost, IHostFileSystem
         EnsureLockHeld();
         // In a session of its own: a Ctrl-C stops the run cleanly (rolling back, recording), and the host must stay locked meanwhile.
         var process = SshRunner.Start(Command(LockScript, lockFile, JsonSerializer.Serialize(owner)), ownSession: true);
+        Counts.SshSession();
         while (process.StandardOutput.ReadLine() is { } line)
         {
             if (line == "held") return _held = new HeldLock(process, Where(lockFile));
@@ -224,6 +228,10 @@ public sealed class SshDeploymentHost : IDeploymentHost, IHostFileSystem
         return new LockState(said.FirstOrDefault() == "held", said.Count > 1 ? ParseOwner(lockFile, said[1]) : null);
     }
 
+    public HostState ReadState(HostStatePaths paths) =>
+        HostState.Parse(Checked("read the deployment's state", HostStateScript.Text,
+            paths.ReleasesDirectory, paths.CurrentLink, paths.ActiveLink, paths.HistoryFile, paths.LockFile, paths.DeployDirectory).Output, text => ParseOwner(paths.LockFile, text));
+
     private LockOwner? ParseOwner(string lockFile, string text) => DeploymentLock.ParseOwner(text, Where(DeploymentLock.OwnerFileOf(lockFile)));
 
     private SshCommand Command(string script, params string[] arguments) => new(_client(), Destination, _port, script, arguments);
@@ -250,6 +258,7 @@ public sealed class SshDeploymentHost : IDeploymentHost, IHostFileSystem
     private DockerOutput Run(string what, string script, string[] arguments, string? input, TimeSpan limit)
     {
         EnsureLockHeld();
+        Counts.HostScript();
         DockerOutput result;
         try
         {

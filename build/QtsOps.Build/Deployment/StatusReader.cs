@@ -9,32 +9,34 @@ namespace QtsOps.Build.Deployment;
 /// changes nothing. What runs is read from the engine under the environment's names, whoever started it:
 /// another checkout's edge and slots are shown as such.
 /// </summary>
-public sealed class StatusReader(DockerEngine engine, DeploymentEnvironment target, ReleaseRunner runner, Edge edge, DeploymentLocks locks)
+public sealed class StatusReader(DeploySession session, Edge edge)
 {
+    private DockerEngine Engine => session.Engine;
+
     public DeploymentStatus Read(int historyEntries)
     {
-        engine.EnsureReachable();
-        var containers = runner.Containers();
-        var serving = Serving(containers);
-        var running = containers.Select(Describe).ToList();
-        var names = runner.Layout.Containers.ToHashSet(StringComparer.Ordinal);
-        var portHolders = engine.Call(DockerAliases.DockerPs, new DockerPsSettings { Filters = [$"publish={target.Port}"] })
+        Engine.EnsureReachable();
+        var state = session.State;
+        var serving = Serving(state);
+        var running = state.Containers.Select(container => Describe(container, state)).ToList();
+        var names = session.Layout.Containers.ToHashSet(StringComparer.Ordinal);
+        var portHolders = Engine.Call(DockerAliases.DockerPs, new DockerPsSettings { Filters = [$"publish={session.Target.Port}"] })
             .Select(c => c.Names).Where(name => !names.Contains(name)).ToList();
-        return new DeploymentStatus(target.Name, engine.Describe(), runner.Store.Current, running.FirstOrDefault(c => c.Name == serving),
-            runner.History.LastVerified(), engine.Host.InspectLock(locks.LockFile), runner.History.Newest(historyEntries),
+        return new DeploymentStatus(session.Target.Name, Engine.Describe(), state.Current, running.FirstOrDefault(c => c.Name == serving),
+            state.History.LastVerified(), state.Host.Lock, state.History.Newest(historyEntries),
             [.. running.Where(c => c.Name != serving)], portHolders);
     }
 
-    /// <summary>The serving container's name: behind an edge, the slot its deployment's link names (this one's or another checkout's); else the single container.</summary>
-    private string Serving(IReadOnlyList<DockerContainer> containers)
+    /// <summary>The serving container's name: behind an edge, the slot its deployment's link names (another checkout's is read from its folder); else the single container.</summary>
+    private string Serving(DeploymentState state)
     {
-        var edgeContainer = containers.FirstOrDefault(c => c.Name.TrimStart('/') == runner.Layout.EdgeContainer);
-        if (edgeContainer is not null && ReleaseRunner.OwnerOf(edgeContainer).Deployment is { } deployment && edge.ActiveIn(deployment) is { } slot)
-            return runner.Layout.SlotContainer(slot);
-        return runner.ServingContainer();
+        if (state.Container(session.Layout.EdgeContainer) is { } edgeContainer && DeploymentState.OwnerOf(edgeContainer).Deployment is { } deployment
+            && deployment != session.Store.DeployDirectory && edge.ActiveIn(deployment) is { } slot)
+            return session.Layout.SlotContainer(slot);
+        return state.ServingName;
     }
 
-    private RunningContainer Describe(DockerContainer container) =>
+    private RunningContainer Describe(DockerContainer container, DeploymentState state) =>
         new(container.Name.TrimStart('/'), container.State.Status, container.State.Health?.Status, container.State.StartedAt, container.RestartCount,
-            container.Image, engine.Image(container.Image)?.RepoDigests.FirstOrDefault(), ReleaseRunner.OwnerOf(container), runner.IsOurs(container));
+            container.Image, Engine.Image(container.Image)?.RepoDigests.FirstOrDefault(), DeploymentState.OwnerOf(container), state.IsOurs(container));
 }

@@ -12,9 +12,13 @@ namespace QtsOps.Build.Deployment;
 /// <summary>Gathers the evidence of the post-deploy checklist from the running container; <see cref="VerifyChecklist"/> judges it.</summary>
 /// <param name="repositoryRoot">The report names a compose file on this machine relative to it.</param>
 /// <param name="checkedBeforeTraffic">This run's last check of a slot before traffic: written by it, reused in part by the verify after it.</param>
-public sealed class Verifier(DockerEngine engine, DeploymentEnvironment target, ReleaseRunner runner, HealthEndpoint health, string repositoryRoot,
-    StrongBox<CheckedBeforeTraffic?> checkedBeforeTraffic, RunReporting reporting)
+public sealed class Verifier(DeploySession session, string repositoryRoot, StrongBox<CheckedBeforeTraffic?> checkedBeforeTraffic)
 {
+    private DockerEngine Engine => session.Engine;
+    private DeploymentEnvironment Target => session.Target;
+    private RunReporting Reporting => session.Reporting;
+    private HealthEndpoint Health => session.Health;
+
     /// <summary>Where the service keeps its records, inside the container.</summary>
     public const string DataMount = "/app/data/observer";
     private const string LogMount = "/app/logs";
@@ -23,7 +27,7 @@ public sealed class Verifier(DockerEngine engine, DeploymentEnvironment target, 
     /// <summary>How long `docker stats --no-stream` samples (two readings about a second apart), so that its sample ends with the settle window.</summary>
     private static readonly TimeSpan StatsSampling = TimeSpan.FromSeconds(1.5);
 
-    private ICakeLog Log => reporting.Log;
+    private ICakeLog Log => Reporting.Log;
 
     /// <summary>Verifies the running release and writes artifacts/reports/&lt;report&gt;.json and .md.</summary>
     /// <param name="cancellation">Ends the settle wait early with an <see cref="OperationCanceledException"/>.</param>
@@ -31,8 +35,8 @@ public sealed class Verifier(DockerEngine engine, DeploymentEnvironment target, 
     /// <param name="healthy">Done once the engine calls the slot healthy (faulted when it fails): the checks are judged after it, and after the settle window.</param>
     public VerifyReport Run(string release, string reportName, CancellationToken cancellation, string? beforeTraffic = null, Task? healthy = null)
     {
-        var name = beforeTraffic ?? runner.ServingContainer();
-        var container = engine.Container(name);
+        var name = beforeTraffic ?? session.State.ServingName;
+        var container = Engine.Container(name);
         IReadOnlyList<CheckResult> checks;
         DateTimeOffset now;
         if (beforeTraffic is null && checkedBeforeTraffic.Value is { } earlier && container is not null
@@ -41,23 +45,23 @@ public sealed class Verifier(DockerEngine engine, DeploymentEnvironment target, 
             now = DateTimeOffset.UtcNow;
             Log.Information($"{name} is the container checked before it took traffic, {(now - earlier.At).TotalSeconds:0.0} s ago: what was read inside it " +
                 $"({string.Join(", ", CheckedBeforeTraffic.ReusedChecks)}) stands; its state, /health and logs are asked again");
-            var served = Task.Run(() => health.Ask(name, running: true));
+            var served = Task.Run(() => Health.Ask(name, running: true));
             var logs = LogsSinceStart(name, container);
             var evidence = earlier.With(Evidence(container), served.GetAwaiter().GetResult(), logs);
             checks = earlier.Marked(VerifyChecklist.Evaluate(evidence), now);
         }
         else
         {
-            (var evidence, now) = Gather(name, container, ExpectedEnvironment(runner.Store.PathOf(release)), inside: beforeTraffic is not null, healthy, cancellation);
+            (var evidence, now) = Gather(name, container, ExpectedEnvironment(session.Store.PathOf(release)), inside: beforeTraffic is not null, healthy, cancellation);
             checks = VerifyChecklist.Evaluate(evidence);
             if (beforeTraffic is not null) checkedBeforeTraffic.Value = new CheckedBeforeTraffic(evidence, checks.All(check => check.Passed), now);
         }
-        var composeFile = engine.IsRemote
-            ? $"{engine.Host.Name}:{engine.Host.Files.Combine(runner.Store.PathOf(release), "docker-compose.yml")}"
-            : Path.GetRelativePath(repositoryRoot, Path.Combine(runner.Store.PathOf(release), "docker-compose.yml")).Replace('\\', '/');
-        var report = VerifyReport.Of(reportName, target.Name, release, name, now, checks, composeFile);
-        reporting.Write(reportName, report.Passed ? "passed" : "failed", report, report.ToMarkdown(), report.Findings);
-        reporting.AddSummarySection($"Verify ({target.Name}, {release})", report.ToMarkdown());
+        var composeFile = Engine.IsRemote
+            ? $"{Engine.Host.Name}:{Engine.Host.Files.Combine(session.Store.PathOf(release), "docker-compose.yml")}"
+            : Path.GetRelativePath(repositoryRoot, Path.Combine(session.Store.PathOf(release), "docker-compose.yml")).Replace('\\', '/');
+        var report = VerifyReport.Of(reportName, Target.Name, release, name, now, checks, composeFile);
+        Reporting.Write(reportName, report.Passed ? "passed" : "failed", report, report.ToMarkdown(), report.Findings);
+        Reporting.AddSummarySection($"Verify ({Target.Name}, {release})", report.ToMarkdown());
         foreach (var check in checks)
         {
             if (check.Passed) Log.Information($"  pass  {check.Name}: {check.Evidence}");
@@ -79,7 +83,7 @@ public sealed class Verifier(DockerEngine engine, DeploymentEnvironment target, 
         Task<ResourceEvidence>? resources = null;
         if (container is { State.Running: true } started)
         {
-            var settled = new SettleWindow(started.State.StartedAt, target.SettleSeconds).LeftAt(DateTimeOffset.UtcNow);
+            var settled = new SettleWindow(started.State.StartedAt, Target.SettleSeconds).LeftAt(DateTimeOffset.UtcNow);
             reads = Task.Run(() => ReadInside(name, started));
             resources = Task.Run(() =>
             {
@@ -93,12 +97,12 @@ public sealed class Verifier(DockerEngine engine, DeploymentEnvironment target, 
                 cancellation.ThrowIfCancellationRequested();
             }
             healthy?.WaitAsync(cancellation).GetAwaiter().GetResult();
-            container = engine.Container(name);
+            container = Engine.Container(name);
         }
 
         var running = container is { State.Running: true };
         var now = DateTimeOffset.UtcNow;
-        var answer = Task.Run(() => health.Ask(name, running, inside));
+        var answer = Task.Run(() => Health.Ask(name, running, inside));
         var records = Task.Run(() => Records(name, running, container?.State.StartedAt ?? now));
         // What was read while it settled stands only for a container that still runs: else every check inside it fails as not running.
         var read = running ? reads?.GetAwaiter().GetResult() : null;
@@ -107,7 +111,7 @@ public sealed class Verifier(DockerEngine engine, DeploymentEnvironment target, 
             ContainerName = name,
             Container = container is null ? null : Evidence(container),
             HealthEndpoint = answer.GetAwaiter().GetResult(),
-            SettleSeconds = target.SettleSeconds,
+            SettleSeconds = Target.SettleSeconds,
             ExpectedEnvironment = expected,
             ActualEnvironment = read?.Environment is { } env ? VerifyChecklist.ParseEnvironment(env) : null,
             EnvironmentError = running ? null : "the container is not running",
@@ -116,7 +120,7 @@ public sealed class Verifier(DockerEngine engine, DeploymentEnvironment target, 
             Resources = running ? resources?.GetAwaiter().GetResult() : null,
             Records = records.GetAwaiter().GetResult(),
             Disk = read?.Disk is { } df ? new DiskEvidence(DataMount, VerifyChecklist.ParseDfUsedPercent(df), df.Last()) : null,
-            MaxDiskUsedPercent = target.MaxDiskUsedPercent,
+            MaxDiskUsedPercent = Target.MaxDiskUsedPercent,
         }, now);
     }
 
@@ -130,17 +134,17 @@ public sealed class Verifier(DockerEngine engine, DeploymentEnvironment target, 
         container.State.Health?.Status, container.RestartCount, container.State.StartedAt, container.Image);
 
     private IReadOnlyList<string> LogsSinceStart(string name, DockerContainer container) =>
-        engine.Logs(name, since: container.State.StartedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture));
+        Engine.Logs(name, since: container.State.StartedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture));
 
     /// <summary>The four variables as the release's deployment_config.json sets them: the configuration the container must match.</summary>
     private IReadOnlyDictionary<string, string> ExpectedEnvironment(string releaseDirectory)
     {
-        var file = engine.Host.Files.Combine(releaseDirectory, DeployPackage.DeploymentConfig);
-        var text = engine.Host.Files.ReadAllText(file)
-            ?? throw new PipelineException($"{file} is missing on {engine.Host.Name}: the release is not a complete deploy package. Fix: run ./build.sh --target=deploy again.");
+        var file = Engine.Host.Files.Combine(releaseDirectory, DeployPackage.DeploymentConfig);
+        var text = Engine.Host.Files.ReadAllText(file)
+            ?? throw new PipelineException($"{file} is missing on {Engine.Host.Name}: the release is not a complete deploy package. Fix: run ./build.sh --target=deploy again.");
         try
         {
-            return DeploymentConfigFile.Read(text, engine.Host.Where(file)).Environment;
+            return DeploymentConfigFile.Read(text, Engine.Host.Where(file)).Environment;
         }
         catch (InvalidDataException exception)
         {
@@ -150,7 +154,7 @@ public sealed class Verifier(DockerEngine engine, DeploymentEnvironment target, 
 
     private IReadOnlyList<string>? ExecLines(string container, params string[] command)
     {
-        var output = engine.Exec(container, command);
+        var output = Engine.Exec(container, command);
         return output.Succeeded ? output.Output : null;
     }
 
@@ -162,22 +166,22 @@ public sealed class Verifier(DockerEngine engine, DeploymentEnvironment target, 
             if (mount is null) return new MountEvidence(destination, writable, null, null, null, null);
             if (!writable || !mount.RW || !running) return new MountEvidence(destination, writable, mount.Source, mount.RW, null, running ? null : "not running");
             // As the container's own user: create, read back and delete a probe file.
-            var probe = engine.Exec(name, "python3", "-c", ContainerScripts.WriteProbe, destination);
+            var probe = Engine.Exec(name, "python3", "-c", ContainerScripts.WriteProbe, destination);
             var said = string.Join(" ", probe.Output.Concat(probe.Error)).Trim();
             return new MountEvidence(destination, writable, mount.Source, mount.RW, probe.Succeeded && said == "ok", said);
         }).ToList();
 
     private ResourceEvidence Resources(DockerContainer container)
     {
-        var stats = engine.Call(DockerAliases.DockerStats, new DockerStatsSettings { Container = container.Id });
-        return new ResourceEvidence(stats.CpuPercent, container.HostConfig.NanoCpus / 1e9, target.CpuLimit,
-            stats.MemoryUsageBytes, container.HostConfig.Memory, target.MemoryLimitMb * 1024L * 1024L);
+        var stats = Engine.Call(DockerAliases.DockerStats, new DockerStatsSettings { Container = container.Id });
+        return new ResourceEvidence(stats.CpuPercent, container.HostConfig.NanoCpus / 1e9, Target.CpuLimit,
+            stats.MemoryUsageBytes, container.HostConfig.Memory, Target.MemoryLimitMb * 1024L * 1024L);
     }
 
     private DataRecordEvidence Records(string container, bool running, DateTimeOffset since)
     {
         if (!running) return new DataRecordEvidence(since, [], "the container is not running");
-        var output = engine.Exec(container, "python3", "-c", ContainerScripts.LastRecords, DataMount);
+        var output = Engine.Exec(container, "python3", "-c", ContainerScripts.LastRecords, DataMount);
         return output.Succeeded
             ? new DataRecordEvidence(since, VerifyChecklist.ParseRecordTimes(output.Output), null)
             : new DataRecordEvidence(since, [], string.Join(" ", output.Error).Trim());

@@ -73,9 +73,12 @@ public sealed class ReleaseHistory(string path, Action<string> warn, IHostFileSy
         }
     }
 
-    public IReadOnlyList<HistoryEntry> Read()
+    public IReadOnlyList<HistoryEntry> Read() => Parse(_files.ReadAllText(Path), Path, warn);
+
+    /// <summary>The entries of a history file's <paramref name="text"/> (null: no file), each line that is none skipped with a warning naming <paramref name="path"/> and the line.</summary>
+    public static IReadOnlyList<HistoryEntry> Parse(string? text, string path, Action<string> warn)
     {
-        if (_files.ReadAllText(Path) is not { } text) return [];
+        if (text is null) return [];
         var entries = new List<HistoryEntry>();
         var lineNumber = 0;
         foreach (var line in text.Split('\n'))
@@ -88,45 +91,48 @@ public sealed class ReleaseHistory(string path, Action<string> warn, IHostFileSy
             }
             catch (JsonException exception)
             {
-                warn($"{Path}:{lineNumber}: skipped, not a history entry ({exception.Message}). The history is read without it. Fix: correct or remove that line.");
+                warn($"{path}:{lineNumber}: skipped, not a history entry ({exception.Message}). The history is read without it. Fix: correct or remove that line.");
             }
         }
         return entries;
     }
+}
 
+/// <summary>The questions deploy, verify and rollback ask of the history, asked of entries read once (<see cref="ReleaseHistory.Parse"/>).</summary>
+public static class HistoryEntries
+{
     /// <summary>The newest <paramref name="count"/> entries, oldest first.</summary>
-    public IReadOnlyList<HistoryEntry> Newest(int count) => [.. Read().TakeLast(count)];
+    public static IReadOnlyList<HistoryEntry> Newest(this IReadOnlyList<HistoryEntry> entries, int count) => [.. entries.TakeLast(count)];
 
     /// <summary>The newest release that passed verification, other than <paramref name="except"/>.</summary>
-    public HistoryEntry? LastVerified(string? except = null) =>
-        Read().LastOrDefault(e => e.Action is HistoryAction.Verify && e.Result is HistoryResult.Succeeded && e.Release != except);
+    public static HistoryEntry? LastVerified(this IReadOnlyList<HistoryEntry> entries, string? except = null) =>
+        entries.LastOrDefault(e => e.Action is HistoryAction.Verify && e.Result is HistoryResult.Succeeded && e.Release != except);
 
     /// <summary>
     /// Whether <paramref name="release"/> passed verification since it was last put in place (deployed
     /// or rolled back to): such a release that is down is restarted, never replaced by an older one.
     /// </summary>
-    public bool VerifiedSinceInstalled(string release)
+    public static bool VerifiedSinceInstalled(this IReadOnlyList<HistoryEntry> entries, string release)
     {
-        var entries = Read();
         var installed = entries.ToList().FindLastIndex(e => e.Action is HistoryAction.Deploy or HistoryAction.Rollback && e.Result is HistoryResult.Succeeded && e.Release == release);
         return installed >= 0 && entries.Skip(installed + 1).Any(e => e.Action is HistoryAction.Verify && e.Result is HistoryResult.Succeeded && e.Release == release);
     }
 
     /// <summary>The version a release was deployed as (SemVer, 1.2.4+dirty.1a2b3c4d), or null when no deploy of it is recorded.</summary>
-    public string? VersionOf(string release) => Read().LastOrDefault(e => e.Action is HistoryAction.Deploy && e.Release == release)?.Version;
+    public static string? VersionOf(this IReadOnlyList<HistoryEntry> entries, string release) => entries.LastOrDefault(e => e.Action is HistoryAction.Deploy && e.Release == release)?.Version;
 
     /// <summary>
     /// The newest deploy, rollback or restore (what changes what runs; verifications do not) when it put
     /// <paramref name="release"/> in place successfully in exactly this container, else null: only then does the
     /// running container stand for a finished deploy, not an interrupted or failed one.
     /// </summary>
-    public HistoryEntry? SuccessfulStartIn(string release, string containerId) =>
-        LastChange() is { Result: HistoryResult.Succeeded, Action: not HistoryAction.Down } last && last.Release == release && last.ContainerId == containerId ? last : null;
+    public static HistoryEntry? SuccessfulStartIn(this IReadOnlyList<HistoryEntry> entries, string release, string containerId) =>
+        entries.LastChange() is { Result: HistoryResult.Succeeded, Action: not HistoryAction.Down } last && last.Release == release && last.ContainerId == containerId ? last : null;
 
     /// <summary>The entry of the --target=down that took the environment down, when nothing started it again since; else null.</summary>
-    public HistoryEntry? TakenDown() => LastChange() is { Action: HistoryAction.Down, Result: HistoryResult.Succeeded } down ? down : null;
+    public static HistoryEntry? TakenDown(this IReadOnlyList<HistoryEntry> entries) => entries.LastChange() is { Action: HistoryAction.Down, Result: HistoryResult.Succeeded } down ? down : null;
 
     /// <summary>The newest entry that changed what runs: a deploy, rollback, restore or down (verifications change nothing).</summary>
-    private HistoryEntry? LastChange() =>
-        Read().LastOrDefault(e => e.Action is HistoryAction.Deploy or HistoryAction.Rollback or HistoryAction.Restore or HistoryAction.Down);
+    private static HistoryEntry? LastChange(this IReadOnlyList<HistoryEntry> entries) =>
+        entries.LastOrDefault(e => e.Action is HistoryAction.Deploy or HistoryAction.Rollback or HistoryAction.Restore or HistoryAction.Down);
 }

@@ -15,7 +15,7 @@ public sealed class ReleaseStore(string deployDirectory, IHostFileSystem? files 
     public const string CurrentLinkName = "current";
 
     public string ReleasesDirectory => Join(DeployDirectory, ReleasesFolder);
-    private string CurrentLink => Join(DeployDirectory, CurrentLinkName);
+    public string CurrentLink => Join(DeployDirectory, CurrentLinkName);
 
     public string PathOf(string release) => Join(ReleasesDirectory, release);
 
@@ -26,8 +26,11 @@ public sealed class ReleaseStore(string deployDirectory, IHostFileSystem? files 
     public bool IsInstalled(string release) => Installed.Contains(release, StringComparer.Ordinal);
 
     /// <summary>The installed releases, newest install first (a half-copied .partial one is not a release).</summary>
-    public IReadOnlyList<string> Installed =>
-        [.. _files.Directories(ReleasesDirectory)
+    public IReadOnlyList<string> Installed => InstalledOf(_files.Directories(ReleasesDirectory));
+
+    /// <summary>The releases among the folders under releases/ (<see cref="IHostFileSystem.Directories"/>), newest install first.</summary>
+    public static IReadOnlyList<string> InstalledOf(IEnumerable<(string Name, DateTime LastWriteUtc)> directories) =>
+        [.. directories
             .Where(d => !d.Name.StartsWith('.'))
             .OrderByDescending(d => d.LastWriteUtc).ThenByDescending(d => d.Name, StringComparer.Ordinal)
             .Select(d => d.Name)];
@@ -37,8 +40,10 @@ public sealed class ReleaseStore(string deployDirectory, IHostFileSystem? files 
         $"'{release}' is not a release installed under {ReleasesDirectory} (installed, newest first: {(Installed is { Count: > 0 } installed ? string.Join(", ", installed) : "none")})";
 
     /// <summary>The release <c>current</c> points at, or null before the first deploy.</summary>
-    public string? Current =>
-        _files.LinkTarget(CurrentLink) is { } target ? Path.GetFileName(target.TrimEnd('/', '\\')) : null;
+    public string? Current => ReleaseOf(_files.LinkTarget(CurrentLink));
+
+    /// <summary>The release a <c>current</c> link's target names; null for no link.</summary>
+    public static string? ReleaseOf(string? currentTarget) => currentTarget is { } target ? Path.GetFileName(target.TrimEnd('/', '\\')) : null;
 
     /// <summary>Copies a package into releases/&lt;release&gt;/ (replacing an earlier copy of the same release) without switching to it.</summary>
     public string Install(string packageDirectory, string release)

@@ -1,3 +1,4 @@
+using QtsOps.Release.Deployment;
 using QtsOps.Release.Verification;
 
 namespace QtsOps.Tests.Release;
@@ -383,9 +384,9 @@ public class ReleaseHistoryTests
         Add(QtsOps.Release.Deployment.HistoryAction.Verify, QtsOps.Release.Deployment.HistoryResult.Succeeded, "1.0.1");
         Add(QtsOps.Release.Deployment.HistoryAction.Verify, QtsOps.Release.Deployment.HistoryResult.Failed, "1.0.2");
 
-        Assert.That(history.LastVerified(except: "1.0.2")?.Release, Is.EqualTo("1.0.1"));
-        Assert.That(history.LastVerified(except: "1.0.1")?.Release, Is.EqualTo("1.0.0"));
-        Assert.That(history.VersionOf("1.0.0"), Is.Null, "verified, but no deploy of it is recorded");
+        Assert.That(history.Read().LastVerified(except: "1.0.2")?.Release, Is.EqualTo("1.0.1"));
+        Assert.That(history.Read().LastVerified(except: "1.0.1")?.Release, Is.EqualTo("1.0.0"));
+        Assert.That(history.Read().VersionOf("1.0.0"), Is.Null, "verified, but no deploy of it is recorded");
         Assert.That(File.ReadAllLines(history.Path)[0], Does.Contain("\"action\":\"verify\",\"result\":\"succeeded\""));
     }
 
@@ -399,16 +400,16 @@ public class ReleaseHistoryTests
 
         Add(QtsOps.Release.Deployment.HistoryAction.Deploy, QtsOps.Release.Deployment.HistoryResult.Succeeded, "1.0.0", "c1");
         Add(QtsOps.Release.Deployment.HistoryAction.Verify, QtsOps.Release.Deployment.HistoryResult.Succeeded, "1.0.0", "c1");
-        Assert.That(history.SuccessfulStartIn("1.0.0", "c1"), Is.Not.Null, "a verification changes nothing that runs");
-        Assert.That(history.SuccessfulStartIn("1.0.0", "c2"), Is.Null, "another container");
+        Assert.That(history.Read().SuccessfulStartIn("1.0.0", "c1"), Is.Not.Null, "a verification changes nothing that runs");
+        Assert.That(history.Read().SuccessfulStartIn("1.0.0", "c2"), Is.Null, "another container");
 
         Add(QtsOps.Release.Deployment.HistoryAction.Deploy, QtsOps.Release.Deployment.HistoryResult.Interrupted, "1.0.1", null);
-        Assert.That(history.SuccessfulStartIn("1.0.1", "c3"), Is.Null, "an interrupted deploy left it");
-        Assert.That(history.SuccessfulStartIn("1.0.0", "c1"), Is.Null, "the interrupted deploy came after it");
+        Assert.That(history.Read().SuccessfulStartIn("1.0.1", "c3"), Is.Null, "an interrupted deploy left it");
+        Assert.That(history.Read().SuccessfulStartIn("1.0.0", "c1"), Is.Null, "the interrupted deploy came after it");
 
         Add(QtsOps.Release.Deployment.HistoryAction.Rollback, QtsOps.Release.Deployment.HistoryResult.Succeeded, "1.0.0", "c4");
-        Assert.That(history.SuccessfulStartIn("1.0.0", "c4"), Is.Not.Null);
-        Assert.That(history.VersionOf("1.0.1"), Is.EqualTo("1.0.1"));
+        Assert.That(history.Read().SuccessfulStartIn("1.0.0", "c4"), Is.Not.Null);
+        Assert.That(history.Read().VersionOf("1.0.1"), Is.EqualTo("1.0.1"));
         Assert.That(File.ReadAllLines(history.Path)[2], Does.Contain("\"result\":\"interrupted\""));
     }
 
@@ -436,7 +437,7 @@ public class ReleaseHistoryTests
         var history = DamagedHistory(dir, "not json\nnull\n{\"action\":\"verify\"}\n", warnings);
 
         Assert.That(history.Read().Select(e => e.Release), Is.EqualTo(new[] { "1.0.0", "1.0.1" }));
-        Assert.That(history.LastVerified()?.Release, Is.EqualTo("1.0.1"));
+        Assert.That(history.Read().LastVerified()?.Release, Is.EqualTo("1.0.1"));
         Assert.That(warnings, Has.Count.EqualTo(6)); // three bad lines, read twice
         Assert.That(warnings.Take(3).Select(w => w[..w.IndexOf(": skipped", StringComparison.Ordinal)]),
             Is.EqualTo(new[] { $"{history.Path}:2", $"{history.Path}:3", $"{history.Path}:4" }));
@@ -497,7 +498,7 @@ public class ReleaseHistoryTests
         using var dir = new TempDirectory();
         var history = new QtsOps.Release.Deployment.ReleaseHistory(dir.Combine("local.jsonl"), warning => Assert.Fail(warning));
         foreach (var (action, result, release) in entries) history.Append(Entry(action, result, release));
-        return history.VerifiedSinceInstalled("1.0.0");
+        return history.Read().VerifiedSinceInstalled("1.0.0");
     }
 
     [Test]
@@ -534,9 +535,9 @@ public class ReleaseHistoryTests
         var history = new QtsOps.Release.Deployment.ReleaseHistory(dir.Combine("local.jsonl"), warning => Assert.Fail(warning));
         foreach (var release in new[] { "1.0.0", "1.0.1", "1.0.2" }) history.Append(Entry(release));
 
-        Assert.That(history.Newest(2).Select(e => e.Release), Is.EqualTo(new[] { "1.0.1", "1.0.2" }));
-        Assert.That(history.Newest(5).Select(e => e.Release), Is.EqualTo(new[] { "1.0.0", "1.0.1", "1.0.2" }));
-        Assert.That(new QtsOps.Release.Deployment.ReleaseHistory(dir.Combine("none.jsonl"), warning => Assert.Fail(warning)).Newest(2), Is.Empty, "no history yet");
+        Assert.That(history.Read().Newest(2).Select(e => e.Release), Is.EqualTo(new[] { "1.0.1", "1.0.2" }));
+        Assert.That(history.Read().Newest(5).Select(e => e.Release), Is.EqualTo(new[] { "1.0.0", "1.0.1", "1.0.2" }));
+        Assert.That(new QtsOps.Release.Deployment.ReleaseHistory(dir.Combine("none.jsonl"), warning => Assert.Fail(warning)).Read().Newest(2), Is.Empty, "no history yet");
     }
 
     [Test]
