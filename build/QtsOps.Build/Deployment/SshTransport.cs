@@ -140,20 +140,31 @@ public sealed class SshTransport(string? keyText, string? keyFile, string? known
     }
 
     /// <summary>
-    /// Tells each master whose socket is in <paramref name="directory"/> to end (ssh -O exit): it closes its
-    /// connection and removes its socket. Without the user's config (-F /dev/null): only our socket is addressed.
+    /// Ends each master whose socket is in <paramref name="directory"/> (ssh -O exit: it closes its connection and
+    /// removes its socket) and waits for its process to be gone. Without the user's config (-F /dev/null): only our socket is addressed.
     /// </summary>
     private static void CloseMasters(string ssh, string directory)
     {
         foreach (var socket in System.IO.Directory.EnumerateFileSystemEntries(directory, MasterPrefix + "*"))
         {
-            var exit = new System.Diagnostics.ProcessStartInfo(ssh) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            foreach (var argument in new[] { "-F", "/dev/null", "-o", $"ControlPath={socket}", "-O", "exit", "qtsops-master" }) exit.ArgumentList.Add(argument);
-            using var process = System.Diagnostics.Process.Start(exit)!;
-            process.StandardOutput.ReadToEnd();
-            process.StandardError.ReadToEnd();
-            process.WaitForExit(TimeSpan.FromSeconds(10));
+            // "Master running (pid=N)", on stderr.
+            var check = Control(ssh, socket, "check");
+            var master = System.Text.RegularExpressions.Regex.Match(check, @"pid=(\d+)") is { Success: true } found ? int.Parse(found.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
+            Control(ssh, socket, "exit");
+            for (var waited = 0; master > 0 && IsRunning(master) && waited < 100; waited++) Thread.Sleep(100);
         }
+    }
+
+    /// <summary>Runs ssh -O <paramref name="command"/> on a master's socket; returns what it said.</summary>
+    private static string Control(string ssh, string socket, string command)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo(ssh) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in new[] { "-F", "/dev/null", "-o", $"ControlPath={socket}", "-O", command, "qtsops-master" }) start.ArgumentList.Add(argument);
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var said = process.StandardError.ReadToEndAsync();
+        var output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        return output + said.Result;
     }
 
     private static bool IsRunning(int pid)
