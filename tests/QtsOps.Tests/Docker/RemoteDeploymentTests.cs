@@ -70,9 +70,12 @@ public class RemoteDeploymentTests
     [Test, Order(1)]
     public void Deploy_and_verify_run_the_release_on_the_host_from_the_pushed_digest_with_every_file_there()
     {
+        var loginsBefore = _host.Logins();
+
         var run = Run("push", "deploy", "verify");
 
         Assert.That(run.ExitCode, Is.Zero, run.Output + run.Error);
+        Assert.That(_host.Logins() - loginsBefore, Is.EqualTo(1), "the host's engine calls, scripts and lock share the run's one connection");
         var history = History();
         Assert.That(history.Select(e => (e.Action, e.Result)), Is.EqualTo(new[] { (HistoryAction.Deploy, HistoryResult.Succeeded), (HistoryAction.Verify, HistoryResult.Succeeded) }));
         _firstRelease = history[0].Release;

@@ -67,6 +67,12 @@ public sealed class SshTestHost : IDisposable
         return string.Join("\n", logs.Output) + logs.Error;
     }
 
+    /// <summary>How many times sshd let the test user in: the ssh connections made to this host so far.</summary>
+    public int Logins() => SshdLog().Split('\n').Count(line => line.Contains($"Accepted publickey for {User}"));
+
+    /// <summary>How many of those connections have ended.</summary>
+    public int Disconnections() => SshdLog().Split('\n').Count(line => line.Contains($"Disconnected from user {User}"));
+
     private void WaitForSshd()
     {
         for (var attempt = 0; attempt < 100; attempt++)
