@@ -34,7 +34,7 @@ free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1
 cleanup() {
   if [ -n "${REGISTRY_PID:-}" ]; then kill "$REGISTRY_PID" 2>/dev/null || true; fi
   docker rm --force "$HOST" >/dev/null 2>&1 || true
-  for environment in local ssh; do
+  for environment in local ssh unused; do
     docker rm --force "$NAME-$environment" "$NAME-$environment-a" "$NAME-$environment-b" "$NAME-$environment-edge" >/dev/null 2>&1 || true
     docker network rm "$NAME-$environment" >/dev/null 2>&1 || true
   done
@@ -70,8 +70,10 @@ def environment(which, port):
     e = dict(local, description=f"bench: {which}", composeProject=f"{name}-{which}", containerName=f"{name}-{which}",
              network=f"{name}-{which}", imageRepository=name, registry=os.environ["REGISTRY"], registryTls=False, port=int(port), healthUrl=f"http://127.0.0.1:{port}/health")
     return e
-environments = {"local": environment("local", os.environ["LOCAL_PORT"]), "ssh": environment("ssh", os.environ["REMOTE_PORT"])}
-remote = environments["ssh"]
+# The catalogue's three names: local here, staging on the ssh host, prod (unused) a second local one.
+environments = {"local": environment("local", os.environ["LOCAL_PORT"]), "staging": environment("ssh", os.environ["REMOTE_PORT"]),
+                "prod": environment("unused", os.environ["REMOTE_PORT"])}
+remote = environments["staging"]
 remote["dockerHost"] = f"ssh://qtsops@127.0.0.1:{os.environ['SSH_PORT']}"
 for key, path in {"deployDirectory": "deploy", "dataDirectory": "deploy/data", "logDirectory": "deploy/logs",
                   "configDirectory": "deploy/config", "backupDirectory": "backups"}.items():
@@ -90,15 +92,15 @@ logins() { docker logs "$HOST" 2>&1 | grep -c "Accepted publickey" || true; }
 
 # Untimed: builds the image, installs the first release; pushes it for the host to pull.
 deploy local >"$WORK/first-local.log" 2>&1 || { tail -20 "$WORK/first-local.log" >&2; exit 1; }
-deploy ssh push >"$WORK/first-ssh.log" 2>&1 || { tail -20 "$WORK/first-ssh.log" >&2; exit 1; }
+deploy staging push >"$WORK/first-ssh.log" 2>&1 || { tail -20 "$WORK/first-ssh.log" >&2; exit 1; }
 before=$(logins)
-deploy ssh >"$WORK/count.log" 2>&1 || { tail -20 "$WORK/count.log" >&2; exit 1; }
+deploy staging >"$WORK/count.log" 2>&1 || { tail -20 "$WORK/count.log" >&2; exit 1; }
 connections=$(($(logins) - before))
 
 local_times=() remote_times=()
 for _ in $(seq 1 "$RUNS"); do
   local_times+=("$(elapsed_ms deploy local)")
-  remote_times+=("$(elapsed_ms deploy ssh)")
+  remote_times+=("$(elapsed_ms deploy staging)")
 done
 local_ms=$(median "${local_times[@]}")
 remote_ms=$(median "${remote_times[@]}")
