@@ -6,7 +6,7 @@
 # machine's engine socket: tests/QtsOps.Tests/Docker/SshTestHost.cs), so the engine does the same work and
 # the difference is what ssh costs. Medians of RUNS runs each, taken in turns, after one untimed deploy of
 # each; also counts the ssh connections one deploy + verify opens (sshd's "Accepted publickey" lines).
-# In a scratch clone of REF (default HEAD) in .qtsops/bench/remote/repo, with its own containers, network,
+# In a scratch clone of REF (default HEAD) in .qtsops/bench/remote-<commit>/repo, with its own containers, network,
 # image and ports: the checkouts' deployments are left alone. Writes docs/BENCHMARKS.md section "remote".
 # Usage: bench/remote.sh [RUNS] [REF]   (default 5 HEAD)
 set -euo pipefail
@@ -14,11 +14,12 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 RUNS="${1:-5}"
 REF="${2:-HEAD}"
-WORK="$ROOT/.qtsops/bench/remote"
+COMMIT=$(git -C "$ROOT" rev-parse --short "$REF")
+WORK="$ROOT/.qtsops/bench/remote-$COMMIT" # one per commit, so that two commits can be measured at once
 CLONE="$WORK/repo"
 DEPLOY_ROOT="$WORK/deploy-root"
 HOST="qtsops-bench-ssh-$$"
-NAME="qtsops-bench-remote"
+NAME="qtsops-bench-remote-$COMMIT"
 # shellcheck source=bench/lib.sh
 source "$ROOT/bench/lib.sh"
 
@@ -108,7 +109,7 @@ ratio=$(awk -v a="$remote_ms" -v b="$local_ms" 'BEGIN { printf "%.2f", a / b }')
 
 write_section remote "## Remote: a deploy over ssh beside the same deploy on the local engine
 
-Command: \`bench/remote.sh $RUNS\` (median of $RUNS runs each, taken in turns, $(nproc) cores, $(date -u +%Y-%m-%d), $(ssh -V 2>&1 | cut -d, -f1), docker $(docker version --format '{{.Client.Version}}')).
+Command: \`bench/remote.sh $RUNS\` at $COMMIT (median of $RUNS runs each, taken in turns, $(nproc) cores, $(date -u +%Y-%m-%d), $(ssh -V 2>&1 | cut -d, -f1), docker $(docker version --format '{{.Client.Version}}')).
 Each run: \`./build.sh --target=deploy --target=verify --force-deploy\` of the same release, with the settle and health settings of environments.json's \`local\`;
 the ssh host is a container on this machine's engine, so the engine's work is the same and the difference is ssh's.
 
