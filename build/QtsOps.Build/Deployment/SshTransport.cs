@@ -85,12 +85,12 @@ public sealed class SshTransport(string? keyText, string? keyFile, string? known
             "The docker CLI reaches ssh:// engines with the OpenSSH client, and no ssh is on PATH. Fix: install it (apt-get install openssh-client).");
 
         DeleteLeftOvers(ssh);
+        _realSsh = ssh;
         var directory = _directory = System.IO.Directory.CreateTempSubdirectory(DirectoryPrefix).FullName;
         // The host's end-of-run handler does not run when a signal ends the process; the process's exit does, except for SIGKILL: see DeleteLeftOvers.
         AppDomain.CurrentDomain.ProcessExit += DeleteOnExit;
         File.SetUnixFileMode(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         WritePrivate(directory, ProcessFile, Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
-        _realSsh = ssh;
         var options = new List<string> { "-o", "StrictHostKeyChecking=yes", "-o", "BatchMode=yes" };
         options.AddRange(directory.Length <= LongestDirectoryForMaster
             ? ["-o", "ControlMaster=auto", "-o", $"ControlPath={Path.Combine(directory, MasterPrefix)}%C", "-o", "ControlPersist=yes"]
