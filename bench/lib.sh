@@ -26,11 +26,17 @@ remove_local_deployment() { # the local environment's containers: one (recreate)
 
 clone_head() { # CLONE : a fresh clone of ROOT's HEAD at CLONE that can commit, its pipeline program compiled
   # (not part of what is timed); the local deployment is removed first.
-  echo "bench: cloning HEAD into $1"
   remove_local_deployment
+  clone_at "$1" HEAD
+}
+
+clone_at() { # CLONE REF : a fresh clone of ROOT at REF (a commit of ROOT) at CLONE that can commit, its pipeline program compiled;
+  # leaves every deployment alone.
+  echo "bench: cloning $2 into $1"
   rm -rf "$1"
   mkdir -p "$(dirname "$1")"
   git clone --quiet --no-hardlinks "$ROOT" "$1"
+  git -C "$1" checkout --quiet "$(git -C "$ROOT" rev-parse "$2")"
   git -C "$1" config user.email bench@example.invalid
   git -C "$1" config user.name "QtsOps bench"
   (cd "$1" && ./build.sh --tree >/dev/null)

@@ -118,7 +118,7 @@ public sealed class SshDeploymentHost : IDeploymentHost, IHostFileSystem
 
     /// <summary>
     /// The same archive as <see cref="DataBackup.Create"/> makes here, made by tar on the host: links stored as
-    /// links, special files left out and named, the health probe left out, 0600 from creation (umask 077),
+    /// links, special files left out and named as DataBackup names them, the health probe left out, 0600 from creation (umask 077),
     /// written as .partial and renamed when whole (partials of killed runs removed first), then read back:
     /// gzip's check, every entry of the list tar was given in the archive, the SHA-256 recorded beside it.
     /// The data is live: a file that grows while tar reads it (records appended) is archived as long as it
@@ -138,7 +138,8 @@ public sealed class SshDeploymentHost : IDeploymentHost, IHostFileSystem
             list=$archive.list
             if [ -e "$archive" ]; then echo "$archive exists already" >&2; exit 4; fi
             cd "$data"
-            find . ! -name '{{DataBackup.ProbeFiles}}' ! -type f ! -type d ! -type l | sed 's/^/skipped /'
+            find . ! -name '{{DataBackup.ProbeFiles}}' ! -type f ! -type d ! -type l -printf '%y %P\n' | sed -e 's/^p \(.*\)/\1 (Fifo: not data)/' \
+              -e 's/^s \(.*\)/\1 (Socket: not data)/' -e 's/^c \(.*\)/\1 (CharacterDevice: not data)/' -e 's/^b \(.*\)/\1 (BlockDevice: not data)/' -e 's/^/skipped /'
             find . ! -name '{{DataBackup.ProbeFiles}}' \( -type f -o -type d -o -type l \) -print0 | LC_ALL=C sort -z > "$list"
             status=0
             tar --null --no-recursion --warning=no-file-changed -T "$list" -czf "$archive.partial" || status=$?

@@ -11,10 +11,14 @@ namespace QtsOps.Build.Deployment;
 /// keeps host-key checking strict and prompts off whatever ~/.ssh/config says. A key or known_hosts
 /// given as text is written 0600 into a 0700 temporary directory that the end of the run deletes;
 /// the directory names its run's process, so that the next run deletes one a killed run left.
-/// The connection options are the run's too: no multiplexing through a master the user's config
-/// would start (it would outlive the run and its key, and later runs would reuse it without their
-/// own key or host-key check), a bounded connect and keep-alives, so that a host that stops
-/// answering (or a NAT that drops an idle connection) ends the call instead of hanging the run.
+/// The connection options are the run's too. One connection per host for the whole run: the first
+/// call starts a master (ControlMaster=auto, ControlPersist) whose socket is in this run's directory,
+/// and every later call, the docker CLI's and the host scripts', is a session on it; the end of the
+/// run closes it (ssh -O exit), and the next run closes one a killed run left. Never a master the
+/// user's config would start: our ControlPath, given first, wins over theirs (theirs would outlive
+/// the run and its key, and later runs would reuse it without their own key or host-key check).
+/// A bounded connect and keep-alives, so that a host that stops answering (or a NAT that drops an
+/// idle connection) ends the call instead of hanging the run.
 /// </summary>
 public sealed class SshTransport(string? keyText, string? keyFile, string? knownHostsText, string? searchPath) : IDisposable
 {
@@ -30,6 +34,17 @@ public sealed class SshTransport(string? keyText, string? keyFile, string? known
     public static readonly TimeSpan KeepAliveInterval = TimeSpan.FromSeconds(15);
 
     public const int KeepAlivesUnanswered = 4;
+
+    /// <summary>The master's socket in the run's directory: mux-&lt;hash of user, host and port&gt; (%C), one per host.</summary>
+    public const string MasterPrefix = "mux-";
+
+    /// <summary>
+    /// The longest directory a master's socket fits in: a Unix socket's path has at most 107 bytes, and ssh
+    /// adds 17 to the name (%C's 40) while it makes the master. In a longer one (a long TMPDIR) each call connects on its own.
+    /// </summary>
+    public const int LongestDirectoryForMaster = 107 - 17 - 40 - 1 - 4; // 4: MasterPrefix
+
+    private string? _realSsh;
 
     private string? _directory;
 
@@ -69,18 +84,19 @@ public sealed class SshTransport(string? keyText, string? keyFile, string? known
         var ssh = FindRealSsh() ?? throw new PipelineException(
             "The docker CLI reaches ssh:// engines with the OpenSSH client, and no ssh is on PATH. Fix: install it (apt-get install openssh-client).");
 
-        DeleteLeftOvers();
+        DeleteLeftOvers(ssh);
+        _realSsh = ssh;
         var directory = _directory = System.IO.Directory.CreateTempSubdirectory(DirectoryPrefix).FullName;
         // The host's end-of-run handler does not run when a signal ends the process; the process's exit does, except for SIGKILL: see DeleteLeftOvers.
         AppDomain.CurrentDomain.ProcessExit += DeleteOnExit;
         File.SetUnixFileMode(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         WritePrivate(directory, ProcessFile, Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
-        var options = new List<string>
-        {
-            "-o", "StrictHostKeyChecking=yes", "-o", "BatchMode=yes", "-o", "ControlMaster=no", "-o", "ControlPath=none",
-            "-o", $"ConnectTimeout={(int)ConnectTimeout.TotalSeconds}", "-o", $"ServerAliveInterval={(int)KeepAliveInterval.TotalSeconds}",
-            "-o", $"ServerAliveCountMax={KeepAlivesUnanswered}",
-        };
+        var options = new List<string> { "-o", "StrictHostKeyChecking=yes", "-o", "BatchMode=yes" };
+        options.AddRange(directory.Length <= LongestDirectoryForMaster
+            ? ["-o", "ControlMaster=auto", "-o", $"ControlPath={Path.Combine(directory, MasterPrefix)}%C", "-o", "ControlPersist=yes"]
+            : ["-o", "ControlMaster=no", "-o", "ControlPath=none"]);
+        options.AddRange(["-o", $"ConnectTimeout={(int)ConnectTimeout.TotalSeconds}", "-o", $"ServerAliveInterval={(int)KeepAliveInterval.TotalSeconds}",
+            "-o", $"ServerAliveCountMax={KeepAlivesUnanswered}"]);
         if ((keyText is null ? keyFile : WritePrivate(directory, "id", keyText)) is { } key)
             options.AddRange(["-i", key, "-o", "IdentitiesOnly=yes"]);
         if (knownHostsText is not null)
@@ -104,15 +120,16 @@ public sealed class SshTransport(string? keyText, string? keyFile, string? known
 
     /// <summary>
     /// Deletes the directories (and so the keys) of this user's runs that ended without deleting theirs
-    /// (SIGKILL runs no handler): those whose process is gone. One without its process file is being made, or not ours to judge.
+    /// (SIGKILL runs no handler), after closing the masters they left: those whose process is gone. One without its process file is being made, or not ours to judge.
     /// </summary>
-    private static void DeleteLeftOvers()
+    private static void DeleteLeftOvers(string ssh)
     {
         foreach (var directory in System.IO.Directory.EnumerateDirectories(Path.GetTempPath(), DirectoryPrefix + "*"))
         {
             try
             {
                 if (!int.TryParse(File.ReadAllText(Path.Combine(directory, ProcessFile)), CultureInfo.InvariantCulture, out var pid) || IsRunning(pid)) continue;
+                CloseMasters(ssh, directory);
                 System.IO.Directory.Delete(directory, recursive: true);
             }
             catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
@@ -120,6 +137,34 @@ public sealed class SshTransport(string? keyText, string? keyFile, string? known
                 // Another user's, or deleted by another run at the same moment.
             }
         }
+    }
+
+    /// <summary>
+    /// Ends each master whose socket is in <paramref name="directory"/> (ssh -O exit: it closes its connection and
+    /// removes its socket) and waits for its process to be gone. Without the user's config (-F /dev/null): only our socket is addressed.
+    /// </summary>
+    private static void CloseMasters(string ssh, string directory)
+    {
+        foreach (var socket in System.IO.Directory.EnumerateFileSystemEntries(directory, MasterPrefix + "*"))
+        {
+            // "Master running (pid=N)", on stderr.
+            var check = Control(ssh, socket, "check");
+            var master = System.Text.RegularExpressions.Regex.Match(check, @"pid=(\d+)") is { Success: true } found ? int.Parse(found.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
+            Control(ssh, socket, "exit");
+            for (var waited = 0; master > 0 && IsRunning(master) && waited < 100; waited++) Thread.Sleep(100);
+        }
+    }
+
+    /// <summary>Runs ssh -O <paramref name="command"/> on a master's socket; returns what it said.</summary>
+    private static string Control(string ssh, string socket, string command)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo(ssh) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in new[] { "-F", "/dev/null", "-o", $"ControlPath={socket}", "-O", command, "qtsops-master" }) start.ArgumentList.Add(argument);
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var said = process.StandardError.ReadToEndAsync();
+        var output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        return output + said.Result;
     }
 
     private static bool IsRunning(int pid)
@@ -166,6 +211,7 @@ public sealed class SshTransport(string? keyText, string? keyFile, string? known
     {
         AppDomain.CurrentDomain.ProcessExit -= DeleteOnExit;
         if (_directory is null) return;
+        CloseMasters(_realSsh!, _directory);
         System.IO.Directory.Delete(_directory, recursive: true);
         _directory = null;
     }

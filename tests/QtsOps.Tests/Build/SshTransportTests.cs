@@ -11,8 +11,12 @@ public class SshTransportTests
 {
     private const UnixFileMode UserReadWrite = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
-    /// <summary>The connection options the run decides whatever ~/.ssh/config says: no master, a bounded connect, keep-alives.</summary>
-    private const string RunsOwnConnection = "'-o' 'ControlMaster=no' '-o' 'ControlPath=none' '-o' 'ConnectTimeout=15' '-o' 'ServerAliveInterval=15' '-o' 'ServerAliveCountMax=4' ";
+    /// <summary>
+    /// The connection options the run decides whatever ~/.ssh/config says: its own master, with its socket in the
+    /// run's directory, a bounded connect, keep-alives.
+    /// </summary>
+    private static string RunsOwnConnection(string directory) =>
+        $"'-o' 'ControlMaster=auto' '-o' 'ControlPath={directory}/mux-%C' '-o' 'ControlPersist=yes' '-o' 'ConnectTimeout=15' '-o' 'ServerAliveInterval=15' '-o' 'ServerAliveCountMax=4' ";
     private TempDirectory _temp = null!;
     private EnvironmentVariableScope _variables = null!;
     private string _searchPath = "";
@@ -49,7 +53,7 @@ public class SshTransportTests
         Assert.That(File.GetUnixFileMode(Path.Combine(directory, "known_hosts")), Is.EqualTo(UserReadWrite));
         Assert.That(File.ReadAllText(Path.Combine(directory, "id")), Is.EqualTo("-----BEGIN KEY-----\nc2VjcmV0\n-----END KEY-----\n"), "OpenSSH reads only LF lines ending in a newline");
         Assert.That(File.ReadAllText(Path.Combine(directory, "ssh")), Is.EqualTo(
-            $"#!/bin/sh\nexec '{_searchPath}/ssh' '-o' 'StrictHostKeyChecking=yes' '-o' 'BatchMode=yes' {RunsOwnConnection}'-i' '{directory}/id' '-o' 'IdentitiesOnly=yes' " +
+            $"#!/bin/sh\nexec '{_searchPath}/ssh' '-o' 'StrictHostKeyChecking=yes' '-o' 'BatchMode=yes' {RunsOwnConnection(directory)}'-i' '{directory}/id' '-o' 'IdentitiesOnly=yes' " +
             $"'-o' 'UserKnownHostsFile={directory}/known_hosts' \"$@\"\n"));
 
         transport.Dispose();
@@ -64,7 +68,7 @@ public class SshTransportTests
         transport.ProcessVariables();
 
         Assert.That(File.ReadAllText(Path.Combine(transport.Directory!, "ssh")),
-            Is.EqualTo($"#!/bin/sh\nexec '{_searchPath}/ssh' '-o' 'StrictHostKeyChecking=yes' '-o' 'BatchMode=yes' {RunsOwnConnection}\"$@\"\n"));
+            Is.EqualTo($"#!/bin/sh\nexec '{_searchPath}/ssh' '-o' 'StrictHostKeyChecking=yes' '-o' 'BatchMode=yes' {RunsOwnConnection(transport.Directory!)}\"$@\"\n"));
         Assert.That(Directory.GetFiles(transport.Directory!).Select(Path.GetFileName).Order(), Is.EqualTo(new[] { SshTransport.ProcessFile, "ssh" }));
         Assert.That(File.ReadAllText(Path.Combine(transport.Directory!, SshTransport.ProcessFile)), Is.EqualTo($"{Environment.ProcessId}\n"));
     }
@@ -94,6 +98,17 @@ public class SshTransportTests
         _temp.Write($"{SshTransport.DirectoryPrefix}{name}/id", "key");
         if (pid is not null) _temp.Write($"{SshTransport.DirectoryPrefix}{name}/{SshTransport.ProcessFile}", pid + "\n");
         return directory;
+    }
+
+    [Test]
+    public void In_a_temporary_folder_too_long_for_a_master_s_socket_each_call_connects_on_its_own()
+    {
+        var longTemp = Directory.CreateDirectory(_temp.Combine(new string('t', SshTransport.LongestDirectoryForMaster))).FullName;
+        using var variables = new EnvironmentVariableScope().Set("TMPDIR", longTemp);
+        using var transport = new SshTransport(null, null, null, _searchPath);
+        transport.ProcessVariables();
+
+        Assert.That(File.ReadAllText(Path.Combine(transport.Directory!, "ssh")), Does.Contain("'-o' 'ControlMaster=no' '-o' 'ControlPath=none' '-o' 'ConnectTimeout=15'"));
     }
 
     [Test]

@@ -70,6 +70,8 @@ public class RemoteDeploymentTests
     [Test, Order(1)]
     public void Deploy_and_verify_run_the_release_on_the_host_from_the_pushed_digest_with_every_file_there()
     {
+        var loginsBefore = _host.Logins();
+
         var run = Run("push", "deploy", "verify");
 
         Assert.That(run.ExitCode, Is.Zero, run.Output + run.Error);
@@ -90,6 +92,7 @@ public class RemoteDeploymentTests
         using var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(_repo.Root, "artifacts", "reports", "verify.json")));
         var health = report.RootElement.GetProperty("checks").EnumerateArray().Single(c => c.GetProperty("name").GetString() == "health-endpoint");
         Assert.That(health.GetProperty("evidence").GetString(), Does.Contain($"inside {_repo.Container} on {SshTestHost.User}@127.0.0.1"));
+        Assert.That(_host.Logins() - loginsBefore, Is.EqualTo(1), "the host's engine calls, scripts and lock share the run's one connection");
     }
 
     [Test, Order(2)]

@@ -147,6 +147,28 @@ public class SshDockerHostTests
     }
 
     [Test]
+    public void A_run_opens_one_connection_to_its_host_for_every_call_and_closes_it_at_its_end()
+    {
+        var (loginsBefore, disconnectionsBefore) = (Logins(), _host.Disconnections());
+
+        var run = Status(null, _host.KeyFile, _host.KnownHosts);
+
+        Assert.That(run.ExitCode, Is.Zero, run.Output + run.Error);
+        Assert.That(Logins() - loginsBefore, Is.EqualTo(1), "the engine's calls and the host's scripts share one connection");
+        // The master ends with the run (ssh -O exit, waited for): no ssh of the run is left, and sshd sees its connection end.
+        Assert.That(ProcessesMentioning(_temp.Path), Is.Empty);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (_host.Disconnections() - disconnectionsBefore < 1 && DateTime.UtcNow < deadline) Thread.Sleep(100);
+        Assert.That(_host.Disconnections() - disconnectionsBefore, Is.EqualTo(1), _host.SshdLog());
+    }
+
+    /// <summary>The processes whose command line names <paramref name="text"/> (a master names its socket).</summary>
+    private static List<string> ProcessesMentioning(string text) => [.. Directory.EnumerateDirectories("/proc")
+        .Where(directory => int.TryParse(Path.GetFileName(directory), out _))
+        .Select(directory => { try { return File.ReadAllText(Path.Combine(directory, "cmdline")).Replace('\0', ' '); } catch (IOException) { return ""; } })
+        .Where(command => command.Contains(text))];
+
+    [Test]
     public void The_key_a_killed_run_left_is_deleted_by_the_next_run()
     {
         using var silent = new SilentListener();
@@ -223,7 +245,7 @@ public class SshDockerHostTests
         }
     }
 
-    private int Logins() => _host.SshdLog().Split('\n').Count(line => line.Contains($"Accepted publickey for {SshTestHost.User}"));
+    private int Logins() => _host.Logins();
 
     private void AssertNoSecretShownOrLeft(HostRun run)
     {

@@ -16,6 +16,8 @@ namespace QtsOps.Tests.Docker;
 /// <see cref="DeployRoot"/>, is mounted at the same path inside, so that the engine and the host agree
 /// on it while the rest of the container is its own: a pipeline-machine path that leaks into a remote
 /// step is not there. The login key is made per instance, and the host key read back out of band.
+/// sshd allows 64 sessions per connection (MaxSessions; 10 by default): a deploy's busiest moments run
+/// more than 10 calls at once on the run's one connection (docs/OPERATIONS.md).
 /// </summary>
 public sealed class SshTestHost : IDisposable
 {
@@ -67,6 +69,12 @@ public sealed class SshTestHost : IDisposable
         return string.Join("\n", logs.Output) + logs.Error;
     }
 
+    /// <summary>How many times sshd let the test user in: the ssh connections made to this host so far.</summary>
+    public int Logins() => SshdLog().Split('\n').Count(line => line.Contains($"Accepted publickey for {User}"));
+
+    /// <summary>How many of those connections have ended.</summary>
+    public int Disconnections() => SshdLog().Split('\n').Count(line => line.Contains($"Disconnected from user {User}"));
+
     private void WaitForSshd()
     {
         for (var attempt = 0; attempt < 100; attempt++)
@@ -88,7 +96,7 @@ public sealed class SshTestHost : IDisposable
          && rm -rf /var/lib/apt/lists/* /etc/ssh/ssh_host_* \
          && useradd --create-home --password '*' --shell /bin/sh {User} \
          && mkdir -p /run/sshd \
-         && printf 'PasswordAuthentication no\nKbdInteractiveAuthentication no\nPermitRootLogin no\nUsePAM no\nAllowUsers {User}\n' > /etc/ssh/sshd_config.d/qtsops-test.conf
+         && printf 'PasswordAuthentication no\nKbdInteractiveAuthentication no\nPermitRootLogin no\nUsePAM no\nAllowUsers {User}\nMaxSessions 64\n' > /etc/ssh/sshd_config.d/qtsops-test.conf
         COPY start.sh /start.sh
         CMD ["/bin/sh", "/start.sh"]
         """;
