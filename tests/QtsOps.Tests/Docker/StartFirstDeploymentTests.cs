@@ -297,7 +297,7 @@ public class StartFirstDeploymentTests
     private static string Inspect(string container, string format) => string.Join("\n", ObserverRepository.Docker("inspect", "-f", format, container).Output).Trim();
 
     /// <summary>
-    /// A client asking /health 20 times a second until stopped; a request fails when it gets no 200 within 2 s.
+    /// A client asking /health about 20 times a second (or every <c>interval</c>) until stopped; a request fails when it gets no 200 within 2 s.
     /// Each 200 is counted by the release that answered (the observer's body names its version; the release is that version as a Docker tag).
     /// </summary>
     internal sealed class HealthPoller : IDisposable
@@ -312,7 +312,7 @@ public class StartFirstDeploymentTests
         /// <summary>The status of the last request that was answered, else null.</summary>
         public int? LastStatus { get; private set; }
 
-        public HealthPoller(string url) => _loop = Task.Run(async () =>
+        public HealthPoller(string url, TimeSpan? interval = null) => _loop = Task.Run(async () =>
         {
             while (!_stop.IsCancellationRequested)
             {
@@ -333,7 +333,7 @@ public class StartFirstDeploymentTests
                 {
                     _failures.Add($"{DateTime.UtcNow:HH:mm:ss.fff} {exception.Message}");
                 }
-                await Task.Delay(50);
+                await Task.Delay(interval ?? TimeSpan.FromMilliseconds(50));
             }
         });
 

@@ -1,0 +1,57 @@
+using HealthPoller = QtsOps.Tests.Docker.StartFirstDeploymentTests.HealthPoller;
+
+namespace QtsOps.Tests.Docker;
+
+/// <summary>
+/// start-first deploys, one after another, while three clients ask /health through the edge 25 times a
+/// second each (the load under which a good release was once rolled back: verify's request got the
+/// edge's 504 right after the switch, while the old slot was being stopped): no client request fails,
+/// and no deploy rolls back.
+/// </summary>
+[TestFixture, Category("Docker"), NonParallelizable]
+public class EdgeUnderLoadTests
+{
+    private const int Deploys = 6;
+
+    private RegistryServer _registry = null!;
+    private ObserverRepository _repo = null!;
+
+    [OneTimeSetUp]
+    public void StartRegistryAndScratchRepository()
+    {
+        _registry = new RegistryServer("qtsops", Guid.NewGuid().ToString("N"));
+        _repo = new ObserverRepository(_registry.Address);
+        _repo.UseStrategy("start-first");
+    }
+
+    [OneTimeTearDown]
+    public void RemoveContainersImagesAndFolders()
+    {
+        _repo?.RemoveFromEngine();
+        _repo?.Dispose();
+        _registry?.Dispose();
+    }
+
+    [Test]
+    public void Deploys_under_three_polling_clients_fail_no_request_and_roll_nothing_back()
+    {
+        var first = _repo.Run("--target=deploy", "--target=verify");
+        Assert.That(first.ExitCode, Is.Zero, first.Output + first.Error);
+
+        for (var deploy = 1; deploy <= Deploys; deploy++)
+        {
+            _repo.Commit($"version {deploy} under load");
+            var clients = Enumerable.Range(0, 3).Select(_ => new HealthPoller(_repo.HealthUrl, TimeSpan.FromMilliseconds(40))).ToList();
+            var run = _repo.Run("--target=deploy", "--target=verify");
+            var seen = clients.Select(client => client.Stop()).ToList();
+            clients.ForEach(client => client.Dispose());
+
+            var edgeLog = string.Join("\n", ObserverRepository.Docker("logs", "--tail", "20", $"{_repo.Container}-edge").Error);
+            Assert.That(run.ExitCode, Is.Zero, $"deploy {deploy}: {run.Output}{run.Error}\nedge: {edgeLog}");
+            Assert.That(run.Output + run.Error, Does.Not.Contain("Rolling back"), $"deploy {deploy}");
+            Assert.That(seen.Sum(client => client.Failed), Is.Zero,
+                $"deploy {deploy}: failed requests of {seen.Sum(client => client.Requests)}: {string.Join(" | ", seen.SelectMany(client => client.Failures).Take(5))}\nedge: {edgeLog}");
+            Assert.That(seen.All(client => client.Requests > 20), Is.True, "each client asked all along");
+        }
+    }
+}
