@@ -41,7 +41,7 @@ public sealed class Verifier(DockerEngine engine, DeploymentEnvironment target, 
             now = DateTimeOffset.UtcNow;
             Log.Information($"{name} is the container checked before it took traffic, {(now - earlier.At).TotalSeconds:0.0} s ago: what was read inside it " +
                 $"({string.Join(", ", CheckedBeforeTraffic.ReusedChecks)}) stands; its state, /health and logs are asked again");
-            var served = Task.Run(() => health.Ask(name, running: true));
+            var served = Task.Run(() => health.Judge(name, running: true));
             var logs = LogsSinceStart(name, container);
             var evidence = earlier.With(Evidence(container), served.GetAwaiter().GetResult(), logs);
             checks = earlier.Marked(VerifyChecklist.Evaluate(evidence), now);
@@ -98,7 +98,7 @@ public sealed class Verifier(DockerEngine engine, DeploymentEnvironment target, 
 
         var running = container is { State.Running: true };
         var now = DateTimeOffset.UtcNow;
-        var answer = Task.Run(() => health.Ask(name, running, inside));
+        var answer = Task.Run(() => health.Judge(name, running, inside));
         var records = Task.Run(() => Records(name, running, container?.State.StartedAt ?? now));
         // What was read while it settled stands only for a container that still runs: else every check inside it fails as not running.
         var read = running ? reads?.GetAwaiter().GetResult() : null;

@@ -46,7 +46,7 @@ public class EdgeUnderLoadTests
             var seen = clients.Select(client => client.Stop()).ToList();
             clients.ForEach(client => client.Dispose());
 
-            var edgeLog = string.Join("\n", ObserverRepository.Docker("logs", "--tail", "20", $"{_repo.Container}-edge").Error);
+            var edgeLog = $"{Timeline()}\n{ObserverRepository.Docker("logs", "--timestamps", "--tail", "20", $"{_repo.Container}-edge").Error}";
             Assert.That(run.ExitCode, Is.Zero, $"deploy {deploy}: {run.Output}{run.Error}\nedge: {edgeLog}");
             Assert.That(run.Output + run.Error, Does.Not.Contain("Rolling back"), $"deploy {deploy}");
             Assert.That(seen.Sum(client => client.Failed), Is.Zero,
@@ -54,4 +54,8 @@ public class EdgeUnderLoadTests
             Assert.That(seen.All(client => client.Requests > 20), Is.True, "each client asked all along");
         }
     }
+
+    /// <summary>When each slot last started and stopped, to set a failed request against.</summary>
+    private string Timeline() => string.Join("; ", new[] { "a", "b" }.Select(slot =>
+        $"{slot}: " + string.Join(" ", ObserverRepository.Docker("inspect", "-f", "started {{.State.StartedAt}} finished {{.State.FinishedAt}}", $"{_repo.Container}-{slot}").Output)));
 }
