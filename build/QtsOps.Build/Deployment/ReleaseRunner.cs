@@ -15,7 +15,7 @@ namespace QtsOps.Build.Deployment;
 /// recreate it replaces the environment's single container, which publishes the port itself.
 /// </summary>
 /// <param name="checkout">This run's version: the release it builds runs as it.</param>
-/// <param name="slotStops">The run's stops of slots that served before a switch; every start and stop waits for them first.</param>
+/// <param name="slotStops">The run's deferred stops of slots that served before a switch; every start and stop runs them first.</param>
 public sealed class ReleaseRunner(DockerEngine engine, DeploymentEnvironment target, Checkout checkout, HealthEndpoint healthEndpoint, Edge edge, SlotStops slotStops,
     RunReporting reporting)
 {
@@ -132,7 +132,7 @@ public sealed class ReleaseRunner(DockerEngine engine, DeploymentEnvironment tar
     /// <returns>The container that serves the release now.</returns>
     public DockerContainer Start(string release, CancellationToken cancellation, bool recreate = false, Func<string, Task, VerifyReport>? verifyBeforeTraffic = null)
     {
-        slotStops.WaitAll(Log);
+        slotStops.RunAll(Log);
         if (target.Strategy == DeployStrategy.StartFirst && RunsInSlots(release)) return StartBeside(release, cancellation, recreate, verifyBeforeTraffic);
         if (target.Strategy == DeployStrategy.StartFirst)
             Log.Warning($"{release} was packaged before start-first (its {ComposeFile} publishes the port): it runs alone, replaced in place as with --strategy=recreate");
@@ -142,7 +142,7 @@ public sealed class ReleaseRunner(DockerEngine engine, DeploymentEnvironment tar
     /// <summary>
     /// start-first: the release starts in the slot beside the one that serves (<see cref="SlotPlan"/>),
     /// and only once it is healthy does the edge switch to it; then the slot that served is stopped (and
-    /// kept, for a rollback; the stop runs beside what follows). A release that fails never takes traffic: its slot is stopped. The first
+    /// kept, for a rollback; the stop is deferred past what follows, <see cref="SlotStops"/>). A release that fails never takes traffic: its slot is stopped. The first
     /// such deploy of an environment that runs one container removes it just before the edge takes the port.
     /// </summary>
     private DockerContainer StartBeside(string release, CancellationToken cancellation, bool force, Func<string, Task, VerifyReport>? verifyBeforeTraffic)
@@ -201,7 +201,7 @@ public sealed class ReleaseRunner(DockerEngine engine, DeploymentEnvironment tar
             var drained = layout.SlotContainer(old);
             var served = OwnerOf(serving!).Release;
             // nginx's old workers are gone, so no request reaches it any more.
-            slotStops.Begin(drained, () =>
+            slotStops.Defer(drained, () =>
             {
                 engine.Call(DockerAliases.DockerStop, new DockerStopSettings { Container = drained, TimeoutSeconds = 10 });
                 return $"Stopped {drained} ({served}): it stays, stopped, so that a rollback is a switch back";
@@ -273,7 +273,7 @@ public sealed class ReleaseRunner(DockerEngine engine, DeploymentEnvironment tar
     /// </summary>
     public void Stop(string release)
     {
-        slotStops.WaitAll(Log);
+        slotStops.RunAll(Log);
         if (edge.Active() is null)
         {
             engine.Call(DockerAliases.DockerComposeDown, Compose(new DockerComposeDownSettings { RemoveOrphans = true }, release));

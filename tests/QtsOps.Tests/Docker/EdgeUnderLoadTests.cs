@@ -1,3 +1,4 @@
+using System.Text.Json;
 using HealthPoller = QtsOps.Tests.Docker.StartFirstDeploymentTests.HealthPoller;
 
 namespace QtsOps.Tests.Docker;
@@ -52,6 +53,11 @@ public class EdgeUnderLoadTests
             Assert.That(seen.Sum(client => client.Failed), Is.Zero,
                 $"deploy {deploy}: failed requests of {seen.Sum(client => client.Requests)}: {string.Join(" | ", seen.SelectMany(client => client.Failures).Take(5))}\nedge: {edgeLog}");
             Assert.That(seen.All(client => client.Requests > 20), Is.True, "each client asked all along");
+            // The slot that served is stopped after verify judged, never beside it.
+            var drained = deploy % 2 == 1 ? "a" : "b";
+            using var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(_repo.Root, "artifacts", "reports", "verify.json")));
+            var finished = DateTimeOffset.Parse(ObserverRepository.Docker("inspect", "-f", "{{.State.FinishedAt}}", $"{_repo.Container}-{drained}").Output.Single());
+            Assert.That(finished, Is.GreaterThan(report.RootElement.GetProperty("checkedAt").GetDateTimeOffset()), $"deploy {deploy}: {drained} stopped after verify");
         }
     }
 
