@@ -57,12 +57,12 @@ public sealed class BuildLifetime : FrostingLifetime<BuildContext>
     }
 
     /// <summary>
-    /// A slot that served before a switch is stopped beside what followed: the run ends once it is.
+    /// A slot that served before a switch is stopped at the run's end at the latest (<see cref="SlotStops"/>).
     /// A run that succeeded but lost its reports fails (one that failed already says why).
     /// </summary>
     public override void Teardown(BuildContext context, ITeardownContext info)
     {
-        context.SlotStops.WaitAll(context.Log);
+        context.SlotStops.RunAll(context.Log);
         if (info.Successful) context.Reporting.EnsureReportsKept();
     }
 

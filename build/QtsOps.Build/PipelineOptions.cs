@@ -52,6 +52,9 @@ public static class PipelineOptions
     public static readonly TextOption DebianMirror = new("debian-mirror", "The Debian mirror debootstrap uses for the base image")
         { Variable = "QTSOPS_DEBIAN_MIRROR", Targets = ["image"], Syntax = "URL", Default = "http://deb.debian.org/debian" };
 
+    public static readonly TextOption DebianSecurityMirror = new("debian-security-mirror", "The Debian security archive the bootstrapped base and edge images take their updates from")
+        { Variable = "QTSOPS_DEBIAN_SECURITY_MIRROR", Targets = ["image", "deploy"], Syntax = "URL", Default = "http://deb.debian.org/debian-security" };
+
     public static readonly TextOption SourceUrl = new("source-url", "The source URL in the image's labels (default: the origin remote)")
         { Variable = "QTSOPS_SOURCE_URL", Targets = ["image"], Syntax = "URL" };
 
@@ -148,7 +151,7 @@ public static class PipelineOptions
 
     public static IReadOnlyList<Option> All { get; } =
     [
-        Environment, EnvironmentsFile, NoSetup, Strict, TestFilter, DockerHost, SshKey, SshKeyFile, SshKnownHosts, BaseImage, BootstrapBase, DebianMirror, SourceUrl,
+        Environment, EnvironmentsFile, NoSetup, Strict, TestFilter, DockerHost, SshKey, SshKeyFile, SshKnownHosts, BaseImage, BootstrapBase, DebianMirror, DebianSecurityMirror, SourceUrl,
         Registry, RegistryUsername, RegistryPassword, SigningKey, SigningKeyFile, AllowedSigners, BundleDirectory, ProtectedEnvironments, AllowDestroy, VarFile, Var, TerraformInitTimeout,
         Approve, AllowPreRelease, ForceDeploy, TakeOver, NoRollback, Strategy, Port, SettleSeconds, HealthTimeoutSeconds, NotifyWebhook, RollbackTo, Backup, Limit,
         Bump, ReleaseVersion, ReleaseBranch, Push, GitToken,

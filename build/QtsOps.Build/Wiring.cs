@@ -47,7 +47,7 @@ public sealed class Wiring(BuildContext context, DeploymentEnvironment? environm
     public BaseImageResolver BaseImages() => new(Images, context, new BaseImageChoice(
         context.Options.Get(PipelineOptions.BaseImage),
         context.Options.IsGiven(PipelineOptions.BootstrapBase) ? context.Options.Get(PipelineOptions.BootstrapBase) : Target.BootstrapBaseImage,
-        context.Options.Get(PipelineOptions.DebianMirror)!), context.StateDirectory);
+        context.Options.Get(PipelineOptions.DebianMirror)!, context.Options.Get(PipelineOptions.DebianSecurityMirror)!), context.StateDirectory);
 
     public ImageBuilder ImageBuilder() =>
         new(Images, BaseImages(), Target, context.Checkout, context.PackageDirectory, context.ArtifactsDirectory, () => context.SourceUrl, context.Reporting);
@@ -102,10 +102,11 @@ public sealed class Wiring(BuildContext context, DeploymentEnvironment? environm
     /// <summary>The edge of a start-first environment; its image is made on this machine (debootstrap, once) and copied to an ssh:// host.</summary>
     private Edge Edge => new(Session, EdgeImage, Path.Combine(context.RepositoryRoot, "src", "edge", "docker-compose.yml"));
 
+    /// <summary>An ssh:// host's image of that name is used only when it is the one made here (its id): else it is copied again.</summary>
     private string EdgeImage()
     {
-        var (name, _) = BaseImages().Edge();
-        if (Engine.IsRemote && Engine.Image(name) is null) HostImage().Copy(name);
+        var (name, made) = BaseImages().Edge();
+        if (Engine.IsRemote && Engine.Image(name)?.Id != made.Id) HostImage().Copy(name);
         return name;
     }
 

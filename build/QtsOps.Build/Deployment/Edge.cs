@@ -12,7 +12,7 @@ namespace QtsOps.Build.Deployment;
 /// publishing the environment's port, its configuration folder on the host (&lt;deployDirectory&gt;/edge),
 /// and the switch from one slot to the other.
 /// </summary>
-/// <param name="image">The edge's image on the environment's engine, made or delivered when the edge is first started.</param>
+/// <param name="image">The edge's image on the environment's engine, made (again after Debian's updates) or delivered at each switch.</param>
 /// <param name="composeFile">src/edge/docker-compose.yml of this checkout: compose reads it here, for a remote host too.</param>
 public sealed class Edge(DeploySession session, Func<string> image, string composeFile)
 {
@@ -45,7 +45,9 @@ public sealed class Edge(DeploySession session, Func<string> image, string compo
         Host.Files.ReplaceLink(Link, SlotLayout.SlotConfig(slot));
         var to = Layout.SlotContainer(slot);
         var running = state.Container(Layout.EdgeContainer);
-        if (running is { State.Running: true } && Publishes(running))
+        var edgeImage = image();
+        var updated = running is not null && Engine.Image(edgeImage)?.Id != running.Image;
+        if (running is { State.Running: true } && Publishes(running) && !updated)
         {
             var before = Workers();
             var reload = Engine.Exec(Layout.EdgeContainer, [.. SlotLayout.ReloadCommand]);
@@ -56,10 +58,12 @@ public sealed class Edge(DeploySession session, Func<string> image, string compo
             Log.Information($"The edge ({Layout.EdgeContainer}) forwards to {to}; its previous workers finished their requests");
             return;
         }
-        // compose recreates an edge that publishes another address (the port or bind changed): it follows the environment.
-        Engine.Call(DockerAliases.DockerComposeUp, Compose(new DockerComposeUpSettings()));
+        // compose recreates an edge that publishes another address (the port or bind changed), or whose image was rebuilt
+        // with Debian's updates (requests are refused for the moment it takes): it follows the environment and the image.
+        Engine.Call(DockerAliases.DockerComposeUp, Compose(new DockerComposeUpSettings(), edgeImage));
         Log.Information($"Started the edge {Layout.EdgeContainer}: {Target.Bind}:{Target.Port} forwards to {to}" +
-            (running is null || Publishes(running) ? "" : $" (it published {string.Join(", ", Published(running))} before)"));
+            (running is null || Publishes(running) ? "" : $" (it published {string.Join(", ", Published(running))} before)") +
+            (updated ? $" on its updated image {edgeImage} (it ran {running!.Image[7..19]}, without the security updates since)" : ""));
     }
 
     /// <summary>Whether the edge publishes the environment's address, and only it.</summary>
@@ -97,14 +101,14 @@ public sealed class Edge(DeploySession session, Func<string> image, string compo
         }
     }
 
-    private DockerComposeUpSettings Compose(DockerComposeUpSettings settings)
+    private DockerComposeUpSettings Compose(DockerComposeUpSettings settings, string image)
     {
         settings.ProjectName = Layout.EdgeProject;
         settings.ProjectDirectory = Path.GetDirectoryName(composeFile);
         settings.Files = [composeFile];
         settings.Variables = new SortedDictionary<string, string>(SharedVariables(), StringComparer.Ordinal)
         {
-            ["QTS_EDGE_IMAGE"] = image(),
+            ["QTS_EDGE_IMAGE"] = image,
             ["QTS_EDGE_CONTAINER"] = Layout.EdgeContainer,
             ["QTS_EDGE_CONFIG"] = Folder,
         };

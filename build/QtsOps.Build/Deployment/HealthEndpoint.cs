@@ -39,6 +39,10 @@ public sealed class HealthEndpoint(DockerEngine engine, string healthUrl)
             : outside with { Url = $"{healthUrl} from this machine (and {evidence.Url}: 200)" };
     }
 
+    /// <summary>/health as verify judges it: asked again after a failure, a few times (<see cref="EndpointJudgement"/>), before it counts as failed.</summary>
+    public HttpEvidence Judge(string container, bool running, bool inside = false) =>
+        running ? EndpointJudgement.Ask(() => Ask(container, running, inside), Thread.Sleep) : Ask(container, running, inside);
+
     /// <summary>Whether /health answers 200 now: through healthUrl on this machine, inside the container on a remote host or when asked to (a slot, which publishes no port).</summary>
     public bool Answers(string container, bool inside) => (engine.IsRemote || inside ? Inside(container) : Get(healthUrl)).StatusCode == 200;
 

@@ -15,7 +15,7 @@ namespace QtsOps.Build.Deployment;
 /// recreate it replaces the environment's single container, which publishes the port itself.
 /// </summary>
 /// <param name="checkout">This run's version: the release it builds runs as it.</param>
-/// <param name="slotStops">The run's stops of slots that served before a switch; every start and stop waits for them first.</param>
+/// <param name="slotStops">The run's deferred stops of slots that served before a switch; every start and stop runs them first.</param>
 /// <param name="verifier">Verifies a start-first slot before it takes traffic.</param>
 public sealed class ReleaseRunner(DeploySession session, Checkout checkout, Edge edge, SlotStops slotStops, Verifier verifier)
 {
@@ -95,7 +95,7 @@ public sealed class ReleaseRunner(DeploySession session, Checkout checkout, Edge
     /// <returns>The container that serves the release now.</returns>
     public DockerContainer Start(string release, CancellationToken cancellation, bool recreate = false, bool verifyBeforeTraffic = false)
     {
-        slotStops.WaitAll(Log);
+        slotStops.RunAll(Log);
         // What the start found is the state it acts on; whatever it did, what runs changed, so the next step reads it again.
         var state = session.State;
         try
@@ -114,7 +114,7 @@ public sealed class ReleaseRunner(DeploySession session, Checkout checkout, Edge
     /// <summary>
     /// start-first: the release starts in the slot beside the one that serves (<see cref="SlotPlan"/>),
     /// and only once it is healthy does the edge switch to it; then the slot that served is stopped (and
-    /// kept, for a rollback; the stop runs beside what follows). A release that fails never takes traffic: its slot is stopped. The first
+    /// kept, for a rollback; the stop is deferred past what follows, <see cref="SlotStops"/>). A release that fails never takes traffic: its slot is stopped. The first
     /// such deploy of an environment that runs one container removes it just before the edge takes the port.
     /// </summary>
     private DockerContainer StartBeside(string release, DeploymentState state, CancellationToken cancellation, bool force, bool verifyBeforeTraffic)
@@ -173,7 +173,7 @@ public sealed class ReleaseRunner(DeploySession session, Checkout checkout, Edge
             var drained = layout.SlotContainer(old);
             var served = DeploymentState.OwnerOf(serving!).Release;
             // nginx's old workers are gone, so no request reaches it any more.
-            slotStops.Begin(drained, () =>
+            slotStops.Defer(drained, () =>
             {
                 Engine.Call(DockerAliases.DockerStop, new DockerStopSettings { Container = drained, TimeoutSeconds = 10 });
                 return $"Stopped {drained} ({served}): it stays, stopped, so that a rollback is a switch back";
@@ -245,7 +245,7 @@ public sealed class ReleaseRunner(DeploySession session, Checkout checkout, Edge
     /// </summary>
     public void Stop(string release)
     {
-        slotStops.WaitAll(Log);
+        slotStops.RunAll(Log);
         var state = session.State;
         try
         {

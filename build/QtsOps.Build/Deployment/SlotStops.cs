@@ -3,23 +3,26 @@ using Cake.Core.Diagnostics;
 namespace QtsOps.Build.Deployment;
 
 /// <summary>
-/// Stops of slots that no longer serve, run beside what follows in the run (its verify) instead of before
-/// it: only the next start or stop of a slot and the end of the run need them done, and wait for them here.
+/// Stops of slots that no longer serve, deferred until the run needs them done: the next start or stop of
+/// a slot, or the run's end. Not beside the verify that follows a switch: a stop there (the engine tearing
+/// the container and its network endpoint down) once coincided with verify's request through the edge,
+/// which got a 504 and rolled a good release back. The slot that served stays running a little longer;
+/// nothing reaches it, since the edge's workers that forwarded to it are gone (<see cref="Edge.SwitchTo"/>).
 /// </summary>
 public sealed class SlotStops
 {
-    private readonly List<(string Container, Task<string> Stop)> _pending = [];
+    private readonly List<(string Container, Func<string> Stop)> _pending = [];
 
     /// <param name="stop">Stops <paramref name="container"/>; returns what to log once it is stopped.</param>
-    public void Begin(string container, Func<string> stop)
+    public void Defer(string container, Func<string> stop)
     {
-        lock (_pending) _pending.Add((container, Task.Run(stop)));
+        lock (_pending) _pending.Add((container, stop));
     }
 
-    /// <summary>Waits for every stop begun. One that failed is a warning, not an error: the slot no longer serves, so the deploy stands.</summary>
-    public void WaitAll(ICakeLog log)
+    /// <summary>Runs every stop deferred, one after the other. One that fails is a warning, not an error: the slot no longer serves, so the deploy stands.</summary>
+    public void RunAll(ICakeLog log)
     {
-        List<(string Container, Task<string> Stop)> pending;
+        List<(string Container, Func<string> Stop)> pending;
         lock (_pending)
         {
             pending = [.. _pending];
@@ -29,7 +32,7 @@ public sealed class SlotStops
         {
             try
             {
-                log.Information(stop.GetAwaiter().GetResult());
+                log.Information(stop());
             }
             catch (Exception exception)
             {

@@ -45,7 +45,7 @@ public sealed class Verifier(DeploySession session, string repositoryRoot, Stron
             now = DateTimeOffset.UtcNow;
             Log.Information($"{name} is the container checked before it took traffic, {(now - earlier.At).TotalSeconds:0.0} s ago: what was read inside it " +
                 $"({string.Join(", ", CheckedBeforeTraffic.ReusedChecks)}) stands; its state, /health and logs are asked again");
-            var served = Task.Run(() => Health.Ask(name, running: true));
+            var served = Task.Run(() => Health.Judge(name, running: true));
             var logs = LogsSinceStart(name, container);
             var evidence = earlier.With(Evidence(container), served.GetAwaiter().GetResult(), logs);
             checks = earlier.Marked(VerifyChecklist.Evaluate(evidence), now);
@@ -102,7 +102,7 @@ public sealed class Verifier(DeploySession session, string repositoryRoot, Stron
 
         var running = container is { State.Running: true };
         var now = DateTimeOffset.UtcNow;
-        var answer = Task.Run(() => Health.Ask(name, running, inside));
+        var answer = Task.Run(() => Health.Judge(name, running, inside));
         var records = Task.Run(() => Records(name, running, container?.State.StartedAt ?? now));
         // What was read while it settled stands only for a container that still runs: else every check inside it fails as not running.
         var read = running ? reads?.GetAwaiter().GetResult() : null;

@@ -41,8 +41,9 @@ public static partial class VerifyChecklist
     {
         var h = e.HealthEndpoint;
         var body = h.Body.Length > 200 ? h.Body[..200] + "..." : h.Body;
-        if (h.StatusCode == 200) return CheckResult.Pass("health-endpoint", $"GET {h.Url} -> 200 {body}");
-        return CheckResult.Fail("health-endpoint", h.StatusCode is { } code ? $"GET {h.Url} -> {code} {body}" : $"GET {h.Url} failed: {h.Error}",
+        var earlier = h.EarlierFailures.Count == 0 ? "" : $" (after {h.EarlierFailures.Count} failed: {string.Join(", ", h.EarlierFailures)})";
+        if (h.StatusCode == 200) return CheckResult.Pass("health-endpoint", $"GET {h.Url} -> 200 {body}{earlier}");
+        return CheckResult.Fail("health-endpoint", (h.StatusCode is { } code ? $"GET {h.Url} -> {code} {body}" : $"GET {h.Url} failed: {h.Error}") + earlier,
             "check the published port (environments.json bind/port) and the service's reasons in the /health body");
     }
 

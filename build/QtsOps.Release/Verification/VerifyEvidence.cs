@@ -23,7 +23,11 @@ public sealed record VerifyEvidence
 public sealed record ContainerEvidence(string Id, string Status, bool Running, string? HealthStatus, int RestartCount, DateTimeOffset StartedAt, string ImageId);
 
 /// <summary>A GET through the published port: the status code, or the error when there was no answer.</summary>
-public sealed record HttpEvidence(string Url, int? StatusCode, string Body, string? Error);
+public sealed record HttpEvidence(string Url, int? StatusCode, string Body, string? Error)
+{
+    /// <summary>The requests that failed just before this one (<see cref="EndpointJudgement"/>), each in a few words.</summary>
+    public IReadOnlyList<string> EarlierFailures { get; init; } = [];
+}
 
 /// <summary>A mount the deployment needs, and whether the container user could write and delete a probe file there.</summary>
 public sealed record MountEvidence(string Destination, bool MustBeWritable, string? Source, bool? ReadWrite, bool? ProbeWrittenAndDeleted, string? ProbeOutput);

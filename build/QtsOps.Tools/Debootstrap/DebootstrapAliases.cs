@@ -5,12 +5,18 @@ using Cake.Core.Tooling;
 
 namespace QtsOps.Tools.Debootstrap;
 
-/// <summary><c>debootstrap --variant=V --include=P SUITE TARGET MIRROR</c>: a Debian root file system from packages.</summary>
+/// <summary>
+/// <c>debootstrap --force-check-gpg --keyring=K --variant=V --include=P SUITE TARGET MIRROR</c>: a Debian root file
+/// system from packages. The Release file's signature is always checked against the keyring: a mirror that
+/// serves an unsigned or wrongly signed suite fails the run instead of being trusted.
+/// </summary>
 public sealed class DebootstrapSettings : ToolSettings
 {
     public required string Suite { get; set; }
     public required string TargetDirectory { get; set; }
     public required string Mirror { get; set; }
+    /// <summary>The keyring the suite's Release file must be signed by.</summary>
+    public required string Keyring { get; set; }
     public string? Variant { get; set; }
     public IList<string> Include { get; set; } = [];
     /// <summary>Called with each output line (debootstrap is quiet but slow; shown at verbose).</summary>
@@ -22,7 +28,7 @@ public sealed class DebootstrapRunner(ICakeContext context)
 {
     public static ProcessArgumentBuilder ArgumentsFor(DebootstrapSettings settings)
     {
-        var arguments = new ProcessArgumentBuilder();
+        var arguments = new ProcessArgumentBuilder().Append("--force-check-gpg").Append($"--keyring={settings.Keyring}");
         if (settings.Variant is not null) arguments.Append($"--variant={settings.Variant}");
         if (settings.Include.Count > 0) arguments.Append($"--include={string.Join(",", settings.Include)}");
         return arguments.Append(settings.Suite).AppendQuoted(settings.TargetDirectory).AppendQuoted(settings.Mirror);

@@ -73,6 +73,9 @@ public sealed class DockerImage
 public sealed class DockerImageListEntry
 {
     public string ID { get; init; } = "";
+    public string Repository { get; init; } = "";
+    public string Tag { get; init; } = "";
+    public string CreatedSince { get; init; } = "";
 }
 
 /// <summary>One line of <c>docker ps --format '{{json .}}'</c>.</summary>

@@ -3,7 +3,7 @@ using QtsOps.Build.Deployment;
 
 namespace QtsOps.Tests.Build;
 
-/// <summary>The stop of the slot that served, run beside what follows a switch: what waits for it, and what a failed one says.</summary>
+/// <summary>The stop of the slot that served, deferred past what follows a switch (its verify): when it runs, and what a failed one says.</summary>
 public class SlotStopsTests
 {
     private sealed class Lines : ICakeLog
@@ -15,21 +15,25 @@ public class SlotStopsTests
     }
 
     [Test]
-    public void Waiting_returns_once_every_stop_begun_has_finished_and_logs_what_each_says()
+    public void A_stop_runs_only_when_the_run_asks_for_it_on_that_thread_not_beside_what_follows_the_switch()
     {
         var stops = new SlotStops();
         var log = new Lines();
-        var finished = false;
-        stops.Begin("qts-observer-a", () =>
+        int? stoppedOn = null;
+        using var stopped = new ManualResetEventSlim();
+        stops.Defer("qts-observer-a", () =>
         {
-            Thread.Sleep(300);
-            finished = true;
+            stoppedOn = Environment.CurrentManagedThreadId;
+            stopped.Set();
             return "Stopped qts-observer-a";
         });
 
-        stops.WaitAll(log);
+        // What follows the switch (verify asking /health through the edge) runs here: the slot that served is not being stopped.
+        Assert.That(stopped.IsSet, Is.False, "stopped beside verify");
 
-        Assert.That(finished, Is.True);
+        stops.RunAll(log);
+
+        Assert.That(stoppedOn, Is.EqualTo(Environment.CurrentManagedThreadId), "the stop ran when the run asked for it, not on a thread of its own beside the run");
         Assert.That(log.Written, Is.EqualTo(new[] { (LogLevel.Information, "Stopped qts-observer-a") }));
     }
 
@@ -38,9 +42,9 @@ public class SlotStopsTests
     {
         var stops = new SlotStops();
         var log = new Lines();
-        stops.Begin("qts-observer-b", () => throw new InvalidOperationException("the engine went away."));
+        stops.Defer("qts-observer-b", () => throw new InvalidOperationException("the engine went away."));
 
-        Assert.DoesNotThrow(() => stops.WaitAll(log));
+        Assert.DoesNotThrow(() => stops.RunAll(log));
         Assert.That(log.Written, Is.EqualTo(new[]
         {
             (LogLevel.Warning, "qts-observer-b no longer serves but could not be stopped: the engine went away. Fix: docker stop qts-observer-b"),
@@ -52,11 +56,11 @@ public class SlotStopsTests
     {
         var stops = new SlotStops();
         var log = new Lines();
-        stops.Begin("qts-observer-a", () => "Stopped qts-observer-a");
-        stops.Begin("qts-observer-b", () => "Stopped qts-observer-b");
+        stops.Defer("qts-observer-a", () => "Stopped qts-observer-a");
+        stops.Defer("qts-observer-b", () => "Stopped qts-observer-b");
 
-        stops.WaitAll(log);
-        stops.WaitAll(log);
+        stops.RunAll(log);
+        stops.RunAll(log);
 
         Assert.That(log.Written.Select(line => line.Text), Is.EqualTo(new[] { "Stopped qts-observer-a", "Stopped qts-observer-b" }));
     }

@@ -120,7 +120,8 @@ public sealed class SshTestHost : IDisposable
     /// <summary>The host's image, named by a hash of its recipe: built once per engine (about 20 s), then reused.</summary>
     private static string EnsureImage()
     {
-        var baseImage = BaseImageRecipe.PythonBookworm(PipelineOptions.DebianMirror.Default!).ImageName;
+        var recipe = BaseImageRecipe.PythonBookworm(PipelineOptions.DebianMirror.Default!, PipelineOptions.DebianSecurityMirror.Default!);
+        var baseImage = recipe.ImageName(DebianArchive.State(recipe));
         var dockerfile = Dockerfile(baseImage);
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(dockerfile + StartScript)))[..12];
         var image = $"{ImageRepository}:{hash}";

@@ -304,12 +304,12 @@ public class StartFirstDeploymentTests
     private static string Inspect(string container, string format) => string.Join("\n", ObserverRepository.Docker("inspect", "-f", format, container).Output).Trim();
 
     /// <summary>
-    /// A client asking /health 20 times a second until stopped; a request fails when it gets no 200 within 2 s.
+    /// A client asking /health about 20 times a second (or every <c>interval</c>) until stopped; a request fails when it gets no 200 within 2 s (or <c>timeout</c>).
     /// Each 200 is counted by the release that answered (the observer's body names its version; the release is that version as a Docker tag).
     /// </summary>
     internal sealed class HealthPoller : IDisposable
     {
-        private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(2) };
+        private readonly HttpClient _http;
         private readonly CancellationTokenSource _stop = new();
         private readonly List<string> _failures = [];
         private readonly Dictionary<string, int> _answeredBy = [];
@@ -319,7 +319,13 @@ public class StartFirstDeploymentTests
         /// <summary>The status of the last request that was answered, else null.</summary>
         public int? LastStatus { get; private set; }
 
-        public HealthPoller(string url) => _loop = Task.Run(async () =>
+        public HealthPoller(string url, TimeSpan? interval = null, TimeSpan? timeout = null)
+        {
+            _http = new HttpClient { Timeout = timeout ?? TimeSpan.FromSeconds(2) };
+            _loop = Poll(url, interval ?? TimeSpan.FromMilliseconds(50));
+        }
+
+        private Task Poll(string url, TimeSpan interval) => Task.Run(async () =>
         {
             while (!_stop.IsCancellationRequested)
             {
@@ -340,7 +346,7 @@ public class StartFirstDeploymentTests
                 {
                     _failures.Add($"{DateTime.UtcNow:HH:mm:ss.fff} {exception.Message}");
                 }
-                await Task.Delay(50);
+                await Task.Delay(interval);
             }
         });
 

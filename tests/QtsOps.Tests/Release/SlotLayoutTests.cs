@@ -21,7 +21,7 @@ public class SlotLayoutTests
     public void The_reload_is_run_inside_the_edge_on_the_configuration_its_image_starts_with()
     {
         Assert.That(SlotLayout.ReloadCommand, Is.EqualTo(new[] { "nginx", "-e", "stderr", "-c", "/etc/qtsops-edge/conf/nginx.conf", "-s", "reload" }));
-        Assert.That(BaseImageRecipe.EdgeBookworm("http://deb.debian.org/debian").ImportChanges.Last(), Does.Contain("\"-c\", \"/etc/qtsops-edge/conf/nginx.conf\""));
+        Assert.That(BaseImageRecipe.EdgeBookworm("http://deb.debian.org/debian", "http://deb.debian.org/debian-security").ImportChanges.Last(), Does.Contain("\"-c\", \"/etc/qtsops-edge/conf/nginx.conf\""));
     }
 
     [Test]
