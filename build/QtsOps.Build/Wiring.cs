@@ -38,7 +38,7 @@ public sealed class Wiring(BuildContext context, DeploymentEnvironment? environm
     /// <summary>An engine and its host, counted together (<see cref="CommandCounts"/>).</summary>
     private DockerEngine EngineAt(string? dockerHost)
     {
-        var counts = new CommandCounts();
+        var counts = new CommandCounts(SshTransport.IsSshHost(dockerHost) ? () => context.Ssh.ConnectionsTo(dockerHost) : null);
         return new(context, dockerHost, context.Ssh, () => SshTransport.IsSshHost(dockerHost)
             ? new SshDeploymentHost(() => context.Ssh.Client, dockerHost!, Target.DeployDirectory, context.EnvironmentsFile) { Counts = counts }
             : new LocalDeploymentHost(context.RepositoryRoot, context.StateDirectory), counts);

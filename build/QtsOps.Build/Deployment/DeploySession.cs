@@ -77,7 +77,7 @@ public sealed class DeploySession(DockerEngine engine, DeploymentEnvironment tar
     }
 
     /// <summary>What the session cost its engine and host, and how often it read the state, for the log and the report.</summary>
-    public object CostReport() => new { stateReads = StateReads, engine.Counts.EngineCalls, engine.Counts.HostScripts, engine.Counts.SshConnections };
+    public object CostReport() => new { stateReads = StateReads, engine.Counts.EngineCalls, engine.Counts.HostScripts, engine.Counts.SshSessions, engine.Counts.SshConnections };
 
     public string Cost => $"read the environment {StateReads} time(s); {engine.Counts}";
 }

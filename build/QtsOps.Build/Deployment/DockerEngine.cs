@@ -17,7 +17,7 @@ namespace QtsOps.Build.Deployment;
 public sealed class DockerEngine(ICakeContext tools, string? dockerHost, SshTransport ssh, Func<IDeploymentHost> host, CommandCounts? counts = null)
 {
     /// <summary>The docker calls made through this engine, and its host's scripts when they share it.</summary>
-    public CommandCounts Counts { get; } = counts ?? new CommandCounts();
+    public CommandCounts Counts { get; } = counts ?? new CommandCounts(SshTransport.IsSshHost(dockerHost) ? () => ssh.ConnectionsTo(dockerHost) : null);
 
     private string? DockerHost { get; } = dockerHost;
 

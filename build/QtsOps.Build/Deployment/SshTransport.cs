@@ -27,6 +27,9 @@ public sealed class SshTransport(string? keyText, string? keyFile, string? known
     /// <summary>The file in the directory that names the process of the run it belongs to.</summary>
     public const string ProcessFile = "pid";
 
+    /// <summary>The file in the directory that gets a line "host:port" for each ssh connection the run opened (<see cref="ConnectionsTo"/>).</summary>
+    public const string ConnectionsFile = "connections";
+
     /// <summary>How long a connection may take to be set up (TCP connect and ssh's banner exchange).</summary>
     public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(15);
 
@@ -95,6 +98,11 @@ public sealed class SshTransport(string? keyText, string? keyFile, string? known
         options.AddRange(directory.Length <= LongestDirectoryForMaster
             ? ["-o", "ControlMaster=auto", "-o", $"ControlPath={Path.Combine(directory, MasterPrefix)}%C", "-o", "ControlPersist=yes"]
             : ["-o", "ControlMaster=no", "-o", "ControlPath=none"]);
+        // ssh runs LocalCommand once per connection it opens, after logging in: never for a session on a master, but for the master
+        // itself and for a call that connects on its own (multiplexing off, or sshd refused the master another session: MaxSessions).
+        // So the file counts what sshd counts. The user's LocalCommand is replaced, as their other connection options are.
+        options.AddRange(["-o", "PermitLocalCommand=yes",
+            "-o", $"LocalCommand=echo %n:%p >> {Quote(Path.Combine(directory, ConnectionsFile)).Replace("%", "%%", StringComparison.Ordinal)}"]);
         options.AddRange(["-o", $"ConnectTimeout={(int)ConnectTimeout.TotalSeconds}", "-o", $"ServerAliveInterval={(int)KeepAliveInterval.TotalSeconds}",
             "-o", $"ServerAliveCountMax={KeepAlivesUnanswered}"]);
         if ((keyText is null ? keyFile : WritePrivate(directory, "id", keyText)) is { } key)
@@ -178,6 +186,15 @@ public sealed class SshTransport(string? keyText, string? keyFile, string? known
         {
             return false;
         }
+    }
+
+    /// <summary>The ssh connections this run opened (logged in) to the ssh:// engine <paramref name="dockerHost"/>'s host, from <see cref="ConnectionsFile"/>.</summary>
+    public int ConnectionsTo(string dockerHost)
+    {
+        var target = new Uri(dockerHost);
+        var named = $"{target.Host}:{(target.Port > 0 ? target.Port : 22)}";
+        var file = _directory is null ? null : Path.Combine(_directory, ConnectionsFile);
+        return file is null || !File.Exists(file) ? 0 : File.ReadLines(file).Count(line => line == named);
     }
 
     private string? FindRealSsh() => (searchPath ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)

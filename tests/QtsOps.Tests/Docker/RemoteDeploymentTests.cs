@@ -93,6 +93,11 @@ public class RemoteDeploymentTests
         var health = report.RootElement.GetProperty("checks").EnumerateArray().Single(c => c.GetProperty("name").GetString() == "health-endpoint");
         Assert.That(health.GetProperty("evidence").GetString(), Does.Contain($"inside {_repo.Container} on {SshTestHost.User}@127.0.0.1"));
         Assert.That(_host.Logins() - loginsBefore, Is.EqualTo(1), "the host's engine calls, scripts and lock share the run's one connection");
+        using var deploy = JsonDocument.Parse(File.ReadAllText(Path.Combine(_repo.Root, "artifacts", "reports", "deploy.json")));
+        var cost = deploy.RootElement.GetProperty("cost");
+        Assert.That(cost.GetProperty("sshConnections").GetInt32(), Is.EqualTo(_host.Logins() - loginsBefore), "the report's connections are the logins sshd saw");
+        Assert.That(cost.GetProperty("sshSessions").GetInt32(), Is.GreaterThan(1), "its engine calls and scripts are sessions on that connection");
+        Assert.That(run.Output, Does.Match(@"The deploy read the environment \d+ time\(s\); \d+ engine call\(s\), \d+ host script\(s\), \d+ ssh session\(s\) on 1 ssh connection\(s\)"));
     }
 
     [Test, Order(2)]

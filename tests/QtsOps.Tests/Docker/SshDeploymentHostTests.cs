@@ -92,6 +92,20 @@ public class SshDeploymentHostTests
     }
 
     [Test]
+    public void The_counts_say_each_script_is_a_session_and_the_connections_are_the_logins_sshd_saw()
+    {
+        using var transport = new SshTransport(null, _host.KeyFile, _host.KnownHosts, Environment.GetEnvironmentVariable("PATH"));
+        var host = new SshDeploymentHost(() => transport.Client, _host.DockerHost, Path.Combine(_host.DeployRoot, "deploy"), "environments.json")
+            { Counts = new CommandCounts(() => transport.ConnectionsTo(_host.DockerHost)) };
+        var loginsBefore = _host.Logins();
+
+        for (var script = 0; script < 5; script++) host.DirectoryExists(_host.DeployRoot);
+
+        Assert.That((host.Counts.HostScripts, host.Counts.SshSessions), Is.EqualTo((5, 5)));
+        Assert.That(host.Counts.SshConnections, Is.EqualTo(_host.Logins() - loginsBefore).And.EqualTo(1), "five sessions on the run's one master connection");
+    }
+
+    [Test]
     public void One_script_reads_releases_current_the_active_slot_history_and_the_lock_holder_as_this_machine_reads_them()
     {
         // The host sees DeployRoot at the same path: the deployment is laid out from here, read from there.
@@ -119,7 +133,7 @@ public class SshDeploymentHostTests
         var remote = host.ReadState(paths);
         var local = HostState.Read(LocalFileSystem.Instance, paths, DeploymentLock.Inspect, _ => remote.AvailableBytes);
 
-        Assert.That((host.Counts.HostScripts, host.Counts.SshConnections), Is.EqualTo((1, 1)), "one script, one connection");
+        Assert.That((host.Counts.HostScripts, host.Counts.SshSessions), Is.EqualTo((1, 1)), "one script, one session");
         Assert.That(remote.Installed, Is.EqualTo(new[] { "1.0.1", "1.0.0" }).And.EqualTo(local.Installed));
         Assert.That((remote.Current, remote.ActiveSlot, remote.HistoryText), Is.EqualTo(("1.0.1", (Slot?)Slot.B, local.HistoryText)));
         Assert.That(remote.Lock, Is.EqualTo(new LockState(false, owner)).And.EqualTo(local.Lock), "a free lock whose holder ended without releasing it");

@@ -213,7 +213,7 @@ public class StartFirstDeploymentTests
 
         Assert.That(again.Entry("deploy").Outcome, Is.EqualTo(QtsOps.Host.TaskOutcome.Skipped), again.Output + again.Error);
         // One read of the host (in this process: no script) and one inspect of the environment's containers, then docker info and the image's id.
-        Assert.That(again.Output, Does.Contain("The deploy's check read the environment 1 time(s); 3 engine call(s), 0 host script(s), 0 ssh connection(s)"),
+        Assert.That(again.Output, Does.Contain("The deploy's check read the environment 1 time(s); 3 engine call(s), 0 host script(s), 0 ssh session(s) on 0 ssh connection(s)"),
             "the skip is decided on one read of the environment");
         Assert.That(again.Entry("image").Outcome, Is.EqualTo(QtsOps.Host.TaskOutcome.Skipped), "an image that was not built is Skipped, not Succeeded");
         Assert.That(again.Entry("image").Note, Does.Contain("of the same inputs exists"));
