@@ -174,15 +174,15 @@ public sealed class SshDeploymentHost : IDeploymentHost, IHostFileSystem
 
     /// <summary>
     /// The lock script holds an flock on the lock file for as long as its ssh session lives and says
-    /// "held", or says "busy" and who holds it. Released, it is told "release" and removes its owner
+    /// "held", or says "busy" and who holds it (after <see cref="DeploymentLock.ReaderWait"/>: a reader holds it for a moment). Released, it is told "release" and removes its owner
     /// file; a session that ends any other way (the run killed, the connection lost) ends the script
     /// and so the flock, and leaves the owner file that tells the next holder.
     /// </summary>
-    private const string LockScript = """
+    private static readonly string LockScript = $$"""
         lock=$1; owner=$2; named=$1.owner
         mkdir -p "$(dirname "$lock")" || exit 1
         exec 9>>"$lock" || exit 1
-        if ! flock -n 9; then echo busy; cat -- "$named" 2>/dev/null; exit 0; fi
+        if ! flock -w {{(int)DeploymentLock.ReaderWait.TotalSeconds}} 9; then echo busy; cat -- "$named" 2>/dev/null; exit 0; fi
         if [ -s "$named" ]; then echo "stale $(cat -- "$named")"; fi
         printf '%s\n' "$owner" > "$named.next" && mv -f -- "$named.next" "$named" || exit 1
         echo held

@@ -47,18 +47,31 @@ public sealed class DeploymentLock : IDisposable
 
     public static string OwnerFileOf(string lockFile) => lockFile + ".owner";
 
+    /// <summary>
+    /// How long a taker waits for a lock it finds taken before it calls it busy: status, the dashboard and every
+    /// state read take the lock for a moment to see whether it is free (<see cref="Inspect"/>), and a deploy that
+    /// starts in that moment must not be told another deploy runs. A real holder holds it for minutes.
+    /// </summary>
+    public static readonly TimeSpan ReaderWait = TimeSpan.FromSeconds(3);
+
     /// <param name="warn">Told when the last holder ended without releasing the lock.</param>
     public static DeploymentLock Acquire(string lockFile, string environment, LockOwner owner, Action<string> warn)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(lockFile)!);
+        var waited = System.Diagnostics.Stopwatch.StartNew();
         FileStream handle;
-        try
+        while (true)
         {
-            handle = new FileStream(lockFile, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-        }
-        catch (IOException) when (File.Exists(lockFile))
-        {
-            throw new DeploymentLockedException(environment, lockFile, ReadOwner(lockFile));
+            try
+            {
+                handle = new FileStream(lockFile, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+                break;
+            }
+            catch (IOException) when (File.Exists(lockFile))
+            {
+                if (waited.Elapsed >= ReaderWait) throw new DeploymentLockedException(environment, lockFile, ReadOwner(lockFile));
+                Thread.Sleep(50);
+            }
         }
         handle.SetLength(0); // the lock is the open file, not its content
         var ownerFile = OwnerFileOf(lockFile);

@@ -70,6 +70,25 @@ public class DeploymentHostContractTests(bool overSsh)
     }
 
     [Test]
+    public void A_lock_that_a_reader_holds_for_a_moment_is_still_taken_once_the_reader_lets_go()
+    {
+        // status, the dashboard and every state read try the lock for a moment to see whether it is free: a deploy
+        // that starts at that moment waits it out instead of being told another deploy runs.
+        var lockFile = Path.Combine(Folder("locks"), "read.lock");
+        _host.AcquireLock(lockFile, "staging", Owner(4242), _ => { }).Dispose(); // made by the host's user, as a deploy makes it
+        var reading = Path.Combine(_temp.Path, $"reading-{Guid.NewGuid():N}");
+        using var reader = System.Diagnostics.Process.Start("flock", [lockFile, "-c", $"touch '{reading}'; sleep 1"]);
+        while (!File.Exists(reading) && !reader.HasExited) Thread.Sleep(20);
+        Assert.That(reader.HasExited, Is.False, "the reader holds the lock");
+
+        var warnings = new List<string>();
+        using (_host.AcquireLock(lockFile, "staging", Owner(4343), warnings.Add))
+            Assert.That(_host.InspectLock(lockFile).Owner?.Pid, Is.EqualTo(4343));
+        reader.WaitForExit();
+        Assert.That(warnings, Is.Empty);
+    }
+
+    [Test]
     public void A_backup_keeps_files_and_links_leaves_out_special_files_and_the_health_probe_and_is_the_owner_s_only()
     {
         var data = Directory.CreateDirectory(Folder("data")).FullName;
