@@ -20,13 +20,11 @@ namespace QtsOps.Build;
 /// </summary>
 public sealed class BuildContext : FrostingContext
 {
-    public static readonly string[] Environments = EnvironmentCatalog.EnvironmentNames;
-
     public BuildContext(ICakeContext context) : base(context)
     {
         Options = context.Data.Get<OptionValues>();
-        EnvironmentName = Options.Get(PipelineOptions.Environment)!;
         RepositoryRoot = FindRepositoryRoot(context.Environment.WorkingDirectory.FullPath);
+        EnvironmentName = ChooseEnvironment();
         Checkout = new Checkout(context, RepositoryRoot);
         var webhook = Options.Get(PipelineOptions.NotifyWebhook);
         Reporting = new RunReporting(context, RepositoryRoot, Path.Combine(ArtifactsDirectory, "reports"), EnvironmentName, Checkout,
@@ -39,7 +37,7 @@ public sealed class BuildContext : FrostingContext
     /// <summary>The run's log, reports, GitHub Actions output and notifications; it knows every secret value the run was given (the webhook URL too).</summary>
     public RunReporting Reporting { get; }
 
-    /// <summary>local, staging or prod.</summary>
+    /// <summary>The environment --env names (local when none is given): one the environments file declares.</summary>
     public string EnvironmentName { get; }
 
     public string RepositoryRoot { get; }
@@ -86,13 +84,55 @@ public sealed class BuildContext : FrostingContext
 
     /// <summary>environments.json, read and checked on first use.</summary>
     private IReadOnlyDictionary<string, DeploymentEnvironment> Catalog =>
-        _catalog ??= EnvironmentCatalog.Load(EnvironmentsFile, Environments,
-            Options.Get(PipelineOptions.EnvironmentsFile) is null ? null : $"--{PipelineOptions.EnvironmentsFile.Name} (or {PipelineOptions.EnvironmentsFile.Variable})");
+        _catalog ??= EnvironmentCatalog.Load(EnvironmentsFile, EnvironmentsFileGivenBy);
+
+    private string? EnvironmentsFileGivenBy =>
+        Options.Get(PipelineOptions.EnvironmentsFile) is null ? null : $"--{PipelineOptions.EnvironmentsFile.Name} (or {PipelineOptions.EnvironmentsFile.Variable})";
 
     /// <summary>--environments=FILE (relative to the working directory), else the checked-in environments.json.</summary>
-    public string EnvironmentsFile => Options.Get(PipelineOptions.EnvironmentsFile) is { } file
-        ? ResolveGivenPath(file)
-        : Path.Combine(RepositoryRoot, EnvironmentCatalog.FileName);
+    public string EnvironmentsFile => EnvironmentsFileOf(RepositoryRoot, Environment.WorkingDirectory.FullPath, Options.Get(PipelineOptions.EnvironmentsFile));
+
+    private static string EnvironmentsFileOf(string repositoryRoot, string workingDirectory, string? given) =>
+        given is null ? Path.Combine(repositoryRoot, EnvironmentCatalog.FileName) : Path.GetFullPath(given, workingDirectory);
+
+    /// <summary>--env (or QTSOPS_ENV), else local: one the environments file declares, as each of --protected-environments must be.</summary>
+    private string ChooseEnvironment()
+    {
+        var origin = Options.OriginOf(PipelineOptions.Environment);
+        var given = origin is null ? null : Options.Get(PipelineOptions.Environment);
+        IReadOnlyList<string> declared;
+        try
+        {
+            declared = EnvironmentCatalog.DeclaredNames(EnvironmentsFile, EnvironmentsFileGivenBy);
+        }
+        catch (SettingsFileException)
+        {
+            return EnvironmentChoice.Unchecked(given, origin); // the first use of the environments reports the file's problem
+        }
+        EnvironmentChoice.CheckDeclared(Options.Get(PipelineOptions.ProtectedEnvironments),
+            Options.OriginOf(PipelineOptions.ProtectedEnvironments) ?? $"--{PipelineOptions.ProtectedEnvironments.Name}", declared, EnvironmentsFile);
+        return EnvironmentChoice.Choose(given, origin, declared, EnvironmentsFile);
+    }
+
+    /// <summary>
+    /// --help's list of the environments (--env=NAME): those the environments file declares, read now. A file
+    /// that cannot be read is named with its problem, and help goes on.
+    /// </summary>
+    /// <param name="options">The options as given; null when they cannot be read (the checked-in file is listed then).</param>
+    public static string EnvironmentsHelp(string workingDirectory, OptionValues? options)
+    {
+        try
+        {
+            var file = EnvironmentsFileOf(FindRepositoryRoot(workingDirectory), workingDirectory, options?.Get(PipelineOptions.EnvironmentsFile));
+            var names = EnvironmentCatalog.DeclaredNames(file);
+            var fallback = names.Contains(EnvironmentChoice.DefaultName) ? $"default {EnvironmentChoice.DefaultName}" : $"it declares no {EnvironmentChoice.DefaultName}: --env is required";
+            return $"Environments (--env=NAME), as {file} declares them: {string.Join(", ", names)} ({fallback})";
+        }
+        catch (Exception unreadable) when (unreadable is SettingsFileException or PipelineException)
+        {
+            return $"Environments (--env=NAME): not listed, as the environments file cannot be read: {unreadable.Message}";
+        }
+    }
 
     /// <summary>
     /// The chosen environment's settings from environments.json (read on first use), with the

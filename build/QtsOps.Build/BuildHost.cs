@@ -10,6 +10,7 @@ public static class BuildHost
         .UseContext<BuildContext>()
         .UseLifetime<BuildLifetime>()
         .UseOptions(PipelineOptions.All)
+        .UseHelpNote(BuildContext.EnvironmentsHelp)
         .ConfigureLog(log =>
         {
             if (!RunReporting.IsGitHubActionsEnvironment(Environment.GetEnvironmentVariable)) return;

@@ -18,8 +18,8 @@ public static class PipelineOptions
     private static readonly string[] RegistryUsers = ["push", "deploy", "bundle", "verify-release", "publish-release"];
     private static readonly string[] ReleaseVerifiers = ["verify-release", "publish-release", "deploy", "rollback"];
 
-    public static readonly ChoiceOption Environment = new("env", "The environment to build for and deploy to", BuildContext.Environments)
-        { Variable = "QTSOPS_ENV", Default = "local" };
+    public static readonly TextOption Environment = new("env", "The environment to build for and deploy to: one the environments file declares (--help lists them)")
+        { Variable = "QTSOPS_ENV", Syntax = "NAME", Default = EnvironmentChoice.DefaultName };
 
     public static readonly TextOption EnvironmentsFile = new("environments", "Another environments file of the same format instead of the checked-in environments.json")
         { Variable = "QTSOPS_ENVIRONMENTS", Syntax = "FILE" };
@@ -80,7 +80,7 @@ public static class PipelineOptions
         { Targets = ReleaseVerifiers, Syntax = "DIR" };
 
     public static readonly ListOption ProtectedEnvironments = new("protected-environments", "Environments to protect beside those environments.json marks (never fewer)")
-        { Variable = "QTSOPS_PROTECTED_ENVIRONMENTS", Targets = ["terraform-plan", "apply", "deploy", "rollback", "verify", "restore", "down"], Syntax = "ENV", CommaSeparated = true, Allowed = BuildContext.Environments };
+        { Variable = "QTSOPS_PROTECTED_ENVIRONMENTS", Targets = ["terraform-plan", "apply", "deploy", "rollback", "verify", "restore", "down"], Syntax = "ENV", CommaSeparated = true };
 
     public static readonly SwitchOption AllowDestroy = new("allow-destroy", "A plan may delete or replace resources of a protected environment")
         { Targets = Infrastructure };

@@ -88,6 +88,18 @@ public sealed class CakeHost
         return this;
     }
 
+    private Func<string, OptionValues?, string>? _helpNote;
+
+    /// <summary>
+    /// A line --help shows after the options that depends on the checkout, e.g. the environments its file declares:
+    /// <paramref name="note"/> gets the working directory and the options as given (null when they cannot be read).
+    /// </summary>
+    public CakeHost UseHelpNote(Func<string, OptionValues?, string> note)
+    {
+        _helpNote = note;
+        return this;
+    }
+
     private Func<ICakeContext, IReadOnlyList<string>, IReadOnlyList<PlannedTask>, string>? _treePage;
 
     /// <summary>
@@ -133,7 +145,7 @@ public sealed class CakeHost
             var commandLine = HostCommandLine.Parse([.. args]);
             log.Verbosity = commandLine.Verbosity;
             _logConfigurations.ForEach(configure => configure(log));
-            if (commandLine.Help) return WriteHelp();
+            if (commandLine.Help) return WriteHelp(commandLine);
             if (commandLine.Version) return WriteVersion();
             if (commandLine.Info) return WriteInfo();
 
@@ -339,7 +351,7 @@ public sealed class CakeHost
         return 1;
     }
 
-    private int WriteHelp()
+    private int WriteHelp(HostCommandLine commandLine)
     {
         _output.WriteLine("""
             Usage: ./build.sh [--target=NAME ...] [--NAME=VALUE ...] [options]
@@ -357,10 +369,28 @@ public sealed class CakeHost
               --info                Show environment information
             """);
         if (_options is not null) _output.Write(_options.ToHelp());
+        if (_helpNote is not null)
+        {
+            _output.WriteLine();
+            _output.WriteLine(_helpNote(System.IO.Path.GetFullPath(commandLine.WorkingDirectory ?? _workingDirectory ?? Directory.GetCurrentDirectory()), GivenOptions(commandLine)));
+        }
         _output.WriteLine();
         _output.WriteLine("Targets (--target=NAME):");
         _output.Write(new TaskGraph(CreateTasks()).ToDescriptions());
         return 0;
+    }
+
+    /// <summary>The options as given beside --help; null when they cannot be read (help still shows).</summary>
+    private OptionValues? GivenOptions(HostCommandLine commandLine)
+    {
+        try
+        {
+            return _options?.Read(commandLine.Arguments, System.Environment.GetEnvironmentVariable);
+        }
+        catch (HostUsageException)
+        {
+            return null;
+        }
     }
 
     private int WriteVersion()

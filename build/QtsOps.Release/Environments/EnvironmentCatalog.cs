@@ -21,8 +21,8 @@ public static class EnvironmentCatalog
 {
     public const string FileName = "environments.json";
 
-    /// <summary>The environments every run chooses from (--env), each of which environments.json must describe.</summary>
-    public static readonly string[] EnvironmentNames = ["local", "staging", "prod"];
+    /// <summary>How an environment may be named: the name becomes part of paths, reports and Terraform's root module.</summary>
+    public const string EnvironmentNamePattern = "^[a-z][a-z0-9-]*$";
 
     /// <summary>How a Docker engine's address begins: this machine's socket, a TCP engine, or one reached over ssh.</summary>
     public static readonly string[] DockerHostSchemes = ["unix://", "tcp://", "ssh://"];
@@ -32,47 +32,67 @@ public static class EnvironmentCatalog
 
     private static readonly JsonDocumentOptions DocumentOptions = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
 
+    /// <summary>The environments: one per entry the file declares, in its order.</summary>
     /// <param name="givenBy">The option that named <paramref name="path"/>; null for the checked-in file.</param>
-    public static IReadOnlyDictionary<string, DeploymentEnvironment> Load(string path, IReadOnlyCollection<string> requiredEnvironments, string? givenBy = null)
+    public static IReadOnlyDictionary<string, DeploymentEnvironment> Load(string path, string? givenBy = null) => Parse(ReadFile(path, givenBy), path);
+
+    /// <summary>The names of the environments a file declares, in its order, without reading their settings (--env and --help need no more).</summary>
+    public static IReadOnlyList<string> DeclaredNames(string path, string? givenBy = null)
+    {
+        var source = ParseSource(ReadFile(path, givenBy), path);
+        List<string> names = source.Root.ValueKind == JsonValueKind.Object ? [.. EnvironmentEntries(source.Root).Select(entry => entry.Name)] : [];
+        return names.Count > 0 ? names : throw new SettingsFileException(path, 1, $"$: {NoEnvironment}", NoEnvironmentFix);
+    }
+
+    private const string NoEnvironment = "declares no environment";
+    private const string NoEnvironmentFix = $"add an entry per environment beside \"{DefaultsName}\", e.g. \"local\": {{ ... }}";
+
+    private static string ReadFile(string path, string? givenBy)
     {
         if (!File.Exists(path))
             throw new SettingsFileException(path, null, "not found", givenBy is null
-                ? $"restore the checked-in file with git checkout -- {FileName} (it holds the settings of {string.Join(", ", requiredEnvironments)})"
+                ? $"restore the checked-in file with git checkout -- {FileName} (it declares the environments)"
                 : $"correct the path given by {givenBy} (a relative path is relative to the working directory), or leave it out to use the checked-in {FileName}");
-        return Parse(File.ReadAllText(path), path, requiredEnvironments);
+        return File.ReadAllText(path);
     }
 
-    public static IReadOnlyDictionary<string, DeploymentEnvironment> Parse(string json, string file, IReadOnlyCollection<string> requiredEnvironments)
+    private static JsonSource ParseSource(string json, string file)
     {
-        JsonSource source;
         try
         {
-            source = JsonSource.Parse(json, DocumentOptions);
+            return JsonSource.Parse(json, DocumentOptions);
         }
         catch (JsonException exception)
         {
             throw new SettingsFileException(file, (int)(exception.LineNumber ?? 0) + 1, $"not valid JSON: {exception.Message.TrimEnd('.')}", "correct the syntax at that line");
         }
+    }
 
+    /// <summary>The entries that are environments: all but <see cref="DefaultsName"/> and "$comment" and the like.</summary>
+    private static IEnumerable<JsonProperty> EnvironmentEntries(JsonElement root) =>
+        root.EnumerateObject().Where(entry => !entry.Name.StartsWith('$') && entry.Name != DefaultsName);
+
+    public static IReadOnlyDictionary<string, DeploymentEnvironment> Parse(string json, string file)
+    {
+        var source = ParseSource(json, file);
         var reader = new Reader(file, source);
         foreach (var duplicate in source.DuplicateProperties)
             reader.Fail(duplicate.Path, duplicate.Line, $"duplicate key '{duplicate.Name}' (first at line {duplicate.FirstLine})",
                 "keep one of them: JSON readers disagree on which one counts");
         var environments = new Dictionary<string, DeploymentEnvironment>(StringComparer.Ordinal);
         if (source.Root.ValueKind != JsonValueKind.Object)
-            reader.Fail("$", "must be an object with one entry per environment", $"write {{ \"{string.Join("\": {...}, \"", requiredEnvironments)}\": {{...}} }}");
+            reader.Fail("$", "must be an object with one entry per environment", "write { \"local\": {...}, \"NAME\": {...} }, an entry per environment");
         else
         {
-            foreach (var name in requiredEnvironments)
-                if (!source.Root.TryGetProperty(name, out _))
-                    reader.Fail("$", $"environment '{name}' is missing", $"add a \"{name}\" entry (copy 'local' and adapt it)");
+            if (!EnvironmentEntries(source.Root).Any())
+                reader.Fail("$", NoEnvironment, NoEnvironmentFix);
             var defaults = reader.ReadDefaults(source.Root);
-            foreach (var entry in source.Root.EnumerateObject())
+            foreach (var entry in EnvironmentEntries(source.Root))
             {
-                if (entry.Name.StartsWith('$') || entry.Name == DefaultsName) continue; // "$comment" and the like
-                if (!requiredEnvironments.Contains(entry.Name))
+                if (!System.Text.RegularExpressions.Regex.IsMatch(entry.Name, EnvironmentNamePattern))
                 {
-                    reader.Fail($"$.{entry.Name}", $"unknown environment '{entry.Name}'", $"use one of {string.Join(", ", requiredEnvironments)}");
+                    reader.Fail($"$.{entry.Name}", $"'{entry.Name}' is not a valid environment name (allowed: {EnvironmentNamePattern})",
+                        "rename it with lower-case letters, digits and '-', beginning with a letter (e.g. \"eu-prod\")");
                     continue;
                 }
                 if (reader.ReadEnvironment(entry.Name, entry.Value, defaults) is { } environment) environments[entry.Name] = environment;

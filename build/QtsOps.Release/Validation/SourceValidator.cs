@@ -51,7 +51,7 @@ public static class SourceValidator
         if (!File.Exists(path)) return;
         try
         {
-            EnvironmentCatalog.Parse(File.ReadAllText(path), Path.GetRelativePath(repositoryRoot, path).Replace('\\', '/'), EnvironmentCatalog.EnvironmentNames);
+            EnvironmentCatalog.Parse(File.ReadAllText(path), Path.GetRelativePath(repositoryRoot, path).Replace('\\', '/'));
         }
         catch (SettingsFileException invalid)
         {

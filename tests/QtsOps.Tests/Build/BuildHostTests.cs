@@ -9,15 +9,16 @@ public class BuildHostTests
     private static HostRun RunPipeline(string workingDirectory, params string[] args) => Pipeline.Run(workingDirectory, args);
 
     [Test]
-    public void A_bad_env_is_refused_with_the_allowed_values()
+    public void A_bad_env_is_refused_with_the_environments_the_file_declares()
     {
         using var repo = new TempDirectory();
         repo.Write("QtsOps.sln", "");
+        var environments = repo.Write("environments.json", File.ReadAllText(SourceRepository.Combine("environments.json")));
 
         var run = RunPipeline(repo.Path, "--target=clean", "--env=qa");
 
         Assert.That(run.ExitCode, Is.EqualTo(1));
-        Assert.That(run.Error, Does.Contain("--env='qa' (command line): use one of local, staging, prod."));
+        Assert.That(run.Error, Does.Contain($"--env=qa: {environments} declares no environment 'qa'; it declares local, staging, prod."));
     }
 
     [TestCase("--target=default")]

@@ -55,8 +55,8 @@ public class EntryScriptTests
 
     [TestCase("build.sh", "--target=no-such-target", "Unknown target 'no-such-target'")]
     [TestCase("build.ps1", "--target=no-such-target", "Unknown target 'no-such-target'")]
-    [TestCase("build.sh", "--env=mars", "--env='mars' (command line): use one of local, staging, prod.")]
-    [TestCase("build.ps1", "--env=mars", "--env='mars' (command line): use one of local, staging, prod.")]
+    [TestCase("build.sh", "--env=mars", "declares no environment 'mars'; it declares local, staging, prod.")]
+    [TestCase("build.ps1", "--env=mars", "declares no environment 'mars'; it declares local, staging, prod.")]
     [TestCase("build.sh", "--target=no such=target", "Unknown target 'no such=target'")]
     [TestCase("build.ps1", "--target=no such=target", "Unknown target 'no such=target'")]
     public void A_failing_run_exits_1_with_its_argument_intact(string script, string argument, string error)

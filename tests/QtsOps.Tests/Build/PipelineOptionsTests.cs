@@ -37,11 +37,11 @@ public partial class PipelineOptionsTests
     [Test]
     public void A_bad_value_from_a_variable_names_the_variable()
     {
-        using var variables = new EnvironmentVariableScope().Set("QTSOPS_ENV", "qa");
+        using var variables = new EnvironmentVariableScope().Set("QTSOPS_DOCKER_HOST", "http://127.0.0.1:2375");
 
         var run = Run("--target=validate");
 
-        AssertRefusedBeforeAnyTask(run, Does.Contain("QTSOPS_ENV='qa' (environment variable): use one of local, staging, prod."));
+        AssertRefusedBeforeAnyTask(run, Does.Contain("QTSOPS_DOCKER_HOST='http://127.0.0.1:2375' (environment variable): the scheme http:// is not one of"));
     }
 
     [Test]

@@ -7,7 +7,7 @@ namespace QtsOps.Tests.Release;
 [Category("Core")]
 public class DeploymentSettingsTests
 {
-    private static DeploymentEnvironment Local => EnvironmentCatalog.Load(SourceRepository.Combine(EnvironmentCatalog.FileName), ["local", "staging", "prod"])["local"];
+    private static DeploymentEnvironment Local => EnvironmentCatalog.Load(SourceRepository.Combine(EnvironmentCatalog.FileName))["local"];
 
     [Test]
     public void The_same_environment_has_no_changes()

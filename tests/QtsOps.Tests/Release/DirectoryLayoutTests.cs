@@ -8,7 +8,7 @@ public class DirectoryLayoutTests
 {
     // The checked-in local environment: deploy .qtsops/deploy/local, data, logs and config in it, backups in .qtsops/backups/local.
     private static readonly DeploymentEnvironment Local =
-        EnvironmentCatalog.Load(SourceRepository.Combine(EnvironmentCatalog.FileName), EnvironmentCatalog.EnvironmentNames)["local"];
+        EnvironmentCatalog.Load(SourceRepository.Combine(EnvironmentCatalog.FileName))["local"];
 
     private static DeploymentEnvironment Absolute => Local with
     {

@@ -1,4 +1,3 @@
-using QtsOps.Build;
 using QtsOps.Release.Environments;
 
 namespace QtsOps.Tests.Release;
@@ -14,7 +13,7 @@ public class EnvironmentCatalogTests
     [Test]
     public void The_checked_in_file_holds_a_complete_local_default_and_staging_and_prod()
     {
-        var environments = EnvironmentCatalog.Load(Path.Combine(SourceRepository.Root, EnvironmentCatalog.FileName), BuildContext.Environments);
+        var environments = EnvironmentCatalog.Load(Path.Combine(SourceRepository.Root, EnvironmentCatalog.FileName));
 
         Assert.That(environments.Keys, Is.EquivalentTo(new[] { "local", "staging", "prod" }));
         var local = environments["local"];
@@ -28,7 +27,7 @@ public class EnvironmentCatalogTests
 
     [Test]
     public void A_release_s_image_is_the_image_repository_tagged_with_the_release() =>
-        Assert.That(EnvironmentCatalog.Parse(Valid, "environments.json", BuildContext.Environments)["local"].ImageOf("1.2.3"), Is.EqualTo("qts-observer:1.2.3"));
+        Assert.That(EnvironmentCatalog.Parse(Valid, "environments.json")["local"].ImageOf("1.2.3"), Is.EqualTo("qts-observer:1.2.3"));
 
     [Test]
     public void A_wrong_value_is_reported_with_file_line_path_and_fix()
@@ -36,7 +35,7 @@ public class EnvironmentCatalogTests
         var json = Valid.Replace("\"port\": 8000,", "\"port\": \"8000\",");
         var line = json.Split('\n').ToList().FindIndex(l => l.Contains("\"port\": \"8000\"")) + 1;
 
-        var error = Assert.Throws<SettingsFileException>(() => EnvironmentCatalog.Parse(json, "environments.json", BuildContext.Environments))!;
+        var error = Assert.Throws<SettingsFileException>(() => EnvironmentCatalog.Parse(json, "environments.json"))!;
 
         Assert.That(error.Message, Does.Contain($"environments.json:{line}: $.local.port: must be a whole number from 1 to 65535 (got \"8000\"). Fix: write \"port\": 8000, without quotes."));
     }
@@ -63,28 +62,27 @@ public class EnvironmentCatalogTests
             .Replace("http://127.0.0.1:8000/health", key == "port" ? $"http://127.0.0.1:{value}/health" : "http://127.0.0.1:8000/health");
 
         foreach (var value in new[] { lowest, highest })
-            Assert.That(() => EnvironmentCatalog.Parse(With(value), "environments.json", BuildContext.Environments), Throws.Nothing, $"{key}: {value}");
+            Assert.That(() => EnvironmentCatalog.Parse(With(value), "environments.json"), Throws.Nothing, $"{key}: {value}");
         foreach (var value in new[] { below, above })
             Assert.That(Refusal(With(value)), Does.Contain($"$.local.{key}: must be a ").And.Contain($"from {lowest} to {highest} (got {value})"));
     }
 
     [Test]
-    public void Missing_and_unknown_keys_and_environments_are_all_reported()
+    public void Missing_and_unknown_keys_and_bad_environment_names_are_all_reported()
     {
-        var json = Valid.Replace("\"settleSeconds\": 2,", "\"settleSecs\": 3,").Replace("\"prod\": {", "\"production\": {");
+        var json = Valid.Replace("\"settleSeconds\": 2,", "\"settleSecs\": 3,").Replace("\"prod\": {", "\"Production\": {");
 
-        var error = Assert.Throws<SettingsFileException>(() => EnvironmentCatalog.Parse(json, "environments.json", BuildContext.Environments))!;
+        var error = Assert.Throws<SettingsFileException>(() => EnvironmentCatalog.Parse(json, "environments.json"))!;
 
         Assert.That(error.Message, Does.Contain("$.local: 'settleSeconds' is missing")
             .And.Contain("$.local.settleSecs: unknown setting 'settleSecs'")
-            .And.Contain("environment 'prod' is missing")
-            .And.Contain("$.production: unknown environment 'production'"));
+            .And.Contain("$.Production: 'Production' is not a valid environment name"));
     }
 
     [Test]
     public void Broken_json_names_the_line()
     {
-        var error = Assert.Throws<SettingsFileException>(() => EnvironmentCatalog.Parse("{\n  \"local\": {\n    \"port\": 80,,\n  }\n}", "environments.json", BuildContext.Environments))!;
+        var error = Assert.Throws<SettingsFileException>(() => EnvironmentCatalog.Parse("{\n  \"local\": {\n    \"port\": 80,,\n  }\n}", "environments.json"))!;
 
         Assert.That(error.Message, Does.StartWith("environments.json:3: not valid JSON"));
         Assert.That(error.Problems.Single().Fix, Is.EqualTo("correct the syntax at that line"));
@@ -95,7 +93,7 @@ public class EnvironmentCatalogTests
     {
         var json = Valid.Replace("\"dockerHost\": null,", "\"dockerHost\": \"docker.example\",");
 
-        var error = Assert.Throws<SettingsFileException>(() => EnvironmentCatalog.Parse(json, "environments.json", BuildContext.Environments))!;
+        var error = Assert.Throws<SettingsFileException>(() => EnvironmentCatalog.Parse(json, "environments.json"))!;
 
         Assert.That(error.Message, Does.Contain("$.local.dockerHost: must be null or a unix://, tcp:// or ssh://user@host address"));
     }
@@ -103,7 +101,7 @@ public class EnvironmentCatalogTests
     [Test]
     public void A_registry_may_be_null_for_none_but_not_missing_or_blank()
     {
-        var none = EnvironmentCatalog.Parse(Valid.Replace("\"registry\": \"127.0.0.1:5000\",", "\"registry\": null,"), "environments.json", BuildContext.Environments);
+        var none = EnvironmentCatalog.Parse(Valid.Replace("\"registry\": \"127.0.0.1:5000\",", "\"registry\": null,"), "environments.json");
         Assert.That(none["local"].Registry, Is.Null);
 
         Assert.That(Refusal(Valid.Replace("\"registry\": \"127.0.0.1:5000\",", "")), Does.Contain("$.local: 'registry' is missing"));
@@ -139,7 +137,7 @@ public class EnvironmentCatalogTests
         var at = Valid.IndexOf(setting, StringComparison.Ordinal); // local's, the first
         var json = Valid[..at] + value + Valid[(at + setting.Length)..];
 
-        var error = Assert.Throws<SettingsFileException>(() => EnvironmentCatalog.Parse(json, "environments.json", BuildContext.Environments))!;
+        var error = Assert.Throws<SettingsFileException>(() => EnvironmentCatalog.Parse(json, "environments.json"))!;
 
         var problem = error.Problems.Single();
         Assert.That((problem.Message, problem.Fix), Is.EqualTo((message, fix)));
@@ -152,37 +150,64 @@ public class EnvironmentCatalogTests
     [Test]
     public void An_https_health_url_is_taken() =>
         Assert.That(EnvironmentCatalog.Parse(Valid.Replace("\"healthUrl\": \"http://127.0.0.1:8000/health\"", "\"healthUrl\": \"https://127.0.0.1:8443/health\"").Replace("\"port\": 8000,\n    \"healthUrl\": \"https", "\"port\": 8443,\n    \"healthUrl\": \"https"),
-            "environments.json", BuildContext.Environments)["local"].HealthUrl, Is.EqualTo("https://127.0.0.1:8443/health"));
+            "environments.json")["local"].HealthUrl, Is.EqualTo("https://127.0.0.1:8443/health"));
 
     [Test]
     public void A_comment_key_beside_the_environments_is_no_environment() =>
-        Assert.That(EnvironmentCatalog.Parse(Valid.Replace("  \"local\": {", "  \"$comment\": \"local first\",\n  \"local\": {"), "environments.json", BuildContext.Environments).Keys,
-            Is.EquivalentTo(BuildContext.Environments));
+        Assert.That(EnvironmentCatalog.Parse(Valid.Replace("  \"local\": {", "  \"$comment\": \"local first\",\n  \"local\": {"), "environments.json").Keys,
+            Is.EqualTo(new[] { "local", "staging", "prod" }));
 
+    // Issue 23, point 1: the environments are the file's, not a fixed local, staging and prod.
     [Test]
-    public void A_missing_or_unknown_environment_and_one_that_is_no_object_say_how_to_fix_them()
+    public void The_environments_are_the_names_the_file_declares()
     {
-        var error = Assert.Throws<SettingsFileException>(() => EnvironmentCatalog.Parse("{ \"local\": 5, \"production\": {} }", "environments.json", ["local", "prod"]))!;
+        var json = Valid.Replace("  \"local\": {", "  \"qa\": {").Replace("  \"staging\": {", "  \"eu-prod\": {");
+        using var directory = new TempDirectory();
+        var file = directory.Write("team.json", json);
 
-        Assert.That(error.Problems.Select(p => (p.Message, p.Fix)), Is.EqualTo(new[]
+        Assert.That(EnvironmentCatalog.Load(file).Keys, Is.EqualTo(new[] { "qa", "eu-prod", "prod" }));
+        Assert.That(EnvironmentCatalog.DeclaredNames(file), Is.EqualTo(new[] { "qa", "eu-prod", "prod" }));
+        Assert.That(EnvironmentCatalog.Load(file)["eu-prod"].DockerHost, Does.StartWith("ssh://"), "eu-prod has the settings written under its name");
+    }
+
+    [TestCase("EU-Prod")]
+    [TestCase("eu_prod")]
+    [TestCase("1st")]
+    [TestCase("eu prod")]
+    public void An_environment_name_that_is_not_a_safe_one_is_refused_at_its_line(string name)
+    {
+        var json = Valid.Replace("  \"staging\": {", $"  \"{name}\": {{");
+
+        var problems = Assert.Throws<SettingsFileException>(() => EnvironmentCatalog.Parse(json, "environments.json"))!.Problems;
+
+        Assert.That(problems.Select(p => (p.Line, p.Message)), Is.EqualTo(new[]
         {
-            ("$: environment 'prod' is missing", "add a \"prod\" entry (copy 'local' and adapt it)"),
-            ("$.local: must be an object of settings", "see the 'local' entry for the keys"),
-            ("$.production: unknown environment 'production'", "use one of local, prod"),
-        }));
+            ((int?)LineOf(json, $"\"{name}\": {{"), $"$.{name}: '{name}' is not a valid environment name (allowed: ^[a-z][a-z0-9-]*$)"),
+        }), "one error for the name; its settings are not read");
+        Assert.That(problems[0].Fix, Does.Contain("lower-case letters, digits and '-', beginning with a letter"));
+    }
+
+    [TestCase("{ \"defaults\": { \"port\": 8000 } }")]
+    [TestCase("{ \"$comment\": \"none yet\" }")]
+    public void A_file_that_declares_no_environment_says_so(string json)
+    {
+        Assert.That(Refusal(json), Does.Contain("environments.json:1: $: declares no environment"));
+        using var directory = new TempDirectory();
+        var file = directory.Write("environments.json", json);
+        Assert.That(Assert.Throws<SettingsFileException>(() => EnvironmentCatalog.DeclaredNames(file))!.Message, Does.Contain("$: declares no environment"));
     }
 
     [Test]
     public void A_file_that_is_no_object_says_what_to_write() =>
-        Assert.That(Assert.Throws<SettingsFileException>(() => EnvironmentCatalog.Parse("[]", "environments.json", BuildContext.Environments))!.Problems.Single().Fix,
-            Is.EqualTo("write { \"local\": {...}, \"staging\": {...}, \"prod\": {...} }"));
+        Assert.That(Assert.Throws<SettingsFileException>(() => EnvironmentCatalog.Parse("[]", "environments.json"))!.Problems.Single().Fix,
+            Is.EqualTo("write { \"local\": {...}, \"NAME\": {...} }, an entry per environment"));
 
     [TestCase("tcp://10.0.0.5:2376")]
     [TestCase("unix:///run/user/1000/docker.sock")]
     [TestCase("ssh://deploy@host")]
     public void Every_kind_of_docker_host_address_is_taken(string host) =>
         // staging's, whose paths are the host's (absolute), as a remote engine needs.
-        Assert.That(EnvironmentCatalog.Parse(Valid.Replace("\"dockerHost\": \"ssh://qtsops@staging.qts-observer.internal\",", $"\"dockerHost\": \"{host}\","), "environments.json", BuildContext.Environments)["staging"].DockerHost,
+        Assert.That(EnvironmentCatalog.Parse(Valid.Replace("\"dockerHost\": \"ssh://qtsops@staging.qts-observer.internal\",", $"\"dockerHost\": \"{host}\","), "environments.json")["staging"].DockerHost,
             Is.EqualTo(host));
 
     [Test]
@@ -190,35 +215,30 @@ public class EnvironmentCatalogTests
     {
         Assert.That(Refusal("[]"), Does.Contain("$: must be an object with one entry per environment"));
         // One error for the entry, not one per key it lacks.
-        var notAnObject = Assert.Throws<SettingsFileException>(() => EnvironmentCatalog.Parse("{ \"local\": 5, \"staging\": {}, \"prod\": {} }", "environments.json", ["local"]))!;
-        Assert.That(notAnObject.Problems.Select(p => p.Message), Is.EqualTo(new[]
-        {
-            "$.local: must be an object of settings",
-            "$.staging: unknown environment 'staging'",
-            "$.prod: unknown environment 'prod'",
-        }), "an unknown environment's settings are not read");
+        var notAnObject = Assert.Throws<SettingsFileException>(() => EnvironmentCatalog.Parse("{ \"local\": 5 }", "environments.json"))!;
+        Assert.That(notAnObject.Problems.Select(p => p.Message), Is.EqualTo(new[] { "$.local: must be an object of settings" }));
     }
 
     [Test]
     public void Comments_and_a_trailing_comma_are_allowed() =>
         Assert.That(EnvironmentCatalog.Parse(Valid.Replace("\"port\": 8000,", "\"port\": 8000, // the observer's\n").Replace("\"memoryLimitMb\": 512", "\"memoryLimitMb\": 512,"),
-            "environments.json", BuildContext.Environments)["local"].Port, Is.EqualTo(8000));
+            "environments.json")["local"].Port, Is.EqualTo(8000));
 
     [Test]
     public void A_missing_file_says_how_to_get_it_back() =>
-        Assert.That(Assert.Throws<SettingsFileException>(() => EnvironmentCatalog.Load("/nonexistent/environments.json", BuildContext.Environments))!.Message,
-            Is.EqualTo("/nonexistent/environments.json: not found. Fix: restore the checked-in file with git checkout -- environments.json (it holds the settings of local, staging, prod)."));
+        Assert.That(Assert.Throws<SettingsFileException>(() => EnvironmentCatalog.Load("/nonexistent/environments.json"))!.Message,
+            Is.EqualTo("/nonexistent/environments.json: not found. Fix: restore the checked-in file with git checkout -- environments.json (it declares the environments)."));
 
     // Issue 29, point 13: a file named on the command line is not restored from git: its path is wrong.
     [Test]
     public void A_missing_file_given_by_an_option_says_to_correct_the_path() =>
-        Assert.That(Assert.Throws<SettingsFileException>(() => EnvironmentCatalog.Load("/nonexistent/team.json", BuildContext.Environments, "--environments"))!.Message,
+        Assert.That(Assert.Throws<SettingsFileException>(() => EnvironmentCatalog.Load("/nonexistent/team.json", "--environments"))!.Message,
             Is.EqualTo("/nonexistent/team.json: not found. Fix: correct the path given by --environments (a relative path is relative to the working directory), or leave it out to use the checked-in environments.json."));
 
     private static int LineOf(string json, string text) => json.Split('\n').ToList().FindIndex(l => l.Contains(text)) + 1;
 
     private static string Refusal(string json) =>
-        Assert.Throws<SettingsFileException>(() => EnvironmentCatalog.Parse(json, "environments.json", BuildContext.Environments))!.Message;
+        Assert.Throws<SettingsFileException>(() => EnvironmentCatalog.Parse(json, "environments.json"))!.Message;
 
     [Test]
     public void A_key_given_twice_is_refused_with_both_lines_at_any_depth()
@@ -257,7 +277,7 @@ public class EnvironmentCatalogTests
     {
         var json = Valid.Replace("\"backupDirectory\": \".qtsops/backups/local\",", "\"backupDirectory\": \".qtsops/deploy/local/backups\",");
 
-        Assert.That(EnvironmentCatalog.Parse(json, "environments.json", BuildContext.Environments)["local"].BackupDirectory, Is.EqualTo(".qtsops/deploy/local/backups"));
+        Assert.That(EnvironmentCatalog.Parse(json, "environments.json")["local"].BackupDirectory, Is.EqualTo(".qtsops/deploy/local/backups"));
         var remote = Valid.Replace("\"backupDirectory\": \"/var/backups/qts-observer\",", "\"backupDirectory\": \"/opt/qts-observer/data/backups\",");
         Assert.That(Refusal(remote), Does.Contain("$.staging.backupDirectory: '/opt/qts-observer/data/backups' is inside dataDirectory '/opt/qts-observer/data'")
             .And.Contain("$.prod.backupDirectory"));
@@ -280,7 +300,7 @@ public class EnvironmentCatalogTests
 
     [Test]
     public void Relative_paths_on_this_machines_engine_are_taken() =>
-        Assert.That(EnvironmentCatalog.Parse(Valid.Replace("\"dockerHost\": null", "\"dockerHost\": \"unix:///var/run/docker.sock\""), "environments.json", BuildContext.Environments)["local"].DeployDirectory,
+        Assert.That(EnvironmentCatalog.Parse(Valid.Replace("\"dockerHost\": null", "\"dockerHost\": \"unix:///var/run/docker.sock\""), "environments.json")["local"].DeployDirectory,
             Is.EqualTo(".qtsops/deploy/local"));
 
     // Issue 29, point 7: the health URL asks where the service is published, or deploy and verify judge something else.
@@ -305,10 +325,10 @@ public class EnvironmentCatalogTests
     [TestCase("\"healthUrl\": \"http://localhost:8000/health\"")]
     [TestCase("\"healthUrl\": \"http://[::1]:8000/health\"")]
     public void A_loopback_name_for_a_loopback_bind_is_taken(string healthUrl) =>
-        Assert.That(EnvironmentCatalog.Parse(Valid.Replace("\"healthUrl\": \"http://127.0.0.1:8000/health\"", healthUrl), "environments.json", BuildContext.Environments)["local"].Bind,
+        Assert.That(EnvironmentCatalog.Parse(Valid.Replace("\"healthUrl\": \"http://127.0.0.1:8000/health\"", healthUrl), "environments.json")["local"].Bind,
             Is.EqualTo("127.0.0.1"));
 
-    private static string LocalValue(string key) => EnvironmentCatalog.Parse(Valid, "environments.json", BuildContext.Environments)["local"] switch
+    private static string LocalValue(string key) => EnvironmentCatalog.Parse(Valid, "environments.json")["local"] switch
     {
         var local when key == "deployDirectory" => local.DeployDirectory,
         var local when key == "dataDirectory" => local.DataDirectory,

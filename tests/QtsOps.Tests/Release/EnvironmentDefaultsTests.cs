@@ -1,4 +1,3 @@
-using QtsOps.Build;
 using QtsOps.Release.Environments;
 
 namespace QtsOps.Tests.Release;
@@ -9,7 +8,9 @@ public class EnvironmentDefaultsTests
 {
     private static string CheckedIn => File.ReadAllText(SourceRepository.Combine(EnvironmentCatalog.FileName));
 
-    private static IReadOnlyDictionary<string, DeploymentEnvironment> Parse(string json) => EnvironmentCatalog.Parse(json, "environments.json", BuildContext.Environments);
+    private static IReadOnlyList<string> CheckedInNames => EnvironmentCatalog.DeclaredNames(SourceRepository.Combine(EnvironmentCatalog.FileName));
+
+    private static IReadOnlyDictionary<string, DeploymentEnvironment> Parse(string json) => EnvironmentCatalog.Parse(json, "environments.json");
 
     private static SettingsFileException Refusal(string json) => Assert.Throws<SettingsFileException>(() => Parse(json))!;
 
@@ -26,12 +27,12 @@ public class EnvironmentDefaultsTests
     [Test]
     public void The_checked_in_file_with_defaults_gives_the_environments_the_file_with_every_key_written_out_gave()
     {
-        var flat = EnvironmentCatalog.Load(SourceRepository.Combine("tests/QtsOps.Tests/Release/Fixtures/flat-environments.json"), BuildContext.Environments);
+        var flat = EnvironmentCatalog.Load(SourceRepository.Combine("tests/QtsOps.Tests/Release/Fixtures/flat-environments.json"));
 
         var layered = Parse(CheckedIn);
 
         Assert.That(CheckedIn, Does.Contain("\"defaults\": {"));
-        foreach (var name in BuildContext.Environments)
+        foreach (var name in CheckedInNames)
             Assert.That(layered[name], Is.EqualTo(flat[name]), name);
     }
 
@@ -41,7 +42,7 @@ public class EnvironmentDefaultsTests
         using var document = System.Text.Json.JsonDocument.Parse(CheckedIn, new() { CommentHandling = System.Text.Json.JsonCommentHandling.Skip });
         var defaults = document.RootElement.GetProperty("defaults");
 
-        foreach (var name in BuildContext.Environments)
+        foreach (var name in CheckedInNames)
             foreach (var setting in document.RootElement.GetProperty(name).EnumerateObject())
                 Assert.That(defaults.TryGetProperty(setting.Name, out var inherited) && inherited.GetRawText() == setting.Value.GetRawText(), Is.False,
                     $"{name}.{setting.Name} repeats the value in defaults");
@@ -91,7 +92,7 @@ public class EnvironmentDefaultsTests
 
         var problems = Refusal(json).Problems;
 
-        Assert.That(problems.Select(p => (p.Line, p.Message)), Is.EqualTo(BuildContext.Environments.Select(name =>
+        Assert.That(problems.Select(p => (p.Line, p.Message)), Is.EqualTo(CheckedInNames.Select(name =>
             ((int?)LineOf(json, $"\"{name}\": {{"), $"$.{name}: 'cpuLimit' is missing: set neither in '{name}' nor in \"defaults\""))));
         Assert.That(problems[0].Fix, Is.EqualTo("add \"cpuLimit\": a number from 0.01 to 1024 to \"defaults\" (for every environment) or to 'local'"));
     }

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using QtsOps.Build;
 using QtsOps.Release.Environments;
 using QtsOps.Release.Terraform;
 
@@ -17,7 +16,7 @@ public class ProvisionedTargetTests
         using var temp = new TempDirectory();
         var target = ProvisionedTarget.Read(Outputs(temp, """{ "environment": "staging", "docker_host": "ssh://ops@vm", "compose_project": "", "health_url": "http://vm:8000/health" }"""));
 
-        var environments = EnvironmentCatalog.Load(Path.Combine(SourceRepository.Root, EnvironmentCatalog.FileName), BuildContext.Environments);
+        var environments = EnvironmentCatalog.Load(Path.Combine(SourceRepository.Root, EnvironmentCatalog.FileName));
         var applied = target!.ApplyTo(environments["staging"], "outputs.json");
 
         Assert.That(applied.DockerHost, Is.EqualTo("ssh://ops@vm"));
@@ -29,7 +28,7 @@ public class ProvisionedTargetTests
     public void On_this_machine_outputs_that_disagree_with_the_settings_are_refused_as_stale()
     {
         using var temp = new TempDirectory();
-        var local = EnvironmentCatalog.Load(Path.Combine(SourceRepository.Root, EnvironmentCatalog.FileName), BuildContext.Environments)["local"];
+        var local = EnvironmentCatalog.Load(Path.Combine(SourceRepository.Root, EnvironmentCatalog.FileName))["local"];
         var stale = ProvisionedTarget.Read(Outputs(temp, """{ "environment": "local", "docker_host": "", "compose_project": "old-project", "health_url": "http://127.0.0.1:9999/health" }"""));
         var current = ProvisionedTarget.Read(Outputs(temp, $$"""{ "environment": "local", "docker_host": "", "compose_project": "{{local.ComposeProject}}", "health_url": "{{local.HealthUrl}}" }"""));
 
@@ -71,7 +70,7 @@ public class ProvisionedTargetTests
     }
 
     private static DeploymentEnvironment Configured(string name) =>
-        EnvironmentCatalog.Load(Path.Combine(SourceRepository.Root, EnvironmentCatalog.FileName), BuildContext.Environments)[name];
+        EnvironmentCatalog.Load(Path.Combine(SourceRepository.Root, EnvironmentCatalog.FileName))[name];
 
     [Test]
     public void A_docker_host_output_for_an_environment_on_this_machine_is_refused_with_the_whole_reason()
