@@ -26,13 +26,14 @@ public sealed class SshTestHost : IDisposable
 
     private readonly TempDirectory _directory = new();
 
-    public SshTestHost()
+    /// <param name="engineSocket">The engine the host's docker CLI drives (this machine's by default); the container itself runs on this machine's.</param>
+    public SshTestHost(string? engineSocket = null)
     {
         var image = EnsureImage();
         KeyFile = GenerateKey("id");
         Directory.CreateDirectory(DeployRoot);
         Command.Run("docker", "run", "--detach", "--name", Container, "--publish", "127.0.0.1::22",
-            "--volume", $"{EngineSocket}:/var/run/docker.sock", "--volume", $"{DeployRoot}:{DeployRoot}",
+            "--volume", $"{engineSocket ?? EngineSocket}:/var/run/docker.sock", "--volume", $"{DeployRoot}:{DeployRoot}",
             "--env", $"AUTHORIZED_KEY={File.ReadAllText(KeyFile + ".pub").Trim()}", "--env", $"DEPLOY_ROOT={DeployRoot}", image).EnsureSuccess("Starting the ssh test host");
         WaitForSshd();
         Port = int.Parse(Command.Run("docker", "port", Container, "22").EnsureSuccess("Reading the ssh test host's port").Output[0].Split(':')[^1]);
@@ -85,7 +86,7 @@ public sealed class SshTestHost : IDisposable
         Assert.Fail($"sshd did not start in {Container}: {SshdLog()}");
     }
 
-    /// <summary>This machine's engine socket, which the host's docker CLI talks to.</summary>
+    /// <summary>This machine's engine socket, which the host's docker CLI talks to unless it is given another.</summary>
     private static string EngineSocket =>
         Environment.GetEnvironmentVariable("DOCKER_HOST") is { } host && host.StartsWith("unix://") ? host["unix://".Length..] : "/var/run/docker.sock";
 
