@@ -1,7 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Cake.Core.Diagnostics;
 using QtsOps.Build;
 using QtsOps.Build.Images;
+using QtsOps.Host;
 using QtsOps.Release.Images;
 using QtsOps.Tests.Build;
 using QtsOps.Tests.Host;
