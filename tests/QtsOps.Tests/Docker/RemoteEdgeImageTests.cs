@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Cake.Core.Diagnostics;
 using QtsOps.Build;
 using QtsOps.Build.Images;
@@ -32,12 +31,7 @@ public class RemoteEdgeImageTests
         _engine = new SecondEngine();
         _host = new SshTestHost(_engine.Socket);
         _repository = new ScratchRepository();
-        var environments = JsonNode.Parse(File.ReadAllText(SourceRepository.Combine("environments.json")), documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip })!;
-        var staging = environments["staging"]!;
-        staging["dockerHost"] = _host.DockerHost;
-        foreach (var directory in new[] { "deployDirectory", "dataDirectory", "logDirectory", "configDirectory", "backupDirectory" })
-            staging[directory] = Path.Combine(_host.DeployRoot, directory);
-        _repository.Write(EnvironmentsFile, environments.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        _repository.Write(EnvironmentsFile, _host.EnvironmentsWithStagingHere().ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
     }
 
     [OneTimeTearDown]

@@ -1,5 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using QtsOps.Build;
 using QtsOps.Build.Deployment;
 using QtsOps.Build.Images;
@@ -54,6 +56,17 @@ public sealed class SshTestHost : IDisposable
 
     /// <summary>The one directory the host shares with this machine, at the same path on both.</summary>
     public string DeployRoot => _directory.Combine("deploy-root");
+
+    /// <summary>The checked-in environments.json with 'staging' on this host, its directories under <see cref="DeployRoot"/>.</summary>
+    public JsonNode EnvironmentsWithStagingHere()
+    {
+        var environments = JsonNode.Parse(File.ReadAllText(SourceRepository.Combine("environments.json")), documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip })!;
+        var staging = environments["staging"]!;
+        staging["dockerHost"] = DockerHost;
+        foreach (var directory in new[] { "deployDirectory", "dataDirectory", "logDirectory", "configDirectory", "backupDirectory" })
+            staging[directory] = Path.Combine(DeployRoot, directory);
+        return environments;
+    }
 
     /// <summary>A key pair sshd does not know, e.g. to stand in for another host's key.</summary>
     public string GenerateKey(string name)
