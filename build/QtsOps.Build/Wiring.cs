@@ -103,7 +103,7 @@ public sealed class Wiring(BuildContext context, DeploymentEnvironment? environm
     private Edge Edge => new(Session, EdgeImage, Path.Combine(context.RepositoryRoot, "src", "edge", "docker-compose.yml"));
 
     /// <summary>An ssh:// host's image of that name is used only when it is the one made here (its id): else it is copied again.</summary>
-    private string EdgeImage()
+    public string EdgeImage()
     {
         var (name, made) = BaseImages().Edge();
         if (Engine.IsRemote && Engine.Image(name)?.Id != made.Id) HostImage().Copy(name);

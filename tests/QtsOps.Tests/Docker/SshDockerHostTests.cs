@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using QtsOps.Build.Deployment;
 using QtsOps.Tests.Build;
 using QtsOps.Tests.Host;
@@ -26,12 +25,8 @@ public class SshDockerHostTests
         _repository = new ScratchRepository();
         _temp = new TempDirectory();
         // 'staging' on the test host; its container is the host's own, so that status has a running one to find on that engine.
-        var environments = JsonNode.Parse(File.ReadAllText(SourceRepository.Combine("environments.json")), documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip })!;
-        var staging = environments["staging"]!;
-        staging["dockerHost"] = _host.DockerHost;
-        staging["containerName"] = _host.Container;
-        foreach (var directory in new[] { "deployDirectory", "dataDirectory", "logDirectory", "configDirectory", "backupDirectory" })
-            staging[directory] = Path.Combine(_host.DeployRoot, directory);
+        var environments = _host.EnvironmentsWithStagingHere();
+        environments["staging"]!["containerName"] = _host.Container;
         _repository.Write(EnvironmentsFile, environments.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
     }
 

@@ -1,5 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using QtsOps.Build;
 using QtsOps.Build.Deployment;
 using QtsOps.Build.Images;
@@ -26,13 +28,14 @@ public sealed class SshTestHost : IDisposable
 
     private readonly TempDirectory _directory = new();
 
-    public SshTestHost()
+    /// <param name="engineSocket">The engine the host's docker CLI drives (this machine's by default); the container itself runs on this machine's.</param>
+    public SshTestHost(string? engineSocket = null)
     {
         var image = EnsureImage();
         KeyFile = GenerateKey("id");
         Directory.CreateDirectory(DeployRoot);
         Command.Run("docker", "run", "--detach", "--name", Container, "--publish", "127.0.0.1::22",
-            "--volume", $"{EngineSocket}:/var/run/docker.sock", "--volume", $"{DeployRoot}:{DeployRoot}",
+            "--volume", $"{engineSocket ?? EngineSocket}:/var/run/docker.sock", "--volume", $"{DeployRoot}:{DeployRoot}",
             "--env", $"AUTHORIZED_KEY={File.ReadAllText(KeyFile + ".pub").Trim()}", "--env", $"DEPLOY_ROOT={DeployRoot}", image).EnsureSuccess("Starting the ssh test host");
         WaitForSshd();
         Port = int.Parse(Command.Run("docker", "port", Container, "22").EnsureSuccess("Reading the ssh test host's port").Output[0].Split(':')[^1]);
@@ -53,6 +56,17 @@ public sealed class SshTestHost : IDisposable
 
     /// <summary>The one directory the host shares with this machine, at the same path on both.</summary>
     public string DeployRoot => _directory.Combine("deploy-root");
+
+    /// <summary>The checked-in environments.json with 'staging' on this host, its directories under <see cref="DeployRoot"/>.</summary>
+    public JsonNode EnvironmentsWithStagingHere()
+    {
+        var environments = JsonNode.Parse(File.ReadAllText(SourceRepository.Combine("environments.json")), documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip })!;
+        var staging = environments["staging"]!;
+        staging["dockerHost"] = DockerHost;
+        foreach (var directory in new[] { "deployDirectory", "dataDirectory", "logDirectory", "configDirectory", "backupDirectory" })
+            staging[directory] = Path.Combine(DeployRoot, directory);
+        return environments;
+    }
 
     /// <summary>A key pair sshd does not know, e.g. to stand in for another host's key.</summary>
     public string GenerateKey(string name)
@@ -85,7 +99,7 @@ public sealed class SshTestHost : IDisposable
         Assert.Fail($"sshd did not start in {Container}: {SshdLog()}");
     }
 
-    /// <summary>This machine's engine socket, which the host's docker CLI talks to.</summary>
+    /// <summary>This machine's engine socket, which the host's docker CLI talks to unless it is given another.</summary>
     private static string EngineSocket =>
         Environment.GetEnvironmentVariable("DOCKER_HOST") is { } host && host.StartsWith("unix://") ? host["unix://".Length..] : "/var/run/docker.sock";
 
