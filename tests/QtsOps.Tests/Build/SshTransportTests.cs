@@ -13,10 +13,15 @@ public class SshTransportTests
 
     /// <summary>
     /// The connection options the run decides whatever ~/.ssh/config says: its own master, with its socket in the
-    /// run's directory, a bounded connect, keep-alives.
+    /// run's directory, each connection it opens written down (for the deploy's cost), a bounded connect, keep-alives.
     /// </summary>
     private static string RunsOwnConnection(string directory) =>
-        $"'-o' 'ControlMaster=auto' '-o' 'ControlPath={directory}/mux-%C' '-o' 'ControlPersist=yes' '-o' 'ConnectTimeout=15' '-o' 'ServerAliveInterval=15' '-o' 'ServerAliveCountMax=4' ";
+        $"'-o' 'ControlMaster=auto' '-o' 'ControlPath={directory}/mux-%C' '-o' 'ControlPersist=yes' " + CountsConnections(directory) +
+        "'-o' 'ConnectTimeout=15' '-o' 'ServerAliveInterval=15' '-o' 'ServerAliveCountMax=4' ";
+
+    private static string CountsConnections(string directory) =>
+        $"'-o' 'PermitLocalCommand=yes' '-o' 'LocalCommand=echo %n:%p >> '\\''{directory}/connections'\\''' ";
+
     private TempDirectory _temp = null!;
     private EnvironmentVariableScope _variables = null!;
     private string _searchPath = "";
@@ -108,7 +113,7 @@ public class SshTransportTests
         using var transport = new SshTransport(null, null, null, _searchPath);
         transport.ProcessVariables();
 
-        Assert.That(File.ReadAllText(Path.Combine(transport.Directory!, "ssh")), Does.Contain("'-o' 'ControlMaster=no' '-o' 'ControlPath=none' '-o' 'ConnectTimeout=15'"));
+        Assert.That(File.ReadAllText(Path.Combine(transport.Directory!, "ssh")), Does.Contain("'-o' 'ControlMaster=no' '-o' 'ControlPath=none' " + CountsConnections(transport.Directory!) + "'-o' 'ConnectTimeout=15'"));
     }
 
     [Test]
