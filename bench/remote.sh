@@ -35,7 +35,7 @@ free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1
 cleanup() {
   if [ -n "${REGISTRY_PID:-}" ]; then kill "$REGISTRY_PID" 2>/dev/null || true; fi
   docker rm --force "$HOST" >/dev/null 2>&1 || true
-  for environment in local ssh unused; do
+  for environment in local ssh; do
     docker rm --force "$NAME-$environment" "$NAME-$environment-a" "$NAME-$environment-b" "$NAME-$environment-edge" >/dev/null 2>&1 || true
     docker network rm "$NAME-$environment" >/dev/null 2>&1 || true
   done
@@ -65,15 +65,15 @@ NAME="$NAME" REGISTRY="$REGISTRY" DEPLOY_ROOT="$DEPLOY_ROOT" SSH_PORT="$SSH_PORT
 import json, os, re, sys
 clone = sys.argv[1]
 text = open(os.path.join(clone, "environments.json")).read()
-local = json.loads(re.sub(r"^\s*//.*$", "", text, flags=re.M))["local"]
+catalogue = json.loads(re.sub(r"^\s*//.*$", "", text, flags=re.M))
+local = dict(catalogue.get("defaults", {}), **catalogue["local"])  # local as it is after its defaults
 name, root = os.environ["NAME"], os.environ["DEPLOY_ROOT"]
 def environment(which, port):
     e = dict(local, description=f"bench: {which}", composeProject=f"{name}-{which}", containerName=f"{name}-{which}",
              network=f"{name}-{which}", imageRepository=name, registry=os.environ["REGISTRY"], registryTls=False, port=int(port), healthUrl=f"http://127.0.0.1:{port}/health")
     return e
-# The catalogue's three names: local here, staging on the ssh host, prod (unused) a second local one.
-environments = {"local": environment("local", os.environ["LOCAL_PORT"]), "staging": environment("ssh", os.environ["REMOTE_PORT"]),
-                "prod": environment("unused", os.environ["REMOTE_PORT"])}
+# local here, staging on the ssh host.
+environments = {"local": environment("local", os.environ["LOCAL_PORT"]), "staging": environment("ssh", os.environ["REMOTE_PORT"])}
 remote = environments["staging"]
 remote["dockerHost"] = f"ssh://qtsops@127.0.0.1:{os.environ['SSH_PORT']}"
 for key, path in {"deployDirectory": "deploy", "dataDirectory": "deploy/data", "logDirectory": "deploy/logs",
