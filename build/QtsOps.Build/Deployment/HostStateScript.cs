@@ -7,13 +7,17 @@ namespace QtsOps.Build.Deployment;
 /// </summary>
 public static class HostStateScript
 {
+    /// <summary>sh: the kilobytes free where the folder $p would be (its nearest existing parent: it may not be made yet).</summary>
+    public const string FreeKilobytes = """while [ ! -d "$p" ]; do p=$(dirname "$p"); done; df -Pk "$p" | awk 'NR==2 {print $4}'""";
+
     public const string Text = """
-        releases=$1; current=$2; active=$3; history=$4; lock=$5; deploy=$6
+        releases=$1; current=$2; active=$3; history=$4; lock=$5; p=$6
         if [ -d "$releases" ]; then find "$releases" -mindepth 1 -maxdepth 1 -type d -printf 'release %T@ %f\n'; fi
         if [ -L "$current" ]; then printf 'current %s\n' "$(readlink "$current")"; fi
         if [ -L "$active" ]; then printf 'active %s\n' "$(readlink "$active")"; fi
-        p=$deploy; while [ ! -d "$p" ]; do p=$(dirname "$p"); done
-        printf 'free %s\n' "$(df -Pk "$p" | awk 'NR==2 {print $4}')"
+        printf 'free %s\n' "$(
+        """ + FreeKilobytes + """
+        )"
         if [ -e "$lock" ] && exec 9<"$lock"; then
           if flock -n 9; then echo 'lock free'; else echo 'lock held'; fi
           exec 9<&-

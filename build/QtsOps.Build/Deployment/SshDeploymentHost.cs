@@ -110,7 +110,7 @@ public sealed class SshDeploymentHost : IDeploymentHost, IHostFileSystem
         Checked($"append to {path}", "mkdir -p \"$(dirname \"$1\")\" && { [ ! -s \"$1\" ] || [ -z \"$(tail -c 1 \"$1\")\" ] || printf '\\n'; printf '%s\\n' \"$2\"; } >> \"$1\"", path, line);
 
     public long AvailableBytes(string path) =>
-        long.Parse(Checked($"read the free space of {path}", "p=$1; while [ ! -d \"$p\" ]; do p=$(dirname \"$p\"); done; df -Pk \"$p\" | awk 'NR==2 {print $4}'", path)
+        long.Parse(Checked($"read the free space of {path}", "p=$1; " + HostStateScript.FreeKilobytes, path)
             .Output.Single(), CultureInfo.InvariantCulture) * 1024;
 
     public IReadOnlyList<string> Unwritable(IReadOnlyList<string> paths) =>

@@ -13,12 +13,16 @@ public static class DebianArchive
 {
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(20) };
 
+    /// <summary>Each suite read once per run: the edge and the Python base share their suites, and every switch names the edge image.</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string Archive, string Suite, string Architecture), string> Read = new();
+
     /// <summary>The state of <paramref name="recipe"/>'s suites now, for its image's name.</summary>
     /// <exception cref="PipelineException">A suite could not be read, or its signature or content is not right: says which and why.</exception>
     public static string State(BaseImageRecipe recipe)
     {
         var architecture = DebianRelease.Architecture(RuntimeInformation.OSArchitecture);
-        return DebianRelease.State(recipe.Sources.Select(source => PackagesDigest(source.Archive, source.Suite, architecture)));
+        return DebianRelease.State(recipe.Sources.Select(source =>
+            Read.GetOrAdd((source.Archive, source.Suite, architecture), key => PackagesDigest(key.Archive, key.Suite, key.Architecture))));
     }
 
     private static string PackagesDigest(string archive, string suite, string architecture)
