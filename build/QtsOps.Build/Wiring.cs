@@ -102,12 +102,15 @@ public sealed class Wiring(BuildContext context, DeploymentEnvironment? environm
     /// <summary>The edge of a start-first environment; its image is made on this machine (debootstrap, once) and copied to an ssh:// host.</summary>
     private Edge Edge => new(Session, EdgeImage, Path.Combine(context.RepositoryRoot, "src", "edge", "docker-compose.yml"));
 
-    /// <summary>An ssh:// host's image of that name is used only when it is the one made here (its id): else it is copied again.</summary>
-    public string EdgeImage()
+    /// <summary>
+    /// The edge image's name and id, the image on the environment's engine: an ssh:// host's image of that name is used only
+    /// when it is the one made here (its id), else it is copied again, so the id is the one made here on either engine.
+    /// </summary>
+    public (string Name, string Id) EdgeImage()
     {
         var (name, made) = BaseImages().Edge();
         if (Engine.IsRemote && Engine.Image(name)?.Id != made.Id) HostImage().Copy(name);
-        return name;
+        return (name, made.Id);
     }
 
     private HostImage HostImage() => new(Engine, Images, Target, context.Checkout, Registry, context.PushedDigest, context.Log);

@@ -12,9 +12,9 @@ namespace QtsOps.Build.Deployment;
 /// publishing the environment's port, its configuration folder on the host (&lt;deployDirectory&gt;/edge),
 /// and the switch from one slot to the other.
 /// </summary>
-/// <param name="image">The edge's image on the environment's engine, made (again after Debian's updates) or delivered at each switch.</param>
+/// <param name="image">The edge image's name and id on the environment's engine, made (again after Debian's updates) or delivered at each switch.</param>
 /// <param name="composeFile">src/edge/docker-compose.yml of this checkout: compose reads it here, for a remote host too.</param>
-public sealed class Edge(DeploySession session, Func<string> image, string composeFile)
+public sealed class Edge(DeploySession session, Func<(string Name, string Id)> image, string composeFile)
 {
     private DockerEngine Engine => session.Engine;
 
@@ -45,8 +45,8 @@ public sealed class Edge(DeploySession session, Func<string> image, string compo
         Host.Files.ReplaceLink(Link, SlotLayout.SlotConfig(slot));
         var to = Layout.SlotContainer(slot);
         var running = state.Container(Layout.EdgeContainer);
-        var edgeImage = image();
-        var updated = running is not null && Engine.Image(edgeImage)?.Id != running.Image;
+        var (edgeImage, edgeImageId) = image();
+        var updated = running is not null && edgeImageId != running.Image;
         if (running is { State.Running: true } && Publishes(running) && !updated)
         {
             var before = Workers();

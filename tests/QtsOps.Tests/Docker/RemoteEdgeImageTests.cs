@@ -80,6 +80,6 @@ public class RemoteEdgeImageTests
     [TaskName("deliver-edge-image")]
     private sealed class DeliverEdgeImageTask : FrostingTask<BuildContext>
     {
-        public override void Run(BuildContext context) => context.Log.Information($"edge image on the host: {new Wiring(context).EdgeImage()}");
+        public override void Run(BuildContext context) => context.Log.Information($"edge image on the host: {new Wiring(context).EdgeImage().Name}");
     }
 }
