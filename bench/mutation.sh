@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Mutation testing of the core (build/QtsOps.Release) with Stryker.NET: each mutant is one small
+# Mutation testing of the core (build/QtsOps.Core) with Stryker.NET: each mutant is one small
 # change to the code (a flipped comparison, a dropped statement, an emptied string...) run against
 # the fast, engine-free tests (NUnit category "Core"). Writes the score per file, the total and the
 # surviving mutants to docs/BENCHMARKS.md (section "mutation"); docs/MUTATION.md says why each
@@ -30,7 +30,7 @@ start=$(date +%s)
 # Stryker builds the projects itself. It runs in the test project's folder: at the root it would
 # take QtsOps.sln and refuse a test project.
 if ! (cd "$ROOT/tests/QtsOps.Tests" && "$TOOLS/dotnet-stryker" \
-    --project QtsOps.Release.csproj \
+    --project QtsOps.Core.csproj \
     --test-case-filter "TestCategory=Core" \
     --concurrency "$CONCURRENCY" \
     --reporter json --reporter progress \
@@ -46,7 +46,7 @@ REPORT="$OUTPUT/reports/mutation-report.json"
 
 # Stryker's score: (killed + timeout) / (killed + timeout + survived + no coverage); mutants that
 # do not compile and those Stryker leaves out are not counted.
-tables=$(python3 - "$REPORT" "$ROOT/build/QtsOps.Release/" <<'PY'
+tables=$(python3 - "$REPORT" "$ROOT/build/QtsOps.Core/" <<'PY'
 import json, sys
 report, prefix = json.load(open(sys.argv[1])), sys.argv[2]
 rows, survivors, total = [], [], {"killed": 0, "survived": 0, "nocoverage": 0, "timeout": 0}
@@ -87,7 +87,7 @@ PY
 score=$(head -1 <<<"$tables")
 
 if [ $# -eq 0 ]; then
-  scope="every file of \`build/QtsOps.Release\`"
+  scope="every file of \`build/QtsOps.Core\`"
   command="bench/mutation.sh"
 else
   scope="the files matching $(printf '\x60%s\x60 ' "$@")only (a subset; \`bench/mutation.sh\` with no argument runs every file)"

@@ -4,11 +4,11 @@ using QtsOps.Build.Deployment;
 using QtsOps.Build.Terraform;
 using QtsOps.Host;
 using QtsOps.Host.Options;
-using QtsOps.Release.Deployment;
-using QtsOps.Release.Environments;
-using QtsOps.Release.Secrets;
-using QtsOps.Release.Terraform;
-using QtsOps.Release.Verification;
+using QtsOps.Core.Deployment;
+using QtsOps.Core.Environments;
+using QtsOps.Core.Secrets;
+using QtsOps.Core.Terraform;
+using QtsOps.Core.Verification;
 using QtsOps.Tools.Git;
 
 namespace QtsOps.Build;

@@ -1,5 +1,5 @@
 using QtsOps.Host;
-using QtsOps.Release.GitHubActions;
+using QtsOps.Core.GitHubActions;
 
 namespace QtsOps.Build;
 

@@ -3,7 +3,7 @@ using Cake.Core.Diagnostics;
 using QtsOps.Build.Deployment;
 using QtsOps.Build.Tasks;
 using QtsOps.Host;
-using QtsOps.Release.Environments;
+using QtsOps.Core.Environments;
 
 namespace QtsOps.Build;
 

@@ -1,7 +1,7 @@
 using Cake.Core;
-using QtsOps.Release.Packaging;
-using QtsOps.Release.Validation.Observer;
-using QtsOps.Release.Versioning;
+using QtsOps.Core.Packaging;
+using QtsOps.Core.Validation.Observer;
+using QtsOps.Core.Versioning;
 using QtsOps.Tools.Git;
 
 namespace QtsOps.Build;

@@ -1,5 +1,5 @@
 using QtsOps.Host.Options;
-using QtsOps.Release.Environments;
+using QtsOps.Core.Environments;
 
 namespace QtsOps.Build;
 

@@ -1,5 +1,5 @@
 using Cake.Core.Diagnostics;
-using QtsOps.Release.Environments;
+using QtsOps.Core.Environments;
 using QtsOps.Tools;
 
 namespace QtsOps.Build;

@@ -1,5 +1,5 @@
-using QtsOps.Release.Deployment;
-using QtsOps.Release.Environments;
+using QtsOps.Core.Deployment;
+using QtsOps.Core.Environments;
 using QtsOps.Host.Options;
 
 namespace QtsOps.Build;

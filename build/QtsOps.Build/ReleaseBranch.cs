@@ -1,5 +1,5 @@
 using Cake.Core;
-using QtsOps.Release.Environments;
+using QtsOps.Core.Environments;
 using QtsOps.Tools.Git;
 
 namespace QtsOps.Build;

@@ -2,10 +2,10 @@ using QtsOps.Build.Deployment;
 using QtsOps.Build.Images;
 using QtsOps.Build.Registry;
 using QtsOps.Build.Releasing;
-using QtsOps.Release.Bundling;
+using QtsOps.Core.Bundling;
 using QtsOps.Tools.Git;
 using QtsOps.Build.Terraform;
-using QtsOps.Release.Environments;
+using QtsOps.Core.Environments;
 
 namespace QtsOps.Build;
 

@@ -1,5 +1,5 @@
-using QtsOps.Release.Environments;
-using QtsOps.Release.Pages;
+using QtsOps.Core.Environments;
+using QtsOps.Core.Pages;
 using QtsOps.Tools.Docker;
 
 namespace QtsOps.Build.Deployment;

@@ -1,5 +1,5 @@
 using Cake.Core.Diagnostics;
-using QtsOps.Release.Deployment;
+using QtsOps.Core.Deployment;
 using QtsOps.Tools.Docker;
 
 namespace QtsOps.Build.Deployment;

@@ -1,8 +1,8 @@
 using Cake.Core.Diagnostics;
-using QtsOps.Release.Deployment;
-using QtsOps.Release.Environments;
-using QtsOps.Release.Notifications;
-using QtsOps.Release.Reports;
+using QtsOps.Core.Deployment;
+using QtsOps.Core.Environments;
+using QtsOps.Core.Notifications;
+using QtsOps.Core.Reports;
 using QtsOps.Tools.Docker;
 
 namespace QtsOps.Build.Deployment;

@@ -1,4 +1,4 @@
-using QtsOps.Release.Deployment;
+using QtsOps.Core.Deployment;
 using QtsOps.Tools.Docker;
 
 namespace QtsOps.Build.Deployment;

@@ -1,6 +1,6 @@
 using Cake.Core;
 using Cake.Core.Diagnostics;
-using QtsOps.Release.Deployment;
+using QtsOps.Core.Deployment;
 using QtsOps.Tools;
 using QtsOps.Tools.Docker;
 

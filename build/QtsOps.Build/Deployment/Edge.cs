@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Cake.Core.Diagnostics;
-using QtsOps.Release.Deployment;
-using QtsOps.Release.Environments;
+using QtsOps.Core.Deployment;
+using QtsOps.Core.Environments;
 using QtsOps.Tools;
 using QtsOps.Tools.Docker;
 

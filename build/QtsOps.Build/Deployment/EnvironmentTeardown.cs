@@ -1,6 +1,6 @@
 using Cake.Core.Diagnostics;
-using QtsOps.Release.Deployment;
-using QtsOps.Release.Environments;
+using QtsOps.Core.Deployment;
+using QtsOps.Core.Environments;
 using QtsOps.Tools.Docker;
 
 namespace QtsOps.Build.Deployment;

@@ -1,4 +1,4 @@
-using QtsOps.Release.Verification;
+using QtsOps.Core.Verification;
 
 namespace QtsOps.Build.Deployment;
 

@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using Cake.Core.Diagnostics;
 using QtsOps.Build.Registry;
-using QtsOps.Release.Environments;
+using QtsOps.Core.Environments;
 using QtsOps.Tools;
 using QtsOps.Tools.Docker;
 

@@ -1,9 +1,9 @@
 namespace QtsOps.Build.Deployment;
 
 /// <summary>
-/// The host script that reads <see cref="QtsOps.Release.Deployment.HostState"/> in one ssh round trip:
-/// arguments as <see cref="QtsOps.Release.Deployment.HostStatePaths"/> orders them, a fact a line as
-/// <see cref="QtsOps.Release.Deployment.HostState.Parse"/> reads them. Changes nothing.
+/// The host script that reads <see cref="QtsOps.Core.Deployment.HostState"/> in one ssh round trip:
+/// arguments as <see cref="QtsOps.Core.Deployment.HostStatePaths"/> orders them, a fact a line as
+/// <see cref="QtsOps.Core.Deployment.HostState.Parse"/> reads them. Changes nothing.
 /// </summary>
 public static class HostStateScript
 {

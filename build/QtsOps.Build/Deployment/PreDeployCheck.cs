@@ -1,6 +1,6 @@
 using Cake.Core.Diagnostics;
 using System.Net.Sockets;
-using QtsOps.Release.Deployment;
+using QtsOps.Core.Deployment;
 using QtsOps.Tools.Docker;
 
 namespace QtsOps.Build.Deployment;

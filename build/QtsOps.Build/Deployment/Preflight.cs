@@ -1,7 +1,7 @@
 using Cake.Core.Diagnostics;
 using System.Diagnostics;
-using QtsOps.Release.Deployment;
-using QtsOps.Release.Environments;
+using QtsOps.Core.Deployment;
+using QtsOps.Core.Environments;
 
 namespace QtsOps.Build.Deployment;
 

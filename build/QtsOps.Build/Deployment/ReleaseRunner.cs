@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using Cake.Core.Diagnostics;
-using QtsOps.Release.Deployment;
-using QtsOps.Release.Environments;
-using QtsOps.Release.Verification;
+using QtsOps.Core.Deployment;
+using QtsOps.Core.Environments;
+using QtsOps.Core.Verification;
 using QtsOps.Tools;
 using QtsOps.Tools.Docker;
 

@@ -1,8 +1,8 @@
 using Cake.Core.Diagnostics;
-using QtsOps.Release.Deployment;
-using QtsOps.Release.Environments;
-using QtsOps.Release.Notifications;
-using QtsOps.Release.Versioning;
+using QtsOps.Core.Deployment;
+using QtsOps.Core.Environments;
+using QtsOps.Core.Notifications;
+using QtsOps.Core.Versioning;
 
 namespace QtsOps.Build.Deployment;
 

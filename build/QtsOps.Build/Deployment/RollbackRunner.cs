@@ -1,7 +1,7 @@
 using Cake.Core.Diagnostics;
-using QtsOps.Release.Deployment;
-using QtsOps.Release.Environments;
-using QtsOps.Release.Notifications;
+using QtsOps.Core.Deployment;
+using QtsOps.Core.Environments;
+using QtsOps.Core.Notifications;
 
 namespace QtsOps.Build.Deployment;
 

@@ -2,8 +2,8 @@ using System.Diagnostics;
 using System.Formats.Tar;
 using System.Globalization;
 using System.Text.Json;
-using QtsOps.Release.Deployment;
-using QtsOps.Release.Environments;
+using QtsOps.Core.Deployment;
+using QtsOps.Core.Environments;
 using QtsOps.Tools.Docker;
 using QtsOps.Tools.Ssh;
 

@@ -1,10 +1,10 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using Cake.Core.Diagnostics;
-using QtsOps.Release.Environments;
-using QtsOps.Release.Packaging;
-using QtsOps.Release.Reports;
-using QtsOps.Release.Verification;
+using QtsOps.Core.Environments;
+using QtsOps.Core.Packaging;
+using QtsOps.Core.Reports;
+using QtsOps.Core.Verification;
 using QtsOps.Tools.Docker;
 
 namespace QtsOps.Build.Deployment;

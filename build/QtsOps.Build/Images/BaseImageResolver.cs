@@ -2,7 +2,7 @@ using System.Formats.Tar;
 using Cake.Core;
 using Cake.Core.Diagnostics;
 using QtsOps.Build.Deployment;
-using QtsOps.Release.Images;
+using QtsOps.Core.Images;
 using QtsOps.Tools;
 using QtsOps.Tools.Debootstrap;
 using QtsOps.Tools.Docker;

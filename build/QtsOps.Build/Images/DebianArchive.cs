@@ -1,5 +1,5 @@
 using System.Runtime.InteropServices;
-using QtsOps.Release.Images;
+using QtsOps.Core.Images;
 using QtsOps.Tools;
 
 namespace QtsOps.Build.Images;

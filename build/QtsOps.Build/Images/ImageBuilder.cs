@@ -1,9 +1,9 @@
 using System.Globalization;
 using Cake.Core.Diagnostics;
 using QtsOps.Build.Deployment;
-using QtsOps.Release.Environments;
-using QtsOps.Release.Images;
-using QtsOps.Release.Reports;
+using QtsOps.Core.Environments;
+using QtsOps.Core.Images;
+using QtsOps.Core.Reports;
 using QtsOps.Tools.Docker;
 using QtsOps.Tools.Git;
 

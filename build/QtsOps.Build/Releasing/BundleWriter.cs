@@ -3,9 +3,9 @@ using System.Text;
 using Cake.Core.Diagnostics;
 using QtsOps.Build.Deployment;
 using QtsOps.Build.Registry;
-using QtsOps.Release.Bundling;
-using QtsOps.Release.Environments;
-using QtsOps.Release.Releasing;
+using QtsOps.Core.Bundling;
+using QtsOps.Core.Environments;
+using QtsOps.Core.Releasing;
 using QtsOps.Tools.Docker;
 
 namespace QtsOps.Build.Releasing;

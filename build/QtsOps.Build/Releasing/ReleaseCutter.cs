@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Cake.Core.Diagnostics;
-using QtsOps.Release.Releasing;
+using QtsOps.Core.Releasing;
 using QtsOps.Tools.Git;
 
 namespace QtsOps.Build.Releasing;

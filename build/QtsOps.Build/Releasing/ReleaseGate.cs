@@ -1,4 +1,4 @@
-using QtsOps.Release.Bundling;
+using QtsOps.Core.Bundling;
 
 namespace QtsOps.Build.Releasing;
 

@@ -1,5 +1,5 @@
 using Cake.Core.Diagnostics;
-using QtsOps.Release.Bundling;
+using QtsOps.Core.Bundling;
 using QtsOps.Tools.GitHub;
 
 namespace QtsOps.Build.Releasing;
@@ -17,7 +17,7 @@ public sealed class ReleasePublisher(ReleaseVerifier verifier, RunReporting repo
         var verdict = verifier.Run(bundle);
         var version = verdict.Version!;
         var command = new GhReleaseCreate($"v{version}", Path.Combine(bundle, "notes.md"),
-            [.. Directory.GetFiles(bundle).Order(StringComparer.Ordinal)], Release.Versioning.SemanticVersion.TryParse(version, out var parsed) && parsed.IsPreRelease);
+            [.. Directory.GetFiles(bundle).Order(StringComparer.Ordinal)], Core.Versioning.SemanticVersion.TryParse(version, out var parsed) && parsed.IsPreRelease);
         var result = GhRunner.Run(command);
         if (result.ExitCode != 0)
             throw new PipelineException($"gh could not publish the GitHub release v{version}: {result.Error}. Fix: run it where gh is installed and GH_TOKEN may write releases (permissions: contents: write), for a tag pushed to GitHub.");

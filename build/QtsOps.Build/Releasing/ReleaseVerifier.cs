@@ -1,8 +1,8 @@
 using System.Text;
 using Cake.Core.Diagnostics;
 using QtsOps.Build.Registry;
-using QtsOps.Release.Bundling;
-using QtsOps.Release.Reports;
+using QtsOps.Core.Bundling;
+using QtsOps.Core.Reports;
 using QtsOps.Tools.Ssh;
 
 namespace QtsOps.Build.Releasing;

@@ -1,6 +1,6 @@
 using Cake.Core.Diagnostics;
 using QtsOps.Host;
-using QtsOps.Release.Workspace;
+using QtsOps.Core.Workspace;
 
 namespace QtsOps.Build.Tasks;
 

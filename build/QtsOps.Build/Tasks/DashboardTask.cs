@@ -1,6 +1,6 @@
 using Cake.Core.Diagnostics;
 using QtsOps.Host;
-using QtsOps.Release.Pages;
+using QtsOps.Core.Pages;
 
 namespace QtsOps.Build.Tasks;
 

@@ -1,7 +1,7 @@
 using Cake.Core.Diagnostics;
 using QtsOps.Build.Deployment;
 using QtsOps.Host;
-using QtsOps.Release.Deployment;
+using QtsOps.Core.Deployment;
 
 namespace QtsOps.Build.Tasks;
 

@@ -1,8 +1,8 @@
 using Cake.Core.Diagnostics;
 using QtsOps.Host;
-using QtsOps.Release.Packaging;
-using QtsOps.Release.Reports;
-using QtsOps.Release.Validation.Observer;
+using QtsOps.Core.Packaging;
+using QtsOps.Core.Reports;
+using QtsOps.Core.Validation.Observer;
 
 namespace QtsOps.Build.Tasks;
 

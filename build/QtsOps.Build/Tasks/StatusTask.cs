@@ -1,7 +1,7 @@
 using Cake.Core.Diagnostics;
 using QtsOps.Build.Deployment;
 using QtsOps.Host;
-using QtsOps.Release.Reports;
+using QtsOps.Core.Reports;
 
 namespace QtsOps.Build.Tasks;
 

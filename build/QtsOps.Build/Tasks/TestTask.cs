@@ -2,7 +2,7 @@ using Cake.Common.Tools.DotNet;
 using Cake.Common.Tools.DotNet.Test;
 using Cake.Core.Diagnostics;
 using QtsOps.Host;
-using QtsOps.Release.Testing;
+using QtsOps.Core.Testing;
 
 namespace QtsOps.Build.Tasks;
 

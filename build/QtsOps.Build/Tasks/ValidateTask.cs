@@ -1,7 +1,7 @@
 using Cake.Core.Diagnostics;
 using QtsOps.Host;
-using QtsOps.Release.Validation;
-using QtsOps.Release.Validation.Terraform;
+using QtsOps.Core.Validation;
+using QtsOps.Core.Validation.Terraform;
 using QtsOps.Tools.Git;
 using QtsOps.Tools.Terraform;
 

@@ -32,7 +32,7 @@ public sealed record TerraformEnvironment(string Name, string RepositoryRoot, st
     // What a later run needs lives under .qtsops/, so that clean (which deploy runs) keeps it:
     // the saved plan and its metadata for apply, the outputs for deploy and verify.
     public string PlanFile => Path.Combine(StateDirectory, "tfplan");
-    public string PlanMetadataFile => Path.Combine(StateDirectory, Release.Terraform.PlanMetadata.FileName);
+    public string PlanMetadataFile => Path.Combine(StateDirectory, Core.Terraform.PlanMetadata.FileName);
 
     /// <summary>The outputs after apply (or of an unchanged infrastructure), which deploy reads.</summary>
     public string OutputsFile => Path.Combine(StateDirectory, "outputs.json");

@@ -2,9 +2,9 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Cake.Core;
 using Cake.Core.Diagnostics;
-using QtsOps.Release.Environments;
-using QtsOps.Release.Reports;
-using QtsOps.Release.Terraform;
+using QtsOps.Core.Environments;
+using QtsOps.Core.Reports;
+using QtsOps.Core.Terraform;
 using QtsOps.Tools;
 using QtsOps.Tools.Terraform;
 

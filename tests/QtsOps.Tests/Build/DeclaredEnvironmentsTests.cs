@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using QtsOps.Release.Environments;
+using QtsOps.Core.Environments;
 
 namespace QtsOps.Tests.Build;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using QtsOps.Build;
-using QtsOps.Release.Environments;
+using QtsOps.Core.Environments;
 using QtsOps.Tests.Docker;
 
 namespace QtsOps.Tests.Build;

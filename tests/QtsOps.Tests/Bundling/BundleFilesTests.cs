@@ -2,8 +2,8 @@ using System.Formats.Tar;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
-using QtsOps.Release.Bundling;
-using QtsOps.Release.Releasing;
+using QtsOps.Core.Bundling;
+using QtsOps.Core.Releasing;
 
 namespace QtsOps.Tests.Bundling;
 

@@ -2,7 +2,7 @@ using System.Formats.Tar;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
-using QtsOps.Release.Bundling;
+using QtsOps.Core.Bundling;
 
 namespace QtsOps.Tests.Bundling;
 

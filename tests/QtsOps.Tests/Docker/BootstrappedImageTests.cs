@@ -3,7 +3,7 @@ using Cake.Core.Diagnostics;
 using QtsOps.Build;
 using QtsOps.Build.Images;
 using QtsOps.Host;
-using QtsOps.Release.Images;
+using QtsOps.Core.Images;
 using QtsOps.Tests.Build;
 
 namespace QtsOps.Tests.Docker;

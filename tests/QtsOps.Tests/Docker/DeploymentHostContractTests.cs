@@ -1,5 +1,5 @@
 using QtsOps.Build.Deployment;
-using QtsOps.Release.Deployment;
+using QtsOps.Core.Deployment;
 
 namespace QtsOps.Tests.Docker;
 

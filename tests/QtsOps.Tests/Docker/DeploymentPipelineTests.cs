@@ -3,7 +3,7 @@ using System.Net;
 using System.Text.Json;
 using QtsOps.Build;
 using QtsOps.Build.Registry;
-using QtsOps.Release.Deployment;
+using QtsOps.Core.Deployment;
 
 namespace QtsOps.Tests.Docker;
 
@@ -54,7 +54,7 @@ public class DeploymentPipelineTests
         using var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(_repo.Root, "artifacts", "reports", "verify.json")));
         Assert.That(report.RootElement.GetProperty("passed").GetBoolean(), Is.True);
         Assert.That(report.RootElement.GetProperty("checks").EnumerateArray().Select(c => c.GetProperty("name").GetString()),
-            Is.EquivalentTo(QtsOps.Release.Verification.VerifyChecklist.CheckNames));
+            Is.EquivalentTo(QtsOps.Core.Verification.VerifyChecklist.CheckNames));
         Assert.That(history.Select(e => (e.Action, e.Result, e.Version)), Is.EqualTo(new[]
         {
             (HistoryAction.Deploy, HistoryResult.Succeeded, _firstVersion), (HistoryAction.Verify, HistoryResult.Succeeded, _firstVersion),

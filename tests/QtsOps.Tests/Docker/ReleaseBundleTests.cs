@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using LibGit2Sharp;
 using QtsOps.Build;
 using QtsOps.Build.Registry;
-using QtsOps.Release.Bundling;
+using QtsOps.Core.Bundling;
 using QtsOps.Tests.Host;
 using QtsOps.Tools.Ssh;
 

@@ -4,7 +4,7 @@ using QtsOps.Build.Registry;
 using QtsOps.Build.Deployment;
 using QtsOps.Host;
 using QtsOps.Tests.Host;
-using QtsOps.Release.Deployment;
+using QtsOps.Core.Deployment;
 
 namespace QtsOps.Tests.Docker;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
-using QtsOps.Release.Deployment;
+using QtsOps.Core.Deployment;
 
 namespace QtsOps.Tests.Docker;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using QtsOps.Build.Deployment;
-using QtsOps.Release.Deployment;
+using QtsOps.Core.Deployment;
 using QtsOps.Tests.Observer;
 using QtsOps.Tests.Release;
 

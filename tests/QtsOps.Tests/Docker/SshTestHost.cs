@@ -6,7 +6,7 @@ using QtsOps.Build;
 using QtsOps.Build.Deployment;
 using QtsOps.Build.Images;
 using QtsOps.Host;
-using QtsOps.Release.Images;
+using QtsOps.Core.Images;
 using QtsOps.Tests.Build;
 
 namespace QtsOps.Tests.Docker;

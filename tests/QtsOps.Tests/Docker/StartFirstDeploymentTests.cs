@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using QtsOps.Release.Deployment;
+using QtsOps.Core.Deployment;
 using QtsOps.Tools;
 
 namespace QtsOps.Tests.Docker;

@@ -1,4 +1,4 @@
-using QtsOps.Release.GitHubActions;
+using QtsOps.Core.GitHubActions;
 
 namespace QtsOps.Tests.GitHubActions;
 

@@ -91,7 +91,7 @@ public partial class WorkflowFilesTests
     {
         var environments = RunSteps().SelectMany(s => s.Command.Split(' ')).Where(a => a.StartsWith("--env=", StringComparison.Ordinal)).Select(a => a["--env=".Length..]).Distinct();
 
-        Assert.That(environments, Is.SubsetOf(QtsOps.Release.Environments.EnvironmentCatalog.DeclaredNames(Path.Combine(RepositoryRoot, QtsOps.Release.Environments.EnvironmentCatalog.FileName))));
+        Assert.That(environments, Is.SubsetOf(QtsOps.Core.Environments.EnvironmentCatalog.DeclaredNames(Path.Combine(RepositoryRoot, QtsOps.Core.Environments.EnvironmentCatalog.FileName))));
     }
 
     [Test]

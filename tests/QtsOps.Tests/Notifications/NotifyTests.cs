@@ -2,7 +2,7 @@ using System.Net;
 using System.Text.Json;
 using QtsOps.Build;
 using QtsOps.Host;
-using QtsOps.Release.Notifications;
+using QtsOps.Core.Notifications;
 using QtsOps.Tests.Build;
 using QtsOps.Tests.Host;
 using QtsOps.Tools.Http;

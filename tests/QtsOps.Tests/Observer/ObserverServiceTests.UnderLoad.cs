@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http;
 using System.Net.Sockets;
-using QtsOps.Release.Deployment;
+using QtsOps.Core.Deployment;
 
 namespace QtsOps.Tests.Observer;
 

@@ -102,7 +102,7 @@ public partial class ObserverServiceTests
         Assert.That(observer.Terminate(), Is.Zero, observer.Output);
 
         var log = File.ReadAllLines(Path.Combine(observer.LogDirectory, "observer.log"));
-        Assert.That(log.Where(QtsOps.Release.Verification.VerifyChecklist.IsErrorLine), Is.Empty, string.Join("\n", log));
+        Assert.That(log.Where(QtsOps.Core.Verification.VerifyChecklist.IsErrorLine), Is.Empty, string.Join("\n", log));
         Assert.That(log, Has.Some.Match(@" WARNING qts_observer\.http: bad request target from 127\.0\.0\.1: "));
         Assert.That(string.Join("\n", log), Does.Not.Contain("Traceback"));
     }

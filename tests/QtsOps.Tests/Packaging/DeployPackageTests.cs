@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using QtsOps.Release.Packaging;
+using QtsOps.Core.Packaging;
 
 namespace QtsOps.Tests.Packaging;
 

@@ -1,4 +1,4 @@
-using QtsOps.Release.Packaging;
+using QtsOps.Core.Packaging;
 
 namespace QtsOps.Tests.Packaging;
 

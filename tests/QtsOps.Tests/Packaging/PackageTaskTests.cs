@@ -47,7 +47,7 @@ public class PackageTaskTests
             "src/qts_observer/health.py", "src/qts_observer/recorder.py", "src/qts_observer/service.py",
         }.Select(f => $"qts_ops_deploy/{f}")));
         Assert.That(entries.Values.Select(e => e.ModificationTime), Has.All.EqualTo(CommitTime));
-        Assert.That(entries["qts_ops_deploy/start.sh"].Mode, Is.EqualTo(QtsOps.Release.Packaging.ReproducibleTarGz.ExecutableMode));
+        Assert.That(entries["qts_ops_deploy/start.sh"].Mode, Is.EqualTo(QtsOps.Core.Packaging.ReproducibleTarGz.ExecutableMode));
         var config = JsonDocument.Parse(entries["qts_ops_deploy/deployment_config.json"].DataStream!).RootElement.GetProperty("deployment");
         Assert.That(config.GetProperty("version").GetString(), Is.EqualTo(version));
         Assert.That(config.GetProperty("created").GetString(), Is.EqualTo("2025-03-01T12:00:00Z"));

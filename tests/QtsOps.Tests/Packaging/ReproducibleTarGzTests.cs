@@ -1,7 +1,7 @@
 using System.Formats.Tar;
 using System.IO.Compression;
 using System.Text;
-using QtsOps.Release.Packaging;
+using QtsOps.Core.Packaging;
 
 namespace QtsOps.Tests.Packaging;
 

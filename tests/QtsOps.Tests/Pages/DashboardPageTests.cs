@@ -1,8 +1,8 @@
 using System.Text;
-using QtsOps.Release.Deployment;
-using QtsOps.Release.Pages;
-using QtsOps.Release.Reports;
-using QtsOps.Release.Verification;
+using QtsOps.Core.Deployment;
+using QtsOps.Core.Pages;
+using QtsOps.Core.Reports;
+using QtsOps.Core.Verification;
 using QtsOps.Tests.Docker;
 
 namespace QtsOps.Tests.Pages;

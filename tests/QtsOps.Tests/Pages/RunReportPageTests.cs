@@ -1,8 +1,8 @@
 using QtsOps.Build;
 using QtsOps.Host;
-using QtsOps.Release.Pages;
-using QtsOps.Release.Reports;
-using QtsOps.Release.Verification;
+using QtsOps.Core.Pages;
+using QtsOps.Core.Reports;
+using QtsOps.Core.Verification;
 using QtsOps.Tests.Build;
 
 namespace QtsOps.Tests.Pages;

@@ -1,4 +1,4 @@
-using QtsOps.Release.Releasing;
+using QtsOps.Core.Releasing;
 
 namespace QtsOps.Tests.Release;
 

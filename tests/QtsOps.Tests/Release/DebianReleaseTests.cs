@@ -1,4 +1,4 @@
-using QtsOps.Release.Images;
+using QtsOps.Core.Images;
 
 namespace QtsOps.Tests.Release;
 

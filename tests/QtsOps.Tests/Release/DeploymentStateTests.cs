@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Formats.Tar;
-using QtsOps.Release.Deployment;
+using QtsOps.Core.Deployment;
 
 namespace QtsOps.Tests.Release;
 
@@ -717,8 +717,8 @@ public class RestoreReportTests
     private static readonly DateTimeOffset CheckedAt = DateTimeOffset.Parse("2026-02-03T04:05:06Z");
     private const string Archive = "data-20260101T000000.000Z-before-1.0.0.tar.gz";
 
-    private static QtsOps.Release.Verification.VerifyReport Verified(params QtsOps.Release.Verification.CheckResult[] checks) =>
-        QtsOps.Release.Verification.VerifyReport.Of("verify", "local", "1.0.0", "qts-observer", CheckedAt, checks, "docker-compose.yml");
+    private static QtsOps.Core.Verification.VerifyReport Verified(params QtsOps.Core.Verification.CheckResult[] checks) =>
+        QtsOps.Core.Verification.VerifyReport.Of("verify", "local", "1.0.0", "qts-observer", CheckedAt, checks, "docker-compose.yml");
 
     [Test]
     public void A_release_that_did_not_start_fails_the_restore_and_says_how_to_go_back_to_the_data_moved_aside()
@@ -728,7 +728,7 @@ public class RestoreReportTests
         Assert.That(report.Passed, Is.False);
         Assert.That(report.Findings, Is.EqualTo(new[]
         {
-            QtsOps.Release.Reports.Finding.Error("restore/start", null, "the container exited (1).",
+            QtsOps.Core.Reports.Finding.Error("restore/start", null, "the container exited (1).",
                 "to go back, put /srv/data.before-restore-20260203T040506.000Z in place of the data directory and run ./build.sh --target=verify"),
         }));
         Assert.That(report.ToMarkdown(), Is.EqualTo(
@@ -750,7 +750,7 @@ public class RestoreReportTests
     [Test]
     public void A_verified_release_passes_the_restore_and_its_checks_are_a_section_of_the_report()
     {
-        var report = new RestoreReport("local", "1.0.0", Archive, "ab12", 3, null, null, Verified(QtsOps.Release.Verification.CheckResult.Pass("running", "running since 04:05")));
+        var report = new RestoreReport("local", "1.0.0", Archive, "ab12", 3, null, null, Verified(QtsOps.Core.Verification.CheckResult.Pass("running", "running since 04:05")));
 
         Assert.That(report.Passed, Is.True);
         Assert.That(report.Findings, Is.Empty);
@@ -767,7 +767,7 @@ public class RestoreReportTests
     [Test]
     public void A_failed_verification_fails_the_restore_with_the_verification_s_findings()
     {
-        var verification = Verified(QtsOps.Release.Verification.CheckResult.Pass("running", "running"), QtsOps.Release.Verification.CheckResult.Fail("health", "HTTP 500", "see the service log"));
+        var verification = Verified(QtsOps.Core.Verification.CheckResult.Pass("running", "running"), QtsOps.Core.Verification.CheckResult.Fail("health", "HTTP 500", "see the service log"));
 
         var report = new RestoreReport("local", "1.0.0", Archive, "ab12", 3, null, null, verification);
 

@@ -2,7 +2,7 @@ using System.Reflection;
 using System.Text.RegularExpressions;
 using QtsOps.Build;
 using QtsOps.Host;
-using QtsOps.Release.Environments;
+using QtsOps.Core.Environments;
 
 namespace QtsOps.Tests.Release;
 

@@ -1,4 +1,4 @@
-using QtsOps.Release.Environments;
+using QtsOps.Core.Environments;
 
 namespace QtsOps.Tests.Release;
 
@@ -21,7 +21,7 @@ public class EnvironmentCatalogTests
         Assert.That(local.BootstrapBaseImage && local.AutomaticRollback && !local.Protected, Is.True);
         Assert.That(environments["prod"].Protected, Is.True);
         Assert.That(environments.Values.Where(e => e.RequireVerifiedRelease).Select(e => e.Name), Is.EqualTo(new[] { "prod" }));
-        Assert.That(environments.Values.Select(e => e.Strategy), Is.All.EqualTo(QtsOps.Release.Deployment.DeployStrategy.StartFirst));
+        Assert.That(environments.Values.Select(e => e.Strategy), Is.All.EqualTo(QtsOps.Core.Deployment.DeployStrategy.StartFirst));
         Assert.That(environments["staging"].DockerHost, Does.StartWith("ssh://"));
     }
 

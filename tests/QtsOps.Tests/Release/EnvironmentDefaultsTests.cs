@@ -1,4 +1,4 @@
-using QtsOps.Release.Environments;
+using QtsOps.Core.Environments;
 
 namespace QtsOps.Tests.Release;
 

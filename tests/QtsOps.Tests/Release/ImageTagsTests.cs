@@ -1,5 +1,5 @@
-using QtsOps.Release.Images;
-using QtsOps.Release.Versioning;
+using QtsOps.Core.Images;
+using QtsOps.Core.Versioning;
 
 namespace QtsOps.Tests.Release;
 

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using QtsOps.Release.Json;
+using QtsOps.Core.Json;
 
 namespace QtsOps.Tests.Release;
 

@@ -1,5 +1,5 @@
-using QtsOps.Release.Environments;
-using QtsOps.Release.Versioning;
+using QtsOps.Core.Environments;
+using QtsOps.Core.Versioning;
 
 namespace QtsOps.Tests.Release;
 

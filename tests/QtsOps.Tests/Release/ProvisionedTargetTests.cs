@@ -1,6 +1,6 @@
 using System.Text.Json;
-using QtsOps.Release.Environments;
-using QtsOps.Release.Terraform;
+using QtsOps.Core.Environments;
+using QtsOps.Core.Terraform;
 
 namespace QtsOps.Tests.Release;
 

@@ -1,5 +1,5 @@
-using QtsOps.Release.Releasing;
-using QtsOps.Release.Versioning;
+using QtsOps.Core.Releasing;
+using QtsOps.Core.Versioning;
 
 namespace QtsOps.Tests.Release;
 

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using QtsOps.Release.Reports;
+using QtsOps.Core.Reports;
 
 namespace QtsOps.Tests.Release;
 

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using QtsOps.Release.Terraform;
+using QtsOps.Core.Terraform;
 
 namespace QtsOps.Tests.Release;
 

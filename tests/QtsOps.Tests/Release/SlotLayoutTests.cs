@@ -1,5 +1,5 @@
-using QtsOps.Release.Deployment;
-using QtsOps.Release.Images;
+using QtsOps.Core.Deployment;
+using QtsOps.Core.Images;
 
 namespace QtsOps.Tests.Release;
 

@@ -1,4 +1,4 @@
-using QtsOps.Release.Terraform;
+using QtsOps.Core.Terraform;
 
 namespace QtsOps.Tests.Release;
 

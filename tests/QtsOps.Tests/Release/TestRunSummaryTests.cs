@@ -1,4 +1,4 @@
-using QtsOps.Release.Testing;
+using QtsOps.Core.Testing;
 
 namespace QtsOps.Tests.Release;
 

@@ -1,7 +1,7 @@
 using Cake.Core.Diagnostics;
 using QtsOps.Build;
 using QtsOps.Host;
-using QtsOps.Release.Secrets;
+using QtsOps.Core.Secrets;
 using QtsOps.Tests.Build;
 
 namespace QtsOps.Tests.Release;

@@ -1,5 +1,5 @@
-using QtsOps.Release.Deployment;
-using QtsOps.Release.Verification;
+using QtsOps.Core.Deployment;
+using QtsOps.Core.Verification;
 
 namespace QtsOps.Tests.Release;
 
@@ -321,18 +321,18 @@ public class VerifyChecklistTests
 [Category("Core")]
 public class PreDeployChecksTests
 {
-    private static QtsOps.Release.Deployment.PreDeployEvidence Fine() =>
+    private static QtsOps.Core.Deployment.PreDeployEvidence Fine() =>
         new("/srv/deploy", 10L << 30, 1024, 8L << 30, 512, "127.0.0.1", 8000, [], false, ["qts-observer", "qts-observer-edge"]);
 
     [Test]
     public void Enough_disk_and_memory_and_a_free_port_pass() =>
-        Assert.That(QtsOps.Release.Deployment.PreDeployChecks.Problems(Fine()), Is.Empty);
+        Assert.That(QtsOps.Core.Deployment.PreDeployChecks.Problems(Fine()), Is.Empty);
 
     [Test]
     public void The_port_held_by_this_same_deployment_is_fine()
     {
-        Assert.That(QtsOps.Release.Deployment.PreDeployChecks.Problems(Fine() with { PortHolders = ["qts-observer"], PortAnswers = true }), Is.Empty);
-        Assert.That(QtsOps.Release.Deployment.PreDeployChecks.Problems(Fine() with { PortHolders = ["qts-observer-edge"], PortAnswers = true }), Is.Empty);
+        Assert.That(QtsOps.Core.Deployment.PreDeployChecks.Problems(Fine() with { PortHolders = ["qts-observer"], PortAnswers = true }), Is.Empty);
+        Assert.That(QtsOps.Core.Deployment.PreDeployChecks.Problems(Fine() with { PortHolders = ["qts-observer-edge"], PortAnswers = true }), Is.Empty);
     }
 
     [Test]
@@ -340,15 +340,15 @@ public class PreDeployChecksTests
     {
         var atMinimum = Fine() with { FreeDiskBytes = 1024L << 20, EngineMemoryBytes = 512L << 20 };
 
-        Assert.That(QtsOps.Release.Deployment.PreDeployChecks.Problems(atMinimum), Is.Empty);
-        Assert.That(QtsOps.Release.Deployment.PreDeployChecks.Problems(atMinimum with { FreeDiskBytes = 1023L << 20 }).Single(), Does.StartWith("only 1023 MB free"));
-        Assert.That(QtsOps.Release.Deployment.PreDeployChecks.Problems(atMinimum with { EngineMemoryBytes = 511L << 20 }).Single(), Does.StartWith("the Docker host has 511 MB"));
+        Assert.That(QtsOps.Core.Deployment.PreDeployChecks.Problems(atMinimum), Is.Empty);
+        Assert.That(QtsOps.Core.Deployment.PreDeployChecks.Problems(atMinimum with { FreeDiskBytes = 1023L << 20 }).Single(), Does.StartWith("only 1023 MB free"));
+        Assert.That(QtsOps.Core.Deployment.PreDeployChecks.Problems(atMinimum with { EngineMemoryBytes = 511L << 20 }).Single(), Does.StartWith("the Docker host has 511 MB"));
     }
 
     [Test]
     public void Every_problem_is_listed_with_its_fix()
     {
-        var problems = QtsOps.Release.Deployment.PreDeployChecks.Problems(Fine() with { FreeDiskBytes = 100L << 20, EngineMemoryBytes = 256L << 20, PortHolders = ["someone-else"] });
+        var problems = QtsOps.Core.Deployment.PreDeployChecks.Problems(Fine() with { FreeDiskBytes = 100L << 20, EngineMemoryBytes = 256L << 20, PortHolders = ["someone-else"] });
 
         Assert.That(problems, Has.Count.EqualTo(3));
         Assert.That(problems, Has.Some.Contains("only 100 MB free").And.Some.Contains("256 MB of memory").And.Some.Contains("published by container someone-else"));
@@ -357,17 +357,17 @@ public class PreDeployChecksTests
 
     [Test]
     public void A_container_whose_name_only_resembles_this_one_is_named_as_the_holder_of_the_port() =>
-        Assert.That(QtsOps.Release.Deployment.PreDeployChecks.Problems(Fine() with { PortHolders = ["qts-observer-old"], PortAnswers = true }).Single(),
+        Assert.That(QtsOps.Core.Deployment.PreDeployChecks.Problems(Fine() with { PortHolders = ["qts-observer-old"], PortAnswers = true }).Single(),
             Does.Contain("port 127.0.0.1:8000 is published by container qts-observer-old"));
 
     [Test]
     public void Several_containers_on_the_port_are_all_named() =>
-        Assert.That(QtsOps.Release.Deployment.PreDeployChecks.Problems(Fine() with { PortHolders = ["old-a", "old-b"] }).Single(),
+        Assert.That(QtsOps.Core.Deployment.PreDeployChecks.Problems(Fine() with { PortHolders = ["old-a", "old-b"] }).Single(),
             Does.Contain("port 127.0.0.1:8000 is published by container old-a, old-b."));
 
     [Test]
     public void Another_program_on_the_port_is_named() =>
-        Assert.That(QtsOps.Release.Deployment.PreDeployChecks.Problems(Fine() with { PortAnswers = true }).Single(), Does.Contain("in use by another program"));
+        Assert.That(QtsOps.Core.Deployment.PreDeployChecks.Problems(Fine() with { PortAnswers = true }).Single(), Does.Contain("in use by another program"));
 }
 
 [Category("Core")]
@@ -377,12 +377,12 @@ public class ReleaseHistoryTests
     public void The_last_verified_release_other_than_the_failed_one_is_found()
     {
         using var dir = new TempDirectory();
-        var history = new QtsOps.Release.Deployment.ReleaseHistory(dir.Combine("history", "local.jsonl"), warning => Assert.Fail(warning));
-        void Add(QtsOps.Release.Deployment.HistoryAction action, QtsOps.Release.Deployment.HistoryResult result, string release) =>
-            history.Append(new QtsOps.Release.Deployment.HistoryEntry { Action = action, Result = result, Version = release, Release = release, StartedAt = DateTimeOffset.UtcNow, FinishedAt = DateTimeOffset.UtcNow });
-        Add(QtsOps.Release.Deployment.HistoryAction.Verify, QtsOps.Release.Deployment.HistoryResult.Succeeded, "1.0.0");
-        Add(QtsOps.Release.Deployment.HistoryAction.Verify, QtsOps.Release.Deployment.HistoryResult.Succeeded, "1.0.1");
-        Add(QtsOps.Release.Deployment.HistoryAction.Verify, QtsOps.Release.Deployment.HistoryResult.Failed, "1.0.2");
+        var history = new QtsOps.Core.Deployment.ReleaseHistory(dir.Combine("history", "local.jsonl"), warning => Assert.Fail(warning));
+        void Add(QtsOps.Core.Deployment.HistoryAction action, QtsOps.Core.Deployment.HistoryResult result, string release) =>
+            history.Append(new QtsOps.Core.Deployment.HistoryEntry { Action = action, Result = result, Version = release, Release = release, StartedAt = DateTimeOffset.UtcNow, FinishedAt = DateTimeOffset.UtcNow });
+        Add(QtsOps.Core.Deployment.HistoryAction.Verify, QtsOps.Core.Deployment.HistoryResult.Succeeded, "1.0.0");
+        Add(QtsOps.Core.Deployment.HistoryAction.Verify, QtsOps.Core.Deployment.HistoryResult.Succeeded, "1.0.1");
+        Add(QtsOps.Core.Deployment.HistoryAction.Verify, QtsOps.Core.Deployment.HistoryResult.Failed, "1.0.2");
 
         Assert.That(history.Read().LastVerified(except: "1.0.2")?.Release, Is.EqualTo("1.0.1"));
         Assert.That(history.Read().LastVerified(except: "1.0.1")?.Release, Is.EqualTo("1.0.0"));
@@ -394,35 +394,35 @@ public class ReleaseHistoryTests
     public void Only_a_successful_last_deploy_or_rollback_of_that_release_in_that_container_counts_as_deployed()
     {
         using var dir = new TempDirectory();
-        var history = new QtsOps.Release.Deployment.ReleaseHistory(dir.Combine("local.jsonl"), warning => Assert.Fail(warning));
-        void Add(QtsOps.Release.Deployment.HistoryAction action, QtsOps.Release.Deployment.HistoryResult result, string release, string? container) =>
-            history.Append(new QtsOps.Release.Deployment.HistoryEntry { Action = action, Result = result, Version = release, Release = release, ContainerId = container, StartedAt = DateTimeOffset.UtcNow, FinishedAt = DateTimeOffset.UtcNow });
+        var history = new QtsOps.Core.Deployment.ReleaseHistory(dir.Combine("local.jsonl"), warning => Assert.Fail(warning));
+        void Add(QtsOps.Core.Deployment.HistoryAction action, QtsOps.Core.Deployment.HistoryResult result, string release, string? container) =>
+            history.Append(new QtsOps.Core.Deployment.HistoryEntry { Action = action, Result = result, Version = release, Release = release, ContainerId = container, StartedAt = DateTimeOffset.UtcNow, FinishedAt = DateTimeOffset.UtcNow });
 
-        Add(QtsOps.Release.Deployment.HistoryAction.Deploy, QtsOps.Release.Deployment.HistoryResult.Succeeded, "1.0.0", "c1");
-        Add(QtsOps.Release.Deployment.HistoryAction.Verify, QtsOps.Release.Deployment.HistoryResult.Succeeded, "1.0.0", "c1");
+        Add(QtsOps.Core.Deployment.HistoryAction.Deploy, QtsOps.Core.Deployment.HistoryResult.Succeeded, "1.0.0", "c1");
+        Add(QtsOps.Core.Deployment.HistoryAction.Verify, QtsOps.Core.Deployment.HistoryResult.Succeeded, "1.0.0", "c1");
         Assert.That(history.Read().SuccessfulStartIn("1.0.0", "c1"), Is.Not.Null, "a verification changes nothing that runs");
         Assert.That(history.Read().SuccessfulStartIn("1.0.0", "c2"), Is.Null, "another container");
 
-        Add(QtsOps.Release.Deployment.HistoryAction.Deploy, QtsOps.Release.Deployment.HistoryResult.Interrupted, "1.0.1", null);
+        Add(QtsOps.Core.Deployment.HistoryAction.Deploy, QtsOps.Core.Deployment.HistoryResult.Interrupted, "1.0.1", null);
         Assert.That(history.Read().SuccessfulStartIn("1.0.1", "c3"), Is.Null, "an interrupted deploy left it");
         Assert.That(history.Read().SuccessfulStartIn("1.0.0", "c1"), Is.Null, "the interrupted deploy came after it");
 
-        Add(QtsOps.Release.Deployment.HistoryAction.Rollback, QtsOps.Release.Deployment.HistoryResult.Succeeded, "1.0.0", "c4");
+        Add(QtsOps.Core.Deployment.HistoryAction.Rollback, QtsOps.Core.Deployment.HistoryResult.Succeeded, "1.0.0", "c4");
         Assert.That(history.Read().SuccessfulStartIn("1.0.0", "c4"), Is.Not.Null);
         Assert.That(history.Read().VersionOf("1.0.1"), Is.EqualTo("1.0.1"));
         Assert.That(File.ReadAllLines(history.Path)[2], Does.Contain("\"result\":\"interrupted\""));
     }
 
-    private static QtsOps.Release.Deployment.HistoryEntry Entry(string release) => new()
+    private static QtsOps.Core.Deployment.HistoryEntry Entry(string release) => new()
     {
-        Action = QtsOps.Release.Deployment.HistoryAction.Verify, Result = QtsOps.Release.Deployment.HistoryResult.Succeeded,
+        Action = QtsOps.Core.Deployment.HistoryAction.Verify, Result = QtsOps.Core.Deployment.HistoryResult.Succeeded,
         Version = release, Release = release, StartedAt = DateTimeOffset.UtcNow, FinishedAt = DateTimeOffset.UtcNow,
     };
 
     /// <summary>A history of 1.0.0, then <paramref name="damage"/> written as is, then 1.0.1; warnings go to the list.</summary>
-    private static QtsOps.Release.Deployment.ReleaseHistory DamagedHistory(TempDirectory dir, string damage, List<string> warnings)
+    private static QtsOps.Core.Deployment.ReleaseHistory DamagedHistory(TempDirectory dir, string damage, List<string> warnings)
     {
-        var history = new QtsOps.Release.Deployment.ReleaseHistory(dir.Combine("local.jsonl"), warnings.Add);
+        var history = new QtsOps.Core.Deployment.ReleaseHistory(dir.Combine("local.jsonl"), warnings.Add);
         history.Append(Entry("1.0.0"));
         File.AppendAllText(history.Path, damage);
         history.Append(Entry("1.0.1"));
@@ -475,28 +475,28 @@ public class ReleaseHistoryTests
     public void A_write_to_a_full_disk_is_returned_as_the_problem_never_thrown()
     {
         // /dev/full fails every write with ENOSPC, as a full disk does.
-        var history = new QtsOps.Release.Deployment.ReleaseHistory("/dev/full", warning => Assert.Fail(warning));
+        var history = new QtsOps.Core.Deployment.ReleaseHistory("/dev/full", warning => Assert.Fail(warning));
 
         var problem = history.TryAppend(Entry("1.0.0"));
 
         Assert.That(problem, Does.Contain("the verify of 1.0.0 (succeeded) could not be recorded in /dev/full").And.Contain("Fix: free disk space"));
     }
 
-    private static QtsOps.Release.Deployment.HistoryEntry Entry(QtsOps.Release.Deployment.HistoryAction action, QtsOps.Release.Deployment.HistoryResult result, string release) =>
+    private static QtsOps.Core.Deployment.HistoryEntry Entry(QtsOps.Core.Deployment.HistoryAction action, QtsOps.Core.Deployment.HistoryResult result, string release) =>
         Entry(release) with { Action = action, Result = result };
 
-    private const QtsOps.Release.Deployment.HistoryAction Deploy = QtsOps.Release.Deployment.HistoryAction.Deploy;
-    private const QtsOps.Release.Deployment.HistoryAction Verify = QtsOps.Release.Deployment.HistoryAction.Verify;
-    private const QtsOps.Release.Deployment.HistoryAction Rollback = QtsOps.Release.Deployment.HistoryAction.Rollback;
-    private const QtsOps.Release.Deployment.HistoryAction Restore = QtsOps.Release.Deployment.HistoryAction.Restore;
-    private const QtsOps.Release.Deployment.HistoryResult Succeeded = QtsOps.Release.Deployment.HistoryResult.Succeeded;
-    private const QtsOps.Release.Deployment.HistoryResult Failed = QtsOps.Release.Deployment.HistoryResult.Failed;
+    private const QtsOps.Core.Deployment.HistoryAction Deploy = QtsOps.Core.Deployment.HistoryAction.Deploy;
+    private const QtsOps.Core.Deployment.HistoryAction Verify = QtsOps.Core.Deployment.HistoryAction.Verify;
+    private const QtsOps.Core.Deployment.HistoryAction Rollback = QtsOps.Core.Deployment.HistoryAction.Rollback;
+    private const QtsOps.Core.Deployment.HistoryAction Restore = QtsOps.Core.Deployment.HistoryAction.Restore;
+    private const QtsOps.Core.Deployment.HistoryResult Succeeded = QtsOps.Core.Deployment.HistoryResult.Succeeded;
+    private const QtsOps.Core.Deployment.HistoryResult Failed = QtsOps.Core.Deployment.HistoryResult.Failed;
 
     /// <summary>Whether 1.0.0 passed verification since it was last put in place, after <paramref name="entries"/> (action, result, release).</summary>
-    private static bool VerifiedSinceInstalled(params (QtsOps.Release.Deployment.HistoryAction Action, QtsOps.Release.Deployment.HistoryResult Result, string Release)[] entries)
+    private static bool VerifiedSinceInstalled(params (QtsOps.Core.Deployment.HistoryAction Action, QtsOps.Core.Deployment.HistoryResult Result, string Release)[] entries)
     {
         using var dir = new TempDirectory();
-        var history = new QtsOps.Release.Deployment.ReleaseHistory(dir.Combine("local.jsonl"), warning => Assert.Fail(warning));
+        var history = new QtsOps.Core.Deployment.ReleaseHistory(dir.Combine("local.jsonl"), warning => Assert.Fail(warning));
         foreach (var (action, result, release) in entries) history.Append(Entry(action, result, release));
         return history.Read().VerifiedSinceInstalled("1.0.0");
     }
@@ -532,12 +532,12 @@ public class ReleaseHistoryTests
     public void The_newest_entries_are_the_last_ones_written_oldest_first()
     {
         using var dir = new TempDirectory();
-        var history = new QtsOps.Release.Deployment.ReleaseHistory(dir.Combine("local.jsonl"), warning => Assert.Fail(warning));
+        var history = new QtsOps.Core.Deployment.ReleaseHistory(dir.Combine("local.jsonl"), warning => Assert.Fail(warning));
         foreach (var release in new[] { "1.0.0", "1.0.1", "1.0.2" }) history.Append(Entry(release));
 
         Assert.That(history.Read().Newest(2).Select(e => e.Release), Is.EqualTo(new[] { "1.0.1", "1.0.2" }));
         Assert.That(history.Read().Newest(5).Select(e => e.Release), Is.EqualTo(new[] { "1.0.0", "1.0.1", "1.0.2" }));
-        Assert.That(new QtsOps.Release.Deployment.ReleaseHistory(dir.Combine("none.jsonl"), warning => Assert.Fail(warning)).Read().Newest(2), Is.Empty, "no history yet");
+        Assert.That(new QtsOps.Core.Deployment.ReleaseHistory(dir.Combine("none.jsonl"), warning => Assert.Fail(warning)).Read().Newest(2), Is.Empty, "no history yet");
     }
 
     [Test]
@@ -556,7 +556,7 @@ public class ReleaseHistoryTests
     public void A_history_on_a_docker_host_is_written_and_read_there_never_on_this_machine()
     {
         using var dir = new TempDirectory();
-        var history = new QtsOps.Release.Deployment.ReleaseHistory(HostFolder.Root + "/history/local.jsonl", warning => Assert.Fail(warning), new HostFolder(dir.Combine("host")));
+        var history = new QtsOps.Core.Deployment.ReleaseHistory(HostFolder.Root + "/history/local.jsonl", warning => Assert.Fail(warning), new HostFolder(dir.Combine("host")));
 
         history.Append(Entry("1.0.0"));
 

@@ -1,4 +1,4 @@
-using QtsOps.Release.Validation.Docker;
+using QtsOps.Core.Validation.Docker;
 
 namespace QtsOps.Tests.Validation;
 

@@ -1,4 +1,4 @@
-using QtsOps.Release.Validation.Terraform;
+using QtsOps.Core.Validation.Terraform;
 
 namespace QtsOps.Tests.Validation;
 

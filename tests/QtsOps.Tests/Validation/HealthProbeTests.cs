@@ -1,4 +1,4 @@
-using QtsOps.Release.Validation.Observer;
+using QtsOps.Core.Validation.Observer;
 
 namespace QtsOps.Tests.Validation;
 

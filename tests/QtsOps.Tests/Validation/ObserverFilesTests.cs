@@ -1,5 +1,5 @@
-using QtsOps.Release.Reports;
-using QtsOps.Release.Validation.Observer;
+using QtsOps.Core.Reports;
+using QtsOps.Core.Validation.Observer;
 using YamlDotNet.RepresentationModel;
 
 namespace QtsOps.Tests.Validation;

@@ -1,6 +1,6 @@
-using QtsOps.Release.Reports;
-using QtsOps.Release.Validation;
-using QtsOps.Release.Validation.Terraform;
+using QtsOps.Core.Reports;
+using QtsOps.Core.Validation;
+using QtsOps.Core.Validation.Terraform;
 
 namespace QtsOps.Tests.Validation;
 
@@ -737,5 +737,5 @@ public class ObserverRulesTests
     [TestCase("python:latest")]
     [TestCase("python")]
     public void An_image_with_an_empty_or_latest_tag_or_none_is_not_pinned(string image) =>
-        Assert.That(QtsOps.Release.Validation.Observer.ContainerSecurityRules.WhyNotPinned(image), Is.Not.Null);
+        Assert.That(QtsOps.Core.Validation.Observer.ContainerSecurityRules.WhyNotPinned(image), Is.Not.Null);
 }

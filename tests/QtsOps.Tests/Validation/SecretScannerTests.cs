@@ -1,4 +1,4 @@
-using QtsOps.Release.Secrets;
+using QtsOps.Core.Secrets;
 
 namespace QtsOps.Tests.Validation;
 
@@ -164,7 +164,7 @@ public class SecretScannerTests
     {
         using var output = new TempDirectory();
         var observer = SourceRepository.Combine("src", "observer");
-        var result = QtsOps.Release.Packaging.DeployPackage.Build(new QtsOps.Release.Packaging.PackageRequest(
+        var result = QtsOps.Core.Packaging.DeployPackage.Build(new QtsOps.Core.Packaging.PackageRequest(
             observer, "src/observer", output.Path, "1.0.0", "1.0.0", DateTimeOffset.UnixEpoch));
 
         Assert.That(result, Is.Not.Null);

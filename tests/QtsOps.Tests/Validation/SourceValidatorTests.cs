@@ -1,6 +1,6 @@
-using QtsOps.Release.Reports;
-using QtsOps.Release.Validation;
-using QtsOps.Release.Validation.Terraform;
+using QtsOps.Core.Reports;
+using QtsOps.Core.Validation;
+using QtsOps.Core.Validation.Terraform;
 
 namespace QtsOps.Tests.Validation;
 
@@ -145,7 +145,7 @@ public class SourceValidatorTests
 
         var findings = SourceValidator.Validate(_repo.Path, null, Ignored).Findings.Where(f => f.Rule.StartsWith("package-secret/")).ToList();
 
-        var package = Assert.Throws<QtsOps.Release.Packaging.PackagingException>(() => QtsOps.Release.Packaging.DeployPackage.Build(new QtsOps.Release.Packaging.PackageRequest(
+        var package = Assert.Throws<QtsOps.Core.Packaging.PackagingException>(() => QtsOps.Core.Packaging.DeployPackage.Build(new QtsOps.Core.Packaging.PackageRequest(
             _repo.Combine("src/observer"), "src/observer", _repo.Combine("out"), "1.0.0", "1.0.0", DateTimeOffset.UnixEpoch, path => Ignored("src/observer/" + path))))!;
         Assert.That(findings, Is.EqualTo(package.Findings));
         Assert.That(findings.Select(f => (f.File, f.Line, f.Severity)), Is.EquivalentTo(new[]

@@ -1,5 +1,5 @@
-using QtsOps.Release.Reports;
-using QtsOps.Release.Validation.Terraform;
+using QtsOps.Core.Reports;
+using QtsOps.Core.Validation.Terraform;
 
 namespace QtsOps.Tests.Validation;
 

@@ -1,6 +1,6 @@
 using QtsOps.Build;
 using QtsOps.Host;
-using QtsOps.Release.Versioning;
+using QtsOps.Core.Versioning;
 using QtsOps.Tests.Build;
 using QtsOps.Tests.Host;
 

@@ -1,4 +1,4 @@
-using QtsOps.Release.Versioning;
+using QtsOps.Core.Versioning;
 
 namespace QtsOps.Tests.Versioning;
 

@@ -1,4 +1,4 @@
-using QtsOps.Release.Workspace;
+using QtsOps.Core.Workspace;
 
 namespace QtsOps.Tests.Workspace;
 

@@ -1,0 +1,60 @@
+using System.Text;
+using QtsOps.Core.Reports;
+
+namespace QtsOps.Core.Deployment;
+
+/// <summary>What runs in the environment's container, as the engine says.</summary>
+/// <param name="Owner">Whose the container is (its labels).</param>
+/// <param name="IsOurs">Whether this deployment started it.</param>
+public sealed record RunningContainer(string Name, string State, string? Health, DateTimeOffset StartedAt, int RestartCount, string ImageId, string? Digest, DeploymentOwner Owner, bool IsOurs);
+
+/// <summary>Whether a process holds the deploy lock now, and who last wrote its name there.</summary>
+public sealed record LockState(bool Held, LockOwner? Owner);
+
+/// <summary>
+/// The status target's answer for one environment: what runs (release, version, image, state,
+/// health, since when), the release store's current one, the last verified release, the lock and
+/// the newest history entries. Gathered by reading only.
+/// </summary>
+/// <param name="Container">The container that serves: behind the edge (whoever's it is), the slot it forwards to; else the single container.</param>
+/// <param name="Others">The other containers under the environment's names (the edge, the other slot, the single container), whoever's they are.</param>
+/// <param name="PortHolders">Containers that publish the environment's port and bear none of its names.</param>
+public sealed record DeploymentStatus(
+    string Environment, string Engine, string? CurrentRelease, RunningContainer? Container, HistoryEntry? LastVerified, LockState Lock, IReadOnlyList<HistoryEntry> History,
+    IReadOnlyList<RunningContainer>? Others = null, IReadOnlyList<string>? PortHolders = null)
+{
+    /// <summary>One line for the log and the report's heading.</summary>
+    public string Summary => Container switch
+    {
+        null when Others?.FirstOrDefault(c => !c.IsOurs) is { } foreign => $"'{Environment}': {foreign.Name} belongs to {foreign.Owner.Describe()}, not to this deployment",
+        null => $"'{Environment}': no container runs (current release: {CurrentRelease ?? "none"})",
+        { IsOurs: false } c => $"'{Environment}': {c.Name} belongs to {c.Owner.Describe()}, not to this deployment, and serves {c.Owner.Release ?? "a release it does not name"}",
+        var c => $"'{Environment}': {c.Owner.Release ?? CurrentRelease ?? "?"} ({c.Owner.Version ?? "version not recorded"}) is {c.State}" +
+                 $"{(c.Health is null ? "" : $", {c.Health}")} in {c.Name} since {c.StartedAt:u}",
+    };
+
+    public string ToMarkdown()
+    {
+        var text = new StringBuilder($"# status: {Environment}\n\n{Summary}.\n\n");
+        text.Append("| | |\n|---|---|\n");
+        text.Append($"| engine | {ReportWriter.Cell(Engine)} |\n");
+        text.Append($"| current release | {CurrentRelease ?? "none"} |\n");
+        if (Container is { } c)
+        {
+            text.Append($"| container | `{c.Name}`: {c.State}{(c.Health is null ? "" : $", {c.Health}")}, since {c.StartedAt:u}, {c.RestartCount} restart(s) |\n");
+            text.Append($"| image | `{c.ImageId}`{(c.Digest is null ? "" : $" ({c.Digest})")} |\n");
+            text.Append($"| started by | {ReportWriter.Cell(c.IsOurs ? "this deployment" : c.Owner.Describe())} |\n");
+        }
+        foreach (var other in Others ?? [])
+            text.Append($"| also | `{other.Name}`: {other.State}{(other.Health is null ? "" : $", {other.Health}")}, " +
+                $"{ReportWriter.Cell(other.IsOurs ? $"this deployment{(other.Owner.Release is { } release ? $", release {release}" : "")}" : other.Owner.Describe())} |\n");
+        if (PortHolders is { Count: > 0 } holders) text.Append($"| port held by | {ReportWriter.Cell(string.Join(", ", holders))} (not this environment's containers) |\n");
+        text.Append($"| last verified | {(LastVerified is { } v ? $"{v.Release} ({v.Version}) at {v.FinishedAt:u}" : "none")} |\n");
+        text.Append($"| deploy lock | {(Lock.Held ? $"held by {Lock.Owner?.ToString() ?? "a process that has not named itself yet"}" : "free")} |\n");
+        if (History.Count == 0) return text.Append("\nNo history yet.\n").ToString();
+        text.Append($"\n## History (newest {History.Count})\n\n| finished | action | result | release | version | detail |\n|---|---|---|---|---|---|\n");
+        foreach (var entry in History.Reverse())
+            text.Append($"| {entry.FinishedAt:u} | {entry.Action.ToString().ToLowerInvariant()} | {entry.Result.ToString().ToLowerInvariant()} | {entry.Release} | {entry.Version} | {ReportWriter.Cell(entry.Detail ?? "")} |\n");
+        return text.ToString();
+    }
+}

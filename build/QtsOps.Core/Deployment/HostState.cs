@@ -1,0 +1,50 @@
+using System.Globalization;
+
+namespace QtsOps.Core.Deployment;
+
+/// <summary>Where the parts of <see cref="HostState"/> are on the deployment's host.</summary>
+/// <param name="ActiveLink">The edge's edge/active.conf link, which names the slot that serves.</param>
+/// <param name="DeployDirectory">Whose free space the pre-deploy checks ask.</param>
+public sealed record HostStatePaths(string ReleasesDirectory, string CurrentLink, string ActiveLink, string HistoryFile, string LockFile, string DeployDirectory);
+
+/// <summary>
+/// What a step of deploy, verify, rollback or restore needs of the deployment's host, read in one go
+/// (over ssh: one script): the installed releases, <c>current</c>, the edge's active slot, the history,
+/// the deploy lock's holder and the free space. Read again only after the run changed the host.
+/// </summary>
+/// <param name="ReleaseDirectories">The folders under releases/ with their times (<see cref="ReleaseStore.InstalledOf"/>).</param>
+/// <param name="CurrentTarget">The target of <c>current</c>; null when there is none.</param>
+/// <param name="ActiveTarget">The target of the edge's active link; null when there is none.</param>
+/// <param name="HistoryText">The history file; null when there is none.</param>
+/// <param name="AvailableBytes">The bytes free for the deploy directory.</param>
+public sealed record HostState(IReadOnlyList<(string Name, DateTime LastWriteUtc)> ReleaseDirectories, string? CurrentTarget, string? ActiveTarget,
+    string? HistoryText, LockState Lock, long AvailableBytes)
+{
+    public IReadOnlyList<string> Installed => ReleaseStore.InstalledOf(ReleaseDirectories);
+
+    public string? Current => ReleaseStore.ReleaseOf(CurrentTarget);
+
+    public Slot? ActiveSlot => SlotLayout.ActiveOf(ActiveTarget);
+
+    /// <summary>Reads the parts one by one: on this machine each is a file read in this process, not a command.</summary>
+    public static HostState Read(IHostFileSystem files, HostStatePaths paths, Func<string, LockState> inspectLock, Func<string, long> availableBytes) =>
+        new(files.Directories(paths.ReleasesDirectory), files.LinkTarget(paths.CurrentLink), files.LinkTarget(paths.ActiveLink),
+            files.ReadAllText(paths.HistoryFile), inspectLock(paths.LockFile), availableBytes(paths.DeployDirectory));
+
+    /// <summary>
+    /// The state as the host's script says it, a fact a line: <c>release TIME NAME</c>, <c>current TARGET</c>,
+    /// <c>active TARGET</c>, <c>history LINE</c>, <c>lock held|free</c>, <c>owner JSON</c>, <c>free KILOBYTES</c>.
+    /// </summary>
+    /// <param name="parseOwner">Reads the lock's owner file as written.</param>
+    public static HostState Parse(IEnumerable<string> lines, Func<string, LockOwner?> parseOwner)
+    {
+        var said = lines.Select(line => line.Split(' ', 2)).Where(parts => parts.Length == 2 || parts[0] == "history")
+            .ToLookup(parts => parts[0], parts => parts.Length == 2 ? parts[1] : "", StringComparer.Ordinal);
+        var releases = said["release"].Select(line => line.Split(' ', 2))
+            .Select(parts => (parts[1], DateTime.UnixEpoch.AddSeconds(double.Parse(parts[0], CultureInfo.InvariantCulture)))).ToList();
+        var history = said["history"].ToList();
+        return new HostState(releases, said["current"].SingleOrDefault(), said["active"].SingleOrDefault(), history.Count == 0 ? null : string.Join("\n", history),
+            new LockState(said["lock"].SingleOrDefault() == "held", said["owner"].SingleOrDefault() is { } owner ? parseOwner(owner) : null),
+            long.Parse(said["free"].Single(), CultureInfo.InvariantCulture) * 1024);
+    }
+}

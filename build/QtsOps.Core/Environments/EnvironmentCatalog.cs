@@ -1,0 +1,332 @@
+using System.Text.Json;
+using QtsOps.Core.Deployment;
+using QtsOps.Core.Json;
+using QtsOps.Core.Reports;
+
+namespace QtsOps.Core.Environments;
+
+/// <summary>A settings file that cannot be used; each problem names the file, line, JSON path and fix.</summary>
+public sealed class SettingsFileException(IReadOnlyList<Finding> problems)
+    : Exception(string.Join(Environment.NewLine, problems.Select(p => $"{p.File}{(p.Line is { } line ? $":{line}" : "")}: {p.Message}. Fix: {p.Fix}.")))
+{
+    public const string Rule = "environments/invalid";
+
+    public IReadOnlyList<Finding> Problems { get; } = problems;
+
+    public SettingsFileException(string file, int? line, string message, string fix) : this([Finding.Error(Rule, file, message, fix, line)]) { }
+}
+
+/// <summary>Loads and validates environments.json: every environment, every key, all errors at once.</summary>
+public static class EnvironmentCatalog
+{
+    public const string FileName = "environments.json";
+
+    /// <summary>How an environment may be named: the name becomes part of paths, reports and Terraform's root module.</summary>
+    public const string EnvironmentNamePattern = "^[a-z][a-z0-9-]*$";
+
+    /// <summary>How a Docker engine's address begins: this machine's socket, a TCP engine, or one reached over ssh.</summary>
+    public static readonly string[] DockerHostSchemes = ["unix://", "tcp://", "ssh://"];
+
+    /// <summary>The block whose keys every environment inherits unless it sets its own (as Kamal's destinations layer over its base config).</summary>
+    public const string DefaultsName = "defaults";
+
+    private static readonly JsonDocumentOptions DocumentOptions = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
+
+    /// <summary>The environments: one per entry the file declares, in its order.</summary>
+    /// <param name="givenBy">The option that named <paramref name="path"/>; null for the checked-in file.</param>
+    public static IReadOnlyDictionary<string, DeploymentEnvironment> Load(string path, string? givenBy = null) => Parse(ReadFile(path, givenBy), path);
+
+    /// <summary>The names of the environments a file declares, in its order, without reading their settings (--env and --help need no more).</summary>
+    public static IReadOnlyList<string> DeclaredNames(string path, string? givenBy = null)
+    {
+        var source = ParseSource(ReadFile(path, givenBy), path);
+        List<string> names = source.Root.ValueKind == JsonValueKind.Object ? [.. EnvironmentEntries(source.Root).Select(entry => entry.Name)] : [];
+        return names.Count > 0 ? names : throw new SettingsFileException(path, 1, $"$: {NoEnvironment}", NoEnvironmentFix);
+    }
+
+    private const string NoEnvironment = "declares no environment";
+    private const string NoEnvironmentFix = $"add an entry per environment beside \"{DefaultsName}\", e.g. \"local\": {{ ... }}";
+
+    private static string ReadFile(string path, string? givenBy)
+    {
+        if (!File.Exists(path))
+            throw new SettingsFileException(path, null, "not found", givenBy is null
+                ? $"restore the checked-in file with git checkout -- {FileName} (it declares the environments)"
+                : $"correct the path given by {givenBy} (a relative path is relative to the working directory), or leave it out to use the checked-in {FileName}");
+        return File.ReadAllText(path);
+    }
+
+    private static JsonSource ParseSource(string json, string file)
+    {
+        try
+        {
+            return JsonSource.Parse(json, DocumentOptions);
+        }
+        catch (JsonException exception)
+        {
+            throw new SettingsFileException(file, (int)(exception.LineNumber ?? 0) + 1, $"not valid JSON: {exception.Message.TrimEnd('.')}", "correct the syntax at that line");
+        }
+    }
+
+    /// <summary>The entries that are environments: all but <see cref="DefaultsName"/> and "$comment" and the like.</summary>
+    private static IEnumerable<JsonProperty> EnvironmentEntries(JsonElement root) =>
+        root.EnumerateObject().Where(entry => !entry.Name.StartsWith('$') && entry.Name != DefaultsName);
+
+    public static IReadOnlyDictionary<string, DeploymentEnvironment> Parse(string json, string file)
+    {
+        var source = ParseSource(json, file);
+        var reader = new Reader(file, source);
+        foreach (var duplicate in source.DuplicateProperties)
+            reader.Fail(duplicate.Path, duplicate.Line, $"duplicate key '{duplicate.Name}' (first at line {duplicate.FirstLine})",
+                "keep one of them: JSON readers disagree on which one counts");
+        var environments = new Dictionary<string, DeploymentEnvironment>(StringComparer.Ordinal);
+        if (source.Root.ValueKind != JsonValueKind.Object)
+            reader.Fail("$", "must be an object with one entry per environment", "write { \"local\": {...}, \"NAME\": {...} }, an entry per environment");
+        else
+        {
+            if (!EnvironmentEntries(source.Root).Any())
+                reader.Fail("$", NoEnvironment, NoEnvironmentFix);
+            var defaults = reader.ReadDefaults(source.Root);
+            foreach (var entry in EnvironmentEntries(source.Root))
+            {
+                if (!System.Text.RegularExpressions.Regex.IsMatch(entry.Name, EnvironmentNamePattern))
+                {
+                    reader.Fail($"$.{entry.Name}", $"'{entry.Name}' is not a valid environment name (allowed: {EnvironmentNamePattern})",
+                        "rename it with lower-case letters, digits and '-', beginning with a letter (e.g. \"eu-prod\")");
+                    continue;
+                }
+                if (reader.ReadEnvironment(entry.Name, entry.Value, defaults) is { } environment) environments[entry.Name] = environment;
+            }
+            reader.CheckDefaultsKeys(defaults);
+        }
+        reader.ThrowIfFailed();
+        return environments;
+    }
+
+    /// <summary>An environment's path as an absolute path: relative paths are relative to the repository root.</summary>
+    public static string Resolve(string repositoryRoot, string path) => Path.GetFullPath(Path.Combine(repositoryRoot, path));
+
+    private sealed class Reader(string file, JsonSource source)
+    {
+        /// <summary>One problem; one in <see cref="DefaultsName"/> is reported once, with the environments that inherit it.</summary>
+        private sealed record Problem(string Path, int Line, string Message, string Fix)
+        {
+            public List<string> Inheritors { get; } = [];
+
+            public Finding ToFinding(string file) => Finding.Error(SettingsFileException.Rule, file, Inheritors.Count == 0
+                ? $"{Path}: {Message}"
+                : $"{Path}: {Message} (inherited by {string.Join(", ", Inheritors)})", Fix, Line);
+        }
+
+        private const string DefaultsPath = $"$.{DefaultsName}";
+        private const string UnknownSettingFix = "remove it or correct its spelling (see the 'local' entry)";
+
+        private readonly List<Problem> _problems = [];
+        private readonly HashSet<string> _read = new(StringComparer.Ordinal);
+        private readonly HashSet<string> _known = new(StringComparer.Ordinal);
+        private readonly HashSet<string> _inherited = new(StringComparer.Ordinal);
+        private string _name = "";
+        private JsonElement _element;
+        private JsonElement? _defaults;
+        private int _failures;
+
+        private string At => $"$.{_name}";
+
+        // A missing key has no line of its own: the error points at the object that lacks it.
+        public void Fail(string path, string message, string fix) => Fail(path, source.NearestLineOf(path) ?? 1, message, fix);
+
+        public void Fail(string path, int line, string message, string fix)
+        {
+            _failures++;
+            var inherited = _name.Length > 0 && path.StartsWith(DefaultsPath + ".", StringComparison.Ordinal);
+            var problem = inherited ? _problems.FirstOrDefault(p => p.Path == path && p.Message == message) : null;
+            if (problem is null) _problems.Add(problem = new Problem(path, line, message, fix));
+            if (inherited) problem.Inheritors.Add(_name);
+        }
+
+        public void ThrowIfFailed()
+        {
+            if (_problems.Count > 0) throw new SettingsFileException([.. _problems.Select(p => p.ToFinding(file))]);
+        }
+
+        /// <summary>The defaults block, or null when the file has none (each environment then states every key).</summary>
+        public JsonElement? ReadDefaults(JsonElement root)
+        {
+            if (!root.TryGetProperty(DefaultsName, out var defaults)) return null;
+            if (defaults.ValueKind == JsonValueKind.Object) return defaults;
+            Fail(DefaultsPath, $"must be an object of settings (got {defaults.ValueKind.ToString().ToLowerInvariant()})",
+                $"write \"{DefaultsName}\": {{ \"port\": 8000, ... }} with the settings the environments share");
+            return null;
+        }
+
+        /// <summary>A key in defaults that no environment knows is a misspelling, as it would be in an environment.</summary>
+        public void CheckDefaultsKeys(JsonElement? defaults)
+        {
+            if (defaults is not { } block || _known.Count == 0) return;
+            _name = "";
+            foreach (var property in block.EnumerateObject())
+                if (!_known.Contains(property.Name) && !property.Name.StartsWith('$'))
+                    Fail($"{DefaultsPath}.{property.Name}", $"unknown setting '{property.Name}'", UnknownSettingFix);
+        }
+
+        public DeploymentEnvironment? ReadEnvironment(string name, JsonElement element, JsonElement? defaults)
+        {
+            (_name, _element, _defaults) = (name, element, defaults);
+            if (element.ValueKind != JsonValueKind.Object)
+            {
+                Fail(At, "must be an object of settings", "see the 'local' entry for the keys");
+                return null;
+            }
+            _read.Clear();
+            _inherited.Clear();
+            var failuresBefore = _failures;
+            var environment = new DeploymentEnvironment
+            {
+                Name = name,
+                Description = Text("description"),
+                DockerHost = DockerHost(),
+                ComposeProject = Text("composeProject", NamePattern),
+                ContainerName = Text("containerName", NamePattern),
+                Network = Text("network", NamePattern),
+                ImageRepository = Text("imageRepository", RepositoryPattern),
+                Registry = TextOrNull("registry", RegistryPattern),
+                RegistryTls = Flag("registryTls"),
+                Bind = Text("bind"),
+                Port = Number("port", 1, 65535),
+                HealthUrl = Url("healthUrl"),
+                DeployDirectory = Text("deployDirectory"),
+                DataDirectory = Text("dataDirectory"),
+                LogDirectory = Text("logDirectory"),
+                ConfigDirectory = Text("configDirectory"),
+                BackupDirectory = Text("backupDirectory"),
+                Protected = Flag("protected"),
+                RequireVerifiedRelease = Flag("requireVerifiedRelease"),
+                AutomaticRollback = Flag("automaticRollback"),
+                BootstrapBaseImage = Flag("bootstrapBaseImage"),
+                Strategy = Strategy(),
+                SettleSeconds = Number("settleSeconds", 1, 3600),
+                HealthIntervalSeconds = Number("healthIntervalSeconds", 1, 300),
+                HealthTimeoutSeconds = Number("healthTimeoutSeconds", 5, 3600),
+                BackupsToKeep = Number("backupsToKeep", 1, 1000),
+                ReleasesToKeep = Number("releasesToKeep", 2, 100),
+                MinFreeDiskMb = Number("minFreeDiskMb", 0, 10_000_000),
+                MinMemoryMb = Number("minMemoryMb", 0, 10_000_000),
+                MaxDiskUsedPercent = Number("maxDiskUsedPercent", 1, 100),
+                CpuLimit = Decimal("cpuLimit", 0.01, 1024),
+                MemoryLimitMb = Number("memoryLimitMb", 6, 10_000_000),
+            };
+            _known.UnionWith(_read);
+            foreach (var property in element.EnumerateObject())
+                if (!_read.Contains(property.Name) && !property.Name.StartsWith('$'))
+                    Fail($"{At}.{property.Name}", $"unknown setting '{property.Name}'", UnknownSettingFix);
+            if (_failures == failuresBefore)
+            {
+                foreach (var overlap in DirectoryLayout.Overlaps(environment))
+                    Fail(PathOf(overlap.Key), overlap.Message, overlap.Fix);
+                foreach (var (key, message, fix) in HostAgreement.Problems(environment))
+                    Fail(PathOf(key), message, fix);
+            }
+            return _failures == failuresBefore ? environment : null;
+        }
+
+        private const string NamePattern = "^[a-z0-9][a-z0-9_.-]*$";
+        private const string RepositoryPattern = "^[a-z0-9]+([._/-][a-z0-9]+)*$";
+        private const string RegistryPattern = "^[A-Za-z0-9.-]+(:[0-9]{1,5})?$";
+
+        /// <summary>Where the environment's value of a key is written: its own entry, else the defaults block.</summary>
+        private string PathOf(string key) => _inherited.Contains(key) ? $"{DefaultsPath}.{key}" : $"{At}.{key}";
+
+        /// <summary>The environment's own value of a key, else the defaults'; null when neither has it.</summary>
+        private JsonElement? Lookup(string key)
+        {
+            _read.Add(key);
+            if (_element.TryGetProperty(key, out var own)) return own;
+            if (_defaults is { } defaults && defaults.TryGetProperty(key, out var inherited))
+            {
+                _inherited.Add(key);
+                return inherited;
+            }
+            return null;
+        }
+
+        private JsonElement? Value(string key, string expected)
+        {
+            if (Lookup(key) is { } value) return value;
+            if (_defaults is null) Fail(At, $"'{key}' is missing", $"add \"{key}\": {expected}");
+            else Fail(At, $"'{key}' is missing: set neither in '{_name}' nor in \"{DefaultsName}\"",
+                $"add \"{key}\": {expected} to \"{DefaultsName}\" (for every environment) or to '{_name}'");
+            return null;
+        }
+
+        private string Text(string key, string? pattern = null)
+        {
+            if (Value(key, "\"...\"") is not { } value) return "";
+            if (value.ValueKind != JsonValueKind.String || value.GetString()!.Trim().Length == 0)
+            {
+                Fail(PathOf(key), $"must be a non-empty string (got {value.GetRawText()})", $"write \"{key}\": \"...\"");
+                return "";
+            }
+            var text = value.GetString()!;
+            if (pattern is not null && !System.Text.RegularExpressions.Regex.IsMatch(text, pattern))
+                Fail(PathOf(key), $"'{text}' is not a valid name here (allowed: {pattern})", "use lower-case letters, digits, '.', '_' and '-'");
+            return text;
+        }
+
+        /// <summary>A text setting that may be null (when given, checked as <see cref="Text"/> does).</summary>
+        private string? TextOrNull(string key, string pattern) =>
+            Lookup(key) is { ValueKind: JsonValueKind.Null } ? null : Text(key, pattern);
+
+        private string? DockerHost()
+        {
+            if (Value("dockerHost", "null") is not { } value || value.ValueKind == JsonValueKind.Null) return null;
+            var host = value.ValueKind == JsonValueKind.String ? value.GetString()! : "";
+            if (!DockerHostSchemes.Any(scheme => host.StartsWith(scheme, StringComparison.Ordinal)))
+                Fail(PathOf("dockerHost"), $"must be null or a unix://, tcp:// or ssh://user@host address (got {value.GetRawText()})", "write null for this machine's engine, or e.g. \"ssh://deploy@host\"");
+            return host;
+        }
+
+        private string Url(string key)
+        {
+            var text = Text(key);
+            if (text.Length > 0 && !(Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"))
+                Fail(PathOf(key), $"'{text}' is not an http(s) URL", "write e.g. \"http://127.0.0.1:8000/health\"");
+            return text;
+        }
+
+        private DeployStrategy Strategy()
+        {
+            var expected = string.Join(" or ", DeployStrategies.Names.Select(name => $"\"{name}\""));
+            if (Value("strategy", expected) is not { } value) return default;
+            if (DeployStrategies.Parse(value.ValueKind == JsonValueKind.String ? value.GetString() : null) is { } strategy) return strategy;
+            Fail(PathOf("strategy"), $"must be {expected} (got {value.GetRawText()})",
+                "write \"strategy\": \"start-first\" (the new release serves only once healthy) or \"recreate\" (one container, replaced in place)");
+            return default;
+        }
+
+        private bool Flag(string key)
+        {
+            if (Value(key, "true or false") is not { } value) return false;
+            if (value.ValueKind is JsonValueKind.True or JsonValueKind.False) return value.GetBoolean();
+            Fail(PathOf(key), $"must be true or false (got {value.GetRawText()})", $"write \"{key}\": true or false, without quotes");
+            return false;
+        }
+
+        private int Number(string key, int minimum, int maximum)
+        {
+            if (Value(key, $"a whole number from {minimum} to {maximum}") is not { } value) return 0;
+            if (value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var number) && number >= minimum && number <= maximum) return number;
+            // A number in quotes ("8000") is the number meant; otherwise the lowest allowed shows the form.
+            var meant = value.ValueKind == JsonValueKind.String && int.TryParse(value.GetString(), out var quoted) && quoted >= minimum && quoted <= maximum ? quoted : minimum;
+            Fail(PathOf(key), $"must be a whole number from {minimum} to {maximum} (got {value.GetRawText()})", $"write \"{key}\": {meant}, without quotes");
+            return 0;
+        }
+
+        private double Decimal(string key, double minimum, double maximum)
+        {
+            if (Value(key, $"a number from {minimum} to {maximum}") is not { } value) return 0;
+            if (value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var number) && number >= minimum && number <= maximum) return number;
+            Fail(PathOf(key), $"must be a number from {minimum} to {maximum} (got {value.GetRawText()})", $"write \"{key}\": 1.0, without quotes");
+            return 0;
+        }
+    }
+}

@@ -1,4 +1,0 @@
-namespace QtsOps.Release.Bundling;
-
-/// <summary>A release bundle that cannot be read or written as it is; the message names the file and the fix.</summary>
-public sealed class BundleException(string message) : Exception(message);
