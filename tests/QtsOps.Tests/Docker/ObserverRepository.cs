@@ -5,7 +5,6 @@ using System.Text.Json.Nodes;
 using LibGit2Sharp;
 using QtsOps.Build;
 using QtsOps.Host;
-using QtsOps.Tests.Build;
 using QtsOps.Tests.Host;
 
 namespace QtsOps.Tests.Docker;
@@ -81,7 +80,7 @@ public sealed class ObserverRepository : IDisposable
         return repository.Head.Tip.Sha[..7];
     }
 
-    public HostRun Run(params string[] args) => Pipeline.Run(Root, args);
+    public HostRun Run(params string[] args) => InProcessPipeline.Run(Root, args);
 
     /// <summary>The deploy directory: what the containers this checkout starts name as their deployment.</summary>
     public string DeployDirectory => _directory.Combine(".qtsops", "deploy", "local");

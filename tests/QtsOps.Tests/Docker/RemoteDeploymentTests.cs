@@ -295,7 +295,7 @@ public class RemoteDeploymentTests
         {
             foreach (var (name, value) in Variables()) scope.Set(name, value);
             // start-first, as the test before left the host.
-            run = QtsOps.Tests.Build.Pipeline.Run(_repo.Root, Arguments(["push", "move-version-tag-probe", "deploy", "--strategy=start-first"]), typeof(MoveVersionTagProbeTask));
+            run = QtsOps.Tests.Host.InProcessPipeline.Run(_repo.Root, Arguments(["push", "move-version-tag-probe", "deploy", "--strategy=start-first"]), typeof(MoveVersionTagProbeTask));
         }
 
         Assert.That(run.ExitCode, Is.Zero, run.Output + run.Error);

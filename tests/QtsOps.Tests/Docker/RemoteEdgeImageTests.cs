@@ -4,7 +4,6 @@ using QtsOps.Build;
 using QtsOps.Build.Images;
 using QtsOps.Host;
 using QtsOps.Core.Images;
-using QtsOps.Tests.Build;
 using QtsOps.Tests.Host;
 
 namespace QtsOps.Tests.Docker;
@@ -45,7 +44,7 @@ public class RemoteEdgeImageTests
     private HostRun DeliverEdgeImage()
     {
         using var variables = new EnvironmentVariableScope().Set("QTSOPS_SSH_KEY_FILE", _host.KeyFile).Set("QTSOPS_SSH_KNOWN_HOSTS", _host.KnownHosts);
-        return Pipeline.Run(_repository.Path, ["--target=deliver-edge-image", "--env=staging", $"--environments={EnvironmentsFile}"], typeof(DeliverEdgeImageTask));
+        return InProcessPipeline.Run(_repository.Path, ["--target=deliver-edge-image", "--env=staging", $"--environments={EnvironmentsFile}"], typeof(DeliverEdgeImageTask));
     }
 
     private string MadeHere => Command.Run("docker", "image", "inspect", "--format", "{{.Id}}", _edgeImage).EnsureSuccess($"Reading {_edgeImage}").Output[0];

@@ -1,8 +1,7 @@
 using System.Text.Json;
 using QtsOps.Build.Deployment;
 using QtsOps.Core.Deployment;
-using QtsOps.Tests.Observer;
-using QtsOps.Tests.Release;
+using QtsOps.Tests.Core;
 
 namespace QtsOps.Tests.Docker;
 

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using QtsOps.Build.Deployment;
-using QtsOps.Tests.Build;
 using QtsOps.Tests.Host;
 
 namespace QtsOps.Tests.Docker;

@@ -7,7 +7,7 @@ using QtsOps.Build.Deployment;
 using QtsOps.Build.Images;
 using QtsOps.Host;
 using QtsOps.Core.Images;
-using QtsOps.Tests.Build;
+using QtsOps.Tests.Host;
 
 namespace QtsOps.Tests.Docker;
 
@@ -153,7 +153,7 @@ public sealed class SshTestHost : IDisposable
     private static void BootstrapBaseImage(string baseImage)
     {
         using var scratch = new ScratchRepository("environments.json");
-        var run = Pipeline.Run(scratch.Path, ["--target=bootstrap-base-image", $"--base-image={baseImage}", "--bootstrap-base"], typeof(BootstrapBaseImageTask));
+        var run = InProcessPipeline.Run(scratch.Path, ["--target=bootstrap-base-image", $"--base-image={baseImage}", "--bootstrap-base"], typeof(BootstrapBaseImageTask));
         if (run.ExitCode != 0) Assert.Fail($"Bootstrapping {baseImage} failed: {run.Output}{run.Error}");
     }
 

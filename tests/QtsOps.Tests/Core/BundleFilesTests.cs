@@ -1,0 +1,159 @@
+using System.Formats.Tar;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using QtsOps.Core.Bundling;
+using QtsOps.Core.Releasing;
+
+namespace QtsOps.Tests.Core;
+
+/// <summary>The bundle's formats: SHA256SUMS, DSSE, the in-toto statement, the OCI layout, the notes.</summary>
+[Category("Core")]
+public class BundleFilesTests
+{
+    [Test]
+    public void Sha256sums_are_written_sorted_as_sha256sum_writes_them_and_read_back()
+    {
+        var entries = new[] { new ChecksumEntry(new string('b', 64), "b.txt"), new ChecksumEntry(new string('a', 64), "a.tar.gz") };
+
+        var text = Sha256Sums.Format(entries);
+
+        Assert.That(text, Is.EqualTo($"{new string('a', 64)}  a.tar.gz\n{new string('b', 64)}  b.txt\n"));
+        Assert.That(Sha256Sums.Parse(text, "SHA256SUMS"), Is.EqualTo(entries.OrderBy(e => e.File)));
+    }
+
+    [TestCase("deadbeef  short.txt")]
+    [TestCase("{0}  ../escape.txt")]
+    [TestCase("{0}  sub/dir.txt")]
+    public void A_line_that_is_not_a_checksum_of_a_bundle_file_is_refused_with_its_line(string line)
+    {
+        var text = $"{new string('a', 64)}  ok.txt\n" + string.Format(line, new string('c', 64)) + "\n";
+
+        var error = Assert.Throws<BundleException>(() => Sha256Sums.Parse(text, "/b/SHA256SUMS"))!;
+
+        Assert.That(error.Message, Does.StartWith("/b/SHA256SUMS:2: ").And.Contain("Fix:"));
+    }
+
+    [Test]
+    public void Checking_finds_a_changed_and_a_missing_file()
+    {
+        using var directory = new TempDirectory();
+        var good = directory.Write("good.txt", "good");
+        directory.Write("changed.txt", "changed");
+        var entries = new[]
+        {
+            new ChecksumEntry(Sha256Sums.Of(good), "good.txt"), new ChecksumEntry(new string('0', 64), "changed.txt"), new ChecksumEntry(new string('0', 64), "gone.txt"),
+        };
+
+        var results = Sha256Sums.Check(directory.Path, entries);
+
+        Assert.That(results.Select(r => (r.File, r.Matches)), Is.EqualTo(new[] { ("good.txt", true), ("changed.txt", false), ("gone.txt", false) }));
+        Assert.That(results[2].Detail, Is.EqualTo("missing"));
+    }
+
+    [Test]
+    public void The_dsse_pre_authentication_encoding_is_the_specification_s()
+    {
+        var envelope = DsseEnvelope.Unsigned("http://example.com/HelloWorld", Encoding.UTF8.GetBytes("hello world"));
+
+        Assert.That(Encoding.UTF8.GetString(envelope.Pae()), Is.EqualTo("DSSEv1 29 http://example.com/HelloWorld 11 hello world"));
+    }
+
+    [Test]
+    public void A_dsse_envelope_is_written_and_read_back_with_its_signature()
+    {
+        using var directory = new TempDirectory();
+        var envelope = DsseEnvelope.Unsigned(DsseEnvelope.InTotoPayloadType, Encoding.UTF8.GetBytes("{}")).WithSignature("SHA256:key", "-----BEGIN SSH SIGNATURE-----\n");
+        var file = directory.Write("p.json", envelope.ToJson());
+
+        var read = DsseEnvelope.Read(file);
+
+        Assert.That((read.PayloadType, read.Payload, read.Signatures.Single()), Is.EqualTo((envelope.PayloadType, envelope.Payload, envelope.Signatures.Single())));
+        Assert.That(File.ReadAllText(file), Does.Contain("\"payloadType\"").And.Contain("\"keyid\"").And.Contain("\"sig\""));
+    }
+
+    [Test]
+    public void The_statement_is_in_toto_with_slsa_provenance_naming_the_subjects_source_builder_and_parameters()
+    {
+        var facts = new BuildFacts("git@github.com:qtsops/qtsops.git", "0123456789abcdef0123456789abcdef01234567", "v1.2.3",
+            "https://github.com/qtsops/qtsops/actions/runs/42/attempts/1", "42", new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero),
+            new Dictionary<string, string> { ["version"] = "1.2.3", ["environment"] = "prod" });
+        var subjects = new[] { new ProvenanceSubject("qts_ops_deploy-1.2.3.tar.gz", new string('a', 64)), new ProvenanceSubject("r/qts-observer", new string('b', 64)) };
+
+        var statement = Provenance.Statement(facts, subjects);
+
+        var json = JsonNode.Parse(statement)!;
+        Assert.That(json["_type"]!.GetValue<string>(), Is.EqualTo("https://in-toto.io/Statement/v1"));
+        Assert.That(json["predicateType"]!.GetValue<string>(), Is.EqualTo("https://slsa.dev/provenance/v1"));
+        var definition = json["predicate"]!["buildDefinition"]!;
+        Assert.That(definition["resolvedDependencies"]![0]!["uri"]!.GetValue<string>(), Is.EqualTo("git+git@github.com:qtsops/qtsops.git@refs/tags/v1.2.3"));
+        Assert.That(definition["externalParameters"]!["environment"]!.GetValue<string>(), Is.EqualTo("prod"));
+        Assert.That(json["predicate"]!["runDetails"]!["builder"]!["id"]!.GetValue<string>(), Is.EqualTo(facts.Builder));
+        Assert.That(json["predicate"]!["runDetails"]!["metadata"]!["startedOn"]!.GetValue<string>(), Is.EqualTo("2026-01-02T03:04:05Z"));
+        Assert.That(Provenance.Read(statement, "p"), Is.EqualTo(new StatedProvenance("git@github.com:qtsops/qtsops.git", facts.Commit, "1.2.3", subjects))
+            .Using<StatedProvenance>((a, b) => a.Repository == b.Repository && a.Commit == b.Commit && a.Version == b.Version && a.Subjects.SequenceEqual(b.Subjects)));
+    }
+
+    [Test]
+    public void A_payload_that_is_no_slsa_statement_is_refused_naming_the_file() =>
+        Assert.That(Assert.Throws<BundleException>(() => Provenance.Read("{\"_type\":\"x\"}"u8.ToArray(), "/b/provenance.intoto.json"))!.Message,
+            Does.StartWith("/b/provenance.intoto.json: the payload is not an in-toto statement"));
+
+    [Test]
+    public void A_docker_save_archive_becomes_an_oci_layout_with_the_same_config_and_layers_each_blob_once()
+    {
+        using var directory = new TempDirectory();
+        var config = "{\"architecture\":\"amd64\",\"rootfs\":{\"type\":\"layers\"}}"u8.ToArray();
+        var layer = "layer bytes"u8.ToArray();
+        var saved = directory.Combine("saved.tar");
+        using (var output = File.Create(saved))
+        using (var tar = new TarWriter(output))
+        {
+            void Add(string name, byte[] content) => tar.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, name) { DataStream = new MemoryStream(content) });
+            Add("cfg.json", config);
+            Add("l1/layer.tar", layer);
+            Add("l2/layer.tar", layer);
+            Add("manifest.json", Encoding.UTF8.GetBytes("[{\"Config\":\"cfg.json\",\"RepoTags\":[\"x:1\"],\"Layers\":[\"l1/layer.tar\",\"l2/layer.tar\"]}]"));
+        }
+
+        string digest;
+        using (var image = SavedImage.Unpack(saved))
+            digest = OciArchive.FromSavedImage(image, directory.Combine("oci.tar"), "1.2.3", DateTimeOffset.UnixEpoch);
+
+        using var unpacked = new TempDirectory();
+        TarFile.ExtractToDirectory(directory.Combine("oci.tar"), unpacked.Path, false);
+        var hex = (byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
+        Assert.That(Directory.GetFiles(unpacked.Combine("blobs", "sha256")).Select(Path.GetFileName),
+            Is.EquivalentTo(new[] { hex(config), hex(layer), digest[7..] }));
+        var manifest = JsonNode.Parse(File.ReadAllText(unpacked.Combine("blobs", "sha256", digest[7..])))!;
+        Assert.That(manifest["config"]!["digest"]!.GetValue<string>(), Is.EqualTo($"sha256:{hex(config)}"));
+        Assert.That(manifest["layers"]!.AsArray().Select(l => l!["digest"]!.GetValue<string>()), Is.EqualTo(new[] { $"sha256:{hex(layer)}", $"sha256:{hex(layer)}" }));
+        var index = JsonNode.Parse(File.ReadAllText(unpacked.Combine("index.json")))!;
+        Assert.That(index["manifests"]![0]!["digest"]!.GetValue<string>(), Is.EqualTo(digest));
+        Assert.That(File.ReadAllText(unpacked.Combine("oci-layout")), Is.EqualTo("{\"imageLayoutVersion\":\"1.0.0\"}"));
+    }
+
+    [Test]
+    public void The_notes_are_the_version_s_changelog_section_only()
+    {
+        var changelog = Changelog.Prepend(Changelog.Prepend(null, "## 1.0.0 (2026-01-01)\n\n- first\n"), "## 1.1.0 (2026-02-01)\n\n- second\n");
+
+        Assert.That(Changelog.SectionOf(changelog, "1.0.0"), Is.EqualTo("## 1.0.0 (2026-01-01)\n\n- first\n"));
+        Assert.That(Changelog.SectionOf(changelog, "1.1.0"), Is.EqualTo("## 1.1.0 (2026-02-01)\n\n- second\n"));
+        Assert.That(Changelog.SectionOf(changelog, "1.1"), Is.Null);
+    }
+
+    [TestCase("1.2.4+dirty.1a2b3c4d", "1.2.4_dirty.1a2b3c4d", true)]
+    [TestCase("1.2.3", "1.2.4", false)]
+    public void A_verified_bundle_must_be_of_the_version_deployed(string bundle, string deployed, bool same) =>
+        Assert.That(VerifiedRelease.DeployMismatch("prod", "/b", bundle, deployed), same ? Is.Null : Does.Contain($"is of {bundle}, not of {deployed}"));
+
+    [Test]
+    public void A_rollback_needs_the_bundle_of_the_release_it_puts_back_and_to_must_agree()
+    {
+        Assert.That(VerifiedRelease.RollbackWithoutBundle("prod", null), Does.Contain("--bundle=DIR"));
+        Assert.That(VerifiedRelease.RollbackWithoutBundle("prod", "/b"), Is.Null);
+        Assert.That(VerifiedRelease.RollbackMismatch("/b", "1.2.3", "1.2.2"), Does.StartWith("--to=1.2.2, but the bundle /b is of 1.2.3"));
+        Assert.That(VerifiedRelease.RollbackMismatch("/b", "1.2.3", null), Is.Null);
+    }
+}

@@ -1,0 +1,53 @@
+using QtsOps.Core.Deployment;
+
+namespace QtsOps.Tests.Core;
+
+/// <summary>The host's record a deploy step reads in one go: as the host script says it, and as this machine's files give it.</summary>
+[Category("Core")]
+public class HostStateTests
+{
+    private static readonly LockOwner Holder = new(42, "ci", "deploy", DateTimeOffset.UnixEpoch, "deploy 1.0.1 from /src", null);
+
+    [Test]
+    public void The_script_s_lines_give_releases_newest_first_current_the_active_slot_history_the_lock_holder_and_free_space()
+    {
+        var state = HostState.Parse([
+            "release 100.5 1.0.0", "release 200.25 1.0.1", "release 300 .1.0.2.partial",
+            "current releases/1.0.1", "active conf/slot-b.conf", "free 2048",
+            "lock held", "owner {\"pid\":42}",
+            "history {\"a\":1}", "history ", "history {\"b\":2}",
+        ], text => text == "{\"pid\":42}" ? Holder : null);
+
+        Assert.That(state.Installed, Is.EqualTo(new[] { "1.0.1", "1.0.0" }), "newest install first; a half-copied release is none");
+        Assert.That((state.Current, state.ActiveSlot, state.AvailableBytes), Is.EqualTo(("1.0.1", (Slot?)Slot.B, 2048L * 1024)));
+        Assert.That(state.Lock, Is.EqualTo(new LockState(true, Holder)));
+        Assert.That(state.HistoryText, Is.EqualTo("{\"a\":1}\n\n{\"b\":2}"), "every line of the history, a blank one too (line numbers stay right)");
+    }
+
+    [Test]
+    public void A_first_deploy_s_host_has_no_release_current_edge_history_or_lock_holder()
+    {
+        var state = HostState.Parse(["free 1", "lock free"], _ => Holder);
+
+        Assert.That((state.Installed, state.Current, state.ActiveSlot, state.HistoryText, state.Lock), Is.EqualTo(((IReadOnlyList<string>)[], (string?)null, (Slot?)null, (string?)null, new LockState(false, null))));
+    }
+
+    [Test]
+    public void This_machine_s_record_is_read_from_its_files()
+    {
+        using var dir = new TempDirectory();
+        var deploy = dir.Combine("deploy");
+        Directory.CreateDirectory(Path.Combine(deploy, "releases", "1.0.0"));
+        Directory.CreateDirectory(Path.Combine(deploy, "edge"));
+        File.CreateSymbolicLink(Path.Combine(deploy, "current"), "releases/1.0.0");
+        File.CreateSymbolicLink(Path.Combine(deploy, "edge", SlotLayout.ActiveLink), SlotLayout.SlotConfig(Slot.A));
+        File.WriteAllText(Path.Combine(deploy, "history.jsonl"), "line\n");
+        var paths = new HostStatePaths(Path.Combine(deploy, "releases"), Path.Combine(deploy, "current"), Path.Combine(deploy, "edge", SlotLayout.ActiveLink),
+            Path.Combine(deploy, "history.jsonl"), Path.Combine(deploy, "none.lock"), deploy);
+
+        var state = HostState.Read(LocalFileSystem.Instance, paths, DeploymentLock.Inspect, _ => 7);
+
+        Assert.That((state.Installed.Single(), state.Current, state.ActiveSlot, state.HistoryText, state.Lock.Held, state.AvailableBytes),
+            Is.EqualTo(("1.0.0", "1.0.0", (Slot?)Slot.A, "line\n", false, 7L)));
+    }
+}

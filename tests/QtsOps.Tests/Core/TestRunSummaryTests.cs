@@ -1,0 +1,106 @@
+using QtsOps.Core.Testing;
+
+namespace QtsOps.Tests.Core;
+
+[Category("Core")]
+public class TestRunSummaryTests
+{
+    private const string Trx = """
+        <?xml version="1.0" encoding="utf-8"?>
+        <TestRun xmlns="http://microsoft.com/schemas/VisualStudio/TeamTest/2010">
+          <Results>
+            <UnitTestResult testName="Good" outcome="Passed" />
+            <UnitTestResult testName="Bad" outcome="Failed" />
+            <UnitTestResult testName="Later" outcome="NotExecuted" />
+          </Results>
+          <ResultSummary outcome="Failed">
+            <Counters total="3" executed="2" passed="1" failed="1" error="0" timeout="0" aborted="0" notExecuted="1" />
+          </ResultSummary>
+        </TestRun>
+        """;
+
+    [Test]
+    public void Counts_and_failed_names_come_from_the_trx()
+    {
+        using var temp = new TempDirectory();
+        var summary = TestRunSummary.FromTrx(temp.Write("r.trx", Trx));
+
+        Assert.That(summary.ClosingLine, Is.EqualTo("1 passed, 1 failed, 1 skipped"));
+        Assert.That(summary.FailedTests, Is.EqualTo(new[] { "Bad" }));
+    }
+
+    [Test]
+    public void A_test_whose_assumption_fails_counts_as_skipped_by_its_class_qualified_name_though_no_counter_counts_it()
+    {
+        // As the NUnit adapter writes an Assume that does not hold: the result says NotExecuted, the counters say nothing.
+        using var temp = new TempDirectory();
+        var path = temp.Write("r.trx", """
+            <?xml version="1.0" encoding="utf-8"?>
+            <TestRun xmlns="http://microsoft.com/schemas/VisualStudio/TeamTest/2010">
+              <Results>
+                <UnitTestResult testId="1" testName="Runs" outcome="Passed" />
+                <UnitTestResult testId="2" testName="Needs_root" outcome="NotExecuted" />
+              </Results>
+              <TestDefinitions>
+                <UnitTest name="Runs" id="1"><TestMethod className="QtsOps.Tests.Docker.RestoreTests" name="Runs" /></UnitTest>
+                <UnitTest name="Needs_root" id="2"><TestMethod className="QtsOps.Tests.Docker.RestoreTests" name="Needs_root" /></UnitTest>
+              </TestDefinitions>
+              <ResultSummary outcome="Completed">
+                <Counters total="2" executed="1" passed="1" failed="0" error="0" timeout="0" aborted="0" inconclusive="0" notExecuted="0" />
+              </ResultSummary>
+            </TestRun>
+            """);
+
+        var summary = TestRunSummary.FromTrx(path);
+
+        Assert.That(summary.ClosingLine, Is.EqualTo("1 passed, 0 failed, 1 skipped"));
+        Assert.That(summary.SkippedTests, Is.EqualTo(new[] { "QtsOps.Tests.Docker.RestoreTests.Needs_root" }));
+    }
+
+    [Test]
+    public void An_unfinished_trx_is_a_clear_error()
+    {
+        using var temp = new TempDirectory();
+        var path = temp.Write("r.trx", "<TestRun xmlns=\"http://microsoft.com/schemas/VisualStudio/TeamTest/2010\"/>");
+
+        var error = Assert.Throws<InvalidDataException>(() => TestRunSummary.FromTrx(path));
+        Assert.That(error!.Message, Does.Contain("no <Counters>"));
+    }
+    [Test]
+    public void Errors_timeouts_and_aborted_tests_count_as_failed_and_a_nameless_failure_is_a_question_mark()
+    {
+        using var temp = new TempDirectory();
+        var path = temp.Write("r.trx", Trx
+            .Replace("failed=\"1\" error=\"0\" timeout=\"0\" aborted=\"0\" notExecuted=\"1\"", "failed=\"1\" error=\"2\" timeout=\"4\" aborted=\"8\" notExecuted=\"0\"")
+            .Replace("<UnitTestResult testName=\"Later\" outcome=\"NotExecuted\" />", "<UnitTestResult outcome=\"Failed\" />"));
+
+        var summary = TestRunSummary.FromTrx(path);
+
+        Assert.That((summary.Total, summary.Passed, summary.Failed, summary.Skipped), Is.EqualTo((3, 1, 15, 0)));
+        Assert.That(summary.ClosingLine, Is.EqualTo("1 passed, 15 failed"));
+        Assert.That(summary.FailedTests, Is.EqualTo(new[] { "Bad", "?" }));
+    }
+
+    [Test]
+    public void A_file_that_is_not_xml_is_a_clear_error()
+    {
+        using var temp = new TempDirectory();
+        var path = temp.Write("r.trx", "Build FAILED.");
+
+        var error = Assert.Throws<InvalidDataException>(() => TestRunSummary.FromTrx(path))!;
+
+        Assert.That(error.Message, Does.StartWith($"{path}: not a readable TRX file (").And.EndWith(")."));
+        Assert.That(error.InnerException, Is.InstanceOf<System.Xml.XmlException>());
+    }
+
+    [Test]
+    public void A_missing_file_is_a_clear_error()
+    {
+        using var temp = new TempDirectory();
+        var path = temp.Combine("absent.trx");
+
+        var error = Assert.Throws<InvalidDataException>(() => TestRunSummary.FromTrx(path))!;
+
+        Assert.That(error.Message, Does.StartWith($"{path}: not a readable TRX file (Could not find file").And.EndWith(")."));
+    }
+}
