@@ -3,7 +3,6 @@ using QtsOps.Core.Deployment;
 using QtsOps.Core.Pages;
 using QtsOps.Core.Reports;
 using QtsOps.Core.Verification;
-using QtsOps.Tests.Docker;
 
 namespace QtsOps.Tests.Docker;
 

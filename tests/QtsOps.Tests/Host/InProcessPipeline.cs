@@ -1,6 +1,4 @@
 using QtsOps.Build;
-using QtsOps.Host;
-using QtsOps.Tests.Host;
 
 namespace QtsOps.Tests.Host;
 
