@@ -30,7 +30,7 @@ public sealed class Lab : IDisposable
         using var state = JsonDocument.Parse(File.ReadAllText(StateFile));
         Bridge = state.RootElement.GetProperty("bridge").GetString()!;
         Nodes = [.. state.RootElement.GetProperty("nodes").EnumerateArray().Select(node => new Node(
-            node.GetProperty("name").GetString()!, node.GetProperty("dockerHost").GetString()!, node.GetProperty("address").GetString()!,
+            node.GetProperty("name").GetString()!, node.GetProperty("namespace").GetString()!, node.GetProperty("dockerHost").GetString()!, node.GetProperty("address").GetString()!,
             node.GetProperty("srv").GetString()!, node.GetProperty("pid").GetInt32()))];
     }
 
@@ -56,11 +56,12 @@ public sealed class Lab : IDisposable
     public void Dispose() => Command.Run(Script, "down", "--name", Name).EnsureSuccess($"build/lab.sh down --name {Name}");
 
     /// <param name="Name">The node's hostname, which is its name in a swarm.</param>
+    /// <param name="Namespace">Its network namespace (ip netns; its dockerd's mount and hostname namespaces are that process's).</param>
     /// <param name="DockerHost">Its engine: unix://SOCKET.</param>
     /// <param name="Address">Its address on the lab's bridge, which this machine reaches.</param>
     /// <param name="Srv">The folder on this machine that is /srv on the node.</param>
     /// <param name="DaemonPid">Its dockerd's process id.</param>
-    public sealed record Node(string Name, string DockerHost, string Address, string Srv, int DaemonPid)
+    public sealed record Node(string Name, string Namespace, string DockerHost, string Address, string Srv, int DaemonPid)
     {
         /// <summary>The engine's unix socket (a path, no unix:// scheme).</summary>
         public string Socket => DockerHost["unix://".Length..];

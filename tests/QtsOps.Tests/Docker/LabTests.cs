@@ -146,7 +146,7 @@ public class LabTests
         foreach (var node in _lab.Nodes)
         {
             var role = node == _lab.Manager ? "active (manager)" : "active";
-            Assert.That(status.Output, Has.One.EqualTo($"{node.Name}: namespace qtsops-lab-{_lab.Name}-{node.Name[(_lab.Name.Length + 1)..]}, dockerd {node.DaemonPid} answers on {node.DockerHost}, swarm: {role}"));
+            Assert.That(status.Output, Has.One.EqualTo($"{node.Name}: namespace {node.Namespace}, dockerd {node.DaemonPid} answers on {node.DockerHost}, swarm: {role}"));
         }
     }
 
