@@ -3,7 +3,7 @@
 # network namespace with its own dockerd, hostname and mount namespace (its /srv is its own folder),
 # the nodes joined by a bridge with private addresses. Optionally a swarm (one manager, the others
 # workers) and this machine's registry at the same 127.0.0.1:PORT inside every node. Needs root.
-# Usage: build/lab.sh up [--name LAB] [--nodes N] [--swarm] [--registry 127.0.0.1:PORT]
+# Usage: build/lab.sh up [--name LAB] [--nodes N] [--swarm] [--registry 127.0.0.1:PORT] [--ssh]
 #        build/lab.sh down [--name LAB]
 #        build/lab.sh status [--name LAB]
 # The tests use it (tests/QtsOps.Tests/Docker/Lab.cs); up first removes what is left of a lab of the
@@ -15,6 +15,7 @@ NAME="lab"
 NODES=3
 SWARM=false
 REGISTRY=""
+SSH=false
 # Swarm allocates its overlay networks from 10.0.0.0/8 upwards and Docker its bridges from
 # 172.17/16 and 192.168/16: the labs' own subnets sit far from both, in 10.200.0.0-10.255.255.0.
 SUBNET_FIRST_OCTET=10
@@ -41,6 +42,7 @@ parse_options() {
       --swarm) SWARM=true; shift ;;
       --registry) REGISTRY="${2:-}"; shift 2 ;;
       --registry=*) REGISTRY="${1#*=}"; shift ;;
+      --ssh) SSH=true; shift ;;
       *) say "unknown option '$1'"; usage ;;
     esac
   done
@@ -61,6 +63,7 @@ parse_options() {
 
 namespace() { echo "qtsops-lab-$NAME-node$1"; }
 hostname_of() { echo "$NAME-node$1"; }
+node_address() { echo "$PREFIX.$((10 + $1))"; }
 host_veth() { echo "qlab${HASH}v$1"; }
 node_dir() { echo "$LAB_DIR/node$1"; }
 socket_of() { echo "$(node_dir "$1")/docker.sock"; }
@@ -78,6 +81,8 @@ require_root_and_tools() {
     command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
   done
   if [ -n "$REGISTRY" ] && ! command -v socat >/dev/null 2>&1; then missing+=(socat); fi
+  if $SSH && [ ! -x /usr/sbin/sshd ]; then missing+=(openssh-server); fi
+  if $SSH && ! command -v ssh-keygen >/dev/null 2>&1; then missing+=(openssh-client); fi
   [ ${#missing[@]} -eq 0 ] || fail "missing: ${missing[*]}. Run: build/setup.sh suite (or apt-get install iproute2 iptables util-linux docker.io socat)."
 }
 
@@ -160,14 +165,14 @@ down() {
 }
 
 add_node_network() {
-  local node="$1" prefix="$2" ns veth
+  local node="$1" ns veth
   ns="$(namespace "$node")"
   veth="$(host_veth "$node")"
   ip netns add "$ns"
   ip link add "$veth" type veth peer name eth0 netns "$ns"
   ip link set "$veth" master "$BRIDGE" up
   ip -n "$ns" link set lo up
-  ip -n "$ns" addr add "$prefix.$((10 + node))/24" dev eth0
+  ip -n "$ns" addr add "$(node_address "$node")/24" dev eth0
   ip -n "$ns" link set eth0 up
 }
 
@@ -201,6 +206,46 @@ start_daemon() {
     -H "unix://$(socket_of "$node")" </dev/null >"$dir/dockerd.log" 2>&1 &
 }
 
+# sshd in all of the node's namespaces (its /srv, its hostname), on its bridge address only, for root
+# with the lab's key; its docker CLI drives the node's engine (DOCKER_HOST).
+start_sshd() {
+  local node="$1" dir address
+  dir="$(node_dir "$node")"
+  address="$(node_address "$node")"
+  ssh-keygen -q -t ed25519 -N '' -C "$(hostname_of "$node")" -f "$dir/ssh_host_ed25519_key"
+  cat >"$dir/sshd_config" <<CONFIG
+ListenAddress $address:22
+HostKey $dir/ssh_host_ed25519_key
+PidFile $dir/sshd.pid
+AuthorizedKeysFile $LAB_DIR/ssh/id_ed25519.pub
+PermitRootLogin prohibit-password
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+UsePAM no
+MaxSessions 64
+SetEnv DOCKER_HOST=unix://$(socket_of "$node")
+CONFIG
+  printf '%s %s\n' "$address" "$(cut -d' ' -f1,2 "$dir/ssh_host_ed25519_key.pub")" >>"$LAB_DIR/ssh/known_hosts"
+  mkdir -p /run/sshd
+  nsenter --target "$(cat "$dir/docker.pid")" --net --mount --uts setsid /usr/sbin/sshd -D -e -f "$dir/sshd_config" </dev/null >"$dir/sshd.log" 2>&1 &
+}
+
+start_sshds() {
+  local node deadline=$((SECONDS + START_TIMEOUT_SECONDS))
+  mkdir -p "$LAB_DIR/ssh"
+  ssh-keygen -q -t ed25519 -N '' -C "qtsops-lab-$NAME" -f "$LAB_DIR/ssh/id_ed25519"
+  for node in $(seq 1 "$NODES"); do start_sshd "$node"; done
+  for node in $(seq 1 "$NODES"); do
+    until ssh-keyscan -T 2 -t ed25519 "$(node_address "$node")" >/dev/null 2>&1; do
+      if [ $SECONDS -ge $deadline ]; then
+        tail -20 "$(node_dir "$node")/sshd.log" >&2
+        fail "sshd of node $node did not answer on $(node_address "$node"):22 within ${START_TIMEOUT_SECONDS}s (its log ends above)."
+      fi
+      sleep 0.3
+    done
+  done
+}
+
 wait_for_daemons() {
   local node deadline=$((SECONDS + START_TIMEOUT_SECONDS))
   for node in $(seq 1 "$NODES"); do
@@ -215,11 +260,12 @@ wait_for_daemons() {
 }
 
 form_swarm() {
-  local prefix="$1" manager_address="$1.11" token node
+  local manager_address token node
+  manager_address="$(node_address 1)"
   node_docker 1 swarm init --advertise-addr "$manager_address" --listen-addr "$manager_address:2377" >/dev/null
   token="$(node_docker 1 swarm join-token --quiet worker)"
   for node in $(seq 2 "$NODES"); do
-    node_docker "$node" swarm join --token "$token" --advertise-addr "$prefix.$((10 + node))" "$manager_address:2377" >/dev/null
+    node_docker "$node" swarm join --token "$token" --advertise-addr "$(node_address "$node")" "$manager_address:2377" >/dev/null
   done
   local deadline=$((SECONDS + START_TIMEOUT_SECONDS))
   until [ "$(node_docker 1 node ls --format '{{.Status}}' | grep -c '^Ready$')" -eq "$NODES" ]; do
@@ -229,14 +275,20 @@ form_swarm() {
 }
 
 write_state() {
-  local prefix="$1" node comma="" manager="null"
+  local node comma="" manager="null"
   $SWARM && manager="\"$(hostname_of 1)\""
   {
-    printf '{\n  "name": "%s",\n  "bridge": "%s",\n  "subnet": "%s.0/24",\n  "gateway": "%s.1",\n' "$NAME" "$BRIDGE" "$prefix" "$prefix"
-    printf '  "registry": %s,\n  "manager": %s,\n  "nodes": [\n' "$([ -n "$REGISTRY" ] && echo "\"127.0.0.1:$REGISTRY_PORT\"" || echo null)" "$manager"
+    printf '{\n  "name": "%s",\n  "bridge": "%s",\n  "subnet": "%s.0/24",\n  "gateway": "%s.1",\n' "$NAME" "$BRIDGE" "$PREFIX" "$PREFIX"
+    printf '  "registry": %s,\n  "manager": %s,\n' "$([ -n "$REGISTRY" ] && echo "\"127.0.0.1:$REGISTRY_PORT\"" || echo null)" "$manager"
+    if $SSH; then
+      printf '  "ssh": {"user": "root", "key": "%s", "knownHosts": "%s"},\n' "$LAB_DIR/ssh/id_ed25519" "$LAB_DIR/ssh/known_hosts"
+    else
+      printf '  "ssh": null,\n'
+    fi
+    printf '  "nodes": [\n'
     for node in $(seq 1 "$NODES"); do
       printf '%s    {"name": "%s", "namespace": "%s", "dockerHost": "unix://%s", "address": "%s", "srv": "%s", "pid": %s}' \
-        "$comma" "$(hostname_of "$node")" "$(namespace "$node")" "$(socket_of "$node")" "$prefix.$((10 + node))" \
+        "$comma" "$(hostname_of "$node")" "$(namespace "$node")" "$(socket_of "$node")" "$(node_address "$node")" \
         "$(node_dir "$node")/srv" "$(cat "$(node_dir "$node")/docker.pid")"
       comma=$',\n'
     done
@@ -245,14 +297,15 @@ write_state() {
 }
 
 print_nodes() {
-  local prefix="$1" node role
-  echo "lab $NAME: $NODES node(s) on bridge $BRIDGE ($prefix.1/24 here)"
+  local node role
+  echo "lab $NAME: $NODES node(s) on bridge $BRIDGE ($PREFIX.1/24 here)"
   for node in $(seq 1 "$NODES"); do
     role=""
     if $SWARM; then role="$([ "$node" -eq 1 ] && echo manager || echo worker)"; fi
-    printf '%s  unix://%s  %s  /srv=%s  %s\n' "$(hostname_of "$node")" "$(socket_of "$node")" "$prefix.$((10 + node))" "$(node_dir "$node")/srv" "$role"
+    printf '%s  unix://%s  %s  /srv=%s  %s\n' "$(hostname_of "$node")" "$(socket_of "$node")" "$(node_address "$node")" "$(node_dir "$node")/srv" "$role"
   done
   if [ -n "$REGISTRY" ]; then echo "registry: 127.0.0.1:$REGISTRY_PORT on every node is this machine's"; fi
+  if $SSH; then echo "ssh: root@ADDRESS with -i $LAB_DIR/ssh/id_ed25519 -o UserKnownHostsFile=$LAB_DIR/ssh/known_hosts"; fi
   echo "state: $STATE_FILE"
 }
 
@@ -270,28 +323,29 @@ up() {
   # Whatever fails or stops it from here on leaves nothing behind.
   trap remove_failed_up EXIT
   trap 'exit 130' INT TERM
-  local prefix node
-  prefix="$(choose_subnet)"
+  local node
+  PREFIX="$(choose_subnet)"
   mkdir -p "$LAB_DIR"
   # The nodes' data roots on a tmpfs: their images come and go with the lab (removing them from this
   # machine's disk took longer than the rest of the lab's life).
   mount -t tmpfs -o mode=755 "qtsops-lab-$NAME" "$LAB_DIR"
   ip link add "$BRIDGE" type bridge
-  ip addr add "$prefix.1/24" dev "$BRIDGE"
+  ip addr add "$PREFIX.1/24" dev "$BRIDGE"
   ip link set "$BRIDGE" up
   # Docker's FORWARD policy is DROP: the nodes' traffic to each other crosses this bridge.
   iptables -I FORWARD -i "$BRIDGE" -o "$BRIDGE" -m comment --comment "$RULE_COMMENT" -j ACCEPT
   for node in $(seq 1 "$NODES"); do
     mkdir -p "$(node_dir "$node")"
-    add_node_network "$node" "$prefix"
+    add_node_network "$node"
   done
   if [ -n "$REGISTRY" ]; then start_registry_forwarders; fi
   for node in $(seq 1 "$NODES"); do start_daemon "$node"; done
   wait_for_daemons
-  if $SWARM; then form_swarm "$prefix"; fi
-  write_state "$prefix"
+  if $SWARM; then form_swarm; fi
+  if $SSH; then start_sshds; fi
+  write_state
   trap - EXIT INT TERM
-  print_nodes "$prefix"
+  print_nodes
 }
 
 status() {

@@ -16,9 +16,11 @@ public sealed class Lab : IDisposable
     /// <param name="nodes">How many nodes.</param>
     /// <param name="swarm">Whether the nodes form a swarm: the first the manager, the others workers.</param>
     /// <param name="registry">A registry on this machine's loopback (127.0.0.1:PORT) the nodes pull from.</param>
-    public Lab(int nodes, bool swarm = false, string? registry = null)
+    /// <param name="ssh">Whether each node runs an sshd at its address, for root with the lab's key.</param>
+    public Lab(int nodes, bool swarm = false, string? registry = null, bool ssh = false)
     {
-        string[] options = ["--name", Name, "--nodes", nodes.ToString(), .. swarm ? new[] { "--swarm" } : [], .. registry is null ? [] : new[] { "--registry", registry }];
+        string[] options = ["--name", Name, "--nodes", nodes.ToString(), .. swarm ? new[] { "--swarm" } : [],
+            .. registry is null ? [] : new[] { "--registry", registry }, .. ssh ? new[] { "--ssh" } : []];
         var up = Command.Run(Script, ["up", .. options]);
         if (up.ExitCode != 0)
         {
@@ -29,6 +31,11 @@ public sealed class Lab : IDisposable
         StateFile = up.Output[^1]["state: ".Length..];
         using var state = JsonDocument.Parse(File.ReadAllText(StateFile));
         Bridge = state.RootElement.GetProperty("bridge").GetString()!;
+        if (state.RootElement.GetProperty("ssh") is { ValueKind: JsonValueKind.Object } sshLogin)
+        {
+            SshKeyFile = sshLogin.GetProperty("key").GetString();
+            SshKnownHosts = sshLogin.GetProperty("knownHosts").GetString();
+        }
         Nodes = [.. state.RootElement.GetProperty("nodes").EnumerateArray().Select(node => new Node(
             node.GetProperty("name").GetString()!, node.GetProperty("namespace").GetString()!, node.GetProperty("dockerHost").GetString()!, node.GetProperty("address").GetString()!,
             node.GetProperty("srv").GetString()!, node.GetProperty("pid").GetInt32()))];
@@ -44,10 +51,18 @@ public sealed class Lab : IDisposable
     /// <summary>The bridge here that joins the nodes.</summary>
     public string Bridge { get; }
 
+    /// <summary>With ssh: the private key the nodes' sshd accept for root, and the known_hosts file that pins their host keys.</summary>
+    public string? SshKeyFile { get; }
+    public string? SshKnownHosts { get; }
+
     /// <summary>The nodes, the swarm's manager first.</summary>
     public IReadOnlyList<Node> Nodes { get; }
 
     public Node Manager => Nodes[0];
+
+    /// <summary>A command on a node through its sshd (the lab made with ssh).</summary>
+    public Command.Result Ssh(Node node, string command) =>
+        Command.Run("ssh", "-i", SshKeyFile!, "-o", $"UserKnownHostsFile={SshKnownHosts}", "-o", "BatchMode=yes", $"root@{node.Address}", command);
 
     /// <summary>build/lab.sh status of this lab.</summary>
     public Command.Result Status() => Command.Run(Script, "status", "--name", Name);

@@ -4,8 +4,8 @@ namespace QtsOps.Tests.Docker;
 
 /// <summary>
 /// The lab of Docker hosts (build/lab.sh, <see cref="Lab"/>) with three nodes in a swarm, pulling from a
-/// test registry on this machine: one lab for the fixture, a global service on it, and the lab removed
-/// last, leaving nothing behind.
+/// test registry on this machine, each with an sshd: one lab for the fixture, a global service on it, and
+/// the lab removed last, leaving nothing behind.
 /// </summary>
 [TestFixture, Category("Docker"), NonParallelizable, System.Runtime.Versioning.SupportedOSPlatform("linux"), Platform("Linux")]
 public class LabTests
@@ -26,7 +26,7 @@ public class LabTests
         _registry = new RegistryServer(Username, Password);
         // The logins go to a docker config of this fixture's, not the user's.
         _dockerConfig = new TempDirectory();
-        _lab = new Lab(nodes: 3, swarm: true, registry: _registry.Address);
+        _lab = new Lab(nodes: 3, swarm: true, registry: _registry.Address, ssh: true);
 
         _tag = $"{_registry.Address}/qtsops-lab-test/python:{_lab.Name}";
         Command.Run("docker", "tag", SshTestHost.PythonBaseImage(), _tag).EnsureSuccess($"Tagging {_tag}");
@@ -137,6 +137,18 @@ public class LabTests
     }
 
     [Test, Order(6)]
+    public void Every_node_answers_ssh_at_its_address_in_its_own_namespaces_with_its_engine()
+    {
+        foreach (var node in _lab.Nodes)
+        {
+            var login = _lab.Ssh(node, "hostname; cat /srv/probe/node; docker info --format '{{.Name}} {{.Swarm.NodeAddr}}'");
+
+            Assert.That(login.ExitCode, Is.Zero, login.Error);
+            Assert.That(login.Output, Is.EqualTo(new[] { node.Name, node.Name, $"{node.Name} {node.Address}" }), "its hostname, its /srv and its engine");
+        }
+    }
+
+    [Test, Order(7)]
     public void Status_lists_every_node_with_its_answering_engine_and_swarm_role()
     {
         var status = _lab.Status();
@@ -150,7 +162,7 @@ public class LabTests
         }
     }
 
-    [Test, Order(7)]
+    [Test, Order(8)]
     public void Down_leaves_nothing_behind()
     {
         var bridge = _lab.Bridge;
@@ -163,7 +175,7 @@ public class LabTests
         Assert.That(_lab.Status().ExitCode, Is.EqualTo(3), "status finds nothing");
     }
 
-    [Test, Order(8)]
+    [Test, Order(9)]
     public void Down_removes_a_lab_whose_up_was_killed_half_way()
     {
         var name = $"k{Guid.NewGuid().ToString("N")[..8]}";
@@ -204,7 +216,7 @@ public class LabTests
             Assert.That(Command.Run("ip", "-o", "link", "show").Output, Has.None.Contains(bridge), "bridge and veths");
             Assert.That(Command.Run("iptables", "-S", "FORWARD").Output, Has.None.Contains($"qtsops-lab:{name}"), "iptables rules");
             Assert.That(daemons.Where(pid => Directory.Exists($"/proc/{pid}")), Is.Empty, "dockerd processes");
-            Assert.That(ProcessesNaming(directory), Is.Empty, "processes of the lab (dockerd, containerd, socat)");
+            Assert.That(ProcessesNaming(directory), Is.Empty, "processes of the lab (dockerd, containerd, socat, sshd)");
             Assert.That(File.ReadAllLines("/proc/self/mountinfo"), Has.None.Contains(directory), "mounts");
             Assert.That(Directory.Exists(directory), Is.False, "the lab's folder");
         });
