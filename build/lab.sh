@@ -35,6 +35,9 @@ usage() {
 parse_options() {
   while [ $# -gt 0 ]; do
     case "$1" in
+      --name | --nodes | --registry) [ $# -ge 2 ] || fail "$1 needs a value (see usage: build/lab.sh)." ;;
+    esac
+    case "$1" in
       --name) NAME="${2:-}"; shift 2 ;;
       --name=*) NAME="${1#*=}"; shift ;;
       --nodes) NODES="${2:-}"; shift 2 ;;
