@@ -50,7 +50,7 @@ public class LabTests
             "--network", "probe-net", "--endpoint-mode", "dnsrr", "--publish", $"mode=host,published={ServicePort},target={ServicePort}",
             "--mount", "type=bind,source=/srv/probe,target=/www,readonly", "--stop-signal", "SIGINT",
             _pinned, "python3", "-m", "http.server", ServicePort.ToString(), "--directory", "/www").EnsureSuccess("Creating the service");
-        WaitForTasksRunning();
+        WaitForTasksServing();
     }
 
     [OneTimeTearDown]
@@ -66,16 +66,26 @@ public class LabTests
     private Command.Result Docker(Lab.Node? node, params string[] args) =>
         Command.Run("docker", ["--config", _dockerConfig.Path, .. node is null ? [] : new[] { "-H", node.DockerHost }, .. args]);
 
-    private void WaitForTasksRunning()
+    /// <summary>
+    /// Until every task runs and its server listens (a running task's python is still starting). Bounded:
+    /// a task that cannot start (no image, a missing bind source) never runs, and the wait fails with the engine's words.
+    /// </summary>
+    private void WaitForTasksServing()
     {
-        // Bounded: a task that cannot start (no image, a missing bind source) never runs, so the wait ends in failure with the engine's words.
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         for (var attempt = 0; attempt < 300; attempt++)
         {
             var states = _lab.Manager.Docker("service", "ps", Service, "--filter", "desired-state=running", "--format", "{{.CurrentState}}").EnsureSuccess("Listing the tasks").Output;
-            if (states.Count == _lab.Nodes.Count && states.All(state => state.StartsWith("Running"))) return;
+            if (states.Count == _lab.Nodes.Count && states.All(state => state.StartsWith("Running")) && _lab.Nodes.All(node => Answers(http, node))) return;
             Thread.Sleep(500);
         }
-        Assert.Fail("The service's tasks did not all run: " + string.Join("\n", _lab.Manager.Docker("service", "ps", "--no-trunc", Service).Output));
+        Assert.Fail("The service's tasks did not all serve: " + string.Join("\n", _lab.Manager.Docker("service", "ps", "--no-trunc", Service).Output));
+    }
+
+    private static bool Answers(HttpClient http, Lab.Node node)
+    {
+        try { return http.GetAsync($"http://{node.Address}:{ServicePort}/").Result.IsSuccessStatusCode; }
+        catch (AggregateException) { return false; }
     }
 
     [Test, Order(1)]
@@ -141,7 +151,7 @@ public class LabTests
     {
         foreach (var node in _lab.Nodes)
         {
-            var login = _lab.Ssh(node, "hostname; cat /srv/probe/node; docker info --format '{{.Name}} {{.Swarm.NodeAddr}}'");
+            var login = _lab.Ssh(node, "hostname; echo \"$(cat /srv/probe/node)\"; docker info --format '{{.Name}} {{.Swarm.NodeAddr}}'");
 
             Assert.That(login.ExitCode, Is.Zero, login.Error);
             Assert.That(login.Output, Is.EqualTo(new[] { node.Name, node.Name, $"{node.Name} {node.Address}" }), "its hostname, its /srv and its engine");
