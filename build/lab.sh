@@ -234,28 +234,24 @@ CONFIG
 }
 
 start_sshds() {
-  local node deadline=$((SECONDS + START_TIMEOUT_SECONDS))
+  local node
   mkdir -p "$LAB_DIR/ssh"
   ssh-keygen -q -t ed25519 -N '' -C "qtsops-lab-$NAME" -f "$LAB_DIR/ssh/id_ed25519"
   for node in $(seq 1 "$NODES"); do start_sshd "$node"; done
-  for node in $(seq 1 "$NODES"); do
-    until ssh-keyscan -T 2 -t ed25519 "$(node_address "$node")" >/dev/null 2>&1; do
-      if [ $SECONDS -ge $deadline ]; then
-        tail -20 "$(node_dir "$node")/sshd.log" >&2
-        fail "sshd of node $node did not answer on $(node_address "$node"):22 within ${START_TIMEOUT_SECONDS}s (its log ends above)."
-      fi
-      sleep 0.3
-    done
-  done
+  wait_for_nodes sshd sshd.log sshd_answers
 }
 
-wait_for_daemons() {
-  local node deadline=$((SECONDS + START_TIMEOUT_SECONDS))
+daemon_answers() { node_docker "$1" info >/dev/null 2>&1; }
+sshd_answers() { ssh-keyscan -T 2 -t ed25519 "$(node_address "$1")" >/dev/null 2>&1; }
+
+# Until CHECK (given a node's number) succeeds on every node; at the timeout the node's LOG ends the error.
+wait_for_nodes() {
+  local what="$1" log="$2" check="$3" node deadline=$((SECONDS + START_TIMEOUT_SECONDS))
   for node in $(seq 1 "$NODES"); do
-    until node_docker "$node" info >/dev/null 2>&1; do
+    until "$check" "$node"; do
       if [ $SECONDS -ge $deadline ]; then
-        tail -20 "$(node_dir "$node")/dockerd.log" >&2
-        fail "dockerd of node $node did not answer on $(socket_of "$node") within ${START_TIMEOUT_SECONDS}s (its log ends above)."
+        tail -20 "$(node_dir "$node")/$log" >&2
+        fail "$what of node $node ($(node_address "$node")) did not answer within ${START_TIMEOUT_SECONDS}s (its log, $(node_dir "$node")/$log, ends above)."
       fi
       sleep 0.3
     done
@@ -343,7 +339,7 @@ up() {
   done
   if [ -n "$REGISTRY" ]; then start_registry_forwarders; fi
   for node in $(seq 1 "$NODES"); do start_daemon "$node"; done
-  wait_for_daemons
+  wait_for_nodes dockerd dockerd.log daemon_answers
   if $SWARM; then form_swarm; fi
   if $SSH; then start_sshds; fi
   write_state
