@@ -46,7 +46,7 @@ manual_steps() {
     MINGW* | MSYS* | CYGWIN*) echo "winget install Docker.DockerDesktop    # then start Docker Desktop" ;;
     *)
       if command -v apt-get >/dev/null 2>&1; then
-        echo "sudo apt-get install -y docker.io docker-compose python3-paramiko debootstrap docker-registry"
+        echo "sudo apt-get install -y docker.io docker-compose python3-paramiko debootstrap docker-registry socat openssh-server"
         echo "sudo usermod -aG docker \"\$USER\"    # then log in again"
         echo "sudo systemctl start docker    # or: sudo dockerd &"
       else
@@ -71,6 +71,14 @@ missing_packages() {
   if $RUN_TESTS && ! command -v shellcheck >/dev/null 2>&1; then echo shellcheck; fi
   # The browser the page tests drive (tests/QtsOps.Tests/Support/PageBrowser.cs).
   if $RUN_TESTS && ! command -v chromium >/dev/null 2>&1; then echo chromium; fi
+  # The lab of Docker hosts (build/lab.sh): namespaces, the bridge, its rule, the registry forwarders, sshd.
+  if $RUN_TESTS; then
+    command -v ip >/dev/null 2>&1 || echo iproute2
+    command -v iptables >/dev/null 2>&1 || [ -x /usr/sbin/iptables ] || echo iptables
+    command -v nsenter >/dev/null 2>&1 && command -v findmnt >/dev/null 2>&1 || echo util-linux
+    command -v socat >/dev/null 2>&1 || echo socat
+    [ -x /usr/sbin/sshd ] || echo openssh-server
+  fi
 }
 
 install_test_tools() {

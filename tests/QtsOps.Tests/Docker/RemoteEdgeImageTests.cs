@@ -9,7 +9,7 @@ using QtsOps.Tests.Host;
 namespace QtsOps.Tests.Docker;
 
 /// <summary>
-/// The edge image on an ssh:// host whose engine is not this machine's (<see cref="SecondEngine"/>): the
+/// The edge image on an ssh:// host whose engine is not this machine's (a one-node <see cref="Lab"/>): the
 /// host's image of the edge's name is used only when its id is the one made here, else it is copied again.
 /// The tests run in order, the second from the image the first copied.
 /// </summary>
@@ -17,7 +17,8 @@ namespace QtsOps.Tests.Docker;
 public class RemoteEdgeImageTests
 {
     private const string EnvironmentsFile = "ssh-environments.json";
-    private SecondEngine _engine = null!;
+    private Lab _lab = null!;
+    private Lab.Node _engine = null!;
     private SshTestHost _host = null!;
     private ScratchRepository _repository = null!;
     private string _edgeImage = "";
@@ -27,7 +28,8 @@ public class RemoteEdgeImageTests
     {
         var recipe = BaseImageRecipe.EdgeBookworm(PipelineOptions.DebianMirror.Default!, PipelineOptions.DebianSecurityMirror.Default!);
         _edgeImage = recipe.ImageName(DebianArchive.State(recipe));
-        _engine = new SecondEngine();
+        _lab = new Lab(nodes: 1);
+        _engine = _lab.Nodes[0];
         _host = new SshTestHost(_engine.Socket);
         _repository = new ScratchRepository();
         _repository.Write(EnvironmentsFile, _host.EnvironmentsWithStagingHere().ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
@@ -37,7 +39,7 @@ public class RemoteEdgeImageTests
     public void StopEverything()
     {
         _host?.Dispose();
-        _engine?.Dispose();
+        _lab?.Dispose();
         _repository?.Dispose();
     }
 

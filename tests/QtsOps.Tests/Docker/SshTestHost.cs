@@ -134,14 +134,13 @@ public sealed class SshTestHost : IDisposable
     /// <summary>The host's image, named by a hash of its recipe: built once per engine (about 20 s), then reused.</summary>
     private static string EnsureImage()
     {
-        var recipe = BaseImageRecipe.PythonBookworm(PipelineOptions.DebianMirror.Default!, PipelineOptions.DebianSecurityMirror.Default!);
-        var baseImage = recipe.ImageName(DebianArchive.State(recipe));
+        var baseImage = PythonBaseImage(bootstrap: false);
         var dockerfile = Dockerfile(baseImage);
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(dockerfile + StartScript)))[..12];
         var image = $"{ImageRepository}:{hash}";
         if (Command.Run("docker", "image", "inspect", image).ExitCode == 0) return image;
 
-        if (Command.Run("docker", "image", "inspect", baseImage).ExitCode != 0) BootstrapBaseImage(baseImage);
+        PythonBaseImage(bootstrap: true);
         using var context = new TempDirectory();
         context.Write("Dockerfile", dockerfile);
         context.Write("start.sh", StartScript);
@@ -149,7 +148,19 @@ public sealed class SshTestHost : IDisposable
         return image;
     }
 
-    /// <summary>The pipeline's own offline base image, built as the image target builds it when the engine has none.</summary>
+    /// <summary>
+    /// The name of the pipeline's own offline Python base image on this machine's engine; with
+    /// <paramref name="bootstrap"/>, built first (as the image target builds it) when the engine has none.
+    /// </summary>
+    public static string PythonBaseImage(bool bootstrap = true)
+    {
+        var recipe = BaseImageRecipe.PythonBookworm(PipelineOptions.DebianMirror.Default!, PipelineOptions.DebianSecurityMirror.Default!);
+        var baseImage = recipe.ImageName(DebianArchive.State(recipe));
+        if (bootstrap && Command.Run("docker", "image", "inspect", baseImage).ExitCode != 0) BootstrapBaseImage(baseImage);
+        return baseImage;
+    }
+
+    /// <summary>The pipeline's own offline base image, built as the image target builds it.</summary>
     private static void BootstrapBaseImage(string baseImage)
     {
         using var scratch = new ScratchRepository("environments.json");
