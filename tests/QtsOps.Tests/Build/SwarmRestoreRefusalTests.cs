@@ -1,0 +1,24 @@
+using QtsOps.Release.Environments;
+
+namespace QtsOps.Tests.Build;
+
+/// <summary>restore on a swarm environment is refused before anything happens (issue 23, point 7).</summary>
+public class SwarmRestoreRefusalTests
+{
+    [Test]
+    public void Restore_on_a_swarm_environment_is_refused_before_the_engine_is_asked()
+    {
+        using var repo = new TempGitRepository();
+        repo.Write(EnvironmentCatalog.FileName, File.ReadAllText(SourceRepository.Combine("tests/QtsOps.Tests/Release/Fixtures/swarm-environments.json")));
+        repo.Commit("feat: settings");
+
+        foreach (var mode in new[] { "--verbosity=normal", "--dryrun" })
+        {
+            var run = Pipeline.Run(repo.Path, ["--target=restore", "--env=cluster", "--docker-host=tcp://127.0.0.1:1", mode]);
+
+            Assert.That(run.ExitCode, Is.EqualTo(1), mode);
+            Assert.That(run.Error, Does.Contain("restore is refused on 'cluster': it runs on a swarm"), mode);
+            Assert.That(run.Error, Does.Not.Contain("not reachable"), $"{mode}: refused before the engine is asked");
+        }
+    }
+}
