@@ -184,7 +184,9 @@ public static class EnvironmentCatalog
             _read.Clear();
             _inherited.Clear();
             var failuresBefore = _failures;
-            var engine = Engine();
+            // An engine that is no engine is the one error: the keys of either engine are not judged against it.
+            var knownEngine = Engine();
+            var engine = knownEngine ?? DeploymentEngine.Compose;
             var swarm = engine == DeploymentEngine.Swarm ? SwarmSettings() : null;
             var composeProject = Text("composeProject", NamePattern);
             var environment = new DeploymentEnvironment
@@ -227,7 +229,9 @@ public static class EnvironmentCatalog
             _known.UnionWith(_read);
             foreach (var property in element.EnumerateObject())
                 if (EngineKeys.Refusal(property.Name, engine) is { } refusal)
-                    Fail($"{At}.{property.Name}", refusal.Message, refusal.Fix);
+                {
+                    if (knownEngine is not null) Fail($"{At}.{property.Name}", refusal.Message, refusal.Fix);
+                }
                 else if (!_read.Contains(property.Name) && !property.Name.StartsWith('$'))
                     Fail($"{At}.{property.Name}", $"unknown setting '{property.Name}'", UnknownSettingFix);
             if (_failures == failuresBefore)
@@ -317,14 +321,15 @@ public static class EnvironmentCatalog
             return default;
         }
 
-        private DeploymentEngine Engine()
+        /// <summary>The environment's engine; null when it names none (reported).</summary>
+        private DeploymentEngine? Engine()
         {
             var expected = string.Join(" or ", EngineKeys.EngineNames.Select(name => $"\"{name}\""));
             if (Lookup(EngineKeys.Engine) is not { } value) return DeploymentEngine.Compose;
             if (EngineKeys.Parse(value.ValueKind == JsonValueKind.String ? value.GetString() : null) is { } engine) return engine;
             Fail(PathOf(EngineKeys.Engine), $"must be {expected} (got {value.GetRawText()})",
                 "write \"engine\": \"compose\" (one Docker engine, the default) or \"swarm\" (a Docker Swarm cluster, dockerHost a manager)");
-            return DeploymentEngine.Compose;
+            return null;
         }
 
         /// <summary>The swarm keys: mode and replicas, placement and the rollout.</summary>

@@ -91,7 +91,7 @@ public class SwarmStackTests
     [Test]
     public void The_edge_is_global_publishing_the_port_in_host_mode_with_its_configuration_named_by_content()
     {
-        var stack = SwarmStackInputs.Write(SwarmStackInputs.Cluster("\"replicas\": 2,", "\"replicas\": 2,\n    \"port\": 8100,\n    \"healthUrl\": \"http://manager.qts-observer.internal:8100/health\","));
+        var stack = SwarmStackInputs.Write(SwarmStackInputs.Cluster("\"healthUrl\": \"http://manager.qts-observer.internal:8000/health\",", "\"healthUrl\": \"http://manager.qts-observer.internal:8100/health\",\n    \"port\": 8100,"));
         var edge = Edge(stack);
 
         Assert.That(At(edge, "image").Scalar(), Is.EqualTo(SwarmStackInputs.EdgeImage));

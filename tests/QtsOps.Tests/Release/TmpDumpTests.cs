@@ -3,5 +3,10 @@ namespace QtsOps.Tests.Release;
 public class TmpDumpTests
 {
     [Test]
-    public void Dump() => File.WriteAllText(Environment.GetEnvironmentVariable("DUMP_TO") ?? "/tmp/nginx-dump.txt", new QtsOps.Release.Deployment.SlotLayout("qts-observer", "qts-observer").ConfigFiles["nginx.conf"]);
+    public void Dump()
+    {
+        var stack = SwarmStackInputs.Write();
+        File.WriteAllText("/tmp/swarm-stack.yml", stack.Text);
+        File.WriteAllText("/tmp/edge-nginx.conf", stack.Files["edge-nginx.conf"]);
+    }
 }
