@@ -284,6 +284,9 @@ public static partial class SwarmStack
         {
             case YamlScalarNode scalar when scalar.Value is { } value && value.Contains('$'):
                 scalar.Value = ComposeInterpolation.Resolve(value, variables, (file, scalar.Line()));
+                // A variable's value is a string, as compose reads it (its loader casts where a number is due):
+                // plain, a release 1.10 would be read back as the number 1.1.
+                if (scalar.Style is ScalarStyle.Any or ScalarStyle.Plain) scalar.Style = ScalarStyle.DoubleQuoted;
                 break;
             case YamlMappingNode mapping:
                 foreach (var child in mapping.Children.Values) Interpolate(child, variables, file);

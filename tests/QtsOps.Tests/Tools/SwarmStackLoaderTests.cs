@@ -40,6 +40,17 @@ public class SwarmStackLoaderTests
         Assert.That(string.Join('\n', loaded.Output), Does.Contain($"file: {folder.Combine(SwarmStack.EdgeConfigFile)}"), "the edge's configuration is found beside the stack file");
     }
 
+    [Test]
+    public void A_value_from_a_variable_stays_the_string_it_was_where_the_loader_would_read_a_number()
+    {
+        using var folder = new TempDirectory();
+
+        var loaded = Config(SwarmStackInputs.Write(release: "1.10"), folder).EnsureSuccess("docker stack config");
+
+        Assert.That(loaded.Output.Select(line => line.Trim()), Does.Contain("io.qtsops.release: \"1.10\"").And.Not.Contain("io.qtsops.release: \"1.1\""));
+        Assert.That(loaded.Output.Select(line => line.Trim()), Does.Contain("interval: 10s"));
+    }
+
     /// <summary>The check can fail: the loader refuses what the schema does not allow.</summary>
     [Test]
     public void The_loader_refuses_a_stack_file_it_cannot_deploy()
