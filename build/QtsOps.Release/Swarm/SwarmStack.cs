@@ -266,14 +266,15 @@ public static partial class SwarmStack
     {
         try
         {
-            var stream = new YamlStream();
-            stream.Load(new StringReader(text));
-            return stream.Documents.FirstOrDefault()?.RootNode as YamlMappingNode
-                ?? throw new StackFileException(file, 1, "the file is empty or not a mapping of top-level keys", "restore the release's compose file");
+            return ObserverFiles.LoadYaml(text);
         }
         catch (YamlException yaml)
         {
             throw new StackFileException(file, (int)yaml.Start.Line, $"cannot be parsed: {yaml.Message}", "fix the syntax (validate reports it too)");
+        }
+        catch (InvalidDataException invalid)
+        {
+            throw new StackFileException(file, 1, invalid.Message, "restore the release's compose file");
         }
     }
 

@@ -9,12 +9,7 @@ namespace QtsOps.Tests.Release;
 [Category("Core")]
 public class SwarmStackTests
 {
-    private static YamlMappingNode Yaml(string text)
-    {
-        var stream = new YamlStream();
-        stream.Load(new StringReader(text));
-        return (YamlMappingNode)stream.Documents[0].RootNode;
-    }
+    private static YamlMappingNode Yaml(string text) => ObserverFiles.LoadYaml(text);
 
     private static YamlNode? At(YamlNode? node, params string[] path) => path.Aggregate(node, (current, key) => current.Child(key));
 
