@@ -17,6 +17,12 @@ public sealed record SwarmTask(string Id, string Name, string Image, string Node
 
     public bool Running => State == "running";
 
+    /// <summary>How long it has been in its state, as docker prints it ("5 minutes ago").</summary>
+    public string Since { get; init; } = "";
+
+    /// <summary>The digest its image is pinned by (sha256:…), or the image as named when it is not pinned.</summary>
+    public string Digest => Image.Contains('@') ? Image[(Image.IndexOf('@') + 1)..] : Image;
+
     /// <summary>A task that ended by a failure the engine saw (the container exited, or could not be made).</summary>
     public bool Failed => State is "failed" or "rejected" || Error.Contains(NoSuchImage, StringComparison.OrdinalIgnoreCase);
 
@@ -40,8 +46,12 @@ public sealed record SwarmTask(string Id, string Name, string Image, string Node
         using var document = JsonDocument.Parse(line);
         var json = document.RootElement;
         string Text(string name) => json.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString()! : "";
+        var current = Text("CurrentState").Split(' ', 2);
         return new SwarmTask(Text("ID"), Text("Name"), Text("Image"), Text("Node"),
-            FirstWord(Text("DesiredState")), FirstWord(Text("CurrentState")), Text("Error").Trim().Trim('"'));
+            FirstWord(Text("DesiredState")), current[0].ToLowerInvariant(), Text("Error").Trim().Trim('"'))
+        {
+            Since = current.Length > 1 ? current[1] : "",
+        };
     }
 
     private static string FirstWord(string text) => text.Split(' ', 2)[0].ToLowerInvariant();

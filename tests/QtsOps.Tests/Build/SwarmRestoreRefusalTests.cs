@@ -1,4 +1,5 @@
 using QtsOps.Release.Environments;
+using QtsOps.Tests.Release;
 
 namespace QtsOps.Tests.Build;
 
@@ -9,7 +10,7 @@ public class SwarmRestoreRefusalTests
     public void Restore_on_a_swarm_environment_is_refused_before_the_engine_is_asked()
     {
         using var repo = new TempGitRepository();
-        repo.Write(EnvironmentCatalog.FileName, File.ReadAllText(SourceRepository.Combine("tests/QtsOps.Tests/Release/Fixtures/swarm-environments.json")));
+        repo.Write(EnvironmentCatalog.FileName, File.ReadAllText(SourceRepository.Combine(SwarmStackInputs.FixtureFile)));
         repo.Commit("feat: settings");
 
         foreach (var mode in new[] { "--verbosity=normal", "--dryrun" })

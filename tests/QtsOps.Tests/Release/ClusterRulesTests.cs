@@ -10,7 +10,7 @@ public class ClusterRulesTests
     [Test]
     public void Restore_is_refused_on_a_swarm_saying_why_and_what_to_do_and_allowed_on_compose()
     {
-        var environments = EnvironmentCatalog.Load(SourceRepository.Combine("tests/QtsOps.Tests/Release/Fixtures/swarm-environments.json"));
+        var environments = EnvironmentCatalog.Load(SourceRepository.Combine(SwarmStackInputs.FixtureFile));
 
         Assert.That(ClusterRules.WhyNoRestore(environments["cluster"]), Does.StartWith("restore is refused on 'cluster': it runs on a swarm")
             .And.Contain("each task writes the data directory of the node it runs on (/opt/qts-observer/data)").And.Contain("Fix: "));

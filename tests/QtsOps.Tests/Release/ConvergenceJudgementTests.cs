@@ -21,7 +21,7 @@ public class ConvergenceJudgementTests
         var task = SwarmTask.ParseLines(["", PsLine("t1", 2, "node-2", "Shutdown", "Rejected 3 seconds ago", error: "No such image: x@sha256:1"), " "]).Single();
         var service = SwarmService.Parse(Inspect(3, updateState: "rollback_completed", message: "rollback completed"));
 
-        Assert.That(task, Is.EqualTo(new SwarmTask("t1", $"{Service}.2", NewImage, "node-2", "shutdown", "rejected", "No such image: x@sha256:1")));
+        Assert.That(task, Is.EqualTo(new SwarmTask("t1", $"{Service}.2", NewImage, "node-2", "shutdown", "rejected", "No such image: x@sha256:1") { Since = "3 seconds ago" }));
         Assert.That(service, Is.EqualTo(new SwarmService(Service, 3, NewImage, new ServiceUpdate("rollback_completed", "rollback completed", "2026-12-06T09:30:00.123456789Z"))));
         Assert.That(SwarmService.Parse(Inspect(null)).Replicas, Is.Null);
     }

@@ -12,9 +12,7 @@ namespace QtsOps.Tests.Release;
 [Category("Core")]
 public class SwarmEnvironmentTests
 {
-    private const string FixtureFile = "tests/QtsOps.Tests/Release/Fixtures/swarm-environments.json";
-
-    private static string Fixture => File.ReadAllText(SourceRepository.Combine(FixtureFile));
+    private static string Fixture => File.ReadAllText(SourceRepository.Combine(SwarmStackInputs.FixtureFile));
 
     private static IReadOnlyDictionary<string, DeploymentEnvironment> Parse(string json) => EnvironmentCatalog.Parse(json, "environments.json");
 

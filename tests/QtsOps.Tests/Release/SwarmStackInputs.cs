@@ -10,9 +10,12 @@ public static class SwarmStackInputs
     public const string ObserverImage = "127.0.0.1:5000/qts-observer@sha256:1111111111111111111111111111111111111111111111111111111111111111";
     public const string EdgeImage = "127.0.0.1:5000/qtsops/edge@sha256:2222222222222222222222222222222222222222222222222222222222222222";
 
+    /// <summary>The checked-in environments with a swarm environment, "cluster", beside them.</summary>
+    public const string FixtureFile = "tests/QtsOps.Tests/Release/Fixtures/swarm-environments.json";
+
     public static DeploymentEnvironment Cluster(string? replace = null, string? with = null)
     {
-        var json = File.ReadAllText(SourceRepository.Combine("tests/QtsOps.Tests/Release/Fixtures/swarm-environments.json"));
+        var json = File.ReadAllText(SourceRepository.Combine(FixtureFile));
         return EnvironmentCatalog.Parse(replace is null ? json : json.Replace(replace, with), "environments.json")["cluster"];
     }
 
