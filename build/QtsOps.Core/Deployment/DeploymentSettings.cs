@@ -1,5 +1,6 @@
 using System.Globalization;
 using QtsOps.Core.Environments;
+using QtsOps.Core.Swarm;
 
 namespace QtsOps.Core.Deployment;
 
@@ -12,7 +13,24 @@ namespace QtsOps.Core.Deployment;
 /// </summary>
 public static class DeploymentSettings
 {
-    public static IReadOnlyDictionary<string, string> Of(DeploymentEnvironment target) => new SortedDictionary<string, string>(StringComparer.Ordinal)
+    public static IReadOnlyDictionary<string, string> Of(DeploymentEnvironment target)
+    {
+        var settings = Compose(target);
+        // Only a swarm's: what a compose environment recorded stays as it was, so its next deploy is no change.
+        if (target.Swarm is { } swarm)
+        {
+            settings["engine"] = "swarm";
+            settings["replicas"] = swarm.Replicas?.ToString(CultureInfo.InvariantCulture) ?? "global";
+            settings["placement"] = string.Join(",", swarm.Placement);
+            settings["updateParallelism"] = swarm.UpdateParallelism.ToString(CultureInfo.InvariantCulture);
+            settings["updateDelaySeconds"] = swarm.UpdateDelaySeconds.ToString(CultureInfo.InvariantCulture);
+            settings["monitorSeconds"] = swarm.MonitorSeconds.ToString(CultureInfo.InvariantCulture);
+            settings["updateOrder"] = SwarmSettings.Name(swarm.UpdateOrder);
+        }
+        return settings;
+    }
+
+    private static SortedDictionary<string, string> Compose(DeploymentEnvironment target) => new(StringComparer.Ordinal)
     {
         ["dockerHost"] = target.DockerHost ?? "",
         ["composeProject"] = target.ComposeProject,

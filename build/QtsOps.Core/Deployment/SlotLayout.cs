@@ -95,10 +95,22 @@ public sealed record SlotLayout(string ContainerName, string ComposeProject)
     /// <summary>Every file of <see cref="ConfigFolder"/>, by name.</summary>
     public IReadOnlyDictionary<string, string> ConfigFiles => new SortedDictionary<string, string>(StringComparer.Ordinal)
     {
-        ["nginx.conf"] = $$"""
-            # Written by QtsOps on every deploy: the environment's port, forwarded to the slot that serves.
-            # active.conf links to the slot's upstream; a deploy replaces the link and reloads nginx:
-            # old workers finish the requests they hold, new ones use the new slot.
+        ["nginx.conf"] = NginxConfig(
+            ["Written by QtsOps on every deploy: the environment's port, forwarded to the slot that serves.",
+             "active.conf links to the slot's upstream; a deploy replaces the link and reloads nginx:",
+             "old workers finish the requests they hold, new ones use the new slot."],
+            [$"include {ConfigMount}/{ActiveLink};"],
+            ["proxy_pass http://observer;"]),
+        ["slot-a.conf"] = Upstream(Slot.A),
+        ["slot-b.conf"] = Upstream(Slot.B),
+    };
+
+    /// <summary>
+    /// nginx's main file of an edge: the port, the limits on clients and the temporary paths every edge
+    /// has, with <paramref name="routing"/> (lines in http) and <paramref name="forwarding"/> (the first lines of location /) saying where requests go.
+    /// </summary>
+    public static string NginxConfig(IEnumerable<string> comment, IEnumerable<string> routing, IEnumerable<string> forwarding) =>
+        string.Concat(comment.Select(line => $"# {line}\n")) + $$"""
             worker_processes 1;
             worker_shutdown_timeout {{Seconds(WorkerShutdownTimeout)}};
             pid /tmp/nginx.pid;
@@ -116,12 +128,12 @@ public sealed record SlotLayout(string ContainerName, string ComposeProject)
                 fastcgi_temp_path /tmp/fastcgi;
                 uwsgi_temp_path /tmp/uwsgi;
                 scgi_temp_path /tmp/scgi;
-                include {{ConfigMount}}/{{ActiveLink}};
+            {{Indented(routing, 1)}}
                 server {
                     listen {{ServicePort}};
                     limit_conn per_address {{ConnectionsPerAddress}};
                     location / {
-                        proxy_pass http://observer;
+            {{Indented(forwarding, 3)}}
                         proxy_http_version 1.1;
                         proxy_set_header Connection "";
                         proxy_set_header Host $host;
@@ -132,10 +144,9 @@ public sealed record SlotLayout(string ContainerName, string ComposeProject)
                 }
             }
 
-            """,
-        ["slot-a.conf"] = Upstream(Slot.A),
-        ["slot-b.conf"] = Upstream(Slot.B),
-    };
+            """;
+
+    private static string Indented(IEnumerable<string> lines, int depth) => string.Join("\n", lines.Select(line => new string(' ', depth * 4) + line));
 
     private static string Seconds(TimeSpan time) => $"{time.TotalSeconds:0}s";
 

@@ -1,4 +1,5 @@
 using QtsOps.Core.Deployment;
+using QtsOps.Core.Swarm;
 
 namespace QtsOps.Core.Environments;
 
@@ -12,6 +13,10 @@ public sealed record DeploymentEnvironment
     public required string Description { get; init; }
     /// <summary>DOCKER_HOST: null for the engine of this machine, else unix://, tcp:// or ssh://user@host.</summary>
     public string? DockerHost { get; init; }
+    /// <summary>compose on one engine, or a swarm whose manager <see cref="DockerHost"/> is.</summary>
+    public DeploymentEngine Engine { get; init; } = DeploymentEngine.Compose;
+    /// <summary>How the service runs on the swarm; null on compose.</summary>
+    public SwarmSettings? Swarm { get; init; }
     public required string ComposeProject { get; init; }
     public required string ContainerName { get; init; }
     public required string Network { get; init; }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using QtsOps.Core.Deployment;
 using QtsOps.Core.Json;
 using QtsOps.Core.Reports;
+using QtsOps.Core.Swarm;
 
 namespace QtsOps.Core.Environments;
 
@@ -165,8 +166,11 @@ public static class EnvironmentCatalog
             if (defaults is not { } block || _known.Count == 0) return;
             _name = "";
             foreach (var property in block.EnumerateObject())
-                if (!_known.Contains(property.Name) && !property.Name.StartsWith('$'))
-                    Fail($"{DefaultsPath}.{property.Name}", $"unknown setting '{property.Name}'", UnknownSettingFix);
+                if (_known.Contains(property.Name) || property.Name.StartsWith('$')) continue;
+                else if (EngineKeys.All.Contains(property.Name))
+                    Fail($"{DefaultsPath}.{property.Name}", $"'{property.Name}' is read by no environment: it means something on one engine only, and no environment here runs on that engine",
+                        $"remove it, or set \"{EngineKeys.Engine}\" on the environments it is for");
+                else Fail($"{DefaultsPath}.{property.Name}", $"unknown setting '{property.Name}'", UnknownSettingFix);
         }
 
         public DeploymentEnvironment? ReadEnvironment(string name, JsonElement element, JsonElement? defaults)
@@ -180,18 +184,25 @@ public static class EnvironmentCatalog
             _read.Clear();
             _inherited.Clear();
             var failuresBefore = _failures;
+            // An engine that is no engine is the one error: the keys of either engine are not judged against it.
+            var knownEngine = Engine();
+            var engine = knownEngine ?? DeploymentEngine.Compose;
+            var swarm = engine == DeploymentEngine.Swarm ? SwarmSettings() : null;
+            var composeProject = Text("composeProject", NamePattern);
             var environment = new DeploymentEnvironment
             {
                 Name = name,
                 Description = Text("description"),
                 DockerHost = DockerHost(),
-                ComposeProject = Text("composeProject", NamePattern),
-                ContainerName = Text("containerName", NamePattern),
+                Engine = engine,
+                Swarm = swarm,
+                ComposeProject = composeProject,
+                ContainerName = swarm is null ? Text("containerName", NamePattern) : SwarmStack.ServiceName(composeProject),
                 Network = Text("network", NamePattern),
                 ImageRepository = Text("imageRepository", RepositoryPattern),
                 Registry = TextOrNull("registry", RegistryPattern),
                 RegistryTls = Flag("registryTls"),
-                Bind = Text("bind"),
+                Bind = swarm is null ? Text("bind") : SwarmStack.PublishedOnEveryAddress,
                 Port = Number("port", 1, 65535),
                 HealthUrl = Url("healthUrl"),
                 DeployDirectory = Text("deployDirectory"),
@@ -203,7 +214,7 @@ public static class EnvironmentCatalog
                 RequireVerifiedRelease = Flag("requireVerifiedRelease"),
                 AutomaticRollback = Flag("automaticRollback"),
                 BootstrapBaseImage = Flag("bootstrapBaseImage"),
-                Strategy = Strategy(),
+                Strategy = swarm is null ? Strategy() : Swarm.SwarmSettings.StrategyOf(swarm.UpdateOrder),
                 SettleSeconds = Number("settleSeconds", 1, 3600),
                 HealthIntervalSeconds = Number("healthIntervalSeconds", 1, 300),
                 HealthTimeoutSeconds = Number("healthTimeoutSeconds", 5, 3600),
@@ -217,10 +228,17 @@ public static class EnvironmentCatalog
             };
             _known.UnionWith(_read);
             foreach (var property in element.EnumerateObject())
-                if (!_read.Contains(property.Name) && !property.Name.StartsWith('$'))
+                if (EngineKeys.Refusal(property.Name, engine) is { } refusal)
+                {
+                    if (knownEngine is not null) Fail($"{At}.{property.Name}", refusal.Message, refusal.Fix);
+                }
+                else if (!_read.Contains(property.Name) && !property.Name.StartsWith('$'))
                     Fail($"{At}.{property.Name}", $"unknown setting '{property.Name}'", UnknownSettingFix);
             if (_failures == failuresBefore)
             {
+                if (swarm is not null && swarm.MonitorSeconds >= environment.HealthTimeoutSeconds)
+                    Fail(PathOf("monitorSeconds"), $"{swarm.MonitorSeconds} s is not below \"healthTimeoutSeconds\": {environment.HealthTimeoutSeconds}: the engine watches each updated task that long before the update completes, so the deploy's wait would always run out",
+                        $"lower \"monitorSeconds\" or raise \"healthTimeoutSeconds\" above it (e.g. \"healthTimeoutSeconds\": {Math.Min(3600, swarm.MonitorSeconds * 2 + 30)})");
                 foreach (var overlap in DirectoryLayout.Overlaps(environment))
                     Fail(PathOf(overlap.Key), overlap.Message, overlap.Fix);
                 foreach (var (key, message, fix) in HostAgreement.Problems(environment))
@@ -300,6 +318,77 @@ public static class EnvironmentCatalog
             if (DeployStrategies.Parse(value.ValueKind == JsonValueKind.String ? value.GetString() : null) is { } strategy) return strategy;
             Fail(PathOf("strategy"), $"must be {expected} (got {value.GetRawText()})",
                 "write \"strategy\": \"start-first\" (the new release serves only once healthy) or \"recreate\" (one container, replaced in place)");
+            return default;
+        }
+
+        /// <summary>The environment's engine; null when it names none (reported).</summary>
+        private DeploymentEngine? Engine()
+        {
+            var expected = string.Join(" or ", EngineKeys.EngineNames.Select(name => $"\"{name}\""));
+            if (Lookup(EngineKeys.Engine) is not { } value) return DeploymentEngine.Compose;
+            if (EngineKeys.Parse(value.ValueKind == JsonValueKind.String ? value.GetString() : null) is { } engine) return engine;
+            Fail(PathOf(EngineKeys.Engine), $"must be {expected} (got {value.GetRawText()})",
+                "write \"engine\": \"compose\" (one Docker engine, the default) or \"swarm\" (a Docker Swarm cluster, dockerHost a manager)");
+            return null;
+        }
+
+        /// <summary>The swarm keys: mode and replicas, placement and the rollout.</summary>
+        private SwarmSettings SwarmSettings()
+        {
+            var global = Lookup("mode") switch
+            {
+                null => false,
+                { ValueKind: JsonValueKind.String } mode when mode.GetString() is "replicated" or "global" => mode.GetString() == "global",
+                var mode => Refused("mode", $"must be \"replicated\" or \"global\" (got {mode.Value.GetRawText()})",
+                    "write \"mode\": \"replicated\" (with \"replicas\") or \"global\" (one task on every node the placement allows)"),
+            };
+            int? replicas = null;
+            if (!global) replicas = Number("replicas", 1, 100);
+            else if (Lookup("replicas") is not null)
+                Fail(PathOf("replicas"), "means nothing with \"mode\": \"global\", which runs one task on every node the placement allows",
+                    "remove \"replicas\", or write \"mode\": \"replicated\" to run that many tasks");
+            return new SwarmSettings
+            {
+                Replicas = replicas,
+                Placement = Placement(),
+                UpdateParallelism = Number("updateParallelism", 1, 100),
+                UpdateDelaySeconds = Number("updateDelaySeconds", 0, 3600),
+                MonitorSeconds = Number("monitorSeconds", 1, 3600),
+                UpdateOrder = UpdateOrder(),
+            };
+        }
+
+        private bool Refused(string key, string message, string fix)
+        {
+            Fail(PathOf(key), message, fix);
+            return false;
+        }
+
+        private const string ConstraintPattern = @"^(node\.(id|hostname|role|platform\.os|platform\.arch)|(node|engine)\.labels\.[A-Za-z0-9_.-]+)\s*(==|!=)\s*[^\s=!]+$";
+
+        private IReadOnlyList<string> Placement()
+        {
+            const string Fix = "write \"placement\": [\"node.labels.site==east\"], each a node.labels.NAME, node.hostname, node.role, node.id, node.platform.os/arch or engine.labels.NAME with == or != and a value";
+            if (Lookup("placement") is not { } value) return [];
+            if (value.ValueKind != JsonValueKind.Array)
+            {
+                Fail(PathOf("placement"), $"must be a list of constraints (got {value.GetRawText()})", Fix);
+                return [];
+            }
+            var constraints = new List<string>();
+            foreach (var item in value.EnumerateArray())
+                if (item.ValueKind == JsonValueKind.String && System.Text.RegularExpressions.Regex.IsMatch(item.GetString()!, ConstraintPattern)) constraints.Add(item.GetString()!);
+                else Fail(PathOf("placement"), $"{item.GetRawText()} is not a placement constraint Swarm understands", Fix);
+            return constraints;
+        }
+
+        private UpdateOrder UpdateOrder()
+        {
+            if (Value("updateOrder", "\"start-first\" or \"stop-first\"") is not { } value) return default;
+            var name = value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+            if (name is "start-first" or "stop-first") return name == "start-first" ? Swarm.UpdateOrder.StartFirst : Swarm.UpdateOrder.StopFirst;
+            Fail(PathOf("updateOrder"), $"must be \"start-first\" or \"stop-first\" (got {value.GetRawText()})",
+                "write \"updateOrder\": \"start-first\" (a new task serves beside the old one until healthy) or \"stop-first\" (the old task stops first)");
             return default;
         }
 

@@ -3,6 +3,12 @@ using Cake.Core.IO;
 
 namespace QtsOps.Tools.Docker;
 
+/// <summary>Settings declared beside the code that uses them (the swarm's commands), which build their own arguments.</summary>
+public interface IDockerCommand
+{
+    void AppendTo(ProcessArgumentBuilder arguments);
+}
+
 /// <summary>The one place that turns docker and compose settings into command-line arguments.</summary>
 public static class DockerArguments
 {
@@ -100,6 +106,9 @@ public static class DockerArguments
                 break;
             case DockerStatsSettings stats:
                 arguments.Append("stats").Append("--no-stream").Append("--no-trunc").Append("--format").AppendQuoted("{{json .}}").AppendQuoted(stats.Container);
+                break;
+            case IDockerCommand command:
+                command.AppendTo(arguments);
                 break;
             default:
                 throw new ArgumentException($"No docker arguments for {settings.GetType().Name}.", nameof(settings));

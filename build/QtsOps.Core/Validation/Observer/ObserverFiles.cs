@@ -126,7 +126,8 @@ public sealed class ObserverFiles
         }
     }
 
-    private static YamlMappingNode LoadYaml(string text)
+    /// <summary>A compose file's top-level mapping; an empty file or one of another shape is an <see cref="InvalidDataException"/>.</summary>
+    public static YamlMappingNode LoadYaml(string text)
     {
         var stream = new YamlStream();
         stream.Load(new StringReader(text));

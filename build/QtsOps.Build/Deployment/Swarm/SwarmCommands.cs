@@ -1,0 +1,67 @@
+using System.Globalization;
+using Cake.Core;
+using Cake.Core.IO;
+using QtsOps.Tools.Docker;
+
+namespace QtsOps.Build.Deployment.Swarm;
+
+/// <summary>
+/// `docker stack deploy` of a stack file (QtsOps.Core.Swarm.SwarmStack): detached, as the pipeline waits
+/// for convergence itself (bounded, ConvergenceJudgement); pruning the services the file no longer names.
+/// The image is pinned by digest already, so the client asks the registry nothing (--resolve-image=never).
+/// </summary>
+public sealed class SwarmStackDeploySettings : DockerSettings, IDockerCommand
+{
+    public required string ComposeFile { get; init; }
+    public required string Stack { get; init; }
+    /// <summary>Sends this client's registry login to the nodes, so that they can pull: set when the environment has a registry.</summary>
+    public bool WithRegistryAuth { get; init; }
+
+    public void AppendTo(ProcessArgumentBuilder arguments)
+    {
+        arguments.Append("stack").Append("deploy").Append("--compose-file").AppendQuoted(ComposeFile);
+        if (WithRegistryAuth) arguments.Append("--with-registry-auth");
+        arguments.Append("--prune").Append("--detach=true").Append("--resolve-image=never").AppendQuoted(Stack);
+    }
+}
+
+/// <summary>`docker service ps` of a service, its history included, one JSON object a task (SwarmTask.ParseLines reads it).</summary>
+public sealed class SwarmServicePsSettings : DockerSettings, IDockerCommand
+{
+    public required string Service { get; init; }
+
+    public void AppendTo(ProcessArgumentBuilder arguments) =>
+        arguments.Append("service").Append("ps").Append("--no-trunc").Append("--format").AppendQuoted("{{json .}}").AppendQuoted(Service);
+}
+
+/// <summary>`docker service inspect` of a service: its mode, image and update state, as JSON (SwarmService.Parse reads it).</summary>
+public sealed class SwarmServiceInspectSettings : DockerSettings, IDockerCommand
+{
+    public required string Service { get; init; }
+
+    public void AppendTo(ProcessArgumentBuilder arguments) => arguments.Append("service").Append("inspect").AppendQuoted(Service);
+}
+
+/// <summary>`docker service logs` of every task of a service since a time, each line prefixed with its task and node.</summary>
+public sealed class SwarmServiceLogsSettings : DockerSettings, IDockerCommand
+{
+    public required string Service { get; init; }
+    public required DateTimeOffset Since { get; init; }
+
+    public void AppendTo(ProcessArgumentBuilder arguments) =>
+        arguments.Append("service").Append("logs").Append("--since").AppendQuoted(Since.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture)).AppendQuoted(Service);
+}
+
+/// <summary>`docker node ls`: the swarm's nodes, one JSON object a node (ID, Hostname, Status, Availability, ManagerStatus).</summary>
+public sealed class SwarmNodeListSettings : DockerSettings, IDockerCommand
+{
+    public void AppendTo(ProcessArgumentBuilder arguments) => arguments.Append("node").Append("ls").Append("--format").AppendQuoted("{{json .}}");
+}
+
+/// <summary>`docker node update --availability drain`: the engine moves the node's tasks to the others.</summary>
+public sealed class SwarmNodeDrainSettings : DockerSettings, IDockerCommand
+{
+    public required string Node { get; init; }
+
+    public void AppendTo(ProcessArgumentBuilder arguments) => arguments.Append("node").Append("update").Append("--availability").Append("drain").AppendQuoted(Node);
+}

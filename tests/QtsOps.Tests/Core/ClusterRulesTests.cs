@@ -1,0 +1,19 @@
+using QtsOps.Core.Environments;
+using QtsOps.Core.Swarm;
+
+namespace QtsOps.Tests.Core;
+
+/// <summary>What several nodes mean for the observer's data (issue 23, point 7).</summary>
+[Category("Core")]
+public class ClusterRulesTests
+{
+    [Test]
+    public void Restore_is_refused_on_a_swarm_saying_why_and_what_to_do_and_allowed_on_compose()
+    {
+        var environments = EnvironmentCatalog.Load(SourceRepository.Combine(SwarmStackInputs.FixtureFile));
+
+        Assert.That(ClusterRules.WhyNoRestore(environments["cluster"]), Does.StartWith("restore is refused on 'cluster': it runs on a swarm")
+            .And.Contain("each task writes the data directory of the node it runs on (/opt/qts-observer/data)").And.Contain("Fix: "));
+        Assert.That(environments.Values.Where(e => e.Name != "cluster").Select(ClusterRules.WhyNoRestore), Is.All.Null);
+    }
+}

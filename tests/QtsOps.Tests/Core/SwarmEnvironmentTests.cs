@@ -1,0 +1,200 @@
+using QtsOps.Core.Deployment;
+using QtsOps.Core.Environments;
+using QtsOps.Core.Swarm;
+
+namespace QtsOps.Tests.Core;
+
+/// <summary>
+/// environments.json's engine keys (issue 23, point 2): "engine" compose (the default) or swarm, and a
+/// swarm's replicas or global mode, placement and rollout, through "defaults" as every key; each error at
+/// the line of the key wherever it is written, and a key that means nothing on an engine refused there.
+/// </summary>
+[Category("Core")]
+public class SwarmEnvironmentTests
+{
+    private static string Fixture => File.ReadAllText(SourceRepository.Combine(SwarmStackInputs.FixtureFile));
+
+    private static IReadOnlyDictionary<string, DeploymentEnvironment> Parse(string json) => EnvironmentCatalog.Parse(json, "environments.json");
+
+    private static SettingsFileException Refusal(string json) => Assert.Throws<SettingsFileException>(() => Parse(json))!;
+
+    private static int LineOf(string json, string text)
+    {
+        var line = json.Split('\n').ToList().FindIndex(l => l.Contains(text)) + 1;
+        Assert.That(line, Is.GreaterThan(0), $"the file has {text}");
+        return line;
+    }
+
+    /// <summary>The fixture with one of its texts replaced (each is written once in it).</summary>
+    private static string With(string text, string replacement)
+    {
+        Assert.That(Fixture.Split(text).Length, Is.EqualTo(2), $"the fixture has {text} once");
+        return Fixture.Replace(text, replacement);
+    }
+
+    [Test]
+    public void A_swarm_environment_reads_its_mode_placement_and_rollout_and_the_compose_ones_stay_compose()
+    {
+        var environments = Parse(Fixture);
+
+        var cluster = environments["cluster"];
+        Assert.That(cluster.Engine, Is.EqualTo(DeploymentEngine.Swarm));
+        Assert.That(cluster.Swarm, Is.EqualTo(new SwarmSettings
+        {
+            Replicas = 2, Placement = ["node.labels.site==east", "node.role!=manager"],
+            UpdateParallelism = 1, UpdateDelaySeconds = 5, MonitorSeconds = 10, UpdateOrder = UpdateOrder.StartFirst,
+        }));
+        // What compose's keys named is what the swarm does: the service, every address, the order.
+        Assert.That((cluster.ContainerName, cluster.Bind, cluster.Strategy), Is.EqualTo(("qts-observer_qts-observer", "0.0.0.0", DeployStrategy.StartFirst)));
+        Assert.That(environments.Where(e => e.Key != "cluster").Select(e => (e.Value.Engine, e.Value.Swarm)), Is.All.EqualTo((DeploymentEngine.Compose, (SwarmSettings?)null)));
+    }
+
+    [Test]
+    public void Engine_compose_written_out_is_the_default()
+    {
+        var json = With("\"description\": \"The Docker engine of this machine; the default environment\",",
+            "\"description\": \"The Docker engine of this machine; the default environment\",\n    \"engine\": \"compose\",");
+
+        Assert.That(Parse(json)["local"], Is.EqualTo(Parse(Fixture)["local"]));
+    }
+
+    [Test]
+    public void Global_mode_runs_without_replicas_and_refuses_them()
+    {
+        Assert.That(Parse(With("\"replicas\": 2,", "\"mode\": \"global\","))["cluster"].Swarm!.Global, Is.True);
+
+        var json = With("\"replicas\": 2,", "\"mode\": \"global\",\n    \"replicas\": 2,");
+        var problem = Refusal(json).Problems.Single();
+
+        Assert.That((problem.Line, problem.Message), Is.EqualTo(((int?)LineOf(json, "\"replicas\": 2"),
+            "$.cluster.replicas: means nothing with \"mode\": \"global\", which runs one task on every node the placement allows")));
+    }
+
+    [TestCase("\"engine\": \"swarm\",", "\"engine\": \"kubernetes\",", "$.cluster.engine: must be \"compose\" or \"swarm\" (got \"kubernetes\")")]
+    [TestCase("\"replicas\": 2,", "\"replicas\": 0,", "$.cluster.replicas: must be a whole number from 1 to 100 (got 0)")]
+    [TestCase("\"replicas\": 2,", "\"mode\": \"spread\",\n    \"replicas\": 2,", "$.cluster.mode: must be \"replicated\" or \"global\" (got \"spread\")")]
+    [TestCase("\"updateOrder\": \"start-first\",", "\"updateOrder\": \"recreate\",", "$.cluster.updateOrder: must be \"start-first\" or \"stop-first\" (got \"recreate\")")]
+    [TestCase("\"updateParallelism\": 1,", "\"updateParallelism\": 0,", "$.cluster.updateParallelism: must be a whole number from 1 to 100 (got 0)")]
+    [TestCase("\"updateDelaySeconds\": 5,", "\"updateDelaySeconds\": -1,", "$.cluster.updateDelaySeconds: must be a whole number from 0 to 3600 (got -1)")]
+    [TestCase("\"placement\": [\"node.labels.site==east\", \"node.role!=manager\"],", "\"placement\": [\"site=east\"],", "$.cluster.placement: \"site=east\" is not a placement constraint Swarm understands")]
+    [TestCase("\"placement\": [\"node.labels.site==east\", \"node.role!=manager\"],", "\"placement\": \"node.labels.site==east\",", "$.cluster.placement: must be a list of constraints (got \"node.labels.site==east\")")]
+    public void A_wrong_swarm_value_is_refused_at_its_line(string text, string replacement, string message)
+    {
+        var json = With(text, replacement);
+        var problem = Refusal(json).Problems.Single();
+
+        Assert.That((problem.File, problem.Message), Is.EqualTo(("environments.json", message)));
+        Assert.That(problem.Line, Is.EqualTo(LineOf(json, replacement.Split('\n')[0].TrimEnd(','))));
+        Assert.That(problem.Fix, Is.Not.Empty);
+    }
+
+    [Test]
+    public void A_missing_rollout_key_is_missing_in_the_swarm_environment_only()
+    {
+        var json = With("    \"monitorSeconds\": 10,\n", "");
+
+        var problem = Refusal(json).Problems.Single();
+
+        Assert.That((problem.Line, problem.Message), Is.EqualTo(((int?)LineOf(json, "\"cluster\": {"), "$.cluster: 'monitorSeconds' is missing: set neither in 'cluster' nor in \"defaults\"")));
+    }
+
+    [Test]
+    public void A_rollout_in_defaults_is_inherited_by_the_swarm_environment_and_not_taken_by_the_compose_ones()
+    {
+        var json = With("    \"updateDelaySeconds\": 5,\n", "").Replace("\"defaults\": {", "\"defaults\": {\n    \"updateDelaySeconds\": 7,");
+
+        var environments = Parse(json);
+
+        Assert.That(environments["cluster"].Swarm!.UpdateDelaySeconds, Is.EqualTo(7));
+        Assert.That(environments["local"], Is.EqualTo(Parse(Fixture)["local"]));
+    }
+
+    [Test]
+    public void A_wrong_rollout_value_in_defaults_is_reported_at_its_line_there_with_the_swarm_environment_that_inherits_it()
+    {
+        var json = With("    \"updateOrder\": \"start-first\",\n", "").Replace("\"defaults\": {", "\"defaults\": {\n    \"updateOrder\": \"first\",");
+
+        var problem = Refusal(json).Problems.Single();
+
+        Assert.That((problem.Line, problem.Message), Is.EqualTo(((int?)LineOf(json, "\"updateOrder\": \"first\""),
+            "$.defaults.updateOrder: must be \"start-first\" or \"stop-first\" (got \"first\") (inherited by cluster)")));
+    }
+
+    [Test]
+    public void A_swarm_key_in_defaults_that_no_environment_reads_is_refused_at_its_line_saying_why()
+    {
+        var json = CheckedInEnvironments().Replace("\"defaults\": {", "\"defaults\": {\n    \"replicas\": 3,");
+
+        var problem = Refusal(json).Problems.Single();
+
+        Assert.That((problem.Line, problem.Message), Is.EqualTo(((int?)LineOf(json, "\"replicas\": 3"),
+            "$.defaults.replicas: 'replicas' is read by no environment: it means something on one engine only, and no environment here runs on that engine")));
+    }
+
+    private static string CheckedInEnvironments() => File.ReadAllText(SourceRepository.Combine(EnvironmentCatalog.FileName));
+
+    [TestCase("replicas", "2")]
+    [TestCase("updateOrder", "\"stop-first\"")]
+    [TestCase("placement", "[\"node.labels.site==east\"]")]
+    public void A_swarm_key_in_a_compose_environment_is_refused_at_its_line(string key, string value)
+    {
+        var json = With("\"healthUrl\": \"http://staging.qts-observer.internal:8000/health\",",
+            $"\"healthUrl\": \"http://staging.qts-observer.internal:8000/health\",\n    \"{key}\": {value},");
+
+        var problem = Refusal(json).Problems.Single();
+
+        Assert.That((problem.Line, problem.Message), Is.EqualTo(((int?)LineOf(json, $"\"{key}\": {value}"),
+            $"$.staging.{key}: '{key}' means something only on a swarm (\"engine\": \"swarm\"), and this environment runs on compose")));
+        Assert.That(problem.Fix, Is.EqualTo("remove it, or set \"engine\": \"swarm\" if the environment is a swarm cluster"));
+    }
+
+    [TestCase("strategy", "\"recreate\"", "on a swarm the engine rolls the tasks out in \"updateOrder\"")]
+    [TestCase("bind", "\"10.0.0.1\"", "Swarm publishes a host-mode port on every address of each node")]
+    [TestCase("containerName", "\"observer\"", "Swarm names the tasks' containers itself; \"composeProject\" names the stack and its services")]
+    public void A_compose_key_a_swarm_environment_sets_is_refused_at_its_line_while_the_one_in_defaults_is_not_taken(string key, string value, string why)
+    {
+        var json = With("\"replicas\": 2,", $"\"replicas\": 2,\n    \"{key}\": {value},");
+
+        var problem = Refusal(json).Problems.Single();
+
+        Assert.That((problem.Line, problem.Message), Is.EqualTo(((int?)LineOf(json, $"\"{key}\": {value}"), $"$.cluster.{key}: '{key}' means nothing on a swarm: {why}")));
+        Assert.That(Fixture, Does.Contain($"\"{key}\": ").And.Not.Contain($"\"{key}\": {value}"), "defaults set it, and the fixture parses");
+    }
+
+    [Test]
+    public void A_monitor_period_the_health_timeout_does_not_outlast_is_refused_at_its_line()
+    {
+        var json = With("\"monitorSeconds\": 10,", "\"monitorSeconds\": 120,");
+
+        var problem = Refusal(json).Problems.Single();
+
+        Assert.That(problem.Line, Is.EqualTo(LineOf(json, "\"monitorSeconds\": 120")));
+        Assert.That(problem.Message, Does.StartWith("$.cluster.monitorSeconds: 120 s is not below \"healthTimeoutSeconds\": 120"));
+    }
+
+    [Test]
+    public void A_node_s_data_directory_must_be_absolute_on_a_swarm_reached_on_this_machine()
+    {
+        var json = With("\"dockerHost\": \"ssh://qtsops@manager.qts-observer.internal\",", "\"dockerHost\": \"unix:///var/run/docker.sock\",")
+            .Replace("\"replicas\": 2,", "\"replicas\": 2,\n    \"dataDirectory\": \"data/cluster\",");
+
+        var problem = Refusal(json).Problems.Single();
+
+        Assert.That((problem.Line, problem.Message), Is.EqualTo(((int?)LineOf(json, "\"dataDirectory\": \"data/cluster\""),
+            "$.cluster.dataDirectory: 'data/cluster' is relative, but on a swarm each node mounts it into the task it runs: a path relative to this repository names nothing on a node")));
+    }
+
+    [Test]
+    public void A_swarm_s_recorded_settings_carry_its_rollout_and_a_compose_environment_s_stay_as_they_were()
+    {
+        var environments = Parse(Fixture);
+
+        var cluster = DeploymentSettings.Of(environments["cluster"]);
+        Assert.That(cluster["engine"], Is.EqualTo("swarm"));
+        Assert.That((cluster["replicas"], cluster["placement"], cluster["updateOrder"], cluster["monitorSeconds"]),
+            Is.EqualTo(("2", "node.labels.site==east,node.role!=manager", "start-first", "10")));
+        Assert.That(DeploymentSettings.Of(environments["local"]).Keys, Has.None.AnyOf("engine", "replicas", "updateOrder"));
+        var wider = DeploymentSettings.Of(Parse(With("\"replicas\": 2,", "\"replicas\": 3,"))["cluster"]);
+        Assert.That(DeploymentSettings.Changes(cluster, wider), Is.EqualTo(new[] { "replicas: 2 -> 3" }));
+    }
+}

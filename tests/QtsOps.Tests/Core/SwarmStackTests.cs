@@ -1,0 +1,187 @@
+using QtsOps.Core.Swarm;
+using QtsOps.Core.Validation.Observer;
+using QtsOps.Core.Validation.Sources;
+using YamlDotNet.RepresentationModel;
+
+namespace QtsOps.Tests.Core;
+
+/// <summary>The stack file of a swarm environment (issue 23, points 3, 6 and 7), made from the repository's own compose file.</summary>
+[Category("Core")]
+public class SwarmStackTests
+{
+    private static YamlMappingNode Yaml(string text) => ObserverFiles.LoadYaml(text);
+
+    private static YamlNode? At(YamlNode? node, params string[] path) => path.Aggregate(node, (current, key) => current.Child(key));
+
+    private static YamlNode? Observer(StackFile stack) => At(Yaml(stack.Text), "services", SwarmStack.ObserverService);
+
+    private static YamlNode? Edge(StackFile stack) => At(Yaml(stack.Text), "services", SwarmStack.EdgeService);
+
+    [Test]
+    public void The_observer_runs_the_image_pinned_by_digest_with_every_variable_resolved()
+    {
+        var stack = SwarmStackInputs.Write();
+
+        Assert.That(stack.Name, Is.EqualTo("qts-observer"));
+        Assert.That(At(Observer(stack), "image").Scalar(), Is.EqualTo(SwarmStackInputs.ObserverImage));
+        Assert.That(stack.Text, Does.Not.Contain("${").And.Not.Contain("qts-observer:1.4.0"));
+        Assert.That(At(Observer(stack), "healthcheck", "interval").Scalar(), Is.EqualTo("10s"), "the compose file's health check, resolved, is the gate");
+        Assert.That(At(Observer(stack), "healthcheck", "test").Items().Select(item => item.Scalar()), Does.Contain("CMD"));
+        Assert.That(At(Observer(stack), "labels", "io.qtsops.release").Scalar(), Is.EqualTo("1.4.0"));
+        Assert.That(At(Observer(stack), "deploy", "labels", "io.qtsops.environment").Scalar(), Is.EqualTo("cluster"));
+    }
+
+    [Test]
+    public void What_a_swarm_does_not_apply_is_left_out_and_said_and_tmpfs_becomes_a_tmpfs_mount()
+    {
+        var stack = SwarmStackInputs.Write();
+        var observer = (YamlMappingNode)Observer(stack)!;
+
+        foreach (var key in new[] { "build", "container_name", "restart", "security_opt", "tmpfs", "ports" })
+            Assert.That(observer.Child(key), Is.Null, key);
+        Assert.That(stack.Dropped.Select(line => line.Split(':')[0]), Is.EquivalentTo(new[] { "build", "container_name", "restart", "security_opt" }));
+        var volumes = observer.Child("volumes").Items().ToList();
+        Assert.That(volumes.Select(v => v.Scalar()).OfType<string>(), Is.EqualTo(new[]
+        {
+            "/opt/qts-observer/data:/app/data/observer", "/opt/qts-observer/logs:/app/logs", "/opt/qts-observer/config:/app/config:ro",
+        }));
+        Assert.That(volumes.OfType<YamlMappingNode>().Select(v => (v.Child("type").Scalar(), v.Child("target").Scalar())), Is.EqualTo(new[] { ("tmpfs", "/tmp") }));
+        Assert.That(observer.Child("read_only").Scalar(), Is.EqualTo("true"));
+    }
+
+    [Test]
+    public void A_replicated_service_gets_its_replicas_placement_one_task_per_node_and_the_engine_s_rollout()
+    {
+        var deploy = At(Observer(SwarmStackInputs.Write()), "deploy");
+
+        Assert.That((At(deploy, "mode").Scalar(), At(deploy, "replicas").Scalar(), At(deploy, "endpoint_mode").Scalar()), Is.EqualTo(("replicated", "2", "dnsrr")));
+        Assert.That(At(deploy, "placement", "constraints").Items().Select(c => c.Scalar()), Is.EqualTo(new[] { "node.labels.site==east", "node.role!=manager" }));
+        Assert.That(At(deploy, "placement", "max_replicas_per_node").Scalar(), Is.EqualTo("1"), "two tasks never share a node's data directory");
+        var update = At(deploy, "update_config");
+        Assert.That(new[] { "parallelism", "delay", "monitor", "order", "failure_action" }.Select(key => At(update, key).Scalar()),
+            Is.EqualTo(new[] { "1", "5s", "10s", "start-first", "rollback" }));
+        Assert.That(At(deploy, "rollback_config", "failure_action").Scalar(), Is.EqualTo("pause"));
+        Assert.That(At(deploy, "restart_policy", "condition").Scalar(), Is.EqualTo("any"));
+        Assert.That(At(deploy, "resources", "limits", "memory").Scalar(), Is.EqualTo("512M"), "the compose file's limits are kept");
+    }
+
+    [Test]
+    public void Without_automatic_rollback_a_failed_update_pauses()
+    {
+        var deploy = At(Observer(SwarmStackInputs.Write(automaticRollback: false)), "deploy");
+
+        Assert.That(At(deploy, "update_config", "failure_action").Scalar(), Is.EqualTo("pause"));
+    }
+
+    [Test]
+    public void A_global_service_runs_one_task_per_node_without_replicas_or_a_per_node_limit()
+    {
+        var target = SwarmStackInputs.Cluster("\"replicas\": 2,", "\"mode\": \"global\",");
+
+        var deploy = At(Observer(SwarmStackInputs.Write(target)), "deploy");
+
+        Assert.That((At(deploy, "mode").Scalar(), At(deploy, "replicas"), At(deploy, "placement", "max_replicas_per_node")), Is.EqualTo(("global", (YamlNode?)null, (YamlNode?)null)));
+    }
+
+    [Test]
+    public void The_edge_is_global_publishing_the_port_in_host_mode_with_its_configuration_named_by_content()
+    {
+        var stack = SwarmStackInputs.Write(SwarmStackInputs.Cluster("\"healthUrl\": \"http://manager.qts-observer.internal:8000/health\",", "\"healthUrl\": \"http://manager.qts-observer.internal:8100/health\",\n    \"port\": 8100,"));
+        var edge = Edge(stack);
+
+        Assert.That(At(edge, "image").Scalar(), Is.EqualTo(SwarmStackInputs.EdgeImage));
+        Assert.That(At(edge, "deploy", "mode").Scalar(), Is.EqualTo("global"));
+        var port = (YamlMappingNode)At(edge, "ports").Items().Single();
+        Assert.That(new[] { "target", "published", "protocol", "mode" }.Select(key => port.Child(key).Scalar()), Is.EqualTo(new[] { "8000", "8100", "tcp", "host" }));
+        Assert.That(At(edge, "deploy", "update_config", "order").Scalar(), Is.EqualTo("stop-first"), "one edge binds a node's port at a time");
+        var config = (YamlMappingNode)At(edge, "configs").Items().Single();
+        Assert.That(config.Child("target").Scalar(), Is.EqualTo("/etc/qtsops-edge/conf/nginx.conf"), "where the edge image's CMD reads it");
+        var declared = At(Yaml(stack.Text), "configs", config.Child("source").Scalar()!);
+        Assert.That(At(declared, "file").Scalar(), Is.EqualTo($"./{SwarmStack.EdgeConfigFile}"));
+        Assert.That(At(declared, "name").Scalar(), Does.Match("^qts-observer-edge-nginx-[0-9a-f]{12}$"));
+        Assert.That(At(Observer(stack), "networks").Items().Single().Scalar(), Is.EqualTo(At(edge, "networks").Items().Single().Scalar()));
+        var network = At(Yaml(stack.Text), "networks", "qts-network");
+        Assert.That((At(network, "name").Scalar(), At(network, "driver").Scalar()), Is.EqualTo(("qts-network", "overlay")));
+    }
+
+    [Test]
+    public void The_edge_asks_swarm_s_dns_for_the_observer_s_tasks_again_as_they_change()
+    {
+        var nginx = SwarmStackInputs.Write().Files[SwarmStack.EdgeConfigFile];
+
+        Assert.That(nginx, Does.Contain("resolver 127.0.0.11 valid=2s ipv6=off;"));
+        Assert.That(nginx, Does.Contain("set $observer qts-observer_qts-observer;").And.Contain("proxy_pass http://$observer:8000;"));
+        Assert.That(nginx, Does.Contain("proxy_next_upstream error timeout http_502 http_503;"));
+        Assert.That(nginx, Does.Contain("listen 8000;").And.Contain("limit_conn per_address 128;"), "what every edge has");
+    }
+
+    [Test]
+    public void An_upgrade_leaves_the_edge_as_it_is_and_changes_the_observer()
+    {
+        var before = SwarmStackInputs.Write(release: "1.4.0");
+        var after = SwarmStackInputs.Write(release: "1.5.0");
+
+        Assert.That(Edge(after)!.ToString(), Is.EqualTo(Edge(before)!.ToString()));
+        Assert.That(after.Files, Is.EqualTo(before.Files));
+        Assert.That(At(Observer(after), "labels", "io.qtsops.release").Scalar(), Is.EqualTo("1.5.0"));
+    }
+
+    [Test]
+    public void A_config_from_a_file_is_named_by_its_content()
+    {
+        var compose = SwarmStackInputs.ComposeText + "configs:\n  rules:\n    file: ./config/rules.json\n";
+        string Name(string content) => At(Yaml(SwarmStackInputs.Write(composeText: compose, readFile: path => path == "./config/rules.json" ? content : null).Text), "configs", "rules", "name").Scalar()!;
+
+        Assert.That(Name("{\"a\": 1}"), Does.Match("^qts-observer-rules-[0-9a-f]{12}$"));
+        Assert.That(Name("{\"a\": 1}"), Is.EqualTo(Name("{\"a\": 1}")));
+        Assert.That(Name("{\"a\": 2}"), Is.Not.EqualTo(Name("{\"a\": 1}")));
+        var missing = Assert.Throws<StackFileException>(() => SwarmStackInputs.Write(composeText: compose))!;
+        Assert.That(missing.Message, Does.Contain("'rules' names the file ./config/rules.json, which the release does not have"));
+    }
+
+    [Test]
+    public void A_variable_with_no_value_is_refused_at_its_line_instead_of_becoming_empty()
+    {
+        var compose = SwarmStackInputs.ComposeText.Replace("OBSERVER_LOG_DIR: /app/logs", "OBSERVER_LOG_DIR: ${QTS_LOG_DIR}");
+        var line = compose.Split('\n').ToList().FindIndex(l => l.Contains("${QTS_LOG_DIR}")) + 1;
+
+        var error = Assert.Throws<StackFileException>(() => SwarmStackInputs.Write(composeText: compose))!;
+
+        Assert.That((error.File, error.Line), Is.EqualTo((ObserverFiles.ComposePath, line)));
+        Assert.That(error.Message, Does.Contain("$QTS_LOG_DIR has no value and no default"));
+    }
+
+    [Test]
+    public void Interpolation_takes_compose_s_forms_and_keeps_a_literal_dollar_escaped()
+    {
+        var given = new Dictionary<string, string> { ["SET"] = "v", ["EMPTY"] = "", ["PRICE"] = "$5" };
+        string Resolve(string value) => ComposeInterpolation.Resolve(value, given, ("f", 1));
+
+        Assert.That(new[] { "${SET}", "$SET", "${EMPTY:-d}", "${EMPTY-d}", "${UNSET-d}", "${SET:?e}", "$$HOME", "${PRICE}" }.Select(Resolve),
+            Is.EqualTo(new[] { "v", "v", "d", "", "d", "v", "$$HOME", "$$5" }));
+        Assert.That(Assert.Throws<StackFileException>(() => Resolve("${UNSET:?the image}"))!.Message, Does.Contain("${UNSET} has no value: the image"));
+    }
+
+    [Test]
+    public void An_image_by_tag_is_refused()
+    {
+        var target = SwarmStackInputs.Cluster();
+
+        var error = Assert.Throws<ArgumentException>(() => SwarmStack.Write(target, new StackRelease("1.4.0", "127.0.0.1:5000/qts-observer:1.4.0", SwarmStackInputs.EdgeImage, true),
+            SwarmStackInputs.ComposeText, ObserverFiles.ComposePath, SwarmStackInputs.Variables(target), _ => null))!;
+
+        Assert.That(error.Message, Does.Contain("must be pinned by the digest the registry confirmed"));
+    }
+
+    [Test]
+    public void A_release_whose_compose_file_publishes_the_port_is_refused_at_its_line()
+    {
+        var compose = SwarmStackInputs.ComposeText.Replace("    restart: unless-stopped\n", "    restart: unless-stopped\n    ports:\n      - \"8000:8000\"\n");
+        var line = compose.Split('\n').ToList().FindIndex(l => l == "    ports:") + 1;
+
+        var error = Assert.Throws<StackFileException>(() => SwarmStackInputs.Write(composeText: compose))!;
+
+        Assert.That(error.Line, Is.EqualTo(line));
+        Assert.That(error.Message, Does.Contain("on a swarm the edge publishes"));
+    }
+}
