@@ -5,6 +5,7 @@ using Cake.Core.Diagnostics;
 using QtsOps.Release.Environments;
 using QtsOps.Release.Reports;
 using QtsOps.Release.Terraform;
+using QtsOps.Release.Workspace;
 using QtsOps.Tools;
 using QtsOps.Tools.Terraform;
 
@@ -252,7 +253,6 @@ public sealed class TerraformStage(ICakeContext tools, TerraformEnvironment env,
             Log.Verbose($"terraform-plan runs Terraform: {obstacle}");
             return null;
         }
-        var program = tools.Tools.Resolve("terraform")?.FullPath;
         var inputs = new Dictionary<string, string>
         {
             ["environment"] = env.Name,
@@ -260,13 +260,12 @@ public sealed class TerraformStage(ICakeContext tools, TerraformEnvironment env,
             ["state"] = PlanFingerprint.Sha256Of(env.LocalStateFile),
             ["backend"] = backend!,
             // Another Terraform or another pipeline (which writes the reports and metadata) plans again.
-            ["terraform"] = program is null ? "missing" : $"{program} {new FileInfo(program).Length} {File.GetLastWriteTimeUtc(program).Ticks}",
-            ["pipeline"] = string.Join(" ", typeof(TerraformStage).Assembly.ManifestModule.ModuleVersionId, typeof(PlanReuse).Assembly.ManifestModule.ModuleVersionId),
+            ["terraform"] = TerraformProgram.Identity(tools),
         };
         foreach (var (path, sha) in HashSources(infrastructure.VarFiles)) inputs["source " + path] = sha;
         foreach (var name in Environment.GetEnvironmentVariables().Keys.Cast<string>().Where(n => n.StartsWith("TF_", StringComparison.Ordinal)))
             inputs["variable " + name] = Environment.GetEnvironmentVariable(name) ?? "";
-        return PlanReuse.InputsDigest(inputs);
+        return InputsDigest.Of(inputs);
     }
 
     /// <summary>The saved no-change plan stands for this run's when it was made from <paramref name="inputs"/>: its reports are shown again.</summary>

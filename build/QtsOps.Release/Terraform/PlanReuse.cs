@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 
 namespace QtsOps.Release.Terraform;
@@ -33,13 +31,6 @@ public static class PlanReuse
         if (BackendType(backend) != "local" || localState is null) return "the state is not in the local backend, or there is none yet";
         if (hasProviderLockFile) return "a provider is installed (it may read real infrastructure, which can drift)";
         return OutsideReader(localState);
-    }
-
-    /// <summary>SHA-256 over every input, one "name=value" line each in name order: any changed value changes it.</summary>
-    public static string InputsDigest(IReadOnlyDictionary<string, string> inputs)
-    {
-        var lines = inputs.OrderBy(i => i.Key, StringComparer.Ordinal).Select(i => $"{i.Key}={i.Value}\n");
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Concat(lines))));
     }
 
     /// <summary>The environment variables that hand Terraform values or arguments (TF_VAR_*, TF_CLI_ARGS*).</summary>

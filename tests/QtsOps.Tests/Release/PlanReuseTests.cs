@@ -1,4 +1,5 @@
 using QtsOps.Release.Terraform;
+using QtsOps.Release.Workspace;
 
 namespace QtsOps.Tests.Release;
 
@@ -52,10 +53,10 @@ public class PlanReuseTests
     public void The_digest_changes_with_any_input_and_not_with_their_order()
     {
         var inputs = new Dictionary<string, string> { ["state"] = "aa", ["source main.tf"] = "bb" };
-        var digest = PlanReuse.InputsDigest(inputs);
+        var digest = InputsDigest.Of(inputs);
 
-        Assert.That(PlanReuse.InputsDigest(new Dictionary<string, string> { ["source main.tf"] = "bb", ["state"] = "aa" }), Is.EqualTo(digest));
-        Assert.That(PlanReuse.InputsDigest(new Dictionary<string, string> { ["state"] = "ab", ["source main.tf"] = "bb" }), Is.Not.EqualTo(digest));
-        Assert.That(PlanReuse.InputsDigest(new Dictionary<string, string> { ["state"] = "aa" }), Is.Not.EqualTo(digest));
+        Assert.That(InputsDigest.Of(new Dictionary<string, string> { ["source main.tf"] = "bb", ["state"] = "aa" }), Is.EqualTo(digest));
+        Assert.That(InputsDigest.Of(new Dictionary<string, string> { ["state"] = "ab", ["source main.tf"] = "bb" }), Is.Not.EqualTo(digest));
+        Assert.That(InputsDigest.Of(new Dictionary<string, string> { ["state"] = "aa" }), Is.Not.EqualTo(digest));
     }
 }
