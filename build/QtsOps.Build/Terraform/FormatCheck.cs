@@ -21,8 +21,11 @@ public sealed class FormatCheck(ICakeContext tools, string repositoryRoot, strin
     {
         if (tools.Tools.Resolve("terraform") is null) return new TerraformFormatResult([], Skipped: "terraform is not on PATH");
         var digest = Digest();
-        if (File.Exists(KeptFile) && File.ReadAllText(KeptFile).Trim() == digest) return new TerraformFormatResult([]);
-        File.Delete(KeptFile);
+        if (File.Exists(KeptFile))
+        {
+            if (File.ReadAllText(KeptFile).Trim() == digest) return new TerraformFormatResult([]);
+            File.Delete(KeptFile);
+        }
         try
         {
             var files = tools.TerraformFormatCheck(new TerraformFormatSettings { RootModule = Directory, Recursive = true });
