@@ -17,10 +17,11 @@ public class TerraformFormatKeptTests
     [Test]
     public void A_clean_check_is_kept_and_a_changed_file_is_checked_again()
     {
-        using var repo = new ScratchRepository("src/infra", "environments.json");
+        using var repo = new ScratchRepository("src", "environments.json");
         repo.Commit(DateTimeOffset.Now);
 
-        Assert.That(repo.RunPipeline("--target=validate").ExitCode, Is.Zero);
+        var first = repo.RunPipeline("--target=validate");
+        Assert.That(first.ExitCode, Is.Zero, first.Error);
         Assert.That(File.Exists(repo.Combine(Kept)), Is.True, "a clean check is kept");
         var digest = repo.Read(Kept);
         Assert.That(repo.RunPipeline("--target=validate").ExitCode, Is.Zero);
