@@ -272,7 +272,16 @@ public sealed class TerraformStage(ICakeContext tools, TerraformEnvironment env,
     private bool ReuseSavedPlan(string inputs)
     {
         if (!File.Exists(env.PlanInputsFile) || File.ReadAllText(env.PlanInputsFile).Trim() != inputs) return false;
-        if (SavedPlan() is not { HasChanges: false } saved || PlanFingerprint.Sha256Of(env.PlanFile) != saved.Fingerprint.PlanSha256) return false;
+        PlanMetadata? saved;
+        try
+        {
+            saved = SavedPlan();
+        }
+        catch (PipelineException)
+        {
+            return false; // damaged metadata: the plan Terraform makes now replaces it
+        }
+        if (saved is not { HasChanges: false } || PlanFingerprint.Sha256Of(env.PlanFile) != saved.Fingerprint.PlanSha256) return false;
         if (!File.Exists(env.OutputsFile) || !File.Exists(env.KeptPlanJsonFile) || !File.Exists(env.KeptPlanMarkdownFile)) return false;
 
         if (Directory.Exists(env.ArtifactsDirectory)) Directory.Delete(env.ArtifactsDirectory, recursive: true);

@@ -72,6 +72,7 @@ public class TerraformPlanReuseTests
     [TestCase("commit")]
     [TestCase("var")]
     [TestCase("TF_VAR")]
+    [TestCase("damaged metadata")]
     public void Any_changed_input_plans_with_terraform_again(string change)
     {
         AppliedAndPlannedOnce();
@@ -88,6 +89,7 @@ public class TerraformPlanReuseTests
             case "commit": _repo.Write("notes.txt", "x\n"); _repo.Commit(DateTimeOffset.Now, "unrelated"); break;
             case "var": args = ["--var=resource_group_name=rg-observer-local"]; break;
             case "TF_VAR": _environment.Set("TF_VAR_resource_group_name", "rg-observer-local"); break;
+            case "damaged metadata": File.WriteAllText(_repo.Combine(".qtsops/terraform/local/plan.meta.json"), "{}"); break;
         }
         var planned = Plan(args);
 
