@@ -12,39 +12,30 @@ namespace QtsOps.Tests.Build;
 /// </summary>
 public class TerraformPlanReuseTests
 {
-    private ScratchRepository _repo = null!;
-    private EnvironmentVariableScope _environment = null!;
+    private TerraformScratch _scratch = null!;
+    private ScratchRepository Repo => _scratch.Repo;
 
     [SetUp]
-    public void CreateScratchRepository()
-    {
-        _repo = new ScratchRepository("environments.json", "src/infra");
-        _repo.Commit(DateTimeOffset.Now, "infrastructure");
-        _environment = new EnvironmentVariableScope().Set("GITHUB_ACTIONS", null);
-    }
+    public void CreateScratchRepository() => _scratch = new TerraformScratch();
 
     [TearDown]
-    public void RemoveScratchRepository()
-    {
-        _environment.Dispose();
-        _repo.Dispose();
-    }
+    public void RemoveScratchRepository() => _scratch.Dispose();
 
     private HostRun Plan(params string[] args)
     {
-        var run = _repo.RunPipeline(["--target=terraform-plan", "--env=local", .. args]);
+        var run = Repo.RunPipeline(["--target=terraform-plan", "--env=local", .. args]);
         Assert.That(run.ExitCode, Is.Zero, run.Error + run.Output);
         return run;
     }
 
     private bool Reused() =>
-        JsonDocument.Parse(_repo.Read("artifacts/reports/terraform-plan.json")).RootElement.GetProperty("reusedPlanOf").ValueKind != JsonValueKind.Null;
+        JsonDocument.Parse(Repo.Read("artifacts/reports/terraform-plan.json")).RootElement.GetProperty("reusedPlanOf").ValueKind != JsonValueKind.Null;
 
     /// <summary>Applied infrastructure, then a no-change plan that Terraform made and the pipeline kept.</summary>
     private void AppliedAndPlannedOnce()
     {
         Plan();
-        Assert.That(_repo.RunPipeline("--target=apply", "--env=local").ExitCode, Is.Zero);
+        Assert.That(Repo.RunPipeline("--target=apply", "--env=local").ExitCode, Is.Zero);
         Plan();
         Assert.That(Reused(), Is.False, "the first no-change plan is Terraform's");
     }
@@ -53,15 +44,15 @@ public class TerraformPlanReuseTests
     public void A_no_change_plan_is_shown_again_without_terraform_while_its_inputs_are_unchanged()
     {
         AppliedAndPlannedOnce();
-        Assert.That(_repo.RunPipeline("--target=clean").ExitCode, Is.Zero);
+        Assert.That(Repo.RunPipeline("--target=clean").ExitCode, Is.Zero);
 
         var again = Plan();
 
         Assert.That(Reused(), Is.True);
         Assert.That(again.Output, Does.Contain("Terraform did not run").And.Not.Contain("Refreshing state"));
-        Assert.That(_repo.Read("artifacts/terraform/local/plan.md"), Does.Contain("**No changes.**"), "the reports are there after clean");
-        Assert.That(_repo.Read("artifacts/terraform/local/plan.json"), Does.Contain("resource_changes"));
-        var apply = _repo.RunPipeline("--target=apply", "--env=local").Entry("apply");
+        Assert.That(Repo.Read("artifacts/terraform/local/plan.md"), Does.Contain("**No changes.**"), "the reports are there after clean");
+        Assert.That(Repo.Read("artifacts/terraform/local/plan.json"), Does.Contain("resource_changes"));
+        var apply = Repo.RunPipeline("--target=apply", "--env=local").Entry("apply");
         Assert.That(apply.Outcome, Is.EqualTo(TaskOutcome.Skipped), "the kept plan is still one that apply skips");
     }
 
@@ -82,14 +73,14 @@ public class TerraformPlanReuseTests
         string[] args = [];
         switch (change)
         {
-            case "source": File.AppendAllText(_repo.Combine("src/infra/environments/local/main.tf"), "# edited\n"); break;
-            case "tfvars": _repo.Write("src/infra/environments/local/terraform.tfvars", "resource_group_name = \"rg-observer-local\"\n"); break;
-            case "environments": _repo.Replace("environments.json", "The Docker engine of this machine", "This machine's Docker engine"); break;
+            case "source": File.AppendAllText(Repo.Combine("src/infra/environments/local/main.tf"), "# edited\n"); break;
+            case "tfvars": Repo.Write("src/infra/environments/local/terraform.tfvars", "resource_group_name = \"rg-observer-local\"\n"); break;
+            case "environments": Repo.Replace("environments.json", "The Docker engine of this machine", "This machine's Docker engine"); break;
             case "state": BumpStateSerial(); break;
-            case "commit": _repo.Write("notes.txt", "x\n"); _repo.Commit(DateTimeOffset.Now, "unrelated"); break;
+            case "commit": Repo.Write("notes.txt", "x\n"); Repo.Commit(DateTimeOffset.Now, "unrelated"); break;
             case "var": args = ["--var=resource_group_name=rg-observer-local"]; break;
-            case "TF_VAR": _environment.Set("TF_VAR_resource_group_name", "rg-observer-local"); break;
-            case "damaged metadata": File.WriteAllText(_repo.Combine(".qtsops/terraform/local/plan.meta.json"), "{}"); break;
+            case "TF_VAR": _scratch.Environment.Set("TF_VAR_resource_group_name", "rg-observer-local"); break;
+            case "damaged metadata": File.WriteAllText(Repo.Combine(".qtsops/terraform/local/plan.meta.json"), "{}"); break;
         }
         var planned = Plan(args);
 
@@ -105,12 +96,12 @@ public class TerraformPlanReuseTests
         Plan();
 
         Assert.That(Reused(), Is.False);
-        Assert.That(File.Exists(_repo.Combine(".qtsops/terraform/local/plan.inputs.sha256")), Is.False);
+        Assert.That(File.Exists(Repo.Combine(".qtsops/terraform/local/plan.inputs.sha256")), Is.False);
     }
 
     private void BumpStateSerial()
     {
-        var path = _repo.Combine(".qtsops/terraform/local/terraform.tfstate");
+        var path = Repo.Combine(".qtsops/terraform/local/terraform.tfstate");
         var state = JsonNode.Parse(File.ReadAllText(path))!;
         state["serial"] = state["serial"]!.GetValue<long>() + 1;
         File.WriteAllText(path, state.ToJsonString());
