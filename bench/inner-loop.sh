@@ -77,7 +77,7 @@ write_section inner-loop "## Inner loop: one source file changed, until verified
 Command: \`bench/inner-loop.sh\` ($RUNS runs each, alternating, medians; $when).
 Pipeline: \`./build.sh\` (validate, package, image, plan, deploy, verify) until it exits 0. Bare: by
 hand with no checks: \`docker build\` of the package, \`compose up -d\`, poll /health until 200.
-Goal: the pipeline at most 2.5 times the bare flow.
+Goal: the pipeline at most 2 times the bare flow (issue 26).
 
 | pipeline | bare | ratio |
 |---|---|---|

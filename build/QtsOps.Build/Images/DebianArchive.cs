@@ -21,8 +21,10 @@ public static class DebianArchive
     public static string State(BaseImageRecipe recipe)
     {
         var architecture = DebianRelease.Architecture(RuntimeInformation.OSArchitecture);
-        return DebianRelease.State(recipe.Sources.Select(source =>
+        // The suites are read at once: each is a round trip to its mirror and a gpgv (the first failure is the one thrown).
+        var reads = recipe.Sources.Select(source => Task.Run(() =>
             Read.GetOrAdd((source.Archive, source.Suite, architecture), key => PackagesDigest(key.Archive, key.Suite, key.Architecture))));
+        return DebianRelease.State(Task.WhenAll(reads).GetAwaiter().GetResult());
     }
 
     private static string PackagesDigest(string archive, string suite, string architecture)

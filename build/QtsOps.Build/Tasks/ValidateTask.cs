@@ -1,9 +1,9 @@
 using Cake.Core.Diagnostics;
+using QtsOps.Build.Terraform;
 using QtsOps.Host;
 using QtsOps.Core.Validation;
 using QtsOps.Core.Validation.Terraform;
 using QtsOps.Tools.Git;
-using QtsOps.Tools.Terraform;
 
 namespace QtsOps.Build.Tasks;
 
@@ -29,19 +29,7 @@ public sealed class ValidateTask : FrostingTask<BuildContext>
         if (result.Fails(strict)) throw new PipelineException(result.FailureMessage(strict));
     }
 
-    /// <summary>terraform fmt -check over src/infra/, through the Terraform alias; null when there is no Terraform.</summary>
-    private static TerraformFormatResult? TerraformFormat(BuildContext context)
-    {
-        if (!SourceValidator.HasInfrastructure(context.RepositoryRoot)) return null;
-        if (context.Tools.Resolve("terraform") is null) return new TerraformFormatResult([], Skipped: "terraform is not on PATH");
-        try
-        {
-            var files = context.TerraformFormatCheck(new TerraformFormatSettings { RootModule = Path.Combine(context.RepositoryRoot, TerraformRules.Directory), Recursive = true });
-            return new TerraformFormatResult(files.Select(f => $"{TerraformRules.Directory}/{f.Replace('\\', '/')}").ToList());
-        }
-        catch (TerraformException failed)
-        {
-            return new TerraformFormatResult([], Error: failed.Diagnostics);
-        }
-    }
+    /// <summary>terraform fmt -check over src/infra/; null when there is no Terraform.</summary>
+    private static TerraformFormatResult? TerraformFormat(BuildContext context) =>
+        SourceValidator.HasInfrastructure(context.RepositoryRoot) ? new FormatCheck(context, context.RepositoryRoot, context.StateDirectory).Run() : null;
 }

@@ -34,6 +34,12 @@ public sealed record TerraformEnvironment(string Name, string RepositoryRoot, st
     public string PlanFile => Path.Combine(StateDirectory, "tfplan");
     public string PlanMetadataFile => Path.Combine(StateDirectory, Core.Terraform.PlanMetadata.FileName);
 
+    // A no-change plan's inputs digest and reports, so that a run with the same inputs shows them again
+    // without running Terraform (Core.Terraform.PlanReuse).
+    public string PlanInputsFile => Path.Combine(StateDirectory, Core.Terraform.PlanReuse.InputsFileName);
+    public string KeptPlanJsonFile => Path.Combine(StateDirectory, "plan.json");
+    public string KeptPlanMarkdownFile => Path.Combine(StateDirectory, "plan.md");
+
     /// <summary>The outputs after apply (or of an unchanged infrastructure), which deploy reads.</summary>
     public string OutputsFile => Path.Combine(StateDirectory, "outputs.json");
 

@@ -5,6 +5,7 @@ using Cake.Core.Diagnostics;
 using QtsOps.Core.Environments;
 using QtsOps.Core.Reports;
 using QtsOps.Core.Terraform;
+using QtsOps.Core.Workspace;
 using QtsOps.Tools;
 using QtsOps.Tools.Terraform;
 
@@ -29,9 +30,15 @@ public sealed class TerraformStage(ICakeContext tools, TerraformEnvironment env,
     private SecretMasker GivenValues => new(infrastructure.Variables.Values);
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
-    /// <summary>init, validate, plan into artifacts/terraform/&lt;env&gt;/, summary, guard, metadata, report.</summary>
+    /// <summary>
+    /// init, validate, plan into artifacts/terraform/&lt;env&gt;/, summary, guard, metadata, report; or,
+    /// when the saved no-change plan was made from the same inputs and nothing outside can change it
+    /// (<see cref="PlanReuse"/>), that plan's reports again without running Terraform.
+    /// </summary>
     public void Plan()
     {
+        if (ReusableInputsDigest() is { } unchanged && ReuseSavedPlan(unchanged)) return;
+
         var findings = new List<Finding>();
         PlanSummary? summary = null;
         var hasChanges = false;
@@ -50,6 +57,7 @@ public sealed class TerraformStage(ICakeContext tools, TerraformEnvironment env,
             // What the plan reads, taken before it runs.
             var state = tools.TerraformStateVersion(Configure(new TerraformStatePullSettings()));
             var sources = HashSources(infrastructure.VarFiles);
+            var inputs = ReusableInputsDigest(); // after init, which configured the backend it names
             var planSettings = Configure(new TerraformPlanSettings { OutFile = env.PlanFile, VarFiles = [.. infrastructure.VarFiles.Select(f => new Cake.Core.IO.FilePath(f))], SecretVariables = infrastructure.Variables, EnvironmentVariables = DeploymentTargetDefaults() });
             hasChanges = tools.TerraformPlan(planSettings); // terraform writes the plan (every value in clear) 0600
 
@@ -79,6 +87,7 @@ public sealed class TerraformStage(ICakeContext tools, TerraformEnvironment env,
             new PlanMetadata(fingerprint, infrastructure.VarFiles, hasChanges, DateTimeOffset.UtcNow).Save(env.PlanMetadataFile);
             // Nothing to apply: the infrastructure already is what deploy needs, so its outputs are current now.
             if (!hasChanges) WriteOutputs();
+            if (!hasChanges && inputs is not null) KeepForReuse(inputs);
             succeeded = true;
         }
         catch (TerraformException failure)
@@ -226,6 +235,72 @@ public sealed class TerraformStage(ICakeContext tools, TerraformEnvironment env,
         if (!Directory.Exists(env.StateDirectory)) return;
         File.Delete(env.PlanFile);
         File.Delete(env.PlanMetadataFile);
+        File.Delete(env.PlanInputsFile);
+    }
+
+    /// <summary>The digest of what this run's plan would read, or null when Terraform must plan (PlanReuse.Obstacle says why).</summary>
+    private string? ReusableInputsDigest()
+    {
+        var backendFile = Path.Combine(env.DataDirectory, "terraform.tfstate"); // what init configured
+        var backend = File.Exists(backendFile) ? File.ReadAllText(backendFile) : null;
+        var obstacle = PlanReuse.Obstacle(backend,
+            File.Exists(env.LocalStateFile) ? File.ReadAllText(env.LocalStateFile) : null,
+            File.Exists(Path.Combine(env.RootModule, ".terraform.lock.hcl")),
+            infrastructure.Variables.Count > 0,
+            Environment.GetEnvironmentVariables().Keys.Cast<string>());
+        if (obstacle is not null)
+        {
+            Log.Verbose($"terraform-plan runs Terraform: {obstacle}");
+            return null;
+        }
+        var inputs = new Dictionary<string, string>
+        {
+            ["environment"] = env.Name,
+            ["commit"] = checkout.Commit.Sha,
+            ["state"] = PlanFingerprint.Sha256Of(env.LocalStateFile),
+            ["backend"] = backend!,
+            // Another Terraform or another pipeline (which writes the reports and metadata) plans again.
+            ["terraform"] = TerraformProgram.Identity(tools),
+        };
+        foreach (var (path, sha) in HashSources(infrastructure.VarFiles)) inputs["source " + path] = sha;
+        foreach (var name in Environment.GetEnvironmentVariables().Keys.Cast<string>().Where(n => n.StartsWith("TF_", StringComparison.Ordinal)))
+            inputs["variable " + name] = Environment.GetEnvironmentVariable(name) ?? "";
+        return InputsDigest.Of(inputs);
+    }
+
+    /// <summary>The saved no-change plan stands for this run's when it was made from <paramref name="inputs"/>: its reports are shown again.</summary>
+    private bool ReuseSavedPlan(string inputs)
+    {
+        if (!File.Exists(env.PlanInputsFile) || File.ReadAllText(env.PlanInputsFile).Trim() != inputs) return false;
+        PlanMetadata? saved;
+        try
+        {
+            saved = SavedPlan();
+        }
+        catch (PipelineException)
+        {
+            return false; // damaged metadata: the plan Terraform makes now replaces it
+        }
+        if (saved is not { HasChanges: false } || PlanFingerprint.Sha256Of(env.PlanFile) != saved.Fingerprint.PlanSha256) return false;
+        if (!File.Exists(env.OutputsFile) || !File.Exists(env.KeptPlanJsonFile) || !File.Exists(env.KeptPlanMarkdownFile)) return false;
+
+        if (Directory.Exists(env.ArtifactsDirectory)) Directory.Delete(env.ArtifactsDirectory, recursive: true);
+        Directory.CreateDirectory(env.ArtifactsDirectory);
+        File.Copy(env.KeptPlanJsonFile, env.PlanJsonFile);
+        File.Copy(env.KeptPlanMarkdownFile, env.PlanMarkdownFile);
+        var summary = PlanSummary.FromJson(File.ReadAllText(env.PlanJsonFile));
+        reporting.AddSummarySection($"Terraform plan ({env.Name})", File.ReadAllText(env.PlanMarkdownFile));
+        Log.Information($"Plan for {env.Name}: no changes (the saved plan of {saved.CreatedAt:u} was made from the same inputs, and nothing outside Terraform can change it: Terraform did not run). Summary: {env.Show(env.PlanMarkdownFile)}");
+        outputsWritten();
+        WritePlanReport(summary, hasChanges: false, [], reusedFrom: saved.CreatedAt);
+        return true;
+    }
+
+    private void KeepForReuse(string inputs)
+    {
+        File.Copy(env.PlanJsonFile, env.KeptPlanJsonFile, overwrite: true);
+        File.Copy(env.PlanMarkdownFile, env.KeptPlanMarkdownFile, overwrite: true);
+        File.WriteAllText(env.PlanInputsFile, inputs + "\n");
     }
 
     private void WriteOutputs()
@@ -247,7 +322,7 @@ public sealed class TerraformStage(ICakeContext tools, TerraformEnvironment env,
         return (rule, new PipelineException(message));
     }
 
-    private void WritePlanReport(PlanSummary? summary, bool hasChanges, List<Finding> findings)
+    private void WritePlanReport(PlanSummary? summary, bool hasChanges, List<Finding> findings, DateTimeOffset? reusedFrom = null)
     {
         var status = findings.Any(f => f.Severity == "error") ? "failed" : "passed";
         var markdown = GivenValues.Mask(summary?.ToMarkdown(env.Name, checkout.Commit.ShortSha) ?? $"# Terraform plan: {env.Name}\n\nNo plan was made.");
@@ -256,6 +331,7 @@ public sealed class TerraformStage(ICakeContext tools, TerraformEnvironment env,
             environment = env.Name,
             commit = checkout.Commit.Sha,
             hasChanges,
+            reusedPlanOf = reusedFrom,
             counts = summary is null ? null : new { create = summary.Create.Count, update = summary.Update.Count, replace = summary.Replace.Count, delete = summary.Delete.Count },
             changes = summary is null ? null : new { create = summary.Create, update = summary.Update, replace = summary.Replace, delete = summary.Delete, forget = summary.Forget, outputs = summary.OutputChanges },
             plan = File.Exists(env.PlanFile) ? env.Show(env.PlanFile) : null,
