@@ -137,7 +137,7 @@ public static class HostScripts
     /// <summary>
     /// Checks backup $1 (its SHA-256 against its .sha256 file, its entries: files, folders and links only, none
     /// outside the archive's folder), then unpacks it into $2, a folder that must not exist yet; modes kept, never
-    /// setuid or setgid. A refused backup exits 7 and leaves nothing behind; says its <c>sha256</c> and <c>files</c>.
+    /// setuid or setgid. A refused backup exits 7, says why on its last line of stderr and leaves nothing behind; else says its <c>sha256</c> and <c>files</c>.
     /// GNU tar makes a link that leaves the folder (absolute, or with ..) only after every file, so no file is written through one.
     /// </summary>
     public const string UnpackBackup = """
@@ -155,7 +155,10 @@ public static class HostScripts
         outside=$(tar -tzf "$archive" | grep -E '^/|(^|/)\.\.(/|$)' | head -n 1 || true)
         [ -z "$outside" ] || refuse "holds $outside, which points outside the data directory: not restored."
         mkdir -- "$into" || exit 1
-        if ! tar -x -z -p --no-same-owner -f "$archive" -C "$into"; then rm -rf -- "$into"; refuse "could not be unpacked (tar's error above: an entry written through a link, or a full disk): nothing of it was kept."; fi
+        if ! failed=$(tar -x -z -p --no-same-owner -f "$archive" -C "$into" 2>&1); then
+          rm -rf -- "$into"
+          refuse "could not be unpacked ($(printf '%s\n' "$failed" | head -n 1): an entry written through a link, or a full disk); nothing of it was kept."
+        fi
         chmod -R u-s,g-s -- "$into"
         echo "sha256 $actual"
         echo "files $(find "$into" -type f | wc -l)"

@@ -125,7 +125,7 @@ public abstract class ShellDeploymentHost : IDeploymentHost, IHostFileSystem
     {
         var result = Run($"unpack {archive} into {directory}", HostScripts.UnpackBackup, [archive, directory], null, _transferTimeLimit);
         if (result.ExitCode == 7)
-            throw new InvalidDataException($"{string.Join(" ", result.Error.Where(line => line.Trim().Length > 0))} Fix: pick another backup (--backup=NAME).");
+            throw new InvalidDataException($"{result.Error.Last(line => line.Trim().Length > 0)} Fix: pick another backup (--backup=NAME).");
         var said = Check(result).Output.Select(line => line.Split(' ', 2)).ToDictionary(parts => parts[0], parts => parts[1]);
         return (said["sha256"], int.Parse(said["files"], CultureInfo.InvariantCulture));
     }

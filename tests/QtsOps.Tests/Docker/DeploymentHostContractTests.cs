@@ -133,7 +133,7 @@ public class DeploymentHostContractTests(bool overSsh)
         Plant(DeploymentLock.OwnerFileOf(lockFile), JsonSerializer.Serialize(Owner(holder.Id)));
         Assert.That(Assert.Throws<DeploymentLockedException>(() => _host.AcquireLock(lockFile, "staging", Owner(222), _ => { }).Dispose())!.Message, Does.Contain($"pid {holder.Id}"));
 
-        holder.Kill();
+        holder.Kill(entireProcessTree: true); // flock's command holds the lock too
         holder.WaitForExit();
         var free = _host.InspectLock(lockFile);
         Assert.That((free.Held, free.Owner?.Pid), Is.EqualTo((false, holder.Id)), "free, with the owner file of a holder that ended without releasing");
@@ -158,7 +158,7 @@ public class DeploymentHostContractTests(bool overSsh)
         }
         finally
         {
-            holder.Kill();
+            holder.Kill(entireProcessTree: true);
         }
     }
 
