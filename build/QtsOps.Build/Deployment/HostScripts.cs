@@ -92,6 +92,9 @@ public static class HostScripts
         if [ "$word" = release ]; then rm -f -- "$named"; fi
         """;
 
+    /// <summary>The exit of <see cref="BackUp"/> when a backup (or its .sha256) has that name already: nothing was written.</summary>
+    public const int NameTaken = 4;
+
     /// <summary>
     /// Backs up $1 into $2 as $3: links stored as links, special files left out and named, the health probe left
     /// out, 0600 from creation (umask 077), written as .partial and renamed when whole (partials of killed runs
@@ -100,17 +103,17 @@ public static class HostScripts
     /// archived as long as it was when tar began it, which tar reports as exit 1 ("file changed as we read it");
     /// only 2 and up fail.
     /// </summary>
-    public const string BackUp = $$"""
+    public static readonly string BackUp = $$"""
         set -e
         umask 077
         data=$1; backups=$2; name=$3
         mkdir -p -- "$backups"
+        archive=$backups/$name
+        list=$archive.list
+        if [ -e "$archive" ] || [ -e "$archive.sha256" ]; then echo "$archive exists already" >&2; exit {{NameTaken}}; fi
         for partial in "$backups"/data-*.tar.gz.partial "$backups"/data-*.tar.gz.list; do
           if [ -e "$partial" ]; then rm -f -- "$partial"; echo "partial $partial"; fi
         done
-        archive=$backups/$name
-        list=$archive.list
-        if [ -e "$archive" ] || [ -e "$archive.sha256" ]; then echo "$archive exists already" >&2; exit 4; fi
         cd "$data"
         find . ! -name '{{DataBackup.ProbeFiles}}' ! -type f ! -type d ! -type l -printf '%y %P\n' | sed -e 's/^p \(.*\)/\1 (Fifo: not data)/' \
           -e 's/^s \(.*\)/\1 (Socket: not data)/' -e 's/^c \(.*\)/\1 (CharacterDevice: not data)/' -e 's/^b \(.*\)/\1 (BlockDevice: not data)/' -e 's/^/skipped /'

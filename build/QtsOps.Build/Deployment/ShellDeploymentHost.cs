@@ -101,12 +101,19 @@ public abstract class ShellDeploymentHost : IDeploymentHost, IHostFileSystem
 
     public IReadOnlyList<string> Unwritable(IReadOnlyList<string> paths) => Checked("check which folders can be written", HostScripts.Unwritable, [.. paths]).Output;
 
+    /// <summary>Named by <paramref name="now"/>; a name taken already (two backups in one millisecond) moves on to the next millisecond's.</summary>
     public BackupResult BackUp(string dataDirectory, string backupDirectory, string label, DateTimeOffset now)
     {
-        var name = DataBackup.ArchiveName(label, now.UtcDateTime);
-        var archive = Combine(backupDirectory, name);
-        var said = Check(Run($"back up {dataDirectory} to {archive}", HostScripts.BackUp, [dataDirectory, backupDirectory, name], null, _transferTimeLimit)).Output
-            .Select(line => line.Split(' ', 2)).ToLookup(parts => parts[0], parts => parts[1]);
+        string archive;
+        DockerOutput result;
+        for (var time = now.UtcDateTime; ; time = time.AddMilliseconds(1))
+        {
+            var name = DataBackup.ArchiveName(label, time);
+            archive = Combine(backupDirectory, name);
+            result = Run($"back up {dataDirectory} to {archive}", HostScripts.BackUp, [dataDirectory, backupDirectory, name], null, _transferTimeLimit);
+            if (result.ExitCode != HostScripts.NameTaken) break;
+        }
+        var said = Check(result).Output.Select(line => line.Split(' ', 2)).ToLookup(parts => parts[0], parts => parts[1]);
         return new BackupResult(archive, said["sha256"].Single(), int.Parse(said["files"].Single(), CultureInfo.InvariantCulture),
             long.Parse(said["bytes"].Single(), CultureInfo.InvariantCulture), [.. said["skipped"]], [.. said["partial"]]);
     }

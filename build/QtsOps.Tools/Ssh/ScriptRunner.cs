@@ -14,6 +14,9 @@ public interface IScriptCommand
     /// <summary>Whose variables of the pipeline's environment the program keeps (<see cref="ChildEnvironment"/>).</summary>
     ChildProgram Child { get; }
 
+    /// <summary>What the program needs on this machine, said when it cannot be started.</summary>
+    string Requirement { get; }
+
     /// <summary>The command as errors name it.</summary>
     string ToString();
 }
@@ -27,6 +30,9 @@ public sealed record LocalScriptCommand(string Script, IReadOnlyList<string> Arg
 
     public ChildProgram Child => ChildProgram.HostShell;
 
+    public string Requirement =>
+        "this machine's deployments need a POSIX sh with coreutils, find, tar, gzip and flock (util-linux) on PATH, as every Linux has; on Windows run ./build.sh in WSL.";
+
     public override string ToString() => $"sh ({Script.Trim().Split('\n')[0]}...)";
 }
 
@@ -38,6 +44,8 @@ public sealed record SshCommand(string Client, string Destination, int? Port, st
     public IReadOnlyList<string> ProgramArguments() => ClientArguments();
 
     public ChildProgram Child => ChildProgram.Ssh;
+
+    public string Requirement => "an ssh:// Docker host needs the OpenSSH client (ssh) on PATH.";
 
     /// <summary>ssh's argv: options, destination, then the remote command as one string, every word quoted once for the remote shell.</summary>
     public IReadOnlyList<string> ClientArguments()
@@ -113,7 +121,14 @@ public static class ScriptRunner
         if (setsid is not null) start.ArgumentList.Add(command.Program);
         foreach (var argument in command.ProgramArguments()) start.ArgumentList.Add(argument);
         foreach (var (name, value) in ChildEnvironment.For(command.Child)) start.Environment[name] = value;
-        return Process.Start(start) ?? throw new InvalidOperationException($"{command.Program} did not start.");
+        try
+        {
+            return Process.Start(start) ?? throw new InvalidOperationException($"{command.Program} did not start.");
+        }
+        catch (System.ComponentModel.Win32Exception exception)
+        {
+            throw new InvalidOperationException($"{command.Program} could not be started ({exception.Message}). Fix: {command.Requirement}");
+        }
     }
 
     private static string? FindOnPath(string name) => (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
