@@ -265,6 +265,20 @@ public class DeploymentHostContractTests(bool overSsh)
     }
 
     [Test]
+    public void Backups_made_in_the_same_millisecond_get_names_of_their_own_and_a_checksum_left_alone_keeps_its_name()
+    {
+        var data = Directory.CreateDirectory(Folder("data")).FullName;
+        File.WriteAllText(Path.Combine(data, "a.jsonl"), "{}\n");
+        var backups = HostFolder("backups");
+        var now = new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero);
+        Plant(Path.Combine(backups, DataBackup.ArchiveName("x", now.UtcDateTime.AddMilliseconds(2)) + ".sha256"), "left without its archive");
+
+        var names = Enumerable.Range(0, 3).Select(_ => Path.GetFileName(_host.BackUp(data, backups, "x", now).ArchivePath)).ToList();
+
+        Assert.That(names, Is.EqualTo(new[] { "data-20260102T030405.000Z-x.tar.gz", "data-20260102T030405.001Z-x.tar.gz", "data-20260102T030405.003Z-x.tar.gz" }));
+    }
+
+    [Test]
     public void Pruning_removes_all_but_the_newest_backups_with_their_checksums()
     {
         var data = Directory.CreateDirectory(Folder("data")).FullName;
