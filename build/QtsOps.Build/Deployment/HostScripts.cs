@@ -56,13 +56,14 @@ public static class HostScripts
 
     /// <summary>
     /// The deploy lock $lock as <c>lock free|held</c> and <c>owner JSON</c> (<see cref="LockState.Parse"/>); changes nothing.
-    /// flock(1) tries it without waiting and lets go at once. A lock file that exists but cannot be opened is an
+    /// flock(1) tries it shared without waiting and lets go at once: a holder's exclusive lock refuses it, and
+    /// readers (status, every state read, the dashboard) never see each other as a holder. A lock file that exists but cannot be opened is an
     /// error naming it: taken for free, a deploy would then fail to take it, or two runs would not exclude each other.
     /// </summary>
     internal const string LockState = """
         if [ ! -e "$lock" ]; then echo 'lock free'
         else
-          tried=0; flock -n -E 10 -- "$lock" true 2>/dev/null || tried=$?
+          tried=0; flock -s -n -E 10 -- "$lock" true 2>/dev/null || tried=$?
           case $tried in
             0) echo 'lock free' ;;
             10) echo 'lock held' ;;

@@ -73,6 +73,14 @@ public class DeploymentHostContractTests(bool overSsh)
         return lockFile;
     }
 
+    /// <summary>A new data folder holding one records file.</summary>
+    private string SomeData()
+    {
+        var data = Directory.CreateDirectory(Folder("data")).FullName;
+        File.WriteAllText(Path.Combine(data, "a.jsonl"), "{}\n");
+        return data;
+    }
+
     private static LockOwner Owner(int pid) => new(pid, "a-checkout", "someone", DateTimeOffset.UtcNow, "deploy 1.2.3");
 
     /// <summary>Another process holding the lock as the host's script takes it (flock), until killed.</summary>
@@ -253,8 +261,7 @@ public class DeploymentHostContractTests(bool overSsh)
     [Test]
     public void The_partial_archives_of_killed_runs_are_removed_and_named()
     {
-        var data = Directory.CreateDirectory(Folder("data")).FullName;
-        File.WriteAllText(Path.Combine(data, "a.jsonl"), "{}\n");
+        var data = SomeData();
         var backups = HostFolder("backups");
         var partial = Plant(Path.Combine(backups, "data-20260101T000000.000Z-x.tar.gz.partial"), "half");
 
@@ -267,8 +274,7 @@ public class DeploymentHostContractTests(bool overSsh)
     [Test]
     public void Backups_made_in_the_same_millisecond_get_names_of_their_own_and_a_checksum_left_alone_keeps_its_name()
     {
-        var data = Directory.CreateDirectory(Folder("data")).FullName;
-        File.WriteAllText(Path.Combine(data, "a.jsonl"), "{}\n");
+        var data = SomeData();
         var backups = HostFolder("backups");
         var now = new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero);
         Plant(Path.Combine(backups, DataBackup.ArchiveName("x", now.UtcDateTime.AddMilliseconds(2)) + ".sha256"), "left without its archive");
@@ -334,8 +340,7 @@ public class DeploymentHostContractTests(bool overSsh)
     [Test]
     public void A_switch_where_there_was_no_data_puts_the_backup_in_place_and_moves_nothing_aside()
     {
-        var data = Directory.CreateDirectory(Folder("data")).FullName;
-        File.WriteAllText(Path.Combine(data, "a.jsonl"), "{}\n");
+        var data = SomeData();
         var backup = _host.BackUp(data, Folder("backups"), "x", DateTimeOffset.UtcNow);
         var live = HostFolder("live");
         var unpacked = Path.Combine(live, "data.restoring");
@@ -351,8 +356,7 @@ public class DeploymentHostContractTests(bool overSsh)
     [Test]
     public void A_damaged_backup_or_one_without_its_checksum_is_refused_before_anything_is_unpacked()
     {
-        var data = Directory.CreateDirectory(Folder("data")).FullName;
-        File.WriteAllText(Path.Combine(data, "a.jsonl"), "{}\n");
+        var data = SomeData();
         var backups = Folder("backups");
         var damaged = _host.BackUp(data, backups, "damaged", DateTimeOffset.UtcNow).ArchivePath;
         File.AppendAllText(damaged, "x");
@@ -370,8 +374,7 @@ public class DeploymentHostContractTests(bool overSsh)
     [Test]
     public void A_backup_is_only_unpacked_into_a_folder_that_does_not_exist()
     {
-        var data = Directory.CreateDirectory(Folder("data")).FullName;
-        File.WriteAllText(Path.Combine(data, "a.jsonl"), "{}\n");
+        var data = SomeData();
         var backup = _host.BackUp(data, Folder("backups"), "x", DateTimeOffset.UtcNow);
         var existing = HostFolder("existing");
 
