@@ -41,7 +41,7 @@ public sealed class Wiring(BuildContext context, DeploymentEnvironment? environm
         var counts = new CommandCounts(SshTransport.IsSshHost(dockerHost) ? () => context.Ssh.ConnectionsTo(dockerHost) : null);
         return new(context, dockerHost, context.Ssh, () => SshTransport.IsSshHost(dockerHost)
             ? new SshDeploymentHost(() => context.Ssh.Client, dockerHost!, Target.DeployDirectory, context.EnvironmentsFile) { Counts = counts }
-            : new LocalDeploymentHost(context.RepositoryRoot, context.StateDirectory) { Counts = counts }, counts);
+            : new LocalDeploymentHost(context.RepositoryRoot, context.StateDirectory), counts);
     }
 
     public BaseImageResolver BaseImages() => new(Images, context, new BaseImageChoice(
