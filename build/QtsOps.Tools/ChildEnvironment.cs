@@ -3,7 +3,7 @@ using System.Collections;
 namespace QtsOps.Tools;
 
 /// <summary>The programs the pipeline starts, each with the variables of its own it may read.</summary>
-public enum ChildProgram { Docker, Compose, Terraform, Git, Ssh, Setup }
+public enum ChildProgram { Docker, Compose, Terraform, Git, Ssh, Setup, HostShell }
 
 /// <summary>
 /// The environment a child process gets: what every program needs (PATH, HOME, the locale, proxies,
@@ -32,6 +32,8 @@ public static class ChildEnvironment
         [ChildProgram.Ssh] = ["SSH_AUTH_SOCK"],
         // build/setup.sh: the engine it checks and starts.
         [ChildProgram.Setup] = ["DOCKER_HOST"],
+        // The deployment host's scripts on this machine (sh): files, tar and flock need nothing more.
+        [ChildProgram.HostShell] = [],
     };
 
     /// <summary>

@@ -8,7 +8,8 @@ namespace QtsOps.Build.Deployment;
 /// <summary>
 /// The restore target: puts a data backup (--backup=NAME, else the newest) in place under the
 /// current release. The backup is checked and unpacked before the service stops, so a bad backup
-/// changes nothing; the data that was in place is moved aside, never deleted. Holds the deploy lock.
+/// changes nothing; the data that was in place is moved aside, never deleted. Holds the deploy lock. The steps are
+/// the host's scripts, on this machine or on an ssh:// engine's host alike.
 /// </summary>
 /// <param name="backup">--backup: the backup's name; null for the newest.</param>
 public sealed class BackupRestorer(DeploySession session, string? backup, ReleaseRunner runner, Verifier verifier)
@@ -21,7 +22,6 @@ public sealed class BackupRestorer(DeploySession session, string? backup, Releas
     {
         session.Protection.Require(Target.Name, ProtectedChange.Restore);
         Engine.EnsureReachable();
-        RefuseRemoteHost();
         var archive = ChosenBackup();
         var name = Path.GetFileName(archive);
         using var held = session.Locks.Acquire($"restore {name}");
@@ -35,10 +35,11 @@ public sealed class BackupRestorer(DeploySession session, string? backup, Releas
 
         var started = DateTimeOffset.UtcNow;
         var data = Engine.Host.Resolve(Target.DataDirectory);
-        var (unpacked, sha256, files) = Unpack(archive, data, started);
+        var unpacked = DataRestore.Unpacked(data, started);
+        var (sha256, files) = Unpack(archive, unpacked);
         Log.Information($"Checked {name} (SHA-256 {sha256[..12]}) and unpacked {files} file(s); stopping {serving}");
         runner.Stop(release);
-        var aside = DataRestore.Switch(data, unpacked, started);
+        var aside = Engine.Host.SwitchData(data, unpacked, DataRestore.Aside(data, started));
         Log.Information($"Restored {name} into {data}" + (aside is null ? "" : $"; the data that was there is kept in {aside}"));
         runner.GiveToService(release, data);
 
@@ -76,26 +77,18 @@ public sealed class BackupRestorer(DeploySession session, string? backup, Releas
     /// <summary>Which backup a restore would put in place, and what it would do; changes nothing.</summary>
     public void Preview()
     {
-        RefuseRemoteHost();
         var archive = ChosenBackup();
         var state = session.State;
         Log.Information($"(dry run) would check {Path.GetFileName(archive)}, stop {state.ServingName}, move {Engine.Host.Resolve(Target.DataDirectory)} aside, " +
             $"restore the backup in its place, then start and verify {state.Current ?? "(nothing is deployed)"}");
     }
 
-    /// <summary>Restore works on this machine's file system; a remote engine's host would not see those files.</summary>
-    private void RefuseRemoteHost()
-    {
-        if (Engine.IsRemote)
-            throw new PipelineException($"'{Target.Name}' runs on {Engine.Host.Name}, but restore unpacks the backup on this machine's file system; restoring on an ssh:// host is not supported yet. " +
-                "Fix: run the pipeline on that host (dockerHost null there).");
-    }
-
     private string ChosenBackup()
     {
         try
         {
-            return DataRestore.Choose(Engine.Host.Resolve(Target.BackupDirectory), backup);
+            var backups = Engine.Host.Resolve(Target.BackupDirectory);
+            return DataRestore.Choose(Engine.Host.Where(backups), Engine.Host.Backups(backups), backup);
         }
         catch (FileNotFoundException exception)
         {
@@ -103,11 +96,11 @@ public sealed class BackupRestorer(DeploySession session, string? backup, Releas
         }
     }
 
-    private static (string Directory, string Sha256, int Files) Unpack(string archive, string data, DateTimeOffset now)
+    private (string Sha256, int Files) Unpack(string archive, string unpacked)
     {
         try
         {
-            return DataRestore.Unpack(archive, data, now);
+            return Engine.Host.UnpackBackup(archive, unpacked);
         }
         catch (InvalidDataException exception)
         {

@@ -4,7 +4,7 @@ namespace QtsOps.Build.Deployment;
 /// What a step cost its engine and host: docker calls, host scripts, the ssh sessions they ran (over ssh
 /// each docker call and each script is one) and the ssh connections those sessions opened (with the run's
 /// master, one per host: <see cref="SshTransport.ConnectionsTo"/>). Counted where the commands run
-/// (<see cref="DockerEngine"/>, <see cref="SshDeploymentHost"/>); the deploy's report and log say them.
+/// (<see cref="DockerEngine"/>, <see cref="ShellDeploymentHost"/>); the deploy's report and log say them.
 /// </summary>
 /// <param name="sshConnections">The connections opened to the engine's host so far, as ssh logged them; none for a local engine.</param>
 public sealed class CommandCounts(Func<int>? sshConnections = null)
@@ -22,10 +22,10 @@ public sealed class CommandCounts(Func<int>? sshConnections = null)
         if (overSsh) Interlocked.Increment(ref _sshSessions);
     }
 
-    public void HostScript()
+    public void HostScript(bool overSsh)
     {
         Interlocked.Increment(ref _hostScripts);
-        Interlocked.Increment(ref _sshSessions);
+        if (overSsh) Interlocked.Increment(ref _sshSessions);
     }
 
     /// <summary>An ssh session that is no script run to its end: the one that holds the deploy lock.</summary>

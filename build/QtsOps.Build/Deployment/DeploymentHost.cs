@@ -1,5 +1,6 @@
 using QtsOps.Core.Deployment;
 using QtsOps.Core.Environments;
+using QtsOps.Tools.Ssh;
 
 namespace QtsOps.Build.Deployment;
 
@@ -7,7 +8,7 @@ namespace QtsOps.Build.Deployment;
 /// The machine whose files an environment's deploy uses: the release store, the history, the deploy
 /// lock and the data backups. For a local engine that is this machine; for an ssh:// engine, the
 /// Docker host itself (<see cref="SshDeploymentHost"/>), so that every checkout and CI runner that
-/// deploys there sees one history and one lock.
+/// deploys there sees one history and one lock. Both run the same host scripts (<see cref="ShellDeploymentHost"/>).
 /// </summary>
 public interface IDeploymentHost
 {
@@ -37,17 +38,29 @@ public interface IDeploymentHost
     /// <summary>Throws when this run took the lock and lost it before releasing it: nothing more may be changed on the host.</summary>
     void EnsureLockHeld();
 
-    /// <summary>Whether a live process holds the lock, and who; changes nothing.</summary>
+    /// <summary>Whether a live process holds the lock, and who; changes nothing. A lock file that cannot be opened is an error naming it.</summary>
     LockState InspectLock(string lockFile);
 
     /// <summary>What a deploy step reads of the host, in one go (<see cref="HostState"/>); changes nothing.</summary>
     HostState ReadState(HostStatePaths paths);
 
-    /// <summary>Backs up the data directory into the backup directory (see <see cref="DataBackup"/>), checked after it was written.</summary>
+    /// <summary>Backs up the data directory into the backup directory (see <see cref="HostScripts.BackUp"/>), checked after it was written.</summary>
     BackupResult BackUp(string dataDirectory, string backupDirectory, string label, DateTimeOffset now);
+
+    /// <summary>The backups in <paramref name="backupDirectory"/>, newest first.</summary>
+    IReadOnlyList<string> Backups(string backupDirectory);
 
     /// <summary>Removes all but the newest <paramref name="keep"/> backups; returns the removed archives.</summary>
     IReadOnlyList<string> PruneBackups(string backupDirectory, int keep);
+
+    /// <summary>
+    /// Checks a backup's SHA-256 and entries, then unpacks it into <paramref name="directory"/>, which must not exist;
+    /// a backup refused is an <see cref="InvalidDataException"/> saying why, and leaves nothing behind.
+    /// </summary>
+    (string Sha256, int Files) UnpackBackup(string archive, string directory);
+
+    /// <summary>Moves the data directory (when there is one) to <paramref name="aside"/> and <paramref name="unpacked"/> in its place; returns where the data went, or null.</summary>
+    string? SwitchData(string dataDirectory, string unpacked, string aside);
 
     /// <summary>The bytes free for <paramref name="path"/> (on its nearest existing folder).</summary>
     long AvailableBytes(string path);
@@ -59,59 +72,26 @@ public interface IDeploymentHost
 /// <summary>
 /// This machine: the environment's paths are relative to the repository, the state is the checkout's
 /// .qtsops. The lock is this machine user's, named by the container, so two checkouts that deploy the
-/// same container exclude each other.
+/// same container exclude each other. Its scripts run in this machine's sh.
 /// </summary>
 /// <param name="repositoryRoot">What the environment's relative paths are relative to.</param>
 /// <param name="stateDirectory">The checkout's .qtsops.</param>
-public sealed class LocalDeploymentHost(string repositoryRoot, string stateDirectory) : IDeploymentHost
+/// <param name="scriptTimeLimit">Instead of <see cref="ShellDeploymentHost.ScriptTimeLimit"/> and <see cref="ShellDeploymentHost.TransferTimeLimit"/> (tests).</param>
+public sealed class LocalDeploymentHost(string repositoryRoot, string stateDirectory, TimeSpan? scriptTimeLimit = null) : ShellDeploymentHost(scriptTimeLimit)
 {
-    public IHostFileSystem Files => LocalFileSystem.Instance;
-    public string Name => "this machine";
-    public string Where(string path) => path;
-    public string Resolve(string configuredPath) => EnvironmentCatalog.Resolve(repositoryRoot, configuredPath);
-    public string StateDirectory => stateDirectory;
+    public override string Name => "this machine";
+    public override string Where(string path) => path;
+    public override string Resolve(string configuredPath) => EnvironmentCatalog.Resolve(repositoryRoot, configuredPath);
+    public override string StateDirectory => stateDirectory;
+    public override string Combine(string directory, string name) => Path.Combine(directory, name);
 
     /// <summary>~/.qtsops/locks/&lt;container&gt;.lock (the temporary folder when there is no home).</summary>
-    public string LockFile(string containerName) =>
+    public override string LockFile(string containerName) =>
         Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile) is { Length: > 0 } home ? home : Path.GetTempPath(), ".qtsops", "locks", $"{containerName}.lock");
 
-    public IDisposable AcquireLock(string lockFile, string environment, LockOwner owner, Action<string> warn) =>
-        DeploymentLock.Acquire(lockFile, environment, owner, warn);
+    protected override IScriptCommand Command(string script, IReadOnlyList<string> arguments) => new LocalScriptCommand(script, arguments);
 
-    /// <summary>This machine's lock is a file this process keeps open: it cannot be lost while the run lives.</summary>
-    public void EnsureLockHeld() { }
+    protected override bool OverSsh => false;
 
-    public LockState InspectLock(string lockFile) => DeploymentLock.Inspect(lockFile);
-
-    public HostState ReadState(HostStatePaths paths) => HostState.Read(Files, paths, InspectLock, AvailableBytes);
-
-    public BackupResult BackUp(string dataDirectory, string backupDirectory, string label, DateTimeOffset now) =>
-        DataBackup.Create(dataDirectory, backupDirectory, label, now);
-
-    public IReadOnlyList<string> PruneBackups(string backupDirectory, int keep) => DataBackup.Prune(backupDirectory, keep);
-
-    public long AvailableBytes(string path) => new DriveInfo(NearestExisting(path)).AvailableFreeSpace;
-
-    public IReadOnlyList<string> Unwritable(IReadOnlyList<string> paths) => [.. paths.Where(path => !CanWriteIn(NearestExisting(path)))];
-
-    private static string NearestExisting(string path)
-    {
-        var existing = path;
-        while (!Directory.Exists(existing)) existing = Path.GetDirectoryName(existing)!;
-        return existing;
-    }
-
-    /// <summary>Tried, as .NET has no access(2): a file that is gone when closed.</summary>
-    private static bool CanWriteIn(string directory)
-    {
-        try
-        {
-            using var probe = new FileStream(Path.Combine(directory, $".qtsops-write-check-{Environment.ProcessId}"), FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose);
-            return true;
-        }
-        catch (Exception exception) when (exception is UnauthorizedAccessException or IOException)
-        {
-            return false;
-        }
-    }
+    protected override string AnswerCheck => "check what holds that path on this machine (a stalled disk or network mount, a full disk)";
 }

@@ -5,72 +5,30 @@ using QtsOps.Core.Verification;
 namespace QtsOps.Core.Deployment;
 
 /// <summary>
-/// The file steps of a restore: choose a backup, unpack it (checked) beside the data directory, then
-/// switch: the current data is moved aside, never deleted, and the unpacked data takes its place.
-/// Beside the data directory, so both are on one file system and each switch step is a rename.
+/// The decisions of a restore: which backup, and the names beside the data directory where the backup is
+/// unpacked and where the data in place is moved aside (never deleted). Beside the data directory, so both are
+/// on one file system and each switch step is a rename. The host's scripts do the steps.
 /// </summary>
 public static class DataRestore
 {
-    /// <summary>The backup named <paramref name="name"/> (a file name in <paramref name="backupDirectory"/>), or the newest when null.</summary>
-    public static string Choose(string backupDirectory, string? name)
+    /// <summary>The backup named <paramref name="name"/> (a file name among <paramref name="newestFirst"/>, the backups in <paramref name="backupDirectory"/>), or the newest when null.</summary>
+    public static string Choose(string backupDirectory, IReadOnlyList<string> newestFirst, string? name)
     {
-        var backups = DataBackup.Newest(backupDirectory);
         if (name is null)
-            return backups.FirstOrDefault() ?? throw new FileNotFoundException(
+            return newestFirst.FirstOrDefault() ?? throw new FileNotFoundException(
                 $"There is no backup in {backupDirectory} to restore. Fix: backups are made by each deploy; name one elsewhere by copying it (with its .sha256) into that directory.");
-        return backups.FirstOrDefault(path => Path.GetFileName(path) == name) ?? throw new FileNotFoundException(
-            $"There is no backup {name} in {backupDirectory}. Fix: give --backup one of: {(backups.Count == 0 ? "(none)" : string.Join(", ", backups.Select(Path.GetFileName)))}.");
+        return newestFirst.FirstOrDefault(path => Path.GetFileName(path) == name) ?? throw new FileNotFoundException(
+            $"There is no backup {name} in {backupDirectory}. Fix: give --backup one of: {(newestFirst.Count == 0 ? "(none)" : string.Join(", ", newestFirst.Select(Path.GetFileName)))}.");
     }
 
-    /// <summary>Checks the backup's SHA-256, then unpacks it into a new folder beside <paramref name="dataDirectory"/>; nothing else changes.</summary>
-    public static (string Directory, string Sha256, int Files) Unpack(string archive, string dataDirectory, DateTimeOffset now)
-    {
-        var unpacked = Sibling(dataDirectory, "restoring", now);
-        try
-        {
-            var (sha256, files) = DataBackup.Extract(archive, unpacked);
-            return (unpacked, sha256, files);
-        }
-        catch
-        {
-            // Only what this call unpacked: the data directory is untouched at this point.
-            if (Directory.Exists(unpacked)) Directory.Delete(unpacked, recursive: true);
-            throw;
-        }
-    }
+    /// <summary>Where a backup is unpacked before the switch: &lt;data&gt;.restoring-&lt;UTC time&gt;.</summary>
+    public static string Unpacked(string dataDirectory, DateTimeOffset now) => Sibling(dataDirectory, "restoring", now);
 
-    /// <summary>Moves the current data aside and the unpacked data in its place.</summary>
-    /// <returns>Where the data that was in place is now, or null when there was none.</returns>
-    public static string? Switch(string dataDirectory, string unpacked, DateTimeOffset now)
-    {
-        string? aside = null;
-        if (Directory.Exists(dataDirectory))
-        {
-            aside = Sibling(dataDirectory, "before-restore", now);
-            Directory.Move(dataDirectory, aside);
-        }
-        try
-        {
-            Directory.Move(unpacked, dataDirectory);
-        }
-        catch when (aside is not null)
-        {
-            Directory.Move(aside, dataDirectory); // the service must find its data where it was
-            throw;
-        }
-        return aside;
-    }
+    /// <summary>Where the data in place is moved: &lt;data&gt;.before-restore-&lt;UTC time&gt;.</summary>
+    public static string Aside(string dataDirectory, DateTimeOffset now) => Sibling(dataDirectory, "before-restore", now);
 
-    /// <summary>&lt;data&gt;.&lt;purpose&gt;-&lt;UTC time&gt;, a name nothing has yet.</summary>
-    private static string Sibling(string dataDirectory, string purpose, DateTimeOffset now)
-    {
-        var data = Path.TrimEndingDirectorySeparator(Path.GetFullPath(dataDirectory));
-        for (var time = now.UtcDateTime; ; time = time.AddMilliseconds(1))
-        {
-            var path = $"{data}.{purpose}-{time:yyyyMMdd'T'HHmmss'.'fff'Z'}";
-            if (!Path.Exists(path)) return path;
-        }
-    }
+    private static string Sibling(string dataDirectory, string purpose, DateTimeOffset now) =>
+        $"{dataDirectory.TrimEnd('/', '\\')}.{purpose}-{now.UtcDateTime:yyyyMMdd'T'HHmmss'.'fff'Z'}";
 }
 
 /// <summary>artifacts/reports/restore.json and .md: which backup went where, and how the release did on it.</summary>

@@ -9,7 +9,16 @@ namespace QtsOps.Core.Deployment;
 public sealed record RunningContainer(string Name, string State, string? Health, DateTimeOffset StartedAt, int RestartCount, string ImageId, string? Digest, DeploymentOwner Owner, bool IsOurs);
 
 /// <summary>Whether a process holds the deploy lock now, and who last wrote its name there.</summary>
-public sealed record LockState(bool Held, LockOwner? Owner);
+public sealed record LockState(bool Held, LockOwner? Owner)
+{
+    /// <summary>The lock as the host's script says it: <c>lock held|free</c> and <c>owner JSON</c> lines (others are left alone).</summary>
+    /// <param name="parseOwner">Reads the lock's owner file as written.</param>
+    public static LockState Parse(IEnumerable<string> lines, Func<string, LockOwner?> parseOwner)
+    {
+        var said = lines.Select(line => line.Split(' ', 2)).Where(parts => parts.Length == 2).ToLookup(parts => parts[0], parts => parts[1], StringComparer.Ordinal);
+        return new LockState(said["lock"].SingleOrDefault() == "held", said["owner"].SingleOrDefault() is { } owner ? parseOwner(owner) : null);
+    }
+}
 
 /// <summary>
 /// The status target's answer for one environment: what runs (release, version, image, state,

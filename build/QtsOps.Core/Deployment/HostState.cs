@@ -26,17 +26,12 @@ public sealed record HostState(IReadOnlyList<(string Name, DateTime LastWriteUtc
 
     public Slot? ActiveSlot => SlotLayout.ActiveOf(ActiveTarget);
 
-    /// <summary>Reads the parts one by one: on this machine each is a file read in this process, not a command.</summary>
-    public static HostState Read(IHostFileSystem files, HostStatePaths paths, Func<string, LockState> inspectLock, Func<string, long> availableBytes) =>
-        new(files.Directories(paths.ReleasesDirectory), files.LinkTarget(paths.CurrentLink), files.LinkTarget(paths.ActiveLink),
-            files.ReadAllText(paths.HistoryFile), inspectLock(paths.LockFile), availableBytes(paths.DeployDirectory));
-
     /// <summary>
     /// The state as the host's script says it, a fact a line: <c>release TIME NAME</c>, <c>current TARGET</c>,
     /// <c>active TARGET</c>, <c>history LINE</c>, <c>lock held|free</c>, <c>owner JSON</c>, <c>free KILOBYTES</c>.
     /// </summary>
     /// <param name="parseOwner">Reads the lock's owner file as written.</param>
-    public static HostState Parse(IEnumerable<string> lines, Func<string, LockOwner?> parseOwner)
+    public static HostState Parse(IReadOnlyList<string> lines, Func<string, LockOwner?> parseOwner)
     {
         var said = lines.Select(line => line.Split(' ', 2)).Where(parts => parts.Length == 2 || parts[0] == "history")
             .ToLookup(parts => parts[0], parts => parts.Length == 2 ? parts[1] : "", StringComparer.Ordinal);
@@ -44,7 +39,7 @@ public sealed record HostState(IReadOnlyList<(string Name, DateTime LastWriteUtc
             .Select(parts => (parts[1], DateTime.UnixEpoch.AddSeconds(double.Parse(parts[0], CultureInfo.InvariantCulture)))).ToList();
         var history = said["history"].ToList();
         return new HostState(releases, said["current"].SingleOrDefault(), said["active"].SingleOrDefault(), history.Count == 0 ? null : string.Join("\n", history),
-            new LockState(said["lock"].SingleOrDefault() == "held", said["owner"].SingleOrDefault() is { } owner ? parseOwner(owner) : null),
+            LockState.Parse(lines, parseOwner),
             long.Parse(said["free"].Single(), CultureInfo.InvariantCulture) * 1024);
     }
 }

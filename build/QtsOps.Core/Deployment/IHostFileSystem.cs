@@ -1,11 +1,9 @@
-using System.Runtime.InteropServices;
-
 namespace QtsOps.Core.Deployment;
 
 /// <summary>
 /// The file operations the release store and the history make on the host that runs the service:
-/// this machine (<see cref="LocalFileSystem"/>) or a Docker host reached over SSH. Each operation is
-/// one whole step (an atomic link switch, an append of a whole line), so a remote one is one round trip.
+/// this machine or a Docker host reached over SSH, through the same host scripts. Each operation is one
+/// whole step (an atomic link switch, an append of a whole line), so each is one round trip.
 /// </summary>
 public interface IHostFileSystem
 {
@@ -46,80 +44,4 @@ public interface IHostFileSystem
 
     /// <summary>Appends <paramref name="line"/> and a newline, on a line of its own also after a torn last line; creates the file and its folder.</summary>
     void AppendLine(string path, string line);
-}
-
-/// <summary>The file system of this machine.</summary>
-public sealed class LocalFileSystem : IHostFileSystem
-{
-    public static readonly LocalFileSystem Instance = new();
-
-    public string Combine(string directory, string name) => Path.Combine(directory, name);
-
-    public bool DirectoryExists(string path) => Directory.Exists(path);
-
-    public string? LinkTarget(string path) => new FileInfo(path).LinkTarget;
-
-    public void ReplaceLink(string link, string target)
-    {
-        var next = link + ".next";
-        if (File.Exists(next) || new FileInfo(next).LinkTarget is not null) File.Delete(next);
-        File.CreateSymbolicLink(next, target);
-        if (OperatingSystem.IsWindows())
-        {
-            if (new FileInfo(link).LinkTarget is not null) File.Delete(link);
-            File.Move(next, link);
-        }
-        else if (rename(next, link) != 0)
-            throw new IOException($"Could not point {link} at {target} (errno {Marshal.GetLastWin32Error()}).");
-    }
-
-    // File.Move follows a link to a directory and refuses it; rename(2) replaces the link itself, atomically.
-    [DllImport("libc", SetLastError = true)]
-    private static extern int rename(string oldPath, string newPath);
-
-    public void CopyIn(string localDirectory, string path) => CopyDirectory(localDirectory, path);
-
-    public void CopyDirectory(string from, string to)
-    {
-        Directory.CreateDirectory(to);
-        foreach (var directory in Directory.EnumerateDirectories(from, "*", SearchOption.AllDirectories))
-            Directory.CreateDirectory(Path.Combine(to, Path.GetRelativePath(from, directory)));
-        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
-        {
-            var destination = Path.Combine(to, Path.GetRelativePath(from, file));
-            File.Copy(file, destination);
-            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(destination, File.GetUnixFileMode(file));
-        }
-    }
-
-    public void CreateDirectory(string path) => Directory.CreateDirectory(path);
-
-    public void DeleteDirectory(string path)
-    {
-        if (Directory.Exists(path)) Directory.Delete(path, recursive: true);
-    }
-
-    public void MoveDirectory(string from, string to) => Directory.Move(from, to);
-
-    public void Touch(string path) => Directory.SetLastWriteTimeUtc(path, DateTime.UtcNow);
-
-    public IReadOnlyList<(string Name, DateTime LastWriteUtc)> Directories(string path) =>
-        Directory.Exists(path) ? [.. new DirectoryInfo(path).EnumerateDirectories().Select(d => (d.Name, d.LastWriteTimeUtc))] : [];
-
-    public string? ReadAllText(string path) => File.Exists(path) ? File.ReadAllText(path) : null;
-
-    public void AppendLine(string path, string line)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        using var file = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
-        var tornLastLine = file.Length > 0 && ReadLastByte(file) != '\n';
-        file.Seek(0, SeekOrigin.End);
-        file.Write(System.Text.Encoding.UTF8.GetBytes((tornLastLine ? "\n" : "") + line + "\n"));
-    }
-
-    private static int ReadLastByte(FileStream file)
-    {
-        file.Seek(-1, SeekOrigin.End);
-        return file.ReadByte();
-    }
 }

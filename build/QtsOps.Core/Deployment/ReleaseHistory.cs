@@ -34,9 +34,9 @@ public sealed record HistoryEntry
 /// </summary>
 /// <param name="warn">Told about each line skipped.</param>
 /// <param name="files">Where the history is: this machine's file system, or the Docker host's.</param>
-public sealed class ReleaseHistory(string path, Action<string> warn, IHostFileSystem? files = null)
+public sealed class ReleaseHistory(string path, Action<string> warn, IHostFileSystem files)
 {
-    private readonly IHostFileSystem _files = files ?? LocalFileSystem.Instance;
+    private readonly IHostFileSystem _files = files;
 
     private static readonly JsonSerializerOptions Options = new()
     {

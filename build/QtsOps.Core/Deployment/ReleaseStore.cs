@@ -6,9 +6,9 @@ namespace QtsOps.Core.Deployment;
 /// so every release shares them and removing a release never touches them.
 /// </summary>
 /// <param name="files">Where the deploy directory is: this machine's file system, or the Docker host's.</param>
-public sealed class ReleaseStore(string deployDirectory, IHostFileSystem? files = null)
+public sealed class ReleaseStore(string deployDirectory, IHostFileSystem files)
 {
-    private readonly IHostFileSystem _files = files ?? LocalFileSystem.Instance;
+    private readonly IHostFileSystem _files = files;
 
     public string DeployDirectory { get; } = deployDirectory;
     public const string ReleasesFolder = "releases";

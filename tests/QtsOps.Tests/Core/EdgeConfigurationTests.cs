@@ -1,3 +1,4 @@
+using QtsOps.Build.Deployment;
 using QtsOps.Core.Deployment;
 
 namespace QtsOps.Tests.Core;
@@ -12,12 +13,13 @@ public class EdgeConfigurationTests
         using var dir = new TempDirectory();
         var edge = dir.Combine("edge");
         Directory.CreateDirectory(edge);
+        var host = new LocalDeploymentHost(dir.Path, dir.Path);
 
-        var broken = EdgeConfigurationChecks.RewriteCheckingEveryStep(LocalFileSystem.Instance, edge);
+        var broken = EdgeConfigurationChecks.RewriteCheckingEveryStep(host, edge);
 
         Assert.That(broken, Is.Empty, "steps after which a killed run leaves the edge unable to start");
         Assert.That(File.ReadAllText(Path.Combine(edge, SlotLayout.ActiveLink)), Does.Contain("new-a:8000"));
-        Assert.That(EdgeConfiguration.Write(LocalFileSystem.Instance, edge, new SlotLayout("new", "new").ConfigFiles), Is.False, "written already");
+        Assert.That(EdgeConfiguration.Write(host, edge, new SlotLayout("new", "new").ConfigFiles), Is.False, "written already");
         Assert.That(Directory.GetFileSystemEntries(edge).Select(Path.GetFileName).Count(), Is.EqualTo(3), "the link, its folder and the active link: no earlier configuration left");
     }
 }

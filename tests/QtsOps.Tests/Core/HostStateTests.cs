@@ -31,23 +31,4 @@ public class HostStateTests
 
         Assert.That((state.Installed, state.Current, state.ActiveSlot, state.HistoryText, state.Lock), Is.EqualTo(((IReadOnlyList<string>)[], (string?)null, (Slot?)null, (string?)null, new LockState(false, null))));
     }
-
-    [Test]
-    public void This_machine_s_record_is_read_from_its_files()
-    {
-        using var dir = new TempDirectory();
-        var deploy = dir.Combine("deploy");
-        Directory.CreateDirectory(Path.Combine(deploy, "releases", "1.0.0"));
-        Directory.CreateDirectory(Path.Combine(deploy, "edge"));
-        File.CreateSymbolicLink(Path.Combine(deploy, "current"), "releases/1.0.0");
-        File.CreateSymbolicLink(Path.Combine(deploy, "edge", SlotLayout.ActiveLink), SlotLayout.SlotConfig(Slot.A));
-        File.WriteAllText(Path.Combine(deploy, "history.jsonl"), "line\n");
-        var paths = new HostStatePaths(Path.Combine(deploy, "releases"), Path.Combine(deploy, "current"), Path.Combine(deploy, "edge", SlotLayout.ActiveLink),
-            Path.Combine(deploy, "history.jsonl"), Path.Combine(deploy, "none.lock"), deploy);
-
-        var state = HostState.Read(LocalFileSystem.Instance, paths, DeploymentLock.Inspect, _ => 7);
-
-        Assert.That((state.Installed.Single(), state.Current, state.ActiveSlot, state.HistoryText, state.Lock.Held, state.AvailableBytes),
-            Is.EqualTo(("1.0.0", "1.0.0", (Slot?)Slot.A, "line\n", false, 7L)));
-    }
 }

@@ -1,4 +1,3 @@
-using System.Formats.Tar;
 using QtsOps.Core.Deployment;
 
 namespace QtsOps.Tests.Core;

@@ -1,8 +1,10 @@
 using System.Text;
+using QtsOps.Build.Deployment;
 using QtsOps.Core.Deployment;
 using QtsOps.Core.Pages;
 using QtsOps.Core.Reports;
 using QtsOps.Core.Verification;
+using QtsOps.Tests.Docker;
 
 namespace QtsOps.Tests.Docker;
 
@@ -16,7 +18,7 @@ public class DashboardPageTests
     public async Task The_dashboard_target_shows_every_environment_what_runs_disk_memory_backups_with_ages_the_history_and_an_unreachable_host()
     {
         using var repo = new ObserverRepository("127.0.0.1:1"); // no registry: the dashboard never reaches one
-        var history = new ReleaseHistory(Path.Combine(repo.StateDirectory, "history", "local.jsonl"), warning => Assert.Fail(warning));
+        var history = new ReleaseHistory(Path.Combine(repo.StateDirectory, "history", "local.jsonl"), warning => Assert.Fail(warning), new LocalDeploymentHost(repo.Root, repo.StateDirectory));
         HistoryEntry[] entries =
         [
             Entry(0, HistoryAction.Deploy, HistoryResult.Succeeded, "1.3.2", null),
@@ -35,9 +37,9 @@ public class DashboardPageTests
         Directory.CreateDirectory(repo.DataDirectory);
         File.WriteAllText(Path.Combine(repo.DataDirectory, "observer.db"), "records");
         var backups = Path.Combine(repo.StateDirectory, "backups", "local");
-        var old = DataBackup.Create(repo.DataDirectory, backups, "before-1.3.2", DateTimeOffset.UtcNow.AddDays(-3));
+        var old = new LocalDeploymentHost(repo.Root, repo.StateDirectory).BackUp(repo.DataDirectory, backups, "before-1.3.2", DateTimeOffset.UtcNow.AddDays(-3));
         File.SetLastWriteTimeUtc(old.ArchivePath, DateTime.UtcNow.AddDays(-3).AddMinutes(-1));
-        var recent = DataBackup.Create(repo.DataDirectory, backups, "before-1.4.0", DateTimeOffset.UtcNow);
+        var recent = new LocalDeploymentHost(repo.Root, repo.StateDirectory).BackUp(repo.DataDirectory, backups, "before-1.4.0", DateTimeOffset.UtcNow);
 
         var run = repo.Run("--target=dashboard");
 

@@ -3,6 +3,7 @@ using System.Net;
 using System.Text.Json;
 using QtsOps.Build;
 using QtsOps.Build.Registry;
+using QtsOps.Build.Deployment;
 using QtsOps.Core.Deployment;
 
 namespace QtsOps.Tests.Docker;
@@ -308,7 +309,7 @@ public class DeploymentPipelineTests
         }
         Assert.That(State(), Is.EqualTo(stateBefore), "status changes nothing");
 
-        using (DeploymentLock.Acquire(LockFile, "local", new LockOwner(Environment.ProcessId, "test-host", "release-manager", DateTimeOffset.UtcNow, "deploy 9.9.9"), _ => { }))
+        using (LocalHost.AcquireLock(LockFile, "local", new LockOwner(Environment.ProcessId, "test-host", "release-manager", DateTimeOffset.UtcNow, "deploy 9.9.9"), _ => { }))
         {
             var locked = _repo.Run("--target=status");
             Assert.That(locked.Output, Does.Contain($"| deploy lock | held by pid {Environment.ProcessId} on test-host (user release-manager, deploy 9.9.9"));
@@ -325,7 +326,7 @@ public class DeploymentPipelineTests
             var container = ContainerId();
 
             // While the first checkout deploys, the second is refused, even to take over, and told which checkout holds the lock.
-            using (DeploymentLock.Acquire(LockFile, "local", new LockOwner(4242, Environment.MachineName, "first", DateTimeOffset.UtcNow, $"deploy 9.9.9 from {_repo.Root}"), _ => { }))
+            using (LocalHost.AcquireLock(LockFile, "local", new LockOwner(4242, Environment.MachineName, "first", DateTimeOffset.UtcNow, $"deploy 9.9.9 from {_repo.Root}"), _ => { }))
             {
                 var locked = second.Run("--target=deploy", "--take-over");
                 Assert.That(locked.ExitCode, Is.EqualTo(1));
@@ -370,8 +371,8 @@ public class DeploymentPipelineTests
     /// <summary>The deploy let go of the lock: no owner named, and the lock can be taken.</summary>
     private void AssertLockFree()
     {
-        Assert.That(DeploymentLock.ReadOwner(LockFile), Is.Null, "the lock's owner outlived its deploy");
-        using var taken = DeploymentLock.Acquire(LockFile, "local", new LockOwner(Environment.ProcessId, "test", "test", DateTimeOffset.UtcNow, "check"), warning => Assert.Fail(warning));
+        Assert.That(LocalHost.InspectLock(LockFile).Owner, Is.Null, "the lock's owner outlived its deploy");
+        using var taken = LocalHost.AcquireLock(LockFile, "local", new LockOwner(Environment.ProcessId, "test", "test", DateTimeOffset.UtcNow, "check"), warning => Assert.Fail(warning));
     }
 
     private string? ReportStatus(string target)
@@ -380,7 +381,10 @@ public class DeploymentPipelineTests
         return report.RootElement.GetProperty("status").GetString();
     }
 
-    private List<HistoryEntry> History() => [.. new ReleaseHistory(Path.Combine(_repo.StateDirectory, "history", "local.jsonl"), warning => Assert.Fail(warning)).Read()];
+    /// <summary>This machine as the checkout's deploys see it.</summary>
+    private LocalDeploymentHost LocalHost => new(_repo.Root, _repo.StateDirectory);
+
+    private List<HistoryEntry> History() => [.. new ReleaseHistory(Path.Combine(_repo.StateDirectory, "history", "local.jsonl"), warning => Assert.Fail(warning), LocalHost).Read()];
 
     private Dictionary<string, string> Records() =>
         Directory.EnumerateFiles(_repo.DataDirectory, "observations-*.jsonl").ToDictionary(f => Path.GetFileName(f), File.ReadAllText);

@@ -362,6 +362,24 @@ public class RemoteDeploymentTests
         Assert.That(host.InspectLock(LockFile).Held, Is.False);
     }
 
+    [Test, Order(13)]
+    public void Restore_on_the_host_puts_the_newest_backup_in_place_there_keeps_the_data_before_and_verifies()
+    {
+        var data = DeployDirectory + "/data";
+        File.WriteAllText(Path.Combine(data, "after-the-backup.txt"), "kept aside\n");
+        using var transport = Transport();
+        var backup = Path.GetFileName(Host(transport).Backups(_host.DeployRoot + "/backups")[0]);
+
+        var run = Run("restore");
+
+        Assert.That(run.ExitCode, Is.Zero, run.Output + run.Error);
+        Assert.That(run.Output, Does.Contain($"{backup} restored on 'staging'"));
+        Assert.That(File.Exists(Path.Combine(data, "after-the-backup.txt")), Is.False);
+        var aside = Directory.GetDirectories(DeployDirectory, "data.before-restore-*").Single();
+        Assert.That(File.ReadAllText(Path.Combine(aside, "after-the-backup.txt")), Is.EqualTo("kept aside\n"), "the data before is kept, on the host");
+        Assert.That(History().TakeLast(2).Select(e => (e.Action, e.Result)), Is.EqualTo(new[] { (HistoryAction.Restore, HistoryResult.Succeeded), (HistoryAction.Verify, HistoryResult.Succeeded) }));
+    }
+
     /// <summary>
     /// The pipeline as ./build.sh runs it, in its own process (so that it can be killed), returned once it
     /// holds the host's deploy lock; what it prints is gathered in <paramref name="said"/>.
@@ -440,7 +458,7 @@ public class RemoteDeploymentTests
         return version.Groups[1].Value.Replace('+', '_');
     }
 
-    private List<HistoryEntry> History() => [.. new ReleaseHistory(HistoryFile, warning => Assert.Fail(warning)).Read()];
+    private List<HistoryEntry> History() => [.. ReleaseHistory.Parse(File.Exists(HistoryFile) ? File.ReadAllText(HistoryFile) : null, HistoryFile, warning => Assert.Fail(warning))];
 
     private Dictionary<string, string> Records() =>
         Directory.EnumerateFiles(DeployDirectory + "/data", "observations-*.jsonl").ToDictionary(f => Path.GetFileName(f), File.ReadAllText);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using QtsOps.Build.Deployment;
 using QtsOps.Core.Deployment;
 
 namespace QtsOps.Tests.Docker;
@@ -55,7 +56,7 @@ public class RestorePipelineTests
         var backup = DataBackup.Newest(BackupDirectory)[0];
         Assert.That(File.GetUnixFileMode(backup), Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite));
         var restored = _host.Combine("unpacked");
-        DataBackup.Extract(backup, restored);
+        new LocalDeploymentHost(_repo.Root, _repo.StateDirectory).UnpackBackup(backup, restored);
         Assert.That(new FileInfo(Path.Combine(restored, "link-to-host")).LinkTarget, Is.EqualTo(_hostSecret), "the link is stored as a link, not the host file's contents");
     }
 
@@ -133,7 +134,7 @@ public class RestorePipelineTests
         }
     }
 
-    private List<HistoryEntry> History() => [.. new ReleaseHistory(Path.Combine(_repo.StateDirectory, "history", "local.jsonl"), warning => Assert.Fail(warning)).Read()];
+    private List<HistoryEntry> History() => [.. new ReleaseHistory(Path.Combine(_repo.StateDirectory, "history", "local.jsonl"), warning => Assert.Fail(warning), new LocalDeploymentHost(_repo.Root, _repo.StateDirectory)).Read()];
 
     private string ContainerId() => ObserverRepository.Docker("inspect", "--format", "{{.Id}}", _repo.Container).Output.Single();
 

@@ -144,7 +144,7 @@ public class ChildEnvironmentTests
     [Test]
     public void The_ssh_client_of_the_host_scripts_gets_no_secret()
     {
-        var run = SshRunner.Run(new SshCommand(_printer, "qtsops@host.invalid", null, "true", []), TimeSpan.FromMinutes(1));
+        var run = ScriptRunner.Run(new SshCommand(_printer, "qtsops@host.invalid", null, "true", []), TimeSpan.FromMinutes(1));
 
         Assert.That(run.ExitCode, Is.Zero, string.Join("\n", run.Error));
         var printed = Printed();

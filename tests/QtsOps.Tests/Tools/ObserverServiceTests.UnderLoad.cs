@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http;
 using System.Net.Sockets;
+using QtsOps.Build.Deployment;
 using QtsOps.Core.Deployment;
 
 namespace QtsOps.Tests.Tools;
@@ -17,12 +18,13 @@ public partial class ObserverServiceTests
         using var observer = new ObserverProcess(_root.Path).Start();
         observer.WaitForRecords(2);
         using var flood = new HealthFlood(observer.Port);
+        var host = new LocalDeploymentHost(_root.Path, _root.Path);
 
         for (var backup = 0; backup < 300; backup++)
         {
-            var result = DataBackup.Create(observer.DataDirectory, _root.Combine("backups"), "x", DateTimeOffset.UtcNow);
-            Assert.That(DataBackup.Verify(result.ArchivePath).Entries.Keys, Has.Some.StartsWith("observations-"), "the day's records are in the backup");
-            DataBackup.Prune(_root.Combine("backups"), 1);
+            var result = host.BackUp(observer.DataDirectory, _root.Combine("backups"), "x", DateTimeOffset.UtcNow);
+            Assert.That(result.Files, Is.EqualTo(1), "the day's records are in the backup; the health probe is no data");
+            host.PruneBackups(_root.Combine("backups"), 1);
         }
 
         Assert.That(flood.Answered, Is.GreaterThan(50), "/health was asked all along");

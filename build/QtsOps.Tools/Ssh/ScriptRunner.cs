@@ -4,9 +4,49 @@ using QtsOps.Tools.Docker;
 
 namespace QtsOps.Tools.Ssh;
 
-/// <summary>One POSIX shell script run on a host over ssh: <c>ssh [-p PORT] -- USER@HOST 'sh -c SCRIPT qtsops ARGS...'</c>.</summary>
-public sealed record SshCommand(string Client, string Destination, int? Port, string Script, IReadOnlyList<string> Arguments)
+/// <summary>A POSIX shell script with its arguments, as the program that runs it and that program's argv.</summary>
+public interface IScriptCommand
 {
+    string Program { get; }
+
+    IReadOnlyList<string> ProgramArguments();
+
+    /// <summary>Whose variables of the pipeline's environment the program keeps (<see cref="ChildEnvironment"/>).</summary>
+    ChildProgram Child { get; }
+
+    /// <summary>What the program needs on this machine, said when it cannot be started.</summary>
+    string Requirement { get; }
+
+    /// <summary>The command as errors name it.</summary>
+    string ToString();
+}
+
+/// <summary>One POSIX shell script run on this machine: <c>sh -c SCRIPT qtsops ARGS...</c>.</summary>
+public sealed record LocalScriptCommand(string Script, IReadOnlyList<string> Arguments) : IScriptCommand
+{
+    public string Program => "sh";
+
+    public IReadOnlyList<string> ProgramArguments() => ["-c", Script, "qtsops", .. Arguments];
+
+    public ChildProgram Child => ChildProgram.HostShell;
+
+    public string Requirement =>
+        "this machine's deployments need a POSIX sh with coreutils, find, tar, gzip and flock (util-linux) on PATH, as every Linux has; on Windows run ./build.sh in WSL.";
+
+    public override string ToString() => $"sh ({Script.Trim().Split('\n')[0]}...)";
+}
+
+/// <summary>One POSIX shell script run on a host over ssh: <c>ssh [-p PORT] -- USER@HOST 'sh -c SCRIPT qtsops ARGS...'</c>.</summary>
+public sealed record SshCommand(string Client, string Destination, int? Port, string Script, IReadOnlyList<string> Arguments) : IScriptCommand
+{
+    public string Program => Client;
+
+    public IReadOnlyList<string> ProgramArguments() => ClientArguments();
+
+    public ChildProgram Child => ChildProgram.Ssh;
+
+    public string Requirement => "an ssh:// Docker host needs the OpenSSH client (ssh) on PATH.";
+
     /// <summary>ssh's argv: options, destination, then the remote command as one string, every word quoted once for the remote shell.</summary>
     public IReadOnlyList<string> ClientArguments()
     {
@@ -23,11 +63,11 @@ public sealed record SshCommand(string Client, string Destination, int? Port, st
 }
 
 /// <summary>
-/// Runs scripts on an ssh host. Not Cake's Tool&lt;T&gt;: its runner hands the process one command line that
-/// is split again by quoting rules, and a script is full of quotes; ssh gets its argv exactly here
-/// (ProcessStartInfo.ArgumentList). Nothing secret is on it: the key is in the client's wrapper.
+/// Runs host scripts, on this machine (sh) or on an ssh host (ssh). Not Cake's Tool&lt;T&gt;: its runner hands the
+/// process one command line that is split again by quoting rules, and a script is full of quotes; the program
+/// gets its argv exactly here (ProcessStartInfo.ArgumentList). Nothing secret is on it: the key is in the ssh client's wrapper.
 /// </summary>
-public static class SshRunner
+public static class ScriptRunner
 {
     /// <summary>ssh's own exit code for a connection or authentication failure (scripts exit below it).</summary>
     public const int ConnectionFailed = 255;
@@ -37,7 +77,7 @@ public static class SshRunner
     /// still running after <paramref name="limit"/> is stopped (its ssh client killed, which ends its
     /// session on the host) and <see cref="TimeoutException"/> thrown.
     /// </summary>
-    public static DockerOutput Run(SshCommand command, TimeSpan limit, string? input = null)
+    public static DockerOutput Run(IScriptCommand command, TimeSpan limit, string? input = null)
     {
         using var process = Start(command);
         var error = process.StandardError.ReadToEndAsync();
@@ -70,18 +110,25 @@ public static class SshRunner
     /// there is one): a Ctrl-C in the terminal reaches the pipeline's process group, not it, so it lives
     /// until the caller ends it or the caller's process ends (its standard input closes then).
     /// </summary>
-    public static Process Start(SshCommand command, bool ownSession = false)
+    public static Process Start(IScriptCommand command, bool ownSession = false)
     {
         var setsid = ownSession ? FindOnPath("setsid") : null;
-        var start = new ProcessStartInfo(setsid ?? command.Client)
+        var start = new ProcessStartInfo(setsid ?? command.Program)
         {
             RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
         };
         // Started by this process, the client leads no process group, so setsid makes the session in place: the process is the client's.
-        if (setsid is not null) start.ArgumentList.Add(command.Client);
-        foreach (var argument in command.ClientArguments()) start.ArgumentList.Add(argument);
-        foreach (var (name, value) in ChildEnvironment.For(ChildProgram.Ssh)) start.Environment[name] = value;
-        return Process.Start(start) ?? throw new InvalidOperationException($"{command.Client} did not start.");
+        if (setsid is not null) start.ArgumentList.Add(command.Program);
+        foreach (var argument in command.ProgramArguments()) start.ArgumentList.Add(argument);
+        foreach (var (name, value) in ChildEnvironment.For(command.Child)) start.Environment[name] = value;
+        try
+        {
+            return Process.Start(start) ?? throw new InvalidOperationException($"{command.Program} did not start.");
+        }
+        catch (System.ComponentModel.Win32Exception exception)
+        {
+            throw new InvalidOperationException($"{command.Program} could not be started ({exception.Message}). Fix: {command.Requirement}");
+        }
     }
 
     private static string? FindOnPath(string name) => (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)

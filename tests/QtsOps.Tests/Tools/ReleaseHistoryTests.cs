@@ -1,15 +1,19 @@
 using QtsOps.Core.Deployment;
+using QtsOps.Core.Verification;
 
-namespace QtsOps.Tests.Core;
+namespace QtsOps.Tests.Tools;
 
 [Category("Core")]
 public class ReleaseHistoryTests
 {
+    /// <summary>This machine, through the host scripts every deploy writes its history with.</summary>
+    private static readonly QtsOps.Core.Deployment.IHostFileSystem Files = new QtsOps.Build.Deployment.LocalDeploymentHost("/", "/");
+
     [Test]
     public void The_last_verified_release_other_than_the_failed_one_is_found()
     {
         using var dir = new TempDirectory();
-        var history = new QtsOps.Core.Deployment.ReleaseHistory(dir.Combine("history", "local.jsonl"), warning => Assert.Fail(warning));
+        var history = new QtsOps.Core.Deployment.ReleaseHistory(dir.Combine("history", "local.jsonl"), warning => Assert.Fail(warning), Files);
         void Add(QtsOps.Core.Deployment.HistoryAction action, QtsOps.Core.Deployment.HistoryResult result, string release) =>
             history.Append(new QtsOps.Core.Deployment.HistoryEntry { Action = action, Result = result, Version = release, Release = release, StartedAt = DateTimeOffset.UtcNow, FinishedAt = DateTimeOffset.UtcNow });
         Add(QtsOps.Core.Deployment.HistoryAction.Verify, QtsOps.Core.Deployment.HistoryResult.Succeeded, "1.0.0");
@@ -26,7 +30,7 @@ public class ReleaseHistoryTests
     public void Only_a_successful_last_deploy_or_rollback_of_that_release_in_that_container_counts_as_deployed()
     {
         using var dir = new TempDirectory();
-        var history = new QtsOps.Core.Deployment.ReleaseHistory(dir.Combine("local.jsonl"), warning => Assert.Fail(warning));
+        var history = new QtsOps.Core.Deployment.ReleaseHistory(dir.Combine("local.jsonl"), warning => Assert.Fail(warning), Files);
         void Add(QtsOps.Core.Deployment.HistoryAction action, QtsOps.Core.Deployment.HistoryResult result, string release, string? container) =>
             history.Append(new QtsOps.Core.Deployment.HistoryEntry { Action = action, Result = result, Version = release, Release = release, ContainerId = container, StartedAt = DateTimeOffset.UtcNow, FinishedAt = DateTimeOffset.UtcNow });
 
@@ -54,7 +58,7 @@ public class ReleaseHistoryTests
     /// <summary>A history of 1.0.0, then <paramref name="damage"/> written as is, then 1.0.1; warnings go to the list.</summary>
     private static QtsOps.Core.Deployment.ReleaseHistory DamagedHistory(TempDirectory dir, string damage, List<string> warnings)
     {
-        var history = new QtsOps.Core.Deployment.ReleaseHistory(dir.Combine("local.jsonl"), warnings.Add);
+        var history = new QtsOps.Core.Deployment.ReleaseHistory(dir.Combine("local.jsonl"), warnings.Add, Files);
         history.Append(Entry("1.0.0"));
         File.AppendAllText(history.Path, damage);
         history.Append(Entry("1.0.1"));
@@ -107,7 +111,7 @@ public class ReleaseHistoryTests
     public void A_write_to_a_full_disk_is_returned_as_the_problem_never_thrown()
     {
         // /dev/full fails every write with ENOSPC, as a full disk does.
-        var history = new QtsOps.Core.Deployment.ReleaseHistory("/dev/full", warning => Assert.Fail(warning));
+        var history = new QtsOps.Core.Deployment.ReleaseHistory("/dev/full", warning => Assert.Fail(warning), Files);
 
         var problem = history.TryAppend(Entry("1.0.0"));
 
@@ -128,7 +132,7 @@ public class ReleaseHistoryTests
     private static bool VerifiedSinceInstalled(params (QtsOps.Core.Deployment.HistoryAction Action, QtsOps.Core.Deployment.HistoryResult Result, string Release)[] entries)
     {
         using var dir = new TempDirectory();
-        var history = new QtsOps.Core.Deployment.ReleaseHistory(dir.Combine("local.jsonl"), warning => Assert.Fail(warning));
+        var history = new QtsOps.Core.Deployment.ReleaseHistory(dir.Combine("local.jsonl"), warning => Assert.Fail(warning), Files);
         foreach (var (action, result, release) in entries) history.Append(Entry(action, result, release));
         return history.Read().VerifiedSinceInstalled("1.0.0");
     }
@@ -164,12 +168,12 @@ public class ReleaseHistoryTests
     public void The_newest_entries_are_the_last_ones_written_oldest_first()
     {
         using var dir = new TempDirectory();
-        var history = new QtsOps.Core.Deployment.ReleaseHistory(dir.Combine("local.jsonl"), warning => Assert.Fail(warning));
+        var history = new QtsOps.Core.Deployment.ReleaseHistory(dir.Combine("local.jsonl"), warning => Assert.Fail(warning), Files);
         foreach (var release in new[] { "1.0.0", "1.0.1", "1.0.2" }) history.Append(Entry(release));
 
         Assert.That(history.Read().Newest(2).Select(e => e.Release), Is.EqualTo(new[] { "1.0.1", "1.0.2" }));
         Assert.That(history.Read().Newest(5).Select(e => e.Release), Is.EqualTo(new[] { "1.0.0", "1.0.1", "1.0.2" }));
-        Assert.That(new QtsOps.Core.Deployment.ReleaseHistory(dir.Combine("none.jsonl"), warning => Assert.Fail(warning)).Read().Newest(2), Is.Empty, "no history yet");
+        Assert.That(new QtsOps.Core.Deployment.ReleaseHistory(dir.Combine("none.jsonl"), warning => Assert.Fail(warning), Files).Read().Newest(2), Is.Empty, "no history yet");
     }
 
     [Test]
@@ -182,17 +186,5 @@ public class ReleaseHistoryTests
 
         Assert.That(history.Read().Select(e => e.Release), Is.EqualTo(new[] { "1.0.0", "1.0.1" }));
         Assert.That(warnings.Single(), Is.EqualTo($"{history.Path}:2: skipped, not a history entry (null is no entry). The history is read without it. Fix: correct or remove that line."));
-    }
-
-    [Test]
-    public void A_history_on_a_docker_host_is_written_and_read_there_never_on_this_machine()
-    {
-        using var dir = new TempDirectory();
-        var history = new QtsOps.Core.Deployment.ReleaseHistory(HostFolder.Root + "/history/local.jsonl", warning => Assert.Fail(warning), new HostFolder(dir.Combine("host")));
-
-        history.Append(Entry("1.0.0"));
-
-        Assert.That(history.Read().Select(e => e.Release), Is.EqualTo(new[] { "1.0.0" }));
-        Assert.That(File.ReadAllLines(dir.Combine("host", "history", "local.jsonl")), Has.Length.EqualTo(1));
     }
 }
