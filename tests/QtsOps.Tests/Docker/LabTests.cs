@@ -11,7 +11,7 @@ namespace QtsOps.Tests.Docker;
 public class LabTests
 {
     private const string Username = "lab";
-    private const string Password = "lab-test-password";
+    private static readonly string Password = Guid.NewGuid().ToString("N");
     private const string Service = "probe";
     private const int ServicePort = 8080;
     private RegistryServer _registry = null!;
