@@ -62,4 +62,10 @@ public sealed record DeploymentEnvironment
     public required int MaxDiskUsedPercent { get; init; }
     public required double CpuLimit { get; init; }
     public required int MemoryLimitMb { get; init; }
+
+    /// <summary>
+    /// The hosts of an environment that lists "hosts", in the file's order, each a whole environment of its own;
+    /// empty for one engine. With hosts, the other properties are the first host's.
+    /// </summary>
+    public IReadOnlyList<Fleet.EnvironmentHost> Hosts { get; init; } = [];
 }
