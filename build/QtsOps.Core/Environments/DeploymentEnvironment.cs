@@ -68,4 +68,7 @@ public sealed record DeploymentEnvironment
     /// empty for one engine. With hosts, the other properties are the first host's.
     /// </summary>
     public IReadOnlyList<Fleet.EnvironmentHost> Hosts { get; init; } = [];
+
+    /// <summary>How the hosts are rolled out, in groups; null for one engine.</summary>
+    public Fleet.RolloutSettings? Rollout { get; init; }
 }

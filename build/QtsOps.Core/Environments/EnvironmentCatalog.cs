@@ -315,6 +315,7 @@ public static class EnvironmentCatalog
                 MaxDiskUsedPercent = Number("maxDiskUsedPercent", 1, 100),
                 CpuLimit = Decimal("cpuLimit", 0.01, 1024),
                 MemoryLimitMb = Number("memoryLimitMb", 6, 10_000_000),
+                Rollout = Rollout(),
             };
             _known.UnionWith(_read);
             foreach (var property in _element.EnumerateObject())
@@ -468,6 +469,45 @@ public static class EnvironmentCatalog
                 MonitorSeconds = Number("monitorSeconds", 1, 3600),
                 UpdateOrder = UpdateOrder(),
             };
+        }
+
+        /// <summary>How an environment of several hosts rolls out (one host at a time unless it says); null for one engine.</summary>
+        private RolloutSettings? Rollout()
+        {
+            const string Key = RolloutSettings.Key;
+            if (!_element.TryGetProperty(FleetKeys.Hosts, out _))
+            {
+                // One in defaults is for the environments with hosts; one of an environment's own means nothing there.
+                if (_element.TryGetProperty(Key, out _) && _read.Add(Key))
+                    Fail($"{At}.{Key}", $"'{Key}' means something only for an environment that lists \"{FleetKeys.Hosts}\"", $"remove it, or list the environment's hosts in \"{FleetKeys.Hosts}\"");
+                return null;
+            }
+            const string Fix = "write \"rollout\": {\"groupSize\": 1, \"waitSeconds\": 0}, groupSize a number of hosts or a percentage of them such as \"34%\"";
+            if (Lookup(Key) is not { } value) return RolloutSettings.OneAtATime;
+            if (value.ValueKind != JsonValueKind.Object)
+            {
+                Fail(PathOf(Key), $"must be an object (got {value.GetRawText()})", Fix);
+                return RolloutSettings.OneAtATime;
+            }
+            var rollout = RolloutSettings.OneAtATime;
+            foreach (var property in value.EnumerateObject())
+            {
+                var path = $"{PathOf(Key)}.{property.Name}";
+                var given = property.Value;
+                if (property.Name == "groupSize" && given.ValueKind == JsonValueKind.Number && given.TryGetInt32(out var count) && count >= 1)
+                    rollout = rollout with { GroupCount = count, GroupPercent = null };
+                else if (property.Name == "groupSize" && given.ValueKind == JsonValueKind.String && System.Text.RegularExpressions.Regex.IsMatch(given.GetString()!, "^(100|[1-9][0-9]?)%$"))
+                    rollout = rollout with { GroupCount = null, GroupPercent = int.Parse(given.GetString()!.TrimEnd('%'), System.Globalization.CultureInfo.InvariantCulture) };
+                else if (property.Name == "groupSize")
+                    Fail(path, $"must be a whole number of hosts from 1, or a percentage from \"1%\" to \"100%\" (got {given.GetRawText()})", Fix);
+                else if (property.Name == "waitSeconds" && given.ValueKind == JsonValueKind.Number && given.TryGetInt32(out var seconds) && seconds is >= 0 and <= 3600)
+                    rollout = rollout with { WaitSeconds = seconds };
+                else if (property.Name == "waitSeconds")
+                    Fail(path, $"must be a whole number from 0 to 3600 (got {given.GetRawText()})", "write \"waitSeconds\": 0, without quotes");
+                else if (!property.Name.StartsWith('$'))
+                    Fail(path, $"unknown setting '{property.Name}'", Fix);
+            }
+            return rollout;
         }
 
         private bool Refused(string key, string message, string fix)
