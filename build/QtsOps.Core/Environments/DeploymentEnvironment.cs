@@ -71,4 +71,7 @@ public sealed record DeploymentEnvironment
 
     /// <summary>How the hosts are rolled out, in groups; null for one engine.</summary>
     public Fleet.RolloutSettings? Rollout { get; init; }
+
+    /// <summary>The canary's share of requests, window and thresholds; null when the environment sets none.</summary>
+    public Fleet.CanarySettings? Canary { get; init; }
 }

@@ -316,6 +316,7 @@ public static class EnvironmentCatalog
                 CpuLimit = Decimal("cpuLimit", 0.01, 1024),
                 MemoryLimitMb = Number("memoryLimitMb", 6, 10_000_000),
                 Rollout = Rollout(),
+                Canary = swarm is null ? Canary() : null,
             };
             _known.UnionWith(_read);
             foreach (var property in _element.EnumerateObject())
@@ -509,6 +510,39 @@ public static class EnvironmentCatalog
             }
             return rollout;
         }
+
+        /// <summary>The canary's share, window and thresholds; null when the environment sets none.</summary>
+        private CanarySettings? Canary()
+        {
+            const string Key = CanarySettings.Key;
+            const string Fix = $"write \"{Key}\": {CanarySettings.Example}";
+            if (Lookup(Key) is not { } value) return null;
+            if (value.ValueKind != JsonValueKind.Object)
+            {
+                Fail(PathOf(Key), $"must be an object (got {value.GetRawText()})", Fix);
+                return null;
+            }
+            var failuresBefore = _failures;
+            double Field(string name, double minimum, double maximum, bool whole)
+            {
+                var range = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{(whole ? "a whole number" : "a number")} from {minimum} to {maximum}");
+                if (!value.TryGetProperty(name, out var field))
+                {
+                    Fail(PathOf(Key), $"'{name}' is missing from \"{Key}\"", $"add \"{name}\": {range} ({Fix})");
+                    return 0;
+                }
+                if (field.ValueKind == JsonValueKind.Number && field.TryGetDouble(out var number) && number >= minimum && number <= maximum && (!whole || number == Math.Floor(number))) return number;
+                Fail($"{PathOf(Key)}.{name}", $"must be {range} (got {field.GetRawText()})", $"write \"{name}\": {range}, without quotes");
+                return 0;
+            }
+            var canary = new CanarySettings((int)Field("percent", 1, 99, true), (int)Field("seconds", 1, 3600, true),
+                Field("maxErrorRate", 0, 1, false), Field("maxLatencyRatio", 1, 100, false), (int)Field("minRequests", 1, 1_000_000, true));
+            foreach (var property in value.EnumerateObject().Where(p => !p.Name.StartsWith('$') && !CanaryKeys.Contains(p.Name)))
+                Fail($"{PathOf(Key)}.{property.Name}", $"unknown setting '{property.Name}'", Fix);
+            return _failures == failuresBefore ? canary : null;
+        }
+
+        private static readonly string[] CanaryKeys = ["percent", "seconds", "maxErrorRate", "maxLatencyRatio", "minRequests"];
 
         private bool Refused(string key, string message, string fix)
         {
