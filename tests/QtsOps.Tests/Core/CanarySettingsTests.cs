@@ -9,11 +9,8 @@ public class CanarySettingsTests
 {
     private const string Good = "{\"percent\": 10, \"seconds\": 60, \"maxErrorRate\": 0.01, \"maxLatencyRatio\": 2.0, \"minRequests\": 50}";
 
-    private static string WithCanary(string canary, string where = "\"description\": \"One engine, as before\",")
-    {
-        Assert.That(FleetEnvironmentTests.Fixture.Split(where).Length, Is.EqualTo(2));
-        return FleetEnvironmentTests.Fixture.Replace(where, $"{where}\n    \"canary\": {canary},");
-    }
+    private static string WithCanary(string canary, string where = "\"description\": \"One engine, as before\",") =>
+        FleetEnvironmentTests.Sample.With(where, $"{where}\n    \"canary\": {canary},");
 
     [Test]
     public void Canary_reads_its_five_keys_and_is_null_when_not_set()
@@ -42,10 +39,10 @@ public class CanarySettingsTests
     {
         var json = WithCanary(Good.Replace(text, replacement));
 
-        var problem = Assert.Throws<SettingsFileException>(() => FleetEnvironmentTests.Parse(json))!.Problems.Single();
+        var problem = EnvironmentsSample.Refusal(json).Problems.Single();
 
         Assert.That(problem.Message, Is.EqualTo(message));
-        Assert.That(problem.Line, Is.EqualTo(json.Split('\n').ToList().FindIndex(l => l.Contains("\"canary\"")) + 1));
+        Assert.That(problem.Line, Is.EqualTo(EnvironmentsSample.LineOf(json, "\"canary\"")));
     }
 
     [Test]
@@ -55,7 +52,7 @@ public class CanarySettingsTests
             .Replace("\"description\": \"One engine, as before\",", "\"description\": \"One engine, as before\",\n    \"engine\": \"swarm\", \"replicas\": 1, \"updateParallelism\": 1, \"updateDelaySeconds\": 0, \"monitorSeconds\": 5, \"updateOrder\": \"start-first\",")
             .Replace("\"containerName\": \"qts-observer\",", "").Replace("\"bind\": \"0.0.0.0\",", "").Replace("\"strategy\": \"start-first\",", "");
 
-        var problems = Assert.Throws<SettingsFileException>(() => FleetEnvironmentTests.Parse(json))!.Problems;
+        var problems = EnvironmentsSample.Refusal(json).Problems;
 
         Assert.That(problems.Select(p => p.Message), Has.Some.StartWith("$.local.canary: 'canary' means nothing on a swarm: a swarm has no edge to split requests at"));
     }

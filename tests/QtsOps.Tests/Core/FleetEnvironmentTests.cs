@@ -11,24 +11,17 @@ public class FleetEnvironmentTests
 {
     public const string FixtureFile = "tests/QtsOps.Tests/Core/Fixtures/fleet-environments.json";
 
-    public static string Fixture => File.ReadAllText(SourceRepository.Combine(FixtureFile));
+    public static readonly EnvironmentsSample Sample = new(FixtureFile);
 
-    public static IReadOnlyDictionary<string, DeploymentEnvironment> Parse(string json) => EnvironmentCatalog.Parse(json, "environments.json");
+    public static string Fixture => Sample.Text;
 
-    private static SettingsFileException Refusal(string json) => Assert.Throws<SettingsFileException>(() => Parse(json))!;
+    public static IReadOnlyDictionary<string, DeploymentEnvironment> Parse(string json) => EnvironmentsSample.Parse(json);
 
-    private static int LineOf(string json, string text)
-    {
-        var line = json.Split('\n').ToList().FindIndex(l => l.Contains(text)) + 1;
-        Assert.That(line, Is.GreaterThan(0), $"the file has {text}");
-        return line;
-    }
+    private static SettingsFileException Refusal(string json) => EnvironmentsSample.Refusal(json);
 
-    private static string With(string text, string replacement)
-    {
-        Assert.That(Fixture.Split(text).Length, Is.EqualTo(2), $"the fixture has {text} once");
-        return Fixture.Replace(text, replacement);
-    }
+    private static int LineOf(string json, string text) => EnvironmentsSample.LineOf(json, text);
+
+    private static string With(string text, string replacement) => Sample.With(text, replacement);
 
     [Test]
     public void Each_host_is_a_whole_environment_with_its_own_keys_over_the_environments_and_the_defaults()

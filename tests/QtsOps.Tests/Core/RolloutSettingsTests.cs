@@ -9,11 +9,7 @@ public class RolloutSettingsTests
 {
     private const string HostsLine = "\"memoryLimitMb\": 768,";
 
-    private static string WithRollout(string rollout, string where = HostsLine)
-    {
-        Assert.That(FleetEnvironmentTests.Fixture.Split(where).Length, Is.EqualTo(2));
-        return FleetEnvironmentTests.Fixture.Replace(where, $"{where}\n    \"rollout\": {rollout},");
-    }
+    private static string WithRollout(string rollout, string where = HostsLine) => FleetEnvironmentTests.Sample.With(where, $"{where}\n    \"rollout\": {rollout},");
 
     [Test]
     public void Without_rollout_an_environment_of_hosts_goes_one_host_at_a_time_and_one_engine_has_none()
@@ -49,10 +45,10 @@ public class RolloutSettingsTests
     {
         var json = WithRollout(rollout);
 
-        var problem = Assert.Throws<SettingsFileException>(() => FleetEnvironmentTests.Parse(json))!.Problems.Single();
+        var problem = EnvironmentsSample.Refusal(json).Problems.Single();
 
         Assert.That(problem.Message, Is.EqualTo(message));
-        Assert.That(problem.Line, Is.EqualTo(json.Split('\n').ToList().FindIndex(l => l.Contains("\"rollout\"")) + 1));
+        Assert.That(problem.Line, Is.EqualTo(EnvironmentsSample.LineOf(json, "\"rollout\"")));
     }
 
     [Test]
@@ -60,7 +56,7 @@ public class RolloutSettingsTests
     {
         var json = WithRollout("{\"groupSize\": 1}", "\"description\": \"One engine, as before\",");
 
-        var problem = Assert.Throws<SettingsFileException>(() => FleetEnvironmentTests.Parse(json))!.Problems.Single();
+        var problem = EnvironmentsSample.Refusal(json).Problems.Single();
 
         Assert.That(problem.Message, Is.EqualTo("$.local.rollout: 'rollout' means something only for an environment that lists \"hosts\""));
     }
