@@ -150,7 +150,8 @@ public sealed record SlotLayout(string ContainerName, string ComposeProject)
 
     private static string Seconds(TimeSpan time) => $"{time.TotalSeconds:0}s";
 
-    private string Upstream(Slot slot) => $"upstream observer {{ server {SlotContainer(slot)}:{ServicePort}; keepalive 8; }}\n";
+    /// <summary>An upstream group named <paramref name="name"/> forwarding to <paramref name="slot"/>'s container.</summary>
+    public string Upstream(Slot slot, string name = "observer") => $"upstream {name} {{ server {SlotContainer(slot)}:{ServicePort}; keepalive 8; }}\n";
 
     private static string Letter(Slot slot) => slot == Slot.A ? "a" : "b";
 }

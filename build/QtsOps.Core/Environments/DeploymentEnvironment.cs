@@ -62,4 +62,16 @@ public sealed record DeploymentEnvironment
     public required int MaxDiskUsedPercent { get; init; }
     public required double CpuLimit { get; init; }
     public required int MemoryLimitMb { get; init; }
+
+    /// <summary>
+    /// The hosts of an environment that lists "hosts", in the file's order, each a whole environment of its own;
+    /// empty for one engine. With hosts, the other properties are the first host's.
+    /// </summary>
+    public IReadOnlyList<Fleet.EnvironmentHost> Hosts { get; init; } = [];
+
+    /// <summary>How the hosts are rolled out, in groups; null for one engine.</summary>
+    public Fleet.RolloutSettings? Rollout { get; init; }
+
+    /// <summary>The canary's share of requests, window and thresholds; null when the environment sets none.</summary>
+    public Fleet.CanarySettings? Canary { get; init; }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using QtsOps.Core.Deployment;
+using QtsOps.Core.Fleet;
 using QtsOps.Core.Json;
 using QtsOps.Core.Reports;
 using QtsOps.Core.Swarm;
@@ -129,6 +130,10 @@ public static class EnvironmentCatalog
         private string _name = "";
         private JsonElement _element;
         private JsonElement? _defaults;
+        /// <summary>The host being read (null: the environment itself), at <see cref="_hostPath"/>.</summary>
+        private JsonElement? _host;
+        private string _hostPath = "";
+        private readonly HashSet<string> _fromHost = new(StringComparer.Ordinal);
         private int _failures;
 
         private string At => $"$.{_name}";
@@ -140,9 +145,10 @@ public static class EnvironmentCatalog
         {
             _failures++;
             var inherited = _name.Length > 0 && path.StartsWith(DefaultsPath + ".", StringComparison.Ordinal);
-            var problem = inherited ? _problems.FirstOrDefault(p => p.Path == path && p.Message == message) : null;
+            // Each host's read repeats its environment's keys: a problem with one of them is still one problem.
+            var problem = _problems.FirstOrDefault(p => p.Path == path && p.Message == message);
             if (problem is null) _problems.Add(problem = new Problem(path, line, message, fix));
-            if (inherited) problem.Inheritors.Add(_name);
+            if (inherited && !problem.Inheritors.Contains(_name)) problem.Inheritors.Add(_name);
         }
 
         public void ThrowIfFailed()
@@ -175,14 +181,98 @@ public static class EnvironmentCatalog
 
         public DeploymentEnvironment? ReadEnvironment(string name, JsonElement element, JsonElement? defaults)
         {
-            (_name, _element, _defaults) = (name, element, defaults);
+            (_name, _element, _defaults, _host) = (name, element, defaults, null);
             if (element.ValueKind != JsonValueKind.Object)
             {
                 Fail(At, "must be an object of settings", "see the 'local' entry for the keys");
                 return null;
             }
+            return element.TryGetProperty(FleetKeys.Hosts, out var hosts) ? ReadHosts(hosts) : ReadSettings();
+        }
+
+        /// <summary>An environment of several hosts: each host read as a whole environment, its own keys over the environment's.</summary>
+        private DeploymentEnvironment? ReadHosts(JsonElement hosts)
+        {
+            var failuresBefore = _failures;
+            var hostsPath = $"{At}.{FleetKeys.Hosts}";
+            if (Engine() == DeploymentEngine.Swarm)
+            {
+                Fail(hostsPath, $"'{FleetKeys.Hosts}' is for environments on compose: a swarm places its tasks on its nodes itself",
+                    "remove \"hosts\" and give the swarm's manager as \"dockerHost\" (with \"placement\" to choose nodes), or leave \"engine\" out to run compose on each host");
+                return null;
+            }
+            if (_element.TryGetProperty("dockerHost", out _))
+                Fail($"{At}.dockerHost", $"'dockerHost' and '{FleetKeys.Hosts}' exclude each other: the environment runs on the hosts it lists",
+                    $"remove \"dockerHost\", or remove \"{FleetKeys.Hosts}\" to run on that one engine");
+            if (hosts.ValueKind != JsonValueKind.Array || hosts.GetArrayLength() == 0)
+            {
+                Fail(hostsPath, $"must be a list of at least one host (got {hosts.GetRawText()})", $"write \"{FleetKeys.Hosts}\": [{FleetKeys.Example}]");
+                return null;
+            }
+            var read = new List<EnvironmentHost>();
+            var names = new HashSet<string>(StringComparer.Ordinal);
+            var index = 0;
+            foreach (var element in hosts.EnumerateArray())
+            {
+                _hostPath = $"{hostsPath}[{index++}]";
+                if (element.ValueKind != JsonValueKind.Object)
+                {
+                    Fail(_hostPath, $"must be an object (got {element.GetRawText()})", $"write each host as {FleetKeys.Example}");
+                    continue;
+                }
+                var hostName = HostName(element, names);
+                var labels = HostLabels(element);
+                foreach (var property in element.EnumerateObject().Where(p => !FleetKeys.OnHost.Contains(p.Name) && !p.Name.StartsWith('$')))
+                    Fail($"{_hostPath}.{property.Name}", FleetKeys.WhyNotOnHost(property.Name), $"remove it from the host (keys a host may set: {string.Join(", ", FleetKeys.OnHost)})");
+                _host = element;
+                var environment = ReadSettings();
+                _host = null;
+                if (environment is not null && hostName is not null) read.Add(new EnvironmentHost(hostName, labels, environment));
+            }
+            foreach (var repeat in read.GroupBy(h => h.Environment.DockerHost).Where(g => g.Count() > 1))
+                Fail(hostsPath, $"hosts {string.Join(", ", repeat.Select(h => $"'{h.Name}'"))} share the engine {repeat.Key}: their containers, network and project would be the same ones",
+                    "give each host its own \"dockerHost\" (one entry per Docker engine)");
+            return _failures == failuresBefore ? read[0].Environment with { Hosts = read } : null;
+        }
+
+        private string? HostName(JsonElement host, HashSet<string> seen)
+        {
+            if (!host.TryGetProperty("name", out var value))
+            {
+                Fail(_hostPath, "'name' is missing", $"add \"name\": \"east\" (unique in the environment, {EnvironmentNamePattern})");
+                return null;
+            }
+            var name = value.ValueKind == JsonValueKind.String ? value.GetString()! : "";
+            if (!System.Text.RegularExpressions.Regex.IsMatch(name, EnvironmentNamePattern))
+                Fail($"{_hostPath}.name", $"{value.GetRawText()} is not a valid host name (allowed: {EnvironmentNamePattern})", "use lower-case letters, digits and '-', beginning with a letter (e.g. \"east\")");
+            else if (!seen.Add(name))
+                Fail($"{_hostPath}.name", $"'{name}' names another host of '{_name}' too", "give each host its own name: --hosts and the reports tell them apart by it");
+            else return name;
+            return null;
+        }
+
+        private IReadOnlyList<string> HostLabels(JsonElement host)
+        {
+            if (!host.TryGetProperty("labels", out var value)) return [];
+            var fix = "write \"labels\": [\"eu\", \"exchange-a\"], each lower-case letters, digits and '-'";
+            if (value.ValueKind != JsonValueKind.Array)
+            {
+                Fail($"{_hostPath}.labels", $"must be a list of labels (got {value.GetRawText()})", fix);
+                return [];
+            }
+            var labels = new List<string>();
+            foreach (var item in value.EnumerateArray())
+                if (item.ValueKind == JsonValueKind.String && System.Text.RegularExpressions.Regex.IsMatch(item.GetString()!, EnvironmentNamePattern)) labels.Add(item.GetString()!);
+                else Fail($"{_hostPath}.labels", $"{item.GetRawText()} is not a valid label (allowed: {EnvironmentNamePattern})", fix);
+            return labels;
+        }
+
+        /// <summary>The environment's settings, or with <see cref="_host"/> set that host's: its own keys over the environment's.</summary>
+        private DeploymentEnvironment? ReadSettings()
+        {
             _read.Clear();
             _inherited.Clear();
+            _fromHost.Clear();
             var failuresBefore = _failures;
             // An engine that is no engine is the one error: the keys of either engine are not judged against it.
             var knownEngine = Engine();
@@ -191,7 +281,7 @@ public static class EnvironmentCatalog
             var composeProject = Text("composeProject", NamePattern);
             var environment = new DeploymentEnvironment
             {
-                Name = name,
+                Name = _name,
                 Description = Text("description"),
                 DockerHost = DockerHost(),
                 Engine = engine,
@@ -225,14 +315,16 @@ public static class EnvironmentCatalog
                 MaxDiskUsedPercent = Number("maxDiskUsedPercent", 1, 100),
                 CpuLimit = Decimal("cpuLimit", 0.01, 1024),
                 MemoryLimitMb = Number("memoryLimitMb", 6, 10_000_000),
+                Rollout = Rollout(),
+                Canary = swarm is null ? Canary() : null,
             };
             _known.UnionWith(_read);
-            foreach (var property in element.EnumerateObject())
+            foreach (var property in _element.EnumerateObject())
                 if (EngineKeys.Refusal(property.Name, engine) is { } refusal)
                 {
                     if (knownEngine is not null) Fail($"{At}.{property.Name}", refusal.Message, refusal.Fix);
                 }
-                else if (!_read.Contains(property.Name) && !property.Name.StartsWith('$'))
+                else if (!_read.Contains(property.Name) && !property.Name.StartsWith('$') && property.Name != FleetKeys.Hosts)
                     Fail($"{At}.{property.Name}", $"unknown setting '{property.Name}'", UnknownSettingFix);
             if (_failures == failuresBefore)
             {
@@ -252,12 +344,17 @@ public static class EnvironmentCatalog
         private const string RegistryPattern = "^[A-Za-z0-9.-]+(:[0-9]{1,5})?$";
 
         /// <summary>Where the environment's value of a key is written: its own entry, else the defaults block.</summary>
-        private string PathOf(string key) => _inherited.Contains(key) ? $"{DefaultsPath}.{key}" : $"{At}.{key}";
+        private string PathOf(string key) => _fromHost.Contains(key) ? $"{_hostPath}.{key}" : _inherited.Contains(key) ? $"{DefaultsPath}.{key}" : $"{At}.{key}";
 
         /// <summary>The environment's own value of a key, else the defaults'; null when neither has it.</summary>
         private JsonElement? Lookup(string key)
         {
             _read.Add(key);
+            if (_host is { } host && FleetKeys.PerHost.Contains(key) && host.TryGetProperty(key, out var onHost))
+            {
+                _fromHost.Add(key);
+                return onHost;
+            }
             if (_element.TryGetProperty(key, out var own)) return own;
             if (_defaults is { } defaults && defaults.TryGetProperty(key, out var inherited))
             {
@@ -296,11 +393,28 @@ public static class EnvironmentCatalog
 
         private string? DockerHost()
         {
+            if (_host is { } hostElement) return HostDockerHost(hostElement);
             if (Value("dockerHost", "null") is not { } value || value.ValueKind == JsonValueKind.Null) return null;
             var host = value.ValueKind == JsonValueKind.String ? value.GetString()! : "";
             if (!DockerHostSchemes.Any(scheme => host.StartsWith(scheme, StringComparison.Ordinal)))
                 Fail(PathOf("dockerHost"), $"must be null or a unix://, tcp:// or ssh://user@host address (got {value.GetRawText()})", "write null for this machine's engine, or e.g. \"ssh://deploy@host\"");
             return host;
+        }
+
+        /// <summary>A host's own engine, which it must name: over ssh, or a socket on this machine.</summary>
+        private string? HostDockerHost(JsonElement host)
+        {
+            _read.Add("dockerHost");
+            const string Fix = "write e.g. \"dockerHost\": \"ssh://qtsops@east\" (or a unix:// socket on this machine)";
+            if (!host.TryGetProperty("dockerHost", out var value))
+            {
+                Fail(_hostPath, "'dockerHost' is missing: each host names its Docker engine", Fix);
+                return null;
+            }
+            var text = value.ValueKind == JsonValueKind.String ? value.GetString()! : "";
+            if (FleetKeys.HostSchemes.Any(scheme => text.StartsWith(scheme, StringComparison.Ordinal) && text.Length > scheme.Length)) return text;
+            Fail($"{_hostPath}.dockerHost", $"must be an ssh:// or unix:// address (got {value.GetRawText()})", Fix);
+            return null;
         }
 
         private string Url(string key)
@@ -357,6 +471,78 @@ public static class EnvironmentCatalog
                 UpdateOrder = UpdateOrder(),
             };
         }
+
+        /// <summary>How an environment of several hosts rolls out (one host at a time unless it says); null for one engine.</summary>
+        private RolloutSettings? Rollout()
+        {
+            const string Key = RolloutSettings.Key;
+            if (!_element.TryGetProperty(FleetKeys.Hosts, out _))
+            {
+                // One in defaults is for the environments with hosts; one of an environment's own means nothing there.
+                if (_element.TryGetProperty(Key, out _) && _read.Add(Key))
+                    Fail($"{At}.{Key}", $"'{Key}' means something only for an environment that lists \"{FleetKeys.Hosts}\"", $"remove it, or list the environment's hosts in \"{FleetKeys.Hosts}\"");
+                return null;
+            }
+            const string Fix = "write \"rollout\": {\"groupSize\": 1, \"waitSeconds\": 0}, groupSize a number of hosts or a percentage of them such as \"34%\"";
+            if (Lookup(Key) is not { } value) return RolloutSettings.OneAtATime;
+            if (value.ValueKind != JsonValueKind.Object)
+            {
+                Fail(PathOf(Key), $"must be an object (got {value.GetRawText()})", Fix);
+                return RolloutSettings.OneAtATime;
+            }
+            var rollout = RolloutSettings.OneAtATime;
+            foreach (var property in value.EnumerateObject())
+            {
+                var path = $"{PathOf(Key)}.{property.Name}";
+                var given = property.Value;
+                if (property.Name == "groupSize" && given.ValueKind == JsonValueKind.Number && given.TryGetInt32(out var count) && count >= 1)
+                    rollout = rollout with { GroupCount = count, GroupPercent = null };
+                else if (property.Name == "groupSize" && given.ValueKind == JsonValueKind.String && System.Text.RegularExpressions.Regex.IsMatch(given.GetString()!, "^(100|[1-9][0-9]?)%$"))
+                    rollout = rollout with { GroupCount = null, GroupPercent = int.Parse(given.GetString()!.TrimEnd('%'), System.Globalization.CultureInfo.InvariantCulture) };
+                else if (property.Name == "groupSize")
+                    Fail(path, $"must be a whole number of hosts from 1, or a percentage from \"1%\" to \"100%\" (got {given.GetRawText()})", Fix);
+                else if (property.Name == "waitSeconds" && given.ValueKind == JsonValueKind.Number && given.TryGetInt32(out var seconds) && seconds is >= 0 and <= 3600)
+                    rollout = rollout with { WaitSeconds = seconds };
+                else if (property.Name == "waitSeconds")
+                    Fail(path, $"must be a whole number from 0 to 3600 (got {given.GetRawText()})", "write \"waitSeconds\": 0, without quotes");
+                else if (!property.Name.StartsWith('$'))
+                    Fail(path, $"unknown setting '{property.Name}'", Fix);
+            }
+            return rollout;
+        }
+
+        /// <summary>The canary's share, window and thresholds; null when the environment sets none.</summary>
+        private CanarySettings? Canary()
+        {
+            const string Key = CanarySettings.Key;
+            const string Fix = $"write \"{Key}\": {CanarySettings.Example}";
+            if (Lookup(Key) is not { } value) return null;
+            if (value.ValueKind != JsonValueKind.Object)
+            {
+                Fail(PathOf(Key), $"must be an object (got {value.GetRawText()})", Fix);
+                return null;
+            }
+            var failuresBefore = _failures;
+            double Field(string name, double minimum, double maximum, bool whole)
+            {
+                var range = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{(whole ? "a whole number" : "a number")} from {minimum} to {maximum}");
+                if (!value.TryGetProperty(name, out var field))
+                {
+                    Fail(PathOf(Key), $"'{name}' is missing from \"{Key}\"", $"add \"{name}\": {range} ({Fix})");
+                    return 0;
+                }
+                if (field.ValueKind == JsonValueKind.Number && field.TryGetDouble(out var number) && number >= minimum && number <= maximum && (!whole || number == Math.Floor(number))) return number;
+                Fail($"{PathOf(Key)}.{name}", $"must be {range} (got {field.GetRawText()})", $"write \"{name}\": {range}, without quotes");
+                return 0;
+            }
+            var canary = new CanarySettings((int)Field("percent", 1, 99, true), (int)Field("seconds", 1, 3600, true),
+                Field("maxErrorRate", 0, 1, false), Field("maxLatencyRatio", 1, 100, false), (int)Field("minRequests", 1, 1_000_000, true));
+            foreach (var property in value.EnumerateObject().Where(p => !p.Name.StartsWith('$') && !CanaryKeys.Contains(p.Name)))
+                Fail($"{PathOf(Key)}.{property.Name}", $"unknown setting '{property.Name}'", Fix);
+            return _failures == failuresBefore ? canary : null;
+        }
+
+        private static readonly string[] CanaryKeys = ["percent", "seconds", "maxErrorRate", "maxLatencyRatio", "minRequests"];
 
         private bool Refused(string key, string message, string fix)
         {

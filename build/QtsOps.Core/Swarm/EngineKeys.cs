@@ -28,6 +28,7 @@ public static class EngineKeys
     {
         ["strategy"] = ("on a swarm the engine rolls the tasks out in \"updateOrder\"", "remove it and write \"updateOrder\": \"start-first\" or \"stop-first\""),
         ["bind"] = ("Swarm publishes a host-mode port on every address of each node", "remove it (restrict who reaches the port with the nodes' firewall)"),
+        ["canary"] = ("a swarm has no edge to split requests at: the engine's routing mesh sends them to the tasks", "remove it (a swarm's own rollout is \"updateParallelism\" and \"monitorSeconds\")"),
         ["containerName"] = ("Swarm names the tasks' containers itself; \"composeProject\" names the stack and its services",
             "remove it (the service is <composeProject>_" + SwarmStack.ObserverService + ")"),
     };

@@ -12,25 +12,17 @@ namespace QtsOps.Tests.Core;
 [Category("Core")]
 public class SwarmEnvironmentTests
 {
-    private static string Fixture => File.ReadAllText(SourceRepository.Combine(SwarmStackInputs.FixtureFile));
+    private static readonly EnvironmentsSample Sample = new(SwarmStackInputs.FixtureFile);
 
-    private static IReadOnlyDictionary<string, DeploymentEnvironment> Parse(string json) => EnvironmentCatalog.Parse(json, "environments.json");
+    private static string Fixture => Sample.Text;
 
-    private static SettingsFileException Refusal(string json) => Assert.Throws<SettingsFileException>(() => Parse(json))!;
+    private static IReadOnlyDictionary<string, DeploymentEnvironment> Parse(string json) => EnvironmentsSample.Parse(json);
 
-    private static int LineOf(string json, string text)
-    {
-        var line = json.Split('\n').ToList().FindIndex(l => l.Contains(text)) + 1;
-        Assert.That(line, Is.GreaterThan(0), $"the file has {text}");
-        return line;
-    }
+    private static SettingsFileException Refusal(string json) => EnvironmentsSample.Refusal(json);
 
-    /// <summary>The fixture with one of its texts replaced (each is written once in it).</summary>
-    private static string With(string text, string replacement)
-    {
-        Assert.That(Fixture.Split(text).Length, Is.EqualTo(2), $"the fixture has {text} once");
-        return Fixture.Replace(text, replacement);
-    }
+    private static int LineOf(string json, string text) => EnvironmentsSample.LineOf(json, text);
+
+    private static string With(string text, string replacement) => Sample.With(text, replacement);
 
     [Test]
     public void A_swarm_environment_reads_its_mode_placement_and_rollout_and_the_compose_ones_stay_compose()

@@ -1,0 +1,62 @@
+namespace QtsOps.Core.Fleet;
+
+/// <summary>What one host's deploy came to: whether its traffic switched to the new release, and whether it verified.</summary>
+public sealed record HostOutcome(string Host, bool Switched, bool Verified);
+
+public enum RolloutAction
+{
+    /// <summary>The group verified: wait, then start the next.</summary>
+    Continue,
+
+    /// <summary>The last group verified: every host runs the release.</summary>
+    Finished,
+
+    /// <summary>A host failed and automatic rollback is on: the switched hosts go back to their last verified release.</summary>
+    RollBack,
+
+    /// <summary>A host failed and rollback is off: the run stops and fails, the environment left mixed and said so.</summary>
+    StopMixed,
+}
+
+/// <summary>What happens after a group, and what the report and status must say.</summary>
+/// <param name="HostsToRollBack">The hosts switched in this run, in the run's order: each goes back to its last verified release.</param>
+/// <param name="HostsOnRelease">With <see cref="RolloutAction.StopMixed"/>: the hosts left on the new release (status must show them so).</param>
+public sealed record RolloutDecision(RolloutAction Action, int WaitSeconds, IReadOnlyList<string> FailedHosts,
+    IReadOnlyList<string> HostsToRollBack, IReadOnlyList<string> HostsOnRelease, string Summary);
+
+/// <summary>
+/// A rollout in groups (issue 24, point 3), as Kamal's boot limit: the hosts in the file's order cut into
+/// groups; each group verified before the next starts; the first host that fails stops it.
+/// </summary>
+public static class RolloutPlan
+{
+    public static IReadOnlyList<IReadOnlyList<EnvironmentHost>> Groups(IReadOnlyList<EnvironmentHost> hosts, RolloutSettings rollout) =>
+        hosts.Count == 0 ? [] : [.. hosts.Chunk(rollout.GroupSize(hosts.Count)).Select(group => (IReadOnlyList<EnvironmentHost>)group)];
+
+    /// <summary>What to do once the group <paramref name="groupIndex"/> of <paramref name="groups"/> has ended.</summary>
+    /// <param name="outcomes">Every host deployed so far in this run, this group's included.</param>
+    public static RolloutDecision After(IReadOnlyList<IReadOnlyList<EnvironmentHost>> groups, int groupIndex, IReadOnlyList<HostOutcome> outcomes,
+        RolloutSettings rollout, bool automaticRollback, string release)
+    {
+        var failed = outcomes.Where(o => !o.Verified).Select(o => o.Host).ToList();
+        var switched = outcomes.Where(o => o.Switched).Select(o => o.Host).ToList();
+        if (failed.Count == 0)
+            return groupIndex == groups.Count - 1
+                ? new(RolloutAction.Finished, 0, [], [], [], $"{release} verified on every host: {Names(outcomes.Select(o => o.Host))}")
+                : new(RolloutAction.Continue, rollout.WaitSeconds, [], [], [],
+                    $"group {groupIndex + 1} of {groups.Count} verified ({Names(groups[groupIndex].Select(h => h.Name))}); next: {Names(groups[groupIndex + 1].Select(h => h.Name))}");
+        var notReached = groups.Skip(groupIndex + 1).SelectMany(g => g).Select(h => h.Name).ToList();
+        var failure = $"{release} failed on {Names(failed)}";
+        if (automaticRollback)
+            return new(RolloutAction.RollBack, 0, failed, switched, [], switched.Count == 0
+                ? $"{failure}; no host switched to it, every host still runs its last verified release"
+                : $"{failure}; {Names(switched)} go back to their last verified release, so no host is left on {release}");
+        var unchanged = outcomes.Where(o => !o.Switched).Select(o => o.Host).Concat(notReached).ToList();
+        return new(RolloutAction.StopMixed, 0, failed, [], switched, switched.Count == 0
+            ? $"{failure}; rollback is off, but no host switched to it"
+            : $"{failure}; rollback is off, so the environment is mixed: {Names(switched)} on {release}"
+              + (unchanged.Count > 0 ? $", {Names(unchanged)} on their previous release" : ""));
+    }
+
+    private static string Names(IEnumerable<string> hosts) => string.Join(", ", hosts);
+}

@@ -1,0 +1,59 @@
+using QtsOps.Core.Environments;
+using QtsOps.Core.Fleet;
+
+namespace QtsOps.Tests.Core;
+
+/// <summary>environments.json's "canary" (issue 24, point 5): its five keys, each error at its line.</summary>
+[Category("Core")]
+public class CanarySettingsTests
+{
+    private const string Good = "{\"percent\": 10, \"seconds\": 60, \"maxErrorRate\": 0.01, \"maxLatencyRatio\": 2.0, \"minRequests\": 50}";
+
+    private static string WithCanary(string canary, string where = "\"description\": \"One engine, as before\",") =>
+        FleetEnvironmentTests.Sample.With(where, $"{where}\n    \"canary\": {canary},");
+
+    [Test]
+    public void Canary_reads_its_five_keys_and_is_null_when_not_set()
+    {
+        var environments = FleetEnvironmentTests.Parse(WithCanary(Good));
+
+        Assert.That(environments["local"].Canary, Is.EqualTo(new CanarySettings(10, 60, 0.01, 2.0, 50)));
+        Assert.That(environments["sites"].Canary, Is.Null);
+    }
+
+    [Test]
+    public void Canary_in_defaults_is_every_hosts()
+    {
+        var sites = FleetEnvironmentTests.Parse(WithCanary(Good, "\"port\": 8000,"))["sites"];
+
+        Assert.That(sites.Hosts.Select(h => h.Environment.Canary), Is.All.EqualTo(new CanarySettings(10, 60, 0.01, 2.0, 50)));
+    }
+
+    [TestCase("\"percent\": 10", "\"percent\": 0", "$.local.canary.percent: must be a whole number from 1 to 99 (got 0)")]
+    [TestCase("\"percent\": 10", "\"percent\": 12.5", "$.local.canary.percent: must be a whole number from 1 to 99 (got 12.5)")]
+    [TestCase("\"maxErrorRate\": 0.01", "\"maxErrorRate\": 2", "$.local.canary.maxErrorRate: must be a number from 0 to 1 (got 2)")]
+    [TestCase("\"maxLatencyRatio\": 2.0", "\"maxLatencyRatio\": \"2\"", "$.local.canary.maxLatencyRatio: must be a number from 1 to 100 (got \"2\")")]
+    [TestCase("\"minRequests\": 50", "\"minRequests\": 50, \"window\": 3", "$.local.canary.window: unknown setting 'window'")]
+    [TestCase("\"seconds\": 60, ", "", "$.local.canary: 'seconds' is missing from \"canary\"")]
+    public void A_wrong_canary_is_refused_at_its_line(string text, string replacement, string message)
+    {
+        var json = WithCanary(Good.Replace(text, replacement));
+
+        var problem = EnvironmentsSample.Refusal(json).Problems.Single();
+
+        Assert.That(problem.Message, Is.EqualTo(message));
+        Assert.That(problem.Line, Is.EqualTo(EnvironmentsSample.LineOf(json, "\"canary\"")));
+    }
+
+    [Test]
+    public void Canary_is_refused_on_a_swarm()
+    {
+        var json = WithCanary(Good, "\"description\": \"One engine, as before\",\n    \"dockerHost\": null,")
+            .Replace("\"description\": \"One engine, as before\",", "\"description\": \"One engine, as before\",\n    \"engine\": \"swarm\", \"replicas\": 1, \"updateParallelism\": 1, \"updateDelaySeconds\": 0, \"monitorSeconds\": 5, \"updateOrder\": \"start-first\",")
+            .Replace("\"containerName\": \"qts-observer\",", "").Replace("\"bind\": \"0.0.0.0\",", "").Replace("\"strategy\": \"start-first\",", "");
+
+        var problems = EnvironmentsSample.Refusal(json).Problems;
+
+        Assert.That(problems.Select(p => p.Message), Has.Some.StartWith("$.local.canary: 'canary' means nothing on a swarm: a swarm has no edge to split requests at"));
+    }
+}

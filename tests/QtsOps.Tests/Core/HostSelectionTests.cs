@@ -1,0 +1,44 @@
+using QtsOps.Core.Fleet;
+
+namespace QtsOps.Tests.Core;
+
+/// <summary>--hosts (issue 24, point 1): a run limited to some hosts by name or label, as Kamal's --hosts.</summary>
+[Category("Core")]
+public class HostSelectionTests
+{
+    private static readonly QtsOps.Core.Environments.DeploymentEnvironment Sites = FleetEnvironmentTests.Parse(FleetEnvironmentTests.Fixture)["sites"];
+
+    private static string[] Names(string? selection) => [.. HostSelection.Select(Sites, selection).Select(h => h.Name)];
+
+    [TestCase(null, new[] { "east", "west", "north" })]
+    [TestCase("", new[] { "east", "west", "north" })]
+    [TestCase("north,east", new[] { "east", "north" })]
+    [TestCase("eu", new[] { "east", "west" })]
+    [TestCase("exchange-a, north, east", new[] { "east", "north" })]
+    public void Selects_hosts_by_name_or_label_in_the_files_order_each_once(string? selection, string[] expected) =>
+        Assert.That(Names(selection), Is.EqualTo(expected));
+
+    [Test]
+    public void Subset_is_told_from_all_hosts()
+    {
+        Assert.That(HostSelection.IsSubset(Sites, HostSelection.Select(Sites, "eu")), Is.True);
+        Assert.That(HostSelection.IsSubset(Sites, HostSelection.Select(Sites, null)), Is.False);
+    }
+
+    [Test]
+    public void An_unknown_name_is_refused_listing_the_hosts_and_labels()
+    {
+        var error = Assert.Throws<HostSelectionException>(() => Names("east,south,asia"))!;
+
+        Assert.That(error.Message, Is.EqualTo("--hosts=east,south,asia: 'south', 'asia' is no host or label of 'sites'. Fix: name hosts (east, west, north) or labels (eu, exchange-a), separated by commas."));
+    }
+
+    [Test]
+    public void Hosts_are_refused_on_an_environment_of_one_engine()
+    {
+        var local = FleetEnvironmentTests.Parse(FleetEnvironmentTests.Fixture)["local"];
+
+        Assert.That(() => HostSelection.Select(local, "east"), Throws.TypeOf<HostSelectionException>().With.Message.Contains("'local' runs on one Docker engine"));
+        Assert.That(HostSelection.Select(local, null), Is.Empty);
+    }
+}

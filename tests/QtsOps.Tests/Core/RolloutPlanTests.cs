@@ -1,0 +1,72 @@
+using QtsOps.Core.Fleet;
+
+namespace QtsOps.Tests.Core;
+
+/// <summary>A rollout in groups (issue 24, point 3): the groups, and what follows each group.</summary>
+[Category("Core")]
+public class RolloutPlanTests
+{
+    private static readonly IReadOnlyList<EnvironmentHost> Three = FleetEnvironmentTests.Parse(FleetEnvironmentTests.Fixture)["sites"].Hosts;
+
+    private static IReadOnlyList<EnvironmentHost> Hosts(int count) =>
+        [.. Enumerable.Range(0, count).Select(i => Three[0] with { Name = $"h{i}" })];
+
+    private static string[] Sizes(int hosts, RolloutSettings rollout) => [.. RolloutPlan.Groups(Hosts(hosts), rollout).Select(g => string.Join(",", g.Select(h => h.Name)))];
+
+    [Test]
+    public void Groups_keep_the_files_order_a_count_cuts_evenly_and_the_last_group_takes_the_rest()
+    {
+        Assert.That(Sizes(3, RolloutSettings.OneAtATime), Is.EqualTo(new[] { "h0", "h1", "h2" }));
+        Assert.That(Sizes(5, new RolloutSettings(2, null, 0)), Is.EqualTo(new[] { "h0,h1", "h2,h3", "h4" }));
+        Assert.That(Sizes(2, new RolloutSettings(5, null, 0)), Is.EqualTo(new[] { "h0,h1" }));
+    }
+
+    [TestCase(3, 34, 2)]
+    [TestCase(3, 33, 1)]
+    [TestCase(10, 25, 3)]
+    [TestCase(2, 1, 1)]
+    [TestCase(4, 100, 4)]
+    public void A_percentage_rounds_up_and_takes_at_least_one_host(int hosts, int percent, int groupSize) =>
+        Assert.That(RolloutPlan.Groups(Hosts(hosts), new RolloutSettings(null, percent, 0))[0], Has.Count.EqualTo(groupSize));
+
+    private static readonly IReadOnlyList<IReadOnlyList<EnvironmentHost>> OneByOne = RolloutPlan.Groups(Three, new RolloutSettings(1, null, 15));
+
+    [Test]
+    public void A_verified_group_continues_after_the_wait_and_the_last_one_finishes()
+    {
+        var afterFirst = RolloutPlan.After(OneByOne, 0, [new("east", true, true)], new RolloutSettings(1, null, 15), true, "1.3.0");
+        var afterLast = RolloutPlan.After(OneByOne, 2, [new("east", true, true), new("west", true, true), new("north", true, true)], new RolloutSettings(1, null, 15), true, "1.3.0");
+
+        Assert.That((afterFirst.Action, afterFirst.WaitSeconds, afterFirst.Summary), Is.EqualTo((RolloutAction.Continue, 15, "group 1 of 3 verified (east); next: west")));
+        Assert.That((afterLast.Action, afterLast.Summary), Is.EqualTo((RolloutAction.Finished, "1.3.0 verified on every host: east, west, north")));
+    }
+
+    [Test]
+    public void A_failed_host_with_automatic_rollback_sends_every_switched_host_back()
+    {
+        var decision = RolloutPlan.After(OneByOne, 1, [new("east", true, true), new("west", true, false)], RolloutSettings.OneAtATime, true, "1.3.0");
+
+        Assert.That((decision.Action, decision.FailedHosts, decision.HostsToRollBack, decision.HostsOnRelease),
+            Is.EqualTo((RolloutAction.RollBack, new[] { "west" }, new[] { "east", "west" }, Array.Empty<string>())));
+        Assert.That(decision.Summary, Is.EqualTo("1.3.0 failed on west; east, west go back to their last verified release, so no host is left on 1.3.0"));
+    }
+
+    [Test]
+    public void A_host_that_failed_before_switching_is_not_rolled_back()
+    {
+        var decision = RolloutPlan.After(OneByOne, 0, [new("east", false, false)], RolloutSettings.OneAtATime, true, "1.3.0");
+
+        Assert.That((decision.Action, decision.HostsToRollBack), Is.EqualTo((RolloutAction.RollBack, Array.Empty<string>())));
+        Assert.That(decision.Summary, Does.EndWith("no host switched to it, every host still runs its last verified release"));
+    }
+
+    [Test]
+    public void A_failed_host_without_rollback_stops_and_says_the_environment_is_mixed()
+    {
+        var decision = RolloutPlan.After(OneByOne, 1, [new("east", true, true), new("west", true, false)], RolloutSettings.OneAtATime, false, "1.3.0");
+
+        Assert.That((decision.Action, decision.HostsToRollBack, decision.HostsOnRelease),
+            Is.EqualTo((RolloutAction.StopMixed, Array.Empty<string>(), new[] { "east", "west" })));
+        Assert.That(decision.Summary, Is.EqualTo("1.3.0 failed on west; rollback is off, so the environment is mixed: east, west on 1.3.0, north on their previous release"));
+    }
+}
