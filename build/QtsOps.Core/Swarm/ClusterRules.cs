@@ -14,4 +14,21 @@ public static class ClusterRules
         : $"restore is refused on '{target.Name}': it runs on a swarm (\"engine\": \"swarm\"), where each task writes the data directory of the node it runs on " +
           $"({target.DataDirectory}), so there is no one data directory to restore, and a task the engine moves would not find it. " +
           "Fix: put a backup back by hand on the node it was taken on, with the service scaled to 0 there (docs/OPERATIONS.md, \"Swarm environments\"), or pin a single-writer deployment with \"replicas\": 1 and a placement label";
+
+    /// <summary>
+    /// Why the targets that act on the environment's engine (deploy, verify, rollback, restore, status...) refuse
+    /// <paramref name="target"/>, or null when they may run: they drive one engine with compose today, so a swarm
+    /// would be driven as a single compose host and an environment of several hosts would reach its first only.
+    /// validate reads both in full.
+    /// </summary>
+    public static string? WhyNotDeployable(DeploymentEnvironment target) =>
+        target.Engine == DeploymentEngine.Swarm
+            ? $"'{target.Name}' runs on a swarm (\"engine\": \"swarm\"): validate checks its keys, but deploy, verify, rollback, restore and status " +
+              "do not drive a swarm yet, and running it as one compose host would leave the cluster half-managed. " +
+              "Fix: give this environment \"engine\": \"compose\" and one \"dockerHost\", or wait for Swarm deploys (docs/OPERATIONS.md, \"Swarm environments\")"
+            : target.Hosts.Count > 0
+                ? $"'{target.Name}' lists {target.Hosts.Count} hosts (\"hosts\": {string.Join(", ", target.Hosts.Select(h => h.Name))}): validate checks them, " +
+                  "but deploy, verify, rollback, restore and status do not run on several hosts yet, and a run would reach the first one only. " +
+                  "Fix: give this environment one \"dockerHost\" instead of \"hosts\" (an environment per host), or wait for rollouts (docs/OPERATIONS.md, \"Several hosts\")"
+                : null;
 }

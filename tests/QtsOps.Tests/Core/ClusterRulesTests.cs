@@ -16,4 +16,16 @@ public class ClusterRulesTests
             .And.Contain("each task writes the data directory of the node it runs on (/opt/qts-observer/data)").And.Contain("Fix: "));
         Assert.That(environments.Values.Where(e => e.Name != "cluster").Select(ClusterRules.WhyNoRestore), Is.All.Null);
     }
+
+    [Test]
+    public void The_engine_s_targets_refuse_a_swarm_and_several_hosts_saying_why_and_run_on_one_compose_host()
+    {
+        var swarm = EnvironmentCatalog.Load(SourceRepository.Combine(SwarmStackInputs.FixtureFile));
+        var fleet = EnvironmentCatalog.Load(SourceRepository.Combine(FleetEnvironmentTests.FixtureFile));
+
+        Assert.That(ClusterRules.WhyNotDeployable(swarm["cluster"]), Does.StartWith("'cluster' runs on a swarm").And.Contain("Fix: "));
+        Assert.That(ClusterRules.WhyNotDeployable(fleet["sites"]), Does.StartWith("'sites' lists ").And.Contain("a run would reach the first one only").And.Contain("Fix: "));
+        Assert.That(swarm.Values.Concat(fleet.Values).Where(e => e.Engine == DeploymentEngine.Compose && e.Hosts.Count == 0).Select(ClusterRules.WhyNotDeployable),
+            Is.Not.Empty.And.All.Null);
+    }
 }
