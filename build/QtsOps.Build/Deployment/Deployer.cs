@@ -31,21 +31,66 @@ public sealed class Deployer(DeploySession session, DeployRequest request, Relea
     /// <summary>The image this run built, as compose runs it.</summary>
     private string ImageReference => Target.ImageOf(Checkout.VersionTag);
 
-    /// <summary>Why a deploy has nothing to do, or null; <see cref="DeploySkip"/> judges the state and, last, the image on the engine.</summary>
+    /// <summary>The deploy lock the skip check took for the deploy that follows it, so that the deploy acts on the check's read.</summary>
+    private IDisposable? _heldSinceCheck;
+
+    private string LockPurpose => $"deploy {Checkout.VersionTag}";
+
+    /// <summary>
+    /// Why a deploy has nothing to do, or null; <see cref="DeploySkip"/> judges the state and, last, the image on the engine.
+    /// The state is read under the deploy lock, which the deploy then keeps (<see cref="Run"/> reads nothing again); when the lock
+    /// cannot be taken now (another run holds it), the check reads without it, and a deploy fails to take it as before.
+    /// </summary>
     public string? AlreadyRunning()
     {
         session.Protection.Require(Target.Name, ProtectedChange.Deploy);
         Engine.EnsureReachable();
+        _heldSinceCheck = TryLock();
+        try
+        {
+            var reason = SkipReason(session.State);
+            if (reason is not null)
+            {
+                Log.Information($"The deploy's check {session.Cost}");
+                ReleaseCheckLock();
+            }
+            return reason;
+        }
+        catch (Exception)
+        {
+            ReleaseCheckLock();
+            throw;
+        }
+    }
+
+    private string? SkipReason(DeploymentState state)
+    {
         var release = Checkout.VersionTag;
-        var state = session.State;
-        var reason = DeploySkip.Reason(new DeploySkipEvidence(release, state.Current, state.ServingName,
+        return DeploySkip.Reason(new DeploySkipEvidence(release, state.Current, state.ServingName,
             () => state.Serving is { } container
                 ? new ContainerFound(container.Id, container.State.Running, container.State.Health?.Status, container.RestartCount, state.IsOurs(container), container.Image)
                 : null,
             containerId => state.History.SuccessfulStartIn(release, containerId),
             () => Engine.Image(ImageReference)?.Id, DeploymentSettings.Of(Target)));
-        if (reason is not null) Log.Information($"The deploy's check {session.Cost}");
-        return reason;
+    }
+
+    /// <summary>The deploy lock, or null when it cannot be taken now: whatever stopped it stops the deploy's own try with its error.</summary>
+    private IDisposable? TryLock()
+    {
+        try
+        {
+            return session.Locks.Acquire(LockPurpose);
+        }
+        catch (PipelineException)
+        {
+            return null;
+        }
+    }
+
+    private void ReleaseCheckLock()
+    {
+        _heldSinceCheck?.Dispose();
+        _heldSinceCheck = null;
     }
 
     public void Run()
@@ -54,10 +99,12 @@ public sealed class Deployer(DeploySession session, DeployRequest request, Relea
         var info = Engine.EnsureReachable();
         var release = Checkout.VersionTag;
 
-        using var held = session.Locks.Acquire($"deploy {release}");
+        var heldSinceCheck = _heldSinceCheck;
+        _heldSinceCheck = null;
+        using var held = heldSinceCheck ?? session.Locks.Acquire(LockPurpose);
         using var interruption = Interruption.Watch(Log, $"the deploy of {release}");
-        // Read under the lock: another run may have changed the environment since the skip check read it.
-        session.Changed();
+        // Read under the lock: a check that read without it (or none) may have read before another run changed the environment.
+        if (heldSinceCheck is null) session.Changed();
         var state = session.State;
         var foreign = ForeignContainers(state);
         _check.Require(info, state);
