@@ -11,7 +11,7 @@ namespace QtsOps.Build.Deployment;
 /// changes nothing; the data that was in place is moved aside, never deleted. Holds the deploy lock.
 /// </summary>
 /// <param name="backup">--backup: the backup's name; null for the newest.</param>
-public sealed class BackupRestorer(DeploySession session, string? backup, ReleaseRunner runner, Verifier verifier)
+public sealed class BackupRestorer(DeploySession session, string? backup, ReleaseStarter runner, RunningReleaseCheck verifier)
 {
     private DockerEngine Engine => session.Engine;
     private DeploymentEnvironment Target => session.Target;

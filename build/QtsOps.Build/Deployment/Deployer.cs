@@ -17,7 +17,7 @@ public sealed record DeployRequest(Checkout Checkout, string PackageDirectory, b
 /// pre-deploy checks, data backup, install the package as releases/&lt;version&gt;, compose up, wait for
 /// healthy, record the outcome; a release that does not become healthy is replaced by the last verified one.
 /// </summary>
-public sealed class Deployer(DeploySession session, DeployRequest request, ReleaseRunner runner, RollbackRunner rollback, HostImage hostImage)
+public sealed class Deployer(DeploySession session, DeployRequest request, ReleaseStarter starter, ReleaseRollback rollback, HostImage hostImage)
 {
     private readonly PreDeployCheck _check = new(session);
     private readonly DataBackups _backups = new(session);
@@ -158,7 +158,7 @@ public sealed class Deployer(DeploySession session, DeployRequest request, Relea
         try
         {
             // start-first: the release is verified on its own before it takes traffic (the verify target checks it again as it serves).
-            var container = runner.Start(release, interruption.Token, recreate: request.ForceDeploy, verifyBeforeTraffic: true);
+            var container = starter.Start(release, interruption.Token, recreate: request.ForceDeploy, verifyBeforeTraffic: true);
             session.Record(entry with { ContainerId = container.Id, FinishedAt = DateTimeOffset.UtcNow });
             session.Reporting.Notify(NotificationEvent.DeploySucceeded, $"{Checkout.Version} runs healthy on {Target.Name} ({ImageReference}, {entry.ImageId![7..19]})");
             return container;
@@ -229,6 +229,6 @@ public sealed class Deployer(DeploySession session, DeployRequest request, Relea
             if (files.DirectoryExists(shipped)) files.CopyDirectory(shipped, config);
             else files.CreateDirectory(config);
         }
-        if (created.Count > 0) runner.GiveToService(release, data, logs);
+        if (created.Count > 0) starter.GiveToService(release, data, logs);
     }
 }

@@ -12,7 +12,7 @@ namespace QtsOps.Build.Deployment;
 /// <summary>Gathers the evidence of the post-deploy checklist from the running container; <see cref="VerifyChecklist"/> judges it.</summary>
 /// <param name="repositoryRoot">The report names a compose file on this machine relative to it.</param>
 /// <param name="checkedBeforeTraffic">This run's last check of a slot before traffic: written by it, reused in part by the verify after it.</param>
-public sealed class Verifier(DeploySession session, string repositoryRoot, StrongBox<CheckedBeforeTraffic?> checkedBeforeTraffic)
+public sealed class RunningReleaseCheck(DeploySession session, string repositoryRoot, StrongBox<CheckedBeforeTraffic?> checkedBeforeTraffic)
 {
     private DockerEngine Engine => session.Engine;
     private DeploymentEnvironment Target => session.Target;

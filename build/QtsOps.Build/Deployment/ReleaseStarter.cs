@@ -16,8 +16,8 @@ namespace QtsOps.Build.Deployment;
 /// </summary>
 /// <param name="checkout">This run's version: the release it builds runs as it.</param>
 /// <param name="slotStops">The run's deferred stops of slots that served before a switch; every start and stop runs them first.</param>
-/// <param name="verifier">Verifies a start-first slot before it takes traffic.</param>
-public sealed class ReleaseRunner(DeploySession session, Checkout checkout, Edge edge, SlotStops slotStops, Verifier verifier)
+/// <param name="check">Verifies a start-first slot before it takes traffic.</param>
+public sealed class ReleaseStarter(DeploySession session, Checkout checkout, Edge edge, SlotStops slotStops, RunningReleaseCheck check)
 {
     private DockerEngine Engine => session.Engine;
 
@@ -135,7 +135,7 @@ public sealed class ReleaseRunner(DeploySession session, Checkout checkout, Edge
         var healthy = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         Task<VerifyReport>? verification = null;
         // Verifying begins once the slot answers: what it reads inside and its settle wait overlap the engine's health check.
-        void BeginVerification() => verification ??= Task.Run(() => verifier.Run(release, "verify-before-traffic", cancellation, beforeTraffic: name, healthy.Task));
+        void BeginVerification() => verification ??= Task.Run(() => check.Run(release, "verify-before-traffic", cancellation, beforeTraffic: name, healthy.Task));
         try
         {
             try

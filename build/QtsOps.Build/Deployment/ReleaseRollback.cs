@@ -16,7 +16,7 @@ public sealed record RollbackOutcome(string? RunningRelease, bool Verified, stri
 /// The caller holds the deploy lock. Data is shared by all releases and never touched.
 /// </summary>
 /// <param name="noRollback">Where automatic rollback was turned off (--no-rollback or its variable), or null.</param>
-public sealed class RollbackRunner(DeploySession session, string? noRollback, ReleaseRunner runner, Verifier verifier)
+public sealed class ReleaseRollback(DeploySession session, string? noRollback, ReleaseStarter starter, RunningReleaseCheck check)
 {
     private DeploymentEnvironment Target => session.Target;
 
@@ -83,7 +83,7 @@ public sealed class RollbackRunner(DeploySession session, string? noRollback, Re
         {
             if (failedRelease is not null && state.Host.Installed.Contains(failedRelease))
             {
-                runner.Stop(failedRelease);
+                starter.Stop(failedRelease);
                 return new RollbackOutcome(null, false, $"there is no earlier verified release to go back to, so {failedRelease} was stopped: nothing runs now (data kept)");
             }
             throw new PipelineException("There is no verified release to roll back to (see .qtsops/history). Fix: deploy a good version, or name one with --to=VERSION.");
@@ -105,12 +105,12 @@ public sealed class RollbackRunner(DeploySession session, string? noRollback, Re
         var activated = false;
         try
         {
-            var container = runner.Start(release, cancellation);
+            var container = starter.Start(release, cancellation);
             Store.Activate(release);
             session.Changed();
             activated = true;
             entry = entry with { ContainerId = container.Id };
-            var report = verifier.Run(release, "rollback", cancellation);
+            var report = check.Run(release, "rollback", cancellation);
             entry = entry with { Result = report.Passed ? HistoryResult.Succeeded : HistoryResult.Failed, FinishedAt = DateTimeOffset.UtcNow };
             session.Record(entry);
             if (report.Passed) session.Record(entry with { Action = HistoryAction.Verify, StartedAt = report.CheckedAt });
