@@ -113,7 +113,7 @@ public sealed class Wiring(BuildContext context, DeploymentEnvironment? environm
         return (name, made.Id);
     }
 
-    private HostImage HostImage() => new(Engine, Images, Target, context.Checkout, Registry, context.PushedDigest, context.Log);
+    private HostImage HostImage() => new(Engine, Target, new ImageSource(Images, context.Checkout, Registry, context.PushedDigest), context.Log);
 
     private RunningReleaseCheck RunningReleaseCheck => new(Session, context.RepositoryRoot, context.CheckedBeforeTraffic);
 
