@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Cake.Core.Diagnostics;
-using QtsOps.Release.Deployment;
 using QtsOps.Release.Environments;
 using QtsOps.Release.Verification;
 using QtsOps.Tools;
