@@ -95,9 +95,9 @@ public sealed class Wiring(BuildContext context, DeploymentEnvironment? environm
     /// <summary>What this task's deploy steps share: the engine, the environment, its protection and lock, the reporting, the state they read.</summary>
     private DeploySession Session => _session ??= new(Engine, Target, context.Protection, new DeploymentLocks(Engine, Target, context.RepositoryRoot, context.Log), context.Reporting);
 
-    private ReleaseRunner? _runner;
+    private ReleaseStarter? _starter;
 
-    private ReleaseRunner Runner => _runner ??= new(Session, context.Checkout, Edge, context.SlotStops, Verifier);
+    private ReleaseStarter Starter => _starter ??= new(Session, context.Checkout, Edge, context.SlotStops, RunningReleaseCheck);
 
     /// <summary>The edge of a start-first environment; its image is made on this machine (debootstrap, once) and copied to an ssh:// host.</summary>
     private Edge Edge => new(Session, EdgeImage, Path.Combine(context.RepositoryRoot, "src", "edge", "docker-compose.yml"));
@@ -113,17 +113,17 @@ public sealed class Wiring(BuildContext context, DeploymentEnvironment? environm
         return (name, made.Id);
     }
 
-    private HostImage HostImage() => new(Engine, Images, Target, context.Checkout, Registry, context.PushedDigest, context.Log);
+    private HostImage HostImage() => new(Engine, Target, new ImageSource(Images, context.Checkout, Registry, context.PushedDigest), context.Log);
 
-    private Verifier Verifier => new(Session, context.RepositoryRoot, context.CheckedBeforeTraffic);
+    private RunningReleaseCheck RunningReleaseCheck => new(Session, context.RepositoryRoot, context.CheckedBeforeTraffic);
 
-    private RollbackRunner Rollback => new(Session,
+    private ReleaseRollback Rollback => new(Session,
         context.Options.Get(PipelineOptions.NoRollback) ? context.Options.OriginOf(PipelineOptions.NoRollback) ?? "--no-rollback" : null,
-        Runner, Verifier);
+        Starter, RunningReleaseCheck);
 
     public Deployer Deployer() => new(Session,
         new DeployRequest(context.Checkout, context.PackageDirectory, context.Options.Get(PipelineOptions.ForceDeploy), context.Options.Get(PipelineOptions.TakeOver)),
-        Runner, Rollback, HostImage());
+        Starter, Rollback, HostImage());
 
     public Preflight Preflight() => new(Session, ReleaseBranch(), new RegistryLoginCheck(Engine, Images, Registry, context.EnvironmentsFile, context.Log),
         context.Options.Get(PipelineOptions.TakeOver), context.EnvironmentsFile);
@@ -131,7 +131,9 @@ public sealed class Wiring(BuildContext context, DeploymentEnvironment? environm
     private ReleaseBranch ReleaseBranch() =>
         new(context, context.Checkout, context.RepositoryRoot, context.Protection, context.Options.Get(PipelineOptions.ReleaseBranch)!);
 
-    public ReleaseVerification Verification() => new(Session, context.Options.Get(PipelineOptions.RollbackTo) ?? context.VerifiedRollbackVersion, Runner, Verifier, Rollback);
+    public VerifyStep VerifyStep() => new(Session, Starter, RunningReleaseCheck, Rollback);
+
+    public RollbackOnDemand RollbackOnDemand() => new(Session, context.Options.Get(PipelineOptions.RollbackTo) ?? context.VerifiedRollbackVersion, Rollback);
 
     /// <summary>terraform-plan and apply; their settings are read here, so bad ones fail before anything changes.</summary>
     public TerraformStage Terraform() => new(context, context.Terraform,
@@ -146,5 +148,5 @@ public sealed class Wiring(BuildContext context, DeploymentEnvironment? environm
 
     public EnvironmentTeardown Teardown() => new(Session);
 
-    public BackupRestorer Restorer() => new(Session, context.Options.Get(PipelineOptions.Backup), Runner, Verifier);
+    public BackupRestorer Restorer() => new(Session, context.Options.Get(PipelineOptions.Backup), Starter, RunningReleaseCheck);
 }

@@ -12,7 +12,7 @@ namespace QtsOps.Build.Deployment;
 /// the host's scripts, on this machine or on an ssh:// engine's host alike.
 /// </summary>
 /// <param name="backup">--backup: the backup's name; null for the newest.</param>
-public sealed class BackupRestorer(DeploySession session, string? backup, ReleaseRunner runner, Verifier verifier)
+public sealed class BackupRestorer(DeploySession session, string? backup, ReleaseStarter runner, RunningReleaseCheck verifier)
 {
     private DockerEngine Engine => session.Engine;
     private DeploymentEnvironment Target => session.Target;

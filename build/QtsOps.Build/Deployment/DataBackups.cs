@@ -32,7 +32,7 @@ public sealed class DataBackups(DeploySession session)
         foreach (var container in containers)
         {
             var name = container.Name.TrimStart('/');
-            if (container.Mounts.FirstOrDefault(m => m.Destination == Verifier.DataMount) is { } data && backedUp.Add(data.Source) && Host.Files.DirectoryExists(data.Source))
+            if (container.Mounts.FirstOrDefault(m => m.Destination == RunningReleaseCheck.DataMount) is { } data && backedUp.Add(data.Source) && Host.Files.DirectoryExists(data.Source))
             {
                 var backup = Host.BackUp(data.Source, Host.Resolve(session.Target.BackupDirectory), $"takeover-before-{release}", DateTimeOffset.UtcNow);
                 session.Log.Information($"Backed up the data {name} mounted ({data.Source}): {backup.Files} file(s) to {backup.ArchivePath}, SHA-256 {backup.Sha256[..12]}");

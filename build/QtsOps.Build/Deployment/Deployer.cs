@@ -17,7 +17,7 @@ public sealed record DeployRequest(Checkout Checkout, string PackageDirectory, b
 /// pre-deploy checks, data backup, install the package as releases/&lt;version&gt;, compose up, wait for
 /// healthy, record the outcome; a release that does not become healthy is replaced by the last verified one.
 /// </summary>
-public sealed class Deployer(DeploySession session, DeployRequest request, ReleaseRunner runner, RollbackRunner rollback, HostImage hostImage)
+public sealed class Deployer(DeploySession session, DeployRequest request, ReleaseStarter starter, ReleaseRollback rollback, HostImage hostImage)
 {
     private readonly PreDeployCheck _check = new(session);
     private readonly DataBackups _backups = new(session);
@@ -31,21 +31,66 @@ public sealed class Deployer(DeploySession session, DeployRequest request, Relea
     /// <summary>The image this run built, as compose runs it.</summary>
     private string ImageReference => Target.ImageOf(Checkout.VersionTag);
 
-    /// <summary>Why a deploy has nothing to do, or null; <see cref="DeploySkip"/> judges the state and, last, the image on the engine.</summary>
+    /// <summary>The deploy lock the skip check took for the deploy that follows it, so that the deploy acts on the check's read.</summary>
+    private IDisposable? _heldSinceCheck;
+
+    private string LockPurpose => $"deploy {Checkout.VersionTag}";
+
+    /// <summary>
+    /// Why a deploy has nothing to do, or null; <see cref="DeploySkip"/> judges the state and, last, the image on the engine.
+    /// The state is read under the deploy lock, which the deploy then keeps (<see cref="Run"/> reads nothing again); when the lock
+    /// cannot be taken now (another run holds it), the check reads without it, and a deploy fails to take it as before.
+    /// </summary>
     public string? AlreadyRunning()
     {
         session.Protection.Require(Target.Name, ProtectedChange.Deploy);
         Engine.EnsureReachable();
+        _heldSinceCheck = TryLock();
+        try
+        {
+            var reason = SkipReason(session.State);
+            if (reason is not null)
+            {
+                Log.Information($"The deploy's check {session.Cost}");
+                ReleaseCheckLock();
+            }
+            return reason;
+        }
+        catch (Exception)
+        {
+            ReleaseCheckLock();
+            throw;
+        }
+    }
+
+    private string? SkipReason(DeploymentState state)
+    {
         var release = Checkout.VersionTag;
-        var state = session.State;
-        var reason = DeploySkip.Reason(new DeploySkipEvidence(release, state.Current, state.ServingName,
+        return DeploySkip.Reason(new DeploySkipEvidence(release, state.Current, state.ServingName,
             () => state.Serving is { } container
                 ? new ContainerFound(container.Id, container.State.Running, container.State.Health?.Status, container.RestartCount, state.IsOurs(container), container.Image)
                 : null,
             containerId => state.History.SuccessfulStartIn(release, containerId),
             () => Engine.Image(ImageReference)?.Id, DeploymentSettings.Of(Target)));
-        if (reason is not null) Log.Information($"The deploy's check {session.Cost}");
-        return reason;
+    }
+
+    /// <summary>The deploy lock, or null when it cannot be taken now: whatever stopped it stops the deploy's own try with its error.</summary>
+    private IDisposable? TryLock()
+    {
+        try
+        {
+            return session.Locks.Acquire(LockPurpose);
+        }
+        catch (PipelineException)
+        {
+            return null;
+        }
+    }
+
+    private void ReleaseCheckLock()
+    {
+        _heldSinceCheck?.Dispose();
+        _heldSinceCheck = null;
     }
 
     public void Run()
@@ -54,10 +99,12 @@ public sealed class Deployer(DeploySession session, DeployRequest request, Relea
         var info = Engine.EnsureReachable();
         var release = Checkout.VersionTag;
 
-        using var held = session.Locks.Acquire($"deploy {release}");
+        var heldSinceCheck = _heldSinceCheck;
+        _heldSinceCheck = null;
+        using var held = heldSinceCheck ?? session.Locks.Acquire(LockPurpose);
         using var interruption = Interruption.Watch(Log, $"the deploy of {release}");
-        // Read under the lock: another run may have changed the environment since the skip check read it.
-        session.Changed();
+        // Read under the lock: a check that read without it (or none) may have read before another run changed the environment.
+        if (heldSinceCheck is null) session.Changed();
         var state = session.State;
         var foreign = ForeignContainers(state);
         _check.Require(info, state);
@@ -111,7 +158,7 @@ public sealed class Deployer(DeploySession session, DeployRequest request, Relea
         try
         {
             // start-first: the release is verified on its own before it takes traffic (the verify target checks it again as it serves).
-            var container = runner.Start(release, interruption.Token, recreate: request.ForceDeploy, verifyBeforeTraffic: true);
+            var container = starter.Start(release, interruption.Token, recreate: request.ForceDeploy, verifyBeforeTraffic: true);
             session.Record(entry with { ContainerId = container.Id, FinishedAt = DateTimeOffset.UtcNow });
             session.Reporting.Notify(NotificationEvent.DeploySucceeded, $"{Checkout.Version} runs healthy on {Target.Name} ({ImageReference}, {entry.ImageId![7..19]})");
             return container;
@@ -182,6 +229,6 @@ public sealed class Deployer(DeploySession session, DeployRequest request, Relea
             if (files.DirectoryExists(shipped)) files.CopyDirectory(shipped, config);
             else files.CreateDirectory(config);
         }
-        if (created.Count > 0) runner.GiveToService(release, data, logs);
+        if (created.Count > 0) starter.GiveToService(release, data, logs);
     }
 }

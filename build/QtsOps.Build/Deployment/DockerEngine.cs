@@ -36,7 +36,8 @@ public sealed class DockerEngine(ICakeContext tools, string? dockerHost, SshTran
     {
         if (_host.IsValueCreated) _host.Value.EnsureLockHeld();
         Counts.EngineCall(IsRemote);
-        settings.Host = DockerHost;
+        // An ssh:// engine is reached through the socket the run's connection forwards to it, when it could be made.
+        settings.Host = IsRemote && Ssh.EngineSocket(DockerHost!, Counts) is { } socket ? $"unix://{socket}" : DockerHost;
         if (SshTransport.IsSshHost(settings.Host))
             foreach (var (name, value) in Ssh.ProcessVariables()) settings.EnvironmentVariables[name] = value;
         return settings;

@@ -7,6 +7,13 @@ using QtsOps.Tools.Docker;
 
 namespace QtsOps.Build.Deployment;
 
+/// <summary>Where this run's image comes from, for <see cref="HostImage"/>.</summary>
+/// <param name="Images">This machine's engine, which built the image.</param>
+/// <param name="Checkout">The version built: the image's tag.</param>
+/// <param name="RegistryAccess">The run's registry login, read when it is used; null when the environment has no registry.</param>
+/// <param name="PushedDigest">The digest this run's push confirmed; empty when push did not run.</param>
+public sealed record ImageSource(DockerEngine Images, Checkout Checkout, Func<RegistryAccess>? RegistryAccess, StrongBox<string?> PushedDigest);
+
 /// <summary>
 /// Puts this run's image on an ssh:// host's engine, which never builds: pulled by the digest push had
 /// the registry confirm when push ran in this run, else by the one the registry serves for this version
@@ -15,27 +22,23 @@ namespace QtsOps.Build.Deployment;
 /// login, so the host needs none of its own. Without a registry, the image this machine built goes
 /// over the same ssh connection (docker save here, docker load there).
 /// </summary>
-/// <param name="images">This machine's engine, which built the image.</param>
-/// <param name="registryAccess">The run's registry login, read when it is used; null when the environment has no registry.</param>
-/// <param name="pushedDigest">The digest this run's push confirmed; empty when push did not run.</param>
-public sealed class HostImage(DockerEngine engine, DockerEngine images, DeploymentEnvironment target, Checkout checkout, Func<RegistryAccess>? registryAccess,
-    StrongBox<string?> pushedDigest, ICakeLog log)
+public sealed class HostImage(DockerEngine engine, DeploymentEnvironment target, ImageSource source, ICakeLog log)
 {
     /// <summary>The image this run built, as compose runs it.</summary>
-    private string ImageReference => target.ImageOf(checkout.VersionTag);
+    private string ImageReference => target.ImageOf(source.Checkout.VersionTag);
 
-    public DockerImage Deliver() => registryAccess is null ? Copy(ImageReference) : Pull(registryAccess());
+    public DockerImage Deliver() => source.RegistryAccess is null ? Copy(ImageReference) : Pull(source.RegistryAccess());
 
     /// <summary>An image this machine's engine has (this run's, or the edge's), sent to the host and checked there by its id.</summary>
     public DockerImage Copy(string reference)
     {
-        var built = images.Image(reference)
+        var built = source.Images.Image(reference)
             ?? throw new PipelineException($"The image {reference} is not on this machine's engine, and '{target.Name}' (no registry) gets it from there. Fix: ./build.sh --target=image (deploy depends on it).");
         var folder = Directory.CreateTempSubdirectory("qtsops-image-");
         try
         {
             var archive = Path.Combine(folder.FullName, "image.tar");
-            images.Call(DockerAliases.DockerSave, new DockerSaveSettings { Image = reference, OutputFile = archive }).EnsureSuccess();
+            source.Images.Call(DockerAliases.DockerSave, new DockerSaveSettings { Image = reference, OutputFile = archive }).EnsureSuccess();
             var load = engine.Call(DockerAliases.DockerLoad, new DockerLoadSettings { InputFile = archive });
             if (!load.Succeeded)
                 throw new PipelineException($"{engine.Host.Name} could not load {reference}: {string.Join(" | ", load.Error.NonBlank().TakeLast(3))}. Nothing was changed. " +
@@ -54,11 +57,11 @@ public sealed class HostImage(DockerEngine engine, DockerEngine images, Deployme
     {
         var registry = access.Registry;
         var repository = target.ImageRepository;
-        var served = access.Manifests.Digest(repository, checkout.VersionTag);
-        if (pushedDigest.Value is { } pushed && served != pushed)
-            log.Warning($"{repository}:{checkout.VersionTag} names {served ?? "nothing"} on {registry} now, not the {pushed} this run pushed: {engine.Host.Name} pulls what was pushed.");
-        var digest = pushedDigest.Value ?? served
-            ?? throw new PipelineException($"The registry {registry} has no {repository}:{checkout.VersionTag}, which '{target.Name}' pulls on {engine.Host.Name}: nothing was changed. " +
+        var served = access.Manifests.Digest(repository, source.Checkout.VersionTag);
+        if (source.PushedDigest.Value is { } pushed && served != pushed)
+            log.Warning($"{repository}:{source.Checkout.VersionTag} names {served ?? "nothing"} on {registry} now, not the {pushed} this run pushed: {engine.Host.Name} pulls what was pushed.");
+        var digest = source.PushedDigest.Value ?? served
+            ?? throw new PipelineException($"The registry {registry} has no {repository}:{source.Checkout.VersionTag}, which '{target.Name}' pulls on {engine.Host.Name}: nothing was changed. " +
                 $"Fix: push it first (./build.sh --target=push --env={target.Name}; the workflows push before they deploy).");
         var pinned = $"{registry}/{repository}@{digest}";
         using (var client = access.Open(engine, "pulling from", log))

@@ -14,7 +14,8 @@ namespace QtsOps.Build.Deployment;
 /// The connection options are the run's too. One connection per host for the whole run: the first
 /// call starts a master (ControlMaster=auto, ControlPersist) whose socket is in this run's directory,
 /// and every later call, the docker CLI's and the host scripts', is a session on it; the end of the
-/// run closes it (ssh -O exit), and the next run closes one a killed run left. Never a master the
+/// run closes it (ssh -O exit), and the next run closes one a killed run left. The engine is reached through a socket
+/// the master forwards to the host's (<see cref="EngineSocket"/>): a docker call is a channel on the connection. Never a master the
 /// user's config would start: our ControlPath, given first, wins over theirs (theirs would outlive
 /// the run and its key, and later runs would reuse it without their own key or host-key check).
 /// A bounded connect and keep-alives, so that a host that stops answering (or a NAT that drops an
@@ -47,7 +48,19 @@ public sealed class SshTransport(string? keyText, string? keyFile, string? known
     /// </summary>
     public const int LongestDirectoryForMaster = 107 - 17 - 40 - 1 - 4; // 4: MasterPrefix
 
+    /// <summary>The socket in the run's directory that reaches an ssh:// host's engine: engine-&lt;hash of the docker host&gt;.sock (<see cref="EngineSocket"/>).</summary>
+    public const string EngineSocketPrefix = "engine-";
+
+    /// <summary>
+    /// Asks the host where its engine listens, as <c>docker system dial-stdio</c> there would reach it: DOCKER_HOST of the
+    /// session, else the docker context's endpoint, else the default socket.
+    /// </summary>
+    public const string EngineEndpointScript =
+        """if [ -n "${DOCKER_HOST:-}" ]; then echo "$DOCKER_HOST"; else docker context inspect --format '{{.Endpoints.docker.Host}}' 2>/dev/null || echo unix:///var/run/docker.sock; fi""";
+
     private string? _realSsh;
+
+    private readonly Dictionary<string, string?> _engineSockets = new(StringComparer.Ordinal);
 
     private string? _directory;
 
@@ -195,6 +208,59 @@ public sealed class SshTransport(string? keyText, string? keyFile, string? known
         var named = $"{target.Host}:{(target.Port > 0 ? target.Port : 22)}";
         var file = _directory is null ? null : Path.Combine(_directory, ConnectionsFile);
         return file is null || !File.Exists(file) ? 0 : File.ReadLines(file).Count(line => line == named);
+    }
+
+    /// <summary>
+    /// A socket in this run's directory that reaches <paramref name="dockerHost"/>'s engine through the run's master
+    /// connection (ssh -O forward -L): docker and compose talk to it as to an engine here, so an engine call costs a
+    /// channel on that connection instead of an ssh session that starts <c>docker system dial-stdio</c> on the host
+    /// (a process there for each call, and compose opens several). Made on the first ask, with one session that
+    /// asks the host where its engine listens (counted in <paramref name="counts"/>). Null, and the calls go to
+    /// ssh:// as given, when there is no master (a directory too long for its socket), the host's engine is no
+    /// unix socket, or the session or the forward failed: a call then fails as it always did, and says why (a host key that is not pinned).
+    /// </summary>
+    public string? EngineSocket(string dockerHost, CommandCounts counts)
+    {
+        lock (_engineSockets)
+        {
+            if (!_engineSockets.TryGetValue(dockerHost, out var socket)) _engineSockets[dockerHost] = socket = Forward(dockerHost, counts);
+            return socket;
+        }
+    }
+
+    private string? Forward(string dockerHost, CommandCounts counts)
+    {
+        var client = Client;
+        if (_directory!.Length > LongestDirectoryForMaster) return null;
+        var target = new Uri(dockerHost);
+        string[] destination = [.. target.Port > 0 ? new[] { "-p", target.Port.ToString(CultureInfo.InvariantCulture) } : [], "--",
+            target.UserInfo.Length > 0 ? $"{Uri.UnescapeDataString(target.UserInfo)}@{target.Host}" : target.Host];
+        counts.HostScript(overSsh: true);
+        var (asked, endpoint) = RunClient(client, [.. destination, EngineEndpointScript]);
+        if (asked != 0 || !endpoint.Trim().StartsWith("unix://", StringComparison.Ordinal)) return null;
+        var remote = endpoint.Trim()["unix://".Length..];
+        var hash = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(dockerHost)))[..12].ToLowerInvariant();
+        var socket = Path.Combine(_directory, $"{EngineSocketPrefix}{hash}.sock");
+        var (forwarded, _) = RunClient(client, ["-O", "forward", "-L", $"{socket}:{remote}", .. destination]);
+        return forwarded == 0 && File.Exists(socket) ? socket : null;
+    }
+
+    /// <summary>Runs this run's ssh client with <paramref name="arguments"/>, within the connect timeout and a little more; its exit code (-1 when it took longer) and output.</summary>
+    private static (int ExitCode, string Output) RunClient(string client, IEnumerable<string> arguments)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo(client) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
+        foreach (var argument in arguments) start.ArgumentList.Add(argument);
+        using var process = System.Diagnostics.Process.Start(start)!;
+        process.StandardInput.Close();
+        var error = process.StandardError.ReadToEndAsync();
+        var output = process.StandardOutput.ReadToEndAsync();
+        if (!process.WaitForExit(ConnectTimeout + ConnectTimeout))
+        {
+            process.Kill(entireProcessTree: true);
+            return (-1, "");
+        }
+        _ = error.Result;
+        return (process.ExitCode, output.Result);
     }
 
     private string? FindRealSsh() => (searchPath ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)

@@ -7,7 +7,7 @@ namespace QtsOps.Build.Tasks;
 [TaskDescription("Puts back the last verified release (or --to=VERSION) and verifies it (reports/rollback.*); data is kept")]
 public sealed class RollbackTask : FrostingTask<BuildContext>
 {
-    public override void Run(BuildContext context) => new Wiring(context).Verification().RollBackOnDemand();
+    public override void Run(BuildContext context) => new Wiring(context).RollbackOnDemand().Run();
 
-    public override void DryRun(BuildContext context) => new Wiring(context).Verification().PreviewRollback();
+    public override void DryRun(BuildContext context) => new Wiring(context).RollbackOnDemand().Preview();
 }

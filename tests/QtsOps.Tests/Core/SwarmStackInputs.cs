@@ -21,7 +21,7 @@ public static class SwarmStackInputs
 
     public static string ComposeText => File.ReadAllText(SourceRepository.Combine(ObserverFiles.ComposePath));
 
-    /// <summary>The variables a compose deploy of the release gives (ReleaseRunner and the edge's shared ones).</summary>
+    /// <summary>The variables a compose deploy of the release gives (ReleaseCompose and the edge's shared ones).</summary>
     public static Dictionary<string, string> Variables(DeploymentEnvironment target, string release = "1.4.0") => new()
     {
         ["QTS_OBSERVER_IMAGE"] = target.ImageOf(release),

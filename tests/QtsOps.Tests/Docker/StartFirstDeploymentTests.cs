@@ -209,6 +209,9 @@ public class StartFirstDeploymentTests
         Assert.That(Inspect(EdgeName, "{{json .NetworkSettings.Ports}}"), Does.Contain($"\"HostPort\":\"{port}\"").And.Not.Contain($"\"HostPort\":\"{_repo.Port}\""));
         Assert.That(DeploymentPipelineTests.Get($"http://127.0.0.1:{port}/health").Status, Is.EqualTo(200));
         Assert.That(() => DeploymentPipelineTests.Get(_repo.HealthUrl), Throws.InstanceOf<AggregateException>(), "nothing answers on the old port");
+        using (var deployed = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(_repo.Root, "artifacts", "reports", "deploy.json"))))
+            Assert.That(deployed.RootElement.GetProperty("cost").GetProperty("stateReads").GetInt32(), Is.EqualTo(1),
+                "a deploy that is not forced reads the environment once: its check reads it under the lock that the deploy then keeps");
 
         var again = _repo.Run("--target=deploy", $"--port={port}");
 

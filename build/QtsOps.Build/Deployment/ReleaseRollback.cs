@@ -16,7 +16,7 @@ public sealed record RollbackOutcome(string? RunningRelease, bool Verified, stri
 /// The caller holds the deploy lock. Data is shared by all releases and never touched.
 /// </summary>
 /// <param name="noRollback">Where automatic rollback was turned off (--no-rollback or its variable), or null.</param>
-public sealed class RollbackRunner(DeploySession session, string? noRollback, ReleaseRunner runner, Verifier verifier)
+public sealed class ReleaseRollback(DeploySession session, string? noRollback, ReleaseStarter starter, RunningReleaseCheck check)
 {
     private DeploymentEnvironment Target => session.Target;
 
@@ -76,49 +76,54 @@ public sealed class RollbackRunner(DeploySession session, string? noRollback, Re
     public RollbackOutcome Run(string? failedRelease, string? toRelease, CancellationToken cancellation)
     {
         var state = session.State;
-        var history = state.History;
-        var release = toRelease ?? history.LastVerified(except: failedRelease)?.Release;
-        var started = DateTimeOffset.UtcNow;
-        if (release is null)
-        {
-            if (failedRelease is not null && state.Host.Installed.Contains(failedRelease))
-            {
-                runner.Stop(failedRelease);
-                return new RollbackOutcome(null, false, $"there is no earlier verified release to go back to, so {failedRelease} was stopped: nothing runs now (data kept)");
-            }
+        var release = toRelease ?? state.History.LastVerified(except: failedRelease)?.Release;
+        if (release is null) return NothingVerified(failedRelease, state);
+        var entry = Entry(release, failedRelease, state);
+        Log.Warning(release == failedRelease ? $"Starting {release} on {Target.Name} again: it served before its deploy failed"
+            : $"Rolling back {Target.Name} to {release}" + (failedRelease is null ? "" : $" (from {failedRelease})"));
+        return StartAndCheck(entry, failedRelease, state.Current, cancellation);
+    }
+
+    /// <summary>No verified release to go back to: the failed one is stopped when it is installed, else there is nothing to do but say so.</summary>
+    private RollbackOutcome NothingVerified(string? failedRelease, DeploymentState state)
+    {
+        if (failedRelease is null || !state.Host.Installed.Contains(failedRelease))
             throw new PipelineException("There is no verified release to roll back to (see .qtsops/history). Fix: deploy a good version, or name one with --to=VERSION.");
-        }
+        starter.Stop(failedRelease);
+        return new RollbackOutcome(null, false, $"there is no earlier verified release to go back to, so {failedRelease} was stopped: nothing runs now (data kept)");
+    }
+
+    /// <summary>The history entry of the rollback to <paramref name="release"/>; refused when the release or its image is no longer there.</summary>
+    private HistoryEntry Entry(string release, string? failedRelease, DeploymentState state)
+    {
         if (!state.Host.Installed.Contains(release))
             throw new PipelineException($"{Store.NotInstalled(release)}. Fix: pick one of those with --to=VERSION (see .qtsops/history/{Target.Name}.jsonl).");
         var image = session.Engine.Image(Target.ImageOf(release))
             ?? throw new PipelineException($"The image {Target.ImageOf(release)} of release {release} is no longer on the engine. Fix: rebuild it (check out that version, ./build.sh --target=image) or pick another with --to=VERSION.");
-
-        Log.Warning(release == failedRelease ? $"Starting {release} on {Target.Name} again: it served before its deploy failed"
-            : $"Rolling back {Target.Name} to {release}" + (failedRelease is null ? "" : $" (from {failedRelease})"));
-        var entry = new HistoryEntry
+        var started = DateTimeOffset.UtcNow;
+        return new HistoryEntry
         {
-            Action = HistoryAction.Rollback, Result = HistoryResult.Succeeded, Version = history.VersionOf(release) ?? release, Release = release, Image = Target.ImageOf(release),
+            Action = HistoryAction.Rollback, Result = HistoryResult.Succeeded, Version = state.History.VersionOf(release) ?? release, Release = release, Image = Target.ImageOf(release),
             ImageId = image.Id, Digest = image.RepoDigests.FirstOrDefault(), StartedAt = started, FinishedAt = started,
             Detail = failedRelease is null ? "on demand" : $"replaced {failedRelease}", Settings = DeploymentSettings.Of(Target),
         };
-        var current = state.Current;
+    }
+
+    /// <summary>Starts the release, makes it current once healthy, checks it and records what happened, an interruption or a failure included.</summary>
+    /// <param name="current">What <c>current</c> named before: it still does when the release does not become healthy.</param>
+    private RollbackOutcome StartAndCheck(HistoryEntry entry, string? failedRelease, string? current, CancellationToken cancellation)
+    {
+        var release = entry.Release;
         var activated = false;
         try
         {
-            var container = runner.Start(release, cancellation);
+            var container = starter.Start(release, cancellation);
             Store.Activate(release);
             session.Changed();
             activated = true;
+            // What follows is recorded with the container the release runs in, a failed check included.
             entry = entry with { ContainerId = container.Id };
-            var report = verifier.Run(release, "rollback", cancellation);
-            entry = entry with { Result = report.Passed ? HistoryResult.Succeeded : HistoryResult.Failed, FinishedAt = DateTimeOffset.UtcNow };
-            session.Record(entry);
-            if (report.Passed) session.Record(entry with { Action = HistoryAction.Verify, StartedAt = report.CheckedAt });
-            session.Reporting.Notify(NotificationEvent.RolledBack, $"{Target.Name} rolled back to {release}" + (failedRelease is null ? "" : $" from {failedRelease}") +
-                (report.Passed ? ", verified" : $", which fails verification: {report.FailureSummary}"), failedRelease ?? release);
-            return new RollbackOutcome(release, report.Passed, report.Passed
-                ? $"rolled back to {release}, which is healthy and verified (artifacts/reports/rollback.md)"
-                : $"rolled back to {release}, but it failed verification too: {report.FailureSummary}");
+            return Checked(entry, failedRelease, cancellation);
         }
         catch (Exception) when (cancellation.IsCancellationRequested)
         {
@@ -134,5 +139,20 @@ public sealed class RollbackRunner(DeploySession session, string? noRollback, Re
                 ? $"rolled back to {release}, but its verification failed: {exception.Message}"
                 : $"{release} did not start or become healthy either, and current still names {current ?? "nothing"}: {exception.Message}");
         }
+    }
+
+    /// <summary>Checks the release that runs again (report rollback), records the rollback (and a verify when it passed) and notifies.</summary>
+    private RollbackOutcome Checked(HistoryEntry entry, string? failedRelease, CancellationToken cancellation)
+    {
+        var release = entry.Release;
+        var report = check.Run(release, "rollback", cancellation);
+        entry = entry with { Result = report.Passed ? HistoryResult.Succeeded : HistoryResult.Failed, FinishedAt = DateTimeOffset.UtcNow };
+        session.Record(entry);
+        if (report.Passed) session.Record(entry with { Action = HistoryAction.Verify, StartedAt = report.CheckedAt });
+        session.Reporting.Notify(NotificationEvent.RolledBack, $"{Target.Name} rolled back to {release}" + (failedRelease is null ? "" : $" from {failedRelease}") +
+            (report.Passed ? ", verified" : $", which fails verification: {report.FailureSummary}"), failedRelease ?? release);
+        return new RollbackOutcome(release, report.Passed, report.Passed
+            ? $"rolled back to {release}, which is healthy and verified (artifacts/reports/rollback.md)"
+            : $"rolled back to {release}, but it failed verification too: {report.FailureSummary}");
     }
 }

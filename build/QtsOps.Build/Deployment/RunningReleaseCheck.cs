@@ -12,7 +12,7 @@ namespace QtsOps.Build.Deployment;
 /// <summary>Gathers the evidence of the post-deploy checklist from the running container; <see cref="VerifyChecklist"/> judges it.</summary>
 /// <param name="repositoryRoot">The report names a compose file on this machine relative to it.</param>
 /// <param name="checkedBeforeTraffic">This run's last check of a slot before traffic: written by it, reused in part by the verify after it.</param>
-public sealed class Verifier(DeploySession session, string repositoryRoot, StrongBox<CheckedBeforeTraffic?> checkedBeforeTraffic)
+public sealed class RunningReleaseCheck(DeploySession session, string repositoryRoot, StrongBox<CheckedBeforeTraffic?> checkedBeforeTraffic)
 {
     private DockerEngine Engine => session.Engine;
     private DeploymentEnvironment Target => session.Target;
@@ -81,24 +81,7 @@ public sealed class Verifier(DeploySession session, string repositoryRoot, Stron
     {
         Task<InsideReads>? reads = null;
         Task<ResourceEvidence>? resources = null;
-        if (container is { State.Running: true } started)
-        {
-            var settled = new SettleWindow(started.State.StartedAt, Target.SettleSeconds).LeftAt(DateTimeOffset.UtcNow);
-            reads = Task.Run(() => ReadInside(name, started));
-            resources = Task.Run(() =>
-            {
-                cancellation.WaitHandle.WaitOne(settled > StatsSampling ? settled - StatsSampling : TimeSpan.Zero);
-                return Resources(started);
-            });
-            if (settled > TimeSpan.Zero)
-            {
-                Log.Information($"Letting {name} settle for {settled.TotalSeconds:0.#} s");
-                cancellation.WaitHandle.WaitOne(settled);
-                cancellation.ThrowIfCancellationRequested();
-            }
-            healthy?.WaitAsync(cancellation).GetAwaiter().GetResult();
-            container = Engine.Container(name);
-        }
+        if (container is { State.Running: true } started) (reads, resources, container) = Settle(name, started, healthy, cancellation);
 
         var running = container is { State.Running: true };
         var now = DateTimeOffset.UtcNow;
@@ -122,6 +105,30 @@ public sealed class Verifier(DeploySession session, string repositoryRoot, Stron
             Disk = read?.Disk is { } df ? new DiskEvidence(DataMount, VerifyChecklist.ParseDfUsedPercent(df), df.Last()) : null,
             MaxDiskUsedPercent = Target.MaxDiskUsedPercent,
         }, now);
+    }
+
+    /// <summary>
+    /// Waits out the settle window (and the engine's healthy, when given), reading meanwhile what does not change inside the container
+    /// and sampling CPU and memory over the window's last moments; returns those reads and the container as the engine has it then.
+    /// </summary>
+    private (Task<InsideReads> Reads, Task<ResourceEvidence> Resources, DockerContainer? After) Settle(string name, DockerContainer started, Task? healthy,
+        CancellationToken cancellation)
+    {
+        var settled = new SettleWindow(started.State.StartedAt, Target.SettleSeconds).LeftAt(DateTimeOffset.UtcNow);
+        var reads = Task.Run(() => ReadInside(name, started));
+        var resources = Task.Run(() =>
+        {
+            cancellation.WaitHandle.WaitOne(settled > StatsSampling ? settled - StatsSampling : TimeSpan.Zero);
+            return Resources(started);
+        });
+        if (settled > TimeSpan.Zero)
+        {
+            Log.Information($"Letting {name} settle for {settled.TotalSeconds:0.#} s");
+            cancellation.WaitHandle.WaitOne(settled);
+            cancellation.ThrowIfCancellationRequested();
+        }
+        healthy?.WaitAsync(cancellation).GetAwaiter().GetResult();
+        return (reads, resources, Engine.Container(name));
     }
 
     /// <summary>What is read by commands inside the container: its environment, the mounts with their write probes, df of the data mount (each null when its command failed).</summary>
