@@ -6,6 +6,7 @@ using QtsOps.Core.Bundling;
 using QtsOps.Tools.Git;
 using QtsOps.Build.Terraform;
 using QtsOps.Core.Environments;
+using QtsOps.Core.Swarm;
 
 namespace QtsOps.Build;
 
@@ -93,7 +94,8 @@ public sealed class Wiring(BuildContext context, DeploymentEnvironment? environm
     private DeploySession? _session;
 
     /// <summary>What this task's deploy steps share: the engine, the environment, its protection and lock, the reporting, the state they read.</summary>
-    private DeploySession Session => _session ??= new(Engine, Target, context.Protection, new DeploymentLocks(Engine, Target, context.RepositoryRoot, context.Log), context.Reporting);
+    /// <summary>Every step on the environment's engine goes through here: a swarm or several hosts are refused before the engine is asked.</summary>
+    private DeploySession Session => _session ??= ClusterRules.WhyNotDeployable(Target) is { } why ? throw new PipelineException(why) : new(Engine, Target, context.Protection, new DeploymentLocks(Engine, Target, context.RepositoryRoot, context.Log), context.Reporting);
 
     private ReleaseStarter? _starter;
 
