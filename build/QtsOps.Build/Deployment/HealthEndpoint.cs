@@ -8,7 +8,8 @@ public sealed class HealthEndpoint(DockerEngine engine, string healthUrl)
 {
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };
 
-    private static HttpEvidence Get(string url)
+    /// <summary>GET a URL from this machine: its status and body, or why there was none.</summary>
+    public static HttpEvidence Get(string url)
     {
         try
         {

@@ -21,6 +21,8 @@ public sealed record SwarmVerifyEvidence
     public required IReadOnlyList<string> LogLines { get; init; }
     /// <summary>The records in each node's data directory, by node; a node that runs a task and is missing here was not read.</summary>
     public required IReadOnlyDictionary<string, DataRecordEvidence> Records { get; init; }
+    /// <summary>Each task's own /health, asked at its address on the overlay network, by task id; a task missing here is judged by its state alone.</summary>
+    public IReadOnlyDictionary<string, HttpEvidence> TaskHealth { get; init; } = new Dictionary<string, HttpEvidence>();
 }
 
 /// <summary>
@@ -39,7 +41,7 @@ public static class SwarmVerifyChecklist
         return
         [
             TaskCount(evidence, current),
-            .. current.Select(task => Task(task, evidence.Image)),
+            .. current.Select(task => Task(task, evidence.Image, evidence.TaskHealth.GetValueOrDefault(task.Id))),
             Replaced(evidence),
             .. evidence.Nodes.Select(HealthEndpoint),
             Asked(evidence.Nodes),
@@ -58,13 +60,17 @@ public static class SwarmVerifyChecklist
             : CheckResult.Fail("tasks", seen, $"see `docker service ps --no-trunc {e.Service.Name}` for the tasks' states and errors");
     }
 
-    private static CheckResult Task(SwarmTask task, string image)
+    private static CheckResult Task(SwarmTask task, string image, HttpEvidence? health)
     {
         var name = $"task {task.Name}@{(task.Node.Length > 0 ? task.Node : "(not placed)")}";
         if (task.Image != image)
             return CheckResult.Fail(name, $"runs {task.Image}, not the release's {image}", "deploy the release again: the engine has not replaced this task");
+        if (task.Running && health is { StatusCode: not 200 })
+            return CheckResult.Fail(name, $"running, but its own /health answered {EndpointJudgement.Summary(health)} {health.Body}".TrimEnd(),
+                $"the engine replaces it once its health check fails: see `docker service logs {task.Name.Split('.')[0]}`");
+        var asked = health is null ? "" : $"; its own /health at {health.Url}: 200";
         return task.Running
-            ? CheckResult.Pass(name, "wanted running and running (the engine marks a task running only once its health check passed)")
+            ? CheckResult.Pass(name, $"wanted running and running (the engine marks a task running only once its health check passed){asked}")
             : CheckResult.Fail(name, $"wanted {task.DesiredState}, is {task.State}{(task.Error.Length > 0 ? $": {task.Error}" : "")}", $"see `docker service ps --no-trunc {task.Name.Split('.')[0]}` and `docker service logs {task.Name.Split('.')[0]}`");
     }
 

@@ -65,3 +65,46 @@ public sealed class SwarmNodeDrainSettings : DockerSettings, IDockerCommand
 
     public void AppendTo(ProcessArgumentBuilder arguments) => arguments.Append("node").Append("update").Append("--availability").Append("drain").AppendQuoted(Node);
 }
+
+/// <summary>`docker node inspect` of nodes by id: each one's hostname, state, availability and the address the swarm knows it by (SwarmNode.ParseInspect reads it).</summary>
+public sealed class SwarmNodeInspectSettings : DockerSettings, IDockerCommand
+{
+    public required IReadOnlyList<string> Nodes { get; init; }
+
+    public void AppendTo(ProcessArgumentBuilder arguments)
+    {
+        arguments.Append("node").Append("inspect");
+        foreach (var node in Nodes) arguments.AppendQuoted(node);
+    }
+}
+
+/// <summary>`docker inspect --type task` of tasks by id: when each was made and its overlay addresses (SwarmTaskDetail.ParseInspect reads it).</summary>
+public sealed class SwarmTaskInspectSettings : DockerSettings, IDockerCommand
+{
+    public required IReadOnlyList<string> Tasks { get; init; }
+
+    public void AppendTo(ProcessArgumentBuilder arguments)
+    {
+        arguments.Append("inspect").Append("--type").Append("task");
+        foreach (var task in Tasks) arguments.AppendQuoted(task);
+    }
+}
+
+/// <summary>
+/// A one-off container of the service's own image on the manager, on the service's (attachable) overlay network,
+/// running a Python script with arguments: it reaches each task at its own address, which nothing outside the overlay can.
+/// </summary>
+public sealed class SwarmNetworkProbeSettings : DockerSettings, IDockerCommand
+{
+    public required string Network { get; init; }
+    public required string Image { get; init; }
+    public required string Script { get; init; }
+    public required IReadOnlyList<string> Arguments { get; init; }
+
+    public void AppendTo(ProcessArgumentBuilder arguments)
+    {
+        arguments.Append("run").Append("--rm").Append("--network").AppendQuoted(Network).Append("--read-only").Append("--cap-drop").Append("ALL")
+            .Append("--entrypoint").Append("python3").AppendQuoted(Image).Append("-c").AppendQuoted(Script);
+        foreach (var argument in Arguments) arguments.AppendQuoted(argument);
+    }
+}
