@@ -55,28 +55,6 @@ public class ChildEnvironmentTests
         File.ReadAllText(_scratch.Combine("environment")).Split('\0', StringSplitOptions.RemoveEmptyEntries)
             .Select(entry => entry.Split('=', 2)).ToDictionary(pair => pair[0], pair => pair[1]);
 
-    private static ICakeContext Context(StringWriter log)
-    {
-        var hostLog = new HostLog(log, log);
-        var fileSystem = new FileSystem();
-        var environment = new CakeEnvironment(new CakePlatform(), new CakeRuntime());
-        var configuration = new CakeConfiguration(new Dictionary<string, string>());
-        var globber = new Globber(fileSystem, environment);
-        var tools = new ToolLocator(environment, new ToolRepository(environment), new ToolResolutionStrategy(fileSystem, environment, globber, configuration, hostLog));
-        return new CakeContext(fileSystem, environment, globber, hostLog, new CakeArguments(Array.Empty<string>().ToLookup(a => a, a => a)),
-            new ProcessRunner(fileSystem, environment, hostLog, tools, configuration), new WindowsRegistry(), tools, new CakeDataService(), configuration, new NoInstaller(), new NoServices());
-    }
-
-    private sealed class NoInstaller : IToolInstaller
-    {
-        public IEnumerable<FilePath> Install(Cake.Core.Packaging.PackageReference tool) => throw new NotSupportedException();
-    }
-
-    private sealed class NoServices : IServiceProvider
-    {
-        public object? GetService(Type serviceType) => null;
-    }
-
     private static void AssertNoSecret(Dictionary<string, string> printed, params string[] except)
     {
         foreach (var (name, value) in Secrets.Where(s => !except.Contains(s.Key)))
@@ -89,7 +67,7 @@ public class ChildEnvironmentTests
     [Test]
     public void Docker_gets_its_own_variables_and_the_given_ones_and_no_secret()
     {
-        new DockerRunner(Context(new StringWriter())).Run(new DockerInfoSettings { ToolPath = _printer, Host = "unix:///run/child-test.sock" });
+        new DockerRunner(CakeContexts.Create(new StringWriter())).Run(new DockerInfoSettings { ToolPath = _printer, Host = "unix:///run/child-test.sock" });
 
         var printed = Printed();
         AssertNoSecret(printed);
@@ -104,7 +82,7 @@ public class ChildEnvironmentTests
     {
         var settings = new DockerComposeUpSettings { ToolPath = _printer, ProjectName = "child-test", Variables = { ["QTS_OBSERVER_IMAGE"] = "qts-observer:1.2.3" } };
 
-        new DockerComposeRunner(Context(new StringWriter()), ComposeVariant.Standalone).Run(settings);
+        new DockerComposeRunner(CakeContexts.Create(new StringWriter()), ComposeVariant.Standalone).Run(settings);
 
         var printed = Printed();
         AssertNoSecret(printed);
@@ -114,7 +92,7 @@ public class ChildEnvironmentTests
     [Test]
     public void Terraform_gets_the_azure_credentials_and_no_other_secret()
     {
-        var context = Context(new StringWriter());
+        var context = CakeContexts.Create(new StringWriter());
         var runner = new TerraformRunner(context.FileSystem, context.Environment, context.ProcessRunner, context.Tools, context.Log);
 
         runner.Validate(new TerraformValidateSettings { ToolPath = _printer });
@@ -129,7 +107,7 @@ public class ChildEnvironmentTests
     [Test]
     public void Git_gets_its_own_variables_and_the_token_it_is_given_and_no_other_secret()
     {
-        new GitRunner(Context(new StringWriter())).RemoteTags(new GitRemoteTagsSettings
+        new GitRunner(CakeContexts.Create(new StringWriter())).RemoteTags(new GitRemoteTagsSettings
         {
             ToolPath = _printer, Remote = "origin", HttpsCredential = new GitHttpsCredential("https://git.example/observer.git", "token-given-to-git"),
         });

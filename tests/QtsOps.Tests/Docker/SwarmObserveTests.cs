@@ -1,0 +1,239 @@
+using Cake.Core.Diagnostics;
+using QtsOps.Host;
+using QtsOps.Build;
+using QtsOps.Build.Deployment;
+using QtsOps.Build.Deployment.Swarm;
+using QtsOps.Core.Environments;
+using QtsOps.Core.Swarm;
+using QtsOps.Core.Validation.Observer;
+using QtsOps.Tests.Core;
+using QtsOps.Tests.Host;
+
+namespace QtsOps.Tests.Docker;
+
+/// <summary>
+/// verify and status on a swarm (issue 23, points 4 and 5) on the lab's 3 nodes: the observer's stack (SwarmStack.Write,
+/// 2 replicas, the edge on every node) deployed with `docker stack deploy`, images pinned by digest from the lab's
+/// registry; verify judges each task and node and asks each node's published port, a killed task fails it and calls
+/// the rollback, and status lists each task with its node, state and digest.
+/// </summary>
+[TestFixture, Category("Docker"), NonParallelizable, System.Runtime.Versioning.SupportedOSPlatform("linux"), Platform("Linux")]
+public class SwarmObserveTests
+{
+    private const string Username = "lab";
+    private static readonly string Password = Guid.NewGuid().ToString("N");
+    private const string Release = "1.0.0";
+    private RegistryServer _registry = null!;
+    private TempDirectory _scratch = null!;
+    private Lab _lab = null!;
+    private readonly List<string> _tags = [];
+    private string _observerImage = "";
+    private DeploymentEnvironment _target = null!;
+    private StringWriter _log = null!;
+    private RunReporting _reporting = null!;
+    private SwarmObserver _observer = null!;
+
+    private string Service => SwarmStack.ServiceName(_target.ComposeProject);
+    private string ReportsDirectory => _scratch.Combine("reports");
+
+    [OneTimeSetUp]
+    public void DeployTheStackOnALab()
+    {
+        _registry = new RegistryServer(Username, Password);
+        _scratch = new TempDirectory();
+        _lab = new Lab(nodes: 3, swarm: true, registry: _registry.Address);
+        Docker(null, "login", "--username", Username, "--password", Password, _registry.Address).EnsureSuccess("Logging in to the test registry");
+        _observerImage = Push(BuildObserverImage(), "observer");
+        var edgeImage = Push(EdgeImage(), "edge");
+        // The probe verify runs on the manager uses the observer's image: pulled here with this fixture's login.
+        Docker(_lab.Manager, "pull", "--quiet", _observerImage).EnsureSuccess("Pulling the observer's image on the manager");
+
+        _target = Cluster(_lab.Manager.DockerHost);
+        foreach (var node in _lab.Nodes)
+            foreach (var folder in new[] { "data", "logs", "config" })
+            {
+                var path = Path.Combine(node.Srv, "qtsobs", folder);
+                Directory.CreateDirectory(path);
+                Command.Run("chown", "10001:10001", path).EnsureSuccess($"Giving {path} to the service's user");
+            }
+        var stack = SwarmStack.Write(_target, new StackRelease(Release, _observerImage, edgeImage, AutomaticRollback: true),
+            File.ReadAllText(SourceRepository.Combine(ObserverFiles.ComposePath)), ObserverFiles.ComposePath, SwarmStackInputs.Variables(_target, Release), _ => null);
+        File.WriteAllText(_scratch.Combine(SwarmStack.FileName), stack.Text);
+        foreach (var (name, text) in stack.Files) File.WriteAllText(_scratch.Combine(name), text);
+        Docker(_lab.Manager, "stack", "deploy", "--compose-file", _scratch.Combine(SwarmStack.FileName), "--with-registry-auth", "--detach=true", _target.ComposeProject)
+            .EnsureSuccess("Deploying the stack");
+        WaitForTheStackServing();
+
+        _log = new StringWriter();
+        var cake = CakeContexts.Create(_log);
+        var engine = new DockerEngine(cake, _lab.Manager.DockerHost, new SshTransport(null, null, null, null),
+            () => throw new InvalidOperationException("verify and status on a swarm read no deploy files here"));
+        _observer = new SwarmObserver(engine);
+        _reporting = new RunReporting(cake, _scratch.Path, ReportsDirectory, _target.Name, new Checkout(cake, SourceRepository.Root), [], null);
+    }
+
+    [OneTimeTearDown]
+    public void RemoveEverything()
+    {
+        _lab?.Dispose();
+        foreach (var tag in _tags) Command.Run("docker", "image", "rm", tag);
+        _registry?.Dispose();
+        _scratch?.Dispose();
+    }
+
+    [Test, Order(1)]
+    public void Verify_passes_naming_each_task_with_its_node_and_each_node_whose_health_was_asked()
+    {
+        var rollback = new RecordingRollback();
+
+        var report = new SwarmVerify(_observer, _target, _reporting, rollback).Run(new SwarmRelease(Release, _observerImage, SwarmStack.FileName));
+
+        Assert.That(report.Checks.Where(check => !check.Passed).Select(check => $"{check.Name}: {check.Evidence}"), Is.Empty, _log.ToString());
+        var markdown = File.ReadAllText(Path.Combine(ReportsDirectory, "verify.md"));
+        foreach (var (task, node) in RunningTasks())
+            Assert.That(markdown, Does.Contain($"`task {task}@{node}` | pass"), $"the report judges {task} on {node}");
+        Assert.That(report.Checks.Single(check => check.Name == "health-endpoints-asked").Evidence,
+            Is.EqualTo($"asked {string.Join(", ", _lab.Nodes.Select(node => node.Name).Order(StringComparer.Ordinal))}"), "the edge publishes the port on every node, each reached from here");
+        foreach (var node in _lab.Nodes)
+            Assert.That(markdown, Does.Contain($"`health-endpoint@{node.Name}` | pass | GET http://{node.Address}:{_target.Port}/health -> 200"));
+        Assert.That(RunningTasks().Select(task => task.Node), Has.All.Matches<string>(node => markdown.Contains($"`data-records@{node}` | pass")), "records written since the update on each node with a task");
+        Assert.That(rollback.Calls, Is.Empty);
+    }
+
+    [Test, Order(2)]
+    public void Status_lists_every_task_with_its_node_state_health_and_digest_then_the_lines_given()
+    {
+        var view = new SwarmStatusReader(_observer, _target).Read(["lock: free", "history: deploy 1.0.0 succeeded"]);
+
+        var digest = _observerImage.Split('@')[1];
+        Assert.That(view.Lines[0], Does.StartWith($"service {Service}: replicated, 2 replica(s), image {_observerImage}"));
+        var tasks = RunningTasks();
+        Assert.That(tasks, Has.Count.EqualTo(2));
+        foreach (var (task, node) in tasks)
+            Assert.That(view.Lines, Has.One.Matches<string>(line => line.StartsWith($"  {task} on {node}: running, healthy (/health 200), since ") && line.EndsWith($", {digest}")), string.Join("\n", view.Lines));
+        Assert.That(view.Lines.TakeLast(2), Is.EqualTo(new[] { "lock: free", "history: deploy 1.0.0 succeeded" }));
+    }
+
+    [Test, Order(3)]
+    public void A_task_killed_and_replaced_by_the_engine_fails_verify_naming_the_task_and_node_and_rolls_back()
+    {
+        var (task, node) = RunningTasks()[0];
+        var id = _lab.Manager.Docker("service", "ps", "--no-trunc", "--filter", $"name={task}", "--filter", "desired-state=running", "--format", "{{.ID}}", Service)
+            .EnsureSuccess("Finding the task's id").Output.Single();
+        var onNode = _lab.Nodes.Single(n => n.Name == node);
+        var container = onNode.Docker("ps", "--quiet", "--filter", $"label=com.docker.swarm.task.id={id}").EnsureSuccess("Finding the task's container").Output.Single();
+        onNode.Docker("kill", container).EnsureSuccess($"Killing {task} on {node}");
+        WaitUntil(() => _lab.Manager.Docker("service", "ps", "--no-trunc", "--filter", $"id={id}", "--format", "{{.DesiredState}}", Service).Output.SequenceEqual(["Shutdown"]),
+            $"the engine replacing {task}");
+        var rollback = new RecordingRollback();
+
+        var failure = Assert.Throws<PipelineException>(() => new SwarmVerify(_observer, _target, _reporting, rollback).Run(new SwarmRelease(Release, _observerImage, SwarmStack.FileName)));
+
+        Assert.That(failure!.Message, Does.Contain($"restarts: 1 task(s) of the release replaced since the update: {task} on {node}: failed").And.Contain("Now: the release before (test)."));
+        Assert.That(rollback.Calls, Has.Count.EqualTo(1));
+        Assert.That(rollback.Calls[0].Release, Is.EqualTo(Release));
+        Assert.That(rollback.Calls[0].Reason, Does.Contain($"{task} on {node}"));
+        Assert.That(File.ReadAllText(Path.Combine(ReportsDirectory, "verify.md")), Does.Contain("| `restarts` | **fail** |"));
+    }
+
+    /// <summary>Stands for the swarm's rollback the pipeline connects: records that verify asked for it.</summary>
+    private sealed class RecordingRollback : ISwarmRollback
+    {
+        public List<(string Release, string Reason)> Calls { get; } = [];
+
+        public string RollBack(string failedRelease, string reason)
+        {
+            Calls.Add((failedRelease, reason));
+            return "the release before (test)";
+        }
+    }
+
+    /// <summary>The observer's tasks the engine wants running, by name and node, as `docker service ps` lists them.</summary>
+    private List<(string Task, string Node)> RunningTasks() =>
+        [.. _lab.Manager.Docker("service", "ps", "--filter", "desired-state=running", "--format", "{{.Name}} {{.Node}}", Service).EnsureSuccess("Listing the tasks").Output
+            .Select(line => line.Split(' ')).Select(parts => (parts[0], parts[1]))];
+
+    /// <summary>The fixture's swarm environment, "cluster" of the swarm fixture file, on the lab's manager, its folders under each node's own /srv.</summary>
+    private static DeploymentEnvironment Cluster(string manager)
+    {
+        var json = File.ReadAllText(SourceRepository.Combine(SwarmStackInputs.FixtureFile))
+            .Replace("\"dockerHost\": \"ssh://qtsops@manager.qts-observer.internal\",", $"\"dockerHost\": \"{manager}\",")
+            .Replace("\"placement\": [\"node.labels.site==east\", \"node.role!=manager\"],", "")
+            .Replace("\"settleSeconds\": 30,", """
+                "settleSeconds": 2, "healthIntervalSeconds": 1, "composeProject": "qtsobs", "network": "qtsobs-net",
+                "dataDirectory": "/srv/qtsobs/data", "logDirectory": "/srv/qtsobs/logs", "configDirectory": "/srv/qtsobs/config",
+                """);
+        return EnvironmentCatalog.Parse(json, "swarm-environments.json")["cluster"];
+    }
+
+    /// <summary>The observer's image built from this checkout on the pipeline's own Python base, as the image target builds it.</summary>
+    private string BuildObserverImage()
+    {
+        var tag = $"qtsops-test/swarmobserve:{_lab.Name}";
+        Command.Run("docker", "build", "--quiet", "--build-arg", $"BASE_IMAGE={SshTestHost.PythonBaseImage()}", "--tag", tag, SourceRepository.Combine("src", "observer"))
+            .EnsureSuccess("Building the observer's image");
+        _tags.Add(tag);
+        return tag;
+    }
+
+    /// <summary>The pipeline's edge image (bootstrapped when this engine has none yet).</summary>
+    private static string EdgeImage()
+    {
+        using var scratch = new ScratchRepository("environments.json");
+        var run = InProcessPipeline.Run(scratch.Path, ["--target=swarm-observe-edge-image"], typeof(EdgeImageTask));
+        Assert.That(run.ExitCode, Is.Zero, run.Output + run.Error);
+        const string prefix = "edge image: ";
+        var line = run.Output.Split('\n').Single(l => l.Contains(prefix));
+        return line[(line.IndexOf(prefix, StringComparison.Ordinal) + prefix.Length)..].Trim();
+    }
+
+    [TaskName("swarm-observe-edge-image")]
+    private sealed class EdgeImageTask : FrostingTask<BuildContext>
+    {
+        public override void Run(BuildContext context) => context.Log.Information($"edge image: {new Wiring(context).BaseImages().Edge().Name}");
+    }
+
+    /// <summary>The image tagged into the lab's registry and pushed; its name pinned by the digest the registry gave.</summary>
+    private string Push(string image, string name)
+    {
+        var repository = $"{_registry.Address}/qtsops-swarmobserve/{name}";
+        var tag = $"{repository}:{_lab.Name}";
+        Command.Run("docker", "tag", image, tag).EnsureSuccess($"Tagging {tag}");
+        _tags.Add(tag);
+        Docker(null, "push", "--quiet", tag).EnsureSuccess($"Pushing {tag}");
+        return Command.Run("docker", "image", "inspect", "--format", "{{range .RepoDigests}}{{println .}}{{end}}", tag)
+            .EnsureSuccess($"Reading the digest of {tag}").Output.Single(digest => digest.StartsWith(repository + "@sha256:"));
+    }
+
+    /// <summary>The docker CLI with this fixture's config (its registry login), against a node's engine or (null) this machine's.</summary>
+    private Command.Result Docker(Lab.Node? node, params string[] args) =>
+        Command.Run("docker", ["--config", _scratch.Combine("docker-config"), .. node is null ? [] : new[] { "-H", node.DockerHost }, .. args]);
+
+    /// <summary>Until both observer tasks and an edge on every node run and every node's published port answers /health with 200.</summary>
+    private void WaitForTheStackServing()
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        WaitUntil(() => Running(Service) == 2 && Running(SwarmStack.EdgeServiceName(_target.ComposeProject)) == _lab.Nodes.Count
+            && _lab.Nodes.All(node => Answers(http, $"http://{node.Address}:{_target.Port}/health")), "the stack serving on every node");
+    }
+
+    private int Running(string service) =>
+        _lab.Manager.Docker("service", "ps", service, "--filter", "desired-state=running", "--format", "{{.CurrentState}}").Output.Count(state => state.StartsWith("Running"));
+
+    private static bool Answers(HttpClient http, string url)
+    {
+        try { return http.GetAsync(url).Result.IsSuccessStatusCode; }
+        catch (AggregateException) { return false; }
+    }
+
+    /// <summary>Bounded: fails with the services' tasks as the engine lists them.</summary>
+    private void WaitUntil(Func<bool> done, string what)
+    {
+        for (var attempt = 0; attempt < 240; attempt++)
+        {
+            if (done()) return;
+            Thread.Sleep(500);
+        }
+        Assert.Fail($"Waiting for {what} ended after 2 minutes: " + string.Join("\n", _lab.Manager.Docker("stack", "ps", "--no-trunc", _target.ComposeProject).Output));
+    }
+}
