@@ -1,4 +1,5 @@
 using QtsOps.Core.Swarm;
+using QtsOps.Core.Verification;
 using static QtsOps.Tests.Core.SwarmSamples;
 
 namespace QtsOps.Tests.Core;
@@ -21,9 +22,31 @@ public class SwarmStatusTests
         Assert.That(lines, Is.EqualTo(new[]
         {
             $"service {Service}: replicated, 2 replica(s), image {NewImage}; last update completed: update completed",
-            $"  {Service}.1 on node-1: running since 4 minutes ago, {NewImage.Split('@')[1]}",
-            $"  {Service}.2 on node-2: running since 3 minutes ago, {NewImage.Split('@')[1]}",
-            $"  {Service}.3 on (not placed): pending since 10 seconds ago, {NewImage.Split('@')[1]} (no suitable node (max replicas per node limit exceed))",
+            $"  {Service}.1 on node-1: running, healthy (its health check passed), since 4 minutes ago, {NewImage.Split('@')[1]}",
+            $"  {Service}.2 on node-2: running, healthy (its health check passed), since 3 minutes ago, {NewImage.Split('@')[1]}",
+            $"  {Service}.3 on (not placed): pending, no health, since 10 seconds ago, {NewImage.Split('@')[1]} (no suitable node (max replicas per node limit exceed))",
+        }));
+    }
+
+    [Test]
+    public void Each_task_shows_its_own_health_where_it_was_asked_and_its_states_word_elsewhere()
+    {
+        var lines = SwarmStatus.Lines(SwarmService.Parse(Inspect(3)),
+        [
+            Task("a", 1, "node-1", "Running", "Running 4 minutes ago"),
+            Task("b", 2, "node-2", "Running", "Running 3 minutes ago"),
+            Task("c", 3, "node-3", "Running", "Starting 2 seconds ago"),
+        ], new Dictionary<string, HttpEvidence>
+        {
+            ["a"] = new("http://10.0.1.5:8000/health", 200, "{\"status\":\"ok\"}", null),
+            ["b"] = new("http://10.0.1.6:8000/health", 503, "{\"status\":\"unhealthy\"}", null),
+        });
+
+        Assert.That(lines.Skip(1).Select(line => line.Split(", since ")[0]), Is.EqualTo(new[]
+        {
+            $"  {Service}.1 on node-1: running, healthy (/health 200)",
+            $"  {Service}.2 on node-2: running, unhealthy (/health 503)",
+            $"  {Service}.3 on node-3: starting, health check not passed yet",
         }));
     }
 }

@@ -108,4 +108,23 @@ public class SwarmVerifyChecklistTests
         Assert.That(Failed(stale), Is.EqualTo(new[] { "data-records@node-2" }));
         Assert.That(Failed(unread), Is.EqualTo(new[] { "data-records@node-2" }));
     }
+
+    [Test]
+    public void A_running_task_whose_own_health_fails_fails_its_check_naming_the_answer_and_one_that_answers_says_so()
+    {
+        var evidence = Healthy with
+        {
+            TaskHealth = new Dictionary<string, HttpEvidence>
+            {
+                ["a"] = new("http://10.0.1.5:8000/health", 200, "{\"status\":\"ok\"}", null),
+                ["b"] = new("http://10.0.1.6:8000/health", 503, "{\"status\":\"unhealthy\"}", null),
+            },
+        };
+
+        var checks = Checks(evidence);
+
+        Assert.That(Failed(evidence), Is.EqualTo(new[] { $"task {Service}.2@node-2" }));
+        Assert.That(checks.Single(c => c.Name == $"task {Service}.2@node-2").Evidence, Is.EqualTo("running, but its own /health answered 503 {\"status\":\"unhealthy\"}"));
+        Assert.That(checks.Single(c => c.Name == $"task {Service}.1@node-1").Evidence, Does.EndWith("; its own /health at http://10.0.1.5:8000/health: 200"));
+    }
 }

@@ -33,4 +33,18 @@ public class SwarmCommandsTests
         Assert.That(Render(new SwarmNodeListSettings()), Is.EqualTo("node ls --format \"{{json .}}\""));
         Assert.That(Render(new SwarmNodeDrainSettings { Node = "node-2" }), Is.EqualTo("node update --availability drain \"node-2\""));
     }
+
+    [Test]
+    public void Node_and_task_inspect_name_every_id_given()
+    {
+        Assert.That(Render(new SwarmNodeInspectSettings { Nodes = ["n1", "n2"] }), Is.EqualTo("node inspect \"n1\" \"n2\""));
+        Assert.That(Render(new SwarmTaskInspectSettings { Tasks = ["t1", "t2"] }), Is.EqualTo("inspect --type task \"t1\" \"t2\""));
+    }
+
+    [Test]
+    public void The_network_probe_runs_the_services_image_on_its_network_read_only_without_capabilities()
+    {
+        Assert.That(Render(new SwarmNetworkProbeSettings { Network = "qts-network", Image = "r/o@sha256:ab", Script = "print(1)", Arguments = ["10.0.1.5", "10.0.1.6"] }),
+            Is.EqualTo("run --rm --network \"qts-network\" --read-only --cap-drop ALL --entrypoint python3 \"r/o@sha256:ab\" -c \"print(1)\" \"10.0.1.5\" \"10.0.1.6\""));
+    }
 }
