@@ -136,6 +136,30 @@ public class SwarmObserveTests
         Assert.That(File.ReadAllText(Path.Combine(ReportsDirectory, "verify.md")), Does.Contain("| `restarts` | **fail** |"));
     }
 
+    [Test, Order(4)]
+    public void A_task_made_unhealthy_fails_verify_naming_the_task_and_node_and_rolls_back()
+    {
+        WaitUntil(() => Running(Service) == 2, "both tasks running again");
+        var (task, node) = RunningTasks()[0];
+        var id = _lab.Manager.Docker("service", "ps", "--no-trunc", "--filter", $"name={task}", "--filter", "desired-state=running", "--format", "{{.ID}}", Service)
+            .EnsureSuccess("Finding the task's id").Output.Single();
+        var onNode = _lab.Nodes.Single(n => n.Name == node);
+        var container = onNode.Docker("ps", "--quiet", "--filter", $"label=com.docker.swarm.task.id={id}").EnsureSuccess("Finding the task's container").Output.Single();
+        // The service's user can no longer write its node's data directory: its /health turns 503, and the engine's health check follows.
+        Command.Run("chmod", "0500", Path.Combine(onNode.Srv, "qtsobs", "data")).EnsureSuccess("Taking the data directory from the service");
+        WaitUntil(() => onNode.Docker("inspect", "--format", "{{.State.Health.Status}}", container).Output.SequenceEqual(["unhealthy"])
+            || _lab.Manager.Docker("service", "ps", "--no-trunc", "--filter", $"id={id}", "--format", "{{.DesiredState}}", Service).Output.SequenceEqual(["Shutdown"]),
+            $"{task} on {node} unhealthy");
+        var rollback = new RecordingRollback();
+
+        var failure = Assert.Throws<PipelineException>(() => new SwarmVerify(_observer, _target, _reporting, rollback).Run(new SwarmRelease(Release, _observerImage, SwarmStack.FileName)));
+
+        // Judged before the engine replaced it (its own /health) or after (a task replaced for being unhealthy): named with its node either way.
+        Assert.That(failure!.Message, Does.Contain($"task {task}@{node}: running, but its own /health answered 503")
+            .Or.Contain($"{task} on {node}: failed: task: non-zero exit (137): dockerexec: unhealthy container"));
+        Assert.That(rollback.Calls.Select(call => call.Release), Is.EqualTo(new[] { Release }));
+    }
+
     /// <summary>Stands for the swarm's rollback the pipeline connects: records that verify asked for it.</summary>
     private sealed class RecordingRollback : ISwarmRollback
     {
