@@ -160,6 +160,18 @@ public class SwarmObserveTests
         Assert.That(rollback.Calls.Select(call => call.Release), Is.EqualTo(new[] { Release }));
     }
 
+    [Test, Order(5)]
+    public void A_failed_verify_of_a_release_that_verified_before_leaves_it_and_says_how_to_roll_back()
+    {
+        var rollback = new RecordingRollback();
+
+        var failure = Assert.Throws<PipelineException>(() =>
+            new SwarmVerify(_observer, _target, _reporting, rollback).Run(new SwarmRelease(Release, _observerImage, SwarmStack.FileName), rollBackOnFailure: false));
+
+        Assert.That(failure!.Message, Does.Contain("restarts: ").And.Contain($"{Release} verified before, so it was not replaced by an older release; ./build.sh --target=rollback"));
+        Assert.That(rollback.Calls, Is.Empty);
+    }
+
     /// <summary>Stands for the swarm's rollback the pipeline connects: records that verify asked for it.</summary>
     private sealed class RecordingRollback : ISwarmRollback
     {
