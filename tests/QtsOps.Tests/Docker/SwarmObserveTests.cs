@@ -114,6 +114,18 @@ public class SwarmObserveTests
         Assert.That(view.Lines.TakeLast(2), Is.EqualTo(new[] { "lock: free", "history: deploy 1.0.0 succeeded" }));
     }
 
+    [Test, Order(2)]
+    public void Status_of_a_stack_the_swarm_does_not_have_says_so_and_verify_refuses_it()
+    {
+        var absent = _target with { ComposeProject = "absent" };
+
+        var view = new SwarmStatusReader(_observer, absent).Read(["lock: free"]);
+        var refusal = Assert.Throws<PipelineException>(() => new SwarmVerify(_observer, absent, _reporting, new RecordingRollback()).Check(new SwarmRelease(Release, _observerImage, SwarmStack.FileName)));
+
+        Assert.That(view.Lines, Is.EqualTo(new[] { "service absent_qts-observer: none on the swarm (nothing deployed, or it was taken down)", "lock: free" }));
+        Assert.That(refusal!.Message, Does.Contain("has no service absent_qts-observer").And.Contain("Fix: ./build.sh --target=deploy --env=cluster"));
+    }
+
     [Test, Order(3)]
     public void A_task_killed_and_replaced_by_the_engine_fails_verify_naming_the_task_and_node_and_rolls_back()
     {

@@ -35,8 +35,9 @@ public sealed class SwarmObserver(DockerEngine engine)
     public (SwarmService Service, DateTimeOffset ChangedAt)? Service(string name)
     {
         var inspect = engine.Call(DockerAliases.Docker, new SwarmServiceInspectSettings { Service = name });
-        if (!inspect.Succeeded) return null;
-        var json = string.Join("\n", inspect.Output);
+        // Only "no such service" means none; any other failure (the manager unreachable, no swarm) is the error it is.
+        if (!inspect.Succeeded && string.Join(" ", inspect.Error).Contains("no such service", StringComparison.OrdinalIgnoreCase)) return null;
+        var json = string.Join("\n", inspect.EnsureSuccess().Output);
         return (SwarmService.Parse(json), ServiceChange.Since(json));
     }
 
@@ -57,8 +58,14 @@ public sealed class SwarmObserver(DockerEngine engine)
     public IReadOnlyList<SwarmNode> Nodes()
     {
         var ids = engine.Call(DockerAliases.Docker, new SwarmNodeListSettings()).EnsureSuccess().Output
-            .Where(line => line.Trim().Length > 0).Select(line => System.Text.Json.JsonDocument.Parse(line).RootElement.GetProperty("ID").GetString()!).ToList();
+            .Where(line => line.Trim().Length > 0).Select(NodeId).ToList();
         return ids.Count == 0 ? [] : SwarmNode.ParseInspect(string.Join("\n", engine.Call(DockerAliases.Docker, new SwarmNodeInspectSettings { Nodes = ids }).EnsureSuccess().Output));
+    }
+
+    private static string NodeId(string nodeListLine)
+    {
+        using var node = System.Text.Json.JsonDocument.Parse(nodeListLine);
+        return node.RootElement.GetProperty("ID").GetString()!;
     }
 
     /// <summary>The service's log lines since a time, each prefixed with its task and node.</summary>
