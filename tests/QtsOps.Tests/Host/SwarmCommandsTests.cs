@@ -33,4 +33,10 @@ public class SwarmCommandsTests
         Assert.That(Render(new SwarmNodeListSettings()), Is.EqualTo("node ls --format \"{{json .}}\""));
         Assert.That(Render(new SwarmNodeDrainSettings { Node = "node-2" }), Is.EqualTo("node update --availability drain \"node-2\""));
     }
+
+    [Test]
+    public void Stack_rm_names_the_stack()
+    {
+        Assert.That(Render(new SwarmStackRemoveSettings { Stack = "qts-observer" }), Is.EqualTo("stack rm \"qts-observer\""));
+    }
 }

@@ -65,3 +65,11 @@ public sealed class SwarmNodeDrainSettings : DockerSettings, IDockerCommand
 
     public void AppendTo(ProcessArgumentBuilder arguments) => arguments.Append("node").Append("update").Append("--availability").Append("drain").AppendQuoted(Node);
 }
+
+/// <summary>`docker stack rm`: removes the stack's services, networks and configs (a first deploy that failed leaves nothing half-up).</summary>
+public sealed class SwarmStackRemoveSettings : DockerSettings, IDockerCommand
+{
+    public required string Stack { get; init; }
+
+    public void AppendTo(ProcessArgumentBuilder arguments) => arguments.Append("stack").Append("rm").AppendQuoted(Stack);
+}
