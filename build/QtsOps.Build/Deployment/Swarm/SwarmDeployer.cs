@@ -54,7 +54,7 @@ public sealed class SwarmDeployer(DeploySession session, DeployRequest request, 
         catch (OperationCanceledException) when (interruption.IsRequested)
         {
             session.Record(entry with { Result = HistoryResult.Interrupted, FinishedAt = DateTimeOffset.UtcNow, Detail = $"{interruption.Signal} while the swarm converged" });
-            throw new PipelineException($"{interruption.Signal} came during the deploy of {release}: it is recorded as interrupted. Now: {Undo(first, previous, release, null)}.");
+            throw new PipelineException($"{interruption.Signal} came during the deploy of {release}: it is recorded as interrupted. Now: {Undo(first, previous, release)}.");
         }
         catch (ReleaseStartException exception)
         {
@@ -77,16 +77,16 @@ public sealed class SwarmDeployer(DeploySession session, DeployRequest request, 
         Log.Error($"Deploy of {entry.Release} failed: {why}");
         var unrecorded = session.Record(entry with { Result = HistoryResult.Failed, FinishedAt = DateTimeOffset.UtcNow, Detail = why });
         session.Reporting.Notify(NotificationEvent.DeployFailed, why);
-        var now = Undo(first, previous, entry.Release, judged);
+        var now = Undo(first, previous, entry.Release);
         throw new PipelineException($"Deploy of {entry.Release} to {Target.Name} failed: {why}. Now: {now}." + (unrecorded is null ? "" : $" Also, {unrecorded}"));
     }
 
-    /// <summary>What a failed deploy leaves: nothing for a first one; the release before for an upgrade (the engine's rollback, else its kept stack file).</summary>
-    private string Undo(bool first, string? previous, string release, Convergence? judged)
+    /// <summary>What a failed deploy leaves: nothing for a first one; the release before for an upgrade (the engine's own rollback, else its kept stack file put back).</summary>
+    private string Undo(bool first, string? previous, string release)
     {
         if (first) return rollout.Remove();
         if (!RollsBack) return $"the swarm is left as it is ({noRollback ?? "\"automaticRollback\": false"}): the engine paused the update; see docker service ps {rollout.ObserverService} on the manager";
-        if (judged is { RolledBack: true }) return rollout.WaitRolledBack(CancellationToken.None) + (previous is null ? "" : $" ({previous})");
+        if (rollout.EngineRollback(CancellationToken.None) is { } engine) return engine + (previous is null ? "" : $" ({previous})");
         if (previous is null) return $"there is no earlier release of {Target.Name} to put back, and the stack {Target.ComposeProject} is left as the engine has it";
         return rollback.PutBack(previous, release, $"after the failed deploy of {release}", CancellationToken.None).Summary;
     }

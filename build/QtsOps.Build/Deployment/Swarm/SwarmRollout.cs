@@ -74,16 +74,33 @@ public sealed class SwarmRollout(DeploySession session, Func<RegistryAccess> reg
         }
     }
 
-    /// <summary>Waits, bounded by healthTimeoutSeconds, until the engine finished rolling the observer's update back; says how it ended.</summary>
-    public string WaitRolledBack(CancellationToken cancellation)
+    /// <summary>How long after monitorSeconds the engine's rollback may take to begin before the wait stops looking for it.</summary>
+    private static readonly TimeSpan RollbackBegins = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Waits, bounded by healthTimeoutSeconds, for the engine's own rollback of the observer's update (failure_action rollback)
+    /// to end, and says how; null when it did not begin within monitorSeconds and a little more: a task that never started
+    /// (one no node can take) or a wait that timed out is no failed update to the engine.
+    /// </summary>
+    public string? EngineRollback(CancellationToken cancellation)
     {
+        var begins = TimeSpan.FromSeconds(Target.Swarm?.MonitorSeconds ?? 0) + RollbackBegins;
         var timer = Stopwatch.StartNew();
         while (timer.Elapsed < Timeout && !cancellation.IsCancellationRequested)
         {
-            if (Inspect(ObserverService)?.Update is { State: "rollback_completed" or "rollback_paused" } update)
-                return update.State == "rollback_completed"
-                    ? "the engine rolled the update back: the release before serves again"
-                    : $"the engine paused its rollback ({update.Message}): see docker service ps {ObserverService} on the manager";
+            var update = Inspect(ObserverService)?.Update;
+            switch (update?.State)
+            {
+                case "rollback_completed":
+                    return "the engine rolled the update back: the release before serves again";
+                case "rollback_paused":
+                    return $"the engine paused its rollback ({update.Message}): see docker service ps {ObserverService} on the manager";
+                case "rollback_started":
+                    break;
+                default:
+                    if (timer.Elapsed >= begins) return null;
+                    break;
+            }
             cancellation.WaitHandle.WaitOne(Poll);
         }
         return $"the engine is rolling the update back, still unfinished after {timer.Elapsed.TotalSeconds:0} s: see docker service ps {ObserverService} on the manager";
