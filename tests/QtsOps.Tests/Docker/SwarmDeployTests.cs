@@ -139,6 +139,17 @@ public class SwarmDeployTests
         }
     }
 
+    /// <summary>Each node's published port (its edge) answers /health with <paramref name="version"/>.</summary>
+    private void AssertEveryNodeServes(string version)
+    {
+        foreach (var node in _lab.Nodes)
+        {
+            var (status, body) = Health(node);
+            Assert.That(status, Is.EqualTo(200), $"{node.Name}: {body}");
+            Assert.That(body, Does.Contain($"\"version\": \"{version}\"").Or.Contain($"\"version\":\"{version}\""), $"{node.Name}'s published port serves {version}");
+        }
+    }
+
     [Test, Order(1)]
     public void A_first_deploy_no_node_can_take_fails_with_the_engine_s_reason_and_leaves_no_stack()
     {
@@ -178,11 +189,7 @@ public class SwarmDeployTests
         Assert.That(File.ReadAllText(kept), Does.Contain($"image: {pinned}"), "stack.yml is kept in the release's directory");
         Assert.That(File.Exists(Path.Combine(DeployDirectory, "releases", _first.Release, SwarmStack.EdgeConfigFile)), Is.True);
         Assert.That(run.Output, Does.Contain($"{Service}: 2/2 running the new release"), "the wait prints the tasks running per node");
-        foreach (var node in _lab.Nodes)
-        {
-            var (status, body) = Health(node);
-            Assert.That((status, body), Has.Property("Item1").EqualTo(200).And.Property("Item2").Contains(_first.Version), $"{node.Name}'s published port serves the release");
-        }
+        AssertEveryNodeServes(_first.Version);
     }
 
     [Test, Order(3)]
@@ -203,8 +210,7 @@ public class SwarmDeployTests
         var pinned = $"{_registry.Address}/{ImageRepository}@{_first!.Digest}";
         Assert.That(ServiceImage(Service), Is.EqualTo(pinned), "the service is back on the release before");
         Assert.That(RunningTasks().Where(task => task.State == "Running").Select(task => task.Image), Is.All.EqualTo(pinned).And.Not.Empty);
-        foreach (var node in _lab.Nodes)
-            Assert.That(Health(node), Is.EqualTo((200, Health(node).Body)).And.Property("Item2").Contains(_first.Version), $"{node.Name} still serves {_first.Version}");
+        AssertEveryNodeServes(_first.Version);
         Assert.That(File.ReadAllText(Path.Combine(DeployDirectory, "current", SwarmStack.FileName)), Does.Contain(pinned), "current still names the release before");
     }
 
@@ -228,6 +234,6 @@ public class SwarmDeployTests
         Assert.That((rollback.Action, rollback.Result, rollback.Release), Is.EqualTo((HistoryAction.Rollback, HistoryResult.Succeeded, _first.Release)));
         Assert.That(rollback.Detail, Does.Contain($"replaced {deployed.Release}"));
         Assert.That(Path.GetFileName(new DirectoryInfo(Path.Combine(DeployDirectory, "current")).LinkTarget), Is.EqualTo(_first.Release));
-        Assert.That(Health(_lab.Nodes[1]).Body, Does.Contain(_first.Version));
+        AssertEveryNodeServes(_first.Version);
     }
 }
