@@ -48,7 +48,7 @@ public class SwarmDeployTests
     {
         _lab?.Dispose();
         var images = Command.Run("docker", "image", "ls", "--format", "{{.Repository}}:{{.Tag}}").Output.Where(image => image.Contains(_id)).ToArray();
-        if (images.Length > 0) Command.Run(["docker", "image", "rm", "--force", .. images]);
+        if (images.Length > 0) Command.Run("docker", ["image", "rm", "--force", .. images]);
         _repo?.Dispose();
         _registry?.Dispose();
     }
