@@ -18,12 +18,12 @@ namespace QtsOps.Tests.Docker;
 [TestFixture, Category("Docker"), NonParallelizable, System.Runtime.Versioning.SupportedOSPlatform("linux"), Platform("Linux")]
 public class SwarmDeployTests
 {
+    private readonly string _id = Guid.NewGuid().ToString("N")[..8];
+    private const int Port = 8000;
     private const string RegistryUser = "qtsops";
     private static readonly string RegistryPassword = Guid.NewGuid().ToString("N");
-    private const int Port = 8000;
-    private readonly string _id = Guid.NewGuid().ToString("N")[..8];
-    private RegistryServer _registry = null!;
     private Lab _lab = null!;
+    private RegistryServer _registry = null!;
     private ObserverRepository _repo = null!;
     private HistoryEntry? _first;
 

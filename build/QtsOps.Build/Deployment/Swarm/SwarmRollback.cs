@@ -1,4 +1,3 @@
-using Cake.Core.Diagnostics;
 using QtsOps.Core.Deployment;
 using QtsOps.Core.Environments;
 using QtsOps.Core.Notifications;
@@ -19,7 +18,6 @@ public sealed record SwarmPutBack(bool Converged, string Summary);
 public sealed class SwarmRollback(DeploySession session, string? rollbackTo, SwarmStackFiles stacks, SwarmRollout rollout) : IRollbackOnDemand
 {
     private DeploymentEnvironment Target => session.Target;
-    private ICakeLog Log => session.Log;
 
     public void Run()
     {
@@ -30,10 +28,10 @@ public sealed class SwarmRollback(DeploySession session, string? rollbackTo, Swa
             ?? throw new PipelineException(RollbackOnDemand.NothingToRollBackTo(Target.Name, host));
         session.Engine.EnsureReachable();
         using var held = session.Locks.Acquire($"rollback to {to}");
-        using var interruption = Interruption.Watch(Log, "the rollback");
+        using var interruption = Interruption.Watch(session.Log, "the rollback");
         var outcome = PutBack(to, host.Current, "on demand", interruption.Token);
         if (!outcome.Converged) throw new PipelineException($"Rollback of '{Target.Name}': {outcome.Summary}.");
-        Log.Information(outcome.Summary);
+        session.Log.Information(outcome.Summary);
     }
 
     public void Preview() => RollbackOnDemand.Preview(session, rollbackTo, $"by deploying its kept {SwarmStack.FileName} again");
@@ -48,7 +46,7 @@ public sealed class SwarmRollback(DeploySession session, string? rollbackTo, Swa
     {
         using var stack = stacks.Kept(release);
         var images = StackImages.Read(File.ReadAllText(stack.StackFile), session.Host.Where(session.Host.Files.Combine(session.Store.PathOf(release), SwarmStack.FileName)));
-        Log.Warning($"Putting {release} back on {Target.Name} from its kept {SwarmStack.FileName}" + (replaced is null ? "" : $" (in place of {replaced})"));
+        session.Log.Warning($"Putting {release} back on {Target.Name} from its kept {SwarmStack.FileName}" + (replaced is null ? "" : $" (in place of {replaced})"));
         var started = DateTimeOffset.UtcNow;
         var entry = new HistoryEntry
         {
