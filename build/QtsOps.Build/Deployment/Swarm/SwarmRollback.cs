@@ -1,3 +1,4 @@
+using Cake.Core.Diagnostics;
 using QtsOps.Core.Deployment;
 using QtsOps.Core.Environments;
 using QtsOps.Core.Notifications;
