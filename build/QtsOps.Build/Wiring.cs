@@ -146,7 +146,12 @@ public sealed class Wiring(BuildContext context, DeploymentEnvironment? environm
 
     /// <summary>The release's and the edge's images in the registry the swarm's nodes pull from; push runs here when the run did not push yet.</summary>
     private SwarmImages SwarmImages() => new(Images, Target, Registry, () => context.PushedDigest.Value ??= ImagePublisher().Run().Digest,
-        () => BaseImages().Edge() is var (name, made) ? (name, made.Id) : default, context.Log);
+        () =>
+        {
+            // Made on this machine, pushed from here: never copied to the manager, whose nodes pull it.
+            var (name, made) = BaseImages().Edge();
+            return (name, made.Id);
+        }, context.Log);
 
     private SwarmStackFiles SwarmStacks() => new(DeployingSession);
 
