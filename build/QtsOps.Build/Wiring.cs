@@ -1,4 +1,5 @@
 using QtsOps.Build.Deployment;
+using QtsOps.Build.Deployment.Swarm;
 using QtsOps.Build.Images;
 using QtsOps.Build.Registry;
 using QtsOps.Build.Releasing;
@@ -34,7 +35,14 @@ public sealed class Wiring(BuildContext context, DeploymentEnvironment? environm
     /// The engine that builds and pushes the image: the environment's, except for an ssh:// host, which
     /// gets the image from the registry (or over its ssh connection) and never builds: this machine's.
     /// </summary>
-    public DockerEngine Images => _images ??= SshTransport.IsSshHost(DockerHost) ? EngineAt(null) : Engine;
+    public DockerEngine Images => _images ??= SshTransport.IsSshHost(DockerHost) || OnSwarm ? EngineAt(null) : Engine;
+
+    /// <summary>
+    /// The engine choice, made here only: a swarm environment's deploy and rollback take the swarm's classes
+    /// (Deployment/Swarm), a compose one's the compose classes; the tasks call Wiring, never ask which.
+    /// A swarm's images are built here, as for an ssh:// host: its dockerHost is a manager, which pulls them.
+    /// </summary>
+    private bool OnSwarm => Target.Engine == DeploymentEngine.Swarm;
 
     /// <summary>An engine and its host, counted together (<see cref="CommandCounts"/>).</summary>
     private DockerEngine EngineAt(string? dockerHost)
@@ -93,9 +101,15 @@ public sealed class Wiring(BuildContext context, DeploymentEnvironment? environm
 
     private DeploySession? _session;
 
-    /// <summary>What this task's deploy steps share: the engine, the environment, its protection and lock, the reporting, the state they read.</summary>
-    /// <summary>Every step on the environment's engine goes through here: a swarm or several hosts are refused before the engine is asked.</summary>
-    private DeploySession Session => _session ??= ClusterRules.WhyNotDeployable(Target) is { } why ? throw new PipelineException(why) : new(Engine, Target, context.Protection, new DeploymentLocks(Engine, Target, context.RepositoryRoot, context.Log), context.Reporting);
+    /// <summary>
+    /// What this task's deploy steps share: the engine, the environment, its protection and lock, the reporting, the state they read.
+    /// Every step on the environment's engine goes through here: several hosts are refused before the engine is asked.
+    /// </summary>
+    private DeploySession DeployingSession => _session ??= ClusterRules.WhyNotDeployable(Target) is { } why ? throw new PipelineException(why)
+        : new(Engine, Target, context.Protection, new DeploymentLocks(Engine, Target, context.RepositoryRoot, context.Log), context.Reporting);
+
+    /// <summary>The session of the steps not built for a swarm yet (verify, status, restore, down...): a swarm is refused too.</summary>
+    private DeploySession Session => ClusterRules.WhyNotOnSwarmYet(Target) is { } why ? throw new PipelineException(why) : DeployingSession;
 
     private ReleaseStarter? _starter;
 
@@ -119,23 +133,46 @@ public sealed class Wiring(BuildContext context, DeploymentEnvironment? environm
 
     private RunningReleaseCheck RunningReleaseCheck => new(Session, context.RepositoryRoot, context.CheckedBeforeTraffic);
 
-    private ReleaseRollback Rollback => new(Session,
-        context.Options.Get(PipelineOptions.NoRollback) ? context.Options.OriginOf(PipelineOptions.NoRollback) ?? "--no-rollback" : null,
-        Starter, RunningReleaseCheck);
+    private ReleaseRollback Rollback => new(Session, NoRollback, Starter, RunningReleaseCheck);
 
-    public Deployer Deployer() => new(Session,
-        new DeployRequest(context.Checkout, context.PackageDirectory, context.Options.Get(PipelineOptions.ForceDeploy), context.Options.Get(PipelineOptions.TakeOver)),
-        Starter, Rollback, HostImage());
+    private DeployRequest DeployRequest => new(context.Checkout, context.PackageDirectory, context.Options.Get(PipelineOptions.ForceDeploy), context.Options.Get(PipelineOptions.TakeOver));
 
-    public Preflight Preflight() => new(Session, ReleaseBranch(), new RegistryLoginCheck(Engine, Images, Registry, context.EnvironmentsFile, context.Log),
-        context.Options.Get(PipelineOptions.TakeOver), context.EnvironmentsFile);
+    private string? NoRollback => context.Options.Get(PipelineOptions.NoRollback) ? context.Options.OriginOf(PipelineOptions.NoRollback) ?? "--no-rollback" : null;
+
+    /// <summary>The deploy target's work, by the environment's engine.</summary>
+    public IReleaseDeployer Deployer() => OnSwarm
+        ? new SwarmDeployer(DeployingSession, DeployRequest, SwarmImages(), SwarmStacks(), SwarmRollout(), SwarmRollback(rollbackTo: null), NoRollback)
+        : new Deployer(Session, DeployRequest, Starter, Rollback, HostImage());
+
+    /// <summary>The release's and the edge's images in the registry the swarm's nodes pull from; push runs here when the run did not push yet.</summary>
+    private SwarmImages SwarmImages() => new(Images, Target, Registry, () => context.PushedDigest.Value ??= ImagePublisher().Run().Digest,
+        () =>
+        {
+            // Made on this machine, pushed from here: never copied to the manager, whose nodes pull it.
+            var (name, made) = BaseImages().Edge();
+            return (name, made.Id);
+        }, context.Log);
+
+    private SwarmStackFiles SwarmStacks() => new(DeployingSession);
+
+    private SwarmRollout SwarmRollout() => new(DeployingSession, () => SwarmImages().Registry);
+
+    private SwarmRollback SwarmRollback(string? rollbackTo) => new(DeployingSession, rollbackTo, SwarmStacks(), SwarmRollout());
+
+    public Preflight Preflight() => new(DeployingSession, ReleaseBranch(), new RegistryLoginCheck(Engine, Images, Registry, context.EnvironmentsFile, context.Log),
+        context.Options.Get(PipelineOptions.TakeOver), context.EnvironmentsFile, containerChecks: !OnSwarm);
 
     private ReleaseBranch ReleaseBranch() =>
         new(context, context.Checkout, context.RepositoryRoot, context.Protection, context.Options.Get(PipelineOptions.ReleaseBranch)!);
 
     public VerifyStep VerifyStep() => new(Session, Starter, RunningReleaseCheck, Rollback);
 
-    public RollbackOnDemand RollbackOnDemand() => new(Session, context.Options.Get(PipelineOptions.RollbackTo) ?? context.VerifiedRollbackVersion, Rollback);
+    /// <summary>The rollback target's work, by the environment's engine.</summary>
+    public IRollbackOnDemand RollbackOnDemand() => OnSwarm
+        ? SwarmRollback(RollbackTo)
+        : new RollbackOnDemand(Session, RollbackTo, Rollback);
+
+    private string? RollbackTo => context.Options.Get(PipelineOptions.RollbackTo) ?? context.VerifiedRollbackVersion;
 
     /// <summary>terraform-plan and apply; their settings are read here, so bad ones fail before anything changes.</summary>
     public TerraformStage Terraform() => new(context, context.Terraform,

@@ -17,7 +17,7 @@ public sealed record DeployRequest(Checkout Checkout, string PackageDirectory, b
 /// pre-deploy checks, data backup, install the package as releases/&lt;version&gt;, compose up, wait for
 /// healthy, record the outcome; a release that does not become healthy is replaced by the last verified one.
 /// </summary>
-public sealed class Deployer(DeploySession session, DeployRequest request, ReleaseStarter starter, ReleaseRollback rollback, HostImage hostImage)
+public sealed class Deployer(DeploySession session, DeployRequest request, ReleaseStarter starter, ReleaseRollback rollback, HostImage hostImage) : IReleaseDeployer
 {
     private readonly PreDeployCheck _check = new(session);
     private readonly DataBackups _backups = new(session);

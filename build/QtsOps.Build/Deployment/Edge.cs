@@ -119,12 +119,15 @@ public sealed class Edge(DeploySession session, Func<(string Name, string Id)> i
     /// The compose variables the edge and every release share: the network the edge reaches the slots on,
     /// the address it publishes (a release alone publishes it itself) and whose the containers are.
     /// </summary>
-    public Dictionary<string, string> SharedVariables() => new()
+    public Dictionary<string, string> SharedVariables() => SharedVariables(Target, Host);
+
+    /// <inheritdoc cref="SharedVariables()"/>
+    public static Dictionary<string, string> SharedVariables(DeploymentEnvironment target, IDeploymentHost host) => new()
     {
-        ["QTS_OBSERVER_NETWORK"] = Target.Network,
-        ["QTS_OBSERVER_BIND"] = Target.Bind,
-        ["QTS_OBSERVER_PORT"] = Target.Port.ToString(),
-        ["QTS_OBSERVER_LABEL_ENVIRONMENT"] = Target.Name,
-        ["QTS_OBSERVER_LABEL_DEPLOYMENT"] = Host.Resolve(Target.DeployDirectory),
+        ["QTS_OBSERVER_NETWORK"] = target.Network,
+        ["QTS_OBSERVER_BIND"] = target.Bind,
+        ["QTS_OBSERVER_PORT"] = target.Port.ToString(),
+        ["QTS_OBSERVER_LABEL_ENVIRONMENT"] = target.Name,
+        ["QTS_OBSERVER_LABEL_DEPLOYMENT"] = host.Resolve(target.DeployDirectory),
     };
 }

@@ -14,7 +14,11 @@ namespace QtsOps.Build.Deployment;
 /// </summary>
 /// <param name="takeOver">--take-over: another deployment's container is no problem.</param>
 /// <param name="environmentsFile">Where the environment's folders are set, named in the fix.</param>
-public sealed class Preflight(DeploySession session, ReleaseBranch releaseBranch, RegistryLoginCheck registry, bool takeOver, string environmentsFile)
+/// <param name="containerChecks">
+/// Whether the environment's named containers and the port on its engine are checked: not on a swarm, whose tasks the engine
+/// names and places, each node's edge holding the port (the engine refuses a task it cannot place, and the deploy says so).
+/// </param>
+public sealed class Preflight(DeploySession session, ReleaseBranch releaseBranch, RegistryLoginCheck registry, bool takeOver, string environmentsFile, bool containerChecks = true)
 {
     private readonly PreDeployCheck _check = new(session);
 
@@ -31,15 +35,15 @@ public sealed class Preflight(DeploySession session, ReleaseBranch releaseBranch
         if (state.Host.Lock is { Held: true } held)
             problems.Add(new DeploymentLockedException(target.Name, session.Host.Where(session.Locks.LockFile), held.Owner).Message);
         problems.AddRange(UnwritableFolders());
-        if (!takeOver && _check.ForeignRefusal(state) is { } refusal) problems.Add(refusal);
-        problems.AddRange(_check.Problems(info, state));
+        if (containerChecks && !takeOver && _check.ForeignRefusal(state) is { } refusal) problems.Add(refusal);
+        if (containerChecks) problems.AddRange(_check.Problems(info, state));
         var usesRegistry = registry.IsUsed(pushes);
         if (usesRegistry && registry.Problem(target.Name, pushes) is { } login) problems.Add(login);
         if (problems.Count > 0)
             throw new PipelineException($"Preflight of '{target.Name}' on {engine.Describe()} failed; nothing was built, pushed or applied:" +
                 $"{Environment.NewLine}  - {string.Join($"{Environment.NewLine}  - ", problems)}");
         session.Log.Information($"Preflight of '{target.Name}' passed in {timer.Elapsed.TotalSeconds:0.0} s: engine {info.ServerVersion} on {engine.Describe()}, " +
-            $"deploy lock free, folders writable, pre-deploy checks passed{(usesRegistry ? ", registry login accepted" : "")}; it {session.Cost}");
+            $"deploy lock free, folders writable, {(containerChecks ? "pre-deploy checks passed" : "containers and port left to the swarm")}{(usesRegistry ? ", registry login accepted" : "")}; it {session.Cost}");
     }
 
     /// <summary>Of the folders a deploy writes (deploy, state, backups), those this run's user cannot create or write in, as problems.</summary>

@@ -35,20 +35,26 @@ public sealed class ReleaseCompose(DeploySession session, Checkout checkout, Edg
         settings.ProjectName = slot is { } project ? session.Layout.SlotProject(project) : Target.ComposeProject;
         settings.ProjectDirectory = directory;
         settings.Files = [Path.Combine(directory, ComposeFile), .. slot is null && File.Exists(Path.Combine(directory, PublishFile)) ? [Path.Combine(directory, PublishFile)] : Array.Empty<string>()];
-        settings.Variables = new SortedDictionary<string, string>(edge.SharedVariables(), StringComparer.Ordinal)
-        {
-            ["QTS_OBSERVER_IMAGE"] = Target.ImageOf(release),
-            ["QTS_OBSERVER_CONTAINER"] = slot is { } running ? session.Layout.SlotContainer(running) : Target.ContainerName,
-            ["QTS_OBSERVER_HEALTH_INTERVAL"] = $"{Target.HealthIntervalSeconds}s",
-            ["QTS_OBSERVER_HOST_DATA"] = Host.Resolve(Target.DataDirectory),
-            ["QTS_OBSERVER_HOST_LOGS"] = Host.Resolve(Target.LogDirectory),
-            ["QTS_OBSERVER_HOST_CONFIG"] = Host.Resolve(Target.ConfigDirectory),
-            // Whose the container is (with the environment and deployment labels): verify and the next deploy read these.
-            ["QTS_OBSERVER_LABEL_RELEASE"] = release,
-            ["QTS_OBSERVER_LABEL_VERSION"] = VersionOf(release),
-        };
+        settings.Variables = Variables(Target, Host, edge.SharedVariables(), release, VersionOf(release),
+            slot is { } running ? session.Layout.SlotContainer(running) : Target.ContainerName);
         return settings;
     }
+
+    /// <summary>The compose variables a release runs with (a swarm's stack file is resolved with them too).</summary>
+    /// <param name="shared">What the release shares with the edge (<see cref="Edge.SharedVariables(DeploymentEnvironment, IDeploymentHost)"/>).</param>
+    public static SortedDictionary<string, string> Variables(DeploymentEnvironment target, IDeploymentHost host, IReadOnlyDictionary<string, string> shared,
+        string release, string version, string container) => new(shared.ToDictionary(), StringComparer.Ordinal)
+    {
+        ["QTS_OBSERVER_IMAGE"] = target.ImageOf(release),
+        ["QTS_OBSERVER_CONTAINER"] = container,
+        ["QTS_OBSERVER_HEALTH_INTERVAL"] = $"{target.HealthIntervalSeconds}s",
+        ["QTS_OBSERVER_HOST_DATA"] = host.Resolve(target.DataDirectory),
+        ["QTS_OBSERVER_HOST_LOGS"] = host.Resolve(target.LogDirectory),
+        ["QTS_OBSERVER_HOST_CONFIG"] = host.Resolve(target.ConfigDirectory),
+        // Whose the container is (with the environment and deployment labels): verify and the next deploy read these.
+        ["QTS_OBSERVER_LABEL_RELEASE"] = release,
+        ["QTS_OBSERVER_LABEL_VERSION"] = version,
+    };
 
     /// <summary>
     /// Where compose reads the release's compose files: compose runs here and reads them here, so for a

@@ -10,10 +10,10 @@ namespace QtsOps.Build.Tasks;
 [IsDependentOn(typeof(ImageTask))]
 public sealed class DeployTask : FrostingTask<BuildContext>
 {
-    private Deployer? _deployer;
+    private IReleaseDeployer? _deployer;
 
     // One deployer for the decision and the deploy: what the skip check learned of the engine is not asked again.
-    private Deployer DeployerFor(BuildContext context) => _deployer ??= new Wiring(context).Deployer();
+    private IReleaseDeployer DeployerFor(BuildContext context) => _deployer ??= new Wiring(context).Deployer();
 
     public override bool ShouldRun(BuildContext context) =>
         context.Options.Get(PipelineOptions.ForceDeploy) || DeployerFor(context).AlreadyRunning() is not { } reason || SkipBecause(reason);

@@ -17,18 +17,27 @@ public static class ClusterRules
 
     /// <summary>
     /// Why the targets that act on the environment's engine (deploy, verify, rollback, restore, status...) refuse
-    /// <paramref name="target"/>, or null when they may run: they drive one engine with compose today, so a swarm
-    /// would be driven as a single compose host and an environment of several hosts would reach its first only.
-    /// validate reads both in full.
+    /// <paramref name="target"/>, or null when they may run: they drive one engine, so an environment of several
+    /// hosts would reach its first only. validate reads it in full. A swarm is one engine's manager: deploy and
+    /// rollback drive it (<see cref="WhyNotOnSwarmYet"/> says which targets do not yet).
     /// </summary>
     public static string? WhyNotDeployable(DeploymentEnvironment target) =>
+        target.Hosts.Count > 0
+            ? $"'{target.Name}' lists {target.Hosts.Count} hosts (\"hosts\": {string.Join(", ", target.Hosts.Select(h => h.Name))}): validate checks them, " +
+              "but deploy, verify, rollback, restore and status do not run on several hosts yet, and a run would reach the first one only. " +
+              "Fix: give this environment one \"dockerHost\" instead of \"hosts\" (an environment per host), or wait for rollouts (docs/OPERATIONS.md, \"Several hosts\")"
+            : null;
+
+    /// <summary>
+    /// Why the targets not built for a swarm yet (verify, status, restore, down...) refuse <paramref name="target"/>,
+    /// or null when it runs on compose: deploy and rollback drive a swarm (docker stack deploy), the others would
+    /// read or change it as one compose host and leave the cluster half-managed.
+    /// </summary>
+    public static string? WhyNotOnSwarmYet(DeploymentEnvironment target) =>
         target.Engine == DeploymentEngine.Swarm
-            ? $"'{target.Name}' runs on a swarm (\"engine\": \"swarm\"): validate checks its keys, but deploy, verify, rollback, restore and status " +
-              "do not drive a swarm yet, and running it as one compose host would leave the cluster half-managed. " +
-              "Fix: give this environment \"engine\": \"compose\" and one \"dockerHost\", or wait for Swarm deploys (docs/OPERATIONS.md, \"Swarm environments\")"
-            : target.Hosts.Count > 0
-                ? $"'{target.Name}' lists {target.Hosts.Count} hosts (\"hosts\": {string.Join(", ", target.Hosts.Select(h => h.Name))}): validate checks them, " +
-                  "but deploy, verify, rollback, restore and status do not run on several hosts yet, and a run would reach the first one only. " +
-                  "Fix: give this environment one \"dockerHost\" instead of \"hosts\" (an environment per host), or wait for rollouts (docs/OPERATIONS.md, \"Several hosts\")"
-                : null;
+            ? $"'{target.Name}' runs on a swarm (\"engine\": \"swarm\"): deploy and rollback drive it with docker stack deploy, but verify, status, restore and down do not yet, " +
+              "and running it as on one compose host would leave the cluster half-managed. " +
+              $"Fix: read the service on the manager (docker service ps {SwarmStack.ServiceName(target.ComposeProject)}), " +
+              "or give this environment \"engine\": \"compose\" and one \"dockerHost\" (docs/OPERATIONS.md, \"Swarm environments\")"
+            : null;
 }

@@ -18,14 +18,23 @@ public class ClusterRulesTests
     }
 
     [Test]
-    public void The_engine_s_targets_refuse_a_swarm_and_several_hosts_saying_why_and_run_on_one_compose_host()
+    public void The_engine_s_targets_refuse_several_hosts_saying_why_and_run_on_one_compose_host_or_a_swarm_s_manager()
     {
         var swarm = EnvironmentCatalog.Load(SourceRepository.Combine(SwarmStackInputs.FixtureFile));
         var fleet = EnvironmentCatalog.Load(SourceRepository.Combine(FleetEnvironmentTests.FixtureFile));
 
-        Assert.That(ClusterRules.WhyNotDeployable(swarm["cluster"]), Does.StartWith("'cluster' runs on a swarm").And.Contain("Fix: "));
         Assert.That(ClusterRules.WhyNotDeployable(fleet["sites"]), Does.StartWith("'sites' lists ").And.Contain("a run would reach the first one only").And.Contain("Fix: "));
-        Assert.That(swarm.Values.Concat(fleet.Values).Where(e => e.Engine == DeploymentEngine.Compose && e.Hosts.Count == 0).Select(ClusterRules.WhyNotDeployable),
-            Is.Not.Empty.And.All.Null);
+        Assert.That(ClusterRules.WhyNotDeployable(swarm["cluster"]), Is.Null, "deploy and rollback drive a swarm through its manager");
+        Assert.That(swarm.Values.Concat(fleet.Values).Where(e => e.Hosts.Count == 0).Select(ClusterRules.WhyNotDeployable), Is.Not.Empty.And.All.Null);
+    }
+
+    [Test]
+    public void The_targets_not_built_for_a_swarm_refuse_it_naming_what_does_run_there_and_take_compose()
+    {
+        var swarm = EnvironmentCatalog.Load(SourceRepository.Combine(SwarmStackInputs.FixtureFile));
+
+        Assert.That(ClusterRules.WhyNotOnSwarmYet(swarm["cluster"]), Does.StartWith("'cluster' runs on a swarm").And.Contain("deploy and rollback drive it")
+            .And.Contain("verify, status, restore and down do not yet").And.Contain("docker service ps qts-observer_qts-observer").And.Contain("Fix: "));
+        Assert.That(swarm.Values.Where(e => e.Name != "cluster").Select(ClusterRules.WhyNotOnSwarmYet), Is.Not.Empty.And.All.Null);
     }
 }

@@ -47,4 +47,10 @@ public class SwarmCommandsTests
         Assert.That(Render(new SwarmNetworkProbeSettings { Network = "qts-network", Image = "r/o@sha256:ab", Script = "print(1)", Arguments = ["10.0.1.5", "10.0.1.6"] }),
             Is.EqualTo("run --rm --network \"qts-network\" --read-only --cap-drop ALL --entrypoint python3 \"r/o@sha256:ab\" -c \"print(1)\" \"10.0.1.5\" \"10.0.1.6\""));
     }
+
+    [Test]
+    public void Stack_rm_names_the_stack()
+    {
+        Assert.That(Render(new SwarmStackRemoveSettings { Stack = "qts-observer" }), Is.EqualTo("stack rm \"qts-observer\""));
+    }
 }

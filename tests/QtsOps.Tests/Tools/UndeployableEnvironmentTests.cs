@@ -5,21 +5,19 @@ using QtsOps.Tests.Host;
 namespace QtsOps.Tests.Tools;
 
 /// <summary>
-/// A swarm environment and one of several hosts are validated in full, but the targets that act on an engine
-/// refuse them, saying why, before any engine is asked: until their deploy paths exist, a run would drive a
-/// swarm as one compose host, or reach the first of several hosts only.
+/// A swarm environment and one of several hosts are validated in full, but the targets that act on an engine and
+/// are not built for them refuse them, saying why, before any engine is asked: a run would drive a swarm as one
+/// compose host (verify, status), or reach the first of several hosts only. deploy and rollback drive a swarm.
 /// </summary>
 public class UndeployableEnvironmentTests
 {
-    [TestCase(SwarmStackInputs.FixtureFile, "cluster", "'cluster' runs on a swarm")]
-    [TestCase(FleetEnvironmentTests.FixtureFile, "sites", "'sites' lists ")]
-    public void The_engine_s_targets_refuse_the_environment_before_the_engine_is_asked(string fixture, string environment, string refusal)
+    [TestCase(SwarmStackInputs.FixtureFile, "cluster", "'cluster' runs on a swarm", "status,verify")]
+    [TestCase(FleetEnvironmentTests.FixtureFile, "sites", "'sites' lists ", "status,verify,rollback")]
+    public void The_engine_s_targets_refuse_the_environment_before_the_engine_is_asked(string fixture, string environment, string refusal, string targets)
     {
-        using var repo = new TempGitRepository();
-        repo.Write(EnvironmentCatalog.FileName, File.ReadAllText(SourceRepository.Combine(fixture)));
-        repo.Commit("feat: settings");
+        using var repo = Repository(fixture);
 
-        foreach (var target in new[] { "status", "verify", "rollback" })
+        foreach (var target in targets.Split(','))
         {
             var run = InProcessPipeline.Run(repo.Path, [$"--target={target}", $"--env={environment}", "--docker-host=tcp://127.0.0.1:1"]);
 
@@ -27,5 +25,24 @@ public class UndeployableEnvironmentTests
             Assert.That(run.Error, Does.Contain(refusal).And.Contain("Fix: "), target);
             Assert.That(run.Error, Does.Not.Contain("not reachable"), $"{target}: refused before the engine is asked");
         }
+    }
+
+    [Test]
+    public void Rollback_of_a_swarm_takes_the_swarm_s_path_and_finds_its_history_on_the_manager_s_host()
+    {
+        using var repo = Repository(SwarmStackInputs.FixtureFile);
+
+        var run = InProcessPipeline.Run(repo.Path, ["--target=rollback", "--env=cluster", "--docker-host=tcp://127.0.0.1:1"]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(1));
+        Assert.That(run.Error, Does.Contain("Nothing to roll back to on 'cluster'").And.Not.Contain("runs on a swarm"));
+    }
+
+    private static TempGitRepository Repository(string fixture)
+    {
+        var repo = new TempGitRepository();
+        repo.Write(EnvironmentCatalog.FileName, File.ReadAllText(SourceRepository.Combine(fixture)));
+        repo.Commit("feat: settings");
+        return repo;
     }
 }

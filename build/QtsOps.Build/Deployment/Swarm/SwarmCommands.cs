@@ -108,3 +108,11 @@ public sealed class SwarmNetworkProbeSettings : DockerSettings, IDockerCommand
         foreach (var argument in Arguments) arguments.AppendQuoted(argument);
     }
 }
+
+/// <summary>`docker stack rm`: removes the stack's services, networks and configs (a first deploy that failed leaves nothing half-up).</summary>
+public sealed class SwarmStackRemoveSettings : DockerSettings, IDockerCommand
+{
+    public required string Stack { get; init; }
+
+    public void AppendTo(ProcessArgumentBuilder arguments) => arguments.Append("stack").Append("rm").AppendQuoted(Stack);
+}

@@ -1,0 +1,103 @@
+using Cake.Core.Diagnostics;
+using QtsOps.Core.Deployment;
+using QtsOps.Core.Environments;
+using QtsOps.Core.Notifications;
+using QtsOps.Core.Swarm;
+
+namespace QtsOps.Build.Deployment.Swarm;
+
+/// <summary>
+/// The deploy target on a swarm: the release's image and the edge's pinned by the digests the registry confirmed
+/// (<see cref="SwarmImages"/>); under the deploy lock on the manager's host, the package installed as
+/// releases/&lt;release&gt;/ there with its stack file (<see cref="SwarmStackFiles"/>); `docker stack deploy` and the
+/// wait (<see cref="SwarmRollout"/>); the outcome recorded in the history there. A deploy that does not converge
+/// leaves nothing half-done: a first deploy's stack is removed; an upgrade the engine rolled back serves the
+/// release before, and any other failed upgrade gets the release before put back from its kept stack file.
+/// </summary>
+/// <param name="noRollback">What turned automatic rollback off for this run (--no-rollback), or null.</param>
+public sealed class SwarmDeployer(DeploySession session, DeployRequest request, SwarmImages images, SwarmStackFiles stacks, SwarmRollout rollout,
+    SwarmRollback rollback, string? noRollback) : IReleaseDeployer
+{
+    private DeploymentEnvironment Target => session.Target;
+    private ICakeLog Log => session.Log;
+    private Checkout Checkout => request.Checkout;
+
+    /// <summary>Whether a failed update is rolled back (by the engine, else from the kept stack file), or left as it is.</summary>
+    private bool RollsBack => noRollback is null && Target.AutomaticRollback;
+
+    /// <summary>Never: a stack deploy of the stack file the swarm runs already changes nothing there, and the wait says so at once.</summary>
+    public string? AlreadyRunning() => null;
+
+    public void Run()
+    {
+        session.Protection.Require(Target.Name, ProtectedChange.Deploy);
+        session.Engine.EnsureReachable();
+        var release = Checkout.VersionTag;
+        var pinned = images.Pin();
+        using var held = session.Locks.Acquire($"deploy {release}");
+        using var interruption = Interruption.Watch(Log, $"the deploy of {release}");
+        var previous = session.ReadHost().Current;
+        var first = !rollout.Exists;
+        using var stack = stacks.Install(request.PackageDirectory, new StackRelease(release, pinned.Observer, pinned.Edge, RollsBack), Checkout.Version);
+        Log.Information($"Installed {release} in {session.Host.Where(session.Store.PathOf(release))} with its {SwarmStack.FileName}" + (previous is null ? "" : $" (previous: {previous})"));
+        var started = DateTimeOffset.UtcNow;
+        var entry = new HistoryEntry
+        {
+            Action = HistoryAction.Deploy, Result = HistoryResult.Succeeded, Version = Checkout.Version, Release = release, Image = pinned.Observer,
+            Digest = pinned.Observer[(pinned.Observer.IndexOf('@') + 1)..], StartedAt = started, FinishedAt = started, Settings = DeploymentSettings.Of(Target),
+        };
+        Convergence judged;
+        try
+        {
+            judged = rollout.Deploy(stack.StackFile, pinned, interruption.Token);
+        }
+        catch (OperationCanceledException) when (interruption.IsRequested)
+        {
+            session.Record(entry with { Result = HistoryResult.Interrupted, FinishedAt = DateTimeOffset.UtcNow, Detail = $"{interruption.Signal} while the swarm converged" });
+            throw new PipelineException($"{interruption.Signal} came during the deploy of {release}: it is recorded as interrupted. Now: {Undo(first, previous, release)}.");
+        }
+        catch (ReleaseStartException exception)
+        {
+            judged = new Convergence(ConvergenceOutcome.Failed, exception.Message, []);
+        }
+        if (judged.Outcome != ConvergenceOutcome.Converged) Fail(entry, first, previous, judged);
+
+        session.Store.Activate(release);
+        session.Record(entry with { FinishedAt = DateTimeOffset.UtcNow });
+        session.Reporting.Notify(NotificationEvent.DeploySucceeded, $"{Checkout.Version} runs on the swarm of {Target.Name} ({pinned.Observer})");
+        Report(release, pinned, previous, judged.Summary);
+        var removed = session.Store.Prune(Target.ReleasesToKeep, previous is null ? [] : [previous]);
+        if (removed.Count > 0) Log.Information($"Removed old releases: {string.Join(", ", removed)}");
+    }
+
+    /// <summary>Records the failure, undoes what it left, and stops the run with the tasks' own words and what runs now.</summary>
+    private void Fail(HistoryEntry entry, bool first, string? previous, Convergence judged)
+    {
+        var why = SwarmRollout.Describe(judged);
+        Log.Error($"Deploy of {entry.Release} failed: {why}");
+        var unrecorded = session.Record(entry with { Result = HistoryResult.Failed, FinishedAt = DateTimeOffset.UtcNow, Detail = why });
+        session.Reporting.Notify(NotificationEvent.DeployFailed, why);
+        var now = Undo(first, previous, entry.Release);
+        throw new PipelineException($"Deploy of {entry.Release} to {Target.Name} failed: {why}. Now: {now}." + (unrecorded is null ? "" : $" Also, {unrecorded}"));
+    }
+
+    /// <summary>What a failed deploy leaves: nothing for a first one; the release before for an upgrade (the engine's own rollback, else its kept stack file put back).</summary>
+    private string Undo(bool first, string? previous, string release)
+    {
+        if (first) return rollout.Remove();
+        if (!RollsBack) return $"the swarm is left as it is ({noRollback ?? "\"automaticRollback\": false"}): the engine paused the update; see docker service ps {rollout.ObserverService} on the manager";
+        if (rollout.EngineRollback(CancellationToken.None) is { } engine) return engine + (previous is null ? "" : $" ({previous})");
+        if (previous is null) return $"there is no earlier release of {Target.Name} to put back, and the stack {Target.ComposeProject} is left as the engine has it";
+        return rollback.PutBack(previous, release, $"after the failed deploy of {release}", CancellationToken.None).Summary;
+    }
+
+    /// <summary>The deploy's report (artifacts/reports/deploy.json and .md) and log line.</summary>
+    private void Report(string release, StackImages pinned, string? previous, string converged)
+    {
+        Log.Information($"The deploy {session.Cost}");
+        session.Reporting.Write("deploy", "deployed",
+            new { environment = Target.Name, Checkout.Version, release, image = pinned.Observer, edge = pinned.Edge, previous, engine = session.Engine.Describe(), converged, cost = session.CostReport() },
+            $"# deploy: {Target.Name}\n\n`{release}` runs on the swarm through {session.Engine.Describe()} from `{pinned.Observer}`, behind the edge `{pinned.Edge}`; " +
+            $"previous release: {(previous is null ? "none" : $"`{previous}`")}.\n\n{converged}.\n\n{session.Cost}.\n", []);
+    }
+}

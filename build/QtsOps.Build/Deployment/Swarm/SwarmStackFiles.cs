@@ -1,0 +1,93 @@
+using Cake.Core.Diagnostics;
+using QtsOps.Core.Deployment;
+using QtsOps.Core.Environments;
+using QtsOps.Core.Swarm;
+
+namespace QtsOps.Build.Deployment.Swarm;
+
+/// <summary>A folder on this machine holding a stack file and the files it names, which `docker stack deploy` reads; deleted when disposed.</summary>
+public sealed class LocalStack : IDisposable
+{
+    public LocalStack() => Directory = System.IO.Directory.CreateTempSubdirectory("qtsops-stack-").FullName;
+
+    public string Directory { get; }
+
+    public string StackFile => Path.Combine(Directory, SwarmStack.FileName);
+
+    public void Dispose() => System.IO.Directory.Delete(Directory, recursive: true);
+}
+
+/// <summary>
+/// The stack file of a release: written from its package's compose file (<see cref="SwarmStack.Write"/>) into
+/// the package as it is installed in releases/&lt;release&gt;/ on the manager's host, and kept there, so that a
+/// rollback deploys exactly what the release ran with; read back from there for that.
+/// </summary>
+public sealed class SwarmStackFiles(DeploySession session)
+{
+    private DeploymentEnvironment Target => session.Target;
+    private IDeploymentHost Host => session.Host;
+    private ReleaseStore Store => session.Store;
+
+    /// <summary>
+    /// Installs the package as releases/<paramref name="release"/> with its stack file beside its compose file,
+    /// and gives back the stack here, for the deploy. A compose file that cannot become a stack file stops it before anything is installed.
+    /// </summary>
+    /// <param name="version">The version the release runs as, for its labels.</param>
+    public LocalStack Install(string packageDirectory, StackRelease release, string version)
+    {
+        var composeFile = Path.Combine(packageDirectory, ReleaseCompose.ComposeFile);
+        var variables = ReleaseCompose.Variables(Target, Host, Deployment.Edge.SharedVariables(Target, Host), release.Release, version, Target.ContainerName);
+        StackFile stack;
+        try
+        {
+            stack = SwarmStack.Write(Target, release, File.ReadAllText(composeFile), composeFile, variables,
+                file => File.Exists(Path.Combine(packageDirectory, file)) ? File.ReadAllText(Path.Combine(packageDirectory, file)) : null);
+        }
+        catch (StackFileException exception)
+        {
+            throw new PipelineException($"{exception.Message} Nothing was changed on {Target.Name}.");
+        }
+        foreach (var dropped in stack.Dropped) session.Log.Verbose($"Not on a swarm: {dropped}");
+        var local = new LocalStack();
+        try
+        {
+            CopyDirectory(packageDirectory, local.Directory);
+            Write(local, stack.Text, stack.Files);
+            Store.Install(local.Directory, release.Release);
+            return local;
+        }
+        catch
+        {
+            local.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The stack file kept in an installed release, here, for a rollback to deploy again.</summary>
+    public LocalStack Kept(string release)
+    {
+        var folder = Store.PathOf(release);
+        var text = Host.Files.ReadAllText(Host.Files.Combine(folder, SwarmStack.FileName))
+            ?? throw new PipelineException($"Release {release} on {Host.Name} has no {SwarmStack.FileName} ({Host.Where(folder)}): it was not deployed on a swarm, so it cannot be put back here. " +
+                "Fix: pick another release with --to=VERSION, or deploy it (check out that version, ./build.sh --target=deploy).");
+        var nginx = Host.Files.ReadAllText(Host.Files.Combine(folder, SwarmStack.EdgeConfigFile))
+            ?? throw new PipelineException($"Release {release} on {Host.Name} has {SwarmStack.FileName} but no {SwarmStack.EdgeConfigFile} beside it ({Host.Where(folder)}). Fix: deploy it again.");
+        var local = new LocalStack();
+        Write(local, text, new Dictionary<string, string> { [SwarmStack.EdgeConfigFile] = nginx + "\n" });
+        return local;
+    }
+
+    private static void Write(LocalStack local, string stackText, IReadOnlyDictionary<string, string> files)
+    {
+        File.WriteAllText(local.StackFile, stackText);
+        foreach (var (name, text) in files) File.WriteAllText(Path.Combine(local.Directory, name), text);
+    }
+
+    private static void CopyDirectory(string from, string to)
+    {
+        foreach (var directory in Directory.EnumerateDirectories(from, "*", SearchOption.AllDirectories))
+            Directory.CreateDirectory(Path.Combine(to, Path.GetRelativePath(from, directory)));
+        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+            File.Copy(file, Path.Combine(to, Path.GetRelativePath(from, file)));
+    }
+}
