@@ -167,7 +167,9 @@ public class SwarmZeroDowntimeTests
         cluster["updateDelaySeconds"] = 1;
         cluster["monitorSeconds"] = 5;
         cluster["healthIntervalSeconds"] = 1;
-        foreach (var folder in new[] { "data", "logs", "config" }) cluster[$"{folder}Directory"] = $"/srv/qts-observer/{folder}";
+        cluster["dataDirectory"] = "/srv/qts-observer/data";
+        cluster["logDirectory"] = "/srv/qts-observer/logs";
+        cluster["configDirectory"] = "/srv/qts-observer/config";
         cluster["deployDirectory"] = "/srv/qts-observer";
         cluster["backupDirectory"] = "/srv/qts-observer-backups";
         return EnvironmentCatalog.Parse(environments.ToJsonString(), "environments.json")["cluster"];
