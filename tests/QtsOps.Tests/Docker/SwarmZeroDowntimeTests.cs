@@ -100,7 +100,7 @@ public class SwarmZeroDowntimeTests
         Assert.That(seen.SelectMany(node => node.AnsweredBy.Keys).Distinct(), Is.EqualTo(new[] { _second.Release }), "only the release that served answered");
         Assert.That(_lab.Nodes.Select(AnsweringRelease), Is.All.EqualTo(_second.Release), "the old version still answers");
         var failed = _lab.Manager.Docker("service", "ps", "--no-trunc", "--format", "{{.Error}}", Service).EnsureSuccess("Listing the tasks").Output;
-        Assert.That(failed, Has.Some.Contains("exit code"), "a task of the crashing release failed");
+        Assert.That(failed, Has.Some.Contains("non-zero exit (2)"), "a task of the crashing release failed at start");
         Assert.That(_lab.Manager.Docker("service", "inspect", "--format", "{{.Spec.TaskTemplate.ContainerSpec.Env}}", Service).Output.Single(), Does.Not.Contain("OBSERVER_INTERVAL_SECONDS"));
     }
 
