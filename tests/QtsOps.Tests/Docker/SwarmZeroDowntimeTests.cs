@@ -5,7 +5,6 @@ using QtsOps.Core.Swarm;
 using QtsOps.Core.Validation.Observer;
 using QtsOps.Tests.Core;
 using QtsOps.Tests.Host;
-using HealthPoller = QtsOps.Tests.Docker.StartFirstDeploymentTests.HealthPoller;
 
 namespace QtsOps.Tests.Docker;
 
@@ -80,8 +79,8 @@ public class SwarmZeroDowntimeTests
             WaitFor(() => UpdateState() == "completed" && _lab.Nodes.All(node => AnsweringRelease(node) == _second.Release), $"the update to {_second.Release}");
         });
 
-        AssertNoneFailed(seen);
-        Assert.That(seen.SelectMany(node => node.AnsweredBy.Keys).Distinct(), Is.EquivalentTo(new[] { _first.Release, _second.Release }), "both releases answered during the update");
+        RequestsDuring.AssertNoneFailed(seen);
+        Assert.That(seen.SelectMany(url => url.AnsweredBy.Keys).Distinct(), Is.EquivalentTo(new[] { _first.Release, _second.Release }), "both releases answered during the update");
     }
 
     [Test, Order(2)]
@@ -96,8 +95,8 @@ public class SwarmZeroDowntimeTests
             WaitFor(() => UpdateState() == "rollback_completed", "the engine's rollback of the crashing release");
         });
 
-        AssertNoneFailed(seen);
-        Assert.That(seen.SelectMany(node => node.AnsweredBy.Keys).Distinct(), Is.EqualTo(new[] { _second.Release }), "only the release that served answered");
+        RequestsDuring.AssertNoneFailed(seen);
+        Assert.That(seen.SelectMany(url => url.AnsweredBy.Keys).Distinct(), Is.EqualTo(new[] { _second.Release }), "only the release that served answered");
         Assert.That(_lab.Nodes.Select(AnsweringRelease), Is.All.EqualTo(_second.Release), "the old version still answers");
         var failed = _lab.Manager.Docker("service", "ps", "--no-trunc", "--format", "{{.Error}}", Service).EnsureSuccess("Listing the tasks").Output;
         Assert.That(failed, Has.Some.Contains("non-zero exit (2)"), "a task of the crashing release failed at start");
@@ -105,6 +104,30 @@ public class SwarmZeroDowntimeTests
     }
 
     [Test, Order(3)]
+    public void A_task_whose_node_stops_passing_overlay_traffic_costs_no_request()
+    {
+        var partitioned = _lab.Nodes.First(node => node != _lab.Manager && TasksRunning().Contains(node.Name));
+        // The overlay's VXLAN (udp 4789) dropped on its node: connects to its task hang, as to a task just gone, and are not refused.
+        string[] rule = ["INPUT", "-p", "udp", "--dport", "4789", "-j", "DROP"];
+
+        var seen = Polling(_lab.Nodes, () =>
+        {
+            Command.Run("nsenter", [$"--net=/var/run/netns/{partitioned.Namespace}", "iptables", "-I", .. rule]).EnsureSuccess($"Dropping the overlay's traffic on {partitioned.Name}");
+            try
+            {
+                Thread.Sleep(TimeSpan.FromSeconds(6));
+            }
+            finally
+            {
+                Command.Run("nsenter", [$"--net=/var/run/netns/{partitioned.Namespace}", "iptables", "-D", .. rule]).EnsureSuccess($"Passing the overlay's traffic on {partitioned.Name} again");
+            }
+        });
+
+        RequestsDuring.AssertNoneFailed(seen);
+        Assert.That(TasksRunning(), Does.Contain(partitioned.Name).And.Count.EqualTo(2), "the engine kept the task: its health check, inside the node, passed");
+    }
+
+    [Test, Order(4)]
     public void Draining_a_node_moves_its_task_and_the_other_nodes_lose_no_request()
     {
         var holders = TasksRunning();
@@ -120,7 +143,7 @@ public class SwarmZeroDowntimeTests
             Thread.Sleep(SwarmStack.DnsValidity * 2);
         });
 
-        AssertNoneFailed(seen);
+        RequestsDuring.AssertNoneFailed(seen);
         Assert.That(TasksRunning(), Does.Not.Contain(drained.Name).And.Count.EqualTo(2));
         Assert.That(staying.Select(AnsweringRelease), Is.All.EqualTo(_second.Release));
     }
@@ -187,29 +210,8 @@ public class SwarmZeroDowntimeTests
             .EnsureSuccess($"docker stack deploy of {release.Release}");
     }
 
-    /// <summary>A client per node asking its /health 20 times a second while <paramref name="action"/> runs.</summary>
-    private static List<(string Node, int Requests, int Failed, IReadOnlyList<string> Failures, IReadOnlyDictionary<string, int> AnsweredBy)> Polling(IEnumerable<Lab.Node> nodes, Action action)
-    {
-        var clients = nodes.Select(node => (node.Name, Client: new HealthPoller(HealthUrl(node)))).ToList();
-        try
-        {
-            action();
-            return [.. clients.Select(entry => entry.Client.Stop() is var seen ? (entry.Name, seen.Requests, seen.Failed, seen.Failures, seen.AnsweredBy) : default)];
-        }
-        finally
-        {
-            foreach (var (_, client) in clients) client.Dispose();
-        }
-    }
-
-    private static void AssertNoneFailed(IEnumerable<(string Node, int Requests, int Failed, IReadOnlyList<string> Failures, IReadOnlyDictionary<string, int> AnsweredBy)> seen)
-    {
-        foreach (var node in seen)
-        {
-            Assert.That(node.Failed, Is.Zero, $"{node.Node}: failed requests of {node.Requests}: {string.Join(" | ", node.Failures.Take(5))}");
-            Assert.That(node.Requests, Is.GreaterThan(20), $"{node.Node} was asked all along");
-        }
-    }
+    /// <summary>The failed requests at the nodes' published ports while <paramref name="action"/> runs.</summary>
+    private static IReadOnlyList<RequestsDuring.Seen> Polling(IEnumerable<Lab.Node> nodes, Action action) => RequestsDuring.Action(nodes.Select(HealthUrl), action);
 
     private static string HealthUrl(Lab.Node node) => $"http://{node.Address}:{Port}/health";
 
