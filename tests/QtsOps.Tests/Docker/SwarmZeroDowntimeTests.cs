@@ -115,7 +115,7 @@ public class SwarmZeroDowntimeTests
             Command.Run("nsenter", [$"--net=/var/run/netns/{partitioned.Namespace}", "iptables", "-I", .. rule]).EnsureSuccess($"Dropping the overlay's traffic on {partitioned.Name}");
             try
             {
-                Thread.Sleep(TimeSpan.FromSeconds(6));
+                Thread.Sleep(TimeSpan.FromSeconds(10));
             }
             finally
             {
