@@ -36,12 +36,13 @@ internal static class RequestsDuring
     }
 
     /// <summary>No request failed at any URL, and each was asked all along (more than a second's worth).</summary>
-    public static void AssertNoneFailed(IEnumerable<Seen> seen)
+    /// <param name="why">What a failure's message adds (the logs of what answers), read only when a request failed.</param>
+    public static void AssertNoneFailed(IEnumerable<Seen> seen, Func<string>? why = null)
     {
         foreach (var url in seen)
         {
             TestContext.Progress.WriteLine(url);
-            Assert.That(url.Failed, Is.Zero, $"{url.Url}: failed requests of {url.Requests}: {string.Join(" | ", url.Failures.Take(5))}");
+            Assert.That(url.Failed, Is.Zero, () => $"{url.Url}: failed requests of {url.Requests}: {string.Join(" | ", url.Failures.Take(5))}\n{why?.Invoke()}");
             Assert.That(url.Requests, Is.GreaterThan(20), $"{url.Url} was asked all along");
         }
     }

@@ -79,7 +79,7 @@ public class SwarmZeroDowntimeTests
             WaitFor(() => UpdateState() == "completed" && _lab.Nodes.All(node => AnsweringRelease(node) == _second.Release), $"the update to {_second.Release}");
         });
 
-        RequestsDuring.AssertNoneFailed(seen);
+        RequestsDuring.AssertNoneFailed(seen, EdgeLog);
         Assert.That(seen.SelectMany(url => url.AnsweredBy.Keys).Distinct(), Is.EquivalentTo(new[] { _first.Release, _second.Release }), "both releases answered during the update");
     }
 
@@ -95,7 +95,7 @@ public class SwarmZeroDowntimeTests
             WaitFor(() => UpdateState() == "rollback_completed", "the engine's rollback of the crashing release");
         });
 
-        RequestsDuring.AssertNoneFailed(seen);
+        RequestsDuring.AssertNoneFailed(seen, EdgeLog);
         Assert.That(seen.SelectMany(url => url.AnsweredBy.Keys).Distinct(), Is.EqualTo(new[] { _second.Release }), "only the release that served answered");
         Assert.That(_lab.Nodes.Select(AnsweringRelease), Is.All.EqualTo(_second.Release), "the old version still answers");
         var failed = _lab.Manager.Docker("service", "ps", "--no-trunc", "--format", "{{.Error}}", Service).EnsureSuccess("Listing the tasks").Output;
@@ -123,7 +123,7 @@ public class SwarmZeroDowntimeTests
             }
         });
 
-        RequestsDuring.AssertNoneFailed(seen);
+        RequestsDuring.AssertNoneFailed(seen, EdgeLog);
         Assert.That(TasksRunning(), Does.Contain(partitioned.Name).And.Count.EqualTo(2), "the engine kept the task: its health check, inside the node, passed");
     }
 
@@ -143,7 +143,7 @@ public class SwarmZeroDowntimeTests
             Thread.Sleep(SwarmStack.DnsValidity * 2);
         });
 
-        RequestsDuring.AssertNoneFailed(seen);
+        RequestsDuring.AssertNoneFailed(seen, EdgeLog);
         Assert.That(TasksRunning(), Does.Not.Contain(drained.Name).And.Count.EqualTo(2));
         Assert.That(staying.Select(AnsweringRelease), Is.All.EqualTo(_second.Release));
     }
@@ -233,6 +233,9 @@ public class SwarmZeroDowntimeTests
     private List<string> TasksRunning() =>
         [.. _lab.Manager.Docker("service", "ps", Service, "--filter", "desired-state=running", "--format", "{{.Node}} {{.CurrentState}}").EnsureSuccess("Listing the tasks").Output
             .Select(line => line.Split(' ')).Where(parts => parts[1] == "Running").Select(parts => parts[0])];
+
+    /// <summary>What the edges logged lately (nginx logs each request it could not forward, with the task's address).</summary>
+    private string EdgeLog() => string.Join("\n", _lab.Manager.Docker("service", "logs", "--timestamps", "--tail", "30", SwarmStack.EdgeServiceName(Stack)) is var logs ? [.. logs.Output, logs.Error] : []);
 
     private string UpdateState() =>
         _lab.Manager.Docker("service", "inspect", "--format", "{{if .UpdateStatus}}{{.UpdateStatus.State}}{{end}}", Service).EnsureSuccess("Inspecting the service").Output.SingleOrDefault() ?? "";
