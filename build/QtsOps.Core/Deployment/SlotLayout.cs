@@ -109,7 +109,8 @@ public sealed record SlotLayout(string ContainerName, string ComposeProject)
     /// nginx's main file of an edge: the port, the limits on clients and the temporary paths every edge
     /// has, with <paramref name="routing"/> (lines in http) and <paramref name="forwarding"/> (the first lines of location /) saying where requests go.
     /// </summary>
-    public static string NginxConfig(IEnumerable<string> comment, IEnumerable<string> routing, IEnumerable<string> forwarding) =>
+    /// <param name="connectTimeout">How long a connect to an upstream may take before nginx gives up on it (2 s unless given).</param>
+    public static string NginxConfig(IEnumerable<string> comment, IEnumerable<string> routing, IEnumerable<string> forwarding, TimeSpan? connectTimeout = null) =>
         string.Concat(comment.Select(line => $"# {line}\n")) + $$"""
             worker_processes 1;
             worker_shutdown_timeout {{Seconds(WorkerShutdownTimeout)}};
@@ -138,7 +139,7 @@ public sealed record SlotLayout(string ContainerName, string ComposeProject)
                         proxy_set_header Connection "";
                         proxy_set_header Host $host;
                         proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-                        proxy_connect_timeout 2s;
+                        proxy_connect_timeout {{Duration(connectTimeout ?? TimeSpan.FromSeconds(2))}};
                         proxy_read_timeout 30s;
                     }
                 }
@@ -149,6 +150,9 @@ public sealed record SlotLayout(string ContainerName, string ComposeProject)
     private static string Indented(IEnumerable<string> lines, int depth) => string.Join("\n", lines.Select(line => new string(' ', depth * 4) + line));
 
     private static string Seconds(TimeSpan time) => $"{time.TotalSeconds:0}s";
+
+    /// <summary>nginx's time: whole seconds as such, else milliseconds.</summary>
+    private static string Duration(TimeSpan time) => time.Milliseconds == 0 ? Seconds(time) : $"{time.TotalMilliseconds:0}ms";
 
     /// <summary>An upstream group named <paramref name="name"/> forwarding to <paramref name="slot"/>'s container.</summary>
     public string Upstream(Slot slot, string name = "observer") => $"upstream {name} {{ server {SlotContainer(slot)}:{ServicePort}; keepalive 8; }}\n";

@@ -45,6 +45,15 @@ public static partial class SwarmStack
     /// <summary>How long the edge keeps an answer of Swarm's DNS: a task that starts or goes is seen within this.</summary>
     public static readonly TimeSpan DnsValidity = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// How long the edge waits for a connect to a task. A task that just went (or whose node no longer passes the
+    /// overlay's traffic) may still be in an edge's answer, the other nodes learning of it by gossip: a connect to its
+    /// address hangs instead of being refused, and the request goes to the next task only after this; every request
+    /// while the answer is kept may try that address first. Short, so that a client's request still gets its answer
+    /// in time (on an overlay a connect takes milliseconds).
+    /// </summary>
+    public static readonly TimeSpan ConnectTimeout = TimeSpan.FromMilliseconds(250);
+
     /// <summary>Swarm's DNS server, inside every container on an overlay network.</summary>
     public const string SwarmDns = "127.0.0.11";
 
@@ -188,7 +197,7 @@ public static partial class SwarmStack
             // A task that just stopped may still be in the answer: the request goes to the next address.
             "proxy_next_upstream error timeout http_502 http_503;",
             "proxy_next_upstream_timeout 10s;",
-        ]);
+        ], ConnectTimeout);
 
     private static YamlMappingNode Rollout(SwarmSettings swarm, string failureAction) => new()
     {

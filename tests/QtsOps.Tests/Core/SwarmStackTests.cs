@@ -112,6 +112,8 @@ public class SwarmStackTests
         Assert.That(nginx, Does.Contain("resolver 127.0.0.11 valid=2s ipv6=off;"));
         Assert.That(nginx, Does.Contain("set $observer qts-observer_qts-observer;").And.Contain("proxy_pass http://$observer:8000;"));
         Assert.That(nginx, Does.Contain("proxy_next_upstream error timeout http_502 http_503;"));
+        Assert.That(nginx, Does.Contain("proxy_connect_timeout 250ms;").And.Not.Contain("proxy_connect_timeout 2s;"),
+            "a task gone (its address hangs) is passed over within a client's patience (SwarmZeroDowntimeTests measures it)");
         Assert.That(nginx, Does.Contain("listen 8000;").And.Contain("limit_conn per_address 128;"), "what every edge has");
     }
 

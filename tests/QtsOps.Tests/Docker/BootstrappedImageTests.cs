@@ -104,7 +104,7 @@ public class BootstrappedImageTests
     }
 
     [TaskName("bootstrap-edge-image")]
-    private sealed class BootstrapEdgeImageTask : FrostingTask<BuildContext>
+    internal sealed class BootstrapEdgeImageTask : FrostingTask<BuildContext>
     {
         public override void Run(BuildContext context) => context.Log.Information($"edge image: {new Wiring(context).BaseImages().Edge().Name}");
     }

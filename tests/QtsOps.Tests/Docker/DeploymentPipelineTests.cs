@@ -400,7 +400,7 @@ public class DeploymentPipelineTests
         return string.Join("\n", parts);
     }
 
-    private static T WithCredentials<T>(string user, string password, Func<T> action)
+    internal static T WithCredentials<T>(string user, string password, Func<T> action)
     {
         var saved = (Environment.GetEnvironmentVariable(PipelineOptions.RegistryUsername.Variable!), Environment.GetEnvironmentVariable(PipelineOptions.RegistryPassword.Variable!));
         Environment.SetEnvironmentVariable(PipelineOptions.RegistryUsername.Variable!, user);
