@@ -6,6 +6,7 @@ namespace QtsOps.Tests.Docker;
 /// While it lives, every docker command this process (and the pipeline run in it) starts goes through a `docker` first on
 /// PATH that writes its arguments to a log, then runs the real docker: what the pipeline asks the engine, counted outside it.
 /// </summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 internal sealed class DockerCallLog : IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("qtsops-docker-calls-").FullName;
