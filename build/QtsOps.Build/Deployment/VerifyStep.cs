@@ -31,6 +31,7 @@ public sealed class VerifyStep(DeploySession session, ReleaseStarter starter, Ru
         var started = DateTimeOffset.UtcNow;
         var report = check.Run(release, "verify", CancellationToken.None);
         Record(release, version, report, started);
+        Log.Information($"The verify {session.Cost}");
         if (report.Passed)
         {
             Log.Information($"{release} verified: {report.Checks.Count} checks passed (artifacts/reports/verify.md)");
