@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Runtime.Versioning;
+using QtsOps.Tools;
 using QtsOps.Tools.Docker;
 using QtsOps.Tools.Ssh;
 
@@ -182,6 +183,7 @@ public sealed class SshTransport(string? keyText, string? keyFile, string? known
     {
         var start = new System.Diagnostics.ProcessStartInfo(ssh) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var argument in new[] { "-F", "/dev/null", "-o", $"ControlPath={socket}", "-O", command, "qtsops-master" }) start.ArgumentList.Add(argument);
+        foreach (var (name, value) in ChildEnvironment.For(ChildProgram.Ssh)) start.Environment[name] = value;
         using var process = System.Diagnostics.Process.Start(start)!;
         var said = process.StandardError.ReadToEndAsync();
         var output = process.StandardOutput.ReadToEnd();
@@ -265,6 +267,8 @@ public sealed class SshTransport(string? keyText, string? keyFile, string? known
     {
         var start = new System.Diagnostics.ProcessStartInfo(client) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
+        // The variables any ssh client of the run gets (ScriptRunner's too): none of the run's secrets.
+        foreach (var (name, value) in ChildEnvironment.For(ChildProgram.Ssh)) start.Environment[name] = value;
         using var process = System.Diagnostics.Process.Start(start)!;
         process.StandardInput.Close();
         var error = process.StandardError.ReadToEndAsync();
