@@ -152,6 +152,17 @@ public sealed class BuildContext : FrostingContext
         Options.Get(PipelineOptions.SshKnownHosts),
         System.Environment.GetEnvironmentVariable("PATH"));
 
+    private readonly Dictionary<string, DockerEngine> _engines = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The run's engine named <paramref name="key"/> (its address, and for an ssh host the deploy directory its files are in), made by
+    /// <paramref name="make"/> on first use: one per run, so <c>docker info</c> is asked once a run and its counts add up over the run's tasks.
+    /// </summary>
+    public DockerEngine Engine(string key, Func<DockerEngine> make)
+    {
+        lock (_engines) return _engines.TryGetValue(key, out var engine) ? engine : _engines[key] = make();
+    }
+
     /// <summary>Deletes the key and known_hosts this run wrote for ssh, however the run ended.</summary>
     public void EndSsh() => _ssh?.Dispose();
 

@@ -14,8 +14,8 @@ namespace QtsOps.Build;
 /// <summary>
 /// Makes the classes that build, publish, provision and deploy from this run's settings, giving each only what
 /// it uses: the one place that knows who needs what. A task makes its own, after the tasks before it
-/// ran (apply may have changed where the release goes); the parts of one share one engine, which asks
-/// <c>docker info</c> once.
+/// ran (apply may have changed where the release goes); the engine is the run's (<see cref="BuildContext.Engine"/>),
+/// which asks <c>docker info</c> once a run.
 /// </summary>
 /// <param name="environment">Another environment than the run's (the dashboard of all); its own settings and engine, no command-line overrides.</param>
 public sealed class Wiring(BuildContext context, DeploymentEnvironment? environment = null)
@@ -44,13 +44,17 @@ public sealed class Wiring(BuildContext context, DeploymentEnvironment? environm
     /// </summary>
     private bool OnSwarm => Target.Engine == DeploymentEngine.Swarm;
 
-    /// <summary>An engine and its host, counted together (<see cref="CommandCounts"/>).</summary>
+    /// <summary>An engine and its host, counted together (<see cref="CommandCounts"/>): the run's one for that address and deploy directory.</summary>
     private DockerEngine EngineAt(string? dockerHost)
     {
-        var counts = new CommandCounts(SshTransport.IsSshHost(dockerHost) ? () => context.Ssh.ConnectionsTo(dockerHost) : null);
-        return new(context, dockerHost, context.Ssh, () => SshTransport.IsSshHost(dockerHost)
-            ? new SshDeploymentHost(() => context.Ssh.Client, dockerHost!, Target.DeployDirectory, context.EnvironmentsFile) { Counts = counts }
-            : new LocalDeploymentHost(context.RepositoryRoot, context.StateDirectory), counts);
+        var deployDirectory = Target.DeployDirectory;
+        return context.Engine(SshTransport.IsSshHost(dockerHost) ? $"{dockerHost} {deployDirectory}" : dockerHost ?? "", () =>
+        {
+            var counts = new CommandCounts(SshTransport.IsSshHost(dockerHost) ? () => context.Ssh.ConnectionsTo(dockerHost) : null);
+            return new(context, dockerHost, context.Ssh, () => SshTransport.IsSshHost(dockerHost)
+                ? new SshDeploymentHost(() => context.Ssh.Client, dockerHost!, deployDirectory, context.EnvironmentsFile) { Counts = counts }
+                : new LocalDeploymentHost(context.RepositoryRoot, context.StateDirectory) { Counts = counts }, counts);
+        });
     }
 
     public BaseImageResolver BaseImages() => new(Images, context, new BaseImageChoice(

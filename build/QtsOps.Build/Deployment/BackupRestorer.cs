@@ -54,7 +54,7 @@ public sealed class BackupRestorer(DeploySession session, string? backup, Releas
         {
             var running = runner.Start(release, interruption.Token);
             entry = entry with { ContainerId = running.Id, ImageId = running.Image };
-            report = report with { Verification = verifier.Run(release, "restore", interruption.Token) };
+            report = report with { Verification = verifier.Run(release, "restore", interruption.Token).Report };
         }
         catch (Exception exception)
         {

@@ -9,11 +9,11 @@ public sealed class DataBackups(DeploySession session)
 {
     private IDeploymentHost Host => session.Host;
 
-    /// <summary>Backs up the data directory (when there is one yet) as before-&lt;release&gt;, and prunes old backups.</summary>
-    public void BeforeDeploy(string release)
+    /// <summary>Backs up the data directory (when there is one yet: <paramref name="dataExists"/>, as the deploy looked) as before-&lt;release&gt;, and prunes old backups.</summary>
+    public void BeforeDeploy(string release, bool dataExists)
     {
         var data = Host.Resolve(session.Target.DataDirectory);
-        if (!Host.Files.DirectoryExists(data))
+        if (!dataExists)
         {
             session.Log.Information($"No data to back up yet ({data} does not exist)");
             return;

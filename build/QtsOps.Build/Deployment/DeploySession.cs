@@ -76,8 +76,15 @@ public sealed class DeploySession(DockerEngine engine, DeploymentEnvironment tar
         return problem;
     }
 
-    /// <summary>What the session cost its engine and host, and how often it read the state, for the log and the report.</summary>
-    public object CostReport() => new { stateReads = StateReads, engine.Counts.EngineCalls, engine.Counts.HostScripts, engine.Counts.SshSessions, engine.Counts.SshConnections };
+    /// <summary>The engine's counts when the session began: the engine serves the whole run (one per run and environment), the session reports its own part.</summary>
+    private readonly CommandCost _start = engine.Counts.Now();
 
-    public string Cost => $"read the environment {StateReads} time(s); {engine.Counts}";
+    /// <summary>What the session cost its engine and host, and how often it read the state, for the log and the report.</summary>
+    public object CostReport()
+    {
+        var cost = engine.Counts.Since(_start);
+        return new { stateReads = StateReads, cost.EngineCalls, cost.HostScripts, cost.SshSessions, cost.SshConnections };
+    }
+
+    public string Cost => $"read the environment {StateReads} time(s); {engine.Counts.Since(_start)}";
 }

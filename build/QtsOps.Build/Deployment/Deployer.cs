@@ -136,10 +136,12 @@ public sealed class Deployer(DeploySession session, DeployRequest request, Relea
         try
         {
             if (foreign.Count > 0) _backups.TakeOver(foreign, release);
-            _backups.BeforeDeploy(release);
+            // The shared folders looked for at once (one script: over ssh, one round trip); neither the backup nor the install makes them.
+            var missing = session.Host.MissingDirectories(SharedDirectories);
+            _backups.BeforeDeploy(release, dataExists: !missing.Contains(SharedDirectories[0]));
             interruption.Token.ThrowIfCancellationRequested();
             Store.Install(request.PackageDirectory, release);
-            PrepareSharedDirectories(release);
+            PrepareSharedDirectories(release, missing);
             interruption.Token.ThrowIfCancellationRequested();
         }
         catch (Exception) when (interruption.IsRequested)
@@ -213,17 +215,18 @@ public sealed class Deployer(DeploySession session, DeployRequest request, Relea
         return state.Foreign;
     }
 
-    /// <summary>Creates the shared data, log and config folders on first deploy; the service (uid 10001) must own data and logs.</summary>
-    private void PrepareSharedDirectories(string release)
+    /// <summary>The shared data, log and config folders on the host, in that order.</summary>
+    private string[] SharedDirectories => [session.Host.Resolve(Target.DataDirectory), session.Host.Resolve(Target.LogDirectory), session.Host.Resolve(Target.ConfigDirectory)];
+
+    /// <summary>Creates the shared data, log and config folders (those <paramref name="missing"/>) on first deploy; the service (uid 10001) must own data and logs.</summary>
+    private void PrepareSharedDirectories(string release, IReadOnlyList<string> missing)
     {
-        var host = session.Host;
-        var files = host.Files;
-        var data = host.Resolve(Target.DataDirectory);
-        var logs = host.Resolve(Target.LogDirectory);
-        var config = host.Resolve(Target.ConfigDirectory);
-        var created = new[] { data, logs }.Where(d => !files.DirectoryExists(d)).ToList();
+        var files = session.Host.Files;
+        var shared = SharedDirectories;
+        var (data, logs, config) = (shared[0], shared[1], shared[2]);
+        var created = new[] { data, logs }.Where(missing.Contains).ToList();
         foreach (var directory in created) files.CreateDirectory(directory);
-        if (!files.DirectoryExists(config))
+        if (missing.Contains(config))
         {
             var shipped = files.Combine(Store.PathOf(release), "config");
             if (files.DirectoryExists(shipped)) files.CopyDirectory(shipped, config);

@@ -68,7 +68,7 @@ public sealed class DockerEngine(ICakeContext tools, string? dockerHost, SshTran
 
     private DockerEngineInfo? _info;
 
-    /// <summary>The engine's facts, asked once for this engine object; a clear error before anything changes when it cannot be reached.</summary>
+    /// <summary>The engine's facts, asked once for this engine object (the run keeps one per engine: <see cref="BuildContext.Engine"/>); a clear error before anything changes when it cannot be reached.</summary>
     public DockerEngineInfo EnsureReachable()
     {
         if (_info is not null) return _info;

@@ -13,6 +13,9 @@ public static class HostScripts
 {
     public const string DirectoryExists = """test -d "$1" || exit 3""";
 
+    /// <summary>Of the arguments, those that are no directory, a line each.</summary>
+    public const string MissingDirectories = """for p in "$@"; do [ -d "$p" ] || printf '%s\n' "$p"; done""";
+
     public const string LinkTarget = """if [ -L "$1" ]; then readlink "$1"; else exit 3; fi""";
 
     /// <summary>A new link renamed over the old one: atomic, and never through a link to a directory.</summary>

@@ -145,7 +145,7 @@ public sealed class ReleaseRollback(DeploySession session, string? noRollback, R
     private RollbackOutcome Checked(HistoryEntry entry, string? failedRelease, CancellationToken cancellation)
     {
         var release = entry.Release;
-        var report = check.Run(release, "rollback", cancellation);
+        var report = check.Run(release, "rollback", cancellation).Report;
         entry = entry with { Result = report.Passed ? HistoryResult.Succeeded : HistoryResult.Failed, FinishedAt = DateTimeOffset.UtcNow };
         session.Record(entry);
         if (report.Passed) session.Record(entry with { Action = HistoryAction.Verify, StartedAt = report.CheckedAt });

@@ -111,7 +111,7 @@ public sealed class ReleaseStarter(DeploySession session, Checkout checkout, Edg
     {
         var healthy = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         Task<VerifyReport>? verification = null;
-        void BeginCheck() => verification ??= Task.Run(() => check.Run(release, "verify-before-traffic", cancellation, beforeTraffic: name, healthy.Task));
+        void BeginCheck() => verification ??= Task.Run(() => check.Run(release, "verify-before-traffic", cancellation, beforeTraffic: name, healthy.Task).Report);
         DockerContainer container;
         try
         {

@@ -29,11 +29,11 @@ public sealed class RunningReleaseCheck(DeploySession session, string repository
 
     private ICakeLog Log => Reporting.Log;
 
-    /// <summary>Verifies the running release and writes artifacts/reports/&lt;report&gt;.json and .md.</summary>
+    /// <summary>Verifies the running release and writes artifacts/reports/&lt;report&gt;.json and .md; returns the report and the container as the checks last read it.</summary>
     /// <param name="cancellation">Ends the settle wait early with an <see cref="OperationCanceledException"/>.</param>
     /// <param name="beforeTraffic">A start-first slot that does not serve yet, verified on its own: its /health is asked inside it. Null: the container that serves.</param>
     /// <param name="healthy">Done once the engine calls the slot healthy (faulted when it fails): the checks are judged after it, and after the settle window.</param>
-    public VerifyReport Run(string release, string reportName, CancellationToken cancellation, string? beforeTraffic = null, Task? healthy = null)
+    public CheckedRelease Run(string release, string reportName, CancellationToken cancellation, string? beforeTraffic = null, Task? healthy = null)
     {
         var name = beforeTraffic ?? session.State.ServingName;
         var container = Engine.Container(name);
@@ -52,7 +52,7 @@ public sealed class RunningReleaseCheck(DeploySession session, string repository
         }
         else
         {
-            (var evidence, now) = Gather(name, container, ExpectedEnvironment(session.Store.PathOf(release)), inside: beforeTraffic is not null, healthy, cancellation);
+            (var evidence, now, container) = Gather(name, container, ExpectedEnvironment(session.Store.PathOf(release)), inside: beforeTraffic is not null, healthy, cancellation);
             checks = VerifyChecklist.Evaluate(evidence);
             if (beforeTraffic is not null) checkedBeforeTraffic.Value = new CheckedBeforeTraffic(evidence, checks.All(check => check.Passed), now);
         }
@@ -67,7 +67,7 @@ public sealed class RunningReleaseCheck(DeploySession session, string repository
             if (check.Passed) Log.Information($"  pass  {check.Name}: {check.Evidence}");
             else Log.Error($"  FAIL  {check.Name}: {check.Evidence}");
         }
-        return report;
+        return new CheckedRelease(report, container);
     }
 
     /// <summary>
@@ -75,8 +75,8 @@ public sealed class RunningReleaseCheck(DeploySession session, string repository
     /// change while it settles (environment, mounts, disk) is read during the wait, and CPU and memory are
     /// sampled over its last moments; restarts, logs, records and /health are read after it.
     /// </summary>
-    /// <returns>The evidence, and when the window had passed.</returns>
-    private (VerifyEvidence Evidence, DateTimeOffset At) Gather(string name, DockerContainer? container, IReadOnlyDictionary<string, string> expected, bool inside,
+    /// <returns>The evidence, when the window had passed, and the container as it was read then.</returns>
+    private (VerifyEvidence Evidence, DateTimeOffset At, DockerContainer? Container) Gather(string name, DockerContainer? container, IReadOnlyDictionary<string, string> expected, bool inside,
         Task? healthy, CancellationToken cancellation)
     {
         Task<InsideReads>? reads = null;
@@ -104,7 +104,7 @@ public sealed class RunningReleaseCheck(DeploySession session, string repository
             Records = records.GetAwaiter().GetResult(),
             Disk = read?.Disk is { } df ? new DiskEvidence(DataMount, VerifyChecklist.ParseDfUsedPercent(df), df.Last()) : null,
             MaxDiskUsedPercent = Target.MaxDiskUsedPercent,
-        }, now);
+        }, now, container);
     }
 
     /// <summary>
@@ -194,3 +194,6 @@ public sealed class RunningReleaseCheck(DeploySession session, string repository
             : new DataRecordEvidence(since, [], string.Join(" ", output.Error).Trim());
     }
 }
+
+/// <summary>A check's report, and the container it checked as it last read it (null when there was none): what the verify records, without asking the engine again.</summary>
+public sealed record CheckedRelease(VerifyReport Report, DockerContainer? Container);

@@ -99,6 +99,8 @@ public abstract class ShellDeploymentHost : IDeploymentHost, IHostFileSystem
     public long AvailableBytes(string path) =>
         long.Parse(Checked($"read the free space of {path}", HostScripts.AvailableKilobytes, path).Output.Single(), CultureInfo.InvariantCulture) * 1024;
 
+    public IReadOnlyList<string> MissingDirectories(IReadOnlyList<string> paths) => Checked("look for the folders", HostScripts.MissingDirectories, [.. paths]).Output;
+
     public IReadOnlyList<string> Unwritable(IReadOnlyList<string> paths) => Checked("check which folders can be written", HostScripts.Unwritable, [.. paths]).Output;
 
     /// <summary>Named by <paramref name="now"/>; a name taken already (two backups in one millisecond) moves on to the next millisecond's.</summary>

@@ -1,7 +1,9 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Runtime.Versioning;
+using QtsOps.Tools;
 using QtsOps.Tools.Docker;
+using QtsOps.Tools.Ssh;
 
 namespace QtsOps.Build.Deployment;
 
@@ -181,6 +183,7 @@ public sealed class SshTransport(string? keyText, string? keyFile, string? known
     {
         var start = new System.Diagnostics.ProcessStartInfo(ssh) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var argument in new[] { "-F", "/dev/null", "-o", $"ControlPath={socket}", "-O", command, "qtsops-master" }) start.ArgumentList.Add(argument);
+        foreach (var (name, value) in ChildEnvironment.For(ChildProgram.Ssh)) start.Environment[name] = value;
         using var process = System.Diagnostics.Process.Start(start)!;
         var said = process.StandardError.ReadToEndAsync();
         var output = process.StandardOutput.ReadToEnd();
@@ -233,23 +236,39 @@ public sealed class SshTransport(string? keyText, string? keyFile, string? known
         var client = Client;
         if (_directory!.Length > LongestDirectoryForMaster) return null;
         var target = new Uri(dockerHost);
-        string[] destination = [.. target.Port > 0 ? new[] { "-p", target.Port.ToString(CultureInfo.InvariantCulture) } : [], "--",
-            target.UserInfo.Length > 0 ? $"{Uri.UnescapeDataString(target.UserInfo)}@{target.Host}" : target.Host];
+        int? port = target.Port > 0 ? target.Port : null;
+        var login = target.UserInfo.Length > 0 ? $"{Uri.UnescapeDataString(target.UserInfo)}@{target.Host}" : target.Host;
+        string[] destination = [.. port is { } given ? new[] { "-p", given.ToString(CultureInfo.InvariantCulture) } : [], "--", login];
+        // A host script as every other: run by the one runner, with the environment an ssh client gets.
         counts.HostScript(overSsh: true);
-        var (asked, endpoint) = RunClient(client, [.. destination, EngineEndpointScript]);
-        if (asked != 0 || !endpoint.Trim().StartsWith("unix://", StringComparison.Ordinal)) return null;
-        var remote = endpoint.Trim()["unix://".Length..];
+        if (AskEndpoint(new SshCommand(client, login, port, EngineEndpointScript, [])) is not { } endpoint || !endpoint.StartsWith("unix://", StringComparison.Ordinal)) return null;
+        var remote = endpoint["unix://".Length..];
         var hash = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(dockerHost)))[..12].ToLowerInvariant();
         var socket = Path.Combine(_directory, $"{EngineSocketPrefix}{hash}.sock");
-        var (forwarded, _) = RunClient(client, ["-O", "forward", "-L", $"{socket}:{remote}", .. destination]);
+        var forwarded = RunClient(client, ["-O", "forward", "-L", $"{socket}:{remote}", .. destination]);
         return forwarded == 0 && File.Exists(socket) ? socket : null;
     }
 
-    /// <summary>Runs this run's ssh client with <paramref name="arguments"/>, within the connect timeout and a little more; its exit code (-1 when it took longer) and output.</summary>
-    private static (int ExitCode, string Output) RunClient(string client, IEnumerable<string> arguments)
+    /// <summary>Where the host's engine listens, as <see cref="EngineEndpointScript"/> says it; null when the session failed or took longer than the connect timeout and a little more.</summary>
+    private static string? AskEndpoint(SshCommand ask)
+    {
+        try
+        {
+            return ScriptRunner.Run(ask, ConnectTimeout + ConnectTimeout) is { ExitCode: 0, Output: [var endpoint, ..] } ? endpoint.Trim() : null;
+        }
+        catch (TimeoutException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Runs this run's ssh client with <paramref name="arguments"/> (a control command to its master), within the connect timeout and a little more; its exit code (-1 when it took longer).</summary>
+    private static int RunClient(string client, IEnumerable<string> arguments)
     {
         var start = new System.Diagnostics.ProcessStartInfo(client) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
+        // The variables any ssh client of the run gets (ScriptRunner's too): none of the run's secrets.
+        foreach (var (name, value) in ChildEnvironment.For(ChildProgram.Ssh)) start.Environment[name] = value;
         using var process = System.Diagnostics.Process.Start(start)!;
         process.StandardInput.Close();
         var error = process.StandardError.ReadToEndAsync();
@@ -257,10 +276,11 @@ public sealed class SshTransport(string? keyText, string? keyFile, string? known
         if (!process.WaitForExit(ConnectTimeout + ConnectTimeout))
         {
             process.Kill(entireProcessTree: true);
-            return (-1, "");
+            return -1;
         }
         _ = error.Result;
-        return (process.ExitCode, output.Result);
+        _ = output.Result;
+        return process.ExitCode;
     }
 
     private string? FindRealSsh() => (searchPath ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)

@@ -3,6 +3,7 @@ using QtsOps.Core.Deployment;
 using QtsOps.Core.Environments;
 using QtsOps.Core.Notifications;
 using QtsOps.Core.Verification;
+using QtsOps.Tools.Docker;
 
 namespace QtsOps.Build.Deployment;
 
@@ -29,8 +30,9 @@ public sealed class VerifyStep(DeploySession session, ReleaseStarter starter, Ru
             throw new PipelineException(refusal);
         if (verifiedBefore && state.Serving is not { State.Running: true }) Restart(release, serving);
         var started = DateTimeOffset.UtcNow;
-        var report = check.Run(release, "verify", CancellationToken.None);
-        Record(release, version, report, started);
+        var (report, container) = check.Run(release, "verify", CancellationToken.None);
+        Record(release, version, report, container, started);
+        Log.Information($"The verify {session.Cost}");
         if (report.Passed)
         {
             Log.Information($"{release} verified: {report.Checks.Count} checks passed (artifacts/reports/verify.md)");
@@ -50,10 +52,9 @@ public sealed class VerifyStep(DeploySession session, ReleaseStarter starter, Ru
         return release;
     }
 
-    /// <summary>Records the verify in the history, with the image and container it checked.</summary>
-    private void Record(string release, string version, VerifyReport report, DateTimeOffset started)
+    /// <summary>Records the verify in the history, with the image and container it checked (as the check read it: not asked again).</summary>
+    private void Record(string release, string version, VerifyReport report, DockerContainer? container, DateTimeOffset started)
     {
-        var container = Engine.Container(session.State.ServingName);
         var image = container is null ? null : Engine.Image(container.Image);
         session.Record(new HistoryEntry
         {

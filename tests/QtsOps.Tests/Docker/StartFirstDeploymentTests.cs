@@ -216,8 +216,8 @@ public class StartFirstDeploymentTests
         var again = _repo.Run("--target=deploy", $"--port={port}");
 
         Assert.That(again.Entry("deploy").Outcome, Is.EqualTo(QtsOps.Host.TaskOutcome.Skipped), again.Output + again.Error);
-        // One read of the host (in this process: no script) and one inspect of the environment's containers, then docker info and the image's id.
-        Assert.That(again.Output, Does.Contain("The deploy's check read the environment 1 time(s); 3 engine call(s), 0 host script(s), 0 ssh session(s) on 0 ssh connection(s)"),
+        // One read of the host (one script) and one inspect of the environment's containers, then the image's id: docker info was asked by the preflight, on the run's one engine.
+        Assert.That(again.Output, Does.Contain("The deploy's check read the environment 1 time(s); 2 engine call(s), 1 host script(s), 0 ssh session(s) on 0 ssh connection(s)"),
             "the skip is decided on one read of the environment");
         Assert.That(again.Entry("image").Outcome, Is.EqualTo(QtsOps.Host.TaskOutcome.Skipped), "an image that was not built is Skipped, not Succeeded");
         Assert.That(again.Entry("image").Note, Does.Contain("of the same inputs exists"));
@@ -233,8 +233,8 @@ public class StartFirstDeploymentTests
         Assert.That((State(_repo.Container), State(Slot("a")), State(Slot("b")), State(EdgeName)), Is.EqualTo(("running", (string?)null, (string?)null, (string?)null)));
         using var report = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(_repo.Root, "artifacts", "reports", "deploy.json")));
         var cost = report.RootElement.GetProperty("cost");
-        Assert.That((cost.GetProperty("stateReads").GetInt32(), cost.GetProperty("hostScripts").GetInt32()), Is.EqualTo((1, 0)),
-            "a forced deploy reads the environment once, under its lock, and acts on that record");
+        Assert.That(cost.GetProperty("stateReads").GetInt32(), Is.EqualTo(1), "a forced deploy reads the environment once, under its lock, and acts on that record");
+        Assert.That(cost.GetProperty("hostScripts").GetInt32(), Is.Positive, "the host steps on this machine are scripts too, and counted");
         Assert.That(DeploymentPipelineTests.Get(_repo.HealthUrl).Status, Is.EqualTo(200));
     }
 

@@ -117,6 +117,24 @@ public class SshTransportTests
     }
 
     [Test]
+    public void The_engine_s_endpoint_is_asked_as_a_counted_host_script_and_no_ssh_process_gets_the_run_s_secrets()
+    {
+        // The stand-in says where its engine listens, and writes down what each start of it got.
+        _temp.Write("bin/ssh", $"#!/bin/sh\nenv >> '{_temp.Combine("ssh-environments")}'\necho unix:///run/engine.sock\n");
+        File.SetUnixFileMode(_temp.Combine("bin", "ssh"), UserReadWrite | UnixFileMode.UserExecute);
+        using var secret = new EnvironmentVariableScope().Set("QTSOPS_REGISTRY_PASSWORD", "registry-secret-of-this-run");
+        var counts = new CommandCounts();
+
+        using (var transport = new SshTransport(null, null, null, _searchPath))
+            Assert.That(transport.EngineSocket("ssh://deploy@engine.invalid:2222", counts), Is.Null, "the stand-in forwards nothing");
+
+        Assert.That(counts.HostScripts, Is.EqualTo(1), "asking the host where its engine listens is one host script");
+        var seen = File.ReadAllText(_temp.Combine("ssh-environments"));
+        Assert.That(seen, Does.Contain("PATH="), "the stand-in ran");
+        Assert.That(seen, Does.Not.Contain("registry-secret-of-this-run"), "an ssh client needs none of the run's secrets");
+    }
+
+    [Test]
     public void A_key_given_both_as_text_and_as_a_file_is_refused_before_anything_is_written()
     {
         using var transport = new SshTransport("key", "/some/key", null, _searchPath);

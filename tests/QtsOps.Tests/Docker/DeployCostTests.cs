@@ -1,0 +1,48 @@
+using System.Text.Json;
+using QtsOps.Tests.Host;
+
+namespace QtsOps.Tests.Docker;
+
+/// <summary>
+/// What one forced deploy + verify asks of this machine's engine and runs on its host (the work bench/remote.sh and
+/// bench/inner-loop.sh time), counted: the counts are deterministic where the times are not. start-first, as 'local' runs.
+/// </summary>
+[TestFixture, Category("Docker"), NonParallelizable, System.Runtime.Versioning.SupportedOSPlatform("linux"), Platform("Linux")]
+public class DeployCostTests
+{
+    private StartFirstCheckout _checkout = null!;
+
+    private ObserverRepository Repo => _checkout.Repo;
+
+    [OneTimeSetUp]
+    public void StartRegistryAndScratchRepository() => _checkout = new StartFirstCheckout();
+
+    [OneTimeTearDown]
+    public void RemoveEverything() => _checkout?.Dispose();
+
+    [Test]
+    public void A_forced_deploy_and_verify_ask_docker_info_once_and_run_each_host_step_once()
+    {
+        var first = Repo.Run("--target=deploy", "--target=verify", "--no-setup");
+        Assert.That(first.ExitCode, Is.Zero, first.Output + first.Error);
+
+        HostRun run;
+        int infos;
+        using (var calls = new DockerCallLog())
+        {
+            run = Repo.Run("--target=deploy", "--target=verify", "--force-deploy", "--no-setup");
+            infos = calls.Count("info");
+        }
+
+        Assert.That(run.ExitCode, Is.Zero, run.Output + run.Error);
+        Assert.That(infos, Is.EqualTo(1), "preflight, image, deploy and verify share the run's engine, which asks docker info once");
+        using var deploy = JsonDocument.Parse(File.ReadAllText(Path.Combine(Repo.Root, "artifacts", "reports", "deploy.json")));
+        // Until its report: the state (1); the shared folders looked for at once (1, were 4); the backup and the list of backups (2); the release
+        // installed (5: staging folder removed, copied in, old copy removed, moved, touched); current pointed at it (2: the releases, the link);
+        // the release's settings for its check before traffic (1); the edge's configuration and link (2); the history (1).
+        Assert.That(deploy.RootElement.GetProperty("cost").GetProperty("hostScripts").GetInt32(), Is.EqualTo(15), run.Output);
+        // The state after the deploy changed it (a script and an inspect), the container checked, its logs, its image's digest for the
+        // record (the record takes the container as the check read it: no inspect again), and the history.
+        Assert.That(run.Output, Does.Contain("The verify read the environment 1 time(s); 4 engine call(s), 2 host script(s), 0 ssh session(s) on 0 ssh connection(s)"));
+    }
+}
