@@ -197,7 +197,7 @@ public class DeploymentHostContractTests(bool overSsh)
         var paths = new HostStatePaths(Path.Combine(folder, "releases"), Path.Combine(folder, "current"), Path.Combine(folder, "active"),
             Path.Combine(folder, "history.jsonl"), lockFile, folder);
 
-        foreach (var read in new Action[] { () => _host.InspectLock(lockFile), () => _host.ReadState(paths) })
+        foreach (var read in new Action[] { () => _host.InspectLock(lockFile), () => _host.ReadState(paths, 10) })
             Assert.That(Assert.Throws<HostCommandException>(() => read())!.Message,
                 Does.Contain($"the deploy lock {lockFile} cannot be opened by ").And.Contain("Fix: give that user read and write access to it"));
     }
@@ -221,11 +221,11 @@ public class DeploymentHostContractTests(bool overSsh)
             history, lockFile, Path.Combine(deploy, "not-yet"));
         var scriptsBefore = _host.Counts.HostScripts;
 
-        var state = _host.ReadState(paths);
+        var state = _host.ReadState(paths, 10);
 
         Assert.That(_host.Counts.HostScripts - scriptsBefore, Is.EqualTo(1), "one script");
         Assert.That(state.Installed, Is.EqualTo(new[] { "1.0.1", "1.0.0" }));
-        Assert.That((state.Current, state.ActiveSlot, state.HistoryText), Is.EqualTo(("1.0.1", (Slot?)Slot.B, "{\"first\":1}")));
+        Assert.That((state.Current, state.ActiveSlot, state.History.Single()), Is.EqualTo(("1.0.1", (Slot?)Slot.B, new HistoryLine(1, "{\"first\":1}"))));
         Assert.That(state.Lock, Is.EqualTo(new LockState(false, owner)), "a free lock whose holder ended without releasing it");
         Assert.That(state.AvailableBytes, Is.GreaterThan(0), "the free space of the nearest existing folder");
     }
