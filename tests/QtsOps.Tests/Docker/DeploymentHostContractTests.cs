@@ -17,37 +17,22 @@ namespace QtsOps.Tests.Docker;
 [Category("Docker"), NonParallelizable, System.Runtime.Versioning.SupportedOSPlatform("linux"), Platform("Linux")]
 public class DeploymentHostContractTests(bool overSsh)
 {
-    private SshTestHost? _sshHost;
-    private SshTransport? _ssh;
+    private ContractHost _contract = null!;
     private TempDirectory _temp = null!;
     private ShellDeploymentHost _host = null!;
 
     [OneTimeSetUp]
     public void StartHost()
     {
-        _temp = new TempDirectory();
-        if (overSsh)
-        {
-            _sshHost = new SshTestHost();
-            _ssh = new SshTransport(null, _sshHost.KeyFile, _sshHost.KnownHosts, Environment.GetEnvironmentVariable("PATH"));
-            _host = new SshDeploymentHost(() => _ssh.Client, _sshHost.DockerHost, Path.Combine(_sshHost.DeployRoot, "deploy"), "environments.json");
-        }
-        else
-        {
-            _host = new LocalDeploymentHost(_temp.Path, _temp.Combine("state"));
-        }
+        _contract = new ContractHost(overSsh);
+        (_temp, _host) = (_contract.Temp, _contract.Host);
     }
 
     [OneTimeTearDown]
-    public void StopHost()
-    {
-        _ssh?.Dispose();
-        _sshHost?.Dispose();
-        _temp?.Dispose();
-    }
+    public void StopHost() => _contract?.Dispose();
 
     /// <summary>A new folder name on the host (which this machine sees at the same path); not created.</summary>
-    private string Folder(string name) => Path.Combine(_sshHost?.DeployRoot ?? _temp.Path, $"{name}-{Guid.NewGuid():N}");
+    private string Folder(string name) => Path.Combine(_contract.SharedRoot, $"{name}-{Guid.NewGuid():N}");
 
     /// <summary>A new folder made by the host's user, as a deploy makes its folders.</summary>
     private string HostFolder(string name)

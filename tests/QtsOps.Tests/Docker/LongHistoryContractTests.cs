@@ -5,8 +5,7 @@ using QtsOps.Core.Deployment;
 namespace QtsOps.Tests.Docker;
 
 /// <summary>
-/// The state read of a history that has grown for years, on both hosts as <see cref="DeploymentHostContractTests"/>
-/// runs them (this machine's sh, an ssh host over real ssh): it carries the newest lines it was asked for and the
+/// The state read of a history that has grown for years, on both hosts (<see cref="ContractHost"/>): it carries the newest lines it was asked for and the
 /// few older ones the decisions find, never the whole file, and every decision answers as it would from the whole file.
 /// </summary>
 [TestFixture(false, TestName = "on this machine"), TestFixture(true, TestName = "on an ssh host")]
@@ -18,9 +17,7 @@ public class LongHistoryContractTests(bool overSsh)
 
     private static readonly string[] Installed = ["1.0.0", "1.0.1", "1.0.2", "1.0.3"];
 
-    private SshTestHost? _sshHost;
-    private SshTransport? _ssh;
-    private TempDirectory _temp = null!;
+    private ContractHost _contract = null!;
     private ShellDeploymentHost _host = null!;
     private HostStatePaths _paths = null!;
     /// <summary>As <see cref="_paths"/>, but 1.0.1's folder was removed by hand: the last verified release but 1.0.2 is installed no more.</summary>
@@ -30,19 +27,10 @@ public class LongHistoryContractTests(bool overSsh)
     [OneTimeSetUp]
     public void StartHostWithALongHistory()
     {
-        _temp = new TempDirectory();
-        if (overSsh)
-        {
-            _sshHost = new SshTestHost();
-            _ssh = new SshTransport(null, _sshHost.KeyFile, _sshHost.KnownHosts, Environment.GetEnvironmentVariable("PATH"));
-            _host = new SshDeploymentHost(() => _ssh.Client, _sshHost.DockerHost, Path.Combine(_sshHost.DeployRoot, "deploy"), "environments.json");
-        }
-        else
-        {
-            _host = new LocalDeploymentHost(_temp.Path, _temp.Combine("state"));
-        }
+        _contract = new ContractHost(overSsh);
+        _host = _contract.Host;
         // Written here into the folder the host sees at the same path, as the deploys of years would have left it.
-        var deploy = Directory.CreateDirectory(Path.Combine(_sshHost?.DeployRoot ?? _temp.Path, $"deploy-{Guid.NewGuid():N}")).FullName;
+        var deploy = Directory.CreateDirectory(Path.Combine(_contract.SharedRoot, $"deploy-{Guid.NewGuid():N}")).FullName;
         foreach (var release in Installed) Directory.CreateDirectory(Path.Combine(deploy, "releases", release));
         File.CreateSymbolicLink(Path.Combine(deploy, "current"), "releases/1.0.2");
         var history = Path.Combine(deploy, ".qtsops", "history", "staging.jsonl");
@@ -56,12 +44,7 @@ public class LongHistoryContractTests(bool overSsh)
     }
 
     [OneTimeTearDown]
-    public void StopHost()
-    {
-        _ssh?.Dispose();
-        _sshHost?.Dispose();
-        _temp?.Dispose();
-    }
+    public void StopHost() => _contract?.Dispose();
 
     /// <summary>
     /// Lines 1-11: 1.0.0 deployed and verified, 1.0.1 failed once then deployed and verified, 1.0.0 rolled back to,
