@@ -41,7 +41,10 @@ public sealed class DeploySession(DockerEngine engine, DeploymentEnvironment tar
     private DeploymentState? _state;
 
     /// <summary>The environment as it is now: read on first use, and again only after <see cref="Changed"/>.</summary>
-    public DeploymentState State => _state ??= Read();
+    public DeploymentState State => _state ??= Read(newestHistoryLines: 0);
+
+    /// <summary><see cref="State"/> read now with the history's newest <paramref name="historyLines"/> lines as well, for what shows them (status, the dashboard).</summary>
+    public DeploymentState StateShowing(int historyLines) => _state = Read(historyLines);
 
     /// <summary>How often the state was read in this session.</summary>
     public int StateReads { get; private set; }
@@ -50,16 +53,20 @@ public sealed class DeploySession(DockerEngine engine, DeploymentEnvironment tar
     public void Changed() => _state = null;
 
     /// <summary>The host's part of the state alone (one host read), for a step that asks the engine nothing.</summary>
-    public HostState ReadHost() => Host.ReadState(new HostStatePaths(Store.ReleasesDirectory, Store.CurrentLink, Host.Files.Combine(EdgeFolder, SlotLayout.ActiveLink),
-        History.Path, locks.LockFile, Store.DeployDirectory));
+    /// <param name="newestHistoryLines">
+    /// How many of the history's newest lines to read besides the entries the decisions find, which the host's script
+    /// keeps however old they are (<see cref="HostState.History"/>): none for a step, which shows no history.
+    /// </param>
+    public HostState ReadHost(int newestHistoryLines = 0) => Host.ReadState(new HostStatePaths(Store.ReleasesDirectory, Store.CurrentLink, Host.Files.Combine(EdgeFolder, SlotLayout.ActiveLink),
+        History.Path, locks.LockFile, Store.DeployDirectory), newestHistoryLines);
 
     /// <summary>The history's entries as <paramref name="host"/> read them.</summary>
-    public IReadOnlyList<HistoryEntry> HistoryOf(HostState host) => ReleaseHistory.Parse(host.HistoryText, History.Path, reporting.WarnOnce);
+    public IReadOnlyList<HistoryEntry> HistoryOf(HostState host) => ReleaseHistory.Parse(host.History, History.Path, reporting.WarnOnce);
 
-    private DeploymentState Read()
+    private DeploymentState Read(int newestHistoryLines)
     {
         StateReads++;
-        var host = ReadHost();
+        var host = ReadHost(newestHistoryLines);
         var containers = engine.Call(DockerAliases.DockerInspectContainers, new DockerInspectContainersSettings { Containers = Layout.Containers });
         return new DeploymentState(host, HistoryOf(host), containers, Layout,
             new DeploymentIdentity(Store.DeployDirectory, target.Name));

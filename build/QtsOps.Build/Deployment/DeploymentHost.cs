@@ -42,7 +42,8 @@ public interface IDeploymentHost
     LockState InspectLock(string lockFile);
 
     /// <summary>What a deploy step reads of the host, in one go (<see cref="HostState"/>); changes nothing.</summary>
-    HostState ReadState(HostStatePaths paths);
+    /// <param name="newestHistoryLines">How many of the history's newest lines to give besides those the decisions need.</param>
+    HostState ReadState(HostStatePaths paths, int newestHistoryLines);
 
     /// <summary>Backs up the data directory into the backup directory (see <see cref="HostScripts.BackUp"/>), checked after it was written.</summary>
     BackupResult BackUp(string dataDirectory, string backupDirectory, string label, DateTimeOffset now);

@@ -9,7 +9,7 @@ namespace QtsOps.Build.Deployment;
 /// containers under the environment's names from one engine inspect. The decisions of the step
 /// (skip, foreign containers, slot plan, verify scope, failed release, pre-deploy checks) take it.
 /// </summary>
-/// <param name="History">The history's entries, parsed once.</param>
+/// <param name="History">The history's entries the read gave (<see cref="HostState.History"/>), parsed once.</param>
 /// <param name="Containers">The containers under <see cref="SlotLayout.Containers"/>, as the engine had them.</param>
 public sealed record DeploymentState(HostState Host, IReadOnlyList<HistoryEntry> History, IReadOnlyList<DockerContainer> Containers,
     SlotLayout Layout, DeploymentIdentity Identity)

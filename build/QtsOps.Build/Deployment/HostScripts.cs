@@ -7,7 +7,7 @@ namespace QtsOps.Build.Deployment;
 /// run by <see cref="ShellDeploymentHost"/> through this machine's sh or over ssh alike. They do the file
 /// work only; what to do (which backups to prune, who holds the lock, what the history says) is decided in
 /// the core from what they print. Exit 3 means "not there", an answer; other exits are errors, told on stderr.
-/// The host needs sh, coreutils, find, tar, gzip and flock (util-linux). Each public script passes shellcheck (HostScriptsLintTests).
+/// The host needs sh, coreutils, find, awk, tar, gzip and flock (util-linux). Each public script passes shellcheck (HostScriptsLintTests).
 /// </summary>
 public static class HostScripts
 {

@@ -174,9 +174,10 @@ public abstract class ShellDeploymentHost : IDeploymentHost, IHostFileSystem
     public LockState InspectLock(string lockFile) =>
         LockState.Parse(Checked($"read the deploy lock {lockFile}", HostScripts.InspectLock, lockFile).Output, text => ParseOwner(lockFile, text));
 
-    public HostState ReadState(HostStatePaths paths) =>
+    public HostState ReadState(HostStatePaths paths, int newestHistoryLines) =>
         HostState.Parse(Checked("read the deployment's state", HostStateScript.Text,
-            paths.ReleasesDirectory, paths.CurrentLink, paths.ActiveLink, paths.HistoryFile, paths.LockFile, paths.DeployDirectory).Output, text => ParseOwner(paths.LockFile, text));
+            paths.ReleasesDirectory, paths.CurrentLink, paths.ActiveLink, paths.HistoryFile, paths.LockFile, paths.DeployDirectory,
+            newestHistoryLines.ToString(CultureInfo.InvariantCulture)).Output, text => ParseOwner(paths.LockFile, text));
 
     private LockOwner? ParseOwner(string lockFile, string text) => DeploymentLock.ParseOwner(text, Where(DeploymentLock.OwnerFileOf(lockFile)));
 

@@ -16,7 +16,7 @@ public sealed class StatusReader(DeploySession session, Edge edge)
     public DeploymentStatus Read(int historyEntries)
     {
         Engine.EnsureReachable();
-        var state = session.State;
+        var state = session.StateShowing(historyEntries);
         var serving = Serving(state);
         var running = state.Containers.Select(container => Describe(container, state)).ToList();
         var names = session.Layout.Containers.ToHashSet(StringComparer.Ordinal);

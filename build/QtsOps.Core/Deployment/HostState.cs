@@ -9,16 +9,19 @@ public sealed record HostStatePaths(string ReleasesDirectory, string CurrentLink
 
 /// <summary>
 /// What a step of deploy, verify, rollback or restore needs of the deployment's host, read in one go
-/// (over ssh: one script): the installed releases, <c>current</c>, the edge's active slot, the history,
-/// the deploy lock's holder and the free space. Read again only after the run changed the host.
+/// (over ssh: one script): the installed releases, <c>current</c>, the edge's active slot, the history's lines
+/// the read needs, the deploy lock's holder and the free space. Read again only after the run changed the host.
 /// </summary>
 /// <param name="ReleaseDirectories">The folders under releases/ with their times (<see cref="ReleaseStore.InstalledOf"/>).</param>
 /// <param name="CurrentTarget">The target of <c>current</c>; null when there is none.</param>
 /// <param name="ActiveTarget">The target of the edge's active link; null when there is none.</param>
-/// <param name="HistoryText">The history file; null when there is none.</param>
+/// <param name="History">
+/// Of the history file, oldest first: its newest lines, as many as the read asked for, and before those the
+/// lines that hold the entries <see cref="HistoryEntries"/>' questions find; never the whole of a long history.
+/// </param>
 /// <param name="AvailableBytes">The bytes free for the deploy directory.</param>
 public sealed record HostState(IReadOnlyList<(string Name, DateTime LastWriteUtc)> ReleaseDirectories, string? CurrentTarget, string? ActiveTarget,
-    string? HistoryText, LockState Lock, long AvailableBytes)
+    IReadOnlyList<HistoryLine> History, LockState Lock, long AvailableBytes)
 {
     public IReadOnlyList<string> Installed => ReleaseStore.InstalledOf(ReleaseDirectories);
 
@@ -28,17 +31,17 @@ public sealed record HostState(IReadOnlyList<(string Name, DateTime LastWriteUtc
 
     /// <summary>
     /// The state as the host's script says it, a fact a line: <c>release TIME NAME</c>, <c>current TARGET</c>,
-    /// <c>active TARGET</c>, <c>history LINE</c>, <c>lock held|free</c>, <c>owner JSON</c>, <c>free KILOBYTES</c>.
+    /// <c>active TARGET</c>, <c>history NUMBER LINE</c>, <c>lock held|free</c>, <c>owner JSON</c>, <c>free KILOBYTES</c>.
     /// </summary>
     /// <param name="parseOwner">Reads the lock's owner file as written.</param>
     public static HostState Parse(IReadOnlyList<string> lines, Func<string, LockOwner?> parseOwner)
     {
-        var said = lines.Select(line => line.Split(' ', 2)).Where(parts => parts.Length == 2 || parts[0] == "history")
-            .ToLookup(parts => parts[0], parts => parts.Length == 2 ? parts[1] : "", StringComparer.Ordinal);
+        var said = lines.Select(line => line.Split(' ', 2)).Where(parts => parts.Length == 2).ToLookup(parts => parts[0], parts => parts[1], StringComparer.Ordinal);
         var releases = said["release"].Select(line => line.Split(' ', 2))
             .Select(parts => (parts[1], DateTime.UnixEpoch.AddSeconds(double.Parse(parts[0], CultureInfo.InvariantCulture)))).ToList();
-        var history = said["history"].ToList();
-        return new HostState(releases, said["current"].SingleOrDefault(), said["active"].SingleOrDefault(), history.Count == 0 ? null : string.Join("\n", history),
+        var history = said["history"].Select(line => line.Split(' ', 2))
+            .Select(parts => new HistoryLine(int.Parse(parts[0], CultureInfo.InvariantCulture), parts.Length == 2 ? parts[1] : "")).ToList();
+        return new HostState(releases, said["current"].SingleOrDefault(), said["active"].SingleOrDefault(), history,
             LockState.Parse(lines, parseOwner),
             long.Parse(said["free"].Single(), CultureInfo.InvariantCulture) * 1024);
     }

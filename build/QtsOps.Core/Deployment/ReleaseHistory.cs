@@ -73,17 +73,17 @@ public sealed class ReleaseHistory(string path, Action<string> warn, IHostFileSy
         }
     }
 
-    public IReadOnlyList<HistoryEntry> Read() => Parse(_files.ReadAllText(Path), Path, warn);
+    public IReadOnlyList<HistoryEntry> Read() => Parse(LinesOf(_files.ReadAllText(Path)), Path, warn);
 
-    /// <summary>The entries of a history file's <paramref name="text"/> (null: no file), each line that is none skipped with a warning naming <paramref name="path"/> and the line.</summary>
-    public static IReadOnlyList<HistoryEntry> Parse(string? text, string path, Action<string> warn)
+    /// <summary>Every line of a history file's <paramref name="text"/> (null: no file) with its number.</summary>
+    public static IEnumerable<HistoryLine> LinesOf(string? text) => text?.Split('\n').Select((line, index) => new HistoryLine(index + 1, line)) ?? [];
+
+    /// <summary>The entries of a history file's <paramref name="lines"/>, each line that is none skipped with a warning naming <paramref name="path"/> and the line.</summary>
+    public static IReadOnlyList<HistoryEntry> Parse(IEnumerable<HistoryLine> lines, string path, Action<string> warn)
     {
-        if (text is null) return [];
         var entries = new List<HistoryEntry>();
-        var lineNumber = 0;
-        foreach (var line in text.Split('\n'))
+        foreach (var (lineNumber, line) in lines)
         {
-            lineNumber++;
             if (line.Trim().Length == 0) continue;
             try
             {
@@ -98,7 +98,14 @@ public sealed class ReleaseHistory(string path, Action<string> warn, IHostFileSy
     }
 }
 
-/// <summary>The questions deploy, verify and rollback ask of the history, asked of entries read once (<see cref="ReleaseHistory.Parse"/>).</summary>
+/// <summary>A line of a history file and its number (from 1): the lines a state read keeps of a long history (<see cref="HostState.History"/>) are not all in a row.</summary>
+public readonly record struct HistoryLine(int Number, string Text);
+
+/// <summary>
+/// The questions deploy, verify and rollback ask of the history, asked of entries read once (<see cref="ReleaseHistory.Parse"/>).
+/// A state read carries of a long history only its newest lines and, older than those, the entry each question here
+/// finds (the host script's scan, HostStateScript): a new question needs its entry kept there too.
+/// </summary>
 public static class HistoryEntries
 {
     /// <summary>The newest <paramref name="count"/> entries, oldest first.</summary>

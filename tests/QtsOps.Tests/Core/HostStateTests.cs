@@ -15,13 +15,14 @@ public class HostStateTests
             "release 100.5 1.0.0", "release 200.25 1.0.1", "release 300 .1.0.2.partial",
             "current releases/1.0.1", "active conf/slot-b.conf", "free 2048",
             "lock held", "owner {\"pid\":42}",
-            "history {\"a\":1}", "history ", "history {\"b\":2}",
+            "history 7 {\"a\":1}", "history 9 ", "history 10", "history 11 {\"b\": 2}",
         ], text => text == "{\"pid\":42}" ? Holder : null);
 
         Assert.That(state.Installed, Is.EqualTo(new[] { "1.0.1", "1.0.0" }), "newest install first; a half-copied release is none");
         Assert.That((state.Current, state.ActiveSlot, state.AvailableBytes), Is.EqualTo(("1.0.1", (Slot?)Slot.B, 2048L * 1024)));
         Assert.That(state.Lock, Is.EqualTo(new LockState(true, Holder)));
-        Assert.That(state.HistoryText, Is.EqualTo("{\"a\":1}\n\n{\"b\":2}"), "every line of the history, a blank one too (line numbers stay right)");
+        Assert.That(state.History, Is.EqualTo(new HistoryLine[] { new(7, "{\"a\":1}"), new(9, ""), new(10, ""), new(11, "{\"b\": 2}") }),
+            "each line the script gave with its number in the file, blank ones too (as given, or with the space after the number trimmed)");
     }
 
     [Test]
@@ -29,6 +30,6 @@ public class HostStateTests
     {
         var state = HostState.Parse(["free 1", "lock free"], _ => Holder);
 
-        Assert.That((state.Installed, state.Current, state.ActiveSlot, state.HistoryText, state.Lock), Is.EqualTo(((IReadOnlyList<string>)[], (string?)null, (Slot?)null, (string?)null, new LockState(false, null))));
+        Assert.That((state.Installed, state.Current, state.ActiveSlot, state.History, state.Lock), Is.EqualTo(((IReadOnlyList<string>)[], (string?)null, (Slot?)null, (IReadOnlyList<HistoryLine>)[], new LockState(false, null))));
     }
 }

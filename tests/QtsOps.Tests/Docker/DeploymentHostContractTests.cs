@@ -17,37 +17,22 @@ namespace QtsOps.Tests.Docker;
 [Category("Docker"), NonParallelizable, System.Runtime.Versioning.SupportedOSPlatform("linux"), Platform("Linux")]
 public class DeploymentHostContractTests(bool overSsh)
 {
-    private SshTestHost? _sshHost;
-    private SshTransport? _ssh;
+    private ContractHost _contract = null!;
     private TempDirectory _temp = null!;
     private ShellDeploymentHost _host = null!;
 
     [OneTimeSetUp]
     public void StartHost()
     {
-        _temp = new TempDirectory();
-        if (overSsh)
-        {
-            _sshHost = new SshTestHost();
-            _ssh = new SshTransport(null, _sshHost.KeyFile, _sshHost.KnownHosts, Environment.GetEnvironmentVariable("PATH"));
-            _host = new SshDeploymentHost(() => _ssh.Client, _sshHost.DockerHost, Path.Combine(_sshHost.DeployRoot, "deploy"), "environments.json");
-        }
-        else
-        {
-            _host = new LocalDeploymentHost(_temp.Path, _temp.Combine("state"));
-        }
+        _contract = new ContractHost(overSsh);
+        (_temp, _host) = (_contract.Temp, _contract.Host);
     }
 
     [OneTimeTearDown]
-    public void StopHost()
-    {
-        _ssh?.Dispose();
-        _sshHost?.Dispose();
-        _temp?.Dispose();
-    }
+    public void StopHost() => _contract?.Dispose();
 
     /// <summary>A new folder name on the host (which this machine sees at the same path); not created.</summary>
-    private string Folder(string name) => Path.Combine(_sshHost?.DeployRoot ?? _temp.Path, $"{name}-{Guid.NewGuid():N}");
+    private string Folder(string name) => Path.Combine(_contract.SharedRoot, $"{name}-{Guid.NewGuid():N}");
 
     /// <summary>A new folder made by the host's user, as a deploy makes its folders.</summary>
     private string HostFolder(string name)
@@ -197,7 +182,7 @@ public class DeploymentHostContractTests(bool overSsh)
         var paths = new HostStatePaths(Path.Combine(folder, "releases"), Path.Combine(folder, "current"), Path.Combine(folder, "active"),
             Path.Combine(folder, "history.jsonl"), lockFile, folder);
 
-        foreach (var read in new Action[] { () => _host.InspectLock(lockFile), () => _host.ReadState(paths) })
+        foreach (var read in new Action[] { () => _host.InspectLock(lockFile), () => _host.ReadState(paths, 10) })
             Assert.That(Assert.Throws<HostCommandException>(() => read())!.Message,
                 Does.Contain($"the deploy lock {lockFile} cannot be opened by ").And.Contain("Fix: give that user read and write access to it"));
     }
@@ -221,11 +206,11 @@ public class DeploymentHostContractTests(bool overSsh)
             history, lockFile, Path.Combine(deploy, "not-yet"));
         var scriptsBefore = _host.Counts.HostScripts;
 
-        var state = _host.ReadState(paths);
+        var state = _host.ReadState(paths, 10);
 
         Assert.That(_host.Counts.HostScripts - scriptsBefore, Is.EqualTo(1), "one script");
         Assert.That(state.Installed, Is.EqualTo(new[] { "1.0.1", "1.0.0" }));
-        Assert.That((state.Current, state.ActiveSlot, state.HistoryText), Is.EqualTo(("1.0.1", (Slot?)Slot.B, "{\"first\":1}")));
+        Assert.That((state.Current, state.ActiveSlot, state.History.Single()), Is.EqualTo(("1.0.1", (Slot?)Slot.B, new HistoryLine(1, "{\"first\":1}"))));
         Assert.That(state.Lock, Is.EqualTo(new LockState(false, owner)), "a free lock whose holder ended without releasing it");
         Assert.That(state.AvailableBytes, Is.GreaterThan(0), "the free space of the nearest existing folder");
     }

@@ -81,6 +81,19 @@ public class ReleaseHistoryTests
     }
 
     [Test]
+    public void The_lines_a_state_read_gives_of_a_long_history_are_named_by_their_number_in_the_file()
+    {
+        const string verified = "{\"action\":\"verify\",\"result\":\"succeeded\",\"version\":\"1.0.0\",\"release\":\"1.0.0\",\"startedAt\":\"2026-01-01T00:00:00Z\",\"finishedAt\":\"2026-01-01T00:00:00Z\"}";
+        var warnings = new List<string>();
+
+        var entries = QtsOps.Core.Deployment.ReleaseHistory.Parse(
+            [new(7, verified), new(30_001, "{\"action\":\"dep"), new(30_002, ""), new(30_003, verified.Replace("1.0.0", "1.0.1"))], "staging.jsonl", warnings.Add);
+
+        Assert.That(entries.Select(e => e.Release), Is.EqualTo(new[] { "1.0.0", "1.0.1" }));
+        Assert.That(warnings.Single(), Does.StartWith("staging.jsonl:30001: skipped, not a history entry"), "the line of the file, not of the read");
+    }
+
+    [Test]
     public void A_line_with_a_null_where_a_value_belongs_is_read_past_like_a_torn_one()
     {
         using var dir = new TempDirectory();
