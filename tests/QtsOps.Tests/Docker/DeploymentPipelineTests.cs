@@ -384,7 +384,7 @@ public class DeploymentPipelineTests
     /// <summary>This machine as the checkout's deploys see it.</summary>
     private LocalDeploymentHost LocalHost => new(_repo.Root, _repo.StateDirectory);
 
-    private List<HistoryEntry> History() => [.. new ReleaseHistory(Path.Combine(_repo.StateDirectory, "history", "local.jsonl"), warning => Assert.Fail(warning), LocalHost).Read()];
+    private List<HistoryEntry> History() => Support.HistoryFile.Entries(Path.Combine(_repo.StateDirectory, "history", "local.jsonl"));
 
     private Dictionary<string, string> Records() =>
         Directory.EnumerateFiles(_repo.DataDirectory, "observations-*.jsonl").ToDictionary(f => Path.GetFileName(f), File.ReadAllText);

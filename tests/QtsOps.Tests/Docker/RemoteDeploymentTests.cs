@@ -471,7 +471,7 @@ public class RemoteDeploymentTests
         return version.Groups[1].Value.Replace('+', '_');
     }
 
-    private List<HistoryEntry> History() => [.. ReleaseHistory.Parse(ReleaseHistory.LinesOf(File.Exists(HistoryFile) ? File.ReadAllText(HistoryFile) : null), HistoryFile, warning => Assert.Fail(warning))];
+    private List<HistoryEntry> History() => Support.HistoryFile.Entries(HistoryFile);
 
     private Dictionary<string, string> Records() =>
         Directory.EnumerateFiles(DeployDirectory + "/data", "observations-*.jsonl").ToDictionary(f => Path.GetFileName(f), File.ReadAllText);

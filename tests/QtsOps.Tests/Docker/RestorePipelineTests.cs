@@ -134,7 +134,7 @@ public class RestorePipelineTests
         }
     }
 
-    private List<HistoryEntry> History() => [.. new ReleaseHistory(Path.Combine(_repo.StateDirectory, "history", "local.jsonl"), warning => Assert.Fail(warning), new LocalDeploymentHost(_repo.Root, _repo.StateDirectory)).Read()];
+    private List<HistoryEntry> History() => Support.HistoryFile.Entries(Path.Combine(_repo.StateDirectory, "history", "local.jsonl"));
 
     private string ContainerId() => ObserverRepository.Docker("inspect", "--format", "{{.Id}}", _repo.Container).Output.Single();
 

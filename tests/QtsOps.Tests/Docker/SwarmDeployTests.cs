@@ -111,7 +111,7 @@ public class SwarmDeployTests
         return _repo.Run([.. arguments, "--env=cluster"]);
     }
 
-    private List<HistoryEntry> History() => [.. ReleaseHistory.Parse(File.Exists(HistoryFile) ? File.ReadAllText(HistoryFile) : null, HistoryFile, warning => Assert.Fail(warning))];
+    private List<HistoryEntry> History() => Support.HistoryFile.Entries(HistoryFile);
 
     private Command.Result Manager(params string[] args) => _lab.Manager.Docker(args);
 
