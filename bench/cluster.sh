@@ -62,8 +62,8 @@ mkdir -p "$CLONE/.qtsops"
 # 'single' is 'local' (after its defaults) with its own names and port; 'cluster' the same settings on the
 # lab's swarm, as SwarmDeployTests sets it up, without what a swarm refuses (strategy, bind, containerName).
 SINGLE_PORT=$(free_port)
-NAME="$NAME" REGISTRY="$REGISTRY" SINGLE_PORT="$SINGLE_PORT" CLUSTER_PORT="$CLUSTER_PORT" MANAGER="$(lab_nodes dockerHost | head -1)" \
-  MANAGER_ADDRESS="$(lab_nodes address | head -1)" python3 - "$CLONE" <<'PY'
+NAME="$NAME" REGISTRY="$REGISTRY" SINGLE_PORT="$SINGLE_PORT" CLUSTER_PORT="$CLUSTER_PORT" MANAGER="$(lab_nodes dockerHost | sed -n 1p)" \
+  MANAGER_ADDRESS="$(lab_nodes address | sed -n 1p)" python3 - "$CLONE" <<'PY'
 import json, os, re, sys
 clone = sys.argv[1]
 text = open(os.path.join(clone, "environments.json")).read()
