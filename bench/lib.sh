@@ -42,6 +42,38 @@ clone_at() { # CLONE REF : a fresh clone of ROOT at REF (a commit of ROOT) at CL
   (cd "$1" && ./build.sh --tree >/dev/null)
 }
 
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+start_registry() { # DIR : Debian's docker-registry (no login) on a free port of 127.0.0.1, its config, storage and log in DIR (emptied
+  # first); sets REGISTRY (127.0.0.1:PORT) and REGISTRY_PID, for the caller to kill at its end.
+  rm -rf "$1"
+  mkdir -p "$1"
+  REGISTRY="127.0.0.1:$(free_port)"
+  printf 'version: 0.1\nlog:\n  level: warn\nstorage:\n  filesystem:\n    rootdirectory: %s\nhttp:\n  addr: %s\n' "$1/storage" "$REGISTRY" >"$1/config.yml"
+  /usr/bin/docker-registry serve "$1/config.yml" >"$1/log" 2>&1 &
+  # shellcheck disable=SC2034 # the caller kills it
+  REGISTRY_PID=$!
+  until curl -fs "http://$REGISTRY/v2/" >/dev/null; do sleep 0.1; done
+}
+
+polled() { # PREFIX URLS COMMAND... : runs COMMAND while bench/poll.py asks each of URLS (separated by spaces) 20 times a
+  # second, from a second before it to a second after; PREFIX-N.poll holds URL N's "requests failed gap" and
+  # PREFIX-N.timeline its failed requests each second (N from 1). Returns COMMAND's status.
+  local prefix="$1" urls="$2" url number=0 pollers=() status=0
+  shift 2
+  for url in $urls; do
+    number=$((number + 1))
+    python3 "$ROOT/bench/poll.py" "$url" 20 "$prefix-$number.timeline" >"$prefix-$number.poll" &
+    pollers+=("$!")
+  done
+  sleep 1 # the pollers' first answers come from the release that runs before
+  "$@" || status=$?
+  sleep 1
+  kill -TERM "${pollers[@]}"
+  wait "${pollers[@]}"
+  return "$status"
+}
+
 write_section() { # NAME TEXT : puts TEXT between <!-- NAME:start --> and <!-- NAME:end --> in docs/BENCHMARKS.md
   local doc="$ROOT/docs/BENCHMARKS.md"
   [ -f "$doc" ] || printf '# Benchmarks\n\nFigures measured on this project'"'"'s CI-class machine; each section says the command that reproduces it.\n' > "$doc"

@@ -30,8 +30,6 @@ if [ -z "$IMAGE" ]; then
   exit 1
 fi
 
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-
 cleanup() {
   if [ -n "${REGISTRY_PID:-}" ]; then kill "$REGISTRY_PID" 2>/dev/null || true; fi
   docker rm --force "$HOST" >/dev/null 2>&1 || true
@@ -44,13 +42,9 @@ trap cleanup EXIT
 
 clone_at "$CLONE" "$REF"
 cleanup
-rm -rf "$DEPLOY_ROOT" "$WORK/id" "$WORK/id.pub" "$WORK/registry"
-mkdir -p "$DEPLOY_ROOT" "$WORK/registry"
-REGISTRY="127.0.0.1:$(free_port)"
-printf 'version: 0.1\nlog:\n  level: warn\nstorage:\n  filesystem:\n    rootdirectory: %s\nhttp:\n  addr: %s\n' "$WORK/registry/storage" "$REGISTRY" >"$WORK/registry/config.yml"
-/usr/bin/docker-registry serve "$WORK/registry/config.yml" >"$WORK/registry/log" 2>&1 &
-REGISTRY_PID=$!
-until curl -fs "http://$REGISTRY/v2/" >/dev/null; do sleep 0.1; done
+rm -rf "$DEPLOY_ROOT" "$WORK/id" "$WORK/id.pub"
+mkdir -p "$DEPLOY_ROOT"
+start_registry "$WORK/registry"
 ssh-keygen -q -t ed25519 -N "" -C qtsops-bench -f "$WORK/id"
 docker run --detach --name "$HOST" --publish 127.0.0.1::22 \
   --volume /var/run/docker.sock:/var/run/docker.sock --volume "$DEPLOY_ROOT:$DEPLOY_ROOT" \

@@ -19,22 +19,22 @@ CHANGED=src/observer/src/qts_observer/health.py
 # shellcheck source=bench/lib.sh
 source "$ROOT/bench/lib.sh"
 
+in_clone() { # LOG command... : runs the command in the clone, its output in LOG
+  local log="$1"
+  shift
+  (cd "$CLONE" && "$@") >"$log" 2>&1
+}
+
 run() { # label expected-exit command... : runs the pipeline in the clone while polling; prints "requests failed gap"
-  local label="$1" expected="$2" status=0 poller
+  local label="$1" expected="$2" status=0
   shift 2
-  python3 "$ROOT/bench/poll.py" "$HEALTH" 20 "$WORK/$label.timeline" >"$WORK/$label.poll" &
-  poller=$!
-  sleep 1 # the poller's first answers come from the release that runs before
-  (cd "$CLONE" && "$@") >"$WORK/$label.log" 2>&1 || status=$?
-  sleep 1
-  kill -TERM "$poller"
-  wait "$poller"
+  polled "$WORK/$label" "$HEALTH" in_clone "$WORK/$label.log" "$@" || status=$?
   if [ "$status" -ne "$expected" ]; then
     tail -20 "$WORK/$label.log" >&2
     echo "bench: $label exited $status, expected $expected" >&2
     exit 1
   fi
-  cat "$WORK/$label.poll"
+  cat "$WORK/$label-1.poll"
 }
 
 clone_head "$CLONE"
@@ -87,7 +87,7 @@ deployment. Goal: 0 failed requests in each with start-first.
 | (c) \`./build.sh --target=rollback\` | start-first | $sc_requests | $sc_failed | $sc_gap ms |
 | | recreate | $rc_requests | $rc_failed | $rc_gap ms |
 
-Failed requests each second of (a): start-first: $(cat "$WORK/start-first-upgrade.timeline"); recreate: $(cat "$WORK/recreate-upgrade.timeline").
+Failed requests each second of (a): start-first: $(cat "$WORK/start-first-upgrade-1.timeline"); recreate: $(cat "$WORK/recreate-upgrade-1.timeline").
 
 ![Failed requests during releases, by strategy](charts/upgrade.svg)
 ![Failed requests each second of an upgrade, by strategy](charts/upgrade-timeline.svg)"
