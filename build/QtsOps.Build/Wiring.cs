@@ -141,7 +141,7 @@ public sealed class Wiring(BuildContext context, DeploymentEnvironment? environm
 
     /// <summary>The deploy target's work, by the environment's engine.</summary>
     public IReleaseDeployer Deployer() => OnSwarm
-        ? new SwarmDeployer(DeployingSession, DeployRequest, SwarmImages(), SwarmStacks(), SwarmRollout(), SwarmRollback(rollbackTo: null), NoRollback)
+        ? new SwarmDeployer(DeployingSession, DeployRequest, SwarmImages(), SwarmStacks(), new SwarmNodeFolders(DeployingSession, () => SwarmImages().Registry), SwarmRollout(), SwarmRollback(rollbackTo: null), NoRollback)
         : new Deployer(Session, DeployRequest, Starter, Rollback, HostImage());
 
     /// <summary>The release's and the edge's images in the registry the swarm's nodes pull from; push runs here when the run did not push yet.</summary>

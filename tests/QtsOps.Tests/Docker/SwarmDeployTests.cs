@@ -11,7 +11,7 @@ namespace QtsOps.Tests.Docker;
 /// <summary>
 /// deploy and rollback of a swarm environment (issue 23, points 3 and 5) on the lab's three-node swarm (<see cref="Lab"/>),
 /// pulling from a test registry with a login: a scratch clone whose 'cluster' runs on the swarm through its manager's
-/// socket, two replicas on three nodes, each node's data, log and config folders its own (/srv on the node). The
+/// socket, two replicas on three nodes, each node's data, log and config folders its own (/srv on the node), made by the deploy. The
 /// deploy directory, history and lock are on the manager's host, which for a unix:// manager is this machine. The
 /// tests run in order, each from the state the one before left.
 /// </summary>
@@ -39,7 +39,6 @@ public class SwarmDeployTests
         _registry = new RegistryServer(RegistryUser, RegistryPassword);
         _lab = new Lab(nodes: 3, swarm: true, registry: _registry.Address);
         _repo = new ObserverRepository(_registry.Address);
-        foreach (var node in _lab.Nodes) PrepareFolders(node);
         WriteCluster(placement: null);
     }
 
@@ -51,15 +50,6 @@ public class SwarmDeployTests
         if (images.Length > 0) Command.Run("docker", ["image", "rm", "--force", .. images]);
         _repo?.Dispose();
         _registry?.Dispose();
-    }
-
-    /// <summary>The node's own /srv/qts: data, logs and the observer's configuration (one record a second), the service's (uid 10001).</summary>
-    private static void PrepareFolders(Lab.Node node)
-    {
-        var qts = Path.Combine(node.Srv, "qts");
-        foreach (var folder in new[] { "data", "logs", "config" }) Directory.CreateDirectory(Path.Combine(qts, folder));
-        File.WriteAllText(Path.Combine(qts, "config", "observer.json"), "{ \"interval_seconds\": 1 }\n");
-        Command.Run("chown", "-R", "10001:10001", qts).EnsureSuccess($"Giving {qts} to the service");
     }
 
     /// <summary>'cluster' on the lab's swarm, committed; <paramref name="placement"/> a constraint the tasks must meet, or none.</summary>
@@ -190,6 +180,9 @@ public class SwarmDeployTests
         Assert.That(File.Exists(Path.Combine(DeployDirectory, "releases", _first.Release, SwarmStack.EdgeConfigFile)), Is.True);
         Assert.That(run.Output, Does.Contain($"{Service}: 2/2 running the new release"), "the wait prints the tasks running per node");
         AssertEveryNodeServes(_first.Version);
+        foreach (var node in _lab.Nodes)
+            Assert.That(Command.Run("stat", "--format", "%u", Path.Combine(node.Srv, "qts", "data"), Path.Combine(node.Srv, "qts", "logs")).Output, Is.EqualTo(new[] { "10001", "10001" }),
+                $"the deploy made {node.Name}'s own data and log folders for the service (none was made by hand)");
     }
 
     [Test, Order(3)]

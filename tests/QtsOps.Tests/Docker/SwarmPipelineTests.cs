@@ -37,7 +37,6 @@ public class SwarmPipelineTests
         _registry = new RegistryServer(RegistryUser, RegistryPassword);
         _lab = new Lab(nodes: 3, swarm: true, registry: _registry.Address);
         _repo = new ObserverRepository(_registry.Address);
-        foreach (var node in _lab.Nodes) PrepareFolders(node);
         WriteEnvironments();
     }
 
@@ -51,18 +50,13 @@ public class SwarmPipelineTests
         _registry?.Dispose();
     }
 
-    /// <summary>The node's own /srv/qtspipe: the observer's configuration (one record a second), owned by the service (uid 10001).</summary>
-    private static void PrepareFolders(Lab.Node node)
-    {
-        var root = Path.Combine(node.Srv, "qtspipe");
-        foreach (var folder in new[] { "data", "logs", "config" }) Directory.CreateDirectory(Path.Combine(root, folder));
-        File.WriteAllText(Path.Combine(root, "config", "observer.json"), "{ \"interval_seconds\": 1 }\n");
-        Command.Run("chown", "-R", "10001:10001", root).EnsureSuccess($"Giving {root} to the service");
-    }
-
-    /// <summary>The checked-in environments with 'cluster' on the lab's swarm, as a file of its own, committed.</summary>
+    /// <summary>
+    /// The checked-in environments with 'cluster' on the lab's swarm, as a file of its own, committed, with the release's own
+    /// configuration at one record a second (the deploy puts it in each node's config folder; nothing here makes the nodes' folders).
+    /// </summary>
     private void WriteEnvironments()
     {
+        File.WriteAllText(Path.Combine(_repo.Root, "src", "observer", "config", "observer.json"), "{ \"interval_seconds\": 1 }\n");
         var environments = JsonNode.Parse(File.ReadAllText(Path.Combine(_repo.Root, "environments.json")),
             documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip })!;
         environments["cluster"] = new JsonObject
@@ -132,6 +126,13 @@ public class SwarmPipelineTests
         Assert.That(history[1].Release, Is.EqualTo(_first.Release));
         Assert.That(history[1].Digest, Is.EqualTo(_first.Digest), "the verify records the pinned digest it checked");
         Assert.That(run.Output, Does.Contain($"{_first.Release} verified on the swarm"));
+        foreach (var node in _lab.Nodes)
+        {
+            var root = Path.Combine(node.Srv, "qtspipe");
+            Assert.That(Command.Run("stat", "--format", "%u", Path.Combine(root, "data"), Path.Combine(root, "logs")).Output, Is.EqualTo(new[] { "10001", "10001" }),
+                $"the deploy made {node.Name}'s own data and log folders for the service");
+            Assert.That(File.ReadAllText(Path.Combine(root, "config", "observer.json")), Does.Contain("\"interval_seconds\": 1"), $"{node.Name}'s config folder has the release's configuration");
+        }
         var report = VerifyReport;
         Assert.That(report, Does.Contain("passed"));
         foreach (var (task, node) in RunningTasks()) Assert.That(report, Does.Contain($"{task}@{node}"), "each task judged on its node");
