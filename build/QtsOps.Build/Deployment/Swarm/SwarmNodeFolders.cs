@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Text.Json;
 using Cake.Core.Diagnostics;
 using QtsOps.Build.Registry;
-using QtsOps.Core.Environments;
 using QtsOps.Core.Swarm;
 using QtsOps.Tools;
 using QtsOps.Tools.Docker;
@@ -38,25 +37,23 @@ public sealed class SwarmNodeFolders(DeploySession session, Func<RegistryAccess>
     private static readonly TimeSpan Unplaced = TimeSpan.FromSeconds(10);
 
     private DockerEngine Engine => session.Engine;
-    private DeploymentEnvironment Target => session.Target;
-    private ICakeLog Log => session.Log;
 
     /// <exception cref="ReleaseStartException">The job could not be made, or a node's task failed (with its error).</exception>
     /// <param name="image">The release's image, pinned: it has Python, and every node pulls it for the stack anyway.</param>
     /// <param name="packageDirectory">The release's package: its config/ files go into a config folder made.</param>
     public void Make(string image, string packageDirectory)
     {
-        var name = $"{Target.ComposeProject}_folders-{Guid.NewGuid().ToString("N")[..8]}";
-        var (data, logs, config) = (Target.DataDirectory, Target.LogDirectory, Target.ConfigDirectory);
+        var name = $"{session.Target.ComposeProject}_folders-{Guid.NewGuid().ToString("N")[..8]}";
+        var (data, logs, config) = (session.Target.DataDirectory, session.Target.LogDirectory, session.Target.ConfigDirectory);
         var shipped = Path.Combine(packageDirectory, "config");
         var files = Directory.Exists(shipped) ? Directory.EnumerateFiles(shipped).ToDictionary(file => Path.GetFileName(file), File.ReadAllText) : [];
         var spec = JsonSerializer.Serialize(new { owned = new[] { NodeFolders.InJob(data), NodeFolders.InJob(logs) }, config = NodeFolders.InJob(config), files });
         var access = registry();
-        using (var client = access.Open(Engine, "making the nodes' folders with", Log))
+        using (var client = access.Open(Engine, "making the nodes' folders with", session.Log))
         {
             var create = Engine.Call(DockerAliases.Docker, new SwarmNodeJobSettings
             {
-                Name = name, Image = image, Constraints = Target.Swarm?.Placement ?? [], WithRegistryAuth = access.Username is not null, ConfigDirectory = client.ConfigDirectory,
+                Name = name, Image = image, Constraints = session.Target.Swarm?.Placement ?? [], WithRegistryAuth = access.Username is not null, ConfigDirectory = client.ConfigDirectory,
                 Mounts = NodeFolders.Tops([data, logs, config]).ToDictionary(top => top, NodeFolders.InJob), Entrypoint = "python3", Arguments = ["-c", Script, spec],
             });
             if (create.ExitCode != 0)
@@ -75,7 +72,7 @@ public sealed class SwarmNodeFolders(DeploySession session, Func<RegistryAccess>
     private void Wait(string job)
     {
         var timer = Stopwatch.StartNew();
-        var timeout = TimeSpan.FromSeconds(Target.HealthTimeoutSeconds);
+        var timeout = TimeSpan.FromSeconds(session.Target.HealthTimeoutSeconds);
         while (true)
         {
             var tasks = SwarmTask.ParseLines(Engine.Call(DockerAliases.Docker, new SwarmServicePsSettings { Service = job }).EnsureSuccess().Output);
@@ -84,12 +81,12 @@ public sealed class SwarmNodeFolders(DeploySession session, Func<RegistryAccess>
                 throw new ReleaseStartException($"making the data, log and config folders failed on a node: {string.Join("; ", outcome.Failures)}");
             if (outcome.Done)
             {
-                Log.Information($"The data, log and config folders are on {string.Join(", ", tasks.Select(task => task.Node).Order(StringComparer.Ordinal))}");
+                session.Log.Information($"The data, log and config folders are on {string.Join(", ", tasks.Select(task => task.Node).Order(StringComparer.Ordinal))}");
                 return;
             }
             if (tasks.Count == 0 && timer.Elapsed >= Unplaced)
             {
-                Log.Warning($"No node took the job that makes the folders within {Unplaced.TotalSeconds:0} s: the placement allows none");
+                session.Log.Warning($"No node took the job that makes the folders within {Unplaced.TotalSeconds:0} s: the placement allows none");
                 return;
             }
             if (timer.Elapsed >= timeout)
