@@ -117,7 +117,7 @@ public class SwarmDeployTests
         Assert.That(File.Exists(Path.Combine(DeployDirectory, "releases", _first.Release, SwarmStack.EdgeConfigFile)), Is.True);
         Assert.That(run.Output, Does.Contain($"{Service}: 2/2 running the new release"), "the wait prints the tasks running per node");
         AssertEveryNodeServes(_first.Version);
-        Assert.That(_swarm.FolderOwners(), Is.All.Property("Owners").EqualTo(new[] { "10001", "10001" }), "the deploy made each node's own data and log folders for the service (none was made by hand)");
+        Assert.That(_swarm.FolderOwners(), Is.EqualTo(_swarm.OwnedByTheService), "the deploy made each node's own data and log folders for the service (none was made by hand)");
     }
 
     [Test, Order(3)]

@@ -59,7 +59,7 @@ public class SwarmPipelineTests
         Assert.That(history[1].Release, Is.EqualTo(_first.Release));
         Assert.That(history[1].Digest, Is.EqualTo(_first.Digest), "the verify records the pinned digest it checked");
         Assert.That(run.Output, Does.Contain($"{_first.Release} verified on the swarm"));
-        Assert.That(_swarm.FolderOwners(), Is.All.Property("Owners").EqualTo(new[] { "10001", "10001" }), "the deploy made each node's own data and log folders for the service");
+        Assert.That(_swarm.FolderOwners(), Is.EqualTo(_swarm.OwnedByTheService), "the deploy made each node's own data and log folders for the service");
         foreach (var node in _swarm.Lab.Nodes)
             Assert.That(File.ReadAllText(Path.Combine(_swarm.Folders(node), "config", "observer.json")), Does.Contain("\"interval_seconds\": 1"), $"{node.Name}'s config folder has the release's configuration");
         var report = VerifyReport;

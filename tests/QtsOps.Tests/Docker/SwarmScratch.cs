@@ -109,9 +109,12 @@ public sealed class SwarmScratch : IDisposable
     public string ServiceImage(string service) =>
         Manager("service", "inspect", "--format", "{{.Spec.TaskTemplate.ContainerSpec.Image}}", service).EnsureSuccess($"Inspecting {service}").Output.Single();
 
-    /// <summary>Each node's data and log folders, as their owners' uids: the service's (10001) once the deploy made them.</summary>
-    public IEnumerable<(string Node, string[] Owners)> FolderOwners() => Lab.Nodes.Select(node =>
-        (node.Name, Command.Run("stat", "--format", "%u", Path.Combine(Folders(node), "data"), Path.Combine(Folders(node), "logs")).Output.ToArray()));
+    /// <summary>The owners' uids of each node's data and log folders, by node: "10001 10001" (the service's) once the deploy made them.</summary>
+    public Dictionary<string, string> FolderOwners() => Lab.Nodes.ToDictionary(node => node.Name, node =>
+        string.Join(" ", Command.Run("stat", "--format", "%u", Path.Combine(Folders(node), "data"), Path.Combine(Folders(node), "logs")).Output));
+
+    /// <summary>What <see cref="FolderOwners"/> says once the deploy made every node's folders.</summary>
+    public Dictionary<string, string> OwnedByTheService => Lab.Nodes.ToDictionary(node => node.Name, _ => "10001 10001");
 
     public void Dispose()
     {
