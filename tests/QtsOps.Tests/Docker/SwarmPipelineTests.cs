@@ -7,9 +7,9 @@ namespace QtsOps.Tests.Docker;
 
 /// <summary>
 /// The pipeline end to end on the lab's three-node swarm (issue 23, points 3 to 5, <see cref="SwarmScratch"/>), 'cluster'
-/// in an environments file of its own given with --environments. The default target goes through push, deploy and verify; status lists every task with its
-/// node; a rollback without --to puts the last verified release back and verifies it. The tests run in order, each from
-/// the state the one before left.
+/// in an environments file of its own given with --environments. The default target goes through push, deploy and
+/// verify; status lists every task with its node; a rollback without --to puts the last verified release back and
+/// verifies it. The tests run in order, each from the state the one before left.
 /// </summary>
 [TestFixture, Category("Docker"), NonParallelizable, System.Runtime.Versioning.SupportedOSPlatform("linux"), Platform("Linux")]
 public class SwarmPipelineTests
