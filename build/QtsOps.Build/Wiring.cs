@@ -112,7 +112,7 @@ public sealed class Wiring(BuildContext context, DeploymentEnvironment? environm
     private DeploySession DeployingSession => _session ??= ClusterRules.WhyNotDeployable(Target) is { } why ? throw new PipelineException(why)
         : new(Engine, Target, context.Protection, new DeploymentLocks(Engine, Target, context.RepositoryRoot, context.Log), context.Reporting);
 
-    /// <summary>The session of the steps not built for a swarm yet (verify, status, restore, down...): a swarm is refused too.</summary>
+    /// <summary>The session of the steps not built for a swarm yet (restore, down...): a swarm is refused too.</summary>
     private DeploySession Session => ClusterRules.WhyNotOnSwarmYet(Target) is { } why ? throw new PipelineException(why) : DeployingSession;
 
     private ReleaseStarter? _starter;
@@ -145,7 +145,7 @@ public sealed class Wiring(BuildContext context, DeploymentEnvironment? environm
 
     /// <summary>The deploy target's work, by the environment's engine.</summary>
     public IReleaseDeployer Deployer() => OnSwarm
-        ? new SwarmDeployer(DeployingSession, DeployRequest, SwarmImages(), SwarmStacks(), SwarmRollout(), SwarmRollback(rollbackTo: null), NoRollback)
+        ? new SwarmDeployer(DeployingSession, DeployRequest, SwarmImages(), SwarmStacks(), new SwarmNodeFolders(DeployingSession, () => SwarmImages().Registry), SwarmRollout(), SwarmRollback(rollbackTo: null), NoRollback)
         : new Deployer(Session, DeployRequest, Starter, Rollback, HostImage());
 
     /// <summary>The release's and the edge's images in the registry the swarm's nodes pull from; push runs here when the run did not push yet.</summary>
@@ -161,7 +161,12 @@ public sealed class Wiring(BuildContext context, DeploymentEnvironment? environm
 
     private SwarmRollout SwarmRollout() => new(DeployingSession, () => SwarmImages().Registry);
 
-    private SwarmRollback SwarmRollback(string? rollbackTo) => new(DeployingSession, rollbackTo, SwarmStacks(), SwarmRollout());
+    private SwarmRollback SwarmRollback(string? rollbackTo) => new(DeployingSession, rollbackTo, SwarmStacks(), SwarmRollout(), NoRollback);
+
+    /// <summary>Reads the swarm through its manager; the probe's image is pulled there with the run's registry login when one is set.</summary>
+    private SwarmObserver SwarmObserver() => new(Engine, Registry is { } registry ? () => registry().Open(Engine, "pulling the probe's image from", context.Log) : null);
+
+    private SwarmVerifyStep SwarmVerifyStep() => new(DeployingSession, SwarmStacks(), new SwarmVerify(SwarmObserver(), Target, context.Reporting, SwarmRollback(rollbackTo: null)));
 
     public Preflight Preflight() => new(DeployingSession, ReleaseBranch(), new RegistryLoginCheck(Engine, Images, Registry, context.EnvironmentsFile, context.Log),
         context.Options.Get(PipelineOptions.TakeOver), context.EnvironmentsFile, containerChecks: !OnSwarm);
@@ -169,11 +174,12 @@ public sealed class Wiring(BuildContext context, DeploymentEnvironment? environm
     private ReleaseBranch ReleaseBranch() =>
         new(context, context.Checkout, context.RepositoryRoot, context.Protection, context.Options.Get(PipelineOptions.ReleaseBranch)!);
 
-    public VerifyStep VerifyStep() => new(Session, Starter, RunningReleaseCheck, Rollback);
+    /// <summary>The verify target's work, by the environment's engine.</summary>
+    public IVerifyStep VerifyStep() => OnSwarm ? SwarmVerifyStep() : new VerifyStep(Session, Starter, RunningReleaseCheck, Rollback);
 
     /// <summary>The rollback target's work, by the environment's engine.</summary>
     public IRollbackOnDemand RollbackOnDemand() => OnSwarm
-        ? SwarmRollback(RollbackTo)
+        ? new VerifiedSwarmRollback(SwarmRollback(RollbackTo), SwarmVerifyStep())
         : new RollbackOnDemand(Session, RollbackTo, Rollback);
 
     private string? RollbackTo => context.Options.Get(PipelineOptions.RollbackTo) ?? context.VerifiedRollbackVersion;
@@ -183,11 +189,14 @@ public sealed class Wiring(BuildContext context, DeploymentEnvironment? environm
         new InfrastructureSettings(context.Options, context.ResolveGivenPath, context.Environment.WorkingDirectory.FullPath),
         () => context.ConfiguredTarget, context.EnvironmentsFile, context.Checkout, () => context.Protection, context.ReloadTarget, context.Reporting);
 
-    public StatusReader Status() => new(Session, Edge);
+    /// <summary>The status target's work, by the environment's engine.</summary>
+    public IEnvironmentStatus Status() => OnSwarm ? new SwarmStatusStep(DeployingSession, new SwarmStatusReader(SwarmObserver(), Target)) : ComposeStatus();
+
+    private StatusReader ComposeStatus() => new(Session, Edge);
 
     public ReleaseListReader Releases() => new(Session);
 
-    public DashboardReader Dashboard() => new(Engine, Target, Status(), Releases());
+    public DashboardReader Dashboard() => new(Engine, Target, ComposeStatus(), Releases());
 
     public EnvironmentTeardown Teardown() => new(Session);
 

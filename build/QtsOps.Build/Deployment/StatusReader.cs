@@ -4,14 +4,34 @@ using QtsOps.Tools.Docker;
 
 namespace QtsOps.Build.Deployment;
 
+/// <summary>The status target's work, by the environment's engine: what it read (reports/status.json) and how it reads (reports/status.md).</summary>
+public interface IEnvironmentStatus
+{
+    (object Status, string Markdown) Report(int historyEntries);
+}
+
 /// <summary>
 /// Gathers <see cref="DeploymentStatus"/> from the engine, the release store, the history and the lock;
 /// changes nothing. What runs is read from the engine under the environment's names, whoever started it:
 /// another checkout's edge and slots are shown as such.
 /// </summary>
-public sealed class StatusReader(DeploySession session, Edge edge)
+public sealed class StatusReader(DeploySession session, Edge edge) : IEnvironmentStatus
 {
     private DockerEngine Engine => session.Engine;
+
+    public (object Status, string Markdown) Report(int historyEntries)
+    {
+        var status = Read(historyEntries);
+        return (status, status.ToMarkdown());
+    }
+
+    /// <summary>The last verified release, the lock and the newest history of the session's environment as status lines, from one read of its host.</summary>
+    public static IReadOnlyList<string> LockAndHistoryLines(DeploySession session, int historyEntries)
+    {
+        var host = session.ReadHost();
+        var history = session.HistoryOf(host);
+        return DeploymentStatus.LockAndHistoryLines(history.LastVerified(), host.Lock, history.Newest(historyEntries));
+    }
 
     public DeploymentStatus Read(int historyEntries)
     {

@@ -7,11 +7,17 @@ using QtsOps.Tools.Docker;
 
 namespace QtsOps.Build.Deployment;
 
+/// <summary>The verify target's work, by the environment's engine.</summary>
+public interface IVerifyStep
+{
+    void Run();
+}
+
 /// <summary>
 /// The verify target: checks what runs (the current release) with <see cref="RunningReleaseCheck"/>, records it, and rolls
 /// back a release that never proved itself when it fails (<see cref="ReleaseRollback"/>).
 /// </summary>
-public sealed class VerifyStep(DeploySession session, ReleaseStarter starter, RunningReleaseCheck check, ReleaseRollback rollback)
+public sealed class VerifyStep(DeploySession session, ReleaseStarter starter, RunningReleaseCheck check, ReleaseRollback rollback) : IVerifyStep
 {
     private DockerEngine Engine => session.Engine;
     private DeploymentEnvironment Target => session.Target;
@@ -21,7 +27,7 @@ public sealed class VerifyStep(DeploySession session, ReleaseStarter starter, Ru
     {
         Engine.EnsureReachable();
         var state = session.State;
-        var release = ReleaseToVerify(state);
+        var release = ReleaseToVerify(session, state.Current, state.History);
         // The version as deployed, which need not be this checkout's.
         var version = state.History.VersionOf(release) ?? release;
         var verifiedBefore = state.History.VerifiedSinceInstalled(release);
@@ -42,12 +48,13 @@ public sealed class VerifyStep(DeploySession session, ReleaseStarter starter, Ru
     }
 
     /// <summary>The current release; refused when nothing is deployed, or the environment was taken down.</summary>
-    private string ReleaseToVerify(DeploymentState state)
+    public static string ReleaseToVerify(DeploySession session, string? current, IReadOnlyList<HistoryEntry> history)
     {
-        var release = state.Current
-            ?? throw new PipelineException($"Nothing is deployed to '{Target.Name}' yet ({session.Store.DeployDirectory} has no current release). Fix: ./build.sh --target=deploy.");
-        if (state.History.TakenDown() is { } down)
-            throw new PipelineException($"Nothing runs on '{Target.Name}': it was taken down at {down.FinishedAt:u} (--target=down); nothing was verified. " +
+        var name = session.Target.Name;
+        var release = current
+            ?? throw new PipelineException($"Nothing is deployed to '{name}' yet ({session.Store.DeployDirectory} has no current release). Fix: ./build.sh --target=deploy.");
+        if (history.TakenDown() is { } down)
+            throw new PipelineException($"Nothing runs on '{name}': it was taken down at {down.FinishedAt:u} (--target=down); nothing was verified. " +
                 "Fix: ./build.sh --target=deploy, or --target=rollback to put back the last verified release.");
         return release;
     }

@@ -11,8 +11,7 @@ public sealed class StatusTask : FrostingTask<BuildContext>
 {
     public override void Run(BuildContext context)
     {
-        var status = new Wiring(context).Status().Read(context.Options.Get(PipelineOptions.Limit)!.Value);
-        var markdown = status.ToMarkdown();
+        var (status, markdown) = new Wiring(context).Status().Report(context.Options.Get(PipelineOptions.Limit)!.Value);
         context.Reporting.Write("status", "read", status, markdown, []);
         context.Reporting.AddSummarySection($"Status ({context.EnvironmentName})", markdown);
         context.Log.Information(markdown);

@@ -112,6 +112,13 @@ public sealed class TerraformStage(ICakeContext tools, TerraformEnvironment env,
     /// True when the saved plan changes nothing and was made from this commit and these sources, so
     /// apply has nothing to do (checked without running Terraform; apply itself checks the state too).
     /// </summary>
+    /// <summary>
+    /// Why there is nothing to plan or apply for the environment, or null: an environment the file declares without a root
+    /// module of its own (src/infra/environments/&lt;env&gt;), a swarm's manager or a host set up by other means, is deployed as it is.
+    /// </summary>
+    public string? NothingToProvision => Directory.Exists(env.RootModule) ? null
+        : $"'{env.Name}' has no Terraform root module ({Path.GetRelativePath(env.RepositoryRoot, env.RootModule)}): its infrastructure is not provisioned by this pipeline";
+
     public bool SavedPlanHasNoChanges() =>
         SavedPlan() is { HasChanges: false } saved &&
         saved.Fingerprint.Environment == env.Name &&

@@ -58,12 +58,30 @@ public sealed record DeploymentStatus(
             text.Append($"| also | `{other.Name}`: {other.State}{(other.Health is null ? "" : $", {other.Health}")}, " +
                 $"{ReportWriter.Cell(other.IsOurs ? $"this deployment{(other.Owner.Release is { } release ? $", release {release}" : "")}" : other.Owner.Describe())} |\n");
         if (PortHolders is { Count: > 0 } holders) text.Append($"| port held by | {ReportWriter.Cell(string.Join(", ", holders))} (not this environment's containers) |\n");
-        text.Append($"| last verified | {(LastVerified is { } v ? $"{v.Release} ({v.Version}) at {v.FinishedAt:u}" : "none")} |\n");
-        text.Append($"| deploy lock | {(Lock.Held ? $"held by {Lock.Owner?.ToString() ?? "a process that has not named itself yet"}" : "free")} |\n");
+        text.Append($"| last verified | {Describe(LastVerified)} |\n");
+        text.Append($"| deploy lock | {Describe(Lock)} |\n");
         if (History.Count == 0) return text.Append("\nNo history yet.\n").ToString();
         text.Append($"\n## History (newest {History.Count})\n\n| finished | action | result | release | version | detail |\n|---|---|---|---|---|---|\n");
         foreach (var entry in History.Reverse())
             text.Append($"| {entry.FinishedAt:u} | {entry.Action.ToString().ToLowerInvariant()} | {entry.Result.ToString().ToLowerInvariant()} | {entry.Release} | {entry.Version} | {ReportWriter.Cell(entry.Detail ?? "")} |\n");
         return text.ToString();
     }
+
+    /// <summary>The last verified release, as status says it.</summary>
+    public static string Describe(HistoryEntry? lastVerified) => lastVerified is { } v ? $"{v.Release} ({v.Version}) at {v.FinishedAt:u}" : "none";
+
+    /// <summary>The deploy lock, as status says it.</summary>
+    public static string Describe(LockState held) => held.Held ? $"held by {held.Owner?.ToString() ?? "a process that has not named itself yet"}" : "free";
+
+    /// <summary>
+    /// The last verified release, the deploy lock and the newest history, newest first, as plain lines: what status shows
+    /// beside an engine's own account that is not one container (a swarm's tasks).
+    /// </summary>
+    public static IReadOnlyList<string> LockAndHistoryLines(HistoryEntry? lastVerified, LockState held, IReadOnlyList<HistoryEntry> history) =>
+    [
+        $"last verified: {Describe(lastVerified)}", $"deploy lock: {Describe(held)}",
+        .. history.Count == 0 ? ["history: none yet"] : history.Reverse().Select(entry =>
+            $"history: {entry.FinishedAt:u} {entry.Action.ToString().ToLowerInvariant()} {entry.Result.ToString().ToLowerInvariant()} {entry.Release} ({entry.Version})" +
+            (entry.Detail is { Length: > 0 } detail ? $": {detail}" : "")),
+    ];
 }

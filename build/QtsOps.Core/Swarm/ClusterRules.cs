@@ -19,7 +19,7 @@ public static class ClusterRules
     /// Why the targets that act on the environment's engine (deploy, verify, rollback, restore, status...) refuse
     /// <paramref name="target"/>, or null when they may run: they drive one engine, so an environment of several
     /// hosts would reach its first only. validate reads it in full. A swarm is one engine's manager: deploy and
-    /// rollback drive it (<see cref="WhyNotOnSwarmYet"/> says which targets do not yet).
+    /// rollback, verify and status drive it (<see cref="WhyNotOnSwarmYet"/> says which targets do not yet).
     /// </summary>
     public static string? WhyNotDeployable(DeploymentEnvironment target) =>
         target.Hosts.Count > 0
@@ -29,15 +29,15 @@ public static class ClusterRules
             : null;
 
     /// <summary>
-    /// Why the targets not built for a swarm yet (verify, status, restore, down...) refuse <paramref name="target"/>,
-    /// or null when it runs on compose: deploy and rollback drive a swarm (docker stack deploy), the others would
-    /// read or change it as one compose host and leave the cluster half-managed.
+    /// Why the targets not built for a swarm yet (restore, down...) refuse <paramref name="target"/>, or null when it
+    /// runs on compose: deploy, verify, rollback and status drive a swarm, the others would change it as one compose
+    /// host and leave the cluster half-managed.
     /// </summary>
     public static string? WhyNotOnSwarmYet(DeploymentEnvironment target) =>
         target.Engine == DeploymentEngine.Swarm
-            ? $"'{target.Name}' runs on a swarm (\"engine\": \"swarm\"): deploy and rollback drive it with docker stack deploy, but verify, status, restore and down do not yet, " +
-              "and running it as on one compose host would leave the cluster half-managed. " +
-              $"Fix: read the service on the manager (docker service ps {SwarmStack.ServiceName(target.ComposeProject)}), " +
+            ? $"'{target.Name}' runs on a swarm (\"engine\": \"swarm\"): deploy, verify, rollback and status drive it, but restore and down do not yet, " +
+              "and running them as on one compose host would leave the cluster half-managed. " +
+              $"Fix: remove the stack on the manager (docker stack rm {target.ComposeProject}; the nodes' data folders are kept), " +
               "or give this environment \"engine\": \"compose\" and one \"dockerHost\" (docs/OPERATIONS.md, \"Swarm environments\")"
             : null;
 }

@@ -127,4 +127,22 @@ public class DeploymentStatusTests
         Assert.That(status.Summary, Does.StartWith("'local': 1.2.0 (1.2.0) is running"));
         Assert.That(status.ToMarkdown(), Does.Contain("| also | `qts-observer-b`: exited, this deployment, release 1.1.0 |\n").And.Not.Contain("port held by"));
     }
+
+    [Test]
+    public void The_lock_and_history_lines_a_swarm_s_status_shows_say_what_the_compose_table_says_newest_first()
+    {
+        var owner = new LockOwner(42, "ci-1", "deployer", Started, "deploy 1.3.0");
+        var history = new[] { Entry(HistoryAction.Deploy, "1.2.0"), Entry(HistoryAction.Verify, "1.2.0"), Entry(HistoryAction.Deploy, "1.3.0", HistoryResult.Failed) with { Detail = "no suitable node" } };
+
+        var lines = DeploymentStatus.LockAndHistoryLines(history[1], new LockState(true, owner), history);
+
+        Assert.That(lines, Is.EqualTo(new[]
+        {
+            "last verified: 1.2.0 (1.2.0) at 2026-12-01 08:01:00Z", $"deploy lock: held by {owner}",
+            "history: 2026-12-01 08:01:00Z deploy failed 1.3.0 (1.3.0): no suitable node",
+            "history: 2026-12-01 08:01:00Z verify succeeded 1.2.0 (1.2.0)",
+            "history: 2026-12-01 08:01:00Z deploy succeeded 1.2.0 (1.2.0)",
+        }));
+        Assert.That(DeploymentStatus.LockAndHistoryLines(null, new LockState(false, null), []), Is.EqualTo(new[] { "last verified: none", "deploy lock: free", "history: none yet" }));
+    }
 }

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using QtsOps.Build.Registry;
 using QtsOps.Core.Deployment;
 using QtsOps.Core.Swarm;
 using QtsOps.Host;
@@ -9,114 +6,44 @@ using QtsOps.Tests.Host;
 namespace QtsOps.Tests.Docker;
 
 /// <summary>
-/// deploy and rollback of a swarm environment (issue 23, points 3 and 5) on the lab's three-node swarm (<see cref="Lab"/>),
-/// pulling from a test registry with a login: a scratch clone whose 'cluster' runs on the swarm through its manager's
-/// socket, two replicas on three nodes, each node's data, log and config folders its own (/srv on the node). The
-/// deploy directory, history and lock are on the manager's host, which for a unix:// manager is this machine. The
-/// tests run in order, each from the state the one before left.
+/// deploy and rollback of a swarm environment (issue 23, points 3 and 5) on the lab's three-node swarm (<see cref="SwarmScratch"/>):
+/// each node's data, log and config folders its own (/srv on the node), made by the deploy. The tests run in order,
+/// each from the state the one before left.
 /// </summary>
 [TestFixture, Category("Docker"), NonParallelizable, System.Runtime.Versioning.SupportedOSPlatform("linux"), Platform("Linux")]
 public class SwarmDeployTests
 {
-    private readonly string _id = Guid.NewGuid().ToString("N")[..8];
-    private const int Port = 8000;
-    private const string RegistryUser = "qtsops";
-    private static readonly string RegistryPassword = Guid.NewGuid().ToString("N");
-    private Lab _lab = null!;
-    private RegistryServer _registry = null!;
-    private ObserverRepository _repo = null!;
+    private SwarmScratch _swarm = null!;
     private HistoryEntry? _first;
 
-    private string Stack => $"qtsswarm-{_id}";
-    private string ImageRepository => $"qtsops-test/swarm-{_id}";
-    private string Service => SwarmStack.ServiceName(Stack);
-    private string DeployDirectory => Path.Combine(_repo.Root, ".qtsops", "deploy", "cluster");
-    private string HistoryFile => Path.Combine(_repo.StateDirectory, "history", "cluster.jsonl");
+    private string Stack => _swarm.Stack;
+    private string Service => _swarm.Service;
+    private string DeployDirectory => _swarm.DeployDirectory;
 
     [OneTimeSetUp]
     public void StartRegistryLabAndScratchRepository()
     {
-        _registry = new RegistryServer(RegistryUser, RegistryPassword);
-        _lab = new Lab(nodes: 3, swarm: true, registry: _registry.Address);
-        _repo = new ObserverRepository(_registry.Address);
-        foreach (var node in _lab.Nodes) PrepareFolders(node);
+        _swarm = new SwarmScratch("qtsswarm");
         WriteCluster(placement: null);
     }
 
     [OneTimeTearDown]
-    public void RemoveEverything()
-    {
-        _lab?.Dispose();
-        var images = Command.Run("docker", "image", "ls", "--format", "{{.Repository}}:{{.Tag}}").Output.Where(image => image.Contains(_id)).ToArray();
-        if (images.Length > 0) Command.Run("docker", ["image", "rm", "--force", .. images]);
-        _repo?.Dispose();
-        _registry?.Dispose();
-    }
-
-    /// <summary>The node's own /srv/qts: data, logs and the observer's configuration (one record a second), the service's (uid 10001).</summary>
-    private static void PrepareFolders(Lab.Node node)
-    {
-        var qts = Path.Combine(node.Srv, "qts");
-        foreach (var folder in new[] { "data", "logs", "config" }) Directory.CreateDirectory(Path.Combine(qts, folder));
-        File.WriteAllText(Path.Combine(qts, "config", "observer.json"), "{ \"interval_seconds\": 1 }\n");
-        Command.Run("chown", "-R", "10001:10001", qts).EnsureSuccess($"Giving {qts} to the service");
-    }
+    public void RemoveEverything() => _swarm?.Dispose();
 
     /// <summary>'cluster' on the lab's swarm, committed; <paramref name="placement"/> a constraint the tasks must meet, or none.</summary>
     private void WriteCluster(string? placement)
     {
-        var path = Path.Combine(_repo.Root, "environments.json");
-        var environments = JsonNode.Parse(File.ReadAllText(path), documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip })!;
-        var cluster = new JsonObject
-        {
-            ["description"] = "the lab's swarm",
-            ["engine"] = "swarm",
-            ["dockerHost"] = _lab.Manager.DockerHost,
-            ["composeProject"] = Stack,
-            ["network"] = $"qtsswarm-net-{_id}",
-            ["imageRepository"] = ImageRepository,
-            ["registry"] = _registry.Address,
-            ["registryTls"] = false,
-            ["port"] = Port,
-            ["healthUrl"] = $"http://{_lab.Manager.Address}:{Port}/health",
-            ["deployDirectory"] = ".qtsops/deploy/cluster",
-            ["dataDirectory"] = "/srv/qts/data",
-            ["logDirectory"] = "/srv/qts/logs",
-            ["configDirectory"] = "/srv/qts/config",
-            ["backupDirectory"] = ".qtsops/backups/cluster",
-            ["bootstrapBaseImage"] = true,
-            // Two tasks on three nodes: a start-first replacement needs a node without a task (max_replicas_per_node 1).
-            ["replicas"] = 2,
-            ["updateParallelism"] = 1,
-            ["updateDelaySeconds"] = 0,
-            ["monitorSeconds"] = 3,
-            ["updateOrder"] = "start-first",
-            ["settleSeconds"] = 2,
-            ["healthIntervalSeconds"] = 1,
-            ["healthTimeoutSeconds"] = 90,
-            ["backupsToKeep"] = 2,
-            ["minFreeDiskMb"] = 100,
-            ["minMemoryMb"] = 256,
-        };
-        if (placement is not null) cluster["placement"] = new JsonArray(placement);
-        environments["cluster"] = cluster;
-        File.WriteAllText(path, environments.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-        _repo.Commit(placement is null ? "cluster on the lab's swarm" : $"cluster placed on {placement}");
+        File.WriteAllText(Path.Combine(_swarm.Repo.Root, "environments.json"), _swarm.EnvironmentsWithCluster(placement));
+        _swarm.Repo.Commit(placement is null ? "cluster on the lab's swarm" : $"cluster placed on {placement}");
     }
 
-    private HostRun Run(params string[] arguments)
-    {
-        using var scope = new EnvironmentVariableScope();
-        scope.Set("QTSOPS_REGISTRY_USERNAME", RegistryUser).Set("QTSOPS_REGISTRY_PASSWORD", RegistryPassword);
-        return _repo.Run([.. arguments, "--env=cluster"]);
-    }
+    private HostRun Run(params string[] arguments) => _swarm.Run(arguments);
 
-    private List<HistoryEntry> History() => Support.HistoryFile.Entries(HistoryFile);
+    private List<HistoryEntry> History() => _swarm.History();
 
-    private Command.Result Manager(params string[] args) => _lab.Manager.Docker(args);
+    private Command.Result Manager(params string[] args) => _swarm.Manager(args);
 
-    private string ServiceImage(string service) =>
-        Manager("service", "inspect", "--format", "{{.Spec.TaskTemplate.ContainerSpec.Image}}", service).EnsureSuccess($"Inspecting {service}").Output.Single();
+    private string ServiceImage(string service) => _swarm.ServiceImage(service);
 
     /// <summary>The nodes and images of the observer's tasks the engine wants running, as they are.</summary>
     private List<(string Node, string Image, string State)> RunningTasks() =>
@@ -130,7 +57,7 @@ public class SwarmDeployTests
         {
             try
             {
-                return DeploymentPipelineTests.Get($"http://{node.Address}:{Port}/health");
+                return DeploymentPipelineTests.Get($"http://{node.Address}:{SwarmScratch.Port}/health");
             }
             catch (AggregateException) when (attempt < 20)
             {
@@ -142,7 +69,7 @@ public class SwarmDeployTests
     /// <summary>Each node's published port (its edge) answers /health with <paramref name="version"/>.</summary>
     private void AssertEveryNodeServes(string version)
     {
-        foreach (var node in _lab.Nodes)
+        foreach (var node in _swarm.Lab.Nodes)
         {
             var (status, body) = Health(node);
             Assert.That(status, Is.EqualTo(200), $"{node.Name}: {body}");
@@ -176,11 +103,11 @@ public class SwarmDeployTests
         Assert.That(run.ExitCode, Is.Zero, run.Output + run.Error);
         _first = History().Last();
         Assert.That((_first.Action, _first.Result), Is.EqualTo((HistoryAction.Deploy, HistoryResult.Succeeded)));
-        var pushed = new RegistryManifests(_registry.Address, false, RegistryUser, RegistryPassword).Digest(ImageRepository, _first.Release);
-        var pinned = $"{_registry.Address}/{ImageRepository}@{pushed}";
+        var pushed = _swarm.Manifests().Digest(_swarm.ImageRepository, _first.Release);
+        var pinned = $"{_swarm.Registry.Address}/{_swarm.ImageRepository}@{pushed}";
         Assert.That(_first.Digest, Is.EqualTo(pushed), "the history records the digest the registry serves for the release");
         Assert.That(ServiceImage(Service), Is.EqualTo(pinned), "the service runs the image pinned by the pushed digest");
-        Assert.That(ServiceImage(SwarmStack.EdgeServiceName(Stack)), Does.StartWith($"{_registry.Address}/{ImageRepository}-edge@sha256:"), "the edge, pushed beside it, is pinned too");
+        Assert.That(ServiceImage(SwarmStack.EdgeServiceName(Stack)), Does.StartWith($"{_swarm.Registry.Address}/{_swarm.ImageRepository}-edge@sha256:"), "the edge, pushed beside it, is pinned too");
         var tasks = RunningTasks();
         Assert.That(tasks.Select(task => task.State), Is.EqualTo(new[] { "Running", "Running" }));
         Assert.That(tasks.Select(task => task.Node).Distinct().Count(), Is.EqualTo(2), "each task on a node of its own");
@@ -190,6 +117,7 @@ public class SwarmDeployTests
         Assert.That(File.Exists(Path.Combine(DeployDirectory, "releases", _first.Release, SwarmStack.EdgeConfigFile)), Is.True);
         Assert.That(run.Output, Does.Contain($"{Service}: 2/2 running the new release"), "the wait prints the tasks running per node");
         AssertEveryNodeServes(_first.Version);
+        Assert.That(_swarm.FolderOwners(), Is.EqualTo(_swarm.OwnedByTheService), "the deploy made each node's own data and log folders for the service (none was made by hand)");
     }
 
     [Test, Order(3)]
@@ -198,7 +126,7 @@ public class SwarmDeployTests
         Assert.That(_first, Is.Not.Null, "the deploy before ran");
         string crashing;
         HostRun run;
-        using (_repo.CommitReleaseThatCrashesAtStart())
+        using (_swarm.Repo.CommitReleaseThatCrashesAtStart())
         {
             run = Run("--target=deploy");
             crashing = History().Last().Release;
@@ -207,7 +135,7 @@ public class SwarmDeployTests
         Assert.That(run.ExitCode, Is.EqualTo(1), run.Output);
         Assert.That(run.Error, Does.Contain($"Deploy of {crashing} to cluster failed").And.Contain("non-zero exit").And.Contain("the engine rolled the update back"));
         Assert.That(History().Last(), Has.Property("Result").EqualTo(HistoryResult.Failed).And.Property("Release").EqualTo(crashing));
-        var pinned = $"{_registry.Address}/{ImageRepository}@{_first!.Digest}";
+        var pinned = $"{_swarm.Registry.Address}/{_swarm.ImageRepository}@{_first!.Digest}";
         Assert.That(ServiceImage(Service), Is.EqualTo(pinned), "the service is back on the release before");
         Assert.That(RunningTasks().Where(task => task.State == "Running").Select(task => task.Image), Is.All.EqualTo(pinned).And.Not.Empty);
         AssertEveryNodeServes(_first.Version);
@@ -218,7 +146,7 @@ public class SwarmDeployTests
     public void Rollback_after_a_second_deploy_puts_the_first_back_from_its_kept_stack_file()
     {
         Assert.That(_first, Is.Not.Null, "the first deploy ran");
-        _repo.Commit("a second release");
+        _swarm.Repo.Commit("a second release");
         var second = Run("--target=deploy");
         Assert.That(second.ExitCode, Is.Zero, second.Output + second.Error);
         var deployed = History().Last();
@@ -227,11 +155,12 @@ public class SwarmDeployTests
         var run = Run("--target=rollback", $"--to={_first!.Version}");
 
         Assert.That(run.ExitCode, Is.Zero, run.Output + run.Error);
-        var pinned = $"{_registry.Address}/{ImageRepository}@{_first.Digest}";
+        var pinned = $"{_swarm.Registry.Address}/{_swarm.ImageRepository}@{_first.Digest}";
         Assert.That(ServiceImage(Service), Is.EqualTo(pinned));
         Assert.That(RunningTasks().Select(task => (task.Image, task.State)), Is.EqualTo(new[] { (pinned, "Running"), (pinned, "Running") }));
-        var rollback = History().Last();
+        var (rollback, verify) = (History()[^2], History()[^1]);
         Assert.That((rollback.Action, rollback.Result, rollback.Release), Is.EqualTo((HistoryAction.Rollback, HistoryResult.Succeeded, _first.Release)));
+        Assert.That((verify.Action, verify.Result, verify.Release), Is.EqualTo((HistoryAction.Verify, HistoryResult.Succeeded, _first.Release)), "the release put back is verified");
         Assert.That(rollback.Detail, Does.Contain($"replaced {deployed.Release}"));
         Assert.That(Path.GetFileName(new DirectoryInfo(Path.Combine(DeployDirectory, "current")).LinkTarget), Is.EqualTo(_first.Release));
         AssertEveryNodeServes(_first.Version);

@@ -53,4 +53,19 @@ public class SwarmCommandsTests
     {
         Assert.That(Render(new SwarmStackRemoveSettings { Stack = "qts-observer" }), Is.EqualTo("stack rm \"qts-observer\""));
     }
+
+    [Test]
+    public void A_node_job_runs_once_on_every_node_the_constraints_allow_as_root_with_its_mounts_detached()
+    {
+        var job = new SwarmNodeJobSettings
+        {
+            Name = "qts_folders-1", Image = "reg:5000/qts@sha256:abc", Constraints = ["node.labels.site==east"], WithRegistryAuth = true,
+            Mounts = new Dictionary<string, string> { ["/srv"] = "/qtsops/host/srv" }, Entrypoint = "python3", Arguments = ["-c", "print('ok')", "{}"],
+        };
+
+        Assert.That(Render(job), Is.EqualTo("service create --name \"qts_folders-1\" --mode global-job --detach --restart-condition none --user 0:0 --with-registry-auth " +
+            "--constraint \"node.labels.site==east\" --mount \"type=bind,source=/srv,target=/qtsops/host/srv\" --entrypoint \"python3\" \"reg:5000/qts@sha256:abc\" \"-c\" \"print('ok')\" \"{}\""));
+        Assert.That(Render(new SwarmNodeJobSettings { Name = "j", Image = "i", Mounts = new Dictionary<string, string>(), Entrypoint = "python3" }), Does.Not.Contain("--with-registry-auth").And.Not.Contain("--constraint"));
+        Assert.That(Render(new SwarmServiceRemoveSettings { Service = "qts_folders-1" }), Is.EqualTo("service rm \"qts_folders-1\""));
+    }
 }

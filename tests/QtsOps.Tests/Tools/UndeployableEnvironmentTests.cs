@@ -7,11 +7,11 @@ namespace QtsOps.Tests.Tools;
 /// <summary>
 /// A swarm environment and one of several hosts are validated in full, but the targets that act on an engine and
 /// are not built for them refuse them, saying why, before any engine is asked: a run would drive a swarm as one
-/// compose host (verify, status), or reach the first of several hosts only. deploy and rollback drive a swarm.
+/// compose host (down), or reach the first of several hosts only. deploy, verify, rollback and status drive a swarm.
 /// </summary>
 public class UndeployableEnvironmentTests
 {
-    [TestCase(SwarmStackInputs.FixtureFile, "cluster", "'cluster' runs on a swarm", "status,verify")]
+    [TestCase(SwarmStackInputs.FixtureFile, "cluster", "'cluster' runs on a swarm", "down")]
     [TestCase(FleetEnvironmentTests.FixtureFile, "sites", "'sites' lists ", "status,verify,rollback")]
     public void The_engine_s_targets_refuse_the_environment_before_the_engine_is_asked(string fixture, string environment, string refusal, string targets)
     {
@@ -36,6 +36,18 @@ public class UndeployableEnvironmentTests
 
         Assert.That(run.ExitCode, Is.EqualTo(1));
         Assert.That(run.Error, Does.Contain("Nothing to roll back to on 'cluster'").And.Not.Contain("runs on a swarm"));
+    }
+
+    [TestCase("verify")]
+    [TestCase("status")]
+    public void Verify_and_status_of_a_swarm_take_the_swarm_s_path_and_ask_its_manager(string target)
+    {
+        using var repo = Repository(SwarmStackInputs.FixtureFile);
+
+        var run = InProcessPipeline.Run(repo.Path, [$"--target={target}", "--env=cluster", "--docker-host=tcp://127.0.0.1:1"]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(1));
+        Assert.That(run.Error, Does.Contain("not reachable").And.Not.Contain("runs on a swarm"), "the manager is asked, not the target refused");
     }
 
     private static TempGitRepository Repository(string fixture)

@@ -116,3 +116,39 @@ public sealed class SwarmStackRemoveSettings : DockerSettings, IDockerCommand
 
     public void AppendTo(ProcessArgumentBuilder arguments) => arguments.Append("stack").Append("rm").AppendQuoted(Stack);
 }
+
+/// <summary>
+/// `docker service create --mode global-job`: one task on every node the constraints allow, run once to its end, as root,
+/// with host folders bind-mounted (a swarm never creates a bind mount's source, so what must exist is made this way), detached:
+/// the pipeline waits for the tasks itself.
+/// </summary>
+public sealed class SwarmNodeJobSettings : DockerSettings, IDockerCommand
+{
+    public required string Name { get; init; }
+    public required string Image { get; init; }
+    public IReadOnlyList<string> Constraints { get; init; } = [];
+    /// <summary>host folder → the path it is mounted at in the task.</summary>
+    public required IReadOnlyDictionary<string, string> Mounts { get; init; }
+    public required string Entrypoint { get; init; }
+    public IReadOnlyList<string> Arguments { get; init; } = [];
+    public bool WithRegistryAuth { get; init; }
+
+    public void AppendTo(ProcessArgumentBuilder arguments)
+    {
+        arguments.Append("service").Append("create").Append("--name").AppendQuoted(Name).Append("--mode").Append("global-job").Append("--detach")
+            .Append("--restart-condition").Append("none").Append("--user").Append("0:0");
+        if (WithRegistryAuth) arguments.Append("--with-registry-auth");
+        foreach (var constraint in Constraints) arguments.Append("--constraint").AppendQuoted(constraint);
+        foreach (var (source, target) in Mounts) arguments.Append("--mount").AppendQuoted($"type=bind,source={source},target={target}");
+        arguments.Append("--entrypoint").AppendQuoted(Entrypoint).AppendQuoted(Image);
+        foreach (var argument in Arguments) arguments.AppendQuoted(argument);
+    }
+}
+
+/// <summary>`docker service rm`: a finished job's service.</summary>
+public sealed class SwarmServiceRemoveSettings : DockerSettings, IDockerCommand
+{
+    public required string Service { get; init; }
+
+    public void AppendTo(ProcessArgumentBuilder arguments) => arguments.Append("service").Append("rm").AppendQuoted(Service);
+}

@@ -9,13 +9,14 @@ namespace QtsOps.Build.Deployment.Swarm;
 /// <summary>
 /// The deploy target on a swarm: the release's image and the edge's pinned by the digests the registry confirmed
 /// (<see cref="SwarmImages"/>); under the deploy lock on the manager's host, the package installed as
-/// releases/&lt;release&gt;/ there with its stack file (<see cref="SwarmStackFiles"/>); `docker stack deploy` and the
+/// releases/&lt;release&gt;/ there with its stack file (<see cref="SwarmStackFiles"/>); the nodes' folders made
+/// (<see cref="SwarmNodeFolders"/>); `docker stack deploy` and the
 /// wait (<see cref="SwarmRollout"/>); the outcome recorded in the history there. A deploy that does not converge
 /// leaves nothing half-done: a first deploy's stack is removed; an upgrade the engine rolled back serves the
 /// release before, and any other failed upgrade gets the release before put back from its kept stack file.
 /// </summary>
 /// <param name="noRollback">What turned automatic rollback off for this run (--no-rollback), or null.</param>
-public sealed class SwarmDeployer(DeploySession session, DeployRequest request, SwarmImages images, SwarmStackFiles stacks, SwarmRollout rollout,
+public sealed class SwarmDeployer(DeploySession session, DeployRequest request, SwarmImages images, SwarmStackFiles stacks, SwarmNodeFolders folders, SwarmRollout rollout,
     SwarmRollback rollback, string? noRollback) : IReleaseDeployer
 {
     private DeploymentEnvironment Target => session.Target;
@@ -49,6 +50,7 @@ public sealed class SwarmDeployer(DeploySession session, DeployRequest request, 
         Convergence judged;
         try
         {
+            folders.Make(pinned.Observer, request.PackageDirectory);
             judged = rollout.Deploy(stack.StackFile, pinned, interruption.Token);
         }
         catch (OperationCanceledException) when (interruption.IsRequested)

@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using QtsOps.Build.Registry;
 using QtsOps.Core.Swarm;
 using QtsOps.Core.Verification;
 using QtsOps.Tools.Docker;
@@ -10,7 +11,8 @@ namespace QtsOps.Build.Deployment.Swarm;
 /// nodes with the addresses the swarm knows them by, the service's logs, and what each task's own
 /// /health says (asked inside the overlay network) and each node's published port (asked from here).
 /// </summary>
-public sealed class SwarmObserver(DockerEngine engine)
+/// <param name="login">Logs in to the run's registry on the manager, for the probe's image when the manager has not pulled it yet; null when no registry is set.</param>
+public sealed class SwarmObserver(DockerEngine engine, Func<RegistryClient>? login = null)
 {
     /// <summary>How long a connection to a node's published port may take before the node counts as unreachable from here.</summary>
     public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(3);
@@ -98,7 +100,9 @@ public sealed class SwarmObserver(DockerEngine engine)
 
     private Dictionary<string, TaskHealth> Probe(string network, string image, IReadOnlyList<string> addresses)
     {
-        var probe = engine.Call(DockerAliases.Docker, new SwarmNetworkProbeSettings { Network = network, Image = image, Script = TaskHealthScript, Arguments = addresses });
+        // The manager runs the probe from the release's image: a manager with no task of it has not pulled it, and pulls it with the run's login.
+        using var client = login is not null && engine.Image(image) is null ? login() : null;
+        var probe = engine.Call(DockerAliases.Docker, new SwarmNetworkProbeSettings { Network = network, Image = image, Script = TaskHealthScript, Arguments = addresses, ConfigDirectory = client?.ConfigDirectory });
         var answers = Core.Swarm.TaskHealth.ParseLines(probe.Output).ToDictionary(answer => answer.Address);
         var why = $"the probe on {network} could not run: {string.Join(" ", probe.Error).Trim()}";
         return addresses.Distinct().ToDictionary(address => address, address => answers.GetValueOrDefault(address)

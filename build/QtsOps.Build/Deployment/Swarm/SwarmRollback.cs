@@ -16,7 +16,8 @@ public sealed record SwarmPutBack(bool Converged, string Summary);
 /// and recorded in the history on the manager's host, under the deploy lock there.
 /// </summary>
 /// <param name="rollbackTo">--to: the release to put back, as the user wrote it; null for the last verified one.</param>
-public sealed class SwarmRollback(DeploySession session, string? rollbackTo, SwarmStackFiles stacks, SwarmRollout rollout) : IRollbackOnDemand
+/// <param name="noRollback">What turned automatic rollback off for this run (--no-rollback), or null: a failed verify then leaves the release.</param>
+public sealed class SwarmRollback(DeploySession session, string? rollbackTo, SwarmStackFiles stacks, SwarmRollout rollout, string? noRollback) : IRollbackOnDemand, ISwarmRollback
 {
     private DeploymentEnvironment Target => session.Target;
 
@@ -35,7 +36,29 @@ public sealed class SwarmRollback(DeploySession session, string? rollbackTo, Swa
         session.Log.Information(outcome.Summary);
     }
 
-    public void Preview() => RollbackOnDemand.Preview(session, rollbackTo, $"by deploying its kept {SwarmStack.FileName} again");
+    public void Preview() => RollbackOnDemand.Preview(session, rollbackTo, $"by deploying its kept {SwarmStack.FileName} again, then verify it");
+
+    /// <summary>
+    /// A failed verify's undo: the last verified release before <paramref name="failedRelease"/> put back under the deploy lock,
+    /// unless rollback is off or not approved; says what runs now and never throws (the verify's error comes first).
+    /// </summary>
+    public string RollBack(string failedRelease, string reason)
+    {
+        if (FailedRelease.WhyLeftAsItIs(failedRelease, Target.Name, noRollback, Target.AutomaticRollback, session.Protection) is { } left) return left;
+        try
+        {
+            var to = session.HistoryOf(session.ReadHost()).LastVerified(except: failedRelease)?.Release;
+            if (to is null)
+                return $"there is no earlier verified release to put back, so {failedRelease} was left on the swarm; ./build.sh --target=rollback --to=VERSION puts back another installed release";
+            using var held = session.Locks.Acquire($"rollback after failed verify of {failedRelease}");
+            using var interruption = Interruption.Watch(session.Log, $"the rollback from {failedRelease}");
+            return PutBack(to, failedRelease, $"after the failed verify of {failedRelease} ({reason})", interruption.Token).Summary;
+        }
+        catch (Exception exception)
+        {
+            return $"the rollback failed too: {exception.Message}";
+        }
+    }
 
     /// <summary>
     /// Deploys <paramref name="release"/>'s kept stack file again and waits; once its tasks run it is made current. Recorded
@@ -46,7 +69,7 @@ public sealed class SwarmRollback(DeploySession session, string? rollbackTo, Swa
     public SwarmPutBack PutBack(string release, string? replaced, string reason, CancellationToken cancellation)
     {
         using var stack = stacks.Kept(release);
-        var images = StackImages.Read(File.ReadAllText(stack.StackFile), session.Host.Where(session.Host.Files.Combine(session.Store.PathOf(release), SwarmStack.FileName)));
+        var (images, _) = stacks.ImagesOf(release);
         session.Log.Warning($"Putting {release} back on {Target.Name} from its kept {SwarmStack.FileName}" + (replaced is null ? "" : $" (in place of {replaced})"));
         var started = DateTimeOffset.UtcNow;
         var entry = new HistoryEntry

@@ -77,6 +77,14 @@ public sealed class SwarmStackFiles(DeploySession session)
         return local;
     }
 
+    /// <summary>The images an installed release's kept stack file pins, and where that file is (for messages).</summary>
+    public (StackImages Images, string StackFile) ImagesOf(string release)
+    {
+        using var stack = Kept(release);
+        var where = Host.Where(Host.Files.Combine(Store.PathOf(release), SwarmStack.FileName));
+        return (StackImages.Read(File.ReadAllText(stack.StackFile), where), where);
+    }
+
     private static void Write(LocalStack local, string stackText, IReadOnlyDictionary<string, string> files)
     {
         File.WriteAllText(local.StackFile, stackText);

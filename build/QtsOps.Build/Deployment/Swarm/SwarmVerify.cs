@@ -30,9 +30,11 @@ public sealed class SwarmVerify(SwarmObserver observer, DeploymentEnvironment ta
     private string Service => SwarmStack.ServiceName(target.ComposeProject);
 
     /// <summary>Verifies; on a failure rolls back (unless <paramref name="rollBackOnFailure"/> is false: a release that verified before) and throws.</summary>
-    public VerifyReport Run(SwarmRelease release, bool rollBackOnFailure = true)
+    /// <param name="judged">Told the report before any rollback: the verify is recorded before what follows it.</param>
+    public VerifyReport Run(SwarmRelease release, bool rollBackOnFailure = true, Action<VerifyReport>? judged = null)
     {
         var report = Check(release);
+        judged?.Invoke(report);
         if (report.Passed)
         {
             Log.Information($"{release.Release} verified on the swarm: {report.Checks.Count} checks passed (artifacts/reports/verify.md)");
