@@ -78,6 +78,7 @@ node_address() { echo "$PREFIX.$((10 + $1))"; }
 host_veth() { echo "qlab${HASH}v$1"; }
 node_dir() { echo "$LAB_DIR/node$1"; }
 socket_of() { echo "$(node_dir "$1")/docker.sock"; }
+lab_repository() { echo "qtsops-lab-$NAME"; }
 node_docker() { local node="$1"; shift; docker -H "unix://$(socket_of "$node")" "$@"; }
 
 # The lab's namespaces that exist, by node number.
@@ -174,6 +175,15 @@ down() {
   # The lab's tmpfs, and anything mounted under it by hand.
   findmnt -rno TARGET | awk -v dir="$LAB_DIR" '$0 == dir || index($0, dir "/") == 1' | sort -r | while read -r target; do umount -l "$target"; done
   rm -rf "$LAB_DIR"
+  remove_lab_images
+}
+
+# The tags the pipeline gave this machine's engine for the lab's environments file (its imageRepository
+# is the lab's own, qtsops-lab-NAME/...), with or without the registry in front.
+remove_lab_images() {
+  local images
+  images="$(docker image ls --format '{{.Repository}}:{{.Tag}}' 2>/dev/null | grep -E "(^|/)$(lab_repository)/" || true)"
+  [ -z "$images" ] || echo "$images" | xargs docker image rm >/dev/null 2>&1 || true
 }
 
 add_node_network() {
@@ -357,7 +367,7 @@ write_environments() {
   "defaults": {
     "composeProject": "qts-observer",
     "network": "qts-network",
-    "imageRepository": "qtsops-lab-$NAME/qts-observer",
+    "imageRepository": "$(lab_repository)/qts-observer",
     "registry": "127.0.0.1:$REGISTRY_PORT",
     "registryTls": false,
     "port": $SERVICE_PORT,

@@ -31,6 +31,7 @@ public sealed class Lab : IDisposable
         StateFile = up.Output[^1]["state: ".Length..];
         using var state = JsonDocument.Parse(File.ReadAllText(StateFile));
         Bridge = state.RootElement.GetProperty("bridge").GetString()!;
+        EnvironmentsFile = state.RootElement.GetProperty("environments").GetString();
         if (state.RootElement.GetProperty("ssh") is { ValueKind: JsonValueKind.Object } sshLogin)
         {
             SshKeyFile = sshLogin.GetProperty("key").GetString();
@@ -50,6 +51,9 @@ public sealed class Lab : IDisposable
 
     /// <summary>The bridge here that joins the nodes.</summary>
     public string Bridge { get; }
+
+    /// <summary>With a swarm and a registry: the pipeline's environments file for the lab's 'cluster' environment.</summary>
+    public string? EnvironmentsFile { get; }
 
     /// <summary>With ssh: the private key the nodes' sshd accept for root, and the known_hosts file that pins their host keys.</summary>
     public string? SshKeyFile { get; }

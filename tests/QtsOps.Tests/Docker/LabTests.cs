@@ -183,6 +183,7 @@ public class LabTests
 
         AssertNothingLeft(_lab.Name, bridge, directory, daemons);
         Assert.That(_lab.Status().ExitCode, Is.EqualTo(3), "status finds nothing");
+        Assert.That(Docker(null, "login", "--username", Username, "--password", Password, _registry.Address).ExitCode, Is.Zero, "the registry the lab found answering is left alone");
     }
 
     [Test, Order(9)]
@@ -217,7 +218,8 @@ public class LabTests
         Assert.That(up.Error, Does.Contain("--name 'Bad_Name'").And.Contain("lower-case letters, digits and '-'"));
     }
 
-    private static void AssertNothingLeft(string name, string bridge, string directory, IEnumerable<int> daemons)
+    /// <summary>Nothing of lab <paramref name="name"/> exists: namespaces, bridge, veths, rules, daemons, processes, mounts, folder.</summary>
+    internal static void AssertNothingLeft(string name, string bridge, string directory, IEnumerable<int> daemons)
     {
         Assert.Multiple(() =>
         {
