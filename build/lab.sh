@@ -2,7 +2,9 @@
 # A lab of Docker hosts on this machine (docs/OPERATIONS.md, "A lab of Docker hosts"): each node is a
 # network namespace with its own dockerd, hostname and mount namespace (its /srv is its own folder),
 # the nodes joined by a bridge with private addresses. Optionally a swarm (one manager, the others
-# workers) and this machine's registry at the same 127.0.0.1:PORT inside every node. Needs root.
+# workers) and this machine's registry at the same 127.0.0.1:PORT inside every node (started by the lab
+# when nothing answers there). A swarm with a registry gets an environments file for the pipeline's
+# `cluster` environment. Needs root.
 # Usage: build/lab.sh up [--name LAB] [--nodes N] [--swarm] [--registry 127.0.0.1:PORT] [--ssh]
 #        build/lab.sh down [--name LAB]
 #        build/lab.sh status [--name LAB]
@@ -15,6 +17,7 @@ NAME="lab"
 NODES=3
 SWARM=false
 REGISTRY=""
+REGISTRY_STARTED=false
 SSH=false
 # Swarm allocates its overlay networks from 10.0.0.0/8 upwards and Docker its bridges from
 # 172.17/16 and 192.168/16: the labs' own subnets sit far from both, in 10.200.0.0-10.255.255.0.
@@ -23,12 +26,16 @@ START_TIMEOUT_SECONDS=60
 DAEMON_STOP_SECONDS=30
 # How long a node's dockerd, when the lab comes down, waits for a container to stop before killing it.
 CONTAINER_STOP_SECONDS=3
+# The observer's port on every node (each node's own network), its service user, and its folders on the nodes.
+SERVICE_PORT=8000
+SERVICE_UID=10001
+SERVICE_SRV=/srv/qts-observer
 
 say() { echo "lab: $*" >&2; }
 fail() { say "error: $*"; exit 1; }
 
 usage() {
-  sed -n '6,8p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+  sed -n '8,10p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 
@@ -58,6 +65,7 @@ parse_options() {
   fi
   LAB_DIR="$LAB_ROOT/$NAME"
   STATE_FILE="$LAB_DIR/lab.json"
+  ENVIRONMENTS_FILE="$LAB_DIR/environments.json"
   # Interface names have at most 15 characters: the lab's are named by a hash of its name.
   HASH="$(printf '%s' "$NAME" | sha256sum | cut -c1-6)"
   BRIDGE="qlab$HASH"
@@ -70,6 +78,7 @@ node_address() { echo "$PREFIX.$((10 + $1))"; }
 host_veth() { echo "qlab${HASH}v$1"; }
 node_dir() { echo "$LAB_DIR/node$1"; }
 socket_of() { echo "$(node_dir "$1")/docker.sock"; }
+lab_repository() { echo "qtsops-lab-$NAME"; }
 node_docker() { local node="$1"; shift; docker -H "unix://$(socket_of "$node")" "$@"; }
 
 # The lab's namespaces that exist, by node number.
@@ -84,6 +93,7 @@ require_root_and_tools() {
     command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
   done
   if [ -n "$REGISTRY" ] && ! command -v socat >/dev/null 2>&1; then missing+=(socat); fi
+  if [ -n "$REGISTRY" ] && [ "$COMMAND" = up ] && ! registry_answers && [ ! -x /usr/bin/docker-registry ]; then missing+=(docker-registry); fi
   if $SSH && [ ! -x /usr/sbin/sshd ]; then missing+=(openssh-server); fi
   if $SSH && ! command -v ssh-keygen >/dev/null 2>&1; then missing+=(openssh-client); fi
   [ ${#missing[@]} -eq 0 ] || fail "missing: ${missing[*]}. Run: build/setup.sh suite (or apt-get install iproute2 iptables util-linux docker.io socat)."
@@ -165,6 +175,15 @@ down() {
   # The lab's tmpfs, and anything mounted under it by hand.
   findmnt -rno TARGET | awk -v dir="$LAB_DIR" '$0 == dir || index($0, dir "/") == 1' | sort -r | while read -r target; do umount -l "$target"; done
   rm -rf "$LAB_DIR"
+  remove_lab_images
+}
+
+# The tags the pipeline gave this machine's engine for the lab's environments file (its imageRepository
+# is the lab's own, qtsops-lab-NAME/...), with or without the registry in front.
+remove_lab_images() {
+  local images
+  images="$(docker image ls --format '{{.Repository}}:{{.Tag}}' 2>/dev/null | grep -E "(^|/)$(lab_repository)/" || true)"
+  [ -z "$images" ] || echo "$images" | xargs docker image rm >/dev/null 2>&1 || true
 }
 
 add_node_network() {
@@ -177,6 +196,32 @@ add_node_network() {
   ip -n "$ns" link set lo up
   ip -n "$ns" addr add "$(node_address "$node")/24" dev eth0
   ip -n "$ns" link set eth0 up
+}
+
+registry_answers() { (exec 3<>"/dev/tcp/127.0.0.1/$REGISTRY_PORT") 2>/dev/null; }
+
+# Debian's docker-registry (no login) at 127.0.0.1:PORT, its config, storage and log in the lab's folder:
+# down stops it with the lab's other processes (its command line names the folder). A registry that
+# already answers there is the user's: the lab uses it and leaves it alone.
+start_registry() {
+  local dir="$LAB_DIR/registry" deadline=$((SECONDS + START_TIMEOUT_SECONDS))
+  if registry_answers; then
+    say "the registry at 127.0.0.1:$REGISTRY_PORT answers: using it (the lab neither started it nor stops it)"
+    return
+  fi
+  mkdir -p "$dir/storage"
+  printf 'version: 0.1\nlog:\n  level: warn\nstorage:\n  filesystem:\n    rootdirectory: %s\n  delete:\n    enabled: true\nhttp:\n  addr: 127.0.0.1:%s\n' \
+    "$dir/storage" "$REGISTRY_PORT" >"$dir/config.yml"
+  setsid /usr/bin/docker-registry serve "$dir/config.yml" </dev/null >"$dir/registry.log" 2>&1 &
+  echo $! >"$LAB_DIR/registry.pid"
+  REGISTRY_STARTED=true
+  until registry_answers; do
+    if [ $SECONDS -ge $deadline ] || ! kill -0 "$(cat "$LAB_DIR/registry.pid")" 2>/dev/null; then
+      tail -20 "$dir/registry.log" >&2
+      fail "the registry at 127.0.0.1:$REGISTRY_PORT did not start (its log, $dir/registry.log, ends above)."
+    fi
+    sleep 0.2
+  done
 }
 
 # socat in the node's namespace listens on its 127.0.0.1:PORT and hands each connection, through a unix
@@ -278,7 +323,8 @@ write_state() {
   $SWARM && manager="\"$(hostname_of 1)\""
   {
     printf '{\n  "name": "%s",\n  "bridge": "%s",\n  "subnet": "%s.0/24",\n  "gateway": "%s.1",\n' "$NAME" "$BRIDGE" "$PREFIX" "$PREFIX"
-    printf '  "registry": %s,\n  "manager": %s,\n' "$([ -n "$REGISTRY" ] && echo "\"127.0.0.1:$REGISTRY_PORT\"" || echo null)" "$manager"
+    printf '  "registry": %s,\n  "registryStarted": %s,\n  "manager": %s,\n' "$([ -n "$REGISTRY" ] && echo "\"127.0.0.1:$REGISTRY_PORT\"" || echo null)" "$REGISTRY_STARTED" "$manager"
+    printf '  "environments": %s,\n' "$([ -f "$ENVIRONMENTS_FILE" ] && echo "\"$ENVIRONMENTS_FILE\"" || echo null)"
     if $SSH; then
       printf '  "ssh": {"user": "root", "key": "%s", "knownHosts": "%s"},\n' "$LAB_DIR/ssh/id_ed25519" "$LAB_DIR/ssh/known_hosts"
     else
@@ -295,6 +341,71 @@ write_state() {
   } >"$STATE_FILE"
 }
 
+# Each node's own /srv/qts-observer/{data,logs,config}, the service's: a task mounts them on the node it runs on.
+prepare_service_folders() {
+  local node srv
+  for node in $(seq 1 "$NODES"); do
+    srv="$(node_dir "$node")/srv${SERVICE_SRV#/srv}"
+    mkdir -p "$srv/data" "$srv/logs" "$srv/config"
+    # One record a second, so that verify soon sees a record on each node.
+    echo '{ "interval_seconds": 1 }' >"$srv/config/observer.json"
+    chown -R "$SERVICE_UID:$SERVICE_UID" "$srv"
+  done
+}
+
+# The pipeline's environments file for this lab: 'cluster' on the swarm through the manager's socket.
+# Its deploy and backup directories are on the manager's host, which for a unix:// manager is this
+# machine: the manager's /srv as seen from here, so that they go with the lab.
+write_environments() {
+  local replicas=1 order=start-first manager_srv
+  [ "$NODES" -ge 3 ] && replicas=2
+  # A start-first replacement needs a node without a task (one task a node): a single node stops first.
+  [ "$NODES" -eq 1 ] && order=stop-first
+  manager_srv="$(node_dir 1)/srv${SERVICE_SRV#/srv}"
+  cat >"$ENVIRONMENTS_FILE" <<JSON
+{
+  "defaults": {
+    "composeProject": "qts-observer",
+    "network": "qts-network",
+    "imageRepository": "$(lab_repository)/qts-observer",
+    "registry": "127.0.0.1:$REGISTRY_PORT",
+    "registryTls": false,
+    "port": $SERVICE_PORT,
+    "deployDirectory": "$manager_srv/deploy",
+    "dataDirectory": "$SERVICE_SRV/data",
+    "logDirectory": "$SERVICE_SRV/logs",
+    "configDirectory": "$SERVICE_SRV/config",
+    "backupDirectory": "$manager_srv/backups",
+    "protected": false,
+    "requireVerifiedRelease": false,
+    "automaticRollback": true,
+    "bootstrapBaseImage": true,
+    "settleSeconds": 2,
+    "healthIntervalSeconds": 1,
+    "healthTimeoutSeconds": 90,
+    "backupsToKeep": 3,
+    "releasesToKeep": 3,
+    "minFreeDiskMb": 100,
+    "minMemoryMb": 256,
+    "maxDiskUsedPercent": 95,
+    "cpuLimit": 1.0,
+    "memoryLimitMb": 512
+  },
+  "cluster": {
+    "description": "The swarm of lab $NAME ($NODES nodes), made by build/lab.sh",
+    "engine": "swarm",
+    "dockerHost": "unix://$(socket_of 1)",
+    "healthUrl": "http://$(node_address 1):$SERVICE_PORT/health",
+    "replicas": $replicas,
+    "updateParallelism": 1,
+    "updateDelaySeconds": 0,
+    "monitorSeconds": 3,
+    "updateOrder": "$order"
+  }
+}
+JSON
+}
+
 print_nodes() {
   local node role
   echo "lab $NAME: $NODES node(s) on bridge $BRIDGE ($PREFIX.1/24 here)"
@@ -303,8 +414,13 @@ print_nodes() {
     if $SWARM; then role="$([ "$node" -eq 1 ] && echo manager || echo worker)"; fi
     printf '%s  unix://%s  %s  /srv=%s  %s\n' "$(hostname_of "$node")" "$(socket_of "$node")" "$(node_address "$node")" "$(node_dir "$node")/srv" "$role"
   done
-  if [ -n "$REGISTRY" ]; then echo "registry: 127.0.0.1:$REGISTRY_PORT on every node is this machine's"; fi
+  if [ -n "$REGISTRY" ]; then echo "registry: 127.0.0.1:$REGISTRY_PORT on every node is this machine's$($REGISTRY_STARTED && echo " (the lab's, $LAB_DIR/registry)")"; fi
   if $SSH; then echo "ssh: root@ADDRESS with -i $LAB_DIR/ssh/id_ed25519 -o UserKnownHostsFile=$LAB_DIR/ssh/known_hosts"; fi
+  if [ -f "$ENVIRONMENTS_FILE" ]; then
+    echo "environments: $ENVIRONMENTS_FILE; deploy to the swarm with: ./build.sh --env=cluster --environments=$ENVIRONMENTS_FILE"
+  elif $SWARM; then
+    echo "environments: none (give --registry 127.0.0.1:PORT too: a swarm's nodes pull the release from a registry)"
+  fi
   echo "state: $STATE_FILE"
 }
 
@@ -337,11 +453,18 @@ up() {
     mkdir -p "$(node_dir "$node")"
     add_node_network "$node"
   done
-  if [ -n "$REGISTRY" ]; then start_registry_forwarders; fi
+  if [ -n "$REGISTRY" ]; then
+    start_registry
+    start_registry_forwarders
+  fi
   for node in $(seq 1 "$NODES"); do start_daemon "$node"; done
   wait_for_nodes dockerd dockerd.log daemon_answers
   if $SWARM; then form_swarm; fi
   if $SSH; then start_sshds; fi
+  if $SWARM && [ -n "$REGISTRY" ]; then
+    prepare_service_folders
+    write_environments
+  fi
   write_state
   trap - EXIT INT TERM
   print_nodes
@@ -351,6 +474,11 @@ status() {
   local found=false node pid
   if [ -d "$LAB_DIR" ]; then found=true; echo "folder: $LAB_DIR"; fi
   if [ -f "$STATE_FILE" ]; then echo "state: $STATE_FILE"; fi
+  if [ -f "$ENVIRONMENTS_FILE" ]; then echo "environments: $ENVIRONMENTS_FILE (./build.sh --env=cluster --environments=$ENVIRONMENTS_FILE)"; fi
+  if [ -f "$LAB_DIR/registry.pid" ] && kill -0 "$(cat "$LAB_DIR/registry.pid")" 2>/dev/null; then
+    found=true
+    echo "registry: the lab's, pid $(cat "$LAB_DIR/registry.pid"), at $(sed -n 's/^  addr: //p' "$LAB_DIR/registry/config.yml")"
+  fi
   if ip link show "$BRIDGE" >/dev/null 2>&1; then found=true; echo "bridge: $BRIDGE $(ip -4 -o addr show dev "$BRIDGE" | awk '{print $4}')"; fi
   if iptables -C FORWARD -i "$BRIDGE" -o "$BRIDGE" -m comment --comment "$RULE_COMMENT" -j ACCEPT 2>/dev/null; then found=true; echo "iptables: FORWARD -i $BRIDGE -o $BRIDGE ACCEPT"; fi
   for node in $(existing_nodes); do

@@ -27,18 +27,28 @@ public sealed class Lab : IDisposable
             Dispose();
             Assert.Fail($"build/lab.sh up {string.Join(' ', options)} failed (exit {up.ExitCode}): {up.Error}");
         }
-        // Its last line names the state file.
-        StateFile = up.Output[^1]["state: ".Length..];
-        using var state = JsonDocument.Parse(File.ReadAllText(StateFile));
-        Bridge = state.RootElement.GetProperty("bridge").GetString()!;
-        if (state.RootElement.GetProperty("ssh") is { ValueKind: JsonValueKind.Object } sshLogin)
+        // A state the fixture cannot read still leaves no lab behind.
+        try
         {
-            SshKeyFile = sshLogin.GetProperty("key").GetString();
-            SshKnownHosts = sshLogin.GetProperty("knownHosts").GetString();
+            // Its last line names the state file.
+            StateFile = up.Output[^1]["state: ".Length..];
+            using var state = JsonDocument.Parse(File.ReadAllText(StateFile));
+            Bridge = state.RootElement.GetProperty("bridge").GetString()!;
+            EnvironmentsFile = state.RootElement.GetProperty("environments").GetString();
+            if (state.RootElement.GetProperty("ssh") is { ValueKind: JsonValueKind.Object } sshLogin)
+            {
+                SshKeyFile = sshLogin.GetProperty("key").GetString();
+                SshKnownHosts = sshLogin.GetProperty("knownHosts").GetString();
+            }
+            Nodes = [.. state.RootElement.GetProperty("nodes").EnumerateArray().Select(node => new Node(
+                node.GetProperty("name").GetString()!, node.GetProperty("namespace").GetString()!, node.GetProperty("dockerHost").GetString()!, node.GetProperty("address").GetString()!,
+                node.GetProperty("srv").GetString()!, node.GetProperty("pid").GetInt32()))];
         }
-        Nodes = [.. state.RootElement.GetProperty("nodes").EnumerateArray().Select(node => new Node(
-            node.GetProperty("name").GetString()!, node.GetProperty("namespace").GetString()!, node.GetProperty("dockerHost").GetString()!, node.GetProperty("address").GetString()!,
-            node.GetProperty("srv").GetString()!, node.GetProperty("pid").GetInt32()))];
+        catch
+        {
+            Dispose();
+            throw;
+        }
     }
 
     public string Name { get; } = $"t{Guid.NewGuid().ToString("N")[..8]}";
@@ -50,6 +60,9 @@ public sealed class Lab : IDisposable
 
     /// <summary>The bridge here that joins the nodes.</summary>
     public string Bridge { get; }
+
+    /// <summary>With a swarm and a registry: the pipeline's environments file for the lab's 'cluster' environment.</summary>
+    public string? EnvironmentsFile { get; }
 
     /// <summary>With ssh: the private key the nodes' sshd accept for root, and the known_hosts file that pins their host keys.</summary>
     public string? SshKeyFile { get; }

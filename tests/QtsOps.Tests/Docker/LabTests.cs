@@ -175,14 +175,10 @@ public class LabTests
     [Test, Order(8)]
     public void Down_leaves_nothing_behind()
     {
-        var bridge = _lab.Bridge;
-        var directory = _lab.Directory;
-        var daemons = _lab.Nodes.Select(node => node.DaemonPid).ToList();
+        DisposeLeavingNothing(_lab);
 
-        _lab.Dispose();
-
-        AssertNothingLeft(_lab.Name, bridge, directory, daemons);
         Assert.That(_lab.Status().ExitCode, Is.EqualTo(3), "status finds nothing");
+        Assert.That(Docker(null, "login", "--username", Username, "--password", Password, _registry.Address).ExitCode, Is.Zero, "the registry the lab found answering is left alone");
     }
 
     [Test, Order(9)]
@@ -217,6 +213,15 @@ public class LabTests
         Assert.That(up.Error, Does.Contain("--name 'Bad_Name'").And.Contain("lower-case letters, digits and '-'"));
     }
 
+    /// <summary>Removes the lab and checks that nothing of it is left.</summary>
+    internal static void DisposeLeavingNothing(Lab lab)
+    {
+        var daemons = lab.Nodes.Select(node => node.DaemonPid).ToList();
+        lab.Dispose();
+        AssertNothingLeft(lab.Name, lab.Bridge, lab.Directory, daemons);
+    }
+
+    /// <summary>Nothing of lab <paramref name="name"/> exists: namespaces, bridge, veths, rules, daemons, processes, mounts, folder.</summary>
     private static void AssertNothingLeft(string name, string bridge, string directory, IEnumerable<int> daemons)
     {
         Assert.Multiple(() =>
