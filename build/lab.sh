@@ -26,9 +26,8 @@ START_TIMEOUT_SECONDS=60
 DAEMON_STOP_SECONDS=30
 # How long a node's dockerd, when the lab comes down, waits for a container to stop before killing it.
 CONTAINER_STOP_SECONDS=3
-# The observer's port on every node (each node's own network), its service user, and its folders on the nodes.
+# The observer's port on every node (each node's own network) and its folders on the nodes.
 SERVICE_PORT=8000
-SERVICE_UID=10001
 SERVICE_SRV=/srv/qts-observer
 
 say() { echo "lab: $*" >&2; }
@@ -341,18 +340,6 @@ write_state() {
   } >"$STATE_FILE"
 }
 
-# Each node's own /srv/qts-observer/{data,logs,config}, the service's: a task mounts them on the node it runs on.
-prepare_service_folders() {
-  local node srv
-  for node in $(seq 1 "$NODES"); do
-    srv="$(node_dir "$node")/srv${SERVICE_SRV#/srv}"
-    mkdir -p "$srv/data" "$srv/logs" "$srv/config"
-    # One record a second, so that verify soon sees a record on each node.
-    echo '{ "interval_seconds": 1 }' >"$srv/config/observer.json"
-    chown -R "$SERVICE_UID:$SERVICE_UID" "$srv"
-  done
-}
-
 # The pipeline's environments file for this lab: 'cluster' on the swarm through the manager's socket.
 # Its deploy and backup directories are on the manager's host, which for a unix:// manager is this
 # machine: the manager's /srv as seen from here, so that they go with the lab.
@@ -462,7 +449,6 @@ up() {
   if $SWARM; then form_swarm; fi
   if $SSH; then start_sshds; fi
   if $SWARM && [ -n "$REGISTRY" ]; then
-    prepare_service_folders
     write_environments
   fi
   write_state

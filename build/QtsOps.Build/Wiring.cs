@@ -169,7 +169,7 @@ public sealed class Wiring(BuildContext context, DeploymentEnvironment? environm
     private SwarmVerifyStep SwarmVerifyStep() => new(DeployingSession, SwarmStacks(), new SwarmVerify(SwarmObserver(), Target, context.Reporting, SwarmRollback(rollbackTo: null)));
 
     public Preflight Preflight() => new(DeployingSession, ReleaseBranch(), new RegistryLoginCheck(Engine, Images, Registry, context.EnvironmentsFile, context.Log),
-        context.Options.Get(PipelineOptions.TakeOver), context.EnvironmentsFile, containerChecks: !OnSwarm);
+        OnSwarm ? ContainerChecks.None : context.Options.Get(PipelineOptions.TakeOver) ? ContainerChecks.TakingOver : ContainerChecks.All, context.EnvironmentsFile);
 
     private ReleaseBranch ReleaseBranch() =>
         new(context, context.Checkout, context.RepositoryRoot, context.Protection, context.Options.Get(PipelineOptions.ReleaseBranch)!);

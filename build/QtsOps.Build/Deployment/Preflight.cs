@@ -12,13 +12,8 @@ namespace QtsOps.Build.Deployment;
 /// registry login where the run pushes or the host pulls. Every problem is listed at once. The deploy
 /// checks again under its lock: an image build and an apply can take minutes in between.
 /// </summary>
-/// <param name="takeOver">--take-over: another deployment's container is no problem.</param>
 /// <param name="environmentsFile">Where the environment's folders are set, named in the fix.</param>
-/// <param name="containerChecks">
-/// Whether the environment's named containers and the port on its engine are checked: not on a swarm, whose tasks the engine
-/// names and places, each node's edge holding the port (the engine refuses a task it cannot place, and the deploy says so).
-/// </param>
-public sealed class Preflight(DeploySession session, ReleaseBranch releaseBranch, RegistryLoginCheck registry, bool takeOver, string environmentsFile, bool containerChecks = true)
+public sealed class Preflight(DeploySession session, ReleaseBranch releaseBranch, RegistryLoginCheck registry, ContainerChecks containers, string environmentsFile)
 {
     private readonly PreDeployCheck _check = new(session);
 
@@ -35,15 +30,15 @@ public sealed class Preflight(DeploySession session, ReleaseBranch releaseBranch
         if (state.Host.Lock is { Held: true } held)
             problems.Add(new DeploymentLockedException(target.Name, session.Host.Where(session.Locks.LockFile), held.Owner).Message);
         problems.AddRange(UnwritableFolders());
-        if (containerChecks && !takeOver && _check.ForeignRefusal(state) is { } refusal) problems.Add(refusal);
-        if (containerChecks) problems.AddRange(_check.Problems(info, state));
+        if (containers == ContainerChecks.All && _check.ForeignRefusal(state) is { } refusal) problems.Add(refusal);
+        if (containers != ContainerChecks.None) problems.AddRange(_check.Problems(info, state));
         var usesRegistry = registry.IsUsed(pushes);
         if (usesRegistry && registry.Problem(target.Name, pushes) is { } login) problems.Add(login);
         if (problems.Count > 0)
             throw new PipelineException($"Preflight of '{target.Name}' on {engine.Describe()} failed; nothing was built, pushed or applied:" +
                 $"{Environment.NewLine}  - {string.Join($"{Environment.NewLine}  - ", problems)}");
         session.Log.Information($"Preflight of '{target.Name}' passed in {timer.Elapsed.TotalSeconds:0.0} s: engine {info.ServerVersion} on {engine.Describe()}, " +
-            $"deploy lock free, folders writable, {(containerChecks ? "pre-deploy checks passed" : "containers and port left to the swarm")}{(usesRegistry ? ", registry login accepted" : "")}; it {session.Cost}");
+            $"deploy lock free, folders writable, {(containers != ContainerChecks.None ? "pre-deploy checks passed" : "containers and port left to the swarm")}{(usesRegistry ? ", registry login accepted" : "")}; it {session.Cost}");
     }
 
     /// <summary>Of the folders a deploy writes (deploy, state, backups), those this run's user cannot create or write in, as problems.</summary>
@@ -53,4 +48,20 @@ public sealed class Preflight(DeploySession session, ReleaseBranch releaseBranch
         return host.Unwritable([host.Resolve(session.Target.DeployDirectory), host.StateDirectory, host.Resolve(session.Target.BackupDirectory)])
             .Select(folder => $"{host.Where(folder)} cannot be created or written by this run's user. Fix: create it and give it to that user, or choose another folder in {environmentsFile}.");
     }
+}
+
+/// <summary>What the preflight checks of the environment's named containers and the port on its engine.</summary>
+public enum ContainerChecks
+{
+    /// <summary>A container of the environment's names that is another deployment's is refused; the pre-deploy checks run.</summary>
+    All,
+
+    /// <summary>--take-over: another deployment's container is no problem; the pre-deploy checks run.</summary>
+    TakingOver,
+
+    /// <summary>
+    /// A swarm: the engine names and places its tasks, each node's edge holding the port (the engine refuses a task it
+    /// cannot place, and the deploy says so).
+    /// </summary>
+    None,
 }
