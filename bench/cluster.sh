@@ -45,18 +45,6 @@ lab_nodes() { # KEY : that key of each of the lab's nodes, one a line
   python3 -c 'import json, sys; print("\n".join(node[sys.argv[2]] for node in json.load(open(sys.argv[1]))["nodes"]))' "$STATE_FILE" "$1"
 }
 
-# Workaround, for the lead to remove once the swarm deploy makes each node's data, log and config folders itself:
-# makes them on every node as tests/QtsOps.Tests/Docker/SwarmDeployTests.cs (PrepareFolders) does: /srv/qts on
-# the node (its own /srv is the lab's node folder here), the release's observer.json, all the service's (uid 10001).
-prepare_node_folders() {
-  local srv
-  for srv in $(lab_nodes srv); do
-    mkdir -p "$srv/qts/data" "$srv/qts/logs" "$srv/qts/config"
-    cp "$CLONE/src/observer/config/observer.json" "$srv/qts/config/observer.json"
-    chown -R 10001:10001 "$srv/qts"
-  done
-}
-
 # In the clone's .qtsops (ignored by git), so that the releases are clean commits.
 mkdir -p "$CLONE/.qtsops"
 # 'single' is 'local' (after its defaults) with its own names and port; 'cluster' the same settings on the
@@ -113,14 +101,7 @@ seconds() { awk -v ms="$1" 'BEGIN { printf "%.1f", ms / 1000 }'; }
 
 build_image
 echo "bench: first deploys"
-folders="The deploy made the nodes' data, log and config folders."
 cluster_first_ms=$(elapsed_ms deploy cluster-first cluster)
-if ! succeeded cluster-first && grep -q "bind source path does not exist" "$WORK/cluster-first.log"; then
-  echo "bench: the nodes have no data, log and config folders: making them (prepare_node_folders), deploying again"
-  prepare_node_folders
-  folders="The deploy did not make the nodes' data, log and config folders yet: the bench made them (prepare_node_folders) and deployed again; the figure is that second deploy's."
-  cluster_first_ms=$(elapsed_ms deploy cluster-first cluster)
-fi
 stop_unless_succeeded cluster-first
 single_first_ms=$(elapsed_ms deploy single-first single)
 stop_unless_succeeded single-first
@@ -171,4 +152,4 @@ difference is what a swarm does beyond one engine: the deploy pushes the release
 registry (the nodes pull the image by its digest), replaces the two tasks one after the other, each started
 beside the old one and healthy before the old one stops, waits while the engine watches the new tasks
 (\`monitorSeconds\`), and checks the edge service on every node; one engine starts one new container beside the
-old one and switches its edge. $folders"
+old one and switches its edge. The cluster's first deploy includes making the nodes' data, log and config folders."
