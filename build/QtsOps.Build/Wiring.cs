@@ -145,17 +145,17 @@ public sealed class Wiring(BuildContext context, DeploymentEnvironment? environm
 
     /// <summary>The deploy target's work, by the environment's engine.</summary>
     public IReleaseDeployer Deployer() => OnSwarm
-        ? new SwarmDeployer(DeployingSession, DeployRequest, SwarmImages(), SwarmStacks(), new SwarmNodeFolders(DeployingSession, () => SwarmImages().Registry), SwarmRollout(), SwarmRollback(rollbackTo: null), NoRollback)
+        ? new SwarmDeployer(DeployingSession, DeployRequest, new SwarmReleaseParts(SwarmImages(), SwarmStacks(), new SwarmNodeFolders(DeployingSession, () => SwarmImages().Registry)), SwarmRollout(), SwarmRollback(rollbackTo: null))
         : new Deployer(Session, DeployRequest, Starter, Rollback, HostImage());
 
     /// <summary>The release's and the edge's images in the registry the swarm's nodes pull from; push runs here when the run did not push yet.</summary>
-    private SwarmImages SwarmImages() => new(Images, Target, Registry, () => context.PushedDigest.Value ??= ImagePublisher().Run().Digest,
+    private SwarmImages SwarmImages() => new(Images, Target, Registry, new SwarmImageSources(() => context.PushedDigest.Value ??= ImagePublisher().Run().Digest,
         () =>
         {
             // Made on this machine, pushed from here: never copied to the manager, whose nodes pull it.
             var (name, made) = BaseImages().Edge();
             return (name, made.Id);
-        }, context.Log);
+        }), context.Log);
 
     private SwarmStackFiles SwarmStacks() => new(DeployingSession);
 

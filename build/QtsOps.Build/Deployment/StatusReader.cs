@@ -28,7 +28,7 @@ public sealed class StatusReader(DeploySession session, Edge edge) : IEnvironmen
     /// <summary>The last verified release, the lock and the newest history of the session's environment as status lines, from one read of its host.</summary>
     public static IReadOnlyList<string> LockAndHistoryLines(DeploySession session, int historyEntries)
     {
-        var host = session.ReadHost();
+        var host = session.ReadHost(historyEntries);
         var history = session.HistoryOf(host);
         return DeploymentStatus.LockAndHistoryLines(history.LastVerified(), host.Lock, history.Newest(historyEntries));
     }

@@ -1,3 +1,4 @@
+using QtsOps.Build.Deployment;
 using QtsOps.Core.Deployment;
 using QtsOps.Core.Swarm;
 using QtsOps.Host;
@@ -71,6 +72,9 @@ public class SwarmPipelineTests
     public void Status_lists_every_task_with_its_node_then_the_lock_and_history()
     {
         Assert.That(_first, Is.Not.Null, "the first run deployed");
+        // A failed verify of a release no decision asks about: the state read keeps it only among the newest lines status asks for.
+        var stray = _first! with { Action = HistoryAction.Verify, Result = HistoryResult.Failed, Release = "0.0.0-stray", Version = "0.0.0-stray", Detail = "a stray entry" };
+        Assert.That(new ReleaseHistory(_swarm.HistoryFile, warning => Assert.Fail(warning), new LocalDeploymentHost(_swarm.Repo.Root, _swarm.Repo.StateDirectory)).TryAppend(stray), Is.Null);
 
         var run = Run("--target=status");
 
@@ -80,7 +84,7 @@ public class SwarmPipelineTests
         Assert.That(tasks, Has.Count.EqualTo(2));
         foreach (var (task, node) in tasks) Assert.That(status, Does.Contain($"  {task} on {node}: running, healthy"), status);
         Assert.That(status, Does.Contain($"last verified: {_first!.Release} ({_first.Version})").And.Contain("deploy lock: free")
-            .And.Contain($"verify succeeded {_first.Release}"));
+            .And.Contain($"verify succeeded {_first.Release}").And.Contain("verify failed 0.0.0-stray"));
     }
 
     [Test, Order(3)]

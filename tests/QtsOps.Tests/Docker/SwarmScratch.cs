@@ -46,7 +46,7 @@ public sealed class SwarmScratch : IDisposable
     public string Service => SwarmStack.ServiceName(Stack);
     public string ImageRepository => $"qtsops-test/{_name}-{Id}";
     public string DeployDirectory => Path.Combine(Repo.Root, ".qtsops", "deploy", "cluster");
-    private string HistoryFile => Path.Combine(Repo.StateDirectory, "history", "cluster.jsonl");
+    public string HistoryFile => Path.Combine(Repo.StateDirectory, "history", "cluster.jsonl");
 
     /// <summary>A node's folder the environment's data, log and config folders are in.</summary>
     public string Folders(Lab.Node node) => Path.Combine(node.Srv, _name);

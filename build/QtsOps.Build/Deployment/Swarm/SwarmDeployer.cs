@@ -15,16 +15,15 @@ namespace QtsOps.Build.Deployment.Swarm;
 /// leaves nothing half-done: a first deploy's stack is removed; an upgrade the engine rolled back serves the
 /// release before, and any other failed upgrade gets the release before put back from its kept stack file.
 /// </summary>
-/// <param name="noRollback">What turned automatic rollback off for this run (--no-rollback), or null.</param>
-public sealed class SwarmDeployer(DeploySession session, DeployRequest request, SwarmImages images, SwarmStackFiles stacks, SwarmNodeFolders folders, SwarmRollout rollout,
-    SwarmRollback rollback, string? noRollback) : IReleaseDeployer
+public sealed class SwarmDeployer(DeploySession session, DeployRequest request, SwarmReleaseParts parts, SwarmRollout rollout, SwarmRollback rollback) : IReleaseDeployer
 {
+
     private DeploymentEnvironment Target => session.Target;
     private ICakeLog Log => session.Log;
     private Checkout Checkout => request.Checkout;
 
     /// <summary>Whether a failed update is rolled back (by the engine, else from the kept stack file), or left as it is.</summary>
-    private bool RollsBack => noRollback is null && Target.AutomaticRollback;
+    private bool RollsBack => rollback.TurnedOffBy is null && Target.AutomaticRollback;
 
     /// <summary>Never: a stack deploy of the stack file the swarm runs already changes nothing there, and the wait says so at once.</summary>
     public string? AlreadyRunning() => null;
@@ -34,12 +33,12 @@ public sealed class SwarmDeployer(DeploySession session, DeployRequest request, 
         session.Protection.Require(Target.Name, ProtectedChange.Deploy);
         session.Engine.EnsureReachable();
         var release = Checkout.VersionTag;
-        var pinned = images.Pin();
+        var pinned = parts.Images.Pin();
         using var held = session.Locks.Acquire($"deploy {release}");
         using var interruption = Interruption.Watch(Log, $"the deploy of {release}");
         var previous = session.ReadHost().Current;
         var first = !rollout.Exists;
-        using var stack = stacks.Install(request.PackageDirectory, new StackRelease(release, pinned.Observer, pinned.Edge, RollsBack), Checkout.Version);
+        using var stack = parts.Stacks.Install(request.PackageDirectory, new StackRelease(release, pinned.Observer, pinned.Edge, RollsBack), Checkout.Version);
         Log.Information($"Installed {release} in {session.Host.Where(session.Store.PathOf(release))} with its {SwarmStack.FileName}" + (previous is null ? "" : $" (previous: {previous})"));
         var started = DateTimeOffset.UtcNow;
         var entry = new HistoryEntry
@@ -50,7 +49,7 @@ public sealed class SwarmDeployer(DeploySession session, DeployRequest request, 
         Convergence judged;
         try
         {
-            folders.Make(pinned.Observer, request.PackageDirectory);
+            parts.Folders.Make(pinned.Observer, request.PackageDirectory);
             judged = rollout.Deploy(stack.StackFile, pinned, interruption.Token);
         }
         catch (OperationCanceledException) when (interruption.IsRequested)
@@ -87,9 +86,12 @@ public sealed class SwarmDeployer(DeploySession session, DeployRequest request, 
     private string Undo(bool first, string? previous, string release)
     {
         if (first) return rollout.Remove();
-        if (!RollsBack) return $"the swarm is left as it is ({noRollback ?? "\"automaticRollback\": false"}): the engine paused the update; see docker service ps {rollout.ObserverService} on the manager";
+        if (!RollsBack) return $"the swarm is left as it is ({rollback.TurnedOffBy ?? "\"automaticRollback\": false"}): the engine paused the update; see docker service ps {rollout.ObserverService} on the manager";
         if (rollout.EngineRollback(CancellationToken.None) is { } engine) return engine + (previous is null ? "" : $" ({previous})");
         if (previous is null) return $"there is no earlier release of {Target.Name} to put back, and the stack {Target.ComposeProject} is left as the engine has it";
+        // A redeploy of the release that runs replaced its kept stack file: putting "the release before" back would deploy the failed one again.
+        if (previous == release) return $"the stack {Target.ComposeProject} is left as the engine has it: {release} was deployed over itself, so its earlier stack file is gone. " +
+            $"Fix: ./build.sh --target=rollback --to=VERSION --env={Target.Name} (./build.sh --target=releases lists them)";
         return rollback.PutBack(previous, release, $"after the failed deploy of {release}", CancellationToken.None).Summary;
     }
 
@@ -103,3 +105,6 @@ public sealed class SwarmDeployer(DeploySession session, DeployRequest request, 
             $"previous release: {(previous is null ? "none" : $"`{previous}`")}.\n\n{converged}.\n\n{session.Cost}.\n", []);
     }
 }
+
+/// <summary>What a release needs in place on the swarm before its stack deploy: its images in the registry, its stack file on the manager's host, the nodes' folders.</summary>
+public sealed record SwarmReleaseParts(SwarmImages Images, SwarmStackFiles Stacks, SwarmNodeFolders Folders);

@@ -13,10 +13,8 @@ namespace QtsOps.Build.Deployment.Swarm;
 /// </summary>
 /// <param name="images">This machine's engine, which built both.</param>
 /// <param name="registry">The run's registry login; null when the environment has no registry.</param>
-/// <param name="releaseDigest">The digest of this run's release as the registry confirmed it.</param>
-/// <param name="edgeImage">The edge image's name and id on <paramref name="images"/>.</param>
-public sealed class SwarmImages(DockerEngine images, DeploymentEnvironment target, Func<RegistryAccess>? registry, Func<string> releaseDigest,
-    Func<(string Name, string Id)> edgeImage, ICakeLog log)
+/// <param name="made">Where the release's digest and the edge image come from.</param>
+public sealed class SwarmImages(DockerEngine images, DeploymentEnvironment target, Func<RegistryAccess>? registry, SwarmImageSources made, ICakeLog log)
 {
     /// <summary>Where the edge's image goes in the registry: beside the release's.</summary>
     public static string EdgeRepository(DeploymentEnvironment target) => $"{target.ImageRepository}-edge";
@@ -28,13 +26,13 @@ public sealed class SwarmImages(DockerEngine images, DeploymentEnvironment targe
     public StackImages Pin()
     {
         var access = Registry;
-        return new StackImages($"{access.Registry}/{target.ImageRepository}@{releaseDigest()}", PushEdge(access));
+        return new StackImages($"{access.Registry}/{target.ImageRepository}@{made.ReleaseDigest()}", PushEdge(access));
     }
 
     /// <summary>Pushes the edge image, tagged by its id (a new edge is a new tag), and returns it pinned by the digest the push reported.</summary>
     private string PushEdge(RegistryAccess access)
     {
-        var (name, id) = edgeImage();
+        var (name, id) = made.EdgeImage();
         var repository = EdgeRepository(target);
         var remote = $"{access.Registry}/{repository}:{id.Replace("sha256:", "")[..12]}";
         images.Call(DockerAliases.DockerTag, new DockerTagSettings { SourceImage = id, TargetImage = remote });
@@ -45,3 +43,7 @@ public sealed class SwarmImages(DockerEngine images, DeploymentEnvironment targe
         return $"{access.Registry}/{repository}@{digest}";
     }
 }
+
+/// <param name="ReleaseDigest">The digest of this run's release as the registry confirmed it.</param>
+/// <param name="EdgeImage">The edge image's name and id on this machine's engine.</param>
+public sealed record SwarmImageSources(Func<string> ReleaseDigest, Func<(string Name, string Id)> EdgeImage);

@@ -19,6 +19,9 @@ public sealed record SwarmPutBack(bool Converged, string Summary);
 /// <param name="noRollback">What turned automatic rollback off for this run (--no-rollback), or null: a failed verify then leaves the release.</param>
 public sealed class SwarmRollback(DeploySession session, string? rollbackTo, SwarmStackFiles stacks, SwarmRollout rollout, string? noRollback) : IRollbackOnDemand, ISwarmRollback
 {
+    /// <summary>What turned automatic rollback off for this run (--no-rollback), or null.</summary>
+    public string? TurnedOffBy => noRollback;
+
     private DeploymentEnvironment Target => session.Target;
 
     public void Run()

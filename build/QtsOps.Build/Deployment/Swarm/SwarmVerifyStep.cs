@@ -11,7 +11,13 @@ namespace QtsOps.Build.Deployment.Swarm;
 /// </summary>
 public sealed class SwarmVerifyStep(DeploySession session, SwarmStackFiles stacks, SwarmVerify verify) : IVerifyStep
 {
-    public void Run()
+    public void Run() => Run(mayRollBack: true);
+
+    /// <param name="mayRollBack">
+    /// False for the verify of a release a rollback just put back: a failure then stops the run saying what runs, rather than
+    /// roll back again to the release the operator rolled away from.
+    /// </param>
+    public void Run(bool mayRollBack)
     {
         session.Engine.EnsureReachable();
         var host = session.ReadHost();
@@ -20,7 +26,7 @@ public sealed class SwarmVerifyStep(DeploySession session, SwarmStackFiles stack
         var version = history.VersionOf(release) ?? release;
         var (images, stackFile) = stacks.ImagesOf(release);
         var started = DateTimeOffset.UtcNow;
-        verify.Run(new SwarmRelease(release, images.Observer, stackFile), rollBackOnFailure: !history.VerifiedSinceInstalled(release), judged: report =>
+        verify.Run(new SwarmRelease(release, images.Observer, stackFile), rollBackOnFailure: mayRollBack && !history.VerifiedSinceInstalled(release), judged: report =>
         {
             session.Record(new HistoryEntry
             {

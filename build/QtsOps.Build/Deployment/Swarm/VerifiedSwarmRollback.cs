@@ -6,7 +6,7 @@ public sealed class VerifiedSwarmRollback(SwarmRollback rollback, SwarmVerifySte
     public void Run()
     {
         rollback.Run();
-        verify.Run();
+        verify.Run(mayRollBack: false);
     }
 
     public void Preview() => rollback.Preview();
