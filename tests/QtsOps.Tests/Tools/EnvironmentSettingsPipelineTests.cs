@@ -42,6 +42,9 @@ public class EnvironmentSettingsPipelineTests
     public void Changing_a_protected_environment_needs_the_approve_switch_whatever_the_variables_say(string target, string what, string? variable, string? value)
     {
         using var repo = WithCheckedInSettings();
+        // prod's root module: without one, apply has nothing to change and skips (TerraformStage.NothingToProvision).
+        repo.Write("src/infra/environments/prod/main.tf", "terraform {}\n");
+        repo.Commit("feat: prod's root module");
         repo.Tag("v1.0.0"); // prod takes release versions only
         using var environment = new EnvironmentVariableScope().Set("CI", null).Set("GITHUB_ACTIONS", null);
         if (variable is not null) environment.Set(variable, value);
