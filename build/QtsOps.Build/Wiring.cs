@@ -200,5 +200,7 @@ public sealed class Wiring(BuildContext context, DeploymentEnvironment? environm
 
     public EnvironmentTeardown Teardown() => new(Session);
 
-    public BackupRestorer Restorer() => new(Session, context.Options.Get(PipelineOptions.Backup), Starter, RunningReleaseCheck);
+    /// <summary>restore; on a swarm it is refused with why (ClusterRules.WhyNoRestore) before the engine is asked.</summary>
+    public BackupRestorer Restorer() => ClusterRules.WhyNoRestore(Target) is { } why ? throw new PipelineException(why)
+        : new(Session, context.Options.Get(PipelineOptions.Backup), Starter, RunningReleaseCheck);
 }

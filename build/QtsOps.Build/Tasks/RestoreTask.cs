@@ -1,6 +1,5 @@
 using QtsOps.Build.Deployment;
 using QtsOps.Host;
-using QtsOps.Core.Swarm;
 
 namespace QtsOps.Build.Tasks;
 
@@ -8,20 +7,7 @@ namespace QtsOps.Build.Tasks;
 [TaskDescription("Restores a data backup (--backup=NAME, else the newest) under the current release, the data before kept aside, then verifies it (reports/restore.*)")]
 public sealed class RestoreTask : FrostingTask<BuildContext>
 {
-    public override void Run(BuildContext context)
-    {
-        RefuseCluster(context);
-        new Wiring(context).Restorer().Run();
-    }
+    public override void Run(BuildContext context) => new Wiring(context).Restorer().Run();
 
-    public override void DryRun(BuildContext context)
-    {
-        RefuseCluster(context);
-        new Wiring(context).Restorer().Preview();
-    }
-
-    private static void RefuseCluster(BuildContext context)
-    {
-        if (ClusterRules.WhyNoRestore(context.Target) is { } why) throw new PipelineException(why);
-    }
+    public override void DryRun(BuildContext context) => new Wiring(context).Restorer().Preview();
 }
