@@ -6,6 +6,7 @@ using QtsOps.Host;
 using QtsOps.Host.Options;
 using QtsOps.Core.Deployment;
 using QtsOps.Core.Environments;
+using QtsOps.Core.Fleet;
 using QtsOps.Core.Secrets;
 using QtsOps.Core.Terraform;
 using QtsOps.Core.Verification;
@@ -215,9 +216,33 @@ public sealed class BuildContext : FrostingContext
             : Catalog[name];
     }
 
-    private DeploymentEnvironment LoadTarget()
+    private DeploymentEnvironment LoadTarget() => WithOverrides(Provisioned(EnvironmentName));
+
+    private IReadOnlyList<EnvironmentHost>? _hosts;
+
+    /// <summary>
+    /// The hosts this run works on, of an environment that lists "hosts": those --hosts names (by name or label), else all,
+    /// in the file's order, each with the run's command-line overrides. Empty for an environment of one engine.
+    /// </summary>
+    public IReadOnlyList<EnvironmentHost> Hosts => _hosts ??= SelectHosts();
+
+    /// <summary>Whether the run works on only some of the environment's hosts: its report and history say so.</summary>
+    public bool OnSomeHosts => HostSelection.IsSubset(Target, Hosts);
+
+    private IReadOnlyList<EnvironmentHost> SelectHosts()
     {
-        var environment = Provisioned(EnvironmentName);
+        try
+        {
+            return [.. HostSelection.Select(Target, Options.Get(PipelineOptions.Hosts)).Select(host => host with { Environment = WithOverrides(host.Environment) })];
+        }
+        catch (HostSelectionException unknown)
+        {
+            throw new PipelineException(unknown.Message);
+        }
+    }
+
+    private DeploymentEnvironment WithOverrides(DeploymentEnvironment environment)
+    {
         var port = Options.Get(PipelineOptions.Port);
         return environment with
         {

@@ -113,6 +113,9 @@ public static class PipelineOptions
         "start-first (beside it, behind the edge; switched once healthy) or recreate (one container, replaced in place)", [.. DeployStrategies.Names])
         { Targets = Running };
 
+    public static readonly TextOption Hosts = new("hosts", "Works on only these hosts of an environment that lists \"hosts\": their names or labels, separated by commas (default: all)")
+        { Targets = [.. Running, "status"], Syntax = "NAMES" };
+
     public static readonly IntegerOption Port = new("port", "Publishes the service on this port instead of the environment's", 1, 65535)
         { Targets = Running };
 
@@ -153,7 +156,7 @@ public static class PipelineOptions
     [
         Environment, EnvironmentsFile, NoSetup, Strict, TestFilter, DockerHost, SshKey, SshKeyFile, SshKnownHosts, BaseImage, BootstrapBase, DebianMirror, DebianSecurityMirror, SourceUrl,
         Registry, RegistryUsername, RegistryPassword, SigningKey, SigningKeyFile, AllowedSigners, BundleDirectory, ProtectedEnvironments, AllowDestroy, VarFile, Var, TerraformInitTimeout,
-        Approve, AllowPreRelease, ForceDeploy, TakeOver, NoRollback, Strategy, Port, SettleSeconds, HealthTimeoutSeconds, NotifyWebhook, RollbackTo, Backup, Limit,
+        Approve, AllowPreRelease, ForceDeploy, TakeOver, NoRollback, Strategy, Hosts, Port, SettleSeconds, HealthTimeoutSeconds, NotifyWebhook, RollbackTo, Backup, Limit,
         Bump, ReleaseVersion, ReleaseBranch, Push, GitToken,
     ];
 }
