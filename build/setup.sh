@@ -58,12 +58,15 @@ manual_steps() {
 
 missing_packages() {
   command -v docker >/dev/null 2>&1 || echo docker.io
-  # docker-compose (v1) takes a second to start, so it is looked for, not run: every ./build.sh asks.
-  docker compose version >/dev/null 2>&1 || command -v docker-compose >/dev/null 2>&1 || echo docker-compose
+  # Asked once: every ./build.sh asks.
+  local compose_v2=false
+  if docker compose version >/dev/null 2>&1; then compose_v2=true; fi
+  # docker-compose (v1) takes a second to start, so it is looked for, not run.
+  $compose_v2 || command -v docker-compose >/dev/null 2>&1 || echo docker-compose
   # Compose v1 reaches ssh:// Docker hosts (staging, prod) only with paramiko importable, even through the
   # ssh client; by its own interpreter (#!/usr/bin/python3), which need not be the python3 first on PATH.
   # Found, not imported: importing it takes half a second.
-  docker compose version >/dev/null 2>&1 \
+  $compose_v2 \
     || /usr/bin/python3 -c 'import importlib.util, sys; sys.exit(importlib.util.find_spec("paramiko") is None)' >/dev/null 2>&1 \
     || echo python3-paramiko
   command -v debootstrap >/dev/null 2>&1 || [ -x /usr/sbin/debootstrap ] || echo debootstrap

@@ -22,7 +22,7 @@ public sealed class DataBackups(DeploySession session)
         var backup = Host.BackUp(data, backups, $"before-{release}", DateTimeOffset.UtcNow);
         session.Log.Information($"Backed up {backup.Files} data file(s) to {backup.ArchivePath} ({backup.Bytes} bytes, SHA-256 {backup.Sha256[..12]}, read back and checked)");
         ReportLeftOut(backup);
-        foreach (var removed in Host.PruneBackups(backups, session.Target.BackupsToKeep)) session.Log.Verbose($"Removed old backup {removed}");
+        foreach (var removed in Host.PruneBackups(backup.Backups, session.Target.BackupsToKeep)) session.Log.Verbose($"Removed old backup {removed}");
     }
 
     /// <summary>Backs up the data the other deployment's containers really mount, then removes them (their folders stay).</summary>

@@ -123,7 +123,7 @@ public sealed class Deployer(DeploySession session, DeployRequest request, Relea
         var container = Start(entry, state.ServedRelease, interruption);
         // The container that serves now is the one the release started in: what the run changed is not read again for the report.
         Report(release, image, state.Current, container.Name.TrimStart('/'));
-        var removed = Store.Prune(Target.ReleasesToKeep, state.History.LastVerified(except: release) is { } verified ? [verified.Release] : []);
+        var removed = Store.PruneAfterInstall(release, state.Host.Installed, Target.ReleasesToKeep, state.History.LastVerified(except: release) is { } verified ? [verified.Release] : []);
         if (removed.Count > 0) Log.Information($"Removed old releases: {string.Join(", ", removed)}");
         if (interruption.IsRequested)
             throw new PipelineException($"{interruption.Signal} came as the deploy of {release} finished: it is recorded, and the run stops here.");
@@ -141,6 +141,7 @@ public sealed class Deployer(DeploySession session, DeployRequest request, Relea
             _backups.BeforeDeploy(release, dataExists: !missing.Contains(SharedDirectories[0]));
             interruption.Token.ThrowIfCancellationRequested();
             Store.Install(request.PackageDirectory, release);
+            starter.InstalledFrom(release, request.PackageDirectory);
             PrepareSharedDirectories(release, missing);
             interruption.Token.ThrowIfCancellationRequested();
         }

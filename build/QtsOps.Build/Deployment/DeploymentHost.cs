@@ -51,8 +51,8 @@ public interface IDeploymentHost
     /// <summary>The backups in <paramref name="backupDirectory"/>, newest first.</summary>
     IReadOnlyList<string> Backups(string backupDirectory);
 
-    /// <summary>Removes all but the newest <paramref name="keep"/> backups; returns the removed archives.</summary>
-    IReadOnlyList<string> PruneBackups(string backupDirectory, int keep);
+    /// <summary>Of <paramref name="backups"/> (newest first: <see cref="Backups"/>, or <see cref="BackupResult.Backups"/>), removes all but the newest <paramref name="keep"/>; returns the removed archives.</summary>
+    IReadOnlyList<string> PruneBackups(IReadOnlyList<string> backups, int keep);
 
     /// <summary>
     /// Checks a backup's SHA-256 and entries, then unpacks it into <paramref name="directory"/>, which must not exist;

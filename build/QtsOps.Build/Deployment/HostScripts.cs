@@ -21,8 +21,15 @@ public static class HostScripts
     /// <summary>A new link renamed over the old one: atomic, and never through a link to a directory.</summary>
     public const string ReplaceLink = """rm -f -- "$1.next" && ln -s -- "$2" "$1.next" && mv -Tf -- "$1.next" "$1" """;
 
-    /// <summary>A tar of the directory on standard input, as base64; --no-same-owner: tar run as root would otherwise give the files this machine's uid and gid.</summary>
-    public const string CopyIn = """mkdir -p -- "$1" && base64 -d | tar -x -p --no-same-owner -C "$1" """;
+    /// <summary>
+    /// A tar of a directory on standard input, as base64, unpacked into $2 (emptied first), then renamed in place of $1 (removed first)
+    /// and its time set to now: one round trip. --no-same-owner: tar run as root would otherwise give the files this machine's uid and gid.
+    /// </summary>
+    public const string PutDirectory = """
+        target=$1; staging=$2
+        rm -rf -- "$staging" && mkdir -p -- "$staging" && base64 -d | tar -x -p --no-same-owner -C "$staging" || exit 1
+        rm -rf -- "$target" && mv -T -- "$staging" "$target" && touch -- "$target"
+        """;
 
     public const string CopyDirectory = """mkdir -p -- "$2" && cp -a -- "$1/." "$2/" """;
 
@@ -31,8 +38,6 @@ public static class HostScripts
     public const string DeleteDirectory = """rm -rf -- "$1" """;
 
     public const string MoveDirectory = """mv -T -- "$1" "$2" """;
-
-    public const string Touch = """touch -- "$1" """;
 
     /// <summary>A line per folder: its modification time (seconds since 1970) and its name.</summary>
     public const string Directories = """[ -d "$1" ] || exit 0; find "$1" -mindepth 1 -maxdepth 1 -type d -printf '%T@ %f\n'""";
@@ -105,7 +110,7 @@ public static class HostScripts
     /// removed first), then read back: gzip's check, every entry of the list tar was given in the archive, the
     /// SHA-256 recorded beside it. The data is live: a file that grows while tar reads it (records appended) is
     /// archived as long as it was when tar began it, which tar reports as exit 1 ("file changed as we read it");
-    /// only 2 and up fail.
+    /// only 2 and up fail. Last, the folder's entries (<c>listed NAME</c>), for pruning.
     /// </summary>
     public static readonly string BackUp = $$"""
         set -e
@@ -136,6 +141,7 @@ public static class HostScripts
         echo "files $(tar -tvzf "$name" | grep -c '^-' || true)"
         echo "bytes $(wc -c < "$name")"
         echo "sha256 $(cut -d ' ' -f 1 "$name.sha256")"
+        ls -1A | sed 's/^/listed /'
         """;
 
     /// <summary>Removes each archive named and its .sha256.</summary>

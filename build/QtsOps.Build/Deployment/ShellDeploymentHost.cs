@@ -69,11 +69,11 @@ public abstract class ShellDeploymentHost : IDeploymentHost, IHostFileSystem
 
     public void ReplaceLink(string link, string target) => Checked($"point {link} at {target}", HostScripts.ReplaceLink, link, target);
 
-    public void CopyIn(string localDirectory, string path)
+    public void PutDirectory(string localDirectory, string path, string staging)
     {
         using var archive = new MemoryStream();
         TarFile.CreateFromDirectory(localDirectory, archive, includeBaseDirectory: false);
-        Check(Run($"copy {localDirectory} to {path}", HostScripts.CopyIn, [path], Convert.ToBase64String(archive.ToArray()) + "\n", _transferTimeLimit));
+        Check(Run($"copy {localDirectory} to {path}", HostScripts.PutDirectory, [path, staging], Convert.ToBase64String(archive.ToArray()) + "\n", _transferTimeLimit));
     }
 
     public void CopyDirectory(string from, string to) => Check(Run($"copy {from} to {to}", HostScripts.CopyDirectory, [from, to], null, _transferTimeLimit));
@@ -83,8 +83,6 @@ public abstract class ShellDeploymentHost : IDeploymentHost, IHostFileSystem
     public void DeleteDirectory(string path) => Checked($"delete {path}", HostScripts.DeleteDirectory, path);
 
     public void MoveDirectory(string from, string to) => Checked($"move {from} to {to}", HostScripts.MoveDirectory, from, to);
-
-    public void Touch(string path) => Checked($"touch {path}", HostScripts.Touch, path);
 
     public IReadOnlyList<(string Name, DateTime LastWriteUtc)> Directories(string path) =>
         [.. Checked($"list {path}", HostScripts.Directories, path).Output
@@ -117,16 +115,19 @@ public abstract class ShellDeploymentHost : IDeploymentHost, IHostFileSystem
         }
         var said = Check(result).Output.Select(line => line.Split(' ', 2)).ToLookup(parts => parts[0], parts => parts[1]);
         return new BackupResult(archive, said["sha256"].Single(), int.Parse(said["files"].Single(), CultureInfo.InvariantCulture),
-            long.Parse(said["bytes"].Single(), CultureInfo.InvariantCulture), [.. said["skipped"]], [.. said["partial"]]);
+            long.Parse(said["bytes"].Single(), CultureInfo.InvariantCulture), [.. said["skipped"]], [.. said["partial"]], InFolder(backupDirectory, said["listed"]));
     }
 
     public IReadOnlyList<string> Backups(string backupDirectory) =>
-        DataBackup.NewestFirst(Checked($"list {backupDirectory}", HostScripts.ListFolder, backupDirectory).Output.Select(name => Combine(backupDirectory, name)));
+        InFolder(backupDirectory, Checked($"list {backupDirectory}", HostScripts.ListFolder, backupDirectory).Output);
 
-    public IReadOnlyList<string> PruneBackups(string backupDirectory, int keep)
+    /// <summary>The backups among a folder's entries, as paths, newest first.</summary>
+    private IReadOnlyList<string> InFolder(string backupDirectory, IEnumerable<string> names) => DataBackup.NewestFirst(names.Select(name => Combine(backupDirectory, name)));
+
+    public IReadOnlyList<string> PruneBackups(IReadOnlyList<string> backups, int keep)
     {
-        var removed = Backups(backupDirectory).Skip(keep).ToList();
-        if (removed.Count > 0) Checked($"remove the old backups of {backupDirectory}", HostScripts.RemoveBackups, [.. removed]);
+        var removed = backups.Skip(keep).ToList();
+        if (removed.Count > 0) Checked($"remove the old backups {string.Join(", ", removed)}", HostScripts.RemoveBackups, [.. removed]);
         return removed;
     }
 

@@ -3,7 +3,9 @@ namespace QtsOps.Core.Deployment;
 /// <summary>A backup archive, checked after it was written.</summary>
 /// <param name="Skipped">Entries left out, each with why: FIFOs, sockets and devices are no data (and reading a FIFO blocks).</param>
 /// <param name="RemovedPartials">Unfinished archives an earlier, killed run left, removed before this one.</param>
-public sealed record BackupResult(string ArchivePath, string Sha256, int Files, long Bytes, IReadOnlyList<string> Skipped, IReadOnlyList<string> RemovedPartials);
+/// <param name="Backups">The backups in its folder once it was written, this one among them, newest first: what pruning chooses from, without listing the folder again.</param>
+public sealed record BackupResult(string ArchivePath, string Sha256, int Files, long Bytes, IReadOnlyList<string> Skipped, IReadOnlyList<string> RemovedPartials,
+    IReadOnlyList<string> Backups);
 
 /// <summary>
 /// The data backups' names and order: a tar.gz beside a .sha256 file, named by its UTC time so that names sort

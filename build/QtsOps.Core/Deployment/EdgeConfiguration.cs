@@ -27,10 +27,7 @@ public static class EdgeConfiguration
             try
             {
                 foreach (var (name, text) in wanted) File.WriteAllText(Path.Combine(local.FullName, name), text);
-                var staging = files.Combine(edgeFolder, Staging);
-                files.DeleteDirectory(staging);
-                files.CopyIn(local.FullName, staging);
-                files.MoveDirectory(staging, folder);
+                files.PutDirectory(local.FullName, folder, files.Combine(edgeFolder, Staging));
             }
             finally
             {

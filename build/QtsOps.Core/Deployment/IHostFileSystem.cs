@@ -18,8 +18,11 @@ public interface IHostFileSystem
     /// <summary>Points <paramref name="link"/> at <paramref name="target"/> atomically (a new link renamed over the old one).</summary>
     void ReplaceLink(string link, string target);
 
-    /// <summary>Copies a directory of this machine to <paramref name="path"/> on the host, keeping file modes; <paramref name="path"/> must not exist.</summary>
-    void CopyIn(string localDirectory, string path);
+    /// <summary>
+    /// Copies a directory of this machine, file modes kept, in place of <paramref name="path"/> on the host (what it held is removed), in one step: written
+    /// whole into <paramref name="staging"/> (emptied first) and renamed; its modification time is then the copy's.
+    /// </summary>
+    void PutDirectory(string localDirectory, string path, string staging);
 
     /// <summary>Copies what a directory on the host holds into another there, which is created if need be.</summary>
     void CopyDirectory(string from, string to);
@@ -32,9 +35,6 @@ public interface IHostFileSystem
 
     /// <summary>Renames a directory; the target must not exist.</summary>
     void MoveDirectory(string from, string to);
-
-    /// <summary>Sets a directory's modification time to now.</summary>
-    void Touch(string path);
 
     /// <summary>The directories directly under <paramref name="path"/> with their modification times; none when it does not exist.</summary>
     IReadOnlyList<(string Name, DateTime LastWriteUtc)> Directories(string path);

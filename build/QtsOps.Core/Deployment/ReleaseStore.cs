@@ -10,6 +10,9 @@ public sealed class ReleaseStore(string deployDirectory, IHostFileSystem files)
 {
     private readonly IHostFileSystem _files = files;
 
+    /// <summary>The releases this store installed: <see cref="Activate"/> need not list releases/ to find them.</summary>
+    private readonly HashSet<string> _installedHere = new(StringComparer.Ordinal);
+
     public string DeployDirectory { get; } = deployDirectory;
     public const string ReleasesFolder = "releases";
     public const string CurrentLinkName = "current";
@@ -50,30 +53,39 @@ public sealed class ReleaseStore(string deployDirectory, IHostFileSystem files)
     {
         if (!Directory.Exists(packageDirectory)) throw new DirectoryNotFoundException($"Package directory {packageDirectory} does not exist.");
         var target = PathOf(release);
-        var staging = Join(ReleasesDirectory, $".{release}.partial");
-        _files.DeleteDirectory(staging);
-        _files.CopyIn(packageDirectory, staging);
-        _files.DeleteDirectory(target);
-        _files.MoveDirectory(staging, target);
         // The folder's time is its install time: pruning removes the oldest installs first.
-        _files.Touch(target);
+        _files.PutDirectory(packageDirectory, target, Join(ReleasesDirectory, $".{release}.partial"));
+        _installedHere.Add(release);
         return target;
     }
 
     /// <summary>Points <c>current</c> at a release, atomically (a new link renamed over the old one).</summary>
     public void Activate(string release)
     {
-        if (!IsInstalled(release)) throw new DirectoryNotFoundException(NotInstalled(release) + ".");
+        if (!_installedHere.Contains(release) && !IsInstalled(release)) throw new DirectoryNotFoundException(NotInstalled(release) + ".");
         _files.ReplaceLink(CurrentLink, Join(ReleasesFolder, release));
     }
 
     /// <summary>Removes the oldest releases beyond <paramref name="keep"/>, never the current one or those listed.</summary>
-    public IReadOnlyList<string> Prune(int keep, IEnumerable<string> alsoKeep)
+    public IReadOnlyList<string> Prune(int keep, IEnumerable<string> alsoKeep) => Prune(Installed, Current, keep, alsoKeep);
+
+    /// <summary>
+    /// <see cref="Prune(int, IEnumerable{string})"/> right after <paramref name="release"/> was installed and made current, with the releases
+    /// <paramref name="installedBefore"/> it (newest install first, as the deploy read them under its lock): the store is not read again.
+    /// </summary>
+    public IReadOnlyList<string> PruneAfterInstall(string release, IReadOnlyList<string> installedBefore, int keep, IEnumerable<string> alsoKeep) =>
+        Prune([release, .. installedBefore.Where(installed => installed != release)], release, keep, alsoKeep);
+
+    private List<string> Prune(IReadOnlyList<string> installed, string? current, int keep, IEnumerable<string> alsoKeep)
     {
         var protectedReleases = new HashSet<string>(alsoKeep, StringComparer.Ordinal);
-        if (Current is { } current) protectedReleases.Add(current);
-        var removed = Installed.Skip(keep).Where(release => !protectedReleases.Contains(release)).ToList();
-        foreach (var release in removed) _files.DeleteDirectory(PathOf(release));
+        if (current is not null) protectedReleases.Add(current);
+        var removed = installed.Skip(keep).Where(release => !protectedReleases.Contains(release)).ToList();
+        foreach (var release in removed)
+        {
+            _files.DeleteDirectory(PathOf(release));
+            _installedHere.Remove(release);
+        }
         return removed;
     }
 

@@ -73,12 +73,11 @@ internal static class EdgeConfigurationChecks
         public bool DirectoryExists(string path) => inner.DirectoryExists(path);
         public string? LinkTarget(string path) => inner.LinkTarget(path);
         public void ReplaceLink(string link, string target) => Step($"link {link} to {target}", () => inner.ReplaceLink(link, target));
-        public void CopyIn(string localDirectory, string path) => Step($"copy in {path}", () => inner.CopyIn(localDirectory, path));
+        public void PutDirectory(string localDirectory, string path, string staging) => Step($"put {path}", () => inner.PutDirectory(localDirectory, path, staging));
         public void CopyDirectory(string from, string to) => Step($"copy {from} to {to}", () => inner.CopyDirectory(from, to));
         public void CreateDirectory(string path) => Step($"create {path}", () => inner.CreateDirectory(path));
         public void DeleteDirectory(string path) => Step($"delete {path}", () => inner.DeleteDirectory(path));
         public void MoveDirectory(string from, string to) => Step($"move {from} to {to}", () => inner.MoveDirectory(from, to));
-        public void Touch(string path) => Step($"touch {path}", () => inner.Touch(path));
         public IReadOnlyList<(string Name, DateTime LastWriteUtc)> Directories(string path) => inner.Directories(path);
         public string? ReadAllText(string path) => inner.ReadAllText(path);
         public void AppendLine(string path, string line) => Step($"append to {path}", () => inner.AppendLine(path, line));

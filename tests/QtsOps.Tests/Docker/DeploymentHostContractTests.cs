@@ -275,12 +275,15 @@ public class DeploymentHostContractTests(bool overSsh)
         var data = Directory.CreateDirectory(Folder("data")).FullName;
         File.WriteAllText(Path.Combine(data, "observations.jsonl"), "{}\n");
         var backups = Folder("backups");
-        var made = Enumerable.Range(1, 3)
-            .Select(day => _host.BackUp(data, backups, "1.2.3", new DateTimeOffset(2026, 1, day, 0, 0, 0, TimeSpan.Zero)).ArchivePath).ToList();
+        var results = Enumerable.Range(1, 3)
+            .Select(day => _host.BackUp(data, backups, "1.2.3", new DateTimeOffset(2026, 1, day, 0, 0, 0, TimeSpan.Zero))).ToList();
+        var made = results.Select(result => result.ArchivePath).ToList();
         Plant(Path.Combine(backups, "notes.txt"), "not a backup");
 
+        Assert.That(results[1].Backups, Is.EqualTo(made.Take(2).Reverse()), "a backup says the backups there are once it is written, newest first");
+
         Assert.That(_host.Backups(backups), Is.EqualTo(Enumerable.Reverse(made)), "newest first; only the data archives");
-        var removed = _host.PruneBackups(backups, 1);
+        var removed = _host.PruneBackups(_host.Backups(backups), 1);
 
         Assert.That(removed, Is.EquivalentTo(made.Take(2)));
         Assert.That(Directory.GetFiles(backups).Select(Path.GetFileName).Order(),
@@ -450,6 +453,32 @@ public class DeploymentHostContractTests(bool overSsh)
         Assert.That(removed, Is.EqualTo(new[] { "3" }));
         Assert.That(Directory.GetDirectories(store.ReleasesDirectory).Select(Path.GetFileName), Is.EquivalentTo(new[] { "1", "2", "4" }));
         Assert.That(store.Current, Is.EqualTo("1"));
+    }
+
+    [Test]
+    public void A_deploy_s_install_switch_and_prune_run_a_script_each_and_prune_what_reading_the_store_again_would()
+    {
+        var package = _temp.Write($"package-{Guid.NewGuid():N}/f", "x");
+        var store = new ReleaseStore(HostFolder("deploy"), _host.Files);
+        foreach (var release in new[] { "1", "2", "3" })
+        {
+            store.Install(Path.GetDirectoryName(package)!, release);
+            Directory.SetLastWriteTimeUtc(store.PathOf(release), new DateTime(2026, 1, int.Parse(release)));
+        }
+        // As a deploy reads them under its lock, and installs with a store of its own.
+        var installedBefore = store.Installed;
+        var deploy = new ReleaseStore(store.DeployDirectory, _host.Files);
+        var scriptsBefore = _host.Counts.HostScripts;
+
+        deploy.Install(Path.GetDirectoryName(package)!, "4");
+        deploy.Activate("4");
+        var removed = deploy.PruneAfterInstall("4", installedBefore, keep: 2, alsoKeep: ["1"]);
+
+        Assert.That(_host.Counts.HostScripts - scriptsBefore, Is.EqualTo(3), "copied in, current switched, one old release removed: releases/ and current are not read again");
+        Assert.That(removed, Is.EqualTo(new[] { "2" }), "4 and 3 are the newest two; 1 was asked for");
+        Assert.That(Directory.GetDirectories(store.ReleasesDirectory).Select(Path.GetFileName), Is.EquivalentTo(new[] { "1", "3", "4" }));
+        Assert.That(store.Current, Is.EqualTo("4"));
+        Assert.That(deploy.Prune(keep: 2, alsoKeep: ["1"]), Is.Empty, "what the store read again would prune");
     }
 
     [Test]

@@ -51,7 +51,7 @@ public class SshDeploymentHostTests
         {
             var result = host.BackUp(observer.DataDirectory, backups, "x", DateTimeOffset.UtcNow);
             Assert.That(result.Files, Is.EqualTo(1), "the day's records are in the backup; the health probe is no data");
-            host.PruneBackups(backups, 1);
+            host.PruneBackups(result.Backups, 1);
         }
 
         Assert.That(flood.Answered, Is.GreaterThan(50), "/health was asked all along");
@@ -69,7 +69,7 @@ public class SshDeploymentHostTests
         Command.Run("chown", "-R", "4242:4243", Path.GetDirectoryName(release)!).EnsureSuccess("Giving the release files to the runner's user");
         var target = HostFolder("release");
 
-        Host(() => rootClient).CopyIn(Path.GetDirectoryName(release)!, target);
+        Host(() => rootClient).PutDirectory(Path.GetDirectoryName(release)!, target, HostFolder(".release.partial"));
 
         var owners = Command.Run("docker", "exec", _host.Container, "stat", "-c", "%u:%g %a %n", $"{target}/docker-compose.yml").EnsureSuccess("Reading the owner").Output;
         Assert.That(owners, Is.EqualTo(new[] { $"0:0 640 {target}/docker-compose.yml" }), "root's, with the mode kept");

@@ -24,7 +24,7 @@ public partial class ObserverServiceTests
         {
             var result = host.BackUp(observer.DataDirectory, _root.Combine("backups"), "x", DateTimeOffset.UtcNow);
             Assert.That(result.Files, Is.EqualTo(1), "the day's records are in the backup; the health probe is no data");
-            host.PruneBackups(_root.Combine("backups"), 1);
+            host.PruneBackups(result.Backups, 1);
         }
 
         Assert.That(flood.Answered, Is.GreaterThan(50), "/health was asked all along");
