@@ -16,9 +16,12 @@ public sealed class BuildLifetime : FrostingLifetime<BuildContext>
     {
         var tasks = Begin(context, info, "");
         RequireVerifiedRelease(context, tasks);
+        var deploys = tasks.Contains("deploy", StringComparer.OrdinalIgnoreCase);
+        // The preflight's ssh handshake with a remote engine is made while this machine is set up.
+        if (deploys) new Wiring(context).Engine.ConnectAhead();
         MachineSetup.Run(context, tasks);
         // A run that cannot deploy stops here, in seconds, before it builds, pushes or applies anything.
-        if (!tasks.Contains("deploy", StringComparer.OrdinalIgnoreCase)) return;
+        if (!deploys) return;
         try
         {
             new Wiring(context).Preflight().Run(pushes: tasks.Contains("push", StringComparer.OrdinalIgnoreCase) && PushTask.Publishes(context));

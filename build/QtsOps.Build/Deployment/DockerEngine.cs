@@ -43,6 +43,12 @@ public sealed class DockerEngine(ICakeContext tools, string? dockerHost, SshTran
         return settings;
     }
 
+    /// <summary>For an ssh:// engine, its connection made in the background (<see cref="SshTransport.ConnectAhead"/>); nothing for a local one.</summary>
+    public void ConnectAhead()
+    {
+        if (IsRemote) Ssh.ConnectAhead(DockerHost!, Counts);
+    }
+
     /// <summary>Runs a docker alias against this engine: <c>engine.Call(DockerAliases.DockerPs, new DockerPsSettings { ... })</c>.</summary>
     public TResult Call<TSettings, TResult>(Func<ICakeContext, TSettings, TResult> alias, TSettings settings) where TSettings : DockerSettings =>
         alias(tools, With(settings));

@@ -66,6 +66,9 @@ public sealed class SshTransport(string? keyText, string? keyFile, string? known
 
     private string? _directory;
 
+    /// <summary>The connection made ahead (<see cref="ConnectAhead"/>), if one was asked for.</summary>
+    private Task? _ahead;
+
     public static bool IsSshHost([NotNullWhen(true)] string? dockerHost) => dockerHost?.StartsWith("ssh://", StringComparison.OrdinalIgnoreCase) == true;
 
     /// <summary>Where this run's wrapper, key and known_hosts are; null until an ssh:// engine was first called.</summary>
@@ -231,6 +234,24 @@ public sealed class SshTransport(string? keyText, string? keyFile, string? known
         }
     }
 
+    /// <summary>
+    /// Makes <see cref="EngineSocket"/> for <paramref name="dockerHost"/> in the background: the connection's handshake and the engine's forward
+    /// are made while the run does other work (this machine's setup), and the first call waits for them. A failure is left to that call, which
+    /// makes it again and says why. <see cref="Dispose"/> waits for it, so that no master connection outlives the run.
+    /// </summary>
+    public void ConnectAhead(string dockerHost, CommandCounts counts) =>
+        _ahead ??= Task.Run(() =>
+        {
+            try
+            {
+                EngineSocket(dockerHost, counts);
+            }
+            catch (Exception)
+            {
+                // The first call makes it again, and its error is the run's.
+            }
+        });
+
     private string? Forward(string dockerHost, CommandCounts counts)
     {
         var client = Client;
@@ -312,6 +333,8 @@ public sealed class SshTransport(string? keyText, string? keyFile, string? known
 
     public void Dispose()
     {
+        // Bounded by the connect timeouts of its session and forward.
+        _ahead?.Wait();
         AppDomain.CurrentDomain.ProcessExit -= DeleteOnExit;
         if (_directory is null) return;
         CloseMasters(_realSsh!, _directory);

@@ -50,6 +50,47 @@ public class SshEngineSocketTests
     }
 
     [Test]
+    public void A_connection_made_ahead_logs_in_before_any_call_and_is_the_one_the_first_call_uses()
+    {
+        var loginsBefore = _host.Logins();
+        var transport = new SshTransport(null, _host.KeyFile, _host.KnownHosts, Environment.GetEnvironmentVariable("PATH"));
+        var counts = new CommandCounts(() => transport.ConnectionsTo(_host.DockerHost));
+        string? directory;
+        using (transport)
+        {
+            transport.ConnectAhead(_host.DockerHost, counts);
+            for (var waited = 0; _host.Logins() == loginsBefore && waited < 300; waited++) Thread.Sleep(100);
+            Assert.That(_host.Logins() - loginsBefore, Is.EqualTo(1), "logged in in the background, before any call");
+
+            var socket = transport.EngineSocket(_host.DockerHost, counts);
+            directory = transport.Directory;
+
+            Assert.That(socket, Is.Not.Null);
+            Assert.That(Command.Run("docker", "-H", $"unix://{socket}", "info", "--format", "{{.ID}}").ExitCode, Is.Zero);
+            Assert.That((counts.HostScripts, _host.Logins() - loginsBefore), Is.EqualTo((1, 1)), "the call used what was made ahead: no second script or connection");
+        }
+
+        Assert.That(Directory.Exists(directory), Is.False, "the run's end closes the connection and removes its directory");
+    }
+
+    [Test]
+    public void A_run_that_ends_while_its_connection_is_made_ahead_waits_for_it_and_leaves_no_connection_behind()
+    {
+        var transport = new SshTransport(null, _host.KeyFile, _host.KnownHosts, Environment.GetEnvironmentVariable("PATH"));
+        transport.ConnectAhead(_host.DockerHost, new CommandCounts());
+        for (var waited = 0; transport.Directory is null && waited < 300; waited++) Thread.Sleep(10);
+        var directory = transport.Directory!;
+
+        transport.Dispose();
+
+        Assert.That(Directory.Exists(directory), Is.False);
+        var masters = Directory.EnumerateDirectories("/proc").Select(process => Path.Combine(process, "cmdline"))
+            .Where(cmdline => { try { return File.ReadAllText(cmdline).Contains(directory, StringComparison.Ordinal); } catch (IOException) { return false; } catch (UnauthorizedAccessException) { return false; } })
+            .ToList();
+        Assert.That(masters, Is.Empty, "no ssh master of the run's connection is left running");
+    }
+
+    [Test]
     public void Without_a_pinned_host_key_there_is_no_socket_and_calls_go_to_ssh_as_given()
     {
         var transport = new SshTransport(null, _host.KeyFile, $"[127.0.0.1]:{_host.Port} ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl", Environment.GetEnvironmentVariable("PATH"));
