@@ -60,8 +60,8 @@ clone = sys.argv[1]
 text = open(os.path.join(clone, "environments.json")).read()
 catalogue = json.loads(re.sub(r"^\s*//.*$", "", text, flags=re.M))
 name, port = os.environ["NAME"], int(os.environ["PORT"])
-local = dict(catalogue.get("defaults", {}), **catalogue["local"], composeProject=name, containerName=name, network=name, imageRepository=name,
-             port=port, healthUrl=f"http://127.0.0.1:{port}/health")
+local = dict(catalogue.get("defaults", {}), **catalogue["local"])
+local.update(composeProject=name, containerName=name, network=name, imageRepository=name, port=port, healthUrl=f"http://127.0.0.1:{port}/health")
 open(os.path.join(clone, "bench-environments.json"), "w").write(json.dumps({"local": local}, indent=2))
 PY
 rm -rf "$WORK/bare"
