@@ -109,7 +109,7 @@ public class RemoteDeploymentTests
         // (1, were 5); the data and log folders made (2); the config shipped with the release looked for and copied (2); current pointed at it (1, were
         // 2); its compose files read (none, were 2: compose reads them in the package the release was copied from); the edge's folder removed
         // (recreate: 1); the history (1). No data yet, so no backup.
-        Assert.That(cost.GetProperty("hostScripts").GetInt32(), Is.EqualTo(11), run.Output);
+        Assert.That(cost.GetProperty("hostScripts").GetInt32(), Is.EqualTo(10), run.Output);
         // The state after the deploy, the release's settings, the history.
         Assert.That(run.Output, Does.Match(@"The verify read the environment 1 time\(s\); \d+ engine call\(s\), 3 host script\(s\), \d+ ssh session\(s\) on 1 ssh connection\(s\)"));
     }
