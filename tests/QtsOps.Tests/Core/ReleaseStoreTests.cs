@@ -1,0 +1,46 @@
+using QtsOps.Build.Deployment;
+using QtsOps.Core.Deployment;
+
+namespace QtsOps.Tests.Core;
+
+/// <summary>The release store as a deploy uses it: what it decides from what it knows, and the host scripts that costs (this machine's sh).</summary>
+[Category("Core")]
+[System.Runtime.Versioning.SupportedOSPlatform("linux"), Platform("Linux")] // links and rename(2) as a Linux host has them
+public class ReleaseStoreTests
+{
+    [Test]
+    public void After_an_install_the_switch_and_the_prune_read_nothing_back_and_keep_current_and_the_releases_asked_for()
+    {
+        using var dir = new TempDirectory();
+        var host = new LocalDeploymentHost(dir.Path, dir.Path);
+        var package = Path.GetDirectoryName(dir.Write("package/f", "x"))!;
+        var store = new ReleaseStore(dir.Combine("deploy"), host.Files);
+        var scriptsBefore = host.Counts.HostScripts;
+
+        store.Install(package, "5");
+        store.Activate("5");
+        var removed = store.PruneAfterInstall("5", installedBefore: ["4", "5", "3", "2", "1"], keep: 2, alsoKeep: ["2"]);
+
+        Assert.That(removed, Is.EqualTo(new[] { "3", "1" }), "5, installed now, and 4 are the newest two; 2 was asked for");
+        Assert.That(host.Counts.HostScripts - scriptsBefore, Is.EqualTo(4), "copied in, current switched, two releases removed: nothing read back");
+        Assert.That(store.Current, Is.EqualTo("5"));
+        Assert.That(store.Installed, Is.EqualTo(new[] { "5" }));
+    }
+
+    [Test]
+    public void A_release_this_store_did_not_install_is_looked_for_before_current_points_at_it()
+    {
+        using var dir = new TempDirectory();
+        var host = new LocalDeploymentHost(dir.Path, dir.Path);
+        var package = Path.GetDirectoryName(dir.Write("package/f", "x"))!;
+        new ReleaseStore(dir.Combine("deploy"), host.Files).Install(package, "1");
+        var store = new ReleaseStore(dir.Combine("deploy"), host.Files);
+
+        Assert.That(() => store.Activate("../package"), Throws.TypeOf<DirectoryNotFoundException>().With.Message.Contains("installed, newest first: 1"));
+        var scriptsBefore = host.Counts.HostScripts;
+        store.Activate("1");
+
+        Assert.That(host.Counts.HostScripts - scriptsBefore, Is.EqualTo(2), "releases/ listed, then the link");
+        Assert.That(store.Current, Is.EqualTo("1"));
+    }
+}
