@@ -141,7 +141,7 @@ public static class HostScripts
         echo "files $(tar -tvzf "$name" | grep -c '^-' || true)"
         echo "bytes $(wc -c < "$name")"
         echo "sha256 $(cut -d ' ' -f 1 "$name.sha256")"
-        ls -1A | sed 's/^/listed /'
+        find . -mindepth 1 -maxdepth 1 -printf 'listed %f\n'
         """;
 
     /// <summary>Removes each archive named and its .sha256.</summary>
