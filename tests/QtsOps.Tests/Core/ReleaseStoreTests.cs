@@ -8,21 +8,36 @@ namespace QtsOps.Tests.Core;
 [System.Runtime.Versioning.SupportedOSPlatform("linux"), Platform("Linux")] // links and rename(2) as a Linux host has them
 public class ReleaseStoreTests
 {
+    private TempDirectory _dir = null!;
+    private LocalDeploymentHost _host = null!;
+    private string _package = null!;
+
+    [SetUp]
+    public void MakeHostAndPackage()
+    {
+        _dir = new TempDirectory();
+        _host = new LocalDeploymentHost(_dir.Path, _dir.Path);
+        _package = Path.GetDirectoryName(_dir.Write("package/f", "x"))!;
+    }
+
+    [TearDown]
+    public void RemoveThem() => _dir.Dispose();
+
+    /// <summary>A store of the deploy directory, as each run makes its own.</summary>
+    private ReleaseStore NewStore() => new(_dir.Combine("deploy"), _host.Files);
+
     [Test]
     public void After_an_install_the_switch_and_the_prune_read_nothing_back_and_keep_current_and_the_releases_asked_for()
     {
-        using var dir = new TempDirectory();
-        var host = new LocalDeploymentHost(dir.Path, dir.Path);
-        var package = Path.GetDirectoryName(dir.Write("package/f", "x"))!;
-        var store = new ReleaseStore(dir.Combine("deploy"), host.Files);
-        var scriptsBefore = host.Counts.HostScripts;
+        var store = NewStore();
+        var scriptsBefore = _host.Counts.HostScripts;
 
-        store.Install(package, "5");
+        store.Install(_package, "5");
         store.Activate("5");
         var removed = store.PruneAfterInstall("5", installedBefore: ["4", "5", "3", "2", "1"], keep: 2, alsoKeep: ["2"]);
 
         Assert.That(removed, Is.EqualTo(new[] { "3", "1" }), "5, installed now, and 4 are the newest two; 2 was asked for");
-        Assert.That(host.Counts.HostScripts - scriptsBefore, Is.EqualTo(4), "copied in, current switched, two releases removed: nothing read back");
+        Assert.That(_host.Counts.HostScripts - scriptsBefore, Is.EqualTo(4), "copied in, current switched, two releases removed: nothing read back");
         Assert.That(store.Current, Is.EqualTo("5"));
         Assert.That(store.Installed, Is.EqualTo(new[] { "5" }));
     }
@@ -30,17 +45,14 @@ public class ReleaseStoreTests
     [Test]
     public void A_release_this_store_did_not_install_is_looked_for_before_current_points_at_it()
     {
-        using var dir = new TempDirectory();
-        var host = new LocalDeploymentHost(dir.Path, dir.Path);
-        var package = Path.GetDirectoryName(dir.Write("package/f", "x"))!;
-        new ReleaseStore(dir.Combine("deploy"), host.Files).Install(package, "1");
-        var store = new ReleaseStore(dir.Combine("deploy"), host.Files);
+        NewStore().Install(_package, "1");
+        var store = NewStore();
 
         Assert.That(() => store.Activate("../package"), Throws.TypeOf<DirectoryNotFoundException>().With.Message.Contains("installed, newest first: 1"));
-        var scriptsBefore = host.Counts.HostScripts;
+        var scriptsBefore = _host.Counts.HostScripts;
         store.Activate("1");
 
-        Assert.That(host.Counts.HostScripts - scriptsBefore, Is.EqualTo(2), "releases/ listed, then the link");
+        Assert.That(_host.Counts.HostScripts - scriptsBefore, Is.EqualTo(2), "releases/ listed, then the link");
         Assert.That(store.Current, Is.EqualTo("1"));
     }
 }
