@@ -322,27 +322,6 @@ public class RemoteDeploymentTests
         Assert.That(run.Output, Does.Not.Contain($"@{moved}"));
     }
 
-    [Test]
-    public void A_protected_environment_s_deploy_without_approval_is_refused_before_its_host_is_logged_in_to()
-    {
-        var file = EnvironmentsFileWith("prod-protected.json", _ => { });
-        var environments = JsonNode.Parse(File.ReadAllText(file))!;
-        environments["prod"] = environments["staging"]!.DeepClone();
-        environments["prod"]!["protected"] = true;
-        File.WriteAllText(file, environments.ToJsonString());
-        var loginsBefore = _host.Logins();
-        HostRun run;
-        using (var scope = new EnvironmentVariableScope())
-        {
-            foreach (var (name, value) in Variables()) scope.Set(name, value);
-            run = _repo.Run(["--target=deploy", "--env=prod", "--allow-prerelease", $"--environments={file}"]);
-        }
-
-        Assert.That(run.ExitCode, Is.EqualTo(1));
-        Assert.That(run.Error, Does.Contain("needs --approve"));
-        Assert.That(_host.Logins() - loginsBefore, Is.Zero, "its connection is not made ahead: the host is contacted once the run may change it");
-    }
-
     [Test, Order(11)]
     public void Prod_pointed_at_stagings_host_and_deploy_directory_shares_its_lock_and_is_refused_stagings_containers()
     {
