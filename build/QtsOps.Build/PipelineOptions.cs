@@ -110,7 +110,8 @@ public static class PipelineOptions
         { Targets = ["deploy", "verify"] };
 
     public static readonly ChoiceOption Strategy = new("strategy", "How the release replaces the one that serves, instead of the environment's strategy: " +
-        "start-first (beside it, behind the edge; switched once healthy) or recreate (one container, replaced in place)", [.. DeployStrategies.Names])
+        "start-first (beside it, behind the edge; switched once healthy), recreate (one container, replaced in place) " +
+        "or canary (as start-first, then a share of requests first: promoted or withdrawn on what they show; the environment's \"canary\" settings)", [.. DeployStrategies.Names])
         { Targets = Running };
 
     public static readonly TextOption Hosts = new("hosts", "Works on only these hosts of an environment that lists \"hosts\": their names or labels, separated by commas (default: all)")

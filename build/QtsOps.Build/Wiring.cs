@@ -4,6 +4,7 @@ using QtsOps.Build.Images;
 using QtsOps.Build.Registry;
 using QtsOps.Build.Releasing;
 using QtsOps.Core.Bundling;
+using QtsOps.Core.Deployment;
 using QtsOps.Tools.Git;
 using QtsOps.Build.Terraform;
 using QtsOps.Core.Environments;
@@ -139,7 +140,8 @@ public sealed class Wiring(BuildContext context, DeploymentEnvironment? environm
 
     private ReleaseRollback Rollback => new(Session, NoRollback, Starter, RunningReleaseCheck);
 
-    private DeployRequest DeployRequest => new(context.Checkout, context.PackageDirectory, context.Options.Get(PipelineOptions.ForceDeploy), context.Options.Get(PipelineOptions.TakeOver));
+    private DeployRequest DeployRequest => new(context.Checkout, context.PackageDirectory, context.Options.Get(PipelineOptions.ForceDeploy), context.Options.Get(PipelineOptions.TakeOver),
+        Target.Strategy == DeployStrategy.Canary && Target.Canary is { } canary ? new CanaryRelease(Session, Edge, canary) : null);
 
     private string? NoRollback => context.Options.Get(PipelineOptions.NoRollback) ? context.Options.OriginOf(PipelineOptions.NoRollback) ?? "--no-rollback" : null;
 

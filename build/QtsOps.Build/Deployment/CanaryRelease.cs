@@ -1,0 +1,32 @@
+using Cake.Core.Diagnostics;
+using QtsOps.Core.Deployment;
+using QtsOps.Core.Fleet;
+
+namespace QtsOps.Build.Deployment;
+
+/// <summary>
+/// A canary's window (issue 24, point 5): the edge sends the environment's canary share of requests to the new release's slot
+/// beside the stable one (<see cref="Edge.Split"/>) for canary.seconds, then what the edge logged over that window is judged
+/// (<see cref="CanaryJudgement"/>). The verdict is kept for the deploy's report. Promoting or withdrawing is the starter's: it switches the edge.
+/// </summary>
+public sealed class CanaryRelease(DeploySession session, Edge edge, CanarySettings settings)
+{
+    /// <summary>The last verdict, for the deploy's report; null before the window ended.</summary>
+    public CanaryVerdict? Verdict { get; private set; }
+
+    /// <summary>Splits the requests, waits the window and judges. A cancellation during the window (Ctrl-C) throws, as any failure does: the caller puts the stable slot back.</summary>
+    public CanaryVerdict Judge(Slot stable, DeploymentState state, CancellationToken cancellation)
+    {
+        edge.Split(stable, settings.Percent, state);
+        var from = DateTimeOffset.UtcNow;
+        session.Log.Information($"The canary takes {settings.Percent}% of requests for {settings.Seconds} s; then it is judged on what both sides answered");
+        cancellation.WaitHandle.WaitOne(TimeSpan.FromSeconds(settings.Seconds));
+        cancellation.ThrowIfCancellationRequested();
+        var verdict = Verdict = CanaryJudgement.Judge(edge.CanaryLog(), settings, from, DateTimeOffset.UtcNow);
+        session.Log.Information($"The canary's window: {Figures(verdict)}. Verdict: {(verdict.Outcome == CanaryOutcome.Promote ? "promote" : "withdraw")}, as {verdict.Reason}");
+        return verdict;
+    }
+
+    /// <summary>Both sides' figures in one line, for the log, the error and the report.</summary>
+    public static string Figures(CanaryVerdict verdict) => $"stable: {verdict.Stable}; canary: {verdict.Canary}";
+}
