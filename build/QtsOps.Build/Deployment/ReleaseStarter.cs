@@ -88,7 +88,11 @@ public sealed class ReleaseStarter(DeploySession session, Checkout checkout, Edg
         }
         if (canary is not null)
         {
-            if (plan.Drain is { } stable) Trial(canary, name, stable, state, cancellation);
+            if (plan.Drain is { } stable)
+            {
+                // Held (--canary-hold): the split stays until --target=promote or --target=abort.
+                if (Trial(canary, name, stable, state, cancellation)) return container;
+            }
             else if (!plan.AlreadyServes) Log.Information($"No release serves {Target.Name} yet: {release} takes all requests at once, as with start-first (a canary needs a stable release to compare with)");
         }
         edge.SwitchTo(plan.Start, state);
@@ -96,8 +100,11 @@ public sealed class ReleaseStarter(DeploySession session, Checkout checkout, Edg
         return container;
     }
 
-    /// <summary>The canary's window; returns when it is to be promoted. Withdrawn, or failed at any step, the stable slot takes all requests again and the canary's slot is stopped.</summary>
-    private void Trial(CanaryRelease canary, string name, Slot stable, DeploymentState state, CancellationToken cancellation)
+    /// <summary>
+    /// The canary's window; returns when it is to be promoted (false) or held (true, whatever the verdict). Withdrawn, or failed at any step,
+    /// the stable slot takes all requests again and the canary's slot is stopped.
+    /// </summary>
+    private bool Trial(CanaryRelease canary, string name, Slot stable, DeploymentState state, CancellationToken cancellation)
     {
         CanaryVerdict verdict;
         try
@@ -109,7 +116,8 @@ public sealed class ReleaseStarter(DeploySession session, Checkout checkout, Edg
             Withdraw(name, stable, state);
             throw;
         }
-        if (verdict.Outcome == CanaryOutcome.Promote) return;
+        if (canary.IsHeld) return true;
+        if (verdict.Outcome == CanaryOutcome.Promote) return false;
         Withdraw(name, stable, state);
         throw new ReleaseStartException($"The canary in {name} was withdrawn: {verdict.Reason} ({CanaryRelease.Figures(verdict)}).");
     }

@@ -117,6 +117,84 @@ public class CanaryDeploymentTests
         Assert.That((deployed.Action, deployed.Result, deployed.Release), Is.EqualTo((HistoryAction.Deploy, HistoryResult.Succeeded, promoted)));
     }
 
+    [Test, Order(4)]
+    public void A_held_canary_is_shown_and_aborted_from_a_second_checkout_and_the_stable_release_takes_every_request_again()
+    {
+        var stable = Release(Slot("b"));
+        Repo.Commit("a canary held for a look");
+        var held = Repo.Run("--target=deploy", "--canary-hold");
+        Assert.That(held.ExitCode, Is.Zero, held.Output + held.Error);
+        var canary = Release(Slot("a"));
+        Assert.That(held.Output, Does.Contain($"Held, as --canary-hold asked: a canary is held: {canary} in {Slot("a")} takes {Percent}% of requests beside {stable} in {Slot("b")}"));
+        Assert.That(File.ReadAllText(Path.Combine(Repo.Root, "artifacts", "reports", "deploy.md")), Does.Contain("Canary held (--canary-hold): it would be ").And.Contain("; canary: "));
+        Assert.That((State(Slot("a")), State(Slot("b"))), Is.EqualTo(("running", "running")), "both sides keep running");
+        var refused = Repo.Run("--target=deploy", "--force-deploy");
+        Assert.That(refused.ExitCode, Is.EqualTo(1), refused.Output);
+        Assert.That(refused.Error, Does.Contain("while a canary is held").And.Contain("--target=promote or --target=abort"));
+
+        using var second = SecondCheckout();
+        var status = second.Run("--target=status");
+        Assert.That(status.ExitCode, Is.Zero, status.Output + status.Error);
+        Assert.That(File.ReadAllText(Path.Combine(second.Root, "artifacts", "reports", "status.md")), Does.Contain($"| canary | a canary is held: {canary} in {Slot("a")}"));
+        using var client = new HealthPoller(Repo.HealthUrl);
+        var aborted = second.Run("--target=abort");
+        Thread.Sleep(TimeSpan.FromSeconds(1));
+        var seen = client.Stop();
+
+        Assert.That(aborted.ExitCode, Is.Zero, aborted.Output + aborted.Error);
+        Assert.That(aborted.Output, Does.Contain($"Aborted the canary: {stable} in {Slot("b")} takes every request again"));
+        Assert.That((State(Slot("b")), State(Slot("a"))), Is.EqualTo(("running", "exited")));
+        Assert.That(DeploymentPipelineTests.Get(Repo.HealthUrl).Body, Does.Contain(stable.Split('_')[0]));
+        Assert.That(seen.Failed, Is.Zero, $"failed requests of {seen.Requests}: {string.Join(" | ", seen.Failures.Take(5))}");
+        var recorded = Support.HistoryFile.Entries(Path.Combine(second.StateDirectory, "history", "local.jsonl")).Last();
+        Assert.That((recorded.Result, recorded.Release), Is.EqualTo((HistoryResult.Failed, canary)));
+        Assert.That(recorded.Detail, Does.StartWith("canary aborted with --target=abort; its window: it would be "));
+        Assert.That(new FileInfo(Path.Combine(Repo.DeployDirectory, "current")).LinkTarget, Does.EndWith(stable), "the stable release is current again");
+        var again = second.Run("--target=abort");
+        Assert.That(again.ExitCode, Is.EqualTo(1));
+        Assert.That(again.Error, Does.Contain("No canary is held on local").And.Contain("nothing to abort"));
+    }
+
+    [Test, Order(5)]
+    public void A_held_canary_is_promoted_from_a_second_checkout()
+    {
+        var stable = Release(Slot("b"));
+        Repo.Commit("a canary held, then promoted");
+        var held = Repo.Run("--target=deploy", "--canary-hold");
+        Assert.That(held.ExitCode, Is.Zero, held.Output + held.Error);
+        var canary = Release(Slot("a"));
+
+        using var second = SecondCheckout();
+        using var client = new HealthPoller(Repo.HealthUrl);
+        var promoted = second.Run("--target=promote");
+        Thread.Sleep(TimeSpan.FromSeconds(1));
+        var seen = client.Stop();
+
+        Assert.That(promoted.ExitCode, Is.Zero, promoted.Output + promoted.Error);
+        Assert.That(promoted.Output, Does.Contain($"Promoted the canary: {canary} in {Slot("a")} takes every request; {Slot("b")} is stopped"));
+        Assert.That((State(Slot("a")), State(Slot("b"))), Is.EqualTo(("running", "exited")));
+        Assert.That(DeploymentPipelineTests.Get(Repo.HealthUrl).Body, Does.Contain(canary.Split('_')[0]));
+        Assert.That(seen.Failed, Is.Zero, $"failed requests of {seen.Requests}: {string.Join(" | ", seen.Failures.Take(5))}");
+        var recorded = Support.HistoryFile.Entries(Path.Combine(second.StateDirectory, "history", "local.jsonl")).Last();
+        Assert.That((recorded.Action, recorded.Result, recorded.Release), Is.EqualTo((HistoryAction.Deploy, HistoryResult.Succeeded, canary)));
+        Assert.That(Directory.Exists(Path.Combine(Repo.DeployDirectory, "edge", HeldCanary.Folder)), Is.False, "no canary is held any more");
+    }
+
+    /// <summary>A second checkout of the repository, on another machine as it were: the same names, port and deploy directory (the host's), its own history and lock.</summary>
+    private ObserverRepository SecondCheckout()
+    {
+        var registry = JsonNode.Parse(File.ReadAllText(Path.Combine(Repo.Root, "environments.json")))!["local"]!["registry"]?.GetValue<string>() ?? "";
+        var second = new ObserverRepository(registry);
+        second.ShareTargetWith(Repo);
+        var path = Path.Combine(second.Root, "environments.json");
+        var environments = JsonNode.Parse(File.ReadAllText(path))!;
+        environments["local"]!["strategy"] = "start-first";
+        environments["local"]!["deployDirectory"] = Repo.DeployDirectory;
+        File.WriteAllText(path, environments.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        second.Commit("the first checkout's host and deploy directory");
+        return second;
+    }
+
     /// <summary>
     /// Commits a service that answers 500 to every fifth /health request forwarded by the edge (X-Forwarded-For), so its own health
     /// check and the check before traffic (asked inside the container) pass; disposing puts the good service back, committed.
