@@ -51,10 +51,10 @@ public sealed class HeldCanaryFile(DeploySession session)
 
     public void Clear() => session.Host.Files.DeleteDirectory(Folder);
 
-    /// <summary>Refuses a change to the environment (another deploy) while a canary is held.</summary>
-    public void RefuseWhileHeld(string change)
+    /// <summary>Refuses a change to the environment (another deploy) while a canary is held, as <paramref name="state"/> read it (the file is read only then).</summary>
+    public void RefuseWhileHeld(DeploymentState state, string change)
     {
-        if (Read() is { } held)
+        if (state.Host.CanaryHeld && Read() is { } held)
             throw new PipelineException($"Cannot {change} on {session.Target.Name} while {held.Describe(session.Layout)} first.");
     }
 }

@@ -28,6 +28,15 @@ public class HeldCanaryTests
     }
 
     [Test]
+    public void The_hosts_state_says_whether_a_canary_is_held()
+    {
+        string[] lines = ["current releases/1.2.4_abc", "lock free", "free 1000"];
+
+        Assert.That(HostState.Parse(lines, _ => null).CanaryHeld, Is.False);
+        Assert.That(HostState.Parse([.. lines, "canary held"], _ => null).CanaryHeld, Is.True);
+    }
+
+    [Test]
     public void A_file_that_records_no_canary_is_an_error_naming_it()
     {
         var error = Assert.Throws<FormatException>(() => HeldCanary.Parse("{\"pending\": 3", "/srv/edge/held-canary/canary.json"))!;
