@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using System.Text.Json;
 using QtsOps.Core.Deployment;
 using QtsOps.Core.Fleet;
+using QtsOps.Tests.Host;
 using HealthPoller = QtsOps.Tests.Docker.StartFirstDeploymentTests.HealthPoller;
 
 namespace QtsOps.Tests.Docker;
@@ -120,11 +121,7 @@ public class CanaryDeploymentTests
     [Test, Order(4)]
     public void A_held_canary_is_shown_and_aborted_from_a_second_checkout_and_the_stable_release_takes_every_request_again()
     {
-        var stable = Release(Slot("b"));
-        Repo.Commit("a canary held for a look");
-        var held = Repo.Run("--target=deploy", "--canary-hold");
-        Assert.That(held.ExitCode, Is.Zero, held.Output + held.Error);
-        var canary = Release(Slot("a"));
+        var (stable, canary, held) = HoldACanary("a canary held for a look");
         Assert.That(held.Output, Does.Contain($"Held, as --canary-hold asked: a canary is held: {canary} in {Slot("a")} takes {Percent}% of requests beside {stable} in {Slot("b")}"));
         Assert.That(File.ReadAllText(Path.Combine(Repo.Root, "artifacts", "reports", "deploy.md")), Does.Contain("Canary held (--canary-hold): it would be ").And.Contain("; canary: "));
         Assert.That((State(Slot("a")), State(Slot("b"))), Is.EqualTo(("running", "running")), "both sides keep running");
@@ -158,11 +155,7 @@ public class CanaryDeploymentTests
     [Test, Order(5)]
     public void A_held_canary_is_promoted_from_a_second_checkout()
     {
-        var stable = Release(Slot("b"));
-        Repo.Commit("a canary held, then promoted");
-        var held = Repo.Run("--target=deploy", "--canary-hold");
-        Assert.That(held.ExitCode, Is.Zero, held.Output + held.Error);
-        var canary = Release(Slot("a"));
+        var (_, canary, _) = HoldACanary("a canary held, then promoted");
 
         using var second = SecondCheckout();
         using var client = new HealthPoller(Repo.HealthUrl);
@@ -178,6 +171,16 @@ public class CanaryDeploymentTests
         var recorded = Support.HistoryFile.Entries(Path.Combine(second.StateDirectory, "history", "local.jsonl")).Last();
         Assert.That((recorded.Action, recorded.Result, recorded.Release), Is.EqualTo((HistoryAction.Deploy, HistoryResult.Succeeded, canary)));
         Assert.That(Directory.Exists(Path.Combine(Repo.DeployDirectory, "edge", HeldCanary.Folder)), Is.False, "no canary is held any more");
+    }
+
+    /// <summary>A new version deployed with --canary-hold into slot a, beside the stable release in slot b.</summary>
+    private (string Stable, string Canary, HostRun Run) HoldACanary(string version)
+    {
+        var stable = Release(Slot("b"));
+        Repo.Commit(version);
+        var held = Repo.Run("--target=deploy", "--canary-hold");
+        Assert.That(held.ExitCode, Is.Zero, held.Output + held.Error);
+        return (stable, Release(Slot("a")), held);
     }
 
     /// <summary>A second checkout of the repository, on another machine as it were: the same names, port and deploy directory (the host's), its own history and lock.</summary>
