@@ -244,10 +244,14 @@ public sealed class BuildContext : FrostingContext
     private DeploymentEnvironment WithOverrides(DeploymentEnvironment environment)
     {
         var port = Options.Get(PipelineOptions.Port);
+        var strategy = DeployStrategies.Parse(Options.Get(PipelineOptions.Strategy)) ?? environment.Strategy;
+        if (strategy == DeployStrategy.Canary && environment.Canary is null)
+            throw new PipelineException($"--strategy=canary needs the environment's \"{CanarySettings.Key}\" settings, and '{environment.Name}' in {EnvironmentsFile} has none. " +
+                $"Fix: add \"{CanarySettings.Key}\": {CanarySettings.Example} to '{environment.Name}', or deploy with --strategy=start-first.");
         return environment with
         {
             Port = port ?? environment.Port,
-            Strategy = DeployStrategies.Parse(Options.Get(PipelineOptions.Strategy)) ?? environment.Strategy,
+            Strategy = strategy,
             HealthUrl = port is { } published ? new UriBuilder(environment.HealthUrl) { Port = published }.Uri.ToString() : environment.HealthUrl,
             SettleSeconds = Options.Get(PipelineOptions.SettleSeconds) ?? environment.SettleSeconds,
             HealthTimeoutSeconds = Options.Get(PipelineOptions.HealthTimeoutSeconds) ?? environment.HealthTimeoutSeconds,

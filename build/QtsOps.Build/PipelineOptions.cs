@@ -110,8 +110,13 @@ public static class PipelineOptions
         { Targets = ["deploy", "verify"] };
 
     public static readonly ChoiceOption Strategy = new("strategy", "How the release replaces the one that serves, instead of the environment's strategy: " +
-        "start-first (beside it, behind the edge; switched once healthy) or recreate (one container, replaced in place)", [.. DeployStrategies.Names])
+        "start-first (beside it, behind the edge; switched once healthy), recreate (one container, replaced in place) " +
+        "or canary (as start-first, then a share of requests first: promoted or withdrawn on what they show; the environment's \"canary\" settings)", [.. DeployStrategies.Names])
         { Targets = Running };
+
+    public static readonly SwitchOption CanaryHold = new("canary-hold", "A canary deploy leaves the canary running after its window, whatever its verdict, " +
+        "until --target=promote or --target=abort ends it (from any machine)")
+        { Targets = ["deploy"] };
 
     public static readonly TextOption Hosts = new("hosts", "Works on only these hosts of an environment that lists \"hosts\": their names or labels, separated by commas (default: all)")
         { Targets = [.. Running, "status"], Syntax = "NAMES" };
@@ -156,7 +161,7 @@ public static class PipelineOptions
     [
         Environment, EnvironmentsFile, NoSetup, Strict, TestFilter, DockerHost, SshKey, SshKeyFile, SshKnownHosts, BaseImage, BootstrapBase, DebianMirror, DebianSecurityMirror, SourceUrl,
         Registry, RegistryUsername, RegistryPassword, SigningKey, SigningKeyFile, AllowedSigners, BundleDirectory, ProtectedEnvironments, AllowDestroy, VarFile, Var, TerraformInitTimeout,
-        Approve, AllowPreRelease, ForceDeploy, TakeOver, NoRollback, Strategy, Hosts, Port, SettleSeconds, HealthTimeoutSeconds, NotifyWebhook, RollbackTo, Backup, Limit,
+        Approve, AllowPreRelease, ForceDeploy, TakeOver, NoRollback, Strategy, CanaryHold, Hosts, Port, SettleSeconds, HealthTimeoutSeconds, NotifyWebhook, RollbackTo, Backup, Limit,
         Bump, ReleaseVersion, ReleaseBranch, Push, GitToken,
     ];
 }

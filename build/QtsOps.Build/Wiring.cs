@@ -4,6 +4,7 @@ using QtsOps.Build.Images;
 using QtsOps.Build.Registry;
 using QtsOps.Build.Releasing;
 using QtsOps.Core.Bundling;
+using QtsOps.Core.Deployment;
 using QtsOps.Tools.Git;
 using QtsOps.Build.Terraform;
 using QtsOps.Core.Environments;
@@ -139,7 +140,18 @@ public sealed class Wiring(BuildContext context, DeploymentEnvironment? environm
 
     private ReleaseRollback Rollback => new(Session, NoRollback, Starter, RunningReleaseCheck);
 
-    private DeployRequest DeployRequest => new(context.Checkout, context.PackageDirectory, context.Options.Get(PipelineOptions.ForceDeploy), context.Options.Get(PipelineOptions.TakeOver));
+    private DeployRequest DeployRequest => new(context.Checkout, context.PackageDirectory, context.Options.Get(PipelineOptions.ForceDeploy), context.Options.Get(PipelineOptions.TakeOver), Canary());
+
+    /// <summary>The canary's window of a deploy with strategy canary; null for the others (--canary-hold without it is refused).</summary>
+    private CanaryRelease? Canary()
+    {
+        var hold = context.Options.Get(PipelineOptions.CanaryHold);
+        if (Target.Strategy == DeployStrategy.Canary && Target.Canary is { } canary) return new CanaryRelease(Session, Edge, canary, hold);
+        return hold ? throw new PipelineException($"--canary-hold holds a canary, and '{Target.Name}' deploys {DeployStrategies.Name(Target.Strategy)}. Fix: add --strategy=canary (with the environment's \"canary\" settings), or leave --canary-hold out.") : null;
+    }
+
+    /// <summary>--target=promote and --target=abort: the end of the canary a deploy --canary-hold left running.</summary>
+    public HeldCanaryEnd HeldCanaryEnd() => new(Session, Edge);
 
     private string? NoRollback => context.Options.Get(PipelineOptions.NoRollback) ? context.Options.OriginOf(PipelineOptions.NoRollback) ?? "--no-rollback" : null;
 

@@ -10,7 +10,8 @@ namespace QtsOps.Build.Deployment;
 /// <summary>What this run deploys, and how: its checkout's release from its package.</summary>
 /// <param name="ForceDeploy">--force-deploy: deploy, and recreate the container, even when the release already runs.</param>
 /// <param name="TakeOver">--take-over: deploy over another deployment's container (its data backed up first).</param>
-public sealed record DeployRequest(Checkout Checkout, string PackageDirectory, bool ForceDeploy, bool TakeOver);
+/// <param name="Canary">The canary's window the release goes through before it takes every request (strategy canary), or null.</param>
+public sealed record DeployRequest(Checkout Checkout, string PackageDirectory, bool ForceDeploy, bool TakeOver, CanaryRelease? Canary = null);
 
 /// <summary>
 /// The deploy steps: engine reachable, lock, read the environment (<see cref="DeploySession.State"/>),
@@ -108,6 +109,7 @@ public sealed class Deployer(DeploySession session, DeployRequest request, Relea
         var state = session.State;
         var foreign = ForeignContainers(state);
         _check.Require(info, state);
+        new HeldCanaryFile(session).RefuseWhileHeld(state, $"deploy {release}");
         var image = Engine.IsRemote ? hostImage.Deliver() : Engine.Image(ImageReference)
             ?? throw new PipelineException($"The image {ImageReference} is not on the engine. Fix: ./build.sh --target=image (deploy depends on it).");
 
@@ -161,7 +163,13 @@ public sealed class Deployer(DeploySession session, DeployRequest request, Relea
         try
         {
             // start-first: the release is verified on its own before it takes traffic (the verify target checks it again as it serves).
-            var container = starter.Start(release, interruption.Token, recreate: request.ForceDeploy, verifyBeforeTraffic: true);
+            var container = starter.Start(release, interruption.Token, recreate: request.ForceDeploy, verifyBeforeTraffic: true, canary: request.Canary);
+            if (request.Canary is { IsHeld: true } held)
+            {
+                // Recorded when the canary is ended (--target=promote or abort), as succeeded or failed.
+                held.Keep(entry with { ContainerId = container.Id, FinishedAt = DateTimeOffset.UtcNow });
+                return container;
+            }
             session.Record(entry with { ContainerId = container.Id, FinishedAt = DateTimeOffset.UtcNow });
             session.Reporting.Notify(NotificationEvent.DeploySucceeded, $"{Checkout.Version} runs healthy on {Target.Name} ({ImageReference}, {entry.ImageId![7..19]})");
             return container;
@@ -189,9 +197,14 @@ public sealed class Deployer(DeploySession session, DeployRequest request, Relea
     private void Report(string release, DockerImage image, string? previous, string serving)
     {
         Log.Information($"The deploy {session.Cost}");
-        session.Reporting.Write("deploy", "deployed",
-            new { environment = Target.Name, Checkout.Version, release, image = ImageReference, imageId = image.Id, previous, engine = Engine.Describe(), cost = session.CostReport() },
-            $"# deploy: {Target.Name}\n\n`{release}` runs healthy in `{serving}` ({DeployStrategies.Name(Target.Strategy)}) from `{ImageReference}` ({image.Id[7..19]}) on {Engine.Describe()}; previous release: {(previous is null ? "none" : $"`{previous}`")}.\n\n{session.Cost}.\n", []);
+        var canary = request.Canary?.Verdict;
+        var held = request.Canary is { IsHeld: true };
+        session.Reporting.Write("deploy", held ? "canary-held" : "deployed",
+            new { environment = Target.Name, Checkout.Version, release, image = ImageReference, imageId = image.Id, previous, engine = Engine.Describe(), cost = session.CostReport(), canary },
+            $"# deploy: {Target.Name}\n\n`{release}` {(held ? $"is held as a canary, beside `{previous}`, in" : "runs healthy in")} `{serving}` ({DeployStrategies.Name(Target.Strategy)}) from `{ImageReference}` ({image.Id[7..19]}) on {Engine.Describe()}; previous release: {(previous is null ? "none" : $"`{previous}`")}.\n\n" +
+            (canary is null ? "" : held
+                ? $"Canary held (--canary-hold): it would be {CanaryRelease.WouldBe(canary)}, as {canary.Reason} ({CanaryRelease.Figures(canary)}). End it with --target=promote or --target=abort.\n\n"
+                : $"Canary promoted: {canary.Reason} ({CanaryRelease.Figures(canary)}).\n\n") + $"{session.Cost}.\n", []);
     }
 
     /// <summary>Records the deploy as interrupted and notifies; returns the first part of the error.</summary>

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Cake.Core.Diagnostics;
 using QtsOps.Core.Deployment;
 using QtsOps.Core.Environments;
+using QtsOps.Core.Fleet;
 using QtsOps.Tools;
 using QtsOps.Tools.Docker;
 
@@ -49,12 +50,7 @@ public sealed class Edge(DeploySession session, Func<(string Name, string Id)> i
         var updated = running is not null && edgeImageId != running.Image;
         if (running is { State.Running: true } && Publishes(running) && !updated)
         {
-            var before = Workers();
-            var reload = Engine.Exec(Layout.EdgeContainer, [.. SlotLayout.ReloadCommand]);
-            if (!reload.Succeeded)
-                throw new PipelineException($"The edge {Layout.EdgeContainer} refused to reload its configuration to switch to {to}: {string.Join(" | ", reload.Error.Concat(reload.Output).NonBlank())}. " +
-                    $"It still forwards to the slot that served. Fix: see `docker logs {Layout.EdgeContainer}`, then deploy again.");
-            WaitDrained(before, to);
+            Reload($"switch to {to}");
             Log.Information($"The edge ({Layout.EdgeContainer}) forwards to {to}; its previous workers finished their requests");
             return;
         }
@@ -64,6 +60,45 @@ public sealed class Edge(DeploySession session, Func<(string Name, string Id)> i
         Log.Information($"Started the edge {Layout.EdgeContainer}: {Target.Bind}:{Target.Port} forwards to {to}" +
             (running is null || Publishes(running) ? "" : $" (it published {string.Join(", ", Published(running))} before)") +
             (updated ? $" on its updated image {edgeImage} (it ran {running!.Image[7..19]}, without the security updates since)" : ""));
+    }
+
+    /// <summary>
+    /// A canary (<see cref="CanaryEdge"/>): the edge, running as <paramref name="state"/> has it, sends <paramref name="percent"/>% of requests to the slot beside
+    /// <paramref name="stable"/> and logs each to <see cref="CanaryEdge.AccessLog"/>, emptied first. Returns once nginx's previous workers finished their requests,
+    /// so every request from then on is split and logged. <see cref="SwitchTo"/> ends it.
+    /// </summary>
+    public void Split(Slot stable, int percent, DeploymentState state)
+    {
+        if (state.Container(Layout.EdgeContainer) is not { State.Running: true } running || !Publishes(running))
+            throw new PipelineException($"The edge {Layout.EdgeContainer} does not run on {Target.Bind}:{Target.Port}, so no canary can take a share of its requests. Fix: deploy with --strategy=start-first once, then again as a canary.");
+        var cleared = Engine.Exec(Layout.EdgeContainer, "rm", "-f", CanaryEdge.AccessLog);
+        if (!cleared.Succeeded) throw new PipelineException($"The edge {Layout.EdgeContainer} could not empty {CanaryEdge.AccessLog}: {string.Join(" | ", cleared.Error.NonBlank())}");
+        EdgeConfiguration.Write(Host.Files, Folder, new SortedDictionary<string, string>(Layout.ConfigFiles.ToDictionary(), StringComparer.Ordinal)
+        {
+            ["nginx.conf"] = CanaryEdge.NginxConfig(Layout, stable, percent),
+        });
+        Reload($"send {percent}% of requests to {Layout.SlotContainer(SlotLayout.Other(stable))}");
+        Log.Information($"The edge ({Layout.EdgeContainer}) sends {percent}% of requests to {Layout.SlotContainer(SlotLayout.Other(stable))}, the rest to {Layout.SlotContainer(stable)}");
+    }
+
+    /// <summary>The canary's access log as the edge wrote it so far (<see cref="CanaryEdge.LogFormat"/>).</summary>
+    public IReadOnlyList<string> CanaryLog()
+    {
+        var read = Engine.Exec(Layout.EdgeContainer, "cat", CanaryEdge.AccessLog);
+        return read.Succeeded ? read.Output
+            : throw new PipelineException($"The edge {Layout.EdgeContainer} could not show its canary log {CanaryEdge.AccessLog}: {string.Join(" | ", read.Error.NonBlank())}");
+    }
+
+    /// <summary>Reloads nginx's configuration as written and waits until its previous workers finished their requests.</summary>
+    /// <param name="purpose">What the reload does, for its error: "switch to qts-observer-b".</param>
+    private void Reload(string purpose)
+    {
+        var before = Workers();
+        var reload = Engine.Exec(Layout.EdgeContainer, [.. SlotLayout.ReloadCommand]);
+        if (!reload.Succeeded)
+            throw new PipelineException($"The edge {Layout.EdgeContainer} refused to reload its configuration to {purpose}: {string.Join(" | ", reload.Error.Concat(reload.Output).NonBlank())}. " +
+                $"It still forwards as before. Fix: see `docker logs {Layout.EdgeContainer}`, then deploy again.");
+        WaitDrained(before, purpose);
     }
 
     /// <summary>Whether the edge publishes the environment's address, and only it.</summary>
@@ -89,13 +124,13 @@ public sealed class Edge(DeploySession session, Func<(string Name, string Id)> i
             .Where(process => process.Command.Contains("worker process", StringComparison.Ordinal)).Select(process => process.Pid)];
 
     /// <summary>Waits until none of nginx's workers from before the reload is left; nginx keeps them when it refuses the new configuration.</summary>
-    private void WaitDrained(IReadOnlyList<int> before, string to)
+    private void WaitDrained(IReadOnlyList<int> before, string purpose)
     {
         var clock = Stopwatch.StartNew();
         while (Workers().Intersect(before).Any())
         {
             if (clock.Elapsed > SlotLayout.DrainWait)
-                throw new PipelineException($"The edge {Layout.EdgeContainer} did not switch to {to} within {SlotLayout.DrainWait.TotalSeconds:0} s: nginx kept its previous workers " +
+                throw new PipelineException($"The edge {Layout.EdgeContainer} did not {purpose} within {SlotLayout.DrainWait.TotalSeconds:0} s: nginx kept its previous workers " +
                     $"(a refused configuration, or requests that do not end). Its last words: {string.Join(" | ", Engine.Logs(Layout.EdgeContainer, tail: 5))}");
             Thread.Sleep(100);
         }

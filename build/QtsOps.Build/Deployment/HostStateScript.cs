@@ -15,6 +15,10 @@ public static class HostStateScript
         if [ -n "$installed" ]; then printf '%s\n' "$installed"; fi
         if [ -L "$current" ]; then printf 'current %s\n' "$(readlink "$current")"; fi
         if [ -L "$active" ]; then printf 'active %s\n' "$(readlink "$active")"; fi
+        held=$(dirname "$active")/
+        """ + QtsOps.Core.Fleet.HeldCanary.Folder + """
+
+        if [ -d "$held" ]; then printf 'canary held\n'; fi
         printf 'free %s\n' "$(
         """ + HostScripts.FreeKilobytes + """
         )"

@@ -1,6 +1,7 @@
 using Cake.Core.Diagnostics;
 using QtsOps.Core.Deployment;
 using QtsOps.Core.Environments;
+using QtsOps.Core.Fleet;
 using QtsOps.Core.Verification;
 using QtsOps.Tools;
 using QtsOps.Tools.Docker;
@@ -41,16 +42,17 @@ public sealed class ReleaseStarter(DeploySession session, Checkout checkout, Edg
     /// start-first: verifies the slot before the edge switches to it (report verify-before-traffic); a failed report stops it there. It begins as soon as the
     /// slot answers /health, beside the wait for the engine's health check, and judges once the engine calls it healthy.
     /// </param>
+    /// <param name="canary">Behind the edge, beside a release that serves: the new one takes a share of requests first, and is promoted or withdrawn on them.</param>
     /// <returns>The container that serves the release now.</returns>
-    public DockerContainer Start(string release, CancellationToken cancellation, bool recreate = false, bool verifyBeforeTraffic = false)
+    public DockerContainer Start(string release, CancellationToken cancellation, bool recreate = false, bool verifyBeforeTraffic = false, CanaryRelease? canary = null)
     {
         slotStops.RunAll(Log);
         // What the start found is the state it acts on; whatever it did, what runs changed, so the next step reads it again.
         var state = session.State;
         try
         {
-            if (Target.Strategy == DeployStrategy.StartFirst && _compose.RunsInSlots(release)) return StartBeside(release, state, cancellation, recreate, verifyBeforeTraffic);
-            if (Target.Strategy == DeployStrategy.StartFirst)
+            if (Target.Strategy.UsesEdge() && _compose.RunsInSlots(release)) return StartBeside(release, state, cancellation, new(recreate, verifyBeforeTraffic, canary));
+            if (Target.Strategy.UsesEdge())
                 Log.Warning($"{release} was packaged before start-first (its {ReleaseCompose.ComposeFile} publishes the port): it runs alone, replaced in place as with --strategy=recreate");
             return Replace(release, state, cancellation, recreate);
         }
@@ -66,8 +68,9 @@ public sealed class ReleaseStarter(DeploySession session, Checkout checkout, Edg
     /// kept, for a rollback; the stop is deferred past what follows, <see cref="SlotStops"/>). A release that fails never takes traffic: its slot is stopped. The first
     /// such deploy of an environment that runs one container removes it just before the edge takes the port.
     /// </summary>
-    private DockerContainer StartBeside(string release, DeploymentState state, CancellationToken cancellation, bool force, bool verifyBeforeTraffic)
+    private DockerContainer StartBeside(string release, DeploymentState state, CancellationToken cancellation, SlotStart how)
     {
+        var (force, verifyBeforeTraffic, canary) = how;
         var layout = session.Layout;
         var active = state.Host.ActiveSlot;
         var serving = active is { } activeSlot ? state.Container(layout.SlotContainer(activeSlot)) : null;
@@ -86,9 +89,56 @@ public sealed class ReleaseStarter(DeploySession session, Checkout checkout, Edg
                 "(requests fail for the moment it takes, this once; its data is shared and was backed up)");
             Engine.Call(DockerAliases.DockerRemoveContainer, new DockerRemoveContainerSettings { Container = Target.ContainerName });
         }
+        if (canary is not null)
+        {
+            if (plan.Drain is { } stable)
+            {
+                // Held (--canary-hold): the split stays until --target=promote or --target=abort.
+                if (Trial(canary, name, stable, state, cancellation)) return container;
+            }
+            else if (!plan.AlreadyServes) Log.Information($"No release serves {Target.Name} yet: {release} takes all requests at once, as with start-first (a canary needs a stable release to compare with)");
+        }
         edge.SwitchTo(plan.Start, state);
         if (plan.Drain is { } old) DeferStop(layout.SlotContainer(old), DeploymentState.OwnerOf(serving!).Release);
         return container;
+    }
+
+    /// <summary>
+    /// The canary's window; returns when it is to be promoted (false) or held (true, whatever the verdict). Withdrawn, or failed at any step,
+    /// the stable slot takes all requests again and the canary's slot is stopped.
+    /// </summary>
+    private bool Trial(CanaryRelease canary, string name, Slot stable, DeploymentState state, CancellationToken cancellation)
+    {
+        CanaryVerdict verdict;
+        try
+        {
+            verdict = canary.Judge(stable, state, cancellation);
+        }
+        catch (Exception)
+        {
+            Withdraw(name, stable, state);
+            throw;
+        }
+        if (canary.IsHeld) return true;
+        if (verdict.Outcome == CanaryOutcome.Promote) return false;
+        Withdraw(name, stable, state);
+        throw new ReleaseStartException($"The canary in {name} was withdrawn: {verdict.Reason} ({CanaryRelease.Figures(verdict)}).");
+    }
+
+    /// <summary>Sends every request to <paramref name="stable"/> again, then stops the canary's slot; when the edge cannot be switched back, the canary is left running, so that its share is still answered.</summary>
+    private void Withdraw(string name, Slot stable, DeploymentState state)
+    {
+        try
+        {
+            edge.SwitchTo(stable, state);
+        }
+        catch (Exception exception)
+        {
+            Log.Error($"The edge could not be switched back to {session.Layout.SlotContainer(stable)} alone: {exception.Message} {name} keeps running, as it still takes a share of requests. Fix: deploy again.");
+            return;
+        }
+        Engine.Call(DockerAliases.DockerStop, new DockerStopSettings { Container = name, TimeoutSeconds = 10 });
+        Log.Information($"Withdrew the canary: {session.Layout.SlotContainer(stable)} takes every request again, and {name} is stopped");
     }
 
     /// <summary>Waits until the slot's release is healthy (and passes its check before traffic, when asked); a slot that fails never took traffic, and is stopped.</summary>
@@ -220,6 +270,9 @@ public sealed class ReleaseStarter(DeploySession session, Checkout checkout, Edg
         }
     }
 }
+
+/// <summary>How a start-first start goes: recreated (--force-deploy), checked before traffic, through a canary's window.</summary>
+internal sealed record SlotStart(bool Force, bool VerifyBeforeTraffic, CanaryRelease? Canary);
 
 /// <summary>A release that could not be started, or did not become healthy.</summary>
 public sealed class ReleaseStartException(string message) : Exception(message);

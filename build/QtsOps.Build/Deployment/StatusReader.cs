@@ -44,7 +44,20 @@ public sealed class StatusReader(DeploySession session, Edge edge) : IEnvironmen
             .Select(c => c.Names).Where(name => !names.Contains(name)).ToList();
         return new DeploymentStatus(session.Target.Name, Engine.Describe(), state.Current, running.FirstOrDefault(c => c.Name == serving),
             state.History.LastVerified(), state.Host.Lock, state.History.Newest(historyEntries),
-            [.. running.Where(c => c.Name != serving)], portHolders);
+            [.. running.Where(c => c.Name != serving)], portHolders, HeldCanary());
+    }
+
+    /// <summary>The canary a deploy --canary-hold left running, as one line; a file that records none is shown as such, status still reads the rest.</summary>
+    private string? HeldCanary()
+    {
+        try
+        {
+            return new HeldCanaryFile(session).Read()?.Describe(session.Layout);
+        }
+        catch (PipelineException unreadable)
+        {
+            return unreadable.Message;
+        }
     }
 
     /// <summary>The serving container's name: behind an edge, the slot its deployment's link names (another checkout's is read from its folder); else the single container.</summary>

@@ -27,7 +27,7 @@ public sealed class DeployTask : FrostingTask<BuildContext>
     {
         var target = context.Target;
         var layout = new SlotLayout(target.ContainerName, target.ComposeProject);
-        var where = target.Strategy == DeployStrategy.StartFirst
+        var where = target.Strategy.UsesEdge()
             ? $"in the slot beside the one that serves ({layout.SlotContainer(Slot.A)} or {layout.SlotContainer(Slot.B)}), behind the edge {layout.EdgeContainer} on {target.Bind}:{target.Port}"
             : $"in container {target.ContainerName} on {target.Bind}:{target.Port}";
         context.Log.Information($"(dry run) would deploy {context.Checkout.Version} (release {context.Checkout.VersionTag}) to '{context.EnvironmentName}' on {new Wiring(context).Engine.Describe()}, {where}");

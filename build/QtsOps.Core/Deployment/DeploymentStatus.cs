@@ -30,7 +30,7 @@ public sealed record LockState(bool Held, LockOwner? Owner)
 /// <param name="PortHolders">Containers that publish the environment's port and bear none of its names.</param>
 public sealed record DeploymentStatus(
     string Environment, string Engine, string? CurrentRelease, RunningContainer? Container, HistoryEntry? LastVerified, LockState Lock, IReadOnlyList<HistoryEntry> History,
-    IReadOnlyList<RunningContainer>? Others = null, IReadOnlyList<string>? PortHolders = null)
+    IReadOnlyList<RunningContainer>? Others = null, IReadOnlyList<string>? PortHolders = null, string? HeldCanary = null)
 {
     /// <summary>One line for the log and the report's heading.</summary>
     public string Summary => Container switch
@@ -58,6 +58,7 @@ public sealed record DeploymentStatus(
             text.Append($"| also | `{other.Name}`: {other.State}{(other.Health is null ? "" : $", {other.Health}")}, " +
                 $"{ReportWriter.Cell(other.IsOurs ? $"this deployment{(other.Owner.Release is { } release ? $", release {release}" : "")}" : other.Owner.Describe())} |\n");
         if (PortHolders is { Count: > 0 } holders) text.Append($"| port held by | {ReportWriter.Cell(string.Join(", ", holders))} (not this environment's containers) |\n");
+        if (HeldCanary is { } canary) text.Append($"| canary | {ReportWriter.Cell(canary)} |\n");
         text.Append($"| last verified | {Describe(LastVerified)} |\n");
         text.Append($"| deploy lock | {Describe(Lock)} |\n");
         if (History.Count == 0) return text.Append("\nNo history yet.\n").ToString();

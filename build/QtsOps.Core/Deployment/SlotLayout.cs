@@ -8,19 +8,34 @@ public enum DeployStrategy
 
     /// <summary>One container publishing the port, replaced in place: the old release stops before the new one serves.</summary>
     Recreate,
+
+    /// <summary>
+    /// As start-first, but once healthy the new release takes the environment's canary share of requests beside the
+    /// stable one, and is promoted or withdrawn on what both answered (<see cref="Fleet.CanaryJudgement"/>).
+    /// </summary>
+    Canary,
 }
 
 public static class DeployStrategies
 {
-    public static readonly IReadOnlyList<string> Names = ["start-first", "recreate"];
+    public static readonly IReadOnlyList<string> Names = ["start-first", "recreate", "canary"];
 
-    public static string Name(DeployStrategy strategy) => strategy == DeployStrategy.StartFirst ? "start-first" : "recreate";
+    public static string Name(DeployStrategy strategy) => strategy switch
+    {
+        DeployStrategy.StartFirst => "start-first",
+        DeployStrategy.Canary => "canary",
+        _ => "recreate",
+    };
+
+    /// <summary>Whether releases run in slots behind the edge: start-first and canary do, recreate does not.</summary>
+    public static bool UsesEdge(this DeployStrategy strategy) => strategy != DeployStrategy.Recreate;
 
     /// <summary>The strategy named <paramref name="name"/>, or null when it names none.</summary>
     public static DeployStrategy? Parse(string? name) => name switch
     {
         "start-first" => DeployStrategy.StartFirst,
         "recreate" => DeployStrategy.Recreate,
+        "canary" => DeployStrategy.Canary,
         _ => null,
     };
 }

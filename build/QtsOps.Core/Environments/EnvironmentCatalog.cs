@@ -318,6 +318,9 @@ public static class EnvironmentCatalog
                 Rollout = Rollout(),
                 Canary = swarm is null ? Canary() : null,
             };
+            if (environment.Strategy == DeployStrategy.Canary && environment.Canary is null && Lookup(CanarySettings.Key) is null)
+                Fail(PathOf("strategy"), $"\"strategy\": \"canary\" needs a \"{CanarySettings.Key}\" object: the share of requests, the window and the thresholds",
+                    $"add \"{CanarySettings.Key}\": {CanarySettings.Example} beside it, or write \"strategy\": \"start-first\"");
             _known.UnionWith(_read);
             foreach (var property in _element.EnumerateObject())
                 if (EngineKeys.Refusal(property.Name, engine) is { } refusal)
@@ -431,7 +434,7 @@ public static class EnvironmentCatalog
             if (Value("strategy", expected) is not { } value) return default;
             if (DeployStrategies.Parse(value.ValueKind == JsonValueKind.String ? value.GetString() : null) is { } strategy) return strategy;
             Fail(PathOf("strategy"), $"must be {expected} (got {value.GetRawText()})",
-                "write \"strategy\": \"start-first\" (the new release serves only once healthy) or \"recreate\" (one container, replaced in place)");
+                "write \"strategy\": \"start-first\" (the new release serves only once healthy), \"recreate\" (one container, replaced in place) or \"canary\" (a share of requests first, with \"canary\" settings)");
             return default;
         }
 

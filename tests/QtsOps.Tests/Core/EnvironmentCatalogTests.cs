@@ -128,10 +128,10 @@ public class EnvironmentCatalogTests
     [TestCase("\"protected\": false,", "", "$.local: 'protected' is missing", "add \"protected\": true or false")]
     [TestCase("\"settleSeconds\": 2,", "", "$.local: 'settleSeconds' is missing", "add \"settleSeconds\": a whole number from 1 to 3600")]
     [TestCase("\"cpuLimit\": 1.0,", "", "$.local: 'cpuLimit' is missing", "add \"cpuLimit\": a number from 0.01 to 1024")]
-    [TestCase("\"strategy\": \"start-first\",", "", "$.local: 'strategy' is missing", "add \"strategy\": \"start-first\" or \"recreate\"")]
-    [TestCase("\"strategy\": \"start-first\"", "\"strategy\": \"blue-green\"", "$.local.strategy: must be \"start-first\" or \"recreate\" (got \"blue-green\")", StrategyFix)]
-    [TestCase("\"strategy\": \"start-first\"", "\"strategy\": null", "$.local.strategy: must be \"start-first\" or \"recreate\" (got null)", StrategyFix)]
-    [TestCase("\"strategy\": \"start-first\"", "\"strategy\": 1", "$.local.strategy: must be \"start-first\" or \"recreate\" (got 1)", StrategyFix)]
+    [TestCase("\"strategy\": \"start-first\",", "", "$.local: 'strategy' is missing", "add \"strategy\": \"start-first\" or \"recreate\" or \"canary\"")]
+    [TestCase("\"strategy\": \"start-first\"", "\"strategy\": \"blue-green\"", "$.local.strategy: must be \"start-first\" or \"recreate\" or \"canary\" (got \"blue-green\")", StrategyFix)]
+    [TestCase("\"strategy\": \"start-first\"", "\"strategy\": null", "$.local.strategy: must be \"start-first\" or \"recreate\" or \"canary\" (got null)", StrategyFix)]
+    [TestCase("\"strategy\": \"start-first\"", "\"strategy\": 1", "$.local.strategy: must be \"start-first\" or \"recreate\" or \"canary\" (got 1)", StrategyFix)]
     public void A_value_of_the_wrong_shape_is_the_one_error_reported_with_its_fix(string setting, string value, string message, string fix)
     {
         var at = Valid.IndexOf(setting, StringComparison.Ordinal); // local's, the first
@@ -143,7 +143,7 @@ public class EnvironmentCatalogTests
         Assert.That((problem.Message, problem.Fix), Is.EqualTo((message, fix)));
     }
 
-    private const string StrategyFix = "write \"strategy\": \"start-first\" (the new release serves only once healthy) or \"recreate\" (one container, replaced in place)";
+    private const string StrategyFix = "write \"strategy\": \"start-first\" (the new release serves only once healthy), \"recreate\" (one container, replaced in place) or \"canary\" (a share of requests first, with \"canary\" settings)";
     private const string DockerHostFix = "write null for this machine's engine, or e.g. \"ssh://deploy@host\"";
     private const string HealthUrlFix = "write e.g. \"http://127.0.0.1:8000/health\"";
 
