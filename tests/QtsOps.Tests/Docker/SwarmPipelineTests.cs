@@ -28,8 +28,23 @@ public class SwarmPipelineTests
         // The release's own configuration at one record a second: the deploy puts it in each node's config folder (nothing here makes the nodes' folders).
         File.WriteAllText(Path.Combine(_swarm.Repo.Root, "src", "observer", "config", "observer.json"), "{ \"interval_seconds\": 1 }\n");
         File.WriteAllText(Path.Combine(_swarm.Repo.Root, EnvironmentsFile), _swarm.EnvironmentsWithCluster(placement: null));
-        _swarm.Repo.Commit("cluster on the lab's swarm, in an environments file of its own");
+        // A config the observer gets from a file of the release: a swarm config, named by its content.
+        var compose = Path.Combine(_swarm.Repo.Root, "src", "observer", "docker-compose.yml");
+        var text = File.ReadAllText(compose);
+        const string networks = "    networks:\n      - qts-network\n";
+        Assert.That(text, Does.Contain(networks), "the compose file has the line the config goes before");
+        File.WriteAllText(compose, text.Replace(networks, $"    configs:\n      - source: greeting\n        target: {GreetingTarget}\n" + networks) + "\nconfigs:\n  greeting:\n    file: ./config/greeting.txt\n");
+        File.WriteAllText(Greeting, "hello from the first release\n");
+        _swarm.Repo.Commit("cluster on the lab's swarm, in an environments file of its own, with a config from a file");
     }
+
+    private const string GreetingTarget = "/etc/qtsops-greeting";
+
+    private string Greeting => Path.Combine(_swarm.Repo.Root, "src", "observer", "config", "greeting.txt");
+
+    /// <summary>The swarm config the observer's service runs with, by name.</summary>
+    private string ServiceConfig() =>
+        _swarm.Manager("service", "inspect", "--format", "{{range .Spec.TaskTemplate.ContainerSpec.Configs}}{{.ConfigName}}{{end}}", Service).EnsureSuccess("Inspecting the configs").Output.Single();
 
     [OneTimeTearDown]
     public void RemoveEverything() => _swarm?.Dispose();
@@ -91,17 +106,24 @@ public class SwarmPipelineTests
     public void A_rollback_without_to_puts_the_last_verified_release_back_and_verifies_it()
     {
         Assert.That(_first, Is.Not.Null, "the first run deployed");
-        _swarm.Repo.Commit("a second release");
+        var firstConfig = ServiceConfig();
+        Assert.That(firstConfig, Is.EqualTo($"{_swarm.Stack}-greeting-{SwarmStack.ContentHash("hello from the first release\n")}"), "the config is named by its content");
+        File.WriteAllText(Greeting, "hello from the second release\n");
+        _swarm.Repo.Commit("a second release, its config changed");
         var second = Run("--target=deploy");
         Assert.That(second.ExitCode, Is.Zero, second.Output + second.Error);
         var deployed = History().Last();
         Assert.That(deployed.Release, Is.Not.EqualTo(_first!.Release));
         Assert.That(ServiceImage(), Does.EndWith(deployed.Digest!), "the second release runs");
+        Assert.That(ServiceConfig(), Is.EqualTo($"{_swarm.Stack}-greeting-{SwarmStack.ContentHash("hello from the second release\n")}"), "a changed file is a new config");
+        Assert.That(File.ReadAllText(Path.Combine(_swarm.DeployDirectory, "releases", deployed.Release, $"config-greeting-{SwarmStack.ContentHash("hello from the second release\n")}")),
+            Is.EqualTo("hello from the second release\n"), "the config's content is kept beside the release's stack.yml");
 
         var run = Run("--target=rollback");
 
         Assert.That(run.ExitCode, Is.Zero, run.Output + run.Error);
         Assert.That(ServiceImage(), Is.EqualTo($"{_swarm.Registry.Address}/{_swarm.ImageRepository}@{_first.Digest}"));
+        Assert.That(ServiceConfig(), Is.EqualTo(firstConfig), "the rollback puts the first release's config back, read from its release directory");
         var last = History().TakeLast(2).ToList();
         Assert.That(last.Select(entry => (entry.Action, entry.Result, entry.Release)),
             Is.EqualTo(new[] { (HistoryAction.Rollback, HistoryResult.Succeeded, _first.Release), (HistoryAction.Verify, HistoryResult.Succeeded, _first.Release) }));
