@@ -134,7 +134,11 @@ public static class HistoryEntries
     /// running container stand for a finished deploy, not an interrupted or failed one.
     /// </summary>
     public static HistoryEntry? SuccessfulStartIn(this IReadOnlyList<HistoryEntry> entries, string release, string containerId) =>
-        entries.LastChange() is { Result: HistoryResult.Succeeded, Action: not HistoryAction.Down } last && last.Release == release && last.ContainerId == containerId ? last : null;
+        entries.SuccessfulChangeTo(release) is { } last && last.ContainerId == containerId ? last : null;
+
+    /// <summary>The newest deploy, rollback or restore when it put <paramref name="release"/> in place successfully (on a swarm, its stack), else null.</summary>
+    public static HistoryEntry? SuccessfulChangeTo(this IReadOnlyList<HistoryEntry> entries, string release) =>
+        entries.LastChange() is { Result: HistoryResult.Succeeded, Action: not HistoryAction.Down } last && last.Release == release ? last : null;
 
     /// <summary>The entry of the --target=down that took the environment down, when nothing started it again since; else null.</summary>
     public static HistoryEntry? TakenDown(this IReadOnlyList<HistoryEntry> entries) => entries.LastChange() is { Action: HistoryAction.Down, Result: HistoryResult.Succeeded } down ? down : null;

@@ -279,6 +279,13 @@ public static partial class SwarmStack
             .Select(entry => (entry.Child("file").Scalar()!, entry.Child("name").Scalar() is { } name ? name[(name.LastIndexOf('-') + 1)..] : ""))];
     }
 
+    /// <summary>Whether two stack files deploy the same (the comment that says where and when one was written aside).</summary>
+    public static bool SameStack(string one, string other)
+    {
+        static string Body(string text) => string.Join("\n", text.Split('\n').Select(line => line.TrimEnd()).Where(line => !line.StartsWith('#'))).TrimEnd();
+        return Body(one) == Body(other);
+    }
+
     /// <summary>What a config or secret is named by: the first 12 hex digits of its content's SHA-256.</summary>
     public static string ContentHash(string content) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(content)))[..12];
 

@@ -51,8 +51,8 @@ public sealed class SwarmScratch : IDisposable
     /// <summary>A node's folder the environment's data, log and config folders are in.</summary>
     public string Folders(Lab.Node node) => Path.Combine(node.Srv, _name);
 
-    /// <summary>The checked-in environments.json with 'cluster' on the lab's swarm; <paramref name="placement"/> a constraint the tasks must meet, or none.</summary>
-    public string EnvironmentsWithCluster(string? placement)
+    /// <summary>The checked-in environments.json with 'cluster' on the lab's swarm; <paramref name="placement"/> a constraint the tasks must meet, or none; the edge publishing <paramref name="port"/>.</summary>
+    public string EnvironmentsWithCluster(string? placement, int port = Port)
     {
         var environments = JsonNode.Parse(File.ReadAllText(Path.Combine(Repo.Root, "environments.json")),
             documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip })!;
@@ -66,8 +66,8 @@ public sealed class SwarmScratch : IDisposable
             ["imageRepository"] = ImageRepository,
             ["registry"] = Registry.Address,
             ["registryTls"] = false,
-            ["port"] = Port,
-            ["healthUrl"] = $"http://{Lab.Manager.Address}:{Port}/health",
+            ["port"] = port,
+            ["healthUrl"] = $"http://{Lab.Manager.Address}:{port}/health",
             ["deployDirectory"] = ".qtsops/deploy/cluster",
             ["dataDirectory"] = $"/srv/{_name}/data",
             ["logDirectory"] = $"/srv/{_name}/logs",

@@ -35,18 +35,7 @@ public sealed class SwarmStackFiles(DeploySession session)
     /// <param name="version">The version the release runs as, for its labels.</param>
     public LocalStack Install(string packageDirectory, StackRelease release, string version)
     {
-        var composeFile = Path.Combine(packageDirectory, ReleaseCompose.ComposeFile);
-        var variables = ReleaseCompose.Variables(Target, Host, Deployment.Edge.SharedVariables(Target, Host), release.Release, version, Target.ContainerName);
-        StackFile stack;
-        try
-        {
-            stack = SwarmStack.Write(Target, release, File.ReadAllText(composeFile), composeFile, variables,
-                file => File.Exists(Path.Combine(packageDirectory, file)) ? File.ReadAllText(Path.Combine(packageDirectory, file)) : null);
-        }
-        catch (StackFileException exception)
-        {
-            throw new PipelineException($"{exception.Message} Nothing was changed on {Target.Name}.");
-        }
+        var stack = Write(packageDirectory, release, version);
         foreach (var dropped in stack.Dropped) session.Log.Verbose($"Not on a swarm: {dropped}");
         var local = new LocalStack();
         try
@@ -63,6 +52,23 @@ public sealed class SwarmStackFiles(DeploySession session)
         }
     }
 
+    /// <summary>The stack file of the release, made from its package's compose file; a compose file that cannot become one stops the run, nothing changed.</summary>
+    /// <param name="version">The version the release runs as, for its labels.</param>
+    public StackFile Write(string packageDirectory, StackRelease release, string version)
+    {
+        var composeFile = Path.Combine(packageDirectory, ReleaseCompose.ComposeFile);
+        var variables = ReleaseCompose.Variables(Target, Host, Deployment.Edge.SharedVariables(Target, Host), release.Release, version, Target.ContainerName);
+        try
+        {
+            return SwarmStack.Write(Target, release, File.ReadAllText(composeFile), composeFile, variables,
+                file => File.Exists(Path.Combine(packageDirectory, file)) ? File.ReadAllText(Path.Combine(packageDirectory, file)) : null);
+        }
+        catch (StackFileException exception)
+        {
+            throw new PipelineException($"{exception.Message} Nothing was changed on {Target.Name}.");
+        }
+    }
+
     /// <summary>The stack file kept in an installed release, with the files it names, here, for a rollback to deploy again.</summary>
     public LocalStack Kept(string release)
     {
@@ -76,8 +82,11 @@ public sealed class SwarmStackFiles(DeploySession session)
         return local;
     }
 
+    /// <summary>The text of the stack file kept in an installed release; null when it has none.</summary>
+    public string? KeptTextOrNone(string release) => Host.Files.ReadAllText(Host.Files.Combine(Store.PathOf(release), SwarmStack.FileName));
+
     private string KeptText(string release) =>
-        Host.Files.ReadAllText(Host.Files.Combine(Store.PathOf(release), SwarmStack.FileName))
+        KeptTextOrNone(release)
             ?? throw new PipelineException($"Release {release} on {Host.Name} has no {SwarmStack.FileName} ({Host.Where(Store.PathOf(release))}): it was not deployed on a swarm, so it cannot be put back here. " +
                 "Fix: pick another release with --to=VERSION, or deploy it (check out that version, ./build.sh --target=deploy).");
 
