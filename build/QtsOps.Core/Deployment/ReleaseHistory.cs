@@ -32,9 +32,8 @@ public sealed record HistoryEntry
 /// restores. A line that is not an entry (torn by a full disk or a crash, or edited) is skipped with
 /// a warning naming the file and line: one bad line must not stop every later deploy and rollback.
 /// </summary>
-/// <param name="warn">Told about each line skipped.</param>
 /// <param name="files">Where the history is: this machine's file system, or the Docker host's.</param>
-public sealed class ReleaseHistory(string path, Action<string> warn, IHostFileSystem files)
+public sealed class ReleaseHistory(string path, IHostFileSystem files)
 {
     private readonly IHostFileSystem _files = files;
 
@@ -72,8 +71,6 @@ public sealed class ReleaseHistory(string path, Action<string> warn, IHostFileSy
                 "Fix: free disk space (df -h) and check the file's permissions; the history misses this entry.";
         }
     }
-
-    public IReadOnlyList<HistoryEntry> Read() => Parse(LinesOf(_files.ReadAllText(Path)), Path, warn);
 
     /// <summary>Every line of a history file's <paramref name="text"/> (null: no file) with its number.</summary>
     public static IEnumerable<HistoryLine> LinesOf(string? text) => text?.Split('\n').Select((line, index) => new HistoryLine(index + 1, line)) ?? [];
