@@ -26,6 +26,9 @@ public sealed record SwarmTask(string Id, string Name, string Image, string Node
     /// <summary>A task that ended by a failure the engine saw (the container exited, or could not be made).</summary>
     public bool Failed => State is "failed" or "rejected" || Error.Contains(NoSuchImage, StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>The engine stopped it and it ended so, with no error: its node was drained or the service scaled down (a crash or a failed health check ends as failed).</summary>
+    public bool ShutDownByTheEngine => !Current && State == "shutdown" && Error.Length == 0;
+
     /// <summary>The scheduler found no node for it: a placement no node meets, or no node free of another task (max_replicas_per_node).</summary>
     public bool Unplaceable => State == "pending" && Error.Contains(NoSuitableNode, StringComparison.Ordinal);
 
