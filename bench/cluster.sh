@@ -21,7 +21,7 @@ COMMIT=$(git -C "$ROOT" rev-parse --short HEAD)
 NAME="qtsops-bench-cluster-$COMMIT"
 LAB="cbench$$"
 CHANGED=src/observer/src/qts_observer/health.py
-CLUSTER_PORT=8000 # on each node, in its own network namespace
+CLUSTER_PORT=8000 # the port the lab's cluster environment publishes on each node, in its own network namespace
 # shellcheck source=bench/lib.sh
 source "$ROOT/bench/lib.sh"
 
@@ -47,29 +47,25 @@ lab_nodes() { # KEY : that key of each of the lab's nodes, one a line
 
 # In the clone's .qtsops (ignored by git), so that the releases are clean commits.
 mkdir -p "$CLONE/.qtsops"
-# 'single' is 'local' (after its defaults) with its own names and port; 'cluster' the same settings on the
-# lab's swarm, as SwarmDeployTests sets it up, without what a swarm refuses (strategy, bind, containerName).
+# 'cluster' is the lab's own (build/lab.sh writes it: two replicas, start-first, one at a time, monitored 3 s)
+# with this bench's names; 'single' is 'local' (after its defaults) with its own names and port, the lab's
+# settle and health settings and the same image, so that one build serves both.
 SINGLE_PORT=$(free_port)
-NAME="$NAME" REGISTRY="$REGISTRY" SINGLE_PORT="$SINGLE_PORT" CLUSTER_PORT="$CLUSTER_PORT" MANAGER="$(lab_nodes dockerHost | sed -n 1p)" \
-  MANAGER_ADDRESS="$(lab_nodes address | sed -n 1p)" python3 - "$CLONE" <<'PY'
+NAME="$NAME" SINGLE_PORT="$SINGLE_PORT" LAB_ENVIRONMENTS="$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["environments"])' "$STATE_FILE")" \
+  python3 - "$CLONE" <<'PY'
 import json, os, re, sys
-clone = sys.argv[1]
+clone, name, single_port = sys.argv[1], os.environ["NAME"], int(os.environ["SINGLE_PORT"])
+lab = json.load(open(os.environ["LAB_ENVIRONMENTS"]))
+cluster = dict(lab["defaults"], **lab["cluster"])
+cluster.update(description="bench: the lab's swarm", composeProject=f"{name}-cluster", network=f"{name}-cluster", imageRepository=name)
 text = open(os.path.join(clone, "environments.json")).read()
 catalogue = json.loads(re.sub(r"^\s*//.*$", "", text, flags=re.M))
-name, single_port, cluster_port = os.environ["NAME"], int(os.environ["SINGLE_PORT"]), int(os.environ["CLUSTER_PORT"])
-shared = dict(catalogue.get("defaults", {}), **catalogue["local"])
-shared.update(imageRepository=name, registry=os.environ["REGISTRY"], registryTls=False, bootstrapBaseImage=True,
-              settleSeconds=2, healthIntervalSeconds=1, healthTimeoutSeconds=90)
-single = dict(shared, description="bench: one engine", strategy="start-first", composeProject=name, containerName=name,
+single = dict(catalogue.get("defaults", {}), **catalogue["local"])
+single.update({key: cluster[key] for key in ("imageRepository", "registry", "registryTls", "bootstrapBaseImage", "settleSeconds", "healthIntervalSeconds", "healthTimeoutSeconds")})
+single.update(description="bench: one engine", strategy="start-first", composeProject=name, containerName=name,
               network=name, port=single_port, healthUrl=f"http://127.0.0.1:{single_port}/health",
               deployDirectory=".qtsops/deploy/single", dataDirectory=".qtsops/deploy/single/data", logDirectory=".qtsops/deploy/single/logs",
               configDirectory=".qtsops/deploy/single/config", backupDirectory=".qtsops/backups/single")
-cluster = {key: value for key, value in shared.items() if key not in ("strategy", "bind", "containerName")}
-cluster.update(description="bench: the lab's swarm", engine="swarm", dockerHost=os.environ["MANAGER"], composeProject=f"{name}-cluster",
-               network=f"{name}-cluster", port=cluster_port, healthUrl=f"http://{os.environ['MANAGER_ADDRESS']}:{cluster_port}/health",
-               deployDirectory=".qtsops/deploy/cluster", backupDirectory=".qtsops/backups/cluster",
-               dataDirectory="/srv/qts/data", logDirectory="/srv/qts/logs", configDirectory="/srv/qts/config",
-               replicas=2, updateParallelism=1, updateDelaySeconds=0, monitorSeconds=3, updateOrder="start-first")
 open(os.path.join(clone, ".qtsops", "bench-environments.json"), "w").write(json.dumps({"single": single, "cluster": cluster}, indent=2))
 PY
 

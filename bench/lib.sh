@@ -1,5 +1,7 @@
 # shellcheck shell=bash # sourced, so no shebang: the bench scripts that source it are bash
 # Helpers the bench scripts share: source it (expects ROOT).
+# shellcheck source=build/registry.sh
+source "$ROOT/build/registry.sh"
 
 elapsed_ms() { # command... : the wall time of one run in ms (a failing run still counts)
   local start end
@@ -47,13 +49,8 @@ free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1
 start_registry() { # DIR : Debian's docker-registry (no login) on a free port of 127.0.0.1, its config, storage and log in DIR (emptied
   # first); sets REGISTRY (127.0.0.1:PORT) and REGISTRY_PID, for the caller to kill at its end.
   rm -rf "$1"
-  mkdir -p "$1"
   REGISTRY="127.0.0.1:$(free_port)"
-  printf 'version: 0.1\nlog:\n  level: warn\nstorage:\n  filesystem:\n    rootdirectory: %s\nhttp:\n  addr: %s\n' "$1/storage" "$REGISTRY" >"$1/config.yml"
-  /usr/bin/docker-registry serve "$1/config.yml" >"$1/log" 2>&1 &
-  # shellcheck disable=SC2034 # the caller kills it
-  REGISTRY_PID=$!
-  until curl -fs "http://$REGISTRY/v2/" >/dev/null; do sleep 0.1; done
+  serve_registry "$1" "$REGISTRY" 60 || { echo "bench: the registry at $REGISTRY did not start (its log, $1/registry.log, ends above)" >&2; return 1; }
 }
 
 polled() { # PREFIX URLS COMMAND... : runs COMMAND while bench/poll.py asks each of URLS (separated by spaces) 20 times a

@@ -30,6 +30,9 @@ CONTAINER_STOP_SECONDS=3
 SERVICE_PORT=8000
 SERVICE_SRV=/srv/qts-observer
 
+# shellcheck source=build/registry.sh
+source "$(dirname "${BASH_SOURCE[0]}")/registry.sh"
+
 say() { echo "lab: $*" >&2; }
 fail() { say "error: $*"; exit 1; }
 
@@ -197,30 +200,22 @@ add_node_network() {
   ip -n "$ns" link set eth0 up
 }
 
-registry_answers() { (exec 3<>"/dev/tcp/127.0.0.1/$REGISTRY_PORT") 2>/dev/null; }
+registry_answers() { registry_answers_at "127.0.0.1:$REGISTRY_PORT"; }
 
 # Debian's docker-registry (no login) at 127.0.0.1:PORT, its config, storage and log in the lab's folder:
 # down stops it with the lab's other processes (its command line names the folder). A registry that
 # already answers there is the user's: the lab uses it and leaves it alone.
 start_registry() {
-  local dir="$LAB_DIR/registry" deadline=$((SECONDS + START_TIMEOUT_SECONDS))
+  local started=0
   if registry_answers; then
     say "the registry at 127.0.0.1:$REGISTRY_PORT answers: using it (the lab neither started it nor stops it)"
     return
   fi
-  mkdir -p "$dir/storage"
-  printf 'version: 0.1\nlog:\n  level: warn\nstorage:\n  filesystem:\n    rootdirectory: %s\n  delete:\n    enabled: true\nhttp:\n  addr: 127.0.0.1:%s\n' \
-    "$dir/storage" "$REGISTRY_PORT" >"$dir/config.yml"
-  setsid /usr/bin/docker-registry serve "$dir/config.yml" </dev/null >"$dir/registry.log" 2>&1 &
-  echo $! >"$LAB_DIR/registry.pid"
   REGISTRY_STARTED=true
-  until registry_answers; do
-    if [ $SECONDS -ge $deadline ] || ! kill -0 "$(cat "$LAB_DIR/registry.pid")" 2>/dev/null; then
-      tail -20 "$dir/registry.log" >&2
-      fail "the registry at 127.0.0.1:$REGISTRY_PORT did not start (its log, $dir/registry.log, ends above)."
-    fi
-    sleep 0.2
-  done
+  serve_registry "$LAB_DIR/registry" "127.0.0.1:$REGISTRY_PORT" "$START_TIMEOUT_SECONDS" || started=$?
+  # Written either way: down stops it.
+  echo "$REGISTRY_PID" >"$LAB_DIR/registry.pid"
+  [ "$started" -eq 0 ] || fail "the registry at 127.0.0.1:$REGISTRY_PORT did not start (its log, $LAB_DIR/registry/registry.log, ends above)."
 }
 
 # socat in the node's namespace listens on its 127.0.0.1:PORT and hands each connection, through a unix

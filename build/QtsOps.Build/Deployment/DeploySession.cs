@@ -30,7 +30,7 @@ public sealed class DeploySession(DockerEngine engine, DeploymentEnvironment tar
     private ReleaseHistory? _history;
 
     /// <summary>The history file, for appending; what it says is read with the state (<see cref="DeploymentState.History"/>).</summary>
-    public ReleaseHistory History => _history ??= new(Host.Files.Combine(Host.Files.Combine(Host.StateDirectory, "history"), $"{target.Name}.jsonl"), reporting.WarnOnce, Host.Files);
+    public ReleaseHistory History => _history ??= new(Host.Files.Combine(Host.Files.Combine(Host.StateDirectory, "history"), $"{target.Name}.jsonl"), Host.Files);
 
     /// <summary>The edge's folder on the host (&lt;deployDirectory&gt;/edge).</summary>
     public string EdgeFolder => Host.Files.Combine(Store.DeployDirectory, "edge");

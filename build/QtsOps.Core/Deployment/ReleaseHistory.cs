@@ -32,9 +32,8 @@ public sealed record HistoryEntry
 /// restores. A line that is not an entry (torn by a full disk or a crash, or edited) is skipped with
 /// a warning naming the file and line: one bad line must not stop every later deploy and rollback.
 /// </summary>
-/// <param name="warn">Told about each line skipped.</param>
 /// <param name="files">Where the history is: this machine's file system, or the Docker host's.</param>
-public sealed class ReleaseHistory(string path, Action<string> warn, IHostFileSystem files)
+public sealed class ReleaseHistory(string path, IHostFileSystem files)
 {
     private readonly IHostFileSystem _files = files;
 
@@ -72,8 +71,6 @@ public sealed class ReleaseHistory(string path, Action<string> warn, IHostFileSy
                 "Fix: free disk space (df -h) and check the file's permissions; the history misses this entry.";
         }
     }
-
-    public IReadOnlyList<HistoryEntry> Read() => Parse(LinesOf(_files.ReadAllText(Path)), Path, warn);
 
     /// <summary>Every line of a history file's <paramref name="text"/> (null: no file) with its number.</summary>
     public static IEnumerable<HistoryLine> LinesOf(string? text) => text?.Split('\n').Select((line, index) => new HistoryLine(index + 1, line)) ?? [];
@@ -134,7 +131,11 @@ public static class HistoryEntries
     /// running container stand for a finished deploy, not an interrupted or failed one.
     /// </summary>
     public static HistoryEntry? SuccessfulStartIn(this IReadOnlyList<HistoryEntry> entries, string release, string containerId) =>
-        entries.LastChange() is { Result: HistoryResult.Succeeded, Action: not HistoryAction.Down } last && last.Release == release && last.ContainerId == containerId ? last : null;
+        entries.SuccessfulChangeTo(release) is { } last && last.ContainerId == containerId ? last : null;
+
+    /// <summary>The newest deploy, rollback or restore when it put <paramref name="release"/> in place successfully (on a swarm, its stack), else null.</summary>
+    public static HistoryEntry? SuccessfulChangeTo(this IReadOnlyList<HistoryEntry> entries, string release) =>
+        entries.LastChange() is { Result: HistoryResult.Succeeded, Action: not HistoryAction.Down } last && last.Release == release ? last : null;
 
     /// <summary>The entry of the --target=down that took the environment down, when nothing started it again since; else null.</summary>
     public static HistoryEntry? TakenDown(this IReadOnlyList<HistoryEntry> entries) => entries.LastChange() is { Action: HistoryAction.Down, Result: HistoryResult.Succeeded } down ? down : null;

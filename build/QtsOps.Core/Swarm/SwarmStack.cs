@@ -17,7 +17,7 @@ namespace QtsOps.Core.Swarm;
 /// <param name="AutomaticRollback">The environment's automaticRollback, unless --no-rollback: false makes a failed update pause instead.</param>
 public sealed record StackRelease(string Release, string ObserverImage, string EdgeImage, bool AutomaticRollback);
 
-/// <summary>A stack file and the files beside it that it names (the edge's nginx configuration).</summary>
+/// <summary>A stack file and the files beside it that it names (the edge's nginx configuration, the configs and secrets the compose file reads from files), by name.</summary>
 /// <param name="Name">The stack: the environment's composeProject.</param>
 /// <param name="Dropped">What the compose file sets that a swarm does not apply, each with what stands for it there.</param>
 public sealed record StackFile(string Name, string Text, IReadOnlyDictionary<string, string> Files, IReadOnlyList<string> Dropped);
@@ -100,17 +100,18 @@ public static partial class SwarmStack
             } },
         };
         root.Add("networks", Networks(compose.Child("networks") as YamlMappingNode, network));
-        var configs = Named(compose.Child("configs") as YamlMappingNode, stack, readFile, composeFile);
-        configs.Add($"{EdgeService}-nginx", new YamlMappingNode { { "name", $"{stack}-{EdgeService}-nginx-{Hash(edgeConfig)}" }, { "file", $"./{EdgeConfigFile}" } });
+        var files = new Dictionary<string, string> { [EdgeConfigFile] = edgeConfig };
+        var configs = Named(compose.Child("configs") as YamlMappingNode, "config", stack, readFile, composeFile, files);
+        configs.Add($"{EdgeService}-nginx", new YamlMappingNode { { "name", $"{stack}-{EdgeService}-nginx-{ContentHash(edgeConfig)}" }, { "file", $"./{EdgeConfigFile}" } });
         root.Add("configs", configs);
-        if (compose.Child("secrets") is YamlMappingNode secrets) root.Add("secrets", Named(secrets, stack, readFile, composeFile));
+        if (compose.Child("secrets") is YamlMappingNode secrets) root.Add("secrets", Named(secrets, "secret", stack, readFile, composeFile, files));
         foreach (var other in services.Children.Keys.Select(k => k.Scalar()).Where(k => k != ObserverService))
             dropped.Add($"service {other}: the stack runs the observer and its edge only");
 
         var text = new StringWriter(CultureInfo.InvariantCulture);
         text.Write($"# Written by QtsOps from {composeFile} for release {release.Release} on {target.Name}: what `docker stack deploy` reads. Do not edit.\n");
         new YamlStream(new YamlDocument(root)).Save(text, assignAnchors: false);
-        return new StackFile(stack, DocumentEnd().Replace(text.ToString(), ""), new Dictionary<string, string> { [EdgeConfigFile] = edgeConfig }, dropped);
+        return new StackFile(stack, DocumentEnd().Replace(text.ToString(), ""), files, dropped);
     }
 
     private static YamlMappingNode Observer(YamlMappingNode service, DeploymentEnvironment target, SwarmSettings swarm, StackRelease release, string composeFile, List<string> dropped)
@@ -246,8 +247,12 @@ public static partial class SwarmStack
         return labels;
     }
 
-    /// <summary>Configs or secrets read from files, each named by its content's hash: a changed file is a new config, which Swarm can swap.</summary>
-    private static YamlMappingNode Named(YamlMappingNode? declared, string stack, Func<string, string?> readFile, string composeFile)
+    /// <summary>
+    /// Configs or secrets read from files, each named by its content's hash: a changed file is a new config, which Swarm can swap.
+    /// Each file's content goes into <paramref name="files"/> under a name of its own with that hash (&lt;kind&gt;-&lt;key&gt;-&lt;hash&gt;), which
+    /// the stack file names: it is kept beside the stack file in the release's directory, so a rollback deploys the very content.
+    /// </summary>
+    private static YamlMappingNode Named(YamlMappingNode? declared, string kind, string stack, Func<string, string?> readFile, string composeFile, Dictionary<string, string> files)
     {
         var named = new YamlMappingNode();
         foreach (var (keyNode, value) in declared?.Children ?? Enumerable.Empty<KeyValuePair<YamlNode, YamlNode>>())
@@ -256,12 +261,33 @@ public static partial class SwarmStack
             if (value.Child("file").Scalar() is not { } file) { named.Add(keyNode, value); continue; } // external: named where it was made
             var content = readFile(file) ?? throw new StackFileException(composeFile, value.Line(), $"'{key}' names the file {file}, which the release does not have",
                 "put the file into the deploy package (src/observer) or correct the path");
-            named.Add(keyNode, new YamlMappingNode { { "name", $"{stack}-{key}-{Hash(content)}" }, { "file", file } });
+            var hash = ContentHash(content);
+            var kept = $"{kind}-{key}-{hash}";
+            files[kept] = content;
+            named.Add(keyNode, new YamlMappingNode { { "name", $"{stack}-{key}-{hash}" }, { "file", $"./{kept}" } });
         }
         return named;
     }
 
-    private static string Hash(string content) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(content)))[..12];
+    /// <summary>A kept stack file's configs and secrets read from files: each file (relative to the stack file) and the content hash its name ends with.</summary>
+    public static IReadOnlyList<(string File, string Hash)> NamedFiles(string stackText, string where)
+    {
+        var stack = Load(stackText, where);
+        return [.. new[] { "configs", "secrets" }
+            .SelectMany(kind => (stack.Child(kind) as YamlMappingNode)?.Children.Values ?? [])
+            .Where(entry => entry.Child("file").Scalar() is not null)
+            .Select(entry => (entry.Child("file").Scalar()!, entry.Child("name").Scalar() is { } name ? name[(name.LastIndexOf('-') + 1)..] : ""))];
+    }
+
+    /// <summary>Whether two stack files deploy the same (the comment that says where and when one was written aside).</summary>
+    public static bool SameStack(string one, string other)
+    {
+        static string Body(string text) => string.Join("\n", text.Split('\n').Select(line => line.TrimEnd()).Where(line => !line.StartsWith('#'))).TrimEnd();
+        return Body(one) == Body(other);
+    }
+
+    /// <summary>What a config or secret is named by: the first 12 hex digits of its content's SHA-256.</summary>
+    public static string ContentHash(string content) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(content)))[..12];
 
     private static YamlScalarNode Number(int value) => new(value.ToString(CultureInfo.InvariantCulture));
 

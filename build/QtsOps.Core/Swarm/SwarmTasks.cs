@@ -26,6 +26,9 @@ public sealed record SwarmTask(string Id, string Name, string Image, string Node
     /// <summary>A task that ended by a failure the engine saw (the container exited, or could not be made).</summary>
     public bool Failed => State is "failed" or "rejected" || Error.Contains(NoSuchImage, StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>The engine stopped it and it ended so, with no error: its node was drained or the service scaled down (a crash or a failed health check ends as failed).</summary>
+    public bool ShutDownByTheEngine => !Current && State == "shutdown" && Error.Length == 0;
+
     /// <summary>The scheduler found no node for it: a placement no node meets, or no node free of another task (max_replicas_per_node).</summary>
     public bool Unplaceable => State == "pending" && Error.Contains(NoSuitableNode, StringComparison.Ordinal);
 
@@ -133,7 +136,9 @@ public static class ConvergenceJudgement
             case "paused" or "rollback_paused":
                 return new Convergence(ConvergenceOutcome.Failed, $"the engine paused the {(update.State == "paused" ? "update" : "rollback")} of {service.Name}: {update.Message}", errors);
         }
-        if (fresh.FirstOrDefault(task => task.Unplaceable) is { } unplaced)
+        // A replacement waits for a node while a task it replaces still stops there (max_replicas_per_node 1): the engine places it once that task is gone.
+        var stopping = tasks.Any(task => !task.Current && task.State is "running" or "starting" or "ready" or "preparing" or "assigned" or "accepted");
+        if (fresh.FirstOrDefault(task => task.Unplaceable && !(stopping && task.Error.Contains(MaxReplicasPerNode, StringComparison.Ordinal))) is { } unplaced)
             return new Convergence(ConvergenceOutcome.Failed, $"no node can run {unplaced.Name}: {unplaced.Error} (the placement constraints, or max_replicas_per_node 1 with every allowed node holding a task: add a node, lower replicas or use updateOrder stop-first)", errors);
         if (fresh.Any(task => task.Failed && task.Image == watch.Image))
             return new Convergence(ConvergenceOutcome.Failed, $"a task of the new release failed: {progress.Line}", errors);
@@ -146,6 +151,9 @@ public static class ConvergenceJudgement
         var line = progress.Converged ? $"{progress.Line}; the engine watches the new tasks before it completes the update" : progress.Line;
         return new Convergence(ConvergenceOutcome.Converging, line, errors);
     }
+
+    /// <summary>What the scheduler says of a task no node can take because each allowed node holds one of the service's tasks.</summary>
+    public const string MaxReplicasPerNode = "max replicas per node";
 
     private sealed record Count(int Running, int Desired, bool Converged, string Line);
 

@@ -74,10 +74,13 @@ public static class SwarmVerifyChecklist
             : CheckResult.Fail(name, $"wanted {task.DesiredState}, is {task.State}{(task.Error.Length > 0 ? $": {task.Error}" : "")}", $"see `docker service ps --no-trunc {task.Name.Split('.')[0]}` and `docker service logs {task.Name.Split('.')[0]}`");
     }
 
-    /// <summary>A task the engine replaced since the update counts as a restart, as a container's restart count does on one engine.</summary>
+    /// <summary>
+    /// A task the engine replaced since the update counts as a restart, as a container's restart count does on one engine; one it shut
+    /// down itself, without an error (its node drained, the service scaled down), was moved, not restarted.
+    /// </summary>
     private static CheckResult Replaced(SwarmVerifyEvidence e)
     {
-        var replaced = e.Tasks.Where(task => !task.Current && task.Image == e.Image && !e.TasksBefore.Contains(task.Id)).ToList();
+        var replaced = e.Tasks.Where(task => !task.Current && task.Image == e.Image && !e.TasksBefore.Contains(task.Id) && !task.ShutDownByTheEngine).ToList();
         return replaced.Count == 0
             ? CheckResult.Pass("restarts", "no task of the release replaced since the update")
             : CheckResult.Fail("restarts", $"{replaced.Count} task(s) of the release replaced since the update: {string.Join("; ", replaced.Select(task => task.Describe()))}",

@@ -73,6 +73,20 @@ public class ConvergenceJudgementTests
     }
 
     [Test]
+    public void A_replacement_that_waits_for_the_node_of_a_task_still_stopping_is_converging_and_fails_once_none_stops()
+    {
+        string[] placed = [PsLine("a", 1, "node-3", "Running", "Running 4 seconds ago"), PsLine("o2", 2, "node-2", "Running", "Running 1 hour ago", image: OldImage)];
+        var waiting = PsLine("b", 2, "", "Running", "Pending 1 second ago", error: "no suitable node (max replicas per node limit exceed)");
+
+        var stopping = Judge(Inspect(2, updateState: "updating"), [.. placed, waiting, PsLine("o1", 1, "node-1", "Shutdown", "Running 1 hour ago", image: OldImage)]);
+        var stopped = Judge(Inspect(2, updateState: "updating"), [.. placed, waiting, PsLine("o1", 1, "node-1", "Shutdown", "Shutdown 1 second ago", image: OldImage)]);
+
+        Assert.That(stopping.Outcome, Is.EqualTo(ConvergenceOutcome.Converging), "the old task on node-1 still stops: the engine places the new one there next");
+        Assert.That(stopped.Outcome, Is.EqualTo(ConvergenceOutcome.Failed), "no task stops: no node will come free");
+        Assert.That(stopped.Summary, Does.StartWith($"no node can run {Service}.2: no suitable node (max replicas per node limit exceed)"));
+    }
+
+    [Test]
     public void A_node_without_the_image_fails_the_wait_naming_the_task_and_node()
     {
         var convergence = Judge(Inspect(2, updateState: "updating"),

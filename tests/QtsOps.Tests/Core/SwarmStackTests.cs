@@ -142,6 +142,23 @@ public class SwarmStackTests
     }
 
     [Test]
+    public void A_config_or_secret_file_is_kept_beside_the_stack_file_under_its_hash_and_read_back_from_there()
+    {
+        var compose = SwarmStackInputs.ComposeText + "configs:\n  rules:\n    file: ./config/rules.json\nsecrets:\n  token:\n    file: ./token.txt\n  external_one:\n    external: true\n";
+        var stack = SwarmStackInputs.Write(composeText: compose, readFile: path => path switch { "./config/rules.json" => "{\"a\": 1}\n", "./token.txt" => "t0ken", _ => null });
+        var (rules, token) = (SwarmStack.ContentHash("{\"a\": 1}\n"), SwarmStack.ContentHash("t0ken"));
+
+        Assert.That(At(Yaml(stack.Text), "configs", "rules", "file").Scalar(), Is.EqualTo($"./config-rules-{rules}"), "a stack deploy reads it beside the stack file");
+        Assert.That(At(Yaml(stack.Text), "secrets", "token", "file").Scalar(), Is.EqualTo($"./secret-token-{token}"));
+        Assert.That(stack.Files[$"config-rules-{rules}"], Is.EqualTo("{\"a\": 1}\n"));
+        Assert.That(stack.Files[$"secret-token-{token}"], Is.EqualTo("t0ken"));
+        Assert.That(SwarmStack.NamedFiles(stack.Text, "stack.yml"), Is.EquivalentTo(new[]
+        {
+            ($"./config-rules-{rules}", rules), ($"./{SwarmStack.EdgeConfigFile}", SwarmStack.ContentHash(stack.Files[SwarmStack.EdgeConfigFile])), ($"./secret-token-{token}", token),
+        }), "what a rollback reads back from the release's directory, each with the hash its content must have; an external secret has no file");
+    }
+
+    [Test]
     public void A_variable_with_no_value_is_refused_at_its_line_instead_of_becoming_empty()
     {
         var compose = SwarmStackInputs.ComposeText.Replace("OBSERVER_LOG_DIR: /app/logs", "OBSERVER_LOG_DIR: ${QTS_LOG_DIR}");

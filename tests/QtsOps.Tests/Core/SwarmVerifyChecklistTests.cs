@@ -78,6 +78,17 @@ public class SwarmVerifyChecklistTests
     }
 
     [Test]
+    public void A_task_of_the_release_the_engine_shut_down_when_its_node_was_drained_is_no_restart()
+    {
+        var evidence = Healthy with { Tasks = [.. Healthy.Tasks, Task("c", 2, "node-3", "Shutdown", "Shutdown 40 seconds ago")] };
+
+        var restarts = Checks(evidence).Single(c => c.Name == "restarts");
+
+        Assert.That(restarts.Passed, Is.True, restarts.Evidence);
+        Assert.That(restarts.Evidence, Is.EqualTo("no task of the release replaced since the update"));
+    }
+
+    [Test]
     public void A_node_whose_health_endpoint_fails_fails_and_a_verify_that_asked_no_node_fails()
     {
         var failing = Healthy with { Nodes = [new NodeHealth("node-1", "10.77.0.2", new HttpEvidence("http://10.77.0.2:8000/health", null, "", "connection refused"))] };

@@ -18,7 +18,7 @@ public class DashboardPageTests
     public async Task The_dashboard_target_shows_every_environment_what_runs_disk_memory_backups_with_ages_the_history_and_an_unreachable_host()
     {
         using var repo = new ObserverRepository("127.0.0.1:1"); // no registry: the dashboard never reaches one
-        var history = new ReleaseHistory(Path.Combine(repo.StateDirectory, "history", "local.jsonl"), warning => Assert.Fail(warning), new LocalDeploymentHost(repo.Root, repo.StateDirectory));
+        var history = new ReleaseHistory(Path.Combine(repo.StateDirectory, "history", "local.jsonl"), new LocalDeploymentHost(repo.Root, repo.StateDirectory));
         HistoryEntry[] entries =
         [
             Entry(0, HistoryAction.Deploy, HistoryResult.Succeeded, "1.3.2", null),

@@ -486,16 +486,16 @@ public class DeploymentHostContractTests(bool overSsh)
     {
         var file = Path.Combine(Folder("state"), "history", "staging.jsonl");
         var warnings = new List<string>();
-        var history = new ReleaseHistory(file, warnings.Add, _host.Files);
+        var history = new ReleaseHistory(file, _host.Files);
         var started = DateTimeOffset.Parse("2026-01-01T10:00:00Z");
         var deployed = new HistoryEntry { Action = HistoryAction.Deploy, Result = HistoryResult.Succeeded, Version = "1.2.4+dirty.1a2b", Release = "1.2.4", StartedAt = started, FinishedAt = started };
-        Assert.That(history.Read(), Is.Empty, "no file yet");
+        Assert.That(Support.HistoryFile.Entries(history, _host.Files, warnings.Add), Is.Empty, "no file yet");
 
         history.Append(deployed);
         File.AppendAllText(file, "{\"action\":\"verify\",\"res");
         history.Append(deployed with { Action = HistoryAction.Verify });
 
-        Assert.That(history.Read().Select(e => (e.Action, e.Version)), Is.EqualTo(new[] { (HistoryAction.Deploy, "1.2.4+dirty.1a2b"), (HistoryAction.Verify, "1.2.4+dirty.1a2b") }));
+        Assert.That(Support.HistoryFile.Entries(history, _host.Files, warnings.Add).Select(e => (e.Action, e.Version)), Is.EqualTo(new[] { (HistoryAction.Deploy, "1.2.4+dirty.1a2b"), (HistoryAction.Verify, "1.2.4+dirty.1a2b") }));
         Assert.That(warnings.Single(), Does.StartWith($"{file}:2: skipped, not a history entry"));
         Assert.That(File.ReadAllText(file), Does.Contain("\"version\":\"1.2.4+dirty.1a2b\""), "as written, '+' not escaped");
     }
@@ -507,7 +507,7 @@ public class DeploymentHostContractTests(bool overSsh)
         Directory.CreateDirectory(folder);
         var file = Path.Combine(folder, "history");
         Directory.CreateDirectory(file); // a folder where the file should be: no user can append to it
-        var history = new ReleaseHistory(file, _ => { }, _host.Files);
+        var history = new ReleaseHistory(file, _host.Files);
         var now = DateTimeOffset.UtcNow;
 
         var failure = history.TryAppend(new HistoryEntry { Action = HistoryAction.Rollback, Result = HistoryResult.Failed, Version = "1", Release = "1", StartedAt = now, FinishedAt = now });

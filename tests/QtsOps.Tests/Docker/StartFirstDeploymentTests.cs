@@ -256,7 +256,7 @@ public class StartFirstDeploymentTests
         Assert.That(new[] { _repo.Container, EdgeName, Slot("a"), Slot("b") }.Select(State), Is.All.Null, "every container of either layout is gone");
         Assert.That(Directory.EnumerateFiles(_repo.DataDirectory, "observations-*.jsonl"), Is.Not.Empty, "the data stays");
         Assert.That(Directory.GetDirectories(Path.Combine(_repo.DeployDirectory, "releases")), Is.SupersetOf(releases), "the releases stay");
-        var history = new ReleaseHistory(Path.Combine(_repo.StateDirectory, "history", "local.jsonl"), warning => Assert.Fail(warning), new LocalDeploymentHost(_repo.Root, _repo.StateDirectory)).Read();
+        var history = Support.HistoryFile.Entries(Path.Combine(_repo.StateDirectory, "history", "local.jsonl"));
         Assert.That((history[^1].Action, history[^1].Result), Is.EqualTo((HistoryAction.Down, HistoryResult.Succeeded)));
         var verify = _repo.Run("--target=verify");
         Assert.That(verify.ExitCode, Is.EqualTo(1));

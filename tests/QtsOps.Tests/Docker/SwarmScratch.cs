@@ -15,6 +15,7 @@ namespace QtsOps.Tests.Docker;
 /// </summary>
 public sealed class SwarmScratch : IDisposable
 {
+    /// <summary>The port the lab's 'cluster' publishes on each node (build/lab.sh's SERVICE_PORT).</summary>
     public const int Port = 8000;
     private const string RegistryUser = "qtsops";
     private readonly string _registryPassword = Guid.NewGuid().ToString("N");
@@ -26,13 +27,14 @@ public sealed class SwarmScratch : IDisposable
     public ObserverRepository Repo { get; } = null!;
 
     /// <param name="name">The fixture's prefix for the stack, its network, its image and the nodes' folders (/srv/NAME).</param>
-    public SwarmScratch(string name)
+    /// <param name="ssh">Whether each node runs an sshd (<see cref="Lab"/>).</param>
+    public SwarmScratch(string name, bool ssh = false)
     {
         _name = name;
         Registry = new RegistryServer(RegistryUser, _registryPassword);
         try
         {
-            Lab = new Lab(nodes: 3, swarm: true, registry: Registry.Address);
+            Lab = new Lab(nodes: 3, swarm: true, registry: Registry.Address, ssh: ssh);
             Repo = new ObserverRepository(Registry.Address);
         }
         catch
@@ -45,58 +47,52 @@ public sealed class SwarmScratch : IDisposable
     public string Stack => $"{_name}-{Id}";
     public string Service => SwarmStack.ServiceName(Stack);
     public string ImageRepository => $"qtsops-test/{_name}-{Id}";
-    public string DeployDirectory => Path.Combine(Repo.Root, ".qtsops", "deploy", "cluster");
+    /// <summary>The deploy directory of the lab's 'cluster': on the manager's host, which for its unix:// manager is this machine (the manager's /srv seen from here).</summary>
+    public string DeployDirectory => Setting("deployDirectory");
+
     public string HistoryFile => Path.Combine(Repo.StateDirectory, "history", "cluster.jsonl");
 
-    /// <summary>A node's folder the environment's data, log and config folders are in.</summary>
-    public string Folders(Lab.Node node) => Path.Combine(node.Srv, _name);
+    /// <summary>A node's folder the environment's data, log and config folders are in (the lab's 'cluster' has them under one folder of each node's /srv).</summary>
+    public string Folders(Lab.Node node) => Path.Combine(node.Srv, Path.GetRelativePath("/srv", Path.GetDirectoryName(Setting("dataDirectory"))!));
 
-    /// <summary>The checked-in environments.json with 'cluster' on the lab's swarm; <paramref name="placement"/> a constraint the tasks must meet, or none.</summary>
-    public string EnvironmentsWithCluster(string? placement)
+    /// <summary>The checked-in environments.json with the lab's 'cluster' (<see cref="LabCluster"/>) under the fixture's names; <paramref name="placement"/> a constraint the tasks must meet, or none; <paramref name="change"/> changes 'cluster' further.</summary>
+    public string EnvironmentsWithCluster(string? placement, Action<JsonObject>? change = null)
     {
         var environments = JsonNode.Parse(File.ReadAllText(Path.Combine(Repo.Root, "environments.json")),
             documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip })!;
-        var cluster = new JsonObject
-        {
-            ["description"] = "the lab's swarm",
-            ["engine"] = "swarm",
-            ["dockerHost"] = Lab.Manager.DockerHost,
-            ["composeProject"] = Stack,
-            ["network"] = $"{_name}-net-{Id}",
-            ["imageRepository"] = ImageRepository,
-            ["registry"] = Registry.Address,
-            ["registryTls"] = false,
-            ["port"] = Port,
-            ["healthUrl"] = $"http://{Lab.Manager.Address}:{Port}/health",
-            ["deployDirectory"] = ".qtsops/deploy/cluster",
-            ["dataDirectory"] = $"/srv/{_name}/data",
-            ["logDirectory"] = $"/srv/{_name}/logs",
-            ["configDirectory"] = $"/srv/{_name}/config",
-            ["backupDirectory"] = ".qtsops/backups/cluster",
-            ["bootstrapBaseImage"] = true,
-            // Two tasks on three nodes: a start-first replacement needs a node without a task (max_replicas_per_node 1).
-            ["replicas"] = 2,
-            ["updateParallelism"] = 1,
-            ["updateDelaySeconds"] = 0,
-            ["monitorSeconds"] = 3,
-            ["updateOrder"] = "start-first",
-            ["settleSeconds"] = 2,
-            ["healthIntervalSeconds"] = 1,
-            ["healthTimeoutSeconds"] = 90,
-            ["backupsToKeep"] = 2,
-            ["minFreeDiskMb"] = 100,
-            ["minMemoryMb"] = 256,
-        };
+        var cluster = LabCluster();
+        cluster["composeProject"] = Stack;
+        cluster["network"] = $"{_name}-net-{Id}";
+        cluster["imageRepository"] = ImageRepository;
         if (placement is not null) cluster["placement"] = new JsonArray(placement);
+        change?.Invoke(cluster);
         environments["cluster"] = cluster;
         return environments.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
     }
 
+    /// <summary>
+    /// 'cluster' as the lab's environments file has it, its defaults in it (build/lab.sh writes it, the one writer of that environment): the swarm
+    /// through its manager's socket, the registry, two replicas start-first, short health and settle times, the deploy directory on the manager's host.
+    /// </summary>
+    public JsonObject LabCluster()
+    {
+        var lab = JsonNode.Parse(File.ReadAllText(Lab.EnvironmentsFile!))!;
+        var cluster = lab["defaults"]!.DeepClone().AsObject();
+        foreach (var (key, value) in lab["cluster"]!.AsObject()) cluster[key] = value?.DeepClone();
+        return cluster;
+    }
+
+    private string Setting(string key) => LabCluster()[key]!.GetValue<string>();
+
     /// <summary>The pipeline on 'cluster' with the registry's login.</summary>
-    public HostRun Run(params string[] arguments)
+    public HostRun Run(params string[] arguments) => Run(new Dictionary<string, string?>(), arguments);
+
+    /// <summary>The pipeline on 'cluster' with the registry's login and <paramref name="variables"/> besides.</summary>
+    public HostRun Run(IReadOnlyDictionary<string, string?> variables, params string[] arguments)
     {
         using var scope = new EnvironmentVariableScope();
         scope.Set("QTSOPS_REGISTRY_USERNAME", RegistryUser).Set("QTSOPS_REGISTRY_PASSWORD", _registryPassword);
+        foreach (var (name, value) in variables) scope.Set(name, value);
         return Repo.Run([.. arguments, "--env=cluster"]);
     }
 

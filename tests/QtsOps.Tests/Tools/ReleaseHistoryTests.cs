@@ -13,16 +13,16 @@ public class ReleaseHistoryTests
     public void The_last_verified_release_other_than_the_failed_one_is_found()
     {
         using var dir = new TempDirectory();
-        var history = new QtsOps.Core.Deployment.ReleaseHistory(dir.Combine("history", "local.jsonl"), warning => Assert.Fail(warning), Files);
+        var history = new QtsOps.Core.Deployment.ReleaseHistory(dir.Combine("history", "local.jsonl"), Files);
         void Add(QtsOps.Core.Deployment.HistoryAction action, QtsOps.Core.Deployment.HistoryResult result, string release) =>
             history.Append(new QtsOps.Core.Deployment.HistoryEntry { Action = action, Result = result, Version = release, Release = release, StartedAt = DateTimeOffset.UtcNow, FinishedAt = DateTimeOffset.UtcNow });
         Add(QtsOps.Core.Deployment.HistoryAction.Verify, QtsOps.Core.Deployment.HistoryResult.Succeeded, "1.0.0");
         Add(QtsOps.Core.Deployment.HistoryAction.Verify, QtsOps.Core.Deployment.HistoryResult.Succeeded, "1.0.1");
         Add(QtsOps.Core.Deployment.HistoryAction.Verify, QtsOps.Core.Deployment.HistoryResult.Failed, "1.0.2");
 
-        Assert.That(history.Read().LastVerified(except: "1.0.2")?.Release, Is.EqualTo("1.0.1"));
-        Assert.That(history.Read().LastVerified(except: "1.0.1")?.Release, Is.EqualTo("1.0.0"));
-        Assert.That(history.Read().VersionOf("1.0.0"), Is.Null, "verified, but no deploy of it is recorded");
+        Assert.That(Support.HistoryFile.Entries(history.Path).LastVerified(except: "1.0.2")?.Release, Is.EqualTo("1.0.1"));
+        Assert.That(Support.HistoryFile.Entries(history.Path).LastVerified(except: "1.0.1")?.Release, Is.EqualTo("1.0.0"));
+        Assert.That(Support.HistoryFile.Entries(history.Path).VersionOf("1.0.0"), Is.Null, "verified, but no deploy of it is recorded");
         Assert.That(File.ReadAllLines(history.Path)[0], Does.Contain("\"action\":\"verify\",\"result\":\"succeeded\""));
     }
 
@@ -30,22 +30,22 @@ public class ReleaseHistoryTests
     public void Only_a_successful_last_deploy_or_rollback_of_that_release_in_that_container_counts_as_deployed()
     {
         using var dir = new TempDirectory();
-        var history = new QtsOps.Core.Deployment.ReleaseHistory(dir.Combine("local.jsonl"), warning => Assert.Fail(warning), Files);
+        var history = new QtsOps.Core.Deployment.ReleaseHistory(dir.Combine("local.jsonl"), Files);
         void Add(QtsOps.Core.Deployment.HistoryAction action, QtsOps.Core.Deployment.HistoryResult result, string release, string? container) =>
             history.Append(new QtsOps.Core.Deployment.HistoryEntry { Action = action, Result = result, Version = release, Release = release, ContainerId = container, StartedAt = DateTimeOffset.UtcNow, FinishedAt = DateTimeOffset.UtcNow });
 
         Add(QtsOps.Core.Deployment.HistoryAction.Deploy, QtsOps.Core.Deployment.HistoryResult.Succeeded, "1.0.0", "c1");
         Add(QtsOps.Core.Deployment.HistoryAction.Verify, QtsOps.Core.Deployment.HistoryResult.Succeeded, "1.0.0", "c1");
-        Assert.That(history.Read().SuccessfulStartIn("1.0.0", "c1"), Is.Not.Null, "a verification changes nothing that runs");
-        Assert.That(history.Read().SuccessfulStartIn("1.0.0", "c2"), Is.Null, "another container");
+        Assert.That(Support.HistoryFile.Entries(history.Path).SuccessfulStartIn("1.0.0", "c1"), Is.Not.Null, "a verification changes nothing that runs");
+        Assert.That(Support.HistoryFile.Entries(history.Path).SuccessfulStartIn("1.0.0", "c2"), Is.Null, "another container");
 
         Add(QtsOps.Core.Deployment.HistoryAction.Deploy, QtsOps.Core.Deployment.HistoryResult.Interrupted, "1.0.1", null);
-        Assert.That(history.Read().SuccessfulStartIn("1.0.1", "c3"), Is.Null, "an interrupted deploy left it");
-        Assert.That(history.Read().SuccessfulStartIn("1.0.0", "c1"), Is.Null, "the interrupted deploy came after it");
+        Assert.That(Support.HistoryFile.Entries(history.Path).SuccessfulStartIn("1.0.1", "c3"), Is.Null, "an interrupted deploy left it");
+        Assert.That(Support.HistoryFile.Entries(history.Path).SuccessfulStartIn("1.0.0", "c1"), Is.Null, "the interrupted deploy came after it");
 
         Add(QtsOps.Core.Deployment.HistoryAction.Rollback, QtsOps.Core.Deployment.HistoryResult.Succeeded, "1.0.0", "c4");
-        Assert.That(history.Read().SuccessfulStartIn("1.0.0", "c4"), Is.Not.Null);
-        Assert.That(history.Read().VersionOf("1.0.1"), Is.EqualTo("1.0.1"));
+        Assert.That(Support.HistoryFile.Entries(history.Path).SuccessfulStartIn("1.0.0", "c4"), Is.Not.Null);
+        Assert.That(Support.HistoryFile.Entries(history.Path).VersionOf("1.0.1"), Is.EqualTo("1.0.1"));
         Assert.That(File.ReadAllLines(history.Path)[2], Does.Contain("\"result\":\"interrupted\""));
     }
 
@@ -58,7 +58,7 @@ public class ReleaseHistoryTests
     /// <summary>A history of 1.0.0, then <paramref name="damage"/> written as is, then 1.0.1; warnings go to the list.</summary>
     private static QtsOps.Core.Deployment.ReleaseHistory DamagedHistory(TempDirectory dir, string damage, List<string> warnings)
     {
-        var history = new QtsOps.Core.Deployment.ReleaseHistory(dir.Combine("local.jsonl"), warnings.Add, Files);
+        var history = new QtsOps.Core.Deployment.ReleaseHistory(dir.Combine("local.jsonl"), Files);
         history.Append(Entry("1.0.0"));
         File.AppendAllText(history.Path, damage);
         history.Append(Entry("1.0.1"));
@@ -72,8 +72,8 @@ public class ReleaseHistoryTests
         var warnings = new List<string>();
         var history = DamagedHistory(dir, "not json\nnull\n{\"action\":\"verify\"}\n", warnings);
 
-        Assert.That(history.Read().Select(e => e.Release), Is.EqualTo(new[] { "1.0.0", "1.0.1" }));
-        Assert.That(history.Read().LastVerified()?.Release, Is.EqualTo("1.0.1"));
+        Assert.That(Support.HistoryFile.Entries(history, Files, warnings.Add).Select(e => e.Release), Is.EqualTo(new[] { "1.0.0", "1.0.1" }));
+        Assert.That(Support.HistoryFile.Entries(history, Files, warnings.Add).LastVerified()?.Release, Is.EqualTo("1.0.1"));
         Assert.That(warnings, Has.Count.EqualTo(6)); // three bad lines, read twice
         Assert.That(warnings.Take(3).Select(w => w[..w.IndexOf(": skipped", StringComparison.Ordinal)]),
             Is.EqualTo(new[] { $"{history.Path}:2", $"{history.Path}:3", $"{history.Path}:4" }));
@@ -104,7 +104,7 @@ public class ReleaseHistoryTests
 
         var history = DamagedHistory(dir, damage, warnings);
 
-        Assert.That(history.Read().Select(e => e.Release), Is.EqualTo(new[] { "1.0.0", "1.0.1" }), "no entry with a null release");
+        Assert.That(Support.HistoryFile.Entries(history, Files, warnings.Add).Select(e => e.Release), Is.EqualTo(new[] { "1.0.0", "1.0.1" }), "no entry with a null release");
         Assert.That(warnings.Single(), Does.StartWith($"{history.Path}:2: skipped"));
     }
 
@@ -116,7 +116,7 @@ public class ReleaseHistoryTests
 
         var history = DamagedHistory(dir, "{\"action\":\"dep", warnings); // the disk filled up in the middle of a write
 
-        Assert.That(history.Read().Select(e => e.Release), Is.EqualTo(new[] { "1.0.0", "1.0.1" }));
+        Assert.That(Support.HistoryFile.Entries(history, Files, warnings.Add).Select(e => e.Release), Is.EqualTo(new[] { "1.0.0", "1.0.1" }));
         Assert.That(warnings.Single(), Does.StartWith($"{history.Path}:2: skipped"));
     }
 
@@ -124,7 +124,7 @@ public class ReleaseHistoryTests
     public void A_write_to_a_full_disk_is_returned_as_the_problem_never_thrown()
     {
         // /dev/full fails every write with ENOSPC, as a full disk does.
-        var history = new QtsOps.Core.Deployment.ReleaseHistory("/dev/full", warning => Assert.Fail(warning), Files);
+        var history = new QtsOps.Core.Deployment.ReleaseHistory("/dev/full", Files);
 
         var problem = history.TryAppend(Entry("1.0.0"));
 
@@ -145,9 +145,9 @@ public class ReleaseHistoryTests
     private static bool VerifiedSinceInstalled(params (QtsOps.Core.Deployment.HistoryAction Action, QtsOps.Core.Deployment.HistoryResult Result, string Release)[] entries)
     {
         using var dir = new TempDirectory();
-        var history = new QtsOps.Core.Deployment.ReleaseHistory(dir.Combine("local.jsonl"), warning => Assert.Fail(warning), Files);
+        var history = new QtsOps.Core.Deployment.ReleaseHistory(dir.Combine("local.jsonl"), Files);
         foreach (var (action, result, release) in entries) history.Append(Entry(action, result, release));
-        return history.Read().VerifiedSinceInstalled("1.0.0");
+        return Support.HistoryFile.Entries(history.Path).VerifiedSinceInstalled("1.0.0");
     }
 
     [Test]
@@ -181,12 +181,12 @@ public class ReleaseHistoryTests
     public void The_newest_entries_are_the_last_ones_written_oldest_first()
     {
         using var dir = new TempDirectory();
-        var history = new QtsOps.Core.Deployment.ReleaseHistory(dir.Combine("local.jsonl"), warning => Assert.Fail(warning), Files);
+        var history = new QtsOps.Core.Deployment.ReleaseHistory(dir.Combine("local.jsonl"), Files);
         foreach (var release in new[] { "1.0.0", "1.0.1", "1.0.2" }) history.Append(Entry(release));
 
-        Assert.That(history.Read().Newest(2).Select(e => e.Release), Is.EqualTo(new[] { "1.0.1", "1.0.2" }));
-        Assert.That(history.Read().Newest(5).Select(e => e.Release), Is.EqualTo(new[] { "1.0.0", "1.0.1", "1.0.2" }));
-        Assert.That(new QtsOps.Core.Deployment.ReleaseHistory(dir.Combine("none.jsonl"), warning => Assert.Fail(warning), Files).Read().Newest(2), Is.Empty, "no history yet");
+        Assert.That(Support.HistoryFile.Entries(history.Path).Newest(2).Select(e => e.Release), Is.EqualTo(new[] { "1.0.1", "1.0.2" }));
+        Assert.That(Support.HistoryFile.Entries(history.Path).Newest(5).Select(e => e.Release), Is.EqualTo(new[] { "1.0.0", "1.0.1", "1.0.2" }));
+        Assert.That(Support.HistoryFile.Entries(dir.Combine("none.jsonl")).Newest(2), Is.Empty, "no history yet");
     }
 
     [Test]
@@ -197,7 +197,7 @@ public class ReleaseHistoryTests
 
         var history = DamagedHistory(dir, "null\n", warnings);
 
-        Assert.That(history.Read().Select(e => e.Release), Is.EqualTo(new[] { "1.0.0", "1.0.1" }));
+        Assert.That(Support.HistoryFile.Entries(history, Files, warnings.Add).Select(e => e.Release), Is.EqualTo(new[] { "1.0.0", "1.0.1" }));
         Assert.That(warnings.Single(), Is.EqualTo($"{history.Path}:2: skipped, not a history entry (null is no entry). The history is read without it. Fix: correct or remove that line."));
     }
 }

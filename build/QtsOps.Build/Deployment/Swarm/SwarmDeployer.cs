@@ -12,8 +12,8 @@ namespace QtsOps.Build.Deployment.Swarm;
 /// releases/&lt;release&gt;/ there with its stack file (<see cref="SwarmStackFiles"/>); the nodes' folders made
 /// (<see cref="SwarmNodeFolders"/>); `docker stack deploy` and the
 /// wait (<see cref="SwarmRollout"/>); the outcome recorded in the history there. A deploy that does not converge
-/// leaves nothing half-done: a first deploy's stack is removed; an upgrade the engine rolled back serves the
-/// release before, and any other failed upgrade gets the release before put back from its kept stack file.
+/// leaves nothing half-done: a first deploy's stack is removed; a failed upgrade gets the release before put back
+/// from its kept stack file, the observer's service and the edge alike (after the engine's own rollback of the observer, if any).
 /// </summary>
 public sealed class SwarmDeployer(DeploySession session, DeployRequest request, SwarmReleaseParts parts, SwarmRollout rollout, SwarmRollback rollback) : IReleaseDeployer
 {
@@ -25,20 +25,36 @@ public sealed class SwarmDeployer(DeploySession session, DeployRequest request, 
     /// <summary>Whether a failed update is rolled back (by the engine, else from the kept stack file), or left as it is.</summary>
     private bool RollsBack => rollback.TurnedOffBy is null && Target.AutomaticRollback;
 
-    /// <summary>Never: a stack deploy of the stack file the swarm runs already changes nothing there, and the wait says so at once.</summary>
-    public string? AlreadyRunning() => null;
+    /// <summary>The images pinned by the digests the registry confirmed, pushed once a run (the skip check's are the deploy's).</summary>
+    private StackImages Pinned => _pinned ??= parts.Images.Pin();
+    private StackImages? _pinned;
+
+    private StackRelease ReleaseOf(StackImages pinned) => new(Checkout.VersionTag, pinned.Observer, pinned.Edge, RollsBack);
+
+    /// <summary>Why the deploy has nothing to do (<see cref="SwarmDeploySkip"/>), or null; the manager is asked only once the host's record says the release may run.</summary>
+    public string? AlreadyRunning()
+    {
+        session.Protection.Require(Target.Name, ProtectedChange.Deploy);
+        session.Engine.EnsureReachable();
+        var release = Checkout.VersionTag;
+        var host = session.ReadHost();
+        var reason = SwarmDeploySkip.Reason(new SwarmDeploySkipEvidence(release, host.Current, () => session.HistoryOf(host).SuccessfulChangeTo(release), DeploymentSettings.Of(Target),
+            () => parts.Stacks.KeptTextOrNone(release), () => parts.Stacks.Write(request.PackageDirectory, ReleaseOf(Pinned), Checkout.Version).Text, () => rollout.Running(Pinned)));
+        if (reason is not null) Log.Information($"The deploy's check {session.Cost}");
+        return reason;
+    }
 
     public void Run()
     {
         session.Protection.Require(Target.Name, ProtectedChange.Deploy);
         session.Engine.EnsureReachable();
         var release = Checkout.VersionTag;
-        var pinned = parts.Images.Pin();
+        var pinned = Pinned;
         using var held = session.Locks.Acquire($"deploy {release}");
         using var interruption = Interruption.Watch(Log, $"the deploy of {release}");
         var previous = session.ReadHost().Current;
         var first = !rollout.Exists;
-        using var stack = parts.Stacks.Install(request.PackageDirectory, new StackRelease(release, pinned.Observer, pinned.Edge, RollsBack), Checkout.Version);
+        using var stack = parts.Stacks.Install(request.PackageDirectory, ReleaseOf(pinned), Checkout.Version);
         Log.Information($"Installed {release} in {session.Host.Where(session.Store.PathOf(release))} with its {SwarmStack.FileName}" + (previous is null ? "" : $" (previous: {previous})"));
         var started = DateTimeOffset.UtcNow;
         var entry = new HistoryEntry
@@ -82,17 +98,21 @@ public sealed class SwarmDeployer(DeploySession session, DeployRequest request, 
         throw new PipelineException($"Deploy of {entry.Release} to {Target.Name} failed: {why}. Now: {now}." + (unrecorded is null ? "" : $" Also, {unrecorded}"));
     }
 
-    /// <summary>What a failed deploy leaves: nothing for a first one; the release before for an upgrade (the engine's own rollback, else its kept stack file put back).</summary>
+    /// <summary>
+    /// What a failed deploy leaves: nothing for a first one; the release before for an upgrade, from its kept stack file (after the
+    /// engine's own rollback, if it made one: that puts back the observer's service only, and the stack deploy changed the edge too).
+    /// </summary>
     private string Undo(bool first, string? previous, string release)
     {
         if (first) return rollout.Remove();
         if (!RollsBack) return $"the swarm is left as it is ({rollback.TurnedOffBy ?? "\"automaticRollback\": false"}): the engine paused the update; see docker service ps {rollout.ObserverService} on the manager";
-        if (rollout.EngineRollback(CancellationToken.None) is { } engine) return engine + (previous is null ? "" : $" ({previous})");
-        if (previous is null) return $"there is no earlier release of {Target.Name} to put back, and the stack {Target.ComposeProject} is left as the engine has it";
+        var engine = rollout.EngineRollback(CancellationToken.None);
+        if (previous is null) return engine ?? $"there is no earlier release of {Target.Name} to put back, and the stack {Target.ComposeProject} is left as the engine has it";
         // A redeploy of the release that runs replaced its kept stack file: putting "the release before" back would deploy the failed one again.
-        if (previous == release) return $"the stack {Target.ComposeProject} is left as the engine has it: {release} was deployed over itself, so its earlier stack file is gone. " +
+        if (previous == release) return (engine is null ? "" : $"{engine}; ") + $"the stack {Target.ComposeProject} is left as the engine has it: {release} was deployed over itself, so its earlier stack file is gone. " +
             $"Fix: ./build.sh --target=rollback --to=VERSION --env={Target.Name} (./build.sh --target=releases lists them)";
-        return rollback.PutBack(previous, release, $"after the failed deploy of {release}", CancellationToken.None).Summary;
+        var putBack = rollback.PutBack(previous, release, $"after the failed deploy of {release}", CancellationToken.None).Summary;
+        return engine is null ? putBack : $"{engine} ({previous}), and the rest of the stack with it: {putBack}";
     }
 
     /// <summary>The deploy's report (artifacts/reports/deploy.json and .md) and log line.</summary>

@@ -74,6 +74,20 @@ public sealed class SwarmRollout(DeploySession session, Func<RegistryAccess> reg
         }
     }
 
+    /// <summary>How the observer's and the edge's tasks stand now: converged when every task the engine wants runs <paramref name="images"/>, healthy, none of another image left.</summary>
+    public Convergence Running(StackImages images)
+    {
+        foreach (var (service, image) in new[] { (ObserverService, images.Observer), (SwarmStack.EdgeServiceName(Stack), images.Edge) })
+        {
+            if (Inspect(service) is not { } current) return new Convergence(ConvergenceOutcome.Failed, $"{service} is not on the swarm", []);
+            var tasks = Tasks(service);
+            // The engine's last update (completed, or rolled back) is history here: the tasks say what runs.
+            var judged = ConvergenceJudgement.Judge(current, tasks, new ConvergenceWatch(image, tasks.Select(task => task.Id).ToHashSet(), current.Update?.StartedAt, TimeSpan.Zero, Timeout));
+            if (judged.Outcome != ConvergenceOutcome.Converged) return judged;
+        }
+        return new Convergence(ConvergenceOutcome.Converged, $"{Stack}'s tasks run {images.Observer}", []);
+    }
+
     /// <summary>How long after monitorSeconds the engine's rollback may take to begin before the wait stops looking for it.</summary>
     private static readonly TimeSpan RollbackBegins = TimeSpan.FromSeconds(10);
 

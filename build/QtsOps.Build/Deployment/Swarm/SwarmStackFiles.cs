@@ -35,18 +35,7 @@ public sealed class SwarmStackFiles(DeploySession session)
     /// <param name="version">The version the release runs as, for its labels.</param>
     public LocalStack Install(string packageDirectory, StackRelease release, string version)
     {
-        var composeFile = Path.Combine(packageDirectory, ReleaseCompose.ComposeFile);
-        var variables = ReleaseCompose.Variables(Target, Host, Deployment.Edge.SharedVariables(Target, Host), release.Release, version, Target.ContainerName);
-        StackFile stack;
-        try
-        {
-            stack = SwarmStack.Write(Target, release, File.ReadAllText(composeFile), composeFile, variables,
-                file => File.Exists(Path.Combine(packageDirectory, file)) ? File.ReadAllText(Path.Combine(packageDirectory, file)) : null);
-        }
-        catch (StackFileException exception)
-        {
-            throw new PipelineException($"{exception.Message} Nothing was changed on {Target.Name}.");
-        }
+        var stack = Write(packageDirectory, release, version);
         foreach (var dropped in stack.Dropped) session.Log.Verbose($"Not on a swarm: {dropped}");
         var local = new LocalStack();
         try
@@ -63,32 +52,74 @@ public sealed class SwarmStackFiles(DeploySession session)
         }
     }
 
-    /// <summary>The stack file kept in an installed release, here, for a rollback to deploy again.</summary>
+    /// <summary>The stack file of the release, made from its package's compose file; a compose file that cannot become one stops the run, nothing changed.</summary>
+    /// <param name="version">The version the release runs as, for its labels.</param>
+    public StackFile Write(string packageDirectory, StackRelease release, string version)
+    {
+        var composeFile = Path.Combine(packageDirectory, ReleaseCompose.ComposeFile);
+        var variables = ReleaseCompose.Variables(Target, Host, Deployment.Edge.SharedVariables(Target, Host), release.Release, version, Target.ContainerName);
+        try
+        {
+            return SwarmStack.Write(Target, release, File.ReadAllText(composeFile), composeFile, variables,
+                file => File.Exists(Path.Combine(packageDirectory, file)) ? File.ReadAllText(Path.Combine(packageDirectory, file)) : null);
+        }
+        catch (StackFileException exception)
+        {
+            throw new PipelineException($"{exception.Message} Nothing was changed on {Target.Name}.");
+        }
+    }
+
+    /// <summary>The stack file kept in an installed release, with the files it names, here, for a rollback to deploy again.</summary>
     public LocalStack Kept(string release)
     {
         var folder = Store.PathOf(release);
-        var text = Host.Files.ReadAllText(Host.Files.Combine(folder, SwarmStack.FileName))
-            ?? throw new PipelineException($"Release {release} on {Host.Name} has no {SwarmStack.FileName} ({Host.Where(folder)}): it was not deployed on a swarm, so it cannot be put back here. " +
-                "Fix: pick another release with --to=VERSION, or deploy it (check out that version, ./build.sh --target=deploy).");
-        var nginx = Host.Files.ReadAllText(Host.Files.Combine(folder, SwarmStack.EdgeConfigFile))
-            ?? throw new PipelineException($"Release {release} on {Host.Name} has {SwarmStack.FileName} but no {SwarmStack.EdgeConfigFile} beside it ({Host.Where(folder)}). Fix: deploy it again.");
+        var text = KeptText(release);
+        var files = new Dictionary<string, string>();
+        foreach (var (file, hash) in SwarmStack.NamedFiles(text, Host.Where(Host.Files.Combine(folder, SwarmStack.FileName))))
+            files[file] = KeptFile(folder, file, hash, release);
         var local = new LocalStack();
-        Write(local, text, new Dictionary<string, string> { [SwarmStack.EdgeConfigFile] = nginx + "\n" });
+        Write(local, text, files);
         return local;
+    }
+
+    /// <summary>The text of the stack file kept in an installed release; null when it has none.</summary>
+    public string? KeptTextOrNone(string release) => Host.Files.ReadAllText(Host.Files.Combine(Store.PathOf(release), SwarmStack.FileName));
+
+    private string KeptText(string release) =>
+        KeptTextOrNone(release)
+            ?? throw new PipelineException($"Release {release} on {Host.Name} has no {SwarmStack.FileName} ({Host.Where(Store.PathOf(release))}): it was not deployed on a swarm, so it cannot be put back here. " +
+                "Fix: pick another release with --to=VERSION, or deploy it (check out that version, ./build.sh --target=deploy).");
+
+    /// <summary>
+    /// A file the kept stack file names, as it was deployed: its config's name ends with its content's hash, which must match, since
+    /// Swarm refuses a config whose name it knows with other content. The host's read gives the lines, so the newline that ended the file is tried back.
+    /// </summary>
+    private string KeptFile(string folder, string file, string hash, string release)
+    {
+        var path = Host.Files.Combine(folder, file.StartsWith("./", StringComparison.Ordinal) ? file[2..] : file);
+        var text = Host.Files.ReadAllText(path)
+            ?? throw new PipelineException($"Release {release} on {Host.Name} has {SwarmStack.FileName} but no {file} beside it ({Host.Where(path)}), which it names. Fix: deploy it again.");
+        return new[] { text + "\n", text }.FirstOrDefault(content => SwarmStack.ContentHash(content) == hash)
+            ?? throw new PipelineException($"{Host.Where(path)} of release {release} on {Host.Name} is not what its {SwarmStack.FileName} deployed (its name says content hash {hash}): it was changed since. " +
+                "Fix: put the file back as it was, or deploy the release again.");
     }
 
     /// <summary>The images an installed release's kept stack file pins, and where that file is (for messages).</summary>
     public (StackImages Images, string StackFile) ImagesOf(string release)
     {
-        using var stack = Kept(release);
         var where = Host.Where(Host.Files.Combine(Store.PathOf(release), SwarmStack.FileName));
-        return (StackImages.Read(File.ReadAllText(stack.StackFile), where), where);
+        return (StackImages.Read(KeptText(release), where), where);
     }
 
     private static void Write(LocalStack local, string stackText, IReadOnlyDictionary<string, string> files)
     {
         File.WriteAllText(local.StackFile, stackText);
-        foreach (var (name, text) in files) File.WriteAllText(Path.Combine(local.Directory, name), text);
+        foreach (var (name, text) in files)
+        {
+            var path = Path.GetFullPath(Path.Combine(local.Directory, name));
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            File.WriteAllText(path, text);
+        }
     }
 
     private static void CopyDirectory(string from, string to)
