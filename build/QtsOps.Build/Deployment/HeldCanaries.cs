@@ -38,10 +38,7 @@ public sealed class HeldCanaryFile(DeploySession session)
         try
         {
             File.WriteAllText(System.IO.Path.Combine(local.FullName, HeldCanary.File), canary.ToJson());
-            var staging = files.Combine(session.EdgeFolder, "." + HeldCanary.Folder + ".partial");
-            files.DeleteDirectory(staging);
-            files.CopyIn(local.FullName, staging);
-            files.MoveDirectory(staging, Folder);
+            files.PutDirectory(local.FullName, Folder, files.Combine(session.EdgeFolder, "." + HeldCanary.Folder + ".partial"));
         }
         finally
         {
