@@ -110,8 +110,8 @@ public static class PipelineOptions
         { Targets = ["deploy", "verify"] };
 
     public static readonly ChoiceOption Strategy = new("strategy", "How the release replaces the one that serves, instead of the environment's strategy: " +
-        "start-first (beside it, behind the edge; switched once healthy), recreate (one container, replaced in place) " +
-        "or canary (as start-first, then a share of requests first: promoted or withdrawn on what they show; the environment's \"canary\" settings)", [.. DeployStrategies.Names])
+        "start-first (beside it, behind the edge; switched once healthy), recreate (replaced in place) " +
+        "or canary (start-first, a share of requests first: the environment's \"canary\")", [.. DeployStrategies.Names])
         { Targets = Running };
 
     public static readonly SwitchOption CanaryHold = new("canary-hold", "A canary deploy leaves the canary running after its window, whatever its verdict, " +
