@@ -67,7 +67,7 @@ single = dict(shared, description="bench: one engine", strategy="start-first", c
 cluster = {key: value for key, value in shared.items() if key not in ("strategy", "bind", "containerName")}
 cluster.update(description="bench: the lab's swarm", engine="swarm", dockerHost=os.environ["MANAGER"], composeProject=f"{name}-cluster",
                network=f"{name}-cluster", port=cluster_port, healthUrl=f"http://{os.environ['MANAGER_ADDRESS']}:{cluster_port}/health",
-               deployDirectory=".qtsops/deploy/cluster", backupDirectory=".qtsops/backups/cluster",
+               deployDirectory=".qtsops/deploy/cluster", backupDirectory="/srv/qts/backups",
                dataDirectory="/srv/qts/data", logDirectory="/srv/qts/logs", configDirectory="/srv/qts/config",
                replicas=2, updateParallelism=1, updateDelaySeconds=0, monitorSeconds=3, updateOrder="start-first")
 open(os.path.join(clone, ".qtsops", "bench-environments.json"), "w").write(json.dumps({"single": single, "cluster": cluster}, indent=2))

@@ -115,9 +115,7 @@ public abstract class ShellDeploymentHost : IDeploymentHost, IHostFileSystem
             result = Run($"back up {dataDirectory} to {archive}", HostScripts.BackUp, [dataDirectory, backupDirectory, name], null, _transferTimeLimit);
             if (result.ExitCode != HostScripts.NameTaken) break;
         }
-        var said = Check(result).Output.Select(line => line.Split(' ', 2)).ToLookup(parts => parts[0], parts => parts[1]);
-        return new BackupResult(archive, said["sha256"].Single(), int.Parse(said["files"].Single(), CultureInfo.InvariantCulture),
-            long.Parse(said["bytes"].Single(), CultureInfo.InvariantCulture), [.. said["skipped"]], [.. said["partial"]]);
+        return DataBackup.ReadResult(archive, Check(result).Output);
     }
 
     public IReadOnlyList<string> Backups(string backupDirectory) =>
@@ -125,7 +123,7 @@ public abstract class ShellDeploymentHost : IDeploymentHost, IHostFileSystem
 
     public IReadOnlyList<string> PruneBackups(string backupDirectory, int keep)
     {
-        var removed = Backups(backupDirectory).Skip(keep).ToList();
+        var removed = DataBackup.Pruned(Backups(backupDirectory), keep);
         if (removed.Count > 0) Checked($"remove the old backups of {backupDirectory}", HostScripts.RemoveBackups, [.. removed]);
         return removed;
     }

@@ -72,7 +72,7 @@ public sealed class SwarmScratch : IDisposable
             ["dataDirectory"] = $"/srv/{_name}/data",
             ["logDirectory"] = $"/srv/{_name}/logs",
             ["configDirectory"] = $"/srv/{_name}/config",
-            ["backupDirectory"] = ".qtsops/backups/cluster",
+            ["backupDirectory"] = $"/srv/{_name}/backups",
             ["bootstrapBaseImage"] = true,
             // Two tasks on three nodes: a start-first replacement needs a node without a task (max_replicas_per_node 1).
             ["replicas"] = 2,
@@ -98,6 +98,14 @@ public sealed class SwarmScratch : IDisposable
         using var scope = new EnvironmentVariableScope();
         scope.Set("QTSOPS_REGISTRY_USERNAME", RegistryUser).Set("QTSOPS_REGISTRY_PASSWORD", _registryPassword);
         return Repo.Run([.. arguments, "--env=cluster"]);
+    }
+
+    /// <summary>The pipeline on 'cluster' with the registry's login, as a process of its own (a signal reaches it alone); <paramref name="awaited"/> a line that says it reached the step.</summary>
+    internal PipelineProcess Process(string awaited, params string[] arguments)
+    {
+        using var scope = new EnvironmentVariableScope();
+        scope.Set("QTSOPS_REGISTRY_USERNAME", RegistryUser).Set("QTSOPS_REGISTRY_PASSWORD", _registryPassword);
+        return new PipelineProcess(Repo.Root, awaited, [.. arguments, "--env=cluster"]);
     }
 
     public Build.Registry.RegistryManifests Manifests() => new(Registry.Address, false, RegistryUser, _registryPassword);
