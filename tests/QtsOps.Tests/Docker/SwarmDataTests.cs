@@ -126,7 +126,8 @@ public class SwarmDataTests
     [Test, Order(4)]
     public void The_dashboard_shows_the_swarm_s_tasks_beside_the_environments_on_one_engine_and_those_unreachable()
     {
-        var run = Run("--target=dashboard");
+        // Every environment of the file (no --env): 'cluster' beside those on one engine.
+        var run = _swarm.Repo.Run("--target=dashboard", $"--environments={EnvironmentsFile}");
 
         Assert.That(run.ExitCode, Is.Zero, run.Output + run.Error);
         var page = File.ReadAllText(Path.Combine(_swarm.Repo.Root, "artifacts", "dashboard", "index.html"));
@@ -150,7 +151,7 @@ public class SwarmDataTests
         var run = Run("--target=down");
 
         Assert.That(run.ExitCode, Is.Zero, run.Output + run.Error);
-        string[] stackLabel = ["--filter", $"label=com.docker.stack.namespace={_swarm.Stack}", "--format", "{{.Name}}"];
+        string[] stackLabel = ["--filter", $"label=com.docker.stack.namespace={_swarm.Stack}", "--format", "{{.ID}}"];
         Assert.That(_swarm.Manager(["service", "ls", .. stackLabel]).EnsureSuccess("Listing the services").Output.NonBlank(), Is.Empty, "the observer's and the edge's services are gone");
         Assert.That(_swarm.Manager(["network", "ls", .. stackLabel]).EnsureSuccess("Listing the networks").Output.NonBlank(), Is.Empty, "the stack's overlay network is gone");
         var down = History().Last();
