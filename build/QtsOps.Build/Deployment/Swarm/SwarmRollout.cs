@@ -117,19 +117,17 @@ public sealed class SwarmRollout(DeploySession session, Func<RegistryAccess> reg
     /// </summary>
     public string? RemoveStack()
     {
-        var remove = Engine.Call(DockerAliases.Docker, new SwarmStackRemoveSettings { Stack = Stack });
         var timer = Stopwatch.StartNew();
-        IReadOnlyList<string> Left() =>
-            [.. new[] { "service", "network" }.SelectMany(kind => Engine.Call(DockerAliases.Docker, new SwarmStackObjectsSettings { Kind = kind, Stack = Stack }).EnsureSuccess().Output.NonBlank()
-                .Select(name => $"{kind} {name}"))];
-        var left = Left();
-        while (left.Count > 0 && timer.Elapsed < Timeout)
+        while (true)
         {
+            // Again while something is left: the engine refuses to remove a network while a task of the stack still uses it.
+            var remove = Engine.Call(DockerAliases.Docker, new SwarmStackRemoveSettings { Stack = Stack });
+            var left = new[] { "service", "network" }.SelectMany(kind => Engine.Call(DockerAliases.Docker, new SwarmStackObjectsSettings { Kind = kind, Stack = Stack }).EnsureSuccess().Output.NonBlank()
+                .Select(name => $"{kind} {name}")).ToList();
+            if (left.Count == 0) return null;
+            if (timer.Elapsed >= Timeout) return $"{string.Join(", ", left)} after {Timeout.TotalSeconds:0} s (healthTimeoutSeconds) ({string.Join(" | ", remove.Error.NonBlank().TakeLast(2))})";
             Thread.Sleep(Poll);
-            left = Left();
         }
-        if (left.Count == 0 && remove.ExitCode == 0) return null;
-        return $"{(left.Count > 0 ? string.Join(", ", left) : "something")} ({string.Join(" | ", remove.Error.NonBlank().TakeLast(2))})";
     }
 
     /// <summary>Why a wait ended, with the failing tasks' own words.</summary>
