@@ -159,7 +159,7 @@ public class SwarmDataTests
         Assert.That(down.Detail, Does.Contain($"removed the stack {_swarm.Stack}"));
         foreach (var node in _swarm.Lab.Nodes)
         {
-            // The engine removes a network only once no task uses it: its tasks have stopped (their exited containers go with the engine's task history).
+            // down waits until the tasks have stopped (their exited containers go with the engine's task history).
             Assert.That(node.Docker(["ps", .. stackLabel]).EnsureSuccess($"Listing {node.Name}'s containers").Output.NonBlank(), Is.Empty, $"no task of the stack runs on {node.Name}");
             Assert.That(Directory.Exists(Path.Combine(_swarm.Folders(node), "data")), Is.True, $"{node.Name}'s data is kept");
         }

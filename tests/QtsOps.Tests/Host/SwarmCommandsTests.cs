@@ -51,7 +51,7 @@ public class SwarmCommandsTests
     [Test]
     public void Stack_rm_names_the_stack()
     {
-        Assert.That(Render(new SwarmStackRemoveSettings { Stack = "qts-observer" }), Is.EqualTo("stack rm \"qts-observer\""));
+        Assert.That(Render(new SwarmStackRemoveSettings { Stack = "qts-observer" }), Is.EqualTo("stack rm --detach=false \"qts-observer\""));
     }
 
     [Test]

@@ -109,12 +109,15 @@ public sealed class SwarmNetworkProbeSettings : DockerSettings, IDockerCommand
     }
 }
 
-/// <summary>`docker stack rm`: removes the stack's services, networks and configs (a first deploy that failed leaves nothing half-up).</summary>
+/// <summary>
+/// `docker stack rm --detach=false`: removes the stack's services, networks and configs (a first deploy that failed leaves nothing
+/// half-up, down) and waits until its tasks have stopped on their nodes (detached, the command returns while they still run).
+/// </summary>
 public sealed class SwarmStackRemoveSettings : DockerSettings, IDockerCommand
 {
     public required string Stack { get; init; }
 
-    public void AppendTo(ProcessArgumentBuilder arguments) => arguments.Append("stack").Append("rm").AppendQuoted(Stack);
+    public void AppendTo(ProcessArgumentBuilder arguments) => arguments.Append("stack").Append("rm").Append("--detach=false").AppendQuoted(Stack);
 }
 
 /// <summary>

@@ -112,15 +112,15 @@ public sealed class SwarmRollout(DeploySession session, Func<RegistryAccess> reg
         : $"it was the stack's first deploy, so the stack {Stack} was removed: nothing of it runs, nothing is left half-up";
 
     /// <summary>
-    /// `docker stack rm` and the wait, bounded by healthTimeoutSeconds, until the stack's services (and so their tasks) and its
-    /// networks are gone (a network goes once no task of the stack is attached to it on any node); null then, else what is left and the engine's words.
+    /// `docker stack rm`, which waits until the stack's tasks have stopped, and the wait, bounded by healthTimeoutSeconds, until its
+    /// services and networks are gone; null then, else what is left and the engine's words.
     /// </summary>
     public string? RemoveStack()
     {
         var timer = Stopwatch.StartNew();
         while (true)
         {
-            // Again while something is left: the engine refuses to remove a network while a task of the stack still uses it.
+            // Again while something is left: the engine may refuse to remove a network while a task of the stack still uses it.
             var remove = Engine.Call(DockerAliases.Docker, new SwarmStackRemoveSettings { Stack = Stack });
             var left = new[] { "service", "network" }.SelectMany(kind => Engine.Call(DockerAliases.Docker, new SwarmStackObjectsSettings { Kind = kind, Stack = Stack }).EnsureSuccess().Output.NonBlank()
                 .Select(name => $"{kind} {name}")).ToList();
