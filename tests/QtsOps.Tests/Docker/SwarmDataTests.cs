@@ -155,7 +155,7 @@ public class SwarmDataTests
         Assert.That(_swarm.Manager(["service", "ls", .. stackLabel]).EnsureSuccess("Listing the services").Output.NonBlank(), Is.Empty, "the observer's and the edge's services are gone");
         Assert.That(_swarm.Manager(["network", "ls", .. stackLabel]).EnsureSuccess("Listing the networks").Output.NonBlank(), Is.Empty, "the stack's overlay network is gone");
         var tasks = _swarm.Manager("stack", "ps", _swarm.Stack);
-        Assert.That(string.Join("\n", tasks.Output.Concat(tasks.Error)), Does.Contain("nothing found in stack").IgnoreCase, "the manager knows no task of the stack");
+        Assert.That(string.Join("\n", tasks.Output) + tasks.Error, Does.Contain("nothing found in stack").IgnoreCase, "the manager knows no task of the stack");
         var down = History().Last();
         Assert.That((down.Action, down.Result), Is.EqualTo((HistoryAction.Down, HistoryResult.Succeeded)));
         Assert.That(down.Detail, Does.Contain($"removed the stack {_swarm.Stack}"));
