@@ -111,7 +111,7 @@ public sealed class SwarmNetworkProbeSettings : DockerSettings, IDockerCommand
 
 /// <summary>
 /// `docker stack rm --detach=false`: removes the stack's services, networks and configs (a first deploy that failed leaves nothing
-/// half-up, down) and waits until its tasks have stopped on their nodes (detached, the command returns while they still run).
+/// half-up, down) and waits while the manager still lists tasks of it (detached, the command returns at once).
 /// </summary>
 public sealed class SwarmStackRemoveSettings : DockerSettings, IDockerCommand
 {
