@@ -336,8 +336,9 @@ write_state() {
 }
 
 # The pipeline's environments file for this lab: 'cluster' on the swarm through the manager's socket.
-# Its deploy and backup directories are on the manager's host, which for a unix:// manager is this
-# machine: the manager's /srv as seen from here, so that they go with the lab.
+# Its deploy directory is on the manager's host, which for a unix:// manager is this machine: the
+# manager's /srv as seen from here, so that it goes with the lab. Backups are written on each node
+# into its own /srv, as its data is.
 write_environments() {
   local replicas=1 order=start-first manager_srv
   [ "$NODES" -ge 3 ] && replicas=2
@@ -357,7 +358,7 @@ write_environments() {
     "dataDirectory": "$SERVICE_SRV/data",
     "logDirectory": "$SERVICE_SRV/logs",
     "configDirectory": "$SERVICE_SRV/config",
-    "backupDirectory": "$manager_srv/backups",
+    "backupDirectory": "$SERVICE_SRV/backups",
     "protected": false,
     "requireVerifiedRelease": false,
     "automaticRollback": true,

@@ -157,7 +157,7 @@ public sealed class Wiring(BuildContext context, DeploymentEnvironment? environm
 
     /// <summary>The deploy target's work, by the environment's engine.</summary>
     public IReleaseDeployer Deployer() => OnSwarm
-        ? new SwarmDeployer(DeployingSession, DeployRequest, new SwarmReleaseParts(SwarmImages(), SwarmStacks(), new SwarmNodeFolders(DeployingSession, () => SwarmImages().Registry)), SwarmRollout(), SwarmRollback(rollbackTo: null))
+        ? new SwarmDeployer(DeployingSession, DeployRequest, new SwarmReleaseParts(SwarmImages(), SwarmStacks(), SwarmBackups(), new SwarmNodeFolders(DeployingSession, () => SwarmImages().Registry)), SwarmRollout(), SwarmRollback(rollbackTo: null))
         : new Deployer(Session, DeployRequest, Starter, Rollback, HostImage());
 
     /// <summary>The release's and the edge's images in the registry the swarm's nodes pull from; push runs here when the run did not push yet.</summary>
@@ -171,9 +171,11 @@ public sealed class Wiring(BuildContext context, DeploymentEnvironment? environm
 
     private SwarmStackFiles SwarmStacks() => new(DeployingSession);
 
+    private SwarmNodeBackups SwarmBackups() => new(DeployingSession, SwarmObserver(), new SwarmNodeJobs(DeployingSession, () => SwarmImages().Registry));
+
     private SwarmRollout SwarmRollout() => new(DeployingSession, () => SwarmImages().Registry);
 
-    private SwarmRollback SwarmRollback(string? rollbackTo) => new(DeployingSession, rollbackTo, SwarmStacks(), SwarmRollout(), NoRollback);
+    private SwarmRollback SwarmRollback(string? rollbackTo) => new(DeployingSession, rollbackTo, new SwarmPutBackParts(SwarmStacks(), SwarmRollout(), SwarmBackups()), NoRollback);
 
     /// <summary>Reads the swarm through its manager; the probe's image is pulled there with the run's registry login when one is set.</summary>
     private SwarmObserver SwarmObserver() => new(Engine, Registry is { } registry ? () => registry().Open(Engine, "pulling the probe's image from", context.Log) : null);
@@ -208,9 +210,12 @@ public sealed class Wiring(BuildContext context, DeploymentEnvironment? environm
 
     public ReleaseListReader Releases() => new(Session);
 
-    public DashboardReader Dashboard() => new(Engine, Target, ComposeStatus(), Releases());
+    public IDashboardReader Dashboard() => OnSwarm
+        ? new SwarmDashboardReader(DeployingSession, new SwarmStatusReader(SwarmObserver(), Target))
+        : new DashboardReader(Engine, Target, ComposeStatus(), Releases());
 
-    public EnvironmentTeardown Teardown() => new(Session);
+    /// <summary>The down target's work, by the environment's engine.</summary>
+    public IEnvironmentTeardown Teardown() => OnSwarm ? new SwarmTeardown(DeployingSession, SwarmRollout()) : new EnvironmentTeardown(Session);
 
     /// <summary>restore; on a swarm it is refused with why (ClusterRules.WhyNoRestore) before the engine is asked.</summary>
     public BackupRestorer Restorer() => ClusterRules.WhyNoRestore(Target) is { } why ? throw new PipelineException(why)

@@ -10,7 +10,7 @@ namespace QtsOps.Build.Deployment;
 /// the releases target lists). Changes nothing. A host that cannot be reached is an answer, not a failure:
 /// the dashboard shows it as unreachable, with why, beside the environments that answered.
 /// </summary>
-public sealed class DashboardReader(DockerEngine engine, DeploymentEnvironment target, StatusReader status, ReleaseListReader releases)
+public sealed class DashboardReader(DockerEngine engine, DeploymentEnvironment target, StatusReader status, ReleaseListReader releases) : IDashboardReader
 {
     public EnvironmentDashboard Read(int historyEntries)
     {
@@ -31,4 +31,10 @@ public sealed class DashboardReader(DockerEngine engine, DeploymentEnvironment t
             return EnvironmentDashboard.Failed(target.Name, exception.Message);
         }
     }
+}
+
+/// <summary>One environment's part of the dashboard, by the environment's engine.</summary>
+public interface IDashboardReader
+{
+    EnvironmentDashboard Read(int historyEntries);
 }

@@ -139,8 +139,8 @@ public sealed class Deployer(DeploySession session, DeployRequest request, Relea
         {
             if (foreign.Count > 0) _backups.TakeOver(foreign, release);
             // The shared folders looked for at once (one script: over ssh, one round trip); neither the backup nor the install makes them.
-            var missing = session.Host.MissingDirectories(SharedDirectories);
-            _backups.BeforeDeploy(release, dataExists: !missing.Contains(SharedDirectories[0]));
+            var missing = session.Host.MissingDirectories(Shared.All);
+            _backups.BeforeDeploy(release, dataExists: !missing.Contains(Shared.Data));
             interruption.Token.ThrowIfCancellationRequested();
             Store.Install(request.PackageDirectory, release);
             starter.InstalledFrom(release, request.PackageDirectory);
@@ -230,22 +230,21 @@ public sealed class Deployer(DeploySession session, DeployRequest request, Relea
     }
 
     /// <summary>The shared data, log and config folders on the host, in that order.</summary>
-    private string[] SharedDirectories => [session.Host.Resolve(Target.DataDirectory), session.Host.Resolve(Target.LogDirectory), session.Host.Resolve(Target.ConfigDirectory)];
+    private SharedFolders Shared => SharedFolders.Of(Target, session.Host.Resolve);
 
     /// <summary>Creates the shared data, log and config folders (those <paramref name="missing"/>) on first deploy; the service (uid 10001) must own data and logs.</summary>
     private void PrepareSharedDirectories(string release, IReadOnlyList<string> missing)
     {
         var files = session.Host.Files;
-        var shared = SharedDirectories;
-        var (data, logs, config) = (shared[0], shared[1], shared[2]);
-        var created = new[] { data, logs }.Where(missing.Contains).ToList();
+        var shared = Shared;
+        var created = shared.ForService.Where(missing.Contains).ToList();
         foreach (var directory in created) files.CreateDirectory(directory);
-        if (missing.Contains(config))
+        if (missing.Contains(shared.Config))
         {
-            var shipped = files.Combine(Store.PathOf(release), "config");
-            if (files.DirectoryExists(shipped)) files.CopyDirectory(shipped, config);
-            else files.CreateDirectory(config);
+            var shipped = files.Combine(Store.PathOf(release), SharedFolders.ShippedConfig);
+            if (files.DirectoryExists(shipped)) files.CopyDirectory(shipped, shared.Config);
+            else files.CreateDirectory(shared.Config);
         }
-        if (created.Count > 0) starter.GiveToService(release, data, logs);
+        if (created.Count > 0) starter.GiveToService(release, shared.Data, shared.Logs);
     }
 }

@@ -10,7 +10,7 @@ namespace QtsOps.Build.Deployment;
 /// slots) under the deploy lock, and records it. Data, logs, config, releases, backups and history
 /// stay, so a deploy or a rollback brings the service back; verify says it was taken down.
 /// </summary>
-public sealed class EnvironmentTeardown(DeploySession session)
+public sealed class EnvironmentTeardown(DeploySession session) : IEnvironmentTeardown
 {
     private ICakeLog Log => session.Log;
 
@@ -39,4 +39,10 @@ public sealed class EnvironmentTeardown(DeploySession session)
         session.Reporting.Write("down", "down", new { environment = target.Name, removed = names, release },
             $"# down: {target.Name}\n\n{done}; {kept}.\n", []);
     }
+}
+
+/// <summary>The down target's work, by the environment's engine.</summary>
+public interface IEnvironmentTeardown
+{
+    void Run();
 }

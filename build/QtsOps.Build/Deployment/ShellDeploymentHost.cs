@@ -113,9 +113,8 @@ public abstract class ShellDeploymentHost : IDeploymentHost, IHostFileSystem
             result = Run($"back up {dataDirectory} to {archive}", HostScripts.BackUp, [dataDirectory, backupDirectory, name], null, _transferTimeLimit);
             if (result.ExitCode != HostScripts.NameTaken) break;
         }
-        var said = Check(result).Output.Select(line => line.Split(' ', 2)).ToLookup(parts => parts[0], parts => parts[1]);
-        return new BackupResult(archive, said["sha256"].Single(), int.Parse(said["files"].Single(), CultureInfo.InvariantCulture),
-            long.Parse(said["bytes"].Single(), CultureInfo.InvariantCulture), [.. said["skipped"]], [.. said["partial"]], InFolder(backupDirectory, said["listed"]));
+        var backup = DataBackup.ReadResult(archive, Check(result).Output);
+        return backup with { Backups = InFolder(backupDirectory, backup.Backups) };
     }
 
     public IReadOnlyList<string> Backups(string backupDirectory) =>
@@ -126,7 +125,7 @@ public abstract class ShellDeploymentHost : IDeploymentHost, IHostFileSystem
 
     public IReadOnlyList<string> PruneBackups(IReadOnlyList<string> backups, int keep)
     {
-        var removed = backups.Skip(keep).ToList();
+        var removed = DataBackup.Pruned(backups, keep);
         if (removed.Count > 0) Checked($"remove the old backups {string.Join(", ", removed)}", HostScripts.RemoveBackups, [.. removed]);
         return removed;
     }

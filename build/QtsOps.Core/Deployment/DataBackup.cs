@@ -29,6 +29,21 @@ public static class DataBackup
     public static IReadOnlyList<string> NewestFirst(IEnumerable<string> paths) =>
         [.. paths.Where(IsArchiveName).OrderByDescending(Path.GetFileName, StringComparer.Ordinal)];
 
+    /// <summary>The backups among <paramref name="paths"/> beyond the <paramref name="keep"/> newest: what pruning removes.</summary>
+    public static IReadOnlyList<string> Pruned(IEnumerable<string> paths, int keep) => [.. NewestFirst(paths).Skip(keep)];
+
+    /// <summary>
+    /// What the host's backup script said of the archive it wrote (<c>sha256</c>, <c>files</c>, <c>bytes</c>, and a
+    /// <c>skipped</c> and <c>partial</c> line per entry left out and unfinished archive removed, and a <c>listed</c> line per entry
+    /// of the backup folder once it was written), as its result; its <see cref="BackupResult.Backups"/> are those entries' names.
+    /// </summary>
+    public static BackupResult ReadResult(string archivePath, IEnumerable<string> said)
+    {
+        var lines = said.Select(line => line.Split(' ', 2)).Where(parts => parts.Length == 2).ToLookup(parts => parts[0], parts => parts[1]);
+        return new BackupResult(archivePath, lines["sha256"].Single(), int.Parse(lines["files"].Single(), System.Globalization.CultureInfo.InvariantCulture),
+            long.Parse(lines["bytes"].Single(), System.Globalization.CultureInfo.InvariantCulture), [.. lines["skipped"]], [.. lines["partial"]], [.. lines["listed"]]);
+    }
+
     private static bool IsArchiveName(string path) =>
         Path.GetFileName(path) is var name && name.StartsWith("data-", StringComparison.Ordinal) && name.EndsWith(Extension, StringComparison.Ordinal);
 

@@ -25,6 +25,8 @@ public sealed record HistoryEntry
     public string? Detail { get; init; }
     /// <summary>What the containers were made from (<see cref="DeploymentSettings"/>); on entries that started them (deploy, rollback, restore).</summary>
     public IReadOnlyDictionary<string, string>? Settings { get; init; }
+    /// <summary>On a swarm, the data backup written before it on each node that held data: node → archive on that node.</summary>
+    public IReadOnlyDictionary<string, string>? Backups { get; init; }
 }
 
 /// <summary>

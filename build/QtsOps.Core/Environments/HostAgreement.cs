@@ -18,10 +18,10 @@ public static class HostAgreement
                 problems.Add((key, $"'{path}' is relative, but the environment runs on {environment.DockerHost}: relative paths are relative to this repository, which that host does not have",
                     $"write the absolute path on the host, e.g. \"{AbsoluteExample(environment, key, path)}\""));
 
-        // Every node mounts these at the same path: a path relative to this repository names nothing on a node (over ssh, said above).
+        // Every node mounts these at the same path (the backups: each node's own, written by a job there): a path relative to this repository names nothing on a node (over ssh, said above).
         if (environment.Engine == Swarm.DeploymentEngine.Swarm && !overSsh)
-            foreach (var (key, path) in DirectoryLayout.Shared.Where(d => d.Key != "backupDirectory").Select(p => (p.Key, p.Path(environment))).Where(p => !p.Item2.StartsWith('/')))
-                problems.Add((key, $"'{path}' is relative, but on a swarm each node mounts it into the task it runs: a path relative to this repository names nothing on a node",
+            foreach (var (key, path) in DirectoryLayout.Shared.Select(p => (p.Key, p.Path(environment))).Where(p => !p.Item2.StartsWith('/')))
+                problems.Add((key, $"'{path}' is relative, but on a swarm each node mounts it into the tasks and jobs it runs: a path relative to this repository names nothing on a node",
                     $"write an absolute path that each node may hold, e.g. \"{AbsoluteExample(environment, key, path)}\""));
 
         if (!Uri.TryCreate(environment.HealthUrl, UriKind.Absolute, out var url)) return problems; // reported as no URL

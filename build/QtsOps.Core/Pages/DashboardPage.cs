@@ -27,12 +27,17 @@ public sealed record HostResources(string DiskPath, long FreeDiskBytes, int MinF
 /// <param name="Backups">Its data backups, newest first.</param>
 /// <param name="BackupsNote">Why the backups are not listed (they are on another host), or null.</param>
 /// <param name="Unreachable">Why nothing could be read (the engine's or the host's error); null when it was read.</param>
-public sealed record EnvironmentDashboard(string Name, DeploymentStatus? Status, HostResources? Resources, IReadOnlyList<BackupListed> Backups, string? BackupsNote, string? Unreachable)
+/// <param name="Swarm">An environment on a swarm: what status shows of it (the service, each task, the lock and the history), instead of <paramref name="Status"/>.</param>
+public sealed record EnvironmentDashboard(string Name, DeploymentStatus? Status, HostResources? Resources, IReadOnlyList<BackupListed> Backups, string? BackupsNote, string? Unreachable,
+    IReadOnlyList<string>? Swarm = null)
 {
     public static EnvironmentDashboard Failed(string name, string why) => new(name, null, null, [], null, why);
 
-    /// <summary>The environment's state in one word: unreachable, not running, or the serving container's health (else its state).</summary>
-    public string Health => Unreachable is not null ? "unreachable" : Status?.Container switch
+    /// <summary>A swarm environment as status shows it; its backups are on its nodes.</summary>
+    public static EnvironmentDashboard OnSwarm(string name, IReadOnlyList<string> lines) => new(name, null, null, [], "on each node that holds data", null, lines);
+
+    /// <summary>The environment's state in one word: unreachable, swarm, not running, or the serving container's health (else its state).</summary>
+    public string Health => Unreachable is not null ? "unreachable" : Swarm is not null ? "swarm" : Status?.Container switch
     {
         null => "not running",
         { Health: { } h } => h,
@@ -40,7 +45,7 @@ public sealed record EnvironmentDashboard(string Name, DeploymentStatus? Status,
     };
 
     /// <summary>One line for the log and the step summary.</summary>
-    public string Summary => Status?.Summary ?? $"'{Name}': unreachable: {Unreachable}";
+    public string Summary => Status?.Summary ?? (Swarm is { Count: > 0 } lines ? $"'{Name}' (swarm): {lines[0]}" : $"'{Name}': unreachable: {Unreachable}");
 }
 
 /// <summary>
@@ -86,6 +91,11 @@ public static class DashboardPage
     {
         page.Raw($"<section id=\"env-{page.Text(environment.Name)}\" class=\"environment\">\n");
         page.Raw($"<h2>{page.Text(environment.Name)} {page.Badge(environment.Health)}</h2>\n");
+        if (environment.Swarm is { } lines)
+        {
+            page.Raw($"<pre class=\"swarm\">{page.Text(string.Join("\n", lines))}</pre>\n</section>\n");
+            return;
+        }
         if (environment.Status is not { } status)
         {
             page.Raw($"<p class=\"unreachable\">{page.Text(environment.Unreachable)}</p>\n</section>\n");

@@ -19,7 +19,7 @@ public static class ClusterRules
     /// Why the targets that act on the environment's engine (deploy, verify, rollback, restore, status...) refuse
     /// <paramref name="target"/>, or null when they may run: they drive one engine, so an environment of several
     /// hosts would reach its first only. validate reads it in full. A swarm is one engine's manager: deploy and
-    /// rollback, verify and status drive it (<see cref="WhyNotOnSwarmYet"/> says which targets do not yet).
+    /// rollback, verify, status and down drive it (<see cref="WhyNotOnSwarmYet"/> says which targets do not).
     /// </summary>
     public static string? WhyNotDeployable(DeploymentEnvironment target) =>
         target.Hosts.Count > 0
@@ -29,15 +29,14 @@ public static class ClusterRules
             : null;
 
     /// <summary>
-    /// Why the targets not built for a swarm yet (restore, down...) refuse <paramref name="target"/>, or null when it
-    /// runs on compose: deploy, verify, rollback and status drive a swarm, the others would change it as one compose
-    /// host and leave the cluster half-managed.
+    /// Why the targets not built for a swarm (restore) refuse <paramref name="target"/>, or null when it runs on
+    /// compose: deploy, verify, rollback, status, down and the dashboard drive a swarm, the others would change it
+    /// as one compose host and leave the cluster half-managed.
     /// </summary>
     public static string? WhyNotOnSwarmYet(DeploymentEnvironment target) =>
         target.Engine == DeploymentEngine.Swarm
-            ? $"'{target.Name}' runs on a swarm (\"engine\": \"swarm\"): deploy, verify, rollback and status drive it, but restore and down do not yet, " +
-              "and running them as on one compose host would leave the cluster half-managed. " +
-              $"Fix: remove the stack on the manager (docker stack rm {target.ComposeProject}; the nodes' data folders are kept), " +
-              "or give this environment \"engine\": \"compose\" and one \"dockerHost\" (docs/OPERATIONS.md, \"Swarm environments\")"
+            ? $"'{target.Name}' runs on a swarm (\"engine\": \"swarm\"): deploy, verify, rollback, status and down drive it, but restore does not, " +
+              "and running it as on one compose host would leave the cluster half-managed. " +
+              "Fix: give this environment \"engine\": \"compose\" and one \"dockerHost\" (docs/OPERATIONS.md, \"Swarm environments\")"
             : null;
 }

@@ -33,8 +33,8 @@ public class ClusterRulesTests
     {
         var swarm = EnvironmentCatalog.Load(SourceRepository.Combine(SwarmStackInputs.FixtureFile));
 
-        Assert.That(ClusterRules.WhyNotOnSwarmYet(swarm["cluster"]), Does.StartWith("'cluster' runs on a swarm").And.Contain("deploy, verify, rollback and status drive it")
-            .And.Contain("restore and down do not yet").And.Contain("docker stack rm qts-observer").And.Contain("Fix: "));
+        Assert.That(ClusterRules.WhyNotOnSwarmYet(swarm["cluster"]), Does.StartWith("'cluster' runs on a swarm").And.Contain("deploy, verify, rollback, status and down drive it")
+            .And.Contain("restore does not").And.Contain("Fix: "));
         Assert.That(swarm.Values.Where(e => e.Name != "cluster").Select(ClusterRules.WhyNotOnSwarmYet), Is.Not.Empty.And.All.Null);
     }
 }

@@ -164,16 +164,17 @@ public class SwarmEnvironmentTests
         Assert.That(problem.Message, Does.StartWith("$.cluster.monitorSeconds: 120 s is not below \"healthTimeoutSeconds\": 120"));
     }
 
-    [Test]
-    public void A_node_s_data_directory_must_be_absolute_on_a_swarm_reached_on_this_machine()
+    [TestCase("dataDirectory", "data/cluster")]
+    [TestCase("backupDirectory", "backups/cluster")]
+    public void A_node_s_directories_must_be_absolute_on_a_swarm_reached_on_this_machine(string key, string relative)
     {
         var json = With("\"dockerHost\": \"ssh://qtsops@manager.qts-observer.internal\",", "\"dockerHost\": \"unix:///var/run/docker.sock\",")
-            .Replace("\"replicas\": 2,", "\"replicas\": 2,\n    \"dataDirectory\": \"data/cluster\",");
+            .Replace("\"replicas\": 2,", $"\"replicas\": 2,\n    \"{key}\": \"{relative}\",");
 
         var problem = Refusal(json).Problems.Single();
 
-        Assert.That((problem.Line, problem.Message), Is.EqualTo(((int?)LineOf(json, "\"dataDirectory\": \"data/cluster\""),
-            "$.cluster.dataDirectory: 'data/cluster' is relative, but on a swarm each node mounts it into the task it runs: a path relative to this repository names nothing on a node")));
+        Assert.That((problem.Line, problem.Message), Is.EqualTo(((int?)LineOf(json, $"\"{key}\": \"{relative}\""),
+            $"$.cluster.{key}: '{relative}' is relative, but on a swarm each node mounts it into the tasks and jobs it runs: a path relative to this repository names nothing on a node")));
     }
 
     [Test]

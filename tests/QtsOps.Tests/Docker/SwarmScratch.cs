@@ -96,6 +96,14 @@ public sealed class SwarmScratch : IDisposable
         return Repo.Run([.. arguments, "--env=cluster"]);
     }
 
+    /// <summary>The pipeline on 'cluster' with the registry's login, as a process of its own (a signal reaches it alone); <paramref name="awaited"/> a line that says it reached the step.</summary>
+    internal PipelineProcess Process(string awaited, params string[] arguments)
+    {
+        using var scope = new EnvironmentVariableScope();
+        scope.Set("QTSOPS_REGISTRY_USERNAME", RegistryUser).Set("QTSOPS_REGISTRY_PASSWORD", _registryPassword);
+        return new PipelineProcess(Repo.Root, awaited, [.. arguments, "--env=cluster"]);
+    }
+
     public Build.Registry.RegistryManifests Manifests() => new(Registry.Address, false, RegistryUser, _registryPassword);
 
     public List<HistoryEntry> History() => Support.HistoryFile.Entries(HistoryFile);

@@ -49,9 +49,17 @@ public class SwarmCommandsTests
     }
 
     [Test]
-    public void Stack_rm_names_the_stack()
+    public void Stack_rm_names_the_stack_and_waits_for_its_tasks_and_what_is_left_of_it_is_listed_by_its_label()
     {
-        Assert.That(Render(new SwarmStackRemoveSettings { Stack = "qts-observer" }), Is.EqualTo("stack rm \"qts-observer\""));
+        Assert.That(Render(new SwarmStackRemoveSettings { Stack = "qts-observer" }), Is.EqualTo("stack rm --detach=false \"qts-observer\""));
+        Assert.That(Render(new SwarmStackObjectsSettings { Kind = "network", Stack = "qts-observer" }),
+            Is.EqualTo("network ls --filter \"label=com.docker.stack.namespace=qts-observer\" --format \"{{.Name}}\""));
+    }
+
+    [Test]
+    public void A_job_s_output_is_its_raw_logs()
+    {
+        Assert.That(Render(new SwarmJobOutputSettings { Service = "qts_job-1" }), Is.EqualTo("service logs --raw \"qts_job-1\""));
     }
 
     [Test]

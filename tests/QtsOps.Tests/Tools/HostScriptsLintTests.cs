@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Reflection;
 using QtsOps.Build.Deployment;
+using QtsOps.Build.Deployment.Swarm;
 
 namespace QtsOps.Tests.Tools;
 
@@ -10,11 +11,12 @@ namespace QtsOps.Tests.Tools;
 /// </summary>
 public class HostScriptsLintTests
 {
-    /// <summary>The scripts as the hosts run them, by name: the public strings of <see cref="HostScripts"/> and <see cref="HostStateScript.Text"/>.</summary>
+    /// <summary>The scripts as the hosts run them, by name: the public strings of <see cref="HostScripts"/>, <see cref="HostStateScript.Text"/> and a swarm node's backup job.</summary>
     private static IEnumerable<TestCaseData> Scripts() =>
         typeof(HostScripts).GetFields(BindingFlags.Public | BindingFlags.Static).Where(field => field.FieldType == typeof(string))
             .Select(field => new TestCaseData(field.Name, (string)field.GetValue(null)!).SetArgDisplayNames(field.Name))
-            .Append(new TestCaseData(nameof(HostStateScript), HostStateScript.Text).SetArgDisplayNames(nameof(HostStateScript)));
+            .Append(new TestCaseData(nameof(HostStateScript), HostStateScript.Text).SetArgDisplayNames(nameof(HostStateScript)))
+            .Append(new TestCaseData(nameof(SwarmNodeBackups), SwarmNodeBackups.Script).SetArgDisplayNames(nameof(SwarmNodeBackups)));
 
     [TestCaseSource(nameof(Scripts))]
     public void A_host_script_passes_shellcheck(string name, string script)

@@ -7,11 +7,11 @@ namespace QtsOps.Tests.Tools;
 /// <summary>
 /// A swarm environment and one of several hosts are validated in full, but the targets that act on an engine and
 /// are not built for them refuse them, saying why, before any engine is asked: a run would drive a swarm as one
-/// compose host (down), or reach the first of several hosts only. deploy, verify, rollback and status drive a swarm.
+/// compose host (restore), or reach the first of several hosts only. deploy, verify, rollback, status and down drive a swarm.
 /// </summary>
 public class UndeployableEnvironmentTests
 {
-    [TestCase(SwarmStackInputs.FixtureFile, "cluster", "'cluster' runs on a swarm", "down")]
+    [TestCase(SwarmStackInputs.FixtureFile, "cluster", "restore is refused on 'cluster'", "restore")]
     [TestCase(FleetEnvironmentTests.FixtureFile, "sites", "'sites' lists ", "status,verify,rollback")]
     public void The_engine_s_targets_refuse_the_environment_before_the_engine_is_asked(string fixture, string environment, string refusal, string targets)
     {
@@ -40,7 +40,8 @@ public class UndeployableEnvironmentTests
 
     [TestCase("verify")]
     [TestCase("status")]
-    public void Verify_and_status_of_a_swarm_take_the_swarm_s_path_and_ask_its_manager(string target)
+    [TestCase("down")]
+    public void Verify_status_and_down_of_a_swarm_take_the_swarm_s_path_and_ask_its_manager(string target)
     {
         using var repo = Repository(SwarmStackInputs.FixtureFile);
 

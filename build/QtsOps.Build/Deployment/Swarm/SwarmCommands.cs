@@ -109,12 +109,15 @@ public sealed class SwarmNetworkProbeSettings : DockerSettings, IDockerCommand
     }
 }
 
-/// <summary>`docker stack rm`: removes the stack's services, networks and configs (a first deploy that failed leaves nothing half-up).</summary>
+/// <summary>
+/// `docker stack rm --detach=false`: removes the stack's services, networks and configs (a first deploy that failed leaves nothing
+/// half-up, down) and waits while the manager still lists tasks of it (detached, the command returns at once).
+/// </summary>
 public sealed class SwarmStackRemoveSettings : DockerSettings, IDockerCommand
 {
     public required string Stack { get; init; }
 
-    public void AppendTo(ProcessArgumentBuilder arguments) => arguments.Append("stack").Append("rm").AppendQuoted(Stack);
+    public void AppendTo(ProcessArgumentBuilder arguments) => arguments.Append("stack").Append("rm").Append("--detach=false").AppendQuoted(Stack);
 }
 
 /// <summary>
@@ -151,4 +154,23 @@ public sealed class SwarmServiceRemoveSettings : DockerSettings, IDockerCommand
     public required string Service { get; init; }
 
     public void AppendTo(ProcessArgumentBuilder arguments) => arguments.Append("service").Append("rm").AppendQuoted(Service);
+}
+
+/// <summary>`docker service logs --raw` of a one-off job: what its task printed, standard output and error apart, without the task and node prefix.</summary>
+public sealed class SwarmJobOutputSettings : DockerSettings, IDockerCommand
+{
+    public required string Service { get; init; }
+
+    public void AppendTo(ProcessArgumentBuilder arguments) => arguments.Append("service").Append("logs").Append("--raw").AppendQuoted(Service);
+}
+
+/// <summary>`docker service ls` or `docker network ls` of what a stack made (its label), one name a line.</summary>
+public sealed class SwarmStackObjectsSettings : DockerSettings, IDockerCommand
+{
+    /// <summary>service or network.</summary>
+    public required string Kind { get; init; }
+    public required string Stack { get; init; }
+
+    public void AppendTo(ProcessArgumentBuilder arguments) =>
+        arguments.Append(Kind).Append("ls").Append("--filter").AppendQuoted($"label=com.docker.stack.namespace={Stack}").Append("--format").AppendQuoted("{{.Name}}");
 }

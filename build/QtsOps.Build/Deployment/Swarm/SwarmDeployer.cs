@@ -9,7 +9,8 @@ namespace QtsOps.Build.Deployment.Swarm;
 /// <summary>
 /// The deploy target on a swarm: the release's image and the edge's pinned by the digests the registry confirmed
 /// (<see cref="SwarmImages"/>); under the deploy lock on the manager's host, the package installed as
-/// releases/&lt;release&gt;/ there with its stack file (<see cref="SwarmStackFiles"/>); the nodes' folders made
+/// releases/&lt;release&gt;/ there with its stack file (<see cref="SwarmStackFiles"/>); the data of each node where a task ran
+/// backed up there (<see cref="SwarmNodeBackups"/>); the nodes' folders made
 /// (<see cref="SwarmNodeFolders"/>); `docker stack deploy` and the
 /// wait (<see cref="SwarmRollout"/>); the outcome recorded in the history there. A deploy that does not converge
 /// leaves nothing half-done: a first deploy's stack is removed; a failed upgrade gets the release before put back
@@ -63,21 +64,27 @@ public sealed class SwarmDeployer(DeploySession session, DeployRequest request, 
             Digest = pinned.Observer[(pinned.Observer.IndexOf('@') + 1)..], StartedAt = started, FinishedAt = started, Settings = DeploymentSettings.Of(Target),
         };
         Convergence judged;
+        // Whether the stack deploy began: before it, the swarm runs what it ran, and there is nothing to undo.
+        var changing = false;
         try
         {
-            parts.Folders.Make(pinned.Observer, request.PackageDirectory);
+            entry = entry with { Backups = parts.Backups.Take(pinned.Edge, $"before-{release}", interruption.Token) };
+            parts.Folders.Make(pinned.Observer, request.PackageDirectory, interruption.Token);
+            changing = true;
             judged = rollout.Deploy(stack.StackFile, pinned, interruption.Token);
         }
-        catch (OperationCanceledException) when (interruption.IsRequested)
+        // Ctrl-C in a terminal also reaches the docker commands, so their failures are the interruption too.
+        catch (Exception) when (interruption.IsRequested)
         {
-            session.Record(entry with { Result = HistoryResult.Interrupted, FinishedAt = DateTimeOffset.UtcNow, Detail = $"{interruption.Signal} while the swarm converged" });
-            throw new PipelineException($"{interruption.Signal} came during the deploy of {release}: it is recorded as interrupted. Now: {Undo(first, previous, release)}.");
+            var when = changing ? "while the swarm converged" : "before the stack deploy";
+            session.Record(entry with { Result = HistoryResult.Interrupted, FinishedAt = DateTimeOffset.UtcNow, Detail = $"interrupted by {interruption.Signal} {when}" });
+            throw new PipelineException($"{interruption.Signal} came during the deploy of {release} ({when}): it is recorded as interrupted. Now: {Undo(first, previous, release, changing)}.");
         }
         catch (ReleaseStartException exception)
         {
             judged = new Convergence(ConvergenceOutcome.Failed, exception.Message, []);
         }
-        if (judged.Outcome != ConvergenceOutcome.Converged) Fail(entry, first, previous, judged);
+        if (judged.Outcome != ConvergenceOutcome.Converged) Fail(entry, first, previous, judged, changing);
 
         session.Store.Activate(release);
         session.Record(entry with { FinishedAt = DateTimeOffset.UtcNow });
@@ -88,22 +95,24 @@ public sealed class SwarmDeployer(DeploySession session, DeployRequest request, 
     }
 
     /// <summary>Records the failure, undoes what it left, and stops the run with the tasks' own words and what runs now.</summary>
-    private void Fail(HistoryEntry entry, bool first, string? previous, Convergence judged)
+    private void Fail(HistoryEntry entry, bool first, string? previous, Convergence judged, bool changing)
     {
         var why = SwarmRollout.Describe(judged);
         Log.Error($"Deploy of {entry.Release} failed: {why}");
         var unrecorded = session.Record(entry with { Result = HistoryResult.Failed, FinishedAt = DateTimeOffset.UtcNow, Detail = why });
         session.Reporting.Notify(NotificationEvent.DeployFailed, why);
-        var now = Undo(first, previous, entry.Release);
+        var now = Undo(first, previous, entry.Release, changing);
         throw new PipelineException($"Deploy of {entry.Release} to {Target.Name} failed: {why}. Now: {now}." + (unrecorded is null ? "" : $" Also, {unrecorded}"));
     }
 
     /// <summary>
-    /// What a failed deploy leaves: nothing for a first one; the release before for an upgrade, from its kept stack file (after the
-    /// engine's own rollback, if it made one: that puts back the observer's service only, and the stack deploy changed the edge too).
+    /// What a failed deploy leaves: the swarm as it was when the stack deploy did not begin (<paramref name="changing"/>); else nothing
+    /// for a first one; the release before for an upgrade, from its kept stack file (after the engine's own rollback, if it made one:
+    /// that puts back the observer's service only, and the stack deploy changed the edge too).
     /// </summary>
-    private string Undo(bool first, string? previous, string release)
+    private string Undo(bool first, string? previous, string release, bool changing)
     {
+        if (!changing) return $"the stack deploy did not begin, so the swarm runs what it ran ({previous ?? "nothing"})";
         if (first) return rollout.Remove();
         if (!RollsBack) return $"the swarm is left as it is ({rollback.TurnedOffBy ?? "\"automaticRollback\": false"}): the engine paused the update; see docker service ps {rollout.ObserverService} on the manager";
         var engine = rollout.EngineRollback(CancellationToken.None);
@@ -126,5 +135,5 @@ public sealed class SwarmDeployer(DeploySession session, DeployRequest request, 
     }
 }
 
-/// <summary>What a release needs in place on the swarm before its stack deploy: its images in the registry, its stack file on the manager's host, the nodes' folders.</summary>
-public sealed record SwarmReleaseParts(SwarmImages Images, SwarmStackFiles Stacks, SwarmNodeFolders Folders);
+/// <summary>What a release needs in place on the swarm before its stack deploy: its images in the registry, its stack file on the manager's host, the nodes' data backed up, the nodes' folders.</summary>
+public sealed record SwarmReleaseParts(SwarmImages Images, SwarmStackFiles Stacks, SwarmNodeBackups Backups, SwarmNodeFolders Folders);

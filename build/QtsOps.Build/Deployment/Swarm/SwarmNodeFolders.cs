@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Cake.Core.Diagnostics;
 using QtsOps.Build.Registry;
+using QtsOps.Core.Deployment;
 using QtsOps.Core.Swarm;
 using QtsOps.Tools;
 using QtsOps.Tools.Docker;
@@ -9,7 +10,7 @@ using QtsOps.Tools.Docker;
 namespace QtsOps.Build.Deployment.Swarm;
 
 /// <summary>
-/// Makes the data, log and config folders on every node the placement allows, before the stack deploy (<see cref="NodeFolders"/>):
+/// Makes the data, log and config folders (<see cref="SharedFolders"/>, as one host's deploy does) on every node the placement allows, before the stack deploy (<see cref="NodeFolders"/>):
 /// a global job of the release's image, as root, through the manager; data and logs made are given to the service (uid 10001),
 /// a config folder made gets the package's config files; folders that exist are left as they are. Waited for, bounded by
 /// healthTimeoutSeconds, and removed.
@@ -17,7 +18,7 @@ namespace QtsOps.Build.Deployment.Swarm;
 /// <param name="registry">The run's registry and login: the nodes pull the image.</param>
 public sealed class SwarmNodeFolders(DeploySession session, Func<RegistryAccess> registry)
 {
-    /// <summary>Makes each missing folder: the owned ones (data, logs) for uid 10001, the config one with the files given. Prints ok.</summary>
+    /// <summary>Makes each missing folder: the owned ones (data, logs) for uid 10001, the config one with the files given (by path below it, subfolders made). Prints ok.</summary>
     public static readonly string Script = string.Join("\n",
         "import json, os, sys",
         "spec = json.loads(sys.argv[1])",
@@ -28,7 +29,9 @@ public sealed class SwarmNodeFolders(DeploySession session, Func<RegistryAccess>
         "if not os.path.isdir(spec['config']):",
         "    os.makedirs(spec['config'])",
         "    for name, text in spec['files'].items():",
-        "        with open(os.path.join(spec['config'], name), 'w', encoding='utf-8') as f: f.write(text)",
+        "        path = os.path.join(spec['config'], name)",
+        "        os.makedirs(os.path.dirname(path), exist_ok=True)",
+        "        with open(path, 'w', encoding='utf-8') as f: f.write(text)",
         "print('ok')");
 
     private static readonly TimeSpan Poll = TimeSpan.FromSeconds(1);
@@ -41,27 +44,31 @@ public sealed class SwarmNodeFolders(DeploySession session, Func<RegistryAccess>
     /// <exception cref="ReleaseStartException">The job could not be made, or a node's task failed (with its error).</exception>
     /// <param name="image">The release's image, pinned: it has Python, and every node pulls it for the stack anyway.</param>
     /// <param name="packageDirectory">The release's package: its config/ files go into a config folder made.</param>
-    public void Make(string image, string packageDirectory)
+    /// <exception cref="OperationCanceledException"><paramref name="cancellation"/> came first (the job is removed).</exception>
+    public void Make(string image, string packageDirectory, CancellationToken cancellation)
     {
         var name = $"{session.Target.ComposeProject}_folders-{Guid.NewGuid().ToString("N")[..8]}";
-        var (data, logs, config) = (session.Target.DataDirectory, session.Target.LogDirectory, session.Target.ConfigDirectory);
-        var shipped = Path.Combine(packageDirectory, "config");
-        var files = Directory.Exists(shipped) ? Directory.EnumerateFiles(shipped).ToDictionary(file => Path.GetFileName(file), File.ReadAllText) : [];
-        var spec = JsonSerializer.Serialize(new { owned = new[] { NodeFolders.InJob(data), NodeFolders.InJob(logs) }, config = NodeFolders.InJob(config), files });
+        var (onNodes, inJob) = (SharedFolders.Of(session.Target, path => path), SharedFolders.Of(session.Target, NodeFolders.InJob));
+        var shipped = Path.Combine(packageDirectory, SharedFolders.ShippedConfig);
+        var files = Directory.Exists(shipped)
+            ? Directory.EnumerateFiles(shipped, "*", SearchOption.AllDirectories).ToDictionary(file => Path.GetRelativePath(shipped, file).Replace('\\', '/'), File.ReadAllText)
+            : [];
+        var spec = JsonSerializer.Serialize(new { owned = inJob.ForService, config = inJob.Config, files });
         var access = registry();
         using (var client = access.Open(Engine, "making the nodes' folders with", session.Log))
         {
             var create = Engine.Call(DockerAliases.Docker, new SwarmNodeJobSettings
             {
                 Name = name, Image = image, Constraints = session.Target.Swarm?.Placement ?? [], WithRegistryAuth = access.Username is not null, ConfigDirectory = client.ConfigDirectory,
-                Mounts = NodeFolders.Tops([data, logs, config]).ToDictionary(top => top, NodeFolders.InJob), Entrypoint = "python3", Arguments = ["-c", Script, spec],
+                Mounts = NodeFolders.Tops(onNodes.All).ToDictionary(top => top, NodeFolders.InJob), Entrypoint = "python3", Arguments = ["-c", Script, spec],
             });
             if (create.ExitCode != 0)
-                throw new ReleaseStartException($"the job that makes {data}, {logs} and {config} on the nodes could not be created: {string.Join(" | ", create.Error.NonBlank().TakeLast(3))}");
+                throw new ReleaseStartException($"the job that makes {string.Join(", ", onNodes.All)} on the nodes could not be created: {string.Join(" | ", create.Error.NonBlank().TakeLast(3))}");
         }
         try
         {
-            Wait(name);
+            session.Log.Information($"Making the data, log and config folders on the nodes (job {name})");
+            Wait(name, cancellation);
         }
         finally
         {
@@ -69,12 +76,13 @@ public sealed class SwarmNodeFolders(DeploySession session, Func<RegistryAccess>
         }
     }
 
-    private void Wait(string job)
+    private void Wait(string job, CancellationToken cancellation)
     {
         var timer = Stopwatch.StartNew();
         var timeout = TimeSpan.FromSeconds(session.Target.HealthTimeoutSeconds);
         while (true)
         {
+            cancellation.ThrowIfCancellationRequested();
             var tasks = SwarmTask.ParseLines(Engine.Call(DockerAliases.Docker, new SwarmServicePsSettings { Service = job }).EnsureSuccess().Output);
             var outcome = NodeFolders.Judge(tasks);
             if (outcome.Failures.Count > 0)
@@ -91,7 +99,7 @@ public sealed class SwarmNodeFolders(DeploySession session, Func<RegistryAccess>
             }
             if (timer.Elapsed >= timeout)
                 throw new ReleaseStartException($"making the data, log and config folders did not end within {timeout.TotalSeconds:0} s (healthTimeoutSeconds): {string.Join("; ", tasks.Select(task => task.Describe()))}");
-            Thread.Sleep(Poll);
+            cancellation.WaitHandle.WaitOne(Poll);
         }
     }
 }

@@ -13,11 +13,12 @@ public sealed record SwarmPutBack(bool Converged, string Summary);
 /// The rollback target on a swarm, and a failed upgrade's undo: the release (the last verified one, or --to) is
 /// put back by deploying its kept stack file again (<see cref="SwarmStackFiles"/>), not by `docker service
 /// rollback`, which knows one step only; waited for as a deploy is (<see cref="SwarmRollout"/>), made current
-/// and recorded in the history on the manager's host, under the deploy lock there.
+/// and recorded in the history on the manager's host, under the deploy lock there; the nodes' data is backed up before
+/// (<see cref="SwarmNodeBackups"/>).
 /// </summary>
 /// <param name="rollbackTo">--to: the release to put back, as the user wrote it; null for the last verified one.</param>
 /// <param name="noRollback">What turned automatic rollback off for this run (--no-rollback), or null: a failed verify then leaves the release.</param>
-public sealed class SwarmRollback(DeploySession session, string? rollbackTo, SwarmStackFiles stacks, SwarmRollout rollout, string? noRollback) : IRollbackOnDemand, ISwarmRollback
+public sealed class SwarmRollback(DeploySession session, string? rollbackTo, SwarmPutBackParts parts, string? noRollback) : IRollbackOnDemand, ISwarmRollback
 {
     /// <summary>What turned automatic rollback off for this run (--no-rollback), or null.</summary>
     public string? TurnedOffBy => noRollback;
@@ -71,8 +72,8 @@ public sealed class SwarmRollback(DeploySession session, string? rollbackTo, Swa
     /// <param name="reason">Why, for the record ("on demand", "after the failed deploy of …").</param>
     public SwarmPutBack PutBack(string release, string? replaced, string reason, CancellationToken cancellation)
     {
-        using var stack = stacks.Kept(release);
-        var (images, _) = stacks.ImagesOf(release);
+        using var stack = parts.Stacks.Kept(release);
+        var (images, _) = parts.Stacks.ImagesOf(release);
         session.Log.Warning($"Putting {release} back on {Target.Name} from its kept {SwarmStack.FileName}" + (replaced is null ? "" : $" (in place of {replaced})"));
         var started = DateTimeOffset.UtcNow;
         var entry = new HistoryEntry
@@ -83,10 +84,12 @@ public sealed class SwarmRollback(DeploySession session, string? rollbackTo, Swa
         };
         try
         {
-            var judged = rollout.Deploy(stack.StackFile, images, cancellation);
+            entry = entry with { Backups = parts.Backups.Take(images.Edge, $"before-rollback-to-{release}", cancellation) };
+            var judged = parts.Rollout.Deploy(stack.StackFile, images, cancellation);
             if (judged.Outcome != ConvergenceOutcome.Converged) return Failed(entry, $"{release} did not come back either: {SwarmRollout.Describe(judged)}");
         }
-        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        // Ctrl-C in a terminal also reaches the docker commands, so their failures are the interruption too.
+        catch (Exception) when (cancellation.IsCancellationRequested)
         {
             session.Record(entry with { Result = HistoryResult.Interrupted, FinishedAt = DateTimeOffset.UtcNow, Detail = $"{entry.Detail}; interrupted" });
             return new SwarmPutBack(false, $"the rollback to {release} was interrupted while the swarm converged: ./build.sh --target=rollback tries again");
@@ -107,3 +110,6 @@ public sealed class SwarmRollback(DeploySession session, string? rollbackTo, Swa
         return new SwarmPutBack(false, why);
     }
 }
+
+/// <summary>What a put-back uses: the kept stack files, the stack deploy and its wait, the nodes' data backups.</summary>
+public sealed record SwarmPutBackParts(SwarmStackFiles Stacks, SwarmRollout Rollout, SwarmNodeBackups Backups);

@@ -120,18 +120,28 @@ public sealed class SwarmRollout(DeploySession session, Func<RegistryAccess> reg
         return $"the engine is rolling the update back, still unfinished after {timer.Elapsed.TotalSeconds:0} s: see docker service ps {ObserverService} on the manager";
     }
 
-    /// <summary>Removes the stack (a first deploy that failed) and waits, bounded, until its services are gone; says what it left.</summary>
-    public string Remove()
+    /// <summary>Removes the stack (a first deploy that failed) and waits, bounded, until it is gone; says what it left.</summary>
+    public string Remove() => RemoveStack() is { } left
+        ? $"it was the stack's first deploy, but removing the stack {Stack} left {left}. Fix: docker stack rm {Stack} on the manager"
+        : $"it was the stack's first deploy, so the stack {Stack} was removed: nothing of it runs, nothing is left half-up";
+
+    /// <summary>
+    /// `docker stack rm`, which waits until the stack's tasks have stopped, and the wait, bounded by healthTimeoutSeconds, until its
+    /// services and networks are gone; null then, else what is left and the engine's words.
+    /// </summary>
+    public string? RemoveStack()
     {
-        var remove = Engine.Call(DockerAliases.Docker, new SwarmStackRemoveSettings { Stack = Stack });
         var timer = Stopwatch.StartNew();
-        string[] services = [ObserverService, SwarmStack.EdgeServiceName(Stack)];
-        while (timer.Elapsed < Timeout && services.Any(service => Inspect(service) is not null)) Thread.Sleep(Poll);
-        var left = services.Where(service => Inspect(service) is not null).ToList();
-        return left.Count == 0 && remove.ExitCode == 0
-            ? $"it was the stack's first deploy, so the stack {Stack} was removed: nothing of it runs, nothing is left half-up"
-            : $"it was the stack's first deploy, but removing the stack {Stack} left {(left.Count > 0 ? string.Join(", ", left) : "something")}: " +
-              $"{string.Join(" | ", remove.Error.NonBlank().TakeLast(2))}. Fix: docker stack rm {Stack} on the manager";
+        while (true)
+        {
+            // Again while something is left: the engine may refuse to remove a network while a task of the stack still uses it.
+            var remove = Engine.Call(DockerAliases.Docker, new SwarmStackRemoveSettings { Stack = Stack });
+            var left = new[] { "service", "network" }.SelectMany(kind => Engine.Call(DockerAliases.Docker, new SwarmStackObjectsSettings { Kind = kind, Stack = Stack }).EnsureSuccess().Output.NonBlank()
+                .Select(name => $"{kind} {name}")).ToList();
+            if (left.Count == 0) return null;
+            if (timer.Elapsed >= Timeout) return $"{string.Join(", ", left)} after {Timeout.TotalSeconds:0} s (healthTimeoutSeconds) ({string.Join(" | ", remove.Error.NonBlank().TakeLast(2))})";
+            Thread.Sleep(Poll);
+        }
     }
 
     /// <summary>Why a wait ended, with the failing tasks' own words.</summary>
