@@ -1,4 +1,5 @@
 using QtsOps.Build.Deployment;
+using QtsOps.Build.Deployment.Fleet;
 using QtsOps.Build.Deployment.Swarm;
 using QtsOps.Build.Images;
 using QtsOps.Build.Registry;
@@ -7,6 +8,7 @@ using QtsOps.Core.Bundling;
 using QtsOps.Tools.Git;
 using QtsOps.Build.Terraform;
 using QtsOps.Core.Environments;
+using QtsOps.Core.Fleet;
 using QtsOps.Core.Swarm;
 
 namespace QtsOps.Build;
@@ -43,6 +45,22 @@ public sealed class Wiring(BuildContext context, DeploymentEnvironment? environm
     /// A swarm's images are built here, as for an ssh:// host: its dockerHost is a manager, which pulls them.
     /// </summary>
     private bool OnSwarm => Target.Engine == DeploymentEngine.Swarm;
+
+    /// <summary>
+    /// The other choice made here only: an environment that lists "hosts" deploys, verifies, rolls back and shows status on
+    /// each of the run's hosts (Deployment/Fleet), each host through a Wiring of its own, exactly as a single-host environment.
+    /// </summary>
+    private bool OnHosts => Target.Hosts.Count > 0;
+
+    private FleetRun? _fleet;
+
+    /// <summary>The run's hosts (--hosts, else all), each with its own engine, session and lock.</summary>
+    private FleetRun Fleet => _fleet ??= new(Target.Name, [.. context.Hosts.Select(host => new Wiring(context, host.Environment).AsFleetHost(host))],
+        [.. Target.Hosts.Select(h => h.Name).Except(context.Hosts.Select(h => h.Name))], context.Reporting, context.HostsVerified);
+
+    /// <summary>This host's single-host classes, all on its one session (the rollout's lock is the one its deploy holds).</summary>
+    private FleetHost AsFleetHost(EnvironmentHost host) => new(host, Preflight, Deployer, VerifyStep, RollbackOnDemand,
+        purpose => DeployingSession.Locks.Acquire(purpose), ComposeStatus, () => DeployingSession.ReadHost().Current);
 
     /// <summary>An engine and its host, counted together (<see cref="CommandCounts"/>): the run's one for that address and deploy directory.</summary>
     private DockerEngine EngineAt(string? dockerHost)
@@ -144,7 +162,9 @@ public sealed class Wiring(BuildContext context, DeploymentEnvironment? environm
     private string? NoRollback => context.Options.Get(PipelineOptions.NoRollback) ? context.Options.OriginOf(PipelineOptions.NoRollback) ?? "--no-rollback" : null;
 
     /// <summary>The deploy target's work, by the environment's engine.</summary>
-    public IReleaseDeployer Deployer() => OnSwarm
+    public IReleaseDeployer Deployer() => OnHosts
+        ? new FleetDeployer(Fleet, context.Checkout.VersionTag, Target.Rollout ?? RolloutSettings.OneAtATime, DeployRequest.ForceDeploy, automaticRollback: NoRollback is null && Target.AutomaticRollback)
+        : OnSwarm
         ? new SwarmDeployer(DeployingSession, DeployRequest, new SwarmReleaseParts(SwarmImages(), SwarmStacks(), new SwarmNodeFolders(DeployingSession, () => SwarmImages().Registry)), SwarmRollout(), SwarmRollback(rollbackTo: null))
         : new Deployer(Session, DeployRequest, Starter, Rollback, HostImage());
 
@@ -168,17 +188,17 @@ public sealed class Wiring(BuildContext context, DeploymentEnvironment? environm
 
     private SwarmVerifyStep SwarmVerifyStep() => new(DeployingSession, SwarmStacks(), new SwarmVerify(SwarmObserver(), Target, context.Reporting, SwarmRollback(rollbackTo: null)));
 
-    public Preflight Preflight() => new(DeployingSession, ReleaseBranch(), new RegistryLoginCheck(Engine, Images, Registry, context.EnvironmentsFile, context.Log),
+    public IPreflight Preflight() => OnHosts ? new FleetPreflight(Fleet) : new Preflight(DeployingSession, ReleaseBranch(), new RegistryLoginCheck(Engine, Images, Registry, context.EnvironmentsFile, context.Log),
         OnSwarm ? ContainerChecks.None : context.Options.Get(PipelineOptions.TakeOver) ? ContainerChecks.TakingOver : ContainerChecks.All, context.EnvironmentsFile);
 
     private ReleaseBranch ReleaseBranch() =>
         new(context, context.Checkout, context.RepositoryRoot, context.Protection, context.Options.Get(PipelineOptions.ReleaseBranch)!);
 
     /// <summary>The verify target's work, by the environment's engine.</summary>
-    public IVerifyStep VerifyStep() => OnSwarm ? SwarmVerifyStep() : new VerifyStep(Session, Starter, RunningReleaseCheck, Rollback);
+    public IVerifyStep VerifyStep() => OnHosts ? new FleetVerify(Fleet) : OnSwarm ? SwarmVerifyStep() : new VerifyStep(Session, Starter, RunningReleaseCheck, Rollback);
 
     /// <summary>The rollback target's work, by the environment's engine.</summary>
-    public IRollbackOnDemand RollbackOnDemand() => OnSwarm
+    public IRollbackOnDemand RollbackOnDemand() => OnHosts ? new FleetRollback(Fleet) : OnSwarm
         ? new VerifiedSwarmRollback(SwarmRollback(RollbackTo), SwarmVerifyStep())
         : new RollbackOnDemand(Session, RollbackTo, Rollback);
 
@@ -190,7 +210,7 @@ public sealed class Wiring(BuildContext context, DeploymentEnvironment? environm
         () => context.ConfiguredTarget, context.EnvironmentsFile, context.Checkout, () => context.Protection, context.ReloadTarget, context.Reporting);
 
     /// <summary>The status target's work, by the environment's engine.</summary>
-    public IEnvironmentStatus Status() => OnSwarm ? new SwarmStatusStep(DeployingSession, new SwarmStatusReader(SwarmObserver(), Target)) : ComposeStatus();
+    public IEnvironmentStatus Status() => OnHosts ? new FleetStatus(Fleet) : OnSwarm ? new SwarmStatusStep(DeployingSession, new SwarmStatusReader(SwarmObserver(), Target)) : ComposeStatus();
 
     private StatusReader ComposeStatus() => new(Session, Edge);
 
