@@ -128,7 +128,7 @@ public sealed class Wiring(BuildContext context, DeploymentEnvironment? environm
     /// Every step on the environment's engine goes through here: several hosts are refused before the engine is asked.
     /// </summary>
     private DeploySession DeployingSession => _session ??= ClusterRules.WhyNotDeployable(Target) is { } why ? throw new PipelineException(why)
-        : new(Engine, Target, context.Protection, new DeploymentLocks(Engine, Target, context.RepositoryRoot, context.Log), context.Reporting);
+        : new(Engine, Target, context.Protection, new DeploymentLocks(Engine, Target, context.RepositoryRoot, context.Reporting.Log), context.Reporting);
 
     /// <summary>The session of the steps not built for a swarm yet (restore, down...): a swarm is refused too.</summary>
     private DeploySession Session => ClusterRules.WhyNotOnSwarmYet(Target) is { } why ? throw new PipelineException(why) : DeployingSession;
@@ -151,7 +151,7 @@ public sealed class Wiring(BuildContext context, DeploymentEnvironment? environm
         return (name, made.Id);
     }
 
-    private HostImage HostImage() => new(Engine, Target, new ImageSource(Images, context.Checkout, Registry, context.PushedDigest), context.Log);
+    private HostImage HostImage() => new(Engine, Target, new ImageSource(Images, context.Checkout, Registry, context.PushedDigest), context.Reporting.Log);
 
     private RunningReleaseCheck RunningReleaseCheck => new(Session, context.RepositoryRoot, context.CheckedBeforeTraffic);
 
@@ -188,7 +188,7 @@ public sealed class Wiring(BuildContext context, DeploymentEnvironment? environm
 
     private SwarmVerifyStep SwarmVerifyStep() => new(DeployingSession, SwarmStacks(), new SwarmVerify(SwarmObserver(), Target, context.Reporting, SwarmRollback(rollbackTo: null)));
 
-    public IPreflight Preflight() => OnHosts ? new FleetPreflight(Fleet) : new Preflight(DeployingSession, ReleaseBranch(), new RegistryLoginCheck(Engine, Images, Registry, context.EnvironmentsFile, context.Log),
+    public IPreflight Preflight() => OnHosts ? new FleetPreflight(Fleet) : new Preflight(DeployingSession, ReleaseBranch(), new RegistryLoginCheck(Engine, Images, Registry, context.EnvironmentsFile, context.Reporting.Log),
         OnSwarm ? ContainerChecks.None : context.Options.Get(PipelineOptions.TakeOver) ? ContainerChecks.TakingOver : ContainerChecks.All, context.EnvironmentsFile);
 
     private ReleaseBranch ReleaseBranch() =>
