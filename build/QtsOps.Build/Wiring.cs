@@ -59,7 +59,7 @@ public sealed class Wiring(BuildContext context, DeploymentEnvironment? environm
         [.. Target.Hosts.Select(h => h.Name).Except(context.Hosts.Select(h => h.Name))], context.Reporting, context.HostsVerified);
 
     /// <summary>This host's single-host classes, all on its one session (the rollout's lock is the one its deploy holds).</summary>
-    private FleetHost AsFleetHost(EnvironmentHost host) => new(host, Preflight, Deployer, VerifyStep, RollbackOnDemand,
+    private FleetHost AsFleetHost(EnvironmentHost host) => new(host, Preflight, Deployer, VerifyStep, RollbackOnDemand, Restorer,
         purpose => DeployingSession.Locks.Acquire(purpose), ComposeStatus, () => DeployingSession.ReadHost().Current);
 
     /// <summary>An engine and its host, counted together (<see cref="CommandCounts"/>): the run's one for that address and deploy directory.</summary>
@@ -198,7 +198,7 @@ public sealed class Wiring(BuildContext context, DeploymentEnvironment? environm
     public IVerifyStep VerifyStep() => OnHosts ? new FleetVerify(Fleet) : OnSwarm ? SwarmVerifyStep() : new VerifyStep(Session, Starter, RunningReleaseCheck, Rollback);
 
     /// <summary>The rollback target's work, by the environment's engine.</summary>
-    public IRollbackOnDemand RollbackOnDemand() => OnHosts ? new FleetRollback(Fleet) : OnSwarm
+    public IRollbackOnDemand RollbackOnDemand() => OnHosts ? new FleetSteps(Fleet, "rollback", "rolled back", host => host.Rollback().Run, host => host.Rollback().Preview) : OnSwarm
         ? new VerifiedSwarmRollback(SwarmRollback(RollbackTo), SwarmVerifyStep())
         : new RollbackOnDemand(Session, RollbackTo, Rollback);
 
@@ -221,6 +221,6 @@ public sealed class Wiring(BuildContext context, DeploymentEnvironment? environm
     public EnvironmentTeardown Teardown() => new(Session);
 
     /// <summary>restore; on a swarm it is refused with why (ClusterRules.WhyNoRestore) before the engine is asked.</summary>
-    public BackupRestorer Restorer() => ClusterRules.WhyNoRestore(Target) is { } why ? throw new PipelineException(why)
-        : new(Session, context.Options.Get(PipelineOptions.Backup), Starter, RunningReleaseCheck);
+    public IRestorer Restorer() => OnHosts ? new FleetSteps(Fleet, "restore", "restored", host => host.Restore().Run, host => host.Restore().Preview) : ClusterRules.WhyNoRestore(Target) is { } why ? throw new PipelineException(why)
+        : new BackupRestorer(Session, context.Options.Get(PipelineOptions.Backup), Starter, RunningReleaseCheck);
 }

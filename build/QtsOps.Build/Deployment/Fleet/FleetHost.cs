@@ -14,6 +14,7 @@ public sealed record FleetHost(
     Func<IReleaseDeployer> Deployer,
     Func<IVerifyStep> Verify,
     Func<IRollbackOnDemand> Rollback,
+    Func<IRestorer> Restore,
     Func<string, IDisposable> Lock,
     Func<StatusReader> Status,
     Func<string?> Current)
