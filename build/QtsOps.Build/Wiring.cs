@@ -71,9 +71,17 @@ public sealed class Wiring(BuildContext context, DeploymentEnvironment? environm
             var counts = new CommandCounts(SshTransport.IsSshHost(dockerHost) ? () => context.Ssh.ConnectionsTo(dockerHost) : null);
             return new(context, dockerHost, context.Ssh, () => SshTransport.IsSshHost(dockerHost)
                 ? new SshDeploymentHost(() => context.Ssh.Client, dockerHost!, deployDirectory, context.EnvironmentsFile) { Counts = counts }
-                : new LocalDeploymentHost(context.RepositoryRoot, context.StateDirectory) { Counts = counts }, counts);
+                : LocalHost(dockerHost, counts), counts);
         });
     }
+
+    /// <summary>
+    /// This machine as the environment's host: its history in the checkout's .qtsops, its lock the machine's. A host of several on
+    /// this machine's sockets (unix://) keeps both in a folder of its own (.qtsops/hosts/NAME), as an ssh:// host keeps them in its deploy directory.
+    /// </summary>
+    private LocalDeploymentHost LocalHost(string? dockerHost, CommandCounts counts) => context.Target.Hosts.FirstOrDefault(h => h.Environment.DockerHost == dockerHost) is { } host
+        ? new(context.RepositoryRoot, Path.Combine(context.StateDirectory, "hosts", host.Name), lockFolder: host.Name) { Counts = counts }
+        : new(context.RepositoryRoot, context.StateDirectory) { Counts = counts };
 
     public BaseImageResolver BaseImages() => new(Images, context, new BaseImageChoice(
         context.Options.Get(PipelineOptions.BaseImage),

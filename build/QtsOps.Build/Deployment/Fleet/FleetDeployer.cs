@@ -56,7 +56,8 @@ public sealed class FleetDeployer(FleetRun run, string release, RolloutSettings 
                     if (decision.WaitSeconds > 0) Thread.Sleep(TimeSpan.FromSeconds(decision.WaitSeconds));
                     break;
                 case RolloutAction.RollBack:
-                    RollBack(decision.HostsToRollBack, byName, rows);
+                    // A host that failed was put back by its own deploy or verify, as on one engine; the others switched go back here.
+                    RollBack([.. decision.HostsToRollBack.Except(decision.FailedHosts)], byName, rows);
                     Report("failed", decision.Summary, rows);
                     throw new PipelineException($"Rollout of {release} to '{run.Environment}' stopped: {decision.Summary}. {Failures(decision.FailedHosts, rows)}");
                 case RolloutAction.StopMixed:
@@ -142,7 +143,7 @@ public sealed class FleetDeployer(FleetRun run, string release, RolloutSettings 
                 Release = byName[result.Host.Name].CurrentOrNull(),
                 Outcome = result.Failed ? $"{before.Outcome}; rollback failed" : $"{before.Outcome}; rolled back",
                 Duration = before.Duration + timers[result.Host.Name].Elapsed,
-                Detail = result.Error?.Message ?? before.Detail,
+                Detail = string.Join(" ", new[] { before.Detail, result.Error?.Message }.OfType<string>()),
             };
         }
     }
