@@ -11,12 +11,12 @@
 # Usage: bench/fleet.sh
 set -euo pipefail
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-WORK="$ROOT/.qtsops/bench/fleet"
-CLONE="$WORK/repo"
-COMMIT=$(git -C "$ROOT" rev-parse --short HEAD)
 LAB="fbench$$"
 CHANGED=src/observer/src/qts_observer/health.py
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+COMMIT=$(git -C "$ROOT" rev-parse --short HEAD)
+WORK="$ROOT/.qtsops/bench/fleet"
+CLONE="$WORK/repo"
 # shellcheck source=bench/lib.sh
 source "$ROOT/bench/lib.sh"
 
