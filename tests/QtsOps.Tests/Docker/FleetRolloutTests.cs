@@ -70,7 +70,7 @@ public class FleetRolloutTests
 
         Assert.That(run.ExitCode, Is.Not.Zero, run.Text);
         Assert.That(run.Text, Does.Contain($"failed on {second.Name}").And.Contain($"{Hosts[0].Name} go back to their last verified release"));
-        Assert.That(Hosts.Select(FleetScratch.Current), Is.All.EqualTo(_first), "every host runs the old release again");
+        Assert.That(Hosts.Select(FleetScratch.Current), Is.All.EqualTo(_first), $"every host runs the old release again: {run.Text}");
         var failed = FleetScratch.History(Hosts[0])[2].Release;
         Assert.That(failed, Is.Not.EqualTo(_first));
         Assert.That(FleetScratch.History(Hosts[0]).Skip(2).Select(e => (e.Action, e.Result, e.Release)), Does.Contain((HistoryAction.Rollback, HistoryResult.Succeeded, _first)),
@@ -123,6 +123,35 @@ public class FleetRolloutTests
         Assert.That(release, Is.Not.EqualTo(_first));
         Assert.That(Hosts.Select(FleetScratch.Current), Is.All.EqualTo(release), "the rollout that ran reached every host");
         Assert.That(_fleet.Run("--target=status").Output, Does.Not.Contain("held by"), "every lock was released");
+    }
+
+    [Test, Order(6)]
+    public void The_preflight_lists_every_host_s_problem_in_one_error_and_nothing_starts_anywhere()
+    {
+        var before = Hosts.Select(FleetScratch.History).Select(h => h.Count).ToList();
+        _fleet.Repo.Commit("a release two locked hosts keep out");
+        // Another process holds the deploy lock of the first and the third host (an flock on the lock file, as a deploy's holds it).
+        var lockers = new[] { Hosts[0], Hosts[2] }.Select(host => System.Diagnostics.Process.Start("flock",
+            [Path.Combine(FleetScratch.Folder(host), "deploy", ".qtsops", "locks", "qts-observer.lock"), "sleep", "600"])).ToList();
+        HostRunResult run;
+        try
+        {
+            var result = _fleet.Run("--target=deploy");
+            run = new(result.ExitCode, result.Output + result.Error);
+        }
+        finally
+        {
+            foreach (var locker in lockers)
+            {
+                locker.Kill();
+                locker.WaitForExit();
+            }
+        }
+
+        Assert.That(run.ExitCode, Is.Not.Zero, run.Text);
+        Assert.That(run.Text, Does.Contain("Preflight of 'fleet' failed on 2 of 3 hosts; nothing was built, pushed, applied or deployed on any host"));
+        Assert.That(run.Text, Does.Contain($"{Hosts[0].Name}: Preflight of 'fleet'").And.Contain($"{Hosts[2].Name}: Preflight of 'fleet'"), "each host's problem, named");
+        Assert.That(Hosts.Select(FleetScratch.History).Select(h => h.Count), Is.EqualTo(before), "no host's history changed");
     }
 
     private sealed record HostRunResult(int ExitCode, string Text);
