@@ -111,8 +111,9 @@ public class FleetRolloutTests
     public void Two_concurrent_rollouts_to_the_same_hosts_both_end_one_waiting_for_or_refused_by_the_locks()
     {
         _fleet.Repo.Commit("a release two runs roll out at once");
-        using var one = _fleet.Start("Rolling ", "--target=deploy");
-        using var two = _fleet.Start("Rolling ", "--target=deploy");
+        using var second = _fleet.Checkout();
+        using var one = _fleet.Start(_fleet.Repo, "Rolling ", "--target=deploy");
+        using var two = _fleet.Start(second, "Rolling ", "--target=deploy");
 
         Assert.That(one.WaitForExit(TimeSpan.FromMinutes(10)) && two.WaitForExit(TimeSpan.FromMinutes(10)), Is.True, "both runs ended");
         var outcomes = new[] { (one.ExitCode, one.Output), (two.ExitCode, two.Output) };
@@ -121,7 +122,7 @@ public class FleetRolloutTests
             Assert.That(output, Does.Contain("Another deploy to 'fleet' is running"), "the other one was refused by a host's lock, before it changed anything");
         var release = FleetScratch.Current(Hosts[0]);
         Assert.That(release, Is.Not.EqualTo(_first));
-        Assert.That(Hosts.Select(FleetScratch.Current), Is.All.EqualTo(release), "the rollout that ran reached every host");
+        Assert.That(Hosts.Select(FleetScratch.Current), Is.All.EqualTo(release), "a rollout that ran reached every host, and the hosts are not mixed");
         Assert.That(_fleet.Run("--target=status").Output, Does.Not.Contain("held by"), "every lock was released");
     }
 

@@ -21,16 +21,25 @@ public sealed class FleetScratch : IDisposable
         Lab = new Lab(nodes: 3, ssh: true);
         try
         {
-            // The scratch clone's own 'local' has no registry; 'fleet' copies the image to each host over ssh.
-            Repo = new ObserverRepository(registry: "");
-            File.Copy(Lab.EnvironmentsFile!, Path.Combine(Repo.Root, EnvironmentsFile));
-            Repo.Commit("fleet on the lab's three hosts");
+            Repo = Checkout();
         }
         catch
         {
             Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// A scratch clone on the lab's 'fleet'; another one than <see cref="Repo"/> is a second checkout deploying to the same hosts
+    /// (two runs of one checkout would share its artifacts). Its own 'local' has no registry; 'fleet' copies the image to each host over ssh.
+    /// </summary>
+    public ObserverRepository Checkout()
+    {
+        var repo = new ObserverRepository(registry: "");
+        File.Copy(Lab.EnvironmentsFile!, Path.Combine(repo.Root, EnvironmentsFile));
+        repo.Commit("fleet on the lab's three hosts");
+        return repo;
     }
 
     public IReadOnlyList<Lab.Node> Hosts => Lab.Nodes;
@@ -42,11 +51,11 @@ public sealed class FleetScratch : IDisposable
         return Repo.Run([.. arguments, "--env=fleet", $"--environments={EnvironmentsFile}"]);
     }
 
-    /// <summary>The pipeline on 'fleet' as a process of its own (several at once), with the lab's key and pinned host keys.</summary>
-    internal PipelineProcess Start(string awaited, params string[] arguments)
+    /// <summary>The pipeline on 'fleet' in <paramref name="checkout"/> as a process of its own (several at once), with the lab's key and pinned host keys.</summary>
+    internal PipelineProcess Start(ObserverRepository checkout, string awaited, params string[] arguments)
     {
         using var scope = Login();
-        return new PipelineProcess(Repo.Root, awaited, [.. arguments, "--env=fleet", $"--environments={EnvironmentsFile}"]);
+        return new PipelineProcess(checkout.Root, awaited, [.. arguments, "--env=fleet", $"--environments={EnvironmentsFile}"]);
     }
 
     private EnvironmentVariableScope Login() => new EnvironmentVariableScope()
