@@ -4,7 +4,7 @@
 # the nodes joined by a bridge with private addresses. Optionally a swarm (one manager, the others
 # workers) and this machine's registry at the same 127.0.0.1:PORT inside every node (started by the lab
 # when nothing answers there). A swarm with a registry gets an environments file for the pipeline's
-# `cluster` environment. Needs root.
+# `cluster` environment; nodes with sshd and no swarm one for `fleet`, every node a host. Needs root.
 # Usage: build/lab.sh up [--name LAB] [--nodes N] [--swarm] [--registry 127.0.0.1:PORT] [--ssh]
 #        build/lab.sh down [--name LAB]
 #        build/lab.sh status [--name LAB]
@@ -335,30 +335,22 @@ write_state() {
   } >"$STATE_FILE"
 }
 
-# The pipeline's environments file for this lab: 'cluster' on the swarm through the manager's socket.
-# Its deploy directory is on the manager's host, which for a unix:// manager is this machine: the
-# manager's /srv as seen from here, so that it goes with the lab. Backups are written on each node
-# into its own /srv, as its data is.
-write_environments() {
-  local replicas=1 order=start-first manager_srv
-  [ "$NODES" -ge 3 ] && replicas=2
-  # A start-first replacement needs a node without a task (one task a node): a single node stops first.
-  [ "$NODES" -eq 1 ] && order=stop-first
-  manager_srv="$(node_dir 1)/srv${SERVICE_SRV#/srv}"
-  cat >"$ENVIRONMENTS_FILE" <<JSON
-{
+# The environments file's "defaults", what the lab's environments share. $1: the registry, as JSON
+# ("127.0.0.1:PORT" or null); $2, $3: the deploy and backup folders.
+environments_defaults() {
+  cat <<JSON
   "defaults": {
     "composeProject": "qts-observer",
     "network": "qts-network",
     "imageRepository": "$(lab_repository)/qts-observer",
-    "registry": "127.0.0.1:$REGISTRY_PORT",
+    "registry": $1,
     "registryTls": false,
     "port": $SERVICE_PORT,
-    "deployDirectory": "$manager_srv/deploy",
+    "deployDirectory": "$2",
     "dataDirectory": "$SERVICE_SRV/data",
     "logDirectory": "$SERVICE_SRV/logs",
     "configDirectory": "$SERVICE_SRV/config",
-    "backupDirectory": "$SERVICE_SRV/backups",
+    "backupDirectory": "$3",
     "protected": false,
     "requireVerifiedRelease": false,
     "automaticRollback": true,
@@ -374,6 +366,23 @@ write_environments() {
     "cpuLimit": 1.0,
     "memoryLimitMb": 512
   },
+JSON
+}
+
+# The pipeline's environments file for a swarm with a registry: 'cluster' on the swarm through the
+# manager's socket. Its deploy directory is on the manager's host, which for a unix:// manager is this
+# machine: the manager's /srv as seen from here, so that it goes with the lab. Backups are written on
+# each node into its own /srv, as its data is.
+write_cluster_environments() {
+  local replicas=1 order=start-first manager_srv
+  [ "$NODES" -ge 3 ] && replicas=2
+  # A start-first replacement needs a node without a task (one task a node): a single node stops first.
+  [ "$NODES" -eq 1 ] && order=stop-first
+  manager_srv="$(node_dir 1)/srv${SERVICE_SRV#/srv}"
+  {
+    echo "{"
+    environments_defaults "\"127.0.0.1:$REGISTRY_PORT\"" "$manager_srv/deploy" "$SERVICE_SRV/backups"
+    cat <<JSON
   "cluster": {
     "description": "The swarm of lab $NAME ($NODES nodes), made by build/lab.sh",
     "engine": "swarm",
@@ -387,6 +396,45 @@ write_environments() {
   }
 }
 JSON
+  } >"$ENVIRONMENTS_FILE"
+}
+
+# The pipeline's environments file for independent hosts over ssh: 'fleet' lists every node as a host,
+# ssh://root@ADDRESS, rolled out one at a time. Every folder is under the node's own /srv, which the
+# node's sshd sees: each host keeps its releases, history, lock and backups there. The engine's health
+# check every 3 s: three failed in a row make a container unhealthy, which 1 s checks (each given 3 s)
+# reached on a loaded machine.
+write_fleet_environments() {
+  local node comma=""
+  {
+    echo "{"
+    environments_defaults "$([ -n "$REGISTRY" ] && echo "\"127.0.0.1:$REGISTRY_PORT\"" || echo null)" "$SERVICE_SRV/deploy" "$SERVICE_SRV/backups"
+    cat <<JSON
+  "fleet": {
+    "description": "The $NODES hosts of lab $NAME over ssh, made by build/lab.sh",
+    "containerName": "qts-observer",
+    "strategy": "start-first",
+    "bind": "0.0.0.0",
+    "healthIntervalSeconds": 3,
+    "rollout": {"groupSize": 1, "waitSeconds": 0},
+    "hosts": [
+JSON
+    for node in $(seq 1 "$NODES"); do
+      printf '%s      {"name": "%s", "dockerHost": "ssh://root@%s", "healthUrl": "http://%s:%s/health"}' \
+        "$comma" "$(hostname_of "$node")" "$(node_address "$node")" "$(node_address "$node")" "$SERVICE_PORT"
+      comma=$',\n'
+    done
+    printf '\n    ]\n  }\n}\n'
+  } >"$ENVIRONMENTS_FILE"
+}
+
+# The command that deploys to the lab's environment, for the output and status.
+deploy_command() {
+  if grep -q '"fleet"' "$ENVIRONMENTS_FILE"; then
+    echo "QTSOPS_SSH_KNOWN_HOSTS=\"\$(cat $LAB_DIR/ssh/known_hosts)\" ./build.sh --env=fleet --environments=$ENVIRONMENTS_FILE --ssh-key-file=$LAB_DIR/ssh/id_ed25519"
+  else
+    echo "./build.sh --env=cluster --environments=$ENVIRONMENTS_FILE"
+  fi
 }
 
 print_nodes() {
@@ -400,7 +448,7 @@ print_nodes() {
   if [ -n "$REGISTRY" ]; then echo "registry: 127.0.0.1:$REGISTRY_PORT on every node is this machine's$($REGISTRY_STARTED && echo " (the lab's, $LAB_DIR/registry)")"; fi
   if $SSH; then echo "ssh: root@ADDRESS with -i $LAB_DIR/ssh/id_ed25519 -o UserKnownHostsFile=$LAB_DIR/ssh/known_hosts"; fi
   if [ -f "$ENVIRONMENTS_FILE" ]; then
-    echo "environments: $ENVIRONMENTS_FILE; deploy to the swarm with: ./build.sh --env=cluster --environments=$ENVIRONMENTS_FILE"
+    echo "environments: $ENVIRONMENTS_FILE; deploy to it with: $(deploy_command)"
   elif $SWARM; then
     echo "environments: none (give --registry 127.0.0.1:PORT too: a swarm's nodes pull the release from a registry)"
   fi
@@ -445,7 +493,9 @@ up() {
   if $SWARM; then form_swarm; fi
   if $SSH; then start_sshds; fi
   if $SWARM && [ -n "$REGISTRY" ]; then
-    write_environments
+    write_cluster_environments
+  elif ! $SWARM && $SSH; then
+    write_fleet_environments
   fi
   write_state
   trap - EXIT INT TERM
@@ -456,7 +506,7 @@ status() {
   local found=false node pid
   if [ -d "$LAB_DIR" ]; then found=true; echo "folder: $LAB_DIR"; fi
   if [ -f "$STATE_FILE" ]; then echo "state: $STATE_FILE"; fi
-  if [ -f "$ENVIRONMENTS_FILE" ]; then echo "environments: $ENVIRONMENTS_FILE (./build.sh --env=cluster --environments=$ENVIRONMENTS_FILE)"; fi
+  if [ -f "$ENVIRONMENTS_FILE" ]; then echo "environments: $ENVIRONMENTS_FILE ($(deploy_command))"; fi
   if [ -f "$LAB_DIR/registry.pid" ] && kill -0 "$(cat "$LAB_DIR/registry.pid")" 2>/dev/null; then
     found=true
     echo "registry: the lab's, pid $(cat "$LAB_DIR/registry.pid"), at $(sed -n 's/^  addr: //p' "$LAB_DIR/registry/config.yml")"

@@ -226,6 +226,9 @@ public sealed class BuildContext : FrostingContext
     /// </summary>
     public IReadOnlyList<EnvironmentHost> Hosts => _hosts ??= SelectHosts();
 
+    /// <summary>The hosts this run's rollout verified: the verify target after it does not ask them again (names; added to by one thread at a time).</summary>
+    public ISet<string> HostsVerified { get; } = new HashSet<string>(StringComparer.Ordinal);
+
     /// <summary>Whether the run works on only some of the environment's hosts: its report and history say so.</summary>
     public bool OnSomeHosts => HostSelection.IsSubset(Target, Hosts);
 

@@ -3,6 +3,7 @@ using Cake.Common.Build.GitHubActions.Commands;
 using Cake.Common.Build.GitHubActions.Data;
 using Cake.Core;
 using Cake.Core.Diagnostics;
+using QtsOps.Build.Deployment.Fleet;
 using QtsOps.Host;
 using QtsOps.Host.Options;
 using QtsOps.Core.Deployment;
@@ -38,12 +39,13 @@ public sealed class RunReporting
     {
         (_cake, _repositoryRoot, ReportsDirectory, _environmentName, _checkout, _secretValues, _webhook) = (cake, repositoryRoot, reportsDirectory, environmentName, checkout, secretValues, webhook);
         _masker = new SecretMasker(secretValues);
+        Log = new HostNamingLog(cake.Log);
         // Before anything else is printed, so that no later line of this job shows them.
         if (IsGitHubActions) MaskSecrets();
     }
 
-    /// <summary>The run's console log.</summary>
-    public ICakeLog Log => _cake.Log;
+    /// <summary>The run's console log; a line written for one host of several names it (<see cref="HostNamingLog"/>).</summary>
+    public ICakeLog Log { get; }
 
     /// <summary>The text with every secret this run was given masked, for what a page or report shows.</summary>
     public string Mask(string text) => _masker.Mask(text);
@@ -54,15 +56,22 @@ public sealed class RunReporting
     /// <summary>Writes artifacts/reports/&lt;target&gt;.json and .md (<see cref="ReportWriter"/>); returns what <see cref="ReportWriter.Write"/> does.</summary>
     public string Write(string target, string status, object details, string markdown, IReadOnlyList<Finding> findings)
     {
-        var written = ReportWriter.Write(ReportsDirectory, target, status, details, markdown, findings);
-        Wrote(target);
-        return written;
+        // Hosts deploying at once write their reports at once: one at a time, the last one standing.
+        lock (_reports)
+        {
+            var written = ReportWriter.Write(ReportsDirectory, target, status, details, markdown, findings);
+            Wrote(target);
+            return written;
+        }
     }
 
     private readonly HashSet<string> _reports = new(StringComparer.Ordinal);
 
     /// <summary>Records a report this run wrote (those the pure core writes itself: validate's, package's), so that its loss is noticed.</summary>
-    public void Wrote(string target) => _reports.Add(target);
+    public void Wrote(string target)
+    {
+        lock (_reports) _reports.Add(target);
+    }
 
     /// <summary>clean removes artifacts/ on purpose: the reports written before it are not expected to stay.</summary>
     public void ForgetReports() => _reports.Clear();

@@ -1,4 +1,5 @@
 using QtsOps.Build.Deployment;
+using QtsOps.Build.Deployment.Fleet;
 using QtsOps.Build.Deployment.Swarm;
 using QtsOps.Build.Images;
 using QtsOps.Build.Registry;
@@ -8,6 +9,7 @@ using QtsOps.Core.Deployment;
 using QtsOps.Tools.Git;
 using QtsOps.Build.Terraform;
 using QtsOps.Core.Environments;
+using QtsOps.Core.Fleet;
 using QtsOps.Core.Swarm;
 
 namespace QtsOps.Build;
@@ -45,6 +47,24 @@ public sealed class Wiring(BuildContext context, DeploymentEnvironment? environm
     /// </summary>
     private bool OnSwarm => Target.Engine == DeploymentEngine.Swarm;
 
+    /// <summary>
+    /// The other choice made here only: an environment that lists "hosts" deploys, verifies, rolls back and shows status on
+    /// each of the run's hosts (Deployment/Fleet), each host through a Wiring of its own, exactly as a single-host environment.
+    /// </summary>
+    private bool OnHosts => Target.Hosts.Count > 0;
+
+    private FleetRun? _fleet;
+
+    /// <summary>The run's hosts (--hosts, else all), each with its own engine, session and lock.</summary>
+    private FleetRun Fleet => _fleet ??= new(Target.Name, [.. RolloutPlan.CanaryOnFirstGroup(context.Hosts, Rollout).Select(host => new Wiring(context, host.Environment).AsFleetHost(host))],
+        [.. Target.Hosts.Select(h => h.Name).Except(context.Hosts.Select(h => h.Name))], context.Reporting, context.HostsVerified);
+
+    private RolloutSettings Rollout => Target.Rollout ?? RolloutSettings.OneAtATime;
+
+    /// <summary>This host's single-host classes, all on its one session (the rollout's lock is the one its deploy holds).</summary>
+    private FleetHost AsFleetHost(EnvironmentHost host) => new(host, new HostSteps(Preflight, Deployer, VerifyStep, RollbackOnDemand, Restorer),
+        purpose => DeployingSession.Locks.Acquire(purpose), ComposeStatus, () => DeployingSession.ReadHost().Current);
+
     /// <summary>An engine and its host, counted together (<see cref="CommandCounts"/>): the run's one for that address and deploy directory.</summary>
     private DockerEngine EngineAt(string? dockerHost)
     {
@@ -54,9 +74,17 @@ public sealed class Wiring(BuildContext context, DeploymentEnvironment? environm
             var counts = new CommandCounts(SshTransport.IsSshHost(dockerHost) ? () => context.Ssh.ConnectionsTo(dockerHost) : null);
             return new(context, dockerHost, context.Ssh, () => SshTransport.IsSshHost(dockerHost)
                 ? new SshDeploymentHost(() => context.Ssh.Client, dockerHost!, deployDirectory, context.EnvironmentsFile) { Counts = counts }
-                : new LocalDeploymentHost(context.RepositoryRoot, context.StateDirectory) { Counts = counts }, counts);
+                : LocalHost(dockerHost, counts), counts);
         });
     }
+
+    /// <summary>
+    /// This machine as the environment's host: its history in the checkout's .qtsops, its lock the machine's. A host of several on
+    /// this machine's sockets (unix://) keeps both in a folder of its own (.qtsops/hosts/NAME), as an ssh:// host keeps them in its deploy directory.
+    /// </summary>
+    private LocalDeploymentHost LocalHost(string? dockerHost, CommandCounts counts) => context.Target.Hosts.FirstOrDefault(h => h.Environment.DockerHost == dockerHost) is { } host
+        ? new(context.RepositoryRoot, Path.Combine(context.StateDirectory, "hosts", host.Name), lockFolder: host.Name) { Counts = counts }
+        : new(context.RepositoryRoot, context.StateDirectory) { Counts = counts };
 
     public BaseImageResolver BaseImages() => new(Images, context, new BaseImageChoice(
         context.Options.Get(PipelineOptions.BaseImage),
@@ -111,7 +139,7 @@ public sealed class Wiring(BuildContext context, DeploymentEnvironment? environm
     /// Every step on the environment's engine goes through here: several hosts are refused before the engine is asked.
     /// </summary>
     private DeploySession DeployingSession => _session ??= ClusterRules.WhyNotDeployable(Target) is { } why ? throw new PipelineException(why)
-        : new(Engine, Target, context.Protection, new DeploymentLocks(Engine, Target, context.RepositoryRoot, context.Log), context.Reporting);
+        : new(Engine, Target, context.Protection, new DeploymentLocks(Engine, Target, context.RepositoryRoot, context.Reporting.Log), context.Reporting);
 
     /// <summary>The session of the steps not built for a swarm yet (restore, down...): a swarm is refused too.</summary>
     private DeploySession Session => ClusterRules.WhyNotOnSwarmYet(Target) is { } why ? throw new PipelineException(why) : DeployingSession;
@@ -134,7 +162,7 @@ public sealed class Wiring(BuildContext context, DeploymentEnvironment? environm
         return (name, made.Id);
     }
 
-    private HostImage HostImage() => new(Engine, Target, new ImageSource(Images, context.Checkout, Registry, context.PushedDigest), context.Log);
+    private HostImage HostImage() => new(Engine, Target, new ImageSource(Images, context.Checkout, Registry, context.PushedDigest), context.Reporting.Log);
 
     private RunningReleaseCheck RunningReleaseCheck => new(Session, context.RepositoryRoot, context.CheckedBeforeTraffic);
 
@@ -156,7 +184,9 @@ public sealed class Wiring(BuildContext context, DeploymentEnvironment? environm
     private string? NoRollback => context.Options.Get(PipelineOptions.NoRollback) ? context.Options.OriginOf(PipelineOptions.NoRollback) ?? "--no-rollback" : null;
 
     /// <summary>The deploy target's work, by the environment's engine.</summary>
-    public IReleaseDeployer Deployer() => OnSwarm
+    public IReleaseDeployer Deployer() => OnHosts
+        ? new FleetDeployer(Fleet, context.Checkout.VersionTag, Rollout, DeployRequest.ForceDeploy, automaticRollback: NoRollback is null && Target.AutomaticRollback)
+        : OnSwarm
         ? new SwarmDeployer(DeployingSession, DeployRequest, new SwarmReleaseParts(SwarmImages(), SwarmStacks(), SwarmBackups(), new SwarmNodeFolders(DeployingSession, () => SwarmImages().Registry)), SwarmRollout(), SwarmRollback(rollbackTo: null))
         : new Deployer(Session, DeployRequest, Starter, Rollback, HostImage());
 
@@ -182,17 +212,17 @@ public sealed class Wiring(BuildContext context, DeploymentEnvironment? environm
 
     private SwarmVerifyStep SwarmVerifyStep() => new(DeployingSession, SwarmStacks(), new SwarmVerify(SwarmObserver(), Target, context.Reporting, SwarmRollback(rollbackTo: null)));
 
-    public Preflight Preflight() => new(DeployingSession, ReleaseBranch(), new RegistryLoginCheck(Engine, Images, Registry, context.EnvironmentsFile, context.Log),
+    public IPreflight Preflight() => OnHosts ? new FleetPreflight(Fleet) : new Preflight(DeployingSession, ReleaseBranch(), new RegistryLoginCheck(Engine, Images, Registry, context.EnvironmentsFile, context.Reporting.Log),
         OnSwarm ? ContainerChecks.None : context.Options.Get(PipelineOptions.TakeOver) ? ContainerChecks.TakingOver : ContainerChecks.All, context.EnvironmentsFile);
 
     private ReleaseBranch ReleaseBranch() =>
         new(context, context.Checkout, context.RepositoryRoot, context.Protection, context.Options.Get(PipelineOptions.ReleaseBranch)!);
 
     /// <summary>The verify target's work, by the environment's engine.</summary>
-    public IVerifyStep VerifyStep() => OnSwarm ? SwarmVerifyStep() : new VerifyStep(Session, Starter, RunningReleaseCheck, Rollback);
+    public IVerifyStep VerifyStep() => OnHosts ? new FleetVerify(Fleet) : OnSwarm ? SwarmVerifyStep() : new VerifyStep(Session, Starter, RunningReleaseCheck, Rollback);
 
     /// <summary>The rollback target's work, by the environment's engine.</summary>
-    public IRollbackOnDemand RollbackOnDemand() => OnSwarm
+    public IRollbackOnDemand RollbackOnDemand() => OnHosts ? new FleetSteps(Fleet, "rollback", "rolled back", host => host.Steps.Rollback().Run, host => host.Steps.Rollback().Preview) : OnSwarm
         ? new VerifiedSwarmRollback(SwarmRollback(RollbackTo), SwarmVerifyStep())
         : new RollbackOnDemand(Session, RollbackTo, Rollback);
 
@@ -204,7 +234,7 @@ public sealed class Wiring(BuildContext context, DeploymentEnvironment? environm
         () => context.ConfiguredTarget, context.EnvironmentsFile, context.Checkout, () => context.Protection, context.ReloadTarget, context.Reporting);
 
     /// <summary>The status target's work, by the environment's engine.</summary>
-    public IEnvironmentStatus Status() => OnSwarm ? new SwarmStatusStep(DeployingSession, new SwarmStatusReader(SwarmObserver(), Target)) : ComposeStatus();
+    public IEnvironmentStatus Status() => OnHosts ? new FleetStatus(Fleet) : OnSwarm ? new SwarmStatusStep(DeployingSession, new SwarmStatusReader(SwarmObserver(), Target)) : ComposeStatus();
 
     private StatusReader ComposeStatus() => new(Session, Edge);
 
@@ -218,6 +248,6 @@ public sealed class Wiring(BuildContext context, DeploymentEnvironment? environm
     public IEnvironmentTeardown Teardown() => OnSwarm ? new SwarmTeardown(DeployingSession, SwarmRollout()) : new EnvironmentTeardown(Session);
 
     /// <summary>restore; on a swarm it is refused with why (ClusterRules.WhyNoRestore) before the engine is asked.</summary>
-    public BackupRestorer Restorer() => ClusterRules.WhyNoRestore(Target) is { } why ? throw new PipelineException(why)
-        : new(Session, context.Options.Get(PipelineOptions.Backup), Starter, RunningReleaseCheck);
+    public IRestorer Restorer() => OnHosts ? new FleetSteps(Fleet, "restore", "restored", host => host.Steps.Restore().Run, host => host.Steps.Restore().Preview) : ClusterRules.WhyNoRestore(Target) is { } why ? throw new PipelineException(why)
+        : new BackupRestorer(Session, context.Options.Get(PipelineOptions.Backup), Starter, RunningReleaseCheck);
 }

@@ -5,6 +5,15 @@ using QtsOps.Core.Reports;
 
 namespace QtsOps.Build.Deployment;
 
+/// <summary>The restore target's work: one engine's (<see cref="BackupRestorer"/>) or every host's of an environment (<see cref="Fleet.FleetSteps"/>), picked by Wiring.</summary>
+public interface IRestorer
+{
+    void Run();
+
+    /// <summary>What <see cref="Run"/> would restore; changes nothing.</summary>
+    void Preview();
+}
+
 /// <summary>
 /// The restore target: puts a data backup (--backup=NAME, else the newest) in place under the
 /// current release. The backup is checked and unpacked before the service stops, so a bad backup
@@ -12,7 +21,7 @@ namespace QtsOps.Build.Deployment;
 /// the host's scripts, on this machine or on an ssh:// engine's host alike.
 /// </summary>
 /// <param name="backup">--backup: the backup's name; null for the newest.</param>
-public sealed class BackupRestorer(DeploySession session, string? backup, ReleaseStarter runner, RunningReleaseCheck verifier)
+public sealed class BackupRestorer(DeploySession session, string? backup, ReleaseStarter runner, RunningReleaseCheck verifier) : IRestorer
 {
     private DockerEngine Engine => session.Engine;
     private DeploymentEnvironment Target => session.Target;

@@ -81,7 +81,11 @@ public interface IDeploymentHost
 /// <param name="repositoryRoot">What the environment's relative paths are relative to.</param>
 /// <param name="stateDirectory">The checkout's .qtsops.</param>
 /// <param name="scriptTimeLimit">Instead of <see cref="ShellDeploymentHost.ScriptTimeLimit"/> and <see cref="ShellDeploymentHost.TransferTimeLimit"/> (tests).</param>
-public sealed class LocalDeploymentHost(string repositoryRoot, string stateDirectory, TimeSpan? scriptTimeLimit = null) : ShellDeploymentHost(scriptTimeLimit)
+/// <param name="lockFolder">
+/// A folder of its own under the machine's locks, for one host of several on this machine's sockets: those hosts name the
+/// same containers on different engines, so each host's lock is its own.
+/// </param>
+public sealed class LocalDeploymentHost(string repositoryRoot, string stateDirectory, TimeSpan? scriptTimeLimit = null, string? lockFolder = null) : ShellDeploymentHost(scriptTimeLimit)
 {
     public override string Name => "this machine";
     public override string Where(string path) => path;
@@ -91,7 +95,7 @@ public sealed class LocalDeploymentHost(string repositoryRoot, string stateDirec
 
     /// <summary>~/.qtsops/locks/&lt;container&gt;.lock (the temporary folder when there is no home).</summary>
     public override string LockFile(string containerName) =>
-        Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile) is { Length: > 0 } home ? home : Path.GetTempPath(), ".qtsops", "locks", $"{containerName}.lock");
+        Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile) is { Length: > 0 } home ? home : Path.GetTempPath(), ".qtsops", "locks", lockFolder ?? "", $"{containerName}.lock");
 
     protected override IScriptCommand Command(string script, IReadOnlyList<string> arguments) => new LocalScriptCommand(script, arguments);
 

@@ -12,7 +12,37 @@ public sealed class DeploymentLocks(DockerEngine engine, DeploymentEnvironment t
 
     public string LockFile => Host.LockFile(target.ContainerName);
 
+    /// <summary>The lock this session holds (a rollout holds every host's for the whole run), or null.</summary>
+    private IDisposable? _held;
+
+    /// <summary>
+    /// Takes the lock, or, while this session holds it already (a rollout took it before the host's deploy, verify and
+    /// rollback ask for it), gives a hold that leaves it to the outer holder to release.
+    /// </summary>
     public IDisposable Acquire(string purpose)
+    {
+        if (_held is not null) return new HeldOutside();
+        var taken = Take(purpose);
+        return _held = new Held(() =>
+        {
+            taken.Dispose();
+            _held = null;
+        });
+    }
+
+    private sealed class Held(Action release) : IDisposable
+    {
+        public void Dispose() => release();
+    }
+
+    private sealed class HeldOutside : IDisposable
+    {
+        public void Dispose()
+        {
+        }
+    }
+
+    private IDisposable Take(string purpose)
     {
         var owner = new LockOwner(Environment.ProcessId, Environment.MachineName, Environment.UserName, DateTimeOffset.UtcNow, $"{purpose} from {checkout}", RunUrl());
         try

@@ -5,6 +5,13 @@ using QtsOps.Core.Environments;
 
 namespace QtsOps.Build.Deployment;
 
+/// <summary>The preflight of one engine (<see cref="Preflight"/>) or of every host of an environment (<see cref="Fleet.FleetPreflight"/>), picked by Wiring.</summary>
+public interface IPreflight
+{
+    /// <param name="pushes">Whether the run pushes the image: the registry must then take its login, or no login.</param>
+    void Run(bool pushes);
+}
+
 /// <summary>
 /// What a run that deploys checks before it changes anything (before image, push, terraform-plan and
 /// apply): approval, a protected environment's commit on the release branch, the engine (over ssh: the key and the pinned host key), the deploy lock free, the
@@ -13,7 +20,7 @@ namespace QtsOps.Build.Deployment;
 /// checks again under its lock: an image build and an apply can take minutes in between.
 /// </summary>
 /// <param name="environmentsFile">Where the environment's folders are set, named in the fix.</param>
-public sealed class Preflight(DeploySession session, ReleaseBranch releaseBranch, RegistryLoginCheck registry, ContainerChecks containers, string environmentsFile)
+public sealed class Preflight(DeploySession session, ReleaseBranch releaseBranch, RegistryLoginCheck registry, ContainerChecks containers, string environmentsFile) : IPreflight
 {
     private readonly PreDeployCheck _check = new(session);
 

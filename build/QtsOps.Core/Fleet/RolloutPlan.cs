@@ -33,6 +33,18 @@ public static class RolloutPlan
     public static IReadOnlyList<IReadOnlyList<EnvironmentHost>> Groups(IReadOnlyList<EnvironmentHost> hosts, RolloutSettings rollout) =>
         hosts.Count == 0 ? [] : [.. hosts.Chunk(rollout.GroupSize(hosts.Count)).Select(group => (IReadOnlyList<EnvironmentHost>)group)];
 
+    /// <summary>
+    /// The hosts as the rollout deploys them: with the canary strategy the first group's hosts run the canary, and the later
+    /// groups' take the release start-first, as the canary was promoted before they start (issue 24, point 5).
+    /// </summary>
+    public static IReadOnlyList<EnvironmentHost> CanaryOnFirstGroup(IReadOnlyList<EnvironmentHost> hosts, RolloutSettings rollout)
+    {
+        var firstGroup = Groups(hosts, rollout).FirstOrDefault() ?? [];
+        return [.. hosts.Select(host => host.Environment.Strategy == Deployment.DeployStrategy.Canary && !firstGroup.Contains(host)
+            ? host with { Environment = host.Environment with { Strategy = Deployment.DeployStrategy.StartFirst } }
+            : host)];
+    }
+
     /// <summary>What to do once the group <paramref name="groupIndex"/> of <paramref name="groups"/> has ended.</summary>
     /// <param name="outcomes">Every host deployed so far in this run, this group's included.</param>
     public static RolloutDecision After(IReadOnlyList<IReadOnlyList<EnvironmentHost>> groups, int groupIndex, IReadOnlyList<HostOutcome> outcomes,

@@ -16,16 +16,16 @@ public static class ClusterRules
           "Fix: put a backup back by hand on the node it was taken on, with the service scaled to 0 there (docs/OPERATIONS.md, \"Swarm environments\"), or pin a single-writer deployment with \"replicas\": 1 and a placement label";
 
     /// <summary>
-    /// Why the targets that act on the environment's engine (deploy, verify, rollback, restore, status...) refuse
-    /// <paramref name="target"/>, or null when they may run: they drive one engine, so an environment of several
-    /// hosts would reach its first only. validate reads it in full. A swarm is one engine's manager: deploy and
-    /// rollback, verify, status and down drive it (<see cref="WhyNotOnSwarmYet"/> says which targets do not).
+    /// Why the targets that act on one engine of the environment (restore, down, releases, the dashboard...) refuse
+    /// <paramref name="target"/>, or null when they may run. On an environment of several hosts, deploy, verify, rollback,
+    /// status and the preflight run on each host (Wiring gives them the fleet's classes); the others would reach its first
+    /// host only. A swarm is one engine's manager: <see cref="WhyNotOnSwarmYet"/> says which targets it refuses.
     /// </summary>
     public static string? WhyNotDeployable(DeploymentEnvironment target) =>
         target.Hosts.Count > 0
-            ? $"'{target.Name}' lists {target.Hosts.Count} hosts (\"hosts\": {string.Join(", ", target.Hosts.Select(h => h.Name))}): validate checks them, " +
-              "but deploy, verify, rollback, restore and status do not run on several hosts yet, and a run would reach the first one only. " +
-              "Fix: give this environment one \"dockerHost\" instead of \"hosts\" (an environment per host), or wait for rollouts (docs/OPERATIONS.md, \"Several hosts\")"
+            ? $"'{target.Name}' lists {target.Hosts.Count} hosts (\"hosts\": {string.Join(", ", target.Hosts.Select(h => h.Name))}): deploy, verify, rollback, restore and status " +
+              "run on every host, but this target does not run on several hosts yet, and a run would reach the first one only. " +
+              "Fix: run it on an environment per host (one \"dockerHost\" each), or by hand on each host (docs/OPERATIONS.md, \"Several hosts\")"
             : null;
 
     /// <summary>

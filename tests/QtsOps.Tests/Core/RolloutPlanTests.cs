@@ -21,6 +21,17 @@ public class RolloutPlanTests
         Assert.That(Sizes(2, new RolloutSettings(5, null, 0)), Is.EqualTo(new[] { "h0,h1" }));
     }
 
+    [Test]
+    public void A_canary_runs_on_the_first_group_only_and_the_later_groups_take_the_release_start_first()
+    {
+        IReadOnlyList<EnvironmentHost> canaries = [.. Hosts(5).Select(h => h with { Environment = h.Environment with { Strategy = QtsOps.Core.Deployment.DeployStrategy.Canary } })];
+
+        var strategies = RolloutPlan.CanaryOnFirstGroup(canaries, new RolloutSettings(2, null, 0)).Select(h => $"{h.Name} {h.Environment.Strategy}");
+
+        Assert.That(strategies, Is.EqualTo(new[] { "h0 Canary", "h1 Canary", "h2 StartFirst", "h3 StartFirst", "h4 StartFirst" }));
+        Assert.That(RolloutPlan.CanaryOnFirstGroup(Hosts(3), RolloutSettings.OneAtATime), Is.EqualTo(Hosts(3)), "another strategy is left as it is");
+    }
+
     [TestCase(3, 34, 2)]
     [TestCase(3, 33, 1)]
     [TestCase(10, 25, 3)]

@@ -1,0 +1,159 @@
+using System.Diagnostics;
+using Cake.Core.Diagnostics;
+using QtsOps.Core.Fleet;
+
+namespace QtsOps.Build.Deployment.Fleet;
+
+/// <summary>
+/// deploy on an environment of several hosts (issue 24, points 3 and 4): the locks of every host of the run taken in
+/// <see cref="LockOrder"/> and held to the end, however it ends; the hosts cut into groups (<see cref="RolloutPlan"/>), each
+/// group deployed and verified on its hosts at once, the next only once the whole group verified. A host that fails stops
+/// the rollout: with automatic rollback every host switched goes back to its last verified release; without, the run fails
+/// saying which host runs what. A signal stops it after the group in progress. Each host deploys, verifies and records
+/// its own history exactly as a single-host environment does.
+/// </summary>
+/// <param name="release">The release this run deploys (its version tag).</param>
+/// <param name="force">--force-deploy: a host that already runs the release deploys it again.</param>
+/// <param name="automaticRollback">False with --no-rollback (or "automaticRollback": false).</param>
+public sealed class FleetDeployer(FleetRun run, string release, RolloutSettings rollout, bool force, bool automaticRollback) : IReleaseDeployer
+{
+    private ICakeLog Log => run.Reporting.Log;
+
+    /// <summary>Null: whether each host already runs the release is asked host by host, under the rollout's locks.</summary>
+    public string? AlreadyRunning() => null;
+
+    public void Run()
+    {
+        var groups = RolloutPlan.Groups([.. run.Hosts.Select(h => h.Host)], rollout);
+        var byName = run.Hosts.ToDictionary(h => h.Name, StringComparer.Ordinal);
+        Log.Information($"Rolling {release} out to {run.Hosts.Count} host(s) of '{run.Environment}' in {groups.Count} group(s): " +
+            string.Join("; ", groups.Select(g => string.Join(", ", g.Select(h => h.Name)))));
+        using var locks = TakeLocks();
+        using var interruption = Interruption.Watch(Log, $"the rollout of {release} (after the group in progress)");
+        var outcomes = new List<HostOutcome>();
+        var rows = new Dictionary<string, HostRow>(StringComparer.Ordinal);
+        for (var index = 0; index < groups.Count; index++)
+        {
+            var group = groups[index];
+            foreach (var (result, (outcome, row)) in FleetRun.OnEach([.. group.Select(h => byName[h.Name])], DeployAndVerify).Select(r => (r, r.Value)))
+            {
+                outcomes.Add(outcome);
+                rows[result.Host.Name] = row;
+                if (outcome.Verified) run.VerifiedHosts.Add(result.Host.Name);
+            }
+            var decision = RolloutPlan.After(groups, index, outcomes, rollout, automaticRollback, release);
+            switch (decision.Action)
+            {
+                case RolloutAction.Finished:
+                    Report("deployed", decision.Summary, rows);
+                    return;
+                case RolloutAction.Continue when interruption.IsRequested:
+                    Report("interrupted", $"{interruption.Signal} during group {index + 1} of {groups.Count}: the rollout stopped after it", rows);
+                    throw new PipelineException($"{interruption.Signal} came during group {index + 1} of {groups.Count}: the rollout of {release} stopped once that group verified. " +
+                        $"{Names(outcomes.Where(o => o.Switched).Select(o => o.Host))} run {release}; the other hosts run their previous release (artifacts/reports/deploy-hosts.md).");
+                case RolloutAction.Continue:
+                    Log.Information(decision.Summary);
+                    if (decision.WaitSeconds > 0) Thread.Sleep(TimeSpan.FromSeconds(decision.WaitSeconds));
+                    break;
+                case RolloutAction.RollBack:
+                    // A host that failed was put back by its own deploy or verify, as on one engine; the others switched go back here.
+                    RollBack([.. decision.HostsToRollBack.Except(decision.FailedHosts)], byName, rows);
+                    Report("failed", decision.Summary, rows);
+                    throw new PipelineException($"Rollout of {release} to '{run.Environment}' stopped: {decision.Summary}. {Failures(decision.FailedHosts, rows)}");
+                case RolloutAction.StopMixed:
+                    Report("failed", decision.Summary, rows);
+                    throw new PipelineException($"Rollout of {release} to '{run.Environment}' stopped: {decision.Summary}. {Failures(decision.FailedHosts, rows)}");
+            }
+        }
+    }
+
+    /// <summary>Every host's lock, in the one order all runs take them (no two runs can each hold what the other waits for); none kept when one is refused.</summary>
+    private Locks TakeLocks()
+    {
+        var held = new Locks();
+        try
+        {
+            foreach (var host in LockOrder.Of(run.Hosts.Select(h => h.Host)))
+                held.Add(run.Hosts.First(h => h.Name == host.Name).Lock($"rollout of {release} to {host.Name}"));
+            return held;
+        }
+        catch (Exception exception)
+        {
+            held.Dispose();
+            throw new PipelineException($"The rollout of {release} to '{run.Environment}' did not start; nothing was deployed on any host: {exception.Message}");
+        }
+    }
+
+    /// <summary>The locks of the run's hosts, released in the reverse order.</summary>
+    private sealed class Locks : IDisposable
+    {
+        private readonly List<IDisposable> _held = [];
+
+        public void Add(IDisposable held) => _held.Add(held);
+
+        public void Dispose()
+        {
+            for (var index = _held.Count - 1; index >= 0; index--) _held[index].Dispose();
+            _held.Clear();
+        }
+    }
+
+    /// <summary>One host's share: its deploy (which puts its previous release back itself when the release fails there), then its verify.</summary>
+    private (HostOutcome Outcome, HostRow Row) DeployAndVerify(FleetHost host)
+    {
+        var timer = Stopwatch.StartNew();
+        var deployer = host.Steps.Deployer();
+        if (!force && deployer.AlreadyRunning() is { } reason)
+        {
+            Log.Information($"{release} already runs there: {reason}");
+            return (new HostOutcome(host.Name, Switched: false, Verified: true), new HostRow(host.Name, release, "already ran it", timer.Elapsed, reason));
+        }
+        try
+        {
+            deployer.Run();
+        }
+        catch (Exception exception)
+        {
+            return (new HostOutcome(host.Name, Switched: false, Verified: false), new HostRow(host.Name, host.CurrentOrNull(), "deploy failed", timer.Elapsed, exception.Message));
+        }
+        try
+        {
+            host.Steps.Verify().Run();
+            return (new HostOutcome(host.Name, Switched: true, Verified: true), new HostRow(host.Name, release, "verified", timer.Elapsed));
+        }
+        catch (Exception exception)
+        {
+            return (new HostOutcome(host.Name, Switched: true, Verified: false), new HostRow(host.Name, host.CurrentOrNull(), "verify failed", timer.Elapsed, exception.Message));
+        }
+    }
+
+    /// <summary>Each host switched in this run back to its own last verified release, at once, each verified there.</summary>
+    private void RollBack(IReadOnlyList<string> hosts, Dictionary<string, FleetHost> byName, Dictionary<string, HostRow> rows)
+    {
+        var timers = hosts.ToDictionary(h => h, _ => Stopwatch.StartNew());
+        foreach (var result in FleetRun.OnEach([.. hosts.Select(h => byName[h])], host =>
+        {
+            host.Steps.Rollback().Run();
+            return true;
+        }))
+        {
+            var before = rows[result.Host.Name];
+            rows[result.Host.Name] = before with
+            {
+                Release = byName[result.Host.Name].CurrentOrNull(),
+                Outcome = result.Failed ? $"{before.Outcome}; rollback failed" : $"{before.Outcome}; rolled back",
+                Duration = before.Duration + timers[result.Host.Name].Elapsed,
+                Detail = string.Join(" ", new[] { before.Detail, result.Error?.Message }.OfType<string>()),
+            };
+        }
+    }
+
+    private void Report(string status, string summary, Dictionary<string, HostRow> rows) =>
+        run.Report("deploy-hosts", status, summary,
+            [.. run.Hosts.Select(h => rows.TryGetValue(h.Name, out var row) ? row : new HostRow(h.Name, h.CurrentOrNull(), "not reached", null))]);
+
+    private static string Failures(IReadOnlyList<string> failed, Dictionary<string, HostRow> rows) =>
+        string.Join(" ", failed.Select(host => $"{host}: {rows[host].Detail}"));
+
+    private static string Names(IEnumerable<string> hosts) => hosts.Any() ? string.Join(", ", hosts) : "no host";
+}

@@ -1,0 +1,57 @@
+using Cake.Core.Diagnostics;
+using QtsOps.Core.Fleet;
+
+namespace QtsOps.Build.Deployment.Fleet;
+
+/// <summary>
+/// One host of a run on several hosts, with the single-host classes Wiring makes for it, all on one session of its engine:
+/// the lock the rollout takes is the one its deploy, verify and rollback then hold (<see cref="DeploymentLocks.Acquire"/>).
+/// </summary>
+/// <param name="Current">The release the host's deploy directory has as current, read from the host alone (no engine call).</param>
+public sealed record FleetHost(EnvironmentHost Host, HostSteps Steps, Func<string, IDisposable> Lock, Func<StatusReader> Status, Func<string?> Current)
+{
+    public string Name => Host.Name;
+
+    /// <summary>What the host runs now, for its row: null when it cannot be read (the row says "?").</summary>
+    public string? CurrentOrNull()
+    {
+        try
+        {
+            return Current();
+        }
+        catch (Exception)
+        {
+            return null;
+        }
+    }
+}
+
+/// <summary>The single-host steps of one host, each made when a run uses it.</summary>
+public sealed record HostSteps(Func<IPreflight> Preflight, Func<IReleaseDeployer> Deployer, Func<IVerifyStep> Verify, Func<IRollbackOnDemand> Rollback, Func<IRestorer> Restore);
+
+/// <summary>What a run on several hosts shares: the environment, the hosts --hosts left out, where it reports, what it verified.</summary>
+/// <param name="LeftOut">The environment's hosts this run does not work on (--hosts): its reports say so.</param>
+/// <param name="VerifiedHosts">The hosts this run's rollout verified: the verify target that follows does not ask them again.</param>
+public sealed record FleetRun(string Environment, IReadOnlyList<FleetHost> Hosts, IReadOnlyList<string> LeftOut, RunReporting Reporting, ISet<string> VerifiedHosts)
+{
+    /// <summary>At most this many hosts are worked on at once (a group larger than that deploys in waves).</summary>
+    public const int Parallelism = 8;
+
+    public IReadOnlyList<string>? Subset => LeftOut.Count > 0 ? LeftOut : null;
+
+    /// <summary>The same work on each of <paramref name="hosts"/> at once, each host's lines named for it; one result per host, in order.</summary>
+    public static IReadOnlyList<HostResult<T>> OnEach<T>(IReadOnlyList<FleetHost> hosts, Func<FleetHost, T> work)
+    {
+        var byName = hosts.ToDictionary(h => h.Name, StringComparer.Ordinal);
+        return EachHost.Run([.. hosts.Select(h => h.Host)], Parallelism, host => HostNamingLog.For(host.Name, () => work(byName[host.Name])));
+    }
+
+    /// <summary>Writes artifacts/reports/<paramref name="report"/>.json and .md, the step summary's section and the log's table.</summary>
+    public void Report(string report, string status, string summary, IReadOnlyList<HostRow> rows)
+    {
+        var markdown = HostTable.Markdown(report, Environment, summary, rows, Subset);
+        Reporting.Write(report, status, new { environment = Environment, summary, hostsLeftOut = LeftOut, hosts = rows.Select(r => new { r.Host, r.Release, r.Outcome, seconds = r.Duration?.TotalSeconds, r.Detail }) }, markdown, []);
+        Reporting.AddSummarySection($"{report} ({Environment})", markdown);
+        Reporting.Log.Information(markdown);
+    }
+}

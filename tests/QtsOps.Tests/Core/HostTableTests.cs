@@ -1,0 +1,39 @@
+using QtsOps.Core.Deployment;
+using QtsOps.Core.Fleet;
+
+namespace QtsOps.Tests.Core;
+
+/// <summary>A run on several hosts in its report (one row per host, a subset said) and status (a table of hosts, drift called out).</summary>
+[Category("Core")]
+public class HostTableTests
+{
+    private static readonly DateTimeOffset At = new(2026, 12, 6, 15, 0, 0, TimeSpan.Zero);
+
+    private static DeploymentStatus Running(string release, string health = "healthy") => new("fleet", "ssh://root@east", release,
+        new RunningContainer("qts-observer-a", "running", health, At, 0, "sha256:1", null, new DeploymentOwner(null, null, release, null), true),
+        null, new LockState(false, null), [new HistoryEntry { Action = HistoryAction.Verify, Result = HistoryResult.Succeeded, Version = release, Release = release, StartedAt = At, FinishedAt = At }]);
+
+    [Test]
+    public void The_report_has_a_row_per_host_and_says_which_hosts_a_subset_left_out()
+    {
+        var markdown = HostTable.Markdown("deploy-hosts", "fleet", "1.2.0 verified on every host: east", [new HostRow("east", "1.2.0", "verified", TimeSpan.FromSeconds(12.34))], ["west", "north"]);
+
+        Assert.That(markdown, Does.Contain("| east | 1.2.0 | verified | 12.3 s |  |"));
+        Assert.That(markdown, Does.Contain("This run worked on 1 of 3 hosts (--hosts): east; not on west, north."));
+        Assert.That(HostTable.Markdown("deploy-hosts", "fleet", "done", [new HostRow("east", null, "deploy failed", null, "a|b")], null),
+            Does.Contain("| east | ? | deploy failed |  | a\\|b |").And.Not.Contain("--hosts"));
+    }
+
+    [Test]
+    public void Status_calls_out_hosts_not_on_the_same_release_and_those_it_could_not_read()
+    {
+        (string, DeploymentStatus?, string?)[] hosts = [("east", Running("1.2.0"), null), ("west", Running("1.1.0", "starting"), null), ("north", Running("1.2.0"), null), ("south", null, "ssh: no route")];
+
+        var markdown = HostTable.Status("fleet", hosts);
+
+        Assert.That(markdown, Does.Contain("Drift: the hosts do not run the same release: east, north on 1.2.0; west on 1.1.0 (south could not be read)."));
+        Assert.That(markdown, Does.Contain("| west | 1.1.0 | starting | 2026-12-06 15:00:00Z | verify 1.1.0 succeeded at 2026-12-06 15:00:00Z |"));
+        Assert.That(markdown, Does.Contain("| south | ? | unreadable | | ssh: no route |"));
+        Assert.That(HostTable.Drift([("east", Running("1.2.0"), null), ("west", Running("1.2.0"), null)]), Is.EqualTo("Every host read runs 1.2.0."));
+    }
+}
