@@ -105,7 +105,7 @@ public class SwarmDataTests
         var deployed = History().Last();
         AssertBackedUpExactlyOn(ran, $"before-{deployed.Release}");
         Assert.That(deployed.Backups?.Keys.Order(StringComparer.Ordinal), Is.EqualTo(ran), "the history says which nodes were backed up");
-        Assert.That(deployed.Backups!.Values, Has.All.StartWith("/srv/qtsdata/backups/data-"), "each archive as its node has it");
+        Assert.That(deployed.Backups!.Values, Has.All.StartWith($"{_swarm.LabCluster()["backupDirectory"]}/data-"), "each archive as its node has it");
     }
 
     [Test, Order(3)]
