@@ -26,7 +26,7 @@ public sealed class SwarmScratch : IDisposable
     public Lab Lab { get; } = null!;
     public ObserverRepository Repo { get; } = null!;
 
-    /// <param name="name">The fixture's prefix for the stack, its network, its image and the nodes' folders (/srv/NAME).</param>
+    /// <param name="name">The fixture's prefix for the stack, its network and its image (the nodes' folders are the lab's, each lab its own).</param>
     /// <param name="ssh">Whether each node runs an sshd (<see cref="Lab"/>).</param>
     public SwarmScratch(string name, bool ssh = false)
     {
