@@ -3,21 +3,13 @@ namespace QtsOps.Core.Swarm;
 /// <summary>The nodes whose data a swarm deploy backs up, and those it cannot reach with a job, each with why.</summary>
 public sealed record NodeBackupPlan(IReadOnlyList<SwarmNode> Nodes, IReadOnlyList<string> Unreachable);
 
-/// <summary>What a node's backup job printed: no data directory there, or the host script's lines and the backup folder's listing.</summary>
-/// <param name="Said">The backup script's own lines (DataBackup.ReadResult reads them).</param>
-/// <param name="Listed">The names in the node's backup folder once the archive was written.</param>
-public sealed record NodeBackupOutput(bool NoData, IReadOnlyList<string> Said, IReadOnlyList<string> Listed)
+/// <summary>What a node's backup job prints besides the host's backup script's own lines (<c>DataBackup.ReadResult</c> reads those).</summary>
+public static class NodeBackupOutput
 {
     /// <summary>The job's line when the node has no data directory: nothing to back up there.</summary>
     public const string NoDataLine = "no data";
 
-    /// <summary>The prefix of a line naming an entry of the backup folder.</summary>
-    public const string ListedPrefix = "listed ";
-
-    public static NodeBackupOutput Parse(IReadOnlyList<string> lines) => new(
-        lines.Any(line => line.Trim() == NoDataLine),
-        [.. lines.Where(line => !line.StartsWith(ListedPrefix, StringComparison.Ordinal))],
-        [.. lines.Where(line => line.StartsWith(ListedPrefix, StringComparison.Ordinal)).Select(line => line[ListedPrefix.Length..])]);
+    public static bool SaysNoData(IReadOnlyList<string> lines) => lines.Any(line => line.Trim() == NoDataLine);
 }
 
 /// <summary>

@@ -28,15 +28,15 @@ public class NodeBackupsTests
     }
 
     [Test]
-    public void A_node_s_job_output_is_the_backup_script_s_lines_and_the_listing_of_its_backup_folder()
+    public void A_node_s_job_output_is_the_backup_script_s_lines_with_the_listing_of_its_backup_folder()
     {
-        var output = NodeBackupOutput.Parse(["partial /b/data-1.tar.gz.partial", "files 2", "bytes 300", "sha256 abc", "listed data-1.tar.gz", "listed data-1.tar.gz.sha256"]);
+        string[] lines = ["partial /b/data-1.tar.gz.partial", "files 2", "bytes 300", "sha256 abc", "listed data-1.tar.gz", "listed data-1.tar.gz.sha256"];
 
-        Assert.That(output.NoData, Is.False);
-        Assert.That(output.Listed, Is.EqualTo(new[] { "data-1.tar.gz", "data-1.tar.gz.sha256" }));
-        var result = DataBackup.ReadResult("/b/data-1.tar.gz", output.Said);
+        Assert.That(NodeBackupOutput.SaysNoData(lines), Is.False);
+        var result = DataBackup.ReadResult("/b/data-1.tar.gz", lines);
+        Assert.That(result.Backups, Is.EqualTo(new[] { "data-1.tar.gz", "data-1.tar.gz.sha256" }));
         Assert.That((result.Files, result.Bytes, result.Sha256, result.RemovedPartials.Single()), Is.EqualTo((2, 300L, "abc", "/b/data-1.tar.gz.partial")));
-        Assert.That(NodeBackupOutput.Parse([NodeBackupOutput.NoDataLine]).NoData, Is.True);
+        Assert.That(NodeBackupOutput.SaysNoData([NodeBackupOutput.NoDataLine]), Is.True);
     }
 
     [Test]

@@ -30,7 +30,7 @@ public class SwarmDataTests
         Directory.CreateDirectory(rules);
         File.WriteAllText(Path.Combine(rules, "extra.json"), "{ \"rule\": \"kept\" }\n");
         // One backup kept per node: the rollback's backup prunes the upgrade's.
-        File.WriteAllText(Path.Combine(_swarm.Repo.Root, EnvironmentsFile), _swarm.EnvironmentsWithCluster(placement: null).Replace("\"backupsToKeep\": 2", "\"backupsToKeep\": 1"));
+        File.WriteAllText(Path.Combine(_swarm.Repo.Root, EnvironmentsFile), _swarm.EnvironmentsWithCluster(placement: null, cluster => cluster["backupsToKeep"] = 1));
         _swarm.Repo.Commit("cluster on the lab's swarm, a config subfolder");
     }
 

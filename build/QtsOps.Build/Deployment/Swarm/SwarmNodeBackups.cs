@@ -16,14 +16,9 @@ public sealed class SwarmNodeBackups(DeploySession session, SwarmObserver observ
 {
     /// <summary>
     /// Run with the node's data folder, backup folder and the archive's name as $1, $2 and $3 (as the job sees them):
-    /// says <see cref="NodeBackupOutput.NoDataLine"/> when the node has no data folder, else backs it up and lists the backup folder.
+    /// says <see cref="NodeBackupOutput.NoDataLine"/> when the node has no data folder, else backs it up (the script ends listing the backup folder).
     /// </summary>
-    public static readonly string Script = string.Join("\n",
-        $"[ -d \"$1\" ] || {{ echo '{NodeBackupOutput.NoDataLine}'; exit 0; }}",
-        "(",
-        HostScripts.BackUp,
-        ") || exit $?",
-        $"for entry in \"$2\"/*; do [ -e \"$entry\" ] || continue; printf '{NodeBackupOutput.ListedPrefix}%s\\n' \"${{entry##*/}}\"; done");
+    public static readonly string Script = $"[ -d \"$1\" ] || {{ echo '{NodeBackupOutput.NoDataLine}'; exit 0; }}\n{HostScripts.BackUp}";
 
     /// <summary>Backs up the data on each node where a task of the observer's service ran, as <paramref name="label"/>, and prunes each node's backups.</summary>
     /// <param name="image">The edge's image, pinned: it has sh and the tools the backup script needs, and the nodes pull it for the stack anyway.</param>
@@ -51,18 +46,17 @@ public sealed class SwarmNodeBackups(DeploySession session, SwarmObserver observ
         var pruned = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
         foreach (var (node, lines) in said.OrderBy(pair => pair.Key, StringComparer.Ordinal))
         {
-            var output = NodeBackupOutput.Parse(lines);
-            if (output.NoData)
+            if (NodeBackupOutput.SaysNoData(lines))
             {
                 session.Log.Information($"{node}: no data to back up ({data} does not exist there)");
                 continue;
             }
-            var backup = DataBackup.ReadResult($"{backups.TrimEnd('/')}/{name}", output.Said);
+            var backup = DataBackup.ReadResult($"{backups.TrimEnd('/')}/{name}", lines);
             written[node] = backup.ArchivePath;
             session.Log.Information($"{node}: backed up {backup.Files} data file(s) to {backup.ArchivePath} on that node ({backup.Bytes} bytes, SHA-256 {backup.Sha256[..12]}, read back and checked)");
             foreach (var partial in backup.RemovedPartials) session.Log.Warning($"{node}: removed {partial}: an unfinished backup of an earlier run that was stopped");
             if (backup.Skipped.Count > 0) session.Log.Warning($"{node}: not backed up, as they are no data: {string.Join(", ", backup.Skipped)}");
-            if (DataBackup.Pruned(output.Listed, session.Target.BackupsToKeep) is { Count: > 0 } old) pruned[node] = old;
+            if (DataBackup.Pruned(backup.Backups, session.Target.BackupsToKeep) is { Count: > 0 } old) pruned[node] = old;
         }
         Prune(plan.Nodes.Where(node => pruned.ContainsKey(node.Hostname)).ToList(), pruned, image, mounts, cancellation);
         return written;
