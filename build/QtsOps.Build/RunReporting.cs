@@ -74,7 +74,10 @@ public sealed class RunReporting
     }
 
     /// <summary>clean removes artifacts/ on purpose: the reports written before it are not expected to stay.</summary>
-    public void ForgetReports() => _reports.Clear();
+    public void ForgetReports()
+    {
+        lock (_reports) _reports.Clear();
+    }
 
     /// <summary>
     /// Fails a run whose reports are gone: artifacts/ was removed while it ran (by hand, another
@@ -82,7 +85,8 @@ public sealed class RunReporting
     /// </summary>
     public void EnsureReportsKept()
     {
-        var gone = _reports.Where(target => !File.Exists(Path.Combine(ReportsDirectory, target + ".json"))).Order(StringComparer.Ordinal).ToList();
+        List<string> gone;
+        lock (_reports) gone = _reports.Where(target => !File.Exists(Path.Combine(ReportsDirectory, target + ".json"))).Order(StringComparer.Ordinal).ToList();
         if (gone.Count > 0)
             throw new PipelineException($"The reports of {string.Join(", ", gone)} are gone from {ReportsDirectory}: artifacts/ was removed while the run went on. " +
                 "Fix: run again, and leave artifacts/ alone until the run ends (--target=clean removes it at the start of a run).");
@@ -100,14 +104,20 @@ public sealed class RunReporting
     /// Adds a Markdown section (a plan summary, a verify table) to what the run appends to the GitHub
     /// step summary after the task table. Outside GitHub Actions the sections are not written anywhere.
     /// </summary>
-    public void AddSummarySection(string title, string markdown) => _summarySections.Add((title, markdown));
+    public void AddSummarySection(string title, string markdown)
+    {
+        // Hosts verifying at once add their sections at once.
+        lock (_summarySections) _summarySections.Add((title, markdown));
+    }
 
     private readonly HashSet<string> _warned = new(StringComparer.Ordinal);
 
     /// <summary>Logs a warning the first time only: for what every read of a file finds again (a skipped history line).</summary>
     public void WarnOnce(string warning)
     {
-        if (_warned.Add(warning)) Log.Warning(warning);
+        bool first;
+        lock (_warned) first = _warned.Add(warning);
+        if (first) Log.Warning(warning);
     }
 
     /// <summary>

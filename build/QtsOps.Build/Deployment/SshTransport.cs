@@ -80,7 +80,7 @@ public sealed class SshTransport(string? keyText, string? keyFile, string? known
     /// </summary>
     public IReadOnlyDictionary<string, string> ProcessVariables()
     {
-        if (_directory is null) Prepare();
+        Prepared();
         return new Dictionary<string, string> { ["PATH"] = $"{_directory}{Path.PathSeparator}{searchPath}", ["COMPOSE_PARAMIKO_SSH"] = "0" };
     }
 
@@ -89,8 +89,19 @@ public sealed class SshTransport(string? keyText, string? keyFile, string? known
     {
         get
         {
+            return Path.Combine(Prepared(), "ssh");
+        }
+    }
+
+    private readonly object _preparing = new();
+
+    /// <summary>The run's ssh folder, written on first use: once, though several hosts of a run may first ask at the same time.</summary>
+    private string Prepared()
+    {
+        lock (_preparing)
+        {
             if (_directory is null) Prepare();
-            return Path.Combine(_directory!, "ssh");
+            return _directory!;
         }
     }
 
