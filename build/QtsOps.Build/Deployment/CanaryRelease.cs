@@ -15,8 +15,6 @@ public sealed class CanaryRelease(DeploySession session, Edge edge, CanarySettin
     /// <summary>The last verdict, for the deploy's report; null before the window ended.</summary>
     public CanaryVerdict? Verdict { get; private set; }
 
-    public CanarySettings Settings => settings;
-
     /// <summary>The window ended and the canary is left running (--canary-hold): the deploy keeps it on the host instead of recording it.</summary>
     public bool IsHeld => hold && Verdict is not null;
 

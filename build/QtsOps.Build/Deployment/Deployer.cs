@@ -125,7 +125,9 @@ public sealed class Deployer(DeploySession session, DeployRequest request, Relea
         var container = Start(entry, state.ServedRelease, interruption);
         // The container that serves now is the one the release started in: what the run changed is not read again for the report.
         Report(release, image, state.Current, container.Name.TrimStart('/'));
-        var removed = Store.PruneAfterInstall(release, state.Host.Installed, Target.ReleasesToKeep, state.History.LastVerified(except: release) is { } verified ? [verified.Release] : []);
+        // A held canary's stable release serves beside it until promote or abort, which puts it back as current.
+        string?[] alsoKeep = [state.History.LastVerified(except: release)?.Release, request.Canary is { IsHeld: true } ? state.ServedRelease : null];
+        var removed = Store.PruneAfterInstall(release, state.Host.Installed, Target.ReleasesToKeep, alsoKeep.OfType<string>());
         if (removed.Count > 0) Log.Information($"Removed old releases: {string.Join(", ", removed)}");
         if (interruption.IsRequested)
             throw new PipelineException($"{interruption.Signal} came as the deploy of {release} finished: it is recorded, and the run stops here.");
