@@ -124,8 +124,8 @@ public sealed record SlotLayout(string ContainerName, string ComposeProject)
     /// nginx's main file of an edge: the port, the limits on clients and the temporary paths every edge
     /// has, with <paramref name="routing"/> (lines in http) and <paramref name="forwarding"/> (the first lines of location /) saying where requests go.
     /// </summary>
-    /// <param name="connectTimeout">How long a connect to an upstream may take before nginx gives up on it (2 s unless given).</param>
-    public static string NginxConfig(IEnumerable<string> comment, IEnumerable<string> routing, IEnumerable<string> forwarding, TimeSpan? connectTimeout = null) =>
+    /// <param name="timeouts">How long nginx waits on an upstream (<see cref="UpstreamTimeouts.Default"/> unless given).</param>
+    public static string NginxConfig(IEnumerable<string> comment, IEnumerable<string> routing, IEnumerable<string> forwarding, UpstreamTimeouts? timeouts = null) =>
         string.Concat(comment.Select(line => $"# {line}\n")) + $$"""
             worker_processes 1;
             worker_shutdown_timeout {{Seconds(WorkerShutdownTimeout)}};
@@ -154,8 +154,8 @@ public sealed record SlotLayout(string ContainerName, string ComposeProject)
                         proxy_set_header Connection "";
                         proxy_set_header Host $host;
                         proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-                        proxy_connect_timeout {{Duration(connectTimeout ?? TimeSpan.FromSeconds(2))}};
-                        proxy_read_timeout 30s;
+                        proxy_connect_timeout {{Duration((timeouts ?? UpstreamTimeouts.Default).Connect)}};
+                        proxy_read_timeout {{Duration((timeouts ?? UpstreamTimeouts.Default).Read)}};
                     }
                 }
             }

@@ -46,13 +46,13 @@ public static partial class SwarmStack
     public static readonly TimeSpan DnsValidity = TimeSpan.FromSeconds(2);
 
     /// <summary>
-    /// How long the edge waits for a connect to a task. A task that just went (or whose node no longer passes the
-    /// overlay's traffic) may still be in an edge's answer, the other nodes learning of it by gossip: a connect to its
-    /// address hangs instead of being refused, and the request goes to the next task only after this; every request
-    /// while the answer is kept may try that address first. Short, so that a client's request still gets its answer
-    /// in time (on an overlay a connect takes milliseconds).
+    /// How long the edge waits on a task. A task that just went (or whose node no longer passes the overlay's
+    /// traffic) may still be in an edge's answer, the other nodes learning of it by gossip: a connect to its address
+    /// hangs instead of being refused, and a request already sent to it gets no answer. The request goes to the next
+    /// task only after these: short, so that a client's request still gets its answer in time (on an overlay a connect
+    /// takes milliseconds, and the observer answers only /health, in milliseconds).
     /// </summary>
-    public static readonly TimeSpan ConnectTimeout = TimeSpan.FromMilliseconds(250);
+    public static readonly UpstreamTimeouts EdgeTimeouts = new(TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(1));
 
     /// <summary>Swarm's DNS server, inside every container on an overlay network.</summary>
     public const string SwarmDns = "127.0.0.11";
@@ -195,10 +195,10 @@ public static partial class SwarmStack
         [
             $"set $observer {ServiceName(stack)};",
             $"proxy_pass http://$observer:{SlotLayout.ServicePort};",
-            // A task that just stopped may still be in the answer: the request goes to the next address.
+            // A task that just stopped may still be in the answer: the request goes to the next address (a GET is safe to send again).
             "proxy_next_upstream error timeout http_502 http_503;",
             "proxy_next_upstream_timeout 10s;",
-        ], ConnectTimeout);
+        ], EdgeTimeouts);
 
     private static YamlMappingNode Rollout(SwarmSettings swarm, string failureAction) => new()
     {

@@ -114,6 +114,8 @@ public class SwarmStackTests
         Assert.That(nginx, Does.Contain("proxy_next_upstream error timeout http_502 http_503;"));
         Assert.That(nginx, Does.Contain("proxy_connect_timeout 250ms;").And.Not.Contain("proxy_connect_timeout 2s;"),
             "a task gone (its address hangs) is passed over within a client's patience (SwarmZeroDowntimeTests measures it)");
+        Assert.That(nginx, Does.Contain("proxy_read_timeout 1s;").And.Not.Contain("proxy_read_timeout 30s;"),
+            "a request sent just before its task's node stopped passing the overlay's traffic goes to the next task within a client's patience");
         Assert.That(nginx, Does.Contain("listen 8000;").And.Contain("limit_conn per_address 128;"), "what every edge has");
     }
 
