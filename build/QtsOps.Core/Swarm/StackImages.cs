@@ -9,6 +9,9 @@ public sealed record StackImages(string Observer, string Edge)
 {
     public static StackImages Of(StackRelease release) => new(release.ObserverImage, release.EdgeImage);
 
+    /// <summary>The observer's digest (sha256:…), as the history records it.</summary>
+    public string ObserverDigest => Observer[(Observer.IndexOf('@') + 1)..];
+
     /// <summary>
     /// The images of a stack file kept in a release's directory (<see cref="SwarmStack.FileName"/>), which a rollback
     /// deploys again; a file that is not one QtsOps wrote is refused naming it.

@@ -14,6 +14,7 @@ public class StackImagesTests
         var images = StackImages.Read(stack.Text, "/d/releases/1.4.0/stack.yml");
 
         Assert.That(images, Is.EqualTo(new StackImages(SwarmStackInputs.ObserverImage, SwarmStackInputs.EdgeImage)));
+        Assert.That(images.ObserverDigest, Is.EqualTo("sha256:" + new string('1', 64)), "the digest the history records");
     }
 
     [Test]

@@ -175,6 +175,8 @@ public class SwarmDeployTests
         Assert.That((failed.Action, failed.Result, failed.Release), Is.EqualTo((HistoryAction.Deploy, HistoryResult.Failed, crashing)));
         Assert.That((putBack.Action, putBack.Result, putBack.Release), Is.EqualTo((HistoryAction.Rollback, HistoryResult.Succeeded, _first.Release)));
         Assert.That(putBack.Detail, Does.Contain($"after the failed deploy of {crashing}"));
+        Assert.That(failed.Backups, Is.Not.Empty, "the nodes that ran a task were backed up before the crashing release started");
+        Assert.That(putBack.Backups, Is.Null, "that backup is the one to restore: the put-back takes no second one");
         Assert.That(EdgeSpec(), Is.EqualTo(edgeBefore), "the edge is back on the kept stack too: its image and its port");
         var pinned = $"{_swarm.Registry.Address}/{_swarm.ImageRepository}@{_first.Digest}";
         Assert.That(ServiceImage(Service), Is.EqualTo(pinned), "the service is back on the release before");

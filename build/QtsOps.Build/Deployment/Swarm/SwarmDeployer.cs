@@ -61,7 +61,7 @@ public sealed class SwarmDeployer(DeploySession session, DeployRequest request, 
         var entry = new HistoryEntry
         {
             Action = HistoryAction.Deploy, Result = HistoryResult.Succeeded, Version = Checkout.Version, Release = release, Image = pinned.Observer,
-            Digest = pinned.Observer[(pinned.Observer.IndexOf('@') + 1)..], StartedAt = started, FinishedAt = started, Settings = DeploymentSettings.Of(Target),
+            Digest = pinned.ObserverDigest, StartedAt = started, FinishedAt = started, Settings = DeploymentSettings.Of(Target),
         };
         Convergence judged;
         // Whether the stack deploy began: before it, the swarm runs what it ran, and there is nothing to undo.

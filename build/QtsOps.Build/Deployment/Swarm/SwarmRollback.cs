@@ -13,7 +13,7 @@ public sealed record SwarmPutBack(bool Converged, string Summary);
 /// The rollback target on a swarm, and a failed upgrade's undo: the release (the last verified one, or --to) is
 /// put back by deploying its kept stack file again (<see cref="SwarmStackFiles"/>), not by `docker service
 /// rollback`, which knows one step only; waited for as a deploy is (<see cref="SwarmRollout"/>), made current
-/// and recorded in the history on the manager's host, under the deploy lock there; the nodes' data is backed up before
+/// and recorded in the history on the manager's host, under the deploy lock there; on demand, the nodes' data is backed up before
 /// (<see cref="SwarmNodeBackups"/>).
 /// </summary>
 /// <param name="rollbackTo">--to: the release to put back, as the user wrote it; null for the last verified one.</param>
@@ -35,7 +35,7 @@ public sealed class SwarmRollback(DeploySession session, string? rollbackTo, Swa
         session.Engine.EnsureReachable();
         using var held = session.Locks.Acquire($"rollback to {to}");
         using var interruption = Interruption.Watch(session.Log, "the rollback");
-        var outcome = PutBack(to, host.Current, "on demand", interruption.Token);
+        var outcome = PutBack(to, host.Current, "on demand", interruption.Token, backUpFirst: true);
         if (!outcome.Converged) throw new PipelineException($"Rollback of '{Target.Name}': {outcome.Summary}.");
         session.Log.Information(outcome.Summary);
     }
@@ -70,21 +70,25 @@ public sealed class SwarmRollback(DeploySession session, string? rollbackTo, Swa
     /// </summary>
     /// <param name="replaced">The release it replaces, for the record; null when none.</param>
     /// <param name="reason">Why, for the record ("on demand", "after the failed deploy of …").</param>
-    public SwarmPutBack PutBack(string release, string? replaced, string reason, CancellationToken cancellation)
+    /// <param name="backUpFirst">
+    /// Whether the nodes' data is backed up first: on demand, yes; after a failed deploy or verify, the deploy's own backup,
+    /// taken before the failed release started, is the one to restore (as on one host).
+    /// </param>
+    public SwarmPutBack PutBack(string release, string? replaced, string reason, CancellationToken cancellation, bool backUpFirst = false)
     {
         using var stack = parts.Stacks.Kept(release);
-        var (images, _) = parts.Stacks.ImagesOf(release);
+        var images = stack.Images;
         session.Log.Warning($"Putting {release} back on {Target.Name} from its kept {SwarmStack.FileName}" + (replaced is null ? "" : $" (in place of {replaced})"));
         var started = DateTimeOffset.UtcNow;
         var entry = new HistoryEntry
         {
             Action = HistoryAction.Rollback, Result = HistoryResult.Succeeded, Version = session.HistoryOf(session.ReadHost()).VersionOf(release) ?? release, Release = release,
-            Image = images.Observer, Digest = images.Observer[(images.Observer.IndexOf('@') + 1)..], StartedAt = started, FinishedAt = started,
+            Image = images.Observer, Digest = images.ObserverDigest, StartedAt = started, FinishedAt = started,
             Detail = replaced is null ? reason : $"{reason}; replaced {replaced}", Settings = DeploymentSettings.Of(Target),
         };
         try
         {
-            entry = entry with { Backups = parts.Backups.Take(images.Edge, $"before-rollback-to-{release}", cancellation) };
+            if (backUpFirst) entry = entry with { Backups = parts.Backups.Take(images.Edge, $"before-rollback-to-{release}", cancellation) };
             var judged = parts.Rollout.Deploy(stack.StackFile, images, cancellation);
             if (judged.Outcome != ConvergenceOutcome.Converged) return Failed(entry, $"{release} did not come back either: {SwarmRollout.Describe(judged)}");
         }

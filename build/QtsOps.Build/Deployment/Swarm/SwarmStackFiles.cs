@@ -6,11 +6,12 @@ using QtsOps.Core.Swarm;
 namespace QtsOps.Build.Deployment.Swarm;
 
 /// <summary>A folder on this machine holding a stack file and the files it names, which `docker stack deploy` reads; deleted when disposed.</summary>
-public sealed class LocalStack : IDisposable
+public sealed class LocalStack(StackImages images) : IDisposable
 {
-    public LocalStack() => Directory = System.IO.Directory.CreateTempSubdirectory("qtsops-stack-").FullName;
+    public string Directory { get; } = System.IO.Directory.CreateTempSubdirectory("qtsops-stack-").FullName;
 
-    public string Directory { get; }
+    /// <summary>The images the stack file pins.</summary>
+    public StackImages Images => images;
 
     public string StackFile => Path.Combine(Directory, SwarmStack.FileName);
 
@@ -37,7 +38,7 @@ public sealed class SwarmStackFiles(DeploySession session)
     {
         var stack = Write(packageDirectory, release, version);
         foreach (var dropped in stack.Dropped) session.Log.Verbose($"Not on a swarm: {dropped}");
-        var local = new LocalStack();
+        var local = new LocalStack(StackImages.Of(release));
         try
         {
             CopyDirectory(packageDirectory, local.Directory);
@@ -74,16 +75,19 @@ public sealed class SwarmStackFiles(DeploySession session)
     {
         var folder = Store.PathOf(release);
         var text = KeptText(release);
+        var where = Host.Where(KeptPath(release));
         var files = new Dictionary<string, string>();
-        foreach (var (file, hash) in SwarmStack.NamedFiles(text, Host.Where(Host.Files.Combine(folder, SwarmStack.FileName))))
+        foreach (var (file, hash) in SwarmStack.NamedFiles(text, where))
             files[file] = KeptFile(folder, file, hash, release);
-        var local = new LocalStack();
+        var local = new LocalStack(StackImages.Read(text, where));
         Write(local, text, files);
         return local;
     }
 
     /// <summary>The text of the stack file kept in an installed release; null when it has none.</summary>
-    public string? KeptTextOrNone(string release) => Host.Files.ReadAllText(Host.Files.Combine(Store.PathOf(release), SwarmStack.FileName));
+    public string? KeptTextOrNone(string release) => Host.Files.ReadAllText(KeptPath(release));
+
+    private string KeptPath(string release) => Host.Files.Combine(Store.PathOf(release), SwarmStack.FileName);
 
     private string KeptText(string release) =>
         KeptTextOrNone(release)
@@ -107,7 +111,7 @@ public sealed class SwarmStackFiles(DeploySession session)
     /// <summary>The images an installed release's kept stack file pins, and where that file is (for messages).</summary>
     public (StackImages Images, string StackFile) ImagesOf(string release)
     {
-        var where = Host.Where(Host.Files.Combine(Store.PathOf(release), SwarmStack.FileName));
+        var where = Host.Where(KeptPath(release));
         return (StackImages.Read(KeptText(release), where), where);
     }
 

@@ -31,7 +31,7 @@ public sealed class SwarmVerifyStep(DeploySession session, SwarmStackFiles stack
             session.Record(new HistoryEntry
             {
                 Action = HistoryAction.Verify, Result = report.Passed ? HistoryResult.Succeeded : HistoryResult.Failed, Version = version, Release = release,
-                Image = images.Observer, Digest = images.Observer[(images.Observer.IndexOf('@') + 1)..],
+                Image = images.Observer, Digest = images.ObserverDigest,
                 StartedAt = started, FinishedAt = DateTimeOffset.UtcNow, Detail = report.Passed ? null : report.FailureSummary,
             });
             if (!report.Passed) session.Reporting.Notify(NotificationEvent.VerifyFailed, $"{release} on {session.Target.Name}: {report.FailureSummary}", version);
