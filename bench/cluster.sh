@@ -93,8 +93,6 @@ build_image() { # the clone's release's image, untimed (both environments name t
   pipeline single image >"$WORK/image.log" 2>&1 || { tail -20 "$WORK/image.log" >&2; exit 1; }
 }
 
-seconds() { awk -v ms="$1" 'BEGIN { printf "%.1f", ms / 1000 }'; }
-
 build_image
 echo "bench: first deploys"
 cluster_first_ms=$(elapsed_ms deploy cluster-first cluster)

@@ -65,8 +65,6 @@ upgrade() { # a new release, its image built untimed
   pipeline groups-of-1 image >"$WORK/image.log" 2>&1 || { tail -20 "$WORK/image.log" >&2; exit 1; }
 }
 
-seconds() { awk -v ms="$1" 'BEGIN { printf "%.1f", ms / 1000 }'; }
-
 upgrade
 echo "bench: a first rollout to the three hosts (untimed)"
 deploy first groups-of-3

@@ -11,6 +11,10 @@ elapsed_ms() { # command... : the wall time of one run in ms (a failing run stil
   echo $(((end - start) / 1000000))
 }
 
+seconds() { # MS : those milliseconds in seconds, one decimal
+  awk -v ms="$1" 'BEGIN { printf "%.1f", ms / 1000 }'
+}
+
 median() { # numbers... : their median
   printf '%s\n' "$@" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'
 }

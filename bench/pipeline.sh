@@ -18,7 +18,6 @@ CONTAINER=qts-observer
 # shellcheck source=bench/lib.sh
 source "$ROOT/bench/lib.sh"
 
-seconds() { awk -v ns="$1" 'BEGIN { printf "%.1f", ns / 1e9 }'; }
 timed() { # label command... ; runs it in the clone, keeps its log, prints the wall time in ns
   local label="$1"; shift
   local start end status=0
@@ -34,7 +33,7 @@ base_note="kept (built earlier)"
 if ! docker image ls --format '{{.Repository}}' | grep -qx 'qtsops/python-base'; then
   read -r ns status < <(timed base ./build.sh --target=image)
   [ "$status" -eq 0 ] || { tail -20 "$WORK/base.log"; exit 1; }
-  base_note="built first, once: $(seconds "$ns") s for the image target including debootstrap"
+  base_note="built first, once: $(seconds $((ns / 1000000))) s for the image target including debootstrap"
 fi
 
 # Cold: clean, and no observer image, container, release or history.
@@ -73,7 +72,7 @@ print("%.1f" % (healthy - failed_at).total_seconds())
 
 docker rm --force "$CONTAINER" >/dev/null
 
-cold_s=$(seconds "$cold"); again_s=$(seconds "$again"); failed_s=$(seconds "$failed")
+cold_s=$(seconds $((cold / 1000000))); again_s=$(seconds $((again / 1000000))); failed_s=$(seconds $((failed / 1000000)))
 ratio=$(awk -v a="$again" -v b="$cold" 'BEGIN { printf "%.2f", a / b }')
 section="
 ## Pipeline: local deploy, re-run, rollback

@@ -187,7 +187,7 @@ public sealed class Wiring(BuildContext context, DeploymentEnvironment? environm
     public IReleaseDeployer Deployer() => OnHosts
         ? new FleetDeployer(Fleet, context.Checkout.VersionTag, Rollout, DeployRequest.ForceDeploy, automaticRollback: NoRollback is null && Target.AutomaticRollback)
         : OnSwarm
-        ? new SwarmDeployer(DeployingSession, DeployRequest, new SwarmReleaseParts(SwarmImages(), SwarmStacks(), SwarmBackups(), new SwarmNodeFolders(DeployingSession, () => SwarmImages().Registry)), SwarmRollout(), SwarmRollback(rollbackTo: null))
+        ? new SwarmDeployer(DeployingSession, DeployRequest, new SwarmReleaseParts(SwarmImages(), SwarmStacks(), SwarmBackups(), new SwarmNodeFolders(DeployingSession, SwarmJobs())), SwarmRollout(), SwarmRollback(rollbackTo: null))
         : new Deployer(Session, DeployRequest, Starter, Rollback, HostImage());
 
     /// <summary>The release's and the edge's images in the registry the swarm's nodes pull from; push runs here when the run did not push yet.</summary>
@@ -201,7 +201,9 @@ public sealed class Wiring(BuildContext context, DeploymentEnvironment? environm
 
     private SwarmStackFiles SwarmStacks() => new(DeployingSession);
 
-    private SwarmNodeBackups SwarmBackups() => new(DeployingSession, SwarmObserver(), new SwarmNodeJobs(DeployingSession, () => SwarmImages().Registry));
+    private SwarmNodeBackups SwarmBackups() => new(DeployingSession, SwarmObserver(), SwarmJobs());
+
+    private SwarmNodeJobs SwarmJobs() => new(DeployingSession, () => SwarmImages().Registry);
 
     private SwarmRollout SwarmRollout() => new(DeployingSession, () => SwarmImages().Registry);
 

@@ -39,7 +39,7 @@ public sealed class SwarmNodeBackups(DeploySession session, SwarmObserver observ
         var (data, backups) = (session.Target.DataDirectory, session.Target.BackupDirectory);
         var name = DataBackup.ArchiveName(label, DateTimeOffset.UtcNow.UtcDateTime);
         var mounts = NodeFolders.Tops([data, backups]).ToDictionary(top => top, NodeFolders.InJob);
-        var said = jobs.Run("backing up the data", plan.Nodes, new NodeJob(image, mounts, "sh", _ => ["-c", Script, "sh", NodeFolders.InJob(data), NodeFolders.InJob(backups), name]),
+        var said = jobs.Run("backing up the data", plan.Nodes, _ => new NodeJob(image, mounts, "sh", ["-c", Script, "sh", NodeFolders.InJob(data), NodeFolders.InJob(backups), name]),
             ShellDeploymentHost.TransferTimeLimit, cancellation);
 
         var written = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -67,7 +67,7 @@ public sealed class SwarmNodeBackups(DeploySession session, SwarmObserver observ
     {
         if (nodes.Count == 0) return;
         var inJob = NodeFolders.InJob(session.Target.BackupDirectory);
-        jobs.Run("removing old backups", nodes, new NodeJob(image, mounts, "sh", node => ["-c", HostScripts.RemoveBackups, "sh", .. old[node.Hostname].Select(archive => $"{inJob}/{archive}")]),
+        jobs.Run("removing old backups", nodes, node => new NodeJob(image, mounts, "sh", ["-c", HostScripts.RemoveBackups, "sh", .. old[node.Hostname].Select(archive => $"{inJob}/{archive}")]),
             ShellDeploymentHost.ScriptTimeLimit, cancellation);
         foreach (var node in nodes) session.Log.Verbose($"{node.Hostname}: removed old backups {string.Join(", ", old[node.Hostname])}");
     }
