@@ -35,10 +35,11 @@ public sealed class Wiring(BuildContext context, DeploymentEnvironment? environm
     private DockerEngine? _images;
 
     /// <summary>
-    /// The engine that builds and pushes the image: the environment's, except for an ssh:// host, which
-    /// gets the image from the registry (or over its ssh connection) and never builds: this machine's.
+    /// The engine that builds and pushes the image: the environment's, except for an ssh:// host, which gets the image
+    /// from the registry (or over its ssh connection) and never builds, a swarm's manager, and an environment of several
+    /// hosts (on this machine's sockets too), each of which gets it from there: this machine's.
     /// </summary>
-    public DockerEngine Images => _images ??= SshTransport.IsSshHost(DockerHost) || OnSwarm ? EngineAt(null) : Engine;
+    public DockerEngine Images => _images ??= SshTransport.IsSshHost(DockerHost) || OnSwarm || context.Target.Hosts.Count > 0 ? EngineAt(null) : Engine;
 
     /// <summary>
     /// The engine choice, made here only: a swarm environment's deploy and rollback take the swarm's classes
@@ -152,13 +153,13 @@ public sealed class Wiring(BuildContext context, DeploymentEnvironment? environm
     private Edge Edge => new(Session, EdgeImage, Path.Combine(context.RepositoryRoot, "src", "edge", "docker-compose.yml"));
 
     /// <summary>
-    /// The edge image's name and id, the image on the environment's engine: an ssh:// host's image of that name is used only
-    /// when it is the one made here (its id), else it is copied again, so the id is the one made here on either engine.
+    /// The edge image's name and id, the image on the environment's engine: the image of that name on an engine other than the one
+    /// that made it (an ssh:// host's, a host of several's) is used only when it is the one made (its id), else it is copied again.
     /// </summary>
     public (string Name, string Id) EdgeImage()
     {
         var (name, made) = BaseImages().Edge();
-        if (Engine.IsRemote && Engine.Image(name)?.Id != made.Id) HostImage().Copy(name);
+        if (!Engine.SameAs(Images) && Engine.Image(name)?.Id != made.Id) HostImage().Copy(name);
         return (name, made.Id);
     }
 

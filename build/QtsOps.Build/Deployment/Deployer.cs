@@ -110,7 +110,7 @@ public sealed class Deployer(DeploySession session, DeployRequest request, Relea
         var foreign = ForeignContainers(state);
         _check.Require(info, state);
         new HeldCanaryFile(session).RefuseWhileHeld(state, $"deploy {release}");
-        var image = Engine.IsRemote ? hostImage.Deliver() : Engine.Image(ImageReference)
+        var image = hostImage.ComesFromElsewhere ? hostImage.Deliver() : Engine.Image(ImageReference)
             ?? throw new PipelineException($"The image {ImageReference} is not on the engine. Fix: ./build.sh --target=image (deploy depends on it).");
 
         var started = DateTimeOffset.UtcNow;

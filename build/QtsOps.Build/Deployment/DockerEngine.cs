@@ -21,6 +21,9 @@ public sealed class DockerEngine(ICakeContext tools, string? dockerHost, SshTran
 
     private string? DockerHost { get; } = dockerHost;
 
+    /// <summary>Whether <paramref name="other"/> is this engine (the same address): an image on one is on the other.</summary>
+    public bool SameAs(DockerEngine other) => ReferenceEquals(this, other) || DockerHost == other.DockerHost;
+
     private readonly Lazy<IDeploymentHost> _host = new(host);
 
     /// <summary>Where the environment's files, history, lock and backups are: this machine, or the ssh:// engine's host.</summary>

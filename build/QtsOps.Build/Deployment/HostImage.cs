@@ -15,17 +15,20 @@ namespace QtsOps.Build.Deployment;
 public sealed record ImageSource(DockerEngine Images, Checkout Checkout, Func<RegistryAccess>? RegistryAccess, StrongBox<string?> PushedDigest);
 
 /// <summary>
-/// Puts this run's image on an ssh:// host's engine, which never builds: pulled by the digest push had
+/// Puts this run's image on an engine that did not build it (an ssh:// host's, which never builds; a host of several's): pulled by the digest push had
 /// the registry confirm when push ran in this run, else by the one the registry serves for this version
 /// now (what an earlier push published; a tag can move, a digest cannot), then
 /// named there as compose runs it (imageRepository:release). The pull carries this run's registry
-/// login, so the host needs none of its own. Without a registry, the image this machine built goes
-/// over the same ssh connection (docker save here, docker load there).
+/// login, so the host needs none of its own. Without a registry, the image built goes
+/// there (docker save from the engine that built it, docker load there; over the run's ssh connection to an ssh:// host).
 /// </summary>
 public sealed class HostImage(DockerEngine engine, DeploymentEnvironment target, ImageSource source, ICakeLog log)
 {
     /// <summary>The image this run built, as compose runs it.</summary>
     private string ImageReference => target.ImageOf(source.Checkout.VersionTag);
+
+    /// <summary>Whether the host's engine is not the one that built the image (an ssh:// host, a host of several): the image is delivered there.</summary>
+    public bool ComesFromElsewhere => !engine.SameAs(source.Images);
 
     public DockerImage Deliver() => source.RegistryAccess is null ? Copy(ImageReference) : Pull(source.RegistryAccess());
 
@@ -43,7 +46,7 @@ public sealed class HostImage(DockerEngine engine, DeploymentEnvironment target,
             if (!load.Succeeded)
                 throw new PipelineException($"{engine.Host.Name} could not load {reference}: {string.Join(" | ", load.Error.NonBlank().TakeLast(3))}. Nothing was changed. " +
                     "Fix: check the host's free disk space (docker system df there), or give the environment a registry.");
-            log.Information($"Copied {reference} ({built.Id[7..19]}, {new FileInfo(archive).Length / 1024 / 1024} MB) to {engine.Host.Name} over ssh (docker save | docker load)");
+            log.Information($"Copied {reference} ({built.Id[7..19]}, {new FileInfo(archive).Length / 1024 / 1024} MB) to {engine.Host.Name} (docker save | docker load)");
         }
         finally
         {

@@ -266,7 +266,7 @@ public class RemoteDeploymentTests
         var run = Run("deploy", "verify", $"--environments={file}");
 
         Assert.That(run.ExitCode, Is.Zero, run.Output + run.Error);
-        Assert.That(run.Output, Does.Contain($"to {SshTestHost.User}@127.0.0.1:{_host.Port} over ssh (docker save | docker load)"));
+        Assert.That(run.Output, Does.Contain($"to {SshTestHost.User}@127.0.0.1:{_host.Port} (docker save | docker load)"));
         var deployed = History().Last(e => e.Action == HistoryAction.Deploy);
         Assert.That(deployed.Result, Is.EqualTo(HistoryResult.Succeeded));
         Assert.That(Manifests().Digest(_repo.ImageRepository, deployed.Release), Is.Null, "nothing went through the registry");

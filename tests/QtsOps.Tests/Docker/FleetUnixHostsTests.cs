@@ -1,0 +1,74 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using QtsOps.Core.Deployment;
+
+namespace QtsOps.Tests.Docker;
+
+/// <summary>
+/// Several hosts on this machine's own sockets (issue 24, point 1: a host's dockerHost may be unix://): the lab's two
+/// engines, each its own dockerd, as the hosts of 'fleet', with every folder in the node's own /srv as this machine sees
+/// it. The image is built on this machine's engine, as for an environment on ssh:// hosts, and each host gets it from
+/// there; each keeps its history and lock in the checkout's .qtsops/hosts/NAME.
+/// </summary>
+[TestFixture, Category("Docker"), NonParallelizable, System.Runtime.Versioning.SupportedOSPlatform("linux"), Platform("Linux")]
+public class FleetUnixHostsTests
+{
+    private Lab _lab = null!;
+    private ObserverRepository _repo = null!;
+
+    [OneTimeSetUp]
+    public void TwoLabEnginesAsTheHostsOfFleet()
+    {
+        _lab = new Lab(nodes: 2);
+        _repo = new ObserverRepository(registry: "");
+        var path = Path.Combine(_repo.Root, "environments.json");
+        var environments = JsonNode.Parse(File.ReadAllText(path))!;
+        // No registry: each host gets the image from this machine's engine.
+        environments["local"]!["registry"] = null;
+        var fleet = environments["local"]!.DeepClone().AsObject();
+        foreach (var key in new[] { "dockerHost", "healthUrl", "deployDirectory", "dataDirectory", "logDirectory", "configDirectory", "backupDirectory" }) fleet.Remove(key);
+        fleet["description"] = "the lab's engines, on this machine's sockets";
+        fleet["bind"] = "0.0.0.0";
+        fleet["rollout"] = new JsonObject { ["groupSize"] = 1, ["waitSeconds"] = 0 };
+        fleet["hosts"] = new JsonArray([.. _lab.Nodes.Select(node => (JsonNode)new JsonObject
+        {
+            ["name"] = node.Name, ["dockerHost"] = node.DockerHost, ["healthUrl"] = $"http://{node.Address}:{_repo.Port}/health",
+            ["deployDirectory"] = Folder(node, "deploy"), ["dataDirectory"] = Folder(node, "data"), ["logDirectory"] = Folder(node, "logs"),
+            ["configDirectory"] = Folder(node, "config"), ["backupDirectory"] = Folder(node, "backups"),
+        })]);
+        environments["fleet"] = fleet;
+        File.WriteAllText(path, environments.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        _repo.Commit("fleet on the lab's two engines");
+    }
+
+    [OneTimeTearDown]
+    public void RemoveLabAndCheckout()
+    {
+        _lab?.Dispose();
+        _repo?.RemoveFromEngine();
+        _repo?.Dispose();
+    }
+
+    [Test]
+    public void A_rollout_gives_each_host_the_image_built_here_and_verifies_each()
+    {
+        var run = _repo.Run("--env=fleet");
+
+        Assert.That(run.ExitCode, Is.Zero, run.Output + run.Error);
+        var release = $"{_repo.ImageRepository}:{History(_lab.Nodes[0]).Last().Release}";
+        var built = ObserverRepository.Docker("image", "inspect", "--format", "{{.Id}}", release).EnsureSuccess($"Finding {release} here").Output.Single();
+        foreach (var node in _lab.Nodes)
+        {
+            Assert.That(node.ImageId(release), Is.EqualTo(built), $"{node.Name} runs the image built on this machine's engine");
+            Assert.That(node.Docker("ps", "--filter", $"name=^{_repo.Container}$", "--format", "{{.Image}}").Output, Is.EqualTo(new[] { release }), $"{node.Name} runs the release");
+            Assert.That(History(node).Select(entry => (entry.Action, entry.Result)), Is.EqualTo(new[] { (HistoryAction.Deploy, HistoryResult.Succeeded), (HistoryAction.Verify, HistoryResult.Succeeded) }),
+                $"{node.Name}'s own history");
+        }
+        Assert.That(run.Output, Does.Contain("verified on every host"));
+    }
+
+    private static string Folder(Lab.Node node, string name) => Path.Combine(node.Srv, "qts-observer", name);
+
+    private List<HistoryEntry> History(Lab.Node node) =>
+        Support.HistoryFile.Entries(Path.Combine(_repo.StateDirectory, "hosts", node.Name, "history", "fleet.jsonl"));
+}
