@@ -139,7 +139,10 @@ public sealed class Wiring(BuildContext context, DeploymentEnvironment? environm
     /// Every step on the environment's engine goes through here: several hosts are refused before the engine is asked.
     /// </summary>
     private DeploySession DeployingSession => _session ??= ClusterRules.WhyNotDeployable(Target) is { } why ? throw new PipelineException(why)
-        : new(Engine, Target, context.Protection, new DeploymentLocks(Engine, Target, context.RepositoryRoot, context.Reporting.Log), context.Reporting);
+        : new(Engine, Target, context.Protection, new DeploymentLocks(Engine, Target, context.RepositoryRoot, context.Reporting.Log), context.Reporting) { Subset = HostOfSubset };
+
+    /// <summary>On one host of a run limited to some of the environment's hosts (--hosts): which, for each entry its history records.</summary>
+    private HostSubset? HostOfSubset => environment?.Name == context.Target.Name && context.Target.Hosts.Count > 0 ? context.Subset : null;
 
     /// <summary>The session of the steps not built for a swarm yet (restore, down...): a swarm is refused too.</summary>
     private DeploySession Session => ClusterRules.WhyNotOnSwarmYet(Target) is { } why ? throw new PipelineException(why) : DeployingSession;

@@ -1,4 +1,5 @@
 using QtsOps.Core.Deployment;
+using QtsOps.Core.Fleet;
 
 namespace QtsOps.Tests.Docker;
 
@@ -88,12 +89,16 @@ public class FleetRolloutTests
         Assert.That(deploy.ExitCode, Is.Zero, deploy.Output + deploy.Error);
         var release = FleetScratch.Current(Hosts[0])!;
         Assert.That(Report("deploy-hosts"), Does.Contain($"This run worked on 1 of 3 hosts (--hosts): {Hosts[0].Name}; not on {Hosts[1].Name}, {Hosts[2].Name}."));
+        var subset = new HostSubset([Hosts[0].Name], [.. Hosts.Select(h => h.Name)]);
+        Assert.That(FleetScratch.History(Hosts[0]).Where(e => e.Release == release).Select(e => (e.Action, e.Hosts)),
+            Is.EqualTo(new[] { (HistoryAction.Deploy, subset), (HistoryAction.Verify, subset) }), "the host's own history says the run was on some hosts only");
 
         var status = _fleet.Run("--target=status");
 
         Assert.That(status.ExitCode, Is.Zero, status.Output + status.Error);
         Assert.That(status.Output, Does.Contain($"Drift: the hosts do not run the same release: {Hosts[0].Name} on {release}; {Hosts[1].Name}, {Hosts[2].Name} on {_first}."));
         Assert.That(status.Output, Does.Contain($"| {Hosts[0].Name} | {release} | healthy |").And.Contain($"| {Hosts[2].Name} | {_first} | healthy |"));
+        Assert.That(status.Output, Does.Contain($"deploy succeeded {release} ({FleetScratch.History(Hosts[0]).Last().Version}): {subset}"), "status shows it in the host's history");
     }
 
     [Test, Order(4)]
