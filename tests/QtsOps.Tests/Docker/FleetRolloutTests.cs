@@ -45,7 +45,10 @@ public class FleetRolloutTests
         {
             Assert.That(run.Output, Does.Contain($"[{host.Name}] Preflight of 'fleet' passed"), "each host's lines name it");
             Assert.That(Report("deploy-hosts"), Does.Contain($"| {host.Name} | {_first} | verified |"), "one row per host");
+            Assert.That(Report($"deploy.{host.Name}"), Does.Contain($"runs healthy in").And.Contain(host.Address), "each host's own deploy report");
+            Assert.That(Report($"verify.{host.Name}"), Does.Contain(_first), "each host's own verify report");
         }
+        Assert.That(File.Exists(Path.Combine(_fleet.Repo.Root, "artifacts", "reports", "deploy.md")), Is.False, "no host's report is written over another's");
     }
 
     [Test, Order(2)]
