@@ -23,7 +23,7 @@ public static class ClusterRules
     /// </summary>
     public static string? WhyNotDeployable(DeploymentEnvironment target) =>
         target.Hosts.Count > 0
-            ? $"'{target.Name}' lists {target.Hosts.Count} hosts (\"hosts\": {string.Join(", ", target.Hosts.Select(h => h.Name))}): deploy, verify, rollback, restore and status " +
+            ? $"'{target.Name}' lists {target.Hosts.Count} hosts (\"hosts\": {string.Join(", ", target.Hosts.Select(h => h.Name))}): deploy, verify, rollback, restore, status, down and releases " +
               "run on every host, but this target does not run on several hosts yet, and a run would reach the first one only. " +
               "Fix: run it on an environment per host (one \"dockerHost\" each), or by hand on each host (docs/OPERATIONS.md, \"Several hosts\")"
             : null;

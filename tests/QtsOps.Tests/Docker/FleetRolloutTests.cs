@@ -165,5 +165,63 @@ public class FleetRolloutTests
         Assert.That(Hosts.Select(FleetScratch.History).Select(h => h.Count), Is.EqualTo(before), "no host's history changed");
     }
 
+    [Test, Order(7)]
+    public void Restore_puts_each_host_s_own_newest_backup_in_place_on_every_host_and_verifies_each()
+    {
+        // A file each host's data did not have when its newest backup was made: a restore moves it aside with that data.
+        var markers = Hosts.Select(host => Path.Combine(FleetScratch.Folder(host), "data", "not-in-the-backup")).ToList();
+        foreach (var marker in markers) File.WriteAllText(marker, "after the backup\n");
+
+        var run = _fleet.Run("--target=restore");
+
+        Assert.That(run.ExitCode, Is.Zero, run.Output + run.Error);
+        Assert.That(markers.Where(File.Exists), Is.Empty, "every host's data is its backup's");
+        foreach (var host in Hosts)
+        {
+            var history = FleetScratch.History(host);
+            var restore = history.Last(e => e.Action == HistoryAction.Restore);
+            Assert.That((restore.Result, history[^1].Action), Is.EqualTo((HistoryResult.Succeeded, HistoryAction.Verify)), $"{host.Name} restored and verified");
+            var archive = restore.Detail!.Split(' ')[0];
+            Assert.That(File.Exists(Path.Combine(FleetScratch.Folder(host), "backups", archive)), Is.True, $"{host.Name} restored its own backup {archive}");
+            Assert.That(Report("restore-hosts"), Does.Contain($"| {host.Name} | {FleetScratch.Current(host)} | restored |"));
+            Assert.That(Report($"restore.{host.Name}"), Does.Contain(archive), "each host's own restore report");
+        }
+    }
+
+    [Test, Order(8)]
+    public void Releases_lists_each_host_s_installed_releases_and_backups_in_one_table()
+    {
+        var run = _fleet.Run("--target=releases");
+
+        Assert.That(run.ExitCode, Is.Zero, run.Output + run.Error);
+        foreach (var host in Hosts)
+        {
+            Assert.That(Report("releases"), Does.Contain($"| {host.Name} | {FleetScratch.Current(host)} | "), $"{host.Name}'s current release, led by its name");
+            Assert.That(Report("releases").Split('\n').Count(line => line.StartsWith($"| {host.Name} | ") && line.EndsWith("| current |")), Is.EqualTo(1), $"{host.Name} has one current release");
+            Assert.That(Report("releases"), Does.Contain($"| {host.Name} | The backups are on "), $"{host.Name}'s backups are named where they are");
+        }
+    }
+
+    [Test, Order(9)]
+    public void Down_takes_every_host_down_under_its_lock_and_records_it_in_each_host_s_history()
+    {
+        var some = _fleet.Run("--target=down", $"--hosts={Hosts[2].Name}");
+        Assert.That(some.ExitCode, Is.Zero, some.Output + some.Error);
+        Assert.That(FleetScratch.History(Hosts[2])[^1], Has.Property("Action").EqualTo(HistoryAction.Down).And.Property("Hosts").EqualTo(new HostSubset([Hosts[2].Name], [.. Hosts.Select(h => h.Name)])));
+        Assert.That(FleetScratch.History(Hosts[0])[^1].Action, Is.Not.EqualTo(HistoryAction.Down), "a host left out stays up");
+
+        var run = _fleet.Run("--target=down");
+
+        Assert.That(run.ExitCode, Is.Zero, run.Output + run.Error);
+        foreach (var host in Hosts)
+        {
+            Assert.That(FleetScratch.History(host)[^1], Has.Property("Action").EqualTo(HistoryAction.Down).And.Property("Result").EqualTo(HistoryResult.Succeeded), host.Name);
+            Assert.That(Report("down-hosts"), Does.Contain($"| {host.Name} | {FleetScratch.Current(host)} | down |"), "one row per host");
+        }
+        var status = _fleet.Run("--target=status");
+        foreach (var host in Hosts) Assert.That(status.Output, Does.Contain($"| {host.Name} | {FleetScratch.Current(host)} | no container |"), $"{host.Name} runs nothing");
+        Assert.That(status.Output, Does.Not.Contain("held by"), "every lock was released");
+    }
+
     private sealed record HostRunResult(int ExitCode, string Text);
 }
