@@ -154,7 +154,8 @@ public class FleetRolloutTests
         {
             foreach (var locker in lockers)
             {
-                locker.Kill();
+                // The whole tree: flock's sleep holds the lock too, and the tests after this one take it.
+                locker.Kill(entireProcessTree: true);
                 locker.WaitForExit();
             }
         }
