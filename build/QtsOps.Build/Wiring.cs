@@ -10,6 +10,7 @@ using QtsOps.Tools.Git;
 using QtsOps.Build.Terraform;
 using QtsOps.Core.Environments;
 using QtsOps.Core.Fleet;
+using QtsOps.Core.Pages;
 using QtsOps.Core.Swarm;
 
 namespace QtsOps.Build;
@@ -55,14 +56,16 @@ public sealed class Wiring(BuildContext context, DeploymentEnvironment? environm
 
     private FleetRun? _fleet;
 
-    /// <summary>The run's hosts (--hosts, else all), each with its own engine, session and lock.</summary>
-    private FleetRun Fleet => _fleet ??= new(Target.Name, [.. RolloutPlan.CanaryOnFirstGroup(context.Hosts, Rollout).Select(host => new Wiring(context, host.Environment).AsFleetHost(host))],
-        [.. Target.Hosts.Select(h => h.Name).Except(context.Hosts.Select(h => h.Name))], context.Reporting, context.HostsVerified);
+    /// <summary>The run's hosts (--hosts, else all; all of another environment's, for the dashboard), each with its own engine, session and lock.</summary>
+    private FleetRun Fleet => _fleet ??= new(Target.Name, [.. RolloutPlan.CanaryOnFirstGroup(RunHosts, Rollout).Select(host => new Wiring(context, host.Environment).AsFleetHost(host))],
+        [.. Target.Hosts.Select(h => h.Name).Except(RunHosts.Select(h => h.Name))], context.Reporting, context.HostsVerified);
+
+    private IReadOnlyList<EnvironmentHost> RunHosts => environment is null ? context.Hosts : Target.Hosts;
 
     private RolloutSettings Rollout => Target.Rollout ?? RolloutSettings.OneAtATime;
 
     /// <summary>This host's single-host classes, all on its one session (the rollout's lock is the one its deploy holds).</summary>
-    private FleetHost AsFleetHost(EnvironmentHost host) => new(host, new HostSteps(Preflight, Deployer, VerifyStep, RollbackOnDemand, Restorer, Teardown, Releases),
+    private FleetHost AsFleetHost(EnvironmentHost host) => new(host, new HostSteps(Preflight, Deployer, VerifyStep, RollbackOnDemand, Restorer, Teardown, Releases, Dashboard),
         purpose => DeployingSession.Locks.Acquire(purpose), ComposeStatus, () => DeployingSession.ReadHost().Current);
 
     /// <summary>An engine and its host, counted together (<see cref="CommandCounts"/>): the run's one for that address and deploy directory.</summary>
@@ -245,6 +248,9 @@ public sealed class Wiring(BuildContext context, DeploymentEnvironment? environm
 
     /// <summary>The releases target's work: one engine's listing, or every host's.</summary>
     public IReleasesReport ReleasesReport() => OnHosts ? new FleetReleases(Fleet) : Releases();
+
+    /// <summary>The dashboard's parts of the environment: one, or one per host of an environment of several.</summary>
+    public IReadOnlyList<EnvironmentDashboard> Dashboards(int historyEntries) => OnHosts ? new FleetDashboard(Fleet).Read(historyEntries) : [Dashboard().Read(historyEntries)];
 
     public IDashboardReader Dashboard() => OnSwarm
         ? new SwarmDashboardReader(DeployingSession, new SwarmStatusReader(SwarmObserver(), Target))

@@ -190,7 +190,7 @@ public class FleetRolloutTests
     }
 
     [Test, Order(8)]
-    public void Releases_lists_each_host_s_installed_releases_and_backups_in_one_table()
+    public void Releases_lists_each_host_s_installed_releases_and_backups_in_one_table_and_the_dashboard_has_a_part_per_host()
     {
         var run = _fleet.Run("--target=releases");
 
@@ -201,6 +201,13 @@ public class FleetRolloutTests
             Assert.That(Report("releases").Split('\n').Count(line => line.StartsWith($"| {host.Name} | ") && line.EndsWith("| current |")), Is.EqualTo(1), $"{host.Name} has one current release");
             Assert.That(Report("releases"), Does.Contain($"| {host.Name} | The backups are on "), $"{host.Name}'s backups are named where they are");
         }
+
+        var dashboard = _fleet.Run("--target=dashboard");
+
+        Assert.That(dashboard.ExitCode, Is.Zero, dashboard.Output + dashboard.Error);
+        var page = File.ReadAllText(Path.Combine(_fleet.Repo.Root, "artifacts", "dashboard", "index.html"));
+        foreach (var host in Hosts)
+            Assert.That(page, Does.Contain($"<section id=\"env-fleet/{host.Name}\"").And.Contain(FleetScratch.Current(host)), $"the dashboard has a part for {host.Name}");
     }
 
     [Test, Order(9)]

@@ -28,7 +28,7 @@ public sealed record FleetHost(EnvironmentHost Host, HostSteps Steps, Func<strin
 
 /// <summary>The single-host steps of one host, each made when a run uses it.</summary>
 public sealed record HostSteps(Func<IPreflight> Preflight, Func<IReleaseDeployer> Deployer, Func<IVerifyStep> Verify, Func<IRollbackOnDemand> Rollback, Func<IRestorer> Restore,
-    Func<IEnvironmentTeardown> Teardown, Func<ReleaseListReader> Releases);
+    Func<IEnvironmentTeardown> Teardown, Func<ReleaseListReader> Releases, Func<IDashboardReader> Dashboard);
 
 /// <summary>What a run on several hosts shares: the environment, the hosts --hosts left out, where it reports, what it verified.</summary>
 /// <param name="LeftOut">The environment's hosts this run does not work on (--hosts): its reports say so.</param>
