@@ -229,8 +229,8 @@ public sealed class BuildContext : FrostingContext
     /// <summary>The hosts this run's rollout verified: the verify target after it does not ask them again (names; added to by one thread at a time).</summary>
     public ISet<string> HostsVerified { get; } = new HashSet<string>(StringComparer.Ordinal);
 
-    /// <summary>Whether the run works on only some of the environment's hosts: its report and history say so.</summary>
-    public bool OnSomeHosts => HostSelection.IsSubset(Target, Hosts);
+    /// <summary>Which hosts the run works on when only some of the environment's (null when all): its report and each host's history say so.</summary>
+    public HostSubset? Subset => HostSubset.Of(Target, Hosts);
 
     private IReadOnlyList<EnvironmentHost> SelectHosts()
     {

@@ -53,10 +53,14 @@ public sealed class RunReporting
     /// <summary>artifacts/reports.</summary>
     public string ReportsDirectory { get; }
 
-    /// <summary>Writes artifacts/reports/&lt;target&gt;.json and .md (<see cref="ReportWriter"/>); returns what <see cref="ReportWriter.Write"/> does.</summary>
+    /// <summary>
+    /// Writes artifacts/reports/&lt;target&gt;.json and .md (<see cref="ReportWriter"/>), &lt;target&gt;.&lt;host&gt; for one host's
+    /// share of a run on several; returns what <see cref="ReportWriter.Write"/> does.
+    /// </summary>
     public string Write(string target, string status, object details, string markdown, IReadOnlyList<Finding> findings)
     {
-        // Hosts deploying at once write their reports at once: one at a time, the last one standing.
+        // A host's share of a run on several writes its own (deploy.east), never over another host's.
+        if (HostNamingLog.Current is { } host) target = $"{target}.{host}";
         lock (_reports)
         {
             var written = ReportWriter.Write(ReportsDirectory, target, status, details, markdown, findings);
@@ -106,7 +110,8 @@ public sealed class RunReporting
     /// </summary>
     public void AddSummarySection(string title, string markdown)
     {
-        // Hosts verifying at once add their sections at once.
+        // Hosts verifying at once add their sections at once, each named for its host.
+        if (HostNamingLog.Current is { } host) title = $"{title} [{host}]";
         lock (_summarySections) _summarySections.Add((title, markdown));
     }
 

@@ -10,6 +10,7 @@ using QtsOps.Tools.Git;
 using QtsOps.Build.Terraform;
 using QtsOps.Core.Environments;
 using QtsOps.Core.Fleet;
+using QtsOps.Core.Pages;
 using QtsOps.Core.Swarm;
 
 namespace QtsOps.Build;
@@ -56,14 +57,16 @@ public sealed class Wiring(BuildContext context, DeploymentEnvironment? environm
 
     private FleetRun? _fleet;
 
-    /// <summary>The run's hosts (--hosts, else all), each with its own engine, session and lock.</summary>
-    private FleetRun Fleet => _fleet ??= new(Target.Name, [.. RolloutPlan.CanaryOnFirstGroup(context.Hosts, Rollout).Select(host => new Wiring(context, host.Environment).AsFleetHost(host))],
-        [.. Target.Hosts.Select(h => h.Name).Except(context.Hosts.Select(h => h.Name))], context.Reporting, context.HostsVerified);
+    /// <summary>The run's hosts (--hosts, else all; all of another environment's, for the dashboard), each with its own engine, session and lock.</summary>
+    private FleetRun Fleet => _fleet ??= new(Target.Name, [.. RolloutPlan.CanaryOnFirstGroup(RunHosts, Rollout).Select(host => new Wiring(context, host.Environment).AsFleetHost(host))],
+        [.. Target.Hosts.Select(h => h.Name).Except(RunHosts.Select(h => h.Name))], context.Reporting, context.HostsVerified);
+
+    private IReadOnlyList<EnvironmentHost> RunHosts => environment is null ? context.Hosts : Target.Hosts;
 
     private RolloutSettings Rollout => Target.Rollout ?? RolloutSettings.OneAtATime;
 
     /// <summary>This host's single-host classes, all on its one session (the rollout's lock is the one its deploy holds).</summary>
-    private FleetHost AsFleetHost(EnvironmentHost host) => new(host, new HostSteps(Preflight, Deployer, VerifyStep, RollbackOnDemand, Restorer),
+    private FleetHost AsFleetHost(EnvironmentHost host) => new(host, new HostSteps(Preflight, Deployer, VerifyStep, RollbackOnDemand, Restorer, Teardown, Releases, Dashboard),
         purpose => DeployingSession.Locks.Acquire(purpose), ComposeStatus, () => DeployingSession.ReadHost().Current);
 
     /// <summary>An engine and its host, counted together (<see cref="CommandCounts"/>): the run's one for that address and deploy directory.</summary>
@@ -140,7 +143,10 @@ public sealed class Wiring(BuildContext context, DeploymentEnvironment? environm
     /// Every step on the environment's engine goes through here: several hosts are refused before the engine is asked.
     /// </summary>
     private DeploySession DeployingSession => _session ??= ClusterRules.WhyNotDeployable(Target) is { } why ? throw new PipelineException(why)
-        : new(Engine, Target, context.Protection, new DeploymentLocks(Engine, Target, context.RepositoryRoot, context.Reporting.Log), context.Reporting);
+        : new(Engine, Target, context.Protection, new DeploymentLocks(Engine, Target, context.RepositoryRoot, context.Reporting.Log), context.Reporting) { Subset = HostOfSubset };
+
+    /// <summary>On one host of a run limited to some of the environment's hosts (--hosts): which, for each entry its history records.</summary>
+    private HostSubset? HostOfSubset => environment?.Name == context.Target.Name && context.Target.Hosts.Count > 0 ? context.Subset : null;
 
     /// <summary>The session of the steps not built for a swarm yet (restore, down...): a swarm is refused too.</summary>
     private DeploySession Session => ClusterRules.WhyNotOnSwarmYet(Target) is { } why ? throw new PipelineException(why) : DeployingSession;
@@ -225,7 +231,7 @@ public sealed class Wiring(BuildContext context, DeploymentEnvironment? environm
     public IVerifyStep VerifyStep() => OnHosts ? new FleetVerify(Fleet) : OnSwarm ? SwarmVerifyStep() : new VerifyStep(Session, Starter, RunningReleaseCheck, Rollback);
 
     /// <summary>The rollback target's work, by the environment's engine.</summary>
-    public IRollbackOnDemand RollbackOnDemand() => OnHosts ? new FleetSteps(Fleet, "rollback", "rolled back", host => host.Steps.Rollback().Run, host => host.Steps.Rollback().Preview) : OnSwarm
+    public IRollbackOnDemand RollbackOnDemand() => OnHosts ? new FleetSteps(Fleet, "rollback", "rolled back", "every host of the run rolled back, verified", host => host.Steps.Rollback().Run, host => host.Steps.Rollback().Preview) : OnSwarm
         ? new VerifiedSwarmRollback(SwarmRollback(RollbackTo), SwarmVerifyStep())
         : new RollbackOnDemand(Session, RollbackTo, Rollback);
 
@@ -243,14 +249,22 @@ public sealed class Wiring(BuildContext context, DeploymentEnvironment? environm
 
     public ReleaseListReader Releases() => new(Session);
 
+    /// <summary>The releases target's work: one engine's listing, or every host's.</summary>
+    public IReleasesReport ReleasesReport() => OnHosts ? new FleetReleases(Fleet) : Releases();
+
+    /// <summary>The dashboard's parts of the environment: one, or one per host of an environment of several.</summary>
+    public IReadOnlyList<EnvironmentDashboard> Dashboards(int historyEntries) => OnHosts ? new FleetDashboard(Fleet).Read(historyEntries) : [Dashboard().Read(historyEntries)];
+
     public IDashboardReader Dashboard() => OnSwarm
         ? new SwarmDashboardReader(DeployingSession, new SwarmStatusReader(SwarmObserver(), Target))
         : new DashboardReader(Engine, Target, ComposeStatus(), Releases());
 
     /// <summary>The down target's work, by the environment's engine.</summary>
-    public IEnvironmentTeardown Teardown() => OnSwarm ? new SwarmTeardown(DeployingSession, SwarmRollout()) : new EnvironmentTeardown(Session);
+    public IEnvironmentTeardown Teardown() => OnHosts
+        ? new FleetSteps(Fleet, "down", "down", "every host of the run is down; its data, releases, backups and history are kept", host => host.Steps.Teardown().Run)
+        : OnSwarm ? new SwarmTeardown(DeployingSession, SwarmRollout()) : new EnvironmentTeardown(Session);
 
     /// <summary>restore; on a swarm it is refused with why (ClusterRules.WhyNoRestore) before the engine is asked.</summary>
-    public IRestorer Restorer() => OnHosts ? new FleetSteps(Fleet, "restore", "restored", host => host.Steps.Restore().Run, host => host.Steps.Restore().Preview) : ClusterRules.WhyNoRestore(Target) is { } why ? throw new PipelineException(why)
+    public IRestorer Restorer() => OnHosts ? new FleetSteps(Fleet, "restore", "restored", "every host of the run restored, verified", host => host.Steps.Restore().Run, host => host.Steps.Restore().Preview) : ClusterRules.WhyNoRestore(Target) is { } why ? throw new PipelineException(why)
         : new BackupRestorer(Session, context.Options.Get(PipelineOptions.Backup), Starter, RunningReleaseCheck);
 }

@@ -21,6 +21,9 @@ public sealed class DeploySession(DockerEngine engine, DeploymentEnvironment tar
     public ICakeLog Log => reporting.Log;
     public IDeploymentHost Host => engine.Host;
 
+    /// <summary>The hosts of a run limited to some of an environment's (--hosts), this one among them: each entry recorded says so.</summary>
+    public QtsOps.Core.Fleet.HostSubset? Subset { get; init; }
+
     public SlotLayout Layout { get; } = new(target.ContainerName, target.ComposeProject);
 
     private ReleaseStore? _store;
@@ -76,6 +79,7 @@ public sealed class DeploySession(DockerEngine engine, DeploymentEnvironment tar
     /// <returns>Null when the entry was written, else what went wrong and what to do.</returns>
     public string? Record(HistoryEntry entry)
     {
+        if (Subset is not null) entry = entry with { Hosts = Subset };
         // The entry is the state's too: a record changes no more than the history, which need not be read again for it.
         if (_state is { } state) _state = state with { History = [.. state.History, entry] };
         var problem = History.TryAppend(entry);

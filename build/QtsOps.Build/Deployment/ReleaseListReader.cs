@@ -3,9 +3,21 @@ using QtsOps.Core.Environments;
 
 namespace QtsOps.Build.Deployment;
 
-/// <summary>Gathers <see cref="ReleaseListing"/> from the release store, the history and the backup folder; asks the engine nothing.</summary>
-public sealed class ReleaseListReader(DeploySession session)
+/// <summary>The releases target's work: one engine's listing, or every host's of an environment (<see cref="Fleet.FleetReleases"/>), picked by Wiring.</summary>
+public interface IReleasesReport
 {
+    (object Listing, string Markdown) Report();
+}
+
+/// <summary>Gathers <see cref="ReleaseListing"/> from the release store, the history and the backup folder; asks the engine nothing.</summary>
+public sealed class ReleaseListReader(DeploySession session) : IReleasesReport
+{
+    public (object Listing, string Markdown) Report()
+    {
+        var listing = Read();
+        return (listing, listing.ToMarkdown());
+    }
+
     public ReleaseListing Read()
     {
         var (engine, target, host) = (session.Engine, session.Target, session.Host);

@@ -12,8 +12,8 @@ public sealed class DashboardTask : FrostingTask<BuildContext>
     {
         // --env (or QTSOPS_ENV) given: that environment, with the run's overrides; else every one environments.json declares.
         IReadOnlyList<string> names = context.Options.IsGiven(PipelineOptions.Environment) ? [context.EnvironmentName] : context.DeclaredEnvironments;
-        var environments = names.Select(name => (name == context.EnvironmentName ? new Wiring(context) : new Wiring(context, context.Provisioned(name)))
-            .Dashboard().Read(DashboardPage.HistoryEntries)).ToList();
+        var environments = names.SelectMany(name => (name == context.EnvironmentName ? new Wiring(context) : new Wiring(context, context.Provisioned(name)))
+            .Dashboards(DashboardPage.HistoryEntries)).ToList();
         var file = context.Reporting.WriteDashboard(environments);
         var lines = string.Join("\n", environments.Select(e => $"- {e.Summary}"));
         context.Reporting.AddSummarySection($"Dashboard ({string.Join(", ", names)})",

@@ -10,8 +10,7 @@ public sealed class ReleasesTask : FrostingTask<BuildContext>
 {
     public override void Run(BuildContext context)
     {
-        var listing = new Wiring(context).Releases().Read();
-        var markdown = listing.ToMarkdown();
+        var (listing, markdown) = new Wiring(context).ReleasesReport().Report();
         context.Reporting.Write("releases", "read", listing, markdown, []);
         context.Log.Information(markdown);
     }

@@ -64,7 +64,7 @@ public sealed record DeploymentStatus(
         if (History.Count == 0) return text.Append("\nNo history yet.\n").ToString();
         text.Append($"\n## History (newest {History.Count})\n\n| finished | action | result | release | version | detail |\n|---|---|---|---|---|---|\n");
         foreach (var entry in History.Reverse())
-            text.Append($"| {entry.FinishedAt:u} | {entry.Action.ToString().ToLowerInvariant()} | {entry.Result.ToString().ToLowerInvariant()} | {entry.Release} | {entry.Version} | {ReportWriter.Cell(entry.Detail ?? "")} |\n");
+            text.Append($"| {entry.FinishedAt:u} | {entry.Action.ToString().ToLowerInvariant()} | {entry.Result.ToString().ToLowerInvariant()} | {entry.Release} | {entry.Version} | {ReportWriter.Cell(entry.Note)} |\n");
         return text.ToString();
     }
 
@@ -83,6 +83,6 @@ public sealed record DeploymentStatus(
         $"last verified: {Describe(lastVerified)}", $"deploy lock: {Describe(held)}",
         .. history.Count == 0 ? ["history: none yet"] : history.Reverse().Select(entry =>
             $"history: {entry.FinishedAt:u} {entry.Action.ToString().ToLowerInvariant()} {entry.Result.ToString().ToLowerInvariant()} {entry.Release} ({entry.Version})" +
-            (entry.Detail is { Length: > 0 } detail ? $": {detail}" : "")),
+            (entry.Note is { Length: > 0 } note ? $": {note}" : "")),
     ];
 }

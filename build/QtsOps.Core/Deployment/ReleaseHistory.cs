@@ -27,6 +27,12 @@ public sealed record HistoryEntry
     public IReadOnlyDictionary<string, string>? Settings { get; init; }
     /// <summary>On a swarm, the data backup written before it on each node that held data: node → archive on that node.</summary>
     public IReadOnlyDictionary<string, string>? Backups { get; init; }
+    /// <summary>On an environment of several hosts, when the run worked on only some of them (--hosts): which, of which.</summary>
+    public QtsOps.Core.Fleet.HostSubset? Hosts { get; init; }
+
+    /// <summary>The detail as status, releases and the dashboard show it: with the run's hosts when it worked on only some.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string Note => string.Join("; ", new[] { Detail, Hosts?.ToString() }.Where(part => part is { Length: > 0 }));
 }
 
 /// <summary>

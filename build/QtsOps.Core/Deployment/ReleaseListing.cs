@@ -37,18 +37,30 @@ public sealed record ReleaseListing(string Environment, IReadOnlyList<InstalledR
         if (Releases.Count == 0) text.Append("None installed yet.\n");
         else
         {
-            text.Append("| release | version | installed | verified | |\n|---|---|---|---|---|\n");
-            foreach (var r in Releases)
-                text.Append($"| {r.Release} | {ReportWriter.Cell(r.Version)} | {r.InstalledAt:u} | {(r.VerifiedAt is { } at ? $"yes, {at:u}" : "never")} | {(r.IsCurrent ? "current" : "")} |\n");
+            text.Append($"{ReleaseColumns}\n{Rule(5)}\n");
+            foreach (var r in Releases) text.Append($"{Row(r)}\n");
         }
         text.Append("\n## Data backups (for --backup), newest first\n\n");
         if (BackupsNote is not null) return text.Append(BackupsNote).Append('\n').ToString();
         if (Backups.Count == 0) return text.Append("None yet: each deploy makes one.\n").ToString();
-        text.Append("| backup | size | written | SHA-256 |\n|---|---|---|---|\n");
-        foreach (var b in Backups)
-            text.Append($"| {b.Name} | {Size(b.Bytes)} | {b.WrittenAt:u} | {b.Sha256 ?? "no .sha256 file: restore refuses it"} |\n");
+        text.Append($"{BackupColumns}\n{Rule(4)}\n");
+        foreach (var b in Backups) text.Append($"{Row(b)}\n");
         return text.ToString();
     }
+
+    /// <summary>The installed releases' table's heading; a table of several hosts' puts "| host " before it.</summary>
+    public const string ReleaseColumns = "| release | version | installed | verified | |";
+
+    /// <summary>The backups' table's heading; a table of several hosts' puts "| host " before it.</summary>
+    public const string BackupColumns = "| backup | size | written | SHA-256 |";
+
+    /// <summary>A Markdown table's line under its heading, for so many columns.</summary>
+    public static string Rule(int columns) => "|" + string.Concat(Enumerable.Repeat("---|", columns));
+
+    public static string Row(InstalledRelease r) =>
+        $"| {r.Release} | {ReportWriter.Cell(r.Version)} | {r.InstalledAt:u} | {(r.VerifiedAt is { } at ? $"yes, {at:u}" : "never")} | {(r.IsCurrent ? "current" : "")} |";
+
+    public static string Row(BackupListed b) => $"| {b.Name} | {Size(b.Bytes)} | {b.WrittenAt:u} | {b.Sha256 ?? "no .sha256 file: restore refuses it"} |";
 
     /// <summary>A size as a person reads it: KB below a megabyte, else MB.</summary>
     public static string Size(long bytes) => bytes < 1024 * 1024

@@ -31,3 +31,24 @@ public static class HostSelection
     /// <summary>Whether a run works on only some of the environment's hosts (its report and history say so).</summary>
     public static bool IsSubset(DeploymentEnvironment environment, IReadOnlyList<EnvironmentHost> selected) => selected.Count < environment.Hosts.Count;
 }
+
+/// <summary>
+/// A run that worked on only some of an environment's hosts (--hosts), as each host's history entry of that run says it:
+/// which hosts the run worked on, of which.
+/// </summary>
+/// <param name="Ran">The hosts the run worked on, in the file's order.</param>
+/// <param name="All">All the environment's hosts, in the file's order.</param>
+public sealed record HostSubset(IReadOnlyList<string> Ran, IReadOnlyList<string> All)
+{
+    /// <summary>The subset of a run on <paramref name="selected"/>; null when the run works on every host (or the environment has none).</summary>
+    public static HostSubset? Of(DeploymentEnvironment environment, IReadOnlyList<EnvironmentHost> selected) =>
+        HostSelection.IsSubset(environment, selected) ? new([.. selected.Select(h => h.Name)], [.. environment.Hosts.Select(h => h.Name)]) : null;
+
+    /// <summary>"hosts: east of east, west, north".</summary>
+    public override string ToString() => $"hosts: {string.Join(", ", Ran)} of {string.Join(", ", All)}";
+
+    // A record compares lists by reference: two subsets read alike must compare equal.
+    public bool Equals(HostSubset? other) => other is not null && Ran.SequenceEqual(other.Ran) && All.SequenceEqual(other.All);
+
+    public override int GetHashCode() => HashCode.Combine(Ran.Count, All.Count);
+}

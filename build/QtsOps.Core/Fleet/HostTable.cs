@@ -53,6 +53,26 @@ public static class HostTable
         return line + (unread.Count > 0 ? $" ({string.Join(", ", unread)} could not be read)." : ".");
     }
 
+    /// <summary>
+    /// The releases of an environment of several hosts: one table of every host's installed releases (for --to), one of every
+    /// host's backups (for --backup), a row per release or backup led by its host; a host that could not be read says why.
+    /// </summary>
+    /// <param name="hosts">Each host's listing, or why it could not be read.</param>
+    public static string Releases(string environment, IReadOnlyList<(string Host, ReleaseListing? Listing, string? Error)> hosts)
+    {
+        var text = $"# releases: {environment}\n\n## Installed releases (for --to)\n\n| host {ReleaseListing.ReleaseColumns}\n|---{ReleaseListing.Rule(5)}\n";
+        foreach (var (host, listing, error) in hosts)
+            text += listing is null ? $"| {host} | ? | | | unreadable: {ReportWriter.Cell(error ?? "")} | |\n"
+                : listing.Releases.Count == 0 ? $"| {host} | none installed yet | | | | |\n"
+                : string.Concat(listing.Releases.Select(r => $"| {host} {ReleaseListing.Row(r)}\n"));
+        text += $"\n## Data backups (for --backup), newest first\n\n| host {ReleaseListing.BackupColumns}\n|---{ReleaseListing.Rule(4)}\n";
+        foreach (var (host, listing, _) in hosts.Where(h => h.Listing is not null))
+            text += listing!.BackupsNote is { } note ? $"| {host} | {ReportWriter.Cell(note)} | | | |\n"
+                : listing.Backups.Count == 0 ? $"| {host} | none yet: each deploy makes one | | | |\n"
+                : string.Concat(listing.Backups.Select(b => $"| {host} {ReleaseListing.Row(b)}\n"));
+        return text;
+    }
+
     private static string Health(DeploymentStatus status) => status.Container is { } c ? c.Health ?? c.State : "no container";
 
     /// <summary>The host's newest history entry (the history is oldest first).</summary>

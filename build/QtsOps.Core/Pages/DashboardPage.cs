@@ -192,7 +192,7 @@ public static class DashboardPage
             page.Badge(Word(entry.Result.ToString())),
             page.Text(entry.Release == entry.Version ? entry.Release : $"{entry.Release} ({entry.Version})"),
             page.Text($"{(entry.FinishedAt - entry.StartedAt).TotalSeconds.ToString("0", CultureInfo.InvariantCulture)} s"),
-            page.Text(entry.Detail),
+            page.Text(entry.Note),
         ]), "history");
     }
 

@@ -16,14 +16,14 @@ public static class ClusterRules
           "Fix: put a backup back by hand on the node it was taken on, with the service scaled to 0 there (docs/OPERATIONS.md, \"Swarm environments\"), or pin a single-writer deployment with \"replicas\": 1 and a placement label";
 
     /// <summary>
-    /// Why the targets that act on one engine of the environment (restore, down, releases, the dashboard...) refuse
-    /// <paramref name="target"/>, or null when they may run. On an environment of several hosts, deploy, verify, rollback,
-    /// status and the preflight run on each host (Wiring gives them the fleet's classes); the others would reach its first
-    /// host only. A swarm is one engine's manager: <see cref="WhyNotOnSwarmYet"/> says which targets it refuses.
+    /// Why the targets that act on one engine of the environment (promote, abort...) refuse <paramref name="target"/>, or
+    /// null when they may run. On an environment of several hosts, deploy, verify, rollback, restore, status, down, releases,
+    /// the dashboard and the preflight run on each host (Wiring gives them the fleet's classes); the others would reach its
+    /// first host only. A swarm is one engine's manager: <see cref="WhyNotOnSwarmYet"/> says which targets it refuses.
     /// </summary>
     public static string? WhyNotDeployable(DeploymentEnvironment target) =>
         target.Hosts.Count > 0
-            ? $"'{target.Name}' lists {target.Hosts.Count} hosts (\"hosts\": {string.Join(", ", target.Hosts.Select(h => h.Name))}): deploy, verify, rollback, restore and status " +
+            ? $"'{target.Name}' lists {target.Hosts.Count} hosts (\"hosts\": {string.Join(", ", target.Hosts.Select(h => h.Name))}): deploy, verify, rollback, restore, status, down, releases and the dashboard " +
               "run on every host, but this target does not run on several hosts yet, and a run would reach the first one only. " +
               "Fix: run it on an environment per host (one \"dockerHost\" each), or by hand on each host (docs/OPERATIONS.md, \"Several hosts\")"
             : null;

@@ -1,3 +1,4 @@
+using QtsOps.Core.Fleet;
 using QtsOps.Core.Deployment;
 
 namespace QtsOps.Tests.Core;
@@ -29,6 +30,19 @@ public class DeploymentStatusTests
         var rows = markdown.Split('\n').Where(l => l.StartsWith("| 2026-")).ToList();
         Assert.That(rows, Has.Count.EqualTo(3));
         Assert.That(rows[0], Does.Contain("| verify | succeeded | 1.2.0 |"), "newest first");
+    }
+
+    [Test]
+    public void An_entry_of_a_run_on_some_hosts_says_which_of_which_where_status_shows_the_history()
+    {
+        var sites = FleetEnvironmentTests.Parse(FleetEnvironmentTests.Fixture)["sites"];
+        var deploy = Entry(HistoryAction.Deploy, "1.2.0") with { Detail = "took over", Hosts = HostSubset.Of(sites, [sites.Hosts[0]]) };
+        var status = new DeploymentStatus("sites", "ssh://east", "1.2.0", Container(ours: true), null, new LockState(false, null), [deploy]);
+
+        Assert.That(deploy.Note, Is.EqualTo("took over; hosts: east of east, west, north"));
+        Assert.That(status.ToMarkdown(), Does.Contain("| deploy | succeeded | 1.2.0 | 1.2.0 | took over; hosts: east of east, west, north |"));
+        Assert.That(DeploymentStatus.LockAndHistoryLines(null, new LockState(false, null), [deploy with { Detail = null }]),
+            Does.Contain("history: 2026-12-01 08:01:00Z deploy succeeded 1.2.0 (1.2.0): hosts: east of east, west, north"));
     }
 
     [Test]

@@ -25,6 +25,23 @@ public class HostTableTests
     }
 
     [Test]
+    public void Releases_is_one_table_of_every_host_s_releases_and_one_of_their_backups_each_row_led_by_its_host()
+    {
+        var east = new ReleaseListing("fleet", [new InstalledRelease("1.2.0", "1.2.0", At, At, IsCurrent: true), new InstalledRelease("1.1.0", "1.1.0", At.AddDays(-1), null, IsCurrent: false)],
+            [new BackupListed("before-1.2.0.tar.gz", 2048, At, "abc")], null);
+        var west = new ReleaseListing("fleet", [], [], "The backups are on west in /srv/backups.");
+
+        var markdown = HostTable.Releases("fleet", [("east", east, null), ("west", west, null), ("north", null, "ssh: no route")]);
+
+        Assert.That(markdown, Does.Contain("| host | release | version | installed | verified | |\n|---|---|---|---|---|---|\n"));
+        Assert.That(markdown, Does.Contain("| east | 1.2.0 | 1.2.0 | 2026-12-06 15:00:00Z | yes, 2026-12-06 15:00:00Z | current |"));
+        Assert.That(markdown, Does.Contain("| east | 1.1.0 | 1.1.0 | 2026-12-05 15:00:00Z | never |  |"));
+        Assert.That(markdown, Does.Contain("| west | none installed yet |").And.Contain("| north | ? | | | unreadable: ssh: no route | |"));
+        Assert.That(markdown, Does.Contain("| host | backup | size | written | SHA-256 |\n|---|---|---|---|---|\n| east | before-1.2.0.tar.gz | 2 KB | 2026-12-06 15:00:00Z | abc |"));
+        Assert.That(markdown, Does.Contain("| west | The backups are on west in /srv/backups. |"));
+    }
+
+    [Test]
     public void Status_calls_out_hosts_not_on_the_same_release_and_those_it_could_not_read()
     {
         (string, DeploymentStatus?, string?)[] hosts = [("east", Running("1.2.0"), null), ("west", Running("1.1.0", "starting"), null), ("north", Running("1.2.0"), null), ("south", null, "ssh: no route")];

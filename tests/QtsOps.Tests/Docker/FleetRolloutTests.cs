@@ -1,4 +1,5 @@
 using QtsOps.Core.Deployment;
+using QtsOps.Core.Fleet;
 
 namespace QtsOps.Tests.Docker;
 
@@ -44,7 +45,10 @@ public class FleetRolloutTests
         {
             Assert.That(run.Output, Does.Contain($"[{host.Name}] Preflight of 'fleet' passed"), "each host's lines name it");
             Assert.That(Report("deploy-hosts"), Does.Contain($"| {host.Name} | {_first} | verified |"), "one row per host");
+            Assert.That(Report($"deploy.{host.Name}"), Does.Contain($"runs healthy in").And.Contain(host.Address), "each host's own deploy report");
+            Assert.That(Report($"verify.{host.Name}"), Does.Contain(_first), "each host's own verify report");
         }
+        Assert.That(File.Exists(Path.Combine(_fleet.Repo.Root, "artifacts", "reports", "deploy.md")), Is.False, "no host's report is written over another's");
     }
 
     [Test, Order(2)]
@@ -88,12 +92,16 @@ public class FleetRolloutTests
         Assert.That(deploy.ExitCode, Is.Zero, deploy.Output + deploy.Error);
         var release = FleetScratch.Current(Hosts[0])!;
         Assert.That(Report("deploy-hosts"), Does.Contain($"This run worked on 1 of 3 hosts (--hosts): {Hosts[0].Name}; not on {Hosts[1].Name}, {Hosts[2].Name}."));
+        var subset = new HostSubset([Hosts[0].Name], [.. Hosts.Select(h => h.Name)]);
+        Assert.That(FleetScratch.History(Hosts[0]).Where(e => e.Release == release).Select(e => (e.Action, e.Hosts)),
+            Is.EqualTo(new[] { (HistoryAction.Deploy, subset), (HistoryAction.Verify, subset) }), "the host's own history says the run was on some hosts only");
 
         var status = _fleet.Run("--target=status");
 
         Assert.That(status.ExitCode, Is.Zero, status.Output + status.Error);
         Assert.That(status.Output, Does.Contain($"Drift: the hosts do not run the same release: {Hosts[0].Name} on {release}; {Hosts[1].Name}, {Hosts[2].Name} on {_first}."));
         Assert.That(status.Output, Does.Contain($"| {Hosts[0].Name} | {release} | healthy |").And.Contain($"| {Hosts[2].Name} | {_first} | healthy |"));
+        Assert.That(status.Output, Does.Contain($"{subset}"), "status shows it in the host's history");
     }
 
     [Test, Order(4)]
@@ -146,7 +154,8 @@ public class FleetRolloutTests
         {
             foreach (var locker in lockers)
             {
-                locker.Kill();
+                // The whole tree: flock's sleep holds the lock too, and the tests after this one take it.
+                locker.Kill(entireProcessTree: true);
                 locker.WaitForExit();
             }
         }
@@ -155,6 +164,71 @@ public class FleetRolloutTests
         Assert.That(run.Text, Does.Contain("Preflight of 'fleet' failed on 2 of 3 hosts; nothing was built, pushed, applied or deployed on any host"));
         Assert.That(run.Text, Does.Contain($"{Hosts[0].Name}: Preflight of 'fleet'").And.Contain($"{Hosts[2].Name}: Preflight of 'fleet'"), "each host's problem, named");
         Assert.That(Hosts.Select(FleetScratch.History).Select(h => h.Count), Is.EqualTo(before), "no host's history changed");
+    }
+
+    [Test, Order(7)]
+    public void Restore_puts_each_host_s_own_newest_backup_in_place_on_every_host_and_verifies_each()
+    {
+        // A file each host's data did not have when its newest backup was made: a restore moves it aside with that data.
+        var markers = Hosts.Select(host => Path.Combine(FleetScratch.Folder(host), "data", "not-in-the-backup")).ToList();
+        foreach (var marker in markers) File.WriteAllText(marker, "after the backup\n");
+
+        var run = _fleet.Run("--target=restore");
+
+        Assert.That(run.ExitCode, Is.Zero, run.Output + run.Error);
+        Assert.That(markers.Where(File.Exists), Is.Empty, "every host's data is its backup's");
+        foreach (var host in Hosts)
+        {
+            var history = FleetScratch.History(host);
+            var restore = history.Last(e => e.Action == HistoryAction.Restore);
+            Assert.That((restore.Result, history[^1].Action), Is.EqualTo((HistoryResult.Succeeded, HistoryAction.Verify)), $"{host.Name} restored and verified");
+            var archive = restore.Detail!.Split(' ')[0];
+            Assert.That(File.Exists(Path.Combine(FleetScratch.Folder(host), "backups", archive)), Is.True, $"{host.Name} restored its own backup {archive}");
+            Assert.That(Report("restore-hosts"), Does.Contain($"| {host.Name} | {FleetScratch.Current(host)} | restored |"));
+            Assert.That(Report($"restore.{host.Name}"), Does.Contain(archive), "each host's own restore report");
+        }
+    }
+
+    [Test, Order(8)]
+    public void Releases_lists_each_host_s_installed_releases_and_backups_in_one_table_and_the_dashboard_has_a_part_per_host()
+    {
+        var run = _fleet.Run("--target=releases");
+
+        Assert.That(run.ExitCode, Is.Zero, run.Output + run.Error);
+        foreach (var host in Hosts)
+        {
+            Assert.That(Report("releases"), Does.Contain($"| {host.Name} | {FleetScratch.Current(host)} | "), $"{host.Name}'s current release, led by its name");
+            Assert.That(Report("releases").Split('\n').Count(line => line.StartsWith($"| {host.Name} | ") && line.EndsWith("| current |")), Is.EqualTo(1), $"{host.Name} has one current release");
+            Assert.That(Report("releases"), Does.Contain($"| {host.Name} | The backups are on "), $"{host.Name}'s backups are named where they are");
+        }
+
+        var dashboard = _fleet.Run("--target=dashboard");
+
+        Assert.That(dashboard.ExitCode, Is.Zero, dashboard.Output + dashboard.Error);
+        var page = File.ReadAllText(Path.Combine(_fleet.Repo.Root, "artifacts", "dashboard", "index.html"));
+        foreach (var host in Hosts)
+            Assert.That(page, Does.Contain($"<section id=\"env-fleet/{host.Name}\"").And.Contain(FleetScratch.Current(host)), $"the dashboard has a part for {host.Name}");
+    }
+
+    [Test, Order(9)]
+    public void Down_takes_every_host_down_under_its_lock_and_records_it_in_each_host_s_history()
+    {
+        var some = _fleet.Run("--target=down", $"--hosts={Hosts[2].Name}");
+        Assert.That(some.ExitCode, Is.Zero, some.Output + some.Error);
+        Assert.That(FleetScratch.History(Hosts[2])[^1], Has.Property("Action").EqualTo(HistoryAction.Down).And.Property("Hosts").EqualTo(new HostSubset([Hosts[2].Name], [.. Hosts.Select(h => h.Name)])));
+        Assert.That(FleetScratch.History(Hosts[0])[^1].Action, Is.Not.EqualTo(HistoryAction.Down), "a host left out stays up");
+
+        var run = _fleet.Run("--target=down");
+
+        Assert.That(run.ExitCode, Is.Zero, run.Output + run.Error);
+        foreach (var host in Hosts)
+        {
+            Assert.That(FleetScratch.History(host)[^1], Has.Property("Action").EqualTo(HistoryAction.Down).And.Property("Result").EqualTo(HistoryResult.Succeeded), host.Name);
+            Assert.That(Report("down-hosts"), Does.Contain($"| {host.Name} | {FleetScratch.Current(host)} | down |"), "one row per host");
+        }
+        var status = _fleet.Run("--target=status");
+        foreach (var host in Hosts) Assert.That(status.Output, Does.Contain($"| {host.Name} | {FleetScratch.Current(host)} | no container |"), $"{host.Name} runs nothing");
+        Assert.That(status.Output, Does.Not.Contain("held by"), "every lock was released");
     }
 
     private sealed record HostRunResult(int ExitCode, string Text);

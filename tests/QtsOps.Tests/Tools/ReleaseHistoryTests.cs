@@ -27,6 +27,24 @@ public class ReleaseHistoryTests
     }
 
     [Test]
+    public void An_entry_of_a_run_on_some_hosts_keeps_which_hosts_of_which_through_the_file()
+    {
+        using var dir = new TempDirectory();
+        var history = new QtsOps.Core.Deployment.ReleaseHistory(dir.Combine("fleet.jsonl"), Files);
+        var subset = new QtsOps.Core.Fleet.HostSubset(["east"], ["east", "west", "north"]);
+
+        history.Append(new QtsOps.Core.Deployment.HistoryEntry { Action = QtsOps.Core.Deployment.HistoryAction.Deploy, Result = QtsOps.Core.Deployment.HistoryResult.Succeeded,
+            Version = "1.0.0", Release = "1.0.0", StartedAt = DateTimeOffset.UtcNow, FinishedAt = DateTimeOffset.UtcNow, Hosts = subset });
+        history.Append(new QtsOps.Core.Deployment.HistoryEntry { Action = QtsOps.Core.Deployment.HistoryAction.Verify, Result = QtsOps.Core.Deployment.HistoryResult.Succeeded,
+            Version = "1.0.0", Release = "1.0.0", StartedAt = DateTimeOffset.UtcNow, FinishedAt = DateTimeOffset.UtcNow });
+
+        var entries = Support.HistoryFile.Entries(history.Path);
+        Assert.That(entries[0].Hosts, Is.EqualTo(subset));
+        Assert.That(entries[1].Hosts, Is.Null, "a run on every host writes none");
+        Assert.That(File.ReadAllLines(history.Path)[0], Does.Contain("\"hosts\":{\"ran\":[\"east\"],\"all\":[\"east\",\"west\",\"north\"]}").And.Not.Contain("\"note\""));
+    }
+
+    [Test]
     public void Only_a_successful_last_deploy_or_rollback_of_that_release_in_that_container_counts_as_deployed()
     {
         using var dir = new TempDirectory();

@@ -12,7 +12,7 @@ namespace QtsOps.Tests.Tools;
 public class UndeployableEnvironmentTests
 {
     [TestCase(SwarmStackInputs.FixtureFile, "cluster", "restore is refused on 'cluster'", "restore")]
-    [TestCase(FleetEnvironmentTests.FixtureFile, "sites", "'sites' lists ", "down,releases")]
+    [TestCase(FleetEnvironmentTests.FixtureFile, "sites", "'sites' lists ", "promote")]
     public void The_engine_s_targets_refuse_the_environment_before_the_engine_is_asked(string fixture, string environment, string refusal, string targets)
     {
         using var repo = Repository(fixture);

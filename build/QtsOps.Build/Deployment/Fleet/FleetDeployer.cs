@@ -28,7 +28,7 @@ public sealed class FleetDeployer(FleetRun run, string release, RolloutSettings 
         var byName = run.Hosts.ToDictionary(h => h.Name, StringComparer.Ordinal);
         Log.Information($"Rolling {release} out to {run.Hosts.Count} host(s) of '{run.Environment}' in {groups.Count} group(s): " +
             string.Join("; ", groups.Select(g => string.Join(", ", g.Select(h => h.Name)))));
-        using var locks = TakeLocks();
+        using var locks = run.LockAll(host => $"rollout of {release} to {host}", $"The rollout of {release} to '{run.Environment}' did not start; nothing was deployed on any host");
         using var interruption = Interruption.Watch(Log, $"the rollout of {release} (after the group in progress)");
         var outcomes = new List<HostOutcome>();
         var rows = new Dictionary<string, HostRow>(StringComparer.Ordinal);
@@ -64,37 +64,6 @@ public sealed class FleetDeployer(FleetRun run, string release, RolloutSettings 
                     Report("failed", decision.Summary, rows);
                     throw new PipelineException($"Rollout of {release} to '{run.Environment}' stopped: {decision.Summary}. {Failures(decision.FailedHosts, rows)}");
             }
-        }
-    }
-
-    /// <summary>Every host's lock, in the one order all runs take them (no two runs can each hold what the other waits for); none kept when one is refused.</summary>
-    private Locks TakeLocks()
-    {
-        var held = new Locks();
-        try
-        {
-            foreach (var host in LockOrder.Of(run.Hosts.Select(h => h.Host)))
-                held.Add(run.Hosts.First(h => h.Name == host.Name).Lock($"rollout of {release} to {host.Name}"));
-            return held;
-        }
-        catch (Exception exception)
-        {
-            held.Dispose();
-            throw new PipelineException($"The rollout of {release} to '{run.Environment}' did not start; nothing was deployed on any host: {exception.Message}");
-        }
-    }
-
-    /// <summary>The locks of the run's hosts, released in the reverse order.</summary>
-    private sealed class Locks : IDisposable
-    {
-        private readonly List<IDisposable> _held = [];
-
-        public void Add(IDisposable held) => _held.Add(held);
-
-        public void Dispose()
-        {
-            for (var index = _held.Count - 1; index >= 0; index--) _held[index].Dispose();
-            _held.Clear();
         }
     }
 

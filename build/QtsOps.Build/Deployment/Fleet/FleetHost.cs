@@ -27,7 +27,8 @@ public sealed record FleetHost(EnvironmentHost Host, HostSteps Steps, Func<strin
 }
 
 /// <summary>The single-host steps of one host, each made when a run uses it.</summary>
-public sealed record HostSteps(Func<IPreflight> Preflight, Func<IReleaseDeployer> Deployer, Func<IVerifyStep> Verify, Func<IRollbackOnDemand> Rollback, Func<IRestorer> Restore);
+public sealed record HostSteps(Func<IPreflight> Preflight, Func<IReleaseDeployer> Deployer, Func<IVerifyStep> Verify, Func<IRollbackOnDemand> Rollback, Func<IRestorer> Restore,
+    Func<IEnvironmentTeardown> Teardown, Func<ReleaseListReader> Releases, Func<IDashboardReader> Dashboard);
 
 /// <summary>What a run on several hosts shares: the environment, the hosts --hosts left out, where it reports, what it verified.</summary>
 /// <param name="LeftOut">The environment's hosts this run does not work on (--hosts): its reports say so.</param>
@@ -44,6 +45,42 @@ public sealed record FleetRun(string Environment, IReadOnlyList<FleetHost> Hosts
     {
         var byName = hosts.ToDictionary(h => h.Name, StringComparer.Ordinal);
         return EachHost.Run([.. hosts.Select(h => h.Host)], Parallelism, host => HostNamingLog.For(host.Name, () => work(byName[host.Name])));
+    }
+
+    /// <summary>
+    /// Every host's lock, in the one order all runs take them (no two runs can each hold what the other waits for), held until
+    /// disposed and released in the reverse order; none kept when one is refused.
+    /// </summary>
+    /// <param name="purpose">What the lock of the host named says it is held for: "rollout of 1.2.0 to east".</param>
+    /// <param name="notStarted">The error's first words when a lock is refused: "The rollout of 1.2.0 to 'fleet' did not start; nothing was deployed on any host".</param>
+    public IDisposable LockAll(Func<string, string> purpose, string notStarted)
+    {
+        var held = new Locks();
+        try
+        {
+            foreach (var host in LockOrder.Of(Hosts.Select(h => h.Host)))
+                held.Add(Hosts.First(h => h.Name == host.Name).Lock(purpose(host.Name)));
+            return held;
+        }
+        catch (Exception exception)
+        {
+            held.Dispose();
+            throw new PipelineException($"{notStarted}: {exception.Message}");
+        }
+    }
+
+    /// <summary>The locks of the run's hosts, released in the reverse order.</summary>
+    private sealed class Locks : IDisposable
+    {
+        private readonly List<IDisposable> _held = [];
+
+        public void Add(IDisposable held) => _held.Add(held);
+
+        public void Dispose()
+        {
+            for (var index = _held.Count - 1; index >= 0; index--) _held[index].Dispose();
+            _held.Clear();
+        }
     }
 
     /// <summary>Writes artifacts/reports/<paramref name="report"/>.json and .md, the step summary's section and the log's table.</summary>

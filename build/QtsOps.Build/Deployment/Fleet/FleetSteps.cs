@@ -4,16 +4,22 @@ using QtsOps.Core.Fleet;
 namespace QtsOps.Build.Deployment.Fleet;
 
 /// <summary>
-/// rollback and restore on an environment of several hosts: each host of the run does the single-host step at once
-/// (back to its own last verified release or --to; its own newest backup or --backup), verified there as on a single
-/// host; one row per host, and one error naming every host it failed on.
+/// rollback, restore and down on an environment of several hosts: every host's lock taken first, in the one order all runs
+/// take them (nothing starts on any host while another run holds one), then each host of the run does the single-host step
+/// at once (back to its own last verified release or --to; its own newest backup or --backup, verified there as on a
+/// single host; its containers removed), recording it in its own history. Every host runs to its end whatever the others
+/// do: one row per host, and one error naming every host it failed on.
 /// </summary>
-/// <param name="action">"rollback", "restore": the report is artifacts/reports/ACTION-hosts.md.</param>
+/// <param name="action">"rollback", "restore", "down": the report is artifacts/reports/ACTION-hosts.md.</param>
 /// <param name="done">What a host that succeeded shows: "rolled back".</param>
-public sealed class FleetSteps(FleetRun run, string action, string done, Func<FleetHost, Action> step, Func<FleetHost, Action> preview) : IRollbackOnDemand, IRestorer
+/// <param name="allDone">The report's summary when every host succeeded: "every host of the run rolled back, verified".</param>
+/// <param name="preview">What a host would do (--dry-run); null for a step that has none (down).</param>
+public sealed class FleetSteps(FleetRun run, string action, string done, string allDone, Func<FleetHost, Action> step, Func<FleetHost, Action>? preview = null)
+    : IRollbackOnDemand, IRestorer, IEnvironmentTeardown
 {
     public void Run()
     {
+        using var locks = run.LockAll(host => $"{action} on {host}", $"The {action} of '{run.Environment}' did not start; nothing was changed on any host");
         var results = FleetRun.OnEach(run.Hosts, host =>
         {
             var timer = Stopwatch.StartNew();
@@ -22,16 +28,16 @@ public sealed class FleetSteps(FleetRun run, string action, string done, Func<Fl
         });
         var rows = results.Select((r, index) => new HostRow(r.Host.Name, run.Hosts[index].CurrentOrNull(), r.Failed ? $"{action} failed" : done, r.Value, r.Error?.Message)).ToList();
         var failed = rows.Where(r => r.Outcome != done).Select(r => r.Host).ToList();
-        run.Report($"{action}-hosts", failed.Count == 0 ? done : "failed",
-            failed.Count == 0 ? $"every host of the run {done}, verified" : $"the {action} failed on {string.Join(", ", failed)}", rows);
+        run.Report($"{action}-hosts", failed.Count == 0 ? done : "failed", failed.Count == 0 ? allDone : $"the {action} failed on {string.Join(", ", failed)}", rows);
         if (failed.Count > 0)
             throw new PipelineException($"The {action} of '{run.Environment}' failed on {string.Join(", ", failed)}: " +
-                string.Join(" ", rows.Where(r => r.Detail is not null).Select(r => $"{r.Host}: {r.Detail}")));
+                string.Join(" ", rows.Where(r => r.Detail is not null).Select(r => $"{r.Host}: {r.Detail}")) + $" The other hosts' rows: artifacts/reports/{action}-hosts.md.");
     }
 
     /// <summary>What each host would do; changes nothing.</summary>
     public void Preview()
     {
+        if (preview is null) throw new InvalidOperationException($"{action} has no preview");
         foreach (var host in run.Hosts) HostNamingLog.For(host.Name, () =>
         {
             preview(host)();

@@ -10,6 +10,9 @@ public sealed class HostNamingLog(ICakeLog log) : ICakeLog
 {
     private static readonly AsyncLocal<string?> Host = new();
 
+    /// <summary>The host whose share of a run this thread does (<see cref="For"/>), else null.</summary>
+    public static string? Current => Host.Value;
+
     /// <summary>Runs <paramref name="work"/> with the lines it logs (on this thread and the tasks it starts) named for <paramref name="host"/>.</summary>
     public static T For<T>(string host, Func<T> work)
     {
