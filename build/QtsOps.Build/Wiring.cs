@@ -66,7 +66,7 @@ public sealed class Wiring(BuildContext context, DeploymentEnvironment? environm
     private RolloutSettings Rollout => Target.Rollout ?? RolloutSettings.OneAtATime;
 
     /// <summary>This host's single-host classes, all on its one session (the rollout's lock is the one its deploy holds).</summary>
-    private FleetHost AsFleetHost(EnvironmentHost host) => new(host, new HostSteps(Preflight, Deployer, VerifyStep, RollbackOnDemand, Restorer, Teardown, Releases, Dashboard),
+    private FleetHost AsFleetHost(EnvironmentHost host) => new(host, new HostSteps(Preflight, Deployer, VerifyStep, new(RollbackOnDemand, Restorer, Teardown), new(Releases, Dashboard)),
         purpose => DeployingSession.Locks.Acquire(purpose), ComposeStatus, () => DeployingSession.ReadHost().Current);
 
     /// <summary>An engine and its host, counted together (<see cref="CommandCounts"/>): the run's one for that address and deploy directory.</summary>
@@ -231,7 +231,7 @@ public sealed class Wiring(BuildContext context, DeploymentEnvironment? environm
     public IVerifyStep VerifyStep() => OnHosts ? new FleetVerify(Fleet) : OnSwarm ? SwarmVerifyStep() : new VerifyStep(Session, Starter, RunningReleaseCheck, Rollback);
 
     /// <summary>The rollback target's work, by the environment's engine.</summary>
-    public IRollbackOnDemand RollbackOnDemand() => OnHosts ? new FleetSteps(Fleet, "rollback", "rolled back", "every host of the run rolled back, verified", host => host.Steps.Rollback().Run, host => host.Steps.Rollback().Preview) : OnSwarm
+    public IRollbackOnDemand RollbackOnDemand() => OnHosts ? new FleetSteps(Fleet, new("rollback", "rolled back", "every host of the run rolled back, verified"), host => host.Steps.OnDemand.Rollback().Run, host => host.Steps.OnDemand.Rollback().Preview) : OnSwarm
         ? new VerifiedSwarmRollback(SwarmRollback(RollbackTo), SwarmVerifyStep())
         : new RollbackOnDemand(Session, RollbackTo, Rollback);
 
@@ -261,10 +261,10 @@ public sealed class Wiring(BuildContext context, DeploymentEnvironment? environm
 
     /// <summary>The down target's work, by the environment's engine.</summary>
     public IEnvironmentTeardown Teardown() => OnHosts
-        ? new FleetSteps(Fleet, "down", "down", "every host of the run is down; its data, releases, backups and history are kept", host => host.Steps.Teardown().Run)
+        ? new FleetSteps(Fleet, new("down", "down", "every host of the run is down; its data, releases, backups and history are kept"), host => host.Steps.OnDemand.Teardown().Run)
         : OnSwarm ? new SwarmTeardown(DeployingSession, SwarmRollout()) : new EnvironmentTeardown(Session);
 
     /// <summary>restore; on a swarm it is refused with why (ClusterRules.WhyNoRestore) before the engine is asked.</summary>
-    public IRestorer Restorer() => OnHosts ? new FleetSteps(Fleet, "restore", "restored", "every host of the run restored, verified", host => host.Steps.Restore().Run, host => host.Steps.Restore().Preview) : ClusterRules.WhyNoRestore(Target) is { } why ? throw new PipelineException(why)
+    public IRestorer Restorer() => OnHosts ? new FleetSteps(Fleet, new("restore", "restored", "every host of the run restored, verified"), host => host.Steps.OnDemand.Restore().Run, host => host.Steps.OnDemand.Restore().Preview) : ClusterRules.WhyNoRestore(Target) is { } why ? throw new PipelineException(why)
         : new BackupRestorer(Session, context.Options.Get(PipelineOptions.Backup), Starter, RunningReleaseCheck);
 }

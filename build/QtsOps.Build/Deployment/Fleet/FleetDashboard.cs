@@ -9,7 +9,7 @@ namespace QtsOps.Build.Deployment.Fleet;
 public sealed class FleetDashboard(FleetRun run)
 {
     public IReadOnlyList<EnvironmentDashboard> Read(int historyEntries) =>
-        [.. FleetRun.OnEach(run.Hosts, host => host.Steps.Dashboard().Read(historyEntries)).Select(result => result.Value is { } read
+        [.. FleetRun.OnEach(run.Hosts, host => host.Steps.Reads.Dashboard().Read(historyEntries)).Select(result => result.Value is { } read
             ? read with { Name = NameOf(result.Host.Name) }
             : EnvironmentDashboard.Failed(NameOf(result.Host.Name), result.Error!.Message))];
 

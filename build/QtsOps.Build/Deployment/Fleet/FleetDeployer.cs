@@ -102,7 +102,7 @@ public sealed class FleetDeployer(FleetRun run, string release, RolloutSettings 
         var timers = hosts.ToDictionary(h => h, _ => Stopwatch.StartNew());
         foreach (var result in FleetRun.OnEach([.. hosts.Select(h => byName[h])], host =>
         {
-            host.Steps.Rollback().Run();
+            host.Steps.OnDemand.Rollback().Run();
             return true;
         }))
         {

@@ -27,8 +27,15 @@ public sealed record FleetHost(EnvironmentHost Host, HostSteps Steps, Func<strin
 }
 
 /// <summary>The single-host steps of one host, each made when a run uses it.</summary>
-public sealed record HostSteps(Func<IPreflight> Preflight, Func<IReleaseDeployer> Deployer, Func<IVerifyStep> Verify, Func<IRollbackOnDemand> Rollback, Func<IRestorer> Restore,
-    Func<IEnvironmentTeardown> Teardown, Func<ReleaseListReader> Releases, Func<IDashboardReader> Dashboard);
+/// <param name="OnDemand">The steps a user runs on their own: rollback, restore, down.</param>
+/// <param name="Reads">What the releases target and the dashboard read of the host.</param>
+public sealed record HostSteps(Func<IPreflight> Preflight, Func<IReleaseDeployer> Deployer, Func<IVerifyStep> Verify, HostOnDemandSteps OnDemand, HostReads Reads);
+
+/// <summary>A host's rollback, restore and down, each made when a run uses it.</summary>
+public sealed record HostOnDemandSteps(Func<IRollbackOnDemand> Rollback, Func<IRestorer> Restore, Func<IEnvironmentTeardown> Teardown);
+
+/// <summary>What is read of a host for the releases target and the dashboard, each made when a run uses it.</summary>
+public sealed record HostReads(Func<ReleaseListReader> Releases, Func<IDashboardReader> Dashboard);
 
 /// <summary>What a run on several hosts shares: the environment, the hosts --hosts left out, where it reports, what it verified.</summary>
 /// <param name="LeftOut">The environment's hosts this run does not work on (--hosts): its reports say so.</param>

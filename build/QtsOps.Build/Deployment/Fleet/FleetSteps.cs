@@ -10,34 +10,31 @@ namespace QtsOps.Build.Deployment.Fleet;
 /// single host; its containers removed), recording it in its own history. Every host runs to its end whatever the others
 /// do: one row per host, and one error naming every host it failed on.
 /// </summary>
-/// <param name="action">"rollback", "restore", "down": the report is artifacts/reports/ACTION-hosts.md.</param>
-/// <param name="done">What a host that succeeded shows: "rolled back".</param>
-/// <param name="allDone">The report's summary when every host succeeded: "every host of the run rolled back, verified".</param>
 /// <param name="preview">What a host would do (--dry-run); null for a step that has none (down).</param>
-public sealed class FleetSteps(FleetRun run, string action, string done, string allDone, Func<FleetHost, Action> step, Func<FleetHost, Action>? preview = null)
+public sealed class FleetSteps(FleetRun run, FleetStepWords words, Func<FleetHost, Action> step, Func<FleetHost, Action>? preview = null)
     : IRollbackOnDemand, IRestorer, IEnvironmentTeardown
 {
     public void Run()
     {
-        using var locks = run.LockAll(host => $"{action} on {host}", $"The {action} of '{run.Environment}' did not start; nothing was changed on any host");
+        using var locks = run.LockAll(host => $"{words.Action} on {host}", $"The {words.Action} of '{run.Environment}' did not start; nothing was changed on any host");
         var results = FleetRun.OnEach(run.Hosts, host =>
         {
             var timer = Stopwatch.StartNew();
             step(host)();
             return timer.Elapsed;
         });
-        var rows = results.Select((r, index) => new HostRow(r.Host.Name, run.Hosts[index].CurrentOrNull(), r.Failed ? $"{action} failed" : done, r.Value, r.Error?.Message)).ToList();
-        var failed = rows.Where(r => r.Outcome != done).Select(r => r.Host).ToList();
-        run.Report($"{action}-hosts", failed.Count == 0 ? done : "failed", failed.Count == 0 ? allDone : $"the {action} failed on {string.Join(", ", failed)}", rows);
+        var rows = results.Select((r, index) => new HostRow(r.Host.Name, run.Hosts[index].CurrentOrNull(), r.Failed ? $"{words.Action} failed" : words.Done, r.Value, r.Error?.Message)).ToList();
+        var failed = rows.Where(r => r.Outcome != words.Done).Select(r => r.Host).ToList();
+        run.Report($"{words.Action}-hosts", failed.Count == 0 ? words.Done : "failed", failed.Count == 0 ? words.AllDone : $"the {words.Action} failed on {string.Join(", ", failed)}", rows);
         if (failed.Count > 0)
-            throw new PipelineException($"The {action} of '{run.Environment}' failed on {string.Join(", ", failed)}: " +
-                string.Join(" ", rows.Where(r => r.Detail is not null).Select(r => $"{r.Host}: {r.Detail}")) + $" The other hosts' rows: artifacts/reports/{action}-hosts.md.");
+            throw new PipelineException($"The {words.Action} of '{run.Environment}' failed on {string.Join(", ", failed)}: " +
+                string.Join(" ", rows.Where(r => r.Detail is not null).Select(r => $"{r.Host}: {r.Detail}")) + $" The other hosts' rows: artifacts/reports/{words.Action}-hosts.md.");
     }
 
     /// <summary>What each host would do; changes nothing.</summary>
     public void Preview()
     {
-        if (preview is null) throw new InvalidOperationException($"{action} has no preview");
+        if (preview is null) throw new InvalidOperationException($"{words.Action} has no preview");
         foreach (var host in run.Hosts) HostNamingLog.For(host.Name, () =>
         {
             preview(host)();
@@ -45,3 +42,9 @@ public sealed class FleetSteps(FleetRun run, string action, string done, string 
         });
     }
 }
+
+/// <summary>How a step on several hosts is named in its report.</summary>
+/// <param name="Action">"rollback", "restore", "down": the report is artifacts/reports/ACTION-hosts.md.</param>
+/// <param name="Done">What a host that succeeded shows: "rolled back".</param>
+/// <param name="AllDone">The report's summary when every host succeeded: "every host of the run rolled back, verified".</param>
+public sealed record FleetStepWords(string Action, string Done, string AllDone);
