@@ -49,7 +49,7 @@ public class CanaryDeploymentTests
     [Test, Order(1)]
     public void A_canary_that_fails_a_fifth_of_its_requests_is_withdrawn_and_the_stable_release_keeps_serving()
     {
-        using var bad = CommitReleaseThatFailsAFifthOfForwardedRequests();
+        using var bad = CommitReleaseThatFailsAFifthOfForwardedRequests(Repo);
 
         using var client = new HealthPoller(Repo.HealthUrl);
         var run = Repo.Run("--target=deploy");
@@ -202,9 +202,9 @@ public class CanaryDeploymentTests
     /// Commits a service that answers 500 to every fifth /health request forwarded by the edge (X-Forwarded-For), so its own health
     /// check and the check before traffic (asked inside the container) pass; disposing puts the good service back, committed.
     /// </summary>
-    private IDisposable CommitReleaseThatFailsAFifthOfForwardedRequests()
+    internal static IDisposable CommitReleaseThatFailsAFifthOfForwardedRequests(ObserverRepository repo)
     {
-        var service = Path.Combine(Repo.Root, "src", "observer", "src", "qts_observer", "service.py");
+        var service = Path.Combine(repo.Root, "src", "observer", "src", "qts_observer", "service.py");
         var good = File.ReadAllText(service);
         const string Answer = "        ok, body = self.server.health()\n";
         Assert.That(good, Does.Contain(Answer));
@@ -214,8 +214,8 @@ public class CanaryDeploymentTests
             "            if HealthHandler.forwarded % 5 == 0:\n" +
             "                self._send_json(500, {\"status\": \"a canary that fails a fifth of its requests\"})\n" +
             "                return\n" + Answer));
-        Repo.Commit("a release that fails a fifth of its requests");
-        return new GoodService(Repo, service, good);
+        repo.Commit("a release that fails a fifth of its requests");
+        return new GoodService(repo, service, good);
     }
 
     private sealed class GoodService(ObserverRepository repository, string service, string good) : IDisposable
