@@ -23,6 +23,7 @@ public sealed class RollbackOnDemand(DeploySession session, string? rollbackTo, 
         using var held = session.Locks.Acquire($"rollback to {to ?? "the last verified release"}");
         using var interruption = Interruption.Watch(Log, "the rollback");
         var state = session.State;
+        new HeldCanaryFile(session).RefuseWhileHeld(state, "roll back");
         if (state.ClaimRefusal("nothing was rolled back", "roll back from that checkout, or deploy here with --take-over.") is { } foreign)
             throw new PipelineException(foreign);
         var current = state.Current;
