@@ -173,6 +173,33 @@ public class CanaryDeploymentTests
         Assert.That(Directory.Exists(Path.Combine(Repo.DeployDirectory, "edge", HeldCanary.Folder)), Is.False, "no canary is held any more");
     }
 
+    [Test, Order(6)]
+    public void While_a_canary_is_held_the_preflight_of_a_deploy_rollback_restore_and_down_refuse_naming_the_host_and_promote_or_abort()
+    {
+        var (stable, canary, _) = HoldACanary("a canary held while other targets are tried");
+        var history = Support.HistoryFile.Entries(Path.Combine(Repo.StateDirectory, "history", "local.jsonl")).Count;
+
+        var deploy = Repo.Run("--target=deploy", "--force-deploy");
+        var rollback = Repo.Run("--target=rollback");
+        var restore = Repo.Run("--target=restore");
+        var down = Repo.Run("--target=down");
+
+        Assert.That(deploy.ExitCode, Is.EqualTo(1), deploy.Output);
+        Assert.That(deploy.Error, Does.Contain("Preflight of 'local'").And.Contain("Cannot deploy on local (").And.Contain("nothing was built"), "refused before the image is built");
+        foreach (var (run, change) in new[] { (rollback, "roll back"), (restore, "restore "), (down, "take it down") })
+        {
+            Assert.That(run.ExitCode, Is.EqualTo(1), run.Output);
+            Assert.That(run.Error, Does.Contain($"Cannot {change}").And.Contain("on local (").And.Contain($"while a canary is held: {canary} in {Slot("a")}")
+                .And.Contain("--target=promote or --target=abort first"));
+        }
+        Assert.That((State(Slot("a")), Release(Slot("a")), State(Slot("b")), Release(Slot("b"))), Is.EqualTo(("running", canary, "running", stable)), "the canary and the stable release both still serve");
+        Assert.That(Support.HistoryFile.Entries(Path.Combine(Repo.StateDirectory, "history", "local.jsonl")), Has.Count.EqualTo(history), "nothing was recorded");
+
+        var aborted = Repo.Run("--target=abort");
+
+        Assert.That(aborted.ExitCode, Is.Zero, aborted.Output + aborted.Error);
+    }
+
     /// <summary>A new version deployed with --canary-hold into slot a, beside the stable release in slot b.</summary>
     private (string Stable, string Canary, HostRun Run) HoldACanary(string version)
     {
