@@ -19,8 +19,8 @@ public sealed class HeldCanaryFile(DeploySession session)
     /// <summary>The held canary, or null when none is held, as the host has it now.</summary>
     public HeldCanary? Read() => Parse(session.Host.Files.ReadAllText(Path));
 
-    /// <summary>The held canary, or null when none is held, as <paramref name="state"/> read it (with the rest of the host's state, not again).</summary>
-    public HeldCanary? Of(DeploymentState state) => Parse(state.Host.HeldCanary);
+    /// <summary>The held canary, or null when none is held, as <paramref name="host"/> was read (with the rest of the host's state, not again).</summary>
+    public HeldCanary? Of(HostState host) => Parse(host.HeldCanary);
 
     private HeldCanary? Parse(string? json)
     {
@@ -53,18 +53,18 @@ public sealed class HeldCanaryFile(DeploySession session)
     public void Clear() => session.Host.Files.DeleteDirectory(Folder);
 
     /// <summary>
-    /// Why <paramref name="change"/> must wait while a canary is held, as <paramref name="state"/> read it; null when none is. A deploy,
+    /// Why <paramref name="change"/> must wait while a canary is held, as <paramref name="host"/> was read; null when none is. A deploy,
     /// rollback, restore or down would switch or stop what the canary's edge splits between, and leave its deploy never recorded.
     /// </summary>
-    public string? Refusal(DeploymentState state, string change) =>
-        Of(state) is { } held
+    public string? Refusal(HostState host, string change) =>
+        Of(host) is { } held
             ? $"Cannot {change} on {session.Target.Name} ({session.Engine.Describe()}) while {held.Describe(session.Layout)} first, then {change} again."
             : null;
 
     /// <summary>Refuses <paramref name="change"/> while a canary is held (<see cref="Refusal"/>).</summary>
-    public void RefuseWhileHeld(DeploymentState state, string change)
+    public void RefuseWhileHeld(HostState host, string change)
     {
-        if (Refusal(state, change) is { } refusal) throw new PipelineException(refusal);
+        if (Refusal(host, change) is { } refusal) throw new PipelineException(refusal);
     }
 }
 

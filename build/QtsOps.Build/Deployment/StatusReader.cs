@@ -52,7 +52,7 @@ public sealed class StatusReader(DeploySession session, Edge edge) : IEnvironmen
     {
         try
         {
-            return new HeldCanaryFile(session).Of(state)?.Describe(session.Layout);
+            return new HeldCanaryFile(session).Of(state.Host)?.Describe(session.Layout);
         }
         catch (PipelineException unreadable)
         {

@@ -176,7 +176,11 @@ public class CanaryDeploymentTests
     [Test, Order(6)]
     public void While_a_canary_is_held_the_preflight_of_a_deploy_rollback_restore_and_down_refuse_naming_the_host_and_promote_or_abort()
     {
-        var (stable, canary, _) = HoldACanary("a canary held while other targets are tried");
+        // The canary takes the slot that does not serve now.
+        var (stableSlot, canarySlot) = State(Slot("a")) == "running" ? (Slot("a"), Slot("b")) : (Slot("b"), Slot("a"));
+        var stable = Release(stableSlot);
+        HoldACanary("a canary held while other targets are tried");
+        var canary = Release(canarySlot);
         var history = Support.HistoryFile.Entries(Path.Combine(Repo.StateDirectory, "history", "local.jsonl")).Count;
 
         var deploy = Repo.Run("--target=deploy", "--force-deploy");
@@ -189,10 +193,11 @@ public class CanaryDeploymentTests
         foreach (var (run, change) in new[] { (rollback, "roll back"), (restore, "restore "), (down, "take it down") })
         {
             Assert.That(run.ExitCode, Is.EqualTo(1), run.Output);
-            Assert.That(run.Error, Does.Contain($"Cannot {change}").And.Contain("on local (").And.Contain($"while a canary is held: {canary} in {Slot("a")}")
+            Assert.That(run.Error, Does.Contain($"Cannot {change}").And.Contain("on local (").And.Contain($"while a canary is held: {canary} in {canarySlot}")
                 .And.Contain("--target=promote or --target=abort first"));
         }
-        Assert.That((State(Slot("a")), Release(Slot("a")), State(Slot("b")), Release(Slot("b"))), Is.EqualTo(("running", canary, "running", stable)), "the canary and the stable release both still serve");
+        Assert.That((State(canarySlot), State(stableSlot), Release(stableSlot)), Is.EqualTo(("running", "running", stable)), "the canary and the stable release both still serve");
+        Assert.That(canary, Is.Not.EqualTo(stable));
         Assert.That(Support.HistoryFile.Entries(Path.Combine(Repo.StateDirectory, "history", "local.jsonl")), Has.Count.EqualTo(history), "nothing was recorded");
 
         var aborted = Repo.Run("--target=abort");
