@@ -192,7 +192,8 @@ public sealed class Wiring(BuildContext context, DeploymentEnvironment? environm
 
     /// <summary>The deploy target's work, by the environment's engine.</summary>
     public IReleaseDeployer Deployer() => OnHosts
-        ? new FleetDeployer(Fleet, context.Checkout.VersionTag, Rollout, DeployRequest.ForceDeploy, automaticRollback: NoRollback is null && Target.AutomaticRollback)
+        // Not DeployRequest: its canary is each host's own, and this environment's would be asked of its first host.
+        ? new FleetDeployer(Fleet, context.Checkout.VersionTag, Rollout, context.Options.Get(PipelineOptions.ForceDeploy), automaticRollback: NoRollback is null && Target.AutomaticRollback)
         : OnSwarm
         ? new SwarmDeployer(DeployingSession, DeployRequest, new SwarmReleaseParts(SwarmImages(), SwarmStacks(), SwarmBackups(), new SwarmNodeFolders(DeployingSession, SwarmJobs())), SwarmRollout(), SwarmRollback(rollbackTo: null))
         : new Deployer(Session, DeployRequest, Starter, Rollback, HostImage());

@@ -36,6 +36,7 @@ public sealed class BackupRestorer(DeploySession session, string? backup, Releas
         using var held = session.Locks.Acquire($"restore {name}");
         using var interruption = Interruption.Watch(Log, $"the restore of {name}");
         var state = session.State;
+        new HeldCanaryFile(session).RefuseWhileHeld(state.Host, $"restore {name}");
         var release = state.Current
             ?? throw new PipelineException($"Nothing is deployed to '{Target.Name}' ({session.Store.DeployDirectory} has no current release): there is no service to restore data for. Fix: ./build.sh --target=deploy first.");
         if (state.ClaimRefusal("nothing was restored", "restore from that checkout.") is { } foreign)

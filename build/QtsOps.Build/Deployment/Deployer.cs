@@ -109,7 +109,7 @@ public sealed class Deployer(DeploySession session, DeployRequest request, Relea
         var state = session.State;
         var foreign = ForeignContainers(state);
         _check.Require(info, state);
-        new HeldCanaryFile(session).RefuseWhileHeld(state, $"deploy {release}");
+        new HeldCanaryFile(session).RefuseWhileHeld(state.Host, $"deploy {release}");
         var image = hostImage.ComesFromElsewhere ? hostImage.Deliver() : Engine.Image(ImageReference)
             ?? throw new PipelineException($"The image {ImageReference} is not on the engine. Fix: ./build.sh --target=image (deploy depends on it).");
 

@@ -21,6 +21,7 @@ public sealed class EnvironmentTeardown(DeploySession session) : IEnvironmentTea
         engine.EnsureReachable();
         using var held = session.Locks.Acquire("down");
         var state = session.State;
+        new HeldCanaryFile(session).RefuseWhileHeld(state.Host, "take it down");
         if (state.ClaimRefusal("nothing was stopped or removed", "take it down from that checkout.") is { } foreign)
             throw new PipelineException(foreign);
         var started = DateTimeOffset.UtcNow;

@@ -16,10 +16,14 @@ public sealed class HeldCanaryFile(DeploySession session)
 
     private string Path => session.Host.Files.Combine(Folder, HeldCanary.File);
 
-    /// <summary>The held canary, or null when none is held.</summary>
-    public HeldCanary? Read()
+    /// <summary>The held canary, or null when none is held, as the host has it now.</summary>
+    public HeldCanary? Read() => Parse(session.Host.Files.ReadAllText(Path));
+
+    /// <summary>The held canary, or null when none is held, as <paramref name="host"/> was read (with the rest of the host's state, not again).</summary>
+    public HeldCanary? Of(HostState host) => Parse(host.HeldCanary);
+
+    private HeldCanary? Parse(string? json)
     {
-        var json = session.Host.Files.ReadAllText(Path);
         try
         {
             return json is null ? null : HeldCanary.Parse(json, Path);
@@ -48,11 +52,19 @@ public sealed class HeldCanaryFile(DeploySession session)
 
     public void Clear() => session.Host.Files.DeleteDirectory(Folder);
 
-    /// <summary>Refuses a change to the environment (another deploy) while a canary is held, as <paramref name="state"/> read it (the file is read only then).</summary>
-    public void RefuseWhileHeld(DeploymentState state, string change)
+    /// <summary>
+    /// Why <paramref name="change"/> must wait while a canary is held, as <paramref name="host"/> was read; null when none is. A deploy,
+    /// rollback, restore or down would switch or stop what the canary's edge splits between, and leave its deploy never recorded.
+    /// </summary>
+    public string? Refusal(HostState host, string change) =>
+        Of(host) is { } held
+            ? $"Cannot {change} on {session.Target.Name} ({session.Engine.Describe()}) while {held.Describe(session.Layout)} first, then {change} again."
+            : null;
+
+    /// <summary>Refuses <paramref name="change"/> while a canary is held (<see cref="Refusal"/>).</summary>
+    public void RefuseWhileHeld(HostState host, string change)
     {
-        if (state.Host.CanaryHeld && Read() is { } held)
-            throw new PipelineException($"Cannot {change} on {session.Target.Name} while {held.Describe(session.Layout)} first.");
+        if (Refusal(host, change) is { } refusal) throw new PipelineException(refusal);
     }
 }
 

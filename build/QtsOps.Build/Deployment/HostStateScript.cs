@@ -16,9 +16,9 @@ public static class HostStateScript
         if [ -L "$current" ]; then printf 'current %s\n' "$(readlink "$current")"; fi
         if [ -L "$active" ]; then printf 'active %s\n' "$(readlink "$active")"; fi
         held=$(dirname "$active")/
-        """ + QtsOps.Core.Fleet.HeldCanary.Folder + """
+        """ + QtsOps.Core.Fleet.HeldCanary.Folder + "/" + QtsOps.Core.Fleet.HeldCanary.File + """
 
-        if [ -d "$held" ]; then printf 'canary held\n'; fi
+        if [ -f "$held" ]; then printf 'canary %s\n' "$(tr -d '\n' <"$held")"; fi
         printf 'free %s\n' "$(
         """ + HostScripts.FreeKilobytes + """
         )"

@@ -9,23 +9,36 @@ namespace QtsOps.Build.Deployment;
 /// outcome is recorded as interrupted and the lock released on the way out. A second one ends the
 /// process at once (the operating system lock ends with it).
 /// </summary>
+/// <remarks>
+/// One registration per signal serves every watch alive at once (the watches nest: a rollout's, and each host's deploy in
+/// it), so a signal is counted once. While a <see cref="WatchBetweenSteps"/> watch is alive the first signal cancels it
+/// alone: the steps in progress (a rollout's group) run to their end, and the run starts no further step.
+/// </remarks>
 public sealed class Interruption : IDisposable
 {
+    private static readonly Lock Gate = new();
+    private static readonly List<Interruption> Watching = [];
+    private static PosixSignalRegistration[] s_registrations = [];
+    private static int s_received;
+
     private readonly CancellationTokenSource _source = new();
     private readonly ICakeLog _log;
     private readonly string _activity;
-    private readonly PosixSignalRegistration[] _registrations;
-    private int _received;
+    private readonly bool _betweenSteps;
 
-    private Interruption(ICakeLog log, string activity)
+    private Interruption(ICakeLog log, string activity, bool betweenSteps)
     {
         _log = log;
         _activity = activity;
-        _registrations = [PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal), PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal)];
+        _betweenSteps = betweenSteps;
     }
 
     /// <param name="activity">What a signal interrupts, for the log: "the deploy of 1.2.4".</param>
-    public static Interruption Watch(ICakeLog log, string activity) => new(log, activity);
+    public static Interruption Watch(ICakeLog log, string activity) => Start(new(log, activity, betweenSteps: false));
+
+    /// <summary>A run of steps (a rollout's groups): the first signal lets the steps in progress, and the watches inside them, go on; the run checks <see cref="IsRequested"/> between steps.</summary>
+    /// <param name="activity">What a signal stops, for the log: "the rollout of 1.2.4 after the group in progress".</param>
+    public static Interruption WatchBetweenSteps(ICakeLog log, string activity) => Start(new(log, activity, betweenSteps: true));
 
     /// <summary>Cancelled by the first signal.</summary>
     public CancellationToken Token => _source.Token;
@@ -35,18 +48,53 @@ public sealed class Interruption : IDisposable
 
     public bool IsRequested => Signal is not null;
 
-    private void OnSignal(PosixSignalContext context)
+    private static Interruption Start(Interruption watch)
     {
-        if (Interlocked.Increment(ref _received) > 1) return; // the default action: the process ends now
-        context.Cancel = true;
-        Signal = context.Signal == PosixSignal.SIGINT ? "SIGINT (Ctrl-C)" : "SIGTERM";
-        _log.Warning($"{Signal}: stopping {_activity} cleanly (the step in progress finishes or is undone, the outcome is recorded, the lock released). Send it again to stop at once.");
+        lock (Gate)
+        {
+            if (Watching.Count == 0)
+            {
+                s_received = 0;
+                s_registrations = [PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal), PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal)];
+            }
+            Watching.Add(watch);
+        }
+        return watch;
+    }
+
+    private static void OnSignal(PosixSignalContext context)
+    {
+        var signal = context.Signal == PosixSignal.SIGINT ? "SIGINT (Ctrl-C)" : "SIGTERM";
+        // Under the lock: a watch is not disposed while it is cancelled.
+        lock (Gate)
+        {
+            if (Watching.Count == 0 || ++s_received > 1) return; // the default action: the process ends now
+            context.Cancel = true;
+            var betweenSteps = Watching.Where(w => w._betweenSteps).ToList();
+            foreach (var watch in betweenSteps.Count > 0 ? betweenSteps : [.. Watching]) watch.Interrupt(signal);
+        }
+    }
+
+    private void Interrupt(string signal)
+    {
+        Signal = signal;
+        _log.Warning(_betweenSteps
+            ? $"{signal}: stopping {_activity} (the work in progress runs to its end, nothing further starts, the outcome is recorded, the locks released). Send it again to stop at once."
+            : $"{signal}: stopping {_activity} cleanly (the step in progress finishes or is undone, the outcome is recorded, the lock released). Send it again to stop at once.");
         _source.Cancel();
     }
 
     public void Dispose()
     {
-        foreach (var registration in _registrations) registration.Dispose();
+        lock (Gate)
+        {
+            Watching.Remove(this);
+            if (Watching.Count == 0)
+            {
+                foreach (var registration in s_registrations) registration.Dispose();
+                s_registrations = [];
+            }
+        }
         _source.Dispose();
     }
 }

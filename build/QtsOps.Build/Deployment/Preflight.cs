@@ -37,6 +37,7 @@ public sealed class Preflight(DeploySession session, ReleaseBranch releaseBranch
         if (state.Host.Lock is { Held: true } held)
             problems.Add(new DeploymentLockedException(target.Name, session.Host.Where(session.Locks.LockFile), held.Owner).Message);
         problems.AddRange(UnwritableFolders());
+        if (new HeldCanaryFile(session).Refusal(state.Host, "deploy") is { } canary) problems.Add(canary);
         if (containers == ContainerChecks.All && _check.ForeignRefusal(state) is { } refusal) problems.Add(refusal);
         if (containers != ContainerChecks.None) problems.AddRange(_check.Problems(info, state));
         var usesRegistry = registry.IsUsed(pushes);

@@ -17,12 +17,15 @@ public sealed class RollbackOnDemand(DeploySession session, string? rollbackTo, 
         session.Protection.Require(Target.Name, ProtectedChange.Rollback);
         // Said before the engine is asked: the answer is in the host's record alone.
         var host = session.ReadHost();
+        // Before "nothing to roll back to": a held canary is current and never verified.
+        new HeldCanaryFile(session).RefuseWhileHeld(host, "roll back");
         var to = RequestedRelease(session, rollbackTo, host.Installed);
         if (to is null && session.HistoryOf(host).LastVerified(except: host.Current) is null) throw new PipelineException(NothingToRollBackTo(Target.Name, host));
         session.Engine.EnsureReachable();
         using var held = session.Locks.Acquire($"rollback to {to ?? "the last verified release"}");
         using var interruption = Interruption.Watch(Log, "the rollback");
         var state = session.State;
+        new HeldCanaryFile(session).RefuseWhileHeld(state.Host, "roll back");
         if (state.ClaimRefusal("nothing was rolled back", "roll back from that checkout, or deploy here with --take-over.") is { } foreign)
             throw new PipelineException(foreign);
         var current = state.Current;
@@ -45,6 +48,8 @@ public sealed class RollbackOnDemand(DeploySession session, string? rollbackTo, 
     public static void Preview(DeploySession session, string? rollbackTo, string then)
     {
         var host = session.ReadHost();
+        // Before "nothing to roll back to": a held canary is current and never verified.
+        new HeldCanaryFile(session).RefuseWhileHeld(host, "roll back");
         var current = host.Current;
         var to = RequestedRelease(session, rollbackTo, host.Installed) ?? session.HistoryOf(host).LastVerified(except: current)?.Release;
         session.Log.Information(to is null

@@ -44,15 +44,15 @@ public sealed class StatusReader(DeploySession session, Edge edge) : IEnvironmen
             .Select(c => c.Names).Where(name => !names.Contains(name)).ToList();
         return new DeploymentStatus(session.Target.Name, Engine.Describe(), state.Current, running.FirstOrDefault(c => c.Name == serving),
             state.History.LastVerified(), state.Host.Lock, state.History.Newest(historyEntries),
-            [.. running.Where(c => c.Name != serving)], portHolders, HeldCanary());
+            [.. running.Where(c => c.Name != serving)], portHolders, HeldCanary(state));
     }
 
     /// <summary>The canary a deploy --canary-hold left running, as one line; a file that records none is shown as such, status still reads the rest.</summary>
-    private string? HeldCanary()
+    private string? HeldCanary(DeploymentState state)
     {
         try
         {
-            return new HeldCanaryFile(session).Read()?.Describe(session.Layout);
+            return new HeldCanaryFile(session).Of(state.Host)?.Describe(session.Layout);
         }
         catch (PipelineException unreadable)
         {

@@ -20,10 +20,15 @@ public sealed record HostStatePaths(string ReleasesDirectory, string CurrentLink
 /// lines that hold the entries <see cref="HistoryEntries"/>' questions find; never the whole of a long history.
 /// </param>
 /// <param name="AvailableBytes">The bytes free for the deploy directory.</param>
-/// <param name="CanaryHeld">A canary deploy --canary-hold left running is kept beside the edge (<see cref="Fleet.HeldCanary"/>): another deploy waits for its end.</param>
+/// <param name="HeldCanary">
+/// The file of a canary deploy --canary-hold left running, kept beside the edge (<see cref="Fleet.HeldCanary"/>), as one line; null when
+/// none is held. Read with the rest, so that status shows it and the changes that wait for its end refuse without asking the host again.
+/// </param>
 public sealed record HostState(IReadOnlyList<(string Name, DateTime LastWriteUtc)> ReleaseDirectories, string? CurrentTarget, string? ActiveTarget,
-    IReadOnlyList<HistoryLine> History, LockState Lock, long AvailableBytes, bool CanaryHeld = false)
+    IReadOnlyList<HistoryLine> History, LockState Lock, long AvailableBytes, string? HeldCanary = null)
 {
+    public bool CanaryHeld => HeldCanary is not null;
+
     public IReadOnlyList<string> Installed => ReleaseStore.InstalledOf(ReleaseDirectories);
 
     public string? Current => ReleaseStore.ReleaseOf(CurrentTarget);
@@ -32,7 +37,7 @@ public sealed record HostState(IReadOnlyList<(string Name, DateTime LastWriteUtc
 
     /// <summary>
     /// The state as the host's script says it, a fact a line: <c>release TIME NAME</c>, <c>current TARGET</c>,
-    /// <c>active TARGET</c>, <c>history NUMBER LINE</c>, <c>lock held|free</c>, <c>owner JSON</c>, <c>free KILOBYTES</c>, <c>canary held</c>.
+    /// <c>active TARGET</c>, <c>history NUMBER LINE</c>, <c>lock held|free</c>, <c>owner JSON</c>, <c>free KILOBYTES</c>, <c>canary JSON</c> (the held canary's file on one line).
     /// </summary>
     /// <param name="parseOwner">Reads the lock's owner file as written.</param>
     public static HostState Parse(IReadOnlyList<string> lines, Func<string, LockOwner?> parseOwner)
@@ -44,6 +49,6 @@ public sealed record HostState(IReadOnlyList<(string Name, DateTime LastWriteUtc
             .Select(parts => new HistoryLine(int.Parse(parts[0], CultureInfo.InvariantCulture), parts.Length == 2 ? parts[1] : "")).ToList();
         return new HostState(releases, said["current"].SingleOrDefault(), said["active"].SingleOrDefault(), history,
             LockState.Parse(lines, parseOwner),
-            long.Parse(said["free"].Single(), CultureInfo.InvariantCulture) * 1024, said["canary"].Contains("held"));
+            long.Parse(said["free"].Single(), CultureInfo.InvariantCulture) * 1024, said["canary"].SingleOrDefault());
     }
 }

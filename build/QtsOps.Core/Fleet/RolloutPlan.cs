@@ -16,11 +16,14 @@ public enum RolloutAction
 
     /// <summary>A host failed and rollback is off: the run stops and fails, the environment left mixed and said so.</summary>
     StopMixed,
+
+    /// <summary>A signal came during a group that verified: no further group starts, and the run ends interrupted.</summary>
+    Interrupted,
 }
 
 /// <summary>What happens after a group, and what the report and status must say.</summary>
 /// <param name="HostsToRollBack">The hosts switched in this run, in the run's order: each goes back to its last verified release.</param>
-/// <param name="HostsOnRelease">With <see cref="RolloutAction.StopMixed"/>: the hosts left on the new release (status must show them so).</param>
+/// <param name="HostsOnRelease">With <see cref="RolloutAction.StopMixed"/> and <see cref="RolloutAction.Interrupted"/>: the hosts left on the new release (status must show them so).</param>
 public sealed record RolloutDecision(RolloutAction Action, int WaitSeconds, IReadOnlyList<string> FailedHosts,
     IReadOnlyList<string> HostsToRollBack, IReadOnlyList<string> HostsOnRelease, string Summary);
 
@@ -47,17 +50,23 @@ public static class RolloutPlan
 
     /// <summary>What to do once the group <paramref name="groupIndex"/> of <paramref name="groups"/> has ended.</summary>
     /// <param name="outcomes">Every host deployed so far in this run, this group's included.</param>
+    /// <param name="signal">The signal that came during the group (Ctrl-C), if one did: the group was let finish, and no further group starts.</param>
     public static RolloutDecision After(IReadOnlyList<IReadOnlyList<EnvironmentHost>> groups, int groupIndex, IReadOnlyList<HostOutcome> outcomes,
-        RolloutSettings rollout, bool automaticRollback, string release)
+        RolloutSettings rollout, bool automaticRollback, string release, string? signal = null)
     {
         var failed = outcomes.Where(o => !o.Verified).Select(o => o.Host).ToList();
         var switched = outcomes.Where(o => o.Switched).Select(o => o.Host).ToList();
-        if (failed.Count == 0)
-            return groupIndex == groups.Count - 1
-                ? new(RolloutAction.Finished, 0, [], [], [], $"{release} verified on every host: {Names(outcomes.Select(o => o.Host))}")
-                : new(RolloutAction.Continue, rollout.WaitSeconds, [], [], [],
-                    $"group {groupIndex + 1} of {groups.Count} verified ({Names(groups[groupIndex].Select(h => h.Name))}); next: {Names(groups[groupIndex + 1].Select(h => h.Name))}");
         var notReached = groups.Skip(groupIndex + 1).SelectMany(g => g).Select(h => h.Name).ToList();
+        if (failed.Count == 0 && groupIndex == groups.Count - 1)
+            return new(RolloutAction.Finished, 0, [], [], [], $"{release} verified on every host: {Names(outcomes.Select(o => o.Host))}");
+        if (failed.Count == 0 && signal is not null)
+            // Every host of the groups done verified the release (or already ran it); the rest were never touched.
+            return new(RolloutAction.Interrupted, 0, [], [], [.. outcomes.Select(o => o.Host)],
+                $"{signal} during group {groupIndex + 1} of {groups.Count}: the rollout stopped once that group verified; " +
+                $"{Names(outcomes.Select(o => o.Host))} run {release}, {Names(notReached)} were not reached and run their previous release");
+        if (failed.Count == 0)
+            return new(RolloutAction.Continue, rollout.WaitSeconds, [], [], [],
+                $"group {groupIndex + 1} of {groups.Count} verified ({Names(groups[groupIndex].Select(h => h.Name))}); next: {Names(groups[groupIndex + 1].Select(h => h.Name))}");
         var failure = $"{release} failed on {Names(failed)}";
         if (automaticRollback)
             return new(RolloutAction.RollBack, 0, failed, switched, [], switched.Count == 0

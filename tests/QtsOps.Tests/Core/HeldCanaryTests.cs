@@ -28,12 +28,15 @@ public class HeldCanaryTests
     }
 
     [Test]
-    public void The_hosts_state_says_whether_a_canary_is_held()
+    public void The_hosts_state_says_whether_a_canary_is_held_and_carries_its_file()
     {
         string[] lines = ["current releases/1.2.4_abc", "lock free", "free 1000"];
+        var file = new HeldCanary(Pending, Slot.B, "1.2.3_def", 10, "it would be promoted: fine").ToJson().Replace("\n", "");
 
         Assert.That(HostState.Parse(lines, _ => null).CanaryHeld, Is.False);
-        Assert.That(HostState.Parse([.. lines, "canary held"], _ => null).CanaryHeld, Is.True);
+        var held = HostState.Parse([.. lines, $"canary {file}"], _ => null);
+        Assert.That(held.CanaryHeld, Is.True);
+        Assert.That(HeldCanary.Parse(held.HeldCanary!, "canary.json").Pending.Release, Is.EqualTo("1.2.4_abc"), "the file, on one line, is the canary");
     }
 
     [Test]

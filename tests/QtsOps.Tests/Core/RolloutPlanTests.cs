@@ -80,4 +80,23 @@ public class RolloutPlanTests
             Is.EqualTo((RolloutAction.StopMixed, Array.Empty<string>(), new[] { "east", "west" })));
         Assert.That(decision.Summary, Is.EqualTo("1.3.0 failed on west; rollback is off, so the environment is mixed: east, west on 1.3.0, north on their previous release"));
     }
+
+    [Test]
+    public void A_signal_during_a_group_that_verified_stops_before_the_next_group_and_names_who_got_the_release()
+    {
+        var decision = RolloutPlan.After(OneByOne, 0, [new("east", true, true)], RolloutSettings.OneAtATime, true, "1.3.0", "SIGINT (Ctrl-C)");
+
+        Assert.That((decision.Action, decision.HostsOnRelease, decision.HostsToRollBack), Is.EqualTo((RolloutAction.Interrupted, new[] { "east" }, Array.Empty<string>())));
+        Assert.That(decision.Summary, Is.EqualTo("SIGINT (Ctrl-C) during group 1 of 3: the rollout stopped once that group verified; east run 1.3.0, west, north were not reached and run their previous release"));
+    }
+
+    [Test]
+    public void A_signal_during_the_last_group_finishes_and_a_failure_in_an_interrupted_group_still_rolls_back()
+    {
+        var last = RolloutPlan.After(OneByOne, 2, [new("east", true, true), new("west", true, true), new("north", true, true)], RolloutSettings.OneAtATime, true, "1.3.0", "SIGTERM");
+        var failed = RolloutPlan.After(OneByOne, 1, [new("east", true, true), new("west", true, false)], RolloutSettings.OneAtATime, true, "1.3.0", "SIGTERM");
+
+        Assert.That(last.Action, Is.EqualTo(RolloutAction.Finished), "every host has it: nothing is left to stop");
+        Assert.That((failed.Action, failed.HostsToRollBack), Is.EqualTo((RolloutAction.RollBack, new[] { "east", "west" })));
+    }
 }

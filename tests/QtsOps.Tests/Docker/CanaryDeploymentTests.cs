@@ -49,7 +49,7 @@ public class CanaryDeploymentTests
     [Test, Order(1)]
     public void A_canary_that_fails_a_fifth_of_its_requests_is_withdrawn_and_the_stable_release_keeps_serving()
     {
-        using var bad = CommitReleaseThatFailsAFifthOfForwardedRequests();
+        using var bad = CommitReleaseThatFailsAFifthOfForwardedRequests(Repo);
 
         using var client = new HealthPoller(Repo.HealthUrl);
         var run = Repo.Run("--target=deploy");
@@ -173,6 +173,38 @@ public class CanaryDeploymentTests
         Assert.That(Directory.Exists(Path.Combine(Repo.DeployDirectory, "edge", HeldCanary.Folder)), Is.False, "no canary is held any more");
     }
 
+    [Test, Order(6)]
+    public void While_a_canary_is_held_the_preflight_of_a_deploy_rollback_restore_and_down_refuse_naming_the_host_and_promote_or_abort()
+    {
+        // The canary takes the slot that does not serve now.
+        var (stableSlot, canarySlot) = State(Slot("a")) == "running" ? (Slot("a"), Slot("b")) : (Slot("b"), Slot("a"));
+        var stable = Release(stableSlot);
+        HoldACanary("a canary held while other targets are tried");
+        var canary = Release(canarySlot);
+        var history = Support.HistoryFile.Entries(Path.Combine(Repo.StateDirectory, "history", "local.jsonl")).Count;
+
+        var deploy = Repo.Run("--target=deploy", "--force-deploy");
+        var rollback = Repo.Run("--target=rollback");
+        var restore = Repo.Run("--target=restore");
+        var down = Repo.Run("--target=down");
+
+        Assert.That(deploy.ExitCode, Is.EqualTo(1), deploy.Output);
+        Assert.That(deploy.Error, Does.Contain("Preflight of 'local'").And.Contain("Cannot deploy on local (").And.Contain("nothing was built"), "refused before the image is built");
+        foreach (var (run, change) in new[] { (rollback, "roll back"), (restore, "restore "), (down, "take it down") })
+        {
+            Assert.That(run.ExitCode, Is.EqualTo(1), run.Output);
+            Assert.That(run.Error, Does.Contain($"Cannot {change}").And.Contain("on local (").And.Contain($"while a canary is held: {canary} in {canarySlot}")
+                .And.Contain("--target=promote or --target=abort first"));
+        }
+        Assert.That((State(canarySlot), State(stableSlot), Release(stableSlot)), Is.EqualTo(("running", "running", stable)), "the canary and the stable release both still serve");
+        Assert.That(canary, Is.Not.EqualTo(stable));
+        Assert.That(Support.HistoryFile.Entries(Path.Combine(Repo.StateDirectory, "history", "local.jsonl")), Has.Count.EqualTo(history), "nothing was recorded");
+
+        var aborted = Repo.Run("--target=abort");
+
+        Assert.That(aborted.ExitCode, Is.Zero, aborted.Output + aborted.Error);
+    }
+
     /// <summary>A new version deployed with --canary-hold into slot a, beside the stable release in slot b.</summary>
     private (string Stable, string Canary, HostRun Run) HoldACanary(string version)
     {
@@ -202,9 +234,9 @@ public class CanaryDeploymentTests
     /// Commits a service that answers 500 to every fifth /health request forwarded by the edge (X-Forwarded-For), so its own health
     /// check and the check before traffic (asked inside the container) pass; disposing puts the good service back, committed.
     /// </summary>
-    private IDisposable CommitReleaseThatFailsAFifthOfForwardedRequests()
+    internal static IDisposable CommitReleaseThatFailsAFifthOfForwardedRequests(ObserverRepository repo)
     {
-        var service = Path.Combine(Repo.Root, "src", "observer", "src", "qts_observer", "service.py");
+        var service = Path.Combine(repo.Root, "src", "observer", "src", "qts_observer", "service.py");
         var good = File.ReadAllText(service);
         const string Answer = "        ok, body = self.server.health()\n";
         Assert.That(good, Does.Contain(Answer));
@@ -214,8 +246,8 @@ public class CanaryDeploymentTests
             "            if HealthHandler.forwarded % 5 == 0:\n" +
             "                self._send_json(500, {\"status\": \"a canary that fails a fifth of its requests\"})\n" +
             "                return\n" + Answer));
-        Repo.Commit("a release that fails a fifth of its requests");
-        return new GoodService(Repo, service, good);
+        repo.Commit("a release that fails a fifth of its requests");
+        return new GoodService(repo, service, good);
     }
 
     private sealed class GoodService(ObserverRepository repository, string service, string good) : IDisposable

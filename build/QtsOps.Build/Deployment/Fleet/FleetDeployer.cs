@@ -29,7 +29,7 @@ public sealed class FleetDeployer(FleetRun run, string release, RolloutSettings 
         Log.Information($"Rolling {release} out to {run.Hosts.Count} host(s) of '{run.Environment}' in {groups.Count} group(s): " +
             string.Join("; ", groups.Select(g => string.Join(", ", g.Select(h => h.Name)))));
         using var locks = run.LockAll(host => $"rollout of {release} to {host}", $"The rollout of {release} to '{run.Environment}' did not start; nothing was deployed on any host");
-        using var interruption = Interruption.Watch(Log, $"the rollout of {release} (after the group in progress)");
+        using var interruption = Interruption.WatchBetweenSteps(Log, $"the rollout of {release} after the group in progress (its hosts finish their deploy and verify, or their rollback)");
         var outcomes = new List<HostOutcome>();
         var rows = new Dictionary<string, HostRow>(StringComparer.Ordinal);
         for (var index = 0; index < groups.Count; index++)
@@ -41,16 +41,17 @@ public sealed class FleetDeployer(FleetRun run, string release, RolloutSettings 
                 rows[result.Host.Name] = row;
                 if (outcome.Verified) run.VerifiedHosts.Add(result.Host.Name);
             }
-            var decision = RolloutPlan.After(groups, index, outcomes, rollout, automaticRollback, release);
+            var decision = RolloutPlan.After(groups, index, outcomes, rollout, automaticRollback, release, interruption.Signal);
             switch (decision.Action)
             {
                 case RolloutAction.Finished:
                     Report("deployed", decision.Summary, rows);
+                    if (interruption.IsRequested)
+                        throw new PipelineException($"{interruption.Signal} came during the last group: {decision.Summary}; the run stops here.");
                     return;
-                case RolloutAction.Continue when interruption.IsRequested:
-                    Report("interrupted", $"{interruption.Signal} during group {index + 1} of {groups.Count}: the rollout stopped after it", rows);
-                    throw new PipelineException($"{interruption.Signal} came during group {index + 1} of {groups.Count}: the rollout of {release} stopped once that group verified. " +
-                        $"{Names(outcomes.Where(o => o.Switched).Select(o => o.Host))} run {release}; the other hosts run their previous release (artifacts/reports/deploy-hosts.md).");
+                case RolloutAction.Interrupted:
+                    Report("interrupted", decision.Summary, rows);
+                    throw new PipelineException($"Rollout of {release} to '{run.Environment}' interrupted: {decision.Summary} (artifacts/reports/deploy-hosts.md).");
                 case RolloutAction.Continue:
                     Log.Information(decision.Summary);
                     if (decision.WaitSeconds > 0) Thread.Sleep(TimeSpan.FromSeconds(decision.WaitSeconds));
@@ -123,6 +124,4 @@ public sealed class FleetDeployer(FleetRun run, string release, RolloutSettings 
 
     private static string Failures(IReadOnlyList<string> failed, Dictionary<string, HostRow> rows) =>
         string.Join(" ", failed.Select(host => $"{host}: {rows[host].Detail}"));
-
-    private static string Names(IEnumerable<string> hosts) => hosts.Any() ? string.Join(", ", hosts) : "no host";
 }
