@@ -71,7 +71,7 @@ public static class RolloutPlan
         if (automaticRollback)
             return new(RolloutAction.RollBack, 0, failed, switched, [], switched.Count == 0
                 ? $"{failure}; no host switched to it, every host still runs its last verified release"
-                : $"{failure}; {Names(switched)} go back to their last verified release, so no host is left on {release}");
+                : $"{failure}; {Names(switched)} go back to their last verified release");
         var unchanged = outcomes.Where(o => !o.Switched).Select(o => o.Host).Concat(notReached).ToList();
         return new(RolloutAction.StopMixed, 0, failed, [], switched, switched.Count == 0
             ? $"{failure}; rollback is off, but no host switched to it"

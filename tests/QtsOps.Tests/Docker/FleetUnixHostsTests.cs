@@ -37,6 +37,7 @@ public class FleetUnixHostsTests
             ["configDirectory"] = Folder(node, "config"), ["backupDirectory"] = Folder(node, "backups"),
         })]);
         environments["fleet"] = fleet;
+        environments["fleet-first"] = FirstRolloutFailingOnTheSecondHost(fleet);
         File.WriteAllText(path, environments.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         _repo.Commit("fleet on the lab's two engines");
     }
@@ -49,7 +50,7 @@ public class FleetUnixHostsTests
         _repo?.Dispose();
     }
 
-    [Test]
+    [Test, Order(1)]
     public void A_rollout_gives_each_host_the_image_built_here_and_verifies_each()
     {
         var run = _repo.Run("--env=fleet");
@@ -65,6 +66,40 @@ public class FleetUnixHostsTests
                 $"{node.Name}'s own history");
         }
         Assert.That(run.Output, Does.Contain("verified on every host"));
+    }
+
+    /// <summary>
+    /// 'fleet' as its own deployment (its own names, port and folders), whose second host's health URL asks a port nothing
+    /// listens on: a first rollout verifies on the first host and fails on the second, and the first has nothing to go back to.
+    /// </summary>
+    private JsonObject FirstRolloutFailingOnTheSecondHost(JsonObject fleet)
+    {
+        var first = fleet.DeepClone().AsObject();
+        var port = RegistryServer.FreePort();
+        first["containerName"] = _repo.Container + "-first";
+        first["composeProject"] = _repo.ComposeProject + "-first";
+        first["network"] = _repo.Network + "-first";
+        first["port"] = port;
+        foreach (var (host, node) in first["hosts"]!.AsArray().Zip(_lab.Nodes))
+        {
+            foreach (var key in new[] { "deployDirectory", "dataDirectory", "logDirectory", "configDirectory", "backupDirectory" })
+                host![key] = Path.Combine(node.Srv, "first", key);
+            host!["healthUrl"] = node == _lab.Nodes[^1] ? $"http://{node.Address}:{RegistryServer.FreePort()}/health" : $"http://{node.Address}:{port}/health";
+        }
+        return first;
+    }
+
+    [Test, Order(2)]
+    public void A_first_rollout_that_fails_on_the_second_host_says_the_first_still_runs_it_as_it_has_nothing_to_go_back_to()
+    {
+        var run = _repo.Run("--env=fleet-first");
+
+        Assert.That(run.ExitCode, Is.EqualTo(1), run.Output);
+        var (first, second) = (_lab.Nodes[0], _lab.Nodes[^1]);
+        Assert.That(run.Error, Does.Contain($"failed on {second.Name}; {first.Name} go back to their last verified release, but the rollback failed on {first.Name}, which still run"),
+            "the run does not claim that no host is left on the release");
+        Assert.That(run.Error, Does.Not.Contain("so no host is left on"));
+        Assert.That(first.Docker("ps", "--filter", $"name=^{_repo.Container}-first$", "--format", "{{.Names}}").Output, Is.Not.Empty, $"{first.Name} still runs it, as the run says");
     }
 
     private static string Folder(Lab.Node node, string name) => Path.Combine(node.Srv, "qts-observer", name);

@@ -58,9 +58,11 @@ public sealed class FleetDeployer(FleetRun run, string release, RolloutSettings 
                     break;
                 case RolloutAction.RollBack:
                     // A host that failed was put back by its own deploy or verify, as on one engine; the others switched go back here.
-                    RollBack([.. decision.HostsToRollBack.Except(decision.FailedHosts)], byName, rows);
-                    Report("failed", decision.Summary, rows);
-                    throw new PipelineException($"Rollout of {release} to '{run.Environment}' stopped: {decision.Summary}. {Failures(decision.FailedHosts, rows)}");
+                    var stuck = RollBack([.. decision.HostsToRollBack.Except(decision.FailedHosts)], byName, rows);
+                    var summary = decision.Summary + (stuck.Count == 0 ? $", so no host is left on {release}"
+                        : $", but the rollback failed on {string.Join(", ", stuck)}, which still run {release} (./build.sh --target=status shows each host)");
+                    Report("failed", summary, rows);
+                    throw new PipelineException($"Rollout of {release} to '{run.Environment}' stopped: {summary}. {Failures([.. decision.FailedHosts, .. stuck], rows)}");
                 case RolloutAction.StopMixed:
                     Report("failed", decision.Summary, rows);
                     throw new PipelineException($"Rollout of {release} to '{run.Environment}' stopped: {decision.Summary}. {Failures(decision.FailedHosts, rows)}");
@@ -98,9 +100,11 @@ public sealed class FleetDeployer(FleetRun run, string release, RolloutSettings 
     }
 
     /// <summary>Each host switched in this run back to its own last verified release, at once, each verified there.</summary>
-    private void RollBack(IReadOnlyList<string> hosts, Dictionary<string, FleetHost> byName, Dictionary<string, HostRow> rows)
+    /// <returns>The hosts whose rollback failed (one with no earlier verified release, say): they still run the release.</returns>
+    private IReadOnlyList<string> RollBack(IReadOnlyList<string> hosts, Dictionary<string, FleetHost> byName, Dictionary<string, HostRow> rows)
     {
         var timers = hosts.ToDictionary(h => h, _ => Stopwatch.StartNew());
+        var stuck = new List<string>();
         foreach (var result in FleetRun.OnEach([.. hosts.Select(h => byName[h])], host =>
         {
             host.Steps.OnDemand.Rollback().Run();
@@ -115,7 +119,9 @@ public sealed class FleetDeployer(FleetRun run, string release, RolloutSettings 
                 Duration = before.Duration + timers[result.Host.Name].Elapsed,
                 Detail = string.Join(" ", new[] { before.Detail, result.Error?.Message }.OfType<string>()),
             };
+            if (result.Failed) stuck.Add(result.Host.Name);
         }
+        return stuck;
     }
 
     private void Report(string status, string summary, Dictionary<string, HostRow> rows) =>
