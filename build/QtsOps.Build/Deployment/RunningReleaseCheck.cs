@@ -52,7 +52,7 @@ public sealed class RunningReleaseCheck(DeploySession session, string repository
         }
         else
         {
-            (var evidence, now, container) = Gather(name, container, ExpectedEnvironment(session.Store.PathOf(release)), inside: beforeTraffic is not null, healthy, cancellation);
+            (var evidence, now, container) = Gather(name, container, ExpectedEnvironment(release), inside: beforeTraffic is not null, healthy, cancellation);
             checks = VerifyChecklist.Evaluate(evidence);
             if (beforeTraffic is not null) checkedBeforeTraffic.Value = new CheckedBeforeTraffic(evidence, checks.All(check => check.Passed), now);
         }
@@ -143,21 +143,27 @@ public sealed class RunningReleaseCheck(DeploySession session, string repository
     private IReadOnlyList<string> LogsSinceStart(string name, DockerContainer container) =>
         Engine.Logs(name, since: container.State.StartedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture));
 
-    /// <summary>The four variables as the release's deployment_config.json sets them: the configuration the container must match.</summary>
-    private IReadOnlyDictionary<string, string> ExpectedEnvironment(string releaseDirectory)
+    /// <summary>
+    /// The four variables as the release's deployment_config.json sets them: the configuration the container must match. Of a release
+    /// this session installed, read in the package it was copied from (<see cref="DeploySession.PackageOf"/>); else on the host.
+    /// </summary>
+    private IReadOnlyDictionary<string, string> ExpectedEnvironment(string release)
     {
-        var file = Engine.Host.Files.Combine(releaseDirectory, DeployPackage.DeploymentConfig);
-        var text = Engine.Host.Files.ReadAllText(file)
-            ?? throw new PipelineException($"{file} is missing on {Engine.Host.Name}: the release is not a complete deploy package. Fix: run ./build.sh --target=deploy again.");
+        var (text, where) = session.PackageOf(release) is { } package && Path.Combine(package, DeployPackage.DeploymentConfig) is var copy && File.Exists(copy)
+            ? (File.ReadAllText(copy), copy)
+            : OnHost(Engine.Host.Files.Combine(session.Store.PathOf(release), DeployPackage.DeploymentConfig));
         try
         {
-            return DeploymentConfigFile.Read(text, Engine.Host.Where(file)).Environment;
+            return DeploymentConfigFile.Read(text, where).Environment;
         }
         catch (InvalidDataException exception)
         {
             throw new PipelineException($"{exception.Message}. The release's {DeployPackage.DeploymentConfig} is damaged. Fix: run ./build.sh --target=deploy --force-deploy to install the release again.");
         }
     }
+
+    private (string Text, string Where) OnHost(string file) => (Engine.Host.Files.ReadAllText(file)
+        ?? throw new PipelineException($"{file} is missing on {Engine.Host.Name}: the release is not a complete deploy package. Fix: run ./build.sh --target=deploy again."), Engine.Host.Where(file));
 
     private IReadOnlyList<string>? ExecLines(string container, params string[] command)
     {
