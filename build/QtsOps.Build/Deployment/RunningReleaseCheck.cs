@@ -149,9 +149,12 @@ public sealed class RunningReleaseCheck(DeploySession session, string repository
     /// </summary>
     private IReadOnlyDictionary<string, string> ExpectedEnvironment(string release)
     {
-        var (text, where) = session.PackageOf(release) is { } package && Path.Combine(package, DeployPackage.DeploymentConfig) is var copy && File.Exists(copy)
-            ? (File.ReadAllText(copy), copy)
-            : OnHost(Engine.Host.Files.Combine(session.Store.PathOf(release), DeployPackage.DeploymentConfig));
+        var installed = Engine.Host.Files.Combine(session.Store.PathOf(release), DeployPackage.DeploymentConfig);
+        var (text, where) = session.PackageOf(release) is { } package && Path.Combine(package, DeployPackage.DeploymentConfig) is var copy
+            ? (File.Exists(copy) ? File.ReadAllText(copy) : null, copy)
+            : (Engine.Host.Files.ReadAllText(installed), Engine.Host.Where(installed));
+        if (text is null)
+            throw new PipelineException($"{where} is missing: the release is not a complete deploy package. Fix: run ./build.sh --target=deploy again.");
         try
         {
             return DeploymentConfigFile.Read(text, where).Environment;
@@ -161,9 +164,6 @@ public sealed class RunningReleaseCheck(DeploySession session, string repository
             throw new PipelineException($"{exception.Message}. The release's {DeployPackage.DeploymentConfig} is damaged. Fix: run ./build.sh --target=deploy --force-deploy to install the release again.");
         }
     }
-
-    private (string Text, string Where) OnHost(string file) => (Engine.Host.Files.ReadAllText(file)
-        ?? throw new PipelineException($"{file} is missing on {Engine.Host.Name}: the release is not a complete deploy package. Fix: run ./build.sh --target=deploy again."), Engine.Host.Where(file));
 
     private IReadOnlyList<string>? ExecLines(string container, params string[] command)
     {
