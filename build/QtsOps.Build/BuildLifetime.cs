@@ -14,12 +14,12 @@ public sealed class BuildLifetime : FrostingLifetime<BuildContext>
 
     public override void Setup(BuildContext context, ISetupContext info)
     {
+        var deploys = info.TasksToExecute.Any(task => task.Name.Equals("deploy", StringComparison.OrdinalIgnoreCase));
+        // The preflight's ssh handshake with a remote engine is begun first, and made while the run reads its checkout and sets up this machine;
+        // a protected environment's host is contacted only after the preflight's approval and release-branch checks.
+        if (deploys && !context.Protection.IsProtected(context.EnvironmentName)) new Wiring(context).Engine.ConnectAhead();
         var tasks = Begin(context, info, "");
         RequireVerifiedRelease(context, tasks);
-        var deploys = tasks.Contains("deploy", StringComparer.OrdinalIgnoreCase);
-        // The preflight's ssh handshake with a remote engine is made while this machine is set up; a protected environment's host is
-        // contacted only after the preflight's approval and release-branch checks.
-        if (deploys && !context.Protection.IsProtected(context.EnvironmentName)) new Wiring(context).Engine.ConnectAhead();
         MachineSetup.Run(context, tasks);
         // A run that cannot deploy stops here, in seconds, before it builds, pushes or applies anything.
         if (!deploys) return;

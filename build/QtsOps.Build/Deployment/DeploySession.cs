@@ -41,6 +41,18 @@ public sealed class DeploySession(DockerEngine engine, DeploymentEnvironment tar
     /// <summary>The release's /health: deploy's wait and verify ask it the same way.</summary>
     public HealthEndpoint Health => new(engine, target.HealthUrl);
 
+    /// <summary>The releases this session installed, and the package each was copied from (<see cref="InstalledFrom"/>).</summary>
+    private readonly Dictionary<string, string> _packages = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The release was just installed from <paramref name="packageDirectory"/>, a copy of which it is: what the steps read of its files
+    /// (compose's files, its deployment_config.json) is read there, on this machine, instead of from the host (over ssh, a round trip each).
+    /// </summary>
+    public void InstalledFrom(string release, string packageDirectory) => _packages[release] = packageDirectory;
+
+    /// <summary>The package this session installed <paramref name="release"/> from; null when it did not install it.</summary>
+    public string? PackageOf(string release) => _packages.GetValueOrDefault(release);
+
     private DeploymentState? _state;
 
     /// <summary>The environment as it is now: read on first use, and again only after <see cref="Changed"/>.</summary>
@@ -55,13 +67,28 @@ public sealed class DeploySession(DockerEngine engine, DeploymentEnvironment tar
     /// <summary>Says the step changed the host or what runs: the next <see cref="State"/> is read again.</summary>
     public void Changed() => _state = null;
 
+    /// <summary>
+    /// Says the step pointed the edge's conf link at <paramref name="target"/> (<see cref="EdgeConfiguration"/>): the state stands, with that link,
+    /// so that the next configuration is compared with what the edge has now (a canary's split, then the switch back).
+    /// </summary>
+    public void EdgeConfigured(string target)
+    {
+        if (_state is { } state) _state = state with { Host = state.Host with { EdgeConfigTarget = target } };
+    }
+
     /// <summary>The host's part of the state alone (one host read), for a step that asks the engine nothing.</summary>
     /// <param name="newestHistoryLines">
     /// How many of the history's newest lines to read besides the entries the decisions find, which the host's script
     /// keeps however old they are (<see cref="HostState.History"/>): none for a step, which shows no history.
     /// </param>
     public HostState ReadHost(int newestHistoryLines = 0) => Host.ReadState(new HostStatePaths(Store.ReleasesDirectory, Store.CurrentLink, Host.Files.Combine(EdgeFolder, SlotLayout.ActiveLink),
-        History.Path, locks.LockFile, Store.DeployDirectory), newestHistoryLines);
+        History.Path, locks.LockFile, Store.DeployDirectory, [.. Shared.All, .. WrittenFolders]), newestHistoryLines);
+
+    /// <summary>The shared data, log and config folders on the host, in that order: whether they exist is read with the state.</summary>
+    public SharedFolders Shared => SharedFolders.Of(target, Host.Resolve);
+
+    /// <summary>The folders a deploy writes (deploy, state, backups): whether this run's user may is read with the state.</summary>
+    public IReadOnlyList<string> WrittenFolders => [Host.Resolve(target.DeployDirectory), Host.StateDirectory, Host.Resolve(target.BackupDirectory)];
 
     /// <summary>The history's entries as <paramref name="host"/> read them.</summary>
     public IReadOnlyList<HistoryEntry> HistoryOf(HostState host) => ReleaseHistory.Parse(host.History, History.Path, reporting.WarnOnce);

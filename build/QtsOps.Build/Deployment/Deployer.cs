@@ -120,7 +120,7 @@ public sealed class Deployer(DeploySession session, DeployRequest request, Relea
             Image = ImageReference, ImageId = image.Id, Digest = image.RepoDigests.FirstOrDefault(), StartedAt = started, FinishedAt = started,
             Settings = DeploymentSettings.Of(Target),
         };
-        Install(entry, foreign, state.Current, interruption);
+        Install(entry, foreign, state, interruption);
         // What a failed deploy leaves serving, or puts back: exactly this, never an older release.
         var container = Start(entry, state.ServedRelease, interruption);
         // The container that serves now is the one the release started in: what the run changed is not read again for the report.
@@ -133,19 +133,19 @@ public sealed class Deployer(DeploySession session, DeployRequest request, Relea
             throw new PipelineException($"{interruption.Signal} came as the deploy of {release} finished: it is recorded, and the run stops here.");
     }
 
-    /// <summary>Takes over <paramref name="foreign"/> containers, backs up the data, installs the release and makes it current; an interruption stops it before the switch.</summary>
-    private void Install(HistoryEntry entry, IReadOnlyList<DockerContainer> foreign, string? previous, Interruption interruption)
+    /// <summary>Takes over <paramref name="foreign"/> containers, backs up the data, installs the release and makes it current (over <paramref name="state"/>'s current); an interruption stops it before the switch.</summary>
+    private void Install(HistoryEntry entry, IReadOnlyList<DockerContainer> foreign, DeploymentState state, Interruption interruption)
     {
-        var release = entry.Release;
+        var (release, previous) = (entry.Release, state.Current);
         try
         {
             if (foreign.Count > 0) _backups.TakeOver(foreign, release);
-            // The shared folders looked for at once (one script: over ssh, one round trip); neither the backup nor the install makes them.
-            var missing = session.Host.MissingDirectories(Shared.All);
-            _backups.BeforeDeploy(release, dataExists: !missing.Contains(Shared.Data));
+            // The shared folders as the state read under the lock found them (no round trip of their own); neither a take-over nor the backup or the install makes them.
+            var missing = state.Host.MissingFolders ?? [];
+            _backups.BeforeDeploy(release, dataExists: !missing.Contains(session.Shared.Data));
             interruption.Token.ThrowIfCancellationRequested();
             Store.Install(request.PackageDirectory, release);
-            starter.InstalledFrom(release, request.PackageDirectory);
+            session.InstalledFrom(release, request.PackageDirectory);
             PrepareSharedDirectories(release, missing);
             interruption.Token.ThrowIfCancellationRequested();
         }
@@ -231,20 +231,18 @@ public sealed class Deployer(DeploySession session, DeployRequest request, Relea
         return state.Foreign;
     }
 
-    /// <summary>The shared data, log and config folders on the host, in that order.</summary>
-    private SharedFolders Shared => SharedFolders.Of(Target, session.Host.Resolve);
-
     /// <summary>Creates the shared data, log and config folders (those <paramref name="missing"/>) on first deploy; the service (uid 10001) must own data and logs.</summary>
     private void PrepareSharedDirectories(string release, IReadOnlyList<string> missing)
     {
         var files = session.Host.Files;
-        var shared = Shared;
+        var shared = session.Shared;
         var created = shared.ForService.Where(missing.Contains).ToList();
         foreach (var directory in created) files.CreateDirectory(directory);
         if (missing.Contains(shared.Config))
         {
-            var shipped = files.Combine(Store.PathOf(release), SharedFolders.ShippedConfig);
-            if (files.DirectoryExists(shipped)) files.CopyDirectory(shipped, shared.Config);
+            // The installed release is a copy of the package: whether it ships a config folder is seen here, without a round trip.
+            if (Directory.Exists(Path.Combine(request.PackageDirectory, SharedFolders.ShippedConfig)))
+                files.CopyDirectory(files.Combine(Store.PathOf(release), SharedFolders.ShippedConfig), shared.Config);
             else files.CreateDirectory(shared.Config);
         }
         if (created.Count > 0) starter.GiveToService(release, shared.Data, shared.Logs);

@@ -63,14 +63,8 @@ public interface IDeploymentHost
     /// <summary>Moves the data directory (when there is one) to <paramref name="aside"/> and <paramref name="unpacked"/> in its place; returns where the data went, or null.</summary>
     string? SwitchData(string dataDirectory, string unpacked, string aside);
 
-    /// <summary>Of <paramref name="paths"/>, those that are no directory, looked for in one go; changes nothing.</summary>
-    IReadOnlyList<string> MissingDirectories(IReadOnlyList<string> paths);
-
     /// <summary>The bytes free for <paramref name="path"/> (on its nearest existing folder).</summary>
     long AvailableBytes(string path);
-
-    /// <summary>Of <paramref name="paths"/>, those this run's user could not create or write in (judged on each one's nearest existing folder); changes nothing.</summary>
-    IReadOnlyList<string> Unwritable(IReadOnlyList<string> paths);
 }
 
 /// <summary>

@@ -73,7 +73,7 @@ public sealed class Edge(DeploySession session, Func<(string Name, string Id)> i
             throw new PipelineException($"The edge {Layout.EdgeContainer} does not run on {Target.Bind}:{Target.Port}, so no canary can take a share of its requests. Fix: deploy with --strategy=start-first once, then again as a canary.");
         var cleared = Engine.Exec(Layout.EdgeContainer, "rm", "-f", CanaryEdge.AccessLog);
         if (!cleared.Succeeded) throw new PipelineException($"The edge {Layout.EdgeContainer} could not empty {CanaryEdge.AccessLog}: {string.Join(" | ", cleared.Error.NonBlank())}");
-        EdgeConfiguration.Write(Host.Files, Folder, new SortedDictionary<string, string>(Layout.ConfigFiles.ToDictionary(), StringComparer.Ordinal)
+        Configure(new SortedDictionary<string, string>(Layout.ConfigFiles.ToDictionary(), StringComparer.Ordinal)
         {
             ["nginx.conf"] = CanaryEdge.NginxConfig(Layout, stable, percent),
         });
@@ -117,7 +117,13 @@ public sealed class Edge(DeploySession session, Func<(string Name, string Id)> i
     }
 
     /// <summary>nginx's files under edge/conf, replaced whole (<see cref="EdgeConfiguration"/>) only when this pipeline's differ.</summary>
-    private void WriteConfiguration() => EdgeConfiguration.Write(Host.Files, Folder, Layout.ConfigFiles);
+    private void WriteConfiguration() => Configure(Layout.ConfigFiles);
+
+    /// <summary>Makes <paramref name="files"/> the edge's configuration unless the session's state has it already (no round trip then), and tells the session what it wrote.</summary>
+    private void Configure(IReadOnlyDictionary<string, string> files)
+    {
+        if (EdgeConfiguration.Write(Host.Files, Folder, files, session.State.Host.EdgeConfigTarget)) session.EdgeConfigured(EdgeConfiguration.Version(files));
+    }
 
     private IReadOnlyList<int> Workers() =>
         [.. Engine.Call(DockerAliases.DockerTop, new DockerTopSettings { Container = Layout.EdgeContainer })

@@ -18,7 +18,8 @@ public sealed record ImageSource(DockerEngine Images, Checkout Checkout, Func<Re
 /// Puts this run's image on an engine that did not build it (an ssh:// host's, which never builds; a host of several's): pulled by the digest push had
 /// the registry confirm when push ran in this run, else by the one the registry serves for this version
 /// now (what an earlier push published; a tag can move, a digest cannot), then
-/// named there as compose runs it (imageRepository:release). The pull carries this run's registry
+/// named there as compose runs it (imageRepository:release); a run that did not push pulls nothing when the image of that name there is
+/// that digest already (a deploy again of the same release). The pull carries this run's registry
 /// login, so the host needs none of its own. Without a registry, the image built goes
 /// there (docker save from the engine that built it, docker load there; over the run's ssh connection to an ssh:// host).
 /// </summary>
@@ -67,6 +68,13 @@ public sealed class HostImage(DockerEngine engine, DeploymentEnvironment target,
             ?? throw new PipelineException($"The registry {registry} has no {repository}:{source.Checkout.VersionTag}, which '{target.Name}' pulls on {engine.Host.Name}: nothing was changed. " +
                 $"Fix: push it first (./build.sh --target=push --env={target.Name}; the workflows push before they deploy).");
         var pinned = $"{registry}/{repository}@{digest}";
+        // A deploy again of a release an earlier deploy pulled and named as compose runs it: neither pulled nor named again. A run that pushed
+        // brings a release the host is new to, as a rule, and pulls it.
+        if (source.PushedDigest.Value is null && engine.Image(ImageReference) is { } named && named.RepoDigests.Contains(pinned, StringComparer.Ordinal))
+        {
+            log.Information($"{engine.Host.Name} has {pinned} already, as {ImageReference}: not pulled again");
+            return named;
+        }
         using (var client = access.Open(engine, "pulling from", log))
         {
             var pull = engine.Call(DockerAliases.DockerPull, new DockerPullSettings { Image = pinned, ConfigDirectory = client.ConfigDirectory });

@@ -13,9 +13,6 @@ public static class HostScripts
 {
     public const string DirectoryExists = """test -d "$1" || exit 3""";
 
-    /// <summary>Of the arguments, those that are no directory, a line each.</summary>
-    public const string MissingDirectories = """for p in "$@"; do [ -d "$p" ] || printf '%s\n' "$p"; done""";
-
     public const string LinkTarget = """if [ -L "$1" ]; then readlink "$1"; else exit 3; fi""";
 
     /// <summary>A new link renamed over the old one: atomic, and never through a link to a directory.</summary>
@@ -58,9 +55,6 @@ public static class HostScripts
     internal const string FreeKilobytes = """while [ ! -d "$p" ]; do p=$(dirname -- "$p"); done; df -Pk -- "$p" | awk 'NR==2 {print $4}'""";
 
     public const string AvailableKilobytes = "p=$1; " + FreeKilobytes;
-
-    /// <summary>The arguments a user could not create or write in (judged on each one's nearest existing folder).</summary>
-    public const string Unwritable = """for p in "$@"; do e=$p; while [ ! -d "$e" ]; do e=$(dirname -- "$e"); done; [ -w "$e" ] || printf '%s\n' "$p"; done""";
 
     /// <summary>
     /// The deploy lock $lock as <c>lock free|held</c> and <c>owner JSON</c> (<see cref="LockState.Parse"/>); changes nothing.

@@ -3,22 +3,32 @@ namespace QtsOps.Build.Deployment;
 /// <summary>
 /// The host script that reads <see cref="QtsOps.Core.Deployment.HostState"/> in one round trip:
 /// arguments as <see cref="QtsOps.Core.Deployment.HostStatePaths"/> orders them, then how many of the
-/// history's newest lines to give; a fact a line as <see cref="QtsOps.Core.Deployment.HostState.Parse"/> reads them.
+/// history's newest lines to give, then the folders asked about, a line each; a fact a line as
+/// <see cref="QtsOps.Core.Deployment.HostState.Parse"/> reads them.
 /// Changes nothing.
 /// </summary>
 public static class HostStateScript
 {
     public const string Text = """
-        releases=$1; current=$2; active=$3; history=$4; lock=$5; p=$6; newest=$7
+        releases=$1; current=$2; active=$3; history=$4; lock=$5; p=$6; newest=$7; folders=$8
         installed=
         if [ -d "$releases" ]; then installed=$(find "$releases" -mindepth 1 -maxdepth 1 -type d -printf 'release %T@ %f\n'); fi
         if [ -n "$installed" ]; then printf '%s\n' "$installed"; fi
         if [ -L "$current" ]; then printf 'current %s\n' "$(readlink "$current")"; fi
         if [ -L "$active" ]; then printf 'active %s\n' "$(readlink "$active")"; fi
-        held=$(dirname "$active")/
+        edge=$(dirname "$active")
+        conf=$edge/
+        """ + QtsOps.Core.Deployment.SlotLayout.ConfigFolder + """
+
+        held=$edge/
         """ + QtsOps.Core.Fleet.HeldCanary.Folder + "/" + QtsOps.Core.Fleet.HeldCanary.File + """
 
+        if [ -L "$conf" ]; then printf 'edge %s\n' "$(readlink "$conf")"; fi
         if [ -f "$held" ]; then printf 'canary %s\n' "$(tr -d '\n' <"$held")"; fi
+        if [ -n "$folders" ]; then printf '%s\n' "$folders" | while IFS= read -r folder; do
+          [ -d "$folder" ] || printf 'missing %s\n' "$folder"
+          e=$folder; while [ ! -d "$e" ]; do e=$(dirname -- "$e"); done; [ -w "$e" ] || printf 'unwritable %s\n' "$folder"
+        done; fi
         printf 'free %s\n' "$(
         """ + HostScripts.FreeKilobytes + """
         )"

@@ -36,7 +36,7 @@ public sealed class Preflight(DeploySession session, ReleaseBranch releaseBranch
         var problems = new List<string>();
         if (state.Host.Lock is { Held: true } held)
             problems.Add(new DeploymentLockedException(target.Name, session.Host.Where(session.Locks.LockFile), held.Owner).Message);
-        problems.AddRange(UnwritableFolders());
+        problems.AddRange(UnwritableFolders(state.Host));
         if (new HeldCanaryFile(session).Refusal(state.Host, "deploy") is { } canary) problems.Add(canary);
         if (containers == ContainerChecks.All && _check.ForeignRefusal(state) is { } refusal) problems.Add(refusal);
         if (containers != ContainerChecks.None) problems.AddRange(_check.Problems(info, state));
@@ -50,12 +50,9 @@ public sealed class Preflight(DeploySession session, ReleaseBranch releaseBranch
     }
 
     /// <summary>Of the folders a deploy writes (deploy, state, backups), those this run's user cannot create or write in, as problems.</summary>
-    private IEnumerable<string> UnwritableFolders()
-    {
-        var host = session.Host;
-        return host.Unwritable([host.Resolve(session.Target.DeployDirectory), host.StateDirectory, host.Resolve(session.Target.BackupDirectory)])
-            .Select(folder => $"{host.Where(folder)} cannot be created or written by this run's user. Fix: create it and give it to that user, or choose another folder in {environmentsFile}.");
-    }
+    private IEnumerable<string> UnwritableFolders(HostState host) =>
+        session.WrittenFolders.Where(folder => host.UnwritableFolders?.Contains(folder) == true)
+            .Select(folder => $"{session.Host.Where(folder)} cannot be created or written by this run's user. Fix: create it and give it to that user, or choose another folder in {environmentsFile}.");
 }
 
 /// <summary>What the preflight checks of the environment's named containers and the port on its engine.</summary>

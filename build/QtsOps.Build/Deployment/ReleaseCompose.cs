@@ -22,9 +22,6 @@ public sealed class ReleaseCompose(DeploySession session, Checkout checkout, Edg
     /// <summary>The version a release runs as: this run's for the release it builds, else the one its deploy recorded.</summary>
     private string VersionOf(string release) => release == checkout.VersionTag ? checkout.Version : session.State.History.VersionOf(release) ?? release;
 
-    /// <summary>The releases this run installed, and the package each was copied from (<see cref="InstalledFrom"/>).</summary>
-    private readonly Dictionary<string, string> _packages = new(StringComparer.Ordinal);
-
     public const string ComposeFile = "docker-compose.yml";
     private const string PublishFile = "docker-compose.publish.yml";
 
@@ -67,7 +64,7 @@ public sealed class ReleaseCompose(DeploySession session, Checkout checkout, Edg
     private string ComposeDirectory(string release)
     {
         if (!Engine.IsRemote) return Store.PathOf(release);
-        if (_packages.TryGetValue(release, out var package)) return package;
+        if (session.PackageOf(release) is { } package) return package;
         var directory = Path.Combine(Path.GetDirectoryName(Engine.Ssh.Client)!, "releases", release);
         if (File.Exists(Path.Combine(directory, ComposeFile))) return directory;
         var text = Host.Files.ReadAllText(Host.Files.Combine(Store.PathOf(release), ComposeFile))
@@ -78,12 +75,6 @@ public sealed class ReleaseCompose(DeploySession session, Checkout checkout, Edg
         File.WriteAllText(Path.Combine(directory, ComposeFile), text + "\n");
         return directory;
     }
-
-    /// <summary>
-    /// The release was just installed from <paramref name="packageDirectory"/>, a copy of which it is: for a remote host compose reads its
-    /// files there, as a local engine's compose reads the installed copy, instead of reading them back over ssh.
-    /// </summary>
-    public void InstalledFrom(string release, string packageDirectory) => _packages[release] = packageDirectory;
 
     /// <summary>Whether the release can run beside another: its port is in its publish file, not in its compose file (packages made before start-first).</summary>
     public bool RunsInSlots(string release) => File.Exists(Path.Combine(ComposeDirectory(release), PublishFile));

@@ -29,9 +29,6 @@ public sealed class ReleaseStarter(DeploySession session, Checkout checkout, Edg
 
     private readonly HealthWait _health = new(session);
 
-    /// <inheritdoc cref="ReleaseCompose.InstalledFrom"/>
-    public void InstalledFrom(string release, string packageDirectory) => _compose.InstalledFrom(release, packageDirectory);
-
     /// <summary>
     /// Runs the release by the environment's strategy and waits until it is healthy. Any failure, a
     /// container that cannot even be created or started included, is a <see cref="ReleaseStartException"/>

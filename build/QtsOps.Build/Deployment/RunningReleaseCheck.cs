@@ -52,7 +52,7 @@ public sealed class RunningReleaseCheck(DeploySession session, string repository
         }
         else
         {
-            (var evidence, now, container) = Gather(name, container, ExpectedEnvironment(session.Store.PathOf(release)), inside: beforeTraffic is not null, healthy, cancellation);
+            (var evidence, now, container) = Gather(name, container, ExpectedEnvironment(release), inside: beforeTraffic is not null, healthy, cancellation);
             checks = VerifyChecklist.Evaluate(evidence);
             if (beforeTraffic is not null) checkedBeforeTraffic.Value = new CheckedBeforeTraffic(evidence, checks.All(check => check.Passed), now);
         }
@@ -143,15 +143,21 @@ public sealed class RunningReleaseCheck(DeploySession session, string repository
     private IReadOnlyList<string> LogsSinceStart(string name, DockerContainer container) =>
         Engine.Logs(name, since: container.State.StartedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture));
 
-    /// <summary>The four variables as the release's deployment_config.json sets them: the configuration the container must match.</summary>
-    private IReadOnlyDictionary<string, string> ExpectedEnvironment(string releaseDirectory)
+    /// <summary>
+    /// The four variables as the release's deployment_config.json sets them: the configuration the container must match. Of a release
+    /// this session installed, read in the package it was copied from (<see cref="DeploySession.PackageOf"/>); else on the host.
+    /// </summary>
+    private IReadOnlyDictionary<string, string> ExpectedEnvironment(string release)
     {
-        var file = Engine.Host.Files.Combine(releaseDirectory, DeployPackage.DeploymentConfig);
-        var text = Engine.Host.Files.ReadAllText(file)
-            ?? throw new PipelineException($"{file} is missing on {Engine.Host.Name}: the release is not a complete deploy package. Fix: run ./build.sh --target=deploy again.");
+        var installed = Engine.Host.Files.Combine(session.Store.PathOf(release), DeployPackage.DeploymentConfig);
+        var (text, where) = session.PackageOf(release) is { } package && Path.Combine(package, DeployPackage.DeploymentConfig) is var copy
+            ? (File.Exists(copy) ? File.ReadAllText(copy) : null, copy)
+            : (Engine.Host.Files.ReadAllText(installed), Engine.Host.Where(installed));
+        if (text is null)
+            throw new PipelineException($"{where} is missing: the release is not a complete deploy package. Fix: run ./build.sh --target=deploy again.");
         try
         {
-            return DeploymentConfigFile.Read(text, Engine.Host.Where(file)).Environment;
+            return DeploymentConfigFile.Read(text, where).Environment;
         }
         catch (InvalidDataException exception)
         {

@@ -97,10 +97,6 @@ public abstract class ShellDeploymentHost : IDeploymentHost, IHostFileSystem
     public long AvailableBytes(string path) =>
         long.Parse(Checked($"read the free space of {path}", HostScripts.AvailableKilobytes, path).Output.Single(), CultureInfo.InvariantCulture) * 1024;
 
-    public IReadOnlyList<string> MissingDirectories(IReadOnlyList<string> paths) => Checked("look for the folders", HostScripts.MissingDirectories, [.. paths]).Output;
-
-    public IReadOnlyList<string> Unwritable(IReadOnlyList<string> paths) => Checked("check which folders can be written", HostScripts.Unwritable, [.. paths]).Output;
-
     /// <summary>Named by <paramref name="now"/>; a name taken already (two backups in one millisecond) moves on to the next millisecond's.</summary>
     public BackupResult BackUp(string dataDirectory, string backupDirectory, string label, DateTimeOffset now)
     {
@@ -177,7 +173,7 @@ public abstract class ShellDeploymentHost : IDeploymentHost, IHostFileSystem
     public HostState ReadState(HostStatePaths paths, int newestHistoryLines) =>
         HostState.Parse(Checked("read the deployment's state", HostStateScript.Text,
             paths.ReleasesDirectory, paths.CurrentLink, paths.ActiveLink, paths.HistoryFile, paths.LockFile, paths.DeployDirectory,
-            newestHistoryLines.ToString(CultureInfo.InvariantCulture)).Output, text => ParseOwner(paths.LockFile, text));
+            newestHistoryLines.ToString(CultureInfo.InvariantCulture), string.Join("\n", paths.Folders ?? [])).Output, text => ParseOwner(paths.LockFile, text));
 
     private LockOwner? ParseOwner(string lockFile, string text) => DeploymentLock.ParseOwner(text, Where(DeploymentLock.OwnerFileOf(lockFile)));
 

@@ -188,7 +188,7 @@ public sealed class SshTransport(string? keyText, string? keyFile, string? known
             var check = Control(ssh, socket, "check");
             var master = System.Text.RegularExpressions.Regex.Match(check, @"pid=(\d+)") is { Success: true } found ? int.Parse(found.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
             Control(ssh, socket, "exit");
-            for (var waited = 0; master > 0 && IsRunning(master) && waited < 100; waited++) Thread.Sleep(100);
+            for (var waited = 0; master > 0 && IsRunning(master) && waited < 500; waited++) Thread.Sleep(20);
         }
     }
 
@@ -205,14 +205,33 @@ public sealed class SshTransport(string? keyText, string? keyFile, string? known
         return output + said.Result;
     }
 
-    private static bool IsRunning(int pid)
+    /// <summary>
+    /// Whether the process runs. One that ended but was not collected by its parent yet (a zombie) does not: it holds no connection
+    /// any more. A master is init's child once it persists, and some inits (a container's, a sandbox's) collect theirs seconds later.
+    /// </summary>
+    public static bool IsRunning(int pid)
     {
         try
         {
             using var process = System.Diagnostics.Process.GetProcessById(pid);
-            return !process.HasExited;
+            return !process.HasExited && !IsZombie(pid);
         }
         catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Whether /proc says the process ended and waits to be collected (state Z); false where there is no /proc (macOS).</summary>
+    private static bool IsZombie(int pid)
+    {
+        try
+        {
+            // "PID (COMMAND) STATE ...": the command may hold spaces and parentheses, the state follows the last ')'.
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat.LastIndexOf(')') is var end and >= 0 && stat.Length > end + 2 && stat[end + 2] == 'Z';
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
             return false;
         }

@@ -19,7 +19,7 @@ public class EdgeConfigurationTests
 
         Assert.That(broken, Is.Empty, "steps after which a killed run leaves the edge unable to start");
         Assert.That(File.ReadAllText(Path.Combine(edge, SlotLayout.ActiveLink)), Does.Contain("new-a:8000"));
-        Assert.That(EdgeConfiguration.Write(host, edge, new SlotLayout("new", "new").ConfigFiles), Is.False, "written already");
+        Assert.That(EdgeConfiguration.Write(host, edge, new SlotLayout("new", "new").ConfigFiles, host.LinkTarget(Path.Combine(edge, SlotLayout.ConfigFolder))), Is.False, "written already");
         Assert.That(Directory.GetFileSystemEntries(edge).Select(Path.GetFileName).Count(), Is.EqualTo(3), "the link, its folder and the active link: no earlier configuration left");
     }
 }
@@ -35,7 +35,7 @@ internal static class EdgeConfigurationChecks
     /// </summary>
     public static List<string> RewriteCheckingEveryStep(IHostFileSystem files, string edge)
     {
-        EdgeConfiguration.Write(files, edge, new SlotLayout("old", "old").ConfigFiles);
+        EdgeConfiguration.Write(files, edge, new SlotLayout("old", "old").ConfigFiles, current: null);
         files.ReplaceLink(files.Combine(edge, SlotLayout.ActiveLink), SlotLayout.SlotConfig(Slot.A));
         var broken = new List<string>();
         var checkedFiles = new EveryStepChecked(files, step =>
@@ -43,7 +43,7 @@ internal static class EdgeConfigurationChecks
             var missing = new[] { SlotLayout.ActiveLink, SlotLayout.MainConfig }.Where(name => !Readable(Path.Combine(edge, name))).ToList();
             if (missing.Count > 0) broken.Add($"{step}: {string.Join(", ", missing)} missing");
         });
-        Assert.That(EdgeConfiguration.Write(checkedFiles, edge, new SlotLayout("new", "new").ConfigFiles), Is.True);
+        Assert.That(EdgeConfiguration.Write(checkedFiles, edge, new SlotLayout("new", "new").ConfigFiles, files.LinkTarget(files.Combine(edge, SlotLayout.ConfigFolder))), Is.True);
         return broken;
     }
 

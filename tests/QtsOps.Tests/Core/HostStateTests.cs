@@ -31,5 +31,16 @@ public class HostStateTests
         var state = HostState.Parse(["free 1", "lock free"], _ => Holder);
 
         Assert.That((state.Installed, state.Current, state.ActiveSlot, state.History, state.Lock), Is.EqualTo(((IReadOnlyList<string>)[], (string?)null, (Slot?)null, (IReadOnlyList<HistoryLine>)[], new LockState(false, null))));
+        Assert.That((state.EdgeConfigTarget, state.MissingFolders, state.UnwritableFolders), Is.EqualTo(((string?)null, (IReadOnlyList<string>)[], (IReadOnlyList<string>)[])));
+    }
+
+    [Test]
+    public void The_script_s_lines_give_the_edge_s_configuration_and_the_folders_missing_or_not_writable()
+    {
+        var state = HostState.Parse(["free 1", "lock free", "edge conf-0123456789abcdef", "missing /srv/a b", "missing /srv/c", "unwritable /srv/c"], _ => null);
+
+        Assert.That(state.EdgeConfigTarget, Is.EqualTo("conf-0123456789abcdef"));
+        Assert.That(state.MissingFolders, Is.EqualTo(new[] { "/srv/a b", "/srv/c" }), "a path with a space is one folder");
+        Assert.That(state.UnwritableFolders, Is.EqualTo(new[] { "/srv/c" }));
     }
 }

@@ -188,7 +188,7 @@ public class DeploymentHostContractTests(bool overSsh)
     }
 
     [Test]
-    public void One_read_gives_releases_current_the_active_slot_history_and_the_lock_holder()
+    public void One_read_gives_releases_current_the_active_slot_the_edge_s_configuration_history_the_lock_holder_and_the_folders_asked_about()
     {
         var deploy = HostFolder("state");
         foreach (var release in new[] { "1.0.0", "1.0.1", ".1.0.2.partial" }) _host.CreateDirectory(Path.Combine(deploy, "releases", release));
@@ -202,8 +202,12 @@ public class DeploymentHostContractTests(bool overSsh)
         var owner = new LockOwner(4242, "ci", "deploy", DateTimeOffset.Parse("2026-01-01T10:00:00Z"), "deploy 1.0.1 from /src", null);
         _host.AcquireLock(lockFile, "local", owner, _ => { }).Dispose();
         Plant(DeploymentLock.OwnerFileOf(lockFile), JsonSerializer.Serialize(owner));
+        _host.ReplaceLink(Path.Combine(deploy, "edge", SlotLayout.ConfigFolder), "conf-0123456789abcdef");
+        // Made here, by this process's user (root): the host's own user (over ssh) may not write in it; root may.
+        var theirs = Directory.CreateDirectory(Folder("root's")).FullName;
+        string[] folders = [Path.Combine(deploy, "releases"), Path.Combine(deploy, "data with space"), theirs, Path.Combine(theirs, "not yet")];
         var paths = new HostStatePaths(Path.Combine(deploy, "releases"), Path.Combine(deploy, "current"), Path.Combine(deploy, "edge", SlotLayout.ActiveLink),
-            history, lockFile, Path.Combine(deploy, "not-yet"));
+            history, lockFile, Path.Combine(deploy, "not-yet"), folders);
         var scriptsBefore = _host.Counts.HostScripts;
 
         var state = _host.ReadState(paths, 10);
@@ -213,6 +217,9 @@ public class DeploymentHostContractTests(bool overSsh)
         Assert.That((state.Current, state.ActiveSlot, state.History.Single()), Is.EqualTo(("1.0.1", (Slot?)Slot.B, new HistoryLine(1, "{\"first\":1}"))));
         Assert.That(state.Lock, Is.EqualTo(new LockState(false, owner)), "a free lock whose holder ended without releasing it");
         Assert.That(state.AvailableBytes, Is.GreaterThan(0), "the free space of the nearest existing folder");
+        Assert.That(state.EdgeConfigTarget, Is.EqualTo("conf-0123456789abcdef"));
+        Assert.That(state.MissingFolders, Is.EqualTo(new[] { folders[1], folders[3] }));
+        Assert.That(state.UnwritableFolders, Is.EqualTo(overSsh ? new[] { folders[2], folders[3] } : []), "judged on the nearest existing folder");
     }
 
     [Test]

@@ -17,60 +17,34 @@ namespace QtsOps.Tests.Docker;
 [TestFixture, Category("Docker"), NonParallelizable, System.Runtime.Versioning.SupportedOSPlatform("linux"), Platform("Linux")]
 public class RemoteDeploymentTests
 {
-    private const string RegistryUser = "qtsops";
-    private static readonly string RegistryPassword = Guid.NewGuid().ToString("N");
-    private RegistryServer _registry = null!;
-    private SshTestHost _host = null!;
-    private ObserverRepository _repo = null!;
+    private SshStagingCheckout _staging = null!;
     private string _firstRelease = "";
 
-    private string DeployDirectory => _host.DeployRoot + "/deploy";
+    private string DeployDirectory => _staging.Host.DeployRoot + "/deploy";
     private string HistoryFile => DeployDirectory + "/.qtsops/history/staging.jsonl";
 
     [OneTimeSetUp]
-    public void StartRegistryHostAndScratchRepository()
-    {
-        _registry = new RegistryServer(RegistryUser, RegistryPassword);
-        _host = new SshTestHost();
-        _repo = new ObserverRepository(_registry.Address);
-        _repo.PointStagingAt(_host, _registry.Address);
-    }
+    public void StartRegistryHostAndScratchRepository() => _staging = new SshStagingCheckout();
 
     [OneTimeTearDown]
-    public void RemoveEverything()
-    {
-        _repo?.RemoveFromEngine();
-        _repo?.Dispose();
-        _host?.Dispose();
-        _registry?.Dispose();
-    }
+    public void RemoveEverything() => _staging?.Dispose();
 
     private HostRun Run(params string[] targets) => Run(Variables(), targets);
 
-    private HostRun Run(Dictionary<string, string?> variables, params string[] targets)
-    {
-        using var scope = new EnvironmentVariableScope();
-        foreach (var (name, value) in variables) scope.Set(name, value);
-        return _repo.Run(Arguments(targets));
-    }
+    private HostRun Run(Dictionary<string, string?> variables, params string[] targets) => _staging.Run(variables, Arguments(targets));
 
     private static string[] Arguments(string[] targets) => [.. targets.Select(target => target.StartsWith("--") ? target : $"--target={target}"), "--env=staging"];
 
-    /// <summary>The host's key and pinned host key, and the registry login (none when <paramref name="login"/> is false).</summary>
-    private Dictionary<string, string?> Variables(bool login = true, string? knownHosts = null) => new()
-    {
-        ["QTSOPS_SSH_KEY_FILE"] = _host.KeyFile, ["QTSOPS_SSH_KNOWN_HOSTS"] = knownHosts ?? _host.KnownHosts,
-        ["QTSOPS_REGISTRY_USERNAME"] = login ? RegistryUser : null, ["QTSOPS_REGISTRY_PASSWORD"] = login ? RegistryPassword : null,
-    };
+    private Dictionary<string, string?> Variables(bool login = true, string? knownHosts = null) => _staging.Variables(login, knownHosts);
 
-    private string LockFile => DeployDirectory + $"/.qtsops/locks/{_repo.Container}.lock";
+    private string LockFile => DeployDirectory + $"/.qtsops/locks/{_staging.Repo.Container}.lock";
 
-    private SshDeploymentHost Host(SshTransport transport) => new(() => transport.Client, _host.DockerHost, DeployDirectory, "environments.json");
+    private SshDeploymentHost Host(SshTransport transport) => new(() => transport.Client, _staging.Host.DockerHost, DeployDirectory, "environments.json");
 
     [Test, Order(1)]
     public void Deploy_and_verify_run_the_release_on_the_host_from_the_pushed_digest_with_every_file_there()
     {
-        var loginsBefore = _host.Logins();
+        var loginsBefore = _staging.Host.Logins();
 
         HostRun run;
         int infos;
@@ -84,32 +58,32 @@ public class RemoteDeploymentTests
         var history = History();
         Assert.That(history.Select(e => (e.Action, e.Result)), Is.EqualTo(new[] { (HistoryAction.Deploy, HistoryResult.Succeeded), (HistoryAction.Verify, HistoryResult.Succeeded) }));
         _firstRelease = history[0].Release;
-        Assert.That(run.Output, Does.Contain($"pulled {_registry.Address}/{_repo.ImageRepository}@sha256:"));
-        var (status, body) = DeploymentPipelineTests.Get(_repo.HealthUrl);
+        Assert.That(run.Output, Does.Contain($"pulled {_staging.Registry.Address}/{_staging.Repo.ImageRepository}@sha256:"));
+        var (status, body) = DeploymentPipelineTests.Get(_staging.Repo.HealthUrl);
         Assert.That(status, Is.EqualTo(200));
         Assert.That(body, Does.Contain(history[0].Version));
         // Made over ssh by the host's user, not written here through the shared folder.
-        var hostUser = int.Parse(Command.Run("docker", "exec", _host.Container, "id", "-u", SshTestHost.User).EnsureSuccess("id").Output[0]);
+        var hostUser = int.Parse(Command.Run("docker", "exec", _staging.Host.Container, "id", "-u", SshTestHost.User).EnsureSuccess("id").Output[0]);
         foreach (var made in new[] { $"{DeployDirectory}/releases/{_firstRelease}", $"{DeployDirectory}/current", HistoryFile, $"{DeployDirectory}/config" })
             Assert.That(OwnerOf(made), Is.EqualTo(hostUser), made);
         Assert.That(new FileInfo($"{DeployDirectory}/current").LinkTarget, Is.EqualTo($"releases/{_firstRelease}"));
-        Assert.That(Path.Combine(_repo.StateDirectory, "history"), Does.Not.Exist);
-        Assert.That(Path.Combine(_repo.StateDirectory, "deploy", "staging"), Does.Not.Exist);
-        using var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(_repo.Root, "artifacts", "reports", "verify.json")));
+        Assert.That(Path.Combine(_staging.Repo.StateDirectory, "history"), Does.Not.Exist);
+        Assert.That(Path.Combine(_staging.Repo.StateDirectory, "deploy", "staging"), Does.Not.Exist);
+        using var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(_staging.Repo.Root, "artifacts", "reports", "verify.json")));
         var health = report.RootElement.GetProperty("checks").EnumerateArray().Single(c => c.GetProperty("name").GetString() == "health-endpoint");
-        Assert.That(health.GetProperty("evidence").GetString(), Does.Contain($"inside {_repo.Container} on {SshTestHost.User}@127.0.0.1"));
-        Assert.That(_host.Logins() - loginsBefore, Is.EqualTo(1), "the host's engine calls, scripts and lock share the run's one connection");
-        using var deploy = JsonDocument.Parse(File.ReadAllText(Path.Combine(_repo.Root, "artifacts", "reports", "deploy.json")));
+        Assert.That(health.GetProperty("evidence").GetString(), Does.Contain($"inside {_staging.Repo.Container} on {SshTestHost.User}@127.0.0.1"));
+        Assert.That(_staging.Host.Logins() - loginsBefore, Is.EqualTo(1), "the host's engine calls, scripts and lock share the run's one connection");
+        using var deploy = JsonDocument.Parse(File.ReadAllText(Path.Combine(_staging.Repo.Root, "artifacts", "reports", "deploy.json")));
         var cost = deploy.RootElement.GetProperty("cost");
-        Assert.That(cost.GetProperty("sshConnections").GetInt32(), Is.EqualTo(_host.Logins() - loginsBefore), "the report's connections are the logins sshd saw");
+        Assert.That(cost.GetProperty("sshConnections").GetInt32(), Is.EqualTo(_staging.Host.Logins() - loginsBefore), "the report's connections are the logins sshd saw");
         Assert.That(cost.GetProperty("sshSessions").GetInt32(), Is.GreaterThan(1), "its engine calls and scripts are sessions on that connection");
         Assert.That(run.Output, Does.Match(@"The deploy read the environment \d+ time\(s\); \d+ engine call\(s\), \d+ host script\(s\), \d+ ssh session\(s\) on 1 ssh connection\(s\)"));
         Assert.That(infos, Is.EqualTo(3), "docker info once for the host's engine (preflight, deploy, verify), once for this machine's (image, push), and build/setup.sh's look at this machine's");
-        // Each a round trip to the host, until the report: the state (1); the shared folders looked for at once (1, were 4); the release installed
-        // (1, were 5); the data and log folders made (2); the config shipped with the release looked for and copied (2); current pointed at it (1, were
-        // 2); its compose files read (none, were 2: compose reads them in the package the release was copied from); the edge's folder removed
-        // (recreate: 1); the history (1). No data yet, so no backup.
-        Assert.That(cost.GetProperty("hostScripts").GetInt32(), Is.EqualTo(10), run.Output);
+        // Each a round trip to the host, until the report: the state, which says which shared folders exist (1; were 1 more, 4 before); the
+        // release installed (1, were 5); the data and log folders made (2); the config shipped with the release copied (1; seen in the package it
+        // was installed from, was looked for on the host: 1 more); current pointed at it (1, were 2); its compose files read (none, were 2: compose
+        // reads them in the package the release was copied from); the edge's folder removed (recreate: 1); the history (1). No data yet, so no backup.
+        Assert.That(cost.GetProperty("hostScripts").GetInt32(), Is.EqualTo(8), run.Output);
         // The state after the deploy, the release's settings, the history.
         Assert.That(run.Output, Does.Match(@"The verify read the environment 1 time\(s\); \d+ engine call\(s\), 3 host script\(s\), \d+ ssh session\(s\) on 1 ssh connection\(s\)"));
     }
@@ -121,14 +95,14 @@ public class RemoteDeploymentTests
 
         Assert.That(run.ExitCode, Is.Zero, run.Output + run.Error);
         var deployed = History()[0];
-        Assert.That(run.Output, Does.Contain($"'staging': {_firstRelease} ({deployed.Version}) is running, healthy in {_repo.Container} since "));
-        using (var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(_repo.Root, "artifacts", "reports", "status.json"))))
+        Assert.That(run.Output, Does.Contain($"'staging': {_firstRelease} ({deployed.Version}) is running, healthy in {_staging.Repo.Container} since "));
+        using (var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(_staging.Repo.Root, "artifacts", "reports", "status.json"))))
         {
             // What the host's engine and lock say, not only what the history (which names the release too) supplies.
             var status = report.RootElement;
             var container = status.GetProperty("container");
             Assert.That((container.GetProperty("name").GetString(), container.GetProperty("state").GetString(), container.GetProperty("isOurs").GetBoolean()),
-                Is.EqualTo((_repo.Container, "running", true)));
+                Is.EqualTo((_staging.Repo.Container, "running", true)));
             var owner = container.GetProperty("owner");
             Assert.That((owner.GetProperty("environment").GetString(), owner.GetProperty("deployment").GetString(), owner.GetProperty("release").GetString(), owner.GetProperty("version").GetString()),
                 Is.EqualTo(("staging", DeployDirectory, _firstRelease, deployed.Version)), "whose the container is and what it runs, from its labels on the host");
@@ -170,14 +144,14 @@ public class RemoteDeploymentTests
     [Test, Order(4)]
     public void A_release_that_crashes_on_the_host_is_rolled_back_there_and_no_record_is_lost()
     {
-        using var crashing = _repo.CommitReleaseThatCrashesAtStart();
+        using var crashing = _staging.Repo.CommitReleaseThatCrashesAtStart();
         var recordsBefore = Records();
 
         var run = Run("push", "deploy", "verify");
 
         Assert.That(run.ExitCode, Is.EqualTo(1));
         Assert.That(run.Error, Does.Contain("crashed").And.Contain($"rolled back to {_firstRelease}, which is healthy and verified"));
-        Assert.That(DeploymentPipelineTests.Get(_repo.HealthUrl).Status, Is.EqualTo(200));
+        Assert.That(DeploymentPipelineTests.Get(_staging.Repo.HealthUrl).Status, Is.EqualTo(200));
         Assert.That(new FileInfo($"{DeployDirectory}/current").LinkTarget, Is.EqualTo($"releases/{_firstRelease}"));
         var recordsAfter = Records();
         Assert.That(recordsBefore, Is.Not.Empty);
@@ -187,7 +161,7 @@ public class RemoteDeploymentTests
         {
             (HistoryAction.Deploy, HistoryResult.Failed), (HistoryAction.Rollback, HistoryResult.Succeeded), (HistoryAction.Verify, HistoryResult.Succeeded),
         }));
-        var backups = Directory.EnumerateFiles(_host.DeployRoot + "/backups", "*.tar.gz").ToList();
+        var backups = Directory.EnumerateFiles(_staging.Host.DeployRoot + "/backups", "*.tar.gz").ToList();
         Assert.That(backups, Is.Not.Empty);
         Assert.That(backups.Select(b => File.GetUnixFileMode(b)), Has.All.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite));
     }
@@ -195,23 +169,23 @@ public class RemoteDeploymentTests
     [Test, Order(5)]
     public void A_host_key_that_is_not_the_pinned_one_stops_the_run_in_its_preflight_before_anything_is_built_pushed_or_applied()
     {
-        _repo.Commit("a change that never ships");
-        var otherKey = File.ReadAllText(_host.GenerateKey($"other-{Guid.NewGuid():N}") + ".pub").Split(' ');
+        _staging.Repo.Commit("a change that never ships");
+        var otherKey = File.ReadAllText(_staging.Host.GenerateKey($"other-{Guid.NewGuid():N}") + ".pub").Split(' ');
         var historyBefore = File.ReadAllText(HistoryFile);
         var timer = System.Diagnostics.Stopwatch.StartNew();
 
-        var run = Run(Variables(knownHosts: $"[127.0.0.1]:{_host.Port} {otherKey[0]} {otherKey[1]}"), "image", "push", "terraform-plan", "apply", "deploy", "verify");
+        var run = Run(Variables(knownHosts: $"[127.0.0.1]:{_staging.Host.Port} {otherKey[0]} {otherKey[1]}"), "image", "push", "terraform-plan", "apply", "deploy", "verify");
 
         TestContext.Out.WriteLine($"refused after {timer.Elapsed.TotalSeconds:0.0} s");
         Assert.That(run.ExitCode, Is.EqualTo(1));
-        Assert.That(run.Error, Does.Contain($"The ssh host key of 127.0.0.1:{_host.Port}").And.Contain("REMOTE HOST IDENTIFICATION HAS CHANGED"));
+        Assert.That(run.Error, Does.Contain($"The ssh host key of 127.0.0.1:{_staging.Host.Port}").And.Contain("REMOTE HOST IDENTIFICATION HAS CHANGED"));
         Assert.That(run.Summary.Entries.Where(e => e.Outcome is TaskOutcome.Succeeded or TaskOutcome.Failed or TaskOutcome.Skipped), Is.Empty, "no task ran");
         var tag = VersionTagOf(run);
-        Assert.That(Command.Run("docker", "image", "inspect", $"{_repo.ImageRepository}:{tag}").ExitCode, Is.Not.Zero, "no image was built");
-        Assert.That(Manifests().Digest(_repo.ImageRepository, tag), Is.Null, "nothing was pushed");
-        Assert.That(Path.Combine(_repo.Root, "artifacts", "terraform", "staging"), Does.Not.Exist, "nothing was planned or applied");
+        Assert.That(Command.Run("docker", "image", "inspect", $"{_staging.Repo.ImageRepository}:{tag}").ExitCode, Is.Not.Zero, "no image was built");
+        Assert.That(Manifests().Digest(_staging.Repo.ImageRepository, tag), Is.Null, "nothing was pushed");
+        Assert.That(Path.Combine(_staging.Repo.Root, "artifacts", "terraform", "staging"), Does.Not.Exist, "nothing was planned or applied");
         Assert.That(File.ReadAllText(HistoryFile), Is.EqualTo(historyBefore));
-        Assert.That(File.ReadAllText(Path.Combine(_repo.Root, "artifacts", "reports", "deploy.md")), Does.Contain("failed").And.Contain("host key"));
+        Assert.That(File.ReadAllText(Path.Combine(_staging.Repo.Root, "artifacts", "reports", "deploy.md")), Does.Contain("failed").And.Contain("host key"));
     }
 
     [Test, Order(6)]
@@ -229,9 +203,9 @@ public class RemoteDeploymentTests
         Assert.That(run.ExitCode, Is.EqualTo(1));
         Assert.That(run.Error, Does.Contain("Preflight of 'staging'").And.Contain("nothing was built, pushed or applied"));
         Assert.That(run.Error, Does.Contain("Another deploy to 'staging' is running").And.Contain("https://github.com/example/qtsops/actions/runs/1"));
-        Assert.That(run.Error, Does.Contain($"{SshTestHost.User}@127.0.0.1:{_host.Port}:/var/lib/qtsops-backups cannot be created or written"));
-        Assert.That(run.Error, Does.Contain($"the registry {_registry.Address} asks for a login and QTSOPS_REGISTRY_USERNAME is not set"));
-        Assert.That(Manifests().Digest(_repo.ImageRepository, VersionTagOf(run)), Is.Null, "nothing was pushed");
+        Assert.That(run.Error, Does.Contain($"{SshTestHost.User}@127.0.0.1:{_staging.Host.Port}:/var/lib/qtsops-backups cannot be created or written"));
+        Assert.That(run.Error, Does.Contain($"the registry {_staging.Registry.Address} asks for a login and QTSOPS_REGISTRY_USERNAME is not set"));
+        Assert.That(Manifests().Digest(_staging.Repo.ImageRepository, VersionTagOf(run)), Is.Null, "nothing was pushed");
     }
 
     [Test, Order(7)]
@@ -260,32 +234,32 @@ public class RemoteDeploymentTests
     [Test, Order(8)]
     public void Without_a_registry_the_image_goes_to_the_host_over_ssh_and_runs_there()
     {
-        _repo.Commit("a release for a host without a registry");
+        _staging.Repo.Commit("a release for a host without a registry");
         var file = EnvironmentsFileWith("no-registry.json", staging => staging["registry"] = null);
 
         var run = Run("deploy", "verify", $"--environments={file}");
 
         Assert.That(run.ExitCode, Is.Zero, run.Output + run.Error);
-        Assert.That(run.Output, Does.Contain($"to {SshTestHost.User}@127.0.0.1:{_host.Port} (docker save | docker load)"));
+        Assert.That(run.Output, Does.Contain($"to {SshTestHost.User}@127.0.0.1:{_staging.Host.Port} (docker save | docker load)"));
         var deployed = History().Last(e => e.Action == HistoryAction.Deploy);
         Assert.That(deployed.Result, Is.EqualTo(HistoryResult.Succeeded));
-        Assert.That(Manifests().Digest(_repo.ImageRepository, deployed.Release), Is.Null, "nothing went through the registry");
-        Assert.That(DeploymentPipelineTests.Get(_repo.HealthUrl).Body, Does.Contain(deployed.Version));
+        Assert.That(Manifests().Digest(_staging.Repo.ImageRepository, deployed.Release), Is.Null, "nothing went through the registry");
+        Assert.That(DeploymentPipelineTests.Get(_staging.Repo.HealthUrl).Body, Does.Contain(deployed.Version));
     }
 
     [Test, Order(9)]
     public void Start_first_on_the_host_runs_the_edge_there_and_an_upgrade_loses_no_request()
     {
-        _repo.Commit("start-first on the host");
+        _staging.Repo.Commit("start-first on the host");
         var first = Run("push", "deploy", "verify", "--strategy=start-first");
 
         Assert.That(first.ExitCode, Is.Zero, first.Output + first.Error);
-        Assert.That(Command.Run("docker", "inspect", "-f", "{{.State.Status}}", $"{_repo.Container}-edge").Output.Single(), Is.EqualTo("running"));
+        Assert.That(Command.Run("docker", "inspect", "-f", "{{.State.Status}}", $"{_staging.Repo.Container}-edge").Output.Single(), Is.EqualTo("running"));
         var active = new FileInfo($"{DeployDirectory}/edge/active.conf").LinkTarget;
         Assert.That(active, Does.Match("^conf/slot-[ab].conf$"));
-        _repo.Commit("an upgrade on the host");
+        _staging.Repo.Commit("an upgrade on the host");
 
-        using var client = new StartFirstDeploymentTests.HealthPoller(_repo.HealthUrl);
+        using var client = new StartFirstDeploymentTests.HealthPoller(_staging.Repo.HealthUrl);
         var upgrade = Run("push", "deploy", "verify", "--strategy=start-first");
         var seen = client.Stop();
 
@@ -293,32 +267,32 @@ public class RemoteDeploymentTests
         Assert.That(seen.Failed, Is.Zero, $"failed requests of {seen.Requests}: {string.Join(" | ", seen.Failures.Take(5))}");
         Assert.That(new FileInfo($"{DeployDirectory}/edge/active.conf").LinkTarget, Is.Not.EqualTo(active).And.Match("^conf/slot-[ab].conf$"), "the edge switched slots");
         var deployed = History().Last(e => e.Action == HistoryAction.Deploy);
-        Assert.That(DeploymentPipelineTests.Get(_repo.HealthUrl).Body, Does.Contain(deployed.Version));
-        using var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(_repo.Root, "artifacts", "reports", "verify-before-traffic.json")));
+        Assert.That(DeploymentPipelineTests.Get(_staging.Repo.HealthUrl).Body, Does.Contain(deployed.Version));
+        using var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(_staging.Repo.Root, "artifacts", "reports", "verify-before-traffic.json")));
         var health = report.RootElement.GetProperty("checks").EnumerateArray().Single(c => c.GetProperty("name").GetString() == "health-endpoint");
-        Assert.That(health.GetProperty("evidence").GetString(), Does.Contain($"inside {_repo.Container}-"), "the slot was asked inside, before it served");
+        Assert.That(health.GetProperty("evidence").GetString(), Does.Contain($"inside {_staging.Repo.Container}-"), "the slot was asked inside, before it served");
     }
 
     [Test, Order(10)]
     public void A_tag_moved_after_push_is_not_deployed_the_host_pulls_the_digest_push_confirmed()
     {
-        _repo.Commit("a release whose tag is moved between push and deploy");
-        MoveVersionTagProbeTask.Registry = (_registry.Address, _repo.ImageRepository, RegistryUser, RegistryPassword);
+        _staging.Repo.Commit("a release whose tag is moved between push and deploy");
+        MoveVersionTagProbeTask.Registry = (_staging.Registry.Address, _staging.Repo.ImageRepository, SshStagingCheckout.RegistryUser, _staging.RegistryPassword);
         HostRun run;
         using (var scope = new EnvironmentVariableScope())
         {
             foreach (var (name, value) in Variables()) scope.Set(name, value);
             // start-first, as the test before left the host.
-            run = QtsOps.Tests.Host.InProcessPipeline.Run(_repo.Root, Arguments(["push", "move-version-tag-probe", "deploy", "--strategy=start-first"]), typeof(MoveVersionTagProbeTask));
+            run = QtsOps.Tests.Host.InProcessPipeline.Run(_staging.Repo.Root, Arguments(["push", "move-version-tag-probe", "deploy", "--strategy=start-first"]), typeof(MoveVersionTagProbeTask));
         }
 
         Assert.That(run.ExitCode, Is.Zero, run.Output + run.Error);
-        using var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(_repo.Root, "artifacts", "reports", "push.json")));
+        using var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(_staging.Repo.Root, "artifacts", "reports", "push.json")));
         var pushed = report.RootElement.GetProperty("digest").GetString()!;
-        var moved = Manifests().Digest(_repo.ImageRepository, VersionTagOf(run));
+        var moved = Manifests().Digest(_staging.Repo.ImageRepository, VersionTagOf(run));
         Assert.That(moved, Is.Not.Null.And.Not.EqualTo(pushed), "the probe moved the version tag after push");
-        Assert.That(run.Output, Does.Contain($"pulled {_registry.Address}/{_repo.ImageRepository}@{pushed} "));
-        Assert.That(run.Output + run.Error, Does.Contain($"names {moved} on {_registry.Address} now, not the {pushed} this run pushed"));
+        Assert.That(run.Output, Does.Contain($"pulled {_staging.Registry.Address}/{_staging.Repo.ImageRepository}@{pushed} "));
+        Assert.That(run.Output + run.Error, Does.Contain($"names {moved} on {_staging.Registry.Address} now, not the {pushed} this run pushed"));
         Assert.That(run.Output, Does.Not.Contain($"@{moved}"));
     }
 
@@ -336,7 +310,7 @@ public class RemoteDeploymentTests
         {
             using var scope = new EnvironmentVariableScope();
             foreach (var (name, value) in Variables()) scope.Set(name, value);
-            return _repo.Run(["--target=deploy", "--force-deploy", "--strategy=start-first", "--env=prod", $"--environments={file}"]);
+            return _staging.Repo.Run(["--target=deploy", "--force-deploy", "--strategy=start-first", "--env=prod", $"--environments={file}"]);
         }
         using var transport = Transport();
         var holder = new LockOwner(4444, "staging-checkout", "someone", DateTimeOffset.UtcNow, "deploy 9.9.11");
@@ -352,7 +326,7 @@ public class RemoteDeploymentTests
         Assert.That(unlocked.Error, Does.Contain("(environment staging").And.Contain(" for 'prod')").And.Contain("nothing was changed"));
         Assert.That(File.ReadAllText(HistoryFile), Is.EqualTo(historyBefore));
         Assert.That(DeployDirectory + "/.qtsops/history/prod.jsonl", Does.Not.Exist);
-        Assert.That(DeploymentPipelineTests.Get(_repo.HealthUrl).Body, Does.Contain(History().Last(e => e.Action == HistoryAction.Deploy).Version));
+        Assert.That(DeploymentPipelineTests.Get(_staging.Repo.HealthUrl).Body, Does.Contain(History().Last(e => e.Action == HistoryAction.Deploy).Version));
     }
 
     [Test, Order(12)]
@@ -360,7 +334,7 @@ public class RemoteDeploymentTests
     {
         using var transport = Transport();
         var host = Host(transport);
-        _repo.Commit("a release whose deploy loses the host's lock");
+        _staging.Repo.Commit("a release whose deploy loses the host's lock");
         var said = new System.Text.StringBuilder();
         using var pipeline = StartHoldingTheLock(host, ["push", "deploy", "--strategy=start-first"], said);
         var connection = LockConnectionOf(pipeline.Id);
@@ -372,7 +346,7 @@ public class RemoteDeploymentTests
         pipeline.WaitForExit();
 
         Assert.That(pipeline.ExitCode, Is.EqualTo(1), said.ToString());
-        Assert.That(said.ToString(), Does.Contain($"The deploy lock {SshTestHost.User}@127.0.0.1:{_host.Port}:{LockFile} was lost").And.Contain("stopped before its next step"));
+        Assert.That(said.ToString(), Does.Contain($"The deploy lock {SshTestHost.User}@127.0.0.1:{_staging.Host.Port}:{LockFile} was lost").And.Contain("stopped before its next step"));
         Assert.That(host.InspectLock(LockFile).Held, Is.False);
     }
 
@@ -382,7 +356,7 @@ public class RemoteDeploymentTests
         var data = DeployDirectory + "/data";
         File.WriteAllText(Path.Combine(data, "after-the-backup.txt"), "kept aside\n");
         using var transport = Transport();
-        var backup = Path.GetFileName(Host(transport).Backups(_host.DeployRoot + "/backups")[0]);
+        var backup = Path.GetFileName(Host(transport).Backups(_staging.Host.DeployRoot + "/backups")[0]);
 
         var run = Run("restore");
 
@@ -402,7 +376,7 @@ public class RemoteDeploymentTests
     {
         var start = new System.Diagnostics.ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "QtsOps.Build"))
         {
-            WorkingDirectory = _repo.Root, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+            WorkingDirectory = _staging.Repo.Root, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
         };
         foreach (var argument in Arguments(targets)) start.ArgumentList.Add(argument);
         foreach (var (name, value) in Variables()) start.Environment[name] = value;
@@ -452,17 +426,17 @@ public class RemoteDeploymentTests
     /// <summary>A copy of the checkout's environments file with 'staging' changed, for --environments.</summary>
     private string EnvironmentsFileWith(string name, Action<JsonNode> change)
     {
-        var environments = JsonNode.Parse(File.ReadAllText(Path.Combine(_repo.Root, "environments.json")))!;
+        var environments = JsonNode.Parse(File.ReadAllText(Path.Combine(_staging.Repo.Root, "environments.json")))!;
         change(environments["staging"]!);
-        var file = Path.Combine(_repo.Root, "artifacts", name);
+        var file = Path.Combine(_staging.Repo.Root, "artifacts", name);
         Directory.CreateDirectory(Path.GetDirectoryName(file)!);
         File.WriteAllText(file, environments.ToJsonString());
         return file;
     }
 
-    private SshTransport Transport() => new(null, _host.KeyFile, _host.KnownHosts, Environment.GetEnvironmentVariable("PATH"));
+    private SshTransport Transport() => new(null, _staging.Host.KeyFile, _staging.Host.KnownHosts, Environment.GetEnvironmentVariable("PATH"));
 
-    private RegistryManifests Manifests() => new(_registry.Address, tls: false, RegistryUser, RegistryPassword);
+    private RegistryManifests Manifests() => new(_staging.Registry.Address, tls: false, SshStagingCheckout.RegistryUser, _staging.RegistryPassword);
 
     /// <summary>The run's version in Docker tag form, from its first line ("QtsOps 1.2.4-alpha.0.1 (...)").</summary>
     private static string VersionTagOf(HostRun run)

@@ -43,6 +43,27 @@ public class SshTransportTests
         _temp.Dispose();
     }
 
+    [Test, Platform("Linux")]
+    public void A_process_that_ended_but_was_not_collected_by_its_parent_yet_no_longer_runs()
+    {
+        // sh starts a child and becomes sleep, which never collects it: the child, ended at once, stays a zombie until sleep ends,
+        // as a run's ssh master (init's child) stays one until init collects it.
+        using var parent = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("sh", ["-c", "true & echo $!; exec sleep 60"]) { RedirectStandardOutput = true })!;
+        try
+        {
+            var child = int.Parse(parent.StandardOutput.ReadLine()!);
+            for (var tries = 0; tries < 500 && !File.ReadAllText($"/proc/{child}/stat").Contains(") Z ", StringComparison.Ordinal); tries++) Thread.Sleep(10);
+            Assert.That(File.ReadAllText($"/proc/{child}/stat"), Does.Contain(") Z "), "the child is a zombie");
+
+            Assert.That(SshTransport.IsRunning(child), Is.False, "ended: it holds nothing any more");
+            Assert.That(SshTransport.IsRunning(parent.Id), Is.True);
+        }
+        finally
+        {
+            parent.Kill();
+        }
+    }
+
     [Test]
     public void Key_and_known_hosts_text_go_into_a_private_temporary_directory_that_dispose_deletes()
     {
