@@ -192,8 +192,11 @@ public sealed class Wiring(BuildContext context, DeploymentEnvironment? environm
 
     /// <summary>The deploy target's work, by the environment's engine.</summary>
     public IReleaseDeployer Deployer() => OnHosts
+        ? context.Options.Get(PipelineOptions.CanaryHold)
+            ? throw new PipelineException($"--canary-hold leaves a canary running on one host for a look, and '{Target.Name}' lists several hosts, whose rollout promotes or withdraws " +
+                "the first group's canary itself before the next group starts (promote and abort end a canary held on one host). Fix: leave --canary-hold out.")
         // Not DeployRequest: its canary is each host's own, and this environment's would be asked of its first host.
-        ? new FleetDeployer(Fleet, context.Checkout.VersionTag, Rollout, context.Options.Get(PipelineOptions.ForceDeploy), automaticRollback: NoRollback is null && Target.AutomaticRollback)
+        : new FleetDeployer(Fleet, context.Checkout.VersionTag, Rollout, context.Options.Get(PipelineOptions.ForceDeploy), automaticRollback: NoRollback is null && Target.AutomaticRollback)
         : OnSwarm
         ? new SwarmDeployer(DeployingSession, DeployRequest, new SwarmReleaseParts(SwarmImages(), SwarmStacks(), SwarmBackups(), new SwarmNodeFolders(DeployingSession, SwarmJobs())), SwarmRollout(), SwarmRollback(rollbackTo: null))
         : new Deployer(Session, DeployRequest, Starter, Rollback, HostImage());

@@ -28,6 +28,19 @@ public class UndeployableEnvironmentTests
     }
 
     [Test]
+    public void A_canary_hold_on_several_hosts_is_refused_before_any_host_is_asked()
+    {
+        using var repo = Repository(FleetEnvironmentTests.FixtureFile, text => text.Replace("\"memoryLimitMb\": 512\n",
+            "\"memoryLimitMb\": 512,\n    \"canary\": {\"percent\": 10, \"seconds\": 60, \"maxErrorRate\": 0.01, \"maxLatencyRatio\": 2.0, \"minRequests\": 50}\n"));
+
+        var run = InProcessPipeline.Run(repo.Path, ["--target=deploy", "--exclusive", "--env=sites", "--strategy=canary", "--canary-hold", "--docker-host=tcp://127.0.0.1:1"]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(1));
+        Assert.That(run.Error, Does.Contain("--canary-hold leaves a canary running on one host").And.Contain("Fix: leave --canary-hold out"));
+        Assert.That(run.Error, Does.Not.Contain("not reachable"), "refused before any host is asked");
+    }
+
+    [Test]
     public void Rollback_of_a_swarm_takes_the_swarm_s_path_and_finds_its_history_on_the_manager_s_host()
     {
         using var repo = Repository(SwarmStackInputs.FixtureFile);
@@ -51,10 +64,13 @@ public class UndeployableEnvironmentTests
         Assert.That(run.Error, Does.Contain("not reachable").And.Not.Contain("runs on a swarm"), "the manager is asked, not the target refused");
     }
 
-    private static TempGitRepository Repository(string fixture)
+    private static TempGitRepository Repository(string fixture, Func<string, string>? change = null)
     {
         var repo = new TempGitRepository();
-        repo.Write(EnvironmentCatalog.FileName, File.ReadAllText(SourceRepository.Combine(fixture)));
+        var text = File.ReadAllText(SourceRepository.Combine(fixture));
+        var changed = change?.Invoke(text) ?? text;
+        if (change is not null) Assert.That(changed, Is.Not.EqualTo(text), "the change applies to the fixture");
+        repo.Write(EnvironmentCatalog.FileName, changed);
         repo.Commit("feat: settings");
         return repo;
     }
