@@ -61,6 +61,12 @@ public sealed class Wiring(BuildContext context, DeploymentEnvironment? environm
     private FleetRun Fleet => _fleet ??= new(Target.Name, [.. RolloutPlan.CanaryOnFirstGroup(RunHosts, Rollout).Select(host => new Wiring(context, host.Environment).AsFleetHost(host))],
         [.. Target.Hosts.Select(h => h.Name).Except(RunHosts.Select(h => h.Name))], context.Reporting, context.HostsVerified);
 
+    /// <summary>The run's hosts for a deploy: --canary-hold is refused before any host is asked.</summary>
+    private FleetRun FleetToDeploy => context.Options.Get(PipelineOptions.CanaryHold)
+        ? throw new PipelineException($"--canary-hold leaves a canary running on one host for a look, and '{Target.Name}' lists several hosts, whose rollout promotes or withdraws " +
+            "the first group's canary itself before the next group starts (promote and abort end a canary held on one host). Fix: leave --canary-hold out.")
+        : Fleet;
+
     private IReadOnlyList<EnvironmentHost> RunHosts => environment is null ? context.Hosts : Target.Hosts;
 
     private RolloutSettings Rollout => Target.Rollout ?? RolloutSettings.OneAtATime;
@@ -192,11 +198,8 @@ public sealed class Wiring(BuildContext context, DeploymentEnvironment? environm
 
     /// <summary>The deploy target's work, by the environment's engine.</summary>
     public IReleaseDeployer Deployer() => OnHosts
-        ? context.Options.Get(PipelineOptions.CanaryHold)
-            ? throw new PipelineException($"--canary-hold leaves a canary running on one host for a look, and '{Target.Name}' lists several hosts, whose rollout promotes or withdraws " +
-                "the first group's canary itself before the next group starts (promote and abort end a canary held on one host). Fix: leave --canary-hold out.")
         // Not DeployRequest: its canary is each host's own, and this environment's would be asked of its first host.
-        : new FleetDeployer(Fleet, context.Checkout.VersionTag, Rollout, context.Options.Get(PipelineOptions.ForceDeploy), automaticRollback: NoRollback is null && Target.AutomaticRollback)
+        ? new FleetDeployer(FleetToDeploy, context.Checkout.VersionTag, Rollout, context.Options.Get(PipelineOptions.ForceDeploy), automaticRollback: NoRollback is null && Target.AutomaticRollback)
         : OnSwarm
         ? new SwarmDeployer(DeployingSession, DeployRequest, new SwarmReleaseParts(SwarmImages(), SwarmStacks(), SwarmBackups(), new SwarmNodeFolders(DeployingSession, SwarmJobs())), SwarmRollout(), SwarmRollback(rollbackTo: null))
         : new Deployer(Session, DeployRequest, Starter, Rollback, HostImage());
@@ -225,7 +228,7 @@ public sealed class Wiring(BuildContext context, DeploymentEnvironment? environm
 
     private SwarmVerifyStep SwarmVerifyStep() => new(DeployingSession, SwarmStacks(), new SwarmVerify(SwarmObserver(), Target, context.Reporting, SwarmRollback(rollbackTo: null)));
 
-    public IPreflight Preflight() => OnHosts ? new FleetPreflight(Fleet) : new Preflight(DeployingSession, ReleaseBranch(), new RegistryLoginCheck(Engine, Images, Registry, context.EnvironmentsFile, context.Reporting.Log),
+    public IPreflight Preflight() => OnHosts ? new FleetPreflight(FleetToDeploy) : new Preflight(DeployingSession, ReleaseBranch(), new RegistryLoginCheck(Engine, Images, Registry, context.EnvironmentsFile, context.Reporting.Log),
         OnSwarm ? ContainerChecks.None : context.Options.Get(PipelineOptions.TakeOver) ? ContainerChecks.TakingOver : ContainerChecks.All, context.EnvironmentsFile);
 
     private ReleaseBranch ReleaseBranch() =>

@@ -69,8 +69,8 @@ public class FleetUnixHostsTests
     }
 
     /// <summary>
-    /// 'fleet' as its own deployment (its own names, port and folders), whose second host's health URL asks a port nothing
-    /// listens on: a first rollout verifies on the first host and fails on the second, and the first has nothing to go back to.
+    /// 'fleet' as its own deployment (its own names, port and folders), whose second host's health URL asks a path the observer
+    /// does not serve: a first rollout verifies on the first host and fails on the second, and the first has nothing to go back to.
     /// </summary>
     private JsonObject FirstRolloutFailingOnTheSecondHost(JsonObject fleet)
     {
@@ -84,7 +84,8 @@ public class FleetUnixHostsTests
         {
             foreach (var key in new[] { "deployDirectory", "dataDirectory", "logDirectory", "configDirectory", "backupDirectory" })
                 host![key] = Path.Combine(node.Srv, "first", key);
-            host!["healthUrl"] = node == _lab.Nodes[^1] ? $"http://{node.Address}:{RegistryServer.FreePort()}/health" : $"http://{node.Address}:{port}/health";
+            // The observer answers 404 there: the second host's verify fails.
+            host!["healthUrl"] = $"http://{node.Address}:{port}/" + (node == _lab.Nodes[^1] ? "missing" : "health");
         }
         return first;
     }
@@ -96,7 +97,7 @@ public class FleetUnixHostsTests
 
         Assert.That(run.ExitCode, Is.EqualTo(1), run.Output);
         var (first, second) = (_lab.Nodes[0], _lab.Nodes[^1]);
-        Assert.That(run.Error, Does.Contain($"failed on {second.Name}; {first.Name} go back to their last verified release, but the rollback failed on {first.Name}, which still run"),
+        Assert.That(run.Error, Does.Contain($"failed on {second.Name}; ").And.Contain($"go back to their last verified release, but the rollback failed on {first.Name}, which still run"),
             "the run does not claim that no host is left on the release");
         Assert.That(run.Error, Does.Not.Contain("so no host is left on"));
         Assert.That(first.Docker("ps", "--filter", $"name=^{_repo.Container}-first$", "--format", "{{.Names}}").Output, Is.Not.Empty, $"{first.Name} still runs it, as the run says");
