@@ -62,7 +62,7 @@ public class RemoteEdgeImageTests
 
         Assert.That(run.ExitCode, Is.Zero, run.Output + run.Error);
         Assert.That(other, Is.Not.Null.And.Not.EqualTo(MadeHere), "the host had an image of that name with another id");
-        Assert.That(run.Output, Does.Contain($"Copied {_edgeImage} ({MadeHere[7..19]}").And.Contain($"127.0.0.1:{_host.Port} over ssh"));
+        Assert.That(run.Output, Does.Contain($"Copied {_edgeImage} ({MadeHere[7..19]}").And.Contain($"127.0.0.1:{_host.Port} (docker save | docker load)"));
         Assert.That(_engine.ImageId(_edgeImage), Is.EqualTo(MadeHere), "the host runs the edge image made here");
     }
 
