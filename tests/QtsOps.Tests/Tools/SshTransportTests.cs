@@ -46,9 +46,9 @@ public class SshTransportTests
     [Test, Platform("Linux")]
     public void A_process_that_ended_but_was_not_collected_by_its_parent_yet_no_longer_runs()
     {
-        // sh starts a child and becomes sleep, which never collects it: the child, ended at once, stays a zombie until sleep ends,
-        // as a run's ssh master (init's child) stays one until init collects it.
-        using var parent = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("sh", ["-c", "true & echo $!; exec sleep 60"]) { RedirectStandardOutput = true })!;
+        // sh starts a child and becomes sleep, which never collects it: the child, ended after sh became sleep (sh itself may collect a
+        // child that ended before), stays a zombie until sleep ends, as a run's ssh master (init's child) stays one until init collects it.
+        using var parent = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("sh", ["-c", "sleep 0.3 & echo $!; exec sleep 60"]) { RedirectStandardOutput = true })!;
         try
         {
             var child = int.Parse(parent.StandardOutput.ReadLine()!);
