@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using Cake.Core;
 using QtsOps.Build.Deployment;
@@ -46,17 +47,23 @@ public sealed class BuildContext : FrostingContext
     /// <summary>The commit and version this run builds (read on first use; Refresh after release commits).</summary>
     public Checkout Checkout { get; }
 
+    private readonly ConcurrentDictionary<DockerEngine, StrongBox<CheckedBeforeTraffic?>> _checkedBeforeTraffic = new(ReferenceEqualityComparer.Instance);
+
     /// <summary>
-    /// deploy's check of its slot before the slot took traffic (start-first), kept for the verify of the same
-    /// run, which reuses what it read inside that container (<see cref="Release.Verification.CheckedBeforeTraffic"/>).
+    /// deploy's check of its slot before the slot took traffic (start-first) on <paramref name="engine"/>'s host, kept for the verify of the
+    /// same run there, which reuses what it read inside that container (<see cref="QtsOps.Core.Verification.CheckedBeforeTraffic"/>). One per
+    /// host: the hosts of a rollout's group deploy at once, and each verifies its own.
     /// </summary>
-    public StrongBox<CheckedBeforeTraffic?> CheckedBeforeTraffic { get; } = new();
+    public StrongBox<CheckedBeforeTraffic?> CheckedBeforeTraffic(DockerEngine engine) => _checkedBeforeTraffic.GetOrAdd(engine, _ => new());
 
     /// <summary>
     /// The digest push had the registry confirm for this version, when push ran in this run: deploy pulls exactly
     /// that on an ssh:// host, whatever the tag names by then (a tag can be moved; a digest cannot).
     /// </summary>
     public StrongBox<string?> PushedDigest { get; } = new();
+
+    /// <summary>The images this run saved to send to engines that did not build them, each once (deleted by <see cref="End"/>).</summary>
+    public ImageArchives ImageArchives { get; } = new();
 
     /// <summary>Stops of slots that served before a switch, begun by deploy or rollback; the run's end waits for them.</summary>
     public SlotStops SlotStops { get; } = new();
@@ -146,7 +153,7 @@ public sealed class BuildContext : FrostingContext
 
     private SshTransport? _ssh;
 
-    /// <summary>The ssh client settings of an ssh:// engine (files written on first use, deleted by <see cref="EndSsh"/>).</summary>
+    /// <summary>The ssh client settings of an ssh:// engine (files written on first use, deleted by <see cref="End"/>).</summary>
     public SshTransport Ssh => _ssh ??= new SshTransport(
         Options.Get(PipelineOptions.SshKey),
         Options.Get(PipelineOptions.SshKeyFile) is { } file ? ResolveGivenPath(file) : null,
@@ -164,8 +171,12 @@ public sealed class BuildContext : FrostingContext
         lock (_engines) return _engines.TryGetValue(key, out var engine) ? engine : _engines[key] = make();
     }
 
-    /// <summary>Deletes the key and known_hosts this run wrote for ssh, however the run ended.</summary>
-    public void EndSsh() => _ssh?.Dispose();
+    /// <summary>Deletes the key and known_hosts this run wrote for ssh and the images it saved, however the run ended.</summary>
+    public void End()
+    {
+        _ssh?.Dispose();
+        ImageArchives.Dispose();
+    }
 
     /// <summary>The source URL of the image's labels (--source-url, else the origin remote), without user info: it is pushed with the image.</summary>
     public string SourceUrl => UrlUserInfo.Remove(Options.Get(PipelineOptions.SourceUrl) ?? this.GitRemoteUrl(RepositoryRoot, "origin") ?? "unknown");

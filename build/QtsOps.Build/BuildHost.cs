@@ -20,5 +20,5 @@ public static class BuildHost
         .UseTreePage((context, targets, plan) => ((BuildContext)context).Reporting.WriteTaskGraph(targets, plan))
         .OnFinished((context, summary) => ((BuildContext)context).Reporting.WriteRunReport(summary))
         .OnFinished((context, summary) => ((BuildContext)context).Reporting.ReportToGitHubActions(summary))
-        .OnFinished((context, _) => ((BuildContext)context).EndSsh());
+        .OnFinished((context, _) => ((BuildContext)context).End());
 }

@@ -175,9 +175,9 @@ public sealed class Wiring(BuildContext context, DeploymentEnvironment? environm
         return (name, made.Id);
     }
 
-    private HostImage HostImage() => new(Engine, Target, new ImageSource(Images, context.Checkout, Registry, context.PushedDigest), context.Reporting.Log);
+    private HostImage HostImage() => new(Engine, Target, new ImageSource(Images, context.Checkout, Registry, context.PushedDigest, context.ImageArchives), context.Reporting.Log);
 
-    private RunningReleaseCheck RunningReleaseCheck => new(Session, context.RepositoryRoot, context.CheckedBeforeTraffic);
+    private RunningReleaseCheck RunningReleaseCheck => new(Session, context.RepositoryRoot, context.CheckedBeforeTraffic(Engine));
 
     private ReleaseRollback Rollback => new(Session, NoRollback, Starter, RunningReleaseCheck);
 

@@ -12,7 +12,8 @@ namespace QtsOps.Build.Deployment;
 /// <param name="Checkout">The version built: the image's tag.</param>
 /// <param name="RegistryAccess">The run's registry login, read when it is used; null when the environment has no registry.</param>
 /// <param name="PushedDigest">The digest this run's push confirmed; empty when push did not run.</param>
-public sealed record ImageSource(DockerEngine Images, Checkout Checkout, Func<RegistryAccess>? RegistryAccess, StrongBox<string?> PushedDigest);
+/// <param name="Archives">The run's saved images, each saved once for every host it goes to.</param>
+public sealed record ImageSource(DockerEngine Images, Checkout Checkout, Func<RegistryAccess>? RegistryAccess, StrongBox<string?> PushedDigest, ImageArchives Archives);
 
 /// <summary>
 /// Puts this run's image on an engine that did not build it (an ssh:// host's, which never builds; a host of several's): pulled by the digest push had
@@ -21,7 +22,7 @@ public sealed record ImageSource(DockerEngine Images, Checkout Checkout, Func<Re
 /// named there as compose runs it (imageRepository:release); a run that did not push pulls nothing when the image of that name there is
 /// that digest already (a deploy again of the same release). The pull carries this run's registry
 /// login, so the host needs none of its own. Without a registry, the image built goes
-/// there (docker save from the engine that built it, docker load there; over the run's ssh connection to an ssh:// host).
+/// there (docker save from the engine that built it, once a run, docker load there; over the run's ssh connection to an ssh:// host).
 /// </summary>
 public sealed class HostImage(DockerEngine engine, DeploymentEnvironment target, ImageSource source, ICakeLog log)
 {
@@ -38,21 +39,16 @@ public sealed class HostImage(DockerEngine engine, DeploymentEnvironment target,
     {
         var built = source.Images.Image(reference)
             ?? throw new PipelineException($"The image {reference} is not on this machine's engine, and '{target.Name}' (no registry) gets it from there. Fix: ./build.sh --target=image (deploy depends on it).");
-        var folder = Directory.CreateTempSubdirectory("qtsops-image-");
-        try
+        var archive = source.Archives.Of(reference, built, path =>
         {
-            var archive = Path.Combine(folder.FullName, "image.tar");
-            source.Images.Call(DockerAliases.DockerSave, new DockerSaveSettings { Image = reference, OutputFile = archive }).EnsureSuccess();
-            var load = engine.Call(DockerAliases.DockerLoad, new DockerLoadSettings { InputFile = archive });
-            if (!load.Succeeded)
-                throw new PipelineException($"{engine.Host.Name} could not load {reference}: {string.Join(" | ", load.Error.NonBlank().TakeLast(3))}. Nothing was changed. " +
-                    "Fix: check the host's free disk space (docker system df there), or give the environment a registry.");
-            log.Information($"Copied {reference} ({built.Id[7..19]}, {new FileInfo(archive).Length / 1024 / 1024} MB) to {engine.Host.Name} (docker save | docker load)");
-        }
-        finally
-        {
-            folder.Delete(recursive: true);
-        }
+            source.Images.Call(DockerAliases.DockerSave, new DockerSaveSettings { Image = reference, OutputFile = path }).EnsureSuccess();
+            log.Information($"Saved {reference} ({built.Id[7..19]}, {new FileInfo(path).Length / 1024 / 1024} MB) once for every host this run sends it to (docker save)");
+        });
+        var load = engine.Call(DockerAliases.DockerLoad, new DockerLoadSettings { InputFile = archive });
+        if (!load.Succeeded)
+            throw new PipelineException($"{engine.Host.Name} could not load {reference}: {string.Join(" | ", load.Error.NonBlank().TakeLast(3))}. Nothing was changed. " +
+                "Fix: check the host's free disk space (docker system df there), or give the environment a registry.");
+        log.Information($"Copied {reference} ({built.Id[7..19]}) to {engine.Host.Name} (docker save | docker load)");
         return engine.Image(reference) is { } loaded && loaded.Id == built.Id ? loaded
             : throw new PipelineException($"{reference} on {engine.Host.Name} is not the image built here ({built.Id[7..19]}) after the copy.");
     }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using QtsOps.Core.Deployment;
 
 namespace QtsOps.Tests.Docker;
@@ -29,7 +30,8 @@ public class FleetUnixHostsTests
         foreach (var key in new[] { "dockerHost", "healthUrl", "deployDirectory", "dataDirectory", "logDirectory", "configDirectory", "backupDirectory" }) fleet.Remove(key);
         fleet["description"] = "the lab's engines, on this machine's sockets";
         fleet["bind"] = "0.0.0.0";
-        fleet["rollout"] = new JsonObject { ["groupSize"] = 1, ["waitSeconds"] = 0 };
+        // One group: both hosts deploy and verify at once.
+        fleet["rollout"] = new JsonObject { ["groupSize"] = 2, ["waitSeconds"] = 0 };
         fleet["hosts"] = new JsonArray([.. _lab.Nodes.Select(node => (JsonNode)new JsonObject
         {
             ["name"] = node.Name, ["dockerHost"] = node.DockerHost, ["healthUrl"] = $"http://{node.Address}:{_repo.Port}/health",
@@ -51,7 +53,7 @@ public class FleetUnixHostsTests
     }
 
     [Test, Order(1)]
-    public void A_rollout_gives_each_host_the_image_built_here_and_verifies_each()
+    public void A_rollout_in_one_group_gives_each_host_the_image_built_here_once_and_verifies_each()
     {
         var run = _repo.Run("--env=fleet");
 
@@ -66,6 +68,10 @@ public class FleetUnixHostsTests
                 $"{node.Name}'s own history");
         }
         Assert.That(run.Output, Does.Contain("verified on every host"));
+        Assert.That(Regex.Matches(run.Output, $"Saved {Regex.Escape(release)} ").Count, Is.EqualTo(1), "the image is saved once for both hosts");
+        Assert.That(Regex.Matches(run.Output, $"Copied {Regex.Escape(release)} ").Count, Is.EqualTo(2), "and copied to each");
+        Assert.That(Regex.Matches(run.Output, "is the container checked before it took traffic").Count, Is.EqualTo(2),
+            "each host's verify reuses what its own deploy read inside its slot, though the other host deployed meanwhile");
     }
 
     /// <summary>
@@ -75,6 +81,7 @@ public class FleetUnixHostsTests
     private JsonObject FirstRolloutFailingOnTheSecondHost(JsonObject fleet)
     {
         var first = fleet.DeepClone().AsObject();
+        first["rollout"] = new JsonObject { ["groupSize"] = 1, ["waitSeconds"] = 0 };
         var port = RegistryServer.FreePort();
         first["containerName"] = _repo.Container + "-first";
         first["composeProject"] = _repo.ComposeProject + "-first";
