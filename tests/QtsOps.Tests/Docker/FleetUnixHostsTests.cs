@@ -53,7 +53,7 @@ public class FleetUnixHostsTests
     }
 
     [Test, Order(1)]
-    public void A_rollout_in_one_group_gives_each_host_the_image_built_here_once_and_verifies_each()
+    public void A_rollout_in_one_group_gives_each_host_the_image_built_here_saved_once_and_each_host_s_verify_reuses_its_own_deploy_s_checks()
     {
         var run = _repo.Run("--env=fleet");
 
@@ -70,8 +70,13 @@ public class FleetUnixHostsTests
         Assert.That(run.Output, Does.Contain("verified on every host"));
         Assert.That(Regex.Matches(run.Output, $"Saved {Regex.Escape(release)} ").Count, Is.EqualTo(1), "the image is saved once for both hosts");
         Assert.That(Regex.Matches(run.Output, $"Copied {Regex.Escape(release)} ").Count, Is.EqualTo(2), "and copied to each");
-        Assert.That(Regex.Matches(run.Output, "is the container checked before it took traffic").Count, Is.EqualTo(2),
-            "each host's verify reuses what its own deploy read inside its slot, though the other host deployed meanwhile");
+
+        _repo.Commit("an upgrade");
+        var upgrade = _repo.Run("--env=fleet");
+
+        Assert.That(upgrade.ExitCode, Is.Zero, upgrade.Output + upgrade.Error);
+        Assert.That(Regex.Matches(upgrade.Output, "is the container checked before it took traffic").Count, Is.EqualTo(2),
+            $"each host's verify reuses what its own deploy read inside its slot, though the other host deployed meanwhile: {upgrade.Output}");
     }
 
     /// <summary>
