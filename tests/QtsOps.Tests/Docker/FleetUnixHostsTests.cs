@@ -30,7 +30,8 @@ public class FleetUnixHostsTests
         foreach (var key in new[] { "dockerHost", "healthUrl", "deployDirectory", "dataDirectory", "logDirectory", "configDirectory", "backupDirectory" }) fleet.Remove(key);
         fleet["description"] = "the lab's engines, on this machine's sockets";
         fleet["bind"] = "0.0.0.0";
-        // One group: both hosts deploy and verify at once.
+        // One group: both hosts deploy and verify at once, start-first (each checks its slot before it takes traffic).
+        fleet["strategy"] = "start-first";
         fleet["rollout"] = new JsonObject { ["groupSize"] = 2, ["waitSeconds"] = 0 };
         fleet["hosts"] = new JsonArray([.. _lab.Nodes.Select(node => (JsonNode)new JsonObject
         {
@@ -63,7 +64,7 @@ public class FleetUnixHostsTests
         foreach (var node in _lab.Nodes)
         {
             Assert.That(node.ImageId(release), Is.EqualTo(built), $"{node.Name} runs the image built on this machine's engine");
-            Assert.That(node.Docker("ps", "--filter", $"name=^{_repo.Container}$", "--format", "{{.Image}}").Output, Is.EqualTo(new[] { release }), $"{node.Name} runs the release");
+            Assert.That(node.Docker("ps", "--filter", $"name=^{_repo.Container}-[ab]$", "--format", "{{.Image}}").Output, Is.EqualTo(new[] { release }), $"{node.Name} runs the release");
             Assert.That(History(node).Select(entry => (entry.Action, entry.Result)), Is.EqualTo(new[] { (HistoryAction.Deploy, HistoryResult.Succeeded), (HistoryAction.Verify, HistoryResult.Succeeded) }),
                 $"{node.Name}'s own history");
         }
@@ -87,6 +88,7 @@ public class FleetUnixHostsTests
     {
         var first = fleet.DeepClone().AsObject();
         first["rollout"] = new JsonObject { ["groupSize"] = 1, ["waitSeconds"] = 0 };
+        first["strategy"] = "recreate";
         var port = RegistryServer.FreePort();
         first["containerName"] = _repo.Container + "-first";
         first["composeProject"] = _repo.ComposeProject + "-first";
