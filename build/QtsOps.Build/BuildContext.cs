@@ -65,8 +65,8 @@ public sealed class BuildContext : FrostingContext
     /// <summary>The images this run saved to send to engines that did not build them, each once (deleted by <see cref="End"/>).</summary>
     public ImageArchives ImageArchives { get; } = new();
 
-    /// <summary>Stops of slots that served before a switch, begun by deploy or rollback; the run's end waits for them.</summary>
-    public SlotStops SlotStops { get; } = new();
+    /// <summary>Stops of slots that served before a switch, begun by deploy or rollback, per host; the run's end waits for them.</summary>
+    public SlotStopsByHost SlotStops { get; } = new();
 
     public string ArtifactsDirectory => Path.Combine(RepositoryRoot, "artifacts");
     public string ReportsDirectory => Reporting.ReportsDirectory;

@@ -15,9 +15,9 @@ public sealed class BuildLifetime : FrostingLifetime<BuildContext>
     public override void Setup(BuildContext context, ISetupContext info)
     {
         var deploys = info.TasksToExecute.Any(task => task.Name.Equals("deploy", StringComparison.OrdinalIgnoreCase));
-        // The preflight's ssh handshake with a remote engine is begun first, and made while the run reads its checkout and sets up this machine;
+        // The preflight's ssh handshakes with remote engines (each host's, on several) are begun first, and made while the run reads its checkout and sets up this machine;
         // a protected environment's host is contacted only after the preflight's approval and release-branch checks.
-        if (deploys && !context.Protection.IsProtected(context.EnvironmentName)) new Wiring(context).Engine.ConnectAhead();
+        if (deploys && !context.Protection.IsProtected(context.EnvironmentName)) new Wiring(context).ConnectAhead();
         var tasks = Begin(context, info, "");
         RequireVerifiedRelease(context, tasks);
         MachineSetup.Run(context, tasks);

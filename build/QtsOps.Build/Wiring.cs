@@ -75,6 +75,13 @@ public sealed class Wiring(BuildContext context, DeploymentEnvironment? environm
     private FleetHost AsFleetHost(EnvironmentHost host) => new(host, new HostSteps(Preflight, Deployer, VerifyStep, new(RollbackOnDemand, Restorer, Teardown), new(Releases, Dashboard)),
         purpose => DeployingSession.Locks.Acquire(purpose), ComposeStatus, () => DeployingSession.ReadHost().Current);
 
+    /// <summary>The environment's ssh connections begun in the background (<see cref="SshTransport.ConnectAhead"/>): every run host's, on several hosts.</summary>
+    public void ConnectAhead()
+    {
+        if (OnHosts) foreach (var host in RunHosts) new Wiring(context, host.Environment).Engine.ConnectAhead();
+        else Engine.ConnectAhead();
+    }
+
     /// <summary>An engine and its host, counted together (<see cref="CommandCounts"/>): the run's one for that address and deploy directory.</summary>
     private DockerEngine EngineAt(string? dockerHost)
     {
@@ -159,7 +166,7 @@ public sealed class Wiring(BuildContext context, DeploymentEnvironment? environm
 
     private ReleaseStarter? _starter;
 
-    private ReleaseStarter Starter => _starter ??= new(Session, context.Checkout, Edge, context.SlotStops, RunningReleaseCheck);
+    private ReleaseStarter Starter => _starter ??= new(Session, context.Checkout, Edge, context.SlotStops.For(Engine), RunningReleaseCheck);
 
     /// <summary>The edge of a start-first environment; its image is made on this machine (debootstrap, once) and copied to an ssh:// host.</summary>
     private Edge Edge => new(Session, EdgeImage, Path.Combine(context.RepositoryRoot, "src", "edge", "docker-compose.yml"));

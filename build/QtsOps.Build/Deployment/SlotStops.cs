@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Cake.Core.Diagnostics;
 
 namespace QtsOps.Build.Deployment;
@@ -40,4 +41,19 @@ public sealed class SlotStops
             }
         }
     }
+}
+
+/// <summary>
+/// The run's <see cref="SlotStops"/>, one per host: a host's next start runs its own, never another's (the hosts of a rollout's group deploy
+/// at once, and a stop beside a host's verify is what <see cref="SlotStops"/> keeps out). The run's end stops every host's at once.
+/// </summary>
+public sealed class SlotStopsByHost
+{
+    private readonly ConcurrentDictionary<object, SlotStops> _hosts = new(ReferenceEqualityComparer.Instance);
+
+    /// <param name="host">The engine of the host the slots are on (the run's one object for it).</param>
+    public SlotStops For(object host) => _hosts.GetOrAdd(host, _ => new());
+
+    /// <summary>Every host's deferred stops, the hosts at once, each host's one after the other.</summary>
+    public void RunAll(ICakeLog log) => Parallel.ForEach(_hosts.Values, stops => stops.RunAll(log));
 }

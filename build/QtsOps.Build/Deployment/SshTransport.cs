@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Runtime.Versioning;
@@ -62,12 +63,13 @@ public sealed class SshTransport(string? keyText, string? keyFile, string? known
 
     private string? _realSsh;
 
-    private readonly Dictionary<string, string?> _engineSockets = new(StringComparer.Ordinal);
+    /// <summary>Each host's forward, made once: the hosts of a run make theirs at the same time.</summary>
+    private readonly ConcurrentDictionary<string, Lazy<string?>> _engineSockets = new(StringComparer.Ordinal);
 
     private string? _directory;
 
-    /// <summary>The connection made ahead (<see cref="ConnectAhead"/>), if one was asked for.</summary>
-    private Task? _ahead;
+    /// <summary>The connections made ahead (<see cref="ConnectAhead"/>), by host.</summary>
+    private readonly Dictionary<string, Task> _ahead = new(StringComparer.Ordinal);
 
     public static bool IsSshHost([NotNullWhen(true)] string? dockerHost) => dockerHost?.StartsWith("ssh://", StringComparison.OrdinalIgnoreCase) == true;
 
@@ -257,10 +259,16 @@ public sealed class SshTransport(string? keyText, string? keyFile, string? known
     /// </summary>
     public string? EngineSocket(string dockerHost, CommandCounts counts)
     {
-        lock (_engineSockets)
+        var forward = _engineSockets.GetOrAdd(dockerHost, host => new Lazy<string?>(() => Forward(host, counts)));
+        try
         {
-            if (!_engineSockets.TryGetValue(dockerHost, out var socket)) _engineSockets[dockerHost] = socket = Forward(dockerHost, counts);
-            return socket;
+            return forward.Value;
+        }
+        catch (Exception)
+        {
+            // The next call makes it again.
+            _engineSockets.TryRemove(new(dockerHost, forward));
+            throw;
         }
     }
 
@@ -269,18 +277,24 @@ public sealed class SshTransport(string? keyText, string? keyFile, string? known
     /// are made while the run does other work (this machine's setup), and the first call waits for them. A failure is left to that call, which
     /// makes it again and says why. <see cref="Dispose"/> waits for it, so that no master connection outlives the run.
     /// </summary>
-    public void ConnectAhead(string dockerHost, CommandCounts counts) =>
-        _ahead ??= Task.Run(() =>
+    public void ConnectAhead(string dockerHost, CommandCounts counts)
+    {
+        lock (_ahead)
         {
-            try
+            if (_ahead.ContainsKey(dockerHost)) return;
+            _ahead[dockerHost] = Task.Run(() =>
             {
-                EngineSocket(dockerHost, counts);
-            }
-            catch (Exception)
-            {
-                // The first call makes it again, and its error is the run's.
-            }
-        });
+                try
+                {
+                    EngineSocket(dockerHost, counts);
+                }
+                catch (Exception)
+                {
+                    // The first call makes it again, and its error is the run's.
+                }
+            });
+        }
+    }
 
     private string? Forward(string dockerHost, CommandCounts counts)
     {
@@ -364,7 +378,7 @@ public sealed class SshTransport(string? keyText, string? keyFile, string? known
     public void Dispose()
     {
         // Bounded by the connect timeouts of its session and forward.
-        _ahead?.Wait();
+        lock (_ahead) Task.WaitAll([.. _ahead.Values]);
         AppDomain.CurrentDomain.ProcessExit -= DeleteOnExit;
         if (_directory is null) return;
         CloseMasters(_realSsh!, _directory);

@@ -10,8 +10,11 @@ public class SlotStopsTests
     {
         public List<(LogLevel Level, string Text)> Written { get; } = [];
         public Verbosity Verbosity { get; set; } = Verbosity.Normal;
-        public void Write(Verbosity verbosity, LogLevel level, string format, params object[] args) =>
-            Written.Add((level, args.Length == 0 ? format : string.Format(format, args)));
+        public void Write(Verbosity verbosity, LogLevel level, string format, params object[] args)
+        {
+            // Hosts' stops log from threads of their own.
+            lock (Written) Written.Add((level, args.Length == 0 ? format : string.Format(format, args)));
+        }
     }
 
     [Test]
@@ -63,5 +66,41 @@ public class SlotStopsTests
         stops.RunAll(log);
 
         Assert.That(log.Written.Select(line => line.Text), Is.EqualTo(new[] { "Stopped qts-observer-a", "Stopped qts-observer-b" }));
+    }
+
+    [Test]
+    public void A_host_s_next_start_runs_its_own_stops_and_never_another_host_s_which_may_be_verifying()
+    {
+        var (byHost, east, west) = (new SlotStopsByHost(), new object(), new object());
+        var log = new Lines();
+        byHost.For(east).Defer("qts-observer-a", () => "Stopped qts-observer-a on east");
+        byHost.For(west).Defer("qts-observer-b", () => "Stopped qts-observer-b on west");
+
+        byHost.For(east).RunAll(log);
+
+        Assert.That(log.Written.Select(line => line.Text), Is.EqualTo(new[] { "Stopped qts-observer-a on east" }));
+        byHost.RunAll(log);
+        Assert.That(log.Written.Select(line => line.Text), Is.EqualTo(new[] { "Stopped qts-observer-a on east", "Stopped qts-observer-b on west" }));
+    }
+
+    [Test]
+    public void The_run_s_end_stops_every_host_s_slots_at_once()
+    {
+        var byHost = new SlotStopsByHost();
+        var log = new Lines();
+        using var bothStopping = new Barrier(2);
+        var metTheOther = new bool[2];
+        foreach (var index in new[] { 0, 1 })
+            byHost.For(new object()).Defer($"qts-observer-{index}", () =>
+            {
+                // Each stop waits for the other to have begun: one after the other, the first would wait in vain.
+                metTheOther[index] = bothStopping.SignalAndWait(TimeSpan.FromSeconds(10));
+                return $"Stopped qts-observer-{index}";
+            });
+
+        byHost.RunAll(log);
+
+        Assert.That(metTheOther, Is.All.True);
+        Assert.That(log.Written.Select(line => line.Text), Is.EquivalentTo(new[] { "Stopped qts-observer-0", "Stopped qts-observer-1" }));
     }
 }
