@@ -93,8 +93,8 @@ Command: \`sudo bench/fleet.sh\` at $COMMIT ($(date -u +%Y-%m-%d), $(nproc) core
 independent hosts over ssh (\`build/lab.sh up --nodes 3 --ssh\`, start-first): to one host (\`--hosts\`), to the
 three in groups of one (each verified before the next starts), and to the three in one group. Each release's
 image is built before, untimed; each rollout runs every host's preflight at once, takes the three locks,
-copies the image to each host over ssh (docker save | docker load), starts it beside the old release, verifies
-it and switches. A first rollout to the three, untimed, put the edge's image on each host. One run.
+saves the image once and loads it on each host over ssh (docker save | docker load), starts it beside the old
+release, verifies it and switches. A first rollout to the three, untimed, put the edge's image on each host. One run.
 
 | rollout | seconds |
 |---|---|
@@ -103,5 +103,5 @@ it and switches. A first rollout to the three, untimed, put the edge's image on 
 | three hosts, one group | $(seconds "$three_at_once_ms") |
 
 Three hosts in one group / one host: **$ratio**; the goal (at most 1.5) is **$verdict**. The hosts of a group
-deploy at once, so what grows with them is what they share: this machine's engine saving the image once per
-host, the one ssh client, and the machine's two cores, which the three hosts' containers and health checks share."
+deploy at once, so what grows with them is what they share: the one ssh client and this machine's two cores, which
+the three hosts' dockerds, containers, health checks and docker clients share."
