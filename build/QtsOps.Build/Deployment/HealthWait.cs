@@ -63,14 +63,25 @@ public sealed class HealthWait(DeploySession session)
         var health = container.State.Health?.Status;
         var crashed = container.RestartCount > 0 || container.State.Restarting || container.State.Status is "exited" or "dead";
         if (!crashed && health != "unhealthy" && timedOut is null) return null;
-        var state = crashed ? $"crashed (status {container.State.Status}, exit code {container.State.ExitCode}, {container.RestartCount} restart(s))"
+        var state = crashed ? Crash(container)
             : health == "unhealthy" ? "unhealthy" : $"not healthy within {timedOut!.Value.TotalSeconds:0} s (health: {health ?? "none"})";
         // A service that runs but calls itself unhealthy says why in /health (a data directory it cannot write): that is the cause to show.
         var reasons = crashed ? [] : HealthReasons.Of(session.Health.Ask(name, running: true, inside: !publishes).Body);
         var logs = Engine.Logs(name, tail: 15).NonBlank().TakeLast(8);
         return new ReleaseStartException($"{name} from {Target.ImageOf(release)} {state}" +
-            (reasons.Count > 0 ? $": its /health says {string.Join("; ", reasons)}" : "") + $". Last log lines: {string.Join(" | ", logs)}");
+            (reasons.Count > 0 ? $": its /health says {string.Join("; ", reasons)}" : "") + $". Last log lines: {(logs.Any() ? string.Join(" | ", logs) : "none (it wrote nothing)")}");
     }
+
+    /// <summary>
+    /// How the container crashed, as the engine shows it now: a container the engine restarted runs again and its exit code is the
+    /// running one's (0), so only an ended or restarting one has an exit code to show.
+    /// </summary>
+    private static string Crash(DockerContainer container) => container.State.Status switch
+    {
+        "exited" or "dead" => $"crashed: it exited with code {container.State.ExitCode}" + (container.RestartCount > 0 ? $" after {container.RestartCount} restart(s)" : ""),
+        "restarting" => $"crashed: it exited with code {container.State.ExitCode} and the engine is restarting it ({container.RestartCount} restart(s) so far)",
+        _ => $"crashed: it exited and the engine restarted it {container.RestartCount} time(s)",
+    };
 
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan InspectEvery = TimeSpan.FromMilliseconds(500);
