@@ -42,21 +42,18 @@ local.update({"containerName": name, "composeProject": name, "network": name, "i
 json.dump(environments, open(path, "w"), indent=2)
 PY
 git -C "$CLONE" commit --quiet -am "bench: its own names and port"
-(cd "$CLONE" && ./build.sh --target=deploy >"$WORK/first.log" 2>&1) || { tail -20 "$WORK/first.log" >&2; exit 1; }
+(cd "$CLONE" && run_logged "$WORK/first.log" ./build.sh --target=deploy)
 
-deploy_in_clone() { # STRATEGY LOG : the clone's deploy with STRATEGY, its output in LOG
-  (cd "$CLONE" && ./build.sh --target=deploy --strategy="$1") >"$2" 2>&1
+deploy_in_clone() { # STRATEGY LOG : the clone's deploy with STRATEGY, its output in LOG (a failure shows its end: run_logged)
+  (cd "$CLONE" && run_logged "$2" ./build.sh --target=deploy --strategy="$1")
 }
 
 deploy_ms() { # STRATEGY ROUND : one change committed, then its deploy with STRATEGY while polled; prints its wall time in ms
-  local start end status=0
+  local ms
   echo "# bench: canary $2 $1 $(date +%s%N)" >>"$CLONE/$CHANGED"
   git -C "$CLONE" commit --quiet -am "bench: a change deployed $1"
-  start=$(date +%s%N)
-  polled "$WORK/$1-$2" "$HEALTH" deploy_in_clone "$1" "$WORK/$1-$2.log" || status=$?
-  end=$(date +%s%N)
-  if [ "$status" -ne 0 ]; then tail -20 "$WORK/$1-$2.log" >&2; echo "bench: the $1 deploy failed" >&2; exit 1; fi
-  echo $(((end - start - 2000000000) / 1000000)) # polled's second before and after are not the deploy's
+  ms=$(elapsed_ms polled "$WORK/$1-$2" "$HEALTH" deploy_in_clone "$1" "$WORK/$1-$2.log") || exit
+  echo $((ms - 2000)) # polled's second before and after are not the deploy's
 }
 
 start_first=()

@@ -38,7 +38,7 @@ clone_at "$CLONE" HEAD
 cleanup
 start_registry "$WORK/registry"
 echo "bench: lab $LAB up (3 nodes, swarm, registry $REGISTRY)"
-"$ROOT/build/lab.sh" up --name "$LAB" --nodes 3 --swarm --registry "$REGISTRY" >"$WORK/lab.log" 2>&1 || { tail -20 "$WORK/lab.log" >&2; exit 1; }
+run_logged "$WORK/lab.log" "$ROOT/build/lab.sh" up --name "$LAB" --nodes 3 --swarm --registry "$REGISTRY"
 STATE_FILE=$(tail -1 "$WORK/lab.log" | sed 's/^state: //')
 
 lab_nodes() { # KEY : that key of each of the lab's nodes, one a line
@@ -73,32 +73,14 @@ pipeline() { # ENV TARGET : ./build.sh --target=TARGET of the clone's release fo
   (cd "$CLONE" && ./build.sh --environments=.qtsops/bench-environments.json --env="$1" --target="$2")
 }
 
-deploy() { # LABEL ENV : deploys the clone's release to ENV, its log in WORK/LABEL.log; a failed deploy leaves WORK/LABEL.failed
-  rm -f "$WORK/$1.failed"
-  pipeline "$2" deploy >"$WORK/$1.log" 2>&1 || touch "$WORK/$1.failed"
-}
-
-succeeded() { # LABEL : whether the deploy of that label succeeded
-  [ ! -e "$WORK/$1.failed" ]
-}
-
-stop_unless_succeeded() { # LABEL
-  succeeded "$1" && return
-  tail -30 "$WORK/$1.log" >&2
-  echo "bench: the deploy '$1' failed (its log: $WORK/$1.log)" >&2
-  exit 1
-}
-
 build_image() { # the clone's release's image, untimed (both environments name the same image)
-  pipeline single image >"$WORK/image.log" 2>&1 || { tail -20 "$WORK/image.log" >&2; exit 1; }
+  run_logged "$WORK/image.log" pipeline single image
 }
 
 build_image
 echo "bench: first deploys"
-cluster_first_ms=$(elapsed_ms deploy cluster-first cluster)
-stop_unless_succeeded cluster-first
-single_first_ms=$(elapsed_ms deploy single-first single)
-stop_unless_succeeded single-first
+cluster_first_ms=$(elapsed_ms pipeline cluster deploy)
+single_first_ms=$(elapsed_ms pipeline single deploy)
 
 echo "# bench: an upgrade $(date +%s)" >>"$CLONE/$CHANGED"
 git -C "$CLONE" commit --quiet -am "bench: an upgrade"
@@ -106,10 +88,8 @@ build_image
 load="$(cut -d' ' -f1-3 /proc/loadavg)"
 echo "bench: upgrades (load average $load)"
 node_urls=$(lab_nodes address | sed "s|.*|http://&:$CLUSTER_PORT/health|" | tr '\n' ' ')
-cluster_upgrade_ms=$(polled "$WORK/cluster-upgrade" "$node_urls" elapsed_ms deploy cluster-upgrade cluster)
-stop_unless_succeeded cluster-upgrade
-single_upgrade_ms=$(polled "$WORK/single-upgrade" "http://127.0.0.1:$SINGLE_PORT/health" elapsed_ms deploy single-upgrade single)
-stop_unless_succeeded single-upgrade
+cluster_upgrade_ms=$(polled "$WORK/cluster-upgrade" "$node_urls" elapsed_ms pipeline cluster deploy)
+single_upgrade_ms=$(polled "$WORK/single-upgrade" "http://127.0.0.1:$SINGLE_PORT/health" elapsed_ms pipeline single deploy)
 
 polls() { # LABEL : "requests failed gap" over the label's pollers: the sums, the longest gap
   cat "$WORK/$1"-*.poll | awk '{ requests += $1; failed += $2; if ($3 > gap) gap = $3 } END { print requests, failed, gap }'

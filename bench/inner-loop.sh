@@ -30,7 +30,7 @@ compose+=(-f docker-compose.yml -f docker-compose.publish.yml)
 
 change() { echo "# inner-loop change $1 $(date +%s%N)" >>"$CLONE/$CHANGED"; }
 
-pipeline() { (cd "$CLONE" && ./build.sh --environments=bench-environments.json >"$WORK/pipeline.log" 2>&1) || { tail -20 "$WORK/pipeline.log"; exit 1; }; }
+pipeline() { (cd "$CLONE" && ./build.sh --environments=bench-environments.json); }
 
 remove_deployments() { # the clone's (one container, or the slots and the edge) and the bare flow's
   docker rm --force "$NAME" "$NAME-a" "$NAME-b" "$NAME-edge" "$NAME-bare" >/dev/null 2>&1 || true
@@ -39,12 +39,13 @@ remove_deployments() { # the clone's (one container, or the slots and the edge) 
 
 bare() { # the package the last pipeline run made, built and started by hand beside the pipeline's container
   local package="$CLONE/artifacts/package/qts_ops_deploy"
-  cp "$CLONE/$CHANGED" "$package/$PACKAGED"
-  docker build --quiet --build-arg "BASE_IMAGE=$BASE" -t "$NAME:bare" "$package" >/dev/null
+  # elapsed_ms runs it as a condition, where set -e stops nothing: a failed step returns its status itself.
+  cp "$CLONE/$CHANGED" "$package/$PACKAGED" || return
+  docker build --quiet --build-arg "BASE_IMAGE=$BASE" -t "$NAME:bare" "$package" || return
   (cd "$package" && QTS_OBSERVER_IMAGE="$NAME:bare" QTS_OBSERVER_CONTAINER="$NAME-bare" \
     QTS_OBSERVER_NETWORK="$NAME-bare" QTS_OBSERVER_PORT="$BARE_PORT" QTS_OBSERVER_HEALTH_INTERVAL=1s \
     QTS_OBSERVER_HOST_DATA="$WORK/bare/data" QTS_OBSERVER_HOST_LOGS="$WORK/bare/logs" QTS_OBSERVER_HOST_CONFIG="$WORK/bare/config" \
-    "${compose[@]}" --project-name "$NAME-bare" up -d >/dev/null 2>&1)
+    "${compose[@]}" --project-name "$NAME-bare" up -d) || return
   until curl --silent --fail --max-time 1 "$BARE_HEALTH" >/dev/null; do sleep 0.05; done
 }
 
@@ -68,8 +69,7 @@ rm -rf "$WORK/bare"
 mkdir -p "$WORK/bare/data" "$WORK/bare/logs" "$WORK/bare/config"
 chown 10001:10001 "$WORK/bare/data" "$WORK/bare/logs" # the service's user; the pipeline does this for its own folders
 echo "bench: first deploy"
-pipeline
-# Checked here, not in bare: a failure inside a timed run is not reported (elapsed_ms times failures too).
+run_logged "$WORK/pipeline.log" pipeline
 [ -f "$CLONE/artifacts/package/qts_ops_deploy/$PACKAGED" ] || { echo "bench: the package has no $PACKAGED: fix PACKAGED" >&2; exit 1; }
 BASE=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["baseImage"])' "$CLONE/artifacts/reports/image.json")
 

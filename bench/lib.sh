@@ -3,12 +3,27 @@
 # shellcheck source=build/registry.sh
 source "$ROOT/build/registry.sh"
 
-elapsed_ms() { # command... : the wall time of one run in ms (a failing run still counts)
-  local start end
+run_logged() { # LOG COMMAND... : runs COMMAND, its output in LOG, and returns its status; a failure shows the end of LOG and names it
+  local log="$1" status=0
+  shift
+  "$@" >"$log" 2>&1 || status=$?
+  if [ "$status" -ne 0 ]; then
+    tail -30 "$log" >&2
+    echo "bench: '$*' failed with status $status (its output: $log)" >&2
+  fi
+  return "$status"
+}
+
+elapsed_ms() { # COMMAND... : prints the wall time of one run in ms and returns COMMAND's status: under set -e a failed run
+  # stops the bench, the end of its output shown (run_logged; the whole of it is kept in a file, the others are not)
+  local log start end status=0
+  log=$(mktemp "${TMPDIR:-/tmp}/qtsops-bench-XXXXXX.log")
   start=$(date +%s%N)
-  "$@" >/dev/null 2>&1 || true
+  run_logged "$log" "$@" || status=$?
   end=$(date +%s%N)
   echo $(((end - start) / 1000000))
+  [ "$status" -ne 0 ] || rm -f "$log"
+  return "$status"
 }
 
 seconds() { # MS : those milliseconds in seconds, one decimal
@@ -19,10 +34,10 @@ median() { # numbers... : their median
   printf '%s\n' "$@" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'
 }
 
-median_ms() { # RUNS command... : the median wall time in ms of RUNS runs
+median_ms() { # RUNS COMMAND... : the median wall time in ms of RUNS runs; the first failed run ends it with that run's status
   local runs="$1"; shift
   local times=()
-  for _ in $(seq 1 "$runs"); do times+=("$(elapsed_ms "$@")"); done
+  for _ in $(seq 1 "$runs"); do times+=("$(elapsed_ms "$@")") || return; done
   median "${times[@]}"
 }
 

@@ -18,22 +18,19 @@ CONTAINER=qts-observer
 # shellcheck source=bench/lib.sh
 source "$ROOT/bench/lib.sh"
 
-timed() { # label command... ; runs it in the clone, keeps its log, prints the wall time in ns
-  local label="$1"; shift
-  local start end status=0
-  start=$(date +%s%N)
-  (cd "$CLONE" && "$@") >"$WORK/$label.log" 2>&1 || status=$?
-  end=$(date +%s%N)
-  echo "$((end - start)) $status"
+in_clone() { (cd "$CLONE" && "$@"); }
+
+crashing_run() { # ./build.sh of the release that crashes at start, its output in WORK/crash.log: it fails, and puts the old release back
+  if in_clone ./build.sh >"$WORK/crash.log" 2>&1; then echo "bench: the crashing release did not fail the run"; return 1; fi
+  grep -q "which is healthy and verified" "$WORK/crash.log" || { tail -20 "$WORK/crash.log"; return 1; }
 }
 
 clone_head "$CLONE"
 
 base_note="kept (built earlier)"
 if ! docker image ls --format '{{.Repository}}' | grep -qx 'qtsops/python-base'; then
-  read -r ns status < <(timed base ./build.sh --target=image)
-  [ "$status" -eq 0 ] || { tail -20 "$WORK/base.log"; exit 1; }
-  base_note="built first, once: $(seconds $((ns / 1000000))) s for the image target including debootstrap"
+  base_ms=$(elapsed_ms in_clone ./build.sh --target=image)
+  base_note="built first, once: $(seconds "$base_ms") s for the image target including debootstrap"
 fi
 
 # Cold: clean, and no observer image, container, release or history.
@@ -42,18 +39,13 @@ mapfile -t images < <(docker image ls --format '{{.Repository}}:{{.Tag}}' | grep
 [ ${#images[@]} -eq 0 ] || docker image rm --force "${images[@]}" >/dev/null
 docker image prune --force >/dev/null # untagged build-stage images would serve as layer cache
 rm -rf "$CLONE/.qtsops/deploy" "$CLONE/.qtsops/history"
-read -r cold status < <(timed cold ./build.sh)
-[ "$status" -eq 0 ] || { tail -20 "$WORK/cold.log"; exit 1; }
-
-read -r again status < <(timed again ./build.sh)
-[ "$status" -eq 0 ] || { tail -20 "$WORK/again.log"; exit 1; }
+cold=$(elapsed_ms in_clone ./build.sh)
+again=$(elapsed_ms in_clone ./build.sh)
 
 # A release that crashes at start (an interval the service refuses: it exits 2), committed so it is a new version.
 sed -i 's|      OBSERVER_LOG_DIR: /app/logs|      OBSERVER_LOG_DIR: /app/logs\n      OBSERVER_INTERVAL_SECONDS: "0"|' "$CLONE/src/observer/docker-compose.yml"
 git -C "$CLONE" commit --quiet -am "bench: a release that crashes at start"
-read -r failed status < <(timed crash ./build.sh)
-[ "$status" -ne 0 ] || { echo "bench: the crashing release did not fail the run" >&2; exit 1; }
-grep -q "which is healthy and verified" "$WORK/crash.log" || { tail -20 "$WORK/crash.log"; exit 1; }
+failed=$(elapsed_ms crashing_run)
 
 # From the failed deploy's end (the check that failed) to the first passing health check of the old release.
 rollback=$(docker inspect "$CONTAINER" --format '{{json .State.Health.Log}}' | python3 -c '
@@ -72,7 +64,7 @@ print("%.1f" % (healthy - failed_at).total_seconds())
 
 docker rm --force "$CONTAINER" >/dev/null
 
-cold_s=$(seconds $((cold / 1000000))); again_s=$(seconds $((again / 1000000))); failed_s=$(seconds $((failed / 1000000)))
+cold_s=$(seconds "$cold"); again_s=$(seconds "$again"); failed_s=$(seconds "$failed")
 ratio=$(awk -v a="$again" -v b="$cold" 'BEGIN { printf "%.2f", a / b }')
 section="
 ## Pipeline: local deploy, re-run, rollback

@@ -86,10 +86,10 @@ deploy() { # ENV [TARGET...] : a forced deploy + verify of the clone's release t
 logins() { docker logs "$HOST" 2>&1 | grep -c "Accepted publickey" || true; }
 
 # Untimed: builds the image, installs the first release; pushes it for the host to pull.
-deploy local >"$WORK/first-local.log" 2>&1 || { tail -20 "$WORK/first-local.log" >&2; exit 1; }
-deploy staging push >"$WORK/first-ssh.log" 2>&1 || { tail -20 "$WORK/first-ssh.log" >&2; exit 1; }
+run_logged "$WORK/first-local.log" deploy local
+run_logged "$WORK/first-ssh.log" deploy staging push
 before=$(logins)
-deploy staging >"$WORK/count.log" 2>&1 || { tail -20 "$WORK/count.log" >&2; exit 1; }
+run_logged "$WORK/count.log" deploy staging
 connections=$(($(logins) - before))
 
 local_times=() remote_times=()

@@ -42,7 +42,7 @@ clone_head "$CLONE"
 scenarios() { # STRATEGY : (a), (b) and (c) with it, from a fresh deployment; prints their "requests failed gap" on one line
   local strategy="$1" result figures=()
   remove_local_deployment
-  (cd "$CLONE" && ./build.sh --strategy="$strategy" >"$WORK/$strategy-first.log" 2>&1) || { tail -20 "$WORK/$strategy-first.log" >&2; exit 1; }
+  (cd "$CLONE" && run_logged "$WORK/$strategy-first.log" ./build.sh --strategy="$strategy") || exit
 
   echo "# bench: upgrade $(date +%s)" >>"$CLONE/$CHANGED"
   git -C "$CLONE" commit --quiet -am "bench: an upgrade"

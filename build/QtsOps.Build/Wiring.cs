@@ -257,7 +257,9 @@ public sealed class Wiring(BuildContext context, DeploymentEnvironment? environm
         () => context.ConfiguredTarget, context.EnvironmentsFile, context.Checkout, () => context.Protection, context.ReloadTarget, context.Reporting);
 
     /// <summary>The status target's work, by the environment's engine.</summary>
-    public IEnvironmentStatus Status() => OnHosts ? new FleetStatus(Fleet) : OnSwarm ? new SwarmStatusStep(DeployingSession, new SwarmStatusReader(SwarmObserver(), Target)) : ComposeStatus();
+    public IEnvironmentStatus Status() => OnHosts ? new FleetStatus(Fleet) : OnSwarm ? SwarmStatus() : ComposeStatus();
+
+    private SwarmStatusStep SwarmStatus() => new(DeployingSession, new SwarmStatusReader(SwarmObserver(), Target));
 
     private StatusReader ComposeStatus() => new(Session, Edge);
 
@@ -270,7 +272,7 @@ public sealed class Wiring(BuildContext context, DeploymentEnvironment? environm
     public IReadOnlyList<EnvironmentDashboard> Dashboards(int historyEntries) => OnHosts ? new FleetDashboard(Fleet).Read(historyEntries) : [Dashboard().Read(historyEntries)];
 
     public IDashboardReader Dashboard() => OnSwarm
-        ? new SwarmDashboardReader(DeployingSession, new SwarmStatusReader(SwarmObserver(), Target))
+        ? new SwarmDashboardReader(DeployingSession, SwarmStatus())
         : new DashboardReader(Engine, Target, ComposeStatus(), Releases());
 
     /// <summary>The down target's work, by the environment's engine.</summary>

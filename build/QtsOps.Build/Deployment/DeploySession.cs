@@ -41,18 +41,6 @@ public sealed class DeploySession(DockerEngine engine, DeploymentEnvironment tar
     /// <summary>The release's /health: deploy's wait and verify ask it the same way.</summary>
     public HealthEndpoint Health => new(engine, target.HealthUrl);
 
-    /// <summary>The releases this session installed, and the package each was copied from (<see cref="InstalledFrom"/>).</summary>
-    private readonly Dictionary<string, string> _packages = new(StringComparer.Ordinal);
-
-    /// <summary>
-    /// The release was just installed from <paramref name="packageDirectory"/>, a copy of which it is: what the steps read of its files
-    /// (compose's files, its deployment_config.json) is read there, on this machine, instead of from the host (over ssh, a round trip each).
-    /// </summary>
-    public void InstalledFrom(string release, string packageDirectory) => _packages[release] = packageDirectory;
-
-    /// <summary>The package this session installed <paramref name="release"/> from; null when it did not install it.</summary>
-    public string? PackageOf(string release) => _packages.GetValueOrDefault(release);
-
     private DeploymentState? _state;
 
     /// <summary>The environment as it is now: read on first use, and again only after <see cref="Changed"/>.</summary>

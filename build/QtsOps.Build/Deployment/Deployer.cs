@@ -145,7 +145,6 @@ public sealed class Deployer(DeploySession session, DeployRequest request, Relea
             _backups.BeforeDeploy(release, dataExists: !missing.Contains(session.Shared.Data));
             interruption.Token.ThrowIfCancellationRequested();
             Store.Install(request.PackageDirectory, release);
-            session.InstalledFrom(release, request.PackageDirectory);
             PrepareSharedDirectories(release, missing);
             interruption.Token.ThrowIfCancellationRequested();
         }

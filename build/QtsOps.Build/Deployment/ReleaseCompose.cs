@@ -64,7 +64,7 @@ public sealed class ReleaseCompose(DeploySession session, Checkout checkout, Edg
     private string ComposeDirectory(string release)
     {
         if (!Engine.IsRemote) return Store.PathOf(release);
-        if (session.PackageOf(release) is { } package) return package;
+        if (Store.PackageOf(release) is { } package) return package;
         var directory = Path.Combine(Path.GetDirectoryName(Engine.Ssh.Client)!, "releases", release);
         if (File.Exists(Path.Combine(directory, ComposeFile))) return directory;
         var text = Host.Files.ReadAllText(Host.Files.Combine(Store.PathOf(release), ComposeFile))

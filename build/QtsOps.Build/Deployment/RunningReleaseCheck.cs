@@ -145,12 +145,12 @@ public sealed class RunningReleaseCheck(DeploySession session, string repository
 
     /// <summary>
     /// The four variables as the release's deployment_config.json sets them: the configuration the container must match. Of a release
-    /// this session installed, read in the package it was copied from (<see cref="DeploySession.PackageOf"/>); else on the host.
+    /// this session installed, read in the package it was copied from (<see cref="QtsOps.Core.Deployment.ReleaseStore.PackageOf"/>); else on the host.
     /// </summary>
     private IReadOnlyDictionary<string, string> ExpectedEnvironment(string release)
     {
         var installed = Engine.Host.Files.Combine(session.Store.PathOf(release), DeployPackage.DeploymentConfig);
-        var (text, where) = session.PackageOf(release) is { } package && Path.Combine(package, DeployPackage.DeploymentConfig) is var copy
+        var (text, where) = session.Store.PackageOf(release) is { } package && Path.Combine(package, DeployPackage.DeploymentConfig) is var copy
             ? (File.Exists(copy) ? File.ReadAllText(copy) : null, copy)
             : (Engine.Host.Files.ReadAllText(installed), Engine.Host.Where(installed));
         if (text is null)

@@ -10,8 +10,11 @@ public sealed class ReleaseStore(string deployDirectory, IHostFileSystem files)
 {
     private readonly IHostFileSystem _files = files;
 
-    /// <summary>The releases this store installed: <see cref="Activate"/> need not list releases/ to find them.</summary>
-    private readonly HashSet<string> _installedHere = new(StringComparer.Ordinal);
+    /// <summary>
+    /// The releases this store installed, each with the package it was copied from: <see cref="Activate"/> need not list releases/
+    /// to find them, and what a run reads of their files it reads in the package (<see cref="PackageOf"/>).
+    /// </summary>
+    private readonly Dictionary<string, string> _installedFrom = new(StringComparer.Ordinal);
 
     public string DeployDirectory { get; } = deployDirectory;
     public const string ReleasesFolder = "releases";
@@ -55,14 +58,20 @@ public sealed class ReleaseStore(string deployDirectory, IHostFileSystem files)
         var target = PathOf(release);
         // The folder's time is its install time: pruning removes the oldest installs first.
         _files.PutDirectory(packageDirectory, target, Join(ReleasesDirectory, $".{release}.partial"));
-        _installedHere.Add(release);
+        _installedFrom[release] = packageDirectory;
         return target;
     }
+
+    /// <summary>
+    /// The package directory (on this machine) this store installed <paramref name="release"/> from, a copy of which it is: its files are
+    /// read there instead of on the host (over ssh, a round trip each). Null for a release this store did not install.
+    /// </summary>
+    public string? PackageOf(string release) => _installedFrom.GetValueOrDefault(release);
 
     /// <summary>Points <c>current</c> at a release, atomically (a new link renamed over the old one).</summary>
     public void Activate(string release)
     {
-        if (!_installedHere.Contains(release) && !IsInstalled(release)) throw new DirectoryNotFoundException(NotInstalled(release) + ".");
+        if (!_installedFrom.ContainsKey(release) && !IsInstalled(release)) throw new DirectoryNotFoundException(NotInstalled(release) + ".");
         _files.ReplaceLink(CurrentLink, Join(ReleasesFolder, release));
     }
 
@@ -84,7 +93,7 @@ public sealed class ReleaseStore(string deployDirectory, IHostFileSystem files)
         foreach (var release in removed)
         {
             _files.DeleteDirectory(PathOf(release));
-            _installedHere.Remove(release);
+            _installedFrom.Remove(release);
         }
         return removed;
     }

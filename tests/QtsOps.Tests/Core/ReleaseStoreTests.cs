@@ -43,6 +43,21 @@ public class ReleaseStoreTests
     }
 
     [Test]
+    public void A_release_this_store_installed_names_its_package_until_pruned_and_one_it_did_not_install_none()
+    {
+        NewStore().Install(_package, "1");
+        var store = NewStore();
+
+        store.Install(_package, "2");
+        store.Install(_package, "3");
+        store.PruneAfterInstall("3", installedBefore: ["2", "1"], keep: 1, alsoKeep: []);
+
+        Assert.That(store.PackageOf("3"), Is.EqualTo(_package), "installed here: its files are read in the package");
+        Assert.That(store.PackageOf("2"), Is.Null, "pruned");
+        Assert.That(store.PackageOf("1"), Is.Null, "installed by another store (another run): read on the host");
+    }
+
+    [Test]
     public void A_release_this_store_did_not_install_is_looked_for_before_current_points_at_it()
     {
         NewStore().Install(_package, "1");

@@ -43,19 +43,8 @@ public class SshDeploymentHostTests
         // The observer writes its data into the host's folder, as the container does there.
         using var observer = new ObserverProcess(HostFolder("observer")).Start();
         observer.WaitForRecords(2);
-        var host = Host(() => _ssh.Client);
-        var backups = HostFolder("backups");
-        using var flood = new HealthFlood(observer.Port);
 
-        for (var backup = 0; backup < 40; backup++)
-        {
-            var result = host.BackUp(observer.DataDirectory, backups, "x", DateTimeOffset.UtcNow);
-            Assert.That(result.Files, Is.EqualTo(1), "the day's records are in the backup; the health probe is no data");
-            host.PruneBackups(result.Backups, 1);
-        }
-
-        Assert.That(flood.Answered, Is.GreaterThan(50), "/health was asked all along");
-        Assert.That(flood.Failures, Is.Empty);
+        HealthFlood.BackUpWhileFlooded(Host(() => _ssh.Client), observer, HostFolder("backups"), times: 40);
     }
 
     [Test]

@@ -5,8 +5,6 @@ using QtsOps.Build.Deployment;
 using QtsOps.Build.Deployment.Swarm;
 using QtsOps.Core.Environments;
 using QtsOps.Core.Swarm;
-using QtsOps.Core.Validation.Observer;
-using QtsOps.Tests.Core;
 using QtsOps.Tests.Host;
 
 namespace QtsOps.Tests.Docker;
@@ -20,13 +18,8 @@ namespace QtsOps.Tests.Docker;
 [TestFixture, Category("Docker"), NonParallelizable, System.Runtime.Versioning.SupportedOSPlatform("linux"), Platform("Linux")]
 public class SwarmObserveTests
 {
-    private const string Username = "lab";
-    private static readonly string Password = Guid.NewGuid().ToString("N");
     private const string Release = "1.0.0";
-    private RegistryServer _registry = null!;
-    private TempDirectory _scratch = null!;
-    private Lab _lab = null!;
-    private readonly List<string> _tags = [];
+    private SwarmStackLab _stacks = null!;
     private string _observerImage = "";
     private DeploymentEnvironment _target = null!;
     private StringWriter _log = null!;
@@ -34,52 +27,36 @@ public class SwarmObserveTests
     private SwarmObserver _observer = null!;
 
     private string Service => SwarmStack.ServiceName(_target.ComposeProject);
-    private string ReportsDirectory => _scratch.Combine("reports");
+    private string ReportsDirectory => _stacks.Work.Combine("reports");
+    private Lab Lab => _stacks.Lab;
 
     [OneTimeSetUp]
     public void DeployTheStackOnALab()
     {
-        _registry = new RegistryServer(Username, Password);
-        _scratch = new TempDirectory();
-        _lab = new Lab(nodes: 3, swarm: true, registry: _registry.Address);
-        Docker(null, "login", "--username", Username, "--password", Password, _registry.Address).EnsureSuccess("Logging in to the test registry");
-        _observerImage = Push(BuildObserverImage(), "observer");
-        var edgeImage = Push(EdgeImage(), "edge");
+        _stacks = new SwarmStackLab("lab");
+        _observerImage = _stacks.Push(BuildObserverImage(), "qtsops-swarmobserve/observer", Lab.Name);
+        var edgeImage = _stacks.Push(EdgeImage(), "qtsops-swarmobserve/edge", Lab.Name);
         // The probe verify runs on the manager uses the observer's image: pulled here with this fixture's login.
-        Docker(_lab.Manager, "pull", "--quiet", _observerImage).EnsureSuccess("Pulling the observer's image on the manager");
+        _stacks.Docker(Lab.Manager, "pull", "--quiet", _observerImage).EnsureSuccess("Pulling the observer's image on the manager");
 
-        _target = Cluster(_lab.Manager.DockerHost);
-        foreach (var node in _lab.Nodes)
-            foreach (var folder in new[] { "data", "logs", "config" })
-            {
-                var path = Path.Combine(node.Srv, "qtsobs", folder);
-                Directory.CreateDirectory(path);
-                Command.Run("chown", "10001:10001", path).EnsureSuccess($"Giving {path} to the service's user");
-            }
-        var stack = SwarmStack.Write(_target, new StackRelease(Release, _observerImage, edgeImage, AutomaticRollback: true),
-            File.ReadAllText(SourceRepository.Combine(ObserverFiles.ComposePath)), ObserverFiles.ComposePath, SwarmStackInputs.Variables(_target, Release), _ => null);
-        File.WriteAllText(_scratch.Combine(SwarmStack.FileName), stack.Text);
-        foreach (var (name, text) in stack.Files) File.WriteAllText(_scratch.Combine(name), text);
-        Docker(_lab.Manager, "stack", "deploy", "--compose-file", _scratch.Combine(SwarmStack.FileName), "--with-registry-auth", "--detach=true", _target.ComposeProject)
-            .EnsureSuccess("Deploying the stack");
+        _target = _stacks.Cluster("qtsobs", "qtsobs", cluster =>
+        {
+            cluster["settleSeconds"] = 2;
+            cluster["healthIntervalSeconds"] = 1;
+        });
+        _stacks.Deploy(_target, new StackRelease(Release, _observerImage, edgeImage, AutomaticRollback: true));
         WaitForTheStackServing();
 
         _log = new StringWriter();
         var cake = CakeContexts.Create(_log);
-        var engine = new DockerEngine(cake, _lab.Manager.DockerHost, new SshTransport(null, null, null, null),
+        var engine = new DockerEngine(cake, Lab.Manager.DockerHost, new SshTransport(null, null, null, null),
             () => throw new InvalidOperationException("verify and status on a swarm read no deploy files here"));
         _observer = new SwarmObserver(engine);
-        _reporting = new RunReporting(cake, _scratch.Path, ReportsDirectory, _target.Name, new Checkout(cake, SourceRepository.Root), [], null);
+        _reporting = new RunReporting(cake, _stacks.Work.Path, ReportsDirectory, _target.Name, new Checkout(cake, SourceRepository.Root), [], null);
     }
 
     [OneTimeTearDown]
-    public void RemoveEverything()
-    {
-        _lab?.Dispose();
-        foreach (var tag in _tags) Command.Run("docker", "image", "rm", tag);
-        _registry?.Dispose();
-        _scratch?.Dispose();
-    }
+    public void RemoveEverything() => _stacks?.Dispose();
 
     [Test, Order(1)]
     public void Verify_passes_naming_each_task_with_its_node_and_each_node_whose_health_was_asked()
@@ -93,8 +70,8 @@ public class SwarmObserveTests
         foreach (var (task, node) in RunningTasks())
             Assert.That(markdown, Does.Contain($"`task {task}@{node}` | pass"), $"the report judges {task} on {node}");
         Assert.That(report.Checks.Single(check => check.Name == "health-endpoints-asked").Evidence,
-            Is.EqualTo($"asked {string.Join(", ", _lab.Nodes.Select(node => node.Name).Order(StringComparer.Ordinal))}"), "the edge publishes the port on every node, each reached from here");
-        foreach (var node in _lab.Nodes)
+            Is.EqualTo($"asked {string.Join(", ", Lab.Nodes.Select(node => node.Name).Order(StringComparer.Ordinal))}"), "the edge publishes the port on every node, each reached from here");
+        foreach (var node in Lab.Nodes)
             Assert.That(markdown, Does.Contain($"`health-endpoint@{node.Name}` | pass | GET http://{node.Address}:{_target.Port}/health -> 200"));
         Assert.That(RunningTasks().Select(task => task.Node), Has.All.Matches<string>(node => markdown.Contains($"`data-records@{node}` | pass")), "records written since the update on each node with a task");
         Assert.That(rollback.Calls, Is.Empty);
@@ -130,12 +107,12 @@ public class SwarmObserveTests
     public void A_task_killed_and_replaced_by_the_engine_fails_verify_naming_the_task_and_node_and_rolls_back()
     {
         var (task, node) = RunningTasks()[0];
-        var id = _lab.Manager.Docker("service", "ps", "--no-trunc", "--filter", $"name={task}", "--filter", "desired-state=running", "--format", "{{.ID}}", Service)
+        var id = Lab.Manager.Docker("service", "ps", "--no-trunc", "--filter", $"name={task}", "--filter", "desired-state=running", "--format", "{{.ID}}", Service)
             .EnsureSuccess("Finding the task's id").Output.Single();
-        var onNode = _lab.Nodes.Single(n => n.Name == node);
+        var onNode = Lab.Nodes.Single(n => n.Name == node);
         var container = onNode.Docker("ps", "--quiet", "--filter", $"label=com.docker.swarm.task.id={id}").EnsureSuccess("Finding the task's container").Output.Single();
         onNode.Docker("kill", container).EnsureSuccess($"Killing {task} on {node}");
-        WaitUntil(() => _lab.Manager.Docker("service", "ps", "--no-trunc", "--filter", $"id={id}", "--format", "{{.DesiredState}}", Service).Output.SequenceEqual(["Shutdown"]),
+        WaitUntil(() => Lab.Manager.Docker("service", "ps", "--no-trunc", "--filter", $"id={id}", "--format", "{{.DesiredState}}", Service).Output.SequenceEqual(["Shutdown"]),
             $"the engine replacing {task}");
         var rollback = new RecordingRollback();
 
@@ -153,14 +130,14 @@ public class SwarmObserveTests
     {
         WaitUntil(() => Running(Service) == 2, "both tasks running again");
         var (task, node) = RunningTasks()[0];
-        var id = _lab.Manager.Docker("service", "ps", "--no-trunc", "--filter", $"name={task}", "--filter", "desired-state=running", "--format", "{{.ID}}", Service)
+        var id = Lab.Manager.Docker("service", "ps", "--no-trunc", "--filter", $"name={task}", "--filter", "desired-state=running", "--format", "{{.ID}}", Service)
             .EnsureSuccess("Finding the task's id").Output.Single();
-        var onNode = _lab.Nodes.Single(n => n.Name == node);
+        var onNode = Lab.Nodes.Single(n => n.Name == node);
         var container = onNode.Docker("ps", "--quiet", "--filter", $"label=com.docker.swarm.task.id={id}").EnsureSuccess("Finding the task's container").Output.Single();
         // The service's user can no longer write its node's data directory: its /health turns 503, and the engine's health check follows.
         Command.Run("chmod", "0500", Path.Combine(onNode.Srv, "qtsobs", "data")).EnsureSuccess("Taking the data directory from the service");
         WaitUntil(() => onNode.Docker("inspect", "--format", "{{.State.Health.Status}}", container).Output.SequenceEqual(["unhealthy"])
-            || _lab.Manager.Docker("service", "ps", "--no-trunc", "--filter", $"id={id}", "--format", "{{.DesiredState}}", Service).Output.SequenceEqual(["Shutdown"]),
+            || Lab.Manager.Docker("service", "ps", "--no-trunc", "--filter", $"id={id}", "--format", "{{.DesiredState}}", Service).Output.SequenceEqual(["Shutdown"]),
             $"{task} on {node} unhealthy");
         var rollback = new RecordingRollback();
 
@@ -198,29 +175,16 @@ public class SwarmObserveTests
 
     /// <summary>The observer's tasks the engine wants running, by name and node, as `docker service ps` lists them.</summary>
     private List<(string Task, string Node)> RunningTasks() =>
-        [.. _lab.Manager.Docker("service", "ps", "--filter", "desired-state=running", "--format", "{{.Name}} {{.Node}}", Service).EnsureSuccess("Listing the tasks").Output
+        [.. Lab.Manager.Docker("service", "ps", "--filter", "desired-state=running", "--format", "{{.Name}} {{.Node}}", Service).EnsureSuccess("Listing the tasks").Output
             .Select(line => line.Split(' ')).Select(parts => (parts[0], parts[1]))];
-
-    /// <summary>The fixture's swarm environment, "cluster" of the swarm fixture file, on the lab's manager, its folders under each node's own /srv.</summary>
-    private static DeploymentEnvironment Cluster(string manager)
-    {
-        var json = File.ReadAllText(SourceRepository.Combine(SwarmStackInputs.FixtureFile))
-            .Replace("\"dockerHost\": \"ssh://qtsops@manager.qts-observer.internal\",", $"\"dockerHost\": \"{manager}\",")
-            .Replace("\"placement\": [\"node.labels.site==east\", \"node.role!=manager\"],", "")
-            .Replace("\"settleSeconds\": 30,", """
-                "settleSeconds": 2, "healthIntervalSeconds": 1, "composeProject": "qtsobs", "network": "qtsobs-net",
-                "dataDirectory": "/srv/qtsobs/data", "logDirectory": "/srv/qtsobs/logs", "configDirectory": "/srv/qtsobs/config",
-                """);
-        return EnvironmentCatalog.Parse(json, "swarm-environments.json")["cluster"];
-    }
 
     /// <summary>The observer's image built from this checkout on the pipeline's own Python base, as the image target builds it.</summary>
     private string BuildObserverImage()
     {
-        var tag = $"qtsops-test/swarmobserve:{_lab.Name}";
+        var tag = $"qtsops-test/swarmobserve:{Lab.Name}";
         Command.Run("docker", "build", "--quiet", "--build-arg", $"BASE_IMAGE={SshTestHost.PythonBaseImage()}", "--tag", tag, SourceRepository.Combine("src", "observer"))
             .EnsureSuccess("Building the observer's image");
-        _tags.Add(tag);
+        _stacks.RemoveAtEnd(tag);
         return tag;
     }
 
@@ -241,32 +205,16 @@ public class SwarmObserveTests
         public override void Run(BuildContext context) => context.Log.Information($"edge image: {new Wiring(context).BaseImages().Edge().Name}");
     }
 
-    /// <summary>The image tagged into the lab's registry and pushed; its name pinned by the digest the registry gave.</summary>
-    private string Push(string image, string name)
-    {
-        var repository = $"{_registry.Address}/qtsops-swarmobserve/{name}";
-        var tag = $"{repository}:{_lab.Name}";
-        Command.Run("docker", "tag", image, tag).EnsureSuccess($"Tagging {tag}");
-        _tags.Add(tag);
-        Docker(null, "push", "--quiet", tag).EnsureSuccess($"Pushing {tag}");
-        return Command.Run("docker", "image", "inspect", "--format", "{{range .RepoDigests}}{{println .}}{{end}}", tag)
-            .EnsureSuccess($"Reading the digest of {tag}").Output.Single(digest => digest.StartsWith(repository + "@sha256:"));
-    }
-
-    /// <summary>The docker CLI with this fixture's config (its registry login), against a node's engine or (null) this machine's.</summary>
-    private Command.Result Docker(Lab.Node? node, params string[] args) =>
-        Command.Run("docker", ["--config", _scratch.Combine("docker-config"), .. node is null ? [] : new[] { "-H", node.DockerHost }, .. args]);
-
     /// <summary>Until both observer tasks and an edge on every node run and every node's published port answers /health with 200.</summary>
     private void WaitForTheStackServing()
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        WaitUntil(() => Running(Service) == 2 && Running(SwarmStack.EdgeServiceName(_target.ComposeProject)) == _lab.Nodes.Count
-            && _lab.Nodes.All(node => Answers(http, $"http://{node.Address}:{_target.Port}/health")), "the stack serving on every node");
+        WaitUntil(() => Running(Service) == 2 && Running(SwarmStack.EdgeServiceName(_target.ComposeProject)) == Lab.Nodes.Count
+            && Lab.Nodes.All(node => Answers(http, $"http://{node.Address}:{_target.Port}/health")), "the stack serving on every node");
     }
 
     private int Running(string service) =>
-        _lab.Manager.Docker("service", "ps", service, "--filter", "desired-state=running", "--format", "{{.CurrentState}}").Output.Count(state => state.StartsWith("Running"));
+        Lab.Manager.Docker("service", "ps", service, "--filter", "desired-state=running", "--format", "{{.CurrentState}}").Output.Count(state => state.StartsWith("Running"));
 
     private static bool Answers(HttpClient http, string url)
     {
@@ -282,6 +230,6 @@ public class SwarmObserveTests
             if (done()) return;
             Thread.Sleep(500);
         }
-        Assert.Fail($"Waiting for {what} ended after 2 minutes: " + string.Join("\n", _lab.Manager.Docker("stack", "ps", "--no-trunc", _target.ComposeProject).Output));
+        Assert.Fail($"Waiting for {what} ended after 2 minutes: " + string.Join("\n", Lab.Manager.Docker("stack", "ps", "--no-trunc", _target.ComposeProject).Output));
     }
 }

@@ -1,8 +1,6 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using QtsOps.Core.Environments;
 using QtsOps.Core.Swarm;
-using QtsOps.Core.Validation.Observer;
 using QtsOps.Tests.Core;
 using QtsOps.Tests.Host;
 
@@ -18,65 +16,58 @@ namespace QtsOps.Tests.Docker;
 [TestFixture, Category("Docker"), NonParallelizable, System.Runtime.Versioning.SupportedOSPlatform("linux"), Platform("Linux")]
 public class SwarmZeroDowntimeTests
 {
-    private const string Username = "zero";
-    private static readonly string Password = Guid.NewGuid().ToString("N");
     private const string Stack = "qts-zero";
     private const int Port = 8000;
-    private RegistryServer _registry = null!;
-    private TempDirectory _work = null!;
+    private SwarmStackLab _stacks = null!;
     private ObserverRepository _repo = null!;
-    private Lab _lab = null!;
     private DeploymentEnvironment _cluster = null!;
     private (string Release, string Image) _first, _second;
-    private string _edgeTag = "", _edgeImage = "";
+    private string _edgeImage = "";
 
     private static string Service => SwarmStack.ServiceName(Stack);
+    private Lab Lab => _stacks.Lab;
 
     [OneTimeSetUp]
     public void PushTwoReleasesAndTheEdgeThenDeployTheFirstOnTheLab()
     {
-        _registry = new RegistryServer(Username, Password);
-        _work = new TempDirectory();
-        _repo = new ObserverRepository(_registry.Address);
+        _stacks = new SwarmStackLab("zero");
+        _repo = new ObserverRepository(_stacks.Registry.Address);
         _first = PushRelease();
         _repo.Commit("a second release");
         _second = PushRelease();
         _edgeImage = PushEdgeImage();
 
-        _lab = new Lab(nodes: 3, swarm: true, registry: _registry.Address);
-        _cluster = ClusterOn(_lab);
-        Docker(_lab.Manager, "login", "--username", Username, "--password", Password, _registry.Address).EnsureSuccess("Logging in to the test registry on the manager");
-        // Each node's own /srv (the lab gives each its folder): the observer (uid 10001) writes its data there.
-        foreach (var node in _lab.Nodes)
-            foreach (var folder in new[] { "data", "logs", "config" })
-            {
-                var path = Path.Combine(node.Srv, "qts-observer", folder);
-                Directory.CreateDirectory(path);
-                Command.Run("chown", "10001:10001", path).EnsureSuccess($"chown {path}");
-            }
-
+        _cluster = _stacks.Cluster(Stack, "qts-observer", cluster =>
+        {
+            cluster["healthUrl"] = $"http://{Lab.Manager.Address}:{Port}/health";
+            cluster["registry"] = _stacks.Registry.Address;
+            cluster["registryTls"] = false;
+            cluster["port"] = Port;
+            cluster["updateDelaySeconds"] = 1;
+            cluster["monitorSeconds"] = 5;
+            cluster["healthIntervalSeconds"] = 1;
+            cluster["deployDirectory"] = "/srv/qts-observer";
+            cluster["backupDirectory"] = "/srv/qts-observer-backups";
+        });
         Deploy(_first);
-        WaitFor(() => TasksRunning().Count == 2 && _lab.Nodes.All(node => AnsweringRelease(node) == _first.Release), $"{_first.Release} serving at every node");
+        WaitFor(() => TasksRunning().Count == 2 && Lab.Nodes.All(node => AnsweringRelease(node) == _first.Release), $"{_first.Release} serving at every node");
     }
 
     [OneTimeTearDown]
     public void RemoveLabImagesAndRegistry()
     {
-        _lab?.Dispose();
-        if (_edgeTag != "") Command.Run("docker", "image", "rm", _edgeTag);
+        _stacks?.Dispose();
         _repo?.RemoveFromEngine();
         _repo?.Dispose();
-        _registry?.Dispose();
-        _work?.Dispose();
     }
 
     [Test, Order(1)]
     public void An_upgrade_to_the_second_release_loses_no_request_at_any_node()
     {
-        var seen = Polling(_lab.Nodes, () =>
+        var seen = Polling(Lab.Nodes, () =>
         {
             Deploy(_second);
-            WaitFor(() => UpdateState() == "completed" && _lab.Nodes.All(node => AnsweringRelease(node) == _second.Release), $"the update to {_second.Release}");
+            WaitFor(() => UpdateState() == "completed" && Lab.Nodes.All(node => AnsweringRelease(node) == _second.Release), $"the update to {_second.Release}");
         });
 
         RequestsDuring.AssertNoneFailed(seen, EdgeLog);
@@ -89,7 +80,7 @@ public class SwarmZeroDowntimeTests
         var crashing = SwarmStackInputs.ComposeText.Replace("      OBSERVER_LOG_DIR: /app/logs\n", "      OBSERVER_LOG_DIR: /app/logs\n      OBSERVER_INTERVAL_SECONDS: \"0\"\n");
         Assert.That(crashing, Is.Not.EqualTo(SwarmStackInputs.ComposeText), "the compose file has the line the crash is added after");
 
-        var seen = Polling(_lab.Nodes, () =>
+        var seen = Polling(Lab.Nodes, () =>
         {
             Deploy((_second.Release + ".crashing", _second.Image), crashing);
             WaitFor(() => UpdateState() == "rollback_completed", "the engine's rollback of the crashing release");
@@ -97,20 +88,20 @@ public class SwarmZeroDowntimeTests
 
         RequestsDuring.AssertNoneFailed(seen, EdgeLog);
         Assert.That(seen.SelectMany(url => url.AnsweredBy.Keys).Distinct(), Is.EqualTo(new[] { _second.Release }), "only the release that served answered");
-        Assert.That(_lab.Nodes.Select(AnsweringRelease), Is.All.EqualTo(_second.Release), "the old version still answers");
-        var failed = _lab.Manager.Docker("service", "ps", "--no-trunc", "--format", "{{.Error}}", Service).EnsureSuccess("Listing the tasks").Output;
+        Assert.That(Lab.Nodes.Select(AnsweringRelease), Is.All.EqualTo(_second.Release), "the old version still answers");
+        var failed = Lab.Manager.Docker("service", "ps", "--no-trunc", "--format", "{{.Error}}", Service).EnsureSuccess("Listing the tasks").Output;
         Assert.That(failed, Has.Some.Contains("non-zero exit (2)"), "a task of the crashing release failed at start");
-        Assert.That(_lab.Manager.Docker("service", "inspect", "--format", "{{.Spec.TaskTemplate.ContainerSpec.Env}}", Service).Output.Single(), Does.Not.Contain("OBSERVER_INTERVAL_SECONDS"));
+        Assert.That(Lab.Manager.Docker("service", "inspect", "--format", "{{.Spec.TaskTemplate.ContainerSpec.Env}}", Service).Output.Single(), Does.Not.Contain("OBSERVER_INTERVAL_SECONDS"));
     }
 
     [Test, Order(3)]
     public void A_task_whose_node_stops_passing_overlay_traffic_costs_no_request()
     {
-        var partitioned = _lab.Nodes.First(node => node != _lab.Manager && TasksRunning().Contains(node.Name));
+        var partitioned = Lab.Nodes.First(node => node != Lab.Manager && TasksRunning().Contains(node.Name));
         // The overlay's VXLAN (udp 4789) dropped on its node: connects to its task hang, as to a task just gone, and are not refused.
         string[] rule = ["INPUT", "-p", "udp", "--dport", "4789", "-j", "DROP"];
 
-        var seen = Polling(_lab.Nodes, () =>
+        var seen = Polling(Lab.Nodes, () =>
         {
             Command.Run("nsenter", [$"--net=/var/run/netns/{partitioned.Namespace}", "iptables", "-I", .. rule]).EnsureSuccess($"Dropping the overlay's traffic on {partitioned.Name}");
             try
@@ -131,13 +122,13 @@ public class SwarmZeroDowntimeTests
     public void Draining_a_node_moves_its_task_and_the_other_nodes_lose_no_request()
     {
         var holders = TasksRunning();
-        var drained = _lab.Nodes.First(node => node != _lab.Manager && holders.Contains(node.Name));
+        var drained = Lab.Nodes.First(node => node != Lab.Manager && holders.Contains(node.Name));
         // A drained node runs no task, its edge neither: the clients ask the nodes that stay.
-        var staying = _lab.Nodes.Where(node => node != drained).ToList();
+        var staying = Lab.Nodes.Where(node => node != drained).ToList();
 
         var seen = Polling(staying, () =>
         {
-            _lab.Manager.Docker("node", "update", "--availability", "drain", drained.Name).EnsureSuccess($"Draining {drained.Name}");
+            Lab.Manager.Docker("node", "update", "--availability", "drain", drained.Name).EnsureSuccess($"Draining {drained.Name}");
             WaitFor(() => TasksRunning() is { Count: 2 } now && !now.Contains(drained.Name), $"the task of {drained.Name} running elsewhere");
             // Past the edge's DNS validity, so requests reach the moved task too.
             Thread.Sleep(SwarmStack.DnsValidity * 2);
@@ -151,12 +142,12 @@ public class SwarmZeroDowntimeTests
     /// <summary>The release's image, built and pushed by the pipeline; pinned by the digest the registry confirmed.</summary>
     private (string Release, string Image) PushRelease()
     {
-        var run = DeploymentPipelineTests.WithCredentials(Username, Password, () => _repo.Run("--target=push"));
+        var run = DeploymentPipelineTests.WithCredentials(_stacks.Username, _stacks.Password, () => _repo.Run("--target=push"));
         Assert.That(run.ExitCode, Is.Zero, run.Output + run.Error);
         using var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(_repo.Root, "artifacts", "reports", "push.json")));
         var image = report.RootElement.GetProperty("image").GetString()!;
         var release = image[(image.LastIndexOf(':') + 1)..];
-        return (release, $"{_registry.Address}/{_repo.ImageRepository}@{report.RootElement.GetProperty("digest").GetString()}");
+        return (release, $"{_stacks.Registry.Address}/{_repo.ImageRepository}@{report.RootElement.GetProperty("digest").GetString()}");
     }
 
     /// <summary>qtsops's edge image (bootstrapped when the engine has none), pushed to the test registry; its pinned name.</summary>
@@ -165,50 +156,12 @@ public class SwarmZeroDowntimeTests
         var run = InProcessPipeline.Run(_repo.Root, ["--target=bootstrap-edge-image"], typeof(BootstrappedImageTests.BootstrapEdgeImageTask));
         Assert.That(run.ExitCode, Is.Zero, run.Output + run.Error);
         var edge = run.Output.Split('\n').Select(line => line.Trim()).Single(line => line.StartsWith("edge image: "))["edge image: ".Length..];
-        var repository = $"{_registry.Address}/{_repo.ImageRepository}-edge";
-        _edgeTag = $"{repository}:{edge.Split(':')[1]}";
-        Command.Run("docker", "tag", edge, _edgeTag).EnsureSuccess($"Tagging {_edgeTag}");
-        Docker(null, "login", "--username", Username, "--password", Password, _registry.Address).EnsureSuccess("Logging in to the test registry here");
-        Docker(null, "push", "--quiet", _edgeTag).EnsureSuccess($"Pushing {_edgeTag}");
-        return Command.Run("docker", "image", "inspect", "--format", "{{range .RepoDigests}}{{println .}}{{end}}", _edgeTag)
-            .EnsureSuccess($"Reading the digest of {_edgeTag}").Output.Single(digest => digest.StartsWith(repository + "@sha256:"));
-    }
-
-    /// <summary>The swarm fixture's "cluster" aimed at the lab: its manager, the test registry, every folder under the nodes' /srv, a short rollout.</summary>
-    private DeploymentEnvironment ClusterOn(Lab lab)
-    {
-        var environments = JsonNode.Parse(File.ReadAllText(SourceRepository.Combine(SwarmStackInputs.FixtureFile)), documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip })!;
-        var cluster = environments["cluster"]!.AsObject();
-        cluster.Remove("placement");
-        cluster["dockerHost"] = lab.Manager.DockerHost;
-        cluster["healthUrl"] = $"http://{lab.Manager.Address}:{Port}/health";
-        cluster["registry"] = _registry.Address;
-        cluster["registryTls"] = false;
-        cluster["composeProject"] = Stack;
-        cluster["network"] = $"{Stack}-net";
-        cluster["port"] = Port;
-        cluster["updateDelaySeconds"] = 1;
-        cluster["monitorSeconds"] = 5;
-        cluster["healthIntervalSeconds"] = 1;
-        cluster["dataDirectory"] = "/srv/qts-observer/data";
-        cluster["logDirectory"] = "/srv/qts-observer/logs";
-        cluster["configDirectory"] = "/srv/qts-observer/config";
-        cluster["deployDirectory"] = "/srv/qts-observer";
-        cluster["backupDirectory"] = "/srv/qts-observer-backups";
-        return EnvironmentCatalog.Parse(environments.ToJsonString(), "environments.json")["cluster"];
+        return _stacks.Push(edge, $"{_repo.ImageRepository}-edge", edge.Split(':')[1]);
     }
 
     /// <summary>`docker stack deploy` of the stack file SwarmStack writes for <paramref name="release"/>, from the files a deploy writes.</summary>
-    private void Deploy((string Release, string Image) release, string? composeText = null)
-    {
-        var stack = SwarmStack.Write(_cluster, new StackRelease(release.Release, release.Image, _edgeImage, AutomaticRollback: true),
-            composeText ?? SwarmStackInputs.ComposeText, ObserverFiles.ComposePath, SwarmStackInputs.Variables(_cluster, release.Release), _ => null);
-        var folder = Directory.CreateDirectory(_work.Combine(release.Release)).FullName;
-        File.WriteAllText(Path.Combine(folder, SwarmStack.FileName), stack.Text);
-        foreach (var (name, text) in stack.Files) File.WriteAllText(Path.Combine(folder, name), text);
-        Docker(_lab.Manager, "stack", "deploy", "--with-registry-auth", "--compose-file", Path.Combine(folder, SwarmStack.FileName), stack.Name)
-            .EnsureSuccess($"docker stack deploy of {release.Release}");
-    }
+    private void Deploy((string Release, string Image) release, string? composeText = null) =>
+        _stacks.Deploy(_cluster, new StackRelease(release.Release, release.Image, _edgeImage, AutomaticRollback: true), composeText);
 
     /// <summary>The failed requests at the nodes' published ports while <paramref name="action"/> runs.</summary>
     private static IReadOnlyList<RequestsDuring.Seen> Polling(IEnumerable<Lab.Node> nodes, Action action) => RequestsDuring.Action(nodes.Select(HealthUrl), action);
@@ -231,14 +184,14 @@ public class SwarmZeroDowntimeTests
 
     /// <summary>The nodes of the observer's tasks that should run and do.</summary>
     private List<string> TasksRunning() =>
-        [.. _lab.Manager.Docker("service", "ps", Service, "--filter", "desired-state=running", "--format", "{{.Node}} {{.CurrentState}}").EnsureSuccess("Listing the tasks").Output
+        [.. Lab.Manager.Docker("service", "ps", Service, "--filter", "desired-state=running", "--format", "{{.Node}} {{.CurrentState}}").EnsureSuccess("Listing the tasks").Output
             .Select(line => line.Split(' ')).Where(parts => parts[1] == "Running").Select(parts => parts[0])];
 
     /// <summary>What the edges logged lately (nginx logs each request it could not forward, with the task's address).</summary>
-    private string EdgeLog() => string.Join("\n", _lab.Manager.Docker("service", "logs", "--timestamps", "--tail", "30", SwarmStack.EdgeServiceName(Stack)) is var logs ? [.. logs.Output, logs.Error] : []);
+    private string EdgeLog() => string.Join("\n", Lab.Manager.Docker("service", "logs", "--timestamps", "--tail", "30", SwarmStack.EdgeServiceName(Stack)) is var logs ? [.. logs.Output, logs.Error] : []);
 
     private string UpdateState() =>
-        _lab.Manager.Docker("service", "inspect", "--format", "{{if .UpdateStatus}}{{.UpdateStatus.State}}{{end}}", Service).EnsureSuccess("Inspecting the service").Output.SingleOrDefault() ?? "";
+        Lab.Manager.Docker("service", "inspect", "--format", "{{if .UpdateStatus}}{{.UpdateStatus.State}}{{end}}", Service).EnsureSuccess("Inspecting the service").Output.SingleOrDefault() ?? "";
 
     /// <summary>Until <paramref name="done"/>, bounded: a stack that never gets there fails with the engine's view of the tasks.</summary>
     private void WaitFor(Func<bool> done, string what)
@@ -247,13 +200,9 @@ public class SwarmZeroDowntimeTests
         while (!done())
         {
             if (DateTime.UtcNow > until)
-                Assert.Fail($"Not reached within 3 minutes: {what}. Update: {UpdateState()}\n" + string.Join("\n", _lab.Manager.Docker("service", "ps", "--no-trunc", Service).Output)
-                    + "\n" + string.Join("\n", _lab.Manager.Docker("service", "ps", "--no-trunc", SwarmStack.EdgeServiceName(Stack)).Output));
+                Assert.Fail($"Not reached within 3 minutes: {what}. Update: {UpdateState()}\n" + string.Join("\n", Lab.Manager.Docker("service", "ps", "--no-trunc", Service).Output)
+                    + "\n" + string.Join("\n", Lab.Manager.Docker("service", "ps", "--no-trunc", SwarmStack.EdgeServiceName(Stack)).Output));
             Thread.Sleep(500);
         }
     }
-
-    /// <summary>The docker CLI with this fixture's config (its registry login), against a node's engine or (null) this machine's.</summary>
-    private Command.Result Docker(Lab.Node? node, params string[] args) =>
-        Command.Run("docker", ["--config", _work.Combine("docker-config"), .. node is null ? [] : new[] { "-H", node.DockerHost }, .. args]);
 }

@@ -1,4 +1,5 @@
 using System.Net.Http;
+using QtsOps.Build.Deployment;
 
 namespace QtsOps.Tests.Support;
 
@@ -26,6 +27,25 @@ internal sealed class HealthFlood : IDisposable
                 catch (OperationCanceledException) when (_stop.IsCancellationRequested) { }
             }
         }))];
+    }
+
+    /// <summary>
+    /// <paramref name="times"/> backups on <paramref name="host"/> of <paramref name="observer"/>'s live data directory into <paramref name="backups"/>,
+    /// each pruned to one, while /health is flooded: each backup holds the day's records, and /health answered all along.
+    /// </summary>
+    public static void BackUpWhileFlooded(IDeploymentHost host, ObserverProcess observer, string backups, int times)
+    {
+        using var flood = new HealthFlood(observer.Port);
+
+        for (var backup = 0; backup < times; backup++)
+        {
+            var result = host.BackUp(observer.DataDirectory, backups, "x", DateTimeOffset.UtcNow);
+            Assert.That(result.Files, Is.EqualTo(1), "the day's records are in the backup; the health probe is no data");
+            host.PruneBackups(result.Backups, 1);
+        }
+
+        Assert.That(flood.Answered, Is.GreaterThan(50), "/health was asked all along");
+        Assert.That(flood.Failures, Is.Empty);
     }
 
     public int Answered => Volatile.Read(ref _answered);

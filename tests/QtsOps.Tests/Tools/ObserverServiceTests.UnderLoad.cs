@@ -17,18 +17,8 @@ public partial class ObserverServiceTests
     {
         using var observer = new ObserverProcess(_root.Path).Start();
         observer.WaitForRecords(2);
-        using var flood = new HealthFlood(observer.Port);
-        var host = new LocalDeploymentHost(_root.Path, _root.Path);
 
-        for (var backup = 0; backup < 300; backup++)
-        {
-            var result = host.BackUp(observer.DataDirectory, _root.Combine("backups"), "x", DateTimeOffset.UtcNow);
-            Assert.That(result.Files, Is.EqualTo(1), "the day's records are in the backup; the health probe is no data");
-            host.PruneBackups(result.Backups, 1);
-        }
-
-        Assert.That(flood.Answered, Is.GreaterThan(50), "/health was asked all along");
-        Assert.That(flood.Failures, Is.Empty);
+        HealthFlood.BackUpWhileFlooded(new LocalDeploymentHost(_root.Path, _root.Path), observer, _root.Combine("backups"), times: 300);
     }
 
     [Test]

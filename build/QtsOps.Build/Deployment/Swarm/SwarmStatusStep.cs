@@ -5,7 +5,10 @@ public sealed class SwarmStatusStep(DeploySession session, SwarmStatusReader rea
 {
     public (object Status, string Markdown) Report(int historyEntries)
     {
-        var view = reader.Read(StatusReader.LockAndHistoryLines(session, historyEntries));
+        var view = Read(historyEntries);
         return (view, view.ToMarkdown());
     }
+
+    /// <summary>What status shows of the swarm, with the history's newest <paramref name="historyEntries"/> entries (the dashboard shows the same).</summary>
+    public SwarmStatusView Read(int historyEntries) => reader.Read(StatusReader.LockAndHistoryLines(session, historyEntries));
 }
