@@ -54,6 +54,7 @@ public class SwarmCommandsTests
         Assert.That(Render(new SwarmStackRemoveSettings { Stack = "qts-observer" }), Is.EqualTo("stack rm --detach=false \"qts-observer\""));
         Assert.That(Render(new SwarmStackObjectsSettings { Kind = "network", Stack = "qts-observer" }),
             Is.EqualTo("network ls --filter \"label=com.docker.stack.namespace=qts-observer\" --format \"{{.Name}}\""));
+        Assert.That(Render(new SwarmStackTasksSettings { Stack = "qts-observer" }), Is.EqualTo("stack ps --format \"{{.Name}}\" \"qts-observer\""));
     }
 
     [Test]

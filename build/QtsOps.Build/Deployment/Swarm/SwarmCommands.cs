@@ -164,6 +164,14 @@ public sealed class SwarmJobOutputSettings : DockerSettings, IDockerCommand
     public void AppendTo(ProcessArgumentBuilder arguments) => arguments.Append("service").Append("logs").Append("--raw").AppendQuoted(Service);
 }
 
+/// <summary>`docker stack ps` of a stack: its tasks' names, one a line; it fails saying "nothing found in stack" once the manager knows none.</summary>
+public sealed class SwarmStackTasksSettings : DockerSettings, IDockerCommand
+{
+    public required string Stack { get; init; }
+
+    public void AppendTo(ProcessArgumentBuilder arguments) => arguments.Append("stack").Append("ps").Append("--format").AppendQuoted("{{.Name}}").AppendQuoted(Stack);
+}
+
 /// <summary>`docker service ls` or `docker network ls` of what a stack made (its label), one name a line.</summary>
 public sealed class SwarmStackObjectsSettings : DockerSettings, IDockerCommand
 {

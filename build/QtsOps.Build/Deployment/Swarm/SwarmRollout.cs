@@ -126,8 +126,8 @@ public sealed class SwarmRollout(DeploySession session, Func<RegistryAccess> reg
         : $"it was the stack's first deploy, so the stack {Stack} was removed: nothing of it runs, nothing is left half-up";
 
     /// <summary>
-    /// `docker stack rm`, which waits until the stack's tasks have stopped, and the wait, bounded by healthTimeoutSeconds, until its
-    /// services and networks are gone; null then, else what is left and the engine's words.
+    /// `docker stack rm`, and the wait, bounded by healthTimeoutSeconds, until its services, networks and tasks are gone (a task the
+    /// manager still lists may still run its container on its node); null then, else what is left and the engine's words.
     /// </summary>
     public string? RemoveStack()
     {
@@ -137,11 +137,19 @@ public sealed class SwarmRollout(DeploySession session, Func<RegistryAccess> reg
             // Again while something is left: the engine may refuse to remove a network while a task of the stack still uses it.
             var remove = Engine.Call(DockerAliases.Docker, new SwarmStackRemoveSettings { Stack = Stack });
             var left = new[] { "service", "network" }.SelectMany(kind => Engine.Call(DockerAliases.Docker, new SwarmStackObjectsSettings { Kind = kind, Stack = Stack }).EnsureSuccess().Output.NonBlank()
-                .Select(name => $"{kind} {name}")).ToList();
+                .Select(name => $"{kind} {name}")).Concat(TasksLeft()).ToList();
             if (left.Count == 0) return null;
             if (timer.Elapsed >= Timeout) return $"{string.Join(", ", left)} after {Timeout.TotalSeconds:0} s (healthTimeoutSeconds) ({string.Join(" | ", remove.Error.NonBlank().TakeLast(2))})";
             Thread.Sleep(Poll);
         }
+    }
+
+    private IEnumerable<string> TasksLeft()
+    {
+        var tasks = Engine.Call(DockerAliases.Docker, new SwarmStackTasksSettings { Stack = Stack });
+        if (tasks.ExitCode == 0) return tasks.Output.NonBlank().Select(name => $"task {name}");
+        return tasks.Error.Any(line => line.Contains("nothing found in stack", StringComparison.OrdinalIgnoreCase)) ? []
+            : [$"tasks the manager could not list ({string.Join(" | ", tasks.Error.NonBlank().TakeLast(2))})"];
     }
 
     /// <summary>Why a wait ended, with the failing tasks' own words.</summary>
