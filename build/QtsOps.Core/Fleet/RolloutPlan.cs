@@ -31,7 +31,7 @@ public enum RolloutAction
 /// <summary>What happens after a group, and what the report and status must say.</summary>
 /// <param name="HostsToRollBack">The hosts switched in this run, in the run's order: each goes back to its last verified release.</param>
 /// <param name="HostsOnRelease">With <see cref="RolloutAction.StopMixed"/> and <see cref="RolloutAction.Interrupted"/>: the hosts left on the new release (status must show them so);
-/// with <see cref="RolloutAction.Hold"/>: the hosts that hold it as a canary.</param>
+/// with <see cref="RolloutAction.Hold"/> and <see cref="RolloutAction.RollBack"/>: the hosts that hold it as a canary.</param>
 public sealed record RolloutDecision(RolloutAction Action, int WaitSeconds, IReadOnlyList<string> FailedHosts,
     IReadOnlyList<string> HostsToRollBack, IReadOnlyList<string> HostsOnRelease, string Summary);
 
@@ -87,7 +87,7 @@ public static class RolloutPlan
         // A host of the group that held its canary keeps it: only promote or abort end it.
         var stillHeld = held.Count > 0 ? $"; {Holding(held, release)}: end it with ./build.sh --target=abort" : "";
         if (automaticRollback)
-            return new(RolloutAction.RollBack, 0, failed, switched, [], (switched.Count == 0
+            return new(RolloutAction.RollBack, 0, failed, switched, held, (switched.Count == 0
                 ? $"{failure}; no host switched to it, every host still runs its last verified release"
                 : $"{failure}; {Names(switched)} go back to their last verified release") + stillHeld);
         var unchanged = outcomes.Where(o => !o.Switched && !o.Held).Select(o => o.Host).Concat(notReached).ToList();

@@ -129,7 +129,8 @@ public class RolloutPlanTests
         var rollback = RolloutPlan.After(inTwos, 0, outcomes, RolloutSettings.OneAtATime, true, "1.3.0");
         var mixed = RolloutPlan.After(inTwos, 0, outcomes, RolloutSettings.OneAtATime, false, "1.3.0");
 
-        Assert.That((rollback.Action, rollback.FailedHosts, rollback.HostsToRollBack), Is.EqualTo((RolloutAction.RollBack, new[] { "west" }, new[] { "west" })),
+        Assert.That((rollback.Action, rollback.FailedHosts, rollback.HostsToRollBack, rollback.HostsOnRelease),
+            Is.EqualTo((RolloutAction.RollBack, new[] { "west" }, new[] { "west" }, new[] { "east" })),
             "the held host is no switched host: its canary is ended by promote or abort, not rolled back");
         Assert.That(rollback.Summary, Is.EqualTo("1.3.0 failed on west; west go back to their last verified release; east holds a canary of 1.3.0 (--canary-hold): end it with ./build.sh --target=abort"));
         Assert.That(mixed.Summary, Is.EqualTo("1.3.0 failed on west; rollback is off, so the environment is mixed: west on 1.3.0, north on their previous release; " +

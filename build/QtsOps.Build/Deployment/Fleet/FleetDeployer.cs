@@ -66,8 +66,9 @@ public sealed class FleetDeployer(FleetRun run, string release, RolloutSettings 
                 case RolloutAction.RollBack:
                     // A host that failed was put back by its own deploy or verify, as on one engine; the others switched go back here.
                     var stuck = RollBack([.. decision.HostsToRollBack.Except(decision.FailedHosts)], byName, rows);
-                    var summary = decision.Summary + (stuck.Count == 0 ? $", so no host is left on {release}"
-                        : $", but the rollback failed on {string.Join(", ", stuck)}, which still run {release} (./build.sh --target=status shows each host)");
+                    // A host that holds its canary stays on the release until promote or abort, which the summary says.
+                    var summary = decision.Summary + (stuck.Count > 0 ? $", but the rollback failed on {string.Join(", ", stuck)}, which still run {release} (./build.sh --target=status shows each host)"
+                        : decision.HostsOnRelease.Count == 0 ? $", so no host is left on {release}" : "");
                     Report("failed", summary, rows);
                     throw new PipelineException($"Rollout of {release} to '{run.Environment}' stopped: {summary}. {Failures([.. decision.FailedHosts, .. stuck], rows)}");
                 case RolloutAction.StopMixed:
