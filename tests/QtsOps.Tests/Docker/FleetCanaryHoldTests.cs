@@ -1,5 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using QtsOps.Core.Deployment;
 using QtsOps.Core.Fleet;
 using QtsOps.Tests.Host;
@@ -24,12 +22,8 @@ public class FleetCanaryHoldTests
     public void ThreeHostsOnARelease()
     {
         _fleet = new FleetScratch();
-        var path = Path.Combine(_fleet.Repo.Root, FleetScratch.EnvironmentsFile);
-        var environments = JsonNode.Parse(File.ReadAllText(path))!;
         // Held whatever the verdict: a short window, judged on whatever came.
-        environments["fleet"]![CanarySettings.Key] = JsonNode.Parse("{\"percent\": 20, \"seconds\": 2, \"maxErrorRate\": 0.05, \"maxLatencyRatio\": 50, \"minRequests\": 1}");
-        File.WriteAllText(path, environments.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-        _fleet.Repo.Commit("canary settings for the fleet");
+        _fleet.SetCanary("{\"percent\": 20, \"seconds\": 2, \"maxErrorRate\": 0.05, \"maxLatencyRatio\": 50, \"minRequests\": 1}");
 
         var first = _fleet.Run("--target=deploy");
 
@@ -43,15 +37,8 @@ public class FleetCanaryHoldTests
     [Test, Order(1)]
     public void A_canary_held_on_the_first_host_stops_the_rollout_refuses_a_deploy_and_once_promoted_the_deploy_takes_it_to_the_others()
     {
-        var stable = FleetScratch.Current(Hosts[0])!;
-        var before = Hosts.Select(FleetScratch.History).Select(h => h.Count).ToList();
-        _fleet.Repo.Commit("a canary held on the first host");
+        var (stable, canary, before, held) = HoldACanary("a canary held on the first host");
 
-        var held = _fleet.Run("--target=deploy", "--strategy=canary", "--canary-hold");
-
-        Assert.That(held.ExitCode, Is.Zero, held.Output + held.Error);
-        var canary = FleetScratch.Current(Hosts[0])!;
-        Assert.That(canary, Is.Not.EqualTo(stable));
         Assert.That(File.Exists(HeldCanaryFile(Hosts[0])), Is.True, "the first host keeps its held canary");
         Assert.That(FleetScratch.History(Hosts[0]), Has.Count.EqualTo(before[0]), "the held canary's deploy is recorded when it is ended");
         AssertUntouched(Hosts.Skip(1), before.Skip(1), stable);
@@ -68,7 +55,8 @@ public class FleetCanaryHoldTests
         var refused = _fleet.Run("--target=deploy", "--strategy=canary");
 
         Assert.That(refused.ExitCode, Is.Not.Zero, refused.Output);
-        Assert.That(refused.Error, Does.Contain($"{Hosts[0].Name}: Cannot deploy ").And.Contain("while a canary is held").And.Contain("--target=promote or --target=abort first"));
+        Assert.That(refused.Error, Does.Contain("Preflight of 'fleet' failed on 1 of 3 hosts").And.Contain($"\n{Hosts[0].Name}: Preflight of 'fleet' on ssh://root@{Hosts[0].Address} failed")
+            .And.Contain($"Cannot deploy on fleet (ssh://root@{Hosts[0].Address}) while a canary is held: {canary} in ").And.Contain("--target=promote or --target=abort first"));
         Assert.That(Hosts.Select(FleetScratch.History).Select(h => h.Count), Is.EqualTo(before), "the refused deploy changed no host");
 
         var promoted = _fleet.Run("--target=promote");
@@ -96,13 +84,7 @@ public class FleetCanaryHoldTests
     [Test, Order(2)]
     public void A_canary_held_on_the_first_host_is_aborted_and_the_host_serves_its_stable_release_alone_again()
     {
-        var stable = FleetScratch.Current(Hosts[0])!;
-        var before = Hosts.Select(FleetScratch.History).Select(h => h.Count).ToList();
-        _fleet.Repo.Commit("a canary held, then aborted");
-        var held = _fleet.Run("--target=deploy", "--strategy=canary", "--canary-hold");
-        Assert.That(held.ExitCode, Is.Zero, held.Output + held.Error);
-        var canary = FleetScratch.Current(Hosts[0])!;
-        Assert.That(canary, Is.Not.EqualTo(stable));
+        var (stable, canary, before, _) = HoldACanary("a canary held, then aborted");
 
         var aborted = _fleet.Run("--target=abort");
 
@@ -125,6 +107,19 @@ public class FleetCanaryHoldTests
 
         Assert.That(again.ExitCode, Is.Not.Zero);
         Assert.That(again.Error, Does.Contain($"No canary is held on any host of 'fleet' ({string.Join(", ", Hosts.Select(h => h.Name))}): there is nothing to abort"));
+    }
+
+    /// <summary>A new commit deployed --strategy=canary --canary-hold: the release the hosts ran, the canary's, each host's history length before.</summary>
+    private (string Stable, string Canary, List<int> HistoryBefore, HostRun Run) HoldACanary(string version)
+    {
+        var stable = FleetScratch.Current(Hosts[0])!;
+        var before = Hosts.Select(FleetScratch.History).Select(h => h.Count).ToList();
+        _fleet.Repo.Commit(version);
+        var held = _fleet.Run("--target=deploy", "--strategy=canary", "--canary-hold");
+        Assert.That(held.ExitCode, Is.Zero, held.Output + held.Error);
+        var canary = FleetScratch.Current(Hosts[0])!;
+        Assert.That(canary, Is.Not.EqualTo(stable), "the first host runs the canary's release");
+        return (stable, canary, before, held);
     }
 
     private static string HeldCanaryFile(Lab.Node host) => Path.Combine(FleetScratch.Folder(host), "deploy", "edge", HeldCanary.Folder, HeldCanary.File);
