@@ -61,18 +61,15 @@ public sealed class Wiring(BuildContext context, DeploymentEnvironment? environm
     private FleetRun Fleet => _fleet ??= new(Target.Name, [.. RolloutPlan.CanaryOnFirstGroup(RunHosts, Rollout).Select(host => new Wiring(context, host.Environment).AsFleetHost(host))],
         [.. Target.Hosts.Select(h => h.Name).Except(RunHosts.Select(h => h.Name))], context.Reporting, context.HostsVerified);
 
-    /// <summary>The run's hosts for a deploy: --canary-hold is refused before any host is asked.</summary>
-    private FleetRun FleetToDeploy => context.Options.Get(PipelineOptions.CanaryHold)
-        ? throw new PipelineException($"--canary-hold leaves a canary running on one host for a look, and '{Target.Name}' lists several hosts, whose rollout promotes or withdraws " +
-            "the first group's canary itself before the next group starts (promote and abort end a canary held on one host). Fix: leave --canary-hold out.")
-        : Fleet;
+    /// <summary>The run's hosts for a deploy: --canary-hold without the canary strategy is refused before any host is asked.</summary>
+    private FleetRun FleetToDeploy => context.Options.Get(PipelineOptions.CanaryHold) && Target.Strategy != DeployStrategy.Canary ? throw HoldWithoutCanary() : Fleet;
 
     private IReadOnlyList<EnvironmentHost> RunHosts => environment is null ? context.Hosts : Target.Hosts;
 
     private RolloutSettings Rollout => Target.Rollout ?? RolloutSettings.OneAtATime;
 
     /// <summary>This host's single-host classes, all on its one session (the rollout's lock is the one its deploy holds).</summary>
-    private FleetHost AsFleetHost(EnvironmentHost host) => new(host, new HostSteps(Preflight, Deployer, VerifyStep, new(RollbackOnDemand, Restorer, Teardown), new(Releases, Dashboard)),
+    private FleetHost AsFleetHost(EnvironmentHost host) => new(host, new HostSteps(Preflight, Deployer, VerifyStep, new(RollbackOnDemand, Restorer, Teardown, HostCanaryEnd), new(Releases, Dashboard)),
         purpose => DeployingSession.Locks.Acquire(purpose), ComposeStatus, () => DeployingSession.ReadHost().Current);
 
     /// <summary>The environment's ssh connections begun in the background (<see cref="SshTransport.ConnectAhead"/>): every run host's, on several hosts.</summary>
@@ -195,11 +192,16 @@ public sealed class Wiring(BuildContext context, DeploymentEnvironment? environm
     {
         var hold = context.Options.Get(PipelineOptions.CanaryHold);
         if (Target.Strategy == DeployStrategy.Canary && Target.Canary is { } canary) return new CanaryRelease(Session, Edge, canary, hold);
-        return hold ? throw new PipelineException($"--canary-hold holds a canary, and '{Target.Name}' deploys {DeployStrategies.Name(Target.Strategy)}. Fix: add --strategy=canary (with the environment's \"canary\" settings), or leave --canary-hold out.") : null;
+        return hold ? throw HoldWithoutCanary() : null;
     }
 
-    /// <summary>--target=promote and --target=abort: the end of the canary a deploy --canary-hold left running.</summary>
-    public HeldCanaryEnd HeldCanaryEnd() => new(Session, Edge);
+    private PipelineException HoldWithoutCanary() => new($"--canary-hold holds a canary, and '{Target.Name}' deploys {DeployStrategies.Name(Target.Strategy)}. " +
+        "Fix: add --strategy=canary (with the environment's \"canary\" settings), or leave --canary-hold out.");
+
+    /// <summary>--target=promote and --target=abort: the end of the canary a deploy --canary-hold left running, on the one host or each of several.</summary>
+    public ICanaryEnd HeldCanaryEnd() => OnHosts ? new FleetCanaryEnd(Fleet) : HostCanaryEnd();
+
+    private HeldCanaryEnd HostCanaryEnd() => new(Session, Edge);
 
     private string? NoRollback => context.Options.Get(PipelineOptions.NoRollback) ? context.Options.OriginOf(PipelineOptions.NoRollback) ?? "--no-rollback" : null;
 

@@ -68,14 +68,25 @@ public sealed class HeldCanaryFile(DeploySession session)
     }
 }
 
+/// <summary>--target=promote and --target=abort: on one host (<see cref="HeldCanaryEnd"/>) or on each of several (<see cref="Fleet.FleetCanaryEnd"/>), picked by Wiring.</summary>
+public interface ICanaryEnd
+{
+    void Promote();
+
+    void Abort();
+}
+
 /// <summary>
 /// --target=promote and --target=abort: the end of a held canary, from any machine that reaches the host. Promote sends every request
 /// to it and stops the slot that served (kept for a rollback), recording the deploy as succeeded; abort sends every request back to the
 /// stable release, stops the canary's slot and makes the stable release current again, recording the deploy as failed.
 /// </summary>
-public sealed class HeldCanaryEnd(DeploySession session, Edge edge)
+public sealed class HeldCanaryEnd(DeploySession session, Edge edge) : ICanaryEnd
 {
     private readonly HeldCanaryFile _file = new(session);
+
+    /// <summary>The canary held on the host now, or null when none is: a run on several hosts ends it only where one is.</summary>
+    public HeldCanary? Held() => _file.Read();
 
     private ICakeLog Log => session.Log;
 

@@ -16,12 +16,17 @@ public static class HostTable
     /// <param name="subset">Null when the run worked on every host of the environment; else the hosts it left out.</param>
     public static string Markdown(string action, string environment, string summary, IReadOnlyList<HostRow> rows, IReadOnlyList<string>? subset)
     {
-        var text = $"# {action}: {environment}\n\n{summary}.\n\n";
-        if (subset is { Count: > 0 })
-            text += $"This run worked on {rows.Count} of {rows.Count + subset.Count} hosts (--hosts): {string.Join(", ", rows.Select(r => r.Host))}; not on {string.Join(", ", subset)}.\n\n";
+        var text = $"# {action}: {environment}\n\n{summary}.\n\n" + (subset is { Count: > 0 } ? Subset([.. rows.Select(r => r.Host)], subset) + "\n" : "");
         return text + "| host | release | outcome | duration | detail |\n|---|---|---|---|---|\n" + string.Concat(rows.Select(row =>
             $"| {row.Host} | {row.Release ?? "?"} | {row.Outcome} | {(row.Duration is { } d ? d.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture) + " s" : "")} | {ReportWriter.Cell(row.Detail ?? "")} |\n"));
     }
+
+    /// <summary>The line a run on some of the environment's hosts (--hosts) writes in its report; empty for a run on all of them.</summary>
+    /// <param name="hosts">The hosts the run worked on.</param>
+    /// <param name="leftOut">The environment's hosts it left out; null or empty when none.</param>
+    public static string Subset(IReadOnlyList<string> hosts, IReadOnlyList<string>? leftOut) => leftOut is { Count: > 0 }
+        ? $"This run worked on {hosts.Count} of {hosts.Count + leftOut.Count} hosts (--hosts): {string.Join(", ", hosts)}; not on {string.Join(", ", leftOut)}.\n"
+        : "";
 
     /// <summary>
     /// Status of an environment of several hosts: a row per host (release, health, since, the last thing its history says), and

@@ -1,7 +1,8 @@
 namespace QtsOps.Core.Fleet;
 
 /// <summary>What one host's deploy came to: whether its traffic switched to the new release, and whether it verified.</summary>
-public sealed record HostOutcome(string Host, bool Switched, bool Verified);
+/// <param name="Held">The host holds the release as a canary (--canary-hold): verified before it took its share, not switched.</param>
+public sealed record HostOutcome(string Host, bool Switched, bool Verified, bool Held = false);
 
 public enum RolloutAction
 {
@@ -19,11 +20,18 @@ public enum RolloutAction
 
     /// <summary>A signal came during a group that verified: no further group starts, and the run ends interrupted.</summary>
     Interrupted,
+
+    /// <summary>
+    /// The first group's hosts hold the canary (--canary-hold): no further group starts, and the run ends there, the held hosts
+    /// and the others said, until --target=promote or --target=abort ends the canary.
+    /// </summary>
+    Hold,
 }
 
 /// <summary>What happens after a group, and what the report and status must say.</summary>
 /// <param name="HostsToRollBack">The hosts switched in this run, in the run's order: each goes back to its last verified release.</param>
-/// <param name="HostsOnRelease">With <see cref="RolloutAction.StopMixed"/> and <see cref="RolloutAction.Interrupted"/>: the hosts left on the new release (status must show them so).</param>
+/// <param name="HostsOnRelease">With <see cref="RolloutAction.StopMixed"/> and <see cref="RolloutAction.Interrupted"/>: the hosts left on the new release (status must show them so);
+/// with <see cref="RolloutAction.Hold"/> and <see cref="RolloutAction.RollBack"/>: the hosts that hold it as a canary.</param>
 public sealed record RolloutDecision(RolloutAction Action, int WaitSeconds, IReadOnlyList<string> FailedHosts,
     IReadOnlyList<string> HostsToRollBack, IReadOnlyList<string> HostsOnRelease, string Summary);
 
@@ -57,6 +65,14 @@ public static class RolloutPlan
         var failed = outcomes.Where(o => !o.Verified).Select(o => o.Host).ToList();
         var switched = outcomes.Where(o => o.Switched).Select(o => o.Host).ToList();
         var notReached = groups.Skip(groupIndex + 1).SelectMany(g => g).Select(h => h.Name).ToList();
+        var held = outcomes.Where(o => o.Held).Select(o => o.Host).ToList();
+        if (failed.Count == 0 && held.Count > 0)
+            // Held whatever a signal asked: the hold stops the rollout after this group too.
+            return new(RolloutAction.Hold, 0, [], [], held, Holding(held, release) + " and the rollout stops there" +
+                (outcomes.Where(o => !o.Held).Select(o => o.Host).ToList() is { Count: > 0 } already ? $"; {Names(already)} already ran {release}" : "") +
+                (notReached.Count > 0 ? $"; {Names(notReached)} were not reached and still run their previous release" : "") +
+                $". End the canary with ./build.sh --target=promote (then {RestAfterPromote(release)} to the others) " +
+                "or ./build.sh --target=abort (every request back to the previous release)");
         if (failed.Count == 0 && groupIndex == groups.Count - 1)
             return new(RolloutAction.Finished, 0, [], [], [], $"{release} verified on every host: {Names(outcomes.Select(o => o.Host))}");
         if (failed.Count == 0 && signal is not null)
@@ -68,16 +84,27 @@ public static class RolloutPlan
             return new(RolloutAction.Continue, rollout.WaitSeconds, [], [], [],
                 $"group {groupIndex + 1} of {groups.Count} verified ({Names(groups[groupIndex].Select(h => h.Name))}); next: {Names(groups[groupIndex + 1].Select(h => h.Name))}");
         var failure = $"{release} failed on {Names(failed)}";
+        // A host of the group that held its canary keeps it: only promote or abort end it.
+        var stillHeld = held.Count > 0 ? $"; {Holding(held, release)}: end it with ./build.sh --target=abort" : "";
         if (automaticRollback)
-            return new(RolloutAction.RollBack, 0, failed, switched, [], switched.Count == 0
+            return new(RolloutAction.RollBack, 0, failed, switched, held, (switched.Count == 0
                 ? $"{failure}; no host switched to it, every host still runs its last verified release"
-                : $"{failure}; {Names(switched)} go back to their last verified release");
-        var unchanged = outcomes.Where(o => !o.Switched).Select(o => o.Host).Concat(notReached).ToList();
-        return new(RolloutAction.StopMixed, 0, failed, [], switched, switched.Count == 0
+                : $"{failure}; {Names(switched)} go back to their last verified release") + stillHeld);
+        var unchanged = outcomes.Where(o => !o.Switched && !o.Held).Select(o => o.Host).Concat(notReached).ToList();
+        return new(RolloutAction.StopMixed, 0, failed, [], switched, (switched.Count == 0
             ? $"{failure}; rollback is off, but no host switched to it"
             : $"{failure}; rollback is off, so the environment is mixed: {Names(switched)} on {release}"
-              + (unchanged.Count > 0 ? $", {Names(unchanged)} on their previous release" : ""));
+              + (unchanged.Count > 0 ? $", {Names(unchanged)} on their previous release" : "")) + stillHeld);
     }
+
+    /// <summary>
+    /// What takes a promoted canary's release to the hosts the hold did not reach: the canary's deploy again, so that the hosts that
+    /// promoted it find it recorded with the settings asked for, and skip it (already ran it); the later groups take it start-first.
+    /// </summary>
+    public static string RestAfterPromote(string release) => $"./build.sh --target=deploy --strategy=canary of the same commit, without --canary-hold, rolls {release} out";
+
+    private static string Holding(IReadOnlyList<string> held, string release) =>
+        $"{Names(held)} {(held.Count == 1 ? "holds" : "hold")} a canary of {release} (--canary-hold)";
 
     private static string Names(IEnumerable<string> hosts) => string.Join(", ", hosts);
 }

@@ -25,6 +25,14 @@ public class HostTableTests
     }
 
     [Test]
+    public void The_subset_line_names_the_hosts_worked_on_and_those_left_out_and_is_empty_for_a_run_on_every_host()
+    {
+        Assert.That(HostTable.Subset(["east", "west"], ["north"]), Is.EqualTo("This run worked on 2 of 3 hosts (--hosts): east, west; not on north.\n"));
+        Assert.That(HostTable.Subset(["east"], null), Is.Empty);
+        Assert.That(HostTable.Subset(["east"], []), Is.Empty);
+    }
+
+    [Test]
     public void Releases_is_one_table_of_every_host_s_releases_and_one_of_their_backups_each_row_led_by_its_host()
     {
         var east = new ReleaseListing("fleet", [new InstalledRelease("1.2.0", "1.2.0", At, At, IsCurrent: true), new InstalledRelease("1.1.0", "1.1.0", At.AddDays(-1), null, IsCurrent: false)],

@@ -99,4 +99,41 @@ public class RolloutPlanTests
         Assert.That(last.Action, Is.EqualTo(RolloutAction.Finished), "every host has it: nothing is left to stop");
         Assert.That((failed.Action, failed.HostsToRollBack), Is.EqualTo((RolloutAction.RollBack, new[] { "east", "west" })));
     }
+
+    [Test]
+    public void A_canary_held_on_the_first_group_stops_the_rollout_there_naming_the_held_hosts_the_others_and_how_to_end_it()
+    {
+        IReadOnlyList<IReadOnlyList<EnvironmentHost>> inTwos = RolloutPlan.Groups(Three, new RolloutSettings(2, null, 0));
+
+        var decision = RolloutPlan.After(inTwos, 0, [new("east", false, true, Held: true), new("west", false, true)], RolloutSettings.OneAtATime, true, "1.3.0");
+        var signalled = RolloutPlan.After(OneByOne, 0, [new("east", false, true, Held: true)], RolloutSettings.OneAtATime, true, "1.3.0", "SIGINT (Ctrl-C)");
+        var onlyGroup = RolloutPlan.After([Three], 0, [new("east", false, true, Held: true), new("west", false, true, Held: true), new("north", false, true, Held: true)],
+            RolloutSettings.OneAtATime, true, "1.3.0");
+
+        Assert.That((decision.Action, decision.HostsOnRelease, decision.HostsToRollBack, decision.FailedHosts),
+            Is.EqualTo((RolloutAction.Hold, new[] { "east" }, Array.Empty<string>(), Array.Empty<string>())));
+        Assert.That(decision.Summary, Is.EqualTo("east holds a canary of 1.3.0 (--canary-hold) and the rollout stops there; west already ran 1.3.0; " +
+            "north were not reached and still run their previous release. End the canary with ./build.sh --target=promote (then ./build.sh --target=deploy " +
+            "--strategy=canary of the same commit, without --canary-hold, rolls 1.3.0 out to the others) or ./build.sh --target=abort (every request back to the previous release)"));
+        Assert.That(signalled.Action, Is.EqualTo(RolloutAction.Hold), "the hold stops the rollout as the signal would, and says so");
+        Assert.That((onlyGroup.Action, onlyGroup.HostsOnRelease), Is.EqualTo((RolloutAction.Hold, new[] { "east", "west", "north" })), "a canary held on every host is no finished rollout");
+        Assert.That(onlyGroup.Summary, Does.StartWith("east, west, north hold a canary of 1.3.0 (--canary-hold) and the rollout stops there. End the canary with "));
+    }
+
+    [Test]
+    public void A_host_that_fails_beside_a_held_canary_is_handled_as_any_failure_and_the_held_canary_is_named_to_abort()
+    {
+        IReadOnlyList<IReadOnlyList<EnvironmentHost>> inTwos = RolloutPlan.Groups(Three, new RolloutSettings(2, null, 0));
+        IReadOnlyList<HostOutcome> outcomes = [new("east", false, true, Held: true), new("west", true, false)];
+
+        var rollback = RolloutPlan.After(inTwos, 0, outcomes, RolloutSettings.OneAtATime, true, "1.3.0");
+        var mixed = RolloutPlan.After(inTwos, 0, outcomes, RolloutSettings.OneAtATime, false, "1.3.0");
+
+        Assert.That((rollback.Action, rollback.FailedHosts, rollback.HostsToRollBack, rollback.HostsOnRelease),
+            Is.EqualTo((RolloutAction.RollBack, new[] { "west" }, new[] { "west" }, new[] { "east" })),
+            "the held host is no switched host: its canary is ended by promote or abort, not rolled back");
+        Assert.That(rollback.Summary, Is.EqualTo("1.3.0 failed on west; west go back to their last verified release; east holds a canary of 1.3.0 (--canary-hold): end it with ./build.sh --target=abort"));
+        Assert.That(mixed.Summary, Is.EqualTo("1.3.0 failed on west; rollback is off, so the environment is mixed: west on 1.3.0, north on their previous release; " +
+            "east holds a canary of 1.3.0 (--canary-hold): end it with ./build.sh --target=abort"));
+    }
 }

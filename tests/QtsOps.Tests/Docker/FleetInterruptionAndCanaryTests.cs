@@ -1,7 +1,5 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using QtsOps.Core.Deployment;
-using QtsOps.Core.Fleet;
 using QtsOps.Tests.Host;
 
 namespace QtsOps.Tests.Docker;
@@ -27,11 +25,7 @@ public class FleetInterruptionAndCanaryTests
     public void ThreeHostsOnARelease()
     {
         _fleet = new FleetScratch();
-        var path = Path.Combine(_fleet.Repo.Root, FleetScratch.EnvironmentsFile);
-        var environments = JsonNode.Parse(File.ReadAllText(path))!;
-        environments["fleet"]![CanarySettings.Key] = JsonNode.Parse($"{{\"percent\": {Percent}, \"seconds\": 6, \"maxErrorRate\": 0.05, \"maxLatencyRatio\": 50, \"minRequests\": 10}}");
-        File.WriteAllText(path, environments.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-        _fleet.Repo.Commit("canary settings for the fleet");
+        _fleet.SetCanary($"{{\"percent\": {Percent}, \"seconds\": 6, \"maxErrorRate\": 0.05, \"maxLatencyRatio\": 50, \"minRequests\": 10}}");
 
         var first = _fleet.Run("--target=deploy");
 

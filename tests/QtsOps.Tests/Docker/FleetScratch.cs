@@ -1,4 +1,7 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using QtsOps.Core.Deployment;
+using QtsOps.Core.Fleet;
 using QtsOps.Tests.Host;
 
 namespace QtsOps.Tests.Docker;
@@ -43,6 +46,16 @@ public sealed class FleetScratch : IDisposable
     }
 
     public IReadOnlyList<Lab.Node> Hosts => Lab.Nodes;
+
+    /// <summary>Gives 'fleet' the canary settings <paramref name="settings"/> (a JSON object) and commits them.</summary>
+    public void SetCanary(string settings)
+    {
+        var path = Path.Combine(Repo.Root, EnvironmentsFile);
+        var environments = JsonNode.Parse(File.ReadAllText(path))!;
+        environments["fleet"]![CanarySettings.Key] = JsonNode.Parse(settings);
+        File.WriteAllText(path, environments.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        Repo.Commit("canary settings for the fleet");
+    }
 
     /// <summary>The pipeline on 'fleet' with the lab's key and pinned host keys.</summary>
     public HostRun Run(params string[] arguments)

@@ -11,9 +11,9 @@ public class EachHostTests
     [Test]
     public void A_failing_host_does_not_stop_the_others_and_results_keep_the_hosts_order()
     {
-        var results = EachHost.Run(Sites, 3, host => host.Name == "west" ? throw new InvalidOperationException("no disk") : host.Name.ToUpperInvariant());
+        var results = EachHost.Run(Sites, host => host.Name, 3, host => host.Name == "west" ? throw new InvalidOperationException("no disk") : host.Name.ToUpperInvariant());
 
-        Assert.That(results.Select(r => r.Host.Name), Is.EqualTo(new[] { "east", "west", "north" }));
+        Assert.That(results.Select(r => r.Host), Is.EqualTo(new[] { "east", "west", "north" }));
         Assert.That(results.Select(r => r.Value), Is.EqualTo(new[] { "EAST", null, "NORTH" }));
         Assert.That(results.Select(r => r.Failed), Is.EqualTo(new[] { false, true, false }));
         Assert.That(results[1].Error!.Message, Is.EqualTo("no disk"));
@@ -24,7 +24,7 @@ public class EachHostTests
     public void Never_more_hosts_at_once_than_the_parallelism(int parallelism)
     {
         int running = 0, most = 0;
-        EachHost.Run(Sites, parallelism, host =>
+        EachHost.Run(Sites, host => host.Name, parallelism, host =>
         {
             var now = Interlocked.Increment(ref running);
             lock (Sites) most = Math.Max(most, now);

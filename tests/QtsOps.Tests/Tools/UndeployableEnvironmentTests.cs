@@ -7,12 +7,11 @@ namespace QtsOps.Tests.Tools;
 /// <summary>
 /// A swarm environment and one of several hosts are validated in full, but the targets that act on an engine and
 /// are not built for them refuse them, saying why, before any engine is asked: a run would drive a swarm as one
-/// compose host (restore), or reach the first of several hosts only. deploy, verify, rollback, status and down drive a swarm.
+/// compose host (restore). deploy, verify, rollback, status and down drive a swarm; a hold asks for the canary strategy.
 /// </summary>
 public class UndeployableEnvironmentTests
 {
     [TestCase(SwarmStackInputs.FixtureFile, "cluster", "restore is refused on 'cluster'", "restore")]
-    [TestCase(FleetEnvironmentTests.FixtureFile, "sites", "'sites' lists ", "promote")]
     public void The_engine_s_targets_refuse_the_environment_before_the_engine_is_asked(string fixture, string environment, string refusal, string targets)
     {
         using var repo = Repository(fixture);
@@ -28,15 +27,14 @@ public class UndeployableEnvironmentTests
     }
 
     [Test]
-    public void A_canary_hold_on_several_hosts_is_refused_before_any_host_is_asked()
+    public void A_canary_hold_on_several_hosts_without_the_canary_strategy_is_refused_before_any_host_is_asked()
     {
-        using var repo = Repository(FleetEnvironmentTests.FixtureFile, text => text.Replace("\"memoryLimitMb\": 512\n",
-            "\"memoryLimitMb\": 512,\n    \"canary\": {\"percent\": 10, \"seconds\": 60, \"maxErrorRate\": 0.01, \"maxLatencyRatio\": 2.0, \"minRequests\": 50}\n"));
+        using var repo = Repository(FleetEnvironmentTests.FixtureFile);
 
-        var run = InProcessPipeline.Run(repo.Path, ["--target=deploy", "--exclusive", "--env=sites", "--strategy=canary", "--canary-hold", "--docker-host=tcp://127.0.0.1:1"]);
+        var run = InProcessPipeline.Run(repo.Path, ["--target=deploy", "--exclusive", "--env=sites", "--canary-hold", "--docker-host=tcp://127.0.0.1:1"]);
 
         Assert.That(run.ExitCode, Is.EqualTo(1));
-        Assert.That(run.Error, Does.Contain("--canary-hold leaves a canary running on one host").And.Contain("Fix: leave --canary-hold out"));
+        Assert.That(run.Error, Does.Contain("--canary-hold holds a canary, and 'sites' deploys start-first").And.Contain("Fix: add --strategy=canary"));
         Assert.That(run.Error, Does.Not.Contain("not reachable"), "refused before any host is asked");
     }
 

@@ -1,9 +1,8 @@
-using QtsOps.Core.Fleet;
-
 namespace QtsOps.Build.Deployment.Fleet;
 
 /// <summary>What one host's share of a run came to: its value, or the error that ended it.</summary>
-public sealed record HostResult<T>(EnvironmentHost Host, T? Value, Exception? Error)
+/// <param name="Host">The host's name.</param>
+public sealed record HostResult<T>(string Host, T? Value, Exception? Error)
 {
     public bool Failed => Error is not null;
 }
@@ -14,19 +13,20 @@ public sealed record HostResult<T>(EnvironmentHost Host, T? Value, Exception? Er
 /// </summary>
 public static class EachHost
 {
+    /// <param name="name">The host's name, for its result.</param>
     /// <returns>One result per host, in <paramref name="hosts"/>' order.</returns>
-    public static IReadOnlyList<HostResult<T>> Run<T>(IReadOnlyList<EnvironmentHost> hosts, int parallelism, Func<EnvironmentHost, T> work)
+    public static IReadOnlyList<HostResult<T>> Run<THost, T>(IReadOnlyList<THost> hosts, Func<THost, string> name, int parallelism, Func<THost, T> work)
     {
         var results = new HostResult<T>[hosts.Count];
         Parallel.For(0, hosts.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallelism) }, index =>
         {
             try
             {
-                results[index] = new(hosts[index], work(hosts[index]), null);
+                results[index] = new(name(hosts[index]), work(hosts[index]), null);
             }
             catch (Exception error)
             {
-                results[index] = new(hosts[index], default, error);
+                results[index] = new(name(hosts[index]), default, error);
             }
         });
         return results;

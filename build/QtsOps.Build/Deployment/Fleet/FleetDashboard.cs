@@ -10,8 +10,8 @@ public sealed class FleetDashboard(FleetRun run)
 {
     public IReadOnlyList<EnvironmentDashboard> Read(int historyEntries) =>
         [.. FleetRun.OnEach(run.Hosts, host => host.Steps.Reads.Dashboard().Read(historyEntries)).Select(result => result.Value is { } read
-            ? read with { Name = NameOf(result.Host.Name) }
-            : EnvironmentDashboard.Failed(NameOf(result.Host.Name), result.Error!.Message))];
+            ? read with { Name = NameOf(result.Host) }
+            : EnvironmentDashboard.Failed(NameOf(result.Host), result.Error!.Message))];
 
     private string NameOf(string host) => $"{run.Environment}/{host}";
 }

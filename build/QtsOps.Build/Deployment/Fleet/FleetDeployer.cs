@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Cake.Core.Diagnostics;
+using QtsOps.Core.Deployment;
 using QtsOps.Core.Fleet;
 
 namespace QtsOps.Build.Deployment.Fleet;
@@ -9,8 +10,9 @@ namespace QtsOps.Build.Deployment.Fleet;
 /// <see cref="LockOrder"/> and held to the end, however it ends; the hosts cut into groups (<see cref="RolloutPlan"/>), each
 /// group deployed and verified on its hosts at once, the next only once the whole group verified. A host that fails stops
 /// the rollout: with automatic rollback every host switched goes back to its last verified release; without, the run fails
-/// saying which host runs what. A signal stops it after the group in progress. Each host deploys, verifies and records
-/// its own history exactly as a single-host environment does.
+/// saying which host runs what. A signal stops it after the group in progress, and so does a canary the first group's hosts
+/// hold (--canary-hold), until promote or abort end it. Each host deploys, verifies and records its own history exactly as a
+/// single-host environment does.
 /// </summary>
 /// <param name="release">The release this run deploys (its version tag).</param>
 /// <param name="force">--force-deploy: a host that already runs the release deploys it again.</param>
@@ -38,8 +40,8 @@ public sealed class FleetDeployer(FleetRun run, string release, RolloutSettings 
             foreach (var (result, (outcome, row)) in FleetRun.OnEach([.. group.Select(h => byName[h.Name])], DeployAndVerify).Select(r => (r, r.Value)))
             {
                 outcomes.Add(outcome);
-                rows[result.Host.Name] = row;
-                if (outcome.Verified) run.VerifiedHosts.Add(result.Host.Name);
+                rows[result.Host] = row;
+                if (outcome.Verified) run.VerifiedHosts.Add(result.Host);
             }
             var decision = RolloutPlan.After(groups, index, outcomes, rollout, automaticRollback, release, interruption.Signal);
             switch (decision.Action)
@@ -48,6 +50,11 @@ public sealed class FleetDeployer(FleetRun run, string release, RolloutSettings 
                     Report("deployed", decision.Summary, rows);
                     if (interruption.IsRequested)
                         throw new PipelineException($"{interruption.Signal} came during the last group: {decision.Summary}; the run stops here.");
+                    return;
+                case RolloutAction.Hold:
+                    Report("canary-held", decision.Summary, rows);
+                    if (interruption.IsRequested)
+                        throw new PipelineException($"{interruption.Signal} came while the first group's canary started: {decision.Summary}; the run stops here.");
                     return;
                 case RolloutAction.Interrupted:
                     Report("interrupted", decision.Summary, rows);
@@ -59,8 +66,9 @@ public sealed class FleetDeployer(FleetRun run, string release, RolloutSettings 
                 case RolloutAction.RollBack:
                     // A host that failed was put back by its own deploy or verify, as on one engine; the others switched go back here.
                     var stuck = RollBack([.. decision.HostsToRollBack.Except(decision.FailedHosts)], byName, rows);
-                    var summary = decision.Summary + (stuck.Count == 0 ? $", so no host is left on {release}"
-                        : $", but the rollback failed on {string.Join(", ", stuck)}, which still run {release} (./build.sh --target=status shows each host)");
+                    // A host that holds its canary stays on the release until promote or abort, which the summary says.
+                    var summary = decision.Summary + (stuck.Count > 0 ? $", but the rollback failed on {string.Join(", ", stuck)}, which still run {release} (./build.sh --target=status shows each host)"
+                        : decision.HostsOnRelease.Count == 0 ? $", so no host is left on {release}" : "");
                     Report("failed", summary, rows);
                     throw new PipelineException($"Rollout of {release} to '{run.Environment}' stopped: {summary}. {Failures([.. decision.FailedHosts, .. stuck], rows)}");
                 case RolloutAction.StopMixed:
@@ -80,14 +88,20 @@ public sealed class FleetDeployer(FleetRun run, string release, RolloutSettings 
             Log.Information($"{release} already runs there: {reason}");
             return (new HostOutcome(host.Name, Switched: false, Verified: true), new HostRow(host.Name, release, "already ran it", timer.Elapsed, reason));
         }
+        HeldCanary? held;
         try
         {
             deployer.Run();
+            held = host.Host.Environment.Strategy == DeployStrategy.Canary ? host.Steps.OnDemand.CanaryEnd().Held() : null;
         }
         catch (Exception exception)
         {
             return (new HostOutcome(host.Name, Switched: false, Verified: false), new HostRow(host.Name, host.CurrentOrNull(), "deploy failed", timer.Elapsed, exception.Message));
         }
+        // A canary held (--canary-hold) was verified before it took its share, and is judged by a look: promote or abort end it.
+        if (held is not null)
+            return (new HostOutcome(host.Name, Switched: false, Verified: true, Held: true),
+                new HostRow(host.Name, release, "canary held", timer.Elapsed, $"{held.Percent}% of requests, beside {held.StableRelease ?? "?"}; {held.Verdict}"));
         try
         {
             host.Steps.Verify().Run();
@@ -111,15 +125,15 @@ public sealed class FleetDeployer(FleetRun run, string release, RolloutSettings 
             return true;
         }))
         {
-            var before = rows[result.Host.Name];
-            rows[result.Host.Name] = before with
+            var before = rows[result.Host];
+            rows[result.Host] = before with
             {
-                Release = byName[result.Host.Name].CurrentOrNull(),
+                Release = byName[result.Host].CurrentOrNull(),
                 Outcome = result.Failed ? $"{before.Outcome}; rollback failed" : $"{before.Outcome}; rolled back",
-                Duration = before.Duration + timers[result.Host.Name].Elapsed,
+                Duration = before.Duration + timers[result.Host].Elapsed,
                 Detail = string.Join(" ", new[] { before.Detail, result.Error?.Message }.OfType<string>()),
             };
-            if (result.Failed) stuck.Add(result.Host.Name);
+            if (result.Failed) stuck.Add(result.Host);
         }
         return stuck;
     }

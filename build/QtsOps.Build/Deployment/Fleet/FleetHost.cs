@@ -27,12 +27,12 @@ public sealed record FleetHost(EnvironmentHost Host, HostSteps Steps, Func<strin
 }
 
 /// <summary>The single-host steps of one host, each made when a run uses it.</summary>
-/// <param name="OnDemand">The steps a user runs on their own: rollback, restore, down.</param>
+/// <param name="OnDemand">The steps a user runs on their own: rollback, restore, down, promote and abort.</param>
 /// <param name="Reads">What the releases target and the dashboard read of the host.</param>
 public sealed record HostSteps(Func<IPreflight> Preflight, Func<IReleaseDeployer> Deployer, Func<IVerifyStep> Verify, HostOnDemandSteps OnDemand, HostReads Reads);
 
-/// <summary>A host's rollback, restore and down, each made when a run uses it.</summary>
-public sealed record HostOnDemandSteps(Func<IRollbackOnDemand> Rollback, Func<IRestorer> Restore, Func<IEnvironmentTeardown> Teardown);
+/// <summary>A host's rollback, restore, down and the end of its held canary (promote, abort), each made when a run uses it.</summary>
+public sealed record HostOnDemandSteps(Func<IRollbackOnDemand> Rollback, Func<IRestorer> Restore, Func<IEnvironmentTeardown> Teardown, Func<HeldCanaryEnd> CanaryEnd);
 
 /// <summary>What is read of a host for the releases target and the dashboard, each made when a run uses it.</summary>
 public sealed record HostReads(Func<ReleaseListReader> Releases, Func<IDashboardReader> Dashboard);
@@ -48,11 +48,8 @@ public sealed record FleetRun(string Environment, IReadOnlyList<FleetHost> Hosts
     public IReadOnlyList<string>? Subset => LeftOut.Count > 0 ? LeftOut : null;
 
     /// <summary>The same work on each of <paramref name="hosts"/> at once, each host's lines named for it; one result per host, in order.</summary>
-    public static IReadOnlyList<HostResult<T>> OnEach<T>(IReadOnlyList<FleetHost> hosts, Func<FleetHost, T> work)
-    {
-        var byName = hosts.ToDictionary(h => h.Name, StringComparer.Ordinal);
-        return EachHost.Run([.. hosts.Select(h => h.Host)], Parallelism, host => HostNamingLog.For(host.Name, () => work(byName[host.Name])));
-    }
+    public static IReadOnlyList<HostResult<T>> OnEach<T>(IReadOnlyList<FleetHost> hosts, Func<FleetHost, T> work) =>
+        EachHost.Run(hosts, host => host.Name, Parallelism, host => HostNamingLog.For(host.Name, () => work(host)));
 
     /// <summary>
     /// Every host's lock, in the one order all runs take them (no two runs can each hold what the other waits for), held until
@@ -89,6 +86,11 @@ public sealed record FleetRun(string Environment, IReadOnlyList<FleetHost> Hosts
             _held.Clear();
         }
     }
+
+    /// <summary>The error of a step on each host (artifacts/reports/ACTION-hosts.md) that failed on <paramref name="failed"/>: every one named, with why.</summary>
+    public PipelineException FailedOn(string action, IReadOnlyList<string> failed, IReadOnlyList<HostRow> rows) =>
+        new($"The {action} of '{Environment}' failed on {string.Join(", ", failed)}: " +
+            string.Join(" ", rows.Where(r => r.Detail is not null).Select(r => $"{r.Host}: {r.Detail}")) + $" The other hosts' rows: artifacts/reports/{action}-hosts.md.");
 
     /// <summary>Writes artifacts/reports/<paramref name="report"/>.json and .md, the step summary's section and the log's table.</summary>
     public void Report(string report, string status, string summary, IReadOnlyList<HostRow> rows)

@@ -19,7 +19,7 @@ public sealed class FleetPreflight(FleetRun run) : IPreflight
         var failed = results.Where(r => r.Failed).ToList();
         if (failed.Count > 0)
             throw new PipelineException($"Preflight of '{run.Environment}' failed on {failed.Count} of {results.Count} hosts; nothing was built, pushed, applied or deployed on any host:" +
-                string.Concat(failed.Select(f => $"{Environment.NewLine}{f.Host.Name}: {f.Error!.Message}")));
-        run.Reporting.Log.Information($"Preflight of '{run.Environment}' passed on every host of the run: {string.Join(", ", results.Select(r => r.Host.Name))}");
+                string.Concat(failed.Select(f => $"{Environment.NewLine}{f.Host}: {f.Error!.Message}")));
+        run.Reporting.Log.Information($"Preflight of '{run.Environment}' passed on every host of the run: {string.Join(", ", results.Select(r => r.Host))}");
     }
 }

@@ -8,8 +8,8 @@ public sealed class FleetReleases(FleetRun run) : IReleasesReport
     public (object Listing, string Markdown) Report()
     {
         var results = FleetRun.OnEach(run.Hosts, host => host.Steps.Reads.Releases().Read());
-        var markdown = HostTable.Releases(run.Environment, [.. results.Select(r => (r.Host.Name, r.Value, r.Error?.Message))])
-            + (run.Subset is { } leftOut ? $"\nThis run read {results.Count} of {results.Count + leftOut.Count} hosts (--hosts); not {string.Join(", ", leftOut)}.\n" : "");
-        return (new { environment = run.Environment, hostsLeftOut = run.LeftOut, hosts = results.Select(r => new { host = r.Host.Name, listing = r.Value, error = r.Error?.Message }) }, markdown);
+        var markdown = HostTable.Releases(run.Environment, [.. results.Select(r => (r.Host, r.Value, r.Error?.Message))])
+            + (run.Subset is { } leftOut ? "\n" + HostTable.Subset([.. results.Select(r => r.Host)], leftOut) : "");
+        return (new { environment = run.Environment, hostsLeftOut = run.LeftOut, hosts = results.Select(r => new { host = r.Host, listing = r.Value, error = r.Error?.Message }) }, markdown);
     }
 }

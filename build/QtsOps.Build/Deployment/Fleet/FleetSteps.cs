@@ -23,12 +23,10 @@ public sealed class FleetSteps(FleetRun run, FleetStepWords words, Func<FleetHos
             step(host)();
             return timer.Elapsed;
         });
-        var rows = results.Select((r, index) => new HostRow(r.Host.Name, run.Hosts[index].CurrentOrNull(), r.Failed ? $"{words.Action} failed" : words.Done, r.Value, r.Error?.Message)).ToList();
+        var rows = results.Select((r, index) => new HostRow(r.Host, run.Hosts[index].CurrentOrNull(), r.Failed ? $"{words.Action} failed" : words.Done, r.Value, r.Error?.Message)).ToList();
         var failed = rows.Where(r => r.Outcome != words.Done).Select(r => r.Host).ToList();
         run.Report($"{words.Action}-hosts", failed.Count == 0 ? words.Done : "failed", failed.Count == 0 ? words.AllDone : $"the {words.Action} failed on {string.Join(", ", failed)}", rows);
-        if (failed.Count > 0)
-            throw new PipelineException($"The {words.Action} of '{run.Environment}' failed on {string.Join(", ", failed)}: " +
-                string.Join(" ", rows.Where(r => r.Detail is not null).Select(r => $"{r.Host}: {r.Detail}")) + $" The other hosts' rows: artifacts/reports/{words.Action}-hosts.md.");
+        if (failed.Count > 0) throw run.FailedOn(words.Action, failed, rows);
     }
 
     /// <summary>What each host would do; changes nothing.</summary>

@@ -24,7 +24,7 @@ public sealed class FleetVerify(FleetRun run) : IVerifyStep
             host.Steps.Verify().Run();
             return timer.Elapsed;
         });
-        var rows = results.Select(r => new HostRow(r.Host.Name, toVerify.First(h => h.Name == r.Host.Name).CurrentOrNull(), r.Failed ? "verify failed" : "verified", r.Value, r.Error?.Message)).ToList();
+        var rows = results.Select((r, index) => new HostRow(r.Host, toVerify[index].CurrentOrNull(), r.Failed ? "verify failed" : "verified", r.Value, r.Error?.Message)).ToList();
         var failed = rows.Where(r => r.Outcome != "verified").Select(r => r.Host).ToList();
         var summary = failed.Count == 0 ? $"every host verified: {string.Join(", ", rows.Select(r => r.Host))}" : $"the verify failed on {string.Join(", ", failed)}";
         run.Report("verify-hosts", failed.Count == 0 ? "passed" : "failed", summary, rows);
