@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
+using Cake.Core;
 using Cake.Core.IO;
+using Path = System.IO.Path;
 
 namespace QtsOps.Tools;
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
+using Cake.Core;
 using Cake.Core.IO;
 using QtsOps.Build.Deployment;
 using QtsOps.Tools;
