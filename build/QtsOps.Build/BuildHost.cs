@@ -11,6 +11,7 @@ public static class BuildHost
         .UseLifetime<BuildLifetime>()
         .UseOptions(PipelineOptions.All)
         .UseHelpNote(BuildContext.EnvironmentsHelp)
+        .UseProcessRunner(QtsOps.Tools.ChildSessions.Around)
         .ConfigureLog(log =>
         {
             if (!RunReporting.IsGitHubActionsEnvironment(Environment.GetEnvironmentVariable)) return;

@@ -113,6 +113,15 @@ public sealed class CakeHost
         return this;
     }
 
+    private Func<IProcessRunner, IProcessRunner> _processRunner = runner => runner;
+
+    /// <summary>Puts <paramref name="decorate"/> around Cake's process runner, which every Cake tool starts its process with.</summary>
+    public CakeHost UseProcessRunner(Func<IProcessRunner, IProcessRunner> decorate)
+    {
+        _processRunner = decorate;
+        return this;
+    }
+
     /// <summary>Called after every run that got as far as the tasks, failed or not.</summary>
     public CakeHost OnFinished(Action<ICakeContext, TaskSummary> handler)
     {
@@ -331,7 +340,7 @@ public sealed class CakeHost
             new ToolResolutionStrategy(fileSystem, environment, globber, configuration, log));
         var arguments = new CakeArguments(commandLine.Arguments.ToLookup(a => a.Key, a => a.Value, StringComparer.OrdinalIgnoreCase));
         return new CakeContext(fileSystem, environment, globber, log, arguments,
-            new ProcessRunner(fileSystem, environment, log, tools, configuration), new WindowsRegistry(), tools,
+            _processRunner(new ProcessRunner(fileSystem, environment, log, tools, configuration)), new WindowsRegistry(), tools,
             data, configuration, new NoToolInstaller(), new EmptyServiceProvider());
     }
 

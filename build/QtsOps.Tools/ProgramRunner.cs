@@ -29,7 +29,8 @@ public static class ProgramRunner
         Process process;
         try
         {
-            process = Process.Start(start)!;
+            // sudo asks its password on the terminal: a program that reads it stays in the terminal's process group.
+            process = terminalInput ? Process.Start(start)! : ChildSessions.Start(start);
         }
         catch (System.ComponentModel.Win32Exception)
         {

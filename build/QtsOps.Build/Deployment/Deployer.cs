@@ -177,7 +177,7 @@ public sealed class Deployer(DeploySession session, DeployRequest request, Relea
         }
         catch (Exception) when (interruption.IsRequested)
         {
-            // Ctrl-C in a terminal also reaches docker and compose, so their failures are the interruption too.
+            // Where children share the terminal's process group (no setsid: macOS), Ctrl-C also reaches docker and compose, so their failures are the interruption too.
             var interrupted = RecordInterruption(entry, interruption, "while it started");
             // The undo runs to its end; a second signal ends the process at once.
             throw new PipelineException($"{interrupted}. Now: {rollback.AfterFailedDeploy(release, servedBefore, CancellationToken.None)}.");

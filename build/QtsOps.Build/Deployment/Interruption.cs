@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Cake.Core.Diagnostics;
+using QtsOps.Tools;
 
 namespace QtsOps.Build.Deployment;
 
@@ -10,6 +11,9 @@ namespace QtsOps.Build.Deployment;
 /// process at once (the operating system lock ends with it).
 /// </summary>
 /// <remarks>
+/// While a watch is alive, the processes the pipeline starts run in sessions of their own (<see cref="ChildSessions"/>): a Ctrl-C
+/// at a terminal, which signals the terminal's whole foreground process group, reaches the pipeline alone, and the docker, compose,
+/// ssh or host script call in progress runs to its end. The signal that ends the process at once is passed on to them first.
 /// One registration per signal serves every watch alive at once (the watches nest: a rollout's, and each host's deploy in
 /// it), so a signal is counted once. While a <see cref="WatchBetweenSteps"/> watch is alive the first signal cancels it
 /// alone: the steps in progress (a rollout's group) run to their end, and the run starts no further step.
@@ -56,6 +60,7 @@ public sealed class Interruption : IDisposable
             {
                 s_received = 0;
                 s_registrations = [PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal), PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal)];
+                ChildSessions.Detaching = true;
             }
             Watching.Add(watch);
         }
@@ -68,7 +73,12 @@ public sealed class Interruption : IDisposable
         // Under the lock: a watch is not disposed while it is cancelled.
         lock (Gate)
         {
-            if (Watching.Count == 0 || ++s_received > 1) return; // the default action: the process ends now
+            if (Watching.Count == 0 || ++s_received > 1)
+            {
+                // The default action: the process ends now, and its children with it, as they would have without sessions of their own.
+                ChildSessions.PassOn(context.Signal);
+                return;
+            }
             context.Cancel = true;
             var betweenSteps = Watching.Where(w => w._betweenSteps).ToList();
             foreach (var watch in betweenSteps.Count > 0 ? betweenSteps : [.. Watching]) watch.Interrupt(signal);
@@ -93,6 +103,7 @@ public sealed class Interruption : IDisposable
             {
                 foreach (var registration in s_registrations) registration.Dispose();
                 s_registrations = [];
+                ChildSessions.Detaching = false;
             }
         }
         _source.Dispose();

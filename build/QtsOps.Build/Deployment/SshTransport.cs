@@ -200,7 +200,7 @@ public sealed class SshTransport(string? keyText, string? keyFile, string? known
         var start = new System.Diagnostics.ProcessStartInfo(ssh) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var argument in new[] { "-F", "/dev/null", "-o", $"ControlPath={socket}", "-O", command, "qtsops-master" }) start.ArgumentList.Add(argument);
         foreach (var (name, value) in ChildEnvironment.For(ChildProgram.Ssh)) start.Environment[name] = value;
-        using var process = System.Diagnostics.Process.Start(start)!;
+        using var process = ChildSessions.Start(start);
         var said = process.StandardError.ReadToEndAsync();
         var output = process.StandardOutput.ReadToEnd();
         process.WaitForExit();
@@ -334,7 +334,7 @@ public sealed class SshTransport(string? keyText, string? keyFile, string? known
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
         // The variables any ssh client of the run gets (ScriptRunner's too): none of the run's secrets.
         foreach (var (name, value) in ChildEnvironment.For(ChildProgram.Ssh)) start.Environment[name] = value;
-        using var process = System.Diagnostics.Process.Start(start)!;
+        using var process = ChildSessions.Start(start);
         process.StandardInput.Close();
         var error = process.StandardError.ReadToEndAsync();
         var output = process.StandardOutput.ReadToEndAsync();

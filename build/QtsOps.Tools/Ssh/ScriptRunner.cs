@@ -107,33 +107,27 @@ public static class ScriptRunner
     /// <summary>
     /// Starts the script and leaves it running, its standard input and output open to the caller (a held
     /// lock). With <paramref name="ownSession"/>, the client runs in a session of its own (setsid, where
-    /// there is one): a Ctrl-C in the terminal reaches the pipeline's process group, not it, so it lives
-    /// until the caller ends it or the caller's process ends (its standard input closes then).
+    /// there is one) even when the pipeline does not handle Ctrl-C (<see cref="ChildSessions"/>): a Ctrl-C in the
+    /// terminal reaches the pipeline's process group, not it, so it lives until the caller ends it or the caller's
+    /// process ends (its standard input closes then).
     /// </summary>
     public static Process Start(IScriptCommand command, bool ownSession = false)
     {
-        var setsid = ownSession ? FindOnPath("setsid") : null;
-        var start = new ProcessStartInfo(setsid ?? command.Program)
+        var start = new ProcessStartInfo(command.Program)
         {
             RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
         };
-        // Started by this process, the client leads no process group, so setsid makes the session in place: the process is the client's.
-        if (setsid is not null) start.ArgumentList.Add(command.Program);
         foreach (var argument in command.ProgramArguments()) start.ArgumentList.Add(argument);
         foreach (var (name, value) in ChildEnvironment.For(command.Child)) start.Environment[name] = value;
         try
         {
-            return Process.Start(start) ?? throw new InvalidOperationException($"{command.Program} did not start.");
+            return ChildSessions.Start(start, ownSession);
         }
         catch (System.ComponentModel.Win32Exception exception)
         {
             throw new InvalidOperationException($"{command.Program} could not be started ({exception.Message}). Fix: {command.Requirement}");
         }
     }
-
-    private static string? FindOnPath(string name) => (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-        .Select(directory => Path.Combine(directory, name))
-        .FirstOrDefault(File.Exists);
 
     private static IReadOnlyList<string> Lines(string text) => text.Length == 0 ? [] : text.TrimEnd('\n').Split('\n');
 }
