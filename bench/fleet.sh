@@ -75,7 +75,7 @@ echo "bench: three hosts in one group / one host: $ratio (goal: at most 1.5)"
 
 write_section fleet "## Fleet: a rollout to one host and to three
 
-Command: \`sudo bench/fleet.sh\` at $COMMIT ($(date -u +%Y-%m-%d), $(nproc) cores, Docker $(docker version --format '{{.Server.Version}}'), load average $load before the rollouts and $load_after after: other checkouts' runs share the machine).
+Command: \`sudo bench/fleet.sh\` at $COMMIT ($(date -u +%Y-%m-%d), $(nproc) cores, Docker $(docker version --format '{{.Server.Version}}'), load average $load before the rollouts and $load_after after).
 \`./build.sh --target=deploy\` of an upgrade (a changed, committed observer file) to 'fleet', the lab's three
 independent hosts over ssh (\`build/lab.sh up --nodes 3 --ssh\`, start-first): to one host (\`--hosts\`), to the
 three in groups of one (each verified before the next starts), and to the three in one group. Each release's
