@@ -11,6 +11,7 @@ public sealed class ImageArchives : IDisposable
 {
     private readonly Lazy<DirectoryInfo> _folder = new(() => Directory.CreateTempSubdirectory("qtsops-images-"));
     private readonly ConcurrentDictionary<string, Lazy<string>> _archives = new(StringComparer.Ordinal);
+    private int _saved;
 
     /// <summary>
     /// The archive of <paramref name="image"/> under the name <paramref name="reference"/> (the name the archive gives it where it is loaded), written by
@@ -18,7 +19,8 @@ public sealed class ImageArchives : IDisposable
     /// </summary>
     public string Of(string reference, DockerImage image, Action<string> save) => _archives.GetOrAdd($"{reference} {image.Id}", _ => new Lazy<string>(() =>
     {
-        var path = Path.Combine(_folder.Value.FullName, $"{_archives.Count}-{image.Id.Replace(':', '-')}.tar");
+        // Numbered as saved: two names of one image saved at once each get a file of their own.
+        var path = Path.Combine(_folder.Value.FullName, $"{Interlocked.Increment(ref _saved)}-{image.Id.Replace(':', '-')}.tar");
         save(path);
         return path;
     })).Value;
