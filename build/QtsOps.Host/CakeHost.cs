@@ -60,7 +60,8 @@ public sealed class CakeHost
 
     public CakeHost UseConsole(TextWriter output, TextWriter error)
     {
-        (_output, _error) = (output, error);
+        // Synchronized: a run on several hosts logs from a thread per host, and a plain writer (a test's StringWriter) garbles lines written at once.
+        (_output, _error) = (TextWriter.Synchronized(output), TextWriter.Synchronized(error));
         return this;
     }
 
