@@ -35,4 +35,14 @@ public class EachHostTests
         });
         Assert.That(most, Is.EqualTo(parallelism));
     }
+
+    [Test]
+    public void The_pipelines_host_lets_its_blocking_work_take_pool_threads_without_waiting_for_the_pool_to_grow()
+    {
+        QtsOps.Build.BuildHost.Create();
+
+        ThreadPool.GetMinThreads(out var workers, out _);
+        Assert.That(workers, Is.GreaterThanOrEqualTo(QtsOps.Build.BuildHost.BlockingThreads),
+            "a rollout blocks a pool thread per host and a check's reads: with one thread per core to start, queued work waited seconds");
+    }
 }
