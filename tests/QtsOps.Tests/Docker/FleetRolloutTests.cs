@@ -85,6 +85,40 @@ public class FleetRolloutTests
     }
 
     [Test, Order(3)]
+    public void Without_rollback_a_release_that_fails_on_the_second_host_stays_on_the_first_and_status_shows_which_host_runs_what()
+    {
+        var second = Hosts[1];
+        var config = FleetScratch.ConfigFile(second);
+        var good = File.ReadAllText(config);
+        File.WriteAllText(config, "{ \"interval_seconds\": 0 }\n");
+        HostRunResult run;
+        try
+        {
+            _fleet.Repo.Commit("a release the second host cannot run, deployed without rollback");
+            var result = _fleet.Run("--target=deploy", "--no-rollback");
+            run = new(result.ExitCode, result.Output + result.Error);
+        }
+        finally
+        {
+            File.WriteAllText(config, good);
+        }
+
+        Assert.That(run.ExitCode, Is.Not.Zero, run.Text);
+        var release = FleetScratch.Current(Hosts[0])!;
+        Assert.That(release, Is.Not.EqualTo(_first), $"the first host keeps the release it verified: {run.Text}");
+        Assert.That(run.Text, Does.Contain($"{release} failed on {second.Name}; rollback is off, so the environment is mixed: {Hosts[0].Name} on {release}, {second.Name}, {Hosts[2].Name} on their previous release"));
+        Assert.That(FleetScratch.History(second).Last(), Has.Property(nameof(HistoryEntry.Result)).EqualTo(HistoryResult.Failed));
+        Assert.That(new[] { second, Hosts[2] }.Select(FleetScratch.Current), Is.All.EqualTo(_first), "the second host's failed release never took its traffic; the third was not reached");
+
+        var status = _fleet.Run("--target=status");
+
+        Assert.That(status.Output, Does.Contain($"Drift: the hosts do not run the same release: {Hosts[0].Name} on {release}; {second.Name}, {Hosts[2].Name} on {_first}."), status.Output + status.Error);
+        var back = _fleet.Run("--target=rollback", $"--hosts={Hosts[0].Name}");
+        Assert.That(back.ExitCode, Is.Zero, back.Output + back.Error);
+        Assert.That(Hosts.Select(FleetScratch.Current), Is.All.EqualTo(_first), "rollback on the first host ends the mix");
+    }
+
+    [Test, Order(4)]
     public void A_run_on_some_hosts_says_so_and_status_shows_a_table_of_hosts_with_the_drift()
     {
         _fleet.Repo.Commit("a release for the first host only");
@@ -104,7 +138,7 @@ public class FleetRolloutTests
         Assert.That(status.Output, Does.Contain($"{subset}"), "status shows it in the host's history");
     }
 
-    [Test, Order(4)]
+    [Test, Order(5)]
     public void Rollback_puts_each_selected_host_back_to_its_own_last_verified_release()
     {
         var run = _fleet.Run("--target=rollback", $"--hosts={Hosts[0].Name}");
@@ -115,7 +149,7 @@ public class FleetRolloutTests
         Assert.That(_fleet.Run("--target=status").Output, Does.Contain($"Every host read runs {_first}."));
     }
 
-    [Test, Order(5)]
+    [Test, Order(6)]
     public void Two_concurrent_rollouts_to_the_same_hosts_both_end_one_waiting_for_or_refused_by_the_locks()
     {
         _fleet.Repo.Commit("a release two runs roll out at once");
@@ -136,7 +170,7 @@ public class FleetRolloutTests
         Assert.That(_fleet.Run("--target=status").Output, Does.Not.Contain("held by"), "every lock was released");
     }
 
-    [Test, Order(6)]
+    [Test, Order(7)]
     public void The_preflight_lists_every_host_s_problem_in_one_error_and_nothing_starts_anywhere()
     {
         var before = Hosts.Select(FleetScratch.History).Select(h => h.Count).ToList();
@@ -166,7 +200,7 @@ public class FleetRolloutTests
         Assert.That(Hosts.Select(FleetScratch.History).Select(h => h.Count), Is.EqualTo(before), "no host's history changed");
     }
 
-    [Test, Order(7)]
+    [Test, Order(8)]
     public void Restore_puts_each_host_s_own_newest_backup_in_place_on_every_host_and_verifies_each()
     {
         // A file each host's data did not have when its newest backup was made: a restore moves it aside with that data.
@@ -189,7 +223,7 @@ public class FleetRolloutTests
         }
     }
 
-    [Test, Order(8)]
+    [Test, Order(9)]
     public void Releases_lists_each_host_s_installed_releases_and_backups_in_one_table_and_the_dashboard_has_a_part_per_host()
     {
         var run = _fleet.Run("--target=releases");
@@ -210,7 +244,7 @@ public class FleetRolloutTests
             Assert.That(page, Does.Contain($"<section id=\"env-fleet/{host.Name}\"").And.Contain(FleetScratch.Current(host)), $"the dashboard has a part for {host.Name}");
     }
 
-    [Test, Order(9)]
+    [Test, Order(10)]
     public void Down_takes_every_host_down_under_its_lock_and_records_it_in_each_host_s_history()
     {
         var some = _fleet.Run("--target=down", $"--hosts={Hosts[2].Name}");
