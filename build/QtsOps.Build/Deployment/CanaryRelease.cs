@@ -18,6 +18,9 @@ public sealed class CanaryRelease(DeploySession session, Edge edge, CanarySettin
     /// <summary>The window ended and the canary is left running (--canary-hold): the deploy keeps it on the host instead of recording it.</summary>
     public bool IsHeld => hold && Verdict is not null;
 
+    /// <summary>The canary <see cref="Keep"/> left on the host, as written there; null until then.</summary>
+    public HeldCanary? Kept { get; private set; }
+
     private (Slot Slot, string? Release) _stable;
 
     /// <summary>Splits the requests, waits the window and judges. A cancellation during the window (Ctrl-C) throws, as any failure does: the caller puts the stable slot back.</summary>
@@ -40,6 +43,7 @@ public sealed class CanaryRelease(DeploySession session, Edge edge, CanarySettin
         var verdict = Verdict ?? throw new InvalidOperationException("A canary is kept only once judged.");
         var held = new HeldCanary(pending, _stable.Slot, _stable.Release, settings.Percent, $"it would be {WouldBe(verdict)}: {verdict.Reason}; {Figures(verdict)}");
         new HeldCanaryFile(session).Write(held);
+        Kept = held;
         session.Log.Information($"Held, as --canary-hold asked: {held.Describe(session.Layout)}");
     }
 

@@ -10,6 +10,9 @@ public interface IReleaseDeployer
     string? AlreadyRunning();
 
     void Run();
+
+    /// <summary>The canary the last <see cref="Run"/> left held on its host (--canary-hold), else null: a rollout reads it here, not from the host again.</summary>
+    QtsOps.Core.Fleet.HeldCanary? HeldCanary => null;
 }
 
 /// <summary>The rollback target's work: compose (<see cref="RollbackOnDemand"/>) or a swarm (<see cref="Swarm.SwarmRollback"/>), picked by Wiring.</summary>

@@ -1,6 +1,7 @@
 using Cake.Core.Diagnostics;
 using QtsOps.Core.Deployment;
 using QtsOps.Core.Environments;
+using QtsOps.Core.Fleet;
 using QtsOps.Core.Notifications;
 using QtsOps.Core.Reports;
 using QtsOps.Tools.Docker;
@@ -93,6 +94,8 @@ public sealed class Deployer(DeploySession session, DeployRequest request, Relea
         _heldSinceCheck?.Dispose();
         _heldSinceCheck = null;
     }
+
+    public HeldCanary? HeldCanary => request.Canary?.Kept;
 
     public void Run()
     {

@@ -88,18 +88,16 @@ public sealed class FleetDeployer(FleetRun run, string release, RolloutSettings 
             Log.Information($"{release} already runs there: {reason}");
             return (new HostOutcome(host.Name, Switched: false, Verified: true), new HostRow(host.Name, release, "already ran it", timer.Elapsed, reason));
         }
-        HeldCanary? held;
         try
         {
             deployer.Run();
-            held = host.Host.Environment.Strategy == DeployStrategy.Canary ? host.Steps.OnDemand.CanaryEnd().Held() : null;
         }
         catch (Exception exception)
         {
             return (new HostOutcome(host.Name, Switched: false, Verified: false), new HostRow(host.Name, host.CurrentOrNull(), "deploy failed", timer.Elapsed, exception.Message));
         }
         // A canary held (--canary-hold) was verified before it took its share, and is judged by a look: promote or abort end it.
-        if (held is not null)
+        if (deployer.HeldCanary is { } held)
             return (new HostOutcome(host.Name, Switched: false, Verified: true, Held: true),
                 new HostRow(host.Name, release, "canary held", timer.Elapsed, $"{held.Percent}% of requests, beside {held.StableRelease ?? "?"}; {held.Verdict}"));
         try
