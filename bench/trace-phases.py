@@ -30,7 +30,7 @@ built, _ = first(lambda c: 'image inspect sha256' in c, build)
 dep, _ = first(lambda c: 'lock=$1' in c, built)  # the deploy lock
 up, up_pid = first(lambda c: 'compose' in c and '--project-name' in c, dep)
 up_end = end[up_pid] - t0
-edge, _ = first(lambda c: 'top' in c and 'edge' in c, up)
+edge, _ = first(lambda c: 'edge' in c, up_end)  # the edge's image, then its reload
 ver, _ = first(lambda c: 'releases=$1' in c, edge)  # verify's read of the host's state
 stop, _ = first(lambda c: ' stop ' in c, ver)
 rows = [("build.sh: inputs hash, exec of the built host", 0, host), (".NET host start, until build/setup.sh", host, setup),
