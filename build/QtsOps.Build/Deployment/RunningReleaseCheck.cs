@@ -135,8 +135,14 @@ public sealed class RunningReleaseCheck(DeploySession session, string repository
     /// <summary>What is read by commands inside the container: its environment, the mounts with their write probes, df of the data mount (each null when its command failed).</summary>
     private sealed record InsideReads(IReadOnlyList<string>? Environment, IReadOnlyList<MountEvidence> Mounts, IReadOnlyList<string>? Disk);
 
-    private InsideReads ReadInside(string name, DockerContainer container) =>
-        new(ExecLines(name, "python3", "-c", ContainerScripts.Environment), Mounts(name, container, running: true), ExecLines(name, "python3", "-c", ContainerScripts.DiskUsage, DataMount));
+    /// <summary>The reads at once (each is a docker exec), so that they end within the settle window on a loaded machine too.</summary>
+    private InsideReads ReadInside(string name, DockerContainer container)
+    {
+        var environment = Task.Run(() => ExecLines(name, "python3", "-c", ContainerScripts.Environment));
+        var disk = Task.Run(() => ExecLines(name, "python3", "-c", ContainerScripts.DiskUsage, DataMount));
+        var mounts = Mounts(name, container, running: true);
+        return new(environment.GetAwaiter().GetResult(), mounts, disk.GetAwaiter().GetResult());
+    }
 
     private static ContainerEvidence Evidence(DockerContainer container) => new(container.Id, container.State.Status, container.State.Running,
         container.State.Health?.Status, container.RestartCount, container.State.StartedAt, container.Image);
