@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Cake.Core.Diagnostics;
 using QtsOps.Core.Deployment;
 using QtsOps.Core.Environments;
@@ -89,16 +88,22 @@ public sealed class Edge(DeploySession session, Func<(string Name, string Id)> i
             : throw new PipelineException($"The edge {Layout.EdgeContainer} could not show its canary log {CanaryEdge.AccessLog}: {string.Join(" | ", read.Error.NonBlank())}");
     }
 
-    /// <summary>Reloads nginx's configuration as written and waits until its previous workers finished their requests.</summary>
+    /// <summary>Reloads nginx's configuration as written and waits until its previous workers finished their requests (<see cref="EdgeReload"/>: one exec).</summary>
     /// <param name="purpose">What the reload does, for its error: "switch to qts-observer-b".</param>
     private void Reload(string purpose)
     {
-        var before = Workers();
-        var reload = Engine.Exec(Layout.EdgeContainer, [.. SlotLayout.ReloadCommand]);
-        if (!reload.Succeeded)
-            throw new PipelineException($"The edge {Layout.EdgeContainer} refused to reload its configuration to {purpose}: {string.Join(" | ", reload.Error.Concat(reload.Output).NonBlank())}. " +
-                $"It still forwards as before. Fix: see `docker logs {Layout.EdgeContainer}`, then deploy again.");
-        WaitDrained(before, purpose);
+        var reload = Engine.Exec(Layout.EdgeContainer, [.. EdgeReload.Command(SlotLayout.DrainWait)]);
+        switch (EdgeReload.Outcome(reload.ExitCode, reload.Output))
+        {
+            case EdgeReloadOutcome.Refused:
+                throw new PipelineException($"The edge {Layout.EdgeContainer} refused to reload its configuration to {purpose}: {string.Join(" | ", reload.Error.Concat(reload.Output).NonBlank())}. " +
+                    $"It still forwards as before. Fix: see `docker logs {Layout.EdgeContainer}`, then deploy again.");
+            case EdgeReloadOutcome.NotDrained:
+                // nginx keeps its previous workers when it refuses the new configuration after all, or while requests do not end.
+                var left = reload.Output.FirstOrDefault(line => line.StartsWith(EdgeReload.LeftPrefix, StringComparison.Ordinal))?[EdgeReload.LeftPrefix.Length..].Trim();
+                throw new PipelineException($"The edge {Layout.EdgeContainer} did not {purpose} within {SlotLayout.DrainWait.TotalSeconds:0} s: nginx kept its previous workers " +
+                    $"({(string.IsNullOrEmpty(left) ? "" : $"pids {left} in the edge; ")}a refused configuration, or requests that do not end). Its last words: {string.Join(" | ", Engine.Logs(Layout.EdgeContainer, tail: 5))}");
+        }
     }
 
     /// <summary>Whether the edge publishes the environment's address, and only it.</summary>
@@ -123,23 +128,6 @@ public sealed class Edge(DeploySession session, Func<(string Name, string Id)> i
     private void Configure(IReadOnlyDictionary<string, string> files)
     {
         if (EdgeConfiguration.Write(Host.Files, Folder, files, session.State.Host.EdgeConfigTarget)) session.EdgeConfigured(EdgeConfiguration.Version(files));
-    }
-
-    private IReadOnlyList<int> Workers() =>
-        [.. Engine.Call(DockerAliases.DockerTop, new DockerTopSettings { Container = Layout.EdgeContainer })
-            .Where(process => process.Command.Contains("worker process", StringComparison.Ordinal)).Select(process => process.Pid)];
-
-    /// <summary>Waits until none of nginx's workers from before the reload is left; nginx keeps them when it refuses the new configuration.</summary>
-    private void WaitDrained(IReadOnlyList<int> before, string purpose)
-    {
-        var clock = Stopwatch.StartNew();
-        while (Workers().Intersect(before).Any())
-        {
-            if (clock.Elapsed > SlotLayout.DrainWait)
-                throw new PipelineException($"The edge {Layout.EdgeContainer} did not {purpose} within {SlotLayout.DrainWait.TotalSeconds:0} s: nginx kept its previous workers " +
-                    $"(a refused configuration, or requests that do not end). Its last words: {string.Join(" | ", Engine.Logs(Layout.EdgeContainer, tail: 5))}");
-            Thread.Sleep(100);
-        }
     }
 
     private DockerComposeUpSettings Compose(DockerComposeUpSettings settings, string image)

@@ -33,10 +33,11 @@ public sealed class RunningReleaseCheck(DeploySession session, string repository
     /// <param name="cancellation">Ends the settle wait early with an <see cref="OperationCanceledException"/>.</param>
     /// <param name="beforeTraffic">A start-first slot that does not serve yet, verified on its own: its /health is asked inside it. Null: the container that serves.</param>
     /// <param name="healthy">Done once the engine calls the slot healthy (faulted when it fails): the checks are judged after it, and after the settle window.</param>
-    public CheckedRelease Run(string release, string reportName, CancellationToken cancellation, string? beforeTraffic = null, Task? healthy = null)
+    /// <param name="serving">The container that serves as the caller read it a moment ago (the state it began with): not asked of the engine again.</param>
+    public CheckedRelease Run(string release, string reportName, CancellationToken cancellation, string? beforeTraffic = null, Task? healthy = null, DockerContainer? serving = null)
     {
         var name = beforeTraffic ?? session.State.ServingName;
-        var container = Engine.Container(name);
+        var container = beforeTraffic is null && serving is not null ? serving : Engine.Container(name);
         IReadOnlyList<CheckResult> checks;
         DateTimeOffset now;
         if (beforeTraffic is null && checkedBeforeTraffic.Value is { } earlier && container is not null
@@ -134,8 +135,14 @@ public sealed class RunningReleaseCheck(DeploySession session, string repository
     /// <summary>What is read by commands inside the container: its environment, the mounts with their write probes, df of the data mount (each null when its command failed).</summary>
     private sealed record InsideReads(IReadOnlyList<string>? Environment, IReadOnlyList<MountEvidence> Mounts, IReadOnlyList<string>? Disk);
 
-    private InsideReads ReadInside(string name, DockerContainer container) =>
-        new(ExecLines(name, "python3", "-c", ContainerScripts.Environment), Mounts(name, container, running: true), ExecLines(name, "python3", "-c", ContainerScripts.DiskUsage, DataMount));
+    /// <summary>The reads at once (each is a docker exec), so that they end within the settle window on a loaded machine too.</summary>
+    private InsideReads ReadInside(string name, DockerContainer container)
+    {
+        var environment = Task.Run(() => ExecLines(name, "python3", "-c", ContainerScripts.Environment));
+        var disk = Task.Run(() => ExecLines(name, "python3", "-c", ContainerScripts.DiskUsage, DataMount));
+        var mounts = Mounts(name, container, running: true);
+        return new(environment.GetAwaiter().GetResult(), mounts, disk.GetAwaiter().GetResult());
+    }
 
     private static ContainerEvidence Evidence(DockerContainer container) => new(container.Id, container.State.Status, container.State.Running,
         container.State.Health?.Status, container.RestartCount, container.State.StartedAt, container.Image);

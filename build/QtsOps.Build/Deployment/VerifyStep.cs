@@ -36,7 +36,8 @@ public sealed class VerifyStep(DeploySession session, ReleaseStarter starter, Ru
             throw new PipelineException(refusal);
         if (verifiedBefore && state.Serving is not { State.Running: true }) Restart(release, serving);
         var started = DateTimeOffset.UtcNow;
-        var (report, container) = check.Run(release, "verify", CancellationToken.None);
+        // The state read above, or again after a restart: its container is the one to check.
+        var (report, container) = check.Run(release, "verify", CancellationToken.None, serving: session.State.Serving);
         Record(release, version, report, container, started);
         Log.Information($"The verify {session.Cost}");
         if (report.Passed)

@@ -120,14 +120,6 @@ public static class DockerAliases
     [CakeMethodAlias]
     public static void DockerStop(this ICakeContext context, DockerStopSettings settings) => context.Docker(settings).EnsureSuccess();
 
-    /// <summary>The container's processes: (pid, command line), the header left out.</summary>
-    [CakeMethodAlias]
-    public static IReadOnlyList<(int Pid, string Command)> DockerTop(this ICakeContext context, DockerTopSettings settings) =>
-        [.. context.Docker(settings).EnsureSuccess().Output.Skip(1)
-            .Select(line => line.Trim().Split(' ', 2, StringSplitOptions.RemoveEmptyEntries))
-            .Where(parts => parts.Length == 2 && int.TryParse(parts[0], out _))
-            .Select(parts => (int.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture), parts[1].Trim()))];
-
     [CakeMethodAlias]
     public static DockerOutput DockerComposeUp(this ICakeContext context, DockerComposeUpSettings settings) => Compose(context, settings).EnsureSuccess();
 

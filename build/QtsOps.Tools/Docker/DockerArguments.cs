@@ -101,9 +101,6 @@ public static class DockerArguments
                 if (stop.TimeoutSeconds is { } seconds) arguments.Append("--time").Append(seconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
                 arguments.AppendQuoted(stop.Container);
                 break;
-            case DockerTopSettings top:
-                arguments.Append("top").AppendQuoted(top.Container).Append("-o").Append("pid,args");
-                break;
             case DockerStatsSettings stats:
                 arguments.Append("stats").Append("--no-stream").Append("--no-trunc").Append("--format").AppendQuoted("{{json .}}").AppendQuoted(stats.Container);
                 break;

@@ -137,12 +137,6 @@ public sealed class DockerStopSettings : DockerSettings
     public int? TimeoutSeconds { get; set; }
 }
 
-/// <summary><c>docker top CONTAINER -o pid,args</c>: the container's processes as the engine sees them (no exec, no shell needed).</summary>
-public sealed class DockerTopSettings : DockerSettings
-{
-    public required string Container { get; set; }
-}
-
 public sealed class DockerStatsSettings : DockerSettings
 {
     public required string Container { get; set; }

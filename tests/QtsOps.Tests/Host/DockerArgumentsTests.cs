@@ -51,11 +51,10 @@ public class DockerArgumentsTests
     }
 
     [Test]
-    public void Stop_and_top_name_the_container_and_what_is_asked_of_it()
+    public void Stop_names_the_container_and_its_time_to_stop()
     {
         Assert.That(DockerArguments.For(new DockerStopSettings { Container = "qts-observer-a", TimeoutSeconds = 20 }).Render(), Is.EqualTo("stop --time 20 \"qts-observer-a\""));
         Assert.That(DockerArguments.For(new DockerStopSettings { Container = "qts-observer-a" }).Render(), Is.EqualTo("stop \"qts-observer-a\""));
-        Assert.That(DockerArguments.For(new DockerTopSettings { Container = "edge" }).Render(), Is.EqualTo("top \"edge\" -o pid,args"));
     }
 
     [Test]

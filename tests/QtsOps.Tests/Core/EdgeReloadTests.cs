@@ -1,0 +1,31 @@
+using QtsOps.Core.Deployment;
+
+namespace QtsOps.Tests.Core;
+
+[Category("Core")]
+public class EdgeReloadTests
+{
+    [Test]
+    public void The_command_is_sh_with_the_script_then_the_seconds_to_wait_then_nginx_s_reload()
+    {
+        var command = EdgeReload.Command(TimeSpan.FromSeconds(29.5));
+
+        Assert.That(command.Take(2), Is.EqualTo(new[] { "sh", "-c" }));
+        Assert.That(command[2], Does.Contain("worker process").And.Contain("\"$@\" || exit").And.Not.Contain("\r"));
+        Assert.That(command.Skip(3), Is.EqualTo(new[] { "sh", "30" }.Concat(SlotLayout.ReloadCommand)), "$0, the wait rounded up to whole seconds, then the reload");
+    }
+
+    [Test]
+    public void Exit_zero_is_drained()
+    {
+        Assert.That(EdgeReload.Outcome(0, ["reloaded"]), Is.EqualTo(EdgeReloadOutcome.Drained));
+    }
+
+    [Test]
+    public void A_failure_after_the_reload_line_is_workers_left_and_one_before_it_is_nginx_refusing()
+    {
+        Assert.That(EdgeReload.Outcome(1, ["reloaded", "left: 29 30"]), Is.EqualTo(EdgeReloadOutcome.NotDrained));
+        Assert.That(EdgeReload.Outcome(1, []), Is.EqualTo(EdgeReloadOutcome.Refused));
+        Assert.That(EdgeReload.Outcome(127, ["nginx: [emerg] unknown directive"]), Is.EqualTo(EdgeReloadOutcome.Refused));
+    }
+}
