@@ -56,21 +56,7 @@ public class FleetRolloutTests
     {
         Assert.That(_first, Is.Not.Empty, "the first rollout ran");
         var second = Hosts[1];
-        var config = FleetScratch.ConfigFile(second);
-        var good = File.ReadAllText(config);
-        // The second host's own configuration, which the service refuses (an interval of 0): a release started there exits at once.
-        File.WriteAllText(config, "{ \"interval_seconds\": 0 }\n");
-        HostRunResult run;
-        try
-        {
-            _fleet.Repo.Commit("a release the second host cannot run");
-            var result = _fleet.Run("--target=deploy");
-            run = new(result.ExitCode, result.Output + result.Error);
-        }
-        finally
-        {
-            File.WriteAllText(config, good);
-        }
+        var run = DeployWhileTheSecondHostRefusesReleases("a release the second host cannot run");
 
         Assert.That(run.ExitCode, Is.Not.Zero, run.Text);
         Assert.That(run.Text, Does.Contain($"failed on {second.Name}").And.Contain($"{Hosts[0].Name} go back to their last verified release"));
@@ -88,20 +74,7 @@ public class FleetRolloutTests
     public void Without_rollback_a_release_that_fails_on_the_second_host_stays_on_the_first_and_status_shows_which_host_runs_what()
     {
         var second = Hosts[1];
-        var config = FleetScratch.ConfigFile(second);
-        var good = File.ReadAllText(config);
-        File.WriteAllText(config, "{ \"interval_seconds\": 0 }\n");
-        HostRunResult run;
-        try
-        {
-            _fleet.Repo.Commit("a release the second host cannot run, deployed without rollback");
-            var result = _fleet.Run("--target=deploy", "--no-rollback");
-            run = new(result.ExitCode, result.Output + result.Error);
-        }
-        finally
-        {
-            File.WriteAllText(config, good);
-        }
+        var run = DeployWhileTheSecondHostRefusesReleases("a release the second host cannot run, deployed without rollback", "--no-rollback");
 
         Assert.That(run.ExitCode, Is.Not.Zero, run.Text);
         var release = FleetScratch.Current(Hosts[0])!;
@@ -266,4 +239,22 @@ public class FleetRolloutTests
     }
 
     private sealed record HostRunResult(int ExitCode, string Text);
+
+    /// <summary>A deploy of a new commit while the second host's own configuration is one the service refuses (an interval of 0): a release started there exits at once. The configuration is put back after.</summary>
+    private HostRunResult DeployWhileTheSecondHostRefusesReleases(string commit, params string[] arguments)
+    {
+        var config = FleetScratch.ConfigFile(Hosts[1]);
+        var good = File.ReadAllText(config);
+        File.WriteAllText(config, "{ \"interval_seconds\": 0 }\n");
+        try
+        {
+            _fleet.Repo.Commit(commit);
+            var result = _fleet.Run(["--target=deploy", .. arguments]);
+            return new(result.ExitCode, result.Output + result.Error);
+        }
+        finally
+        {
+            File.WriteAllText(config, good);
+        }
+    }
 }
