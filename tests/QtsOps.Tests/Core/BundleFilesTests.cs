@@ -95,6 +95,11 @@ public class BundleFilesTests
     }
 
     [Test]
+    public void A_payload_that_is_not_json_is_refused_naming_the_file() =>
+        Assert.That(Assert.Throws<BundleException>(() => Provenance.Read("{\"_type\":"u8.ToArray(), "/b/provenance.intoto.json"))!.Message,
+            Does.StartWith("/b/provenance.intoto.json: the payload is not JSON (").And.EndWith("). Fix: rebuild the bundle (./build.sh --target=bundle)."));
+
+    [Test]
     public void A_payload_that_is_no_slsa_statement_is_refused_naming_the_file() =>
         Assert.That(Assert.Throws<BundleException>(() => Provenance.Read("{\"_type\":\"x\"}"u8.ToArray(), "/b/provenance.intoto.json"))!.Message,
             Does.StartWith("/b/provenance.intoto.json: the payload is not an in-toto statement"));
@@ -155,5 +160,14 @@ public class BundleFilesTests
         Assert.That(VerifiedRelease.RollbackWithoutBundle("prod", "/b"), Is.Null);
         Assert.That(VerifiedRelease.RollbackMismatch("/b", "1.2.3", "1.2.2"), Does.StartWith("--to=1.2.2, but the bundle /b is of 1.2.3"));
         Assert.That(VerifiedRelease.RollbackMismatch("/b", "1.2.3", null), Is.Null);
+    }
+
+    [Test]
+    public void A_digest_is_sha256_in_lower_case_hex_of_the_bytes_or_of_the_text_in_its_encoding()
+    {
+        Assert.That(Sha256Sums.Of("abc"u8.ToArray()), Is.EqualTo("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"));
+        Assert.That(Sha256Sums.Of("abc", System.Text.Encoding.UTF8), Is.EqualTo("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"));
+        Assert.That(Sha256Sums.Of("abc", System.Text.Encoding.Unicode), Is.EqualTo(Sha256Sums.Of(System.Text.Encoding.Unicode.GetBytes("abc"))));
+        Assert.That(Sha256Sums.Of("abc", System.Text.Encoding.Unicode), Is.Not.EqualTo(Sha256Sums.Of("abc", System.Text.Encoding.UTF8)));
     }
 }

@@ -328,6 +328,13 @@ public class EnvironmentCatalogTests
         Assert.That(EnvironmentCatalog.Parse(Valid.Replace("\"healthUrl\": \"http://127.0.0.1:8000/health\"", healthUrl), "environments.json")["local"].Bind,
             Is.EqualTo("127.0.0.1"));
 
+    [Test]
+    public void A_path_of_the_environments_file_resolves_against_the_repository_and_an_absolute_one_stays()
+    {
+        Assert.That(EnvironmentCatalog.Resolve("/work/repo", ".qtsops/deploy/../backups"), Is.EqualTo("/work/repo/.qtsops/backups"));
+        Assert.That(EnvironmentCatalog.Resolve("/work/repo", "/srv/qts"), Is.EqualTo("/srv/qts"));
+    }
+
     private static string LocalValue(string key) => EnvironmentCatalog.Parse(Valid, "environments.json")["local"] switch
     {
         var local when key == "deployDirectory" => local.DeployDirectory,
