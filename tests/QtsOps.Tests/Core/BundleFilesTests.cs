@@ -105,6 +105,23 @@ public class BundleFilesTests
             Does.StartWith("/b/provenance.intoto.json: the payload is not an in-toto statement"));
 
     [Test]
+    public void A_docker_save_archive_of_no_single_image_is_refused_and_leaves_nothing_unpacked()
+    {
+        using var directory = new TempDirectory();
+        var saved = directory.Combine("saved.tar");
+        using (var output = File.Create(saved))
+        using (var tar = new TarWriter(output))
+            tar.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, "manifest.json") { DataStream = new MemoryStream("[]"u8.ToArray()) });
+        string[] Unpacked() => Directory.GetDirectories(Path.GetTempPath(), "qtsops-saved-*");
+        var before = Unpacked();
+
+        var error = Assert.Throws<BundleException>(() => SavedImage.Unpack(saved))!;
+
+        Assert.That(error.Message, Is.EqualTo($"{saved}: manifest.json does not describe one image. Fix: save one image (docker save IMAGE)."));
+        Assert.That(Unpacked(), Is.EquivalentTo(before), "the folder it unpacked to is removed");
+    }
+
+    [Test]
     public void A_docker_save_archive_becomes_an_oci_layout_with_the_same_config_and_layers_each_blob_once()
     {
         using var directory = new TempDirectory();
