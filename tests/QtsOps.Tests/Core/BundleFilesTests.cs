@@ -95,9 +95,31 @@ public class BundleFilesTests
     }
 
     [Test]
+    public void A_payload_that_is_not_json_is_refused_naming_the_file() =>
+        Assert.That(Assert.Throws<BundleException>(() => Provenance.Read("{\"_type\":"u8.ToArray(), "/b/provenance.intoto.json"))!.Message,
+            Does.StartWith("/b/provenance.intoto.json: the payload is not JSON (").And.EndWith("). Fix: rebuild the bundle (./build.sh --target=bundle)."));
+
+    [Test]
     public void A_payload_that_is_no_slsa_statement_is_refused_naming_the_file() =>
         Assert.That(Assert.Throws<BundleException>(() => Provenance.Read("{\"_type\":\"x\"}"u8.ToArray(), "/b/provenance.intoto.json"))!.Message,
             Does.StartWith("/b/provenance.intoto.json: the payload is not an in-toto statement"));
+
+    [Test]
+    public void A_docker_save_archive_of_no_single_image_is_refused_and_leaves_nothing_unpacked()
+    {
+        using var directory = new TempDirectory();
+        var saved = directory.Combine("saved.tar");
+        using (var output = File.Create(saved))
+        using (var tar = new TarWriter(output))
+            tar.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, "manifest.json") { DataStream = new MemoryStream("[]"u8.ToArray()) });
+        string[] Unpacked() => Directory.GetDirectories(Path.GetTempPath(), "qtsops-saved-*");
+        var before = Unpacked();
+
+        var error = Assert.Throws<BundleException>(() => SavedImage.Unpack(saved))!;
+
+        Assert.That(error.Message, Is.EqualTo($"{saved}: manifest.json does not describe one image. Fix: save one image (docker save IMAGE)."));
+        Assert.That(Unpacked(), Is.EquivalentTo(before), "the folder it unpacked to is removed");
+    }
 
     [Test]
     public void A_docker_save_archive_becomes_an_oci_layout_with_the_same_config_and_layers_each_blob_once()
@@ -155,5 +177,14 @@ public class BundleFilesTests
         Assert.That(VerifiedRelease.RollbackWithoutBundle("prod", "/b"), Is.Null);
         Assert.That(VerifiedRelease.RollbackMismatch("/b", "1.2.3", "1.2.2"), Does.StartWith("--to=1.2.2, but the bundle /b is of 1.2.3"));
         Assert.That(VerifiedRelease.RollbackMismatch("/b", "1.2.3", null), Is.Null);
+    }
+
+    [Test]
+    public void A_digest_is_sha256_in_lower_case_hex_of_the_bytes_or_of_the_text_in_its_encoding()
+    {
+        Assert.That(Sha256Sums.Of("abc"u8.ToArray()), Is.EqualTo("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"));
+        Assert.That(Sha256Sums.Of("abc", System.Text.Encoding.UTF8), Is.EqualTo("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"));
+        Assert.That(Sha256Sums.Of("abc", System.Text.Encoding.Unicode), Is.EqualTo(Sha256Sums.Of(System.Text.Encoding.Unicode.GetBytes("abc"))));
+        Assert.That(Sha256Sums.Of("abc", System.Text.Encoding.Unicode), Is.Not.EqualTo(Sha256Sums.Of("abc", System.Text.Encoding.UTF8)));
     }
 }

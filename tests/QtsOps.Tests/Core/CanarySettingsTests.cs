@@ -46,6 +46,17 @@ public class CanarySettingsTests
     }
 
     [Test]
+    public void A_canary_that_is_not_an_object_is_refused_at_its_line()
+    {
+        var json = WithCanary("10");
+
+        var problem = EnvironmentsSample.Refusal(json).Problems.Single();
+
+        Assert.That(problem.Message, Is.EqualTo("$.local.canary: must be an object (got 10)"));
+        Assert.That(problem.Line, Is.EqualTo(EnvironmentsSample.LineOf(json, "\"canary\"")));
+    }
+
+    [Test]
     public void Canary_is_refused_on_a_swarm()
     {
         var json = WithCanary(Good, "\"description\": \"One engine, as before\",\n    \"dockerHost\": null,")

@@ -57,4 +57,29 @@ public class DebianReleaseTests
         Assert.That(DebianRelease.State(["a1", "b2", "c4"]), Is.Not.EqualTo(state), "a new security update");
         Assert.That(DebianRelease.State(["b2", "a1", "c3"]), Is.Not.EqualTo(state));
     }
+
+    [Test]
+    public void A_valid_until_that_is_not_a_date_as_debian_writes_it_is_refused()
+    {
+        var release = Release.Replace("Valid-Until: Fri, 11 Dec 2026 03:54:28 UTC", "Valid-Until: 2026-12-11");
+
+        var error = Assert.Throws<InvalidDataException>(() => DebianRelease.PackagesDigest(release, "amd64", Now, Where))!;
+
+        Assert.That(error.Message, Is.EqualTo($"{Where}: 'Valid-Until: 2026-12-11' is not a date as Debian writes it (Fri, 11 Dec 2026 03:54:28 UTC)."));
+    }
+
+    [TestCase(System.Runtime.InteropServices.Architecture.X64, "amd64")]
+    [TestCase(System.Runtime.InteropServices.Architecture.Arm64, "arm64")]
+    [TestCase(System.Runtime.InteropServices.Architecture.X86, "i386")]
+    [TestCase(System.Runtime.InteropServices.Architecture.Arm, "armhf")]
+    public void The_machine_s_architecture_has_dpkg_s_name(System.Runtime.InteropServices.Architecture architecture, string debian) =>
+        Assert.That(DebianRelease.Architecture(architecture), Is.EqualTo(debian));
+
+    [Test]
+    public void An_architecture_debian_has_no_name_for_here_is_refused_by_name()
+    {
+        var error = Assert.Throws<PlatformNotSupportedException>(() => DebianRelease.Architecture(System.Runtime.InteropServices.Architecture.S390x))!;
+
+        Assert.That(error.Message, Is.EqualTo("No Debian architecture for S390x."));
+    }
 }

@@ -37,4 +37,15 @@ public class DeploymentLockTests
         Assert.That(LockState.Parse(["lock free", "owner json", "history lock held"], Parse), Is.EqualTo(new LockState(false, owner)), "free, with the name of a holder that ended without releasing");
         Assert.That(LockState.Parse(["lock free"], Parse), Is.EqualTo(new LockState(false, null)));
     }
+
+    [Test]
+    public void The_owner_file_is_beside_the_lock_and_a_holder_that_ended_without_releasing_is_named_to_the_next()
+    {
+        var owner = new LockOwner(111, "host-a", "dev", DateTimeOffset.Parse("2026-01-02T03:04:05Z"), "deploy");
+
+        Assert.That(DeploymentLock.OwnerFileOf("/locks/local.lock"), Is.EqualTo("/locks/local.lock.owner"));
+        Assert.That(DeploymentLockedException.EndedWithoutReleasing("local", owner), Is.EqualTo(
+            "The last deploy lock holder of 'local', pid 111 on host-a (user dev, deploy, since 2026-01-02 03:04:05Z), ended without releasing it (killed?); " +
+            "its deploy may be half-done: see the history. Taking the lock over."));
+    }
 }

@@ -322,11 +322,31 @@ public class EnvironmentCatalogTests
         Assert.That(Refusal(json), Does.Contain($"environments.json:{LineOf(json, "\"healthUrl\"")}: $.local.healthUrl: {message}").And.Contain($"Fix: {fix}."));
     }
 
+    [Test]
+    public void A_health_url_on_another_address_than_the_bind_is_refused_and_a_host_name_is_left_to_resolve()
+    {
+        static string First(string text, string old, string replacement) => text[..text.IndexOf(old, StringComparison.Ordinal)] + replacement + text[(text.IndexOf(old, StringComparison.Ordinal) + old.Length)..];
+        string With(string healthUrl) =>
+            First(First(Valid, "\"bind\": \"127.0.0.1\"", "\"bind\": \"10.1.2.3\""), "\"healthUrl\": \"http://127.0.0.1:8000/health\"", $"\"healthUrl\": \"{healthUrl}\"");
+
+        Assert.That(Refusal(With("http://10.1.2.4:8000/health")),
+            Does.Contain("$.local.healthUrl: 'http://10.1.2.4:8000/health' asks 10.1.2.4, but the service is published on \"bind\": \"10.1.2.3\" only: 10.1.2.4 is another address"));
+        Assert.That(EnvironmentCatalog.Parse(With("http://observer.example:8000/health"), "environments.json")["local"].Bind, Is.EqualTo("10.1.2.3"),
+            "a host name may resolve to the bind address: nothing to refuse");
+    }
+
     [TestCase("\"healthUrl\": \"http://localhost:8000/health\"")]
     [TestCase("\"healthUrl\": \"http://[::1]:8000/health\"")]
     public void A_loopback_name_for_a_loopback_bind_is_taken(string healthUrl) =>
         Assert.That(EnvironmentCatalog.Parse(Valid.Replace("\"healthUrl\": \"http://127.0.0.1:8000/health\"", healthUrl), "environments.json")["local"].Bind,
             Is.EqualTo("127.0.0.1"));
+
+    [Test]
+    public void A_path_of_the_environments_file_resolves_against_the_repository_and_an_absolute_one_stays()
+    {
+        Assert.That(EnvironmentCatalog.Resolve("/work/repo", ".qtsops/deploy/../backups"), Is.EqualTo("/work/repo/.qtsops/backups"));
+        Assert.That(EnvironmentCatalog.Resolve("/work/repo", "/srv/qts"), Is.EqualTo("/srv/qts"));
+    }
 
     private static string LocalValue(string key) => EnvironmentCatalog.Parse(Valid, "environments.json")["local"] switch
     {

@@ -63,6 +63,12 @@ public class FleetEnvironmentTests
         "$.sites.hosts[1].deployDirectory: 'srv/qts' is relative, but the environment runs on ssh://qtsops@west: relative paths are relative to this repository, which that host does not have")]
     [TestCase("\"healthUrl\": \"http://west:8100/health\", ", "", "\"healthUrl\": \"http://sites.internal",
         "$.sites.healthUrl: 'http://sites.internal:8000/health' asks port 8000, but the service is published on \"port\": 8100: deploy and verify would judge whatever answers there")]
+    [TestCase("{ \"name\": \"north\", \"dockerHost\": \"unix:///run/lab/north/docker.sock\", \"healthUrl\": \"http://10.77.0.4:8000/health\", \"cpuLimit\": 2.0 }", "\"north\"", "\"north\"",
+        "$.sites.hosts[2]: must be an object (got \"north\")")]
+    [TestCase("{ \"name\": \"west\", ", "{ ", "\"dockerHost\": \"ssh://qtsops@west\"",
+        "$.sites.hosts[1]: 'name' is missing")]
+    [TestCase("\"labels\": [\"eu\"],", "\"labels\": [\"eu\", \"EU\"],", "\"EU\"",
+        "$.sites.hosts[1].labels: \"EU\" is not a valid label (allowed: ^[a-z][a-z0-9-]*$)")]
     public void A_wrong_host_key_is_refused_at_its_line_naming_the_host(string text, string replacement, string lineText, string message)
     {
         var json = With(text, replacement);

@@ -41,4 +41,18 @@ public class HostSelectionTests
         Assert.That(() => HostSelection.Select(local, "east"), Throws.TypeOf<HostSelectionException>().With.Message.Contains("'local' runs on one Docker engine"));
         Assert.That(HostSelection.Select(local, null), Is.Empty);
     }
+
+    [Test]
+    public void Hosts_and_subsets_read_alike_are_equal_and_hash_alike()
+    {
+        var again = FleetEnvironmentTests.Parse(FleetEnvironmentTests.Fixture)["sites"];
+        var subset = HostSubset.Of(Sites, [Sites.Hosts[0]])!;
+        var same = HostSubset.Of(again, [again.Hosts[0]])!;
+
+        Assert.That(again.Hosts, Is.EqualTo(Sites.Hosts));
+        Assert.That(again.Hosts.Select(h => h.GetHashCode()), Is.EqualTo(Sites.Hosts.Select(h => h.GetHashCode())));
+        Assert.That(same, Is.EqualTo(subset));
+        Assert.That(same.GetHashCode(), Is.EqualTo(subset.GetHashCode()));
+        Assert.That(subset.ToString(), Is.EqualTo("hosts: east of east, west, north"));
+    }
 }

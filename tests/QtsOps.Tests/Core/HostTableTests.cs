@@ -60,5 +60,6 @@ public class HostTableTests
         Assert.That(markdown, Does.Contain("| west | 1.1.0 | starting | 2026-12-06 15:00:00Z | verify 1.1.0 succeeded at 2026-12-06 15:00:00Z |"));
         Assert.That(markdown, Does.Contain("| south | ? | unreadable | | ssh: no route |"));
         Assert.That(HostTable.Drift([("east", Running("1.2.0"), null), ("west", Running("1.2.0"), null)]), Is.EqualTo("Every host read runs 1.2.0."));
+        Assert.That(HostTable.Drift([("east", null, "ssh: no route"), ("west", null, "ssh: refused")]), Is.EqualTo("No host could be read (east, west could not be read)."));
     }
 }

@@ -245,6 +245,8 @@ public class ObserverRulesTests
     [TestCase("network_mode: host", "compose-host-namespace", "network_mode: host shares the host's network", "network_mode")]
     [TestCase("pid: host", "compose-host-namespace", "pid: host shares the host's processes", "pid: host")]
     [TestCase("ipc: host", "compose-host-namespace", "ipc: host shares the host's shared memory", "ipc: host")]
+    [TestCase("uts: host", "compose-host-namespace", "uts: host shares the host's host name with the service", "uts: host")]
+    [TestCase("userns_mode: host", "compose-host-namespace", "userns_mode: host shares the host's user ids (no user namespace remapping) with the service", "userns_mode")]
     [TestCase("security_opt:\n      - seccomp:unconfined", "compose-unconfined", "security_opt seccomp:unconfined lifts the engine's confinement", "seccomp")]
     [TestCase("security_opt:\n      - apparmor=unconfined", "compose-unconfined", "security_opt apparmor=unconfined lifts", "apparmor")]
     [TestCase("devices:\n      - /dev/sda:/dev/xvda", "compose-devices", "the host device /dev/sda:/dev/xvda is given to the service", "/dev/sda")]

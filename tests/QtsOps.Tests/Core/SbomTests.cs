@@ -95,6 +95,28 @@ public class SbomTests
     }
 
     [Test]
+    public void A_symbolic_link_replaces_the_file_or_folder_of_a_lower_layer_at_its_path()
+    {
+        using var directory = new TempDirectory();
+        var lower = Layer(directory, "lower.tar", tar =>
+        {
+            File(tar, "etc/config", "old");
+            File(tar, "opt/app/a", "a");
+            File(tar, "opt/other", "other");
+        });
+        var upper = Layer(directory, "upper.tar", tar =>
+        {
+            tar.WriteEntry(new PaxTarEntry(TarEntryType.SymbolicLink, "etc/config") { LinkName = "/run/config" });
+            tar.WriteEntry(new PaxTarEntry(TarEntryType.SymbolicLink, "opt/app") { LinkName = "/srv/app" });
+        });
+
+        var image = ImageFileSystem.Read([lower, upper], _ => true);
+
+        Assert.That(image.Files.Select(f => f.Path), Is.EqualTo(new[] { "opt/other" }), "a link is no file, and a folder replaced by a link takes its files with it");
+        Assert.That(image.ContentOf("etc/config"), Is.Null);
+    }
+
+    [Test]
     public void A_hard_link_to_no_file_of_the_layers_is_refused_naming_the_layer()
     {
         using var directory = new TempDirectory();
@@ -191,6 +213,11 @@ public class SbomTests
         Assert.That(dependencies["pipeline:qtsops-pipeline"], Is.EqualTo(new[] { "pkg:nuget/CycloneDX@6.3.1", "pkg:nuget/LibGit2Sharp@0.32.0" }));
         Assert.That(json, Is.EqualTo(Sbom.ToJson(PipelineSbom.Build("qtsops-pipeline", "1.2.3", new string('c', 40), DateTimeOffset.UnixEpoch, packages))), "the same build writes the same bytes");
     }
+
+    [Test]
+    public void An_assets_file_that_is_not_json_is_refused_at_its_line() =>
+        Assert.That(Assert.Throws<BundleException>(() => PipelineSbom.Packages("{\n  \"targets\": {}\n  \"libraries\": {}\n}", "/p/obj/project.assets.json"))!.Message,
+            Does.StartWith("/p/obj/project.assets.json:3: not valid JSON (").And.EndWith("). Fix: restore the pipeline again (dotnet restore build/QtsOps.Build)."));
 
     [Test]
     public void An_assets_file_that_is_none_is_refused_naming_it() =>

@@ -56,6 +56,10 @@ public class SemanticVersionTests
         Assert.That(SemanticVersion.Parse("1.2.3").Equals(SemanticVersion.Parse("1.2.4")), Is.False);
         Assert.That(SemanticVersion.Parse("1.2.3+a").Equals(SemanticVersion.Parse("1.2.3+b")), Is.False);
         Assert.That(SemanticVersion.Parse("1.2.3").Equals(null), Is.False);
+        Assert.That(SemanticVersion.Parse("1.2.3+a").Equals((object)SemanticVersion.Parse("1.2.3+a")), Is.True);
+        Assert.That(SemanticVersion.Parse("1.2.3").Equals((object)"1.2.3"), Is.False);
+        Assert.That(SemanticVersion.Parse("1.2.3+a").GetHashCode(), Is.EqualTo(SemanticVersion.Parse("1.2.3+a").GetHashCode()));
+        Assert.That(new HashSet<SemanticVersion> { SemanticVersion.Parse("1.2.3"), SemanticVersion.Parse("1.2.3"), SemanticVersion.Parse("1.2.3+a") }, Has.Count.EqualTo(2));
     }
 
     [Test]

@@ -15,6 +15,7 @@ public class SlotLayoutTests
         Assert.That((Layout.SlotProject(Slot.A), Layout.SlotProject(Slot.B), Layout.EdgeProject), Is.EqualTo(("qts-project-a", "qts-project-b", "qts-project-edge")));
         Assert.That((SlotLayout.Other(Slot.A), SlotLayout.Other(Slot.B)), Is.EqualTo((Slot.B, Slot.A)));
         Assert.That((SlotLayout.SlotConfig(Slot.A), SlotLayout.SlotConfig(Slot.B)), Is.EqualTo(("conf/slot-a.conf", "conf/slot-b.conf")));
+        Assert.That(Layout.Containers, Is.EqualTo(new[] { "qts-observer", "qts-observer-edge", "qts-observer-a", "qts-observer-b" }), "every container either layout may have");
     }
 
     [Test]

@@ -153,4 +153,15 @@ public class SourceValidatorTests
             ("src/observer/config/app.ini", 3, "error"),
         }));
     }
+
+    [Test]
+    public void A_symbolic_link_among_the_package_s_files_is_an_error_of_the_service_folder()
+    {
+        File.CreateSymbolicLink(_repo.Combine("src/observer/link.txt"), "/etc/hostname");
+
+        var finding = SourceValidator.Validate(_repo.Path, null, null).Findings.Single(f => f.Rule == "package-files");
+
+        Assert.That((finding.File, finding.Line, finding.Message, finding.Fix), Is.EqualTo(("src/observer", (int?)null,
+            "Symbolic links are not packaged (they could pull in files from anywhere): link.txt. Replace them with the files.", "make package's files plain files")));
+    }
 }

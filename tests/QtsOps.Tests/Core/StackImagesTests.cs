@@ -34,4 +34,12 @@ public class StackImagesTests
 
         Assert.That(refused.Message, Does.StartWith("/d/stack.yml:1: cannot be read"));
     }
+
+    [Test]
+    public void A_release_s_images_are_the_ones_its_stack_pins()
+    {
+        var release = new StackRelease("1.4.0", SwarmStackInputs.ObserverImage, SwarmStackInputs.EdgeImage, true);
+
+        Assert.That(StackImages.Of(release), Is.EqualTo(new StackImages(SwarmStackInputs.ObserverImage, SwarmStackInputs.EdgeImage)));
+    }
 }

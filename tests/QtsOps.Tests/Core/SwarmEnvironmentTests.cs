@@ -39,6 +39,8 @@ public class SwarmEnvironmentTests
         // What compose's keys named is what the swarm does: the service, every address, the order.
         Assert.That((cluster.ContainerName, cluster.Bind, cluster.Strategy), Is.EqualTo(("qts-observer_qts-observer", "0.0.0.0", DeployStrategy.StartFirst)));
         Assert.That(environments.Where(e => e.Key != "cluster").Select(e => (e.Value.Engine, e.Value.Swarm)), Is.All.EqualTo((DeploymentEngine.Compose, (SwarmSettings?)null)));
+        Assert.That(cluster.Swarm!.GetHashCode(), Is.EqualTo(Parse(Fixture)["cluster"].Swarm!.GetHashCode()), "two environments read alike hash alike");
+        Assert.That((EngineKeys.Name(DeploymentEngine.Swarm), EngineKeys.Name(DeploymentEngine.Compose)), Is.EqualTo(("swarm", "compose")));
     }
 
     [Test]

@@ -205,4 +205,53 @@ public class SwarmStackTests
         Assert.That(error.Line, Is.EqualTo(line));
         Assert.That(error.Message, Does.Contain("on a swarm the edge publishes"));
     }
+
+    [Test]
+    public void The_services_of_a_stack_are_named_stack_underscore_service()
+    {
+        Assert.That(SwarmStack.ServiceName("qts-cluster"), Is.EqualTo("qts-cluster_qts-observer"));
+        Assert.That(SwarmStack.EdgeServiceName("qts-cluster"), Is.EqualTo("qts-cluster_edge"));
+    }
+
+    [Test]
+    public void A_compose_file_without_the_observer_service_is_refused()
+    {
+        var error = Assert.Throws<StackFileException>(() => SwarmStackInputs.Write(composeText: "name: qts\n"))!;
+
+        Assert.That(error.Message, Is.EqualTo($"{ObserverFiles.ComposePath}:1: no service 'qts-observer' under services:. Fix: define the observer as services: qts-observer:."));
+    }
+
+    [Test]
+    public void A_compose_file_that_is_not_yaml_is_refused_at_its_line_and_an_empty_one_at_its_first()
+    {
+        var broken = Assert.Throws<StackFileException>(() => SwarmStackInputs.Write(composeText: "services:\n  observer:\n    image: [unclosed\n"))!;
+        var empty = Assert.Throws<StackFileException>(() => SwarmStackInputs.Write(composeText: "# nothing\n"))!;
+
+        Assert.That(broken.File, Is.EqualTo(ObserverFiles.ComposePath));
+        Assert.That(broken.Line, Is.GreaterThan(1));
+        Assert.That(broken.Message, Does.Contain(": cannot be parsed: ").And.EndWith(". Fix: fix the syntax (validate reports it too)."));
+        Assert.That(empty.Message, Is.EqualTo($"{ObserverFiles.ComposePath}:1: the file is empty or not a mapping of top-level keys. Fix: restore the release's compose file."));
+    }
+
+    [Test]
+    public void Another_service_of_the_compose_file_is_left_out_and_said()
+    {
+        var compose = SwarmStackInputs.ComposeText.Replace("\nnetworks:\n", "\n  sidecar:\n    image: busybox\n\nnetworks:\n");
+
+        var stack = SwarmStackInputs.Write(composeText: compose);
+
+        Assert.That(stack.Dropped, Has.Member("service sidecar: the stack runs the observer and its edge only"));
+        Assert.That(At(Yaml(stack.Text), "services", "sidecar"), Is.Null);
+    }
+
+    [Test]
+    public void The_edge_joins_the_observer_s_first_network_listed_or_mapped_and_none_without_one()
+    {
+        var mapped = SwarmStackInputs.ComposeText.Replace("    networks:\n      - qts-network\n", "    networks:\n      qts-network:\n        aliases: [observer]\n");
+        var none = SwarmStackInputs.ComposeText.Replace("    networks:\n      - qts-network\n", "");
+
+        Assert.That(At(Edge(SwarmStackInputs.Write()), "networks")!.ToString(), Is.EqualTo("[ qts-network ]"));
+        Assert.That(At(Edge(SwarmStackInputs.Write(composeText: mapped)), "networks")!.ToString(), Is.EqualTo("[ qts-network ]"));
+        Assert.That(At(Edge(SwarmStackInputs.Write(composeText: none)), "networks"), Is.Null);
+    }
 }

@@ -49,4 +49,13 @@ public class SwarmStatusTests
             $"  {Service}.3 on node-3: starting, health check not passed yet",
         }));
     }
+
+    [Test]
+    public void A_task_whose_health_was_asked_and_not_answered_says_why()
+    {
+        var lines = SwarmStatus.Lines(SwarmService.Parse(Inspect(1)), [Task("a", 1, "node-1", "Running", "Running 4 minutes ago")],
+            new Dictionary<string, HttpEvidence> { ["a"] = new("http://10.0.1.5:8000/health", null, "", "connection refused") });
+
+        Assert.That(lines[1].Split(", since ")[0], Is.EqualTo($"  {Service}.1 on node-1: running, /health not answered (connection refused)"));
+    }
 }

@@ -119,6 +119,18 @@ public class TerraformRulesTests
     }
 
     [Test]
+    public void An_output_of_a_module_that_is_not_called_is_an_error_at_its_line()
+    {
+        _repo.Replace($"{Shared}/outputs.tf", "module.resource_group.id", "module.resource_groups.id");
+
+        var finding = Only("terraform-module-output");
+
+        Assert.That((finding.File, finding.Line), Is.EqualTo(($"{Shared}/outputs.tf", (int?)LineOf($"{Shared}/outputs.tf", "module.resource_groups"))));
+        Assert.That(finding.Message, Is.EqualTo($"module.resource_groups.id refers to module \"resource_groups\", which {Shared} does not call"));
+        Assert.That(finding.Fix, Is.EqualTo("add module \"resource_groups\" { source = ... } or fix the name"));
+    }
+
+    [Test]
     public void Module_arguments_match_the_module_variables()
     {
         _repo.Replace($"{Shared}/main.tf", "  location    = var.location\n", "  region      = var.location\n");

@@ -149,6 +149,29 @@ public class ReleaseHistoryTests
         Assert.That(problem, Does.Contain("the verify of 1.0.0 (succeeded) could not be recorded in /dev/full").And.Contain("Fix: free disk space"));
     }
 
+    [Test]
+    public void A_write_that_succeeds_returns_no_problem_and_is_in_the_history()
+    {
+        using var dir = new TempDirectory();
+        var history = new QtsOps.Core.Deployment.ReleaseHistory(dir.Combine("local.jsonl"), Files);
+
+        var problem = history.TryAppend(Entry("1.0.0"));
+
+        Assert.That(problem, Is.Null);
+        Assert.That(Support.HistoryFile.Entries(history.Path).Select(e => e.Release), Is.EqualTo(new[] { "1.0.0" }));
+    }
+
+    [Test]
+    public void The_environment_is_taken_down_until_a_change_starts_it_again()
+    {
+        var down = Entry(QtsOps.Core.Deployment.HistoryAction.Down, Succeeded, "1.0.0");
+
+        Assert.That(new[] { Entry(Deploy, Succeeded, "1.0.0"), down, Entry(Verify, Failed, "1.0.0") }.TakenDown(), Is.EqualTo(down), "a verification changes nothing");
+        Assert.That(new[] { down, Entry(Rollback, Succeeded, "0.9.0") }.TakenDown(), Is.Null);
+        Assert.That(new[] { Entry(Deploy, Succeeded, "1.0.0"), Entry(QtsOps.Core.Deployment.HistoryAction.Down, Failed, "1.0.0") }.TakenDown(), Is.Null, "a down that failed took nothing down");
+        Assert.That(Array.Empty<QtsOps.Core.Deployment.HistoryEntry>().TakenDown(), Is.Null);
+    }
+
     private static QtsOps.Core.Deployment.HistoryEntry Entry(QtsOps.Core.Deployment.HistoryAction action, QtsOps.Core.Deployment.HistoryResult result, string release) =>
         Entry(release) with { Action = action, Result = result };
 
