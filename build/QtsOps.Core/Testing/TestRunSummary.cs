@@ -42,6 +42,11 @@ public sealed record TestRunSummary(int Total, int Passed, int Failed, int Skipp
         }
     }
 
+    /// <summary>Several runs' counts as one run's: the shards of a test run (<see cref="TestShards"/>).</summary>
+    public static TestRunSummary Sum(IReadOnlyList<TestRunSummary> runs) => new(
+        runs.Sum(r => r.Total), runs.Sum(r => r.Passed), runs.Sum(r => r.Failed), runs.Sum(r => r.Skipped),
+        [.. runs.SelectMany(r => r.FailedTests)], [.. runs.SelectMany(r => r.SkippedTests)]);
+
     /// <summary>The closing line CI reads.</summary>
     public string ClosingLine => $"{Passed} passed, {Failed} failed" + (Skipped > 0 ? $", {Skipped} skipped" : "");
 }

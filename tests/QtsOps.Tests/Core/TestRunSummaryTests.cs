@@ -103,4 +103,18 @@ public class TestRunSummaryTests
 
         Assert.That(error.Message, Does.StartWith($"{path}: not a readable TRX file (Could not find file").And.EndWith(")."));
     }
+
+    [Test]
+    public void The_shards_of_a_run_add_up_to_one_closing_line_with_every_failed_and_skipped_test_named()
+    {
+        var main = new TestRunSummary(5, 3, 1, 1, ["Bad"], ["Docker.A.Skips"]);
+        var lab = new TestRunSummary(4, 2, 2, 0, ["Worse", "Worst"], []);
+        var empty = new TestRunSummary(0, 0, 0, 0, [], []);
+
+        var sum = TestRunSummary.Sum([main, lab, empty]);
+
+        Assert.That((sum.Total, sum.ClosingLine), Is.EqualTo((9, "5 passed, 3 failed, 1 skipped")));
+        Assert.That(sum.FailedTests, Is.EqualTo(new[] { "Bad", "Worse", "Worst" }));
+        Assert.That(sum.SkippedTests, Is.EqualTo(new[] { "Docker.A.Skips" }));
+    }
 }

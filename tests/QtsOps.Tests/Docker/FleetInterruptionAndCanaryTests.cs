@@ -1,3 +1,4 @@
+using QtsOps.Core.Testing;
 using System.Text.Json.Nodes;
 using QtsOps.Core.Deployment;
 using QtsOps.Core.Fleet;
@@ -14,7 +15,7 @@ namespace QtsOps.Tests.Docker;
 /// to the two others; abort puts the first host back on its stable release, recorded as failed. One lab and first rollout for all:
 /// the tests run in order, each from the state the one before left.
 /// </summary>
-[TestFixture, Category("Docker"), NonParallelizable, System.Runtime.Versioning.SupportedOSPlatform("linux"), Platform("Linux")]
+[TestFixture, Category("Docker"), Category(TestShards.LabCategory), NonParallelizable, System.Runtime.Versioning.SupportedOSPlatform("linux"), Platform("Linux")]
 public class FleetInterruptionAndCanaryTests
 {
     /// <summary>20% of requests for 6 s: a client asking 20 times a second gives the canary some 24, more than minRequests.</summary>

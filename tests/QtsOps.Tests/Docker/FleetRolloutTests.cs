@@ -1,3 +1,4 @@
+using QtsOps.Core.Testing;
 using QtsOps.Core.Deployment;
 using QtsOps.Core.Fleet;
 
@@ -8,7 +9,7 @@ namespace QtsOps.Tests.Docker;
 /// rolled out one host at a time as the lab's file says. Each host keeps its own history in its deploy directory, which is
 /// what the tests read. The tests run in order, each from the state the one before left.
 /// </summary>
-[TestFixture, Category("Docker"), NonParallelizable, System.Runtime.Versioning.SupportedOSPlatform("linux"), Platform("Linux")]
+[TestFixture, Category("Docker"), Category(TestShards.LabCategory), NonParallelizable, System.Runtime.Versioning.SupportedOSPlatform("linux"), Platform("Linux")]
 public class FleetRolloutTests
 {
     private FleetScratch _fleet = null!;

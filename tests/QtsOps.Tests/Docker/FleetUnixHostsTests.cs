@@ -1,3 +1,4 @@
+using QtsOps.Core.Testing;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
@@ -11,7 +12,7 @@ namespace QtsOps.Tests.Docker;
 /// it. The image is built on this machine's engine, as for an environment on ssh:// hosts, and each host gets it from
 /// there; each keeps its history and lock in the checkout's .qtsops/hosts/NAME.
 /// </summary>
-[TestFixture, Category("Docker"), NonParallelizable, System.Runtime.Versioning.SupportedOSPlatform("linux"), Platform("Linux")]
+[TestFixture, Category("Docker"), Category(TestShards.LabCategory), NonParallelizable, System.Runtime.Versioning.SupportedOSPlatform("linux"), Platform("Linux")]
 public class FleetUnixHostsTests
 {
     private Lab _lab = null!;

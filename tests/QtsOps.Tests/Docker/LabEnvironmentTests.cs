@@ -1,3 +1,4 @@
+using QtsOps.Core.Testing;
 using System.Text.Json;
 
 namespace QtsOps.Tests.Docker;
@@ -8,7 +9,7 @@ namespace QtsOps.Tests.Docker;
 /// environments file whose 'cluster' environment the pipeline's own validate accepts; down stops the registry and
 /// leaves nothing behind. One lab of three nodes for the fixture, removed last (and in the teardown, whatever failed).
 /// </summary>
-[TestFixture, Category("Docker"), NonParallelizable, System.Runtime.Versioning.SupportedOSPlatform("linux"), Platform("Linux")]
+[TestFixture, Category("Docker"), Category(TestShards.LabCategory), NonParallelizable, System.Runtime.Versioning.SupportedOSPlatform("linux"), Platform("Linux")]
 public class LabEnvironmentTests
 {
     private int _registryPort;

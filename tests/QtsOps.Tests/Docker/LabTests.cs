@@ -1,3 +1,4 @@
+using QtsOps.Core.Testing;
 using System.Diagnostics;
 
 namespace QtsOps.Tests.Docker;
@@ -7,7 +8,7 @@ namespace QtsOps.Tests.Docker;
 /// test registry on this machine, each with an sshd: one lab for the fixture, a global service on it, and
 /// the lab removed last, leaving nothing behind.
 /// </summary>
-[TestFixture, Category("Docker"), NonParallelizable, System.Runtime.Versioning.SupportedOSPlatform("linux"), Platform("Linux")]
+[TestFixture, Category("Docker"), Category(TestShards.LabCategory), NonParallelizable, System.Runtime.Versioning.SupportedOSPlatform("linux"), Platform("Linux")]
 public class LabTests
 {
     private const string Username = "lab";

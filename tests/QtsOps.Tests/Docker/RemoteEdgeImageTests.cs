@@ -1,3 +1,4 @@
+using QtsOps.Core.Testing;
 using System.Text.Json;
 using Cake.Core.Diagnostics;
 using QtsOps.Build;
@@ -13,7 +14,7 @@ namespace QtsOps.Tests.Docker;
 /// host's image of the edge's name is used only when its id is the one made here, else it is copied again.
 /// The tests run in order, the second from the image the first copied.
 /// </summary>
-[TestFixture, Category("Docker"), NonParallelizable, System.Runtime.Versioning.SupportedOSPlatform("linux"), Platform("Linux")]
+[TestFixture, Category("Docker"), Category(TestShards.LabCategory), NonParallelizable, System.Runtime.Versioning.SupportedOSPlatform("linux"), Platform("Linux")]
 public class RemoteEdgeImageTests
 {
     private const string EnvironmentsFile = "ssh-environments.json";

@@ -1,3 +1,4 @@
+using QtsOps.Core.Testing;
 using QtsOps.Core.Deployment;
 using QtsOps.Host;
 using QtsOps.Tests.Host;
@@ -11,7 +12,7 @@ namespace QtsOps.Tests.Docker;
 /// rollback (and prunes), the config subfolders on every node, the dashboard with the swarm beside the others, and down.
 /// The tests run in order, each from the state the one before left.
 /// </summary>
-[TestFixture, Category("Docker"), NonParallelizable, System.Runtime.Versioning.SupportedOSPlatform("linux"), Platform("Linux")]
+[TestFixture, Category("Docker"), Category(TestShards.LabCategory), NonParallelizable, System.Runtime.Versioning.SupportedOSPlatform("linux"), Platform("Linux")]
 public class SwarmDataTests
 {
     private const string EnvironmentsFile = "environments.data.json";

@@ -1,3 +1,4 @@
+using QtsOps.Core.Testing;
 using QtsOps.Core.Deployment;
 using QtsOps.Core.Swarm;
 using QtsOps.Host;
@@ -10,7 +11,7 @@ namespace QtsOps.Tests.Docker;
 /// each node's data, log and config folders its own (/srv on the node), made by the deploy. The tests run in order,
 /// each from the state the one before left.
 /// </summary>
-[TestFixture, Category("Docker"), NonParallelizable, System.Runtime.Versioning.SupportedOSPlatform("linux"), Platform("Linux")]
+[TestFixture, Category("Docker"), Category(TestShards.LabCategory), NonParallelizable, System.Runtime.Versioning.SupportedOSPlatform("linux"), Platform("Linux")]
 public class SwarmDeployTests
 {
     private SwarmScratch _swarm = null!;

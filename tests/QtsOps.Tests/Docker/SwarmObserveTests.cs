@@ -1,3 +1,4 @@
+using QtsOps.Core.Testing;
 using Cake.Core.Diagnostics;
 using QtsOps.Host;
 using QtsOps.Build;
@@ -15,7 +16,7 @@ namespace QtsOps.Tests.Docker;
 /// registry; verify judges each task and node and asks each node's published port, a killed task fails it and calls
 /// the rollback, and status lists each task with its node, state and digest.
 /// </summary>
-[TestFixture, Category("Docker"), NonParallelizable, System.Runtime.Versioning.SupportedOSPlatform("linux"), Platform("Linux")]
+[TestFixture, Category("Docker"), Category(TestShards.LabCategory), NonParallelizable, System.Runtime.Versioning.SupportedOSPlatform("linux"), Platform("Linux")]
 public class SwarmObserveTests
 {
     private const string Release = "1.0.0";

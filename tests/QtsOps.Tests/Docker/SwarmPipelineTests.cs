@@ -1,3 +1,4 @@
+using QtsOps.Core.Testing;
 using QtsOps.Build.Deployment;
 using QtsOps.Core.Deployment;
 using QtsOps.Core.Swarm;
@@ -12,7 +13,7 @@ namespace QtsOps.Tests.Docker;
 /// verify; status lists every task with its node; a rollback without --to puts the last verified release back and
 /// verifies it. The tests run in order, each from the state the one before left.
 /// </summary>
-[TestFixture, Category("Docker"), NonParallelizable, System.Runtime.Versioning.SupportedOSPlatform("linux"), Platform("Linux")]
+[TestFixture, Category("Docker"), Category(TestShards.LabCategory), NonParallelizable, System.Runtime.Versioning.SupportedOSPlatform("linux"), Platform("Linux")]
 public class SwarmPipelineTests
 {
     private const string EnvironmentsFile = "cluster-environments.json";

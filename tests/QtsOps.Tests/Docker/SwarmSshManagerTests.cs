@@ -1,3 +1,4 @@
+using QtsOps.Core.Testing;
 using QtsOps.Core.Deployment;
 using QtsOps.Core.Swarm;
 
@@ -9,7 +10,7 @@ namespace QtsOps.Tests.Docker;
 /// (QTSOPS_SSH_KEY_FILE, QTSOPS_SSH_KNOWN_HOSTS). The deploy directory, the history and the lock are on the manager's host, its own
 /// /srv, reached over ssh; the stack deploy, the wait and verify go to the manager's engine over ssh.
 /// </summary>
-[TestFixture, Category("Docker"), NonParallelizable, System.Runtime.Versioning.SupportedOSPlatform("linux"), Platform("Linux")]
+[TestFixture, Category("Docker"), Category(TestShards.LabCategory), NonParallelizable, System.Runtime.Versioning.SupportedOSPlatform("linux"), Platform("Linux")]
 public class SwarmSshManagerTests
 {
     private SwarmScratch _swarm = null!;

@@ -1,3 +1,4 @@
+using QtsOps.Core.Testing;
 using System.Text.Json;
 using QtsOps.Core.Environments;
 using QtsOps.Core.Swarm;
@@ -13,7 +14,7 @@ namespace QtsOps.Tests.Docker;
 /// port 20 times a second: an upgrade, a release that crashes at start (the engine rolls it back) and a
 /// node drain lose no request. The tests run in order, each from the state the last left.
 /// </summary>
-[TestFixture, Category("Docker"), NonParallelizable, System.Runtime.Versioning.SupportedOSPlatform("linux"), Platform("Linux")]
+[TestFixture, Category("Docker"), Category(TestShards.LabCategory), NonParallelizable, System.Runtime.Versioning.SupportedOSPlatform("linux"), Platform("Linux")]
 public class SwarmZeroDowntimeTests
 {
     private const string Stack = "qts-zero";
