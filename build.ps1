@@ -69,7 +69,7 @@ if (-not (Test-Built)) {
         if (-not (Test-Built)) {
             Write-Message 'building the pipeline (inputs changed)'
             Remove-Item $stamp -ErrorAction SilentlyContinue
-            $log = & $dotnet build (Join-Path $Root 'build/QtsOps.Build/QtsOps.Build.csproj') -c Release -o $BinDir -nologo -clp:ErrorsOnly 2>&1
+            $log = & $dotnet publish (Join-Path $Root 'build/QtsOps.Build/QtsOps.Build.csproj') -c Release --use-current-runtime -o $BinDir -nologo -clp:ErrorsOnly 2>&1
             if ($LASTEXITCODE -ne 0) { $log | Write-Host; Write-Error 'build.ps1: the pipeline does not compile (see above).' }
             [IO.File]::WriteAllText($stamp, "$hash`n")
             [IO.File]::WriteAllText((Join-Path $HostDir 'dotnet-root'), "$(Split-Path $dotnet)`n")

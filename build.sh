@@ -55,7 +55,7 @@ if [ ! -x "$PROGRAM" ] || [ "$(cat "$HOST_DIR/inputs.sha256" 2>/dev/null)" != "$
   if [ ! -x "$PROGRAM" ] || [ "$(cat "$HOST_DIR/inputs.sha256" 2>/dev/null)" != "$HASH" ]; then
     echo "build.sh: building the pipeline (inputs changed)" >&2
     rm -f "$HOST_DIR/inputs.sha256"
-    if ! LOG="$("$DOTNET" build "$ROOT/build/QtsOps.Build/QtsOps.Build.csproj" -c Release -o "$HOST_DIR/bin" -nologo -clp:ErrorsOnly 2>&1)"; then
+    if ! LOG="$("$DOTNET" publish "$ROOT/build/QtsOps.Build/QtsOps.Build.csproj" -c Release --use-current-runtime -o "$HOST_DIR/bin" -nologo -clp:ErrorsOnly 2>&1)"; then
       echo "$LOG" >&2
       echo "build.sh: error: the pipeline does not compile (see above)." >&2
       exit 1

@@ -20,6 +20,7 @@ public sealed class BuildLifetime : FrostingLifetime<BuildContext>
         if (deploys && !context.Protection.IsProtected(context.EnvironmentName)) new Wiring(context).ConnectAhead();
         var tasks = Begin(context, info, "");
         RequireVerifiedRelease(context, tasks);
+        if (tasks.Contains("image", StringComparer.OrdinalIgnoreCase)) new Wiring(context).BaseImages().ReadAhead();
         MachineSetup.Run(context, tasks);
         // A run that cannot deploy stops here, in seconds, before it builds, pushes or applies anything.
         if (!deploys) return;

@@ -29,6 +29,15 @@ public sealed class BaseImageResolver(DockerEngine engine, ICakeContext tools, B
 
     private ICakeLog Log => tools.Log;
 
+    /// <summary>
+    /// Begins reading the Debian suites that name a bootstrapped base (<see cref="DebianArchive.ReadAhead"/>) when <see cref="Resolve"/>
+    /// may need them (no base asked for, bootstrap on), so the run's setup, validate and package hide the round trips.
+    /// </summary>
+    public void ReadAhead()
+    {
+        if (choice.Requested is null && choice.Bootstrap) DebianArchive.ReadAhead(BaseImageRecipe.PythonBookworm(choice.DebianMirror, choice.DebianSecurityMirror));
+    }
+
     /// <returns>The base image's name and what the engine says of it.</returns>
     public (string Name, DockerImage Image) Resolve()
     {

@@ -14,17 +14,31 @@ public static class DebianArchive
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(20) };
 
     /// <summary>Each suite read once per run: the edge and the Python base share their suites, and every switch names the edge image.</summary>
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string Archive, string Suite, string Architecture), string> Read = new();
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string Archive, string Suite, string Architecture), Lazy<Task<string>>> Read = new();
 
     /// <summary>The state of <paramref name="recipe"/>'s suites now, for its image's name.</summary>
     /// <exception cref="PipelineException">A suite could not be read, or its signature or content is not right: says which and why.</exception>
-    public static string State(BaseImageRecipe recipe)
+    public static string State(BaseImageRecipe recipe) => DebianRelease.State(Task.WhenAll(Reads(recipe)).GetAwaiter().GetResult());
+
+    /// <summary>Begins reading <paramref name="recipe"/>'s suites in the background, for a <see cref="State"/> later in the run; a failure is said only there.</summary>
+    public static void ReadAhead(BaseImageRecipe recipe) => _ = Reads(recipe);
+
+    // The suites are read at once: each is a round trip to its mirror and a gpgv (the first failure is the one thrown).
+    private static Task<string>[] Reads(BaseImageRecipe recipe)
     {
         var architecture = DebianRelease.Architecture(RuntimeInformation.OSArchitecture);
-        // The suites are read at once: each is a round trip to its mirror and a gpgv (the first failure is the one thrown).
-        var reads = recipe.Sources.Select(source => Task.Run(() =>
-            Read.GetOrAdd((source.Archive, source.Suite, architecture), key => PackagesDigest(key.Archive, key.Suite, key.Architecture))));
-        return DebianRelease.State(Task.WhenAll(reads).GetAwaiter().GetResult());
+        return [.. recipe.Sources.Select(source => Read.GetOrAdd((source.Archive, source.Suite, architecture), key => new(() => Task.Run(() =>
+        {
+            try
+            {
+                return PackagesDigest(key.Archive, key.Suite, key.Architecture);
+            }
+            catch
+            {
+                Read.TryRemove(key, out _); // the next State reads it again, as a read never begun
+                throw;
+            }
+        }))).Value)];
     }
 
     private static string PackagesDigest(string archive, string suite, string architecture)
