@@ -53,6 +53,24 @@ public class BootstrappedImageTests
         Assert.That(mirror.Served, Is.EqualTo(1), "it was asked, and refused");
     }
 
+    [Test]
+    public void A_suite_read_ahead_in_the_background_says_why_it_failed_only_when_the_name_is_needed_and_is_read_again_then()
+    {
+        using var mirror = new UnsignedMirror();
+        var recipe = BaseImageRecipe.EdgeBookworm(Mirror, mirror.Url);
+
+        DebianArchive.ReadAhead(recipe);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (mirror.Served == 0 && clock.Elapsed < TimeSpan.FromSeconds(20)) Thread.Sleep(10);
+        Assert.That(mirror.Served, Is.EqualTo(1), "the suite is read in the background, with no one waiting for it");
+
+        var error = Assert.Throws<PipelineException>(() => DebianArchive.State(recipe))!;
+        Assert.That(error.Message, Does.StartWith($"{mirror.Url}/dists/bookworm-security/InRelease is not signed by Debian's archive keyring"));
+        var served = mirror.Served;
+        Assert.Throws<PipelineException>(() => DebianArchive.State(recipe));
+        Assert.That(mirror.Served, Is.EqualTo(served + 1), "a failed read is not kept: the next name asked reads the suite again");
+    }
+
     /// <summary>bookworm-security's package versions now, from the archive (its Packages.xz, uncompressed by xz).</summary>
     private static Dictionary<string, string> SecuritySuiteVersions()
     {
