@@ -27,18 +27,21 @@ public static class DebianArchive
     private static Task<string>[] Reads(BaseImageRecipe recipe)
     {
         var architecture = DebianRelease.Architecture(RuntimeInformation.OSArchitecture);
-        return [.. recipe.Sources.Select(source => Read.GetOrAdd((source.Archive, source.Suite, architecture), key => new(() => Task.Run(() =>
+        return [.. recipe.Sources.Select(source => Read.GetOrAdd((source.Archive, source.Suite, architecture), key => new(() => Task.Run(() => ReadOnce(key)))).Value)];
+    }
+
+    /// <summary>One suite's read, kept for the run when it succeeds; a failed one is dropped, so the next <see cref="State"/> reads the suite again.</summary>
+    private static string ReadOnce((string Archive, string Suite, string Architecture) key)
+    {
+        try
         {
-            try
-            {
-                return PackagesDigest(key.Archive, key.Suite, key.Architecture);
-            }
-            catch
-            {
-                Read.TryRemove(key, out _); // the next State reads it again, as a read never begun
-                throw;
-            }
-        }))).Value)];
+            return PackagesDigest(key.Archive, key.Suite, key.Architecture);
+        }
+        catch
+        {
+            Read.TryRemove(key, out _);
+            throw;
+        }
     }
 
     private static string PackagesDigest(string archive, string suite, string architecture)
