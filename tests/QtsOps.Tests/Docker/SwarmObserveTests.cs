@@ -146,7 +146,8 @@ public class SwarmObserveTests
 
         // Judged before the engine replaced it (its own /health: 503, or no answer from a task the engine is killing) or after (a task
         // killed for being unhealthy; the engine adds why only once it has recorded it): named with its node either way.
-        Assert.That(failure!.Message, Does.Contain($"task {task}@{node}: running, but its own /health answered ")
+        Assert.That(failure!.Message, Does.Contain($"task {task}@{node}: running, but its own /health answered 503")
+            .Or.Contain($"task {task}@{node}: running, but its own /health answered <urlopen error timed out>")
             .Or.Contain($"{task} on {node}: failed: task: non-zero exit (137)"));
         Assert.That(rollback.Calls.Select(call => call.Release), Is.EqualTo(new[] { Release }));
     }
