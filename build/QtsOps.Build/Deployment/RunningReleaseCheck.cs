@@ -86,8 +86,10 @@ public sealed class RunningReleaseCheck(DeploySession session, string repository
 
         var running = container is { State.Running: true };
         var now = DateTimeOffset.UtcNow;
+        // The reads after the window at once: each waits on the engine, not on the others.
         var answer = Task.Run(() => Health.Judge(name, running, inside));
         var records = Task.Run(() => Records(name, running, container?.State.StartedAt ?? now));
+        var logs = container is null ? Task.FromResult<IReadOnlyList<string>>([]) : Task.Run(() => LogsSinceStart(name, container));
         // What was read while it settled stands only for a container that still runs: else every check inside it fails as not running.
         var read = running ? reads?.GetAwaiter().GetResult() : null;
         return (new VerifyEvidence
@@ -100,7 +102,7 @@ public sealed class RunningReleaseCheck(DeploySession session, string repository
             ActualEnvironment = read?.Environment is { } env ? VerifyChecklist.ParseEnvironment(env) : null,
             EnvironmentError = running ? null : "the container is not running",
             Mounts = container is null ? [] : read?.Mounts ?? Mounts(name, container, running: false),
-            LogLines = container is null ? [] : LogsSinceStart(name, container),
+            LogLines = logs.GetAwaiter().GetResult(),
             Resources = running ? resources?.GetAwaiter().GetResult() : null,
             Records = records.GetAwaiter().GetResult(),
             Disk = read?.Disk is { } df ? new DiskEvidence(DataMount, VerifyChecklist.ParseDfUsedPercent(df), df.Last()) : null,

@@ -58,8 +58,8 @@ public sealed class ImageBuilder(DockerEngine engine, BaseImageResolver baseImag
         {
             ContextDirectory = package,
             Tags = tags,
-            BuildArguments = buildArguments,
-            Labels = { [ImageInputs.Label] = inputs },
+            // The Dockerfile makes it the label ImageInputs.Label, which finds the image again.
+            BuildArguments = new Dictionary<string, string>(buildArguments) { [ImageInputs.BuildArgument] = inputs },
             ImageIdFile = idFile,
             OutputLine = line => Log.Verbose(line),
         });

@@ -11,6 +11,9 @@ public static class ImageInputs
 {
     public const string Label = "io.qtsops.inputs";
 
+    /// <summary>The build argument the Dockerfile makes the <see cref="Label"/>.</summary>
+    public const string BuildArgument = "INPUTS";
+
     /// <summary>
     /// Files of the package the Dockerfile never copies and that carry the packaging time: hashing
     /// them would rebuild an identical image on every run.

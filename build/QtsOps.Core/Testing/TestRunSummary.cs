@@ -47,6 +47,20 @@ public sealed record TestRunSummary(int Total, int Passed, int Failed, int Skipp
         runs.Sum(r => r.Total), runs.Sum(r => r.Passed), runs.Sum(r => r.Failed), runs.Sum(r => r.Skipped),
         [.. runs.SelectMany(r => r.FailedTests)], [.. runs.SelectMany(r => r.SkippedTests)]);
 
+    /// <summary>
+    /// Why the run fails, or null when it passes: a failed test, a skip <paramref name="allowed"/> does not allow, no test at all,
+    /// or a test process that failed although every test passed (<paramref name="processFailure"/>, when one did).
+    /// </summary>
+    public string? Failure(AllowedSkips allowed, string? processFailure)
+    {
+        if (Failed > 0) return $"{Failed} test(s) failed.";
+        if (allowed.Unexpected(SkippedTests) is { Count: > 0 } unexpected)
+            return $"{unexpected.Count} test(s) skipped that {AllowedSkips.RelativePath} does not allow: {string.Join(", ", unexpected)}. " +
+                "Make them run here, or list each there with why it may skip.";
+        if (Total == 0) return "No test ran: check --test-filter.";
+        return processFailure is null ? null : $"dotnet test failed although every test passed: {processFailure}";
+    }
+
     /// <summary>The closing line CI reads.</summary>
     public string ClosingLine => $"{Passed} passed, {Failed} failed" + (Skipped > 0 ? $", {Skipped} skipped" : "");
 }

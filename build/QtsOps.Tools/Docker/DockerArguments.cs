@@ -27,7 +27,6 @@ public static class DockerArguments
                 arguments.Append("build");
                 foreach (var tag in build.Tags) arguments.Append("--tag").AppendQuoted(tag);
                 foreach (var (name, value) in build.BuildArguments) arguments.Append("--build-arg").AppendQuoted($"{name}={value}");
-                foreach (var (name, value) in build.Labels) arguments.Append("--label").AppendQuoted($"{name}={value}");
                 if (build.ImageIdFile is not null) arguments.Append("--iidfile").AppendQuoted(build.ImageIdFile);
                 arguments.AppendQuoted(build.ContextDirectory);
                 break;

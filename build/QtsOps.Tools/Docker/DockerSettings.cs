@@ -29,7 +29,6 @@ public sealed class DockerBuildSettings : DockerSettings
     public required string ContextDirectory { get; set; }
     public IList<string> Tags { get; set; } = [];
     public IDictionary<string, string> BuildArguments { get; set; } = new SortedDictionary<string, string>(StringComparer.Ordinal);
-    public IDictionary<string, string> Labels { get; set; } = new SortedDictionary<string, string>(StringComparer.Ordinal);
     /// <summary>File the engine writes the new image id to.</summary>
     public string? ImageIdFile { get; set; }
 }

@@ -117,4 +117,45 @@ public class TestRunSummaryTests
         Assert.That(sum.FailedTests, Is.EqualTo(new[] { "Bad", "Worse", "Worst" }));
         Assert.That(sum.SkippedTests, Is.EqualTo(new[] { "Docker.A.Skips" }));
     }
+
+    private static readonly AllowedSkips OneAllowed = AllowedSkips.Parse("allowed-skips.txt", "Docker.A.Skips: needs a second engine\n");
+
+    [Test]
+    public void A_run_passes_when_every_test_passed_and_every_skip_is_allowed()
+    {
+        var summary = new TestRunSummary(3, 2, 0, 1, [], ["Docker.A.Skips"]);
+
+        Assert.That(summary.Failure(OneAllowed, processFailure: null), Is.Null);
+    }
+
+    [Test]
+    public void A_failed_test_fails_the_run_before_anything_else_is_judged()
+    {
+        var summary = new TestRunSummary(3, 1, 1, 1, ["Bad"], ["Docker.B.Skips"]);
+
+        Assert.That(summary.Failure(OneAllowed, "exit code 1"), Is.EqualTo("1 test(s) failed."));
+    }
+
+    [Test]
+    public void A_skip_the_list_does_not_allow_fails_the_run_and_is_named()
+    {
+        var summary = new TestRunSummary(3, 1, 0, 2, [], ["Docker.A.Skips", "Docker.B.Skips"]);
+
+        Assert.That(summary.Failure(OneAllowed, processFailure: null), Is.EqualTo(
+            "1 test(s) skipped that tests/allowed-skips.txt does not allow: Docker.B.Skips. Make them run here, or list each there with why it may skip."));
+    }
+
+    [Test]
+    public void A_run_of_no_test_fails_and_points_at_the_filter()
+    {
+        Assert.That(new TestRunSummary(0, 0, 0, 0, [], []).Failure(OneAllowed, processFailure: null), Is.EqualTo("No test ran: check --test-filter."));
+    }
+
+    [Test]
+    public void A_test_process_that_failed_fails_the_run_though_every_test_passed()
+    {
+        var summary = new TestRunSummary(2, 2, 0, 0, [], []);
+
+        Assert.That(summary.Failure(OneAllowed, "exit code 134"), Is.EqualTo("dotnet test failed although every test passed: exit code 134"));
+    }
 }

@@ -5,18 +5,17 @@ namespace QtsOps.Tests.Host;
 public class DockerArgumentsTests
 {
     [Test]
-    public void Build_passes_tags_build_arguments_labels_and_the_context_last()
+    public void Build_passes_tags_build_arguments_and_the_context_last()
     {
         var arguments = DockerArguments.For(new DockerBuildSettings
         {
             ContextDirectory = "/pkg dir",
             Tags = ["qts-observer:1.2.3", "qts-observer:sha-abc1234"],
             BuildArguments = { ["VERSION"] = "1.2.3" },
-            Labels = { ["io.qtsops.inputs"] = "ff" },
             ImageIdFile = "/tmp/id",
         }).Render();
 
-        Assert.That(arguments, Is.EqualTo("build --tag \"qts-observer:1.2.3\" --tag \"qts-observer:sha-abc1234\" --build-arg \"VERSION=1.2.3\" --label \"io.qtsops.inputs=ff\" --iidfile \"/tmp/id\" \"/pkg dir\""));
+        Assert.That(arguments, Is.EqualTo("build --tag \"qts-observer:1.2.3\" --tag \"qts-observer:sha-abc1234\" --build-arg \"VERSION=1.2.3\" --iidfile \"/tmp/id\" \"/pkg dir\""));
     }
 
     [Test]
