@@ -1,6 +1,7 @@
 using Cake.Common.Tools.DotNet;
 using Cake.Common.Tools.DotNet.Build;
 using Cake.Common.Tools.DotNet.Test;
+using Cake.Core;
 using Cake.Core.Diagnostics;
 using QtsOps.Core.Testing;
 
@@ -10,18 +11,19 @@ namespace QtsOps.Build;
 /// The test target's run: the test project built once, its shards (<see cref="TestShards"/>) run side by side in processes of their own,
 /// their TRX files summed into the closing line CI reads (artifacts/tests/summary.txt), judged by <see cref="TestRunSummary.Failure"/>.
 /// </summary>
-public sealed class TestRun(BuildContext context)
+/// <param name="artifactsDirectory">The results go to its tests/ folder.</param>
+public sealed class TestRun(ICakeContext tools, string repositoryRoot, string artifactsDirectory)
 {
-    private string ResultsDirectory => Path.Combine(context.ArtifactsDirectory, "tests");
+    private string ResultsDirectory => Path.Combine(artifactsDirectory, "tests");
 
-    private string Project => Path.Combine(context.RepositoryRoot, "tests", "QtsOps.Tests", "QtsOps.Tests.csproj");
+    private string Project => Path.Combine(repositoryRoot, "tests", "QtsOps.Tests", "QtsOps.Tests.csproj");
 
     /// <param name="filter">--test-filter: the tests to run (all when null).</param>
     public void Run(string? filter)
     {
         if (Directory.Exists(ResultsDirectory)) Directory.Delete(ResultsDirectory, recursive: true);
         // Built once: the shards' processes run what it built, side by side.
-        context.DotNetBuild(Project, new DotNetBuildSettings { Configuration = "Debug" });
+        tools.DotNetBuild(Project, new DotNetBuildSettings { Configuration = "Debug" });
         var shards = TestShards.For(filter);
         var processFailures = RunShards(shards);
 
@@ -30,17 +32,17 @@ public sealed class TestRun(BuildContext context)
             var trx = Path.Combine(ResultsDirectory, shard.TrxFileName);
             if (!File.Exists(trx))
                 throw new PipelineException($"The test run's {shard.Name} process ({shard.Filter}) wrote no results ({processFailures[index]?.Message ?? "no TRX file"}); see the build output above.");
-            context.Log.Information($"Results of the {shard.Name} tests: {trx}");
+            tools.Log.Information($"Results of the {shard.Name} tests: {trx}");
             return TestRunSummary.FromTrx(trx);
         })]);
-        foreach (var name in summary.FailedTests) context.Log.Error($"failed: {name}");
-        var allowedSkips = Path.Combine(context.RepositoryRoot, AllowedSkips.RelativePath);
+        foreach (var name in summary.FailedTests) tools.Log.Error($"failed: {name}");
+        var allowedSkips = Path.Combine(repositoryRoot, AllowedSkips.RelativePath);
         var allowed = AllowedSkips.Parse(AllowedSkips.RelativePath, File.Exists(allowedSkips) ? File.ReadAllText(allowedSkips) : "");
         foreach (var name in summary.SkippedTests)
-            context.Log.Warning($"skipped: {name} ({(allowed.ReasonFor(name) is { } reason ? $"allowed: {reason}" : $"not allowed by {AllowedSkips.RelativePath}")})");
+            tools.Log.Warning($"skipped: {name} ({(allowed.ReasonFor(name) is { } why ? $"allowed: {why}" : $"not allowed by {AllowedSkips.RelativePath}")})");
         Console.WriteLine(summary.ClosingLine);
         File.WriteAllText(Path.Combine(ResultsDirectory, "summary.txt"), summary.ClosingLine + "\n");
-        if (summary.Failure(allowed, processFailures.FirstOrDefault(failure => failure is not null)?.Message) is { } failure) throw new PipelineException(failure);
+        if (summary.Failure(allowed, processFailures.FirstOrDefault(exception => exception is not null)?.Message) is { } reason) throw new PipelineException(reason);
     }
 
     /// <summary>Runs each shard in a dotnet test of its own, all at once; returns how each process failed (null where it did not).</summary>
@@ -51,7 +53,7 @@ public sealed class TestRun(BuildContext context)
         {
             try
             {
-                context.DotNetTest(Project, new DotNetTestSettings
+                tools.DotNetTest(Project, new DotNetTestSettings
                 {
                     Configuration = "Debug",
                     NoBuild = true,

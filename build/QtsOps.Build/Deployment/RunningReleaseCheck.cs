@@ -89,7 +89,7 @@ public sealed class RunningReleaseCheck(DeploySession session, string repository
         // The reads after the window at once: each waits on the engine, not on the others.
         var answer = Task.Run(() => Health.Judge(name, running, inside));
         var records = Task.Run(() => Records(name, running, container?.State.StartedAt ?? now));
-        var logs = container is null ? Task.FromResult<IReadOnlyList<string>>([]) : Task.Run(() => LogsSinceStart(name, container));
+        var logs = container is { } present ? Task.Run(() => LogsSinceStart(name, present)) : Task.FromResult<IReadOnlyList<string>>([]);
         // What was read while it settled stands only for a container that still runs: else every check inside it fails as not running.
         var read = running ? reads?.GetAwaiter().GetResult() : null;
         return (new VerifyEvidence

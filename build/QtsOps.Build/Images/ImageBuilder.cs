@@ -58,7 +58,7 @@ public sealed class ImageBuilder(DockerEngine engine, BaseImageResolver baseImag
         {
             ContextDirectory = package,
             Tags = tags,
-            // The Dockerfile makes it the label ImageInputs.Label, which finds the image again.
+            // The hash, added after hashing (it cannot cover itself): the Dockerfile's LABEL makes it ImageInputs.Label, which the lookup above reads.
             BuildArguments = new Dictionary<string, string>(buildArguments) { [ImageInputs.BuildArgument] = inputs },
             ImageIdFile = idFile,
             OutputLine = line => Log.Verbose(line),

@@ -6,5 +6,6 @@ namespace QtsOps.Build.Tasks;
 [TaskDescription("Runs the NUnit suites (--test-filter=EXPR to narrow); TRX under artifacts/tests/")]
 public sealed class TestTask : FrostingTask<BuildContext>
 {
-    public override void Run(BuildContext context) => new TestRun(context).Run(context.Options.Get(PipelineOptions.TestFilter));
+    public override void Run(BuildContext context) =>
+        new TestRun(context, context.RepositoryRoot, context.ArtifactsDirectory).Run(context.Options.Get(PipelineOptions.TestFilter));
 }
