@@ -44,64 +44,20 @@ seconds=$(($(date +%s) - start))
 REPORT="$OUTPUT/reports/mutation-report.json"
 [ -f "$REPORT" ] || { echo "bench/mutation.sh: error: Stryker wrote no $REPORT" >&2; exit 1; }
 
-# Stryker's score: (killed + timeout) / (killed + timeout + survived + no coverage); mutants that
-# do not compile and those Stryker leaves out are not counted.
-tables=$(python3 - "$REPORT" "$ROOT/build/QtsOps.Core/" <<'PY'
-import json, sys
-report, prefix = json.load(open(sys.argv[1])), sys.argv[2]
-rows, survivors, total = [], [], {"killed": 0, "survived": 0, "nocoverage": 0, "timeout": 0}
-for path, data in sorted(report["files"].items()):
-    name = path.replace(prefix, "")
-    lines = data["source"].splitlines()
-    counts = dict.fromkeys(total, 0)
-    for m in data["mutants"]:
-        status = m["status"].lower()
-        if status not in counts: continue
-        counts[status] += 1
-        if status in ("survived", "nocoverage"):
-            start, end = m["location"]["start"], m["location"]["end"]
-            original = lines[start["line"] - 1][start["column"] - 1:] if start["line"] == end["line"] else lines[start["line"] - 1][start["column"] - 1:] + " ..."
-            if start["line"] == end["line"]: original = original[:end["column"] - start["column"]]
-            short = lambda s: (s if len(s) <= 60 else s[:57] + "...").replace("|", "\\|").replace("`", "'")
-            survivors.append(f"| {name}:{start['line']} | {m['mutatorName']} | `{short(original.strip())}` | `{short((m.get('replacement') or '').strip())}` | {status} |")
-    valid = sum(counts.values())
-    if valid == 0: continue
-    for k in total: total[k] += counts[k]
-    score = 100 * (counts["killed"] + counts["timeout"]) / valid
-    rows.append((score, f"| {name} | {valid} | {counts['killed']} | {counts['timeout']} | {counts['survived']} | {counts['nocoverage']} | {score:.1f}% |"))
-valid = sum(total.values())
-score = 100 * (total["killed"] + total["timeout"]) / valid if valid else 0
-print(f"{score:.1f}")
-print("| file | mutants | killed | timeout | survived | no coverage | score |")
-print("|---|---|---|---|---|---|---|")
-for _, row in sorted(rows, key=lambda r: (r[0], r[1])): print(row)
-print(f"| **total** | {valid} | {total['killed']} | {total['timeout']} | {total['survived']} | {total['nocoverage']} | **{score:.1f}%** |")
-print()
-print(f"Surviving mutants ({len(survivors)}; why each is left, equivalent or open: [MUTATION.md](MUTATION.md)):")
-print()
-print("| where | mutator | original | mutant | status |")
-print("|---|---|---|---|---|")
-for s in survivors: print(s)
-PY
-)
-score=$(head -1 <<<"$tables")
-
 if [ $# -eq 0 ]; then
-  scope="every file of \`build/QtsOps.Core\`"
-  command="bench/mutation.sh"
+  command="bench/mutation.sh" scope="every file" subset=()
 else
-  scope="the files matching $(printf '\x60%s\x60 ' "$@")only (a subset; \`bench/mutation.sh\` with no argument runs every file)"
-  command="bench/mutation.sh $*"
+  command="bench/mutation.sh $*" scope="the files matching these globs" subset=(--subset)
 fi
+run_line="- \`$command\` ($scope): commit $(git rev-parse --short HEAD), $(date -u +%Y-%m-%d), Stryker.NET $STRYKER_VERSION, default mutation level, concurrency $CONCURRENCY, $(nproc) cores, load average $(cut -d' ' -f1 /proc/loadavg) at the end, $((seconds / 60)) min $((seconds % 60)) s."
+tables=$(python3 "$ROOT/bench/mutation-tables.py" "$REPORT" "$ROOT/build/QtsOps.Core/" "$ROOT/docs/BENCHMARKS.md" \
+  "$(git rev-parse --short HEAD)" "$run_line" "${subset[@]}")
+score=$(head -1 <<<"$tables")
 
 write_section mutation "## Mutation: the core's tests against Stryker.NET's mutants
 
-Command: \`$command\` (Stryker.NET $STRYKER_VERSION, default mutation level, $scope; tests:
-\`tests/QtsOps.Tests\` filtered by \`TestCategory=Core\`; concurrency $CONCURRENCY, $(nproc) cores, load average
-$(cut -d' ' -f1 /proc/loadavg) at the end, $((seconds / 60)) min $((seconds % 60)) s, $(date -u +%Y-%m-%d), commit $(git rev-parse --short HEAD)).
-Score: (killed + timeout) / (killed + timeout + survived + no coverage), Stryker's definition. Goal: at least 90%.
-
-![Mutation score of each folder](charts/mutation.svg)
+Command: \`bench/mutation.sh [GLOB...]\`: every file of \`build/QtsOps.Core\`, or the files matching the globs (Stryker's
+\`--mutate\`); tests: \`tests/QtsOps.Tests\` filtered by \`TestCategory=Core\`.
 
 $(tail -n +2 <<<"$tables")"
 python3 "$ROOT/bench/chart.py" mutation
