@@ -84,8 +84,8 @@ public static class ServiceChange
     public static DateTimeOffset Since(string serviceInspectJson)
     {
         using var document = JsonDocument.Parse(serviceInspectJson);
-        var service = document.RootElement.ValueKind == JsonValueKind.Array ? document.RootElement.EnumerateArray().FirstOrDefault() : document.RootElement;
-        var started = service.TryGetProperty("UpdateStatus", out var update) && update.ValueKind == JsonValueKind.Object ? Inspected.Text(update, "StartedAt") : "";
+        var service = Inspected.Service(document);
+        var started = Inspected.Text(service, "UpdateStatus", "StartedAt");
         return EngineTime.Parse(started.Length > 0 ? started : Inspected.Text(service, "CreatedAt"));
     }
 }
@@ -108,6 +108,13 @@ public static class EngineTime
 
 internal static class Inspected
 {
+    /// <summary>The one service of `docker service inspect NAME`'s output (a JSON array), or the object itself.</summary>
+    public static JsonElement Service(JsonDocument document)
+    {
+        var service = document.RootElement.ValueKind == JsonValueKind.Array ? document.RootElement.EnumerateArray().FirstOrDefault() : document.RootElement;
+        return service.ValueKind == JsonValueKind.Object ? service : throw new FormatException("docker service inspect printed no service.");
+    }
+
     /// <summary>The string at a path of properties, or "" where it is missing or not a string.</summary>
     public static string Text(JsonElement element, params string[] path)
     {

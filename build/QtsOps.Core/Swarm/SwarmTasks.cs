@@ -20,8 +20,8 @@ public sealed record SwarmTask(string Id, string Name, string Image, string Node
     /// <summary>How long it has been in its state, as docker prints it ("5 minutes ago").</summary>
     public string Since { get; init; } = "";
 
-    /// <summary>The digest its image is pinned by (sha256:…), or the image as named when it is not pinned.</summary>
-    public string Digest => Image.Contains('@') ? Image[(Image.IndexOf('@') + 1)..] : Image;
+    /// <summary>The digest its image is pinned by (sha256:…), or the image as named when it is not pinned (no '@': IndexOf gives -1, the whole name).</summary>
+    public string Digest => Image[(Image.IndexOf('@') + 1)..];
 
     /// <summary>A task that ended by a failure the engine saw (the container exited, or could not be made).</summary>
     public bool Failed => State is "failed" or "rejected" || Error.Contains(NoSuchImage, StringComparison.OrdinalIgnoreCase);
@@ -73,22 +73,16 @@ public sealed record SwarmService(string Name, int? Replicas, string Image, Serv
     public static SwarmService Parse(string json)
     {
         using var document = JsonDocument.Parse(json);
-        var service = document.RootElement.ValueKind == JsonValueKind.Array
-            ? document.RootElement.EnumerateArray().FirstOrDefault()
-            : document.RootElement;
-        if (service.ValueKind != JsonValueKind.Object) throw new FormatException("docker service inspect printed no service.");
+        var service = Inspected.Service(document);
         var spec = service.GetProperty("Spec");
         int? replicas = spec.TryGetProperty("Mode", out var mode) && mode.TryGetProperty("Replicated", out var replicated) && replicated.TryGetProperty("Replicas", out var count)
             ? count.GetInt32() : null;
         var image = spec.GetProperty("TaskTemplate").GetProperty("ContainerSpec").GetProperty("Image").GetString() ?? "";
         ServiceUpdate? update = null;
         if (service.TryGetProperty("UpdateStatus", out var status) && status.ValueKind == JsonValueKind.Object)
-            update = new ServiceUpdate(Text(status, "State"), Text(status, "Message"), Text(status, "StartedAt"));
-        return new SwarmService(Text(spec, "Name"), replicas, image, update);
+            update = new ServiceUpdate(Inspected.Text(status, "State"), Inspected.Text(status, "Message"), Inspected.Text(status, "StartedAt"));
+        return new SwarmService(Inspected.Text(spec, "Name"), replicas, image, update);
     }
-
-    private static string Text(JsonElement element, string name) =>
-        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString()! : "";
 }
 
 public enum ConvergenceOutcome { Converging, Converged, Failed }

@@ -73,12 +73,13 @@ public class ConvergenceJudgementTests
     }
 
     [Test]
-    public void A_replacement_that_waits_for_the_node_of_a_task_still_stopping_is_converging_and_fails_once_none_stops()
+    public void A_replacement_that_waits_for_the_node_of_a_task_still_stopping_is_converging_and_fails_once_none_stops(
+        [Values("Running", "Starting", "Ready", "Preparing", "Assigned", "Accepted")] string stoppingState)
     {
         string[] placed = [PsLine("a", 1, "node-3", "Running", "Running 4 seconds ago"), PsLine("o2", 2, "node-2", "Running", "Running 1 hour ago", image: OldImage)];
         var waiting = PsLine("b", 2, "", "Running", "Pending 1 second ago", error: "no suitable node (max replicas per node limit exceed)");
 
-        var stopping = Judge(Inspect(2, updateState: "updating"), [.. placed, waiting, PsLine("o1", 1, "node-1", "Shutdown", "Running 1 hour ago", image: OldImage)]);
+        var stopping = Judge(Inspect(2, updateState: "updating"), [.. placed, waiting, PsLine("o1", 1, "node-1", "Shutdown", $"{stoppingState} 1 hour ago", image: OldImage)]);
         var stopped = Judge(Inspect(2, updateState: "updating"), [.. placed, waiting, PsLine("o1", 1, "node-1", "Shutdown", "Shutdown 1 second ago", image: OldImage)]);
 
         Assert.That(stopping.Outcome, Is.EqualTo(ConvergenceOutcome.Converging), "the old task on node-1 still stops: the engine places the new one there next");
@@ -114,17 +115,17 @@ public class ConvergenceJudgementTests
         Assert.That(convergence.Errors.Single(), Is.EqualTo($"{Service}.1 on node-1: failed: task: non-zero exit (1)"));
     }
 
-    [TestCase("rollback_started", "is rolling", true)]
-    [TestCase("rollback_completed", "rolled", true)]
-    [TestCase("paused", "paused the update", false)]
-    [TestCase("rollback_paused", "paused the rollback", false)]
-    public void An_update_the_engine_rolls_back_or_pauses_ends_the_wait(string state, string words, bool rolledBack)
+    [TestCase("rollback_started", "the engine is rolling the update of", " back", true)]
+    [TestCase("rollback_completed", "the engine rolled the update of", " back", true)]
+    [TestCase("paused", "the engine paused the update of", "", false)]
+    [TestCase("rollback_paused", "the engine paused the rollback of", "", false)]
+    public void An_update_the_engine_rolls_back_or_pauses_ends_the_wait(string state, string words, string back, bool rolledBack)
     {
         var convergence = Judge(Inspect(2, image: OldImage, updateState: state, message: "update rolled back due to failure or early termination of task n1"),
             [PsLine("o1", 1, "node-1", "Running", "Running 1 hour ago", image: OldImage)]);
 
         Assert.That((convergence.Outcome, convergence.RolledBack), Is.EqualTo((ConvergenceOutcome.Failed, rolledBack)));
-        Assert.That(convergence.Summary, Does.Contain(words).And.EndWith("update rolled back due to failure or early termination of task n1"));
+        Assert.That(convergence.Summary, Is.EqualTo($"{words} {Service}{back}: update rolled back due to failure or early termination of task n1"));
     }
 
     [Test]
@@ -169,5 +170,59 @@ public class ConvergenceJudgementTests
 
         Assert.That(failed.Outcome, Is.EqualTo(ConvergenceOutcome.Failed));
         Assert.That(failed.Summary, Does.EndWith("no node meets its placement constraints"));
+    }
+    [Test]
+    public void The_progress_line_gives_each_node_s_task_states_in_order_and_a_task_not_placed_yet_waits_without_failing()
+    {
+        var convergence = Judge(Inspect(3, updateState: "updating"),
+        [
+            PsLine("a", 1, "node-1", "Running", "Starting 1 second ago"),
+            PsLine("b", 2, "node-1", "Running", "Running 4 seconds ago"),
+            PsLine("c", 3, "", "Running", "Pending 1 second ago"),
+        ], Watch(elapsedSeconds: 20));
+
+        Assert.That(convergence.Outcome, Is.EqualTo(ConvergenceOutcome.Converging));
+        Assert.That(convergence.Summary, Is.EqualTo($"{Service}: 1/3 running the new release ((not placed): pending; node-1: running, starting)"));
+    }
+
+    [Test]
+    public void A_global_service_whose_tasks_are_on_their_way_past_the_grace_is_still_converging()
+    {
+        var convergence = Judge(Inspect(null), [PsLine("a", "n1id", "node-1", "Running", "Running 2 seconds ago"), PsLine("b", "n2id", "node-2", "Running", "Starting 20 seconds ago")],
+            Watch(elapsedSeconds: ConvergenceJudgement.NoTaskGrace.TotalSeconds + 5));
+
+        Assert.That(convergence.Outcome, Is.EqualTo(ConvergenceOutcome.Converging));
+    }
+
+    [Test]
+    public void A_timeout_with_no_task_of_the_new_release_names_only_the_release_before()
+    {
+        var late = Judge(Inspect(1), [PsLine("o1", 1, "node-1", "Running", "Running 1 hour ago", image: OldImage)], Watch(elapsedSeconds: 120));
+
+        Assert.That(late.Summary, Is.EqualTo($"{Service} did not converge within 120 s (healthTimeoutSeconds): {Service}: 0/1 running the new release, 1 of the release before still running"));
+    }
+
+    [Test]
+    public void A_task_the_engine_rejected_for_any_reason_ends_the_wait()
+    {
+        var convergence = Judge(Inspect(1, updateState: "updating"),
+        [
+            PsLine("n1", 1, "node-1", "Shutdown", "Rejected 2 seconds ago", error: "invalid mount config for type bind: bind source path does not exist: /srv/qts/data"),
+            PsLine("o1", 1, "node-1", "Running", "Running 1 hour ago", image: OldImage),
+        ]);
+
+        Assert.That(convergence.Outcome, Is.EqualTo(ConvergenceOutcome.Failed));
+        Assert.That(convergence.Errors, Is.EqualTo(new[] { $"{Service}.1 on node-1: rejected: invalid mount config for type bind: bind source path does not exist: /srv/qts/data" }));
+    }
+
+    [Test]
+    public void The_service_is_read_from_the_array_docker_prints_or_one_object_and_an_empty_answer_is_refused()
+    {
+        var array = Inspect(2, updateState: "completed");
+        var single = array.Trim()[1..^1];
+
+        Assert.That(SwarmService.Parse(single), Is.EqualTo(SwarmService.Parse(array)));
+        Assert.That(ServiceChange.Since(single), Is.EqualTo(ServiceChange.Since(array)));
+        Assert.That(Assert.Throws<FormatException>(() => SwarmService.Parse("[]"))!.Message, Is.EqualTo("docker service inspect printed no service."));
     }
 }

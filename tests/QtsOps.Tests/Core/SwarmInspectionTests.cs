@@ -40,7 +40,8 @@ public class SwarmInspectionTests
             [
                 { "ID": "t1", "CreatedAt": "2026-12-06T09:30:01.123456789Z", "DesiredState": "running",
                   "NetworksAttachments": [ { "Network": { "Spec": { "Name": "qts-network" } }, "Addresses": [ "10.0.1.5/24" ] } ] },
-                { "ID": "t2", "CreatedAt": "2026-12-06T09:29:00Z" }
+                { "ID": "t2", "CreatedAt": "2026-12-06T09:29:00Z" },
+                { "ID": "t3", "CreatedAt": "2026-12-06T09:29:30Z", "NetworksAttachments": [ { "Network": { "Spec": { "Name": "ingress" } }, "Addresses": null } ] }
             ]
             """;
 
@@ -50,9 +51,11 @@ public class SwarmInspectionTests
         {
             ("t1", new DateTimeOffset(2026, 12, 6, 9, 30, 1, TimeSpan.Zero).AddTicks(1234567)),
             ("t2", new DateTimeOffset(2026, 12, 6, 9, 29, 0, TimeSpan.Zero)),
+            ("t3", new DateTimeOffset(2026, 12, 6, 9, 29, 30, TimeSpan.Zero)),
         }));
         Assert.That(tasks[0].Addresses, Is.EqualTo(new[] { new TaskAddress("qts-network", "10.0.1.5") }));
         Assert.That(tasks[1].Addresses, Is.Empty);
+        Assert.That(tasks[2].Addresses, Is.Empty, "an attachment with no addresses yet (the engine prints null)");
     }
 
     [Test]
@@ -68,6 +71,7 @@ public class SwarmInspectionTests
     {
         Assert.That(EngineTime.Parse("2026-12-06T09:30:01.987654321+01:00"), Is.EqualTo(new DateTimeOffset(2026, 12, 6, 9, 30, 1, TimeSpan.FromHours(1)).AddTicks(9876543)));
         Assert.That(EngineTime.Parse("2026-12-06T09:30:01Z"), Is.EqualTo(new DateTimeOffset(2026, 12, 6, 9, 30, 1, TimeSpan.Zero)));
+        Assert.That(EngineTime.Parse("2026-12-06T09:30:01.123456789"), Is.EqualTo(new DateTimeOffset(2026, 12, 6, 9, 30, 1, TimeSpan.Zero).AddTicks(1234567)), "no offset: UTC");
     }
 
     [Test]
@@ -87,7 +91,17 @@ public class SwarmInspectionTests
             ("10.0.1.6", 503, null),
             ("10.0.1.7", null, null),
         }));
-        Assert.That(answers[2].Health.Error, Is.EqualTo("<urlopen error [Errno 111] Connection refused>"));
+        Assert.That(answers.Select(answer => answer.Health.Url), Is.EqualTo(new[] { "http://10.0.1.5:8000/health", "http://10.0.1.6:8000/health", "http://10.0.1.7:8000/health" }));
+        Assert.That((answers[2].Health.Error, answers[2].Health.Body), Is.EqualTo(("<urlopen error [Errno 111] Connection refused>", "")));
         Assert.That(answers[1].Health.Body, Does.Contain("unhealthy"));
+    }
+    [Test]
+    public void A_value_read_at_a_path_is_empty_where_the_path_is_missing_or_ends_on_no_string()
+    {
+        using var document = System.Text.Json.JsonDocument.Parse("""{ "Status": { "Addr": "10.77.0.2", "State": null, "Port": 2377 }, "Role": "manager" }""");
+        var node = document.RootElement;
+
+        Assert.That(new[] { Inspected.Text(node, "Status", "Addr"), Inspected.Text(node, "Status", "State"), Inspected.Text(node, "Status", "Port"),
+            Inspected.Text(node, "Status", "Missing"), Inspected.Text(node, "Role", "Name") }, Is.EqualTo(new[] { "10.77.0.2", "", "", "", "" }));
     }
 }

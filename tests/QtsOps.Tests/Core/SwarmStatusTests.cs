@@ -58,4 +58,38 @@ public class SwarmStatusTests
 
         Assert.That(lines[1].Split(", since ")[0], Is.EqualTo($"  {Service}.1 on node-1: running, /health not answered (connection refused)"));
     }
+    [Test]
+    public void A_global_service_never_updated_lists_the_tasks_the_engine_wants_ready_or_accepted_and_leaves_out_an_unknown_since()
+    {
+        var lines = SwarmStatus.Lines(SwarmService.Parse(Inspect(null)),
+        [
+            new SwarmTask("r", $"{Service}.n3id", NewImage, "node-3", "ready", "preparing", ""),
+            Task("p", "n2id", "node-2", "Accepted", "Assigned"),
+            Task("x", "n1id", "node-1", "Shutdown", "Shutdown 1 minute ago"),
+        ]);
+
+        Assert.That(lines, Is.EqualTo(new[]
+        {
+            $"service {Service}: global, image {NewImage}",
+            $"  {Service}.n2id on node-2: assigned, no health, {NewImage.Split('@')[1]}",
+            $"  {Service}.n3id on node-3: preparing, no health, {NewImage.Split('@')[1]}",
+        }));
+    }
+
+    [Test]
+    public void During_a_start_first_update_both_tasks_of_a_slot_are_listed_by_node_under_an_update_without_a_message()
+    {
+        var lines = SwarmStatus.Lines(SwarmService.Parse(Inspect(1, updateState: "updating")),
+        [
+            Task("n", 1, "node-2", "Running", "Starting 2 seconds ago"),
+            Task("o", 1, "node-1", "Running", "Running 1 hour ago", image: "127.0.0.1:5000/qts-observer:1.3.0"),
+        ]);
+
+        Assert.That(lines, Is.EqualTo(new[]
+        {
+            $"service {Service}: replicated, 1 replica(s), image {NewImage}; last update updating",
+            $"  {Service}.1 on node-1: running, healthy (its health check passed), since 1 hour ago, 127.0.0.1:5000/qts-observer:1.3.0",
+            $"  {Service}.1 on node-2: starting, health check not passed yet, since 2 seconds ago, {NewImage.Split('@')[1]}",
+        }));
+    }
 }

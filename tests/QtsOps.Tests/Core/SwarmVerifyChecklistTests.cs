@@ -138,4 +138,91 @@ public class SwarmVerifyChecklistTests
         Assert.That(checks.Single(c => c.Name == $"task {Service}.2@node-2").Evidence, Is.EqualTo("running, but its own /health answered 503 {\"status\":\"unhealthy\"}"));
         Assert.That(checks.Single(c => c.Name == $"task {Service}.1@node-1").Evidence, Does.EndWith("; its own /health at http://10.0.1.5:8000/health: 200"));
     }
+    [Test]
+    public void A_failing_verify_gives_each_check_its_evidence_and_fix()
+    {
+        const string tasksFix = $"see `docker service ps --no-trunc {Service}` and `docker service logs {Service}`";
+        const string errorLine = $"{Service}.5.d@node-4    | 2026-12-06T09:30:09Z ERROR qts_observer.loop: disk full  ";
+        var evidence = Healthy with
+        {
+            Service = SwarmService.Parse(Inspect(5, updateState: "completed")),
+            Tasks =
+            [
+                Task("a", 1, "node-1", "Running", "Running 1 minute ago"),
+                Task("b", 2, "node-2", "Running", "Starting 5 seconds ago"),
+                Task("c", 3, "", "Running", "Pending 3 seconds ago", error: "no suitable node (scheduling constraints not satisfied on 4 nodes)"),
+                Task("o", 4, "node-3", "Running", "Running 1 hour ago", image: OldImage),
+                Task("d", 5, "node-4", "Running", "Running 50 seconds ago"),
+                Task("f", 2, "node-2", "Shutdown", "Failed 30 seconds ago", error: "task: non-zero exit (1)"),
+                Task("e", 2, "node-2", "Shutdown", "Complete 1 minute ago"),
+            ],
+            TasksBefore = new HashSet<string>(),
+            TaskHealth = new Dictionary<string, HttpEvidence> { ["d"] = new("http://10.0.1.9:8000/health", 503, "", null) },
+            Nodes =
+            [
+                new NodeHealth("node-1", "10.77.0.2", new HttpEvidence("http://10.77.0.2:8000/health", 200, "{\"status\":\"ok\"}", null)),
+                new NodeHealth("node-2", "10.77.0.3", new HttpEvidence("http://10.77.0.3:8000/health", 503, "{\"status\":\"unhealthy\"}", null)),
+                new NodeHealth("node-3", "10.77.0.4", new HttpEvidence("http://10.77.0.4:8000/health", null, "", "connection refused")),
+                new NodeHealth("node-4", "10.77.0.5", null),
+                new NodeHealth("node-5", "10.77.0.6", null, "the node is drained"),
+            ],
+            LogLines = [.. Healthy.LogLines, errorLine],
+            Records = new Dictionary<string, DataRecordEvidence>
+            {
+                ["node-1"] = new(Update, [Update.AddMinutes(-1), Update], null),
+                ["node-2"] = new(Update, [], "ls: /srv/qts/data: Permission denied"),
+                ["node-4"] = new(Update, [Update.AddSeconds(-1)], null),
+            },
+        };
+
+        Assert.That(Checks(evidence), Is.EqualTo(new[]
+        {
+            CheckResult.Fail("tasks", "2 of 5 replica(s) running the release", $"see `docker service ps --no-trunc {Service}` for the tasks' states and errors"),
+            CheckResult.Pass($"task {Service}.1@node-1", "wanted running and running (the engine marks a task running only once its health check passed)"),
+            CheckResult.Fail($"task {Service}.2@node-2", "wanted running, is starting", tasksFix),
+            CheckResult.Fail($"task {Service}.3@(not placed)", "wanted running, is pending: no suitable node (scheduling constraints not satisfied on 4 nodes)", tasksFix),
+            CheckResult.Fail($"task {Service}.4@node-3", $"runs {OldImage}, not the release's {NewImage}", "deploy the release again: the engine has not replaced this task"),
+            CheckResult.Fail($"task {Service}.5@node-4", "running, but its own /health answered 503",
+                $"the engine replaces it once its health check fails: see `docker service logs {Service}`"),
+            CheckResult.Fail("restarts", $"2 task(s) of the release replaced since the update: {Service}.2 on node-2: failed: task: non-zero exit (1); {Service}.2 on node-2: complete",
+                $"the service crashes or fails its health check: see `docker service logs {Service}`"),
+            CheckResult.Pass("health-endpoint@node-1", "GET http://10.77.0.2:8000/health -> 200"),
+            CheckResult.Fail("health-endpoint@node-2", "GET http://10.77.0.3:8000/health -> 503 {\"status\":\"unhealthy\"}",
+                "the edge on node-2 (10.77.0.3) publishes the port: see `docker service ps` of the edge service and the /health body"),
+            CheckResult.Fail("health-endpoint@node-3", "GET http://10.77.0.4:8000/health failed: connection refused",
+                "the edge on node-3 (10.77.0.4) publishes the port: see `docker service ps` of the edge service and the /health body"),
+            CheckResult.Pass("health-endpoint@node-4", "not asked: unreachable from here"),
+            CheckResult.Pass("health-endpoint@node-5", "not asked: the node is drained"),
+            CheckResult.Pass("health-endpoints-asked", "asked node-1, node-2, node-3; not asked: node-4, node-5"),
+            CheckResult.Fail("logs-clean", $"1 error line(s), first: {errorLine.Trim()}", $"read `docker service logs {Service}`"),
+            CheckResult.Pass("data-records@node-1", "1 record(s) written since 2026-12-06 09:30:00Z"),
+            CheckResult.Fail("data-records@node-2", "could not read the records: ls: /srv/qts/data: Permission denied", "the data mount must hold observations-*.jsonl on each node"),
+            CheckResult.Fail("data-records@node-3", "the data directory of node-3 was not read", "verify reads each node's data directory that runs a task"),
+            CheckResult.Fail("data-records@node-4", "no record written since 2026-12-06 09:30:00Z", $"the task on node-4 is stalled: see `docker service logs {Service}`"),
+        }));
+    }
+
+    [Test]
+    public void The_passing_checks_say_what_they_saw_and_asking_no_node_fails_naming_the_nodes_not_asked()
+    {
+        var allAsked = Checks(Healthy with { Nodes = Healthy.Nodes.Take(2).ToList() });
+        var noneAsked = Checks(Healthy with { Nodes = [new NodeHealth("node-1", "10.77.0.2", null, "no route"), new NodeHealth("node-2", "10.77.0.3", null, "no route")] });
+
+        Assert.That(allAsked.Single(c => c.Name == "health-endpoints-asked"), Is.EqualTo(CheckResult.Pass("health-endpoints-asked", "asked node-1, node-2")));
+        Assert.That(allAsked.Single(c => c.Name == "logs-clean").Evidence, Is.EqualTo("2 log line(s) of the service since the update, none at level ERROR or CRITICAL and no traceback"));
+        Assert.That(allAsked.Single(c => c.Name == "tasks"), Is.EqualTo(CheckResult.Pass("tasks", "2 of 2 replica(s) running the release")));
+        Assert.That(noneAsked.Single(c => c.Name == "health-endpoints-asked"), Is.EqualTo(CheckResult.Fail("health-endpoints-asked", "asked no node; not asked: node-1, node-2",
+            "run verify where the nodes' published port is reachable (the nodes' addresses as `docker node inspect` gives them)")));
+    }
+
+    [Test]
+    public void A_global_service_wants_a_task_on_each_node_it_placed_one_on_and_fails_with_none()
+    {
+        var global = Healthy with { Service = SwarmService.Parse(Inspect(null, updateState: "completed")) };
+        var empty = global with { Tasks = [] };
+
+        Assert.That(Checks(global).Single(c => c.Name == "tasks"), Is.EqualTo(CheckResult.Pass("tasks", "2 of 2 node(s) (global) running the release")));
+        Assert.That(Checks(empty).Single(c => c.Name == "tasks").Passed, Is.False);
+        Assert.That(Checks(empty).Single(c => c.Name == "tasks").Evidence, Is.EqualTo("0 of 0 node(s) (global) running the release"));
+    }
 }
