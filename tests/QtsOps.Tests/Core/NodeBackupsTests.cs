@@ -14,16 +14,16 @@ public class NodeBackupsTests
     [Test]
     public void Every_node_where_a_task_ran_is_backed_up_once_and_nodes_a_job_cannot_reach_are_said_with_why()
     {
-        // node-a ran two tasks (one replaced), node-b one; node-c none; node-d is drained, node-e down, node-f gone from the swarm.
-        var tasks = new[] { Ran("node-b"), Ran("node-a", "shutdown"), Ran("node-a"), Ran("node-d", "shutdown"), Ran("node-e", "shutdown"), Ran("node-f", "shutdown"), Ran("", "pending") };
-        var nodes = new[] { Node("node-a"), Node("node-b"), Node("node-c"), Node("node-d", availability: "drain"), Node("node-e", state: "down") };
+        // node-a ran two tasks (one replaced), node-b one; node-c none; node-d is drained, node-e down, node-f gone from the swarm, node-g paused.
+        var tasks = new[] { Ran("node-b"), Ran("node-a", "shutdown"), Ran("node-a"), Ran("node-d", "shutdown"), Ran("node-e", "shutdown"), Ran("node-f", "shutdown"), Ran("node-g"), Ran("", "pending") };
+        var nodes = new[] { Node("node-a"), Node("node-b"), Node("node-c"), Node("node-d", availability: "drain"), Node("node-e", state: "down"), Node("node-g", availability: "pause") };
 
         var plan = NodeBackups.Plan(tasks, nodes);
 
         Assert.That(plan.Nodes.Select(node => node.Id), Is.EqualTo(new[] { "id-node-a", "id-node-b" }), "each node that ran a task, once; never one that ran none");
         Assert.That(plan.Unreachable, Is.EqualTo(new[]
         {
-            "node-d: the node is drained, so no job runs there", "node-e: the node is down", "node-f: no longer in the swarm",
+            "node-d: the node is drained, so no job runs there", "node-e: the node is down", "node-f: no longer in the swarm", "node-g: the node is paused, so no job runs there",
         }));
     }
 
@@ -37,6 +37,7 @@ public class NodeBackupsTests
         Assert.That(result.Backups, Is.EqualTo(new[] { "data-1.tar.gz", "data-1.tar.gz.sha256" }));
         Assert.That((result.Files, result.Bytes, result.Sha256, result.RemovedPartials.Single()), Is.EqualTo((2, 300L, "abc", "/b/data-1.tar.gz.partial")));
         Assert.That(NodeBackupOutput.SaysNoData([NodeBackupOutput.NoDataLine]), Is.True);
+        Assert.That(NodeBackupOutput.SaysNoData([]), Is.False, "a job that printed nothing did not say the node has no data: its backup is read, and found missing");
     }
 
     [Test]

@@ -32,7 +32,7 @@ public class StackImagesTests
     {
         var refused = Assert.Throws<StackFileException>(() => StackImages.Read("services: [unclosed", "/d/stack.yml"))!;
 
-        Assert.That(refused.Message, Does.StartWith("/d/stack.yml:1: cannot be read"));
+        Assert.That(refused.Message, Does.StartWith("/d/stack.yml:1: cannot be read").And.EndWith(". Fix: deploy that release again to write its stack file anew."));
     }
 
     [Test]

@@ -125,9 +125,23 @@ public class SwarmEnvironmentTests
             "$.defaults.replicas: 'replicas' is read by no environment: it means something on one engine only, and no environment here runs on that engine")));
     }
 
+    [Test]
+    public void A_compose_key_in_defaults_that_no_environment_reads_is_refused_at_its_line_saying_why()
+    {
+        var fixture = Fixture;
+        var json = fixture.Remove(fixture.IndexOf("  \"local\": {"), fixture.IndexOf("  \"cluster\": {") - fixture.IndexOf("  \"local\": {"));
+
+        var problems = Refusal(json).Problems;
+
+        Assert.That(problems.Select(p => (p.Line, p.Message)), Is.EqualTo(new[] { "containerName", "bind", "strategy" }.Select(key => ((int?)LineOf(json, $"\"{key}\": "),
+            $"$.defaults.{key}: '{key}' is read by no environment: it means something on one engine only, and no environment here runs on that engine"))),
+            "only a swarm environment is left, and it takes none of the compose keys in defaults");
+    }
+
     private static string CheckedInEnvironments() => File.ReadAllText(SourceRepository.Combine(EnvironmentCatalog.FileName));
 
     [TestCase("replicas", "2")]
+    [TestCase("mode", "\"global\"")]
     [TestCase("updateOrder", "\"stop-first\"")]
     [TestCase("placement", "[\"node.labels.site==east\"]")]
     public void A_swarm_key_in_a_compose_environment_is_refused_at_its_line(string key, string value)
@@ -153,6 +167,46 @@ public class SwarmEnvironmentTests
 
         Assert.That((problem.Line, problem.Message), Is.EqualTo(((int?)LineOf(json, $"\"{key}\": {value}"), $"$.cluster.{key}: '{key}' means nothing on a swarm: {why}")));
         Assert.That(Fixture, Does.Contain($"\"{key}\": ").And.Not.Contain($"\"{key}\": {value}"), "defaults set it, and the fixture parses");
+    }
+
+    [Test]
+    public void Each_compose_key_a_swarm_environment_sets_is_refused_with_what_to_write_instead()
+    {
+        var json = With("\"replicas\": 2,", "\"replicas\": 2,\n    \"strategy\": \"recreate\",\n    \"bind\": \"10.0.0.1\",\n    \"canary\": {},\n    \"containerName\": \"observer\",");
+
+        var problems = Refusal(json).Problems;
+
+        Assert.That(problems.Select(p => (p.Message.Split(':')[0], p.Fix)), Is.EqualTo(new[]
+        {
+            ("$.cluster.strategy", "remove it and write \"updateOrder\": \"start-first\" or \"stop-first\""),
+            ("$.cluster.bind", "remove it (restrict who reaches the port with the nodes' firewall)"),
+            ("$.cluster.canary", "remove it (a swarm's own rollout is \"updateParallelism\" and \"monitorSeconds\")"),
+            ("$.cluster.containerName", "remove it (the service is <composeProject>_qts-observer)"),
+        }));
+        Assert.That(problems[2].Message, Is.EqualTo("$.cluster.canary: 'canary' means nothing on a swarm: a swarm has no edge to split requests at: the engine's routing mesh sends them to the tasks"));
+    }
+
+    [Test]
+    public void A_stop_first_swarm_is_recorded_so_and_deploys_as_recreate_does()
+    {
+        var cluster = Parse(With("\"updateOrder\": \"start-first\",", "\"updateOrder\": \"stop-first\","))["cluster"];
+
+        Assert.That((cluster.Swarm!.UpdateOrder, cluster.Strategy, DeploymentSettings.Of(cluster)["updateOrder"]), Is.EqualTo((UpdateOrder.StopFirst, DeployStrategy.Recreate, "stop-first")));
+    }
+
+    [Test]
+    public void Swarm_settings_differing_in_any_one_key_differ_and_alike_ones_are_equal()
+    {
+        var settings = Parse(Fixture)["cluster"].Swarm!;
+        SwarmSettings[] others =
+        [
+            settings with { Replicas = 3 }, settings with { Replicas = null }, settings with { Placement = ["node.labels.site==east"] },
+            settings with { UpdateParallelism = 2 }, settings with { UpdateDelaySeconds = 6 }, settings with { MonitorSeconds = 11 }, settings with { UpdateOrder = UpdateOrder.StopFirst },
+        ];
+
+        Assert.That(others.Select(other => settings.Equals(other)), Is.All.False);
+        Assert.That(settings.Equals(settings with { Placement = [.. settings.Placement] }), Is.True, "the same placement in another list");
+        Assert.That(settings.Equals(null), Is.False);
     }
 
     [Test]

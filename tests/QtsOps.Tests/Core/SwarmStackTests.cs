@@ -1,3 +1,4 @@
+using QtsOps.Core.Environments;
 using QtsOps.Core.Swarm;
 using QtsOps.Core.Validation.Observer;
 using QtsOps.Core.Validation.Sources;
@@ -32,6 +33,134 @@ public class SwarmStackTests
     }
 
     [Test]
+    public void The_stack_file_of_the_repository_s_compose_file_says_this_and_nothing_else()
+    {
+        var stack = SwarmStackInputs.Write();
+
+        // The edge's labels are the observer's two that say whose it is, written out in both places (no YAML anchor).
+        Assert.That(stack.Text.ReplaceLineEndings("\n"), Is.EqualTo($"""
+            # Written by QtsOps from src/observer/docker-compose.yml for release 1.4.0 on cluster: what `docker stack deploy` reads. Do not edit.
+            services:
+              qts-observer:
+                labels:
+                  io.qtsops.environment: "cluster"
+                  io.qtsops.deployment: "/opt/qts-observer"
+                  io.qtsops.release: "1.4.0"
+                  io.qtsops.version: "1.4.0"
+                environment:
+                  QTS_OBSERVER_STANDALONE: "1"
+                  PYTHONPATH: /app/src:/app
+                  OBSERVER_DATA_DIR: /app/data/observer
+                  OBSERVER_LOG_DIR: /app/logs
+                healthcheck:
+                  test: ["CMD", "python3", "-c", "import sys,urllib.request; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:8000/health',timeout=2).status==200 else 1)"]
+                  interval: "10s"
+                  timeout: 3s
+                  start_period: 10s
+                  retries: 3
+                logging:
+                  driver: json-file
+                  options:
+                    max-size: "10m"
+                    max-file: "3"
+                read_only: true
+                networks:
+                - qts-network
+                image: {SwarmStackInputs.ObserverImage}
+                volumes:
+                - "/opt/qts-observer/data:/app/data/observer"
+                - "/opt/qts-observer/logs:/app/logs"
+                - "/opt/qts-observer/config:/app/config:ro"
+                - type: tmpfs
+                  target: /tmp
+                deploy:
+                  mode: replicated
+                  replicas: 2
+                  endpoint_mode: dnsrr
+                  placement:
+                    constraints:
+                    - node.labels.site==east
+                    - node.role!=manager
+                    max_replicas_per_node: 1
+                  update_config:
+                    parallelism: 1
+                    delay: 5s
+                    monitor: 10s
+                    order: start-first
+                    failure_action: rollback
+                    max_failure_ratio: 0
+                  rollback_config:
+                    parallelism: 1
+                    delay: 5s
+                    monitor: 10s
+                    order: start-first
+                    failure_action: pause
+                    max_failure_ratio: 0
+                  restart_policy:
+                    condition: any
+                    delay: 5s
+                  resources:
+                    limits:
+                      cpus: "1.0"
+                      memory: 512M
+                    reservations:
+                      cpus: "0.5"
+                      memory: 256M
+                  labels:
+                    io.qtsops.environment: "cluster"
+                    io.qtsops.deployment: "/opt/qts-observer"
+                    io.qtsops.release: "1.4.0"
+                    io.qtsops.version: "1.4.0"
+              edge:
+                image: {SwarmStackInputs.EdgeImage}
+                user: "33:33"
+                labels:
+                  io.qtsops.environment: "cluster"
+                  io.qtsops.deployment: "/opt/qts-observer"
+                read_only: true
+                volumes:
+                - type: tmpfs
+                  target: /tmp
+                configs:
+                - source: edge-nginx
+                  target: /etc/qtsops-edge/conf/nginx.conf
+                ports:
+                - target: 8000
+                  published: 8000
+                  protocol: tcp
+                  mode: host
+                networks:
+                - qts-network
+                deploy:
+                  mode: global
+                  placement:
+                    constraints:
+                    - node.labels.site==east
+                    - node.role!=manager
+                  update_config:
+                    parallelism: 1
+                    order: stop-first
+                    failure_action: rollback
+                  restart_policy:
+                    condition: any
+                    delay: 2s
+                  labels:
+                    io.qtsops.environment: "cluster"
+                    io.qtsops.deployment: "/opt/qts-observer"
+            networks:
+              qts-network:
+                name: "qts-network"
+                driver: overlay
+                attachable: true
+            configs:
+              edge-nginx:
+                name: qts-observer-edge-nginx-{SwarmStack.ContentHash(stack.Files[SwarmStack.EdgeConfigFile])}
+                file: ./edge-nginx.conf
+
+            """));
+    }
+
+    [Test]
     public void What_a_swarm_does_not_apply_is_left_out_and_said_and_tmpfs_becomes_a_tmpfs_mount()
     {
         var stack = SwarmStackInputs.Write();
@@ -39,7 +168,13 @@ public class SwarmStackTests
 
         foreach (var key in new[] { "build", "container_name", "restart", "security_opt", "tmpfs", "ports" })
             Assert.That(observer.Child(key), Is.Null, key);
-        Assert.That(stack.Dropped.Select(line => line.Split(':')[0]), Is.EquivalentTo(new[] { "build", "container_name", "restart", "security_opt" }));
+        Assert.That(stack.Dropped, Is.EqualTo(new[]
+        {
+            "build: the nodes run the image pinned by digest",
+            "container_name: Swarm names each task's container",
+            "restart: deploy.restart_policy restarts the tasks",
+            "security_opt: a swarm service cannot set it (docker stack deploy ignores it); the image's user and the read-only root stay",
+        }));
         var volumes = observer.Child("volumes").Items().ToList();
         Assert.That(volumes.Select(v => v.Scalar()).OfType<string>(), Is.EqualTo(new[]
         {
@@ -48,6 +183,27 @@ public class SwarmStackTests
         Assert.That(volumes.OfType<YamlMappingNode>().Select(v => (v.Child("type").Scalar(), v.Child("target").Scalar())), Is.EqualTo(new[] { ("tmpfs", "/tmp") }));
         Assert.That(observer.Child("read_only").Scalar(), Is.EqualTo("true"));
     }
+
+    [Test]
+    public void An_observer_without_volumes_gets_none_and_a_single_tmpfs_path_becomes_a_tmpfs_mount()
+    {
+        var withoutVolumes = SwarmStackInputs.ComposeText.Replace(VolumesBlock, "");
+        Assert.That(withoutVolumes, Does.Contain("    tmpfs:\n      - /tmp\n"), "the compose file has the volumes and tmpfs this test takes out");
+
+        var none = Observer(SwarmStackInputs.Write(composeText: withoutVolumes.Replace("    tmpfs:\n      - /tmp\n", "")));
+        var single = Observer(SwarmStackInputs.Write(composeText: withoutVolumes.Replace("    tmpfs:\n      - /tmp\n", "    tmpfs: /run\n")));
+
+        Assert.That(At(none, "volumes"), Is.Null, "no empty volumes: list");
+        Assert.That(At(single, "volumes").Items().Select(v => (v.Child("type").Scalar(), v.Child("target").Scalar())), Is.EqualTo(new[] { ("tmpfs", "/run") }));
+    }
+
+    private const string VolumesBlock = """
+            volumes:
+              - ${QTS_OBSERVER_HOST_DATA-./data}:/app/data/observer
+              - ${QTS_OBSERVER_HOST_LOGS-./logs}:/app/logs
+              - ${QTS_OBSERVER_HOST_CONFIG-./config}:/app/config:ro
+
+        """;
 
     [Test]
     public void A_replicated_service_gets_its_replicas_placement_one_task_per_node_and_the_engine_s_rollout()
@@ -71,6 +227,25 @@ public class SwarmStackTests
         var deploy = At(Observer(SwarmStackInputs.Write(automaticRollback: false)), "deploy");
 
         Assert.That(At(deploy, "update_config", "failure_action").Scalar(), Is.EqualTo("pause"));
+    }
+
+    [Test]
+    public void A_stop_first_swarm_updates_and_rolls_back_the_observer_stop_first()
+    {
+        var deploy = At(Observer(SwarmStackInputs.Write(SwarmStackInputs.Cluster("\"updateOrder\": \"start-first\",", "\"updateOrder\": \"stop-first\","))), "deploy");
+
+        Assert.That((At(deploy, "update_config", "order").Scalar(), At(deploy, "rollback_config", "order").Scalar()), Is.EqualTo(("stop-first", "stop-first")));
+    }
+
+    [Test]
+    public void Without_placement_neither_the_observer_nor_the_edge_is_constrained()
+    {
+        var target = SwarmStackInputs.Cluster("\"replicas\": 2,\n    \"placement\": [\"node.labels.site==east\", \"node.role!=manager\"],", "\"mode\": \"global\",");
+        var stack = SwarmStackInputs.Write(target);
+
+        Assert.That(At(Observer(stack), "deploy", "placement"), Is.Null);
+        Assert.That(At(Edge(stack), "deploy", "placement"), Is.Null);
+        Assert.That(At(Edge(stack), "deploy", "mode").Scalar(), Is.EqualTo("global"));
     }
 
     [Test]
@@ -117,6 +292,13 @@ public class SwarmStackTests
         Assert.That(nginx, Does.Contain("proxy_read_timeout 1s;").And.Not.Contain("proxy_read_timeout 30s;"),
             "a request sent just before its task's node stopped passing the overlay's traffic goes to the next task within a client's patience");
         Assert.That(nginx, Does.Contain("listen 8000;").And.Contain("limit_conn per_address 128;"), "what every edge has");
+        Assert.That(nginx, Does.Contain("\n    resolver_timeout 2s;\n").And.Contain("\n            proxy_next_upstream_timeout 10s;\n"));
+        Assert.That(nginx, Does.StartWith("""
+            # Written by QtsOps: the edge of a swarm environment, one task on each node, forwarding over the overlay
+            # network to the observer's tasks, an address each (endpoint_mode dnsrr) that Swarm's DNS gives;
+            # a variable in proxy_pass makes nginx ask again once an answer is older than the resolver's valid=.
+
+            """.ReplaceLineEndings("\n")), "what a reader of the edge's configuration on a node is told");
     }
 
     [Test]
@@ -158,6 +340,9 @@ public class SwarmStackTests
         {
             ($"./config-rules-{rules}", rules), ($"./{SwarmStack.EdgeConfigFile}", SwarmStack.ContentHash(stack.Files[SwarmStack.EdgeConfigFile])), ($"./secret-token-{token}", token),
         }), "what a rollback reads back from the release's directory, each with the hash its content must have; an external secret has no file");
+        var plain = SwarmStackInputs.Write();
+        Assert.That(SwarmStack.NamedFiles(plain.Text, "stack.yml"), Is.EqualTo(new[] { ($"./{SwarmStack.EdgeConfigFile}", SwarmStack.ContentHash(plain.Files[SwarmStack.EdgeConfigFile])) }),
+            "a stack without configs or secrets of its own names the edge's file only");
     }
 
     [Test]
@@ -184,14 +369,26 @@ public class SwarmStackTests
     }
 
     [Test]
-    public void An_image_by_tag_is_refused()
+    public void An_image_by_tag_is_refused_naming_which()
     {
         var target = SwarmStackInputs.Cluster();
+        string Refusal(string observerImage, string edgeImage) => Assert.Throws<ArgumentException>(() => SwarmStack.Write(target, new StackRelease("1.4.0", observerImage, edgeImage, true),
+            SwarmStackInputs.ComposeText, ObserverFiles.ComposePath, SwarmStackInputs.Variables(target), _ => null))!.Message;
 
-        var error = Assert.Throws<ArgumentException>(() => SwarmStack.Write(target, new StackRelease("1.4.0", "127.0.0.1:5000/qts-observer:1.4.0", SwarmStackInputs.EdgeImage, true),
-            SwarmStackInputs.ComposeText, ObserverFiles.ComposePath, SwarmStackInputs.Variables(target), _ => null))!;
+        Assert.That(Refusal("127.0.0.1:5000/qts-observer:1.4.0", SwarmStackInputs.EdgeImage), Does.StartWith(
+            "the release's image must be pinned by the digest the registry confirmed (repository@sha256:<64 hex>), not '127.0.0.1:5000/qts-observer:1.4.0': a tag lets each node resolve it on its own"));
+        Assert.That(Refusal(SwarmStackInputs.ObserverImage, "127.0.0.1:5000/qtsops/edge:1.4.0"), Does.StartWith(
+            "the edge's image must be pinned by the digest the registry confirmed (repository@sha256:<64 hex>), not '127.0.0.1:5000/qtsops/edge:1.4.0'"));
+    }
 
-        Assert.That(error.Message, Does.Contain("must be pinned by the digest the registry confirmed"));
+    [Test]
+    public void A_compose_environment_is_refused()
+    {
+        var local = EnvironmentCatalog.Load(SourceRepository.Combine(SwarmStackInputs.FixtureFile))["local"];
+
+        var error = Assert.Throws<ArgumentException>(() => SwarmStackInputs.Write(local))!;
+
+        Assert.That((error.ParamName, error.Message), Is.EqualTo(("target", "local runs on compose, not on a swarm (Parameter 'target')")));
     }
 
     [Test]
@@ -202,8 +399,8 @@ public class SwarmStackTests
 
         var error = Assert.Throws<StackFileException>(() => SwarmStackInputs.Write(composeText: compose))!;
 
-        Assert.That(error.Line, Is.EqualTo(line));
-        Assert.That(error.Message, Does.Contain("on a swarm the edge publishes"));
+        Assert.That(error.Message, Is.EqualTo($"{ObserverFiles.ComposePath}:{line}: the observer publishes ports itself, but on a swarm the edge publishes \"port\" 8000 on each node. " +
+            $"Fix: move its ports: to {ObserverFiles.PublishPath} (a release packaged before start-first cannot run on a swarm: deploy a newer one)."));
     }
 
     [Test]
@@ -219,6 +416,8 @@ public class SwarmStackTests
         var error = Assert.Throws<StackFileException>(() => SwarmStackInputs.Write(composeText: "name: qts\n"))!;
 
         Assert.That(error.Message, Is.EqualTo($"{ObserverFiles.ComposePath}:1: no service 'qts-observer' under services:. Fix: define the observer as services: qts-observer:."));
+        var others = Assert.Throws<StackFileException>(() => SwarmStackInputs.Write(composeText: "name: qts\nservices:\n  sidecar:\n    image: busybox\n"))!;
+        Assert.That(others.Line, Is.EqualTo(3), "at the services listed without it");
     }
 
     [Test]
@@ -245,13 +444,35 @@ public class SwarmStackTests
     }
 
     [Test]
-    public void The_edge_joins_the_observer_s_first_network_listed_or_mapped_and_none_without_one()
+    public void The_edge_joins_the_observer_s_first_network_listed_or_mapped_and_without_one_both_join_the_default_overlay()
     {
-        var mapped = SwarmStackInputs.ComposeText.Replace("    networks:\n      - qts-network\n", "    networks:\n      qts-network:\n        aliases: [observer]\n");
-        var none = SwarmStackInputs.ComposeText.Replace("    networks:\n      - qts-network\n", "");
+        string Networks(string observerNetworks) => SwarmStackInputs.ComposeText.Replace("    networks:\n      - qts-network\n", observerNetworks);
+        var declared = """
+            networks:
+              qts-network:
+                name: "qts-network"
+                driver: overlay
+                attachable: true
+
+            """.ReplaceLineEndings("\n");
 
         Assert.That(At(Edge(SwarmStackInputs.Write()), "networks")!.ToString(), Is.EqualTo("[ qts-network ]"));
-        Assert.That(At(Edge(SwarmStackInputs.Write(composeText: mapped)), "networks")!.ToString(), Is.EqualTo("[ qts-network ]"));
-        Assert.That(At(Edge(SwarmStackInputs.Write(composeText: none)), "networks"), Is.Null);
+        Assert.That(At(Edge(SwarmStackInputs.Write(composeText: Networks("    networks:\n      qts-network:\n        aliases: [observer]\n"))), "networks")!.ToString(), Is.EqualTo("[ qts-network ]"));
+        Assert.That(TopLevel(SwarmStackInputs.Write().Text, "networks"), Is.EqualTo(declared), "the compose file's network, made an overlay, and no other");
+        foreach (var none in new[] { "", "    networks: []\n", "    networks: {}\n" })
+        {
+            var stack = SwarmStackInputs.Write(composeText: Networks(none));
+            Assert.That(At(Edge(stack), "networks"), Is.Null, none);
+            Assert.That(TopLevel(stack.Text, "networks"), Is.EqualTo(declared + "  default:\n    driver: overlay\n    attachable: true\n"), none);
+        }
+    }
+
+    /// <summary>A top-level key of a stack file and its block, as written.</summary>
+    private static string TopLevel(string text, string key)
+    {
+        var lines = text.ReplaceLineEndings("\n").Split('\n');
+        var start = Array.IndexOf(lines, $"{key}:");
+        Assert.That(start, Is.GreaterThanOrEqualTo(0), $"the stack file has {key}:");
+        return string.Concat(lines.Skip(start).Take(1).Concat(lines.Skip(start + 1).TakeWhile(line => line.StartsWith(' '))).Select(line => line + "\n"));
     }
 }
