@@ -22,6 +22,23 @@ public class EdgeConfigurationTests
         Assert.That(EdgeConfiguration.Write(host, edge, new SlotLayout("new", "new").ConfigFiles, host.LinkTarget(Path.Combine(edge, SlotLayout.ConfigFolder))), Is.False, "written already");
         Assert.That(Directory.GetFileSystemEntries(edge).Select(Path.GetFileName).Count(), Is.EqualTo(3), "the link, its folder and the active link: no earlier configuration left");
     }
+
+    [Test]
+    public void A_conf_folder_written_before_the_link_is_replaced_by_the_link()
+    {
+        using var dir = new TempDirectory();
+        var edge = dir.Combine("edge");
+        dir.Write("edge/conf/nginx.conf", "# before conf/ was a link");
+        var host = new LocalDeploymentHost(dir.Path, dir.Path);
+        var wanted = new SlotLayout("new", "new").ConfigFiles;
+
+        Assert.That(EdgeConfiguration.Write(host, edge, wanted, current: null), Is.True);
+
+        Assert.That(host.LinkTarget(Path.Combine(edge, SlotLayout.ConfigFolder)), Is.EqualTo(EdgeConfiguration.Version(wanted)));
+        Assert.That(File.ReadAllText(Path.Combine(edge, SlotLayout.MainConfig)), Is.EqualTo(wanted["nginx.conf"]));
+        Assert.That(Directory.GetFileSystemEntries(edge).Select(Path.GetFileName), Is.EquivalentTo(new[] { SlotLayout.ConfigFolder, EdgeConfiguration.Version(wanted) }),
+            "the folder moved aside is removed with the other earlier configurations");
+    }
 }
 
 /// <summary>Rewrites an edge's configuration through a file system that checks, after every change, what a killed run would leave.</summary>
