@@ -122,7 +122,7 @@ public sealed class JsonSource
             {
                 case JsonTokenType.PropertyName:
                     pendingProperty = reader.GetString()!;
-                    var property = Current(path) + "." + pendingProperty;
+                    var property = path.Peek() + "." + pendingProperty; // a property name is always inside an open object
                     if (!propertyNames.Peek().Add(pendingProperty)) duplicates.Add(new JsonDuplicateProperty(property, pendingProperty, line, lines[property]));
                     lines[property] = line; // the last one: the value JsonElement gives
                     continue;
@@ -151,8 +151,6 @@ public sealed class JsonSource
         var cut = Math.Max(path.LastIndexOf('.'), path.LastIndexOf('['));
         return cut <= 0 ? (path == "$" ? "" : "$") : path[..cut];
     }
-
-    private static string Current(Stack<string> path) => path.Count == 0 ? "$" : path.Peek();
 
     /// <summary>The path of the value starting here: the next index in an array, else the property just named.</summary>
     private static string Enter(Stack<string> path, Stack<int> arrayIndexes, ref string? pendingProperty)

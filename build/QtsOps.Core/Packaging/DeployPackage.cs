@@ -152,7 +152,6 @@ public static class DeployPackage
 
         var files = selected.Select(f => Read(source, f)).ToList();
         files.Add(new ArchiveFile(DeploymentConfig, GenerateDeploymentConfig(File.ReadAllText(Path.Combine(source, DeploymentConfig)), request), false));
-        files.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
         files.Add(new ArchiveFile(Manifest, Encoding.UTF8.GetBytes(ManifestText(request.Version, files.Select(Describe))), false));
         files.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
 

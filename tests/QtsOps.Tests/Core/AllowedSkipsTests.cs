@@ -46,4 +46,13 @@ public class AllowedSkipsTests
             Assert.That(type?.GetMethod(test[(test.LastIndexOf('.') + 1)..]), Is.Not.Null, $"{test} in {path} is no test: fix or remove the line");
         }
     }
+    [Test]
+    public void The_last_line_counts_without_a_newline_after_it()
+    {
+        var allowed = AllowedSkips.Parse("allowed-skips.txt", "A.B.One: first\nA.B.Last: no newline after it");
+
+        Assert.That(allowed.ReasonFor("A.B.Last"), Is.EqualTo("no newline after it"));
+        Assert.That(() => AllowedSkips.Parse("allowed-skips.txt", "A.B.One: first\nA.B.Last"), Throws.TypeOf<InvalidDataException>()
+            .With.Message.StartWith("allowed-skips.txt line 2: 'A.B.Last' is not"));
+    }
 }

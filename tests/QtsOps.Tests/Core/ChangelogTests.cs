@@ -29,4 +29,15 @@ public class ChangelogTests
         Assert.That(Changelog.Prepend("# Changelog\r\n\r\nNothing yet.\r\n", Section), Is.EqualTo("# Changelog\n\nNothing yet.\n\n" + Section));
         Assert.That(Changelog.Prepend("## 1.0.0\n", Section), Is.EqualTo(Section + "\n## 1.0.0\n"));
     }
+    [Test]
+    public void A_release_s_section_runs_from_its_heading_to_the_next_release_s()
+    {
+        const string changelog = "## 1.3.0 (2026-03-04)\n\n- newest\n\n## 1.2.0 (2026-02-01)\n\n- middle\n\n## 1.1.0 (2026-01-01)\n\n- oldest\n";
+
+        Assert.That(Changelog.SectionOf(changelog, "1.3.0"), Is.EqualTo("## 1.3.0 (2026-03-04)\n\n- newest\n"), "the first line of the file");
+        Assert.That(Changelog.SectionOf("# Changelog\r\n\r\n" + changelog, "1.2.0"), Is.EqualTo("## 1.2.0 (2026-02-01)\n\n- middle\n"));
+        Assert.That(Changelog.SectionOf(changelog, "1.1.0"), Is.EqualTo("## 1.1.0 (2026-01-01)\n\n- oldest\n"), "the last section");
+        Assert.That(Changelog.SectionOf(changelog, "1.0.0"), Is.Null);
+        Assert.That(Changelog.SectionOf(null, "1.0.0"), Is.Null);
+    }
 }

@@ -122,4 +122,18 @@ public class CheckedBeforeTrafficTests
             Assert.That(CheckedBeforeTraffic.ReusedChecks, Is.EqualTo(new[] { "environment", "mounts", "resources", "data-records", "disk" }));
         });
     }
+    [Test]
+    public void A_check_of_this_very_moment_is_reused_and_an_age_is_said_in_whole_seconds()
+    {
+        Assert.That(Passed.WhyNotReused("qts-observer-b", Slot, CheckedAt), Is.Null);
+        Assert.That(Passed.WhyNotReused("qts-observer-b", Slot, CheckedAt.AddSeconds(61.4)), Is.EqualTo("it was 61 s ago (at most 60 s)"));
+    }
+
+    [Test]
+    public void A_reused_check_read_whole_seconds_earlier_says_so_with_one_decimal()
+    {
+        var marked = Passed.Marked([CheckResult.Pass(CheckedBeforeTraffic.ReusedChecks.First(), "as read")], CheckedAt.AddSeconds(2));
+
+        Assert.That(marked.Single().Evidence, Is.EqualTo("as read (checked before traffic, 2.0 s earlier, same container)"));
+    }
 }

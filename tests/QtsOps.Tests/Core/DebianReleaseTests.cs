@@ -82,4 +82,20 @@ public class DebianReleaseTests
 
         Assert.That(error.Message, Is.EqualTo("No Debian architecture for S390x."));
     }
+    [Test]
+    public void A_release_file_valid_until_this_very_second_or_without_valid_until_is_taken()
+    {
+        const string digest = "d71a5571c76e3842b3bc8f36fcfff386132919e98203ccfc88535766bfb63e7c";
+
+        Assert.That(DebianRelease.PackagesDigest(Release, "amd64", DateTimeOffset.Parse("2026-12-11T03:54:28Z"), Where), Is.EqualTo(digest));
+        Assert.That(() => DebianRelease.PackagesDigest(Release, "amd64", DateTimeOffset.Parse("2026-12-11T03:54:29Z"), Where), Throws.TypeOf<InvalidDataException>());
+        Assert.That(DebianRelease.PackagesDigest(Release.Replace("Valid-Until: Fri, 11 Dec 2026 03:54:28 UTC\n", ""), "amd64", Now, Where), Is.EqualTo(digest),
+            "a suite that does not expire (a release's main suite)");
+    }
+
+    [Test]
+    public void The_suites_state_tells_digests_apart_however_their_characters_fall()
+    {
+        Assert.That(DebianRelease.State(["a1", "b2"]), Is.Not.EqualTo(DebianRelease.State(["a1b", "2"])));
+    }
 }

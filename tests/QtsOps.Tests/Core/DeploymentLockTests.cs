@@ -36,6 +36,7 @@ public class DeploymentLockTests
         Assert.That(LockState.Parse(["lock held", "owner json"], Parse), Is.EqualTo(new LockState(true, owner)));
         Assert.That(LockState.Parse(["lock free", "owner json", "history lock held"], Parse), Is.EqualTo(new LockState(false, owner)), "free, with the name of a holder that ended without releasing");
         Assert.That(LockState.Parse(["lock free"], Parse), Is.EqualTo(new LockState(false, null)));
+        Assert.That(LockState.Parse(["owner json"], Parse), Is.EqualTo(new LockState(false, owner)), "no lock line: not said to be held");
     }
 
     [Test]
@@ -47,5 +48,11 @@ public class DeploymentLockTests
         Assert.That(DeploymentLockedException.EndedWithoutReleasing("local", owner), Is.EqualTo(
             "The last deploy lock holder of 'local', pid 111 on host-a (user dev, deploy, since 2026-01-02 03:04:05Z), ended without releasing it (killed?); " +
             "its deploy may be half-done: see the history. Taking the lock over."));
+    }
+    [Test]
+    public void A_lock_whose_holder_has_not_written_its_name_yet_says_so()
+    {
+        Assert.That(new DeploymentLockedException("local", "/locks/local.lock", owner: null).Message, Is.EqualTo(
+            "Another deploy to 'local' is running: a process that has not written its name yet. Wait for it to finish; the lock on /locks/local.lock ends with that process."));
     }
 }

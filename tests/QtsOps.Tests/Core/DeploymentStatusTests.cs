@@ -159,4 +159,39 @@ public class DeploymentStatusTests
         }));
         Assert.That(DeploymentStatus.LockAndHistoryLines(null, new LockState(false, null), []), Is.EqualTo(new[] { "last verified: none", "deploy lock: free", "history: none yet" }));
     }
+    [Test]
+    public void The_other_containers_the_port_holders_and_a_held_canary_each_have_their_row()
+    {
+        var otherSlot = Container(ours: true) with { Name = "qts-observer-b", Health = "unhealthy", Owner = new DeploymentOwner("local", "/srv/a/.qtsops/deploy/local", null, null) };
+        var status = new DeploymentStatus("local", "engine", "1.2.0", Container(ours: true), null, new LockState(false, null), [],
+            [otherSlot], ["web-1", "web-2"], HeldCanary: "1.3.0 on east, held since 2026-12-01 08:00:00Z");
+
+        Assert.That(status.ToMarkdown(), Does.Contain(
+            "| started by | this deployment |\n" +
+            "| also | `qts-observer-b`: running, unhealthy, this deployment |\n" +
+            "| port held by | web-1, web-2 (not this environment's containers) |\n" +
+            "| canary | 1.3.0 on east, held since 2026-12-01 08:00:00Z |\n" +
+            "| last verified | none |\n"));
+    }
+
+    [Test]
+    public void Another_deployments_container_that_names_no_release_is_said_so_and_an_empty_list_of_others_is_no_container()
+    {
+        var unnamed = Container(ours: false) with { Owner = new DeploymentOwner("local", "/srv/b/.qtsops/deploy/local", null, null) };
+
+        Assert.That(new DeploymentStatus("local", "engine", null, unnamed, null, new LockState(false, null), []).Summary,
+            Does.EndWith("not to this deployment, and serves a release it does not name"));
+        Assert.That(new DeploymentStatus("local", "engine", null, null, null, new LockState(false, null), [], Others: []).Summary,
+            Is.EqualTo("'local': no container runs (current release: none)"));
+    }
+
+    [Test]
+    public void A_history_entry_with_an_empty_detail_shows_only_its_hosts()
+    {
+        var sites = FleetEnvironmentTests.Parse(FleetEnvironmentTests.Fixture)["sites"];
+
+        var entry = Entry(HistoryAction.Deploy, "1.2.0") with { Detail = "", Hosts = HostSubset.Of(sites, [sites.Hosts[0]]) };
+
+        Assert.That(entry.Note, Is.EqualTo("hosts: east of east, west, north"));
+    }
 }

@@ -22,6 +22,39 @@ public class EdgeConfigurationTests
         Assert.That(EdgeConfiguration.Write(host, edge, new SlotLayout("new", "new").ConfigFiles, host.LinkTarget(Path.Combine(edge, SlotLayout.ConfigFolder))), Is.False, "written already");
         Assert.That(Directory.GetFileSystemEntries(edge).Select(Path.GetFileName).Count(), Is.EqualTo(3), "the link, its folder and the active link: no earlier configuration left");
     }
+
+    [Test]
+    public void A_conf_folder_written_before_the_link_is_replaced_by_the_link()
+    {
+        using var dir = new TempDirectory();
+        var edge = dir.Combine("edge");
+        dir.Write("edge/conf/nginx.conf", "# before conf/ was a link");
+        var host = new LocalDeploymentHost(dir.Path, dir.Path);
+        var wanted = new SlotLayout("new", "new").ConfigFiles;
+
+        Assert.That(EdgeConfiguration.Write(host, edge, wanted, current: null), Is.True);
+
+        Assert.That(host.LinkTarget(Path.Combine(edge, SlotLayout.ConfigFolder)), Is.EqualTo(EdgeConfiguration.Version(wanted)));
+        Assert.That(File.ReadAllText(Path.Combine(edge, SlotLayout.MainConfig)), Is.EqualTo(wanted["nginx.conf"]));
+        Assert.That(Directory.GetFileSystemEntries(edge).Select(Path.GetFileName), Is.EquivalentTo(new[] { SlotLayout.ConfigFolder, EdgeConfiguration.Version(wanted) }),
+            "the folder moved aside is removed with the other earlier configurations");
+    }
+
+    [Test]
+    public void The_configuration_written_on_this_machine_before_it_is_put_on_the_host_is_removed()
+    {
+        using var dir = new TempDirectory();
+        var edge = dir.Combine("edge");
+        Directory.CreateDirectory(edge);
+        var put = new List<string>();
+        var files = new EdgeConfigurationChecks.EveryStepChecked(new LocalDeploymentHost(dir.Path, dir.Path),
+            step => { if (step.StartsWith("put ", StringComparison.Ordinal)) put.Add(step.Split(' ')[1]); });
+
+        EdgeConfiguration.Write(files, edge, new SlotLayout("new", "new").ConfigFiles, current: null);
+
+        Assert.That(put, Has.Count.EqualTo(1));
+        Assert.That(Directory.Exists(put[0]), Is.False, $"{put[0]} is left in the temp folder");
+    }
 }
 
 /// <summary>Rewrites an edge's configuration through a file system that checks, after every change, what a killed run would leave.</summary>
@@ -61,7 +94,8 @@ internal static class EdgeConfigurationChecks
         }
     }
 
-    private sealed class EveryStepChecked(IHostFileSystem inner, Action<string> check) : IHostFileSystem
+    /// <summary>A file system that calls <paramref name="check"/> with each change it made ("put LOCAL to PATH", "link ...").</summary>
+    internal sealed class EveryStepChecked(IHostFileSystem inner, Action<string> check) : IHostFileSystem
     {
         private void Step(string what, Action change)
         {
@@ -73,7 +107,7 @@ internal static class EdgeConfigurationChecks
         public bool DirectoryExists(string path) => inner.DirectoryExists(path);
         public string? LinkTarget(string path) => inner.LinkTarget(path);
         public void ReplaceLink(string link, string target) => Step($"link {link} to {target}", () => inner.ReplaceLink(link, target));
-        public void PutDirectory(string localDirectory, string path, string staging) => Step($"put {path}", () => inner.PutDirectory(localDirectory, path, staging));
+        public void PutDirectory(string localDirectory, string path, string staging) => Step($"put {localDirectory} to {path}", () => inner.PutDirectory(localDirectory, path, staging));
         public void CopyDirectory(string from, string to) => Step($"copy {from} to {to}", () => inner.CopyDirectory(from, to));
         public void CreateDirectory(string path) => Step($"create {path}", () => inner.CreateDirectory(path));
         public void DeleteDirectory(string path) => Step($"delete {path}", () => inner.DeleteDirectory(path));

@@ -11,7 +11,7 @@ public class EdgeReloadTests
         var command = EdgeReload.Command(TimeSpan.FromSeconds(29.5));
 
         Assert.That(command.Take(2), Is.EqualTo(new[] { "sh", "-c" }));
-        Assert.That(command[2], Does.Contain("worker process").And.Contain("\"$@\" || exit").And.Not.Contain("\r"));
+        Assert.That(command[2], Does.Contain("worker process").And.Contain("before=$(workers)\n\"$@\" || exit\necho reloaded\n").And.Not.Contain("\r"), "one command a line");
         Assert.That(command.Skip(3), Is.EqualTo(new[] { "sh", "30" }.Concat(SlotLayout.ReloadCommand)), "$0, the wait rounded up to whole seconds, then the reload");
     }
 

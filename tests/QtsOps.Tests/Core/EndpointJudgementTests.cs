@@ -73,4 +73,10 @@ public class EndpointJudgementTests
         Records = new DataRecordEvidence(DateTimeOffset.UnixEpoch, [], null),
         MaxDiskUsedPercent = 90,
     };
+    [Test]
+    public void A_failed_answer_is_said_by_its_status_else_its_error_else_as_no_answer()
+    {
+        Assert.That(new[] { new HttpEvidence("u", 503, "", "refused"), new HttpEvidence("u", null, "", "connection refused"), new HttpEvidence("u", null, "", null) }
+            .Select(EndpointJudgement.Summary), Is.EqualTo(new[] { "503", "connection refused", "no answer" }));
+    }
 }

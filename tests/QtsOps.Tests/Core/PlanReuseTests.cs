@@ -59,4 +59,13 @@ public class PlanReuseTests
         Assert.That(InputsDigest.Of(new Dictionary<string, string> { ["state"] = "ab", ["source main.tf"] = "bb" }), Is.Not.EqualTo(digest));
         Assert.That(InputsDigest.Of(new Dictionary<string, string> { ["state"] = "aa" }), Is.Not.EqualTo(digest));
     }
+    [Test]
+    public void A_resource_that_reads_outside_is_named_by_its_address_and_an_unnamed_one_by_question_marks()
+    {
+        var azure = """{ "resources": [ { "mode": "managed", "type": "azurerm_resource_group", "name": "rg", "provider": "provider[\"registry.terraform.io/hashicorp/azurerm\"]" } ] }""";
+
+        Assert.That(Obstacle(state: azure), Is.EqualTo(
+            "the state holds azurerm_resource_group.rg, which is not a managed resource of Terraform's built-in provider (it may read something that changes)"));
+        Assert.That(Obstacle(state: """{ "resources": [ { "mode": "managed" } ] }"""), Does.StartWith("the state holds ?.?, "));
+    }
 }

@@ -56,4 +56,44 @@ public class ReleaseListingTests
             .And.Contain("| no .sha256 file: restore refuses it |"));
         Assert.That(new ReleaseListing("staging", [], [], "on the host").ToMarkdown(), Does.EndWith("## Data backups (for --backup), newest first\n\non the host\n"));
     }
+    [Test]
+    public void A_release_s_version_is_its_successful_deploy_s_else_any_entry_s_else_its_name()
+    {
+        var history = new[]
+        {
+            Entry(HistoryAction.Deploy, "2.0.0", 0) with { Version = "2.0.0+deployed" }, Entry(HistoryAction.Verify, "2.0.0", 1) with { Version = "2.0.0+verified" },
+            Entry(HistoryAction.Deploy, "1.0.0", -5, HistoryResult.Failed) with { Version = "1.0.0+failed" },
+        };
+
+        var releases = ReleaseListing.ReleasesOf([("2.0.0", At.UtcDateTime), ("1.0.0", At.AddMinutes(-10).UtcDateTime), ("0.9.0", At.AddMinutes(-20).UtcDateTime)], null, history);
+
+        Assert.That(releases.Select(r => (r.Release, r.Version)), Is.EqualTo(new[] { ("2.0.0", "2.0.0+deployed"), ("1.0.0", "1.0.0+failed"), ("0.9.0", "0.9.0") }));
+    }
+
+    [Test]
+    public void The_listing_is_a_table_of_releases_then_a_table_of_backups()
+    {
+        var release = new InstalledRelease("1.0.0", "1.0.0", At, null, true);
+        var backup = new BackupListed("data-1.tar.gz", 3 * 1024 * 1024, At, "abc");
+
+        Assert.That(new ReleaseListing("local", [release], [backup], null).ToMarkdown(), Is.EqualTo(
+            "# releases: local\n\n## Installed releases (for --to)\n\n" +
+            "| release | version | installed | verified | |\n|---|---|---|---|---|\n" +
+            "| 1.0.0 | 1.0.0 | 2026-12-01 08:00:00Z | never | current |\n" +
+            "\n## Data backups (for --backup), newest first\n\n" +
+            "| backup | size | written | SHA-256 |\n|---|---|---|---|\n" +
+            "| data-1.tar.gz | 3 MB | 2026-12-01 08:00:00Z | abc |\n"));
+    }
+
+    [TestCase(0, "0 KB")]
+    [TestCase(1000, "1 KB")]
+    [TestCase(1536, "1.5 KB")]
+    [TestCase(1024 * 1024 - 1, "1024 KB")]
+    [TestCase(1024 * 1024, "1 MB")]
+    [TestCase(1024 * 1024 + 1, "1 MB")]
+    [TestCase(5 * 1024 * 1024 + 300 * 1024, "5.3 MB")]
+    public void A_size_is_in_KB_below_a_megabyte_and_in_MB_from_one_with_one_decimal_at_most(long bytes, string said)
+    {
+        Assert.That(ReleaseListing.Size(bytes), Is.EqualTo(said));
+    }
 }

@@ -70,4 +70,39 @@ public class ReleaseStoreTests
         Assert.That(_host.Counts.HostScripts - scriptsBefore, Is.EqualTo(2), "releases/ listed, then the link");
         Assert.That(store.Current, Is.EqualTo("1"));
     }
+    [Test]
+    public void Releases_installed_in_the_same_second_are_newest_name_first()
+    {
+        var second = new DateTime(2026, 12, 1, 8, 0, 0, DateTimeKind.Utc);
+
+        Assert.That(ReleaseStore.InstalledOf([("1.0.0", second), ("1.1.0", second), ("0.9.0", second.AddSeconds(-1)), (".1.2.0.partial", second.AddSeconds(1))]),
+            Is.EqualTo(new[] { "1.1.0", "1.0.0", "0.9.0" }));
+    }
+
+    [Test]
+    public void What_cannot_be_installed_or_put_back_is_refused_naming_what_can()
+    {
+        var store = NewStore();
+        var releases = store.ReleasesDirectory;
+
+        Assert.That(() => store.Install(_dir.Combine("no-package"), "1"), Throws.TypeOf<DirectoryNotFoundException>()
+            .With.Message.EqualTo($"Package directory {_dir.Combine("no-package")} does not exist."));
+        Assert.That(store.NotInstalled("1"), Is.EqualTo($"'1' is not a release installed under {releases} (installed, newest first: none)"));
+        store.Install(_package, "1");
+        store.Install(_package, "2");
+        Assert.That(() => NewStore().Activate("3"), Throws.TypeOf<DirectoryNotFoundException>()
+            .With.Message.EqualTo($"'3' is not a release installed under {releases} (installed, newest first: 2, 1)."));
+    }
+
+    [Test]
+    public void Pruning_never_removes_the_current_release()
+    {
+        var store = NewStore();
+        store.Install(_package, "1");
+        store.Activate("1");
+        store.Install(_package, "2");
+
+        Assert.That(store.Prune(keep: 0, alsoKeep: []), Is.EqualTo(new[] { "2" }));
+        Assert.That(store.Installed, Is.EqualTo(new[] { "1" }));
+    }
 }

@@ -40,6 +40,10 @@ public class SlotLayoutTests
     {
         var main = Layout.ConfigFiles["nginx.conf"];
 
+        Assert.That(main, Does.StartWith(
+            "# Written by QtsOps on every deploy: the environment's port, forwarded to the slot that serves.\n" +
+            "# active.conf links to the slot's upstream; a deploy replaces the link and reloads nginx:\n" +
+            "# old workers finish the requests they hold, new ones use the new slot.\n"), "what someone who opens the file on the host reads first");
         Assert.That(main, Does.Contain("include /etc/qtsops-edge/active.conf;").And.Contain("listen 8000;").And.Contain("proxy_pass http://observer;"));
         // The edge's root file system is read-only: every file nginx writes is under its tmpfs.
         var written = main.Split('\n').Select(line => line.Trim()).Where(line => line.StartsWith("pid ") || line.Contains("_temp_path ")).ToList();

@@ -82,6 +82,17 @@ public class TestRunSummaryTests
     }
 
     [Test]
+    public void A_result_that_errored_timed_out_or_was_aborted_is_no_skip_and_a_nameless_skip_is_a_question_mark()
+    {
+        using var temp = new TempDirectory();
+        var path = temp.Write("r.trx", Trx.Replace("<UnitTestResult testName=\"Later\" outcome=\"NotExecuted\" />",
+            "<UnitTestResult testName=\"Crashed\" outcome=\"Error\" /><UnitTestResult testName=\"Hung\" outcome=\"Timeout\" />" +
+            "<UnitTestResult testName=\"Cut\" outcome=\"Aborted\" /><UnitTestResult outcome=\"NotExecuted\" />"));
+
+        Assert.That(TestRunSummary.FromTrx(path).SkippedTests, Is.EqualTo(new[] { "?" }), "the counters count the others as failed");
+    }
+
+    [Test]
     public void A_file_that_is_not_xml_is_a_clear_error()
     {
         using var temp = new TempDirectory();
@@ -108,14 +119,14 @@ public class TestRunSummaryTests
     public void The_shards_of_a_run_add_up_to_one_closing_line_with_every_failed_and_skipped_test_named()
     {
         var main = new TestRunSummary(5, 3, 1, 1, ["Bad"], ["Docker.A.Skips"]);
-        var lab = new TestRunSummary(4, 2, 2, 0, ["Worse", "Worst"], []);
+        var lab = new TestRunSummary(4, 2, 2, 1, ["Worse", "Worst"], ["Docker.B.Skips"]);
         var empty = new TestRunSummary(0, 0, 0, 0, [], []);
 
         var sum = TestRunSummary.Sum([main, lab, empty]);
 
-        Assert.That((sum.Total, sum.ClosingLine), Is.EqualTo((9, "5 passed, 3 failed, 1 skipped")));
+        Assert.That((sum.Total, sum.ClosingLine), Is.EqualTo((9, "5 passed, 3 failed, 2 skipped")));
         Assert.That(sum.FailedTests, Is.EqualTo(new[] { "Bad", "Worse", "Worst" }));
-        Assert.That(sum.SkippedTests, Is.EqualTo(new[] { "Docker.A.Skips" }));
+        Assert.That(sum.SkippedTests, Is.EqualTo(new[] { "Docker.A.Skips", "Docker.B.Skips" }));
     }
 
     private static readonly AllowedSkips OneAllowed = AllowedSkips.Parse("allowed-skips.txt", "Docker.A.Skips: needs a second engine\n");
