@@ -70,13 +70,12 @@ public sealed class ImageFileSystem
             else if (entry.EntryType == TarEntryType.Directory)
             {
                 // A folder replaces a file at its path, and merges with a lower folder's files.
-                if (path.Length > 0 && !written.Contains(path)) Forget(path);
+                if (!written.Contains(path)) Forget(path);
             }
             else
             {
                 // A link or device replaces the file or folder at its path.
                 Remove(path, except: written);
-                written.Add(path);
             }
         }
     }

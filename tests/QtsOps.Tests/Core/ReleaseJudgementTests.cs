@@ -35,6 +35,48 @@ public class ReleaseJudgementTests
     }
 
     [Test]
+    public void Each_passed_check_says_what_it_found()
+    {
+        var checks = ReleaseJudgement.Judge(Good(), Expected);
+
+        Assert.That(checks.Select(c => c.Detail), Is.EqualTo(new[]
+        {
+            "3 file(s) match SHA256SUMS",
+            "SHA256SUMS.sig: good signature by rm@example",
+            "provenance.intoto.json (DSSE): good signature by rm@example",
+            $"{Repository} at {Commit}",
+            $"{Package.File} and {Image.Reference}",
+            $"registry.example:5000 serves {Image.Reference}",
+            "image.cdx.json and pipeline.cdx.json: listed in SHA256SUMS, matching it, valid CycloneDX",
+        }));
+    }
+
+    [Test]
+    public void A_bundle_wrong_in_every_way_fails_each_check_naming_every_problem()
+    {
+        var otherImage = new string('e', 64);
+        var evidence = Good() with
+        {
+            ProvenanceSignature = new SignatureOutcome.Refused("no signature of allowed_signers"),
+            Provenance = new StatedProvenance("https://github.com/other/qtsops", null, "1.2.3", [new ProvenanceSubject(Image.Name, otherImage)]),
+            ServedDigest = null,
+            Sboms = [new SbomEvidence(Sbom.ImageFileName, true, ["first error", "second error"]), new SbomEvidence(Sbom.PipelineFileName, true, [])],
+        };
+
+        var checks = ReleaseJudgement.Judge(evidence, Expected).Where(c => !c.Passed).ToDictionary(c => c.Name, c => c.Detail);
+
+        Assert.That(checks, Is.EqualTo(new Dictionary<string, string>
+        {
+            [ReleaseJudgement.ProvenanceSignature] = "provenance.intoto.json (DSSE): no signature of allowed_signers",
+            [ReleaseJudgement.Source] = $"names repository https://github.com/other/qtsops, this is {Repository}; names commit (none), the release's is {Commit}",
+            [ReleaseJudgement.Subjects] = $"the package subject {Package.File} (none) is not the SHA256SUMS entry {Package.Sha256}; "
+                + $"the image subject {Image.Name} ({otherImage}) is not {Image.Digest} of image.json",
+            [ReleaseJudgement.Image] = $"registry.example:5000 does not serve {Image.Reference}",
+            [ReleaseJudgement.Sboms] = "image.cdx.json: not valid CycloneDX: first error second error",
+        }));
+    }
+
+    [Test]
     public void A_mismatching_sum_and_a_file_sha256sums_does_not_list_fail_the_checksums_naming_both()
     {
         var evidence = Good() with { Checksums = [new ChecksumResult(Package.File, false, "sha256 x, SHA256SUMS says y")], Unlisted = ["extra.sh"] };
