@@ -22,6 +22,8 @@ public sealed record DsseEnvelope(
 
     public static DsseEnvelope Unsigned(string payloadType, byte[] payload) => new(payloadType, Convert.ToBase64String(payload), []);
 
+    /// <summary>The payload decoded; not a field of the envelope (DSSE's are payloadType, payload and signatures).</summary>
+    [JsonIgnore]
     public byte[] PayloadBytes => Convert.FromBase64String(Payload);
 
     /// <summary>PAE(type, body) = "DSSEv1" SP LEN(type) SP type SP LEN(body) SP body, lengths in bytes, decimal.</summary>
