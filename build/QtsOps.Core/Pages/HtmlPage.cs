@@ -45,10 +45,10 @@ public sealed class HtmlPage(string title, Func<string, string> mask)
     public HtmlPage Heading(int level, string text, string? id = null) =>
         Raw($"<h{level}{(id is null ? "" : $" id=\"{Text(id)}\"")}>{Text(text)}</h{level}>\n");
 
-    /// <summary>A table; each cell is markup the caller escaped.</summary>
-    public HtmlPage Table(IReadOnlyList<string> headers, IEnumerable<IReadOnlyList<string>> rows, string? cssClass = null)
+    /// <summary>A table; each cell is markup the caller escaped; <paramref name="cssClass"/> names what it lists (the page's style and its tests find it by it).</summary>
+    public HtmlPage Table(IReadOnlyList<string> headers, IEnumerable<IReadOnlyList<string>> rows, string cssClass)
     {
-        _body.Append($"<div class=\"scroll\"><table{(cssClass is null ? "" : $" class=\"{cssClass}\"")}><thead><tr>");
+        _body.Append($"<div class=\"scroll\"><table class=\"{cssClass}\"><thead><tr>");
         foreach (var header in headers) _body.Append($"<th scope=\"col\">{Text(header)}</th>");
         _body.Append("</tr></thead><tbody>\n");
         // data-label: on a phone each row stacks into a card whose cells name their column.

@@ -173,7 +173,7 @@ public static class RunReportPage
         JsonArray { Count: > ListedItems } list => $"{list.Count} entries (see the JSON)",
         JsonArray list when list.All(item => item is JsonValue) => string.Join(", ", list.Select(item => item!.ToString())),
         JsonArray list => $"{list.Count} entries (see the JSON)",
-        JsonObject json => string.Join("; ", json.Where(m => m.Value is JsonValue).Select(m => $"{m.Key}: {m.Value}")),
-        _ => "",
+        // A node that is neither a value nor an array is an object (JsonNode has no other kind).
+        _ => string.Join("; ", value.AsObject().Where(m => m.Value is JsonValue).Select(m => $"{m.Key}: {m.Value}")),
     };
 }

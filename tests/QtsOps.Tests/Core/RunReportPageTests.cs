@@ -31,6 +31,16 @@ public class RunReportPageTests
     }
 
     [Test]
+    public void One_failed_task_among_succeeded_ones_fails_the_run_and_the_nav_links_each_report()
+    {
+        var html = Render([new RunTask("build", "Succeeded", TimeSpan.FromSeconds(2), null), new RunTask("verify", "Failed", TimeSpan.FromSeconds(1), "boom")],
+            Report("validate", """{"status": "passed"}"""), Report("verify", """{"status": "failed"}"""));
+
+        Assert.That(html, Does.Contain("<h1>QtsOps run: deploy <span class=\"badge bad\">Failed</span></h1>\n"));
+        Assert.That(html, Does.Contain("<nav>Reports: <a href=\"#report-validate\">validate</a> <a href=\"#report-verify\">verify</a></nav>\n"));
+    }
+
+    [Test]
     public void A_run_without_a_failed_task_succeeded()
     {
         var html = Render([new RunTask("build", "Succeeded", TimeSpan.FromSeconds(2), null), new RunTask("push", "Skipped", TimeSpan.Zero, "local")]);
