@@ -33,8 +33,8 @@ public sealed record EnvironmentDashboard(string Name, DeploymentStatus? Status,
 {
     public static EnvironmentDashboard Failed(string name, string why) => new(name, null, null, [], null, why);
 
-    /// <summary>A swarm environment as status shows it; its backups are on its nodes.</summary>
-    public static EnvironmentDashboard OnSwarm(string name, IReadOnlyList<string> lines) => new(name, null, null, [], "on each node that holds data", null, lines);
+    /// <summary>A swarm environment as status shows it; its backups are on its nodes (the overview says so).</summary>
+    public static EnvironmentDashboard OnSwarm(string name, IReadOnlyList<string> lines) => new(name, null, null, [], null, null, lines);
 
     /// <summary>The environment's state in one word: unreachable, swarm, not running, or the serving container's health (else its state).</summary>
     public string Health => Unreachable is not null ? "unreachable" : Swarm is not null ? "swarm" : Status?.Container switch
@@ -83,7 +83,8 @@ public static class DashboardPage
             page.Text(e.Status is { } s ? s.Container?.Owner.Release ?? s.CurrentRelease ?? "none" : ""),
             e.Resources is { } r ? DiskBadge(page, r) : "",
             e.Resources is { } m ? MemoryBadge(page, m) : "",
-            e.Unreachable is not null ? "" : e.Backups.Count > 0 ? page.Text($"{Age(now - e.Backups[0].WrittenAt)} old") : page.Text(e.BackupsNote is null ? "none" : "on its host"),
+            e.Unreachable is not null ? "" : e.Backups.Count > 0 ? page.Text($"{Age(now - e.Backups[0].WrittenAt)} old")
+                : e.Swarm is not null ? "on its nodes" : e.BackupsNote is null ? "none" : "on its host",
         ]), "overview");
     }
 

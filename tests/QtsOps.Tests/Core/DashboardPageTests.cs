@@ -270,7 +270,7 @@ public class DashboardPageTests
 
         Assert.That(swarm.Health, Is.EqualTo("swarm"));
         Assert.That(swarm.Summary, Is.EqualTo("'prod' (swarm): qts_observer: 2/2 replicas running 1.4.0"));
-        Assert.That(html, Does.Contain("<td data-label=\"newest backup\">on its host</td></tr>"));
+        Assert.That(html, Does.Contain("<td data-label=\"newest backup\">on its nodes</td></tr>"));
         Assert.That(html, Does.Contain("<section id=\"env-prod\" class=\"environment\">\n<h2>prod <span class=\"badge neutral\">swarm</span></h2>\n" +
                                        "<pre class=\"swarm\">qts_observer: 2/2 replicas running 1.4.0\ntask &lt;1&gt; on node-a</pre>\n</section>\n"));
     }
