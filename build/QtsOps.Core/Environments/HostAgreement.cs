@@ -29,9 +29,10 @@ public static class HostAgreement
             problems.Add(("healthUrl", $"'{environment.HealthUrl}' asks port {url.Port}, but the service is published on \"port\": {environment.Port}: deploy and verify would judge whatever answers there",
                 $"give both the same port, e.g. \"healthUrl\": \"{new UriBuilder(url) { Port = environment.Port }.Uri}\""));
         var host = url.Host.Trim('[', ']');
+        // UriBuilder writes an IPv6 bind in brackets itself (the fd00::5 case of the catalog tests).
         if (WhyUnreachable(host, environment.Bind) is { } why)
             problems.Add(("healthUrl", $"'{environment.HealthUrl}' asks {host}, but the service is published on \"bind\": \"{environment.Bind}\" only: {why}",
-                $"ask the address the service is published on (\"healthUrl\": \"{new UriBuilder(url) { Host = environment.Bind.Contains(':') ? $"[{environment.Bind}]" : environment.Bind }.Uri}\"), or publish it on every address (\"bind\": \"0.0.0.0\")"));
+                $"ask the address the service is published on (\"healthUrl\": \"{new UriBuilder(url) { Host = environment.Bind }.Uri}\"), or publish it on every address (\"bind\": \"0.0.0.0\")"));
         return problems;
     }
 

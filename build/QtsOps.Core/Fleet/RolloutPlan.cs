@@ -42,7 +42,7 @@ public sealed record RolloutDecision(RolloutAction Action, int WaitSeconds, IRea
 public static class RolloutPlan
 {
     public static IReadOnlyList<IReadOnlyList<EnvironmentHost>> Groups(IReadOnlyList<EnvironmentHost> hosts, RolloutSettings rollout) =>
-        hosts.Count == 0 ? [] : [.. hosts.Chunk(rollout.GroupSize(hosts.Count)).Select(group => (IReadOnlyList<EnvironmentHost>)group)];
+        [.. hosts.Chunk(rollout.GroupSize(hosts.Count)).Select(group => (IReadOnlyList<EnvironmentHost>)group)];
 
     /// <summary>
     /// The hosts as the rollout deploys them: with the canary strategy the first group's hosts run the canary, and the later

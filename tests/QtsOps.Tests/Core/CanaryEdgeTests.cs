@@ -20,6 +20,8 @@ public class CanaryEdgeTests
         Assert.That(config, Does.Contain("log_format qtsops_canary '$msec $canary_side $status $request_time $upstream_addr';"));
         Assert.That(config, Does.Contain($"access_log {CanaryEdge.AccessLog} qtsops_canary;\n            proxy_pass http://$canary_side;"));
         Assert.That(CanaryEdge.NginxConfig(Layout, Slot.B, 25), Does.Contain("upstream canary { server qts-observer-a:8000;").And.Contain("25% canary"));
+        Assert.That(config, Does.StartWith("# Written by QtsOps for a canary: 10% of requests to slot b, the rest to slot a,\n" +
+            "# each logged to /tmp/qtsops-canary.log with the side that answered, until it is promoted or withdrawn.\n"));
     }
 
     [Test]

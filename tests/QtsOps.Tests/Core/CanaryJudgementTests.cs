@@ -54,6 +54,39 @@ public class CanaryJudgementTests
         Assert.That((verdict.Outcome, verdict.Reason), Is.EqualTo((CanaryOutcome.Withdraw, "the canary answered 40 requests, fewer than minRequests 50: too few to judge")));
     }
 
+    // minRequests requests, the first and last at the window's very ends, and errors exactly maxErrorRate above the stable release's: promoted.
+    [Test]
+    public void A_canary_at_every_limit_is_promoted()
+    {
+        var canary = Requests("canary", 1, _ => 500, _ => 0.010, 0).Concat(Requests("canary", 48, _ => 200, _ => 0.010, 500))
+            .Concat(Requests("canary", 1, _ => 200, _ => 0.010, 60_000));
+        var settings = Settings with { MaxErrorRate = 0.02 };
+
+        var verdict = CanaryJudgement.Judge([.. Stable(), .. canary], settings, From, To);
+
+        Assert.That((verdict.Canary.Requests, verdict.Canary.ErrorRate), Is.EqualTo((50, 0.02)));
+        Assert.That((verdict.Outcome, verdict.Reason), Is.EqualTo((CanaryOutcome.Promote,
+            "the canary's error rate and p95 latency are within maxErrorRate and maxLatencyRatio of the stable release's")));
+    }
+
+    [Test]
+    public void The_p95_is_the_time_that_95_percent_of_requests_took_no_longer_than()
+    {
+        var verdict = CanaryJudgement.Judge([.. Stable(), .. Requests("canary", 100, _ => 200, i => (100 - i) / 1000.0, 500)], Settings, From, To);
+
+        Assert.That(verdict.Canary.P95Seconds, Is.EqualTo(0.095));
+    }
+
+    [Test]
+    public void A_canary_beside_a_stable_release_that_answered_nothing_is_judged_on_its_errors_alone()
+    {
+        var verdict = CanaryJudgement.Judge([.. Requests("canary", 60, _ => 200, _ => 0.500, 500)], Settings, From, To);
+
+        Assert.That((verdict.Outcome, verdict.Reason), Is.EqualTo((CanaryOutcome.Promote,
+            "the canary's error rate is within maxErrorRate; the stable release answered nothing in the window to compare latency with")));
+        Assert.That(verdict.Stable.ToString(), Is.EqualTo("0 requests, 0 errors (0.0%), p95 -"));
+    }
+
     [Test]
     public void Errors_the_stable_release_makes_too_are_not_held_against_the_canary()
     {

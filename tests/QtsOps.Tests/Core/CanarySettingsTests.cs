@@ -35,6 +35,8 @@ public class CanarySettingsTests
     [TestCase("\"maxLatencyRatio\": 2.0", "\"maxLatencyRatio\": \"2\"", "$.local.canary.maxLatencyRatio: must be a number from 1 to 100 (got \"2\")")]
     [TestCase("\"minRequests\": 50", "\"minRequests\": 50, \"window\": 3", "$.local.canary.window: unknown setting 'window'")]
     [TestCase("\"seconds\": 60, ", "", "$.local.canary: 'seconds' is missing from \"canary\"")]
+    [TestCase("\"seconds\": 60", "\"seconds\": 60.5", "$.local.canary.seconds: must be a whole number from 1 to 3600 (got 60.5)")]
+    [TestCase("\"minRequests\": 50", "\"minRequests\": 50.5", "$.local.canary.minRequests: must be a whole number from 1 to 1000000 (got 50.5)")]
     public void A_wrong_canary_is_refused_at_its_line(string text, string replacement, string message)
     {
         var json = WithCanary(Good.Replace(text, replacement));
@@ -43,6 +45,21 @@ public class CanarySettingsTests
 
         Assert.That(problem.Message, Is.EqualTo(message));
         Assert.That(problem.Line, Is.EqualTo(EnvironmentsSample.LineOf(json, "\"canary\"")));
+    }
+
+    [TestCase("{\"percent\": 1, \"seconds\": 1, \"maxErrorRate\": 0, \"maxLatencyRatio\": 1, \"minRequests\": 1}", 1, 1, 0.0, 1.0, 1)]
+    [TestCase("{\"percent\": 99, \"seconds\": 3600, \"maxErrorRate\": 1, \"maxLatencyRatio\": 100, \"minRequests\": 1000000}", 99, 3600, 1.0, 100.0, 1_000_000)]
+    public void A_canary_is_taken_at_the_bounds_of_each_key(string canary, int percent, int seconds, double maxErrorRate, double maxLatencyRatio, int minRequests) =>
+        Assert.That(FleetEnvironmentTests.Parse(WithCanary(canary))["local"].Canary, Is.EqualTo(new CanarySettings(percent, seconds, maxErrorRate, maxLatencyRatio, minRequests)));
+
+    [Test]
+    public void A_wrong_or_missing_canary_key_says_what_to_write()
+    {
+        var missing = EnvironmentsSample.Refusal(WithCanary(Good.Replace("\"seconds\": 60, ", ""))).Problems.Single();
+        var wrong = EnvironmentsSample.Refusal(WithCanary(Good.Replace("\"percent\": 10", "\"percent\": \"10\""))).Problems.Single();
+
+        Assert.That(missing.Fix, Is.EqualTo($"add \"seconds\": a whole number from 1 to 3600 (write \"canary\": {Good})"));
+        Assert.That(wrong.Fix, Is.EqualTo("write \"percent\": a whole number from 1 to 99, without quotes"));
     }
 
     [Test]

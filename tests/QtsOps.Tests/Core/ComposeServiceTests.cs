@@ -97,6 +97,27 @@ public class ComposeServiceTests
     {
         Assert.That(ComposeService.Healthcheck(Service(yaml)), Is.EqualTo(("", line, true)));
     }
+    // Only "${" opens a variable whose colons do not split; a "$" or "{" or "}" elsewhere is part of the path.
+    [Test]
+    public void A_short_volume_splits_at_every_colon_outside_a_braced_variable()
+    {
+        var volumes = ComposeService.Volumes(Service("""
+            volumes:
+              - $DATA:/app/data:ro
+              - "{odd}:/app/odd"
+              - ./a}b:/app/b
+              - ${LOGS:-/srv/logs}:/app/logs
+            """));
+
+        Assert.That(volumes, Is.EqualTo(new[]
+        {
+            new ComposeVolume("$DATA", "/app/data", true, 2),
+            new ComposeVolume("{odd}", "/app/odd", false, 3),
+            new ComposeVolume("./a}b", "/app/b", false, 4),
+            new ComposeVolume("${LOGS:-/srv/logs}", "/app/logs", false, 5),
+        }));
+    }
+
     [Test]
     public void A_volume_or_port_entry_that_is_a_list_has_no_target()
     {

@@ -121,6 +121,7 @@ public class EnvironmentCatalogTests
         "use lower-case letters, digits, '.', '_' and '-'")]
     [TestCase("\"bind\": \"127.0.0.1\"", "\"bind\": 5", "$.local.bind: must be a non-empty string (got 5)", "write \"bind\": \"...\"")]
     [TestCase("\"port\": 8000", "\"port\": \"8000\"", "$.local.port: must be a whole number from 1 to 65535 (got \"8000\")", "write \"port\": 8000, without quotes")]
+    [TestCase("\"port\": 8000", "\"port\": \"65535\"", "$.local.port: must be a whole number from 1 to 65535 (got \"65535\")", "write \"port\": 65535, without quotes")]
     [TestCase("\"cpuLimit\": 1.0", "\"cpuLimit\": \"1\"", "$.local.cpuLimit: must be a number from 0.01 to 1024 (got \"1\")", "write \"cpuLimit\": 1.0, without quotes")]
     [TestCase("\"bind\": \"127.0.0.1\",", "\"bind\": \"127.0.0.1\", \"bindd\": 1,", "$.local.bindd: unknown setting 'bindd'", "remove it or correct its spelling (see the 'local' entry)")]
     [TestCase("\"bind\": \"127.0.0.1\",", "", "$.local: 'bind' is missing", "add \"bind\": \"...\"")]
@@ -314,6 +315,9 @@ public class EnvironmentCatalogTests
     [TestCase("\"bind\": \"127.0.0.1\"", "\"bind\": \"10.1.2.3\"",
         "'http://127.0.0.1:8000/health' asks 127.0.0.1, but the service is published on \"bind\": \"10.1.2.3\" only: the port is not published on the loopback address",
         "ask the address the service is published on (\"healthUrl\": \"http://10.1.2.3:8000/health\"), or publish it on every address (\"bind\": \"0.0.0.0\")")]
+    [TestCase("\"bind\": \"127.0.0.1\"", "\"bind\": \"fd00::5\"",
+        "'http://127.0.0.1:8000/health' asks 127.0.0.1, but the service is published on \"bind\": \"fd00::5\" only: the port is not published on the loopback address",
+        "ask the address the service is published on (\"healthUrl\": \"http://[fd00::5]:8000/health\"), or publish it on every address (\"bind\": \"0.0.0.0\")")]
     public void A_health_url_that_disagrees_with_port_or_bind_is_refused_at_its_line(string setting, string changed, string message, string fix)
     {
         var at = Valid.IndexOf(setting, StringComparison.Ordinal); // local's, the first
@@ -340,6 +344,46 @@ public class EnvironmentCatalogTests
     public void A_loopback_name_for_a_loopback_bind_is_taken(string healthUrl) =>
         Assert.That(EnvironmentCatalog.Parse(Valid.Replace("\"healthUrl\": \"http://127.0.0.1:8000/health\"", healthUrl), "environments.json")["local"].Bind,
             Is.EqualTo("127.0.0.1"));
+
+    [Test]
+    public void A_bind_on_every_ipv6_address_is_asked_on_the_loopback() =>
+        Assert.That(EnvironmentCatalog.Parse(Valid.Replace("\"bind\": \"127.0.0.1\"", "\"bind\": \"::\""), "environments.json")["local"].Bind, Is.EqualTo("::"));
+
+    // The example of an absolute path is under the deploy directory only when that one is absolute itself.
+    [Test]
+    public void Relative_deploy_and_data_directories_on_an_ssh_host_are_each_given_an_example_from_the_root()
+    {
+        var json = Valid.Replace("\"deployDirectory\": \"/opt/qts-observer\",", "\"deployDirectory\": \"opt/qts-observer\",")
+            .Replace("\"dataDirectory\": \"/opt/qts-observer/data\",", "\"dataDirectory\": \"./data\",");
+
+        var problems = Assert.Throws<SettingsFileException>(() => EnvironmentCatalog.Parse(json, "environments.json"))!.Problems.Where(p => p.Message.StartsWith("$.staging.")).ToList();
+
+        Assert.That(problems.Select(p => (p.Message.Split(':')[0], p.Fix)), Is.EqualTo(new[]
+        {
+            ("$.staging.deployDirectory", "write the absolute path on the host, e.g. \"/opt/qts-observer\""),
+            ("$.staging.dataDirectory", "write the absolute path on the host, e.g. \"/data\""),
+        }));
+    }
+
+    [Test]
+    public void A_file_that_is_no_object_declares_no_environment_to_choose_from()
+    {
+        using var directory = new TempDirectory();
+        var file = directory.Write("environments.json", "[]");
+
+        Assert.That(Assert.Throws<SettingsFileException>(() => EnvironmentCatalog.DeclaredNames(file))!.Message,
+            Is.EqualTo($"{file}:1: $: declares no environment. Fix: add an entry per environment beside \"defaults\", e.g. \"local\": {{ ... }}."));
+    }
+
+    [Test]
+    public void An_environment_with_a_bad_name_is_not_read_any_further()
+    {
+        var json = Valid.Replace("  \"local\": {", "  \"Scratch\": 5,\n  \"local\": {");
+
+        var problems = Assert.Throws<SettingsFileException>(() => EnvironmentCatalog.Parse(json, "environments.json"))!.Problems;
+
+        Assert.That(problems.Select(p => p.Message), Is.EqualTo(new[] { "$.Scratch: 'Scratch' is not a valid environment name (allowed: ^[a-z][a-z0-9-]*$)" }));
+    }
 
     [Test]
     public void A_path_of_the_environments_file_resolves_against_the_repository_and_an_absolute_one_stays()

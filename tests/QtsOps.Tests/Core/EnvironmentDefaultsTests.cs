@@ -128,5 +128,27 @@ public class EnvironmentDefaultsTests
 
         Assert.That(problems.Select(p => p.Message), Does.Contain("$.defaults: must be an object of settings (got array)"));
         Assert.That(problems.First(p => p.Message.StartsWith("$.defaults:")).Line, Is.EqualTo(LineOf(json, "\"defaults\": []")));
+        Assert.That(problems.First(p => p.Message.StartsWith("$.defaults:")).Fix, Is.EqualTo("write \"defaults\": { \"port\": 8000, ... } with the settings the environments share"));
+    }
+
+    // Found before any environment is read, so inherited by none of them.
+    [Test]
+    public void A_key_given_twice_in_defaults_is_reported_once_without_inheritors()
+    {
+        var json = CheckedIn.Replace("\"defaults\": {", "\"defaults\": {\n    \"port\": 8000,");
+
+        var problem = Refusal(json).Problems.Single();
+
+        Assert.That(problem.Message, Is.EqualTo($"$.defaults.port: duplicate key 'port' (first at line {LineOf(json, "\"port\": 8000")})"));
+    }
+
+    [Test]
+    public void An_environment_whose_name_begins_with_defaults_inherits_nothing_of_its_own_problems()
+    {
+        var json = CheckedIn.Replace("\"staging\": {", "\"defaults-eu\": {\n    \"prot\": 1,");
+
+        var problem = Refusal(json).Problems.Single();
+
+        Assert.That(problem.Message, Is.EqualTo("$.defaults-eu.prot: unknown setting 'prot'"));
     }
 }

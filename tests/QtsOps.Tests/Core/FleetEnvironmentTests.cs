@@ -69,6 +69,12 @@ public class FleetEnvironmentTests
         "$.sites.hosts[1]: 'name' is missing")]
     [TestCase("\"labels\": [\"eu\"],", "\"labels\": [\"eu\", \"EU\"],", "\"EU\"",
         "$.sites.hosts[1].labels: \"EU\" is not a valid label (allowed: ^[a-z][a-z0-9-]*$)")]
+    [TestCase("{ \"name\": \"west\",", "{ \"name\": 5,", "\"name\": 5",
+        "$.sites.hosts[1].name: 5 is not a valid host name (allowed: ^[a-z][a-z0-9-]*$)")]
+    [TestCase("\"dockerHost\": \"ssh://qtsops@west\"", "\"dockerHost\": 5", "\"dockerHost\": 5",
+        "$.sites.hosts[1].dockerHost: must be an ssh:// or unix:// address (got 5)")]
+    [TestCase("\"dockerHost\": \"ssh://qtsops@west\"", "\"dockerHost\": \"ssh://\"", "\"dockerHost\": \"ssh://\"",
+        "$.sites.hosts[1].dockerHost: must be an ssh:// or unix:// address (got \"ssh://\")")]
     public void A_wrong_host_key_is_refused_at_its_line_naming_the_host(string text, string replacement, string lineText, string message)
     {
         var json = With(text, replacement);
@@ -89,6 +95,27 @@ public class FleetEnvironmentTests
 
         Assert.That(problem.Message, Is.EqualTo("$.sites.hosts: hosts 'east', 'west' share the engine ssh://qtsops@east: their containers, network and project would be the same ones"));
         Assert.That(problem.Line, Is.EqualTo(LineOf(json, "\"hosts\": [")));
+        Assert.That(problem.Fix, Is.EqualTo("give each host its own \"dockerHost\" (one entry per Docker engine)"));
+    }
+
+    // A host already refused is left out of the later checks across hosts.
+    [Test]
+    public void A_host_refused_for_its_own_key_is_not_also_said_to_share_an_engine()
+    {
+        var json = With("\"dockerHost\": \"ssh://qtsops@west\"", "\"dockerHost\": \"ssh://qtsops@east\"").Replace("\"port\": 8100,", "\"port\": 0,");
+
+        Assert.That(Refusal(json).Problems.Select(p => p.Message), Is.EqualTo(new[] { "$.sites.hosts[1].port: must be a whole number from 1 to 65535 (got 0)" }));
+    }
+
+    [Test]
+    public void A_key_a_host_may_not_set_is_refused_listing_the_keys_it_may_and_its_backups_may_be_its_own()
+    {
+        var problem = Refusal(With("\"port\": 8100,", "\"port\": 8100, \"network\": \"west-net\",")).Problems.Single();
+
+        Assert.That(problem.Fix, Is.EqualTo("remove it from the host (keys a host may set: name, dockerHost, labels, deployDirectory, dataDirectory, logDirectory, configDirectory, backupDirectory, " +
+            "bind, port, healthUrl, cpuLimit, memoryLimitMb, minFreeDiskMb, minMemoryMb, maxDiskUsedPercent)"));
+        var west = Parse(With("\"deployDirectory\": \"/srv/qts\"", "\"deployDirectory\": \"/srv/qts\", \"backupDirectory\": \"/srv/backups\""))["sites"].Hosts[1];
+        Assert.That(west.Environment.BackupDirectory, Is.EqualTo("/srv/backups"));
     }
 
     [Test]
@@ -128,5 +155,6 @@ public class FleetEnvironmentTests
         var problem = Refusal(json).Problems.Single();
 
         Assert.That(problem.Message, Is.EqualTo("$.sites.hosts: must be a list of at least one host (got [])"));
+        Assert.That(problem.Fix, Is.EqualTo("write \"hosts\": [{\"name\": \"east\", \"dockerHost\": \"ssh://qtsops@east\", \"deployDirectory\": \"/srv/qts\"}]"));
     }
 }

@@ -77,6 +77,8 @@ public class HealthProbeTests
     [TestCase("python3 -c import sys,urllib.request; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:8000/health',timeout=2).status==200 else 1)")]
     [TestCase("curl -f http://localhost:8000/health")]
     [TestCase("wget -qO- http://[::1]:8000/health?full=1")]
+    [TestCase("curl -f http://0.0.0.0:8000/health")]
+    [TestCase("curl -f http://127.0.0.1:8000/health || curl -f http://observer.example:8000/health")]
     public void A_request_to_the_service_in_its_container_asks_it(string command)
     {
         Assert.That(HealthProbe.WhyItDoesNotAskTheService(command), Is.Null);

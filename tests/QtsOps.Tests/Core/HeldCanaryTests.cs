@@ -45,5 +45,12 @@ public class HeldCanaryTests
         var error = Assert.Throws<FormatException>(() => HeldCanary.Parse("{\"pending\": 3", "/srv/edge/held-canary/canary.json"))!;
 
         Assert.That(error.Message, Does.StartWith("/srv/edge/held-canary/canary.json does not record a held canary (").And.Contain("Fix: "));
+        Assert.That(Assert.Throws<FormatException>(() => HeldCanary.Parse("null", "canary.json"))!.Message, Is.EqualTo(
+            "canary.json does not record a held canary (null is no canary). Fix: look at the edge's slots (status), switch it with a deploy, then delete that folder."));
     }
+
+    [Test]
+    public void A_held_canary_whose_stable_release_is_unknown_says_so_with_a_question_mark() =>
+        Assert.That(new HeldCanary(Pending, Slot.B, null, 10, "withdrawn").Describe(new SlotLayout("obs", "obs")),
+            Does.StartWith("a canary is held: 1.2.4_abc in obs-a takes 10% of requests beside ? in obs-b since"));
 }

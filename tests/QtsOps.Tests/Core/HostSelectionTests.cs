@@ -34,6 +34,28 @@ public class HostSelectionTests
     }
 
     [Test]
+    public void An_unknown_name_among_hosts_without_labels_is_refused_saying_they_have_none()
+    {
+        var unlabelled = Sites with { Hosts = [.. Sites.Hosts.Select(h => h with { Labels = [] })] };
+
+        var error = Assert.Throws<HostSelectionException>(() => HostSelection.Select(unlabelled, "eu"))!;
+
+        Assert.That(error.Message, Is.EqualTo("--hosts=eu: 'eu' is no host or label of 'sites'. Fix: name hosts (east, west, north) (its hosts have no labels), separated by commas."));
+    }
+
+    [Test]
+    public void A_run_on_every_host_is_no_subset_and_subsets_of_other_hosts_differ()
+    {
+        var east = HostSubset.Of(Sites, [Sites.Hosts[0]])!;
+        var eu = HostSubset.Of(Sites, HostSelection.Select(Sites, "eu"))!;
+
+        Assert.That(HostSubset.Of(Sites, Sites.Hosts), Is.Null);
+        Assert.That(eu.ToString(), Is.EqualTo("hosts: east, west of east, west, north"));
+        Assert.That(HostSubset.Of(Sites, [Sites.Hosts[1]]), Is.Not.EqualTo(east));
+        Assert.That(east.Equals(null), Is.False);
+    }
+
+    [Test]
     public void Hosts_are_refused_on_an_environment_of_one_engine()
     {
         var local = FleetEnvironmentTests.Parse(FleetEnvironmentTests.Fixture)["local"];

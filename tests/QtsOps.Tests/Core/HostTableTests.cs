@@ -25,6 +25,33 @@ public class HostTableTests
     }
 
     [Test]
+    public void The_report_is_a_heading_the_summary_the_subset_and_the_table()
+    {
+        HostRow[] rows = [new("east", "1.2.0", "verified", TimeSpan.FromSeconds(3))];
+        const string Table = "| host | release | outcome | duration | detail |\n|---|---|---|---|---|\n| east | 1.2.0 | verified | 3.0 s |  |\n";
+
+        Assert.That(HostTable.Markdown("deploy", "fleet", "done", rows, ["west"]),
+            Is.EqualTo("# deploy: fleet\n\ndone.\n\nThis run worked on 1 of 2 hosts (--hosts): east; not on west.\n\n" + Table));
+        Assert.That(HostTable.Markdown("deploy", "fleet", "done", rows, []), Is.EqualTo("# deploy: fleet\n\ndone.\n\n" + Table));
+        Assert.That(HostTable.Markdown("deploy", "fleet", "done", rows, null), Is.EqualTo("# deploy: fleet\n\ndone.\n\n" + Table));
+    }
+
+    [Test]
+    public void A_host_with_nothing_installed_or_running_says_so_in_status_and_releases()
+    {
+        var empty = new DeploymentStatus("fleet", "ssh://root@east", null, null, null, new LockState(false, null), []);
+        var installed = new ReleaseListing("fleet", [new InstalledRelease("1.2.0", "1.2.0", At, At, IsCurrent: true)], [], null);
+
+        var status = HostTable.Status("fleet", [("east", empty, null), ("south", null, null)]);
+        var releases = HostTable.Releases("fleet", [("east", installed, null), ("south", null, null)]);
+
+        Assert.That(status, Does.Contain("Every host read runs nothing (south could not be read)."));
+        Assert.That(status, Does.Contain("| east | none | no container |  | no history |\n| south | ? | unreadable | |  |\n"));
+        Assert.That(releases, Does.Contain("| south | ? | | | unreadable:  | |\n"));
+        Assert.That(releases, Does.EndWith("|---|---|---|---|---|\n| east | none yet: each deploy makes one | | | |\n"));
+    }
+
+    [Test]
     public void The_subset_line_names_the_hosts_worked_on_and_those_left_out_and_is_empty_for_a_run_on_every_host()
     {
         Assert.That(HostTable.Subset(["east", "west"], ["north"]), Is.EqualTo("This run worked on 2 of 3 hosts (--hosts): east, west; not on north.\n"));

@@ -249,7 +249,12 @@ public class ObserverRulesTests
     [TestCase("userns_mode: host", "compose-host-namespace", "userns_mode: host shares the host's user ids (no user namespace remapping) with the service", "userns_mode")]
     [TestCase("security_opt:\n      - seccomp:unconfined", "compose-unconfined", "security_opt seccomp:unconfined lifts the engine's confinement", "seccomp")]
     [TestCase("security_opt:\n      - apparmor=unconfined", "compose-unconfined", "security_opt apparmor=unconfined lifts", "apparmor")]
+    [TestCase("security_opt:\n      - label=disable", "compose-unconfined", "security_opt label=disable lifts the engine's confinement", "label=disable")]
     [TestCase("devices:\n      - /dev/sda:/dev/xvda", "compose-devices", "the host device /dev/sda:/dev/xvda is given to the service", "/dev/sda")]
+    [TestCase("devices:\n      - source: /dev/sda\n        target: /dev/xvda", "compose-devices", "the host device /dev/sda is given to the service", "source: /dev/sda")]
+    [TestCase("device_cgroup_rules:\n      - 'c 1:3 mr'", "compose-devices", "the host device c 1:3 mr is given to the service", "c 1:3 mr")]
+    [TestCase("volumes:\n      - /srv/.././etc:/x", "compose-host-mount", "the host's /etc is mounted at /x", "/srv/.././etc")]
+    [TestCase("volumes:\n      - /../etc:/x", "compose-host-mount", "the host's /etc is mounted at /x", "/../etc")]
     [TestCase("volumes:\n      - /:/host", "compose-host-mount", "the host's / is mounted at /host", "/:/host")]
     [TestCase("volumes:\n      - /etc:/host/etc:ro", "compose-host-mount", "the host's /etc is mounted at /host/etc: whoever controls the container can read the host's system files", "/etc:")]
     [TestCase("volumes:\n      - /proc/sys:/p", "compose-host-mount", "the host's /proc/sys is mounted at /p", "/proc/sys")]
@@ -305,7 +310,7 @@ public class ObserverRulesTests
     [TestCase("cap_drop: [ALL]")]
     [TestCase("network_mode: bridge")]
     [TestCase("security_opt:\n      - apparmor:docker-default")]
-    [TestCase("volumes:\n      - /etc-copy:/x\n      - /srv/qts/etc:/y\n      - ${DATA-./data}:/z\n      - cache:/cache")]
+    [TestCase("volumes:\n      - /etc-copy:/x\n      - /srv/qts/etc:/y\n      - ${DATA-./data}:/z\n      - cache:/cache\n      - ./etc:/w")]
     public void Settings_that_keep_the_container_in_pass(string setting)
     {
         _repo.Replace(Publish, "  qts-observer:\n", "  qts-observer:\n    " + setting + "\n");

@@ -82,6 +82,23 @@ public class RolloutPlanTests
     }
 
     [Test]
+    public void A_failure_without_rollback_before_any_switch_or_on_the_last_host_says_only_what_is_so()
+    {
+        var none = RolloutPlan.After(OneByOne, 0, [new("east", false, false)], RolloutSettings.OneAtATime, false, "1.3.0");
+        var last = RolloutPlan.After(OneByOne, 2, [new("east", true, true), new("west", true, true), new("north", true, false)], RolloutSettings.OneAtATime, false, "1.3.0");
+
+        Assert.That(none.Summary, Is.EqualTo("1.3.0 failed on east; rollback is off, but no host switched to it"));
+        Assert.That(last.Summary, Is.EqualTo("1.3.0 failed on north; rollback is off, so the environment is mixed: east, west, north on 1.3.0"));
+    }
+
+    [Test]
+    public void No_hosts_make_no_groups_and_no_canary()
+    {
+        Assert.That(RolloutPlan.Groups([], new RolloutSettings(null, 50, 0)), Is.Empty);
+        Assert.That(RolloutPlan.CanaryOnFirstGroup([], RolloutSettings.OneAtATime), Is.Empty);
+    }
+
+    [Test]
     public void A_signal_during_a_group_that_verified_stops_before_the_next_group_and_names_who_got_the_release()
     {
         var decision = RolloutPlan.After(OneByOne, 0, [new("east", true, true)], RolloutSettings.OneAtATime, true, "1.3.0", "SIGINT (Ctrl-C)");

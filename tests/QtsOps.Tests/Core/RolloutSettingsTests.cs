@@ -24,6 +24,7 @@ public class RolloutSettingsTests
     [TestCase("{\"groupSize\": 2, \"waitSeconds\": 30}", 2, null, 30)]
     [TestCase("{\"groupSize\": \"34%\"}", null, 34, 0)]
     [TestCase("{\"groupSize\": \"100%\", \"waitSeconds\": 0}", null, 100, 0)]
+    [TestCase("{\"groupSize\": 1, \"waitSeconds\": 3600}", 1, null, 3600)]
     public void Rollout_reads_a_count_or_a_percentage(string rollout, int? count, int? percent, int wait) =>
         Assert.That(FleetEnvironmentTests.Parse(WithRollout(rollout))["sites"].Rollout, Is.EqualTo(new RolloutSettings(count, percent, wait)));
 
@@ -39,6 +40,7 @@ public class RolloutSettingsTests
     [TestCase("{\"groupSize\": \"0%\"}", "$.sites.rollout.groupSize: must be a whole number of hosts from 1, or a percentage from \"1%\" to \"100%\" (got \"0%\")")]
     [TestCase("{\"groupSize\": \"150%\"}", "$.sites.rollout.groupSize: must be a whole number of hosts from 1, or a percentage from \"1%\" to \"100%\" (got \"150%\")")]
     [TestCase("{\"waitSeconds\": -1}", "$.sites.rollout.waitSeconds: must be a whole number from 0 to 3600 (got -1)")]
+    [TestCase("{\"waitSeconds\": 3601}", "$.sites.rollout.waitSeconds: must be a whole number from 0 to 3600 (got 3601)")]
     [TestCase("{\"groupsize\": 1}", "$.sites.rollout.groupsize: unknown setting 'groupsize'")]
     [TestCase("1", "$.sites.rollout: must be an object (got 1)")]
     public void A_wrong_rollout_is_refused_at_its_line(string rollout, string message)
@@ -59,5 +61,28 @@ public class RolloutSettingsTests
         var problem = EnvironmentsSample.Refusal(json).Problems.Single();
 
         Assert.That(problem.Message, Is.EqualTo("$.local.rollout: 'rollout' means something only for an environment that lists \"hosts\""));
+        Assert.That(problem.Fix, Is.EqualTo("remove it, or list the environment's hosts in \"hosts\""));
+    }
+
+    // Each environment's read starts afresh: the one with hosts read before it does not make its rollout one it may have.
+    [Test]
+    public void Rollout_of_an_environment_of_one_engine_is_refused_after_one_with_hosts_too()
+    {
+        var json = FleetEnvironmentTests.Sample.With("    ]\n  }\n}", "    ]\n  },\n  \"solo\": { \"description\": \"One engine after the hosts\", \"dockerHost\": null, " +
+            "\"healthUrl\": \"http://127.0.0.1:8000/health\", \"deployDirectory\": \".qtsops/deploy/solo\", \"dataDirectory\": \".qtsops/deploy/solo/data\", " +
+            "\"logDirectory\": \".qtsops/deploy/solo/logs\", \"configDirectory\": \".qtsops/deploy/solo/config\", \"backupDirectory\": \".qtsops/backups/solo\", " +
+            "\"rollout\": {\"groupSize\": 1} }\n}");
+
+        var problem = EnvironmentsSample.Refusal(json).Problems.Single();
+
+        Assert.That(problem.Message, Is.EqualTo("$.solo.rollout: 'rollout' means something only for an environment that lists \"hosts\""));
+    }
+
+    [Test]
+    public void A_wait_in_quotes_is_refused_saying_to_write_it_without()
+    {
+        var problem = EnvironmentsSample.Refusal(WithRollout("{\"waitSeconds\": \"30\"}")).Problems.Single();
+
+        Assert.That((problem.Message, problem.Fix), Is.EqualTo(("$.sites.rollout.waitSeconds: must be a whole number from 0 to 3600 (got \"30\")", "write \"waitSeconds\": 0, without quotes")));
     }
 }

@@ -154,6 +154,18 @@ public class SourceValidatorTests
         }));
     }
 
+    // Without deployment_config.json there is no package to scan: the missing file is what validate says.
+    [Test]
+    public void Without_the_deployment_config_the_secret_scan_waits_for_the_file()
+    {
+        File.Delete(_repo.Combine("src/observer/deployment_config.json"));
+        _repo.Write("src/observer/.env", "TOKEN=x\n");
+
+        var findings = SourceValidator.Validate(_repo.Path, null, _ => false).Findings;
+
+        Assert.That(findings.Select(f => f.Rule), Has.Some.EqualTo("required-file").And.None.StartWith("package-"));
+    }
+
     [Test]
     public void A_symbolic_link_among_the_package_s_files_is_an_error_of_the_service_folder()
     {

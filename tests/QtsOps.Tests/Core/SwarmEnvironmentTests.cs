@@ -1,5 +1,6 @@
 using QtsOps.Core.Deployment;
 using QtsOps.Core.Environments;
+using QtsOps.Core.Fleet;
 using QtsOps.Core.Swarm;
 
 namespace QtsOps.Tests.Core;
@@ -62,12 +63,29 @@ public class SwarmEnvironmentTests
 
         Assert.That((problem.Line, problem.Message), Is.EqualTo(((int?)LineOf(json, "\"replicas\": 2"),
             "$.cluster.replicas: means nothing with \"mode\": \"global\", which runs one task on every node the placement allows")));
+        Assert.That(problem.Fix, Is.EqualTo("remove \"replicas\", or write \"mode\": \"replicated\" to run that many tasks"));
+        Assert.That(Parse(With("\"replicas\": 2,", "\"mode\": \"replicated\",\n    \"replicas\": 2,"))["cluster"].Swarm, Is.EqualTo(Parse(Fixture)["cluster"].Swarm), "replicated is the default mode");
+    }
+
+    // What defaults write for compose (bind, strategy, canary) is not taken by a swarm: it publishes on every address and rolls out in its update order.
+    [Test]
+    public void A_swarm_takes_none_of_the_compose_keys_in_defaults_and_stop_first_is_a_recreate()
+    {
+        var json = With("\"updateOrder\": \"start-first\",", "\"updateOrder\": \"stop-first\",")
+            .Replace("\"bind\": \"0.0.0.0\",", "\"bind\": \"10.1.2.3\",")
+            .Replace("\"defaults\": {", $"\"defaults\": {{\n    \"canary\": {CanarySettings.Example},");
+
+        var cluster = Parse(json)["cluster"];
+
+        Assert.That((cluster.Bind, cluster.Strategy, cluster.Canary, cluster.Swarm!.UpdateOrder), Is.EqualTo(("0.0.0.0", DeployStrategy.Recreate, (CanarySettings?)null, UpdateOrder.StopFirst)));
     }
 
     [TestCase("\"engine\": \"swarm\",", "\"engine\": \"kubernetes\",", "$.cluster.engine: must be \"compose\" or \"swarm\" (got \"kubernetes\")")]
     [TestCase("\"replicas\": 2,", "\"replicas\": 0,", "$.cluster.replicas: must be a whole number from 1 to 100 (got 0)")]
     [TestCase("\"replicas\": 2,", "\"mode\": \"spread\",\n    \"replicas\": 2,", "$.cluster.mode: must be \"replicated\" or \"global\" (got \"spread\")")]
     [TestCase("\"updateOrder\": \"start-first\",", "\"updateOrder\": \"recreate\",", "$.cluster.updateOrder: must be \"start-first\" or \"stop-first\" (got \"recreate\")")]
+    [TestCase("\"engine\": \"swarm\",", "\"engine\": 5,", "$.cluster.engine: must be \"compose\" or \"swarm\" (got 5)")]
+    [TestCase("\"updateOrder\": \"start-first\",", "\"updateOrder\": 5,", "$.cluster.updateOrder: must be \"start-first\" or \"stop-first\" (got 5)")]
     [TestCase("\"updateParallelism\": 1,", "\"updateParallelism\": 0,", "$.cluster.updateParallelism: must be a whole number from 1 to 100 (got 0)")]
     [TestCase("\"updateDelaySeconds\": 5,", "\"updateDelaySeconds\": -1,", "$.cluster.updateDelaySeconds: must be a whole number from 0 to 3600 (got -1)")]
     [TestCase("\"placement\": [\"node.labels.site==east\", \"node.role!=manager\"],", "\"placement\": [\"site=east\"],", "$.cluster.placement: \"site=east\" is not a placement constraint Swarm understands")]
@@ -90,6 +108,8 @@ public class SwarmEnvironmentTests
         var problem = Refusal(json).Problems.Single();
 
         Assert.That((problem.Line, problem.Message), Is.EqualTo(((int?)LineOf(json, "\"cluster\": {"), "$.cluster: 'monitorSeconds' is missing: set neither in 'cluster' nor in \"defaults\"")));
+        var order = Refusal(With("    \"updateOrder\": \"start-first\",\n", "")).Problems.Single();
+        Assert.That(order.Fix, Is.EqualTo("add \"updateOrder\": \"start-first\" or \"stop-first\" to \"defaults\" (for every environment) or to 'cluster'"));
     }
 
     [Test]
@@ -123,6 +143,7 @@ public class SwarmEnvironmentTests
 
         Assert.That((problem.Line, problem.Message), Is.EqualTo(((int?)LineOf(json, "\"replicas\": 3"),
             "$.defaults.replicas: 'replicas' is read by no environment: it means something on one engine only, and no environment here runs on that engine")));
+        Assert.That(problem.Fix, Is.EqualTo("remove it, or set \"engine\" on the environments it is for"));
     }
 
     [Test]
@@ -218,6 +239,7 @@ public class SwarmEnvironmentTests
 
         Assert.That(problem.Line, Is.EqualTo(LineOf(json, "\"monitorSeconds\": 120")));
         Assert.That(problem.Message, Does.StartWith("$.cluster.monitorSeconds: 120 s is not below \"healthTimeoutSeconds\": 120"));
+        Assert.That(problem.Fix, Is.EqualTo("lower \"monitorSeconds\" or raise \"healthTimeoutSeconds\" above it (e.g. \"healthTimeoutSeconds\": 270)"));
     }
 
     [TestCase("dataDirectory", "data/cluster")]
@@ -231,6 +253,7 @@ public class SwarmEnvironmentTests
 
         Assert.That((problem.Line, problem.Message), Is.EqualTo(((int?)LineOf(json, $"\"{key}\": \"{relative}\""),
             $"$.cluster.{key}: '{relative}' is relative, but on a swarm each node mounts it into the tasks and jobs it runs: a path relative to this repository names nothing on a node")));
+        Assert.That(problem.Fix, Is.EqualTo("write an absolute path that each node may hold, e.g. \"/opt/qts-observer/cluster\""));
     }
 
     [Test]

@@ -162,9 +162,8 @@ public static class Hcl
     {
         var position = 0;
         var line = 1;
-        var tokens = LexTokens(text, ref position, ref line, insideInterpolation: false);
-        if (position < text.Length) throw new HclSyntaxException(line, "'}' without an opening '${'");
-        return tokens;
+        // Outside an interpolation the lexer reads to the end: a stray '}' is punctuation, refused by the parser as "without a block".
+        return LexTokens(text, ref position, ref line, insideInterpolation: false);
     }
 
     /// <summary>Lexes until the end, or (inside <c>${...}</c>) until the brace that closes it.</summary>
