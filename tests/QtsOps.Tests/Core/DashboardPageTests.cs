@@ -56,6 +56,11 @@ public class DashboardPageTests
 
     private static readonly EnvironmentDashboard Edge = EnvironmentDashboard.Failed("edge", "cannot connect to ssh://deploy@edge: no route to host <edge>");
 
+    private const string ResourcesTable = "<div class=\"scroll\"><table class=\"resources\"><thead>" +
+        "<tr><th scope=\"col\">resource</th><th scope=\"col\">state</th><th scope=\"col\">host reports</th><th scope=\"col\">limit (environments.json)</th></tr></thead><tbody>\n";
+
+    private const string NoBackupsOrHistoryYet = "<h3>Backups (newest first, 0)</h3>\n<p>None yet: each deploy makes one.</p>\n<h3>History (newest first, 0 entries)</h3>\n<p>No history yet.</p>\n</section>\n";
+
     private static readonly string Page = DashboardPage.Render([Prod, Staging, Dev, Local, Edge], null, Start, text => text);
 
     /// <summary>The environment's section, whole.</summary>
@@ -107,8 +112,7 @@ public class DashboardPageTests
             "<dt>last verified</dt><dd>1.4.0 (1.4.0+build.7) at 2026-12-01 09:30:20Z</dd>" +
             "<dt>deploy lock</dt><dd><span class=\"badge warn\">held</span> pid 42 on ci-runner (user runner, deploy 1.5.0, since 2026-12-01 09:00:00Z)</dd></dl>\n" +
             "<h3>Disk and memory</h3>\n" +
-            "<div class=\"scroll\"><table class=\"resources\"><thead>" +
-            "<tr><th scope=\"col\">resource</th><th scope=\"col\">state</th><th scope=\"col\">host reports</th><th scope=\"col\">limit (environments.json)</th></tr></thead><tbody>\n" +
+            ResourcesTable +
             "<tr><td data-label=\"resource\">free disk</td><td data-label=\"state\"><span class=\"badge good\">ok</span> 1177.4 MB free</td>" +
             "<td data-label=\"host reports\">1177.4 MB free for /srv/qts</td><td data-label=\"limit (environments.json)\">at least 1177 MB (minFreeDiskMb)</td></tr>\n" +
             "<tr><td data-label=\"resource\">container memory</td><td data-label=\"state\"><span class=\"badge bad\">high</span> 90 % of 100 MB</td>" +
@@ -152,8 +156,7 @@ public class DashboardPageTests
             "<dt>started by</dt><dd>the deployment in /srv/other/.qtsops/deploy/staging (environment staging)</dd><dt>last verified</dt><dd>none</dd>" +
             "<dt>deploy lock</dt><dd><span class=\"badge warn\">held</span> by a process that has not named itself yet</dd></dl>\n" +
             "<h3>Disk and memory</h3>\n" +
-            "<div class=\"scroll\"><table class=\"resources\"><thead>" +
-            "<tr><th scope=\"col\">resource</th><th scope=\"col\">state</th><th scope=\"col\">host reports</th><th scope=\"col\">limit (environments.json)</th></tr></thead><tbody>\n" +
+            ResourcesTable +
             "<tr><td data-label=\"resource\">free disk</td><td data-label=\"state\"><span class=\"badge bad\">low</span> 100 MB free</td>" +
             "<td data-label=\"host reports\">100 MB free for /srv/qts</td><td data-label=\"limit (environments.json)\">at least 100 MB (minFreeDiskMb)</td></tr>\n" +
             "<tr><td data-label=\"resource\">container memory</td><td data-label=\"state\"><span class=\"badge good\">ok</span> 39 % of 512 MB</td>" +
@@ -161,11 +164,7 @@ public class DashboardPageTests
             "<tr><td data-label=\"resource\">host memory</td><td data-label=\"state\"><span class=\"badge bad\">low</span></td>" +
             "<td data-label=\"host reports\">512 MB in the Docker host</td><td data-label=\"limit (environments.json)\">at least 512 MB (minMemoryMb)</td></tr>\n" +
             "</tbody></table></div>\n" +
-            "<h3>Backups (newest first, 0)</h3>\n" +
-            "<p>None yet: each deploy makes one.</p>\n" +
-            "<h3>History (newest first, 0 entries)</h3>\n" +
-            "<p>No history yet.</p>\n" +
-            "</section>\n"));
+            NoBackupsOrHistoryYet));
     }
 
     [Test]
@@ -201,8 +200,7 @@ public class DashboardPageTests
             "<dt>container</dt><dd><span class=\"badge bad\">not running</span></dd><dt>last verified</dt><dd>none</dd>" +
             "<dt>deploy lock</dt><dd><span class=\"badge good\">free</span></dd></dl>\n" +
             "<h3>Disk and memory</h3>\n" +
-            "<div class=\"scroll\"><table class=\"resources\"><thead>" +
-            "<tr><th scope=\"col\">resource</th><th scope=\"col\">state</th><th scope=\"col\">host reports</th><th scope=\"col\">limit (environments.json)</th></tr></thead><tbody>\n" +
+            ResourcesTable +
             "<tr><td data-label=\"resource\">free disk</td><td data-label=\"state\"><span class=\"badge good\">ok</span> 5120 MB free</td>" +
             "<td data-label=\"host reports\">5120 MB free for /srv/local</td><td data-label=\"limit (environments.json)\">at least 100 MB (minFreeDiskMb)</td></tr>\n" +
             "<tr><td data-label=\"resource\">container memory</td><td data-label=\"state\"><span class=\"badge neutral\">not running</span></td>" +
@@ -210,11 +208,7 @@ public class DashboardPageTests
             "<tr><td data-label=\"resource\">host memory</td><td data-label=\"state\"><span class=\"badge good\">ok</span></td>" +
             "<td data-label=\"host reports\">8192 MB in the Docker host</td><td data-label=\"limit (environments.json)\">at least 512 MB (minMemoryMb)</td></tr>\n" +
             "</tbody></table></div>\n" +
-            "<h3>Backups (newest first, 0)</h3>\n" +
-            "<p>None yet: each deploy makes one.</p>\n" +
-            "<h3>History (newest first, 0 entries)</h3>\n" +
-            "<p>No history yet.</p>\n" +
-            "</section>\n"));
+            NoBackupsOrHistoryYet));
     }
 
     [Test]

@@ -1,5 +1,6 @@
 using QtsOps.Core.Deployment;
 using QtsOps.Core.Environments;
+using QtsOps.Core.Swarm;
 
 namespace QtsOps.Tests.Core;
 
@@ -40,6 +41,7 @@ public class DeploymentSettingsTests
         Assert.That(DeploymentSettings.Changes(null, DeploymentSettings.Of(Local)), Is.EqualTo(new[] { "the settings it was deployed with were not recorded" }));
         Assert.That(DeploymentSettings.Changes(new Dictionary<string, string> { ["gone"] = "x" }, new Dictionary<string, string>()), Is.EqualTo(new[] { "gone: x -> (none)" }));
     }
+
     [Test]
     public void The_settings_are_recorded_under_the_names_earlier_histories_hold()
     {
@@ -62,10 +64,10 @@ public class DeploymentSettingsTests
     [Test]
     public void A_swarm_records_its_rollout_under_its_own_names_and_global_mode_as_global()
     {
-        var swarm = new QtsOps.Core.Swarm.SwarmSettings
+        var swarm = new SwarmSettings
         {
             Replicas = null, Placement = ["node.labels.site==east", "node.role==worker"], UpdateParallelism = 2, UpdateDelaySeconds = 15, MonitorSeconds = 30,
-            UpdateOrder = QtsOps.Core.Swarm.UpdateOrder.StartFirst,
+            UpdateOrder = UpdateOrder.StartFirst,
         };
 
         var settings = DeploymentSettings.Of(Local with { Swarm = swarm });
