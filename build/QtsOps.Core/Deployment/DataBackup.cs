@@ -40,8 +40,13 @@ public static class DataBackup
     public static BackupResult ReadResult(string archivePath, IEnumerable<string> said)
     {
         var lines = said.Select(line => line.Split(' ', 2)).Where(parts => parts.Length == 2).ToLookup(parts => parts[0], parts => parts[1]);
-        return new BackupResult(archivePath, lines["sha256"].Single(), int.Parse(lines["files"].Single(), System.Globalization.CultureInfo.InvariantCulture),
-            long.Parse(lines["bytes"].Single(), System.Globalization.CultureInfo.InvariantCulture), [.. lines["skipped"]], [.. lines["partial"]], [.. lines["listed"]]);
+        return new BackupResult(archivePath, Said("sha256"), int.Parse(Said("files"), System.Globalization.CultureInfo.InvariantCulture),
+            long.Parse(Said("bytes"), System.Globalization.CultureInfo.InvariantCulture), [.. lines["skipped"]], [.. lines["partial"]], [.. lines["listed"]]);
+
+        // The script says each once, after it read the archive back: without one, nothing says the archive is whole.
+        string Said(string key) => lines[key].SingleOrDefault() ?? throw new InvalidDataException(
+            $"{archivePath}: the backup script did not say the archive's {key}, so the backup is not known to be whole and the run stops. " +
+            "Fix: run it again; if this repeats, look on that host for what stopped the script (disk full, the backup folder not writable).");
     }
 
     private static bool IsArchiveName(string path) =>

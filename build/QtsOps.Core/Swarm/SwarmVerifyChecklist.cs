@@ -54,7 +54,8 @@ public static class SwarmVerifyChecklist
     {
         var running = current.Count(task => task.Running && task.Image == e.Image);
         var wanted = e.Service.Replicas ?? current.Select(task => task.Node).Where(node => node.Length > 0).Distinct().Count();
-        var seen = $"{running} of {(e.Service.Replicas is null ? $"{wanted} node(s) (global)" : $"{wanted} replica(s)")} running the release";
+        var seen = wanted == 0 ? "no task: the engine placed none (see the placement constraints and the nodes' availability)"
+            : $"{running} of {(e.Service.Replicas is null ? $"{wanted} node(s) (global)" : $"{wanted} replica(s)")} running the release";
         return running >= wanted && wanted > 0
             ? CheckResult.Pass("tasks", seen)
             : CheckResult.Fail("tasks", seen, $"see `docker service ps --no-trunc {e.Service.Name}` for the tasks' states and errors");

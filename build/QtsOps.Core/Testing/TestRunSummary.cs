@@ -30,7 +30,8 @@ public sealed record TestRunSummary(int Total, int Passed, int Failed, int Skipp
             .Where(t => t.Attribute("id") is not null)
             .ToDictionary(t => t.Attribute("id")!.Value, t => t.Element(Trx + "TestMethod")?.Attribute("className")?.Value);
         var results = document.Descendants(Trx + "UnitTestResult").Select(r => (Outcome: r.Attribute("outcome")?.Value, Result: r)).ToList();
-        var failedTests = results.Where(r => r.Outcome == "Failed").Select(r => r.Result.Attribute("testName")?.Value ?? "?").ToList();
+        // Named as the counters count them: a test that crashed, hung or was cut off failed too.
+        var failedTests = results.Where(r => FailedOutcomes.Contains(r.Outcome ?? "")).Select(r => r.Result.Attribute("testName")?.Value ?? "?").ToList();
         var skippedTests = results.Where(r => r.Outcome != "Passed" && !FailedOutcomes.Contains(r.Outcome ?? "")).Select(r => QualifiedName(r.Result)).ToList();
         var failed = Count("failed") + Count("error") + Count("timeout") + Count("aborted");
         return new TestRunSummary(Count("total"), Count("passed"), failed, skippedTests.Count, failedTests, skippedTests);

@@ -218,11 +218,17 @@ public class ConvergenceJudgementTests
     [Test]
     public void The_service_is_read_from_the_array_docker_prints_or_one_object_and_an_empty_answer_is_refused()
     {
-        var array = Inspect(2, updateState: "completed");
+        var array = Inspect(2, updateState: "completed", message: "update completed");
         var single = array.Trim()[1..^1];
+        var expected = new SwarmService(Service, 2, NewImage, new ServiceUpdate("completed", "update completed", "2026-12-06T09:30:00.123456789Z"));
+        var started = new DateTimeOffset(2026, 12, 6, 9, 30, 0, TimeSpan.Zero).AddTicks(1_234_567);
 
-        Assert.That(SwarmService.Parse(single), Is.EqualTo(SwarmService.Parse(array)));
-        Assert.That(ServiceChange.Since(single), Is.EqualTo(ServiceChange.Since(array)));
+        foreach (var inspect in new[] { array, single })
+        {
+            Assert.That(SwarmService.Parse(inspect), Is.EqualTo(expected));
+            Assert.That(ServiceChange.Since(inspect), Is.EqualTo(started));
+        }
         Assert.That(Assert.Throws<FormatException>(() => SwarmService.Parse("[]"))!.Message, Is.EqualTo("docker service inspect printed no service."));
+        Assert.That(Assert.Throws<FormatException>(() => ServiceChange.Since("[]"))!.Message, Is.EqualTo("docker service inspect printed no service."));
     }
 }

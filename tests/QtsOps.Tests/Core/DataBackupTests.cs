@@ -40,6 +40,9 @@ public class DataBackupTests
     {
         var said = new[] { "sha256 abc", "files 2", "bytes 300" }.Where(line => !line.StartsWith(missing + " ", StringComparison.Ordinal));
 
-        Assert.That(() => DataBackup.ReadResult("/b/data-1.tar.gz", said), Throws.InvalidOperationException);
+        var error = Assert.Throws<InvalidDataException>(() => DataBackup.ReadResult("/b/data-1.tar.gz", said))!;
+
+        Assert.That(error.Message, Is.EqualTo($"/b/data-1.tar.gz: the backup script did not say the archive's {missing}, so the backup is not known to be whole and the run stops. " +
+            "Fix: run it again; if this repeats, look on that host for what stopped the script (disk full, the backup folder not writable)."));
     }
 }

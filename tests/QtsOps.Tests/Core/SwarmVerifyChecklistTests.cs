@@ -222,7 +222,8 @@ public class SwarmVerifyChecklistTests
         var empty = global with { Tasks = [] };
 
         Assert.That(Checks(global).Single(c => c.Name == "tasks"), Is.EqualTo(CheckResult.Pass("tasks", "2 of 2 node(s) (global) running the release")));
-        Assert.That(Checks(empty).Single(c => c.Name == "tasks").Passed, Is.False);
-        Assert.That(Checks(empty).Single(c => c.Name == "tasks").Evidence, Is.EqualTo("0 of 0 node(s) (global) running the release"));
+        Assert.That(Checks(empty).Single(c => c.Name == "tasks"), Is.EqualTo(CheckResult.Fail("tasks",
+            "no task: the engine placed none (see the placement constraints and the nodes' availability)",
+            "see `docker service ps --no-trunc qts-observer_qts-observer` for the tasks' states and errors")));
     }
 }

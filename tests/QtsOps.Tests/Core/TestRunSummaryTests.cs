@@ -82,14 +82,17 @@ public class TestRunSummaryTests
     }
 
     [Test]
-    public void A_result_that_errored_timed_out_or_was_aborted_is_no_skip_and_a_nameless_skip_is_a_question_mark()
+    public void A_result_that_errored_timed_out_or_was_aborted_is_named_as_failed_and_a_nameless_skip_is_a_question_mark()
     {
         using var temp = new TempDirectory();
         var path = temp.Write("r.trx", Trx.Replace("<UnitTestResult testName=\"Later\" outcome=\"NotExecuted\" />",
             "<UnitTestResult testName=\"Crashed\" outcome=\"Error\" /><UnitTestResult testName=\"Hung\" outcome=\"Timeout\" />" +
             "<UnitTestResult testName=\"Cut\" outcome=\"Aborted\" /><UnitTestResult outcome=\"NotExecuted\" />"));
 
-        Assert.That(TestRunSummary.FromTrx(path).SkippedTests, Is.EqualTo(new[] { "?" }), "the counters count the others as failed");
+        var summary = TestRunSummary.FromTrx(path);
+
+        Assert.That(summary.FailedTests, Is.EqualTo(new[] { "Bad", "Crashed", "Hung", "Cut" }), "the test target names each test the counters count as failed");
+        Assert.That(summary.SkippedTests, Is.EqualTo(new[] { "?" }));
     }
 
     [Test]
