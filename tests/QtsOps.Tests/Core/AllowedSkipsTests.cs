@@ -46,6 +46,7 @@ public class AllowedSkipsTests
             Assert.That(type?.GetMethod(test[(test.LastIndexOf('.') + 1)..]), Is.Not.Null, $"{test} in {path} is no test: fix or remove the line");
         }
     }
+
     [Test]
     public void The_last_line_counts_without_a_newline_after_it()
     {

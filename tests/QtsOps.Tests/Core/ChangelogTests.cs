@@ -29,6 +29,7 @@ public class ChangelogTests
         Assert.That(Changelog.Prepend("# Changelog\r\n\r\nNothing yet.\r\n", Section), Is.EqualTo("# Changelog\n\nNothing yet.\n\n" + Section));
         Assert.That(Changelog.Prepend("## 1.0.0\n", Section), Is.EqualTo(Section + "\n## 1.0.0\n"));
     }
+
     [Test]
     public void A_release_s_section_runs_from_its_heading_to_the_next_release_s()
     {

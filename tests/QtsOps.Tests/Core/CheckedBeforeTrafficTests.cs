@@ -122,6 +122,7 @@ public class CheckedBeforeTrafficTests
             Assert.That(CheckedBeforeTraffic.ReusedChecks, Is.EqualTo(new[] { "environment", "mounts", "resources", "data-records", "disk" }));
         });
     }
+
     [Test]
     public void A_check_of_this_very_moment_is_reused_and_an_age_is_said_in_whole_seconds()
     {
@@ -130,7 +131,7 @@ public class CheckedBeforeTrafficTests
     }
 
     [Test]
-    public void A_reused_check_read_whole_seconds_earlier_says_so_with_one_decimal()
+    public void A_reused_check_says_its_age_with_one_decimal()
     {
         var marked = Passed.Marked([CheckResult.Pass(CheckedBeforeTraffic.ReusedChecks.First(), "as read")], CheckedAt.AddSeconds(2));
 

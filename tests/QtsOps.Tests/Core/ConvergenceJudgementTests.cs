@@ -171,6 +171,7 @@ public class ConvergenceJudgementTests
         Assert.That(failed.Outcome, Is.EqualTo(ConvergenceOutcome.Failed));
         Assert.That(failed.Summary, Does.EndWith("no node meets its placement constraints"));
     }
+
     [Test]
     public void The_progress_line_gives_each_node_s_task_states_in_order_and_a_task_not_placed_yet_waits_without_failing()
     {

@@ -23,14 +23,17 @@ public class DataBackupTests
     }
 
     [Test]
-    public void The_backup_script_s_lines_give_the_archive_s_digest_counts_and_what_it_left_out()
+    public void The_backup_script_s_lines_give_the_archive_s_digest_counts_what_it_left_out_the_partials_it_removed_and_the_folder_s_listing()
     {
-        string[] said = ["sha256 abc", "files 2", "bytes 300", "skipped ./run/observer.sock: a socket", "skipped ./fifo: a FIFO", "unrelated"];
+        string[] said = ["partial /b/data-1.tar.gz.partial", "sha256 abc", "files 2", "bytes 300", "skipped ./run/observer.sock: a socket", "skipped ./fifo: a FIFO",
+            "listed data-1.tar.gz", "listed data-1.tar.gz.sha256", "unrelated"];
 
         var result = DataBackup.ReadResult("/b/data-1.tar.gz", said);
 
         Assert.That((result.Sha256, result.Files, result.Bytes), Is.EqualTo(("abc", 2, 300L)));
         Assert.That(result.Skipped, Is.EqualTo(new[] { "./run/observer.sock: a socket", "./fifo: a FIFO" }));
+        Assert.That(result.RemovedPartials, Is.EqualTo(new[] { "/b/data-1.tar.gz.partial" }));
+        Assert.That(result.Backups, Is.EqualTo(new[] { "data-1.tar.gz", "data-1.tar.gz.sha256" }));
     }
 
     [TestCase("sha256")]

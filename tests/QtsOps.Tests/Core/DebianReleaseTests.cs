@@ -82,6 +82,7 @@ public class DebianReleaseTests
 
         Assert.That(error.Message, Is.EqualTo("No Debian architecture for S390x."));
     }
+
     [Test]
     public void A_release_file_valid_until_this_very_second_or_without_valid_until_is_taken()
     {
@@ -94,7 +95,7 @@ public class DebianReleaseTests
     }
 
     [Test]
-    public void The_suites_state_tells_digests_apart_however_their_characters_fall()
+    public void The_suites_state_keeps_each_digest_separate_so_moving_a_character_changes_it()
     {
         Assert.That(DebianRelease.State(["a1", "b2"]), Is.Not.EqualTo(DebianRelease.State(["a1b", "2"])));
     }

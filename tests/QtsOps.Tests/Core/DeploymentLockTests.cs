@@ -49,6 +49,7 @@ public class DeploymentLockTests
             "The last deploy lock holder of 'local', pid 111 on host-a (user dev, deploy, since 2026-01-02 03:04:05Z), ended without releasing it (killed?); " +
             "its deploy may be half-done: see the history. Taking the lock over."));
     }
+
     [Test]
     public void A_lock_whose_holder_has_not_written_its_name_yet_says_so()
     {

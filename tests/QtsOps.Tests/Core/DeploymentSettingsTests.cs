@@ -42,22 +42,30 @@ public class DeploymentSettingsTests
         Assert.That(DeploymentSettings.Changes(new Dictionary<string, string> { ["gone"] = "x" }, new Dictionary<string, string>()), Is.EqualTo(new[] { "gone: x -> (none)" }));
     }
 
+    /// <summary>An environment whose every recorded setting is a literal, so the expected history is written out, not built the way the code builds it.</summary>
+    private static DeploymentEnvironment Known => Local with
+    {
+        DockerHost = "ssh://deploy@host", ComposeProject = "qts-known", ContainerName = "qts-known-app", Network = "qts-known-net", ImageRepository = "qts-known-image",
+        Registry = "registry.example:5000", Bind = "10.0.0.7", Port = 8123, HealthUrl = "http://10.0.0.7:8123/health", DeployDirectory = "/srv/known/deploy",
+        DataDirectory = "/srv/known/data", LogDirectory = "/srv/known/log", ConfigDirectory = "/srv/known/config", Strategy = DeployStrategy.StartFirst,
+        HealthIntervalSeconds = 7, CpuLimit = 1.5, MemoryLimitMb = 384, Swarm = null,
+    };
+
+    /// <summary>What <see cref="Known"/> records, written out: the names the history keeps.</summary>
+    private static Dictionary<string, string> KnownRecorded() => new()
+    {
+        ["bind"] = "10.0.0.7", ["composeProject"] = "qts-known", ["configDirectory"] = "/srv/known/config", ["containerName"] = "qts-known-app",
+        ["cpuLimit"] = "1.5", ["dataDirectory"] = "/srv/known/data", ["deployDirectory"] = "/srv/known/deploy", ["dockerHost"] = "ssh://deploy@host",
+        ["healthIntervalSeconds"] = "7", ["healthUrl"] = "http://10.0.0.7:8123/health", ["imageRepository"] = "qts-known-image", ["logDirectory"] = "/srv/known/log",
+        ["memoryLimitMb"] = "384", ["network"] = "qts-known-net", ["port"] = "8123", ["registry"] = "registry.example:5000", ["strategy"] = "start-first",
+    };
+
     [Test]
     public void The_settings_are_recorded_under_the_names_earlier_histories_hold()
     {
         // The history keeps these names: a renamed key reads as a changed setting, and every environment would deploy again.
-        var remote = Local with { DockerHost = "ssh://deploy@host", Registry = "registry.example:5000" };
-
-        Assert.That(DeploymentSettings.Of(remote), Is.EqualTo(new Dictionary<string, string>
-        {
-            ["bind"] = Local.Bind, ["composeProject"] = Local.ComposeProject, ["configDirectory"] = Local.ConfigDirectory, ["containerName"] = Local.ContainerName,
-            ["cpuLimit"] = Local.CpuLimit.ToString(System.Globalization.CultureInfo.InvariantCulture), ["dataDirectory"] = Local.DataDirectory,
-            ["deployDirectory"] = Local.DeployDirectory, ["dockerHost"] = "ssh://deploy@host", ["healthIntervalSeconds"] = $"{Local.HealthIntervalSeconds}",
-            ["healthUrl"] = Local.HealthUrl, ["imageRepository"] = Local.ImageRepository, ["logDirectory"] = Local.LogDirectory,
-            ["memoryLimitMb"] = $"{Local.MemoryLimitMb}", ["network"] = Local.Network, ["port"] = $"{Local.Port}", ["registry"] = "registry.example:5000",
-            ["strategy"] = "start-first",
-        }));
-        var onThisMachine = DeploymentSettings.Of(Local with { DockerHost = null, Registry = null });
+        Assert.That(DeploymentSettings.Of(Known), Is.EqualTo(KnownRecorded()));
+        var onThisMachine = DeploymentSettings.Of(Known with { DockerHost = null, Registry = null });
         Assert.That((onThisMachine["dockerHost"], onThisMachine["registry"]), Is.EqualTo(("", "")), "no engine or registry named: recorded empty");
     }
 
@@ -67,16 +75,17 @@ public class DeploymentSettingsTests
         var swarm = new SwarmSettings
         {
             Replicas = null, Placement = ["node.labels.site==east", "node.role==worker"], UpdateParallelism = 2, UpdateDelaySeconds = 15, MonitorSeconds = 30,
-            UpdateOrder = UpdateOrder.StartFirst,
+            UpdateOrder = UpdateOrder.StopFirst,
         };
-
-        var settings = DeploymentSettings.Of(Local with { Swarm = swarm });
-
-        Assert.That(settings.Where(s => !DeploymentSettings.Of(Local).ContainsKey(s.Key)), Is.EquivalentTo(new Dictionary<string, string>
+        // The whole dictionary: a swarm that changed a key compose environments share would change their recorded settings too.
+        var expected = KnownRecorded();
+        foreach (var (key, value) in new Dictionary<string, string>
         {
             ["engine"] = "swarm", ["replicas"] = "global", ["placement"] = "node.labels.site==east,node.role==worker", ["updateParallelism"] = "2",
-            ["updateDelaySeconds"] = "15", ["monitorSeconds"] = "30", ["updateOrder"] = "start-first",
-        }));
+            ["updateDelaySeconds"] = "15", ["monitorSeconds"] = "30", ["updateOrder"] = "stop-first",
+        }) expected.Add(key, value);
+
+        Assert.That(DeploymentSettings.Of(Known with { Swarm = swarm }), Is.EqualTo(expected));
         Assert.That(DeploymentSettings.Changes(new Dictionary<string, string>(), new Dictionary<string, string> { ["replicas"] = "3" }), Is.EqualTo(new[] { "replicas: (none) -> 3" }),
             "a setting the recorded deploy did not have");
     }

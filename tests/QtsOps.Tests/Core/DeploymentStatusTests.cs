@@ -159,6 +159,7 @@ public class DeploymentStatusTests
         }));
         Assert.That(DeploymentStatus.LockAndHistoryLines(null, new LockState(false, null), []), Is.EqualTo(new[] { "last verified: none", "deploy lock: free", "history: none yet" }));
     }
+
     [Test]
     public void The_other_containers_the_port_holders_and_a_held_canary_each_have_their_row()
     {

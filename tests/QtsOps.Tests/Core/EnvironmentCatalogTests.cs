@@ -346,8 +346,12 @@ public class EnvironmentCatalogTests
             Is.EqualTo("127.0.0.1"));
 
     [Test]
-    public void A_bind_on_every_ipv6_address_is_asked_on_the_loopback() =>
-        Assert.That(EnvironmentCatalog.Parse(Valid.Replace("\"bind\": \"127.0.0.1\"", "\"bind\": \"::\""), "environments.json")["local"].Bind, Is.EqualTo("::"));
+    public void A_bind_on_every_ipv6_address_is_asked_on_the_loopback()
+    {
+        var local = EnvironmentCatalog.Parse(Valid.Replace("\"bind\": \"127.0.0.1\"", "\"bind\": \"::\""), "environments.json")["local"];
+
+        Assert.That((local.Bind, local.HealthUrl), Is.EqualTo(("::", "http://127.0.0.1:8000/health")), "taken, its health asked on the loopback");
+    }
 
     // The example of an absolute path is under the deploy directory only when that one is absolute itself.
     [Test]

@@ -143,7 +143,7 @@ public class EnvironmentDefaultsTests
     }
 
     [Test]
-    public void An_environment_whose_name_begins_with_defaults_inherits_nothing_of_its_own_problems()
+    public void An_environment_named_defaults_something_is_an_environment_and_its_unknown_key_is_reported_once()
     {
         var json = CheckedIn.Replace("\"staging\": {", "\"defaults-eu\": {\n    \"prot\": 1,");
 

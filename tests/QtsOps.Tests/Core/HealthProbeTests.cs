@@ -37,6 +37,7 @@ public class HealthProbeTests
     {
         Assert.That(HealthProbe.Port(command), Is.EqualTo(port));
     }
+
     [TestCase(" exit 0 ", "'exit 0' always exits 0")]
     [TestCase("curl -f http://127.0.0.1:8000/health || true", "'|| true' turns every failure into success")]
     [TestCase("curl -f http://127.0.0.1:8000/health; echo done", "it ends with 'echo done', which exits 0 whatever the probe found")]

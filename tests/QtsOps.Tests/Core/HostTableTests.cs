@@ -42,12 +42,12 @@ public class HostTableTests
         var empty = new DeploymentStatus("fleet", "ssh://root@east", null, null, null, new LockState(false, null), []);
         var installed = new ReleaseListing("fleet", [new InstalledRelease("1.2.0", "1.2.0", At, At, IsCurrent: true)], [], null);
 
-        var status = HostTable.Status("fleet", [("east", empty, null), ("south", null, null)]);
-        var releases = HostTable.Releases("fleet", [("east", installed, null), ("south", null, null)]);
+        var status = HostTable.Status("fleet", [("east", empty, null), ("south", null, "ssh: connection refused")]);
+        var releases = HostTable.Releases("fleet", [("east", installed, null), ("south", null, "ssh: connection refused")]);
 
         Assert.That(status, Does.Contain("Every host read runs nothing (south could not be read)."));
-        Assert.That(status, Does.Contain("| east | none | no container |  | no history |\n| south | ? | unreadable | |  |\n"));
-        Assert.That(releases, Does.Contain("| south | ? | | | unreadable:  | |\n"));
+        Assert.That(status, Does.Contain("| east | none | no container |  | no history |\n| south | ? | unreadable | | ssh: connection refused |\n"));
+        Assert.That(releases, Does.Contain("| south | ? | | | unreadable: ssh: connection refused | |\n"));
         Assert.That(releases, Does.EndWith("|---|---|---|---|---|\n| east | none yet: each deploy makes one | | | |\n"));
     }
 

@@ -28,14 +28,11 @@ public class NodeBackupsTests
     }
 
     [Test]
-    public void A_node_s_job_output_is_the_backup_script_s_lines_with_the_listing_of_its_backup_folder()
+    public void A_node_s_job_says_its_node_has_no_data_only_by_the_no_data_line()
     {
-        string[] lines = ["partial /b/data-1.tar.gz.partial", "files 2", "bytes 300", "sha256 abc", "listed data-1.tar.gz", "listed data-1.tar.gz.sha256"];
+        string[] backedUp = ["partial /b/data-1.tar.gz.partial", "files 2", "bytes 300", "sha256 abc", "listed data-1.tar.gz", "listed data-1.tar.gz.sha256"];
 
-        Assert.That(NodeBackupOutput.SaysNoData(lines), Is.False);
-        var result = DataBackup.ReadResult("/b/data-1.tar.gz", lines);
-        Assert.That(result.Backups, Is.EqualTo(new[] { "data-1.tar.gz", "data-1.tar.gz.sha256" }));
-        Assert.That((result.Files, result.Bytes, result.Sha256, result.RemovedPartials.Single()), Is.EqualTo((2, 300L, "abc", "/b/data-1.tar.gz.partial")));
+        Assert.That(NodeBackupOutput.SaysNoData(backedUp), Is.False);
         Assert.That(NodeBackupOutput.SaysNoData([NodeBackupOutput.NoDataLine]), Is.True);
         Assert.That(NodeBackupOutput.SaysNoData([]), Is.False, "a job that printed nothing did not say the node has no data: its backup is read, and found missing");
     }

@@ -59,6 +59,7 @@ public class PlanReuseTests
         Assert.That(InputsDigest.Of(new Dictionary<string, string> { ["state"] = "ab", ["source main.tf"] = "bb" }), Is.Not.EqualTo(digest));
         Assert.That(InputsDigest.Of(new Dictionary<string, string> { ["state"] = "aa" }), Is.Not.EqualTo(digest));
     }
+
     [Test]
     public void A_resource_that_reads_outside_is_named_by_its_address_and_an_unnamed_one_by_question_marks()
     {

@@ -56,6 +56,7 @@ public class ReleaseListingTests
             .And.Contain("| no .sha256 file: restore refuses it |"));
         Assert.That(new ReleaseListing("staging", [], [], "on the host").ToMarkdown(), Does.EndWith("## Data backups (for --backup), newest first\n\non the host\n"));
     }
+
     [Test]
     public void A_release_s_version_is_its_successful_deploy_s_else_any_entry_s_else_its_name()
     {

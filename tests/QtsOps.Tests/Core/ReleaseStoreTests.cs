@@ -70,6 +70,7 @@ public class ReleaseStoreTests
         Assert.That(_host.Counts.HostScripts - scriptsBefore, Is.EqualTo(2), "releases/ listed, then the link");
         Assert.That(store.Current, Is.EqualTo("1"));
     }
+
     [Test]
     public void Releases_installed_in_the_same_second_are_newest_name_first()
     {

@@ -27,6 +27,7 @@ public class ReportWriterTests
         Assert.That(markdown, Does.StartWith("# Plan"));
         Assert.That(markdown, Does.Contain("| error | `terraform/x` | src/infra/environments/prod:3 | two<br>lines \\| pipe | do this |"));
     }
+
     [Test]
     public void Without_findings_the_markdown_is_the_summary_alone_and_the_json_ends_with_a_newline()
     {

@@ -68,10 +68,12 @@ public class RolloutSettingsTests
     [Test]
     public void Rollout_of_an_environment_of_one_engine_is_refused_after_one_with_hosts_too()
     {
-        var json = FleetEnvironmentTests.Sample.With("    ]\n  }\n}", "    ]\n  },\n  \"solo\": { \"description\": \"One engine after the hosts\", \"dockerHost\": null, " +
-            "\"healthUrl\": \"http://127.0.0.1:8000/health\", \"deployDirectory\": \".qtsops/deploy/solo\", \"dataDirectory\": \".qtsops/deploy/solo/data\", " +
-            "\"logDirectory\": \".qtsops/deploy/solo/logs\", \"configDirectory\": \".qtsops/deploy/solo/config\", \"backupDirectory\": \".qtsops/backups/solo\", " +
-            "\"rollout\": {\"groupSize\": 1} }\n}");
+        // "solo" is the fixture's "local" (its folders its own) with a rollout, after "sites" and its hosts.
+        var fixture = FleetEnvironmentTests.Sample.Text;
+        var localStart = fixture.IndexOf("  \"local\": {", StringComparison.Ordinal);
+        var local = fixture[localStart..fixture.IndexOf("\n  }", localStart, StringComparison.Ordinal)];
+        var solo = local.Replace("\"local\": {", "\"solo\": {\n    \"rollout\": {\"groupSize\": 1},").Replace("/local", "/solo");
+        var json = FleetEnvironmentTests.Sample.With("    ]\n  }\n}", $"    ]\n  }},\n{solo}\n  }}\n}}");
 
         var problem = EnvironmentsSample.Refusal(json).Problems.Single();
 

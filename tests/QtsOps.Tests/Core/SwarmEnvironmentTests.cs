@@ -78,6 +78,7 @@ public class SwarmEnvironmentTests
         var cluster = Parse(json)["cluster"];
 
         Assert.That((cluster.Bind, cluster.Strategy, cluster.Canary, cluster.Swarm!.UpdateOrder), Is.EqualTo(("0.0.0.0", DeployStrategy.Recreate, (CanarySettings?)null, UpdateOrder.StopFirst)));
+        Assert.That(DeploymentSettings.Of(cluster)["updateOrder"], Is.EqualTo("stop-first"), "recorded so");
     }
 
     [TestCase("\"engine\": \"swarm\",", "\"engine\": \"kubernetes\",", "$.cluster.engine: must be \"compose\" or \"swarm\" (got \"kubernetes\")")]
@@ -205,14 +206,6 @@ public class SwarmEnvironmentTests
             ("$.cluster.containerName", "remove it (the service is <composeProject>_qts-observer)"),
         }));
         Assert.That(problems[2].Message, Is.EqualTo("$.cluster.canary: 'canary' means nothing on a swarm: a swarm has no edge to split requests at: the engine's routing mesh sends them to the tasks"));
-    }
-
-    [Test]
-    public void A_stop_first_swarm_is_recorded_so_and_deploys_as_recreate_does()
-    {
-        var cluster = Parse(With("\"updateOrder\": \"start-first\",", "\"updateOrder\": \"stop-first\","))["cluster"];
-
-        Assert.That((cluster.Swarm!.UpdateOrder, cluster.Strategy, DeploymentSettings.Of(cluster)["updateOrder"]), Is.EqualTo((UpdateOrder.StopFirst, DeployStrategy.Recreate, "stop-first")));
     }
 
     [Test]

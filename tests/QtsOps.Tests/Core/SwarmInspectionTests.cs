@@ -95,13 +95,18 @@ public class SwarmInspectionTests
         Assert.That((answers[2].Health.Error, answers[2].Health.Body), Is.EqualTo(("<urlopen error [Errno 111] Connection refused>", "")));
         Assert.That(answers[1].Health.Body, Does.Contain("unhealthy"));
     }
+
     [Test]
     public void A_value_read_at_a_path_is_empty_where_the_path_is_missing_or_ends_on_no_string()
     {
-        using var document = System.Text.Json.JsonDocument.Parse("""{ "Status": { "Addr": "10.77.0.2", "State": null, "Port": 2377 }, "Role": "manager" }""");
-        var node = document.RootElement;
+        // ID a number, Description a string where an object is read through, Status.State null, Spec without Availability.
+        const string nodes = """[ { "ID": 7, "Description": "node-1", "Spec": {}, "Status": { "Addr": "10.77.0.2", "State": null } } ]""";
+        Assert.That(SwarmNode.ParseInspect(nodes), Is.EqualTo(new[] { new SwarmNode("", "", "10.77.0.2", "", "") }));
 
-        Assert.That(new[] { Inspected.Text(node, "Status", "Addr"), Inspected.Text(node, "Status", "State"), Inspected.Text(node, "Status", "Port"),
-            Inspected.Text(node, "Status", "Missing"), Inspected.Text(node, "Role", "Name") }, Is.EqualTo(new[] { "10.77.0.2", "", "", "", "" }));
+        var service = SwarmService.Parse("""
+            [ { "Spec": { "Name": null, "TaskTemplate": { "ContainerSpec": { "Image": "qts-observer:1.0.0" } } },
+                "UpdateStatus": { "State": 3, "Message": "update completed" } } ]
+            """);
+        Assert.That((service.Name, service.Update), Is.EqualTo(("", new ServiceUpdate("", "update completed", ""))));
     }
 }

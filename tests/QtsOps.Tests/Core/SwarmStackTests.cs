@@ -187,6 +187,7 @@ public class SwarmStackTests
     [Test]
     public void An_observer_without_volumes_gets_none_and_a_single_tmpfs_path_becomes_a_tmpfs_mount()
     {
+        Assert.That(SwarmStackInputs.ComposeText, Does.Contain(VolumesBlock), "the compose file has the volumes this test takes out");
         var withoutVolumes = SwarmStackInputs.ComposeText.Replace(VolumesBlock, "");
         Assert.That(withoutVolumes, Does.Contain("    tmpfs:\n      - /tmp\n"), "the compose file has the volumes and tmpfs this test takes out");
 
@@ -388,7 +389,7 @@ public class SwarmStackTests
 
         var error = Assert.Throws<ArgumentException>(() => SwarmStackInputs.Write(local))!;
 
-        Assert.That((error.ParamName, error.Message), Is.EqualTo(("target", "local runs on compose, not on a swarm (Parameter 'target')")));
+        Assert.That(error.Message, Does.StartWith("local runs on compose, not on a swarm"));
     }
 
     [Test]

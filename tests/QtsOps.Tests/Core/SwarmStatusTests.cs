@@ -58,6 +58,7 @@ public class SwarmStatusTests
 
         Assert.That(lines[1].Split(", since ")[0], Is.EqualTo($"  {Service}.1 on node-1: running, /health not answered (connection refused)"));
     }
+
     [Test]
     public void A_global_service_never_updated_lists_the_tasks_the_engine_wants_ready_or_accepted_and_leaves_out_an_unknown_since()
     {

@@ -53,6 +53,7 @@ public class VerifyScopeTests
             "qts-observer-a runs release 1.1.0, but this deployment's current release is 1.2.0: nothing was verified or rolled back. " +
             "Fix: ./build.sh --target=deploy (or --target=rollback --to=1.1.0) so that the two agree."));
     }
+
     [Test]
     public void A_serving_container_that_is_not_there_is_left_to_the_checks_to_find()
     {

@@ -3,6 +3,7 @@ using QtsOps.Core.Deployment;
 using QtsOps.Core.Reports;
 using QtsOps.Core.Verification;
 using QtsOps.Tests.Docker;
+using static QtsOps.Tests.Core.DashboardPageTests;
 
 namespace QtsOps.Tests.Docker;
 
@@ -10,8 +11,6 @@ namespace QtsOps.Tests.Docker;
 [TestFixture, NonParallelizable]
 public class DashboardPageTests
 {
-    private static readonly DateTimeOffset Start = QtsOps.Tests.Core.DashboardPageTests.Start;
-
     [Test, Category("Docker")]
     public async Task The_dashboard_target_shows_every_environment_what_runs_disk_memory_backups_with_ages_the_history_and_an_unreachable_host()
     {
@@ -110,7 +109,4 @@ public class DashboardPageTests
             repo.RemoveFromEngine();
         }
     }
-
-    private static HistoryEntry Entry(int minute, HistoryAction action, HistoryResult result, string release, string? detail) =>
-        QtsOps.Tests.Core.DashboardPageTests.Entry(minute, action, result, release, detail);
 }
