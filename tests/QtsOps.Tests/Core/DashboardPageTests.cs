@@ -61,7 +61,8 @@ public class DashboardPageTests
 
     private const string NoBackupsOrHistoryYet = "<h3>Backups (newest first, 0)</h3>\n<p>None yet: each deploy makes one.</p>\n<h3>History (newest first, 0 entries)</h3>\n<p>No history yet.</p>\n</section>\n";
 
-    private static readonly string Page = DashboardPage.Render([Prod, Staging, Dev, Local, Edge], null, Start, text => text);
+    // Rendered at each use, not once: a mutation run changes the code between tests of one process.
+    private static string Page => DashboardPage.Render([Prod, Staging, Dev, Local, Edge], null, Start, text => text);
 
     /// <summary>The environment's section, whole.</summary>
     private static string Section(string environment)

@@ -40,7 +40,7 @@ public class RolloutPlanTests
     public void A_percentage_rounds_up_and_takes_at_least_one_host(int hosts, int percent, int groupSize) =>
         Assert.That(RolloutPlan.Groups(Hosts(hosts), new RolloutSettings(null, percent, 0))[0], Has.Count.EqualTo(groupSize));
 
-    private static readonly IReadOnlyList<IReadOnlyList<EnvironmentHost>> OneByOne = RolloutPlan.Groups(Three, new RolloutSettings(1, null, 15));
+    private static IReadOnlyList<IReadOnlyList<EnvironmentHost>> OneByOne => RolloutPlan.Groups(Three, new RolloutSettings(1, null, 15));
 
     [Test]
     public void A_verified_group_continues_after_the_wait_and_the_last_one_finishes()

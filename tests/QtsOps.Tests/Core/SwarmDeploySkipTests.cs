@@ -9,7 +9,7 @@ public class SwarmDeploySkipTests
 {
     private static readonly IReadOnlyDictionary<string, string> Settings = new Dictionary<string, string> { ["replicas"] = "2", ["updateOrder"] = "start-first" };
 
-    private static readonly string Stack = SwarmStackInputs.Write(release: "1.0.1").Text;
+    private static string Stack => SwarmStackInputs.Write(release: "1.0.1").Text;
 
     private static readonly Convergence Converged = new(ConvergenceOutcome.Converged, "tasks run", []);
 
