@@ -146,6 +146,7 @@ public class RunReportPageTests
             Row("<td data-label=\"check\"><code>odd</code></td>", "<td data-label=\"result\"><span class=\"badge bad\">fail</span></td>",
                 "<td data-label=\"evidence\"></td>", "<td data-label=\"fix\"></td>") +
             "</tbody></table></div>\n</section>\n"));
+        Assert.That(html, Does.Not.Contain("<dt>checks</dt>"), "the checks have their own section, not a fact");
     }
 
     [Test]
@@ -164,6 +165,7 @@ public class RunReportPageTests
             Row("<td data-label=\"action\"><span class=\"badge neutral\">replace</span></td>", "<td data-label=\"count\">0</td>", "<td data-label=\"resources\"></td>") +
             Row("<td data-label=\"action\"><span class=\"badge neutral\">delete</span></td>", "<td data-label=\"count\">0</td>", "<td data-label=\"resources\"></td>") +
             "</tbody></table></div>\n</section>\n"));
+        Assert.That(html, Does.Not.Contain("<dt>changes</dt>"), "the changes have their own section, not a fact");
     }
 
     [Test]

@@ -225,9 +225,10 @@ public class SwarmStackTests
     [Test]
     public void Without_automatic_rollback_a_failed_update_pauses()
     {
-        var deploy = At(Observer(SwarmStackInputs.Write(automaticRollback: false)), "deploy");
+        var stack = SwarmStackInputs.Write(automaticRollback: false);
 
-        Assert.That(At(deploy, "update_config", "failure_action").Scalar(), Is.EqualTo("pause"));
+        Assert.That(At(Observer(stack), "deploy", "update_config", "failure_action").Scalar(), Is.EqualTo("pause"));
+        Assert.That(At(Edge(stack), "deploy", "update_config", "failure_action").Scalar(), Is.EqualTo("pause"), "the edge's too");
     }
 
     [Test]

@@ -153,10 +153,10 @@ public class TestRunSummaryTests
     [Test]
     public void A_skip_the_list_does_not_allow_fails_the_run_and_is_named()
     {
-        var summary = new TestRunSummary(3, 1, 0, 2, [], ["Docker.A.Skips", "Docker.B.Skips"]);
+        var summary = new TestRunSummary(4, 1, 0, 3, [], ["Docker.A.Skips", "Docker.B.Skips", "Docker.C.Skips"]);
 
         Assert.That(summary.Failure(OneAllowed, processFailure: null), Is.EqualTo(
-            "1 test(s) skipped that tests/allowed-skips.txt does not allow: Docker.B.Skips. Make them run here, or list each there with why it may skip."));
+            "2 test(s) skipped that tests/allowed-skips.txt does not allow: Docker.B.Skips, Docker.C.Skips. Make them run here, or list each there with why it may skip."));
     }
 
     [Test]
