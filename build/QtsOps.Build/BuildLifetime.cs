@@ -18,10 +18,13 @@ public sealed class BuildLifetime : FrostingLifetime<BuildContext>
         // The preflight's ssh handshakes with remote engines (each host's, on several) are begun first, and made while the run reads its checkout and sets up this machine;
         // a protected environment's host is contacted only after the preflight's approval and release-branch checks.
         if (deploys && !context.Protection.IsProtected(context.EnvironmentName)) new Wiring(context).ConnectAhead();
-        var tasks = Begin(context, info, "");
-        RequireVerifiedRelease(context, tasks);
+        var tasks = info.TasksToExecute.Select(t => t.Name).ToList();
         if (tasks.Contains("image", StringComparer.OrdinalIgnoreCase)) new Wiring(context).BaseImages().ReadAhead();
-        MachineSetup.Run(context, tasks);
+        MachineSetup.Start(context, tasks).Alongside(() =>
+        {
+            Begin(context, tasks, "");
+            RequireVerifiedRelease(context, tasks);
+        });
         // A run that cannot deploy stops here, in seconds, before it builds, pushes or applies anything.
         if (!deploys) return;
         try
@@ -72,14 +75,12 @@ public sealed class BuildLifetime : FrostingLifetime<BuildContext>
     }
 
     // A dry run shows the same version and environment, and finds the same refusal.
-    public override void DryRunSetup(BuildContext context, ISetupContext info) => Begin(context, info, " (dry run)");
+    public override void DryRunSetup(BuildContext context, ISetupContext info) => Begin(context, [.. info.TasksToExecute.Select(t => t.Name)], " (dry run)");
 
-    /// <returns>The names of the tasks the run executes.</returns>
-    private static List<string> Begin(BuildContext context, ISetupContext info, string mode)
+    /// <param name="tasks">The names of the tasks the run executes.</param>
+    private static void Begin(BuildContext context, List<string> tasks, string mode)
     {
-        var tasks = info.TasksToExecute.Select(t => t.Name).ToList();
         context.Log.Information($"QtsOps {context.Checkout.VersionDescription}: environment {context.EnvironmentName}, tasks {string.Join(" -> ", tasks)}{mode}");
         if (tasks.Intersect(DeployingTasks, StringComparer.OrdinalIgnoreCase).Any()) context.Protection.RequireDeployable(context.EnvironmentName, context.Checkout.VersionInfo);
-        return tasks;
     }
 }

@@ -67,6 +67,13 @@ public sealed class DockerImage
     public IReadOnlyList<string> RepoDigests { get; init; } = [];
     /// <summary>Bytes of all its layers (what `docker image ls` shows as SIZE).</summary>
     public long Size { get; init; }
+    public DockerImageConfig Config { get; init; } = new();
+}
+
+public sealed class DockerImageConfig
+{
+    /// <summary>The Dockerfile's LABELs; the engine writes null for an image without any.</summary>
+    public IReadOnlyDictionary<string, string>? Labels { get; init; }
 }
 
 /// <summary>One line of <c>docker image ls --format '{{json .}}'</c>.</summary>

@@ -363,6 +363,31 @@ public class DeploymentPipelineTests
         }
     }
 
+    [Test, Order(15)]
+    public void A_version_tag_on_an_image_of_other_inputs_is_built_again_not_reused()
+    {
+        var first = _repo.Run("--target=image");
+        Assert.That(first.ExitCode, Is.Zero, first.Output + first.Error);
+        var (reference, id, inputs, baseImage) = ImageReport();
+        // The tag moved by hand onto another image: the lookup by tag must read the inputs' label, not trust the name.
+        Docker("tag", baseImage, reference).EnsureSuccess("moving the version tag onto the base image");
+
+        var again = _repo.Run("--target=image");
+
+        Assert.That(again.ExitCode, Is.Zero, again.Output + again.Error);
+        Assert.That(again.Output, Does.Not.Contain("Skipping the build"));
+        Assert.That(ReportStatus("image"), Is.EqualTo("built"));
+        Assert.That(ImageReport(), Is.EqualTo((reference, id, inputs, baseImage)), "the same inputs build the same image, tagged again");
+        Assert.That(Docker("image", "inspect", "--format", "{{index .Config.Labels \"io.qtsops.inputs\"}}", reference).Output.Single(), Is.EqualTo(inputs));
+    }
+
+    private (string Reference, string Id, string Inputs, string BaseImage) ImageReport()
+    {
+        using var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(_repo.Root, "artifacts", "reports", "image.json")));
+        string Field(string name) => report.RootElement.GetProperty(name).GetString()!;
+        return (Field("reference"), Field("id"), Field("inputsHash"), Field("baseImage"));
+    }
+
     private string ContainerId() => Docker("inspect", "--format", "{{.Id}}", _repo.Container).Output.Single();
 
     /// <summary>The machine's lock of the container (docs/OPERATIONS.md, "Environments"), shared by every checkout that deploys it.</summary>
