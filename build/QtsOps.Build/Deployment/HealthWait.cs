@@ -23,8 +23,7 @@ public sealed class HealthWait(DeploySession session)
     /// healthTimeoutSeconds.
     /// </summary>
     /// <param name="publishes">Whether the container publishes the port (alone); a slot's /health is asked inside it.</param>
-    /// <param name="answering">Called once, when /health first answers.</param>
-    public DockerContainer WaitHealthy(string release, string name, bool publishes, CancellationToken cancellation, Action? answering = null)
+    public DockerContainer WaitHealthy(string release, string name, bool publishes, CancellationToken cancellation)
     {
         var timeout = TimeSpan.FromSeconds(Target.HealthTimeoutSeconds);
         var clock = Stopwatch.StartNew();
@@ -50,7 +49,6 @@ public sealed class HealthWait(DeploySession session)
             {
                 answered = clock.Elapsed;
                 Log.Information($"{name} answers /health after {answered.Value.TotalSeconds:0.0} s; waiting for the engine's health check (every {Target.HealthIntervalSeconds} s)");
-                answering?.Invoke();
             }
             cancellation.WaitHandle.WaitOne(Poll);
         }

@@ -154,18 +154,18 @@ public sealed class ReleaseStarter(DeploySession session, Checkout checkout, Edg
     }
 
     /// <summary>
-    /// Waits until the slot is healthy and checks it before traffic (report verify-before-traffic): the check begins as soon as the slot answers
-    /// /health, beside the wait for the engine's health check (what it reads inside and its settle wait overlap it), and judges once it is healthy.
+    /// Waits until the slot is healthy and checks it before traffic (report verify-before-traffic): the check begins with the slot, beside the
+    /// wait for /health and the engine's health check (what it reads inside and its CPU sample need the container running, not answering, and
+    /// the sample takes one to two seconds), and judges once it is healthy and the settle window has passed.
     /// </summary>
     private DockerContainer HealthyAndChecked(string release, string name, CancellationToken cancellation)
     {
         var healthy = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        Task<VerifyReport>? verification = null;
-        void BeginCheck() => verification ??= Task.Run(() => check.Run(release, "verify-before-traffic", cancellation, beforeTraffic: name, healthy.Task).Report);
+        var verification = Task.Run(() => check.Run(release, "verify-before-traffic", cancellation, beforeTraffic: name, healthy.Task).Report);
         DockerContainer container;
         try
         {
-            container = _health.WaitHealthy(release, name, publishes: false, cancellation, answering: BeginCheck);
+            container = _health.WaitHealthy(release, name, publishes: false, cancellation);
         }
         catch (Exception failed)
         {
@@ -173,8 +173,7 @@ public sealed class ReleaseStarter(DeploySession session, Checkout checkout, Edg
             throw;
         }
         healthy.SetResult();
-        BeginCheck();
-        if (verification!.GetAwaiter().GetResult() is { Passed: false } report)
+        if (verification.GetAwaiter().GetResult() is { Passed: false } report)
             throw new ReleaseStartException($"{name} from {Target.ImageOf(release)} is healthy but failed verification before taking traffic: {report.FailureSummary}");
         return container;
     }
