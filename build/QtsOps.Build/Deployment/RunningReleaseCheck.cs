@@ -24,8 +24,11 @@ public sealed class RunningReleaseCheck(DeploySession session, string repository
     private const string LogMount = "/app/logs";
     private const string ConfigMount = "/app/config";
 
-    /// <summary>How long `docker stats --no-stream` samples (two readings about a second apart), so that its sample ends with the settle window.</summary>
-    private static readonly TimeSpan StatsSampling = TimeSpan.FromSeconds(1.5);
+    /// <summary>
+    /// How long `docker stats --no-stream` takes at most, so that its sample ends with the settle window: CPU needs two of the engine's
+    /// readings, and it reads every second, so one to two seconds.
+    /// </summary>
+    private static readonly TimeSpan StatsSampling = TimeSpan.FromSeconds(2);
 
     private ICakeLog Log => Reporting.Log;
 
