@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace QtsOps.Build.Deployment;
 
 /// <summary>
@@ -58,6 +60,14 @@ public static class ContainerScripts
         "    os.chown(top, 10001, 10001)",
         "    for root, dirs, files in os.walk(top):",
         "        for name in dirs + files: os.chown(os.path.join(root, name), 10001, 10001, follow_symlinks=False)");
+
+    /// <summary>
+    /// <paramref name="script"/> that first waits until <paramref name="notBefore"/> by the container's clock (the engine's, which dates
+    /// the container's start): begun a moment early, its docker exec and Python start are paid before then. Null: at once.
+    /// </summary>
+    public static string NotBefore(DateTimeOffset? notBefore, string script) => notBefore is { } at
+        ? Lines("import time", $"time.sleep(max(0.0, {(at.ToUnixTimeMilliseconds() / 1000.0).ToString("0.000", CultureInfo.InvariantCulture)} - time.time()))", script)
+        : script;
 
     private static string Lines(params string[] lines) => string.Join("\n", lines);
 }

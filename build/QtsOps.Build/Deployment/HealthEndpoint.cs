@@ -28,11 +28,16 @@ public sealed class HealthEndpoint(DockerEngine engine, string healthUrl)
     /// evidence says which.
     /// </summary>
     /// <param name="inside">Asks inside the container only: a slot that does not serve yet, which healthUrl does not reach.</param>
-    public HttpEvidence Ask(string container, bool running, bool inside = false)
+    /// <param name="notBefore">When given, asks no earlier than then (by the container's clock inside it, which on this machine is this machine's).</param>
+    public HttpEvidence Ask(string container, bool running, bool inside = false, DateTimeOffset? notBefore = null)
     {
-        if (!engine.IsRemote && !inside) return Get(healthUrl);
+        if (!engine.IsRemote && !inside)
+        {
+            if (notBefore - DateTimeOffset.UtcNow is { } early && early > TimeSpan.Zero) Thread.Sleep(early);
+            return Get(healthUrl);
+        }
         if (!running) return new HttpEvidence(InsideUrl(container), null, "", "the container is not running");
-        var evidence = Inside(container);
+        var evidence = Inside(container, notBefore);
         if (evidence.StatusCode != 200 || inside) return evidence;
         var outside = Get(healthUrl);
         return outside.StatusCode is null
@@ -41,15 +46,15 @@ public sealed class HealthEndpoint(DockerEngine engine, string healthUrl)
     }
 
     /// <summary>/health as verify judges it: asked again after a failure, a few times (<see cref="EndpointJudgement"/>), before it counts as failed.</summary>
-    public HttpEvidence Judge(string container, bool running, bool inside = false) =>
-        running ? EndpointJudgement.Ask(() => Ask(container, running, inside), Thread.Sleep) : Ask(container, running, inside);
+    public HttpEvidence Judge(string container, bool running, bool inside = false, DateTimeOffset? notBefore = null) =>
+        running ? EndpointJudgement.Ask(() => Ask(container, running, inside, notBefore), Thread.Sleep) : Ask(container, running, inside);
 
     /// <summary>Whether /health answers 200 now: through healthUrl on this machine, inside the container on a remote host or when asked to (a slot, which publishes no port).</summary>
-    public bool Answers(string container, bool inside) => (engine.IsRemote || inside ? Inside(container) : Get(healthUrl)).StatusCode == 200;
+    public bool Answers(string container, bool inside) => (engine.IsRemote || inside ? Inside(container, notBefore: null) : Get(healthUrl)).StatusCode == 200;
 
-    private HttpEvidence Inside(string container)
+    private HttpEvidence Inside(string container, DateTimeOffset? notBefore)
     {
-        var asked = engine.Exec(container, "python3", "-c", ContainerScripts.HealthStatusAndBody);
+        var asked = engine.Exec(container, "python3", "-c", ContainerScripts.NotBefore(notBefore, ContainerScripts.HealthStatusAndBody));
         return asked.Succeeded && asked.Output.Count > 0 && int.TryParse(asked.Output[0], out var status)
             ? new HttpEvidence(InsideUrl(container), status, string.Join("\n", asked.Output.Skip(1)).Trim(), null)
             : new HttpEvidence(InsideUrl(container), null, "", string.Join(" ", asked.Error.Concat(asked.Output)).Trim());

@@ -77,7 +77,8 @@ public sealed class RunningReleaseCheck(DeploySession session, string repository
     /// <summary>
     /// The whole checklist's evidence, judged once the container has run for settleSeconds. What does not
     /// change while it settles (environment, mounts, disk) is read during the wait, and CPU and memory are
-    /// sampled over its last moments; restarts, logs, records and /health are read after it.
+    /// sampled over its last moments; restarts, logs, records and /health are read after it (the last two
+    /// by commands begun a moment before its end, which wait inside for it: <see cref="AfterWindowLead"/>).
     /// </summary>
     /// <returns>The evidence, when the window had passed, and the container as it was read then.</returns>
     private (VerifyEvidence Evidence, DateTimeOffset At, DockerContainer? Container) Gather(string name, DockerContainer? container, IReadOnlyDictionary<string, string> expected, bool inside,
@@ -85,13 +86,15 @@ public sealed class RunningReleaseCheck(DeploySession session, string repository
     {
         Task<InsideReads>? reads = null;
         Task<ResourceEvidence>? resources = null;
-        if (container is { State.Running: true } started) (reads, resources, container) = Settle(name, started, healthy, cancellation);
+        AfterWindow? begun = null;
+        if (container is { State.Running: true } started) (reads, resources, begun, container) = Settle(name, started, inside, healthy, cancellation);
 
         var running = container is { State.Running: true };
         var now = DateTimeOffset.UtcNow;
-        // The reads after the window at once: each waits on the engine, not on the others.
-        var answer = Task.Run(() => Health.Judge(name, running, inside));
-        var records = Task.Run(() => Records(name, running, container?.State.StartedAt ?? now));
+        // The reads after the window at once: each waits on the engine, not on the others. Those begun before its end stand for a container that still runs.
+        var (answer, records) = running && begun is not null
+            ? (begun.Health, begun.Records)
+            : (Task.Run(() => Health.Judge(name, running, inside)), Task.Run(() => Records(name, running, container?.State.StartedAt ?? now)));
         var logs = container is { } present ? Task.Run(() => LogsSinceStart(name, present)) : Task.FromResult<IReadOnlyList<string>>([]);
         // What was read while it settled stands only for a container that still runs: else every check inside it fails as not running.
         var read = running ? reads?.GetAwaiter().GetResult() : null;
@@ -115,27 +118,48 @@ public sealed class RunningReleaseCheck(DeploySession session, string repository
 
     /// <summary>
     /// Waits out the settle window (and the engine's healthy, when given), reading meanwhile what does not change inside the container
-    /// and sampling CPU and memory over the window's last moments; returns those reads and the container as the engine has it then.
+    /// and sampling CPU and memory over the window's last moments; returns those reads, the reads after the window when they were begun
+    /// before its end, and the container as the engine has it then.
     /// </summary>
-    private (Task<InsideReads> Reads, Task<ResourceEvidence> Resources, DockerContainer? After) Settle(string name, DockerContainer started, Task? healthy,
-        CancellationToken cancellation)
+    private (Task<InsideReads> Reads, Task<ResourceEvidence> Resources, AfterWindow? Begun, DockerContainer? After) Settle(string name, DockerContainer started,
+        bool inside, Task? healthy, CancellationToken cancellation)
     {
-        var settled = new SettleWindow(started.State.StartedAt, Target.SettleSeconds).LeftAt(DateTimeOffset.UtcNow);
+        var window = new SettleWindow(started.State.StartedAt, Target.SettleSeconds);
+        var settled = window.LeftAt(DateTimeOffset.UtcNow);
         var reads = Task.Run(() => ReadInside(name, started));
         var resources = Task.Run(() =>
         {
             cancellation.WaitHandle.WaitOne(settled > StatsSampling ? settled - StatsSampling : TimeSpan.Zero);
             return Resources(started);
         });
+        AfterWindow? begun = null;
         if (settled > TimeSpan.Zero)
         {
             Log.Information($"Letting {name} settle for {settled.TotalSeconds:0.#} s");
-            cancellation.WaitHandle.WaitOne(settled);
+            if (settled > AfterWindowLead)
+            {
+                cancellation.WaitHandle.WaitOne(settled - AfterWindowLead);
+                cancellation.ThrowIfCancellationRequested();
+                // Only once the engine called it healthy: the reads come after that too.
+                if (healthy is null || healthy.IsCompletedSuccessfully)
+                    begun = new AfterWindow(Task.Run(() => Health.Judge(name, running: true, inside, notBefore: window.End)),
+                        Task.Run(() => Records(name, running: true, started.State.StartedAt, notBefore: window.End)));
+            }
+            cancellation.WaitHandle.WaitOne(window.LeftAt(DateTimeOffset.UtcNow));
             cancellation.ThrowIfCancellationRequested();
         }
         healthy?.WaitAsync(cancellation).GetAwaiter().GetResult();
-        return (reads, resources, Engine.Container(name));
+        return (reads, resources, begun, Engine.Container(name));
     }
+
+    /// <summary>
+    /// How long before the window's end /health and the records are asked: each is a docker exec and a Python start (a few tenths of a
+    /// second), begun early and waiting inside the container until the end, by its clock, which is the engine's (<see cref="ContainerScripts.NotBefore"/>).
+    /// </summary>
+    private static readonly TimeSpan AfterWindowLead = TimeSpan.FromSeconds(0.6);
+
+    /// <summary>/health and the records as read at the window's end.</summary>
+    private sealed record AfterWindow(Task<HttpEvidence> Health, Task<DataRecordEvidence> Records);
 
     /// <summary>What is read by commands inside the container: its environment, the mounts with their write probes, df of the data mount (each null when its command failed).</summary>
     private sealed record InsideReads(IReadOnlyList<string>? Environment, IReadOnlyList<MountEvidence> Mounts, IReadOnlyList<string>? Disk);
@@ -203,10 +227,11 @@ public sealed class RunningReleaseCheck(DeploySession session, string repository
             stats.MemoryUsageBytes, container.HostConfig.Memory, Target.MemoryLimitMb * 1024L * 1024L);
     }
 
-    private DataRecordEvidence Records(string container, bool running, DateTimeOffset since)
+    /// <param name="notBefore">When given, read no earlier than then by the container's clock.</param>
+    private DataRecordEvidence Records(string container, bool running, DateTimeOffset since, DateTimeOffset? notBefore = null)
     {
         if (!running) return new DataRecordEvidence(since, [], "the container is not running");
-        var output = Engine.Exec(container, "python3", "-c", ContainerScripts.LastRecords, DataMount);
+        var output = Engine.Exec(container, "python3", "-c", ContainerScripts.NotBefore(notBefore, ContainerScripts.LastRecords), DataMount);
         return output.Succeeded
             ? new DataRecordEvidence(since, VerifyChecklist.ParseRecordTimes(output.Output), null)
             : new DataRecordEvidence(since, [], string.Join(" ", output.Error).Trim());

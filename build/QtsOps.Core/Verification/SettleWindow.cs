@@ -8,10 +8,13 @@ namespace QtsOps.Core.Verification;
 /// </summary>
 public sealed record SettleWindow(DateTimeOffset StartedAt, int Seconds)
 {
+    /// <summary>When the window ends, by the engine's clock.</summary>
+    public DateTimeOffset End => StartedAt.AddSeconds(Seconds);
+
     /// <summary>How long verify still waits before it judges; zero once the window has passed.</summary>
     public TimeSpan LeftAt(DateTimeOffset now)
     {
-        var left = StartedAt.AddSeconds(Seconds) - now;
+        var left = End - now;
         return left > TimeSpan.Zero ? left : TimeSpan.Zero;
     }
 }

@@ -16,6 +16,12 @@ public class SettleWindowTests
     }
 
     [Test]
+    public void The_window_ends_its_seconds_after_the_start()
+    {
+        Assert.That(Window.End, Is.EqualTo(DateTimeOffset.Parse("2026-01-01T10:00:12Z")));
+    }
+
+    [Test]
     public void One_second_before_the_window_ends_verify_waits_that_second()
     {
         Assert.That(Window.LeftAt(Start.AddSeconds(11)), Is.EqualTo(TimeSpan.FromSeconds(1)));
