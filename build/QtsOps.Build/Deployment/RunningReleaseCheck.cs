@@ -24,11 +24,13 @@ public sealed class RunningReleaseCheck(DeploySession session, string repository
     private const string LogMount = "/app/logs";
     private const string ConfigMount = "/app/config";
 
-    /// <summary>
-    /// How long `docker stats --no-stream` takes at most, so that its sample ends with the settle window: CPU needs two of the engine's
-    /// readings, and it reads every second, so one to two seconds.
-    /// </summary>
-    private static readonly TimeSpan StatsSampling = TimeSpan.FromSeconds(2);
+    /// <summary>How long the CPU sample spans (<see cref="CgroupSample"/>).</summary>
+    private const double SampleSeconds = 0.5;
+
+    /// <summary>How long before the window's end the CPU and memory sample begins, so that it ends with the window: its docker exec, Python's start and its span.</summary>
+    private static readonly TimeSpan SampleLead = TimeSpan.FromSeconds(1);
+
+    private const string CgroupRoot = "/sys/fs/cgroup";
 
     private ICakeLog Log => Reporting.Log;
 
@@ -129,8 +131,8 @@ public sealed class RunningReleaseCheck(DeploySession session, string repository
         var reads = Task.Run(() => ReadInside(name, started));
         var resources = Task.Run(() =>
         {
-            cancellation.WaitHandle.WaitOne(settled > StatsSampling ? settled - StatsSampling : TimeSpan.Zero);
-            return Resources(started);
+            cancellation.WaitHandle.WaitOne(settled > SampleLead ? settled - SampleLead : TimeSpan.Zero);
+            return Resources(name, started);
         });
         AfterWindow? begun = null;
         if (settled > TimeSpan.Zero)
@@ -220,11 +222,22 @@ public sealed class RunningReleaseCheck(DeploySession session, string repository
             return new MountEvidence(destination, writable, mount.Source, mount.RW, probe.Succeeded && said == "ok", said);
         }).ToList();
 
-    private ResourceEvidence Resources(DockerContainer container)
+    /// <summary>CPU and memory from the container's own cgroup counters, read inside it (<see cref="ContainerScripts.CgroupCounters"/>); its limits as the engine applied them.</summary>
+    private ResourceEvidence Resources(string name, DockerContainer container)
     {
-        var stats = Engine.Call(DockerAliases.DockerStats, new DockerStatsSettings { Container = container.Id });
-        return new ResourceEvidence(stats.CpuPercent, container.HostConfig.NanoCpus / 1e9, Target.CpuLimit,
-            stats.MemoryUsageBytes, container.HostConfig.Memory, Target.MemoryLimitMb * 1024L * 1024L);
+        var sampled = Engine.Exec(name, "python3", "-c", ContainerScripts.CgroupCounters, CgroupRoot, SampleSeconds.ToString(CultureInfo.InvariantCulture));
+        CgroupSample sample;
+        try
+        {
+            sample = sampled.Succeeded ? CgroupSample.Parse(sampled.Output.LastOrDefault() ?? "") : throw new InvalidDataException(string.Join(" ", sampled.Error.Concat(sampled.Output)).Trim());
+        }
+        catch (InvalidDataException unread)
+        {
+            throw new PipelineException($"The CPU and memory of {name} could not be read from its cgroup ({CgroupRoot} inside it): {unread.Message}. " +
+                "Fix: the engine must give the container its cgroup files (Docker does by default, v1 and v2).");
+        }
+        return new ResourceEvidence(sample.CpuPercent, container.HostConfig.NanoCpus / 1e9, Target.CpuLimit,
+            sample.MemoryUsageBytes, container.HostConfig.Memory, Target.MemoryLimitMb * 1024L * 1024L);
     }
 
     /// <param name="notBefore">When given, read no earlier than then by the container's clock.</param>

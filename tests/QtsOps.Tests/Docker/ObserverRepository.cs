@@ -139,7 +139,7 @@ public sealed class ObserverRepository : IDisposable
         local["registry"] = registry;
         local["port"] = Port;
         local["healthUrl"] = HealthUrl;
-        local["settleSeconds"] = 2; // as environments.json's own local, which the main job runs with
+        local["settleSeconds"] = 1; // as environments.json's own local, which the main job runs with
         local["healthTimeoutSeconds"] = 45;
         local["minFreeDiskMb"] = 100;
         // The tests of one container; StartFirstDeploymentTests switch to the edge and slots with UseStrategy.
