@@ -44,8 +44,8 @@ public static class ContainerScripts
         "    with open(os.path.join(sys.argv[1], name), encoding='utf-8', errors='replace') as f: print(''.join(f.readlines()[-50:]), end='')");
 
     /// <summary>
-    /// The container's cgroup counters under ARG1 (its /sys/fs/cgroup, v1 or v2 layout): memory and its inactive file cache first,
-    /// then the CPU time used over ARG2 seconds; prints "v1|v2 CPU_NS ELAPSED_NS MEMORY_USAGE INACTIVE_FILE" (<see cref="QtsOps.Core.Verification.CgroupSample"/>).
+    /// The container's cgroup counters under ARG1 (its /sys/fs/cgroup, v1 or v2 layout): the CPU time used over ARG2 seconds, and memory
+    /// and its inactive file cache at both ends; prints "v1|v2 CPU_NS ELAPSED_NS USAGE INACTIVE USAGE INACTIVE" (<see cref="QtsOps.Core.Verification.CgroupSample"/>).
     /// </summary>
     public static readonly string CgroupCounters = Lines(
         "import os, sys, time",
@@ -55,12 +55,12 @@ public static class ContainerScripts
         "def stat(name): return {k: int(v) for k, v in (line.split() for line in read(name).splitlines()) if v.isdigit()}",
         "v2 = os.path.exists(os.path.join(root, 'cpu.stat'))",
         "def cpu(): return stat('cpu.stat')['usage_usec'] * 1000 if v2 else int(read('cpuacct/cpuacct.usage'))",
-        "memory = int(read('memory.current' if v2 else 'memory/memory.usage_in_bytes'))",
-        "inactive = stat('memory.stat' if v2 else 'memory/memory.stat').get('inactive_file' if v2 else 'total_inactive_file', 0)",
-        "t0, c0 = time.monotonic_ns(), cpu()",
+        "def memory(): return (int(read('memory.current' if v2 else 'memory/memory.usage_in_bytes')),",
+        "    stat('memory.stat' if v2 else 'memory/memory.stat').get('inactive_file' if v2 else 'total_inactive_file', 0))",
+        "m0, t0, c0 = memory(), time.monotonic_ns(), cpu()",
         "time.sleep(seconds)",
-        "t1, c1 = time.monotonic_ns(), cpu()",
-        "print('v2' if v2 else 'v1', c1 - c0, t1 - t0, memory, inactive)");
+        "t1, c1, m1 = time.monotonic_ns(), cpu(), memory()",
+        "print('v2' if v2 else 'v1', c1 - c0, t1 - t0, *m0, *m1)");
 
     /// <summary>Creates, reads back and deletes a probe file in ARG as the container's user; prints ok.</summary>
     public static readonly string WriteProbe = Lines(

@@ -2,7 +2,6 @@ using Cake.Core.Diagnostics;
 using System.Diagnostics;
 using QtsOps.Core.Deployment;
 using QtsOps.Core.Environments;
-using QtsOps.Tools.Docker;
 
 namespace QtsOps.Build.Deployment;
 
@@ -32,19 +31,8 @@ public sealed class Preflight(DeploySession session, ReleaseBranch releaseBranch
         var (engine, target) = (session.Engine, session.Target);
         session.Protection.Require(target.Name, ProtectedChange.Deploy);
         releaseBranch.Require(target.Name);
-        // The host's state is read while the engine answers docker info (each waits on a process); an engine that does not answer is the error told.
-        var reading = Task.Run(() => session.State);
-        DockerEngineInfo info;
-        try
-        {
-            info = engine.EnsureReachable();
-        }
-        catch
-        {
-            Task.WaitAny(reading);
-            throw;
-        }
-        var state = reading.GetAwaiter().GetResult();
+        var info = engine.EnsureReachable();
+        var state = session.State;
         var problems = new List<string>();
         if (state.Host.Lock is { Held: true } held)
             problems.Add(new DeploymentLockedException(target.Name, session.Host.Where(session.Locks.LockFile), held.Owner).Message);

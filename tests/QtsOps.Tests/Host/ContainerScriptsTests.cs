@@ -44,7 +44,7 @@ public class ContainerScriptsTests
         var fields = Sample(cgroup).Split(' ');
 
         // The counters do not move here: no CPU time used in the time that passed.
-        Assert.That((fields[0], fields[1], fields[3], fields[4]), Is.EqualTo(("v1", "0", "16044032", "2686976")));
+        Assert.That((fields[0], fields[1], fields[3], fields[4], fields[5], fields[6]), Is.EqualTo(("v1", "0", "16044032", "2686976", "16044032", "2686976")));
         Assert.That(long.Parse(fields[2], CultureInfo.InvariantCulture), Is.GreaterThanOrEqualTo(100_000_000), "the span is the sample's, 0.1 s");
         Assert.That(CgroupSample.Parse(Sample(cgroup)), Is.EqualTo(new CgroupSample(0, 13357056)));
     }
@@ -61,7 +61,7 @@ public class ContainerScriptsTests
 
         var fields = Sample(cgroup).Split(' ');
 
-        Assert.That((fields[0], fields[1], fields[3], fields[4]), Is.EqualTo(("v2", "0", "9000", "1000")));
+        Assert.That((fields[0], fields[1], fields[3], fields[4], fields[5], fields[6]), Is.EqualTo(("v2", "0", "9000", "1000", "9000", "1000")));
     }
 
     [Test]
