@@ -138,15 +138,11 @@ public sealed class RunningReleaseCheck(DeploySession session, string repository
         if (settled > TimeSpan.Zero)
         {
             Log.Information($"Letting {name} settle for {settled.TotalSeconds:0.#} s");
-            if (settled > AfterWindowLead)
-            {
-                cancellation.WaitHandle.WaitOne(settled - AfterWindowLead);
-                cancellation.ThrowIfCancellationRequested();
-                // Only once the engine called it healthy: the reads come after that too.
-                if (healthy is null || healthy.IsCompletedSuccessfully)
-                    begun = new AfterWindow(Task.Run(() => Health.Judge(name, running: true, inside, notBefore: window.End)),
-                        Task.Run(() => Records(name, running: true, started.State.StartedAt, notBefore: window.End)));
-            }
+            cancellation.WaitHandle.WaitOne(settled > AfterWindowLead ? settled - AfterWindowLead : TimeSpan.Zero);
+            cancellation.ThrowIfCancellationRequested();
+            // Read at the window's end even when the engine's health check has not passed yet: what the engine says is read after both.
+            begun = new AfterWindow(Task.Run(() => Health.Judge(name, running: true, inside, notBefore: window.End)),
+                Task.Run(() => Records(name, running: true, started.State.StartedAt, notBefore: window.End)));
             cancellation.WaitHandle.WaitOne(window.LeftAt(DateTimeOffset.UtcNow));
             cancellation.ThrowIfCancellationRequested();
         }
