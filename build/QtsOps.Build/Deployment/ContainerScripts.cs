@@ -5,7 +5,7 @@ namespace QtsOps.Build.Deployment;
 /// <summary>
 /// What the pipeline runs inside the service's container, as Python programs (python3 -c SCRIPT ARG...):
 /// the image holds Python and nothing else, no shell, coreutils or df. It also holds only the modules
-/// the service and its health check import, so these use os, sys and urllib.request alone.
+/// the service and its health check import, so these use os, sys, time and urllib.request alone.
 /// </summary>
 public static class ContainerScripts
 {
