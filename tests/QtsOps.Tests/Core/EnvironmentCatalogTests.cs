@@ -42,7 +42,7 @@ public class EnvironmentCatalogTests
 
     // Each numeric key at its bounds is taken and one step beyond them refused (local's value replaced).
     [TestCase("port", "8000", "1", "65535", "0", "65536")]
-    [TestCase("settleSeconds", "2", "1", "3600", "0", "3601")]
+    [TestCase("settleSeconds", "1", "1", "3600", "0", "3601")]
     [TestCase("healthIntervalSeconds", "1", "1", "300", "0", "301")]
     [TestCase("healthTimeoutSeconds", "60", "5", "3600", "4", "3601")]
     [TestCase("backupsToKeep", "5", "1", "1000", "0", "1001")]
@@ -70,7 +70,7 @@ public class EnvironmentCatalogTests
     [Test]
     public void Missing_and_unknown_keys_and_bad_environment_names_are_all_reported()
     {
-        var json = Valid.Replace("\"settleSeconds\": 2,", "\"settleSecs\": 3,").Replace("\"prod\": {", "\"Production\": {");
+        var json = Valid.Replace("\"settleSeconds\": 1,", "\"settleSecs\": 3,").Replace("\"prod\": {", "\"Production\": {");
 
         var error = Assert.Throws<SettingsFileException>(() => EnvironmentCatalog.Parse(json, "environments.json"))!;
 
@@ -127,7 +127,7 @@ public class EnvironmentCatalogTests
     [TestCase("\"bind\": \"127.0.0.1\",", "", "$.local: 'bind' is missing", "add \"bind\": \"...\"")]
     [TestCase("\"dockerHost\": null,", "", "$.local: 'dockerHost' is missing", "add \"dockerHost\": null")]
     [TestCase("\"protected\": false,", "", "$.local: 'protected' is missing", "add \"protected\": true or false")]
-    [TestCase("\"settleSeconds\": 2,", "", "$.local: 'settleSeconds' is missing", "add \"settleSeconds\": a whole number from 1 to 3600")]
+    [TestCase("\"settleSeconds\": 1,", "", "$.local: 'settleSeconds' is missing", "add \"settleSeconds\": a whole number from 1 to 3600")]
     [TestCase("\"cpuLimit\": 1.0,", "", "$.local: 'cpuLimit' is missing", "add \"cpuLimit\": a number from 0.01 to 1024")]
     [TestCase("\"strategy\": \"start-first\",", "", "$.local: 'strategy' is missing", "add \"strategy\": \"start-first\" or \"recreate\" or \"canary\"")]
     [TestCase("\"strategy\": \"start-first\"", "\"strategy\": \"blue-green\"", "$.local.strategy: must be \"start-first\" or \"recreate\" or \"canary\" (got \"blue-green\")", StrategyFix)]
