@@ -155,8 +155,8 @@ public sealed class ReleaseStarter(DeploySession session, Checkout checkout, Edg
 
     /// <summary>
     /// Waits until the slot is healthy and checks it before traffic (report verify-before-traffic): the check begins with the slot, beside the
-    /// wait for /health and the engine's health check (what it reads inside and its CPU sample need the container running, not answering, and
-    /// the sample takes one to two seconds), and judges once it is healthy and the settle window has passed.
+    /// wait for /health and the engine's health check (what it reads inside and its CPU sample need the container running, not answering),
+    /// and judges once it is healthy and the settle window has passed.
     /// </summary>
     private DockerContainer HealthyAndChecked(string release, string name, CancellationToken cancellation)
     {
